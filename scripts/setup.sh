@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Hypha needs that a fresh machine lacks, then builds it when sources changed.
+#   scripts/setup.sh           install npm tools if missing, build if anything changed
+#   scripts/setup.sh --force   rebuild everything
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$HYPHA_ROOT"
+
+command -v node >/dev/null || { echo "hypha: Node.js (20+) and npm are needed for Foundry and solc; install them (apt-get install nodejs npm)." >&2; exit 1; }
+
+# npm tools (forge, anvil, cast, solc, OpenZeppelin, reference peers), pinned by package-lock.json.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "hypha: installing pinned tools from npm (forge, anvil, cast, solc, OpenZeppelin)..." >&2
+  npm ci --no-audit --no-fund --omit=optional --loglevel=error >&2
+fi
+
+jar="hypha-cli/target/hypha.jar"
+needs_build() {
+  [ "${1:-}" = "--force" ] && return 0
+  [ -f "$jar" ] || return 0
+  # Any source, pom or contract newer than the jar means a rebuild.
+  [ -n "$(find pom.xml hypha-*/pom.xml hypha-*/src contracts/src contracts/foundry.toml -newer "$jar" -print -quit 2>/dev/null)" ]
+}
+if needs_build "${1:-}"; then
+  echo "hypha: building (first run or sources changed; this takes a few minutes the first time)..." >&2
+  ./mvnw -q -B -DskipTests install >&2
+fi
