@@ -8,6 +8,16 @@ cd "$HYPHA_ROOT"
 
 command -v node >/dev/null || { echo "hypha: Node.js (20+) and npm are needed for Foundry and solc; install them (apt-get install nodejs npm)." >&2; exit 1; }
 
+# Debian's fortunes corpus: the English text the tokenizer tests and the tiny model are built from.
+if [ ! -f /usr/share/games/fortunes/fortunes ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "hypha: installing Debian's fortunes corpus (apt-get install fortunes)..." >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fortunes; } >&2
+  else
+    echo "hypha: warning: /usr/share/games/fortunes is missing; run 'sudo apt-get install fortunes' (needed by the ML tests)" >&2
+  fi
+fi
+
 # npm tools (forge, anvil, cast, solc, OpenZeppelin, reference peers), pinned by package-lock.json.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "hypha: installing pinned tools from npm (forge, anvil, cast, solc, OpenZeppelin)..." >&2
