@@ -1,0 +1,251 @@
+package dev.hypha.chain.rpc;
+
+import dev.hypha.chain.ChainErrors;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.ClientConnectionException;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * JSON-RPC access to one EVM node: web3j with connect/read timeouts and bounded retries with
+ * exponential backoff on transient network failures. JSON-RPC error answers (reverts, bad params)
+ * are never retried: they surface at once as {@link RpcErrorException}. When the node stays
+ * unreachable, one {@code ChainException} of category NETWORK names the URL.
+ */
+public final class ChainClient implements AutoCloseable {
+
+    /** Timeouts and retry policy. */
+    public record Options(Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration initialBackoff) {
+        /** Sensible defaults for a node on loopback or a LAN. */
+        public static final Options DEFAULT = new Options(Duration.ofSeconds(5), Duration.ofSeconds(30), 4, Duration.ofMillis(200));
+
+        public Options {
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(readTimeout, "readTimeout");
+            Objects.requireNonNull(initialBackoff, "initialBackoff");
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+            }
+        }
+    }
+
+    private final String url;
+    private final Options options;
+    private final HttpService service;
+    private final Web3j web3j;
+
+    private ChainClient(String url, Options options) {
+        this.url = url;
+        this.options = options;
+        OkHttpClient http = HttpService.getOkHttpClientBuilder()
+                .connectTimeout(options.connectTimeout())
+                .readTimeout(options.readTimeout())
+                .writeTimeout(options.readTimeout())
+                .retryOnConnectionFailure(false) // we retry ourselves, bounded and visible
+                .build();
+        this.service = new HttpService(url, http);
+        this.web3j = Web3j.build(service);
+    }
+
+    /** Connects (lazily: nothing is sent yet) with default options. */
+    public static ChainClient connect(String url) {
+        return connect(url, Options.DEFAULT);
+    }
+
+    /**
+     * Connects (lazily) to an http(s) JSON-RPC URL.
+     *
+     * @throws dev.hypha.chain.ChainException (INPUT) if the URL is not an http(s) URL with a host
+     */
+    public static ChainClient connect(String url, Options options) {
+        return new ChainClient(validateUrl(url), Objects.requireNonNull(options, "options"));
+    }
+
+    static String validateUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw ChainErrors.input("RPC URL is empty: expected something like http://127.0.0.1:8545");
+        }
+        try {
+            URI uri = new URI(url.strip());
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || uri.getHost() == null) {
+                throw ChainErrors.input("bad RPC URL '" + url + "': expected http(s)://host[:port][/path], e.g. http://127.0.0.1:8545");
+            }
+            return uri.toString();
+        } catch (URISyntaxException e) {
+            throw ChainErrors.input("bad RPC URL '" + url + "': " + e.getReason() + "; expected e.g. http://127.0.0.1:8545");
+        }
+    }
+
+    /** The RPC URL. */
+    public String url() {
+        return url;
+    }
+
+    /** The underlying web3j (for generated bindings' read calls and anything not wrapped here). */
+    public Web3j web3j() {
+        return web3j;
+    }
+
+    /** eth_chainId. */
+    public long chainId() {
+        return send("eth_chainId", web3j.ethChainId()).getChainId().longValueExact();
+    }
+
+    /** eth_blockNumber. */
+    public long blockNumber() {
+        return send("eth_blockNumber", web3j.ethBlockNumber()).getBlockNumber().longValueExact();
+    }
+
+    /** Balance in wei at the latest block. */
+    public BigInteger balance(String address) {
+        return send("eth_getBalance", web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST)).getBalance();
+    }
+
+    /** Transaction count including pending transactions (the next nonce to use). */
+    public BigInteger pendingNonce(String address) {
+        return send("eth_getTransactionCount",
+                web3j.ethGetTransactionCount(address, DefaultBlockParameterName.PENDING)).getTransactionCount();
+    }
+
+    /** Runtime code at an address ("0x" when none). */
+    public String code(String address) {
+        return send("eth_getCode", web3j.ethGetCode(address, DefaultBlockParameterName.LATEST)).getCode();
+    }
+
+    /** The block (without transaction bodies) by number, if the node has it. */
+    public Optional<EthBlock.Block> block(long number) {
+        return Optional.ofNullable(send("eth_getBlockByNumber",
+                web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)).getBlock());
+    }
+
+    /** The latest block (without transaction bodies). */
+    public EthBlock.Block latestBlock() {
+        EthBlock.Block b = send("eth_getBlockByNumber", web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)).getBlock();
+        if (b == null) {
+            throw ChainErrors.chain("node at " + url + " returned no latest block");
+        }
+        return b;
+    }
+
+    /** eth_getLogs for a filter. */
+    public List<Log> logs(EthFilter filter) {
+        List<EthLog.LogResult> results = send("eth_getLogs", web3j.ethGetLogs(filter)).getLogs();
+        return results.stream().map(r -> (Log) r.get()).toList();
+    }
+
+    /** eth_estimateGas; a revert surfaces as {@link RpcErrorException} with its data. */
+    public BigInteger estimateGas(Transaction tx) {
+        return send("eth_estimateGas", web3j.ethEstimateGas(tx)).getAmountUsed();
+    }
+
+    /** eth_call at the latest block; returns the raw return data. */
+    public String call(Transaction tx) {
+        return send("eth_call", web3j.ethCall(tx, DefaultBlockParameterName.LATEST)).getValue();
+    }
+
+    /** eth_sendRawTransaction; returns the transaction hash. */
+    public String sendRawTransaction(String signedHex) {
+        return send("eth_sendRawTransaction", web3j.ethSendRawTransaction(signedHex)).getTransactionHash();
+    }
+
+    /** The receipt, or empty while the transaction is not mined. */
+    public Optional<TransactionReceipt> receipt(String txHash) {
+        return send("eth_getTransactionReceipt", web3j.ethGetTransactionReceipt(txHash)).getTransactionReceipt();
+    }
+
+    /** eth_maxPriorityFeePerGas. */
+    public BigInteger maxPriorityFeePerGas() {
+        return send("eth_maxPriorityFeePerGas", web3j.ethMaxPriorityFeePerGas()).getMaxPriorityFeePerGas();
+    }
+
+    /**
+     * Any JSON-RPC method, e.g. anvil's {@code evm_mine}; the result is returned as web3j decoded it
+     * (a String, Number, Boolean, List or Map).
+     */
+    public Object request(String method, Object... params) {
+        Request<?, RawResponse> req = new Request<>(method, List.of(params), service, RawResponse.class);
+        return send(method, req).getResult();
+    }
+
+    /** Response type for {@link #request}: keeps the JSON result as plain Java values. */
+    public static final class RawResponse extends Response<Object> {}
+
+    /**
+     * Sends a request with bounded retries on transport failures.
+     *
+     * @throws RpcErrorException when the node answers with a JSON-RPC error
+     * @throws dev.hypha.chain.ChainException (NETWORK) when the node cannot be reached
+     */
+    public <R extends Response<?>> R send(String method, Request<?, R> request) {
+        Duration backoff = options.initialBackoff();
+        Exception last = null;
+        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
+            try {
+                R response = request.send();
+                if (response.hasError()) {
+                    Response.Error e = response.getError();
+                    throw new RpcErrorException(method, e.getCode(), e.getMessage(), e.getData());
+                }
+                return response;
+            } catch (InterruptedIOException e) {
+                last = e; // a timeout: transient
+            } catch (IOException | ClientConnectionException e) {
+                last = e;
+            }
+            if (attempt < options.maxAttempts()) {
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2);
+            }
+        }
+        throw ChainErrors.network("RPC unreachable at " + url + " (" + method + " failed after "
+                + options.maxAttempts() + " attempts: " + describe(last) + ")", last);
+    }
+
+    private static String describe(Exception e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ChainErrors.network("interrupted while retrying an RPC request", e);
+        }
+    }
+
+    /** Stops web3j's HTTP client threads. */
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "ChainClient[" + url + "]";
+    }
+}
