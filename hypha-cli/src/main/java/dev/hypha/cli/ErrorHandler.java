@@ -1,0 +1,79 @@
+package dev.hypha.cli;
+
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns every failure into one line on stderr, {@code hypha: error: <what was wrong>}, and an exit code by category
+ * ({@link ExitCodes}). Stack traces are printed only with {@code --verbose}.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+    /** A failure as the user sees it. */
+    record Failure(int exitCode, String message) {
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine commandLine = ex.getCommandLine();
+        PrintWriter err = commandLine.getErr();
+        String help = commandLine.getCommandSpec().qualifiedName(" ") + " --help";
+        err.println("hypha: error: " + oneLine(ex.getMessage()) + " (see '" + help + "')");
+        if (verbose(commandLine)) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        Failure failure = classify(ex);
+        err.println("hypha: error: " + failure.message());
+        if (verbose(commandLine)) {
+            ex.printStackTrace(err);
+        } else if (failure.exitCode() == ExitCodes.INTERNAL) {
+            err.println("hypha: run again with --verbose for the stack trace");
+        }
+        err.flush();
+        return failure.exitCode();
+    }
+
+    /** Maps an exception (or the first cause that says more) to its category and user-facing line. */
+    static Failure classify(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            Failure known = known(t);
+            if (known != null) {
+                return known;
+            }
+        }
+        return new Failure(ExitCodes.INTERNAL,
+                "internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage())));
+    }
+
+    private static Failure known(Throwable t) {
+        return switch (t) {
+            case ConnectException e -> new Failure(ExitCodes.NETWORK, "cannot connect: " + oneLine(e.getMessage()));
+            case HttpTimeoutException e -> new Failure(ExitCodes.NETWORK, "timed out: " + oneLine(e.getMessage()));
+            case NoSuchFileException e -> new Failure(ExitCodes.INPUT, "no such file: " + e.getFile());
+            default -> null;
+        };
+    }
+
+    private static boolean verbose(CommandLine commandLine) {
+        return Hypha.of(commandLine.getCommandSpec()).verbose();
+    }
+
+    /** Errors are one line: collapse any line breaks a library put into its message. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+}
