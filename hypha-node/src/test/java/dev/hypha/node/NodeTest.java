@@ -1,0 +1,138 @@
+package dev.hypha.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.Devnet;
+import dev.hypha.chain.rpc.ChainClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The node's HTTP API over real HTTP on loopback, against a real anvil. */
+class NodeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static Devnet devnet;
+    private static ChainClient chain;
+
+    @BeforeAll
+    static void startAnvil() {
+        devnet = new AnvilLauncher().start();
+        chain = ChainClient.connect(devnet.rpcUrl());
+    }
+
+    @AfterAll
+    static void stopAnvil() {
+        chain.close();
+        devnet.close();
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock implements InstantSource {
+        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+
+    @Test
+    void healthReportsChainIdBlockAndUptime() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, clock).start()) {
+            chain.request("evm_mine");
+            clock.now.set(clock.now.get().plusSeconds(42));
+
+            HttpResponse<String> response = get(node.apiPort(), "/health");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            JsonNode health = JSON.readTree(response.body());
+            assertThat(health.get("status").asText()).isEqualTo("ok");
+            assertThat(health.get("chainId").asLong()).isEqualTo(31337L);
+            assertThat(health.get("block").asLong()).isEqualTo(chain.blockNumber()).isPositive();
+            assertThat(health.get("uptimeSeconds").asLong()).isEqualTo(42);
+            assertThat(health.get("problem").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void metricsServePrometheusTextWithJvmAndNodeMeters() throws Exception {
+        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, InstantSource.system()).start()) {
+            get(node.apiPort(), "/health"); // records the chain head
+
+            HttpResponse<String> response = get(node.apiPort(), "/metrics");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/plain"));
+            assertThat(response.body())
+                    .contains("# TYPE jvm_memory_used_bytes gauge")
+                    .contains("hypha_rpc_errors_total 0.0")
+                    .containsPattern("hypha_chain_head_block [1-9][0-9]*\\.0");
+        }
+    }
+
+    @Test
+    void metricsCanBeSwitchedOff() throws Exception {
+        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, false), chain, InstantSource.system()).start()) {
+            assertThat(get(node.apiPort(), "/metrics").statusCode()).isEqualTo(404);
+            assertThat(get(node.apiPort(), "/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void unreachableChainMakesHealthDegradedAndCountsAnRpcError() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ChainClient.Options fast = new ChainClient.Options(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ofMillis(1));
+        try (ChainClient dead = ChainClient.connect("http://127.0.0.1:" + closedPort, fast);
+             Node node = new Node(new NodeSettings("127.0.0.1", 0, true), dead, InstantSource.system()).start()) {
+
+            HttpResponse<String> response = get(node.apiPort(), "/health");
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            JsonNode health = JSON.readTree(response.body());
+            assertThat(health.get("status").asText()).isEqualTo("degraded");
+            assertThat(health.get("chainId").isNull()).isTrue();
+            assertThat(health.get("problem").asText()).contains("127.0.0.1:" + closedPort);
+            assertThat(get(node.apiPort(), "/metrics").body()).contains("hypha_rpc_errors_total 1.0");
+        }
+    }
+
+    @Test
+    void aTakenPortIsAClearError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Node node = new Node(new NodeSettings("127.0.0.1", taken.getLocalPort(), true), chain,
+                     InstantSource.fixed(Instant.EPOCH.atOffset(ZoneOffset.UTC).toInstant()))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(node::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+}
