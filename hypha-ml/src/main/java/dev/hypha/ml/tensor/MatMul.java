@@ -1,0 +1,86 @@
+package dev.hypha.ml.tensor;
+
+/**
+ * Matrix times a batch of vectors, parallel over output rows. Each output element {@code out[t][r]} is one dot
+ * product computed by one thread in a fixed order (see {@link FloatKernels} and {@link IntKernels}), so results do
+ * not depend on the thread count or on how many tokens are batched together.
+ *
+ * <p>As in llama.cpp, quantized weights are multiplied with activations quantized to Q8_0 (for Q8_0 and Q4_0) or
+ * Q8_K (for Q4_K and Q6_K) using exact integer dot products inside each block.
+ */
+public final class MatMul {
+    private final Parallel parallel;
+
+    public MatMul(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    /** The thread runner. */
+    public Parallel parallel() {
+        return parallel;
+    }
+
+    /** {@code out[t][r] = dot(w row r, in[t])} for every token {@code t < in.count()} and row {@code r < w.rows()}. */
+    public void multiply(WeightMatrix w, ActivationBatch in, float[][] out) {
+        if (in.dim() != w.cols()) {
+            throw new IllegalArgumentException("tensor '" + w.name() + "' expects input vectors of " + w.cols()
+                    + " elements, got " + in.dim());
+        }
+        int tokens = in.count();
+        in.prepareFor(w.type());
+        parallel.forRange(w.rows(), (from, to) -> multiplyRows(w, in, out, tokens, from, to));
+    }
+
+    private static void multiplyRows(WeightMatrix w, ActivationBatch in, float[][] out, int tokens, int from, int to) {
+        int n = w.cols();
+        long rowBytes = w.rowBytes();
+        var data = w.data();
+        switch (w.type()) {
+            case F32 -> {
+                for (int r = from; r < to; r++) {
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = FloatKernels.dotF32(data, r * rowBytes, in.row(t), 0, n);
+                    }
+                }
+            }
+            case Q8_0 -> {
+                for (int r = from; r < to; r++) {
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = Q8_0.dot(data, r * rowBytes, in.q80(t), 0, n);
+                    }
+                }
+            }
+            case Q4_0 -> {
+                for (int r = from; r < to; r++) {
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = Q4_0.dot(data, r * rowBytes, in.q80(t), 0, n);
+                    }
+                }
+            }
+            case Q4_K -> {
+                for (int r = from; r < to; r++) {
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = Q4_K.dot(data, r * rowBytes, in.q8k(t), 0, n);
+                    }
+                }
+            }
+            case Q6_K -> {
+                for (int r = from; r < to; r++) {
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = Q6_K.dot(data, r * rowBytes, in.q8k(t), 0, n);
+                    }
+                }
+            }
+            default -> {
+                // F16 and BF16: decode the row once, then reuse it for every token of the batch.
+                float[] row = new float[n];
+                for (int r = from; r < to; r++) {
+                    TensorCodec.dequantize(w.type(), data, r * rowBytes, row, 0, n);
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = FloatKernels.dot(row, 0, in.row(t), 0, n);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.hypha.ml.tensor;
+
+import static dev.hypha.ml.tensor.VectorConfig.BYTE16;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q4_0: blocks of 32 weights in 18 bytes, {@code fp16 d} then 16 bytes; weight j (0-15) is the low nibble of
+ * byte j, weight j+16 the high nibble; {@code x = (nibble - 8) * d}.
+ */
+public final class Q4_0 {
+    private Q4_0() {}
+
+    public static final int BLOCK = 32;
+    public static final int BYTES = 18;
+
+    /** {@code quantize_row_q4_0_ref}: d = m / -8 for the signed value m of largest magnitude. */
+    public static void quantize(float[] x, int xOff, int n, byte[] out, int outOff) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            int base = xOff + b * BLOCK;
+            int o = outOff + b * BYTES;
+            float amax = 0;
+            float max = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                float v = x[base + j];
+                if (amax < Math.abs(v)) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -8;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            QuantLayouts.putHalf(out, o, d);
+            for (int j = 0; j < 16; j++) {
+                // C casts (x + 8.5f) to int8_t: truncation toward zero, then MIN(15, ...)
+                int q0 = Math.min(15, (byte) (int) (x[base + j] * id + 8.5f));
+                int q1 = Math.min(15, (byte) (int) (x[base + 16 + j] * id + 8.5f));
+                out[o + 2 + j] = (byte) (q0 | (q1 << 4));
+            }
+        }
+    }
+
+    /** {@code dequantize_row_q4_0}. */
+    public static void dequantize(MemorySegment s, long off, float[] y, int yOff, int n) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            long base = off + (long) b * BYTES;
+            float d = QuantLayouts.half(s, base);
+            for (int j = 0; j < 16; j++) {
+                int q = QuantLayouts.u8(s, base + 2 + j);
+                y[yOff + b * BLOCK + j] = ((q & 0x0F) - 8) * d;
+                y[yOff + b * BLOCK + j + 16] = ((q >> 4) - 8) * d;
+            }
+        }
+    }
+
+    /** Row of {@code n} Q4_0 weights at {@code off} times Q8_0 activations starting at element {@code aOff}. */
+    public static float dot(MemorySegment w, long off, Q8_0Activations a, int aOff, int n) {
+        float sum = 0;
+        int blocks = n / BLOCK;
+        int firstBlock = aOff / BLOCK;
+        for (int b = 0; b < blocks; b++) {
+            long base = off + (long) b * BYTES;
+            int ab = aOff + b * BLOCK;
+            ByteVector q = ByteVector.fromMemorySegment(BYTE16, w, base + 2, ByteOrder.LITTLE_ENDIAN);
+            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
+            IntVector acc = IntKernels.zero();
+            acc = IntKernels.mulAdd16(lo, IntKernels.load16(a.qs, ab), acc);
+            acc = IntKernels.mulAdd16(hi, IntKernels.load16(a.qs, ab + 16), acc);
+            sum += IntKernels.sum(acc) * (QuantLayouts.half(w, base) * a.scales[firstBlock + b]);
+        }
+        return sum;
+    }
+}

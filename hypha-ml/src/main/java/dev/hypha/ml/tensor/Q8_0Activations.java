@@ -1,0 +1,57 @@
+package dev.hypha.ml.tensor;
+
+/**
+ * A float vector quantized to Q8_0 (blocks of 32 int8 values sharing one scale), the form llama.cpp gives
+ * activations before multiplying them with Q8_0 and Q4_0 weights. The scale is rounded through fp16 as
+ * in llama.cpp's {@code block_q8_0}, so our integer dot products see the same numbers.
+ *
+ * <p>A reusable buffer: {@link #quantize} overwrites it.
+ */
+public final class Q8_0Activations {
+    public static final int BLOCK = 32;
+
+    final byte[] qs;
+    final float[] scales;
+    private final int capacity;
+
+    /** A buffer for vectors of up to {@code capacity} elements (a multiple of 32). */
+    public Q8_0Activations(int capacity) {
+        if (capacity <= 0 || capacity % BLOCK != 0) {
+            throw new IllegalArgumentException("Q8_0 activations need a positive multiple of 32 elements, got " + capacity);
+        }
+        this.capacity = capacity;
+        this.qs = new byte[capacity];
+        this.scales = new float[capacity / BLOCK];
+    }
+
+    /** Quantizes {@code x[off..off+n)}; {@code n} must be a multiple of 32 and fit the buffer. */
+    public Q8_0Activations quantize(float[] x, int off, int n) {
+        if (n % BLOCK != 0 || n > capacity) {
+            throw new IllegalArgumentException("cannot quantize " + n + " elements to Q8_0 in a buffer of " + capacity);
+        }
+        for (int b = 0; b < n / BLOCK; b++) {
+            int base = off + b * BLOCK;
+            float amax = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                amax = Math.max(amax, Math.abs(x[base + j]));
+            }
+            float d = amax / 127;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            scales[b] = Numbers.halfToFloat(Numbers.floatToHalf(d));
+            for (int j = 0; j < BLOCK; j++) {
+                qs[b * BLOCK + j] = (byte) Numbers.roundHalfAway(x[base + j] * id);
+            }
+        }
+        return this;
+    }
+
+    /** The quantized value at element {@code i}. */
+    public byte quant(int i) {
+        return qs[i];
+    }
+
+    /** The scale of block {@code b}. */
+    public float scale(int b) {
+        return scales[b];
+    }
+}

@@ -1,0 +1,27 @@
+package dev.hypha.ml.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Little-endian, unaligned layouts for reading GGUF tensor data from memory segments. */
+final class QuantLayouts {
+    private QuantLayouts() {}
+
+    static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    static float half(MemorySegment s, long off) {
+        return Float.float16ToFloat(s.get(SHORT_LE, off));
+    }
+
+    static int u8(MemorySegment s, long off) {
+        return s.get(ValueLayout.JAVA_BYTE, off) & 0xff;
+    }
+
+    static void putHalf(byte[] out, int off, float v) {
+        short h = Numbers.floatToHalf(v);
+        out[off] = (byte) h;
+        out[off + 1] = (byte) (h >> 8);
+    }
+}

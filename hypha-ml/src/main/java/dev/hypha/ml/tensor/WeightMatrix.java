@@ -1,0 +1,49 @@
+package dev.hypha.ml.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A row-major weight matrix stored in a GGML type, viewed in place (usually a slice of a memory-mapped GGUF
+ * file: nothing is copied). {@code cols} is GGUF's {@code ne[0]}, the contiguous axis; {@code rows} is {@code ne[1]}.
+ *
+ * @param name  the tensor's name, for error messages
+ * @param type  element type
+ * @param rows  number of rows (output features)
+ * @param cols  elements per row (input features), a whole number of the type's blocks
+ * @param data  exactly {@code rows * rowBytes()} bytes
+ */
+public record WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+    public WeightMatrix {
+        TensorCodec.requireSupported(type, "tensor '" + name + "'");
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("tensor '" + name + "' must have positive dimensions, got " + rows + " x " + cols);
+        }
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException("tensor '" + name + "' rows have " + cols + " elements, not a whole number of "
+                    + type + " blocks of " + type.blockSize());
+        }
+        long expected = Math.multiplyExact(type.bytesFor(cols), (long) rows);
+        if (data.byteSize() != expected) {
+            throw new IllegalArgumentException("tensor '" + name + "' holds " + data.byteSize() + " bytes but " + rows + " rows of "
+                    + cols + " " + type + " elements need " + expected);
+        }
+    }
+
+    /** Bytes per row. */
+    public long rowBytes() {
+        return type.bytesFor(cols);
+    }
+
+    /** Byte offset of row {@code r}. */
+    public long rowOffset(int r) {
+        return r * rowBytes();
+    }
+
+    /** Decodes row {@code r} into {@code out[outOff..outOff+cols)}. */
+    public void dequantizeRow(int r, float[] out, int outOff) {
+        if (r < 0 || r >= rows) {
+            throw new IndexOutOfBoundsException("row " + r + " of tensor '" + name + "' with " + rows + " rows");
+        }
+        TensorCodec.dequantize(type, data, rowOffset(r), out, outOff, cols);
+    }
+}
