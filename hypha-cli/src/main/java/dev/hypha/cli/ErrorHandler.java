@@ -1,5 +1,6 @@
 package dev.hypha.cli;
 
+import dev.hypha.chain.ChainException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
@@ -61,10 +62,21 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
 
     private static Failure known(Throwable t) {
         return switch (t) {
+            case ChainException e -> new Failure(exitCode(e.category()), oneLine(e.getMessage()));
             case ConnectException e -> new Failure(ExitCodes.NETWORK, "cannot connect: " + oneLine(e.getMessage()));
             case HttpTimeoutException e -> new Failure(ExitCodes.NETWORK, "timed out: " + oneLine(e.getMessage()));
             case NoSuchFileException e -> new Failure(ExitCodes.INPUT, "no such file: " + e.getFile());
             default -> null;
+        };
+    }
+
+    /** hypha-chain's categories, mapped onto the CLI's exit codes. */
+    static int exitCode(ChainException.Category category) {
+        return switch (category) {
+            case INPUT -> ExitCodes.INPUT;
+            case NETWORK -> ExitCodes.NETWORK;
+            case CHAIN -> ExitCodes.CHAIN;
+            case INTERNAL -> ExitCodes.INTERNAL;
         };
     }
 

@@ -1,0 +1,114 @@
+package dev.hypha.node.devnet;
+
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.Devnet;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.node.Node;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The local network of {@code hypha up}: anvil with persistent state under the home folder, the contracts (deployed
+ * once, reused while their code is still there), funded development accounts, and a node following the chain.
+ * Closing it stops the node and then anvil, which writes its state so that the next start continues from it.
+ */
+public final class LocalNetwork implements AutoCloseable {
+
+    private final Devnet devnet;
+    private final ChainClient chain;
+    private final Node node;
+
+    private LocalNetwork(Devnet devnet, ChainClient chain, Node node) {
+        this.devnet = devnet;
+        this.chain = chain;
+        this.node = node;
+    }
+
+    /**
+     * Brings the network up, reporting each step to {@code progress} as one human-readable line.
+     *
+     * @throws RuntimeException (hypha-chain's categorised errors) when anvil cannot start, the port is taken, or a
+     *                          deployment fails; whatever was started is stopped again first
+     */
+    public static LocalNetwork start(LocalNetworkSettings settings, Consumer<String> progress, InstantSource clock) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(clock, "clock");
+        boolean resuming = java.nio.file.Files.exists(settings.stateFile());
+        progress.accept((resuming ? "Resuming" : "Starting") + " local chain (anvil, state "
+                + settings.stateFile() + ")...");
+        Devnet devnet = new AnvilLauncher()
+                .port(settings.anvilPort())
+                .chainId(LocalNetworkSettings.CHAIN_ID)
+                .stateFile(settings.stateFile(), settings.stateIntervalSeconds())
+                .logFile(settings.anvilLog())
+                .start();
+        ChainClient chain = null;
+        Node node = null;
+        try {
+            chain = ChainClient.connect(devnet.rpcUrl());
+            progress.accept("Chain " + devnet.chainId() + " at " + devnet.rpcUrl() + ", block " + chain.blockNumber());
+            progress.accept("Starting node API on " + settings.api().host() + ":" + settings.api().port() + "...");
+            node = new Node(settings.api(), chain, clock).start();
+            return new LocalNetwork(devnet, chain, node);
+        } catch (RuntimeException e) {
+            closeQuietly(node, e);
+            closeQuietly(chain, e);
+            closeQuietly(devnet, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource, RuntimeException failure) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
+    /** anvil's JSON-RPC URL. */
+    public String rpcUrl() {
+        return devnet.rpcUrl();
+    }
+
+    /** The chain id (31337). */
+    public long chainId() {
+        return devnet.chainId();
+    }
+
+    /** anvil's dev accounts; their keys are public test keys. */
+    public List<Credentials> devAccounts() {
+        return devnet.accounts();
+    }
+
+    /** The running node. */
+    public Node node() {
+        return node;
+    }
+
+    /** A client on the local chain (owned by this network). */
+    public ChainClient chain() {
+        return chain;
+    }
+
+    /** Stops the node, then anvil (which writes its state file). Idempotent. */
+    @Override
+    public void close() {
+        try {
+            node.close();
+        } finally {
+            try {
+                chain.close();
+            } finally {
+                devnet.close();
+            }
+        }
+    }
+}

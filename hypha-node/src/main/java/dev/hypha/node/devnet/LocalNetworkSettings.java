@@ -1,0 +1,56 @@
+package dev.hypha.node.devnet;
+
+import dev.hypha.node.NodeSettings;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How {@code hypha up} brings up the local network.
+ *
+ * @param home                 Hypha home; the chain lives under {@code <home>/devnet/}, deployments under
+ *                             {@code <home>/deployments/}
+ * @param anvilPort            port for anvil's JSON-RPC (0 picks a free one)
+ * @param stateIntervalSeconds how often anvil writes its state file while running
+ * @param fundedAccounts       how many of anvil's dev accounts receive HYP and hUSD (once)
+ * @param api                  where the node's HTTP API listens
+ */
+public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSeconds, int fundedAccounts,
+                                   NodeSettings api) {
+
+    /** anvil's default chain id, which wallets know as "localhost". */
+    public static final long CHAIN_ID = 31_337L;
+
+    public LocalNetworkSettings {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(api, "api");
+        if (anvilPort < 0 || anvilPort > 65_535) {
+            throw new IllegalArgumentException("devnet.port must be 0..65535, got " + anvilPort);
+        }
+        if (stateIntervalSeconds < 1) {
+            throw new IllegalArgumentException("devnet.state-interval-seconds must be >= 1, got " + stateIntervalSeconds);
+        }
+        if (fundedAccounts < 1 || fundedAccounts > 10) {
+            throw new IllegalArgumentException("funded dev accounts must be 1..10, got " + fundedAccounts);
+        }
+    }
+
+    /** Folder that holds anvil's state file and log. */
+    public Path devnetDir() {
+        return home.resolve("devnet");
+    }
+
+    /** anvil's persistent chain state. */
+    public Path stateFile() {
+        return devnetDir().resolve("state.json");
+    }
+
+    /** anvil's output. */
+    public Path anvilLog() {
+        return devnetDir().resolve("anvil.log");
+    }
+
+    /** Per-chain deployment records. */
+    public Path deploymentsDir() {
+        return home.resolve("deployments");
+    }
+}
