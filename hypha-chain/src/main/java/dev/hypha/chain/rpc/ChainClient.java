@@ -173,6 +173,11 @@ public final class ChainClient implements AutoCloseable {
         return send("eth_getTransactionReceipt", web3j.ethGetTransactionReceipt(txHash)).getTransactionReceipt();
     }
 
+    /** eth_gasPrice (legacy fee for nodes without EIP-1559). */
+    public BigInteger gasPrice() {
+        return send("eth_gasPrice", web3j.ethGasPrice()).getGasPrice();
+    }
+
     /** eth_maxPriorityFeePerGas. */
     public BigInteger maxPriorityFeePerGas() {
         return send("eth_maxPriorityFeePerGas", web3j.ethMaxPriorityFeePerGas()).getMaxPriorityFeePerGas();

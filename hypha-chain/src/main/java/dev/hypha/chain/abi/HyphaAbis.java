@@ -1,0 +1,46 @@
+package dev.hypha.chain.abi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ABIs of Hypha's contracts, bundled in the jar by the build (copied from forge's output into
+ * {@code dev/hypha/chain/abi/<Name>.json}).
+ */
+public final class HyphaAbis {
+    /** The contracts whose ABIs and bindings the build produces, in deployment order. */
+    public static final List<String> NAMES = List.of("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry");
+
+    private HyphaAbis() {}
+
+    /** The raw ABI JSON of one contract. */
+    public static String json(String contract) {
+        String resource = "/dev/hypha/chain/abi/" + contract + ".json";
+        try (InputStream in = HyphaAbis.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("ABI resource " + resource + " is missing from the build (is " + contract
+                        + " one of " + NAMES + "?)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read ABI resource " + resource, e);
+        }
+    }
+
+    /** One contract's parsed ABI. */
+    public static ContractAbi load(String contract) {
+        return ContractAbi.parse(contract, json(contract));
+    }
+
+    /** All of Hypha's contract ABIs, in {@link #NAMES} order. */
+    public static List<ContractAbi> all() {
+        List<ContractAbi> out = new ArrayList<>();
+        for (String n : NAMES) {
+            out.add(load(n));
+        }
+        return List.copyOf(out);
+    }
+}
