@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HyphaTest} from "./utils/HyphaTest.sol";
+import {HyphaToken} from "../src/HyphaToken.sol";
+import {Staking} from "../src/Staking.sol";
+import {ProviderRegistry} from "../src/ProviderRegistry.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+
+contract ProviderRegistryTest is HyphaTest {
+    uint256 internal constant MIN_STAKE = 1_000 ether;
+    string internal constant ENDPOINT = "https://provider.example:8443";
+    string internal constant CID = "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e";
+
+    HyphaToken internal hyp;
+    Staking internal staking;
+    ProviderRegistry internal registry;
+    address internal admin;
+    address internal slasher;
+    address internal alice;
+    address internal bob;
+    address internal signer;
+    bytes32 internal providerRole;
+
+    function setUp() public {
+        admin = makeAddr("admin");
+        slasher = makeAddr("slasher");
+        alice = makeAddr("alice");
+        bob = makeAddr("bob");
+        signer = makeAddr("signer");
+        hyp = new HyphaToken(admin, 1e9 ether, address(this), 1e8 ether);
+        staking = new Staking(hyp, admin, 7 days, makeAddr("sink"));
+        registry = new ProviderRegistry(staking, admin, MIN_STAKE);
+        providerRole = staking.PROVIDER();
+        bytes32 slasherRole = staking.SLASHER_ROLE();
+        vm.prank(admin);
+        staking.grantRole(slasherRole, slasher);
+        _fundAndStake(alice, MIN_STAKE);
+        hyp.transfer(bob, 10 * MIN_STAKE);
+        vm.warp(1_700_000_000);
+    }
+
+    // ------------------------------------------------------------------ constructor and admin
+
+    function test_Constructor_SetsEverything() public view {
+        vm.assertEq(address(registry.staking()), address(staking));
+        vm.assertEq(registry.minStake(), MIN_STAKE);
+        vm.assertTrue(registry.hasRole(registry.DEFAULT_ADMIN_ROLE(), admin));
+        vm.assertEq(registry.providerCount(), 0);
+    }
+
+    function test_Constructor_RevertsOnBadArguments() public {
+        vm.expectRevert(ProviderRegistry.InvalidStaking.selector);
+        new ProviderRegistry(Staking(address(0)), admin, MIN_STAKE);
+        vm.expectRevert(ProviderRegistry.InvalidAdmin.selector);
+        new ProviderRegistry(staking, address(0), MIN_STAKE);
+    }
+
+    function test_SetMinStake_ByAdminEmits() public {
+        vm.expectEmit(address(registry));
+        emit ProviderRegistry.MinStakeChanged(MIN_STAKE, 5 ether);
+        vm.prank(admin);
+        registry.setMinStake(5 ether);
+        vm.assertEq(registry.minStake(), 5 ether);
+    }
+
+    function test_SetMinStake_RevertsForNonAdmin() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, alice, bytes32(0))
+        );
+        vm.prank(alice);
+        registry.setMinStake(0);
+    }
+
+    // ------------------------------------------------------------------ register
+
+    function test_Register_StoresEverythingAndEmits() public {
+        bytes32[] memory services = _services2();
+        vm.expectEmit(address(registry));
+        emit ProviderRegistry.ProviderRegistered(alice, ENDPOINT, signer, services, CID);
+        vm.prank(alice);
+        registry.register(ENDPOINT, signer, services, CID);
+
+        ProviderRegistry.Provider memory p = registry.getProvider(alice);
+        vm.assertEq(p.endpoint, ENDPOINT);
+        vm.assertEq(p.signingKey, signer);
+        vm.assertEq(p.services, services);
+        vm.assertEq(p.metadataCid, CID);
+        vm.assertTrue(p.active);
+        vm.assertEq(uint256(p.registeredAt), block.timestamp);
+        vm.assertEq(uint256(p.updatedAt), block.timestamp);
+        vm.assertTrue(registry.isActive(alice));
+        vm.assertTrue(registry.isRegistered(alice));
+        vm.assertEq(registry.providerCount(), 1);
+        vm.assertEq(registry.providerAt(0), alice);
+    }
+
+    function test_Register_ServiceIdConvention() public pure {
+        // bytes32("inference") is the name's ASCII bytes, left-aligned, zero-padded.
+        vm.assertEq(bytes32("inference"), bytes32(hex"696e666572656e6365"));
+    }
+
+    function test_Register_RevertsWithoutEnoughStake() public {
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, 0, MIN_STAKE));
+        vm.prank(bob);
+        registry.register(ENDPOINT, signer, _services1(), CID);
+        _stakeAs(bob, MIN_STAKE - 1);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, MIN_STAKE - 1, MIN_STAKE));
+        vm.prank(bob);
+        registry.register(ENDPOINT, signer, _services1(), CID);
+    }
+
+    function test_Register_StakeForOtherRoleDoesNotCount() public {
+        bytes32 validatorRole = staking.VALIDATOR();
+        vm.startPrank(bob);
+        hyp.approve(address(staking), MIN_STAKE);
+        staking.stake(validatorRole, MIN_STAKE);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, 0, MIN_STAKE));
+        registry.register(ENDPOINT, signer, _services1(), CID);
+        vm.stopPrank();
+    }
+
+    function test_Register_RevertsWhenAlreadyRegistered() public {
+        _register(alice);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.AlreadyRegistered.selector, alice));
+        vm.prank(alice);
+        registry.register(ENDPOINT, signer, _services1(), CID);
+    }
+
+    function test_Register_ValidatesEveryField() public {
+        vm.startPrank(alice);
+        vm.expectRevert(ProviderRegistry.EmptyEndpoint.selector);
+        registry.register("", signer, _services1(), CID);
+
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.EndpointTooLong.selector, 257, 256));
+        registry.register(_string(257), signer, _services1(), CID);
+
+        vm.expectRevert(ProviderRegistry.InvalidSigningKey.selector);
+        registry.register(ENDPOINT, address(0), _services1(), CID);
+
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidServiceCount.selector, 0, 32));
+        registry.register(ENDPOINT, signer, new bytes32[](0), CID);
+
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidServiceCount.selector, 33, 32));
+        registry.register(ENDPOINT, signer, _distinctServices(33), CID);
+
+        bytes32[] memory withEmpty = _services2();
+        withEmpty[1] = bytes32(0);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.EmptyServiceId.selector, 1));
+        registry.register(ENDPOINT, signer, withEmpty, CID);
+
+        bytes32[] memory duplicated = _services2();
+        duplicated[1] = duplicated[0];
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.DuplicateServiceId.selector, duplicated[0]));
+        registry.register(ENDPOINT, signer, duplicated, CID);
+
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.MetadataCidTooLong.selector, 129, 128));
+        registry.register(ENDPOINT, signer, _services1(), _string(129));
+        vm.stopPrank();
+        vm.assertEq(registry.providerCount(), 0);
+    }
+
+    function test_Register_AcceptsBoundaryLengths() public {
+        vm.prank(alice);
+        registry.register(_string(256), signer, _distinctServices(32), _string(128));
+        vm.assertEq(registry.getProvider(alice).services.length, 32);
+        _fundAndStake(bob, MIN_STAKE);
+        vm.prank(bob);
+        registry.register("x", signer, _services1(), "");
+        vm.assertEq(registry.providerCount(), 2);
+        vm.assertEq(registry.providerAt(1), bob);
+    }
+
+    function test_ProviderAt_RevertsOutOfRange() public {
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x32));
+        registry.providerAt(0);
+    }
+
+    function test_GetProvider_UnknownIsEmpty() public view {
+        ProviderRegistry.Provider memory p = registry.getProvider(bob);
+        vm.assertEq(uint256(p.registeredAt), 0);
+        vm.assertFalse(p.active);
+        vm.assertFalse(registry.isActive(bob));
+        vm.assertFalse(registry.isRegistered(bob));
+    }
+
+    // ------------------------------------------------------------------ update
+
+    function test_Update_ReplacesFieldsAndEmits() public {
+        _register(alice);
+        vm.warp(block.timestamp + 100);
+        address newSigner = makeAddr("newSigner");
+        bytes32[] memory services = _services1();
+        vm.expectEmit(address(registry));
+        emit ProviderRegistry.ProviderUpdated(alice, "http://127.0.0.1:9000", newSigner, services, "");
+        vm.prank(alice);
+        registry.update("http://127.0.0.1:9000", newSigner, services, "");
+        ProviderRegistry.Provider memory p = registry.getProvider(alice);
+        vm.assertEq(p.endpoint, "http://127.0.0.1:9000");
+        vm.assertEq(p.signingKey, newSigner);
+        vm.assertEq(p.services, services);
+        vm.assertEq(p.metadataCid, "");
+        vm.assertEq(uint256(p.updatedAt), block.timestamp);
+        vm.assertEq(uint256(p.registeredAt), block.timestamp - 100);
+        vm.assertEq(registry.providerCount(), 1);
+    }
+
+    function test_Update_RevertsWhenNotRegistered() public {
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.NotRegistered.selector, bob));
+        vm.prank(bob);
+        registry.update(ENDPOINT, signer, _services1(), CID);
+    }
+
+    function test_Update_ValidatesFields() public {
+        _register(alice);
+        vm.expectRevert(ProviderRegistry.InvalidSigningKey.selector);
+        vm.prank(alice);
+        registry.update(ENDPOINT, address(0), _services1(), CID);
+    }
+
+    function test_Update_KeepsDeactivatedProviderInactive() public {
+        _register(alice);
+        vm.startPrank(alice);
+        registry.deactivate();
+        registry.update(ENDPOINT, signer, _services1(), CID);
+        vm.stopPrank();
+        vm.assertFalse(registry.getProvider(alice).active);
+    }
+
+    // ------------------------------------------------------------------ deactivate / reactivate / isActive
+
+    function test_DeactivateAndReactivate() public {
+        _register(alice);
+        vm.expectEmit(address(registry));
+        emit ProviderRegistry.ProviderDeactivated(alice);
+        vm.prank(alice);
+        registry.deactivate();
+        vm.assertFalse(registry.isActive(alice));
+        vm.assertTrue(registry.isRegistered(alice));
+
+        vm.expectEmit(address(registry));
+        emit ProviderRegistry.ProviderReactivated(alice);
+        vm.prank(alice);
+        registry.reactivate();
+        vm.assertTrue(registry.isActive(alice));
+    }
+
+    function test_Deactivate_RevertsWhenNotRegisteredOrInactive() public {
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.NotRegistered.selector, bob));
+        vm.prank(bob);
+        registry.deactivate();
+        _register(alice);
+        vm.startPrank(alice);
+        registry.deactivate();
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.ProviderNotActive.selector, alice));
+        registry.deactivate();
+        vm.stopPrank();
+    }
+
+    function test_Reactivate_RevertsWhenActiveOrUnregistered() public {
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.NotRegistered.selector, bob));
+        vm.prank(bob);
+        registry.reactivate();
+        _register(alice);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.ProviderAlreadyActive.selector, alice));
+        vm.prank(alice);
+        registry.reactivate();
+    }
+
+    function test_Reactivate_RechecksStake() public {
+        _register(alice);
+        vm.startPrank(alice);
+        registry.deactivate();
+        staking.requestUnbond(providerRole, 1);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, MIN_STAKE - 1, MIN_STAKE));
+        registry.reactivate();
+        vm.stopPrank();
+    }
+
+    function test_IsActive_FollowsStakeAndMinStake() public {
+        _register(alice);
+        vm.prank(slasher);
+        staking.slash(alice, providerRole, 1, "test");
+        vm.assertFalse(registry.isActive(alice), "slashed below minimum");
+        vm.prank(admin);
+        registry.setMinStake(MIN_STAKE - 1);
+        vm.assertTrue(registry.isActive(alice), "minimum lowered");
+        vm.prank(admin);
+        registry.setMinStake(type(uint256).max);
+        vm.assertFalse(registry.isActive(alice), "minimum raised");
+    }
+
+    // ------------------------------------------------------------------ fuzz
+
+    function testFuzz_Register_StakeThreshold(uint256 stakeAmount, uint256 minStake_) public {
+        stakeAmount = bound(stakeAmount, 1, 10 * MIN_STAKE);
+        minStake_ = bound(minStake_, 0, type(uint256).max);
+        vm.prank(admin);
+        registry.setMinStake(minStake_);
+        _stakeAs(bob, stakeAmount);
+        vm.prank(bob);
+        if (stakeAmount < minStake_) {
+            vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, stakeAmount, minStake_));
+            registry.register(ENDPOINT, signer, _services1(), CID);
+            vm.assertFalse(registry.isRegistered(bob));
+        } else {
+            registry.register(ENDPOINT, signer, _services1(), CID);
+            vm.assertTrue(registry.isActive(bob));
+        }
+    }
+
+    function testFuzz_Register_ArbitraryInputs(
+        string calldata endpoint,
+        address signingKey,
+        bytes32[] calldata services,
+        string calldata metadataCid
+    ) public {
+        bytes4 expected = _expectedError(endpoint, signingKey, services, metadataCid);
+        vm.prank(alice);
+        if (expected != bytes4(0)) {
+            vm.expectPartialRevert(expected);
+            registry.register(endpoint, signingKey, services, metadataCid);
+            vm.assertFalse(registry.isRegistered(alice));
+        } else {
+            registry.register(endpoint, signingKey, services, metadataCid);
+            ProviderRegistry.Provider memory p = registry.getProvider(alice);
+            vm.assertEq(p.endpoint, endpoint);
+            vm.assertEq(p.services, services);
+            vm.assertEq(p.metadataCid, metadataCid);
+        }
+    }
+
+    function testFuzz_Register_ServiceCount(uint8 count) public {
+        bytes32[] memory services = _distinctServices(count);
+        vm.prank(alice);
+        if (count == 0 || count > 32) {
+            vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidServiceCount.selector, count, 32));
+        }
+        registry.register(ENDPOINT, signer, services, CID);
+    }
+
+    function testFuzz_Update_OnlyRegisteredCaller(address caller) public {
+        vm.assume(caller != alice);
+        _register(alice);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.NotRegistered.selector, caller));
+        vm.prank(caller);
+        registry.update("http://evil", caller == address(0) ? signer : caller, _services1(), "");
+        vm.assertEq(registry.getProvider(alice).endpoint, ENDPOINT);
+    }
+
+    function testFuzz_DeactivateReactivate_OnlyRegisteredCaller(address caller) public {
+        vm.assume(caller != alice);
+        _register(alice);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.NotRegistered.selector, caller));
+        vm.prank(caller);
+        registry.deactivate();
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.NotRegistered.selector, caller));
+        vm.prank(caller);
+        registry.reactivate();
+        vm.assertTrue(registry.isActive(alice));
+    }
+
+    function testFuzz_SetMinStake_OnlyAdmin(address caller, uint256 value) public {
+        vm.prank(caller);
+        if (caller != admin) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, bytes32(0))
+            );
+            registry.setMinStake(value);
+            vm.assertEq(registry.minStake(), MIN_STAKE);
+        } else {
+            registry.setMinStake(value);
+            vm.assertEq(registry.minStake(), value);
+        }
+    }
+
+    function testFuzz_IsActive_MatchesStakeRule(uint256 unbond, bool deactivated) public {
+        _register(alice);
+        unbond = bound(unbond, 0, MIN_STAKE);
+        if (unbond > 0) {
+            vm.prank(alice);
+            staking.requestUnbond(providerRole, unbond);
+        }
+        if (deactivated) {
+            vm.prank(alice);
+            registry.deactivate();
+        }
+        vm.assertEq(registry.isActive(alice), !deactivated && unbond == 0);
+    }
+
+    function testFuzz_ProviderAt_OutOfRangeReverts(uint256 index) public {
+        _register(alice);
+        index = bound(index, 1, type(uint256).max);
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x32));
+        registry.providerAt(index);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /// @dev The first rule register() should break for these inputs (stake is already sufficient), or 0.
+    function _expectedError(
+        string calldata endpoint,
+        address signingKey,
+        bytes32[] calldata services,
+        string calldata metadataCid
+    ) internal pure returns (bytes4) {
+        if (bytes(endpoint).length == 0) return ProviderRegistry.EmptyEndpoint.selector;
+        if (bytes(endpoint).length > 256) return ProviderRegistry.EndpointTooLong.selector;
+        if (signingKey == address(0)) return ProviderRegistry.InvalidSigningKey.selector;
+        if (services.length == 0 || services.length > 32) return ProviderRegistry.InvalidServiceCount.selector;
+        for (uint256 i = 0; i < services.length; ++i) {
+            if (services[i] == bytes32(0)) return ProviderRegistry.EmptyServiceId.selector;
+            for (uint256 j = 0; j < i; ++j) {
+                if (services[i] == services[j]) return ProviderRegistry.DuplicateServiceId.selector;
+            }
+        }
+        if (bytes(metadataCid).length > 128) return ProviderRegistry.MetadataCidTooLong.selector;
+        return bytes4(0);
+    }
+
+    function _register(address who) internal {
+        vm.prank(who);
+        registry.register(ENDPOINT, signer, _services2(), CID);
+    }
+
+    function _fundAndStake(address who, uint256 amount) internal {
+        hyp.transfer(who, amount);
+        _stakeAs(who, amount);
+    }
+
+    function _stakeAs(address who, uint256 amount) internal {
+        vm.startPrank(who);
+        hyp.approve(address(staking), amount);
+        staking.stake(providerRole, amount);
+        vm.stopPrank();
+    }
+
+    function _services1() internal pure returns (bytes32[] memory s) {
+        s = new bytes32[](1);
+        s[0] = bytes32("inference");
+    }
+
+    function _services2() internal pure returns (bytes32[] memory s) {
+        s = new bytes32[](2);
+        s[0] = bytes32("inference");
+        s[1] = bytes32("training");
+    }
+
+    function _distinctServices(uint256 n) internal pure returns (bytes32[] memory s) {
+        s = new bytes32[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            s[i] = bytes32(i + 1);
+        }
+    }
+
+    function _string(uint256 length) internal pure returns (string memory) {
+        bytes memory b = new bytes(length);
+        for (uint256 i = 0; i < length; ++i) {
+            b[i] = "a";
+        }
+        return string(b);
+    }
+}

@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HyphaTest} from "./utils/HyphaTest.sol";
+import {HyphaToken} from "../src/HyphaToken.sol";
+import {Staking} from "../src/Staking.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+
+contract StakingTest is HyphaTest {
+    uint64 internal constant PERIOD = 7 days;
+    uint256 internal constant FUNDS = 1_000_000 ether;
+    bytes32 internal constant PERMIT_TYPEHASH =
+        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+
+    HyphaToken internal hyp;
+    Staking internal staking;
+    address internal admin;
+    address internal sink;
+    address internal slasher;
+    address internal alice;
+    uint256 internal aliceKey;
+    address internal bob;
+    bytes32 internal provider;
+    bytes32 internal validator;
+
+    function setUp() public {
+        admin = makeAddr("admin");
+        sink = makeAddr("sink");
+        slasher = makeAddr("slasher");
+        (alice, aliceKey) = makeAccount("alice");
+        bob = makeAddr("bob");
+        hyp = new HyphaToken(admin, 10 * FUNDS, address(this), 3 * FUNDS);
+        staking = new Staking(hyp, admin, PERIOD, sink);
+        provider = staking.PROVIDER();
+        validator = staking.VALIDATOR();
+        bytes32 slasherRole = staking.SLASHER_ROLE();
+        vm.prank(admin);
+        staking.grantRole(slasherRole, slasher);
+        hyp.transfer(alice, FUNDS);
+        hyp.transfer(bob, FUNDS);
+        vm.prank(alice);
+        hyp.approve(address(staking), type(uint256).max);
+        vm.prank(bob);
+        hyp.approve(address(staking), type(uint256).max);
+        vm.warp(1_700_000_000);
+    }
+
+    // ------------------------------------------------------------------ constructor and admin
+
+    function test_Constructor_SetsEverything() public view {
+        vm.assertEq(address(staking.stakeToken()), address(hyp));
+        vm.assertEq(uint256(staking.unbondingPeriod()), PERIOD);
+        vm.assertEq(staking.slashSink(), sink);
+        vm.assertTrue(staking.hasRole(staking.DEFAULT_ADMIN_ROLE(), admin));
+        vm.assertEq(staking.PROVIDER(), keccak256("PROVIDER"));
+        vm.assertEq(staking.VALIDATOR(), keccak256("VALIDATOR"));
+        vm.assertEq(staking.SLASHER_ROLE(), keccak256("SLASHER_ROLE"));
+        vm.assertEq(staking.totalStaked(), 0);
+    }
+
+    function test_Constructor_RevertsOnBadArguments() public {
+        vm.expectRevert(Staking.InvalidStakeToken.selector);
+        new Staking(IERC20(address(0)), admin, PERIOD, sink);
+        vm.expectRevert(Staking.InvalidAdmin.selector);
+        new Staking(hyp, address(0), PERIOD, sink);
+        vm.expectRevert(Staking.InvalidSlashSink.selector);
+        new Staking(hyp, admin, PERIOD, address(0));
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooLong.selector, 365 days + 1, 365 days));
+        new Staking(hyp, admin, 365 days + 1, sink);
+    }
+
+    function test_SetSlashSink_ByAdmin() public {
+        address newSink = makeAddr("newSink");
+        vm.expectEmit(address(staking));
+        emit Staking.SlashSinkChanged(sink, newSink);
+        vm.prank(admin);
+        staking.setSlashSink(newSink);
+        vm.assertEq(staking.slashSink(), newSink);
+    }
+
+    function test_SetSlashSink_RevertsOnZeroAndForNonAdmin() public {
+        vm.expectRevert(Staking.InvalidSlashSink.selector);
+        vm.prank(admin);
+        staking.setSlashSink(address(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, alice, bytes32(0))
+        );
+        vm.prank(alice);
+        staking.setSlashSink(alice);
+    }
+
+    function test_SetUnbondingPeriod_ByAdminWithinBound() public {
+        vm.expectEmit(address(staking));
+        emit Staking.UnbondingPeriodChanged(PERIOD, 365 days);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(365 days);
+        vm.assertEq(uint256(staking.unbondingPeriod()), 365 days);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(0);
+        vm.assertEq(uint256(staking.unbondingPeriod()), 0);
+    }
+
+    function test_SetUnbondingPeriod_RevertsAboveBoundAndForNonAdmin() public {
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooLong.selector, 365 days + 1, 365 days));
+        vm.prank(admin);
+        staking.setUnbondingPeriod(365 days + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, slasher, bytes32(0))
+        );
+        vm.prank(slasher);
+        staking.setUnbondingPeriod(1);
+    }
+
+    function test_SetUnbondingPeriod_LeavesPendingReleaseTimes() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 10 ether);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(365 days);
+        (, uint64 releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(uint256(releaseTime), block.timestamp + PERIOD);
+    }
+
+    // ------------------------------------------------------------------ stake
+
+    function test_Stake_PullsTokensAndEmits() public {
+        vm.expectEmit(address(staking));
+        emit Staking.Staked(alice, provider, 100 ether);
+        _stake(alice, provider, 100 ether);
+        vm.assertEq(staking.stakeOf(alice, provider), 100 ether);
+        vm.assertEq(staking.stakeOf(alice, validator), 0);
+        vm.assertEq(staking.totalStaked(), 100 ether);
+        vm.assertEq(hyp.balanceOf(address(staking)), 100 ether);
+        vm.assertEq(hyp.balanceOf(alice), FUNDS - 100 ether);
+    }
+
+    function test_Stake_AddsUpPerRole() public {
+        _stake(alice, provider, 1 ether);
+        _stake(alice, provider, 2 ether);
+        _stake(alice, validator, 5 ether);
+        vm.assertEq(staking.stakeOf(alice, provider), 3 ether);
+        vm.assertEq(staking.stakeOf(alice, validator), 5 ether);
+        vm.assertEq(staking.totalStaked(), 8 ether);
+    }
+
+    function test_Stake_RevertsOnZeroAmount() public {
+        vm.expectRevert(Staking.ZeroAmount.selector);
+        _stake(alice, provider, 0);
+    }
+
+    function test_Stake_RevertsOnZeroRole() public {
+        vm.expectRevert(Staking.InvalidRole.selector);
+        _stake(alice, bytes32(0), 1);
+    }
+
+    function test_Stake_RevertsWithoutAllowance() public {
+        address carol = makeAddr("carol");
+        hyp.transfer(carol, 10 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(staking), 0, 10 ether)
+        );
+        _stake(carol, provider, 10 ether);
+        vm.assertEq(staking.totalStaked(), 0);
+    }
+
+    function test_Stake_RevertsOverBalance() public {
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, alice, FUNDS, FUNDS + 1));
+        _stake(alice, provider, FUNDS + 1);
+    }
+
+    function test_StakeWithPermit_NoPriorApproval() public {
+        address carol;
+        uint256 carolKey;
+        (carol, carolKey) = makeAccount("carol");
+        hyp.transfer(carol, 10 ether);
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _signPermit(carolKey, carol, 10 ether, 0, deadline);
+        vm.prank(carol);
+        staking.stakeWithPermit(provider, 10 ether, deadline, v, r, s);
+        vm.assertEq(staking.stakeOf(carol, provider), 10 ether);
+        vm.assertEq(hyp.allowance(carol, address(staking)), 0);
+    }
+
+    function test_StakeWithPermit_FrontRunPermitStillStakes() public {
+        (address carol, uint256 carolKey) = makeAccount("carol");
+        hyp.transfer(carol, 10 ether);
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _signPermit(carolKey, carol, 10 ether, 0, deadline);
+        hyp.permit(carol, address(staking), 10 ether, deadline, v, r, s); // someone else submits it first
+        vm.prank(carol);
+        staking.stakeWithPermit(provider, 10 ether, deadline, v, r, s);
+        vm.assertEq(staking.stakeOf(carol, provider), 10 ether);
+    }
+
+    function test_StakeWithPermit_ForgedPermitReverts() public {
+        (address carol,) = makeAccount("carol");
+        hyp.transfer(carol, 10 ether);
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _signPermit(aliceKey, carol, 10 ether, 0, deadline);
+        vm.expectRevert(abi.encodeWithSelector(Staking.PermitFailed.selector, 0, 10 ether));
+        vm.prank(carol);
+        staking.stakeWithPermit(provider, 10 ether, deadline, v, r, s);
+    }
+
+    // ------------------------------------------------------------------ unbond and withdraw
+
+    function test_RequestUnbond_MovesToUnbonding() public {
+        _stake(alice, provider, 10 ether);
+        uint64 expectedRelease = uint64(block.timestamp) + PERIOD;
+        vm.expectEmit(address(staking));
+        emit Staking.UnbondRequested(alice, provider, 4 ether, expectedRelease);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 4 ether);
+        vm.assertEq(staking.stakeOf(alice, provider), 6 ether);
+        (uint256 amount, uint64 releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(amount, 4 ether);
+        vm.assertEq(uint256(releaseTime), expectedRelease);
+        vm.assertEq(staking.totalStaked(), 10 ether, "unbonding stake is still held");
+    }
+
+    function test_RequestUnbond_SecondRequestAddsAndResetsReleaseTime() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 4 ether);
+        vm.warp(block.timestamp + 3 days);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 1 ether);
+        (uint256 amount, uint64 releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(amount, 5 ether);
+        vm.assertEq(uint256(releaseTime), block.timestamp + PERIOD);
+    }
+
+    function test_RequestUnbond_RevertsOnZeroAndOverStake() public {
+        _stake(alice, provider, 10 ether);
+        vm.startPrank(alice);
+        vm.expectRevert(Staking.ZeroAmount.selector);
+        staking.requestUnbond(provider, 0);
+        vm.expectRevert(abi.encodeWithSelector(Staking.InsufficientStake.selector, 10 ether, 10 ether + 1));
+        staking.requestUnbond(provider, 10 ether + 1);
+        vm.expectRevert(abi.encodeWithSelector(Staking.InsufficientStake.selector, 0, 1));
+        staking.requestUnbond(validator, 1);
+        vm.stopPrank();
+    }
+
+    function test_RequestUnbond_OtherAccountCannotTouchStake() public {
+        _stake(alice, provider, 10 ether);
+        vm.expectRevert(abi.encodeWithSelector(Staking.InsufficientStake.selector, 0, 1 ether));
+        vm.prank(bob);
+        staking.requestUnbond(provider, 1 ether);
+        vm.assertEq(staking.stakeOf(alice, provider), 10 ether);
+    }
+
+    function test_Withdraw_AfterPeriodPaysOut() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 4 ether);
+        vm.warp(block.timestamp + PERIOD);
+        vm.expectEmit(address(staking));
+        emit Staking.Withdrawn(alice, provider, 4 ether);
+        vm.prank(alice);
+        staking.withdraw(provider);
+        vm.assertEq(hyp.balanceOf(alice), FUNDS - 6 ether);
+        vm.assertEq(staking.totalStaked(), 6 ether);
+        (uint256 amount, uint64 releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(amount, 0);
+        vm.assertEq(uint256(releaseTime), 0);
+    }
+
+    function test_Withdraw_RevertsBeforeReleaseTime() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 4 ether);
+        uint64 releaseTime = uint64(block.timestamp) + PERIOD;
+        vm.warp(releaseTime - 1);
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingNotMature.selector, releaseTime));
+        vm.prank(alice);
+        staking.withdraw(provider);
+    }
+
+    function test_Withdraw_RevertsWhenNothingUnbonding() public {
+        _stake(alice, provider, 10 ether);
+        vm.expectRevert(Staking.NothingToWithdraw.selector);
+        vm.prank(alice);
+        staking.withdraw(provider);
+    }
+
+    function test_Withdraw_OtherAccountGetsNothing() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 10 ether);
+        vm.warp(block.timestamp + PERIOD);
+        vm.expectRevert(Staking.NothingToWithdraw.selector);
+        vm.prank(bob);
+        staking.withdraw(provider);
+        vm.assertEq(hyp.balanceOf(address(staking)), 10 ether);
+    }
+
+    function test_Withdraw_ZeroPeriodIsImmediate() public {
+        vm.prank(admin);
+        staking.setUnbondingPeriod(0);
+        _stake(alice, provider, 10 ether);
+        vm.startPrank(alice);
+        staking.requestUnbond(provider, 10 ether);
+        staking.withdraw(provider);
+        vm.stopPrank();
+        vm.assertEq(hyp.balanceOf(alice), FUNDS);
+    }
+
+    // ------------------------------------------------------------------ slash
+
+    function test_Slash_TakesActiveFirstAndPaysSink() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 4 ether);
+        vm.expectEmit(address(staking));
+        emit Staking.Slashed(alice, provider, 5 ether, "dispute-1", slasher);
+        vm.prank(slasher);
+        uint256 slashed = staking.slash(alice, provider, 5 ether, "dispute-1");
+        vm.assertEq(slashed, 5 ether);
+        vm.assertEq(staking.stakeOf(alice, provider), 1 ether);
+        (uint256 unbonding,) = staking.unbondingOf(alice, provider);
+        vm.assertEq(unbonding, 4 ether);
+        vm.assertEq(hyp.balanceOf(sink), 5 ether);
+        vm.assertEq(staking.totalStaked(), 5 ether);
+    }
+
+    function test_Slash_ReachesIntoUnbonding() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 4 ether);
+        vm.prank(slasher);
+        uint256 slashed = staking.slash(alice, provider, 8 ether, "r");
+        vm.assertEq(slashed, 8 ether);
+        vm.assertEq(staking.stakeOf(alice, provider), 0);
+        (uint256 unbonding, uint64 releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(unbonding, 2 ether);
+        vm.assertEq(uint256(releaseTime), block.timestamp + PERIOD, "release time kept");
+    }
+
+    function test_Slash_NeverMoreThanStaked() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 4 ether);
+        vm.prank(slasher);
+        uint256 slashed = staking.slash(alice, provider, type(uint256).max, "all");
+        vm.assertEq(slashed, 10 ether);
+        vm.assertEq(staking.stakeOf(alice, provider), 0);
+        (uint256 unbonding, uint64 releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(unbonding, 0);
+        vm.assertEq(uint256(releaseTime), 0);
+        vm.assertEq(hyp.balanceOf(sink), 10 ether);
+        vm.assertEq(staking.totalStaked(), 0);
+    }
+
+    function test_Slash_NothingStakedReturnsZero() public {
+        vm.prank(slasher);
+        uint256 slashed = staking.slash(alice, provider, 1 ether, "none");
+        vm.assertEq(slashed, 0);
+        vm.assertEq(hyp.balanceOf(sink), 0);
+    }
+
+    function test_Slash_OnlyTouchesThatRole() public {
+        _stake(alice, provider, 10 ether);
+        _stake(alice, validator, 10 ether);
+        vm.prank(slasher);
+        staking.slash(alice, validator, 10 ether, "v");
+        vm.assertEq(staking.stakeOf(alice, provider), 10 ether);
+        vm.assertEq(staking.stakeOf(alice, validator), 0);
+    }
+
+    function test_Slash_RevertsOnZeroAmount() public {
+        vm.expectRevert(Staking.ZeroAmount.selector);
+        vm.prank(slasher);
+        staking.slash(alice, provider, 0, "r");
+    }
+
+    function test_Slash_RevertsForNonSlasher() public {
+        _stake(alice, provider, 10 ether);
+        bytes32 role = staking.SLASHER_ROLE();
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, admin, role));
+        vm.prank(admin);
+        staking.slash(alice, provider, 1 ether, "r");
+    }
+
+    // ------------------------------------------------------------------ fuzz
+
+    function testFuzz_Stake_AnyAmount(uint256 amount) public {
+        uint256 balance = hyp.balanceOf(alice);
+        if (amount == 0) {
+            vm.expectRevert(Staking.ZeroAmount.selector);
+        } else if (amount > balance) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, alice, balance, amount)
+            );
+        }
+        _stake(alice, provider, amount);
+        uint256 expected = amount == 0 || amount > balance ? 0 : amount;
+        vm.assertEq(staking.stakeOf(alice, provider), expected);
+        vm.assertEq(staking.totalStaked(), expected);
+        vm.assertEq(hyp.balanceOf(address(staking)), expected);
+    }
+
+    function testFuzz_Stake_MaxAmountCannotOverflowAccounting(uint256 first) public {
+        // Staking a second type(uint256).max cannot pass: the token's balance check fails before any overflow.
+        first = bound(first, 1, FUNDS);
+        _stake(alice, provider, first);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IERC20Errors.ERC20InsufficientBalance.selector, alice, FUNDS - first, type(uint256).max
+            )
+        );
+        _stake(alice, provider, type(uint256).max);
+        vm.assertEq(staking.totalStaked(), first);
+    }
+
+    function testFuzz_StakeWithPermit_ForgedOrExpiredReverts(
+        uint256 forgerKey,
+        uint256 amount,
+        uint256 deadline,
+        bool expired
+    ) public {
+        (address carol, uint256 carolKey) = makeAccount("carol");
+        amount = bound(amount, 1, FUNDS);
+        hyp.transfer(carol, amount);
+        uint256 key = carolKey;
+        if (expired) {
+            deadline = bound(deadline, 0, block.timestamp - 1);
+        } else {
+            deadline = bound(deadline, block.timestamp, type(uint256).max);
+            key = boundKey(forgerKey);
+            vm.assume(key != carolKey);
+        }
+        (uint8 v, bytes32 r, bytes32 s) = _signPermit(key, carol, amount, 0, deadline);
+        vm.expectRevert(abi.encodeWithSelector(Staking.PermitFailed.selector, 0, amount));
+        vm.prank(carol);
+        staking.stakeWithPermit(provider, amount, deadline, v, r, s);
+    }
+
+    function testFuzz_StakeWithPermit_ReplayedPermitNeedsAllowance(uint256 amount) public {
+        (address carol, uint256 carolKey) = makeAccount("carol");
+        amount = bound(amount, 1, FUNDS / 2);
+        hyp.transfer(carol, 2 * amount);
+        uint256 deadline = block.timestamp + 1;
+        (uint8 v, bytes32 r, bytes32 s) = _signPermit(carolKey, carol, amount, 0, deadline);
+        vm.startPrank(carol);
+        staking.stakeWithPermit(provider, amount, deadline, v, r, s);
+        // The permit's nonce is spent and the allowance used up, so the same signature cannot stake again.
+        vm.expectRevert(abi.encodeWithSelector(Staking.PermitFailed.selector, 0, amount));
+        staking.stakeWithPermit(provider, amount, deadline, v, r, s);
+        vm.stopPrank();
+        vm.assertEq(staking.stakeOf(carol, provider), amount);
+    }
+
+    function testFuzz_RequestUnbond_AnyAmount(uint256 staked, uint256 amount) public {
+        staked = bound(staked, 1, FUNDS);
+        _stake(alice, provider, staked);
+        vm.prank(alice);
+        if (amount == 0) {
+            vm.expectRevert(Staking.ZeroAmount.selector);
+        } else if (amount > staked) {
+            vm.expectRevert(abi.encodeWithSelector(Staking.InsufficientStake.selector, staked, amount));
+        }
+        staking.requestUnbond(provider, amount);
+        bool ok = amount != 0 && amount <= staked;
+        vm.assertEq(staking.stakeOf(alice, provider), ok ? staked - amount : staked);
+        (uint256 unbonding,) = staking.unbondingOf(alice, provider);
+        vm.assertEq(unbonding, ok ? amount : 0);
+        vm.assertEq(staking.totalStaked(), staked);
+    }
+
+    function testFuzz_RequestUnbond_OnlyOwnStake(address caller, uint256 amount) public {
+        vm.assume(caller != alice);
+        _stake(alice, provider, 10 ether);
+        amount = bound(amount, 1, type(uint256).max);
+        uint256 callerStake = staking.stakeOf(caller, provider);
+        vm.expectRevert(abi.encodeWithSelector(Staking.InsufficientStake.selector, callerStake, amount));
+        vm.prank(caller);
+        staking.requestUnbond(provider, amount);
+        vm.assertEq(staking.stakeOf(alice, provider), 10 ether);
+    }
+
+    function testFuzz_Withdraw_RespectsReleaseTime(uint64 period, uint256 wait) public {
+        period = uint64(bound(period, 0, 365 days));
+        vm.prank(admin);
+        staking.setUnbondingPeriod(period);
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 10 ether);
+        uint64 releaseTime = uint64(block.timestamp) + period;
+        wait = bound(wait, 0, 2 * uint256(period) + 1);
+        vm.warp(block.timestamp + wait);
+        vm.prank(alice);
+        if (block.timestamp < releaseTime) {
+            vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingNotMature.selector, releaseTime));
+            staking.withdraw(provider);
+            vm.assertEq(hyp.balanceOf(alice), FUNDS - 10 ether);
+        } else {
+            staking.withdraw(provider);
+            vm.assertEq(hyp.balanceOf(alice), FUNDS);
+        }
+    }
+
+    function testFuzz_Withdraw_OtherCallerNeverGetsStake(address caller) public {
+        vm.assume(caller != alice && caller != address(staking));
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 10 ether);
+        vm.warp(block.timestamp + PERIOD);
+        uint256 before = hyp.balanceOf(caller);
+        vm.expectRevert(Staking.NothingToWithdraw.selector);
+        vm.prank(caller);
+        staking.withdraw(provider);
+        vm.assertEq(hyp.balanceOf(caller), before);
+    }
+
+    function testFuzz_Slash_NeverMoreThanStaked(uint256 staked, uint256 unbond, uint256 amount) public {
+        staked = bound(staked, 1, FUNDS);
+        unbond = bound(unbond, 0, staked);
+        amount = bound(amount, 1, type(uint256).max);
+        _stake(alice, provider, staked);
+        if (unbond > 0) {
+            vm.prank(alice);
+            staking.requestUnbond(provider, unbond);
+        }
+        vm.prank(slasher);
+        uint256 slashed = staking.slash(alice, provider, amount, "fuzz");
+        uint256 expected = amount < staked ? amount : staked;
+        vm.assertEq(slashed, expected);
+        vm.assertEq(hyp.balanceOf(sink), expected);
+        (uint256 unbondingLeft,) = staking.unbondingOf(alice, provider);
+        vm.assertEq(staking.stakeOf(alice, provider) + unbondingLeft, staked - expected);
+        vm.assertEq(staking.totalStaked(), staked - expected);
+        vm.assertEq(hyp.balanceOf(address(staking)), staked - expected);
+    }
+
+    function testFuzz_Slash_UnauthorizedCallerReverts(address caller, uint256 amount) public {
+        vm.assume(caller != slasher);
+        _stake(alice, provider, 10 ether);
+        bytes32 role = staking.SLASHER_ROLE();
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, role));
+        vm.prank(caller);
+        staking.slash(alice, provider, amount, "x");
+        vm.assertEq(staking.stakeOf(alice, provider), 10 ether);
+    }
+
+    function testFuzz_AdminSetters_UnauthorizedCallerReverts(address caller, address newSink, uint64 period) public {
+        vm.assume(caller != admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, bytes32(0))
+        );
+        vm.prank(caller);
+        staking.setSlashSink(newSink);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, bytes32(0))
+        );
+        vm.prank(caller);
+        staking.setUnbondingPeriod(period);
+    }
+
+    function testFuzz_SetUnbondingPeriod_Bounds(uint64 period) public {
+        vm.prank(admin);
+        if (period > 365 days) {
+            vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooLong.selector, period, 365 days));
+            staking.setUnbondingPeriod(period);
+            vm.assertEq(uint256(staking.unbondingPeriod()), PERIOD);
+        } else {
+            staking.setUnbondingPeriod(period);
+            vm.assertEq(uint256(staking.unbondingPeriod()), period);
+        }
+    }
+
+    function testFuzz_SetSlashSink_Any(address newSink) public {
+        vm.prank(admin);
+        if (newSink == address(0)) {
+            vm.expectRevert(Staking.InvalidSlashSink.selector);
+            staking.setSlashSink(newSink);
+            vm.assertEq(staking.slashSink(), sink);
+        } else {
+            staking.setSlashSink(newSink);
+            vm.assertEq(staking.slashSink(), newSink);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    function _stake(address who, bytes32 role, uint256 amount) internal {
+        vm.prank(who);
+        staking.stake(role, amount);
+    }
+
+    function _signPermit(uint256 key, address owner, uint256 value, uint256 nonce, uint256 deadline)
+        internal
+        view
+        returns (uint8, bytes32, bytes32)
+    {
+        bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, owner, address(staking), value, nonce, deadline));
+        return vm.sign(key, keccak256(abi.encodePacked("\x19\x01", hyp.DOMAIN_SEPARATOR(), structHash)));
+    }
+}
