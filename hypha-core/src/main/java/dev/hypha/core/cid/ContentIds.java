@@ -1,0 +1,44 @@
+package dev.hypha.core.cid;
+
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** The content id of a file, stream or byte array under the unixfs-v1-2025 profile, computed in one streaming pass. */
+public final class ContentIds {
+    private ContentIds() {}
+
+    /**
+     * The id of a file's content.
+     *
+     * @throws HyphaException NOT_FOUND or IO naming the file when it cannot be read
+     */
+    public static ContentId of(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return UnixFsImporter.PROFILE.importFrom(in, BlockSink.NONE).root();
+        } catch (NoSuchFileException e) {
+            throw new HyphaException(ErrorCategory.NOT_FOUND, "no such file: " + file, e);
+        } catch (IOException e) {
+            throw UnixFsImporter.readFailure(file.toString(), e);
+        }
+    }
+
+    /** The id of everything left in the stream (not closed). */
+    public static ContentId of(InputStream in) throws IOException {
+        return UnixFsImporter.PROFILE.importFrom(in, BlockSink.NONE).root();
+    }
+
+    /** The id of a byte array. */
+    public static ContentId of(byte[] content) {
+        try {
+            return of(new ByteArrayInputStream(content));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a byte array never fails", e);
+        }
+    }
+}

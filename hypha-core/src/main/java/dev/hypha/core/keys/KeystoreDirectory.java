@@ -1,0 +1,320 @@
+package dev.hypha.core.keys;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Hex;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.NoSuchAlgorithmException;
+import java.security.NoSuchProviderException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
+import org.web3j.crypto.Wallet;
+import org.web3j.crypto.WalletFile;
+import org.web3j.crypto.exception.CipherException;
+import org.web3j.protocol.ObjectMapperFactory;
+
+/**
+ * A folder of encrypted keys in Web3 Secret Storage v3 format (scrypt + AES-128-CTR), written by web3j exactly as
+ * geth writes them and named as geth names them ({@code UTC--<time>--<address>}), so the folder can be shared with
+ * geth, Foundry ({@code cast wallet}) and other wallets.
+ *
+ * <p>Files are written with owner-only permissions (0600) into a folder with 0700, first to a temporary file and then
+ * linked into place, so a crash never leaves half a key and an existing file is never overwritten. Keys and
+ * passwords never appear in messages or logs; {@link #toString()} shows only the folder.
+ *
+ * <p>web3j takes passwords as {@link String}, so the {@code char[]} given here is copied into one for the duration of
+ * a call; callers should still clear their arrays.
+ */
+public final class KeystoreDirectory {
+    private static final ObjectMapper JSON = ObjectMapperFactory.getObjectMapper();
+    /** geth's file-name time: UTC, nanoseconds, colons replaced so the name is valid everywhere. */
+    private static final DateTimeFormatter FILE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss.nnnnnnnnn'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path dir;
+    private final KdfStrength strength;
+    private final Clock clock;
+
+    /** A keystore folder using the standard scrypt cost for new keys. */
+    public KeystoreDirectory(Path dir) {
+        this(dir, KdfStrength.STANDARD, Clock.systemUTC());
+    }
+
+    /**
+     * @param strength scrypt cost for keys created or imported from now on
+     * @param clock    the time put in new file names (only there: it never affects a key)
+     */
+    public KeystoreDirectory(Path dir, KdfStrength strength, Clock clock) {
+        this.dir = Objects.requireNonNull(dir, "dir");
+        this.strength = Objects.requireNonNull(strength, "strength");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Generates a new key, stores it encrypted under {@code password} and returns its address. */
+    public Address create(char[] password) {
+        requirePassword(password);
+        try {
+            return store(Keys.createEcKeyPair(), password);
+        } catch (InvalidAlgorithmParameterException | NoSuchAlgorithmException | NoSuchProviderException e) {
+            throw new HyphaException(ErrorCategory.INTERNAL, "secp256k1 key generation is unavailable in this JVM", e);
+        }
+    }
+
+    /**
+     * Stores an existing private key (64 hex digits, 0x optional) encrypted under {@code password}.
+     *
+     * @throws HyphaException (INPUT) when the text is not a private key; the message never repeats the text
+     */
+    public Address importPrivateKey(String privateKeyHex, char[] password) {
+        requirePassword(password);
+        byte[] key;
+        try {
+            key = Hex.decode(privateKeyHex == null ? "" : privateKeyHex.strip(), 32, "private key");
+        } catch (HyphaException e) {
+            // the message of Hex.decode may quote its input; a key must never be echoed
+            throw HyphaException.input("not a private key (expected 64 hex digits, optionally prefixed with 0x)");
+        }
+        BigInteger secret = new BigInteger(1, key);
+        java.util.Arrays.fill(key, (byte) 0);
+        if (secret.signum() == 0 || secret.compareTo(dev.hypha.core.crypto.Signature.CURVE_ORDER) >= 0) {
+            throw HyphaException.input("not a valid secp256k1 private key (must be between 1 and the curve order)");
+        }
+        return store(ECKeyPair.create(secret), password);
+    }
+
+    /**
+     * Copies a keystore file from elsewhere into this folder after checking that {@code password} opens it. The
+     * file's own encryption (and scrypt cost) is kept unchanged.
+     *
+     * @throws WrongPasswordException when the password does not open it
+     */
+    public Address importKeystoreFile(Path file, char[] password) {
+        requirePassword(password);
+        WalletFile wallet = readWallet(file);
+        Address address = addressOf(wallet, file);
+        decrypt(wallet, password, address);
+        ensureAbsent(address);
+        try {
+            writeNew(address, Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw HyphaException.io("cannot read keystore " + file + ": " + e.getMessage(), e);
+        }
+        return address;
+    }
+
+    /**
+     * Decrypts the account's key.
+     *
+     * @throws HyphaException NOT_FOUND when the folder has no such account
+     * @throws WrongPasswordException when the password is wrong
+     */
+    public Credentials unlock(Address account, char[] password) {
+        requirePassword(password);
+        Path file = fileOf(account).orElseThrow(() -> notFound(account));
+        WalletFile wallet = readWallet(file);
+        return Credentials.create(decrypt(wallet, password, account));
+    }
+
+    /**
+     * The addresses of the keystores in the folder, sorted. Files that are not keystores are skipped; an absent
+     * folder has none.
+     */
+    public List<Address> list() {
+        TreeSet<Address> addresses = new TreeSet<>();
+        for (Path file : keystoreFiles()) {
+            try {
+                addresses.add(addressOf(readWallet(file), file));
+            } catch (HyphaException notAKeystore) {
+                // another program's file in the folder: not ours to judge, not an account either
+            }
+        }
+        return List.copyOf(addresses);
+    }
+
+    /** Whether the folder holds a keystore for the account. */
+    public boolean contains(Address account) {
+        return fileOf(account).isPresent();
+    }
+
+    /**
+     * The account's address in checksummed form, checking that the folder holds it (what {@code hypha account
+     * export-address} prints: nothing secret leaves the file).
+     */
+    public String exportAddress(Address account) {
+        if (!contains(account)) throw notFound(account);
+        return account.toChecksumString();
+    }
+
+    /** The keystore file of an account, if the folder has one. */
+    public Optional<Path> fileOf(Address account) {
+        String suffix = "--" + account.lowercaseHex().substring(2);
+        for (Path file : keystoreFiles()) {
+            if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(suffix)) {
+                return Optional.of(file);
+            }
+        }
+        for (Path file : keystoreFiles()) { // files named otherwise (copied by hand) still count
+            try {
+                if (addressOf(readWallet(file), file).equals(account)) return Optional.of(file);
+            } catch (HyphaException notAKeystore) {
+                // skip
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "KeystoreDirectory[" + dir + "]";
+    }
+
+    private Address store(ECKeyPair keyPair, char[] password) {
+        Address address = Address.of(keyPair);
+        ensureAbsent(address);
+        try {
+            WalletFile wallet = Wallet.create(new String(password), keyPair, strength.n(), strength.p());
+            writeNew(address, JSON.writeValueAsBytes(wallet));
+            return address;
+        } catch (CipherException e) {
+            throw new HyphaException(ErrorCategory.INTERNAL, "cannot encrypt the key: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot encode keystore for " + address, e);
+        }
+    }
+
+    private void ensureAbsent(Address address) {
+        if (contains(address)) {
+            throw new HyphaException(ErrorCategory.INPUT, "account " + address + " already exists in " + dir);
+        }
+    }
+
+    private void writeNew(Address address, byte[] content) {
+        String name = "UTC--" + FILE_TIME.format(clock.instant()) + "--" + address.lowercaseHex().substring(2);
+        Path target = dir.resolve(name);
+        Path temp = null;
+        try {
+            createPrivateDirectory();
+            temp = Files.createTempFile(dir, ".tmp-keystore-", ".json",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(temp, content);
+            try {
+                Files.createLink(target, temp); // atomic and refuses to replace an existing file
+            } catch (UnsupportedOperationException | IOException linkFailed) {
+                if (linkFailed instanceof FileAlreadyExistsException) throw linkFailed;
+                Files.move(temp, target); // no REPLACE_EXISTING: fails rather than overwrite
+                temp = null;
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new HyphaException(ErrorCategory.IO, "keystore file " + target + " already exists; not overwriting it", e);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw HyphaException.io("cannot move the keystore into " + dir, e);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot write keystore in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // a leftover temp file holds only encrypted data and is ignored by list()
+                }
+            }
+        }
+    }
+
+    private void createPrivateDirectory() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    private List<Path> keystoreFiles() {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> result = new ArrayList<>();
+            files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .forEach(result::add);
+            return result;
+        } catch (IOException e) {
+            throw HyphaException.io("cannot list keystore folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static WalletFile readWallet(Path file) {
+        try {
+            WalletFile wallet = JSON.readValue(file.toFile(), WalletFile.class);
+            if (wallet == null || wallet.getCrypto() == null || wallet.getVersion() != 3) {
+                throw HyphaException.input(file + " is not a version 3 keystore file");
+            }
+            return wallet;
+        } catch (HyphaException e) {
+            throw e;
+        } catch (NoSuchFileException e) {
+            throw new HyphaException(ErrorCategory.NOT_FOUND, "no such keystore file: " + file, e);
+        } catch (IOException | RuntimeException e) {
+            throw HyphaException.input(file + " is not a keystore file (expected Web3 Secret Storage v3 JSON)", e);
+        }
+    }
+
+    private static Address addressOf(WalletFile wallet, Path file) {
+        String address = wallet.getAddress();
+        if (address == null) {
+            throw HyphaException.input("keystore " + file + " has no address field");
+        }
+        return Address.parse(address.startsWith("0x") ? address : "0x" + address);
+    }
+
+    private static ECKeyPair decrypt(WalletFile wallet, char[] password, Address expected) {
+        ECKeyPair keyPair;
+        try {
+            keyPair = Wallet.decrypt(new String(password), wallet);
+        } catch (CipherException e) {
+            if (String.valueOf(e.getMessage()).contains("Invalid password")) {
+                throw new WrongPasswordException(expected);
+            }
+            throw HyphaException.input("keystore for " + expected + " cannot be decrypted: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw HyphaException.input("keystore for " + expected + " is malformed", e);
+        }
+        if (!Address.of(keyPair).equals(expected)) {
+            throw HyphaException.input("keystore claims address " + expected + " but holds the key of " + Address.of(keyPair));
+        }
+        return keyPair;
+    }
+
+    private HyphaException notFound(Address account) {
+        return new HyphaException(ErrorCategory.NOT_FOUND, "no account " + account + " in " + dir
+                + " (see `hypha account list`)");
+    }
+
+    private static void requirePassword(char[] password) {
+        if (password == null || password.length == 0) {
+            throw HyphaException.input("empty password (a keystore needs a non-empty password)");
+        }
+    }
+}
