@@ -1,0 +1,122 @@
+package dev.hypha.chain.deploy;
+
+import dev.hypha.chain.ChainErrors;
+import dev.hypha.chain.contracts.HyphaToken;
+import dev.hypha.chain.contracts.PaymentToken;
+import dev.hypha.chain.contracts.ProviderRegistry;
+import dev.hypha.chain.contracts.Staking;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.chain.tx.TxRequest;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint64;
+import org.web3j.abi.datatypes.generated.Uint8;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * Deploys Hypha's contracts (HyphaToken, PaymentToken, Staking, ProviderRegistry) to any EVM
+ * chain from one account, using the bytecode of the generated bindings. Works the same against
+ * anvil and a public RPC URL.
+ */
+public final class Deployer {
+    /** Payment token metadata for local networks: a 6-decimals stablecoin stand-in. */
+    public static final String PAYMENT_NAME = "Hypha USD";
+    public static final String PAYMENT_SYMBOL = "hUSD";
+    public static final int PAYMENT_DECIMALS = 6;
+
+    private final TransactionSender sender;
+    private final Consumer<String> progress;
+
+    /** A deployer sending from {@code sender}'s account, without progress output. */
+    public Deployer(TransactionSender sender) {
+        this(sender, line -> { });
+    }
+
+    /** A deployer that reports each step (e.g. "deployed Staking at 0x...") to {@code progress}. */
+    public Deployer(TransactionSender sender, Consumer<String> progress) {
+        this.sender = sender;
+        this.progress = progress;
+    }
+
+    /** Deploys all four contracts and returns their record (not yet saved). */
+    public Deployment deploy(DeployParams params) {
+        ChainClient client = sender.client();
+        long chainId = client.chainId();
+        String deployer = sender.address();
+        String admin = params.admin().orElse(deployer);
+        String sink = params.slashSink().orElse(deployer);
+        Map<String, DeployedContract> contracts = new LinkedHashMap<>();
+
+        DeployedContract hyp = create("HyphaToken", HyphaToken.BINARY, List.of(
+                new Address(admin), new Uint256(params.hypCap()), new Address(deployer), new Uint256(params.hypInitialSupply())));
+        contracts.put("HyphaToken", hyp);
+
+        contracts.put("PaymentToken", create("PaymentToken", PaymentToken.BINARY, List.of(
+                new Utf8String(PAYMENT_NAME), new Utf8String(PAYMENT_SYMBOL), new Uint8(PAYMENT_DECIMALS), new Address(deployer))));
+
+        DeployedContract staking = create("Staking", Staking.BINARY, List.of(
+                new Address(hyp.address()), new Address(admin), new Uint64(params.unbondingPeriodSeconds()), new Address(sink)));
+        contracts.put("Staking", staking);
+
+        contracts.put("ProviderRegistry", create("ProviderRegistry", ProviderRegistry.BINARY, List.of(
+                new Address(staking.address()), new Address(admin), new Uint256(params.minProviderStake()))));
+
+        return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
+                params.minProviderStake().toString());
+    }
+
+    /**
+     * Returns the deployment recorded for this chain if its contracts still have their code;
+     * otherwise (nothing recorded, or a wiped chain) deploys afresh and records it.
+     */
+    public Deployment ensureDeployed(Deployments deployments, DeployParams params) {
+        ChainClient client = sender.client();
+        long chainId = client.chainId();
+        Optional<Deployment> recorded = deployments.load(chainId);
+        if (recorded.isPresent()) {
+            List<String> problems = Deployments.verify(recorded.get(), client);
+            if (problems.isEmpty()) {
+                progress.accept("contracts already deployed on chain " + chainId + " (" + deployments.file(chainId) + ")");
+                return recorded.get();
+            }
+            progress.accept("recorded deployment is stale (" + String.join("; ", problems) + "): redeploying");
+        }
+        Deployment fresh = deploy(params);
+        deployments.save(fresh);
+        progress.accept("deployment recorded in " + deployments.file(chainId));
+        return fresh;
+    }
+
+    @SuppressWarnings("rawtypes")
+    private DeployedContract create(String name, String binary, List<Type> constructorArgs) {
+        String code = (binary.startsWith("0x") ? binary : "0x" + binary) + FunctionEncoder.encodeConstructor(constructorArgs);
+        TransactionReceipt receipt = sender.send(TxRequest.deploy(name, code));
+        String address = receipt.getContractAddress();
+        if (address == null) {
+            throw ChainErrors.chain("deploy " + name + ": receipt " + receipt.getTransactionHash() + " has no contract address");
+        }
+        String runtime = sender.client().code(address);
+        if (runtime == null || runtime.equals("0x")) {
+            throw ChainErrors.chain("deploy " + name + ": no code at " + address + " after deployment");
+        }
+        progress.accept("deployed " + name + " at " + address);
+        return new DeployedContract(address.toLowerCase(java.util.Locale.ROOT), receipt.getBlockNumber().longValueExact(),
+                receipt.getTransactionHash(), Hash.sha3(runtime));
+    }
+
+    /** Convenience: {@code whole} HYP in wei units. */
+    public static BigInteger hyp(long whole) {
+        return DeployParams.HYP.multiply(BigInteger.valueOf(whole));
+    }
+}

@@ -1,0 +1,148 @@
+package dev.hypha.chain.deploy;
+
+import static dev.hypha.chain.deploy.Deployer.hyp;
+import static dev.hypha.chain.deploy.HyphaContracts.PROVIDER_ROLE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hypha.chain.ChainException;
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.Devnet;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
+import java.math.BigInteger;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+
+/** Deploys once to a real anvil and drives the contracts through the facade the CLI uses. */
+class HyphaContractsTest {
+    private static Devnet devnet;
+    private static ChainClient client;
+    private static NonceManager nonces;
+    private static Deployment deployment;
+    private static HyphaContracts admin;
+
+    @BeforeAll
+    static void deploy() {
+        devnet = new AnvilLauncher().start();
+        client = ChainClient.connect(devnet.rpcUrl());
+        nonces = new NonceManager(client);
+        deployment = new Deployer(sender(devnet.account(0))).deploy(DeployParams.devnet());
+        admin = as(devnet.account(0));
+        for (int i = 1; i <= 4; i++) {
+            admin.transferHyp(devnet.account(i).getAddress(), hyp(5_000));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        devnet.close();
+    }
+
+    private static TransactionSender sender(Credentials who) {
+        return new TransactionSender(client, who, nonces, RevertDecoder.forHyphaContracts());
+    }
+
+    private static HyphaContracts as(Credentials who) {
+        return HyphaContracts.connect(deployment, sender(who));
+    }
+
+    @Test
+    void deploymentHasCodeAndTheConfiguredParameters() {
+        assertThat(deployment.chainId()).isEqualTo(31337);
+        assertThat(deployment.contracts()).containsOnlyKeys("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry");
+        assertThat(Deployments.verify(deployment, client)).isEmpty();
+        assertThat(admin.unbondingPeriod()).isEqualTo(60);
+        assertThat(admin.minProviderStake()).isEqualTo(hyp(1_000));
+        assertThat(admin.hypBalance(devnet.account(0).getAddress())).isEqualTo(hyp(100_000_000 - 4 * 5_000));
+    }
+
+    @Test
+    void stakeUnbondAndWithdrawAfterTheUnbondingPeriod() {
+        Credentials who = devnet.account(1);
+        HyphaContracts c = as(who);
+        String me = who.getAddress();
+        BigInteger before = c.hypBalance(me);
+        c.stake(PROVIDER_ROLE, hyp(1_500));
+        assertThat(c.stakeOf(me, PROVIDER_ROLE)).isEqualTo(hyp(1_500));
+        c.requestUnbond(PROVIDER_ROLE, hyp(500));
+        assertThat(c.stakeOf(me, PROVIDER_ROLE)).isEqualTo(hyp(1_000));
+        assertThat(c.unbondingOf(me, PROVIDER_ROLE).amount()).isEqualTo(hyp(500));
+
+        assertThatThrownBy(() -> c.withdraw(PROVIDER_ROLE))
+                .isInstanceOf(ChainException.class)
+                .hasMessageStartingWith("Staking.withdraw reverted: Staking: UnbondingNotMature(releaseTime=");
+
+        client.request("evm_increaseTime", 61);
+        client.request("evm_mine");
+        c.withdraw(PROVIDER_ROLE);
+        assertThat(c.hypBalance(me)).isEqualTo(before.subtract(hyp(1_000)));
+        assertThat(c.unbondingOf(me, PROVIDER_ROLE).amount()).isZero();
+    }
+
+    @Test
+    void registerAProviderWithEnoughStake() {
+        Credentials who = devnet.account(2);
+        HyphaContracts c = as(who);
+        c.stake(PROVIDER_ROLE, hyp(1_000));
+        var reg = new HyphaContracts.ProviderRegistration("https://p.example:8443", devnet.account(5).getAddress(),
+                List.of("inference", "training"), "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e");
+        c.registerProvider(reg);
+        var info = c.provider(who.getAddress()).orElseThrow();
+        assertThat(info.endpoint()).isEqualTo("https://p.example:8443");
+        assertThat(info.signingKey()).isEqualTo(devnet.account(5).getAddress());
+        assertThat(info.services()).containsExactly("inference", "training");
+        assertThat(info.active()).isTrue();
+        assertThat(c.isActiveProvider(who.getAddress())).isTrue();
+        assertThat(c.providers()).contains(who.getAddress());
+        assertThat(c.provider(devnet.account(7).getAddress())).isEmpty();
+    }
+
+    @Test
+    void insufficientStakeIsReadable() {
+        HyphaContracts c = as(devnet.account(3));
+        var reg = new HyphaContracts.ProviderRegistration("http://x", devnet.account(3).getAddress(), List.of("inference"), "");
+        assertThatThrownBy(() -> c.registerProvider(reg))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ChainException.Category.CHAIN))
+                .hasMessage("ProviderRegistry.register reverted: ProviderRegistry: InsufficientStake(have=0, need=1000000000000000000000)");
+    }
+
+    @Test
+    void unauthorizedSlashIsAReadableAccessControlError() {
+        Credentials intruder = devnet.account(4);
+        HyphaContracts c = as(intruder);
+        assertThatThrownBy(() -> c.slash(devnet.account(1).getAddress(), PROVIDER_ROLE, hyp(1), new byte[32]))
+                .isInstanceOf(ChainException.class)
+                .hasMessageStartingWith("Staking.slash reverted: Staking: AccessControlUnauthorizedAccount(account="
+                        + intruder.getAddress() + ", neededRole=0x");
+    }
+
+    @Test
+    void zeroAmountIsZeroAmountAndOutOfRangeAmountsAreInputErrors() {
+        HyphaContracts c = as(devnet.account(4));
+        assertThatThrownBy(() -> c.stake(PROVIDER_ROLE, BigInteger.ZERO))
+                .hasMessage("Staking.stake reverted: Staking: ZeroAmount()");
+        assertThatThrownBy(() -> c.stake(PROVIDER_ROLE, BigInteger.ONE.negate()))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ChainException.Category.INPUT))
+                .hasMessageContaining("amount must be between 0 and 2^256-1");
+        assertThatThrownBy(() -> c.stake(PROVIDER_ROLE, BigInteger.TWO.pow(256)))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ChainException.Category.INPUT));
+        assertThatThrownBy(() -> c.transferHyp(devnet.account(0).getAddress(), hyp(1_000_000)))
+                .hasMessageStartingWith("HyphaToken.transfer reverted: HyphaToken: ERC20InsufficientBalance(sender=");
+    }
+
+    @Test
+    void badAddressesAndServiceNamesAreInputErrors() {
+        assertThatThrownBy(() -> admin.hypBalance("0x1234")).hasMessageContaining("bad address '0x1234'");
+        assertThatThrownBy(() -> admin.hypBalance("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266")).hasMessageContaining("bad address");
+        assertThatThrownBy(() -> HyphaContracts.serviceId("x".repeat(33))).hasMessageContaining("at most 32");
+        assertThatThrownBy(() -> HyphaContracts.serviceId("")).hasMessageContaining("empty");
+        assertThat(HyphaContracts.serviceName(HyphaContracts.serviceId("inference"))).isEqualTo("inference");
+    }
+}
