@@ -1,0 +1,55 @@
+package dev.hypha.ml.llm;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The llama-family architectures this engine runs, with the per-architecture choices llama.cpp makes:
+ * the RoPE pairing style and which optional tensors the layout carries.
+ */
+public enum Architecture {
+    /** Llama 2/3.x, TinyLlama, SmolLM: interleaved-pair RoPE. */
+    LLAMA("llama", RopeStyle.NORMAL),
+    /** Mistral (llama layout). */
+    MISTRAL("mistral", RopeStyle.NORMAL),
+    /** Qwen2 / Qwen2.5: q/k/v biases, NEOX RoPE. */
+    QWEN2("qwen2", RopeStyle.NEOX),
+    /** Qwen3: per-head RMSNorm of q and k, NEOX RoPE. */
+    QWEN3("qwen3", RopeStyle.NEOX);
+
+    /** How RoPE pairs the elements of a head. */
+    public enum RopeStyle {
+        /** Pairs (2i, 2i+1), as llama.cpp's LLAMA_ROPE_TYPE_NORM. */
+        NORMAL,
+        /** Pairs (i, i + d/2), as llama.cpp's LLAMA_ROPE_TYPE_NEOX. */
+        NEOX
+    }
+
+    private final String ggufName;
+    private final RopeStyle ropeStyle;
+
+    Architecture(String ggufName, RopeStyle ropeStyle) {
+        this.ggufName = ggufName;
+        this.ropeStyle = ropeStyle;
+    }
+
+    /** The value of {@code general.architecture}, which also prefixes the architecture's metadata keys. */
+    public String ggufName() {
+        return ggufName;
+    }
+
+    public RopeStyle ropeStyle() {
+        return ropeStyle;
+    }
+
+    /** The architecture named {@code name}, or a clear error listing the supported ones. */
+    public static Architecture fromGguf(String name) {
+        for (Architecture a : values()) {
+            if (a.ggufName.equals(name)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unsupported model architecture '" + name + "'; supported: "
+                + Arrays.stream(values()).map(Architecture::ggufName).collect(Collectors.joining(", ")));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.hypha.ml.llm;
+
+import dev.hypha.ml.sampling.Sampler;
+import dev.hypha.ml.sampling.SamplingOptions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Generates text: processes a prompt (batched), then samples one token at a time, streaming each token and the text
+ * it completes to a listener, until an end-of-generation token, a stop sequence, the token limit or a full context.
+ *
+ * <p>Stop sequences are matched on the decoded text; text that might be the start of a stop sequence is held back
+ * from the listener until it is clear, and the stop sequence itself is never emitted.
+ */
+public final class Generator {
+    /**
+     * @param maxTokens  most tokens to generate (at least 1)
+     * @param sampling   sampler settings
+     * @param stop       stop sequences (text)
+     */
+    public record Options(int maxTokens, SamplingOptions sampling, List<String> stop) {
+        public Options {
+            if (maxTokens < 1) {
+                throw new IllegalArgumentException("max tokens must be at least 1, got " + maxTokens);
+            }
+            stop = List.copyOf(stop);
+            for (String s : stop) {
+                if (s.isEmpty()) {
+                    throw new IllegalArgumentException("stop sequences must not be empty");
+                }
+            }
+        }
+
+        public static Options greedy(int maxTokens) {
+            return new Options(maxTokens, SamplingOptions.greedy(), List.of());
+        }
+    }
+
+    /** Receives each generated token and the text it releases (possibly empty). */
+    @FunctionalInterface
+    public interface Listener {
+        void onToken(int token, String text);
+    }
+
+    /** Why generation ended. */
+    public enum StopReason { END_OF_GENERATION, STOP_SEQUENCE, MAX_TOKENS, CONTEXT_FULL }
+
+    /** Counts and durations (nanoseconds) in Ollama's terms. */
+    public record Stats(int promptTokens, int generatedTokens, long promptEvalNanos, long evalNanos) {}
+
+    /** The outcome: generated tokens (the end-of-generation token excluded), the text, and why it stopped. */
+    public record Result(int[] tokens, String text, StopReason stopReason, Stats stats) {}
+
+    private final Session session;
+    private final TokenDecoder decoder;
+    private final LongSupplier nanoClock;
+
+    public Generator(Session session, TokenDecoder decoder) {
+        this(session, decoder, System::nanoTime);
+    }
+
+    /** With an injected clock for the statistics (results never depend on it). */
+    public Generator(Session session, TokenDecoder decoder, LongSupplier nanoClock) {
+        this.session = session;
+        this.decoder = decoder;
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Appends {@code prompt} to the session and generates.
+     *
+     * @throws ContextOverflowException if the prompt does not fit the remaining context (nothing is processed)
+     */
+    public Result generate(int[] prompt, Options options, Listener listener) {
+        Sampler sampler = new Sampler(options.sampling());
+        int[] history = Arrays.copyOf(prompt, prompt.length + options.maxTokens());
+        int historyLength = prompt.length;
+        long t0 = nanoClock.getAsLong();
+        float[] logits = session.process(prompt);
+        long t1 = nanoClock.getAsLong();
+        StopText text = new StopText(options.stop(), listener);
+        int[] generated = new int[options.maxTokens()];
+        int count = 0;
+        StopReason reason = StopReason.MAX_TOKENS;
+        while (count < options.maxTokens()) {
+            int token = sampler.sample(logits, history, historyLength);
+            if (decoder.isEndOfGeneration(token)) {
+                reason = StopReason.END_OF_GENERATION;
+                break;
+            }
+            generated[count++] = token;
+            history[historyLength++] = token;
+            if (text.push(token, decoder.bytes(token))) {
+                reason = StopReason.STOP_SEQUENCE;
+                break;
+            }
+            if (count == options.maxTokens()) {
+                break;
+            }
+            if (session.position() >= session.contextSize()) {
+                reason = StopReason.CONTEXT_FULL;
+                break;
+            }
+            logits = session.process(new int[] {token});
+        }
+        String finalText = text.finish(reason != StopReason.STOP_SEQUENCE);
+        long t2 = nanoClock.getAsLong();
+        return new Result(Arrays.copyOf(generated, count), finalText, reason,
+                new Stats(prompt.length, count, t1 - t0, t2 - t1));
+    }
+
+    /** Accumulates generated text, watches for stop sequences, and releases safe text to the listener. */
+    private static final class StopText {
+        private final List<String> stops;
+        private final Listener listener;
+        private final Utf8Stream utf8 = new Utf8Stream();
+        private final StringBuilder text = new StringBuilder();
+        private int emitted;
+        private int lastToken = -1;
+
+        StopText(List<String> stops, Listener listener) {
+            this.stops = stops;
+            this.listener = listener;
+        }
+
+        /** Adds a token's bytes; returns true when a stop sequence has appeared. */
+        boolean push(int token, byte[] bytes) {
+            lastToken = token;
+            text.append(utf8.push(bytes));
+            int stopAt = firstStop();
+            if (stopAt >= 0) {
+                text.setLength(stopAt);
+                release(token, Math.max(emitted, stopAt));
+                return true;
+            }
+            release(token, text.length() - heldBack());
+            return false;
+        }
+
+        String finish(boolean flush) {
+            if (flush) {
+                text.append(utf8.flush());
+                int stopAt = firstStop();
+                if (stopAt >= 0) {
+                    text.setLength(stopAt);
+                }
+                if (text.length() > emitted && lastToken >= 0) {
+                    listener.onToken(lastToken, text.substring(emitted));
+                    emitted = text.length();
+                }
+            }
+            return text.toString();
+        }
+
+        private void release(int token, int upTo) {
+            String piece = upTo > emitted ? text.substring(emitted, upTo) : "";
+            emitted = Math.max(emitted, upTo);
+            listener.onToken(token, piece);
+        }
+
+        private int firstStop() {
+            int best = -1;
+            for (String s : stops) {
+                int from = Math.max(0, emitted - s.length());
+                int i = text.indexOf(s, from);
+                if (i >= 0 && (best < 0 || i < best)) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+
+        /** Length of the longest end of the text that is a proper prefix of a stop sequence. */
+        private int heldBack() {
+            int held = 0;
+            for (String s : stops) {
+                for (int len = Math.min(s.length() - 1, text.length()); len > held; len--) {
+                    if (text.substring(text.length() - len).equals(s.substring(0, len))) {
+                        held = len;
+                        break;
+                    }
+                }
+            }
+            return held;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.hypha.ml.llm;
+
+import dev.hypha.ml.tensor.MatMul;
+import dev.hypha.ml.tensor.Parallel;
+
+/**
+ * A loaded llama-family model: configuration, weights (views into the source, nothing copied) and the threads
+ * that compute with them. Open a {@link Session} per conversation; sessions of one model may not run at the
+ * same time on the model's threads (use one session at a time, or one model per concurrent user).
+ */
+public final class Model implements AutoCloseable {
+    /**
+     * Engine options.
+     *
+     * @param threads       worker threads for matrix products and attention
+     * @param deterministic use bit-reproducible transcendental functions ({@link StrictMath}); see {@link MathMode}
+     * @param batchSize     tokens processed together during prompt processing
+     */
+    public record Options(int threads, boolean deterministic, int batchSize) {
+        public Options {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            if (batchSize < 1 || batchSize > 4096) {
+                throw new IllegalArgumentException("batch size must be between 1 and 4096, got " + batchSize);
+            }
+        }
+
+        /** All available processors, fast mode, batches of 32 tokens. */
+        public static Options defaults() {
+            return new Options(Runtime.getRuntime().availableProcessors(), false, 32);
+        }
+
+        public Options withThreads(int t) {
+            return new Options(t, deterministic, batchSize);
+        }
+
+        public Options withDeterministic(boolean d) {
+            return new Options(threads, d, batchSize);
+        }
+
+        public Options withBatchSize(int b) {
+            return new Options(threads, deterministic, b);
+        }
+    }
+
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private final Options options;
+    private final Parallel parallel;
+    private final MatMul matMul;
+    private final Rope rope;
+
+    private Model(ModelConfig config, ModelWeights weights, Options options) {
+        this.config = config;
+        this.weights = weights;
+        this.options = options;
+        this.parallel = new Parallel(options.threads());
+        this.matMul = new MatMul(parallel);
+        this.rope = new Rope(config, weights.ropeFreqFactors());
+    }
+
+    /** Reads configuration and weights from {@code source}; the source must stay open while the model is used. */
+    public static Model load(ModelSource source, Options options) {
+        ModelConfig config = ModelConfig.from(source);
+        return new Model(config, ModelWeights.load(source, config), options);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ModelWeights weights() {
+        return weights;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** A new conversation with an empty KV cache of {@code contextSize} positions. */
+    public Session newSession(int contextSize) {
+        return new Session(this, new KvCache(config, contextSize));
+    }
+
+    /** A new conversation with the model's full trained context. */
+    public Session newSession() {
+        return newSession(config.contextLength());
+    }
+
+    MatMul matMul() {
+        return matMul;
+    }
+
+    Parallel parallel() {
+        return parallel;
+    }
+
+    Rope rope() {
+        return rope;
+    }
+
+    MathMode math() {
+        return options.deterministic() ? MathMode.STRICT : MathMode.FAST;
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.hypha.ml.llm;
+
+import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.tensor.TensorCodec;
+import dev.hypha.ml.tensor.WeightMatrix;
+import java.util.List;
+import java.util.Optional;
+import java.util.ArrayList;
+
+/**
+ * All weights of a model. Big matrices stay where the source put them (memory-mapped file slices), so resident
+ * memory is about the file size plus the KV cache.
+ *
+ * @param tokenEmbedding  [vocab rows x dim]
+ * @param layers          blocks in order
+ * @param outputNorm      final RMSNorm weight
+ * @param output          [vocab rows x dim]; the token embedding itself when the model ties them
+ * @param ropeFreqFactors per-pair RoPE frequency divisors ({@code rope_freqs.weight}) or null
+ */
+public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm,
+                           WeightMatrix output, float[] ropeFreqFactors) {
+
+    /** Loads and shape-checks every tensor the configuration calls for. */
+    public static ModelWeights load(ModelSource src, ModelConfig c) {
+        WeightMatrix embd = matrix(src, "token_embd.weight", c.dim(), c.vocabSize());
+        List<LayerWeights> layers = new ArrayList<>(c.layers());
+        for (int i = 0; i < c.layers(); i++) {
+            String b = "blk." + i + ".";
+            layers.add(new LayerWeights(
+                    vector(src, b + "attn_norm.weight", c.dim()),
+                    matrix(src, b + "attn_q.weight", c.dim(), c.qDim()),
+                    matrix(src, b + "attn_k.weight", c.dim(), c.kvDim()),
+                    matrix(src, b + "attn_v.weight", c.dim(), c.kvDim()),
+                    matrix(src, b + "attn_output.weight", c.qDim(), c.dim()),
+                    optionalVector(src, b + "attn_q.bias", c.qDim()),
+                    optionalVector(src, b + "attn_k.bias", c.kvDim()),
+                    optionalVector(src, b + "attn_v.bias", c.kvDim()),
+                    optionalVector(src, b + "attn_q_norm.weight", c.headDim()),
+                    optionalVector(src, b + "attn_k_norm.weight", c.headDim()),
+                    vector(src, b + "ffn_norm.weight", c.dim()),
+                    matrix(src, b + "ffn_gate.weight", c.dim(), c.ffnDim()),
+                    matrix(src, b + "ffn_up.weight", c.dim(), c.ffnDim()),
+                    matrix(src, b + "ffn_down.weight", c.ffnDim(), c.dim())));
+        }
+        if (c.architecture() == Architecture.QWEN3 && layers.getFirst().qNorm() == null) {
+            throw new IllegalArgumentException("qwen3 model lacks blk.0.attn_q_norm.weight (qwen3 normalizes q and k per head)");
+        }
+        WeightMatrix output = src.tensor("output.weight").isPresent()
+                ? matrix(src, "output.weight", c.dim(), c.vocabSize())
+                : embd;
+        float[] ropeFreqs = optionalVector(src, "rope_freqs.weight", c.ropeDim() / 2);
+        if (ropeFreqs == null && c.llama3Scaling().isPresent()) {
+            ropeFreqs = Rope.llama3FreqFactors(c.llama3Scaling().get(), c.ropeBase(), c.ropeDim());
+        }
+        return new ModelWeights(embd, List.copyOf(layers), vector(src, "output_norm.weight", c.dim()), output, ropeFreqs);
+    }
+
+    private static WeightMatrix matrix(ModelSource src, String name, int cols, int rows) {
+        WeightTensor t = src.requireTensor(name);
+        long[] s = t.shape();
+        if (s.length != 2 || s[0] != cols || s[1] != rows) {
+            throw new IllegalArgumentException("tensor '" + name + "' must have shape [" + cols + ", " + rows + "], got " + t);
+        }
+        return new WeightMatrix(name, t.type(), rows, cols, t.data());
+    }
+
+    private static float[] vector(ModelSource src, String name, int n) {
+        return decodeVector(src.requireTensor(name), n);
+    }
+
+    private static float[] optionalVector(ModelSource src, String name, int n) {
+        Optional<WeightTensor> t = src.tensor(name);
+        return t.map(w -> decodeVector(w, n)).orElse(null);
+    }
+
+    private static float[] decodeVector(WeightTensor t, int n) {
+        if (t.elementCount() != n) {
+            throw new IllegalArgumentException("tensor '" + t.name() + "' must have " + n + " elements, got " + t);
+        }
+        TensorCodec.requireSupported(t.type(), "tensor '" + t.name() + "'");
+        if (n % t.type().blockSize() != 0 || t.data().byteSize() != t.type().bytesFor(n)) {
+            throw new IllegalArgumentException("tensor '" + t.name() + "' holds " + t.data().byteSize() + " bytes, not "
+                    + n + " " + t.type() + " elements");
+        }
+        return TensorCodec.dequantize(t.type() == GgmlType.F32 ? GgmlType.F32 : t.type(), t.data(), n);
+    }
+}

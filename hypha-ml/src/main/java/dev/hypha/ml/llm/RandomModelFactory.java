@@ -1,0 +1,178 @@
+package dev.hypha.ml.llm;
+
+import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.tensor.TensorCodec;
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Builds seeded random-weight models of the llama family, with the metadata keys and tensor names llama.cpp expects,
+ * quantized by our own reference quantizers. Used for tests and benchmarks (no pretrained weights can be downloaded
+ * here); the same spec always gives the same bytes.
+ *
+ * <p>Weights are Gaussian with standard deviation 1/sqrt(fan-in), norms near 1, and a token embedding with unit
+ * variance, which gives peaked next-token distributions (stable greedy decoding). Matrices whose rows are not a whole
+ * number of the chosen type's blocks fall back to Q8_0 (or F32), as llama.cpp's quantizer does.
+ */
+public final class RandomModelFactory {
+    private RandomModelFactory() {}
+
+    /**
+     * The shape of a random model.
+     *
+     * @param architecture  layout (llama, mistral, qwen2 with biases, qwen3 with q/k norms)
+     * @param dim           embedding length
+     * @param ffnDim        feed-forward length
+     * @param layers        blocks
+     * @param heads         query heads
+     * @param kvHeads       key/value heads
+     * @param headDim       per-head length (usually dim / heads)
+     * @param vocabSize     vocabulary entries
+     * @param contextLength trained context length written to the metadata
+     * @param type          type of the weight matrices and the token embedding
+     * @param tiedEmbeddings whether the output projection reuses the token embedding
+     * @param seed          random seed
+     */
+    public record Spec(Architecture architecture, int dim, int ffnDim, int layers, int heads, int kvHeads, int headDim,
+                       int vocabSize, int contextLength, GgmlType type, boolean tiedEmbeddings, long seed) {
+        public Spec {
+            TensorCodec.requireSupported(type, "random model");
+            if (dim % 32 != 0 || ffnDim % 32 != 0 || headDim % 2 != 0 || heads % kvHeads != 0) {
+                throw new IllegalArgumentException("random model needs dim and ffnDim multiples of 32, an even head length "
+                        + "and heads divisible by kvHeads: " + this);
+            }
+        }
+
+        /** A tiny model: dim 64, 2 layers, 4 query heads over 2 KV heads, feed-forward 128. */
+        public static Spec tiny(Architecture arch, GgmlType type, int vocabSize, long seed) {
+            return new Spec(arch, 64, 128, 2, 4, 2, 16, vocabSize, 256, type, false, seed);
+        }
+
+        public Spec withType(GgmlType t) {
+            return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, t, tiedEmbeddings, seed);
+        }
+
+        public Spec withTiedEmbeddings(boolean tied) {
+            return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, type, tied, seed);
+        }
+
+        public Spec withShape(int newDim, int newFfn, int newLayers, int newHeads, int newKvHeads) {
+            return new Spec(architecture, newDim, newFfn, newLayers, newHeads, newKvHeads, newDim / newHeads, vocabSize,
+                    contextLength, type, tiedEmbeddings, seed);
+        }
+    }
+
+    /** The model's architecture metadata (everything except the tokenizer), in the order llama.cpp's converter writes it. */
+    public static Map<String, Object> metadata(Spec s) {
+        String p = s.architecture().ggufName() + ".";
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("general.architecture", s.architecture().ggufName());
+        m.put("general.name", "hypha-random-" + s.architecture().ggufName() + "-" + s.type().name().toLowerCase(java.util.Locale.ROOT));
+        m.put(p + "vocab_size", (long) s.vocabSize());
+        m.put(p + "context_length", (long) s.contextLength());
+        m.put(p + "embedding_length", (long) s.dim());
+        m.put(p + "block_count", (long) s.layers());
+        m.put(p + "feed_forward_length", (long) s.ffnDim());
+        m.put(p + "attention.head_count", (long) s.heads());
+        m.put(p + "attention.head_count_kv", (long) s.kvHeads());
+        m.put(p + "attention.key_length", (long) s.headDim());
+        m.put(p + "attention.value_length", (long) s.headDim());
+        m.put(p + "rope.dimension_count", (long) s.headDim());
+        m.put(p + "rope.freq_base", s.architecture() == Architecture.LLAMA || s.architecture() == Architecture.MISTRAL ? 10000.0 : 1000000.0);
+        m.put(p + "attention.layer_norm_rms_epsilon", 1e-5);
+        m.put("general.file_type", (long) fileType(s.type()));
+        if (s.type() != GgmlType.F32 && s.type() != GgmlType.F16 && s.type() != GgmlType.BF16) {
+            m.put("general.quantization_version", 2L);
+        }
+        return m;
+    }
+
+    /** llama.cpp's {@code llama_ftype} for a model whose matrices are all {@code t}. */
+    static int fileType(GgmlType t) {
+        return switch (t) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            case Q4_K -> 15;
+            case Q6_K -> 18;
+            case BF16 -> 32;
+            default -> throw new IllegalArgumentException("no file type for " + t);
+        };
+    }
+
+    /** The model's tensors (name to encoded tensor), in the order llama.cpp's converter writes them. */
+    public static Map<String, WeightTensor> tensors(Spec s) {
+        SplittableRandom rnd = new SplittableRandom(s.seed());
+        Map<String, WeightTensor> t = new LinkedHashMap<>();
+        int qDim = s.heads() * s.headDim();
+        int kvDim = s.kvHeads() * s.headDim();
+        put(t, matrix("token_embd.weight", s.type(), s.dim(), s.vocabSize(), 1.0, rnd));
+        for (int i = 0; i < s.layers(); i++) {
+            String b = "blk." + i + ".";
+            put(t, norm(b + "attn_norm.weight", s.dim(), rnd));
+            put(t, matrix(b + "attn_q.weight", s.type(), s.dim(), qDim, 1 / Math.sqrt(s.dim()), rnd));
+            put(t, matrix(b + "attn_k.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
+            put(t, matrix(b + "attn_v.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
+            if (s.architecture() == Architecture.QWEN2) {
+                put(t, vector(b + "attn_q.bias", qDim, 0.0, 0.1, rnd));
+                put(t, vector(b + "attn_k.bias", kvDim, 0.0, 0.1, rnd));
+                put(t, vector(b + "attn_v.bias", kvDim, 0.0, 0.1, rnd));
+            }
+            if (s.architecture() == Architecture.QWEN3) {
+                put(t, norm(b + "attn_q_norm.weight", s.headDim(), rnd));
+                put(t, norm(b + "attn_k_norm.weight", s.headDim(), rnd));
+            }
+            put(t, matrix(b + "attn_output.weight", s.type(), qDim, s.dim(), 1 / Math.sqrt(qDim), rnd));
+            put(t, norm(b + "ffn_norm.weight", s.dim(), rnd));
+            put(t, matrix(b + "ffn_gate.weight", s.type(), s.dim(), s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
+            put(t, matrix(b + "ffn_up.weight", s.type(), s.dim(), s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
+            put(t, matrix(b + "ffn_down.weight", s.type(), s.ffnDim(), s.dim(), 1 / Math.sqrt(s.ffnDim()), rnd));
+        }
+        put(t, norm("output_norm.weight", s.dim(), rnd));
+        if (!s.tiedEmbeddings()) {
+            put(t, matrix("output.weight", s.type(), s.dim(), s.vocabSize(), 3 / Math.sqrt(s.dim()), rnd));
+        }
+        return t;
+    }
+
+    /** The whole model in memory. */
+    public static InMemoryModelSource inMemory(Spec s) {
+        return new InMemoryModelSource(s.architecture().ggufName(), metadata(s), tensors(s));
+    }
+
+    /** The type a matrix with rows of {@code cols} elements gets when {@code wanted} is asked for. */
+    public static GgmlType typeFor(GgmlType wanted, int cols) {
+        if (cols % wanted.blockSize() == 0) {
+            return wanted;
+        }
+        return cols % 32 == 0 ? GgmlType.Q8_0 : GgmlType.F32;
+    }
+
+    private static void put(Map<String, WeightTensor> t, WeightTensor w) {
+        t.put(w.name(), w);
+    }
+
+    private static WeightTensor matrix(String name, GgmlType wanted, int cols, int rows, double std, SplittableRandom rnd) {
+        GgmlType type = typeFor(wanted, cols);
+        float[] x = new float[Math.multiplyExact(cols, rows)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextGaussian() * std);
+        }
+        return new WeightTensor(name, type, new long[] {cols, rows}, MemorySegment.ofArray(TensorCodec.quantize(type, x, 0, x.length)));
+    }
+
+    private static WeightTensor norm(String name, int n, SplittableRandom rnd) {
+        return vector(name, n, 1.0, 0.1, rnd);
+    }
+
+    private static WeightTensor vector(String name, int n, double mean, double std, SplittableRandom rnd) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (mean + rnd.nextGaussian() * std);
+        }
+        return new WeightTensor(name, GgmlType.F32, new long[] {n}, MemorySegment.ofArray(TensorCodec.quantize(GgmlType.F32, x, 0, n)));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.hypha.ml.llm;
+
+/**
+ * Rotary position embedding, computed as ggml's {@code rope_f32} does: {@code theta_i = pos * base^(-2i/d)} built
+ * by repeated float multiplication, divided by the optional frequency factor, times the linear frequency scale.
+ * cos and sin come from {@link StrictMath}, whose results are specified bit for bit, so every machine agrees.
+ */
+public final class Rope {
+    private final int ropeDim;
+    private final float thetaScale;
+    private final float freqScale;
+    private final float[] freqFactors;
+    private final Architecture.RopeStyle style;
+
+    public Rope(ModelConfig c, float[] freqFactors) {
+        this.ropeDim = c.ropeDim();
+        this.thetaScale = (float) StrictMath.pow(c.ropeBase(), -2.0 / c.ropeDim());
+        this.freqScale = c.ropeFreqScale();
+        this.freqFactors = freqFactors;
+        this.style = c.architecture().ropeStyle();
+    }
+
+    /** Fills {@code cos} and {@code sin} (length ropeDim/2) for position {@code pos}. */
+    public void angles(int pos, float[] cos, float[] sin) {
+        float theta = pos;
+        for (int i = 0; i < ropeDim / 2; i++) {
+            float ff = freqFactors == null ? 1.0f : freqFactors[i];
+            double t = (double) (freqScale * (theta / ff));
+            cos[i] = (float) StrictMath.cos(t);
+            sin[i] = (float) StrictMath.sin(t);
+            theta *= thetaScale;
+        }
+    }
+
+    /** Rotates the first ropeDim elements of each of {@code heads} heads of length {@code headDim} at {@code x[off..)}. */
+    public void apply(float[] x, int off, int heads, int headDim, float[] cos, float[] sin) {
+        for (int h = 0; h < heads; h++) {
+            int base = off + h * headDim;
+            for (int i = 0; i < ropeDim / 2; i++) {
+                int a;
+                int b;
+                if (style == Architecture.RopeStyle.NORMAL) {
+                    a = base + 2 * i;
+                    b = a + 1;
+                } else {
+                    a = base + i;
+                    b = base + i + ropeDim / 2;
+                }
+                float x0 = x[a];
+                float x1 = x[b];
+                x[a] = x0 * cos[i] - x1 * sin[i];
+                x[b] = x0 * sin[i] + x1 * cos[i];
+            }
+        }
+    }
+
+    /**
+     * Llama 3.1 frequency divisors, as the GGUF converter computes {@code rope_freqs.weight}: 1 for short wavelengths,
+     * {@code factor} for long ones, a smooth blend between.
+     */
+    public static float[] llama3FreqFactors(ModelConfig.Llama3RopeScaling s, float base, int ropeDim) {
+        float[] out = new float[ropeDim / 2];
+        double lowWavelen = s.originalContextLength() / (double) s.lowFreqFactor();
+        double highWavelen = s.originalContextLength() / (double) s.highFreqFactor();
+        for (int i = 0; i < ropeDim / 2; i++) {
+            double freq = 1.0 / StrictMath.pow(base, (2.0 * i) / ropeDim);
+            double wavelen = 2 * StrictMath.PI / freq;
+            if (wavelen < highWavelen) {
+                out[i] = 1.0f;
+            } else if (wavelen > lowWavelen) {
+                out[i] = s.factor();
+            } else {
+                double smooth = (s.originalContextLength() / wavelen - s.lowFreqFactor()) / (s.highFreqFactor() - s.lowFreqFactor());
+                out[i] = (float) (1.0 / ((1 - smooth) / s.factor() + smooth));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,281 @@
+package dev.hypha.ml.llm;
+
+import dev.hypha.ml.tensor.ActivationBatch;
+import dev.hypha.ml.tensor.FloatKernels;
+import dev.hypha.ml.tensor.MatMul;
+
+/**
+ * One conversation with a model: a KV cache and the position of the next token. Tokens are processed in
+ * batches of {@link Model.Options#batchSize()}; every operation computes each token's values exactly as it
+ * would alone (same dot products in the same order), so batched prompt processing gives the same bits as
+ * feeding tokens one at a time.
+ *
+ * <p>Not thread-safe: one caller at a time.
+ */
+public final class Session {
+    /** Receives the final (output-normalized) hidden state of each processed token, e.g. for embeddings. */
+    @FunctionalInterface
+    public interface HiddenStateSink {
+        void accept(int position, float[] hidden);
+    }
+
+    private final Model model;
+    private final ModelConfig c;
+    private final KvCache cache;
+    private int position;
+
+    private final int batch;
+    private final float[][] x;
+    private final ActivationBatch attnIn;
+    private final ActivationBatch attnOut;
+    private final ActivationBatch ffnIn;
+    private final ActivationBatch ffnHidden;
+    private final ActivationBatch finalIn;
+    private final float[][] q;
+    private final float[][] k;
+    private final float[][] v;
+    private final float[][] proj;
+    private final float[][] gate;
+    private final float[][] up;
+    private final float[][] logits;
+    private final float[] cos;
+    private final float[] sin;
+
+    Session(Model model, KvCache cache) {
+        this.model = model;
+        this.c = model.config();
+        this.cache = cache;
+        this.batch = model.options().batchSize();
+        this.x = new float[batch][c.dim()];
+        this.attnIn = new ActivationBatch(batch, c.dim());
+        this.attnOut = new ActivationBatch(batch, c.qDim());
+        this.ffnIn = new ActivationBatch(batch, c.dim());
+        this.ffnHidden = new ActivationBatch(batch, c.ffnDim());
+        this.finalIn = new ActivationBatch(1, c.dim());
+        this.q = new float[batch][c.qDim()];
+        this.k = new float[batch][c.kvDim()];
+        this.v = new float[batch][c.kvDim()];
+        this.proj = new float[batch][c.dim()];
+        this.gate = new float[batch][c.ffnDim()];
+        this.up = new float[batch][c.ffnDim()];
+        this.logits = new float[1][c.vocabSize()];
+        this.cos = new float[batch * (c.ropeDim() / 2)];
+        this.sin = new float[batch * (c.ropeDim() / 2)];
+    }
+
+    /** Number of tokens in the context so far (the position of the next token). */
+    public int position() {
+        return position;
+    }
+
+    /** Maximum number of tokens this session holds. */
+    public int contextSize() {
+        return cache.contextSize();
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /** Forgets everything after the first {@code newPosition} tokens (0 empties the context). */
+    public void rewind(int newPosition) {
+        if (newPosition < 0 || newPosition > position) {
+            throw new IllegalArgumentException("can rewind to a position between 0 and " + position + ", not " + newPosition);
+        }
+        position = newPosition;
+    }
+
+    /**
+     * Appends {@code tokens} to the context and returns the logits (one per vocabulary entry) predicting the token
+     * after the last one.
+     *
+     * @throws ContextOverflowException if the tokens do not fit (nothing is processed then)
+     * @throws IllegalArgumentException if a token id is outside the vocabulary, or {@code tokens} is empty
+     */
+    public float[] process(int[] tokens) {
+        run(tokens, null, true);
+        return logits[0].clone();
+    }
+
+    /** Appends {@code tokens} and hands each token's final hidden state to {@code sink}; computes no logits. */
+    public void process(int[] tokens, HiddenStateSink sink) {
+        run(tokens, sink, false);
+    }
+
+    private void run(int[] tokens, HiddenStateSink sink, boolean wantLogits) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("no tokens to process");
+        }
+        if (tokens.length > cache.contextSize() - position) {
+            throw new ContextOverflowException(position, tokens.length, cache.contextSize());
+        }
+        for (int t : tokens) {
+            if (t < 0 || t >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + t + " is outside the vocabulary of " + c.vocabSize());
+            }
+        }
+        for (int start = 0; start < tokens.length; start += batch) {
+            int n = Math.min(batch, tokens.length - start);
+            forwardChunk(tokens, start, n);
+            if (sink != null) {
+                for (int t = 0; t < n; t++) {
+                    float[] h = new float[c.dim()];
+                    rmsNorm(x[t], model.weights().outputNorm(), h);
+                    sink.accept(position + t, h);
+                }
+            }
+            position += n;
+        }
+        if (wantLogits) {
+            int last = (tokens.length - 1) % batch;
+            rmsNorm(x[last], model.weights().outputNorm(), finalIn.row(0));
+            finalIn.updated(1);
+            model.matMul().multiply(model.weights().output(), finalIn, logits);
+        }
+    }
+
+    /** Runs tokens[start..start+n) at positions position..position+n-1 through all layers, leaving hidden states in x. */
+    private void forwardChunk(int[] tokens, int start, int n) {
+        MatMul mm = model.matMul();
+        ModelWeights w = model.weights();
+        int half = c.ropeDim() / 2;
+        for (int t = 0; t < n; t++) {
+            w.tokenEmbedding().dequantizeRow(tokens[start + t], x[t], 0);
+            float[] cs = new float[half];
+            float[] sn = new float[half];
+            model.rope().angles(position + t, cs, sn);
+            System.arraycopy(cs, 0, cos, t * half, half);
+            System.arraycopy(sn, 0, sin, t * half, half);
+        }
+        float[] cosT = new float[half];
+        float[] sinT = new float[half];
+        for (int l = 0; l < c.layers(); l++) {
+            LayerWeights lw = w.layers().get(l);
+            for (int t = 0; t < n; t++) {
+                rmsNorm(x[t], lw.attnNorm(), attnIn.row(t));
+            }
+            attnIn.updated(n);
+            mm.multiply(lw.wq(), attnIn, q);
+            mm.multiply(lw.wk(), attnIn, k);
+            mm.multiply(lw.wv(), attnIn, v);
+            for (int t = 0; t < n; t++) {
+                addBias(q[t], lw.bq());
+                addBias(k[t], lw.bk());
+                addBias(v[t], lw.bv());
+                if (lw.qNorm() != null) {
+                    headNorm(q[t], c.heads(), lw.qNorm());
+                }
+                if (lw.kNorm() != null) {
+                    headNorm(k[t], c.kvHeads(), lw.kNorm());
+                }
+                System.arraycopy(cos, t * half, cosT, 0, half);
+                System.arraycopy(sin, t * half, sinT, 0, half);
+                model.rope().apply(q[t], 0, c.heads(), c.headDim(), cosT, sinT);
+                model.rope().apply(k[t], 0, c.kvHeads(), c.headDim(), cosT, sinT);
+                System.arraycopy(k[t], 0, cache.keys[l], (position + t) * c.kvDim(), c.kvDim());
+                System.arraycopy(v[t], 0, cache.values[l], (position + t) * c.kvDim(), c.kvDim());
+            }
+            attention(l, n);
+            attnOut.updated(n);
+            mm.multiply(lw.wo(), attnOut, proj);
+            for (int t = 0; t < n; t++) {
+                add(x[t], proj[t]);
+                rmsNorm(x[t], lw.ffnNorm(), ffnIn.row(t));
+            }
+            ffnIn.updated(n);
+            mm.multiply(lw.gate(), ffnIn, gate);
+            mm.multiply(lw.up(), ffnIn, up);
+            MathMode math = model.math();
+            for (int t = 0; t < n; t++) {
+                float[] h = ffnHidden.row(t);
+                float[] g = gate[t];
+                float[] u = up[t];
+                for (int i = 0; i < c.ffnDim(); i++) {
+                    float gi = g[i];
+                    h[i] = gi / (1.0f + (float) math.exp(-gi)) * u[i];
+                }
+            }
+            ffnHidden.updated(n);
+            mm.multiply(lw.down(), ffnHidden, proj);
+            for (int t = 0; t < n; t++) {
+                add(x[t], proj[t]);
+            }
+        }
+    }
+
+    /** Causal attention for the n tokens of the chunk, parallel over (token, head); each pair is computed by one thread. */
+    private void attention(int layer, int n) {
+        int heads = c.heads();
+        int headDim = c.headDim();
+        int kvDim = c.kvDim();
+        int group = heads / c.kvHeads();
+        float scale = 1.0f / (float) Math.sqrt(headDim);
+        float[] keys = cache.keys[layer];
+        float[] vals = cache.values[layer];
+        MathMode math = model.math();
+        model.parallel().forRange(n * heads, (from, to) -> {
+            float[] scores = new float[position + n];
+            for (int i = from; i < to; i++) {
+                int t = i / heads;
+                int h = i % heads;
+                int kvOff = (h / group) * headDim;
+                int len = position + t + 1;
+                float[] qt = q[t];
+                float max = Float.NEGATIVE_INFINITY;
+                for (int s = 0; s < len; s++) {
+                    float sc = FloatKernels.dot(qt, h * headDim, keys, s * kvDim + kvOff, headDim) * scale;
+                    scores[s] = sc;
+                    max = Math.max(max, sc);
+                }
+                double sum = 0;
+                for (int s = 0; s < len; s++) {
+                    float e = (float) math.exp(scores[s] - max);
+                    scores[s] = e;
+                    sum += e;
+                }
+                float inv = (float) (1.0 / sum);
+                float[] out = attnOut.row(t);
+                java.util.Arrays.fill(out, h * headDim, (h + 1) * headDim, 0f);
+                for (int s = 0; s < len; s++) {
+                    FloatKernels.axpy(scores[s] * inv, vals, s * kvDim + kvOff, out, h * headDim, headDim);
+                }
+            }
+        });
+    }
+
+    /** RMSNorm as ggml: mean of squares summed in double in index order, then {@code (x * scale) * weight}. */
+    private void rmsNorm(float[] in, float[] weight, float[] out) {
+        double sum = 0;
+        for (float f : in) {
+            sum += (double) (f * f);
+        }
+        float mean = (float) (sum / in.length);
+        float scale = 1.0f / (float) Math.sqrt(mean + c.rmsEps());
+        for (int i = 0; i < in.length; i++) {
+            out[i] = (in[i] * scale) * weight[i];
+        }
+    }
+
+    private void headNorm(float[] vec, int heads, float[] weight) {
+        int hd = c.headDim();
+        float[] tmp = new float[hd];
+        float[] res = new float[hd];
+        for (int h = 0; h < heads; h++) {
+            System.arraycopy(vec, h * hd, tmp, 0, hd);
+            rmsNorm(tmp, weight, res);
+            System.arraycopy(res, 0, vec, h * hd, hd);
+        }
+    }
+
+    private static void addBias(float[] vec, float[] bias) {
+        if (bias != null) {
+            add(vec, bias);
+        }
+    }
+
+    private static void add(float[] acc, float[] b) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += b[i];
+        }
+    }
+}
