@@ -1,6 +1,6 @@
 package dev.hypha.cli;
 
-import java.io.Console;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -8,46 +8,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the CLI takes from the process around it, injected so that tests run commands in-process with their own
- * environment variables, password prompt and stop signal.
+ * environment variables, home folder and stop signal.
  *
- * @param env       environment variables (HYPHA_* configuration, {@code --password-env} lookups)
- * @param prompt    reads a password without echo; the system one uses {@link System#console()}
- * @param runUntil  blocks a long-running command ({@code hypha up}) until it should stop
+ * @param env      environment variables (HYPHA_* configuration, {@code --password-env} lookups)
+ * @param userHome the user's home folder, for defaults such as {@code ~/.hypha}
+ * @param runUntil blocks a long-running command ({@code hypha up}) until it should stop
  */
-public record CliEnvironment(Map<String, String> env, PasswordPrompt prompt, StopSignal runUntil) {
+public record CliEnvironment(Map<String, String> env, Path userHome, StopSignal runUntil) {
 
     public CliEnvironment {
         env = Map.copyOf(Objects.requireNonNull(env, "env"));
-        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(userHome, "userHome");
         Objects.requireNonNull(runUntil, "runUntil");
     }
 
-    /** The real process: its environment, the console for passwords, Ctrl-C (JVM shutdown) to stop. */
+    /** The real process: its environment, the user's home, Ctrl-C (JVM shutdown) to stop. */
     public static CliEnvironment system() {
-        return new CliEnvironment(System.getenv(), PasswordPrompt.console(), StopSignal.untilJvmShutdown());
-    }
-
-    /** Reads a password interactively. */
-    @FunctionalInterface
-    public interface PasswordPrompt {
-
-        /**
-         * @param question what to ask, e.g. "Password for 0x...: "
-         * @return the password, or null when there is no terminal to ask on
-         */
-        char[] read(String question);
-
-        static PasswordPrompt console() {
-            return question -> {
-                Console console = System.console();
-                return console == null ? null : console.readPassword("%s", question);
-            };
-        }
-
-        /** For non-interactive runs: there is never a terminal. */
-        static PasswordPrompt none() {
-            return question -> null;
-        }
+        return new CliEnvironment(System.getenv(), Path.of(System.getProperty("user.home")),
+                StopSignal.untilJvmShutdown());
     }
 
     /** Blocks until a long-running command should stop, and learns when it has cleaned up. */

@@ -1,6 +1,8 @@
 package dev.hypha.cli;
 
 import dev.hypha.chain.ChainException;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
@@ -62,11 +64,27 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
 
     private static Failure known(Throwable t) {
         return switch (t) {
+            case HyphaException e -> new Failure(exitCode(e.category()), oneLine(e.getMessage()));
             case ChainException e -> new Failure(exitCode(e.category()), oneLine(e.getMessage()));
             case ConnectException e -> new Failure(ExitCodes.NETWORK, "cannot connect: " + oneLine(e.getMessage()));
             case HttpTimeoutException e -> new Failure(ExitCodes.NETWORK, "timed out: " + oneLine(e.getMessage()));
             case NoSuchFileException e -> new Failure(ExitCodes.INPUT, "no such file: " + e.getFile());
             default -> null;
+        };
+    }
+
+    /**
+     * hypha-core's categories, mapped onto the CLI's documented exit codes (the CLI owns the numbers: scripts depend on
+     * them, so they are listed once, in {@link ExitCodes}).
+     */
+    static int exitCode(ErrorCategory category) {
+        return switch (category) {
+            case USAGE -> ExitCodes.USAGE;
+            case INPUT, CONFIG, NOT_FOUND -> ExitCodes.INPUT;
+            case AUTH -> ExitCodes.AUTH;
+            case NETWORK -> ExitCodes.NETWORK;
+            case CHAIN -> ExitCodes.CHAIN;
+            case IO, INTERNAL -> ExitCodes.INTERNAL;
         };
     }
 

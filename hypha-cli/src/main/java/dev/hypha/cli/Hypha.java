@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
         description = "Hypha: an open network for AI work, settled on an EVM chain.",
         subcommands = {
             VersionCommand.class,
+            AccountCommand.class,
+            ConfigCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

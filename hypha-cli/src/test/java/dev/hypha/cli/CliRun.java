@@ -14,7 +14,8 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     static CliRun run(Map<String, String> env, String... args) {
-        return run(new CliEnvironment(env, CliEnvironment.PasswordPrompt.none(),
+        // The user's home is a folder that does not exist, so no test ever reads or writes the real ~/.hypha.
+        return run(new CliEnvironment(env, java.nio.file.Path.of("/nonexistent-user-home"),
                 CliEnvironment.StopSignal.of(new CountDownLatch(0))), args);
     }
 
