@@ -10,6 +10,9 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 contract ProviderRegistryTest is HyphaTest {
     uint256 internal constant MIN_STAKE = 1_000 ether;
     string internal constant ENDPOINT = "https://provider.example:8443";
+    /// @dev Service ids are the service name as a left-aligned, zero-padded bytes32.
+    bytes32 internal constant INFERENCE = "inference";
+    bytes32 internal constant TRAINING = "training";
     string internal constant CID = "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e";
 
     HyphaToken internal hyp;
@@ -36,7 +39,7 @@ contract ProviderRegistryTest is HyphaTest {
         vm.prank(admin);
         staking.grantRole(slasherRole, slasher);
         _fundAndStake(alice, MIN_STAKE);
-        hyp.transfer(bob, 10 * MIN_STAKE);
+        vm.assertTrue(hyp.transfer(bob, 10 * MIN_STAKE));
         vm.warp(1_700_000_000);
     }
 
@@ -96,8 +99,9 @@ contract ProviderRegistryTest is HyphaTest {
     }
 
     function test_Register_ServiceIdConvention() public pure {
-        // bytes32("inference") is the name's ASCII bytes, left-aligned, zero-padded.
-        vm.assertEq(bytes32("inference"), bytes32(hex"696e666572656e6365"));
+        // "inference" as bytes32 (what Solidity's bytes32("inference") gives) is its ASCII bytes, left-aligned.
+        bytes32 asciiBytes = hex"696e666572656e6365";
+        vm.assertEq(INFERENCE, asciiBytes);
     }
 
     function test_Register_RevertsWithoutEnoughStake() public {
@@ -424,7 +428,7 @@ contract ProviderRegistryTest is HyphaTest {
     }
 
     function _fundAndStake(address who, uint256 amount) internal {
-        hyp.transfer(who, amount);
+        vm.assertTrue(hyp.transfer(who, amount));
         _stakeAs(who, amount);
     }
 
@@ -437,13 +441,13 @@ contract ProviderRegistryTest is HyphaTest {
 
     function _services1() internal pure returns (bytes32[] memory s) {
         s = new bytes32[](1);
-        s[0] = bytes32("inference");
+        s[0] = INFERENCE;
     }
 
     function _services2() internal pure returns (bytes32[] memory s) {
         s = new bytes32[](2);
-        s[0] = bytes32("inference");
-        s[1] = bytes32("training");
+        s[0] = INFERENCE;
+        s[1] = TRAINING;
     }
 
     function _distinctServices(uint256 n) internal pure returns (bytes32[] memory s) {

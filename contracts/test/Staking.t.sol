@@ -38,8 +38,8 @@ contract StakingTest is HyphaTest {
         bytes32 slasherRole = staking.SLASHER_ROLE();
         vm.prank(admin);
         staking.grantRole(slasherRole, slasher);
-        hyp.transfer(alice, FUNDS);
-        hyp.transfer(bob, FUNDS);
+        vm.assertTrue(hyp.transfer(alice, FUNDS));
+        vm.assertTrue(hyp.transfer(bob, FUNDS));
         vm.prank(alice);
         hyp.approve(address(staking), type(uint256).max);
         vm.prank(bob);
@@ -157,7 +157,7 @@ contract StakingTest is HyphaTest {
 
     function test_Stake_RevertsWithoutAllowance() public {
         address carol = makeAddr("carol");
-        hyp.transfer(carol, 10 ether);
+        vm.assertTrue(hyp.transfer(carol, 10 ether));
         vm.expectRevert(
             abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(staking), 0, 10 ether)
         );
@@ -174,7 +174,7 @@ contract StakingTest is HyphaTest {
         address carol;
         uint256 carolKey;
         (carol, carolKey) = makeAccount("carol");
-        hyp.transfer(carol, 10 ether);
+        vm.assertTrue(hyp.transfer(carol, 10 ether));
         uint256 deadline = block.timestamp + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(carolKey, carol, 10 ether, 0, deadline);
         vm.prank(carol);
@@ -185,7 +185,7 @@ contract StakingTest is HyphaTest {
 
     function test_StakeWithPermit_FrontRunPermitStillStakes() public {
         (address carol, uint256 carolKey) = makeAccount("carol");
-        hyp.transfer(carol, 10 ether);
+        vm.assertTrue(hyp.transfer(carol, 10 ether));
         uint256 deadline = block.timestamp + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(carolKey, carol, 10 ether, 0, deadline);
         hyp.permit(carol, address(staking), 10 ether, deadline, v, r, s); // someone else submits it first
@@ -196,7 +196,7 @@ contract StakingTest is HyphaTest {
 
     function test_StakeWithPermit_ForgedPermitReverts() public {
         (address carol,) = makeAccount("carol");
-        hyp.transfer(carol, 10 ether);
+        vm.assertTrue(hyp.transfer(carol, 10 ether));
         uint256 deadline = block.timestamp + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(aliceKey, carol, 10 ether, 0, deadline);
         vm.expectRevert(abi.encodeWithSelector(Staking.PermitFailed.selector, 0, 10 ether));
@@ -423,7 +423,7 @@ contract StakingTest is HyphaTest {
     ) public {
         (address carol, uint256 carolKey) = makeAccount("carol");
         amount = bound(amount, 1, FUNDS);
-        hyp.transfer(carol, amount);
+        vm.assertTrue(hyp.transfer(carol, amount));
         uint256 key = carolKey;
         if (expired) {
             deadline = bound(deadline, 0, block.timestamp - 1);
@@ -441,7 +441,7 @@ contract StakingTest is HyphaTest {
     function testFuzz_StakeWithPermit_ReplayedPermitNeedsAllowance(uint256 amount) public {
         (address carol, uint256 carolKey) = makeAccount("carol");
         amount = bound(amount, 1, FUNDS / 2);
-        hyp.transfer(carol, 2 * amount);
+        vm.assertTrue(hyp.transfer(carol, 2 * amount));
         uint256 deadline = block.timestamp + 1;
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(carolKey, carol, amount, 0, deadline);
         vm.startPrank(carol);
@@ -492,6 +492,7 @@ contract StakingTest is HyphaTest {
         wait = bound(wait, 0, 2 * uint256(period) + 1);
         vm.warp(block.timestamp + wait);
         vm.prank(alice);
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp < releaseTime) {
             vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingNotMature.selector, releaseTime));
             staking.withdraw(provider);

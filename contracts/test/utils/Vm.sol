@@ -28,6 +28,9 @@ interface Vm {
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
 
+    // --- strings ---
+    function toString(uint256 value) external pure returns (string memory stringifiedValue);
+
     // --- fuzzing ---
     function assume(bool condition) external pure;
 

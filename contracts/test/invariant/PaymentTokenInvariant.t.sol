@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HyphaTest} from "../utils/HyphaTest.sol";
+import {InvariantTest} from "../utils/InvariantTest.sol";
+import {PaymentToken} from "../../src/PaymentToken.sol";
+import {PaymentTokenHandler} from "./handlers/PaymentTokenHandler.sol";
+
+/// @notice Supply equals the sum of balances, and an EIP-3009 nonce is never used twice, whatever mix of
+/// mints, transfers, authorizations, replays, forgeries and cancellations happens.
+contract PaymentTokenInvariantTest is HyphaTest, InvariantTest {
+    PaymentToken internal token;
+    PaymentTokenHandler internal handler;
+
+    function setUp() public {
+        address owner = makeAddr("owner");
+        vm.warp(1_700_000_000);
+        token = new PaymentToken("Hypha USD", "hUSD", 6, owner);
+        handler = new PaymentTokenHandler(token, owner);
+
+        bytes4[] memory selectors = new bytes4[](6);
+        selectors[0] = PaymentTokenHandler.mint.selector;
+        selectors[1] = PaymentTokenHandler.transfer.selector;
+        selectors[2] = PaymentTokenHandler.authorizedTransfer.selector;
+        selectors[3] = PaymentTokenHandler.replay.selector;
+        selectors[4] = PaymentTokenHandler.forgedTransfer.selector;
+        selectors[5] = PaymentTokenHandler.cancel.selector;
+        targetContract(address(handler));
+        targetSelector(address(handler), selectors);
+    }
+
+    function invariant_TotalSupplyEqualsSumOfBalances() public view {
+        vm.assertEq(token.totalSupply(), handler.sumOfBalances());
+    }
+
+    function invariant_TotalSupplyEqualsMinted() public view {
+        vm.assertEq(token.totalSupply(), handler.ghostMinted());
+    }
+
+    function invariant_SpentNoncesStaySpentAndWereUsedAtMostOnce() public view {
+        uint256 n = handler.spentCount();
+        for (uint256 i = 0; i < n; ++i) {
+            address authorizer = handler.spentAuthorizers(i);
+            bytes32 nonce = handler.spentNonces(i);
+            vm.assertTrue(token.authorizationState(authorizer, nonce), "spent nonce became usable again");
+            uint256 uses = handler.ghostUses(authorizer, nonce);
+            vm.assertLe(uses, 1, "nonce used twice");
+            if (handler.ghostCanceled(authorizer, nonce)) vm.assertEq(uses, 0, "canceled nonce was used");
+        }
+    }
+}

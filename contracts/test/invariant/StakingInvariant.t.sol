@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HyphaTest} from "../utils/HyphaTest.sol";
+import {InvariantTest} from "../utils/InvariantTest.sol";
+import {HyphaToken} from "../../src/HyphaToken.sol";
+import {Staking} from "../../src/Staking.sol";
+import {StakingHandler} from "./handlers/StakingHandler.sol";
+
+/// @notice Money and stake are conserved in Staking whatever sequence of stake, unbond, withdraw, slash and
+/// time travel happens; strangers never move someone else's stake; slashes never exceed the stake.
+contract StakingInvariantTest is HyphaTest, InvariantTest {
+    HyphaToken internal hyp;
+    Staking internal staking;
+    StakingHandler internal handler;
+    address internal sink;
+    uint256 internal supply;
+
+    function setUp() public {
+        address admin = makeAddr("admin");
+        address slasher = makeAddr("slasher");
+        sink = makeAddr("sink");
+        vm.warp(1_700_000_000);
+        hyp = new HyphaToken(admin, 1e9 ether, address(this), 1e8 ether);
+        staking = new Staking(hyp, admin, 7 days, sink);
+        handler = new StakingHandler(hyp, staking, admin, slasher, sink);
+        bytes32 slasherRole = staking.SLASHER_ROLE();
+        vm.prank(admin);
+        staking.grantRole(slasherRole, slasher);
+        vm.assertTrue(hyp.transfer(address(handler), handler.ACTORS() * handler.INITIAL_BALANCE()));
+        handler.fundActors();
+        supply = hyp.totalSupply();
+
+        bytes4[] memory selectors = new bytes4[](8);
+        selectors[0] = StakingHandler.stake.selector;
+        selectors[1] = StakingHandler.requestUnbond.selector;
+        selectors[2] = StakingHandler.withdraw.selector;
+        selectors[3] = StakingHandler.slash.selector;
+        selectors[4] = StakingHandler.strangerUnbondAndWithdraw.selector;
+        selectors[5] = StakingHandler.unauthorizedSlash.selector;
+        selectors[6] = StakingHandler.warp.selector;
+        selectors[7] = StakingHandler.setUnbondingPeriod.selector;
+        targetContract(address(handler));
+        targetSelector(address(handler), selectors);
+    }
+
+    function invariant_ContractBalanceEqualsTotalStaked() public view {
+        vm.assertEq(hyp.balanceOf(address(staking)), staking.totalStaked());
+    }
+
+    function invariant_TotalStakedEqualsSumOfActiveAndUnbonding() public view {
+        vm.assertEq(staking.totalStaked(), handler.sumOfStakes());
+    }
+
+    function invariant_DepositedEqualsHeldPlusWithdrawnPlusSlashed() public view {
+        vm.assertEq(handler.ghostDeposited(), staking.totalStaked() + handler.ghostWithdrawn() + handler.ghostSlashed());
+    }
+
+    function invariant_SinkHoldsExactlyTheSlashedAmount() public view {
+        vm.assertEq(hyp.balanceOf(sink), handler.ghostSlashed());
+    }
+
+    function invariant_EveryActorsMoneyIsAccountedFor() public view {
+        uint256 initial = handler.INITIAL_BALANCE();
+        for (uint256 i = 0; i < handler.ACTORS(); ++i) {
+            address actor = handler.actors(i);
+            vm.assertEq(
+                hyp.balanceOf(actor) + handler.depositedBy(actor), initial + handler.withdrawnBy(actor), "per actor"
+            );
+        }
+    }
+
+    function invariant_TokenSupplyUnchanged() public view {
+        vm.assertEq(hyp.totalSupply(), supply);
+    }
+}
