@@ -60,6 +60,11 @@ public final class Model implements AutoCloseable {
         this.rope = new Rope(config, weights.ropeFreqFactors());
     }
 
+    /** Loads a model from an open GGUF file, which must stay open while the model is used (weights are mapped, not copied). */
+    public static Model load(dev.hypha.ml.gguf.GgufFile gguf, Options options) {
+        return load(new GgufModelSource(gguf), options);
+    }
+
     /** Reads configuration and weights from {@code source}; the source must stay open while the model is used. */
     public static Model load(ModelSource source, Options options) {
         ModelConfig config = ModelConfig.from(source);

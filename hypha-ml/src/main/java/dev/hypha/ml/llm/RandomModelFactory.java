@@ -2,7 +2,10 @@ package dev.hypha.ml.llm;
 
 import dev.hypha.ml.tensor.GgmlType;
 import dev.hypha.ml.tensor.TensorCodec;
+import dev.hypha.ml.gguf.GgufValue;
+import dev.hypha.ml.gguf.GgufWriter;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -141,6 +144,28 @@ public final class RandomModelFactory {
     /** The whole model in memory. */
     public static InMemoryModelSource inMemory(Spec s) {
         return new InMemoryModelSource(s.architecture().ggufName(), metadata(s), tensors(s));
+    }
+
+    /**
+     * Writes the model as a GGUF file llama.cpp can load: the architecture metadata with the value types llama.cpp
+     * checks (uint32 counts, float32 epsilon and frequency base), then {@code tokenizerMetadata} (the
+     * {@code tokenizer.ggml.*} keys of a vocabulary with exactly {@code spec.vocabSize()} tokens), then the tensors.
+     */
+    public static void write(Spec s, Map<String, GgufValue> tokenizerMetadata, Path path) {
+        if (tokenizerMetadata.get("tokenizer.ggml.tokens") instanceof GgufValue.Array tokens && tokens.size() != s.vocabSize()) {
+            throw new IllegalArgumentException("the vocabulary has " + tokens.size() + " tokens but the model spec asks for "
+                    + s.vocabSize() + "; build the spec with the vocabulary's size");
+        }
+        GgufWriter w = new GgufWriter();
+        metadata(s).forEach((key, value) -> w.put(key, switch (value) {
+            case String str -> new GgufValue.Str(str);
+            case Long l -> new GgufValue.UInt32(l);
+            case Double d -> new GgufValue.Float32(d.floatValue());
+            default -> throw new IllegalStateException("unexpected metadata value " + value);
+        }));
+        w.putAll(tokenizerMetadata);
+        tensors(s).values().forEach(t -> w.addTensor(t.name(), t.type(), t.shape(), t.data()));
+        w.write(path);
     }
 
     /** The type a matrix with rows of {@code cols} elements gets when {@code wanted} is asked for. */
