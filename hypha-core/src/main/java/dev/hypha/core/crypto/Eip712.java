@@ -2,39 +2,42 @@ package dev.hypha.core.crypto;
 
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SignatureException;
 import java.util.Objects;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Sign;
-import org.web3j.crypto.StructuredDataEncoder;
 
 /**
- * EIP-712 hashing, signing and signer recovery over {@link TypedData}. The encoding itself is web3j's
- * {@link StructuredDataEncoder}; this class adds the checks around it (validated input, low-s signatures only, clear
- * errors) and the 65-byte signature form contracts take.
+ * EIP-712 hashing, signing and signer recovery over {@link TypedData}. Signing and recovery are web3j's
+ * ({@link Sign}); the encoding is {@link Eip712Encoder} (see there why not web3j's). Only low-s signatures are made or
+ * accepted, and signatures travel in the 65-byte form contracts take.
  */
 public final class Eip712 {
     private Eip712() {}
 
     /** The 32-byte digest {@code keccak256(0x1901 || domainSeparator || hashStruct(message))} that gets signed. */
     public static byte[] hash(TypedData data) {
-        try {
-            return new StructuredDataEncoder(data.toJson()).hashStructuredData();
-        } catch (IOException | RuntimeException e) {
-            throw HyphaException.input("cannot encode EIP-712 typed data: " + e.getMessage(), e);
-        }
+        return Eip712Encoder.digest(data);
     }
 
     /** The domain separator alone ({@code hashStruct(domain)}), as a contract's {@code _domainSeparatorV4()} returns it. */
     public static byte[] domainSeparator(TypedData data) {
-        try {
-            return new StructuredDataEncoder(data.toJson()).hashDomain();
-        } catch (IOException | RuntimeException e) {
-            throw HyphaException.input("cannot encode EIP-712 domain: " + e.getMessage(), e);
+        return Eip712Encoder.domainSeparator(data.domain());
+    }
+
+    /** The EIP-712 {@code encodeType} string of a struct type, e.g. {@code Mail(Person from,...)Person(...)}. */
+    public static String encodeType(TypedData data, String type) {
+        if (!data.types().containsKey(type)) {
+            throw HyphaException.input("EIP-712 type '" + type + "' is not among the types " + data.types().keySet());
         }
+        return Eip712Encoder.encodeType(data.types(), type);
+    }
+
+    /** {@code keccak256(encodeType(type))}: the type hash a Solidity contract declares as a constant. */
+    public static byte[] typeHash(TypedData data, String type) {
+        return Hashes.keccak256(encodeType(data, type).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Signs the typed data's digest with the key pair. The result is always low-s. */

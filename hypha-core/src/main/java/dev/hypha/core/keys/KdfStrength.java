@@ -1,13 +1,13 @@
 package dev.hypha.core.keys;
 
 /**
- * scrypt cost of new keystores. STANDARD is geth's default (n = 2^18, p = 1: about a second and 256 MiB per unlock),
- * the right choice for real keys; LIGHT is geth's --lightkdf (n = 2^12, p = 6), for tests and throw-away devnet
- * accounts. Both are read by every wallet, since the parameters are stored in the file.
+ * scrypt cost of new keystores. STANDARD is geth's default (n = 2^18, p = 1: seconds and 256 MiB per unlock in Java),
+ * the right choice for real keys; LIGHT (n = 2^12, p = 1, cheaper than geth's --lightkdf) is for tests and throw-away
+ * devnet accounts whose keys are public anyway. Every wallet reads both, since the parameters are stored in the file.
  */
 public enum KdfStrength {
     STANDARD(1 << 18, 1),
-    LIGHT(1 << 12, 6);
+    LIGHT(1 << 12, 1);
 
     private final int n;
     private final int p;

@@ -1,6 +1,7 @@
 package dev.hypha.core.keys;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.core.errors.ErrorCategory;
@@ -115,12 +116,20 @@ public final class KeystoreDirectory {
     public Address importKeystoreFile(Path file, char[] password) {
         requirePassword(password);
         WalletFile wallet = readWallet(file);
-        Address address = addressOf(wallet, file);
-        decrypt(wallet, password, address);
+        Address address;
+        if (wallet.getAddress() != null) {
+            address = addressOf(wallet, file);
+            decrypt(wallet, password, address);
+        } else {
+            // the address field is optional in v3 (Foundry's cast leaves it out): the key itself says whose it is
+            address = Address.of(decryptAnonymous(wallet, password, file));
+        }
         ensureAbsent(address);
         try {
-            writeNew(address, Files.readAllBytes(file));
-        } catch (IOException e) {
+            ObjectNode json = (ObjectNode) JSON.readTree(file.toFile());
+            json.put("address", address.lowercaseHex().substring(2)); // so list() can name it without the password
+            writeNew(address, JSON.writeValueAsBytes(json));
+        } catch (IOException | ClassCastException e) {
             throw HyphaException.io("cannot read keystore " + file + ": " + e.getMessage(), e);
         }
         return address;
@@ -305,6 +314,19 @@ public final class KeystoreDirectory {
             throw HyphaException.input("keystore claims address " + expected + " but holds the key of " + Address.of(keyPair));
         }
         return keyPair;
+    }
+
+    private static ECKeyPair decryptAnonymous(WalletFile wallet, char[] password, Path file) {
+        try {
+            return Wallet.decrypt(new String(password), wallet);
+        } catch (CipherException e) {
+            if (String.valueOf(e.getMessage()).contains("Invalid password")) {
+                throw new HyphaException(ErrorCategory.AUTH, "wrong password for keystore " + file);
+            }
+            throw HyphaException.input("keystore " + file + " cannot be decrypted: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw HyphaException.input("keystore " + file + " is malformed", e);
+        }
     }
 
     private HyphaException notFound(Address account) {

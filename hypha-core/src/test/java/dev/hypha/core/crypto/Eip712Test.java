@@ -64,6 +64,14 @@ class Eip712Test {
     }
 
     @Test
+    void encodeTypeAndTypeHashMatchTheSpec() {
+        assertThat(Eip712.encodeType(specMail(), "Mail"))
+                .isEqualTo("Mail(Person from,Person to,string contents)Person(string name,address wallet)");
+        assertThat(Hex.encode(Eip712.typeHash(specMail(), "Mail")))
+                .isEqualTo("0xa0cedeb2dc280ba39b857546d74f5549c3a1d7bdc2dd96bf881f76108e23dac2");
+    }
+
+    @Test
     void domainSeparatorMatchesTheSpec() {
         assertThat(Hex.encode(Eip712.domainSeparator(specMail())))
                 .isEqualTo("0xf2cee375fa42b42143804025fc449deafd50cc031ca257e0b194a650a912090f");

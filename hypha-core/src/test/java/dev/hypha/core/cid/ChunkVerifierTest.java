@@ -1,0 +1,108 @@
+package dev.hypha.core.cid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChunkVerifierTest {
+    private static final byte[] CONTENT = "the quick brown fox jumps over the lazy dog".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static ImportResult importInto(MemoryBlockStore store) throws Exception {
+        return new UnixFsImporter(8, 2).importFrom(new ByteArrayInputStream(CONTENT), store);
+    }
+
+    @Test
+    void missingBlockIsNamedAsNotFound() throws Exception {
+        MemoryBlockStore store = new MemoryBlockStore();
+        ImportResult result = importInto(store);
+        MemoryBlockStore partial = new MemoryBlockStore();
+        ContentId dropped = ContentId.raw("the quic".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (ContentId id : store.ids()) if (!id.equals(dropped)) partial.put(id, store.get(id).orElseThrow());
+        assertThatThrownBy(() -> new ChunkVerifier(partial).verify(result.root()))
+                .isInstanceOf(HyphaException.class)
+                .hasMessage("block " + dropped + " is missing")
+                .satisfies(e -> assertThat(((HyphaException) e).category()).isEqualTo(ErrorCategory.NOT_FOUND));
+    }
+
+    @Test
+    void nodeWhoseSizesDisagreeWithItsChildrenIsRejected() {
+        MemoryBlockStore store = new MemoryBlockStore();
+        byte[] leaf = "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ContentId leafId = ContentId.raw(leaf);
+        store.put(leafId, leaf);
+        byte[] lying = DagPb.encode(new DagPb.Node(List.of(new DagPb.Link(leafId, "", 3), new DagPb.Link(leafId, "", 3)),
+                new UnixFsData(7, List.of(3L, 4L)).encode()));
+        ContentId root = ContentId.of(ContentId.DAG_PB, lying);
+        store.put(root, lying);
+        assertThatThrownBy(() -> new ChunkVerifier(store).verify(root))
+                .hasMessageContaining("says child 1 holds 4 bytes but it holds 3");
+
+        byte[] wrongTotal = DagPb.encode(new DagPb.Node(List.of(new DagPb.Link(leafId, "", 3)),
+                new UnixFsData(5, List.of(3L)).encode()));
+        ContentId root2 = ContentId.of(ContentId.DAG_PB, wrongTotal);
+        store.put(root2, wrongTotal);
+        assertThatThrownBy(() -> new ChunkVerifier(store).verify(root2)).hasMessageContaining("says filesize 5");
+
+        byte[] countMismatch = DagPb.encode(new DagPb.Node(List.of(new DagPb.Link(leafId, "", 3)),
+                new UnixFsData(3, List.of()).encode()));
+        ContentId root3 = ContentId.of(ContentId.DAG_PB, countMismatch);
+        store.put(root3, countMismatch);
+        assertThatThrownBy(() -> new ChunkVerifier(store).verify(root3)).hasMessageContaining("1 links but 0 block sizes");
+    }
+
+    @Test
+    void treeDeeperThanTheBoundIsRejected() {
+        MemoryBlockStore store = new MemoryBlockStore();
+        byte[] leaf = {42};
+        ContentId child = ContentId.raw(leaf);
+        store.put(child, leaf);
+        for (int depth = 0; depth <= ChunkVerifier.MAX_DEPTH + 1; depth++) {
+            byte[] node = DagPb.encode(new DagPb.Node(List.of(new DagPb.Link(child, "", 1)), new UnixFsData(1, List.of(1L)).encode()));
+            child = ContentId.of(ContentId.DAG_PB, node);
+            store.put(child, node);
+        }
+        ContentId root = child;
+        assertThatThrownBy(() -> new ChunkVerifier(store).verify(root)).hasMessageContaining("deeper than " + ChunkVerifier.MAX_DEPTH);
+    }
+
+    @Test
+    void dagPbBlockThatIsNotAUnixFsFileIsNamed() {
+        MemoryBlockStore store = new MemoryBlockStore();
+        byte[] directory = DagPb.encode(new DagPb.Node(List.of(), new byte[] {0x08, 0x01}));
+        ContentId id = ContentId.of(ContentId.DAG_PB, directory);
+        store.put(id, directory);
+        assertThatThrownBy(() -> new ChunkVerifier(store).verify(id))
+                .hasMessageContaining("block " + id + " is not a UnixFS file node")
+                .hasMessageContaining("type 1");
+    }
+
+    @Test
+    void nonCanonicalDagPbIsRejected() {
+        ContentId leaf = ContentId.raw(new byte[] {1});
+        byte[] canonical = DagPb.encode(new DagPb.Node(List.of(new DagPb.Link(leaf, "", 1)), new UnixFsData(1, List.of(1L)).encode()));
+        // move Data (field 1) in front of the link (field 2): valid protobuf, not canonical dag-pb
+        int linkLength = canonical.length - (2 + new UnixFsData(1, List.of(1L)).encode().length);
+        List<Byte> swapped = new ArrayList<>();
+        for (int i = linkLength; i < canonical.length; i++) swapped.add(canonical[i]);
+        for (int i = 0; i < linkLength; i++) swapped.add(canonical[i]);
+        byte[] reordered = new byte[swapped.size()];
+        for (int i = 0; i < reordered.length; i++) reordered[i] = swapped.get(i);
+        assertThat(DagPb.decode(canonical).links()).hasSize(1);
+        assertThatThrownBy(() -> DagPb.decode(reordered)).hasMessageContaining("Links after Data");
+    }
+
+    @Test
+    void verifiedBytesAreTheOriginal() throws Exception {
+        MemoryBlockStore store = new MemoryBlockStore();
+        ImportResult result = importInto(store);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertThat(new ChunkVerifier(store).verifyAndWrite(result.root(), out)).isEqualTo(CONTENT.length);
+        assertThat(out.toByteArray()).isEqualTo(CONTENT);
+    }
+}
