@@ -12,6 +12,14 @@ import java.util.PriorityQueue;
  */
 final class BytePairTokenizer extends BaseTokenizer {
 
+    /**
+     * Per-word results: natural text repeats words heavily, so caching them makes long inputs several times faster.
+     * Bounded so hostile input cannot grow it without limit; the result does not depend on the cache.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, int[]> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 50_000;
+    private static final int CACHEABLE_WORD = 64;
+
     BytePairTokenizer(Vocab vocab) {
         super(vocab);
     }
@@ -24,7 +32,19 @@ final class BytePairTokenizer extends BaseTokenizer {
         for (Fragment f : fragments) {
             if (f.isText()) {
                 for (String word : vocab.pre().split(text.substring(f.start(), f.end()))) {
-                    tokenizeWord(ByteUnicode.encode(word.getBytes(StandardCharsets.UTF_8)), out);
+                    String encoded = ByteUnicode.encode(word.getBytes(StandardCharsets.UTF_8));
+                    int[] ids = encoded.length() <= CACHEABLE_WORD ? cache.get(encoded) : null;
+                    if (ids == null) {
+                        IntList one = new IntList(8);
+                        tokenizeWord(encoded, one);
+                        ids = one.toArray();
+                        if (encoded.length() <= CACHEABLE_WORD && cache.size() < CACHE_LIMIT) {
+                            cache.putIfAbsent(encoded, ids);
+                        }
+                    }
+                    for (int id : ids) {
+                        out.add(id);
+                    }
                 }
             } else {
                 out.add(f.token());
