@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             VersionCommand.class,
             AccountCommand.class,
             ConfigCommand.class,
+            UpCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

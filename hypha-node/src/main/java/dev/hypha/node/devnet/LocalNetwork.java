@@ -1,8 +1,16 @@
 package dev.hypha.node.devnet;
 
+import dev.hypha.chain.deploy.DeployParams;
+import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.Deployments;
+import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.node.Node;
 import java.time.InstantSource;
 import java.util.List;
@@ -19,11 +27,13 @@ public final class LocalNetwork implements AutoCloseable {
 
     private final Devnet devnet;
     private final ChainClient chain;
+    private final Deployment deployment;
     private final Node node;
 
-    private LocalNetwork(Devnet devnet, ChainClient chain, Node node) {
+    private LocalNetwork(Devnet devnet, ChainClient chain, Deployment deployment, Node node) {
         this.devnet = devnet;
         this.chain = chain;
+        this.deployment = deployment;
         this.node = node;
     }
 
@@ -51,9 +61,15 @@ public final class LocalNetwork implements AutoCloseable {
         try {
             chain = ChainClient.connect(devnet.rpcUrl());
             progress.accept("Chain " + devnet.chainId() + " at " + devnet.rpcUrl() + ", block " + chain.blockNumber());
+            TransactionSender deployer = new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
+                    RevertDecoder.forHyphaContracts());
+            Deployment deployment = new Deployer(deployer, line -> progress.accept("  " + line))
+                    .ensureDeployed(new Deployments(settings.deploymentsDir()), DeployParams.devnet());
+            new DevFunding(settings.fundingRecord(), settings.fundedAccounts())
+                    .ensureFunded(HyphaContracts.connect(deployment, deployer), devnet.accounts(), progress);
             progress.accept("Starting node API on " + settings.api().host() + ":" + settings.api().port() + "...");
             node = new Node(settings.api(), chain, clock).start();
-            return new LocalNetwork(devnet, chain, node);
+            return new LocalNetwork(devnet, chain, deployment, node);
         } catch (RuntimeException e) {
             closeQuietly(node, e);
             closeQuietly(chain, e);
@@ -86,6 +102,11 @@ public final class LocalNetwork implements AutoCloseable {
     /** anvil's dev accounts; their keys are public test keys. */
     public List<Credentials> devAccounts() {
         return devnet.accounts();
+    }
+
+    /** Where the contracts are. */
+    public Deployment deployment() {
+        return deployment;
     }
 
     /** The running node. */

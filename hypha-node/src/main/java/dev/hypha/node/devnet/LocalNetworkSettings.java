@@ -49,6 +49,11 @@ public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSe
         return devnetDir().resolve("anvil.log");
     }
 
+    /** Records which deployment's tokens the dev accounts already received. */
+    public Path fundingRecord() {
+        return devnetDir().resolve("funded.json");
+    }
+
     /** Per-chain deployment records. */
     public Path deploymentsDir() {
         return home.resolve("deployments");

@@ -2,12 +2,17 @@ package dev.hypha.node.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.node.NodeSettings;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,25 +26,45 @@ class LocalNetworkTest {
         return new LocalNetworkSettings(home, 0, 1, 3, new NodeSettings("127.0.0.1", 0, true));
     }
 
+    private static HyphaContracts contracts(LocalNetwork network, int devAccount) {
+        TransactionSender sender = new TransactionSender(network.chain(), network.devAccounts().get(devAccount),
+                new NonceManager(network.chain()), RevertDecoder.forHyphaContracts());
+        return HyphaContracts.connect(network.deployment(), sender);
+    }
+
     @Test
-    void restartKeepsTheChain() {
+    void deploysFundsOnceAndARestartKeepsEverything() {
         List<String> progress = new ArrayList<>();
-        long minedTo;
-        String someone = "0x000000000000000000000000000000000000bEEF";
+        Map<String, ?> firstAddresses;
+        BigInteger stake = BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(1234));
+        String second;
         try (LocalNetwork network = LocalNetwork.start(settings(), progress::add, InstantSource.system())) {
             assertThat(network.chainId()).isEqualTo(LocalNetworkSettings.CHAIN_ID);
-            network.chain().request("anvil_setBalance", someone, "0x1234");
-            network.chain().request("evm_mine");
-            minedTo = network.chain().blockNumber();
+            firstAddresses = network.deployment().contracts();
+            network.deployment().contracts().values().forEach(
+                    contract -> assertThat(network.chain().code(contract.address())).isNotEqualTo("0x"));
+            HyphaContracts user = contracts(network, 1);
+            second = user.account();
+            assertThat(user.hypBalance(second)).isEqualTo(DevFunding.HYP_PER_ACCOUNT);
+            assertThat(user.paymentBalance(second)).isEqualTo(DevFunding.HUSD_PER_ACCOUNT);
+            assertThat(user.hypBalance(network.devAccounts().get(3).getAddress())).as("only 3 accounts funded").isZero();
+            user.stake(HyphaContracts.PROVIDER_ROLE, stake);
         }
         assertThat(settings().stateFile()).isRegularFile();
-        assertThat(progress).anyMatch(line -> line.startsWith("Starting local chain"));
+        assertThat(progress).anyMatch(line -> line.startsWith("Starting local chain"))
+                .anyMatch(line -> line.contains("deployed Staking at 0x"))
+                .anyMatch(line -> line.startsWith("Funding 3 dev accounts"));
 
         progress.clear();
         try (LocalNetwork network = LocalNetwork.start(settings(), progress::add, InstantSource.system())) {
-            assertThat(progress).anyMatch(line -> line.startsWith("Resuming local chain"));
-            assertThat(network.chain().blockNumber()).isGreaterThanOrEqualTo(minedTo);
-            assertThat(network.chain().balance(someone)).isEqualTo(BigInteger.valueOf(0x1234));
+            assertThat(progress).anyMatch(line -> line.startsWith("Resuming local chain"))
+                    .anyMatch(line -> line.contains("already deployed"))
+                    .anyMatch(line -> line.equals("Dev accounts already funded"))
+                    .noneMatch(line -> line.contains("deployed Staking at"));
+            assertThat(network.deployment().contracts()).isEqualTo(firstAddresses);
+            HyphaContracts user = contracts(network, 1);
+            assertThat(user.stakeOf(second, HyphaContracts.PROVIDER_ROLE)).isEqualTo(stake);
+            assertThat(user.hypBalance(second)).isEqualTo(DevFunding.HYP_PER_ACCOUNT.subtract(stake));
         }
     }
 }

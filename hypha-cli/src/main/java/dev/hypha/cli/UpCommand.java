@@ -1,0 +1,91 @@
+package dev.hypha.cli;
+
+import dev.hypha.chain.deploy.DeployedContract;
+import dev.hypha.core.config.HyphaConfig;
+import dev.hypha.core.config.Settings;
+import dev.hypha.node.NodeSettings;
+import dev.hypha.node.devnet.LocalNetwork;
+import dev.hypha.node.devnet.LocalNetworkSettings;
+import java.io.PrintWriter;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.utils.Numeric;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hypha up}: the local network (anvil with persistent state, contracts, funded dev accounts, the node), until
+ * Ctrl-C. Restarting continues the same chain.
+ */
+@Command(name = "up",
+        description = {"Start the local network and run until Ctrl-C.",
+            "anvil keeps its chain in <home>/devnet/state.json, so a restart keeps balances, stakes and registrations.",
+            "The contracts are deployed on the first run and reused afterwards; dev accounts are funded once."})
+final class UpCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--accounts", paramLabel = "N", defaultValue = "10",
+            description = "How many dev accounts to fund with HYP and hUSD (1-10, default ${DEFAULT-VALUE}).")
+    int fundedAccounts;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Session session = Session.of(spec);
+        HyphaConfig config = session.config();
+        if (fundedAccounts < 1 || fundedAccounts > 10) {
+            throw dev.hypha.core.errors.HyphaException.input(
+                    "--accounts " + fundedAccounts + " is out of range: expected 1 to 10");
+        }
+        Settings.HostPort listen = config.get(Settings.API_LISTEN);
+        LocalNetworkSettings settings = new LocalNetworkSettings(session.home(), config.get(Settings.DEVNET_PORT),
+                config.get(Settings.DEVNET_STATE_INTERVAL), fundedAccounts,
+                new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)));
+        PrintWriter out = session.out();
+        CliEnvironment.StopSignal stop = session.environment().runUntil();
+        try {
+            try (LocalNetwork network = LocalNetwork.start(settings, line -> {
+                out.println(line);
+                out.flush();
+            }, InstantSource.system())) {
+                printSummary(out, network, listen);
+                stop.await();
+                out.println("Stopping: node, then anvil (writing " + settings.stateFile() + ")...");
+                out.flush();
+            }
+            out.println("Stopped.");
+            out.flush();
+            return ExitCodes.OK;
+        } finally {
+            stop.finished();
+        }
+    }
+
+    private static void printSummary(PrintWriter out, LocalNetwork network, Settings.HostPort listen) {
+        out.println();
+        out.println("Hypha local network is up.");
+        out.println("  RPC URL      " + network.rpcUrl());
+        out.println("  Chain id     " + network.chainId());
+        out.println("  Node API     http://" + listen + "  (/health, /metrics)");
+        out.println("Contracts:");
+        for (Map.Entry<String, DeployedContract> entry : network.deployment().contracts().entrySet()) {
+            out.printf("  %-17s %s%n", entry.getKey(), Keys.toChecksumAddress(entry.getValue().address()));
+        }
+        out.println("Dev accounts (anvil's PUBLIC TEST KEYS: anyone can spend from them; never use them elsewhere):");
+        List<Credentials> accounts = network.devAccounts();
+        for (int i = 0; i < accounts.size(); i++) {
+            Credentials account = accounts.get(i);
+            out.printf("  (%d) %s  key %s%n", i, Keys.toChecksumAddress(account.getAddress()),
+                    Numeric.toHexStringWithPrefixZeroPadded(account.getEcKeyPair().getPrivateKey(), 64));
+        }
+        out.println("Running. Press Ctrl-C to stop.");
+        out.flush();
+    }
+}
