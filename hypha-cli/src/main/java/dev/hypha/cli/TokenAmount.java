@@ -45,20 +45,21 @@ public record TokenAmount(BigInteger baseUnits, int decimals) {
             throw HyphaException.input(what + " is empty: expected a decimal number such as 1000 or 0.5");
         }
         String trimmed = text.strip();
+        String shown = printable(trimmed);
         if (trimmed.length() > MAX_TEXT_LENGTH) {
             throw HyphaException.input(what + " is too long (" + trimmed.length() + " characters): expected a decimal number");
         }
         if (trimmed.startsWith("-")) {
-            throw HyphaException.input(what + " '" + trimmed + "' is negative: amount must be > 0");
+            throw HyphaException.input(what + " '" + shown + "' is negative: amount must be > 0");
         }
         if (!DECIMAL.matcher(trimmed).matches()) {
-            throw HyphaException.input(what + " '" + trimmed + "' is not a decimal number (expected digits with an "
+            throw HyphaException.input(what + " '" + shown + "' is not a decimal number (expected digits with an "
                     + "optional '.' and up to " + decimals + " decimal places, e.g. 1000 or 0.5)");
         }
         BigDecimal value = new BigDecimal(trimmed);
         int places = Math.max(0, value.stripTrailingZeros().scale());
         if (places > decimals) {
-            throw HyphaException.input(what + " '" + trimmed + "' has " + places + " decimal places; the token has only "
+            throw HyphaException.input(what + " '" + shown + "' has " + places + " decimal places; the token has only "
                     + decimals);
         }
         BigInteger units = value.movePointRight(decimals).toBigIntegerExact();
@@ -66,7 +67,7 @@ public record TokenAmount(BigInteger baseUnits, int decimals) {
             throw HyphaException.input(what + " is zero: amount must be > 0");
         }
         if (units.compareTo(UINT256_MAX) > 0) {
-            throw HyphaException.input(what + " '" + trimmed + "' is too large: it does not fit in a uint256 ("
+            throw HyphaException.input(what + " '" + shown + "' is too large: it does not fit in a uint256 ("
                     + format(UINT256_MAX, decimals) + " at most)");
         }
         return new TokenAmount(units, decimals);
@@ -81,6 +82,20 @@ public record TokenAmount(BigInteger baseUnits, int decimals) {
     public static String format(BigInteger baseUnits, int decimals) {
         BigDecimal value = new BigDecimal(baseUnits, decimals).stripTrailingZeros();
         return value.scale() < 0 ? value.setScale(0).toPlainString() : value.toPlainString();
+    }
+
+    /** The text as it may appear in a one-line error: control characters escaped, so the message stays one line. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            if (Character.isISOControl(cp) || Character.getType(cp) == Character.LINE_SEPARATOR
+                    || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
     }
 
     @Override

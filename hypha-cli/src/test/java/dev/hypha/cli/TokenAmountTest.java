@@ -66,6 +66,12 @@ class TokenAmountTest {
     }
 
     @Test
+    void controlCharactersAreEscapedSoTheErrorStaysOneLine() {
+        assertThatThrownBy(() -> TokenAmount.hyp("1\n2", "amount"))
+                .hasMessageContaining("'1\\u000a2'").hasMessageNotContaining("\n");
+    }
+
+    @Test
     void emptyAndHugeTextAreRejected() {
         assertThatThrownBy(() -> TokenAmount.hyp("", "amount")).hasMessageContaining("empty");
         assertThatThrownBy(() -> TokenAmount.hyp(null, "amount")).hasMessageContaining("empty");
