@@ -1,5 +1,6 @@
 package dev.hypha.core.crypto;
 
+import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ public final class Hashes {
         try (InputStream in = Files.newInputStream(file)) {
             return sha256(in);
         } catch (NoSuchFileException e) {
-            throw new HyphaException(dev.hypha.core.errors.ErrorCategory.NOT_FOUND, "no such file: " + file, e);
+            throw new HyphaException(ErrorCategory.NOT_FOUND, "no such file: " + file, e);
         } catch (IOException e) {
             throw HyphaException.io("cannot read " + file + ": " + e.getMessage(), e);
         }
