@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             AccountCommand.class,
             ConfigCommand.class,
             UpCommand.class,
+            dev.hypha.cli.model.ModelCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })
@@ -91,6 +92,11 @@ public final class Hypha implements Callable<Integer> {
     /** The injected process environment. */
     public CliEnvironment environment() {
         return environment;
+    }
+
+    /** The effective Hypha home folder (--home, HYPHA_HOME, config file, ~/.hypha), for commands in other packages. */
+    public Path resolvedHome() {
+        return Session.of(spec).home();
     }
 
     /** Whether {@code --verbose} was given (anywhere on the command line). */

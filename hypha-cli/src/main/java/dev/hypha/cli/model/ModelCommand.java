@@ -1,0 +1,28 @@
+package dev.hypha.cli.model;
+
+import dev.hypha.cli.ExitCodes;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code hypha model import|list|show|rm|verify}: the local model store under {@code <home>/models}. */
+@Command(name = "model", description = "Manage the local model store (<home>/models).",
+        subcommands = {
+            ModelImportCommand.class,
+            ModelListCommand.class,
+            ModelShowCommand.class,
+            ModelRmCommand.class,
+            ModelVerifyCommand.class,
+        })
+public final class ModelCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+}
