@@ -45,6 +45,9 @@ public final class AbiValues {
             if (hex.length() % 2 != 0 || hex.length() < 64L * params.size() || !hex.matches("[0-9a-fA-F]*")) {
                 return Optional.empty();
             }
+            if (!AbiBounds.fits(params.stream().map(AbiParam::type).toList(), Numeric.hexStringToByteArray(hex))) {
+                return Optional.empty();
+            }
             List<Type> decoded = FunctionReturnDecoder.decode(data, refs);
             if (decoded.size() != params.size()) {
                 return Optional.empty();

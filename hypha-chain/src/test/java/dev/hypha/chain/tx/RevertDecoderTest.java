@@ -76,6 +76,16 @@ class RevertDecoderTest {
         assertThat(decoder.decode("0x08c379a0ffff")).contains("malformed Error(string)");
     }
 
+    @Test
+    void hostileLengthWordsAreRejectedInsteadOfExhaustingMemory() {
+        // Error(string) claiming a 2^60-byte string in a 100-byte payload (web3j alone would try to allocate it).
+        String hugeString = "0x08c379a0" + "0".repeat(62) + "20" + "0".repeat(48) + "1000000000000000" + "0".repeat(64);
+        assertThat(decoder.decode(hugeString)).contains("malformed Error(string)");
+        String hugeArray = "0x" + "0".repeat(62) + "20" + "0".repeat(48) + "7fffffffffffffff";
+        assertThat(dev.hypha.chain.abi.AbiValues.decode(
+                List.of(new dev.hypha.chain.abi.AbiParam("s", "bytes32[]", false, List.of())), hugeArray)).isEmpty();
+    }
+
     @Property(tries = 300)
     void arbitraryHexNeverThrows(@ForAll @StringLength(max = 400) @CharRange(from = '0', to = '9')
                                  @CharRange(from = 'a', to = 'f') String hex) {
