@@ -2,6 +2,7 @@
 # Installs what Hypha needs that a fresh machine lacks, then builds it when sources changed.
 #   scripts/setup.sh           install npm tools if missing, build if anything changed
 #   scripts/setup.sh --force   rebuild everything
+#   scripts/setup.sh --tools-only   install the tools, build nothing (the test command builds by itself)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$HYPHA_ROOT"
@@ -23,6 +24,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "hypha: installing pinned tools from npm (forge, anvil, cast, solc, OpenZeppelin)..." >&2
   npm ci --no-audit --no-fund --omit=optional --loglevel=error >&2
 fi
+
+[ "${1:-}" = "--tools-only" ] && exit 0
 
 jar="hypha-cli/target/hypha.jar"
 needs_build() {

@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$HYPHA_ROOT"
-"$HYPHA_ROOT/scripts/setup.sh"
+"$HYPHA_ROOT/scripts/setup.sh" --tools-only
 
 echo "== Solidity tests (forge)"
 (cd contracts && forge test)
