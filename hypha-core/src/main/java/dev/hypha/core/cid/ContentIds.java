@@ -33,6 +33,31 @@ public final class ContentIds {
         return UnixFsImporter.PROFILE.importFrom(in, BlockSink.NONE).root();
     }
 
+    /**
+     * The content id and the flat SHA-256 of everything left in the stream, in one pass (the stream is not closed).
+     * Blocks go to {@code sink} (use {@link BlockSink#NONE} to keep none).
+     */
+    public static ContentIdentity identify(InputStream in, BlockSink sink) throws IOException {
+        java.security.DigestInputStream digesting = new java.security.DigestInputStream(in, dev.hypha.core.crypto.Hashes.newSha256());
+        ImportResult result = UnixFsImporter.PROFILE.importFrom(digesting, sink);
+        return new ContentIdentity(result.root(), digesting.getMessageDigest().digest(), result.fileSize());
+    }
+
+    /**
+     * The content id and flat SHA-256 of a file, in one pass.
+     *
+     * @throws HyphaException NOT_FOUND or IO naming the file when it cannot be read
+     */
+    public static ContentIdentity identify(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return identify(in, BlockSink.NONE);
+        } catch (NoSuchFileException e) {
+            throw new HyphaException(ErrorCategory.NOT_FOUND, "no such file: " + file, e);
+        } catch (IOException e) {
+            throw UnixFsImporter.readFailure(file.toString(), e);
+        }
+    }
+
     /** The id of a byte array. */
     public static ContentId of(byte[] content) {
         try {

@@ -10,21 +10,22 @@ import org.web3j.utils.Numeric;
 
 /**
  * A 20-byte Ethereum account or contract address. Held in lower case (so equal addresses are equal records) and
- * printed with the EIP-55 mixed-case checksum.
+ * printed with the EIP-55 mixed-case checksum. User input goes through {@link #parse}, which also checks the checksum;
+ * the constructor only checks the shape and lower-cases.
  *
- * @param lowercaseHex {@code 0x} followed by 40 lower-case hex digits
+ * @param lowercaseHex {@code 0x} followed by 40 hex digits (stored lower case)
  */
 public record Address(String lowercaseHex) implements Comparable<Address> {
     private static final Pattern SHAPE = Pattern.compile("0x[0-9a-fA-F]{40}");
-    private static final Pattern CANONICAL = Pattern.compile("0x[0-9a-f]{40}");
 
     /** The all-zero address. */
     public static final Address ZERO = new Address("0x" + "0".repeat(40));
 
     public Address {
-        if (lowercaseHex == null || !CANONICAL.matcher(lowercaseHex).matches()) {
+        if (lowercaseHex == null || !SHAPE.matcher(lowercaseHex).matches()) {
             throw notAnAddress(lowercaseHex);
         }
+        lowercaseHex = lowercaseHex.toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -45,10 +45,31 @@ final class TypedDataValidator {
                 checkTypeName(types, field.type(), entry.getKey() + "." + field.name());
             }
         }
+        for (String type : types.keySet()) {
+            rejectCycles(types, type, new java.util.ArrayList<>());
+        }
         if (!types.containsKey(primaryType)) {
             throw HyphaException.input("EIP-712 primaryType '" + primaryType + "' is not among the types " + types.keySet());
         }
         return checkStruct(types, primaryType, message, "message", 0);
+    }
+
+    /**
+     * EIP-712 leaves recursive struct types open and implementations split on them (alloy, behind Foundry and many
+     * wallets, refuses them), so a signature over one could not be checked elsewhere: refuse them up front.
+     */
+    private static void rejectCycles(Map<String, List<TypedData.Field>> types, String type, List<String> path) {
+        if (path.contains(type)) {
+            path.add(type);
+            throw HyphaException.input("EIP-712 type '" + type + "' refers to itself (" + String.join(" -> ", path)
+                    + "); recursive types are not supported because many wallets and libraries refuse them");
+        }
+        path.add(type);
+        for (TypedData.Field field : types.get(type)) {
+            String base = field.type().replaceAll("\\[\\d*]", "");
+            if (types.containsKey(base)) rejectCycles(types, base, path);
+        }
+        path.removeLast();
     }
 
     private static void checkTypeName(Map<String, List<TypedData.Field>> types, String type, String where) {

@@ -33,6 +33,20 @@ class ContentIdTest {
     }
 
     @Test
+    void identifyGivesCidAndFlatSha256InOnePass(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("two-chunks.bin");
+        byte[] content = new byte[(1 << 20) + 5];
+        new java.util.Random(7).nextBytes(content);
+        Files.write(file, content);
+        ContentIdentity identity = ContentIds.identify(file);
+        assertThat(identity.cid()).isEqualTo(ContentIds.of(content));
+        assertThat(identity.cid().codec()).isEqualTo(ContentId.DAG_PB);
+        assertThat(identity.sha256()).isEqualTo(dev.hypha.core.crypto.Hashes.sha256(content));
+        assertThat(identity.size()).isEqualTo(content.length);
+        assertThat(ContentIds.identify(Files.newInputStream(file), BlockSink.NONE)).isEqualTo(identity);
+    }
+
+    @Test
     void missingFileIsNamed(@TempDir Path dir) {
         assertThatThrownBy(() -> ContentIds.of(dir.resolve("nope.bin")))
                 .isInstanceOf(HyphaException.class).hasMessageContaining("no such file").hasMessageContaining("nope.bin");

@@ -46,6 +46,21 @@ class Eip712ReferenceTest {
         assertThat(castSign(Eip712Test.specMail())).isEqualTo(Eip712.sign(Eip712Test.specMail(), PAIR).toHex());
     }
 
+    @Test
+    void recursiveTypesAreRefusedAsCastRefusesThem() throws Exception {
+        var types = Map.of("Node", List.of(new TypedData.Field("name", "string"), new TypedData.Field("children", "Edge[]")),
+                "Edge", List.of(new TypedData.Field("to", "Node")));
+        Map<String, Object> leaf = Map.of("name", "leaf", "children", List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TypedData.of(DOMAIN, types, "Node", leaf))
+                .isInstanceOf(dev.hypha.core.errors.HyphaException.class)
+                .hasMessageContaining("refers to itself").hasMessageContaining("Edge -> Node -> Edge");
+        // the reference refuses the same JSON, so refusing loses nothing a wallet could have checked
+        String json = "{\"types\":{\"EIP712Domain\":[{\"name\":\"name\",\"type\":\"string\"}],"
+                + "\"Node\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"children\",\"type\":\"Node[]\"}]},"
+                + "\"primaryType\":\"Node\",\"domain\":{\"name\":\"x\"},\"message\":{\"name\":\"leaf\",\"children\":[]}}";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> castSignJson(json)).hasMessageContaining("circular dependency");
+    }
+
     @Property(tries = 25)
     void richMessagesMatchCast(@ForAll("orders") Map<String, Object> order) throws Exception {
         TypedData data = TypedData.of(DOMAIN, TYPES, "Order", order);
@@ -91,9 +106,13 @@ class Eip712ReferenceTest {
     }
 
     static String castSign(TypedData data) throws IOException, InterruptedException {
+        return castSignJson(data.toJson());
+    }
+
+    static String castSignJson(String json) throws IOException, InterruptedException {
         Path file = Files.createTempFile("typed-data", ".json");
         try {
-            Files.writeString(file, data.toJson());
+            Files.writeString(file, json);
             Process process = new ProcessBuilder(cast(), "wallet", "sign", "--private-key", KEY, "--data", "--from-file",
                     file.toString()).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
