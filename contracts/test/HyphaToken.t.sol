@@ -227,6 +227,18 @@ contract HyphaTokenTest is HyphaTest {
         token.permit(alice, spender, 1, deadline, v, r, s);
     }
 
+    function testFuzz_GrantRole_OnlyAdmin(address caller, address grantee) public {
+        vm.assume(caller != admin);
+        bytes32 role = token.MINTER_ROLE();
+        bytes32 adminRole = token.DEFAULT_ADMIN_ROLE();
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, adminRole)
+        );
+        vm.prank(caller);
+        token.grantRole(role, grantee);
+        vm.assertEq(token.hasRole(role, grantee), grantee == minter);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     function _signPermit(uint256 key, address owner, address spender, uint256 value, uint256 nonce, uint256 deadline)

@@ -459,6 +459,14 @@ contract PaymentTokenTest is HyphaTest {
         token.permit(payer, facilitator, 1, deadline, v, r, s);
     }
 
+    function testFuzz_TransferOwnership_OnlyOwner(address caller, address newOwner) public {
+        vm.assume(caller != owner);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller));
+        vm.prank(caller);
+        token.transferOwnership(newOwner);
+        vm.assertEq(token.owner(), owner);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     function _auth(uint256 value, bytes32 nonce) internal view returns (Eip3009Signer.Authorization memory) {

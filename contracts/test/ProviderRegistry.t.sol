@@ -334,6 +334,55 @@ contract ProviderRegistryTest is HyphaTest {
         }
     }
 
+    function testFuzz_Update_ArbitraryInputs(
+        string calldata endpoint,
+        address signingKey,
+        bytes32[] calldata services,
+        string calldata metadataCid
+    ) public {
+        _register(alice);
+        bytes4 expected = _expectedError(endpoint, signingKey, services, metadataCid);
+        vm.prank(alice);
+        if (expected != bytes4(0)) {
+            vm.expectPartialRevert(expected);
+            registry.update(endpoint, signingKey, services, metadataCid);
+            vm.assertEq(registry.getProvider(alice).endpoint, ENDPOINT);
+        } else {
+            registry.update(endpoint, signingKey, services, metadataCid);
+            ProviderRegistry.Provider memory p = registry.getProvider(alice);
+            vm.assertEq(p.endpoint, endpoint);
+            vm.assertEq(p.signingKey, signingKey);
+            vm.assertEq(p.services, services);
+            vm.assertEq(p.metadataCid, metadataCid);
+        }
+    }
+
+    /// @dev Fuzzed inputs are rarely valid by chance, so this one builds valid ones from the fuzzed sizes.
+    function testFuzz_Register_ValidInputsOfAnySize(uint256 endpointLength, uint8 count, uint256 cidLength, address key)
+        public
+    {
+        vm.assume(key != address(0));
+        endpointLength = bound(endpointLength, 1, 256);
+        cidLength = bound(cidLength, 0, 128);
+        bytes32[] memory services = _distinctServices(bound(count, 1, 32));
+        vm.prank(alice);
+        registry.register(_string(endpointLength), key, services, _string(cidLength));
+        ProviderRegistry.Provider memory p = registry.getProvider(alice);
+        vm.assertEq(bytes(p.endpoint).length, endpointLength);
+        vm.assertEq(p.services, services);
+        vm.assertEq(bytes(p.metadataCid).length, cidLength);
+        vm.assertTrue(registry.isActive(alice));
+    }
+
+    function testFuzz_GrantRole_OnlyAdmin(address caller, bytes32 role, address grantee) public {
+        vm.assume(caller != admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, bytes32(0))
+        );
+        vm.prank(caller);
+        registry.grantRole(role, grantee);
+    }
+
     function testFuzz_Register_ServiceCount(uint8 count) public {
         bytes32[] memory services = _distinctServices(count);
         vm.prank(alice);

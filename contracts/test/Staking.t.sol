@@ -584,6 +584,37 @@ contract StakingTest is HyphaTest {
         }
     }
 
+    function testFuzz_Constructor_ValidatesArguments(address token_, address admin_, uint64 period, address sink_)
+        public
+    {
+        if (token_ == address(0)) {
+            vm.expectRevert(Staking.InvalidStakeToken.selector);
+        } else if (admin_ == address(0)) {
+            vm.expectRevert(Staking.InvalidAdmin.selector);
+        } else if (period > 365 days) {
+            vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooLong.selector, period, 365 days));
+        } else if (sink_ == address(0)) {
+            vm.expectRevert(Staking.InvalidSlashSink.selector);
+        }
+        Staking s = new Staking(IERC20(token_), admin_, period, sink_);
+        if (token_ != address(0) && admin_ != address(0) && period <= 365 days && sink_ != address(0)) {
+            vm.assertEq(address(s.stakeToken()), token_);
+            vm.assertEq(uint256(s.unbondingPeriod()), period);
+            vm.assertEq(s.slashSink(), sink_);
+        }
+    }
+
+    function testFuzz_GrantSlasherRole_OnlyAdmin(address caller, address grantee) public {
+        vm.assume(caller != admin);
+        bytes32 role = staking.SLASHER_ROLE();
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, bytes32(0))
+        );
+        vm.prank(caller);
+        staking.grantRole(role, grantee);
+        vm.assertEq(staking.hasRole(role, grantee), grantee == slasher);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     function _stake(address who, bytes32 role, uint256 amount) internal {
