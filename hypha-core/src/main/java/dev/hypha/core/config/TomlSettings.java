@@ -36,6 +36,11 @@ final class TomlSettings {
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
+        return parse(file, text);
+    }
+
+    /** Parses config text; {@code file} names it in error messages. */
+    static Map<Setting<?>, String> parse(Path file, String text) {
         JsonNode root;
         try {
             root = TOML.readTree(text);
