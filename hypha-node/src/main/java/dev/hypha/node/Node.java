@@ -1,29 +1,51 @@
 package dev.hypha.node;
 
+import dev.hypha.chain.indexer.EventIndexer;
+import dev.hypha.chain.indexer.Position;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.node.health.HealthProbe;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.metrics.NodeMetrics;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.Objects;
 
 /**
- * One Hypha node, wired by hand (no DI framework): metrics, health, the HTTP API. Start with {@link #start()},
- * stop with {@link #close()}. The chain client belongs to the caller and stays open.
+ * One Hypha node, wired by hand (no DI framework): metrics, health, the HTTP API and the event indexer following the
+ * contracts. Start with {@link #start()}, stop with {@link #close()}. The chain client belongs to the caller and
+ * stays open.
  */
 public final class Node implements AutoCloseable {
 
+    /** How often the indexer asks the chain for new blocks. */
+    static final Duration INDEX_INTERVAL = Duration.ofSeconds(1);
+
     private final NodeMetrics metrics;
     private final ApiServer api;
+    private final Optional<EventIndexer> indexer;
     private boolean started;
     private boolean closed;
 
+    /** A node without an event indexer (no contracts to follow yet). */
     public Node(NodeSettings settings, ChainClient chain, InstantSource clock) {
+        this(settings, chain, Optional.empty(), clock);
+    }
+
+    /**
+     * @param indexer the indexer following the contracts; the node starts it, reports it in /health and /metrics,
+     *                and closes it
+     */
+    public Node(NodeSettings settings, ChainClient chain, Optional<EventIndexer> indexer, InstantSource clock) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(chain, "chain");
         Objects.requireNonNull(clock, "clock");
+        this.indexer = Objects.requireNonNull(indexer, "indexer");
         this.metrics = new NodeMetrics();
-        HealthProbe health = new HealthProbe(chain, () -> null, metrics, clock);
+        indexer.ifPresent(metrics::bindIndexer);
+        Supplier<Long> indexed = () -> indexer.flatMap(EventIndexer::position).map(Position::blockNumber).orElse(null);
+        HealthProbe health = new HealthProbe(chain, indexed, metrics, clock);
         this.api = new ApiServer(settings, health, metrics);
     }
 
@@ -34,12 +56,18 @@ public final class Node implements AutoCloseable {
         }
         started = true;
         api.start();
+        indexer.ifPresent(i -> i.start(INDEX_INTERVAL));
         return this;
     }
 
     /** The port the HTTP API listens on. */
     public int apiPort() {
         return api.port();
+    }
+
+    /** The event indexer the node runs, if any. */
+    public Optional<EventIndexer> indexer() {
+        return indexer;
     }
 
     /** The node's metrics (for components that add their own). */
@@ -54,7 +82,11 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
-        api.close();
-        metrics.close();
+        try {
+            api.close();
+        } finally {
+            indexer.ifPresent(EventIndexer::close);
+            metrics.close();
+        }
     }
 }

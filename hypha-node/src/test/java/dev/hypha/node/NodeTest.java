@@ -4,7 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hypha.chain.deploy.DeployParams;
+import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.indexer.EventIndexer;
+import dev.hypha.chain.indexer.EventListener;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
 import java.io.IOException;
@@ -93,6 +107,31 @@ class NodeTest {
                     .contains("# TYPE jvm_memory_used_bytes gauge")
                     .contains("hypha_rpc_errors_total 0.0")
                     .containsPattern("hypha_chain_head_block [1-9][0-9]*\\.0");
+        }
+    }
+
+    @Test
+    void indexerProgressShowsInHealthAndMetrics(@TempDir Path dir) throws Exception {
+        Credentials deployerKey = devnet.account(0);
+        TransactionSender sender = new TransactionSender(chain, deployerKey, new NonceManager(chain),
+                RevertDecoder.forHyphaContracts());
+        Deployment deployment = new Deployer(sender).deploy(DeployParams.devnet());
+        HyphaContracts contracts = HyphaContracts.connect(deployment, sender);
+        EventIndexer indexer = EventIndexer.forDeployment(chain, dir.resolve("index.sqlite"), deployment,
+                EventIndexer.Options.DEFAULT, EventListener.NONE);
+        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, Optional.of(indexer),
+                InstantSource.system()).start()) {
+            long stakeBlock = contracts.stake(HyphaContracts.PROVIDER_ROLE, BigInteger.TEN.pow(18))
+                    .getBlockNumber().longValueExact();
+            indexer.poll(); // deterministic catch-up instead of waiting for the background follower
+
+            JsonNode health = JSON.readTree(get(node.apiPort(), "/health").body());
+            String metrics = get(node.apiPort(), "/metrics").body();
+
+            assertThat(health.get("indexerPosition").asLong()).isGreaterThanOrEqualTo(stakeBlock);
+            assertThat(metrics).containsPattern("hypha_indexer_events [1-9][0-9]*\\.0")
+                    .containsPattern("hypha_indexer_block [1-9][0-9]*\\.0")
+                    .contains("hypha_indexer_rpc_errors_total 0.0");
         }
     }
 

@@ -12,9 +12,16 @@ import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.node.Node;
+import dev.hypha.chain.indexer.EventIndexer;
+import dev.hypha.chain.indexer.EventListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.web3j.crypto.Credentials;
 
@@ -47,7 +54,7 @@ public final class LocalNetwork implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(clock, "clock");
-        boolean resuming = java.nio.file.Files.exists(settings.stateFile());
+        boolean resuming = Files.exists(settings.stateFile());
         progress.accept((resuming ? "Resuming" : "Starting") + " local chain (anvil, state "
                 + settings.stateFile() + ")...");
         Devnet devnet = new AnvilLauncher()
@@ -63,18 +70,41 @@ public final class LocalNetwork implements AutoCloseable {
             progress.accept("Chain " + devnet.chainId() + " at " + devnet.rpcUrl() + ", block " + chain.blockNumber());
             TransactionSender deployer = new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
                     RevertDecoder.forHyphaContracts());
+            Deployments deployments = new Deployments(settings.deploymentsDir());
+            boolean reused = deployments.loadVerified(chain).isPresent();
             Deployment deployment = new Deployer(deployer, line -> progress.accept("  " + line))
-                    .ensureDeployed(new Deployments(settings.deploymentsDir()), DeployParams.devnet());
+                    .ensureDeployed(deployments, DeployParams.devnet());
+            Path indexFile = settings.indexFile(deployment.chainId());
+            if (!reused) {
+                // Fresh contracts (first run or a wiped chain): events indexed before belong to a chain that is gone.
+                deleteIndex(indexFile);
+            }
             new DevFunding(settings.fundingRecord(), settings.fundedAccounts())
                     .ensureFunded(HyphaContracts.connect(deployment, deployer), devnet.accounts(), progress);
             progress.accept("Starting node API on " + settings.api().host() + ":" + settings.api().port() + "...");
-            node = new Node(settings.api(), chain, clock).start();
+            Files.createDirectories(indexFile.getParent());
+            EventIndexer indexer = EventIndexer.forDeployment(chain, indexFile, deployment,
+                    EventIndexer.Options.DEFAULT, EventListener.NONE);
+            node = new Node(settings.api(), chain, Optional.of(indexer), clock).start();
             return new LocalNetwork(devnet, chain, deployment, node);
+        } catch (IOException e) {
+            RuntimeException failure = new UncheckedIOException("cannot create " + settings.home() + " folders: "
+                    + e.getMessage(), e);
+            closeQuietly(node, failure);
+            closeQuietly(chain, failure);
+            closeQuietly(devnet, failure);
+            throw failure;
         } catch (RuntimeException e) {
             closeQuietly(node, e);
             closeQuietly(chain, e);
             closeQuietly(devnet, e);
             throw e;
+        }
+    }
+
+    private static void deleteIndex(Path indexFile) throws IOException {
+        for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+            Files.deleteIfExists(indexFile.resolveSibling(indexFile.getFileName() + suffix));
         }
     }
 

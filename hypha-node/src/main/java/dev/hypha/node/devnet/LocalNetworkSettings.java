@@ -54,6 +54,11 @@ public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSe
         return devnetDir().resolve("funded.json");
     }
 
+    /** The event index (SQLite) of a chain. */
+    public Path indexFile(long chainId) {
+        return home.resolve("index").resolve(chainId + ".sqlite");
+    }
+
     /** Per-chain deployment records. */
     public Path deploymentsDir() {
         return home.resolve("deployments");

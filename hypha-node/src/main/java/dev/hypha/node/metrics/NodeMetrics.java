@@ -1,6 +1,10 @@
 package dev.hypha.node.metrics;
 
+import dev.hypha.chain.indexer.EventIndexer;
+import dev.hypha.chain.indexer.Position;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -33,6 +37,22 @@ public final class NodeMetrics implements AutoCloseable {
                 .description("JSON-RPC calls that failed (unreachable node, timeouts, error answers)")
                 .register(registry);
         registry.gauge("hypha.chain.head.block", chainHead);
+    }
+
+    /**
+     * Exposes an event indexer's progress: last indexed block, events stored, and its RPC failures. Read at scrape
+     * time from the indexer itself, so the numbers are never stale or double-counted.
+     */
+    public void bindIndexer(EventIndexer indexer) {
+        Gauge.builder("hypha.indexer.block", indexer, i -> i.position().map(Position::blockNumber).orElse(-1L))
+                .description("Last block the event indexer has processed (-1 before the first)")
+                .register(registry);
+        Gauge.builder("hypha.indexer.events", indexer, EventIndexer::eventCount)
+                .description("Contract events stored by the indexer")
+                .register(registry);
+        FunctionCounter.builder("hypha.indexer.rpc.errors", indexer, EventIndexer::rpcErrors)
+                .description("Indexer polls that failed (node unreachable, reorg races)")
+                .register(registry);
     }
 
     /** The registry, for components that register their own meters (the indexer). */

@@ -3,6 +3,7 @@ package dev.hypha.node.devnet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
@@ -65,6 +66,11 @@ class LocalNetworkTest {
             HyphaContracts user = contracts(network, 1);
             assertThat(user.stakeOf(second, HyphaContracts.PROVIDER_ROLE)).isEqualTo(stake);
             assertThat(user.hypBalance(second)).isEqualTo(DevFunding.HYP_PER_ACCOUNT.subtract(stake));
+
+            EventIndexer indexer = network.node().indexer().orElseThrow();
+            indexer.poll();
+            assertThat(indexer.events("Staking", "Staked")).as("indexed once, kept across the restart")
+                    .singleElement().satisfies(event -> assertThat(event.arg("amount")).isEqualTo(stake.toString()));
         }
     }
 }
