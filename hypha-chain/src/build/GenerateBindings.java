@@ -5,7 +5,7 @@
 // Why a step of our own: forge has no option to write bare .abi/.bin files, and web3j's
 // generator does not read forge's JSON layout (bytecode under bytecode.object).
 //
-// Usage: java -cp <codegen classpath> GenerateBindings.java <forge out dir> <sources dir> <resources dir> <work dir> Name...
+// Usage: java -cp <codegen classpath> GenerateBindings.java <this file> <forge out dir> <sources dir> <resources dir> <work dir> Name...
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,20 +17,43 @@ import org.web3j.codegen.SolidityFunctionWrapperGenerator;
 public class GenerateBindings {
     private static final String PACKAGE = "dev.hypha.chain.contracts";
 
+    /** Skips the work when every output is newer than every input (forge leaves unchanged artifacts alone). */
+    private static boolean upToDate(Path self, Path out, Path sources, Path resources, String[] names) throws java.io.IOException {
+        long newestInput = Files.getLastModifiedTime(self).toMillis();
+        long oldestOutput = Long.MAX_VALUE;
+        for (String name : names) {
+            Path artifact = out.resolve(name + ".sol").resolve(name + ".json");
+            Path binding = sources.resolve(PACKAGE.replace('.', '/')).resolve(name + ".java");
+            Path abi = resources.resolve(name + ".json");
+            if (!Files.exists(artifact) || !Files.exists(binding) || !Files.exists(abi)) {
+                return false;
+            }
+            newestInput = Math.max(newestInput, Files.getLastModifiedTime(artifact).toMillis());
+            oldestOutput = Math.min(oldestOutput, Math.min(Files.getLastModifiedTime(binding).toMillis(),
+                    Files.getLastModifiedTime(abi).toMillis()));
+        }
+        return oldestOutput > newestInput;
+    }
+
     public static void main(String[] args) throws Exception {
-        if (args.length < 5) {
-            System.err.println("usage: GenerateBindings <forge out dir> <sources dir> <resources dir> <work dir> Name...");
+        if (args.length < 6) {
+            System.err.println("usage: GenerateBindings <this file> <forge out dir> <sources dir> <resources dir> <work dir> Name...");
             System.exit(2);
         }
-        Path out = Path.of(args[0]);
-        Path sources = Path.of(args[1]);
-        Path resources = Path.of(args[2]).resolve("dev/hypha/chain/abi");
-        Path work = Path.of(args[3]);
+        Path self = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        Path sources = Path.of(args[2]);
+        Path resources = Path.of(args[3]).resolve("dev/hypha/chain/abi");
+        Path work = Path.of(args[4]);
         Files.createDirectories(sources);
         Files.createDirectories(resources);
         Files.createDirectories(work);
+        if (upToDate(self, out, sources, resources, java.util.Arrays.copyOfRange(args, 5, args.length))) {
+            System.out.println("contract bindings up to date");
+            return;
+        }
         ObjectMapper json = new ObjectMapper();
-        for (int i = 4; i < args.length; i++) {
+        for (int i = 5; i < args.length; i++) {
             String name = args[i];
             Path artifact = out.resolve(name + ".sol").resolve(name + ".json");
             if (!Files.isRegularFile(artifact)) {

@@ -5,6 +5,7 @@ import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.rpc.RpcErrorException;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -86,7 +87,18 @@ public final class TransactionSender {
      *     node is unreachable
      */
     public TransactionReceipt send(TxRequest request) {
-        String hash = submit(request);
+        return confirm(request, submit(request));
+    }
+
+    /**
+     * Waits for a submitted transaction's receipt and checks its status.
+     *
+     * @param request what was submitted (for the error text and revert decoding)
+     * @param hash the hash {@link #submit} returned
+     * @return the successful receipt
+     * @throws dev.hypha.chain.ChainException CHAIN with the decoded revert reason when it failed
+     */
+    public TransactionReceipt confirm(TxRequest request, String hash) {
         TransactionReceipt receipt = awaitReceipt(request, hash);
         if (!receipt.isStatusOK()) {
             throw ChainErrors.chain(request.label() + " reverted: " + replayRevert(request, receipt)
@@ -153,6 +165,9 @@ public final class TransactionSender {
     }
 
     private BigInteger estimateGas(TxRequest request) {
+        if (request.gasLimit().isPresent()) {
+            return request.gasLimit().get();
+        }
         BigInteger estimate;
         try {
             estimate = client.estimateGas(asCall(request));
@@ -176,15 +191,18 @@ public final class TransactionSender {
     }
 
     private String replayRevert(TxRequest request, TransactionReceipt receipt) {
-        // The receipt carries no reason; re-running the call on the parent block's state usually
-        // reproduces it (it can differ if earlier transactions in the same block changed state).
-        BigInteger parent = receipt.getBlockNumber().subtract(BigInteger.ONE).max(BigInteger.ZERO);
-        try {
-            client.send("eth_call", client.web3j().ethCall(asCall(request), DefaultBlockParameter.valueOf(parent)));
-            return "status 0 (the call succeeds when replayed; likely out of gas or state changed within the block)";
-        } catch (RpcErrorException e) {
-            return e.revertData().map(d -> decoder.decode(d, request.contract())).orElse(e.rpcMessage());
+        // A receipt carries no reason, so re-run the call. The state the transaction saw lies between
+        // the parent block (before the whole block) and the block itself (after it); try both, since
+        // a revert caused by an earlier transaction in the same block only reproduces on the latter.
+        BigInteger block = receipt.getBlockNumber();
+        for (BigInteger at : List.of(block.subtract(BigInteger.ONE).max(BigInteger.ZERO), block)) {
+            try {
+                client.send("eth_call", client.web3j().ethCall(asCall(request), DefaultBlockParameter.valueOf(at)));
+            } catch (RpcErrorException e) {
+                return e.revertData().map(d -> decoder.decode(d, request.contract())).orElse(e.rpcMessage());
+            }
         }
+        return "status 0, but the call succeeds when replayed (out of gas, or state that changed within the block)";
     }
 
     private TransactionReceipt awaitReceipt(TxRequest request, String hash) {

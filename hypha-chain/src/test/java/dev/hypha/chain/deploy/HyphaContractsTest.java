@@ -138,6 +138,34 @@ class HyphaContractsTest {
     }
 
     @Test
+    void aTransactionThatRevertsOnlyWhenMinedStillGetsItsDecodedReason() {
+        // Two transfers of the whole balance mined in one block: the second reverts on chain, and the
+        // receipt alone says nothing about why. (A fixed gas limit skips the estimate that would
+        // otherwise refuse to send it.)
+        Credentials who = devnet.account(6);
+        admin.transferHyp(who.getAddress(), hyp(10));
+        TransactionSender s = sender(who);
+        var transfer = dev.hypha.chain.tx.TxRequest.call("HyphaToken", "transfer", deployment.address("HyphaToken"),
+                admin.hyphaToken().transfer(devnet.account(0).getAddress(), hyp(10)).encodeFunctionCall())
+                .withGasLimit(BigInteger.valueOf(200_000));
+        client.request("evm_setAutomine", false);
+        String first;
+        String second;
+        try {
+            first = s.submit(transfer);
+            second = s.submit(transfer);
+            client.request("evm_mine");
+        } finally {
+            client.request("evm_setAutomine", true);
+        }
+        assertThat(s.confirm(transfer, first).isStatusOK()).isTrue();
+        assertThatThrownBy(() -> s.confirm(transfer, second))
+                .isInstanceOf(ChainException.class)
+                .hasMessageStartingWith("HyphaToken.transfer reverted: HyphaToken: ERC20InsufficientBalance(sender="
+                        + who.getAddress() + ", balance=0, needed=" + hyp(10) + ") (tx " + second);
+    }
+
+    @Test
     void badAddressesAndServiceNamesAreInputErrors() {
         assertThatThrownBy(() -> admin.hypBalance("0x1234")).hasMessageContaining("bad address '0x1234'");
         assertThatThrownBy(() -> admin.hypBalance("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266")).hasMessageContaining("bad address");
