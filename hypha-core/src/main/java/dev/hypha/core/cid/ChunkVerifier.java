@@ -32,13 +32,22 @@ public final class ChunkVerifier {
      * @throws HyphaException NOT_FOUND for a missing block, INPUT for a block that fails verification
      */
     public long verifyAndWrite(ContentId root, OutputStream out) throws IOException {
-        return walk(root, out, 0);
+        return verifyAndWrite(root, out, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #verifyAndWrite(ContentId, OutputStream)}, refusing before any descent a file whose root claims
+     * more than {@code maxBytes}. Each node's claimed size is checked against its parent's before the walk enters it,
+     * so at most the root's claimed size is ever written: a hostile DAG cannot make the walk unbounded.
+     */
+    public long verifyAndWrite(ContentId root, OutputStream out, long maxBytes) throws IOException {
+        return walk(root, out, 0, -1, maxBytes);
     }
 
     /** Verifies the whole file without keeping its bytes; returns its size. */
     public long verify(ContentId root) {
         try {
-            return walk(root, OutputStream.nullOutputStream(), 0);
+            return walk(root, OutputStream.nullOutputStream(), 0, -1, Long.MAX_VALUE);
         } catch (IOException e) {
             throw new IllegalStateException("the null stream never fails", e);
         }
@@ -55,7 +64,8 @@ public final class ChunkVerifier {
         }
     }
 
-    private long walk(ContentId cid, OutputStream out, int depth) throws IOException {
+    /** @param expected the size the parent declared for this subtree, or -1 at the root */
+    private long walk(ContentId cid, OutputStream out, int depth, long expected, long maxBytes) throws IOException {
         if (depth > MAX_DEPTH) {
             throw HyphaException.input("DAG under " + cid + " is deeper than " + MAX_DEPTH + " levels");
         }
@@ -63,6 +73,12 @@ public final class ChunkVerifier {
                 new HyphaException(ErrorCategory.NOT_FOUND, "block " + cid + " is missing"));
         verifyBlock(cid, block);
         if (cid.codec() == ContentId.RAW) {
+            if (expected >= 0 && block.length != expected) {
+                throw HyphaException.input("block " + cid + " holds " + block.length + " bytes but its parent says " + expected);
+            }
+            if (block.length > maxBytes) {
+                throw HyphaException.input("file " + cid + " is " + block.length + " bytes, more than the allowed " + maxBytes);
+            }
             out.write(block);
             return block.length;
         }
@@ -79,17 +95,23 @@ public final class ChunkVerifier {
             throw HyphaException.input("block " + cid + " has " + links.size() + " links but "
                     + data.blockSizes().size() + " block sizes");
         }
+        long declared = 0;
+        for (long size : data.blockSizes()) {
+            declared = size < 0 || declared > Long.MAX_VALUE - size ? -1 : declared + size;
+            if (declared < 0) throw HyphaException.input("block " + cid + " declares block sizes that overflow");
+        }
+        if (declared != data.fileSize()) {
+            throw HyphaException.input("block " + cid + " says filesize " + data.fileSize() + " but its block sizes add up to " + declared);
+        }
+        if (expected >= 0 && data.fileSize() != expected) {
+            throw HyphaException.input("block " + cid + " says filesize " + data.fileSize() + " but its parent says " + expected);
+        }
+        if (data.fileSize() > maxBytes) {
+            throw HyphaException.input("file " + cid + " claims " + data.fileSize() + " bytes, more than the allowed " + maxBytes);
+        }
         long total = 0;
         for (int i = 0; i < links.size(); i++) {
-            long written = walk(links.get(i).hash(), out, depth + 1);
-            if (written != data.blockSizes().get(i)) {
-                throw HyphaException.input("block " + cid + " says child " + i + " holds " + data.blockSizes().get(i)
-                        + " bytes but it holds " + written);
-            }
-            total = Math.addExact(total, written);
-        }
-        if (total != data.fileSize()) {
-            throw HyphaException.input("block " + cid + " says filesize " + data.fileSize() + " but its children hold " + total);
+            total = Math.addExact(total, walk(links.get(i).hash(), out, depth + 1, data.blockSizes().get(i), maxBytes));
         }
         return total;
     }

@@ -230,15 +230,25 @@ public record TypedData(Domain domain, Map<String, List<Field>> types, String pr
                         + "' (supported: name, version, chainId, verifyingContract)");
             }
         }
-        String name = node.has("name") ? node.get("name").asText() : null;
-        String version = node.has("version") ? node.get("version").asText() : null;
+        String name = optionalText(node, "name");
+        String version = optionalText(node, "version");
         BigInteger chainId = null;
         if (node.has("chainId")) {
             JsonNode id = node.get("chainId");
             chainId = id.isIntegralNumber() ? id.bigIntegerValue() : TypedDataValidator.parseInteger(id.asText(), "domain.chainId");
         }
-        Address contract = node.has("verifyingContract") ? Address.parse(node.get("verifyingContract").asText()) : null;
+        String contractText = optionalText(node, "verifyingContract");
+        Address contract = contractText == null ? null : Address.parse(contractText);
         return new Domain(name, version, chainId, contract);
+    }
+
+    private static String optionalText(JsonNode object, String key) {
+        JsonNode value = object.get(key);
+        if (value == null) return null;
+        if (!value.isTextual()) {
+            throw HyphaException.input("EIP-712 domain." + key + " must be a string, got " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return value.asText();
     }
 
     private static JsonNode required(JsonNode root, String key, java.util.function.Predicate<JsonNode> shape, String expected) {

@@ -41,19 +41,63 @@ class ChunkVerifierTest {
         ContentId root = ContentId.of(ContentId.DAG_PB, lying);
         store.put(root, lying);
         assertThatThrownBy(() -> new ChunkVerifier(store).verify(root))
-                .hasMessageContaining("says child 1 holds 4 bytes but it holds 3");
+                .hasMessageContaining("holds 3 bytes but its parent says 4");
 
         byte[] wrongTotal = DagPb.encode(new DagPb.Node(List.of(new DagPb.Link(leafId, "", 3)),
                 new UnixFsData(5, List.of(3L)).encode()));
         ContentId root2 = ContentId.of(ContentId.DAG_PB, wrongTotal);
         store.put(root2, wrongTotal);
-        assertThatThrownBy(() -> new ChunkVerifier(store).verify(root2)).hasMessageContaining("says filesize 5");
+        assertThatThrownBy(() -> new ChunkVerifier(store).verify(root2)).hasMessageContaining("says filesize 5 but its block sizes add up to 3");
 
         byte[] countMismatch = DagPb.encode(new DagPb.Node(List.of(new DagPb.Link(leafId, "", 3)),
                 new UnixFsData(3, List.of()).encode()));
         ContentId root3 = ContentId.of(ContentId.DAG_PB, countMismatch);
         store.put(root3, countMismatch);
         assertThatThrownBy(() -> new ChunkVerifier(store).verify(root3)).hasMessageContaining("1 links but 0 block sizes");
+    }
+
+    @Test
+    void hostileFanOutClaimingAHugeFileIsRefusedBeforeTheWalk() throws Exception {
+        MemoryBlockStore store = new MemoryBlockStore();
+        byte[] leaf = new byte[1000];
+        ContentId child = ContentId.raw(leaf);
+        store.put(child, leaf);
+        long size = 1000;
+        for (int level = 0; level < 5; level++) { // 1000 * 1000^5 bytes claimed from a few MB of blocks
+            List<DagPb.Link> links = new ArrayList<>();
+            List<Long> sizes = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                links.add(new DagPb.Link(child, "", 1));
+                sizes.add(size);
+            }
+            size = Math.multiplyExact(size, 1000);
+            byte[] node = DagPb.encode(new DagPb.Node(links, new UnixFsData(size, sizes).encode()));
+            child = ContentId.of(ContentId.DAG_PB, node);
+            store.put(child, node);
+        }
+        ContentId root = child;
+        assertThatThrownBy(() -> new ChunkVerifier(store).verifyAndWrite(root, java.io.OutputStream.nullOutputStream(), 1L << 40))
+                .hasMessageContaining("claims 1000000000000000000 bytes")
+                .hasMessageContaining("more than the allowed " + (1L << 40));
+    }
+
+    @Test
+    void childThatClaimsMoreThanItsParentSaysIsRefusedBeforeDescending() {
+        MemoryBlockStore store = new MemoryBlockStore();
+        byte[] leaf = {1, 2, 3};
+        ContentId leafId = ContentId.raw(leaf);
+        store.put(leafId, leaf);
+        byte[] big = DagPb.encode(new DagPb.Node(List.of(new DagPb.Link(leafId, "", 3), new DagPb.Link(leafId, "", 3)),
+                new UnixFsData(6, List.of(3L, 3L)).encode()));
+        ContentId bigId = ContentId.of(ContentId.DAG_PB, big);
+        store.put(bigId, big);
+        byte[] parent = DagPb.encode(new DagPb.Node(List.of(new DagPb.Link(bigId, "", 10)), new UnixFsData(2, List.of(2L)).encode()));
+        ContentId parentId = ContentId.of(ContentId.DAG_PB, parent);
+        store.put(parentId, parent);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertThatThrownBy(() -> new ChunkVerifier(store).verifyAndWrite(parentId, out))
+                .hasMessageContaining("block " + bigId + " says filesize 6 but its parent says 2");
+        assertThat(out.size()).isZero();
     }
 
     @Test

@@ -167,5 +167,7 @@ class Eip712Test {
                 .hasMessageContaining("primaryType 'Letter'");
         assertThatThrownBy(() -> TypedData.fromJson(MAIL_JSON.replace("\"type\":\"Person\"}", "\"type\":\"Persn\"}")))
                 .hasMessageContaining("unknown type 'Persn'");
+        assertThatThrownBy(() -> TypedData.fromJson(MAIL_JSON.replace("\"version\":\"1\"", "\"version\":1")))
+                .hasMessage("EIP-712 domain.version must be a string, got number");
     }
 }
