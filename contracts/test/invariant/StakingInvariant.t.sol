@@ -44,33 +44,50 @@ contract StakingInvariantTest is HyphaTest, InvariantTest {
         targetSelector(address(handler), selectors);
     }
 
-    function invariant_ContractBalanceEqualsTotalStaked() public view {
-        vm.assertEq(hyp.balanceOf(address(staking)), staking.totalStaked());
+    /// @dev One campaign checks every property after each call: forge runs a separate campaign per
+    /// invariant_* function, so separate functions would multiply the suite's time for the same coverage.
+    function invariant_StakeAndMoneyAreConserved() public view {
+        _assertContractBalanceEqualsTotalStaked();
+        _assertTotalStakedEqualsSumOfActiveAndUnbonding();
+        _assertDepositedEqualsHeldPlusWithdrawnPlusSlashed();
+        _assertSinkHoldsExactlyTheSlashedAmount();
+        _assertEveryActorsMoneyIsAccountedFor();
+        _assertTokenSupplyUnchanged();
     }
 
-    function invariant_TotalStakedEqualsSumOfActiveAndUnbonding() public view {
-        vm.assertEq(staking.totalStaked(), handler.sumOfStakes());
+    function _assertContractBalanceEqualsTotalStaked() internal view {
+        vm.assertEq(hyp.balanceOf(address(staking)), staking.totalStaked(), "balance != totalStaked");
     }
 
-    function invariant_DepositedEqualsHeldPlusWithdrawnPlusSlashed() public view {
-        vm.assertEq(handler.ghostDeposited(), staking.totalStaked() + handler.ghostWithdrawn() + handler.ghostSlashed());
+    function _assertTotalStakedEqualsSumOfActiveAndUnbonding() internal view {
+        vm.assertEq(staking.totalStaked(), handler.sumOfStakes(), "totalStaked != sum of active + unbonding");
     }
 
-    function invariant_SinkHoldsExactlyTheSlashedAmount() public view {
-        vm.assertEq(hyp.balanceOf(sink), handler.ghostSlashed());
+    function _assertDepositedEqualsHeldPlusWithdrawnPlusSlashed() internal view {
+        vm.assertEq(
+            handler.ghostDeposited(),
+            staking.totalStaked() + handler.ghostWithdrawn() + handler.ghostSlashed(),
+            "deposited != held + withdrawn + slashed"
+        );
     }
 
-    function invariant_EveryActorsMoneyIsAccountedFor() public view {
+    function _assertSinkHoldsExactlyTheSlashedAmount() internal view {
+        vm.assertEq(hyp.balanceOf(sink), handler.ghostSlashed(), "sink != slashed");
+    }
+
+    function _assertEveryActorsMoneyIsAccountedFor() internal view {
         uint256 initial = handler.INITIAL_BALANCE();
         for (uint256 i = 0; i < handler.ACTORS(); ++i) {
             address actor = handler.actors(i);
             vm.assertEq(
-                hyp.balanceOf(actor) + handler.depositedBy(actor), initial + handler.withdrawnBy(actor), "per actor"
+                hyp.balanceOf(actor) + handler.depositedBy(actor),
+                initial + handler.withdrawnBy(actor),
+                "actor balance + deposited != initial + withdrawn"
             );
         }
     }
 
-    function invariant_TokenSupplyUnchanged() public view {
-        vm.assertEq(hyp.totalSupply(), supply);
+    function _assertTokenSupplyUnchanged() internal view {
+        vm.assertEq(hyp.totalSupply(), supply, "HYP supply changed");
     }
 }

@@ -50,6 +50,7 @@ interface Vm {
     function assertEq(bytes calldata left, bytes calldata right) external pure;
     function assertEq(bytes32[] calldata left, bytes32[] calldata right) external pure;
     function assertNotEq(address left, address right) external pure;
+    function assertNotEq(address left, address right, string calldata error) external pure;
     function assertLe(uint256 left, uint256 right) external pure;
     function assertLe(uint256 left, uint256 right, string calldata error) external pure;
     function assertGe(uint256 left, uint256 right) external pure;
