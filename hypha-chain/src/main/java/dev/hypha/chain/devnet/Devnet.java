@@ -105,6 +105,25 @@ public final class Devnet implements AutoCloseable {
         stopProcess();
     }
 
+    /**
+     * Kills anvil at once (SIGKILL) without letting it write its state, as a crash would; what was
+     * persisted by the last {@code --state-interval} dump survives. For crash-recovery tests.
+     */
+    public synchronized void kill() {
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // already shutting down
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void stopProcess() {
         if (!process.isAlive()) {
             return;

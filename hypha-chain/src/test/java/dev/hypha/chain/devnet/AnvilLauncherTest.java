@@ -60,6 +60,49 @@ class AnvilLauncherTest {
     }
 
     @Test
+    void aKilledAnvilKeepsWhatItsStateIntervalAlreadyWrote() throws Exception {
+        Path state = tmp.resolve("crash/state.json");
+        String recipient = "0x000000000000000000000000000000000000cafe";
+        try (Devnet first = new AnvilLauncher().stateFile(state, 1).logFile(tmp.resolve("c1.log")).start();
+             ChainClient client = ChainClient.connect(first.rpcUrl())) {
+            client.request("eth_sendTransaction", Map.of(
+                    "from", first.account(0).getAddress(), "to", recipient, "value", "0x2a"));
+            long mined = client.blockNumber();
+            // Wait (bounded) for a periodic dump that includes the transfer's block, then crash.
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (!dumpedAtLeast(state, mined)) {
+                assertThat(System.nanoTime()).as("no state dump within 30 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            first.kill();
+            assertThat(first.isRunning()).isFalse();
+        }
+        try (Devnet second = new AnvilLauncher().stateFile(state, 1).logFile(tmp.resolve("c2.log")).start();
+             ChainClient client = ChainClient.connect(second.rpcUrl())) {
+            assertThat(client.balance(recipient)).isEqualTo(42);
+        }
+    }
+
+    /** Whether anvil's state file already records a best block number >= {@code block}. */
+    private static boolean dumpedAtLeast(Path state, long block) throws IOException {
+        if (!Files.exists(state)) {
+            return false;
+        }
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.toFile());
+            var number = json.path("best_block_number");
+            if (number.isMissingNode()) {
+                number = json.path("block").path("number");
+            }
+            String text = number.asText("");
+            long n = text.startsWith("0x") ? Long.parseLong(text.substring(2), 16) : Long.parseLong(text.isEmpty() ? "-1" : text);
+            return n >= block;
+        } catch (IOException | NumberFormatException partial) {
+            return false; // caught mid-write; look again
+        }
+    }
+
+    @Test
     void aTakenPortIsAClearInputError() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();

@@ -158,6 +158,36 @@ class EventIndexerTest {
     }
 
     @Test
+    void aReorganisationDeeperThanTheKeptHashesReindexesFromTheStart() {
+        Credentials a = devnet.account(5);
+        // Keep hashes for one block only, so no kept hash survives the reorganisation below.
+        EventIndexer.Options shallow = new EventIndexer.Options(2, 0, 1);
+        try (EventIndexer indexer = indexer("deep.sqlite", EventListener.NONE, shallow)) {
+            String snapshot = (String) client.request("evm_snapshot");
+            as(a).stake(PROVIDER_ROLE, hyp(7));
+            for (int i = 0; i < 4; i++) {
+                client.request("evm_mine");
+            }
+            indexer.poll();
+            assertThat(of(indexer.events(), "Staked", a.getAddress())).hasSize(1);
+            long storedBefore = indexer.eventCount();
+            long oldHead = client.blockNumber();
+            assertThat(client.request("evm_revert", snapshot)).isEqualTo(true);
+            nonces.resync(a.getAddress());
+            while (client.blockNumber() <= oldHead + 1) {
+                client.request("evm_mine");
+            }
+            EventIndexer.PollResult r = indexer.poll();
+            assertThat(r.removed()).as("everything is dropped and re-indexed").isEqualTo(storedBefore);
+            assertThat(of(indexer.events(), "Staked", a.getAddress())).isEmpty();
+            try (EventIndexer fresh = indexer("deep-fresh.sqlite", EventListener.NONE, EventIndexer.Options.DEFAULT)) {
+                fresh.poll();
+                assertThat(indexer.events()).isEqualTo(fresh.events());
+            }
+        }
+    }
+
+    @Test
     void resumesAfterARestartWithoutDuplicatesOrGaps() {
         Credentials who = devnet.account(4);
         // Small batches so the restart lands mid-history and batching is exercised.
