@@ -7,7 +7,7 @@ cd "$HYPHA_ROOT"
 "$HYPHA_ROOT/scripts/setup.sh" --tools-only
 
 echo "== Solidity tests (forge)"
-(cd contracts && forge test)
+(cd contracts && forge test && echo "== gas snapshot check" && forge snapshot --nmt "testFuzz|invariant" --check)
 
 echo "== Java tests (maven)"
 ./mvnw -B verify
