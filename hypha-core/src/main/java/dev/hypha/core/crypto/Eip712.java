@@ -27,6 +27,11 @@ public final class Eip712 {
         return Eip712Encoder.domainSeparator(data.domain());
     }
 
+    /** {@code hashStruct(message)}: what a contract computes with {@code keccak256(abi.encode(TYPEHASH, ...))}. */
+    public static byte[] hashStruct(TypedData data) {
+        return Eip712Encoder.hashStruct(data.types(), data.primaryType(), data.message());
+    }
+
     /** The EIP-712 {@code encodeType} string of a struct type, e.g. {@code Mail(Person from,...)Person(...)}. */
     public static String encodeType(TypedData data, String type) {
         if (!data.types().containsKey(type)) {

@@ -72,6 +72,12 @@ class Eip712Test {
     }
 
     @Test
+    void messageStructHashMatchesTheSpec() {
+        assertThat(Hex.encode(Eip712.hashStruct(specMail())))
+                .isEqualTo("0xc52c0ee5d84264471806290a3f2c4cecfc5490626bf912d01f240d7a274b371e");
+    }
+
+    @Test
     void domainSeparatorMatchesTheSpec() {
         assertThat(Hex.encode(Eip712.domainSeparator(specMail())))
                 .isEqualTo("0xf2cee375fa42b42143804025fc449deafd50cc031ca257e0b194a650a912090f");
