@@ -25,6 +25,12 @@ import picocli.CommandLine.Spec;
             AccountCommand.class,
             ConfigCommand.class,
             UpCommand.class,
+            StatusCommand.class,
+            StakeCommands.Stake.class,
+            StakeCommands.Unstake.class,
+            StakeCommands.Withdraw.class,
+            ProviderCommand.class,
+            DeployCommand.class,
             dev.hypha.cli.model.ModelCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
@@ -74,6 +80,7 @@ public final class Hypha implements Callable<Integer> {
      */
     public static CommandLine commandLine(CliEnvironment environment) {
         CommandLine commandLine = new CommandLine(new Hypha(environment));
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         ErrorHandler handler = new ErrorHandler();
         commandLine.setExecutionExceptionHandler(handler);
         commandLine.setParameterExceptionHandler(handler);

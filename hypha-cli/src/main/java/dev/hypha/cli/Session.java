@@ -1,5 +1,12 @@
 package dev.hypha.cli;
 
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.Deployments;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.config.HyphaConfig;
 import dev.hypha.core.config.Settings;
 import dev.hypha.core.crypto.Address;
@@ -9,6 +16,7 @@ import dev.hypha.core.keys.KdfStrength;
 import dev.hypha.core.keys.KeystoreDirectory;
 import dev.hypha.core.keys.PasswordSource;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -18,17 +26,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What one command run works with, resolved from the global options, the environment and the config file: the
  * effective configuration, the keystore, the signing account and its password. Built once per command.
  */
-final class Session {
+final class Session implements AutoCloseable {
 
     private final Hypha root;
     private final CommandSpec spec;
+    /** See {@link #contractsForReading()}: the secp256k1 key 1, never used to sign anything. */
+    private static final Credentials READ_ONLY_KEY = Credentials.create(ECKeyPair.create(BigInteger.ONE));
+
     private HyphaConfig config;
+    private ChainClient chain;
 
     private Session(CommandSpec spec) {
         this.spec = spec;
@@ -150,6 +163,81 @@ final class Session {
             return action.apply(password);
         } finally {
             Arrays.fill(password, '\0');
+        }
+    }
+
+    /**
+     * A client for the configured RPC URL (nothing is sent yet). When {@code chain.id} is configured, the first use
+     * checks the endpoint serves that chain.
+     */
+    ChainClient chain() {
+        if (chain == null) {
+            chain = ChainClient.connect(config().get(Settings.RPC_URL).toString());
+            Optional<Long> expected = config().find(Settings.CHAIN_ID);
+            if (expected.isPresent() && chain.chainId() != expected.get()) {
+                long actual = chain.chainId();
+                chain.close();
+                chain = null;
+                throw HyphaException.input("the RPC endpoint " + config().get(Settings.RPC_URL) + " serves chain "
+                        + actual + " but chain.id is " + expected.get() + ": fix rpc.url or chain.id");
+            }
+        }
+        return chain;
+    }
+
+    /** The deployments folder, {@code <home>/deployments}. */
+    Deployments deployments() {
+        return new Deployments(home().resolve("deployments"));
+    }
+
+    /**
+     * Hypha's deployment on the connected chain, checked against the chain (every contract still has its code).
+     *
+     * @throws HyphaException (CHAIN) when none is recorded or it is stale, saying how to get one
+     */
+    Deployment deployment() {
+        ChainClient client = chain();
+        long chainId = client.chainId();
+        Deployments deployments = deployments();
+        Deployment deployment = deployments.load(chainId).orElseThrow(() -> new HyphaException(ErrorCategory.CHAIN,
+                "no Hypha contracts recorded for chain " + chainId + " in " + deployments.file(chainId).getParent()
+                        + ": start a local network with `hypha up` or deploy with `hypha deploy --rpc URL`"));
+        List<String> problems = Deployments.verify(deployment, client);
+        if (!problems.isEmpty()) {
+            throw new HyphaException(ErrorCategory.CHAIN, "the deployment recorded in " + deployments.file(chainId)
+                    + " does not match the chain (" + String.join("; ", problems)
+                    + "): was the chain reset? run `hypha up` or `hypha deploy` again");
+        }
+        return deployment;
+    }
+
+    /** Hypha's contracts, written to as the (unlocked) signing account. */
+    HyphaContracts contractsAsSigner() {
+        Deployment deployment = deployment();
+        return HyphaContracts.connect(deployment, sender(credentials()));
+    }
+
+    /**
+     * Hypha's contracts for reading only. The facade needs a sender; reads never sign, so it gets a fixed key that
+     * is never used to send (it would have no funds anyway). This keeps `status` and `provider show` free of
+     * password prompts.
+     */
+    HyphaContracts contractsForReading() {
+        return HyphaContracts.connect(deployment(), sender(READ_ONLY_KEY));
+    }
+
+    /** A transaction sender for an account on the connected chain. */
+    TransactionSender sender(Credentials credentials) {
+        ChainClient client = chain();
+        return new TransactionSender(client, credentials, new NonceManager(client), RevertDecoder.forHyphaContracts());
+    }
+
+    /** Closes what the session opened. */
+    @Override
+    public void close() {
+        if (chain != null) {
+            chain.close();
+            chain = null;
         }
     }
 

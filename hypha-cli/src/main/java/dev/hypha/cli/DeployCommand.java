@@ -1,0 +1,84 @@
+package dev.hypha.cli;
+
+import dev.hypha.chain.deploy.DeployParams;
+import dev.hypha.chain.deploy.DeployedContract;
+import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.Deployments;
+import dev.hypha.core.crypto.Address;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hypha deploy --rpc URL}: deploys Hypha's contracts to any EVM chain from a keystore account and records
+ * them in {@code <home>/deployments/<chainId>.json}.
+ */
+@Command(name = "deploy",
+        description = {"Deploy Hypha's contracts to the chain at --rpc with your keystore account.",
+            "Records them in <home>/deployments/<chain id>.json. A recorded deployment that still checks out is kept "
+                    + "unless --redeploy is given."})
+final class DeployCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--unbonding-period", paramLabel = "SECONDS",
+            description = "Staking's unbonding period (default: 604800 = 7 days).")
+    Long unbondingPeriod;
+
+    @Option(names = "--min-provider-stake", paramLabel = "HYP",
+            description = "ProviderRegistry's minimum provider stake in HYP (default: 1000).")
+    String minProviderStake;
+
+    @Option(names = "--redeploy", description = "Deploy new contracts even if recorded ones still exist.")
+    boolean redeploy;
+
+    @Override
+    public Integer call() {
+        DeployParams params = DeployParams.defaults();
+        if (unbondingPeriod != null) {
+            if (unbondingPeriod < 0 || unbondingPeriod > DeployParams.MAX_UNBONDING_SECONDS) {
+                throw dev.hypha.core.errors.HyphaException.input("--unbonding-period " + unbondingPeriod
+                        + " is out of range: expected 0 to " + DeployParams.MAX_UNBONDING_SECONDS + " seconds");
+            }
+            params = params.withUnbondingPeriod(unbondingPeriod);
+        }
+        if (minProviderStake != null) {
+            params = params.withMinProviderStake(TokenAmount.hyp(minProviderStake, "--min-provider-stake").baseUnits());
+        }
+        try (Session session = Session.of(spec)) {
+            PrintWriter out = session.out();
+            long chainId = session.chain().chainId();
+            Deployments deployments = session.deployments();
+            Optional<Deployment> existing = redeploy ? Optional.empty() : deployments.loadVerified(session.chain());
+            if (existing.isPresent()) {
+                out.println("Contracts already deployed on chain " + chainId + " (" + deployments.file(chainId)
+                        + "); use --redeploy for new ones.");
+                print(out, existing.get());
+                return ExitCodes.OK;
+            }
+            Deployer deployer = new Deployer(session.sender(session.credentials()), line -> {
+                out.println("  " + line);
+                out.flush();
+            });
+            out.println("Deploying to chain " + chainId + " at " + session.chain().url() + "...");
+            Deployment deployment = deployer.deploy(params);
+            deployments.save(deployment);
+            out.println("Recorded in " + deployments.file(chainId));
+            print(out, deployment);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void print(PrintWriter out, Deployment deployment) {
+        for (Map.Entry<String, DeployedContract> entry : deployment.contracts().entrySet()) {
+            out.printf("  %-17s %s%n", entry.getKey(), Address.parse(entry.getValue().address()).toChecksumString());
+        }
+    }
+}
