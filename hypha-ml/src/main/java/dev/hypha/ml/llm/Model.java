@@ -56,7 +56,7 @@ public final class Model implements AutoCloseable {
         this.weights = weights;
         this.options = options;
         this.parallel = new Parallel(options.threads());
-        this.matMul = new MatMul(parallel);
+        this.matMul = new MatMul(parallel, options.deterministic());
         this.rope = new Rope(config, weights.ropeFreqFactors());
     }
 

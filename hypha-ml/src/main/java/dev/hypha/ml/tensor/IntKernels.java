@@ -4,7 +4,11 @@ import static dev.hypha.ml.tensor.VectorConfig.BYTE16;
 import static dev.hypha.ml.tensor.VectorConfig.INT;
 import static dev.hypha.ml.tensor.VectorConfig.INT_PARTS;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -23,6 +27,37 @@ final class IntKernels {
             acc = acc.add(wi.mul(ai));
         }
         return acc;
+    }
+
+    /**
+     * {@code acc + scale * v} lane-wise, the int lanes converted to float. Used by the fast kernels to avoid a
+     * horizontal sum per block; the lane grouping follows the SIMD width, so the rounding does too.
+     */
+    static FloatVector fmaLanes(IntVector v, float scale, FloatVector acc) {
+        return ((FloatVector) v.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(VectorConfig.FLOAT, scale), acc);
+    }
+
+    static FloatVector zeroFloat() {
+        return FloatVector.zero(VectorConfig.FLOAT);
+    }
+
+    static float sum(FloatVector v) {
+        return v.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * {@code acc + sum of w[i] * a[i]} over one {@link VectorConfig#SHORT} vector's worth of bytes (8, 16 or 32): the
+     * bytes widen to shorts, multiply exactly in 16 bits, and widen to ints in two halves. Fewer and cheaper
+     * instructions than widening both operands straight to ints.
+     */
+    static IntVector mulAddShorts(MemorySegment w, long wOff, byte[] a, int aOff, IntVector acc) {
+        ShortVector ws = (ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, wOff, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+        ShortVector as = (ShortVector) ByteVector.fromArray(VectorConfig.BYTE_HALF, a, aOff)
+                .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+        ShortVector p = ws.mul(as);
+        return acc.add((IntVector) p.convertShape(VectorOperators.S2I, INT, 0))
+                .add((IntVector) p.convertShape(VectorOperators.S2I, INT, 1));
     }
 
     static ByteVector load16(byte[] a, int off) {

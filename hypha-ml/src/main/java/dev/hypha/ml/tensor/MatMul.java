@@ -10,9 +10,21 @@ package dev.hypha.ml.tensor;
  */
 public final class MatMul {
     private final Parallel parallel;
+    private final boolean deterministic;
 
+    /** A deterministic multiplier (the same bits on every CPU). */
     public MatMul(Parallel parallel) {
+        this(parallel, true);
+    }
+
+    /**
+     * @param deterministic true: every dot product sums its block results in one fixed order (same bits for any SIMD
+     *                      width); false: quantized dot products accumulate block results lane-wise (faster; the
+     *                      bits still do not depend on thread count or batch size, only on the SIMD width)
+     */
+    public MatMul(Parallel parallel, boolean deterministic) {
         this.parallel = parallel;
+        this.deterministic = deterministic;
     }
 
     /** The thread runner. */
@@ -28,10 +40,11 @@ public final class MatMul {
         }
         int tokens = in.count();
         in.prepareFor(w.type());
-        parallel.forRange(w.rows(), (from, to) -> multiplyRows(w, in, out, tokens, from, to));
+        boolean exact = deterministic;
+        parallel.forRange(w.rows(), (from, to) -> multiplyRows(w, in, out, tokens, from, to, exact));
     }
 
-    private static void multiplyRows(WeightMatrix w, ActivationBatch in, float[][] out, int tokens, int from, int to) {
+    private static void multiplyRows(WeightMatrix w, ActivationBatch in, float[][] out, int tokens, int from, int to, boolean exact) {
         int n = w.cols();
         long rowBytes = w.rowBytes();
         var data = w.data();
@@ -46,28 +59,28 @@ public final class MatMul {
             case Q8_0 -> {
                 for (int r = from; r < to; r++) {
                     for (int t = 0; t < tokens; t++) {
-                        out[t][r] = Q8_0.dot(data, r * rowBytes, in.q80(t), 0, n);
+                        out[t][r] = Q8_0.dot(data, r * rowBytes, in.q80(t), 0, n, exact);
                     }
                 }
             }
             case Q4_0 -> {
                 for (int r = from; r < to; r++) {
                     for (int t = 0; t < tokens; t++) {
-                        out[t][r] = Q4_0.dot(data, r * rowBytes, in.q80(t), 0, n);
+                        out[t][r] = Q4_0.dot(data, r * rowBytes, in.q80(t), 0, n, exact);
                     }
                 }
             }
             case Q4_K -> {
                 for (int r = from; r < to; r++) {
                     for (int t = 0; t < tokens; t++) {
-                        out[t][r] = Q4_K.dot(data, r * rowBytes, in.q8k(t), 0, n);
+                        out[t][r] = Q4_K.dot(data, r * rowBytes, in.q8k(t), 0, n, exact);
                     }
                 }
             }
             case Q6_K -> {
                 for (int r = from; r < to; r++) {
                     for (int t = 0; t < tokens; t++) {
-                        out[t][r] = Q6_K.dot(data, r * rowBytes, in.q8k(t), 0, n);
+                        out[t][r] = Q6_K.dot(data, r * rowBytes, in.q8k(t), 0, n, exact);
                     }
                 }
             }

@@ -5,6 +5,7 @@ import static dev.hypha.ml.tensor.VectorConfig.BYTE16;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -59,7 +60,17 @@ public final class Q4_0 {
 
     /** Row of {@code n} Q4_0 weights at {@code off} times Q8_0 activations starting at element {@code aOff}. */
     public static float dot(MemorySegment w, long off, Q8_0Activations a, int aOff, int n) {
+        return dot(w, off, a, aOff, n, true);
+    }
+
+    /**
+     * As {@link #dot(MemorySegment, long, Q8_0Activations, int, int)}; with {@code exactOrder} each block's integer
+     * sum is reduced exactly and the block results are added in order (the same bits on every CPU); without it the
+     * block results are accumulated lane-wise in float, which is faster but rounds according to the SIMD width.
+     */
+    public static float dot(MemorySegment w, long off, Q8_0Activations a, int aOff, int n, boolean exactOrder) {
         float sum = 0;
+        FloatVector lanes = IntKernels.zeroFloat();
         int blocks = n / BLOCK;
         int firstBlock = aOff / BLOCK;
         for (int b = 0; b < blocks; b++) {
@@ -71,8 +82,13 @@ public final class Q4_0 {
             IntVector acc = IntKernels.zero();
             acc = IntKernels.mulAdd16(lo, IntKernels.load16(a.qs, ab), acc);
             acc = IntKernels.mulAdd16(hi, IntKernels.load16(a.qs, ab + 16), acc);
-            sum += IntKernels.sum(acc) * (QuantLayouts.half(w, base) * a.scales[firstBlock + b]);
+            float scale = QuantLayouts.half(w, base) * a.scales[firstBlock + b];
+            if (exactOrder) {
+                sum += IntKernels.sum(acc) * scale;
+            } else {
+                lanes = IntKernels.fmaLanes(acc, scale, lanes);
+            }
         }
-        return sum;
+        return exactOrder ? sum : IntKernels.sum(lanes);
     }
 }

@@ -5,6 +5,7 @@ import static dev.hypha.ml.tensor.VectorConfig.BYTE16;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -128,37 +129,57 @@ public final class Q4_K {
         }
     }
 
-    /** Row of {@code n} Q4_K weights at {@code off} times Q8_K activations starting at element {@code aOff}. */
+    /**
+     * Row of {@code n} Q4_K weights at {@code off} times Q8_K activations starting at element {@code aOff}.
+     * Scales are unpacked before any vector is live, so no call sits between vector operations (the JIT would
+     * otherwise have to box the vectors).
+     */
     public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n) {
+        return dot(w, off, a, aOff, n, true);
+    }
+
+    /** With {@code exactOrder} false, super-block results accumulate lane-wise in float (faster, width-dependent rounding). */
+    public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n, boolean exactOrder) {
         float sum = 0;
+        FloatVector lanes = IntKernels.zeroFloat();
         int blocks = n / BLOCK;
         int firstBlock = aOff / BLOCK;
+        int[] sc = new int[8];
+        int[] mn = new int[8];
         for (int b = 0; b < blocks; b++) {
             long base = off + (long) b * BYTES;
             int ab = aOff + b * BLOCK;
-            IntVector acc = IntKernels.zero();
             int sumMins = 0;
-            for (int j = 0; j < 4; j++) {
-                int sm1 = scaleMin(2 * j, w, base + 4);
-                int sm2 = scaleMin(2 * j + 1, w, base + 4);
-                long q = base + 16 + 32L * j;
+            int g = ab / 16;
+            for (int j = 0; j < 8; j++) {
+                int sm = scaleMin(j, w, base + 4);
+                sc[j] = sm & 0xff;
+                mn[j] = sm >> 8;
+                sumMins += (a.bsums[g + 2 * j] + a.bsums[g + 2 * j + 1]) * mn[j];
+            }
+            IntVector acc = IntKernels.zero();
+            for (int j = 0; j < 8; j++) {
+                long q = base + 16 + 32L * (j >> 1);
                 ByteVector q0 = ByteVector.fromMemorySegment(BYTE16, w, q, ByteOrder.LITTLE_ENDIAN);
                 ByteVector q1 = ByteVector.fromMemorySegment(BYTE16, w, q + 16, ByteOrder.LITTLE_ENDIAN);
-                int e = ab + 64 * j;
-                IntVector lo = IntKernels.mulAdd16(q0.and((byte) 0x0F), IntKernels.load16(a.qs, e), IntKernels.zero());
-                lo = IntKernels.mulAdd16(q1.and((byte) 0x0F), IntKernels.load16(a.qs, e + 16), lo);
-                IntVector hi = IntKernels.mulAdd16(q0.lanewise(VectorOperators.LSHR, 4), IntKernels.load16(a.qs, e + 32), IntKernels.zero());
-                hi = IntKernels.mulAdd16(q1.lanewise(VectorOperators.LSHR, 4), IntKernels.load16(a.qs, e + 48), hi);
-                acc = acc.add(lo.mul(sm1 & 0xff)).add(hi.mul(sm2 & 0xff));
-                int g = (ab / 16) + 4 * j;
-                sumMins += (a.bsums[g] + a.bsums[g + 1]) * (sm1 >> 8) + (a.bsums[g + 2] + a.bsums[g + 3]) * (sm2 >> 8);
+                int shift = (j & 1) * 4;
+                q0 = q0.lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F);
+                q1 = q1.lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F);
+                int e = ab + 32 * j;
+                IntVector s = IntKernels.mulAdd16(q0, IntKernels.load16(a.qs, e), IntKernels.zero());
+                s = IntKernels.mulAdd16(q1, IntKernels.load16(a.qs, e + 16), s);
+                acc = acc.add(s.mul(sc[j]));
             }
             float ad = a.scales[firstBlock + b];
             float d = QuantLayouts.half(w, base) * ad;
             float dmin = QuantLayouts.half(w, base + 2) * ad;
-            sum += d * IntKernels.sum(acc);
+            if (exactOrder) {
+                sum += d * IntKernels.sum(acc);
+            } else {
+                lanes = IntKernels.fmaLanes(acc, d, lanes);
+            }
             sum -= dmin * sumMins;
         }
-        return sum;
+        return exactOrder ? sum : IntKernels.sum(lanes) + sum;
     }
 }

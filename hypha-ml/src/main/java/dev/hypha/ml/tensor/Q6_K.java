@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -105,36 +106,48 @@ public final class Q6_K {
         }
     }
 
-    /** Row of {@code n} Q6_K weights at {@code off} times Q8_K activations starting at element {@code aOff}. */
+    /**
+     * Row of {@code n} Q6_K weights at {@code off} times Q8_K activations starting at element {@code aOff}.
+     * Works on the 16 groups of 16 weights that share a scale: group g covers elements 16g..16g+15, whose low
+     * nibbles come from {@code ql} and high bit pairs from {@code qh} as laid out by {@code dequantize_row_q6_K}.
+     */
     public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n) {
+        return dot(w, off, a, aOff, n, true);
+    }
+
+    /** With {@code exactOrder} false, super-block results accumulate lane-wise in float (faster, width-dependent rounding). */
+    public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n, boolean exactOrder) {
         float sum = 0;
+        FloatVector lanes = IntKernels.zeroFloat();
         int blocks = n / BLOCK;
         int firstBlock = aOff / BLOCK;
         ByteOrder le = ByteOrder.LITTLE_ENDIAN;
+        int[] sc = new int[16];
         for (int b = 0; b < blocks; b++) {
             long base = off + (long) b * BYTES;
             int ab = aOff + b * BLOCK;
-            IntVector acc = IntKernels.zero();
-            for (int half = 0; half < 2; half++) {
-                long sc = base + 192 + 8L * half;
-                for (int h16 = 0; h16 < 2; h16++) {
-                    long ql = base + 64L * half + 16L * h16;
-                    ByteVector qlA = ByteVector.fromMemorySegment(BYTE16, w, ql, le);
-                    ByteVector qlB = ByteVector.fromMemorySegment(BYTE16, w, ql + 32, le);
-                    ByteVector qh = ByteVector.fromMemorySegment(BYTE16, w, base + 128 + 32L * half + 16L * h16, le);
-                    ByteVector q1 = qlA.and((byte) 0xF).or(qh.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q2 = qlB.and((byte) 0xF).or(qh.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q3 = qlA.lanewise(VectorOperators.LSHR, 4).or(qh.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q4 = qlB.lanewise(VectorOperators.LSHR, 4).or(qh.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    int e = ab + 128 * half + 16 * h16;
-                    acc = acc.add(IntKernels.mulAdd16(q1, IntKernels.load16(a.qs, e), IntKernels.zero()).mul(w.get(ValueLayout.JAVA_BYTE, sc + h16)));
-                    acc = acc.add(IntKernels.mulAdd16(q2, IntKernels.load16(a.qs, e + 32), IntKernels.zero()).mul(w.get(ValueLayout.JAVA_BYTE, sc + h16 + 2)));
-                    acc = acc.add(IntKernels.mulAdd16(q3, IntKernels.load16(a.qs, e + 64), IntKernels.zero()).mul(w.get(ValueLayout.JAVA_BYTE, sc + h16 + 4)));
-                    acc = acc.add(IntKernels.mulAdd16(q4, IntKernels.load16(a.qs, e + 96), IntKernels.zero()).mul(w.get(ValueLayout.JAVA_BYTE, sc + h16 + 6)));
-                }
+            for (int g = 0; g < 16; g++) {
+                sc[g] = w.get(ValueLayout.JAVA_BYTE, base + 192 + g);
             }
-            sum += (QuantLayouts.half(w, base + 208) * a.scales[firstBlock + b]) * IntKernels.sum(acc);
+            IntVector acc = IntKernels.zero();
+            for (int g = 0; g < 16; g++) {
+                int half = g >> 3;
+                int quarter = (g >> 1) & 3;
+                int h16 = g & 1;
+                ByteVector ql = ByteVector.fromMemorySegment(BYTE16, w, base + 64L * half + 32L * (quarter & 1) + 16L * h16, le);
+                ByteVector qh = ByteVector.fromMemorySegment(BYTE16, w, base + 128 + 32L * half + 16L * h16, le);
+                ByteVector low = ql.lanewise(VectorOperators.LSHR, (quarter >> 1) * 4).and((byte) 0x0F);
+                ByteVector high = qh.lanewise(VectorOperators.LSHR, 2 * quarter).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                ByteVector q = low.or(high).sub((byte) 32);
+                acc = acc.add(IntKernels.mulAdd16(q, IntKernels.load16(a.qs, ab + 16 * g), IntKernels.zero()).mul(sc[g]));
+            }
+            float d = QuantLayouts.half(w, base + 208) * a.scales[firstBlock + b];
+            if (exactOrder) {
+                sum += d * IntKernels.sum(acc);
+            } else {
+                lanes = IntKernels.fmaLanes(acc, d, lanes);
+            }
         }
-        return sum;
+        return exactOrder ? sum : IntKernels.sum(lanes);
     }
 }

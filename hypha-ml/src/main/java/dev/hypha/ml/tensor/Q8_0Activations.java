@@ -2,8 +2,10 @@ package dev.hypha.ml.tensor;
 
 /**
  * A float vector quantized to Q8_0 (blocks of 32 int8 values sharing one scale), the form llama.cpp gives
- * activations before multiplying them with Q8_0 and Q4_0 weights. The scale is rounded through fp16 as
- * in llama.cpp's {@code block_q8_0}, so our integer dot products see the same numbers.
+ * activations before multiplying them with Q8_0 and Q4_0 weights. Follows llama.cpp's x86 SIMD
+ * {@code quantize_row_q8_0} (the path its CPU builds run): {@code q = rint(x * (127 / amax))} with ties to even,
+ * and the scale {@code amax / 127} rounded through fp16 as stored in {@code block_q8_0}, so the integer dot
+ * products see the same numbers as llama.cpp's.
  *
  * <p>A reusable buffer: {@link #quantize} overwrites it.
  */
@@ -35,11 +37,11 @@ public final class Q8_0Activations {
             for (int j = 0; j < BLOCK; j++) {
                 amax = Math.max(amax, Math.abs(x[base + j]));
             }
-            float d = amax / 127;
-            float id = d != 0 ? 1.0f / d : 0.0f;
+            float d = amax / 127.0f;
+            float id = amax != 0 ? 127.0f / amax : 0.0f;
             scales[b] = Numbers.halfToFloat(Numbers.floatToHalf(d));
             for (int j = 0; j < BLOCK; j++) {
-                qs[b * BLOCK + j] = (byte) Numbers.roundHalfAway(x[base + j] * id);
+                qs[b * BLOCK + j] = (byte) (int) Math.rint(x[base + j] * id);
             }
         }
         return this;

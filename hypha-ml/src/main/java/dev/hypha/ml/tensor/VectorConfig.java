@@ -3,6 +3,7 @@ package dev.hypha.ml.tensor;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,6 +29,12 @@ public final class VectorConfig {
 
     /** Quantized weights and activations are always loaded 16 bytes at a time, then widened to {@link #INT}. */
     public static final VectorSpecies<Byte> BYTE16 = ByteVector.SPECIES_128;
+
+    /** Short lanes for int8 products (exact in 16 bits), {@code BITS / 16} of them. */
+    public static final VectorSpecies<Short> SHORT = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(BITS));
+
+    /** Bytes that widen into one {@link #SHORT} vector ({@code BITS / 2} bits). */
+    public static final VectorSpecies<Byte> BYTE_HALF = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(BITS / 2));
 
     /** How many {@link #INT} vectors one 16-byte load widens into. */
     public static final int INT_PARTS = 16 / INT.length();
