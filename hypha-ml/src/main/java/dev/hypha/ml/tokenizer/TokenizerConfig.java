@@ -135,6 +135,11 @@ public record TokenizerConfig(
         return w;
     }
 
+    /** These keys as GGUF values in file order (the map {@link #writeTo} would write), e.g. for a model writer. */
+    public java.util.Map<String, dev.hypha.ml.gguf.GgufValue> toMetadata() {
+        return writeTo(new GgufWriter()).metadataView();
+    }
+
     /** Number of tokens. */
     public int size() {
         return tokens.size();

@@ -126,6 +126,23 @@ class ChatTemplateTest {
     }
 
     @Test
+    void qwen25TemplateWithDefaultSystemPromptAndToolResponses() {
+        ChatTemplate t = ChatTemplate.of(resource("qwen25-math.jinja"), "", "<|im_end|>");
+        assertThat(t.render(CONVERSATION.subList(0, 3), true)).isEqualTo(
+                "<|im_start|>system\nYou are a helpful assistant<|im_end|>\n<|im_start|>user\nHello<|im_end|>\n"
+                        + "<|im_start|>assistant\nHi there<|im_end|>\n<|im_start|>assistant\n");
+        assertThat(t.render(NO_SYSTEM.subList(0, 1), true)).isEqualTo(
+                "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHello<|im_end|>\n"
+                        + "<|im_start|>assistant\n");
+        // consecutive tool results share one user turn (messages[loop.index0 - 1] / [+ 1] look-arounds)
+        assertThat(t.render(List.of(new ChatMessage("user", "Weather?"), new ChatMessage("tool", "sunny"),
+                new ChatMessage("tool", "22C")), false)).isEqualTo(
+                "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWeather?<|im_end|>\n"
+                        + "<|im_start|>user\n<tool_response>\nsunny\n</tool_response>\n<tool_response>\n22C\n</tool_response>"
+                        + "<|im_end|>\n");
+    }
+
+    @Test
     void raiseExceptionBecomesAClearError() {
         assertThatThrownBy(() -> ChatTemplate.of(resource("mistral-v02.jinja"), "", "</s>").render(CONVERSATION, true))
                 .isInstanceOf(ChatTemplateException.class)
