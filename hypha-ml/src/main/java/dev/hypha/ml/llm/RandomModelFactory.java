@@ -1,6 +1,7 @@
 package dev.hypha.ml.llm;
 
 import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.tokenizer.TokenizerConfig;
 import dev.hypha.ml.tensor.TensorCodec;
 import dev.hypha.ml.gguf.GgufValue;
 import dev.hypha.ml.gguf.GgufWriter;
@@ -148,14 +149,37 @@ public final class RandomModelFactory {
 
     /**
      * Writes the model as a GGUF file llama.cpp can load: the architecture metadata with the value types llama.cpp
-     * checks (uint32 counts, float32 epsilon and frequency base), then {@code tokenizerMetadata} (the
-     * {@code tokenizer.ggml.*} keys of a vocabulary with exactly {@code spec.vocabSize()} tokens), then the tensors.
+     * checks (uint32 counts, float32 epsilon and frequency base), then the vocabulary's {@code tokenizer.*} keys, then
+     * the tensors. The vocabulary must have exactly {@code spec.vocabSize()} tokens (e.g.
+     * {@code TestVocabularies.sentencePiece(spec.vocabSize())}).
      */
-    public static void write(Spec s, Map<String, GgufValue> tokenizerMetadata, Path path) {
-        if (tokenizerMetadata.get("tokenizer.ggml.tokens") instanceof GgufValue.Array tokens && tokens.size() != s.vocabSize()) {
+    public static void write(Spec s, TokenizerConfig vocabulary, Path path) {
+        if (vocabulary.size() != s.vocabSize()) {
+            throw new IllegalArgumentException("the vocabulary has " + vocabulary.size() + " tokens but the model spec asks for "
+                    + s.vocabSize() + "; build the spec with the vocabulary's size");
+        }
+        GgufWriter w = architectureWriter(s);
+        vocabulary.writeTo(w);
+        addTensors(s, w);
+        w.write(path);
+    }
+
+    /**
+     * Writes the model with arbitrary extra metadata instead of a vocabulary (files without {@code tokenizer.*} keys
+     * load in Hypha but not in llama.cpp).
+     */
+    public static void write(Spec s, Map<String, GgufValue> extraMetadata, Path path) {
+        if (extraMetadata.get("tokenizer.ggml.tokens") instanceof GgufValue.Array tokens && tokens.size() != s.vocabSize()) {
             throw new IllegalArgumentException("the vocabulary has " + tokens.size() + " tokens but the model spec asks for "
                     + s.vocabSize() + "; build the spec with the vocabulary's size");
         }
+        GgufWriter w = architectureWriter(s);
+        w.putAll(extraMetadata);
+        addTensors(s, w);
+        w.write(path);
+    }
+
+    private static GgufWriter architectureWriter(Spec s) {
         GgufWriter w = new GgufWriter();
         metadata(s).forEach((key, value) -> w.put(key, switch (value) {
             case String str -> new GgufValue.Str(str);
@@ -163,9 +187,11 @@ public final class RandomModelFactory {
             case Double d -> new GgufValue.Float32(d.floatValue());
             default -> throw new IllegalStateException("unexpected metadata value " + value);
         }));
-        w.putAll(tokenizerMetadata);
+        return w;
+    }
+
+    private static void addTensors(Spec s, GgufWriter w) {
         tensors(s).values().forEach(t -> w.addTensor(t.name(), t.type(), t.shape(), t.data()));
-        w.write(path);
     }
 
     /** The type a matrix with rows of {@code cols} elements gets when {@code wanted} is asked for. */

@@ -89,6 +89,27 @@ class DotKernelTest {
         }
     }
 
+    @Property(tries = 40)
+    void fastModeDotsStayWithinRoundingOfTheExactOrder(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int blocks) {
+        int n = 256 * blocks;
+        float[] w = QuantCodecTest.randomRow(seed, n, 1);
+        float[] x = QuantCodecTest.randomRow(~seed, n, 1);
+        Q8_0Activations a0 = new Q8_0Activations(n).quantize(x, 0, n);
+        Q8_KActivations ak = new Q8_KActivations(n).quantize(x, 0, n);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            MemorySegment seg = MemorySegment.ofArray(TensorCodec.quantize(type, w, 0, n));
+            float exact;
+            float fast;
+            switch (type) {
+                case Q8_0 -> { exact = Q8_0.dot(seg, 0, a0, 0, n, true); fast = Q8_0.dot(seg, 0, a0, 0, n, false); }
+                case Q4_0 -> { exact = Q4_0.dot(seg, 0, a0, 0, n, true); fast = Q4_0.dot(seg, 0, a0, 0, n, false); }
+                case Q4_K -> { exact = Q4_K.dot(seg, 0, ak, 0, n, true); fast = Q4_K.dot(seg, 0, ak, 0, n, false); }
+                default -> { exact = Q6_K.dot(seg, 0, ak, 0, n, true); fast = Q6_K.dot(seg, 0, ak, 0, n, false); }
+            }
+            assertThat((double) Math.abs(fast - exact)).as(type.toString()).isLessThanOrEqualTo(1e-4 * Math.sqrt(n) + 1e-5 * Math.abs(exact));
+        }
+    }
+
     @Property(tries = 20)
     void matMulIsIdenticalForAnyThreadCountAndBatchSize(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int threads) {
         int rows = 37;
