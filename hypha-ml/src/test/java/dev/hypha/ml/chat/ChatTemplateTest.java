@@ -63,6 +63,8 @@ class ChatTemplateTest {
                         + "<|start_header_id|>assistant<|end_header_id|>\n\n");
         assertThat(ChatTemplate.of(BuiltinTemplates.llama3(), "<|begin_of_text|>", "").render(NO_SYSTEM.subList(0, 1), true))
                 .startsWith("<|begin_of_text|><|start_header_id|>user");
+        assertThat(ChatTemplate.of(BuiltinTemplates.llama3(), "<|begin_of_text|>", "").render(NO_SYSTEM.subList(0, 1), false))
+                .isEqualTo("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHello<|eot_id|>");
     }
 
     @Test
