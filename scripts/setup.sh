@@ -36,5 +36,10 @@ needs_build() {
 }
 if needs_build "${1:-}"; then
   echo "hypha: building (first run or sources changed; this takes a few minutes the first time)..." >&2
-  ./mvnw -q -B -DskipTests install >&2
+  mkdir -p target
+  if ! ./mvnw -q -B -DskipTests install > target/build.log 2>&1; then
+    tail -n 40 target/build.log >&2
+    echo "hypha: build failed; the whole log is in $HYPHA_ROOT/target/build.log" >&2
+    exit 1
+  fi
 fi
