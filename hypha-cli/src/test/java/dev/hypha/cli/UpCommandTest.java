@@ -1,0 +1,153 @@
+package dev.hypha.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hypha.chain.rpc.ChainClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code hypha up} in-process on a temporary home: it prints the network, the printed contracts have code, and a stake
+ * made while it runs is still there after a stop and a restart (the restart-keeps-state guarantee).
+ */
+class UpCommandTest {
+
+    private static final Pattern CONTRACT_LINE = Pattern.compile("^  (HyphaToken|PaymentToken|Staking|ProviderRegistry) +(0x[0-9a-fA-F]{40})$",
+            Pattern.MULTILINE);
+
+    @TempDir
+    Path dir;
+
+    /** One running {@code hypha up}: its live output, and a way to stop it like Ctrl-C would. */
+    private static final class RunningUp implements AutoCloseable {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CountDownLatch ready = new CountDownLatch(1);
+        final CountDownLatch stop = new CountDownLatch(1);
+        final Thread thread;
+        volatile int exitCode = -1;
+
+        RunningUp(Map<String, String> env, String... args) throws InterruptedException {
+            CliEnvironment.StopSignal signal = () -> {
+                ready.countDown();
+                stop.await();
+            };
+            CommandLine commandLine = Hypha.commandLine(new CliEnvironment(env, Path.of("/nonexistent-user-home"), signal));
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(err, true));
+            thread = Thread.ofPlatform().name("hypha-up").start(() -> {
+                try {
+                    exitCode = commandLine.execute(args);
+                } finally {
+                    ready.countDown(); // also when it failed before coming up
+                }
+            });
+            ready.await();
+        }
+
+        int stopAndWait() throws InterruptedException {
+            stop.countDown();
+            thread.join();
+            return exitCode;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stopAndWait();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void upPrintsALiveNetworkAndARestartKeepsAStake() throws Exception {
+        Path home = dir.resolve("home");
+        int rpcPort = freePort();
+        int apiPort = freePort();
+        String rpc = "http://127.0.0.1:" + rpcPort;
+        Map<String, String> env = Map.of("HYPHA_HOME", home.toString(), "HYPHA_DEVNET_PORT", Integer.toString(rpcPort),
+                "HYPHA_API_LISTEN", "127.0.0.1:" + apiPort, "HYPHA_RPC_URL", rpc);
+        Path password = Files.writeString(dir.resolve("password"), "pw\n");
+        Path key = Files.writeString(dir.resolve("key"), AccountCommandTest.DEV_KEY);
+
+        String staker;
+        try (RunningUp up = new RunningUp(env, "up", "--accounts", "2")) {
+            String printed = up.out.toString();
+            assertThat(printed).as(up.err.toString()).contains("Hypha local network is up.",
+                    "RPC URL      " + rpc, "Chain id     31337", "PUBLIC TEST KEYS", "Running. Press Ctrl-C to stop.");
+            Matcher contracts = CONTRACT_LINE.matcher(printed);
+            try (ChainClient chain = ChainClient.connect(rpc)) {
+                int count = 0;
+                while (contracts.find()) {
+                    assertThat(chain.code(contracts.group(2))).as(contracts.group(1)).isNotEqualTo("0x");
+                    count++;
+                }
+                assertThat(count).isEqualTo(4);
+            }
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"chainId\":31337");
+
+            CliRun imported = CliRun.run(env, "account", "import", "--light-kdf", "--private-key-file", key.toString(),
+                    "--password-file", password.toString());
+            staker = imported.out().strip();
+            CliRun staked = CliRun.run(env, "--password-file", password.toString(), "stake", "1000");
+            assertThat(staked.exitCode()).as(staked.err()).isZero();
+
+            assertThat(up.stopAndWait()).isZero();
+            assertThat(up.out.toString()).contains("Stopped.");
+        }
+        assertThat(home.resolve("devnet/state.json")).isRegularFile();
+
+        try (RunningUp again = new RunningUp(env, "up", "--accounts", "2")) {
+            assertThat(again.out.toString()).as(again.err.toString()).contains("Resuming local chain")
+                    .contains("contracts already deployed").contains("Dev accounts already funded");
+            CliRun status = CliRun.run(env, "status");
+            assertThat(status.exitCode()).as(status.err()).isZero();
+            assertThat(status.out()).contains("Account      " + staker, "Stake      1000 HYP as provider");
+        }
+    }
+
+    @Test
+    void aTakenRpcPortIsOneClearError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = Map.of("HYPHA_HOME", dir.resolve("home").toString(),
+                    "HYPHA_DEVNET_PORT", Integer.toString(taken.getLocalPort()));
+            RunningUp up = new RunningUp(env, "up");
+
+            assertThat(up.stopAndWait()).isEqualTo(ExitCodes.INPUT);
+            assertThat(up.err.toString().lines().toList()).hasSize(1).first().asString()
+                    .contains("port " + taken.getLocalPort()).contains("already in use");
+        }
+    }
+
+    @Test
+    void badAccountCountIsAnInputError() throws Exception {
+        RunningUp up = new RunningUp(Map.of("HYPHA_HOME", dir.toString()), "up", "--accounts", "0");
+
+        assertThat(up.stopAndWait()).isEqualTo(ExitCodes.INPUT);
+        assertThat(List.of(up.err.toString().strip())).singleElement().asString().contains("--accounts 0");
+    }
+}
