@@ -76,4 +76,24 @@ class HyphaJarIT {
                 .singleElement().asString().contains("'no-such-command'");
         assertThat(result.err()).doesNotContain("Exception", "\tat ");
     }
+
+    @Test
+    void badAmountExitsWithTheInputCodeAndVerboseAddsTheStackTrace() throws Exception {
+        Result plain = hypha("stake", "0");
+        Result verbose = hypha("stake", "0", "--verbose");
+
+        assertThat(plain.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(plain.err().lines().filter(line -> !line.startsWith("WARNING: Using incubator")))
+                .containsExactly("hypha: error: stake amount is zero: amount must be > 0");
+        assertThat(verbose.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(verbose.err()).contains("hypha: error: stake amount is zero").contains("\tat dev.hypha.cli.");
+    }
+
+    @Test
+    void completionScriptIsPrinted() throws Exception {
+        Result result = hypha("completion", "bash");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("complete -F _complete_hypha");
+    }
 }
