@@ -4,6 +4,7 @@ import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.abi.HyphaAbis;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.rpc.RpcErrorException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import org.web3j.protocol.core.methods.response.Log;
  * chain. If not, it walks back through the block hashes it kept until one matches the chain (the
  * common ancestor), removes the events above it (telling the listener) and re-indexes from there.
  * Then it indexes up to {@code head - confirmations} in batches of at most {@code batchBlocks}
- * blocks per eth_getLogs, each batch committed together with its position. Before a batch is
+ * blocks per eth_getLogs (halved while the node refuses a range as too large), each batch
+ * committed together with its position. Before a batch is
  * committed, the parent hash of its first block must match the stored position and its last
  * block's hash must be unchanged after the logs were fetched; otherwise the batch is discarded and
  * the next poll resolves the reorganisation.
@@ -179,13 +181,26 @@ public final class EventIndexer implements AutoCloseable {
         int added = 0;
         long head = client.blockNumber();
         long target = head - options.confirmations();
+        long span = options.batchBlocks();
         while (true) {
             long from = store.position().map(p -> p.blockNumber() + 1).orElse(startBlock);
             if (from > target) {
                 break;
             }
-            long to = Math.min(target, Math.addExact(from, options.batchBlocks() - 1L));
-            Optional<Integer> batch = indexBatch(from, to);
+            long to = Math.min(target, Math.addExact(from, span - 1));
+            Optional<Integer> batch;
+            try {
+                batch = indexBatch(from, to);
+            } catch (RpcErrorException e) {
+                // Public RPC providers cap eth_getLogs (block range or result count) with an error
+                // answer; halve the range and try again, down to a single block.
+                if (!e.method().equals("eth_getLogs") || to == from) {
+                    throw e;
+                }
+                span = Math.max(1, (to - from + 1) / 2);
+                LOG.info("eth_getLogs over blocks {}..{} refused ({}); retrying with {} blocks", from, to, e.rpcMessage(), span);
+                continue;
+            }
             if (batch.isEmpty()) {
                 removed += resolveReorg(); // the chain moved under us; settle it and go on
                 continue;

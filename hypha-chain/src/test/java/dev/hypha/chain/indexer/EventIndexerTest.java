@@ -216,6 +216,20 @@ class EventIndexerTest {
     }
 
     @Test
+    void aNodeThatCapsTheLogRangeIsQueriedInSmallerRanges() throws Exception {
+        try (RangeCappedRpcProxy proxy = new RangeCappedRpcProxy(devnet.rpcUrl(), 3);
+             ChainClient capped = ChainClient.connect(proxy.url());
+             EventIndexer indexer = EventIndexer.forDeployment(capped, tmp.resolve("capped.sqlite"), deployment,
+                     EventIndexer.Options.DEFAULT, EventListener.NONE);
+             EventIndexer direct = indexer("direct.sqlite", EventListener.NONE, EventIndexer.Options.DEFAULT)) {
+            indexer.poll();
+            direct.poll();
+            assertThat(proxy.refused()).isPositive();
+            assertThat(indexer.events()).isNotEmpty().isEqualTo(direct.events());
+        }
+    }
+
+    @Test
     void confirmationsKeepTheIndexBehindTheHead() {
         try (EventIndexer indexer = indexer("confirm.sqlite", EventListener.NONE, new EventIndexer.Options(100, 2, 64))) {
             indexer.poll();

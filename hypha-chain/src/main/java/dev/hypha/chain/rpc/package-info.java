@@ -1,0 +1,2 @@
+/** JSON-RPC access with bounded retries: {@link dev.hypha.chain.rpc.ChainClient}. */
+package dev.hypha.chain.rpc;
