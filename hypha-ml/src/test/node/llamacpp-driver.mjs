@@ -4,7 +4,9 @@
 // Protocol: one JSON request per line on stdin, one JSON answer per line on stdout (nothing else is ever written to
 // stdout; llama.cpp's own logs go to stderr). Every answer has "ok": true, or "ok": false and "error".
 //
-//   {"cmd":"load","model":PATH,"threads":2,"contextSize":512,"batchSize":512}
+//   {"cmd":"load","model":PATH,"threads":2,"contextSize":512,"batchSize":512,"kvCacheType":"F16","flashAttention":false}
+//       kvCacheType: ggml type name of the KV cache (llama.cpp's default is F16; "F32" makes attention exact enough to
+//       compare the weight kernels). Flash attention is off unless asked for, so attention follows the plain path.
 //       -> {"ok":true,"vocabSize":N,"bos":ID|null,"eos":ID|null,"addBos":BOOL,"architecture":STR,"llamaCpp":TAG}
 //   {"cmd":"tokenize","texts":[STR...],"special":BOOL}      (llama.cpp never adds BOS/EOS here)
 //       -> {"ok":true,"tokens":[[ID...]...]}
@@ -66,7 +68,10 @@ const commands = {
             contextSize: req.contextSize ?? 512,
             batchSize: req.batchSize ?? 512,
             threads: {ideal: threads, min: threads},
-            sequences: 1
+            sequences: 1,
+            flashAttention: req.flashAttention === true,
+            experimentalKvCacheKeyType: req.kvCacheType ?? "F16",
+            experimentalKvCacheValueType: req.kvCacheType ?? "F16"
         });
         sequence = context.getSequence();
         return {
@@ -75,7 +80,8 @@ const commands = {
             eos: model.tokens.eos ?? null,
             addBos: model.tokens.shouldPrependBosToken,
             architecture: model.fileInfo.metadata.general.architecture,
-            trainContextSize: model.trainContextSize
+            trainContextSize: model.trainContextSize,
+            kvCacheType: [context.kvCacheKeyType ?? null, context.kvCacheValueType ?? null]
         };
     },
 
