@@ -63,6 +63,7 @@ class GreedyAgreementTest {
         "LLAMA, Q8_0",
         "LLAMA, Q4_K",
         "QWEN2, Q8_0",
+        "QWEN2, F32",
         "QWEN3, Q8_0",
     })
     void sameTokensAndLogits(Architecture arch, GgmlType type) {
