@@ -65,8 +65,8 @@ final class GgufParser {
         long tensorCount = u64("tensor count");
         long kvCount = u64("metadata key/value count");
         // Cheap plausibility: each kv needs >= 8 (key len) + 4 (type) + 1 bytes; each tensor info >= 8 + 4 + 8 + 4 + 8.
-        checkCount(kvCount, 13, "metadata key/value count");
-        checkCount(tensorCount, 8 + 4 + 8 + 4 + 8, "tensor count");
+        checkCount(kvCount, 13, "metadata key/value count", 16);
+        checkCount(tensorCount, 8 + 4 + 8 + 4 + 8, "tensor count", 8);
 
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
@@ -254,9 +254,9 @@ final class GgufParser {
         }
     }
 
-    private void checkCount(long count, int minBytesEach, String what) {
+    private void checkCount(long count, int minBytesEach, String what, long at) {
         if (count < 0 || count > (size - pos) / minBytesEach) {
-            throw error(what + " " + Long.toUnsignedString(count) + " at offset " + (pos - 8) + " cannot fit in the "
+            throw error(what + " " + Long.toUnsignedString(count) + " at offset " + at + " cannot fit in the "
                     + (size - pos) + " bytes that remain in the file");
         }
     }

@@ -140,6 +140,18 @@ public record TokenizerConfig(
         return writeTo(new GgufWriter()).metadataView();
     }
 
+    /** The scores (a copy; empty when the file has none). */
+    @Override
+    public float[] scores() {
+        return scores.clone();
+    }
+
+    /** The token types as stored (a copy; empty when the file has none). */
+    @Override
+    public int[] tokenTypes() {
+        return tokenTypes.clone();
+    }
+
     /** Number of tokens. */
     public int size() {
         return tokens.size();

@@ -88,6 +88,8 @@ final class Vocab {
         attrs = new int[n];
         types = new TokenType[n];
         ids = new HashMap<>(n * 2);
+        float[] configScores = c.scores();
+        int[] configTypes = c.tokenTypes();
         for (int i = 0; i < n; i++) {
             String t = c.tokens().get(i);
             if (t.isEmpty()) {
@@ -98,8 +100,8 @@ final class Vocab {
                 throw new TokenizerException("duplicate token in vocabulary: '" + t + "' has ids " + prev + " and " + i);
             }
             texts[i] = t;
-            scores[i] = c.scores().length > 0 ? c.scores()[i] : 0f;
-            types[i] = c.tokenTypes().length > 0 ? TokenType.fromId(c.tokenTypes()[i]) : TokenType.NORMAL;
+            scores[i] = configScores.length > 0 ? configScores[i] : 0f;
+            types[i] = configTypes.length > 0 ? TokenType.fromId(configTypes[i]) : TokenType.NORMAL;
             attrs[i] = switch (types[i]) {
                 case UNKNOWN -> ATTR_UNKNOWN;
                 case UNUSED -> ATTR_UNUSED;
