@@ -5,6 +5,7 @@ import static dev.hypha.ml.tensor.VectorConfig.FLOAT;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Float dot products whose rounding does not depend on the SIMD width.
@@ -98,23 +99,49 @@ public final class FloatKernels {
         return r;
     }
 
+    /** Lane rotations used by the fixed reduction tree (lane j receives lane j + k). */
+    private static final VectorShuffle<Float> ROT8 = VectorShuffle.iota(FLOAT, 8 % L, 1, true);
+    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(FLOAT, 4 % L, 1, true);
+    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(FLOAT, 2, 1, true);
+    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(FLOAT, 1, 1, true);
+
     /**
      * Sums the 16 virtual lanes held in the given vectors (lanes 0.. of v0, then v1, v2, v3 as far as 16 lanes reach)
-     * by a fixed pairwise tree: lane j + lane j+8, then +4, +2, +1.
+     * by a fixed pairwise tree: lane j + lane j+8, then + the partner 4 away, 2 away, 1 away; lane 0 holds the result.
+     * Each step is a lane rotation and an add, so the additions are the same for every width; only how the 16 lanes
+     * are spread over registers differs.
      */
     private static float tree(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        float[] s = new float[16];
-        for (int j = 0; j < 16; j++) {
-            int vec = j / L;
-            FloatVector v = vec == 0 ? v0 : vec == 1 ? v1 : vec == 2 ? v2 : v3;
-            s[j] = v.lane(j % L);
+        FloatVector s;
+        if (L == 16) {
+            s = v0.add(v0.rearrange(ROT8));
+            s = s.add(s.rearrange(ROT4));
+        } else if (L == 8) {
+            s = v0.add(v1);
+            s = s.add(s.rearrange(ROT4));
+        } else {
+            s = v0.add(v2).add(v1.add(v3));
         }
-        for (int width = 8; width >= 1; width >>= 1) {
-            for (int j = 0; j < width; j++) {
-                s[j] += s[j + width];
-            }
+        s = s.add(s.rearrange(ROT2));
+        s = s.add(s.rearrange(ROT1));
+        return s.lane(0);
+    }
+
+    /**
+     * Sum of the lanes of {@code v} by a fixed rotation tree (half the width away, then a quarter, ...). Unlike
+     * {@code reduceLanes(ADD)}, whose order is unspecified (the interpreter and the JIT-compiled code even differ),
+     * this gives the same bits every run for a given width.
+     */
+    public static float sumLanes(FloatVector v) {
+        if (L == 16) {
+            v = v.add(v.rearrange(ROT8));
         }
-        return s[0];
+        if (L >= 8) {
+            v = v.add(v.rearrange(ROT4));
+        }
+        v = v.add(v.rearrange(ROT2));
+        v = v.add(v.rearrange(ROT1));
+        return v.lane(0);
     }
 
     /** {@code y[yOff+i] = fma(a, x[xOff+i], y[yOff+i])}: element-wise, so identical for any width. */

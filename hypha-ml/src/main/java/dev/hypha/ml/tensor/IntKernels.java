@@ -42,7 +42,7 @@ final class IntKernels {
     }
 
     static float sum(FloatVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
+        return FloatKernels.sumLanes(v);
     }
 
     /**
