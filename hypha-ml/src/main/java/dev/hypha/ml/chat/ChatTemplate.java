@@ -104,6 +104,16 @@ public final class ChatTemplate {
      * @throws ChatTemplateException when the template raises (its message is passed on) or fails to render
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return render(messages, addGenerationPrompt, Map.of());
+    }
+
+    /**
+     * Renders with extra template variables (e.g. {@code tools}, {@code date_string}, {@code enable_thinking}) given as
+     * plain Java maps, lists, strings, numbers and booleans. The standard variables cannot be overridden.
+     *
+     * @throws ChatTemplateException when the template raises or fails to render
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, Object> variables) {
         List<Map<String, Object>> msgs = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
             Map<String, Object> map = new LinkedHashMap<>();
@@ -111,7 +121,7 @@ public final class ChatTemplate {
             map.put("content", m.content());
             msgs.add(map);
         }
-        Map<String, Object> ctx = new HashMap<>();
+        Map<String, Object> ctx = new HashMap<>(variables);
         ctx.put("messages", msgs);
         ctx.put("add_generation_prompt", addGenerationPrompt);
         ctx.put("bos_token", bosToken);

@@ -145,6 +145,15 @@ class ChatTemplateTest {
     }
 
     @Test
+    void extraVariablesSuchAsToolsReachTheTemplate() {
+        ChatTemplate t = ChatTemplate.of(resource("qwen25-math.jinja"), "", "<|im_end|>");
+        Map<String, Object> tool = Map.of("type", "function", "function", new java.util.LinkedHashMap<>(Map.of("name", "now")));
+        String out = t.render(NO_SYSTEM.subList(0, 1), true, Map.of("tools", List.of(tool), "add_generation_prompt", false));
+        assertThat(out).startsWith("<|im_start|>system\nA conversation between User and Assistant.")
+                .contains("<tools>\n{\"").contains("\"name\": \"now\"").endsWith("<|im_start|>assistant\n");
+    }
+
+    @Test
     void raiseExceptionBecomesAClearError() {
         assertThatThrownBy(() -> ChatTemplate.of(resource("mistral-v02.jinja"), "", "</s>").render(CONVERSATION, true))
                 .isInstanceOf(ChatTemplateException.class)
