@@ -73,7 +73,7 @@ final class ProviderCommand implements Callable<Integer> {
                 String key = signer == null ? contracts.account() : signer.toString();
                 TransactionReceipt receipt = contracts.registerProvider(
                         new HyphaContracts.ProviderRegistration(url, key, services, cid));
-                session.out().println("Registered provider " + contracts.account() + " at " + url + " offering "
+                session.out().println("Registered provider " + StakeCommands.checksum(contracts.account()) + " at " + url + " offering "
                         + String.join(", ", services) + " (" + StakeCommands.tx(receipt) + ").");
             }
             return ExitCodes.OK;

@@ -28,6 +28,11 @@ final class StakeCommands {
         return TokenAmount.format(wei, TokenAmount.HYP_DECIMALS) + " HYP";
     }
 
+    /** An address as people read it (EIP-55 checksummed). */
+    static String checksum(String address) {
+        return dev.hypha.core.crypto.Address.parse(address).toChecksumString();
+    }
+
     static String tx(TransactionReceipt receipt) {
         return "tx " + receipt.getTransactionHash() + ", block " + receipt.getBlockNumber();
     }
@@ -51,7 +56,7 @@ final class StakeCommands {
                 HyphaContracts contracts = session.contractsAsSigner();
                 TransactionReceipt receipt = contracts.stake(role.role.id(), value.baseUnits());
                 BigInteger now = contracts.stakeOf(contracts.account(), role.role.id());
-                session.out().println("Staked " + value + " HYP as " + role.role + " from " + contracts.account()
+                session.out().println("Staked " + value + " HYP as " + role.role + " from " + checksum(contracts.account())
                         + " (" + tx(receipt) + "). Active stake: " + hyp(now));
             }
             return ExitCodes.OK;
@@ -100,7 +105,7 @@ final class StakeCommands {
                 HyphaContracts contracts = session.contractsAsSigner();
                 BigInteger before = contracts.unbondingOf(contracts.account(), role.role.id()).amount();
                 TransactionReceipt receipt = contracts.withdraw(role.role.id());
-                session.out().println("Withdrew " + hyp(before) + " (" + role.role + ") to " + contracts.account()
+                session.out().println("Withdrew " + hyp(before) + " (" + role.role + ") to " + checksum(contracts.account())
                         + " (" + tx(receipt) + ").");
             }
             return ExitCodes.OK;

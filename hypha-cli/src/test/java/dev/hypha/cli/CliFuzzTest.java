@@ -1,0 +1,54 @@
+package dev.hypha.cli;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
+import java.math.BigInteger;
+import org.junit.jupiter.api.Tag;
+
+/**
+ * Jazzer targets for the CLI's own parsers of typed input (amounts, provider endpoints). Contract: any input either
+ * parses to a valid value or fails with a one-line INPUT error; anything else is a bug.
+ *
+ * <p>Tagged slow like hypha-core's fuzz tests: Jazzer 0.24 cannot instrument Java 25 class files, so its agent costs
+ * start-up time without coverage feedback. The fast suite checks the same contracts with jqwik
+ * ({@link TokenAmountTest}); run these with {@code -Dgroups=slow}, and {@code JAZZER_FUZZ=1} to fuzz.
+ */
+@Tag("slow")
+class CliFuzzTest {
+
+    private static final BigInteger UINT256_MAX = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
+
+    @FuzzTest(maxDuration = "10s")
+    void tokenAmount(FuzzedDataProvider data) {
+        int decimals = data.consumeInt(0, 30);
+        String text = data.consumeRemainingAsString();
+        try {
+            BigInteger units = TokenAmount.parse(text, decimals, "amount").baseUnits();
+            if (units.signum() <= 0 || units.compareTo(UINT256_MAX) > 0) {
+                throw new AssertionError("out of range: " + units);
+            }
+            if (!TokenAmount.parse(TokenAmount.format(units, decimals), decimals, "amount").baseUnits().equals(units)) {
+                throw new AssertionError("format/parse is not the identity for " + units);
+            }
+        } catch (HyphaException expected) {
+            requireOneLineInputError(expected);
+        }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void providerEndpoint(FuzzedDataProvider data) {
+        try {
+            ProviderCommand.Register.checkEndpoint(data.consumeRemainingAsString());
+        } catch (HyphaException expected) {
+            requireOneLineInputError(expected);
+        }
+    }
+
+    private static void requireOneLineInputError(HyphaException e) {
+        if (e.category() != ErrorCategory.INPUT || e.getMessage().isBlank()) {
+            throw new AssertionError("expected a clear INPUT error, got " + e.category() + ": " + e.getMessage());
+        }
+    }
+}
