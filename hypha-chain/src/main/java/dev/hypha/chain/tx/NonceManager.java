@@ -2,7 +2,6 @@ package dev.hypha.chain.tx;
 
 import dev.hypha.chain.rpc.ChainClient;
 import java.math.BigInteger;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +25,9 @@ public final class NonceManager {
 
     private final ChainClient client;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final Map<String, BigInteger> next = new HashMap<>(); // guarded by the account's lock
+    // Each entry is only read and written under its account's lock; the map itself is shared by
+    // all accounts' threads, hence concurrent.
+    private final Map<String, BigInteger> next = new ConcurrentHashMap<>();
 
     /** Nonces for accounts on the node behind {@code client}. */
     public NonceManager(ChainClient client) {

@@ -70,6 +70,30 @@ class TransactionSenderTest {
     }
 
     @Test
+    void manyAccountsSendingAtOnceThroughOneNonceManagerDoNotDisturbEachOther() throws Exception {
+        NonceManager shared = new NonceManager(client);
+        List<Credentials> senders = List.of(devnet.account(5), devnet.account(6), devnet.account(7));
+        Map<String, BigInteger> start = new java.util.HashMap<>();
+        senders.forEach(c -> start.put(c.getAddress(), client.pendingNonce(c.getAddress())));
+        List<Future<TransactionReceipt>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 10; i++) {
+                for (Credentials c : senders) {
+                    TransactionSender s = new TransactionSender(client, c, shared, new RevertDecoder(List.of()));
+                    futures.add(pool.submit(() -> s.send(TxRequest.transfer("0x0000000000000000000000000000000000003000",
+                            BigInteger.ONE))));
+                }
+            }
+        }
+        for (Future<TransactionReceipt> f : futures) {
+            assertThat(f.get().isStatusOK()).isTrue();
+        }
+        for (Credentials c : senders) {
+            assertThat(client.pendingNonce(c.getAddress())).isEqualTo(start.get(c.getAddress()).add(BigInteger.TEN));
+        }
+    }
+
+    @Test
     void recoversWhenTheAccountIsUsedBehindItsBack() {
         Credentials from = devnet.account(2);
         TransactionSender sender = sender(from);
