@@ -260,6 +260,25 @@ class GgufHostileInputTest {
     }
 
     @Test
+    void typedAccessorsWidenOrNameTheMismatch() {
+        byte[] image = new GgufWriter().putUInt64("big", -1L).putUInt8("u8", 200).putInt16("i16", (short) -5)
+                .putFloat64("f64", 0.5).put("ints", GgufValue.Array.ofInts(new int[] {1, -2}))
+                .put("u64s", new GgufValue.Array(GgufValueType.UINT64, List.of(new GgufValue.UInt64(1L << 40)))).toByteArray();
+        try (GgufFile g = GgufFile.parse(image, "acc")) {
+            assertThatThrownBy(() -> g.integer("big")).hasMessageContaining("18446744073709551615 does not fit a signed 64-bit");
+            assertThat(g.number("big")).contains(1.8446744073709552E19);
+            assertThat(g.integer("u8")).contains(200L);
+            assertThat(g.number("i16")).contains(-5.0);
+            assertThat(g.number("f64")).contains(0.5);
+            assertThat(g.floats("ints").orElseThrow()).containsExactly(1f, -2f);
+            assertThatThrownBy(() -> g.ints("u64s")).hasMessageContaining("does not fit a 32-bit int");
+            assertThatThrownBy(() -> g.bool("u8")).hasMessageContaining("is a uint8, expected a bool");
+            assertThatThrownBy(() -> g.strings("ints")).hasMessageContaining("is an array of int32, expected an array of strings");
+            assertThat(g.integer("absent")).isEmpty();
+        }
+    }
+
+    @Test
     void noArchitectureIsNamed() {
         try (GgufFile g = GgufFile.parse(new GgufWriter().putUInt32("x", 1).toByteArray(), "na")) {
             assertThatThrownBy(g::architecture).hasMessageContaining("'general.architecture' is missing");

@@ -113,6 +113,28 @@ class SentencePieceTokenizerTest {
     }
 
     @Test
+    void withoutByteTokensUnknownCharactersBecomeUnk() {
+        List<String> tokens = List.of("<unk>", "<s>", "</s>", "▁", "a");
+        int[] types = {2, 3, 3, 1, 1};
+        Tokenizer t = Tokenizer.create(TokenizerFixtures.spm(tokens, new float[] {0, 0, 0, -1, -2}, types));
+        assertThat(t.encode("aé", false, false)).containsExactly(3, 4, 0, 0); // é is two UTF-8 bytes, each unknown
+    }
+
+    @Test
+    void inconsistentMetadataIsRejected() {
+        List<String> tokens = List.of("<unk>", "<s>", "</s>");
+        assertThatThrownBy(() -> TokenizerFixtures.spm(tokens, new float[] {0}, new int[0]))
+                .isInstanceOf(TokenizerException.class).hasMessageContaining("tokenizer.ggml.scores has 1 entries, fewer than the 3");
+        assertThatThrownBy(() -> TokenizerFixtures.spm(tokens, new float[0], new int[] {1, 1}))
+                .hasMessageContaining("tokenizer.ggml.token_type has 2 entries");
+        assertThatThrownBy(() -> Tokenizer.create(TokenizerFixtures.spm(List.of(), new float[0], new int[0])))
+                .hasMessageContaining("tokenizer.ggml.tokens is empty");
+        // add_bos with a BOS id outside the vocabulary cannot work
+        assertThatThrownBy(() -> Tokenizer.create(TokenizerFixtures.spm(List.of("<unk>"), new float[0], new int[0])))
+                .hasMessageContaining("add_bos_token is true, but tokenizer.ggml.bos_token_id is not set");
+    }
+
+    @Test
     void invalidIdsAreRejected() {
         assertThatThrownBy(() -> T.decode(new int[] {-1})).hasMessageContaining("outside the vocabulary");
         assertThatThrownBy(() -> T.decodeBytes(T.vocabSize())).hasMessageContaining("outside the vocabulary");
