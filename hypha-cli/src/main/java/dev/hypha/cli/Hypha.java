@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             ProviderCommand.class,
             DeployCommand.class,
             dev.hypha.cli.model.ModelCommand.class,
+            dev.hypha.cli.model.RunCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -27,7 +27,9 @@ record ModelCli(int exitCode, String out, String err) {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         if (stdin != null) {
-            throw new UnsupportedOperationException("no command reads stdin yet");
+            CommandLine run = commandLine.getSubcommands().get("run");
+            ((RunCommand) run.getCommand()).input = new java.io.ByteArrayInputStream(
+                    stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         String[] all = Stream.concat(Stream.of("--home", home.toString()), Stream.of(args)).toArray(String[]::new);
         int code = commandLine.execute(all);
