@@ -254,6 +254,11 @@ class GgufHostileInputTest {
         assertThatThrownBy(() -> b.data().get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> GgufFile.open(dir.resolve("missing.gguf")))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("missing.gguf");
+        Path empty = dir.resolve("empty.gguf");
+        Files.write(empty, new byte[0]);
+        assertThatThrownBy(() -> GgufFile.open(empty)).isInstanceOf(GgufFormatException.class)
+                .hasMessage("empty.gguf: truncated at offset 0 while reading magic (need 4 bytes, 0 left)");
+        assertThatThrownBy(() -> GgufFile.open(dir)).isInstanceOf(UncheckedIOException.class);
         Path truncated = dir.resolve("t.gguf");
         Files.write(truncated, java.util.Arrays.copyOf(validImage(), 40));
         assertThatThrownBy(() -> GgufFile.open(truncated)).isInstanceOf(GgufFormatException.class).hasMessageStartingWith("t.gguf: ");
