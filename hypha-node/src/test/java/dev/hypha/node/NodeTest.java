@@ -14,6 +14,8 @@ import dev.hypha.chain.indexer.EventListener;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -170,8 +172,10 @@ class NodeTest {
              Node node = new Node(new NodeSettings("127.0.0.1", taken.getLocalPort(), true), chain,
                      InstantSource.fixed(Instant.EPOCH.atOffset(ZoneOffset.UTC).toInstant()))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(node::start)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+                    .isInstanceOfSatisfying(HyphaException.class,
+                            e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("api.listen");
         }
     }
 }

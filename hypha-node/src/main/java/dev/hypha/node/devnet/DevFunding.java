@@ -2,8 +2,8 @@ package dev.hypha.node.devnet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.core.errors.HyphaException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +78,7 @@ final class DevFunding {
             JSON.writeValue(tmp.toFile(), record);
             Files.move(tmp, recordFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + recordFile, e);
+            throw HyphaException.io("cannot write " + recordFile + ": " + e.getMessage(), e);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.core.errors.HyphaException;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
@@ -15,7 +16,6 @@ import dev.hypha.node.Node;
 import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.indexer.EventListener;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -88,7 +88,7 @@ public final class LocalNetwork implements AutoCloseable {
             node = new Node(settings.api(), chain, Optional.of(indexer), clock).start();
             return new LocalNetwork(devnet, chain, deployment, node);
         } catch (IOException e) {
-            RuntimeException failure = new UncheckedIOException("cannot create " + settings.home() + " folders: "
+            RuntimeException failure = HyphaException.io("cannot write under " + settings.home() + ": "
                     + e.getMessage(), e);
             closeQuietly(node, failure);
             closeQuietly(chain, failure);

@@ -1,5 +1,6 @@
 package dev.hypha.node.http;
 
+import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.NodeSettings;
 import dev.hypha.node.health.HealthProbe;
 import dev.hypha.node.health.HealthReport;
@@ -40,14 +41,15 @@ public final class ApiServer implements AutoCloseable {
     /**
      * Binds and starts serving.
      *
-     * @throws IllegalStateException naming the address when it cannot be bound (port taken, bad host)
+     * @throws HyphaException (INPUT) naming the address and the setting when it cannot be bound (port taken,
+     *                        unknown host)
      */
     public void start() {
         try {
             app.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
-                    + " (api.listen): " + rootMessage(e), e);
+            throw HyphaException.input("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                    + rootMessage(e) + " (stop what uses it, or set api.listen / HYPHA_API_LISTEN to a free host:port)", e);
         }
     }
 
