@@ -41,11 +41,8 @@ public final class Sampler {
         if (options.temperature() <= 0) {
             return argmax(l);
         }
-        long[] order = sortedCandidates(l);
+        long[] order = options.topK() > 0 && options.topK() < l.length ? bestCandidates(l, options.topK()) : sortedCandidates(l);
         int n = order.length;
-        if (options.topK() > 0) {
-            n = Math.min(n, options.topK());
-        }
         if (options.topP() < 1.0f) {
             double[] p = softmax(l, order, n, 1.0f);
             double cum = 0;
@@ -126,6 +123,52 @@ public final class Sampler {
         }
         Arrays.sort(keys);
         return keys;
+    }
+
+    /**
+     * The {@code k} best candidates in the order of {@link #sortedCandidates}, found with a bounded heap in
+     * O(n log k) instead of sorting the whole vocabulary for every token.
+     */
+    static long[] bestCandidates(float[] l, int k) {
+        long[] heap = new long[k]; // max-heap of the k smallest keys seen so far (smallest key = best candidate)
+        int size = 0;
+        for (int i = 0; i < l.length; i++) {
+            int bits = Float.floatToIntBits(l[i]);
+            long key = ((long) ~(bits ^ ((bits >> 31) & 0x7fffffff)) << 32) | i;
+            if (size < k) {
+                int c = size++;
+                heap[c] = key;
+                while (c > 0 && heap[(c - 1) / 2] < heap[c]) {
+                    long t = heap[c];
+                    heap[c] = heap[(c - 1) / 2];
+                    heap[(c - 1) / 2] = t;
+                    c = (c - 1) / 2;
+                }
+            } else if (key < heap[0]) {
+                heap[0] = key;
+                int c = 0;
+                while (true) {
+                    int left = 2 * c + 1;
+                    int right = left + 1;
+                    int largest = c;
+                    if (left < k && heap[left] > heap[largest]) {
+                        largest = left;
+                    }
+                    if (right < k && heap[right] > heap[largest]) {
+                        largest = right;
+                    }
+                    if (largest == c) {
+                        break;
+                    }
+                    long t = heap[c];
+                    heap[c] = heap[largest];
+                    heap[largest] = t;
+                    c = largest;
+                }
+            }
+        }
+        Arrays.sort(heap);
+        return heap;
     }
 
     static int id(long key) {

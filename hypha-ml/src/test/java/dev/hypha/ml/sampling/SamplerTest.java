@@ -49,6 +49,19 @@ class SamplerTest {
         }
     }
 
+    @Property(tries = 100)
+    void heapSelectionEqualsThePrefixOfTheFullSort(@ForAll long seed, @ForAll @IntRange(min = 1, max = 300) int n,
+                                                   @ForAll @IntRange(min = 1, max = 50) int k) {
+        float[] l = logits(seed, n);
+        if (seed % 3 == 0) {
+            for (int i = 0; i < n; i += 2) {
+                l[i] = 1.5f; // many ties: broken by token id
+            }
+        }
+        long[] full = Sampler.sortedCandidates(l);
+        assertThat(Sampler.bestCandidates(l, Math.min(k, n))).isEqualTo(java.util.Arrays.copyOf(full, Math.min(k, n)));
+    }
+
     @Property(tries = 50)
     void sameSeedSameTokens(@ForAll long seed, @ForAll @FloatRange(min = 0.1f, max = 2f) float temperature) {
         float[] l = logits(seed, 300);
