@@ -10,10 +10,11 @@ import org.junit.jupiter.api.Tag;
  *
  * <p>In the normal build this runs in regression mode over the seeds in
  * {@code src/test/resources/dev/hypha/ml/gguf/GgufFuzzTestInputs/parse}. To fuzz for real:
- * {@code JAZZER_FUZZ=1 ./mvnw -pl hypha-ml -am verify -Dtest=GgufFuzzTest -Dsurefire.failIfNoSpecifiedTests=false}
+ * {@code JAZZER_FUZZ=1 ./mvnw -pl hypha-ml -am verify -Dhypha.test.excludedGroups=none -Dgroups=slow -Dtest=GgufFuzzTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}
  * (add {@code -Djazzer.max_duration=10m} or similar); findings land in that inputs directory.
  *
- * <p>Tagged slow (excluded from the default suite, run with {@code -Dgroups=slow}): Jazzer 0.24 cannot instrument
+ * <p>Tagged slow (excluded from the default suite, see the command above): Jazzer 0.24 cannot instrument
  * Java 25 class files ("Unsupported class file major version 69"), so it gets no coverage feedback on JDK 25 and
  * spends ~30 s on failed instrumentation. Hostile input is covered in the default suite by the jqwik properties of
  * {@link GgufHostileInputTest} (truncated and byte-mutated valid files).
