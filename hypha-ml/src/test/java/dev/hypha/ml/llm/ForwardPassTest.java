@@ -56,6 +56,22 @@ class ForwardPassTest {
     }
 
     @Test
+    void headsWiderThanTheEmbeddingWorkAsInQwen3() {
+        // Qwen3-0.6B has 16 heads of 128 over an embedding of 1024: q is twice as long as the residual stream
+        RandomModelFactory.Spec spec = new RandomModelFactory.Spec(Architecture.QWEN3, 64, 128, 2, 4, 2, 32, VOCAB, 64,
+                GgmlType.F32, true, 19);
+        InMemoryModelSource src = RandomModelFactory.inMemory(spec);
+        ReferenceTransformer ref = new ReferenceTransformer(src, 16);
+        try (Model model = Model.load(src, Model.Options.defaults())) {
+            assertThat(model.config().qDim()).isEqualTo(128);
+            float[] logits = model.newSession(16).process(new int[] {8, 9, 10});
+            ref.next(8);
+            ref.next(9);
+            assertThat(relativeError(logits, ref.next(10))).isLessThan(1e-5);
+        }
+    }
+
+    @Test
     void tiedEmbeddingsUseTheTokenEmbeddingAsOutput() {
         InMemoryModelSource src = RandomModelFactory.inMemory(RandomModelFactory.Spec.tiny(Architecture.LLAMA, GgmlType.F32, VOCAB, 3)
                 .withTiedEmbeddings(true));
