@@ -18,7 +18,7 @@ import org.web3j.utils.Numeric;
  * data from a node, ABI JSON. (Property tests rather than Jazzer: Jazzer 0.24's instrumentation
  * cannot read Java 25 class files, and its agent start alone cost ~40 s per run.)
  */
-class HostileInputProperties {
+class HostileInputPropertiesTest {
     private static final RevertDecoder DECODER = RevertDecoder.forHyphaContracts();
     private static final List<AbiParam> EVENT_PARAMS = List.of(
             new AbiParam("endpoint", "string", false, List.of()),
