@@ -28,7 +28,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         CommandLine commandLine = ex.getCommandLine();
         PrintWriter err = commandLine.getErr();
         String help = commandLine.getCommandSpec().qualifiedName(" ") + " --help";
-        err.println("hypha: error: " + oneLine(ex.getMessage()) + " (see '" + help + "')");
+        String suggestion = "";
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            suggestion = " (did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?)";
+        }
+        err.println("hypha: error: " + oneLine(ex.getMessage()) + suggestion + " (see '" + help + "')");
         if (verbose(commandLine)) {
             ex.printStackTrace(err);
         }

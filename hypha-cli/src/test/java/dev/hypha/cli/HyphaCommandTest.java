@@ -55,6 +55,15 @@ class HyphaCommandTest {
     }
 
     @Test
+    void aMistypedSubcommandGetsASuggestion() {
+        CliRun run = CliRun.run("stak", "10");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err().lines()).hasSize(1);
+        assertThat(run.errorLine()).contains("'stak'").contains("did you mean stake");
+    }
+
+    @Test
     void missingOptionValueNamesTheOptionAndTheCommand() {
         CliRun run = CliRun.run("version", "--home");
 
