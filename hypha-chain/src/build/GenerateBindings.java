@@ -72,6 +72,9 @@ public class GenerateBindings {
             Files.writeString(binFile, bytecode.startsWith("0x") ? bytecode.substring(2) : bytecode, StandardCharsets.UTF_8);
             Files.writeString(resources.resolve(name + ".json"), abiText, StandardCharsets.UTF_8);
             // Native Java types (BigInteger, String, byte[]) keep the bindings pleasant to call.
+            // Known codegen quirk: PaymentToken's overloaded EIP-3009 functions (v,r,s and bytes
+            // signature variants) make it warn "Duplicate field(s) found: [FUNC_TRANSFERWITHAUTHORIZATION...]";
+            // it emits one name constant and both overloads, which compile and encode correctly.
             new SolidityFunctionWrapperGenerator(binFile.toFile(), abiFile.toFile(), sources.toFile(), name, PACKAGE,
                     true, false, 20).generate();
         }
