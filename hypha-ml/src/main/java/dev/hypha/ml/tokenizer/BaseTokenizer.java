@@ -86,19 +86,24 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
 
     @Override
     public final String decode(int[] tokens) {
+        return decode(tokens, true, false);
+    }
+
+    @Override
+    public final String decode(int[] tokens, boolean removeSpecial, boolean unparseSpecial) {
         int start = 0;
         int end = tokens.length;
         boolean removeSpace = vocab.addSpacePrefix();
-        if (vocab.addBos() && end > 0 && tokens[0] == vocab.bos()) {
+        if (removeSpecial && vocab.addBos() && end > 0 && tokens[0] == vocab.bos()) {
             removeSpace = false;
             start = 1;
         }
-        if (vocab.addEos() && end > start && tokens[end - 1] == vocab.eos()) {
+        if (removeSpecial && vocab.addEos() && end > start && tokens[end - 1] == vocab.eos()) {
             end--;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = start; i < end; i++) {
-            byte[] piece = piece(check(tokens[i]), false);
+            byte[] piece = piece(check(tokens[i]), unparseSpecial);
             int skip = removeSpace && piece.length > 0 && piece[0] == ' ' ? 1 : 0;
             out.write(piece, skip, piece.length - skip);
             removeSpace = false;

@@ -51,6 +51,12 @@ public interface Tokenizer {
     String decode(int[] tokens);
 
     /**
+     * llama.cpp's {@code llama_detokenize(tokens, removeSpecial, unparseSpecial)} exactly: {@code removeSpecial} drops a
+     * leading BOS / trailing EOS as the model adds them, {@code unparseSpecial} renders control tokens as their text.
+     */
+    String decode(int[] tokens, boolean removeSpecial, boolean unparseSpecial);
+
+    /**
      * The raw bytes of one token's text ({@code special} = true renders control tokens too). Streaming callers
      * concatenate these and decode UTF-8 themselves, since a character may be split across tokens.
      */

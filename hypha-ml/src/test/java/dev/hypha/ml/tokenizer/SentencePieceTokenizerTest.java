@@ -77,6 +77,10 @@ class SentencePieceTokenizerTest {
         // llama_detokenize keeps the prefix space when it drops a leading BOS (remove_space = false), strips it otherwise
         assertThat(t.decode(new int[] {1, id(t, "▁a"), 2})).isEqualTo(" a");
         assertThat(t.decode(new int[] {id(t, "▁a"), 2})).isEqualTo("a");
+        // the full llama_detokenize switches: keep BOS (its empty piece takes the prefix-space strip), render specials
+        assertThat(t.decode(new int[] {1, id(t, "▁a"), 2}, false, false)).isEqualTo(" a");
+        assertThat(t.decode(new int[] {1, id(t, "▁a"), 2}, false, true)).isEqualTo("<s> a</s>");
+        assertThat(t.decode(new int[] {1, id(t, "▁a"), 2}, true, true)).isEqualTo(" a</s>");
         assertThat(new String(t.decodeBytes(2), StandardCharsets.UTF_8)).isEqualTo("</s>");
         assertThat(t.isEndOfGeneration(2)).isTrue();
         assertThat(t.isEndOfGeneration(1)).isFalse();
