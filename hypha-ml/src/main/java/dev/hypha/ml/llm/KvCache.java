@@ -17,6 +17,12 @@ public final class KvCache {
             throw new IllegalArgumentException("a KV cache of " + contextSize + " positions x " + c.kvDim()
                     + " floats per layer is too large; choose a smaller context size");
         }
+        long bytes = 2L * c.layers() * perLayer * Float.BYTES;
+        long available = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        if (bytes > available) {
+            throw new IllegalArgumentException("a KV cache of " + contextSize + " positions needs " + (bytes >> 20) + " MiB but only about "
+                    + (available >> 20) + " MiB of heap are free; choose a smaller context size or raise -Xmx");
+        }
         this.contextSize = contextSize;
         this.kvDim = c.kvDim();
         this.keys = new float[c.layers()][(int) perLayer];

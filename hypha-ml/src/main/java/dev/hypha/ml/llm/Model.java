@@ -88,9 +88,12 @@ public final class Model implements AutoCloseable {
         return new Session(this, new KvCache(config, contextSize));
     }
 
-    /** A new conversation with the model's full trained context. */
+    /** Context size of {@link #newSession()}: the trained context, capped as Ollama caps {@code num_ctx} by default. */
+    public static final int DEFAULT_CONTEXT = 4096;
+
+    /** A new conversation with {@code min(trained context, DEFAULT_CONTEXT)} positions. */
     public Session newSession() {
-        return newSession(config.contextLength());
+        return newSession(Math.min(config.contextLength(), DEFAULT_CONTEXT));
     }
 
     MatMul matMul() {
