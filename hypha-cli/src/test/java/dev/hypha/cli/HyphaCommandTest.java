@@ -29,12 +29,28 @@ class HyphaCommandTest {
     }
 
     @Test
-    void everySubcommandHasHelp() {
-        var root = Hypha.commandLine(CliEnvironment.system());
-        root.getSubcommands().forEach((name, sub) -> {
-            CliRun help = CliRun.run(name, "--help");
-            assertThat(help.exitCode()).as("hypha %s --help", name).isZero();
-            assertThat(help.out()).as("hypha %s --help", name).contains("Usage: hypha " + name);
+    void everyCommandAtEveryLevelHasHelp() {
+        java.util.List<String> checked = new java.util.ArrayList<>();
+        checkHelp(Hypha.commandLine(CliEnvironment.system()), java.util.List.of(), checked);
+        assertThat(checked).contains("account new", "account import", "provider register", "config show", "up",
+                "stake", "deploy");
+    }
+
+    private static void checkHelp(picocli.CommandLine command, java.util.List<String> path,
+                                  java.util.List<String> checked) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help") || !name.equals(sub.getCommandName())) {
+                return; // picocli's help command, and aliases (checked under their main name)
+            }
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add(name);
+            CliRun help = CliRun.run(java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--help"))
+                    .toArray(String[]::new));
+            String joined = String.join(" ", args);
+            assertThat(help.exitCode()).as("hypha %s --help", joined).isZero();
+            assertThat(help.out()).as("hypha %s --help", joined).contains("Usage: hypha " + joined);
+            checked.add(joined);
+            checkHelp(sub, args, checked);
         });
     }
 
