@@ -210,6 +210,39 @@ public final class HyphaContracts {
         return write("Staking", "stake", staking.stake(role, value));
     }
 
+    /**
+     * Stakes HYP for a role in one transaction: signs an ERC-2612 permit for Staking (valid for
+     * {@code validForSeconds} of chain time) and calls {@code stakeWithPermit}, so no separate
+     * approve is needed.
+     *
+     * @return the receipt of the stake transaction
+     */
+    public TransactionReceipt stakeWithPermit(byte[] role, BigInteger amount, long validForSeconds) {
+        BigInteger value = uint256("amount", amount);
+        if (validForSeconds <= 0) {
+            throw ChainErrors.input("permit validity must be > 0 seconds, was " + validForSeconds);
+        }
+        // Deadline from chain time, not the local clock: the contract compares it with block.timestamp.
+        BigInteger deadline = sender.client().latestBlock().getTimestamp().add(BigInteger.valueOf(validForSeconds));
+        var domain = read("HyphaToken.eip712Domain", () -> hyp.eip712Domain().send());
+        BigInteger nonce = read("HyphaToken.nonces", () -> hyp.nonces(account()).send());
+        var permit = dev.hypha.core.crypto.TypedData.of(
+                new dev.hypha.core.crypto.TypedData.Domain(domain.component2(), domain.component3(), domain.component4(),
+                        dev.hypha.core.crypto.Address.parse(domain.component5())),
+                java.util.Map.of("Permit", List.of(
+                        new dev.hypha.core.crypto.TypedData.Field("owner", "address"),
+                        new dev.hypha.core.crypto.TypedData.Field("spender", "address"),
+                        new dev.hypha.core.crypto.TypedData.Field("value", "uint256"),
+                        new dev.hypha.core.crypto.TypedData.Field("nonce", "uint256"),
+                        new dev.hypha.core.crypto.TypedData.Field("deadline", "uint256"))),
+                "Permit",
+                java.util.Map.of("owner", account(), "spender", deployment.address("Staking"), "value", value,
+                        "nonce", nonce, "deadline", deadline));
+        var sig = sender.signTypedData(permit).toSignatureData();
+        return write("Staking", "stakeWithPermit", staking.stakeWithPermit(role, value, deadline,
+                new BigInteger(1, sig.getV()), sig.getR(), sig.getS()));
+    }
+
     /** Starts unbonding {@code amount} of this account's stake for a role. */
     public TransactionReceipt requestUnbond(byte[] role, BigInteger amount) {
         return write("Staking", "requestUnbond", staking.requestUnbond(role, uint256("amount", amount)));

@@ -69,6 +69,14 @@ public final class TransactionSender {
         return credentials.getAddress();
     }
 
+    /**
+     * Signs EIP-712 typed data with this sender's key (e.g. an ERC-2612 permit), so callers never
+     * handle the key itself.
+     */
+    public dev.hypha.core.crypto.Signature signTypedData(dev.hypha.core.crypto.TypedData data) {
+        return dev.hypha.core.crypto.Eip712.sign(data, credentials);
+    }
+
     /** The client this sender talks through. */
     public ChainClient client() {
         return client;

@@ -60,7 +60,10 @@ class HyphaContractsTest {
         assertThat(Deployments.verify(deployment, client)).isEmpty();
         assertThat(admin.unbondingPeriod()).isEqualTo(60);
         assertThat(admin.minProviderStake()).isEqualTo(hyp(1_000));
-        assertThat(admin.hypBalance(devnet.account(0).getAddress())).isEqualTo(hyp(100_000_000 - 4 * 5_000));
+        // The initial supply went to the deployer (tests move it around afterwards; the supply stays).
+        BigInteger supply = admin.hyphaToken().totalSupply().sendAsync().join();
+        assertThat(supply).isEqualTo(hyp(100_000_000));
+        assertThat(admin.hyphaToken().cap().sendAsync().join()).isEqualTo(hyp(1_000_000_000));
     }
 
     @Test
@@ -84,6 +87,18 @@ class HyphaContractsTest {
         c.withdraw(PROVIDER_ROLE);
         assertThat(c.hypBalance(me)).isEqualTo(before.subtract(hyp(1_000)));
         assertThat(c.unbondingOf(me, PROVIDER_ROLE).amount()).isZero();
+    }
+
+    @Test
+    void stakeWithPermitNeedsOneTransactionAndNoApprove() {
+        Credentials who = devnet.account(7);
+        admin.transferHyp(who.getAddress(), hyp(50));
+        HyphaContracts c = as(who);
+        BigInteger nonceBefore = client.pendingNonce(who.getAddress());
+        c.stakeWithPermit(PROVIDER_ROLE, hyp(50), 600);
+        assertThat(c.stakeOf(who.getAddress(), PROVIDER_ROLE)).isEqualTo(hyp(50));
+        assertThat(client.pendingNonce(who.getAddress())).isEqualTo(nonceBefore.add(BigInteger.ONE));
+        assertThatThrownBy(() -> c.stakeWithPermit(PROVIDER_ROLE, hyp(1), 0)).hasMessageContaining("permit validity");
     }
 
     @Test
