@@ -138,7 +138,9 @@ public final class ChatTemplate {
             throw new ChatTemplateException("chat template raised an exception: " + raised[0]);
         }
         for (TemplateError e : result.getErrors()) {
-            if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
+            // Jinjava reports some failures (e.g. a macro calling itself) as warnings and renders nothing for them;
+            // a prompt with silently missing parts is worse than an error, so exceptions fail the render too.
+            if (e.getSeverity() == TemplateError.ErrorType.FATAL || e.getReason() == TemplateError.ErrorReason.EXCEPTION) {
                 throw new ChatTemplateException("chat template failed to render"
                         + (e.getLineno() > 0 ? " at line " + e.getLineno() : "") + ": " + e.getMessage());
             }

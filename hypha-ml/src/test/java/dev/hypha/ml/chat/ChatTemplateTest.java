@@ -193,6 +193,16 @@ class ChatTemplateTest {
     }
 
     @Test
+    void hostileTemplatesAreBounded() {
+        // unbounded recursion and runaway output end in a clear error, not a stack overflow or an out-of-memory
+        assertThatThrownBy(() -> ChatTemplate.of("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "", "")
+                .render(List.of(), false)).isInstanceOf(ChatTemplateException.class);
+        String big = "{% for i in range(1000) %}{% for j in range(1000) %}{{ messages[0]['content'] }}{% endfor %}{% endfor %}";
+        assertThatThrownBy(() -> ChatTemplate.of(big, "", "").render(List.of(new ChatMessage("user", "x".repeat(100))), false))
+                .isInstanceOf(ChatTemplateException.class);
+    }
+
+    @Test
     void invalidTemplatesFailClearly() {
         assertThatThrownBy(() -> ChatTemplate.of("{% for m in messages %}{{ m.role }}", "", "").render(CONVERSATION, true))
                 .isInstanceOf(ChatTemplateException.class).hasMessageContaining("failed to render");
