@@ -110,6 +110,17 @@ class ChainCommandsTest {
     }
 
     @Test
+    void unstakingOrWithdrawingWhatIsNotThereShowsTheContractsReason() {
+        CliRun unstake = hypha("unstake", "1");
+        CliRun withdraw = hypha("withdraw", "--role", "validator");
+
+        assertThat(unstake.exitCode()).isEqualTo(ExitCodes.CHAIN);
+        assertThat(unstake.errorLine()).contains("InsufficientStake(available=0, requested=" + HYP + ")");
+        assertThat(withdraw.exitCode()).isEqualTo(ExitCodes.CHAIN);
+        assertThat(withdraw.errorLine()).contains("NothingToWithdraw");
+    }
+
+    @Test
     void badAmountsAreOneInputErrorAndSendNothing() {
         for (String bad : new String[] {"0", "0.0", "1e3", "abc", "1.0000000000000000001",
             "115792089237316195423570985008687907853269984665640564039458"}) {
