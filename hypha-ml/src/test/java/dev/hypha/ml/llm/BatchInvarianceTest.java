@@ -14,7 +14,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /** However a token sequence is split into calls and batches, the logits after it are the same bits. */
-class BatchInvarianceProperties {
+class BatchInvarianceTest {
     static InMemoryModelSource source;
 
     @BeforeContainer
