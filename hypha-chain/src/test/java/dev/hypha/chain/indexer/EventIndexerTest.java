@@ -230,6 +230,27 @@ class EventIndexerTest {
     }
 
     @Test
+    void theBackgroundFollowerPicksUpNewEventsAndStopsOnClose() throws Exception {
+        Credentials who = devnet.account(6);
+        java.util.concurrent.LinkedBlockingQueue<IndexedEvent> added = new java.util.concurrent.LinkedBlockingQueue<>();
+        EventIndexer indexer = indexer("follow.sqlite", added::add, EventIndexer.Options.DEFAULT);
+        try {
+            indexer.start(java.time.Duration.ofMillis(50));
+            assertThatThrownBy(() -> indexer.start(java.time.Duration.ofMillis(50))).hasMessageContaining("already started");
+            as(who).stake(PROVIDER_ROLE, hyp(3));
+            IndexedEvent e;
+            do {
+                e = added.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(e).as("no event within 30 s").isNotNull();
+            } while (!(e.name().equals("Staked") && e.arg("account").equals(who.getAddress())));
+            assertThat(e.arg("amount")).isEqualTo(hyp(3).toString());
+        } finally {
+            indexer.close();
+        }
+        assertThatThrownBy(indexer::eventCount).isInstanceOf(ChainException.class); // file closed
+    }
+
+    @Test
     void confirmationsKeepTheIndexBehindTheHead() {
         try (EventIndexer indexer = indexer("confirm.sqlite", EventListener.NONE, new EventIndexer.Options(100, 2, 64))) {
             indexer.poll();
