@@ -44,11 +44,12 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         Failure failure = classify(ex);
-        err.println("hypha: error: " + failure.message());
-        if (verbose(commandLine)) {
+        boolean verbose = verbose(commandLine);
+        String hint = failure.exitCode() == ExitCodes.INTERNAL && !verbose
+                ? " (run again with --verbose for the stack trace)" : "";
+        err.println("hypha: error: " + failure.message() + hint);
+        if (verbose) {
             ex.printStackTrace(err);
-        } else if (failure.exitCode() == ExitCodes.INTERNAL) {
-            err.println("hypha: run again with --verbose for the stack trace");
         }
         err.flush();
         return failure.exitCode();
