@@ -136,7 +136,9 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
             return normalPiece(vocab.text(id));
         }
         if ((attr & Vocab.ATTR_BYTE) != 0) {
-            return new byte[] {(byte) byteValue(vocab.text(id))};
+            int b = byteValue(vocab.text(id));
+            // a byte-type token not spelled <0xXX> (a broken vocabulary) renders as its text rather than failing
+            return b >= 0 ? new byte[] {(byte) b} : vocab.text(id).getBytes(StandardCharsets.UTF_8);
         }
         return EMPTY; // unused / undefined tokens render as nothing, as in llama.cpp
     }
@@ -146,16 +148,13 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
 
     private static final byte[] EMPTY = new byte[0];
 
-    /** The byte of a {@code <0xXX>} token. */
+    /** The byte of a {@code <0xXX>} token, or -1 when the text is not of that form. */
     static int byteValue(String text) {
-        if (text.length() == 6 && text.startsWith("<0x") && text.endsWith(">")) {
-            try {
-                return Integer.parseInt(text.substring(3, 5), 16);
-            } catch (NumberFormatException e) {
-                // fall through
-            }
+        if (text.length() == 6 && text.startsWith("<0x") && text.endsWith(">")
+                && Character.digit(text.charAt(3), 16) >= 0 && Character.digit(text.charAt(4), 16) >= 0) {
+            return Character.digit(text.charAt(3), 16) * 16 + Character.digit(text.charAt(4), 16);
         }
-        throw new TokenizerException("byte token '" + text + "' is not of the form <0xXX>");
+        return -1;
     }
 
     /** llama.cpp's clean_up_tokenization_spaces passes, ported byte for byte (in place, as there). */
