@@ -1,26 +1,17 @@
 package dev.hypha.chain;
 
-import java.util.Objects;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
 
 /**
- * A user-facing error from hypha-chain: a one-line message and a category. Built only through
- * {@link ChainErrors}.
+ * A user-facing error from hypha-chain: a one-line message and one of hypha-core's {@link ErrorCategory} values, so
+ * the CLI handles it like every other {@link HyphaException}. Built only through {@link ChainErrors}; the subtype
+ * remains so callers can catch "anything the chain layer refused" without catching every Hypha error.
  */
-public class ChainException extends RuntimeException {
+public class ChainException extends HyphaException {
     private static final long serialVersionUID = 1L;
 
-    /** What kind of failure this was; the CLI maps it to an exit code. */
-    public enum Category { INPUT, NETWORK, CHAIN, INTERNAL }
-
-    private final Category category;
-
-    protected ChainException(Category category, String message, Throwable cause) {
-        super(Objects.requireNonNull(message, "message"), cause);
-        this.category = Objects.requireNonNull(category, "category");
-    }
-
-    /** The category of this failure. */
-    public Category category() {
-        return category;
+    protected ChainException(ErrorCategory category, String message, Throwable cause) {
+        super(category, message, cause);
     }
 }

@@ -1,11 +1,11 @@
 package dev.hypha.cli;
 
-import dev.hypha.chain.ChainException;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -15,7 +15,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns every failure into one line on stderr, {@code hypha: error: <what was wrong>}, and an exit code by category
- * ({@link ExitCodes}). Stack traces are printed only with {@code --verbose}.
+ * ({@link ErrorCategory#exitCode()}). Stack traces are printed only with {@code --verbose}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
@@ -69,37 +69,13 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
 
     private static Failure known(Throwable t) {
         return switch (t) {
-            case HyphaException e -> new Failure(exitCode(e.category()), oneLine(e.getMessage()));
-            case ChainException e -> new Failure(exitCode(e.category()), oneLine(e.getMessage()));
+            // hypha-chain's ChainException is a HyphaException too.
+            case HyphaException e -> new Failure(e.exitCode(), oneLine(e.getMessage()));
             case ConnectException e -> new Failure(ExitCodes.NETWORK, "cannot connect: " + oneLine(e.getMessage()));
             case HttpTimeoutException e -> new Failure(ExitCodes.NETWORK, "timed out: " + oneLine(e.getMessage()));
             case NoSuchFileException e -> new Failure(ExitCodes.INPUT, "no such file: " + e.getFile());
+            case AccessDeniedException e -> new Failure(ExitCodes.IO, "permission denied: " + e.getFile());
             default -> null;
-        };
-    }
-
-    /**
-     * hypha-core's categories, mapped onto the CLI's documented exit codes (the CLI owns the numbers: scripts depend on
-     * them, so they are listed once, in {@link ExitCodes}).
-     */
-    static int exitCode(ErrorCategory category) {
-        return switch (category) {
-            case USAGE -> ExitCodes.USAGE;
-            case INPUT, CONFIG, NOT_FOUND -> ExitCodes.INPUT;
-            case AUTH -> ExitCodes.AUTH;
-            case NETWORK -> ExitCodes.NETWORK;
-            case CHAIN -> ExitCodes.CHAIN;
-            case IO, INTERNAL -> ExitCodes.INTERNAL;
-        };
-    }
-
-    /** hypha-chain's categories, mapped onto the CLI's exit codes. */
-    static int exitCode(ChainException.Category category) {
-        return switch (category) {
-            case INPUT -> ExitCodes.INPUT;
-            case NETWORK -> ExitCodes.NETWORK;
-            case CHAIN -> ExitCodes.CHAIN;
-            case INTERNAL -> ExitCodes.INTERNAL;
         };
     }
 

@@ -6,6 +6,7 @@ import dev.hypha.chain.ChainErrors;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
 import java.net.ConnectException;
+import java.nio.file.AccessDeniedException;
 import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -18,7 +19,7 @@ class ErrorHandlerTest {
 
     private static final Map<ErrorCategory, Integer> DOCUMENTED = Map.of(
             ErrorCategory.USAGE, 2, ErrorCategory.INPUT, 3, ErrorCategory.CONFIG, 3, ErrorCategory.NOT_FOUND, 3,
-            ErrorCategory.AUTH, 4, ErrorCategory.NETWORK, 5, ErrorCategory.CHAIN, 6, ErrorCategory.IO, 1,
+            ErrorCategory.AUTH, 4, ErrorCategory.NETWORK, 5, ErrorCategory.CHAIN, 6, ErrorCategory.IO, 7,
             ErrorCategory.INTERNAL, 1);
 
     @ParameterizedTest
@@ -46,6 +47,8 @@ class ErrorHandlerTest {
         assertThat(ErrorHandler.classify(wrapped)).isEqualTo(new ErrorHandler.Failure(ExitCodes.INPUT, "bad address"));
         assertThat(ErrorHandler.classify(new RuntimeException(new ConnectException("refused"))).exitCode())
                 .isEqualTo(ExitCodes.NETWORK);
+        assertThat(ErrorHandler.classify(new java.io.UncheckedIOException(new AccessDeniedException("/root/x"))))
+                .isEqualTo(new ErrorHandler.Failure(ExitCodes.IO, "permission denied: /root/x"));
     }
 
     @Test

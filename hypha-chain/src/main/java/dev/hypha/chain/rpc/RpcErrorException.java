@@ -1,6 +1,7 @@
 package dev.hypha.chain.rpc;
 
 import dev.hypha.chain.ChainException;
+import dev.hypha.core.errors.ErrorCategory;
 import java.util.Optional;
 
 /**
@@ -17,7 +18,7 @@ public final class RpcErrorException extends ChainException {
     private final String data;
 
     RpcErrorException(String method, int code, String rpcMessage, String data) {
-        super(Category.CHAIN, method + " failed: " + rpcMessage + " (code " + code + ")", null);
+        super(ErrorCategory.CHAIN, method + " failed: " + rpcMessage + " (code " + code + ")", null);
         this.method = method;
         this.code = code;
         this.rpcMessage = rpcMessage == null ? "" : rpcMessage;

@@ -10,6 +10,7 @@ import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.errors.ErrorCategory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class DeploymentsTest {
         Deployments deployments = new Deployments(home);
         Files.writeString(home.resolve("5.json"), "{ not json");
         assertThatThrownBy(() -> deployments.load(5))
-                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ChainException.Category.INPUT))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))
                 .hasMessageContaining(home.resolve("5.json").toString())
                 .hasMessageContaining("malformed");
         deployments.save(new Deployment(6, "0xabc", Map.of(), 60, "0"));

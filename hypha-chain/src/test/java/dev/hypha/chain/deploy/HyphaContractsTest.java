@@ -12,6 +12,7 @@ import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.errors.ErrorCategory;
 import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -124,7 +125,7 @@ class HyphaContractsTest {
         HyphaContracts c = as(devnet.account(3));
         var reg = new HyphaContracts.ProviderRegistration("http://x", devnet.account(3).getAddress(), List.of("inference"), "");
         assertThatThrownBy(() -> c.registerProvider(reg))
-                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ChainException.Category.CHAIN))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.CHAIN))
                 .hasMessage("ProviderRegistry.register reverted: ProviderRegistry: InsufficientStake(have=0, need=1000000000000000000000)");
     }
 
@@ -144,10 +145,10 @@ class HyphaContractsTest {
         assertThatThrownBy(() -> c.stake(PROVIDER_ROLE, BigInteger.ZERO))
                 .hasMessage("Staking.stake reverted: Staking: ZeroAmount()");
         assertThatThrownBy(() -> c.stake(PROVIDER_ROLE, BigInteger.ONE.negate()))
-                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ChainException.Category.INPUT))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))
                 .hasMessageContaining("amount must be between 0 and 2^256-1");
         assertThatThrownBy(() -> c.stake(PROVIDER_ROLE, BigInteger.TWO.pow(256)))
-                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ChainException.Category.INPUT));
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT));
         assertThatThrownBy(() -> c.transferHyp(devnet.account(0).getAddress(), hyp(1_000_000)))
                 .hasMessageStartingWith("HyphaToken.transfer reverted: HyphaToken: ERC20InsufficientBalance(sender=");
     }

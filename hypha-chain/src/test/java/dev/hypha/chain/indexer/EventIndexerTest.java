@@ -17,6 +17,7 @@ import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.errors.ErrorCategory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -268,7 +269,7 @@ class EventIndexerTest {
         List<WatchedContract> onlyStaking = List.of(
                 new WatchedContract("Staking", deployment.address("Staking"), HyphaAbis.load("Staking")));
         assertThatThrownBy(() -> new EventIndexer(client, file, onlyStaking, 0, EventIndexer.Options.DEFAULT, EventListener.NONE))
-                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ChainException.Category.INPUT))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))
                 .hasMessageContaining("follows other contracts");
         try (Devnet other = new AnvilLauncher().chainId(777).start(); ChainClient otherClient = ChainClient.connect(other.rpcUrl())) {
             assertThatThrownBy(() -> EventIndexer.forDeployment(otherClient, file, deployment, EventIndexer.Options.DEFAULT,

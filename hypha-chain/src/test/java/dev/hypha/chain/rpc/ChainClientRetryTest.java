@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.hypha.chain.ChainException;
+import dev.hypha.core.errors.ErrorCategory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -67,7 +68,7 @@ class ChainClientRetryTest {
                     .isInstanceOfSatisfying(RpcErrorException.class, e -> {
                         assertThat(e.code()).isEqualTo(3);
                         assertThat(e.revertData()).contains("0xdeadbeef");
-                        assertThat(e.category()).isEqualTo(ChainException.Category.CHAIN);
+                        assertThat(e.category()).isEqualTo(ErrorCategory.CHAIN);
                     })
                     .hasMessage("eth_blockNumber failed: execution reverted (code 3)");
         }
@@ -80,7 +81,7 @@ class ChainClientRetryTest {
         try (ChainClient client = ChainClient.connect(url, FAST)) {
             assertThatThrownBy(client::chainId)
                     .isInstanceOfSatisfying(ChainException.class,
-                            e -> assertThat(e.category()).isEqualTo(ChainException.Category.NETWORK))
+                            e -> assertThat(e.category()).isEqualTo(ErrorCategory.NETWORK))
                     .hasMessageStartingWith("RPC unreachable at " + url)
                     .hasMessageContaining("4 attempts");
         }

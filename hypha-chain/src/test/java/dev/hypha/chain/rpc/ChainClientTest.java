@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.chain.ChainException;
+import dev.hypha.core.errors.ErrorCategory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,7 +27,7 @@ class ChainClientTest {
         try (ChainClient client = ChainClient.connect(url, FAST)) {
             assertThatThrownBy(client::chainId)
                     .isInstanceOfSatisfying(ChainException.class,
-                            e -> assertThat(e.category()).isEqualTo(ChainException.Category.NETWORK))
+                            e -> assertThat(e.category()).isEqualTo(ErrorCategory.NETWORK))
                     .hasMessageStartingWith("RPC unreachable at " + url)
                     .hasMessageContaining("3 attempts");
         }
@@ -38,7 +39,7 @@ class ChainClientTest {
             assertThatThrownBy(() -> ChainClient.connect(bad))
                     .as(bad)
                     .isInstanceOfSatisfying(ChainException.class,
-                            e -> assertThat(e.category()).isEqualTo(ChainException.Category.INPUT))
+                            e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))
                     .hasMessageContaining("http://127.0.0.1:8545");
         }
         assertThatThrownBy(() -> ChainClient.connect(null)).isInstanceOf(ChainException.class);
@@ -50,7 +51,7 @@ class ChainClientTest {
             String accepted = ChainClient.validateUrl(url);
             assertThat(accepted).startsWithIgnoringCase("http");
         } catch (ChainException e) {
-            assertThat(e.category()).isEqualTo(ChainException.Category.INPUT);
+            assertThat(e.category()).isEqualTo(ErrorCategory.INPUT);
             assertThat(e.getMessage()).contains("RPC URL");
         }
     }

@@ -7,6 +7,7 @@ import dev.hypha.chain.ChainException;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.core.errors.ErrorCategory;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,7 +128,7 @@ class TransactionSenderTest {
         Credentials poor = Credentials.create("0x1111111111111111111111111111111111111111111111111111111111111111");
         assertThatThrownBy(() -> sender(poor).send(TxRequest.transfer(devnet.account(0).getAddress(), BigInteger.TEN)))
                 .isInstanceOfSatisfying(ChainException.class,
-                        e -> assertThat(e.category()).isEqualTo(ChainException.Category.CHAIN))
+                        e -> assertThat(e.category()).isEqualTo(ErrorCategory.CHAIN))
                 .hasMessageStartingWith("transfer was rejected by the node: ")
                 .hasMessageContainingAll("nsufficient funds");
     }

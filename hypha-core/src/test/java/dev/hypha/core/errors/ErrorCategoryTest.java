@@ -3,14 +3,24 @@ package dev.hypha.core.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ErrorCategoryTest {
     @Test
-    void everyCategoryHasItsOwnNonZeroExitCode() {
+    void everyCategoryHasTheDocumentedNonZeroExitCode() {
         int[] codes = Arrays.stream(ErrorCategory.values()).mapToInt(ErrorCategory::exitCode).toArray();
-        assertThat(codes).doesNotContain(0).doesNotHaveDuplicates();
-        assertThat(ErrorCategory.USAGE.exitCode()).isEqualTo(2); // the convention picocli and shells share
+        assertThat(codes).doesNotContain(0);
+        // README.md documents these numbers; scripts depend on them.
+        Map<ErrorCategory, Integer> documented = new EnumMap<>(Map.of(
+                ErrorCategory.INTERNAL, 1, ErrorCategory.USAGE, 2, ErrorCategory.INPUT, 3, ErrorCategory.CONFIG, 3,
+                ErrorCategory.NOT_FOUND, 3, ErrorCategory.AUTH, 4, ErrorCategory.NETWORK, 5, ErrorCategory.CHAIN, 6,
+                ErrorCategory.IO, 7));
+        assertThat(documented).containsOnlyKeys(ErrorCategory.values());
+        for (ErrorCategory category : ErrorCategory.values()) {
+            assertThat(category.exitCode()).as(category.name()).isEqualTo(documented.get(category));
+        }
     }
 
     @Test
