@@ -16,7 +16,6 @@ import dev.hypha.core.keys.KdfStrength;
 import dev.hypha.core.keys.KeystoreDirectory;
 import dev.hypha.core.keys.PasswordSource;
 import java.io.PrintWriter;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -37,8 +35,6 @@ final class Session implements AutoCloseable {
 
     private final Hypha root;
     private final CommandSpec spec;
-    /** See {@link #contractsForReading()}: the secp256k1 key 1, never used to sign anything. */
-    private static final Credentials READ_ONLY_KEY = Credentials.create(ECKeyPair.create(BigInteger.ONE));
 
     private HyphaConfig config;
     private ChainClient chain;
@@ -218,12 +214,12 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * Hypha's contracts for reading only. The facade needs a sender; reads never sign, so it gets a fixed key that
-     * is never used to send (it would have no funds anyway). This keeps `status` and `provider show` free of
-     * password prompts.
+     * Hypha's contracts for reading only: no account is unlocked, so `status` and `provider show` never ask for a
+     * password, and any attempt to write through them fails.
      */
     HyphaContracts contractsForReading() {
-        return HyphaContracts.connect(deployment(), sender(READ_ONLY_KEY));
+        Deployment deployment = deployment();
+        return HyphaContracts.readOnly(deployment, chain());
     }
 
     /** A transaction sender for an account on the connected chain. */

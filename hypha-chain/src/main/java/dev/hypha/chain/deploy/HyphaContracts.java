@@ -7,6 +7,7 @@ import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
 import dev.hypha.chain.contracts.Staking;
 import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.chain.tx.TxRequest;
 import java.math.BigInteger;
@@ -25,8 +26,8 @@ import org.web3j.tuples.generated.Tuple2;
 import org.web3j.tx.gas.DefaultGasProvider;
 
 /**
- * Hypha's contracts on one chain, used from one account: typed reads, and writes sent through a
- * {@link TransactionSender} (nonces, fees, decoded reverts). This is what the CLI's stake,
+ * Hypha's contracts on one chain, used from one account ({@link #connect}) or from none ({@link #readOnly}): typed
+ * reads, and writes sent through a {@link TransactionSender} (nonces, fees, decoded reverts). This is what the CLI's stake,
  * unstake, withdraw and provider commands call.
  */
 public final class HyphaContracts {
@@ -54,32 +55,68 @@ public final class HyphaContracts {
         }
     }
 
+    /** The {@code from} of read calls made without an account: nothing is signed, so any address would do. */
+    private static final String NO_ACCOUNT = "0x0000000000000000000000000000000000000000";
+
     private final Deployment deployment;
+    private final ChainClient client;
+    /** Null for {@link #readOnly}: such a facade has no key and refuses writes. */
     private final TransactionSender sender;
     private final HyphaToken hyp;
     private final PaymentToken payment;
     private final Staking staking;
     private final ProviderRegistry registry;
 
-    private HyphaContracts(Deployment deployment, TransactionSender sender) {
+    private HyphaContracts(Deployment deployment, ChainClient client, RevertDecoder decoder, String from,
+                           TransactionSender sender) {
         this.deployment = deployment;
+        this.client = client;
         this.sender = sender;
-        ChainClient client = sender.client();
         DefaultGasProvider unusedGas = new DefaultGasProvider(); // bindings need one; writes never use it
-        this.hyp = HyphaToken.load(deployment.address("HyphaToken"), client.web3j(), manager("HyphaToken"), unusedGas);
-        this.payment = PaymentToken.load(deployment.address("PaymentToken"), client.web3j(), manager("PaymentToken"), unusedGas);
-        this.staking = Staking.load(deployment.address("Staking"), client.web3j(), manager("Staking"), unusedGas);
+        this.hyp = HyphaToken.load(deployment.address("HyphaToken"), client.web3j(),
+                manager(decoder, from, "HyphaToken"), unusedGas);
+        this.payment = PaymentToken.load(deployment.address("PaymentToken"), client.web3j(),
+                manager(decoder, from, "PaymentToken"), unusedGas);
+        this.staking = Staking.load(deployment.address("Staking"), client.web3j(), manager(decoder, from, "Staking"),
+                unusedGas);
         this.registry = ProviderRegistry.load(deployment.address("ProviderRegistry"), client.web3j(),
-                manager("ProviderRegistry"), unusedGas);
+                manager(decoder, from, "ProviderRegistry"), unusedGas);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
     public static HyphaContracts connect(Deployment deployment, TransactionSender sender) {
-        return new HyphaContracts(Objects.requireNonNull(deployment, "deployment"), Objects.requireNonNull(sender, "sender"));
+        Objects.requireNonNull(deployment, "deployment");
+        Objects.requireNonNull(sender, "sender");
+        return new HyphaContracts(deployment, sender.client(), sender.decoder(), sender.address(), sender);
     }
 
-    private ChainCallManager manager(String contract) {
-        return new ChainCallManager(sender.client(), sender.address(), sender.decoder(), contract);
+    /**
+     * Hypha's contracts of {@code deployment} for reading only: no key is needed, and every write fails with an
+     * error saying so. Read calls are made from the zero address; reverts are decoded with
+     * {@link RevertDecoder#forHyphaContracts()}.
+     */
+    public static HyphaContracts readOnly(Deployment deployment, ChainClient client) {
+        Objects.requireNonNull(deployment, "deployment");
+        Objects.requireNonNull(client, "client");
+        return new HyphaContracts(deployment, client, RevertDecoder.forHyphaContracts(), NO_ACCOUNT, null);
+    }
+
+    private ChainCallManager manager(RevertDecoder decoder, String from, String contract) {
+        return new ChainCallManager(client, from, decoder, contract);
+    }
+
+    /** Whether this facade was opened with {@link #readOnly} and so cannot send transactions. */
+    public boolean isReadOnly() {
+        return sender == null;
+    }
+
+    /** The sender of writes, or a clear error for a read-only facade (a bug in the caller, not user input). */
+    private TransactionSender signer(String what) {
+        if (sender == null) {
+            throw ChainErrors.internal(what + " needs an account, but these contracts were opened read-only"
+                    + " (use HyphaContracts.connect with a TransactionSender)", null);
+        }
+        return sender;
     }
 
     /** The deployment these contracts belong to. */
@@ -87,9 +124,13 @@ public final class HyphaContracts {
         return deployment;
     }
 
-    /** The account writes are sent from. */
+    /**
+     * The account writes are sent from.
+     *
+     * @throws ChainException for a {@link #readOnly} facade, which has no account
+     */
     public String account() {
-        return sender.address();
+        return signer("account()").address();
     }
 
     /** Binding for reads not wrapped here. */
@@ -223,7 +264,7 @@ public final class HyphaContracts {
             throw ChainErrors.input("permit validity must be > 0 seconds, was " + validForSeconds);
         }
         // Deadline from chain time, not the local clock: the contract compares it with block.timestamp.
-        BigInteger deadline = sender.client().latestBlock().getTimestamp().add(BigInteger.valueOf(validForSeconds));
+        BigInteger deadline = client.latestBlock().getTimestamp().add(BigInteger.valueOf(validForSeconds));
         var domain = read("HyphaToken.eip712Domain", () -> hyp.eip712Domain().send());
         BigInteger nonce = read("HyphaToken.nonces", () -> hyp.nonces(account()).send());
         var permit = dev.hypha.core.crypto.TypedData.of(
@@ -238,7 +279,7 @@ public final class HyphaContracts {
                 "Permit",
                 java.util.Map.of("owner", account(), "spender", deployment.address("Staking"), "value", value,
                         "nonce", nonce, "deadline", deadline));
-        var sig = sender.signTypedData(permit).toSignatureData();
+        var sig = signer("stakeWithPermit").signTypedData(permit).toSignatureData();
         return write("Staking", "stakeWithPermit", staking.stakeWithPermit(role, value, deadline,
                 new BigInteger(1, sig.getV()), sig.getR(), sig.getS()));
     }
@@ -351,7 +392,8 @@ public final class HyphaContracts {
     }
 
     private TransactionReceipt write(String contract, String function, RemoteFunctionCall<TransactionReceipt> call) {
-        return sender.send(TxRequest.call(contract, function, deployment.address(contract), call.encodeFunctionCall()));
+        return signer(contract + "." + function).send(
+                TxRequest.call(contract, function, deployment.address(contract), call.encodeFunctionCall()));
     }
 
     private static <T> T read(String what, Callable<T> call) {

@@ -68,6 +68,26 @@ class HyphaContractsTest {
     }
 
     @Test
+    void readOnlyContractsReadWithoutAKeyAndRefuseEveryWrite() {
+        HyphaContracts reader = HyphaContracts.readOnly(deployment, client);
+        String deployer = devnet.account(0).getAddress();
+
+        assertThat(reader.isReadOnly()).isTrue();
+        assertThat(admin.isReadOnly()).isFalse();
+        assertThat(reader.hypBalance(deployer)).isEqualTo(admin.hypBalance(deployer));
+        assertThat(reader.minProviderStake()).isEqualTo(hyp(1_000));
+        assertThat(reader.providers()).isEqualTo(admin.providers());
+        BigInteger before = reader.hypBalance(deployer);
+        assertThatThrownBy(() -> reader.transferHyp(deployer, BigInteger.ONE))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.INTERNAL))
+                .hasMessageContaining("HyphaToken.transfer needs an account").hasMessageContaining("read-only");
+        assertThatThrownBy(() -> reader.stake(PROVIDER_ROLE, hyp(1))).hasMessageContaining("read-only");
+        assertThatThrownBy(() -> reader.stakeWithPermit(PROVIDER_ROLE, hyp(1), 60)).hasMessageContaining("read-only");
+        assertThatThrownBy(reader::account).hasMessageContaining("read-only");
+        assertThat(reader.hypBalance(deployer)).isEqualTo(before);
+    }
+
+    @Test
     void stakeUnbondAndWithdrawAfterTheUnbondingPeriod() {
         Credentials who = devnet.account(1);
         HyphaContracts c = as(who);
