@@ -2,6 +2,9 @@ package dev.hypha.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.AnvilPidFile;
+import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -131,10 +134,51 @@ class UpCommandTest {
     }
 
     @Test
+    void anAnvilLeftRunningByAKilledUpIsStoppedAndTheChainResumes() throws Exception {
+        Path home = dir.resolve("home");
+        int rpcPort = freePort();
+        Map<String, String> env = Map.of("HYPHA_HOME", home.toString(), "HYPHA_DEVNET_PORT", Integer.toString(rpcPort),
+                "HYPHA_API_LISTEN", "127.0.0.1:" + freePort());
+        // What `hypha up` leaves behind after a kill -9: its anvil, still running on the port, with its pid on record.
+        Devnet leftover = new AnvilLauncher().port(rpcPort).chainId(31337)
+                .stateFile(home.resolve("devnet/state.json"), 3600).pidFile(home.resolve("devnet/anvil.pid")).start();
+        try {
+            java.math.BigInteger before;
+            String receiver = leftover.account(1).getAddress();
+            try (ChainClient chain = ChainClient.connect(leftover.rpcUrl())) {
+                before = balance(chain, receiver);
+                chain.web3j().ethSendTransaction(org.web3j.protocol.core.methods.request.Transaction.createEtherTransaction(
+                        leftover.account(0).getAddress(), null, null, null, receiver, java.math.BigInteger.ONE)).send();
+                assertThat(balance(chain, receiver)).isEqualTo(before.add(java.math.BigInteger.ONE));
+            }
+            try (RunningUp up = new RunningUp(env, "up", "--accounts", "1")) {
+                assertThat(up.out.toString()).as(up.err.toString())
+                        .contains("Stopped anvil (pid " + leftover.pid() + ") left running by an earlier `hypha up`")
+                        .contains("Hypha local network is up.");
+                assertThat(leftover.isRunning()).isFalse();
+                try (ChainClient chain = ChainClient.connect("http://127.0.0.1:" + rpcPort)) {
+                    assertThat(balance(chain, receiver)).as("the leftover's last transfer was saved and resumed")
+                            .isEqualTo(before.add(java.math.BigInteger.ONE));
+                }
+            }
+        } finally {
+            leftover.close();
+        }
+    }
+
+    private static java.math.BigInteger balance(ChainClient chain, String account) throws IOException {
+        return chain.web3j().ethGetBalance(account, org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send()
+                .getBalance();
+    }
+
+    @Test
     void aTakenRpcPortIsOneClearError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Map<String, String> env = Map.of("HYPHA_HOME", dir.resolve("home").toString(),
+            Path home = dir.resolve("home");
+            Map<String, String> env = Map.of("HYPHA_HOME", home.toString(),
                     "HYPHA_DEVNET_PORT", Integer.toString(taken.getLocalPort()));
+            // A pid record naming a live process that is not our anvil (this JVM) must not get that process stopped.
+            new AnvilPidFile(home.resolve("devnet/anvil.pid")).write(ProcessHandle.current().pid());
             RunningUp up = new RunningUp(env, "up");
 
             assertThat(up.stopAndWait()).isEqualTo(ExitCodes.INPUT);

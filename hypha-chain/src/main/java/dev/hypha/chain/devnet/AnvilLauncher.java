@@ -47,6 +47,7 @@ public final class AnvilLauncher {
     private String mnemonic = DevAccounts.DEFAULT_MNEMONIC;
     private int accounts = 10;
     private Optional<Path> logFile = Optional.empty();
+    private Optional<AnvilPidFile> pidFile = Optional.empty();
     private Duration startupTimeout = Duration.ofSeconds(30);
     private Duration stopGrace = Duration.ofSeconds(10);
 
@@ -108,6 +109,15 @@ public final class AnvilLauncher {
         return this;
     }
 
+    /**
+     * Record the started anvil's pid in this file (removed again on a clean stop), so that a later start can find an
+     * anvil left behind by a process that was killed; see {@link AnvilPidFile#stopLeftover}.
+     */
+    public AnvilLauncher pidFile(Path file) {
+        this.pidFile = Optional.of(new AnvilPidFile(file));
+        return this;
+    }
+
     /** How long to wait for the RPC to answer before giving up (default 30 s). */
     public AnvilLauncher startupTimeout(Duration timeout) {
         this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -161,7 +171,8 @@ public final class AnvilLauncher {
         try {
             int actualPort = waitForListening(process, log);
             long actualChainId = waitForRpc(process, log, actualPort);
-            return new Devnet(process, actualPort, actualChainId, devAccounts, log, stateFile, stopGrace);
+            pidFile.ifPresent(f -> f.write(process.pid()));
+            return new Devnet(process, actualPort, actualChainId, devAccounts, log, stateFile, pidFile, stopGrace);
         } catch (RuntimeException e) {
             process.destroyForcibly();
             throw e;

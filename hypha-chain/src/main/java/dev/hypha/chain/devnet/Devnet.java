@@ -21,12 +21,13 @@ public final class Devnet implements AutoCloseable {
     private final List<Credentials> accounts;
     private final Path logFile;
     private final Optional<Path> stateFile;
+    private final Optional<AnvilPidFile> pidFile;
     private final Duration stopGrace;
     private final Thread shutdownHook;
     private boolean closed;
 
     Devnet(Process process, int port, long chainId, List<Credentials> accounts, Path logFile,
-           Optional<Path> stateFile, Duration stopGrace) {
+           Optional<Path> stateFile, Optional<AnvilPidFile> pidFile, Duration stopGrace) {
         this.process = process;
         this.port = port;
         this.rpcUrl = "http://127.0.0.1:" + port;
@@ -34,6 +35,7 @@ public final class Devnet implements AutoCloseable {
         this.accounts = List.copyOf(accounts);
         this.logFile = logFile;
         this.stateFile = stateFile;
+        this.pidFile = pidFile;
         this.stopGrace = stopGrace;
         this.shutdownHook = Thread.ofPlatform().name("anvil-stop-" + port).unstarted(this::stopProcess);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -125,18 +127,20 @@ public final class Devnet implements AutoCloseable {
     }
 
     private void stopProcess() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy(); // SIGTERM: anvil dumps --state on a graceful exit
-        try {
-            if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (process.isAlive()) {
+            process.destroy(); // SIGTERM: anvil dumps --state on a graceful exit
+            try {
+                if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+        }
+        if (!process.isAlive()) {
+            pidFile.ifPresent(f -> f.deleteIfHolds(process.pid()));
         }
     }
 

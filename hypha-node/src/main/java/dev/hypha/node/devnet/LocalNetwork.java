@@ -6,6 +6,7 @@ import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.AnvilPidFile;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.core.errors.HyphaException;
@@ -18,6 +19,7 @@ import dev.hypha.chain.indexer.EventListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +33,9 @@ import org.web3j.crypto.Credentials;
  * Closing it stops the node and then anvil, which writes its state so that the next start continues from it.
  */
 public final class LocalNetwork implements AutoCloseable {
+
+    /** How long a leftover anvil gets to write its state after SIGTERM (a large state takes a few seconds). */
+    private static final Duration LEFTOVER_STOP_GRACE = Duration.ofSeconds(30);
 
     private final Devnet devnet;
     private final ChainClient chain;
@@ -54,6 +59,11 @@ public final class LocalNetwork implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(clock, "clock");
+        // A `hypha up` killed with SIGKILL leaves its anvil running on the port; stop it gracefully (it writes its
+        // state) instead of failing with "port already in use". Only an anvil on our state file is touched.
+        new AnvilPidFile(settings.anvilPidFile()).stopLeftover(settings.stateFile(), LEFTOVER_STOP_GRACE).ifPresent(
+                pid -> progress.accept("Stopped anvil (pid " + pid + ") left running by an earlier `hypha up`"
+                        + " that did not shut down cleanly; its state is saved in " + settings.stateFile()));
         boolean resuming = Files.exists(settings.stateFile());
         progress.accept((resuming ? "Resuming" : "Starting") + " local chain (anvil, state "
                 + settings.stateFile() + ")...");
@@ -62,6 +72,7 @@ public final class LocalNetwork implements AutoCloseable {
                 .chainId(LocalNetworkSettings.CHAIN_ID)
                 .stateFile(settings.stateFile(), settings.stateIntervalSeconds())
                 .logFile(settings.anvilLog())
+                .pidFile(settings.anvilPidFile())
                 .start();
         ChainClient chain = null;
         Node node = null;

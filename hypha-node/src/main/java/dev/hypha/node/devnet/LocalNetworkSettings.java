@@ -44,6 +44,11 @@ public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSe
         return devnetDir().resolve("state.json");
     }
 
+    /** The pid of the anvil `hypha up` started, so the next start can stop one a killed `up` left running. */
+    public Path anvilPidFile() {
+        return devnetDir().resolve("anvil.pid");
+    }
+
     /** anvil's output. */
     public Path anvilLog() {
         return devnetDir().resolve("anvil.log");
