@@ -19,6 +19,8 @@ import jdk.incubator.vector.VectorOperators;
 final class IntKernels {
     private IntKernels() {}
 
+    private static final int SHORT_LANES = VectorConfig.SHORT.length();
+
     /** {@code acc + w * a} lane-wise over 16 signed bytes, widened to int lanes. */
     static IntVector mulAdd16(ByteVector w, ByteVector a, IntVector acc) {
         for (int p = 0; p < INT_PARTS; p++) {
@@ -47,17 +49,48 @@ final class IntKernels {
 
     /**
      * {@code acc + sum of w[i] * a[i]} over one {@link VectorConfig#SHORT} vector's worth of bytes (8, 16 or 32): the
-     * bytes widen to shorts, multiply exactly in 16 bits, and widen to ints in two halves. Fewer and cheaper
-     * instructions than widening both operands straight to ints.
+     * bytes widen to shorts, multiply exactly in 16 bits, and are summed in adjacent pairs into int lanes ({@link #pairSums}). Fewer and
+     * cheaper instructions than widening both operands straight to ints.
      */
     static IntVector mulAddShorts(MemorySegment w, long wOff, byte[] a, int aOff, IntVector acc) {
         ShortVector ws = (ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, wOff, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
         ShortVector as = (ShortVector) ByteVector.fromArray(VectorConfig.BYTE_HALF, a, aOff)
                 .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
-        ShortVector p = ws.mul(as);
-        return acc.add((IntVector) p.convertShape(VectorOperators.S2I, INT, 0))
-                .add((IntVector) p.convertShape(VectorOperators.S2I, INT, 1));
+        return acc.add(pairSums(ws.mul(as)));
+    }
+
+    /**
+     * {@code acc + scLo * dot(low nibbles, a[e..e+32)) + scHi * dot(high nibbles, a[e+32..e+64))} for 32 bytes of
+     * packed 4-bit weights at {@code wOff} (the Q4_K layout). Products of a nibble and an int8 are at most 1920 in
+     * magnitude, so up to 17 of them sum exactly in a short lane; the per-lane sums are widened to ints once.
+     */
+    static IntVector nibblePairDot(MemorySegment w, long wOff, byte[] a, int e, int scLo, int scHi, IntVector acc) {
+        ShortVector sumLo = ShortVector.zero(VectorConfig.SHORT);
+        ShortVector sumHi = ShortVector.zero(VectorConfig.SHORT);
+        for (int c = 0; c < 32; c += SHORT_LANES) {
+            ByteVector raw = ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, wOff + c, ByteOrder.LITTLE_ENDIAN);
+            ShortVector lo = (ShortVector) raw.and((byte) 0x0F).convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+            ShortVector hi = (ShortVector) raw.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F)
+                    .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+            ShortVector al = (ShortVector) ByteVector.fromArray(VectorConfig.BYTE_HALF, a, e + c)
+                    .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+            ShortVector ah = (ShortVector) ByteVector.fromArray(VectorConfig.BYTE_HALF, a, e + 32 + c)
+                    .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+            sumLo = sumLo.add(lo.mul(al));
+            sumHi = sumHi.add(hi.mul(ah));
+        }
+        return acc.add(pairSums(sumLo).mul(scLo)).add(pairSums(sumHi).mul(scHi));
+    }
+
+    /**
+     * Int lanes holding the sums of adjacent short lanes: each int lane of the reinterpreted vector holds two shorts,
+     * recovered exactly by sign-extending shifts. Cheaper than widening each half (no lane crossing).
+     */
+    static IntVector pairSums(ShortVector v) {
+        IntVector both = v.reinterpretAsInts();
+        return both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(both.lanewise(VectorOperators.ASHR, 16));
     }
 
     static ByteVector load16(byte[] a, int off) {

@@ -1,13 +1,15 @@
 package dev.hypha.ml.tensor;
 
-import static dev.hypha.ml.tensor.VectorConfig.BYTE16;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q4_0: blocks of 32 weights in 18 bytes, {@code fp16 d} then 16 bytes; weight j (0-15) is the low nibble of
@@ -70,25 +72,47 @@ public final class Q4_0 {
      */
     public static float dot(MemorySegment w, long off, Q8_0Activations a, int aOff, int n, boolean exactOrder) {
         float sum = 0;
-        FloatVector lanes = IntKernels.zeroFloat();
+        FloatVector lanes = FloatVector.zero(FLOATS);
         int blocks = n / BLOCK;
         int firstBlock = aOff / BLOCK;
+        byte[] aq = a.qs;
         for (int b = 0; b < blocks; b++) {
             long base = off + (long) b * BYTES;
             int ab = aOff + b * BLOCK;
-            ByteVector q = ByteVector.fromMemorySegment(BYTE16, w, base + 2, ByteOrder.LITTLE_ENDIAN);
-            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
-            IntVector acc = IntKernels.zero();
-            acc = IntKernels.mulAdd16(lo, IntKernels.load16(a.qs, ab), acc);
-            acc = IntKernels.mulAdd16(hi, IntKernels.load16(a.qs, ab + 16), acc);
+            // (nibble - 8) * int8 is at most 1024 in magnitude: four such sums stay exact in a short lane
+            ShortVector s = ShortVector.zero(SHORTS);
+            for (int c = 0; c < 16; c += LANES) {
+                ByteVector raw = ByteVector.fromMemorySegment(PACKED, w, base + 2 + c, ByteOrder.LITTLE_ENDIAN);
+                ShortVector lo = (ShortVector) raw.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector hi = (ShortVector) raw.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8)
+                        .convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector al = (ShortVector) ByteVector.fromArray(PACKED, aq, ab + c).convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector ah = (ShortVector) ByteVector.fromArray(PACKED, aq, ab + 16 + c)
+                        .convertShape(VectorOperators.B2S, SHORTS, 0);
+                s = s.add(lo.mul(al)).add(hi.mul(ah));
+            }
+            // adjacent short lanes summed into int lanes (as IntKernels.pairSums, copied: a shared helper called with
+            // two vector shapes would lose its type profile and the JIT would box the vectors)
+            IntVector both = s.reinterpretAsInts();
+            IntVector acc = both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(both.lanewise(VectorOperators.ASHR, 16));
             float scale = QuantLayouts.half(w, base) * a.scales[firstBlock + b];
             if (exactOrder) {
-                sum += IntKernels.sum(acc) * scale;
+                sum += acc.reduceLanes(VectorOperators.ADD) * scale;
             } else {
-                lanes = IntKernels.fmaLanes(acc, scale, lanes);
+                lanes = ((FloatVector) acc.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS, scale), lanes);
             }
         }
-        return exactOrder ? sum : IntKernels.sum(lanes);
+        return exactOrder ? sum : lanes.reduceLanes(VectorOperators.ADD);
     }
+
+    /*
+     * A block holds 16 packed bytes (32 weights), so the kernel works in vectors of at most 16 short lanes (256 bits)
+     * whatever the CPU's width: wider vectors would straddle blocks.
+     */
+    private static final int QBITS = Math.min(VectorConfig.BITS, 256);
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(QBITS));
+    private static final VectorSpecies<Byte> PACKED = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(QBITS / 2));
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(QBITS));
+    private static final int LANES = SHORTS.length();
 }

@@ -138,37 +138,35 @@ public final class Q4_K {
         return dot(w, off, a, aOff, n, true);
     }
 
-    /** With {@code exactOrder} false, super-block results accumulate lane-wise in float (faster, width-dependent rounding). */
+    /**
+     * With {@code exactOrder} false, super-block results accumulate lane-wise in float (faster, width-dependent rounding).
+     *
+     * <p>The integer part is the same in both modes and exact: weights and activations are widened to 16-bit lanes
+     * (a product of a 4-bit weight and an int8 activation fits, and so does the sum of four of them), summed per
+     * sub-block in shorts, widened once to ints and multiplied by the sub-block scale. The 12 packed scale bytes
+     * are read with two loads and unpacked in registers.
+     */
     public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n, boolean exactOrder) {
         float sum = 0;
         FloatVector lanes = IntKernels.zeroFloat();
         int blocks = n / BLOCK;
         int firstBlock = aOff / BLOCK;
-        int[] sc = new int[8];
-        int[] mn = new int[8];
+        byte[] aq = a.qs;
+        int[] bsums = a.bsums;
         for (int b = 0; b < blocks; b++) {
             long base = off + (long) b * BYTES;
             int ab = aOff + b * BLOCK;
-            int sumMins = 0;
+            long lo8 = w.get(QuantLayouts.LONG_LE, base + 4);
+            int hi4 = w.get(QuantLayouts.INT_LE, base + 12);
             int g = ab / 16;
-            for (int j = 0; j < 8; j++) {
-                int sm = scaleMin(j, w, base + 4);
-                sc[j] = sm & 0xff;
-                mn[j] = sm >> 8;
-                sumMins += (a.bsums[g + 2 * j] + a.bsums[g + 2 * j + 1]) * mn[j];
-            }
+            int sumMins = 0;
             IntVector acc = IntKernels.zero();
-            for (int j = 0; j < 8; j++) {
-                long q = base + 16 + 32L * (j >> 1);
-                ByteVector q0 = ByteVector.fromMemorySegment(BYTE16, w, q, ByteOrder.LITTLE_ENDIAN);
-                ByteVector q1 = ByteVector.fromMemorySegment(BYTE16, w, q + 16, ByteOrder.LITTLE_ENDIAN);
-                int shift = (j & 1) * 4;
-                q0 = q0.lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F);
-                q1 = q1.lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F);
-                int e = ab + 32 * j;
-                IntVector s = IntKernels.mulAdd16(q0, IntKernels.load16(a.qs, e), IntKernels.zero());
-                s = IntKernels.mulAdd16(q1, IntKernels.load16(a.qs, e + 16), s);
-                acc = acc.add(s.mul(sc[j]));
+            for (int jp = 0; jp < 4; jp++) {
+                int packedLo = scaleMin(2 * jp, lo8, hi4);
+                int packedHi = scaleMin(2 * jp + 1, lo8, hi4);
+                sumMins += (bsums[g + 4 * jp] + bsums[g + 4 * jp + 1]) * (packedLo >> 8)
+                        + (bsums[g + 4 * jp + 2] + bsums[g + 4 * jp + 3]) * (packedHi >> 8);
+                acc = IntKernels.nibblePairDot(w, base + 16 + 32L * jp, aq, ab + 64 * jp, packedLo & 0xff, packedHi & 0xff, acc);
             }
             float ad = a.scales[firstBlock + b];
             float d = QuantLayouts.half(w, base) * ad;
@@ -181,5 +179,20 @@ public final class Q4_K {
             sum -= dmin * sumMins;
         }
         return exactOrder ? sum : IntKernels.sum(lanes) + sum;
+    }
+
+    /** {@code get_scale_min_k4} on the 12 scale bytes held as a little-endian long (bytes 0-7) and int (8-11). */
+    private static int scaleMin(int j, long lo8, int hi4) {
+        int sc;
+        int m;
+        if (j < 4) {
+            sc = (int) (lo8 >>> (8 * j)) & 63;
+            m = (int) (lo8 >>> (8 * (j + 4))) & 63;
+        } else {
+            int b4 = (hi4 >>> (8 * (j - 4))) & 0xff;
+            sc = (b4 & 0xF) | ((((int) (lo8 >>> (8 * (j - 4))) & 0xff) >> 6) << 4);
+            m = (b4 >> 4) | ((((int) (lo8 >>> (8 * j))) & 0xff) >> 6) << 4;
+        }
+        return sc | (m << 8);
     }
 }
