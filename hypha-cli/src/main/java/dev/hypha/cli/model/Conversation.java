@@ -3,6 +3,7 @@ package dev.hypha.cli.model;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.chat.ChatMessage;
 import dev.hypha.ml.chat.ChatTemplate;
+import dev.hypha.ml.chat.ChatTemplateException;
 import dev.hypha.ml.llm.ContextOverflowException;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.Session;
@@ -44,7 +45,13 @@ final class Conversation {
      * text itself does not get a second BOS).
      */
     int[] promptTokens(List<ChatMessage> messages) {
-        int[] tokens = tokenizer.encode(template.render(messages, true), true, true);
+        String text;
+        try {
+            text = template.render(messages, true);
+        } catch (ChatTemplateException e) {
+            throw HyphaException.input("the model's chat template failed: " + e.getMessage(), e);
+        }
+        int[] tokens = tokenizer.encode(text, true, true);
         int bos = tokenizer.bos();
         if (tokens.length >= 2 && bos >= 0 && tokens[0] == bos && tokens[1] == bos) {
             tokens = Arrays.copyOfRange(tokens, 1, tokens.length);

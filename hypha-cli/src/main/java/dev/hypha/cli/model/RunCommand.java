@@ -4,6 +4,7 @@ import dev.hypha.cli.ExitCodes;
 import dev.hypha.cli.Hypha;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.chat.ChatTemplate;
+import dev.hypha.ml.chat.ChatTemplateException;
 import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.Model;
@@ -11,6 +12,7 @@ import dev.hypha.ml.sampling.SamplingOptions;
 import dev.hypha.ml.store.ModelName;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.ml.tokenizer.Tokenizer;
+import dev.hypha.ml.tokenizer.TokenizerException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,8 +112,13 @@ public final class RunCommand implements Callable<Integer> {
                 throw HyphaException.input("--ctx must be between 1 and the model's context of " + trained
                         + " tokens; got " + contextSize);
             }
-            Conversation chat = new Conversation(model.newSession(contextSize), Tokenizer.fromGguf(gguf),
-                    ChatTemplate.fromGguf(gguf), system);
+            Conversation chat;
+            try {
+                chat = new Conversation(model.newSession(contextSize), Tokenizer.fromGguf(gguf),
+                        ChatTemplate.fromGguf(gguf), system);
+            } catch (TokenizerException | ChatTemplateException e) {
+                throw HyphaException.input("model '" + ModelName.parse(name) + "' cannot chat: " + e.getMessage(), e);
+            }
             Generator.Options options = new Generator.Options(1, sampling, List.of());
             if (prompt != null) {
                 answer(chat, prompt, options, sampling.seed());

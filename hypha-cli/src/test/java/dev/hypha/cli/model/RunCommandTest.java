@@ -116,6 +116,16 @@ class RunCommandTest {
     }
 
     @Test
+    void aModelWithoutATokenizerCannotChat(@TempDir Path dir) {
+        ModelCli imported = ModelCli.run(home, "model", "import",
+                TinyModelFile.write(dir.resolve("bare.gguf"), 3).toString(), "--name", "bare");
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        ModelCli r = run(null, "run", "bare", "hi");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.errorLine()).contains("model 'bare:latest' cannot chat: ", "tokenizer.ggml");
+    }
+
+    @Test
     void badOptionsAndUnknownModelsAreInputErrors() {
         assertThat(run(null, "run", "nope", "hi").errorLine()).contains("no model named 'nope:latest'");
         assertThat(run(null, "run", "chat", "hi", "--ctx", "100000").errorLine())
