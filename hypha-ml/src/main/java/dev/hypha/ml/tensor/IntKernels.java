@@ -52,11 +52,10 @@ final class IntKernels {
      * bytes widen to shorts, multiply exactly in 16 bits, and are summed in adjacent pairs into int lanes ({@link #pairSums}). Fewer and
      * cheaper instructions than widening both operands straight to ints.
      */
-    static IntVector mulAddShorts(MemorySegment w, long wOff, byte[] a, int aOff, IntVector acc) {
+    static IntVector mulAddShorts(MemorySegment w, long wOff, short[] a, int aOff, IntVector acc) {
         ShortVector ws = (ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, wOff, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
-        ShortVector as = (ShortVector) ByteVector.fromArray(VectorConfig.BYTE_HALF, a, aOff)
-                .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+        ShortVector as = ShortVector.fromArray(VectorConfig.SHORT, a, aOff);
         return acc.add(pairSums(ws.mul(as)));
     }
 
@@ -65,7 +64,7 @@ final class IntKernels {
      * packed 4-bit weights at {@code wOff} (the Q4_K layout). Products of a nibble and an int8 are at most 1920 in
      * magnitude, so up to 17 of them sum exactly in a short lane; the per-lane sums are widened to ints once.
      */
-    static IntVector nibblePairDot(MemorySegment w, long wOff, byte[] a, int e, int scLo, int scHi, IntVector acc) {
+    static IntVector nibblePairDot(MemorySegment w, long wOff, short[] a, int e, int scLo, int scHi, IntVector acc) {
         ShortVector sumLo = ShortVector.zero(VectorConfig.SHORT);
         ShortVector sumHi = ShortVector.zero(VectorConfig.SHORT);
         for (int c = 0; c < 32; c += SHORT_LANES) {
@@ -73,10 +72,8 @@ final class IntKernels {
             ShortVector lo = (ShortVector) raw.and((byte) 0x0F).convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
             ShortVector hi = (ShortVector) raw.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F)
                     .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
-            ShortVector al = (ShortVector) ByteVector.fromArray(VectorConfig.BYTE_HALF, a, e + c)
-                    .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
-            ShortVector ah = (ShortVector) ByteVector.fromArray(VectorConfig.BYTE_HALF, a, e + 32 + c)
-                    .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+            ShortVector al = ShortVector.fromArray(VectorConfig.SHORT, a, e + c);
+            ShortVector ah = ShortVector.fromArray(VectorConfig.SHORT, a, e + 32 + c);
             sumLo = sumLo.add(lo.mul(al));
             sumHi = sumHi.add(hi.mul(ah));
         }

@@ -75,7 +75,7 @@ public final class Q4_0 {
         FloatVector lanes = FloatVector.zero(FLOATS);
         int blocks = n / BLOCK;
         int firstBlock = aOff / BLOCK;
-        byte[] aq = a.qs;
+        short[] aq = a.wide;
         for (int b = 0; b < blocks; b++) {
             long base = off + (long) b * BYTES;
             int ab = aOff + b * BLOCK;
@@ -86,9 +86,8 @@ public final class Q4_0 {
                 ShortVector lo = (ShortVector) raw.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, SHORTS, 0);
                 ShortVector hi = (ShortVector) raw.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8)
                         .convertShape(VectorOperators.B2S, SHORTS, 0);
-                ShortVector al = (ShortVector) ByteVector.fromArray(PACKED, aq, ab + c).convertShape(VectorOperators.B2S, SHORTS, 0);
-                ShortVector ah = (ShortVector) ByteVector.fromArray(PACKED, aq, ab + 16 + c)
-                        .convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector al = ShortVector.fromArray(SHORTS, aq, ab + c);
+                ShortVector ah = ShortVector.fromArray(SHORTS, aq, ab + 16 + c);
                 s = s.add(lo.mul(al)).add(hi.mul(ah));
             }
             // adjacent short lanes summed into int lanes (as IntKernels.pairSums, copied: a shared helper called with

@@ -151,7 +151,7 @@ public final class Q4_K {
         FloatVector lanes = IntKernels.zeroFloat();
         int blocks = n / BLOCK;
         int firstBlock = aOff / BLOCK;
-        byte[] aq = a.qs;
+        short[] aq = a.wide;
         int[] bsums = a.bsums;
         for (int b = 0; b < blocks; b++) {
             long base = off + (long) b * BYTES;

@@ -66,7 +66,7 @@ public final class Q8_0 {
             int ab = aOff + b * BLOCK;
             IntVector acc = IntKernels.zero();
             for (int c = 0; c < BLOCK; c += SHORT_LANES) {
-                acc = IntKernels.mulAddShorts(w, base + 2 + c, a.qs, ab + c, acc);
+                acc = IntKernels.mulAddShorts(w, base + 2 + c, a.wide, ab + c, acc);
             }
             float scale = QuantLayouts.half(w, base) * a.scales[firstBlock + b];
             if (exactOrder) {

@@ -13,6 +13,8 @@ public final class Q8_0Activations {
     public static final int BLOCK = 32;
 
     final byte[] qs;
+    /** {@link #qs} widened to shorts once per quantization: the kernels multiply in 16-bit lanes, and every weight row reuses it. */
+    final short[] wide;
     final float[] scales;
     private final int capacity;
 
@@ -23,6 +25,7 @@ public final class Q8_0Activations {
         }
         this.capacity = capacity;
         this.qs = new byte[capacity];
+        this.wide = new short[capacity];
         this.scales = new float[capacity / BLOCK];
     }
 
@@ -43,6 +46,9 @@ public final class Q8_0Activations {
             for (int j = 0; j < BLOCK; j++) {
                 qs[b * BLOCK + j] = (byte) (int) Math.rint(x[base + j] * id);
             }
+        }
+        for (int i = 0; i < n; i++) {
+            wide[i] = qs[i];
         }
         return this;
     }

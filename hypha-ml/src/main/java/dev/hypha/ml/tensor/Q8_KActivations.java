@@ -9,6 +9,8 @@ public final class Q8_KActivations {
     public static final int BLOCK = 256;
 
     final byte[] qs;
+    /** {@link #qs} widened to shorts once per quantization: the kernels multiply in 16-bit lanes, and every weight row reuses it. */
+    final short[] wide;
     final float[] scales;
     final int[] bsums;
     private final int capacity;
@@ -20,6 +22,7 @@ public final class Q8_KActivations {
         }
         this.capacity = capacity;
         this.qs = new byte[capacity];
+        this.wide = new short[capacity];
         this.scales = new float[capacity / BLOCK];
         this.bsums = new int[capacity / 16];
     }
@@ -58,6 +61,9 @@ public final class Q8_KActivations {
                 bsums[b * 16 + g] = sum;
             }
             scales[b] = 1 / iscale;
+        }
+        for (int i = 0; i < n; i++) {
+            wide[i] = qs[i];
         }
         return this;
     }
