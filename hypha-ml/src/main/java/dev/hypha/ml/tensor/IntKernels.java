@@ -69,9 +69,10 @@ final class IntKernels {
         ShortVector sumHi = ShortVector.zero(VectorConfig.SHORT);
         for (int c = 0; c < 32; c += SHORT_LANES) {
             ByteVector raw = ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, wOff + c, ByteOrder.LITTLE_ENDIAN);
-            ShortVector lo = (ShortVector) raw.and((byte) 0x0F).convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
-            ShortVector hi = (ShortVector) raw.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F)
-                    .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+            // widened once without sign extension: both nibbles are then one mask or one shift away
+            ShortVector bytes = (ShortVector) raw.convertShape(VectorOperators.ZERO_EXTEND_B2S, VectorConfig.SHORT, 0);
+            ShortVector lo = bytes.and((short) 0x0F);
+            ShortVector hi = bytes.lanewise(VectorOperators.LSHR, 4);
             ShortVector al = ShortVector.fromArray(VectorConfig.SHORT, a, e + c);
             ShortVector ah = ShortVector.fromArray(VectorConfig.SHORT, a, e + 32 + c);
             sumLo = sumLo.add(lo.mul(al));

@@ -83,9 +83,10 @@ public final class Q4_0 {
             ShortVector s = ShortVector.zero(SHORTS);
             for (int c = 0; c < 16; c += LANES) {
                 ByteVector raw = ByteVector.fromMemorySegment(PACKED, w, base + 2 + c, ByteOrder.LITTLE_ENDIAN);
-                ShortVector lo = (ShortVector) raw.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, SHORTS, 0);
-                ShortVector hi = (ShortVector) raw.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8)
-                        .convertShape(VectorOperators.B2S, SHORTS, 0);
+                // widened once without sign extension: each nibble is then one mask or one shift away
+                ShortVector bytes = (ShortVector) raw.convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
+                ShortVector lo = bytes.and((short) 0x0F).sub((short) 8);
+                ShortVector hi = bytes.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
                 ShortVector al = ShortVector.fromArray(SHORTS, aq, ab + c);
                 ShortVector ah = ShortVector.fromArray(SHORTS, aq, ab + 16 + c);
                 s = s.add(lo.mul(al)).add(hi.mul(ah));
