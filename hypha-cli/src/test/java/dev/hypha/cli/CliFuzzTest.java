@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Tag;
  * Jazzer targets for the CLI's own parsers of typed input (amounts, provider endpoints). Contract: any input either
  * parses to a valid value or fails with a one-line INPUT error; anything else is a bug.
  *
- * <p>Tagged slow like hypha-core's fuzz tests: Jazzer 0.24 cannot instrument Java 25 class files, so its agent costs
- * start-up time without coverage feedback. The fast suite checks the same contracts with jqwik
- * ({@link TokenAmountTest}); run these with {@code -Dgroups=slow}, and {@code JAZZER_FUZZ=1} to fuzz.
+ * <p>In the normal suite these run in Jazzer's regression mode over the seeds in
+ * {@code src/test/resources/dev/hypha/cli/CliFuzzTestInputs/<method>} (and any findings saved there), which takes a
+ * few seconds. To fuzz one target for real (one per run; findings are written to that inputs folder):
+ * <pre>JAZZER_FUZZ=1 scripts/test-slow.sh -pl hypha-cli -am -Dgroups=fuzz -Dtest='CliFuzzTest#tokenAmount' -Djazzer.max_duration=10m</pre>
+ * jqwik ({@link TokenAmountTest}) checks the same contracts with random inputs.
  */
-@Tag("slow")
+@Tag("fuzz")
 class CliFuzzTest {
 
     private static final BigInteger UINT256_MAX = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);

@@ -14,13 +14,15 @@ import java.util.Arrays;
 /**
  * Jazzer fuzz targets for every parser in hypha-core that reads outside input. The contract each one checks: any input
  * either parses into a value that re-encodes to the same bytes, or fails with a {@link HyphaException} (a clear
- * message); any other exception is a bug. The seeds are under src/test/resources/dev/hypha/core/fuzz/ParserFuzzTestInputs.
+ * message); any other exception is a bug.
  *
- * <p>Tagged slow: Jazzer 0.24 cannot instrument Java 25 class files (major version 69), so starting its agent costs
- * tens of seconds and buys no coverage feedback. The fast suite covers the same contracts with jqwik
- * ({@code HostileInputProperties}); run these with {@code -Dgroups=slow}, and {@code JAZZER_FUZZ=1} to fuzz.
+ * <p>In the normal suite these run in Jazzer's regression mode over the seeds (and any saved findings) in
+ * {@code src/test/resources/dev/hypha/core/fuzz/ParserFuzzTestInputs/<method>}, which takes a few seconds. To fuzz one
+ * target for real (one per run, with coverage feedback; findings are written to that inputs folder):
+ * <pre>JAZZER_FUZZ=1 scripts/test-slow.sh -pl hypha-core -Dgroups=fuzz -Dtest='ParserFuzzTest#dagPbBlock' -Djazzer.max_duration=10m</pre>
+ * The jqwik properties ({@code HostileInputProperties}) check the same contracts with random inputs.
  */
-@org.junit.jupiter.api.Tag("slow")
+@org.junit.jupiter.api.Tag("fuzz")
 class ParserFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
