@@ -10,6 +10,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -20,6 +21,7 @@ final class IntKernels {
     private IntKernels() {}
 
     private static final int SHORT_LANES = VectorConfig.SHORT.length();
+    private static final VectorMask<Integer> UPPER_HALF = VectorMask.fromLong(INT, 0xFF00L);
 
     /** {@code acc + w * a} lane-wise over 16 signed bytes, widened to int lanes. */
     static IntVector mulAdd16(ByteVector w, ByteVector a, IntVector acc) {
@@ -79,6 +81,31 @@ final class IntKernels {
             sumHi = sumHi.add(hi.mul(ah));
         }
         return acc.add(pairSums(sumLo).mul(scLo)).add(pairSums(sumHi).mul(scHi));
+    }
+
+    /**
+     * {@code acc + s0 * dot(q[0..16), a[e..e+16)) + s1 * dot(q[16..32), a[e+16..e+32))} for 32 six-bit Q6_K weights:
+     * low 4 bits from the bytes at {@code ql} shifted right by {@code lowShift}, high 2 bits from the bytes at
+     * {@code qh} shifted right by {@code highShift}, minus 32. A product is at most 4096 in magnitude (exact in a short
+     * lane); adjacent pairs are summed into int lanes, which all belong to one group of 16 and take its scale.
+     */
+    static IntVector sixBitDot(MemorySegment w, long ql, int lowShift, long qh, int highShift, short[] a, int e, int s0, int s1,
+                               IntVector acc) {
+        for (int c = 0; c < 32; c += SHORT_LANES) {
+            ShortVector low = ((ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, ql + c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, VectorConfig.SHORT, 0))
+                    .lanewise(VectorOperators.LSHR, lowShift).and((short) 0x0F);
+            ShortVector high = ((ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, qh + c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, VectorConfig.SHORT, 0))
+                    .lanewise(VectorOperators.LSHR, highShift).and((short) 3).lanewise(VectorOperators.LSHL, 4);
+            ShortVector p = low.or(high).sub((short) 32).mul(ShortVector.fromArray(VectorConfig.SHORT, a, e + c));
+            // with 32 short lanes the first 8 int lanes are group 0 and the last 8 group 1; narrower vectors hold one group
+            IntVector scale = SHORT_LANES == 32
+                    ? IntVector.broadcast(INT, s0).blend(s1, UPPER_HALF)
+                    : IntVector.broadcast(INT, c < 16 ? s0 : s1);
+            acc = acc.add(pairSums(p).mul(scale));
+        }
+        return acc;
     }
 
     /**

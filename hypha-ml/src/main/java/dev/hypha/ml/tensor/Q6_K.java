@@ -115,31 +115,31 @@ public final class Q6_K {
         return dot(w, off, a, aOff, n, true);
     }
 
-    /** With {@code exactOrder} false, super-block results accumulate lane-wise in float (faster, width-dependent rounding). */
+    /**
+     * With {@code exactOrder} false, super-block results accumulate lane-wise in float (faster, width-dependent rounding).
+     * Works 32 weights at a time (two groups: the same {@code ql} and {@code qh} bytes, two scales); the 16 int8
+     * scales are read with two loads.
+     */
     public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n, boolean exactOrder) {
         float sum = 0;
         FloatVector lanes = IntKernels.zeroFloat();
         int blocks = n / BLOCK;
         int firstBlock = aOff / BLOCK;
-        ByteOrder le = ByteOrder.LITTLE_ENDIAN;
-        int[] sc = new int[16];
+        short[] aw = a.wide;
         for (int b = 0; b < blocks; b++) {
             long base = off + (long) b * BYTES;
             int ab = aOff + b * BLOCK;
-            for (int g = 0; g < 16; g++) {
-                sc[g] = w.get(ValueLayout.JAVA_BYTE, base + 192 + g);
-            }
             IntVector acc = IntKernels.zero();
-            for (int g = 0; g < 16; g++) {
-                int half = g >> 3;
-                int quarter = (g >> 1) & 3;
-                int h16 = g & 1;
-                ByteVector ql = ByteVector.fromMemorySegment(BYTE16, w, base + 64L * half + 32L * (quarter & 1) + 16L * h16, le);
-                ByteVector qh = ByteVector.fromMemorySegment(BYTE16, w, base + 128 + 32L * half + 16L * h16, le);
-                ByteVector low = ql.lanewise(VectorOperators.LSHR, (quarter >> 1) * 4).and((byte) 0x0F);
-                ByteVector high = qh.lanewise(VectorOperators.LSHR, 2 * quarter).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                ByteVector q = low.or(high).sub((byte) 32);
-                acc = acc.add(IntKernels.mulAdd16(q, IntKernels.load16(a.qs, ab + 16 * g), IntKernels.zero()).mul(sc[g]));
+            for (int half = 0; half < 2; half++) {
+                long scales = w.get(QuantLayouts.LONG_LE, base + 192 + 8L * half);
+                long qh = base + 128 + 32L * half;
+                for (int quarter = 0; quarter < 4; quarter++) {
+                    long ql = base + 64L * half + 32L * (quarter & 1);
+                    int s0 = (byte) (scales >>> (16 * quarter));       // scale of group 8*half + 2*quarter
+                    int s1 = (byte) (scales >>> (16 * quarter + 8));   // and of the group after it
+                    acc = IntKernels.sixBitDot(w, ql, 4 * (quarter >> 1), qh, 2 * quarter, aw,
+                            ab + 128 * half + 32 * quarter, s0, s1, acc);
+                }
             }
             float d = QuantLayouts.half(w, base + 208) * a.scales[firstBlock + b];
             if (exactOrder) {
