@@ -103,7 +103,7 @@ public final class Q4_0 {
                 lanes = ((FloatVector) acc.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS, scale), lanes);
             }
         }
-        return exactOrder ? sum : lanes.reduceLanes(VectorOperators.ADD);
+        return exactOrder ? sum : sumInLaneOrder(lanes);
     }
 
     /*
@@ -111,6 +111,19 @@ public final class Q4_0 {
      * whatever the CPU's width: wider vectors would straddle blocks.
      */
     private static final int QBITS = Math.min(VectorConfig.BITS, 256);
+    /**
+     * The lanes added in index order. Not {@code reduceLanes(ADD)}: its float order is unspecified and differs between
+     * the interpreter and JIT-compiled code, so fast-mode logits changed with warm-up (batched prompt processing then
+     * disagreed with token-by-token decoding). Runs once per row, so its cost does not show.
+     */
+    private static float sumInLaneOrder(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < v.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
     private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(QBITS));
     private static final VectorSpecies<Byte> PACKED = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(QBITS / 2));
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(QBITS));
