@@ -13,7 +13,7 @@ command -v node >/dev/null || { echo "hypha: Node.js (20+) and npm are needed fo
 if [ ! -f /usr/share/games/fortunes/fortunes ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "hypha: installing Debian's fortunes corpus (apt-get install fortunes)..." >&2
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fortunes; } >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fortunes >/dev/null; } >&2
   else
     echo "hypha: warning: /usr/share/games/fortunes is missing; run 'sudo apt-get install fortunes' (needed by the ML tests)" >&2
   fi
