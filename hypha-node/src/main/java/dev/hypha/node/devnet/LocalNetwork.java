@@ -37,12 +37,14 @@ public final class LocalNetwork implements AutoCloseable {
     /** How long a leftover anvil gets to write its state after SIGTERM (a large state takes a few seconds). */
     private static final Duration LEFTOVER_STOP_GRACE = Duration.ofSeconds(30);
 
+    private final UpLock lock;
     private final Devnet devnet;
     private final ChainClient chain;
     private final Deployment deployment;
     private final Node node;
 
-    private LocalNetwork(Devnet devnet, ChainClient chain, Deployment deployment, Node node) {
+    private LocalNetwork(UpLock lock, Devnet devnet, ChainClient chain, Deployment deployment, Node node) {
+        this.lock = lock;
         this.devnet = devnet;
         this.chain = chain;
         this.deployment = deployment;
@@ -59,8 +61,20 @@ public final class LocalNetwork implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(clock, "clock");
+        UpLock lock = UpLock.acquire(settings.upLockFile());
+        try {
+            return start(lock, settings, progress, clock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static LocalNetwork start(UpLock lock, LocalNetworkSettings settings, Consumer<String> progress,
+            InstantSource clock) {
         // A `hypha up` killed with SIGKILL leaves its anvil running on the port; stop it gracefully (it writes its
-        // state) instead of failing with "port already in use". Only an anvil on our state file is touched.
+        // state) instead of failing with "port already in use". Only an anvil on our state file is touched, and only
+        // while we hold the home's lock, which proves the `hypha up` that started it is gone.
         new AnvilPidFile(settings.anvilPidFile()).stopLeftover(settings.stateFile(), LEFTOVER_STOP_GRACE).ifPresent(
                 pid -> progress.accept("Stopped anvil (pid " + pid + ") left running by an earlier `hypha up`"
                         + " that did not shut down cleanly; its state is saved in " + settings.stateFile()));
@@ -97,7 +111,7 @@ public final class LocalNetwork implements AutoCloseable {
             EventIndexer indexer = EventIndexer.forDeployment(chain, indexFile, deployment,
                     EventIndexer.Options.DEFAULT, EventListener.NONE);
             node = new Node(settings.api(), chain, Optional.of(indexer), clock).start();
-            return new LocalNetwork(devnet, chain, deployment, node);
+            return new LocalNetwork(lock, devnet, chain, deployment, node);
         } catch (IOException e) {
             RuntimeException failure = HyphaException.io("cannot write under " + settings.home() + ": "
                     + e.getMessage(), e);
@@ -169,7 +183,11 @@ public final class LocalNetwork implements AutoCloseable {
             try {
                 chain.close();
             } finally {
-                devnet.close();
+                try {
+                    devnet.close();
+                } finally {
+                    lock.close();
+                }
             }
         }
     }

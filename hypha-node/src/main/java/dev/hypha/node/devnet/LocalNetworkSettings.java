@@ -44,6 +44,11 @@ public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSe
         return devnetDir().resolve("state.json");
     }
 
+    /** Held while a `hypha up` runs on this home (see {@code UpLock}); it records that process's pid. */
+    public Path upLockFile() {
+        return devnetDir().resolve("up.lock");
+    }
+
     /** The pid of the anvil `hypha up` started, so the next start can stop one a killed `up` left running. */
     public Path anvilPidFile() {
         return devnetDir().resolve("anvil.pid");

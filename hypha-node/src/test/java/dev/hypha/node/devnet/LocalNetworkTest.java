@@ -1,12 +1,15 @@
 package dev.hypha.node.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.NodeSettings;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -71,6 +74,22 @@ class LocalNetworkTest {
             indexer.poll();
             assertThat(indexer.events("Staking", "Staked")).as("indexed once, kept across the restart")
                     .singleElement().satisfies(event -> assertThat(event.arg("amount")).isEqualTo(stake.toString()));
+        }
+    }
+
+    @Test
+    void aSecondUpOnTheSameHomeIsRefusedAndLeavesTheRunningChainAlone() {
+        try (LocalNetwork network = LocalNetwork.start(settings(), line -> { }, InstantSource.system())) {
+            long blockBefore = network.chain().blockNumber();
+            assertThatThrownBy(() -> LocalNetwork.start(settings(), line -> { }, InstantSource.system()))
+                    .isInstanceOf(HyphaException.class)
+                    .hasMessageContaining("another `hypha up` is already running with home " + home)
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid())
+                    .satisfies(e -> assertThat(((HyphaException) e).category()).isEqualTo(ErrorCategory.INPUT));
+            assertThat(network.chain().blockNumber()).as("the first chain still answers").isGreaterThanOrEqualTo(blockBefore);
+        }
+        try (LocalNetwork again = LocalNetwork.start(settings(), line -> { }, InstantSource.system())) {
+            assertThat(again.chainId()).as("the lock is released on close").isEqualTo(LocalNetworkSettings.CHAIN_ID);
         }
     }
 }
