@@ -8,18 +8,14 @@ import org.junit.jupiter.api.Tag;
  * Jazzer fuzz test of the GGUF reader: any byte string either parses (and then every value and tensor is readable)
  * or fails with {@link GgufFormatException}; anything else (index errors, out-of-memory, arithmetic overflow) is a bug.
  *
- * <p>In the normal build this runs in regression mode over the seeds in
- * {@code src/test/resources/dev/hypha/ml/gguf/GgufFuzzTestInputs/parse}. To fuzz for real:
- * {@code JAZZER_FUZZ=1 ./mvnw -pl hypha-ml -am verify -Dhypha.test.excludedGroups=none -Dgroups=slow -Dtest=GgufFuzzTest
- * -Dsurefire.failIfNoSpecifiedTests=false}
- * (add {@code -Djazzer.max_duration=10m} or similar); findings land in that inputs directory.
- *
- * <p>Tagged slow (excluded from the default suite, see the command above): Jazzer 0.24 cannot instrument
- * Java 25 class files ("Unsupported class file major version 69"), so it gets no coverage feedback on JDK 25 and
- * spends ~30 s on failed instrumentation. Hostile input is covered in the default suite by the jqwik properties of
- * {@link GgufHostileInputTest} (truncated and byte-mutated valid files).
+ * <p>In the normal build this replays the seeds in
+ * {@code src/test/resources/dev/hypha/ml/gguf/GgufFuzzTestInputs/parse} (tag {@code fuzz}, part of the default suite).
+ * To fuzz for real (coverage-guided; Jazzer 0.30 instruments Java 25 classes):
+ * {@code JAZZER_FUZZ=1 scripts/test-slow.sh -pl hypha-ml -am -Dgroups=fuzz -Dtest=GgufFuzzTest -Djazzer.max_duration=10m};
+ * findings land in that inputs directory and replay in every later run. Hostile input is also covered by the jqwik
+ * properties of {@link GgufHostileInputTest} (truncated and byte-mutated valid files).
  */
-@Tag("slow")
+@Tag("fuzz")
 class GgufFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
