@@ -57,15 +57,25 @@ public final class MatMul {
                 }
             }
             case Q8_0 -> {
+                // tiles of two tokens: each weight row is read and unpacked once per tile, not once per token
+                int tiled = tokens - tokens % 2;
                 for (int r = from; r < to; r++) {
-                    for (int t = 0; t < tokens; t++) {
+                    for (int t = 0; t < tiled; t += 2) {
+                        Q8_0.dot2(data, r * rowBytes, in.q80(t), in.q80(t + 1), n, exact, out, t, r);
+                    }
+                    for (int t = tiled; t < tokens; t++) {
                         out[t][r] = Q8_0.dot(data, r * rowBytes, in.q80(t), 0, n, exact);
                     }
                 }
             }
             case Q4_0 -> {
+                // tiles of two tokens: each weight row is read and unpacked once per tile, not once per token
+                int tiled = tokens - tokens % 2;
                 for (int r = from; r < to; r++) {
-                    for (int t = 0; t < tokens; t++) {
+                    for (int t = 0; t < tiled; t += 2) {
+                        Q4_0.dot2(data, r * rowBytes, in.q80(t), in.q80(t + 1), n, exact, out, t, r);
+                    }
+                    for (int t = tiled; t < tokens; t++) {
                         out[t][r] = Q4_0.dot(data, r * rowBytes, in.q80(t), 0, n, exact);
                     }
                 }

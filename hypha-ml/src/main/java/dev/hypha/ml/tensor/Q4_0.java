@@ -128,4 +128,50 @@ public final class Q4_0 {
     private static final VectorSpecies<Byte> PACKED = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(QBITS / 2));
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(QBITS));
     private static final int LANES = SHORTS.length();
+
+    /**
+     * {@link #dot(MemorySegment, long, Q8_0Activations, int, int, boolean)} for two activation vectors at once: each
+     * block's nibbles are loaded and unpacked once and multiplied with both. Every output goes through exactly
+     * the single-vector kernel's operations in the same order (same bits); results go to {@code out[t0..t0+2)[r]}.
+     */
+    static void dot2(MemorySegment w, long off, Q8_0Activations a0, Q8_0Activations a1, int n, boolean exactOrder, float[][] out, int t0, int r) {
+        float s0 = 0, s1 = 0;
+        FloatVector l0 = FloatVector.zero(FLOATS), l1 = l0;
+        short[] q0 = a0.wide, q1 = a1.wide;
+        int blocks = n / BLOCK;
+        for (int b = 0; b < blocks; b++) {
+            long base = off + (long) b * BYTES;
+            int ab = b * BLOCK;
+            ShortVector v0 = ShortVector.zero(SHORTS), v1 = v0;
+            for (int c = 0; c < 16; c += LANES) {
+                ByteVector raw = ByteVector.fromMemorySegment(PACKED, w, base + 2 + c, ByteOrder.LITTLE_ENDIAN);
+                ShortVector bytes = (ShortVector) raw.convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
+                ShortVector lo = bytes.and((short) 0x0F).sub((short) 8);
+                ShortVector hi = bytes.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
+                int el = ab + c;
+                int eh = ab + 16 + c;
+                v0 = v0.add(lo.mul(ShortVector.fromArray(SHORTS, q0, el))).add(hi.mul(ShortVector.fromArray(SHORTS, q0, eh)));
+                v1 = v1.add(lo.mul(ShortVector.fromArray(SHORTS, q1, el))).add(hi.mul(ShortVector.fromArray(SHORTS, q1, eh)));
+            }
+            float d = QuantLayouts.half(w, base);
+            float k0 = d * a0.scales[b], k1 = d * a1.scales[b];
+            if (exactOrder) {
+                s0 += pairSums(v0).reduceLanes(VectorOperators.ADD) * k0;
+                s1 += pairSums(v1).reduceLanes(VectorOperators.ADD) * k1;
+            } else {
+                FloatVector kv0 = FloatVector.broadcast(FLOATS, k0), kv1 = FloatVector.broadcast(FLOATS, k1);
+                l0 = ((FloatVector) pairSums(v0).convert(VectorOperators.I2F, 0)).fma(kv0, l0);
+                l1 = ((FloatVector) pairSums(v1).convert(VectorOperators.I2F, 0)).fma(kv1, l1);
+            }
+        }
+        out[t0][r] = exactOrder ? s0 : sumInLaneOrder(l0);
+        out[t0 + 1][r] = exactOrder ? s1 : sumInLaneOrder(l1);
+    }
+
+    /** Adjacent short lanes summed into int lanes, for this kernel's shape only (see the note in {@link #dot}). */
+    private static IntVector pairSums(ShortVector s) {
+        IntVector both = s.reinterpretAsInts();
+        return both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(both.lanewise(VectorOperators.ASHR, 16));
+    }
 }

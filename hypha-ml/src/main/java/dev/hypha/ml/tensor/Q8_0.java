@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /** Q8_0: blocks of 32 weights in 34 bytes, {@code fp16 d} then {@code int8 qs[32]}; {@code x = d * q}. */
 public final class Q8_0 {
@@ -76,5 +78,40 @@ public final class Q8_0 {
             }
         }
         return exactOrder ? sum : IntKernels.sum(lanes);
+    }
+
+    /**
+     * {@link #dot(MemorySegment, long, Q8_0Activations, int, int, boolean)} for two activation vectors at once: each
+     * weight chunk is loaded and widened once and multiplied with both (prompt processing is otherwise bound by
+     * re-reading the weights per token). Every output goes through exactly the single-vector kernel's operations in
+     * the same order, so the bits are identical to two separate calls; results go to {@code out[t0..t0+2)[r]}.
+     */
+    static void dot2(MemorySegment w, long off, Q8_0Activations a0, Q8_0Activations a1, int n, boolean exactOrder, float[][] out, int t0, int r) {
+        float s0 = 0, s1 = 0;
+        FloatVector l0 = IntKernels.zeroFloat(), l1 = l0;
+        short[] w0 = a0.wide, w1 = a1.wide;
+        int blocks = n / BLOCK;
+        for (int b = 0; b < blocks; b++) {
+            long base = off + (long) b * BYTES;
+            int ab = b * BLOCK;
+            IntVector c0 = IntKernels.zero(), c1 = c0;
+            for (int c = 0; c < BLOCK; c += SHORT_LANES) {
+                ShortVector ws = (ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, base + 2 + c, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+                c0 = c0.add(IntKernels.pairSums(ws.mul(ShortVector.fromArray(VectorConfig.SHORT, w0, ab + c))));
+                c1 = c1.add(IntKernels.pairSums(ws.mul(ShortVector.fromArray(VectorConfig.SHORT, w1, ab + c))));
+            }
+            float d = QuantLayouts.half(w, base);
+            float k0 = d * a0.scales[b], k1 = d * a1.scales[b];
+            if (exactOrder) {
+                s0 += IntKernels.sum(c0) * k0;
+                s1 += IntKernels.sum(c1) * k1;
+            } else {
+                l0 = IntKernels.fmaLanes(c0, k0, l0);
+                l1 = IntKernels.fmaLanes(c1, k1, l1);
+            }
+        }
+        out[t0][r] = exactOrder ? s0 : IntKernels.sum(l0);
+        out[t0 + 1][r] = exactOrder ? s1 : IntKernels.sum(l1);
     }
 }
