@@ -114,7 +114,9 @@ public final class Q4_0 {
     /**
      * The lanes added in index order. Not {@code reduceLanes(ADD)}: its float order is unspecified and differs between
      * the interpreter and JIT-compiled code, so fast-mode logits changed with warm-up (batched prompt processing then
-     * disagreed with token-by-token decoding). Runs once per row, so its cost does not show.
+     * disagreed with token-by-token decoding). Runs once per row, so its cost does not show. Not
+     * {@code FloatKernels.sumLanes} either: that tree's shuffles are built for the preferred species, and this kernel's
+     * float species has its own (quant) width.
      */
     private static float sumInLaneOrder(FloatVector v) {
         float s = 0f;

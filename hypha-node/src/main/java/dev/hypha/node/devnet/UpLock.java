@@ -33,25 +33,33 @@ final class UpLock implements AutoCloseable {
             Files.createDirectories(lockFile.getParent());
             FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock lock;
             try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException heldByThisJvm) {
-                lock = null;
-            }
-            if (lock == null) {
-                String holder = readHolder(lockFile);
+                FileLock lock = tryLock(channel);
+                if (lock == null) {
+                    String holder = readHolder(lockFile);
+                    throw HyphaException.input("another `hypha up` is already running with home "
+                            + lockFile.getParent().getParent() + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                            + "; stop it first (Ctrl-C) or use another --home");
+                }
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+                channel.force(false);
+                return new UpLock(channel, lock);
+            } catch (IOException | RuntimeException e) {
                 channel.close();
-                throw HyphaException.input("another `hypha up` is already running with home " + lockFile.getParent().getParent()
-                        + (holder.isEmpty() ? "" : " (pid " + holder + ")")
-                        + "; stop it first (Ctrl-C) or use another --home");
+                throw e;
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-            channel.force(false);
-            return new UpLock(channel, lock);
         } catch (IOException e) {
             throw HyphaException.io("cannot lock " + lockFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lock, or null when another process (or another start in this JVM) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException heldByThisJvm) {
+            return null;
         }
     }
 
