@@ -147,8 +147,15 @@ class UpCommandTest {
             String receiver = leftover.account(1).getAddress();
             try (ChainClient chain = ChainClient.connect(leftover.rpcUrl())) {
                 before = balance(chain, receiver);
-                chain.web3j().ethSendTransaction(org.web3j.protocol.core.methods.request.Transaction.createEtherTransaction(
-                        leftover.account(0).getAddress(), null, null, null, receiver, java.math.BigInteger.ONE)).send();
+                String hash = chain.web3j().ethSendTransaction(org.web3j.protocol.core.methods.request.Transaction.createEtherTransaction(
+                        leftover.account(0).getAddress(), null, null, null, receiver, java.math.BigInteger.ONE)).send()
+                        .getTransactionHash();
+                // anvil may answer before its automine has included the transaction: wait (bounded) for the receipt
+                for (int attempt = 0; chain.web3j().ethGetTransactionReceipt(hash).send().getTransactionReceipt().isEmpty();
+                        attempt++) {
+                    assertThat(attempt).as("transaction mined within 10 s").isLessThan(200);
+                    Thread.sleep(50);
+                }
                 assertThat(balance(chain, receiver)).isEqualTo(before.add(java.math.BigInteger.ONE));
             }
             try (RunningUp up = new RunningUp(env, "up", "--accounts", "1")) {

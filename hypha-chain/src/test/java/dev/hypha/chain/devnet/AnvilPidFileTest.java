@@ -128,8 +128,18 @@ class AnvilPidFileTest {
             var sent = web3j.ethSendTransaction(Transaction.createEtherTransaction(from, null, null, null, to,
                     BigInteger.ONE)).send();
             assertThat(sent.hasError()).as(String.valueOf(sent.getError())).isFalse();
+            // anvil may answer with the hash before its automine has put the transaction in a block; the state dump
+            // only holds mined blocks, so wait (bounded) for the receipt before anyone stops anvil.
+            for (int attempt = 0; web3j.ethGetTransactionReceipt(sent.getTransactionHash()).send()
+                    .getTransactionReceipt().isEmpty(); attempt++) {
+                assertThat(attempt).as("transaction mined within 10 s").isLessThan(200);
+                Thread.sleep(50);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         } finally {
             web3j.shutdown();
         }
