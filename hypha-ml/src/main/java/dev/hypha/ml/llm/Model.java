@@ -2,10 +2,12 @@ package dev.hypha.ml.llm;
 
 import dev.hypha.ml.tensor.MatMul;
 import dev.hypha.ml.tensor.Parallel;
+import java.lang.foreign.Arena;
 
 /**
- * A loaded llama-family model: configuration, weights (views into the source, nothing copied) and the threads
- * that compute with them. Open a {@link Session} per conversation; sessions of one model may not run at the
+ * A loaded llama-family model: configuration, weights (views into the source, except the Q4_0 and Q4_K matrices,
+ * which are repacked once at load into the row-interleaved layout of the fast kernels) and the threads that compute
+ * with them. Open a {@link Session} per conversation; sessions of one model may not run at the
  * same time on the model's threads (use one session at a time, or one model per concurrent user).
  */
 public final class Model implements AutoCloseable {
@@ -50,10 +52,12 @@ public final class Model implements AutoCloseable {
     private final Parallel parallel;
     private final MatMul matMul;
     private final Rope rope;
+    private final Arena repacked;
 
     private Model(ModelConfig config, ModelWeights weights, Options options) {
         this.config = config;
-        this.weights = weights;
+        this.repacked = Arena.ofShared();
+        this.weights = weights.interleave(repacked);
         this.options = options;
         this.parallel = new Parallel(options.threads());
         this.matMul = new MatMul(parallel, options.deterministic());
@@ -115,5 +119,6 @@ public final class Model implements AutoCloseable {
     @Override
     public void close() {
         parallel.close();
+        repacked.close();
     }
 }

@@ -3,13 +3,14 @@ package dev.hypha.ml.llm;
 import dev.hypha.ml.tensor.GgmlType;
 import dev.hypha.ml.tensor.TensorCodec;
 import dev.hypha.ml.tensor.WeightMatrix;
+import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Optional;
 import java.util.ArrayList;
 
 /**
- * All weights of a model. Big matrices stay where the source put them (memory-mapped file slices), so resident
- * memory is about the file size plus the KV cache.
+ * All weights of a model. Big matrices stay where the source put them (memory-mapped file slices), except those that
+ * {@link #interleave} repacks for faster kernels (Q4_0, Q4_K), so resident memory is about the file size plus the KV cache.
  *
  * @param tokenEmbedding  [vocab rows x dim]
  * @param layers          blocks in order
@@ -53,6 +54,22 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
             ropeFreqs = Rope.llama3FreqFactors(c.llama3Scaling().get(), c.ropeBase(), c.ropeDim());
         }
         return new ModelWeights(embd, List.copyOf(layers), vector(src, "output_norm.weight", c.dim()), output, ropeFreqs);
+    }
+
+    /**
+     * These weights with every matrix that is multiplied (all but a token embedding that is only looked up) repacked
+     * into the row-interleaved layout where its type has one ({@link WeightMatrix#interleave}), in memory of
+     * {@code arena}. The results are the same bits; only the speed differs.
+     */
+    public ModelWeights interleave(Arena arena) {
+        List<LayerWeights> packed = layers.stream().map(l -> new LayerWeights(l.attnNorm(),
+                l.wq().interleave(arena), l.wk().interleave(arena), l.wv().interleave(arena), l.wo().interleave(arena),
+                l.bq(), l.bk(), l.bv(), l.qNorm(), l.kNorm(), l.ffnNorm(),
+                l.gate().interleave(arena), l.up().interleave(arena), l.down().interleave(arena))).toList();
+        WeightMatrix packedOutput = output.interleave(arena);
+        // a tied output matrix is also the embedding: keep one object, which both looks up rows and multiplies
+        WeightMatrix embedding = output == tokenEmbedding ? packedOutput : tokenEmbedding;
+        return new ModelWeights(embedding, packed, outputNorm, packedOutput, ropeFreqFactors);
     }
 
     private static WeightMatrix matrix(ModelSource src, String name, int cols, int rows) {

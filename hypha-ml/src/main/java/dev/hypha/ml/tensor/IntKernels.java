@@ -118,6 +118,11 @@ final class IntKernels {
                 .add(both.lanewise(VectorOperators.ASHR, 16));
     }
 
+    /** Two activations packed by {@link QuantLayouts#pairUp} repeated in every pair of short lanes (one broadcast). */
+    static ShortVector broadcastPair(int pair) {
+        return IntVector.broadcast(INT, pair).reinterpretAsShorts();
+    }
+
     static ByteVector load16(byte[] a, int off) {
         return ByteVector.fromArray(BYTE16, a, off);
     }

@@ -1,5 +1,7 @@
 package dev.hypha.ml.tensor;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Matrix times a batch of vectors, parallel over output rows. Each output element {@code out[t][r]} is one dot
  * product computed by one thread in a fixed order (see {@link FloatKernels} and {@link IntKernels}), so results do
@@ -40,6 +42,18 @@ public final class MatMul {
         }
         int tokens = in.count();
         in.prepareFor(w.type());
+        if (w.interleaved() != null) {
+            // one kernel for both modes: its lanes are rows, so it is exact and width-independent anyway
+            MemorySegment packed = w.interleaved();
+            if (w.type() == GgmlType.Q4_0) {
+                parallel.forRange(InterleavedQ4_0.groups(w.rows()),
+                        (g0, g1) -> InterleavedQ4_0.multiply(packed, w.cols(), w.rows(), g0, g1, in, tokens, out));
+            } else {
+                parallel.forRange(InterleavedQ4_K.groups(w.rows()),
+                        (g0, g1) -> InterleavedQ4_K.multiply(packed, w.cols(), w.rows(), g0, g1, in, tokens, out));
+            }
+            return;
+        }
         boolean exact = deterministic;
         parallel.forRange(w.rows(), (from, to) -> multiplyRows(w, in, out, tokens, from, to, exact));
     }

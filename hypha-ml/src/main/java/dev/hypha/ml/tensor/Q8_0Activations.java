@@ -16,6 +16,10 @@ public final class Q8_0Activations {
     /** {@link #qs} widened to shorts once per quantization: the kernels multiply in 16-bit lanes, and every weight row reuses it. */
     final short[] wide;
     final float[] scales;
+    /** Adjacent pairs of {@link #qs} packed into ints (low half even element): one broadcast feeds a row-interleaved kernel. */
+    final int[] pairs;
+    /** The sum of the 32 quantized values of each block. */
+    final int[] blockSums;
     private final int capacity;
 
     /** A buffer for vectors of up to {@code capacity} elements (a multiple of 32). */
@@ -27,6 +31,8 @@ public final class Q8_0Activations {
         this.qs = new byte[capacity];
         this.wide = new short[capacity];
         this.scales = new float[capacity / BLOCK];
+        this.pairs = new int[capacity / 2];
+        this.blockSums = new int[capacity / BLOCK];
     }
 
     /** Quantizes {@code x[off..off+n)}; {@code n} must be a multiple of 32 and fit the buffer. */
@@ -49,6 +55,14 @@ public final class Q8_0Activations {
         }
         for (int i = 0; i < n; i++) {
             wide[i] = qs[i];
+        }
+        QuantLayouts.pairUp(qs, n, pairs);
+        for (int b = 0; b < n / BLOCK; b++) {
+            int sum = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                sum += qs[b * BLOCK + j];
+            }
+            blockSums[b] = sum;
         }
         return this;
     }

@@ -13,6 +13,10 @@ public final class Q8_KActivations {
     final short[] wide;
     final float[] scales;
     final int[] bsums;
+    /** Adjacent pairs of {@link #qs} packed into ints (low half even element): one broadcast feeds a row-interleaved kernel. */
+    final int[] pairs;
+    /** The sum of each sub-block of 32 quantized values (two {@link #bsums} entries). */
+    final int[] sums32;
     private final int capacity;
 
     /** A buffer for vectors of up to {@code capacity} elements (a multiple of 256). */
@@ -25,6 +29,8 @@ public final class Q8_KActivations {
         this.wide = new short[capacity];
         this.scales = new float[capacity / BLOCK];
         this.bsums = new int[capacity / 16];
+        this.pairs = new int[capacity / 2];
+        this.sums32 = new int[capacity / 32];
     }
 
     /** Quantizes {@code x[off..off+n)}; {@code n} must be a multiple of 256 and fit the buffer. */
@@ -64,6 +70,10 @@ public final class Q8_KActivations {
         }
         for (int i = 0; i < n; i++) {
             wide[i] = qs[i];
+        }
+        QuantLayouts.pairUp(qs, n, pairs);
+        for (int j = 0; j < n / 32; j++) {
+            sums32[j] = bsums[2 * j] + bsums[2 * j + 1];
         }
         return this;
     }

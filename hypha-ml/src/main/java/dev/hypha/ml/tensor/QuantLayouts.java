@@ -26,4 +26,14 @@ final class QuantLayouts {
         out[off] = (byte) h;
         out[off + 1] = (byte) (h >> 8);
     }
+
+    /**
+     * {@code pairs[k] = qs[2k] | qs[2k+1] << 16} as two 16-bit lanes for {@code k < n/2}: an int broadcast then
+     * reinterpreted as shorts repeats the pair in every lane pair, which is what the row-interleaved kernels multiply.
+     */
+    static void pairUp(byte[] qs, int n, int[] pairs) {
+        for (int k = 0; k < n / 2; k++) {
+            pairs[k] = (qs[2 * k] & 0xFFFF) | (qs[2 * k + 1] << 16);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.hypha.ml.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -11,8 +12,14 @@ import java.lang.foreign.MemorySegment;
  * @param rows  number of rows (output features)
  * @param cols  elements per row (input features), a whole number of the type's blocks
  * @param data  exactly {@code rows * rowBytes()} bytes
+ * @param interleaved the same weights repacked for the row-interleaved kernels ({@link #interleave}), or null
  */
-public record WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+public record WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, MemorySegment interleaved) {
+    /** A matrix in its GGUF layout only. */
+    public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+        this(name, type, rows, cols, data, null);
+    }
+
     public WeightMatrix {
         TensorCodec.requireSupported(type, "tensor '" + name + "'");
         if (rows <= 0 || cols <= 0) {
@@ -27,6 +34,29 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
             throw new IllegalArgumentException("tensor '" + name + "' holds " + data.byteSize() + " bytes but " + rows + " rows of "
                     + cols + " " + type + " elements need " + expected);
         }
+    }
+
+    /** Whether {@link #interleave} repacks this type (Q4_0 and Q4_K). */
+    public static boolean interleaves(GgmlType type) {
+        return type == GgmlType.Q4_0 || type == GgmlType.Q4_K;
+    }
+
+    /**
+     * This matrix with its weights also repacked, in memory of {@code arena}, into the row-interleaved layout that
+     * {@link MatMul} multiplies fastest ({@link InterleavedQ4_0}, {@link InterleavedQ4_K}); this matrix itself when
+     * its type has no such layout or it is already repacked. {@link #data} stays for row lookups (embeddings).
+     * Same results, same bits: only the speed differs.
+     */
+    public WeightMatrix interleave(Arena arena) {
+        if (interleaved != null || !interleaves(type)) {
+            return this;
+        }
+        MemorySegment packed = type == GgmlType.Q4_0 ? InterleavedQ4_0.pack(this, arena) : InterleavedQ4_K.pack(this, arena);
+        if (data.isMapped()) {
+            // the pages just read for packing would otherwise count twice in resident memory; row lookups fault them back in
+            data.unload();
+        }
+        return new WeightMatrix(name, type, rows, cols, data, packed);
     }
 
     /** Bytes per row. */
