@@ -45,7 +45,7 @@ final class InterleavedQ4_0 {
     static MemorySegment pack(WeightMatrix w, Arena arena) {
         int blocks = w.cols() / Q4_0.BLOCK;
         int groups = groups(w.rows());
-        MemorySegment dst = arena.allocate(Math.multiplyExact((long) groups * blocks, RECORD), 64);
+        MemorySegment dst = HugePages.allocate(arena, Math.multiplyExact((long) groups * blocks, RECORD));
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
         for (int row = 0; row < w.rows(); row++) {

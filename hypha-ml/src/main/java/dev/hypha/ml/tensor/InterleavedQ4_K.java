@@ -47,7 +47,7 @@ final class InterleavedQ4_K {
     static MemorySegment pack(WeightMatrix w, Arena arena) {
         int blocks = w.cols() / Q4_K.BLOCK;
         int groups = groups(w.rows());
-        MemorySegment dst = arena.allocate(Math.addExact(Math.multiplyExact((long) groups * blocks, RECORD), TAIL), 64);
+        MemorySegment dst = HugePages.allocate(arena, Math.addExact(Math.multiplyExact((long) groups * blocks, RECORD), TAIL));
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
         for (int row = 0; row < w.rows(); row++) {
