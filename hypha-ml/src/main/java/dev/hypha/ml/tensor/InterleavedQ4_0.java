@@ -73,10 +73,47 @@ final class InterleavedQ4_0 {
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
             VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
-            for (int t = 0; t < tokens; t++) {
+            int t = 0;
+            // tiles of two tokens: each chunk of weights is loaded and unpacked once for both
+            for (; t + 2 <= tokens; t += 2) {
+                group2(w, base, blocks, in.q80(t), in.q80(t + 1), out, t, g * ROWS, valid);
+            }
+            for (; t < tokens; t++) {
                 group(w, base, blocks, in.q80(t)).intoArray(out[t], g * ROWS, valid);
             }
         }
+    }
+
+    /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
+    private static void group2(MemorySegment w, long base, int blocks, Q8_0Activations a0, Q8_0Activations a1,
+                               float[][] out, int t, int row, VectorMask<Float> valid) {
+        FloatVector acc0 = FloatVector.zero(VectorConfig.FLOAT), acc1 = acc0;
+        int[] p0 = a0.pairs, p1 = a1.pairs;
+        for (int b = 0; b < blocks; b++) {
+            long rec = base + (long) b * RECORD;
+            int p = b * 16;
+            ShortVector s0 = ShortVector.zero(VectorConfig.SHORT), s1 = s0;
+            for (int c = 0; c < 8; c++) {
+                ShortVector x = nibbleBytes(w, rec + c * CHUNK);
+                ShortVector lo = x.and((short) 0x0F);
+                ShortVector hi = x.lanewise(VectorOperators.LSHR, 4);
+                int l = p + c;
+                int h = p + 8 + c;
+                s0 = s0.add(lo.mul(IntKernels.broadcastPair(p0[l]))).add(hi.mul(IntKernels.broadcastPair(p0[h])));
+                s1 = s1.add(lo.mul(IntKernels.broadcastPair(p1[l]))).add(hi.mul(IntKernels.broadcastPair(p1[h])));
+            }
+            FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN);
+            acc0 = acc0.add(blockResult(s0, a0, b, d));
+            acc1 = acc1.add(blockResult(s1, a1, b, d));
+        }
+        acc0.intoArray(out[t], row, valid);
+        acc1.intoArray(out[t + 1], row, valid);
+    }
+
+    /** One block's contribution per row: {@code (float) (sum - 8 * sum(a)) * (d * da)}, as in {@link #group}. */
+    private static FloatVector blockResult(ShortVector s, Q8_0Activations a, int b, FloatVector d) {
+        IntVector sum = IntKernels.pairSums(s).sub(8 * a.blockSums[b]);
+        return ((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(d.mul(a.scales[b]));
     }
 
     /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */
@@ -93,9 +130,7 @@ final class InterleavedQ4_0 {
                 s = s.add(x.and((short) 0x0F).mul(IntKernels.broadcastPair(pairs[p + c])))
                         .add(x.lanewise(VectorOperators.LSHR, 4).mul(IntKernels.broadcastPair(pairs[p + 8 + c])));
             }
-            IntVector sum = IntKernels.pairSums(s).sub(8 * a.blockSums[b]);
-            FloatVector scale = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN).mul(a.scales[b]);
-            acc = acc.add(((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(scale));
+            acc = acc.add(blockResult(s, a, b, FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN)));
         }
         return acc;
     }

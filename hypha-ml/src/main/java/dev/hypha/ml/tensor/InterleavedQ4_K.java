@@ -19,11 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
  * 6-bit scales and mins of every super-block, done once at load).
  *
  * <p>Layout: for each group of {@link #ROWS} rows (the last padded with zero rows) and each super-block, a record of
- * {@link #RECORD} bytes: the nibbles as 4 x 16 chunks of {@code 2 * ROWS} bytes (chunk {@code (j, k)} holds bytes
- * {@code 2k, 2k+1} of the row's j-th 32-byte run for every row in turn: low nibbles are elements {@code 2k, 2k+1} of
- * sub-block {@code 2j}, high nibbles those of sub-block {@code 2j+1}); then the 8 sub-block scales, one byte per row
- * each ({@code ROWS} bytes per sub-block); the 8 mins likewise; then {@code d} and {@code dmin} as float32 per row.
- * 152 bytes per row and super-block instead of 144.
+ * {@link #RECORD} bytes: the 8 sub-blocks of 32 nibbles re-paired as in Q4_0 (byte {@code i} of a sub-block holds its
+ * elements {@code i} and {@code i+16}; GGUF pairs element {@code i} of two different sub-blocks instead), each as 8
+ * chunks of {@code 2 * ROWS} bytes (chunk {@code c}: bytes {@code 2c, 2c+1} of every row in turn); then the 8
+ * sub-block scales, one byte per row each; the 8 mins likewise; then {@code d} and {@code dmin} as float32 per row.
+ * 152 bytes per row and super-block instead of 144. Re-pairing puts both nibbles of a byte in one sub-block, so one
+ * 16-bit accumulator per token serves a whole sub-block: two-token tiles then keep two accumulators live, where four
+ * made C2 box the vectors (several times slower).
  *
  * <p>Same bits as {@link Q4_K#dot} in exact order: the scaled integer sums and the min corrections are exact, and each
  * row's lane adds {@code (d * da) * sum} and subtracts {@code (dmin * da) * mins} super-block by super-block.
@@ -34,6 +36,7 @@ final class InterleavedQ4_K {
     static final int ROWS = VectorConfig.INT.length();
     static final int RECORD = 152 * ROWS;
     private static final long CHUNK = 2L * ROWS;
+    private static final long SUB_BLOCK = 8 * CHUNK;
     private static final long SCALES = 128L * ROWS;
     private static final long MINS = 136L * ROWS;
     private static final long D = 144L * ROWS;
@@ -56,13 +59,18 @@ final class InterleavedQ4_K {
             for (int b = 0; b < blocks; b++) {
                 long from = row * rowBytes + (long) b * Q4_K.BYTES;
                 long rec = ((long) g * blocks + b) * RECORD;
-                for (int c = 0; c < 64; c++) {
-                    dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, rec + c * CHUNK + 2L * r, src.get(ValueLayout.JAVA_SHORT_UNALIGNED, from + 16 + 2L * c));
-                }
-                for (int j = 0; j < 8; j++) {
-                    int scaleMin = Q4_K.scaleMin(j, src, from + 4);
-                    dst.set(ValueLayout.JAVA_BYTE, rec + SCALES + (long) j * ROWS + r, (byte) scaleMin);
-                    dst.set(ValueLayout.JAVA_BYTE, rec + MINS + (long) j * ROWS + r, (byte) (scaleMin >> 8));
+                for (int sub = 0; sub < 8; sub++) {
+                    // GGUF: element e of sub-block 2j+h is nibble h of byte 32j+e
+                    long run = from + 16 + 32L * (sub / 2);
+                    int shift = 4 * (sub % 2);
+                    for (int i = 0; i < 16; i++) {
+                        int lo = (QuantLayouts.u8(src, run + i) >> shift) & 0x0F;
+                        int hi = (QuantLayouts.u8(src, run + 16 + i) >> shift) & 0x0F;
+                        dst.set(ValueLayout.JAVA_BYTE, rec + sub * SUB_BLOCK + (i / 2) * CHUNK + 2L * r + i % 2, (byte) (lo | hi << 4));
+                    }
+                    int scaleMin = Q4_K.scaleMin(sub, src, from + 4);
+                    dst.set(ValueLayout.JAVA_BYTE, rec + SCALES + (long) sub * ROWS + r, (byte) scaleMin);
+                    dst.set(ValueLayout.JAVA_BYTE, rec + MINS + (long) sub * ROWS + r, (byte) (scaleMin >> 8));
                 }
                 dst.set(QuantLayouts.FLOAT_LE, rec + D + 4L * r, QuantLayouts.half(src, from));
                 dst.set(QuantLayouts.FLOAT_LE, rec + DMIN + 4L * r, QuantLayouts.half(src, from + 2));
@@ -81,49 +89,114 @@ final class InterleavedQ4_K {
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
             VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
-            for (int t = 0; t < tokens; t++) {
+            int t = 0;
+            // tiles of two tokens: each chunk of weights is loaded and unpacked once for both
+            for (; t + 2 <= tokens; t += 2) {
+                group2(w, base, blocks, in.q8k(t), in.q8k(t + 1), out, t, g * ROWS, valid);
+            }
+            for (; t < tokens; t++) {
                 group(w, base, blocks, in.q8k(t)).intoArray(out[t], g * ROWS, valid);
             }
         }
     }
 
+    /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */
     private static FloatVector group(MemorySegment w, long base, int blocks, Q8_KActivations a) {
         FloatVector acc = FloatVector.zero(VectorConfig.FLOAT);
+        int[] pairs = a.pairs;
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
             IntVector sum = IntVector.zero(VectorConfig.INT);
-            for (int j = 0; j < 4; j++) {
-                sum = subBlockPair(w, rec, j, a.pairs, b * 128 + j * 32, sum);
+            for (int sub = 0; sub < 8; sub++) {
+                long chunks = rec + sub * SUB_BLOCK;
+                int p = b * 128 + sub * 16;
+                // 16 products of a nibble and an int8 (|a| <= 127) per short lane: at most 30480, exact
+                ShortVector s = ShortVector.zero(VectorConfig.SHORT);
+                for (int c = 0; c < 8; c++) {
+                    ShortVector x = nibbleBytes(w, chunks + c * CHUNK);
+                    s = s.add(x.and((short) 0x0F).mul(IntKernels.broadcastPair(pairs[p + c])))
+                            .add(x.lanewise(VectorOperators.LSHR, 4).mul(IntKernels.broadcastPair(pairs[p + 8 + c])));
+                }
+                sum = sum.add(IntKernels.pairSums(s).mul(rowBytes(w, rec + SCALES + (long) sub * ROWS)));
             }
-            IntVector mins = IntVector.zero(VectorConfig.INT);
-            for (int j = 0; j < 8; j++) {
-                mins = mins.add(rowBytes(w, rec + MINS + (long) j * ROWS).mul(a.sums32[b * 8 + j]));
-            }
-            float da = a.scales[b];
-            FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + D, ByteOrder.LITTLE_ENDIAN).mul(da);
-            FloatVector dmin = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + DMIN, ByteOrder.LITTLE_ENDIAN).mul(da);
-            acc = acc.add(d.mul((FloatVector) sum.convert(VectorOperators.I2F, 0)));
-            acc = acc.sub(dmin.mul((FloatVector) mins.convert(VectorOperators.I2F, 0)));
+            acc = accumulate(acc, sum, mins(w, rec, a.sums32, b * 8), a.scales[b], w, rec);
         }
         return acc;
     }
 
-    /**
-     * {@code acc + sc(2j) * dot(sub-block 2j) + sc(2j+1) * dot(sub-block 2j+1)} per row. 16 products of a nibble and
-     * an int8 (|a| <= 127) per short lane: at most 30480, exact.
-     */
-    private static IntVector subBlockPair(MemorySegment w, long rec, int j, int[] pairs, int p, IntVector acc) {
-        ShortVector lo = ShortVector.zero(VectorConfig.SHORT);
-        ShortVector hi = lo;
-        long chunks = rec + j * 16L * CHUNK;
-        for (int k = 0; k < 16; k++) {
-            ShortVector x = (ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, chunks + k * CHUNK, ByteOrder.LITTLE_ENDIAN)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, VectorConfig.SHORT, 0);
-            lo = lo.add(x.and((short) 0x0F).mul(IntKernels.broadcastPair(pairs[p + k])));
-            hi = hi.add(x.lanewise(VectorOperators.LSHR, 4).mul(IntKernels.broadcastPair(pairs[p + 16 + k])));
+    /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
+    private static void group2(MemorySegment w, long base, int blocks, Q8_KActivations a0, Q8_KActivations a1,
+                               float[][] out, int t, int row, VectorMask<Float> valid) {
+        FloatVector acc0 = FloatVector.zero(VectorConfig.FLOAT);
+        FloatVector acc1 = FloatVector.zero(VectorConfig.FLOAT);
+        int[] p0 = a0.pairs;
+        int[] p1 = a1.pairs;
+        int[] mins = new int[2 * ROWS];
+        for (int b = 0; b < blocks; b++) {
+            long rec = base + (long) b * RECORD;
+            IntVector sum0 = IntVector.zero(VectorConfig.INT);
+            IntVector sum1 = IntVector.zero(VectorConfig.INT);
+            for (int sub = 0; sub < 8; sub++) {
+                long chunks = rec + sub * SUB_BLOCK;
+                int p = b * 128 + sub * 16;
+                ShortVector s0 = ShortVector.zero(VectorConfig.SHORT);
+                ShortVector s1 = ShortVector.zero(VectorConfig.SHORT);
+                for (int c = 0; c < 8; c++) {
+                    ShortVector x = nibbleBytes(w, chunks + c * CHUNK);
+                    ShortVector lo = x.and((short) 0x0F);
+                    ShortVector hi = x.lanewise(VectorOperators.LSHR, 4);
+                    s0 = s0.add(lo.mul(IntKernels.broadcastPair(p0[p + c]))).add(hi.mul(IntKernels.broadcastPair(p0[p + 8 + c])));
+                    s1 = s1.add(lo.mul(IntKernels.broadcastPair(p1[p + c]))).add(hi.mul(IntKernels.broadcastPair(p1[p + 8 + c])));
+                }
+                IntVector scale = rowBytes(w, rec + SCALES + (long) sub * ROWS);
+                sum0 = sum0.add(IntKernels.pairSums(s0).mul(scale));
+                sum1 = sum1.add(IntKernels.pairSums(s1).mul(scale));
+            }
+            mins2(w, rec, a0.sums32, a1.sums32, b * 8, mins);
+            acc0 = accumulate(acc0, sum0, IntVector.fromArray(VectorConfig.INT, mins, 0), a0.scales[b], w, rec);
+            acc1 = accumulate(acc1, sum1, IntVector.fromArray(VectorConfig.INT, mins, ROWS), a1.scales[b], w, rec);
         }
-        return acc.add(IntKernels.pairSums(lo).mul(rowBytes(w, rec + SCALES + 2L * j * ROWS)))
-                .add(IntKernels.pairSums(hi).mul(rowBytes(w, rec + SCALES + (2L * j + 1) * ROWS)));
+        acc0.intoArray(out[t], row, valid);
+        acc1.intoArray(out[t + 1], row, valid);
+    }
+
+    /** Per row: the sum over sub-blocks of min times the activations' sub-block sum (exact). */
+    private static IntVector mins(MemorySegment w, long rec, int[] sums32, int s) {
+        IntVector mins = IntVector.zero(VectorConfig.INT);
+        for (int sub = 0; sub < 8; sub++) {
+            mins = mins.add(rowBytes(w, rec + MINS + (long) sub * ROWS).mul(sums32[s + sub]));
+        }
+        return mins;
+    }
+
+    /**
+     * {@link #mins} for two tokens, into {@code out[0..ROWS)} and {@code out[ROWS..2 ROWS)}: handed back through memory
+     * because two vectors returned from a call, or the loop inlined into {@link #group2}, got boxed by C2.
+     */
+    private static void mins2(MemorySegment w, long rec, int[] sums0, int[] sums1, int s, int[] out) {
+        IntVector mins0 = IntVector.zero(VectorConfig.INT);
+        IntVector mins1 = IntVector.zero(VectorConfig.INT);
+        for (int sub = 0; sub < 8; sub++) {
+            IntVector m = rowBytes(w, rec + MINS + (long) sub * ROWS);
+            mins0 = mins0.add(m.mul(sums0[s + sub]));
+            mins1 = mins1.add(m.mul(sums1[s + sub]));
+        }
+        mins0.intoArray(out, 0);
+        mins1.intoArray(out, ROWS);
+    }
+
+    /** {@code acc + (d * da) * sum - (dmin * da) * mins} per row, in the order of the one-row kernel. */
+    private static FloatVector accumulate(FloatVector acc, IntVector sum, IntVector mins, float da, MemorySegment w, long rec) {
+        FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + D, ByteOrder.LITTLE_ENDIAN);
+        FloatVector dmin = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + DMIN, ByteOrder.LITTLE_ENDIAN);
+        return acc.add(d.mul(da).mul((FloatVector) sum.convert(VectorOperators.I2F, 0)))
+                .sub(dmin.mul(da).mul((FloatVector) mins.convert(VectorOperators.I2F, 0)));
+    }
+
+    /** {@code 2 * ROWS} packed bytes widened to short lanes without sign extension. */
+    private static ShortVector nibbleBytes(MemorySegment w, long off) {
+        return (ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, off, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2S, VectorConfig.SHORT, 0);
     }
 
     /** {@code ROWS} unsigned bytes widened to the int lanes. */
