@@ -36,14 +36,18 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
         }
     }
 
-    /** Whether {@link #interleave} repacks this type (Q4_0 and Q4_K). */
+    /** Whether {@link #interleave} repacks this type (Q4_0, Q4_K, Q6_K and Q8_0). */
     public static boolean interleaves(GgmlType type) {
-        return type == GgmlType.Q4_0 || type == GgmlType.Q4_K;
+        return switch (type) {
+            case Q4_0, Q4_K, Q6_K, Q8_0 -> true;
+            default -> false;
+        };
     }
 
     /**
      * This matrix with its weights also repacked, in memory of {@code arena}, into the row-interleaved layout that
-     * {@link MatMul} multiplies fastest ({@link InterleavedQ4_0}, {@link InterleavedQ4_K}); this matrix itself when
+     * {@link MatMul} multiplies fastest ({@link InterleavedQ4_0}, {@link InterleavedQ4_K},
+     * {@link InterleavedQ6_K}, {@link InterleavedQ8_0}); this matrix itself when
      * its type has no such layout or it is already repacked. {@link #data} stays for row lookups (embeddings).
      * Same results, same bits: only the speed differs.
      */
@@ -51,7 +55,13 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
         if (interleaved != null || !interleaves(type)) {
             return this;
         }
-        MemorySegment packed = type == GgmlType.Q4_0 ? InterleavedQ4_0.pack(this, arena) : InterleavedQ4_K.pack(this, arena);
+        MemorySegment packed = switch (type) {
+            case Q4_0 -> InterleavedQ4_0.pack(this, arena);
+            case Q4_K -> InterleavedQ4_K.pack(this, arena);
+            case Q6_K -> InterleavedQ6_K.pack(this, arena);
+            case Q8_0 -> InterleavedQ8_0.pack(this, arena);
+            default -> throw new IllegalStateException("no interleaved layout for " + type);
+        };
         if (data.isMapped()) {
             // the pages just read for packing would otherwise count twice in resident memory; row lookups fault them back in
             data.unload();

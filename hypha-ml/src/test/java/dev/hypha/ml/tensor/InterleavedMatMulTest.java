@@ -4,32 +4,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * The row-interleaved Q4_0 and Q4_K kernels give exactly the bits of the one-row kernels in deterministic mode, for
- * any row count (a partial last group), batch size and thread count, in both engine modes, including the extreme
- * values that come closest to overflowing the 16-bit lanes (every nibble 15, every activation +-127, 6-bit scales 63).
+ * The row-interleaved Q4_0, Q4_K, Q6_K and Q8_0 kernels give exactly the bits of the one-row kernels in deterministic
+ * mode, for any row count (a partial last group), batch size and thread count, in both engine modes, including the
+ * extreme values that come closest to overflowing the 16-bit lanes: every activation quantized to the same +-127 and
+ * weights at their largest magnitude (nibbles 15, 6-bit levels 0 i.e. -32 with group scales -128, int8 weights -128).
  */
 class InterleavedMatMulTest {
 
-    @Property(tries = 40)
-    void interleavedEqualsExactRowByRow(@ForAll @IntRange(min = 1, max = 40) int rows, @ForAll @IntRange(min = 1, max = 2) int superBlocks,
-                                        @ForAll @IntRange(min = 1, max = 9) int tokens, @ForAll @IntRange(min = 1, max = 3) int threads,
-                                        @ForAll boolean q4k, @ForAll boolean rawBytes, @ForAll boolean deterministic, @ForAll long seed) {
-        GgmlType type = q4k ? GgmlType.Q4_K : GgmlType.Q4_0;
+    @Property(tries = 60)
+    void interleavedEqualsExactRowByRow(@ForAll("interleavedTypes") GgmlType type, @ForAll @IntRange(min = 1, max = 40) int rows,
+                                        @ForAll @IntRange(min = 1, max = 2) int superBlocks, @ForAll @IntRange(min = 1, max = 9) int tokens,
+                                        @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll boolean rawBytes,
+                                        @ForAll boolean deterministic, @ForAll long seed) {
         int cols = 256 * superBlocks;
         Random random = new Random(seed);
         WeightMatrix plain = rawBytes ? rawMatrix(type, rows, cols, random) : quantizedMatrix(type, rows, cols, random);
         ActivationBatch batch = new ActivationBatch(tokens, cols);
+        float sign = random.nextBoolean() ? 1f : -1f;
         for (int t = 0; t < tokens; t++) {
             for (int i = 0; i < cols; i++) {
-                // token 0 of a raw-bytes case is all +-1: every activation quantizes to +-127
-                batch.row(t)[i] = rawBytes && t == 0 ? (random.nextBoolean() ? 1f : -1f) : (float) random.nextGaussian();
+                // token 0 of a raw-bytes case is constant: every activation quantizes to the same +-127
+                batch.row(t)[i] = rawBytes && t == 0 ? sign : (float) random.nextGaussian();
             }
         }
         batch.updated(tokens);
@@ -40,9 +46,7 @@ class InterleavedMatMulTest {
             new MatMul(parallel, deterministic).multiply(packed, batch, out);
             for (int t = 0; t < tokens; t++) {
                 for (int r = 0; r < rows; r++) {
-                    float exact = q4k
-                            ? Q4_K.dot(plain.data(), plain.rowOffset(r), batch.q8k(t), 0, cols, true)
-                            : Q4_0.dot(plain.data(), plain.rowOffset(r), batch.q80(t), 0, cols, true);
+                    float exact = exactDot(plain, r, batch, t);
                     assertThat(Float.floatToRawIntBits(out[t][r])).as("%s token %d row %d of %d", type, t, r, rows)
                             .isEqualTo(Float.floatToRawIntBits(exact));
                 }
@@ -50,11 +54,36 @@ class InterleavedMatMulTest {
         }
     }
 
+    @Provide
+    Arbitrary<GgmlType> interleavedTypes() {
+        return Arbitraries.of(GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q8_0);
+    }
+
+    @Test
+    void interleavesExactlyTheTypesWithAKernel() {
+        for (GgmlType type : GgmlType.values()) {
+            boolean expected = type == GgmlType.Q4_0 || type == GgmlType.Q4_K || type == GgmlType.Q6_K || type == GgmlType.Q8_0;
+            assertThat(WeightMatrix.interleaves(type)).as(type.toString()).isEqualTo(expected);
+        }
+    }
+
+    /** The one-row kernel in deterministic mode: the reference every interleaved result must equal bit for bit. */
+    private static float exactDot(WeightMatrix w, int r, ActivationBatch batch, int t) {
+        int cols = w.cols();
+        return switch (w.type()) {
+            case Q4_0 -> Q4_0.dot(w.data(), w.rowOffset(r), batch.q80(t), 0, cols, true);
+            case Q8_0 -> Q8_0.dot(w.data(), w.rowOffset(r), batch.q80(t), 0, cols, true);
+            case Q4_K -> Q4_K.dot(w.data(), w.rowOffset(r), batch.q8k(t), 0, cols, true);
+            case Q6_K -> Q6_K.dot(w.data(), w.rowOffset(r), batch.q8k(t), 0, cols, true);
+            default -> throw new IllegalArgumentException("no one-row quantized kernel for " + w.type());
+        };
+    }
+
     @Test
     void typesWithoutAnInterleavedLayoutAreLeftAsTheyAre() {
-        WeightMatrix q8 = quantizedMatrix(GgmlType.Q8_0, 3, 64, new Random(1));
+        WeightMatrix f16 = quantizedMatrix(GgmlType.F16, 3, 64, new Random(1));
         try (Arena arena = Arena.ofConfined()) {
-            assertThat(q8.interleave(arena)).isSameAs(q8);
+            assertThat(f16.interleave(arena)).isSameAs(f16);
             WeightMatrix packed = quantizedMatrix(GgmlType.Q4_0, 3, 64, new Random(1)).interleave(arena);
             assertThat(packed.interleave(arena)).isSameAs(packed);
         }
@@ -84,23 +113,44 @@ class InterleavedMatMulTest {
         return new WeightMatrix("w", type, rows, cols, MemorySegment.ofArray(data));
     }
 
-    /** Random bytes everywhere (any nibble, any packed 6-bit scale), with finite fp16 scales; half the rows all ones. */
+    /**
+     * Random bytes everywhere (any nibble, any 6-bit level, any int8 scale or weight), with finite fp16 scales; every
+     * odd row holds the type's largest-magnitude weights instead.
+     */
     private static WeightMatrix rawMatrix(GgmlType type, int rows, int cols, Random random) {
         int rowBytes = (int) type.bytesFor(cols);
+        int blockBytes = (int) type.bytesFor(type.blockSize());
         byte[] data = new byte[rowBytes * rows];
         random.nextBytes(data);
-        int blockBytes = type == GgmlType.Q4_K ? Q4_K.BYTES : Q4_0.BYTES;
-        int halves = type == GgmlType.Q4_K ? 2 : 1;
         for (int r = 0; r < rows; r++) {
-            if (r % 2 == 1) {
-                java.util.Arrays.fill(data, r * rowBytes, (r + 1) * rowBytes, (byte) 0xFF);
-            }
             for (int b = r * rowBytes; b < (r + 1) * rowBytes; b += blockBytes) {
-                for (int h = 0; h < halves; h++) {
-                    QuantLayouts.putHalf(data, b + 2 * h, (float) random.nextGaussian());
+                if (r % 2 == 1) {
+                    extremeBlock(type, data, b, blockBytes);
+                }
+                switch (type) {
+                    case Q4_0, Q8_0 -> QuantLayouts.putHalf(data, b, (float) random.nextGaussian());
+                    case Q4_K -> {
+                        QuantLayouts.putHalf(data, b, (float) random.nextGaussian());
+                        QuantLayouts.putHalf(data, b + 2, (float) random.nextGaussian());
+                    }
+                    case Q6_K -> QuantLayouts.putHalf(data, b + 208, (float) random.nextGaussian());
+                    default -> throw new IllegalArgumentException("no raw layout for " + type);
                 }
             }
         }
         return new WeightMatrix("w", type, rows, cols, MemorySegment.ofArray(data));
+    }
+
+    /** The block's weights at their largest magnitude: nibbles 15 (Q4), int8 -128 (Q8_0), levels 0 = -32 with scales -128 (Q6_K). */
+    private static void extremeBlock(GgmlType type, byte[] data, int b, int blockBytes) {
+        switch (type) {
+            case Q4_0, Q4_K -> Arrays.fill(data, b, b + blockBytes, (byte) 0xFF);
+            case Q8_0 -> Arrays.fill(data, b, b + blockBytes, (byte) 0x80);
+            case Q6_K -> {
+                Arrays.fill(data, b, b + 192, (byte) 0);
+                Arrays.fill(data, b + 192, b + 208, (byte) 0x80);
+            }
+            default -> throw new IllegalArgumentException("no extreme block for " + type);
+        }
     }
 }

@@ -1,0 +1,98 @@
+package dev.hypha.ml.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q8_0 weights repacked at load time with {@link #ROWS} rows side by side, and the matrix-vector kernel for that
+ * layout (the reasons are those of {@link InterleavedQ4_0}). Generation with Q8_0 is bound by memory bandwidth either
+ * way; the gain is in prompt processing, where the one-row kernel's per-block reductions dominate.
+ *
+ * <p>Layout: for each group of {@link #ROWS} rows (the last padded with zero rows) and each block, a record of
+ * {@link #RECORD} bytes: 16 chunks of {@code 2 * ROWS} bytes, chunk {@code c} holding bytes {@code 2c, 2c+1} of the
+ * block's 32 int8 weights for every row in turn, then the {@code ROWS} scales as little-endian float32 (36 bytes per
+ * row and block instead of 34).
+ *
+ * <p>Same bits as {@link Q8_0#dot} in exact order. An int8 product reaches {@code 128 * 127 = 16256}, so a short lane
+ * holds exactly two of them: the products of two chunks are added in shorts, then pair-summed into the int lanes. Each
+ * row's lane adds {@code sum * (d * da)} block by block.
+ */
+final class InterleavedQ8_0 {
+    private InterleavedQ8_0() {}
+
+    static final int ROWS = VectorConfig.INT.length();
+    static final int RECORD = 36 * ROWS;
+    private static final long CHUNK = 2L * ROWS;
+    private static final long SCALES = 32L * ROWS;
+
+    /** Repacks {@code w} (Q8_0) into a new segment of {@code arena}. */
+    static MemorySegment pack(WeightMatrix w, Arena arena) {
+        int blocks = w.cols() / Q8_0.BLOCK;
+        int groups = groups(w.rows());
+        MemorySegment dst = HugePages.allocate(arena, Math.multiplyExact((long) groups * blocks, RECORD));
+        MemorySegment src = w.data();
+        long rowBytes = w.rowBytes();
+        for (int row = 0; row < w.rows(); row++) {
+            int g = row / ROWS;
+            int r = row % ROWS;
+            for (int b = 0; b < blocks; b++) {
+                long from = row * rowBytes + (long) b * Q8_0.BYTES;
+                long rec = ((long) g * blocks + b) * RECORD;
+                for (int c = 0; c < 16; c++) {
+                    dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, rec + c * CHUNK + 2L * r, src.get(ValueLayout.JAVA_SHORT_UNALIGNED, from + 2 + 2L * c));
+                }
+                dst.set(QuantLayouts.FLOAT_LE, rec + SCALES + 4L * r, QuantLayouts.half(src, from));
+            }
+        }
+        return dst;
+    }
+
+    static int groups(int rows) {
+        return (rows + ROWS - 1) / ROWS;
+    }
+
+    /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */
+    static void multiply(MemorySegment w, int cols, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
+        int blocks = cols / Q8_0.BLOCK;
+        for (int g = g0; g < g1; g++) {
+            long base = (long) g * blocks * RECORD;
+            VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
+            for (int t = 0; t < tokens; t++) {
+                group(w, base, blocks, in.q80(t)).intoArray(out[t], g * ROWS, valid);
+            }
+        }
+    }
+
+    /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */
+    private static FloatVector group(MemorySegment w, long base, int blocks, Q8_0Activations a) {
+        int[] pairs = a.pairs;
+        FloatVector acc = FloatVector.zero(VectorConfig.FLOAT);
+        for (int b = 0; b < blocks; b++) {
+            long rec = base + (long) b * RECORD;
+            int p = b * 16;
+            IntVector sum = IntVector.zero(VectorConfig.INT);
+            for (int c = 0; c < 16; c += 2) {
+                ShortVector s = weights(w, rec + c * CHUNK).mul(IntKernels.broadcastPair(pairs[p + c]))
+                        .add(weights(w, rec + (c + 1) * CHUNK).mul(IntKernels.broadcastPair(pairs[p + c + 1])));
+                sum = sum.add(IntKernels.pairSums(s));
+            }
+            FloatVector scale = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN).mul(a.scales[b]);
+            acc = acc.add(((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(scale));
+        }
+        return acc;
+    }
+
+    /** {@code 2 * ROWS} int8 weights sign-extended to short lanes. */
+    private static ShortVector weights(MemorySegment w, long off) {
+        return (ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, off, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+    }
+}
