@@ -113,12 +113,18 @@ final class InterleavedQ6_K {
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
             VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
-            for (int t = 0; t < tokens; t++) {
+            int t = 0;
+            // tiles of two tokens: each chunk of weights is loaded and unpacked once for both
+            for (; t + 2 <= tokens; t += 2) {
+                group2(w, base, blocks, in.q8k(t), in.q8k(t + 1), out, t, g * ROWS, valid);
+            }
+            for (; t < tokens; t++) {
                 group(w, base, blocks, in.q8k(t)).intoArray(out[t], g * ROWS, valid);
             }
         }
     }
 
+    /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */
     private static FloatVector group(MemorySegment w, long base, int blocks, Q8_KActivations a) {
         FloatVector acc = FloatVector.zero(VectorConfig.FLOAT);
         for (int b = 0; b < blocks; b++) {
@@ -133,6 +139,46 @@ final class InterleavedQ6_K {
         return acc;
     }
 
+    /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
+    private static void group2(MemorySegment w, long base, int blocks, Q8_KActivations a0, Q8_KActivations a1,
+                               float[][] out, int t, int row, VectorMask<Float> valid) {
+        FloatVector acc0 = FloatVector.zero(VectorConfig.FLOAT);
+        FloatVector acc1 = FloatVector.zero(VectorConfig.FLOAT);
+        int[] p0 = a0.pairs;
+        int[] p1 = a1.pairs;
+        for (int b = 0; b < blocks; b++) {
+            long rec = base + (long) b * RECORD;
+            IntVector sum0 = IntVector.zero(VectorConfig.INT);
+            IntVector sum1 = IntVector.zero(VectorConfig.INT);
+            for (int g = 0; g < 16; g++) {
+                long chunks = rec + GROUPS + g * GROUP;
+                int p = b * 128 + g * 8;
+                ShortVector h = chunk(w, chunks + 2 * CHUNK);
+                ShortVector s0 = ShortVector.zero(VectorConfig.SHORT);
+                ShortVector s1 = ShortVector.zero(VectorConfig.SHORT);
+                for (int half = 0; half < 2; half++) {
+                    ShortVector n = chunk(w, chunks + half * CHUNK);
+                    // rotated so that the high bits of pair k of this half are at bits 4+2k
+                    ShortVector hh = h.lanewise(VectorOperators.ROR, 12 + 8 * half);
+                    for (int k = 0; k < 4; k++) {
+                        ShortVector q = level(n, hh, k);
+                        int i = p + 4 * half + k;
+                        s0 = s0.add(q.mul(IntKernels.broadcastPair(p0[i])));
+                        s1 = s1.add(q.mul(IntKernels.broadcastPair(p1[i])));
+                    }
+                }
+                IntVector scale = scales(w, rec, g);
+                sum0 = sum0.add(IntKernels.pairSums(s0).mul(scale));
+                sum1 = sum1.add(IntKernels.pairSums(s1).mul(scale));
+            }
+            FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + D, ByteOrder.LITTLE_ENDIAN);
+            acc0 = acc0.add(d.mul(a0.scales[b]).mul((FloatVector) sum0.convert(VectorOperators.I2F, 0)));
+            acc1 = acc1.add(d.mul(a1.scales[b]).mul((FloatVector) sum1.convert(VectorOperators.I2F, 0)));
+        }
+        acc0.intoArray(out[t], row, valid);
+        acc1.intoArray(out[t + 1], row, valid);
+    }
+
     /**
      * {@code acc + sc(g) * dot(group g)} per row: the 16 weights of scale group {@code g} against activation pairs
      * {@code p..p+8}. Loops, not unrolled code: C2 parses every Vector API call into many nodes and stops inlining
@@ -144,9 +190,7 @@ final class InterleavedQ6_K {
         // high bits of pairs 0-3 of the group moved up by 4, those of pairs 4-7 down by 4: pair k's at bits 4+2k
         ShortVector s = fourPairs(chunk(w, chunks), h.lanewise(VectorOperators.LSHL, 4), pairs, p, ShortVector.zero(VectorConfig.SHORT));
         s = fourPairs(chunk(w, chunks + CHUNK), h.lanewise(VectorOperators.LSHR, 4), pairs, p + 4, s);
-        IntVector scale = (IntVector) ByteVector.fromMemorySegment(ROW_BYTES, w, rec + SCALES + (long) g * ROWS, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.B2I, VectorConfig.INT, 0);
-        return acc.add(IntKernels.pairSums(s).mul(scale));
+        return acc.add(IntKernels.pairSums(s).mul(scales(w, rec, g)));
     }
 
     /**
@@ -156,11 +200,21 @@ final class InterleavedQ6_K {
      */
     private static ShortVector fourPairs(ShortVector nibbles, ShortVector high, int[] pairs, int p, ShortVector s) {
         for (int k = 0; k < 4; k++) {
-            ShortVector low = nibbles.lanewise(VectorOperators.LSHR, 4 * k).and((short) 0x0F);
-            ShortVector q = low.or(high.lanewise(VectorOperators.LSHR, 2 * k).and((short) 0x30));
-            s = s.add(q.sub((short) 32).mul(IntKernels.broadcastPair(pairs[p + k])));
+            s = s.add(level(nibbles, high, k).mul(IntKernels.broadcastPair(pairs[p + k])));
         }
         return s;
+    }
+
+    /** {@code q - 32} for pair {@code k} of four: nibble {@code k} of {@code nibbles}, bits 4-5 from {@code high >>> 2k}. */
+    private static ShortVector level(ShortVector nibbles, ShortVector high, int k) {
+        ShortVector low = nibbles.lanewise(VectorOperators.LSHR, 4 * k).and((short) 0x0F);
+        return low.or(high.lanewise(VectorOperators.LSHR, 2 * k).and((short) 0x30)).sub((short) 32);
+    }
+
+    /** The int8 scales of group {@code g}, one per row, sign-extended to the int lanes. */
+    private static IntVector scales(MemorySegment w, long rec, int g) {
+        return (IntVector) ByteVector.fromMemorySegment(ROW_BYTES, w, rec + SCALES + (long) g * ROWS, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2I, VectorConfig.INT, 0);
     }
 
     private static ShortVector chunk(MemorySegment w, long off) {

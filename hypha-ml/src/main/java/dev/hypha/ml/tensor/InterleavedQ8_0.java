@@ -65,7 +65,12 @@ final class InterleavedQ8_0 {
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
             VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
-            for (int t = 0; t < tokens; t++) {
+            int t = 0;
+            // tiles of two tokens: each chunk of weights is loaded and widened once for both
+            for (; t + 2 <= tokens; t += 2) {
+                group2(w, base, blocks, in.q80(t), in.q80(t + 1), out, t, g * ROWS, valid);
+            }
+            for (; t < tokens; t++) {
                 group(w, base, blocks, in.q80(t)).intoArray(out[t], g * ROWS, valid);
             }
         }
@@ -88,6 +93,32 @@ final class InterleavedQ8_0 {
             acc = acc.add(((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(scale));
         }
         return acc;
+    }
+
+    /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
+    private static void group2(MemorySegment w, long base, int blocks, Q8_0Activations a0, Q8_0Activations a1,
+                               float[][] out, int t, int row, VectorMask<Float> valid) {
+        FloatVector acc0 = FloatVector.zero(VectorConfig.FLOAT);
+        FloatVector acc1 = FloatVector.zero(VectorConfig.FLOAT);
+        int[] p0 = a0.pairs;
+        int[] p1 = a1.pairs;
+        for (int b = 0; b < blocks; b++) {
+            long rec = base + (long) b * RECORD;
+            int p = b * 16;
+            IntVector sum0 = IntVector.zero(VectorConfig.INT);
+            IntVector sum1 = IntVector.zero(VectorConfig.INT);
+            for (int c = 0; c < 16; c += 2) {
+                ShortVector x = weights(w, rec + c * CHUNK);
+                ShortVector y = weights(w, rec + (c + 1) * CHUNK);
+                sum0 = sum0.add(IntKernels.pairSums(x.mul(IntKernels.broadcastPair(p0[p + c])).add(y.mul(IntKernels.broadcastPair(p0[p + c + 1])))));
+                sum1 = sum1.add(IntKernels.pairSums(x.mul(IntKernels.broadcastPair(p1[p + c])).add(y.mul(IntKernels.broadcastPair(p1[p + c + 1])))));
+            }
+            FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN);
+            acc0 = acc0.add(((FloatVector) sum0.convert(VectorOperators.I2F, 0)).mul(d.mul(a0.scales[b])));
+            acc1 = acc1.add(((FloatVector) sum1.convert(VectorOperators.I2F, 0)).mul(d.mul(a1.scales[b])));
+        }
+        acc0.intoArray(out[t], row, valid);
+        acc1.intoArray(out[t + 1], row, valid);
     }
 
     /** {@code 2 * ROWS} int8 weights sign-extended to short lanes. */
