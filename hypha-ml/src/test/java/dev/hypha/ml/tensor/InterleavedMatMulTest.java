@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class InterleavedMatMulTest {
 
-    @Property(tries = 60)
+    @Property(tries = 100)
     void interleavedEqualsExactRowByRow(@ForAll("interleavedTypes") GgmlType type, @ForAll @IntRange(min = 1, max = 40) int rows,
                                         @ForAll @IntRange(min = 1, max = 2) int superBlocks, @ForAll @IntRange(min = 1, max = 9) int tokens,
                                         @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll boolean rawBytes,
