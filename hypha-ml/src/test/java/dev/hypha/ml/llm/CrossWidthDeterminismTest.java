@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CrossWidthDeterminismTest {
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "Q4_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "Q4_K", "Q6_K"})
     void sameBitsForEverySimdWidthAndThreadCount(GgmlType type, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("model.gguf");
         RandomModelFactory.Spec spec = RandomModelFactory.Spec.tiny(Architecture.QWEN3, type, 96, 21)
