@@ -13,8 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why not a {@link java.util.concurrent.ForkJoinPool}: generating one token runs about 150 short parallel loops
  * (0.1-0.5 ms each), and waking parked pool threads cost about 35 microseconds per loop, some 15% of the time.
  * Here the caller works too, and workers spin briefly ({@link Thread#onSpinWait}) for the next loop before they park,
- * as llama.cpp's thread pool does; a loop then starts in well under a microsecond. Workers that find no work for
- * {@link #SPIN_NANOS} park, so an idle model costs no CPU.
+ * as llama.cpp's thread pool does; a loop then starts in about a microsecond. Waiting threads spin for
+ * {@link #YIELD_AFTER_NANOS}, then yield between checks until {@link #SPIN_NANOS}, then park, so an idle model costs
+ * no CPU and a busy machine's other work gets the cores.
  */
 public final class Parallel implements AutoCloseable {
     /** Work on a half-open range of indices. */
@@ -25,6 +26,23 @@ public final class Parallel implements AutoCloseable {
 
     /** How long an idle thread spins before it parks: longer than the gap between two loops of one token. */
     private static final long SPIN_NANOS = 2_000_000L;
+    /**
+     * After this long, a spinning thread yields its core between checks: on a machine busy with other work, pure
+     * spinning would hold a core that the thread with the remaining chunks needs (what makes llama.cpp's generation
+     * collapse on a loaded machine).
+     */
+    private static final long YIELD_AFTER_NANOS = 50_000L;
+
+    /** Waits a moment while nothing changed: spin, then yield, then park briefly. */
+    private static void pause(long waitedNanos, long parkNanos, Object blocker) {
+        if (waitedNanos < YIELD_AFTER_NANOS) {
+            Thread.onSpinWait();
+        } else if (waitedNanos < SPIN_NANOS) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(blocker, parkNanos);
+        }
+    }
 
     /** One loop: workers that come late hold on to the loop they saw, whose chunks are all claimed by then. */
     private static final class Job {
@@ -89,17 +107,22 @@ public final class Parallel implements AutoCloseable {
      * Runs {@code body} over [0, n) split into chunks; returns when all are done. One loop at a time (callers take
      * turns); an exception thrown by the body is rethrown here once every chunk has finished.
      */
-    public synchronized void forRange(int n, RangeBody body) {
+    public void forRange(int n, RangeBody body) {
+        // checked before taking the lock: the caller holds it while it waits for this worker's chunk
+        for (Thread worker : workers) {
+            if (worker == Thread.currentThread()) {
+                throw new IllegalStateException("forRange called from inside a loop body on a worker thread (not reentrant)");
+            }
+        }
+        run(n, body);
+    }
+
+    private synchronized void run(int n, RangeBody body) {
         if (n <= 0) {
             return;
         }
         if (closed) {
             throw new IllegalStateException("this thread runner is closed");
-        }
-        for (Thread worker : workers) {
-            if (worker == Thread.currentThread()) {
-                throw new IllegalStateException("forRange called from inside a loop body on a worker thread (not reentrant)");
-            }
         }
         int chunks = Math.min(n, threads * 4);
         if (chunks == 1 || workers.length == 0) {
@@ -116,11 +139,7 @@ public final class Parallel implements AutoCloseable {
         // the last chunks may still run on workers: spin a little, then park until the last one unparks us
         long start = System.nanoTime();
         while (current.unfinished.get() > 0) {
-            if (System.nanoTime() - start < SPIN_NANOS) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(this, 1_000_000L);
-            }
+            pause(System.nanoTime() - start, 1_000_000L, this);
         }
         Throwable f = current.failure;
         if (f instanceof RuntimeException e) {
@@ -140,11 +159,7 @@ public final class Parallel implements AutoCloseable {
             long start = System.nanoTime();
             Job next;
             while ((next = job) == done && !closed) {
-                if (System.nanoTime() - start < SPIN_NANOS) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.parkNanos(this, 10_000_000L);
-                }
+                pause(System.nanoTime() - start, 10_000_000L, this);
             }
             if (next != null && next != done) {
                 next.runChunks();
