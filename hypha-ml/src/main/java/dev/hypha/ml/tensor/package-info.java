@@ -28,9 +28,11 @@
  * 128/256/512) and tests run 128-bit and 256-bit child JVMs against the 512-bit parent to check bit identity.
  *
  * <h2>Deterministic mode: cost</h2>
- * Fast mode differs in two places only: quantized dot products accumulate block results lane-wise in float (no
- * horizontal sum per block; the bits then depend on the SIMD width, though still not on threads, batch size or JIT
- * tier), and softmax/SiLU use {@code Math.exp}. Deterministic mode therefore costs one horizontal integer sum per
- * 32-weight block (per 256 for k-quants) and StrictMath exponentials; bench/ measures the ratio.
+ * Quantized matrices of a loaded model are repacked with rows side by side ({@code Interleaved*} classes): each row
+ * owns a lane, so its exact block sums are scaled and added in block order whatever the mode, and both modes run the
+ * same kernel at the same speed. What remains of fast mode: the one-row kernels (matrices multiplied without
+ * repacking) accumulate block results lane-wise in float (bits then depend on the SIMD width, though still not on
+ * threads, batch size or JIT tier), and softmax/SiLU use {@code Math.exp} where deterministic mode uses
+ * {@code StrictMath.exp}; bench/ measures the ratio.
  */
 package dev.hypha.ml.tensor;
