@@ -65,25 +65,35 @@ final class InterleavedQ6_K {
                 long from = row * rowBytes + (long) b * Q6_K.BYTES;
                 long rec = ((long) g * blocks + b) * RECORD;
                 levels(src, from, q);
-                int[] nibbles = new int[32];
-                int[] highs = new int[16];
-                for (int e = 0; e < Q6_K.BLOCK; e++) {
-                    int pair = e / 2;
-                    int lane = 16 * (e % 2);
-                    nibbles[pair / 4] |= (q[e] & 0xF) << (lane + 4 * (pair % 4));
-                    highs[pair / 8] |= (q[e] >> 4) << (lane + 2 * (pair % 8));
-                }
                 for (int c = 0; c < 16; c++) {
                     long chunks = rec + GROUPS + c * GROUP + 4L * r;
-                    dst.set(INT_LE, chunks, nibbles[2 * c]);
-                    dst.set(INT_LE, chunks + CHUNK, nibbles[2 * c + 1]);
-                    dst.set(INT_LE, chunks + 2 * CHUNK, highs[c]);
+                    dst.set(INT_LE, chunks, nibbleChunk(q, 8 * c));
+                    dst.set(INT_LE, chunks + CHUNK, nibbleChunk(q, 8 * c + 4));
+                    dst.set(INT_LE, chunks + 2 * CHUNK, highChunk(q, 8 * c));
                     dst.set(ValueLayout.JAVA_BYTE, rec + SCALES + (long) c * ROWS + r, src.get(ValueLayout.JAVA_BYTE, from + 192 + c));
                 }
                 dst.set(QuantLayouts.FLOAT_LE, rec + D + 4L * r, QuantLayouts.half(src, from + 208));
             }
         }
         return dst;
+    }
+
+    /** One row's int of a nibble chunk: the low 4 bits of pairs {@code p..p+4}, even elements in the low half. */
+    private static int nibbleChunk(int[] q, int p) {
+        int v = 0;
+        for (int k = 0; k < 4; k++) {
+            v |= (q[2 * (p + k)] & 0xF) << 4 * k | (q[2 * (p + k) + 1] & 0xF) << 16 + 4 * k;
+        }
+        return v;
+    }
+
+    /** One row's int of a high chunk: the high 2 bits of pairs {@code p..p+8}, even elements in the low half. */
+    private static int highChunk(int[] q, int p) {
+        int v = 0;
+        for (int k = 0; k < 8; k++) {
+            v |= (q[2 * (p + k)] >> 4) << 2 * k | (q[2 * (p + k) + 1] >> 4) << 16 + 2 * k;
+        }
+        return v;
     }
 
     /** The 256 six-bit levels (0..63, before subtracting 32) of the super-block at {@code from}, in element order. */
