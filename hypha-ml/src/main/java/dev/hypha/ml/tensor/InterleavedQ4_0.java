@@ -102,18 +102,15 @@ final class InterleavedQ4_0 {
                 s0 = s0.add(lo.mul(IntKernels.broadcastPair(p0[l]))).add(hi.mul(IntKernels.broadcastPair(p0[h])));
                 s1 = s1.add(lo.mul(IntKernels.broadcastPair(p1[l]))).add(hi.mul(IntKernels.broadcastPair(p1[h])));
             }
+            // as in group, written out: passed to a helper that C2 did not inline, the vectors were boxed
             FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN);
-            acc0 = acc0.add(blockResult(s0, a0, b, d));
-            acc1 = acc1.add(blockResult(s1, a1, b, d));
+            IntVector sum0 = IntKernels.pairSums(s0).sub(8 * a0.blockSums[b]);
+            IntVector sum1 = IntKernels.pairSums(s1).sub(8 * a1.blockSums[b]);
+            acc0 = acc0.add(((FloatVector) sum0.convert(VectorOperators.I2F, 0)).mul(d.mul(a0.scales[b])));
+            acc1 = acc1.add(((FloatVector) sum1.convert(VectorOperators.I2F, 0)).mul(d.mul(a1.scales[b])));
         }
         acc0.intoArray(out[t], row, valid);
         acc1.intoArray(out[t + 1], row, valid);
-    }
-
-    /** One block's contribution per row: {@code (float) (sum - 8 * sum(a)) * (d * da)}, as in {@link #group}. */
-    private static FloatVector blockResult(ShortVector s, Q8_0Activations a, int b, FloatVector d) {
-        IntVector sum = IntKernels.pairSums(s).sub(8 * a.blockSums[b]);
-        return ((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(d.mul(a.scales[b]));
     }
 
     /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */
@@ -130,7 +127,10 @@ final class InterleavedQ4_0 {
                 s = s.add(x.and((short) 0x0F).mul(IntKernels.broadcastPair(pairs[p + c])))
                         .add(x.lanewise(VectorOperators.LSHR, 4).mul(IntKernels.broadcastPair(pairs[p + 8 + c])));
             }
-            acc = acc.add(blockResult(s, a, b, FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN)));
+            // each row: (float) (sum - 8 * sum(a)) * (d * da), added in block order
+            IntVector sum = IntKernels.pairSums(s).sub(8 * a.blockSums[b]);
+            FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN);
+            acc = acc.add(((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(d.mul(a.scales[b])));
         }
         return acc;
     }

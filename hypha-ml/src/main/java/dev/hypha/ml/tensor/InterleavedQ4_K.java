@@ -95,18 +95,25 @@ final class InterleavedQ4_K {
                 group2(w, base, blocks, in.q8k(t), in.q8k(t + 1), out, t, g * ROWS, valid);
             }
             for (; t < tokens; t++) {
-                group(w, base, blocks, in.q8k(t)).intoArray(out[t], g * ROWS, valid);
+                group(w, base, blocks, in.q8k(t), out[t], g * ROWS, valid);
             }
         }
     }
 
-    /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */
-    private static FloatVector group(MemorySegment w, long base, int blocks, Q8_KActivations a) {
-        FloatVector acc = FloatVector.zero(VectorConfig.FLOAT);
+    /**
+     * One group of rows times one activation vector, the {@link #ROWS} results into {@code out[row..]}. Only the
+     * innermost loop keeps vectors in registers: sums, min corrections and results go through small arrays (exact
+     * ints; floats stored and reloaded keep their bits), because vectors live across the outer loops or passed to a
+     * call that C2 did not inline were boxed (an object per operation, several times slower).
+     */
+    private static void group(MemorySegment w, long base, int blocks, Q8_KActivations a, float[] out, int row, VectorMask<Float> valid) {
         int[] pairs = a.pairs;
+        int[] sums = new int[ROWS];
+        int[] mins = new int[ROWS];
+        float[] acc = new float[ROWS];
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
-            IntVector sum = IntVector.zero(VectorConfig.INT);
+            java.util.Arrays.fill(sums, 0);
             for (int sub = 0; sub < 8; sub++) {
                 long chunks = rec + sub * SUB_BLOCK;
                 int p = b * 128 + sub * 16;
@@ -117,25 +124,26 @@ final class InterleavedQ4_K {
                     s = s.add(x.and((short) 0x0F).mul(IntKernels.broadcastPair(pairs[p + c])))
                             .add(x.lanewise(VectorOperators.LSHR, 4).mul(IntKernels.broadcastPair(pairs[p + 8 + c])));
                 }
-                sum = sum.add(IntKernels.pairSums(s).mul(rowBytes(w, rec + SCALES + (long) sub * ROWS)));
+                IntVector.fromArray(VectorConfig.INT, sums, 0)
+                        .add(IntKernels.pairSums(s).mul(rowBytes(w, rec + SCALES + (long) sub * ROWS))).intoArray(sums, 0);
             }
-            acc = accumulate(acc, sum, mins(w, rec, a.sums32, b * 8), a.scales[b], w, rec);
+            mins(w, rec, a.sums32, b * 8, mins, 0);
+            accumulate(acc, sums, mins, 0, a.scales[b], w, rec);
         }
-        return acc;
+        FloatVector.fromArray(VectorConfig.FLOAT, acc, 0).intoArray(out, row, valid);
     }
 
     /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
     private static void group2(MemorySegment w, long base, int blocks, Q8_KActivations a0, Q8_KActivations a1,
                                float[][] out, int t, int row, VectorMask<Float> valid) {
-        FloatVector acc0 = FloatVector.zero(VectorConfig.FLOAT);
-        FloatVector acc1 = FloatVector.zero(VectorConfig.FLOAT);
         int[] p0 = a0.pairs;
         int[] p1 = a1.pairs;
+        int[] sums = new int[2 * ROWS];
         int[] mins = new int[2 * ROWS];
+        float[] acc = new float[2 * ROWS];
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
-            IntVector sum0 = IntVector.zero(VectorConfig.INT);
-            IntVector sum1 = IntVector.zero(VectorConfig.INT);
+            java.util.Arrays.fill(sums, 0);
             for (int sub = 0; sub < 8; sub++) {
                 long chunks = rec + sub * SUB_BLOCK;
                 int p = b * 128 + sub * 16;
@@ -149,40 +157,31 @@ final class InterleavedQ4_K {
                     s1 = s1.add(lo.mul(IntKernels.broadcastPair(p1[p + c]))).add(hi.mul(IntKernels.broadcastPair(p1[p + 8 + c])));
                 }
                 IntVector scale = rowBytes(w, rec + SCALES + (long) sub * ROWS);
-                sum0 = sum0.add(IntKernels.pairSums(s0).mul(scale));
-                sum1 = sum1.add(IntKernels.pairSums(s1).mul(scale));
+                IntVector.fromArray(VectorConfig.INT, sums, 0).add(IntKernels.pairSums(s0).mul(scale)).intoArray(sums, 0);
+                IntVector.fromArray(VectorConfig.INT, sums, ROWS).add(IntKernels.pairSums(s1).mul(scale)).intoArray(sums, ROWS);
             }
-            mins2(w, rec, a0.sums32, a1.sums32, b * 8, mins);
-            acc0 = accumulate(acc0, sum0, IntVector.fromArray(VectorConfig.INT, mins, 0), a0.scales[b], w, rec);
-            acc1 = accumulate(acc1, sum1, IntVector.fromArray(VectorConfig.INT, mins, ROWS), a1.scales[b], w, rec);
+            mins(w, rec, a0.sums32, b * 8, mins, 0);
+            mins(w, rec, a1.sums32, b * 8, mins, ROWS);
+            accumulate(acc, sums, mins, 0, a0.scales[b], w, rec);
+            accumulate(acc, sums, mins, ROWS, a1.scales[b], w, rec);
         }
-        acc0.intoArray(out[t], row, valid);
-        acc1.intoArray(out[t + 1], row, valid);
+        FloatVector.fromArray(VectorConfig.FLOAT, acc, 0).intoArray(out[t], row, valid);
+        FloatVector.fromArray(VectorConfig.FLOAT, acc, ROWS).intoArray(out[t + 1], row, valid);
     }
 
-    /** Per row: the sum over sub-blocks of min times the activations' sub-block sum (exact). */
-    private static IntVector mins(MemorySegment w, long rec, int[] sums32, int s) {
+    /** Per row: the sum over sub-blocks of min times the activations' sub-block sum (exact), into {@code out[off..off+ROWS)}. */
+    private static void mins(MemorySegment w, long rec, int[] sums32, int s, int[] out, int off) {
         IntVector mins = IntVector.zero(VectorConfig.INT);
         for (int sub = 0; sub < 8; sub++) {
             mins = mins.add(rowBytes(w, rec + MINS + (long) sub * ROWS).mul(sums32[s + sub]));
         }
-        return mins;
+        mins.intoArray(out, off);
     }
 
-    /**
-     * {@link #mins} for two tokens, into {@code out[0..ROWS)} and {@code out[ROWS..2 ROWS)}: handed back through memory
-     * because two vectors returned from a call, or the loop inlined into {@link #group2}, got boxed by C2.
-     */
-    private static void mins2(MemorySegment w, long rec, int[] sums0, int[] sums1, int s, int[] out) {
-        IntVector mins0 = IntVector.zero(VectorConfig.INT);
-        IntVector mins1 = IntVector.zero(VectorConfig.INT);
-        for (int sub = 0; sub < 8; sub++) {
-            IntVector m = rowBytes(w, rec + MINS + (long) sub * ROWS);
-            mins0 = mins0.add(m.mul(sums0[s + sub]));
-            mins1 = mins1.add(m.mul(sums1[s + sub]));
-        }
-        mins0.intoArray(out, 0);
-        mins1.intoArray(out, ROWS);
+    /** {@link #accumulate(FloatVector, IntVector, IntVector, float, MemorySegment, long)} on arrays (no vector crosses the call). */
+    private static void accumulate(float[] acc, int[] sums, int[] mins, int off, float da, MemorySegment w, long rec) {
+        accumulate(FloatVector.fromArray(VectorConfig.FLOAT, acc, off), IntVector.fromArray(VectorConfig.INT, sums, off),
+                IntVector.fromArray(VectorConfig.INT, mins, off), da, w, rec).intoArray(acc, off);
     }
 
     /** {@code acc + (d * da) * sum - (dmin * da) * mins} per row, in the order of the one-row kernel. */
