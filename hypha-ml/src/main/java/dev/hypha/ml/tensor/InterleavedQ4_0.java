@@ -8,7 +8,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -70,23 +69,25 @@ final class InterleavedQ4_0 {
     /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */
     static void multiply(MemorySegment w, int cols, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
         int blocks = cols / Q4_0.BLOCK;
+        Scratch scratch = new Scratch(2 * ROWS);
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
-            VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
             int t = 0;
             // tiles of two tokens: each chunk of weights is loaded and unpacked once for both
             for (; t + 2 <= tokens; t += 2) {
-                group2(w, base, blocks, in.q80(t), in.q80(t + 1), out, t, g * ROWS, valid);
+                group2(w, base, blocks, in.q80(t), in.q80(t + 1), scratch);
+                scratch.store(0, out[t], g * ROWS, rows);
+                scratch.store(ROWS, out[t + 1], g * ROWS, rows);
             }
             for (; t < tokens; t++) {
-                group(w, base, blocks, in.q80(t)).intoArray(out[t], g * ROWS, valid);
+                group(w, base, blocks, in.q80(t)).intoArray(scratch.results, 0);
+                scratch.store(0, out[t], g * ROWS, rows);
             }
         }
     }
 
     /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
-    private static void group2(MemorySegment w, long base, int blocks, Q8_0Activations a0, Q8_0Activations a1,
-                               float[][] out, int t, int row, VectorMask<Float> valid) {
+    private static void group2(MemorySegment w, long base, int blocks, Q8_0Activations a0, Q8_0Activations a1, Scratch scratch) {
         FloatVector acc0 = FloatVector.zero(VectorConfig.FLOAT), acc1 = acc0;
         int[] p0 = a0.pairs, p1 = a1.pairs;
         for (int b = 0; b < blocks; b++) {
@@ -109,8 +110,8 @@ final class InterleavedQ4_0 {
             acc0 = acc0.add(((FloatVector) sum0.convert(VectorOperators.I2F, 0)).mul(d.mul(a0.scales[b])));
             acc1 = acc1.add(((FloatVector) sum1.convert(VectorOperators.I2F, 0)).mul(d.mul(a1.scales[b])));
         }
-        acc0.intoArray(out[t], row, valid);
-        acc1.intoArray(out[t + 1], row, valid);
+        acc0.intoArray(scratch.results, 0);
+        acc1.intoArray(scratch.results, ROWS);
     }
 
     /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */

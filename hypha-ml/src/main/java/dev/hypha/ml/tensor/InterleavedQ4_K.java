@@ -8,7 +8,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -86,31 +85,35 @@ final class InterleavedQ4_K {
     /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */
     static void multiply(MemorySegment w, int cols, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
         int blocks = cols / Q4_K.BLOCK;
+        Scratch scratch = new Scratch(2 * ROWS);
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
-            VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
             int t = 0;
             // tiles of two tokens: each chunk of weights is loaded and unpacked once for both
             for (; t + 2 <= tokens; t += 2) {
-                group2(w, base, blocks, in.q8k(t), in.q8k(t + 1), out, t, g * ROWS, valid);
+                group2(w, base, blocks, in.q8k(t), in.q8k(t + 1), scratch);
+                scratch.store(0, out[t], g * ROWS, rows);
+                scratch.store(ROWS, out[t + 1], g * ROWS, rows);
             }
             for (; t < tokens; t++) {
-                group(w, base, blocks, in.q8k(t), out[t], g * ROWS, valid);
+                group(w, base, blocks, in.q8k(t), scratch);
+                scratch.store(0, out[t], g * ROWS, rows);
             }
         }
     }
 
     /**
-     * One group of rows times one activation vector, the {@link #ROWS} results into {@code out[row..]}. Only the
+     * One group of rows times one activation vector, the {@link #ROWS} results into {@code scratch.results}. Only the
      * innermost loop keeps vectors in registers: sums, min corrections and results go through small arrays (exact
      * ints; floats stored and reloaded keep their bits), because vectors live across the outer loops or passed to a
      * call that C2 did not inline were boxed (an object per operation, several times slower).
      */
-    private static void group(MemorySegment w, long base, int blocks, Q8_KActivations a, float[] out, int row, VectorMask<Float> valid) {
+    private static void group(MemorySegment w, long base, int blocks, Q8_KActivations a, Scratch scratch) {
         int[] pairs = a.pairs;
-        int[] sums = new int[ROWS];
-        int[] mins = new int[ROWS];
-        float[] acc = new float[ROWS];
+        int[] sums = scratch.sums;
+        int[] mins = scratch.mins;
+        float[] acc = scratch.results;
+        java.util.Arrays.fill(acc, 0f);
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
             java.util.Arrays.fill(sums, 0);
@@ -130,17 +133,16 @@ final class InterleavedQ4_K {
             mins(w, rec, a.sums32, b * 8, mins, 0);
             accumulate(acc, sums, mins, 0, a.scales[b], w, rec);
         }
-        FloatVector.fromArray(VectorConfig.FLOAT, acc, 0).intoArray(out, row, valid);
     }
 
     /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
-    private static void group2(MemorySegment w, long base, int blocks, Q8_KActivations a0, Q8_KActivations a1,
-                               float[][] out, int t, int row, VectorMask<Float> valid) {
+    private static void group2(MemorySegment w, long base, int blocks, Q8_KActivations a0, Q8_KActivations a1, Scratch scratch) {
         int[] p0 = a0.pairs;
         int[] p1 = a1.pairs;
-        int[] sums = new int[2 * ROWS];
-        int[] mins = new int[2 * ROWS];
-        float[] acc = new float[2 * ROWS];
+        int[] sums = scratch.sums;
+        int[] mins = scratch.mins;
+        float[] acc = scratch.results;
+        java.util.Arrays.fill(acc, 0f);
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
             java.util.Arrays.fill(sums, 0);
@@ -165,8 +167,6 @@ final class InterleavedQ4_K {
             accumulate(acc, sums, mins, 0, a0.scales[b], w, rec);
             accumulate(acc, sums, mins, ROWS, a1.scales[b], w, rec);
         }
-        FloatVector.fromArray(VectorConfig.FLOAT, acc, 0).intoArray(out[t], row, valid);
-        FloatVector.fromArray(VectorConfig.FLOAT, acc, ROWS).intoArray(out[t + 1], row, valid);
     }
 
     /** Per row: the sum over sub-blocks of min times the activations' sub-block sum (exact), into {@code out[off..off+ROWS)}. */
