@@ -80,7 +80,7 @@ final class InterleavedQ4_0 {
                 scratch.store(ROWS, out[t + 1], g * ROWS, rows);
             }
             for (; t < tokens; t++) {
-                group(w, base, blocks, in.q80(t)).intoArray(scratch.results, 0);
+                group(w, base, blocks, in.q80(t), scratch);
                 scratch.store(0, out[t], g * ROWS, rows);
             }
         }
@@ -88,7 +88,8 @@ final class InterleavedQ4_0 {
 
     /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
     private static void group2(MemorySegment w, long base, int blocks, Q8_0Activations a0, Q8_0Activations a1, Scratch scratch) {
-        FloatVector acc0 = FloatVector.zero(VectorConfig.FLOAT), acc1 = acc0;
+        float[] acc = scratch.results;
+        java.util.Arrays.fill(acc, 0f);
         int[] p0 = a0.pairs, p1 = a1.pairs;
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
@@ -107,17 +108,22 @@ final class InterleavedQ4_0 {
             FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN);
             IntVector sum0 = IntKernels.pairSums(s0).sub(8 * a0.blockSums[b]);
             IntVector sum1 = IntKernels.pairSums(s1).sub(8 * a1.blockSums[b]);
-            acc0 = acc0.add(((FloatVector) sum0.convert(VectorOperators.I2F, 0)).mul(d.mul(a0.scales[b])));
-            acc1 = acc1.add(((FloatVector) sum1.convert(VectorOperators.I2F, 0)).mul(d.mul(a1.scales[b])));
+            FloatVector.fromArray(VectorConfig.FLOAT, acc, 0)
+                    .add(((FloatVector) sum0.convert(VectorOperators.I2F, 0)).mul(d.mul(a0.scales[b]))).intoArray(acc, 0);
+            FloatVector.fromArray(VectorConfig.FLOAT, acc, ROWS)
+                    .add(((FloatVector) sum1.convert(VectorOperators.I2F, 0)).mul(d.mul(a1.scales[b]))).intoArray(acc, ROWS);
         }
-        acc0.intoArray(scratch.results, 0);
-        acc1.intoArray(scratch.results, ROWS);
     }
 
-    /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */
-    private static FloatVector group(MemorySegment w, long base, int blocks, Q8_0Activations a) {
+    /**
+     * One group of rows times one activation vector: the {@link #ROWS} results into {@code scratch.results}. The
+     * running totals live in that array, not in a register: a vector carried across the block loop around the
+     * chunk loop was boxed by C2 (an object per block).
+     */
+    private static void group(MemorySegment w, long base, int blocks, Q8_0Activations a, Scratch scratch) {
         int[] pairs = a.pairs;
-        FloatVector acc = FloatVector.zero(VectorConfig.FLOAT);
+        float[] acc = scratch.results;
+        java.util.Arrays.fill(acc, 0, ROWS, 0f);
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
             int p = b * 16;
@@ -131,9 +137,9 @@ final class InterleavedQ4_0 {
             // each row: (float) (sum - 8 * sum(a)) * (d * da), added in block order
             IntVector sum = IntKernels.pairSums(s).sub(8 * a.blockSums[b]);
             FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN);
-            acc = acc.add(((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(d.mul(a.scales[b])));
+            FloatVector.fromArray(VectorConfig.FLOAT, acc, 0)
+                    .add(((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(d.mul(a.scales[b]))).intoArray(acc, 0);
         }
-        return acc;
     }
 
     /** {@code 2 * ROWS} packed bytes widened to short lanes without sign extension. */

@@ -125,16 +125,19 @@ final class InterleavedQ6_K {
             multiplyUnpacked(w, blocks, rows, g0, g1, in, tokens, out);
             return;
         }
+        Scratch scratch = new Scratch(2 * ROWS);
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
-            VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
             int t = 0;
             // small batches: tiles of two tokens, each chunk of weights loaded and unpacked once for both
             for (; t + 2 <= tokens; t += 2) {
-                group2(w, base, blocks, in.q8k(t), in.q8k(t + 1), out, t, g * ROWS, valid);
+                group2(w, base, blocks, in.q8k(t), in.q8k(t + 1), scratch);
+                scratch.store(0, out[t], g * ROWS, rows);
+                scratch.store(ROWS, out[t + 1], g * ROWS, rows);
             }
             for (; t < tokens; t++) {
-                group(w, base, blocks, in.q8k(t)).intoArray(out[t], g * ROWS, valid);
+                group(w, base, blocks, in.q8k(t), scratch);
+                scratch.store(0, out[t], g * ROWS, rows);
             }
         }
     }
@@ -240,32 +243,38 @@ final class InterleavedQ6_K {
                 .intoArray(acc, off + ROWS);
     }
 
-    /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */
-    private static FloatVector group(MemorySegment w, long base, int blocks, Q8_KActivations a) {
-        FloatVector acc = FloatVector.zero(VectorConfig.FLOAT);
+    /**
+     * One group of rows times one activation vector: the {@link #ROWS} results into {@code scratch.results}. Sums and
+     * totals live in the scratch arrays between loops (exact ints; floats reloaded keep their bits): vectors carried
+     * across the outer loops, or passed to and returned from calls C2 did not inline, were boxed.
+     */
+    private static void group(MemorySegment w, long base, int blocks, Q8_KActivations a, Scratch scratch) {
+        float[] acc = scratch.results;
+        int[] sums = scratch.sums;
+        java.util.Arrays.fill(acc, 0, ROWS, 0f);
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
-            IntVector sum = IntVector.zero(VectorConfig.INT);
+            java.util.Arrays.fill(sums, 0, ROWS, 0);
             for (int g = 0; g < 16; g++) {
-                sum = scaleGroup(w, rec, g, a.pairs, b * 128 + g * 8, sum);
+                scaleGroup(w, rec, g, a.pairs, b * 128 + g * 8, sums);
             }
             FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + D, ByteOrder.LITTLE_ENDIAN).mul(a.scales[b]);
-            acc = acc.add(d.mul((FloatVector) sum.convert(VectorOperators.I2F, 0)));
+            FloatVector.fromArray(VectorConfig.FLOAT, acc, 0)
+                    .add(d.mul((FloatVector) IntVector.fromArray(VectorConfig.INT, sums, 0).convert(VectorOperators.I2F, 0)))
+                    .intoArray(acc, 0);
         }
-        return acc;
     }
 
     /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
-    private static void group2(MemorySegment w, long base, int blocks, Q8_KActivations a0, Q8_KActivations a1,
-                               float[][] out, int t, int row, VectorMask<Float> valid) {
-        FloatVector acc0 = FloatVector.zero(VectorConfig.FLOAT);
-        FloatVector acc1 = FloatVector.zero(VectorConfig.FLOAT);
+    private static void group2(MemorySegment w, long base, int blocks, Q8_KActivations a0, Q8_KActivations a1, Scratch scratch) {
+        float[] acc = scratch.results;
+        int[] sums = scratch.sums;
+        java.util.Arrays.fill(acc, 0f);
         int[] p0 = a0.pairs;
         int[] p1 = a1.pairs;
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
-            IntVector sum0 = IntVector.zero(VectorConfig.INT);
-            IntVector sum1 = IntVector.zero(VectorConfig.INT);
+            java.util.Arrays.fill(sums, 0);
             for (int g = 0; g < 16; g++) {
                 long chunks = rec + GROUPS + g * GROUP;
                 int p = b * 128 + g * 8;
@@ -284,29 +293,31 @@ final class InterleavedQ6_K {
                     }
                 }
                 IntVector scale = scales(w, rec, g);
-                sum0 = sum0.add(IntKernels.pairSums(s0).mul(scale));
-                sum1 = sum1.add(IntKernels.pairSums(s1).mul(scale));
+                IntVector.fromArray(VectorConfig.INT, sums, 0).add(IntKernels.pairSums(s0).mul(scale)).intoArray(sums, 0);
+                IntVector.fromArray(VectorConfig.INT, sums, ROWS).add(IntKernels.pairSums(s1).mul(scale)).intoArray(sums, ROWS);
             }
             FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + D, ByteOrder.LITTLE_ENDIAN);
-            acc0 = acc0.add(d.mul(a0.scales[b]).mul((FloatVector) sum0.convert(VectorOperators.I2F, 0)));
-            acc1 = acc1.add(d.mul(a1.scales[b]).mul((FloatVector) sum1.convert(VectorOperators.I2F, 0)));
+            FloatVector.fromArray(VectorConfig.FLOAT, acc, 0)
+                    .add(d.mul(a0.scales[b]).mul((FloatVector) IntVector.fromArray(VectorConfig.INT, sums, 0).convert(VectorOperators.I2F, 0)))
+                    .intoArray(acc, 0);
+            FloatVector.fromArray(VectorConfig.FLOAT, acc, ROWS)
+                    .add(d.mul(a1.scales[b]).mul((FloatVector) IntVector.fromArray(VectorConfig.INT, sums, ROWS).convert(VectorOperators.I2F, 0)))
+                    .intoArray(acc, ROWS);
         }
-        acc0.intoArray(out[t], row, valid);
-        acc1.intoArray(out[t + 1], row, valid);
     }
 
     /**
-     * {@code acc + sc(g) * dot(group g)} per row: the 16 weights of scale group {@code g} against activation pairs
+     * {@code sums += sc(g) * dot(group g)} per row: the 16 weights of scale group {@code g} against activation pairs
      * {@code p..p+8}. Loops, not unrolled code: C2 parses every Vector API call into many nodes and stops inlining
      * past its node budget, which would leave vectors boxed; it unrolls the loops itself once they are intrinsified.
      */
-    private static IntVector scaleGroup(MemorySegment w, long rec, int g, int[] pairs, int p, IntVector acc) {
+    private static void scaleGroup(MemorySegment w, long rec, int g, int[] pairs, int p, int[] sums) {
         long chunks = rec + GROUPS + g * GROUP;
         ShortVector h = chunk(w, chunks + 2 * CHUNK);
         // high bits of pairs 0-3 of the group moved up by 4, those of pairs 4-7 down by 4: pair k's at bits 4+2k
         ShortVector s = fourPairs(chunk(w, chunks), h.lanewise(VectorOperators.LSHL, 4), pairs, p, ShortVector.zero(VectorConfig.SHORT));
         s = fourPairs(chunk(w, chunks + CHUNK), h.lanewise(VectorOperators.LSHR, 4), pairs, p + 4, s);
-        return acc.add(IntKernels.pairSums(s).mul(scales(w, rec, g)));
+        IntVector.fromArray(VectorConfig.INT, sums, 0).add(IntKernels.pairSums(s).mul(scales(w, rec, g))).intoArray(sums, 0);
     }
 
     /**

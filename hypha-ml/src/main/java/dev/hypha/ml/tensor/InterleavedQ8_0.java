@@ -8,7 +8,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -62,24 +61,31 @@ final class InterleavedQ8_0 {
     /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */
     static void multiply(MemorySegment w, int cols, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
         int blocks = cols / Q8_0.BLOCK;
+        Scratch scratch = new Scratch(2 * ROWS);
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
-            VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
             int t = 0;
             // tiles of two tokens: each chunk of weights is loaded and widened once for both
             for (; t + 2 <= tokens; t += 2) {
-                group2(w, base, blocks, in.q80(t), in.q80(t + 1), out, t, g * ROWS, valid);
+                group2(w, base, blocks, in.q80(t), in.q80(t + 1), scratch);
+                scratch.store(0, out[t], g * ROWS, rows);
+                scratch.store(ROWS, out[t + 1], g * ROWS, rows);
             }
             for (; t < tokens; t++) {
-                group(w, base, blocks, in.q80(t)).intoArray(out[t], g * ROWS, valid);
+                group(w, base, blocks, in.q80(t), scratch);
+                scratch.store(0, out[t], g * ROWS, rows);
             }
         }
     }
 
-    /** One group of rows times one activation vector: the {@link #ROWS} results, one per lane. */
-    private static FloatVector group(MemorySegment w, long base, int blocks, Q8_0Activations a) {
+    /**
+     * One group of rows times one activation vector: the {@link #ROWS} results into {@code scratch.results} (the running
+     * totals live there: carried in a register across the block loop, C2 boxed them, as in {@link InterleavedQ4_0}).
+     */
+    private static void group(MemorySegment w, long base, int blocks, Q8_0Activations a, Scratch scratch) {
         int[] pairs = a.pairs;
-        FloatVector acc = FloatVector.zero(VectorConfig.FLOAT);
+        float[] acc = scratch.results;
+        java.util.Arrays.fill(acc, 0, ROWS, 0f);
         for (int b = 0; b < blocks; b++) {
             long rec = base + (long) b * RECORD;
             int p = b * 16;
@@ -90,16 +96,15 @@ final class InterleavedQ8_0 {
                 sum = sum.add(IntKernels.pairSums(s));
             }
             FloatVector scale = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN).mul(a.scales[b]);
-            acc = acc.add(((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(scale));
+            FloatVector.fromArray(VectorConfig.FLOAT, acc, 0).add(((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(scale))
+                    .intoArray(acc, 0);
         }
-        return acc;
     }
 
     /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
-    private static void group2(MemorySegment w, long base, int blocks, Q8_0Activations a0, Q8_0Activations a1,
-                               float[][] out, int t, int row, VectorMask<Float> valid) {
-        FloatVector acc0 = FloatVector.zero(VectorConfig.FLOAT);
-        FloatVector acc1 = FloatVector.zero(VectorConfig.FLOAT);
+    private static void group2(MemorySegment w, long base, int blocks, Q8_0Activations a0, Q8_0Activations a1, Scratch scratch) {
+        float[] acc = scratch.results;
+        java.util.Arrays.fill(acc, 0f);
         int[] p0 = a0.pairs;
         int[] p1 = a1.pairs;
         for (int b = 0; b < blocks; b++) {
@@ -114,11 +119,11 @@ final class InterleavedQ8_0 {
                 sum1 = sum1.add(IntKernels.pairSums(x.mul(IntKernels.broadcastPair(p1[p + c])).add(y.mul(IntKernels.broadcastPair(p1[p + c + 1])))));
             }
             FloatVector d = FloatVector.fromMemorySegment(VectorConfig.FLOAT, w, rec + SCALES, ByteOrder.LITTLE_ENDIAN);
-            acc0 = acc0.add(((FloatVector) sum0.convert(VectorOperators.I2F, 0)).mul(d.mul(a0.scales[b])));
-            acc1 = acc1.add(((FloatVector) sum1.convert(VectorOperators.I2F, 0)).mul(d.mul(a1.scales[b])));
+            FloatVector.fromArray(VectorConfig.FLOAT, acc, 0)
+                    .add(((FloatVector) sum0.convert(VectorOperators.I2F, 0)).mul(d.mul(a0.scales[b]))).intoArray(acc, 0);
+            FloatVector.fromArray(VectorConfig.FLOAT, acc, ROWS)
+                    .add(((FloatVector) sum1.convert(VectorOperators.I2F, 0)).mul(d.mul(a1.scales[b]))).intoArray(acc, ROWS);
         }
-        acc0.intoArray(out[t], row, valid);
-        acc1.intoArray(out[t + 1], row, valid);
     }
 
     /** {@code 2 * ROWS} int8 weights sign-extended to short lanes. */
