@@ -19,6 +19,10 @@ import java.util.Locale;
  * the arena closes, through the FFM API. No Java library does this: the JVM's {@code -XX:+UseTransparentHugePages}
  * covers only its heap, and {@link Arena#allocate} zeroes (touches) memory before anyone could advise it. Where the
  * calls are not available (another OS, native access denied, mmap failing) memory comes from the arena as usual.
+ *
+ * <p>Cost: where memory is fragmented (a busy page cache), the kernel compacts memory to find each 2 MiB page, which
+ * made loading a 450 MiB model take ~3 s instead of ~1.4 s here; generation gained ~5% with two threads (~30% for one
+ * thread's bandwidth). {@code -Dhypha.ml.hugePages=false} (e.g. through {@code JAVA_TOOL_OPTIONS}) trades back.
  */
 final class HugePages {
     private HugePages() {}
@@ -27,7 +31,9 @@ final class HugePages {
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final int MADV_HUGEPAGE = 14;
-    private static final Native NATIVE = Native.find();
+    /** {@code -Dhypha.ml.hugePages=false} turns huge pages off (loading is then faster, generation slower). */
+    private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("hypha.ml.hugePages", "true").strip());
+    private static final Native NATIVE = ENABLED ? Native.find() : null;
 
     private record Native(MethodHandle mmap, MethodHandle madvise, MethodHandle munmap) {
         static Native find() {
