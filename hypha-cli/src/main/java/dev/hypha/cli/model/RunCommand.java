@@ -82,7 +82,7 @@ public final class RunCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--deterministic",
-            description = "Bit-reproducible results across runs, thread counts and machines (slower).")
+            description = "Bit-reproducible results across runs, thread counts and machines (a little slower: exact exp()).")
     boolean deterministic;
 
     @Option(names = "--ctx", paramLabel = "N",
