@@ -1,5 +1,6 @@
 package dev.hypha.ml.llm;
 
+import dev.hypha.ml.tensor.HugePages;
 import dev.hypha.ml.tensor.MatMul;
 import dev.hypha.ml.tensor.Parallel;
 import java.lang.foreign.Arena;
@@ -57,7 +58,7 @@ public final class Model implements AutoCloseable {
     private Model(ModelConfig config, ModelWeights weights, Options options) {
         this.config = config;
         this.repacked = Arena.ofShared();
-        this.weights = weights.interleave(repacked);
+        this.weights = weights.interleave(HugePages.slab(repacked));
         this.options = options;
         this.parallel = new Parallel(options.threads());
         this.matMul = new MatMul(parallel, options.deterministic());

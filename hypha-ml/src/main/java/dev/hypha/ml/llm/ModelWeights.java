@@ -3,7 +3,7 @@ package dev.hypha.ml.llm;
 import dev.hypha.ml.tensor.GgmlType;
 import dev.hypha.ml.tensor.TensorCodec;
 import dev.hypha.ml.tensor.WeightMatrix;
-import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 import java.util.List;
 import java.util.Optional;
 import java.util.ArrayList;
@@ -59,14 +59,14 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
     /**
      * These weights with every matrix that is multiplied (all but a token embedding that is only looked up) repacked
      * into the row-interleaved layout where its type has one ({@link WeightMatrix#interleave}), in memory of
-     * {@code arena}. The results are the same bits; only the speed differs.
+     * {@code memory}. The results are the same bits; only the speed differs.
      */
-    public ModelWeights interleave(Arena arena) {
+    public ModelWeights interleave(SegmentAllocator memory) {
         List<LayerWeights> packed = layers.stream().map(l -> new LayerWeights(l.attnNorm(),
-                l.wq().interleave(arena), l.wk().interleave(arena), l.wv().interleave(arena), l.wo().interleave(arena),
+                l.wq().interleave(memory), l.wk().interleave(memory), l.wv().interleave(memory), l.wo().interleave(memory),
                 l.bq(), l.bk(), l.bv(), l.qNorm(), l.kNorm(), l.ffnNorm(),
-                l.gate().interleave(arena), l.up().interleave(arena), l.down().interleave(arena))).toList();
-        WeightMatrix packedOutput = output.interleave(arena);
+                l.gate().interleave(memory), l.up().interleave(memory), l.down().interleave(memory))).toList();
+        WeightMatrix packedOutput = output.interleave(memory);
         // a tied output matrix is also the embedding: keep one object, which both looks up rows and multiplies
         WeightMatrix embedding = output == tokenEmbedding ? packedOutput : tokenEmbedding;
         return new ModelWeights(embedding, packed, outputNorm, packedOutput, ropeFreqFactors);

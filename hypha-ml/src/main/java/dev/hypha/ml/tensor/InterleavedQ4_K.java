@@ -1,6 +1,6 @@
 package dev.hypha.ml.tensor;
 
-import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -45,11 +45,11 @@ final class InterleavedQ4_K {
             ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(Math.max(64, ROWS * 8)));
     private static final long TAIL = ROW_BYTES.vectorByteSize();
 
-    /** Repacks {@code w} (Q4_K) into a new segment of {@code arena}. */
-    static MemorySegment pack(WeightMatrix w, Arena arena) {
+    /** Repacks {@code w} (Q4_K) into new memory from {@code memory}. */
+    static MemorySegment pack(WeightMatrix w, SegmentAllocator memory) {
         int blocks = w.cols() / Q4_K.BLOCK;
         int groups = groups(w.rows());
-        MemorySegment dst = HugePages.allocate(arena, Math.addExact(Math.multiplyExact((long) groups * blocks, RECORD), TAIL));
+        MemorySegment dst = memory.allocate(Math.addExact(Math.multiplyExact((long) groups * blocks, RECORD), TAIL), 64);
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
         for (int row = 0; row < w.rows(); row++) {

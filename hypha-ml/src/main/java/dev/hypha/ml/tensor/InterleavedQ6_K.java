@@ -1,6 +1,6 @@
 package dev.hypha.ml.tensor;
 
-import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -50,11 +50,11 @@ final class InterleavedQ6_K {
     private static final VectorSpecies<Byte> ROW_BYTES =
             ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(Math.max(64, ROWS * 8)));
 
-    /** Repacks {@code w} (Q6_K) into a new segment of {@code arena}. */
-    static MemorySegment pack(WeightMatrix w, Arena arena) {
+    /** Repacks {@code w} (Q6_K) into new memory from {@code memory}. */
+    static MemorySegment pack(WeightMatrix w, SegmentAllocator memory) {
         int blocks = w.cols() / Q6_K.BLOCK;
         int groups = groups(w.rows());
-        MemorySegment dst = HugePages.allocate(arena, Math.multiplyExact((long) groups * blocks, RECORD));
+        MemorySegment dst = memory.allocate(Math.multiplyExact((long) groups * blocks, RECORD), 64);
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
         int[] q = new int[Q6_K.BLOCK];

@@ -1,6 +1,6 @@
 package dev.hypha.ml.tensor;
 
-import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -32,11 +32,11 @@ final class InterleavedQ8_0 {
     private static final long CHUNK = 2L * ROWS;
     private static final long SCALES = 32L * ROWS;
 
-    /** Repacks {@code w} (Q8_0) into a new segment of {@code arena}. */
-    static MemorySegment pack(WeightMatrix w, Arena arena) {
+    /** Repacks {@code w} (Q8_0) into new memory from {@code memory}. */
+    static MemorySegment pack(WeightMatrix w, SegmentAllocator memory) {
         int blocks = w.cols() / Q8_0.BLOCK;
         int groups = groups(w.rows());
-        MemorySegment dst = HugePages.allocate(arena, Math.multiplyExact((long) groups * blocks, RECORD));
+        MemorySegment dst = memory.allocate(Math.multiplyExact((long) groups * blocks, RECORD), 64);
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
         for (int row = 0; row < w.rows(); row++) {

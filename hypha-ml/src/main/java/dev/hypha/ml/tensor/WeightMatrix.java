@@ -1,6 +1,6 @@
 package dev.hypha.ml.tensor;
 
-import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -45,21 +45,21 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
     }
 
     /**
-     * This matrix with its weights also repacked, in memory of {@code arena}, into the row-interleaved layout that
+     * This matrix with its weights also repacked, in memory from {@code memory}, into the row-interleaved layout that
      * {@link MatMul} multiplies fastest ({@link InterleavedQ4_0}, {@link InterleavedQ4_K},
      * {@link InterleavedQ6_K}, {@link InterleavedQ8_0}); this matrix itself when
      * its type has no such layout or it is already repacked. {@link #data} stays for row lookups (embeddings).
      * Same results, same bits: only the speed differs.
      */
-    public WeightMatrix interleave(Arena arena) {
+    public WeightMatrix interleave(SegmentAllocator memory) {
         if (interleaved != null || !interleaves(type)) {
             return this;
         }
         MemorySegment packed = switch (type) {
-            case Q4_0 -> InterleavedQ4_0.pack(this, arena);
-            case Q4_K -> InterleavedQ4_K.pack(this, arena);
-            case Q6_K -> InterleavedQ6_K.pack(this, arena);
-            case Q8_0 -> InterleavedQ8_0.pack(this, arena);
+            case Q4_0 -> InterleavedQ4_0.pack(this, memory);
+            case Q4_K -> InterleavedQ4_K.pack(this, memory);
+            case Q6_K -> InterleavedQ6_K.pack(this, memory);
+            case Q8_0 -> InterleavedQ8_0.pack(this, memory);
             default -> throw new IllegalStateException("no interleaved layout for " + type);
         };
         if (data.isMapped()) {
