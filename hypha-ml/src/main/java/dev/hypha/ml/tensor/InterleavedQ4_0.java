@@ -69,7 +69,7 @@ final class InterleavedQ4_0 {
     /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */
     static void multiply(MemorySegment w, int cols, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
         int blocks = cols / Q4_0.BLOCK;
-        Scratch scratch = new Scratch(2 * ROWS);
+        Scratch scratch = Scratch.get();
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
             int t = 0;

@@ -125,7 +125,7 @@ final class InterleavedQ6_K {
             multiplyUnpacked(w, blocks, rows, g0, g1, in, tokens, out);
             return;
         }
-        Scratch scratch = new Scratch(2 * ROWS);
+        Scratch scratch = Scratch.get();
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
             int t = 0;

@@ -1,7 +1,7 @@
 package dev.hypha.ml.tensor;
 
 /**
- * Per-thread arrays for the interleaved kernels, made once per matrix multiply instead of once per group of rows:
+ * Per-thread arrays for the interleaved kernels ({@link #get}: one set per thread, reused by every multiply):
  * results (and exact int partial sums) pass through them between loops because C2 boxes vectors kept live across
  * outer loops or handed to calls it does not inline.
  */
@@ -10,7 +10,14 @@ final class Scratch {
     final int[] mins;
     final float[] results;
 
-    Scratch(int lanes) {
+    private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(() -> new Scratch(2 * VectorConfig.INT.length()));
+
+    /** This thread's scratch, room for two tokens' results (the widest tile). */
+    static Scratch get() {
+        return PER_THREAD.get();
+    }
+
+    private Scratch(int lanes) {
         sums = new int[lanes];
         mins = new int[lanes];
         results = new float[lanes];
