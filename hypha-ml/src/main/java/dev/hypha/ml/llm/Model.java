@@ -47,6 +47,12 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code -Dhypha.ml.repack=false} keeps every matrix memory-mapped in its GGUF layout (one-row kernels, several times
+     * slower: Q4_K generation ~6x): for a model larger than memory, which the page cache can then stream from disk.
+     */
+    private static final boolean REPACK = !"false".equalsIgnoreCase(System.getProperty("hypha.ml.repack", "true").strip());
+
     private final ModelConfig config;
     private final ModelWeights weights;
     private final Options options;
@@ -58,7 +64,7 @@ public final class Model implements AutoCloseable {
     private Model(ModelConfig config, ModelWeights weights, Options options) {
         this.config = config;
         this.repacked = Arena.ofShared();
-        this.weights = weights.interleave(HugePages.slab(repacked));
+        this.weights = REPACK ? weights.interleave(HugePages.slab(repacked)) : weights;
         this.options = options;
         this.parallel = new Parallel(options.threads());
         this.matMul = new MatMul(parallel, options.deterministic());
