@@ -236,9 +236,7 @@ public final class Session {
                 float inv = (float) (1.0 / sum);
                 float[] out = attnOut.row(t);
                 java.util.Arrays.fill(out, h * headDim, (h + 1) * headDim, 0f);
-                for (int s = 0; s < len; s++) {
-                    FloatKernels.axpy(scores[s] * inv, vals, s * kvDim + kvOff, out, h * headDim, headDim);
-                }
+                FloatKernels.axpyRows(scores, inv, len, vals, kvOff, kvDim, out, h * headDim, headDim);
             }
         });
     }

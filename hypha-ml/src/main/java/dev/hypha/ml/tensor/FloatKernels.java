@@ -144,6 +144,29 @@ public final class FloatKernels {
         return v.lane(0);
     }
 
+    /**
+     * {@code y[yOff+i] = fma(x[xOff + s*stride + i], p[s] * scale, y[yOff+i])} for {@code s = 0..count-1} in order:
+     * exactly {@code count} {@link #axpy} calls, but each slice of {@code y} stays in a register across all rows (the
+     * weighted sum of value vectors in attention, where one call per position cost more than its four FMAs).
+     */
+    public static void axpyRows(float[] p, float scale, int count, float[] x, int xOff, int stride, float[] y, int yOff, int n) {
+        int upper = FLOAT.loopBound(n);
+        for (int i = 0; i < upper; i += L) {
+            FloatVector acc = FloatVector.fromArray(FLOAT, y, yOff + i);
+            for (int s = 0; s < count; s++) {
+                acc = FloatVector.fromArray(FLOAT, x, xOff + s * stride + i).fma(FloatVector.broadcast(FLOAT, p[s] * scale), acc);
+            }
+            acc.intoArray(y, yOff + i);
+        }
+        for (int i = upper; i < n; i++) {
+            float acc = y[yOff + i];
+            for (int s = 0; s < count; s++) {
+                acc = Math.fma(x[xOff + s * stride + i], p[s] * scale, acc);
+            }
+            y[yOff + i] = acc;
+        }
+    }
+
     /** {@code y[yOff+i] = fma(a, x[xOff+i], y[yOff+i])}: element-wise, so identical for any width. */
     public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         int upper = FLOAT.loopBound(n);

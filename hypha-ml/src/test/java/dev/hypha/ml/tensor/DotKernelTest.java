@@ -138,4 +138,23 @@ class DotKernelTest {
             }
         }
     }
+
+    @Property(tries = 30)
+    void axpyRowsEqualsOneAxpyPerRow(@ForAll long seed, @ForAll @IntRange(min = 1, max = 100) int n,
+                                     @ForAll @IntRange(min = 0, max = 40) int count, @ForAll @IntRange(min = 0, max = 5) int pad) {
+        int stride = n + pad;
+        float[] x = QuantCodecTest.randomRow(seed, count * stride + 3, 1);
+        float[] p = QuantCodecTest.randomRow(seed + 1, Math.max(count, 1), 1);
+        float[] y0 = QuantCodecTest.randomRow(seed + 2, n + 2, 1);
+        float[] expected = y0.clone();
+        float scale = 0.37f;
+        for (int s = 0; s < count; s++) {
+            FloatKernels.axpy(p[s] * scale, x, 3 + s * stride, expected, 2, n);
+        }
+        float[] actual = y0.clone();
+        FloatKernels.axpyRows(p, scale, count, x, 3, stride, actual, 2, n);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat(Float.floatToRawIntBits(actual[i])).as("element %d", i).isEqualTo(Float.floatToRawIntBits(expected[i]));
+        }
+    }
 }
