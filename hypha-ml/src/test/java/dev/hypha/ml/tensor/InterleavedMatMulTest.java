@@ -24,7 +24,7 @@ class InterleavedMatMulTest {
 
     @Property(tries = 100)
     void interleavedEqualsExactRowByRow(@ForAll("interleavedTypes") GgmlType type, @ForAll @IntRange(min = 1, max = 40) int rows,
-                                        @ForAll @IntRange(min = 1, max = 2) int superBlocks, @ForAll @IntRange(min = 1, max = 9) int tokens,
+                                        @ForAll @IntRange(min = 1, max = 2) int superBlocks, @ForAll @IntRange(min = 1, max = 12) int tokens,
                                         @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll boolean rawBytes,
                                         @ForAll boolean deterministic, @ForAll long seed) {
         int cols = 256 * superBlocks;
