@@ -108,10 +108,11 @@ final class InterleavedQ4_K {
     }
 
     /**
-     * From this many tokens on, {@link #multiplyUnpacked} (measured at 512 bits, one thread, 5632 x 2048: equal at 5
-     * tokens, 1.1x at 8, 1.26-1.35x at 32; below 5 the unpacking and reloading cost about what they save).
+     * From this many tokens on, {@link #multiplyUnpacked} (measured at 512 bits, one thread, 5632 x 2048, against the
+     * two-token tiles: 1.08x at 4 tokens, 1.08-1.1x at 5, 1.12-1.23x at 8, 1.26-1.35x at 32; at 3 tokens 1.1-1.3x
+     * slower, the unpacking and reloading costing more than they save).
      */
-    static final int UNPACK_FROM = 5;
+    static final int UNPACK_FROM = 4;
     /** Level vectors per super-block: 8 sub-blocks of 16 activation pairs (8 low-nibble, then 8 high-nibble vectors). */
     private static final int LEVEL_VECTORS = 128;
 
