@@ -124,10 +124,10 @@ final class InterleavedQ4_K {
      */
     private static void multiplyUnpacked(MemorySegment w, int blocks, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
         int lanes = VectorConfig.SHORT.length();
-        short[] levels = new short[LEVEL_VECTORS * lanes];
-        int[] scales = new int[8 * ROWS];
-        int[] mins = new int[8 * ROWS];
-        float[] acc = new float[tokens * ROWS];
+        short[] levels = Scratch.get().shorts(LEVEL_VECTORS * lanes);
+        int[] scales = Scratch.get().ints(8 * ROWS);
+        int[] mins = Scratch.get().moreInts(8 * ROWS);
+        float[] acc = Scratch.get().floats(tokens * ROWS);
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
             java.util.Arrays.fill(acc, 0f);

@@ -158,9 +158,9 @@ final class InterleavedQ6_K {
      */
     private static void multiplyUnpacked(MemorySegment w, int blocks, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
         int lanes = VectorConfig.SHORT.length();
-        short[] levels = new short[LEVEL_VECTORS * lanes];
-        int[] scales = new int[16 * ROWS];
-        float[] acc = new float[tokens * ROWS];
+        short[] levels = Scratch.get().shorts(LEVEL_VECTORS * lanes);
+        int[] scales = Scratch.get().ints(16 * ROWS);
+        float[] acc = Scratch.get().floats(tokens * ROWS);
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
             Arrays.fill(acc, 0f);

@@ -146,8 +146,8 @@ final class InterleavedQ8_0 {
      */
     private static void multiplyUnpacked(MemorySegment w, int blocks, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
         int lanes = VectorConfig.SHORT.length();
-        short[] levels = new short[SPAN * 16 * lanes];
-        float[] acc = new float[tokens * ROWS];
+        short[] levels = Scratch.get().shorts(SPAN * 16 * lanes);
+        float[] acc = Scratch.get().floats(tokens * ROWS);
         for (int g = g0; g < g1; g++) {
             long base = (long) g * blocks * RECORD;
             java.util.Arrays.fill(acc, 0f);

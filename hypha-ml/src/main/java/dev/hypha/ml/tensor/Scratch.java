@@ -27,4 +27,41 @@ final class Scratch {
     void store(int from, float[] out, int row, int rows) {
         System.arraycopy(results, from, out, row, Math.min(VectorConfig.INT.length(), rows - row));
     }
+
+    private short[] shorts = new short[0];
+    private int[] ints = new int[0];
+    private int[] moreInts = new int[0];
+    private float[] floats = new float[0];
+
+    /** A short array of at least {@code n} elements for unpacked weights (contents undefined), reused by this thread. */
+    short[] shorts(int n) {
+        if (shorts.length < n) {
+            shorts = new short[n];
+        }
+        return shorts;
+    }
+
+    /** An int array of at least {@code n} elements (contents undefined), reused by this thread. */
+    int[] ints(int n) {
+        if (ints.length < n) {
+            ints = new int[n];
+        }
+        return ints;
+    }
+
+    /** A second int array of at least {@code n} elements (contents undefined), reused by this thread. */
+    int[] moreInts(int n) {
+        if (moreInts.length < n) {
+            moreInts = new int[n];
+        }
+        return moreInts;
+    }
+
+    /** A float array of at least {@code n} elements (contents undefined), reused by this thread. */
+    float[] floats(int n) {
+        if (floats.length < n) {
+            floats = new float[n];
+        }
+        return floats;
+    }
 }
