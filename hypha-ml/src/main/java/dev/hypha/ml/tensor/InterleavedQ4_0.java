@@ -69,21 +69,17 @@ final class InterleavedQ4_0 {
     /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */
     static void multiply(MemorySegment w, int cols, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
         int blocks = cols / Q4_0.BLOCK;
-        Scratch scratch = Scratch.get();
-        for (int g = g0; g < g1; g++) {
-            long base = (long) g * blocks * RECORD;
-            int t = 0;
-            // tiles of two tokens: each chunk of weights is loaded and unpacked once for both
-            for (; t + 2 <= tokens; t += 2) {
-                group2(w, base, blocks, in.q80(t), in.q80(t + 1), scratch);
-                scratch.store(0, out[t], g * ROWS, rows);
-                scratch.store(ROWS, out[t + 1], g * ROWS, rows);
+        RowGroupTiles.run(rows, g0, g1, tokens, out, new RowGroupTiles.GroupKernel() {
+            @Override
+            public void one(int g, int t, Scratch scratch) {
+                group(w, (long) g * blocks * RECORD, blocks, in.q80(t), scratch);
             }
-            for (; t < tokens; t++) {
-                group(w, base, blocks, in.q80(t), scratch);
-                scratch.store(0, out[t], g * ROWS, rows);
+
+            @Override
+            public void two(int g, int t, Scratch scratch) {
+                group2(w, (long) g * blocks * RECORD, blocks, in.q80(t), in.q80(t + 1), scratch);
             }
-        }
+        });
     }
 
     /** {@link #group} for two activation vectors at once (every token's operations and their order unchanged). */
