@@ -43,7 +43,7 @@ final class InterleavedQ4_0 {
     /** Repacks {@code w} (Q4_0) into new memory from {@code memory}. */
     static MemorySegment pack(WeightMatrix w, SegmentAllocator memory) {
         int blocks = w.cols() / Q4_0.BLOCK;
-        int groups = groups(w.rows());
+        int groups = RowGroupTiles.groups(w.rows());
         MemorySegment dst = memory.allocate(Math.multiplyExact((long) groups * blocks, RECORD), 64);
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
@@ -60,10 +60,6 @@ final class InterleavedQ4_0 {
             }
         }
         return dst;
-    }
-
-    static int groups(int rows) {
-        return (rows + ROWS - 1) / ROWS;
     }
 
     /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */

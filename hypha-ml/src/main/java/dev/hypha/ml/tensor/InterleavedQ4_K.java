@@ -49,7 +49,7 @@ final class InterleavedQ4_K {
     /** Repacks {@code w} (Q4_K) into new memory from {@code memory}. */
     static MemorySegment pack(WeightMatrix w, SegmentAllocator memory) {
         int blocks = w.cols() / Q4_K.BLOCK;
-        int groups = groups(w.rows());
+        int groups = RowGroupTiles.groups(w.rows());
         MemorySegment dst = memory.allocate(Math.addExact(Math.multiplyExact((long) groups * blocks, RECORD), TAIL), 64);
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
@@ -77,10 +77,6 @@ final class InterleavedQ4_K {
             }
         }
         return dst;
-    }
-
-    static int groups(int rows) {
-        return (rows + ROWS - 1) / ROWS;
     }
 
     /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */

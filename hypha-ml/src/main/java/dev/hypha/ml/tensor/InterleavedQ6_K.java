@@ -53,7 +53,7 @@ final class InterleavedQ6_K {
     /** Repacks {@code w} (Q6_K) into new memory from {@code memory}. */
     static MemorySegment pack(WeightMatrix w, SegmentAllocator memory) {
         int blocks = w.cols() / Q6_K.BLOCK;
-        int groups = groups(w.rows());
+        int groups = RowGroupTiles.groups(w.rows());
         MemorySegment dst = memory.allocate(Math.multiplyExact((long) groups * blocks, RECORD), 64);
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
@@ -112,10 +112,6 @@ final class InterleavedQ6_K {
                 q[e + 96] = (c >> 4) | (h >> 6 & 3) << 4;
             }
         }
-    }
-
-    static int groups(int rows) {
-        return (rows + ROWS - 1) / ROWS;
     }
 
     /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */

@@ -48,13 +48,13 @@ public final class MatMul {
             int cols = w.cols();
             int rows = w.rows();
             switch (w.type()) {
-                case Q4_0 -> parallel.forRange(InterleavedQ4_0.groups(rows),
+                case Q4_0 -> parallel.forRange(RowGroupTiles.groups(rows),
                         (g0, g1) -> InterleavedQ4_0.multiply(packed, cols, rows, g0, g1, in, tokens, out));
-                case Q4_K -> parallel.forRange(InterleavedQ4_K.groups(rows),
+                case Q4_K -> parallel.forRange(RowGroupTiles.groups(rows),
                         (g0, g1) -> InterleavedQ4_K.multiply(packed, cols, rows, g0, g1, in, tokens, out));
-                case Q6_K -> parallel.forRange(InterleavedQ6_K.groups(rows),
+                case Q6_K -> parallel.forRange(RowGroupTiles.groups(rows),
                         (g0, g1) -> InterleavedQ6_K.multiply(packed, cols, rows, g0, g1, in, tokens, out));
-                case Q8_0 -> parallel.forRange(InterleavedQ8_0.groups(rows),
+                case Q8_0 -> parallel.forRange(RowGroupTiles.groups(rows),
                         (g0, g1) -> InterleavedQ8_0.multiply(packed, cols, rows, g0, g1, in, tokens, out));
                 default -> throw new IllegalStateException("tensor '" + w.name() + "' is " + w.type() + ", which has no interleaved kernel");
             }

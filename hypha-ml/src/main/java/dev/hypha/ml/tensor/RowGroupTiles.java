@@ -8,6 +8,12 @@ package dev.hypha.ml.tensor;
 final class RowGroupTiles {
     private RowGroupTiles() {}
 
+    /** Groups of {@code VectorConfig.INT.length()} rows (one int lane per row) that {@code rows} rows fill. */
+    static int groups(int rows) {
+        int lanes = VectorConfig.INT.length();
+        return (rows + lanes - 1) / lanes;
+    }
+
     /** One kernel's group products; both leave their results in {@code scratch.results}. */
     interface GroupKernel {
         /** Group {@code g} times token {@code t}: {@code results[0..ROWS)}. */
