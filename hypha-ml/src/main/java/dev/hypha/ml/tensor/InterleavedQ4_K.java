@@ -8,7 +8,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -115,30 +114,25 @@ final class InterleavedQ4_K {
      * sums are exact and its float operations are those of {@link #group} in the same order, so no bit changes.
      */
     private static void multiplyUnpacked(MemorySegment w, int blocks, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
-        int lanes = VectorConfig.SHORT.length();
-        short[] levels = Scratch.get().shorts(LEVEL_VECTORS * lanes);
+        short[] levels = Scratch.get().shorts(LEVEL_VECTORS * VectorConfig.SHORT.length());
         int[] scales = Scratch.get().ints(8 * ROWS);
         int[] mins = Scratch.get().moreInts(8 * ROWS);
-        float[] acc = Scratch.get().floats(tokens * ROWS);
-        for (int g = g0; g < g1; g++) {
-            long base = (long) g * blocks * RECORD;
-            java.util.Arrays.fill(acc, 0f);
-            for (int b = 0; b < blocks; b++) {
-                long rec = base + (long) b * RECORD;
-                unpack(w, rec, levels, scales, mins);
-                int t = 0;
-                for (; t + 2 <= tokens; t += 2) {
-                    block2(levels, scales, mins, w, rec, in.q8k(t), in.q8k(t + 1), b, acc, t * ROWS);
-                }
-                for (; t < tokens; t++) {
-                    block1(levels, scales, mins, w, rec, in.q8k(t), b, acc, t * ROWS);
-                }
+        RowGroupTiles.runUnpacked(rows, g0, g1, blocks, RECORD, tokens, out, new RowGroupTiles.UnpackedKernel() {
+            @Override
+            public void unpack(long rec) {
+                InterleavedQ4_K.unpack(w, rec, levels, scales, mins);
             }
-            VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
-            for (int t = 0; t < tokens; t++) {
-                FloatVector.fromArray(VectorConfig.FLOAT, acc, t * ROWS).intoArray(out[t], g * ROWS, valid);
+
+            @Override
+            public void one(long rec, int b, int t, float[] acc, int off) {
+                block1(levels, scales, mins, w, rec, in.q8k(t), b, acc, off);
             }
-        }
+
+            @Override
+            public void two(long rec, int b, int t, float[] acc, int off) {
+                block2(levels, scales, mins, w, rec, in.q8k(t), in.q8k(t + 1), b, acc, off);
+            }
+        });
     }
 
     /** The super-block's nibbles, vector {@code 16 sub + k} for pair {@code k} of sub-block {@code sub}; its scales and mins. */

@@ -9,7 +9,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -149,29 +148,24 @@ final class InterleavedQ6_K {
      * {@link #group}: the accumulators go through memory, which changes no bit.
      */
     private static void multiplyUnpacked(MemorySegment w, int blocks, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
-        int lanes = VectorConfig.SHORT.length();
-        short[] levels = Scratch.get().shorts(LEVEL_VECTORS * lanes);
+        short[] levels = Scratch.get().shorts(LEVEL_VECTORS * VectorConfig.SHORT.length());
         int[] scales = Scratch.get().ints(16 * ROWS);
-        float[] acc = Scratch.get().floats(tokens * ROWS);
-        for (int g = g0; g < g1; g++) {
-            long base = (long) g * blocks * RECORD;
-            Arrays.fill(acc, 0f);
-            for (int b = 0; b < blocks; b++) {
-                long rec = base + (long) b * RECORD;
-                unpack(w, rec, levels, scales);
-                int t = 0;
-                for (; t + 2 <= tokens; t += 2) {
-                    block2(levels, scales, w, rec, in.q8k(t), in.q8k(t + 1), b, acc, t * ROWS);
-                }
-                for (; t < tokens; t++) {
-                    block1(levels, scales, w, rec, in.q8k(t), b, acc, t * ROWS);
-                }
+        RowGroupTiles.runUnpacked(rows, g0, g1, blocks, RECORD, tokens, out, new RowGroupTiles.UnpackedKernel() {
+            @Override
+            public void unpack(long rec) {
+                InterleavedQ6_K.unpack(w, rec, levels, scales);
             }
-            VectorMask<Float> valid = VectorConfig.FLOAT.indexInRange(g * ROWS, rows);
-            for (int t = 0; t < tokens; t++) {
-                FloatVector.fromArray(VectorConfig.FLOAT, acc, t * ROWS).intoArray(out[t], g * ROWS, valid);
+
+            @Override
+            public void one(long rec, int b, int t, float[] acc, int off) {
+                block1(levels, scales, w, rec, in.q8k(t), b, acc, off);
             }
-        }
+
+            @Override
+            public void two(long rec, int b, int t, float[] acc, int off) {
+                block2(levels, scales, w, rec, in.q8k(t), in.q8k(t + 1), b, acc, off);
+            }
+        });
     }
 
     /** The super-block's levels {@code q - 32}, vector {@code 8 g + k} for pair {@code k} of group {@code g}, and its group scales. */

@@ -41,4 +41,44 @@ final class RowGroupTiles {
             }
         }
     }
+
+    /** A kernel whose batch path unpacks each block of a row group once into L1 and streams every token over it. */
+    interface UnpackedKernel {
+        /** Unpacks the block record at {@code rec} into the kernel's own scratch. */
+        void unpack(long rec);
+
+        /** Adds block {@code b} (record {@code rec}, unpacked) times token {@code t} to {@code acc[off..off+ROWS)}. */
+        void one(long rec, int b, int t, float[] acc, int off);
+
+        /** {@link #one} for tokens {@code t} and {@code t + 1}, at {@code off} and {@code off + ROWS}. */
+        void two(long rec, int b, int t, float[] acc, int off);
+    }
+
+    /**
+     * {@code out[t][r]} for the rows of groups {@code [g0, g1)} and tokens {@code t < tokens}: each of a group's
+     * {@code blocks} records ({@code recordBytes} apiece) unpacked once, then the tokens in pairs and the odd one alone.
+     */
+    static void runUnpacked(int rows, int g0, int g1, int blocks, long recordBytes, int tokens, float[][] out, UnpackedKernel kernel) {
+        int lanes = VectorConfig.INT.length();
+        float[] acc = Scratch.get().floats(tokens * lanes);
+        for (int g = g0; g < g1; g++) {
+            long base = g * blocks * recordBytes;
+            java.util.Arrays.fill(acc, 0f);
+            for (int b = 0; b < blocks; b++) {
+                long rec = base + b * recordBytes;
+                kernel.unpack(rec);
+                int t = 0;
+                for (; t + 2 <= tokens; t += 2) {
+                    kernel.two(rec, b, t, acc, t * lanes);
+                }
+                for (; t < tokens; t++) {
+                    kernel.one(rec, b, t, acc, t * lanes);
+                }
+            }
+            int row = g * lanes;
+            for (int t = 0; t < tokens; t++) {
+                System.arraycopy(acc, t * lanes, out[t], row, Math.min(lanes, rows - row));
+            }
+        }
+    }
 }
