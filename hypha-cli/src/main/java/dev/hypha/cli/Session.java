@@ -16,6 +16,7 @@ import dev.hypha.core.keys.KdfStrength;
 import dev.hypha.core.keys.KeystoreDirectory;
 import dev.hypha.core.keys.PasswordSource;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -225,7 +226,9 @@ final class Session implements AutoCloseable {
     /** A transaction sender for an account on the connected chain. */
     TransactionSender sender(Credentials credentials) {
         ChainClient client = chain();
-        return new TransactionSender(client, credentials, new NonceManager(client), RevertDecoder.forHyphaContracts());
+        BigInteger maxFee = BigInteger.valueOf(config().get(Settings.TX_MAX_FEE_GWEI)).multiply(BigInteger.TEN.pow(9));
+        return new TransactionSender(client, credentials, new NonceManager(client), RevertDecoder.forHyphaContracts(),
+                TransactionSender.Options.DEFAULT.withMaxFeePerGas(maxFee));
     }
 
     /** Closes what the session opened. */

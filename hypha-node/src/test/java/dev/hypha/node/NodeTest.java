@@ -151,7 +151,8 @@ class NodeTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        ChainClient.Options fast = new ChainClient.Options(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ofMillis(1));
+        ChainClient.Options fast = new ChainClient.Options(Duration.ofSeconds(1), Duration.ofSeconds(1), 1,
+                new dev.hypha.core.time.Backoff(Duration.ofMillis(1), Duration.ofMillis(1)));
         try (ChainClient dead = ChainClient.connect("http://127.0.0.1:" + closedPort, fast);
              Node node = new Node(new NodeSettings("127.0.0.1", 0, true), dead, InstantSource.system()).start()) {
 

@@ -1,6 +1,7 @@
 package dev.hypha.chain.devnet;
 
 import dev.hypha.chain.ChainErrors;
+import dev.hypha.core.time.TimeSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,6 +38,7 @@ public final class AnvilLauncher {
     /** Environment variable naming the anvil executable explicitly. */
     public static final String ANVIL_ENV = "HYPHA_ANVIL";
 
+    private static final Duration POLL = Duration.ofMillis(50);
     private static final Pattern LISTENING = Pattern.compile("Listening on [^:\\s]+:(\\d+)");
 
     private Optional<Path> executable = Optional.empty();
@@ -49,6 +51,7 @@ public final class AnvilLauncher {
     private Optional<Path> logFile = Optional.empty();
     private Optional<AnvilPidFile> pidFile = Optional.empty();
     private Duration startupTimeout = Duration.ofSeconds(30);
+    private TimeSource time = TimeSource.SYSTEM;
     private Duration stopGrace = Duration.ofSeconds(10);
 
     /** Uses this anvil binary instead of searching for one. */
@@ -100,6 +103,12 @@ public final class AnvilLauncher {
             throw ChainErrors.input("dev account count must be between 1 and 1000, was " + count);
         }
         this.accounts = count;
+        return this;
+    }
+
+    /** The time source that paces and bounds the wait for anvil to start (default: the system's). */
+    public AnvilLauncher time(TimeSource time) {
+        this.time = Objects.requireNonNull(time, "time");
         return this;
     }
 
@@ -245,7 +254,7 @@ public final class AnvilLauncher {
     }
 
     private int waitForListening(Process process, Path log) {
-        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        TimeSource.Deadline deadline = time.deadline(startupTimeout);
         while (true) {
             String out = readLog(log);
             Matcher m = LISTENING.matcher(out);
@@ -253,7 +262,7 @@ public final class AnvilLauncher {
                 return Integer.parseInt(m.group(1));
             }
             checkAlive(process, log);
-            if (System.nanoTime() > deadline) {
+            if (deadline.passed()) {
                 throw ChainErrors.internal("anvil did not start listening within " + startupTimeout.toSeconds()
                         + " s; see its log " + log, null);
             }
@@ -262,7 +271,7 @@ public final class AnvilLauncher {
     }
 
     private long waitForRpc(Process process, Path log, int actualPort) {
-        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        TimeSource.Deadline deadline = time.deadline(startupTimeout);
         Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + actualPort));
         try {
             while (true) {
@@ -270,7 +279,7 @@ public final class AnvilLauncher {
                     return web3j.ethChainId().send().getChainId().longValueExact();
                 } catch (IOException | RuntimeException notYet) {
                     checkAlive(process, log);
-                    if (System.nanoTime() > deadline) {
+                    if (deadline.passed()) {
                         throw ChainErrors.internal("anvil's RPC on port " + actualPort + " did not answer within "
                                 + startupTimeout.toSeconds() + " s; see its log " + log, notYet);
                     }
@@ -302,9 +311,9 @@ public final class AnvilLauncher {
         return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
-    private static void pause() {
+    private void pause() {
         try {
-            Thread.sleep(50);
+            time.sleep(POLL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ChainErrors.internal("interrupted while waiting for anvil", e);

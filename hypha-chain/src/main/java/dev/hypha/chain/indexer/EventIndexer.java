@@ -5,6 +5,7 @@ import dev.hypha.chain.abi.HyphaAbis;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.rpc.RpcErrorException;
+import dev.hypha.core.time.Backoff;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -72,6 +75,14 @@ public final class EventIndexer implements AutoCloseable {
      */
     public record PollResult(int added, int removed, Optional<Position> position) {}
 
+    /** How long {@link #close()} waits for a poll in progress to notice the stop. */
+    private static final long STOP_WAIT_SECONDS = 10;
+    private static final Duration STOP_WAIT = Duration.ofSeconds(STOP_WAIT_SECONDS);
+    /** Batches discarded in a row (the chain moving under us) before a poll gives up until the next one. */
+    private static final int MAX_DISCARDED_BATCHES = 8;
+    /** Pause after a discarded batch, doubling: the node needs a moment to settle a reorganisation. */
+    private static final Backoff DISCARD_BACKOFF = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
+
     private final ChainClient client;
     private final IndexStore store;
     private final List<WatchedContract> contracts;
@@ -80,6 +91,9 @@ public final class EventIndexer implements AutoCloseable {
     private final Options options;
     private final EventListener listener;
     private final AtomicLong rpcErrors = new AtomicLong();
+    private final AtomicLong discardedBatches = new AtomicLong();
+    // Guards the store between poll() and close(); a lock rather than a monitor so close() can give up waiting.
+    private final ReentrantLock pollLock = new ReentrantLock();
     private volatile Thread follower;
     private volatile boolean stopping;
 
@@ -172,17 +186,38 @@ public final class EventIndexer implements AutoCloseable {
         return store.events(contract, name, fromBlock);
     }
 
+    /** Batches thrown away because the chain changed while they were fetched (for metrics and tests). */
+    public long discardedBatches() {
+        return discardedBatches.get();
+    }
+
     /**
      * Catches up with the chain once: resolves a reorganisation if there was one, then indexes
-     * up to {@code head - confirmations}.
+     * up to {@code head - confirmations}. Returns early, with what it did so far, when the indexer
+     * is being closed or when the chain keeps changing under it (the next poll goes on).
+     *
+     * @throws IllegalStateException when the indexer is closed
      */
-    public synchronized PollResult poll() {
+    public PollResult poll() {
+        pollLock.lock();
+        try {
+            if (stopping) {
+                throw new IllegalStateException("event indexer is closed");
+            }
+            return pollLocked();
+        } finally {
+            pollLock.unlock();
+        }
+    }
+
+    private PollResult pollLocked() {
         int removed = resolveReorg();
         int added = 0;
         long head = client.blockNumber();
         long target = head - options.confirmations();
         long span = options.batchBlocks();
-        while (true) {
+        int discardedInARow = 0;
+        while (!stopping) {
             long from = store.position().map(p -> p.blockNumber() + 1).orElse(startBlock);
             if (from > target) {
                 break;
@@ -202,12 +237,30 @@ public final class EventIndexer implements AutoCloseable {
                 continue;
             }
             if (batch.isEmpty()) {
-                removed += resolveReorg(); // the chain moved under us; settle it and go on
+                // The chain moved under us: settle it and go on, pausing longer each time so a node in
+                // the middle of a reorganisation is not hammered; a chain that never settles waits for the next poll.
+                discardedBatches.incrementAndGet();
+                if (++discardedInARow >= MAX_DISCARDED_BATCHES || !pause(discardedInARow)) {
+                    break;
+                }
+                removed += resolveReorg();
                 continue;
             }
+            discardedInARow = 0;
             added += batch.get();
         }
         return new PollResult(added, removed, store.position());
+    }
+
+    /** Sleeps after the n-th discarded batch; false when interrupted (the indexer is stopping). */
+    private boolean pause(int attempt) {
+        try {
+            DISCARD_BACKOFF.sleep(client.time(), attempt);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Indexes [from, to]; empty when the chain changed meanwhile (nothing stored then). */
@@ -289,22 +342,29 @@ public final class EventIndexer implements AutoCloseable {
 
     /**
      * Polls in a background virtual thread every {@code interval} until {@link #close()}.
-     * Failures (node down, reorg races) are logged and retried at the next interval.
+     * Failures (node down, reorg races) are logged and retried at the next interval; a failure
+     * caused by the stop itself is not a failure and is not logged.
      */
     public synchronized void start(Duration interval) {
         if (follower != null) {
             throw new IllegalStateException("indexer already started");
+        }
+        if (stopping) {
+            throw new IllegalStateException("event indexer is closed");
         }
         follower = Thread.ofVirtual().name("event-indexer").start(() -> {
             while (!stopping) {
                 try {
                     poll();
                 } catch (RuntimeException e) {
+                    if (stopping) {
+                        return;
+                    }
                     rpcErrors.incrementAndGet();
                     LOG.warn("event indexer poll failed (will retry): {}", e.getMessage());
                 }
                 try {
-                    Thread.sleep(interval);
+                    client.time().sleep(interval);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -312,21 +372,36 @@ public final class EventIndexer implements AutoCloseable {
         });
     }
 
-    /** Stops the background thread (if any) and closes the index file. */
+    /**
+     * Stops the background thread (if any) and closes the index file. Never hangs: a poll stuck
+     * in a request is interrupted, and if it still holds the store after {@value #STOP_WAIT_SECONDS}
+     * seconds the file is left to the process exit (SQLite keeps it consistent) with a warning.
+     */
     @Override
     public void close() {
         stopping = true;
-        Thread t = follower;
+        Thread t;
+        synchronized (this) {
+            t = follower;
+        }
         if (t != null) {
             t.interrupt();
-            try {
-                t.join(Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
-        synchronized (this) {
-            store.close();
+        boolean locked = false;
+        try {
+            locked = pollLock.tryLock(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (locked) {
+                store.close();
+            } else {
+                LOG.warn("event indexer did not stop within {} s; leaving its index file to the process exit",
+                        STOP_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (locked) {
+                pollLock.unlock();
+            }
         }
     }
 }

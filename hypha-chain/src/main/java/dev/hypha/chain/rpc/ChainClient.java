@@ -1,8 +1,9 @@
 package dev.hypha.chain.rpc;
 
 import dev.hypha.chain.ChainErrors;
+import dev.hypha.core.time.Backoff;
+import dev.hypha.core.time.TimeSource;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,14 +35,15 @@ import org.web3j.protocol.http.HttpService;
 public final class ChainClient implements AutoCloseable {
 
     /** Timeouts and retry policy. */
-    public record Options(Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration initialBackoff) {
+    public record Options(Duration connectTimeout, Duration readTimeout, int maxAttempts, Backoff backoff) {
         /** Sensible defaults for a node on loopback or a LAN. */
-        public static final Options DEFAULT = new Options(Duration.ofSeconds(5), Duration.ofSeconds(30), 4, Duration.ofMillis(200));
+        public static final Options DEFAULT = new Options(Duration.ofSeconds(5), Duration.ofSeconds(30), 4,
+                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)));
 
         public Options {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(readTimeout, "readTimeout");
-            Objects.requireNonNull(initialBackoff, "initialBackoff");
+            Objects.requireNonNull(backoff, "backoff");
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
             }
@@ -50,12 +52,14 @@ public final class ChainClient implements AutoCloseable {
 
     private final String url;
     private final Options options;
+    private final TimeSource time;
     private final HttpService service;
     private final Web3j web3j;
 
-    private ChainClient(String url, Options options) {
+    private ChainClient(String url, Options options, TimeSource time) {
         this.url = url;
         this.options = options;
+        this.time = time;
         OkHttpClient http = HttpService.getOkHttpClientBuilder()
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
@@ -77,7 +81,15 @@ public final class ChainClient implements AutoCloseable {
      * @throws dev.hypha.chain.ChainException (INPUT) if the URL is not an http(s) URL with a host
      */
     public static ChainClient connect(String url, Options options) {
-        return new ChainClient(validateUrl(url), Objects.requireNonNull(options, "options"));
+        return connect(url, options, TimeSource.SYSTEM);
+    }
+
+    /**
+     * Connects (lazily) with an injected time source: it paces this client's retries, and the
+     * transaction sender and event indexer built on this client wait on it too.
+     */
+    public static ChainClient connect(String url, Options options, TimeSource time) {
+        return new ChainClient(validateUrl(url), Objects.requireNonNull(options, "options"), Objects.requireNonNull(time, "time"));
     }
 
     static String validateUrl(String url) {
@@ -99,6 +111,11 @@ public final class ChainClient implements AutoCloseable {
     /** The RPC URL. */
     public String url() {
         return url;
+    }
+
+    /** The time source that paces retries and waits on this chain. */
+    public TimeSource time() {
+        return time;
     }
 
     /** The underlying web3j (for generated bindings' read calls and anything not wrapped here). */
@@ -168,6 +185,14 @@ public final class ChainClient implements AutoCloseable {
         return send("eth_sendRawTransaction", web3j.ethSendRawTransaction(signedHex)).getTransactionHash();
     }
 
+    /**
+     * Whether the node knows a transaction (pending or mined) by its hash: eth_getTransactionByHash
+     * answered with a transaction rather than null.
+     */
+    public boolean knowsTransaction(String txHash) {
+        return send("eth_getTransactionByHash", web3j.ethGetTransactionByHash(txHash)).getTransaction().isPresent();
+    }
+
     /** The receipt, or empty while the transaction is not mined. */
     public Optional<TransactionReceipt> receipt(String txHash) {
         return send("eth_getTransactionReceipt", web3j.ethGetTransactionReceipt(txHash)).getTransactionReceipt();
@@ -202,7 +227,6 @@ public final class ChainClient implements AutoCloseable {
      * @throws dev.hypha.chain.ChainException (NETWORK) when the node cannot be reached
      */
     public <R extends Response<?>> R send(String method, Request<?, R> request) {
-        Duration backoff = options.initialBackoff();
         Exception last = null;
         for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
             try {
@@ -212,14 +236,15 @@ public final class ChainClient implements AutoCloseable {
                     throw new RpcErrorException(method, e.getCode(), e.getMessage(), e.getData());
                 }
                 return response;
-            } catch (InterruptedIOException e) {
-                last = e; // a timeout: transient
             } catch (IOException | ClientConnectionException e) {
-                last = e;
+                last = e; // connection refused or reset, a timeout, an HTTP 5xx: transient
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                // Someone is stopping this thread (a shutdown): retrying would only delay it.
+                throw ChainErrors.network(method + " to " + url + " was interrupted", last);
             }
             if (attempt < options.maxAttempts()) {
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2);
+                sleep(method, attempt);
             }
         }
         throw ChainErrors.network("RPC unreachable at " + url + " (" + method + " failed after "
@@ -234,12 +259,12 @@ public final class ChainClient implements AutoCloseable {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
-    private static void sleep(Duration d) {
+    private void sleep(String method, int attempt) {
         try {
-            Thread.sleep(d);
+            options.backoff().sleep(time, attempt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ChainErrors.network("interrupted while retrying an RPC request", e);
+            throw ChainErrors.network(method + " to " + url + " was interrupted while retrying", e);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.hypha.chain.tx;
 
 import dev.hypha.chain.ChainErrors;
+import dev.hypha.chain.ChainException;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.time.TimeSource;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.rpc.RpcErrorException;
 import java.math.BigInteger;
@@ -28,17 +31,37 @@ import org.web3j.utils.Numeric;
  */
 public final class TransactionSender {
 
-    /** Receipt polling and gas policy. */
-    public record Options(Duration receiptTimeout, Duration pollInterval, int gasMarginPercent) {
-        /** Two minutes for a receipt, polled every 100 ms; 20 % over the estimate. */
-        public static final Options DEFAULT = new Options(Duration.ofMinutes(2), Duration.ofMillis(100), 20);
+    /**
+     * Receipt polling, gas and fee policy.
+     *
+     * @param receiptTimeout how long to wait for a receipt
+     * @param pollInterval how often to ask for it
+     * @param gasMarginPercent added to the node's gas estimate
+     * @param maxFeePerGas the most this sender ever offers per gas (wei), whatever the node asks: above it
+     *     a transaction is refused, not sent
+     */
+    public record Options(Duration receiptTimeout, Duration pollInterval, int gasMarginPercent, BigInteger maxFeePerGas) {
+        /** The default fee cap: 500 gwei. */
+        public static final BigInteger DEFAULT_MAX_FEE_PER_GAS = BigInteger.valueOf(500_000_000_000L);
+        /** Two minutes for a receipt, polled every 100 ms; 20 % over the estimate; at most 500 gwei per gas. */
+        public static final Options DEFAULT = new Options(Duration.ofMinutes(2), Duration.ofMillis(100), 20,
+                DEFAULT_MAX_FEE_PER_GAS);
 
         public Options {
             Objects.requireNonNull(receiptTimeout, "receiptTimeout");
             Objects.requireNonNull(pollInterval, "pollInterval");
+            Objects.requireNonNull(maxFeePerGas, "maxFeePerGas");
             if (gasMarginPercent < 0 || gasMarginPercent > 1000) {
                 throw new IllegalArgumentException("gasMarginPercent must be 0..1000, was " + gasMarginPercent);
             }
+            if (maxFeePerGas.signum() <= 0) {
+                throw new IllegalArgumentException("maxFeePerGas must be > 0, was " + maxFeePerGas);
+            }
+        }
+
+        /** The same policy with another fee cap (wei per gas). */
+        public Options withMaxFeePerGas(BigInteger cap) {
+            return new Options(receiptTimeout, pollInterval, gasMarginPercent, cap);
         }
     }
 
@@ -122,7 +145,7 @@ public final class TransactionSender {
      */
     public String submit(TxRequest request) {
         BigInteger gasLimit = estimateGas(request);
-        Fees fees = fees();
+        Fees fees = fees(request);
         long id = chainId();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -151,6 +174,13 @@ public final class TransactionSender {
         }
     }
 
+    /**
+     * Signs once and submits those bytes. The client retries the same bytes after a transport
+     * failure, so a first attempt that reached the node may come back as "already known" or
+     * "nonce too low" (it was mined meanwhile): whenever the node refuses, it is asked whether it
+     * knows the transaction by hash, and if so the send succeeded. A new signature (new nonce) is
+     * only ever made for a transaction the node does not have: never a duplicate transfer.
+     */
     private String signAndSend(TxRequest request, long id, BigInteger nonce, BigInteger gasLimit, Fees fees) {
         String to = request.to().orElse("");
         RawTransaction raw = fees.eip1559()
@@ -161,12 +191,23 @@ public final class TransactionSender {
                 ? TransactionEncoder.signMessage(raw, credentials)
                 : TransactionEncoder.signMessage(raw, id, credentials);
         String hex = Numeric.toHexString(signed);
+        String hash = Hash.sha3(hex);
         try {
-            return client.sendRawTransaction(hex);
+            String answered = client.sendRawTransaction(hex);
+            if (!hash.equalsIgnoreCase(answered)) {
+                throw ChainErrors.chain(request.label() + ": the node answered hash " + answered + " for transaction " + hash);
+            }
+            return hash;
         } catch (RpcErrorException e) {
-            if (e.rpcMessage().toLowerCase(Locale.ROOT).contains("already known")) {
-                // A retried request the node had already accepted: the hash is that of our bytes.
-                return Hash.sha3(hex);
+            if (client.knowsTransaction(hash)) {
+                return hash; // an earlier attempt of these same bytes got through
+            }
+            throw e;
+        } catch (ChainException e) {
+            if (e.category() == ErrorCategory.NETWORK) {
+                throw ChainErrors.network(request.label() + ": lost the node while sending transaction " + hash
+                        + " (nonce " + nonce + "); it may still be mined, so look it up before sending again ("
+                        + e.getMessage() + ")", e);
             }
             throw e;
         }
@@ -214,18 +255,18 @@ public final class TransactionSender {
     }
 
     private TransactionReceipt awaitReceipt(TxRequest request, String hash) {
-        long deadline = System.nanoTime() + options.receiptTimeout().toNanos();
+        TimeSource.Deadline deadline = client.time().deadline(options.receiptTimeout());
         while (true) {
             Optional<TransactionReceipt> receipt = client.receipt(hash);
             if (receipt.isPresent()) {
                 return receipt.get();
             }
-            if (System.nanoTime() > deadline) {
+            if (deadline.passed()) {
                 throw ChainErrors.chain(request.label() + ": transaction " + hash + " was not mined within "
                         + options.receiptTimeout().toSeconds() + " s");
             }
             try {
-                Thread.sleep(options.pollInterval());
+                client.time().sleep(options.pollInterval());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw ChainErrors.chain(request.label() + ": interrupted while waiting for " + hash, e);
@@ -242,17 +283,38 @@ public final class TransactionSender {
         return id;
     }
 
-    private Fees fees() {
+    /**
+     * Fees from the node's latest base fee and priority fee, never above {@link Options#maxFeePerGas}:
+     * the usual offer is twice the base fee plus the tip, which covers six full blocks of base-fee
+     * growth (12.5 % each); it is lowered to the cap when the cap still covers base fee plus tip,
+     * and the transaction is refused when it does not.
+     */
+    private Fees fees(TxRequest request) {
+        BigInteger cap = options.maxFeePerGas();
         EthBlock.Block latest = client.latestBlock();
         String baseFeeHex = latest.getBaseFeePerGasRaw();
         if (baseFeeHex == null) {
-            return new Fees(false, null, null, client.gasPrice());
+            BigInteger gasPrice = client.gasPrice();
+            if (gasPrice.compareTo(cap) > 0) {
+                throw feeTooHigh(request, "gas price " + gwei(gasPrice), cap);
+            }
+            return new Fees(false, null, null, gasPrice);
         }
         BigInteger baseFee = Numeric.decodeQuantity(baseFeeHex);
         BigInteger tip = client.maxPriorityFeePerGas();
-        // Twice the base fee covers six full blocks of base-fee growth (12.5 % each) before the
-        // transaction would become unmineable.
-        return new Fees(true, tip, baseFee.multiply(BigInteger.TWO).add(tip), null);
+        if (baseFee.add(tip).compareTo(cap) > 0) {
+            throw feeTooHigh(request, "base fee " + gwei(baseFee) + " + priority fee " + gwei(tip), cap);
+        }
+        return new Fees(true, tip, baseFee.multiply(BigInteger.TWO).add(tip).min(cap), null);
+    }
+
+    private static ChainException feeTooHigh(TxRequest request, String asked, BigInteger cap) {
+        return ChainErrors.chain(request.label() + " not sent: the node asks " + asked + " per gas, above the cap of "
+                + gwei(cap) + " (setting tx.max-fee-gwei); raise the cap or wait for lower fees");
+    }
+
+    private static String gwei(BigInteger wei) {
+        return new java.math.BigDecimal(wei).movePointLeft(9).stripTrailingZeros().toPlainString() + " gwei";
     }
 
     private record Fees(boolean eip1559, BigInteger maxPriorityFee, BigInteger maxFee, BigInteger gasPrice) {}

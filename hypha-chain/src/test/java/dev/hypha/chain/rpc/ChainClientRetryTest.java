@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import dev.hypha.core.time.Backoff;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Retry policy against a real HTTP server on loopback that misbehaves on purpose. */
 class ChainClientRetryTest {
     private static final ChainClient.Options FAST =
-            new ChainClient.Options(Duration.ofSeconds(2), Duration.ofSeconds(5), 4, Duration.ofMillis(5));
+            new ChainClient.Options(Duration.ofSeconds(2), Duration.ofSeconds(5), 4, new Backoff(Duration.ofMillis(5), Duration.ofSeconds(1)));
 
     private HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();

@@ -8,6 +8,7 @@ import dev.hypha.core.errors.ErrorCategory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import dev.hypha.core.time.Backoff;
 import java.time.Duration;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class ChainClientTest {
     private static final ChainClient.Options FAST =
-            new ChainClient.Options(Duration.ofMillis(500), Duration.ofSeconds(2), 3, Duration.ofMillis(10));
+            new ChainClient.Options(Duration.ofMillis(500), Duration.ofSeconds(2), 3, new Backoff(Duration.ofMillis(10), Duration.ofSeconds(1)));
 
     @Test
     void unreachableRpcIsOneNetworkErrorNamingTheUrl() throws IOException {

@@ -36,10 +36,13 @@ public final class Settings {
     public static final Setting<Integer> DEVNET_STATE_INTERVAL = new Setting<>("devnet.state-interval-seconds",
             Setting.Kind.INTEGER, "whole seconds, 1 or more", Settings::positiveInt, c -> 5,
             "how often anvil writes its state file (at most this much is lost on a crash)");
+    public static final Setting<Long> TX_MAX_FEE_GWEI = new Setting<>("tx.max-fee-gwei", Setting.Kind.INTEGER,
+            "whole gwei, 1 or more", Settings::positiveLong, c -> 500L,
+            "the most any transaction offers per gas; above it a transaction is refused, not sent");
 
     /** All settings, sorted by key. */
     public static final List<Setting<?>> ALL = List.<Setting<?>>of(HOME, RPC_URL, CHAIN_ID, ACCOUNT, API_LISTEN,
-            METRICS_ENABLED, LOG_LEVEL, DEVNET_PORT, DEVNET_STATE_INTERVAL).stream()
+            METRICS_ENABLED, LOG_LEVEL, DEVNET_PORT, DEVNET_STATE_INTERVAL, TX_MAX_FEE_GWEI).stream()
             .sorted(Comparator.comparing(Setting::key)).toList();
 
     private static final Map<String, Setting<?>> BY_KEY =
