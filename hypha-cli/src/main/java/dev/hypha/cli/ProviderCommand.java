@@ -5,6 +5,7 @@ import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.text.TerminalText;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -127,10 +128,11 @@ final class ProviderCommand implements Callable<Integer> {
 
         static void print(PrintWriter out, HyphaContracts.ProviderInfo info, boolean usable, java.math.BigInteger stake) {
             out.println("Provider     " + Address.parse(info.address()).toChecksumString());
-            out.println("  Endpoint   " + info.endpoint());
-            out.println("  Services   " + String.join(", ", info.services()));
+            // Endpoint, services and metadata are whatever the provider registered: shown, never interpreted.
+            out.println("  Endpoint   " + TerminalText.line(info.endpoint()));
+            out.println("  Services   " + TerminalText.line(String.join(", ", info.services())));
             out.println("  Signing    " + Address.parse(info.signingKey()).toChecksumString());
-            out.println("  Metadata   " + (info.metadataCid().isEmpty() ? "(none)" : info.metadataCid()));
+            out.println("  Metadata   " + (info.metadataCid().isEmpty() ? "(none)" : TerminalText.line(info.metadataCid())));
             out.println("  Active     " + (info.active() ? "yes" : "no (deactivated)")
                     + (usable ? "" : info.active() ? ", but stake is below the minimum" : ""));
             out.println("  Stake      " + StakeCommands.hyp(stake));

@@ -7,7 +7,7 @@ import dev.hypha.node.NodeSettings;
 import dev.hypha.node.devnet.LocalNetwork;
 import dev.hypha.node.devnet.LocalNetworkSettings;
 import java.io.PrintWriter;
-import java.time.InstantSource;
+import dev.hypha.core.time.TimeSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,7 +54,7 @@ final class UpCommand implements Callable<Integer> {
             try (LocalNetwork network = LocalNetwork.start(settings, line -> {
                 out.println(line);
                 out.flush();
-            }, InstantSource.system())) {
+            }, TimeSource.SYSTEM)) {
                 printSummary(out, network, listen);
                 stop.await();
                 out.println("Stopping: node, then anvil (writing " + settings.stateFile() + ")...");

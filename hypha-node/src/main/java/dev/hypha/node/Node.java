@@ -3,11 +3,16 @@ package dev.hypha.node;
 import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.indexer.Position;
 import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.core.time.TimeSource;
 import dev.hypha.node.health.HealthProbe;
+import dev.hypha.node.health.HealthRoutes;
+import dev.hypha.node.http.ApiRoutes;
 import dev.hypha.node.http.ApiServer;
+import dev.hypha.node.metrics.MetricsRoutes;
 import dev.hypha.node.metrics.NodeMetrics;
 import java.time.Duration;
-import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.Objects;
@@ -28,16 +33,18 @@ public final class Node implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    /** A node without an event indexer (no contracts to follow yet). */
-    public Node(NodeSettings settings, ChainClient chain, InstantSource clock) {
-        this(settings, chain, Optional.empty(), clock);
+    /** A node without an event indexer (no contracts to follow yet) and no other areas. */
+    public Node(NodeSettings settings, ChainClient chain, TimeSource clock) {
+        this(settings, chain, Optional.empty(), List.of(), clock);
     }
 
     /**
      * @param indexer the indexer following the contracts; the node starts it, reports it in /health and /metrics,
      *                and closes it
+     * @param areas   routes of the areas this node runs (gateway, provider...), served beside /health and /metrics
      */
-    public Node(NodeSettings settings, ChainClient chain, Optional<EventIndexer> indexer, InstantSource clock) {
+    public Node(NodeSettings settings, ChainClient chain, Optional<EventIndexer> indexer, List<ApiRoutes> areas,
+                TimeSource clock) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(chain, "chain");
         Objects.requireNonNull(clock, "clock");
@@ -45,8 +52,13 @@ public final class Node implements AutoCloseable {
         this.metrics = new NodeMetrics();
         indexer.ifPresent(metrics::bindIndexer);
         Supplier<Long> indexed = () -> indexer.flatMap(EventIndexer::position).map(Position::blockNumber).orElse(null);
-        HealthProbe health = new HealthProbe(chain, indexed, metrics, clock);
-        this.api = new ApiServer(settings, health, metrics);
+        List<ApiRoutes> routes = new ArrayList<>();
+        routes.add(new HealthRoutes(new HealthProbe(chain, indexed, metrics, clock)));
+        if (settings.metricsEnabled()) {
+            routes.add(new MetricsRoutes(metrics));
+        }
+        routes.addAll(areas);
+        this.api = new ApiServer(settings.host(), settings.port(), routes);
     }
 
     /** Starts serving the HTTP API. */

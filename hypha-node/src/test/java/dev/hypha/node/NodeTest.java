@@ -18,6 +18,7 @@ import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
@@ -31,9 +32,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
+import dev.hypha.core.time.ManualTimeSource;
+import dev.hypha.node.http.ApiRoutes;
+import dev.hypha.core.time.TimeSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,22 +65,12 @@ class NodeTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A clock the test moves by hand. */
-    private static final class ManualClock implements InstantSource {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     @Test
     void healthReportsChainIdBlockAndUptime() throws Exception {
-        ManualClock clock = new ManualClock();
+        ManualTimeSource clock = new ManualTimeSource(Instant.parse("2026-01-01T00:00:00Z"));
         try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, clock).start()) {
             chain.request("evm_mine");
-            clock.now.set(clock.now.get().plusSeconds(42));
+            clock.advance(Duration.ofSeconds(42));
 
             HttpResponse<String> response = get(node.apiPort(), "/health");
 
@@ -96,8 +87,20 @@ class NodeTest {
     }
 
     @Test
+    void areasContributeTheirOwnRoutesBesideHealthAndMetrics() throws Exception {
+        ApiRoutes gatewayLike = api -> api.get("/api/version", ctx -> ctx.json(java.util.Map.of("version", "test")));
+        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, Optional.empty(), List.of(gatewayLike),
+                TimeSource.SYSTEM).start()) {
+            HttpResponse<String> version = get(node.apiPort(), "/api/version");
+            assertThat(version.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(version.body()).get("version").asText()).isEqualTo("test");
+            assertThat(get(node.apiPort(), "/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void metricsServePrometheusTextWithJvmAndNodeMeters() throws Exception {
-        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, InstantSource.system()).start()) {
+        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, TimeSource.SYSTEM).start()) {
             get(node.apiPort(), "/health"); // records the chain head
 
             HttpResponse<String> response = get(node.apiPort(), "/metrics");
@@ -121,8 +124,8 @@ class NodeTest {
         HyphaContracts contracts = HyphaContracts.connect(deployment, sender);
         EventIndexer indexer = EventIndexer.forDeployment(chain, dir.resolve("index.sqlite"), deployment,
                 EventIndexer.Options.DEFAULT, EventListener.NONE);
-        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, Optional.of(indexer),
-                InstantSource.system()).start()) {
+        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, Optional.of(indexer), List.of(),
+                TimeSource.SYSTEM).start()) {
             long stakeBlock = contracts.stake(HyphaContracts.PROVIDER_ROLE, BigInteger.TEN.pow(18))
                     .getBlockNumber().longValueExact();
             indexer.poll(); // deterministic catch-up instead of waiting for the background follower
@@ -139,7 +142,7 @@ class NodeTest {
 
     @Test
     void metricsCanBeSwitchedOff() throws Exception {
-        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, false), chain, InstantSource.system()).start()) {
+        try (Node node = new Node(new NodeSettings("127.0.0.1", 0, false), chain, TimeSource.SYSTEM).start()) {
             assertThat(get(node.apiPort(), "/metrics").statusCode()).isEqualTo(404);
             assertThat(get(node.apiPort(), "/health").statusCode()).isEqualTo(200);
         }
@@ -154,7 +157,7 @@ class NodeTest {
         ChainClient.Options fast = new ChainClient.Options(Duration.ofSeconds(1), Duration.ofSeconds(1), 1,
                 new dev.hypha.core.time.Backoff(Duration.ofMillis(1), Duration.ofMillis(1)));
         try (ChainClient dead = ChainClient.connect("http://127.0.0.1:" + closedPort, fast);
-             Node node = new Node(new NodeSettings("127.0.0.1", 0, true), dead, InstantSource.system()).start()) {
+             Node node = new Node(new NodeSettings("127.0.0.1", 0, true), dead, TimeSource.SYSTEM).start()) {
 
             HttpResponse<String> response = get(node.apiPort(), "/health");
 
@@ -171,7 +174,7 @@ class NodeTest {
     void aTakenPortIsAClearError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
              Node node = new Node(new NodeSettings("127.0.0.1", taken.getLocalPort(), true), chain,
-                     InstantSource.fixed(Instant.EPOCH.atOffset(ZoneOffset.UTC).toInstant()))) {
+                     TimeSource.SYSTEM)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(node::start)
                     .isInstanceOfSatisfying(HyphaException.class,
                             e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))

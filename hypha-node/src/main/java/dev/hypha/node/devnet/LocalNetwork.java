@@ -10,6 +10,7 @@ import dev.hypha.chain.devnet.AnvilPidFile;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.time.TimeSource;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,7 +57,7 @@ public final class LocalNetwork implements AutoCloseable {
      * @throws RuntimeException (hypha-chain's categorised errors) when anvil cannot start, the port is taken, or a
      *                          deployment fails; whatever was started is stopped again first
      */
-    public static LocalNetwork start(LocalNetworkSettings settings, Consumer<String> progress, InstantSource clock) {
+    public static LocalNetwork start(LocalNetworkSettings settings, Consumer<String> progress, TimeSource clock) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(clock, "clock");
@@ -71,7 +71,7 @@ public final class LocalNetwork implements AutoCloseable {
     }
 
     private static LocalNetwork start(UpLock lock, LocalNetworkSettings settings, Consumer<String> progress,
-            InstantSource clock) {
+            TimeSource clock) {
         // A `hypha up` killed with SIGKILL leaves its anvil running on the port; stop it gracefully (it writes its
         // state) instead of failing with "port already in use". Only an anvil on our state file is touched, and only
         // while we hold the home's lock, which proves the `hypha up` that started it is gone.
@@ -82,6 +82,7 @@ public final class LocalNetwork implements AutoCloseable {
         progress.accept((resuming ? "Resuming" : "Starting") + " local chain (anvil, state "
                 + settings.stateFile() + ")...");
         Devnet devnet = new AnvilLauncher()
+                .time(clock)
                 .port(settings.anvilPort())
                 .chainId(LocalNetworkSettings.CHAIN_ID)
                 .stateFile(settings.stateFile(), settings.stateIntervalSeconds())
@@ -91,7 +92,7 @@ public final class LocalNetwork implements AutoCloseable {
         ChainClient chain = null;
         Node node = null;
         try {
-            chain = ChainClient.connect(devnet.rpcUrl());
+            chain = ChainClient.connect(devnet.rpcUrl(), ChainClient.Options.DEFAULT, clock);
             progress.accept("Chain " + devnet.chainId() + " at " + devnet.rpcUrl() + ", block " + chain.blockNumber());
             TransactionSender deployer = new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
                     RevertDecoder.forHyphaContracts());
@@ -110,7 +111,7 @@ public final class LocalNetwork implements AutoCloseable {
             Files.createDirectories(indexFile.getParent());
             EventIndexer indexer = EventIndexer.forDeployment(chain, indexFile, deployment,
                     EventIndexer.Options.DEFAULT, EventListener.NONE);
-            node = new Node(settings.api(), chain, Optional.of(indexer), clock).start();
+            node = new Node(settings.api(), chain, Optional.of(indexer), List.of(), clock).start();
             return new LocalNetwork(lock, devnet, chain, deployment, node);
         } catch (IOException e) {
             RuntimeException failure = HyphaException.io("cannot write under " + settings.home() + ": "

@@ -1,10 +1,10 @@
 package dev.hypha.node.health;
 
 import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.core.time.TimeSource;
 import dev.hypha.node.metrics.NodeMetrics;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -14,7 +14,7 @@ public final class HealthProbe {
     private final ChainClient chain;
     private final Supplier<Long> indexerPosition;
     private final NodeMetrics metrics;
-    private final InstantSource clock;
+    private final TimeSource clock;
     private final Instant startedAt;
 
     /**
@@ -23,17 +23,17 @@ public final class HealthProbe {
      * @param metrics         where RPC failures and the chain head are recorded
      * @param clock           time source for the uptime
      */
-    public HealthProbe(ChainClient chain, Supplier<Long> indexerPosition, NodeMetrics metrics, InstantSource clock) {
+    public HealthProbe(ChainClient chain, Supplier<Long> indexerPosition, NodeMetrics metrics, TimeSource clock) {
         this.chain = Objects.requireNonNull(chain, "chain");
         this.indexerPosition = Objects.requireNonNull(indexerPosition, "indexerPosition");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.startedAt = clock.instant();
+        this.startedAt = clock.now();
     }
 
     /** Checks now. Never throws: an unreachable chain is reported as {@code degraded} with the reason. */
     public HealthReport check() {
-        long uptime = Math.max(0, Duration.between(startedAt, clock.instant()).toSeconds());
+        long uptime = Math.max(0, Duration.between(startedAt, clock.now()).toSeconds());
         Long indexed = indexerPosition.get();
         try {
             long chainId = chain.chainId();

@@ -1,40 +1,31 @@
 package dev.hypha.node.http;
 
 import dev.hypha.core.errors.HyphaException;
-import dev.hypha.node.NodeSettings;
-import dev.hypha.node.health.HealthProbe;
-import dev.hypha.node.health.HealthReport;
-import dev.hypha.node.metrics.NodeMetrics;
 import io.javalin.Javalin;
-import io.javalin.http.HttpStatus;
+import java.util.List;
 import java.util.Objects;
 
-/**
- * The node's HTTP API on {@code api.listen}: {@code GET /health} (JSON) and {@code GET /metrics} (Prometheus text).
- * Later areas (gateway, provider) add their routes here.
- */
+/** The node's HTTP API on {@code api.listen}, serving the routes its areas contribute. */
 public final class ApiServer implements AutoCloseable {
 
-    /** Content type Prometheus scrapers expect for the text exposition format 0.0.4. */
-    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
-    private final NodeSettings settings;
+    private final String host;
+    private final int port;
     private final Javalin app;
 
-    public ApiServer(NodeSettings settings, HealthProbe health, NodeMetrics metrics) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        Objects.requireNonNull(health, "health");
-        Objects.requireNonNull(metrics, "metrics");
+    /**
+     * @param host  interface to bind
+     * @param port  TCP port; 0 picks a free one
+     * @param areas the routes to serve, added in this order
+     */
+    public ApiServer(String host, int port, List<ApiRoutes> areas) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.port = port;
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
         });
-        app.get("/health", ctx -> {
-            HealthReport report = health.check();
-            ctx.status(report.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
-        });
-        if (settings.metricsEnabled()) {
-            app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
+        for (ApiRoutes area : List.copyOf(areas)) {
+            area.addTo(app);
         }
     }
 
@@ -46,14 +37,14 @@ public final class ApiServer implements AutoCloseable {
      */
     public void start() {
         try {
-            app.start(settings.host(), settings.port());
+            app.start(host, port);
         } catch (RuntimeException e) {
-            throw HyphaException.input("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+            throw HyphaException.input("cannot listen on " + host + ":" + port + ": "
                     + rootMessage(e) + " (stop what uses it, or set api.listen / HYPHA_API_LISTEN to a free host:port)", e);
         }
     }
 
-    /** The bound port (the real one when the settings asked for 0). */
+    /** The bound port (the real one when 0 was asked for). */
     public int port() {
         return app.port();
     }

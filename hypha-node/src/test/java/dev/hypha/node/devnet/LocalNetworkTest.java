@@ -13,7 +13,7 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.NodeSettings;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.time.InstantSource;
+import dev.hypha.core.time.TimeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +42,7 @@ class LocalNetworkTest {
         Map<String, ?> firstAddresses;
         BigInteger stake = BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(1234));
         String second;
-        try (LocalNetwork network = LocalNetwork.start(settings(), progress::add, InstantSource.system())) {
+        try (LocalNetwork network = LocalNetwork.start(settings(), progress::add, TimeSource.SYSTEM)) {
             assertThat(network.chainId()).isEqualTo(LocalNetworkSettings.CHAIN_ID);
             firstAddresses = network.deployment().contracts();
             network.deployment().contracts().values().forEach(
@@ -60,7 +60,7 @@ class LocalNetworkTest {
                 .anyMatch(line -> line.startsWith("Funding 3 dev accounts"));
 
         progress.clear();
-        try (LocalNetwork network = LocalNetwork.start(settings(), progress::add, InstantSource.system())) {
+        try (LocalNetwork network = LocalNetwork.start(settings(), progress::add, TimeSource.SYSTEM)) {
             assertThat(progress).anyMatch(line -> line.startsWith("Resuming local chain"))
                     .anyMatch(line -> line.contains("already deployed"))
                     .anyMatch(line -> line.equals("Dev accounts already funded"))
@@ -79,16 +79,16 @@ class LocalNetworkTest {
 
     @Test
     void aSecondUpOnTheSameHomeIsRefusedAndLeavesTheRunningChainAlone() {
-        try (LocalNetwork network = LocalNetwork.start(settings(), line -> { }, InstantSource.system())) {
+        try (LocalNetwork network = LocalNetwork.start(settings(), line -> { }, TimeSource.SYSTEM)) {
             long blockBefore = network.chain().blockNumber();
-            assertThatThrownBy(() -> LocalNetwork.start(settings(), line -> { }, InstantSource.system()))
+            assertThatThrownBy(() -> LocalNetwork.start(settings(), line -> { }, TimeSource.SYSTEM))
                     .isInstanceOf(HyphaException.class)
                     .hasMessageContaining("another `hypha up` is already running with home " + home)
                     .hasMessageContaining("pid " + ProcessHandle.current().pid())
                     .satisfies(e -> assertThat(((HyphaException) e).category()).isEqualTo(ErrorCategory.INPUT));
             assertThat(network.chain().blockNumber()).as("the first chain still answers").isGreaterThanOrEqualTo(blockBefore);
         }
-        try (LocalNetwork again = LocalNetwork.start(settings(), line -> { }, InstantSource.system())) {
+        try (LocalNetwork again = LocalNetwork.start(settings(), line -> { }, TimeSource.SYSTEM)) {
             assertThat(again.chainId()).as("the lock is released on close").isEqualTo(LocalNetworkSettings.CHAIN_ID);
         }
     }
