@@ -2,6 +2,7 @@ package dev.hypha.cli;
 
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.text.TerminalText;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
@@ -73,8 +74,8 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             case HyphaException e -> new Failure(e.exitCode(), oneLine(e.getMessage()));
             case ConnectException e -> new Failure(ExitCodes.NETWORK, "cannot connect: " + oneLine(e.getMessage()));
             case HttpTimeoutException e -> new Failure(ExitCodes.NETWORK, "timed out: " + oneLine(e.getMessage()));
-            case NoSuchFileException e -> new Failure(ExitCodes.INPUT, "no such file: " + e.getFile());
-            case AccessDeniedException e -> new Failure(ExitCodes.IO, "permission denied: " + e.getFile());
+            case NoSuchFileException e -> new Failure(ExitCodes.INPUT, "no such file: " + oneLine(e.getFile()));
+            case AccessDeniedException e -> new Failure(ExitCodes.IO, "permission denied: " + oneLine(e.getFile()));
             default -> null;
         };
     }
@@ -83,8 +84,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         return Hypha.of(commandLine.getCommandSpec()).verbose();
     }
 
-    /** Errors are one line: collapse any line breaks a library put into its message. */
+    /**
+     * Errors are one line: collapse any line breaks a library put into its message, and show any other control
+     * character visibly, since messages carry text from outside (a revert reason, an RPC node's error, a file name).
+     */
     static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return message == null ? "" : TerminalText.line(message.strip().replaceAll("\\s*\\R\\s*", "; "));
     }
 }

@@ -63,4 +63,12 @@ class ErrorHandlerTest {
     void oneLineNeverContainsALineBreak(@ForAll String message) {
         assertThat(ErrorHandler.oneLine(message)).doesNotContain("\n", "\r", "\u2028", "\u2029", "\u0085");
     }
+
+    @Test
+    void textFromOutsideInAnErrorIsShownNotInterpreted() {
+        // A contract's revert string or an RPC node's error message is chosen by whoever runs them.
+        ErrorHandler.Failure failure = ErrorHandler.classify(
+                ChainErrors.chain("Staking.stake reverted: Error(\u001b]0;ok\u0007\u001b[2Kall is fine)"));
+        assertThat(failure.message()).isEqualTo("Staking.stake reverted: Error(\\x1b]0;ok\\x07\\x1b[2Kall is fine)");
+    }
 }
