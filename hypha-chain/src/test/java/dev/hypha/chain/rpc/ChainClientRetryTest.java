@@ -11,7 +11,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import dev.hypha.core.time.Backoff;
+import dev.hypha.core.time.ManualTimeSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -87,5 +89,34 @@ class ChainClientRetryTest {
                     .hasMessageContaining("4 attempts");
         }
         assertThat(requests.get()).isEqualTo(4);
+    }
+
+    @Test
+    void retriesWaitOnTheInjectedTimeSourceWithDoublingBackoff() throws IOException {
+        String url = serve(n -> new Response(503, "busy"));
+        ManualTimeSource time = new ManualTimeSource(Instant.EPOCH);
+        ChainClient.Options options = new ChainClient.Options(Duration.ofSeconds(2), Duration.ofSeconds(5), 4,
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(3)));
+        try (ChainClient client = ChainClient.connect(url, options, time)) {
+            assertThatThrownBy(client::chainId).isInstanceOf(ChainException.class);
+        }
+        assertThat(time.sleeps()).isEqualTo(3);
+        assertThat(time.elapsed()).as("1 s + 2 s + 3 s (capped), simulated").isEqualTo(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void anInterruptedCallerStopsRetryingAtOnce() throws IOException {
+        String url = serve(n -> new Response(503, "busy"));
+        ManualTimeSource time = new ManualTimeSource(Instant.EPOCH);
+        try (ChainClient client = ChainClient.connect(url, FAST, time)) {
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(client::chainId)
+                    .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.NETWORK))
+                    .hasMessageContaining("interrupted");
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(requests.get()).isLessThanOrEqualTo(1);
+        assertThat(time.sleeps()).isZero();
     }
 }
