@@ -34,16 +34,31 @@ import org.web3j.protocol.http.HttpService;
  */
 public final class ChainClient implements AutoCloseable {
 
-    /** Timeouts and retry policy. */
-    public record Options(Duration connectTimeout, Duration readTimeout, int maxAttempts, Backoff backoff) {
+    /**
+     * Timeouts, retry policy and the largest answer accepted.
+     *
+     * @param maxResponseBytes the most bytes one answer may have; a larger one is a NETWORK error, not retried
+     */
+    public record Options(Duration connectTimeout, Duration readTimeout, int maxAttempts, Backoff backoff,
+                          long maxResponseBytes) {
+        /** The default answer cap: 64 MiB (eth_getLogs batches are the largest answers the node asks for). */
+        public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
         /** Sensible defaults for a node on loopback or a LAN. */
         public static final Options DEFAULT = new Options(Duration.ofSeconds(5), Duration.ofSeconds(30), 4,
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)));
+
+        /** Options with the default answer cap. */
+        public Options(Duration connectTimeout, Duration readTimeout, int maxAttempts, Backoff backoff) {
+            this(connectTimeout, readTimeout, maxAttempts, backoff, DEFAULT_MAX_RESPONSE_BYTES);
+        }
 
         public Options {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(readTimeout, "readTimeout");
             Objects.requireNonNull(backoff, "backoff");
+            if (maxResponseBytes < 1) {
+                throw new IllegalArgumentException("maxResponseBytes must be >= 1, was " + maxResponseBytes);
+            }
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
             }
@@ -65,6 +80,7 @@ public final class ChainClient implements AutoCloseable {
                 .readTimeout(options.readTimeout())
                 .writeTimeout(options.readTimeout())
                 .retryOnConnectionFailure(false) // we retry ourselves, bounded and visible
+                .addInterceptor(new ResponseSizeLimit(options.maxResponseBytes()))
                 .build();
         this.service = new HttpService(url, http);
         this.web3j = Web3j.build(service);
@@ -236,6 +252,9 @@ public final class ChainClient implements AutoCloseable {
                     throw new RpcErrorException(method, e.getCode(), e.getMessage(), e.getData());
                 }
                 return response;
+            } catch (ResponseSizeLimit.TooLarge e) {
+                throw ChainErrors.network(method + " to " + url + " failed: " + e.getMessage()
+                        + " (the limit protects this process from a hostile or broken node)", e);
             } catch (IOException | ClientConnectionException e) {
                 last = e; // connection refused or reset, a timeout, an HTTP 5xx: transient
             }

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Retry policy against a real HTTP server on loopback that misbehaves on purpose. */
 class ChainClientRetryTest {
@@ -35,7 +37,7 @@ class ChainClientRetryTest {
             Response r = answer.apply(requests.incrementAndGet());
             byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(r.status(), body.length);
+            exchange.sendResponseHeaders(r.status(), r.chunked() ? 0 : body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -43,7 +45,11 @@ class ChainClientRetryTest {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private record Response(int status, String body) {}
+    private record Response(int status, String body, boolean chunked) {
+        Response(int status, String body) {
+            this(status, body, false);
+        }
+    }
 
     @AfterEach
     void stop() {
@@ -118,5 +124,21 @@ class ChainClientRetryTest {
         }
         assertThat(requests.get()).isLessThanOrEqualTo(1);
         assertThat(time.sleeps()).isZero();
+    }
+
+    @ParameterizedTest(name = "chunked={0}")
+    @ValueSource(booleans = {false, true})
+    void anAnswerLargerThanTheCapIsRefusedWithoutReadingItWholeOrRetrying(boolean chunked) throws IOException {
+        // With a Content-Length it is refused before reading; chunked, reading stops at the cap.
+        String huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x" + "0".repeat(3 << 20) + "1\"}";
+        String url = serve(n -> new Response(200, huge, chunked));
+        ChainClient.Options capped = new ChainClient.Options(Duration.ofSeconds(2), Duration.ofSeconds(5), 4,
+                new Backoff(Duration.ofMillis(5), Duration.ofSeconds(1)), 1 << 20);
+        try (ChainClient client = ChainClient.connect(url, capped)) {
+            assertThatThrownBy(client::blockNumber)
+                    .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.NETWORK))
+                    .hasMessageContaining("eth_blockNumber to " + url + " failed: the node's answer is larger than 1048576 bytes");
+        }
+        assertThat(requests.get()).isEqualTo(1);
     }
 }
