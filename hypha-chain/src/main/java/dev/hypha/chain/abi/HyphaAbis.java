@@ -11,8 +11,11 @@ import java.util.List;
  * {@code dev/hypha/chain/abi/<Name>.json}).
  */
 public final class HyphaAbis {
-    /** The contracts whose ABIs and bindings the build produces, in deployment order. */
+    /** The contracts every deployment has, in deployment order. */
     public static final List<String> NAMES = List.of("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry");
+    /** Every contract whose ABI and binding the build produces: the deployed ones, then those not yet deployed. */
+    public static final List<String> BUNDLED = List.of("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry",
+            "PaymentChannels");
 
     private HyphaAbis() {}
 
@@ -22,7 +25,7 @@ public final class HyphaAbis {
         try (InputStream in = HyphaAbis.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("ABI resource " + resource + " is missing from the build (is " + contract
-                        + " one of " + NAMES + "?)");
+                        + " one of " + BUNDLED + "?)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -35,10 +38,10 @@ public final class HyphaAbis {
         return ContractAbi.parse(contract, json(contract));
     }
 
-    /** All of Hypha's contract ABIs, in {@link #NAMES} order. */
+    /** All of Hypha's contract ABIs, in {@link #BUNDLED} order. */
     public static List<ContractAbi> all() {
         List<ContractAbi> out = new ArrayList<>();
-        for (String n : NAMES) {
+        for (String n : BUNDLED) {
             out.add(load(n));
         }
         return List.copyOf(out);

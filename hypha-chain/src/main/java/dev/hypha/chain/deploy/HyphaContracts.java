@@ -2,6 +2,7 @@ package dev.hypha.chain.deploy;
 
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.ChainException;
+import dev.hypha.chain.contract.ChainCallManager;
 import dev.hypha.chain.contracts.HyphaToken;
 import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;

@@ -1,4 +1,4 @@
-package dev.hypha.chain.deploy;
+package dev.hypha.chain.contract;
 
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.rpc.ChainClient;
@@ -17,12 +17,17 @@ import org.web3j.tx.TransactionManager;
  * and decoded reverts). Writes are refused: they go through {@code TransactionSender}, which
  * manages nonces and fees for the whole process.
  */
-final class ChainCallManager extends TransactionManager {
+public final class ChainCallManager extends TransactionManager {
     private final ChainClient client;
     private final RevertDecoder decoder;
     private final String contract;
 
-    ChainCallManager(ChainClient client, String from, RevertDecoder decoder, String contract) {
+    /**
+     * @param from     the {@code from} of read calls
+     * @param decoder  decodes reverts of read calls
+     * @param contract the called contract's name, to pick its ABI when decoding
+     */
+    public ChainCallManager(ChainClient client, String from, RevertDecoder decoder, String contract) {
         super(client.web3j(), from);
         this.client = client;
         this.decoder = decoder;

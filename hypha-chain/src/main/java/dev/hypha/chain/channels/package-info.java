@@ -1,0 +1,7 @@
+/**
+ * Payment channels from the Java side: a channel's parameters and id ({@link dev.hypha.chain.channels.ChannelParams}),
+ * vouchers signed and checked exactly as the PaymentChannels contract does ({@link
+ * dev.hypha.chain.channels.VoucherDomain}), and the contract's calls ({@link
+ * dev.hypha.chain.channels.PaymentChannelsClient}).
+ */
+package dev.hypha.chain.channels;
