@@ -100,7 +100,7 @@ public final class RunCommand implements Callable<Integer> {
             throw HyphaException.input("--threads must be at least 1, got " + threads);
         }
         ModelStore store = StoreAccess.store(spec);
-        Path blob = store.resolve(ModelName.parse(name));
+        Path blob = store.resolveVerified(ModelName.parse(name));
         Model.Options engine = Model.Options.defaults().withDeterministic(deterministic);
         if (threads != null) {
             engine = engine.withThreads(threads);
