@@ -1,11 +1,12 @@
 package dev.hypha.cli.model;
 
-import dev.hypha.cli.ExitCodes;
+import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.ml.store.ModelManifest;
 import dev.hypha.ml.store.ModelStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -27,7 +28,7 @@ final class ModelListCommand implements Callable<Integer> {
         List<ModelManifest> models = listing.models();
         if (models.isEmpty() && listing.unreadable().isEmpty()) {
             spec.commandLine().getErr().println("No models yet (add one with `hypha model import FILE.gguf --name NAME`).");
-            return ExitCodes.OK;
+            return CommandLine.ExitCode.OK;
         }
         if (!models.isEmpty()) {
             List<String[]> rows = new ArrayList<>();
@@ -43,6 +44,6 @@ final class ModelListCommand implements Callable<Integer> {
                     .map(name -> "; it is model " + name + " (hypha model rm " + name + ")")
                     .orElse("; it is not in a model's place either, so delete the file by hand"));
         }
-        return listing.unreadable().isEmpty() ? ExitCodes.OK : ExitCodes.INPUT;
+        return listing.unreadable().isEmpty() ? CommandLine.ExitCode.OK : ErrorCategory.INPUT.exitCode();
     }
 }

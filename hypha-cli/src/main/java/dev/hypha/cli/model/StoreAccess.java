@@ -1,6 +1,5 @@
 package dev.hypha.cli.model;
 
-import dev.hypha.cli.Hypha;
 import dev.hypha.ml.store.ModelStore;
 import java.time.Clock;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +13,7 @@ final class StoreAccess {
     }
 
     static ModelStore store(CommandSpec spec) {
-        ModelStore store = new ModelStore(Hypha.of(spec).resolvedHome(), Clock.systemUTC());
+        ModelStore store = new ModelStore(GlobalOptions.of(spec).resolvedHome(), Clock.systemUTC());
         store.removeStaleTemporaryFiles();
         return store;
     }
