@@ -295,12 +295,14 @@ public final class KeystoreDirectory {
         return parseWallet(readKeystoreBytes(file), file);
     }
 
-    /** A keystore file's bytes; real ones are under 1 KiB, so anything over {@link #MAX_FILE_BYTES} is refused. */
+    /**
+     * A keystore file's bytes; real ones are under 1 KiB, so anything over {@link #MAX_FILE_BYTES} is refused (which
+     * also ends a read of {@code /dev/zero}). Pipes are read like files ({@code --keystore <(gpg -d key.json.gpg)}).
+     */
     private static byte[] readKeystoreBytes(Path file) {
         try {
-            if (!Files.isRegularFile(file)) {
-                if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
-                throw HyphaException.input(file + " is not a keystore file (not a regular file)");
+            if (Files.isDirectory(file)) {
+                throw HyphaException.input(file + " is a folder, not a keystore file");
             }
             try (java.io.InputStream in = Files.newInputStream(file)) {
                 byte[] content = in.readNBytes(MAX_FILE_BYTES + 1);
