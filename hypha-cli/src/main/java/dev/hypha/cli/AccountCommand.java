@@ -140,9 +140,19 @@ final class AccountCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
 
+        /** A key line is 66 characters; reading stops here (a key "file" could be /dev/zero). */
+        static final int MAX_KEY_FILE_BYTES = 4096;
+
         private static char[] firstLine(Path file) {
-            try {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                byte[] bytes = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
+                if (bytes.length > MAX_KEY_FILE_BYTES) {
+                    Arrays.fill(bytes, (byte) 0);
+                    throw HyphaException.input("private key file " + file + " is longer than " + MAX_KEY_FILE_BYTES
+                            + " bytes (expected the key on its first line)");
+                }
+                String text = new String(bytes, StandardCharsets.UTF_8);
+                Arrays.fill(bytes, (byte) 0);
                 String line = text.lines().findFirst().orElse("").strip();
                 if (line.isEmpty()) {
                     throw HyphaException.input("private key file " + file + " is empty (expected the key on its first line)");

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })
-public final class Hypha implements Callable<Integer> {
+public final class Hypha implements Callable<Integer>, dev.hypha.cli.model.GlobalOptions {
 
     private final CliEnvironment environment;
 
@@ -103,11 +103,13 @@ public final class Hypha implements Callable<Integer> {
     }
 
     /** The effective Hypha home folder (--home, HYPHA_HOME, config file, ~/.hypha), for commands in other packages. */
+    @Override
     public Path resolvedHome() {
         return Session.of(spec).home();
     }
 
     /** Whether {@code --verbose} was given (anywhere on the command line). */
+    @Override
     public boolean verbose() {
         return verbose;
     }

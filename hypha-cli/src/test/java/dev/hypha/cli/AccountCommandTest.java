@@ -139,4 +139,15 @@ class AccountCommandTest {
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).contains("No accounts").contains("hypha account new");
     }
+
+    @Test
+    void aKeyFileThatNeverEndsIsRefusedAfterAFewKilobytes() {
+        // /dev/zero as the key file: the whole "file" used to be read into memory, which never ends well
+        CliRun run = hypha("account", "import", "--light-kdf", "--private-key-file", "/dev/zero",
+                "--password-file", passwordFile.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(run.errorLine()).isEqualTo("private key file /dev/zero is longer than 4096 bytes (expected the key"
+                + " on its first line)");
+    }
 }

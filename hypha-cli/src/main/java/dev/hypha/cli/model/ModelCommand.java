@@ -1,6 +1,6 @@
 package dev.hypha.cli.model;
 
-import dev.hypha.cli.ExitCodes;
+import dev.hypha.core.errors.ErrorCategory;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +23,6 @@ public final class ModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
+        return ErrorCategory.USAGE.exitCode();
     }
 }

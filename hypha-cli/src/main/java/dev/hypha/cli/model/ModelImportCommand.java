@@ -1,11 +1,11 @@
 package dev.hypha.cli.model;
 
-import dev.hypha.cli.ExitCodes;
 import dev.hypha.ml.store.ImportResult;
 import dev.hypha.ml.store.ModelManifest;
 import dev.hypha.ml.store.ModelName;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,6 +42,6 @@ final class ModelImportCommand implements Callable<Integer> {
                 + Formats.count(m.summary().parameterCount()) + " parameters, " + m.summary().quantization() + ", "
                 + Formats.bytes(m.size()) + ")" + (result.deduplicated() ? ", same content as a model already stored" : ""));
         spec.commandLine().getOut().println("id " + m.cid());
-        return ExitCodes.OK;
+        return CommandLine.ExitCode.OK;
     }
 }

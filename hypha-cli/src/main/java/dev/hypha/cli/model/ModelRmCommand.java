@@ -1,12 +1,12 @@
 package dev.hypha.cli.model;
 
-import dev.hypha.cli.ExitCodes;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.ml.store.ModelName;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.ml.store.RemoveResult;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -34,6 +34,6 @@ final class ModelRmCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("deleted model file " + blob);
             }
         }
-        return ExitCodes.OK;
+        return CommandLine.ExitCode.OK;
     }
 }

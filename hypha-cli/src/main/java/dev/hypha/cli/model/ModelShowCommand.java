@@ -1,6 +1,5 @@
 package dev.hypha.cli.model;
 
-import dev.hypha.cli.ExitCodes;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.gguf.GgufFormatException;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -94,7 +94,7 @@ final class ModelShowCommand implements Callable<Integer> {
             throw new ModelStoreException(ErrorCategory.IO, "the stored file of '" + m.name()
                     + "' no longer reads as GGUF (" + e.getMessage() + "); check it with `hypha model verify`", e);
         }
-        return ExitCodes.OK;
+        return CommandLine.ExitCode.OK;
     }
 
     private static String[] row(String key, String value) {

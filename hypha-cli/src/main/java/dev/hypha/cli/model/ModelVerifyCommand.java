@@ -1,9 +1,9 @@
 package dev.hypha.cli.model;
 
-import dev.hypha.cli.ExitCodes;
 import dev.hypha.ml.store.ModelManifest;
 import dev.hypha.ml.store.ModelName;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -23,6 +23,6 @@ final class ModelVerifyCommand implements Callable<Integer> {
     public Integer call() {
         ModelManifest m = StoreAccess.store(spec).verify(ModelName.parse(name));
         spec.commandLine().getOut().println(m.name() + ": intact (" + m.cid() + ", " + Formats.bytes(m.size()) + ")");
-        return ExitCodes.OK;
+        return CommandLine.ExitCode.OK;
     }
 }

@@ -1,18 +1,13 @@
 package dev.hypha.cli.model;
 
-import dev.hypha.cli.ExitCodes;
-import dev.hypha.cli.Hypha;
 import dev.hypha.core.errors.HyphaException;
-import dev.hypha.ml.chat.ChatTemplate;
-import dev.hypha.ml.chat.ChatTemplateException;
-import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.Model;
 import dev.hypha.ml.sampling.SamplingOptions;
+import dev.hypha.ml.serve.Conversation;
+import dev.hypha.ml.serve.ConversationFullException;
+import dev.hypha.ml.serve.LoadedModel;
 import dev.hypha.ml.store.ModelName;
-import dev.hypha.ml.store.ModelStore;
-import dev.hypha.ml.tokenizer.Tokenizer;
-import dev.hypha.ml.tokenizer.TokenizerException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,11 +15,11 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,13 +29,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code hypha run NAME ["prompt"]}: answers one prompt, streaming the reply token by token, or, without a prompt,
  * opens an interactive chat that keeps the conversation's history. Prompts go through the model's own chat template.
+ * Loading and chatting are hypha-ml's ({@link LoadedModel}, {@link Conversation}); this class turns flags into their
+ * options and prints.
  */
 @Command(name = "run", description = {"Chat with a stored model on this machine.",
     "With a prompt: print the answer and exit. Without: an interactive chat (/clear forgets, /bye or Ctrl-D leaves)."})
 public final class RunCommand implements Callable<Integer> {
-    /** The default context when the model's own is larger: bounds the KV cache's memory. */
-    static final int DEFAULT_CONTEXT = 4096;
-
     @Spec
     CommandSpec spec;
 
@@ -86,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
     boolean deterministic;
 
     @Option(names = "--ctx", paramLabel = "N",
-            description = "Context size in tokens (default: the model's, at most " + DEFAULT_CONTEXT + ").")
+            description = "Context size in tokens (default: the model's, at most " + Model.DEFAULT_CONTEXT + ").")
     Integer ctx;
 
     @Override
@@ -99,26 +93,18 @@ public final class RunCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw HyphaException.input("--threads must be at least 1, got " + threads);
         }
-        ModelStore store = StoreAccess.store(spec);
-        Path blob = store.resolve(ModelName.parse(name));
         Model.Options engine = Model.Options.defaults().withDeterministic(deterministic);
         if (threads != null) {
             engine = engine.withThreads(threads);
         }
-        try (GgufFile gguf = GgufFile.open(blob); Model model = Model.load(gguf, engine)) {
-            int trained = model.config().contextLength();
-            int contextSize = ctx != null ? ctx : Math.min(trained, DEFAULT_CONTEXT);
-            if (contextSize < 1 || contextSize > trained) {
-                throw HyphaException.input("--ctx must be between 1 and the model's context of " + trained
-                        + " tokens; got " + contextSize);
+        ModelName modelName = ModelName.parse(name);
+        try (LoadedModel loaded = LoadedModel.load(StoreAccess.store(spec), modelName, engine)) {
+            int contextSize = ctx != null ? ctx : loaded.defaultContext();
+            if (contextSize < 1 || contextSize > loaded.trainedContext()) {
+                throw HyphaException.input("--ctx must be between 1 and the model's context of "
+                        + loaded.trainedContext() + " tokens; got " + contextSize);
             }
-            Conversation chat;
-            try {
-                chat = new Conversation(model.newSession(contextSize), Tokenizer.fromGguf(gguf),
-                        ChatTemplate.fromGguf(gguf), system);
-            } catch (TokenizerException | ChatTemplateException e) {
-                throw HyphaException.input("model '" + ModelName.parse(name) + "' cannot chat: " + e.getMessage(), e);
-            }
+            Conversation chat = loaded.newConversation(contextSize, system);
             Generator.Options options = new Generator.Options(1, sampling, List.of());
             if (prompt != null) {
                 answer(chat, prompt, options, sampling.seed());
@@ -126,7 +112,7 @@ public final class RunCommand implements Callable<Integer> {
                 interactive(chat, options, sampling.seed());
             }
         }
-        return ExitCodes.OK;
+        return CommandLine.ExitCode.OK;
     }
 
     private SamplingOptions sampling() {
@@ -156,13 +142,18 @@ public final class RunCommand implements Callable<Integer> {
 
     private void answer(Conversation chat, String text, Generator.Options options, long usedSeed) {
         PrintWriter out = spec.commandLine().getOut();
-        Generator.Result result = chat.ask(text, numPredict, options, (token, piece) -> {
-            out.print(piece);
-            out.flush();
-        });
+        Generator.Result result;
+        try {
+            result = chat.ask(text, numPredict, options, (token, piece) -> {
+                out.print(piece);
+                out.flush();
+            });
+        } catch (ConversationFullException e) {
+            throw HyphaException.input(e.getMessage() + "; start over (/clear) or give a larger --ctx");
+        }
         out.println();
         out.flush();
-        if (Hypha.of(spec).verbose()) {
+        if (GlobalOptions.of(spec).verbose()) {
             printStats(result, usedSeed);
         }
     }

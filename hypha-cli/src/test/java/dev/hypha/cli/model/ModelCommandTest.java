@@ -58,6 +58,20 @@ class ModelCommandTest {
     }
 
     @Test
+    void listShowsTheReadableModelsAndNamesADamagedManifest() throws IOException {
+        assertThat(ModelCli.run(home, "model", "import", model.toString(), "--name", "good").exitCode()).isZero();
+        assertThat(ModelCli.run(home, "model", "import", model.toString(), "--name", "bad:v1").exitCode()).isZero();
+        Path damaged = home.resolve("models/manifests/bad/v1.json");
+        Files.writeString(damaged, "{\"schemaVersion\": 1, \"name\": ");
+
+        ModelCli listed = ModelCli.run(home, "model", "list");
+
+        assertThat(listed.out().lines().toList()).hasSize(2).last().asString().startsWith("good:latest");
+        assertThat(listed.err()).contains(damaged.toString(), "not valid JSON", "hypha model rm bad:v1");
+        assertThat(listed.exitCode()).isNotZero();
+    }
+
+    @Test
     void aMissingFileIsAnInputErrorNamingIt() {
         ModelCli r = ModelCli.run(home, "model", "import", dir.resolve("absent.gguf").toString(), "--name", "x");
         assertThat(r.exitCode()).isEqualTo(3); // INPUT (the CLI maps NOT_FOUND to it)

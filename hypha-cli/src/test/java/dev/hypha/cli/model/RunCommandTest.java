@@ -70,6 +70,47 @@ class RunCommandTest {
     }
 
     @Test
+    void aModelFileDamagedWithoutASizeChangeIsRefusedAndTheErrorSaysHowToRepairIt(@TempDir Path dir)
+            throws java.io.IOException {
+        Path otherHome = dir.resolve("home");
+        assertThat(ModelCli.run(otherHome, "model", "import", model.toString(), "--name", "chat").exitCode()).isZero();
+        Path blob;
+        try (var blobs = java.nio.file.Files.list(otherHome.resolve("models/blobs"))) {
+            blob = blobs.findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(blob);
+        bytes[bytes.length - 3] ^= 0x10; // a weight, not the header: the model still loads and answers
+        java.nio.file.Files.write(blob, bytes);
+
+        ModelCli run = ModelCli.runWithInput(otherHome, null, "run", "chat", "hello", "--temperature", "0",
+                "--num-predict", "2", "--threads", "2");
+
+        assertThat(run.exitCode()).isEqualTo(dev.hypha.core.errors.ErrorCategory.IO.exitCode());
+        assertThat(run.errorLine()).contains("chat:latest", blob.toString(), "damaged",
+                "chat.gguf", "hypha model import FILE --name chat:latest");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aModelFileDamagedSoThatItNoLongerLoadsIsReportedAsDamagedNotAsABadModel(@TempDir Path dir)
+            throws java.io.IOException {
+        Path otherHome = dir.resolve("home");
+        assertThat(ModelCli.run(otherHome, "model", "import", model.toString(), "--name", "chat").exitCode()).isZero();
+        Path blob;
+        try (var blobs = java.nio.file.Files.list(otherHome.resolve("models/blobs"))) {
+            blob = blobs.findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(blob);
+        bytes[0] ^= 0x20; // the GGUF magic: the file no longer opens as a model
+        java.nio.file.Files.write(blob, bytes);
+
+        ModelCli run = ModelCli.runWithInput(otherHome, null, "run", "chat", "hello", "--threads", "2");
+
+        assertThat(run.exitCode()).isEqualTo(dev.hypha.core.errors.ErrorCategory.IO.exitCode());
+        assertThat(run.errorLine()).contains(blob.toString(), "damaged", "hypha model import FILE --name chat:latest");
+    }
+
+    @Test
     void aPromptIsAnsweredAsTheEngineAnswersIt() {
         ModelCli r = run(null, "run", "chat", "Tell me a fortune.");
 

@@ -6,6 +6,7 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.io.DurableFiles;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -48,6 +49,8 @@ import org.web3j.protocol.ObjectMapperFactory;
  */
 public final class KeystoreDirectory {
     private static final ObjectMapper JSON = ObjectMapperFactory.getObjectMapper();
+    /** Keystore files are under 1 KiB; a larger one is not read. */
+    static final int MAX_FILE_BYTES = 64 * 1024;
     /** geth's file-name time: UTC, nanoseconds, colons replaced so the name is valid everywhere. */
     private static final DateTimeFormatter FILE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss.nnnnnnnnn'Z'").withZone(ZoneOffset.UTC);
@@ -115,22 +118,28 @@ public final class KeystoreDirectory {
      */
     public Address importKeystoreFile(Path file, char[] password) {
         requirePassword(password);
-        WalletFile wallet = readWallet(file);
+        byte[] content = readKeystoreBytes(file);
+        WalletFile wallet = parseWallet(content, file);
         Address address;
         if (wallet.getAddress() != null) {
             address = addressOf(wallet, file);
-            decrypt(wallet, password, address);
+            decrypt(wallet, password, address, file);
         } else {
             // the address field is optional in v3 (Foundry's cast leaves it out): the key itself says whose it is
             address = Address.of(decryptAnonymous(wallet, password, file));
         }
         ensureAbsent(address);
+        ObjectNode json;
         try {
-            ObjectNode json = (ObjectNode) JSON.readTree(file.toFile());
-            json.put("address", address.lowercaseHex().substring(2)); // so list() can name it without the password
-            writeNew(address, JSON.writeValueAsBytes(json));
+            json = (ObjectNode) JSON.readTree(content); // the bytes that were checked, not a second read of the file
         } catch (IOException | ClassCastException e) {
-            throw HyphaException.io("cannot read keystore " + file + ": " + e.getMessage(), e);
+            throw HyphaException.input(file + " is not a keystore file (expected a JSON object)");
+        }
+        json.put("address", address.lowercaseHex().substring(2)); // so list() can name it without the password
+        try {
+            writeNew(address, JSON.writeValueAsBytes(json));
+        } catch (IOException e) {
+            throw HyphaException.io("cannot encode keystore for " + address, e);
         }
         return address;
     }
@@ -145,7 +154,7 @@ public final class KeystoreDirectory {
         requirePassword(password);
         Path file = fileOf(account).orElseThrow(() -> notFound(account));
         WalletFile wallet = readWallet(file);
-        return Credentials.create(decrypt(wallet, password, account));
+        return Credentials.create(decrypt(wallet, password, account, file));
     }
 
     /**
@@ -221,15 +230,18 @@ public final class KeystoreDirectory {
         }
     }
 
+    /**
+     * Writes a new key file: a temporary file forced to disk, linked (or moved) to its final name, then the folder
+     * forced, so after a crash the key is either absent or complete, never an empty file under its name.
+     */
     private void writeNew(Address address, byte[] content) {
         String name = "UTC--" + FILE_TIME.format(clock.instant()) + "--" + address.lowercaseHex().substring(2);
         Path target = dir.resolve(name);
         Path temp = null;
         try {
             createPrivateDirectory();
-            temp = Files.createTempFile(dir, ".tmp-keystore-", ".json",
+            temp = DurableFiles.writeTemp(dir, ".tmp-keystore-", ".json", content,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(temp, content);
             try {
                 Files.createLink(target, temp); // atomic and refuses to replace an existing file
             } catch (UnsupportedOperationException | IOException linkFailed) {
@@ -237,6 +249,11 @@ public final class KeystoreDirectory {
                 Files.move(temp, target); // no REPLACE_EXISTING: fails rather than overwrite
                 temp = null;
             }
+            if (temp != null) {
+                Files.delete(temp); // the link is in place; drop the temporary name before forcing the folder
+                temp = null;
+            }
+            DurableFiles.forceDirectory(dir);
         } catch (FileAlreadyExistsException e) {
             throw new HyphaException(ErrorCategory.IO, "keystore file " + target + " already exists; not overwriting it", e);
         } catch (AtomicMoveNotSupportedException e) {
@@ -275,19 +292,54 @@ public final class KeystoreDirectory {
     }
 
     private static WalletFile readWallet(Path file) {
+        return parseWallet(readKeystoreBytes(file), file);
+    }
+
+    /**
+     * A keystore file's bytes; real ones are under 1 KiB, so anything over {@link #MAX_FILE_BYTES} is refused (which
+     * also ends a read of {@code /dev/zero}). Pipes are read like files ({@code --keystore <(gpg -d key.json.gpg)}).
+     */
+    private static byte[] readKeystoreBytes(Path file) {
         try {
-            WalletFile wallet = JSON.readValue(file.toFile(), WalletFile.class);
-            if (wallet == null || wallet.getCrypto() == null || wallet.getVersion() != 3) {
-                throw HyphaException.input(file + " is not a version 3 keystore file");
+            if (Files.isDirectory(file)) {
+                throw HyphaException.input(file + " is a folder, not a keystore file");
             }
-            return wallet;
-        } catch (HyphaException e) {
-            throw e;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                byte[] content = in.readNBytes(MAX_FILE_BYTES + 1);
+                if (content.length > MAX_FILE_BYTES) {
+                    throw HyphaException.input(file + " is not a keystore file (larger than " + MAX_FILE_BYTES
+                            + " bytes; keystores are under 1 KiB)");
+                }
+                return content;
+            }
         } catch (NoSuchFileException e) {
-            throw new HyphaException(ErrorCategory.NOT_FOUND, "no such keystore file: " + file, e);
-        } catch (IOException | RuntimeException e) {
-            throw HyphaException.input(file + " is not a keystore file (expected Web3 Secret Storage v3 JSON)", e);
+            throw new HyphaException(ErrorCategory.NOT_FOUND, "no such keystore file: " + file);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot read keystore " + file + " (" + e.getClass().getSimpleName() + ")", e);
         }
+    }
+
+    /**
+     * Parses keystore JSON. The file may be anything (users point --keystore at plaintext key files), and JSON parser
+     * messages quote the text they choke on, so no parser message or exception is ever kept: the error says where
+     * parsing stopped, not what was there.
+     */
+    private static WalletFile parseWallet(byte[] content, Path file) {
+        WalletFile wallet;
+        try {
+            wallet = JSON.readValue(content, WalletFile.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? ""
+                    : " (not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw HyphaException.input(file + " is not a keystore file: expected Web3 Secret Storage v3 JSON" + where);
+        } catch (IOException | RuntimeException e) {
+            throw HyphaException.input(file + " is not a keystore file: expected Web3 Secret Storage v3 JSON");
+        }
+        if (wallet == null || wallet.getCrypto() == null || wallet.getVersion() != 3) {
+            throw HyphaException.input(file + " is not a version 3 keystore file");
+        }
+        return wallet;
     }
 
     private static Address addressOf(WalletFile wallet, Path file) {
@@ -295,10 +347,19 @@ public final class KeystoreDirectory {
         if (address == null) {
             throw HyphaException.input("keystore " + file + " has no address field");
         }
-        return Address.parse(address.startsWith("0x") ? address : "0x" + address);
+        try {
+            return Address.parse(address.startsWith("0x") ? address : "0x" + address);
+        } catch (HyphaException e) { // Address.parse quotes its input; the field could hold anything
+            throw HyphaException.input("keystore " + file + " has an address field that is not 40 hex digits");
+        }
     }
 
-    private static ECKeyPair decrypt(WalletFile wallet, char[] password, Address expected) {
+    /**
+     * Decrypts after checking the key-derivation cost ({@link KdfLimits}). Failures carry no cause: web3j's and
+     * BouncyCastle's messages may quote fields of the file.
+     */
+    private static ECKeyPair decrypt(WalletFile wallet, char[] password, Address expected, Path file) {
+        KdfLimits.check(wallet, file);
         ECKeyPair keyPair;
         try {
             keyPair = Wallet.decrypt(new String(password), wallet);
@@ -306,9 +367,11 @@ public final class KeystoreDirectory {
             if (String.valueOf(e.getMessage()).contains("Invalid password")) {
                 throw new WrongPasswordException(expected);
             }
-            throw HyphaException.input("keystore for " + expected + " cannot be decrypted: " + e.getMessage());
+            throw HyphaException.input("keystore " + file + " for " + expected + " cannot be decrypted"
+                    + " (malformed cipher parameters)");
         } catch (RuntimeException e) {
-            throw HyphaException.input("keystore for " + expected + " is malformed", e);
+            throw HyphaException.input("keystore " + file + " for " + expected + " is malformed ("
+                    + e.getClass().getSimpleName() + ")");
         }
         if (!Address.of(keyPair).equals(expected)) {
             throw HyphaException.input("keystore claims address " + expected + " but holds the key of " + Address.of(keyPair));
@@ -317,15 +380,16 @@ public final class KeystoreDirectory {
     }
 
     private static ECKeyPair decryptAnonymous(WalletFile wallet, char[] password, Path file) {
+        KdfLimits.check(wallet, file);
         try {
             return Wallet.decrypt(new String(password), wallet);
         } catch (CipherException e) {
             if (String.valueOf(e.getMessage()).contains("Invalid password")) {
                 throw new HyphaException(ErrorCategory.AUTH, "wrong password for keystore " + file);
             }
-            throw HyphaException.input("keystore " + file + " cannot be decrypted: " + e.getMessage());
+            throw HyphaException.input("keystore " + file + " cannot be decrypted (malformed cipher parameters)");
         } catch (RuntimeException e) {
-            throw HyphaException.input("keystore " + file + " is malformed", e);
+            throw HyphaException.input("keystore " + file + " is malformed (" + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -149,4 +149,88 @@ class ChunkVerifierTest {
         assertThat(new ChunkVerifier(store).verifyAndWrite(result.root(), out)).isEqualTo(CONTENT.length);
         assertThat(out.toByteArray()).isEqualTo(CONTENT);
     }
+
+    /** Counts fetches; fails the test (instead of walking for hours) once they pass {@code limit}. */
+    private static final class CountingSource implements BlockSource {
+        final MemoryBlockStore store;
+        final long limit;
+        long fetches;
+
+        CountingSource(MemoryBlockStore store, long limit) {
+            this.store = store;
+            this.limit = limit;
+        }
+
+        @Override
+        public java.util.Optional<byte[]> get(ContentId cid) {
+            if (++fetches > limit) throw new AssertionError("the walk fetched more than " + limit + " blocks");
+            return store.get(cid);
+        }
+    }
+
+    /** A node of {@code width} links, all to {@code child}, each declaring {@code childSize} bytes. */
+    private static ContentId repeat(MemoryBlockStore store, ContentId child, int width, long childSize) {
+        List<DagPb.Link> links = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            links.add(new DagPb.Link(child, "", childSize));
+            sizes.add(childSize);
+        }
+        byte[] node = DagPb.encode(new DagPb.Node(links, new UnixFsData(childSize * width, sizes).encode()));
+        ContentId id = ContentId.of(ContentId.DAG_PB, node);
+        store.put(id, node);
+        return id;
+    }
+
+    @Test
+    void zeroSizedLinksCannotMultiplyTheWork() {
+        // 6 distinct blocks, file size 0: an empty leaf, then 5 levels of 16 links each to the level below. Before
+        // the fix the walk fetched 16^5 + ... = 1.1 million blocks to produce 0 bytes.
+        MemoryBlockStore store = new MemoryBlockStore();
+        ContentId node = ContentId.raw(new byte[0]);
+        store.put(node, new byte[0]);
+        for (int level = 0; level < 5; level++) node = repeat(store, node, 16, 0);
+        ContentId root = node;
+        CountingSource source = new CountingSource(store, 10_000_000);
+
+        assertThatThrownBy(() -> new ChunkVerifier(source).verify(root))
+                .isInstanceOf(HyphaException.class)
+                .hasMessageContaining("block " + root + " links a subtree of 0 bytes")
+                .hasMessageContaining("at least one byte");
+        assertThat(source.fetches).isEqualTo(1);
+    }
+
+    @Test
+    void verifyFetchesEachDistinctBlockOnceHoweverOftenItIsLinked() {
+        // 5 distinct blocks describing a 10^12-byte file of one repeated byte: a walk that follows every link makes
+        // 10^12 fetches; verify (which keeps no bytes) needs each distinct block once.
+        MemoryBlockStore store = new MemoryBlockStore();
+        ContentId node = ContentId.raw(new byte[] {'x'});
+        store.put(node, new byte[] {'x'});
+        long size = 1;
+        for (int level = 0; level < 4; level++) {
+            node = repeat(store, node, 1000, size);
+            size *= 1000;
+        }
+        CountingSource source = new CountingSource(store, 100_000);
+
+        assertThat(new ChunkVerifier(source).verify(node)).isEqualTo(1_000_000_000_000L);
+        assertThat(source.fetches).isEqualTo(5);
+    }
+
+    @Test
+    void repeatedSubtreesAreWrittenFromVerifiedBlocksWithoutFetchingThemAgain() throws Exception {
+        // a million 'x' bytes from 3 distinct blocks (as a file of repeated chunks is): the bytes must all be
+        // written, but each block is fetched and hashed once
+        MemoryBlockStore store = new MemoryBlockStore();
+        ContentId leaf = ContentId.raw(new byte[] {'x'});
+        store.put(leaf, new byte[] {'x'});
+        ContentId root = repeat(store, repeat(store, leaf, 1000, 1), 1000, 1000);
+        CountingSource source = new CountingSource(store, 100_000);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        assertThat(new ChunkVerifier(source).verifyAndWrite(root, out, 1_000_000)).isEqualTo(1_000_000);
+        assertThat(out.toByteArray()).hasSize(1_000_000).containsOnly('x');
+        assertThat(source.fetches).isEqualTo(3);
+    }
 }

@@ -2,14 +2,22 @@ package dev.hypha.core.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.hypha.core.cid.BlockSource;
+import dev.hypha.core.cid.ChunkVerifier;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.cid.DagPb;
+import dev.hypha.core.cid.MemoryBlockStore;
 import dev.hypha.core.cid.UnixFsData;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Signature;
 import dev.hypha.core.crypto.TypedData;
 import dev.hypha.core.errors.HyphaException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Jazzer fuzz targets for every parser in hypha-core that reads outside input. The contract each one checks: any input
@@ -57,6 +65,74 @@ class ParserFuzzTest {
             }
         } catch (HyphaException expected) {
             requireMessage(expected);
+        }
+    }
+
+    /**
+     * A hostile DAG for {@link ChunkVerifier}. The input describes blocks by index rather than hash, so the fuzzer
+     * reaches deep graphs: each block starts with a header byte; an even header is a raw leaf of {@code header / 2}
+     * bytes that follow; an odd one is a parent of {@code header / 4} links, each a child index (modulo the blocks so
+     * far) and a declared size byte, whose filesize is the sum of those sizes when bit 1 is set, else the next byte.
+     * The last block is the root. Whatever the graph, the walk fails with a message or succeeds, and fetches each
+     * distinct block at most once (they all fit the verifier's cache here).
+     */
+    @FuzzTest(maxDuration = "10s")
+    void chunkVerifierDag(byte[] input) {
+        MemoryBlockStore store = new MemoryBlockStore();
+        List<ContentId> built = new ArrayList<>();
+        ByteBuffer in = ByteBuffer.wrap(input);
+        while (in.hasRemaining() && built.size() < 64) {
+            int header = in.get() & 0xff;
+            byte[] block;
+            ContentId id;
+            if ((header & 1) == 0 || built.isEmpty()) {
+                block = new byte[Math.min(header >>> 1, in.remaining())];
+                in.get(block);
+                id = ContentId.raw(block);
+            } else {
+                List<DagPb.Link> links = new ArrayList<>();
+                List<Long> sizes = new ArrayList<>();
+                long sum = 0;
+                for (int i = 0; i < header >>> 2 && in.remaining() >= 2; i++) {
+                    ContentId child = built.get((in.get() & 0xff) % built.size());
+                    long size = in.get() & 0xff;
+                    links.add(new DagPb.Link(child, "", size));
+                    sizes.add(size);
+                    sum += size;
+                }
+                long fileSize = (header & 2) != 0 || !in.hasRemaining() ? sum : in.get() & 0xff;
+                block = DagPb.encode(new DagPb.Node(links, new UnixFsData(fileSize, sizes).encode()));
+                id = ContentId.of(ContentId.DAG_PB, block);
+            }
+            store.put(id, block);
+            built.add(id);
+        }
+        if (built.isEmpty()) return;
+        ContentId root = built.getLast();
+        int[] fetches = {0};
+        BlockSource counting = cid -> {
+            fetches[0]++;
+            return store.get(cid);
+        };
+        try {
+            long written = new ChunkVerifier(counting).verifyAndWrite(root, OutputStream.nullOutputStream(), 4096);
+            if (written > 4096) throw new AssertionError("wrote " + written + " bytes past the limit");
+        } catch (HyphaException expected) {
+            requireMessage(expected);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        if (fetches[0] > store.size()) {
+            throw new AssertionError(fetches[0] + " fetches for " + store.size() + " distinct blocks (write)");
+        }
+        fetches[0] = 0;
+        try {
+            new ChunkVerifier(counting).verify(root);
+        } catch (HyphaException expected) {
+            requireMessage(expected);
+        }
+        if (fetches[0] > store.size()) {
+            throw new AssertionError(fetches[0] + " fetches for " + store.size() + " distinct blocks (verify)");
         }
     }
 

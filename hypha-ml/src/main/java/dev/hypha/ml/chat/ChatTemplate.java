@@ -2,6 +2,8 @@ package dev.hypha.ml.chat;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +42,16 @@ import java.util.regex.Pattern;
  */
 public final class ChatTemplate {
     private static final System.Logger LOG = System.getLogger(ChatTemplate.class.getName());
-    private static final long MAX_OUTPUT = 16L << 20;
+    /** Most characters a render may output (a 128k-token context is under 1 M characters). */
+    static final long MAX_OUTPUT = 16L << 20;
+    /** Longest string a template may build by a method or filter ({@link TemplateSandbox}). */
+    static final long MAX_STRING_LENGTH = 4L << 20;
+    /** Most list or map entries a template may build. */
+    static final int MAX_COLLECTION_SIZE = 100_000;
+    /** Most nodes (tags, expressions, text) one render may evaluate; a long conversation needs a few thousand. */
+    static final long MAX_NODES = 1_000_000;
+    /** Longest a render may take by the template's clock; real templates take milliseconds. */
+    static final java.time.Duration MAX_RENDER_TIME = java.time.Duration.ofSeconds(10);
     private static final ThreadLocal<RenderState> STATE = new ThreadLocal<>();
 
     private final String source;
@@ -50,7 +62,13 @@ public final class ChatTemplate {
     private final boolean fallback;
     private final Jinjava jinjava;
 
-    private record RenderState(Clock clock, String[] raised) {}
+    private record RenderState(Clock clock, String[] raised, TemplateSandbox.Budget budget) {}
+
+    /** The budget of the render running on this thread, or null outside a render. */
+    static TemplateSandbox.Budget currentBudget() {
+        RenderState s = STATE.get();
+        return s == null ? null : s.budget();
+    }
 
     private ChatTemplate(String source, String bosToken, String eosToken, Clock clock, boolean fallback) {
         this.source = Objects.requireNonNull(source, "template");
@@ -127,10 +145,12 @@ public final class ChatTemplate {
         ctx.put("bos_token", bosToken);
         ctx.put("eos_token", eosToken);
         String[] raised = new String[1];
-        STATE.set(new RenderState(clock, raised));
+        STATE.set(new RenderState(clock, raised, new TemplateSandbox.Budget(clock)));
         RenderResult result;
         try {
             result = jinjava.renderForResult(prepared, ctx);
+        } catch (TemplateSandbox.Limit limit) {
+            throw new ChatTemplateException(limit.getMessage());
         } finally {
             STATE.remove();
         }
@@ -138,6 +158,14 @@ public final class ChatTemplate {
             throw new ChatTemplateException("chat template raised an exception: " + raised[0]);
         }
         for (TemplateError e : result.getErrors()) {
+            if (e.getReason() == TemplateError.ErrorReason.OUTPUT_TOO_BIG) {
+                throw new ChatTemplateException("chat template output is longer than the limit of " + MAX_OUTPUT
+                        + " characters");
+            }
+            if (e.getReason() == TemplateError.ErrorReason.COLLECTION_TOO_BIG) {
+                throw new ChatTemplateException("chat template builds a list or map larger than the limit of "
+                        + MAX_COLLECTION_SIZE + " entries");
+            }
             // Jinjava reports some failures (e.g. a macro calling itself) as warnings and renders nothing for them;
             // a prompt with silently missing parts is worse than an error, so exceptions fail the render too.
             if (e.getSeverity() == TemplateError.ErrorType.FATAL || e.getReason() == TemplateError.ErrorReason.EXCEPTION) {
@@ -149,11 +177,20 @@ public final class ChatTemplate {
     }
 
     private static Jinjava newJinjava() {
+        // Templates come from model files: every size, the work and the time are bounded (TemplateSandbox).
         Jinjava j = new Jinjava(JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .withMaxOutputSize(MAX_OUTPUT)
+                .withMaxStringLength(MAX_STRING_LENGTH)
+                .withMaxListSize(MAX_COLLECTION_SIZE)
+                .withMaxMapSize(MAX_COLLECTION_SIZE)
+                .withNestedInterpretationEnabled(false)
+                .withElResolver(TemplateSandbox.resolver(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY))
+                .withNodePreProcessor(new TemplateSandbox.Steps())
+                .withDisabled(Map.of(Context.Library.FILTER, Set.of("render")))
                 .build());
+        TemplateSandbox.guardFilters(j.getGlobalContext());
         j.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class,
                 "raiseException", Object.class));
         j.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now", ChatTemplate.class,

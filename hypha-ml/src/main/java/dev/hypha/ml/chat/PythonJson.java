@@ -70,6 +70,7 @@ final class PythonJson {
 
     private static void newline(StringBuilder sb, int indent, int level, boolean first) {
         if (indent > 0) {
+            TemplateSandbox.requireLength(sb.length() + 1L + (long) indent * level); // before it allocates
             sb.append('\n').append(" ".repeat(indent * level));
         } else if (!first && level >= 0 && sb.charAt(sb.length() - 1) == ',') {
             sb.append(' ');

@@ -67,7 +67,7 @@ class ModelStoreTest {
 
         assertThat(progress).isNotEmpty();
         assertThat(progress.getLast()).containsExactly(Files.size(model), Files.size(model));
-        assertThat(store.list()).containsExactly(m);
+        assertThat(store.list().models()).containsExactly(m);
         assertThat(store.verify(m.name())).isEqualTo(m);
     }
 
@@ -79,13 +79,13 @@ class ModelStoreTest {
         assertThat(b.deduplicated()).isTrue();
         assertThat(b.manifest().cid()).isEqualTo(a.cid());
         assertThat(blobCount()).isEqualTo(1);
-        assertThat(store.list()).extracting(m -> m.name().toString()).containsExactly("a:latest", "b:v1");
+        assertThat(store.list().models()).extracting(m -> m.name().toString()).containsExactly("a:latest", "b:v1");
 
         assertThat(store.remove(ModelName.parse("a")).deletedBlobs()).isEmpty();
         assertThat(store.resolve(ModelName.parse("b:v1"))).exists();
         assertThat(store.remove(ModelName.parse("b:v1")).deletedBlobs()).containsExactly(a.cid());
         assertThat(blobCount()).isZero();
-        assertThat(store.list()).isEmpty();
+        assertThat(store.list().models()).isEmpty();
     }
 
     @Test
@@ -98,7 +98,7 @@ class ModelStoreTest {
         assertThat(second.manifest().summary().architecture()).isEqualTo("qwen2");
         assertThat(second.manifest().summary().quantization()).isEqualTo("F32");
         assertThat(store.blobPath(first.cid())).doesNotExist();
-        assertThat(store.list()).containsExactly(second.manifest());
+        assertThat(store.list().models()).containsExactly(second.manifest());
     }
 
     @Test
@@ -195,15 +195,19 @@ class ModelStoreTest {
         Path file = store.root().resolve("manifests/broken/latest.json");
         Files.writeString(file, "{\"schemaVersion\": 1, \"name\": ", StandardCharsets.UTF_8);
 
-        assertThatThrownBy(store::list)
-                .isInstanceOf(ModelStoreException.class)
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("not valid JSON");
+        ModelStore.Listing listing = store.list();
+        assertThat(listing.models()).containsExactly(keep);
+        assertThat(listing.unreadable()).singleElement().satisfies(bad -> {
+            assertThat(bad.file()).isEqualTo(file);
+            assertThat(bad.name()).contains(ModelName.parse("broken"));
+            assertThat(bad.problem()).contains(file.toString(), "not valid JSON");
+        });
+        assertThatThrownBy(() -> store.show(ModelName.parse("broken"))).hasMessageContaining("not valid JSON");
         assertThat(store.show(keep.name())).isEqualTo(keep);
 
         RemoveResult removed = store.remove(ModelName.parse("broken"));
         assertThat(removed.deletedBlobs()).containsExactly(broken.cid()); // no manifest names it any more
-        assertThat(store.list()).containsExactly(keep);
+        assertThat(store.list().models()).containsExactly(keep);
     }
 
     @Test
@@ -217,12 +221,67 @@ class ModelStoreTest {
                 .hasMessageContaining("names model 'one:latest'");
     }
 
+    @Test
+    void reimportRepairsABlobDamagedWithoutASizeChange() throws IOException {
+        ModelManifest m = store.importModel(model, ModelName.parse("tiny"), ImportProgress.NONE).manifest();
+        Path blob = store.blobPath(m.cid());
+        byte[] whole = Files.readAllBytes(blob);
+        byte[] damaged = whole.clone();
+        damaged[damaged.length / 2] ^= 0x40;
+        Files.write(blob, damaged);
+
+        ImportResult again = store.importModel(model, ModelName.parse("tiny"), ImportProgress.NONE);
+
+        assertThat(again.deduplicated()).as("the stored copy was not the same content").isFalse();
+        assertThat(Files.readAllBytes(blob)).isEqualTo(whole);
+        assertThat(store.verify(m.name())).isEqualTo(m);
+    }
+
+    @Test
+    void leftoversOfInterruptedImportsAreRemovedButNotThoseOfImportsInProgress() throws Exception {
+        store.importModel(model, ModelName.parse("tiny"), ImportProgress.NONE);
+        Path tmp = store.root().resolve("tmp");
+        Path leftover = Files.write(tmp.resolve("import-1234.partial"), new byte[4096]); // its import was killed
+        Path otherProcess = Files.write(tmp.resolve("import-5678.partial"), new byte[100]);
+        Path thisProcess = Files.write(tmp.resolve("import-9012.partial"), new byte[100]);
+        // Another process still writing its copy holds a lock on it (fcntl, as Java's FileChannel.lock takes).
+        Process holder = new ProcessBuilder("python3", "-c", "import fcntl, sys\n"
+                + "f = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\n"
+                + "sys.stdin.read()", otherProcess.toString()).redirectErrorStream(true).start();
+        try (var thisImport = java.nio.channels.FileChannel.open(thisProcess, java.nio.file.StandardOpenOption.WRITE);
+             var lock = thisImport.lock()) {
+            assertThat(new String(holder.getInputStream().readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("locked");
+
+            store.importModel(model, ModelName.parse("again"), ImportProgress.NONE);
+
+            assertThat(leftover).doesNotExist();
+            assertThat(otherProcess).exists();
+            assertThat(thisProcess).exists();
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFifoIsRefusedWithoutWaitingForAWriter() throws Exception {
+        Path fifo = dir.resolve("model.gguf");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+
+        // Opening a FIFO for reading waits for a writer: an import that opens it hangs forever.
+        assertThatThrownBy(() -> store.importModel(fifo, ModelName.parse("x"), ImportProgress.NONE))
+                .isInstanceOf(ModelStoreException.class)
+                .hasMessageContaining(fifo + " is not a regular file")
+                .extracting(e -> ((HyphaException) e).category()).isEqualTo(ErrorCategory.INPUT);
+    }
+
     private void assertRejectedAsInput(Path file, String message) {
         assertThatThrownBy(() -> store.importModel(file, ModelName.parse("x"), ImportProgress.NONE))
                 .isInstanceOf(ModelStoreException.class)
                 .hasMessageContaining(message)
                 .extracting(e -> ((HyphaException) e).category()).isEqualTo(ErrorCategory.INPUT);
-        assertThat(store.list()).isEmpty();
+        assertThat(store.list().models()).isEmpty();
         assertThat(blobCount()).isZero();
     }
 

@@ -1,4 +1,4 @@
-package dev.hypha.cli.model;
+package dev.hypha.ml.serve;
 
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.chat.ChatMessage;
@@ -17,11 +17,12 @@ import java.util.Objects;
 /**
  * A chat with a loaded model: the message history, rendered with the model's own chat template for every turn, and
  * the KV cache of what has been processed. A new turn re-renders the whole conversation but processes only the tokens
- * after the longest prefix already in the cache, so the history is not recomputed turn after turn.
+ * after the longest prefix already in the cache, so the history is not recomputed turn after turn. Made by
+ * {@link LoadedModel#newConversation}; one conversation is used by one thread at a time.
  */
-final class Conversation {
+public final class Conversation {
     /** How many new tokens to allow per reply when the caller sets no limit: as many as the context has room for. */
-    static final int UNTIL_CONTEXT_FULL = -1;
+    public static final int UNTIL_CONTEXT_FULL = -1;
 
     private final Session session;
     private final Tokenizer tokenizer;
@@ -32,7 +33,7 @@ final class Conversation {
     private int[] cached = new int[0];
 
     /** @param system the system message opening every conversation, or null for none */
-    Conversation(Session session, Tokenizer tokenizer, ChatTemplate template, String system) {
+    public Conversation(Session session, Tokenizer tokenizer, ChatTemplate template, String system) {
         this.session = Objects.requireNonNull(session, "session");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.template = Objects.requireNonNull(template, "template");
@@ -44,7 +45,7 @@ final class Conversation {
      * rendering, tokenized with the model's BOS rule and special tokens recognised (a template that writes the BOS
      * text itself does not get a second BOS).
      */
-    int[] promptTokens(List<ChatMessage> messages) {
+    public int[] promptTokens(List<ChatMessage> messages) {
         String text;
         try {
             text = template.render(messages, true);
@@ -63,9 +64,9 @@ final class Conversation {
      * Adds the user's message, generates the reply (streamed to {@code listener}) and adds it to the history.
      *
      * @param maxTokens most tokens in the reply, or {@link #UNTIL_CONTEXT_FULL}
-     * @throws HyphaException INPUT when the conversation no longer fits the context (the message is not kept)
+     * @throws ConversationFullException when the conversation no longer fits the context (the message is not kept)
      */
-    Generator.Result ask(String user, int maxTokens, Generator.Options options, Generator.Listener listener) {
+    public Generator.Result ask(String user, int maxTokens, Generator.Options options, Generator.Listener listener) {
         List<ChatMessage> messages = new ArrayList<>();
         if (system != null && !system.isEmpty()) {
             messages.add(new ChatMessage("system", system));
@@ -101,20 +102,24 @@ final class Conversation {
     }
 
     /** Forgets the history and empties the cache. */
-    void clear() {
+    public void clear() {
         history.clear();
         session.rewind(0);
         cached = new int[0];
     }
 
     /** The messages so far (user and assistant turns, without the system message). */
-    List<ChatMessage> history() {
+    public List<ChatMessage> history() {
         return List.copyOf(history);
     }
 
-    private HyphaException tooLong(int promptTokens) {
-        return HyphaException.input("the conversation is " + promptTokens + " tokens, which leaves no room in a context"
-                + " of " + session.contextSize() + " tokens; start over (/clear) or give a larger --ctx");
+    /** The context size of this conversation's KV cache, in tokens. */
+    public int contextSize() {
+        return session.contextSize();
+    }
+
+    private ConversationFullException tooLong(int promptTokens) {
+        return new ConversationFullException(promptTokens, session.contextSize());
     }
 
     private static int commonPrefix(int[] a, int[] b) {

@@ -1,0 +1,140 @@
+package dev.hypha.ml.serve;
+
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.chat.ChatTemplate;
+import dev.hypha.ml.chat.ChatTemplateException;
+import dev.hypha.ml.gguf.GgufFile;
+import dev.hypha.ml.llm.Model;
+import dev.hypha.ml.store.ModelName;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.ml.tokenizer.Tokenizer;
+import dev.hypha.ml.tokenizer.TokenizerException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A model of the local store, loaded and ready to chat: the recipe every caller ({@code hypha run}, later the node's
+ * gateway) shares. Loading checks the blob's size, then re-computes its content id on first use in this process
+ * ({@link ModelStore#resolveVerified}) while the GGUF file is mapped and the weights packed, so the check costs little
+ * wall time on a machine with a spare core; a blob whose content does not match is refused, whatever the load did.
+ * Closing releases the weights and the mapping; conversations must not be used after that.
+ */
+public final class LoadedModel implements AutoCloseable {
+    private final ModelName name;
+    private final GgufFile gguf;
+    private final Model model;
+    private Tokenizer tokenizer;
+    private ChatTemplate template;
+
+    private LoadedModel(ModelName name, GgufFile gguf, Model model) {
+        this.name = name;
+        this.gguf = gguf;
+        this.model = model;
+    }
+
+    /**
+     * Loads {@code name} from {@code store}.
+     *
+     * @throws HyphaException NOT_FOUND for an unknown name, IO for a missing, partial or damaged blob (saying how to
+     *                        repair it), INPUT for a file the engine cannot load
+     */
+    public static LoadedModel load(ModelStore store, ModelName name, Model.Options options) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(options, "options");
+        Path blob = store.resolve(name); // cheap checks first: known name, blob present with its size
+        CompletableFuture<Path> verified = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("verify " + name).start(() -> {
+            try {
+                verified.complete(store.resolveVerified(name));
+            } catch (Throwable t) {
+                verified.completeExceptionally(t);
+            }
+        });
+        GgufFile gguf = null;
+        Model model = null;
+        try {
+            gguf = GgufFile.open(blob);
+            model = Model.load(gguf, options);
+        } catch (RuntimeException loadFailed) {
+            closeQuietly(model, gguf);
+            awaitVerified(verified); // a damaged file explains a failed load better than the load's own error
+            throw loadFailed;
+        }
+        try {
+            awaitVerified(verified);
+        } catch (RuntimeException damaged) {
+            closeQuietly(model, gguf);
+            throw damaged;
+        }
+        return new LoadedModel(name, gguf, model);
+    }
+
+    private static void awaitVerified(CompletableFuture<Path> verified) {
+        try {
+            verified.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Model model, GgufFile gguf) {
+        if (model != null) model.close();
+        if (gguf != null) gguf.close();
+    }
+
+    public ModelName name() {
+        return name;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public GgufFile gguf() {
+        return gguf;
+    }
+
+    /** The context length the model was trained with, in tokens: the most a conversation can have. */
+    public int trainedContext() {
+        return model.config().contextLength();
+    }
+
+    /**
+     * The context a conversation gets unless asked otherwise: the trained context, at most {@link Model#DEFAULT_CONTEXT}
+     * (which bounds the KV cache's memory; Ollama caps {@code num_ctx} the same way).
+     */
+    public int defaultContext() {
+        return Math.min(trainedContext(), Model.DEFAULT_CONTEXT);
+    }
+
+    /**
+     * A new conversation with an empty KV cache of {@code contextSize} tokens.
+     *
+     * @param system the system message opening the conversation, or null for none
+     * @throws IllegalArgumentException when {@code contextSize} is not between 1 and {@link #trainedContext()}
+     * @throws HyphaException INPUT naming the model when it has no usable tokenizer or chat template
+     */
+    public Conversation newConversation(int contextSize, String system) {
+        if (contextSize < 1 || contextSize > trainedContext()) {
+            throw new IllegalArgumentException("context size must be between 1 and the model's context of "
+                    + trainedContext() + " tokens; got " + contextSize);
+        }
+        try {
+            if (tokenizer == null) tokenizer = Tokenizer.fromGguf(gguf);
+            if (template == null) template = ChatTemplate.fromGguf(gguf);
+        } catch (TokenizerException | ChatTemplateException e) {
+            throw HyphaException.input("model '" + name + "' cannot chat: " + e.getMessage(), e);
+        }
+        return new Conversation(model.newSession(contextSize), tokenizer, template, system);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(model, gguf);
+    }
+}
