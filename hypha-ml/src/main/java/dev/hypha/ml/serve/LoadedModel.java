@@ -19,7 +19,9 @@ import java.util.concurrent.CompletionException;
  * gateway) shares. Loading checks the blob's size, then re-computes its content id on first use in this process
  * ({@link ModelStore#resolveVerified}) while the GGUF file is mapped and the weights packed, so the check costs little
  * wall time on a machine with a spare core; a blob whose content does not match is refused, whatever the load did.
- * Closing releases the weights and the mapping; conversations must not be used after that.
+ * Closing releases the weights and the mapping; conversations must not be used after that. Opening conversations is
+ * thread-safe (each has its own KV cache), but as {@link Model} says, conversations of one model must not generate at
+ * the same time: a server serialises them or loads one model per concurrent user.
  */
 public final class LoadedModel implements AutoCloseable {
     private final ModelName name;
@@ -124,13 +126,19 @@ public final class LoadedModel implements AutoCloseable {
             throw new IllegalArgumentException("context size must be between 1 and the model's context of "
                     + trainedContext() + " tokens; got " + contextSize);
         }
-        try {
-            if (tokenizer == null) tokenizer = Tokenizer.fromGguf(gguf);
-            if (template == null) template = ChatTemplate.fromGguf(gguf);
-        } catch (TokenizerException | ChatTemplateException e) {
-            throw HyphaException.input("model '" + name + "' cannot chat: " + e.getMessage(), e);
+        Tokenizer chatTokenizer;
+        ChatTemplate chatTemplate;
+        synchronized (this) { // read once, on the first conversation; several threads may ask at once
+            try {
+                if (tokenizer == null) tokenizer = Tokenizer.fromGguf(gguf);
+                if (template == null) template = ChatTemplate.fromGguf(gguf);
+            } catch (TokenizerException | ChatTemplateException e) {
+                throw HyphaException.input("model '" + name + "' cannot chat: " + e.getMessage(), e);
+            }
+            chatTokenizer = tokenizer;
+            chatTemplate = template;
         }
-        return new Conversation(model.newSession(contextSize), tokenizer, template, system);
+        return new Conversation(model.newSession(contextSize), chatTokenizer, chatTemplate, system);
     }
 
     @Override
