@@ -1,6 +1,7 @@
 package dev.hypha.cli.model;
 
 import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.text.TerminalText;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -59,8 +60,13 @@ final class Formats {
         return text.length() <= 12 ? text : text.substring(text.length() - 12);
     }
 
-    /** Rows padded into columns separated by three spaces; the last column is not padded. */
-    static List<String> table(List<String[]> rows) {
+    /**
+     * Rows padded into columns separated by three spaces; the last column is not padded. Cells often come from a model
+     * file (names, templates, metadata), so control characters are shown as visible escapes, never sent raw.
+     */
+    static List<String> table(List<String[]> untrustedRows) {
+        List<String[]> rows = untrustedRows.stream()
+                .map(row -> java.util.Arrays.stream(row).map(TerminalText::line).toArray(String[]::new)).toList();
         int columns = rows.isEmpty() ? 0 : rows.getFirst().length;
         int[] width = new int[columns];
         for (String[] row : rows) {

@@ -1,5 +1,6 @@
 package dev.hypha.cli.model;
 
+import dev.hypha.core.text.TerminalText;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.ml.store.ModelManifest;
 import dev.hypha.ml.store.ModelStore;
@@ -40,9 +41,9 @@ final class ModelListCommand implements Callable<Integer> {
             Formats.table(rows).forEach(spec.commandLine().getOut()::println);
         }
         for (ModelStore.UnreadableManifest bad : listing.unreadable()) {
-            spec.commandLine().getErr().println("hypha: error: " + bad.problem() + bad.name()
+            spec.commandLine().getErr().println("hypha: error: " + TerminalText.line(bad.problem() + bad.name()
                     .map(name -> "; it is model " + name + " (hypha model rm " + name + ")")
-                    .orElse("; it is not in a model's place either, so delete the file by hand"));
+                    .orElse("; it is not in a model's place either, so delete the file by hand")));
         }
         return listing.unreadable().isEmpty() ? CommandLine.ExitCode.OK : ErrorCategory.INPUT.exitCode();
     }

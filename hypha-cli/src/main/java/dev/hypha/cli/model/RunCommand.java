@@ -1,6 +1,7 @@
 package dev.hypha.cli.model;
 
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.text.TerminalText;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.Model;
 import dev.hypha.ml.sampling.SamplingOptions;
@@ -145,7 +146,8 @@ public final class RunCommand implements Callable<Integer> {
         Generator.Result result;
         try {
             result = chat.ask(text, numPredict, options, (token, piece) -> {
-                out.print(piece);
+                // A model file decides what it generates: escape sequences are shown, not run by the terminal.
+                out.print(TerminalText.block(piece));
                 out.flush();
             });
         } catch (ConversationFullException e) {

@@ -57,4 +57,11 @@ class FormatsTest {
         new ProgressBar(new PrintWriter(none), "x").finish();
         assertThat(none.toString()).isEmpty();
     }
+
+    @Test
+    void cellsFromAModelFileReachTheTerminalWithoutControlCharacters() {
+        List<String[]> rows = List.<String[]>of(new String[] {"general.name", "tiny\u001b]0;owned\u0007\u001b[2J"});
+        List<String> lines = Formats.table(rows);
+        assertThat(lines).containsExactly("general.name   tiny\\x1b]0;owned\\x07\\x1b[2J");
+    }
 }
