@@ -1,0 +1,33 @@
+package dev.hypha.node.gateway;
+
+import dev.hypha.ml.sampling.SamplingOptions;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * One generation, in engine terms (each API's parser fills it with that API's defaults).
+ *
+ * @param model     the model's name
+ * @param prompt    what to continue
+ * @param sampling  sampler settings, seed included
+ * @param maxTokens most tokens to generate, or -1 for as many as the context allows
+ * @param stop      stop sequences (never part of the answer)
+ * @param numCtx    the context size to run with; empty for the model's default
+ * @param keepAlive how long the model stays loaded afterwards
+ */
+public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
+                           OptionalInt numCtx, KeepAlive keepAlive) {
+    public static final int UNLIMITED = -1;
+
+    public GenerateCall {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(keepAlive, "keepAlive");
+        stop = List.copyOf(stop);
+        if (maxTokens < 1 && maxTokens != UNLIMITED) {
+            throw new IllegalArgumentException("maxTokens must be positive or UNLIMITED, got " + maxTokens);
+        }
+    }
+}

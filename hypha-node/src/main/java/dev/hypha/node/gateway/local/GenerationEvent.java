@@ -1,0 +1,14 @@
+package dev.hypha.node.gateway.local;
+
+/**
+ * What one generation did, reported after it ends (metrics; tests read it to see that a client's disconnect stopped
+ * the engine).
+ *
+ * @param model     the model's name
+ * @param generated tokens the engine produced
+ * @param delivered tokens whose text the reader accepted
+ * @param outcome   how it ended
+ */
+public record GenerationEvent(String model, int generated, int delivered, Outcome outcome) {
+    public enum Outcome { COMPLETED, CANCELLED, FAILED }
+}

@@ -1,0 +1,190 @@
+package dev.hypha.node.gateway.local;
+
+import dev.hypha.ml.chat.ChatTemplate;
+import dev.hypha.ml.chat.ChatTemplateException;
+import dev.hypha.ml.llm.ContextOverflowException;
+import dev.hypha.ml.llm.Embedder;
+import dev.hypha.ml.llm.Generator;
+import dev.hypha.ml.llm.Session;
+import dev.hypha.ml.llm.TokenDecoder;
+import dev.hypha.ml.serve.LoadedModel;
+import dev.hypha.ml.tokenizer.Tokenizer;
+import dev.hypha.ml.tokenizer.TokenizerException;
+import dev.hypha.node.gateway.GatewayException;
+import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.GenerationCancelledException;
+import dev.hypha.node.gateway.ModelInfo;
+import dev.hypha.node.gateway.TextSink;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A model loaded in memory with what its requests share: one session whose KV cache is reused for the longest
+ * prefix a new prompt has in common with the last one (chat clients resend the whole history every turn), and a fair
+ * lock, because a model's sessions must not generate at the same time; requests take turns in arrival order.
+ */
+final class ResidentModel implements AutoCloseable {
+    private final LoadedModel loaded;
+    private final ModelInfo info;
+    private final PromptRenderer renderer;
+    private final TokenDecoder decoder;
+    private final ReentrantLock turn = new ReentrantLock(true);
+    private Session session;
+    /** The tokens whose keys and values are in the session's cache (length == session.position()). */
+    private int[] cached = new int[0];
+    // Guarded by the backend's lock: requests holding this model, and when it unloads if none does.
+    int users;
+    Optional<Instant> expiresAt = Optional.empty();
+    boolean closed;
+
+    ResidentModel(LoadedModel loaded, ModelInfo info) {
+        this.loaded = loaded;
+        this.info = info;
+        Tokenizer tokenizer;
+        ChatTemplate template;
+        try {
+            tokenizer = Tokenizer.fromGguf(loaded.gguf());
+            template = ChatTemplate.fromGguf(loaded.gguf());
+        } catch (TokenizerException | ChatTemplateException e) {
+            throw new GatewayException(GatewayException.Kind.INTERNAL, "model \"" + info.name() + "\" cannot be served: "
+                    + e.getMessage(), e);
+        }
+        this.renderer = new PromptRenderer(tokenizer, template);
+        this.decoder = TokenDecoder.of(tokenizer);
+    }
+
+    ModelInfo info() {
+        return info;
+    }
+
+    /** The context of the current session (the default one before the first request). */
+    synchronized int contextLength() {
+        return session != null ? session.contextSize() : loaded.defaultContext();
+    }
+
+    /** The engine's outcome and the prompt's length (the generator only sees the part the cache did not cover). */
+    record Outcome(Generator.Result result, int promptTokens) {}
+
+    /** Runs one generation in this model's turn. */
+    Outcome generate(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) throws InterruptedException {
+        turn.lockInterruptibly();
+        try {
+            return generateInTurn(call, sink, observer);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    private Outcome generateInTurn(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) {
+        int[] prompt = renderer.tokens(call.prompt());
+        int ctx = call.numCtx().orElse(loaded.defaultContext());
+        if (ctx < 1 || ctx > loaded.trainedContext()) {
+            throw GatewayException.badRequest("num_ctx must be between 1 and the model's context of "
+                    + loaded.trainedContext() + " tokens; got " + ctx);
+        }
+        if (prompt.length == 0) {
+            throw GatewayException.badRequest("the prompt is empty after tokenization; nothing to continue");
+        }
+        int room = ctx - prompt.length;
+        if (room < 1) {
+            // Ollama truncates silently; a cut prompt gives answers to a question nobody asked, so say it instead.
+            throw GatewayException.badRequest("the prompt is " + prompt.length + " tokens, which leaves no room in a "
+                    + "context of " + ctx + " tokens (shorten it or raise num_ctx, at most " + loaded.trainedContext() + ")");
+        }
+        int limit = call.maxTokens() == GenerateCall.UNLIMITED ? room : Math.min(call.maxTokens(), room);
+        Session s = sessionOf(ctx);
+        int reuse = commonPrefix(cached, prompt);
+        if (reuse == prompt.length) {
+            reuse--; // at least one token must be processed to get the logits of the next one
+        }
+        s.rewind(reuse);
+        int[] tail = Arrays.copyOfRange(prompt, reuse, prompt.length);
+        int[] counts = new int[2]; // generated, delivered
+        Generator.Result result;
+        try {
+            result = new Generator(s, decoder).generate(tail, new Generator.Options(limit, call.sampling(), call.stop()),
+                    (token, text) -> {
+                        counts[0]++;
+                        if (!text.isEmpty()) {
+                            sink.accept(text);
+                        }
+                        counts[1]++;
+                    });
+        } catch (RuntimeException e) {
+            // What the cache holds after an interrupted run is unknown here: start the next request from scratch.
+            s.rewind(0);
+            cached = new int[0];
+            observer.accept(new GenerationEvent(info.name(), counts[0], counts[1],
+                    e instanceof GenerationCancelledException ? GenerationEvent.Outcome.CANCELLED
+                            : GenerationEvent.Outcome.FAILED));
+            if (e instanceof ContextOverflowException) {
+                throw GatewayException.badRequest("the prompt does not fit the context of " + ctx + " tokens");
+            }
+            throw e;
+        }
+        int[] all = Arrays.copyOf(prompt, prompt.length + result.tokens().length);
+        System.arraycopy(result.tokens(), 0, all, prompt.length, result.tokens().length);
+        cached = Arrays.copyOf(all, s.position());
+        observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED));
+        return new Outcome(result, prompt.length);
+    }
+
+    private synchronized Session sessionOf(int ctx) {
+        if (session == null || session.contextSize() != ctx) {
+            session = null; // let the old cache go before the new one is allocated
+            cached = new int[0];
+            session = loaded.model().newSession(ctx);
+        }
+        return session;
+    }
+
+    /** Embeddings of {@code inputs} and the tokens read, in this model's turn. */
+    record Embedded(List<float[]> vectors, int tokens) {}
+
+    Embedded embed(List<String> inputs, boolean truncate) throws InterruptedException {
+        turn.lockInterruptibly();
+        try {
+            int ctx = loaded.defaultContext();
+            Embedder embedder = new Embedder(loaded.model());
+            List<float[]> vectors = new ArrayList<>(inputs.size());
+            int total = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                int[] tokens = renderer.embeddingTokens(inputs.get(i));
+                if (tokens.length == 0) {
+                    throw GatewayException.badRequest("input " + i + " is empty; there is nothing to embed");
+                }
+                if (tokens.length > ctx) {
+                    if (!truncate) {
+                        throw GatewayException.badRequest("input " + i + " is " + tokens.length
+                                + " tokens, longer than the context of " + ctx + " (set truncate to true to cut it)");
+                    }
+                    tokens = Arrays.copyOf(tokens, ctx);
+                }
+                vectors.add(embedder.embed(tokens));
+                total += tokens.length;
+            }
+            return new Embedded(vectors, total);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    private static int commonPrefix(int[] a, int[] b) {
+        int n = Math.min(a.length, b.length);
+        int i = 0;
+        while (i < n && a[i] == b[i]) {
+            i++;
+        }
+        return i;
+    }
+
+    @Override
+    public void close() {
+        loaded.close();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.hypha.node.gateway.ollama;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.ml.sampling.SamplingOptions;
+import dev.hypha.node.gateway.EmbedCall;
+import dev.hypha.node.gateway.GatewayException;
+import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.KeepAlive;
+import dev.hypha.node.gateway.Prompt;
+import dev.hypha.node.gateway.http.Fields;
+import dev.hypha.node.gateway.http.KeepAliveParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.LongSupplier;
+
+/**
+ * Parses Ollama request bodies into backend calls with Ollama's own defaults (api/types.go {@code DefaultOptions}:
+ * temperature 0.8, top_k 40, top_p 0.9, min_p 0, repeat_penalty 1.0 over the last 64 tokens, a random seed, no
+ * token limit). Fields Ollama has but this engine cannot honour yet (images, suffix, a custom template, format,
+ * tools, think) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
+ */
+public final class OllamaRequests {
+    /** Most messages in one chat: far beyond any context, small enough to bound the work of validating them. */
+    static final int MAX_MESSAGES = 100_000;
+
+    private final LongSupplier randomSeeds;
+
+    /** @param randomSeeds where seeds come from when a request asks for a random one (seed absent or -1) */
+    public OllamaRequests(LongSupplier randomSeeds) {
+        this.randomSeeds = randomSeeds;
+    }
+
+    /**
+     * A parsed /api/generate or /api/chat request.
+     *
+     * @param model     the model's name
+     * @param stream    whether to stream NDJSON (the default) or answer with one object
+     * @param keepAlive how long the model stays loaded
+     * @param call      the generation; empty when the request only loads (or, with keep_alive 0, unloads) the model
+     */
+    public record Parsed(String model, boolean stream, KeepAlive keepAlive, Optional<GenerateCall> call) {}
+
+    public Parsed generate(ObjectNode body) {
+        String model = model(body);
+        refuseUnsupported(body, "suffix", "images", "template", "context");
+        refuseFormatAndTools(body);
+        boolean stream = Fields.bool(body, "stream").orElse(true);
+        KeepAlive keepAlive = KeepAliveParser.parse(body);
+        String prompt = Fields.string(body, "prompt").orElse("");
+        String system = Fields.string(body, "system").orElse(null);
+        boolean raw = Fields.bool(body, "raw").orElse(false);
+        Options o = options(body);
+        if (prompt.isEmpty()) {
+            return new Parsed(model, stream, keepAlive, Optional.empty());
+        }
+        return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Text(prompt, system, raw),
+                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive)));
+    }
+
+    public Parsed chat(ObjectNode body) {
+        String model = model(body);
+        refuseFormatAndTools(body);
+        boolean stream = Fields.bool(body, "stream").orElse(true);
+        KeepAlive keepAlive = KeepAliveParser.parse(body);
+        List<Prompt.Message> messages = messages(body.get("messages"));
+        Options o = options(body);
+        if (messages.isEmpty()) {
+            return new Parsed(model, stream, keepAlive, Optional.empty());
+        }
+        return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Chat(messages),
+                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive)));
+    }
+
+    public EmbedCall embed(ObjectNode body) {
+        String model = model(body);
+        refuseUnsupported(body, "dimensions");
+        List<String> inputs = Fields.stringOrStrings(body, "input")
+                .orElseThrow(() -> GatewayException.badRequest("input is required (a string or a list of strings)"));
+        if (inputs.isEmpty()) {
+            throw GatewayException.badRequest("input must not be an empty list");
+        }
+        return new EmbedCall(model, inputs, Fields.bool(body, "truncate").orElse(true), KeepAliveParser.parse(body));
+    }
+
+    /** The legacy /api/embeddings: one {@code prompt}, one vector. */
+    public EmbedCall legacyEmbedding(ObjectNode body) {
+        String model = model(body);
+        String prompt = Fields.requiredString(body, "prompt");
+        return new EmbedCall(model, List.of(prompt), true, KeepAliveParser.parse(body));
+    }
+
+    /** The model named by {@code model}, or by the older {@code name} field /api/show still accepts. */
+    static String model(ObjectNode body) {
+        Optional<String> model = Fields.string(body, "model").or(() -> Fields.string(body, "name"));
+        String m = model.orElseThrow(() -> GatewayException.badRequest("model is required"));
+        if (m.isBlank()) {
+            throw GatewayException.badRequest("model is required");
+        }
+        return m;
+    }
+
+    static List<Prompt.Message> messages(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw Fields.wrongType("messages", "a list of messages", node);
+        }
+        if (node.size() > MAX_MESSAGES) {
+            throw GatewayException.badRequest("messages has " + node.size() + " entries; at most " + MAX_MESSAGES);
+        }
+        List<Prompt.Message> out = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            String at = "messages[" + i + "]";
+            if (!(node.get(i) instanceof ObjectNode m)) {
+                throw Fields.wrongType(at, "an object with role and content", node.get(i));
+            }
+            String role = Fields.string(m, "role").orElseThrow(() -> GatewayException.badRequest(at + ".role is required"));
+            if (!Prompt.ROLES.contains(role)) {
+                throw GatewayException.badRequest(at + ".role must be one of " + String.join(", ", Prompt.ROLES)
+                        + "; got \"" + role + "\"");
+            }
+            JsonNode images = m.get("images");
+            if (images != null && !images.isNull() && !images.isEmpty()) {
+                throw GatewayException.badRequest(at + " has images, but this model has no vision (it reads text only)");
+            }
+            out.add(new Prompt.Message(role, Fields.string(m, "content").orElse("")));
+        }
+        return out;
+    }
+
+    private record Options(SamplingOptions sampling, int maxTokens, List<String> stop, OptionalInt numCtx) {}
+
+    private Options options(ObjectNode body) {
+        ObjectNode o = Fields.object(body, "options").orElse(body.objectNode());
+        SamplingOptions s;
+        try {
+            s = new SamplingOptions(
+                    (float) Fields.number(o, "temperature").orElse(0.8),
+                    Fields.intIn(o, "top_k", Integer.MIN_VALUE, Integer.MAX_VALUE).orElse(40),
+                    (float) Fields.number(o, "top_p").orElse(0.9),
+                    (float) Fields.number(o, "min_p").orElse(0.0),
+                    (float) Fields.number(o, "repeat_penalty").orElse(1.0),
+                    (float) Fields.number(o, "presence_penalty").orElse(0.0),
+                    (float) Fields.number(o, "frequency_penalty").orElse(0.0),
+                    Fields.intIn(o, "repeat_last_n", -1, Integer.MAX_VALUE).orElse(64),
+                    seed(o));
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("options: " + e.getMessage());
+        }
+        int numPredict = Fields.intIn(o, "num_predict", Integer.MIN_VALUE, Integer.MAX_VALUE).orElse(-1);
+        // Ollama: -1 is unbounded, -2 fills the context; both mean "until the context is full" here. 0 generates nothing
+        // in Ollama, which no client wants from a generate call, so it is refused with the values that work.
+        if (numPredict == 0 || numPredict < -2) {
+            throw GatewayException.badRequest("options.num_predict must be a positive number of tokens, or -1 for no limit; got "
+                    + numPredict);
+        }
+        int maxTokens = numPredict < 0 ? GenerateCall.UNLIMITED : numPredict;
+        List<String> stop = Fields.stringOrStrings(o, "stop").orElse(List.of()).stream().filter(x -> !x.isEmpty()).toList();
+        OptionalInt numCtx = Fields.intIn(o, "num_ctx", 1, Integer.MAX_VALUE).map(OptionalInt::of).orElse(OptionalInt.empty());
+        return new Options(s, maxTokens, stop, numCtx);
+    }
+
+    private long seed(ObjectNode o) {
+        long seed = Fields.integer(o, "seed").orElse(-1);
+        return seed == -1 ? randomSeeds.getAsLong() : seed;
+    }
+
+    private static void refuseUnsupported(ObjectNode body, String... fields) {
+        for (String f : fields) {
+            JsonNode n = body.get(f);
+            if (n != null && !n.isNull() && !(n.isTextual() && n.textValue().isEmpty()) && !(n.isContainerNode() && n.isEmpty())) {
+                throw GatewayException.badRequest(f + " is not supported by this gateway yet; leave it out");
+            }
+        }
+    }
+
+    private static void refuseFormatAndTools(ObjectNode body) {
+        JsonNode format = body.get("format");
+        if (format != null && !format.isNull() && !(format.isTextual() && format.textValue().isEmpty())) {
+            throw GatewayException.badRequest("format (structured output) is not supported by this gateway yet: its engine "
+                    + "has no constrained decoding; leave format out and ask for JSON in the prompt");
+        }
+        refuseUnsupported(body, "tools");
+        JsonNode think = body.get("think");
+        if (think != null && think.isBoolean() && think.booleanValue()) {
+            throw GatewayException.badRequest("think is not supported: this model does not think");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.hypha.node.gateway.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.ml.sampling.SamplingOptions;
+import dev.hypha.node.gateway.EmbedCall;
+import dev.hypha.node.gateway.GatewayException;
+import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.KeepAlive;
+import dev.hypha.node.gateway.Prompt;
+import dev.hypha.node.gateway.http.Fields;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.LongSupplier;
+
+/**
+ * Parses OpenAI request bodies. Defaults follow Ollama's compatibility layer (openai/openai.go): temperature and
+ * top_p 1.0 when absent (not the native 0.8 / 0.9), no top-k or min-p, {@code max_tokens} (or
+ * {@code max_completion_tokens}) as the token limit, {@code frequency_penalty} / {@code presence_penalty} passed on.
+ */
+public final class OpenAiRequests {
+    static final int MAX_MESSAGES = 100_000;
+
+    private final LongSupplier randomSeeds;
+
+    public OpenAiRequests(LongSupplier randomSeeds) {
+        this.randomSeeds = randomSeeds;
+    }
+
+    /** A parsed chat or completion request: the call, whether to stream, and whether the last chunk carries usage. */
+    public record Parsed(GenerateCall call, boolean stream, boolean includeUsage) {}
+
+    public Parsed chat(ObjectNode body) {
+        String model = Fields.requiredString(body, "model");
+        refuse(body);
+        JsonNode node = body.get("messages");
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw GatewayException.badRequest("messages is required: a non-empty list of {role, content}");
+        }
+        if (node.size() > MAX_MESSAGES) {
+            throw GatewayException.badRequest("messages has " + node.size() + " entries; at most " + MAX_MESSAGES);
+        }
+        List<Prompt.Message> messages = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            String at = "messages[" + i + "]";
+            if (!(node.get(i) instanceof ObjectNode m)) {
+                throw Fields.wrongType(at, "an object with role and content", node.get(i));
+            }
+            String role = Fields.string(m, "role").orElseThrow(() -> GatewayException.badRequest(at + ".role is required"));
+            if (role.equals("developer")) {
+                role = "system"; // OpenAI's newer name for the system role
+            }
+            if (!Prompt.ROLES.contains(role)) {
+                throw GatewayException.badRequest(at + ".role must be one of system, developer, user, assistant, tool; got \""
+                        + role + "\"");
+            }
+            messages.add(new Prompt.Message(role, content(m.get("content"), at + ".content")));
+        }
+        return parsed(body, model, new Prompt.Chat(messages));
+    }
+
+    public Parsed completion(ObjectNode body) {
+        String model = Fields.requiredString(body, "model");
+        refuse(body);
+        if (body.has("suffix") && !body.get("suffix").isNull()) {
+            throw GatewayException.badRequest("suffix is not supported by this gateway yet; leave it out");
+        }
+        List<String> prompts = Fields.stringOrStrings(body, "prompt")
+                .orElseThrow(() -> GatewayException.badRequest("prompt is required (a string)"));
+        if (prompts.size() != 1) {
+            throw GatewayException.badRequest("prompt must be one string; lists of prompts are not supported");
+        }
+        if (prompts.getFirst().isEmpty()) {
+            throw GatewayException.badRequest("prompt must not be empty");
+        }
+        // A completion continues the text as given: no chat template (OpenAI's legacy completions are plain text).
+        return parsed(body, model, new Prompt.Text(prompts.getFirst(), null, true));
+    }
+
+    public EmbedCall embeddings(ObjectNode body) {
+        String model = Fields.requiredString(body, "model");
+        if (body.has("dimensions") && !body.get("dimensions").isNull()) {
+            throw GatewayException.badRequest("dimensions is not supported by this gateway yet; leave it out");
+        }
+        JsonNode input = body.get("input");
+        if (input != null && input.isArray() && !input.isEmpty() && input.get(0).isNumber()) {
+            throw GatewayException.badRequest("input as token ids is not supported; send text");
+        }
+        List<String> inputs = Fields.stringOrStrings(body, "input")
+                .orElseThrow(() -> GatewayException.badRequest("input is required (a string or a list of strings)"));
+        if (inputs.isEmpty()) {
+            throw GatewayException.badRequest("input must not be an empty list");
+        }
+        return new EmbedCall(model, inputs, true, KeepAlive.DEFAULT);
+    }
+
+    /** "float" (default) or "base64" (little-endian float32, as the official SDKs ask for by default). */
+    public static boolean base64(ObjectNode body) {
+        String f = Fields.string(body, "encoding_format").orElse("float");
+        return switch (f) {
+            case "float" -> false;
+            case "base64" -> true;
+            default -> throw GatewayException.badRequest("encoding_format must be \"float\" or \"base64\"; got \"" + f + "\"");
+        };
+    }
+
+    private Parsed parsed(ObjectNode body, String model, Prompt prompt) {
+        SamplingOptions s;
+        try {
+            s = new SamplingOptions((float) Fields.number(body, "temperature").orElse(1.0), 0,
+                    (float) Fields.number(body, "top_p").orElse(1.0), 0f, 1.0f,
+                    (float) Fields.number(body, "presence_penalty").orElse(0.0),
+                    (float) Fields.number(body, "frequency_penalty").orElse(0.0), 64,
+                    Fields.integer(body, "seed").orElseGet(randomSeeds));
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest(e.getMessage());
+        }
+        int maxTokens = Fields.intIn(body, "max_completion_tokens", 1, Integer.MAX_VALUE)
+                .or(() -> Fields.intIn(body, "max_tokens", 1, Integer.MAX_VALUE)).orElse(GenerateCall.UNLIMITED);
+        List<String> stop = Fields.stringOrStrings(body, "stop").orElse(List.of()).stream().filter(x -> !x.isEmpty()).toList();
+        boolean stream = Fields.bool(body, "stream").orElse(false);
+        boolean usage = Fields.object(body, "stream_options").flatMap(o -> Fields.bool(o, "include_usage")).orElse(false);
+        return new Parsed(new GenerateCall(model, prompt, s, maxTokens, stop, OptionalInt.empty(), KeepAlive.DEFAULT),
+                stream, usage);
+    }
+
+    /** Content is a string or a list of parts; only text parts can be read by these models. */
+    private static String content(JsonNode n, String at) {
+        if (n == null || n.isNull()) {
+            return "";
+        }
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        if (!n.isArray()) {
+            throw Fields.wrongType(at, "a string or a list of content parts", n);
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < n.size(); i++) {
+            if (!(n.get(i) instanceof ObjectNode part)) {
+                throw Fields.wrongType(at + "[" + i + "]", "a content part object", n.get(i));
+            }
+            String type = Fields.string(part, "type").orElse("");
+            if (!type.equals("text")) {
+                throw GatewayException.badRequest(at + "[" + i + "] is of type \"" + type
+                        + "\"; this model reads text parts only");
+            }
+            text.append(Fields.requiredString(part, "text"));
+        }
+        return text.toString();
+    }
+
+    private static void refuse(ObjectNode body) {
+        int n = Fields.intIn(body, "n", 1, Integer.MAX_VALUE).orElse(1);
+        if (n != 1) {
+            throw GatewayException.badRequest("n must be 1; several choices per request are not supported");
+        }
+        JsonNode tools = body.get("tools");
+        if (tools != null && !tools.isNull() && !tools.isEmpty()) {
+            throw GatewayException.badRequest("tools are not supported by this gateway yet; leave them out");
+        }
+        JsonNode format = body.get("response_format");
+        if (format instanceof ObjectNode f && !Fields.string(f, "type").orElse("text").equals("text")) {
+            throw GatewayException.badRequest("response_format " + f.get("type")
+                    + " is not supported by this gateway yet: its engine has no constrained decoding");
+        }
+        JsonNode logprobs = body.get("logprobs");
+        if (logprobs != null && logprobs.isBoolean() && logprobs.booleanValue()) {
+            throw GatewayException.badRequest("logprobs are not supported by this gateway yet");
+        }
+    }
+}
