@@ -1,0 +1,64 @@
+package dev.hypha.node.gateway;
+
+import dev.hypha.ml.llm.Architecture;
+import dev.hypha.ml.llm.RandomModelFactory;
+import dev.hypha.ml.store.ModelName;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.testmodel.TestVocabularies;
+import dev.hypha.ml.tokenizer.TokenizerConfig;
+import dev.hypha.node.gateway.local.GenerationEvent;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.http.ApiServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real gateway on loopback over a real store holding a seeded random model with a real (fortunes-trained) byte-level
+ * BPE vocabulary: every answer comes from hypha-ml's engine. Generations are reported to {@link #events}.
+ */
+final class GatewayFixture implements AutoCloseable {
+    static final String MODEL = "tiny:latest";
+    /** A large trained context, so a generation can run long enough for a client to walk away from it. */
+    static final int CONTEXT = 8192;
+
+    final Path home;
+    final ModelStore store;
+    final LocalBackend backend;
+    final ApiServer server;
+    final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
+    /** Seeds handed out for requests that ask for a random one (counted, so tests can tell it was used). */
+    final AtomicLong randomSeeds = new AtomicLong(1000);
+
+    GatewayFixture(Path home, int queue) {
+        this.home = home;
+        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
+        RandomModelFactory.Spec spec = new RandomModelFactory.Spec(Architecture.QWEN2, 64, 128, 2, 4, 2, 16, vocab.size(),
+                CONTEXT, GgmlType.Q8_0, false, 7);
+        Path file = home.resolve("tiny.gguf");
+        RandomModelFactory.write(spec, vocab, file);
+        this.store = new ModelStore(home, Clock.systemUTC());
+        store.importModel(file, ModelName.parse(MODEL), (done, total) -> { });
+        this.backend = new LocalBackend(store, LocalBackend.Settings.defaults().withQueue(queue).withObserver(events::add));
+        this.server = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(backend, Clock.systemUTC(),
+                randomSeeds::incrementAndGet)));
+        server.start();
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    Path modelFile() {
+        return store.resolve(ModelName.parse(MODEL));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        backend.close();
+    }
+}
