@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
             DeployCommand.class,
             dev.hypha.cli.model.ModelCommand.class,
             dev.hypha.cli.model.RunCommand.class,
+            GatewayCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

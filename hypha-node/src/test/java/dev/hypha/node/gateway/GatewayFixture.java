@@ -8,6 +8,7 @@ import dev.hypha.ml.tensor.GgmlType;
 import dev.hypha.ml.testmodel.TestVocabularies;
 import dev.hypha.ml.tokenizer.TokenizerConfig;
 import dev.hypha.node.gateway.local.GenerationEvent;
+import dev.hypha.node.gateway.api.GatewayRoutes;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
 import java.nio.file.Path;

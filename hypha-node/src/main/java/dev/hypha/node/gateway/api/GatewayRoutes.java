@@ -1,5 +1,6 @@
-package dev.hypha.node.gateway;
+package dev.hypha.node.gateway.api;
 
+import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.ollama.OllamaRequests;
 import dev.hypha.node.gateway.ollama.OllamaRoutes;
 import dev.hypha.node.gateway.openai.OpenAiRequests;
