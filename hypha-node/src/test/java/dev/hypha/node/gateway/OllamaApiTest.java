@@ -241,7 +241,8 @@ class OllamaApiTest {
 
         Reply malformed = post("/api/chat", "{\"model\":\"tiny\",\"messages\":[");
         assertThat(malformed.status()).isEqualTo(400);
-        assertThat(malformed.json().get("error").asText()).contains("not valid JSON");
+        assertThat(malformed.json().get("error").asText()).startsWith("request body is not valid JSON: ")
+                .contains("(at line 1, column").doesNotContain("Source");
 
         Reply role = post("/api/chat", "{\"model\":\"tiny\",\"messages\":[{\"role\":\"admin\",\"content\":\"x\"}]}");
         assertThat(role.status()).isEqualTo(400);

@@ -64,7 +64,7 @@ public final class JsonBody {
         } catch (StreamConstraintsException e) {
             throw GatewayException.badRequest("request body is too deeply nested or too large: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw GatewayException.badRequest("request body is not valid JSON: " + e.getOriginalMessage()
+            throw GatewayException.badRequest("request body is not valid JSON: " + plain(e.getOriginalMessage())
                     + (e.getLocation() != null ? " (at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")" : ""));
         } catch (IOException e) {
@@ -77,6 +77,15 @@ public final class JsonBody {
             throw GatewayException.badRequest("request body must be a JSON object, got " + Fields.kind(node));
         }
         return object;
+    }
+
+    /**
+     * Jackson's message without its source description ("start marker at [Source: REDACTED ...]"), which says nothing
+     * to a client; the line and column are added separately.
+     */
+    private static String plain(String message) {
+        return message.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+                .replaceAll("\\s*at \\[Source:[^\\]]*\\]", "").strip();
     }
 
     /** {@code value} as JSON bytes. */
