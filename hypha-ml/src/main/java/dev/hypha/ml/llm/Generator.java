@@ -73,6 +73,15 @@ public final class Generator {
      * @throws ContextOverflowException if the prompt does not fit the remaining context (nothing is processed)
      */
     public Result generate(int[] prompt, Options options, Listener listener) {
+        return generate(prompt, options, listener, TokenConstraint.NONE);
+    }
+
+    /**
+     * As {@link #generate(int[], Options, Listener)}, picking only tokens {@code constraint} allows.
+     *
+     * @throws ContextOverflowException if the prompt does not fit the remaining context (nothing is processed)
+     */
+    public Result generate(int[] prompt, Options options, Listener listener, TokenConstraint constraint) {
         Sampler sampler = new Sampler(options.sampling());
         int[] history = Arrays.copyOf(prompt, prompt.length + options.maxTokens());
         int historyLength = prompt.length;
@@ -84,7 +93,17 @@ public final class Generator {
         int count = 0;
         StopReason reason = StopReason.MAX_TOKENS;
         while (count < options.maxTokens()) {
-            int token = sampler.sample(logits, history, historyLength);
+            int token;
+            if (constraint == TokenConstraint.NONE) {
+                token = sampler.sample(logits, history, historyLength);
+            } else {
+                constraint.mask(logits);
+                token = sampler.sample(logits, history, historyLength);
+                if (logits[token] == Float.NEGATIVE_INFINITY) {
+                    token = Sampler.argmax(logits); // a rounding edge of the draw landed on a masked token
+                }
+                constraint.accept(token);
+            }
             if (decoder.isEndOfGeneration(token)) {
                 reason = StopReason.END_OF_GENERATION;
                 break;

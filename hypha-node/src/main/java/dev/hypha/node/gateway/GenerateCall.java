@@ -15,16 +15,21 @@ import java.util.OptionalInt;
  * @param stop      stop sequences (never part of the answer)
  * @param numCtx    the context size to run with; empty for the model's default
  * @param keepAlive how long the model stays loaded afterwards
+ * @param format    plain text, or one JSON object (the engine then picks only tokens that keep it valid JSON)
  */
 public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
-                           OptionalInt numCtx, KeepAlive keepAlive) {
+                           OptionalInt numCtx, KeepAlive keepAlive, Format format) {
     public static final int UNLIMITED = -1;
+
+    /** What the answer must be. */
+    public enum Format { TEXT, JSON }
 
     public GenerateCall {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(keepAlive, "keepAlive");
+        Objects.requireNonNull(format, "format");
         stop = List.copyOf(stop);
         if (maxTokens < 1 && maxTokens != UNLIMITED) {
             throw new IllegalArgumentException("maxTokens must be positive or UNLIMITED, got " + maxTokens);

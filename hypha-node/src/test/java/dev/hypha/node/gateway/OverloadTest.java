@@ -31,7 +31,7 @@ class OverloadTest {
         try (GatewayFixture gateway = new GatewayFixture(home, 2);
              ExecutorService threads = Executors.newFixedThreadPool(2)) {
             GenerateCall call = new GenerateCall("tiny", new Prompt.Text("Once", null, true), SamplingOptions.greedy(), 20,
-                    List.of(), OptionalInt.empty(), KeepAlive.DEFAULT);
+                    List.of(), OptionalInt.empty(), KeepAlive.DEFAULT, GenerateCall.Format.TEXT);
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<Completion> first = threads.submit(() -> gateway.backend.generate(call, piece -> {

@@ -5,6 +5,8 @@ import dev.hypha.ml.chat.ChatTemplateException;
 import dev.hypha.ml.llm.ContextOverflowException;
 import dev.hypha.ml.llm.Embedder;
 import dev.hypha.ml.llm.Generator;
+import dev.hypha.ml.llm.JsonConstraint;
+import dev.hypha.ml.llm.TokenConstraint;
 import dev.hypha.ml.llm.Session;
 import dev.hypha.ml.llm.TokenDecoder;
 import dev.hypha.ml.serve.LoadedModel;
@@ -33,6 +35,8 @@ final class ResidentModel implements AutoCloseable {
     private final ModelInfo info;
     private final PromptRenderer renderer;
     private final TokenDecoder decoder;
+    private final int vocabSize;
+    private JsonConstraint.Vocabulary jsonVocabulary; // built on the first JSON request
     private final ReentrantLock turn = new ReentrantLock(true);
     private Session session;
     /** The tokens whose keys and values are in the session's cache (length == session.position()). */
@@ -56,6 +60,7 @@ final class ResidentModel implements AutoCloseable {
         }
         this.renderer = new PromptRenderer(tokenizer, template);
         this.decoder = TokenDecoder.of(tokenizer);
+        this.vocabSize = tokenizer.vocabSize();
     }
 
     ModelInfo info() {
@@ -105,6 +110,8 @@ final class ResidentModel implements AutoCloseable {
         s.rewind(reuse);
         int[] tail = Arrays.copyOfRange(prompt, reuse, prompt.length);
         int[] counts = new int[2]; // generated, delivered
+        TokenConstraint constraint = call.format() == GenerateCall.Format.JSON ? new JsonConstraint(jsonVocabulary())
+                : TokenConstraint.NONE;
         Generator.Result result;
         try {
             result = new Generator(s, decoder).generate(tail, new Generator.Options(limit, call.sampling(), call.stop()),
@@ -114,7 +121,7 @@ final class ResidentModel implements AutoCloseable {
                             sink.accept(text);
                         }
                         counts[1]++;
-                    });
+                    }, constraint);
         } catch (RuntimeException e) {
             // What the cache holds after an interrupted run is unknown here: start the next request from scratch.
             s.rewind(0);
@@ -132,6 +139,13 @@ final class ResidentModel implements AutoCloseable {
         cached = Arrays.copyOf(all, s.position());
         observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED));
         return new Outcome(result, prompt.length);
+    }
+
+    private synchronized JsonConstraint.Vocabulary jsonVocabulary() {
+        if (jsonVocabulary == null) {
+            jsonVocabulary = JsonConstraint.Vocabulary.of(decoder, vocabSize);
+        }
+        return jsonVocabulary;
     }
 
     private synchronized Session sessionOf(int ctx) {

@@ -46,7 +46,7 @@ public final class OllamaRequests {
     public Parsed generate(ObjectNode body) {
         String model = model(body);
         refuseUnsupported(body, "suffix", "images", "template", "context");
-        refuseFormatAndTools(body);
+        GenerateCall.Format format = formatAndTools(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
         String prompt = Fields.string(body, "prompt").orElse("");
@@ -57,12 +57,12 @@ public final class OllamaRequests {
             return new Parsed(model, stream, keepAlive, Optional.empty());
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Text(prompt, system, raw),
-                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive)));
+                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format)));
     }
 
     public Parsed chat(ObjectNode body) {
         String model = model(body);
-        refuseFormatAndTools(body);
+        GenerateCall.Format format = formatAndTools(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
         List<Prompt.Message> messages = messages(body.get("messages"));
@@ -71,7 +71,7 @@ public final class OllamaRequests {
             return new Parsed(model, stream, keepAlive, Optional.empty());
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Chat(messages),
-                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive)));
+                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format)));
     }
 
     public EmbedCall embed(ObjectNode body) {
@@ -178,16 +178,25 @@ public final class OllamaRequests {
         }
     }
 
-    private static void refuseFormatAndTools(ObjectNode body) {
+    /** {@code format}: absent or "" for text, "json" for one JSON object; a JSON schema is not supported yet. */
+    private static GenerateCall.Format formatAndTools(ObjectNode body) {
         JsonNode format = body.get("format");
+        GenerateCall.Format result = GenerateCall.Format.TEXT;
         if (format != null && !format.isNull() && !(format.isTextual() && format.textValue().isEmpty())) {
-            throw GatewayException.badRequest("format (structured output) is not supported by this gateway yet: its engine "
-                    + "has no constrained decoding; leave format out and ask for JSON in the prompt");
+            if (format.isTextual() && format.textValue().equals("json")) {
+                result = GenerateCall.Format.JSON;
+            } else if (format.isObject()) {
+                throw GatewayException.badRequest("format as a JSON schema is not supported by this gateway yet; use "
+                        + "\"json\" for any JSON object and describe the fields in the prompt");
+            } else {
+                throw GatewayException.badRequest("format must be \"json\" or a JSON schema; got " + format);
+            }
         }
         refuseUnsupported(body, "tools");
         JsonNode think = body.get("think");
         if (think != null && think.isBoolean() && think.booleanValue()) {
             throw GatewayException.badRequest("think is not supported: this model does not think");
         }
+        return result;
     }
 }

@@ -11,6 +11,7 @@ import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.http.Fields;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.LongSupplier;
 
@@ -121,8 +122,22 @@ public final class OpenAiRequests {
         List<String> stop = Fields.stringOrStrings(body, "stop").orElse(List.of()).stream().filter(x -> !x.isEmpty()).toList();
         boolean stream = Fields.bool(body, "stream").orElse(false);
         boolean usage = Fields.object(body, "stream_options").flatMap(o -> Fields.bool(o, "include_usage")).orElse(false);
-        return new Parsed(new GenerateCall(model, prompt, s, maxTokens, stop, OptionalInt.empty(), KeepAlive.DEFAULT),
-                stream, usage);
+        return new Parsed(new GenerateCall(model, prompt, s, maxTokens, stop, OptionalInt.empty(), KeepAlive.DEFAULT,
+                format(body)), stream, usage);
+    }
+
+    /** {@code response_format}: text, or {@code json_object} (one JSON object); a JSON schema is not supported yet. */
+    private static GenerateCall.Format format(ObjectNode body) {
+        Optional<ObjectNode> f = Fields.object(body, "response_format");
+        String type = f.flatMap(o -> Fields.string(o, "type")).orElse("text");
+        return switch (type) {
+            case "text" -> GenerateCall.Format.TEXT;
+            case "json_object" -> GenerateCall.Format.JSON;
+            case "json_schema" -> throw GatewayException.badRequest("response_format json_schema is not supported by this "
+                    + "gateway yet; use json_object and describe the fields in the prompt");
+            default -> throw GatewayException.badRequest("response_format.type must be text, json_object or json_schema; "
+                    + "got \"" + type + "\"");
+        };
     }
 
     /** Content is a string or a list of parts; only text parts can be read by these models. */
@@ -159,11 +174,6 @@ public final class OpenAiRequests {
         JsonNode tools = body.get("tools");
         if (tools != null && !tools.isNull() && !tools.isEmpty()) {
             throw GatewayException.badRequest("tools are not supported by this gateway yet; leave them out");
-        }
-        JsonNode format = body.get("response_format");
-        if (format instanceof ObjectNode f && !Fields.string(f, "type").orElse("text").equals("text")) {
-            throw GatewayException.badRequest("response_format " + f.get("type")
-                    + " is not supported by this gateway yet: its engine has no constrained decoding");
         }
         JsonNode logprobs = body.get("logprobs");
         if (logprobs != null && logprobs.isBoolean() && logprobs.booleanValue()) {
