@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.IntRange;
  * Request parsing meets hostile bodies: whatever arrives, the parsers either produce a call or refuse with a
  * {@link GatewayException} of kind BAD_REQUEST (never another exception, which would be a 500 and a stack trace).
  */
-class RequestParsingProperties {
+class RequestParsingPropertiesTest {
     private static final OllamaRequests OLLAMA = new OllamaRequests(() -> 1L);
     private static final OpenAiRequests OPENAI = new OpenAiRequests(() -> 1L);
     private static final List<Consumer<ObjectNode>> PARSERS = List.of(OLLAMA::generate, OLLAMA::chat, OLLAMA::embed,
@@ -84,9 +84,9 @@ class RequestParsingProperties {
                 Arbitraries.of("1e400", "-0.0", "2.5", "9223372036854775808", "1.0"));
         return Arbitraries.recursive(() -> scalar, inner -> Arbitraries.oneOf(
                 inner.list().ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]"),
-                Arbitraries.maps(Arbitraries.of(keys), inner).ofMaxSize(6).map(RequestParsingProperties::object)), 4)
+                Arbitraries.maps(Arbitraries.of(keys), inner).ofMaxSize(6).map(RequestParsingPropertiesTest::object)), 4)
                 .flatMap(v -> Arbitraries.maps(Arbitraries.of(keys), Arbitraries.oneOf(scalar, Arbitraries.just(v)))
-                        .ofMaxSize(8).map(RequestParsingProperties::object));
+                        .ofMaxSize(8).map(RequestParsingPropertiesTest::object));
     }
 
     private static String object(Map<String, String> fields) {
