@@ -17,8 +17,12 @@ public interface InferenceBackend extends AutoCloseable {
     /** The models this backend can answer with, sorted by name. */
     List<ModelInfo> models();
 
-    /** One model's facts and metadata; NOT_FOUND when it is unknown. */
-    ModelDetails show(String model);
+    /**
+     * One model's facts and metadata; NOT_FOUND when it is unknown.
+     *
+     * @param verbose include long metadata arrays (vocabulary, merges), which are left empty otherwise
+     */
+    ModelDetails show(String model, boolean verbose);
 
     /** The models currently loaded and when each will be unloaded. */
     List<RunningModel> running();

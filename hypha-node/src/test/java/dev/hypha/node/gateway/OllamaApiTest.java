@@ -224,6 +224,8 @@ class OllamaApiTest {
         assertThat(show.at("/model_info/general.architecture").asText()).isEqualTo("qwen2");
         assertThat(show.at("/model_info/qwen2.context_length").asInt()).isEqualTo(GatewayFixture.CONTEXT);
         assertThat(show.at("/model_info/tokenizer.ggml.tokens")).isEmpty(); // long arrays only when verbose
+        JsonNode verbose = post("/api/show", "{\"model\":\"tiny\",\"verbose\":true}").json();
+        assertThat(verbose.at("/model_info/tokenizer.ggml.tokens")).hasSize(1000);
         assertThat(show.get("capabilities").toString()).contains("completion");
 
         post("/api/generate", "{\"model\":\"tiny\",\"keep_alive\":\"10m\"}");
@@ -298,19 +300,29 @@ class OllamaApiTest {
 
     @Test
     void aClientThatLeavesMidStreamStopsTheGenerator() throws Exception {
+        leaveAfterThreePieces("/api/generate",
+                "{\"model\":\"tiny\",\"prompt\":\"Once\",\"raw\":true,\"options\":{\"temperature\":0}}", "\"response\"");
+    }
+
+    @Test
+    void anSseClientThatLeavesMidStreamStopsTheGeneratorToo() throws Exception {
+        leaveAfterThreePieces("/v1/completions",
+                "{\"model\":\"tiny\",\"prompt\":\"Once\",\"stream\":true,\"temperature\":0}", "\"text\"");
+    }
+
+    private void leaveAfterThreePieces(String path, String body, String pieceMarker) throws Exception {
         gateway.events.clear();
-        String body = "{\"model\":\"tiny\",\"prompt\":\"Once\",\"raw\":true,\"options\":{\"temperature\":0}}";
         int received = 0;
         try (Socket socket = new Socket("127.0.0.1", gateway.server.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/generate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null && received < 3) {
-                if (line.contains("\"response\"")) {
+                if (line.contains(pieceMarker)) {
                     received++;
                 }
             }

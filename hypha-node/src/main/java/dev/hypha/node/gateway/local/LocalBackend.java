@@ -100,8 +100,8 @@ public final class LocalBackend implements InferenceBackend {
     }
 
     @Override
-    public ModelDetails show(String model) {
-        return catalog.details(model, false);
+    public ModelDetails show(String model, boolean verbose) {
+        return catalog.details(model, verbose);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.GenerationCancelledException;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.TextSink;
+import dev.hypha.node.gateway.http.Fields;
 import dev.hypha.node.gateway.http.JsonBody;
 import dev.hypha.node.gateway.http.ResponseStream;
 import dev.hypha.node.http.ApiRoutes;
@@ -52,7 +53,8 @@ public final class OllamaRoutes implements ApiRoutes {
         api.get("/api/ps", ctx -> guarded(ctx, () -> json(ctx, 200, OllamaJson.ps(backend.running()))));
         api.post("/api/show", ctx -> guarded(ctx, () -> {
             ObjectNode body = JsonBody.read(ctx.bodyInputStream());
-            json(ctx, 200, OllamaJson.show(backend.show(OllamaRequests.model(body))));
+            boolean verbose = Fields.bool(body, "verbose").orElse(false);
+            json(ctx, 200, OllamaJson.show(backend.show(OllamaRequests.model(body), verbose)));
         }));
         api.post("/api/generate", ctx -> guarded(ctx, () -> generate(ctx, requests.generate(JsonBody.read(ctx.bodyInputStream())), false)));
         api.post("/api/chat", ctx -> guarded(ctx, () -> generate(ctx, requests.chat(JsonBody.read(ctx.bodyInputStream())), true)));
