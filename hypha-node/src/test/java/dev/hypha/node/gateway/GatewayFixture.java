@@ -35,10 +35,15 @@ final class GatewayFixture implements AutoCloseable {
     final AtomicLong randomSeeds = new AtomicLong(1000);
 
     GatewayFixture(Path home, int queue) {
+        this(home, queue, 7, CONTEXT);
+    }
+
+    /** With another random model: {@code modelSeed} picks its weights, {@code context} its trained context. */
+    GatewayFixture(Path home, int queue, long modelSeed, int context) {
         this.home = home;
         TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
         RandomModelFactory.Spec spec = new RandomModelFactory.Spec(Architecture.QWEN2, 64, 128, 2, 4, 2, 16, vocab.size(),
-                CONTEXT, GgmlType.Q8_0, false, 7);
+                context, GgmlType.Q8_0, false, modelSeed);
         Path file = home.resolve("tiny.gguf");
         RandomModelFactory.write(spec, vocab, file);
         this.store = new ModelStore(home, Clock.systemUTC());

@@ -71,7 +71,11 @@ class OllamaApiTest {
     }
 
     Reply post(String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway.base() + path))
+        return post(gateway, path, body);
+    }
+
+    Reply post(GatewayFixture gw, String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gw.base() + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body());
     }
@@ -183,25 +187,37 @@ class OllamaApiTest {
     }
 
     @Test
-    void formatJsonKeepsTheAnswerValidJson() throws Exception {
-        // A random-weight model rarely closes what it opens (8 seeds x 400 tokens never did), so this checks that every
-        // answer is a prefix of one JSON object, that the same request without format is not, and that an answer that
-        // stopped on its own is a whole object. JsonConstraintTest pins the ending (only end-of-generation after the
-        // last brace) on a small vocabulary.
-        String body = "{\"model\":\"tiny\",\"prompt\":\"Describe a cat as JSON\",\"stream\":false,"
-                + "\"options\":{\"seed\":%d,\"num_predict\":60}%s}";
-        for (int seed = 1; seed <= 4; seed++) {
-            JsonNode j = post("/api/generate", body.formatted(seed, ",\"format\":\"json\"")).json();
+    void formatJsonKeepsTheAnswerValidJson(@TempDir Path otherHome) throws Exception {
+        // Every answer must be a prefix of one JSON object (the same request without format is not), and one that
+        // stopped on its own a whole object: the constraint allows the end token only after the last brace. A
+        // random-weight model closes what it opens only now and then, so several seeds are tried and at least one
+        // must have closed its object. This test's usual model never does in reach; the one of weight seed 11 does (found
+        // by trying; the outcome is fixed by the seeds), so this test serves it from a second gateway.
+        try (GatewayFixture closer = new GatewayFixture(otherHome, 8, 11, 256)) {
+            formatJsonOn(closer);
+        }
+    }
+
+    private void formatJsonOn(GatewayFixture gw) throws Exception {
+        String body = "{\"model\":\"tiny\",\"prompt\":\"A cat as JSON\",\"stream\":false,"
+                + "\"options\":{\"seed\":%d,\"num_predict\":30}%s}";
+        int complete = 0;
+        for (int seed = 1; seed <= 20; seed++) {
+            JsonNode j = post(gw, "/api/generate", body.formatted(seed, ",\"format\":\"json\"")).json();
             String text = j.get("response").asText();
             assertThat(text.strip()).startsWith("{");
             assertThat(dev.hypha.ml.llm.JsonConstraint.isPrefix(text.getBytes(StandardCharsets.UTF_8))).as(text).isTrue();
             if (j.get("done_reason").asText().equals("stop")) {
                 assertThat(JSON.readTree(text).isObject()).as(text).isTrue();
+                complete++;
             }
-            String free = post("/api/generate", body.formatted(seed, "")).json().get("response").asText();
-            assertThat(dev.hypha.ml.llm.JsonConstraint.isPrefix(free.getBytes(StandardCharsets.UTF_8))).as(free).isFalse();
+            if (seed <= 4) {
+                String free = post(gw, "/api/generate", body.formatted(seed, "")).json().get("response").asText();
+                assertThat(dev.hypha.ml.llm.JsonConstraint.isPrefix(free.getBytes(StandardCharsets.UTF_8))).as(free).isFalse();
+            }
         }
-        JsonNode chat = post("/v1/chat/completions", """
+        assertThat(complete).as("answers that closed their object and ended").isPositive();
+        JsonNode chat = post(gw, "/v1/chat/completions", """
                 {"model":"tiny","seed":3,"max_tokens":60,"response_format":{"type":"json_object"},
                  "messages":[{"role":"user","content":"A cat as JSON"}]}""").json();
         String content = chat.at("/choices/0/message/content").asText();
