@@ -15,9 +15,11 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 /// grants SLASHER_ROLE (dispute resolution, validators' challenges) can slash; slashed HYP goes to
 /// `slashSink`.
 /// @dev Each (account, role) has at most one unbonding bucket. A second `requestUnbond` adds to the
-/// pending amount and restarts its release time at now + unbondingPeriod for the whole bucket: this
-/// keeps storage O(1) and means stake can never leave earlier than one full period after the latest
-/// request (so slashing evidence always has a full period to arrive).
+/// pending amount and moves the bucket's release time to max(current release time, now + unbondingPeriod):
+/// storage stays O(1), and no stake leaves before its own request time plus the period in force when it was
+/// requested (so slashing evidence always has a full period to arrive, even after governance lowers the period).
+/// Outside the local development chain (chain id 31337) the period is at least MIN_UNBONDING_PERIOD, so nobody
+/// can request and withdraw in one transaction to dodge a pending slash.
 contract Staking is AccessControl, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -29,6 +31,10 @@ contract Staking is AccessControl, ReentrancyGuard {
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
     /// @notice Upper bound on the unbonding period.
     uint64 public constant MAX_UNBONDING_PERIOD = 365 days;
+    /// @notice Lower bound on the unbonding period on every chain but the local development chain.
+    uint64 public constant MIN_UNBONDING_PERIOD = 1 days;
+    /// @notice Chain id of the local development chain (anvil's default, `hypha up`), where any period is allowed.
+    uint256 public constant LOCAL_CHAIN_ID = 31337;
 
     /// @notice The staked token (HYP).
     IERC20 public immutable stakeToken;
@@ -46,7 +52,8 @@ contract Staking is AccessControl, ReentrancyGuard {
 
     /// @notice `account` added `amount` to its active stake for `role`.
     event Staked(address indexed account, bytes32 indexed role, uint256 amount);
-    /// @notice `account` moved `amount` from active stake to unbonding; the whole bucket is released at `releaseTime`.
+    /// @notice `account` moved `amount` from active stake to unbonding; the whole bucket is released at `releaseTime`
+    /// (the latest of every pending request's time plus the period in force when it was made).
     event UnbondRequested(address indexed account, bytes32 indexed role, uint256 amount, uint64 releaseTime);
     /// @notice `account` withdrew `amount` of matured unbonding stake.
     event Withdrawn(address indexed account, bytes32 indexed role, uint256 amount);
@@ -71,6 +78,8 @@ contract Staking is AccessControl, ReentrancyGuard {
     error InvalidSlashSink();
     /// @notice The unbonding period is above MAX_UNBONDING_PERIOD.
     error UnbondingPeriodTooLong(uint64 period, uint64 max);
+    /// @notice The unbonding period is below MIN_UNBONDING_PERIOD (allowed only on the local development chain).
+    error UnbondingPeriodTooShort(uint64 period, uint64 min);
     /// @notice The active stake is smaller than the amount asked to unbond.
     error InsufficientStake(uint256 available, uint256 requested);
     /// @notice The unbonding stake cannot be withdrawn before `releaseTime`.
@@ -82,7 +91,8 @@ contract Staking is AccessControl, ReentrancyGuard {
 
     /// @param stakeToken_ the token to stake (HYP); a plain ERC-20 without transfer fees or rebasing
     /// @param admin receives DEFAULT_ADMIN_ROLE (governance)
-    /// @param unbondingPeriod_ seconds between an unbond request and its withdrawal (<= MAX_UNBONDING_PERIOD)
+    /// @param unbondingPeriod_ seconds between an unbond request and its withdrawal (<= MAX_UNBONDING_PERIOD and,
+    /// except on the local chain, >= MIN_UNBONDING_PERIOD)
     /// @param slashSink_ receiver of slashed stake (not the zero address)
     constructor(IERC20 stakeToken_, address admin, uint64 unbondingPeriod_, address slashSink_) {
         if (address(stakeToken_) == address(0)) revert InvalidStakeToken();
@@ -126,7 +136,8 @@ contract Staking is AccessControl, ReentrancyGuard {
     }
 
     /// @notice Moves `amount` of the caller's active stake for `role` into unbonding.
-    /// @dev The whole unbonding bucket (earlier pending amount included) is released at now + unbondingPeriod.
+    /// @dev The whole unbonding bucket (earlier pending amount included) is released at
+    /// max(its current release time, now + unbondingPeriod): a lowered period never shortens earlier requests.
     /// Unbonding stake no longer counts in stakeOf but can still be slashed until withdrawn.
     /// @param role the role tag
     /// @param amount amount in wei, > 0 and <= stakeOf(caller, role)
@@ -135,9 +146,10 @@ contract Staking is AccessControl, ReentrancyGuard {
         uint256 active = _active[msg.sender][role];
         if (amount > active) revert InsufficientStake(active, amount);
 
-        uint64 releaseTime = uint64(block.timestamp) + _unbondingPeriod;
-        _active[msg.sender][role] = active - amount;
         Unbonding storage bucket = _unbonding[msg.sender][role];
+        uint64 releaseTime = uint64(block.timestamp) + _unbondingPeriod;
+        if (bucket.releaseTime > releaseTime) releaseTime = bucket.releaseTime;
+        _active[msg.sender][role] = active - amount;
         bucket.amount += amount;
         bucket.releaseTime = releaseTime;
         emit UnbondRequested(msg.sender, role, amount, releaseTime);
@@ -204,7 +216,7 @@ contract Staking is AccessControl, ReentrancyGuard {
 
     /// @notice Sets the unbonding period for future unbond requests (pending ones keep their release time).
     /// Only DEFAULT_ADMIN_ROLE.
-    /// @param newPeriod seconds, <= MAX_UNBONDING_PERIOD
+    /// @param newPeriod seconds, <= MAX_UNBONDING_PERIOD and, except on the local chain, >= MIN_UNBONDING_PERIOD
     function setUnbondingPeriod(uint64 newPeriod) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setUnbondingPeriod(newPeriod);
     }
@@ -275,6 +287,9 @@ contract Staking is AccessControl, ReentrancyGuard {
 
     function _setUnbondingPeriod(uint64 newPeriod) private {
         if (newPeriod > MAX_UNBONDING_PERIOD) revert UnbondingPeriodTooLong(newPeriod, MAX_UNBONDING_PERIOD);
+        if (newPeriod < MIN_UNBONDING_PERIOD && block.chainid != LOCAL_CHAIN_ID) {
+            revert UnbondingPeriodTooShort(newPeriod, MIN_UNBONDING_PERIOD);
+        }
         emit UnbondingPeriodChanged(_unbondingPeriod, newPeriod);
         _unbondingPeriod = newPeriod;
     }

@@ -113,6 +113,27 @@ contract StakingTest is HyphaTest {
         staking.setUnbondingPeriod(1);
     }
 
+    /// @dev A zero (or very short) period would let a staker request and withdraw in one transaction and dodge a
+    /// pending slash: refused on every chain but the local development chain (31337, where forge tests run).
+    function test_SetUnbondingPeriod_BelowMinimumRefusedOutsideTheLocalChain() public {
+        vm.chainId(1);
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooShort.selector, 0, 1 days));
+        vm.prank(admin);
+        staking.setUnbondingPeriod(0);
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooShort.selector, 1 days - 1, 1 days));
+        vm.prank(admin);
+        staking.setUnbondingPeriod(1 days - 1);
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooShort.selector, 0, 1 days));
+        new Staking(hyp, admin, 0, sink);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(1 days);
+        vm.assertEq(uint256(staking.unbondingPeriod()), 1 days);
+        vm.chainId(31337);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(0);
+        vm.assertEq(uint256(staking.unbondingPeriod()), 0);
+    }
+
     function test_SetUnbondingPeriod_LeavesPendingReleaseTimes() public {
         _stake(alice, provider, 10 ether);
         vm.prank(alice);
@@ -230,6 +251,51 @@ contract StakingTest is HyphaTest {
         (uint256 amount, uint64 releaseTime) = staking.unbondingOf(alice, provider);
         vm.assertEq(amount, 5 ether);
         vm.assertEq(uint256(releaseTime), block.timestamp + PERIOD);
+    }
+
+    /// @dev The exploit of issue 9: lowering the period must not shorten stake already unbonding. Before the fix a
+    /// second request reset the whole bucket to now + the new period, so 1 wei released 100 HYP 29 days early.
+    function test_RequestUnbond_LoweredPeriodDoesNotReleaseEarlierRequests() public {
+        vm.prank(admin);
+        staking.setUnbondingPeriod(30 days);
+        _stake(alice, provider, 101 ether);
+        uint256 requestedAt = block.timestamp;
+        vm.prank(alice);
+        staking.requestUnbond(provider, 100 ether);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(1 days);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 1);
+        vm.warp(block.timestamp + 1 days);
+        uint64 release = uint64(requestedAt + 30 days);
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingNotMature.selector, release));
+        vm.prank(alice);
+        staking.withdraw(provider);
+        vm.warp(release);
+        vm.prank(alice);
+        staking.withdraw(provider);
+        vm.assertEq(hyp.balanceOf(alice), FUNDS - 1 ether + 1);
+    }
+
+    /// @dev A later request with a longer period moves the release time out for the whole bucket (one bucket per
+    /// account and role): every request waits at least its own period.
+    function test_RequestUnbond_ReleaseIsTheLatestOfEveryRequestsTimePlusPeriod() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 4 ether);
+        vm.warp(block.timestamp + 3 days);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(1 days);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 1 ether);
+        (, uint64 releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(uint256(releaseTime), block.timestamp - 3 days + PERIOD, "earlier request's release kept");
+        vm.prank(admin);
+        staking.setUnbondingPeriod(30 days);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 1 ether);
+        (, releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(uint256(releaseTime), block.timestamp + 30 days, "longer new period moves the release out");
     }
 
     function test_RequestUnbond_RevertsOnZeroAndOverStake() public {

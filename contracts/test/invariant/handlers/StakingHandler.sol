@@ -29,6 +29,9 @@ contract StakingHandler is HyphaTest {
     uint256 public ghostSlashed;
     mapping(address => uint256) public depositedBy;
     mapping(address => uint256) public withdrawnBy;
+    /// @dev The rule stake release must follow: for the pending unbonding of (actor, role), the latest of every
+    /// request's own time + the period in force when it was made. Reset when the bucket empties.
+    mapping(address => mapping(bytes32 => uint256)) public ghostEarliestRelease;
 
     // How often each path ran, so a run that never exercised something is visible in the logs.
     mapping(bytes32 => uint256) public calls;
@@ -83,10 +86,13 @@ contract StakingHandler is HyphaTest {
         vm.prank(actor);
         staking.requestUnbond(role, amount);
 
+        uint256 requestRelease = block.timestamp + staking.unbondingPeriod();
+        if (requestRelease > ghostEarliestRelease[actor][role]) ghostEarliestRelease[actor][role] = requestRelease;
         (uint256 unbondingAfter, uint64 releaseTime) = staking.unbondingOf(actor, role);
         vm.assertEq(staking.stakeOf(actor, role), active - amount);
         vm.assertEq(unbondingAfter, unbondingBefore + amount);
-        vm.assertEq(uint256(releaseTime), block.timestamp + staking.unbondingPeriod());
+        // Neither earlier (stake would leave before its period) nor later (stake would be held longer than promised).
+        vm.assertEq(uint256(releaseTime), ghostEarliestRelease[actor][role], "release = latest request time + its period");
         calls["requestUnbond"]++;
     }
 
@@ -99,6 +105,10 @@ contract StakingHandler is HyphaTest {
         try staking.withdraw(role) {
             // forge-lint: disable-next-line(block-timestamp)
             vm.assertTrue(amount > 0 && block.timestamp >= releaseTime, "withdraw succeeded only when mature");
+            vm.assertGe(
+                block.timestamp, ghostEarliestRelease[actor][role], "no stake leaves before its request time + period"
+            );
+            ghostEarliestRelease[actor][role] = 0;
             vm.assertEq(hyp.balanceOf(actor), balanceBefore + amount, "withdraw paid the whole bucket");
             ghostWithdrawn += amount;
             withdrawnBy[actor] += amount;
@@ -127,6 +137,8 @@ contract StakingHandler is HyphaTest {
         uint256 slashed = staking.slash(actor, role, amount, "invariant");
 
         uint256 available = active + unbonding;
+        (uint256 unbondingLeft,) = staking.unbondingOf(actor, role);
+        if (unbondingLeft == 0) ghostEarliestRelease[actor][role] = 0;
         vm.assertLe(slashed, available, "slash never takes more than is staked");
         vm.assertLe(slashed, amount, "slash never takes more than asked");
         vm.assertEq(slashed, amount < available ? amount : available);
