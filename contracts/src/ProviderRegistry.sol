@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Staking} from "./Staking.sol";
@@ -21,7 +22,7 @@ import {Staking} from "./Staking.sol";
 /// receipts or transport attributed to it. The proof carries no nonce or expiry on purpose: it only says "this key
 /// agrees to be `provider`'s key here", only `provider` can submit it (it is checked against msg.sender), and the
 /// domain ties it to one registry on one chain; replaying it can only restate what the key already agreed to.
-contract ProviderRegistry is AccessControl, EIP712 {
+contract ProviderRegistry is AccessControlDefaultAdminRules, EIP712 {
     /// @notice Longest endpoint URL accepted, in bytes.
     uint256 public constant MAX_ENDPOINT_LENGTH = 256;
     /// @notice Longest metadata content id accepted, in bytes (a CIDv1 string is ~60).
@@ -100,17 +101,17 @@ contract ProviderRegistry is AccessControl, EIP712 {
     error ProviderAlreadyActive(address provider);
     /// @notice The staking contract given to the constructor was the zero address.
     error InvalidStaking();
-    /// @notice The admin given to the constructor was the zero address.
-    error InvalidAdmin();
 
     /// @param staking_ the staking contract
-    /// @param admin receives DEFAULT_ADMIN_ROLE (governance)
+    /// @param admin receives DEFAULT_ADMIN_ROLE (governance: a timelock); not the zero address
+    /// @param adminDelay seconds a new default admin must wait before accepting a transfer (two-step handover)
     /// @param minStake_ minimum PROVIDER stake, in HYP wei
-    constructor(Staking staking_, address admin, uint256 minStake_) EIP712("Hypha ProviderRegistry", "1") {
+    constructor(Staking staking_, address admin, uint48 adminDelay, uint256 minStake_)
+        AccessControlDefaultAdminRules(adminDelay, admin)
+        EIP712("Hypha ProviderRegistry", "1")
+    {
         if (address(staking_) == address(0)) revert InvalidStaking();
-        if (admin == address(0)) revert InvalidAdmin();
         staking = staking_;
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setMinStake(minStake_);
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {IAccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {HyphaTest} from "./utils/HyphaTest.sol";
 import {HyphaToken} from "../src/HyphaToken.sol";
 import {Staking} from "../src/Staking.sol";
@@ -35,9 +37,9 @@ contract ProviderRegistryTest is HyphaTest {
         bob = makeAddr("bob");
         (signer, signerKey) = makeAccount("signer");
         keyOf[signer] = signerKey;
-        hyp = new HyphaToken(admin, 1e9 ether, address(this), 1e8 ether);
-        staking = new Staking(hyp, admin, 7 days, makeAddr("sink"));
-        registry = new ProviderRegistry(staking, admin, MIN_STAKE);
+        hyp = new HyphaToken(admin, 1 days, 1e9 ether, address(this), 1e8 ether);
+        staking = new Staking(hyp, admin, 1 days, 7 days, makeAddr("sink"));
+        registry = new ProviderRegistry(staking, admin, 1 days, MIN_STAKE);
         providerRole = staking.PROVIDER();
         bytes32 slasherRole = staking.SLASHER_ROLE();
         vm.prank(admin);
@@ -58,9 +60,9 @@ contract ProviderRegistryTest is HyphaTest {
 
     function test_Constructor_RevertsOnBadArguments() public {
         vm.expectRevert(ProviderRegistry.InvalidStaking.selector);
-        new ProviderRegistry(Staking(address(0)), admin, MIN_STAKE);
-        vm.expectRevert(ProviderRegistry.InvalidAdmin.selector);
-        new ProviderRegistry(staking, address(0), MIN_STAKE);
+        new ProviderRegistry(Staking(address(0)), admin, 1 days, MIN_STAKE);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector, address(0)));
+        new ProviderRegistry(staking, address(0), 1 days, MIN_STAKE);
     }
 
     function test_SetMinStake_ByAdminEmits() public {
@@ -485,7 +487,7 @@ contract ProviderRegistryTest is HyphaTest {
     }
 
     function test_Register_RevertsOnAProofForAnotherRegistry() public {
-        ProviderRegistry other = new ProviderRegistry(staking, admin, MIN_STAKE);
+        ProviderRegistry other = new ProviderRegistry(staking, admin, 1 days, MIN_STAKE);
         bytes memory proofForOther = _sign(signerKey, _digest(address(other), block.chainid, alice, signer));
         vm.prank(alice);
         other.register(ENDPOINT, signer, _services1(), CID, proofForOther); // valid where it was made for

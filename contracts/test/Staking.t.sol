@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {IAccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {HyphaTest} from "./utils/HyphaTest.sol";
 import {HyphaToken} from "../src/HyphaToken.sol";
 import {Staking} from "../src/Staking.sol";
@@ -18,7 +20,10 @@ contract StakingTest is HyphaTest {
     Staking internal staking;
     address internal admin;
     address internal sink;
+    /// @dev Holds FAULT_PROOF_ROLE (unbounded), as a dispute contract that proved the fault would.
     address internal slasher;
+    /// @dev Holds SLASHER_ROLE (bounded by maxSlashBps per SLASH_WINDOW).
+    address internal boundedSlasher;
     address internal alice;
     uint256 internal aliceKey;
     address internal bob;
@@ -29,15 +34,19 @@ contract StakingTest is HyphaTest {
         admin = makeAddr("admin");
         sink = makeAddr("sink");
         slasher = makeAddr("slasher");
+        boundedSlasher = makeAddr("boundedSlasher");
         (alice, aliceKey) = makeAccount("alice");
         bob = makeAddr("bob");
-        hyp = new HyphaToken(admin, 10 * FUNDS, address(this), 3 * FUNDS);
-        staking = new Staking(hyp, admin, PERIOD, sink);
+        hyp = new HyphaToken(admin, 1 days, 10 * FUNDS, address(this), 3 * FUNDS);
+        staking = new Staking(hyp, admin, 1 days, PERIOD, sink);
         provider = staking.PROVIDER();
         validator = staking.VALIDATOR();
         bytes32 slasherRole = staking.SLASHER_ROLE();
-        vm.prank(admin);
-        staking.grantRole(slasherRole, slasher);
+        bytes32 faultProofRole = staking.FAULT_PROOF_ROLE();
+        vm.startPrank(admin);
+        staking.grantRole(faultProofRole, slasher);
+        staking.grantRole(slasherRole, boundedSlasher);
+        vm.stopPrank();
         vm.assertTrue(hyp.transfer(alice, FUNDS));
         vm.assertTrue(hyp.transfer(bob, FUNDS));
         vm.prank(alice);
@@ -62,13 +71,13 @@ contract StakingTest is HyphaTest {
 
     function test_Constructor_RevertsOnBadArguments() public {
         vm.expectRevert(Staking.InvalidStakeToken.selector);
-        new Staking(IERC20(address(0)), admin, PERIOD, sink);
-        vm.expectRevert(Staking.InvalidAdmin.selector);
-        new Staking(hyp, address(0), PERIOD, sink);
+        new Staking(IERC20(address(0)), admin, 1 days, PERIOD, sink);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector, address(0)));
+        new Staking(hyp, address(0), 1 days, PERIOD, sink);
         vm.expectRevert(Staking.InvalidSlashSink.selector);
-        new Staking(hyp, admin, PERIOD, address(0));
+        new Staking(hyp, admin, 1 days, PERIOD, address(0));
         vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooLong.selector, 365 days + 1, 365 days));
-        new Staking(hyp, admin, 365 days + 1, sink);
+        new Staking(hyp, admin, 1 days, 365 days + 1, sink);
     }
 
     function test_SetSlashSink_ByAdmin() public {
@@ -124,7 +133,7 @@ contract StakingTest is HyphaTest {
         vm.prank(admin);
         staking.setUnbondingPeriod(1 days - 1);
         vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooShort.selector, 0, 1 days));
-        new Staking(hyp, admin, 0, sink);
+        new Staking(hyp, admin, 1 days, 0, sink);
         vm.prank(admin);
         staking.setUnbondingPeriod(1 days);
         vm.assertEq(uint256(staking.unbondingPeriod()), 1 days);
@@ -450,6 +459,94 @@ contract StakingTest is HyphaTest {
         staking.slash(alice, provider, 1 ether, "r");
     }
 
+    // ------------------------------------------------------------------ bounded slashing
+
+    function test_BoundedSlash_TakesAtMostTheBoundPerWindow() public {
+        _stake(alice, provider, 100 ether);
+        vm.expectEmit(address(staking));
+        emit Staking.Slashed(alice, provider, 10 ether, "rogue", boundedSlasher);
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 100 ether, "rogue"), 10 ether, "10 % of the stake, not all of it");
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 100 ether, "again"), 0, "bound used up for this window");
+        vm.warp(block.timestamp + staking.SLASH_WINDOW() - 1);
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 1, "still"), 0, "window not over");
+        vm.warp(block.timestamp + 1);
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 100 ether, "next"), 9 ether, "next window: 10 % of what is left");
+        vm.assertEq(hyp.balanceOf(sink), 19 ether);
+        vm.assertEq(staking.stakeOf(alice, provider), 81 ether);
+    }
+
+    function test_BoundedSlash_ManySmallSlashesAddUpToTheBoundOnly() public {
+        _stake(alice, provider, 100 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 50 ether); // unbonding stake counts (and is slashable) too
+        uint256 total;
+        for (uint256 i = 0; i < 30; ++i) {
+            vm.prank(boundedSlasher);
+            total += staking.slash(alice, provider, 1 ether, "drip");
+        }
+        vm.assertEq(total, 10 ether);
+        (uint64 start, uint256 taken) = staking.slashWindowOf(alice, provider);
+        vm.assertEq(uint256(start), block.timestamp);
+        vm.assertEq(taken, 10 ether);
+        vm.assertEq(staking.boundedSlashRoom(alice, provider), 0);
+    }
+
+    function test_BoundedSlash_BoundIsPerAccountAndRole() public {
+        _stake(alice, provider, 100 ether);
+        _stake(alice, validator, 100 ether);
+        _stake(bob, provider, 100 ether);
+        vm.startPrank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 50 ether, "a"), 10 ether);
+        vm.assertEq(staking.slash(alice, validator, 50 ether, "b"), 10 ether);
+        vm.assertEq(staking.slash(bob, provider, 50 ether, "c"), 10 ether);
+        vm.stopPrank();
+    }
+
+    function test_FaultProofSlash_IsNotBoundedAndDoesNotUseTheBound() public {
+        _stake(alice, provider, 100 ether);
+        vm.prank(slasher);
+        vm.assertEq(staking.slash(alice, provider, 60 ether, "proven"), 60 ether);
+        vm.assertEq(staking.boundedSlashRoom(alice, provider), 4 ether, "10 % of the 40 left");
+        vm.prank(slasher);
+        vm.assertEq(staking.slash(alice, provider, type(uint256).max, "proven"), 40 ether);
+    }
+
+    function test_SetMaxSlashBps_OnlyAdminWithinBps() public {
+        vm.assertEq(uint256(staking.maxSlashBps()), 1_000);
+        vm.expectEmit(address(staking));
+        emit Staking.MaxSlashBpsChanged(1_000, 0);
+        vm.prank(admin);
+        staking.setMaxSlashBps(0);
+        _stake(alice, provider, 100 ether);
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 1 ether, "off"), 0, "bound 0 stops bounded slashing");
+        vm.expectRevert(abi.encodeWithSelector(Staking.MaxSlashBpsTooHigh.selector, 10_001, 10_000));
+        vm.prank(admin);
+        staking.setMaxSlashBps(10_001);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, boundedSlasher, bytes32(0))
+        );
+        vm.prank(boundedSlasher);
+        staking.setMaxSlashBps(10_000);
+    }
+
+    function testFuzz_BoundedSlash_NeverPassesTheBoundInAWindow(uint256[8] memory amounts, uint256 staked) public {
+        staked = bound(staked, 1, FUNDS);
+        _stake(alice, provider, staked);
+        uint256 total;
+        for (uint256 i = 0; i < amounts.length; ++i) {
+            vm.prank(boundedSlasher);
+            total += staking.slash(alice, provider, bound(amounts[i], 1, type(uint256).max), "fuzz");
+            vm.warp(block.timestamp + 1 hours);
+        }
+        vm.assertLe(total, staked * 1_000 / 10_000, "bounded slashes passed 10 % in one window");
+        vm.assertEq(staking.stakeOf(alice, provider), staked - total);
+    }
+
     // ------------------------------------------------------------------ fuzz
 
     function testFuzz_Stake_AnyAmount(uint256 amount) public {
@@ -603,7 +700,7 @@ contract StakingTest is HyphaTest {
     }
 
     function testFuzz_Slash_UnauthorizedCallerReverts(address caller, uint256 amount) public {
-        vm.assume(caller != slasher);
+        vm.assume(caller != slasher && caller != boundedSlasher);
         _stake(alice, provider, 10 ether);
         bytes32 role = staking.SLASHER_ROLE();
         vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, role));
@@ -656,13 +753,13 @@ contract StakingTest is HyphaTest {
         if (token_ == address(0)) {
             vm.expectRevert(Staking.InvalidStakeToken.selector);
         } else if (admin_ == address(0)) {
-            vm.expectRevert(Staking.InvalidAdmin.selector);
+            vm.expectRevert(abi.encodeWithSelector(IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector, address(0)));
         } else if (period > 365 days) {
             vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooLong.selector, period, 365 days));
         } else if (sink_ == address(0)) {
             vm.expectRevert(Staking.InvalidSlashSink.selector);
         }
-        Staking s = new Staking(IERC20(token_), admin_, period, sink_);
+        Staking s = new Staking(IERC20(token_), admin_, 1 days, period, sink_);
         if (token_ != address(0) && admin_ != address(0) && period <= 365 days && sink_ != address(0)) {
             vm.assertEq(address(s.stakeToken()), token_);
             vm.assertEq(uint256(s.unbondingPeriod()), period);
@@ -678,7 +775,7 @@ contract StakingTest is HyphaTest {
         );
         vm.prank(caller);
         staking.grantRole(role, grantee);
-        vm.assertEq(staking.hasRole(role, grantee), grantee == slasher);
+        vm.assertEq(staking.hasRole(role, grantee), grantee == boundedSlasher);
     }
 
     // ------------------------------------------------------------------ helpers
