@@ -8,8 +8,9 @@ import {Staking} from "../src/Staking.sol";
 import {ProviderRegistry} from "../src/ProviderRegistry.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {IAccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
+import {
+    IAccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 
 /// @notice The deployment `hypha deploy` makes, attacked from the governance key: a HyphaTimelock is the default admin
 /// of HyphaToken, Staking and ProviderRegistry and the slash sink; the governance key only proposes. Nothing the key
@@ -52,7 +53,9 @@ contract GovernanceTest is HyphaTest {
 
     function test_GovernanceKeyCannotGrantItselfSlasherAndSlashAtOnce() public {
         bytes32 slasherRole = staking.SLASHER_ROLE();
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, gov, bytes32(0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, gov, bytes32(0))
+        );
         vm.prank(gov);
         staking.grantRole(slasherRole, gov);
 
@@ -61,13 +64,17 @@ contract GovernanceTest is HyphaTest {
         timelock.schedule(address(staking), 0, grant, bytes32(0), bytes32(0), DELAY);
         bytes32 id = timelock.hashOperation(address(staking), 0, grant, bytes32(0), bytes32(0));
         vm.expectRevert(
-            abi.encodeWithSelector(TimelockController.TimelockUnexpectedOperationState.selector, id, bytes32(uint256(1 << 2)))
+            abi.encodeWithSelector(
+                TimelockController.TimelockUnexpectedOperationState.selector, id, bytes32(uint256(1 << 2))
+            )
         );
         vm.prank(gov);
         timelock.execute(address(staking), 0, grant, bytes32(0), bytes32(0));
         vm.warp(block.timestamp + DELAY - 1);
         vm.expectRevert(
-            abi.encodeWithSelector(TimelockController.TimelockUnexpectedOperationState.selector, id, bytes32(uint256(1 << 2)))
+            abi.encodeWithSelector(
+                TimelockController.TimelockUnexpectedOperationState.selector, id, bytes32(uint256(1 << 2))
+            )
         );
         timelock.execute(address(staking), 0, grant, bytes32(0), bytes32(0));
 
@@ -122,7 +129,9 @@ contract GovernanceTest is HyphaTest {
         vm.assertFalse(timelock.hasRole(timelock.DEFAULT_ADMIN_ROLE(), gov));
         vm.assertFalse(timelock.hasRole(timelock.DEFAULT_ADMIN_ROLE(), address(this)));
         bytes32 proposerRole = timelock.PROPOSER_ROLE();
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, gov, bytes32(0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, gov, bytes32(0))
+        );
         vm.prank(gov);
         timelock.grantRole(proposerRole, stranger);
         vm.expectRevert(abi.encodeWithSelector(TimelockController.TimelockUnauthorizedCaller.selector, gov));
@@ -176,7 +185,9 @@ contract GovernanceTest is HyphaTest {
         timelock.cancel(id);
         vm.warp(block.timestamp + DELAY);
         vm.expectRevert(
-            abi.encodeWithSelector(TimelockController.TimelockUnexpectedOperationState.selector, id, bytes32(uint256(1 << 2)))
+            abi.encodeWithSelector(
+                TimelockController.TimelockUnexpectedOperationState.selector, id, bytes32(uint256(1 << 2))
+            )
         );
         timelock.execute(address(staking), 0, grant, bytes32(0), bytes32(0));
     }
@@ -202,7 +213,9 @@ contract GovernanceTest is HyphaTest {
         vm.prank(stranger);
         staking.acceptDefaultAdminTransfer();
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminDelay.selector, acceptAfter)
+            abi.encodeWithSelector(
+                IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminDelay.selector, acceptAfter
+            )
         );
         vm.prank(newGov);
         staking.acceptDefaultAdminTransfer();
@@ -244,7 +257,9 @@ contract GovernanceTest is HyphaTest {
         vm.prank(gov);
         timelock.schedule(target, 0, data, bytes32(0), salt, DELAY);
         vm.warp(block.timestamp + DELAY);
-        if (expectFailure) vm.expectRevert(IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminRules.selector);
+        if (expectFailure) {
+            vm.expectRevert(IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminRules.selector);
+        }
         timelock.execute(target, 0, data, bytes32(0), salt);
     }
 

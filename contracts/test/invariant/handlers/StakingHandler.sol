@@ -143,7 +143,9 @@ contract StakingHandler is HyphaTest {
         vm.assertEq(staking.stakeOf(actor, role), active - amount);
         vm.assertEq(unbondingAfter, unbondingBefore + amount);
         // Neither earlier (stake would leave before its period) nor later (stake would be held longer than promised).
-        vm.assertEq(uint256(releaseTime), ghostEarliestRelease[actor][role], "release = latest request time + its period");
+        vm.assertEq(
+            uint256(releaseTime), ghostEarliestRelease[actor][role], "release = latest request time + its period"
+        );
         calls["requestUnbond"]++;
     }
 
@@ -321,7 +323,8 @@ contract StakingHandler is HyphaTest {
 
     /// @dev Governance moves the slash sink; slashed stake keeps adding up over every sink ever used.
     function setSlashSink(uint256 seed) external {
-        address newSink = seed % 4 == 0 ? sinks[seed % sinks.length] : makeAddr(string.concat("sink", vm.toString(seed % 3)));
+        address newSink =
+            seed % 4 == 0 ? sinks[seed % sinks.length] : makeAddr(string.concat("sink", vm.toString(seed % 3)));
         bool known;
         for (uint256 i = 0; i < sinks.length; ++i) {
             if (sinks[i] == newSink) known = true;
