@@ -276,7 +276,8 @@ contract StakingTest is HyphaTest {
         vm.prank(alice);
         staking.requestUnbond(provider, 1);
         vm.warp(block.timestamp + 1 days);
-        uint64 release = uint64(requestedAt + 30 days);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint64 release = uint64(requestedAt + 30 days); // a 2023 timestamp plus 30 days fits easily
         vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingNotMature.selector, release));
         vm.prank(alice);
         staking.withdraw(provider);

@@ -244,6 +244,7 @@ contract StakingHandler is HyphaTest {
         uint256 available = staking.stakeOf(actor, role) + unbonding;
         p.start = ghostWindowStart[actor][role];
         p.taken = ghostWindowTaken[actor][role];
+        // forge-lint: disable-next-line(block-timestamp)
         if (p.start == 0 || block.timestamp >= p.start + staking.SLASH_WINDOW()) {
             p.start = block.timestamp;
             p.taken = 0;
@@ -339,7 +340,8 @@ contract StakingHandler is HyphaTest {
     function setMaxSlashBps(uint256 bps) external {
         bps = bound(bps, 0, staking.BPS());
         vm.prank(admin);
-        staking.setMaxSlashBps(uint16(bps));
+        // forge-lint: disable-next-line(unsafe-typecast)
+        staking.setMaxSlashBps(uint16(bps)); // bounded to BPS = 10_000 above
         calls["setMaxSlashBps"]++;
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class HyphaAbis {
     /** The contracts whose ABIs and bindings the build produces, in deployment order. */
-    public static final List<String> NAMES = List.of("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry");
+    public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking", "ProviderRegistry");
 
     private HyphaAbis() {}
 

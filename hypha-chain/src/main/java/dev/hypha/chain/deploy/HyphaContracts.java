@@ -2,6 +2,7 @@ package dev.hypha.chain.deploy;
 
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.ChainException;
+import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
 import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
@@ -10,14 +11,18 @@ import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.chain.tx.TxRequest;
+import dev.hypha.core.crypto.Eip712;
+import dev.hypha.core.crypto.TypedData;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.WalletUtils;
 import org.web3j.protocol.core.RemoteFunctionCall;
@@ -37,6 +42,34 @@ public final class HyphaContracts {
     public static final byte[] VALIDATOR_ROLE = role("VALIDATOR");
 
     private static final BigInteger UINT256_MAX = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
+
+    /** ProviderRegistry's EIP-712 domain name (version "1"), in which a signing key proves it agrees to be listed. */
+    public static final String REGISTRY_DOMAIN_NAME = "Hypha ProviderRegistry";
+    private static final Map<String, List<TypedData.Field>> SIGNING_KEY_PROOF_TYPES = Map.of("SigningKeyProof", List.of(
+            new TypedData.Field("provider", "address"), new TypedData.Field("signingKey", "address")));
+
+    /**
+     * A governance action: one call that HyphaTimelock makes once the action has been scheduled and its delay has
+     * passed. {@code salt} tells apart two otherwise identical actions.
+     */
+    public record GovernanceAction(String contract, String target, byte[] data, byte[] salt) {
+        public GovernanceAction {
+            Objects.requireNonNull(contract, "contract");
+            Objects.requireNonNull(target, "target");
+            data = data.clone();
+            salt = bytes32("salt", salt).clone();
+        }
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        @Override
+        public byte[] salt() {
+            return salt.clone();
+        }
+    }
 
     /** Unbonding stake of an account for a role. */
     public record Unbonding(BigInteger amount, long releaseTime) {}
@@ -66,6 +99,7 @@ public final class HyphaContracts {
     private final PaymentToken payment;
     private final Staking staking;
     private final ProviderRegistry registry;
+    private final HyphaTimelock timelock;
 
     private HyphaContracts(Deployment deployment, ChainClient client, RevertDecoder decoder, String from,
                            TransactionSender sender) {
@@ -81,6 +115,8 @@ public final class HyphaContracts {
                 unusedGas);
         this.registry = ProviderRegistry.load(deployment.address("ProviderRegistry"), client.web3j(),
                 manager(decoder, from, "ProviderRegistry"), unusedGas);
+        this.timelock = HyphaTimelock.load(deployment.address(Deployment.TIMELOCK), client.web3j(),
+                manager(decoder, from, Deployment.TIMELOCK), unusedGas);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -151,6 +187,11 @@ public final class HyphaContracts {
     /** Binding for reads not wrapped here. */
     public ProviderRegistry providerRegistry() {
         return registry;
+    }
+
+    /** Binding for reads not wrapped here. */
+    public HyphaTimelock timelock() {
+        return timelock;
     }
 
     // ---------------------------------------------------------------- reads
@@ -299,22 +340,100 @@ public final class HyphaContracts {
         return write("Staking", "slash", staking.slash(address(account), role, uint256("amount", amount), bytes32("reason", reason)));
     }
 
-    /** Grants SLASHER_ROLE (only Staking's admin may). */
-    public TransactionReceipt grantSlasher(String account) {
-        byte[] slasher = read("Staking.SLASHER_ROLE", () -> staking.SLASHER_ROLE().send());
-        return write("Staking", "grantRole", staking.grantRole(slasher, address(account)));
-    }
-
-    /** Registers this account as a provider. */
+    /**
+     * Registers this account as a provider whose signing key is this account's own key (the proof of possession is
+     * signed with it).
+     *
+     * @throws ChainException (INPUT) when the registration names another key: use {@link #registerProvider(ProviderRegistration, byte[])}
+     */
     public TransactionReceipt registerProvider(ProviderRegistration r) {
-        return write("ProviderRegistry", "register", registry.register(r.endpoint(), address(r.signingKey()),
-                serviceIds(r.services()), r.metadataCid()));
+        return registerProvider(r, ownKeyProof(r));
     }
 
-    /** Updates this account's provider record. */
+    /**
+     * Registers this account as a provider, with {@code keyProof} from {@link #signingKeyProof} by the key the
+     * registration names.
+     */
+    public TransactionReceipt registerProvider(ProviderRegistration r, byte[] keyProof) {
+        return write("ProviderRegistry", "register", registry.register(r.endpoint(), address(r.signingKey()),
+                serviceIds(r.services()), r.metadataCid(), keyProof.clone()));
+    }
+
+    /** Updates this account's provider record, keeping (or moving to) this account's own key as signing key. */
     public TransactionReceipt updateProvider(ProviderRegistration r) {
+        return updateProvider(r, ownKeyProof(r));
+    }
+
+    /** Updates this account's provider record, with {@code keyProof} by the key the registration names. */
+    public TransactionReceipt updateProvider(ProviderRegistration r, byte[] keyProof) {
         return write("ProviderRegistry", "update", registry.update(r.endpoint(), address(r.signingKey()),
-                serviceIds(r.services()), r.metadataCid()));
+                serviceIds(r.services()), r.metadataCid(), keyProof.clone()));
+    }
+
+    /**
+     * The proof that {@code signingKey} agrees to be this account's signing key in this deployment's ProviderRegistry:
+     * its EIP-712 signature of {@code SigningKeyProof(provider, signingKey)} in the registry's domain.
+     */
+    public byte[] signingKeyProof(Credentials signingKey) {
+        return signingKeyProof(deployment, account(), signingKey);
+    }
+
+    /** The proof that {@code signingKey} agrees to be {@code provider}'s signing key in {@code deployment}'s registry. */
+    public static byte[] signingKeyProof(Deployment deployment, String provider, Credentials signingKey) {
+        return Eip712.sign(signingKeyProofData(deployment, provider, signingKey.getAddress()), signingKey).toBytes();
+    }
+
+    /** The typed data a signing key signs to be listed for {@code provider} (see ProviderRegistry's notes). */
+    public static TypedData signingKeyProofData(Deployment deployment, String provider, String signingKey) {
+        TypedData.Domain domain = TypedData.Domain.of(REGISTRY_DOMAIN_NAME, "1", deployment.chainId(),
+                dev.hypha.core.crypto.Address.parse(deployment.address("ProviderRegistry")));
+        return TypedData.of(domain, SIGNING_KEY_PROOF_TYPES, "SigningKeyProof",
+                Map.of("provider", address(provider), "signingKey", address(signingKey)));
+    }
+
+    private byte[] ownKeyProof(ProviderRegistration r) {
+        TransactionSender s = signer("ProviderRegistry.register");
+        if (!address(r.signingKey()).equals(address(s.address()))) {
+            throw ChainErrors.input("signing key " + r.signingKey() + " is not this account (" + s.address()
+                    + "): listing another key needs that key's proof of possession (signingKeyProof)");
+        }
+        return s.signTypedData(signingKeyProofData(deployment, s.address(), r.signingKey())).toBytes();
+    }
+
+    // ---------------------------------------------------------------- governance (HyphaTimelock)
+
+    /** HyphaTimelock's delay: how long a scheduled governance action waits before it can be executed. */
+    public long governanceDelay() {
+        return read("HyphaTimelock.getMinDelay", () -> timelock.getMinDelay().send()).longValueExact();
+    }
+
+    /** The action that grants {@code role} on {@code contract} (e.g. "Staking") to {@code account}. */
+    public GovernanceAction grantRoleAction(String contract, byte[] role, String account) {
+        byte[] data = org.web3j.utils.Numeric.hexStringToByteArray(org.web3j.abi.FunctionEncoder.encode(
+                new org.web3j.abi.datatypes.Function("grantRole", List.of(
+                        new org.web3j.abi.datatypes.generated.Bytes32(bytes32("role", role)),
+                        new org.web3j.abi.datatypes.Address(address(account))), List.of())));
+        return new GovernanceAction(contract, deployment.address(contract), data, new byte[32]);
+    }
+
+    /** Schedules {@code action} on HyphaTimelock with its full delay (only the governor may). */
+    public TransactionReceipt schedule(GovernanceAction action) {
+        BigInteger delay = BigInteger.valueOf(governanceDelay());
+        return write(Deployment.TIMELOCK, "schedule", timelock.schedule(action.target(), BigInteger.ZERO, action.data(),
+                new byte[32], action.salt(), delay));
+    }
+
+    /** Whether {@code action}'s delay has passed (and it is not executed or cancelled yet). */
+    public boolean isReady(GovernanceAction action) {
+        byte[] id = read("HyphaTimelock.hashOperation", () -> timelock.hashOperation(action.target(), BigInteger.ZERO,
+                action.data(), new byte[32], action.salt()).send());
+        return read("HyphaTimelock.isOperationReady", () -> timelock.isOperationReady(id).send());
+    }
+
+    /** Executes a scheduled {@code action} once its delay has passed (anyone may). */
+    public TransactionReceipt execute(GovernanceAction action) {
+        return write(Deployment.TIMELOCK, "execute", timelock.execute(action.target(), BigInteger.ZERO, action.data(),
+                new byte[32], action.salt(), BigInteger.ZERO));
     }
 
     /** Deactivates this account's provider record. */

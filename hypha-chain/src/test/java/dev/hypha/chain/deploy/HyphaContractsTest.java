@@ -57,9 +57,13 @@ class HyphaContractsTest {
     @Test
     void deploymentHasCodeAndTheConfiguredParameters() {
         assertThat(deployment.chainId()).isEqualTo(31337);
-        assertThat(deployment.contracts()).containsOnlyKeys("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry");
+        assertThat(deployment.contracts()).containsOnlyKeys("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
+                "ProviderRegistry");
         assertThat(Deployments.verify(deployment, client)).isEmpty();
         assertThat(admin.unbondingPeriod()).isEqualTo(60);
+        assertThat(admin.governanceDelay()).isEqualTo(120);
+        assertThat(deployment.governanceDelaySeconds()).isEqualTo(120);
+        assertThat(deployment.governor()).isEqualTo(devnet.account(0).getAddress());
         assertThat(admin.minProviderStake()).isEqualTo(hyp(1_000));
         // The initial supply went to the deployer (tests move it around afterwards; the supply stays).
         BigInteger supply = admin.hyphaToken().totalSupply().sendAsync().join();
@@ -129,7 +133,7 @@ class HyphaContractsTest {
         c.stake(PROVIDER_ROLE, hyp(1_000));
         var reg = new HyphaContracts.ProviderRegistration("https://p.example:8443", devnet.account(5).getAddress(),
                 List.of("inference", "training"), "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e");
-        c.registerProvider(reg);
+        c.registerProvider(reg, c.signingKeyProof(devnet.account(5)));
         var info = c.provider(who.getAddress()).orElseThrow();
         assertThat(info.endpoint()).isEqualTo("https://p.example:8443");
         assertThat(info.signingKey()).isEqualTo(devnet.account(5).getAddress());
@@ -138,6 +142,74 @@ class HyphaContractsTest {
         assertThat(c.isActiveProvider(who.getAddress())).isTrue();
         assertThat(c.providers()).contains(who.getAddress());
         assertThat(c.provider(devnet.account(7).getAddress())).isEmpty();
+    }
+
+    @Test
+    void governanceIsTheTimelockAndTheDeployerHoldsNoRole() throws Exception {
+        String timelock = deployment.address("HyphaTimelock");
+        String deployer = devnet.account(0).getAddress();
+        assertThat(admin.staking().defaultAdmin().send()).isEqualToIgnoringCase(timelock);
+        assertThat(admin.providerRegistry().defaultAdmin().send()).isEqualToIgnoringCase(timelock);
+        assertThat(admin.hyphaToken().defaultAdmin().send()).isEqualToIgnoringCase(timelock);
+        assertThat(admin.staking().slashSink().send()).isEqualToIgnoringCase(timelock);
+        assertThat(admin.staking().defaultAdminDelay().send()).isEqualTo(BigInteger.valueOf(120));
+        assertThat(admin.staking().hasRole(new byte[32], deployer).send()).isFalse();
+        assertThat(admin.timelock().hasRole(admin.timelock().PROPOSER_ROLE().send(), deployer).send()).isTrue();
+        assertThat(admin.timelock().hasRole(new byte[32], deployer).send()).isFalse();
+        // A direct grant by the deployer (the governor) is refused: grants go through the timelock.
+        byte[] slasherRole = admin.staking().SLASHER_ROLE().send();
+        var direct = dev.hypha.chain.tx.TxRequest.call("Staking", "grantRole", deployment.address("Staking"),
+                admin.staking().grantRole(slasherRole, deployer).encodeFunctionCall());
+        assertThatThrownBy(() -> sender(devnet.account(0)).send(direct))
+                .hasMessageStartingWith("Staking.grantRole reverted: Staking: AccessControlUnauthorizedAccount(account="
+                        + deployer);
+    }
+
+    @Test
+    void aSlasherGrantRunsOnlyAfterTheGovernanceDelayAndIsBounded() throws Exception {
+        Credentials staker = devnet.account(9);
+        admin.transferHyp(staker.getAddress(), hyp(1_000));
+        as(staker).stake(PROVIDER_ROLE, hyp(1_000));
+        Credentials slasher = devnet.account(8);
+        byte[] slasherRole = admin.staking().SLASHER_ROLE().send();
+        var grant = admin.grantRoleAction("Staking", slasherRole, slasher.getAddress());
+        admin.schedule(grant);
+        assertThat(admin.isReady(grant)).isFalse();
+        assertThatThrownBy(() -> as(devnet.account(4)).execute(grant))
+                .hasMessageStartingWith("HyphaTimelock.execute reverted: HyphaTimelock: TimelockUnexpectedOperationState(");
+        assertThatThrownBy(() -> as(slasher).slash(staker.getAddress(), PROVIDER_ROLE, hyp(1_000), new byte[32]))
+                .hasMessageContaining("AccessControlUnauthorizedAccount");
+
+        client.request("evm_increaseTime", 121);
+        client.request("evm_mine");
+        assertThat(admin.isReady(grant)).isTrue();
+        as(devnet.account(4)).execute(grant); // anyone executes a ready action
+        as(slasher).slash(staker.getAddress(), PROVIDER_ROLE, hyp(1_000), new byte[32]);
+        assertThat(admin.stakeOf(staker.getAddress(), PROVIDER_ROLE)).isEqualTo(hyp(900)); // 10 % per window
+    }
+
+    @Test
+    void anotherSigningKeyNeedsItsOwnProof() throws Exception {
+        Credentials who = devnet.account(8);
+        admin.transferHyp(who.getAddress(), hyp(1_000));
+        HyphaContracts c = as(who);
+        c.stake(PROVIDER_ROLE, hyp(1_000));
+        String other = devnet.account(5).getAddress();
+        var reg = new HyphaContracts.ProviderRegistration("http://x", other, List.of("inference"), "");
+        assertThatThrownBy(() -> c.registerProvider(reg))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))
+                .hasMessageContaining("is not this account");
+        // A proof signed by the wrong key is refused by the registry itself.
+        assertThatThrownBy(() -> c.registerProvider(reg, c.signingKeyProof(devnet.account(6))))
+                .hasMessage("ProviderRegistry.register reverted: ProviderRegistry: InvalidSigningKeyProof(signingKey="
+                        + other + ")");
+        // Our digest is the registry's.
+        byte[] ours = dev.hypha.core.crypto.Eip712.hash(HyphaContracts.signingKeyProofData(deployment, who.getAddress(), other));
+        assertThat(c.providerRegistry().signingKeyProofDigest(who.getAddress(), other).send()).isEqualTo(ours);
+        c.registerProvider(reg, c.signingKeyProof(devnet.account(5)));
+        assertThat(c.provider(who.getAddress()).orElseThrow().signingKey()).isEqualTo(other);
+        c.updateProvider(new HyphaContracts.ProviderRegistration("http://y", who.getAddress(), List.of("inference"), ""));
+        assertThat(c.provider(who.getAddress()).orElseThrow().signingKey()).isEqualTo(who.getAddress());
     }
 
     @Test

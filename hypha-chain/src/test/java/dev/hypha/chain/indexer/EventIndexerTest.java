@@ -81,7 +81,7 @@ class EventIndexerTest {
         HyphaContracts c = as(provider);
         c.stake(PROVIDER_ROLE, hyp(1_000));
         c.registerProvider(new HyphaContracts.ProviderRegistration("https://p1.example", devnet.account(8).getAddress(),
-                List.of("inference"), "bafy-meta"));
+                List.of("inference"), "bafy-meta"), c.signingKeyProof(devnet.account(8)));
 
         List<IndexedEvent> seen = new CopyOnWriteArrayList<>();
         try (EventIndexer indexer = indexer("a.sqlite", seen::add, EventIndexer.Options.DEFAULT)) {
