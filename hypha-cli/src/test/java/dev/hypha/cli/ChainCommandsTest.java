@@ -175,6 +175,44 @@ class ChainCommandsTest {
     }
 
     @Test
+    void anotherSigningKeyFromTheKeystoreSignsItsProofAndUpdateMovesBackToTheOwnKey() throws IOException {
+        assertThat(hypha("stake", "1000").exitCode()).isZero();
+        Credentials key = devnet.account(nextAccount++);
+        Path keyFile = Files.writeString(dir.resolve("signing-key"), key.getEcKeyPair().getPrivateKey().toString(16));
+        CliRun imported = hypha("account", "import", "--light-kdf", "--private-key-file", keyFile.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        String signer = imported.out().strip();
+
+        CliRun registered = hypha("--account", account, "provider", "register", "--endpoint", "https://p.example:11434",
+                "--service", "inference", "--signing-key", signer);
+        assertThat(registered.exitCode()).as(registered.err()).isZero();
+        assertThat(treasury.provider(account).orElseThrow().signingKey()).isEqualToIgnoringCase(signer);
+
+        CliRun updated = hypha("--account", account, "provider", "update", "--endpoint", "https://q.example",
+                "--service", "inference", "--service", "training");
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        assertThat(updated.out()).contains("Updated provider " + account).contains("https://q.example")
+                .contains("signing key " + account);
+        var info = treasury.provider(account).orElseThrow();
+        assertThat(info.signingKey()).isEqualToIgnoringCase(account);
+        assertThat(info.endpoint()).isEqualTo("https://q.example");
+        assertThat(info.services()).containsExactly("inference", "training");
+    }
+
+    @Test
+    void aSigningKeyOutsideTheKeystoreCannotBeListed() {
+        assertThat(hypha("stake", "1000").exitCode()).isZero();
+        String stranger = devnet.account(19).getAddress();
+
+        CliRun run = hypha("provider", "register", "--endpoint", "https://p.example", "--service", "inference",
+                "--signing-key", stranger);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(run.errorLine()).contains("is not in the keystore").contains("proof");
+        assertThat(treasury.provider(account)).isEmpty();
+    }
+
+    @Test
     void providerRegisterRejectsBadInputBeforeSending() {
         CliRun badUrl = hypha("provider", "register", "--endpoint", "ftp://x", "--service", "inference");
         CliRun badCid = hypha("provider", "register", "--endpoint", "https://x", "--service", "inference",
@@ -272,7 +310,10 @@ class ChainCommandsTest {
         CliRun second = CliRun.run("--home", other.toString(), "--rpc", devnet.rpcUrl(), "deploy");
 
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.out()).contains("deployed Staking at").contains("Recorded in " + other.resolve("deployments"));
+        assertThat(first.out()).contains("deployed HyphaTimelock at").contains("deployed Staking at")
+                .contains("Recorded in " + other.resolve("deployments"))
+                .contains("Governance: HyphaTimelock is the admin of every contract and the slash sink")
+                .contains("every action waits 691200 s");
         Deployment recorded = new Deployments(other.resolve("deployments")).load(31337).orElseThrow();
         assertThat(recorded.unbondingPeriodSeconds()).isEqualTo(120);
         assertThat(recorded.minProviderStake()).isEqualTo(BigInteger.TEN.multiply(HYP).toString());
@@ -288,6 +329,9 @@ class ChainCommandsTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.INPUT);
         assertThat(run.errorLine()).contains("--unbonding-period");
         assertThat(stake.exitCode()).isEqualTo(ExitCodes.INPUT);
+        CliRun delay = hypha("deploy", "--redeploy", "--unbonding-period", "1000", "--governance-delay", "1000");
+        assertThat(delay.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(delay.errorLine()).contains("governance delay (1000 s) must be longer than the unbonding period");
     }
 
     private Path onlyKeystoreFile() {

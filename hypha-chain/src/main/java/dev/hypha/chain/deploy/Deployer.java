@@ -115,12 +115,20 @@ public final class Deployer {
 
     /**
      * Returns the deployment recorded for this chain if its contracts still have their code;
-     * otherwise (nothing recorded, or a wiped chain) deploys afresh and records it.
+     * otherwise (nothing recorded, an unreadable or outdated record, or a wiped chain) deploys afresh and records it.
+     * Meant for devnets, whose deployments file is ours to replace.
      */
     public Deployment ensureDeployed(Deployments deployments, DeployParams params) {
         ChainClient client = sender.client();
         long chainId = client.chainId();
-        Optional<Deployment> recorded = deployments.load(chainId);
+        Optional<Deployment> recorded;
+        try {
+            recorded = deployments.load(chainId);
+        } catch (dev.hypha.chain.ChainException e) {
+            // Ours to replace (a devnet's record): e.g. written by an older version without HyphaTimelock.
+            progress.accept("recorded deployment is unusable (" + e.getMessage() + "): redeploying");
+            recorded = Optional.empty();
+        }
         if (recorded.isPresent()) {
             List<String> problems = Deployments.verify(recorded.get(), client);
             if (problems.isEmpty()) {

@@ -55,6 +55,19 @@ class DeploymentsTest {
     }
 
     @Test
+    void aRecordWrittenBeforeGovernanceIsRedeployedOnTheDevnet() {
+        Deployments deployments = new Deployments(home.resolve("deployments"));
+        // What an older version recorded: no HyphaTimelock, no governor.
+        deployments.save(new Deployment(31337, "0xabc", Map.of(), 60, "0", null, 0));
+        List<String> log = new ArrayList<>();
+        try (Devnet devnet = new AnvilLauncher().start(); ChainClient client = ChainClient.connect(devnet.rpcUrl())) {
+            Deployment fresh = deployer(devnet, client, log).ensureDeployed(deployments, DeployParams.devnet());
+            assertThat(log).anyMatch(l -> l.startsWith("recorded deployment is unusable") && l.contains("HyphaTimelock"));
+            assertThat(deployments.loadVerified(client)).contains(fresh);
+        }
+    }
+
+    @Test
     void malformedOrForeignFilesAreClearInputErrors() throws IOException {
         Deployments deployments = new Deployments(home);
         Files.writeString(home.resolve("5.json"), "{ not json");
