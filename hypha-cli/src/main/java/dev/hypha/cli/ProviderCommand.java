@@ -1,6 +1,8 @@
 package dev.hypha.cli;
 
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.chain.deploy.StakingClient;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.ErrorCategory;
@@ -60,15 +62,15 @@ final class ProviderCommand implements Callable<Integer> {
         String signingKey;
 
         /** The registration, checked before anything is sent. */
-        HyphaContracts.ProviderRegistration registration(String account) {
+        ProviderRegistryClient.ProviderRegistration registration(String account) {
             String url = checkEndpoint(endpoint);
             if (services.size() > 32) {
                 throw HyphaException.input(services.size() + " services given; the registry accepts 1 to 32");
             }
-            services.forEach(HyphaContracts::serviceId); // fails fast on empty or over-long names
+            services.forEach(ProviderRegistryClient::serviceId); // fails fast on empty or over-long names
             String cid = metadata.isBlank() ? "" : ContentId.parse(metadata.strip()).toString();
             String key = signingKey == null ? account : Address.parse(signingKey).toString();
-            return new HyphaContracts.ProviderRegistration(url, key, services, cid);
+            return new ProviderRegistryClient.ProviderRegistration(url, key, services, cid);
         }
 
         /** Fails fast on malformed input, before the account is unlocked. */
@@ -83,7 +85,7 @@ final class ProviderCommand implements Callable<Integer> {
          * The signing key's proof of possession: signed with the account's own key when the signing key is the
          * account, else with the signing key unlocked from the keystore.
          */
-        byte[] proof(Session session, HyphaContracts contracts, HyphaContracts.ProviderRegistration r) {
+        byte[] proof(Session session, HyphaContracts contracts, ProviderRegistryClient.ProviderRegistration r) {
             Address key = Address.parse(r.signingKey());
             if (key.equals(Address.parse(contracts.account()))) {
                 return null; // the contracts sign with the account's own key
@@ -96,7 +98,7 @@ final class ProviderCommand implements Callable<Integer> {
             }
             Credentials credentials = session.withPassword("Password for signing key " + key + ": ", false,
                     password -> keystore.unlock(key, password));
-            return contracts.signingKeyProof(credentials);
+            return contracts.registry().signingKeyProof(credentials);
         }
     }
 
@@ -115,10 +117,10 @@ final class ProviderCommand implements Callable<Integer> {
             options.check();
             try (Session session = Session.of(spec)) {
                 HyphaContracts contracts = session.contractsAsSigner();
-                HyphaContracts.ProviderRegistration r = options.registration(contracts.account());
+                ProviderRegistryClient.ProviderRegistration r = options.registration(contracts.account());
                 byte[] proof = options.proof(session, contracts, r);
-                TransactionReceipt receipt = proof == null ? contracts.registerProvider(r)
-                        : contracts.registerProvider(r, proof);
+                TransactionReceipt receipt = proof == null ? contracts.registry().register(r)
+                        : contracts.registry().register(r, proof);
                 session.out().println("Registered provider " + StakeCommands.checksum(contracts.account()) + " at "
                         + r.endpoint() + " offering " + String.join(", ", r.services()) + " (" + StakeCommands.tx(receipt)
                         + ").");
@@ -142,10 +144,10 @@ final class ProviderCommand implements Callable<Integer> {
             options.check();
             try (Session session = Session.of(spec)) {
                 HyphaContracts contracts = session.contractsAsSigner();
-                HyphaContracts.ProviderRegistration r = options.registration(contracts.account());
+                ProviderRegistryClient.ProviderRegistration r = options.registration(contracts.account());
                 byte[] proof = options.proof(session, contracts, r);
-                TransactionReceipt receipt = proof == null ? contracts.updateProvider(r)
-                        : contracts.updateProvider(r, proof);
+                TransactionReceipt receipt = proof == null ? contracts.registry().update(r)
+                        : contracts.registry().update(r, proof);
                 session.out().println("Updated provider " + StakeCommands.checksum(contracts.account()) + ": "
                         + r.endpoint() + " offering " + String.join(", ", r.services()) + ", signing key "
                         + Address.parse(r.signingKey()).toChecksumString() + " (" + StakeCommands.tx(receipt) + ").");
@@ -190,16 +192,16 @@ final class ProviderCommand implements Callable<Integer> {
             try (Session session = Session.of(spec)) {
                 Address provider = address != null ? Address.parse(address) : session.account();
                 HyphaContracts contracts = session.contractsForReading();
-                HyphaContracts.ProviderInfo info = contracts.provider(provider.toString()).orElseThrow(
+                ProviderRegistryClient.ProviderInfo info = contracts.registry().provider(provider.toString()).orElseThrow(
                         () -> new HyphaException(ErrorCategory.NOT_FOUND, provider.toChecksumString()
                                 + " is not a registered provider (register with `hypha provider register`)"));
-                print(session.out(), info, contracts.isActiveProvider(provider.toString()),
-                        contracts.stakeOf(provider.toString(), HyphaContracts.PROVIDER_ROLE));
+                print(session.out(), info, contracts.registry().isActive(provider.toString()),
+                        contracts.staking().stakeOf(provider.toString(), StakingClient.PROVIDER_ROLE));
             }
             return ExitCodes.OK;
         }
 
-        static void print(PrintWriter out, HyphaContracts.ProviderInfo info, boolean usable, java.math.BigInteger stake) {
+        static void print(PrintWriter out, ProviderRegistryClient.ProviderInfo info, boolean usable, java.math.BigInteger stake) {
             out.println("Provider     " + Address.parse(info.address()).toChecksumString());
             out.println("  Endpoint   " + info.endpoint());
             out.println("  Services   " + String.join(", ", info.services()));

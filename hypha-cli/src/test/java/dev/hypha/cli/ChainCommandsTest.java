@@ -7,6 +7,7 @@ import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.StakingClient;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
@@ -72,7 +73,7 @@ class ChainCommandsTest {
         CliRun imported = hypha("account", "import", "--light-kdf", "--private-key-file", keyFile.toString());
         assertThat(imported.exitCode()).as(imported.err()).isZero();
         account = imported.out().strip();
-        treasury.transferHyp(account, HYP.multiply(BigInteger.valueOf(5_000)));
+        treasury.hyp().transfer(account, HYP.multiply(BigInteger.valueOf(5_000)));
     }
 
     private CliRun hypha(String... args) {
@@ -82,7 +83,7 @@ class ChainCommandsTest {
     }
 
     private BigInteger stake() {
-        return treasury.stakeOf(account, HyphaContracts.PROVIDER_ROLE);
+        return treasury.staking().stakeOf(account, StakingClient.PROVIDER_ROLE);
     }
 
     @Test
@@ -106,7 +107,7 @@ class ChainCommandsTest {
         CliRun withdrawn = hypha("withdraw");
         assertThat(withdrawn.exitCode()).as(withdrawn.err()).isZero();
         assertThat(withdrawn.out()).contains("Withdrew 500.5 HYP");
-        assertThat(treasury.hypBalance(account)).isEqualTo(HYP.multiply(BigInteger.valueOf(4_000)));
+        assertThat(treasury.hyp().balanceOf(account)).isEqualTo(HYP.multiply(BigInteger.valueOf(4_000)));
     }
 
     @Test
@@ -186,14 +187,14 @@ class ChainCommandsTest {
         CliRun registered = hypha("--account", account, "provider", "register", "--endpoint", "https://p.example:11434",
                 "--service", "inference", "--signing-key", signer);
         assertThat(registered.exitCode()).as(registered.err()).isZero();
-        assertThat(treasury.provider(account).orElseThrow().signingKey()).isEqualToIgnoringCase(signer);
+        assertThat(treasury.registry().provider(account).orElseThrow().signingKey()).isEqualToIgnoringCase(signer);
 
         CliRun updated = hypha("--account", account, "provider", "update", "--endpoint", "https://q.example",
                 "--service", "inference", "--service", "training");
         assertThat(updated.exitCode()).as(updated.err()).isZero();
         assertThat(updated.out()).contains("Updated provider " + account).contains("https://q.example")
                 .contains("signing key " + account);
-        var info = treasury.provider(account).orElseThrow();
+        var info = treasury.registry().provider(account).orElseThrow();
         assertThat(info.signingKey()).isEqualToIgnoringCase(account);
         assertThat(info.endpoint()).isEqualTo("https://q.example");
         assertThat(info.services()).containsExactly("inference", "training");
@@ -209,7 +210,7 @@ class ChainCommandsTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.INPUT);
         assertThat(run.errorLine()).contains("is not in the keystore").contains("proof");
-        assertThat(treasury.provider(account)).isEmpty();
+        assertThat(treasury.registry().provider(account)).isEmpty();
     }
 
     @Test

@@ -66,30 +66,30 @@ public final class Deployer {
         String governor = params.governor().orElse(deployer);
         Map<String, DeployedContract> contracts = new LinkedHashMap<>();
 
-        DeployedContract timelock = create(Deployment.TIMELOCK, HyphaTimelock.BINARY, List.of(
+        DeployedContract timelock = create(GovernanceClient.NAME, HyphaTimelock.BINARY, List.of(
                 new Uint256(params.governanceDelaySeconds()),
                 new DynamicArray<>(Address.class, List.of(new Address(governor))),
                 // address(0) as executor: anyone may execute an operation once its delay has passed.
                 new DynamicArray<>(Address.class, List.of(Address.DEFAULT))));
-        contracts.put(Deployment.TIMELOCK, timelock);
+        contracts.put(GovernanceClient.NAME, timelock);
         String admin = timelock.address();
         Uint48 adminDelay = new Uint48(params.governanceDelaySeconds());
         String sink = params.slashSink().orElse(admin);
 
-        DeployedContract hyp = create("HyphaToken", HyphaToken.BINARY, List.of(
+        DeployedContract hyp = create(HyphaTokenClient.NAME, HyphaToken.BINARY, List.of(
                 new Address(admin), adminDelay, new Uint256(params.hypCap()), new Address(deployer),
                 new Uint256(params.hypInitialSupply())));
-        contracts.put("HyphaToken", hyp);
+        contracts.put(HyphaTokenClient.NAME, hyp);
 
-        contracts.put("PaymentToken", create("PaymentToken", PaymentToken.BINARY, List.of(
+        contracts.put(PaymentTokenClient.NAME, create(PaymentTokenClient.NAME, PaymentToken.BINARY, List.of(
                 new Utf8String(PAYMENT_NAME), new Utf8String(PAYMENT_SYMBOL), new Uint8(PAYMENT_DECIMALS), new Address(deployer))));
 
-        DeployedContract staking = create("Staking", Staking.BINARY, List.of(
+        DeployedContract staking = create(StakingClient.NAME, Staking.BINARY, List.of(
                 new Address(hyp.address()), new Address(admin), adminDelay, new Uint64(params.unbondingPeriodSeconds()),
                 new Address(sink)));
-        contracts.put("Staking", staking);
+        contracts.put(StakingClient.NAME, staking);
 
-        contracts.put("ProviderRegistry", create("ProviderRegistry", ProviderRegistry.BINARY, List.of(
+        contracts.put(ProviderRegistryClient.NAME, create(ProviderRegistryClient.NAME, ProviderRegistry.BINARY, List.of(
                 new Address(staking.address()), new Address(admin), adminDelay, new Uint256(params.minProviderStake()))));
 
         return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),

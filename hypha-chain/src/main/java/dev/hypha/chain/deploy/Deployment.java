@@ -21,9 +21,6 @@ import java.util.Objects;
 public record Deployment(long chainId, String deployer, Map<String, DeployedContract> contracts,
                          long unbondingPeriodSeconds, String minProviderStake, String governor,
                          long governanceDelaySeconds) {
-    /** The governance contract's name: the admin of every other contract and the default slash sink. */
-    public static final String TIMELOCK = "HyphaTimelock";
-
     public Deployment {
         Objects.requireNonNull(deployer, "deployer");
         Objects.requireNonNull(minProviderStake, "minProviderStake");
