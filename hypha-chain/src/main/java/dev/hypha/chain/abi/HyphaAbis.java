@@ -12,10 +12,11 @@ import java.util.List;
  */
 public final class HyphaAbis {
     /** The contracts every deployment has, in deployment order. */
-    public static final List<String> NAMES = List.of("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry");
+    public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
+            "ProviderRegistry");
     /** Every contract whose ABI and binding the build produces: the deployed ones, then those not yet deployed. */
-    public static final List<String> BUNDLED = List.of("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry",
-            "PaymentChannels");
+    public static final List<String> BUNDLED = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
+            "ProviderRegistry", "PaymentChannels");
 
     private HyphaAbis() {}
 
