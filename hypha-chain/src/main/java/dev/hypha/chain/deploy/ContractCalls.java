@@ -1,6 +1,5 @@
 package dev.hypha.chain.deploy;
 
-import dev.hypha.chain.contract.ChainCallManager;
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.ChainException;
 import dev.hypha.chain.rpc.ChainClient;

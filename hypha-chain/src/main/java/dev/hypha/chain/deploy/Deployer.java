@@ -3,6 +3,7 @@ package dev.hypha.chain.deploy;
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
+import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
 import dev.hypha.chain.contracts.Staking;
@@ -57,7 +58,7 @@ public final class Deployer {
         this.progress = progress;
     }
 
-    /** Deploys all five contracts and returns their record (not yet saved). */
+    /** Deploys all six contracts and returns their record (not yet saved). */
     public Deployment deploy(DeployParams params) {
         ChainClient client = sender.client();
         long chainId = client.chainId();
@@ -92,9 +93,20 @@ public final class Deployer {
         contracts.put(ProviderRegistryClient.NAME, create(ProviderRegistryClient.NAME, ProviderRegistry.BINARY, List.of(
                 new Address(staking.address()), new Address(admin), adminDelay, new Uint256(params.minProviderStake()))));
 
+        contracts.put(PaymentChannelsClient.NAME, create(PaymentChannelsClient.NAME, PaymentChannels.BINARY, List.of(
+                new Uint64(channelChallengeSeconds(chainId)))));
+
         return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
                 params.governanceDelaySeconds());
+    }
+
+    /**
+     * How long a provider has to redeem its last vouchers after a payer asks to close a channel: a day on public
+     * chains (a provider offline for hours still gets paid), a minute on the local chain so closing can be tried.
+     */
+    static long channelChallengeSeconds(long chainId) {
+        return chainId == DeployParams.LOCAL_CHAIN_ID ? 60 : DeployParams.ONE_DAY;
     }
 
     /**

@@ -17,6 +17,7 @@ public final class HyphaContracts {
     private final StakingClient staking;
     private final ProviderRegistryClient registry;
     private final GovernanceClient governance;
+    private final PaymentChannelsClient channels;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -25,6 +26,7 @@ public final class HyphaContracts {
         this.staking = new StakingClient(calls, hyp);
         this.registry = new ProviderRegistryClient(calls);
         this.governance = new GovernanceClient(calls);
+        this.channels = new PaymentChannelsClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -67,6 +69,11 @@ public final class HyphaContracts {
     /** HyphaTimelock (governance). */
     public GovernanceClient governance() {
         return governance;
+    }
+
+    /** PaymentChannels. */
+    public PaymentChannelsClient channels() {
+        return channels;
     }
 
     /** The deployment these contracts belong to. */

@@ -1,5 +1,7 @@
 package dev.hypha.chain.deploy;
 
+import dev.hypha.chain.abi.HyphaAbis;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +49,7 @@ class DeploymentsTest {
         log.clear();
         try (Devnet devnet = new AnvilLauncher().start(); ChainClient client = ChainClient.connect(devnet.rpcUrl())) {
             assertThat(deployments.loadVerified(client)).isEmpty();
-            assertThat(Deployments.verify(first, client)).hasSize(5).allMatch(p -> p.contains("has no code"));
+            assertThat(Deployments.verify(first, client)).hasSize(HyphaAbis.NAMES.size()).allMatch(p -> p.contains("has no code"));
             Deployment redeployed = deployer(devnet, client, log).ensureDeployed(deployments, DeployParams.devnet());
             assertThat(log).anyMatch(l -> l.startsWith("recorded deployment is stale"));
             assertThat(Deployments.verify(redeployed, client)).isEmpty();

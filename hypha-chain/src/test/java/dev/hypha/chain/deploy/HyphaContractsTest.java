@@ -57,7 +57,7 @@ class HyphaContractsTest {
     @Test
     void deploymentHasCodeAndTheConfiguredParameters() {
         assertThat(deployment.chainId()).isEqualTo(31337);
-        assertThat(deployment.contracts()).containsOnlyKeys("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
+        assertThat(deployment.contracts()).containsOnlyKeys("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking", "PaymentChannels",
                 "ProviderRegistry");
         assertThat(Deployments.verify(deployment, client)).isEmpty();
         assertThat(admin.staking().unbondingPeriod()).isEqualTo(60);
