@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Staking} from "./Staking.sol";
 
 /// @title ProviderRegistry
@@ -12,13 +15,23 @@ import {Staking} from "./Staking.sol";
 /// @dev Service ids are the service name as a left-aligned, zero-padded bytes32, exactly what Solidity's
 /// `bytes32("inference")` gives (names of at most 32 ASCII bytes): "inference", "training", "data", "model",
 /// "agent". Each provider lists 1 to 32 distinct, non-zero service ids.
-contract ProviderRegistry is AccessControl {
+///
+/// A signing key is listed only with proof that its holder agrees: an EIP-712 signature by that key over
+/// `SigningKeyProof(address provider,address signingKey)` in this registry's domain (name "Hypha ProviderRegistry",
+/// version "1", chain id, this contract's address). Without it anyone could list someone else's key and have
+/// receipts or transport attributed to it. The proof carries no nonce or expiry on purpose: it only says "this key
+/// agrees to be `provider`'s key here", only `provider` can submit it (it is checked against msg.sender), and the
+/// domain ties it to one registry on one chain; replaying it can only restate what the key already agreed to.
+contract ProviderRegistry is AccessControlDefaultAdminRules, EIP712 {
     /// @notice Longest endpoint URL accepted, in bytes.
     uint256 public constant MAX_ENDPOINT_LENGTH = 256;
     /// @notice Longest metadata content id accepted, in bytes (a CIDv1 string is ~60).
     uint256 public constant MAX_METADATA_CID_LENGTH = 128;
     /// @notice Most services one provider may list.
     uint256 public constant MAX_SERVICES = 32;
+    /// @notice EIP-712 type hash of the signing key's proof of possession.
+    bytes32 public constant SIGNING_KEY_PROOF_TYPEHASH =
+        keccak256("SigningKeyProof(address provider,address signingKey)");
 
     /// @notice A provider's registration.
     /// @param endpoint base URL of the provider's HTTP API
@@ -72,6 +85,8 @@ contract ProviderRegistry is AccessControl {
     error EndpointTooLong(uint256 length, uint256 max);
     /// @notice The signing key is the zero address.
     error InvalidSigningKey();
+    /// @notice `keyProof` is not a valid signature by `signingKey` of its SigningKeyProof for the caller.
+    error InvalidSigningKeyProof(address signingKey);
     /// @notice The number of services is not in 1..MAX_SERVICES.
     error InvalidServiceCount(uint256 count, uint256 max);
     /// @notice A service id is bytes32(0).
@@ -86,35 +101,39 @@ contract ProviderRegistry is AccessControl {
     error ProviderAlreadyActive(address provider);
     /// @notice The staking contract given to the constructor was the zero address.
     error InvalidStaking();
-    /// @notice The admin given to the constructor was the zero address.
-    error InvalidAdmin();
 
     /// @param staking_ the staking contract
-    /// @param admin receives DEFAULT_ADMIN_ROLE (governance)
+    /// @param admin receives DEFAULT_ADMIN_ROLE (governance: a timelock); not the zero address
+    /// @param adminDelay seconds a new default admin must wait before accepting a transfer (two-step handover)
     /// @param minStake_ minimum PROVIDER stake, in HYP wei
-    constructor(Staking staking_, address admin, uint256 minStake_) {
+    constructor(Staking staking_, address admin, uint48 adminDelay, uint256 minStake_)
+        AccessControlDefaultAdminRules(adminDelay, admin)
+        EIP712("Hypha ProviderRegistry", "1")
+    {
         if (address(staking_) == address(0)) revert InvalidStaking();
-        if (admin == address(0)) revert InvalidAdmin();
         staking = staking_;
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setMinStake(minStake_);
     }
 
-    /// @notice Registers the caller as a provider (active at once). Needs stakeOf(caller, PROVIDER) >= minStake.
+    /// @notice Registers the caller as a provider (active at once). Needs stakeOf(caller, PROVIDER) >= minStake
+    /// and the signing key's proof of possession (see the contract's notes).
     /// @param endpoint base URL, 1..256 bytes
     /// @param signingKey receipt/voucher signing address, not zero
     /// @param services 1..32 distinct non-zero service ids, e.g. bytes32("inference")
     /// @param metadataCid content id of the metadata document, at most 128 bytes (may be empty)
+    /// @param keyProof 65-byte signature (r, s, v) by `signingKey` of signingKeyProofDigest(caller, signingKey)
     function register(
         string calldata endpoint,
         address signingKey,
         bytes32[] calldata services,
-        string calldata metadataCid
+        string calldata metadataCid,
+        bytes calldata keyProof
     ) external {
         Provider storage p = _providers[msg.sender];
         if (p.registeredAt != 0) revert AlreadyRegistered(msg.sender);
         _requireStake(msg.sender);
         _validate(endpoint, signingKey, services, metadataCid);
+        _requireKeyProof(msg.sender, signingKey, keyProof);
 
         uint64 nowTs = uint64(block.timestamp);
         p.endpoint = endpoint;
@@ -128,20 +147,24 @@ contract ProviderRegistry is AccessControl {
         emit ProviderRegistered(msg.sender, endpoint, signingKey, services, metadataCid);
     }
 
-    /// @notice Replaces the caller's endpoint, signing key, services and metadata id (same rules as register).
+    /// @notice Replaces the caller's endpoint, signing key, services and metadata id (same rules as register, the
+    /// signing key's proof included, even when the key does not change).
     /// Does not change whether the provider is active.
     /// @param endpoint base URL, 1..256 bytes
     /// @param signingKey receipt/voucher signing address, not zero
     /// @param services 1..32 distinct non-zero service ids
     /// @param metadataCid content id of the metadata document, at most 128 bytes
+    /// @param keyProof 65-byte signature (r, s, v) by `signingKey` of signingKeyProofDigest(caller, signingKey)
     function update(
         string calldata endpoint,
         address signingKey,
         bytes32[] calldata services,
-        string calldata metadataCid
+        string calldata metadataCid,
+        bytes calldata keyProof
     ) external {
         Provider storage p = _registered(msg.sender);
         _validate(endpoint, signingKey, services, metadataCid);
+        _requireKeyProof(msg.sender, signingKey, keyProof);
 
         p.endpoint = endpoint;
         p.signingKey = signingKey;
@@ -212,6 +235,15 @@ contract ProviderRegistry is AccessControl {
         return _providerList[index];
     }
 
+    /// @notice The EIP-712 digest `signingKey` signs to prove it agrees to be `provider`'s signing key in this
+    /// registry on this chain (clients may compute it themselves from the documented type and domain).
+    /// @param provider the provider that will submit the proof
+    /// @param signingKey the key that signs
+    /// @return the digest
+    function signingKeyProofDigest(address provider, address signingKey) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SIGNING_KEY_PROOF_TYPEHASH, provider, signingKey)));
+    }
+
     /// @notice Minimum PROVIDER stake to register, reactivate and count as active.
     /// @return the minimum, in HYP wei
     function minStake() external view returns (uint256) {
@@ -254,6 +286,14 @@ contract ProviderRegistry is AccessControl {
         }
         uint256 cidLength = bytes(metadataCid).length;
         if (cidLength > MAX_METADATA_CID_LENGTH) revert MetadataCidTooLong(cidLength, MAX_METADATA_CID_LENGTH);
+    }
+
+    function _requireKeyProof(address provider, address signingKey, bytes calldata keyProof) private view {
+        // tryRecover refuses malleable (high-s) signatures and wrong lengths; ERC-1271 contracts are not accepted on
+        // purpose: the key signs receipts off-chain, so it must be a plain secp256k1 key.
+        (address recovered, ECDSA.RecoverError err,) =
+            ECDSA.tryRecover(signingKeyProofDigest(provider, signingKey), keyProof);
+        if (err != ECDSA.RecoverError.NoError || recovered != signingKey) revert InvalidSigningKeyProof(signingKey);
     }
 
     function _setMinStake(uint256 newMinStake) private {

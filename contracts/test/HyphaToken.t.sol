@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {IAccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {HyphaTest} from "./utils/HyphaTest.sol";
 import {HyphaToken} from "../src/HyphaToken.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -28,7 +30,7 @@ contract HyphaTokenTest is HyphaTest {
         holder = makeAddr("holder");
         minter = makeAddr("minter");
         (alice, aliceKey) = makeAccount("alice");
-        token = new HyphaToken(admin, CAP, holder, INITIAL);
+        token = new HyphaToken(admin, 1 days, CAP, holder, INITIAL);
         bytes32 minterRole = token.MINTER_ROLE(); // read before prank: prank applies to the next call only
         vm.prank(admin);
         token.grantRole(minterRole, minter);
@@ -49,28 +51,28 @@ contract HyphaTokenTest is HyphaTest {
     }
 
     function test_Constructor_ZeroInitialSupplyAllowsZeroHolder() public {
-        HyphaToken t = new HyphaToken(admin, CAP, address(0), 0);
+        HyphaToken t = new HyphaToken(admin, 1 days, CAP, address(0), 0);
         vm.assertEq(t.totalSupply(), 0);
     }
 
     function test_Constructor_RevertsOnZeroAdmin() public {
-        vm.expectRevert(HyphaToken.InvalidAdmin.selector);
-        new HyphaToken(address(0), CAP, holder, INITIAL);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector, address(0)));
+        new HyphaToken(address(0), 1 days, CAP, holder, INITIAL);
     }
 
     function test_Constructor_RevertsOnZeroCap() public {
         vm.expectRevert(abi.encodeWithSelector(ERC20Capped.ERC20InvalidCap.selector, 0));
-        new HyphaToken(admin, 0, holder, 0);
+        new HyphaToken(admin, 1 days, 0, holder, 0);
     }
 
     function test_Constructor_RevertsWhenInitialSupplyAboveCap() public {
         vm.expectRevert(abi.encodeWithSelector(ERC20Capped.ERC20ExceededCap.selector, CAP + 1, CAP));
-        new HyphaToken(admin, CAP, holder, CAP + 1);
+        new HyphaToken(admin, 1 days, CAP, holder, CAP + 1);
     }
 
     function test_Constructor_RevertsOnZeroHolderWithSupply() public {
         vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(0)));
-        new HyphaToken(admin, CAP, address(0), 1);
+        new HyphaToken(admin, 1 days, CAP, address(0), 1);
     }
 
     // ------------------------------------------------------------------ mint
@@ -182,9 +184,9 @@ contract HyphaTokenTest is HyphaTest {
         cap_ = bound(cap_, 1, type(uint256).max);
         if (initialSupply > cap_) {
             vm.expectRevert(abi.encodeWithSelector(ERC20Capped.ERC20ExceededCap.selector, initialSupply, cap_));
-            new HyphaToken(admin, cap_, holder, initialSupply);
+            new HyphaToken(admin, 1 days, cap_, holder, initialSupply);
         } else {
-            HyphaToken t = new HyphaToken(admin, cap_, holder, initialSupply);
+            HyphaToken t = new HyphaToken(admin, 1 days, cap_, holder, initialSupply);
             vm.assertEq(t.totalSupply(), initialSupply);
             vm.assertEq(t.cap(), cap_);
         }

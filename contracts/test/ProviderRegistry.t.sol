@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {
+    IAccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {HyphaTest} from "./utils/HyphaTest.sol";
 import {HyphaToken} from "../src/HyphaToken.sol";
 import {Staking} from "../src/Staking.sol";
@@ -23,17 +26,21 @@ contract ProviderRegistryTest is HyphaTest {
     address internal alice;
     address internal bob;
     address internal signer;
+    uint256 internal signerKey;
     bytes32 internal providerRole;
+    /// @dev Private keys of the labelled signing keys, so tests can sign their proofs of possession.
+    mapping(address => uint256) internal keyOf;
 
     function setUp() public {
         admin = makeAddr("admin");
         slasher = makeAddr("slasher");
         alice = makeAddr("alice");
         bob = makeAddr("bob");
-        signer = makeAddr("signer");
-        hyp = new HyphaToken(admin, 1e9 ether, address(this), 1e8 ether);
-        staking = new Staking(hyp, admin, 7 days, makeAddr("sink"));
-        registry = new ProviderRegistry(staking, admin, MIN_STAKE);
+        (signer, signerKey) = makeAccount("signer");
+        keyOf[signer] = signerKey;
+        hyp = new HyphaToken(admin, 1 days, 1e9 ether, address(this), 1e8 ether);
+        staking = new Staking(hyp, admin, 1 days, 7 days, makeAddr("sink"));
+        registry = new ProviderRegistry(staking, admin, 1 days, MIN_STAKE);
         providerRole = staking.PROVIDER();
         bytes32 slasherRole = staking.SLASHER_ROLE();
         vm.prank(admin);
@@ -54,9 +61,13 @@ contract ProviderRegistryTest is HyphaTest {
 
     function test_Constructor_RevertsOnBadArguments() public {
         vm.expectRevert(ProviderRegistry.InvalidStaking.selector);
-        new ProviderRegistry(Staking(address(0)), admin, MIN_STAKE);
-        vm.expectRevert(ProviderRegistry.InvalidAdmin.selector);
-        new ProviderRegistry(staking, address(0), MIN_STAKE);
+        new ProviderRegistry(Staking(address(0)), admin, 1 days, MIN_STAKE);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector, address(0)
+            )
+        );
+        new ProviderRegistry(staking, address(0), 1 days, MIN_STAKE);
     }
 
     function test_SetMinStake_ByAdminEmits() public {
@@ -82,7 +93,7 @@ contract ProviderRegistryTest is HyphaTest {
         vm.expectEmit(address(registry));
         emit ProviderRegistry.ProviderRegistered(alice, ENDPOINT, signer, services, CID);
         vm.prank(alice);
-        registry.register(ENDPOINT, signer, services, CID);
+        registry.register(ENDPOINT, signer, services, CID, _proof(alice, signer));
 
         ProviderRegistry.Provider memory p = registry.getProvider(alice);
         vm.assertEq(p.endpoint, ENDPOINT);
@@ -107,11 +118,11 @@ contract ProviderRegistryTest is HyphaTest {
     function test_Register_RevertsWithoutEnoughStake() public {
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, 0, MIN_STAKE));
         vm.prank(bob);
-        registry.register(ENDPOINT, signer, _services1(), CID);
+        registry.register(ENDPOINT, signer, _services1(), CID, _proof(bob, signer));
         _stakeAs(bob, MIN_STAKE - 1);
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, MIN_STAKE - 1, MIN_STAKE));
         vm.prank(bob);
-        registry.register(ENDPOINT, signer, _services1(), CID);
+        registry.register(ENDPOINT, signer, _services1(), CID, _proof(bob, signer));
     }
 
     function test_Register_StakeForOtherRoleDoesNotCount() public {
@@ -120,7 +131,7 @@ contract ProviderRegistryTest is HyphaTest {
         hyp.approve(address(staking), MIN_STAKE);
         staking.stake(validatorRole, MIN_STAKE);
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, 0, MIN_STAKE));
-        registry.register(ENDPOINT, signer, _services1(), CID);
+        registry.register(ENDPOINT, signer, _services1(), CID, _proof(bob, signer));
         vm.stopPrank();
     }
 
@@ -128,49 +139,49 @@ contract ProviderRegistryTest is HyphaTest {
         _register(alice);
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.AlreadyRegistered.selector, alice));
         vm.prank(alice);
-        registry.register(ENDPOINT, signer, _services1(), CID);
+        registry.register(ENDPOINT, signer, _services1(), CID, _proof(alice, signer));
     }
 
     function test_Register_ValidatesEveryField() public {
         vm.startPrank(alice);
         vm.expectRevert(ProviderRegistry.EmptyEndpoint.selector);
-        registry.register("", signer, _services1(), CID);
+        registry.register("", signer, _services1(), CID, _proof(alice, signer));
 
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.EndpointTooLong.selector, 257, 256));
-        registry.register(_string(257), signer, _services1(), CID);
+        registry.register(_string(257), signer, _services1(), CID, _proof(alice, signer));
 
         vm.expectRevert(ProviderRegistry.InvalidSigningKey.selector);
-        registry.register(ENDPOINT, address(0), _services1(), CID);
+        registry.register(ENDPOINT, address(0), _services1(), CID, _proof(alice, address(0)));
 
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidServiceCount.selector, 0, 32));
-        registry.register(ENDPOINT, signer, new bytes32[](0), CID);
+        registry.register(ENDPOINT, signer, new bytes32[](0), CID, _proof(alice, signer));
 
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidServiceCount.selector, 33, 32));
-        registry.register(ENDPOINT, signer, _distinctServices(33), CID);
+        registry.register(ENDPOINT, signer, _distinctServices(33), CID, _proof(alice, signer));
 
         bytes32[] memory withEmpty = _services2();
         withEmpty[1] = bytes32(0);
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.EmptyServiceId.selector, 1));
-        registry.register(ENDPOINT, signer, withEmpty, CID);
+        registry.register(ENDPOINT, signer, withEmpty, CID, _proof(alice, signer));
 
         bytes32[] memory duplicated = _services2();
         duplicated[1] = duplicated[0];
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.DuplicateServiceId.selector, duplicated[0]));
-        registry.register(ENDPOINT, signer, duplicated, CID);
+        registry.register(ENDPOINT, signer, duplicated, CID, _proof(alice, signer));
 
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.MetadataCidTooLong.selector, 129, 128));
-        registry.register(ENDPOINT, signer, _services1(), _string(129));
+        registry.register(ENDPOINT, signer, _services1(), _string(129), _proof(alice, signer));
         vm.stopPrank();
         vm.assertEq(registry.providerCount(), 0);
     }
 
     function test_Register_AcceptsBoundaryLengths() public {
         vm.prank(alice);
-        registry.register(_string(256), signer, _distinctServices(32), _string(128));
+        registry.register(_string(256), signer, _distinctServices(32), _string(128), _proof(alice, signer));
         vm.assertEq(registry.getProvider(alice).services.length, 32);
         _fundAndStake(bob, MIN_STAKE);
         vm.prank(bob);
-        registry.register("x", signer, _services1(), "");
+        registry.register("x", signer, _services1(), "", _proof(bob, signer));
         vm.assertEq(registry.providerCount(), 2);
         vm.assertEq(registry.providerAt(1), bob);
     }
@@ -193,12 +204,13 @@ contract ProviderRegistryTest is HyphaTest {
     function test_Update_ReplacesFieldsAndEmits() public {
         _register(alice);
         vm.warp(block.timestamp + 100);
-        address newSigner = makeAddr("newSigner");
+        (address newSigner, uint256 newSignerKey) = makeAccount("newSigner");
+        keyOf[newSigner] = newSignerKey;
         bytes32[] memory services = _services1();
         vm.expectEmit(address(registry));
         emit ProviderRegistry.ProviderUpdated(alice, "http://127.0.0.1:9000", newSigner, services, "");
         vm.prank(alice);
-        registry.update("http://127.0.0.1:9000", newSigner, services, "");
+        registry.update("http://127.0.0.1:9000", newSigner, services, "", _proof(alice, newSigner));
         ProviderRegistry.Provider memory p = registry.getProvider(alice);
         vm.assertEq(p.endpoint, "http://127.0.0.1:9000");
         vm.assertEq(p.signingKey, newSigner);
@@ -212,21 +224,21 @@ contract ProviderRegistryTest is HyphaTest {
     function test_Update_RevertsWhenNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.NotRegistered.selector, bob));
         vm.prank(bob);
-        registry.update(ENDPOINT, signer, _services1(), CID);
+        registry.update(ENDPOINT, signer, _services1(), CID, _proof(bob, signer));
     }
 
     function test_Update_ValidatesFields() public {
         _register(alice);
         vm.expectRevert(ProviderRegistry.InvalidSigningKey.selector);
         vm.prank(alice);
-        registry.update(ENDPOINT, address(0), _services1(), CID);
+        registry.update(ENDPOINT, address(0), _services1(), CID, _proof(alice, address(0)));
     }
 
     function test_Update_KeepsDeactivatedProviderInactive() public {
         _register(alice);
         vm.startPrank(alice);
         registry.deactivate();
-        registry.update(ENDPOINT, signer, _services1(), CID);
+        registry.update(ENDPOINT, signer, _services1(), CID, _proof(alice, signer));
         vm.stopPrank();
         vm.assertFalse(registry.getProvider(alice).active);
     }
@@ -305,28 +317,29 @@ contract ProviderRegistryTest is HyphaTest {
         vm.prank(bob);
         if (stakeAmount < minStake_) {
             vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, stakeAmount, minStake_));
-            registry.register(ENDPOINT, signer, _services1(), CID);
+            registry.register(ENDPOINT, signer, _services1(), CID, _proof(bob, signer));
             vm.assertFalse(registry.isRegistered(bob));
         } else {
-            registry.register(ENDPOINT, signer, _services1(), CID);
+            registry.register(ENDPOINT, signer, _services1(), CID, _proof(bob, signer));
             vm.assertTrue(registry.isActive(bob));
         }
     }
 
     function testFuzz_Register_ArbitraryInputs(
         string calldata endpoint,
-        address signingKey,
+        uint256 keySeed,
         bytes32[] calldata services,
         string calldata metadataCid
     ) public {
+        address signingKey = _fuzzedKey(keySeed);
         bytes4 expected = _expectedError(endpoint, signingKey, services, metadataCid);
         vm.prank(alice);
         if (expected != bytes4(0)) {
             vm.expectPartialRevert(expected);
-            registry.register(endpoint, signingKey, services, metadataCid);
+            registry.register(endpoint, signingKey, services, metadataCid, _proof(alice, signingKey));
             vm.assertFalse(registry.isRegistered(alice));
         } else {
-            registry.register(endpoint, signingKey, services, metadataCid);
+            registry.register(endpoint, signingKey, services, metadataCid, _proof(alice, signingKey));
             ProviderRegistry.Provider memory p = registry.getProvider(alice);
             vm.assertEq(p.endpoint, endpoint);
             vm.assertEq(p.services, services);
@@ -336,19 +349,20 @@ contract ProviderRegistryTest is HyphaTest {
 
     function testFuzz_Update_ArbitraryInputs(
         string calldata endpoint,
-        address signingKey,
+        uint256 keySeed,
         bytes32[] calldata services,
         string calldata metadataCid
     ) public {
         _register(alice);
+        address signingKey = _fuzzedKey(keySeed);
         bytes4 expected = _expectedError(endpoint, signingKey, services, metadataCid);
         vm.prank(alice);
         if (expected != bytes4(0)) {
             vm.expectPartialRevert(expected);
-            registry.update(endpoint, signingKey, services, metadataCid);
+            registry.update(endpoint, signingKey, services, metadataCid, _proof(alice, signingKey));
             vm.assertEq(registry.getProvider(alice).endpoint, ENDPOINT);
         } else {
-            registry.update(endpoint, signingKey, services, metadataCid);
+            registry.update(endpoint, signingKey, services, metadataCid, _proof(alice, signingKey));
             ProviderRegistry.Provider memory p = registry.getProvider(alice);
             vm.assertEq(p.endpoint, endpoint);
             vm.assertEq(p.signingKey, signingKey);
@@ -358,15 +372,19 @@ contract ProviderRegistryTest is HyphaTest {
     }
 
     /// @dev Fuzzed inputs are rarely valid by chance, so this one builds valid ones from the fuzzed sizes.
-    function testFuzz_Register_ValidInputsOfAnySize(uint256 endpointLength, uint8 count, uint256 cidLength, address key)
-        public
-    {
-        vm.assume(key != address(0));
+    function testFuzz_Register_ValidInputsOfAnySize(
+        uint256 endpointLength,
+        uint8 count,
+        uint256 cidLength,
+        uint256 keySeed
+    ) public {
+        address key = vm.addr(boundKey(keySeed));
+        keyOf[key] = boundKey(keySeed);
         endpointLength = bound(endpointLength, 1, 256);
         cidLength = bound(cidLength, 0, 128);
         bytes32[] memory services = _distinctServices(bound(count, 1, 32));
         vm.prank(alice);
-        registry.register(_string(endpointLength), key, services, _string(cidLength));
+        registry.register(_string(endpointLength), key, services, _string(cidLength), _proof(alice, key));
         ProviderRegistry.Provider memory p = registry.getProvider(alice);
         vm.assertEq(bytes(p.endpoint).length, endpointLength);
         vm.assertEq(p.services, services);
@@ -376,11 +394,23 @@ contract ProviderRegistryTest is HyphaTest {
 
     function testFuzz_GrantRole_OnlyAdmin(address caller, bytes32 role, address grantee) public {
         vm.assume(caller != admin);
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, bytes32(0))
-        );
+        if (role == bytes32(0)) {
+            // DEFAULT_ADMIN_ROLE is never granted, only handed over in two steps (whoever asks).
+            vm.expectRevert(IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminRules.selector);
+        } else {
+            vm.expectRevert(
+                abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, bytes32(0))
+            );
+        }
         vm.prank(caller);
         registry.grantRole(role, grantee);
+    }
+
+    function test_GrantRole_DefaultAdminIsNeverGrantedEvenByTheAdmin() public {
+        vm.expectRevert(IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminRules.selector);
+        vm.prank(admin);
+        registry.grantRole(bytes32(0), bob);
+        vm.assertEq(registry.defaultAdmin(), admin);
     }
 
     function testFuzz_Register_ServiceCount(uint8 count) public {
@@ -389,7 +419,7 @@ contract ProviderRegistryTest is HyphaTest {
         if (count == 0 || count > 32) {
             vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidServiceCount.selector, count, 32));
         }
-        registry.register(ENDPOINT, signer, services, CID);
+        registry.register(ENDPOINT, signer, services, CID, _proof(alice, signer));
     }
 
     function testFuzz_Update_OnlyRegisteredCaller(address caller) public {
@@ -397,7 +427,13 @@ contract ProviderRegistryTest is HyphaTest {
         _register(alice);
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.NotRegistered.selector, caller));
         vm.prank(caller);
-        registry.update("http://evil", caller == address(0) ? signer : caller, _services1(), "");
+        registry.update(
+            "http://evil",
+            caller == address(0) ? signer : caller,
+            _services1(),
+            "",
+            _proof(caller, caller == address(0) ? signer : caller)
+        );
         vm.assertEq(registry.getProvider(alice).endpoint, ENDPOINT);
     }
 
@@ -448,7 +484,149 @@ contract ProviderRegistryTest is HyphaTest {
         registry.providerAt(index);
     }
 
+    // ------------------------------------------------------------------ proof of possession of the signing key
+
+    function test_SigningKeyProofDigest_IsTheDocumentedEip712Digest() public view {
+        vm.assertEq(
+            registry.signingKeyProofDigest(alice, signer), _digest(address(registry), block.chainid, alice, signer)
+        );
+        (, string memory name, string memory version, uint256 chainId, address verifyingContract,,) =
+            registry.eip712Domain();
+        vm.assertEq(name, "Hypha ProviderRegistry");
+        vm.assertEq(version, "1");
+        vm.assertEq(chainId, block.chainid);
+        vm.assertEq(verifyingContract, address(registry));
+    }
+
+    function test_Register_RevertsWhenAnotherKeySignedTheProof() public {
+        (, uint256 malloryKey) = makeAccount("mallory");
+        bytes memory forged = _sign(malloryKey, _digest(address(registry), block.chainid, alice, signer));
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidSigningKeyProof.selector, signer));
+        vm.prank(alice);
+        registry.register(ENDPOINT, signer, _services1(), CID, forged);
+        vm.assertFalse(registry.isRegistered(alice));
+    }
+
+    function test_Register_RevertsOnAnotherProvidersProof() public {
+        bytes memory bobsProof = _proof(bob, signer);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidSigningKeyProof.selector, signer));
+        vm.prank(alice);
+        registry.register(ENDPOINT, signer, _services1(), CID, bobsProof);
+    }
+
+    function test_Register_RevertsOnAProofForAnotherRegistry() public {
+        ProviderRegistry other = new ProviderRegistry(staking, admin, 1 days, MIN_STAKE);
+        bytes memory proofForOther = _sign(signerKey, _digest(address(other), block.chainid, alice, signer));
+        vm.prank(alice);
+        other.register(ENDPOINT, signer, _services1(), CID, proofForOther); // valid where it was made for
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidSigningKeyProof.selector, signer));
+        vm.prank(alice);
+        registry.register(ENDPOINT, signer, _services1(), CID, proofForOther);
+    }
+
+    function test_Register_RevertsOnAProofForAnotherChain() public {
+        bytes memory mainnetProof = _sign(signerKey, _digest(address(registry), 1, alice, signer));
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidSigningKeyProof.selector, signer));
+        vm.prank(alice);
+        registry.register(ENDPOINT, signer, _services1(), CID, mainnetProof);
+        // The same registry address on chain 1 accepts it: the chain id is what made it fail.
+        vm.chainId(1);
+        vm.prank(alice);
+        registry.register(ENDPOINT, signer, _services1(), CID, mainnetProof);
+        vm.assertTrue(registry.isRegistered(alice));
+    }
+
+    function test_Register_RevertsOnMalformedOrMalleableProofs() public {
+        bytes memory good = _proof(alice, signer);
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidSigningKeyProof.selector, signer));
+        registry.register(ENDPOINT, signer, _services1(), CID, "");
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidSigningKeyProof.selector, signer));
+        registry.register(ENDPOINT, signer, _services1(), CID, bytes.concat(good, hex"00"));
+        (bytes32 r, bytes32 s, uint8 v) = _split(good);
+        bytes memory highS = abi.encodePacked(r, bytes32(SECP256K1_N - uint256(s)), v == 27 ? uint8(28) : uint8(27));
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidSigningKeyProof.selector, signer));
+        registry.register(ENDPOINT, signer, _services1(), CID, highS);
+        registry.register(ENDPOINT, signer, _services1(), CID, good);
+        vm.stopPrank();
+    }
+
+    function test_Update_NewKeyNeedsItsOwnProof() public {
+        _register(alice);
+        (address newSigner, uint256 newSignerKey) = makeAccount("newSigner");
+        // A proof by the old key does not list a new one.
+        bytes memory byOldKey = _sign(signerKey, _digest(address(registry), block.chainid, alice, newSigner));
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidSigningKeyProof.selector, newSigner));
+        vm.prank(alice);
+        registry.update(ENDPOINT, newSigner, _services1(), CID, byOldKey);
+        vm.assertEq(registry.getProvider(alice).signingKey, signer);
+        bytes memory byNewKey = _sign(newSignerKey, _digest(address(registry), block.chainid, alice, newSigner));
+        vm.prank(alice);
+        registry.update(ENDPOINT, newSigner, _services1(), CID, byNewKey);
+        vm.assertEq(registry.getProvider(alice).signingKey, newSigner);
+    }
+
+    function testFuzz_Register_OnlyTheKeysOwnSignatureProves(uint256 forgerSeed, uint256 keySeed) public {
+        uint256 key = boundKey(keySeed);
+        uint256 forger = boundKey(forgerSeed);
+        address signingKey = vm.addr(key);
+        bytes memory proof = _sign(forger, _digest(address(registry), block.chainid, alice, signingKey));
+        vm.prank(alice);
+        if (forger != key) {
+            vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InvalidSigningKeyProof.selector, signingKey));
+        }
+        registry.register(ENDPOINT, signingKey, _services1(), CID, proof);
+        vm.assertEq(registry.isRegistered(alice), forger == key);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /// @dev A proof of possession for `key` (a labelled key of this test) used by `provider`; empty for unknown keys.
+    function _proof(address provider, address key) internal view returns (bytes memory) {
+        uint256 k = keyOf[key];
+        if (k == 0) return "";
+        return _sign(k, _digest(address(registry), block.chainid, provider, key));
+    }
+
+    /// @dev The EIP-712 digest as a client computes it, written independently of the contract.
+    function _digest(address registryAddress, uint256 chainId, address provider, address key)
+        internal
+        pure
+        returns (bytes32)
+    {
+        bytes32 domainSeparator = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("Hypha ProviderRegistry"),
+                keccak256("1"),
+                chainId,
+                registryAddress
+            )
+        );
+        bytes32 structHash =
+            keccak256(abi.encode(keccak256("SigningKeyProof(address provider,address signingKey)"), provider, key));
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+    }
+
+    function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    function _split(bytes memory sig) internal pure returns (bytes32 r, bytes32 s, uint8 v) {
+        assembly ("memory-safe") {
+            r := mload(add(sig, 0x20))
+            s := mload(add(sig, 0x40))
+            v := byte(0, mload(add(sig, 0x60)))
+        }
+    }
+
+    /// @dev A signing key from a fuzzed seed (sometimes the invalid zero address), whose private key is known.
+    function _fuzzedKey(uint256 seed) internal returns (address key) {
+        if (seed % 16 == 0) return address(0);
+        key = vm.addr(boundKey(seed));
+        keyOf[key] = boundKey(seed);
+    }
 
     /// @dev The first rule register() should break for these inputs (stake is already sufficient), or 0.
     function _expectedError(
@@ -473,7 +651,7 @@ contract ProviderRegistryTest is HyphaTest {
 
     function _register(address who) internal {
         vm.prank(who);
-        registry.register(ENDPOINT, signer, _services2(), CID);
+        registry.register(ENDPOINT, signer, _services2(), CID, _proof(who, signer));
     }
 
     function _fundAndStake(address who, uint256 amount) internal {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {IAccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {HyphaTest} from "./utils/HyphaTest.sol";
 import {HyphaToken} from "../src/HyphaToken.sol";
 import {Staking} from "../src/Staking.sol";
@@ -18,7 +20,10 @@ contract StakingTest is HyphaTest {
     Staking internal staking;
     address internal admin;
     address internal sink;
+    /// @dev Holds FAULT_PROOF_ROLE (unbounded), as a dispute contract that proved the fault would.
     address internal slasher;
+    /// @dev Holds SLASHER_ROLE (bounded by maxSlashBps per SLASH_WINDOW).
+    address internal boundedSlasher;
     address internal alice;
     uint256 internal aliceKey;
     address internal bob;
@@ -29,15 +34,19 @@ contract StakingTest is HyphaTest {
         admin = makeAddr("admin");
         sink = makeAddr("sink");
         slasher = makeAddr("slasher");
+        boundedSlasher = makeAddr("boundedSlasher");
         (alice, aliceKey) = makeAccount("alice");
         bob = makeAddr("bob");
-        hyp = new HyphaToken(admin, 10 * FUNDS, address(this), 3 * FUNDS);
-        staking = new Staking(hyp, admin, PERIOD, sink);
+        hyp = new HyphaToken(admin, 1 days, 10 * FUNDS, address(this), 3 * FUNDS);
+        staking = new Staking(hyp, admin, 1 days, PERIOD, sink);
         provider = staking.PROVIDER();
         validator = staking.VALIDATOR();
         bytes32 slasherRole = staking.SLASHER_ROLE();
-        vm.prank(admin);
-        staking.grantRole(slasherRole, slasher);
+        bytes32 faultProofRole = staking.FAULT_PROOF_ROLE();
+        vm.startPrank(admin);
+        staking.grantRole(faultProofRole, slasher);
+        staking.grantRole(slasherRole, boundedSlasher);
+        vm.stopPrank();
         vm.assertTrue(hyp.transfer(alice, FUNDS));
         vm.assertTrue(hyp.transfer(bob, FUNDS));
         vm.prank(alice);
@@ -62,13 +71,13 @@ contract StakingTest is HyphaTest {
 
     function test_Constructor_RevertsOnBadArguments() public {
         vm.expectRevert(Staking.InvalidStakeToken.selector);
-        new Staking(IERC20(address(0)), admin, PERIOD, sink);
-        vm.expectRevert(Staking.InvalidAdmin.selector);
-        new Staking(hyp, address(0), PERIOD, sink);
+        new Staking(IERC20(address(0)), admin, 1 days, PERIOD, sink);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector, address(0)));
+        new Staking(hyp, address(0), 1 days, PERIOD, sink);
         vm.expectRevert(Staking.InvalidSlashSink.selector);
-        new Staking(hyp, admin, PERIOD, address(0));
+        new Staking(hyp, admin, 1 days, PERIOD, address(0));
         vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooLong.selector, 365 days + 1, 365 days));
-        new Staking(hyp, admin, 365 days + 1, sink);
+        new Staking(hyp, admin, 1 days, 365 days + 1, sink);
     }
 
     function test_SetSlashSink_ByAdmin() public {
@@ -111,6 +120,27 @@ contract StakingTest is HyphaTest {
         );
         vm.prank(slasher);
         staking.setUnbondingPeriod(1);
+    }
+
+    /// @dev A zero (or very short) period would let a staker request and withdraw in one transaction and dodge a
+    /// pending slash: refused on every chain but the local development chain (31337, where forge tests run).
+    function test_SetUnbondingPeriod_BelowMinimumRefusedOutsideTheLocalChain() public {
+        vm.chainId(1);
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooShort.selector, 0, 1 days));
+        vm.prank(admin);
+        staking.setUnbondingPeriod(0);
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooShort.selector, 1 days - 1, 1 days));
+        vm.prank(admin);
+        staking.setUnbondingPeriod(1 days - 1);
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooShort.selector, 0, 1 days));
+        new Staking(hyp, admin, 1 days, 0, sink);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(1 days);
+        vm.assertEq(uint256(staking.unbondingPeriod()), 1 days);
+        vm.chainId(31337);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(0);
+        vm.assertEq(uint256(staking.unbondingPeriod()), 0);
     }
 
     function test_SetUnbondingPeriod_LeavesPendingReleaseTimes() public {
@@ -230,6 +260,52 @@ contract StakingTest is HyphaTest {
         (uint256 amount, uint64 releaseTime) = staking.unbondingOf(alice, provider);
         vm.assertEq(amount, 5 ether);
         vm.assertEq(uint256(releaseTime), block.timestamp + PERIOD);
+    }
+
+    /// @dev The exploit of issue 9: lowering the period must not shorten stake already unbonding. Before the fix a
+    /// second request reset the whole bucket to now + the new period, so 1 wei released 100 HYP 29 days early.
+    function test_RequestUnbond_LoweredPeriodDoesNotReleaseEarlierRequests() public {
+        vm.prank(admin);
+        staking.setUnbondingPeriod(30 days);
+        _stake(alice, provider, 101 ether);
+        uint256 requestedAt = block.timestamp;
+        vm.prank(alice);
+        staking.requestUnbond(provider, 100 ether);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(1 days);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 1);
+        vm.warp(block.timestamp + 1 days);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint64 release = uint64(requestedAt + 30 days); // a 2023 timestamp plus 30 days fits easily
+        vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingNotMature.selector, release));
+        vm.prank(alice);
+        staking.withdraw(provider);
+        vm.warp(release);
+        vm.prank(alice);
+        staking.withdraw(provider);
+        vm.assertEq(hyp.balanceOf(alice), FUNDS - 1 ether + 1);
+    }
+
+    /// @dev A later request with a longer period moves the release time out for the whole bucket (one bucket per
+    /// account and role): every request waits at least its own period.
+    function test_RequestUnbond_ReleaseIsTheLatestOfEveryRequestsTimePlusPeriod() public {
+        _stake(alice, provider, 10 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 4 ether);
+        vm.warp(block.timestamp + 3 days);
+        vm.prank(admin);
+        staking.setUnbondingPeriod(1 days);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 1 ether);
+        (, uint64 releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(uint256(releaseTime), block.timestamp - 3 days + PERIOD, "earlier request's release kept");
+        vm.prank(admin);
+        staking.setUnbondingPeriod(30 days);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 1 ether);
+        (, releaseTime) = staking.unbondingOf(alice, provider);
+        vm.assertEq(uint256(releaseTime), block.timestamp + 30 days, "longer new period moves the release out");
     }
 
     function test_RequestUnbond_RevertsOnZeroAndOverStake() public {
@@ -382,6 +458,94 @@ contract StakingTest is HyphaTest {
         vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, admin, role));
         vm.prank(admin);
         staking.slash(alice, provider, 1 ether, "r");
+    }
+
+    // ------------------------------------------------------------------ bounded slashing
+
+    function test_BoundedSlash_TakesAtMostTheBoundPerWindow() public {
+        _stake(alice, provider, 100 ether);
+        vm.expectEmit(address(staking));
+        emit Staking.Slashed(alice, provider, 10 ether, "rogue", boundedSlasher);
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 100 ether, "rogue"), 10 ether, "10 % of the stake, not all of it");
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 100 ether, "again"), 0, "bound used up for this window");
+        vm.warp(block.timestamp + staking.SLASH_WINDOW() - 1);
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 1, "still"), 0, "window not over");
+        vm.warp(block.timestamp + 1);
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 100 ether, "next"), 9 ether, "next window: 10 % of what is left");
+        vm.assertEq(hyp.balanceOf(sink), 19 ether);
+        vm.assertEq(staking.stakeOf(alice, provider), 81 ether);
+    }
+
+    function test_BoundedSlash_ManySmallSlashesAddUpToTheBoundOnly() public {
+        _stake(alice, provider, 100 ether);
+        vm.prank(alice);
+        staking.requestUnbond(provider, 50 ether); // unbonding stake counts (and is slashable) too
+        uint256 total;
+        for (uint256 i = 0; i < 30; ++i) {
+            vm.prank(boundedSlasher);
+            total += staking.slash(alice, provider, 1 ether, "drip");
+        }
+        vm.assertEq(total, 10 ether);
+        (uint64 start, uint256 taken) = staking.slashWindowOf(alice, provider);
+        vm.assertEq(uint256(start), block.timestamp);
+        vm.assertEq(taken, 10 ether);
+        vm.assertEq(staking.boundedSlashRoom(alice, provider), 0);
+    }
+
+    function test_BoundedSlash_BoundIsPerAccountAndRole() public {
+        _stake(alice, provider, 100 ether);
+        _stake(alice, validator, 100 ether);
+        _stake(bob, provider, 100 ether);
+        vm.startPrank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 50 ether, "a"), 10 ether);
+        vm.assertEq(staking.slash(alice, validator, 50 ether, "b"), 10 ether);
+        vm.assertEq(staking.slash(bob, provider, 50 ether, "c"), 10 ether);
+        vm.stopPrank();
+    }
+
+    function test_FaultProofSlash_IsNotBoundedAndDoesNotUseTheBound() public {
+        _stake(alice, provider, 100 ether);
+        vm.prank(slasher);
+        vm.assertEq(staking.slash(alice, provider, 60 ether, "proven"), 60 ether);
+        vm.assertEq(staking.boundedSlashRoom(alice, provider), 4 ether, "10 % of the 40 left");
+        vm.prank(slasher);
+        vm.assertEq(staking.slash(alice, provider, type(uint256).max, "proven"), 40 ether);
+    }
+
+    function test_SetMaxSlashBps_OnlyAdminWithinBps() public {
+        vm.assertEq(uint256(staking.maxSlashBps()), 1_000);
+        vm.expectEmit(address(staking));
+        emit Staking.MaxSlashBpsChanged(1_000, 0);
+        vm.prank(admin);
+        staking.setMaxSlashBps(0);
+        _stake(alice, provider, 100 ether);
+        vm.prank(boundedSlasher);
+        vm.assertEq(staking.slash(alice, provider, 1 ether, "off"), 0, "bound 0 stops bounded slashing");
+        vm.expectRevert(abi.encodeWithSelector(Staking.MaxSlashBpsTooHigh.selector, 10_001, 10_000));
+        vm.prank(admin);
+        staking.setMaxSlashBps(10_001);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, boundedSlasher, bytes32(0))
+        );
+        vm.prank(boundedSlasher);
+        staking.setMaxSlashBps(10_000);
+    }
+
+    function testFuzz_BoundedSlash_NeverPassesTheBoundInAWindow(uint256[8] memory amounts, uint256 staked) public {
+        staked = bound(staked, 1, FUNDS);
+        _stake(alice, provider, staked);
+        uint256 total;
+        for (uint256 i = 0; i < amounts.length; ++i) {
+            vm.prank(boundedSlasher);
+            total += staking.slash(alice, provider, bound(amounts[i], 1, type(uint256).max), "fuzz");
+            vm.warp(block.timestamp + 1 hours);
+        }
+        vm.assertLe(total, staked * 1_000 / 10_000, "bounded slashes passed 10 % in one window");
+        vm.assertEq(staking.stakeOf(alice, provider), staked - total);
     }
 
     // ------------------------------------------------------------------ fuzz
@@ -537,7 +701,7 @@ contract StakingTest is HyphaTest {
     }
 
     function testFuzz_Slash_UnauthorizedCallerReverts(address caller, uint256 amount) public {
-        vm.assume(caller != slasher);
+        vm.assume(caller != slasher && caller != boundedSlasher);
         _stake(alice, provider, 10 ether);
         bytes32 role = staking.SLASHER_ROLE();
         vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, role));
@@ -590,13 +754,13 @@ contract StakingTest is HyphaTest {
         if (token_ == address(0)) {
             vm.expectRevert(Staking.InvalidStakeToken.selector);
         } else if (admin_ == address(0)) {
-            vm.expectRevert(Staking.InvalidAdmin.selector);
+            vm.expectRevert(abi.encodeWithSelector(IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector, address(0)));
         } else if (period > 365 days) {
             vm.expectRevert(abi.encodeWithSelector(Staking.UnbondingPeriodTooLong.selector, period, 365 days));
         } else if (sink_ == address(0)) {
             vm.expectRevert(Staking.InvalidSlashSink.selector);
         }
-        Staking s = new Staking(IERC20(token_), admin_, period, sink_);
+        Staking s = new Staking(IERC20(token_), admin_, 1 days, period, sink_);
         if (token_ != address(0) && admin_ != address(0) && period <= 365 days && sink_ != address(0)) {
             vm.assertEq(address(s.stakeToken()), token_);
             vm.assertEq(uint256(s.unbondingPeriod()), period);
@@ -612,7 +776,7 @@ contract StakingTest is HyphaTest {
         );
         vm.prank(caller);
         staking.grantRole(role, grantee);
-        vm.assertEq(staking.hasRole(role, grantee), grantee == slasher);
+        vm.assertEq(staking.hasRole(role, grantee), grantee == boundedSlasher);
     }
 
     // ------------------------------------------------------------------ helpers

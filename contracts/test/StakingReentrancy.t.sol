@@ -19,7 +19,7 @@ contract StakingReentrancyTest is HyphaTest {
         address admin = makeAddr("admin");
         slasher = makeAddr("slasher");
         alice = makeAddr("alice");
-        staking = new Staking(token, admin, 0, makeAddr("sink"));
+        staking = new Staking(token, admin, 1 days, 0, makeAddr("sink"));
         role = staking.PROVIDER();
         bytes32 slasherRole = staking.SLASHER_ROLE();
         vm.prank(admin);

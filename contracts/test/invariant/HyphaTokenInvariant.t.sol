@@ -18,7 +18,7 @@ contract HyphaTokenInvariantTest is HyphaTest, InvariantTest {
         address admin = makeAddr("admin");
         address minter = makeAddr("minter");
         address holder = makeAddr("holder0");
-        token = new HyphaToken(admin, CAP, holder, INITIAL);
+        token = new HyphaToken(admin, 1 days, CAP, holder, INITIAL);
         bytes32 minterRole = token.MINTER_ROLE();
         vm.prank(admin);
         token.grantRole(minterRole, minter);

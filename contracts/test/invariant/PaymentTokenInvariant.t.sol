@@ -6,7 +6,8 @@ import {InvariantTest} from "../utils/InvariantTest.sol";
 import {PaymentToken} from "../../src/PaymentToken.sol";
 import {PaymentTokenHandler} from "./handlers/PaymentTokenHandler.sol";
 
-/// @notice Supply equals the sum of balances, and an EIP-3009 nonce is never used twice, whatever mix of
+/// @notice Supply equals the sum of balances, every balance is exactly what the operations predict (each authorized
+/// transfer moved exactly `value` from `from` to `to`), and an EIP-3009 nonce is never used twice, whatever mix of
 /// mints, transfers, authorizations, replays, forgeries and cancellations happens.
 contract PaymentTokenInvariantTest is HyphaTest, InvariantTest {
     PaymentToken internal token;
@@ -35,6 +36,16 @@ contract PaymentTokenInvariantTest is HyphaTest, InvariantTest {
         _assertTotalSupplyEqualsSumOfBalances();
         _assertTotalSupplyEqualsMinted();
         _assertSpentNoncesStaySpentAndWereUsedAtMostOnce();
+        _assertEveryBalanceIsWhatTheOperationsPredict();
+    }
+
+    /// @dev Global conservation alone would miss an authorized transfer that paid the wrong party or amount.
+    function _assertEveryBalanceIsWhatTheOperationsPredict() internal view {
+        for (uint256 i = 0; i < handler.ACTORS(); ++i) {
+            address actor = handler.actors(i);
+            vm.assertEq(token.balanceOf(actor), handler.ghostBalance(actor), "balance != predicted");
+        }
+        vm.assertEq(token.balanceOf(handler.facilitator()), 0, "the facilitator received money");
     }
 
     function _assertTotalSupplyEqualsSumOfBalances() internal view {

@@ -19,9 +19,9 @@ contract ProviderRegistryInvariantTest is HyphaTest, InvariantTest {
         address admin = makeAddr("admin");
         address slasher = makeAddr("slasher");
         vm.warp(1_700_000_000);
-        HyphaToken hyp = new HyphaToken(admin, 1e9 ether, address(this), 1e8 ether);
-        staking = new Staking(hyp, admin, 1 days, makeAddr("sink"));
-        registry = new ProviderRegistry(staking, admin, 1_000 ether);
+        HyphaToken hyp = new HyphaToken(admin, 1 days, 1e9 ether, address(this), 1e8 ether);
+        staking = new Staking(hyp, admin, 1 days, 1 days, makeAddr("sink"));
+        registry = new ProviderRegistry(staking, admin, 1 days, 1_000 ether);
         handler = new ProviderRegistryHandler(hyp, staking, registry, admin, slasher);
         bytes32 slasherRole = staking.SLASHER_ROLE();
         vm.prank(admin);

@@ -27,6 +27,8 @@ contract PaymentTokenHandler is HyphaTest {
     uint256[] internal keys;
 
     uint256 public ghostMinted;
+    /// @dev Every actor's balance as the operations so far predict it (mints, transfers, authorized transfers).
+    mapping(address => uint256) public ghostBalance;
     /// @dev authorizer => nonce => times a transfer with it succeeded (must stay <= 1)
     mapping(address => mapping(bytes32 => uint256)) public ghostUses;
     /// @dev authorizer => nonce => canceled by us
@@ -48,16 +50,21 @@ contract PaymentTokenHandler is HyphaTest {
 
     function mint(uint256 actorSeed, uint256 amount) external {
         amount = bound(amount, 0, 1e30);
+        address to = actors[actorSeed % ACTORS];
         vm.prank(owner);
-        token.mint(actors[actorSeed % ACTORS], amount);
+        token.mint(to, amount);
         ghostMinted += amount;
+        ghostBalance[to] += amount;
     }
 
     function transfer(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
         address from = actors[fromSeed % ACTORS];
+        address to = actors[toSeed % ACTORS];
         amount = bound(amount, 0, token.balanceOf(from));
         vm.prank(from);
-        vm.assertTrue(token.transfer(actors[toSeed % ACTORS], amount));
+        vm.assertTrue(token.transfer(to, amount));
+        ghostBalance[from] -= amount;
+        ghostBalance[to] += amount;
     }
 
     /// @dev A correctly signed authorization: succeeds exactly when its nonce is still unused.
@@ -65,30 +72,34 @@ contract PaymentTokenHandler is HyphaTest {
         external
     {
         uint256 fromIndex = fromSeed % ACTORS;
-        address from = actors[fromIndex];
         Eip3009Signer.Authorization memory a = Eip3009Signer.Authorization({
-            from: from,
+            from: actors[fromIndex],
             to: actors[toSeed % ACTORS],
-            value: bound(amount, 0, token.balanceOf(from)),
+            value: bound(amount, 0, token.balanceOf(actors[fromIndex])),
             validAfter: block.timestamp - 1,
             validBefore: block.timestamp + 1 hours,
             nonce: bytes32(nonceSeed % NONCE_POOL)
         });
         bool viaReceive = mode % 2 == 1;
-        bytes32 digest = viaReceive ? token.receiveDigest(a) : token.transferDigest(a);
-        bytes memory sig = Eip3009Signer.signPacked(keys[fromIndex], digest);
-        bool wasUsed = token.authorizationState(from, a.nonce);
+        bytes memory sig =
+            Eip3009Signer.signPacked(keys[fromIndex], viaReceive ? token.receiveDigest(a) : token.transferDigest(a));
+        bool wasUsed = token.authorizationState(a.from, a.nonce);
+        uint256[3] memory before = _balances(a);
 
         (bool ok, bytes memory err) = _submit(a, sig, viaReceive, mode % 4 >= 2);
         if (wasUsed) {
             vm.assertFalse(ok, "a used nonce was accepted");
-            vm.assertEq(err, abi.encodeWithSelector(EIP3009.AuthorizationAlreadyUsed.selector, from, a.nonce));
+            vm.assertEq(err, abi.encodeWithSelector(EIP3009.AuthorizationAlreadyUsed.selector, a.from, a.nonce));
+            vm.assertEq(token.balanceOf(a.from), before[0], "a refused authorization moved money");
         } else {
             vm.assertTrue(ok, "a fresh valid authorization was refused");
-            vm.assertEq(ghostUses[from][a.nonce], 0);
-            ghostUses[from][a.nonce] += 1;
+            _assertMovedExactlyValue(a, before);
+            ghostBalance[a.from] -= a.value;
+            ghostBalance[a.to] += a.value;
+            vm.assertEq(ghostUses[a.from][a.nonce], 0);
+            ghostUses[a.from][a.nonce] += 1;
             used.push(UsedAuthorization(a, sig, viaReceive));
-            _recordSpent(from, a.nonce);
+            _recordSpent(a.from, a.nonce);
         }
     }
 
@@ -118,8 +129,10 @@ contract PaymentTokenHandler is HyphaTest {
         });
         bytes memory sig = Eip3009Signer.signPacked(keys[forgerIndex], token.transferDigest(a));
         bool wasUsed = token.authorizationState(from, a.nonce);
+        uint256 fromBefore = token.balanceOf(from);
         (bool ok, bytes memory err) = _submit(a, sig, false, false);
         vm.assertFalse(ok, "forged authorization accepted");
+        vm.assertEq(token.balanceOf(from), fromBefore, "a forged authorization moved money");
         vm.assertEq(
             err,
             wasUsed
@@ -159,6 +172,24 @@ contract PaymentTokenHandler is HyphaTest {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev Balances of `from`, `to` and the facilitator (the submitter of transferWithAuthorization).
+    function _balances(Eip3009Signer.Authorization memory a) internal view returns (uint256[3] memory b) {
+        b[0] = token.balanceOf(a.from);
+        b[1] = token.balanceOf(a.to);
+        b[2] = token.balanceOf(facilitator);
+    }
+
+    /// @dev Exactly `value` went from `from` to `to`, and nothing to or from anyone else (the submitter included).
+    function _assertMovedExactlyValue(Eip3009Signer.Authorization memory a, uint256[3] memory before) internal view {
+        if (a.from != a.to) {
+            vm.assertEq(token.balanceOf(a.from), before[0] - a.value, "authorized transfer took != value");
+            vm.assertEq(token.balanceOf(a.to), before[1] + a.value, "authorized transfer paid != value");
+        } else {
+            vm.assertEq(token.balanceOf(a.from), before[0], "self-transfer changed the balance");
+        }
+        vm.assertEq(token.balanceOf(facilitator), before[2], "the submitter's balance moved");
+    }
 
     function _recordSpent(address authorizer, bytes32 nonce) internal {
         spentAuthorizers.push(authorizer);

@@ -19,6 +19,7 @@ contract ProviderRegistryHandler is HyphaTest {
     address public immutable slasher;
     bytes32 public immutable role;
     address[] public actors;
+    mapping(address => uint256) internal keyOf;
 
     mapping(address => bool) public ghostRegistered;
     uint256 public ghostRegisteredCount;
@@ -31,7 +32,9 @@ contract ProviderRegistryHandler is HyphaTest {
         slasher = slasher_;
         role = staking_.PROVIDER();
         for (uint256 i = 0; i < ACTORS; ++i) {
-            actors.push(makeAddr(string.concat("provider", vm.toString(i))));
+            (address actor, uint256 key) = makeAccount(string.concat("provider", vm.toString(i)));
+            actors.push(actor);
+            keyOf[actor] = key;
         }
     }
 
@@ -49,8 +52,9 @@ contract ProviderRegistryHandler is HyphaTest {
         string memory endpoint = _text(bound(endpointLength, 1, 256));
         uint256 have = staking.stakeOf(actor, role);
         uint256 need = registry.minStake();
+        bytes memory proof = _ownKeyProof(actor);
         vm.prank(actor);
-        try registry.register(endpoint, actor, services, "bafy") {
+        try registry.register(endpoint, actor, services, "bafy", proof) {
             vm.assertFalse(ghostRegistered[actor], "registered twice");
             vm.assertGe(have, need, "registered below the minimum stake");
             ghostRegistered[actor] = true;
@@ -68,8 +72,9 @@ contract ProviderRegistryHandler is HyphaTest {
         address actor = actors[actorSeed % ACTORS];
         bool wasActive = registry.getProvider(actor).active;
         bytes32[] memory services = _services(bound(serviceCount, 1, 32));
+        bytes memory proof = _ownKeyProof(actor);
         vm.prank(actor);
-        try registry.update("http://127.0.0.1:1", actor, services, "") {
+        try registry.update("http://127.0.0.1:1", actor, services, "", proof) {
             vm.assertTrue(ghostRegistered[actor], "update by an unregistered account");
             vm.assertEq(registry.getProvider(actor).active, wasActive, "update changed the active flag");
         } catch (bytes memory err) {
@@ -157,5 +162,11 @@ contract ProviderRegistryHandler is HyphaTest {
             b[i] = "h";
         }
         return string(b);
+    }
+
+    /// @dev The actor's proof that its own key may be its signing key.
+    function _ownKeyProof(address actor) internal view returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[actor], registry.signingKeyProofDigest(actor, actor));
+        return abi.encodePacked(r, s, v);
     }
 }

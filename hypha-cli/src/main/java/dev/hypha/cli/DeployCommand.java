@@ -6,6 +6,8 @@ import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.core.errors.HyphaException;
+import java.math.BigInteger;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
@@ -36,22 +38,22 @@ final class DeployCommand implements Callable<Integer> {
             description = "ProviderRegistry's minimum provider stake in HYP (default: 1000).")
     String minProviderStake;
 
+    @Option(names = "--governance-delay", paramLabel = "SECONDS",
+            description = {"How long every governance action waits in HyphaTimelock, the admin of every contract "
+                    + "(default: 691200 = 8 days). Must be longer than the unbonding period, so stakers can leave "
+                    + "before a change they reject takes effect; at least a day outside the local chain 31337."})
+    Long governanceDelay;
+
+    @Option(names = "--governor", paramLabel = "ADDR",
+            description = "The account that proposes governance actions to HyphaTimelock (default: your account).")
+    String governor;
+
     @Option(names = "--redeploy", description = "Deploy new contracts even if recorded ones still exist.")
     boolean redeploy;
 
     @Override
     public Integer call() {
-        DeployParams params = DeployParams.defaults();
-        if (unbondingPeriod != null) {
-            if (unbondingPeriod < 0 || unbondingPeriod > DeployParams.MAX_UNBONDING_SECONDS) {
-                throw dev.hypha.core.errors.HyphaException.input("--unbonding-period " + unbondingPeriod
-                        + " is out of range: expected 0 to " + DeployParams.MAX_UNBONDING_SECONDS + " seconds");
-            }
-            params = params.withUnbondingPeriod(unbondingPeriod);
-        }
-        if (minProviderStake != null) {
-            params = params.withMinProviderStake(TokenAmount.hyp(minProviderStake, "--min-provider-stake").baseUnits());
-        }
+        DeployParams params = params();
         try (Session session = Session.of(spec)) {
             PrintWriter out = session.out();
             long chainId = session.chain().chainId();
@@ -76,9 +78,34 @@ final class DeployCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** The parameters from the options, checked before anything is unlocked or sent. */
+    private DeployParams params() {
+        DeployParams defaults = DeployParams.defaults();
+        long period = unbondingPeriod != null ? unbondingPeriod : defaults.unbondingPeriodSeconds();
+        if (period < 0 || period > DeployParams.MAX_UNBONDING_SECONDS) {
+            throw HyphaException.input("--unbonding-period " + period + " is out of range: expected 0 to "
+                    + DeployParams.MAX_UNBONDING_SECONDS + " seconds");
+        }
+        BigInteger minStake = minProviderStake == null ? defaults.minProviderStake()
+                : TokenAmount.hyp(minProviderStake, "--min-provider-stake").baseUnits();
+        long delay = governanceDelay != null ? governanceDelay : defaults.governanceDelaySeconds();
+        Optional<String> proposer = governor == null ? Optional.empty() : Optional.of(Address.parse(governor).toString());
+        try {
+            return new DeployParams(defaults.hypCap(), defaults.hypInitialSupply(), period, minStake, delay, proposer,
+                    Optional.empty());
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input(e.getMessage() + " (--unbonding-period, --governance-delay)");
+        }
+    }
+
     private static void print(PrintWriter out, Deployment deployment) {
         for (Map.Entry<String, DeployedContract> entry : deployment.contracts().entrySet()) {
             out.printf("  %-17s %s%n", entry.getKey(), Address.parse(entry.getValue().address()).toChecksumString());
+        }
+        if (!deployment.governor().isEmpty()) {
+            out.println("Governance: HyphaTimelock is the admin of every contract (PaymentChannels has none) and the slash sink; "
+                    + Address.parse(deployment.governor()).toChecksumString() + " proposes, and every action waits "
+                    + deployment.governanceDelaySeconds() + " s.");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.hypha.cli;
 
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.StakingClient;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -54,8 +55,8 @@ final class StakeCommands {
             TokenAmount value = TokenAmount.hyp(amount, "stake amount");
             try (Session session = Session.of(spec)) {
                 HyphaContracts contracts = session.contractsAsSigner();
-                TransactionReceipt receipt = contracts.stake(role.role.id(), value.baseUnits());
-                BigInteger now = contracts.stakeOf(contracts.account(), role.role.id());
+                TransactionReceipt receipt = contracts.staking().stake(role.role.id(), value.baseUnits());
+                BigInteger now = contracts.staking().stakeOf(contracts.account(), role.role.id());
                 session.out().println("Staked " + value + " HYP as " + role.role + " from " + checksum(contracts.account())
                         + " (" + tx(receipt) + "). Active stake: " + hyp(now));
             }
@@ -81,8 +82,8 @@ final class StakeCommands {
             TokenAmount value = TokenAmount.hyp(amount, "unstake amount");
             try (Session session = Session.of(spec)) {
                 HyphaContracts contracts = session.contractsAsSigner();
-                TransactionReceipt receipt = contracts.requestUnbond(role.role.id(), value.baseUnits());
-                HyphaContracts.Unbonding unbonding = contracts.unbondingOf(contracts.account(), role.role.id());
+                TransactionReceipt receipt = contracts.staking().requestUnbond(role.role.id(), value.baseUnits());
+                StakingClient.Unbonding unbonding = contracts.staking().unbondingOf(contracts.account(), role.role.id());
                 session.out().println("Unbonding " + hyp(unbonding.amount()) + " as " + role.role + " ("
                         + tx(receipt) + "); withdraw after " + Instant.ofEpochSecond(unbonding.releaseTime())
                         + " with `hypha withdraw`.");
@@ -103,8 +104,8 @@ final class StakeCommands {
         public Integer call() {
             try (Session session = Session.of(spec)) {
                 HyphaContracts contracts = session.contractsAsSigner();
-                BigInteger before = contracts.unbondingOf(contracts.account(), role.role.id()).amount();
-                TransactionReceipt receipt = contracts.withdraw(role.role.id());
+                BigInteger before = contracts.staking().unbondingOf(contracts.account(), role.role.id()).amount();
+                TransactionReceipt receipt = contracts.staking().withdraw(role.role.id());
                 session.out().println("Withdrew " + hyp(before) + " (" + role.role + ") to " + checksum(contracts.account())
                         + " (" + tx(receipt) + ").");
             }

@@ -1,11 +1,11 @@
 package dev.hypha.cli;
 
-import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.StakingClient;
 
 /** The roles one can stake HYP for, as typed on the command line ({@code --role provider}). */
 enum StakeRole {
-    provider(HyphaContracts.PROVIDER_ROLE),
-    validator(HyphaContracts.VALIDATOR_ROLE);
+    provider(StakingClient.PROVIDER_ROLE),
+    validator(StakingClient.VALIDATOR_ROLE);
 
     private final byte[] id;
 

@@ -3,6 +3,8 @@ package dev.hypha.cli;
 import dev.hypha.chain.deploy.DeployedContract;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.chain.deploy.StakingClient;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
@@ -55,11 +57,11 @@ final class StatusCommand implements Callable<Integer> {
             out.println("  ETH        " + TokenAmount.format(chain.balance(a), 18));
             if (deployment.isPresent()) {
                 HyphaContracts contracts = session.contractsForReading();
-                out.println("  HYP        " + TokenAmount.format(contracts.hypBalance(a), TokenAmount.HYP_DECIMALS));
-                out.println("  hUSD       " + TokenAmount.format(contracts.paymentBalance(a), 6));
+                out.println("  HYP        " + TokenAmount.format(contracts.hyp().balanceOf(a), TokenAmount.HYP_DECIMALS));
+                out.println("  hUSD       " + TokenAmount.format(contracts.payment().balanceOf(a), 6));
                 for (StakeRole role : StakeRole.values()) {
-                    BigInteger stake = contracts.stakeOf(a, role.id());
-                    HyphaContracts.Unbonding unbonding = contracts.unbondingOf(a, role.id());
+                    BigInteger stake = contracts.staking().stakeOf(a, role.id());
+                    StakingClient.Unbonding unbonding = contracts.staking().unbondingOf(a, role.id());
                     if (stake.signum() == 0 && unbonding.amount().signum() == 0) {
                         continue;
                     }
@@ -68,10 +70,10 @@ final class StatusCommand implements Callable<Integer> {
                                     : "; unbonding " + StakeCommands.hyp(unbonding.amount()) + " until "
                                             + Instant.ofEpochSecond(unbonding.releaseTime())));
                 }
-                Optional<HyphaContracts.ProviderInfo> provider = contracts.provider(a);
+                Optional<ProviderRegistryClient.ProviderInfo> provider = contracts.registry().provider(a);
                 if (provider.isPresent()) {
-                    ProviderCommand.Show.print(out, provider.get(), contracts.isActiveProvider(a),
-                            contracts.stakeOf(a, HyphaContracts.PROVIDER_ROLE));
+                    ProviderCommand.Show.print(out, provider.get(), contracts.registry().isActive(a),
+                            contracts.staking().stakeOf(a, StakingClient.PROVIDER_ROLE));
                 } else {
                     out.println("  Provider   not registered");
                 }

@@ -78,6 +78,8 @@ final class UpCommand implements Callable<Integer> {
         for (Map.Entry<String, DeployedContract> entry : network.deployment().contracts().entrySet()) {
             out.printf("  %-17s %s%n", entry.getKey(), Keys.toChecksumAddress(entry.getValue().address()));
         }
+        out.println("  (HyphaTimelock is the admin of every contract but PaymentChannels, which has none: dev account (0) proposes, every action waits "
+                + network.deployment().governanceDelaySeconds() + " s)");
         out.println("Dev accounts (anvil's PUBLIC TEST KEYS: anyone can spend from them; never use them elsewhere):");
         List<Credentials> accounts = network.devAccounts();
         for (int i = 0; i < accounts.size(); i++) {

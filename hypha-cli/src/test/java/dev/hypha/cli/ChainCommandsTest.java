@@ -7,6 +7,7 @@ import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.StakingClient;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
@@ -72,7 +73,7 @@ class ChainCommandsTest {
         CliRun imported = hypha("account", "import", "--light-kdf", "--private-key-file", keyFile.toString());
         assertThat(imported.exitCode()).as(imported.err()).isZero();
         account = imported.out().strip();
-        treasury.transferHyp(account, HYP.multiply(BigInteger.valueOf(5_000)));
+        treasury.hyp().transfer(account, HYP.multiply(BigInteger.valueOf(5_000)));
     }
 
     private CliRun hypha(String... args) {
@@ -82,7 +83,7 @@ class ChainCommandsTest {
     }
 
     private BigInteger stake() {
-        return treasury.stakeOf(account, HyphaContracts.PROVIDER_ROLE);
+        return treasury.staking().stakeOf(account, StakingClient.PROVIDER_ROLE);
     }
 
     @Test
@@ -106,7 +107,7 @@ class ChainCommandsTest {
         CliRun withdrawn = hypha("withdraw");
         assertThat(withdrawn.exitCode()).as(withdrawn.err()).isZero();
         assertThat(withdrawn.out()).contains("Withdrew 500.5 HYP");
-        assertThat(treasury.hypBalance(account)).isEqualTo(HYP.multiply(BigInteger.valueOf(4_000)));
+        assertThat(treasury.hyp().balanceOf(account)).isEqualTo(HYP.multiply(BigInteger.valueOf(4_000)));
     }
 
     @Test
@@ -172,6 +173,44 @@ class ChainCommandsTest {
         assertThat(status.out()).contains("Chain id     31337", "Account      " + account, "HYP        4000",
                 "Stake      1000 HYP as provider", "Endpoint   https://p.example:11434")
                 .contains("Staking           " + org.web3j.crypto.Keys.toChecksumAddress(deployment.address("Staking")));
+    }
+
+    @Test
+    void anotherSigningKeyFromTheKeystoreSignsItsProofAndUpdateMovesBackToTheOwnKey() throws IOException {
+        assertThat(hypha("stake", "1000").exitCode()).isZero();
+        Credentials key = devnet.account(nextAccount++);
+        Path keyFile = Files.writeString(dir.resolve("signing-key"), key.getEcKeyPair().getPrivateKey().toString(16));
+        CliRun imported = hypha("account", "import", "--light-kdf", "--private-key-file", keyFile.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        String signer = imported.out().strip();
+
+        CliRun registered = hypha("--account", account, "provider", "register", "--endpoint", "https://p.example:11434",
+                "--service", "inference", "--signing-key", signer);
+        assertThat(registered.exitCode()).as(registered.err()).isZero();
+        assertThat(treasury.registry().provider(account).orElseThrow().signingKey()).isEqualToIgnoringCase(signer);
+
+        CliRun updated = hypha("--account", account, "provider", "update", "--endpoint", "https://q.example",
+                "--service", "inference", "--service", "training");
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        assertThat(updated.out()).contains("Updated provider " + account).contains("https://q.example")
+                .contains("signing key " + account);
+        var info = treasury.registry().provider(account).orElseThrow();
+        assertThat(info.signingKey()).isEqualToIgnoringCase(account);
+        assertThat(info.endpoint()).isEqualTo("https://q.example");
+        assertThat(info.services()).containsExactly("inference", "training");
+    }
+
+    @Test
+    void aSigningKeyOutsideTheKeystoreCannotBeListed() {
+        assertThat(hypha("stake", "1000").exitCode()).isZero();
+        String stranger = devnet.account(19).getAddress();
+
+        CliRun run = hypha("provider", "register", "--endpoint", "https://p.example", "--service", "inference",
+                "--signing-key", stranger);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(run.errorLine()).contains("is not in the keystore").contains("proof");
+        assertThat(treasury.registry().provider(account)).isEmpty();
     }
 
     @Test
@@ -272,7 +311,10 @@ class ChainCommandsTest {
         CliRun second = CliRun.run("--home", other.toString(), "--rpc", devnet.rpcUrl(), "deploy");
 
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.out()).contains("deployed Staking at").contains("Recorded in " + other.resolve("deployments"));
+        assertThat(first.out()).contains("deployed HyphaTimelock at").contains("deployed Staking at")
+                .contains("Recorded in " + other.resolve("deployments"))
+                .contains("Governance: HyphaTimelock is the admin of every contract (PaymentChannels has none) and the slash sink")
+                .contains("every action waits 691200 s");
         Deployment recorded = new Deployments(other.resolve("deployments")).load(31337).orElseThrow();
         assertThat(recorded.unbondingPeriodSeconds()).isEqualTo(120);
         assertThat(recorded.minProviderStake()).isEqualTo(BigInteger.TEN.multiply(HYP).toString());
@@ -288,6 +330,9 @@ class ChainCommandsTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.INPUT);
         assertThat(run.errorLine()).contains("--unbonding-period");
         assertThat(stake.exitCode()).isEqualTo(ExitCodes.INPUT);
+        CliRun delay = hypha("deploy", "--redeploy", "--unbonding-period", "1000", "--governance-delay", "1000");
+        assertThat(delay.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(delay.errorLine()).contains("governance delay (1000 s) must be longer than the unbonding period");
     }
 
     private Path onlyKeystoreFile() {

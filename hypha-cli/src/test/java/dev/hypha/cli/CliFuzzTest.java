@@ -42,7 +42,7 @@ class CliFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void providerEndpoint(FuzzedDataProvider data) {
         try {
-            ProviderCommand.Register.checkEndpoint(data.consumeRemainingAsString());
+            ProviderCommand.checkEndpoint(data.consumeRemainingAsString());
         } catch (HyphaException expected) {
             requireOneLineInputError(expected);
         }

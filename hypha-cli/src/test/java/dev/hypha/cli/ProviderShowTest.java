@@ -2,7 +2,7 @@ package dev.hypha.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.ProviderRegistryClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -14,7 +14,7 @@ class ProviderShowTest {
 
     @Test
     void escapeSequencesInARegisteredRecordReachTheTerminalOnlyAsVisibleText() {
-        HyphaContracts.ProviderInfo hostile = new HyphaContracts.ProviderInfo(
+        ProviderRegistryClient.ProviderInfo hostile = new ProviderRegistryClient.ProviderInfo(
                 "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
                 "https://p.example\u001b[2J\u001b]0;owned\u0007",
                 "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",

@@ -31,7 +31,7 @@ import picocli.CommandLine;
  */
 class UpCommandTest {
 
-    private static final Pattern CONTRACT_LINE = Pattern.compile("^  (HyphaToken|PaymentToken|Staking|ProviderRegistry) +(0x[0-9a-fA-F]{40})$",
+    private static final Pattern CONTRACT_LINE = Pattern.compile("^  (HyphaTimelock|HyphaToken|PaymentToken|Staking|ProviderRegistry) +(0x[0-9a-fA-F]{40})$",
             Pattern.MULTILINE);
 
     @TempDir
@@ -97,7 +97,8 @@ class UpCommandTest {
         try (RunningUp up = new RunningUp(env, "up", "--accounts", "2")) {
             String printed = up.out.toString();
             assertThat(printed).as(up.err.toString()).contains("Hypha local network is up.",
-                    "RPC URL      " + rpc, "Chain id     31337", "PUBLIC TEST KEYS", "Running. Press Ctrl-C to stop.");
+                    "RPC URL      " + rpc, "Chain id     31337", "PUBLIC TEST KEYS", "Running. Press Ctrl-C to stop.",
+                    "HyphaTimelock is the admin of every contract but PaymentChannels, which has none: dev account (0) proposes, every action waits 120 s");
             Matcher contracts = CONTRACT_LINE.matcher(printed);
             try (ChainClient chain = ChainClient.connect(rpc)) {
                 int count = 0;
@@ -105,7 +106,7 @@ class UpCommandTest {
                     assertThat(chain.code(contracts.group(2))).as(contracts.group(1)).isNotEqualTo("0x");
                     count++;
                 }
-                assertThat(count).isEqualTo(4);
+                assertThat(count).isEqualTo(5);
             }
             HttpResponse<String> health = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/health")).build(),

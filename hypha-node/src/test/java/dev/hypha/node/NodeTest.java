@@ -8,6 +8,7 @@ import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.StakingClient;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.indexer.EventListener;
@@ -126,7 +127,7 @@ class NodeTest {
                 EventIndexer.Options.DEFAULT, EventListener.NONE);
         try (Node node = new Node(new NodeSettings("127.0.0.1", 0, true), chain, Optional.of(indexer), List.of(),
                 TimeSource.SYSTEM).start()) {
-            long stakeBlock = contracts.stake(HyphaContracts.PROVIDER_ROLE, BigInteger.TEN.pow(18))
+            long stakeBlock = contracts.staking().stake(StakingClient.PROVIDER_ROLE, BigInteger.TEN.pow(18))
                     .getBlockNumber().longValueExact();
             indexer.poll(); // deterministic catch-up instead of waiting for the background follower
 

@@ -12,10 +12,8 @@ import java.util.List;
  */
 public final class HyphaAbis {
     /** The contracts every deployment has, in deployment order. */
-    public static final List<String> NAMES = List.of("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry");
-    /** Every contract whose ABI and binding the build produces: the deployed ones, then those not yet deployed. */
-    public static final List<String> BUNDLED = List.of("HyphaToken", "PaymentToken", "Staking", "ProviderRegistry",
-            "PaymentChannels");
+    public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
+            "ProviderRegistry", "PaymentChannels");
 
     private HyphaAbis() {}
 
@@ -25,7 +23,7 @@ public final class HyphaAbis {
         try (InputStream in = HyphaAbis.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("ABI resource " + resource + " is missing from the build (is " + contract
-                        + " one of " + BUNDLED + "?)");
+                        + " one of " + NAMES + "?)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -38,10 +36,10 @@ public final class HyphaAbis {
         return ContractAbi.parse(contract, json(contract));
     }
 
-    /** All of Hypha's contract ABIs, in {@link #BUNDLED} order. */
+    /** All of Hypha's contract ABIs, in {@link #NAMES} order. */
     public static List<ContractAbi> all() {
         List<ContractAbi> out = new ArrayList<>();
-        for (String n : BUNDLED) {
+        for (String n : NAMES) {
             out.add(load(n));
         }
         return List.copyOf(out);

@@ -1,7 +1,6 @@
 package dev.hypha.chain.channels;
 
 import dev.hypha.chain.ChainErrors;
-import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.core.crypto.Address;
 import java.util.Locale;
 import java.util.Objects;
@@ -50,12 +49,6 @@ public record ChannelParams(Address payer, Address provider, Address token, Addr
         word(encoded, 3, signer.bytes());
         System.arraycopy(Numeric.hexStringToByteArray(salt), 0, encoded, 4 * 32, 32);
         return Numeric.toHexString(Hash.sha3(encoded));
-    }
-
-    /** The struct the generated binding passes to the contract. */
-    PaymentChannels.Channel toStruct() {
-        return new PaymentChannels.Channel(payer.toString(), provider.toString(), token.toString(), signer.toString(),
-                Numeric.hexStringToByteArray(salt));
     }
 
     private static void word(byte[] out, int index, byte[] address) {

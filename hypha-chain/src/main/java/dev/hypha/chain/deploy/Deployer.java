@@ -1,7 +1,9 @@
 package dev.hypha.chain.deploy;
 
 import dev.hypha.chain.ChainErrors;
+import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
+import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
 import dev.hypha.chain.contracts.Staking;
@@ -16,18 +18,25 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint48;
 import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
- * Deploys Hypha's contracts (HyphaToken, PaymentToken, Staking, ProviderRegistry) to any EVM
+ * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry) to any EVM
  * chain from one account, using the bytecode of the generated bindings. Works the same against
  * anvil and a public RPC URL.
+ *
+ * <p>Governance: HyphaTimelock is the default admin of HyphaToken, Staking and ProviderRegistry (handed over only in
+ * two steps, after {@link DeployParams#governanceDelaySeconds()}) and the default slash sink. The governor (the deployer
+ * unless given) only proposes to it; anyone may execute a proposal once its delay has passed. The deployer keeps no
+ * role on any contract except PaymentToken, the local stablecoin stand-in whose owner is its faucet.
  */
 public final class Deployer {
     /** Payment token metadata for local networks: a 6-decimals stablecoin stand-in. */
@@ -49,41 +58,89 @@ public final class Deployer {
         this.progress = progress;
     }
 
-    /** Deploys all four contracts and returns their record (not yet saved). */
+    /** Deploys all six contracts and returns their record (not yet saved). */
     public Deployment deploy(DeployParams params) {
         ChainClient client = sender.client();
         long chainId = client.chainId();
+        checkForChain(params, chainId);
         String deployer = sender.address();
-        String admin = params.admin().orElse(deployer);
-        String sink = params.slashSink().orElse(deployer);
+        String governor = params.governor().orElse(deployer);
         Map<String, DeployedContract> contracts = new LinkedHashMap<>();
 
-        DeployedContract hyp = create("HyphaToken", HyphaToken.BINARY, List.of(
-                new Address(admin), new Uint256(params.hypCap()), new Address(deployer), new Uint256(params.hypInitialSupply())));
-        contracts.put("HyphaToken", hyp);
+        DeployedContract timelock = create(GovernanceClient.NAME, HyphaTimelock.BINARY, List.of(
+                new Uint256(params.governanceDelaySeconds()),
+                new DynamicArray<>(Address.class, List.of(new Address(governor))),
+                // address(0) as executor: anyone may execute an operation once its delay has passed.
+                new DynamicArray<>(Address.class, List.of(Address.DEFAULT))));
+        contracts.put(GovernanceClient.NAME, timelock);
+        String admin = timelock.address();
+        Uint48 adminDelay = new Uint48(params.governanceDelaySeconds());
+        String sink = params.slashSink().orElse(admin);
 
-        contracts.put("PaymentToken", create("PaymentToken", PaymentToken.BINARY, List.of(
+        DeployedContract hyp = create(HyphaTokenClient.NAME, HyphaToken.BINARY, List.of(
+                new Address(admin), adminDelay, new Uint256(params.hypCap()), new Address(deployer),
+                new Uint256(params.hypInitialSupply())));
+        contracts.put(HyphaTokenClient.NAME, hyp);
+
+        contracts.put(PaymentTokenClient.NAME, create(PaymentTokenClient.NAME, PaymentToken.BINARY, List.of(
                 new Utf8String(PAYMENT_NAME), new Utf8String(PAYMENT_SYMBOL), new Uint8(PAYMENT_DECIMALS), new Address(deployer))));
 
-        DeployedContract staking = create("Staking", Staking.BINARY, List.of(
-                new Address(hyp.address()), new Address(admin), new Uint64(params.unbondingPeriodSeconds()), new Address(sink)));
-        contracts.put("Staking", staking);
+        DeployedContract staking = create(StakingClient.NAME, Staking.BINARY, List.of(
+                new Address(hyp.address()), new Address(admin), adminDelay, new Uint64(params.unbondingPeriodSeconds()),
+                new Address(sink)));
+        contracts.put(StakingClient.NAME, staking);
 
-        contracts.put("ProviderRegistry", create("ProviderRegistry", ProviderRegistry.BINARY, List.of(
-                new Address(staking.address()), new Address(admin), new Uint256(params.minProviderStake()))));
+        contracts.put(ProviderRegistryClient.NAME, create(ProviderRegistryClient.NAME, ProviderRegistry.BINARY, List.of(
+                new Address(staking.address()), new Address(admin), adminDelay, new Uint256(params.minProviderStake()))));
+
+        contracts.put(PaymentChannelsClient.NAME, create(PaymentChannelsClient.NAME, PaymentChannels.BINARY, List.of(
+                new Uint64(channelChallengeSeconds(chainId)))));
 
         return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
-                params.minProviderStake().toString());
+                params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
+                params.governanceDelaySeconds());
+    }
+
+    /**
+     * How long a provider has to redeem its last vouchers after a payer asks to close a channel: a day on public
+     * chains (a provider offline for hours still gets paid), a minute on the local chain so closing can be tried.
+     */
+    static long channelChallengeSeconds(long chainId) {
+        return chainId == DeployParams.LOCAL_CHAIN_ID ? 60 : DeployParams.ONE_DAY;
+    }
+
+    /**
+     * Refuses, before any gas is spent, what the contracts would refuse: outside the local chain (31337) the unbonding
+     * period and the governance delay must each be at least a day.
+     */
+    static void checkForChain(DeployParams params, long chainId) {
+        if (chainId == DeployParams.LOCAL_CHAIN_ID) {
+            return;
+        }
+        if (params.unbondingPeriodSeconds() < DeployParams.ONE_DAY) {
+            throw ChainErrors.input("unbonding period " + params.unbondingPeriodSeconds() + " s is too short for chain "
+                    + chainId + ": at least " + DeployParams.ONE_DAY + " s (1 day) outside the local chain "
+                    + DeployParams.LOCAL_CHAIN_ID);
+        }
+        // The governance delay is longer than the unbonding period (DeployParams checks), so it is over a day too.
     }
 
     /**
      * Returns the deployment recorded for this chain if its contracts still have their code;
-     * otherwise (nothing recorded, or a wiped chain) deploys afresh and records it.
+     * otherwise (nothing recorded, an unreadable or outdated record, or a wiped chain) deploys afresh and records it.
+     * Meant for devnets, whose deployments file is ours to replace.
      */
     public Deployment ensureDeployed(Deployments deployments, DeployParams params) {
         ChainClient client = sender.client();
         long chainId = client.chainId();
-        Optional<Deployment> recorded = deployments.load(chainId);
+        Optional<Deployment> recorded;
+        try {
+            recorded = deployments.load(chainId);
+        } catch (dev.hypha.chain.ChainException e) {
+            // Ours to replace (a devnet's record): e.g. written by an older version without HyphaTimelock.
+            progress.accept("recorded deployment is unusable (" + e.getMessage() + "): redeploying");
+            recorded = Optional.empty();
+        }
         if (recorded.isPresent()) {
             List<String> problems = Deployments.verify(recorded.get(), client);
             if (problems.isEmpty()) {

@@ -14,12 +14,17 @@ import java.util.Objects;
  * @param contracts contract name to record, in deployment order
  * @param unbondingPeriodSeconds Staking's unbonding period at deployment
  * @param minProviderStake ProviderRegistry's minimum stake at deployment (decimal string of wei)
+ * @param governor the account that proposes governance actions on HyphaTimelock (the admin of the other contracts);
+ *     empty in files written before governance was recorded
+ * @param governanceDelaySeconds HyphaTimelock's delay at deployment (also the admin handover delay)
  */
 public record Deployment(long chainId, String deployer, Map<String, DeployedContract> contracts,
-                         long unbondingPeriodSeconds, String minProviderStake) {
+                         long unbondingPeriodSeconds, String minProviderStake, String governor,
+                         long governanceDelaySeconds) {
     public Deployment {
         Objects.requireNonNull(deployer, "deployer");
         Objects.requireNonNull(minProviderStake, "minProviderStake");
+        governor = governor == null ? "" : governor; // files written before governance was recorded
         contracts = Collections.unmodifiableMap(new LinkedHashMap<>(contracts));
     }
 

@@ -20,7 +20,7 @@ class ContractAbiTest {
         ContractAbi registry = HyphaAbis.load("ProviderRegistry");
         assertThat(registry.events()).extracting(AbiEvent::signature)
                 .contains("ProviderRegistered(address,string,address,bytes32[],string)");
-        assertThat(HyphaAbis.all()).extracting(ContractAbi::name).containsExactlyElementsOf(HyphaAbis.BUNDLED);
+        assertThat(HyphaAbis.all()).extracting(ContractAbi::name).containsExactlyElementsOf(HyphaAbis.NAMES);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.hypha.chain.deploy;
 
+import dev.hypha.chain.abi.HyphaAbis;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,10 +49,23 @@ class DeploymentsTest {
         log.clear();
         try (Devnet devnet = new AnvilLauncher().start(); ChainClient client = ChainClient.connect(devnet.rpcUrl())) {
             assertThat(deployments.loadVerified(client)).isEmpty();
-            assertThat(Deployments.verify(first, client)).hasSize(4).allMatch(p -> p.contains("has no code"));
+            assertThat(Deployments.verify(first, client)).hasSize(HyphaAbis.NAMES.size()).allMatch(p -> p.contains("has no code"));
             Deployment redeployed = deployer(devnet, client, log).ensureDeployed(deployments, DeployParams.devnet());
             assertThat(log).anyMatch(l -> l.startsWith("recorded deployment is stale"));
             assertThat(Deployments.verify(redeployed, client)).isEmpty();
+        }
+    }
+
+    @Test
+    void aRecordWrittenBeforeGovernanceIsRedeployedOnTheDevnet() {
+        Deployments deployments = new Deployments(home.resolve("deployments"));
+        // What an older version recorded: no HyphaTimelock, no governor.
+        deployments.save(new Deployment(31337, "0xabc", Map.of(), 60, "0", null, 0));
+        List<String> log = new ArrayList<>();
+        try (Devnet devnet = new AnvilLauncher().start(); ChainClient client = ChainClient.connect(devnet.rpcUrl())) {
+            Deployment fresh = deployer(devnet, client, log).ensureDeployed(deployments, DeployParams.devnet());
+            assertThat(log).anyMatch(l -> l.startsWith("recorded deployment is unusable") && l.contains("HyphaTimelock"));
+            assertThat(deployments.loadVerified(client)).contains(fresh);
         }
     }
 
@@ -62,8 +77,8 @@ class DeploymentsTest {
                 .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))
                 .hasMessageContaining(home.resolve("5.json").toString())
                 .hasMessageContaining("malformed");
-        deployments.save(new Deployment(6, "0xabc", Map.of(), 60, "0"));
-        assertThatThrownBy(() -> deployments.load(6)).hasMessageContaining("has no HyphaToken");
+        deployments.save(new Deployment(6, "0xabc", Map.of(), 60, "0", "0xabc", 120));
+        assertThatThrownBy(() -> deployments.load(6)).hasMessageContaining("has no HyphaTimelock");
         Files.copy(deployments.file(6), home.resolve("7.json"));
         assertThatThrownBy(() -> deployments.load(7)).hasMessageContaining("records chain id 6, expected 7");
         assertThat(deployments.load(8)).isEmpty();
@@ -76,9 +91,25 @@ class DeploymentsTest {
     void deployParamsRejectNonsense() {
         DeployParams d = DeployParams.defaults();
         assertThatThrownBy(() -> new DeployParams(java.math.BigInteger.ZERO, java.math.BigInteger.ZERO, 60,
-                java.math.BigInteger.ONE, java.util.Optional.empty(), java.util.Optional.empty())).hasMessageContaining("cap");
+                java.math.BigInteger.ONE, 120, java.util.Optional.empty(), java.util.Optional.empty())).hasMessageContaining("cap");
         assertThatThrownBy(() -> d.withUnbondingPeriod(-1)).hasMessageContaining("unbonding period");
         assertThatThrownBy(() -> d.withUnbondingPeriod(DeployParams.MAX_UNBONDING_SECONDS + 1)).hasMessageContaining("unbonding period");
         assertThatThrownBy(() -> d.withMinProviderStake(java.math.BigInteger.ONE.negate())).hasMessageContaining("minimum provider stake");
+        // Stakers must be able to leave before a governance change takes effect.
+        assertThatThrownBy(() -> d.withGovernanceDelay(DeployParams.SEVEN_DAYS))
+                .hasMessageContaining("governance delay (604800 s) must be longer than the unbonding period (604800 s)");
+        assertThatThrownBy(() -> d.withUnbondingPeriod(DeployParams.EIGHT_DAYS)).hasMessageContaining("must be longer");
+        assertThat(DeployParams.defaults().governanceDelaySeconds()).isEqualTo(8 * 24 * 3600);
+    }
+
+    @Test
+    void periodsAndDelaysUnderADayAreRefusedOutsideTheLocalChainBeforeAnythingIsSent() {
+        DeployParams devnet = DeployParams.devnet();
+        Deployer.checkForChain(devnet, 31337);
+        assertThatThrownBy(() -> Deployer.checkForChain(devnet, 1))
+                .isInstanceOfSatisfying(ChainException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))
+                .hasMessage("unbonding period 60 s is too short for chain 1: at least 86400 s (1 day) outside the local chain 31337");
+        Deployer.checkForChain(DeployParams.defaults(), 1);
+        // (The governance delay is longer than the unbonding period, so a period of a day or more implies a delay too.)
     }
 }

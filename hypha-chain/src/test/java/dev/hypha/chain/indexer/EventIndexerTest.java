@@ -1,7 +1,7 @@
 package dev.hypha.chain.indexer;
 
 import static dev.hypha.chain.deploy.Deployer.hyp;
-import static dev.hypha.chain.deploy.HyphaContracts.PROVIDER_ROLE;
+import static dev.hypha.chain.deploy.StakingClient.PROVIDER_ROLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +11,7 @@ import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.ProviderRegistryClient;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
@@ -47,7 +48,7 @@ class EventIndexerTest {
         deployment = new Deployer(sender(devnet.account(0))).deploy(DeployParams.devnet());
         HyphaContracts admin = as(devnet.account(0));
         for (int i = 1; i <= 6; i++) {
-            admin.transferHyp(devnet.account(i).getAddress(), hyp(10_000));
+            admin.hyp().transfer(devnet.account(i).getAddress(), hyp(10_000));
         }
     }
 
@@ -79,9 +80,9 @@ class EventIndexerTest {
         Credentials provider = devnet.account(1);
         String me = provider.getAddress();
         HyphaContracts c = as(provider);
-        c.stake(PROVIDER_ROLE, hyp(1_000));
-        c.registerProvider(new HyphaContracts.ProviderRegistration("https://p1.example", devnet.account(8).getAddress(),
-                List.of("inference"), "bafy-meta"));
+        c.staking().stake(PROVIDER_ROLE, hyp(1_000));
+        c.registry().register(new ProviderRegistryClient.ProviderRegistration("https://p1.example", devnet.account(8).getAddress(),
+                List.of("inference"), "bafy-meta"), c.registry().signingKeyProof(devnet.account(8)));
 
         List<IndexedEvent> seen = new CopyOnWriteArrayList<>();
         try (EventIndexer indexer = indexer("a.sqlite", seen::add, EventIndexer.Options.DEFAULT)) {
@@ -100,7 +101,7 @@ class EventIndexerTest {
             assertThat(registered.arg("endpoint")).isEqualTo("https://p1.example");
             assertThat(registered.arg("signingKey")).isEqualTo(devnet.account(8).getAddress());
             assertThat(registered.args().get("services"))
-                    .isEqualTo(List.of(Numeric.toHexString(HyphaContracts.serviceId("inference"))));
+                    .isEqualTo(List.of(Numeric.toHexString(ProviderRegistryClient.serviceId("inference"))));
             assertThat(registered.arg("metadataCid")).isEqualTo("bafy-meta");
 
             assertThat(seen).containsExactlyElementsOf(indexer.events());
@@ -127,8 +128,8 @@ class EventIndexerTest {
             String snapshot = (String) client.request("evm_snapshot");
             long forkPoint = client.blockNumber();
 
-            as(a).stake(PROVIDER_ROLE, hyp(111));
-            as(a).stake(PROVIDER_ROLE, hyp(222));
+            as(a).staking().stake(PROVIDER_ROLE, hyp(111));
+            as(a).staking().stake(PROVIDER_ROLE, hyp(222));
             indexer.poll();
             assertThat(of(indexer.events(), "Staked", a.getAddress())).hasSize(2);
             long oldHead = client.blockNumber();
@@ -137,7 +138,7 @@ class EventIndexerTest {
             nonces.resync(a.getAddress());
             nonces.resync(b.getAddress());
             // A different, longer chain from the fork point: b stakes instead, plus empty blocks.
-            as(b).stake(PROVIDER_ROLE, hyp(333));
+            as(b).staking().stake(PROVIDER_ROLE, hyp(333));
             while (client.blockNumber() <= oldHead + 2) {
                 client.request("evm_mine");
             }
@@ -165,7 +166,7 @@ class EventIndexerTest {
         EventIndexer.Options shallow = new EventIndexer.Options(2, 0, 1);
         try (EventIndexer indexer = indexer("deep.sqlite", EventListener.NONE, shallow)) {
             String snapshot = (String) client.request("evm_snapshot");
-            as(a).stake(PROVIDER_ROLE, hyp(7));
+            as(a).staking().stake(PROVIDER_ROLE, hyp(7));
             for (int i = 0; i < 4; i++) {
                 client.request("evm_mine");
             }
@@ -195,12 +196,12 @@ class EventIndexerTest {
         EventIndexer.Options small = new EventIndexer.Options(3, 0, 64);
         long positionBefore;
         try (EventIndexer indexer = indexer("restart.sqlite", EventListener.NONE, small)) {
-            as(who).stake(PROVIDER_ROLE, hyp(10));
+            as(who).staking().stake(PROVIDER_ROLE, hyp(10));
             indexer.poll();
             positionBefore = indexer.position().orElseThrow().blockNumber();
         }
-        as(who).stake(PROVIDER_ROLE, hyp(20));
-        as(who).requestUnbond(PROVIDER_ROLE, hyp(5));
+        as(who).staking().stake(PROVIDER_ROLE, hyp(20));
+        as(who).staking().requestUnbond(PROVIDER_ROLE, hyp(5));
         client.request("evm_mine");
 
         List<IndexedEvent> added = new ArrayList<>();
@@ -238,7 +239,7 @@ class EventIndexerTest {
         try {
             indexer.start(java.time.Duration.ofMillis(50));
             assertThatThrownBy(() -> indexer.start(java.time.Duration.ofMillis(50))).hasMessageContaining("already started");
-            as(who).stake(PROVIDER_ROLE, hyp(3));
+            as(who).staking().stake(PROVIDER_ROLE, hyp(3));
             IndexedEvent e;
             do {
                 e = added.poll(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -41,7 +41,7 @@ final class DevFunding {
 
     /** Funds the first {@code accounts} dev accounts unless this deployment's tokens were already handed out. */
     void ensureFunded(HyphaContracts contracts, List<Credentials> devAccounts, Consumer<String> progress) {
-        String token = contracts.deployment().address("HyphaToken").toLowerCase(Locale.ROOT);
+        String token = contracts.hyp().address().toLowerCase(Locale.ROOT);
         Record done = read();
         if (done != null && done.hyphaToken().equals(token) && done.accounts() >= accounts) {
             progress.accept("Dev accounts already funded");
@@ -52,9 +52,9 @@ final class DevFunding {
         for (int i = 0; i < n; i++) {
             String account = devAccounts.get(i).getAddress();
             if (!account.equalsIgnoreCase(contracts.account())) {
-                contracts.transferHyp(account, HYP_PER_ACCOUNT);
+                contracts.hyp().transfer(account, HYP_PER_ACCOUNT);
             }
-            contracts.mintPayment(account, HUSD_PER_ACCOUNT);
+            contracts.payment().mint(account, HUSD_PER_ACCOUNT);
         }
         write(new Record(token, n));
     }

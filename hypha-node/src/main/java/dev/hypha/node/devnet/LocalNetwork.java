@@ -97,7 +97,7 @@ public final class LocalNetwork implements AutoCloseable {
             TransactionSender deployer = new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
                     RevertDecoder.forHyphaContracts());
             Deployments deployments = new Deployments(settings.deploymentsDir());
-            boolean reused = deployments.loadVerified(chain).isPresent();
+            boolean reused = isReusable(deployments, chain);
             Deployment deployment = new Deployer(deployer, line -> progress.accept("  " + line))
                     .ensureDeployed(deployments, DeployParams.devnet());
             Path indexFile = settings.indexFile(deployment.chainId());
@@ -125,6 +125,15 @@ public final class LocalNetwork implements AutoCloseable {
             closeQuietly(chain, e);
             closeQuietly(devnet, e);
             throw e;
+        }
+    }
+
+    /** Whether the recorded deployment will be kept (an unreadable or outdated record is redeployed instead). */
+    private static boolean isReusable(Deployments deployments, ChainClient chain) {
+        try {
+            return deployments.loadVerified(chain).isPresent();
+        } catch (HyphaException e) {
+            return false;
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.StakingClient;
 import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
@@ -49,10 +50,10 @@ class LocalNetworkTest {
                     contract -> assertThat(network.chain().code(contract.address())).isNotEqualTo("0x"));
             HyphaContracts user = contracts(network, 1);
             second = user.account();
-            assertThat(user.hypBalance(second)).isEqualTo(DevFunding.HYP_PER_ACCOUNT);
-            assertThat(user.paymentBalance(second)).isEqualTo(DevFunding.HUSD_PER_ACCOUNT);
-            assertThat(user.hypBalance(network.devAccounts().get(3).getAddress())).as("only 3 accounts funded").isZero();
-            user.stake(HyphaContracts.PROVIDER_ROLE, stake);
+            assertThat(user.hyp().balanceOf(second)).isEqualTo(DevFunding.HYP_PER_ACCOUNT);
+            assertThat(user.payment().balanceOf(second)).isEqualTo(DevFunding.HUSD_PER_ACCOUNT);
+            assertThat(user.hyp().balanceOf(network.devAccounts().get(3).getAddress())).as("only 3 accounts funded").isZero();
+            user.staking().stake(StakingClient.PROVIDER_ROLE, stake);
         }
         assertThat(settings().stateFile()).isRegularFile();
         assertThat(progress).anyMatch(line -> line.startsWith("Starting local chain"))
@@ -67,8 +68,8 @@ class LocalNetworkTest {
                     .noneMatch(line -> line.contains("deployed Staking at"));
             assertThat(network.deployment().contracts()).isEqualTo(firstAddresses);
             HyphaContracts user = contracts(network, 1);
-            assertThat(user.stakeOf(second, HyphaContracts.PROVIDER_ROLE)).isEqualTo(stake);
-            assertThat(user.hypBalance(second)).isEqualTo(DevFunding.HYP_PER_ACCOUNT.subtract(stake));
+            assertThat(user.staking().stakeOf(second, StakingClient.PROVIDER_ROLE)).isEqualTo(stake);
+            assertThat(user.hyp().balanceOf(second)).isEqualTo(DevFunding.HYP_PER_ACCOUNT.subtract(stake));
 
             EventIndexer indexer = network.node().indexer().orElseThrow();
             indexer.poll();

@@ -1,4 +1,4 @@
-package dev.hypha.chain.contract;
+package dev.hypha.chain.deploy;
 
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.rpc.ChainClient;
@@ -17,7 +17,7 @@ import org.web3j.tx.TransactionManager;
  * and decoded reverts). Writes are refused: they go through {@code TransactionSender}, which
  * manages nonces and fees for the whole process.
  */
-public final class ChainCallManager extends TransactionManager {
+final class ChainCallManager extends TransactionManager {
     private final ChainClient client;
     private final RevertDecoder decoder;
     private final String contract;
@@ -27,7 +27,7 @@ public final class ChainCallManager extends TransactionManager {
      * @param decoder  decodes reverts of read calls
      * @param contract the called contract's name, to pick its ABI when decoding
      */
-    public ChainCallManager(ChainClient client, String from, RevertDecoder decoder, String contract) {
+    ChainCallManager(ChainClient client, String from, RevertDecoder decoder, String contract) {
         super(client.web3j(), from);
         this.client = client;
         this.decoder = decoder;

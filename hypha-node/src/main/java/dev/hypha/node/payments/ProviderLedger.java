@@ -1,0 +1,172 @@
+package dev.hypha.node.payments;
+
+import dev.hypha.chain.channels.ChannelParams;
+import dev.hypha.chain.channels.Voucher;
+import dev.hypha.chain.channels.VoucherDomain;
+import dev.hypha.core.crypto.Signature;
+import dev.hypha.core.errors.HyphaException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A provider's channels: the best voucher it holds on each and what has been redeemed. {@link #accept} checks a
+ * voucher (the channel signer's signature, within the deposit, paying at least the request's price more than the best
+ * so far) and records it durably before the provider serves, so a voucher it acted on survives any crash and can be
+ * redeemed after a restart.
+ */
+public final class ProviderLedger implements AutoCloseable {
+
+    /** A channel whose best voucher pays more than what is redeemed. */
+    public record Redeemable(ChannelParams channel, Voucher voucher, BigInteger redeemed) {}
+
+    private final LedgerDb store;
+    private final VoucherDomain domain;
+
+    private ProviderLedger(Path file, VoucherDomain domain) {
+        this.domain = Objects.requireNonNull(domain, "domain");
+        this.store = new LedgerDb(file, List.of("CREATE TABLE IF NOT EXISTS channels (" + ChannelColumns.DDL
+                + ", deposit TEXT NOT NULL, best TEXT NOT NULL, signature TEXT, redeemed TEXT NOT NULL)"));
+    }
+
+    /** Opens (or creates) the ledger for vouchers of the PaymentChannels contract {@code domain} names. */
+    public static ProviderLedger open(Path file, VoucherDomain domain) {
+        return new ProviderLedger(file, domain);
+    }
+
+    /** Records a channel to this provider and its deposit as seen on chain (a lower figure than known is ignored). */
+    public synchronized void track(ChannelParams channel, BigInteger deposit) {
+        try (PreparedStatement ps = store.db.prepareStatement("INSERT INTO channels (" + ChannelColumns.NAMES
+                + ", deposit, best, signature, redeemed) VALUES (?, ?, ?, ?, ?, ?, ?, '0', NULL, '0')"
+                + " ON CONFLICT(id) DO NOTHING")) {
+            ChannelColumns.bind(ps, channel);
+            ps.setString(7, deposit.toString());
+            ps.executeUpdate();
+            if (deposit.compareTo(row(channel.id()).deposit) > 0) {
+                set("deposit", channel.id(), deposit.toString());
+            }
+            store.db.commit();
+        } catch (SQLException e) {
+            throw store.fail("record channel " + channel.id(), e);
+        }
+    }
+
+    /**
+     * Accepts a voucher that pays at least {@code price} more than the best one held, recording it before returning.
+     *
+     * @return the new best total
+     * @throws VoucherRejectedException naming why the voucher cannot pay for the request
+     */
+    public synchronized BigInteger accept(Voucher voucher, BigInteger price) {
+        String id = voucher.channelId().toLowerCase(Locale.ROOT);
+        Row row;
+        try {
+            row = row(id);
+        } catch (HyphaException unknown) {
+            throw new VoucherRejectedException("channel " + id + " is unknown to this provider: open it on chain first");
+        }
+        if (!domain.isSignedBy(voucher, row.channel.signer())) {
+            throw new VoucherRejectedException("voucher on channel " + id + " is not signed by the channel's signer "
+                    + row.channel.signer());
+        }
+        BigInteger total = voucher.cumulativeAmount();
+        if (total.compareTo(row.deposit) > 0) {
+            throw new VoucherRejectedException("voucher on channel " + id + " promises " + total + " but the channel holds "
+                    + row.deposit + ": top it up");
+        }
+        BigInteger added = total.subtract(row.best);
+        if (added.compareTo(price) < 0) {
+            throw new VoucherRejectedException("voucher on channel " + id + " adds " + added.max(BigInteger.ZERO)
+                    + " to the " + row.best + " already promised; this request costs " + price);
+        }
+        try {
+            try (PreparedStatement ps = store.db.prepareStatement("UPDATE channels SET best = ?, signature = ? WHERE id = ?")) {
+                ps.setString(1, total.toString());
+                ps.setString(2, voucher.signature().toHex());
+                ps.setString(3, id);
+                ps.executeUpdate();
+            }
+            store.db.commit();
+        } catch (SQLException e) {
+            throw store.fail("record a voucher on " + id, e);
+        }
+        return total;
+    }
+
+    /** The best voucher held on a channel, if any. */
+    public synchronized Optional<Voucher> best(String channelId) {
+        Row row = row(channelId.toLowerCase(Locale.ROOT));
+        return row.signature == null ? Optional.empty()
+                : Optional.of(new Voucher(row.channel.id(), row.best, Signature.fromHex(row.signature)));
+    }
+
+    /** Channels whose best voucher pays more than what is redeemed, in id order: what a redeemer should send. */
+    public synchronized List<Redeemable> unredeemed() {
+        List<Redeemable> out = new ArrayList<>();
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT * FROM channels WHERE signature IS NOT NULL ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                BigInteger best = new BigInteger(rs.getString("best"));
+                BigInteger redeemed = new BigInteger(rs.getString("redeemed"));
+                if (best.compareTo(redeemed) > 0) {
+                    ChannelParams channel = ChannelColumns.read(rs);
+                    out.add(new Redeemable(channel, new Voucher(channel.id(), best, Signature.fromHex(rs.getString("signature"))),
+                            redeemed));
+                }
+            }
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw store.fail("list unredeemed channels", e);
+        }
+    }
+
+    /** Records what the chain says is redeemed on a channel (only ever grows). */
+    public synchronized void redeemed(String channelId, BigInteger redeemedOnChain) {
+        String id = channelId.toLowerCase(Locale.ROOT);
+        if (redeemedOnChain.compareTo(row(id).redeemed) > 0) {
+            try {
+                set("redeemed", id, redeemedOnChain.toString());
+                store.db.commit();
+            } catch (SQLException e) {
+                throw store.fail("record a redemption on " + id, e);
+            }
+        }
+    }
+
+    private record Row(ChannelParams channel, BigInteger deposit, BigInteger best, String signature, BigInteger redeemed) {}
+
+    private Row row(String id) {
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT * FROM channels WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw HyphaException.input("channel " + id + " is not in this provider's ledger");
+                }
+                return new Row(ChannelColumns.read(rs), new BigInteger(rs.getString("deposit")),
+                        new BigInteger(rs.getString("best")), rs.getString("signature"), new BigInteger(rs.getString("redeemed")));
+            }
+        } catch (SQLException e) {
+            throw store.fail("read channel " + id, e);
+        }
+    }
+
+    private void set(String column, String id, String value) throws SQLException {
+        try (PreparedStatement ps = store.db.prepareStatement("UPDATE channels SET " + column + " = ? WHERE id = ?")) {
+            ps.setString(1, value);
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        store.close();
+    }
+}
