@@ -130,6 +130,10 @@ final class TypedDataValidator {
     }
 
     private static Object checkValue(Map<String, List<TypedData.Field>> types, String type, Object value, String path, int depth) {
+        if (value == null) {
+            // JSON null: every EIP-712 type needs a value (a pattern switch on null would throw NullPointerException).
+            throw HyphaException.input("EIP-712 value " + path + " is null; expected a " + type);
+        }
         Matcher array = ARRAY.matcher(type);
         if (array.matches()) {
             if (!(value instanceof List<?> list)) {

@@ -13,7 +13,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.web3j.crypto.ECKeyPair;
 
-class SignatureProperties {
+class SignaturePropertiesTest {
     @Property(tries = 50)
     void signedDigestRecoversTheSignerAndIsLowS(@ForAll("privateKeys") BigInteger key, @ForAll @Size(32) byte[] digest) {
         ECKeyPair pair = ECKeyPair.create(key);

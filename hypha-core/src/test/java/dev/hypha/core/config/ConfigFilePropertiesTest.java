@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** Config files written in every TOML shape load to the same values; malformed ones fail only with a ConfigException. */
-class ConfigFileProperties {
+class ConfigFilePropertiesTest {
     static final String GOOD = """
             account = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
             [rpc]

@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
 /** Properties of content ids, the importer and the verifier over arbitrary inputs. */
-class CidProperties {
+class CidPropertiesTest {
 
     @Property
     void textFormRoundTrips(@ForAll @Size(32) byte[] digest, @ForAll boolean dagPb) {

@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.Size;
  * {@link HyphaException} with a message; no other exception (NullPointerException, ClassCastException,
  * ArrayIndexOutOfBounds...) may escape. Mutations start from valid inputs so they get past the first checks.
  */
-class HostileInputProperties {
+class HostileInputPropertiesTest {
     static final String MAIL = """
             {"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"chainId","type":"uint256"}],
              "Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"},{"name":"tags","type":"bytes4[]"}],
