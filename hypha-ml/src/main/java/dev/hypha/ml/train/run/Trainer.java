@@ -113,6 +113,7 @@ public final class Trainer {
                 throw new HyphaException(ErrorCategory.INPUT, "training diverged at step " + step + " (loss " + loss
                         + "); lower optimizer.learning_rate or set optimizer.clip_norm");
             }
+            listener.parametersUpdated(step, params);
             listener.stepDone(step, spec.steps(), spec.batch(), loss);
             long done = step + 1;
             if (spec.checkpointEvery() > 0 && done % spec.checkpointEvery() == 0 && done < spec.steps()) {

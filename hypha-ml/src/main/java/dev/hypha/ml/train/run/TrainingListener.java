@@ -7,6 +7,9 @@ public interface TrainingListener {
     /** Called after step {@code step} (0-based) of {@code total}, with that step's mean batch loss. */
     void stepDone(long step, long total, int batch, float loss);
 
+    /** Called after the update of step {@code step} with the parameters as they are now (determinism probes hash them). */
+    default void parametersUpdated(long step, java.util.List<dev.hypha.ml.train.Tensor> parameters) {}
+
     /** A checkpoint after {@code stepsDone} steps was stored under {@code id}. */
     default void checkpointed(long stepsDone, ContentId id) {}
 
