@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
             DeployCommand.class,
             dev.hypha.cli.model.ModelCommand.class,
             dev.hypha.cli.model.RunCommand.class,
+            DatasetCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })
