@@ -29,12 +29,21 @@ hypha() { java $HYPHA_JVM_FLAGS -XX:+UseSerialGC -jar "$JAR" --home "$work/home"
 hypha dataset import fashion-mnist >/dev/null
 sed -e "s/^steps = .*/steps = $STEPS/" -e "s/^checkpoint_every = .*/checkpoint_every = 0/" -e "s/^name = .*/name = \"bench-mlp\"/" \
   examples/fashion-mnist-mlp.toml > "$work/mlp.toml"
-line=$(hypha train "$work/mlp.toml" --threads "$THREADS" 2>/dev/null | grep '^Trained')
-seconds=$(echo "$line" | sed -E 's/.* in ([0-9.]+) s.*/\1/')
-ours=$(python3 -c "print(round($STEPS * $BATCH / $seconds))")
-echo "hypha   samples/s $ours  ($line; includes JIT warm-up)"
-# Unset together so OpenBLAS picks its AVX-512 kernels (see DESIGN.md's note on OpenBLAS).
-theirs_line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/pytorch_mlp.py "$DATA" "$STEPS" "$BATCH" "$THREADS")
-theirs=${theirs_line##* }
-echo "$theirs_line  (torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), after 100 warm-up steps)"
-python3 -c "print(f'ratio hypha / pytorch: {$ours / $theirs:.2f}')"
+# Both at 1 thread and at THREADS threads: on a loaded 2-core machine PyTorch's OpenMP + OpenBLAS threads can collapse
+# (measured here: 22,000 samples/s on 1 thread, 1,300-13,000 on 2), so the ratio is taken best against best.
+best_ours=0
+best_theirs=0
+for t in $(printf '%s\n' 1 "$THREADS" | sort -un); do
+  line=$(hypha train "$work/mlp.toml" --threads "$t" 2>/dev/null | grep '^Trained')
+  rm -rf "$work/home/content/refs/checkpoints" "$work/home/content/refs/models"
+  seconds=$(echo "$line" | sed -E 's/.* in ([0-9.]+) s.*/\1/')
+  ours=$(python3 -c "print(round($STEPS * $BATCH / $seconds))")
+  echo "hypha   $t thread(s): samples/s $ours  (includes JIT warm-up)"
+  # Unset together so OpenBLAS picks its AVX-512 kernels (see DESIGN.md's note on OpenBLAS).
+  theirs_line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/pytorch_mlp.py "$DATA" "$STEPS" "$BATCH" "$t")
+  theirs=${theirs_line##* }
+  echo "pytorch $t thread(s): samples/s $theirs  (torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), after 100 warm-up steps)"
+  best_ours=$(( ours > best_ours ? ours : best_ours ))
+  best_theirs=$(( theirs > best_theirs ? theirs : best_theirs ))
+done
+python3 -c "print(f'ratio hypha / pytorch (best thread count of each): {$best_ours / $best_theirs:.2f}')"
