@@ -38,20 +38,41 @@ public final class FloatMatMul {
         int rowTiles = (m + TILE_ROWS - 1) / TILE_ROWS;
         int colTiles = (n + TILE_COLS - 1) / TILE_COLS;
         parallel.forRange(rowTiles * colTiles, (from, to) -> {
+            float[] four = new float[4];
             for (int t = from; t < to; t++) {
                 int i0 = (t / colTiles) * TILE_ROWS;
                 int j0 = (t % colTiles) * TILE_COLS;
                 int i1 = Math.min(m, i0 + TILE_ROWS);
                 int j1 = Math.min(n, j0 + TILE_COLS);
-                for (int i = i0; i < i1; i++) {
-                    int row = i * n;
+                int i = i0;
+                if (FloatKernels.BLOCKED) {
+                    // 2x2 blocks share loads; every element is still exactly FloatKernels.dot's result
+                    for (; i + 1 < i1; i += 2) {
+                        int j = j0;
+                        for (; j + 1 < j1; j += 2) {
+                            FloatKernels.dot2x2(a, i * k, (i + 1) * k, b, j * k, (j + 1) * k, k, four);
+                            store(c, i * n + j, four[0], accumulate);
+                            store(c, i * n + j + 1, four[1], accumulate);
+                            store(c, (i + 1) * n + j, four[2], accumulate);
+                            store(c, (i + 1) * n + j + 1, four[3], accumulate);
+                        }
+                        for (; j < j1; j++) {
+                            store(c, i * n + j, FloatKernels.dot(a, i * k, b, j * k, k), accumulate);
+                            store(c, (i + 1) * n + j, FloatKernels.dot(a, (i + 1) * k, b, j * k, k), accumulate);
+                        }
+                    }
+                }
+                for (; i < i1; i++) {
                     for (int j = j0; j < j1; j++) {
-                        float d = FloatKernels.dot(a, i * k, b, j * k, k);
-                        c[row + j] = accumulate ? c[row + j] + d : d;
+                        store(c, i * n + j, FloatKernels.dot(a, i * k, b, j * k, k), accumulate);
                     }
                 }
             }
         });
+    }
+
+    private static void store(float[] c, int index, float d, boolean accumulate) {
+        c[index] = accumulate ? c[index] + d : d;
     }
 
     /** The transpose of the row-major {@code rows}×{@code cols} matrix {@code src}. */
