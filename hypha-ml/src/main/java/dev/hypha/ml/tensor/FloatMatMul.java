@@ -78,12 +78,17 @@ public final class FloatMatMul {
     /** The transpose of the row-major {@code rows}×{@code cols} matrix {@code src}. */
     public static float[] transpose(float[] src, int rows, int cols) {
         float[] out = new float[rows * cols];
+        transpose(src, rows, cols, out);
+        return out;
+    }
+
+    /** Writes the transpose of the row-major {@code rows}×{@code cols} matrix {@code src} into {@code out}. */
+    public static void transpose(float[] src, int rows, int cols, float[] out) {
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             for (int c = 0; c < cols; c++) {
                 out[c * rows + r] = src[base + c];
             }
         }
-        return out;
     }
 }

@@ -11,7 +11,7 @@ public final class Activations {
 
     public static Tensor relu(Forward f, Tensor x) {
         float[] in = x.data();
-        float[] y = new float[in.length];
+        float[] y = f.floats(in.length);
         for (int i = 0; i < in.length; i++) {
             y[i] = in[i] > 0f ? in[i] : 0f;
         }
@@ -34,7 +34,7 @@ public final class Activations {
     /** GELU, tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
     public static Tensor gelu(Forward f, Tensor x) {
         float[] in = x.data();
-        float[] y = new float[in.length];
+        float[] y = f.floats(in.length);
         for (int i = 0; i < in.length; i++) {
             double v = in[i];
             y[i] = (float) (0.5 * v * (1 + StrictMath.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
@@ -73,8 +73,8 @@ public final class Activations {
         }
         float[] in = x.data();
         float scale = 1f / (1f - p);
-        float[] mask = new float[in.length];
-        float[] y = new float[in.length];
+        float[] mask = f.floats(in.length);
+        float[] y = f.floats(in.length);
         for (int i = 0; i < in.length; i++) {
             mask[i] = f.random().nextDouble() < p ? 0f : scale;
             y[i] = in[i] * mask[i];

@@ -35,9 +35,9 @@ public final class Conv {
                     + g.height + "x" + g.width + " input");
         }
         float[] cols = im2col(f, x.data(), g);
-        float[] rows = new float[g.positions() * g.filters];
+        float[] rows = f.floats(g.positions() * g.filters);
         f.gemm().multiplyTransposed(cols, kernel.data(), rows, g.positions(), g.filters, g.patch, false);
-        float[] y = new float[rows.length];
+        float[] y = f.floats(rows.length);
         int hw = g.outH * g.outW;
         f.gemm().parallel().forRange(g.batch, (from, to) -> {
             for (int n = from; n < to; n++) {
@@ -52,17 +52,18 @@ public final class Conv {
         boolean tracked = f.records(x, kernel, bias);
         Tensor result = f.output(tracked, y, g.batch, g.filters, g.outH, g.outW);
         if (tracked) {
-            f.tape().record(() -> backward(f.gemm(), x, kernel, bias, result, cols, g));
+            f.tape().record(() -> backward(f, x, kernel, bias, result, cols, g));
         }
         return result;
     }
 
-    private static void backward(FloatMatMul gemm, Tensor x, Tensor kernel, Tensor bias, Tensor y, float[] cols, Geometry g) {
+    private static void backward(Forward f, Tensor x, Tensor kernel, Tensor bias, Tensor y, float[] cols, Geometry g) {
+        FloatMatMul gemm = f.gemm();
         int hw = g.outH * g.outW;
         int positions = g.positions();
         float[] dy = y.grad();
         // dy as [positions, filters], the layout of the forward product
-        float[] dRows = new float[positions * g.filters];
+        float[] dRows = f.floats(positions * g.filters);
         for (int n = 0; n < g.batch; n++) {
             for (int c = 0; c < g.filters; c++) {
                 for (int p = 0; p < hw; p++) {
@@ -71,7 +72,7 @@ public final class Conv {
             }
         }
         if (kernel.tracksGradient()) {
-            gemm.multiplyTransposed(FloatMatMul.transpose(dRows, positions, g.filters), FloatMatMul.transpose(cols, positions, g.patch),
+            gemm.multiplyTransposed(f.transpose(dRows, positions, g.filters), f.transpose(cols, positions, g.patch),
                     kernel.grad(), g.filters, g.patch, positions, true);
         }
         if (bias != null && bias.tracksGradient()) {
@@ -83,15 +84,15 @@ public final class Conv {
             }
         }
         if (x.tracksGradient()) {
-            float[] dCols = new float[positions * g.patch];
-            gemm.multiplyTransposed(dRows, FloatMatMul.transpose(kernel.data(), g.filters, g.patch), dCols, positions, g.patch, g.filters, false);
+            float[] dCols = f.floats(positions * g.patch);
+            gemm.multiplyTransposed(dRows, f.transpose(kernel.data(), g.filters, g.patch), dCols, positions, g.patch, g.filters, false);
             col2im(gemm, dCols, x.grad(), g);
         }
     }
 
     /** Row {@code n·outH·outW + oh·outW + ow} holds the input values under the kernel at that position, channel-major. */
     private static float[] im2col(Forward f, float[] x, Geometry g) {
-        float[] cols = new float[g.positions() * g.patch];
+        float[] cols = f.floats(g.positions() * g.patch);
         f.gemm().parallel().forRange(g.batch, (from, to) -> {
             for (int n = from; n < to; n++) {
                 for (int oh = 0; oh < g.outH; oh++) {

@@ -19,7 +19,7 @@ public final class Dense {
         if (weight.rank() != 2 || weight.dim(1) != in) {
             throw new IllegalArgumentException("linear layer of " + weight.dim(1) + " inputs got " + in + " features per sample");
         }
-        float[] y = new float[batch * out];
+        float[] y = f.floats(batch * out);
         f.gemm().multiplyTransposed(x.data(), weight.data(), y, batch, out, in, false);
         if (bias != null) {
             float[] b = bias.data();
@@ -32,16 +32,17 @@ public final class Dense {
         boolean tracked = f.records(x, weight, bias);
         Tensor result = f.output(tracked, y, batch, out);
         if (tracked) {
-            f.tape().record(() -> backward(f.gemm(), x, weight, bias, result, batch, in, out));
+            f.tape().record(() -> backward(f, x, weight, bias, result, batch, in, out));
         }
         return result;
     }
 
-    private static void backward(FloatMatMul gemm, Tensor x, Tensor weight, Tensor bias, Tensor y, int batch, int in, int out) {
+    private static void backward(Forward f, Tensor x, Tensor weight, Tensor bias, Tensor y, int batch, int in, int out) {
+        FloatMatMul gemm = f.gemm();
         float[] dy = y.grad();
         if (weight.tracksGradient()) {
             // dW[o][i] = Σ_s dy[s][o]·x[s][i]: one dot over the batch per element
-            gemm.multiplyTransposed(FloatMatMul.transpose(dy, batch, out), FloatMatMul.transpose(x.data(), batch, in),
+            gemm.multiplyTransposed(f.transpose(dy, batch, out), f.transpose(x.data(), batch, in),
                     weight.grad(), out, in, batch, true);
         }
         if (bias != null && bias.tracksGradient()) {
@@ -54,7 +55,7 @@ public final class Dense {
         }
         if (x.tracksGradient()) {
             // dx[s][i] = Σ_o dy[s][o]·W[o][i]
-            gemm.multiplyTransposed(dy, FloatMatMul.transpose(weight.data(), out, in), x.grad(), batch, in, out, true);
+            gemm.multiplyTransposed(dy, f.transpose(weight.data(), out, in), x.grad(), batch, in, out, true);
         }
     }
 }

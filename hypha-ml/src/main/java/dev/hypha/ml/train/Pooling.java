@@ -8,7 +8,7 @@ public final class Pooling {
     public static Tensor max(Forward f, Tensor x, int size) {
         Shape s = Shape.of(x, size);
         float[] in = x.data();
-        float[] y = new float[s.outputs()];
+        float[] y = f.floats(s.outputs());
         int[] from = new int[y.length];
         for (int plane = 0; plane < s.planes; plane++) {
             for (int oh = 0; oh < s.outH; oh++) {
@@ -46,7 +46,7 @@ public final class Pooling {
     public static Tensor average(Forward f, Tensor x, int size) {
         Shape s = Shape.of(x, size);
         float[] in = x.data();
-        float[] y = new float[s.outputs()];
+        float[] y = f.floats(s.outputs());
         float scale = 1f / (size * size);
         for (int plane = 0; plane < s.planes; plane++) {
             for (int oh = 0; oh < s.outH; oh++) {

@@ -40,6 +40,11 @@ public final class Tensor {
         return new Tensor(shape, data, new float[data.length]);
     }
 
+    /** A tracked tensor whose gradient lives in {@code grad} (zeroed, same size: a working array). */
+    public static Tensor tracked(float[] data, float[] grad, int... shape) {
+        return new Tensor(shape, data, grad);
+    }
+
     /** The same data and gradient seen with another shape of the same size (flatten). */
     public Tensor reshape(int... newShape) {
         return new Tensor(newShape, data, grad);

@@ -15,6 +15,7 @@ import dev.hypha.ml.train.Seeds;
 import dev.hypha.ml.train.Sgd;
 import dev.hypha.ml.train.Tape;
 import dev.hypha.ml.train.Tensor;
+import dev.hypha.ml.train.Workspace;
 import dev.hypha.ml.train.data.ImageSplit;
 import dev.hypha.ml.train.store.ContentStore;
 import java.util.List;
@@ -96,11 +97,13 @@ public final class Trainer {
         BatchOrder batches = new BatchOrder(spec.seed(), data.count(), spec.batch());
         List<Tensor> params = network.parameters();
         float loss = Float.NaN;
+        Workspace workspace = new Workspace();
         for (long step = start; step < spec.steps(); step++) {
+            workspace.reset();
             int[] idx = batches.indices(step);
             Tensor x = Tensor.constant(data.images(idx), spec.batch(), 1, data.height(), data.width());
             Tape tape = new Tape();
-            Forward f = Forward.training(gemm, tape, Seeds.stream(spec.seed(), Seeds.DROPOUT, step));
+            Forward f = new Forward(gemm, tape, true, Seeds.stream(spec.seed(), Seeds.DROPOUT, step), workspace);
             Tensor lossTensor = Losses.crossEntropy(f, network.forward(f, x), data.labels(idx));
             params.forEach(Tensor::zeroGrad);
             tape.backward(lossTensor);
