@@ -25,13 +25,18 @@ public final class Network {
         this.inputShape = inputShape.clone();
         this.parameters = parameters;
         this.outputShape = checkShapes(layers, inputShape);
+        this.names = parameterNames(layers);
+    }
+
+    /** The parameter names of a stack of layers, in order, without allocating the parameters. */
+    public static List<String> parameterNames(List<Layer> layers) {
         List<String> n = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             for (Layer.ParameterShape p : layers.get(i).parameters()) {
                 n.add("layers." + i + "." + p.role());
             }
         }
-        this.names = List.copyOf(n);
+        return List.copyOf(n);
     }
 
     /** A network with freshly initialised parameters: He-uniform weights (bound √(6/fan-in)), zero biases. */

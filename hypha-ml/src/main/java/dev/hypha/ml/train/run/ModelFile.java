@@ -4,6 +4,7 @@ import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.gguf.GgufFile;
+import dev.hypha.ml.gguf.GgufFormatException;
 import dev.hypha.ml.gguf.GgufTensor;
 import dev.hypha.ml.gguf.GgufWriter;
 import dev.hypha.ml.tensor.GgmlType;
@@ -54,27 +55,37 @@ public final class ModelFile {
         w.addTensor(name, GgmlType.F32, new long[] {values.length}, b.array());
     }
 
+    /** The largest layer count a model file may declare (as in specs). */
+    private static final int MAX_LAYERS = 256;
+
+    /**
+     * Reads a model or checkpoint. Files come from other peers, so any defect (not GGUF, wrong architecture, layer
+     * lines that do not parse or do not fit together, missing or mis-sized tensors) is an INPUT error naming the
+     * source; nothing is allocated beyond what the file itself holds.
+     */
     public static Contents decode(String source, byte[] bytes) {
-        GgufFile file = GgufFile.parse(bytes, source);
-        if (!ARCHITECTURE.equals(file.string("general.architecture").orElse(""))) {
-            throw error(source, "is not a Hypha classifier (general.architecture must be " + ARCHITECTURE + ")");
-        }
-        List<String> lines = file.strings("hypha.layers").orElseThrow(() -> error(source, "has no hypha.layers"));
-        int[] input = file.ints("hypha.input_shape").orElseThrow(() -> error(source, "has no hypha.input_shape"));
-        long step = file.integer("hypha.train.step").orElse(0L);
-        String specId = file.string("hypha.train.spec").orElse("");
-        List<Layer> layers = new ArrayList<>();
         try {
+            GgufFile file = GgufFile.parse(bytes, source);
+            if (!ARCHITECTURE.equals(file.string("general.architecture").orElse(""))) {
+                throw error(source, "is not a Hypha classifier (general.architecture must be " + ARCHITECTURE + ")");
+            }
+            List<String> lines = file.strings("hypha.layers").orElseThrow(() -> error(source, "has no hypha.layers"));
+            int[] input = file.ints("hypha.input_shape").orElseThrow(() -> error(source, "has no hypha.input_shape"));
+            long step = file.integer("hypha.train.step").orElse(0L);
+            String specId = file.string("hypha.train.spec").orElse("");
+            if (lines.isEmpty() || lines.size() > MAX_LAYERS) {
+                throw error(source, "must have 1 to " + MAX_LAYERS + " layers, has " + lines.size());
+            }
+            if (input.length < 1 || input.length > 3) {
+                throw error(source, "hypha.input_shape must have 1 to 3 dimensions");
+            }
+            List<Layer> layers = new ArrayList<>();
             for (String l : lines) {
                 layers.add(LayerSyntax.parse(l));
             }
-            if (input.length < 1 || input.length > 3) {
-                throw new IllegalArgumentException("hypha.input_shape must have 1 to 3 dimensions");
-            }
-            Network shapeOnly = Network.initialize(layers, input, 0);
             List<float[]> values = new ArrayList<>();
-            for (String name : shapeOnly.parameterNames()) {
-                values.add(floats(source, file.requireTensor(name)));
+            for (String name : Network.parameterNames(layers)) {
+                values.add(floats(source, file.tensor(name).orElseThrow(() -> error(source, "has no tensor " + name))));
             }
             List<float[]> state = new ArrayList<>();
             for (GgufTensor t : file.tensors()) {
@@ -83,8 +94,8 @@ public final class ModelFile {
                 }
             }
             return new Contents(Network.withParameters(layers, input, values), step, specId, state);
-        } catch (IllegalArgumentException e) {
-            throw error(source, e.getMessage());
+        } catch (GgufFormatException | IllegalArgumentException | IllegalStateException e) {
+            throw error(source, "is invalid: " + e.getMessage());
         }
     }
 
