@@ -67,6 +67,13 @@ class TrainCommandTest {
         Run again = hypha("train", spec.toString(), "--threads", "1");
         assertThat(again.err()).as("a finished run starts from its newest checkpoint").contains("resuming after step 50");
         assertThat(weights(again.out())).as("same weights on 1 thread after resuming").isEqualTo(weights(trained.out()));
+        Path noFlatten = dir.resolve("no-flatten.toml");
+        Files.writeString(noFlatten, Files.readString(spec).replace("\"flatten\", ", "").replace("tiny-mlp", "other"));
+        Run refused = hypha("train", noFlatten.toString());
+        assertThat(refused.code()).as(refused.err()).isEqualTo(3);
+        assertThat(refused.err()).contains("the layers do not fit the dataset's [1, 28, 28] images", "add flatten");
+        Files.writeString(noFlatten, Files.readString(spec).replace("batch = 20", "batch = 301").replace("tiny-mlp", "other"));
+        assertThat(hypha("train", noFlatten.toString()).err()).contains("batch 301 is larger than the 300 samples of split train");
         Run evaluated = hypha("eval", "tiny-mlp", "--dataset", id.group(1) + ":test");
         assertThat(evaluated.code()).as(evaluated.err()).isZero();
         Matcher acc = Pattern.compile("accuracy ([0-9.]+)%").matcher(evaluated.out());

@@ -80,7 +80,12 @@ public final class Trainer {
             start = c.step();
             listener.resumed(start, checkpoint.get());
         } else {
-            network = Network.initialize(spec.layers(), input, spec.seed());
+            try {
+                network = Network.initialize(spec.layers(), input, spec.seed());
+            } catch (IllegalArgumentException e) {
+                throw new HyphaException(ErrorCategory.INPUT, "spec " + spec.name() + ": the layers do not fit the dataset's "
+                        + java.util.Arrays.toString(input) + " images: " + e.getMessage(), e);
+            }
             optimizer = optimizer(network);
         }
         if (!java.util.Arrays.equals(network.inputShape(), input)) {
@@ -94,6 +99,10 @@ public final class Trainer {
         }
         TrainSpec.OptimizerSpec o = spec.optimizer();
         Schedule schedule = new Schedule(o.learningRate(), o.minLearningRate(), o.warmupSteps(), spec.steps());
+        if (spec.batch() > data.count()) {
+            throw new HyphaException(ErrorCategory.INPUT, "spec " + spec.name() + ": batch " + spec.batch() + " is larger than the "
+                    + data.count() + " samples of split " + spec.split());
+        }
         BatchOrder batches = new BatchOrder(spec.seed(), data.count(), spec.batch());
         List<Tensor> params = network.parameters();
         float loss = Float.NaN;
