@@ -19,6 +19,17 @@ if [ ! -f /usr/share/games/fortunes/fortunes ]; then
   fi
 fi
 
+# Debian's Fashion-MNIST (IDX files under /usr/share/datasets/fashion-mnist): what `hypha dataset import fashion-mnist`
+# reads and the examples/ specs train on.
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "hypha: installing Debian's Fashion-MNIST (apt-get install dataset-fashion-mnist)..." >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null; } >&2
+  else
+    echo "hypha: warning: /usr/share/datasets/fashion-mnist is missing; run 'sudo apt-get install dataset-fashion-mnist' (needed by hypha dataset import fashion-mnist)" >&2
+  fi
+fi
+
 # npm tools (forge, anvil, cast, solc, OpenZeppelin, reference peers), pinned by package-lock.json.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "hypha: installing pinned tools from npm (forge, anvil, cast, solc, OpenZeppelin)..." >&2

@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
             dev.hypha.cli.model.ModelCommand.class,
             dev.hypha.cli.model.RunCommand.class,
             GatewayCommand.class,
+            DatasetCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -61,6 +61,86 @@ public final class FloatKernels {
         return r;
     }
 
+    /** True when {@link #dot2x2} shares its loads (16 or 8 float lanes); at 4 lanes it would need 16 accumulators. */
+    public static final boolean BLOCKED = L >= 8;
+
+    /**
+     * The four dot products of rows {@code a0, a1} of {@code a} with rows {@code b0, b1} of {@code b} (offsets), each
+     * bit-identical to {@link #dot}: the same virtual lanes, the same tree, the same tail order. Each loaded vector
+     * feeds two FMAs instead of one, which is what makes a GEMM compute-bound rather than load-bound. Results go to
+     * {@code out[0..3]} = (a0·b0, a0·b1, a1·b0, a1·b1). Only when {@link #BLOCKED}.
+     */
+    public static void dot2x2(float[] a, int a0, int a1, float[] b, int b0, int b1, int n, float[] out) {
+        int upper = n - n % VIRTUAL_LANES;
+        float r00;
+        float r01;
+        float r10;
+        float r11;
+        if (L == 16) {
+            FloatVector c00 = FloatVector.zero(FLOAT);
+            FloatVector c01 = FloatVector.zero(FLOAT);
+            FloatVector c10 = FloatVector.zero(FLOAT);
+            FloatVector c11 = FloatVector.zero(FLOAT);
+            for (int i = 0; i < upper; i += 16) {
+                FloatVector x0 = FloatVector.fromArray(FLOAT, a, a0 + i);
+                FloatVector x1 = FloatVector.fromArray(FLOAT, a, a1 + i);
+                FloatVector y0 = FloatVector.fromArray(FLOAT, b, b0 + i);
+                FloatVector y1 = FloatVector.fromArray(FLOAT, b, b1 + i);
+                c00 = x0.fma(y0, c00);
+                c01 = x0.fma(y1, c01);
+                c10 = x1.fma(y0, c10);
+                c11 = x1.fma(y1, c11);
+            }
+            r00 = tree(c00, c00, c00, c00);
+            r01 = tree(c01, c01, c01, c01);
+            r10 = tree(c10, c10, c10, c10);
+            r11 = tree(c11, c11, c11, c11);
+        } else if (L == 8) {
+            FloatVector c00 = FloatVector.zero(FLOAT);
+            FloatVector c01 = FloatVector.zero(FLOAT);
+            FloatVector c10 = FloatVector.zero(FLOAT);
+            FloatVector c11 = FloatVector.zero(FLOAT);
+            FloatVector d00 = FloatVector.zero(FLOAT);
+            FloatVector d01 = FloatVector.zero(FLOAT);
+            FloatVector d10 = FloatVector.zero(FLOAT);
+            FloatVector d11 = FloatVector.zero(FLOAT);
+            for (int i = 0; i < upper; i += 16) {
+                FloatVector x0 = FloatVector.fromArray(FLOAT, a, a0 + i);
+                FloatVector x1 = FloatVector.fromArray(FLOAT, a, a1 + i);
+                FloatVector y0 = FloatVector.fromArray(FLOAT, b, b0 + i);
+                FloatVector y1 = FloatVector.fromArray(FLOAT, b, b1 + i);
+                c00 = x0.fma(y0, c00);
+                c01 = x0.fma(y1, c01);
+                c10 = x1.fma(y0, c10);
+                c11 = x1.fma(y1, c11);
+                FloatVector u0 = FloatVector.fromArray(FLOAT, a, a0 + i + 8);
+                FloatVector u1 = FloatVector.fromArray(FLOAT, a, a1 + i + 8);
+                FloatVector v0 = FloatVector.fromArray(FLOAT, b, b0 + i + 8);
+                FloatVector v1 = FloatVector.fromArray(FLOAT, b, b1 + i + 8);
+                d00 = u0.fma(v0, d00);
+                d01 = u0.fma(v1, d01);
+                d10 = u1.fma(v0, d10);
+                d11 = u1.fma(v1, d11);
+            }
+            r00 = tree(c00, d00, c00, d00);
+            r01 = tree(c01, d01, c01, d01);
+            r10 = tree(c10, d10, c10, d10);
+            r11 = tree(c11, d11, c11, d11);
+        } else {
+            throw new IllegalStateException("dot2x2 needs 8 or 16 float lanes, this JVM has " + L + " (check BLOCKED)");
+        }
+        for (int i = upper; i < n; i++) {
+            r00 += a[a0 + i] * b[b0 + i];
+            r01 += a[a0 + i] * b[b1 + i];
+            r10 += a[a1 + i] * b[b0 + i];
+            r11 += a[a1 + i] * b[b1 + i];
+        }
+        out[0] = r00;
+        out[1] = r01;
+        out[2] = r10;
+        out[3] = r11;
+    }
+
     /** Dot product of {@code n} little-endian floats at byte offset {@code wOff} of {@code w} with {@code x[xOff..)}. */
     public static float dotF32(MemorySegment w, long wOff, float[] x, int xOff, int n) {
         int upper = n - n % VIRTUAL_LANES;

@@ -1,0 +1,88 @@
+package dev.hypha.cli;
+
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.cid.ContentIds;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.tensor.FloatMatMul;
+import dev.hypha.ml.tensor.Parallel;
+import dev.hypha.ml.train.data.DatasetStore;
+import dev.hypha.ml.train.data.ImageSplit;
+import dev.hypha.ml.train.run.TrainSpec;
+import dev.hypha.ml.train.run.TrainSpecParser;
+import dev.hypha.ml.train.run.Trainer;
+import dev.hypha.ml.train.store.ContentStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code hypha train SPEC.toml}: trains deterministically, checkpointing and resuming, and stores the model. */
+@Command(name = "train", description = {"Train a model from a spec (architecture, dataset id, hyper-parameters, seed, steps).",
+    "Checkpoints go to the content store; running the same spec again resumes from the newest one.",
+    "The result is bit-identical for any thread count and CPU."})
+public final class TrainCommand implements Callable<Integer> {
+    /** Specs are small; a larger file is not a spec. */
+    private static final long MAX_SPEC_BYTES = 1 << 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The training spec (.toml).")
+    Path specFile;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all processors; never changes the result).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        if (threads != null && (threads < 1 || threads > 1024)) {
+            throw HyphaException.input("--threads must be between 1 and 1024, got " + threads);
+        }
+        byte[] bytes = read(specFile);
+        TrainSpec trainSpec = TrainSpecParser.parse(specFile.toString(), bytes);
+        ContentId specId = ContentIds.of(bytes);
+        ContentStore store = new ContentStore(Hypha.of(spec).resolvedHome());
+        DatasetStore datasets = new DatasetStore(store);
+        ContentId dataset = datasets.resolve(trainSpec.dataset());
+        ImageSplit data = datasets.load(dataset, trainSpec.split());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Training " + trainSpec.name() + " (spec " + specId + ") on " + data.count() + " samples of dataset " + dataset
+                + ", split " + trainSpec.split());
+        TrainProgress progress = new TrainProgress(spec.commandLine().getErr(), System::nanoTime, 500_000_000L);
+        long start = System.nanoTime();
+        Trainer.Result result;
+        try (Parallel parallel = new Parallel(threads != null ? threads : Runtime.getRuntime().availableProcessors())) {
+            result = new Trainer(trainSpec, specId, data, store, new FloatMatMul(parallel)).run(progress);
+        } finally {
+            progress.finish();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.println(String.format(Locale.ROOT, "Trained %s: %d steps in %.1f s, last loss %.4f", trainSpec.name(), result.stepsRun(),
+                seconds, result.lastLoss()));
+        out.println("weights sha256 " + result.weightsDigest());
+        out.println("model " + result.model() + " (evaluate: hypha eval " + trainSpec.name() + " --dataset " + dataset + ":test)");
+        return ExitCodes.OK;
+    }
+
+    static byte[] read(Path file) {
+        try {
+            if (Files.size(file) > MAX_SPEC_BYTES) {
+                throw HyphaException.input(file + " is larger than " + MAX_SPEC_BYTES + " bytes; a training spec is a small TOML file");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new HyphaException(ErrorCategory.NOT_FOUND, "no such file: " + file, e);
+        } catch (IOException e) {
+            throw new HyphaException(ErrorCategory.IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.hypha.ml.train.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.train.Layer;
+import dev.hypha.ml.train.LayerSyntax;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a training spec from TOML. Specs come from buyers of training compute, so every key is checked: unknown keys
+ * are errors (a typo must not silently train with a default), numbers are bounded, and messages name the key and what
+ * would be right.
+ *
+ * <pre>
+ * name = "fashion-mnist-mlp"
+ * dataset = "bafk..."          # content id (or the name of an imported dataset)
+ * split = "train"              # optional
+ * seed = 42
+ * steps = 4000
+ * batch = 64
+ * checkpoint_every = 500
+ * layers = ["flatten", "linear 784 256", "relu", "linear 256 10"]
+ * [optimizer]
+ * kind = "adamw"               # or "sgd"
+ * learning_rate = 0.001
+ * min_learning_rate = 0.0      # cosine floor
+ * warmup_steps = 100
+ * weight_decay = 0.01
+ * clip_norm = 1.0              # optional, 0 = off
+ * beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 (adamw); momentum = 0.9 (sgd)
+ * </pre>
+ */
+public final class TrainSpecParser {
+    private TrainSpecParser() {}
+
+    private static final Set<String> TOP = Set.of("name", "dataset", "split", "seed", "steps", "batch", "checkpoint_every", "layers", "optimizer");
+    private static final Set<String> OPTIMIZER = Set.of("kind", "learning_rate", "min_learning_rate", "warmup_steps", "weight_decay",
+            "beta1", "beta2", "epsilon", "momentum", "clip_norm");
+
+    public static TrainSpec parse(String source, byte[] toml) {
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(toml);
+        } catch (IOException e) {
+            throw error(source, "is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) {
+            throw error(source, "is empty");
+        }
+        checkKeys(source, root, TOP, "");
+        String name = text(source, root, "name", null);
+        if (!name.matches("[a-z0-9][a-z0-9._-]{0,127}")) {
+            throw error(source, "name '" + name + "' must be 1-128 lower-case letters, digits, '.', '_' or '-'");
+        }
+        JsonNode layersNode = root.path("layers");
+        if (!layersNode.isArray() || layersNode.isEmpty() || layersNode.size() > 256) {
+            throw error(source, "layers must be a list of 1 to 256 layer lines, e.g. layers = [\"flatten\", \"linear 784 10\"]");
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (JsonNode l : layersNode) {
+            if (!l.isTextual()) {
+                throw error(source, "every entry of layers must be a string such as \"linear 784 256\", found " + l);
+            }
+            try {
+                layers.add(LayerSyntax.parse(l.asText()));
+            } catch (IllegalArgumentException e) {
+                throw error(source, e.getMessage());
+            }
+        }
+        JsonNode opt = root.path("optimizer");
+        if (!opt.isObject()) {
+            throw error(source, "needs an [optimizer] table with at least kind and learning_rate");
+        }
+        checkKeys(source, opt, OPTIMIZER, "optimizer.");
+        String kind = text(source, opt, "kind", null);
+        if (!kind.equals("adamw") && !kind.equals("sgd")) {
+            throw error(source, "optimizer.kind must be \"adamw\" or \"sgd\", found \"" + kind + "\"");
+        }
+        long steps = integer(source, root, "steps", null, 1, 1_000_000_000L);
+        float lr = real(source, opt, "learning_rate", null, 1e-9, 10);
+        TrainSpec.OptimizerSpec optimizer = new TrainSpec.OptimizerSpec(kind, lr,
+                real(source, opt, "min_learning_rate", 0.0, 0, lr),
+                integer(source, opt, "warmup_steps", 0L, 0, steps),
+                real(source, opt, "weight_decay", 0.0, 0, 1),
+                real(source, opt, "beta1", 0.9, 0, 0.999999),
+                real(source, opt, "beta2", 0.999, 0, 0.999999),
+                real(source, opt, "epsilon", 1e-8, 1e-12, 1),
+                real(source, opt, "momentum", 0.9, 0, 0.999999),
+                real(source, opt, "clip_norm", 0.0, 0, 1e6));
+        return new TrainSpec(name, text(source, root, "dataset", null), text(source, root, "split", "train"),
+                integer(source, root, "seed", null, Long.MIN_VALUE, Long.MAX_VALUE), steps,
+                (int) integer(source, root, "batch", null, 1, 65_536),
+                integer(source, root, "checkpoint_every", 0L, 0, 1_000_000_000L), layers, optimizer);
+    }
+
+    private static void checkKeys(String source, JsonNode node, Set<String> allowed, String prefix) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!allowed.contains(key)) {
+                throw error(source, "unknown key '" + prefix + key + "'; known: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+    }
+
+    private static String text(String source, JsonNode node, String key, String fallback) {
+        JsonNode v = node.get(key);
+        if (v == null && fallback != null) {
+            return fallback;
+        }
+        if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 256) {
+            throw error(source, "'" + key + "' must be a non-empty string" + (v == null ? " (missing)" : ", found " + v));
+        }
+        return v.asText();
+    }
+
+    private static long integer(String source, JsonNode node, String key, Long fallback, long min, long max) {
+        JsonNode v = node.get(key);
+        if (v == null && fallback != null) {
+            return fallback;
+        }
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw error(source, "'" + key + "' must be a whole number from " + min + " to " + max + (v == null ? " (missing)" : ", found " + v));
+        }
+        return v.asLong();
+    }
+
+    private static float real(String source, JsonNode node, String key, Double fallback, double min, double max) {
+        JsonNode v = node.get(key);
+        if (v == null && fallback != null) {
+            return fallback.floatValue();
+        }
+        if (v == null || !v.isNumber() || !(v.asDouble() >= min && v.asDouble() <= max)) {
+            throw error(source, "'" + key + "' must be a number from " + min + " to " + max + (v == null ? " (missing)" : ", found " + v));
+        }
+        return (float) v.asDouble();
+    }
+
+    private static HyphaException error(String source, String what) {
+        return new HyphaException(ErrorCategory.INPUT, "training spec " + source + ": " + what);
+    }
+}

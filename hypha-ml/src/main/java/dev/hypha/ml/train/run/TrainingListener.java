@@ -1,0 +1,20 @@
+package dev.hypha.ml.train.run;
+
+import dev.hypha.core.cid.ContentId;
+
+/** What a training run reports as it goes (the CLI turns it into a progress line; tests use it to stop a run). */
+public interface TrainingListener {
+    /** Called after step {@code step} (0-based) of {@code total}, with that step's mean batch loss. */
+    void stepDone(long step, long total, int batch, float loss);
+
+    /** Called after the update of step {@code step} with the parameters as they are now (determinism probes hash them). */
+    default void parametersUpdated(long step, java.util.List<dev.hypha.ml.train.Tensor> parameters) {}
+
+    /** A checkpoint after {@code stepsDone} steps was stored under {@code id}. */
+    default void checkpointed(long stepsDone, ContentId id) {}
+
+    /** The run continues from a checkpoint after {@code stepsDone} steps. */
+    default void resumed(long stepsDone, ContentId id) {}
+
+    TrainingListener NONE = (step, total, batch, loss) -> {};
+}
