@@ -56,6 +56,9 @@ final class UpCommand implements Callable<Integer> {
                 out.flush();
             }, TimeSource.SYSTEM)) {
                 printSummary(out, network, listen);
+                printModels(out, session, listen);
+                out.println("Running. Press Ctrl-C to stop.");
+                out.flush();
                 stop.await();
                 out.println("Stopping: node, then anvil (writing " + settings.stateFile() + ")...");
                 out.flush();
@@ -73,7 +76,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("Hypha local network is up.");
         out.println("  RPC URL      " + network.rpcUrl());
         out.println("  Chain id     " + network.chainId());
-        out.println("  Node API     http://" + listen + "  (/health, /metrics)");
+        out.println("  Node API     http://" + listen + "  (Ollama and OpenAI APIs, /health, /metrics)");
         out.println("Contracts:");
         for (Map.Entry<String, DeployedContract> entry : network.deployment().contracts().entrySet()) {
             out.printf("  %-17s %s%n", entry.getKey(), Keys.toChecksumAddress(entry.getValue().address()));
@@ -87,7 +90,17 @@ final class UpCommand implements Callable<Integer> {
             out.printf("  (%d) %s  key %s%n", i, Keys.toChecksumAddress(account.getAddress()),
                     Numeric.toHexStringWithPrefixZeroPadded(account.getEcKeyPair().getPrivateKey(), 64));
         }
-        out.println("Running. Press Ctrl-C to stop.");
-        out.flush();
+    }
+
+    /** The models the gateway serves, or how to add one: an empty store answers every request with 404. */
+    private static void printModels(PrintWriter out, Session session, Settings.HostPort listen) {
+        List<String> names = new dev.hypha.ml.store.ModelStore(session.home(), java.time.Clock.systemUTC()).list().models()
+                .stream().map(m -> m.name().toString()).toList();
+        if (names.isEmpty()) {
+            out.println("Models: none yet. Import a GGUF file with `hypha model import FILE.gguf --name NAME`; the gateway");
+            out.println("  serves it at once, e.g. curl http://" + listen + "/api/generate -d '{\"model\":\"NAME\",\"prompt\":\"Hello\"}'");
+        } else {
+            out.println("Models: " + String.join(", ", names) + "  (curl http://" + listen + "/api/tags)");
+        }
     }
 }

@@ -31,7 +31,7 @@ import picocli.CommandLine;
  */
 class UpCommandTest {
 
-    private static final Pattern CONTRACT_LINE = Pattern.compile("^  (HyphaTimelock|HyphaToken|PaymentToken|Staking|ProviderRegistry) +(0x[0-9a-fA-F]{40})$",
+    private static final Pattern CONTRACT_LINE = Pattern.compile("^  (HyphaTimelock|HyphaToken|PaymentToken|Staking|ProviderRegistry|PaymentChannels) +(0x[0-9a-fA-F]{40})$",
             Pattern.MULTILINE);
 
     @TempDir
@@ -106,13 +106,20 @@ class UpCommandTest {
                     assertThat(chain.code(contracts.group(2))).as(contracts.group(1)).isNotEqualTo("0x");
                     count++;
                 }
-                assertThat(count).isEqualTo(5);
+                assertThat(count).isEqualTo(6);
             }
             HttpResponse<String> health = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"chainId\":31337");
+            // The node is also the gateway: Ollama's API answers, over the (empty) model store of this home.
+            HttpResponse<String> tags = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/tags")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(tags.statusCode()).isEqualTo(200);
+            assertThat(tags.body()).isEqualTo("{\"models\":[]}");
+            assertThat(up.out.toString()).contains("Models: none yet. Import a GGUF file with `hypha model import");
 
             CliRun imported = CliRun.run(env, "account", "import", "--light-kdf", "--private-key-file", key.toString(),
                     "--password-file", password.toString());

@@ -14,12 +14,16 @@ import dev.hypha.core.time.TimeSource;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.Node;
+import dev.hypha.node.gateway.api.GatewayRoutes;
+import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.indexer.EventListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -42,13 +46,16 @@ public final class LocalNetwork implements AutoCloseable {
     private final ChainClient chain;
     private final Deployment deployment;
     private final Node node;
+    private final LocalBackend gateway;
 
-    private LocalNetwork(UpLock lock, Devnet devnet, ChainClient chain, Deployment deployment, Node node) {
+    private LocalNetwork(UpLock lock, Devnet devnet, ChainClient chain, Deployment deployment, Node node,
+                         LocalBackend gateway) {
         this.lock = lock;
         this.devnet = devnet;
         this.chain = chain;
         this.deployment = deployment;
         this.node = node;
+        this.gateway = gateway;
     }
 
     /**
@@ -91,6 +98,7 @@ public final class LocalNetwork implements AutoCloseable {
                 .start();
         ChainClient chain = null;
         Node node = null;
+        LocalBackend gateway = null;
         try {
             chain = ChainClient.connect(devnet.rpcUrl(), ChainClient.Options.DEFAULT, clock);
             progress.accept("Chain " + devnet.chainId() + " at " + devnet.rpcUrl() + ", block " + chain.blockNumber());
@@ -111,17 +119,21 @@ public final class LocalNetwork implements AutoCloseable {
             Files.createDirectories(indexFile.getParent());
             EventIndexer indexer = EventIndexer.forDeployment(chain, indexFile, deployment,
                     EventIndexer.Options.DEFAULT, EventListener.NONE);
-            node = new Node(settings.api(), chain, Optional.of(indexer), List.of(), clock).start();
-            return new LocalNetwork(lock, devnet, chain, deployment, node);
+            // The gateway serves the home's model store over the Ollama and OpenAI APIs beside /health and /metrics.
+            gateway = new LocalBackend(new ModelStore(settings.home(), Clock.systemUTC()), LocalBackend.Settings.defaults());
+            node = new Node(settings.api(), chain, Optional.of(indexer), List.of(new GatewayRoutes(gateway)), clock).start();
+            return new LocalNetwork(lock, devnet, chain, deployment, node, gateway);
         } catch (IOException e) {
             RuntimeException failure = HyphaException.io("cannot write under " + settings.home() + ": "
                     + e.getMessage(), e);
             closeQuietly(node, failure);
+            closeQuietly(gateway, failure);
             closeQuietly(chain, failure);
             closeQuietly(devnet, failure);
             throw failure;
         } catch (RuntimeException e) {
             closeQuietly(node, e);
+            closeQuietly(gateway, e);
             closeQuietly(chain, e);
             closeQuietly(devnet, e);
             throw e;
@@ -189,6 +201,7 @@ public final class LocalNetwork implements AutoCloseable {
     public void close() {
         try {
             node.close();
+            gateway.close();
         } finally {
             try {
                 chain.close();
