@@ -23,6 +23,9 @@ public final class ApiServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
+            // A request waiting for its model's turn (the gateway queues up to 512) parks a virtual thread, not one
+            // of Jetty's ~200 platform threads, so the queue limit, not the thread pool, decides when to answer 503.
+            config.useVirtualThreads = true;
         });
         for (ApiRoutes area : List.copyOf(areas)) {
             area.addTo(app);
