@@ -34,6 +34,11 @@ final class FortunesLanguageModel {
     }
 
     static Curve train(int steps, int evalEvery, int threads, boolean print) {
+        return train(steps, evalEvery, threads, print, null);
+    }
+
+    /** As above; with {@code gguf} not null, writes the trained model there and prints greedy continuations served by llm.Model. */
+    static Curve train(int steps, int evalEvery, int threads, boolean print, java.nio.file.Path gguf) {
         Tokenizer tokenizer = Tokenizer.create(TestVocabularies.sentencePiece(VOCAB));
         TokenCorpus corpus = TokenCorpus.of(FortunesCorpus.fortunes(FortunesCorpus.directory()), tokenizer, TestVocabularies.SPM_EOS, 20);
         int[] heldOut = TokenCorpus.consecutiveWindows(corpus.heldOut(), LENGTH + 1, 32);
@@ -59,6 +64,12 @@ final class FortunesLanguageModel {
                     training.step(batch, schedule.at(step), step);
                 }
             }
+            if (gguf != null) {
+                DecoderGguf.write(decoder, "hypha-tiny-fortunes-draft", TestVocabularies.sentencePiece(VOCAB), gguf);
+                for (String prompt : List.of("The ", "Q: What", "A man ")) {
+                    System.out.println("greedy> " + greedy(gguf, tokenizer, prompt, 40).replace("\n", "\\n"));
+                }
+            }
         }
         return new Curve(unigram, points);
     }
@@ -81,9 +92,34 @@ final class FortunesLanguageModel {
         return (float) (sum / n);
     }
 
+    /** The prompt and {@code count} greedy tokens from the GGUF loaded by the inference engine. */
+    static String greedy(java.nio.file.Path gguf, Tokenizer tokenizer, String prompt, int count) {
+        try (dev.hypha.ml.gguf.GgufFile file = dev.hypha.ml.gguf.GgufFile.open(gguf)) {
+            dev.hypha.ml.llm.Session session = dev.hypha.ml.llm.Model.load(file, new dev.hypha.ml.llm.Model.Options(1, true, 32)).newSession(LENGTH + count);
+            int[] tokens = tokenizer.encode(prompt, true, false);
+            List<Integer> out = new ArrayList<>();
+            float[] logits = session.process(tokens);
+            for (int i = 0; i < count; i++) {
+                int best = 0;
+                for (int v = 1; v < logits.length; v++) {
+                    if (logits[v] > logits[best]) {
+                        best = v;
+                    }
+                }
+                if (best == TestVocabularies.SPM_EOS) {
+                    break;
+                }
+                out.add(best);
+                logits = session.process(new int[] {best});
+            }
+            return prompt + tokenizer.decode(out.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
     public static void main(String[] args) {
         long start = System.nanoTime();
-        train(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), true);
+        train(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), true,
+                args.length > 3 ? java.nio.file.Path.of(args[3]) : null);
         System.out.printf("%.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 }
