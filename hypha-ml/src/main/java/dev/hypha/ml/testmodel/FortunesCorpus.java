@@ -75,21 +75,51 @@ public final class FortunesCorpus {
     static String load(Path dir) {
         StringBuilder sb = new StringBuilder(3 << 20);
         for (Path f : files(dir)) {
-            try {
-                byte[] bytes = Files.readAllBytes(f);
-                String text = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPLACE)
-                        .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-                for (String line : text.split("\n", -1)) {
-                    if (!line.equals("%")) {
-                        sb.append(line).append('\n');
-                    }
+            for (String line : decode(f).split("\n", -1)) {
+                if (!line.equals("%")) {
+                    sb.append(line).append('\n');
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read fortunes file " + f, e);
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The corpus as separate fortunes (the text between {@code %} lines, each ending in a newline), files in
+     * {@link #files} order; blank fortunes are skipped. Language-model training holds out whole fortunes.
+     */
+    public static List<String> fortunes(Path dir) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Path f : files(dir)) {
+            StringBuilder current = new StringBuilder();
+            for (String line : decode(f).split("\n", -1)) {
+                if (line.equals("%")) {
+                    addFortune(out, current);
+                } else {
+                    current.append(line).append('\n');
+                }
+            }
+            addFortune(out, current);
+        }
+        return out;
+    }
+
+    private static void addFortune(List<String> out, StringBuilder current) {
+        if (!current.toString().isBlank()) {
+            out.add(current.toString().strip() + "\n");
+        }
+        current.setLength(0);
+    }
+
+    private static String decode(Path f) {
+        try {
+            byte[] bytes = Files.readAllBytes(f);
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read fortunes file " + f, e);
+        }
     }
 }

@@ -22,7 +22,7 @@ class GradientCheckTest {
     private static final FloatMatMul GEMM = new FloatMatMul(new Parallel(2));
 
     /** Checks d loss / d input for every tracked input by central differences (in double for the loss sum). */
-    private static void check(long seed, List<Tensor> inputs, Function<Forward, Tensor> op) {
+    static void check(long seed, List<Tensor> inputs, Function<Forward, Tensor> op) {
         Tensor probe = op.apply(Forward.evaluation(GEMM));
         float[] target = random(new SplittableRandom(seed ^ 7), probe.size(), 1f);
         // two passes through one workspace: the second reuses (and must re-zero) every array of the first
@@ -63,7 +63,7 @@ class GradientCheckTest {
      * Distinct values at least 2/n apart (a shuffled ramp), away from 0: finite differences across a kink of ReLU or a
      * tie of max pooling would measure the wrong side.
      */
-    private static Tensor spread(SplittableRandom r, int... shape) {
+    static Tensor spread(SplittableRandom r, int... shape) {
         Tensor t = tracked(r, shape);
         float[] v = t.data();
         int n = v.length;
@@ -79,7 +79,7 @@ class GradientCheckTest {
         return t;
     }
 
-    private static Tensor tracked(SplittableRandom r, int... shape) {
+    static Tensor tracked(SplittableRandom r, int... shape) {
         int n = 1;
         for (int d : shape) {
             n *= d;
