@@ -109,6 +109,9 @@ public final class ProviderRoutes implements ApiRoutes {
         } catch (HyphaException e) {
             LOG.log(System.Logger.Level.WARNING, "paid request to " + ctx.path() + " failed: " + e.getMessage());
             json(ctx, 503, OllamaJson.error(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "paid request to " + ctx.path() + " failed", e);
+            json(ctx, 500, OllamaJson.error(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
         }
     }
 
