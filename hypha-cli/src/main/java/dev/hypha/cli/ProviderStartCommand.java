@@ -160,7 +160,7 @@ final class ProviderStartCommand implements Callable<Integer> {
                                      List<ModelInfo> models) {
         String base = "http://" + new Settings.HostPort(where.host(), port) + ProviderRoutes.PREFIX;
         out.println("Hypha provider " + terms.provider().toChecksumString() + " on " + base);
-        out.println("  POST " + base + "/api/chat or /api/generate (Ollama bodies, \"stream\": false)");
+        out.println("  POST " + base + "/api/chat or /api/generate (Ollama bodies, streamed or not)");
         out.println("  Prices: " + terms.prices().inputPerMillion() + " per million input tokens, "
                 + terms.prices().outputPerMillion() + " per million output tokens, in token "
                 + terms.token().toChecksumString());

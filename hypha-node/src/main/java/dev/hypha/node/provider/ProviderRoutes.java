@@ -10,10 +10,12 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.GenerationCancelledException;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.TextSink;
 import dev.hypha.node.gateway.TokenBudget;
 import dev.hypha.node.gateway.http.JsonBody;
+import dev.hypha.node.gateway.http.ResponseStream;
 import dev.hypha.node.gateway.ollama.OllamaJson;
 import dev.hypha.node.gateway.ollama.OllamaRequests;
 import dev.hypha.node.http.ApiRoutes;
@@ -34,7 +36,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * The provider's paid API: Ollama's {@code /api/chat} and {@code /api/generate} bodies (non-streaming) under
+ * The provider's paid API: Ollama's {@code /api/chat} and {@code /api/generate} bodies (NDJSON streams too) under
  * {@value #PREFIX}, answered only against a voucher. Order matters: the request is parsed and priced first (so a 402
  * states the exact maximum), then the payment is checked and reserved durably, and only then does the backend run;
  * every answer carries a signed receipt. A request whose generation fails is charged nothing.
@@ -42,6 +44,8 @@ import java.util.function.LongSupplier;
 public final class ProviderRoutes implements ApiRoutes {
     /** Path prefix of the paid API. */
     public static final String PREFIX = "/provider/v1";
+    /** Field of a stream's last line that carries the receipt (the {@code PAYMENT-RESPONSE} value). */
+    public static final String RECEIPT_FIELD = "payment_response";
     private static final System.Logger LOG = System.getLogger(ProviderRoutes.class.getName());
 
     private final InferenceBackend backend;
@@ -77,9 +81,6 @@ public final class ProviderRoutes implements ApiRoutes {
             if (stream != null && !stream.isBoolean()) {
                 throw GatewayException.badRequest("stream must be a boolean");
             }
-            if (stream != null && stream.booleanValue()) {
-                throw GatewayException.badRequest("stream: true is not offered by providers yet; send \"stream\": false");
-            }
             OllamaRequests.Parsed parsed = chat ? requests.chat(json) : requests.generate(json);
             if (parsed.call().isEmpty()) {
                 throw GatewayException.badRequest(chat ? "messages must not be empty: a provider sells answers, not loads"
@@ -101,7 +102,11 @@ public final class ProviderRoutes implements ApiRoutes {
                 paymentRequired(ctx, maximum, e.getMessage());
                 return;
             }
-            answer(ctx, chat, call, body, maximum, reservation);
+            if (stream != null && stream.booleanValue()) {
+                answerStreaming(ctx, chat, call, body, maximum, reservation);
+            } else {
+                answer(ctx, chat, call, body, maximum, reservation);
+            }
         } catch (PaymentHeaders.Malformed e) {
             json(ctx, 400, OllamaJson.error(e.getMessage()));
         } catch (GatewayException e) {
@@ -126,15 +131,69 @@ public final class ProviderRoutes implements ApiRoutes {
             ledger.charge(reservation, BigInteger.ZERO); // no answer, no charge
             throw e;
         }
+        ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt(c, body, modelId, maximum, reservation)));
+        json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c)
+                : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c));
+    }
+
+    /**
+     * Streams the answer as Ollama's NDJSON. Headers leave with the first piece, so the receipt rides in the last line
+     * ({@code "payment_response"}: the same base64 value as the header). A client that leaves mid-answer keeps its
+     * reservation charged: the provider cannot tell how much of the text reached it, and one maximum is the bound.
+     */
+    private void answerStreaming(Context ctx, boolean chat, GenerateCall call, byte[] body, BigInteger maximum,
+                                 ProviderLedger.Reservation reservation) {
+        String modelId;
+        try {
+            modelId = modelId(call.model());
+        } catch (RuntimeException e) {
+            ledger.charge(reservation, BigInteger.ZERO);
+            throw e;
+        }
+        ResponseStream[] out = {null};
+        TextSink sink = piece -> {
+            if (out[0] == null) {
+                out[0] = new ResponseStream(ctx, "application/x-ndjson");
+            }
+            out[0].write(line(chat ? OllamaJson.chatChunk(call.model(), clock.instant(), piece)
+                    : OllamaJson.generateChunk(call.model(), clock.instant(), piece)));
+        };
+        Completion c;
+        try {
+            c = backend.generate(call, sink);
+        } catch (GenerationCancelledException e) {
+            return; // the client left: nobody to answer, and the reservation stays charged
+        } catch (RuntimeException e) {
+            ledger.charge(reservation, BigInteger.ZERO); // no complete answer, no charge
+            if (out[0] == null) {
+                throw e; // nothing sent yet: the error keeps its status code
+            }
+            out[0].writeLast(line(OllamaJson.error(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
+            return;
+        }
+        String receipt = receipts.header(receipt(c, body, modelId, maximum, reservation));
+        if (out[0] == null) {
+            ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipt); // nothing streamed yet: the header can still carry it
+            out[0] = new ResponseStream(ctx, "application/x-ndjson");
+        }
+        ObjectNode done = chat ? OllamaJson.chatDone(call.model(), clock.instant(), "", c)
+                : OllamaJson.generateDone(call.model(), clock.instant(), "", c);
+        out[0].writeLast(line(done.put(RECEIPT_FIELD, receipt)));
+    }
+
+    /** Prices a finished answer, records the charge and builds its receipt. */
+    private Receipt receipt(Completion c, byte[] body, String modelId, BigInteger maximum,
+                            ProviderLedger.Reservation reservation) {
         // The budget counted the same prompt and capped the output, so cost <= maximum; min() keeps the promise made
         // in the 402 even if an engine ever counted differently.
         BigInteger price = terms.prices().cost(c.promptTokens(), c.generatedTokens()).min(maximum);
         BigInteger cumulative = ledger.charge(reservation, price);
-        Receipt receipt = new Receipt(keccak(body), modelId, c.promptTokens(), c.generatedTokens(),
+        return new Receipt(keccak(body), modelId, c.promptTokens(), c.generatedTokens(),
                 keccak(c.text().getBytes(StandardCharsets.UTF_8)), price, reservation.channelId(), cumulative);
-        ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt));
-        json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c)
-                : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c));
+    }
+
+    private static String line(ObjectNode o) {
+        return new String(JsonBody.write(o), StandardCharsets.UTF_8) + "\n";
     }
 
     /** The model's content-id digest: the sha2-256 in its CID's multihash, what receipts and offers name it by. */

@@ -269,6 +269,36 @@ class PaidProviderTest {
     }
 
     @Test
+    void aStreamedAnswerCarriesItsReceiptInTheLastLine() throws Exception {
+        ChannelParams c = open(1_000_000);
+        // Stop sequences end the answer early, so it costs less than its maximum and the charge must say so.
+        String request = "{\"model\":\"" + MODEL + "\",\"prompt\":\"Tell me more\",\"stream\":true,"
+                + "\"options\":{\"num_predict\":64,\"seed\":3,\"stop\":[\" \",\"e\",\"a\"]}}";
+        BigInteger max = quote(request);
+        HttpResponse<String> r = generate(request, c, voucher(payer, c, max));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/x-ndjson"));
+        List<String> lines = r.body().lines().toList();
+        StringBuilder text = new StringBuilder();
+        for (String line : lines.subList(0, lines.size() - 1)) {
+            JsonNode chunk = JSON.readTree(line);
+            assertThat(chunk.path("done").asBoolean()).isFalse();
+            text.append(chunk.path("response").asText());
+        }
+        JsonNode last = JSON.readTree(lines.getLast());
+        assertThat(last.path("done").asBoolean()).isTrue();
+        ReceiptHeaders.SignedReceipt signed = ReceiptHeaders.parse(last.path(ProviderRoutes.RECEIPT_FIELD).asText());
+        assertThat(receiptDomain().isSignedBy(signed.receipt(), signed.signature(), addr(provider))).isTrue();
+        assertThat(signed.receipt().outputHash()).isEqualTo(keccak(text.toString()));
+        assertThat(signed.receipt().requestHash()).isEqualTo(keccak(request));
+        assertThat(signed.receipt().tokensOut()).isEqualTo(last.path("eval_count").asLong());
+        assertThat(signed.receipt().price()).isEqualTo(BigInteger.valueOf(signed.receipt().tokensIn()
+                + 2L * signed.receipt().tokensOut())).isLessThan(max);
+        assertThat(ledger.charged(c.id())).isEqualTo(signed.receipt().cumulativeAmount()).isEqualTo(signed.receipt().price());
+    }
+
+    @Test
     void staleForgedOverDepositAndUnderPricedVouchersAre402NamingWhyAndNothingRuns() throws Exception {
         ChannelParams c = open(1_000);
         String request = body("Hello there");

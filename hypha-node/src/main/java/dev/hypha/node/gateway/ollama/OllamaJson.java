@@ -27,12 +27,12 @@ public final class OllamaJson {
     }
 
     /** A streamed piece of /api/generate. */
-    static ObjectNode generateChunk(String model, Instant now, String piece) {
+    public static ObjectNode generateChunk(String model, Instant now, String piece) {
         return JSON.objectNode().put("model", model).put("created_at", now.toString()).put("response", piece).put("done", false);
     }
 
     /** A streamed piece of /api/chat. */
-    static ObjectNode chatChunk(String model, Instant now, String piece) {
+    public static ObjectNode chatChunk(String model, Instant now, String piece) {
         ObjectNode o = JSON.objectNode().put("model", model).put("created_at", now.toString());
         o.set("message", message(piece));
         return o.put("done", false);
