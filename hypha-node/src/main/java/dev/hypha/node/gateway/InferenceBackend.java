@@ -42,6 +42,13 @@ public interface InferenceBackend extends AutoCloseable {
      */
     Completion generate(GenerateCall call, TextSink sink);
 
+    /**
+     * The most {@code call} can consume: its prompt's tokens and the most tokens it may generate (its limit, or the
+     * context left after the prompt when it has none). A paid provider prices a request from this before it runs,
+     * so the same checks as {@link #generate} apply (unknown model, prompt too long).
+     */
+    TokenBudget budget(GenerateCall call);
+
     /** Embeds each input, in order. */
     Embeddings embed(EmbedCall call);
 

@@ -24,6 +24,16 @@ import java.util.Optional;
  */
 public final class ProviderLedger implements AutoCloseable {
 
+    /**
+     * Money set aside on a channel for one request until it is answered: {@code reserved} (the request's maximum
+     * price) is counted as charged until {@link #charge} replaces it with the actual price.
+     *
+     * @param channelId     the channel
+     * @param reserved      the request's maximum price
+     * @param voucherTotal  the total of the voucher that paid for it
+     */
+    public record Reservation(String channelId, BigInteger reserved, BigInteger voucherTotal) {}
+
     /** A channel whose best voucher pays more than what is redeemed. */
     public record Redeemable(ChannelParams channel, Voucher voucher, BigInteger redeemed) {}
 
@@ -33,7 +43,8 @@ public final class ProviderLedger implements AutoCloseable {
     private ProviderLedger(Path file, VoucherDomain domain) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.store = new LedgerDb(file, List.of("CREATE TABLE IF NOT EXISTS channels (" + ChannelColumns.DDL
-                + ", deposit TEXT NOT NULL, best TEXT NOT NULL, signature TEXT, redeemed TEXT NOT NULL)"));
+                + ", deposit TEXT NOT NULL, best TEXT NOT NULL, signature TEXT, redeemed TEXT NOT NULL,"
+                + " charged TEXT NOT NULL DEFAULT '0')"));
     }
 
     /** Opens (or creates) the ledger for vouchers of the PaymentChannels contract {@code domain} names. */
@@ -98,6 +109,108 @@ public final class ProviderLedger implements AutoCloseable {
             throw store.fail("record a voucher on " + id, e);
         }
         return total;
+    }
+
+    /**
+     * Accepts a voucher for a request that costs at most {@code maxPrice}, reserving that much until {@link #charge}
+     * settles the actual price. Unlike {@link #accept}, what an answer cost less than its maximum stays the payer's:
+     * the voucher must cover everything charged so far plus this maximum, not the best voucher plus it, so a payer
+     * loses at most one request's maximum price to a provider that dies mid-answer. Recorded before returning.
+     *
+     * @throws VoucherRejectedException naming why the voucher cannot pay for the request (unknown channel, wrong
+     *                                  signer, beyond the deposit, stale, or short of what is charged plus the price)
+     */
+    public synchronized Reservation reserve(Voucher voucher, BigInteger maxPrice) {
+        String id = voucher.channelId().toLowerCase(Locale.ROOT);
+        Row row = knownRow(id);
+        if (!domain.isSignedBy(voucher, row.channel.signer())) {
+            throw new VoucherRejectedException("voucher on channel " + id + " is not signed by the channel's signer "
+                    + row.channel.signer());
+        }
+        BigInteger total = voucher.cumulativeAmount();
+        if (total.compareTo(row.deposit) > 0) {
+            throw new VoucherRejectedException("voucher on channel " + id + " promises " + total + " but the channel holds "
+                    + row.deposit + ": top it up");
+        }
+        if (total.compareTo(row.best) < 0) {
+            throw new VoucherRejectedException("voucher on channel " + id + " is stale: it promises " + total
+                    + ", less than the " + row.best + " already promised");
+        }
+        BigInteger charged = charged(id);
+        BigInteger needed = charged.add(maxPrice);
+        if (total.compareTo(needed) < 0) {
+            throw new VoucherRejectedException("voucher on channel " + id + " promises " + total + "; " + charged
+                    + " is charged already and this request may cost up to " + maxPrice + ", so it must promise at least "
+                    + needed);
+        }
+        try {
+            try (PreparedStatement ps = store.db.prepareStatement(
+                    "UPDATE channels SET best = ?, signature = ?, charged = ? WHERE id = ?")) {
+                ps.setString(1, total.toString());
+                ps.setString(2, voucher.signature().toHex());
+                ps.setString(3, needed.toString());
+                ps.setString(4, id);
+                ps.executeUpdate();
+            }
+            store.db.commit();
+        } catch (SQLException e) {
+            throw store.fail("record a voucher on " + id, e);
+        }
+        return new Reservation(id, maxPrice, total);
+    }
+
+    /**
+     * Replaces a reservation by what the answer actually cost ({@code 0} when it failed), recorded before returning.
+     *
+     * @return the channel's charged total afterwards (what the receipt reports)
+     */
+    public synchronized BigInteger charge(Reservation reservation, BigInteger actual) {
+        if (actual.signum() < 0 || actual.compareTo(reservation.reserved()) > 0) {
+            throw new IllegalArgumentException("an answer costs between 0 and its reserved " + reservation.reserved()
+                    + ", not " + actual);
+        }
+        BigInteger after = charged(reservation.channelId()).subtract(reservation.reserved()).add(actual);
+        try {
+            set("charged", reservation.channelId(), after.toString());
+            store.db.commit();
+        } catch (SQLException e) {
+            throw store.fail("record a charge on " + reservation.channelId(), e);
+        }
+        return after;
+    }
+
+    /** What answers on a channel have cost so far, open reservations included ({@code 0} for an unknown one). */
+    public synchronized BigInteger charged(String channelId) {
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT charged FROM channels WHERE id = ?")) {
+            ps.setString(1, channelId.toLowerCase(Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new BigInteger(rs.getString(1)) : BigInteger.ZERO;
+            }
+        } catch (SQLException e) {
+            throw store.fail("read what is charged on " + channelId, e);
+        }
+    }
+
+    /** The deposit last seen on chain for a channel, {@code 0} when it is not tracked. */
+    public synchronized BigInteger deposit(String channelId) {
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT deposit FROM channels WHERE id = ?")) {
+            ps.setString(1, channelId.toLowerCase(Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new BigInteger(rs.getString(1)) : BigInteger.ZERO;
+            }
+        } catch (SQLException e) {
+            throw store.fail("read the deposit of " + channelId, e);
+        }
+    }
+
+    private Row knownRow(String id) {
+        try {
+            return row(id);
+        } catch (VoucherRejectedException e) {
+            throw e;
+        } catch (HyphaException unknown) {
+            throw new VoucherRejectedException("channel " + id + " is unknown to this provider: open it on chain first");
+        }
     }
 
     /** The best voucher held on a channel, if any. */

@@ -10,7 +10,7 @@ import dev.hypha.core.errors.HyphaException;
 public final class VoucherRejectedException extends HyphaException {
     private static final long serialVersionUID = 1L;
 
-    VoucherRejectedException(String message) {
+    public VoucherRejectedException(String message) {
         super(ErrorCategory.AUTH, message);
     }
 }

@@ -18,6 +18,7 @@ import dev.hypha.node.gateway.ModelDetails;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.RunningModel;
 import dev.hypha.node.gateway.TextSink;
+import dev.hypha.node.gateway.TokenBudget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,6 +154,22 @@ public final class LocalBackend implements InferenceBackend {
                 Thread.currentThread().interrupt();
                 throw new GatewayException(GatewayException.Kind.INTERNAL, "interrupted while waiting for model \""
                         + call.model() + "\" (the gateway is stopping)", e);
+            } finally {
+                release(held.model, call.keepAlive());
+            }
+        }
+    }
+
+    @Override
+    public TokenBudget budget(GenerateCall call) {
+        try (AdmissionQueue.Ticket ignored = queue.enter()) {
+            Held held = acquire(call.model());
+            try {
+                return held.model.budget(call);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GatewayException(GatewayException.Kind.INTERNAL, "interrupted while pricing a request for model \""
+                        + call.model() + "\" (the provider is stopping)", e);
             } finally {
                 release(held.model, call.keepAlive());
             }

@@ -17,6 +17,7 @@ import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.GenerationCancelledException;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.TextSink;
+import dev.hypha.node.gateway.TokenBudget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,8 +86,24 @@ final class ResidentModel implements AutoCloseable {
         }
     }
 
-    private Outcome generateInTurn(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) {
-        int[] prompt = renderer.tokens(call.prompt());
+    /**
+     * The prompt's tokens and the most this call may generate, rendered exactly as {@link #generate} renders it (in
+     * this model's turn, since the renderer is not known to be safe to share between threads).
+     */
+    TokenBudget budget(GenerateCall call) throws InterruptedException {
+        turn.lockInterruptibly();
+        try {
+            int[] prompt = renderer.tokens(call.prompt());
+            int room = room(call, prompt);
+            return new TokenBudget(prompt.length, call.maxTokens() == GenerateCall.UNLIMITED ? room
+                    : Math.min(call.maxTokens(), room));
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    /** Tokens left for the answer in the call's context, refusing a context or prompt that cannot work. */
+    private int room(GenerateCall call, int[] prompt) {
         int ctx = call.numCtx().orElse(loaded.defaultContext());
         if (ctx < 1 || ctx > loaded.trainedContext()) {
             throw GatewayException.badRequest("num_ctx must be between 1 and the model's context of "
@@ -101,6 +118,13 @@ final class ResidentModel implements AutoCloseable {
             throw GatewayException.badRequest("the prompt is " + prompt.length + " tokens, which leaves no room in a "
                     + "context of " + ctx + " tokens (shorten it or raise num_ctx, at most " + loaded.trainedContext() + ")");
         }
+        return room;
+    }
+
+    private Outcome generateInTurn(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) {
+        int[] prompt = renderer.tokens(call.prompt());
+        int room = room(call, prompt);
+        int ctx = call.numCtx().orElse(loaded.defaultContext());
         int limit = call.maxTokens() == GenerateCall.UNLIMITED ? room : Math.min(call.maxTokens(), room);
         Session s = sessionOf(ctx);
         int reuse = commonPrefix(cached, prompt);

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Ollama's response shapes (api/types.go), field for field. */
-final class OllamaJson {
+public final class OllamaJson {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** What /api/ps shows for a model that stays loaded: Ollama shows a time far in the future too. */
     private static final Instant FOREVER = Instant.parse("2318-01-01T00:00:00Z");
@@ -22,29 +22,29 @@ final class OllamaJson {
     private OllamaJson() {
     }
 
-    static ObjectNode error(String message) {
+    public static ObjectNode error(String message) {
         return JSON.objectNode().put("error", message);
     }
 
     /** A streamed piece of /api/generate. */
-    static ObjectNode generateChunk(String model, Instant now, String piece) {
+    public static ObjectNode generateChunk(String model, Instant now, String piece) {
         return JSON.objectNode().put("model", model).put("created_at", now.toString()).put("response", piece).put("done", false);
     }
 
     /** A streamed piece of /api/chat. */
-    static ObjectNode chatChunk(String model, Instant now, String piece) {
+    public static ObjectNode chatChunk(String model, Instant now, String piece) {
         ObjectNode o = JSON.objectNode().put("model", model).put("created_at", now.toString());
         o.set("message", message(piece));
         return o.put("done", false);
     }
 
     /** The last object of /api/generate: the whole text when not streamed, empty when it was. */
-    static ObjectNode generateDone(String model, Instant now, String text, Completion c) {
+    public static ObjectNode generateDone(String model, Instant now, String text, Completion c) {
         ObjectNode o = JSON.objectNode().put("model", model).put("created_at", now.toString()).put("response", text);
         return stats(o, c);
     }
 
-    static ObjectNode chatDone(String model, Instant now, String text, Completion c) {
+    public static ObjectNode chatDone(String model, Instant now, String text, Completion c) {
         ObjectNode o = JSON.objectNode().put("model", model).put("created_at", now.toString());
         o.set("message", message(text));
         return stats(o, c);

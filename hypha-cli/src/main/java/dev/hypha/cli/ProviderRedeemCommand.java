@@ -1,0 +1,50 @@
+package dev.hypha.cli;
+
+import dev.hypha.chain.channels.ChannelState;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.PaymentChannelsClient;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.node.payments.ProviderLedger;
+import dev.hypha.node.provider.Redeemer;
+import java.util.concurrent.Callable;
+import org.web3j.crypto.Credentials;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code hypha provider redeem}: redeems every voucher the account's provider ledger holds (also after a crash). */
+@Command(name = "redeem", description = "Redeem the best voucher of every channel in this account's provider ledger.")
+final class ProviderRedeemCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (Session session = Session.of(spec)) {
+            Credentials key = session.credentials();
+            Deployment deployment = session.deployment();
+            PaymentChannelsClient channels = HyphaContracts.connect(deployment, session.sender(key)).channels();
+            try (ProviderLedger ledger = ProviderLedger.open(ProviderStartCommand.ledgerFile(session.home(),
+                    deployment.chainId(), Address.parse(key.getAddress())), channels.voucherDomain())) {
+                ProviderStartCommand.redeem(session.out(), redeemer(ledger, channels));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** A redeemer sending the ledger's vouchers through {@code channels}. */
+    static Redeemer redeemer(ProviderLedger ledger, PaymentChannelsClient channels) {
+        return new Redeemer(ledger, new Redeemer.Channels() {
+            @Override
+            public void redeem(ProviderLedger.Redeemable r) {
+                channels.redeem(r.channel(), r.voucher());
+            }
+
+            @Override
+            public ChannelState state(String channelId) {
+                return channels.state(channelId);
+            }
+        });
+    }
+}

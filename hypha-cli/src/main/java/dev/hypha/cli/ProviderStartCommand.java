@@ -1,0 +1,180 @@
+package dev.hypha.cli;
+
+import dev.hypha.chain.channels.ReceiptDomain;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.PaymentChannelsClient;
+import dev.hypha.core.config.Settings;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Eip712;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.llm.Model;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.gateway.ModelInfo;
+import dev.hypha.node.gateway.local.AdmissionQueue;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.http.ApiServer;
+import dev.hypha.node.payments.ProviderLedger;
+import dev.hypha.node.provider.ChannelGate;
+import dev.hypha.node.provider.Prices;
+import dev.hypha.node.provider.ProviderRoutes;
+import dev.hypha.node.provider.ProviderTerms;
+import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.provider.Redeemer;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.web3j.crypto.Credentials;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hypha provider start}: sells answers from the local store's models against payment-channel vouchers, until
+ * Ctrl-C or SIGTERM, then redeems every voucher it holds. The keystore account is the payee and signs receipts.
+ */
+@Command(name = "start",
+        description = {"Serve the store's models for payment (x402 + payment channels) until Ctrl-C, then redeem.",
+            "Clients POST Ollama /api/chat or /api/generate bodies to http://HOST:PORT" + ProviderRoutes.PREFIX
+                    + "/api/...; without a PAYMENT-SIGNATURE voucher they get 402 with what to pay."})
+final class ProviderStartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:11435",
+            description = "Where to listen (default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--input-price", paramLabel = "UNITS", required = true,
+            description = "Price of a million prompt tokens, in the payment token's smallest units.")
+    String inputPrice;
+
+    @Option(names = "--output-price", paramLabel = "UNITS", required = true,
+            description = "Price of a million generated tokens, in the payment token's smallest units.")
+    String outputPrice;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Engine worker threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "" + AdmissionQueue.DEFAULT_CAPACITY,
+            description = "Requests running or waiting at once; beyond it clients get 503 (default ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Prices prices = new Prices(units("--input-price", inputPrice), units("--output-price", outputPrice));
+        Settings.HostPort where = hostPort(listen);
+        if (maxQueue < 1) {
+            throw HyphaException.input("--max-queue must be at least 1, got " + maxQueue);
+        }
+        if (threads != null && threads < 1) {
+            throw HyphaException.input("--threads must be at least 1, got " + threads);
+        }
+        Model.Options engine = threads == null ? Model.Options.defaults() : Model.Options.defaults().withThreads(threads);
+        try (Session session = Session.of(spec)) {
+            Credentials key = session.credentials();
+            Address account = Address.parse(key.getAddress());
+            Deployment deployment = session.deployment();
+            HyphaContracts contracts = HyphaContracts.connect(deployment, session.sender(key));
+            PaymentChannelsClient channels = contracts.channels();
+            ProviderTerms terms = new ProviderTerms(deployment.chainId(),
+                    Address.parse(deployment.address("PaymentToken")), account,
+                    Address.parse(deployment.address(PaymentChannelsClient.NAME)), prices, 600);
+            ReceiptSigner receipts = new ReceiptSigner(new ReceiptDomain(deployment.chainId(),
+                    Address.parse(deployment.address("ProviderRegistry"))), account, data -> Eip712.sign(data, key));
+            Path ledgerFile = ledgerFile(session.home(), deployment.chainId(), account);
+            PrintWriter out = session.out();
+            CliEnvironment.StopSignal stop = session.environment().runUntil();
+            try (ProviderLedger ledger = ProviderLedger.open(ledgerFile, channels.voucherDomain());
+                 LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
+                         LocalBackend.Settings.defaults().withEngine(engine).withQueue(maxQueue))) {
+                ProviderRoutes routes = new ProviderRoutes(backend, terms, new ChannelGate(terms, ledger, channels::state),
+                        ledger, receipts, Clock.systemUTC(), new SecureRandom()::nextLong);
+                try (ApiServer server = new ApiServer(where.host(), where.port(), List.of(routes))) {
+                    server.start();
+                    printSummary(out, where, server.port(), terms, ledgerFile, backend.models());
+                    stop.await();
+                    out.println("Stopping the provider...");
+                    out.flush();
+                }
+                redeem(out, ProviderRedeemCommand.redeemer(ledger, channels));
+            } finally {
+                stop.finished();
+            }
+            out.println("Stopped.");
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Where a provider account's ledger lives: one file per chain and account, under the home. */
+    static Path ledgerFile(Path home, long chainId, Address account) {
+        Path dir = home.resolve("provider");
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw HyphaException.io("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        return dir.resolve("ledger-" + chainId + "-" + account.lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite");
+    }
+
+    /** Redeems everything the ledger holds and says what the chain paid. */
+    static void redeem(PrintWriter out, Redeemer redeemer) {
+        List<Redeemer.Outcome> outcomes = redeemer.redeemAll();
+        if (outcomes.isEmpty()) {
+            out.println("Nothing to redeem.");
+        }
+        for (Redeemer.Outcome o : outcomes) {
+            out.println(o.ok() ? "Redeemed channel " + o.channelId() + ": " + o.redeemed() + " paid out in total"
+                    : "Could not redeem channel " + o.channelId() + " (" + o.redeemed() + " paid out so far): " + o.error());
+        }
+        out.flush();
+    }
+
+    private static BigInteger units(String flag, String text) {
+        String t = text.strip();
+        if (!t.matches("0|[1-9][0-9]{0,30}")) {
+            throw HyphaException.input(flag + " " + text + " is not a whole number of the token's smallest units "
+                    + "(e.g. 200000 for 0.2 hUSD per million tokens)");
+        }
+        return new BigInteger(t);
+    }
+
+    private static Settings.HostPort hostPort(String text) {
+        try {
+            return Settings.HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("--listen " + text + " is not HOST:PORT (" + e.getMessage()
+                    + "); for example 127.0.0.1:11435");
+        }
+    }
+
+    private static void printSummary(PrintWriter out, Settings.HostPort where, int port, ProviderTerms terms, Path ledger,
+                                     List<ModelInfo> models) {
+        String base = "http://" + new Settings.HostPort(where.host(), port) + ProviderRoutes.PREFIX;
+        out.println("Hypha provider " + terms.provider().toChecksumString() + " on " + base);
+        out.println("  POST " + base + "/api/chat or /api/generate (Ollama bodies, streamed or not)");
+        out.println("  Prices: " + terms.prices().inputPerMillion() + " per million input tokens, "
+                + terms.prices().outputPerMillion() + " per million output tokens, in token "
+                + terms.token().toChecksumString());
+        out.println("  Paid through PaymentChannels " + terms.channels().toChecksumString() + " on " + terms.network());
+        out.println("  Vouchers kept in " + ledger);
+        if (models.isEmpty()) {
+            out.println("The store has no models yet: add one with `hypha model import FILE.gguf --name NAME`.");
+        } else {
+            out.println("Models:");
+            for (ModelInfo m : models) {
+                out.println("  " + m.name() + "  (" + m.family() + ", " + m.quantization() + ")");
+            }
+        }
+        out.println("Running. Press Ctrl-C to stop (vouchers are redeemed on the way out).");
+        out.flush();
+    }
+}

@@ -1,0 +1,242 @@
+package dev.hypha.node.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.chain.channels.Receipt;
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.crypto.Hashes;
+import dev.hypha.core.crypto.Hex;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.GatewayException;
+import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.GenerationCancelledException;
+import dev.hypha.node.gateway.InferenceBackend;
+import dev.hypha.node.gateway.TextSink;
+import dev.hypha.node.gateway.TokenBudget;
+import dev.hypha.node.gateway.http.JsonBody;
+import dev.hypha.node.gateway.http.ResponseStream;
+import dev.hypha.node.gateway.ollama.OllamaJson;
+import dev.hypha.node.gateway.ollama.OllamaRequests;
+import dev.hypha.node.http.ApiRoutes;
+import dev.hypha.node.payments.PaymentHeaders;
+import dev.hypha.node.payments.ProviderLedger;
+import dev.hypha.node.payments.ReceiptHeaders;
+import dev.hypha.node.payments.VoucherRejectedException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * The provider's paid API: Ollama's {@code /api/chat} and {@code /api/generate} bodies (NDJSON streams too) under
+ * {@value #PREFIX}, answered only against a voucher. Order matters: the request is parsed and priced first (so a 402
+ * states the exact maximum), then the payment is checked and reserved durably, and only then does the backend run;
+ * every answer carries a signed receipt. A request whose generation fails is charged nothing.
+ */
+public final class ProviderRoutes implements ApiRoutes {
+    /** Path prefix of the paid API. */
+    public static final String PREFIX = "/provider/v1";
+    /** Field of a stream's last line that carries the receipt (the {@code PAYMENT-RESPONSE} value). */
+    public static final String RECEIPT_FIELD = "payment_response";
+    private static final System.Logger LOG = System.getLogger(ProviderRoutes.class.getName());
+
+    private final InferenceBackend backend;
+    private final OllamaRequests requests;
+    private final ProviderTerms terms;
+    private final ChannelGate gate;
+    private final ProviderLedger ledger;
+    private final ReceiptSigner receipts;
+    private final Clock clock;
+
+    public ProviderRoutes(InferenceBackend backend, ProviderTerms terms, ChannelGate gate, ProviderLedger ledger,
+                          ReceiptSigner receipts, Clock clock, LongSupplier randomSeeds) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.terms = Objects.requireNonNull(terms, "terms");
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.receipts = Objects.requireNonNull(receipts, "receipts");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.requests = new OllamaRequests(randomSeeds);
+    }
+
+    @Override
+    public void addTo(Javalin api) {
+        api.post(PREFIX + "/api/generate", ctx -> serve(ctx, false));
+        api.post(PREFIX + "/api/chat", ctx -> serve(ctx, true));
+    }
+
+    private void serve(Context ctx, boolean chat) {
+        try {
+            byte[] body = body(ctx);
+            ObjectNode json = JsonBody.parse(body);
+            JsonNode stream = json.get("stream");
+            if (stream != null && !stream.isBoolean()) {
+                throw GatewayException.badRequest("stream must be a boolean");
+            }
+            OllamaRequests.Parsed parsed = chat ? requests.chat(json) : requests.generate(json);
+            if (parsed.call().isEmpty()) {
+                throw GatewayException.badRequest(chat ? "messages must not be empty: a provider sells answers, not loads"
+                        : "prompt must not be empty: a provider sells answers, not loads");
+            }
+            GenerateCall call = parsed.call().get();
+            TokenBudget budget = backend.budget(call);
+            BigInteger maximum = terms.prices().maximum(budget);
+            String header = ctx.header(PaymentHeaders.PAYMENT_SIGNATURE);
+            if (header == null) {
+                paymentRequired(ctx, maximum, PaymentHeaders.PAYMENT_SIGNATURE + " header is required");
+                return;
+            }
+            PaymentHeaders.ChannelPayment payment = PaymentHeaders.parsePaymentSignature(header);
+            ProviderLedger.Reservation reservation;
+            try {
+                reservation = gate.admit(payment, maximum);
+            } catch (VoucherRejectedException e) {
+                paymentRequired(ctx, maximum, e.getMessage());
+                return;
+            }
+            if (stream != null && stream.booleanValue()) {
+                answerStreaming(ctx, chat, call, body, maximum, reservation);
+            } else {
+                answer(ctx, chat, call, body, maximum, reservation);
+            }
+        } catch (PaymentHeaders.Malformed e) {
+            json(ctx, 400, OllamaJson.error(e.getMessage()));
+        } catch (GatewayException e) {
+            json(ctx, status(e.kind()), OllamaJson.error(e.getMessage()));
+        } catch (HyphaException e) {
+            LOG.log(System.Logger.Level.WARNING, "paid request to " + ctx.path() + " failed: " + e.getMessage());
+            json(ctx, 503, OllamaJson.error(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "paid request to " + ctx.path() + " failed", e);
+            json(ctx, 500, OllamaJson.error(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        }
+    }
+
+    private void answer(Context ctx, boolean chat, GenerateCall call, byte[] body, BigInteger maximum,
+                        ProviderLedger.Reservation reservation) {
+        Completion c;
+        String modelId;
+        try {
+            modelId = modelId(call.model());
+            c = backend.generate(call, TextSink.DISCARD);
+        } catch (RuntimeException e) {
+            ledger.charge(reservation, BigInteger.ZERO); // no answer, no charge
+            throw e;
+        }
+        ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt(c, body, modelId, maximum, reservation)));
+        json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c)
+                : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c));
+    }
+
+    /**
+     * Streams the answer as Ollama's NDJSON. Headers leave with the first piece, so the receipt rides in the last line
+     * ({@code "payment_response"}: the same base64 value as the header). A client that leaves mid-answer keeps its
+     * reservation charged: the provider cannot tell how much of the text reached it, and one maximum is the bound.
+     */
+    private void answerStreaming(Context ctx, boolean chat, GenerateCall call, byte[] body, BigInteger maximum,
+                                 ProviderLedger.Reservation reservation) {
+        String modelId;
+        try {
+            modelId = modelId(call.model());
+        } catch (RuntimeException e) {
+            ledger.charge(reservation, BigInteger.ZERO);
+            throw e;
+        }
+        ResponseStream[] out = {null};
+        TextSink sink = piece -> {
+            if (out[0] == null) {
+                out[0] = new ResponseStream(ctx, "application/x-ndjson");
+            }
+            out[0].write(line(chat ? OllamaJson.chatChunk(call.model(), clock.instant(), piece)
+                    : OllamaJson.generateChunk(call.model(), clock.instant(), piece)));
+        };
+        Completion c;
+        try {
+            c = backend.generate(call, sink);
+        } catch (GenerationCancelledException e) {
+            return; // the client left: nobody to answer, and the reservation stays charged
+        } catch (RuntimeException e) {
+            ledger.charge(reservation, BigInteger.ZERO); // no complete answer, no charge
+            if (out[0] == null) {
+                throw e; // nothing sent yet: the error keeps its status code
+            }
+            out[0].writeLast(line(OllamaJson.error(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
+            return;
+        }
+        String receipt = receipts.header(receipt(c, body, modelId, maximum, reservation));
+        if (out[0] == null) {
+            ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipt); // nothing streamed yet: the header can still carry it
+            out[0] = new ResponseStream(ctx, "application/x-ndjson");
+        }
+        ObjectNode done = chat ? OllamaJson.chatDone(call.model(), clock.instant(), "", c)
+                : OllamaJson.generateDone(call.model(), clock.instant(), "", c);
+        out[0].writeLast(line(done.put(RECEIPT_FIELD, receipt)));
+    }
+
+    /** Prices a finished answer, records the charge and builds its receipt. */
+    private Receipt receipt(Completion c, byte[] body, String modelId, BigInteger maximum,
+                            ProviderLedger.Reservation reservation) {
+        // The budget counted the same prompt and capped the output, so cost <= maximum; min() keeps the promise made
+        // in the 402 even if an engine ever counted differently.
+        BigInteger price = terms.prices().cost(c.promptTokens(), c.generatedTokens()).min(maximum);
+        BigInteger cumulative = ledger.charge(reservation, price);
+        return new Receipt(keccak(body), modelId, c.promptTokens(), c.generatedTokens(),
+                keccak(c.text().getBytes(StandardCharsets.UTF_8)), price, reservation.channelId(), cumulative);
+    }
+
+    private static String line(ObjectNode o) {
+        return new String(JsonBody.write(o), StandardCharsets.UTF_8) + "\n";
+    }
+
+    /** The model's content-id digest: the sha2-256 in its CID's multihash, what receipts and offers name it by. */
+    private String modelId(String model) {
+        ContentId cid = ContentId.parse(backend.show(model, false).info().digest());
+        return Hex.encode(cid.multihash().digest());
+    }
+
+    /** 402 with x402's PAYMENT-REQUIRED header and the same PaymentRequired object as the body. */
+    private void paymentRequired(Context ctx, BigInteger maximum, String why) {
+        String header = PaymentHeaders.paymentRequired(why, ctx.url(), "an answer of at most " + maximum
+                + " token units", List.of(terms.requirement(maximum)));
+        ctx.header(PaymentHeaders.PAYMENT_REQUIRED, header);
+        ctx.status(402).contentType("application/json; charset=utf-8").result(Base64.getDecoder().decode(header));
+    }
+
+    private static byte[] body(Context ctx) {
+        byte[] bytes;
+        try {
+            bytes = ctx.bodyInputStream().readNBytes(JsonBody.MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the request body", e);
+        }
+        if (bytes.length > JsonBody.MAX_BYTES) {
+            throw GatewayException.badRequest("request body is larger than " + JsonBody.MAX_BYTES + " bytes");
+        }
+        return bytes;
+    }
+
+    private static String keccak(byte[] bytes) {
+        return Hex.encode(Hashes.keccak256(bytes));
+    }
+
+    private static void json(Context ctx, int status, ObjectNode body) {
+        ctx.status(status).contentType("application/json; charset=utf-8").result(JsonBody.write(body));
+    }
+
+    private static int status(GatewayException.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> 400;
+            case NOT_FOUND -> 404;
+            case OVERLOADED -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+}

@@ -1,0 +1,63 @@
+package dev.hypha.node.provider;
+
+import dev.hypha.chain.channels.ChannelState;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.node.payments.ProviderLedger;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns the ledger's best vouchers into tokens: for each channel with more promised than redeemed, sends the
+ * voucher to PaymentChannels and records what the chain then says is redeemed (never what it hoped to get), so a
+ * redemption that failed, or one already made by someone else, leaves the ledger true to the chain.
+ */
+public final class Redeemer {
+    /** The chain side of redemption (PaymentChannelsClient's redeem and state). */
+    public interface Channels {
+        void redeem(ProviderLedger.Redeemable r);
+
+        ChannelState state(String channelId);
+    }
+
+    /** One channel's outcome: redeemed on chain afterwards, and why it failed when it did. */
+    public record Outcome(String channelId, BigInteger redeemed, String error) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    private final ProviderLedger ledger;
+    private final Channels channels;
+
+    public Redeemer(ProviderLedger ledger, Channels channels) {
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.channels = Objects.requireNonNull(channels, "channels");
+    }
+
+    /** Redeems every channel that has something to redeem; one failing channel does not stop the others. */
+    public synchronized List<Outcome> redeemAll() {
+        List<Outcome> out = new ArrayList<>();
+        for (ProviderLedger.Redeemable r : ledger.unredeemed()) {
+            String id = r.channel().id();
+            String error = null;
+            try {
+                channels.redeem(r);
+            } catch (HyphaException e) {
+                error = e.getMessage();
+            }
+            BigInteger onChain;
+            try {
+                ChannelState state = channels.state(id);
+                onChain = state.redeemed();
+                ledger.redeemed(id, onChain);
+            } catch (HyphaException e) {
+                out.add(new Outcome(id, r.redeemed(), error != null ? error : "cannot read the channel: " + e.getMessage()));
+                continue;
+            }
+            out.add(new Outcome(id, onChain, error));
+        }
+        return List.copyOf(out);
+    }
+}
