@@ -2,11 +2,9 @@ package dev.hypha.cli;
 
 import dev.hypha.core.config.Settings;
 import dev.hypha.core.errors.HyphaException;
-import dev.hypha.ml.llm.Model;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.api.GatewayRoutes;
 import dev.hypha.node.gateway.ModelInfo;
-import dev.hypha.node.gateway.local.AdmissionQueue;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
 import java.io.PrintWriter;
@@ -16,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,12 +39,8 @@ final class GatewayCommand implements Callable<Integer> {
             description = "Listen on a non-loopback address although the gateway has no API keys yet.")
     boolean allowRemote;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Engine worker threads (default: all processors).")
-    Integer threads;
-
-    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "" + AdmissionQueue.DEFAULT_CAPACITY,
-            description = "Requests running or waiting at once; beyond it clients get 503 (default ${DEFAULT-VALUE}).")
-    int maxQueue;
+    @Mixin
+    EngineOptions engineOptions;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -56,18 +51,11 @@ final class GatewayCommand implements Callable<Integer> {
                     + "gateway has no API keys yet (they come with `hypha apikey`), so anyone who reaches it could use "
                     + "your models. Listen on 127.0.0.1, or pass --allow-remote if you accept that.");
         }
-        if (maxQueue < 1) {
-            throw HyphaException.input("--max-queue must be at least 1, got " + maxQueue);
-        }
-        if (threads != null && threads < 1) {
-            throw HyphaException.input("--threads must be at least 1, got " + threads);
-        }
-        Model.Options engine = threads == null ? Model.Options.defaults() : Model.Options.defaults().withThreads(threads);
+        LocalBackend.Settings backendSettings = engineOptions.backendSettings();
         ModelStore store = new ModelStore(session.home(), Clock.systemUTC());
         PrintWriter out = session.out();
         CliEnvironment.StopSignal stop = session.environment().runUntil();
-        try (LocalBackend backend = new LocalBackend(store, LocalBackend.Settings.defaults().withEngine(engine)
-                .withQueue(maxQueue))) {
+        try (LocalBackend backend = new LocalBackend(store, backendSettings)) {
             List<ModelInfo> models = backend.models();
             try (ApiServer server = new ApiServer(where.host(), where.port(), List.of(new GatewayRoutes(backend)))) {
                 server.start();

@@ -8,10 +8,8 @@ import dev.hypha.core.config.Settings;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Eip712;
 import dev.hypha.core.errors.HyphaException;
-import dev.hypha.ml.llm.Model;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.ModelInfo;
-import dev.hypha.node.gateway.local.AdmissionQueue;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.payments.ProviderLedger;
@@ -32,6 +30,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.web3j.crypto.Credentials;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,24 +59,14 @@ final class ProviderStartCommand implements Callable<Integer> {
             description = "Price of a million generated tokens, in the payment token's smallest units.")
     String outputPrice;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Engine worker threads (default: all processors).")
-    Integer threads;
-
-    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "" + AdmissionQueue.DEFAULT_CAPACITY,
-            description = "Requests running or waiting at once; beyond it clients get 503 (default ${DEFAULT-VALUE}).")
-    int maxQueue;
+    @Mixin
+    EngineOptions engineOptions;
 
     @Override
     public Integer call() throws InterruptedException {
         Prices prices = new Prices(units("--input-price", inputPrice), units("--output-price", outputPrice));
         Settings.HostPort where = hostPort(listen);
-        if (maxQueue < 1) {
-            throw HyphaException.input("--max-queue must be at least 1, got " + maxQueue);
-        }
-        if (threads != null && threads < 1) {
-            throw HyphaException.input("--threads must be at least 1, got " + threads);
-        }
-        Model.Options engine = threads == null ? Model.Options.defaults() : Model.Options.defaults().withThreads(threads);
+        LocalBackend.Settings backendSettings = engineOptions.backendSettings();
         try (Session session = Session.of(spec)) {
             Credentials key = session.credentials();
             Address account = Address.parse(key.getAddress());
@@ -94,7 +83,7 @@ final class ProviderStartCommand implements Callable<Integer> {
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             try (ProviderLedger ledger = ProviderLedger.open(ledgerFile, channels.voucherDomain());
                  LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
-                         LocalBackend.Settings.defaults().withEngine(engine).withQueue(maxQueue))) {
+                         backendSettings)) {
                 ProviderRoutes routes = new ProviderRoutes(backend, terms, new ChannelGate(terms, ledger, channels::state),
                         ledger, receipts, Clock.systemUTC(), new SecureRandom()::nextLong);
                 try (ApiServer server = new ApiServer(where.host(), where.port(), List.of(routes))) {

@@ -1,0 +1,34 @@
+package dev.hypha.cli;
+
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.llm.Model;
+import dev.hypha.node.gateway.local.AdmissionQueue;
+import dev.hypha.node.gateway.local.LocalBackend;
+import picocli.CommandLine.Option;
+
+/** The engine options of every command that serves models (`gateway`, `provider start`): threads and queue size. */
+final class EngineOptions {
+
+    @Option(names = "--threads", paramLabel = "N", description = "Engine worker threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "" + AdmissionQueue.DEFAULT_CAPACITY,
+            description = "Requests running or waiting at once; beyond it clients get 503 (default ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    /**
+     * The local backend's settings for these options.
+     *
+     * @throws HyphaException (INPUT) naming the option when a value is below 1
+     */
+    LocalBackend.Settings backendSettings() {
+        if (maxQueue < 1) {
+            throw HyphaException.input("--max-queue must be at least 1, got " + maxQueue);
+        }
+        if (threads != null && threads < 1) {
+            throw HyphaException.input("--threads must be at least 1, got " + threads);
+        }
+        Model.Options engine = threads == null ? Model.Options.defaults() : Model.Options.defaults().withThreads(threads);
+        return LocalBackend.Settings.defaults().withEngine(engine).withQueue(maxQueue);
+    }
+}
