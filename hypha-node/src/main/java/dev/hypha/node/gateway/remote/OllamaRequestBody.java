@@ -1,0 +1,64 @@
+package dev.hypha.node.gateway.remote;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.ml.sampling.SamplingOptions;
+import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.Prompt;
+import dev.hypha.node.gateway.http.JsonBody;
+
+/**
+ * A {@link GenerateCall} as the Ollama body a provider's {@code /api/chat} or {@code /api/generate} reads
+ * (non-streaming): the same prompt, sampler options, seed, limit, stops, context size and format.
+ */
+final class OllamaRequestBody {
+    private OllamaRequestBody() {}
+
+    /** True when the call goes to {@code /api/chat}, false for {@code /api/generate}. */
+    static boolean isChat(GenerateCall call) {
+        return call.prompt() instanceof Prompt.Chat;
+    }
+
+    /** The exact bytes to send (what the receipt's request hash must be the keccak of). */
+    static byte[] of(GenerateCall call) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("model", call.model());
+        switch (call.prompt()) {
+            case Prompt.Chat chat -> {
+                ArrayNode messages = o.putArray("messages");
+                for (Prompt.Message m : chat.messages()) {
+                    messages.addObject().put("role", m.role()).put("content", m.content());
+                }
+            }
+            case Prompt.Text text -> {
+                o.put("prompt", text.text());
+                if (text.system() != null) {
+                    o.put("system", text.system());
+                }
+                if (text.raw()) {
+                    o.put("raw", true);
+                }
+            }
+        }
+        o.put("stream", false);
+        if (call.format() == GenerateCall.Format.JSON) {
+            o.put("format", "json");
+        }
+        SamplingOptions s = call.sampling();
+        ObjectNode options = o.putObject("options");
+        options.put("temperature", s.temperature()).put("top_k", s.topK()).put("top_p", s.topP()).put("min_p", s.minP())
+                .put("repeat_penalty", s.repeatPenalty()).put("presence_penalty", s.presencePenalty())
+                .put("frequency_penalty", s.frequencyPenalty()).put("repeat_last_n", s.repeatLastN())
+                .put("seed", s.seed());
+        if (call.maxTokens() != GenerateCall.UNLIMITED) {
+            options.put("num_predict", call.maxTokens());
+        }
+        call.numCtx().ifPresent(n -> options.put("num_ctx", n));
+        if (!call.stop().isEmpty()) {
+            ArrayNode stop = options.putArray("stop");
+            call.stop().forEach(stop::add);
+        }
+        return JsonBody.write(o);
+    }
+}

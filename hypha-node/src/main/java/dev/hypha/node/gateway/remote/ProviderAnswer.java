@@ -1,0 +1,54 @@
+package dev.hypha.node.gateway.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.GatewayException;
+import dev.hypha.node.gateway.http.JsonBody;
+
+/**
+ * A provider's non-streaming Ollama answer read as a {@link Completion}: bounded (the gateway's 16 MiB, nesting and
+ * duplicate-key rules), and every field the payer relies on type-checked, with an error naming it.
+ */
+final class ProviderAnswer {
+    private ProviderAnswer() {}
+
+    static Completion parse(byte[] bytes, boolean chat) {
+        ObjectNode o;
+        try {
+            o = JsonBody.parse(bytes);
+        } catch (GatewayException e) {
+            throw bad("is not a JSON object: " + e.getMessage());
+        }
+        JsonNode text = chat ? o.path("message").path("content") : o.path("response");
+        if (!text.isTextual()) {
+            throw bad(chat ? "message.content must be a string" : "response must be a string");
+        }
+        String reason = o.path("done_reason").asText("");
+        Completion.DoneReason done = switch (reason) {
+            case "stop" -> Completion.DoneReason.STOP;
+            case "length" -> Completion.DoneReason.LENGTH;
+            default -> throw bad("done_reason must be \"stop\" or \"length\", was \"" + reason + "\"");
+        };
+        return new Completion(text.textValue(), done, count(o, "prompt_eval_count"), count(o, "eval_count"),
+                nanos(o, "load_duration"), nanos(o, "prompt_eval_duration"), nanos(o, "eval_duration"),
+                nanos(o, "total_duration"));
+    }
+
+    private static int count(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        if (n == null || !n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < 0) {
+            throw bad(field + " must be a non-negative integer");
+        }
+        return n.intValue();
+    }
+
+    private static long nanos(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        return n != null && n.isIntegralNumber() && n.canConvertToLong() ? Math.max(0, n.longValue()) : 0;
+    }
+
+    private static GatewayException bad(String message) {
+        return new GatewayException(GatewayException.Kind.INTERNAL, "the provider's answer " + message);
+    }
+}

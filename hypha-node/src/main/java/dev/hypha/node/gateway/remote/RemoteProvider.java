@@ -1,0 +1,33 @@
+package dev.hypha.node.gateway.remote;
+
+import dev.hypha.chain.channels.ChannelParams;
+import dev.hypha.chain.channels.ReceiptDomain;
+import dev.hypha.core.crypto.Address;
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * One provider a payer buys from, and how: where it listens, the key it signs receipts with, the channel this payer
+ * has open to it and the contracts the payment must name.
+ *
+ * @param baseUrl         the provider's API root (its {@code /provider/v1} routes live under it)
+ * @param receiptSigner   the address whose key must sign every receipt
+ * @param channel         the payer's channel to this provider (its provider and token are what a 402 must ask for)
+ * @param channels        the PaymentChannels contract
+ * @param receipts        the EIP-712 domain receipts are signed in (its chain id is the payment's network)
+ */
+public record RemoteProvider(URI baseUrl, Address receiptSigner, ChannelParams channel, Address channels,
+                             ReceiptDomain receipts) {
+    public RemoteProvider {
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(receiptSigner, "receiptSigner");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(channels, "channels");
+        Objects.requireNonNull(receipts, "receipts");
+    }
+
+    /** The chain the channel and receipts live on. */
+    public long chainId() {
+        return receipts.chainId();
+    }
+}

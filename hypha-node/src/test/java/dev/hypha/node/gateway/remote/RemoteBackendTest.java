@@ -1,0 +1,338 @@
+package dev.hypha.node.gateway.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.hypha.chain.channels.ChannelParams;
+import dev.hypha.chain.channels.Receipt;
+import dev.hypha.chain.channels.ReceiptDomain;
+import dev.hypha.chain.deploy.DeployParams;
+import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.Devnet;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Hashes;
+import dev.hypha.core.crypto.Hex;
+import dev.hypha.ml.llm.Architecture;
+import dev.hypha.ml.llm.RandomModelFactory;
+import dev.hypha.ml.sampling.SamplingOptions;
+import dev.hypha.ml.store.ModelName;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.testmodel.TestVocabularies;
+import dev.hypha.ml.tokenizer.TokenizerConfig;
+import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.GatewayException;
+import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.KeepAlive;
+import dev.hypha.node.gateway.Prompt;
+import dev.hypha.node.gateway.TextSink;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.http.ApiServer;
+import dev.hypha.node.payments.PayerLedger;
+import dev.hypha.node.payments.PayerReceipts;
+import dev.hypha.node.payments.PaymentHeaders;
+import dev.hypha.node.payments.ProviderLedger;
+import dev.hypha.node.payments.ReceiptHeaders;
+import dev.hypha.node.provider.ChannelGate;
+import dev.hypha.node.provider.Prices;
+import dev.hypha.node.provider.ProviderRoutes;
+import dev.hypha.node.provider.ProviderTerms;
+import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.provider.Redeemer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The gateway paying a real provider: {@link RemoteBackend} against the real provider routes (loopback HTTP, a real
+ * model with seeded random weights) and a real PaymentChannels contract on anvil; hostile providers are a loopback
+ * proxy that replays the real answer with one receipt field changed and re-signed with the provider's key.
+ */
+class RemoteBackendTest {
+    private static final String MODEL = "tiny:latest";
+    /** 1 unit per input token, 2 per output token. */
+    private static final Prices PRICES = new Prices(BigInteger.valueOf(1_000_000), BigInteger.valueOf(2_000_000));
+    private static final int MAX_NEW = 8;
+
+    private static Devnet devnet;
+    private static ChainClient chain;
+    private static NonceManager nonces;
+    private static Deployment deployment;
+    private static final AtomicLong SALTS = new AtomicLong(1);
+
+    @TempDir
+    Path dir;
+    private Credentials payer;
+    private Credentials provider;
+    private LocalBackend backend;
+    private ProviderLedger providerLedger;
+    private ApiServer server;
+    private PayerLedger payerLedger;
+    private PayerReceipts receipts;
+
+    @BeforeAll
+    static void deploy() {
+        devnet = new AnvilLauncher().start();
+        chain = ChainClient.connect(devnet.rpcUrl());
+        nonces = new NonceManager(chain);
+        deployment = new Deployer(sender(devnet.account(0))).deploy(DeployParams.devnet());
+        as(devnet.account(0)).payment().mint(devnet.account(1).getAddress(), BigInteger.valueOf(1_000_000_000));
+    }
+
+    @AfterAll
+    static void stop() {
+        chain.close();
+        devnet.close();
+    }
+
+    @BeforeEach
+    void start() {
+        payer = devnet.account(1);
+        provider = devnet.account(2);
+        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
+        RandomModelFactory.Spec spec = new RandomModelFactory.Spec(Architecture.QWEN2, 64, 128, 2, 4, 2, 16, vocab.size(),
+                512, GgmlType.Q8_0, false, 7);
+        Path file = dir.resolve("tiny.gguf");
+        RandomModelFactory.write(spec, vocab, file);
+        ModelStore store = new ModelStore(dir, Clock.systemUTC());
+        store.importModel(file, ModelName.parse(MODEL), (done, total) -> { });
+        backend = new LocalBackend(store, LocalBackend.Settings.defaults());
+        providerLedger = ProviderLedger.open(dir.resolve("provider.sqlite"), as(provider).channels().voucherDomain());
+        ProviderTerms terms = new ProviderTerms(deployment.chainId(), token(), addr(provider), channelsContract(), PRICES, 60);
+        server = new ApiServer("127.0.0.1", 0, List.of(new ProviderRoutes(backend, terms,
+                new ChannelGate(terms, providerLedger, as(provider).channels()::state), providerLedger,
+                new ReceiptSigner(receiptDomain(), addr(provider), sender(provider)::signTypedData), Clock.systemUTC(),
+                () -> 42)));
+        server.start();
+        payerLedger = PayerLedger.open(dir.resolve("payer.sqlite"), as(payer).channels().voucherDomain());
+        receipts = PayerReceipts.open(dir.resolve("payer-receipts.sqlite"));
+    }
+
+    @AfterEach
+    void close() {
+        server.close();
+        backend.close();
+        providerLedger.close();
+        receipts.close();
+        payerLedger.close();
+    }
+
+    @Test
+    void paysForAnswersAndTheProviderRedeemsWhatTheReceiptsSay() {
+        ChannelParams channel = open(1_000_000);
+        BigInteger providerStart = as(provider).payment().balanceOf(provider.getAddress());
+        String[] prompts = {"Hello there", "What is a payment channel?", "Say something else"};
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + server.port()), channel)) {
+            for (String p : prompts) {
+                GenerateCall call = chat(p);
+                BigInteger maximum = PRICES.maximum(backend.budget(call));
+                StringBuilder streamed = new StringBuilder();
+                Completion c = remote.generate(call, streamed::append);
+                assertThat(streamed.toString()).isEqualTo(c.text());
+                assertThat(c.generatedTokens()).isPositive();
+                Receipt r = receipts.all().getLast().receipt();
+                assertThat(r.outputHash()).isEqualTo(keccak(c.text()));
+                assertThat(r.price()).isEqualTo(PRICES.cost(c.promptTokens(), c.generatedTokens()));
+                // the payer's exposure: never more than what answers cost plus one maximum
+                assertThat(payerLedger.signedTotal(channel.id())).isLessThanOrEqualTo(r.cumulativeAmount().add(maximum));
+            }
+        }
+        List<PayerReceipts.Stored> stored = receipts.all();
+        assertThat(stored).hasSize(prompts.length).allSatisfy(s -> {
+            assertThat(s.model()).isEqualTo(MODEL);
+            assertThat(s.provider()).isEqualTo(addr(provider));
+        });
+        BigInteger sum = stored.stream().map(s -> s.receipt().price()).reduce(BigInteger.ZERO, BigInteger::add);
+        assertThat(stored.getLast().receipt().cumulativeAmount()).isEqualTo(sum);
+        assertThat(providerLedger.charged(channel.id())).isEqualTo(sum);
+
+        assertThat(redeemer().redeemAll()).singleElement().satisfies(o -> assertThat(o.ok()).isTrue());
+        BigInteger paid = as(provider).payment().balanceOf(provider.getAddress()).subtract(providerStart);
+        // the provider redeems the newest voucher: the receipts' sum plus the unspent part of the last maximum
+        assertThat(paid).isEqualTo(payerLedger.signedTotal(channel.id()));
+        BigInteger lastMaximum = PRICES.maximum(backend.budget(chat(prompts[prompts.length - 1])));
+        BigInteger lastPrice = stored.getLast().receipt().price();
+        assertThat(paid).isEqualTo(sum.add(lastMaximum).subtract(lastPrice));
+        if (lastPrice.equals(lastMaximum)) {
+            assertThat(paid).isEqualTo(sum);
+        }
+    }
+
+    @Test
+    void aDepositTooSmallForTheNextRequestAsksForATopUpWithoutSigning() {
+        ChannelParams channel = open(5);
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + server.port()), channel)) {
+            assertThatThrownBy(() -> remote.generate(chat("Hello"), TextSink.DISCARD))
+                    .isInstanceOf(GatewayException.class).hasMessageContaining("holds 5")
+                    .hasMessageContaining("top the channel up");
+        }
+        assertThat(payerLedger.signedTotal(channel.id())).isZero();
+        assertThat(receipts.all()).isEmpty();
+        assertThat(providerLedger.charged(channel.id())).isZero();
+    }
+
+    @Test
+    void aReceiptWithAWrongOutputHashIsRefused() throws IOException {
+        refusedThrough(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), r.tokensOut(), keccak("other text"),
+                r.price(), r.channelId(), r.cumulativeAmount()), "is not the keccak of the text received");
+    }
+
+    @Test
+    void aReceiptWithInflatedTokensIsRefused() throws IOException {
+        refusedThrough(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), r.tokensOut() + 5, r.outputHash(),
+                r.price(), r.channelId(), r.cumulativeAmount()), "differ from the answer's");
+    }
+
+    @Test
+    void aReceiptPricedAboveTheMaximumIsRefused() throws IOException {
+        refusedThrough(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), r.tokensOut(), r.outputHash(),
+                r.price().add(BigInteger.valueOf(1_000)), r.channelId(), r.cumulativeAmount()), "above the maximum");
+    }
+
+    @Test
+    void aReceiptForAnotherRequestIsRefused() throws IOException {
+        refusedThrough(r -> new Receipt(keccak("another body"), r.modelId(), r.tokensIn(), r.tokensOut(), r.outputHash(),
+                r.price(), r.channelId(), r.cumulativeAmount()), "not the keccak of the body sent");
+    }
+
+    /** Runs a chat through a proxy that re-signs the real receipt after {@code tamper}; the answer must be refused. */
+    private void refusedThrough(UnaryOperator<Receipt> tamper, String expected) throws IOException {
+        ChannelParams channel = open(1_000_000);
+        HttpServer hostile = hostile(tamper);
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort()), channel)) {
+            StringBuilder released = new StringBuilder();
+            assertThatThrownBy(() -> remote.generate(chat("Hello there"), released::append))
+                    .isInstanceOf(GatewayException.class).hasMessageContaining("sent a receipt that was refused")
+                    .hasMessageContaining(expected);
+            assertThat(released).isEmpty();
+        } finally {
+            hostile.stop(0);
+        }
+        assertThat(receipts.all()).isEmpty();
+    }
+
+    /** A loopback provider that forwards to the real one and replays its answer with a tampered, re-signed receipt. */
+    private HttpServer hostile(UnaryOperator<Receipt> tamper) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpClient http = HttpClient.newHttpClient();
+        s.createContext("/", ex -> {
+            try (ex) {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + ex.getRequestURI().getPath())).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                String pay = ex.getRequestHeaders().getFirst(PaymentHeaders.PAYMENT_SIGNATURE);
+                if (pay != null) {
+                    b.header(PaymentHeaders.PAYMENT_SIGNATURE, pay);
+                }
+                HttpResponse<byte[]> real = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                real.headers().firstValue(PaymentHeaders.PAYMENT_REQUIRED)
+                        .ifPresent(v -> ex.getResponseHeaders().add(PaymentHeaders.PAYMENT_REQUIRED, v));
+                real.headers().firstValue(ReceiptHeaders.PAYMENT_RESPONSE).ifPresent(v -> {
+                    Receipt changed = tamper.apply(ReceiptHeaders.parse(v).receipt());
+                    ReceiptHeaders.SignedReceipt resigned = new ReceiptHeaders.SignedReceipt(changed, addr(provider),
+                            receiptDomain().sign(changed, sender(provider)::signTypedData));
+                    ex.getResponseHeaders().add(ReceiptHeaders.PAYMENT_RESPONSE,
+                            ReceiptHeaders.encode(deployment.chainId(), resigned));
+                });
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(real.statusCode(), real.body().length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(real.body());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        s.start();
+        return s;
+    }
+
+    private RemoteBackend remote(URI url, ChannelParams channel) {
+        payerLedger.track(channel, as(payer).channels().state(channel.id()).deposit());
+        return new RemoteBackend(new RemoteProvider(url, addr(provider), channel, channelsContract(), receiptDomain()),
+                payerLedger, receipts, sender(payer)::signTypedData, Clock.systemUTC());
+    }
+
+    private static GenerateCall chat(String text) {
+        return new GenerateCall(MODEL, new Prompt.Chat(List.of(new Prompt.Message("user", text))),
+                SamplingOptions.defaults().withSeed(3), MAX_NEW, List.of(), OptionalInt.empty(), KeepAlive.DEFAULT,
+                GenerateCall.Format.TEXT);
+    }
+
+    private ChannelParams open(long deposit) {
+        ChannelParams c = new ChannelParams(addr(payer), addr(provider), token(), addr(payer),
+                ChannelParams.salt(SALTS.getAndIncrement()));
+        as(payer).channels().open(c, BigInteger.valueOf(deposit));
+        return c;
+    }
+
+    private Redeemer redeemer() {
+        var channels = as(provider).channels();
+        return new Redeemer(providerLedger, new Redeemer.Channels() {
+            @Override
+            public void redeem(ProviderLedger.Redeemable r) {
+                channels.redeem(r.channel(), r.voucher());
+            }
+
+            @Override
+            public dev.hypha.chain.channels.ChannelState state(String channelId) {
+                return channels.state(channelId);
+            }
+        });
+    }
+
+    private static ReceiptDomain receiptDomain() {
+        return new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address("ProviderRegistry")));
+    }
+
+    private static Address channelsContract() {
+        return Address.parse(deployment.address("PaymentChannels"));
+    }
+
+    private static TransactionSender sender(Credentials who) {
+        return new TransactionSender(chain, who, nonces, RevertDecoder.forHyphaContracts());
+    }
+
+    private static HyphaContracts as(Credentials who) {
+        return HyphaContracts.connect(deployment, sender(who));
+    }
+
+    private static Address addr(Credentials c) {
+        return Address.parse(c.getAddress());
+    }
+
+    private static Address token() {
+        return Address.parse(deployment.address("PaymentToken"));
+    }
+
+    private static String keccak(String s) {
+        return Hex.encode(Hashes.keccak256(s.getBytes(StandardCharsets.UTF_8)));
+    }
+}
