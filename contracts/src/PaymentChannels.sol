@@ -107,6 +107,8 @@ contract PaymentChannels is EIP712, ReentrancyGuardTransient {
     error InvalidVoucher();
     /// @notice The voucher pays nothing beyond what was already redeemed.
     error NothingToRedeem(uint256 redeemed, uint256 payable_);
+    /// @notice A provider claimed more than the voucher it presents.
+    error ClaimAboveVoucher(uint256 claimTotal, uint256 cumulativeAmount);
     /// @notice The token delivered a different amount than asked (fee-on-transfer tokens are not supported).
     error UnsupportedToken(uint256 received, uint256 expected);
 
@@ -194,6 +196,29 @@ contract PaymentChannels is EIP712, ReentrancyGuardTransient {
         nonReentrant
         returns (uint256 paid)
     {
+        return _redeem(channel, cumulativeAmount, cumulativeAmount, signature);
+    }
+
+    /// @notice Like `redeem`, but the provider claims a total of only `claimTotal` (<= the voucher's total): a voucher
+    /// signed in advance for a request's maximum price need not be cashed beyond what the answers actually cost.
+    /// @param channel the channel's parameters
+    /// @param cumulativeAmount the total the voucher says is owed on this channel
+    /// @param claimTotal the total the provider claims, at most `cumulativeAmount`
+    /// @param signature the signer's signature of the voucher
+    /// @return paid what was transferred to the provider now
+    function redeemUpTo(Channel calldata channel, uint256 cumulativeAmount, uint256 claimTotal, bytes calldata signature)
+        external
+        nonReentrant
+        returns (uint256 paid)
+    {
+        if (claimTotal > cumulativeAmount) revert ClaimAboveVoucher(claimTotal, cumulativeAmount);
+        return _redeem(channel, cumulativeAmount, claimTotal, signature);
+    }
+
+    function _redeem(Channel calldata channel, uint256 cumulativeAmount, uint256 claimTotal, bytes calldata signature)
+        private
+        returns (uint256 paid)
+    {
         bytes32 channelId = channelIdOf(channel);
         State storage s = _existing(channelId);
         uint64 closesAt = s.closesAt;
@@ -206,7 +231,7 @@ contract PaymentChannels is EIP712, ReentrancyGuardTransient {
         }
         uint256 deposit = s.deposit;
         uint256 redeemed = s.redeemed;
-        uint256 payable_ = cumulativeAmount < deposit ? cumulativeAmount : deposit;
+        uint256 payable_ = claimTotal < deposit ? claimTotal : deposit;
         if (payable_ <= redeemed) revert NothingToRedeem(redeemed, payable_);
 
         paid = payable_ - redeemed;

@@ -270,6 +270,20 @@ contract PaymentChannelsTest is HyphaTest {
         vm.assertEq(usd.balanceOf(provider), 3e6);
     }
 
+    function test_RedeemUpTo_ClaimsOnlyWhatWasCharged_AndTheRestLater() public {
+        (PaymentChannels.Channel memory c, bytes32 id) = _open(100e6);
+        bytes memory upToTen = _voucher(id, 10e6); // signed in advance for a request's maximum price
+        vm.assertEq(channels.redeemUpTo(c, 10e6, 7e6, upToTen), 7e6);
+        (, uint256 redeemed,,) = channels.channelState(id);
+        vm.assertEq(redeemed, 7e6);
+        vm.assertEq(channels.redeemUpTo(c, 10e6, 9e6, upToTen), 2e6); // a later, larger claim on the same voucher
+        vm.expectRevert(abi.encodeWithSelector(PaymentChannels.ClaimAboveVoucher.selector, 11e6, 10e6));
+        channels.redeemUpTo(c, 10e6, 11e6, upToTen);
+        vm.expectRevert(abi.encodeWithSelector(PaymentChannels.NothingToRedeem.selector, 9e6, 9e6));
+        channels.redeemUpTo(c, 10e6, 9e6, upToTen);
+        vm.assertEq(usd.balanceOf(provider), 9e6);
+    }
+
     // ---------------------------------------------------------------------------------------------- close
 
     function test_Close_TheProviderCanRedeemDuringTheWindowButNotAfter() public {

@@ -26,7 +26,7 @@ contract PaymentChannelsInvariantTest is HyphaTest, InvariantTest {
         }
         handler.approveAll();
 
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](10);
         selectors[0] = PaymentChannelsHandler.open.selector;
         selectors[1] = PaymentChannelsHandler.topUp.selector;
         selectors[2] = PaymentChannelsHandler.redeem.selector;
@@ -36,6 +36,7 @@ contract PaymentChannelsInvariantTest is HyphaTest, InvariantTest {
         selectors[6] = PaymentChannelsHandler.requestClose.selector;
         selectors[7] = PaymentChannelsHandler.settle.selector;
         selectors[8] = PaymentChannelsHandler.warp.selector;
+        selectors[9] = PaymentChannelsHandler.redeemPart.selector;
         targetContract(address(handler));
         targetSelector(address(handler), selectors);
     }

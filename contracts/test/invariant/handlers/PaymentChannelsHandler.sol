@@ -120,6 +120,29 @@ contract PaymentChannelsHandler is HyphaTest {
         if (ok && paid > 0) spent.push(SpentVoucher({channelIndex: index, amount: amount, signature: sig}));
     }
 
+    /// @dev The payer signs a voucher and the provider claims only part of it (what the answers cost).
+    function redeemPart(uint256 channelSeed, uint256 amount, uint256 claim) external {
+        if (tracked.length == 0) return;
+        Tracked storage t = tracked[channelSeed % tracked.length];
+        amount = bound(amount, 0, 30_000e6);
+        claim = bound(claim, 0, amount);
+        bytes memory sig = _sign(t.payerKey, t.id, amount);
+        if (amount > t.maxSigned) t.maxSigned = amount;
+        (bool mayPay, uint256 expected) = _whatTheRulesPay(t.id, claim);
+        address provider = t.channel.provider;
+        uint256 providerBefore = token.balanceOf(provider);
+        vm.prank(stranger);
+        try channels.redeemUpTo(t.channel, amount, claim, sig) returns (uint256 paid) {
+            vm.assertTrue(mayPay, "a claim paid against the rules");
+            vm.assertEq(paid, expected, "a claim paid other than claim - redeemed");
+            ghostPaid += paid;
+            ghostPaidTo[provider] += paid;
+        } catch {
+            vm.assertFalse(mayPay, "a valid claim was refused");
+        }
+        vm.assertEq(token.balanceOf(provider), providerBefore + (mayPay ? expected : 0), "provider balance moved wrongly");
+    }
+
     /// @dev A voucher that was already redeemed is submitted again. It pays only what it promises beyond what was
     /// redeemed since (nothing, unless it was capped by the deposit and the channel was topped up since): a voucher
     /// is a promise of a cumulative total, never of a payment per submission.

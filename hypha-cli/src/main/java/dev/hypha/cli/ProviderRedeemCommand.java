@@ -38,7 +38,7 @@ final class ProviderRedeemCommand implements Callable<Integer> {
         return new Redeemer(ledger, new Redeemer.Channels() {
             @Override
             public void redeem(ProviderLedger.Redeemable r) {
-                channels.redeem(r.channel(), r.voucher());
+                channels.redeemUpTo(r.channel(), r.voucher(), r.claim());
             }
 
             @Override

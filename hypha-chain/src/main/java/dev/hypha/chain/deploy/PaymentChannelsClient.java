@@ -97,6 +97,21 @@ public final class PaymentChannelsClient {
                 binding.redeem(struct(channel), voucher.cumulativeAmount(), voucher.signature().toBytes()));
     }
 
+    /**
+     * Redeems a voucher but claims a total of only {@code claimTotal} (at most the voucher's): what the answers paid for
+     * with it actually cost.
+     */
+    public TransactionReceipt redeemUpTo(ChannelParams channel, Voucher voucher, BigInteger claimTotal) {
+        if (!voucher.channelId().equalsIgnoreCase(channel.id())) {
+            throw ChainErrors.input("voucher for channel " + voucher.channelId() + " cannot be redeemed on channel " + channel.id());
+        }
+        if (claimTotal.signum() < 0 || claimTotal.compareTo(voucher.cumulativeAmount()) > 0) {
+            throw ChainErrors.input("claim " + claimTotal + " must be between 0 and the voucher's " + voucher.cumulativeAmount());
+        }
+        return calls.write(NAME, "redeemUpTo", binding.redeemUpTo(struct(channel), voucher.cumulativeAmount(), claimTotal,
+                voucher.signature().toBytes()));
+    }
+
     /** Starts the challenge window (this account must be the payer). */
     public TransactionReceipt requestClose(ChannelParams channel) {
         return calls.write(NAME, "requestClose", binding.requestClose(struct(channel)));

@@ -35,7 +35,15 @@ public final class ProviderLedger implements AutoCloseable {
     public record Reservation(String channelId, BigInteger reserved, BigInteger voucherTotal) {}
 
     /** A channel whose best voucher pays more than what is redeemed. */
-    public record Redeemable(ChannelParams channel, Voucher voucher, BigInteger redeemed) {}
+    public record Redeemable(ChannelParams channel, Voucher voucher, BigInteger redeemed, BigInteger charged) {
+        /**
+         * The total to claim on chain: what the answers cost, never more than the voucher promises. A voucher signed in
+         * advance for a request's maximum is not cashed beyond its actual price.
+         */
+        public BigInteger claim() {
+            return charged.min(voucher.cumulativeAmount());
+        }
+    }
 
     private final LedgerDb store;
     private final VoucherDomain domain;
@@ -98,10 +106,13 @@ public final class ProviderLedger implements AutoCloseable {
                     + " to the " + row.best + " already promised; this request costs " + price);
         }
         try {
-            try (PreparedStatement ps = store.db.prepareStatement("UPDATE channels SET best = ?, signature = ? WHERE id = ?")) {
+            // accept() serves against the whole voucher, so everything it promises counts as charged.
+            try (PreparedStatement ps = store.db.prepareStatement(
+                    "UPDATE channels SET best = ?, signature = ?, charged = ? WHERE id = ?")) {
                 ps.setString(1, total.toString());
                 ps.setString(2, voucher.signature().toHex());
-                ps.setString(3, id);
+                ps.setString(3, total.toString());
+                ps.setString(4, id);
                 ps.executeUpdate();
             }
             store.db.commit();
@@ -220,7 +231,7 @@ public final class ProviderLedger implements AutoCloseable {
                 : Optional.of(new Voucher(row.channel.id(), row.best, Signature.fromHex(row.signature)));
     }
 
-    /** Channels whose best voucher pays more than what is redeemed, in id order: what a redeemer should send. */
+    /** Channels where more is charged (and promised) than redeemed, in id order: what a redeemer should claim. */
     public synchronized List<Redeemable> unredeemed() {
         List<Redeemable> out = new ArrayList<>();
         try (PreparedStatement ps = store.db.prepareStatement("SELECT * FROM channels WHERE signature IS NOT NULL ORDER BY id");
@@ -228,10 +239,11 @@ public final class ProviderLedger implements AutoCloseable {
             while (rs.next()) {
                 BigInteger best = new BigInteger(rs.getString("best"));
                 BigInteger redeemed = new BigInteger(rs.getString("redeemed"));
-                if (best.compareTo(redeemed) > 0) {
+                BigInteger charged = new BigInteger(rs.getString("charged"));
+                if (best.min(charged).compareTo(redeemed) > 0) {
                     ChannelParams channel = ChannelColumns.read(rs);
                     out.add(new Redeemable(channel, new Voucher(channel.id(), best, Signature.fromHex(rs.getString("signature"))),
-                            redeemed));
+                            redeemed, charged));
                 }
             }
             return List.copyOf(out);
