@@ -85,40 +85,15 @@ public final class ProviderLedger implements AutoCloseable {
      */
     public synchronized BigInteger accept(Voucher voucher, BigInteger price) {
         String id = voucher.channelId().toLowerCase(Locale.ROOT);
-        Row row;
-        try {
-            row = row(id);
-        } catch (HyphaException unknown) {
-            throw new VoucherRejectedException("channel " + id + " is unknown to this provider: open it on chain first");
-        }
-        if (!domain.isSignedBy(voucher, row.channel.signer())) {
-            throw new VoucherRejectedException("voucher on channel " + id + " is not signed by the channel's signer "
-                    + row.channel.signer());
-        }
+        Row row = payableRow(id, voucher);
         BigInteger total = voucher.cumulativeAmount();
-        if (total.compareTo(row.deposit) > 0) {
-            throw new VoucherRejectedException("voucher on channel " + id + " promises " + total + " but the channel holds "
-                    + row.deposit + ": top it up");
-        }
         BigInteger added = total.subtract(row.best);
         if (added.compareTo(price) < 0) {
             throw new VoucherRejectedException("voucher on channel " + id + " adds " + added.max(BigInteger.ZERO)
                     + " to the " + row.best + " already promised; this request costs " + price);
         }
-        try {
-            // accept() serves against the whole voucher, so everything it promises counts as charged.
-            try (PreparedStatement ps = store.db.prepareStatement(
-                    "UPDATE channels SET best = ?, signature = ?, charged = ? WHERE id = ?")) {
-                ps.setString(1, total.toString());
-                ps.setString(2, voucher.signature().toHex());
-                ps.setString(3, total.toString());
-                ps.setString(4, id);
-                ps.executeUpdate();
-            }
-            store.db.commit();
-        } catch (SQLException e) {
-            throw store.fail("record a voucher on " + id, e);
-        }
+        // accept() serves against the whole voucher, so everything it promises counts as charged.
+        record(id, voucher, total);
         return total;
     }
 
@@ -133,16 +108,8 @@ public final class ProviderLedger implements AutoCloseable {
      */
     public synchronized Reservation reserve(Voucher voucher, BigInteger maxPrice) {
         String id = voucher.channelId().toLowerCase(Locale.ROOT);
-        Row row = knownRow(id);
-        if (!domain.isSignedBy(voucher, row.channel.signer())) {
-            throw new VoucherRejectedException("voucher on channel " + id + " is not signed by the channel's signer "
-                    + row.channel.signer());
-        }
+        Row row = payableRow(id, voucher);
         BigInteger total = voucher.cumulativeAmount();
-        if (total.compareTo(row.deposit) > 0) {
-            throw new VoucherRejectedException("voucher on channel " + id + " promises " + total + " but the channel holds "
-                    + row.deposit + ": top it up");
-        }
         if (total.compareTo(row.best) < 0) {
             throw new VoucherRejectedException("voucher on channel " + id + " is stale: it promises " + total
                     + ", less than the " + row.best + " already promised");
@@ -154,12 +121,36 @@ public final class ProviderLedger implements AutoCloseable {
                     + " is charged already and this request may cost up to " + maxPrice + ", so it must promise at least "
                     + needed);
         }
+        record(id, voucher, needed);
+        return new Reservation(id, maxPrice, total);
+    }
+
+    /**
+     * The row of a known channel whose signer signed {@code voucher} and whose deposit covers it: the checks every
+     * voucher passes before the price is looked at.
+     */
+    private Row payableRow(String id, Voucher voucher) {
+        Row row = knownRow(id);
+        if (!domain.isSignedBy(voucher, row.channel.signer())) {
+            throw new VoucherRejectedException("voucher on channel " + id + " is not signed by the channel's signer "
+                    + row.channel.signer());
+        }
+        BigInteger total = voucher.cumulativeAmount();
+        if (total.compareTo(row.deposit) > 0) {
+            throw new VoucherRejectedException("voucher on channel " + id + " promises " + total + " but the channel holds "
+                    + row.deposit + ": top it up");
+        }
+        return row;
+    }
+
+    /** Keeps {@code voucher} as the channel's best and sets its charged total, durably, before the caller serves. */
+    private void record(String id, Voucher voucher, BigInteger charged) {
         try {
             try (PreparedStatement ps = store.db.prepareStatement(
                     "UPDATE channels SET best = ?, signature = ?, charged = ? WHERE id = ?")) {
-                ps.setString(1, total.toString());
+                ps.setString(1, voucher.cumulativeAmount().toString());
                 ps.setString(2, voucher.signature().toHex());
-                ps.setString(3, needed.toString());
+                ps.setString(3, charged.toString());
                 ps.setString(4, id);
                 ps.executeUpdate();
             }
@@ -167,7 +158,6 @@ public final class ProviderLedger implements AutoCloseable {
         } catch (SQLException e) {
             throw store.fail("record a voucher on " + id, e);
         }
-        return new Reservation(id, maxPrice, total);
     }
 
     /**
