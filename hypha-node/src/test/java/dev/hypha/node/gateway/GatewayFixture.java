@@ -1,16 +1,12 @@
 package dev.hypha.node.gateway;
 
-import dev.hypha.ml.llm.Architecture;
-import dev.hypha.ml.llm.RandomModelFactory;
 import dev.hypha.ml.store.ModelName;
 import dev.hypha.ml.store.ModelStore;
-import dev.hypha.ml.tensor.GgmlType;
-import dev.hypha.ml.testmodel.TestVocabularies;
-import dev.hypha.ml.tokenizer.TokenizerConfig;
 import dev.hypha.node.gateway.local.GenerationEvent;
 import dev.hypha.node.gateway.api.GatewayRoutes;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
+import dev.hypha.node.testing.TinyModelStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -41,13 +37,7 @@ final class GatewayFixture implements AutoCloseable {
     /** With another random model: {@code modelSeed} picks its weights, {@code context} its trained context. */
     GatewayFixture(Path home, int queue, long modelSeed, int context) {
         this.home = home;
-        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
-        RandomModelFactory.Spec spec = new RandomModelFactory.Spec(Architecture.QWEN2, 64, 128, 2, 4, 2, 16, vocab.size(),
-                context, GgmlType.Q8_0, false, modelSeed);
-        Path file = home.resolve("tiny.gguf");
-        RandomModelFactory.write(spec, vocab, file);
-        this.store = new ModelStore(home, Clock.systemUTC());
-        store.importModel(file, ModelName.parse(MODEL), (done, total) -> { });
+        this.store = TinyModelStore.create(home, MODEL, modelSeed, context);
         this.backend = new LocalBackend(store, LocalBackend.Settings.defaults().withQueue(queue).withObserver(events::add));
         this.server = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(backend, Clock.systemUTC(),
                 randomSeeds::incrementAndGet)));

@@ -22,13 +22,7 @@ import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
-import dev.hypha.ml.llm.Architecture;
-import dev.hypha.ml.llm.RandomModelFactory;
-import dev.hypha.ml.store.ModelName;
 import dev.hypha.ml.store.ModelStore;
-import dev.hypha.ml.tensor.GgmlType;
-import dev.hypha.ml.testmodel.TestVocabularies;
-import dev.hypha.ml.tokenizer.TokenizerConfig;
 import dev.hypha.node.gateway.local.GenerationEvent;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
@@ -41,6 +35,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import dev.hypha.node.testing.TinyModelStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
@@ -103,13 +98,7 @@ class PaidProviderTest {
     void startProvider() {
         payer = devnet.account(1);
         provider = devnet.account(2);
-        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
-        RandomModelFactory.Spec spec = new RandomModelFactory.Spec(Architecture.QWEN2, 64, 128, 2, 4, 2, 16, vocab.size(),
-                512, GgmlType.Q8_0, false, 7);
-        Path file = dir.resolve("tiny.gguf");
-        RandomModelFactory.write(spec, vocab, file);
-        store = new ModelStore(dir, Clock.systemUTC());
-        store.importModel(file, ModelName.parse(MODEL), (done, total) -> { });
+        store = TinyModelStore.create(dir, MODEL, 7, 512);
         backend = new LocalBackend(store, LocalBackend.Settings.defaults().withObserver(generations::add));
         ledger = ProviderLedger.open(dir.resolve("provider.sqlite"), as(provider).channels().voucherDomain());
         server = new ApiServer("127.0.0.1", 0, List.of(routes(ledger)));

@@ -20,14 +20,8 @@ import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
-import dev.hypha.ml.llm.Architecture;
-import dev.hypha.ml.llm.RandomModelFactory;
 import dev.hypha.ml.sampling.SamplingOptions;
-import dev.hypha.ml.store.ModelName;
 import dev.hypha.ml.store.ModelStore;
-import dev.hypha.ml.tensor.GgmlType;
-import dev.hypha.ml.testmodel.TestVocabularies;
-import dev.hypha.ml.tokenizer.TokenizerConfig;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
@@ -56,6 +50,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import dev.hypha.node.testing.TinyModelStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -116,13 +111,7 @@ class RemoteBackendTest {
     void start() {
         payer = devnet.account(1);
         provider = devnet.account(2);
-        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
-        RandomModelFactory.Spec spec = new RandomModelFactory.Spec(Architecture.QWEN2, 64, 128, 2, 4, 2, 16, vocab.size(),
-                512, GgmlType.Q8_0, false, 7);
-        Path file = dir.resolve("tiny.gguf");
-        RandomModelFactory.write(spec, vocab, file);
-        ModelStore store = new ModelStore(dir, Clock.systemUTC());
-        store.importModel(file, ModelName.parse(MODEL), (done, total) -> { });
+        ModelStore store = TinyModelStore.create(dir, MODEL, 7, 512);
         backend = new LocalBackend(store, LocalBackend.Settings.defaults());
         providerLedger = ProviderLedger.open(dir.resolve("provider.sqlite"), as(provider).channels().voucherDomain());
         ProviderTerms terms = new ProviderTerms(deployment.chainId(), token(), addr(provider), channelsContract(), PRICES, 60);

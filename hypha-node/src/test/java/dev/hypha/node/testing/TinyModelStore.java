@@ -1,0 +1,31 @@
+package dev.hypha.node.testing;
+
+import dev.hypha.ml.llm.Architecture;
+import dev.hypha.ml.llm.RandomModelFactory;
+import dev.hypha.ml.store.ModelName;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.testmodel.TestVocabularies;
+import dev.hypha.ml.tokenizer.TokenizerConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * A model store under {@code home} holding one seeded random qwen2 model (Q8_0, 64 wide) with the fortunes-trained
+ * byte-level BPE vocabulary: what the node's gateway and provider tests serve, so every answer comes from the engine.
+ */
+public final class TinyModelStore {
+    private TinyModelStore() {}
+
+    /** Writes the model ({@code modelSeed} picks its weights, {@code context} its trained context) and imports it. */
+    public static ModelStore create(Path home, String name, long modelSeed, int context) {
+        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
+        RandomModelFactory.Spec spec = new RandomModelFactory.Spec(Architecture.QWEN2, 64, 128, 2, 4, 2, 16, vocab.size(),
+                context, GgmlType.Q8_0, false, modelSeed);
+        Path file = home.resolve("tiny.gguf");
+        RandomModelFactory.write(spec, vocab, file);
+        ModelStore store = new ModelStore(home, Clock.systemUTC());
+        store.importModel(file, ModelName.parse(name), (done, total) -> { });
+        return store;
+    }
+}
