@@ -4,6 +4,7 @@ import dev.hypha.chain.deploy.DeployedContract;
 import dev.hypha.core.config.HyphaConfig;
 import dev.hypha.core.config.Settings;
 import dev.hypha.node.NodeSettings;
+import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.devnet.LocalNetwork;
 import dev.hypha.node.devnet.LocalNetworkSettings;
 import java.io.PrintWriter;
@@ -56,7 +57,7 @@ final class UpCommand implements Callable<Integer> {
                 out.flush();
             }, TimeSource.SYSTEM)) {
                 printSummary(out, network, listen);
-                printModels(out, session, listen);
+                printModels(out, network, listen);
                 out.println("Running. Press Ctrl-C to stop.");
                 out.flush();
                 stop.await();
@@ -93,9 +94,8 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** The models the gateway serves, or how to add one: an empty store answers every request with 404. */
-    private static void printModels(PrintWriter out, Session session, Settings.HostPort listen) {
-        List<String> names = new dev.hypha.ml.store.ModelStore(session.home(), java.time.Clock.systemUTC()).list().models()
-                .stream().map(m -> m.name().toString()).toList();
+    private static void printModels(PrintWriter out, LocalNetwork network, Settings.HostPort listen) {
+        List<String> names = network.models().stream().map(ModelInfo::name).toList();
         if (names.isEmpty()) {
             out.println("Models: none yet. Import a GGUF file with `hypha model import FILE.gguf --name NAME`; the gateway");
             out.println("  serves it at once, e.g. curl http://" + listen + "/api/generate -d '{\"model\":\"NAME\",\"prompt\":\"Hello\"}'");

@@ -16,6 +16,7 @@ import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.Node;
+import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.api.GatewayRoutes;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.chain.indexer.EventIndexer;
@@ -184,6 +185,11 @@ public final class LocalNetwork implements AutoCloseable {
     /** Where the contracts are. */
     public Deployment deployment() {
         return deployment;
+    }
+
+    /** The models the node's gateway serves (the home's model store). */
+    public List<ModelInfo> models() {
+        return gateway.models();
     }
 
     /** The running node. */
