@@ -1,6 +1,5 @@
 package dev.hypha.cli;
 
-import dev.hypha.chain.channels.ChannelState;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.PaymentChannelsClient;
@@ -27,24 +26,9 @@ final class ProviderRedeemCommand implements Callable<Integer> {
             PaymentChannelsClient channels = HyphaContracts.connect(deployment, session.sender(key)).channels();
             try (ProviderLedger ledger = ProviderLedger.open(ProviderStartCommand.ledgerFile(session.home(),
                     deployment.chainId(), Address.parse(key.getAddress())), channels.voucherDomain())) {
-                ProviderStartCommand.redeem(session.out(), redeemer(ledger, channels));
+                ProviderStartCommand.redeem(session.out(), Redeemer.onChain(ledger, channels).redeemAll());
             }
             return ExitCodes.OK;
         }
-    }
-
-    /** A redeemer sending the ledger's vouchers through {@code channels}. */
-    static Redeemer redeemer(ProviderLedger ledger, PaymentChannelsClient channels) {
-        return new Redeemer(ledger, new Redeemer.Channels() {
-            @Override
-            public void redeem(ProviderLedger.Redeemable r) {
-                channels.redeemUpTo(r.channel(), r.voucher(), r.claim());
-            }
-
-            @Override
-            public ChannelState state(String channelId) {
-                return channels.state(channelId);
-            }
-        });
     }
 }

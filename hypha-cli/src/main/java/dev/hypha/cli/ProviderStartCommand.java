@@ -11,19 +11,16 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
-import dev.hypha.node.http.ApiServer;
-import dev.hypha.node.payments.ProviderLedger;
-import dev.hypha.node.provider.ChannelGate;
 import dev.hypha.node.provider.Prices;
-import dev.hypha.node.provider.ProviderRoutes;
 import dev.hypha.node.provider.ProviderTerms;
+import dev.hypha.node.provider.ProviderRoutes;
+import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.provider.Redeemer;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -81,19 +78,17 @@ final class ProviderStartCommand implements Callable<Integer> {
             Path ledgerFile = ledgerFile(session.home(), deployment.chainId(), account);
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
-            try (ProviderLedger ledger = ProviderLedger.open(ledgerFile, channels.voucherDomain());
-                 LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
-                         backendSettings)) {
-                ProviderRoutes routes = new ProviderRoutes(backend, terms, new ChannelGate(terms, ledger, channels::state),
-                        ledger, receipts, Clock.systemUTC(), new SecureRandom()::nextLong);
-                try (ApiServer server = new ApiServer(where.host(), where.port(), List.of(routes))) {
-                    server.start();
-                    printSummary(out, where, server.port(), terms, ledgerFile, backend.models());
+            try (LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
+                    backendSettings)) {
+                try (ProviderService provider = ProviderService.start(backend, terms, channels, receipts, ledgerFile,
+                        where.host(), where.port(), Clock.systemUTC())) {
+                    printSummary(out, where, provider.port(), terms, ledgerFile, backend.models());
                     stop.await();
                     out.println("Stopping the provider...");
                     out.flush();
+                    provider.stopServing();
+                    redeem(out, provider.redeemAll());
                 }
-                redeem(out, ProviderRedeemCommand.redeemer(ledger, channels));
             } finally {
                 stop.finished();
             }
@@ -114,9 +109,8 @@ final class ProviderStartCommand implements Callable<Integer> {
         return dir.resolve("ledger-" + chainId + "-" + account.lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite");
     }
 
-    /** Redeems everything the ledger holds and says what the chain paid. */
-    static void redeem(PrintWriter out, Redeemer redeemer) {
-        List<Redeemer.Outcome> outcomes = redeemer.redeemAll();
+    /** Says what redeeming paid. */
+    static void redeem(PrintWriter out, List<Redeemer.Outcome> outcomes) {
         if (outcomes.isEmpty()) {
             out.println("Nothing to redeem.");
         }

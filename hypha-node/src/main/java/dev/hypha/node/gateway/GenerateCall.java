@@ -35,4 +35,9 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
             throw new IllegalArgumentException("maxTokens must be positive or UNLIMITED, got " + maxTokens);
         }
     }
+
+    /** The same call with another prompt and token limit (the gateway's continuation of a broken-off answer). */
+    public GenerateCall withPrompt(Prompt newPrompt, int newMaxTokens) {
+        return new GenerateCall(model, newPrompt, sampling, newMaxTokens, stop, numCtx, keepAlive, format);
+    }
 }

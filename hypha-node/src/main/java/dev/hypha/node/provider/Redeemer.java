@@ -1,6 +1,7 @@
 package dev.hypha.node.provider;
 
 import dev.hypha.chain.channels.ChannelState;
+import dev.hypha.chain.deploy.PaymentChannelsClient;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.payments.ProviderLedger;
 import java.math.BigInteger;
@@ -34,6 +35,21 @@ public final class Redeemer {
     public Redeemer(ProviderLedger ledger, Channels channels) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.channels = Objects.requireNonNull(channels, "channels");
+    }
+
+    /** A redeemer sending the ledger's vouchers through the PaymentChannels contract, claiming what was charged. */
+    public static Redeemer onChain(ProviderLedger ledger, PaymentChannelsClient contract) {
+        return new Redeemer(ledger, new Channels() {
+            @Override
+            public void redeem(ProviderLedger.Redeemable r) {
+                contract.redeemUpTo(r.channel(), r.voucher(), r.claim());
+            }
+
+            @Override
+            public ChannelState state(String channelId) {
+                return contract.state(channelId);
+            }
+        });
     }
 
     /** Redeems every channel that has something to redeem; one failing channel does not stop the others. */

@@ -277,7 +277,7 @@ class PaidProviderTest {
         }
         JsonNode last = JSON.readTree(lines.getLast());
         assertThat(last.path("done").asBoolean()).isTrue();
-        ReceiptHeaders.SignedReceipt signed = ReceiptHeaders.parse(last.path(ProviderRoutes.RECEIPT_FIELD).asText());
+        ReceiptHeaders.SignedReceipt signed = ReceiptHeaders.parse(last.path(ReceiptHeaders.STREAM_FIELD).asText());
         assertThat(receiptDomain().isSignedBy(signed.receipt(), signed.signature(), addr(provider))).isTrue();
         assertThat(signed.receipt().outputHash()).isEqualTo(keccak(text.toString()));
         assertThat(signed.receipt().requestHash()).isEqualTo(keccak(request));
