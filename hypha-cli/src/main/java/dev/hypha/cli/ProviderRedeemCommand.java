@@ -5,6 +5,7 @@ import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.PaymentChannelsClient;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.node.payments.ProviderLedger;
+import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.Redeemer;
 import java.util.concurrent.Callable;
 import org.web3j.crypto.Credentials;
@@ -24,7 +25,7 @@ final class ProviderRedeemCommand implements Callable<Integer> {
             Credentials key = session.credentials();
             Deployment deployment = session.deployment();
             PaymentChannelsClient channels = HyphaContracts.connect(deployment, session.sender(key)).channels();
-            try (ProviderLedger ledger = ProviderLedger.open(ProviderStartCommand.ledgerFile(session.home(),
+            try (ProviderLedger ledger = ProviderLedger.open(ProviderService.ledgerFile(session.home(),
                     deployment.chainId(), Address.parse(key.getAddress())), channels.voucherDomain())) {
                 ProviderStartCommand.redeem(session.out(), Redeemer.onChain(ledger, channels).redeemAll());
             }

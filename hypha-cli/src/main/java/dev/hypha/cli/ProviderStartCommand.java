@@ -19,7 +19,6 @@ import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.provider.Redeemer;
 import java.io.PrintWriter;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -75,7 +74,7 @@ final class ProviderStartCommand implements Callable<Integer> {
                     Address.parse(deployment.address(PaymentChannelsClient.NAME)), prices, 600);
             ReceiptSigner receipts = new ReceiptSigner(new ReceiptDomain(deployment.chainId(),
                     Address.parse(deployment.address("ProviderRegistry"))), account, data -> Eip712.sign(data, key));
-            Path ledgerFile = ledgerFile(session.home(), deployment.chainId(), account);
+            Path ledgerFile = ProviderService.ledgerFile(session.home(), deployment.chainId(), account);
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             try (LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
@@ -96,17 +95,6 @@ final class ProviderStartCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
-    }
-
-    /** Where a provider account's ledger lives: one file per chain and account, under the home. */
-    static Path ledgerFile(Path home, long chainId, Address account) {
-        Path dir = home.resolve("provider");
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw HyphaException.io("cannot create " + dir + ": " + e.getMessage(), e);
-        }
-        return dir.resolve("ledger-" + chainId + "-" + account.lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite");
     }
 
     /** Says what redeeming paid. */

@@ -4,11 +4,13 @@ import dev.hypha.chain.deploy.PaymentChannelsClient;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.payments.ProviderLedger;
+import dev.hypha.core.crypto.Address;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -52,6 +54,12 @@ public final class ProviderService implements AutoCloseable {
             ledger.close();
             throw e;
         }
+    }
+
+    /** Where a provider account's voucher ledger lives: one file per chain and account, under the home. */
+    public static Path ledgerFile(Path home, long chainId, Address account) {
+        return home.resolve("provider").resolve("ledger-" + chainId + "-"
+                + account.lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite");
     }
 
     /** The port it listens on. */
