@@ -101,6 +101,7 @@ public final class LocalNetwork implements AutoCloseable {
                 .logFile(settings.anvilLog())
                 .pidFile(settings.anvilPidFile())
                 .start();
+        devnet.stopOnlyOnClose(); // our own shutdown redeems the provider's earnings on chain before stopping anvil
         ChainClient chain = null;
         Node node = null;
         LocalBackend engine = null;
