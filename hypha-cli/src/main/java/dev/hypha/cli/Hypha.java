@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             dev.hypha.cli.model.RunCommand.class,
             GatewayCommand.class,
             UsageCommand.class,
+            ApiKeyCommand.class,
             DatasetCommand.class,
             TrainCommand.class,
             EvalCommand.class,
