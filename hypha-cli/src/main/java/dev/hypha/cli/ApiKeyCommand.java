@@ -80,8 +80,8 @@ final class ApiKeyCommand implements Callable<Integer> {
                     List<String[]> rows = new ArrayList<>();
                     rows.add(new String[] {"NAME", "CREATED", "STATUS"});
                     for (ApiKeys.Info k : all) {
-                        rows.add(new String[] {k.name(), k.created().toString(),
-                            k.revoked().map(at -> "revoked " + at).orElse("active")});
+                        rows.add(new String[] {k.name(), seconds(k.created()),
+                            k.revoked().map(at -> "revoked " + seconds(at)).orElse("active")});
                     }
                     Table.print(out, rows);
                 }
@@ -89,6 +89,10 @@ final class ApiKeyCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    private static String seconds(java.time.Instant at) {
+        return at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     @Command(name = "revoke", description = "Revoke a key: a running gateway refuses it from its next request on.")
@@ -105,7 +109,7 @@ final class ApiKeyCommand implements Callable<Integer> {
             try (ApiKeys keys = open(session)) {
                 ApiKeys.Info k = keys.revoke(name);
                 session.out().println("API key '" + TerminalText.line(k.name()) + "' is revoked (since "
-                        + k.revoked().orElseThrow() + "); requests with it are refused.");
+                        + seconds(k.revoked().orElseThrow()) + "); requests with it are refused.");
             }
             session.out().flush();
             return ExitCodes.OK;
