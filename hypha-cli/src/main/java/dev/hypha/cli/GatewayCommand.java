@@ -4,6 +4,7 @@ import dev.hypha.core.config.Settings;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.apikeys.ApiKeys;
+import dev.hypha.node.apikeys.KeyRequirement;
 import dev.hypha.node.gateway.api.ApiKeyGuard;
 import dev.hypha.node.gateway.api.GatewayRoutes;
 import dev.hypha.node.gateway.ModelInfo;
@@ -11,8 +12,6 @@ import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiRoutes;
 import dev.hypha.node.http.ApiServer;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,7 +54,7 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Session session = Session.of(spec);
         Settings.HostPort where = where(session);
-        boolean remote = !isLoopback(where.host());
+        boolean remote = !KeyRequirement.isLoopback(where.host());
         if (remote && !allowRemote) {
             throw HyphaException.input("refusing to listen on " + where + ": it is not a loopback address. Pass "
                     + "--allow-remote to serve other machines; every request must then carry one of your API keys "
@@ -65,7 +64,8 @@ final class GatewayCommand implements Callable<Integer> {
         ModelStore store = new ModelStore(session.home(), Clock.systemUTC());
         PrintWriter out = session.out();
         CliEnvironment.StopSignal stop = session.environment().runUntil();
-        try (ApiKeys keys = remote || requireApiKey ? keysToCheck(session, where) : null;
+        try (ApiKeys keys = KeyRequirement.applies(where.host(), requireApiKey)
+                ? KeyRequirement.openActive(session.home(), where.toString()) : null;
              LocalBackend backend = new LocalBackend(store, backendSettings)) {
             List<ModelInfo> models = backend.models();
             List<ApiRoutes> routes = keys == null ? List.of(new GatewayRoutes(backend))
@@ -85,18 +85,6 @@ final class GatewayCommand implements Callable<Integer> {
         }
     }
 
-    /** The API keys, refusing to start when none is active: a key check with no key would refuse every client. */
-    private static ApiKeys keysToCheck(Session session, Settings.HostPort where) {
-        java.nio.file.Path file = ApiKeys.file(session.home());
-        ApiKeys keys = ApiKeys.open(file);
-        if (!keys.anyActive()) {
-            keys.close();
-            throw HyphaException.input("refusing to listen on " + where + " with API keys required: " + file
-                    + " has no active key. Create one with `hypha apikey create NAME` and give it to your clients.");
-        }
-        return keys;
-    }
-
     private Settings.HostPort where(Session session) {
         if (listen == null) {
             return session.config().get(Settings.API_LISTEN);
@@ -106,19 +94,6 @@ final class GatewayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw HyphaException.input("--listen " + listen + " is not HOST:PORT (" + e.getMessage()
                     + "); for example 127.0.0.1:11434");
-        }
-    }
-
-    private static boolean isLoopback(String host) {
-        try {
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (!a.isLoopbackAddress()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (UnknownHostException e) {
-            throw HyphaException.input("cannot resolve the listen host " + host + ": " + e.getMessage());
         }
     }
 
