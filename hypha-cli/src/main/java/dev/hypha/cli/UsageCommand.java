@@ -65,7 +65,7 @@ final class UsageCommand implements Callable<Integer> {
         List<Spent> spent = new ArrayList<>();
         for (ReceiptFiles.Found f : files) {
             try (PayerReceipts receipts = PayerReceipts.open(f.file())) {
-                List<Usage> rows = receipts.usage(filter);
+                List<Usage> rows = receipts.usage(filter, f.payerLedger());
                 if (!rows.isEmpty()) {
                     spent.add(new Spent(f, rows));
                 }
@@ -150,7 +150,7 @@ final class UsageCommand implements Callable<Integer> {
             for (Map.Entry<Optional<Address>, BigInteger> t : totals.entrySet()) {
                 TokenLabels.Label label = labels.of(s.file().chainId(), t.getKey());
                 out.println("Total: " + label.amount(t.getValue()) + " (" + t.getValue() + " units) over " + requests
-                        + " requests");
+                        + (requests == 1 ? " request" : " requests"));
             }
         }
     }

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hypha.chain.abi.HyphaAbis;
+import dev.hypha.chain.channels.ChannelParams;
 import dev.hypha.chain.channels.Receipt;
+import dev.hypha.chain.channels.VoucherDomain;
 import dev.hypha.chain.deploy.DeployedContract;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
-import dev.hypha.node.payments.ReceiptFiles;
+import dev.hypha.node.gateway.network.PayerFiles;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +25,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code hypha usage} in-process over real receipt files written through {@link PayerReceipts}. */
+/**
+ * {@code hypha usage} in-process over real receipt files written through {@link PayerReceipts}, where the gateway puts
+ * them ({@link PayerFiles}).
+ */
 class UsageCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long CHAIN = 31337;
@@ -50,7 +56,7 @@ class UsageCommandTest {
     @Test
     void printsSpendingPerDayModelAndProviderWithHusdDecimals() {
         deployment();
-        try (PayerReceipts r = PayerReceipts.open(ReceiptFiles.of(home, CHAIN, PAYER))) {
+        try (PayerReceipts r = PayerReceipts.open(PayerFiles.of(home, CHAIN, PAYER).receipts())) {
             add(r, "2026-12-06T10:00:00Z", "chat", 10, 5, 45, HUSD);
             add(r, "2026-12-06T11:00:00Z", "chat", 20, 7, 1_000_000, HUSD);
             add(r, "2026-12-07T09:00:00Z", "chat", 3, 2, 5, HUSD);
@@ -71,7 +77,7 @@ class UsageCommandTest {
     void jsonHasTheSameRowsWithExactAmounts() throws Exception {
         deployment();
         BigInteger huge = BigInteger.TWO.pow(100);
-        try (PayerReceipts r = PayerReceipts.open(ReceiptFiles.of(home, CHAIN, PAYER))) {
+        try (PayerReceipts r = PayerReceipts.open(PayerFiles.of(home, CHAIN, PAYER).receipts())) {
             add(r, "2026-12-06T10:00:00Z", "chat", 10, 5, 45, HUSD);
             r.add(stored("2026-12-06T12:00:00Z", "code", 1, 1, huge, Optional.of(STRANGE_TOKEN)), "0xsig");
         }
@@ -103,12 +109,12 @@ class UsageCommandTest {
 
     @Test
     void filtersAndAccountsNarrowTheRows() throws Exception {
-        try (PayerReceipts r = PayerReceipts.open(ReceiptFiles.of(home, CHAIN, PAYER))) {
+        try (PayerReceipts r = PayerReceipts.open(PayerFiles.of(home, CHAIN, PAYER).receipts())) {
             add(r, "2026-12-05T10:00:00Z", "chat", 1, 1, 1, HUSD);
             add(r, "2026-12-06T10:00:00Z", "chat", 1, 1, 2, HUSD);
             add(r, "2026-12-06T10:00:00Z", "code", 1, 1, 4, HUSD);
         }
-        try (PayerReceipts r = PayerReceipts.open(ReceiptFiles.of(home, CHAIN, OTHER_PAYER))) {
+        try (PayerReceipts r = PayerReceipts.open(PayerFiles.of(home, CHAIN, OTHER_PAYER).receipts())) {
             add(r, "2026-12-06T10:00:00Z", "chat", 1, 1, 8, HUSD);
         }
         JsonNode all = JSON.readTree(CliRun.run("--home", home.toString(), "usage", "--json").out());
@@ -126,6 +132,26 @@ class UsageCommandTest {
                 "Chain 31337, payer " + OTHER_PAYER.toChecksumString());
         CliRun none = CliRun.run("--home", home.toString(), "usage", "--model", "nothing-like-this");
         assertThat(none.out()).startsWith("No paid requests match");
+    }
+
+    @Test
+    void receiptsStoredWithoutTheirTokenShowTheChannelsTokenFromThePayerLedger() throws Exception {
+        deployment();
+        PayerFiles files = PayerFiles.of(home, CHAIN, PAYER);
+        ChannelParams channel = new ChannelParams(PAYER, PROVIDER, HUSD, PAYER, ChannelParams.salt(1));
+        try (PayerLedger ledger = PayerLedger.open(files.ledger(), new VoucherDomain(CHAIN,
+                Address.parse("0x5fc8d32690cc91d4c39d9d3abcbd16989f875707")))) {
+            ledger.track(channel, BigInteger.valueOf(1_000_000));
+        }
+        try (PayerReceipts r = PayerReceipts.open(files.receipts())) {
+            Receipt receipt = new Receipt(hash(1), hash(2), 10, 5, hash(3), BigInteger.valueOf(45), channel.id(),
+                    BigInteger.valueOf(45));
+            // what the gateway's RemoteBackend stores today: no token with the receipt
+            r.add(new PayerReceipts.Stored(Instant.parse("2026-12-06T10:00:00Z"), "chat", PROVIDER, receipt), "0xsig");
+        }
+        CliRun run = CliRun.run("--home", home.toString(), "usage");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("0.000045 hUSD", "Total: 0.000045 hUSD (45 units) over 1 request");
     }
 
     @Test

@@ -3,10 +3,12 @@ package dev.hypha.node.payments;
 import dev.hypha.chain.channels.Receipt;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,8 +134,62 @@ public final class PayerReceipts implements AutoCloseable {
      * Spending summed per UTC day, model, provider and token, in that order (so the same receipts always print the
      * same rows). The grouping and sums run in SQL; amounts are added exactly ({@link DecimalSum}).
      */
-    public synchronized List<Usage> usage(UsageFilter filter) {
-        StringBuilder sql = new StringBuilder("SELECT substr(at, 1, 10) AS day, model, provider, token,"
+    public List<Usage> usage(UsageFilter filter) {
+        return usage(filter, Optional.empty());
+    }
+
+    /**
+     * Like {@link #usage(UsageFilter)}, taking the token of a receipt stored without one from the channel it was paid
+     * on, as the payer's {@link PayerLedger} file recorded it (attached for the query, only read; ignored when it does
+     * not exist or holds no channels table).
+     */
+    public synchronized List<Usage> usage(UsageFilter filter, Optional<Path> payerLedger) {
+        try {
+            // ATTACH is refused inside a transaction, and this connection otherwise always has one open
+            store.db.commit();
+            store.db.setAutoCommit(true);
+            try {
+                boolean ledger = payerLedger.isPresent() && attach(payerLedger.get());
+                try {
+                    return query(filter, ledger);
+                } finally {
+                    if (ledger) {
+                        try (Statement s = store.db.createStatement()) {
+                            s.execute("DETACH DATABASE ledger");
+                        }
+                    }
+                }
+            } finally {
+                store.db.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            throw store.fail("sum the receipts' spending", e);
+        }
+    }
+
+    private boolean attach(Path ledger) throws SQLException {
+        if (!Files.isRegularFile(ledger)) {
+            return false;
+        }
+        try (PreparedStatement ps = store.db.prepareStatement("ATTACH DATABASE ? AS ledger")) {
+            ps.setString(1, ledger.toAbsolutePath().toString()); // only read: a SELECT below, then DETACH
+            ps.execute();
+        }
+        try (Statement s = store.db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM ledger.sqlite_master WHERE type = 'table' AND name = 'channels'")) {
+            if (rs.next()) {
+                return true;
+            }
+        }
+        try (Statement s = store.db.createStatement()) {
+            s.execute("DETACH DATABASE ledger");
+        }
+        return false;
+    }
+
+    private List<Usage> query(UsageFilter filter, boolean ledger) throws SQLException {
+        String token = ledger ? "COALESCE(token, (SELECT l.token FROM ledger.channels l WHERE l.id = channel))" : "token";
+        StringBuilder sql = new StringBuilder("SELECT substr(at, 1, 10) AS day, model, provider, " + token + " AS paid_in,"
                 + " count(*) AS requests, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out, "
                 + DecimalSum.NAME + "(price) AS amount FROM receipts WHERE 1 = 1");
         List<String> args = new ArrayList<>();
@@ -151,7 +207,7 @@ public final class PayerReceipts implements AutoCloseable {
             sql.append(" AND provider = ?");
             args.add(p.lowercaseHex());
         });
-        sql.append(" GROUP BY day, model, provider, token ORDER BY day, model, provider, token");
+        sql.append(" GROUP BY day, model, provider, paid_in ORDER BY day, model, provider, paid_in");
         try (PreparedStatement ps = store.db.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setString(i + 1, args.get(i));
@@ -160,14 +216,11 @@ public final class PayerReceipts implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Usage(rs.getString("day"), rs.getString("model"), Address.parse(rs.getString("provider")),
-                            token(rs.getString("token")), rs.getLong("requests"), rs.getLong("tokens_in"),
+                            token(rs.getString("paid_in")), rs.getLong("requests"), rs.getLong("tokens_in"),
                             rs.getLong("tokens_out"), new BigInteger(rs.getString("amount"))));
                 }
             }
-            store.db.commit(); // ends the read transaction, so the writer's WAL can be checkpointed past it
             return List.copyOf(out);
-        } catch (SQLException e) {
-            throw store.fail("sum the receipts' spending", e);
         }
     }
 

@@ -17,9 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where a payer's receipts live: one {@link PayerReceipts} file per chain and paying account,
- * {@code <home>/gateway/receipts-<chainId>-<payer lowercase hex>.sqlite}, so receipts of a devnet that was wiped and
- * those of another account never mix, and {@code hypha usage} finds them all.
+ * Finds a payer's receipts: one {@link PayerReceipts} file per chain and paying account,
+ * {@code <home>/gateway/receipts-<chainId>-<payer lowercase hex>.sqlite} (the gateway names them so, in
+ * {@code gateway.network.PayerFiles}), so receipts of a wiped devnet and those of another account never mix, and
+ * {@code hypha usage} finds them all.
  */
 public final class ReceiptFiles {
     private static final Pattern NAME = Pattern.compile("receipts-([0-9]{1,19})-(0x[0-9a-f]{40})\\.sqlite");
@@ -33,16 +34,21 @@ public final class ReceiptFiles {
             Objects.requireNonNull(chainId, "chainId");
             Objects.requireNonNull(payer, "payer");
         }
+
+        /**
+         * The payer ledger beside it ({@code payer-<chainId>-<payer>.sqlite}, as the gateway names the pair), which
+         * knows each channel's token; empty for a file whose name does not follow the scheme.
+         */
+        public Optional<Path> payerLedger() {
+            String name = file.getFileName().toString();
+            return payer.isEmpty() ? Optional.empty()
+                    : Optional.of(file.resolveSibling("payer-" + name.substring("receipts-".length())));
+        }
     }
 
     /** The gateway's folder in a Hypha home. */
     public static Path folder(Path home) {
         return home.resolve("gateway");
-    }
-
-    /** The receipts file of {@code payer} on chain {@code chainId}. */
-    public static Path of(Path home, long chainId, Address payer) {
-        return folder(home).resolve("receipts-" + chainId + "-" + payer.lowercaseHex() + ".sqlite");
     }
 
     /** Every {@code receipts-*.sqlite} in the gateway folder, by name; none when the folder does not exist. */

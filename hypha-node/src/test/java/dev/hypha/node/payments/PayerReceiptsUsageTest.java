@@ -109,6 +109,30 @@ class PayerReceiptsUsageTest {
     }
 
     @Test
+    void aReceiptWithoutTokenTakesItsChannelsTokenFromThePayerLedger() {
+        Path ledgerFile = dir.resolve("payer.sqlite");
+        dev.hypha.chain.channels.ChannelParams channel = LedgerFixtures.channel(1);
+        try (PayerLedger ledger = PayerLedger.open(ledgerFile, LedgerFixtures.DOMAIN)) {
+            ledger.track(channel, BigInteger.valueOf(1_000));
+        }
+        try (PayerReceipts r = PayerReceipts.open(dir.resolve("receipts.sqlite"))) {
+            Receipt onChannel = new Receipt(hash(1), hash(2), 3, 4, hash(3), BigInteger.TEN, channel.id(), BigInteger.TEN);
+            r.add(new PayerReceipts.Stored(Instant.parse("2026-12-06T08:00:00Z"), "chat", BOB, onChannel), "0xsig");
+            add(r, "2026-12-06T09:00:00Z", "chat", BOB, 1, 1, 5, Optional.empty()); // a channel the ledger never saw
+            assertThat(r.usage(UsageFilter.ALL)).extracting(Usage::token).containsExactly(Optional.empty());
+            assertThat(r.usage(UsageFilter.ALL, Optional.of(ledgerFile))).containsExactly(
+                    new Usage("2026-12-06", "chat", BOB, Optional.empty(), 1, 1, 1, BigInteger.valueOf(5)),
+                    new Usage("2026-12-06", "chat", BOB, HUSD, 1, 3, 4, BigInteger.TEN));
+            // a missing ledger file is no error and creates nothing
+            assertThat(r.usage(UsageFilter.ALL, Optional.of(dir.resolve("none.sqlite")))).hasSize(1);
+            assertThat(dir.resolve("none.sqlite")).doesNotExist();
+            // the connection still writes after the query (autocommit restored, ledger detached)
+            add(r, "2026-12-07T09:00:00Z", "chat", BOB, 1, 1, 5, HUSD);
+            assertThat(r.all()).hasSize(3);
+        }
+    }
+
+    @Test
     void theFourPartStoredKeepsWorkingWithoutAToken() {
         try (PayerReceipts r = PayerReceipts.open(dir.resolve("receipts.sqlite"))) {
             PayerReceipts.Stored s = stored("2026-12-06T08:00:00Z", "chat", BOB, 2, 3, BigInteger.TEN, Optional.empty());
