@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             dev.hypha.cli.model.ModelCommand.class,
             dev.hypha.cli.model.RunCommand.class,
             GatewayCommand.class,
+            BudgetCommand.class,
             UsageCommand.class,
             ApiKeyCommand.class,
             DatasetCommand.class,

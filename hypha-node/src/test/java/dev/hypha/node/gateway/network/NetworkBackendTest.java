@@ -21,22 +21,18 @@ import dev.hypha.core.crypto.Hex;
 import dev.hypha.ml.sampling.SamplingOptions;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.Completion;
-import dev.hypha.node.gateway.EmbedCall;
-import dev.hypha.node.gateway.Embeddings;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.KeepAlive;
-import dev.hypha.node.gateway.ModelDetails;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.Prompt;
-import dev.hypha.node.gateway.RunningModel;
 import dev.hypha.node.gateway.TextSink;
-import dev.hypha.node.gateway.TokenBudget;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.offers.Offer;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
+import dev.hypha.node.provider.ForwardingBackend;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ProviderTerms;
@@ -296,7 +292,14 @@ class NetworkBackendTest {
     }
 
     /** The real engine, whose generation breaks after {@code limit} tokens as a crashed GPU or OOM would. */
-    private record FailingAfter(InferenceBackend engine, int limit) implements InferenceBackend {
+    private static final class FailingAfter extends ForwardingBackend {
+        private final int limit;
+
+        FailingAfter(InferenceBackend engine, int limit) {
+            super(engine);
+            this.limit = limit;
+        }
+
         @Override
         public Completion generate(GenerateCall call, TextSink sink) {
             int[] n = {0};
@@ -309,37 +312,8 @@ class NetworkBackendTest {
         }
 
         @Override
-        public List<ModelInfo> models() {
-            return engine.models();
-        }
-
-        @Override
-        public ModelDetails show(String model, boolean verbose) {
-            return engine.show(model, verbose);
-        }
-
-        @Override
-        public List<RunningModel> running() {
-            return engine.running();
-        }
-
-        @Override
-        public long load(String model, KeepAlive keepAlive) {
-            return engine.load(model, keepAlive);
-        }
-
-        @Override
-        public TokenBudget budget(GenerateCall call) {
-            return engine.budget(call);
-        }
-
-        @Override
-        public Embeddings embed(EmbedCall call) {
-            return engine.embed(call);
-        }
-
-        @Override
         public void close() {
+            // the engine is closed by the test's own list
         }
     }
 }
