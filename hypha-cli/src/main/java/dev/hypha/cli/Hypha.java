@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
             dev.hypha.cli.model.RunCommand.class,
             GatewayCommand.class,
             BudgetCommand.class,
+            UsageCommand.class,
+            ApiKeyCommand.class,
             DatasetCommand.class,
             TrainCommand.class,
             EvalCommand.class,
