@@ -147,7 +147,7 @@ class UsageCommandTest {
             Receipt receipt = new Receipt(hash(1), hash(2), 10, 5, hash(3), BigInteger.valueOf(45), channel.id(),
                     BigInteger.valueOf(45));
             // what the gateway's RemoteBackend stores today: no token with the receipt
-            r.add(new PayerReceipts.Stored(Instant.parse("2026-12-06T10:00:00Z"), "chat", PROVIDER, receipt), "0xsig");
+            r.add(new PayerReceipts.Stored(Instant.parse("2026-12-06T10:00:00Z"), "chat", PROVIDER, receipt, java.util.Optional.empty()), "0xsig");
         }
         CliRun run = CliRun.run("--home", home.toString(), "usage");
         assertThat(run.exitCode()).as(run.err()).isZero();

@@ -16,7 +16,12 @@ import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.Node;
+import dev.hypha.node.apikeys.ApiKeys;
+import dev.hypha.node.apikeys.KeyRequirement;
 import dev.hypha.node.gateway.InferenceBackend;
+import dev.hypha.node.gateway.api.ApiKeyGuard;
+import dev.hypha.node.http.ApiRoutes;
+import java.util.ArrayList;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.api.GatewayRoutes;
 import dev.hypha.node.gateway.local.LocalBackend;
@@ -51,9 +56,10 @@ public final class LocalNetwork implements AutoCloseable {
     private final Node node;
     private final LocalBackend engine;
     private final Optional<DevInference> inference;
+    private final Optional<ApiKeys> keys;
 
     private LocalNetwork(UpLock lock, Devnet devnet, ChainClient chain, Deployment deployment, Node node,
-                         LocalBackend engine, Optional<DevInference> inference) {
+                         LocalBackend engine, Optional<DevInference> inference, Optional<ApiKeys> keys) {
         this.lock = lock;
         this.devnet = devnet;
         this.chain = chain;
@@ -61,6 +67,7 @@ public final class LocalNetwork implements AutoCloseable {
         this.node = node;
         this.engine = engine;
         this.inference = inference;
+        this.keys = keys;
     }
 
     /**
@@ -106,6 +113,7 @@ public final class LocalNetwork implements AutoCloseable {
         Node node = null;
         LocalBackend engine = null;
         DevInference inference = null;
+        ApiKeys keys = null;
         try {
             chain = ChainClient.connect(devnet.rpcUrl(), ChainClient.Options.DEFAULT, clock);
             progress.accept("Chain " + devnet.chainId() + " at " + devnet.rpcUrl() + ", block " + chain.blockNumber());
@@ -140,12 +148,21 @@ public final class LocalNetwork implements AutoCloseable {
                     EventIndexer.Options.DEFAULT, EventListener.NONE);
             // The gateway serves the Ollama and OpenAI APIs beside /health and /metrics: answers bought from the dev
             // provider through payment channels, or (local-only) straight from the home's model store.
-            node = new Node(settings.api(), chain, Optional.of(indexer), List.of(new GatewayRoutes(gateway)), clock).start();
-            return new LocalNetwork(lock, devnet, chain, deployment, node, engine, Optional.ofNullable(inference));
+            List<ApiRoutes> areas = new ArrayList<>();
+            if (KeyRequirement.applies(settings.api().host(), false)) {
+                // Beyond loopback every client must present one of the home's API keys (`hypha apikey create`).
+                keys = KeyRequirement.openActive(settings.home(), settings.api().host() + ":" + settings.api().port());
+                areas.add(new ApiKeyGuard(keys));
+            }
+            areas.add(new GatewayRoutes(gateway));
+            node = new Node(settings.api(), chain, Optional.of(indexer), areas, clock).start();
+            return new LocalNetwork(lock, devnet, chain, deployment, node, engine, Optional.ofNullable(inference),
+                    Optional.ofNullable(keys));
         } catch (IOException e) {
             RuntimeException failure = HyphaException.io("cannot write under " + settings.home() + ": "
                     + e.getMessage(), e);
             closeQuietly(node, failure);
+            closeQuietly(keys, failure);
             closeQuietly(inference, failure);
             closeQuietly(engine, failure);
             closeQuietly(chain, failure);
@@ -153,6 +170,7 @@ public final class LocalNetwork implements AutoCloseable {
             throw failure;
         } catch (RuntimeException e) {
             closeQuietly(node, e);
+            closeQuietly(keys, e);
             closeQuietly(inference, e);
             closeQuietly(engine, e);
             closeQuietly(chain, e);
@@ -240,6 +258,7 @@ public final class LocalNetwork implements AutoCloseable {
     public void close() {
         try {
             node.close();
+            keys.ifPresent(ApiKeys::close);
             inference.ifPresent(DevInference::close);
             engine.close();
         } finally {

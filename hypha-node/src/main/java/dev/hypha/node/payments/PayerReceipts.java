@@ -33,11 +33,6 @@ public final class PayerReceipts implements AutoCloseable {
         public Stored {
             java.util.Objects.requireNonNull(token, "token");
         }
-
-        /** A receipt without its token (kept for callers written before the token was stored). */
-        public Stored(Instant at, String model, Address provider, Receipt receipt) {
-            this(at, model, provider, receipt, Optional.empty());
-        }
     }
 
     private PayerReceipts(Path file) {

@@ -117,7 +117,7 @@ class PayerReceiptsUsageTest {
         }
         try (PayerReceipts r = PayerReceipts.open(dir.resolve("receipts.sqlite"))) {
             Receipt onChannel = new Receipt(hash(1), hash(2), 3, 4, hash(3), BigInteger.TEN, channel.id(), BigInteger.TEN);
-            r.add(new PayerReceipts.Stored(Instant.parse("2026-12-06T08:00:00Z"), "chat", BOB, onChannel), "0xsig");
+            r.add(new PayerReceipts.Stored(Instant.parse("2026-12-06T08:00:00Z"), "chat", BOB, onChannel, java.util.Optional.empty()), "0xsig");
             add(r, "2026-12-06T09:00:00Z", "chat", BOB, 1, 1, 5, Optional.empty()); // a channel the ledger never saw
             assertThat(r.usage(UsageFilter.ALL)).extracting(Usage::token).containsExactly(Optional.empty());
             assertThat(r.usage(UsageFilter.ALL, Optional.of(ledgerFile))).containsExactly(
@@ -136,7 +136,7 @@ class PayerReceiptsUsageTest {
     void theFourPartStoredKeepsWorkingWithoutAToken() {
         try (PayerReceipts r = PayerReceipts.open(dir.resolve("receipts.sqlite"))) {
             PayerReceipts.Stored s = stored("2026-12-06T08:00:00Z", "chat", BOB, 2, 3, BigInteger.TEN, Optional.empty());
-            r.add(new PayerReceipts.Stored(s.at(), s.model(), s.provider(), s.receipt()), "0xsig");
+            r.add(new PayerReceipts.Stored(s.at(), s.model(), s.provider(), s.receipt(), java.util.Optional.empty()), "0xsig");
             assertThat(r.all()).singleElement().satisfies(x -> assertThat(x.token()).isEmpty());
             assertThat(r.usage(UsageFilter.ALL)).singleElement().extracting(Usage::token).isEqualTo(Optional.empty());
         }

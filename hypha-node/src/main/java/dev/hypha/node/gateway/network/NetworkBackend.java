@@ -83,9 +83,10 @@ public final class NetworkBackend implements InferenceBackend {
     }
 
     @Override
-    public Completion generate(GenerateCall call, TextSink sink) {
+    public Completion generate(GenerateCall request, TextSink sink) {
         long start = System.nanoTime();
-        List<Offer> ranked = ranked(call.model());
+        List<Offer> ranked = ranked(request.model());
+        GenerateCall call = request.withModel(Router.canonical(request.model())); // receipts and usage name it one way
         StringBuilder delivered = new StringBuilder();
         int[] pieces = {0};
         List<String> failures = new ArrayList<>();

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -167,7 +168,7 @@ public final class RemoteBackend implements InferenceBackend {
             throw fail("sent a receipt that was refused, so its answer was too: " + String.join("; ", problems));
         }
         receipts.add(new PayerReceipts.Stored(clock.instant(), call.model(), provider.channel().provider(),
-                receipt.receipt()), receipt.signature().toHex());
+                receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex());
     }
 
     /** Signs the voucher a request of at most {@code maximum} needs, topping up or refusing (before signing) beyond the deposit. */
