@@ -37,7 +37,7 @@ import org.bouncycastle.asn1.DERSequence;
  *     provider   OCTET STRING (SIZE (20)), -- the provider's address in ProviderRegistry
  *     notBefore  INTEGER,                  -- unix seconds
  *     notAfter   INTEGER,                  -- unix seconds, after notBefore
- *     signature  OCTET STRING (SIZE (65))  -- r || s || v, low s, by the registered signing key
+ *     signature  OCTET STRING (SIZE (65))  -- r || s || v (v 27 or 28, s low), by the registered signing key
  * }
  * </pre>
  *
@@ -165,9 +165,15 @@ public record TlsKeyBinding(long chainId, Address provider, Instant notBefore, I
             throw HyphaException.input("key binding version " + version + " is not supported (this node reads "
                     + VERSION + ")");
         }
+        byte[] signature = octets(seq, 5, "signature", Signature.LENGTH);
+        int v = signature[Signature.LENGTH - 1] & 0xff;
+        if (v != 27 && v != 28) {
+            // Signature.fromBytes also takes 0/1; one form only keeps the encoding canonical.
+            throw HyphaException.input("key binding signature's v must be 27 or 28, got " + v);
+        }
         return new TlsKeyBinding(integer(seq, 1, "chainId"), Address.of(octets(seq, 2, "provider", 20)),
                 Instant.ofEpochSecond(integer(seq, 3, "notBefore")), Instant.ofEpochSecond(integer(seq, 4, "notAfter")),
-                Signature.fromBytes(octets(seq, 5, "signature", Signature.LENGTH)));
+                Signature.fromBytes(signature));
     }
 
     private static long integer(ASN1Sequence seq, int index, String name) {
