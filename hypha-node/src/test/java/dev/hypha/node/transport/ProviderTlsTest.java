@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Eip712;
+import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.http.ApiServer;
 import java.io.IOException;
 import java.net.URI;
@@ -200,6 +201,16 @@ class ProviderTlsTest {
         assertThat(response.body()).isEqualTo("answer to " + PROMPT);
         assertThat(response.sslSession().orElseThrow().getPeerCertificates()[0])
                 .isEqualTo(keys.getCertificateChain("hypha-provider-1")[0]);
+    }
+
+    @Test
+    void tlsServerOnATakenPortSaysSo() {
+        SSLContext tls = ProviderTls.server(KEY_A, CHAIN, PROVIDER, Clock.systemUTC());
+        ApiServer first = start(tls);
+        ApiServer second = track(new ApiServer("127.0.0.1", first.port(), List.of(ProviderTlsTest::echo), tls));
+
+        assertThatThrownBy(second::start).isInstanceOf(HyphaException.class)
+                .hasMessageContaining("cannot listen on 127.0.0.1:" + first.port());
     }
 
     // ---- helpers
