@@ -56,13 +56,14 @@ public final class ProviderTls {
 
     /** A server context presenting what {@code keys} chooses; a provider never asks clients for certificates. */
     static SSLContext serverContext(RotatingKeyManager keys) {
-        return context(new KeyManager[] {keys}, null);
+        return context(new KeyManager[] {keys}, new TrustManager[0]);
     }
 
     /**
      * An HTTP client that speaks only to {@code provider} as vouched for by {@code expectedSigner}; a connection whose
      * certificate says otherwise fails with an {@link javax.net.ssl.SSLHandshakeException} naming what was wrong.
-     * Use one client per provider (its trust is that provider's).
+     * Use one client per provider (its trust is that provider's), and make a new one when the registry lists another
+     * signing key for it (a client keeps trusting the key it was made with, also through resumed TLS sessions).
      */
     public static HttpClient client(Address expectedSigner, long chainId, Address provider) {
         return clientBuilder(expectedSigner, chainId, provider, Clock.systemUTC()).build();
@@ -77,7 +78,7 @@ public final class ProviderTls {
 
     /** The client context trusting only {@code expectedSigner}'s binding for {@code provider} on {@code chainId}. */
     public static SSLContext clientContext(Address expectedSigner, long chainId, Address provider, Clock clock) {
-        return context(null, new TrustManager[] {new BindingTrustManager(expectedSigner, chainId, provider, clock)});
+        return context(new KeyManager[0], new TrustManager[] {new BindingTrustManager(expectedSigner, chainId, provider, clock)});
     }
 
     /** TLS 1.3 only. (The trust manager ignores any host name check these parameters could ask for.) */
@@ -87,6 +88,10 @@ public final class ProviderTls {
         return parameters;
     }
 
+    /**
+     * A TLS 1.3 context with exactly these managers. Empty arrays, not null: null would make JSSE load the JVM's default
+     * key store or CA certificates, which play no part here.
+     */
     private static SSLContext context(KeyManager[] keys, TrustManager[] trust) {
         try {
             SSLContext context = SSLContext.getInstance(PROTOCOL);
