@@ -16,6 +16,9 @@ import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ProviderRoutes;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.transport.ProviderTls;
+import dev.hypha.node.apikeys.KeyRequirement;
+import javax.net.ssl.SSLContext;
 import dev.hypha.node.provider.Redeemer;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -55,6 +58,11 @@ final class ProviderStartCommand implements Callable<Integer> {
             description = "Price of a million generated tokens, in the payment token's smallest units.")
     String outputPrice;
 
+    @Option(names = "--tls", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Serve HTTPS (TLS 1.3) with a certificate the account's key vouches for (default), so",
+                "gateways know they talk to this provider; --no-tls serves plain HTTP, on loopback only."})
+    boolean tls;
+
     @Mixin
     EngineOptions engineOptions;
 
@@ -62,6 +70,10 @@ final class ProviderStartCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Prices prices = new Prices(units("--input-price", inputPrice), units("--output-price", outputPrice));
         Settings.HostPort where = hostPort(listen);
+        if (!tls && !KeyRequirement.isLoopback(where.host())) {
+            throw HyphaException.input("--no-tls on " + listen + " would send prompts in the clear: plain HTTP is for "
+                    + "loopback only (gateways refuse it elsewhere); drop --no-tls");
+        }
         LocalBackend.Settings backendSettings = engineOptions.backendSettings();
         try (Session session = Session.of(spec)) {
             Credentials key = session.credentials();
@@ -79,9 +91,10 @@ final class ProviderStartCommand implements Callable<Integer> {
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             try (LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
                     backendSettings)) {
+                SSLContext transport = tls ? ProviderTls.server(key, deployment.chainId(), account, Clock.systemUTC()) : null;
                 try (ProviderService provider = ProviderService.start(backend, terms, channels, receipts, ledgerFile,
-                        where.host(), where.port(), Clock.systemUTC())) {
-                    printSummary(out, where, provider.port(), terms, ledgerFile, backend.models());
+                        where.host(), where.port(), transport, Clock.systemUTC())) {
+                    printSummary(out, provider.endpoint(), terms, ledgerFile, backend.models());
                     stop.await();
                     out.println("Stopping the provider...");
                     out.flush();
@@ -127,14 +140,18 @@ final class ProviderStartCommand implements Callable<Integer> {
         }
     }
 
-    private static void printSummary(PrintWriter out, Settings.HostPort where, int port, ProviderTerms terms, Path ledger,
+    private static void printSummary(PrintWriter out, java.net.URI endpoint, ProviderTerms terms, Path ledger,
                                      List<ModelInfo> models) {
-        String base = "http://" + new Settings.HostPort(where.host(), port) + ProviderRoutes.PREFIX;
+        String base = endpoint + ProviderRoutes.PREFIX;
         out.println("Hypha provider " + terms.provider().toChecksumString() + " on " + base);
         out.println("  POST " + base + "/api/chat or /api/generate (Ollama bodies, streamed or not)");
         out.println("  Prices: " + terms.prices().inputPerMillion() + " per million input tokens, "
                 + terms.prices().outputPerMillion() + " per million output tokens, in token "
                 + terms.token().toChecksumString());
+        if ("https".equals(endpoint.getScheme())) {
+            out.println("  TLS 1.3, certificate vouched for by " + terms.provider().toChecksumString()
+                    + " (register " + endpoint + " as the endpoint)");
+        }
         out.println("  Paid through PaymentChannels " + terms.channels().toChecksumString() + " on " + terms.network());
         out.println("  Vouchers kept in " + ledger);
         if (models.isEmpty()) {

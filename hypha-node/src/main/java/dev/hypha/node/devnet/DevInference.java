@@ -18,6 +18,7 @@ import dev.hypha.node.gateway.network.NetworkBackend;
 import dev.hypha.node.gateway.network.PayerChannels;
 import dev.hypha.node.gateway.network.PayerFiles;
 import dev.hypha.node.gateway.network.ProviderStats;
+import dev.hypha.node.gateway.network.ProviderTransport;
 import dev.hypha.node.gateway.network.Router;
 import dev.hypha.node.gateway.network.RoutingPolicy;
 import dev.hypha.node.offers.Offer;
@@ -29,11 +30,10 @@ import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.provider.Redeemer;
+import dev.hypha.node.transport.ProviderTls;
 import java.math.BigInteger;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,8 @@ import org.web3j.crypto.Credentials;
  * The paid inference path of {@code hypha up}: one provider (a dev account, staked and registered) selling the home
  * store's models, and the gateway's network backend buying from the network as another dev account, opening its
  * channels from that account's hUSD within the home's budget. So a request to the node's Ollama or OpenAI API travels
- * the same path as on a real network: 402, voucher, streamed answer, signed receipt, redemption on chain.
+ * the same path as on a real network: TLS bound to the provider's registered key, 402, voucher, streamed answer,
+ * signed receipt, redemption on chain.
  */
 final class DevInference implements AutoCloseable {
     /** The dev account that sells. */
@@ -89,6 +90,7 @@ final class DevInference implements AutoCloseable {
             ProviderService provider = ProviderService.start(engine, terms, asProvider.channels(),
                     new ReceiptSigner(receiptDomain, providerAccount, data -> Eip712.sign(data, providerKey)),
                     ProviderService.ledgerFile(home, deployment.chainId(), providerAccount), "127.0.0.1", providerPort,
+                    ProviderTls.server(providerKey, deployment.chainId(), providerAccount, Clock.systemUTC()),
                     Clock.systemUTC());
             opened.add(provider);
             progress.accept("Provider " + providerAccount.toChecksumString() + " serving the store's models on "
@@ -106,7 +108,7 @@ final class DevInference implements AutoCloseable {
                     new Router(RoutingPolicy.anyProvider(), Set.of(token), new ProviderStats()),
                     new NetworkBackend.Payer(ledger, receipts, data -> Eip712.sign(data, payerKey),
                             new PayerChannels(asPayer.channels(), ledger, payer, budget), channelsContract, receiptDomain),
-                    offer -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC());
+                    offer -> ProviderTransport.clientFor(offer, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
             progress.accept("Gateway paying from " + payer.toChecksumString() + " (channels of "
                     + budget.perChannel() + " hUSD units each, at most " + budget.total() + " in all: `hypha budget`)");
             return new DevInference(engine, provider, ledger, receipts, gateway);

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 import java.util.Objects;
 
 /**
@@ -35,12 +36,15 @@ public final class ProviderService implements AutoCloseable {
 
     private final ScheduledExecutorService watcher;
 
-    private ProviderService(ProviderLedger ledger, ApiServer server, Redeemer redeemer, String host,
+    private final boolean tls;
+
+    private ProviderService(ProviderLedger ledger, ApiServer server, Redeemer redeemer, String host, boolean tls,
                             ScheduledExecutorService watcher) {
         this.ledger = ledger;
         this.server = server;
         this.redeemer = redeemer;
         this.host = host;
+        this.tls = tls;
         this.watcher = watcher;
     }
 
@@ -51,9 +55,12 @@ public final class ProviderService implements AutoCloseable {
      * @param receipts   signs every answer's receipt
      * @param ledgerFile where vouchers are kept (created when missing)
      * @param port       0 for any free port
+     * @param tls        serves HTTPS with this context (a certificate bound to the registered key:
+     *                   {@code transport.ProviderTls.server}); null serves plain HTTP, for loopback only
      */
     public static ProviderService start(InferenceBackend backend, ProviderTerms terms, PaymentChannelsClient contract,
-                                        ReceiptSigner receipts, Path ledgerFile, String host, int port, Clock clock) {
+                                        ReceiptSigner receipts, Path ledgerFile, String host, int port, SSLContext tls,
+                                        Clock clock) {
         Objects.requireNonNull(backend, "backend");
         Duration closeCheck = closeCheckInterval(contract.challengePeriod());
         ProviderLedger ledger = ProviderLedger.open(ledgerFile, contract.voucherDomain());
@@ -61,14 +68,14 @@ public final class ProviderService implements AutoCloseable {
             ChannelGate gate = new ChannelGate(terms, ledger, contract::state);
             ProviderRoutes routes = new ProviderRoutes(backend, terms, gate, ledger, receipts, clock,
                     new SecureRandom()::nextLong);
-            ApiServer server = new ApiServer(host, port, List.of(routes));
+            ApiServer server = new ApiServer(host, port, List.of(routes), tls);
             server.start();
             Redeemer redeemer = Redeemer.onChain(ledger, contract);
             ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("provider-close-watcher").factory());
             watcher.scheduleWithFixedDelay(() -> redeemClosing(redeemer, gate), closeCheck.toMillis(),
                     closeCheck.toMillis(), TimeUnit.MILLISECONDS);
-            return new ProviderService(ledger, server, redeemer, host, watcher);
+            return new ProviderService(ledger, server, redeemer, host, tls != null, watcher);
         } catch (RuntimeException e) {
             ledger.close();
             throw e;
@@ -110,7 +117,7 @@ public final class ProviderService implements AutoCloseable {
 
     /** Its API root, what it registers as its endpoint (its paid routes are under {@link ProviderRoutes#PREFIX}). */
     public URI endpoint() {
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+        return URI.create((tls ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
     }
 
     /** The voucher ledger (what was earned and what is left to redeem). */

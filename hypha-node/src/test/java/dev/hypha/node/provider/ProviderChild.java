@@ -46,7 +46,7 @@ public final class ProviderChild {
         InferenceBackend backend = paceMillis == 0 ? engine : new Paced(engine, paceMillis);
         ProviderService service = ProviderService.start(backend, terms, contracts.channels(),
                 new ReceiptSigner(new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address("ProviderRegistry"))),
-                        account, sender::signTypedData), Path.of(args[2]), "127.0.0.1", 0, Clock.systemUTC());
+                        account, sender::signTypedData), Path.of(args[2]), "127.0.0.1", 0, null, Clock.systemUTC());
         System.out.println("PORT " + service.port());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE); // killed by the test, never stopped cleanly

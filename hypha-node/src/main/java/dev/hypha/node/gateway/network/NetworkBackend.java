@@ -147,7 +147,8 @@ public final class NetworkBackend implements InferenceBackend {
                     + named.size() + " provider(s), but none has sent a heartbeat recently (all offers lapsed)");
         }
         throw new GatewayException(GatewayException.Kind.NOT_FOUND, "model \"" + model + "\" is offered only by "
-                + "providers your routing policy excludes or in a token this gateway cannot pay in");
+                + "providers your routing policy excludes, in a token this gateway cannot pay in, or at plain-HTTP "
+                + "endpoints on other machines (prompts go only over TLS bound to the provider's key)");
     }
 
     private synchronized RemoteBackend remoteFor(Offer offer) {

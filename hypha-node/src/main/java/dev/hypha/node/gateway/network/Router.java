@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Orders the offers for a model, best first: only live offers in a token the payer holds, from providers the
- * {@link RoutingPolicy} permits; then providers not cooling down after a failure before those that are, cheaper before
+ * {@link RoutingPolicy} permits, at endpoints prompts may be sent to ({@link ProviderTransport#usable}: TLS bound to
+ * the provider's key, or loopback); then providers not cooling down after a failure before those that are, cheaper before
  * dearer (input plus output price per million), fewer failures before more, faster first tokens before slower, and
  * the provider's address last so the order is deterministic. A provider appears once, with its cheapest offer.
  */
@@ -45,7 +46,7 @@ public final class Router {
         Map<Address, Offer> cheapest = new LinkedHashMap<>();
         for (Offer o : offers) {
             if (canonical(o.model()).equals(name) && o.liveAt(now) && tokens.contains(o.token())
-                    && policy.permits(o.provider())) {
+                    && policy.permits(o.provider()) && ProviderTransport.usable(o)) {
                 cheapest.merge(o.provider(), o, (a, b) -> price(a).compareTo(price(b)) <= 0 ? a : b);
             }
         }

@@ -39,8 +39,8 @@ import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.provider.Redeemer;
 import dev.hypha.node.testing.TinyModelStore;
+import dev.hypha.node.transport.ProviderTls;
 import java.math.BigInteger;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -208,6 +208,29 @@ class NetworkBackendTest {
         assertThat(payer.receipts.all()).hasSize(2).allSatisfy(s -> assertThat(s.provider()).isEqualTo(healthy.address));
     }
 
+    @Test
+    void anImpostorAtAProvidersEndpointIsRefusedAtTheHandshakeAndAnotherProviderAnswers() {
+        Provider real = provider(1, CHEAP, null);
+        Provider other = provider(2, DEAR, null);
+        Payer payer = payer();
+        // An offer claiming account (5)'s key at provider (1)'s endpoint: whoever answers there cannot prove that key.
+        Address claimed = Address.parse(devnet.account(5).getAddress());
+        Offer impostor = new Offer(claimed, real.offer.endpoint(), claimed, MODEL, real.offer.modelId(),
+                real.offer.token(), BigInteger.ZERO, BigInteger.ZERO, 512, 1, Instant.now().plusSeconds(3600));
+        NetworkBackend network = payer.network(List.of(impostor, other.offer), RoutingPolicy.anyProvider());
+        network.generate(chat("Who are you?", 4), TextSink.DISCARD);
+        assertThat(payer.receipts.all()).singleElement().satisfies(s -> assertThat(s.provider()).isEqualTo(other.address));
+        assertThat(real.service.ledger().unredeemed()).isEmpty(); // no voucher ever reached the endpoint
+
+        // A plain-HTTP endpoint on another machine is never sent a prompt.
+        Offer plain = new Offer(other.address, java.net.URI.create("http://192.0.2.1:11435"), other.address, MODEL,
+                other.offer.modelId(), other.offer.token(), BigInteger.ZERO, BigInteger.ZERO, 512, 1,
+                Instant.now().plusSeconds(3600));
+        assertThatThrownBy(() -> payer.network(List.of(plain), RoutingPolicy.anyProvider())
+                .generate(chat("Hello", 4), TextSink.DISCARD)).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("plain-HTTP");
+    }
+
     // --- fixtures ---
 
     private record Provider(Credentials key, Address address, ProviderService service, Offer offer) {}
@@ -219,7 +242,7 @@ class NetworkBackendTest {
                     Set.of(Address.parse(deployment.address("PaymentToken"))), new ProviderStats()),
                     new NetworkBackend.Payer(ledger, receipts, sender(key)::signTypedData, channels,
                     Address.parse(deployment.address("PaymentChannels")), receiptDomain()),
-                    o -> HttpClient.newHttpClient(), Clock.systemUTC());
+                    o -> ProviderTransport.clientFor(o, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
             open.add(n);
             return n;
         }
@@ -238,7 +261,8 @@ class NetworkBackendTest {
                 address, Address.parse(deployment.address("PaymentChannels")), prices, 60);
         ProviderService service = ProviderService.start(backend, terms, contracts(key).channels(),
                 new ReceiptSigner(receiptDomain(), address, sender(key)::signTypedData),
-                home.resolve("ledger.sqlite"), "127.0.0.1", 0, Clock.systemUTC());
+                home.resolve("ledger.sqlite"), "127.0.0.1", 0,
+                ProviderTls.server(key, deployment.chainId(), address, Clock.systemUTC()), Clock.systemUTC());
         open.add(service);
         String digest = local.models().getFirst().digest();
         Offer offer = new Offer(address, service.endpoint(), address, MODEL,

@@ -99,7 +99,7 @@ class PaidGatewaySdkTest {
                 Address.parse(deployment.address("PaymentChannels")), PRICES, 60);
         provider = ProviderService.start(providerEngine, terms, asProvider.channels(), new ReceiptSigner(receiptDomain,
                 providerAddress, data -> dev.hypha.core.crypto.Eip712.sign(data, providerKey)),
-                dir.resolve("provider.sqlite"), "127.0.0.1", 0, Clock.systemUTC());
+                dir.resolve("provider.sqlite"), "127.0.0.1", 0, null, Clock.systemUTC());
         Offer offer = new Offer(providerAddress, provider.endpoint(), providerAddress, MODEL,
                 Hex.encode(ContentId.parse(providerEngine.models().getFirst().digest()).multihash().digest()), token,
                 PRICES.inputPerMillion(), PRICES.outputPerMillion(), 512, 1, Instant.now().plusSeconds(3600));
