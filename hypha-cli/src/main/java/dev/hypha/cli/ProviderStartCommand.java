@@ -16,6 +16,9 @@ import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ProviderRoutes;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.devnet.DevProvider;
+import dev.hypha.node.devnet.LocalNetworkSettings;
+import dev.hypha.chain.devnet.DevAccounts;
 import dev.hypha.node.transport.ProviderTls;
 import dev.hypha.node.apikeys.KeyRequirement;
 import javax.net.ssl.SSLContext;
@@ -63,6 +66,11 @@ final class ProviderStartCommand implements Callable<Integer> {
                 "gateways know they talk to this provider; --no-tls serves plain HTTP, on loopback only."})
     boolean tls;
 
+    @Option(names = "--dev-account", paramLabel = "N",
+            description = {"Run as anvil's dev account N (0-9; its key is public) instead of a keystore account, and",
+                "stake and register it at the listening address first. Only on the local chain (31337)."})
+    Integer devAccount;
+
     @Mixin
     EngineOptions engineOptions;
 
@@ -76,9 +84,9 @@ final class ProviderStartCommand implements Callable<Integer> {
         }
         LocalBackend.Settings backendSettings = engineOptions.backendSettings();
         try (Session session = Session.of(spec)) {
-            Credentials key = session.credentials();
-            Address account = Address.parse(key.getAddress());
             Deployment deployment = session.deployment();
+            Credentials key = devAccount == null ? session.credentials() : devKey(devAccount, deployment.chainId());
+            Address account = Address.parse(key.getAddress());
             HyphaContracts contracts = HyphaContracts.connect(deployment, session.sender(key));
             PaymentChannelsClient channels = contracts.channels();
             ProviderTerms terms = new ProviderTerms(deployment.chainId(),
@@ -94,6 +102,12 @@ final class ProviderStartCommand implements Callable<Integer> {
                 SSLContext transport = tls ? ProviderTls.server(key, deployment.chainId(), account, Clock.systemUTC()) : null;
                 try (ProviderService provider = ProviderService.start(backend, terms, channels, receipts, ledgerFile,
                         where.host(), where.port(), transport, Clock.systemUTC())) {
+                    if (devAccount != null) {
+                        DevProvider.ensureRegistered(contracts, provider.endpoint(), line -> {
+                            out.println(line);
+                            out.flush();
+                        });
+                    }
                     printSummary(out, provider.endpoint(), terms, ledgerFile, backend.models());
                     stop.await();
                     out.println("Stopping the provider...");
@@ -108,6 +122,18 @@ final class ProviderStartCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    /** A public anvil dev key, only for the local chain (anyone can spend from it anywhere else). */
+    private static Credentials devKey(int n, long chainId) {
+        if (chainId != LocalNetworkSettings.CHAIN_ID) {
+            throw HyphaException.input("--dev-account uses anvil's public test keys: only on the local chain "
+                    + LocalNetworkSettings.CHAIN_ID + ", not on chain " + chainId);
+        }
+        if (n < 0 || n > 9) {
+            throw HyphaException.input("--dev-account " + n + " is out of range: expected 0 to 9");
+        }
+        return DevAccounts.derive(DevAccounts.DEFAULT_MNEMONIC, n + 1).get(n);
     }
 
     /** Says what redeeming paid. */

@@ -15,10 +15,10 @@ import java.util.function.Consumer;
  * endpoint is where it listens now: stakes up to the registry's minimum, registers (its own key signs receipts), or
  * updates the endpoint when the port changed since the last run. Idempotent, so a restart sends nothing.
  */
-final class DevProvider {
+public final class DevProvider {
     private DevProvider() {}
 
-    static void ensureRegistered(HyphaContracts asProvider, URI endpoint, Consumer<String> progress) {
+    public static void ensureRegistered(HyphaContracts asProvider, URI endpoint, Consumer<String> progress) {
         String account = asProvider.account();
         String shown = Address.parse(account).toChecksumString();
         BigInteger need = asProvider.registry().minStake();
