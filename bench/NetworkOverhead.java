@@ -140,7 +140,7 @@ public final class NetworkOverhead {
             Model.Options engineOptions = Model.Options.defaults().withThreads(o.threads());
 
             try (LocalBackend engine = new LocalBackend(store, LocalBackend.Settings.defaults().withEngine(engineOptions));
-                 ProviderService provider = ProviderService.start(engine, terms, asProvider.channels(),
+                 ProviderService provider = ProviderService.start(new Probe(engine, true), terms, asProvider.channels(),
                          new ReceiptSigner(receiptDomain, providerAccount, providerSender::signTypedData),
                          home.resolve("provider-ledger.sqlite"), "127.0.0.1", 0, Clock.systemUTC());
                  PayerLedger ledger = PayerLedger.open(home.resolve("payer-ledger.sqlite"),
@@ -158,7 +158,8 @@ public final class NetworkOverhead {
                                 channelsContract, receiptDomain),
                         x -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC())) {
                     ApiServer localGateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(engine)));
-                    ApiServer paidGateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(network)));
+                    ApiServer paidGateway = new ApiServer("127.0.0.1", 0,
+                            List.of(new GatewayRoutes(new Probe(network, false))));
                     localGateway.start();
                     paidGateway.start();
                     try {
@@ -184,7 +185,21 @@ public final class NetworkOverhead {
         GenerateCall call = new OllamaRequests(() -> 42).generate((ObjectNode) JSON.readTree(body)).call().orElseThrow();
         Way direct = () -> direct(engine, call);
         Way local = () -> overHttp(http, localPort, body);
-        Way paid = () -> overHttp(http, paidPort, body);
+        List<Trace> traces = new ArrayList<>();
+        Way paid = () -> {
+            Trace t = new Trace();
+            Trace.current = t;
+            try {
+                Sample sample = overHttp(http, paidPort, body);
+                t.sent = t.clientSent;
+                if (Trace.collecting) {
+                    traces.add(t);
+                }
+                return sample;
+            } finally {
+                Trace.current = null;
+            }
+        };
         String[] names = {"(a) engine in-process", "(b) gateway HTTP, local", "(c) gateway HTTP, paid"};
         Way[] ways = {direct, local, paid};
 
@@ -197,6 +212,7 @@ public final class NetworkOverhead {
         }
         Chain afterWarmup = Chain.read(chain, payer, providerAccount);
 
+        Trace.collecting = true;
         // Interleaved rounds, in a rotating order, so drift and other load on the machine fall on all three alike.
         List<List<Sample>> samples = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < o.requests(); i++) {
@@ -205,6 +221,7 @@ public final class NetworkOverhead {
                 samples.get(w).add(ways[w].ask());
             }
         }
+        Trace.collecting = false;
         String reference = samples.get(0).getFirst().text();
         for (int w = 0; w < 3; w++) {
             for (Sample s : samples.get(w)) {
@@ -241,6 +258,7 @@ public final class NetworkOverhead {
         System.out.printf(Locale.ROOT, "tokens/s ratio (p50 / p50 of (a)): b %.3f, c %.3f%n",
                 pct(rates(samples.get(1)), 50) / pct(rateA, 50), pct(rates(samples.get(2)), 50) / pct(rateA, 50));
 
+        timeline(traces, samples.get(0));
         double measuredPayment = pct(ms(samples.get(2), Sample::total), 50) - pct(ms(samples.get(1), Sample::total), 50);
         breakdown(o, engine, call, http, provider, body, receipts, ledger, asPayer, payer, payerKey,
                 measuredPayment);
@@ -343,6 +361,136 @@ public final class NetworkOverhead {
         return t[n / 2];
     }
 
+    /** The moments one paid request passed (System.nanoTime), stamped by the client and the two {@link Probe}s. */
+    static final class Trace {
+        static volatile Trace current;
+        static volatile boolean collecting;
+        long sent, clientSent, gatewayIn, budget1In, budget1Out, budget2In, budget2Out, showIn, showOut, genIn, genFirst,
+                genOut, gatewayFirst, gatewayOut, clientFirst, clientDone;
+    }
+
+    /**
+     * A backend that passes everything to another and stamps the current {@link Trace}: on the provider side (what the
+     * provider's paid routes call on its engine) or the gateway side (what the gateway's HTTP routes call on the
+     * network backend). Two nanoTime reads per call; nothing else changes.
+     */
+    record Probe(InferenceBackend inner, boolean providerSide) implements InferenceBackend {
+        @Override
+        public Completion generate(GenerateCall call, dev.hypha.node.gateway.TextSink sink) {
+            Trace t = Trace.current;
+            if (t == null) {
+                return inner.generate(call, sink);
+            }
+            if (providerSide) {
+                t.genIn = System.nanoTime();
+            } else {
+                t.gatewayIn = System.nanoTime();
+            }
+            Completion c = inner.generate(call, piece -> {
+                if (providerSide && t.genFirst == 0) {
+                    t.genFirst = System.nanoTime();
+                } else if (!providerSide && t.gatewayFirst == 0) {
+                    t.gatewayFirst = System.nanoTime();
+                }
+                sink.accept(piece);
+            });
+            if (providerSide) {
+                t.genOut = System.nanoTime();
+            } else {
+                t.gatewayOut = System.nanoTime();
+            }
+            return c;
+        }
+
+        @Override
+        public dev.hypha.node.gateway.TokenBudget budget(GenerateCall call) {
+            Trace t = Trace.current;
+            long in = System.nanoTime();
+            dev.hypha.node.gateway.TokenBudget b = inner.budget(call);
+            if (t != null && t.budget1In == 0) {
+                t.budget1In = in;
+                t.budget1Out = System.nanoTime();
+            } else if (t != null) {
+                t.budget2In = in;
+                t.budget2Out = System.nanoTime();
+            }
+            return b;
+        }
+
+        @Override
+        public dev.hypha.node.gateway.ModelDetails show(String model, boolean verbose) {
+            Trace t = Trace.current;
+            long in = System.nanoTime();
+            dev.hypha.node.gateway.ModelDetails d = inner.show(model, verbose);
+            if (t != null && providerSide) {
+                t.showIn = in;
+                t.showOut = System.nanoTime();
+            }
+            return d;
+        }
+
+        @Override
+        public List<dev.hypha.node.gateway.ModelInfo> models() {
+            return inner.models();
+        }
+
+        @Override
+        public List<dev.hypha.node.gateway.RunningModel> running() {
+            return inner.running();
+        }
+
+        @Override
+        public long load(String model, dev.hypha.node.gateway.KeepAlive keepAlive) {
+            return inner.load(model, keepAlive);
+        }
+
+        @Override
+        public dev.hypha.node.gateway.Embeddings embed(dev.hypha.node.gateway.EmbedCall call) {
+            return inner.embed(call);
+        }
+
+        @Override
+        public void close() {
+            // the wrapped backend belongs to whoever made it
+        }
+    }
+
+    /** Median of each step of the paid requests' timeline, next to the engine's own time to first token in (a). */
+    static void timeline(List<Trace> traces, List<Sample> direct) {
+        String[] names = {
+            "client -> gateway's network backend (HTTP in, parse, route)",
+            "-> provider prices the unpaid request (HTTP out, parse)",
+            "provider prices it (budget: render + tokenize)",
+            "-> provider prices the paid request (402 back, payer signs + commits the voucher, HTTP out, parse)",
+            "provider prices it again",
+            "-> provider's engine starts (voucher recovered, reservation committed, model id looked up)",
+            "engine: prompt + first token (in (a): " + f2(pct(ms(direct, Sample::firstPiece), 50)) + " ms)",
+            "-> first piece reaches the gateway (provider writes, gateway reads)",
+            "-> first piece reaches the client (gateway writes, client reads)",
+            "engine: the rest of the answer",
+            "-> gateway's backend returns (charge committed, receipt signed, last line, receipt recovered + stored)",
+            "-> client has the done line",
+        };
+        double[][] steps = new double[names.length][traces.size()];
+        for (int i = 0; i < traces.size(); i++) {
+            Trace t = traces.get(i);
+            long[] at = {t.sent, t.gatewayIn, t.budget1In, t.budget1Out, t.budget2In, t.budget2Out, t.genIn, t.genFirst,
+                    t.gatewayFirst, t.clientFirst};
+            for (int k = 0; k < 9; k++) {
+                steps[k][i] = (at[k + 1] - at[k]) / 1e6;
+            }
+            steps[9][i] = (t.genOut - t.genFirst) / 1e6;
+            steps[10][i] = (t.gatewayOut - t.genOut) / 1e6;
+            steps[11][i] = (t.clientDone - t.gatewayOut) / 1e6;
+        }
+        System.out.printf(Locale.ROOT, "%ntimeline of a paid request (c), median of %d, ms:%n", traces.size());
+        for (int k = 0; k < names.length; k++) {
+            double[] v = steps[k].clone();
+            Arrays.sort(v);
+            System.out.printf(Locale.ROOT, "  %8.2f  %s%n", pct(v, 50), names[k]);
+        }
+    }
+
     /** (a): the engine called in-process; the sink is the client. */
     static Sample direct(LocalBackend engine, GenerateCall call) {
         long t0 = System.nanoTime();
@@ -364,6 +512,10 @@ public final class NetworkOverhead {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/generate"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         long t0 = System.nanoTime();
+        Trace trace = Trace.current;
+        if (trace != null) {
+            trace.clientSent = t0;
+        }
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         long first = 0;
         long last = 0;
@@ -389,6 +541,10 @@ public final class NetworkOverhead {
                     text.append(piece);
                 }
                 if (o.path("done").asBoolean(false)) {
+                    if (trace != null) {
+                        trace.clientFirst = first;
+                        trace.clientDone = System.nanoTime();
+                    }
                     return new Sample(first - t0, last - t0, System.nanoTime() - t0, o.path("eval_count").asInt(),
                             text.toString());
                 }
