@@ -113,6 +113,17 @@ public final class NetworkOverhead {
         Files.createDirectories(o.dir());
         System.out.printf(Locale.ROOT, "model: qwen2, dim %d, %d layers, ffn %d, Q8_0, byte-level BPE 1000; engine threads %d;"
                 + " num_predict %d, temperature 0, seed 42%n", o.dim(), o.layers(), o.ffn(), o.threads(), o.predict());
+        try {
+            measure(o, home);
+        } finally {
+            try (var files = Files.walk(home)) { // the imported model and the ledgers
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nwhole run: %.0f s%n", (System.nanoTime() - runStart) / 1e9);
+    }
+
+    static void measure(Options o, Path home) throws Exception {
         ModelStore store = store(home, o);
 
         System.out.println("starting anvil and deploying the contracts ...");
@@ -157,7 +168,8 @@ public final class NetworkOverhead {
                         new NetworkBackend.Payer(ledger, receipts, payerSender::signTypedData, channels,
                                 channelsContract, receiptDomain),
                         x -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC())) {
-                    ApiServer localGateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(engine)));
+                    ApiServer localGateway = new ApiServer("127.0.0.1", 0,
+                            List.of(new GatewayRoutes(new Probe(engine, true))));
                     ApiServer paidGateway = new ApiServer("127.0.0.1", 0,
                             List.of(new GatewayRoutes(new Probe(network, false))));
                     localGateway.start();
@@ -165,7 +177,7 @@ public final class NetworkOverhead {
                     try {
                         Chain before = Chain.read(chain, payerAccount, providerAccount);
                         run(o, engine, localGateway.port(), paidGateway.port(), chain, payerAccount, providerAccount,
-                                before, provider, ledger, receipts, asPayer, payerSender::signTypedData);
+                                before, provider, ledger, receipts, asPayer, payerSender::signTypedData, home);
                     } finally {
                         paidGateway.close();
                         localGateway.close();
@@ -173,33 +185,20 @@ public final class NetworkOverhead {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%nwhole run: %.0f s%n", (System.nanoTime() - runStart) / 1e9);
     }
 
     static void run(Options o, LocalBackend engine, int localPort, int paidPort, ChainClient chain, Address payer,
                     Address providerAccount, Chain start, ProviderService provider, PayerLedger ledger,
-                    PayerReceipts receipts, HyphaContracts asPayer, Function<TypedData, Signature> payerKey)
-            throws Exception {
+                    PayerReceipts receipts, HyphaContracts asPayer, Function<TypedData, Signature> payerKey,
+                    Path home) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         byte[] body = requestBody(o.predict());
         GenerateCall call = new OllamaRequests(() -> 42).generate((ObjectNode) JSON.readTree(body)).call().orElseThrow();
         Way direct = () -> direct(engine, call);
-        Way local = () -> overHttp(http, localPort, body);
+        List<Trace> localTraces = new ArrayList<>();
+        Way local = () -> traced(localTraces, () -> overHttp(http, localPort, body));
         List<Trace> traces = new ArrayList<>();
-        Way paid = () -> {
-            Trace t = new Trace();
-            Trace.current = t;
-            try {
-                Sample sample = overHttp(http, paidPort, body);
-                t.sent = t.clientSent;
-                if (Trace.collecting) {
-                    traces.add(t);
-                }
-                return sample;
-            } finally {
-                Trace.current = null;
-            }
-        };
+        Way paid = () -> traced(traces, () -> overHttp(http, paidPort, body));
         String[] names = {"(a) engine in-process", "(b) gateway HTTP, local", "(c) gateway HTTP, paid"};
         Way[] ways = {direct, local, paid};
 
@@ -258,10 +257,10 @@ public final class NetworkOverhead {
         System.out.printf(Locale.ROOT, "tokens/s ratio (p50 / p50 of (a)): b %.3f, c %.3f%n",
                 pct(rates(samples.get(1)), 50) / pct(rateA, 50), pct(rates(samples.get(2)), 50) / pct(rateA, 50));
 
-        timeline(traces, samples.get(0));
+        timeline(traces, localTraces, samples.get(0));
         double measuredPayment = pct(ms(samples.get(2), Sample::total), 50) - pct(ms(samples.get(1), Sample::total), 50);
         breakdown(o, engine, call, http, provider, body, receipts, ledger, asPayer, payer, payerKey,
-                measuredPayment);
+                home, measuredPayment);
         int paidRequests = o.requests();
 
         System.out.printf(Locale.ROOT, "%nconcurrent streaming clients (%d requests per level, split among the clients)%n",
@@ -311,7 +310,7 @@ public final class NetworkOverhead {
      */
     static void breakdown(Options o, LocalBackend engine, GenerateCall call, HttpClient http, ProviderService provider,
                           byte[] body, PayerReceipts receipts, PayerLedger ledger, HyphaContracts asPayer, Address payer,
-                          Function<TypedData, Signature> payerKey, double measured) throws Exception {
+                          Function<TypedData, Signature> payerKey, Path home, double measured) throws Exception {
         int n = 50;
         double budget = median(n, () -> engine.budget(call));
         double show = median(n, () -> engine.show(MODEL, false));
@@ -332,7 +331,7 @@ public final class NetworkOverhead {
                 throw new IllegalStateException("the voucher does not recover to the payer");
             }
         });
-        Path scratch = Files.createTempDirectory("hypha-netbench-commit-");
+        Path scratch = Files.createTempDirectory(home, "commit-");
         PayerReceipts.Stored stored = receipts.all().getFirst();
         double commit;
         try (PayerReceipts s = PayerReceipts.open(scratch.resolve("receipts.sqlite"))) {
@@ -366,7 +365,7 @@ public final class NetworkOverhead {
         static volatile Trace current;
         static volatile boolean collecting;
         long sent, clientSent, gatewayIn, budget1In, budget1Out, budget2In, budget2Out, showIn, showOut, genIn, genFirst,
-                genOut, gatewayFirst, gatewayOut, clientFirst, clientDone;
+                genOut, gatewayFirst, gatewayOut, clientFirst, clientDone, providerWrites;
     }
 
     /**
@@ -387,12 +386,16 @@ public final class NetworkOverhead {
                 t.gatewayIn = System.nanoTime();
             }
             Completion c = inner.generate(call, piece -> {
+                long now = System.nanoTime();
                 if (providerSide && t.genFirst == 0) {
-                    t.genFirst = System.nanoTime();
+                    t.genFirst = now;
                 } else if (!providerSide && t.gatewayFirst == 0) {
-                    t.gatewayFirst = System.nanoTime();
+                    t.gatewayFirst = now;
                 }
                 sink.accept(piece);
+                if (providerSide) {
+                    t.providerWrites += System.nanoTime() - now;
+                }
             });
             if (providerSide) {
                 t.genOut = System.nanoTime();
@@ -456,7 +459,7 @@ public final class NetworkOverhead {
     }
 
     /** Median of each step of the paid requests' timeline, next to the engine's own time to first token in (a). */
-    static void timeline(List<Trace> traces, List<Sample> direct) {
+    static void timeline(List<Trace> traces, List<Trace> local, List<Sample> direct) {
         String[] names = {
             "client -> gateway's network backend (HTTP in, parse, route)",
             "-> provider prices the unpaid request (HTTP out, parse)",
@@ -467,7 +470,10 @@ public final class NetworkOverhead {
             "engine: prompt + first token (in (a): " + f2(pct(ms(direct, Sample::firstPiece), 50)) + " ms)",
             "-> first piece reaches the gateway (provider writes, gateway reads)",
             "-> first piece reaches the client (gateway writes, client reads)",
-            "engine: the rest of the answer",
+            "engine: the rest of the answer (in (a): " + f2(pct(ms(direct, s -> s.total() - s.firstPiece()), 50)) + " ms)",
+            "  of which the provider writing the pieces to the gateway (on the engine's thread, all pieces; in (b), "
+                    + "the gateway writing them to the client: " + f2(median(local, t -> t.providerWrites / 1e6))
+                    + " ms of " + f2(median(local, t -> (t.genOut - t.genFirst) / 1e6)) + " ms)",
             "-> gateway's backend returns (charge committed, receipt signed, last line, receipt recovered + stored)",
             "-> client has the done line",
         };
@@ -480,8 +486,9 @@ public final class NetworkOverhead {
                 steps[k][i] = (at[k + 1] - at[k]) / 1e6;
             }
             steps[9][i] = (t.genOut - t.genFirst) / 1e6;
-            steps[10][i] = (t.gatewayOut - t.genOut) / 1e6;
-            steps[11][i] = (t.clientDone - t.gatewayOut) / 1e6;
+            steps[10][i] = t.providerWrites / 1e6;
+            steps[11][i] = (t.gatewayOut - t.genOut) / 1e6;
+            steps[12][i] = (t.clientDone - t.gatewayOut) / 1e6;
         }
         System.out.printf(Locale.ROOT, "%ntimeline of a paid request (c), median of %d, ms:%n", traces.size());
         for (int k = 0; k < names.length; k++) {
@@ -489,6 +496,26 @@ public final class NetworkOverhead {
             Arrays.sort(v);
             System.out.printf(Locale.ROOT, "  %8.2f  %s%n", pct(v, 50), names[k]);
         }
+    }
+
+    /** Runs one request with a fresh {@link Trace} as the current one, keeping the trace while collecting. */
+    static Sample traced(List<Trace> into, Way way) throws Exception {
+        Trace t = new Trace();
+        Trace.current = t;
+        try {
+            Sample sample = way.ask();
+            t.sent = t.clientSent;
+            if (Trace.collecting) {
+                into.add(t);
+            }
+            return sample;
+        } finally {
+            Trace.current = null;
+        }
+    }
+
+    static double median(List<Trace> traces, java.util.function.ToDoubleFunction<Trace> f) {
+        return pct(traces.stream().mapToDouble(f).sorted().toArray(), 50);
     }
 
     /** (a): the engine called in-process; the sink is the client. */
