@@ -322,6 +322,16 @@ public final class NetworkOverhead {
                 throw new IllegalStateException("unpaid request answered " + r.statusCode() + ", not 402");
             }
         });
+        // The network backend's transport is built as hypha up builds it (no version given: HTTP/2 preferred, which on
+        // plain http means an h2c upgrade offer the provider's server declines).
+        HttpClient asGateway = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        double roundTripDefault = median(n, () -> {
+            HttpResponse<byte[]> r = asGateway.send(unpaid, HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 402) {
+                throw new IllegalStateException("unpaid request answered " + r.statusCode() + ", not 402");
+            }
+        });
+        asGateway.close();
         var domain = asPayer.channels().voucherDomain();
         String channelId = ledger.channels().getFirst().id();
         Voucher[] v = {null};
@@ -343,6 +353,8 @@ public final class NetworkOverhead {
                         + "%.2f x2, recover %.2f x2, durable SQLite commit (WAL, synchronous=FULL) %.2f x4 = %.1f ms; "
                         + "measured c - b (p50) %.1f ms%n",
                 n, budget, show, roundTrip, sign, recover, commit, sum, measured);
+        System.out.printf(Locale.ROOT, "402 round trip with an HTTP/1.1 client %.2f ms, with a default (HTTP/2-preferring) "
+                + "client as the network backend's transport %.2f ms%n", roundTrip, roundTripDefault);
     }
 
     interface Step {
