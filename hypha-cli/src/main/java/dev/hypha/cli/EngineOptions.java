@@ -2,7 +2,7 @@ package dev.hypha.cli;
 
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.llm.Model;
-import dev.hypha.node.gateway.local.AdmissionQueue;
+import dev.hypha.node.gateway.AdmissionQueue;
 import dev.hypha.node.gateway.local.LocalBackend;
 import picocli.CommandLine.Option;
 

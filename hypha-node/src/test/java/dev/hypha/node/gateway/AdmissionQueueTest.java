@@ -3,7 +3,6 @@ package dev.hypha.node.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hypha.node.gateway.local.AdmissionQueue;
 import org.junit.jupiter.api.Test;
 
 class AdmissionQueueTest {

@@ -7,6 +7,7 @@ import dev.hypha.ml.llm.Model;
 import dev.hypha.ml.serve.LoadedModel;
 import dev.hypha.ml.store.ModelManifest;
 import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.gateway.AdmissionQueue;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.EmbedCall;
 import dev.hypha.node.gateway.Embeddings;

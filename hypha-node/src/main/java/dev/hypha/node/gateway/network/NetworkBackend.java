@@ -5,6 +5,7 @@ import dev.hypha.chain.channels.ReceiptDomain;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Signature;
 import dev.hypha.core.crypto.TypedData;
+import dev.hypha.node.gateway.AdmissionQueue;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.EmbedCall;
 import dev.hypha.node.gateway.Embeddings;
@@ -68,6 +69,7 @@ public final class NetworkBackend implements InferenceBackend {
     private final Function<Offer, HttpClient> transport;
     private final Clock clock;
     private final Map<String, RemoteBackend> remotes = new HashMap<>();
+    private final AdmissionQueue admission = new AdmissionQueue(AdmissionQueue.DEFAULT_CAPACITY);
 
     /**
      * @param transport the HTTP client to reach an offer's provider with (closed with this backend)
@@ -84,6 +86,12 @@ public final class NetworkBackend implements InferenceBackend {
 
     @Override
     public Completion generate(GenerateCall request, TextSink sink) {
+        try (AdmissionQueue.Ticket ticket = admission.enter()) { // 503 beyond 512 requests held, as Ollama
+            return bought(request, sink);
+        }
+    }
+
+    private Completion bought(GenerateCall request, TextSink sink) {
         long start = System.nanoTime();
         List<Offer> ranked = ranked(request.model());
         GenerateCall call = request.withModel(Router.canonical(request.model())); // receipts and usage name it one way

@@ -1,11 +1,10 @@
-package dev.hypha.node.gateway.local;
+package dev.hypha.node.gateway;
 
-import dev.hypha.node.gateway.GatewayException;
 import java.util.concurrent.Semaphore;
 
 /**
- * Bounds the requests the local backend holds at once, running or waiting for their model: Ollama's
- * {@code OLLAMA_MAX_QUEUE}. Beyond it a request is refused at once (503) instead of piling up threads and memory.
+ * Bounds the requests a backend holds at once, running or waiting (for their model, or for a provider's channel):
+ * Ollama's {@code OLLAMA_MAX_QUEUE}. Beyond it a request is refused at once (503) instead of piling up threads and memory.
  */
 public final class AdmissionQueue {
     /** Ollama's default queue length. */
