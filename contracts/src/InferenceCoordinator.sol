@@ -436,7 +436,9 @@ contract InferenceCoordinator is EIP712, ReentrancyGuardTransient {
         uint256 fee
     ) public view returns (bytes32) {
         return _hashTypedDataV4(
-            keccak256(abi.encode(RECEIPT_TYPEHASH, requestHash, provider, modelId, tokensIn, tokensOut, outputHash, fee))
+            keccak256(
+                abi.encode(RECEIPT_TYPEHASH, requestHash, provider, modelId, tokensIn, tokensOut, outputHash, fee)
+            )
         );
     }
 
@@ -468,11 +470,7 @@ contract InferenceCoordinator is EIP712, ReentrancyGuardTransient {
         if (err != ECDSA.RecoverError.NoError || recovered != signingKey) revert InvalidReceiptSignature(signingKey);
     }
 
-    function _result(uint256 requestId, Request storage r, Fulfilment calldata f)
-        private
-        view
-        returns (bytes memory)
-    {
+    function _result(uint256 requestId, Request storage r, Fulfilment calldata f) private view returns (bytes memory) {
         return abi.encodeCall(
             IInferenceConsumer.onInferenceResult,
             (IInferenceConsumer.InferenceResult({

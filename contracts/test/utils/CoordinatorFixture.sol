@@ -64,11 +64,13 @@ abstract contract CoordinatorFixture is HyphaTest {
     }
 
     /// @dev A fulfilment of request `id` by `provider`, signed with its registered signing key.
-    function _fulfilment(InferenceCoordinator coordinator, uint256 id, address provider, bytes memory output, uint96 fee)
-        internal
-        view
-        returns (InferenceCoordinator.Fulfilment memory)
-    {
+    function _fulfilment(
+        InferenceCoordinator coordinator,
+        uint256 id,
+        address provider,
+        bytes memory output,
+        uint96 fee
+    ) internal view returns (InferenceCoordinator.Fulfilment memory) {
         return InferenceCoordinator.Fulfilment({
             output: output,
             outputKind: 0,
