@@ -44,6 +44,15 @@ public final class InferenceCoordinatorClient {
         return Address.parse(calls.deployment().address(NAME));
     }
 
+    /**
+     * The account this client sends from (a provider's answers name it as the provider).
+     *
+     * @throws dev.hypha.chain.ChainException for read-only contracts, which have no account
+     */
+    public String account() {
+        return calls.account();
+    }
+
     /** The EIP-712 domain providers sign receipts in. */
     public CoordinatorDomain domain() {
         return new CoordinatorDomain(calls.deployment().chainId(), address());
