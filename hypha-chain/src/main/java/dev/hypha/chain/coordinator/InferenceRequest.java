@@ -1,9 +1,9 @@
 package dev.hypha.chain.coordinator;
 
-import dev.hypha.chain.indexer.IndexedEvent;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -49,15 +49,20 @@ public record InferenceRequest(BigInteger requestId, Address requester, String m
     }
 
     /**
-     * The request an indexed InferenceRequested event describes.
+     * The request an InferenceRequested event describes, from its decoded arguments as the event indexer stores them
+     * (integers as decimal strings, addresses and bytes as 0x hex; see {@code dev.hypha.chain.indexer.IndexedEvent}).
      *
-     * @throws IllegalArgumentException naming the field when the event is not one, or a value is malformed or out of
-     *     the contract's bounds
+     * @param name        the event's name (must be {@link #EVENT})
+     * @param args        its arguments by name
+     * @param blockNumber the block it was emitted in
+     * @throws IllegalArgumentException naming the field when the event is not one, or a value is missing, malformed or
+     *     out of the contract's bounds
      */
-    public static InferenceRequest fromEvent(IndexedEvent e) {
-        if (!EVENT.equals(e.name())) {
-            throw new IllegalArgumentException("expected an " + EVENT + " event, got " + e.name());
+    public static InferenceRequest fromEvent(String name, Map<String, ?> args, long blockNumber) {
+        if (!EVENT.equals(name)) {
+            throw new IllegalArgumentException("expected an " + EVENT + " event, got " + name);
         }
+        Args e = new Args(args);
         DataKind kind = DataKind.of(uint(e, "inputKind", 8).intValueExact());
         String inputHex = e.arg("input");
         // Check the length before decoding: a hex string is two characters a byte, plus "0x".
@@ -69,10 +74,21 @@ public record InferenceRequest(BigInteger requestId, Address requester, String m
         return new InferenceRequest(uint(e, "requestId", 256), Address.parse(e.arg("requester")), e.arg("model"),
                 e.arg("requestHash"), input, kind, uint(e, "maxFee", 96), uint(e, "maxOutputTokens", 32).intValueExact(),
                 Address.parse(e.arg("callback")), uint(e, "callbackGasLimit", 32).longValueExact(),
-                uint(e, "deadline", 64).longValue(), e.blockNumber());
+                uint(e, "deadline", 64).longValue(), blockNumber);
     }
 
-    private static BigInteger uint(IndexedEvent e, String name, int bits) {
+    /** The event's arguments, each required. */
+    private record Args(Map<String, ?> values) {
+        String arg(String name) {
+            Object v = values.get(name);
+            if (v == null) {
+                throw new IllegalArgumentException(EVENT + " has no argument '" + name + "'");
+            }
+            return String.valueOf(v);
+        }
+    }
+
+    private static BigInteger uint(Args e, String name, int bits) {
         String text = e.arg(name);
         if (text.length() > 78 || !text.chars().allMatch(Character::isDigit) || text.isEmpty()) {
             throw new IllegalArgumentException(name + " must be a decimal uint" + bits + ", was '"

@@ -175,7 +175,8 @@ class InferenceCoordinatorClientTest {
             IndexedEvent e1 = all.stream().filter(e -> e.arg("requestId").equals(first.toString())).findFirst().orElseThrow();
             List<IndexedEvent> page = indexer.eventsAfter(name, InferenceRequest.EVENT, e1.blockNumber(), e1.logIndex(), 1);
             assertThat(page).hasSize(1);
-            InferenceRequest r = InferenceRequest.fromEvent(page.getFirst());
+            IndexedEvent event = page.getFirst();
+            InferenceRequest r = InferenceRequest.fromEvent(event.name(), event.args(), event.blockNumber());
             assertThat(r.requestId()).isEqualTo(second);
             assertThat(new String(r.input(), StandardCharsets.UTF_8)).isEqualTo("two");
             assertThat(r.model()).isEqualTo(MODEL);

@@ -102,6 +102,7 @@ public final class Fulfiller implements AutoCloseable {
     private final FulfilmentLog log;
     private final LongSupplier chainNow;
     private final Settings settings;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile Thread follower;
     private volatile boolean stopping;
 
@@ -136,6 +137,11 @@ public final class Fulfiller implements AutoCloseable {
         return new EventIndexer(client, file, List.of(new dev.hypha.chain.indexer.WatchedContract(name,
                 deployment.address(name), dev.hypha.chain.abi.HyphaAbis.load(name))),
                 deployment.contracts().get(name).block(), options, dev.hypha.chain.indexer.EventListener.NONE);
+    }
+
+    /** The content-id digest (0x + 64 hex) requests name {@code model} by, as this fulfiller matches it. */
+    public static String modelId(dev.hypha.node.gateway.ModelInfo model) {
+        return ServedModels.digestOf(model.digest());
     }
 
     /** Catches up with the chain and handles the next page of requests (at most {@link Settings#eventsPerPoll}). */
@@ -193,7 +199,7 @@ public final class Fulfiller implements AutoCloseable {
     private Handled handle(IndexedEvent e) {
         InferenceRequest r;
         try {
-            r = InferenceRequest.fromEvent(e);
+            r = InferenceRequest.fromEvent(e.name(), e.args(), e.blockNumber());
         } catch (RuntimeException malformed) {
             return new Handled(Optional.empty(), Outcome.SKIPPED, "malformed request event in block " + e.blockNumber()
                     + ": " + malformed.getMessage());
@@ -242,9 +248,27 @@ public final class Fulfiller implements AutoCloseable {
         try {
             return answer(r, model.get(), call);
         } catch (RuntimeException failed) {
-            log.failed(r.requestId(), String.valueOf(failed.getMessage()));
-            return new Handled(id, Outcome.FAILED, String.valueOf(failed.getMessage()));
+            return afterFailure(r, String.valueOf(failed.getMessage()));
         }
+    }
+
+    /**
+     * A failure while answering may have come after the answer reached the chain (say, while waiting for its receipt):
+     * the chain decides whether it counts as submitted, so its fee is still collected.
+     */
+    private Handled afterFailure(InferenceRequest r, String reason) {
+        Optional<BigInteger> id = Optional.of(r.requestId());
+        try {
+            RequestState s = coordinator.state(r.requestId());
+            if (s.status() != RequestStatus.OPEN && s.status() != RequestStatus.REFUNDED && s.provider().equals(provider)) {
+                log.submitted(r.requestId(), "unknown", s.fee());
+                return new Handled(id, Outcome.ANSWERED, "answered (the chain says so) despite: " + reason);
+            }
+        } catch (RuntimeException unreachable) {
+            reason = reason + "; and the chain could not be asked whether the answer landed: " + unreachable.getMessage();
+        }
+        log.failed(r.requestId(), reason);
+        return new Handled(id, Outcome.FAILED, reason);
     }
 
     private Handled answer(InferenceRequest r, String model, GenerateCall call) {
@@ -291,7 +315,8 @@ public final class Fulfiller implements AutoCloseable {
                     LOG.warn("coordinator fulfiller round failed (next round retries): {}", e.getMessage());
                 }
                 try {
-                    Thread.sleep(interval);
+                    // Woken early by close(); never interrupted, so an answer being submitted is never cut off.
+                    stopped.await(interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -299,15 +324,18 @@ public final class Fulfiller implements AutoCloseable {
         });
     }
 
-    /** Stops the background thread after the request in hand (does not close the indexer, log or backend). */
+    /**
+     * Stops the background thread once the request in hand is answered (no new one is started); does not close the
+     * indexer, log or backend.
+     */
     @Override
     public void close() {
         stopping = true;
+        stopped.countDown();
         Thread t = follower;
         if (t != null) {
-            t.interrupt();
             try {
-                t.join(Duration.ofSeconds(30));
+                t.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
