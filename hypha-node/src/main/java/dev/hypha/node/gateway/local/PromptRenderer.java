@@ -35,14 +35,31 @@ final class PromptRenderer {
                 messages.add(new ChatMessage("user", t.text()));
                 yield templated(messages);
             }
-            case Prompt.Chat c -> templated(c.messages().stream().map(m -> new ChatMessage(m.role(), m.content())).toList());
+            case Prompt.Chat c -> chat(c.messages().stream().map(m -> new ChatMessage(m.role(), m.content())).toList());
         };
     }
 
+    /**
+     * A chat whose last message is the assistant's is a prefill (Ollama's rule): the answer continues that text, so it
+     * is the rendered history up to the assistant's turn followed by the text, with the turn left open. The gateway
+     * uses this to let another provider finish an answer a failed one began.
+     */
+    private int[] chat(List<ChatMessage> messages) {
+        ChatMessage last = messages.isEmpty() ? null : messages.getLast();
+        if (last != null && last.role().equals("assistant") && messages.size() > 1) {
+            return templated(messages.subList(0, messages.size() - 1), last.content());
+        }
+        return templated(messages, "");
+    }
+
     private int[] templated(List<ChatMessage> messages) {
+        return templated(messages, "");
+    }
+
+    private int[] templated(List<ChatMessage> messages, String prefill) {
         String text;
         try {
-            text = template.render(messages, true);
+            text = template.render(messages, true) + prefill;
         } catch (ChatTemplateException e) {
             // Templates raise on inputs they refuse (roles that do not alternate, a system message in the wrong place).
             throw GatewayException.badRequest("the model's chat template refused the messages: " + e.getMessage());
