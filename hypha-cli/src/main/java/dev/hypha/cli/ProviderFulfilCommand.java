@@ -15,6 +15,7 @@ import dev.hypha.node.coordinator.Fulfiller;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.provider.Prices;
+import dev.hypha.node.provider.ProviderService;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -72,7 +73,12 @@ final class ProviderFulfilCommand implements Callable<Integer> {
             HyphaContracts contracts = HyphaContracts.connect(deployment, session.sender(key));
             Credentials signingKey = signingKey(session, contracts, account, key);
             InferenceCoordinatorClient coordinator = contracts.coordinator();
-            Path dir = ProviderStartCommand.ledgerFile(session.home(), deployment.chainId(), account).getParent();
+            Path dir = ProviderService.ledgerFile(session.home(), deployment.chainId(), account).getParent();
+            try {
+                java.nio.file.Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw HyphaException.io("cannot create " + dir + ": " + e.getMessage(), e);
+            }
             String suffix = deployment.chainId() + "-" + account.lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite";
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
