@@ -5,7 +5,8 @@ pragma solidity ^0.8.30;
 /// @notice What a contract implements to receive the answer to an inference it requested from InferenceCoordinator.
 /// @dev The coordinator calls `onInferenceResult` with at most the gas the request named, and records whether it
 /// succeeded; a reverting or gas-hungry callback never undoes the fulfilment. Implementations must check that
-/// `msg.sender` is the coordinator they asked, since anyone can call this function.
+/// `msg.sender` is the coordinator they asked (anyone can call this function) and that they made request
+/// `result.requestId` themselves (anyone can name any contract as a request's callback).
 interface IInferenceConsumer {
     /// @notice The answer to a request, as the coordinator hands it over.
     /// @param requestId the coordinator's id of the request

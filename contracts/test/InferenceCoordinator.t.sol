@@ -18,6 +18,7 @@ import {PaymentToken} from "../src/PaymentToken.sol";
 import {ProviderRegistry} from "../src/ProviderRegistry.sol";
 import {InferenceCoordinator} from "../src/InferenceCoordinator.sol";
 import {ExampleInferenceConsumer} from "../src/examples/ExampleInferenceConsumer.sol";
+import {IInferenceConsumer} from "../src/IInferenceConsumer.sol";
 
 contract InferenceCoordinatorTest is CoordinatorFixture {
     uint64 internal constant WINDOW = 1 hours;
@@ -207,6 +208,30 @@ contract InferenceCoordinatorTest is CoordinatorFixture {
         vm.assertEq(uint256(r.status), uint256(InferenceCoordinator.Status.Fulfilled));
         vm.assertEq(r.provider, provider);
         vm.assertTrue(r.callbackSucceeded);
+    }
+
+    function test_ExampleConsumer_IgnoresAnswersToRequestsItDidNotMake() public {
+        ExampleInferenceConsumer consumer = new ExampleInferenceConsumer(coordinator);
+        // A stranger's request names the consumer as its callback: the answer reaches it, and it refuses it.
+        uint256 id = _request(address(consumer), 500_000);
+        vm.assertFalse(_fulfil(id, "planted answer", 1e6));
+        vm.assertFalse(consumer.answered(id));
+        vm.assertEq(bytes(consumer.answers(id)).length, 0);
+        // And nobody but the coordinator may deliver.
+        vm.expectRevert(abi.encodeWithSelector(ExampleInferenceConsumer.NotCoordinator.selector, stranger));
+        vm.prank(stranger);
+        consumer.onInferenceResult(
+            IInferenceConsumer.InferenceResult({
+                requestId: id,
+                provider: stranger,
+                model: MODEL,
+                output: "x",
+                outputKind: 0,
+                tokensIn: 0,
+                tokensOut: 0,
+                fee: 0
+            })
+        );
     }
 
     function test_Fulfil_WithoutCallbackJustRecords() public {

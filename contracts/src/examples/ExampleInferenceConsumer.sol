@@ -25,6 +25,8 @@ contract ExampleInferenceConsumer is IInferenceConsumer {
     mapping(uint256 requestId => string) public answers;
     /// @notice Whether a request has been answered (an answer may be empty text).
     mapping(uint256 requestId => bool) public answered;
+    /// @notice Whether this contract made the request (anyone may name any contract as a request's callback).
+    mapping(uint256 requestId => bool) public asked;
     /// @notice The last request made.
     uint256 public lastRequestId;
 
@@ -37,6 +39,8 @@ contract ExampleInferenceConsumer is IInferenceConsumer {
     error NotOwner(address caller);
     /// @notice Only the coordinator may deliver answers.
     error NotCoordinator(address caller);
+    /// @notice The answer is for a request this contract did not make.
+    error UnknownRequest(uint256 requestId);
     /// @notice The answer came as a content id; this example only keeps inline text.
     error UnsupportedOutputKind(uint8 kind);
 
@@ -73,12 +77,14 @@ contract ExampleInferenceConsumer is IInferenceConsumer {
             })
         );
         lastRequestId = requestId;
+        asked[requestId] = true;
         emit Asked(requestId, model, prompt);
     }
 
     /// @inheritdoc IInferenceConsumer
     function onInferenceResult(InferenceResult calldata result) external {
         if (msg.sender != address(coordinator)) revert NotCoordinator(msg.sender);
+        if (!asked[result.requestId] || answered[result.requestId]) revert UnknownRequest(result.requestId);
         if (result.outputKind != coordinator.INLINE()) revert UnsupportedOutputKind(result.outputKind);
         string memory answer = string(result.output);
         answers[result.requestId] = answer;

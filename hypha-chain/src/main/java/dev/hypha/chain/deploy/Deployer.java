@@ -117,7 +117,7 @@ public final class Deployer {
 
     /**
      * How long an answer to a contract's inference request stays challengeable before its fee is paid out: a day on
-     * public chains (shorter than the unbonding period, so a provider cannot leave before a dispute could slash it), a
+     * public chains (shorter than the default 7-day unbonding period, so a disputed provider is still slashable), a
      * minute on the local chain.
      */
     static long coordinatorChallengeSeconds(long chainId) {
