@@ -71,8 +71,13 @@ public record InferenceRequest(BigInteger requestId, Address requester, String m
                     + (inputHex.length() - 2) / 2 + " bytes");
         }
         byte[] input = HexFormat.of().parseHex(inputHex.substring(2));
+        BigInteger maxOutputTokens = uint(e, "maxOutputTokens", 32);
+        if (maxOutputTokens.compareTo(BigInteger.valueOf(RequestParams.MAX_OUTPUT_TOKENS)) > 0) {
+            throw new IllegalArgumentException("maxOutputTokens " + maxOutputTokens + " is above the contract's "
+                    + RequestParams.MAX_OUTPUT_TOKENS);
+        }
         return new InferenceRequest(uint(e, "requestId", 256), Address.parse(e.arg("requester")), e.arg("model"),
-                e.arg("requestHash"), input, kind, uint(e, "maxFee", 96), uint(e, "maxOutputTokens", 32).intValueExact(),
+                e.arg("requestHash"), input, kind, uint(e, "maxFee", 96), maxOutputTokens.intValueExact(),
                 Address.parse(e.arg("callback")), uint(e, "callbackGasLimit", 32).longValueExact(),
                 uint(e, "deadline", 64).longValue(), blockNumber);
     }

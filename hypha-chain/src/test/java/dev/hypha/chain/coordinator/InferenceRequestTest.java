@@ -59,6 +59,9 @@ class InferenceRequestTest {
         Map<String, Object> negative = args();
         negative.put("maxOutputTokens", "-1");
         assertThatThrownBy(() -> parse(negative)).hasMessageContaining("maxOutputTokens must be a decimal uint32");
+        Map<String, Object> tokens = args();
+        tokens.put("maxOutputTokens", "4294967295");
+        assertThatThrownBy(() -> parse(tokens)).hasMessageContaining("above the contract's 4096");
         Map<String, Object> missing = args();
         missing.remove("requestHash");
         assertThatThrownBy(() -> parse(missing)).hasMessageContaining("no argument 'requestHash'");
