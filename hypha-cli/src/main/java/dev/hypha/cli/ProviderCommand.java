@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 /** {@code hypha provider register|update|show}: the ProviderRegistry record of a staked provider. */
 @Command(name = "provider", description = "Register as a provider, update or show the record, serve for payment, redeem.",
         subcommands = {ProviderCommand.Register.class, ProviderCommand.Update.class, ProviderCommand.Show.class,
-            ProviderStartCommand.class, ProviderRedeemCommand.class})
+            ProviderStartCommand.class, ProviderRedeemCommand.class, ProviderFulfilCommand.class})
 final class ProviderCommand implements Callable<Integer> {
 
     /** ProviderRegistry's bound on the endpoint length in bytes. */

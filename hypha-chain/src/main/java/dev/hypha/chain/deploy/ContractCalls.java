@@ -7,9 +7,16 @@ import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.chain.tx.TxRequest;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.WalletUtils;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.RemoteFunctionCall;
@@ -116,6 +123,27 @@ public final class ContractCalls {
     TransactionReceipt write(String contract, String function, RemoteFunctionCall<TransactionReceipt> call) {
         return signer(contract + "." + function).send(
                 TxRequest.call(contract, function, deployment.address(contract), call.encodeFunctionCall()));
+    }
+
+    /**
+     * Approves the deployed {@code contract} to pull {@code amount} of any ERC-20 {@code token} from this account when
+     * the allowance is short (the escrowing contracts pull their deposits with transferFrom).
+     */
+    void approveIfShort(String contract, dev.hypha.core.crypto.Address token, BigInteger amount) {
+        TransactionSender sender = signer(contract + ".approve");
+        String spender = deployment.address(contract);
+        Function allowance = new Function("allowance", List.<Type>of(new org.web3j.abi.datatypes.Address(sender.address()),
+                new org.web3j.abi.datatypes.Address(spender)), List.of(new TypeReference<Uint256>() {}));
+        String raw = sender.call(TxRequest.call("ERC20", "allowance", token.lowercaseHex(), FunctionEncoder.encode(allowance)));
+        List<Type> decoded = FunctionReturnDecoder.decode(raw, allowance.getOutputParameters());
+        if (decoded.isEmpty()) {
+            throw ChainErrors.chain("token " + token + " answered allowance() with nothing: is it an ERC-20?");
+        }
+        if (((Uint256) decoded.getFirst()).getValue().compareTo(amount) < 0) {
+            Function approve = new Function("approve", List.<Type>of(new org.web3j.abi.datatypes.Address(spender),
+                    new Uint256(amount)), List.of());
+            sender.send(TxRequest.call("ERC20", "approve", token.lowercaseHex(), FunctionEncoder.encode(approve)));
+        }
     }
 
     /** A checked, lower-case address. */

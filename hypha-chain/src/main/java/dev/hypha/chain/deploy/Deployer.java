@@ -3,6 +3,7 @@ package dev.hypha.chain.deploy;
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
+import dev.hypha.chain.contracts.InferenceCoordinator;
 import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
@@ -58,7 +59,7 @@ public final class Deployer {
         this.progress = progress;
     }
 
-    /** Deploys all six contracts and returns their record (not yet saved). */
+    /** Deploys every contract of {@link dev.hypha.chain.abi.HyphaAbis#NAMES} and returns their record (not yet saved). */
     public Deployment deploy(DeployParams params) {
         ChainClient client = sender.client();
         long chainId = client.chainId();
@@ -96,6 +97,11 @@ public final class Deployer {
         contracts.put(PaymentChannelsClient.NAME, create(PaymentChannelsClient.NAME, PaymentChannels.BINARY, List.of(
                 new Uint64(channelChallengeSeconds(chainId)))));
 
+        contracts.put(InferenceCoordinatorClient.NAME, create(InferenceCoordinatorClient.NAME, InferenceCoordinator.BINARY,
+                List.of(new Address(contracts.get(ProviderRegistryClient.NAME).address()),
+                        new Address(contracts.get(PaymentTokenClient.NAME).address()),
+                        new Uint64(coordinatorChallengeSeconds(chainId)))));
+
         return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
                 params.governanceDelaySeconds());
@@ -106,6 +112,15 @@ public final class Deployer {
      * chains (a provider offline for hours still gets paid), a minute on the local chain so closing can be tried.
      */
     static long channelChallengeSeconds(long chainId) {
+        return chainId == DeployParams.LOCAL_CHAIN_ID ? 60 : DeployParams.ONE_DAY;
+    }
+
+    /**
+     * How long an answer to a contract's inference request stays challengeable before its fee is paid out: a day on
+     * public chains (shorter than the default 7-day unbonding period, so a disputed provider is still slashable), a
+     * minute on the local chain.
+     */
+    static long coordinatorChallengeSeconds(long chainId) {
         return chainId == DeployParams.LOCAL_CHAIN_ID ? 60 : DeployParams.ONE_DAY;
     }
 

@@ -8,17 +8,8 @@ import dev.hypha.chain.channels.ChannelState;
 import dev.hypha.chain.channels.Voucher;
 import dev.hypha.chain.channels.VoucherDomain;
 import dev.hypha.chain.contracts.PaymentChannels;
-import dev.hypha.chain.tx.TransactionSender;
-import dev.hypha.chain.tx.TxRequest;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
-import java.util.List;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.TypeReference;
-import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.Type;
-import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tuples.generated.Tuple4;
 import org.web3j.utils.Numeric;
@@ -76,7 +67,7 @@ public final class PaymentChannelsClient {
      */
     public String open(ChannelParams channel, BigInteger amount) {
         requireAmount(amount);
-        approveIfShort(channel.token(), amount);
+        calls.approveIfShort(NAME, channel.token(), amount);
         calls.write(NAME, "open", binding.open(struct(channel), amount));
         return channel.id();
     }
@@ -84,7 +75,7 @@ public final class PaymentChannelsClient {
     /** Adds {@code amount} to an open channel's deposit (approving the token when the allowance is short). */
     public TransactionReceipt topUp(ChannelParams channel, BigInteger amount) {
         requireAmount(amount);
-        approveIfShort(channel.token(), amount);
+        calls.approveIfShort(NAME, channel.token(), amount);
         return calls.write(NAME, "topUp", binding.topUp(struct(channel), amount));
     }
 
@@ -126,24 +117,6 @@ public final class PaymentChannelsClient {
     static PaymentChannels.Channel struct(ChannelParams c) {
         return new PaymentChannels.Channel(c.payer().lowercaseHex(), c.provider().lowercaseHex(), c.token().lowercaseHex(),
                 c.signer().lowercaseHex(), Numeric.hexStringToByteArray(c.salt()));
-    }
-
-    /** Approves this contract for {@code amount} of any ERC-20 {@code token} when the allowance is short. */
-    private void approveIfShort(Address token, BigInteger amount) {
-        TransactionSender sender = calls.signer(NAME + ".open");
-        String spender = calls.deployment().address(NAME);
-        Function allowance = new Function("allowance", List.<Type>of(new org.web3j.abi.datatypes.Address(sender.address()),
-                new org.web3j.abi.datatypes.Address(spender)), List.of(new TypeReference<Uint256>() {}));
-        String raw = sender.call(TxRequest.call("ERC20", "allowance", token.lowercaseHex(), FunctionEncoder.encode(allowance)));
-        List<Type> decoded = FunctionReturnDecoder.decode(raw, allowance.getOutputParameters());
-        if (decoded.isEmpty()) {
-            throw ChainErrors.chain("token " + token + " answered allowance() with nothing: is it an ERC-20?");
-        }
-        if (((Uint256) decoded.getFirst()).getValue().compareTo(amount) < 0) {
-            Function approve = new Function("approve", List.<Type>of(new org.web3j.abi.datatypes.Address(spender),
-                    new Uint256(amount)), List.of());
-            sender.send(TxRequest.call("ERC20", "approve", token.lowercaseHex(), FunctionEncoder.encode(approve)));
-        }
     }
 
     private static void requireAmount(BigInteger amount) {

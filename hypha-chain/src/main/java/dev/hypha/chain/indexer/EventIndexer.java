@@ -186,6 +186,18 @@ public final class EventIndexer implements AutoCloseable {
         return store.events(contract, name, fromBlock);
     }
 
+    /**
+     * At most {@code limit} stored events of one contract and name that come after the event at ({@code blockNumber},
+     * {@code logIndex}), in chain order: a follower that remembers the last event it handled reads the rest in bounded
+     * pages, however many there are. Use {@code -1, -1} to start from the first event.
+     */
+    public List<IndexedEvent> eventsAfter(String contract, String name, long blockNumber, long logIndex, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        return store.eventsAfter(contract, name, blockNumber, logIndex, limit);
+    }
+
     /** Batches thrown away because the chain changed while they were fetched (for metrics and tests). */
     public long discardedBatches() {
         return discardedBatches.get();

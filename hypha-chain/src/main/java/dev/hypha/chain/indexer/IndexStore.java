@@ -197,6 +197,17 @@ final class IndexStore implements AutoCloseable {
         }
     }
 
+    /** At most {@code limit} events of one contract and name after (blockNumber, logIndex), in chain order. */
+    synchronized List<IndexedEvent> eventsAfter(String contract, String name, long blockNumber, long logIndex, int limit) {
+        try {
+            return query("SELECT * FROM events WHERE contract = ? AND name = ? AND (block_number > ? OR (block_number = ?"
+                    + " AND log_index > ?)) ORDER BY block_number, log_index LIMIT ?", contract, name, blockNumber,
+                    blockNumber, logIndex, limit);
+        } catch (SQLException e) {
+            throw fail("read", e);
+        }
+    }
+
     /** Number of stored events. */
     synchronized long eventCount() {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM events")) {

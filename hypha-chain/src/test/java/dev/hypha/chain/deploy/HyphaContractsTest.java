@@ -57,8 +57,9 @@ class HyphaContractsTest {
     @Test
     void deploymentHasCodeAndTheConfiguredParameters() {
         assertThat(deployment.chainId()).isEqualTo(31337);
-        assertThat(deployment.contracts()).containsOnlyKeys("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking", "PaymentChannels",
-                "ProviderRegistry");
+        assertThat(deployment.contracts()).containsOnlyKeys(dev.hypha.chain.abi.HyphaAbis.NAMES.toArray(String[]::new));
+        assertThat(deployment.contracts()).containsKeys("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
+                "PaymentChannels", "ProviderRegistry", "InferenceCoordinator");
         assertThat(Deployments.verify(deployment, client)).isEmpty();
         assertThat(admin.staking().unbondingPeriod()).isEqualTo(60);
         assertThat(admin.governance().delay()).isEqualTo(120);
