@@ -3,6 +3,7 @@ package dev.hypha.chain.deploy;
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
+import dev.hypha.chain.contracts.OfferRegistry;
 import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
@@ -29,8 +30,8 @@ import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
- * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry) to any EVM
- * chain from one account, using the bytecode of the generated bindings. Works the same against
+ * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry, PaymentChannels,
+ * OfferRegistry) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
  * anvil and a public RPC URL.
  *
  * <p>Governance: HyphaTimelock is the default admin of HyphaToken, Staking and ProviderRegistry (handed over only in
@@ -58,7 +59,7 @@ public final class Deployer {
         this.progress = progress;
     }
 
-    /** Deploys all six contracts and returns their record (not yet saved). */
+    /** Deploys all seven contracts and returns their record (not yet saved). */
     public Deployment deploy(DeployParams params) {
         ChainClient client = sender.client();
         long chainId = client.chainId();
@@ -90,11 +91,15 @@ public final class Deployer {
                 new Address(sink)));
         contracts.put(StakingClient.NAME, staking);
 
-        contracts.put(ProviderRegistryClient.NAME, create(ProviderRegistryClient.NAME, ProviderRegistry.BINARY, List.of(
-                new Address(staking.address()), new Address(admin), adminDelay, new Uint256(params.minProviderStake()))));
+        DeployedContract providerRegistry = create(ProviderRegistryClient.NAME, ProviderRegistry.BINARY, List.of(
+                new Address(staking.address()), new Address(admin), adminDelay, new Uint256(params.minProviderStake())));
+        contracts.put(ProviderRegistryClient.NAME, providerRegistry);
 
         contracts.put(PaymentChannelsClient.NAME, create(PaymentChannelsClient.NAME, PaymentChannels.BINARY, List.of(
                 new Uint64(channelChallengeSeconds(chainId)))));
+
+        contracts.put(OfferRegistryClient.NAME, create(OfferRegistryClient.NAME, OfferRegistry.BINARY, List.of(
+                new Address(providerRegistry.address()), new Uint64(offerMaxAgeSeconds(chainId)))));
 
         return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
@@ -107,6 +112,15 @@ public final class Deployer {
      */
     static long channelChallengeSeconds(long chainId) {
         return chainId == DeployParams.LOCAL_CHAIN_ID ? 60 : DeployParams.ONE_DAY;
+    }
+
+    /**
+     * How long an offer stays live after its provider's last heartbeat: ten minutes on public chains (a heartbeat every
+     * few minutes costs little, and a dead provider drops out of routing within ten), one minute on the local chain,
+     * where transactions cost nothing, so a killed provider of {@code hypha up} or a local network drops out quickly.
+     */
+    static long offerMaxAgeSeconds(long chainId) {
+        return chainId == DeployParams.LOCAL_CHAIN_ID ? 60 : 600;
     }
 
     /**

@@ -18,6 +18,7 @@ public final class HyphaContracts {
     private final ProviderRegistryClient registry;
     private final GovernanceClient governance;
     private final PaymentChannelsClient channels;
+    private final OfferRegistryClient offers;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -27,6 +28,7 @@ public final class HyphaContracts {
         this.registry = new ProviderRegistryClient(calls);
         this.governance = new GovernanceClient(calls);
         this.channels = new PaymentChannelsClient(calls);
+        this.offers = new OfferRegistryClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -74,6 +76,11 @@ public final class HyphaContracts {
     /** PaymentChannels. */
     public PaymentChannelsClient channels() {
         return channels;
+    }
+
+    /** OfferRegistry. */
+    public OfferRegistryClient offers() {
+        return offers;
     }
 
     /** The deployment these contracts belong to. */
