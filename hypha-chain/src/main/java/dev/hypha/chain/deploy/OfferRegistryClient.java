@@ -111,6 +111,15 @@ public final class OfferRegistryClient {
         return binding;
     }
 
+    /**
+     * The account this client publishes as.
+     *
+     * @throws dev.hypha.chain.ChainException for a read-only client, which has none
+     */
+    public String account() {
+        return calls.account();
+    }
+
     /** Seconds an offer stays live after its provider's last heartbeat. */
     public long maxAge() {
         return read(NAME + ".maxAge", () -> binding.maxAge().send()).longValueExact();
