@@ -2,6 +2,7 @@ package dev.hypha.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hypha.chain.abi.HyphaAbis;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.AnvilPidFile;
 import dev.hypha.chain.devnet.Devnet;
@@ -31,8 +32,8 @@ import picocli.CommandLine;
  */
 class UpCommandTest {
 
-    private static final Pattern CONTRACT_LINE = Pattern.compile("^  (HyphaTimelock|HyphaToken|PaymentToken|Staking|ProviderRegistry|PaymentChannels) +(0x[0-9a-fA-F]{40})$",
-            Pattern.MULTILINE);
+    private static final Pattern CONTRACT_LINE = Pattern.compile("^  (" + String.join("|", HyphaAbis.NAMES)
+            + ") +(0x[0-9a-fA-F]{40})$", Pattern.MULTILINE);
 
     @TempDir
     Path dir;
@@ -106,7 +107,7 @@ class UpCommandTest {
                     assertThat(chain.code(contracts.group(2))).as(contracts.group(1)).isNotEqualTo("0x");
                     count++;
                 }
-                assertThat(count).isEqualTo(6);
+                assertThat(count).isEqualTo(HyphaAbis.NAMES.size());
             }
             HttpResponse<String> health = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/health")).build(),
