@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {ProviderRegistry} from "./ProviderRegistry.sol";
 
 /// @title OfferRegistry
@@ -18,8 +17,6 @@ import {ProviderRegistry} from "./ProviderRegistry.sol";
 /// ProviderRegistry (which providers may publish). Strings are bounded and limited to printable ASCII so readers never
 /// see control characters, but readers must still treat every field as untrusted input.
 contract OfferRegistry {
-    using EnumerableSet for EnumerableSet.Bytes32Set;
-
     /// @notice Longest model name accepted, in bytes.
     uint256 public constant MAX_MODEL_NAME_LENGTH = 128;
     /// @notice Most offers one provider may have at once.
@@ -27,16 +24,25 @@ contract OfferRegistry {
     /// @notice Most offers one page of `offersPage` returns.
     uint256 public constant MAX_PAGE_SIZE = 100;
 
-    /// @dev What is stored per offer; packed into four slots plus the name.
+    /// @dev What is stored per offer: four slots plus the name. The offer's positions in the global list and in its
+    /// provider's list ride in the spare bytes of the first two slots, so listing an offer costs no extra index slots.
     struct Stored {
         address provider;
         uint32 contextLength;
         uint32 concurrency;
+        uint32 providerIndex;
         address token;
+        uint96 listIndex;
         bytes32 modelId;
         uint128 inputPerMillion;
         uint128 outputPerMillion;
         string model;
+    }
+
+    /// @dev One slot per provider: its last heartbeat and how many offers it has.
+    struct ProviderState {
+        uint64 lastHeartbeat;
+        uint32 offers;
     }
 
     /// @notice One offer as readers see it.
@@ -71,9 +77,11 @@ contract OfferRegistry {
     uint64 public immutable maxAge;
 
     mapping(bytes32 id => Stored) private _offers;
-    EnumerableSet.Bytes32Set private _all;
-    mapping(address provider => EnumerableSet.Bytes32Set) private _byProvider;
-    mapping(address provider => uint64) private _lastHeartbeat;
+    /// @dev Every offer's id, in no meaningful order (a removal moves the last id into the gap).
+    bytes32[] private _ids;
+    mapping(address provider => ProviderState) private _state;
+    /// @dev A provider's offer ids at 0 .. offers-1 (same swap-and-pop on removal).
+    mapping(address provider => mapping(uint256 index => bytes32 id)) private _providerIds;
 
     /// @notice `provider` published a new offer or changed one (same id): indexers upsert on it.
     event OfferPublished(
@@ -159,33 +167,37 @@ contract OfferRegistry {
         if (concurrency == 0) revert ZeroConcurrency();
 
         id = offerId(msg.sender, modelId, token);
-        if (_byProvider[msg.sender].add(id)) {
-            if (_byProvider[msg.sender].length() > MAX_OFFERS_PER_PROVIDER) {
-                revert TooManyOffers(MAX_OFFERS_PER_PROVIDER);
-            }
-            _all.add(id);
+        Stored storage o = _offers[id];
+        ProviderState storage p = _state[msg.sender];
+        if (o.provider == address(0)) {
+            uint256 n = p.offers;
+            if (n == MAX_OFFERS_PER_PROVIDER) revert TooManyOffers(MAX_OFFERS_PER_PROVIDER);
+            o.provider = msg.sender;
+            o.providerIndex = uint32(n);
+            o.token = token;
+            o.listIndex = uint96(_ids.length);
+            o.modelId = modelId;
+            _providerIds[msg.sender][n] = id;
+            _ids.push(id);
+            p.offers = uint32(n + 1);
         }
-        _offers[id] = Stored({
-            provider: msg.sender,
-            contextLength: contextLength,
-            concurrency: concurrency,
-            token: token,
-            modelId: modelId,
-            inputPerMillion: inputPerMillion,
-            outputPerMillion: outputPerMillion,
-            model: model
-        });
+        o.contextLength = contextLength;
+        o.concurrency = concurrency;
+        o.inputPerMillion = inputPerMillion;
+        o.outputPerMillion = outputPerMillion;
+        o.model = model;
         emit OfferPublished(
             id, msg.sender, modelId, token, model, inputPerMillion, outputPerMillion, contextLength, concurrency
         );
-        _beat(msg.sender);
+        _beat(p, msg.sender);
     }
 
     /// @notice Keeps all the caller's offers live for another maxAge seconds. Needs at least one offer; does not
     /// re-check ProviderRegistry (readers skip inactive providers), so it stays cheap.
     function heartbeat() external {
-        if (_byProvider[msg.sender].length() == 0) revert NoOffers(msg.sender);
-        _beat(msg.sender);
+        ProviderState storage p = _state[msg.sender];
+        if (p.offers == 0) revert NoOffers(msg.sender);
+        _beat(p, msg.sender);
     }
 
     /// @notice Withdraws the caller's offer for (modelId, token). Allowed whether or not the provider is active.
@@ -193,15 +205,16 @@ contract OfferRegistry {
     /// @param token the payment token
     function withdraw(bytes32 modelId, address token) external {
         bytes32 id = offerId(msg.sender, modelId, token);
-        if (!_byProvider[msg.sender].contains(id)) revert UnknownOffer(id);
+        if (_offers[id].provider == address(0)) revert UnknownOffer(id);
         _remove(id, msg.sender);
     }
 
     /// @notice Withdraws all the caller's offers (at most MAX_OFFERS_PER_PROVIDER); does nothing when it has none.
     function withdrawAll() external {
-        EnumerableSet.Bytes32Set storage mine = _byProvider[msg.sender];
-        for (uint256 n = mine.length(); n > 0; --n) {
-            _remove(mine.at(n - 1), msg.sender);
+        mapping(uint256 => bytes32) storage mine = _providerIds[msg.sender];
+        // From the last offer down, so each removal takes the end of the provider's list (nothing moves).
+        for (uint256 n = _state[msg.sender].offers; n > 0; --n) {
+            _remove(mine[n - 1], msg.sender);
         }
     }
 
@@ -218,7 +231,7 @@ contract OfferRegistry {
 
     /// @notice Number of offers published and not withdrawn, live or not.
     function offerCount() external view returns (uint256) {
-        return _all.length();
+        return _ids.length;
     }
 
     /// @notice Offers `start` .. `start + count - 1` in the registry's current order (which changes on removal:
@@ -228,12 +241,12 @@ contract OfferRegistry {
     /// @return page the offers
     function offersPage(uint256 start, uint256 count) external view returns (OfferView[] memory page) {
         if (count > MAX_PAGE_SIZE) revert PageTooLarge(count, MAX_PAGE_SIZE);
-        uint256 total = _all.length();
+        uint256 total = _ids.length;
         if (start >= total) return new OfferView[](0);
         uint256 n = total - start < count ? total - start : count;
         page = new OfferView[](n);
         for (uint256 i = 0; i < n; ++i) {
-            page[i] = _view(_all.at(start + i));
+            page[i] = _view(_ids[start + i]);
         }
     }
 
@@ -241,11 +254,11 @@ contract OfferRegistry {
     /// @param provider the provider's account
     /// @return offers its offers
     function offersOf(address provider) external view returns (OfferView[] memory offers) {
-        EnumerableSet.Bytes32Set storage ids = _byProvider[provider];
-        uint256 n = ids.length();
+        mapping(uint256 => bytes32) storage ids = _providerIds[provider];
+        uint256 n = _state[provider].offers;
         offers = new OfferView[](n);
         for (uint256 i = 0; i < n; ++i) {
-            offers[i] = _view(ids.at(i));
+            offers[i] = _view(ids[i]);
         }
     }
 
@@ -269,14 +282,14 @@ contract OfferRegistry {
     /// @param provider the provider's account
     /// @return the timestamp
     function lastHeartbeat(address provider) external view returns (uint64) {
-        return _lastHeartbeat[provider];
+        return _state[provider].lastHeartbeat;
     }
 
     /// @notice Until when `provider`'s offers are live: its last heartbeat plus maxAge (0 if it never published).
     /// @param provider the provider's account
     /// @return the timestamp
     function liveUntil(address provider) public view returns (uint64) {
-        uint64 last = _lastHeartbeat[provider];
+        uint64 last = _state[provider].lastHeartbeat;
         return last == 0 ? 0 : last + maxAge;
     }
 
@@ -289,23 +302,45 @@ contract OfferRegistry {
         return keccak256(abi.encode(provider, modelId, token));
     }
 
-    function _beat(address provider) private {
+    function _beat(ProviderState storage p, address provider) private {
         uint64 nowTs = uint64(block.timestamp);
-        _lastHeartbeat[provider] = nowTs;
+        p.lastHeartbeat = nowTs;
         emit Heartbeat(provider, nowTs + maxAge);
     }
 
+    /// @dev Swap-and-pop from both lists, then clears the offer. `id` must exist.
     function _remove(bytes32 id, address by) private {
-        address provider = _offers[id].provider;
-        _byProvider[provider].remove(id);
-        _all.remove(id);
+        Stored storage o = _offers[id];
+        address provider = o.provider;
+
+        uint256 i = o.listIndex;
+        uint256 last = _ids.length - 1;
+        if (i != last) {
+            bytes32 moved = _ids[last];
+            _ids[i] = moved;
+            _offers[moved].listIndex = uint96(i);
+        }
+        _ids.pop();
+
+        ProviderState storage p = _state[provider];
+        mapping(uint256 => bytes32) storage mine = _providerIds[provider];
+        uint256 j = o.providerIndex;
+        uint256 lastOfProvider = p.offers - 1;
+        if (j != lastOfProvider) {
+            bytes32 moved = mine[lastOfProvider];
+            mine[j] = moved;
+            _offers[moved].providerIndex = uint32(j);
+        }
+        delete mine[lastOfProvider];
+        p.offers = uint32(lastOfProvider);
+
         delete _offers[id];
         emit OfferWithdrawn(id, provider, by);
     }
 
     function _view(bytes32 id) private view returns (OfferView memory v) {
         Stored storage s = _offers[id];
-        uint64 last = _lastHeartbeat[s.provider];
+        uint64 last = _state[s.provider].lastHeartbeat;
         v = OfferView({
             id: id,
             provider: s.provider,

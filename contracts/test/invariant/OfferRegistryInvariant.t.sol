@@ -64,6 +64,11 @@ contract OfferRegistryInvariantTest is OfferFixture, InvariantTest {
             vm.assertLe(mine.length, offers.MAX_OFFERS_PER_PROVIDER());
             for (uint256 i = 0; i < mine.length; ++i) {
                 vm.assertEq(mine[i].provider, actor, "someone else's offer in offersOf");
+                (bool exists,,) = handler.ghost(mine[i].id);
+                vm.assertTrue(exists, "a withdrawn offer in offersOf");
+                for (uint256 j = 0; j < i; ++j) {
+                    vm.assertTrue(mine[j].id != mine[i].id, "offer listed twice in offersOf");
+                }
                 vm.assertEq(mine[i].lastHeartbeat, handler.ghostLastHeartbeat(actor), "lastHeartbeat");
                 vm.assertEq(mine[i].liveUntil, handler.ghostLastHeartbeat(actor) + MAX_AGE, "liveUntil");
             }

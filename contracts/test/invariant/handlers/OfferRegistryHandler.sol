@@ -10,7 +10,7 @@ import {OfferRegistry} from "../../../src/OfferRegistry.sol";
 /// (a ghost copy of each offer, built only from what the contract emitted), and each action checks the outcome the rules
 /// predict.
 contract OfferRegistryHandler is HyphaTest {
-    uint256 public constant MODELS = 5;
+    uint256 public constant MODELS = 3;
     uint256 public constant TOKENS = 2;
 
     ProviderRegistry public immutable providers;
