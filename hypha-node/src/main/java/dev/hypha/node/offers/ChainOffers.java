@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +29,8 @@ import java.util.regex.Pattern;
  * {@link #MAX_OFFERS} offers are read (in pages of {@link OfferRegistryClient#MAX_PAGE_SIZE}), endpoints must be
  * http or https URIs with a host, model names printable ASCII of bounded length, numbers within what {@link Offer}
  * holds. An entry that fails a check is skipped with a log line naming the offer and what was wrong; the rest of the
- * list is still returned. Each call reads the chain afresh (callers cache as they see fit).
+ * list is still returned (each bad entry is logged once per instance). Each call reads the chain afresh (callers cache
+ * as they see fit).
  */
 public final class ChainOffers implements OfferSource {
     /** Most offers one {@link #offers()} call reads; beyond it the rest are skipped (and logged). */
@@ -38,8 +41,13 @@ public final class ChainOffers implements OfferSource {
             Pattern.compile("[\\x21-\\x7e]{1," + OfferRegistryClient.MAX_MODEL_NAME_LENGTH + "}");
     private static final Pattern BYTES32 = Pattern.compile("0x[0-9a-f]{64}");
 
+    /** Bound on the remembered skip warnings; the set starts afresh when it is full. */
+    private static final int MAX_WARNED = 1_000;
+
     private final OfferRegistryClient offers;
     private final ProviderRegistryClient providers;
+    /** Offers already logged as skipped (id and reason), so a gateway polling the chain logs each bad entry once. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /**
      * @param offers    the offer registry (read-only clients suffice)
@@ -79,13 +87,22 @@ public final class ChainOffers implements OfferSource {
             try {
                 out.add(toOffer(p, provider.get()));
             } catch (IllegalArgumentException e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping offer " + p.id() + " of provider " + p.provider() + ": "
-                        + e.getMessage());
+                warnOnce(p, e.getMessage());
             }
         }
         out.sort(Comparator.comparing((Offer o) -> o.provider().lowercaseHex())
                 .thenComparing(Offer::modelId).thenComparing(o -> o.token().lowercaseHex()));
         return List.copyOf(out);
+    }
+
+    private void warnOnce(PublishedOffer p, String reason) {
+        if (warned.size() >= MAX_WARNED) {
+            warned.clear();
+        }
+        if (warned.add(p.id() + " " + reason)) {
+            LOG.log(System.Logger.Level.WARNING, "skipping offer " + p.id() + " of provider " + p.provider() + ": "
+                    + reason);
+        }
     }
 
     private Optional<ProviderInfo> activeProvider(String address) {
