@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             StakeCommands.Unstake.class,
             StakeCommands.Withdraw.class,
             ProviderCommand.class,
+            OffersCommand.class,
             DeployCommand.class,
             dev.hypha.cli.model.ModelCommand.class,
             dev.hypha.cli.model.RunCommand.class,

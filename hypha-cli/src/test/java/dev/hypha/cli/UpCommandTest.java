@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.abi.HyphaAbis;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.AnvilPidFile;
 import dev.hypha.chain.devnet.Devnet;
@@ -49,8 +50,8 @@ class UpCommandTest {
     private static final String PAYER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final Pattern CONTRACT_LINE = Pattern.compile("^  (HyphaTimelock|HyphaToken|PaymentToken|Staking|ProviderRegistry|PaymentChannels) +(0x[0-9a-fA-F]{40})$",
-            Pattern.MULTILINE);
+    private static final Pattern CONTRACT_LINE = Pattern.compile("^  (" + String.join("|", HyphaAbis.NAMES)
+            + ") +(0x[0-9a-fA-F]{40})$", Pattern.MULTILINE);
 
     @TempDir
     Path dir;
@@ -116,7 +117,7 @@ class UpCommandTest {
             String printed = up.out.toString();
             assertThat(printed).as(up.err.toString()).contains("Hypha local network is up.",
                     "RPC URL      " + rpc, "Chain id     31337", "PUBLIC TEST KEYS", "Running. Press Ctrl-C to stop.",
-                    "HyphaTimelock is the admin of every contract but PaymentChannels, which has none: dev account (0) proposes, every action waits 120 s");
+                    "HyphaTimelock is the admin of every contract but PaymentChannels, OfferRegistry and InferenceCoordinator, which have none: dev account (0) proposes, every action waits 120 s");
             Matcher contracts = CONTRACT_LINE.matcher(printed);
             try (ChainClient chain = ChainClient.connect(rpc)) {
                 int count = 0;
@@ -124,7 +125,7 @@ class UpCommandTest {
                     assertThat(chain.code(contracts.group(2))).as(contracts.group(1)).isNotEqualTo("0x");
                     count++;
                 }
-                assertThat(count).isEqualTo(6);
+                assertThat(count).isEqualTo(HyphaAbis.NAMES.size());
             }
             HttpResponse<String> health = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/health")).build(),

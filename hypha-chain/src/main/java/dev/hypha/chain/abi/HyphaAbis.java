@@ -13,7 +13,7 @@ import java.util.List;
 public final class HyphaAbis {
     /** The contracts every deployment has, in deployment order. */
     public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
-            "ProviderRegistry", "PaymentChannels",
+            "ProviderRegistry", "PaymentChannels", "OfferRegistry",
             "InferenceCoordinator");
 
     private HyphaAbis() {}

@@ -4,6 +4,7 @@ import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
 import dev.hypha.chain.contracts.InferenceCoordinator;
+import dev.hypha.chain.contracts.OfferRegistry;
 import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
@@ -30,8 +31,8 @@ import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
- * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry) to any EVM
- * chain from one account, using the bytecode of the generated bindings. Works the same against
+ * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry, PaymentChannels,
+ * OfferRegistry) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
  * anvil and a public RPC URL.
  *
  * <p>Governance: HyphaTimelock is the default admin of HyphaToken, Staking and ProviderRegistry (handed over only in
@@ -91,8 +92,9 @@ public final class Deployer {
                 new Address(sink)));
         contracts.put(StakingClient.NAME, staking);
 
-        contracts.put(ProviderRegistryClient.NAME, create(ProviderRegistryClient.NAME, ProviderRegistry.BINARY, List.of(
-                new Address(staking.address()), new Address(admin), adminDelay, new Uint256(params.minProviderStake()))));
+        DeployedContract providerRegistry = create(ProviderRegistryClient.NAME, ProviderRegistry.BINARY, List.of(
+                new Address(staking.address()), new Address(admin), adminDelay, new Uint256(params.minProviderStake())));
+        contracts.put(ProviderRegistryClient.NAME, providerRegistry);
 
         contracts.put(PaymentChannelsClient.NAME, create(PaymentChannelsClient.NAME, PaymentChannels.BINARY, List.of(
                 new Uint64(channelChallengeSeconds(chainId)))));
@@ -101,6 +103,8 @@ public final class Deployer {
                 List.of(new Address(contracts.get(ProviderRegistryClient.NAME).address()),
                         new Address(contracts.get(PaymentTokenClient.NAME).address()),
                         new Uint64(coordinatorChallengeSeconds(chainId)))));
+        contracts.put(OfferRegistryClient.NAME, create(OfferRegistryClient.NAME, OfferRegistry.BINARY, List.of(
+                new Address(providerRegistry.address()), new Uint64(offerMaxAgeSeconds(chainId)))));
 
         return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
@@ -122,6 +126,15 @@ public final class Deployer {
      */
     static long coordinatorChallengeSeconds(long chainId) {
         return chainId == DeployParams.LOCAL_CHAIN_ID ? 60 : DeployParams.ONE_DAY;
+    }
+
+    /**
+     * How long an offer stays live after its provider's last heartbeat: ten minutes on public chains (a heartbeat every
+     * few minutes costs little, and a dead provider drops out of routing within ten), one minute on the local chain,
+     * where transactions cost nothing, so a killed provider of {@code hypha up} or a local network drops out quickly.
+     */
+    static long offerMaxAgeSeconds(long chainId) {
+        return chainId == DeployParams.LOCAL_CHAIN_ID ? 60 : 600;
     }
 
     /**

@@ -19,6 +19,7 @@ public final class HyphaContracts {
     private final GovernanceClient governance;
     private final PaymentChannelsClient channels;
     private final InferenceCoordinatorClient coordinator;
+    private final OfferRegistryClient offers;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -29,6 +30,7 @@ public final class HyphaContracts {
         this.governance = new GovernanceClient(calls);
         this.channels = new PaymentChannelsClient(calls);
         this.coordinator = new InferenceCoordinatorClient(calls);
+        this.offers = new OfferRegistryClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -81,6 +83,11 @@ public final class HyphaContracts {
     /** InferenceCoordinator (inference requested by contracts). */
     public InferenceCoordinatorClient coordinator() {
         return coordinator;
+    }
+
+    /** OfferRegistry. */
+    public OfferRegistryClient offers() {
+        return offers;
     }
 
     /** The deployment these contracts belong to. */
