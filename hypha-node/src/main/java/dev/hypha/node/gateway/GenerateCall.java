@@ -3,6 +3,7 @@ package dev.hypha.node.gateway;
 import dev.hypha.ml.sampling.SamplingOptions;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -16,10 +17,26 @@ import java.util.OptionalInt;
  * @param numCtx    the context size to run with; empty for the model's default
  * @param keepAlive how long the model stays loaded afterwards
  * @param format    plain text, or one JSON object (the engine then picks only tokens that keep it valid JSON)
+ * @param schema    with format JSON: a JSON Schema (its JSON text) the answer must follow, not only any JSON
+ *                  object; empty for none. The engine compiles it and refuses keywords it cannot honour (400).
+ * @param tools     functions the model may call; empty for none. Rendered into the prompt by the model's template,
+ *                  and calls in the answer come back as {@link Completion#toolCalls()}
+ * @param logprobs  empty: no log-probabilities; n (0 to {@link #MAX_TOP_LOGPROBS}): each generated token's
+ *                  log-probability and its n most likely alternatives come back as {@link Completion#logprobs()}
  */
 public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
-                           OptionalInt numCtx, KeepAlive keepAlive, Format format) {
+                           OptionalInt numCtx, KeepAlive keepAlive, Format format, Optional<String> schema,
+                           List<Tool> tools, OptionalInt logprobs) {
     public static final int UNLIMITED = -1;
+    /** Most alternatives per token (OpenAI's limit for top_logprobs). */
+    public static final int MAX_TOP_LOGPROBS = 20;
+
+    /** A call without schema, tools or log-probabilities. */
+    public GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
+                        OptionalInt numCtx, KeepAlive keepAlive, Format format) {
+        this(model, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, Optional.empty(), List.of(),
+                OptionalInt.empty());
+    }
 
     /** What the answer must be. */
     public enum Format { TEXT, JSON }
@@ -30,7 +47,17 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(keepAlive, "keepAlive");
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(logprobs, "logprobs");
         stop = List.copyOf(stop);
+        tools = List.copyOf(tools);
+        if (schema.isPresent() && format != Format.JSON) {
+            throw new IllegalArgumentException("a schema needs format JSON");
+        }
+        if (logprobs.isPresent() && (logprobs.getAsInt() < 0 || logprobs.getAsInt() > MAX_TOP_LOGPROBS)) {
+            throw new IllegalArgumentException("logprobs must be between 0 and " + MAX_TOP_LOGPROBS + ", got "
+                    + logprobs.getAsInt());
+        }
         if (maxTokens < 1 && maxTokens != UNLIMITED) {
             throw new IllegalArgumentException("maxTokens must be positive or UNLIMITED, got " + maxTokens);
         }

@@ -6,6 +6,8 @@ import dev.hypha.ml.llm.ContextOverflowException;
 import dev.hypha.ml.llm.Embedder;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.JsonConstraint;
+import dev.hypha.ml.llm.JsonSchema;
+import dev.hypha.ml.llm.SchemaConstraint;
 import dev.hypha.ml.llm.TokenConstraint;
 import dev.hypha.ml.llm.Session;
 import dev.hypha.ml.llm.TokenDecoder;
@@ -134,8 +136,7 @@ final class ResidentModel implements AutoCloseable {
         s.rewind(reuse);
         int[] tail = Arrays.copyOfRange(prompt, reuse, prompt.length);
         int[] counts = new int[2]; // generated, delivered
-        TokenConstraint constraint = call.format() == GenerateCall.Format.JSON ? new JsonConstraint(jsonVocabulary())
-                : TokenConstraint.NONE;
+        TokenConstraint constraint = constraint(call);
         Generator.Result result;
         try {
             result = new Generator(s, decoder).generate(tail, new Generator.Options(limit, call.sampling(), call.stop()),
@@ -163,6 +164,23 @@ final class ResidentModel implements AutoCloseable {
         cached = Arrays.copyOf(all, s.position());
         observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED));
         return new Outcome(result, prompt.length);
+    }
+
+    /** What the call's format asks of each token: nothing, any JSON object, or a value following its schema. */
+    private TokenConstraint constraint(GenerateCall call) {
+        if (call.format() != GenerateCall.Format.JSON) {
+            return TokenConstraint.NONE;
+        }
+        if (call.schema().isEmpty()) {
+            return new JsonConstraint(jsonVocabulary());
+        }
+        JsonSchema schema;
+        try {
+            schema = JsonSchema.parse(call.schema().get());
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("format: " + e.getMessage());
+        }
+        return new SchemaConstraint(jsonVocabulary(), schema);
     }
 
     private synchronized JsonConstraint.Vocabulary jsonVocabulary() {

@@ -10,6 +10,7 @@ import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.http.Fields;
 import dev.hypha.node.gateway.http.KeepAliveParser;
+import dev.hypha.node.gateway.http.StructuredOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,7 @@ import java.util.function.LongSupplier;
 /**
  * Parses Ollama request bodies into backend calls with Ollama's own defaults (api/types.go {@code DefaultOptions}:
  * temperature 0.8, top_k 40, top_p 0.9, min_p 0, repeat_penalty 1.0 over the last 64 tokens, a random seed, no
- * token limit). Fields Ollama has but this engine cannot honour yet (images, suffix, a custom template, format,
+ * token limit). Fields Ollama has but this engine cannot honour yet (images, suffix, a custom template,
  * tools, think) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
  */
 public final class OllamaRequests {
@@ -46,7 +47,7 @@ public final class OllamaRequests {
     public Parsed generate(ObjectNode body) {
         String model = model(body);
         refuseUnsupported(body, "suffix", "images", "template", "context");
-        GenerateCall.Format format = formatAndTools(body);
+        Structure format = formatAndTools(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
         String prompt = Fields.string(body, "prompt").orElse("");
@@ -57,12 +58,13 @@ public final class OllamaRequests {
             return new Parsed(model, stream, keepAlive, Optional.empty());
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Text(prompt, system, raw),
-                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format)));
+                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(), List.of(),
+                OptionalInt.empty())));
     }
 
     public Parsed chat(ObjectNode body) {
         String model = model(body);
-        GenerateCall.Format format = formatAndTools(body);
+        Structure format = formatAndTools(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
         List<Prompt.Message> messages = messages(body.get("messages"));
@@ -71,7 +73,8 @@ public final class OllamaRequests {
             return new Parsed(model, stream, keepAlive, Optional.empty());
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Chat(messages),
-                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format)));
+                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(), List.of(),
+                OptionalInt.empty())));
     }
 
     public EmbedCall embed(ObjectNode body) {
@@ -178,16 +181,18 @@ public final class OllamaRequests {
         }
     }
 
-    /** {@code format}: absent or "" for text, "json" for one JSON object; a JSON schema is not supported yet. */
-    private static GenerateCall.Format formatAndTools(ObjectNode body) {
+    /** What {@code format} asks for: text, any JSON object, or a value following a schema. */
+    record Structure(GenerateCall.Format format, Optional<String> schema) {}
+
+    /** {@code format}: absent or "" for text, "json" for one JSON object, a JSON schema for a value that follows it. */
+    private static Structure formatAndTools(ObjectNode body) {
         JsonNode format = body.get("format");
-        GenerateCall.Format result = GenerateCall.Format.TEXT;
+        Structure result = new Structure(GenerateCall.Format.TEXT, Optional.empty());
         if (format != null && !format.isNull() && !(format.isTextual() && format.textValue().isEmpty())) {
             if (format.isTextual() && format.textValue().equals("json")) {
-                result = GenerateCall.Format.JSON;
+                result = new Structure(GenerateCall.Format.JSON, Optional.empty());
             } else if (format.isObject()) {
-                throw GatewayException.badRequest("format as a JSON schema is not supported by this gateway yet; use "
-                        + "\"json\" for any JSON object and describe the fields in the prompt");
+                result = new Structure(GenerateCall.Format.JSON, StructuredOutput.schema(format, "format"));
             } else {
                 throw GatewayException.badRequest("format must be \"json\" or a JSON schema; got " + format);
             }

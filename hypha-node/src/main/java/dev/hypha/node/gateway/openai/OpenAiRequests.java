@@ -9,6 +9,7 @@ import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.http.Fields;
+import dev.hypha.node.gateway.http.StructuredOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -122,22 +123,39 @@ public final class OpenAiRequests {
         List<String> stop = Fields.stringOrStrings(body, "stop").orElse(List.of()).stream().filter(x -> !x.isEmpty()).toList();
         boolean stream = Fields.bool(body, "stream").orElse(false);
         boolean usage = Fields.object(body, "stream_options").flatMap(o -> Fields.bool(o, "include_usage")).orElse(false);
+        Optional<String> schema = schema(body);
+        GenerateCall.Format format = schema.isPresent() ? GenerateCall.Format.JSON : format(body);
         return new Parsed(new GenerateCall(model, prompt, s, maxTokens, stop, OptionalInt.empty(), KeepAlive.DEFAULT,
-                format(body)), stream, usage);
+                format, schema, List.of(), OptionalInt.empty()), stream, usage);
     }
 
-    /** {@code response_format}: text, or {@code json_object} (one JSON object); a JSON schema is not supported yet. */
+    /** {@code response_format}: text, {@code json_object} (one JSON object), or {@code json_schema} (see {@link #schema}). */
     private static GenerateCall.Format format(ObjectNode body) {
         Optional<ObjectNode> f = Fields.object(body, "response_format");
         String type = f.flatMap(o -> Fields.string(o, "type")).orElse("text");
         return switch (type) {
             case "text" -> GenerateCall.Format.TEXT;
-            case "json_object" -> GenerateCall.Format.JSON;
-            case "json_schema" -> throw GatewayException.badRequest("response_format json_schema is not supported by this "
-                    + "gateway yet; use json_object and describe the fields in the prompt");
+            case "json_object", "json_schema" -> GenerateCall.Format.JSON;
             default -> throw GatewayException.badRequest("response_format.type must be text, json_object or json_schema; "
                     + "got \"" + type + "\"");
         };
+    }
+
+    /**
+     * The schema of {@code response_format: {type: "json_schema", json_schema: {name, schema, strict}}}. The answer
+     * follows it whether or not {@code strict} is set (a constraint costs nothing extra here).
+     */
+    private static Optional<String> schema(ObjectNode body) {
+        Optional<ObjectNode> f = Fields.object(body, "response_format");
+        if (f.isEmpty() || !Fields.string(f.get(), "type").orElse("").equals("json_schema")) {
+            return Optional.empty();
+        }
+        ObjectNode js = Fields.object(f.get(), "json_schema").orElseThrow(() -> GatewayException.badRequest(
+                "response_format.json_schema is required when type is json_schema: {name, schema}"));
+        Fields.requiredString(js, "name");
+        ObjectNode schema = Fields.object(js, "schema").orElseThrow(() -> GatewayException.badRequest(
+                "response_format.json_schema.schema is required (a JSON Schema object)"));
+        return StructuredOutput.schema(schema, "response_format.json_schema.schema");
     }
 
     /** Content is a string or a list of parts; only text parts can be read by these models. */
