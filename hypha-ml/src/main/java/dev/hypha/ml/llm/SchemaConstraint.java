@@ -20,8 +20,19 @@ public final class SchemaConstraint implements TokenConstraint {
     private final State scratch = new State();
 
     public SchemaConstraint(JsonConstraint.Vocabulary vocabulary, JsonSchema schema) {
+        this(vocabulary, schema, new byte[0]);
+    }
+
+    /**
+     * Holds generation to {@code prefix} (exact bytes, e.g. a template's {@code <tool_call>} tag) followed by a value
+     * that follows {@code schema}: how a required tool call is forced.
+     */
+    public SchemaConstraint(JsonConstraint.Vocabulary vocabulary, JsonSchema schema, byte[] prefix) {
         this.vocabulary = vocabulary;
         this.state = State.start(schema);
+        if (prefix.length > 0) {
+            state.pushFrame(new Lit(List.of(prefix.clone()), 1L, 0));
+        }
     }
 
     /** True once the value is complete (the end-of-generation token is allowed). */

@@ -23,10 +23,13 @@ import java.util.OptionalInt;
  *                  and calls in the answer come back as {@link Completion#toolCalls()}
  * @param logprobs  empty: no log-probabilities; n (0 to {@link #MAX_TOP_LOGPROBS}): each generated token's
  *                  log-probability and its n most likely alternatives come back as {@link Completion#logprobs()}
+ * @param requiredTool the name of one of {@code tools} the model must call (OpenAI's {@code tool_choice} naming a
+ *                  function, or "required" with a single tool): the engine then writes exactly one call of it, its
+ *                  arguments following the tool's parameter schema; empty lets the model choose
  */
 public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
                            OptionalInt numCtx, KeepAlive keepAlive, Format format, Optional<String> schema,
-                           List<Tool> tools, OptionalInt logprobs) {
+                           List<Tool> tools, OptionalInt logprobs, Optional<String> requiredTool) {
     public static final int UNLIMITED = -1;
     /** Most alternatives per token (OpenAI's limit for top_logprobs). */
     public static final int MAX_TOP_LOGPROBS = 20;
@@ -35,7 +38,7 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
     public GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
                         OptionalInt numCtx, KeepAlive keepAlive, Format format) {
         this(model, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, Optional.empty(), List.of(),
-                OptionalInt.empty());
+                OptionalInt.empty(), Optional.empty());
     }
 
     /** What the answer must be. */
@@ -51,6 +54,10 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
         Objects.requireNonNull(logprobs, "logprobs");
         stop = List.copyOf(stop);
         tools = List.copyOf(tools);
+        Objects.requireNonNull(requiredTool, "requiredTool");
+        if (requiredTool.isPresent() && tools.stream().noneMatch(t -> t.name().equals(requiredTool.get()))) {
+            throw new IllegalArgumentException("the required tool " + requiredTool.get() + " is not among the tools");
+        }
         if (schema.isPresent() && format != Format.JSON) {
             throw new IllegalArgumentException("a schema needs format JSON");
         }

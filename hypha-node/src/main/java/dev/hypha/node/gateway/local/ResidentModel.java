@@ -2,6 +2,13 @@ package dev.hypha.node.gateway.local;
 
 import dev.hypha.ml.chat.ChatTemplate;
 import dev.hypha.ml.chat.ChatTemplateException;
+import dev.hypha.ml.chat.ToolCallFormat;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.node.gateway.Tool;
+import java.nio.charset.StandardCharsets;
 import dev.hypha.ml.llm.ContextOverflowException;
 import dev.hypha.ml.llm.Embedder;
 import dev.hypha.ml.llm.Generator;
@@ -34,9 +41,12 @@ import java.util.function.Consumer;
  * lock, because a model's sessions must not generate at the same time; requests take turns in arrival order.
  */
 final class ResidentModel implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final LoadedModel loaded;
     private final ModelInfo info;
     private final PromptRenderer renderer;
+    /** How this model writes tool calls; empty when its template takes no tools. */
+    private final Optional<ToolCallFormat> toolFormat;
     private final TokenDecoder decoder;
     private final int vocabSize;
     private JsonConstraint.Vocabulary jsonVocabulary; // built on the first JSON request
@@ -62,6 +72,7 @@ final class ResidentModel implements AutoCloseable {
                     + e.getMessage(), e);
         }
         this.renderer = new PromptRenderer(tokenizer, template);
+        this.toolFormat = ToolCallFormat.of(template);
         this.decoder = TokenDecoder.of(tokenizer);
         this.vocabSize = tokenizer.vocabSize();
     }
@@ -75,8 +86,11 @@ final class ResidentModel implements AutoCloseable {
         return session != null ? session.contextSize() : loaded.defaultContext();
     }
 
-    /** The engine's outcome and the prompt's length (the generator only sees the part the cache did not cover). */
-    record Outcome(Generator.Result result, int promptTokens) {}
+    /**
+     * The engine's outcome, the prompt's length (the generator only sees the part the cache did not cover), and, when
+     * the call offered tools, the answer split into its text and the calls it made.
+     */
+    record Outcome(Generator.Result result, int promptTokens, Optional<ToolCallFormat.Split> split) {}
 
     /** Runs one generation in this model's turn. */
     Outcome generate(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) throws InterruptedException {
@@ -95,7 +109,7 @@ final class ResidentModel implements AutoCloseable {
     TokenBudget budget(GenerateCall call) throws InterruptedException {
         turn.lockInterruptibly();
         try {
-            int[] prompt = renderer.tokens(call.prompt());
+            int[] prompt = prompt(call);
             int room = room(call, prompt);
             return new TokenBudget(prompt.length, call.maxTokens() == GenerateCall.UNLIMITED ? room
                     : Math.min(call.maxTokens(), room));
@@ -123,8 +137,18 @@ final class ResidentModel implements AutoCloseable {
         return room;
     }
 
+    /** The call's prompt in tokens, tools included; refuses tools when the template cannot show them. */
+    private int[] prompt(GenerateCall call) {
+        if (!call.tools().isEmpty() && toolFormat.isEmpty()) {
+            // Ollama's answer too: 400 "<model> does not support tools".
+            throw GatewayException.badRequest("model \"" + info.name() + "\" does not support tools (its chat template "
+                    + "takes no tool definitions)");
+        }
+        return renderer.tokens(call.prompt(), call.tools());
+    }
+
     private Outcome generateInTurn(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) {
-        int[] prompt = renderer.tokens(call.prompt());
+        int[] prompt = prompt(call);
         int room = room(call, prompt);
         int ctx = call.numCtx().orElse(loaded.defaultContext());
         int limit = call.maxTokens() == GenerateCall.UNLIMITED ? room : Math.min(call.maxTokens(), room);
@@ -137,13 +161,15 @@ final class ResidentModel implements AutoCloseable {
         int[] tail = Arrays.copyOfRange(prompt, reuse, prompt.length);
         int[] counts = new int[2]; // generated, delivered
         TokenConstraint constraint = constraint(call);
+        ToolCallSink tools = call.tools().isEmpty() ? null : new ToolCallSink(sink, toolFormat.orElseThrow());
+        TextSink out = tools == null ? sink : tools;
         Generator.Result result;
         try {
             result = new Generator(s, decoder).generate(tail, new Generator.Options(limit, call.sampling(), call.stop()),
                     (token, text) -> {
                         counts[0]++;
                         if (!text.isEmpty()) {
-                            sink.accept(text);
+                            out.accept(text);
                         }
                         counts[1]++;
                     }, constraint);
@@ -162,12 +188,23 @@ final class ResidentModel implements AutoCloseable {
         int[] all = Arrays.copyOf(prompt, prompt.length + result.tokens().length);
         System.arraycopy(result.tokens(), 0, all, prompt.length, result.tokens().length);
         cached = Arrays.copyOf(all, s.position());
+        Optional<ToolCallFormat.Split> split = Optional.empty();
+        if (tools != null) {
+            split = Optional.of(toolFormat.orElseThrow().split(result.text()));
+            tools.finish(!split.get().calls().isEmpty());
+        }
         observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED));
-        return new Outcome(result, prompt.length);
+        return new Outcome(result, prompt.length, split);
     }
 
-    /** What the call's format asks of each token: nothing, any JSON object, or a value following its schema. */
+    /**
+     * What the call asks of each token: one call of its required tool, or per its format nothing, any JSON object, or
+     * a value following its schema.
+     */
     private TokenConstraint constraint(GenerateCall call) {
+        if (call.requiredTool().isPresent()) {
+            return requiredCall(call);
+        }
         if (call.format() != GenerateCall.Format.JSON) {
             return TokenConstraint.NONE;
         }
@@ -181,6 +218,28 @@ final class ResidentModel implements AutoCloseable {
             throw GatewayException.badRequest("format: " + e.getMessage());
         }
         return new SchemaConstraint(jsonVocabulary(), schema);
+    }
+
+    /**
+     * Forces one call of the required tool in the model's own call format: its prefix, then
+     * {@code {"name": NAME, ARGUMENTS_KEY: <arguments following the tool's parameter schema>}}.
+     */
+    private TokenConstraint requiredCall(GenerateCall call) {
+        ToolCallFormat f = toolFormat.orElseThrow();
+        Tool tool = call.tools().stream().filter(t -> t.name().equals(call.requiredTool().get())).findFirst().orElseThrow();
+        ObjectNode schema = JsonNodeFactory.instance.objectNode().put("type", "object");
+        ObjectNode props = schema.putObject("properties");
+        props.putObject("name").put("const", tool.name());
+        JsonSchema compiled;
+        try {
+            props.set(f.argumentsKey(), JSON.readTree(tool.parameters()));
+            schema.putArray("required").add("name").add(f.argumentsKey());
+            compiled = JsonSchema.parse(schema);
+        } catch (IllegalArgumentException | JsonProcessingException e) {
+            throw GatewayException.badRequest("the parameters of tool \"" + tool.name() + "\" cannot be enforced for a "
+                    + "required call: " + e.getMessage());
+        }
+        return new SchemaConstraint(jsonVocabulary(), compiled, f.prefix().getBytes(StandardCharsets.UTF_8));
     }
 
     private synchronized JsonConstraint.Vocabulary jsonVocabulary() {

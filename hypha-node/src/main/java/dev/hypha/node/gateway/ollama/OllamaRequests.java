@@ -11,6 +11,7 @@ import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.http.Fields;
 import dev.hypha.node.gateway.http.KeepAliveParser;
 import dev.hypha.node.gateway.http.StructuredOutput;
+import dev.hypha.node.gateway.http.ToolFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import java.util.function.LongSupplier;
  * Parses Ollama request bodies into backend calls with Ollama's own defaults (api/types.go {@code DefaultOptions}:
  * temperature 0.8, top_k 40, top_p 0.9, min_p 0, repeat_penalty 1.0 over the last 64 tokens, a random seed, no
  * token limit). Fields Ollama has but this engine cannot honour yet (images, suffix, a custom template,
- * tools, think) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
+ * tools on /api/generate, think) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
  */
 public final class OllamaRequests {
     /** Most messages in one chat: far beyond any context, small enough to bound the work of validating them. */
@@ -46,8 +47,8 @@ public final class OllamaRequests {
 
     public Parsed generate(ObjectNode body) {
         String model = model(body);
-        refuseUnsupported(body, "suffix", "images", "template", "context");
-        Structure format = formatAndTools(body);
+        refuseUnsupported(body, "suffix", "images", "template", "context", "tools");
+        Structure format = structure(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
         String prompt = Fields.string(body, "prompt").orElse("");
@@ -59,12 +60,12 @@ public final class OllamaRequests {
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Text(prompt, system, raw),
                 o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(), List.of(),
-                OptionalInt.empty())));
+                OptionalInt.empty(), Optional.empty())));
     }
 
     public Parsed chat(ObjectNode body) {
         String model = model(body);
-        Structure format = formatAndTools(body);
+        Structure format = structure(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
         List<Prompt.Message> messages = messages(body.get("messages"));
@@ -73,8 +74,8 @@ public final class OllamaRequests {
             return new Parsed(model, stream, keepAlive, Optional.empty());
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Chat(messages),
-                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(), List.of(),
-                OptionalInt.empty())));
+                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(),
+                ToolFields.tools(body), OptionalInt.empty(), Optional.empty())));
     }
 
     public EmbedCall embed(ObjectNode body) {
@@ -130,7 +131,8 @@ public final class OllamaRequests {
             if (images != null && !images.isNull() && !images.isEmpty()) {
                 throw GatewayException.badRequest(at + " has images, but this model has no vision (it reads text only)");
             }
-            out.add(new Prompt.Message(role, Fields.string(m, "content").orElse("")));
+            out.add(new Prompt.Message(role, Fields.string(m, "content").orElse(""), ToolFields.calls(m, at),
+                    Fields.string(m, "tool_name").orElse(""), Fields.string(m, "tool_call_id").orElse("")));
         }
         return out;
     }
@@ -185,7 +187,7 @@ public final class OllamaRequests {
     record Structure(GenerateCall.Format format, Optional<String> schema) {}
 
     /** {@code format}: absent or "" for text, "json" for one JSON object, a JSON schema for a value that follows it. */
-    private static Structure formatAndTools(ObjectNode body) {
+    private static Structure structure(ObjectNode body) {
         JsonNode format = body.get("format");
         Structure result = new Structure(GenerateCall.Format.TEXT, Optional.empty());
         if (format != null && !format.isNull() && !(format.isTextual() && format.textValue().isEmpty())) {
@@ -197,7 +199,6 @@ public final class OllamaRequests {
                 throw GatewayException.badRequest("format must be \"json\" or a JSON schema; got " + format);
             }
         }
-        refuseUnsupported(body, "tools");
         JsonNode think = body.get("think");
         if (think != null && think.isBoolean() && think.booleanValue()) {
             throw GatewayException.badRequest("think is not supported: this model does not think");

@@ -7,6 +7,7 @@ import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.Embeddings;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.ModelInfo;
+import dev.hypha.node.gateway.ToolCall;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
@@ -35,9 +36,43 @@ final class OpenAiJson {
     static ObjectNode chatCompletion(String id, long created, String model, Completion c) {
         ObjectNode o = head(id, "chat.completion", created, model);
         ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", c.text());
-        choice.put("finish_reason", c.doneReason().wire());
+        ObjectNode message = choice.putObject("message").put("role", "assistant");
+        if (c.toolCalls().isEmpty() || !c.text().isEmpty()) {
+            message.put("content", c.text());
+        } else {
+            message.putNull("content"); // OpenAI's way when the answer is only calls
+        }
+        if (!c.toolCalls().isEmpty()) {
+            message.set("tool_calls", toolCalls(c.toolCalls(), false));
+        }
+        choice.put("finish_reason", finishReason(c));
         o.set("usage", usage(c));
+        return o;
+    }
+
+    /** "tool_calls" when the model called tools, else the done reason. */
+    static String finishReason(Completion c) {
+        return c.toolCalls().isEmpty() ? c.doneReason().wire() : "tool_calls";
+    }
+
+    /** OpenAI's calls: {@code [{(index,) id, type: "function", function: {name, arguments: "<JSON text>"}}]}. */
+    static ArrayNode toolCalls(List<ToolCall> calls, boolean indexed) {
+        ArrayNode list = JSON.arrayNode();
+        for (int i = 0; i < calls.size(); i++) {
+            ObjectNode c = list.addObject();
+            if (indexed) {
+                c.put("index", i);
+            }
+            c.put("id", calls.get(i).id()).put("type", "function");
+            c.putObject("function").put("name", calls.get(i).name()).put("arguments", calls.get(i).arguments());
+        }
+        return list;
+    }
+
+    /** The streamed chunk carrying the calls (each whole, with its index), sent before the finishing chunk. */
+    static ObjectNode toolCallChunk(String id, long created, String model, List<ToolCall> calls, boolean first) {
+        ObjectNode o = chatChunk(id, created, model, null, first, null);
+        ((ObjectNode) o.get("choices").get(0).get("delta")).set("tool_calls", toolCalls(calls, true));
         return o;
     }
 

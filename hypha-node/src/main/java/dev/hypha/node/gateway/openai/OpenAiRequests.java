@@ -10,6 +10,9 @@ import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.http.Fields;
 import dev.hypha.node.gateway.http.StructuredOutput;
+import dev.hypha.node.gateway.http.ToolFields;
+import dev.hypha.node.gateway.Tool;
+import dev.hypha.node.gateway.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,14 +60,32 @@ public final class OpenAiRequests {
                 throw GatewayException.badRequest(at + ".role must be one of system, developer, user, assistant, tool; got \""
                         + role + "\"");
             }
-            messages.add(new Prompt.Message(role, content(m.get("content"), at + ".content")));
+            List<ToolCall> calls = ToolFields.calls(m, at);
+            String callId = Fields.string(m, "tool_call_id").orElse("");
+            messages.add(new Prompt.Message(role, content(m.get("content"), at + ".content"), calls,
+                    role.equals("tool") ? toolName(messages, callId) : "", callId));
         }
         return parsed(body, model, new Prompt.Chat(messages));
+    }
+
+    /** The name of the function whose call had {@code id}, from the assistant turns before; "" when none did. */
+    private static String toolName(List<Prompt.Message> before, String id) {
+        for (int i = before.size() - 1; i >= 0; i--) {
+            for (ToolCall c : before.get(i).toolCalls()) {
+                if (c.id().equals(id)) {
+                    return c.name();
+                }
+            }
+        }
+        return "";
     }
 
     public Parsed completion(ObjectNode body) {
         String model = Fields.requiredString(body, "model");
         refuse(body);
+        if (body.has("tools") && !body.get("tools").isNull() && !body.get("tools").isEmpty()) {
+            throw GatewayException.badRequest("tools belong to /v1/chat/completions; completions take none");
+        }
         if (body.has("suffix") && !body.get("suffix").isNull()) {
             throw GatewayException.badRequest("suffix is not supported by this gateway yet; leave it out");
         }
@@ -125,8 +146,15 @@ public final class OpenAiRequests {
         boolean usage = Fields.object(body, "stream_options").flatMap(o -> Fields.bool(o, "include_usage")).orElse(false);
         Optional<String> schema = schema(body);
         GenerateCall.Format format = schema.isPresent() ? GenerateCall.Format.JSON : format(body);
+        List<Tool> tools = ToolFields.tools(body);
+        Optional<String> required = Optional.empty();
+        switch (ToolChoice.of(body, tools)) {
+            case ToolChoice.None none -> tools = List.of(); // the model must answer in text: it is shown no tools
+            case ToolChoice.Auto auto -> { }
+            case ToolChoice.Named named -> required = Optional.of(named.name());
+        }
         return new Parsed(new GenerateCall(model, prompt, s, maxTokens, stop, OptionalInt.empty(), KeepAlive.DEFAULT,
-                format, schema, List.of(), OptionalInt.empty()), stream, usage);
+                format, schema, tools, OptionalInt.empty(), required), stream, usage);
     }
 
     /** {@code response_format}: text, {@code json_object} (one JSON object), or {@code json_schema} (see {@link #schema}). */
@@ -188,10 +216,6 @@ public final class OpenAiRequests {
         int n = Fields.intIn(body, "n", 1, Integer.MAX_VALUE).orElse(1);
         if (n != 1) {
             throw GatewayException.badRequest("n must be 1; several choices per request are not supported");
-        }
-        JsonNode tools = body.get("tools");
-        if (tools != null && !tools.isNull() && !tools.isEmpty()) {
-            throw GatewayException.badRequest("tools are not supported by this gateway yet; leave them out");
         }
         JsonNode logprobs = body.get("logprobs");
         if (logprobs != null && logprobs.isBoolean() && logprobs.booleanValue()) {

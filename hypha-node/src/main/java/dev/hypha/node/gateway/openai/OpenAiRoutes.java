@@ -95,7 +95,11 @@ public final class OpenAiRoutes implements ApiRoutes {
             stream[0] = new ResponseStream(ctx, "text/event-stream");
         }
         StringBuilder tail = new StringBuilder();
-        tail.append(event(chat ? OpenAiJson.chatChunk(id, created, model, null, first[0], c.doneReason().wire())
+        if (chat && !c.toolCalls().isEmpty()) {
+            tail.append(event(OpenAiJson.toolCallChunk(id, created, model, c.toolCalls(), first[0])));
+            first[0] = false;
+        }
+        tail.append(event(chat ? OpenAiJson.chatChunk(id, created, model, null, first[0], OpenAiJson.finishReason(c))
                 : OpenAiJson.textCompletion(id, created, model, "", c.doneReason().wire(), null)));
         if (parsed.includeUsage()) {
             tail.append(event(OpenAiJson.usageChunk(id, created, model, chat ? "chat.completion.chunk" : "text_completion", c)));
