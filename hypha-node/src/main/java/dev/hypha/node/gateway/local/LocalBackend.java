@@ -157,7 +157,7 @@ public final class LocalBackend implements InferenceBackend {
                         "call_" + toolCallIds.incrementAndGet(), c.name(), c.arguments())).toList()).orElse(List.of());
                 return new Completion(text, reason, out.promptTokens(), r.stats().generatedTokens(), held.loadNanos,
                         r.stats().promptEvalNanos(), r.stats().evalNanos(), settings.nanoClock().getAsLong() - start,
-                        calls, List.of());
+                        calls, out.logprobs());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GatewayException(GatewayException.Kind.INTERNAL, "interrupted while waiting for model \""

@@ -14,6 +14,8 @@ import dev.hypha.ml.llm.Embedder;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.JsonConstraint;
 import dev.hypha.ml.llm.JsonSchema;
+import dev.hypha.ml.llm.LogprobRecorder;
+import dev.hypha.node.gateway.TokenLogprob;
 import dev.hypha.ml.llm.SchemaConstraint;
 import dev.hypha.ml.llm.TokenConstraint;
 import dev.hypha.ml.llm.Session;
@@ -90,7 +92,8 @@ final class ResidentModel implements AutoCloseable {
      * The engine's outcome, the prompt's length (the generator only sees the part the cache did not cover), and, when
      * the call offered tools, the answer split into its text and the calls it made.
      */
-    record Outcome(Generator.Result result, int promptTokens, Optional<ToolCallFormat.Split> split) {}
+    record Outcome(Generator.Result result, int promptTokens, Optional<ToolCallFormat.Split> split,
+                   List<TokenLogprob> logprobs) {}
 
     /** Runs one generation in this model's turn. */
     Outcome generate(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) throws InterruptedException {
@@ -161,6 +164,11 @@ final class ResidentModel implements AutoCloseable {
         int[] tail = Arrays.copyOfRange(prompt, reuse, prompt.length);
         int[] counts = new int[2]; // generated, delivered
         TokenConstraint constraint = constraint(call);
+        LogprobRecorder recorder = null;
+        if (call.logprobs().isPresent()) {
+            recorder = new LogprobRecorder(constraint, decoder, call.logprobs().getAsInt());
+            constraint = recorder;
+        }
         ToolCallSink tools = call.tools().isEmpty() ? null : new ToolCallSink(sink, toolFormat.orElseThrow());
         TextSink out = tools == null ? sink : tools;
         Generator.Result result;
@@ -194,7 +202,7 @@ final class ResidentModel implements AutoCloseable {
             tools.finish(!split.get().calls().isEmpty());
         }
         observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED));
-        return new Outcome(result, prompt.length, split);
+        return new Outcome(result, prompt.length, split, recorder == null ? List.of() : logprobs(recorder.entries()));
     }
 
     /**
@@ -240,6 +248,21 @@ final class ResidentModel implements AutoCloseable {
                     + "required call: " + e.getMessage());
         }
         return new SchemaConstraint(jsonVocabulary(), compiled, f.prefix().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The recorder's entries with each token's text and bytes. */
+    private List<TokenLogprob> logprobs(List<LogprobRecorder.Entry> entries) {
+        List<TokenLogprob> out = new ArrayList<>(entries.size());
+        for (LogprobRecorder.Entry e : entries) {
+            List<TokenLogprob.Alternative> top = new ArrayList<>(e.topTokens().length);
+            for (int i = 0; i < e.topTokens().length; i++) {
+                byte[] b = decoder.bytes(e.topTokens()[i]);
+                top.add(new TokenLogprob.Alternative(new String(b, StandardCharsets.UTF_8), b, e.topLogprobs()[i]));
+            }
+            byte[] b = decoder.bytes(e.token());
+            out.add(new TokenLogprob(new String(b, StandardCharsets.UTF_8), b, e.logprob(), top));
+        }
+        return out;
     }
 
     private synchronized JsonConstraint.Vocabulary jsonVocabulary() {

@@ -9,6 +9,7 @@ import dev.hypha.node.gateway.ModelDetails;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.RunningModel;
 import dev.hypha.node.gateway.ToolCall;
+import dev.hypha.node.gateway.http.Logprobs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -93,6 +94,9 @@ public final class OllamaJson {
     }
 
     private static ObjectNode stats(ObjectNode o, Completion c) {
+        if (!c.logprobs().isEmpty()) {
+            o.set("logprobs", Logprobs.entries(c.logprobs())); // streamed answers get all of them with the end
+        }
         return o.put("done", true).put("done_reason", c.doneReason().wire())
                 .put("total_duration", c.totalNanos()).put("load_duration", c.loadNanos())
                 .put("prompt_eval_count", c.promptTokens()).put("prompt_eval_duration", c.promptEvalNanos())

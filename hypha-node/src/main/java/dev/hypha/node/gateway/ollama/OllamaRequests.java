@@ -10,6 +10,7 @@ import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.http.Fields;
 import dev.hypha.node.gateway.http.KeepAliveParser;
+import dev.hypha.node.gateway.http.Logprobs;
 import dev.hypha.node.gateway.http.StructuredOutput;
 import dev.hypha.node.gateway.http.ToolFields;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ public final class OllamaRequests {
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Text(prompt, system, raw),
                 o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(), List.of(),
-                OptionalInt.empty(), Optional.empty())));
+                Logprobs.requested(body), Optional.empty())));
     }
 
     public Parsed chat(ObjectNode body) {
@@ -75,7 +76,7 @@ public final class OllamaRequests {
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Chat(messages),
                 o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(),
-                ToolFields.tools(body), OptionalInt.empty(), Optional.empty())));
+                ToolFields.tools(body), Logprobs.requested(body), Optional.empty())));
     }
 
     public EmbedCall embed(ObjectNode body) {

@@ -8,6 +8,8 @@ import dev.hypha.node.gateway.Embeddings;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.ToolCall;
+import dev.hypha.node.gateway.TokenLogprob;
+import dev.hypha.node.gateway.http.Logprobs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
@@ -46,8 +48,42 @@ final class OpenAiJson {
             message.set("tool_calls", toolCalls(c.toolCalls(), false));
         }
         choice.put("finish_reason", finishReason(c));
+        choice.set("logprobs", chatLogprobs(c));
         o.set("usage", usage(c));
         return o;
+    }
+
+    /** A chat choice's {@code logprobs}: {@code {content: [...], refusal: null}}, or null when not asked for. */
+    static com.fasterxml.jackson.databind.JsonNode chatLogprobs(Completion c) {
+        if (c.logprobs().isEmpty()) {
+            return JSON.nullNode();
+        }
+        ObjectNode l = JSON.objectNode();
+        l.set("content", Logprobs.entries(c.logprobs()));
+        l.putNull("refusal");
+        return l;
+    }
+
+    /** A legacy completion's {@code logprobs}: parallel lists of tokens, their logprobs, alternatives and offsets. */
+    static com.fasterxml.jackson.databind.JsonNode textLogprobs(Completion c) {
+        if (c == null || c.logprobs().isEmpty()) {
+            return JSON.nullNode();
+        }
+        ObjectNode l = JSON.objectNode();
+        ArrayNode tokens = l.putArray("tokens");
+        ArrayNode lps = l.putArray("token_logprobs");
+        ArrayNode top = l.putArray("top_logprobs");
+        ArrayNode offsets = l.putArray("text_offset");
+        int offset = 0;
+        for (TokenLogprob t : c.logprobs()) {
+            tokens.add(t.token());
+            lps.add(t.logprob());
+            ObjectNode alternatives = top.addObject();
+            t.top().forEach(a -> alternatives.put(a.token(), a.logprob()));
+            offsets.add(offset);
+            offset += t.token().length();
+        }
+        return l;
     }
 
     /** "tool_calls" when the model called tools, else the done reason. */
@@ -106,7 +142,7 @@ final class OpenAiJson {
     static ObjectNode textCompletion(String id, long created, String model, String text, String finish, Completion usage) {
         ObjectNode o = head(id, "text_completion", created, model);
         ObjectNode choice = o.putArray("choices").addObject().put("text", text).put("index", 0);
-        choice.putNull("logprobs");
+        choice.set("logprobs", textLogprobs(usage));
         if (finish == null) {
             choice.putNull("finish_reason");
         } else {

@@ -9,6 +9,7 @@ import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.http.Fields;
+import dev.hypha.node.gateway.http.Logprobs;
 import dev.hypha.node.gateway.http.StructuredOutput;
 import dev.hypha.node.gateway.http.ToolFields;
 import dev.hypha.node.gateway.Tool;
@@ -65,7 +66,7 @@ public final class OpenAiRequests {
             messages.add(new Prompt.Message(role, content(m.get("content"), at + ".content"), calls,
                     role.equals("tool") ? toolName(messages, callId) : "", callId));
         }
-        return parsed(body, model, new Prompt.Chat(messages));
+        return parsed(body, model, new Prompt.Chat(messages), Logprobs.requested(body));
     }
 
     /** The name of the function whose call had {@code id}, from the assistant turns before; "" when none did. */
@@ -98,7 +99,9 @@ public final class OpenAiRequests {
             throw GatewayException.badRequest("prompt must not be empty");
         }
         // A completion continues the text as given: no chat template (OpenAI's legacy completions are plain text).
-        return parsed(body, model, new Prompt.Text(prompts.getFirst(), null, true));
+        // The legacy API's logprobs is the number of alternatives (0 to 5), not a boolean.
+        OptionalInt logprobs = Fields.intIn(body, "logprobs", 0, 5).map(OptionalInt::of).orElse(OptionalInt.empty());
+        return parsed(body, model, new Prompt.Text(prompts.getFirst(), null, true), logprobs);
     }
 
     public EmbedCall embeddings(ObjectNode body) {
@@ -128,7 +131,7 @@ public final class OpenAiRequests {
         };
     }
 
-    private Parsed parsed(ObjectNode body, String model, Prompt prompt) {
+    private Parsed parsed(ObjectNode body, String model, Prompt prompt, OptionalInt logprobs) {
         SamplingOptions s;
         try {
             s = new SamplingOptions((float) Fields.number(body, "temperature").orElse(1.0), 0,
@@ -154,7 +157,7 @@ public final class OpenAiRequests {
             case ToolChoice.Named named -> required = Optional.of(named.name());
         }
         return new Parsed(new GenerateCall(model, prompt, s, maxTokens, stop, OptionalInt.empty(), KeepAlive.DEFAULT,
-                format, schema, tools, OptionalInt.empty(), required), stream, usage);
+                format, schema, tools, logprobs, required), stream, usage);
     }
 
     /** {@code response_format}: text, {@code json_object} (one JSON object), or {@code json_schema} (see {@link #schema}). */
@@ -216,10 +219,6 @@ public final class OpenAiRequests {
         int n = Fields.intIn(body, "n", 1, Integer.MAX_VALUE).orElse(1);
         if (n != 1) {
             throw GatewayException.badRequest("n must be 1; several choices per request are not supported");
-        }
-        JsonNode logprobs = body.get("logprobs");
-        if (logprobs != null && logprobs.isBoolean() && logprobs.booleanValue()) {
-            throw GatewayException.badRequest("logprobs are not supported by this gateway yet");
         }
     }
 }

@@ -99,8 +99,13 @@ public final class OpenAiRoutes implements ApiRoutes {
             tail.append(event(OpenAiJson.toolCallChunk(id, created, model, c.toolCalls(), first[0])));
             first[0] = false;
         }
-        tail.append(event(chat ? OpenAiJson.chatChunk(id, created, model, null, first[0], OpenAiJson.finishReason(c))
-                : OpenAiJson.textCompletion(id, created, model, "", c.doneReason().wire(), null)));
+        ObjectNode finish = chat ? OpenAiJson.chatChunk(id, created, model, null, first[0], OpenAiJson.finishReason(c))
+                : OpenAiJson.textCompletion(id, created, model, "", c.doneReason().wire(), null);
+        // Log-probabilities come per token, pieces per text: a stream carries all of them in its finishing chunk
+        // (clients join the chunks' lists, so the joined list is the same).
+        ((ObjectNode) finish.get("choices").get(0)).set("logprobs", chat ? OpenAiJson.chatLogprobs(c)
+                : OpenAiJson.textLogprobs(c));
+        tail.append(event(finish));
         if (parsed.includeUsage()) {
             tail.append(event(OpenAiJson.usageChunk(id, created, model, chat ? "chat.completion.chunk" : "text_completion", c)));
         }
