@@ -34,6 +34,11 @@ public final class OpenAiRequests {
         this.randomSeeds = randomSeeds;
     }
 
+    /** Where seeds come from when a request names none. */
+    LongSupplier randomSeeds() {
+        return randomSeeds;
+    }
+
     /** A parsed chat or completion request: the call, whether to stream, and whether the last chunk carries usage. */
     public record Parsed(GenerateCall call, boolean stream, boolean includeUsage) {}
 

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The OpenAI API: {@code /v1/chat/completions}, {@code /v1/completions} (both plain and as server-sent events ending
- * with {@code data: [DONE]}), {@code /v1/models}, {@code /v1/models/{model}}, {@code /v1/embeddings}. Errors use
+ * with {@code data: [DONE]}), {@code /v1/responses} (stateless; {@link ResponsesHandler}), {@code /v1/models},
+ * {@code /v1/models/{model}}, {@code /v1/embeddings}. Errors use
  * OpenAI's error object; an error after a stream began is sent as one more event carrying it.
  */
 public final class OpenAiRoutes implements ApiRoutes {
@@ -27,6 +28,8 @@ public final class OpenAiRoutes implements ApiRoutes {
 
     private final InferenceBackend backend;
     private final OpenAiRequests requests;
+    private final ResponsesRequests responses;
+    private final ResponsesHandler responsesHandler;
     private final Clock clock;
     private final AtomicLong ids = new AtomicLong();
 
@@ -34,6 +37,8 @@ public final class OpenAiRoutes implements ApiRoutes {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.requests = Objects.requireNonNull(requests, "requests");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.responses = new ResponsesRequests(requests.randomSeeds());
+        this.responsesHandler = new ResponsesHandler(backend);
     }
 
     @Override
@@ -50,6 +55,11 @@ public final class OpenAiRoutes implements ApiRoutes {
                 complete(ctx, requests.chat(JsonBody.read(ctx.bodyInputStream())), true)));
         api.post("/v1/completions", ctx -> guarded(ctx, () ->
                 complete(ctx, requests.completion(JsonBody.read(ctx.bodyInputStream())), false)));
+        api.post("/v1/responses", ctx -> guarded(ctx, () -> {
+            ResponsesRequests.Parsed parsed = responses.parse(JsonBody.read(ctx.bodyInputStream()));
+            long n = ids.incrementAndGet();
+            responsesHandler.answer(ctx, parsed, "resp_" + n, Long.toString(n), clock.instant().getEpochSecond());
+        }));
         api.post("/v1/embeddings", ctx -> guarded(ctx, () -> {
             ObjectNode body = JsonBody.read(ctx.bodyInputStream());
             var call = requests.embeddings(body);
