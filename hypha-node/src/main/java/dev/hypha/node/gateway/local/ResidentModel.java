@@ -74,9 +74,23 @@ final class ResidentModel implements AutoCloseable {
                     + e.getMessage(), e);
         }
         this.renderer = new PromptRenderer(tokenizer, template);
-        this.toolFormat = ToolCallFormat.of(template);
+        this.toolFormat = toolFormat(template, info.name());
         this.decoder = TokenDecoder.of(tokenizer);
         this.vocabSize = tokenizer.vocabSize();
+    }
+
+    /**
+     * How the template writes tool calls. A template that fails on the probe conversation in an unforeseen way makes
+     * the model one without tools, not one that cannot load.
+     */
+    private static Optional<ToolCallFormat> toolFormat(ChatTemplate template, String model) {
+        try {
+            return ToolCallFormat.of(template);
+        } catch (RuntimeException e) {
+            System.getLogger(ResidentModel.class.getName()).log(System.Logger.Level.WARNING,
+                    "the chat template of " + model + " failed on a probe tool call; serving it without tools", e);
+            return Optional.empty();
+        }
     }
 
     ModelInfo info() {
