@@ -1,11 +1,11 @@
 package dev.hypha.cli;
 
-import dev.hypha.chain.channels.ChannelState;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.PaymentChannelsClient;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.node.payments.ProviderLedger;
+import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.Redeemer;
 import java.util.concurrent.Callable;
 import org.web3j.crypto.Credentials;
@@ -25,26 +25,11 @@ final class ProviderRedeemCommand implements Callable<Integer> {
             Credentials key = session.credentials();
             Deployment deployment = session.deployment();
             PaymentChannelsClient channels = HyphaContracts.connect(deployment, session.sender(key)).channels();
-            try (ProviderLedger ledger = ProviderLedger.open(ProviderStartCommand.ledgerFile(session.home(),
+            try (ProviderLedger ledger = ProviderLedger.open(ProviderService.ledgerFile(session.home(),
                     deployment.chainId(), Address.parse(key.getAddress())), channels.voucherDomain())) {
-                ProviderStartCommand.redeem(session.out(), redeemer(ledger, channels));
+                ProviderStartCommand.redeem(session.out(), Redeemer.onChain(ledger, channels).redeemAll());
             }
             return ExitCodes.OK;
         }
-    }
-
-    /** A redeemer sending the ledger's vouchers through {@code channels}. */
-    static Redeemer redeemer(ProviderLedger ledger, PaymentChannelsClient channels) {
-        return new Redeemer(ledger, new Redeemer.Channels() {
-            @Override
-            public void redeem(ProviderLedger.Redeemable r) {
-                channels.redeemUpTo(r.channel(), r.voucher(), r.claim());
-            }
-
-            @Override
-            public ChannelState state(String channelId) {
-                return channels.state(channelId);
-            }
-        });
     }
 }

@@ -11,19 +11,21 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
-import dev.hypha.node.http.ApiServer;
-import dev.hypha.node.payments.ProviderLedger;
-import dev.hypha.node.provider.ChannelGate;
 import dev.hypha.node.provider.Prices;
-import dev.hypha.node.provider.ProviderRoutes;
 import dev.hypha.node.provider.ProviderTerms;
+import dev.hypha.node.provider.ProviderRoutes;
+import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.devnet.DevProvider;
+import dev.hypha.node.devnet.LocalNetworkSettings;
+import dev.hypha.chain.devnet.DevAccounts;
+import dev.hypha.node.transport.ProviderTls;
+import dev.hypha.node.apikeys.KeyRequirement;
+import javax.net.ssl.SSLContext;
 import dev.hypha.node.provider.Redeemer;
 import java.io.PrintWriter;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +61,16 @@ final class ProviderStartCommand implements Callable<Integer> {
             description = "Price of a million generated tokens, in the payment token's smallest units.")
     String outputPrice;
 
+    @Option(names = "--tls", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Serve HTTPS (TLS 1.3) with a certificate the account's key vouches for (default), so",
+                "gateways know they talk to this provider; --no-tls serves plain HTTP, on loopback only."})
+    boolean tls;
+
+    @Option(names = "--dev-account", paramLabel = "N",
+            description = {"Run as anvil's dev account N (0-9; its key is public) instead of a keystore account, and",
+                "stake and register it at the listening address first. Only on the local chain (31337)."})
+    Integer devAccount;
+
     @Mixin
     EngineOptions engineOptions;
 
@@ -66,11 +78,15 @@ final class ProviderStartCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Prices prices = new Prices(units("--input-price", inputPrice), units("--output-price", outputPrice));
         Settings.HostPort where = hostPort(listen);
+        if (!tls && !KeyRequirement.isLoopback(where.host())) {
+            throw HyphaException.input("--no-tls on " + listen + " would send prompts in the clear: plain HTTP is for "
+                    + "loopback only (gateways refuse it elsewhere); drop --no-tls");
+        }
         LocalBackend.Settings backendSettings = engineOptions.backendSettings();
         try (Session session = Session.of(spec)) {
-            Credentials key = session.credentials();
-            Address account = Address.parse(key.getAddress());
             Deployment deployment = session.deployment();
+            Credentials key = devAccount == null ? session.credentials() : devKey(devAccount, deployment.chainId());
+            Address account = Address.parse(key.getAddress());
             HyphaContracts contracts = HyphaContracts.connect(deployment, session.sender(key));
             PaymentChannelsClient channels = contracts.channels();
             ProviderTerms terms = new ProviderTerms(deployment.chainId(),
@@ -78,22 +94,27 @@ final class ProviderStartCommand implements Callable<Integer> {
                     Address.parse(deployment.address(PaymentChannelsClient.NAME)), prices, 600);
             ReceiptSigner receipts = new ReceiptSigner(new ReceiptDomain(deployment.chainId(),
                     Address.parse(deployment.address("ProviderRegistry"))), account, data -> Eip712.sign(data, key));
-            Path ledgerFile = ledgerFile(session.home(), deployment.chainId(), account);
+            Path ledgerFile = ProviderService.ledgerFile(session.home(), deployment.chainId(), account);
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
-            try (ProviderLedger ledger = ProviderLedger.open(ledgerFile, channels.voucherDomain());
-                 LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
-                         backendSettings)) {
-                ProviderRoutes routes = new ProviderRoutes(backend, terms, new ChannelGate(terms, ledger, channels::state),
-                        ledger, receipts, Clock.systemUTC(), new SecureRandom()::nextLong);
-                try (ApiServer server = new ApiServer(where.host(), where.port(), List.of(routes))) {
-                    server.start();
-                    printSummary(out, where, server.port(), terms, ledgerFile, backend.models());
+            try (LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
+                    backendSettings)) {
+                SSLContext transport = tls ? ProviderTls.server(key, deployment.chainId(), account, Clock.systemUTC()) : null;
+                try (ProviderService provider = ProviderService.start(backend, terms, channels, receipts, ledgerFile,
+                        where.host(), where.port(), transport, Clock.systemUTC())) {
+                    if (devAccount != null) {
+                        DevProvider.ensureRegistered(contracts, provider.endpoint(), line -> {
+                            out.println(line);
+                            out.flush();
+                        });
+                    }
+                    printSummary(out, provider.endpoint(), terms, ledgerFile, backend.models());
                     stop.await();
                     out.println("Stopping the provider...");
                     out.flush();
+                    provider.stopServing();
+                    redeem(out, provider.redeemAll());
                 }
-                redeem(out, ProviderRedeemCommand.redeemer(ledger, channels));
             } finally {
                 stop.finished();
             }
@@ -103,20 +124,20 @@ final class ProviderStartCommand implements Callable<Integer> {
         }
     }
 
-    /** Where a provider account's ledger lives: one file per chain and account, under the home. */
-    static Path ledgerFile(Path home, long chainId, Address account) {
-        Path dir = home.resolve("provider");
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw HyphaException.io("cannot create " + dir + ": " + e.getMessage(), e);
+    /** A public anvil dev key, only for the local chain (anyone can spend from it anywhere else). */
+    private static Credentials devKey(int n, long chainId) {
+        if (chainId != LocalNetworkSettings.CHAIN_ID) {
+            throw HyphaException.input("--dev-account uses anvil's public test keys: only on the local chain "
+                    + LocalNetworkSettings.CHAIN_ID + ", not on chain " + chainId);
         }
-        return dir.resolve("ledger-" + chainId + "-" + account.lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite");
+        if (n < 0 || n > 9) {
+            throw HyphaException.input("--dev-account " + n + " is out of range: expected 0 to 9");
+        }
+        return DevAccounts.derive(DevAccounts.DEFAULT_MNEMONIC, n + 1).get(n);
     }
 
-    /** Redeems everything the ledger holds and says what the chain paid. */
-    static void redeem(PrintWriter out, Redeemer redeemer) {
-        List<Redeemer.Outcome> outcomes = redeemer.redeemAll();
+    /** Says what redeeming paid. */
+    static void redeem(PrintWriter out, List<Redeemer.Outcome> outcomes) {
         if (outcomes.isEmpty()) {
             out.println("Nothing to redeem.");
         }
@@ -145,14 +166,18 @@ final class ProviderStartCommand implements Callable<Integer> {
         }
     }
 
-    private static void printSummary(PrintWriter out, Settings.HostPort where, int port, ProviderTerms terms, Path ledger,
+    private static void printSummary(PrintWriter out, java.net.URI endpoint, ProviderTerms terms, Path ledger,
                                      List<ModelInfo> models) {
-        String base = "http://" + new Settings.HostPort(where.host(), port) + ProviderRoutes.PREFIX;
+        String base = endpoint + ProviderRoutes.PREFIX;
         out.println("Hypha provider " + terms.provider().toChecksumString() + " on " + base);
         out.println("  POST " + base + "/api/chat or /api/generate (Ollama bodies, streamed or not)");
         out.println("  Prices: " + terms.prices().inputPerMillion() + " per million input tokens, "
                 + terms.prices().outputPerMillion() + " per million output tokens, in token "
                 + terms.token().toChecksumString());
+        if ("https".equals(endpoint.getScheme())) {
+            out.println("  TLS 1.3, certificate vouched for by " + terms.provider().toChecksumString()
+                    + " (register " + endpoint + " as the endpoint)");
+        }
         out.println("  Paid through PaymentChannels " + terms.channels().toChecksumString() + " on " + terms.network());
         out.println("  Vouchers kept in " + ledger);
         if (models.isEmpty()) {

@@ -37,6 +37,14 @@ final class UpCommand implements Callable<Integer> {
             description = "How many dev accounts to fund with HYP and hUSD (1-10, default ${DEFAULT-VALUE}).")
     int fundedAccounts;
 
+    @Option(names = "--local-only",
+            description = "Answer with the store's models on this machine: no provider, no payment, nothing leaves it.")
+    boolean localOnly;
+
+    @Option(names = "--provider-port", paramLabel = "PORT", defaultValue = "" + LocalNetworkSettings.DEFAULT_PROVIDER_PORT,
+            description = "Loopback port of the dev provider the gateway buys from (default ${DEFAULT-VALUE}; 0 = any).")
+    int providerPort;
+
     @Override
     public Integer call() throws InterruptedException {
         Session session = Session.of(spec);
@@ -45,10 +53,18 @@ final class UpCommand implements Callable<Integer> {
             throw dev.hypha.core.errors.HyphaException.input(
                     "--accounts " + fundedAccounts + " is out of range: expected 1 to 10");
         }
+        if (!localOnly && fundedAccounts < 2) {
+            throw dev.hypha.core.errors.HyphaException.input("--accounts " + fundedAccounts + " leaves the dev provider "
+                    + "(account 1) unfunded: fund at least 2, or add --local-only");
+        }
+        if (providerPort < 0 || providerPort > 65_535) {
+            throw dev.hypha.core.errors.HyphaException.input("--provider-port " + providerPort + " is not a port (0-65535)");
+        }
         Settings.HostPort listen = config.get(Settings.API_LISTEN);
         LocalNetworkSettings settings = new LocalNetworkSettings(session.home(), config.get(Settings.DEVNET_PORT),
                 config.get(Settings.DEVNET_STATE_INTERVAL), fundedAccounts,
-                new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)));
+                new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)), providerPort,
+                localOnly);
         PrintWriter out = session.out();
         CliEnvironment.StopSignal stop = session.environment().runUntil();
         try {
@@ -61,6 +77,11 @@ final class UpCommand implements Callable<Integer> {
                 out.println("Running. Press Ctrl-C to stop.");
                 out.flush();
                 stop.await();
+                if (network.paying()) {
+                    out.println("Stopping the provider and redeeming what it earned...");
+                    out.flush();
+                    ProviderStartCommand.redeem(out, network.redeemEarnings());
+                }
                 out.println("Stopping: node, then anvil (writing " + settings.stateFile() + ")...");
                 out.flush();
             }
@@ -96,11 +117,19 @@ final class UpCommand implements Callable<Integer> {
     /** The models the gateway serves, or how to add one: an empty store answers every request with 404. */
     private static void printModels(PrintWriter out, LocalNetwork network, Settings.HostPort listen) {
         List<String> names = network.models().stream().map(ModelInfo::name).toList();
+        String via = network.paying() ? "bought from the dev provider through a payment channel"
+                : "answered on this machine (local-only)";
         if (names.isEmpty()) {
             out.println("Models: none yet. Import a GGUF file with `hypha model import FILE.gguf --name NAME`; the gateway");
-            out.println("  serves it at once, e.g. curl http://" + listen + "/api/generate -d '{\"model\":\"NAME\",\"prompt\":\"Hello\"}'");
+            out.println("  serves it at once (" + via + "), e.g.");
+            out.println("  curl http://" + listen + "/api/generate -d '{\"model\":\"NAME\",\"prompt\":\"Hello\"}'");
         } else {
-            out.println("Models: " + String.join(", ", names) + "  (curl http://" + listen + "/api/tags)");
+            out.println("Models: " + String.join(", ", names) + ", " + via);
+            out.println("  curl http://" + listen + "/api/generate -d '{\"model\":\"" + names.getFirst()
+                    + "\",\"prompt\":\"Hello\"}'");
+            if (network.paying()) {
+                out.println("  Spending: `hypha usage`; the provider redeems its earnings on chain when `hypha up` stops.");
+            }
         }
     }
 }

@@ -58,9 +58,10 @@ class ArchitectureTest {
 
     @Test
     void theHttpServerKnowsNoArea() {
+        // Jetty and javax.net.ssl: the optional HTTPS connector (Javalin runs on Jetty); still no area.
         classes().that().resideInAPackage("dev.hypha.node.http..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("dev.hypha.node.http..", "dev.hypha.core..",
-                        "java..", "io.javalin..")
+                        "java..", "io.javalin..", "org.eclipse.jetty..", "javax.net.ssl..")
                 .check(hypha);
     }
 }

@@ -80,6 +80,60 @@ class GatewayCommandTest {
     }
 
     @Test
+    void refusesToServeBeyondLoopbackWithoutAnApiKey(@TempDir Path home) {
+        CliRun run = CliRun.run("--home", home.toString(), "gateway", "--listen", "0.0.0.0:1", "--allow-remote");
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.errorLine()).contains("0.0.0.0:1", "no active key", "hypha apikey create NAME");
+        CliRun.run("--home", home.toString(), "apikey", "create", "old");
+        CliRun.run("--home", home.toString(), "apikey", "revoke", "old");
+        CliRun revokedOnly = CliRun.run("--home", home.toString(), "gateway", "--listen", "0.0.0.0:1", "--allow-remote");
+        assertThat(revokedOnly.errorLine()).contains("no active key");
+    }
+
+    @Test
+    void withKeysRequiredEveryRequestNeedsAnActiveKey(@TempDir Path home) throws Exception {
+        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
+        Path file = home.resolve("m.gguf");
+        RandomModelFactory.write(RandomModelFactory.Spec.tiny(Architecture.QWEN2, GgmlType.Q8_0, vocab.size(), 3), vocab, file);
+        new ModelStore(home, Clock.systemUTC()).importModel(file, ModelName.parse("chat"), (d, t) -> { });
+        CliRun created = CliRun.run("--home", home.toString(), "apikey", "create", "laptop");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String key = created.out().strip();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        StringWriter out = new StringWriter();
+        CommandLine cli = Hypha.commandLine(new CliEnvironment(Map.of(), Path.of("/nonexistent-user-home"),
+                CliEnvironment.StopSignal.of(stop)));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(new StringWriter(), true));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--home", home.toString(),
+                "gateway", "--listen", "127.0.0.1:" + port, "--require-api-key"));
+        while (!out.toString().contains("Running.") && !exit.isDone()) {
+            Thread.sleep(20); // waiting for the server to come up, not measuring anything
+        }
+        assertThat(out.toString()).contains("API key required");
+        HttpClient http = HttpClient.newHttpClient();
+        URI tags = URI.create("http://127.0.0.1:" + port + "/api/tags");
+        HttpResponse<String> without = http.send(HttpRequest.newBuilder(tags).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(without.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(without.body()).get("error").asText()).contains("missing API key");
+        HttpRequest withKey = HttpRequest.newBuilder(tags).header("Authorization", "Bearer " + key).build();
+        assertThat(http.send(withKey, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        // revoked from another command while the gateway runs: refused from the next request on
+        assertThat(CliRun.run("--home", home.toString(), "apikey", "revoke", "laptop").exitCode()).isZero();
+        HttpResponse<String> revoked = http.send(withKey, HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(revoked.body()).get("error").asText()).contains("invalid API key");
+
+        stop.countDown();
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
     void saysWhatIsWrongWithABadListenAddress(@TempDir Path home) {
         CliRun run = CliRun.run("--home", home.toString(), "gateway", "--listen", "localhost");
         assertThat(run.exitCode()).isEqualTo(3);

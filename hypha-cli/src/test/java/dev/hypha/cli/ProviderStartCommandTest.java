@@ -18,6 +18,7 @@ import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.node.transport.ProviderTls;
 import dev.hypha.ml.llm.Architecture;
 import dev.hypha.ml.llm.RandomModelFactory;
 import dev.hypha.ml.store.ModelName;
@@ -100,11 +101,14 @@ class ProviderStartCommandTest {
             }
             assertThat(err.toString()).isEmpty();
             assertThat(out.toString()).contains("Hypha provider " + Address.parse(provider.getAddress()).toChecksumString(),
-                    "http://127.0.0.1:" + port + "/provider/v1", "1000000 per million input tokens", "chat:latest");
+                    "https://127.0.0.1:" + port + "/provider/v1", "1000000 per million input tokens", "chat:latest",
+                    "TLS 1.3, certificate vouched for by " + Address.parse(provider.getAddress()).toChecksumString());
 
             String body = "{\"model\":\"chat\",\"prompt\":\"Hello\",\"stream\":false,\"options\":{\"num_predict\":4}}";
-            URI uri = URI.create("http://127.0.0.1:" + port + "/provider/v1/api/generate");
-            HttpClient http = HttpClient.newHttpClient();
+            URI uri = URI.create("https://127.0.0.1:" + port + "/provider/v1/api/generate");
+            // The client trusts only a certificate the provider's registered key vouches for (the default --tls).
+            HttpClient http = ProviderTls.client(Address.parse(provider.getAddress()), deployment.chainId(),
+                    Address.parse(provider.getAddress()));
             HttpResponse<String> unpaid = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(unpaid.statusCode()).isEqualTo(402);

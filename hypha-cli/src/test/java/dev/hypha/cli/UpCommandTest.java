@@ -2,11 +2,25 @@ package dev.hypha.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.Deployments;
+import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.AnvilPidFile;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.ml.llm.Architecture;
+import dev.hypha.ml.llm.RandomModelFactory;
+import dev.hypha.ml.store.ModelName;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.testmodel.TestVocabularies;
+import dev.hypha.ml.tokenizer.TokenizerConfig;
+import dev.hypha.node.payments.PayerReceipts;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Clock;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -30,6 +44,10 @@ import picocli.CommandLine;
  * made while it runs is still there after a stop and a restart (the restart-keeps-state guarantee).
  */
 class UpCommandTest {
+    /** anvil's dev accounts (1), which `hypha up` runs its provider as, and (0), which its gateway pays from. */
+    private static final String PROVIDER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    private static final String PAYER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Pattern CONTRACT_LINE = Pattern.compile("^  (HyphaTimelock|HyphaToken|PaymentToken|Staking|ProviderRegistry|PaymentChannels) +(0x[0-9a-fA-F]{40})$",
             Pattern.MULTILINE);
@@ -94,7 +112,7 @@ class UpCommandTest {
         Path key = Files.writeString(dir.resolve("key"), AccountCommandTest.DEV_KEY);
 
         String staker;
-        try (RunningUp up = new RunningUp(env, "up", "--accounts", "2")) {
+        try (RunningUp up = new RunningUp(env, "up", "--accounts", "2", "--provider-port", "0")) {
             String printed = up.out.toString();
             assertThat(printed).as(up.err.toString()).contains("Hypha local network is up.",
                     "RPC URL      " + rpc, "Chain id     31337", "PUBLIC TEST KEYS", "Running. Press Ctrl-C to stop.",
@@ -132,12 +150,74 @@ class UpCommandTest {
         }
         assertThat(home.resolve("devnet/state.json")).isRegularFile();
 
-        try (RunningUp again = new RunningUp(env, "up", "--accounts", "2")) {
+        try (RunningUp again = new RunningUp(env, "up", "--accounts", "2", "--provider-port", "0")) {
             assertThat(again.out.toString()).as(again.err.toString()).contains("Resuming local chain")
                     .contains("contracts already deployed").contains("Dev accounts already funded");
             CliRun status = CliRun.run(env, "status");
             assertThat(status.exitCode()).as(status.err()).isZero();
             assertThat(status.out()).contains("Account      " + staker, "Stake      1000 HYP as provider");
+        }
+    }
+
+    @Test
+    void upSellsTheStoresModelThroughAProviderPaidByChannelAndTheProviderRedeemsOnStop() throws Exception {
+        Path home = dir.resolve("home");
+        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
+        Path file = dir.resolve("tiny.gguf");
+        RandomModelFactory.write(RandomModelFactory.Spec.tiny(Architecture.QWEN2, GgmlType.Q8_0, vocab.size(), 3), vocab,
+                file);
+        new ModelStore(home, Clock.systemUTC()).importModel(file, ModelName.parse("chat"), (d, t) -> { });
+        int rpcPort = freePort();
+        int apiPort = freePort();
+        String rpc = "http://127.0.0.1:" + rpcPort;
+        Map<String, String> env = Map.of("HYPHA_HOME", home.toString(), "HYPHA_DEVNET_PORT", Integer.toString(rpcPort),
+                "HYPHA_API_LISTEN", "127.0.0.1:" + apiPort, "HYPHA_RPC_URL", rpc);
+        String api = "http://127.0.0.1:" + apiPort;
+        HttpClient http = HttpClient.newHttpClient();
+        List<PayerReceipts.Stored> paid;
+        try (RunningUp up = new RunningUp(env, "up", "--accounts", "2", "--provider-port", "0")) {
+            assertThat(up.out.toString()).as(up.err.toString())
+                    .contains("Registering the dev provider " + PROVIDER)
+                    .contains("Models: chat:latest, bought from the dev provider through a payment channel")
+                    .contains("curl " + api + "/api/generate -d '{\"model\":\"chat:latest\",\"prompt\":\"Hello\"}'");
+            HttpResponse<String> generated = http.send(HttpRequest.newBuilder(URI.create(api + "/api/generate"))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"chat\",\"prompt\":\"Hello\",\"stream\":false,\"options\":{\"num_predict\":5}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(generated.statusCode()).as(generated.body()).isEqualTo(200);
+            assertThat(JSON.readTree(generated.body()).path("eval_count").asInt()).isPositive();
+            HttpResponse<String> streamed = http.send(HttpRequest.newBuilder(URI.create(api + "/api/chat"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat\",\"messages\":[{\"role\":\"user\","
+                            + "\"content\":\"Hi\"}],\"options\":{\"num_predict\":6}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(streamed.statusCode()).isEqualTo(200);
+            List<String> lines = streamed.body().lines().toList();
+            assertThat(lines.size()).isGreaterThan(1);
+            assertThat(JSON.readTree(lines.getLast()).path("done").asBoolean()).isTrue();
+
+            // Both answers were paid: the gateway kept a verified receipt for each, from the dev provider.
+            try (PayerReceipts receipts = PayerReceipts.open(home.resolve("gateway")
+                    .resolve("receipts-31337-" + PAYER.toLowerCase(java.util.Locale.ROOT) + ".sqlite"))) {
+                paid = receipts.all();
+            }
+            assertThat(paid).hasSize(2).allSatisfy(r -> assertThat(r.provider().toChecksumString()).isEqualTo(PROVIDER));
+            BigInteger before = husd(rpc, home, PROVIDER);
+            assertThat(up.stopAndWait()).isZero();
+            assertThat(up.out.toString()).contains("Stopping the provider and redeeming what it earned...")
+                    .contains("Redeemed channel ");
+            BigInteger sum = paid.stream().map(r -> r.receipt().price()).reduce(BigInteger.ZERO, BigInteger::add);
+            assertThat(sum).isPositive();
+            // Settled on chain: the provider received exactly what the receipts charged.
+            try (RunningUp again = new RunningUp(env, "up", "--accounts", "2", "--provider-port", "0")) {
+                assertThat(husd(rpc, home, PROVIDER).subtract(before)).isEqualTo(sum);
+            }
+        }
+    }
+
+    private static BigInteger husd(String rpc, Path home, String account) {
+        try (ChainClient chain = ChainClient.connect(rpc)) {
+            Deployment deployment = new Deployments(home.resolve("deployments")).load(31_337L).orElseThrow();
+            return HyphaContracts.readOnly(deployment, chain).payment().balanceOf(account);
         }
     }
 
@@ -166,7 +246,7 @@ class UpCommandTest {
                 }
                 assertThat(balance(chain, receiver)).isEqualTo(before.add(java.math.BigInteger.ONE));
             }
-            try (RunningUp up = new RunningUp(env, "up", "--accounts", "1")) {
+            try (RunningUp up = new RunningUp(env, "up", "--accounts", "1", "--local-only")) {
                 assertThat(up.out.toString()).as(up.err.toString())
                         .contains("Stopped anvil (pid " + leftover.pid() + ") left running by an earlier `hypha up`")
                         .contains("Hypha local network is up.");
@@ -194,7 +274,7 @@ class UpCommandTest {
                     "HYPHA_DEVNET_PORT", Integer.toString(taken.getLocalPort()));
             // A pid record naming a live process that is not our anvil (this JVM) must not get that process stopped.
             new AnvilPidFile(home.resolve("devnet/anvil.pid")).write(ProcessHandle.current().pid());
-            RunningUp up = new RunningUp(env, "up");
+            RunningUp up = new RunningUp(env, "up", "--provider-port", "0");
 
             assertThat(up.stopAndWait()).isEqualTo(ExitCodes.INPUT);
             assertThat(up.err.toString().lines().toList()).hasSize(1).first().asString()

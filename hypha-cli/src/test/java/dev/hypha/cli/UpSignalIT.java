@@ -38,7 +38,7 @@ class UpSignalIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-jar", Path.of(System.getProperty("hypha.jar", "target/hypha.jar")).toString(),
-                "--home", home.toString(), "up", "--accounts", "1"));
+                "--home", home.toString(), "up", "--accounts", "2", "--provider-port", "0"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         Map<String, String> env = builder.environment();

@@ -46,6 +46,7 @@ public final class AnvilLauncher {
     private OptionalLong chainId = OptionalLong.empty();
     private Optional<Path> stateFile = Optional.empty();
     private int stateIntervalSeconds = 5;
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private String mnemonic = DevAccounts.DEFAULT_MNEMONIC;
     private int accounts = 10;
     private Optional<Path> logFile = Optional.empty();
@@ -223,6 +224,12 @@ public final class AnvilLauncher {
 
     List<String> command(Path anvil) {
         List<String> cmd = new ArrayList<>();
+        // In its own session: a terminal's Ctrl-C goes to the whole foreground process group, and would stop anvil
+        // before hypha has used the chain for its own shutdown (a provider redeeming). setsid execs anvil in place (the
+        // child of the JVM is no group leader, so it does not fork): the pid stays anvil's.
+        if (Files.isExecutable(SETSID)) {
+            cmd.add(SETSID.toString());
+        }
         cmd.add(anvil.toString());
         cmd.add("--host");
         cmd.add("127.0.0.1");

@@ -108,6 +108,19 @@ public final class Devnet implements AutoCloseable {
     }
 
     /**
+     * Leaves stopping anvil to {@link #close} alone: a JVM shutdown (Ctrl-C, SIGTERM) no longer stops it by itself, for
+     * an owner whose own orderly shutdown still needs the chain (a provider redeeming what it earned) before it closes
+     * this. If that owner dies without closing, anvil outlives it; its pid file lets the next start stop it.
+     */
+    public synchronized void stopOnlyOnClose() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // already shutting down: the hook runs anyway
+        }
+    }
+
+    /**
      * Kills anvil at once (SIGKILL) without letting it write its state, as a crash would; what was
      * persisted by the last {@code --state-interval} dump survives. For crash-recovery tests.
      */

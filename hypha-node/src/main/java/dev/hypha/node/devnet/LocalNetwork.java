@@ -16,9 +16,16 @@ import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.Node;
+import dev.hypha.node.apikeys.ApiKeys;
+import dev.hypha.node.apikeys.KeyRequirement;
+import dev.hypha.node.gateway.InferenceBackend;
+import dev.hypha.node.gateway.api.ApiKeyGuard;
+import dev.hypha.node.http.ApiRoutes;
+import java.util.ArrayList;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.api.GatewayRoutes;
 import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.provider.Redeemer;
 import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.indexer.EventListener;
 import java.io.IOException;
@@ -47,16 +54,20 @@ public final class LocalNetwork implements AutoCloseable {
     private final ChainClient chain;
     private final Deployment deployment;
     private final Node node;
-    private final LocalBackend gateway;
+    private final LocalBackend engine;
+    private final Optional<DevInference> inference;
+    private final Optional<ApiKeys> keys;
 
     private LocalNetwork(UpLock lock, Devnet devnet, ChainClient chain, Deployment deployment, Node node,
-                         LocalBackend gateway) {
+                         LocalBackend engine, Optional<DevInference> inference, Optional<ApiKeys> keys) {
         this.lock = lock;
         this.devnet = devnet;
         this.chain = chain;
         this.deployment = deployment;
         this.node = node;
-        this.gateway = gateway;
+        this.engine = engine;
+        this.inference = inference;
+        this.keys = keys;
     }
 
     /**
@@ -97,13 +108,17 @@ public final class LocalNetwork implements AutoCloseable {
                 .logFile(settings.anvilLog())
                 .pidFile(settings.anvilPidFile())
                 .start();
+        devnet.stopOnlyOnClose(); // our own shutdown redeems the provider's earnings on chain before stopping anvil
         ChainClient chain = null;
         Node node = null;
-        LocalBackend gateway = null;
+        LocalBackend engine = null;
+        DevInference inference = null;
+        ApiKeys keys = null;
         try {
             chain = ChainClient.connect(devnet.rpcUrl(), ChainClient.Options.DEFAULT, clock);
             progress.accept("Chain " + devnet.chainId() + " at " + devnet.rpcUrl() + ", block " + chain.blockNumber());
-            TransactionSender deployer = new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
+            NonceManager nonces = new NonceManager(chain);
+            TransactionSender deployer = new TransactionSender(chain, devnet.account(0), nonces,
                     RevertDecoder.forHyphaContracts());
             Deployments deployments = new Deployments(settings.deploymentsDir());
             boolean reused = isReusable(deployments, chain);
@@ -116,25 +131,48 @@ public final class LocalNetwork implements AutoCloseable {
             }
             new DevFunding(settings.fundingRecord(), settings.fundedAccounts())
                     .ensureFunded(HyphaContracts.connect(deployment, deployer), devnet.accounts(), progress);
+            engine = new LocalBackend(new ModelStore(settings.home(), Clock.systemUTC()), LocalBackend.Settings.defaults());
+            InferenceBackend gateway = engine;
+            if (!settings.localOnly()) {
+                Credentials providerKey = devnet.account(DevInference.PROVIDER_ACCOUNT);
+                Credentials payerKey = devnet.account(DevInference.PAYER_ACCOUNT);
+                inference = DevInference.start(settings.home(), engine, settings.providerPort(),
+                        HyphaContracts.connect(deployment, new TransactionSender(chain, providerKey, nonces,
+                                RevertDecoder.forHyphaContracts())), providerKey,
+                        HyphaContracts.connect(deployment, deployer), payerKey, progress);
+                gateway = inference.gateway();
+            }
             progress.accept("Starting node API on " + settings.api().host() + ":" + settings.api().port() + "...");
             Files.createDirectories(indexFile.getParent());
             EventIndexer indexer = EventIndexer.forDeployment(chain, indexFile, deployment,
                     EventIndexer.Options.DEFAULT, EventListener.NONE);
-            // The gateway serves the home's model store over the Ollama and OpenAI APIs beside /health and /metrics.
-            gateway = new LocalBackend(new ModelStore(settings.home(), Clock.systemUTC()), LocalBackend.Settings.defaults());
-            node = new Node(settings.api(), chain, Optional.of(indexer), List.of(new GatewayRoutes(gateway)), clock).start();
-            return new LocalNetwork(lock, devnet, chain, deployment, node, gateway);
+            // The gateway serves the Ollama and OpenAI APIs beside /health and /metrics: answers bought from the dev
+            // provider through payment channels, or (local-only) straight from the home's model store.
+            List<ApiRoutes> areas = new ArrayList<>();
+            if (KeyRequirement.applies(settings.api().host(), false)) {
+                // Beyond loopback every client must present one of the home's API keys (`hypha apikey create`).
+                keys = KeyRequirement.openActive(settings.home(), settings.api().host() + ":" + settings.api().port());
+                areas.add(new ApiKeyGuard(keys));
+            }
+            areas.add(new GatewayRoutes(gateway));
+            node = new Node(settings.api(), chain, Optional.of(indexer), areas, clock).start();
+            return new LocalNetwork(lock, devnet, chain, deployment, node, engine, Optional.ofNullable(inference),
+                    Optional.ofNullable(keys));
         } catch (IOException e) {
             RuntimeException failure = HyphaException.io("cannot write under " + settings.home() + ": "
                     + e.getMessage(), e);
             closeQuietly(node, failure);
-            closeQuietly(gateway, failure);
+            closeQuietly(keys, failure);
+            closeQuietly(inference, failure);
+            closeQuietly(engine, failure);
             closeQuietly(chain, failure);
             closeQuietly(devnet, failure);
             throw failure;
         } catch (RuntimeException e) {
             closeQuietly(node, e);
-            closeQuietly(gateway, e);
+            closeQuietly(keys, e);
+            closeQuietly(inference, e);
+            closeQuietly(engine, e);
             closeQuietly(chain, e);
             closeQuietly(devnet, e);
             throw e;
@@ -187,9 +225,22 @@ public final class LocalNetwork implements AutoCloseable {
         return deployment;
     }
 
-    /** The models the node's gateway serves (the home's model store). */
+    /** The models the node's gateway serves (offered by the dev provider, or the home's store when local-only). */
     public List<ModelInfo> models() {
-        return gateway.models();
+        return inference.map(DevInference::models).orElseGet(engine::models);
+    }
+
+    /** Whether the gateway buys its answers from a provider (false: local-only). */
+    public boolean paying() {
+        return inference.isPresent();
+    }
+
+    /**
+     * Stops the dev provider selling and redeems what it earned on chain (what the gateway paid settles there); empty
+     * when local-only. Call before {@link #close}.
+     */
+    public List<Redeemer.Outcome> redeemEarnings() {
+        return inference.map(DevInference::stopAndRedeem).orElse(List.of());
     }
 
     /** The running node. */
@@ -207,7 +258,9 @@ public final class LocalNetwork implements AutoCloseable {
     public void close() {
         try {
             node.close();
-            gateway.close();
+            keys.ifPresent(ApiKeys::close);
+            inference.ifPresent(DevInference::close);
+            engine.close();
         } finally {
             try {
                 chain.close();

@@ -13,9 +13,16 @@ import java.util.Objects;
  * @param stateIntervalSeconds how often anvil writes its state file while running
  * @param fundedAccounts       how many of anvil's dev accounts receive HYP and hUSD (once)
  * @param api                  where the node's HTTP API listens
+ * @param providerPort         where the dev provider listens on loopback (0 picks a free one)
+ * @param localOnly            true: the gateway answers with the store's models on this machine and no provider
+ *                             runs; false: a dev provider sells the store's models and the gateway pays it through
+ *                             payment channels, as on the network
  */
 public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSeconds, int fundedAccounts,
-                                   NodeSettings api) {
+                                   NodeSettings api, int providerPort, boolean localOnly) {
+
+    /** Where the dev provider listens unless told otherwise: the port after Ollama's. */
+    public static final int DEFAULT_PROVIDER_PORT = 11_435;
 
     /** anvil's default chain id, which wallets know as "localhost". */
     public static final long CHAIN_ID = 31_337L;
@@ -31,6 +38,13 @@ public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSe
         }
         if (fundedAccounts < 1 || fundedAccounts > 10) {
             throw new IllegalArgumentException("funded dev accounts must be 1..10, got " + fundedAccounts);
+        }
+        if (!localOnly && fundedAccounts < 2) {
+            throw new IllegalArgumentException("the dev provider runs as dev account (1), so at least 2 accounts must be"
+                    + " funded (or run local-only)");
+        }
+        if (providerPort < 0 || providerPort > 65_535) {
+            throw new IllegalArgumentException("the provider port must be 0..65535, got " + providerPort);
         }
     }
 

@@ -2,9 +2,10 @@ package dev.hypha.node.gateway;
 
 /**
  * A request the gateway cannot answer, with a message for the client that names what was wrong. The kind decides
- * the status code and error type each API reports; the message is the same in both.
+ * the status code and error type each API reports; the message is the same in both. Open for subtypes that carry
+ * what a caller needs to recover (a provider that failed mid-answer and the text it delivered).
  */
-public final class GatewayException extends RuntimeException {
+public class GatewayException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** What went wrong, independent of the API that reports it. */

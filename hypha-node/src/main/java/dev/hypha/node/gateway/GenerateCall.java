@@ -69,4 +69,16 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
             throw new IllegalArgumentException("maxTokens must be positive or UNLIMITED, got " + maxTokens);
         }
     }
+
+    /** The same call for the model named {@code name} (the same model under its canonical name, say). */
+    public GenerateCall withModel(String name) {
+        return new GenerateCall(name, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, schema, tools, logprobs,
+                requiredTool);
+    }
+
+    /** The same call with another prompt and token limit (the gateway's continuation of a broken-off answer). */
+    public GenerateCall withPrompt(Prompt newPrompt, int newMaxTokens) {
+        return new GenerateCall(model, newPrompt, sampling, newMaxTokens, stop, numCtx, keepAlive, format, schema, tools,
+                logprobs, requiredTool);
+    }
 }

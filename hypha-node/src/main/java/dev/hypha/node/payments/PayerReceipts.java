@@ -3,14 +3,17 @@ package dev.hypha.node.payments;
 import dev.hypha.chain.channels.Receipt;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The receipts a payer accepted, kept durably (SQLite, one transaction per receipt, written before the answer is
@@ -20,15 +23,44 @@ import java.util.Locale;
 public final class PayerReceipts implements AutoCloseable {
     private final LedgerDb store;
 
-    /** One accepted receipt with what it was for. */
-    public record Stored(Instant at, String model, Address provider, Receipt receipt) {}
+    /**
+     * One accepted receipt with what it was for.
+     *
+     * @param token the channel's payment token; empty when the payer did not say (and for receipts stored before the
+     *              token was recorded), in which case {@code hypha usage} shows bare smallest units
+     */
+    public record Stored(Instant at, String model, Address provider, Receipt receipt, Optional<Address> token) {
+        public Stored {
+            java.util.Objects.requireNonNull(token, "token");
+        }
+    }
 
     private PayerReceipts(Path file) {
         this.store = new LedgerDb(file, List.of("CREATE TABLE IF NOT EXISTS receipts (seq INTEGER PRIMARY KEY"
                 + " AUTOINCREMENT, at TEXT NOT NULL, model TEXT NOT NULL, provider TEXT NOT NULL, channel TEXT NOT NULL,"
                 + " request_hash TEXT NOT NULL, model_id TEXT NOT NULL, tokens_in INTEGER NOT NULL,"
                 + " tokens_out INTEGER NOT NULL, output_hash TEXT NOT NULL, price TEXT NOT NULL,"
-                + " cumulative TEXT NOT NULL, signature TEXT NOT NULL)"));
+                + " cumulative TEXT NOT NULL, signature TEXT NOT NULL, token TEXT)"));
+        try {
+            addTokenColumnToOldFiles();
+            DecimalSum.register(store.db);
+        } catch (SQLException e) {
+            throw store.fail("prepare the receipts of " + file, e);
+        }
+    }
+
+    /** Files written before the token column existed get it (NULL in their old rows); one transaction, once. */
+    private void addTokenColumnToOldFiles() throws SQLException {
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT 1 FROM pragma_table_info('receipts')"
+                + " WHERE name = 'token'"); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = store.db.prepareStatement("ALTER TABLE receipts ADD COLUMN token TEXT")) {
+            ps.executeUpdate();
+        }
+        store.db.commit();
     }
 
     /** Opens (or creates) the receipt store: its own file beside the payer ledger (one writer connection per file). */
@@ -40,8 +72,8 @@ public final class PayerReceipts implements AutoCloseable {
     public synchronized void add(Stored s, String signature) {
         Receipt r = s.receipt();
         try (PreparedStatement ps = store.db.prepareStatement("INSERT INTO receipts (at, model, provider, channel,"
-                + " request_hash, model_id, tokens_in, tokens_out, output_hash, price, cumulative, signature)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " request_hash, model_id, tokens_in, tokens_out, output_hash, price, cumulative, signature, token)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, s.at().toString());
             ps.setString(2, s.model());
             ps.setString(3, s.provider().lowercaseHex());
@@ -54,6 +86,7 @@ public final class PayerReceipts implements AutoCloseable {
             ps.setString(10, r.price().toString());
             ps.setString(11, r.cumulativeAmount().toString());
             ps.setString(12, signature);
+            ps.setString(13, s.token().map(Address::lowercaseHex).orElse(null));
             ps.executeUpdate();
             store.db.commit();
         } catch (SQLException e) {
@@ -84,12 +117,110 @@ public final class PayerReceipts implements AutoCloseable {
                         Address.parse(rs.getString("provider")), new Receipt(rs.getString("request_hash"),
                         rs.getString("model_id"), rs.getLong("tokens_in"), rs.getLong("tokens_out"),
                         rs.getString("output_hash"), new BigInteger(rs.getString("price")), rs.getString("channel"),
-                        new BigInteger(rs.getString("cumulative")))));
+                        new BigInteger(rs.getString("cumulative"))), token(rs.getString("token"))));
             }
             return List.copyOf(out);
         } catch (SQLException e) {
             throw store.fail("list receipts", e);
         }
+    }
+
+    /**
+     * Spending summed per UTC day, model, provider and token, in that order (so the same receipts always print the
+     * same rows). The grouping and sums run in SQL; amounts are added exactly ({@link DecimalSum}).
+     */
+    public List<Usage> usage(UsageFilter filter) {
+        return usage(filter, Optional.empty());
+    }
+
+    /**
+     * Like {@link #usage(UsageFilter)}, taking the token of a receipt stored without one from the channel it was paid
+     * on, as the payer's {@link PayerLedger} file recorded it (attached for the query, only read; ignored when it does
+     * not exist or holds no channels table).
+     */
+    public synchronized List<Usage> usage(UsageFilter filter, Optional<Path> payerLedger) {
+        try {
+            // ATTACH is refused inside a transaction, and this connection otherwise always has one open
+            store.db.commit();
+            store.db.setAutoCommit(true);
+            try {
+                boolean ledger = payerLedger.isPresent() && attach(payerLedger.get());
+                try {
+                    return query(filter, ledger);
+                } finally {
+                    if (ledger) {
+                        try (Statement s = store.db.createStatement()) {
+                            s.execute("DETACH DATABASE ledger");
+                        }
+                    }
+                }
+            } finally {
+                store.db.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            throw store.fail("sum the receipts' spending", e);
+        }
+    }
+
+    private boolean attach(Path ledger) throws SQLException {
+        if (!Files.isRegularFile(ledger)) {
+            return false;
+        }
+        try (PreparedStatement ps = store.db.prepareStatement("ATTACH DATABASE ? AS ledger")) {
+            ps.setString(1, ledger.toAbsolutePath().toString()); // only read: a SELECT below, then DETACH
+            ps.execute();
+        }
+        try (Statement s = store.db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM ledger.sqlite_master WHERE type = 'table' AND name = 'channels'")) {
+            if (rs.next()) {
+                return true;
+            }
+        }
+        try (Statement s = store.db.createStatement()) {
+            s.execute("DETACH DATABASE ledger");
+        }
+        return false;
+    }
+
+    private List<Usage> query(UsageFilter filter, boolean ledger) throws SQLException {
+        String token = ledger ? "COALESCE(token, (SELECT l.token FROM ledger.channels l WHERE l.id = channel))" : "token";
+        StringBuilder sql = new StringBuilder("SELECT substr(at, 1, 10) AS day, model, provider, " + token + " AS paid_in,"
+                + " count(*) AS requests, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out, "
+                + DecimalSum.NAME + "(price) AS amount FROM receipts WHERE 1 = 1");
+        List<String> args = new ArrayList<>();
+        // at is an ISO-8601 instant in UTC (Instant.toString), so its first ten characters are the day and text order
+        // is time order
+        filter.since().ifPresent(d -> {
+            sql.append(" AND substr(at, 1, 10) >= ?");
+            args.add(d.toString());
+        });
+        filter.model().ifPresent(m -> {
+            sql.append(" AND model = ?");
+            args.add(m);
+        });
+        filter.provider().ifPresent(p -> {
+            sql.append(" AND provider = ?");
+            args.add(p.lowercaseHex());
+        });
+        sql.append(" GROUP BY day, model, provider, paid_in ORDER BY day, model, provider, paid_in");
+        try (PreparedStatement ps = store.db.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setString(i + 1, args.get(i));
+            }
+            List<Usage> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Usage(rs.getString("day"), rs.getString("model"), Address.parse(rs.getString("provider")),
+                            token(rs.getString("paid_in")), rs.getLong("requests"), rs.getLong("tokens_in"),
+                            rs.getLong("tokens_out"), new BigInteger(rs.getString("amount"))));
+                }
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    private static Optional<Address> token(String stored) {
+        return stored == null ? Optional.empty() : Optional.of(Address.parse(stored));
     }
 
     @Override

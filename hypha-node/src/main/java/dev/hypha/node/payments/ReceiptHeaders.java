@@ -26,6 +26,11 @@ import java.util.Base64;
 public final class ReceiptHeaders {
     /** Header of a paid answer. */
     public static final String PAYMENT_RESPONSE = "PAYMENT-RESPONSE";
+    /**
+     * Field of a streamed answer's last NDJSON line that carries the receipt (the same value as the header): headers
+     * leave with the first piece, before the receipt exists.
+     */
+    public static final String STREAM_FIELD = "payment_response";
     /** Longest receipt header accepted (a real one is about 900 bytes). */
     public static final int MAX_HEADER_CHARS = 4096;
 

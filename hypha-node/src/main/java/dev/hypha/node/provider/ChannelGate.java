@@ -7,18 +7,22 @@ import dev.hypha.node.payments.ProviderLedger;
 import dev.hypha.node.payments.VoucherRejectedException;
 import java.math.BigInteger;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
  * Lets a paid request through: the payment must be for this provider, in its token, on its chain, on a channel that
  * exists on chain with enough deposit, and the ledger must {@link ProviderLedger#reserve reserve} its voucher for the
  * request's maximum price. The chain is read only when a voucher promises more than the deposit last seen (the first
- * voucher on a channel, or one after a top-up), so a payer's steady requests cost no RPC.
+ * voucher on a channel, or one after a top-up), so a payer's steady requests cost no RPC; a close requested later is
+ * learnt from the provider's periodic check ({@link #closing}).
  */
 public final class ChannelGate {
     private final ProviderTerms terms;
     private final ProviderLedger ledger;
     private final Function<String, ChannelState> chain;
+    private final Set<String> closing = ConcurrentHashMap.newKeySet();
 
     /**
      * @param chain reads a channel's state by id (e.g. {@code PaymentChannelsClient::state})
@@ -48,10 +52,18 @@ public final class ChannelGate {
             throw new VoucherRejectedException("channel " + c.id() + " holds token " + c.token().toChecksumString()
                     + "; this provider is paid in " + terms.token().toChecksumString());
         }
+        if (closing.contains(c.id())) {
+            throw new VoucherRejectedException("channel " + c.id() + " is closing: open a new one");
+        }
         if (payment.voucher().cumulativeAmount().compareTo(ledger.deposit(c.id())) > 0) {
             refresh(c);
         }
         return ledger.reserve(payment.voucher(), maxPrice);
+    }
+
+    /** Refuses every further voucher on a channel whose payer asked to close it (seen by the provider's watcher). */
+    public void closing(String channelId) {
+        closing.add(channelId);
     }
 
     /** Reads the channel from the chain; its id commits to payer, provider, token, signer and salt, so they match. */

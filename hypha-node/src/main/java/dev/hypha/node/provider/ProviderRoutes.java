@@ -44,8 +44,6 @@ import java.util.function.LongSupplier;
 public final class ProviderRoutes implements ApiRoutes {
     /** Path prefix of the paid API. */
     public static final String PREFIX = "/provider/v1";
-    /** Field of a stream's last line that carries the receipt (the {@code PAYMENT-RESPONSE} value). */
-    public static final String RECEIPT_FIELD = "payment_response";
     private static final System.Logger LOG = System.getLogger(ProviderRoutes.class.getName());
 
     private final InferenceBackend backend;
@@ -178,7 +176,7 @@ public final class ProviderRoutes implements ApiRoutes {
         }
         ObjectNode done = chat ? OllamaJson.chatDone(call.model(), clock.instant(), "", c)
                 : OllamaJson.generateDone(call.model(), clock.instant(), "", c);
-        out[0].writeLast(line(done.put(RECEIPT_FIELD, receipt)));
+        out[0].writeLast(line(done.put(ReceiptHeaders.STREAM_FIELD, receipt)));
     }
 
     /** Prices a finished answer, records the charge and builds its receipt. */

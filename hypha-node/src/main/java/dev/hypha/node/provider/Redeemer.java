@@ -1,12 +1,14 @@
 package dev.hypha.node.provider;
 
 import dev.hypha.chain.channels.ChannelState;
+import dev.hypha.chain.deploy.PaymentChannelsClient;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.payments.ProviderLedger;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Turns the ledger's best vouchers into tokens: for each channel with more promised than redeemed, sends the
@@ -36,28 +38,66 @@ public final class Redeemer {
         this.channels = Objects.requireNonNull(channels, "channels");
     }
 
+    /** A redeemer sending the ledger's vouchers through the PaymentChannels contract, claiming what was charged. */
+    public static Redeemer onChain(ProviderLedger ledger, PaymentChannelsClient contract) {
+        return new Redeemer(ledger, new Channels() {
+            @Override
+            public void redeem(ProviderLedger.Redeemable r) {
+                contract.redeemUpTo(r.channel(), r.voucher(), r.claim());
+            }
+
+            @Override
+            public ChannelState state(String channelId) {
+                return contract.state(channelId);
+            }
+        });
+    }
+
     /** Redeems every channel that has something to redeem; one failing channel does not stop the others. */
     public synchronized List<Outcome> redeemAll() {
         List<Outcome> out = new ArrayList<>();
         for (ProviderLedger.Redeemable r : ledger.unredeemed()) {
-            String id = r.channel().id();
-            String error = null;
-            try {
-                channels.redeem(r);
-            } catch (HyphaException e) {
-                error = e.getMessage();
-            }
-            BigInteger onChain;
-            try {
-                ChannelState state = channels.state(id);
-                onChain = state.redeemed();
-                ledger.redeemed(id, onChain);
-            } catch (HyphaException e) {
-                out.add(new Outcome(id, r.redeemed(), error != null ? error : "cannot read the channel: " + e.getMessage()));
-                continue;
-            }
-            out.add(new Outcome(id, onChain, error));
+            out.add(redeem(r));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Redeems, now, the channels with something to redeem whose payer asked to close them (their challenge window is
+     * running: after it the rest of the deposit goes back to the payer), telling {@code closing} each one's id first so
+     * no new voucher is accepted on it. Channels the chain cannot be asked about are left for the next check.
+     */
+    public synchronized List<Outcome> redeemClosing(Consumer<String> closing) {
+        List<Outcome> out = new ArrayList<>();
+        for (ProviderLedger.Redeemable r : ledger.unredeemed()) {
+            ChannelState state;
+            try {
+                state = channels.state(r.channel().id());
+            } catch (HyphaException e) {
+                continue;
+            }
+            if (!state.isOpen()) {
+                closing.accept(r.channel().id());
+                out.add(redeem(r));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private Outcome redeem(ProviderLedger.Redeemable r) {
+        String id = r.channel().id();
+        String error = null;
+        try {
+            channels.redeem(r);
+        } catch (HyphaException e) {
+            error = e.getMessage();
+        }
+        try {
+            BigInteger onChain = channels.state(id).redeemed();
+            ledger.redeemed(id, onChain);
+            return new Outcome(id, onChain, error);
+        } catch (HyphaException e) {
+            return new Outcome(id, r.redeemed(), error != null ? error : "cannot read the channel: " + e.getMessage());
+        }
     }
 }

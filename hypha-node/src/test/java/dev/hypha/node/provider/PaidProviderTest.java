@@ -77,6 +77,7 @@ class PaidProviderTest {
     private LocalBackend backend;
     private ProviderLedger ledger;
     private ApiServer server;
+    private ChannelGate gate;
     private final LinkedBlockingQueue<GenerationEvent> generations = new LinkedBlockingQueue<>();
 
     @BeforeAll
@@ -115,7 +116,8 @@ class PaidProviderTest {
     private ProviderRoutes routes(ProviderLedger l) {
         ProviderTerms terms = terms();
         TransactionSender key = sender(provider);
-        return new ProviderRoutes(backend, terms, new ChannelGate(terms, l, as(provider).channels()::state), l,
+        gate = new ChannelGate(terms, l, as(provider).channels()::state);
+        return new ProviderRoutes(backend, terms, gate, l,
                 new ReceiptSigner(receiptDomain(), addr(provider), key::signTypedData), Clock.systemUTC(), () -> 42);
     }
 
@@ -277,7 +279,7 @@ class PaidProviderTest {
         }
         JsonNode last = JSON.readTree(lines.getLast());
         assertThat(last.path("done").asBoolean()).isTrue();
-        ReceiptHeaders.SignedReceipt signed = ReceiptHeaders.parse(last.path(ProviderRoutes.RECEIPT_FIELD).asText());
+        ReceiptHeaders.SignedReceipt signed = ReceiptHeaders.parse(last.path(ReceiptHeaders.STREAM_FIELD).asText());
         assertThat(receiptDomain().isSignedBy(signed.receipt(), signed.signature(), addr(provider))).isTrue();
         assertThat(signed.receipt().outputHash()).isEqualTo(keccak(text.toString()));
         assertThat(signed.receipt().requestHash()).isEqualTo(keccak(request));
@@ -343,6 +345,35 @@ class PaidProviderTest {
         assertThat(as(provider).payment().balanceOf(provider.getAddress()).subtract(providerStart)).isEqualTo(charged);
     }
 
+    @Test
+    void aCloseThePayerRequestsIsRedeemedAtOnceAndNoFurtherVoucherIsAccepted() throws Exception {
+        ChannelParams c = open(1_000_000);
+        String request = body("Hello there");
+        BigInteger max = quote(request);
+        HttpResponse<String> r = generate(request, c, voucher(payer, c, max));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        BigInteger charged = verifiedReceipt(r).cumulativeAmount();
+        // Nothing is closing yet: the check redeems nothing.
+        assertThat(redeemer(ledger).redeemClosing(gate::closing)).isEmpty();
+
+        as(payer).channels().requestClose(c); // the challenge window starts: the provider must redeem within it
+        BigInteger before = as(provider).payment().balanceOf(provider.getAddress());
+        assertThat(redeemer(ledger).redeemClosing(gate::closing)).singleElement().satisfies(o -> {
+            assertThat(o.ok()).as(o.error()).isTrue();
+            assertThat(o.redeemed()).isEqualTo(charged);
+        });
+        assertThat(as(provider).payment().balanceOf(provider.getAddress()).subtract(before)).isEqualTo(charged);
+        String next = body("One more");
+        refused(next, c, voucher(payer, c, charged.add(quote(next))), "is closing");
+    }
+
+    @Test
+    void closesAreCheckedFourTimesPerChallengeWindowAndAtLeastEvery30Seconds() {
+        assertThat(ProviderService.closeCheckInterval(60)).hasSeconds(15);
+        assertThat(ProviderService.closeCheckInterval(86_400)).hasSeconds(30);
+        assertThat(ProviderService.closeCheckInterval(0)).hasSeconds(1);
+    }
+
     private void refused(String request, ChannelParams c, Voucher v, String why) throws Exception {
         HttpResponse<String> r = generate(request, c, v);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(402);
@@ -366,17 +397,6 @@ class PaidProviderTest {
     }
 
     private Redeemer redeemer(ProviderLedger l) {
-        var channels = as(provider).channels();
-        return new Redeemer(l, new Redeemer.Channels() {
-            @Override
-            public void redeem(ProviderLedger.Redeemable r) {
-                channels.redeemUpTo(r.channel(), r.voucher(), r.claim());
-            }
-
-            @Override
-            public dev.hypha.chain.channels.ChannelState state(String channelId) {
-                return channels.state(channelId);
-            }
-        });
+        return Redeemer.onChain(l, as(provider).channels());
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hypha.chain.channels.ChannelParams;
-import dev.hypha.chain.channels.ChannelState;
 import dev.hypha.chain.channels.Voucher;
 import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
@@ -116,17 +115,7 @@ class ProviderKillTest {
             try (ProviderLedger restarted = ProviderLedger.open(ledgerFile, providerChannels.voucherDomain())) {
                 charged = restarted.charged(c.id());
                 assertThat(charged).isPositive().isLessThanOrEqualTo(voucherTotal);
-                List<Redeemer.Outcome> outcomes = new Redeemer(restarted, new Redeemer.Channels() {
-                    @Override
-                    public void redeem(ProviderLedger.Redeemable r) {
-                        providerChannels.redeemUpTo(r.channel(), r.voucher(), r.claim());
-                    }
-
-                    @Override
-                    public ChannelState state(String channelId) {
-                        return providerChannels.state(channelId);
-                    }
-                }).redeemAll();
+                List<Redeemer.Outcome> outcomes = Redeemer.onChain(restarted, providerChannels).redeemAll();
                 assertThat(outcomes).singleElement().satisfies(o -> {
                     assertThat(o.ok()).as(o.error()).isTrue();
                     assertThat(o.redeemed()).isEqualTo(charged);

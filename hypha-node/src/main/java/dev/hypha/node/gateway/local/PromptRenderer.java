@@ -45,10 +45,25 @@ final class PromptRenderer {
                     messages.add(new ChatMessage("system", t.system()));
                 }
                 messages.add(new ChatMessage("user", t.text()));
-                yield templated(messages, variables);
+                yield templated(messages, variables, "");
             }
-            case Prompt.Chat c -> templated(c.messages().stream().map(PromptRenderer::message).toList(), variables);
+            case Prompt.Chat c -> chat(c.messages().stream().map(PromptRenderer::message).toList(), variables);
         };
+    }
+
+    /**
+     * A chat whose last message is the assistant's is a prefill (Ollama's rule): the answer continues that text, so it
+     * is the rendered history up to the assistant's turn followed by the text, with the turn left open. The gateway
+     * uses this to let another provider finish an answer a failed one began. An assistant turn holding tool calls is
+     * history, not a prefill.
+     */
+    private int[] chat(List<ChatMessage> messages, Map<String, Object> variables) {
+        ChatMessage last = messages.isEmpty() ? null : messages.getLast();
+        if (last != null && last.role().equals("assistant") && messages.size() > 1
+                && !last.fields().containsKey("tool_calls")) {
+            return templated(messages.subList(0, messages.size() - 1), variables, last.content());
+        }
+        return templated(messages, variables, "");
     }
 
     /** A turn as templates read it: tool calls as OpenAI-style maps with the arguments as a map, tool turns named. */
@@ -92,10 +107,10 @@ final class PromptRenderer {
         }
     }
 
-    private int[] templated(List<ChatMessage> messages, Map<String, Object> variables) {
+    private int[] templated(List<ChatMessage> messages, Map<String, Object> variables, String prefill) {
         String text;
         try {
-            text = template.render(messages, true, variables);
+            text = template.render(messages, true, variables) + prefill;
         } catch (ChatTemplateException e) {
             // Templates raise on inputs they refuse (roles that do not alternate, a system message in the wrong place).
             throw GatewayException.badRequest("the model's chat template refused the messages: " + e.getMessage());

@@ -10,7 +10,7 @@ import dev.hypha.node.gateway.http.JsonBody;
 
 /**
  * A {@link GenerateCall} as the Ollama body a provider's {@code /api/chat} or {@code /api/generate} reads
- * (non-streaming): the same prompt, sampler options, seed, limit, stops, context size and format.
+ * (streamed): the same prompt, sampler options, seed, limit, stops, context size and format.
  */
 final class OllamaRequestBody {
     private OllamaRequestBody() {}
@@ -41,7 +41,7 @@ final class OllamaRequestBody {
                 }
             }
         }
-        o.put("stream", false);
+        o.put("stream", true); // text reaches the gateway as it is generated
         if (call.format() == GenerateCall.Format.JSON) {
             o.put("format", "json");
         }

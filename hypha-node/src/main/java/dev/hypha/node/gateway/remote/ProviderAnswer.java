@@ -7,30 +7,45 @@ import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.http.JsonBody;
 
 /**
- * A provider's non-streaming Ollama answer read as a {@link Completion}: bounded (the gateway's 16 MiB, nesting and
- * duplicate-key rules), and every field the payer relies on type-checked, with an error naming it.
+ * A provider's Ollama answer read as a {@link Completion}: a whole non-streaming answer, or the last line of a stream
+ * (whose text arrived in the lines before it). Bounded (the gateway's 16 MiB, nesting and duplicate-key rules), and
+ * every field the payer relies on type-checked, with an error naming it.
  */
 final class ProviderAnswer {
     private ProviderAnswer() {}
 
     static Completion parse(byte[] bytes, boolean chat) {
-        ObjectNode o;
+        ObjectNode o = object(bytes);
+        return done(o, piece(o, chat));
+    }
+
+    /** One line of an answer as a JSON object. */
+    static ObjectNode object(byte[] bytes) {
         try {
-            o = JsonBody.parse(bytes);
+            return JsonBody.parse(bytes);
         } catch (GatewayException e) {
             throw bad("is not a JSON object: " + e.getMessage());
         }
+    }
+
+    /** The text a line carries ({@code message.content} for chats, {@code response} otherwise). */
+    static String piece(ObjectNode o, boolean chat) {
         JsonNode text = chat ? o.path("message").path("content") : o.path("response");
         if (!text.isTextual()) {
             throw bad(chat ? "message.content must be a string" : "response must be a string");
         }
+        return text.textValue();
+    }
+
+    /** The answer a final ({@code "done": true}) line closes, whose whole text is {@code text}. */
+    static Completion done(ObjectNode o, String text) {
         String reason = o.path("done_reason").asText("");
         Completion.DoneReason done = switch (reason) {
             case "stop" -> Completion.DoneReason.STOP;
             case "length" -> Completion.DoneReason.LENGTH;
             default -> throw bad("done_reason must be \"stop\" or \"length\", was \"" + reason + "\"");
         };
-        return new Completion(text.textValue(), done, count(o, "prompt_eval_count"), count(o, "eval_count"),
+        return new Completion(text, done, count(o, "prompt_eval_count"), count(o, "eval_count"),
                 nanos(o, "load_duration"), nanos(o, "prompt_eval_duration"), nanos(o, "eval_duration"),
                 nanos(o, "total_duration"));
     }

@@ -14,28 +14,64 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * HTTP to one provider's paid routes: posts a body (with a payment header when paying) and reads the answer bounded
- * (at most {@link JsonBody#MAX_BYTES}), keeping the status, body and the payment headers.
+ * HTTP to one provider's paid routes: posts a body (with a payment header when paying) and hands back the status, the
+ * payment headers and the body as a stream, which the caller reads bounded and closes (closing early aborts the
+ * connection, which is how the provider learns that its client left and stops generating).
  */
 final class ProviderClient implements AutoCloseable {
     private final URI base;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client;
 
-    /** What came back. */
-    record Response(int status, byte[] body, String paymentRequired, String receipt) {
+    /** What came back; close it when done (or to abandon the answer). */
+    record Exchange(int status, String paymentRequired, String receipt, InputStream body) implements AutoCloseable {
+
+        /** The whole body, at most {@link JsonBody#MAX_BYTES}. */
+        byte[] readAll(URI from) {
+            try (InputStream in = body) {
+                byte[] bytes = in.readNBytes(JsonBody.MAX_BYTES + 1);
+                if (bytes.length > JsonBody.MAX_BYTES) {
+                    throw new GatewayException(GatewayException.Kind.INTERNAL, "provider " + from + " answered more than "
+                            + JsonBody.MAX_BYTES + " bytes");
+                }
+                return bytes;
+            } catch (IOException e) {
+                throw new GatewayException(GatewayException.Kind.INTERNAL, "provider " + from + " broke off its answer: "
+                        + e.getMessage(), e);
+            }
+        }
+
         /** The body as an error text for messages, cut short. */
-        String error() {
-            String s = new String(body, StandardCharsets.UTF_8);
+        String error(URI from) {
+            String s = new String(readAll(from), StandardCharsets.UTF_8);
             return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+        }
+
+        @Override
+        public void close() {
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // abandoning the answer: nothing more to do
+            }
         }
     }
 
     ProviderClient(URI base) {
-        String s = base.toString();
-        this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
     }
 
-    Response post(boolean chat, byte[] body, String paymentSignature) {
+    /** With the client to connect through (e.g. one whose TLS trusts only the provider's registered key). */
+    ProviderClient(URI base, HttpClient client) {
+        String s = base.toString();
+        this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+        this.client = client;
+    }
+
+    URI base() {
+        return base;
+    }
+
+    Exchange post(boolean chat, byte[] body, String paymentSignature) {
         URI uri = URI.create(base + "/provider/v1/api/" + (chat ? "chat" : "generate"));
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -44,18 +80,10 @@ final class ProviderClient implements AutoCloseable {
         }
         try {
             HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            byte[] bytes;
-            try (InputStream in = r.body()) {
-                bytes = in.readNBytes(JsonBody.MAX_BYTES + 1);
-            }
-            if (bytes.length > JsonBody.MAX_BYTES) {
-                throw new GatewayException(GatewayException.Kind.INTERNAL, "provider " + base + " answered more than "
-                        + JsonBody.MAX_BYTES + " bytes");
-            }
-            return new Response(r.statusCode(), bytes, r.headers().firstValue(PaymentHeaders.PAYMENT_REQUIRED).orElse(null),
-                    r.headers().firstValue(ReceiptHeaders.PAYMENT_RESPONSE).orElse(null));
+            return new Exchange(r.statusCode(), r.headers().firstValue(PaymentHeaders.PAYMENT_REQUIRED).orElse(null),
+                    r.headers().firstValue(ReceiptHeaders.PAYMENT_RESPONSE).orElse(null), r.body());
         } catch (IOException e) {
-            throw new GatewayException(GatewayException.Kind.INTERNAL, "provider " + base + " unreachable: " + e.getMessage(), e);
+            throw new ProviderFailure(base, "unreachable: " + e.getMessage(), "", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GatewayException(GatewayException.Kind.INTERNAL, "interrupted while asking provider " + base, e);

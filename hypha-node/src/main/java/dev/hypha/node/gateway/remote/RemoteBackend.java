@@ -22,84 +22,167 @@ import dev.hypha.node.payments.PaymentHeaders;
 import dev.hypha.node.payments.PaymentRequiredHeader;
 import dev.hypha.node.payments.PaymentRequirement;
 import dev.hypha.node.payments.ReceiptHeaders;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Answers bought from one provider over its paid API ({@code /provider/v1}, non-streaming for now). A request first
- * goes unpaid; the provider's 402 states the most it can cost, and the payer signs (through {@link PayerLedger}, which
- * records the total before signing and never signs beyond the deposit) max(the total signed already, the total the
- * provider last reported charged + this maximum): exactly what {@code ProviderLedger.reserve} requires, so the payer
- * is never exposed beyond what answers cost plus one maximum. The answer is released only with an acceptable signed
- * receipt ({@link ReceiptCheck}), which is stored first ({@link PayerReceipts}).
+ * Answers bought from one provider over its paid API ({@code /provider/v1}, always streamed on the wire so text reaches
+ * the client as it is generated). A request first goes unpaid; the provider's 402 states the most it can cost, and the
+ * payer signs (through {@link PayerLedger}, which records the total before signing and never signs beyond the deposit)
+ * max(the total signed already, the total the provider last reported charged + this maximum): exactly what
+ * {@code ProviderLedger.reserve} requires, so the payer is never exposed beyond what answers cost plus one maximum.
+ * A non-streaming caller gets the answer only with an acceptable signed receipt ({@link ReceiptCheck}), stored first
+ * ({@link PayerReceipts}); a streaming caller has seen the text by then, and a refused receipt ends its stream with an
+ * error. Requests on the channel take turns: each voucher must cover everything charged before it plus its own maximum,
+ * which two requests in flight at once could not both know.
  */
 public final class RemoteBackend implements InferenceBackend {
     private final RemoteProvider provider;
     private final PayerLedger ledger;
     private final PayerReceipts receipts;
     private final Function<TypedData, Signature> payerKey;
+    private final ChannelFunds funds;
     private final ProviderClient http;
     private final Clock clock;
+    private final ReentrantLock turns = new ReentrantLock(true);
 
     public RemoteBackend(RemoteProvider provider, PayerLedger ledger, PayerReceipts receipts,
                          Function<TypedData, Signature> payerKey, Clock clock) {
+        this(provider, ledger, receipts, payerKey, ChannelFunds.NONE, HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10)).build(), clock);
+    }
+
+    /**
+     * @param funds  tops the channel up when a request needs more than its deposit
+     * @param client the HTTP client to reach the provider with (closed with this backend)
+     */
+    public RemoteBackend(RemoteProvider provider, PayerLedger ledger, PayerReceipts receipts,
+                         Function<TypedData, Signature> payerKey, ChannelFunds funds, HttpClient client, Clock clock) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.receipts = Objects.requireNonNull(receipts, "receipts");
         this.payerKey = Objects.requireNonNull(payerKey, "payerKey");
+        this.funds = Objects.requireNonNull(funds, "funds");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.http = new ProviderClient(provider.baseUrl());
+        this.http = new ProviderClient(provider.baseUrl(), Objects.requireNonNull(client, "client"));
     }
 
+    /** The provider this backend buys from. */
+    public RemoteProvider provider() {
+        return provider;
+    }
+
+    /**
+     * @throws ProviderFailure when the provider cannot be reached or breaks off its answer (another may take over from
+     *                         the text it delivered)
+     */
     @Override
     public Completion generate(GenerateCall call, TextSink sink) {
+        turns.lock();
+        try {
+            return paidAnswer(call, sink);
+        } finally {
+            turns.unlock();
+        }
+    }
+
+    private Completion paidAnswer(GenerateCall call, TextSink sink) {
         boolean chat = OllamaRequestBody.isChat(call);
         byte[] body = OllamaRequestBody.of(call);
-        ProviderClient.Response first = http.post(chat, body, null);
-        if (first.status() != 402) {
-            throw fail("answered " + first.status() + " to an unpaid request, not 402: " + first.error());
+        BigInteger maximum;
+        try (ProviderClient.Exchange first = http.post(chat, body, null)) {
+            if (first.status() != 402) {
+                throw unexpected(first, "to an unpaid request, not 402");
+            }
+            maximum = checked(PaymentRequiredHeader.parse(first.paymentRequired()).requirement()).amount();
         }
-        PaymentRequirement required = checked(PaymentRequiredHeader.parse(first.paymentRequired()).requirement());
-        BigInteger maximum = required.amount();
         Voucher voucher = pay(maximum);
-        ProviderClient.Response paid = http.post(chat, body,
-                PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher));
-        if (paid.status() == 402) {
-            throw fail("refused the voucher for " + voucher.cumulativeAmount() + ": "
-                    + PaymentRequiredHeader.parse(paid.paymentRequired()).error());
+        try (ProviderClient.Exchange paid = http.post(chat, body,
+                PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher))) {
+            if (paid.status() == 402) {
+                throw failure("refused the voucher for " + voucher.cumulativeAmount() + ": "
+                        + PaymentRequiredHeader.parse(paid.paymentRequired()).error());
+            }
+            if (paid.status() != 200) {
+                throw unexpected(paid, "to a paid request");
+            }
+            Streamed answer = read(paid, chat, sink);
+            accept(call, body, answer, maximum, voucher);
+            return answer.completion();
         }
-        if (paid.status() != 200) {
-            throw fail("answered " + paid.status() + ": " + paid.error());
+    }
+
+    /** The streamed answer and the receipt its last line (or, when nothing streamed before it, the header) carried. */
+    private record Streamed(Completion completion, String receipt) {}
+
+    private Streamed read(ProviderClient.Exchange paid, boolean chat, TextSink sink) {
+        AnswerLines lines = new AnswerLines(paid.body());
+        StringBuilder text = new StringBuilder();
+        while (true) {
+            byte[] line;
+            try {
+                line = lines.next();
+            } catch (IOException e) {
+                throw new ProviderFailure(http.base(), "broke off its answer: " + e.getMessage(), text.toString(), e);
+            }
+            if (line == null) {
+                throw new ProviderFailure(http.base(), "ended its answer without the final line", text.toString(), null);
+            }
+            ObjectNode o = ProviderAnswer.object(line);
+            if (o.has("error")) {
+                throw new ProviderFailure(http.base(), "failed while answering: " + o.path("error").asText(""),
+                        text.toString(), null);
+            }
+            if (o.path("done").asBoolean(false)) {
+                JsonNode receipt = o.get(ReceiptHeaders.STREAM_FIELD);
+                return new Streamed(ProviderAnswer.done(o, text.toString() + ProviderAnswer.piece(o, chat)),
+                        receipt != null && receipt.isTextual() ? receipt.textValue() : paid.receipt());
+            }
+            String piece = ProviderAnswer.piece(o, chat);
+            text.append(piece);
+            sink.accept(piece); // a client gone throws here; closing the exchange then stops the provider
         }
-        Completion answer = ProviderAnswer.parse(paid.body(), chat);
+    }
+
+    /** Checks the receipt and stores it; the answer counts only then. */
+    private void accept(GenerateCall call, byte[] body, Streamed answer, BigInteger maximum, Voucher voucher) {
         ReceiptHeaders.SignedReceipt receipt;
         try {
-            receipt = ReceiptHeaders.parse(paid.receipt());
+            receipt = ReceiptHeaders.parse(answer.receipt());
         } catch (HyphaException e) {
             throw fail("sent no usable receipt: " + e.getMessage());
         }
-        List<String> problems = ReceiptCheck.problems(provider, receipt, body, answer, maximum, voucher.cumulativeAmount());
+        List<String> problems = ReceiptCheck.problems(provider, receipt, body, answer.completion(), maximum,
+                voucher.cumulativeAmount());
         if (!problems.isEmpty()) {
             throw fail("sent a receipt that was refused, so its answer was too: " + String.join("; ", problems));
         }
         receipts.add(new PayerReceipts.Stored(clock.instant(), call.model(), provider.channel().provider(),
-                receipt.receipt()), receipt.signature().toHex());
-        sink.accept(answer.text());
-        return answer;
+                receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex());
     }
 
-    /** Signs the voucher a request of at most {@code maximum} needs, refusing (before signing) beyond the deposit. */
+    /** Signs the voucher a request of at most {@code maximum} needs, topping up or refusing (before signing) beyond the deposit. */
     private Voucher pay(BigInteger maximum) {
         String id = provider.channel().id();
         BigInteger total = ledger.signedTotal(id).max(receipts.charged(id).add(maximum));
         BigInteger deposit = ledger.deposit(id);
         if (total.compareTo(deposit) > 0) {
+            deposit = funds.topUp(provider.channel(), total, deposit);
+        }
+        if (total.compareTo(deposit) > 0) {
             throw new GatewayException(GatewayException.Kind.BAD_REQUEST, "channel " + id + " holds " + deposit
                     + " but this request needs a voucher for " + total + " (charged so far plus its maximum of "
-                    + maximum + "): top the channel up or open another");
+                    + maximum + "): top the channel up or open another (`hypha budget` sets what may be deposited)");
         }
         try {
             return ledger.authorize(id, total, payerKey);
@@ -126,6 +209,24 @@ public final class RemoteBackend implements InferenceBackend {
                     + provider.channels().toChecksumString());
         }
         return r;
+    }
+
+    /** The provider did not serve (overloaded, refused our voucher, unexpected answer): another may. */
+    private ProviderFailure failure(String what) {
+        return new ProviderFailure(http.base(), what, "", null);
+    }
+
+    /**
+     * A status other than the one expected: 400 means the request itself is wrong (the client hears it as it is,
+     * since another provider would refuse it too); anything else (404 model gone, 503 overloaded, 5xx) is this
+     * provider's failure, which another provider may make good.
+     */
+    private GatewayException unexpected(ProviderClient.Exchange answer, String when) {
+        String error = answer.error(http.base());
+        if (answer.status() == 400) {
+            return GatewayException.badRequest("provider " + http.base() + " refused the request: " + error);
+        }
+        return failure("answered " + answer.status() + " " + when + ": " + error);
     }
 
     private GatewayException fail(String what) {

@@ -57,6 +57,8 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +77,7 @@ class RemoteBackendTest {
     /** 1 unit per input token, 2 per output token. */
     private static final Prices PRICES = new Prices(BigInteger.valueOf(1_000_000), BigInteger.valueOf(2_000_000));
     private static final int MAX_NEW = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Devnet devnet;
     private static ChainClient chain;
@@ -211,11 +214,11 @@ class RemoteBackendTest {
         ChannelParams channel = open(1_000_000);
         HttpServer hostile = hostile(tamper);
         try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort()), channel)) {
-            StringBuilder released = new StringBuilder();
-            assertThatThrownBy(() -> remote.generate(chat("Hello there"), released::append))
+            // A non-streaming caller gets no answer at all; a streaming one has seen the text, and its stream ends
+            // with this error instead of the answer's last line.
+            assertThatThrownBy(() -> remote.generate(chat("Hello there"), TextSink.DISCARD))
                     .isInstanceOf(GatewayException.class).hasMessageContaining("sent a receipt that was refused")
                     .hasMessageContaining(expected);
-            assertThat(released).isEmpty();
         } finally {
             hostile.stop(0);
         }
@@ -238,17 +241,24 @@ class RemoteBackendTest {
                 HttpResponse<byte[]> real = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
                 real.headers().firstValue(PaymentHeaders.PAYMENT_REQUIRED)
                         .ifPresent(v -> ex.getResponseHeaders().add(PaymentHeaders.PAYMENT_REQUIRED, v));
-                real.headers().firstValue(ReceiptHeaders.PAYMENT_RESPONSE).ifPresent(v -> {
-                    Receipt changed = tamper.apply(ReceiptHeaders.parse(v).receipt());
-                    ReceiptHeaders.SignedReceipt resigned = new ReceiptHeaders.SignedReceipt(changed, addr(provider),
-                            receiptDomain().sign(changed, sender(provider)::signTypedData));
-                    ex.getResponseHeaders().add(ReceiptHeaders.PAYMENT_RESPONSE,
-                            ReceiptHeaders.encode(deployment.chainId(), resigned));
-                });
-                ex.getResponseHeaders().add("Content-Type", "application/json");
-                ex.sendResponseHeaders(real.statusCode(), real.body().length);
+                real.headers().firstValue(ReceiptHeaders.PAYMENT_RESPONSE).ifPresent(v ->
+                        ex.getResponseHeaders().add(ReceiptHeaders.PAYMENT_RESPONSE, resigned(v, tamper)));
+                // A streamed answer carries its receipt in the last line: tamper with that one.
+                StringBuilder replayed = new StringBuilder();
+                for (String line : new String(real.body(), StandardCharsets.UTF_8).split("\n")) {
+                    if (line.contains(ReceiptHeaders.STREAM_FIELD)) {
+                        ObjectNode o = (ObjectNode) JSON.readTree(line);
+                        o.put(ReceiptHeaders.STREAM_FIELD, resigned(o.get(ReceiptHeaders.STREAM_FIELD).asText(), tamper));
+                        line = JSON.writeValueAsString(o);
+                    }
+                    replayed.append(line).append('\n');
+                }
+                byte[] bytes = real.statusCode() == 200 ? replayed.toString().getBytes(StandardCharsets.UTF_8) : real.body();
+                ex.getResponseHeaders().add("Content-Type", real.statusCode() == 200 ? "application/x-ndjson"
+                        : "application/json");
+                ex.sendResponseHeaders(real.statusCode(), bytes.length);
                 try (OutputStream out = ex.getResponseBody()) {
-                    out.write(real.body());
+                    out.write(bytes);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -256,6 +266,13 @@ class RemoteBackendTest {
         });
         s.start();
         return s;
+    }
+
+    /** The receipt in {@code header}, changed by {@code tamper} and re-signed with the provider's real key. */
+    private String resigned(String header, UnaryOperator<Receipt> tamper) {
+        Receipt changed = tamper.apply(ReceiptHeaders.parse(header).receipt());
+        return ReceiptHeaders.encode(deployment.chainId(), new ReceiptHeaders.SignedReceipt(changed, addr(provider),
+                receiptDomain().sign(changed, sender(provider)::signTypedData)));
     }
 
     private RemoteBackend remote(URI url, ChannelParams channel) {

@@ -1,0 +1,167 @@
+package dev.hypha.node.devnet;
+
+import dev.hypha.chain.channels.ReceiptDomain;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.PaymentChannelsClient;
+import dev.hypha.chain.deploy.PaymentTokenClient;
+import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Eip712;
+import dev.hypha.core.crypto.Hex;
+import dev.hypha.node.gateway.InferenceBackend;
+import dev.hypha.node.gateway.ModelInfo;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.gateway.network.Budget;
+import dev.hypha.node.gateway.network.NetworkBackend;
+import dev.hypha.node.gateway.network.PayerChannels;
+import dev.hypha.node.gateway.network.PayerFiles;
+import dev.hypha.node.gateway.network.ProviderStats;
+import dev.hypha.node.gateway.network.ProviderTransport;
+import dev.hypha.node.gateway.network.Router;
+import dev.hypha.node.gateway.network.RoutingPolicy;
+import dev.hypha.node.offers.Offer;
+import dev.hypha.node.offers.OfferSource;
+import dev.hypha.node.payments.PayerLedger;
+import dev.hypha.node.payments.PayerReceipts;
+import dev.hypha.node.provider.Prices;
+import dev.hypha.node.provider.ProviderService;
+import dev.hypha.node.provider.ProviderTerms;
+import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.provider.Redeemer;
+import dev.hypha.node.transport.ProviderTls;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The paid inference path of {@code hypha up}: one provider (a dev account, staked and registered) selling the home
+ * store's models, and the gateway's network backend buying from the network as another dev account, opening its
+ * channels from that account's hUSD within the home's budget. So a request to the node's Ollama or OpenAI API travels
+ * the same path as on a real network: TLS bound to the provider's registered key, 402, voucher, streamed answer,
+ * signed receipt, redemption on chain.
+ */
+final class DevInference implements AutoCloseable {
+    /** The dev account that sells. */
+    static final int PROVIDER_ACCOUNT = 1;
+    /** The dev account the gateway pays from. */
+    static final int PAYER_ACCOUNT = 0;
+    /** 0.1 hUSD per million prompt tokens, 0.2 per million generated tokens. */
+    static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
+
+    private final LocalBackend engine;
+    private final ProviderService provider;
+    private final PayerLedger payerLedger;
+    private final PayerReceipts receipts;
+    private final NetworkBackend gateway;
+
+    private DevInference(LocalBackend engine, ProviderService provider, PayerLedger payerLedger, PayerReceipts receipts,
+                         NetworkBackend gateway) {
+        this.engine = engine;
+        this.provider = provider;
+        this.payerLedger = payerLedger;
+        this.receipts = receipts;
+        this.gateway = gateway;
+    }
+
+    /**
+     * @param asProvider the contracts as the provider's dev account
+     * @param asPayer    the contracts as the gateway's dev account
+     */
+    static DevInference start(Path home, LocalBackend engine, int providerPort, HyphaContracts asProvider,
+                              Credentials providerKey, HyphaContracts asPayer, Credentials payerKey,
+                              Consumer<String> progress) {
+        Deployment deployment = asProvider.deployment();
+        Address providerAccount = Address.parse(asProvider.account());
+        Address token = Address.parse(deployment.address(PaymentTokenClient.NAME));
+        ReceiptDomain receiptDomain = new ReceiptDomain(deployment.chainId(),
+                Address.parse(deployment.address(ProviderRegistryClient.NAME)));
+        Address channelsContract = Address.parse(deployment.address(PaymentChannelsClient.NAME));
+        ProviderTerms terms = new ProviderTerms(deployment.chainId(), token, providerAccount, channelsContract, PRICES, 600);
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            ProviderService provider = ProviderService.start(engine, terms, asProvider.channels(),
+                    new ReceiptSigner(receiptDomain, providerAccount, data -> Eip712.sign(data, providerKey)),
+                    ProviderService.ledgerFile(home, deployment.chainId(), providerAccount), "127.0.0.1", providerPort,
+                    ProviderTls.server(providerKey, deployment.chainId(), providerAccount, Clock.systemUTC()),
+                    Clock.systemUTC());
+            opened.add(provider);
+            progress.accept("Provider " + providerAccount.toChecksumString() + " serving the store's models on "
+                    + provider.endpoint());
+            DevProvider.ensureRegistered(asProvider, provider.endpoint(), progress);
+
+            Address payer = Address.parse(asPayer.account());
+            PayerFiles files = PayerFiles.of(home, deployment.chainId(), payer);
+            PayerLedger ledger = PayerLedger.open(files.ledger(), asPayer.channels().voucherDomain());
+            opened.add(ledger);
+            PayerReceipts receipts = PayerReceipts.open(files.receipts());
+            opened.add(receipts);
+            Budget budget = Budget.load(home);
+            NetworkBackend gateway = new NetworkBackend(ownOffers(engine, provider, terms),
+                    new Router(RoutingPolicy.anyProvider(), Set.of(token), new ProviderStats()),
+                    new NetworkBackend.Payer(ledger, receipts, data -> Eip712.sign(data, payerKey),
+                            new PayerChannels(asPayer.channels(), ledger, payer, budget), channelsContract, receiptDomain),
+                    offer -> ProviderTransport.clientFor(offer, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
+            progress.accept("Gateway paying from " + payer.toChecksumString() + " (channels of "
+                    + budget.perChannel() + " hUSD units each, at most " + budget.total() + " in all: `hypha budget`)");
+            return new DevInference(engine, provider, ledger, receipts, gateway);
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : opened.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The offers of this node's own provider: the models of its store at its prices, live while it runs. */
+    private static OfferSource ownOffers(LocalBackend engine, ProviderService provider, ProviderTerms terms) {
+        return () -> engine.models().stream().map(m -> offer(m, provider, terms)).toList();
+    }
+
+    private static Offer offer(ModelInfo m, ProviderService provider, ProviderTerms terms) {
+        return new Offer(terms.provider(), provider.endpoint(), terms.provider(), m.name(),
+                Hex.encode(ContentId.parse(m.digest()).multihash().digest()), terms.token(),
+                terms.prices().inputPerMillion(), terms.prices().outputPerMillion(),
+                (int) Math.max(1, Math.min(Integer.MAX_VALUE, m.contextLength())), 1, Instant.MAX);
+    }
+
+    /** What the gateway serves: answers bought from the network. */
+    InferenceBackend gateway() {
+        return gateway;
+    }
+
+    List<ModelInfo> models() {
+        return gateway.models();
+    }
+
+    /** Stops selling and redeems what the provider earned (the payments settle on chain). */
+    List<Redeemer.Outcome> stopAndRedeem() {
+        provider.stopServing();
+        return provider.redeemAll();
+    }
+
+    @Override
+    public void close() {
+        try {
+            gateway.close();
+        } finally {
+            try {
+                provider.close();
+            } finally {
+                receipts.close();
+                payerLedger.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.hypha.node.gateway.network;
+
+import dev.hypha.core.crypto.Address;
+import dev.hypha.node.offers.Offer;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Orders the offers for a model, best first: only live offers in a token the payer holds, from providers the
+ * {@link RoutingPolicy} permits, at endpoints prompts may be sent to ({@link ProviderTransport#usable}: TLS bound to
+ * the provider's key, or loopback); then providers not cooling down after a failure before those that are, cheaper before
+ * dearer (input plus output price per million), fewer failures before more, faster first tokens before slower, and
+ * the provider's address last so the order is deterministic. A provider appears once, with its cheapest offer.
+ */
+public final class Router {
+    private final RoutingPolicy policy;
+    private final Set<Address> tokens;
+    private final ProviderStats stats;
+
+    /**
+     * @param tokens the payment tokens the payer can pay in
+     */
+    public Router(RoutingPolicy policy, Set<Address> tokens, ProviderStats stats) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.tokens = Set.copyOf(tokens);
+        this.stats = Objects.requireNonNull(stats, "stats");
+    }
+
+    /** What the router ranks by; the backend records each provider's answers and failures in it. */
+    public ProviderStats stats() {
+        return stats;
+    }
+
+    /** Ollama's names: a name without a tag means {@code :latest}. */
+    public static String canonical(String model) {
+        return model.contains(":") ? model : model + ":latest";
+    }
+
+    public List<Offer> rank(String model, List<Offer> offers, Instant now) {
+        String name = canonical(model);
+        Map<Address, Offer> cheapest = new LinkedHashMap<>();
+        for (Offer o : offers) {
+            if (canonical(o.model()).equals(name) && o.liveAt(now) && tokens.contains(o.token())
+                    && policy.permits(o.provider()) && ProviderTransport.usable(o)) {
+                cheapest.merge(o.provider(), o, (a, b) -> price(a).compareTo(price(b)) <= 0 ? a : b);
+            }
+        }
+        Comparator<Offer> order = Comparator
+                .comparing((Offer o) -> stats.of(o.provider()).coolsDownAt().isAfter(now))
+                .thenComparing(Router::price)
+                .thenComparingDouble(o -> stats.of(o.provider()).failureRate())
+                .thenComparingLong(o -> stats.of(o.provider()).latencyNanos())
+                .thenComparing(o -> o.provider().lowercaseHex());
+        return cheapest.values().stream().sorted(order).toList();
+    }
+
+    /** Whether the user's policy leaves any provider for this offer list at all (for a clearer error). */
+    public boolean permitsAny(List<Offer> offers) {
+        return offers.stream().anyMatch(o -> policy.permits(o.provider()));
+    }
+
+    private static java.math.BigInteger price(Offer o) {
+        return o.inputPerMillion().add(o.outputPerMillion());
+    }
+}

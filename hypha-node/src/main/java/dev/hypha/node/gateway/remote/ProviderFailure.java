@@ -1,0 +1,32 @@
+package dev.hypha.node.gateway.remote;
+
+import dev.hypha.node.gateway.GatewayException;
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * A provider failed while answering (unreachable, broke off its stream, sent an error line): another provider may take
+ * over, continuing from {@link #partialText()}, the text this one had already delivered (and the client received).
+ */
+public final class ProviderFailure extends GatewayException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient URI provider;
+    private final String partialText;
+
+    ProviderFailure(URI provider, String what, String partialText, Throwable cause) {
+        super(Kind.INTERNAL, "provider " + provider + " " + what, cause);
+        this.provider = provider;
+        this.partialText = Objects.requireNonNull(partialText, "partialText");
+    }
+
+    /** The provider that failed. */
+    public URI provider() {
+        return provider;
+    }
+
+    /** What it had delivered before it failed (empty when nothing). */
+    public String partialText() {
+        return partialText;
+    }
+}

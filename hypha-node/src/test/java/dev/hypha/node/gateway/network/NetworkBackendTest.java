@@ -1,0 +1,343 @@
+package dev.hypha.node.gateway.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hypha.chain.channels.ChannelParams;
+import dev.hypha.chain.channels.ReceiptDomain;
+import dev.hypha.chain.deploy.DeployParams;
+import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.Devnet;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Hex;
+import dev.hypha.ml.sampling.SamplingOptions;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.GatewayException;
+import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.InferenceBackend;
+import dev.hypha.node.gateway.KeepAlive;
+import dev.hypha.node.gateway.ModelInfo;
+import dev.hypha.node.gateway.Prompt;
+import dev.hypha.node.gateway.TextSink;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.offers.Offer;
+import dev.hypha.node.payments.PayerLedger;
+import dev.hypha.node.payments.PayerReceipts;
+import dev.hypha.node.provider.ForwardingBackend;
+import dev.hypha.node.provider.Prices;
+import dev.hypha.node.provider.ProviderService;
+import dev.hypha.node.provider.ProviderTerms;
+import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.provider.Redeemer;
+import dev.hypha.node.testing.TinyModelStore;
+import dev.hypha.node.transport.ProviderTls;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The gateway buying from the network: {@link NetworkBackend} over two real providers ({@link ProviderService} over the
+ * real engine with a tiny seeded model, loopback HTTP) and the real PaymentChannels contract on anvil. Channels are
+ * opened by the gateway itself within its budget; routing, policy and failover mid-answer are checked against what the
+ * chain and both sides' stores say.
+ */
+class NetworkBackendTest {
+    private static final String MODEL = "tiny:latest";
+    private static final Prices CHEAP = new Prices(BigInteger.valueOf(1_000_000), BigInteger.valueOf(2_000_000));
+    private static final Prices DEAR = new Prices(BigInteger.valueOf(3_000_000), BigInteger.valueOf(4_000_000));
+    private static final Budget BUDGET = new Budget(BigInteger.valueOf(10_000), BigInteger.valueOf(100_000));
+
+    private static Devnet devnet;
+    private static ChainClient chain;
+    private static NonceManager nonces;
+    private static Deployment deployment;
+    private static final AtomicInteger PAYERS = new AtomicInteger(3);
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeAll
+    static void deploy() {
+        devnet = new AnvilLauncher().start();
+        chain = ChainClient.connect(devnet.rpcUrl());
+        nonces = new NonceManager(chain);
+        deployment = new Deployer(sender(devnet.account(0))).deploy(DeployParams.devnet());
+    }
+
+    @AfterAll
+    static void stop() {
+        chain.close();
+        devnet.close();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+    }
+
+    @Test
+    void streamsAPaidAnswerFromTheCheapestProviderThroughAChannelItOpensItself() {
+        Provider cheap = provider(1, CHEAP, null);
+        Provider dear = provider(2, DEAR, null);
+        Payer payer = payer();
+        NetworkBackend network = payer.network(List.of(dear.offer, cheap.offer), RoutingPolicy.anyProvider());
+
+        StringBuilder streamed = new StringBuilder();
+        Completion c = network.generate(chat("Hello there", 12), streamed::append);
+
+        assertThat(streamed.toString()).isEqualTo(c.text());
+        assertThat(c.generatedTokens()).isPositive();
+        List<PayerReceipts.Stored> stored = payer.receipts.all();
+        assertThat(stored).singleElement().satisfies(s -> {
+            assertThat(s.provider()).isEqualTo(cheap.address);
+            assertThat(s.receipt().price()).isEqualTo(CHEAP.cost(c.promptTokens(), c.generatedTokens()));
+        });
+        // The gateway opened exactly one channel, to the cheap provider, with the budget's deposit.
+        assertThat(payer.ledger.channels()).singleElement().satisfies(ch -> {
+            assertThat(ch.provider()).isEqualTo(cheap.address);
+            assertThat(contracts(payer.key).channels().state(ch.id()).deposit()).isEqualTo(BUDGET.perChannel());
+        });
+        // The provider redeems exactly what the receipt charged.
+        BigInteger before = contracts(cheap.key).payment().balanceOf(cheap.key.getAddress());
+        assertThat(cheap.service.redeemAll()).singleElement().satisfies(o -> assertThat(o.ok()).isTrue());
+        assertThat(contracts(cheap.key).payment().balanceOf(cheap.key.getAddress()).subtract(before))
+                .isEqualTo(stored.getFirst().receipt().price());
+    }
+
+    @Test
+    void theChannelIsReusedAndToppedUpWithinTheBudget() {
+        Provider dear = provider(2, DEAR, null);
+        Payer payer = payer(new Budget(BigInteger.valueOf(700), BigInteger.valueOf(1_400)));
+        NetworkBackend network = payer.network(List.of(dear.offer), RoutingPolicy.anyProvider());
+        for (int i = 0; i < 6; i++) {
+            network.generate(chat("Request number " + i, 40), TextSink.DISCARD);
+        }
+        ChannelParams channel = payer.ledger.channels().getFirst();
+        assertThat(payer.ledger.channels()).hasSize(1);
+        BigInteger deposit = contracts(payer.key).channels().state(channel.id()).deposit();
+        assertThat(deposit).isGreaterThan(BigInteger.valueOf(700)).isLessThanOrEqualTo(BigInteger.valueOf(1_400));
+        assertThat(payer.channels.locked()).isEqualTo(deposit);
+        // Beyond the total budget the gateway refuses rather than deposit more.
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 40; i++) {
+                network.generate(chat("More requests " + i, 40), TextSink.DISCARD);
+            }
+        }).isInstanceOf(GatewayException.class).hasMessageContaining("hypha budget set");
+        assertThat(contracts(payer.key).channels().state(channel.id()).deposit())
+                .isLessThanOrEqualTo(BigInteger.valueOf(1_400));
+    }
+
+    @Test
+    void theRoutingPolicyDecidesWhoSeesThePrompt() {
+        Provider cheap = provider(1, CHEAP, null);
+        Provider dear = provider(2, DEAR, null);
+        Payer payer = payer();
+        NetworkBackend network = payer.network(List.of(cheap.offer, dear.offer),
+                new RoutingPolicy(Set.of(), Set.of(cheap.address)));
+        network.generate(chat("Only the dear one may read this", 6), TextSink.DISCARD);
+        assertThat(payer.receipts.all()).singleElement().satisfies(s -> assertThat(s.provider()).isEqualTo(dear.address));
+        assertThat(cheap.service.ledger().unredeemed()).isEmpty();
+
+        NetworkBackend nobody = payer.network(List.of(cheap.offer), new RoutingPolicy(Set.of(dear.address), Set.of()));
+        assertThatThrownBy(() -> nobody.generate(chat("Hello", 4), TextSink.DISCARD))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("routing policy excludes");
+    }
+
+    @Test
+    void listsTheModelsOfLiveOffersAndRefusesLapsedOnes() {
+        Provider cheap = provider(1, CHEAP, null);
+        Payer payer = payer();
+        Offer lapsed = withLiveUntil(cheap.offer, Instant.now().minusSeconds(60));
+        assertThat(payer.network(List.of(cheap.offer), RoutingPolicy.anyProvider()).models())
+                .extracting(ModelInfo::name).containsExactly(MODEL);
+        NetworkBackend network = payer.network(List.of(lapsed), RoutingPolicy.anyProvider());
+        assertThat(network.models()).isEmpty();
+        assertThatThrownBy(() -> network.generate(chat("Hello", 4), TextSink.DISCARD))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("heartbeat");
+        assertThatThrownBy(() -> network.generate(call("unknown:latest", new Prompt.Text("hi", null, false), 4),
+                TextSink.DISCARD)).isInstanceOf(GatewayException.class).hasMessageContaining("not found");
+    }
+
+    @Test
+    void aProviderThatFailsMidAnswerIsReplacedAndTheAnswerContinuesFromItsText() {
+        // The cheap provider's engine breaks after 5 tokens; it reports the failure as the stream's last line.
+        Provider failing = provider(1, CHEAP, 5);
+        Provider healthy = provider(2, DEAR, null);
+        Payer payer = payer();
+        NetworkBackend network = payer.network(List.of(failing.offer, healthy.offer), RoutingPolicy.anyProvider());
+
+        List<String> pieces = new ArrayList<>();
+        Completion c = network.generate(chat("Tell me a long story", 20), pieces::add);
+
+        String streamed = String.join("", pieces);
+        assertThat(streamed).isEqualTo(c.text());
+        assertThat(pieces.size()).isGreaterThan(5);
+        // Only the healthy provider's receipt exists: the failing one charged nothing for an answer it did not finish.
+        assertThat(payer.receipts.all()).singleElement().satisfies(s -> {
+            assertThat(s.provider()).isEqualTo(healthy.address);
+            assertThat(s.receipt().tokensOut()).isEqualTo(c.generatedTokens() - 5);
+        });
+        assertThat(failing.service.ledger().charged(payer.ledger.channels().stream()
+                .filter(ch -> ch.provider().equals(failing.address)).findFirst().orElseThrow().id())).isZero();
+        // The next request skips the failed provider while it cools down.
+        network.generate(chat("Again", 3), TextSink.DISCARD);
+        assertThat(payer.receipts.all()).hasSize(2).allSatisfy(s -> assertThat(s.provider()).isEqualTo(healthy.address));
+    }
+
+    @Test
+    void anImpostorAtAProvidersEndpointIsRefusedAtTheHandshakeAndAnotherProviderAnswers() {
+        Provider real = provider(1, CHEAP, null);
+        Provider other = provider(2, DEAR, null);
+        Payer payer = payer();
+        // An offer claiming account (5)'s key at provider (1)'s endpoint: whoever answers there cannot prove that key.
+        Address claimed = Address.parse(devnet.account(5).getAddress());
+        Offer impostor = new Offer(claimed, real.offer.endpoint(), claimed, MODEL, real.offer.modelId(),
+                real.offer.token(), BigInteger.ZERO, BigInteger.ZERO, 512, 1, Instant.now().plusSeconds(3600));
+        NetworkBackend network = payer.network(List.of(impostor, other.offer), RoutingPolicy.anyProvider());
+        network.generate(chat("Who are you?", 4), TextSink.DISCARD);
+        assertThat(payer.receipts.all()).singleElement().satisfies(s -> assertThat(s.provider()).isEqualTo(other.address));
+        assertThat(real.service.ledger().unredeemed()).isEmpty(); // no voucher ever reached the endpoint
+
+        // A plain-HTTP endpoint on another machine is never sent a prompt.
+        Offer plain = new Offer(other.address, java.net.URI.create("http://192.0.2.1:11435"), other.address, MODEL,
+                other.offer.modelId(), other.offer.token(), BigInteger.ZERO, BigInteger.ZERO, 512, 1,
+                Instant.now().plusSeconds(3600));
+        assertThatThrownBy(() -> payer.network(List.of(plain), RoutingPolicy.anyProvider())
+                .generate(chat("Hello", 4), TextSink.DISCARD)).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("plain-HTTP");
+    }
+
+    // --- fixtures ---
+
+    private record Provider(Credentials key, Address address, ProviderService service, Offer offer) {}
+
+    private record Payer(Credentials key, PayerLedger ledger, PayerReceipts receipts, PayerChannels channels,
+                         List<AutoCloseable> open) {
+        NetworkBackend network(List<Offer> offers, RoutingPolicy policy) {
+            NetworkBackend n = new NetworkBackend(() -> offers, new Router(policy,
+                    Set.of(Address.parse(deployment.address("PaymentToken"))), new ProviderStats()),
+                    new NetworkBackend.Payer(ledger, receipts, sender(key)::signTypedData, channels,
+                    Address.parse(deployment.address("PaymentChannels")), receiptDomain()),
+                    o -> ProviderTransport.clientFor(o, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
+            open.add(n);
+            return n;
+        }
+    }
+
+    /** A provider on loopback; with {@code failAfter} its engine throws after that many tokens. */
+    private Provider provider(int account, Prices prices, Integer failAfter) {
+        Credentials key = devnet.account(account);
+        Address address = Address.parse(key.getAddress());
+        Path home = dir.resolve("provider-" + account);
+        ModelStore store = TinyModelStore.create(home, MODEL, 7, 512);
+        LocalBackend local = new LocalBackend(store, LocalBackend.Settings.defaults());
+        open.add(local);
+        InferenceBackend backend = failAfter == null ? local : new FailingAfter(local, failAfter);
+        ProviderTerms terms = new ProviderTerms(deployment.chainId(), Address.parse(deployment.address("PaymentToken")),
+                address, Address.parse(deployment.address("PaymentChannels")), prices, 60);
+        ProviderService service = ProviderService.start(backend, terms, contracts(key).channels(),
+                new ReceiptSigner(receiptDomain(), address, sender(key)::signTypedData),
+                home.resolve("ledger.sqlite"), "127.0.0.1", 0,
+                ProviderTls.server(key, deployment.chainId(), address, Clock.systemUTC()), Clock.systemUTC());
+        open.add(service);
+        String digest = local.models().getFirst().digest();
+        Offer offer = new Offer(address, service.endpoint(), address, MODEL,
+                Hex.encode(ContentId.parse(digest).multihash().digest()), terms.token(), prices.inputPerMillion(),
+                prices.outputPerMillion(), 512, 1, Instant.now().plusSeconds(3600));
+        return new Provider(key, address, service, offer);
+    }
+
+    private Payer payer() {
+        return payer(BUDGET);
+    }
+
+    /** A fresh funded payer account (each test its own, so channels never carry over). */
+    private Payer payer(Budget budget) {
+        Credentials key = devnet.account(PAYERS.getAndIncrement());
+        contracts(devnet.account(0)).payment().mint(key.getAddress(), BigInteger.valueOf(1_000_000_000));
+        PayerLedger ledger = PayerLedger.open(dir.resolve("payer.sqlite"), contracts(key).channels().voucherDomain());
+        PayerReceipts receipts = PayerReceipts.open(dir.resolve("receipts.sqlite"));
+        open.add(ledger);
+        open.add(receipts);
+        PayerChannels channels = new PayerChannels(contracts(key).channels(), ledger, Address.parse(key.getAddress()),
+                budget);
+        return new Payer(key, ledger, receipts, channels, open);
+    }
+
+    private static Offer withLiveUntil(Offer o, Instant until) {
+        return new Offer(o.provider(), o.endpoint(), o.signingKey(), o.model(), o.modelId(), o.token(),
+                o.inputPerMillion(), o.outputPerMillion(), o.contextLength(), o.concurrency(), until);
+    }
+
+    private static GenerateCall chat(String text, int maxTokens) {
+        return call(MODEL, new Prompt.Chat(List.of(new Prompt.Message("user", text))), maxTokens);
+    }
+
+    private static GenerateCall call(String model, Prompt prompt, int maxTokens) {
+        SamplingOptions sampling = SamplingOptions.defaults().withTemperature(0);
+        return new GenerateCall(model, prompt, sampling, maxTokens, List.of(), OptionalInt.empty(),
+                KeepAlive.DEFAULT, GenerateCall.Format.TEXT);
+    }
+
+    private static ReceiptDomain receiptDomain() {
+        return new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address("ProviderRegistry")));
+    }
+
+    private static TransactionSender sender(Credentials key) {
+        return new TransactionSender(chain, key, nonces, RevertDecoder.forHyphaContracts());
+    }
+
+    private static HyphaContracts contracts(Credentials key) {
+        return HyphaContracts.connect(deployment, sender(key));
+    }
+
+    /** The real engine, whose generation breaks after {@code limit} tokens as a crashed GPU or OOM would. */
+    private static final class FailingAfter extends ForwardingBackend {
+        private final int limit;
+
+        FailingAfter(InferenceBackend engine, int limit) {
+            super(engine);
+            this.limit = limit;
+        }
+
+        @Override
+        public Completion generate(GenerateCall call, TextSink sink) {
+            int[] n = {0};
+            return engine.generate(call, piece -> {
+                if (n[0]++ == limit) {
+                    throw new GatewayException(GatewayException.Kind.INTERNAL, "engine failure after " + limit + " tokens");
+                }
+                sink.accept(piece);
+            });
+        }
+
+        @Override
+        public void close() {
+            // the engine is closed by the test's own list
+        }
+    }
+}

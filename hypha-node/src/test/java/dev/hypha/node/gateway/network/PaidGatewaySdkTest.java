@@ -1,0 +1,189 @@
+package dev.hypha.node.gateway.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.models.Model;
+import dev.hypha.chain.channels.ReceiptDomain;
+import dev.hypha.chain.deploy.DeployParams;
+import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.Devnet;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Hex;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.gateway.api.GatewayRoutes;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.http.ApiServer;
+import dev.hypha.node.offers.Offer;
+import dev.hypha.node.payments.PayerLedger;
+import dev.hypha.node.payments.PayerReceipts;
+import dev.hypha.node.provider.Prices;
+import dev.hypha.node.provider.ProviderService;
+import dev.hypha.node.provider.ProviderTerms;
+import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.testing.TinyModelStore;
+import java.math.BigInteger;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The official OpenAI Java SDK, unchanged, against the paying gateway (GatewayRoutes over NetworkBackend, a provider on
+ * loopback, PaymentChannels on anvil), differentially: each greedy request gives the same text as through a local-only
+ * gateway over the same model, and every paid request left a verified receipt.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PaidGatewaySdkTest {
+    private static final String MODEL = "tiny:latest";
+    private static final Prices PRICES = new Prices(BigInteger.valueOf(1_000_000), BigInteger.valueOf(2_000_000));
+
+    private Devnet devnet;
+    private ChainClient chain;
+    private LocalBackend providerEngine;
+    private LocalBackend localEngine;
+    private ProviderService provider;
+    private PayerLedger ledger;
+    private PayerReceipts receipts;
+    private NetworkBackend network;
+    private ApiServer paidGateway;
+    private ApiServer localGateway;
+    private OpenAIClient paid;
+    private OpenAIClient local;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        devnet = new AnvilLauncher().start();
+        chain = ChainClient.connect(devnet.rpcUrl());
+        NonceManager nonces = new NonceManager(chain);
+        Deployment deployment = new Deployer(new TransactionSender(chain, devnet.account(0), nonces,
+                RevertDecoder.forHyphaContracts())).deploy(DeployParams.devnet());
+        Credentials providerKey = devnet.account(1);
+        Credentials payerKey = devnet.account(0);
+        HyphaContracts asProvider = HyphaContracts.connect(deployment, new TransactionSender(chain, providerKey, nonces,
+                RevertDecoder.forHyphaContracts()));
+        HyphaContracts asPayer = HyphaContracts.connect(deployment, new TransactionSender(chain, payerKey, nonces,
+                RevertDecoder.forHyphaContracts()));
+        asPayer.payment().mint(payerKey.getAddress(), BigInteger.valueOf(100_000_000));
+        Address token = Address.parse(deployment.address("PaymentToken"));
+        Address providerAddress = Address.parse(providerKey.getAddress());
+        ReceiptDomain receiptDomain = new ReceiptDomain(deployment.chainId(),
+                Address.parse(deployment.address("ProviderRegistry")));
+
+        ModelStore providerStore = TinyModelStore.create(dir.resolve("provider"), MODEL, 7, 512);
+        providerEngine = new LocalBackend(providerStore, LocalBackend.Settings.defaults());
+        ProviderTerms terms = new ProviderTerms(deployment.chainId(), token, providerAddress,
+                Address.parse(deployment.address("PaymentChannels")), PRICES, 60);
+        provider = ProviderService.start(providerEngine, terms, asProvider.channels(), new ReceiptSigner(receiptDomain,
+                providerAddress, data -> dev.hypha.core.crypto.Eip712.sign(data, providerKey)),
+                dir.resolve("provider.sqlite"), "127.0.0.1", 0, null, Clock.systemUTC());
+        Offer offer = new Offer(providerAddress, provider.endpoint(), providerAddress, MODEL,
+                Hex.encode(ContentId.parse(providerEngine.models().getFirst().digest()).multihash().digest()), token,
+                PRICES.inputPerMillion(), PRICES.outputPerMillion(), 512, 1, Instant.now().plusSeconds(3600));
+
+        ledger = PayerLedger.open(dir.resolve("payer.sqlite"), asPayer.channels().voucherDomain());
+        receipts = PayerReceipts.open(dir.resolve("receipts.sqlite"));
+        network = new NetworkBackend(() -> List.of(offer), new Router(RoutingPolicy.anyProvider(), Set.of(token),
+                new ProviderStats()), new NetworkBackend.Payer(ledger, receipts,
+                data -> dev.hypha.core.crypto.Eip712.sign(data, payerKey), new PayerChannels(asPayer.channels(), ledger,
+                Address.parse(payerKey.getAddress()), Budget.defaults()), Address.parse(deployment.address("PaymentChannels")),
+                receiptDomain), o -> HttpClient.newHttpClient(), Clock.systemUTC());
+        paidGateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(network)));
+        paidGateway.start();
+
+        // The same model (same seed) in a local-only gateway: the reference each paid answer must equal.
+        localEngine = new LocalBackend(TinyModelStore.create(dir.resolve("local"), MODEL, 7, 512),
+                LocalBackend.Settings.defaults());
+        localGateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(localEngine)));
+        localGateway.start();
+        paid = client(paidGateway);
+        local = client(localGateway);
+    }
+
+    private static OpenAIClient client(ApiServer server) {
+        return OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1").apiKey("unused")
+                .maxRetries(0).build();
+    }
+
+    @AfterAll
+    void stop() {
+        paid.close();
+        local.close();
+        paidGateway.close();
+        localGateway.close();
+        network.close();
+        receipts.close();
+        ledger.close();
+        provider.close();
+        providerEngine.close();
+        localEngine.close();
+        chain.close();
+        devnet.close();
+    }
+
+    private static ChatCompletionCreateParams.Builder greedyChat() {
+        return ChatCompletionCreateParams.builder().model("tiny").addSystemMessage("Be brief.")
+                .addUserMessage("What is a fortune?").temperature(0.0).maxCompletionTokens(16);
+    }
+
+    @Test
+    void chatCompletionsArePaidAndEqualTheLocalAnswer() {
+        int before = receipts.all().size();
+        ChatCompletion p = paid.chat().completions().create(greedyChat().build());
+        ChatCompletion l = local.chat().completions().create(greedyChat().build());
+        assertThat(p.choices().getFirst().message().content()).isEqualTo(l.choices().getFirst().message().content());
+        assertThat(p.usage().orElseThrow().completionTokens()).isEqualTo(l.usage().orElseThrow().completionTokens());
+        assertThat(receipts.all()).hasSize(before + 1);
+        assertThat(receipts.all().getLast().receipt().tokensOut()).isEqualTo(p.usage().orElseThrow().completionTokens());
+    }
+
+    @Test
+    void streamedChatIsPaidAndCarriesUsageInItsLastChunk() {
+        int before = receipts.all().size();
+        StringBuilder text = new StringBuilder();
+        long[] usage = {-1};
+        try (StreamResponse<ChatCompletionChunk> s = paid.chat().completions().createStreaming(greedyChat()
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            s.stream().forEach(c -> {
+                c.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
+                c.usage().ifPresent(u -> usage[0] = u.completionTokens());
+            });
+        }
+        ChatCompletion l = local.chat().completions().create(greedyChat().build());
+        assertThat(text.toString()).isEqualTo(l.choices().getFirst().message().content().orElseThrow());
+        assertThat(usage[0]).isPositive();
+        assertThat(receipts.all()).hasSize(before + 1);
+    }
+
+    @Test
+    void completionsAndModelsWork() {
+        CompletionCreateParams params = CompletionCreateParams.builder().model("tiny").prompt("Once upon a time")
+                .maxTokens(8).temperature(0.0).build();
+        assertThat(paid.completions().create(params).choices().getFirst().text())
+                .isEqualTo(local.completions().create(params).choices().getFirst().text());
+        assertThat(paid.models().list().data()).extracting(Model::id).containsExactly(MODEL);
+    }
+}
