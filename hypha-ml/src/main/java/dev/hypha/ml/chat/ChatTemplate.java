@@ -111,6 +111,16 @@ public final class ChatTemplate {
         return fallback;
     }
 
+    /**
+     * True when the template reads a {@code tools} variable, so tool definitions given to {@link #render(List, boolean,
+     * Map)} reach the prompt (Ollama decides the same way: a template that never mentions tools cannot show them).
+     */
+    public boolean supportsTools() {
+        return TOOLS_VARIABLE.matcher(source).find();
+    }
+
+    private static final Pattern TOOLS_VARIABLE = Pattern.compile("\\{[{%][^}]*\\btools\\b");
+
     /** The template source as the model stores it. */
     public String source() {
         return source;
@@ -134,7 +144,7 @@ public final class ChatTemplate {
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, Object> variables) {
         List<Map<String, Object>> msgs = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
-            Map<String, Object> map = new LinkedHashMap<>();
+            Map<String, Object> map = new LinkedHashMap<>(m.fields());
             map.put("role", m.role());
             map.put("content", m.content());
             msgs.add(map);

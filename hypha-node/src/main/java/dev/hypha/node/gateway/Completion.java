@@ -1,5 +1,7 @@
 package dev.hypha.node.gateway;
 
+import java.util.List;
+
 /**
  * A finished generation with Ollama's accounting (every duration in nanoseconds).
  *
@@ -11,9 +13,25 @@ package dev.hypha.node.gateway;
  * @param promptEvalNanos  time spent processing the prompt
  * @param evalNanos        time spent generating
  * @param totalNanos       the whole request
+ * @param toolCalls        the tools the model called (their text is not in {@code text}); empty for none. The done
+ *                         reason stays STOP (Ollama's way); OpenAI's finish_reason "tool_calls" is derived from it
+ * @param logprobs         per generated token, when the call asked for them; empty otherwise
  */
 public record Completion(String text, DoneReason doneReason, int promptTokens, int generatedTokens, long loadNanos,
-                         long promptEvalNanos, long evalNanos, long totalNanos) {
+                         long promptEvalNanos, long evalNanos, long totalNanos, List<ToolCall> toolCalls,
+                         List<TokenLogprob> logprobs) {
+
+    public Completion {
+        toolCalls = List.copyOf(toolCalls);
+        logprobs = List.copyOf(logprobs);
+    }
+
+    /** A completion with no tool calls and no log-probabilities. */
+    public Completion(String text, DoneReason doneReason, int promptTokens, int generatedTokens, long loadNanos,
+                      long promptEvalNanos, long evalNanos, long totalNanos) {
+        this(text, doneReason, promptTokens, generatedTokens, loadNanos, promptEvalNanos, evalNanos, totalNanos,
+                List.of(), List.of());
+    }
 
     /** Why generation ended, in the words both APIs use. */
     public enum DoneReason {

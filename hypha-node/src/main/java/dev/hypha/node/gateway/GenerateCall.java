@@ -3,6 +3,7 @@ package dev.hypha.node.gateway;
 import dev.hypha.ml.sampling.SamplingOptions;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -16,10 +17,29 @@ import java.util.OptionalInt;
  * @param numCtx    the context size to run with; empty for the model's default
  * @param keepAlive how long the model stays loaded afterwards
  * @param format    plain text, or one JSON object (the engine then picks only tokens that keep it valid JSON)
+ * @param schema    with format JSON: a JSON Schema (its JSON text) the answer must follow, not only any JSON
+ *                  object; empty for none. The engine compiles it and refuses keywords it cannot honour (400).
+ * @param tools     functions the model may call; empty for none. Rendered into the prompt by the model's template,
+ *                  and calls in the answer come back as {@link Completion#toolCalls()}
+ * @param logprobs  empty: no log-probabilities; n (0 to {@link #MAX_TOP_LOGPROBS}): each generated token's
+ *                  log-probability and its n most likely alternatives come back as {@link Completion#logprobs()}
+ * @param requiredTool the name of one of {@code tools} the model must call (OpenAI's {@code tool_choice} naming a
+ *                  function, or "required" with a single tool): the engine then writes exactly one call of it, its
+ *                  arguments following the tool's parameter schema; empty lets the model choose
  */
 public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
-                           OptionalInt numCtx, KeepAlive keepAlive, Format format) {
+                           OptionalInt numCtx, KeepAlive keepAlive, Format format, Optional<String> schema,
+                           List<Tool> tools, OptionalInt logprobs, Optional<String> requiredTool) {
     public static final int UNLIMITED = -1;
+    /** Most alternatives per token (OpenAI's limit for top_logprobs). */
+    public static final int MAX_TOP_LOGPROBS = 20;
+
+    /** A call without schema, tools or log-probabilities. */
+    public GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
+                        OptionalInt numCtx, KeepAlive keepAlive, Format format) {
+        this(model, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, Optional.empty(), List.of(),
+                OptionalInt.empty(), Optional.empty());
+    }
 
     /** What the answer must be. */
     public enum Format { TEXT, JSON }
@@ -30,7 +50,21 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(keepAlive, "keepAlive");
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(logprobs, "logprobs");
         stop = List.copyOf(stop);
+        tools = List.copyOf(tools);
+        Objects.requireNonNull(requiredTool, "requiredTool");
+        if (requiredTool.isPresent() && tools.stream().noneMatch(t -> t.name().equals(requiredTool.get()))) {
+            throw new IllegalArgumentException("the required tool " + requiredTool.get() + " is not among the tools");
+        }
+        if (schema.isPresent() && format != Format.JSON) {
+            throw new IllegalArgumentException("a schema needs format JSON");
+        }
+        if (logprobs.isPresent() && (logprobs.getAsInt() < 0 || logprobs.getAsInt() > MAX_TOP_LOGPROBS)) {
+            throw new IllegalArgumentException("logprobs must be between 0 and " + MAX_TOP_LOGPROBS + ", got "
+                    + logprobs.getAsInt());
+        }
         if (maxTokens < 1 && maxTokens != UNLIMITED) {
             throw new IllegalArgumentException("maxTokens must be positive or UNLIMITED, got " + maxTokens);
         }
@@ -38,11 +72,13 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
 
     /** The same call for the model named {@code name} (the same model under its canonical name, say). */
     public GenerateCall withModel(String name) {
-        return new GenerateCall(name, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format);
+        return new GenerateCall(name, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, schema, tools, logprobs,
+                requiredTool);
     }
 
     /** The same call with another prompt and token limit (the gateway's continuation of a broken-off answer). */
     public GenerateCall withPrompt(Prompt newPrompt, int newMaxTokens) {
-        return new GenerateCall(model, newPrompt, sampling, newMaxTokens, stop, numCtx, keepAlive, format);
+        return new GenerateCall(model, newPrompt, sampling, newMaxTokens, stop, numCtx, keepAlive, format, schema, tools,
+                logprobs, requiredTool);
     }
 }

@@ -29,13 +29,27 @@ public sealed interface Prompt {
         }
     }
 
-    /** One chat turn; the role is one of {@link #ROLES}. */
-    record Message(String role, String content) {
+    /**
+     * One chat turn; the role is one of {@link #ROLES}.
+     *
+     * @param toolCalls  an assistant turn's calls of tools (empty for none)
+     * @param toolName   a tool turn's function name, when known ("" otherwise; Ollama's {@code tool_name})
+     * @param toolCallId a tool turn's call id, when known ("" otherwise; OpenAI's {@code tool_call_id})
+     */
+    record Message(String role, String content, List<ToolCall> toolCalls, String toolName, String toolCallId) {
         public Message {
             Objects.requireNonNull(content, "content");
+            Objects.requireNonNull(toolName, "toolName");
+            Objects.requireNonNull(toolCallId, "toolCallId");
+            toolCalls = List.copyOf(toolCalls);
             if (!ROLES.contains(role)) {
                 throw new IllegalArgumentException("unknown role " + role);
             }
+        }
+
+        /** A turn with only a role and text. */
+        public Message(String role, String content) {
+            this(role, content, List.of(), "", "");
         }
     }
 }

@@ -36,8 +36,13 @@ final class GatewayFixture implements AutoCloseable {
 
     /** With another random model: {@code modelSeed} picks its weights, {@code context} its trained context. */
     GatewayFixture(Path home, int queue, long modelSeed, int context) {
+        this(home, queue, modelSeed, context, null);
+    }
+
+    /** With {@code chatTemplate} (Jinja) as the model's template instead of its vocabulary's ChatML. */
+    GatewayFixture(Path home, int queue, long modelSeed, int context, String chatTemplate) {
         this.home = home;
-        this.store = TinyModelStore.create(home, MODEL, modelSeed, context);
+        this.store = TinyModelStore.create(home, MODEL, modelSeed, context, chatTemplate);
         this.backend = new LocalBackend(store, LocalBackend.Settings.defaults().withQueue(queue).withObserver(events::add));
         this.server = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(backend, Clock.systemUTC(),
                 randomSeeds::incrementAndGet)));

@@ -304,9 +304,10 @@ class OllamaApiTest {
         assertThat(deep.status()).isEqualTo(400);
         assertThat(deep.json().get("error").asText()).contains("nested");
 
-        Reply schema = post("/api/generate", "{\"model\":\"tiny\",\"prompt\":\"x\",\"format\":{\"type\":\"object\"}}");
+        Reply schema = post("/api/generate", "{\"model\":\"tiny\",\"prompt\":\"x\",\"format\":{\"type\":\"object\","
+                + "\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"^x\"}}}}");
         assertThat(schema.status()).isEqualTo(400);
-        assertThat(schema.json().get("error").asText()).contains("format as a JSON schema is not supported");
+        assertThat(schema.json().get("error").asText()).startsWith("format: properties.a: keyword \"pattern\" is not supported");
 
         Reply tooLong = post("/api/generate", "{\"model\":\"tiny\",\"prompt\":\"" + "fortune ".repeat(3000)
                 + "\",\"raw\":true,\"options\":{\"num_ctx\":64}}");

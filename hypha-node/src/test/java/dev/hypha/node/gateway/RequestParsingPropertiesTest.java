@@ -7,6 +7,7 @@ import dev.hypha.node.gateway.http.JsonBody;
 import dev.hypha.node.gateway.http.KeepAliveParser;
 import dev.hypha.node.gateway.ollama.OllamaRequests;
 import dev.hypha.node.gateway.openai.OpenAiRequests;
+import dev.hypha.node.gateway.openai.ResponsesRequests;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,9 +27,10 @@ import net.jqwik.api.constraints.IntRange;
 class RequestParsingPropertiesTest {
     private static final OllamaRequests OLLAMA = new OllamaRequests(() -> 1L);
     private static final OpenAiRequests OPENAI = new OpenAiRequests(() -> 1L);
+    private static final ResponsesRequests RESPONSES = new ResponsesRequests(() -> 1L);
     private static final List<Consumer<ObjectNode>> PARSERS = List.of(OLLAMA::generate, OLLAMA::chat, OLLAMA::embed,
             OLLAMA::legacyEmbedding, OPENAI::chat, OPENAI::completion, OPENAI::embeddings, OpenAiRequests::base64,
-            KeepAliveParser::parse);
+            KeepAliveParser::parse, RESPONSES::parse);
 
     @Property(tries = 300)
     void arbitraryBytesAreParsedOrRefusedAsBadRequests(@ForAll byte[] bytes) {
@@ -73,11 +75,17 @@ class RequestParsingPropertiesTest {
                 "temperature", "top_k", "top_p", "min_p", "repeat_penalty", "repeat_last_n", "seed", "num_predict",
                 "num_ctx", "stop", "keep_alive", "format", "input", "truncate", "images", "max_tokens",
                 "max_completion_tokens", "n", "stream_options", "include_usage", "encoding_format", "type", "text",
-                "response_format", "tools", "think", "suffix", "dimensions", "name");
+                "response_format", "tools", "think", "suffix", "dimensions", "name", "tool_calls", "function", "arguments",
+                "tool_choice", "logprobs", "top_logprobs", "tool_name", "tool_call_id", "instructions", "call_id",
+                "output", "include", "max_output_tokens", "parameters", "json_schema", "schema", "properties",
+                "required", "items", "enum", "const", "minItems", "previous_response_id");
         Arbitrary<String> scalar = Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(12).map(s -> quote(s)),
                 Arbitraries.of("\"tiny\"", "\"user\"", "\"system\"", "\"admin\"", "\"5m\"", "\"-1\"", "\"json\"",
-                        "\"base64\"", "\"text\"", "\"1h2x\"", "\"\"", "true", "false", "null"),
+                        "\"base64\"", "\"text\"", "\"1h2x\"", "\"\"", "true", "false", "null", "\"function\"",
+                        "\"json_schema\"", "\"object\"", "\"string\"", "\"array\"", "\"required\"", "\"auto\"",
+                        "\"none\"", "\"tool\"", "\"assistant\"", "\"function_call\"", "\"function_call_output\"",
+                        "\"message.output_text.logprobs\"", "\"{}\""),
                 Arbitraries.integers().map(String::valueOf),
                 Arbitraries.longs().map(String::valueOf),
                 Arbitraries.doubles().map(String::valueOf),

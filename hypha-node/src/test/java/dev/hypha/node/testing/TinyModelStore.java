@@ -19,7 +19,15 @@ public final class TinyModelStore {
 
     /** Writes the model ({@code modelSeed} picks its weights, {@code context} its trained context) and imports it. */
     public static ModelStore create(Path home, String name, long modelSeed, int context) {
-        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
+        return create(home, name, modelSeed, context, null);
+    }
+
+    /** As {@link #create(Path, String, long, int)} with {@code chatTemplate} (Jinja) instead of the vocabulary's own. */
+    public static ModelStore create(Path home, String name, long modelSeed, int context, String chatTemplate) {
+        TokenizerConfig v = TestVocabularies.byteLevelBpe(1000);
+        TokenizerConfig vocab = chatTemplate == null ? v : new TokenizerConfig(v.model(), v.pre(), v.tokens(), v.scores(),
+                v.tokenTypes(), v.merges(), v.bos(), v.eos(), v.unk(), v.pad(), v.eot(), v.addBos(), v.addEos(),
+                v.addSpacePrefix(), java.util.Optional.of(chatTemplate));
         RandomModelFactory.Spec spec = new RandomModelFactory.Spec(Architecture.QWEN2, 64, 128, 2, 4, 2, 16, vocab.size(),
                 context, GgmlType.Q8_0, false, modelSeed);
         Path file = home.resolve("tiny.gguf");

@@ -9,6 +9,8 @@ import dev.hypha.ml.store.ModelManifest;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.AdmissionQueue;
 import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.ToolCall;
+import dev.hypha.ml.chat.ToolCallFormat;
 import dev.hypha.node.gateway.EmbedCall;
 import dev.hypha.node.gateway.Embeddings;
 import dev.hypha.node.gateway.GatewayException;
@@ -83,6 +85,8 @@ public final class LocalBackend implements InferenceBackend {
     private final StoreCatalog catalog;
     private final Settings settings;
     private final AdmissionQueue queue;
+    /** Numbers the ids of the tool calls models make ("call_N"), unique in this gateway's lifetime. */
+    private final java.util.concurrent.atomic.AtomicLong toolCallIds = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, ResidentModel> resident = new HashMap<>(); // guarded by this
     private final Map<String, Object> loading = new ConcurrentHashMap<>();
     private final ScheduledExecutorService unloader = Executors.newSingleThreadScheduledExecutor(
@@ -149,8 +153,12 @@ public final class LocalBackend implements InferenceBackend {
                     case END_OF_GENERATION, STOP_SEQUENCE -> Completion.DoneReason.STOP;
                     case MAX_TOKENS, CONTEXT_FULL -> Completion.DoneReason.LENGTH;
                 };
-                return new Completion(r.text(), reason, out.promptTokens(), r.stats().generatedTokens(), held.loadNanos,
-                        r.stats().promptEvalNanos(), r.stats().evalNanos(), settings.nanoClock().getAsLong() - start);
+                String text = out.split().map(ToolCallFormat.Split::content).orElse(r.text());
+                List<ToolCall> calls = out.split().map(x -> x.calls().stream().map(c -> new ToolCall(
+                        "call_" + toolCallIds.incrementAndGet(), c.name(), c.arguments())).toList()).orElse(List.of());
+                return new Completion(text, reason, out.promptTokens(), r.stats().generatedTokens(), held.loadNanos,
+                        r.stats().promptEvalNanos(), r.stats().evalNanos(), settings.nanoClock().getAsLong() - start,
+                        calls, out.logprobs());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GatewayException(GatewayException.Kind.INTERNAL, "interrupted while waiting for model \""

@@ -6,9 +6,14 @@ import dev.hypha.ml.chat.ChatTemplateException;
 import dev.hypha.ml.tokenizer.Tokenizer;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.Prompt;
+import dev.hypha.node.gateway.Tool;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a {@link Prompt} into the model's tokens: chats and non-raw texts through the model's own chat template (as
@@ -16,6 +21,7 @@ import java.util.List;
  * {@code Conversation.promptTokens}, which only works on a conversation's own history.
  */
 final class PromptRenderer {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Tokenizer tokenizer;
     private final ChatTemplate template;
 
@@ -25,6 +31,12 @@ final class PromptRenderer {
     }
 
     int[] tokens(Prompt prompt) {
+        return tokens(prompt, List.of());
+    }
+
+    /** The prompt's tokens with {@code tools} given to the template as its {@code tools} variable. */
+    int[] tokens(Prompt prompt, List<Tool> tools) {
+        Map<String, Object> variables = tools.isEmpty() ? Map.of() : Map.of("tools", tools.stream().map(PromptRenderer::tool).toList());
         return switch (prompt) {
             case Prompt.Text t when t.raw() -> tokenizer.encode(t.text(), true, true);
             case Prompt.Text t -> {
@@ -33,33 +45,72 @@ final class PromptRenderer {
                     messages.add(new ChatMessage("system", t.system()));
                 }
                 messages.add(new ChatMessage("user", t.text()));
-                yield templated(messages);
+                yield templated(messages, variables, "");
             }
-            case Prompt.Chat c -> chat(c.messages().stream().map(m -> new ChatMessage(m.role(), m.content())).toList());
+            case Prompt.Chat c -> chat(c.messages().stream().map(PromptRenderer::message).toList(), variables);
         };
     }
 
     /**
      * A chat whose last message is the assistant's is a prefill (Ollama's rule): the answer continues that text, so it
      * is the rendered history up to the assistant's turn followed by the text, with the turn left open. The gateway
-     * uses this to let another provider finish an answer a failed one began.
+     * uses this to let another provider finish an answer a failed one began. An assistant turn holding tool calls is
+     * history, not a prefill.
      */
-    private int[] chat(List<ChatMessage> messages) {
+    private int[] chat(List<ChatMessage> messages, Map<String, Object> variables) {
         ChatMessage last = messages.isEmpty() ? null : messages.getLast();
-        if (last != null && last.role().equals("assistant") && messages.size() > 1) {
-            return templated(messages.subList(0, messages.size() - 1), last.content());
+        if (last != null && last.role().equals("assistant") && messages.size() > 1
+                && !last.fields().containsKey("tool_calls")) {
+            return templated(messages.subList(0, messages.size() - 1), variables, last.content());
         }
-        return templated(messages, "");
+        return templated(messages, variables, "");
     }
 
-    private int[] templated(List<ChatMessage> messages) {
-        return templated(messages, "");
+    /** A turn as templates read it: tool calls as OpenAI-style maps with the arguments as a map, tool turns named. */
+    private static ChatMessage message(Prompt.Message m) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (!m.toolCalls().isEmpty()) {
+            fields.put("tool_calls", m.toolCalls().stream().map(c -> {
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("id", c.id());
+                call.put("type", "function");
+                call.put("function", Map.of("name", c.name(), "arguments", map(c.arguments())));
+                return call;
+            }).toList());
+        }
+        if (!m.toolName().isEmpty()) {
+            fields.put("name", m.toolName());
+        }
+        if (!m.toolCallId().isEmpty()) {
+            fields.put("tool_call_id", m.toolCallId());
+        }
+        return new ChatMessage(m.role(), m.content(), fields);
     }
 
-    private int[] templated(List<ChatMessage> messages, String prefill) {
+    private static Map<String, Object> tool(Tool t) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", t.name());
+        f.put("description", t.description());
+        f.put("parameters", map(t.parameters()));
+        Map<String, Object> tool = new LinkedHashMap<>();
+        tool.put("type", "function");
+        tool.put("function", f);
+        return tool;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(String jsonObject) {
+        try {
+            return JSON.readValue(jsonObject, LinkedHashMap.class);
+        } catch (JsonProcessingException e) {
+            throw GatewayException.badRequest("not a JSON object: " + jsonObject);
+        }
+    }
+
+    private int[] templated(List<ChatMessage> messages, Map<String, Object> variables, String prefill) {
         String text;
         try {
-            text = template.render(messages, true) + prefill;
+            text = template.render(messages, true, variables) + prefill;
         } catch (ChatTemplateException e) {
             // Templates raise on inputs they refuse (roles that do not alternate, a system message in the wrong place).
             throw GatewayException.badRequest("the model's chat template refused the messages: " + e.getMessage());

@@ -2,10 +2,21 @@ package dev.hypha.node.gateway.local;
 
 import dev.hypha.ml.chat.ChatTemplate;
 import dev.hypha.ml.chat.ChatTemplateException;
+import dev.hypha.ml.chat.ToolCallFormat;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.node.gateway.Tool;
+import java.nio.charset.StandardCharsets;
 import dev.hypha.ml.llm.ContextOverflowException;
 import dev.hypha.ml.llm.Embedder;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.JsonConstraint;
+import dev.hypha.ml.llm.JsonSchema;
+import dev.hypha.ml.llm.LogprobRecorder;
+import dev.hypha.node.gateway.TokenLogprob;
+import dev.hypha.ml.llm.SchemaConstraint;
 import dev.hypha.ml.llm.TokenConstraint;
 import dev.hypha.ml.llm.Session;
 import dev.hypha.ml.llm.TokenDecoder;
@@ -32,9 +43,12 @@ import java.util.function.Consumer;
  * lock, because a model's sessions must not generate at the same time; requests take turns in arrival order.
  */
 final class ResidentModel implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final LoadedModel loaded;
     private final ModelInfo info;
     private final PromptRenderer renderer;
+    /** How this model writes tool calls; empty when its template takes no tools. */
+    private final Optional<ToolCallFormat> toolFormat;
     private final TokenDecoder decoder;
     private final int vocabSize;
     private JsonConstraint.Vocabulary jsonVocabulary; // built on the first JSON request
@@ -60,8 +74,23 @@ final class ResidentModel implements AutoCloseable {
                     + e.getMessage(), e);
         }
         this.renderer = new PromptRenderer(tokenizer, template);
+        this.toolFormat = toolFormat(template, info.name());
         this.decoder = TokenDecoder.of(tokenizer);
         this.vocabSize = tokenizer.vocabSize();
+    }
+
+    /**
+     * How the template writes tool calls. A template that fails on the probe conversation in an unforeseen way makes
+     * the model one without tools, not one that cannot load.
+     */
+    private static Optional<ToolCallFormat> toolFormat(ChatTemplate template, String model) {
+        try {
+            return ToolCallFormat.of(template);
+        } catch (RuntimeException e) {
+            System.getLogger(ResidentModel.class.getName()).log(System.Logger.Level.WARNING,
+                    "the chat template of " + model + " failed on a probe tool call; serving it without tools", e);
+            return Optional.empty();
+        }
     }
 
     ModelInfo info() {
@@ -73,8 +102,12 @@ final class ResidentModel implements AutoCloseable {
         return session != null ? session.contextSize() : loaded.defaultContext();
     }
 
-    /** The engine's outcome and the prompt's length (the generator only sees the part the cache did not cover). */
-    record Outcome(Generator.Result result, int promptTokens) {}
+    /**
+     * The engine's outcome, the prompt's length (the generator only sees the part the cache did not cover), and, when
+     * the call offered tools, the answer split into its text and the calls it made.
+     */
+    record Outcome(Generator.Result result, int promptTokens, Optional<ToolCallFormat.Split> split,
+                   List<TokenLogprob> logprobs) {}
 
     /** Runs one generation in this model's turn. */
     Outcome generate(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) throws InterruptedException {
@@ -93,7 +126,7 @@ final class ResidentModel implements AutoCloseable {
     TokenBudget budget(GenerateCall call) throws InterruptedException {
         turn.lockInterruptibly();
         try {
-            int[] prompt = renderer.tokens(call.prompt());
+            int[] prompt = prompt(call);
             int room = room(call, prompt);
             return new TokenBudget(prompt.length, call.maxTokens() == GenerateCall.UNLIMITED ? room
                     : Math.min(call.maxTokens(), room));
@@ -121,8 +154,18 @@ final class ResidentModel implements AutoCloseable {
         return room;
     }
 
+    /** The call's prompt in tokens, tools included; refuses tools when the template cannot show them. */
+    private int[] prompt(GenerateCall call) {
+        if (!call.tools().isEmpty() && toolFormat.isEmpty()) {
+            // Ollama's answer too: 400 "<model> does not support tools".
+            throw GatewayException.badRequest("model \"" + info.name() + "\" does not support tools (its chat template "
+                    + "takes no tool definitions)");
+        }
+        return renderer.tokens(call.prompt(), call.tools());
+    }
+
     private Outcome generateInTurn(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) {
-        int[] prompt = renderer.tokens(call.prompt());
+        int[] prompt = prompt(call);
         int room = room(call, prompt);
         int ctx = call.numCtx().orElse(loaded.defaultContext());
         int limit = call.maxTokens() == GenerateCall.UNLIMITED ? room : Math.min(call.maxTokens(), room);
@@ -134,15 +177,21 @@ final class ResidentModel implements AutoCloseable {
         s.rewind(reuse);
         int[] tail = Arrays.copyOfRange(prompt, reuse, prompt.length);
         int[] counts = new int[2]; // generated, delivered
-        TokenConstraint constraint = call.format() == GenerateCall.Format.JSON ? new JsonConstraint(jsonVocabulary())
-                : TokenConstraint.NONE;
+        TokenConstraint constraint = constraint(call);
+        LogprobRecorder recorder = null;
+        if (call.logprobs().isPresent()) {
+            recorder = new LogprobRecorder(constraint, decoder, call.logprobs().getAsInt());
+            constraint = recorder;
+        }
+        ToolCallSink tools = call.tools().isEmpty() ? null : new ToolCallSink(sink, toolFormat.orElseThrow());
+        TextSink out = tools == null ? sink : tools;
         Generator.Result result;
         try {
             result = new Generator(s, decoder).generate(tail, new Generator.Options(limit, call.sampling(), call.stop()),
                     (token, text) -> {
                         counts[0]++;
                         if (!text.isEmpty()) {
-                            sink.accept(text);
+                            out.accept(text);
                         }
                         counts[1]++;
                     }, constraint);
@@ -161,8 +210,73 @@ final class ResidentModel implements AutoCloseable {
         int[] all = Arrays.copyOf(prompt, prompt.length + result.tokens().length);
         System.arraycopy(result.tokens(), 0, all, prompt.length, result.tokens().length);
         cached = Arrays.copyOf(all, s.position());
+        Optional<ToolCallFormat.Split> split = Optional.empty();
+        if (tools != null) {
+            split = Optional.of(toolFormat.orElseThrow().split(result.text()));
+            tools.finish(!split.get().calls().isEmpty());
+        }
         observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED));
-        return new Outcome(result, prompt.length);
+        return new Outcome(result, prompt.length, split, recorder == null ? List.of() : logprobs(recorder.entries()));
+    }
+
+    /**
+     * What the call asks of each token: one call of its required tool, or per its format nothing, any JSON object, or
+     * a value following its schema.
+     */
+    private TokenConstraint constraint(GenerateCall call) {
+        if (call.requiredTool().isPresent()) {
+            return requiredCall(call);
+        }
+        if (call.format() != GenerateCall.Format.JSON) {
+            return TokenConstraint.NONE;
+        }
+        if (call.schema().isEmpty()) {
+            return new JsonConstraint(jsonVocabulary());
+        }
+        JsonSchema schema;
+        try {
+            schema = JsonSchema.parse(call.schema().get());
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("format: " + e.getMessage());
+        }
+        return new SchemaConstraint(jsonVocabulary(), schema);
+    }
+
+    /**
+     * Forces one call of the required tool in the model's own call format: its prefix, then
+     * {@code {"name": NAME, ARGUMENTS_KEY: <arguments following the tool's parameter schema>}}.
+     */
+    private TokenConstraint requiredCall(GenerateCall call) {
+        ToolCallFormat f = toolFormat.orElseThrow();
+        Tool tool = call.tools().stream().filter(t -> t.name().equals(call.requiredTool().get())).findFirst().orElseThrow();
+        ObjectNode schema = JsonNodeFactory.instance.objectNode().put("type", "object");
+        ObjectNode props = schema.putObject("properties");
+        props.putObject("name").put("const", tool.name());
+        JsonSchema compiled;
+        try {
+            props.set(f.argumentsKey(), JSON.readTree(tool.parameters()));
+            schema.putArray("required").add("name").add(f.argumentsKey());
+            compiled = JsonSchema.parse(schema);
+        } catch (IllegalArgumentException | JsonProcessingException e) {
+            throw GatewayException.badRequest("the parameters of tool \"" + tool.name() + "\" cannot be enforced for a "
+                    + "required call: " + e.getMessage());
+        }
+        return new SchemaConstraint(jsonVocabulary(), compiled, f.prefix().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The recorder's entries with each token's text and bytes. */
+    private List<TokenLogprob> logprobs(List<LogprobRecorder.Entry> entries) {
+        List<TokenLogprob> out = new ArrayList<>(entries.size());
+        for (LogprobRecorder.Entry e : entries) {
+            List<TokenLogprob.Alternative> top = new ArrayList<>(e.topTokens().length);
+            for (int i = 0; i < e.topTokens().length; i++) {
+                byte[] b = decoder.bytes(e.topTokens()[i]);
+                top.add(new TokenLogprob.Alternative(new String(b, StandardCharsets.UTF_8), b, e.topLogprobs()[i]));
+            }
+            byte[] b = decoder.bytes(e.token());
+            out.add(new TokenLogprob(new String(b, StandardCharsets.UTF_8), b, e.logprob(), top));
+        }
+        return out;
     }
 
     private synchronized JsonConstraint.Vocabulary jsonVocabulary() {

@@ -8,6 +8,8 @@ import dev.hypha.node.gateway.Embeddings;
 import dev.hypha.node.gateway.ModelDetails;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.RunningModel;
+import dev.hypha.node.gateway.ToolCall;
+import dev.hypha.node.gateway.http.Logprobs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -44,10 +46,36 @@ public final class OllamaJson {
         return stats(o, c);
     }
 
+    /**
+     * The last object of /api/chat: the whole text when not streamed, empty when it was; the tool calls the model
+     * made in either case (a streamed answer's calls are parsed once it is complete, so they come with the end).
+     */
     public static ObjectNode chatDone(String model, Instant now, String text, Completion c) {
         ObjectNode o = JSON.objectNode().put("model", model).put("created_at", now.toString());
-        o.set("message", message(text));
+        ObjectNode m = message(text);
+        addCalls(m, c.toolCalls());
+        o.set("message", m);
         return stats(o, c);
+    }
+
+    /** Ollama's tool calls: {@code [{function: {index, name, arguments: {...}}}]}, the arguments an object. */
+    private static void addCalls(ObjectNode message, List<ToolCall> calls) {
+        if (calls.isEmpty()) {
+            return;
+        }
+        ArrayNode list = message.putArray("tool_calls");
+        for (int i = 0; i < calls.size(); i++) {
+            ObjectNode f = list.addObject().putObject("function").put("index", i).put("name", calls.get(i).name());
+            f.set("arguments", parse(calls.get(i).arguments()));
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return dev.hypha.node.gateway.http.JsonBody.MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a tool call's arguments are not JSON: " + json, e);
+        }
     }
 
     /** The answer to a request that only loads ("load") or unloads ("unload") a model. */
@@ -66,6 +94,9 @@ public final class OllamaJson {
     }
 
     private static ObjectNode stats(ObjectNode o, Completion c) {
+        if (!c.logprobs().isEmpty()) {
+            o.set("logprobs", Logprobs.entries(c.logprobs())); // streamed answers get all of them with the end
+        }
         return o.put("done", true).put("done_reason", c.doneReason().wire())
                 .put("total_duration", c.totalNanos()).put("load_duration", c.loadNanos())
                 .put("prompt_eval_count", c.promptTokens()).put("prompt_eval_duration", c.promptEvalNanos())

@@ -10,6 +10,9 @@ import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.http.Fields;
 import dev.hypha.node.gateway.http.KeepAliveParser;
+import dev.hypha.node.gateway.http.Logprobs;
+import dev.hypha.node.gateway.http.StructuredOutput;
+import dev.hypha.node.gateway.http.ToolFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +22,8 @@ import java.util.function.LongSupplier;
 /**
  * Parses Ollama request bodies into backend calls with Ollama's own defaults (api/types.go {@code DefaultOptions}:
  * temperature 0.8, top_k 40, top_p 0.9, min_p 0, repeat_penalty 1.0 over the last 64 tokens, a random seed, no
- * token limit). Fields Ollama has but this engine cannot honour yet (images, suffix, a custom template, format,
- * tools, think) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
+ * token limit). Fields Ollama has but this engine cannot honour yet (images, suffix, a custom template,
+ * tools on /api/generate, think) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
  */
 public final class OllamaRequests {
     /** Most messages in one chat: far beyond any context, small enough to bound the work of validating them. */
@@ -45,8 +48,8 @@ public final class OllamaRequests {
 
     public Parsed generate(ObjectNode body) {
         String model = model(body);
-        refuseUnsupported(body, "suffix", "images", "template", "context");
-        GenerateCall.Format format = formatAndTools(body);
+        refuseUnsupported(body, "suffix", "images", "template", "context", "tools");
+        Structure format = structure(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
         String prompt = Fields.string(body, "prompt").orElse("");
@@ -57,12 +60,13 @@ public final class OllamaRequests {
             return new Parsed(model, stream, keepAlive, Optional.empty());
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Text(prompt, system, raw),
-                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format)));
+                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(), List.of(),
+                Logprobs.requested(body), Optional.empty())));
     }
 
     public Parsed chat(ObjectNode body) {
         String model = model(body);
-        GenerateCall.Format format = formatAndTools(body);
+        Structure format = structure(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
         List<Prompt.Message> messages = messages(body.get("messages"));
@@ -71,7 +75,8 @@ public final class OllamaRequests {
             return new Parsed(model, stream, keepAlive, Optional.empty());
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Chat(messages),
-                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format)));
+                o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(),
+                ToolFields.tools(body), Logprobs.requested(body), Optional.empty())));
     }
 
     public EmbedCall embed(ObjectNode body) {
@@ -127,7 +132,8 @@ public final class OllamaRequests {
             if (images != null && !images.isNull() && !images.isEmpty()) {
                 throw GatewayException.badRequest(at + " has images, but this model has no vision (it reads text only)");
             }
-            out.add(new Prompt.Message(role, Fields.string(m, "content").orElse("")));
+            out.add(new Prompt.Message(role, Fields.string(m, "content").orElse(""), ToolFields.calls(m, at),
+                    Fields.string(m, "tool_name").orElse(""), Fields.string(m, "tool_call_id").orElse("")));
         }
         return out;
     }
@@ -178,21 +184,22 @@ public final class OllamaRequests {
         }
     }
 
-    /** {@code format}: absent or "" for text, "json" for one JSON object; a JSON schema is not supported yet. */
-    private static GenerateCall.Format formatAndTools(ObjectNode body) {
+    /** What {@code format} asks for: text, any JSON object, or a value following a schema. */
+    record Structure(GenerateCall.Format format, Optional<String> schema) {}
+
+    /** {@code format}: absent or "" for text, "json" for one JSON object, a JSON schema for a value that follows it. */
+    private static Structure structure(ObjectNode body) {
         JsonNode format = body.get("format");
-        GenerateCall.Format result = GenerateCall.Format.TEXT;
+        Structure result = new Structure(GenerateCall.Format.TEXT, Optional.empty());
         if (format != null && !format.isNull() && !(format.isTextual() && format.textValue().isEmpty())) {
             if (format.isTextual() && format.textValue().equals("json")) {
-                result = GenerateCall.Format.JSON;
+                result = new Structure(GenerateCall.Format.JSON, Optional.empty());
             } else if (format.isObject()) {
-                throw GatewayException.badRequest("format as a JSON schema is not supported by this gateway yet; use "
-                        + "\"json\" for any JSON object and describe the fields in the prompt");
+                result = new Structure(GenerateCall.Format.JSON, StructuredOutput.schema(format, "format"));
             } else {
                 throw GatewayException.badRequest("format must be \"json\" or a JSON schema; got " + format);
             }
         }
-        refuseUnsupported(body, "tools");
         JsonNode think = body.get("think");
         if (think != null && think.isBoolean() && think.booleanValue()) {
             throw GatewayException.badRequest("think is not supported: this model does not think");

@@ -7,6 +7,9 @@ import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.Embeddings;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.ModelInfo;
+import dev.hypha.node.gateway.ToolCall;
+import dev.hypha.node.gateway.TokenLogprob;
+import dev.hypha.node.gateway.http.Logprobs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
@@ -35,9 +38,77 @@ final class OpenAiJson {
     static ObjectNode chatCompletion(String id, long created, String model, Completion c) {
         ObjectNode o = head(id, "chat.completion", created, model);
         ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", c.text());
-        choice.put("finish_reason", c.doneReason().wire());
+        ObjectNode message = choice.putObject("message").put("role", "assistant");
+        if (c.toolCalls().isEmpty() || !c.text().isEmpty()) {
+            message.put("content", c.text());
+        } else {
+            message.putNull("content"); // OpenAI's way when the answer is only calls
+        }
+        if (!c.toolCalls().isEmpty()) {
+            message.set("tool_calls", toolCalls(c.toolCalls(), false));
+        }
+        choice.put("finish_reason", finishReason(c));
+        choice.set("logprobs", chatLogprobs(c));
         o.set("usage", usage(c));
+        return o;
+    }
+
+    /** A chat choice's {@code logprobs}: {@code {content: [...], refusal: null}}, or null when not asked for. */
+    static com.fasterxml.jackson.databind.JsonNode chatLogprobs(Completion c) {
+        if (c.logprobs().isEmpty()) {
+            return JSON.nullNode();
+        }
+        ObjectNode l = JSON.objectNode();
+        l.set("content", Logprobs.entries(c.logprobs()));
+        l.putNull("refusal");
+        return l;
+    }
+
+    /** A legacy completion's {@code logprobs}: parallel lists of tokens, their logprobs, alternatives and offsets. */
+    static com.fasterxml.jackson.databind.JsonNode textLogprobs(Completion c) {
+        if (c == null || c.logprobs().isEmpty()) {
+            return JSON.nullNode();
+        }
+        ObjectNode l = JSON.objectNode();
+        ArrayNode tokens = l.putArray("tokens");
+        ArrayNode lps = l.putArray("token_logprobs");
+        ArrayNode top = l.putArray("top_logprobs");
+        ArrayNode offsets = l.putArray("text_offset");
+        int offset = 0;
+        for (TokenLogprob t : c.logprobs()) {
+            tokens.add(t.token());
+            lps.add(t.logprob());
+            ObjectNode alternatives = top.addObject();
+            t.top().forEach(a -> alternatives.put(a.token(), a.logprob()));
+            offsets.add(offset);
+            offset += t.token().length();
+        }
+        return l;
+    }
+
+    /** "tool_calls" when the model called tools, else the done reason. */
+    static String finishReason(Completion c) {
+        return c.toolCalls().isEmpty() ? c.doneReason().wire() : "tool_calls";
+    }
+
+    /** OpenAI's calls: {@code [{(index,) id, type: "function", function: {name, arguments: "<JSON text>"}}]}. */
+    static ArrayNode toolCalls(List<ToolCall> calls, boolean indexed) {
+        ArrayNode list = JSON.arrayNode();
+        for (int i = 0; i < calls.size(); i++) {
+            ObjectNode c = list.addObject();
+            if (indexed) {
+                c.put("index", i);
+            }
+            c.put("id", calls.get(i).id()).put("type", "function");
+            c.putObject("function").put("name", calls.get(i).name()).put("arguments", calls.get(i).arguments());
+        }
+        return list;
+    }
+
+    /** The streamed chunk carrying the calls (each whole, with its index), sent before the finishing chunk. */
+    static ObjectNode toolCallChunk(String id, long created, String model, List<ToolCall> calls, boolean first) {
+        ObjectNode o = chatChunk(id, created, model, null, first, null);
+        ((ObjectNode) o.get("choices").get(0).get("delta")).set("tool_calls", toolCalls(calls, true));
         return o;
     }
 
@@ -71,7 +142,7 @@ final class OpenAiJson {
     static ObjectNode textCompletion(String id, long created, String model, String text, String finish, Completion usage) {
         ObjectNode o = head(id, "text_completion", created, model);
         ObjectNode choice = o.putArray("choices").addObject().put("text", text).put("index", 0);
-        choice.putNull("logprobs");
+        choice.set("logprobs", textLogprobs(usage));
         if (finish == null) {
             choice.putNull("finish_reason");
         } else {

@@ -9,6 +9,11 @@ import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.http.Fields;
+import dev.hypha.node.gateway.http.Logprobs;
+import dev.hypha.node.gateway.http.StructuredOutput;
+import dev.hypha.node.gateway.http.ToolFields;
+import dev.hypha.node.gateway.Tool;
+import dev.hypha.node.gateway.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +32,11 @@ public final class OpenAiRequests {
 
     public OpenAiRequests(LongSupplier randomSeeds) {
         this.randomSeeds = randomSeeds;
+    }
+
+    /** Where seeds come from when a request names none. */
+    LongSupplier randomSeeds() {
+        return randomSeeds;
     }
 
     /** A parsed chat or completion request: the call, whether to stream, and whether the last chunk carries usage. */
@@ -56,14 +66,32 @@ public final class OpenAiRequests {
                 throw GatewayException.badRequest(at + ".role must be one of system, developer, user, assistant, tool; got \""
                         + role + "\"");
             }
-            messages.add(new Prompt.Message(role, content(m.get("content"), at + ".content")));
+            List<ToolCall> calls = ToolFields.calls(m, at);
+            String callId = Fields.string(m, "tool_call_id").orElse("");
+            messages.add(new Prompt.Message(role, content(m.get("content"), at + ".content"), calls,
+                    role.equals("tool") ? toolName(messages, callId) : "", callId));
         }
-        return parsed(body, model, new Prompt.Chat(messages));
+        return parsed(body, model, new Prompt.Chat(messages), Logprobs.requested(body));
+    }
+
+    /** The name of the function whose call had {@code id}, from the assistant turns before; "" when none did. */
+    private static String toolName(List<Prompt.Message> before, String id) {
+        for (int i = before.size() - 1; i >= 0; i--) {
+            for (ToolCall c : before.get(i).toolCalls()) {
+                if (c.id().equals(id)) {
+                    return c.name();
+                }
+            }
+        }
+        return "";
     }
 
     public Parsed completion(ObjectNode body) {
         String model = Fields.requiredString(body, "model");
         refuse(body);
+        if (body.has("tools") && !body.get("tools").isNull() && !body.get("tools").isEmpty()) {
+            throw GatewayException.badRequest("tools belong to /v1/chat/completions; completions take none");
+        }
         if (body.has("suffix") && !body.get("suffix").isNull()) {
             throw GatewayException.badRequest("suffix is not supported by this gateway yet; leave it out");
         }
@@ -76,7 +104,9 @@ public final class OpenAiRequests {
             throw GatewayException.badRequest("prompt must not be empty");
         }
         // A completion continues the text as given: no chat template (OpenAI's legacy completions are plain text).
-        return parsed(body, model, new Prompt.Text(prompts.getFirst(), null, true));
+        // The legacy API's logprobs is the number of alternatives (0 to 5), not a boolean.
+        OptionalInt logprobs = Fields.intIn(body, "logprobs", 0, 5).map(OptionalInt::of).orElse(OptionalInt.empty());
+        return parsed(body, model, new Prompt.Text(prompts.getFirst(), null, true), logprobs);
     }
 
     public EmbedCall embeddings(ObjectNode body) {
@@ -106,7 +136,7 @@ public final class OpenAiRequests {
         };
     }
 
-    private Parsed parsed(ObjectNode body, String model, Prompt prompt) {
+    private Parsed parsed(ObjectNode body, String model, Prompt prompt, OptionalInt logprobs) {
         SamplingOptions s;
         try {
             s = new SamplingOptions((float) Fields.number(body, "temperature").orElse(1.0), 0,
@@ -122,22 +152,46 @@ public final class OpenAiRequests {
         List<String> stop = Fields.stringOrStrings(body, "stop").orElse(List.of()).stream().filter(x -> !x.isEmpty()).toList();
         boolean stream = Fields.bool(body, "stream").orElse(false);
         boolean usage = Fields.object(body, "stream_options").flatMap(o -> Fields.bool(o, "include_usage")).orElse(false);
+        Optional<String> schema = schema(body);
+        GenerateCall.Format format = schema.isPresent() ? GenerateCall.Format.JSON : format(body);
+        List<Tool> tools = ToolFields.tools(body);
+        Optional<String> required = Optional.empty();
+        switch (ToolChoice.of(body, tools)) {
+            case ToolChoice.None none -> tools = List.of(); // the model must answer in text: it is shown no tools
+            case ToolChoice.Auto auto -> { }
+            case ToolChoice.Named named -> required = Optional.of(named.name());
+        }
         return new Parsed(new GenerateCall(model, prompt, s, maxTokens, stop, OptionalInt.empty(), KeepAlive.DEFAULT,
-                format(body)), stream, usage);
+                format, schema, tools, logprobs, required), stream, usage);
     }
 
-    /** {@code response_format}: text, or {@code json_object} (one JSON object); a JSON schema is not supported yet. */
+    /** {@code response_format}: text, {@code json_object} (one JSON object), or {@code json_schema} (see {@link #schema}). */
     private static GenerateCall.Format format(ObjectNode body) {
         Optional<ObjectNode> f = Fields.object(body, "response_format");
         String type = f.flatMap(o -> Fields.string(o, "type")).orElse("text");
         return switch (type) {
             case "text" -> GenerateCall.Format.TEXT;
-            case "json_object" -> GenerateCall.Format.JSON;
-            case "json_schema" -> throw GatewayException.badRequest("response_format json_schema is not supported by this "
-                    + "gateway yet; use json_object and describe the fields in the prompt");
+            case "json_object", "json_schema" -> GenerateCall.Format.JSON;
             default -> throw GatewayException.badRequest("response_format.type must be text, json_object or json_schema; "
                     + "got \"" + type + "\"");
         };
+    }
+
+    /**
+     * The schema of {@code response_format: {type: "json_schema", json_schema: {name, schema, strict}}}. The answer
+     * follows it whether or not {@code strict} is set (a constraint costs nothing extra here).
+     */
+    private static Optional<String> schema(ObjectNode body) {
+        Optional<ObjectNode> f = Fields.object(body, "response_format");
+        if (f.isEmpty() || !Fields.string(f.get(), "type").orElse("").equals("json_schema")) {
+            return Optional.empty();
+        }
+        ObjectNode js = Fields.object(f.get(), "json_schema").orElseThrow(() -> GatewayException.badRequest(
+                "response_format.json_schema is required when type is json_schema: {name, schema}"));
+        Fields.requiredString(js, "name");
+        ObjectNode schema = Fields.object(js, "schema").orElseThrow(() -> GatewayException.badRequest(
+                "response_format.json_schema.schema is required (a JSON Schema object)"));
+        return StructuredOutput.schema(schema, "response_format.json_schema.schema");
     }
 
     /** Content is a string or a list of parts; only text parts can be read by these models. */
@@ -170,14 +224,6 @@ public final class OpenAiRequests {
         int n = Fields.intIn(body, "n", 1, Integer.MAX_VALUE).orElse(1);
         if (n != 1) {
             throw GatewayException.badRequest("n must be 1; several choices per request are not supported");
-        }
-        JsonNode tools = body.get("tools");
-        if (tools != null && !tools.isNull() && !tools.isEmpty()) {
-            throw GatewayException.badRequest("tools are not supported by this gateway yet; leave them out");
-        }
-        JsonNode logprobs = body.get("logprobs");
-        if (logprobs != null && logprobs.isBoolean() && logprobs.booleanValue()) {
-            throw GatewayException.badRequest("logprobs are not supported by this gateway yet");
         }
     }
 }

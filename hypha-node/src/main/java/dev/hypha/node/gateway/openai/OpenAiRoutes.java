@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The OpenAI API: {@code /v1/chat/completions}, {@code /v1/completions} (both plain and as server-sent events ending
- * with {@code data: [DONE]}), {@code /v1/models}, {@code /v1/models/{model}}, {@code /v1/embeddings}. Errors use
+ * with {@code data: [DONE]}), {@code /v1/responses} (stateless; {@link ResponsesHandler}), {@code /v1/models},
+ * {@code /v1/models/{model}}, {@code /v1/embeddings}. Errors use
  * OpenAI's error object; an error after a stream began is sent as one more event carrying it.
  */
 public final class OpenAiRoutes implements ApiRoutes {
@@ -27,6 +28,8 @@ public final class OpenAiRoutes implements ApiRoutes {
 
     private final InferenceBackend backend;
     private final OpenAiRequests requests;
+    private final ResponsesRequests responses;
+    private final ResponsesHandler responsesHandler;
     private final Clock clock;
     private final AtomicLong ids = new AtomicLong();
 
@@ -34,6 +37,8 @@ public final class OpenAiRoutes implements ApiRoutes {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.requests = Objects.requireNonNull(requests, "requests");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.responses = new ResponsesRequests(requests.randomSeeds());
+        this.responsesHandler = new ResponsesHandler(backend);
     }
 
     @Override
@@ -50,6 +55,11 @@ public final class OpenAiRoutes implements ApiRoutes {
                 complete(ctx, requests.chat(JsonBody.read(ctx.bodyInputStream())), true)));
         api.post("/v1/completions", ctx -> guarded(ctx, () ->
                 complete(ctx, requests.completion(JsonBody.read(ctx.bodyInputStream())), false)));
+        api.post("/v1/responses", ctx -> guarded(ctx, () -> {
+            ResponsesRequests.Parsed parsed = responses.parse(JsonBody.read(ctx.bodyInputStream()));
+            long n = ids.incrementAndGet();
+            responsesHandler.answer(ctx, parsed, "resp_" + n, Long.toString(n), clock.instant().getEpochSecond());
+        }));
         api.post("/v1/embeddings", ctx -> guarded(ctx, () -> {
             ObjectNode body = JsonBody.read(ctx.bodyInputStream());
             var call = requests.embeddings(body);
@@ -95,8 +105,17 @@ public final class OpenAiRoutes implements ApiRoutes {
             stream[0] = new ResponseStream(ctx, "text/event-stream");
         }
         StringBuilder tail = new StringBuilder();
-        tail.append(event(chat ? OpenAiJson.chatChunk(id, created, model, null, first[0], c.doneReason().wire())
-                : OpenAiJson.textCompletion(id, created, model, "", c.doneReason().wire(), null)));
+        if (chat && !c.toolCalls().isEmpty()) {
+            tail.append(event(OpenAiJson.toolCallChunk(id, created, model, c.toolCalls(), first[0])));
+            first[0] = false;
+        }
+        ObjectNode finish = chat ? OpenAiJson.chatChunk(id, created, model, null, first[0], OpenAiJson.finishReason(c))
+                : OpenAiJson.textCompletion(id, created, model, "", c.doneReason().wire(), null);
+        // Log-probabilities come per token, pieces per text: a stream carries all of them in its finishing chunk
+        // (clients join the chunks' lists, so the joined list is the same).
+        ((ObjectNode) finish.get("choices").get(0)).set("logprobs", chat ? OpenAiJson.chatLogprobs(c)
+                : OpenAiJson.textLogprobs(c));
+        tail.append(event(finish));
         if (parsed.includeUsage()) {
             tail.append(event(OpenAiJson.usageChunk(id, created, model, chat ? "chat.completion.chunk" : "text_completion", c)));
         }
