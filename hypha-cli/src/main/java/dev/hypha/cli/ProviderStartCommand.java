@@ -16,6 +16,8 @@ import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ProviderRoutes;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.provider.PublishedOffers;
+import dev.hypha.core.text.TerminalText;
 import dev.hypha.node.devnet.DevProvider;
 import dev.hypha.node.devnet.LocalNetworkSettings;
 import dev.hypha.chain.devnet.DevAccounts;
@@ -109,9 +111,14 @@ final class ProviderStartCommand implements Callable<Integer> {
                         });
                     }
                     printSummary(out, provider.endpoint(), terms, ledgerFile, backend.models());
-                    stop.await();
-                    out.println("Stopping the provider...");
-                    out.flush();
+                    try (PublishedOffers offers = publish(out, contracts, account, provider.endpoint(), backend.models(),
+                            terms)) {
+                        out.println("Running. Press Ctrl-C to stop (offers are withdrawn and vouchers redeemed on the way out).");
+                        out.flush();
+                        stop.await();
+                        out.println("Stopping the provider...");
+                        out.flush();
+                    }
                     provider.stopServing();
                     redeem(out, provider.redeemAll());
                 }
@@ -188,7 +195,32 @@ final class ProviderStartCommand implements Callable<Integer> {
                 out.println("  " + m.name() + "  (" + m.family() + ", " + m.quantization() + ")");
             }
         }
-        out.println("Running. Press Ctrl-C to stop (vouchers are redeemed on the way out).");
         out.flush();
+    }
+
+    /**
+     * Publishes the store's models on the OfferRegistry when the account is an active provider registered at this
+     * endpoint, so gateways find it; otherwise says why they will not (and serves anyway: a client may know the URL).
+     *
+     * @return the live offers, or null when nothing was published
+     */
+    private static PublishedOffers publish(PrintWriter out, HyphaContracts contracts, Address account,
+                                           java.net.URI endpoint, List<ModelInfo> models, ProviderTerms terms) {
+        var registered = contracts.registry().provider(account.lowercaseHex());
+        if (registered.isEmpty() || !contracts.registry().isActive(account.lowercaseHex())) {
+            out.println("Not an active registered provider, so no offers are published and gateways will not find it:");
+            out.println("  hypha stake <minimum> and hypha provider register --endpoint " + endpoint);
+            return null;
+        }
+        if (!registered.get().endpoint().equals(endpoint.toString())) {
+            out.println("Note: registered endpoint is " + TerminalText.line(registered.get().endpoint())
+                    + ", not " + endpoint + " (hypha provider update --endpoint " + endpoint + ")");
+        }
+        if (models.isEmpty()) {
+            return null;
+        }
+        PublishedOffers offers = PublishedOffers.publish(contracts.offers(), models, terms);
+        out.println("Published " + offers.count() + " offer(s) on the OfferRegistry; `hypha offers` lists them.");
+        return offers;
     }
 }

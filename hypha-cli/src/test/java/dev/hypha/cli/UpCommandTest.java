@@ -179,8 +179,13 @@ class UpCommandTest {
         try (RunningUp up = new RunningUp(env, "up", "--accounts", "2", "--provider-port", "0")) {
             assertThat(up.out.toString()).as(up.err.toString())
                     .contains("Registering the dev provider " + PROVIDER)
+                    .contains("Published 1 offer(s) on the OfferRegistry")
                     .contains("Models: chat:latest, bought from the dev provider through a payment channel")
                     .contains("curl " + api + "/api/generate -d '{\"model\":\"chat:latest\",\"prompt\":\"Hello\"}'");
+            // The gateway found the provider where any gateway would: its offer on chain.
+            CliRun offers = CliRun.run(env, "offers");
+            assertThat(offers.exitCode()).as(offers.err()).isZero();
+            assertThat(offers.out()).contains(PROVIDER, "chat:latest", "https://127.0.0.1:");
             HttpResponse<String> generated = http.send(HttpRequest.newBuilder(URI.create(api + "/api/generate"))
                     .POST(HttpRequest.BodyPublishers.ofString(
                             "{\"model\":\"chat\",\"prompt\":\"Hello\",\"stream\":false,\"options\":{\"num_predict\":5}}"))

@@ -6,10 +6,8 @@ import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.PaymentChannelsClient;
 import dev.hypha.chain.deploy.PaymentTokenClient;
 import dev.hypha.chain.deploy.ProviderRegistryClient;
-import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Eip712;
-import dev.hypha.core.crypto.Hex;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
@@ -21,20 +19,22 @@ import dev.hypha.node.gateway.network.ProviderStats;
 import dev.hypha.node.gateway.network.ProviderTransport;
 import dev.hypha.node.gateway.network.Router;
 import dev.hypha.node.gateway.network.RoutingPolicy;
-import dev.hypha.node.offers.Offer;
+import dev.hypha.node.offers.ChainOffers;
+import dev.hypha.node.offers.OfferPublisher;
+import dev.hypha.node.offers.RefreshingOffers;
 import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ProviderTerms;
+import dev.hypha.node.provider.PublishedOffers;
 import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.provider.Redeemer;
 import dev.hypha.node.transport.ProviderTls;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -44,7 +44,8 @@ import org.web3j.crypto.Credentials;
 /**
  * The paid inference path of {@code hypha up}: one provider (a dev account, staked and registered) selling the home
  * store's models, and the gateway's network backend buying from the network as another dev account, opening its
- * channels from that account's hUSD within the home's budget. So a request to the node's Ollama or OpenAI API travels
+ * channels from that account's hUSD within the home's budget. The provider publishes its models on the OfferRegistry
+ * and the gateway finds them there, as any gateway finds any provider. So a request to the node's Ollama or OpenAI API travels
  * the same path as on a real network: TLS bound to the provider's registered key, 402, voucher, streamed answer,
  * signed receipt, redemption on chain.
  */
@@ -53,19 +54,23 @@ final class DevInference implements AutoCloseable {
     static final int PROVIDER_ACCOUNT = 1;
     /** The dev account the gateway pays from. */
     static final int PAYER_ACCOUNT = 0;
+    /** How long the gateway reuses the offers it read from the chain. */
+    static final java.time.Duration OFFERS_MAX_AGE = java.time.Duration.ofSeconds(5);
     /** 0.1 hUSD per million prompt tokens, 0.2 per million generated tokens. */
     static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
 
     private final LocalBackend engine;
     private final ProviderService provider;
+    private final PublishedOffers published;
     private final PayerLedger payerLedger;
     private final PayerReceipts receipts;
     private final NetworkBackend gateway;
 
-    private DevInference(LocalBackend engine, ProviderService provider, PayerLedger payerLedger, PayerReceipts receipts,
-                         NetworkBackend gateway) {
+    private DevInference(LocalBackend engine, ProviderService provider, PublishedOffers published,
+                         PayerLedger payerLedger, PayerReceipts receipts, NetworkBackend gateway) {
         this.engine = engine;
         this.provider = provider;
+        this.published = published;
         this.payerLedger = payerLedger;
         this.receipts = receipts;
         this.gateway = gateway;
@@ -96,6 +101,10 @@ final class DevInference implements AutoCloseable {
             progress.accept("Provider " + providerAccount.toChecksumString() + " serving the store's models on "
                     + provider.endpoint());
             DevProvider.ensureRegistered(asProvider, provider.endpoint(), progress);
+            PublishedOffers published = PublishedOffers.publish(asProvider.offers(), engine.models(), terms);
+            opened.add(published);
+            progress.accept("Published " + published.count() + " offer(s) on the OfferRegistry (heartbeat every "
+                    + OfferPublisher.intervalFor(asProvider.offers().maxAge()).toSeconds() + " s)");
 
             Address payer = Address.parse(asPayer.account());
             PayerFiles files = PayerFiles.of(home, deployment.chainId(), payer);
@@ -104,14 +113,16 @@ final class DevInference implements AutoCloseable {
             PayerReceipts receipts = PayerReceipts.open(files.receipts());
             opened.add(receipts);
             Budget budget = Budget.load(home);
-            NetworkBackend gateway = new NetworkBackend(ownOffers(engine, provider, terms),
+            OfferSource offers = new RefreshingOffers(new ChainOffers(asPayer.offers(), asPayer.registry()),
+                    OFFERS_MAX_AGE, Clock.systemUTC());
+            NetworkBackend gateway = new NetworkBackend(offers,
                     new Router(RoutingPolicy.anyProvider(), Set.of(token), new ProviderStats()),
                     new NetworkBackend.Payer(ledger, receipts, data -> Eip712.sign(data, payerKey),
                             new PayerChannels(asPayer.channels(), ledger, payer, budget), channelsContract, receiptDomain),
                     offer -> ProviderTransport.clientFor(offer, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
             progress.accept("Gateway paying from " + payer.toChecksumString() + " (channels of "
                     + budget.perChannel() + " hUSD units each, at most " + budget.total() + " in all: `hypha budget`)");
-            return new DevInference(engine, provider, ledger, receipts, gateway);
+            return new DevInference(engine, provider, published, ledger, receipts, gateway);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened.reversed()) {
                 try {
@@ -124,18 +135,6 @@ final class DevInference implements AutoCloseable {
         }
     }
 
-    /** The offers of this node's own provider: the models of its store at its prices, live while it runs. */
-    private static OfferSource ownOffers(LocalBackend engine, ProviderService provider, ProviderTerms terms) {
-        return () -> engine.models().stream().map(m -> offer(m, provider, terms)).toList();
-    }
-
-    private static Offer offer(ModelInfo m, ProviderService provider, ProviderTerms terms) {
-        return new Offer(terms.provider(), provider.endpoint(), terms.provider(), m.name(),
-                Hex.encode(ContentId.parse(m.digest()).multihash().digest()), terms.token(),
-                terms.prices().inputPerMillion(), terms.prices().outputPerMillion(),
-                (int) Math.max(1, Math.min(Integer.MAX_VALUE, m.contextLength())), 1, Instant.MAX);
-    }
-
     /** What the gateway serves: answers bought from the network. */
     InferenceBackend gateway() {
         return gateway;
@@ -145,8 +144,9 @@ final class DevInference implements AutoCloseable {
         return gateway.models();
     }
 
-    /** Stops selling and redeems what the provider earned (the payments settle on chain). */
+    /** Withdraws the offers, stops selling and redeems what the provider earned (the payments settle on chain). */
     List<Redeemer.Outcome> stopAndRedeem() {
+        published.close();
         provider.stopServing();
         return provider.redeemAll();
     }
@@ -157,6 +157,7 @@ final class DevInference implements AutoCloseable {
             gateway.close();
         } finally {
             try {
+                published.close();
                 provider.close();
             } finally {
                 receipts.close();
