@@ -92,6 +92,14 @@ public final class NetworkBackend implements InferenceBackend {
     }
 
     private Completion bought(GenerateCall request, TextSink sink) {
+        if (request.logprobs().isPresent()) {
+            throw GatewayException.badRequest("log-probabilities are not sold over the network yet: ask without "
+                    + "logprobs, or run the gateway local-only");
+        }
+        if (request.requiredTool().isPresent()) {
+            throw GatewayException.badRequest("a required tool (tool_choice naming a function) is not sold over the "
+                    + "network yet: use tool_choice auto, or run the gateway local-only");
+        }
         long start = System.nanoTime();
         List<Offer> ranked = ranked(request.model());
         GenerateCall call = request.withModel(Router.canonical(request.model())); // receipts and usage name it one way
@@ -123,7 +131,7 @@ public final class NetworkBackend implements InferenceBackend {
                 }
                 return new Completion(delivered + c.text(), c.doneReason(),
                         Math.max(1, c.promptTokens() - piecesBefore), piecesBefore + c.generatedTokens(), c.loadNanos(),
-                        c.promptEvalNanos(), c.evalNanos(), System.nanoTime() - start);
+                        c.promptEvalNanos(), c.evalNanos(), System.nanoTime() - start, c.toolCalls(), c.logprobs());
             } catch (ProviderFailure f) {
                 delivered.append(f.partialText());
                 stats.failed(offer.provider(), clock.instant());

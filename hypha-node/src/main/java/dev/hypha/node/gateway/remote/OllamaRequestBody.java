@@ -1,16 +1,22 @@
 package dev.hypha.node.gateway.remote;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.ml.sampling.SamplingOptions;
 import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.Prompt;
+import dev.hypha.node.gateway.Tool;
+import dev.hypha.node.gateway.ToolCall;
 import dev.hypha.node.gateway.http.JsonBody;
 
 /**
  * A {@link GenerateCall} as the Ollama body a provider's {@code /api/chat} or {@code /api/generate} reads
- * (streamed): the same prompt, sampler options, seed, limit, stops, context size and format.
+ * (streamed): the same prompt (tool calls and results in it included), sampler options, seed, limit, stops, context
+ * size, format or JSON schema and tools. A required tool has no Ollama field and log-probabilities are not carried back
+ * yet, so the network backend refuses both before this is written.
  */
 final class OllamaRequestBody {
     private OllamaRequestBody() {}
@@ -28,7 +34,20 @@ final class OllamaRequestBody {
             case Prompt.Chat chat -> {
                 ArrayNode messages = o.putArray("messages");
                 for (Prompt.Message m : chat.messages()) {
-                    messages.addObject().put("role", m.role()).put("content", m.content());
+                    ObjectNode message = messages.addObject().put("role", m.role()).put("content", m.content());
+                    if (!m.toolCalls().isEmpty()) {
+                        ArrayNode calls = message.putArray("tool_calls");
+                        for (ToolCall c : m.toolCalls()) {
+                            calls.addObject().put("id", c.id()).putObject("function").put("name", c.name())
+                                    .set("arguments", json(c.arguments()));
+                        }
+                    }
+                    if (!m.toolName().isEmpty()) {
+                        message.put("tool_name", m.toolName());
+                    }
+                    if (!m.toolCallId().isEmpty()) {
+                        message.put("tool_call_id", m.toolCallId());
+                    }
                 }
             }
             case Prompt.Text text -> {
@@ -42,9 +61,19 @@ final class OllamaRequestBody {
             }
         }
         o.put("stream", true); // text reaches the gateway as it is generated
-        if (call.format() == GenerateCall.Format.JSON) {
+        if (call.schema().isPresent()) {
+            o.set("format", json(call.schema().get()));
+        } else if (call.format() == GenerateCall.Format.JSON) {
             o.put("format", "json");
         }
+        if (!call.tools().isEmpty()) {
+            ArrayNode tools = o.putArray("tools");
+            for (Tool t : call.tools()) {
+                tools.addObject().put("type", "function").putObject("function").put("name", t.name())
+                        .put("description", t.description()).set("parameters", json(t.parameters()));
+            }
+        }
+
         SamplingOptions s = call.sampling();
         ObjectNode options = o.putObject("options");
         options.put("temperature", s.temperature()).put("top_k", s.topK()).put("top_p", s.topP()).put("min_p", s.minP())
@@ -60,5 +89,14 @@ final class OllamaRequestBody {
             call.stop().forEach(stop::add);
         }
         return JsonBody.write(o);
+    }
+
+    /** JSON text the gateway parsed and checked itself (schemas, tool parameters and arguments) as a tree again. */
+    private static JsonNode json(String text) {
+        try {
+            return JsonBody.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the gateway's own JSON text does not parse: " + e.getMessage(), e);
+        }
     }
 }

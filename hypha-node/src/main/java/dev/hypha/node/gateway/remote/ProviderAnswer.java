@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.http.JsonBody;
+import dev.hypha.node.gateway.http.ToolFields;
+import dev.hypha.node.gateway.ToolCall;
+import java.util.List;
 
 /**
  * A provider's Ollama answer read as a {@link Completion}: a whole non-streaming answer, or the last line of a stream
@@ -47,7 +50,19 @@ final class ProviderAnswer {
         };
         return new Completion(text, done, count(o, "prompt_eval_count"), count(o, "eval_count"),
                 nanos(o, "load_duration"), nanos(o, "prompt_eval_duration"), nanos(o, "eval_duration"),
-                nanos(o, "total_duration"));
+                nanos(o, "total_duration"), toolCalls(o), List.of());
+    }
+
+    /** A chat answer's {@code message.tool_calls}, checked as a request's would be. */
+    private static List<ToolCall> toolCalls(ObjectNode o) {
+        if (!(o.get("message") instanceof ObjectNode message)) {
+            return List.of();
+        }
+        try {
+            return ToolFields.calls(message, "message");
+        } catch (GatewayException e) {
+            throw bad(e.getMessage());
+        }
     }
 
     private static int count(ObjectNode o, String field) {

@@ -186,4 +186,34 @@ class PaidGatewaySdkTest {
                 .isEqualTo(local.completions().create(params).choices().getFirst().text());
         assertThat(paid.models().list().data()).extracting(Model::id).containsExactly(MODEL);
     }
+
+    @Test
+    void aJsonSchemaReachesTheProviderAndLogprobsAreRefusedByName() throws Exception {
+        String body = "{\"model\":\"tiny\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"A person?\"}],"
+                + "\"format\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+                + "\"age\":{\"type\":\"integer\"}},\"required\":[\"name\",\"age\"]},"
+                + "\"options\":{\"temperature\":0,\"num_predict\":40}}";
+        var http = java.net.http.HttpClient.newHttpClient();
+        var paidAnswer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + paidGateway.port() + "/api/chat")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var localAnswer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + localGateway.port() + "/api/chat")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(paidAnswer.statusCode()).as(paidAnswer.body()).isEqualTo(200);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String paidText = json.readTree(paidAnswer.body()).at("/message/content").asText();
+        // The provider held generation to the same schema the local engine did: the same greedy object.
+        assertThat(paidText).isEqualTo(json.readTree(localAnswer.body()).at("/message/content").asText());
+        if (json.readTree(paidAnswer.body()).path("done_reason").asText().equals("stop")) {
+            assertThat(json.readTree(paidText).has("name")).isTrue();
+        }
+
+        var refused = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + paidGateway.port() + "/api/chat")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"model\":\"tiny\",\"stream\":false,\"logprobs\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("log-probabilities are not sold over the network yet");
+    }
 }
