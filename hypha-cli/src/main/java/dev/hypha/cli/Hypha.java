@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             AccountCommand.class,
             ConfigCommand.class,
             UpCommand.class,
+            LocalnetCommand.class,
             StatusCommand.class,
             StakeCommands.Stake.class,
             StakeCommands.Unstake.class,

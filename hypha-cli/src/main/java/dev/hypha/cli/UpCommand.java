@@ -64,7 +64,7 @@ final class UpCommand implements Callable<Integer> {
         LocalNetworkSettings settings = new LocalNetworkSettings(session.home(), config.get(Settings.DEVNET_PORT),
                 config.get(Settings.DEVNET_STATE_INTERVAL), fundedAccounts,
                 new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)), providerPort,
-                localOnly);
+                localOnly ? LocalNetworkSettings.Inference.LOCAL_ONLY : LocalNetworkSettings.Inference.DEV_PROVIDER);
         PrintWriter out = session.out();
         CliEnvironment.StopSignal stop = session.environment().runUntil();
         try {
@@ -93,7 +93,7 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private static void printSummary(PrintWriter out, LocalNetwork network, Settings.HostPort listen) {
+    static void printSummary(PrintWriter out, LocalNetwork network, Settings.HostPort listen) {
         out.println();
         out.println("Hypha local network is up.");
         out.println("  RPC URL      " + network.rpcUrl());
@@ -115,7 +115,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** The models the gateway serves, or how to add one: an empty store answers every request with 404. */
-    private static void printModels(PrintWriter out, LocalNetwork network, Settings.HostPort listen) {
+    static void printModels(PrintWriter out, LocalNetwork network, Settings.HostPort listen) {
         List<String> names = network.models().stream().map(ModelInfo::name).toList();
         String via = network.paying() ? "bought from the dev provider through a payment channel"
                 : "answered on this machine (local-only)";

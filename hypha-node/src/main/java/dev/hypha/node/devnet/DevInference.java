@@ -80,7 +80,8 @@ final class DevInference implements AutoCloseable {
      * @param asProvider the contracts as the provider's dev account
      * @param asPayer    the contracts as the gateway's dev account
      */
-    static DevInference start(Path home, LocalBackend engine, int providerPort, HyphaContracts asProvider,
+    static DevInference start(Path home, LocalBackend engine, boolean withProvider, int providerPort,
+                              HyphaContracts asProvider,
                               Credentials providerKey, HyphaContracts asPayer, Credentials payerKey,
                               Consumer<String> progress) {
         Deployment deployment = asProvider.deployment();
@@ -92,19 +93,23 @@ final class DevInference implements AutoCloseable {
         ProviderTerms terms = new ProviderTerms(deployment.chainId(), token, providerAccount, channelsContract, PRICES, 600);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            ProviderService provider = ProviderService.start(engine, terms, asProvider.channels(),
-                    new ReceiptSigner(receiptDomain, providerAccount, data -> Eip712.sign(data, providerKey)),
-                    ProviderService.ledgerFile(home, deployment.chainId(), providerAccount), "127.0.0.1", providerPort,
-                    ProviderTls.server(providerKey, deployment.chainId(), providerAccount, Clock.systemUTC()),
-                    Clock.systemUTC());
-            opened.add(provider);
-            progress.accept("Provider " + providerAccount.toChecksumString() + " serving the store's models on "
-                    + provider.endpoint());
-            DevProvider.ensureRegistered(asProvider, provider.endpoint(), progress);
-            PublishedOffers published = PublishedOffers.publish(asProvider.offers(), engine.models(), terms);
-            opened.add(published);
-            progress.accept("Published " + published.count() + " offer(s) on the OfferRegistry (heartbeat every "
-                    + OfferPublisher.intervalFor(asProvider.offers().maxAge()).toSeconds() + " s)");
+            ProviderService provider = null;
+            PublishedOffers published = null;
+            if (withProvider) {
+                provider = ProviderService.start(engine, terms, asProvider.channels(),
+                        new ReceiptSigner(receiptDomain, providerAccount, data -> Eip712.sign(data, providerKey)),
+                        ProviderService.ledgerFile(home, deployment.chainId(), providerAccount), "127.0.0.1", providerPort,
+                        ProviderTls.server(providerKey, deployment.chainId(), providerAccount, Clock.systemUTC()),
+                        Clock.systemUTC());
+                opened.add(provider);
+                progress.accept("Provider " + providerAccount.toChecksumString() + " serving the store's models on "
+                        + provider.endpoint());
+                DevProvider.ensureRegistered(asProvider, provider.endpoint(), progress);
+                published = PublishedOffers.publish(asProvider.offers(), engine.models(), terms);
+                opened.add(published);
+                progress.accept("Published " + published.count() + " offer(s) on the OfferRegistry (heartbeat every "
+                        + OfferPublisher.intervalFor(asProvider.offers().maxAge()).toSeconds() + " s)");
+            }
 
             Address payer = Address.parse(asPayer.account());
             PayerFiles files = PayerFiles.of(home, deployment.chainId(), payer);
@@ -144,8 +149,14 @@ final class DevInference implements AutoCloseable {
         return gateway.models();
     }
 
-    /** Withdraws the offers, stops selling and redeems what the provider earned (the payments settle on chain). */
+    /**
+     * Withdraws the offers, stops selling and redeems what the provider earned (the payments settle on chain); nothing
+     * when no provider runs here.
+     */
     List<Redeemer.Outcome> stopAndRedeem() {
+        if (provider == null) {
+            return List.of();
+        }
         published.close();
         provider.stopServing();
         return provider.redeemAll();
@@ -157,8 +168,10 @@ final class DevInference implements AutoCloseable {
             gateway.close();
         } finally {
             try {
-                published.close();
-                provider.close();
+                if (provider != null) {
+                    published.close();
+                    provider.close();
+                }
             } finally {
                 receipts.close();
                 payerLedger.close();

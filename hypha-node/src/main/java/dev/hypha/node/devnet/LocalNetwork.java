@@ -133,10 +133,11 @@ public final class LocalNetwork implements AutoCloseable {
                     .ensureFunded(HyphaContracts.connect(deployment, deployer), devnet.accounts(), progress);
             engine = new LocalBackend(new ModelStore(settings.home(), Clock.systemUTC()), LocalBackend.Settings.defaults());
             InferenceBackend gateway = engine;
-            if (!settings.localOnly()) {
+            if (settings.inference() != LocalNetworkSettings.Inference.LOCAL_ONLY) {
                 Credentials providerKey = devnet.account(DevInference.PROVIDER_ACCOUNT);
                 Credentials payerKey = devnet.account(DevInference.PAYER_ACCOUNT);
-                inference = DevInference.start(settings.home(), engine, settings.providerPort(),
+                inference = DevInference.start(settings.home(), engine,
+                        settings.inference() == LocalNetworkSettings.Inference.DEV_PROVIDER, settings.providerPort(),
                         HyphaContracts.connect(deployment, new TransactionSender(chain, providerKey, nonces,
                                 RevertDecoder.forHyphaContracts())), providerKey,
                         HyphaContracts.connect(deployment, deployer), payerKey, progress);

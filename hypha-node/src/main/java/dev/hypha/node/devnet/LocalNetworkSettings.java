@@ -14,12 +14,20 @@ import java.util.Objects;
  * @param fundedAccounts       how many of anvil's dev accounts receive HYP and hUSD (once)
  * @param api                  where the node's HTTP API listens
  * @param providerPort         where the dev provider listens on loopback (0 picks a free one)
- * @param localOnly            true: the gateway answers with the store's models on this machine and no provider
- *                             runs; false: a dev provider sells the store's models and the gateway pays it through
- *                             payment channels, as on the network
+ * @param inference            where the gateway's answers come from
  */
 public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSeconds, int fundedAccounts,
-                                   NodeSettings api, int providerPort, boolean localOnly) {
+                                   NodeSettings api, int providerPort, Inference inference) {
+
+    /** Where the gateway of the local network gets its answers. */
+    public enum Inference {
+        /** The store's models on this machine; no provider, no payment, nothing leaves it ({@code hypha up --local-only}). */
+        LOCAL_ONLY,
+        /** A dev provider in this process sells the store's models; the gateway buys them ({@code hypha up}). */
+        DEV_PROVIDER,
+        /** The gateway buys from whatever providers the chain lists; none runs here ({@code hypha localnet}). */
+        NETWORK
+    }
 
     /** Where the dev provider listens unless told otherwise: the port after Ollama's. */
     public static final int DEFAULT_PROVIDER_PORT = 11_435;
@@ -39,7 +47,8 @@ public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSe
         if (fundedAccounts < 1 || fundedAccounts > 10) {
             throw new IllegalArgumentException("funded dev accounts must be 1..10, got " + fundedAccounts);
         }
-        if (!localOnly && fundedAccounts < 2) {
+        Objects.requireNonNull(inference, "inference");
+        if (inference == Inference.DEV_PROVIDER && fundedAccounts < 2) {
             throw new IllegalArgumentException("the dev provider runs as dev account (1), so at least 2 accounts must be"
                     + " funded (or run local-only)");
         }

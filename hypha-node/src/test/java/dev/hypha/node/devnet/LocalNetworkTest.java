@@ -28,7 +28,8 @@ class LocalNetworkTest {
     Path home;
 
     private LocalNetworkSettings settings() {
-        return new LocalNetworkSettings(home, 0, 1, 3, new NodeSettings("127.0.0.1", 0, true), 0, false);
+        return new LocalNetworkSettings(home, 0, 1, 3, new NodeSettings("127.0.0.1", 0, true), 0,
+                LocalNetworkSettings.Inference.DEV_PROVIDER);
     }
 
     private static HyphaContracts contracts(LocalNetwork network, int devAccount) {

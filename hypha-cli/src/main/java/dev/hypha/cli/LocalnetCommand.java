@@ -1,0 +1,94 @@
+package dev.hypha.cli;
+
+import dev.hypha.core.config.HyphaConfig;
+import dev.hypha.core.config.Settings;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.time.TimeSource;
+import dev.hypha.node.NodeSettings;
+import dev.hypha.node.devnet.LocalNetwork;
+import dev.hypha.node.devnet.LocalNetworkSettings;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hypha localnet --providers N}: the local chain, N provider processes (dev accounts 1..N, each selling the
+ * home's models at its own prices, found through their offers on chain) and a gateway paying from dev account (0), until
+ * Ctrl-C: the whole network path on one machine, for trying routing and failover (kill a provider's pid and ask again).
+ */
+@Command(name = "localnet",
+        description = {"Start the local chain, N provider processes and a paying gateway; run until Ctrl-C.",
+            "Provider i is dev account i, sells the store's models at i x 0.1 hUSD per million input tokens and",
+            "i x 0.2 per million output tokens, and logs to <home>/localnet/provider-i.log."})
+final class LocalnetCommand implements Callable<Integer> {
+    /** Price steps: provider i charges i times these (hUSD units per million tokens). */
+    private static final BigInteger INPUT_STEP = BigInteger.valueOf(100_000);
+    private static final BigInteger OUTPUT_STEP = BigInteger.valueOf(200_000);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--providers", paramLabel = "N", defaultValue = "2",
+            description = "How many provider processes to start (1-8, default ${DEFAULT-VALUE}).")
+    int providers;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (providers < 1 || providers > 8) {
+            throw HyphaException.input("--providers " + providers + " is out of range: expected 1 to 8");
+        }
+        Session session = Session.of(spec);
+        HyphaConfig config = session.config();
+        Settings.HostPort listen = config.get(Settings.API_LISTEN);
+        LocalNetworkSettings settings = new LocalNetworkSettings(session.home(), config.get(Settings.DEVNET_PORT),
+                config.get(Settings.DEVNET_STATE_INTERVAL), providers + 1,
+                new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)), 0,
+                LocalNetworkSettings.Inference.NETWORK);
+        PrintWriter out = session.out();
+        CliEnvironment.StopSignal stop = session.environment().runUntil();
+        List<ProviderProcess> running = new ArrayList<>();
+        try {
+            try (LocalNetwork network = LocalNetwork.start(settings, line -> {
+                out.println(line);
+                out.flush();
+            }, TimeSource.SYSTEM)) {
+                try {
+                    for (int i = 1; i <= providers; i++) {
+                        out.println("Starting provider " + i + " (dev account " + i + ")...");
+                        out.flush();
+                        running.add(ProviderProcess.start(session.home(), network.rpcUrl(), i,
+                                INPUT_STEP.multiply(BigInteger.valueOf(i)), OUTPUT_STEP.multiply(BigInteger.valueOf(i))));
+                    }
+                    UpCommand.printSummary(out, network, listen);
+                    out.println("Providers (`hypha offers` lists what they publish):");
+                    for (ProviderProcess p : running) {
+                        out.println("  (" + p.account() + ") " + p.endpoint() + "  pid " + p.pid() + "  log " + p.log());
+                    }
+                    UpCommand.printModels(out, network, listen);
+                    out.println("Running. Press Ctrl-C to stop (providers withdraw their offers and redeem first).");
+                    out.flush();
+                    stop.await();
+                } finally {
+                    for (ProviderProcess p : running.reversed()) {
+                        out.println("Stopping provider " + p.account() + "...");
+                        out.flush();
+                        p.stop().forEach(line -> out.println("  " + line));
+                    }
+                    out.println("Stopping: node, then anvil (writing " + settings.stateFile() + ")...");
+                    out.flush();
+                }
+            }
+            out.println("Stopped.");
+            out.flush();
+            return ExitCodes.OK;
+        } finally {
+            stop.finished();
+        }
+    }
+}
