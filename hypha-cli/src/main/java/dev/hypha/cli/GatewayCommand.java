@@ -13,7 +13,18 @@ import dev.hypha.node.http.ApiRoutes;
 import dev.hypha.node.http.ApiServer;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Eip712;
+import dev.hypha.core.text.TerminalText;
+import dev.hypha.node.gateway.InferenceBackend;
+import dev.hypha.node.gateway.network.PayingGateway;
+import dev.hypha.node.gateway.network.RoutingPolicy;
+import org.web3j.crypto.Credentials;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +58,19 @@ final class GatewayCommand implements Callable<Integer> {
             description = "Require an API key on loopback too (always required beyond it).")
     boolean requireApiKey;
 
+    @Option(names = "--network",
+            description = {"Buy answers from the network's providers (their offers on chain), paying from the",
+                "keystore account through payment channels within `hypha budget`, instead of the local store."})
+    boolean network;
+
+    @Option(names = "--allow-provider", paramLabel = "ADDRESS",
+            description = "With --network: only these providers may see prompts (repeatable).")
+    List<String> allowProviders = new ArrayList<>();
+
+    @Option(names = "--deny-provider", paramLabel = "ADDRESS",
+            description = "With --network: never send prompts to this provider (repeatable).")
+    List<String> denyProviders = new ArrayList<>();
+
     @Mixin
     EngineOptions engineOptions;
 
@@ -60,19 +84,21 @@ final class GatewayCommand implements Callable<Integer> {
                     + "--allow-remote to serve other machines; every request must then carry one of your API keys "
                     + "(`hypha apikey create NAME`). Or listen on 127.0.0.1.");
         }
-        LocalBackend.Settings backendSettings = engineOptions.backendSettings();
-        ModelStore store = new ModelStore(session.home(), Clock.systemUTC());
+        if (!network && (!allowProviders.isEmpty() || !denyProviders.isEmpty())) {
+            throw HyphaException.input("--allow-provider and --deny-provider choose among the network's providers: "
+                    + "add --network");
+        }
         PrintWriter out = session.out();
         CliEnvironment.StopSignal stop = session.environment().runUntil();
         try (ApiKeys keys = KeyRequirement.applies(where.host(), requireApiKey)
                 ? KeyRequirement.openActive(session.home(), where.toString()) : null;
-             LocalBackend backend = new LocalBackend(store, backendSettings)) {
-            List<ModelInfo> models = backend.models();
-            List<ApiRoutes> routes = keys == null ? List.of(new GatewayRoutes(backend))
-                    : List.of(new ApiKeyGuard(keys), new GatewayRoutes(backend));
+             Backend backend = network ? paying(session) : local(session)) {
+            List<ModelInfo> models = backend.backend().models();
+            List<ApiRoutes> routes = keys == null ? List.of(new GatewayRoutes(backend.backend()))
+                    : List.of(new ApiKeyGuard(keys), new GatewayRoutes(backend.backend()));
             try (ApiServer server = new ApiServer(where.host(), where.port(), routes)) {
                 server.start();
-                printSummary(out, where, server.port(), models, session, keys != null);
+                printSummary(out, where, server.port(), models, session, keys != null, backend.describe());
                 stop.await();
                 out.println("Stopping the gateway...");
                 out.flush();
@@ -83,6 +109,49 @@ final class GatewayCommand implements Callable<Integer> {
         } finally {
             stop.finished();
         }
+    }
+
+    /** What the routes serve and what owns it. */
+    private record Backend(InferenceBackend backend, AutoCloseable owner, String describe) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                owner.close();
+            } catch (Exception e) {
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            }
+        }
+    }
+
+    private Backend local(Session session) {
+        LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
+                engineOptions.backendSettings());
+        return new Backend(backend, backend, "Answers from the local store in " + session.home() + " (nothing leaves "
+                + "this machine)");
+    }
+
+    private Backend paying(Session session) {
+        Credentials key = session.credentials();
+        HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));
+        PayingGateway gateway = PayingGateway.open(session.home(), contracts, data -> Eip712.sign(data, key),
+                new RoutingPolicy(addresses("--allow-provider", allowProviders),
+                        addresses("--deny-provider", denyProviders)), Clock.systemUTC());
+        return new Backend(gateway.backend(), gateway, "Answers bought from the network's providers, paid by "
+                + Address.parse(key.getAddress()).toChecksumString() + " (channels of "
+                + TokenAmount.format(gateway.budget().perChannel(), BudgetCommand.DECIMALS) + " hUSD, at most "
+                + TokenAmount.format(gateway.budget().total(), BudgetCommand.DECIMALS) + " in all: `hypha budget`)");
+    }
+
+    private static Set<Address> addresses(String flag, List<String> values) {
+        Set<Address> out = new HashSet<>();
+        for (String v : values) {
+            try {
+                out.add(Address.parse(v.strip()));
+            } catch (IllegalArgumentException e) {
+                throw HyphaException.input(flag + " " + TerminalText.line(v) + " is not an address (0x + 40 hex digits)");
+            }
+        }
+        return out;
     }
 
     private Settings.HostPort where(Session session) {
@@ -98,9 +167,10 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     private static void printSummary(PrintWriter out, Settings.HostPort where, int port, List<ModelInfo> models,
-                                     Session session, boolean keys) {
+                                     Session session, boolean keys, String source) {
         String base = "http://" + new Settings.HostPort(where.host(), port);
         out.println("Hypha gateway on " + base);
+        out.println("  " + source);
         if (keys) {
             out.println("  API key required: header 'Authorization: Bearer <key>' (keys: `hypha apikey list`)");
             out.println("  Ollama clients  OLLAMA_HOST=" + base + "   (curl -H 'Authorization: Bearer KEY' " + base
@@ -111,8 +181,8 @@ final class GatewayCommand implements Callable<Integer> {
             out.println("  OpenAI clients  base URL " + base + "/v1, any API key");
         }
         if (models.isEmpty()) {
-            out.println("The store in " + session.home() + " has no models yet: add one with "
-                    + "`hypha model import FILE.gguf --name NAME`.");
+            out.println("No models yet: import one with `hypha model import FILE.gguf --name NAME` (local), or wait"
+                    + " for a provider to offer one (`hypha offers`).");
         } else {
             out.println("Models:");
             for (ModelInfo m : models) {

@@ -12,19 +12,9 @@ import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.gateway.network.Budget;
-import dev.hypha.node.gateway.network.NetworkBackend;
-import dev.hypha.node.gateway.network.PayerChannels;
-import dev.hypha.node.gateway.network.PayerFiles;
-import dev.hypha.node.gateway.network.ProviderStats;
-import dev.hypha.node.gateway.network.ProviderTransport;
-import dev.hypha.node.gateway.network.Router;
+import dev.hypha.node.gateway.network.PayingGateway;
 import dev.hypha.node.gateway.network.RoutingPolicy;
-import dev.hypha.node.offers.ChainOffers;
 import dev.hypha.node.offers.OfferPublisher;
-import dev.hypha.node.offers.RefreshingOffers;
-import dev.hypha.node.offers.OfferSource;
-import dev.hypha.node.payments.PayerLedger;
-import dev.hypha.node.payments.PayerReceipts;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ProviderTerms;
@@ -37,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.web3j.crypto.Credentials;
 
@@ -54,25 +43,17 @@ final class DevInference implements AutoCloseable {
     static final int PROVIDER_ACCOUNT = 1;
     /** The dev account the gateway pays from. */
     static final int PAYER_ACCOUNT = 0;
-    /** How long the gateway reuses the offers it read from the chain. */
-    static final java.time.Duration OFFERS_MAX_AGE = java.time.Duration.ofSeconds(5);
     /** 0.1 hUSD per million prompt tokens, 0.2 per million generated tokens. */
     static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
 
-    private final LocalBackend engine;
     private final ProviderService provider;
     private final PublishedOffers published;
-    private final PayerLedger payerLedger;
-    private final PayerReceipts receipts;
-    private final NetworkBackend gateway;
+    private final PayingGateway gateway;
 
-    private DevInference(LocalBackend engine, ProviderService provider, PublishedOffers published,
-                         PayerLedger payerLedger, PayerReceipts receipts, NetworkBackend gateway) {
-        this.engine = engine;
+    /** {@code provider} and {@code published} are null when no provider runs in this process. */
+    private DevInference(ProviderService provider, PublishedOffers published, PayingGateway gateway) {
         this.provider = provider;
         this.published = published;
-        this.payerLedger = payerLedger;
-        this.receipts = receipts;
         this.gateway = gateway;
     }
 
@@ -111,23 +92,14 @@ final class DevInference implements AutoCloseable {
                         + OfferPublisher.intervalFor(asProvider.offers().maxAge()).toSeconds() + " s)");
             }
 
+            PayingGateway gateway = PayingGateway.open(home, asPayer, data -> Eip712.sign(data, payerKey),
+                    RoutingPolicy.anyProvider(), Clock.systemUTC());
+            opened.add(gateway);
+            Budget budget = gateway.budget();
             Address payer = Address.parse(asPayer.account());
-            PayerFiles files = PayerFiles.of(home, deployment.chainId(), payer);
-            PayerLedger ledger = PayerLedger.open(files.ledger(), asPayer.channels().voucherDomain());
-            opened.add(ledger);
-            PayerReceipts receipts = PayerReceipts.open(files.receipts());
-            opened.add(receipts);
-            Budget budget = Budget.load(home);
-            OfferSource offers = new RefreshingOffers(new ChainOffers(asPayer.offers(), asPayer.registry()),
-                    OFFERS_MAX_AGE, Clock.systemUTC());
-            NetworkBackend gateway = new NetworkBackend(offers,
-                    new Router(RoutingPolicy.anyProvider(), Set.of(token), new ProviderStats()),
-                    new NetworkBackend.Payer(ledger, receipts, data -> Eip712.sign(data, payerKey),
-                            new PayerChannels(asPayer.channels(), ledger, payer, budget), channelsContract, receiptDomain),
-                    offer -> ProviderTransport.clientFor(offer, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
             progress.accept("Gateway paying from " + payer.toChecksumString() + " (channels of "
                     + budget.perChannel() + " hUSD units each, at most " + budget.total() + " in all: `hypha budget`)");
-            return new DevInference(engine, provider, published, ledger, receipts, gateway);
+            return new DevInference(provider, published, gateway);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened.reversed()) {
                 try {
@@ -142,11 +114,11 @@ final class DevInference implements AutoCloseable {
 
     /** What the gateway serves: answers bought from the network. */
     InferenceBackend gateway() {
-        return gateway;
+        return gateway.backend();
     }
 
     List<ModelInfo> models() {
-        return gateway.models();
+        return gateway.backend().models();
     }
 
     /**
@@ -167,14 +139,12 @@ final class DevInference implements AutoCloseable {
         try {
             gateway.close();
         } finally {
-            try {
-                if (provider != null) {
+            if (provider != null) {
+                try {
                     published.close();
+                } finally {
                     provider.close();
                 }
-            } finally {
-                receipts.close();
-                payerLedger.close();
             }
         }
     }

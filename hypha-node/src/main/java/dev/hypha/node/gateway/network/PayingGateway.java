@@ -1,0 +1,95 @@
+package dev.hypha.node.gateway.network;
+
+import dev.hypha.chain.channels.ReceiptDomain;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.PaymentChannelsClient;
+import dev.hypha.chain.deploy.PaymentTokenClient;
+import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Signature;
+import dev.hypha.core.crypto.TypedData;
+import dev.hypha.node.offers.ChainOffers;
+import dev.hypha.node.offers.RefreshingOffers;
+import dev.hypha.node.payments.PayerLedger;
+import dev.hypha.node.payments.PayerReceipts;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A gateway that buys from the network, wired as {@code hypha gateway --network} and {@code hypha up} run it: offers
+ * from the chain (re-read at most every {@link #OFFERS_MAX_AGE}), the payer's ledger and receipts under
+ * {@code <home>/gateway} ({@link PayerFiles}), channels within the home's {@link Budget}, TLS bound to each provider's
+ * key ({@link ProviderTransport}). Closing it closes the backend and the payer's files.
+ */
+public final class PayingGateway implements AutoCloseable {
+    /** How long the offers read from the chain are reused. */
+    public static final Duration OFFERS_MAX_AGE = Duration.ofSeconds(5);
+
+    private final PayerLedger ledger;
+    private final PayerReceipts receipts;
+    private final NetworkBackend backend;
+    private final Budget budget;
+
+    private PayingGateway(PayerLedger ledger, PayerReceipts receipts, NetworkBackend backend, Budget budget) {
+        this.ledger = ledger;
+        this.receipts = receipts;
+        this.backend = backend;
+        this.budget = budget;
+    }
+
+    /**
+     * @param asPayer  the contracts as the paying account (it signs the channel transactions)
+     * @param payerKey signs the vouchers (the same account)
+     */
+    public static PayingGateway open(Path home, HyphaContracts asPayer, Function<TypedData, Signature> payerKey,
+                                     RoutingPolicy policy, Clock clock) {
+        Deployment deployment = asPayer.deployment();
+        Address payer = Address.parse(asPayer.account());
+        Address token = Address.parse(deployment.address(PaymentTokenClient.NAME));
+        PayerFiles files = PayerFiles.of(home, deployment.chainId(), payer);
+        Budget budget = Budget.load(home);
+        PayerLedger ledger = PayerLedger.open(files.ledger(), asPayer.channels().voucherDomain());
+        PayerReceipts receipts;
+        try {
+            receipts = PayerReceipts.open(files.receipts());
+        } catch (RuntimeException e) {
+            ledger.close();
+            throw e;
+        }
+        NetworkBackend backend = new NetworkBackend(
+                new RefreshingOffers(new ChainOffers(asPayer.offers(), asPayer.registry()), OFFERS_MAX_AGE, clock),
+                new Router(policy, Set.of(token), new ProviderStats()),
+                new NetworkBackend.Payer(ledger, receipts, payerKey, new PayerChannels(asPayer.channels(), ledger, payer,
+                        budget), Address.parse(deployment.address(PaymentChannelsClient.NAME)),
+                        new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME)))),
+                offer -> ProviderTransport.clientFor(offer, deployment.chainId(), clock), clock);
+        return new PayingGateway(ledger, receipts, backend, budget);
+    }
+
+    /** The backend the Ollama and OpenAI routes serve. */
+    public NetworkBackend backend() {
+        return backend;
+    }
+
+    /** The budget its channels stay within. */
+    public Budget budget() {
+        return budget;
+    }
+
+    @Override
+    public void close() {
+        try {
+            backend.close();
+        } finally {
+            try {
+                receipts.close();
+            } finally {
+                ledger.close();
+            }
+        }
+    }
+}
