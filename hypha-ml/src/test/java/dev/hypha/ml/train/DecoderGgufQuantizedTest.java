@@ -30,8 +30,12 @@ class DecoderGgufQuantizedTest {
             assertThat(b.requireTensor("token_embd.weight").type()).isEqualTo(GgmlType.Q8_0);
             assertThat(b.requireTensor("output_norm.weight").type()).isEqualTo(GgmlType.F32);
             int[] prompt = {3, 17, 42, 99, 7};
-            float[] exact = Model.load(a, new Model.Options(1, true, 8)).newSession(8).process(prompt);
-            float[] quantized = Model.load(b, new Model.Options(1, true, 8)).newSession(8).process(prompt);
+            float[] exact;
+            float[] quantized;
+            try (Model ma = Model.load(a, new Model.Options(1, true, 8)); Model mb = Model.load(b, new Model.Options(1, true, 8))) {
+                exact = ma.newSession(8).process(prompt);
+                quantized = mb.newSession(8).process(prompt);
+            }
             double err = 0;
             double norm = 0;
             for (int i = 0; i < exact.length; i++) {

@@ -201,27 +201,32 @@ public final class LanguageModelTrainer {
         try (GgufFile file = GgufFile.open(gguf)) {
             Tokenizer tokenizer = Tokenizer.fromGguf(file);
             ChatTemplate template = ChatTemplate.fromGguf(file);
-            Model model = Model.load(file, new Model.Options(threads, true, 32));
-            String prompt = template.render(List.of(new ChatMessage("user", user)), true);
-            int[] tokens = tokenizer.encode(prompt, true, true);
-            Session session = model.newSession(Math.min(model.config().contextLength(), tokens.length + maxTokens));
-            float[] logits = session.process(tokens);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (int i = 0; i < maxTokens && tokens.length + i < model.config().contextLength(); i++) {
-                int best = 0;
-                for (int v = 1; v < logits.length; v++) {
-                    if (logits[v] > logits[best]) {
-                        best = v;
-                    }
-                }
-                if (tokenizer.isEndOfGeneration(best)) {
-                    break;
-                }
-                out.writeBytes(tokenizer.decodeBytes(best));
-                logits = session.process(new int[] {best});
+            try (Model model = Model.load(file, new Model.Options(threads, true, 32))) {
+                return greedy(model, tokenizer, template, user, maxTokens);
             }
-            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    private static String greedy(Model model, Tokenizer tokenizer, ChatTemplate template, String user, int maxTokens) {
+        String prompt = template.render(List.of(new ChatMessage("user", user)), true);
+        int[] tokens = tokenizer.encode(prompt, true, true);
+        Session session = model.newSession(Math.min(model.config().contextLength(), tokens.length + maxTokens));
+        float[] logits = session.process(tokens);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < maxTokens && tokens.length + i < model.config().contextLength(); i++) {
+            int best = 0;
+            for (int v = 1; v < logits.length; v++) {
+                if (logits[v] > logits[best]) {
+                    best = v;
+                }
+            }
+            if (tokenizer.isEndOfGeneration(best)) {
+                break;
+            }
+            out.writeBytes(tokenizer.decodeBytes(best));
+            logits = session.process(new int[] {best});
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private float evaluate(DecoderTraining training, int[] heldOut) {
