@@ -105,6 +105,10 @@ public final class LanguageModelTrainer {
                 spec.heldOutEvery(), heldOut.length / window, spec.sequenceLength());
         log.printf(Locale.ROOT, "unigram baseline (add-one unigram of the training tokens) on the held-out windows: %.4f nats/token, "
                 + "perplexity %.1f%n", unigram, Math.exp(unigram));
+        StringBuilder all = new StringBuilder();
+        chats.forEach(c -> all.append(c.text()));
+        log.printf(Locale.ROOT, "corpus content id (the conversations' UTF-8 text, end to end): %s%n",
+                dev.hypha.core.cid.ContentIds.of(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         log.println("example: " + chats.get(1).text().replace("\n", "\\n"));
         Schedule schedule = new Schedule(spec.optimizer().learningRate(), spec.optimizer().minLearningRate(),
                 spec.optimizer().warmupSteps(), spec.steps());
