@@ -55,11 +55,15 @@ class HyphaTinyModelTest {
                 assertThat(model.config().vocabSize()).isEqualTo(tokenizer.vocabSize());
             }
         }
-        String answer = LanguageModelTrainer.answer(file, "Tell me a fortune about computers.", 60, 1);
+        String answer = LanguageModelTrainer.answer(file, "Tell me a fortune about computers.", 120, 1);
         assertThat(answer).isNotBlank();
         assertThat(answer).isEqualTo(README_COMPUTERS_ANSWER);
     }
 
     /** The greedy answer shown in README.md (deterministic mode: the same on every machine and thread count). */
-    static final String README_COMPUTERS_ANSWER = "TODO";
+    static final String README_COMPUTERS_ANSWER = """
+            The best computer scientists are in the world, and the computer scientific
+            is the most of the computer scientific reasonable, and the computer scientific
+            is the most of the Tao.
+            \t\t-- H. L. Mencken""";
 }
