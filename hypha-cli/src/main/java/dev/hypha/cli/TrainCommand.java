@@ -8,6 +8,12 @@ import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.tensor.Parallel;
 import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.data.ImageSplit;
+import dev.hypha.ml.store.ImportProgress;
+import dev.hypha.ml.store.ImportResult;
+import dev.hypha.ml.store.ModelName;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.ml.train.run.LanguageModelSpec;
+import dev.hypha.ml.train.run.LanguageModelTrainer;
 import dev.hypha.ml.train.run.TrainSpec;
 import dev.hypha.ml.train.run.TrainSpecParser;
 import dev.hypha.ml.train.run.Trainer;
@@ -17,6 +23,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,12 +49,23 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all processors; never changes the result).")
     Integer threads;
 
+    @Option(names = "--out", paramLabel = "DIR", description = {"Language-model specs: the work folder for the checkpoint and the "
+        + "exported GGUF (default: <home>/train/NAME). Running again resumes from its checkpoint."})
+    Path out;
+
     @Override
     public Integer call() {
         if (threads != null && (threads < 1 || threads > 1024)) {
             throw HyphaException.input("--threads must be between 1 and 1024, got " + threads);
         }
         byte[] bytes = read(specFile);
+        if (LanguageModelSpec.isLanguageModel(bytes)) {
+            return trainLanguageModel(bytes);
+        }
+        if (out != null) {
+            throw HyphaException.input("--out is for language-model specs (with a [decoder] table); " + specFile
+                    + " trains a classifier into the content store");
+        }
         TrainSpec trainSpec = TrainSpecParser.parse(specFile.toString(), bytes);
         ContentId specId = ContentIds.of(bytes);
         ContentStore store = new ContentStore(Hypha.of(spec).resolvedHome());
@@ -70,6 +88,24 @@ public final class TrainCommand implements Callable<Integer> {
                 seconds, result.lastLoss()));
         out.println("weights sha256 " + result.weightsDigest());
         out.println("model " + result.model() + " (evaluate: hypha eval " + trainSpec.name() + " --dataset " + dataset + ":test)");
+        return ExitCodes.OK;
+    }
+
+    /** A decoder spec: trains (resuming from DIR/checkpoint.bin), writes DIR/NAME.gguf and imports it as NAME. */
+    private int trainLanguageModel(byte[] bytes) {
+        LanguageModelSpec lm = LanguageModelSpec.parse(specFile.toString(), bytes);
+        Path home = Hypha.of(spec).resolvedHome();
+        Path dir = out != null ? out : home.resolve("train").resolve(lm.name());
+        PrintWriter log = spec.commandLine().getOut();
+        log.println("Training " + lm.name() + " (spec " + ContentIds.of(bytes) + ") in " + dir);
+        LanguageModelTrainer.Result result = new LanguageModelTrainer(lm, bytes, dir, log)
+                .run(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        ImportResult imported = new ModelStore(home, Clock.systemUTC()).importModel(result.gguf(), ModelName.parse(lm.name()),
+                ImportProgress.NONE);
+        log.println(String.format(Locale.ROOT, "Trained %s: held-out loss %.4f (perplexity %.1f; unigram %.4f), %d steps run",
+                lm.name(), result.heldOutLoss(), Math.exp(result.heldOutLoss()), result.unigramLoss(), result.stepsRun()));
+        log.println("model " + imported.manifest().name() + " id " + imported.manifest().cid() + " (try: hypha run " + lm.name()
+                + " \"Tell me a fortune about computers\")");
         return ExitCodes.OK;
     }
 

@@ -89,8 +89,13 @@ public final class FortunesCorpus {
      * {@link #files} order; blank fortunes are skipped. Language-model training holds out whole fortunes.
      */
     public static List<String> fortunes(Path dir) {
+        return fortunes(files(dir));
+    }
+
+    /** The fortunes of the given corpus files, in the given order. */
+    public static List<String> fortunes(List<Path> files) {
         List<String> out = new java.util.ArrayList<>();
-        for (Path f : files(dir)) {
+        for (Path f : files) {
             StringBuilder current = new StringBuilder();
             for (String line : decode(f).split("\n", -1)) {
                 if (line.equals("%")) {

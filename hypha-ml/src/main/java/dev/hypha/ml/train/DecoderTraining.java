@@ -19,12 +19,18 @@ public final class DecoderTraining {
     private final Workspace workspace = new Workspace();
 
     public DecoderTraining(Decoder decoder, FloatMatMul gemm, int sequenceLength, float weightDecay, float maxGradientNorm) {
+        this(decoder, gemm, sequenceLength, weightDecay, maxGradientNorm, 0.9f, 0.95f, 1e-8f);
+    }
+
+    /** With AdamW's moment decays and epsilon given; {@code maxGradientNorm} 0 turns clipping off. */
+    public DecoderTraining(Decoder decoder, FloatMatMul gemm, int sequenceLength, float weightDecay, float maxGradientNorm,
+                           float beta1, float beta2, float epsilon) {
         this.decoder = decoder;
         this.gemm = gemm;
         this.sequenceLength = sequenceLength;
         this.rope = decoder.rope(sequenceLength);
         this.parameters = decoder.parameters();
-        this.optimizer = new AdamW(parameters, 0.9f, 0.95f, 1e-8f, weightDecay);
+        this.optimizer = new AdamW(parameters, beta1, beta2, epsilon, weightDecay);
         this.maxGradientNorm = maxGradientNorm;
     }
 
@@ -44,9 +50,16 @@ public final class DecoderTraining {
         Forward f = new Forward(gemm, tape, true, null, workspace);
         Tensor loss = Losses.crossEntropy(f, decoder.forward(f, inputs, rope, sequenceLength), targets);
         tape.backward(loss);
-        GradientClipping.clip(parameters, maxGradientNorm);
+        if (maxGradientNorm > 0) {
+            GradientClipping.clip(parameters, maxGradientNorm);
+        }
         optimizer.update(parameters, learningRate, step);
         return loss.data()[0];
+    }
+
+    /** The optimizer's state arrays (live: a checkpoint reads them, a resume writes them). */
+    public List<float[]> optimizerState() {
+        return optimizer.state();
     }
 
     /** Mean next-token loss over {@code windows} without updating anything. */
