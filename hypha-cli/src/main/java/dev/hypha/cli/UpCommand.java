@@ -117,7 +117,7 @@ final class UpCommand implements Callable<Integer> {
     /** The models the gateway serves, or how to add one: an empty store answers every request with 404. */
     static void printModels(PrintWriter out, LocalNetwork network, Settings.HostPort listen) {
         List<String> names = network.models().stream().map(ModelInfo::name).toList();
-        String via = network.paying() ? "bought from the dev provider through a payment channel"
+        String via = network.paying() ? "bought from a provider through a payment channel"
                 : "answered on this machine (local-only)";
         if (names.isEmpty()) {
             out.println("Models: none yet. Import a GGUF file with `hypha model import FILE.gguf --name NAME`"

@@ -76,7 +76,7 @@ class LocalnetCommandTest {
         try {
             ready.await();
             assertThat(out.toString()).as(err.toString()).contains("Running. Press Ctrl-C", "Starting provider 2",
-                    "Models: chat:latest, bought from the dev provider through a payment channel");
+                    "Models: chat:latest, hypha-tiny:latest, bought from a provider through a payment channel");
             Matcher pid = PID.matcher(out.toString());
             assertThat(pid.find()).as(out.toString()).isTrue();
 

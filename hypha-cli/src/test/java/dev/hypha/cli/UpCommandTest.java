@@ -137,8 +137,16 @@ class UpCommandTest {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/tags")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(tags.statusCode()).isEqualTo(200);
-            assertThat(tags.body()).isEqualTo("{\"models\":[]}");
-            assertThat(up.out.toString()).contains("Models: none yet. Import a GGUF file with `hypha model import");
+            // A fresh home gets hypha-tiny, Hypha's own chat model, and the dev provider sells it at once.
+            assertThat(tags.body()).contains("\"name\":\"hypha-tiny:latest\"");
+            assertThat(up.out.toString()).contains("Importing hypha-tiny, Hypha's own chat model",
+                    "Models: hypha-tiny:latest, bought from a provider through a payment channel");
+            HttpResponse<String> fortune = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + apiPort + "/api/generate")).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"model\":\"hypha-tiny\",\"prompt\":\"Tell me a fortune about computers.\",\"stream\":false,"
+                    + "\"options\":{\"temperature\":0,\"num_predict\":24}}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(fortune.statusCode()).as(fortune.body()).isEqualTo(200);
+            assertThat(JSON.readTree(fortune.body()).path("response").asText()).isNotBlank();
 
             CliRun imported = CliRun.run(env, "account", "import", "--light-kdf", "--private-key-file", key.toString(),
                     "--password-file", password.toString());
@@ -179,8 +187,8 @@ class UpCommandTest {
         try (RunningUp up = new RunningUp(env, "up", "--accounts", "2", "--provider-port", "0")) {
             assertThat(up.out.toString()).as(up.err.toString())
                     .contains("Registering the dev provider " + PROVIDER)
-                    .contains("Published 1 offer(s) on the OfferRegistry")
-                    .contains("Models: chat:latest, bought from the dev provider through a payment channel")
+                    .contains("Published 2 offer(s) on the OfferRegistry")
+                    .contains("Models: chat:latest, hypha-tiny:latest, bought from a provider through a payment channel")
                     .contains("curl " + api + "/api/generate -d '{\"model\":\"chat:latest\",\"prompt\":\"Hello\"}'");
             // The gateway found the provider where any gateway would: its offer on chain.
             CliRun offers = CliRun.run(env, "offers");

@@ -131,7 +131,9 @@ public final class LocalNetwork implements AutoCloseable {
             }
             new DevFunding(settings.fundingRecord(), settings.fundedAccounts())
                     .ensureFunded(HyphaContracts.connect(deployment, deployer), devnet.accounts(), progress);
-            engine = new LocalBackend(new ModelStore(settings.home(), Clock.systemUTC()), LocalBackend.Settings.defaults());
+            ModelStore store = new ModelStore(settings.home(), Clock.systemUTC());
+            DefaultModel.importOnce(store, settings.devnetDir(), progress);
+            engine = new LocalBackend(store, LocalBackend.Settings.defaults());
             InferenceBackend gateway = engine;
             if (settings.inference() != LocalNetworkSettings.Inference.LOCAL_ONLY) {
                 Credentials providerKey = devnet.account(DevInference.PROVIDER_ACCOUNT);
