@@ -1,16 +1,18 @@
 package dev.hypha.ml.train.run;
 
+import static dev.hypha.ml.train.run.SpecFields.error;
+import static dev.hypha.ml.train.run.SpecFields.integer;
+import static dev.hypha.ml.train.run.SpecFields.keys;
+import static dev.hypha.ml.train.run.SpecFields.real;
+import static dev.hypha.ml.train.run.SpecFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.hypha.core.errors.ErrorCategory;
-import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.llm.Architecture;
 import dev.hypha.ml.tensor.GgmlType;
 import dev.hypha.ml.train.DecoderConfig;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A decoder language-model training job as data: the corpus, the tokenizer to train on it, the decoder's shape,
@@ -156,51 +158,5 @@ public record LanguageModelSpec(
             throw error(source, "needs a [" + key + "] table");
         }
         return t;
-    }
-
-    private static void keys(String source, JsonNode node, Set<String> allowed, String prefix) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!allowed.contains(key)) {
-                throw error(source, "unknown key '" + prefix + key + "'; known: " + String.join(", ", new TreeSet<>(allowed)));
-            }
-        }
-    }
-
-    private static String text(String source, JsonNode node, String key, String fallback) {
-        JsonNode v = node.get(key);
-        if (v == null && fallback != null) {
-            return fallback;
-        }
-        if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 256) {
-            throw error(source, "'" + key + "' must be a non-empty string" + (v == null ? " (missing)" : ", found " + v));
-        }
-        return v.asText();
-    }
-
-    private static long integer(String source, JsonNode node, String key, Long fallback, long min, long max) {
-        JsonNode v = node.get(key);
-        if (v == null && fallback != null) {
-            return fallback;
-        }
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            throw error(source, "'" + key + "' must be a whole number from " + min + " to " + max + (v == null ? " (missing)" : ", found " + v));
-        }
-        return v.asLong();
-    }
-
-    private static float real(String source, JsonNode node, String key, Double fallback, double min, double max) {
-        JsonNode v = node.get(key);
-        if (v == null && fallback != null) {
-            return fallback.floatValue();
-        }
-        if (v == null || !v.isNumber() || !(v.asDouble() >= min && v.asDouble() <= max)) {
-            throw error(source, "'" + key + "' must be a number from " + min + " to " + max + (v == null ? " (missing)" : ", found " + v));
-        }
-        return (float) v.asDouble();
-    }
-
-    private static HyphaException error(String source, String what) {
-        return new HyphaException(ErrorCategory.INPUT, "training spec " + source + ": " + what);
     }
 }

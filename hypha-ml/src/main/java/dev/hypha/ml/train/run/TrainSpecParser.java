@@ -1,14 +1,17 @@
 package dev.hypha.ml.train.run;
 
+import static dev.hypha.ml.train.run.SpecFields.error;
+import static dev.hypha.ml.train.run.SpecFields.integer;
+import static dev.hypha.ml.train.run.SpecFields.keys;
+import static dev.hypha.ml.train.run.SpecFields.real;
+import static dev.hypha.ml.train.run.SpecFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.hypha.core.errors.ErrorCategory;
-import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.train.Layer;
 import dev.hypha.ml.train.LayerSyntax;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -53,7 +56,7 @@ public final class TrainSpecParser {
         if (root == null || !root.isObject()) {
             throw error(source, "is empty");
         }
-        checkKeys(source, root, TOP, "");
+        keys(source, root, TOP, "");
         String name = text(source, root, "name", null);
         if (!name.matches("[a-z0-9][a-z0-9._-]{0,127}")) {
             throw error(source, "name '" + name + "' must be 1-128 lower-case letters, digits, '.', '_' or '-'");
@@ -77,7 +80,7 @@ public final class TrainSpecParser {
         if (!opt.isObject()) {
             throw error(source, "needs an [optimizer] table with at least kind and learning_rate");
         }
-        checkKeys(source, opt, OPTIMIZER, "optimizer.");
+        keys(source, opt, OPTIMIZER, "optimizer.");
         String kind = text(source, opt, "kind", null);
         if (!kind.equals("adamw") && !kind.equals("sgd")) {
             throw error(source, "optimizer.kind must be \"adamw\" or \"sgd\", found \"" + kind + "\"");
@@ -99,49 +102,4 @@ public final class TrainSpecParser {
                 integer(source, root, "checkpoint_every", 0L, 0, 1_000_000_000L), layers, optimizer);
     }
 
-    private static void checkKeys(String source, JsonNode node, Set<String> allowed, String prefix) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!allowed.contains(key)) {
-                throw error(source, "unknown key '" + prefix + key + "'; known: " + String.join(", ", new java.util.TreeSet<>(allowed)));
-            }
-        }
-    }
-
-    private static String text(String source, JsonNode node, String key, String fallback) {
-        JsonNode v = node.get(key);
-        if (v == null && fallback != null) {
-            return fallback;
-        }
-        if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 256) {
-            throw error(source, "'" + key + "' must be a non-empty string" + (v == null ? " (missing)" : ", found " + v));
-        }
-        return v.asText();
-    }
-
-    private static long integer(String source, JsonNode node, String key, Long fallback, long min, long max) {
-        JsonNode v = node.get(key);
-        if (v == null && fallback != null) {
-            return fallback;
-        }
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            throw error(source, "'" + key + "' must be a whole number from " + min + " to " + max + (v == null ? " (missing)" : ", found " + v));
-        }
-        return v.asLong();
-    }
-
-    private static float real(String source, JsonNode node, String key, Double fallback, double min, double max) {
-        JsonNode v = node.get(key);
-        if (v == null && fallback != null) {
-            return fallback.floatValue();
-        }
-        if (v == null || !v.isNumber() || !(v.asDouble() >= min && v.asDouble() <= max)) {
-            throw error(source, "'" + key + "' must be a number from " + min + " to " + max + (v == null ? " (missing)" : ", found " + v));
-        }
-        return (float) v.asDouble();
-    }
-
-    private static HyphaException error(String source, String what) {
-        return new HyphaException(ErrorCategory.INPUT, "training spec " + source + ": " + what);
-    }
 }
