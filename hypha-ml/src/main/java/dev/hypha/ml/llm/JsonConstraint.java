@@ -43,20 +43,7 @@ public final class JsonConstraint implements TokenConstraint {
 
     @Override
     public void mask(float[] logits) {
-        boolean any = false;
-        for (int t = 0; t < logits.length; t++) {
-            if (logits[t] == Float.NEGATIVE_INFINITY) {
-                continue;
-            }
-            if (allowed(t)) {
-                any = true;
-            } else {
-                logits[t] = Float.NEGATIVE_INFINITY;
-            }
-        }
-        if (!any) {
-            throw new IllegalStateException("no token of the vocabulary can continue the JSON text");
-        }
+        TokenConstraint.maskRefused(logits, this::allowed, "the JSON text");
     }
 
     private boolean allowed(int t) {

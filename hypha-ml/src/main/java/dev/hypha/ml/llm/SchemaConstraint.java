@@ -42,20 +42,7 @@ public final class SchemaConstraint implements TokenConstraint {
 
     @Override
     public void mask(float[] logits) {
-        boolean any = false;
-        for (int t = 0; t < logits.length; t++) {
-            if (logits[t] == Float.NEGATIVE_INFINITY) {
-                continue;
-            }
-            if (allowed(t)) {
-                any = true;
-            } else {
-                logits[t] = Float.NEGATIVE_INFINITY;
-            }
-        }
-        if (!any) {
-            throw new IllegalStateException("no token of the vocabulary can continue the JSON text the schema asks for");
-        }
+        TokenConstraint.maskRefused(logits, this::allowed, "the JSON text the schema asks for");
     }
 
     private boolean allowed(int t) {

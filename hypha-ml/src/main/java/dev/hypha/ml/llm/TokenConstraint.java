@@ -22,4 +22,28 @@ public interface TokenConstraint {
         public void accept(int token) {
         }
     };
+
+    /**
+     * Masks, in place, every token {@code allowed} refuses (tokens already masked stay so), for constraints that judge one
+     * token at a time.
+     *
+     * @param what what the allowed tokens must continue, for the error when none can
+     * @throws IllegalStateException when no token is left: the constraint cannot be met from here
+     */
+    static void maskRefused(float[] logits, java.util.function.IntPredicate allowed, String what) {
+        boolean any = false;
+        for (int t = 0; t < logits.length; t++) {
+            if (logits[t] == Float.NEGATIVE_INFINITY) {
+                continue;
+            }
+            if (allowed.test(t)) {
+                any = true;
+            } else {
+                logits[t] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        if (!any) {
+            throw new IllegalStateException("no token of the vocabulary can continue " + what);
+        }
+    }
 }
