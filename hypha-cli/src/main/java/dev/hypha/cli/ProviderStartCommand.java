@@ -11,6 +11,8 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.gateway.InferenceBackend;
+import dev.hypha.node.gateway.remote.OllamaUpstream;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ProviderRoutes;
@@ -73,6 +75,11 @@ final class ProviderStartCommand implements Callable<Integer> {
                 "stake and register it at the listening address first. Only on the local chain (31337)."})
     Integer devAccount;
 
+    @Option(names = "--upstream", paramLabel = "URL",
+            description = {"Sell the models of an engine you already run that speaks Ollama's API (an Ollama server,",
+                "e.g. http://127.0.0.1:11434) instead of the store's: answers stream through, charged as it counts."})
+    String upstream;
+
     @Mixin
     EngineOptions engineOptions;
 
@@ -99,8 +106,8 @@ final class ProviderStartCommand implements Callable<Integer> {
             Path ledgerFile = ProviderService.ledgerFile(session.home(), deployment.chainId(), account);
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
-            try (LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
-                    backendSettings)) {
+            try (InferenceBackend backend = upstream != null ? new OllamaUpstream(upstreamUri(upstream))
+                    : new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()), backendSettings)) {
                 SSLContext transport = tls ? ProviderTls.server(key, deployment.chainId(), account, Clock.systemUTC()) : null;
                 try (ProviderService provider = ProviderService.start(backend, terms, channels, receipts, ledgerFile,
                         where.host(), where.port(), transport, Clock.systemUTC())) {
@@ -129,6 +136,19 @@ final class ProviderStartCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    private static java.net.URI upstreamUri(String text) {
+        try {
+            java.net.URI uri = java.net.URI.create(text.strip());
+            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw HyphaException.input("--upstream " + TerminalText.line(text) + " is not an http(s) URL, e.g. "
+                + "http://127.0.0.1:11434 for a local Ollama server");
     }
 
     /** A public anvil dev key, only for the local chain (anyone can spend from it anywhere else). */

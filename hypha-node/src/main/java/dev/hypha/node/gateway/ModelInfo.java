@@ -16,4 +16,18 @@ import java.time.Instant;
  */
 public record ModelInfo(String name, String digest, long size, Instant modifiedAt, String family, long parameterCount,
                         String quantization, long contextLength) {
+
+    /**
+     * The model's content digest as receipts and offers carry it (0x + 64 hex): the sha2-256 in its content id's
+     * multihash, or the digest itself when it is already a bare sha256 (as an Ollama server lists its models).
+     *
+     * @throws IllegalArgumentException when the digest is neither
+     */
+    public String digestHex() {
+        String d = digest.startsWith("sha256:") ? digest.substring(7) : digest;
+        if (d.matches("[0-9a-f]{64}")) {
+            return "0x" + d;
+        }
+        return dev.hypha.core.crypto.Hex.encode(dev.hypha.core.cid.ContentId.parse(digest).multihash().digest());
+    }
 }

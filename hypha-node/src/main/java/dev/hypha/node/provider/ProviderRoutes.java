@@ -3,7 +3,6 @@ package dev.hypha.node.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.chain.channels.Receipt;
-import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.core.errors.HyphaException;
@@ -196,8 +195,7 @@ public final class ProviderRoutes implements ApiRoutes {
 
     /** The model's content-id digest: the sha2-256 in its CID's multihash, what receipts and offers name it by. */
     private String modelId(String model) {
-        ContentId cid = ContentId.parse(backend.show(model, false).info().digest());
-        return Hex.encode(cid.multihash().digest());
+        return backend.show(model, false).info().digestHex();
     }
 
     /** 402 with x402's PAYMENT-REQUIRED header and the same PaymentRequired object as the body. */

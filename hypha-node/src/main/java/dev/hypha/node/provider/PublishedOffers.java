@@ -2,8 +2,6 @@ package dev.hypha.node.provider;
 
 import dev.hypha.chain.deploy.OfferRegistryClient;
 import dev.hypha.chain.deploy.OfferRegistryClient.OfferTerms;
-import dev.hypha.core.cid.ContentId;
-import dev.hypha.core.crypto.Hex;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.offers.OfferPublisher;
 import java.util.List;
@@ -16,6 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * offer says concurrency 1.
  */
 public final class PublishedOffers implements AutoCloseable {
+    /** What an offer says when the engine does not tell its model's context (an upstream Ollama server). */
+    static final long UNKNOWN_CONTEXT = 2048;
     private final ScheduledExecutorService scheduler;
     private final OfferPublisher publisher;
 
@@ -44,9 +44,9 @@ public final class PublishedOffers implements AutoCloseable {
 
     /** The offer for one model: the content-id digest receipts carry, the provider's prices, its trained context. */
     static OfferTerms terms(ModelInfo m, ProviderTerms terms) {
-        return new OfferTerms(Hex.encode(ContentId.parse(m.digest()).multihash().digest()),
+        return new OfferTerms(m.digestHex(),
                 terms.token().lowercaseHex(), m.name(), terms.prices().inputPerMillion(),
-                terms.prices().outputPerMillion(), Math.max(1, m.contextLength()), 1);
+                terms.prices().outputPerMillion(), m.contextLength() > 0 ? m.contextLength() : UNKNOWN_CONTEXT, 1);
     }
 
     /** How many offers are kept live. */
