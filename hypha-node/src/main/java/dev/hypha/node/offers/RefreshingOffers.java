@@ -43,9 +43,4 @@ public final class RefreshingOffers implements OfferSource {
         }
         return offers;
     }
-
-    /** Forgets the cached list, so the next read goes to the source (after a provider failed, say). */
-    public synchronized void invalidate() {
-        offers = null;
-    }
 }

@@ -102,11 +102,6 @@ public final class PayerChannels implements ChannelFunds {
         return sum;
     }
 
-    /** Forgets a channel the provider refused (settled or closing): the next request opens another. */
-    public synchronized void forget(ChannelParams channel) {
-        open.values().remove(channel);
-    }
-
     private void reserve(BigInteger amount, String what) {
         BigInteger after = locked().add(amount);
         if (after.compareTo(budget.total()) > 0) {

@@ -59,11 +59,6 @@ public final class Router {
         return cheapest.values().stream().sorted(order).toList();
     }
 
-    /** Whether the user's policy leaves any provider for this offer list at all (for a clearer error). */
-    public boolean permitsAny(List<Offer> offers) {
-        return offers.stream().anyMatch(o -> policy.permits(o.provider()));
-    }
-
     private static java.math.BigInteger price(Offer o) {
         return o.inputPerMillion().add(o.outputPerMillion());
     }

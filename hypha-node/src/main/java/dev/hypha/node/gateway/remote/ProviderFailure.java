@@ -11,18 +11,11 @@ import java.util.Objects;
 public final class ProviderFailure extends GatewayException {
     private static final long serialVersionUID = 1L;
 
-    private final transient URI provider;
     private final String partialText;
 
     ProviderFailure(URI provider, String what, String partialText, Throwable cause) {
         super(Kind.INTERNAL, "provider " + provider + " " + what, cause);
-        this.provider = provider;
         this.partialText = Objects.requireNonNull(partialText, "partialText");
-    }
-
-    /** The provider that failed. */
-    public URI provider() {
-        return provider;
     }
 
     /** What it had delivered before it failed (empty when nothing). */
