@@ -141,7 +141,7 @@ public final class Fulfiller implements AutoCloseable {
 
     /** The content-id digest (0x + 64 hex) requests name {@code model} by, as this fulfiller matches it. */
     public static String modelId(dev.hypha.node.gateway.ModelInfo model) {
-        return ServedModels.digestOf(model.digest());
+        return model.digestHex();
     }
 
     /** Catches up with the chain and handles the next page of requests (at most {@link Settings#eventsPerPoll}). */

@@ -1,7 +1,5 @@
 package dev.hypha.node.coordinator;
 
-import dev.hypha.core.cid.ContentId;
-import dev.hypha.core.crypto.Hex;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.ModelInfo;
 import java.util.HashMap;
@@ -35,16 +33,11 @@ final class ServedModels {
         return Optional.ofNullable(name);
     }
 
-    /** The content-id digest (0x + 64 hex) of a model's content id, as requests name it. */
-    static String digestOf(String contentId) {
-        return Hex.encode(ContentId.parse(contentId).multihash().digest());
-    }
-
     private void refresh() {
         nameByDigest.clear();
         for (ModelInfo m : backend.models()) {
             try {
-                nameByDigest.put(digestOf(m.digest()), m.name());
+                nameByDigest.put(m.digestHex(), m.name());
             } catch (RuntimeException e) {
                 LOG.warn("model {} has no usable content id ({}); contracts cannot ask for it", m.name(), e.getMessage());
             }

@@ -97,7 +97,7 @@ class CoordinatorRoundTripTest {
     @BeforeEach
     void startFulfiller() {
         backend = new LocalBackend(TinyModelStore.create(dir, MODEL_NAME, 7, 512), LocalBackend.Settings.defaults());
-        modelDigest = ServedModels.digestOf(backend.models().getFirst().digest());
+        modelDigest = backend.models().getFirst().digestHex();
         log = FulfilmentLog.open(dir.resolve("fulfilments.sqlite"));
         indexer = Fulfiller.indexerFor(chain, dir.resolve("events.sqlite"), deployment, EventIndexer.Options.DEFAULT);
         fulfiller = newFulfiller(indexer, log);
