@@ -118,8 +118,7 @@ final class ProviderStartCommand implements Callable<Integer> {
                         });
                     }
                     printSummary(out, provider.endpoint(), terms, ledgerFile, backend.models());
-                    try (PublishedOffers offers = publish(out, contracts, account, provider.endpoint(), backend.models(),
-                            terms)) {
+                    try (PublishedOffers offers = publish(out, contracts, account, provider.endpoint(), backend, terms)) {
                         out.println("Running. Press Ctrl-C to stop (offers are withdrawn and vouchers redeemed on the way out).");
                         out.flush();
                         stop.await();
@@ -225,7 +224,7 @@ final class ProviderStartCommand implements Callable<Integer> {
      * @return the live offers, or null when nothing was published
      */
     private static PublishedOffers publish(PrintWriter out, HyphaContracts contracts, Address account,
-                                           java.net.URI endpoint, List<ModelInfo> models, ProviderTerms terms) {
+                                           java.net.URI endpoint, InferenceBackend backend, ProviderTerms terms) {
         var registered = contracts.registry().provider(account.lowercaseHex());
         if (registered.isEmpty() || !contracts.registry().isActive(account.lowercaseHex())) {
             out.println("Not an active registered provider, so no offers are published and gateways will not find it:");
@@ -236,10 +235,7 @@ final class ProviderStartCommand implements Callable<Integer> {
             out.println("Note: registered endpoint is " + TerminalText.line(registered.get().endpoint())
                     + ", not " + endpoint + " (hypha provider update --endpoint " + endpoint + ")");
         }
-        if (models.isEmpty()) {
-            return null;
-        }
-        PublishedOffers offers = PublishedOffers.publish(contracts.offers(), models, terms);
+        PublishedOffers offers = PublishedOffers.publish(contracts.offers(), backend::models, terms);
         out.println("Published " + offers.count() + " offer(s) on the OfferRegistry; `hypha offers` lists them.");
         return offers;
     }

@@ -120,9 +120,8 @@ final class UpCommand implements Callable<Integer> {
         String via = network.paying() ? "bought from a provider through a payment channel"
                 : "answered on this machine (local-only)";
         if (names.isEmpty()) {
-            out.println("Models: none yet. Import a GGUF file with `hypha model import FILE.gguf --name NAME`"
-                    + (network.paying() ? " and restart `hypha up` (its provider offers the store's models when it starts);"
-                    : "; the gateway serves it at once;"));
+            out.println("Models: none yet. Import a GGUF file with `hypha model import FILE.gguf --name NAME`; the gateway"
+                    + " serves it within seconds;");
             out.println("  then (" + via + "):");
             out.println("  curl http://" + listen + "/api/generate -d '{\"model\":\"NAME\",\"prompt\":\"Hello\"}'");
         } else {

@@ -86,7 +86,7 @@ final class DevInference implements AutoCloseable {
                 progress.accept("Provider " + providerAccount.toChecksumString() + " serving the store's models on "
                         + provider.endpoint());
                 DevProvider.ensureRegistered(asProvider, provider.endpoint(), progress);
-                published = PublishedOffers.publish(asProvider.offers(), engine.models(), terms);
+                published = PublishedOffers.publish(asProvider.offers(), engine::models, terms);
                 opened.add(published);
                 progress.accept("Published " + published.count() + " offer(s) on the OfferRegistry (heartbeat every "
                         + OfferPublisher.intervalFor(asProvider.offers().maxAge()).toSeconds() + " s)");

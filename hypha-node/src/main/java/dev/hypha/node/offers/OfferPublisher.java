@@ -34,7 +34,7 @@ public final class OfferPublisher implements AutoCloseable {
     private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
 
     private final OfferRegistryClient registry;
-    private final List<OfferTerms> wanted;
+    private List<OfferTerms> wanted;
     private final ScheduledExecutorService scheduler;
     private final Duration interval;
     private final String account;
@@ -45,21 +45,10 @@ public final class OfferPublisher implements AutoCloseable {
     private OfferPublisher(OfferRegistryClient registry, List<OfferTerms> wanted, ScheduledExecutorService scheduler,
                            Duration interval) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.wanted = List.copyOf(wanted);
+        this.wanted = checked(wanted);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.interval = Objects.requireNonNull(interval, "interval");
         this.account = registry.account();
-        Set<String> keys = new HashSet<>();
-        for (OfferTerms t : this.wanted) {
-            if (!keys.add(key(t.modelId(), t.token()))) {
-                throw ChainErrors.input("two offers for model " + t.modelId() + " in token " + t.token()
-                        + ": the registry keeps one offer per model and token");
-            }
-        }
-        if (this.wanted.size() > OfferRegistryClient.MAX_OFFERS_PER_PROVIDER) {
-            throw ChainErrors.input(this.wanted.size() + " offers given; a provider may publish at most "
-                    + OfferRegistryClient.MAX_OFFERS_PER_PROVIDER);
-        }
     }
 
     /**
@@ -88,13 +77,49 @@ public final class OfferPublisher implements AutoCloseable {
         return p;
     }
 
+    /** One offer per model and token, at most the registry's per-provider limit. */
+    private static List<OfferTerms> checked(List<OfferTerms> offers) {
+        List<OfferTerms> copy = List.copyOf(offers);
+        Set<String> keys = new HashSet<>();
+        for (OfferTerms t : copy) {
+            if (!keys.add(key(t.modelId(), t.token()))) {
+                throw ChainErrors.input("two offers for model " + t.modelId() + " in token " + t.token()
+                        + ": the registry keeps one offer per model and token");
+            }
+        }
+        if (copy.size() > OfferRegistryClient.MAX_OFFERS_PER_PROVIDER) {
+            throw ChainErrors.input(copy.size() + " offers given; a provider may publish at most "
+                    + OfferRegistryClient.MAX_OFFERS_PER_PROVIDER);
+        }
+        return copy;
+    }
+
+    /**
+     * Offers {@code offers} from now on instead of what was offered (a model added to or removed from the store):
+     * the chain is brought to hold exactly them at once, or, if that fails, at the next scheduled step.
+     */
+    public synchronized void offer(List<OfferTerms> offers) {
+        List<OfferTerms> next = checked(offers);
+        if (closed || next.equals(wanted)) {
+            return;
+        }
+        wanted = next;
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            failures++; // the next step reconciles again
+            LOG.log(System.Logger.Level.WARNING, "updating the offers of " + account + " failed, retrying: "
+                    + e.getMessage());
+        }
+    }
+
     /** A third of {@code maxAgeSeconds}: two heartbeats may fail before the offers stop being live. */
     public static Duration intervalFor(long maxAgeSeconds) {
         return Duration.ofSeconds(maxAgeSeconds).dividedBy(3);
     }
 
     /** The offers this publisher keeps live. */
-    public List<OfferTerms> offers() {
+    public synchronized List<OfferTerms> offers() {
         return wanted;
     }
 

@@ -7,13 +7,20 @@ import dev.hypha.node.offers.OfferPublisher;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.time.Duration;
 
 /**
  * A provider's models on the OfferRegistry while it serves: one offer per model at the provider's prices, kept live by
- * heartbeats on a scheduler of its own, withdrawn on close. The engine runs one request per model at a time, so each
- * offer says concurrency 1.
+ * heartbeats on a scheduler of its own, following the engine's model list (a model imported or removed while it
+ * serves is offered or withdrawn within {@link #FOLLOW_EVERY}), withdrawn on close. The engine runs one request per
+ * model at a time, so each offer says concurrency 1.
  */
 public final class PublishedOffers implements AutoCloseable {
+    /** How often the offers are compared with the engine's models. */
+    static final Duration FOLLOW_EVERY = Duration.ofSeconds(10);
+    private static final System.Logger LOG = System.getLogger(PublishedOffers.class.getName());
     /** What an offer says when the engine does not tell its model's context (an upstream Ollama server). */
     static final long UNKNOWN_CONTEXT = 2048;
     private final ScheduledExecutorService scheduler;
@@ -29,16 +36,31 @@ public final class PublishedOffers implements AutoCloseable {
      *
      * @throws dev.hypha.chain.ChainException when publishing fails (e.g. {@code ProviderNotActive})
      */
-    public static PublishedOffers publish(OfferRegistryClient registry, List<ModelInfo> models, ProviderTerms terms) {
-        List<OfferTerms> offers = models.stream().map(m -> terms(m, terms)).toList();
+    public static PublishedOffers publish(OfferRegistryClient registry, Supplier<List<ModelInfo>> models,
+                                          ProviderTerms terms) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("offer-heartbeat").factory());
         try {
-            return new PublishedOffers(scheduler, OfferPublisher.start(registry, offers, scheduler,
-                    OfferPublisher.intervalFor(registry.maxAge())));
+            OfferPublisher publisher = OfferPublisher.start(registry, offers(models.get(), terms), scheduler,
+                    OfferPublisher.intervalFor(registry.maxAge()));
+            scheduler.scheduleWithFixedDelay(() -> follow(publisher, models, terms), FOLLOW_EVERY.toMillis(),
+                    FOLLOW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            return new PublishedOffers(scheduler, publisher);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             throw e;
+        }
+    }
+
+    private static List<OfferTerms> offers(List<ModelInfo> models, ProviderTerms terms) {
+        return models.stream().map(m -> terms(m, terms)).toList();
+    }
+
+    private static void follow(OfferPublisher publisher, Supplier<List<ModelInfo>> models, ProviderTerms terms) {
+        try {
+            publisher.offer(offers(models.get(), terms));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot bring the offers in line with the store: " + e.getMessage());
         }
     }
 

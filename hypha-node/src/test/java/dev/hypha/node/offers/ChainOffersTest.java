@@ -199,6 +199,18 @@ class ChainOffersTest {
     }
 
     @Test
+    void aRunningProviderOffersWhatItsStoreGainsAndWithdrawsWhatItLoses() {
+        Credentials erin = provider("http://127.0.0.1:9005");
+        try (OfferPublisher p = publisher(erin, List.of(terms(MODEL_A, "tiny:latest", 1)))) {
+            p.offer(List.of(terms(MODEL_A, "tiny:latest", 1), terms(MODEL_B, "small:q8", 3)));
+            assertThat(offersOf(erin)).extracting(Offer::model).containsExactlyInAnyOrder("tiny:latest", "small:q8");
+            p.offer(List.of(terms(MODEL_B, "small:q8", 3)));
+            assertThat(offersOf(erin)).extracting(Offer::model).containsExactly("small:q8");
+        }
+        assertThat(offersOf(erin)).isEmpty();
+    }
+
+    @Test
     void offersOfInactiveProvidersAreSkipped() {
         Credentials erin = provider("http://127.0.0.1:9004");
         try (OfferPublisher ignored = publisher(erin, List.of(terms(MODEL_A, "tiny:latest", 1)))) {
