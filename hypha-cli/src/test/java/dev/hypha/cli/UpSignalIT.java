@@ -43,7 +43,8 @@ class UpSignalIT {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         Map<String, String> env = builder.environment();
         env.put("HYPHA_DEVNET_PORT", Integer.toString(freePort()));
-        env.put("HYPHA_API_LISTEN", "127.0.0.1:" + freePort());
+        int apiPort = freePort();
+        env.put("HYPHA_API_LISTEN", "127.0.0.1:" + apiPort);
         env.put(AnvilLauncher.ANVIL_ENV, AnvilLauncher.locate(System.getenv(), System.getProperty("hypha.repo.root")).toString());
         Process up = builder.start();
         try {
@@ -55,6 +56,14 @@ class UpSignalIT {
             }
             long anvilPid = Long.parseLong(Files.readString(home.resolve("devnet/anvil.pid")).strip().split("\\s+")[0]);
 
+            // One paid answer (from hypha-tiny, imported on first start), so there is something to redeem on the way out.
+            java.net.http.HttpResponse<String> paid = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + apiPort + "/api/generate"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"hypha-tiny\","
+                                    + "\"prompt\":\"Hi\",\"stream\":false,\"options\":{\"num_predict\":3}}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+
             up.destroy(); // SIGTERM
 
             assertThat(up.waitFor(2, TimeUnit.MINUTES)).as("hypha up stopped after SIGTERM").isTrue();
@@ -62,6 +71,9 @@ class UpSignalIT {
             String stderr = Files.readString(err, StandardCharsets.UTF_8);
             assertThat(up.exitValue()).as("128 + SIGTERM, as every JVM service reports a TERM stop").isEqualTo(143);
             assertThat(stdout).contains("Stopping: node, then anvil", "Stopped.");
+            // The chain outlives the JVM's shutdown until the provider has redeemed (anvil stops last, not at SIGTERM).
+            assertThat(stdout).contains("Stopping the provider and redeeming what it earned...", "Redeemed channel ")
+                    .doesNotContain("Could not redeem");
             assertThat(stderr.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")))
                     .as("a clean stop warns of nothing").isEmpty();
             assertThat(ProcessHandle.of(anvilPid).map(ProcessHandle::isAlive).orElse(false)).as("anvil stopped").isFalse();
