@@ -4,25 +4,21 @@ import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.InferenceCoordinatorClient;
 import dev.hypha.chain.deploy.ProviderRegistryClient;
-import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Eip712;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.core.keys.KeystoreDirectory;
 import dev.hypha.ml.store.ModelStore;
-import dev.hypha.node.coordinator.FulfilmentLog;
 import dev.hypha.node.coordinator.Fulfiller;
+import dev.hypha.node.coordinator.FulfilmentService;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.provider.Prices;
-import dev.hypha.node.provider.ProviderService;
 import java.io.PrintWriter;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.web3j.crypto.Credentials;
 import picocli.CommandLine.Command;
@@ -73,30 +69,17 @@ final class ProviderFulfilCommand implements Callable<Integer> {
             HyphaContracts contracts = HyphaContracts.connect(deployment, session.sender(key));
             Credentials signingKey = signingKey(session, contracts, account, key);
             InferenceCoordinatorClient coordinator = contracts.coordinator();
-            Path dir = ProviderService.ledgerFile(session.home(), deployment.chainId(), account).getParent();
-            try {
-                java.nio.file.Files.createDirectories(dir);
-            } catch (java.io.IOException e) {
-                throw HyphaException.io("cannot create " + dir + ": " + e.getMessage(), e);
-            }
-            String suffix = deployment.chainId() + "-" + account.lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite";
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
-            try (FulfilmentLog log = FulfilmentLog.open(dir.resolve("coordinator-" + suffix));
-                 EventIndexer indexer = Fulfiller.indexerFor(session.chain(), dir.resolve("coordinator-events-" + suffix),
-                         deployment, EventIndexer.Options.DEFAULT);
-                 LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
-                         backendSettings)) {
-                Fulfiller fulfiller = new Fulfiller(indexer, coordinator, backend, prices,
-                        data -> Eip712.sign(data, signingKey), log,
-                        () -> session.chain().latestBlock().getTimestamp().longValueExact(), Fulfiller.Settings.DEFAULT);
+            try (LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
+                         backendSettings);
+                 FulfilmentService fulfilment = FulfilmentService.start(session.home(), session.chain(), contracts,
+                         backend, prices, data -> Eip712.sign(data, signingKey), Duration.ofSeconds(intervalSeconds))) {
                 printSummary(out, account, coordinator, prices, backend.models());
-                fulfiller.start(Duration.ofSeconds(intervalSeconds));
                 stop.await();
                 out.println("Stopping the fulfiller...");
                 out.flush();
-                fulfiller.close();
-                int paid = fulfiller.collectFees().size();
+                int paid = fulfilment.stopAndCollect();
                 out.println(paid == 0 ? "No fees due yet." : "Collected " + paid + " fee(s).");
             } finally {
                 stop.finished();

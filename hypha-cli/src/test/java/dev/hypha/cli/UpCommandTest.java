@@ -188,6 +188,7 @@ class UpCommandTest {
             assertThat(up.out.toString()).as(up.err.toString())
                     .contains("Registering the dev provider " + PROVIDER)
                     .contains("Published 2 offer(s) on the OfferRegistry")
+                    .contains("Answering contracts' inference requests (InferenceCoordinator) as the same provider")
                     .contains("Models: chat:latest, hypha-tiny:latest, bought from a provider through a payment channel")
                     .contains("curl " + api + "/api/generate -d '{\"model\":\"chat:latest\",\"prompt\":\"Hello\"}'");
             // The gateway found the provider where any gateway would: its offer on chain.

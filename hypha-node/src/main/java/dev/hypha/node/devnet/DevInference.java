@@ -6,7 +6,9 @@ import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.PaymentChannelsClient;
 import dev.hypha.chain.deploy.PaymentTokenClient;
 import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.node.coordinator.FulfilmentService;
 import dev.hypha.core.crypto.Eip712;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.ModelInfo;
@@ -43,17 +45,22 @@ final class DevInference implements AutoCloseable {
     static final int PROVIDER_ACCOUNT = 1;
     /** The dev account the gateway pays from. */
     static final int PAYER_ACCOUNT = 0;
+    /** How often the dev provider looks for contracts' inference requests. */
+    static final java.time.Duration FULFIL_EVERY = java.time.Duration.ofSeconds(2);
     /** 0.1 hUSD per million prompt tokens, 0.2 per million generated tokens. */
     static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
 
     private final ProviderService provider;
     private final PublishedOffers published;
+    private final FulfilmentService fulfilment;
     private final PayingGateway gateway;
 
-    /** {@code provider} and {@code published} are null when no provider runs in this process. */
-    private DevInference(ProviderService provider, PublishedOffers published, PayingGateway gateway) {
+    /** {@code provider}, {@code published} and {@code fulfilment} are null when no provider runs in this process. */
+    private DevInference(ProviderService provider, PublishedOffers published, FulfilmentService fulfilment,
+                         PayingGateway gateway) {
         this.provider = provider;
         this.published = published;
+        this.fulfilment = fulfilment;
         this.gateway = gateway;
     }
 
@@ -61,7 +68,7 @@ final class DevInference implements AutoCloseable {
      * @param asProvider the contracts as the provider's dev account
      * @param asPayer    the contracts as the gateway's dev account
      */
-    static DevInference start(Path home, LocalBackend engine, boolean withProvider, int providerPort,
+    static DevInference start(Path home, ChainClient chain, LocalBackend engine, boolean withProvider, int providerPort,
                               HyphaContracts asProvider,
                               Credentials providerKey, HyphaContracts asPayer, Credentials payerKey,
                               Consumer<String> progress) {
@@ -76,6 +83,7 @@ final class DevInference implements AutoCloseable {
         try {
             ProviderService provider = null;
             PublishedOffers published = null;
+            FulfilmentService fulfilment = null;
             if (withProvider) {
                 provider = ProviderService.start(engine, terms, asProvider.channels(),
                         new ReceiptSigner(receiptDomain, providerAccount, data -> Eip712.sign(data, providerKey)),
@@ -90,6 +98,10 @@ final class DevInference implements AutoCloseable {
                 opened.add(published);
                 progress.accept("Published " + published.count() + " offer(s) on the OfferRegistry (heartbeat every "
                         + OfferPublisher.intervalFor(asProvider.offers().maxAge()).toSeconds() + " s)");
+                fulfilment = FulfilmentService.start(home, chain, asProvider, engine, PRICES,
+                        data -> Eip712.sign(data, providerKey), FULFIL_EVERY);
+                opened.add(fulfilment);
+                progress.accept("Answering contracts' inference requests (InferenceCoordinator) as the same provider");
             }
 
             PayingGateway gateway = PayingGateway.open(home, asPayer, data -> Eip712.sign(data, payerKey),
@@ -99,7 +111,7 @@ final class DevInference implements AutoCloseable {
             Address payer = Address.parse(asPayer.account());
             progress.accept("Gateway paying from " + payer.toChecksumString() + " (channels of "
                     + budget.perChannel() + " hUSD units each, at most " + budget.total() + " in all: `hypha budget`)");
-            return new DevInference(provider, published, gateway);
+            return new DevInference(provider, published, fulfilment, gateway);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened.reversed()) {
                 try {
@@ -130,6 +142,7 @@ final class DevInference implements AutoCloseable {
             return List.of();
         }
         published.close();
+        fulfilment.stopAndCollect();
         provider.stopServing();
         return provider.redeemAll();
     }
@@ -141,6 +154,7 @@ final class DevInference implements AutoCloseable {
         } finally {
             if (provider != null) {
                 try {
+                    fulfilment.close();
                     published.close();
                 } finally {
                     provider.close();

@@ -138,7 +138,7 @@ public final class LocalNetwork implements AutoCloseable {
             if (settings.inference() != LocalNetworkSettings.Inference.LOCAL_ONLY) {
                 Credentials providerKey = devnet.account(DevInference.PROVIDER_ACCOUNT);
                 Credentials payerKey = devnet.account(DevInference.PAYER_ACCOUNT);
-                inference = DevInference.start(settings.home(), engine,
+                inference = DevInference.start(settings.home(), chain, engine,
                         settings.inference() == LocalNetworkSettings.Inference.DEV_PROVIDER, settings.providerPort(),
                         HyphaContracts.connect(deployment, new TransactionSender(chain, providerKey, nonces,
                                 RevertDecoder.forHyphaContracts())), providerKey,
