@@ -7,13 +7,13 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Signature;
 import dev.hypha.core.crypto.TypedData;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.node.AccountFiles;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.provider.Prices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -44,13 +44,13 @@ public final class FulfilmentService implements AutoCloseable {
         } catch (IOException e) {
             throw HyphaException.io("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        String suffix = asProvider.deployment().chainId() + "-"
-                + Address.parse(asProvider.account()).lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite";
-        FulfilmentLog log = FulfilmentLog.open(dir.resolve("coordinator-" + suffix));
+        long chainId = asProvider.deployment().chainId();
+        Address account = Address.parse(asProvider.account());
+        FulfilmentLog log = FulfilmentLog.open(dir.resolve(AccountFiles.name("coordinator", chainId, account)));
         EventIndexer indexer = null;
         try {
-            indexer = Fulfiller.indexerFor(chain, dir.resolve("coordinator-events-" + suffix), asProvider.deployment(),
-                    EventIndexer.Options.DEFAULT);
+            indexer = Fulfiller.indexerFor(chain, dir.resolve(AccountFiles.name("coordinator-events", chainId, account)),
+                    asProvider.deployment(), EventIndexer.Options.DEFAULT);
             Fulfiller fulfiller = new Fulfiller(indexer, asProvider.coordinator(), backend, prices, signingKey, log,
                     () -> chain.latestBlock().getTimestamp().longValueExact(), Fulfiller.Settings.DEFAULT);
             fulfiller.start(interval);

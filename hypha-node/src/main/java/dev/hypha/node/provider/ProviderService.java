@@ -5,6 +5,7 @@ import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.payments.ProviderLedger;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.node.AccountFiles;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import java.util.Objects;
 
@@ -106,8 +106,7 @@ public final class ProviderService implements AutoCloseable {
 
     /** Where a provider account's voucher ledger lives: one file per chain and account, under the home. */
     public static Path ledgerFile(Path home, long chainId, Address account) {
-        return home.resolve("provider").resolve("ledger-" + chainId + "-"
-                + account.lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite");
+        return home.resolve("provider").resolve(AccountFiles.name("ledger", chainId, account));
     }
 
     /** The port it listens on. */

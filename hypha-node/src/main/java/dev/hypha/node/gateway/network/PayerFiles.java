@@ -1,8 +1,8 @@
 package dev.hypha.node.gateway.network;
 
 import dev.hypha.core.crypto.Address;
+import dev.hypha.node.AccountFiles;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Where a gateway keeps what it pays with, one pair of SQLite files per chain and payer account under
@@ -12,8 +12,8 @@ import java.util.Locale;
 public record PayerFiles(Path ledger, Path receipts) {
 
     public static PayerFiles of(Path home, long chainId, Address payer) {
-        String suffix = chainId + "-" + payer.lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite";
         Path dir = home.resolve("gateway");
-        return new PayerFiles(dir.resolve("payer-" + suffix), dir.resolve("receipts-" + suffix));
+        return new PayerFiles(dir.resolve(AccountFiles.name("payer", chainId, payer)),
+                dir.resolve(AccountFiles.name("receipts", chainId, payer)));
     }
 }
