@@ -50,7 +50,10 @@ public final class OllamaUpstream implements InferenceBackend {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     private final URI base;
+    private static final Duration LISTING_MAX_AGE = Duration.ofSeconds(5);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private List<ModelInfo> listing;
+    private long listedAt;
 
     public OllamaUpstream(URI base) {
         String s = Objects.requireNonNull(base, "base").toString();
@@ -62,26 +65,49 @@ public final class OllamaUpstream implements InferenceBackend {
 
     @Override
     public List<ModelInfo> models() {
-        JsonNode models = get("/api/tags").path("models");
-        List<ModelInfo> out = new ArrayList<>();
-        for (JsonNode m : models) {
-            if (m.path("name").isTextual()) {
-                out.add(info(m.path("name").textValue(), m));
+        return listing(false);
+    }
+
+    /**
+     * The upstream's models ({@code /api/tags}), read again only when older than {@link #LISTING_MAX_AGE} or when asked
+     * to: every paid request looks its model up twice (pricing, then the receipt's model id), which would otherwise be
+     * two more round trips to the upstream per request.
+     */
+    private synchronized List<ModelInfo> listing(boolean fresh) {
+        long now = System.nanoTime();
+        if (fresh || listing == null || now - listedAt > LISTING_MAX_AGE.toNanos()) {
+            JsonNode models = get("/api/tags").path("models");
+            List<ModelInfo> out = new ArrayList<>();
+            for (JsonNode m : models) {
+                if (m.path("name").isTextual()) {
+                    out.add(info(m.path("name").textValue(), m));
+                }
+            }
+            out.sort(java.util.Comparator.comparing(ModelInfo::name));
+            listing = List.copyOf(out);
+            listedAt = now;
+        }
+        return listing;
+    }
+
+    /** The listed model of that name (re-reading the list once when it is not there); NOT_FOUND otherwise. */
+    private ModelInfo listed(String model) {
+        for (boolean fresh : new boolean[] {false, true}) {
+            for (ModelInfo m : listing(fresh)) {
+                if (sameModel(m.name(), model)) {
+                    return m;
+                }
             }
         }
-        out.sort(java.util.Comparator.comparing(ModelInfo::name));
-        return out;
+        throw GatewayException.modelNotFound(model);
     }
 
     @Override
     public ModelDetails show(String model, boolean verbose) {
+        ModelInfo info = listed(model);
         JsonNode d = post("/api/show", JsonBody.MAPPER.createObjectNode().put("model", model));
-        JsonNode listed = models().stream().filter(m -> sameModel(m.name(), model)).findFirst()
-                .map(m -> (JsonNode) JsonBody.MAPPER.createObjectNode().put("digest", m.digest()).put("size", m.size()))
-                .orElse(d);
         List<String> capabilities = new ArrayList<>();
         d.path("capabilities").forEach(c -> capabilities.add(c.asText()));
-        ModelInfo info = info(model, listed);
         return new ModelDetails(info, Map.of(), d.path("template").asText(""),
                 capabilities.isEmpty() ? List.of("completion") : capabilities);
     }
@@ -113,7 +139,7 @@ public final class OllamaUpstream implements InferenceBackend {
 
     @Override
     public long load(String model, KeepAlive keepAlive) {
-        show(model, false);
+        listed(model);
         return 0;
     }
 
@@ -152,7 +178,7 @@ public final class OllamaUpstream implements InferenceBackend {
 
     @Override
     public TokenBudget budget(GenerateCall call) {
-        show(call.model(), false); // NOT_FOUND, as the upstream says, before anything is priced
+        listed(call.model()); // NOT_FOUND before anything is priced
         long bytes = 0;
         int messages = 1;
         switch (call.prompt()) {
