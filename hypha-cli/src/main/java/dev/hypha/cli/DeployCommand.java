@@ -103,7 +103,7 @@ final class DeployCommand implements Callable<Integer> {
             out.printf("  %-17s %s%n", entry.getKey(), Address.parse(entry.getValue().address()).toChecksumString());
         }
         if (!deployment.governor().isEmpty()) {
-            out.println("Governance: HyphaTimelock is the admin of every contract (PaymentChannels, OfferRegistry and InferenceCoordinator have none) and the slash sink; "
+            out.println("Governance: HyphaTimelock is the admin of every contract (PaymentChannels, OfferRegistry, InferenceCoordinator and ComputeMarket have none) and the slash sink; "
                     + Address.parse(deployment.governor()).toChecksumString() + " proposes, and every action waits "
                     + deployment.governanceDelaySeconds() + " s.");
         }

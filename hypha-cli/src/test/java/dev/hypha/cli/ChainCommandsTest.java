@@ -313,7 +313,7 @@ class ChainCommandsTest {
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).contains("deployed HyphaTimelock at").contains("deployed Staking at")
                 .contains("Recorded in " + other.resolve("deployments"))
-                .contains("Governance: HyphaTimelock is the admin of every contract (PaymentChannels, OfferRegistry and InferenceCoordinator have none) and the slash sink")
+                .contains("Governance: HyphaTimelock is the admin of every contract (PaymentChannels, OfferRegistry, InferenceCoordinator and ComputeMarket have none) and the slash sink")
                 .contains("every action waits 691200 s");
         Deployment recorded = new Deployments(other.resolve("deployments")).load(31337).orElseThrow();
         assertThat(recorded.unbondingPeriodSeconds()).isEqualTo(120);

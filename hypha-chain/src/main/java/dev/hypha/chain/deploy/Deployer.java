@@ -3,6 +3,7 @@ package dev.hypha.chain.deploy;
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
+import dev.hypha.chain.contracts.ComputeMarket;
 import dev.hypha.chain.contracts.InferenceCoordinator;
 import dev.hypha.chain.contracts.OfferRegistry;
 import dev.hypha.chain.contracts.PaymentChannels;
@@ -32,7 +33,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry, PaymentChannels,
- * OfferRegistry) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
+ * OfferRegistry, ComputeMarket) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
  * anvil and a public RPC URL.
  *
  * <p>Governance: HyphaTimelock is the default admin of HyphaToken, Staking and ProviderRegistry (handed over only in
@@ -105,6 +106,8 @@ public final class Deployer {
                         new Uint64(coordinatorChallengeSeconds(chainId)))));
         contracts.put(OfferRegistryClient.NAME, create(OfferRegistryClient.NAME, OfferRegistry.BINARY, List.of(
                 new Address(providerRegistry.address()), new Uint64(offerMaxAgeSeconds(chainId)))));
+        contracts.put(ComputeMarketClient.NAME, create(ComputeMarketClient.NAME, ComputeMarket.BINARY, List.of(
+                new Address(providerRegistry.address()), new Address(contracts.get(PaymentTokenClient.NAME).address()))));
 
         return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),

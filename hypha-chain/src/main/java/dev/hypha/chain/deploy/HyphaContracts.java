@@ -20,6 +20,7 @@ public final class HyphaContracts {
     private final PaymentChannelsClient channels;
     private final InferenceCoordinatorClient coordinator;
     private final OfferRegistryClient offers;
+    private final ComputeMarketClient compute;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -31,6 +32,7 @@ public final class HyphaContracts {
         this.channels = new PaymentChannelsClient(calls);
         this.coordinator = new InferenceCoordinatorClient(calls);
         this.offers = new OfferRegistryClient(calls);
+        this.compute = new ComputeMarketClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -88,6 +90,11 @@ public final class HyphaContracts {
     /** OfferRegistry. */
     public OfferRegistryClient offers() {
         return offers;
+    }
+
+    /** ComputeMarket (training compute: orders, bids, leases). */
+    public ComputeMarketClient compute() {
+        return compute;
     }
 
     /** The deployment these contracts belong to. */

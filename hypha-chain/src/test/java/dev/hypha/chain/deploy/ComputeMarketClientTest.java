@@ -1,0 +1,142 @@
+package dev.hypha.chain.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hypha.chain.ChainException;
+import dev.hypha.chain.compute.CloseReason;
+import dev.hypha.chain.compute.ComputeOrder;
+import dev.hypha.chain.compute.OrderState;
+import dev.hypha.chain.compute.Resources;
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.Devnet;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Hashes;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+
+/**
+ * ComputeMarket through its client on a real anvil chain with `hypha deploy`'s contracts: a tenant's order, a
+ * registered provider's bid, the lease streaming per second of chain time, settlement by a stranger, the tenant's close
+ * refunding the rest; and the contract's refusals decoded by name.
+ */
+class ComputeMarketClientTest {
+    private static final byte[] SPEC = Hashes.keccak256("examples/fashion-mnist-cnn.toml".getBytes(StandardCharsets.UTF_8));
+    private static final Resources NEEDS = new Resources(2, 4096, 0);
+    private static Devnet devnet;
+    private static ChainClient client;
+    private static NonceManager nonces;
+    private static Deployment deployment;
+    private static Credentials tenant;
+    private static Credentials provider;
+    private static Credentials stranger;
+
+    @BeforeAll
+    static void deploy() {
+        devnet = new AnvilLauncher().start();
+        client = ChainClient.connect(devnet.rpcUrl());
+        nonces = new NonceManager(client);
+        deployment = new Deployer(sender(devnet.account(0))).deploy(DeployParams.devnet());
+        tenant = devnet.account(1);
+        provider = devnet.account(2);
+        stranger = devnet.account(4);
+        as(devnet.account(0)).payment().mint(tenant.getAddress(), BigInteger.valueOf(1_000_000_000));
+        as(devnet.account(0)).hyp().transfer(provider.getAddress(), Deployer.hyp(1_000));
+        HyphaContracts p = as(provider);
+        p.staking().stake(StakingClient.PROVIDER_ROLE, Deployer.hyp(1_000));
+        Credentials signingKey = devnet.account(3);
+        p.registry().register(new ProviderRegistryClient.ProviderRegistration("http://127.0.0.1:1",
+                signingKey.getAddress(), List.of("compute"), ""), p.registry().signingKeyProof(signingKey));
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        devnet.close();
+    }
+
+    private static TransactionSender sender(Credentials who) {
+        return new TransactionSender(client, who, nonces, RevertDecoder.forHyphaContracts());
+    }
+
+    private static HyphaContracts as(Credentials who) {
+        return HyphaContracts.connect(deployment, sender(who));
+    }
+
+    private static BigInteger usd(Credentials who) {
+        return as(who).payment().balanceOf(who.getAddress());
+    }
+
+    private static void travel(long seconds) {
+        client.request("evm_increaseTime", seconds);
+        client.request("evm_mine");
+    }
+
+    @Test
+    void anOrderIsLeasedPaidPerSecondAndClosed() {
+        ComputeMarketClient market = as(tenant).compute();
+        BigInteger tenantBefore = usd(tenant);
+        BigInteger id = market.createOrder(SPEC, NEEDS, BigInteger.valueOf(3_600_000), BigInteger.valueOf(7_200_000),
+                600, Address.ZERO);
+        ComputeOrder open = market.order(id);
+        assertThat(open.state()).isEqualTo(OrderState.OPEN);
+        assertThat(open.tenant()).isEqualTo(Address.parse(tenant.getAddress()));
+        assertThat(open.needs()).isEqualTo(NEEDS);
+        assertThat(open.held()).isEqualTo(7_200_000);
+        assertThat(usd(tenant)).isEqualTo(tenantBefore.subtract(BigInteger.valueOf(7_200_000)));
+
+        BigInteger bidIndex = as(provider).compute().bid(id, BigInteger.valueOf(3_600_000), new Resources(4, 8192, 0),
+                new byte[0], 0);
+        assertThat(bidIndex).isZero();
+        assertThat(market.bids(id)).singleElement().satisfies(b -> {
+            assertThat(b.provider()).isEqualTo(Address.parse(provider.getAddress()));
+            assertThat(b.offered().covers(NEEDS)).isTrue();
+        });
+        market.acceptBid(id, 0);
+        ComputeOrder leased = market.order(id);
+        assertThat(leased.state()).isEqualTo(OrderState.LEASED);
+        assertThat(market.fundedUntil(id)).isEqualTo(leased.leaseStart() + 7200); // 1000 units a second
+
+        travel(100);
+        BigInteger providerBefore = usd(provider);
+        as(stranger).compute().settle(id);
+        long paidSeconds = market.order(id).paid().longValueExact() / 1000;
+        assertThat(paidSeconds).isBetween(100L, 102L); // the settling block's time, a second or two after the jump
+        assertThat(usd(provider)).isEqualTo(providerBefore.add(BigInteger.valueOf(paidSeconds * 1000)));
+
+        market.closeLease(id);
+        ComputeOrder closed = market.order(id);
+        assertThat(closed.state()).isEqualTo(OrderState.CLOSED);
+        assertThat(closed.closeReason()).isEqualTo(CloseReason.TENANT);
+        assertThat(closed.held()).isZero();
+        long seconds = closed.leaseEnd() - closed.leaseStart();
+        assertThat(closed.paid()).isEqualTo(seconds * 1000);
+        assertThat(usd(tenant)).isEqualTo(tenantBefore.subtract(closed.paid()));
+    }
+
+    @Test
+    void refusalsAreDecodedByName() {
+        ComputeMarketClient market = as(tenant).compute();
+        BigInteger id = market.createOrder(SPEC, NEEDS, BigInteger.valueOf(1_000), BigInteger.valueOf(10_000), 600,
+                Address.ZERO);
+        assertThatThrownBy(() -> as(stranger).compute().bid(id, BigInteger.ONE, NEEDS, new byte[0], 0))
+                .isInstanceOf(ChainException.class)
+                .hasMessageStartingWith("ComputeMarket.bid reverted: ComputeMarket: InactiveProvider(provider=");
+        assertThatThrownBy(() -> as(provider).compute().bid(id, BigInteger.ONE, new Resources(1, 4096, 0), new byte[0], 0))
+                .isInstanceOf(ChainException.class).hasMessageContaining("InsufficientResources");
+        assertThatThrownBy(() -> as(stranger).compute().cancelOrder(id))
+                .isInstanceOf(ChainException.class).hasMessageContaining("NotTenant");
+        market.cancelOrder(id);
+        assertThat(market.order(id).state()).isEqualTo(OrderState.CANCELLED);
+        assertThat(market.order(BigInteger.valueOf(999)).state()).isEqualTo(OrderState.NONE);
+    }
+}
