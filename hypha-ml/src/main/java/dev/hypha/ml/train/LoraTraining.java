@@ -71,6 +71,13 @@ public final class LoraTraining {
         return Losses.crossEntropy(f, base.forward(f, io[0], rope, sequenceLength, projection), io[1]).data()[0];
     }
 
+    /** Mean next-token loss of the base alone (what the adapter starts from: its B is zero). */
+    public float baseLoss(int[] windows) {
+        int[][] io = split(windows);
+        Forward f = Forward.evaluation(gemm);
+        return Losses.crossEntropy(f, base.forward(f, io[0], rope, sequenceLength), io[1]).data()[0];
+    }
+
     /** The AdamW moments, per adapter tensor (live: a checkpoint reads them, a resume writes them). */
     public List<float[]> optimizerState() {
         return optimizer.state();
