@@ -37,7 +37,7 @@ class LoraFinetuneTest {
     void aShortRunTeachesTheAnswerAndAResumedRunWritesTheSameBytes() throws Exception {
         Path data = chatData();
         LoraFinetune.Options o = options(1e-2f);
-        Path whole = dir.resolve("whole.gguf");
+        Path whole = dir.resolve("whole").resolve("adapter.gguf"); // one file name: it is the adapter's general.name
         LoraFinetune.Result r = LoraFinetune.run(HYPHA_TINY, data, whole, null, o, 2, o.steps(), TrainingListener.NONE);
         assertThat(r.format()).isEqualTo("chat JSONL");
         assertThat(r.documents()).isEqualTo(3);
@@ -45,7 +45,7 @@ class LoraFinetuneTest {
         assertThat(answer(whole, "Tell me a fortune about computers.")).isEqualTo(ANSWER);
         assertThat(answer(null, "Tell me a fortune about computers.")).as("the base's own answer").isNotEqualTo(ANSWER);
 
-        Path resumed = dir.resolve("resumed.gguf");
+        Path resumed = dir.resolve("resumed").resolve("adapter.gguf");
         List<Long> checkpoints = new ArrayList<>();
         LoraFinetune.run(HYPHA_TINY, data, resumed, null, o, 1, 7, new TrainingListener() {
             @Override
