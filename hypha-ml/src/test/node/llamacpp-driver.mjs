@@ -7,6 +7,7 @@
 //   {"cmd":"load","model":PATH,"threads":2,"contextSize":512,"batchSize":512,"kvCacheType":"F16","flashAttention":false}
 //       kvCacheType: ggml type name of the KV cache (llama.cpp's default is F16; "F32" makes attention exact enough to
 //       compare the weight kernels). Flash attention is off unless asked for, so attention follows the plain path.
+//       Optional "lora": PATH of a GGUF LoRA adapter applied to the context with scale 1.
 //       -> {"ok":true,"vocabSize":N,"bos":ID|null,"eos":ID|null,"addBos":BOOL,"architecture":STR,"llamaCpp":TAG}
 //   {"cmd":"tokenize","texts":[STR...],"special":BOOL}      (llama.cpp never adds BOS/EOS here)
 //       -> {"ok":true,"tokens":[[ID...]...]}
@@ -71,7 +72,8 @@ const commands = {
             sequences: 1,
             flashAttention: req.flashAttention === true,
             experimentalKvCacheKeyType: req.kvCacheType ?? "F16",
-            experimentalKvCacheValueType: req.kvCacheType ?? "F16"
+            experimentalKvCacheValueType: req.kvCacheType ?? "F16",
+            ...(typeof req.lora === "string" ? {lora: {adapters: [{filePath: req.lora, scale: 1}]}} : {})
         });
         sequence = context.getSequence();
         return {

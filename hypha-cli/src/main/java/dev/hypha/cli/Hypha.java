@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             DeployCommand.class,
             dev.hypha.cli.model.ModelCommand.class,
             dev.hypha.cli.model.RunCommand.class,
+            FinetuneCommand.class,
             GatewayCommand.class,
             BudgetCommand.class,
             UsageCommand.class,

@@ -6,10 +6,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code hypha model import|list|show|rm|verify}: the local model store under {@code <home>/models}. */
+/** {@code hypha model import|create|list|show|rm|verify}: the local model store under {@code <home>/models}. */
 @Command(name = "model", description = "Manage the local model store (<home>/models).",
         subcommands = {
             ModelImportCommand.class,
+            ModelCreateCommand.class,
             ModelListCommand.class,
             ModelShowCommand.class,
             ModelRmCommand.class,

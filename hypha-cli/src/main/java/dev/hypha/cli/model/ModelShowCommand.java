@@ -60,6 +60,8 @@ final class ModelShowCommand implements Callable<Integer> {
             rows.add(row("parameters", Formats.count(m.summary().parameterCount())));
             rows.add(row("quantization", m.summary().quantization()));
             rows.add(row("imported", Formats.date(m.created()) + " from " + m.sourceFile()));
+            m.adapter().ifPresent(a -> rows.add(row("adapter", "LoRA " + a.cid() + " (" + Formats.bytes(a.size()) + ", from "
+                    + a.sourceFile() + "), applied to the base above")));
             for (String key : SHAPE_KEYS) {
                 gguf.value(arch + "." + key).ifPresent(v -> rows.add(row(key, text(v))));
             }

@@ -60,9 +60,11 @@ public final class Model implements AutoCloseable {
     private final MatMul matMul;
     private final Rope rope;
     private final Arena repacked;
+    private final LoraAdapter adapter;
 
-    private Model(ModelConfig config, ModelWeights weights, Options options) {
+    private Model(ModelConfig config, ModelWeights weights, LoraAdapter adapter, Options options) {
         this.config = config;
+        this.adapter = adapter;
         this.repacked = Arena.ofShared();
         this.weights = REPACK ? weights.interleave(HugePages.slab(repacked)) : weights;
         this.options = options;
@@ -79,7 +81,19 @@ public final class Model implements AutoCloseable {
     /** Reads configuration and weights from {@code source}; the source must stay open while the model is used. */
     public static Model load(ModelSource source, Options options) {
         ModelConfig config = ModelConfig.from(source);
-        return new Model(config, ModelWeights.load(source, config), options);
+        return new Model(config, ModelWeights.load(source, config), null, options);
+    }
+
+    /**
+     * As {@link #load(ModelSource, Options)} with a LoRA adapter applied to every projection it names (see
+     * {@link LoraAdapter}); both the source and the adapter file must stay open while the model is used.
+     *
+     * @throws IllegalArgumentException when the adapter does not fit the model, naming the adapter's tensor
+     */
+    public static Model load(ModelSource source, dev.hypha.ml.gguf.GgufFile adapter, Options options) {
+        ModelConfig config = ModelConfig.from(source);
+        LoraAdapter lora = LoraAdapter.load(adapter, config);
+        return new Model(config, ModelWeights.load(source, config), lora, options);
     }
 
     public ModelConfig config() {
@@ -92,6 +106,11 @@ public final class Model implements AutoCloseable {
 
     public Options options() {
         return options;
+    }
+
+    /** The LoRA adapter applied at inference, or null. */
+    public LoraAdapter adapter() {
+        return adapter;
     }
 
     /** A new conversation with an empty KV cache of {@code contextSize} positions. */

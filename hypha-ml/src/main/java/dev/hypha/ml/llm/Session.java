@@ -40,6 +40,7 @@ public final class Session {
     private final float[][] logits;
     private final float[] cos;
     private final float[] sin;
+    private final LoraAdapter.Scratch adapterScratch;
 
     Session(Model model, KvCache cache) {
         this.model = model;
@@ -61,6 +62,7 @@ public final class Session {
         this.logits = new float[1][c.vocabSize()];
         this.cos = new float[batch * (c.ropeDim() / 2)];
         this.sin = new float[batch * (c.ropeDim() / 2)];
+        this.adapterScratch = model.adapter() == null ? null : model.adapter().scratch(batch);
     }
 
     /** Number of tokens in the context so far (the position of the next token). */
@@ -156,8 +158,11 @@ public final class Session {
             }
             attnIn.updated(n);
             mm.multiply(lw.wq(), attnIn, q);
+            adapt(l, LoraTarget.Q, attnIn, n, q);
             mm.multiply(lw.wk(), attnIn, k);
+            adapt(l, LoraTarget.K, attnIn, n, k);
             mm.multiply(lw.wv(), attnIn, v);
+            adapt(l, LoraTarget.V, attnIn, n, v);
             for (int t = 0; t < n; t++) {
                 addBias(q[t], lw.bq());
                 addBias(k[t], lw.bk());
@@ -178,13 +183,16 @@ public final class Session {
             attention(l, n);
             attnOut.updated(n);
             mm.multiply(lw.wo(), attnOut, proj);
+            adapt(l, LoraTarget.O, attnOut, n, proj);
             for (int t = 0; t < n; t++) {
                 add(x[t], proj[t]);
                 rmsNorm(x[t], lw.ffnNorm(), ffnIn.row(t));
             }
             ffnIn.updated(n);
             mm.multiply(lw.gate(), ffnIn, gate);
+            adapt(l, LoraTarget.GATE, ffnIn, n, gate);
             mm.multiply(lw.up(), ffnIn, up);
+            adapt(l, LoraTarget.UP, ffnIn, n, up);
             MathMode math = model.math();
             for (int t = 0; t < n; t++) {
                 float[] h = ffnHidden.row(t);
@@ -197,9 +205,17 @@ public final class Session {
             }
             ffnHidden.updated(n);
             mm.multiply(lw.down(), ffnHidden, proj);
+            adapt(l, LoraTarget.DOWN, ffnHidden, n, proj);
             for (int t = 0; t < n; t++) {
                 add(x[t], proj[t]);
             }
+        }
+    }
+
+    /** Adds the LoRA adapter's term to a projection's output (llama.cpp's build_lora_mm), if the model has one. */
+    private void adapt(int layer, LoraTarget target, ActivationBatch in, int n, float[][] out) {
+        if (adapterScratch != null) {
+            model.adapter().apply(model.matMul(), layer, target, in, n, out, adapterScratch);
         }
     }
 

@@ -27,13 +27,15 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelName name;
     private final GgufFile gguf;
     private final Model model;
+    private final GgufFile adapter;
     private Tokenizer tokenizer;
     private ChatTemplate template;
 
-    private LoadedModel(ModelName name, GgufFile gguf, Model model) {
+    private LoadedModel(ModelName name, GgufFile gguf, Model model, GgufFile adapter) {
         this.name = name;
         this.gguf = gguf;
         this.model = model;
+        this.adapter = adapter;
     }
 
     /**
@@ -56,12 +58,21 @@ public final class LoadedModel implements AutoCloseable {
             }
         });
         GgufFile gguf = null;
+        GgufFile adapter = null;
         Model model = null;
         try {
+            // a model created with --adapter: the base's blob plus a LoRA adapter applied at inference
+            java.util.Optional<Path> adapterBlob = store.resolveAdapterVerified(name);
             gguf = GgufFile.open(blob);
-            model = Model.load(gguf, options);
+            if (adapterBlob.isPresent()) {
+                adapter = GgufFile.open(adapterBlob.get());
+                model = Model.load(new dev.hypha.ml.llm.GgufModelSource(gguf), adapter, options);
+            } else {
+                model = Model.load(gguf, options);
+            }
         } catch (RuntimeException loadFailed) {
             closeQuietly(model, gguf);
+            if (adapter != null) adapter.close();
             awaitVerified(verified); // a damaged file explains a failed load better than the load's own error
             throw loadFailed;
         }
@@ -69,9 +80,10 @@ public final class LoadedModel implements AutoCloseable {
             awaitVerified(verified);
         } catch (RuntimeException damaged) {
             closeQuietly(model, gguf);
+            if (adapter != null) adapter.close();
             throw damaged;
         }
-        return new LoadedModel(name, gguf, model);
+        return new LoadedModel(name, gguf, model, adapter);
     }
 
     private static void awaitVerified(CompletableFuture<Path> verified) {
@@ -144,5 +156,6 @@ public final class LoadedModel implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(model, gguf);
+        if (adapter != null) adapter.close();
     }
 }

@@ -46,6 +46,12 @@ public final class ManifestCodec {
         root.put("contextLength", s.contextLength());
         root.put("created", manifest.created().toString());
         root.put("sourceFile", manifest.sourceFile());
+        manifest.adapter().ifPresent(a -> { // only when present: manifests without one keep their byte form
+            ObjectNode adapter = root.putObject("adapter");
+            adapter.put("cid", a.cid().toString());
+            adapter.put("size", a.size());
+            adapter.put("sourceFile", a.sourceFile());
+        });
         try {
             return JSON.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
@@ -104,7 +110,16 @@ public final class ManifestCodec {
             } catch (DateTimeParseException e) {
                 throw bad(source, "field 'created' is not an ISO-8601 instant like 2025-01-31T12:00:00Z", e);
             }
-            return new ModelManifest(name, cid, size, format, summary, created, text(root, "sourceFile", source));
+            java.util.Optional<ModelManifest.AdapterRef> adapter = java.util.Optional.empty();
+            JsonNode adapterNode = root.get("adapter");
+            if (adapterNode != null) {
+                if (!adapterNode.isObject()) {
+                    throw bad(source, "field 'adapter' must be an object with cid, size and sourceFile", null);
+                }
+                adapter = java.util.Optional.of(new ModelManifest.AdapterRef(ContentId.parse(text(adapterNode, "cid", source + " adapter")),
+                        nonNegative(adapterNode, "size", source + " adapter"), text(adapterNode, "sourceFile", source + " adapter")));
+            }
+            return new ModelManifest(name, cid, size, format, summary, created, text(root, "sourceFile", source), adapter);
         } catch (ModelStoreException e) {
             throw e;
         } catch (HyphaException | IllegalArgumentException e) {

@@ -15,9 +15,33 @@ import java.util.Objects;
  * @param summary    architecture, parameters, quantization, tensor types, context length
  * @param created    when the name was imported (from the store's clock)
  * @param sourceFile file name (without folders) the model was imported from
+ * @param adapter    a LoRA adapter applied on top of the blob (Ollama's ADAPTER), when the model was created with one
  */
 public record ModelManifest(ModelName name, ContentId cid, long size, String format, ModelSummary summary,
-                            Instant created, String sourceFile) {
+                            Instant created, String sourceFile, java.util.Optional<AdapterRef> adapter) {
+    /**
+     * A LoRA adapter blob (GGUF, llama.cpp's format) that {@code hypha model create --adapter} stored beside a base.
+     *
+     * @param cid        the adapter blob's content id (and file name)
+     * @param size       its size in bytes
+     * @param sourceFile file name (without folders) it was read from
+     */
+    public record AdapterRef(ContentId cid, long size, String sourceFile) {
+        public AdapterRef {
+            Objects.requireNonNull(cid, "adapter cid");
+            Objects.requireNonNull(sourceFile, "adapter sourceFile");
+            if (size < 0) {
+                throw new IllegalArgumentException("adapter size must not be negative, got " + size);
+            }
+        }
+    }
+
+    /** A model without an adapter. */
+    public ModelManifest(ModelName name, ContentId cid, long size, String format, ModelSummary summary, Instant created,
+                         String sourceFile) {
+        this(name, cid, size, format, summary, created, sourceFile, java.util.Optional.empty());
+    }
+
     /** The only format the store holds so far. */
     public static final String FORMAT_GGUF = "gguf";
 
@@ -28,6 +52,7 @@ public record ModelManifest(ModelName name, ContentId cid, long size, String for
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(created, "created");
         Objects.requireNonNull(sourceFile, "sourceFile");
+        Objects.requireNonNull(adapter, "adapter");
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative, got " + size);
         }

@@ -149,6 +149,118 @@ public final class ModelStore {
     }
 
     /**
+     * Stores {@code name} as the model {@code base} with the LoRA adapter in {@code adapterFile} applied (Ollama's
+     * {@code ADAPTER}): the manifest names the base's blob and the adapter's blob, each by content id. The adapter is
+     * checked against the base (format, architecture, every tensor's name and shape) before anything is copied.
+     *
+     * @throws ModelStoreException NOT_FOUND for an unknown base or a missing file, INPUT for an adapter that does not
+     *                             fit the base or a base that has an adapter itself, IO when the store cannot be written
+     */
+    public ImportResult createWithAdapter(ModelName name, ModelName base, Path adapterFile) {
+        Objects.requireNonNull(adapterFile, "adapterFile");
+        ModelManifest baseManifest = show(base);
+        if (baseManifest.adapter().isPresent()) {
+            throw new ModelStoreException(ErrorCategory.INPUT, "model '" + base + "' already has an adapter; create from its base,"
+                    + " or merge it first (hypha finetune ... --merged-out FILE, then hypha model import)");
+        }
+        if (!Files.isRegularFile(adapterFile)) {
+            throw new ModelStoreException(Files.exists(adapterFile) ? ErrorCategory.INPUT : ErrorCategory.NOT_FOUND,
+                    adapterFile + (Files.exists(adapterFile) ? " is not a regular file" : " does not exist") + "; give the path of a LoRA adapter .gguf file");
+        }
+        checkAdapter(resolveVerified(base), adapterFile);
+        Path partial = null;
+        FileChannel partialChannel = null;
+        try {
+            try (StoreLock lock = lock()) {
+                createFolders();
+                partial = Files.createTempFile(tmp, "import-", ".partial");
+                partialChannel = FileChannel.open(partial, StandardOpenOption.WRITE);
+                partialChannel.lock();
+            }
+            ContentId cid = copyAndIdentify(adapterFile, partialChannel, ImportProgress.NONE);
+            long size = Files.size(partial);
+            checkAdapter(resolveVerified(base), partial); // what was copied, not the source, is what will be served
+            String sourceFile = Optional.ofNullable(adapterFile.getFileName()).map(Path::toString).orElse(adapterFile.toString());
+            ModelManifest manifest = new ModelManifest(name, baseManifest.cid(), baseManifest.size(), baseManifest.format(),
+                    baseManifest.summary(), clock.instant(), baseManifest.sourceFile(),
+                    Optional.of(new ModelManifest.AdapterRef(cid, size, sourceFile)));
+            try (StoreLock lock = lock()) {
+                if (!show(base).cid().equals(baseManifest.cid())) {
+                    throw new ModelStoreException(ErrorCategory.INPUT, "model '" + base + "' changed while the adapter was stored; run the command again");
+                }
+                boolean deduplicated = storeBlob(partial, cid, size);
+                Optional<ModelManifest> previous = find(name);
+                writeAtomically(manifestPath(name), ManifestCodec.write(manifest));
+                boolean replaced = previous.isPresent() && !previous.get().equals(manifest);
+                if (replaced) {
+                    collectGarbage();
+                }
+                return new ImportResult(manifest, deduplicated, replaced);
+            }
+        } catch (IOException e) {
+            throw ioFailure("cannot store the adapter " + adapterFile + " in " + root, e);
+        } finally {
+            if (partial != null) {
+                deleteQuietly(partial);
+            }
+            if (partialChannel != null) {
+                try {
+                    partialChannel.close();
+                } catch (IOException e) {
+                    // nothing was written through it any more
+                }
+            }
+        }
+    }
+
+    private static void checkAdapter(Path baseBlob, Path adapterFile) {
+        try (dev.hypha.ml.gguf.GgufFile baseFile = dev.hypha.ml.gguf.GgufFile.open(baseBlob);
+             dev.hypha.ml.gguf.GgufFile adapter = dev.hypha.ml.gguf.GgufFile.open(adapterFile)) {
+            dev.hypha.ml.llm.LoraAdapter.load(adapter, dev.hypha.ml.llm.ModelConfig.from(new dev.hypha.ml.llm.GgufModelSource(baseFile)));
+        } catch (dev.hypha.ml.gguf.GgufFormatException | IllegalArgumentException e) {
+            throw new ModelStoreException(ErrorCategory.INPUT, adapterFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The adapter blob of {@code name}, if the model has one, checked like {@link #resolveVerified} (size, and the
+     * content id the first time this process reads it).
+     *
+     * @throws ModelStoreException IO naming the blob when it is missing or altered
+     */
+    public Optional<Path> resolveAdapterVerified(ModelName name) {
+        ModelManifest manifest = show(name);
+        if (manifest.adapter().isEmpty()) {
+            return Optional.empty();
+        }
+        ModelManifest.AdapterRef a = manifest.adapter().get();
+        Path blob = blobPath(a.cid());
+        try {
+            if (Files.size(blob) != a.size()) {
+                throw new ModelStoreException(ErrorCategory.IO, "the adapter file of model '" + name + "' (" + blob + ") has "
+                        + Files.size(blob) + " bytes but should have " + a.size() + "; create the model again");
+            }
+        } catch (NoSuchFileException e) {
+            throw new ModelStoreException(ErrorCategory.IO, "the adapter file of model '" + name + "' (" + blob + ") is missing;"
+                    + " create the model again (hypha model create " + name + " --from BASE --adapter FILE)", e);
+        } catch (IOException e) {
+            throw ioFailure("cannot read " + blob, e);
+        }
+        FileStamp before = FileStamp.of(blob);
+        if (!before.equals(VERIFIED.get(blob))) {
+            ContentId actual = ContentIds.of(blob);
+            if (!actual.equals(a.cid())) {
+                throw new ModelStoreException(ErrorCategory.IO, "the adapter file of model '" + name + "' (" + blob + ") is damaged:"
+                        + " its content id is " + actual + ", not " + a.cid() + "; create the model again from " + a.sourceFile());
+            }
+            if (before.equals(FileStamp.of(blob))) {
+                VERIFIED.put(blob, before);
+            }
+        }
+        return Optional.of(blob);
+    }
+
+    /**
      * Deletes the temporary files of imports that were killed: every {@code tmp/*.partial} no live import holds a
      * lock on (an import locks its copy from creation to the end; the OS drops the lock when the process dies).
      *
@@ -413,7 +525,9 @@ public final class ModelStore {
         Set<String> referenced = new TreeSet<>();
         for (Path file : manifestFiles()) {
             try {
-                referenced.add(readManifest(file).cid().toString());
+                ModelManifest m = readManifest(file);
+                referenced.add(m.cid().toString());
+                m.adapter().ifPresent(a -> referenced.add(a.cid().toString()));
             } catch (ModelStoreException e) {
                 // A damaged manifest may name any blob: keep them all until it is removed.
                 return List.of();

@@ -17,9 +17,68 @@ public final class Decoder {
     private final DecoderConfig config;
     private final Map<String, Tensor> parameters;
 
+    /**
+     * How a block computes one of its seven projections from the normalised input: the plain linear layer, or (LoRA)
+     * the frozen weight plus a trained low-rank term. {@code weightName} is the GGUF name of {@code weight}.
+     */
+    @FunctionalInterface
+    public interface Projection {
+        Tensor apply(Forward f, Tensor x, String weightName, Tensor weight);
+
+        /** {@code x·Wᵀ}, what {@link #forward(Forward, int[], RotaryEmbedding, int)} uses. */
+        Projection PLAIN = (f, x, weightName, weight) -> Dense.linear(f, x, weight, null);
+    }
+
     private Decoder(DecoderConfig config, Map<String, Tensor> parameters) {
         this.config = config;
         this.parameters = parameters;
+    }
+
+    /**
+     * A decoder over given tensors (for example a GGUF model's weights as constants, frozen for LoRA): every name of the
+     * llama layout with its shape, in any order; nothing else. The tensors are shared, not copied. A model that ties its
+     * output to the embedding passes the same tensor under both names.
+     */
+    public static Decoder of(DecoderConfig c, Map<String, Tensor> tensors) {
+        Map<String, Tensor> p = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : shapes(c).entrySet()) {
+            Tensor t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException("decoder tensor '" + e.getKey() + "' is missing");
+            }
+            if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+                throw new IllegalArgumentException("decoder tensor '" + e.getKey() + "' must have shape "
+                        + java.util.Arrays.toString(e.getValue()) + ", got " + java.util.Arrays.toString(t.shape()));
+            }
+            p.put(e.getKey(), t);
+        }
+        for (String name : tensors.keySet()) {
+            if (!p.containsKey(name)) {
+                throw new IllegalArgumentException("'" + name + "' is not a tensor of the llama decoder layout");
+            }
+        }
+        return new Decoder(c, p);
+    }
+
+    /** Every parameter's name and shape ([rows, cols] for matrices), in GGUF order. */
+    public static Map<String, int[]> shapes(DecoderConfig c) {
+        Map<String, int[]> s = new LinkedHashMap<>();
+        s.put("token_embd.weight", new int[] {c.vocabSize(), c.dim()});
+        for (int l = 0; l < c.layers(); l++) {
+            String b = "blk." + l + ".";
+            s.put(b + "attn_norm.weight", new int[] {c.dim()});
+            s.put(b + "attn_q.weight", new int[] {c.qDim(), c.dim()});
+            s.put(b + "attn_k.weight", new int[] {c.kvDim(), c.dim()});
+            s.put(b + "attn_v.weight", new int[] {c.kvDim(), c.dim()});
+            s.put(b + "attn_output.weight", new int[] {c.dim(), c.qDim()});
+            s.put(b + "ffn_norm.weight", new int[] {c.dim()});
+            s.put(b + "ffn_gate.weight", new int[] {c.ffnDim(), c.dim()});
+            s.put(b + "ffn_up.weight", new int[] {c.ffnDim(), c.dim()});
+            s.put(b + "ffn_down.weight", new int[] {c.dim(), c.ffnDim()});
+        }
+        s.put("output_norm.weight", new int[] {c.dim()});
+        s.put("output.weight", new int[] {c.vocabSize(), c.dim()});
+        return s;
     }
 
     /**
@@ -86,23 +145,32 @@ public final class Decoder {
      * predicts the token after {@code tokens[i]} from its sequence's tokens up to i.
      */
     public Tensor forward(Forward f, int[] tokens, RotaryEmbedding rope, int sequenceLength) {
+        return forward(f, tokens, rope, sequenceLength, Projection.PLAIN);
+    }
+
+    /** As {@link #forward(Forward, int[], RotaryEmbedding, int)}, each block's projections computed by {@code projection}. */
+    public Tensor forward(Forward f, int[] tokens, RotaryEmbedding rope, int sequenceLength, Projection projection) {
         DecoderConfig c = config;
         Tensor x = Embedding.lookup(f, p("token_embd.weight"), tokens);
         for (int l = 0; l < c.layers(); l++) {
             String b = "blk." + l + ".";
             Tensor h = Norms.rms(f, x, p(b + "attn_norm.weight"), c.rmsEps());
-            Tensor q = rope.apply(f, Dense.linear(f, h, p(b + "attn_q.weight"), null), c.heads(), c.headDim());
-            Tensor k = rope.apply(f, Dense.linear(f, h, p(b + "attn_k.weight"), null), c.kvHeads(), c.headDim());
-            Tensor v = Dense.linear(f, h, p(b + "attn_v.weight"), null);
+            Tensor q = rope.apply(f, linear(f, projection, h, b + "attn_q.weight"), c.heads(), c.headDim());
+            Tensor k = rope.apply(f, linear(f, projection, h, b + "attn_k.weight"), c.kvHeads(), c.headDim());
+            Tensor v = linear(f, projection, h, b + "attn_v.weight");
             Tensor a = Attention.causal(f, q, k, v, c.heads(), c.kvHeads(), c.headDim(), sequenceLength);
-            x = Elementwise.add(f, x, Dense.linear(f, a, p(b + "attn_output.weight"), null));
+            x = Elementwise.add(f, x, linear(f, projection, a, b + "attn_output.weight"));
             h = Norms.rms(f, x, p(b + "ffn_norm.weight"), c.rmsEps());
-            Tensor gated = Elementwise.swiglu(f, Dense.linear(f, h, p(b + "ffn_gate.weight"), null),
-                    Dense.linear(f, h, p(b + "ffn_up.weight"), null));
-            x = Elementwise.add(f, x, Dense.linear(f, gated, p(b + "ffn_down.weight"), null));
+            Tensor gated = Elementwise.swiglu(f, linear(f, projection, h, b + "ffn_gate.weight"),
+                    linear(f, projection, h, b + "ffn_up.weight"));
+            x = Elementwise.add(f, x, linear(f, projection, gated, b + "ffn_down.weight"));
         }
         Tensor out = Norms.rms(f, x, p("output_norm.weight"), c.rmsEps());
         return Dense.linear(f, out, p("output.weight"), null);
+    }
+
+    private Tensor linear(Forward f, Projection projection, Tensor x, String name) {
+        return projection.apply(f, x, name, p(name));
     }
 
     /** The rotary embedding this decoder uses for sequences of {@code sequenceLength} tokens. */

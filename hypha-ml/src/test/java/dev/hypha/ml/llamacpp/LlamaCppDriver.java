@@ -81,7 +81,15 @@ public final class LlamaCppDriver implements AutoCloseable {
 
     /** @param kvCacheType ggml type name of the KV cache, "F16" (llama.cpp's default) or "F32" */
     public Loaded load(Path model, int threads, int contextSize, String kvCacheType) {
+        return load(model, threads, contextSize, kvCacheType, null);
+    }
+
+    /** As {@link #load(Path, int, int, String)} with a GGUF LoRA adapter applied at scale 1 (null: none). */
+    public Loaded load(Path model, int threads, int contextSize, String kvCacheType, Path lora) {
         ObjectNode req = request("load");
+        if (lora != null) {
+            req.put("lora", lora.toAbsolutePath().toString());
+        }
         req.put("kvCacheType", kvCacheType);
         req.put("model", model.toAbsolutePath().toString());
         req.put("threads", threads);
