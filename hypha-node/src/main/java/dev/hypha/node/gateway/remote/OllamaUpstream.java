@@ -145,6 +145,10 @@ public final class OllamaUpstream implements InferenceBackend {
 
     @Override
     public Completion generate(GenerateCall call, TextSink sink) {
+        if (call.requiredTool().isPresent()) {
+            throw GatewayException.badRequest("a required tool (tool_choice naming a function) cannot be sold from an "
+                    + "Ollama upstream: Ollama's API has no tool_choice, so the model might answer without the call");
+        }
         boolean chat = OllamaRequestBody.isChat(call);
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + (chat ? "/api/chat" : "/api/generate")))
                 .timeout(TIMEOUT).header("Content-Type", "application/json")
@@ -156,6 +160,7 @@ public final class OllamaUpstream implements InferenceBackend {
             }
             AnswerLines lines = new AnswerLines(in);
             StringBuilder text = new StringBuilder();
+            List<dev.hypha.node.gateway.TokenLogprob> logprobs = new ArrayList<>();
             for (byte[] line = lines.next(); line != null; line = lines.next()) {
                 ObjectNode o = ProviderAnswer.object(line);
                 if (o.has("error")) {
@@ -164,8 +169,9 @@ public final class OllamaUpstream implements InferenceBackend {
                 }
                 String piece = ProviderAnswer.piece(o, chat);
                 if (o.path("done").asBoolean(false)) {
-                    return ProviderAnswer.done(o, text + piece);
+                    return ProviderAnswer.done(o, text + piece, logprobs);
                 }
+                logprobs.addAll(ProviderAnswer.logprobs(o)); // Ollama sends each token's with its piece
                 text.append(piece);
                 sink.accept(piece); // a client gone throws here and closing the stream stops the upstream
             }
