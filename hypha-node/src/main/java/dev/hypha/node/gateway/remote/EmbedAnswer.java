@@ -20,7 +20,11 @@ final class EmbedAnswer {
 
     /** @param inputs how many inputs the request had (the number of vectors the answer must hold) */
     static Embeddings parse(byte[] body, int inputs, String from) {
-        ObjectNode o = ProviderAnswer.object(body);
+        return parse(ProviderAnswer.object(body), inputs, from);
+    }
+
+    /** As above, for an answer already parsed. */
+    static Embeddings parse(JsonNode o, int inputs, String from) {
         JsonNode list = o.get("embeddings");
         if (list == null || !list.isArray()) {
             throw bad(from, "has no embeddings list");
@@ -55,7 +59,7 @@ final class EmbedAnswer {
         return new Embeddings(vectors, tokens.intValue(), nanos(o, "load_duration"), nanos(o, "total_duration"));
     }
 
-    private static long nanos(ObjectNode o, String field) {
+    private static long nanos(JsonNode o, String field) {
         JsonNode n = o.get(field);
         return n != null && n.isIntegralNumber() && n.canConvertToLong() ? Math.max(0, n.longValue()) : 0;
     }

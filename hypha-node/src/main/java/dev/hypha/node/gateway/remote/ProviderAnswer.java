@@ -79,16 +79,20 @@ final class ProviderAnswer {
      * at most {@link GenerateCall#MAX_TOP_LOGPROBS} alternatives. (The line itself is bounded in size by its reader.)
      */
     static List<TokenLogprob> logprobs(ObjectNode o) {
-        JsonNode list = o.get("logprobs");
+        return logprobs(o.get("logprobs"), "logprobs");
+    }
+
+    /** The per-token list {@code list} (null or JSON null: none); {@code name} is how errors call it. */
+    static List<TokenLogprob> logprobs(JsonNode list, String name) {
         if (list == null || list.isNull()) {
             return List.of();
         }
         if (!list.isArray()) {
-            throw bad("logprobs must be a list");
+            throw bad(name + " must be a list");
         }
         List<TokenLogprob> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            String at = "logprobs[" + i + "]";
+            String at = name + "[" + i + "]";
             JsonNode e = list.get(i);
             JsonNode top = e.path("top_logprobs");
             List<TokenLogprob.Alternative> alternatives = new ArrayList<>();
