@@ -213,7 +213,7 @@ final class ProviderStartCommand implements Callable<Integer> {
                                      List<ModelInfo> models) {
         String base = endpoint + ProviderRoutes.PREFIX;
         out.println("Hypha provider " + terms.provider().toChecksumString() + " on " + base);
-        out.println("  POST " + base + "/api/chat or /api/generate (Ollama bodies, streamed or not)");
+        out.println("  POST " + base + "/api/chat, /api/generate or /api/embed (Ollama bodies, streamed or not)");
         out.println("  Prices: " + terms.prices().inputPerMillion() + " per million input tokens, "
                 + terms.prices().outputPerMillion() + " per million output tokens, in token "
                 + terms.token().toChecksumString());
@@ -228,7 +228,9 @@ final class ProviderStartCommand implements Callable<Integer> {
         } else {
             out.println("Models:");
             for (ModelInfo m : models) {
-                out.println("  " + m.name() + "  (" + m.family() + ", " + m.quantization() + ")");
+                // an OpenAI-compatible upstream names its models without file facts: nothing to put in brackets
+                out.println("  " + m.name() + (m.family().isEmpty() && m.quantization().isEmpty() ? ""
+                        : "  (" + m.family() + ", " + m.quantization() + ")"));
             }
         }
         out.flush();
