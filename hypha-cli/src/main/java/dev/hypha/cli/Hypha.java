@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             UsageCommand.class,
             ApiKeyCommand.class,
             DatasetCommand.class,
+            CidCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             CompletionCommand.class,

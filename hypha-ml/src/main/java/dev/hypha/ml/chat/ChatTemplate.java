@@ -119,6 +119,24 @@ public final class ChatTemplate {
         return TOOLS_VARIABLE.matcher(source).find();
     }
 
+    /** What marks a model's reasoning in its answer ({@code <think>} ... {@code </think>}). */
+    public static final String THINK_OPEN = "<think>";
+    public static final String THINK_CLOSE = "</think>";
+
+    /**
+     * True when the model reasons before it answers, between {@link #THINK_OPEN} and {@link #THINK_CLOSE} (Qwen3,
+     * DeepSeek-R1 and their kin). Ollama's rule for templates from GGUF files: the template writes both tags, or it
+     * strips earlier reasoning by splitting on the closing tag (and does not keep it as {@code reasoning_content}).
+     * Such templates read {@code enable_thinking} to switch it on or off.
+     */
+    public boolean supportsThinking() {
+        if (source.contains(THINK_OPEN) && source.contains(THINK_CLOSE)) {
+            return true;
+        }
+        return (source.contains("content.split('</think>')") || source.contains("content.split(\"</think>\")"))
+                && !source.contains("reasoning_content");
+    }
+
     private static final Pattern TOOLS_VARIABLE = Pattern.compile("\\{[{%][^}]*\\btools\\b");
 
     /** The template source as the model stores it. */

@@ -9,7 +9,7 @@ package dev.hypha.ml.llm;
  * them too), else a model can pad for ever. Tokens whose text is empty (control tokens) are never allowed, for the
  * same reason. Strings are checked byte-wise: control bytes and bad escapes are refused; non-ASCII bytes pass.
  */
-public final class JsonConstraint implements TokenConstraint {
+public final class JsonConstraint extends ByteLevelConstraint<JsonConstraint.Prefix> {
     /** Most whitespace bytes in a row outside strings. */
     public static final int MAX_WHITESPACE = 8;
     /** Deepest nesting allowed (the state keeps the container kinds as bits of a long). */
@@ -28,76 +28,19 @@ public final class JsonConstraint implements TokenConstraint {
         }
     }
 
-    private final Vocabulary vocabulary;
-    private final Prefix state = new Prefix();
-    private final Prefix scratch = new Prefix();
-
     public JsonConstraint(Vocabulary vocabulary) {
-        this.vocabulary = vocabulary;
-    }
-
-    /** True once the object is complete. */
-    public boolean complete() {
-        return state.mode == Mode.DONE;
-    }
-
-    @Override
-    public void mask(float[] logits) {
-        TokenConstraint.maskRefused(logits, this::allowed, "the JSON text");
-    }
-
-    private boolean allowed(int t) {
-        if (t >= vocabulary.bytes().length) {
-            return false;
-        }
-        if (vocabulary.ends()[t]) {
-            return state.mode == Mode.DONE;
-        }
-        byte[] b = vocabulary.bytes()[t];
-        if (b.length == 0 || state.mode == Mode.DONE) {
-            return false;
-        }
-        scratch.set(state);
-        for (byte x : b) {
-            if (!scratch.push(x & 0xff)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public void accept(int token) {
-        if (token < vocabulary.ends().length && vocabulary.ends()[token]) {
-            return;
-        }
-        for (byte x : vocabulary.bytes()[token]) {
-            if (!state.push(x & 0xff)) {
-                throw new IllegalStateException("token " + token + " breaks the JSON text; it was not allowed");
-            }
-        }
+        super(vocabulary, new Prefix(), new Prefix(), "the JSON text");
     }
 
     /** Whether {@code text} is a prefix of a JSON object under this constraint's rules (tests). */
     public static boolean isPrefix(byte[] text) {
-        Prefix p = new Prefix();
-        for (byte b : text) {
-            if (!p.push(b & 0xff)) {
-                return false;
-            }
-        }
-        return true;
+        return feed(new Prefix(), text);
     }
 
     /** Whether {@code text} is exactly one complete JSON object under this constraint's rules (tests). */
     public static boolean isComplete(byte[] text) {
         Prefix p = new Prefix();
-        for (byte b : text) {
-            if (!p.push(b & 0xff)) {
-                return false;
-            }
-        }
-        return p.mode == Mode.DONE;
+        return feed(p, text) && p.complete();
     }
 
     private enum Mode { START, VALUE, ARRAY_FIRST, OBJECT_FIRST, OBJECT_KEY, COLON, AFTER, STRING, NUMBER, LITERAL, DONE }
@@ -105,7 +48,7 @@ public final class JsonConstraint implements TokenConstraint {
     private enum Num { MINUS, ZERO, INT, DOT, FRAC, E, E_SIGN, EXP }
 
     /** The parser state after some bytes: all primitives, so copying it per candidate token is cheap. */
-    private static final class Prefix {
+    static final class Prefix implements ByteLevelConstraint.Automaton<Prefix> {
         Mode mode = Mode.START;
         long objects; // bit i set: container at depth i is an object (else an array)
         int depth;
@@ -117,7 +60,8 @@ public final class JsonConstraint implements TokenConstraint {
 
         private static final String[] LITERALS = {"true", "false", "null"};
 
-        void set(Prefix o) {
+        @Override
+        public void set(Prefix o) {
             mode = o.mode;
             objects = o.objects;
             depth = o.depth;
@@ -128,7 +72,13 @@ public final class JsonConstraint implements TokenConstraint {
             whitespace = o.whitespace;
         }
 
-        boolean push(int b) {
+        @Override
+        public boolean complete() {
+            return mode == Mode.DONE;
+        }
+
+        @Override
+        public boolean push(int b) {
             switch (mode) {
                 case STRING:
                     return string(b);

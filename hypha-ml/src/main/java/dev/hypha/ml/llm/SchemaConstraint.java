@@ -14,11 +14,7 @@ import java.util.List;
  * plus the value expected next; checking a candidate token copies the stack's references (its depth is bounded by the
  * schema's) and replaces only the frames the token's bytes touch.
  */
-public final class SchemaConstraint implements TokenConstraint {
-    private final JsonConstraint.Vocabulary vocabulary;
-    private final State state;
-    private final State scratch = new State();
-
+public final class SchemaConstraint extends ByteLevelConstraint<SchemaConstraint.State> {
     public SchemaConstraint(JsonConstraint.Vocabulary vocabulary, JsonSchema schema) {
         this(vocabulary, schema, new byte[0]);
     }
@@ -28,75 +24,18 @@ public final class SchemaConstraint implements TokenConstraint {
      * that follows {@code schema}: how a required tool call is forced.
      */
     public SchemaConstraint(JsonConstraint.Vocabulary vocabulary, JsonSchema schema, byte[] prefix) {
-        this.vocabulary = vocabulary;
-        this.state = State.start(schema);
-        if (prefix.length > 0) {
-            state.pushFrame(new Lit(List.of(prefix.clone()), 1L, 0));
-        }
-    }
-
-    /** True once the value is complete (the end-of-generation token is allowed). */
-    public boolean complete() {
-        return state.complete();
-    }
-
-    @Override
-    public void mask(float[] logits) {
-        TokenConstraint.maskRefused(logits, this::allowed, "the JSON text the schema asks for");
-    }
-
-    private boolean allowed(int t) {
-        if (t >= vocabulary.bytes().length) {
-            return false;
-        }
-        if (vocabulary.ends()[t]) {
-            return state.complete();
-        }
-        byte[] b = vocabulary.bytes()[t];
-        if (b.length == 0) {
-            return false;
-        }
-        scratch.set(state);
-        for (byte x : b) {
-            if (!scratch.push(x & 0xff)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public void accept(int token) {
-        if (token < vocabulary.ends().length && vocabulary.ends()[token]) {
-            return;
-        }
-        for (byte x : vocabulary.bytes()[token]) {
-            if (!state.push(x & 0xff)) {
-                throw new IllegalStateException("token " + token + " breaks the schema's JSON; it was not allowed");
-            }
-        }
+        super(vocabulary, State.start(schema, prefix), new State(), "the JSON text the schema asks for");
     }
 
     /** Whether {@code text} is a prefix of a value that follows {@code schema} (tests). */
     public static boolean isPrefix(JsonSchema schema, byte[] text) {
-        State s = State.start(schema);
-        for (byte b : text) {
-            if (!s.push(b & 0xff)) {
-                return false;
-            }
-        }
-        return true;
+        return feed(State.start(schema, new byte[0]), text);
     }
 
     /** Whether {@code text} is exactly one complete value that follows {@code schema} (tests). */
     public static boolean isComplete(JsonSchema schema, byte[] text) {
-        State s = State.start(schema);
-        for (byte b : text) {
-            if (!s.push(b & 0xff)) {
-                return false;
-            }
-        }
-        return s.complete();
+        State s = State.start(schema, new byte[0]);
+        return feed(s, text) && s.complete();
     }
 
     // ---- frames: what is being written at each level ----
@@ -132,19 +71,24 @@ public final class SchemaConstraint implements TokenConstraint {
     private enum NumState { MINUS, ZERO, INT, DOT, FRAC, E, E_SIGN, EXP }
 
     /** The stack of frames and the whitespace run; an empty stack means the value is complete. */
-    private static final class State {
+    static final class State implements ByteLevelConstraint.Automaton<State> {
         Frame[] stack = new Frame[8];
         int size;
         int whitespace;
 
-        static State start(JsonSchema schema) {
+        /** The state before a value following {@code schema}, preceded by the exact bytes {@code prefix} if any. */
+        static State start(JsonSchema schema, byte[] prefix) {
             State s = new State();
             s.stack[0] = new Expect(schema);
             s.size = 1;
+            if (prefix.length > 0) {
+                s.pushFrame(new Lit(List.of(prefix.clone()), 1L, 0));
+            }
             return s;
         }
 
-        void set(State o) {
+        @Override
+        public void set(State o) {
             if (stack.length < o.stack.length) {
                 stack = new Frame[o.stack.length];
             }
@@ -154,7 +98,8 @@ public final class SchemaConstraint implements TokenConstraint {
         }
 
         /** Done, or only a scalar at the top level that may end here (a number, a literal fully matched). */
-        boolean complete() {
+        @Override
+        public boolean complete() {
             return size == 0 || (size == 1 && canEnd(stack[0]));
         }
 
@@ -193,7 +138,8 @@ public final class SchemaConstraint implements TokenConstraint {
             return b < 0 || push(b);
         }
 
-        boolean push(int b) {
+        @Override
+        public boolean push(int b) {
             if (size == 0) {
                 return false;
             }

@@ -16,14 +16,25 @@ import java.util.List;
  * @param toolCalls        the tools the model called (their text is not in {@code text}); empty for none. The done
  *                         reason stays STOP (Ollama's way); OpenAI's finish_reason "tool_calls" is derived from it
  * @param logprobs         per generated token, when the call asked for them; empty otherwise
+ * @param thinking         the model's reasoning before its answer (not in {@code text}), when the call thought;
+ *                         empty otherwise
  */
 public record Completion(String text, DoneReason doneReason, int promptTokens, int generatedTokens, long loadNanos,
                          long promptEvalNanos, long evalNanos, long totalNanos, List<ToolCall> toolCalls,
-                         List<TokenLogprob> logprobs) {
+                         List<TokenLogprob> logprobs, String thinking) {
 
     public Completion {
         toolCalls = List.copyOf(toolCalls);
         logprobs = List.copyOf(logprobs);
+        java.util.Objects.requireNonNull(thinking, "thinking");
+    }
+
+    /** A completion without reasoning. */
+    public Completion(String text, DoneReason doneReason, int promptTokens, int generatedTokens, long loadNanos,
+                      long promptEvalNanos, long evalNanos, long totalNanos, List<ToolCall> toolCalls,
+                      List<TokenLogprob> logprobs) {
+        this(text, doneReason, promptTokens, generatedTokens, loadNanos, promptEvalNanos, evalNanos, totalNanos,
+                toolCalls, logprobs, "");
     }
 
     /** A completion with no tool calls and no log-probabilities. */

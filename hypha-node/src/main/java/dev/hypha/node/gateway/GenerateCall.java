@@ -26,10 +26,14 @@ import java.util.OptionalInt;
  * @param requiredTool the name of one of {@code tools} the model must call (OpenAI's {@code tool_choice} naming a
  *                  function, or "required" with a single tool): the engine then writes exactly one call of it, its
  *                  arguments following the tool's parameter schema; empty lets the model choose
+ * @param think     whether a model that reasons before answering (its template has thinking tags) should: true
+ *                  thinks and returns the reasoning apart as {@link Completion#thinking()} (refused for a model that
+ *                  cannot), false asks it not to; empty is the model's default (Ollama's: think when it can)
  */
 public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
                            OptionalInt numCtx, KeepAlive keepAlive, Format format, Optional<String> schema,
-                           List<Tool> tools, OptionalInt logprobs, Optional<String> requiredTool) {
+                           List<Tool> tools, OptionalInt logprobs, Optional<String> requiredTool,
+                           Optional<Boolean> think) {
     public static final int UNLIMITED = -1;
     /** Most alternatives per token (OpenAI's limit for top_logprobs). */
     public static final int MAX_TOP_LOGPROBS = 20;
@@ -38,7 +42,15 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
     public GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
                         OptionalInt numCtx, KeepAlive keepAlive, Format format) {
         this(model, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, Optional.empty(), List.of(),
-                OptionalInt.empty(), Optional.empty());
+                OptionalInt.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** A call that leaves thinking at the model's default. */
+    public GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
+                        OptionalInt numCtx, KeepAlive keepAlive, Format format, Optional<String> schema,
+                        List<Tool> tools, OptionalInt logprobs, Optional<String> requiredTool) {
+        this(model, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, schema, tools, logprobs, requiredTool,
+                Optional.empty());
     }
 
     /** What the answer must be. */
@@ -55,6 +67,7 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
         stop = List.copyOf(stop);
         tools = List.copyOf(tools);
         Objects.requireNonNull(requiredTool, "requiredTool");
+        Objects.requireNonNull(think, "think");
         if (requiredTool.isPresent() && tools.stream().noneMatch(t -> t.name().equals(requiredTool.get()))) {
             throw new IllegalArgumentException("the required tool " + requiredTool.get() + " is not among the tools");
         }
@@ -73,12 +86,12 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
     /** The same call for the model named {@code name} (the same model under its canonical name, say). */
     public GenerateCall withModel(String name) {
         return new GenerateCall(name, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, schema, tools, logprobs,
-                requiredTool);
+                requiredTool, think);
     }
 
     /** The same call with another prompt and token limit (the gateway's continuation of a broken-off answer). */
     public GenerateCall withPrompt(Prompt newPrompt, int newMaxTokens) {
         return new GenerateCall(model, newPrompt, sampling, newMaxTokens, stop, numCtx, keepAlive, format, schema, tools,
-                logprobs, requiredTool);
+                logprobs, requiredTool, think);
     }
 }

@@ -11,6 +11,31 @@ public interface TextSink {
      */
     void accept(String piece);
 
+    /**
+     * One released piece of the model's reasoning (the text between its thinking tags, when the call thinks). Sinks
+     * that stream must pass it on (Ollama's {@code thinking}, OpenAI's {@code reasoning}); the default drops it,
+     * which is right for sinks that read the {@link Completion} at the end, where the whole reasoning is kept.
+     *
+     * @throws GenerationCancelledException when whoever reads the text has gone: generation must stop now
+     */
+    default void thinking(String piece) {
+    }
+
+    /** A sink sending answer text to {@code text} and reasoning to {@code thinking}. */
+    static TextSink of(java.util.function.Consumer<String> text, java.util.function.Consumer<String> thinking) {
+        return new TextSink() {
+            @Override
+            public void accept(String piece) {
+                text.accept(piece);
+            }
+
+            @Override
+            public void thinking(String piece) {
+                thinking.accept(piece);
+            }
+        };
+    }
+
     /** A sink for non-streaming answers (the full text comes back in the {@link Completion}). */
     TextSink DISCARD = piece -> { };
 }

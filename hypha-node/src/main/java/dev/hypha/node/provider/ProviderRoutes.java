@@ -206,8 +206,8 @@ public final class ProviderRoutes implements ApiRoutes {
             throw e;
         }
         ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt(c, body, modelId, maximum, reservation)));
-        json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c)
-                : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c));
+        json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c.thinking(), c)
+                : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c.thinking(), c));
     }
 
     /**
@@ -225,13 +225,17 @@ public final class ProviderRoutes implements ApiRoutes {
             throw e;
         }
         ResponseStream[] out = {null};
-        TextSink sink = piece -> {
+        java.util.function.Consumer<ObjectNode> send = o -> {
             if (out[0] == null) {
                 out[0] = new ResponseStream(ctx, "application/x-ndjson");
             }
-            out[0].write(line(chat ? OllamaJson.chatChunk(call.model(), clock.instant(), piece)
-                    : OllamaJson.generateChunk(call.model(), clock.instant(), piece)));
+            out[0].write(line(o));
         };
+        TextSink sink = TextSink.of(
+                piece -> send.accept(chat ? OllamaJson.chatChunk(call.model(), clock.instant(), piece)
+                        : OllamaJson.generateChunk(call.model(), clock.instant(), piece)),
+                piece -> send.accept(chat ? OllamaJson.chatThinkingChunk(call.model(), clock.instant(), piece)
+                        : OllamaJson.generateThinkingChunk(call.model(), clock.instant(), piece)));
         Completion c;
         try {
             c = backend.generate(call, sink);
@@ -250,8 +254,8 @@ public final class ProviderRoutes implements ApiRoutes {
             ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipt); // nothing streamed yet: the header can still carry it
             out[0] = new ResponseStream(ctx, "application/x-ndjson");
         }
-        ObjectNode done = chat ? OllamaJson.chatDone(call.model(), clock.instant(), "", c)
-                : OllamaJson.generateDone(call.model(), clock.instant(), "", c);
+        ObjectNode done = chat ? OllamaJson.chatDone(call.model(), clock.instant(), "", "", c)
+                : OllamaJson.generateDone(call.model(), clock.instant(), "", "", c);
         out[0].writeLast(line(done.put(ReceiptHeaders.STREAM_FIELD, receipt)));
     }
 

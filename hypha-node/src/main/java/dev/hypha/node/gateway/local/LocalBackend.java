@@ -153,12 +153,12 @@ public final class LocalBackend implements InferenceBackend {
                     case END_OF_GENERATION, STOP_SEQUENCE -> Completion.DoneReason.STOP;
                     case MAX_TOKENS, CONTEXT_FULL -> Completion.DoneReason.LENGTH;
                 };
-                String text = out.split().map(ToolCallFormat.Split::content).orElse(r.text());
+                String text = out.split().map(ToolCallFormat.Split::content).orElse(out.answer());
                 List<ToolCall> calls = out.split().map(x -> x.calls().stream().map(c -> new ToolCall(
                         "call_" + toolCallIds.incrementAndGet(), c.name(), c.arguments())).toList()).orElse(List.of());
                 return new Completion(text, reason, out.promptTokens(), r.stats().generatedTokens(), held.loadNanos,
                         r.stats().promptEvalNanos(), r.stats().evalNanos(), settings.nanoClock().getAsLong() - start,
-                        calls, out.logprobs());
+                        calls, out.logprobs(), out.thinking());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GatewayException(GatewayException.Kind.INTERNAL, "interrupted while waiting for model \""

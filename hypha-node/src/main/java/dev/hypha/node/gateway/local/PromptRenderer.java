@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns a {@link Prompt} into the model's tokens: chats and non-raw texts through the model's own chat template (as
@@ -30,15 +31,24 @@ final class PromptRenderer {
         this.template = template;
     }
 
-    int[] tokens(Prompt prompt) {
-        return tokens(prompt, List.of());
-    }
+    /**
+     * A prompt in tokens, and whether its text ends with the opening thinking tag (the template opened the model's
+     * reasoning for it, as DeepSeek-R1's does, so the output starts inside it).
+     */
+    record Rendered(int[] tokens, boolean opensThinking) {}
 
-    /** The prompt's tokens with {@code tools} given to the template as its {@code tools} variable. */
-    int[] tokens(Prompt prompt, List<Tool> tools) {
-        Map<String, Object> variables = tools.isEmpty() ? Map.of() : Map.of("tools", tools.stream().map(PromptRenderer::tool).toList());
-        return switch (prompt) {
-            case Prompt.Text t when t.raw() -> tokenizer.encode(t.text(), true, true);
+    /**
+     * The prompt's tokens, {@code tools} given to the template as its {@code tools} variable and, when present,
+     * {@code thinking} as {@code enable_thinking} (the variable Qwen3's and llama.cpp's templates read).
+     */
+    Rendered render(Prompt prompt, List<Tool> tools, Optional<Boolean> thinking) {
+        Map<String, Object> variables = new LinkedHashMap<>();
+        if (!tools.isEmpty()) {
+            variables.put("tools", tools.stream().map(PromptRenderer::tool).toList());
+        }
+        thinking.ifPresent(t -> variables.put("enable_thinking", t));
+        String text = switch (prompt) {
+            case Prompt.Text t when t.raw() -> t.text();
             case Prompt.Text t -> {
                 List<ChatMessage> messages = new ArrayList<>();
                 if (t.system() != null && !t.system().isEmpty()) {
@@ -49,6 +59,8 @@ final class PromptRenderer {
             }
             case Prompt.Chat c -> chat(c.messages().stream().map(PromptRenderer::message).toList(), variables);
         };
+        return new Rendered(tokens(text, !(prompt instanceof Prompt.Text t && t.raw())),
+                text.strip().endsWith(ChatTemplate.THINK_OPEN));
     }
 
     /**
@@ -57,7 +69,7 @@ final class PromptRenderer {
      * uses this to let another provider finish an answer a failed one began. An assistant turn holding tool calls is
      * history, not a prefill.
      */
-    private int[] chat(List<ChatMessage> messages, Map<String, Object> variables) {
+    private String chat(List<ChatMessage> messages, Map<String, Object> variables) {
         ChatMessage last = messages.isEmpty() ? null : messages.getLast();
         if (last != null && last.role().equals("assistant") && messages.size() > 1
                 && !last.fields().containsKey("tool_calls")) {
@@ -107,17 +119,19 @@ final class PromptRenderer {
         }
     }
 
-    private int[] templated(List<ChatMessage> messages, Map<String, Object> variables, String prefill) {
-        String text;
+    private String templated(List<ChatMessage> messages, Map<String, Object> variables, String prefill) {
         try {
-            text = template.render(messages, true, variables) + prefill;
+            return template.render(messages, true, variables) + prefill;
         } catch (ChatTemplateException e) {
             // Templates raise on inputs they refuse (roles that do not alternate, a system message in the wrong place).
             throw GatewayException.badRequest("the model's chat template refused the messages: " + e.getMessage());
         }
+    }
+
+    private int[] tokens(String text, boolean templated) {
         int[] tokens = tokenizer.encode(text, true, true);
         int bos = tokenizer.bos();
-        if (tokens.length >= 2 && bos >= 0 && tokens[0] == bos && tokens[1] == bos) {
+        if (templated && tokens.length >= 2 && bos >= 0 && tokens[0] == bos && tokens[1] == bos) {
             tokens = Arrays.copyOfRange(tokens, 1, tokens.length); // the template wrote the BOS text itself
         }
         return tokens;

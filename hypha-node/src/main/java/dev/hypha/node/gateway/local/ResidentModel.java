@@ -47,6 +47,8 @@ final class ResidentModel implements AutoCloseable {
     private final LoadedModel loaded;
     private final ModelInfo info;
     private final PromptRenderer renderer;
+    /** The template has thinking tags (see {@link ChatTemplate#supportsThinking}). */
+    private final boolean supportsThinking;
     /** How this model writes tool calls; empty when its template takes no tools. */
     private final Optional<ToolCallFormat> toolFormat;
     private final TokenDecoder decoder;
@@ -75,6 +77,7 @@ final class ResidentModel implements AutoCloseable {
         }
         this.renderer = new PromptRenderer(tokenizer, template);
         this.toolFormat = toolFormat(template, info.name());
+        this.supportsThinking = template.supportsThinking();
         this.decoder = TokenDecoder.of(tokenizer);
         this.vocabSize = tokenizer.vocabSize();
     }
@@ -107,7 +110,7 @@ final class ResidentModel implements AutoCloseable {
      * the call offered tools, the answer split into its text and the calls it made.
      */
     record Outcome(Generator.Result result, int promptTokens, Optional<ToolCallFormat.Split> split,
-                   List<TokenLogprob> logprobs) {}
+                   List<TokenLogprob> logprobs, String answer, String thinking) {}
 
     /** Runs one generation in this model's turn. */
     Outcome generate(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) throws InterruptedException {
@@ -126,7 +129,7 @@ final class ResidentModel implements AutoCloseable {
     TokenBudget budget(GenerateCall call) throws InterruptedException {
         turn.lockInterruptibly();
         try {
-            int[] prompt = prompt(call);
+            int[] prompt = prompt(call, thinks(call)).tokens();
             int room = room(call, prompt);
             return new TokenBudget(prompt.length, call.maxTokens() == GenerateCall.UNLIMITED ? room
                     : Math.min(call.maxTokens(), room));
@@ -154,18 +157,45 @@ final class ResidentModel implements AutoCloseable {
         return room;
     }
 
-    /** The call's prompt in tokens, tools included; refuses tools when the template cannot show them. */
-    private int[] prompt(GenerateCall call) {
+    /** The call's prompt, tools included; refuses tools when the template cannot show them. */
+    private PromptRenderer.Rendered prompt(GenerateCall call, boolean thinks) {
         if (!call.tools().isEmpty() && toolFormat.isEmpty()) {
             // Ollama's answer too: 400 "<model> does not support tools".
             throw GatewayException.badRequest("model \"" + info.name() + "\" does not support tools (its chat template "
                     + "takes no tool definitions)");
         }
-        return renderer.tokens(call.prompt(), call.tools());
+        return renderer.render(call.prompt(), call.tools(), supportsThinking ? Optional.of(thinks) : Optional.empty());
+    }
+
+    /**
+     * Whether this call thinks: as asked, by default when the model can (Ollama's default), refused when it cannot.
+     * Output held to a format or a required call cannot also hold free reasoning, so those think only if asked, which
+     * is refused (Ollama lets the model think first and constrains the answer after; not done here yet).
+     */
+    private boolean thinks(GenerateCall call) {
+        boolean constrained = call.format() != GenerateCall.Format.TEXT || call.requiredTool().isPresent();
+        if (call.think().isEmpty()) {
+            return supportsThinking && !constrained;
+        }
+        if (!call.think().get()) {
+            return false;
+        }
+        if (!supportsThinking) {
+            // Ollama's words: 400 "<model>" does not support thinking
+            throw GatewayException.badRequest("\"" + info.name() + "\" does not support thinking (its chat template has "
+                    + "no thinking tags)");
+        }
+        if (constrained) {
+            throw GatewayException.badRequest("think cannot be combined with format or a required tool call yet; "
+                    + "set think to false");
+        }
+        return true;
     }
 
     private Outcome generateInTurn(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) {
-        int[] prompt = prompt(call);
+        boolean thinks = thinks(call);
+        PromptRenderer.Rendered rendered = prompt(call, thinks);
+        int[] prompt = rendered.tokens();
         int room = room(call, prompt);
         int ctx = call.numCtx().orElse(loaded.defaultContext());
         int limit = call.maxTokens() == GenerateCall.UNLIMITED ? room : Math.min(call.maxTokens(), room);
@@ -184,7 +214,9 @@ final class ResidentModel implements AutoCloseable {
             constraint = recorder;
         }
         ToolCallSink tools = call.tools().isEmpty() ? null : new ToolCallSink(sink, toolFormat.orElseThrow());
-        TextSink out = tools == null ? sink : tools;
+        TextSink answerSink = tools == null ? sink : tools;
+        ThinkingSink thinking = thinks ? new ThinkingSink(answerSink, rendered.opensThinking()) : null;
+        TextSink out = thinking == null ? answerSink : thinking;
         Generator.Result result;
         try {
             result = new Generator(s, decoder).generate(tail, new Generator.Options(limit, call.sampling(), call.stop()),
@@ -210,13 +242,18 @@ final class ResidentModel implements AutoCloseable {
         int[] all = Arrays.copyOf(prompt, prompt.length + result.tokens().length);
         System.arraycopy(result.tokens(), 0, all, prompt.length, result.tokens().length);
         cached = Arrays.copyOf(all, s.position());
+        if (thinking != null) {
+            thinking.finish();
+        }
+        String answer = thinking == null ? result.text() : thinking.answerText();
         Optional<ToolCallFormat.Split> split = Optional.empty();
         if (tools != null) {
-            split = Optional.of(toolFormat.orElseThrow().split(result.text()));
+            split = Optional.of(toolFormat.orElseThrow().split(answer));
             tools.finish(!split.get().calls().isEmpty());
         }
         observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED));
-        return new Outcome(result, prompt.length, split, recorder == null ? List.of() : logprobs(recorder.entries()));
+        return new Outcome(result, prompt.length, split, recorder == null ? List.of() : logprobs(recorder.entries()),
+                answer, thinking == null ? "" : thinking.thinkingText());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.hypha.node.gateway.local;
 
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.chat.ChatTemplate;
 import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.gguf.GgufValue;
 import dev.hypha.ml.store.ModelManifest;
@@ -55,11 +56,24 @@ final class StoreCatalog {
                 metadata.put(e.getKey(), plain(e.getValue(), verbose));
             }
             String template = gguf.string("tokenizer.chat_template").orElse("");
-            return new ModelDetails(info(manifest), metadata, template, List.of("completion", "embedding"));
+            return new ModelDetails(info(manifest), metadata, template, capabilities(template));
         } catch (HyphaException e) {
             throw new GatewayException(GatewayException.Kind.INTERNAL, "cannot read model \"" + model + "\": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** What the model can do in Ollama's words; tools and thinking as its chat template allows (Ollama's rules). */
+    private static List<String> capabilities(String template) {
+        List<String> caps = new ArrayList<>(List.of("completion", "embedding"));
+        ChatTemplate t = ChatTemplate.of(template, "", "");
+        if (!template.isEmpty() && t.supportsTools()) {
+            caps.add("tools");
+        }
+        if (!template.isEmpty() && t.supportsThinking()) {
+            caps.add("thinking");
+        }
+        return caps;
     }
 
     static ModelInfo info(ModelManifest m) {

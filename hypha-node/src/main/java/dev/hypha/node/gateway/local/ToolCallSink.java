@@ -38,6 +38,11 @@ final class ToolCallSink implements TextSink {
         release(safe);
     }
 
+    @Override
+    public void thinking(String piece) {
+        out.thinking(piece); // reasoning holds no calls
+    }
+
     /** Releases the held text when the answer had no call after all. */
     void finish(boolean hadCalls) {
         if (!hadCalls) {

@@ -33,6 +33,12 @@ public final class OllamaJson {
         return JSON.objectNode().put("model", model).put("created_at", now.toString()).put("response", piece).put("done", false);
     }
 
+    /** A streamed piece of /api/generate's reasoning (Ollama sends it with an empty response). */
+    public static ObjectNode generateThinkingChunk(String model, Instant now, String piece) {
+        return JSON.objectNode().put("model", model).put("created_at", now.toString()).put("response", "")
+                .put("thinking", piece).put("done", false);
+    }
+
     /** A streamed piece of /api/chat. */
     public static ObjectNode chatChunk(String model, Instant now, String piece) {
         ObjectNode o = JSON.objectNode().put("model", model).put("created_at", now.toString());
@@ -40,19 +46,35 @@ public final class OllamaJson {
         return o.put("done", false);
     }
 
-    /** The last object of /api/generate: the whole text when not streamed, empty when it was. */
-    public static ObjectNode generateDone(String model, Instant now, String text, Completion c) {
+    /** A streamed piece of /api/chat's reasoning: {@code message.thinking}, with empty content. */
+    public static ObjectNode chatThinkingChunk(String model, Instant now, String piece) {
+        ObjectNode o = JSON.objectNode().put("model", model).put("created_at", now.toString());
+        o.set("message", message("").put("thinking", piece));
+        return o.put("done", false);
+    }
+
+    /**
+     * The last object of /api/generate: the whole text (and reasoning, when there is some) when not streamed, empty
+     * when it was.
+     */
+    public static ObjectNode generateDone(String model, Instant now, String text, String thinking, Completion c) {
         ObjectNode o = JSON.objectNode().put("model", model).put("created_at", now.toString()).put("response", text);
+        if (!thinking.isEmpty()) {
+            o.put("thinking", thinking);
+        }
         return stats(o, c);
     }
 
     /**
-     * The last object of /api/chat: the whole text when not streamed, empty when it was; the tool calls the model
+     * The last object of /api/chat: the whole text and reasoning when not streamed, empty when it was; the tool calls the model
      * made in either case (a streamed answer's calls are parsed once it is complete, so they come with the end).
      */
-    public static ObjectNode chatDone(String model, Instant now, String text, Completion c) {
+    public static ObjectNode chatDone(String model, Instant now, String text, String thinking, Completion c) {
         ObjectNode o = JSON.objectNode().put("model", model).put("created_at", now.toString());
         ObjectNode m = message(text);
+        if (!thinking.isEmpty()) {
+            m.put("thinking", thinking);
+        }
         addCalls(m, c.toolCalls());
         o.set("message", m);
         return stats(o, c);

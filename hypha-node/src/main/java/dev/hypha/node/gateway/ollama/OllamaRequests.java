@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  * Parses Ollama request bodies into backend calls with Ollama's own defaults (api/types.go {@code DefaultOptions}:
  * temperature 0.8, top_k 40, top_p 0.9, min_p 0, repeat_penalty 1.0 over the last 64 tokens, a random seed, no
  * token limit). Fields Ollama has but this engine cannot honour yet (images, suffix, a custom template,
- * tools on /api/generate, think) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
+ * tools on /api/generate) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
  */
 public final class OllamaRequests {
     /** Most messages in one chat: far beyond any context, small enough to bound the work of validating them. */
@@ -61,7 +61,7 @@ public final class OllamaRequests {
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Text(prompt, system, raw),
                 o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(), List.of(),
-                Logprobs.requested(body), Optional.empty())));
+                Logprobs.requested(body), Optional.empty(), think(body))));
     }
 
     public Parsed chat(ObjectNode body) {
@@ -76,7 +76,7 @@ public final class OllamaRequests {
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Chat(messages),
                 o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(),
-                ToolFields.tools(body), Logprobs.requested(body), Optional.empty())));
+                ToolFields.tools(body), Logprobs.requested(body), Optional.empty(), think(body))));
     }
 
     /**
@@ -96,7 +96,7 @@ public final class OllamaRequests {
             throw GatewayException.badRequest(REQUIRED_TOOL + " names \"" + name.get() + "\", which is not among the tools");
         }
         return new GenerateCall(call.model(), call.prompt(), call.sampling(), call.maxTokens(), call.stop(), call.numCtx(),
-                call.keepAlive(), call.format(), call.schema(), call.tools(), call.logprobs(), name);
+                call.keepAlive(), call.format(), call.schema(), call.tools(), call.logprobs(), name, call.think());
     }
 
     public EmbedCall embed(ObjectNode body) {
@@ -220,10 +220,24 @@ public final class OllamaRequests {
                 throw GatewayException.badRequest("format must be \"json\" or a JSON schema; got " + format);
             }
         }
-        JsonNode think = body.get("think");
-        if (think != null && think.isBoolean() && think.booleanValue()) {
-            throw GatewayException.badRequest("think is not supported: this model does not think");
-        }
         return result;
+    }
+
+    /**
+     * Ollama's {@code think}: true or false, or a level ("high", "medium", "low") that gpt-oss models read and others
+     * take as true; absent or null leaves it to the model.
+     */
+    static Optional<Boolean> think(ObjectNode body) {
+        JsonNode think = body.get("think");
+        if (think == null || think.isNull()) {
+            return Optional.empty();
+        }
+        if (think.isBoolean()) {
+            return Optional.of(think.booleanValue());
+        }
+        if (think.isTextual() && List.of("high", "medium", "low").contains(think.textValue())) {
+            return Optional.of(true);
+        }
+        throw GatewayException.badRequest("think must be true, false, \"high\", \"medium\" or \"low\"; got " + think);
     }
 }

@@ -17,6 +17,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -100,21 +101,26 @@ public final class OllamaRoutes implements ApiRoutes {
         GenerateCall call = parsed.call().get();
         if (!parsed.stream()) {
             Completion c = backend.generate(call, TextSink.DISCARD);
-            json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c)
-                    : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c));
+            json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c.thinking(), c)
+                    : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c.thinking(), c));
             return;
         }
         Function<String, ObjectNode> chunk = piece -> chat ? OllamaJson.chatChunk(call.model(), clock.instant(), piece)
                 : OllamaJson.generateChunk(call.model(), clock.instant(), piece);
+        Function<String, ObjectNode> thinkingChunk = piece -> chat
+                ? OllamaJson.chatThinkingChunk(call.model(), clock.instant(), piece)
+                : OllamaJson.generateThinkingChunk(call.model(), clock.instant(), piece);
         // Problems found before the first token (unknown model, full queue, prompt too long) still get their status
         // code: the stream starts with the first piece of text, not before.
         ResponseStream[] stream = {null};
-        TextSink sink = piece -> {
+        Consumer<ObjectNode> send = o -> {
             if (stream[0] == null) {
                 stream[0] = new ResponseStream(ctx, "application/x-ndjson");
             }
-            stream[0].write(line(chunk.apply(piece)));
+            stream[0].write(line(o));
         };
+        TextSink sink = TextSink.of(piece -> send.accept(chunk.apply(piece)),
+                piece -> send.accept(thinkingChunk.apply(piece)));
         Completion c;
         try {
             c = backend.generate(call, sink);
@@ -130,8 +136,8 @@ public final class OllamaRoutes implements ApiRoutes {
         if (stream[0] == null) {
             stream[0] = new ResponseStream(ctx, "application/x-ndjson");
         }
-        stream[0].writeLast(line(chat ? OllamaJson.chatDone(call.model(), clock.instant(), "", c)
-                : OllamaJson.generateDone(call.model(), clock.instant(), "", c)));
+        stream[0].writeLast(line(chat ? OllamaJson.chatDone(call.model(), clock.instant(), "", "", c)
+                : OllamaJson.generateDone(call.model(), clock.instant(), "", "", c)));
     }
 
     private static String line(ObjectNode o) {

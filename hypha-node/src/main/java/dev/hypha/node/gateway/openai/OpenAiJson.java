@@ -44,6 +44,9 @@ final class OpenAiJson {
         } else {
             message.putNull("content"); // OpenAI's way when the answer is only calls
         }
+        if (!c.thinking().isEmpty()) {
+            message.put("reasoning", c.thinking()); // Ollama's field for the model's reasoning
+        }
         if (!c.toolCalls().isEmpty()) {
             message.set("tool_calls", toolCalls(c.toolCalls(), false));
         }
@@ -128,6 +131,13 @@ final class OpenAiJson {
         } else {
             choice.put("finish_reason", finish);
         }
+        return o;
+    }
+
+    /** A streamed piece of the model's reasoning: {@code delta.reasoning}, as Ollama streams it. */
+    static ObjectNode reasoningChunk(String id, long created, String model, String piece, boolean first) {
+        ObjectNode o = chatChunk(id, created, model, null, first, null);
+        ((ObjectNode) o.get("choices").get(0).get("delta")).put("reasoning", piece);
         return o;
     }
 

@@ -162,7 +162,25 @@ public final class OpenAiRequests {
             case ToolChoice.Named named -> required = Optional.of(named.name());
         }
         return new Parsed(new GenerateCall(model, prompt, s, maxTokens, stop, OptionalInt.empty(), KeepAlive.DEFAULT,
-                format, schema, tools, logprobs, required), stream, usage);
+                format, schema, tools, logprobs, required, think(body)), stream, usage);
+    }
+
+    /**
+     * Whether to think, from {@code reasoning_effort} (or {@code reasoning.effort}), as Ollama's OpenAI layer reads
+     * it: "none" is false, any effort level true (this engine has no levels), absent leaves it to the model.
+     */
+    static Optional<Boolean> think(ObjectNode body) {
+        Optional<String> effort = Fields.object(body, "reasoning").flatMap(r -> Fields.string(r, "effort"))
+                .or(() -> Fields.string(body, "reasoning_effort"));
+        if (effort.isEmpty() || effort.get().isEmpty()) {
+            return Optional.empty();
+        }
+        return switch (effort.get()) {
+            case "none" -> Optional.of(false);
+            case "minimal", "low", "medium", "high", "xhigh", "max", "ultra" -> Optional.of(true);
+            default -> throw GatewayException.badRequest("reasoning_effort must be \"none\", \"minimal\", \"low\", "
+                    + "\"medium\", \"high\", \"xhigh\", \"max\" or \"ultra\"; got \"" + effort.get() + "\"");
+        };
     }
 
     /** {@code response_format}: text, {@code json_object} (one JSON object), or {@code json_schema} (see {@link #schema}). */

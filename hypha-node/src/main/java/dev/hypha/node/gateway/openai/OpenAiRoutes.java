@@ -15,6 +15,7 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -80,14 +81,21 @@ public final class OpenAiRoutes implements ApiRoutes {
         }
         ResponseStream[] stream = {null};
         boolean[] first = {true};
-        TextSink sink = piece -> {
+        Consumer<ObjectNode> send = o -> {
             if (stream[0] == null) {
                 stream[0] = new ResponseStream(ctx, "text/event-stream");
             }
-            stream[0].write(event(chat ? OpenAiJson.chatChunk(id, created, model, piece, first[0], null)
-                    : OpenAiJson.textCompletion(id, created, model, piece, null, null)));
+            stream[0].write(event(o));
             first[0] = false;
         };
+        TextSink sink = TextSink.of(
+                piece -> send.accept(chat ? OpenAiJson.chatChunk(id, created, model, piece, first[0], null)
+                        : OpenAiJson.textCompletion(id, created, model, piece, null, null)),
+                piece -> {
+                    if (chat) { // /v1/completions has no field for reasoning; its text is the answer alone
+                        send.accept(OpenAiJson.reasoningChunk(id, created, model, piece, first[0]));
+                    }
+                });
         Completion c;
         try {
             c = backend.generate(parsed.call(), sink);
