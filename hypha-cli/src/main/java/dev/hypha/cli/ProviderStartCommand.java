@@ -13,6 +13,7 @@ import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.remote.OllamaUpstream;
+import dev.hypha.node.gateway.remote.OpenAiUpstream;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ProviderRoutes;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "start",
         description = {"Serve the store's models for payment (x402 + payment channels) until Ctrl-C, then redeem.",
-            "Clients POST Ollama /api/chat or /api/generate bodies to http://HOST:PORT" + ProviderRoutes.PREFIX
+            "Clients POST Ollama /api/chat, /api/generate or /api/embed bodies to http://HOST:PORT" + ProviderRoutes.PREFIX
                     + "/api/...; without a PAYMENT-SIGNATURE voucher they get 402 with what to pay."})
 final class ProviderStartCommand implements Callable<Integer> {
     @Spec
@@ -76,9 +77,18 @@ final class ProviderStartCommand implements Callable<Integer> {
     Integer devAccount;
 
     @Option(names = "--upstream", paramLabel = "URL",
-            description = {"Sell the models of an engine you already run that speaks Ollama's API (an Ollama server,",
-                "e.g. http://127.0.0.1:11434) instead of the store's: answers stream through, charged as it counts."})
+            description = {"Sell the models of an engine you already run instead of the store's: an Ollama server",
+                "(e.g. http://127.0.0.1:11434) or, with --upstream-api openai, an OpenAI-compatible server such as",
+                "llama.cpp's llama-server or vLLM (e.g. http://127.0.0.1:8080). Answers stream through, charged as it counts."})
     String upstream;
+
+    /** Which API the upstream engine speaks. */
+    enum UpstreamApi { ollama, openai }
+
+    @Option(names = "--upstream-api", paramLabel = "API", defaultValue = "ollama",
+            description = {"The API --upstream speaks: ollama (default; /api/...) or openai (/v1/...; the server must",
+                "report token usage when streaming, as llama-server and vLLM do). Valid values: ${COMPLETION-CANDIDATES}."})
+    UpstreamApi upstreamApi;
 
     @Mixin
     EngineOptions engineOptions;
@@ -106,7 +116,7 @@ final class ProviderStartCommand implements Callable<Integer> {
             Path ledgerFile = ProviderService.ledgerFile(session.home(), deployment.chainId(), account);
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
-            try (InferenceBackend backend = upstream != null ? new OllamaUpstream(upstreamUri(upstream))
+            try (InferenceBackend backend = upstream != null ? upstream(upstreamUri(upstream))
                     : new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()), backendSettings)) {
                 SSLContext transport = tls ? ProviderTls.server(key, deployment.chainId(), account, Clock.systemUTC()) : null;
                 try (ProviderService provider = ProviderService.start(backend, terms, channels, receipts, ledgerFile,
@@ -135,6 +145,13 @@ final class ProviderStartCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    private InferenceBackend upstream(java.net.URI uri) {
+        return switch (upstreamApi) {
+            case ollama -> new OllamaUpstream(uri);
+            case openai -> new OpenAiUpstream(uri);
+        };
     }
 
     private static java.net.URI upstreamUri(String text) {
@@ -196,7 +213,7 @@ final class ProviderStartCommand implements Callable<Integer> {
                                      List<ModelInfo> models) {
         String base = endpoint + ProviderRoutes.PREFIX;
         out.println("Hypha provider " + terms.provider().toChecksumString() + " on " + base);
-        out.println("  POST " + base + "/api/chat or /api/generate (Ollama bodies, streamed or not)");
+        out.println("  POST " + base + "/api/chat, /api/generate or /api/embed (Ollama bodies, streamed or not)");
         out.println("  Prices: " + terms.prices().inputPerMillion() + " per million input tokens, "
                 + terms.prices().outputPerMillion() + " per million output tokens, in token "
                 + terms.token().toChecksumString());
@@ -211,7 +228,9 @@ final class ProviderStartCommand implements Callable<Integer> {
         } else {
             out.println("Models:");
             for (ModelInfo m : models) {
-                out.println("  " + m.name() + "  (" + m.family() + ", " + m.quantization() + ")");
+                // an OpenAI-compatible upstream names its models without file facts: nothing to put in brackets
+                out.println("  " + m.name() + (m.family().isEmpty() && m.quantization().isEmpty() ? ""
+                        : "  (" + m.family() + ", " + m.quantization() + ")"));
             }
         }
         out.flush();

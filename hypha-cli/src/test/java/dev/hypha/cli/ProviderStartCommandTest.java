@@ -26,6 +26,9 @@ import dev.hypha.ml.store.ModelStore;
 import dev.hypha.ml.tensor.GgmlType;
 import dev.hypha.ml.testmodel.TestVocabularies;
 import dev.hypha.ml.tokenizer.TokenizerConfig;
+import dev.hypha.node.gateway.api.GatewayRoutes;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.payments.PaymentHeaders;
 import dev.hypha.node.payments.ReceiptHeaders;
 import java.io.PrintWriter;
@@ -138,6 +141,101 @@ class ProviderStartCommandTest {
             assertThat(again.exitCode()).as(again.err()).isZero();
             assertThat(again.out()).contains("Nothing to redeem.");
             System.out.print(out); // what an operator sees, kept in the surefire report
+        }
+    }
+
+    /**
+     * {@code --upstream URL --upstream-api openai}: the provider sells the models of an OpenAI-compatible server (here
+     * Hypha's own gateway over another home's store, as no llama.cpp server or vLLM can be installed on this machine)
+     * rather than its own store's, embeddings included, and redeems them on stop.
+     */
+    @Test
+    void sellsTheModelsOfAnOpenAiCompatibleUpstream(@TempDir Path dir) throws Exception {
+        try (Devnet devnet = new AnvilLauncher().start(); ChainClient chain = ChainClient.connect(devnet.rpcUrl())) {
+            NonceManager nonces = new NonceManager(chain);
+            Deployment deployment = new Deployer(new TransactionSender(chain, devnet.account(0), nonces,
+                    RevertDecoder.forHyphaContracts())).deploy(DeployParams.devnet());
+            Credentials payer = devnet.account(1);
+            Credentials provider = devnet.account(2);
+            TransactionSender payerSender = new TransactionSender(chain, payer, nonces, RevertDecoder.forHyphaContracts());
+            HyphaContracts asPayer = HyphaContracts.connect(deployment, payerSender);
+            HyphaContracts.connect(deployment, new TransactionSender(chain, devnet.account(0), nonces,
+                    RevertDecoder.forHyphaContracts())).payment().mint(payer.getAddress(), BigInteger.valueOf(1_000_000));
+            Path home = dir.resolve("home");
+            new Deployments(home.resolve("deployments")).save(deployment);
+            Path password = Files.writeString(dir.resolve("password"), "pw\n");
+            Path keyFile = Files.writeString(dir.resolve("key"), provider.getEcKeyPair().getPrivateKey().toString(16));
+            String[] common = {"--home", home.toString(), "--rpc", devnet.rpcUrl(), "--password-file", password.toString()};
+            assertThat(CliRun.run(concat(common, "account", "import", "--light-kdf", "--private-key-file",
+                    keyFile.toString())).exitCode()).isZero();
+
+            // The upstream server's store is another home's: the provider's own store stays empty.
+            Path engineHome = dir.resolve("engine");
+            TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
+            Path file = dir.resolve("m.gguf");
+            RandomModelFactory.write(RandomModelFactory.Spec.tiny(Architecture.QWEN2, GgmlType.Q8_0, vocab.size(), 3),
+                    vocab, file);
+            new ModelStore(engineHome, Clock.systemUTC()).importModel(file, ModelName.parse("remote"), (d, t) -> { });
+            try (LocalBackend engine = new LocalBackend(new ModelStore(engineHome, Clock.systemUTC()),
+                    LocalBackend.Settings.defaults())) {
+                ApiServer upstream = new ApiServer("127.0.0.1", 0, java.util.List.of(new GatewayRoutes(engine)));
+                upstream.start();
+                try {
+                    int port;
+                    try (ServerSocket free = new ServerSocket(0)) {
+                        port = free.getLocalPort();
+                    }
+                    CountDownLatch stop = new CountDownLatch(1);
+                    StringWriter out = new StringWriter();
+                    StringWriter err = new StringWriter();
+                    CommandLine cli = Hypha.commandLine(new CliEnvironment(Map.of(), Path.of("/nonexistent-user-home"),
+                            CliEnvironment.StopSignal.of(stop)));
+                    cli.setOut(new PrintWriter(out, true));
+                    cli.setErr(new PrintWriter(err, true));
+                    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(concat(common,
+                            "provider", "start", "--listen", "127.0.0.1:" + port, "--no-tls", "--input-price",
+                            "1000000", "--output-price", "3000000", "--upstream", "http://127.0.0.1:" + upstream.port(),
+                            "--upstream-api", "openai")));
+                    while (!out.toString().contains("Running.") && !exit.isDone()) {
+                        Thread.sleep(20); // waiting for the server to come up, not measuring anything
+                    }
+                    assertThat(err.toString()).isEmpty();
+                    assertThat(out.toString()).contains("remote:latest");
+
+                    String body = "{\"model\":\"remote\",\"input\":[\"Hello\",\"there\"]}";
+                    URI uri = URI.create("http://127.0.0.1:" + port + "/provider/v1/api/embed");
+                    HttpClient http = HttpClient.newHttpClient();
+                    HttpResponse<String> unpaid = http.send(HttpRequest.newBuilder(uri)
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(unpaid.statusCode()).isEqualTo(402);
+                    BigInteger max = new BigInteger(JSON.readTree(unpaid.body()).at("/accepts/0/amount").asText());
+                    ChannelParams c = new ChannelParams(Address.parse(payer.getAddress()),
+                            Address.parse(provider.getAddress()), Address.parse(deployment.address("PaymentToken")),
+                            Address.parse(payer.getAddress()), ChannelParams.salt(1));
+                    asPayer.channels().open(c, BigInteger.valueOf(10_000));
+                    Voucher v = asPayer.channels().voucherDomain().sign(c.id(), max, payerSender::signTypedData);
+                    HttpResponse<String> paid = http.send(HttpRequest.newBuilder(uri)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .header(PaymentHeaders.PAYMENT_SIGNATURE, PaymentHeaders.paymentSignature(deployment.chainId(),
+                                    c, v)).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+                    assertThat(JSON.readTree(paid.body()).get("embeddings")).hasSize(2);
+                    ReceiptHeaders.SignedReceipt receipt = ReceiptHeaders.parse(
+                            paid.headers().firstValue(ReceiptHeaders.PAYMENT_RESPONSE).orElseThrow());
+                    // what the upstream counted, at 1 unit per input token
+                    assertThat(receipt.receipt().price()).isEqualTo(BigInteger.valueOf(
+                            JSON.readTree(paid.body()).get("prompt_eval_count").asLong()));
+
+                    stop.countDown();
+                    assertThat(exit.get()).as(err.toString()).isZero();
+                    // the provider claims what it charged (the tokens read), not the 402's byte-bound maximum
+                    assertThat(out.toString()).contains("Redeemed channel " + c.id() + ": " + receipt.receipt().price()
+                            + " paid out in total");
+                    System.out.print(out); // what an operator sees, kept in the surefire report
+                } finally {
+                    upstream.close();
+                }
+            }
         }
     }
 

@@ -7,6 +7,8 @@ import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.EmbedCall;
+import dev.hypha.node.gateway.Embeddings;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.GenerationCancelledException;
@@ -35,8 +37,9 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * The provider's paid API: Ollama's {@code /api/chat} and {@code /api/generate} bodies (NDJSON streams too) under
- * {@value #PREFIX}, answered only against a voucher. Order matters: the request is parsed and priced first (so a 402
+ * The provider's paid API: Ollama's {@code /api/chat}, {@code /api/generate} (NDJSON streams too) and {@code /api/embed}
+ * bodies under {@value #PREFIX}, answered only against a voucher. One field Ollama lacks is read here:
+ * {@value OllamaRequests#REQUIRED_TOOL} (a tool the model must call, OpenAI's {@code tool_choice} naming a function). Order matters: the request is parsed and priced first (so a 402
  * states the exact maximum), then the payment is checked and reserved durably, and only then does the backend run;
  * every answer carries a signed receipt. A request whose generation fails is charged nothing.
  */
@@ -68,6 +71,7 @@ public final class ProviderRoutes implements ApiRoutes {
     public void addTo(Javalin api) {
         api.post(PREFIX + "/api/generate", ctx -> serve(ctx, false));
         api.post(PREFIX + "/api/chat", ctx -> serve(ctx, true));
+        api.post(PREFIX + "/api/embed", this::serveEmbeddings);
     }
 
     private void serve(Context ctx, boolean chat) {
@@ -83,20 +87,11 @@ public final class ProviderRoutes implements ApiRoutes {
                 throw GatewayException.badRequest(chat ? "messages must not be empty: a provider sells answers, not loads"
                         : "prompt must not be empty: a provider sells answers, not loads");
             }
-            GenerateCall call = parsed.call().get();
+            GenerateCall call = OllamaRequests.withRequiredTool(json, parsed.call().get());
             TokenBudget budget = backend.budget(call);
             BigInteger maximum = terms.prices().maximum(budget);
-            String header = ctx.header(PaymentHeaders.PAYMENT_SIGNATURE);
-            if (header == null) {
-                paymentRequired(ctx, maximum, PaymentHeaders.PAYMENT_SIGNATURE + " header is required");
-                return;
-            }
-            PaymentHeaders.ChannelPayment payment = PaymentHeaders.parsePaymentSignature(header);
-            ProviderLedger.Reservation reservation;
-            try {
-                reservation = gate.admit(payment, maximum);
-            } catch (VoucherRejectedException e) {
-                paymentRequired(ctx, maximum, e.getMessage());
+            ProviderLedger.Reservation reservation = paid(ctx, maximum);
+            if (reservation == null) {
                 return;
             }
             if (stream != null && stream.booleanValue()) {
@@ -104,16 +99,98 @@ public final class ProviderRoutes implements ApiRoutes {
             } else {
                 answer(ctx, chat, call, body, maximum, reservation);
             }
-        } catch (PaymentHeaders.Malformed e) {
-            json(ctx, 400, OllamaJson.error(e.getMessage()));
-        } catch (GatewayException e) {
-            json(ctx, status(e.kind()), OllamaJson.error(e.getMessage()));
-        } catch (HyphaException e) {
-            LOG.log(System.Logger.Level.WARNING, "paid request to " + ctx.path() + " failed: " + e.getMessage());
-            json(ctx, 503, OllamaJson.error(e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "paid request to " + ctx.path() + " failed", e);
-            json(ctx, 500, OllamaJson.error(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+            failed(ctx, e);
+        }
+    }
+
+    /**
+     * Ollama's {@code /api/embed}, sold per input token at the input price (nothing is generated). The price is bounded
+     * before the run by {@link #embedTokenBound}; the charge is the tokens the engine read. The receipt counts 0 output
+     * tokens and its output hash is the keccak of {@link Embeddings#canonicalBytes()}, so the payer can check the
+     * vectors it received, whatever their JSON spelling.
+     */
+    private void serveEmbeddings(Context ctx) {
+        try {
+            byte[] body = body(ctx);
+            EmbedCall call = requests.embed(JsonBody.parse(body));
+            BigInteger maximum = terms.prices().cost(embedTokenBound(call), 0);
+            ProviderLedger.Reservation reservation = paid(ctx, maximum);
+            if (reservation == null) {
+                return;
+            }
+            Embeddings e;
+            String modelId;
+            try {
+                modelId = modelId(call.model());
+                e = backend.embed(call);
+                if (e.vectors().size() != call.inputs().size()) {
+                    throw new GatewayException(GatewayException.Kind.INTERNAL, "the engine returned "
+                            + e.vectors().size() + " vectors for " + call.inputs().size() + " inputs");
+                }
+            } catch (RuntimeException failure) {
+                ledger.charge(reservation, BigInteger.ZERO); // no answer, no charge
+                throw failure;
+            }
+            BigInteger price = terms.prices().cost(e.promptTokens(), 0).min(maximum);
+            BigInteger cumulative = ledger.charge(reservation, price);
+            Receipt receipt = new Receipt(keccak(body), modelId, e.promptTokens(), 0, keccak(e.canonicalBytes()), price,
+                    reservation.channelId(), cumulative);
+            ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt));
+            json(ctx, 200, OllamaJson.embed(call.model(), e));
+        } catch (RuntimeException e) {
+            failed(ctx, e);
+        }
+    }
+
+    /**
+     * The most input tokens an embedding call can be counted, known without a tokenizer: every input's UTF-8 bytes (no
+     * tokenizer makes more tokens than bytes) plus {@value #SPECIAL_TOKENS_PER_INPUT} for the begin/end markers and a
+     * space prefix an engine may add.
+     */
+    static long embedTokenBound(EmbedCall call) {
+        long n = 0;
+        for (String input : call.inputs()) {
+            n += input.getBytes(StandardCharsets.UTF_8).length + SPECIAL_TOKENS_PER_INPUT;
+        }
+        return n;
+    }
+
+    private static final int SPECIAL_TOKENS_PER_INPUT = 4;
+
+    /**
+     * The reservation the request's voucher makes for {@code maximum}, or null once a 402 has been answered (no
+     * voucher, or one refused). A malformed voucher header throws {@link PaymentHeaders.Malformed} (a 400).
+     */
+    private ProviderLedger.Reservation paid(Context ctx, BigInteger maximum) {
+        String header = ctx.header(PaymentHeaders.PAYMENT_SIGNATURE);
+        if (header == null) {
+            paymentRequired(ctx, maximum, PaymentHeaders.PAYMENT_SIGNATURE + " header is required");
+            return null;
+        }
+        PaymentHeaders.ChannelPayment payment = PaymentHeaders.parsePaymentSignature(header);
+        try {
+            return gate.admit(payment, maximum);
+        } catch (VoucherRejectedException e) {
+            paymentRequired(ctx, maximum, e.getMessage());
+            return null;
+        }
+    }
+
+    /** A request that failed before its answer started: the error with the status its kind has. */
+    private void failed(Context ctx, RuntimeException failure) {
+        switch (failure) {
+            case PaymentHeaders.Malformed e -> json(ctx, 400, OllamaJson.error(e.getMessage()));
+            case GatewayException e -> json(ctx, status(e.kind()), OllamaJson.error(e.getMessage()));
+            case HyphaException e -> {
+                LOG.log(System.Logger.Level.WARNING, "paid request to " + ctx.path() + " failed: " + e.getMessage());
+                json(ctx, 503, OllamaJson.error(e.getMessage()));
+            }
+            default -> {
+                LOG.log(System.Logger.Level.ERROR, "paid request to " + ctx.path() + " failed", failure);
+                json(ctx, 500, OllamaJson.error(failure.getMessage() != null ? failure.getMessage()
+                        : failure.getClass().getSimpleName()));
+            }
         }
     }
 

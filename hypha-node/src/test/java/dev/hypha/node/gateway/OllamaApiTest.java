@@ -316,6 +316,21 @@ class OllamaApiTest {
     }
 
     @Test
+    void aSuffixGetsOllamasAnswerForAModelWithoutTheInsertCapability() throws Exception {
+        // Ollama: an unknown model is 404 first; then a model whose capabilities lack "insert" is a 400 naming it.
+        Reply unknown = post("/api/generate", "{\"model\":\"nope\",\"prompt\":\"def f(\",\"suffix\":\"return x\"}");
+        assertThat(unknown.status()).isEqualTo(404);
+        Reply insert = post("/api/generate", "{\"model\":\"tiny\",\"prompt\":\"def f(\",\"suffix\":\"return x\"}");
+        assertThat(insert.status()).isEqualTo(400);
+        assertThat(insert.json().get("error").asText()).isEqualTo("tiny:latest does not support insert");
+        Reply show = post("/api/show", "{\"model\":\"tiny\"}");
+        assertThat(show.json().get("capabilities")).noneMatch(c -> c.asText().equals("insert"));
+        // An empty suffix is no suffix, as in Ollama.
+        assertThat(post("/api/generate", "{\"model\":\"tiny\",\"prompt\":\"x\",\"suffix\":\"\",\"stream\":false,"
+                + "\"options\":{\"num_predict\":2}}").status()).isEqualTo(200);
+    }
+
+    @Test
     void aClientThatLeavesMidStreamStopsTheGenerator() throws Exception {
         leaveAfterThreePieces("/api/generate",
                 "{\"model\":\"tiny\",\"prompt\":\"Once\",\"raw\":true,\"options\":{\"temperature\":0}}", "\"response\"");

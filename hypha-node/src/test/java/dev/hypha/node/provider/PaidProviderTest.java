@@ -213,6 +213,45 @@ class PaidProviderTest {
     }
 
     @Test
+    void embeddingsAreSoldPerInputTokenOnlyAgainstAVoucherWithAReceiptOverTheVectors() throws Exception {
+        String body = "{\"model\":\"" + MODEL + "\",\"input\":[\"Hello there\",\"héllo\"]}";
+        String path = "/provider/v1/api/embed";
+        HttpResponse<String> unpaid = post(path, body, null);
+        assertThat(unpaid.statusCode()).isEqualTo(402);
+        BigInteger maximum = new BigInteger(JSON.readTree(unpaid.body()).path("accepts").path(0).path("amount").asText());
+        // Priced before running at the input price: each input's UTF-8 bytes + 4 tokens ("héllo" is 6 bytes).
+        assertThat(maximum).isEqualTo(BigInteger.valueOf(11 + 4 + 6 + 4));
+
+        ChannelParams c = open(1_000_000);
+        HttpResponse<String> tooLittle = post(path, body, PaymentHeaders.paymentSignature(deployment.chainId(), c,
+                voucher(payer, c, maximum.subtract(BigInteger.ONE))));
+        assertThat(tooLittle.statusCode()).isEqualTo(402);
+        assertThat(ledger.charged(c.id())).isZero();
+
+        HttpResponse<String> paid = post(path, body, PaymentHeaders.paymentSignature(deployment.chainId(), c,
+                voucher(payer, c, maximum)));
+        assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(paid.body());
+        List<float[]> vectors = new java.util.ArrayList<>();
+        answer.path("embeddings").forEach(v -> {
+            float[] f = new float[v.size()];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = v.get(i).floatValue();
+            }
+            vectors.add(f);
+        });
+        assertThat(vectors).hasSize(2);
+        Receipt receipt = verifiedReceipt(paid);
+        assertThat(receipt.requestHash()).isEqualTo(keccak(body));
+        assertThat(receipt.tokensIn()).isEqualTo(answer.path("prompt_eval_count").asLong()).isPositive();
+        assertThat(receipt.tokensOut()).isZero();
+        assertThat(receipt.outputHash()).isEqualTo(Hex.encode(Hashes.keccak256(
+                new dev.hypha.node.gateway.Embeddings(vectors, 0, 0, 0).canonicalBytes())));
+        assertThat(receipt.price()).isEqualTo(BigInteger.valueOf(receipt.tokensIn())).isLessThanOrEqualTo(maximum);
+        assertThat(ledger.charged(c.id())).isEqualTo(receipt.price());
+    }
+
+    @Test
     void paidAnswersCarryReceiptsSignedByTheProviderAndTheRedeemerCollectsTheBestVoucher() throws Exception {
         ChannelParams c = open(1_000_000);
         BigInteger providerStart = as(provider).payment().balanceOf(provider.getAddress());

@@ -92,14 +92,6 @@ public final class NetworkBackend implements InferenceBackend {
     }
 
     private Completion bought(GenerateCall request, TextSink sink) {
-        if (request.logprobs().isPresent()) {
-            throw GatewayException.badRequest("log-probabilities are not sold over the network yet: ask without "
-                    + "logprobs, or run the gateway local-only");
-        }
-        if (request.requiredTool().isPresent()) {
-            throw GatewayException.badRequest("a required tool (tool_choice naming a function) is not sold over the "
-                    + "network yet: use tool_choice auto, or run the gateway local-only");
-        }
         long start = System.nanoTime();
         List<Offer> ranked = ranked(request.model());
         GenerateCall call = request.withModel(Router.canonical(request.model())); // receipts and usage name it one way
@@ -133,6 +125,14 @@ public final class NetworkBackend implements InferenceBackend {
                         Math.max(1, c.promptTokens() - piecesBefore), piecesBefore + c.generatedTokens(), c.loadNanos(),
                         c.promptEvalNanos(), c.evalNanos(), System.nanoTime() - start, c.toolCalls(), c.logprobs());
             } catch (ProviderFailure f) {
+                if (call.logprobs().isPresent() && !f.partialText().isEmpty()) {
+                    // A provider sends the log-probabilities with its last line: those of the delivered text died with
+                    // it, and an answer whose list misses its start would misstate every position after.
+                    stats.failed(offer.provider(), clock.instant());
+                    throw new GatewayException(GatewayException.Kind.INTERNAL, f.getMessage() + " after "
+                            + f.partialText().length() + " characters; their log-probabilities were lost with it, so "
+                            + "the answer cannot be continued by another provider");
+                }
                 delivered.append(f.partialText());
                 stats.failed(offer.provider(), clock.instant());
                 failures.add(f.getMessage());
@@ -232,10 +232,33 @@ public final class NetworkBackend implements InferenceBackend {
         throw GatewayException.badRequest("the network backend does not price requests: providers do, in their 402");
     }
 
+    /**
+     * Embeddings bought from the best-ranked live offer for the model; a provider that fails (unreachable, overloaded,
+     * refused our voucher) is replaced by the next, at most {@value #MAX_ATTEMPTS} tried, each paid only for what it
+     * answered (a failed one at most its reserved maximum).
+     */
     @Override
-    public Embeddings embed(EmbedCall call) {
-        throw GatewayException.badRequest("embeddings are not sold on the network yet: run the gateway local-only "
-                + "(`hypha up --local-only` or `hypha gateway`) to embed with the models in your store");
+    public Embeddings embed(EmbedCall request) {
+        try (AdmissionQueue.Ticket ticket = admission.enter()) {
+            List<Offer> ranked = ranked(request.model());
+            EmbedCall call = new EmbedCall(Router.canonical(request.model()), request.inputs(), request.truncate(),
+                    request.keepAlive());
+            List<String> failures = new ArrayList<>();
+            for (Offer offer : ranked.subList(0, Math.min(MAX_ATTEMPTS, ranked.size()))) {
+                long asked = System.nanoTime();
+                try {
+                    Embeddings e = remoteFor(offer).embed(call);
+                    stats.answered(offer.provider(), System.nanoTime() - asked);
+                    return e;
+                } catch (ProviderFailure f) {
+                    stats.failed(offer.provider(), clock.instant());
+                    failures.add(f.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, f.getMessage() + "; trying another provider");
+                }
+            }
+            throw new GatewayException(GatewayException.Kind.INTERNAL, "no provider offering " + call.model()
+                    + " could embed: " + String.join("; ", failures));
+        }
     }
 
     @Override

@@ -164,7 +164,7 @@ public final class OllamaJson {
         return o.put("modified_at", d.info().modifiedAt().toString());
     }
 
-    static ObjectNode embed(String model, Embeddings e) {
+    public static ObjectNode embed(String model, Embeddings e) {
         ObjectNode o = JSON.objectNode().put("model", model);
         ArrayNode list = o.putArray("embeddings");
         for (float[] v : e.vectors()) {

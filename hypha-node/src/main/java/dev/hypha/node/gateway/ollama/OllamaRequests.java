@@ -79,6 +79,26 @@ public final class OllamaRequests {
                 ToolFields.tools(body), Logprobs.requested(body), Optional.empty(), think(body))));
     }
 
+    /**
+     * The field a provider's paid API reads beside Ollama's own (which has no {@code tool_choice}): the name of one of
+     * the request's tools that the model must call. Hypha's gateway writes it when its client asked for a named or
+     * required tool; Ollama ignores unknown fields, so an Ollama upstream is never sent it (it would be dropped).
+     */
+    public static final String REQUIRED_TOOL = "required_tool";
+
+    /** {@code call} with the {@value #REQUIRED_TOOL} {@code body} names, checked to be one of its tools. */
+    public static GenerateCall withRequiredTool(ObjectNode body, GenerateCall call) {
+        Optional<String> name = Fields.string(body, REQUIRED_TOOL);
+        if (name.isEmpty()) {
+            return call;
+        }
+        if (call.tools().stream().noneMatch(t -> t.name().equals(name.get()))) {
+            throw GatewayException.badRequest(REQUIRED_TOOL + " names \"" + name.get() + "\", which is not among the tools");
+        }
+        return new GenerateCall(call.model(), call.prompt(), call.sampling(), call.maxTokens(), call.stop(), call.numCtx(),
+                call.keepAlive(), call.format(), call.schema(), call.tools(), call.logprobs(), name, call.think());
+    }
+
     public EmbedCall embed(ObjectNode body) {
         String model = model(body);
         refuseUnsupported(body, "dimensions");

@@ -6,17 +6,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.ml.sampling.SamplingOptions;
+import dev.hypha.node.gateway.EmbedCall;
 import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.Tool;
 import dev.hypha.node.gateway.ToolCall;
 import dev.hypha.node.gateway.http.JsonBody;
+import dev.hypha.node.gateway.ollama.OllamaRequests;
 
 /**
  * A {@link GenerateCall} as the Ollama body a provider's {@code /api/chat} or {@code /api/generate} reads
  * (streamed): the same prompt (tool calls and results in it included), sampler options, seed, limit, stops, context
- * size, format or JSON schema and tools. A required tool has no Ollama field and log-probabilities are not carried back
- * yet, so the network backend refuses both before this is written.
+ * size, format or JSON schema, tools, log-probabilities ({@code logprobs}, {@code top_logprobs}, read back by
+ * {@link ProviderAnswer}) and a required tool, which Ollama has no field for: it goes as
+ * {@value OllamaRequests#REQUIRED_TOOL}, read by Hypha's provider routes ({@link OllamaUpstream} refuses such calls,
+ * since an Ollama server would drop the field and answer without the call).
  */
 final class OllamaRequestBody {
     private OllamaRequestBody() {}
@@ -74,6 +78,14 @@ final class OllamaRequestBody {
             }
         }
 
+        call.requiredTool().ifPresent(name -> o.put(OllamaRequests.REQUIRED_TOOL, name));
+        call.logprobs().ifPresent(n -> {
+            o.put("logprobs", true);
+            if (n > 0) {
+                o.put("top_logprobs", n);
+            }
+        });
+
         SamplingOptions s = call.sampling();
         ObjectNode options = o.putObject("options");
         options.put("temperature", s.temperature()).put("top_k", s.topK()).put("top_p", s.topP()).put("min_p", s.minP())
@@ -88,6 +100,16 @@ final class OllamaRequestBody {
             ArrayNode stop = options.putArray("stop");
             call.stop().forEach(stop::add);
         }
+        return JsonBody.write(o);
+    }
+
+    /** An {@link EmbedCall} as the body of Ollama's {@code /api/embed}: the exact bytes the receipt's request hash covers. */
+    static byte[] of(EmbedCall call) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("model", call.model());
+        ArrayNode input = o.putArray("input");
+        call.inputs().forEach(input::add);
+        o.put("truncate", call.truncate());
         return JsonBody.write(o);
     }
 

@@ -11,7 +11,6 @@ import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.ModelDetails;
 import dev.hypha.node.gateway.ModelInfo;
-import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.RunningModel;
 import dev.hypha.node.gateway.TextSink;
 import dev.hypha.node.gateway.TokenBudget;
@@ -19,17 +18,13 @@ import dev.hypha.node.gateway.http.JsonBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * An engine the operator already runs, reached over Ollama's API (an Ollama server, or anything that speaks it), as a
@@ -37,30 +32,21 @@ import java.util.Objects;
  * upstream reports (its token counts) is what the answer is charged.
  *
  * <p>Pricing before the run needs the prompt's tokens, which Ollama's API cannot tell without running: {@link #budget}
- * bounds them instead by the UTF-8 bytes of every text in the prompt (no tokenizer makes more tokens than bytes) plus
- * {@value #TEMPLATE_TOKENS_PER_MESSAGE} tokens per message for the chat template, and the output by the request's
- * {@code num_predict} (or {@value #DEFAULT_MAX_NEW_TOKENS} when it has none). The payer's exposure stays one such
- * maximum; the charge is what the upstream counted, capped by it.
+ * bounds them instead ({@link PromptBound}); the charge is what the upstream counted, capped by that bound.
  */
 public final class OllamaUpstream implements InferenceBackend {
-    /** Tokens a chat template may add around one message (role markers, separators), bounded generously. */
-    static final int TEMPLATE_TOKENS_PER_MESSAGE = 16;
-    /** The most a request without num_predict may generate through an upstream (the upstream's own cap is unknown). */
-    static final int DEFAULT_MAX_NEW_TOKENS = 2048;
-    private static final Duration TIMEOUT = Duration.ofMinutes(10);
-
-    private final URI base;
     private static final Duration LISTING_MAX_AGE = Duration.ofSeconds(5);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final UpstreamHttp http;
     private List<ModelInfo> listing;
     private long listedAt;
 
     public OllamaUpstream(URI base) {
-        String s = Objects.requireNonNull(base, "base").toString();
-        this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-        if (!"http".equals(this.base.getScheme()) && !"https".equals(this.base.getScheme())) {
-            throw new IllegalArgumentException("the upstream must be an http(s) URL, was " + base);
-        }
+        this(base, UpstreamHttp.DEFAULT_IDLE);
+    }
+
+    /** @param idle how long the engine may stay silent before its answer or in the middle of it */
+    public OllamaUpstream(URI base, Duration idle) {
+        this.http = new UpstreamHttp(base, idle);
     }
 
     @Override
@@ -76,7 +62,7 @@ public final class OllamaUpstream implements InferenceBackend {
     private synchronized List<ModelInfo> listing(boolean fresh) {
         long now = System.nanoTime();
         if (fresh || listing == null || now - listedAt > LISTING_MAX_AGE.toNanos()) {
-            JsonNode models = get("/api/tags").path("models");
+            JsonNode models = http.get("/api/tags").path("models");
             List<ModelInfo> out = new ArrayList<>();
             for (JsonNode m : models) {
                 if (m.path("name").isTextual()) {
@@ -105,7 +91,7 @@ public final class OllamaUpstream implements InferenceBackend {
     @Override
     public ModelDetails show(String model, boolean verbose) {
         ModelInfo info = listed(model);
-        JsonNode d = post("/api/show", JsonBody.MAPPER.createObjectNode().put("model", model));
+        JsonNode d = http.post("/api/show", JsonBody.write(JsonBody.MAPPER.createObjectNode().put("model", model)));
         List<String> capabilities = new ArrayList<>();
         d.path("capabilities").forEach(c -> capabilities.add(c.asText()));
         return new ModelDetails(info, Map.of(), d.path("template").asText(""),
@@ -145,17 +131,17 @@ public final class OllamaUpstream implements InferenceBackend {
 
     @Override
     public Completion generate(GenerateCall call, TextSink sink) {
+        if (call.requiredTool().isPresent()) {
+            throw GatewayException.badRequest("a required tool (tool_choice naming a function) cannot be sold from an "
+                    + "Ollama upstream: Ollama's API has no tool_choice, so the model might answer without the call");
+        }
         boolean chat = OllamaRequestBody.isChat(call);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + (chat ? "/api/chat" : "/api/generate")))
-                .timeout(TIMEOUT).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(OllamaRequestBody.of(call))).build();
-        HttpResponse<InputStream> r = send(request);
+        HttpResponse<InputStream> r = http.postStreaming(chat ? "/api/chat" : "/api/generate", OllamaRequestBody.of(call));
         try (InputStream in = r.body()) {
-            if (r.statusCode() != 200) {
-                throw upstreamError(r.statusCode(), in.readNBytes(4096));
-            }
+            http.requireOk(r);
             AnswerLines lines = new AnswerLines(in);
             StringBuilder text = new StringBuilder();
+            List<dev.hypha.node.gateway.TokenLogprob> logprobs = new ArrayList<>();
             for (byte[] line = lines.next(); line != null; line = lines.next()) {
                 ObjectNode o = ProviderAnswer.object(line);
                 if (o.has("error")) {
@@ -164,95 +150,30 @@ public final class OllamaUpstream implements InferenceBackend {
                 }
                 String piece = ProviderAnswer.piece(o, chat);
                 if (o.path("done").asBoolean(false)) {
-                    return ProviderAnswer.done(o, text + piece);
+                    return ProviderAnswer.done(o, text + piece, logprobs);
                 }
+                logprobs.addAll(ProviderAnswer.logprobs(o)); // Ollama sends each token's with its piece
                 text.append(piece);
                 sink.accept(piece); // a client gone throws here and closing the stream stops the upstream
             }
             throw new GatewayException(GatewayException.Kind.INTERNAL, "the upstream engine ended its answer early");
         } catch (IOException e) {
-            throw new GatewayException(GatewayException.Kind.INTERNAL, "the upstream engine at " + base
-                    + " broke off: " + e.getMessage(), e);
+            throw new GatewayException(GatewayException.Kind.INTERNAL, http.name() + " broke off: " + e.getMessage(), e);
         }
     }
 
+    /** Bounded without a tokenizer ({@link PromptBound}): Ollama's API cannot count a prompt without running it. */
     @Override
     public TokenBudget budget(GenerateCall call) {
         listed(call.model()); // NOT_FOUND before anything is priced
-        long bytes = 0;
-        int messages = 1;
-        switch (call.prompt()) {
-            case Prompt.Chat c -> {
-                messages = c.messages().size();
-                for (Prompt.Message m : c.messages()) {
-                    bytes += m.content().getBytes(StandardCharsets.UTF_8).length;
-                }
-            }
-            case Prompt.Text t -> {
-                bytes = t.text().getBytes(StandardCharsets.UTF_8).length
-                        + (t.system() == null ? 0 : t.system().getBytes(StandardCharsets.UTF_8).length);
-                messages = t.system() == null ? 1 : 2;
-            }
-        }
-        long prompt = bytes + (long) TEMPLATE_TOKENS_PER_MESSAGE * messages + TEMPLATE_TOKENS_PER_MESSAGE;
-        int maxNew = call.maxTokens() == GenerateCall.UNLIMITED ? DEFAULT_MAX_NEW_TOKENS : call.maxTokens();
-        return new TokenBudget((int) Math.min(Integer.MAX_VALUE, prompt), maxNew);
+        return PromptBound.of(call);
     }
 
     @Override
     public Embeddings embed(EmbedCall call) {
-        throw GatewayException.badRequest("embeddings through an upstream engine are not sold yet");
-    }
-
-    private JsonNode get(String path) {
-        return json(send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build()));
-    }
-
-    private JsonNode post(String path, ObjectNode body) {
-        return json(send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JsonBody.write(body))).build()));
-    }
-
-    private JsonNode json(HttpResponse<InputStream> r) {
-        try (InputStream in = r.body()) {
-            byte[] bytes = in.readNBytes(JsonBody.MAX_BYTES + 1);
-            if (r.statusCode() != 200) {
-                throw upstreamError(r.statusCode(), bytes);
-            }
-            if (bytes.length > JsonBody.MAX_BYTES) {
-                throw new GatewayException(GatewayException.Kind.INTERNAL, "the upstream engine answered more than "
-                        + JsonBody.MAX_BYTES + " bytes");
-            }
-            return JsonBody.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new GatewayException(GatewayException.Kind.INTERNAL, "the upstream engine at " + base
-                    + " sent an unreadable answer: " + e.getMessage(), e);
-        }
-    }
-
-    private HttpResponse<InputStream> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new GatewayException(GatewayException.Kind.INTERNAL, "the upstream engine at " + base
-                    + " is unreachable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GatewayException(GatewayException.Kind.INTERNAL, "interrupted while asking the upstream engine", e);
-        }
-    }
-
-    /** The upstream's own error, with its status: 404 stays NOT_FOUND, 400 BAD_REQUEST, the rest INTERNAL. */
-    private GatewayException upstreamError(int status, byte[] body) {
-        String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
-        GatewayException.Kind kind = switch (status) {
-            case 400 -> GatewayException.Kind.BAD_REQUEST;
-            case 404 -> GatewayException.Kind.NOT_FOUND;
-            case 503 -> GatewayException.Kind.OVERLOADED;
-            default -> GatewayException.Kind.INTERNAL;
-        };
-        return new GatewayException(kind, "the upstream engine at " + base + " answered " + status + ": " + text);
+        String model = listed(call.model()).name();
+        EmbedCall asListed = new EmbedCall(model, call.inputs(), call.truncate(), call.keepAlive());
+        return EmbedAnswer.parse(http.post("/api/embed", OllamaRequestBody.of(asListed)), call.inputs().size(), http.name());
     }
 
     @Override

@@ -7,6 +7,9 @@ import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.http.JsonBody;
 import dev.hypha.node.gateway.http.ToolFields;
 import dev.hypha.node.gateway.ToolCall;
+import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.TokenLogprob;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,6 +45,14 @@ final class ProviderAnswer {
 
     /** The answer a final ({@code "done": true}) line closes, whose whole text is {@code text}. */
     static Completion done(ObjectNode o, String text) {
+        return done(o, text, List.of());
+    }
+
+    /**
+     * As {@link #done(ObjectNode, String)}, for a stream whose earlier lines carried {@code earlierLogprobs} (Ollama
+     * sends each token's with its piece; Hypha's provider sends them all with the last line).
+     */
+    static Completion done(ObjectNode o, String text, List<TokenLogprob> earlierLogprobs) {
         String reason = o.path("done_reason").asText("");
         Completion.DoneReason done = switch (reason) {
             case "stop" -> Completion.DoneReason.STOP;
@@ -50,7 +61,88 @@ final class ProviderAnswer {
         };
         return new Completion(text, done, count(o, "prompt_eval_count"), count(o, "eval_count"),
                 nanos(o, "load_duration"), nanos(o, "prompt_eval_duration"), nanos(o, "eval_duration"),
-                nanos(o, "total_duration"), toolCalls(o), List.of());
+                nanos(o, "total_duration"), toolCalls(o), concat(earlierLogprobs, logprobs(o)));
+    }
+
+    private static List<TokenLogprob> concat(List<TokenLogprob> a, List<TokenLogprob> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        List<TokenLogprob> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /**
+     * A line's {@code logprobs} (Ollama's and OpenAI's per-token shape: token, logprob, bytes, top_logprobs), empty when
+     * it has none. Every field is checked: a log-probability is a finite number no greater than 0, bytes are 0..255,
+     * at most {@link GenerateCall#MAX_TOP_LOGPROBS} alternatives. (The line itself is bounded in size by its reader.)
+     */
+    static List<TokenLogprob> logprobs(ObjectNode o) {
+        return logprobs(o.get("logprobs"), "logprobs");
+    }
+
+    /** The per-token list {@code list} (null or JSON null: none); {@code name} is how errors call it. */
+    static List<TokenLogprob> logprobs(JsonNode list, String name) {
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw bad(name + " must be a list");
+        }
+        List<TokenLogprob> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            String at = name + "[" + i + "]";
+            JsonNode e = list.get(i);
+            JsonNode top = e.path("top_logprobs");
+            List<TokenLogprob.Alternative> alternatives = new ArrayList<>();
+            if (!top.isMissingNode() && !top.isNull()) {
+                if (!top.isArray() || top.size() > GenerateCall.MAX_TOP_LOGPROBS) {
+                    throw bad(at + ".top_logprobs must be a list of at most " + GenerateCall.MAX_TOP_LOGPROBS);
+                }
+                for (int k = 0; k < top.size(); k++) {
+                    String where = at + ".top_logprobs[" + k + "]";
+                    alternatives.add(new TokenLogprob.Alternative(token(top.get(k), where), bytes(top.get(k), where),
+                            logprob(top.get(k), where)));
+                }
+            }
+            out.add(new TokenLogprob(token(e, at), bytes(e, at), logprob(e, at), alternatives));
+        }
+        return out;
+    }
+
+    private static String token(JsonNode e, String at) {
+        if (!e.path("token").isTextual()) {
+            throw bad(at + ".token must be a string");
+        }
+        return e.path("token").textValue();
+    }
+
+    private static double logprob(JsonNode e, String at) {
+        JsonNode n = e.path("logprob");
+        if (!n.isNumber() || !Double.isFinite(n.doubleValue()) || n.doubleValue() > 0) {
+            throw bad(at + ".logprob must be a finite number <= 0");
+        }
+        return n.doubleValue();
+    }
+
+    private static byte[] bytes(JsonNode e, String at) {
+        JsonNode b = e.path("bytes");
+        if (b.isMissingNode() || b.isNull()) {
+            return token(e, at).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (!b.isArray()) {
+            throw bad(at + ".bytes must be a list of 0..255");
+        }
+        byte[] out = new byte[b.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode x = b.get(i);
+            if (!x.isIntegralNumber() || x.intValue() < 0 || x.intValue() > 255) {
+                throw bad(at + ".bytes must be a list of 0..255");
+            }
+            out[i] = (byte) x.intValue();
+        }
+        return out;
     }
 
     /** A chat answer's {@code message.tool_calls}, checked as a request's would be. */

@@ -72,7 +72,12 @@ final class ProviderClient implements AutoCloseable {
     }
 
     Exchange post(boolean chat, byte[] body, String paymentSignature) {
-        URI uri = URI.create(base + "/provider/v1/api/" + (chat ? "chat" : "generate"));
+        return post(chat ? "chat" : "generate", body, paymentSignature);
+    }
+
+    /** @param route the paid route after {@code /provider/v1/api/}: chat, generate or embed */
+    Exchange post(String route, byte[] body, String paymentSignature) {
+        URI uri = URI.create(base + "/provider/v1/api/" + route);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (paymentSignature != null) {

@@ -25,6 +25,21 @@ final class ReceiptCheck {
      */
     static List<String> problems(RemoteProvider provider, ReceiptHeaders.SignedReceipt signed, byte[] body,
                                  Completion answer, BigInteger maximum, BigInteger voucherTotal) {
+        return problems(provider, signed, body, new Received("text", answer.text().getBytes(StandardCharsets.UTF_8),
+                answer.promptTokens(), answer.generatedTokens()), maximum, voucherTotal);
+    }
+
+    /**
+     * What the payer received, as a receipt must state it.
+     *
+     * @param what   how messages name the output ("text", "vectors")
+     * @param output the bytes the output hash must be the keccak of
+     */
+    record Received(String what, byte[] output, int tokensIn, int tokensOut) {}
+
+    /** As above, for any answer ({@code received}: its output bytes and token counts). */
+    static List<String> problems(RemoteProvider provider, ReceiptHeaders.SignedReceipt signed, byte[] body,
+                                 Received answer, BigInteger maximum, BigInteger voucherTotal) {
         Receipt r = signed.receipt();
         List<String> out = new ArrayList<>();
         if (!signed.signer().equals(provider.receiptSigner())
@@ -34,15 +49,15 @@ final class ReceiptCheck {
         if (!r.requestHash().equals(keccak(body))) {
             out.add("request hash " + r.requestHash() + " is not the keccak of the body sent");
         }
-        if (!r.outputHash().equals(keccak(answer.text().getBytes(StandardCharsets.UTF_8)))) {
-            out.add("output hash " + r.outputHash() + " is not the keccak of the text received");
+        if (!r.outputHash().equals(keccak(answer.output()))) {
+            out.add("output hash " + r.outputHash() + " is not the keccak of the " + answer.what() + " received");
         }
         if (!r.channelId().equals(provider.channel().id())) {
             out.add("channel " + r.channelId() + " is not the channel paid on, " + provider.channel().id());
         }
-        if (r.tokensIn() != answer.promptTokens() || r.tokensOut() != answer.generatedTokens()) {
+        if (r.tokensIn() != answer.tokensIn() || r.tokensOut() != answer.tokensOut()) {
             out.add("tokens in/out " + r.tokensIn() + "/" + r.tokensOut() + " differ from the answer's "
-                    + answer.promptTokens() + "/" + answer.generatedTokens());
+                    + answer.tokensIn() + "/" + answer.tokensOut());
         }
         if (r.price().compareTo(maximum) > 0) {
             out.add("price " + r.price() + " is above the maximum " + maximum + " paid for");

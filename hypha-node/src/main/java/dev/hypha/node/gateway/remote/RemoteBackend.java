@@ -99,13 +99,7 @@ public final class RemoteBackend implements InferenceBackend {
     private Completion paidAnswer(GenerateCall call, TextSink sink) {
         boolean chat = OllamaRequestBody.isChat(call);
         byte[] body = OllamaRequestBody.of(call);
-        BigInteger maximum;
-        try (ProviderClient.Exchange first = http.post(chat, body, null)) {
-            if (first.status() != 402) {
-                throw unexpected(first, "to an unpaid request, not 402");
-            }
-            maximum = checked(PaymentRequiredHeader.parse(first.paymentRequired()).requirement()).amount();
-        }
+        BigInteger maximum = quote(chat ? "chat" : "generate", body);
         Voucher voucher = pay(maximum);
         try (ProviderClient.Exchange paid = http.post(chat, body,
                 PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher))) {
@@ -119,6 +113,48 @@ public final class RemoteBackend implements InferenceBackend {
             Streamed answer = read(paid, chat, sink);
             accept(call, body, answer, maximum, voucher);
             return answer.completion();
+        }
+    }
+
+    /** The most {@code body} can cost on {@code route}: what the provider's 402 to it unpaid asks, on checked terms. */
+    private BigInteger quote(String route, byte[] body) {
+        try (ProviderClient.Exchange first = http.post(route, body, null)) {
+            if (first.status() != 402) {
+                throw unexpected(first, "to an unpaid request, not 402");
+            }
+            return checked(PaymentRequiredHeader.parse(first.paymentRequired()).requirement()).amount();
+        }
+    }
+
+    /**
+     * Embeddings bought like answers (a 402, a voucher, a receipt) from the provider's {@code /api/embed}: charged per
+     * input token, the receipt's output hash over the vectors' {@link Embeddings#canonicalBytes()}, 0 output tokens.
+     * The vectors are checked ({@link EmbedAnswer}) and returned only with an accepted, stored receipt.
+     */
+    @Override
+    public Embeddings embed(EmbedCall call) {
+        turns.lock();
+        try {
+            byte[] body = OllamaRequestBody.of(call);
+            BigInteger maximum = quote("embed", body);
+            Voucher voucher = pay(maximum);
+            try (ProviderClient.Exchange paid = http.post("embed", body,
+                    PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher))) {
+                if (paid.status() == 402) {
+                    throw failure("refused the voucher for " + voucher.cumulativeAmount() + ": "
+                            + PaymentRequiredHeader.parse(paid.paymentRequired()).error());
+                }
+                if (paid.status() != 200) {
+                    throw unexpected(paid, "to a paid request");
+                }
+                Embeddings e = EmbedAnswer.parse(paid.readAll(http.base()), call.inputs().size(),
+                        "provider " + http.base());
+                accept(call.model(), body, paid.receipt(), new ReceiptCheck.Received("vectors", e.canonicalBytes(),
+                        e.promptTokens(), 0), maximum, voucher);
+                return e;
+            }
+        } finally {
+            turns.unlock();
         }
     }
 
@@ -156,18 +192,27 @@ public final class RemoteBackend implements InferenceBackend {
 
     /** Checks the receipt and stores it; the answer counts only then. */
     private void accept(GenerateCall call, byte[] body, Streamed answer, BigInteger maximum, Voucher voucher) {
+        Completion c = answer.completion();
+        accept(call.model(), body, answer.receipt(), new ReceiptCheck.Received("text",
+                c.text().getBytes(java.nio.charset.StandardCharsets.UTF_8), c.promptTokens(), c.generatedTokens()),
+                maximum, voucher);
+    }
+
+    /** Checks the receipt ({@code header}: its PAYMENT-RESPONSE value) for what was received, and stores it. */
+    private void accept(String model, byte[] body, String header, ReceiptCheck.Received received, BigInteger maximum,
+                        Voucher voucher) {
         ReceiptHeaders.SignedReceipt receipt;
         try {
-            receipt = ReceiptHeaders.parse(answer.receipt());
+            receipt = ReceiptHeaders.parse(header);
         } catch (HyphaException e) {
             throw fail("sent no usable receipt: " + e.getMessage());
         }
-        List<String> problems = ReceiptCheck.problems(provider, receipt, body, answer.completion(), maximum,
+        List<String> problems = ReceiptCheck.problems(provider, receipt, body, received, maximum,
                 voucher.cumulativeAmount());
         if (!problems.isEmpty()) {
             throw fail("sent a receipt that was refused, so its answer was too: " + String.join("; ", problems));
         }
-        receipts.add(new PayerReceipts.Stored(clock.instant(), call.model(), provider.channel().provider(),
+        receipts.add(new PayerReceipts.Stored(clock.instant(), model, provider.channel().provider(),
                 receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex());
     }
 
@@ -235,7 +280,7 @@ public final class RemoteBackend implements InferenceBackend {
 
     private GatewayException notOffered(String what) {
         return new GatewayException(GatewayException.Kind.BAD_REQUEST, "the remote backend does not offer " + what
-                + " yet: a provider's paid API serves only /api/chat and /api/generate");
+                + " yet: a provider's paid API serves only /api/chat, /api/generate and /api/embed");
     }
 
     @Override
@@ -261,11 +306,6 @@ public final class RemoteBackend implements InferenceBackend {
     @Override
     public TokenBudget budget(GenerateCall call) {
         throw notOffered("pricing ahead of a request");
-    }
-
-    @Override
-    public Embeddings embed(EmbedCall call) {
-        throw notOffered("embeddings");
     }
 
     @Override

@@ -10,7 +10,12 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionTokenLogprob;
+import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import dev.langchain4j.model.ollama.OllamaEmbeddingModel;
 import dev.hypha.chain.channels.ReceiptDomain;
 import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
@@ -54,7 +59,9 @@ import org.web3j.crypto.Credentials;
 /**
  * The official OpenAI Java SDK, unchanged, against the paying gateway (GatewayRoutes over NetworkBackend, a provider on
  * loopback, PaymentChannels on anvil), differentially: each greedy request gives the same text as through a local-only
- * gateway over the same model, and every paid request left a verified receipt.
+ * gateway over the same model, and every paid request left a verified receipt. Embeddings (the SDK and LangChain4j's
+ * Ollama client), log-probabilities and a required tool are bought the same way. Both stores carry a template that
+ * takes tools (Qwen 2.5's), so a forced call has somewhere to go.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PaidGatewaySdkTest {
@@ -93,7 +100,7 @@ class PaidGatewaySdkTest {
         ReceiptDomain receiptDomain = new ReceiptDomain(deployment.chainId(),
                 Address.parse(deployment.address("ProviderRegistry")));
 
-        ModelStore providerStore = TinyModelStore.create(dir.resolve("provider"), MODEL, 7, 512);
+        ModelStore providerStore = TinyModelStore.create(dir.resolve("provider"), MODEL, 7, 2048, toolsTemplate());
         providerEngine = new LocalBackend(providerStore, LocalBackend.Settings.defaults());
         ProviderTerms terms = new ProviderTerms(deployment.chainId(), token, providerAddress,
                 Address.parse(deployment.address("PaymentChannels")), PRICES, 60);
@@ -115,12 +122,20 @@ class PaidGatewaySdkTest {
         paidGateway.start();
 
         // The same model (same seed) in a local-only gateway: the reference each paid answer must equal.
-        localEngine = new LocalBackend(TinyModelStore.create(dir.resolve("local"), MODEL, 7, 512),
+        localEngine = new LocalBackend(TinyModelStore.create(dir.resolve("local"), MODEL, 7, 2048, toolsTemplate()),
                 LocalBackend.Settings.defaults());
         localGateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(localEngine)));
         localGateway.start();
         paid = client(paidGateway);
         local = client(localGateway);
+    }
+
+    private static String toolsTemplate() {
+        try (var in = PaidGatewaySdkTest.class.getResourceAsStream("/dev/hypha/node/gateway/qwen25-tools.jinja")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static OpenAIClient client(ApiServer server) {
@@ -188,7 +203,7 @@ class PaidGatewaySdkTest {
     }
 
     @Test
-    void aJsonSchemaReachesTheProviderAndLogprobsAreRefusedByName() throws Exception {
+    void aJsonSchemaReachesTheProvider() throws Exception {
         String body = "{\"model\":\"tiny\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"A person?\"}],"
                 + "\"format\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
                 + "\"age\":{\"type\":\"integer\"}},\"required\":[\"name\",\"age\"]},"
@@ -209,11 +224,73 @@ class PaidGatewaySdkTest {
             assertThat(json.readTree(paidText).has("name")).isTrue();
         }
 
-        var refused = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                + paidGateway.port() + "/api/chat")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                "{\"model\":\"tiny\",\"stream\":false,\"logprobs\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(refused.statusCode()).isEqualTo(400);
-        assertThat(refused.body()).contains("log-probabilities are not sold over the network yet");
+    }
+
+    @Test
+    void embeddingsAreBoughtPerInputTokenAndEqualTheLocalOnes() {
+        int before = receipts.all().size();
+        EmbeddingCreateParams params = EmbeddingCreateParams.builder().model("tiny")
+                .inputOfArrayOfStrings(List.of("fortune favours the bold", "a second, longer input to embed")).build();
+        CreateEmbeddingResponse p = paid.embeddings().create(params);
+        CreateEmbeddingResponse l = local.embeddings().create(params);
+        assertThat(p.data()).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(p.data().get(i).embedding()).isEqualTo(l.data().get(i).embedding());
+        }
+        assertThat(p.usage().promptTokens()).isEqualTo(l.usage().promptTokens());
+        assertThat(receipts.all()).hasSize(before + 1);
+        var receipt = receipts.all().getLast().receipt();
+        assertThat(receipt.tokensIn()).isEqualTo(p.usage().promptTokens());
+        assertThat(receipt.tokensOut()).isZero();
+        assertThat(receipt.price()).isEqualTo(PRICES.cost(p.usage().promptTokens(), 0));
+    }
+
+    @Test
+    void langChain4jsOllamaClientEmbedsThroughThePayingGateway() {
+        int before = receipts.all().size();
+        String base = "http://127.0.0.1:";
+        float[] paidVector = OllamaEmbeddingModel.builder().baseUrl(base + paidGateway.port()).modelName("tiny")
+                .maxRetries(0).build().embed("fortune favours the bold").content().vector();
+        float[] localVector = OllamaEmbeddingModel.builder().baseUrl(base + localGateway.port()).modelName("tiny")
+                .maxRetries(0).build().embed("fortune favours the bold").content().vector();
+        assertThat(paidVector).containsExactly(localVector);
+        assertThat(receipts.all()).hasSize(before + 1);
+    }
+
+    @Test
+    void logprobsComeBackFromTheProviderAsTheLocalEngineGivesThem() {
+        ChatCompletionCreateParams params = greedyChat().logprobs(true).topLogprobs(3).build();
+        List<ChatCompletionTokenLogprob> p = paid.chat().completions().create(params).choices().getFirst().logprobs()
+                .orElseThrow().content().orElseThrow();
+        List<ChatCompletionTokenLogprob> l = local.chat().completions().create(params).choices().getFirst().logprobs()
+                .orElseThrow().content().orElseThrow();
+        assertThat(p).hasSameSizeAs(l).isNotEmpty();
+        for (int i = 0; i < p.size(); i++) {
+            assertThat(p.get(i).token()).isEqualTo(l.get(i).token());
+            assertThat(p.get(i).logprob()).isEqualTo(l.get(i).logprob());
+            assertThat(p.get(i).topLogprobs()).hasSize(3);
+            assertThat(p.get(i).topLogprobs()).extracting(ChatCompletionTokenLogprob.TopLogprob::token)
+                    .isEqualTo(l.get(i).topLogprobs().stream().map(ChatCompletionTokenLogprob.TopLogprob::token).toList());
+        }
+    }
+
+    /** The SDK derives the function's schema from this record (name "GetWeather"). */
+    public record GetWeather(String city, boolean celsius) {}
+
+    @Test
+    void aRequiredToolIsCalledByTheProviderAsLocally() {
+        int before = receipts.all().size();
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("tiny")
+                .addUserMessage("Weather in Oslo?").seed(1).maxCompletionTokens(200).addTool(GetWeather.class)
+                .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build();
+        var p = paid.chat().completions().create(params).choices().getFirst();
+        var l = local.chat().completions().create(params).choices().getFirst();
+        assertThat(p.finishReason().asString()).isEqualTo("tool_calls");
+        var call = p.message().toolCalls().orElseThrow().getFirst().asFunction();
+        assertThat(call.function().name()).isEqualTo("GetWeather");
+        assertThat(call.function().arguments(GetWeather.class).city()).isNotNull();
+        assertThat(call.function().arguments()).isEqualTo(l.message().toolCalls().orElseThrow().getFirst().asFunction()
+                .function().arguments());
+        assertThat(receipts.all()).hasSize(before + 1);
     }
 }

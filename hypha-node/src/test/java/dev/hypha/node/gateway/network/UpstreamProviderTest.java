@@ -18,6 +18,9 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Eip712;
 import dev.hypha.ml.sampling.SamplingOptions;
 import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.EmbedCall;
+import dev.hypha.node.gateway.Embeddings;
+import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.KeepAlive;
@@ -27,6 +30,7 @@ import dev.hypha.node.gateway.TextSink;
 import dev.hypha.node.gateway.api.GatewayRoutes;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.gateway.remote.OllamaUpstream;
+import dev.hypha.node.gateway.remote.OpenAiUpstream;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.offers.Offer;
 import dev.hypha.node.payments.PayerLedger;
@@ -45,27 +49,39 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
 
 /**
- * A provider selling an engine its operator already runs, over Ollama's API ({@link OllamaUpstream}). The engine here
- * is a real server speaking that API on loopback (Hypha's own gateway over a store, since no Ollama binary can be
- * installed on this machine); the payer buys through channels on anvil and gets exactly the engine's answer.
+ * A provider selling an engine its operator already runs, over Ollama's API ({@link OllamaUpstream}) or an
+ * OpenAI-compatible one ({@link OpenAiUpstream}). The engine here is a real server speaking both APIs on loopback
+ * (Hypha's own gateway over a store, since no Ollama, llama.cpp server or vLLM can be installed on this machine); the
+ * payer buys answers and embeddings through channels on anvil and gets exactly the engine's, charged its counts.
  */
 class UpstreamProviderTest {
+    /** The API the provider speaks to its upstream. */
+    enum Api {
+        OLLAMA, OPENAI;
+
+        InferenceBackend at(URI base) {
+            return this == OLLAMA ? new OllamaUpstream(base) : new OpenAiUpstream(base);
+        }
+    }
+
     private static final String MODEL = "tiny:latest";
     private static final Prices PRICES = new Prices(BigInteger.valueOf(1_000_000), BigInteger.valueOf(2_000_000));
 
-    @Test
-    void anUpstreamEnginesAnswersAreSoldThroughChannelsUnchanged(@TempDir Path dir) {
+    @ParameterizedTest
+    @EnumSource(Api.class)
+    void anUpstreamEnginesAnswersAreSoldThroughChannelsUnchanged(Api api, @TempDir Path dir) {
         try (Devnet devnet = new AnvilLauncher().start(); ChainClient chain = ChainClient.connect(devnet.rpcUrl());
              LocalBackend engine = new LocalBackend(TinyModelStore.create(dir.resolve("engine"), MODEL, 7, 512),
                      LocalBackend.Settings.defaults())) {
-            ApiServer ollama = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(engine)));
-            ollama.start();
-            try (OllamaUpstream upstream = new OllamaUpstream(URI.create("http://127.0.0.1:" + ollama.port()))) {
+            ApiServer server = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(engine)));
+            server.start();
+            try (InferenceBackend upstream = api.at(URI.create("http://127.0.0.1:" + server.port()))) {
                 // The upstream's models and answers, straight.
                 assertThat(upstream.models()).extracting(ModelInfo::name).containsExactly(MODEL);
                 GenerateCall call = new GenerateCall(MODEL, new Prompt.Chat(List.of(new Prompt.Message("user",
@@ -116,10 +132,21 @@ class UpstreamProviderTest {
                         assertThat(receipt.tokensOut()).isEqualTo(bought.generatedTokens());
                         assertThat(receipt.price()).isEqualTo(PRICES.cost(bought.promptTokens(), bought.generatedTokens()));
                         assertThat(receipt.price()).isLessThanOrEqualTo(PRICES.maximum(upstream.budget(call)));
+
+                        // Embeddings: the engine's vectors, charged the tokens it read at the input price.
+                        EmbedCall embed = new EmbedCall(MODEL, List.of("fortune favours the bold", "second"), true,
+                                KeepAlive.DEFAULT);
+                        Embeddings engineVectors = engine.embed(embed);
+                        Embeddings embeddings = network.embed(embed);
+                        assertThat(embeddings.canonicalBytes()).isEqualTo(engineVectors.canonicalBytes());
+                        var embedReceipt = receipts.all().getLast().receipt();
+                        assertThat(embedReceipt.tokensIn()).isEqualTo(engineVectors.promptTokens());
+                        assertThat(embedReceipt.tokensOut()).isZero();
+                        assertThat(embedReceipt.price()).isEqualTo(PRICES.cost(engineVectors.promptTokens(), 0));
                     }
                 }
             } finally {
-                ollama.close();
+                server.close();
             }
         }
     }

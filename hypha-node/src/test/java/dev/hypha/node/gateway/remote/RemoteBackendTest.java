@@ -23,6 +23,8 @@ import dev.hypha.core.crypto.Hex;
 import dev.hypha.ml.sampling.SamplingOptions;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.EmbedCall;
+import dev.hypha.node.gateway.Embeddings;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.KeepAlive;
@@ -58,6 +60,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -225,8 +228,93 @@ class RemoteBackendTest {
         assertThat(receipts.all()).isEmpty();
     }
 
-    /** A loopback provider that forwards to the real one and replays its answer with a tampered, re-signed receipt. */
+    @Test
+    void embeddingsArePaidPerInputTokenWithAReceiptOverTheVectors() {
+        ChannelParams channel = open(1_000_000);
+        EmbedCall call = embed("fortune favours the bold", "and a second input");
+        Embeddings direct = backend.embed(call);
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + server.port()), channel)) {
+            Embeddings bought = remote.embed(call);
+            assertThat(bought.vectors()).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                assertThat(bought.vectors().get(i)).containsExactly(direct.vectors().get(i));
+            }
+            assertThat(bought.promptTokens()).isEqualTo(direct.promptTokens());
+            Receipt r = receipts.all().getLast().receipt();
+            assertThat(r.tokensIn()).isEqualTo(direct.promptTokens());
+            assertThat(r.tokensOut()).isZero();
+            assertThat(r.outputHash()).isEqualTo(Hex.encode(Hashes.keccak256(direct.canonicalBytes())));
+            assertThat(r.price()).isEqualTo(PRICES.cost(direct.promptTokens(), 0));
+            assertThat(providerLedger.charged(channel.id())).isEqualTo(r.price());
+        }
+    }
+
+    @Test
+    void anEmbeddingReceiptWithAWrongOutputHashIsRefused() throws IOException {
+        embeddingsRefusedThrough(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), r.tokensOut(),
+                keccak("other vectors"), r.price(), r.channelId(), r.cumulativeAmount()), UnaryOperator.identity(),
+                "output hash", "is not the keccak of the vectors received");
+    }
+
+    @Test
+    void anEmbeddingReceiptClaimingOutputTokensIsRefused() throws IOException {
+        embeddingsRefusedThrough(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), 3, r.outputHash(),
+                r.price(), r.channelId(), r.cumulativeAmount()), UnaryOperator.identity(), "tokens in/out",
+                "differ from the answer's");
+    }
+
+    @Test
+    void aProviderReturningAVectorTooFewIsRefused() throws IOException {
+        embeddingsRefusedThrough(UnaryOperator.identity(), o -> {
+            ((ArrayNode) o.get("embeddings")).remove(1);
+            return o;
+        }, "holds 1 vectors for 2 inputs", "embeddings answer");
+    }
+
+    @Test
+    void aProviderReturningVectorsOfDifferentDimensionsIsRefused() throws IOException {
+        embeddingsRefusedThrough(UnaryOperator.identity(), o -> {
+            ArrayNode second = (ArrayNode) o.get("embeddings").get(1);
+            second.remove(second.size() - 1);
+            return o;
+        }, "vector 1 has", "dimensions, vector 0 has");
+    }
+
+    @Test
+    void aProviderReturningANonNumberInAVectorIsRefused() throws IOException {
+        embeddingsRefusedThrough(UnaryOperator.identity(), o -> {
+            ((ArrayNode) o.get("embeddings").get(0)).set(0, "NaN");
+            return o;
+        }, "vector 0 element 0 is not a finite float", "embeddings answer");
+    }
+
+    /** Buys embeddings through a proxy that changes the receipt and the body; the answer must be refused, unstored. */
+    private void embeddingsRefusedThrough(UnaryOperator<Receipt> tamper, UnaryOperator<ObjectNode> body, String... expected)
+            throws IOException {
+        ChannelParams channel = open(1_000_000);
+        HttpServer hostile = hostile(tamper, body);
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort()), channel)) {
+            assertThatThrownBy(() -> remote.embed(embed("fortune favours the bold", "and a second input")))
+                    .isInstanceOf(GatewayException.class).message().contains(expected);
+        } finally {
+            hostile.stop(0);
+        }
+        assertThat(receipts.all()).isEmpty();
+    }
+
+    private static EmbedCall embed(String... inputs) {
+        return new EmbedCall(MODEL, List.of(inputs), true, KeepAlive.DEFAULT);
+    }
+
     private HttpServer hostile(UnaryOperator<Receipt> tamper) throws IOException {
+        return hostile(tamper, UnaryOperator.identity());
+    }
+
+    /**
+     * A loopback provider that forwards to the real one and replays its answer with a tampered, re-signed receipt and,
+     * for a one-object JSON answer (embeddings), that object changed by {@code tamperBody}.
+     */
+    private HttpServer hostile(UnaryOperator<Receipt> tamper, UnaryOperator<ObjectNode> tamperBody) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         HttpClient http = HttpClient.newHttpClient();
         s.createContext("/", ex -> {
@@ -253,7 +341,10 @@ class RemoteBackendTest {
                     }
                     replayed.append(line).append('\n');
                 }
-                byte[] bytes = real.statusCode() == 200 ? replayed.toString().getBytes(StandardCharsets.UTF_8) : real.body();
+                boolean embeddings = ex.getRequestURI().getPath().endsWith("/embed");
+                byte[] bytes = real.statusCode() != 200 ? real.body() : embeddings
+                        ? JSON.writeValueAsBytes(tamperBody.apply((ObjectNode) JSON.readTree(real.body())))
+                        : replayed.toString().getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().add("Content-Type", real.statusCode() == 200 ? "application/x-ndjson"
                         : "application/json");
                 ex.sendResponseHeaders(real.statusCode(), bytes.length);
