@@ -6,6 +6,7 @@ import dev.hypha.chain.channels.Receipt;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.node.gateway.AnswerOutput;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.EmbedCall;
 import dev.hypha.node.gateway.Embeddings;
@@ -267,7 +268,7 @@ public final class ProviderRoutes implements ApiRoutes {
         BigInteger price = terms.prices().cost(c.promptTokens(), c.generatedTokens()).min(maximum);
         BigInteger cumulative = ledger.charge(reservation, price);
         return new Receipt(keccak(body), modelId, c.promptTokens(), c.generatedTokens(),
-                keccak(c.text().getBytes(StandardCharsets.UTF_8)), price, reservation.channelId(), cumulative);
+                keccak(AnswerOutput.of(c)), price, reservation.channelId(), cumulative);
     }
 
     private static String line(ObjectNode o) {

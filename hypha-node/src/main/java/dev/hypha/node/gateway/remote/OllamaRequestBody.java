@@ -19,7 +19,7 @@ import dev.hypha.node.gateway.ollama.OllamaRequests;
  * (streamed): the same prompt (tool calls and results in it included), sampler options, seed, limit, stops, context
  * size, format or JSON schema, tools, log-probabilities ({@code logprobs}, {@code top_logprobs}, read back by
  * {@link ProviderAnswer}) and a required tool, which Ollama has no field for: it goes as
- * {@value OllamaRequests#REQUIRED_TOOL}, read by Hypha's provider routes ({@link OllamaUpstream} refuses such calls,
+ * {@value OllamaRequests#REQUIRED_TOOL}, read by Hypha's provider routes; {@code think} when the call sets it ({@link OllamaUpstream} refuses such calls,
  * since an Ollama server would drop the field and answer without the call).
  */
 final class OllamaRequestBody {
@@ -79,6 +79,7 @@ final class OllamaRequestBody {
         }
 
         call.requiredTool().ifPresent(name -> o.put(OllamaRequests.REQUIRED_TOOL, name));
+        call.think().ifPresent(t -> o.put("think", t));
         call.logprobs().ifPresent(n -> {
             o.put("logprobs", true);
             if (n > 0) {

@@ -141,6 +141,7 @@ public final class OllamaUpstream implements InferenceBackend {
             http.requireOk(r);
             AnswerLines lines = new AnswerLines(in);
             StringBuilder text = new StringBuilder();
+            StringBuilder thinking = new StringBuilder();
             List<dev.hypha.node.gateway.TokenLogprob> logprobs = new ArrayList<>();
             for (byte[] line = lines.next(); line != null; line = lines.next()) {
                 ObjectNode o = ProviderAnswer.object(line);
@@ -149,10 +150,15 @@ public final class OllamaUpstream implements InferenceBackend {
                             + o.path("error").asText(""));
                 }
                 String piece = ProviderAnswer.piece(o, chat);
+                String reasoning = ProviderAnswer.thinking(o, chat);
                 if (o.path("done").asBoolean(false)) {
-                    return ProviderAnswer.done(o, text + piece, logprobs);
+                    return ProviderAnswer.done(o, text + piece, thinking + reasoning, logprobs);
                 }
                 logprobs.addAll(ProviderAnswer.logprobs(o)); // Ollama sends each token's with its piece
+                if (!reasoning.isEmpty()) {
+                    thinking.append(reasoning);
+                    sink.thinking(reasoning); // Ollama streams a thinking model's reasoning in its own field
+                }
                 text.append(piece);
                 sink.accept(piece); // a client gone throws here and closing the stream stops the upstream
             }

@@ -22,7 +22,7 @@ final class ProviderAnswer {
 
     static Completion parse(byte[] bytes, boolean chat) {
         ObjectNode o = object(bytes);
-        return done(o, piece(o, chat));
+        return done(o, piece(o, chat), thinking(o, chat));
     }
 
     /** One line of an answer as a JSON object. */
@@ -43,16 +43,35 @@ final class ProviderAnswer {
         return text.textValue();
     }
 
+    /**
+     * The reasoning a line carries ({@code message.thinking} for chats, {@code thinking} otherwise; empty when absent).
+     */
+    static String thinking(ObjectNode o, boolean chat) {
+        JsonNode t = chat ? o.path("message").path("thinking") : o.path("thinking");
+        if (t.isMissingNode() || t.isNull()) {
+            return "";
+        }
+        if (!t.isTextual()) {
+            throw bad(chat ? "message.thinking must be a string" : "thinking must be a string");
+        }
+        return t.textValue();
+    }
+
     /** The answer a final ({@code "done": true}) line closes, whose whole text is {@code text}. */
     static Completion done(ObjectNode o, String text) {
-        return done(o, text, List.of());
+        return done(o, text, "", List.of());
+    }
+
+    /** As {@link #done(ObjectNode, String)}, with the whole reasoning {@code thinking}. */
+    static Completion done(ObjectNode o, String text, String thinking) {
+        return done(o, text, thinking, List.of());
     }
 
     /**
      * As {@link #done(ObjectNode, String)}, for a stream whose earlier lines carried {@code earlierLogprobs} (Ollama
      * sends each token's with its piece; Hypha's provider sends them all with the last line).
      */
-    static Completion done(ObjectNode o, String text, List<TokenLogprob> earlierLogprobs) {
+    static Completion done(ObjectNode o, String text, String thinking, List<TokenLogprob> earlierLogprobs) {
         String reason = o.path("done_reason").asText("");
         Completion.DoneReason done = switch (reason) {
             case "stop" -> Completion.DoneReason.STOP;
@@ -61,7 +80,7 @@ final class ProviderAnswer {
         };
         return new Completion(text, done, count(o, "prompt_eval_count"), count(o, "eval_count"),
                 nanos(o, "load_duration"), nanos(o, "prompt_eval_duration"), nanos(o, "eval_duration"),
-                nanos(o, "total_duration"), toolCalls(o), concat(earlierLogprobs, logprobs(o)));
+                nanos(o, "total_duration"), toolCalls(o), concat(earlierLogprobs, logprobs(o)), thinking);
     }
 
     private static List<TokenLogprob> concat(List<TokenLogprob> a, List<TokenLogprob> b) {

@@ -3,10 +3,10 @@ package dev.hypha.node.gateway.remote;
 import dev.hypha.chain.channels.Receipt;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
+import dev.hypha.node.gateway.AnswerOutput;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.payments.ReceiptHeaders;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,8 +25,8 @@ final class ReceiptCheck {
      */
     static List<String> problems(RemoteProvider provider, ReceiptHeaders.SignedReceipt signed, byte[] body,
                                  Completion answer, BigInteger maximum, BigInteger voucherTotal) {
-        return problems(provider, signed, body, new Received("text", answer.text().getBytes(StandardCharsets.UTF_8),
-                answer.promptTokens(), answer.generatedTokens()), maximum, voucherTotal);
+        return problems(provider, signed, body, new Received("answer", AnswerOutput.of(answer), answer.promptTokens(),
+                answer.generatedTokens()), maximum, voucherTotal);
     }
 
     /**

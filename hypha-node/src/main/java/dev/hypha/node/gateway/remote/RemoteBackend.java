@@ -4,6 +4,7 @@ import dev.hypha.chain.channels.Voucher;
 import dev.hypha.core.crypto.Signature;
 import dev.hypha.core.crypto.TypedData;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.node.gateway.AnswerOutput;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.EmbedCall;
 import dev.hypha.node.gateway.Embeddings;
@@ -164,6 +165,7 @@ public final class RemoteBackend implements InferenceBackend {
     private Streamed read(ProviderClient.Exchange paid, boolean chat, TextSink sink) {
         AnswerLines lines = new AnswerLines(paid.body());
         StringBuilder text = new StringBuilder();
+        StringBuilder thinking = new StringBuilder();
         while (true) {
             byte[] line;
             try {
@@ -181,8 +183,14 @@ public final class RemoteBackend implements InferenceBackend {
             }
             if (o.path("done").asBoolean(false)) {
                 JsonNode receipt = o.get(ReceiptHeaders.STREAM_FIELD);
-                return new Streamed(ProviderAnswer.done(o, text.toString() + ProviderAnswer.piece(o, chat)),
+                return new Streamed(ProviderAnswer.done(o, text.toString() + ProviderAnswer.piece(o, chat),
+                        thinking + ProviderAnswer.thinking(o, chat)),
                         receipt != null && receipt.isTextual() ? receipt.textValue() : paid.receipt());
+            }
+            String reasoning = ProviderAnswer.thinking(o, chat);
+            if (!reasoning.isEmpty()) {
+                thinking.append(reasoning);
+                sink.thinking(reasoning);
             }
             String piece = ProviderAnswer.piece(o, chat);
             text.append(piece);
@@ -193,9 +201,8 @@ public final class RemoteBackend implements InferenceBackend {
     /** Checks the receipt and stores it; the answer counts only then. */
     private void accept(GenerateCall call, byte[] body, Streamed answer, BigInteger maximum, Voucher voucher) {
         Completion c = answer.completion();
-        accept(call.model(), body, answer.receipt(), new ReceiptCheck.Received("text",
-                c.text().getBytes(java.nio.charset.StandardCharsets.UTF_8), c.promptTokens(), c.generatedTokens()),
-                maximum, voucher);
+        accept(call.model(), body, answer.receipt(), new ReceiptCheck.Received("answer", AnswerOutput.of(c),
+                c.promptTokens(), c.generatedTokens()), maximum, voucher);
     }
 
     /** Checks the receipt ({@code header}: its PAYMENT-RESPONSE value) for what was received, and stores it. */

@@ -66,6 +66,8 @@ import org.web3j.crypto.Credentials;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PaidGatewaySdkTest {
     private static final String MODEL = "tiny:latest";
+    /** The same weights under a thinking template (Qwen3-style): its answers are reasoning, bought like any other. */
+    private static final String THINKER = "thinker:latest";
     private static final Prices PRICES = new Prices(BigInteger.valueOf(1_000_000), BigInteger.valueOf(2_000_000));
 
     private Devnet devnet;
@@ -101,19 +103,20 @@ class PaidGatewaySdkTest {
                 Address.parse(deployment.address("ProviderRegistry")));
 
         ModelStore providerStore = TinyModelStore.create(dir.resolve("provider"), MODEL, 7, 2048, toolsTemplate());
+        TinyModelStore.create(dir.resolve("provider"), THINKER, 7, 2048, template("thinking.jinja"));
         providerEngine = new LocalBackend(providerStore, LocalBackend.Settings.defaults());
         ProviderTerms terms = new ProviderTerms(deployment.chainId(), token, providerAddress,
                 Address.parse(deployment.address("PaymentChannels")), PRICES, 60);
         provider = ProviderService.start(providerEngine, terms, asProvider.channels(), new ReceiptSigner(receiptDomain,
                 providerAddress, data -> dev.hypha.core.crypto.Eip712.sign(data, providerKey)),
                 dir.resolve("provider.sqlite"), "127.0.0.1", 0, null, Clock.systemUTC());
-        Offer offer = new Offer(providerAddress, provider.endpoint(), providerAddress, MODEL,
-                Hex.encode(ContentId.parse(providerEngine.models().getFirst().digest()).multihash().digest()), token,
-                PRICES.inputPerMillion(), PRICES.outputPerMillion(), 512, 1, Instant.now().plusSeconds(3600));
+        List<Offer> offers = providerEngine.models().stream().map(m -> new Offer(providerAddress, provider.endpoint(),
+                providerAddress, m.name(), Hex.encode(ContentId.parse(m.digest()).multihash().digest()), token,
+                PRICES.inputPerMillion(), PRICES.outputPerMillion(), 512, 1, Instant.now().plusSeconds(3600))).toList();
 
         ledger = PayerLedger.open(dir.resolve("payer.sqlite"), asPayer.channels().voucherDomain());
         receipts = PayerReceipts.open(dir.resolve("receipts.sqlite"));
-        network = new NetworkBackend(() -> List.of(offer), new Router(RoutingPolicy.anyProvider(), Set.of(token),
+        network = new NetworkBackend(() -> offers, new Router(RoutingPolicy.anyProvider(), Set.of(token),
                 new ProviderStats()), new NetworkBackend.Payer(ledger, receipts,
                 data -> dev.hypha.core.crypto.Eip712.sign(data, payerKey), new PayerChannels(asPayer.channels(), ledger,
                 Address.parse(payerKey.getAddress()), Budget.defaults()), Address.parse(deployment.address("PaymentChannels")),
@@ -122,8 +125,9 @@ class PaidGatewaySdkTest {
         paidGateway.start();
 
         // The same model (same seed) in a local-only gateway: the reference each paid answer must equal.
-        localEngine = new LocalBackend(TinyModelStore.create(dir.resolve("local"), MODEL, 7, 2048, toolsTemplate()),
-                LocalBackend.Settings.defaults());
+        ModelStore localStore = TinyModelStore.create(dir.resolve("local"), MODEL, 7, 2048, toolsTemplate());
+        TinyModelStore.create(dir.resolve("local"), THINKER, 7, 2048, template("thinking.jinja"));
+        localEngine = new LocalBackend(localStore, LocalBackend.Settings.defaults());
         localGateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(localEngine)));
         localGateway.start();
         paid = client(paidGateway);
@@ -131,7 +135,11 @@ class PaidGatewaySdkTest {
     }
 
     private static String toolsTemplate() {
-        try (var in = PaidGatewaySdkTest.class.getResourceAsStream("/dev/hypha/node/gateway/qwen25-tools.jinja")) {
+        return template("qwen25-tools.jinja");
+    }
+
+    private static String template(String name) {
+        try (var in = PaidGatewaySdkTest.class.getResourceAsStream("/dev/hypha/node/gateway/" + name)) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -162,6 +170,19 @@ class PaidGatewaySdkTest {
     private static ChatCompletionCreateParams.Builder greedyChat() {
         return ChatCompletionCreateParams.builder().model("tiny").addSystemMessage("Be brief.")
                 .addUserMessage("What is a fortune?").temperature(0.0).maxCompletionTokens(16);
+    }
+
+    @Test
+    void aThinkingModelsReasoningIsBoughtAndCoveredByTheReceipt() {
+        int before = receipts.all().size();
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("thinker").addUserMessage("Why?")
+                .temperature(0.0).maxCompletionTokens(12).reasoningEffort(com.openai.models.ReasoningEffort.LOW).build();
+        ChatCompletion p = paid.chat().completions().create(params);
+        ChatCompletion l = local.chat().completions().create(params);
+        com.openai.core.JsonValue reasoning = l.choices().getFirst().message()._additionalProperties().get("reasoning");
+        assertThat(reasoning).isNotNull();
+        assertThat(p.choices().getFirst().message()._additionalProperties().get("reasoning")).isEqualTo(reasoning);
+        assertThat(receipts.all()).hasSize(before + 1); // the receipt's output hash covered the reasoning
     }
 
     @Test
@@ -199,7 +220,7 @@ class PaidGatewaySdkTest {
                 .maxTokens(8).temperature(0.0).build();
         assertThat(paid.completions().create(params).choices().getFirst().text())
                 .isEqualTo(local.completions().create(params).choices().getFirst().text());
-        assertThat(paid.models().list().data()).extracting(Model::id).containsExactly(MODEL);
+        assertThat(paid.models().list().data()).extracting(Model::id).containsExactlyInAnyOrder(MODEL, THINKER);
     }
 
     @Test
