@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             DatasetCommand.class,
             TrainCommand.class,
             EvalCommand.class,
+            SubnetCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

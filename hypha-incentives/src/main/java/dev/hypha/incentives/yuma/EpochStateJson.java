@@ -218,6 +218,31 @@ public final class EpochStateJson {
         return root;
     }
 
+    /**
+     * The state for the next epoch: the input state with what subtensor stores after an epoch written back (each
+     * UID's bonds and validator permit) and {@code last_mechanism_step_block} set to this epoch's block, as
+     * run_coinbase records it. Weights, stake and blocks are the caller's to change.
+     */
+    public String nextState(String stateJson, EpochResult r) {
+        EpochState checked = read(stateJson); // same validation as the epoch itself
+        try {
+            ObjectNode root = (ObjectNode) mapper.readTree(stateJson);
+            root.put("last_mechanism_step_block", unsignedNumber(checked.currentBlock()));
+            JsonNode neurons = root.get("neurons");
+            for (int i = 0; i < r.n(); i++) {
+                ObjectNode u = (ObjectNode) neurons.get(i);
+                u.put("validator_permit", r.validatorPermit()[i]);
+                ArrayNode bonds = u.putArray("bonds");
+                for (int k = 0; k < r.bonds().cols()[i].length; k++) {
+                    bonds.addArray().add(r.bonds().cols()[i][k]).add(r.bonds().values()[i][k]);
+                }
+            }
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new InvalidStateException("state: not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
     public String writeString(EpochResult r) {
         try {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(write(r));

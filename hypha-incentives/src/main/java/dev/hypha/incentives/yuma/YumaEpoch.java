@@ -20,6 +20,10 @@ public final class YumaEpoch {
     private YumaEpoch() {}
 
     public static EpochResult run(EpochState state) {
+        return run(state, EpochTrace.NONE);
+    }
+
+    public static EpochResult run(EpochState state, EpochTrace trace) {
         Hyperparameters hp = state.hyperparameters();
         int n = state.n();
         long currentBlock = state.currentBlock();
@@ -50,15 +54,22 @@ public final class YumaEpoch {
         // == Validator permits ==
         boolean[] permits = state.validatorPermit().clone();
         if (state.ownerUid() >= 0) permits[state.ownerUid()] = true;
+        trace.record("Inactive", inactive);
+        trace.record("Normalised Stake", stake);
+        trace.record("validator_permits", permits);
         boolean[] forbids = new boolean[n];
         for (int i = 0; i < n; i++) forbids[i] = !permits[i];
         boolean[] newPermits = YumaMath.isTopkNonzero(stake, hp.maxAllowedValidators());
         if (state.ownerUid() >= 0) newPermits[state.ownerUid()] = true;
 
+        trace.record("new_validator_permits", newPermits);
+
         // == Active stake ==
         long[] activeStake = YumaMath.maskVector(inactive, stake);
         activeStake = YumaMath.maskVector(forbids, activeStake);
         activeStake = YumaMath.normalize(activeStake);
+
+        trace.record("Active Stake", activeStake);
 
         // == Weights ==
         SparseMatrix weights = state.weights().toFixed();
@@ -73,6 +84,7 @@ public final class YumaEpoch {
                     (commit, registered) -> Long.compareUnsigned(commit, registered) < 0);
         }
         weights = YumaMath.rowNormalizeSparse(weights);
+        trace.record("Weights (mask+norm)", weights);
 
         // == Consensus, validator trust, incentive ==
         long kappa = I32F32.u16ProportionToFixed(hp.kappa());
@@ -80,6 +92,9 @@ public final class YumaEpoch {
         SparseMatrix clipped = YumaMath.colClipSparse(weights, consensus);
         long[] validatorTrust = YumaMath.rowSumSparse(clipped);
         long[] incentive = YumaMath.normalize(YumaMath.matmulSparse(clipped, activeStake, n));
+        trace.record("Consensus", consensus);
+        trace.record("Validator Trust", validatorTrust);
+        trace.record("Incentive (=Rank)", incentive);
 
         // == Bonds and dividends ==
         long bondsPenalty = I32F32.u16ProportionToFixed(hp.bondsPenalty());
@@ -105,11 +120,14 @@ public final class YumaEpoch {
             bonds = YumaMath.colNormalizeSparse(bonds, n);
             SparseMatrix bondsDelta = YumaMath.rowHadamardSparse(weightsForBonds, activeStake);
             bondsDelta = YumaMath.colNormalizeSparse(bondsDelta, n);
+            trace.record("ΔB (norm)", bondsDelta);
             emaBonds = YumaMath.matEmaSparse(bondsDelta, bonds, fixedAlpha(hp));
             emaBonds = YumaMath.colNormalizeSparse(emaBonds, n);
             dividends = YumaMath.normalize(YumaMath.matmulTransposeSparse(emaBonds, incentive));
             emaBonds = YumaMath.colMaxUpscaleSparse(emaBonds, n);
         }
+
+        trace.record("Dividends", dividends);
 
         // == Emission ==
         long[] combined = new long[n];
@@ -123,6 +141,9 @@ public final class YumaEpoch {
             validatorShare = byStake.clone();
             combinedShare = byStake.clone();
         }
+        trace.record("Normalized Server Emission", serverShare);
+        trace.record("Normalized Validator Emission", validatorShare);
+        trace.record("Normalized Combined Emission", combinedShare);
         long[] serverEmission = new long[n];
         long[] validatorEmission = new long[n];
         long[] combinedEmission = new long[n];
