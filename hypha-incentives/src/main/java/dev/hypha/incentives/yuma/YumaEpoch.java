@@ -91,7 +91,9 @@ public final class YumaEpoch {
         long[] consensus = YumaMath.weightedMedianColSparse(activeStake, weights, n, kappa);
         SparseMatrix clipped = YumaMath.colClipSparse(weights, consensus);
         long[] validatorTrust = YumaMath.rowSumSparse(clipped);
-        long[] incentive = YumaMath.normalize(YumaMath.matmulSparse(clipped, activeStake, n));
+        long[] ranks = YumaMath.matmulSparse(clipped, activeStake, n);
+        trace.record("Ranks", ranks);
+        long[] incentive = YumaMath.normalize(ranks);
         trace.record("Consensus", consensus);
         trace.record("Validator Trust", validatorTrust);
         trace.record("Incentive (=Rank)", incentive);

@@ -32,10 +32,26 @@ final class ScenarioReplay {
     private EpochResult lastResult;
 
     ScenarioReplay(String resource) {
+        this(readResource(resource));
+    }
+
+    private ScenarioReplay(JsonNode doc) {
+        this.doc = doc;
+        try {
+            state = new EpochStateJson().read(MAPPER.writeValueAsString(doc.get("state")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ScenarioReplay fromFile(java.nio.file.Path file) throws IOException {
+        return new ScenarioReplay(MAPPER.readTree(file.toFile()));
+    }
+
+    private static JsonNode readResource(String resource) {
         try (InputStream in = ScenarioReplay.class.getResourceAsStream("/yuma/" + resource)) {
             if (in == null) throw new IllegalArgumentException("no scenario " + resource);
-            doc = MAPPER.readTree(in);
-            state = new EpochStateJson().read(MAPPER.writeValueAsString(doc.get("state")));
+            return MAPPER.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -45,6 +61,7 @@ final class ScenarioReplay {
     List<Check> run() {
         for (JsonNode step : doc.get("steps")) {
             String where = step.has("epoch") ? "epoch " + step.get("epoch").asInt() : "setup";
+            if (step.has("advance_first")) advance(step.get("advance_first").asLong());
             if (step.has("set_weights")) setWeights(step.get("set_weights"));
             if (step.has("reset_bonds_for")) resetBonds(step.get("reset_bonds_for").asInt());
             advance(step.path("advance_blocks").asLong(1));
@@ -114,6 +131,20 @@ final class ScenarioReplay {
     }
 
     private void collect(String where, JsonNode expect, EpochResult r) {
+        for (JsonNode b : expect.path("bonds_u16")) { // exact: [row, column, stored u16]
+            int row = b.get(0).asInt();
+            int col = b.get(1).asInt();
+            checks.add(new Check(where + " bonds[" + row + "][" + col + "] (u16)", bondValue(r.bonds(), row, col),
+                    b.get(2).asLong(), 0));
+        }
+        exact(where + " consensus", expect.path("consensus_u16"), r.consensus());
+        exact(where + " incentive", expect.path("incentive_u16"), r.incentive());
+        exact(where + " dividends", expect.path("dividends_u16"), r.dividends());
+        JsonNode emission = expect.path("emission_u64");
+        for (int i = 0; i < emission.size(); i++) {
+            checks.add(new Check(where + " emission[" + i + "]", r.emission()[i], emission.get(i).asLong(), 0));
+        }
+        if (!expect.has("tolerance")) return;
         long tolerance = Fx.f64(Double.parseDouble(expect.get("tolerance").asText()));
         JsonNode dividends = expect.get("dividends");
         for (int i = 0; i < dividends.size(); i++) {
@@ -131,6 +162,12 @@ final class ScenarioReplay {
                             Fx.f32(Double.parseDouble(bonds.get(i).get(c).asText())), tolerance));
                 }
             }
+        }
+    }
+
+    private void exact(String what, JsonNode expected, int[] actual) {
+        for (int i = 0; i < expected.size(); i++) {
+            checks.add(new Check(what + "[" + i + "] (u16)", actual[i], expected.get(i).asLong(), 0));
         }
     }
 

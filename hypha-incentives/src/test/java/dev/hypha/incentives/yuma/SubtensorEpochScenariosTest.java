@@ -8,8 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * subtensor's Yuma3 scenario tests (tests/epoch.rs, sparse path), replayed from their scenario files: every
- * dividend within the 1e-3 the Rust test allows, and every bond too (which the Rust test means to check).
+ * subtensor's epoch tests (tests/epoch.rs, sparse path), replayed from their scenario files: the Yuma3 scenarios
+ * with every dividend within the 1e-3 the Rust test allows, and every bond too (which the Rust test means to check);
+ * the classic-Yuma tests exactly, u16 for u16 and unit for unit, as the Rust test asserts them.
  */
 class SubtensorEpochScenariosTest {
     @ParameterizedTest
@@ -21,6 +22,10 @@ class SubtensorEpochScenariosTest {
         "test_yuma_3_liquid_alpha_disabled.json",
         "test_yuma_3_stable_miner.json",
         "test_yuma_3_bonds_reset.json",
+        "test_bonds.json",
+        "test_1_graph.json",
+        "test_10_graph.json",
+        "test_active_stake.json",
     })
     void replaysWithinSubtensorsTolerance(String scenario) {
         List<ScenarioReplay.Check> checks = new ScenarioReplay(scenario).run();
@@ -33,5 +38,18 @@ class SubtensorEpochScenariosTest {
             }
         }
         assertThat(failures.toString()).as(scenario).isEmpty();
+    }
+
+    /** The checks bite: the first Yuma3 scenario run as classic Yuma misses its expectations. */
+    @org.junit.jupiter.api.Test
+    void aWrongModelFailsTheChecks() throws Exception {
+        String path = "/yuma/test_yuma_3_kappa_moves_first.json";
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var doc = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(getClass().getResourceAsStream(path));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("state").get("hyperparameters")).put("yuma3_enabled", false);
+        java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("yuma").resolve("mutant.json");
+        java.nio.file.Files.writeString(tmp, mapper.writeValueAsString(doc));
+        List<ScenarioReplay.Check> checks = ScenarioReplay.fromFile(tmp).run();
+        assertThat(checks).anyMatch(c -> Math.abs(c.actual() - c.expected()) > c.tolerance());
     }
 }
