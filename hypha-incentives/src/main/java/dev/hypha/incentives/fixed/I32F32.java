@@ -89,21 +89,60 @@ public final class I32F32 {
      */
     public static long checkedDiv(long a, long b) {
         if (b == 0) throw new ArithmeticException("I32F32 division by zero");
-        if (a >= Integer.MIN_VALUE && a <= Integer.MAX_VALUE) {
-            long q = (a << FRAC_BITS) / b; // fits: |a·2^32| < 2^63; Java and Rust both truncate toward zero
-            return q;
+        long q = divide(a, b);
+        if (q == OVERFLOW_MARKER && overflows(a, b)) throw new ArithmeticException("I32F32 division overflow");
+        return q;
+    }
+
+    private static final long OVERFLOW_MARKER = Long.MIN_VALUE;
+
+    /**
+     * (a · 2^32) / b truncated toward zero, as the crate's widening division; {@link #OVERFLOW_MARKER} when it does
+     * not fit (Long.MIN_VALUE is also a legitimate quotient, which {@link #overflows} tells apart).
+     */
+    static long divide(long a, long b) {
+        if (a >= Integer.MIN_VALUE && a <= Integer.MAX_VALUE) return (a << FRAC_BITS) / b; // fits; both truncate toward zero
+        boolean negative = (a < 0) != (b < 0);
+        // magnitudes read as unsigned: -MIN is MIN, whose unsigned value is 2^63
+        long magnitude = divideMagnitudes(a < 0 ? -a : a, b < 0 ? -b : b);
+        if (magnitude == -1L) return OVERFLOW_MARKER; // more than 2^64 - 1
+        if (negative) {
+            return Long.compareUnsigned(magnitude, 1L << 63) > 0 ? OVERFLOW_MARKER : -magnitude;
         }
+        return magnitude < 0 ? OVERFLOW_MARKER : magnitude;
+    }
+
+    private static boolean overflows(long a, long b) {
         BigInteger q = BigInteger.valueOf(a).shiftLeft(FRAC_BITS).divide(BigInteger.valueOf(b));
-        if (q.bitLength() > 63) throw new ArithmeticException("I32F32 division overflow");
-        return q.longValue();
+        return q.bitLength() > 63;
+    }
+
+    /**
+     * floor(A · 2^32 / B) for unsigned A and B (B &gt; 0): the integer part by one unsigned division, then 32 quotient
+     * bits of the remainder by shift-and-subtract. Returns -1 (all ones) when the quotient exceeds 64 bits.
+     */
+    private static long divideMagnitudes(long a, long b) {
+        long high = Long.divideUnsigned(a, b);
+        if (Long.compareUnsigned(high, 0xFFFF_FFFFL) > 0) return -1L;
+        long r = Long.remainderUnsigned(a, b);
+        long low = 0;
+        for (int i = 0; i < FRAC_BITS; i++) {
+            boolean carry = r < 0;
+            r <<= 1;
+            low <<= 1;
+            if (carry || Long.compareUnsigned(r, b) >= 0) {
+                r -= b;
+                low |= 1;
+            }
+        }
+        return (high << FRAC_BITS) | low;
     }
 
     /** subtensor's {@code safe_div}: {@code checked_div(..).unwrap_or_default()}, so 0 on a zero divisor or overflow. */
     public static long safeDiv(long a, long b) {
         if (b == 0) return 0;
-        if (a >= Integer.MIN_VALUE && a <= Integer.MAX_VALUE) return (a << FRAC_BITS) / b;
-        BigInteger q = BigInteger.valueOf(a).shiftLeft(FRAC_BITS).divide(BigInteger.valueOf(b));
-        return q.bitLength() > 63 ? 0 : q.longValue();
+        long q = divide(a, b);
+        return q == OVERFLOW_MARKER && overflows(a, b) ? 0 : q;
     }
 
     /** {@code saturating_div}: saturates on overflow by the operands' signs; a zero divisor panics in Rust, throws here. */

@@ -30,6 +30,29 @@ class I32F32Test {
         assertThat(I32F32.checkedDiv(-I32F32.ONE, I32F32.fromInt(3))).isEqualTo(-1431655765L); // not -1431655766
     }
 
+    /** The long-only division equals the widened division the crate does (BigInteger as the oracle). */
+    @net.jqwik.api.Property(tries = 3000)
+    void divisionEqualsWidenedIntegerDivision(@net.jqwik.api.ForAll long a, @net.jqwik.api.ForAll long b) {
+        if (b == 0) return;
+        BigInteger q = BigInteger.valueOf(a).shiftLeft(32).divide(BigInteger.valueOf(b));
+        if (q.bitLength() > 63) {
+            assertThat(I32F32.safeDiv(a, b)).isZero();
+            assertThatThrownBy(() -> I32F32.checkedDiv(a, b)).isInstanceOf(ArithmeticException.class);
+        } else {
+            assertThat(I32F32.checkedDiv(a, b)).isEqualTo(q.longValueExact());
+            assertThat(I32F32.safeDiv(a, b)).isEqualTo(q.longValueExact());
+        }
+    }
+
+    @Test
+    void divisionEdgeCases() {
+        for (long a : new long[] {I32F32.MIN, I32F32.MAX, I32F32.MIN + 1, 1L << 31, -(1L << 31), -(1L << 31) - 1, 7, -7}) {
+            for (long b : new long[] {I32F32.MIN, I32F32.MAX, 1, -1, 3, -3, 1L << 32, -(1L << 32), 12345678901L}) {
+                divisionEqualsWidenedIntegerDivision(a, b);
+            }
+        }
+    }
+
     @Test
     void saturationFollowsOperandSigns() {
         assertThat(I32F32.saturatingMul(I32F32.MAX, I32F32.fromInt(2))).isEqualTo(I32F32.MAX);
