@@ -40,6 +40,12 @@ public record EpochState(
         requireLength("commit_block", commitBlock.length, n);
         requireLength("weights", weights.rows(), n);
         requireLength("bonds", bonds.rows(), n);
+        java.math.BigInteger total = java.math.BigInteger.ZERO;
+        for (long s : stake) total = total.add(new java.math.BigInteger(Long.toUnsignedString(s)));
+        if (total.bitLength() > 63) {
+            // subtensor sums stake in I64F64 without overflow checks; beyond this its sum would wrap
+            throw new IllegalArgumentException("stake: total " + total + " exceeds 2^63-1, the integer range of I64F64");
+        }
         if (ownerUid != -1 && (ownerUid < 0 || ownerUid >= n)) {
             throw new IllegalArgumentException("owner_uid: " + ownerUid + " is not a UID of this subnet (0.." + (n - 1) + ")");
         }

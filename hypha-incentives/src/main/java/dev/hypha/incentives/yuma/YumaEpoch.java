@@ -44,7 +44,7 @@ public final class YumaEpoch {
             BigInteger s = I64F64.fromU64(state.stake()[i]);
             if (i != state.ownerUid() && Long.compareUnsigned(I64F64.toU64(s), hp.stakeThreshold()) < 0) s = I64F64.ZERO;
             filtered[i] = s;
-            total = total.add(s); // the state reader bounds total stake, so this sum never wraps
+            total = total.add(s); // EpochState bounds total stake to 2^63-1, so this sum never wraps
         }
         long[] stake = new long[n];
         for (int i = 0; i < n; i++) {
