@@ -26,7 +26,9 @@ public final class Transcendental {
         long term = x;
         for (int i = 2; i < I32F32.FRAC_BITS; i++) {
             term = I32F32.checkedMul(term, x);
-            term = I32F32.checkedDiv(term, I32F32.fromInt(i));
+            // checked_div by the fixed-point integer i is trunc((term · 2^32) / (i · 2^32)) = trunc(term / i): the same
+            // rational, so plain long division (toward zero, as Rust's) gives the crate's bits; it cannot overflow
+            term = term / i;
             result = Math.addExact(result, term);
         }
         if (negative) result = I32F32.checkedDiv(I32F32.ONE, result);
