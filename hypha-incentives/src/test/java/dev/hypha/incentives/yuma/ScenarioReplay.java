@@ -61,6 +61,7 @@ final class ScenarioReplay {
     List<Check> run() {
         for (JsonNode step : doc.get("steps")) {
             String where = step.has("epoch") ? "epoch " + step.get("epoch").asInt() : "setup";
+            if (step.has("replace_neuron")) replaceNeuron(step.get("replace_neuron").asInt());
             if (step.has("advance_first")) advance(step.get("advance_first").asLong());
             if (step.has("set_weights")) setWeights(step.get("set_weights"));
             if (step.has("reset_bonds_for")) resetBonds(step.get("reset_bonds_for").asInt());
@@ -97,6 +98,36 @@ final class ScenarioReplay {
         state = new EpochState(state.hyperparameters(), state.currentBlock(), state.lastMechanismStepBlock(),
                 state.emission(), state.ownerUid(), state.stake(), state.validatorPermit(), lastUpdate,
                 state.blockAtRegistration(), state.commitBlock(), new U16Rows(cols, vals), state.bonds());
+    }
+
+    /**
+     * {@code replace_neuron} (subnets/uids.rs) at the current block: the UID's weight and bond rows go, weights to it
+     * become 0 in place, its permit is cleared, its registration and last update are this block; the new hotkey has
+     * no stake.
+     */
+    private void replaceNeuron(int uid) {
+        int[][] wCols = copy(state.weights().cols());
+        int[][] wVals = copy(state.weights().values());
+        wCols[uid] = new int[0];
+        wVals[uid] = new int[0];
+        for (int i = 0; i < wCols.length; i++) {
+            for (int k = 0; k < wCols[i].length; k++) if (wCols[i][k] == uid) wVals[i][k] = 0;
+        }
+        int[][] bCols = copy(state.bonds().cols());
+        int[][] bVals = copy(state.bonds().values());
+        bCols[uid] = new int[0];
+        bVals[uid] = new int[0];
+        boolean[] permit = state.validatorPermit().clone();
+        permit[uid] = false;
+        long[] registered = state.blockAtRegistration().clone();
+        registered[uid] = state.currentBlock();
+        long[] lastUpdate = state.lastUpdate().clone();
+        lastUpdate[uid] = state.currentBlock();
+        long[] stake = state.stake().clone();
+        stake[uid] = 0;
+        state = new EpochState(state.hyperparameters(), state.currentBlock(), state.lastMechanismStepBlock(),
+                state.emission(), state.ownerUid(), stake, permit, lastUpdate, registered, state.commitBlock(),
+                new U16Rows(wCols, wVals), new U16Rows(bCols, bVals));
     }
 
     /** {@code do_reset_bonds}: drop every bond to {@code uid}. */

@@ -26,6 +26,7 @@ class SubtensorEpochScenariosTest {
         "test_1_graph.json",
         "test_10_graph.json",
         "test_active_stake.json",
+        "test_outdated_weights.json",
         "test_epoch_does_not_mask_outside_window_but_masks_inside.json",
         "test_can_set_self_weight_as_subnet_owner.json",
         "test_epoch_outputs_single_staker_registered_no_weights.json",
