@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
             CidCommand.class,
             TrainCommand.class,
             EvalCommand.class,
+            SubnetCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

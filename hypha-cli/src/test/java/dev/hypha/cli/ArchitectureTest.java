@@ -50,6 +50,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void incentivesDependOnlyOnCore() {
+        noClasses().that().resideInAPackage("dev.hypha.incentives..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.hypha.chain..", "dev.hypha.ml..", "dev.hypha.node..",
+                        "dev.hypha.cli..")
+                .check(hypha);
+    }
+
+    @Test
     void theNodeDoesNotKnowTheCli() {
         noClasses().that().resideInAPackage("dev.hypha.node..")
                 .should().dependOnClassesThat().resideInAPackage("dev.hypha.cli..")
