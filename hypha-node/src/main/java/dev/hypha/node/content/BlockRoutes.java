@@ -8,8 +8,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,8 +31,7 @@ public final class BlockRoutes implements ApiRoutes {
     private static final int MAX_CID_TEXT = 128;
 
     private final ServedBlocks blocks;
-    private final Semaphore total = new Semaphore(TOTAL);
-    private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+    private final ClientLimit limit = new ClientLimit(PER_CLIENT, TOTAL);
     private final AtomicInteger served = new AtomicInteger();
 
     public BlockRoutes(ServedBlocks blocks) {
@@ -72,7 +69,7 @@ public final class BlockRoutes implements ApiRoutes {
             return;
         }
         String client = ctx.ip();
-        if (!enter(client)) {
+        if (!limit.enter(client)) {
             ctx.header("Retry-After", "1");
             error(ctx, 429, "too many block requests at once from " + client + " (at most " + PER_CLIENT + ")");
             return;
@@ -91,7 +88,7 @@ public final class BlockRoutes implements ApiRoutes {
         } catch (ServedBlocks.DamagedBlockException e) {
             error(ctx, 500, e.getMessage());
         } finally {
-            leave(client);
+            limit.leave(client);
         }
     }
 
@@ -102,29 +99,6 @@ public final class BlockRoutes implements ApiRoutes {
         }
         String accept = ctx.header("Accept");
         return accept != null && accept.contains(RAW_BLOCK);
-    }
-
-    /** Takes a place for {@code client}, or refuses when it (or everyone together) has too many requests in flight. */
-    private boolean enter(String client) {
-        if (!total.tryAcquire()) {
-            return false;
-        }
-        boolean[] admitted = {false};
-        inFlight.compute(client, (c, n) -> {
-            int now = n == null ? 0 : n;
-            if (now >= PER_CLIENT) return n;
-            admitted[0] = true;
-            return now + 1;
-        });
-        if (!admitted[0]) {
-            total.release();
-        }
-        return admitted[0];
-    }
-
-    private void leave(String client) {
-        inFlight.computeIfPresent(client, (c, n) -> n == 1 ? null : n - 1);
-        total.release();
     }
 
     /** A path segment as it may be quoted in an error: short, printable ASCII only. */
