@@ -87,10 +87,11 @@ class PullCommandTest {
 
     @Test
     void aNodeThatIsNotRunningIsANetworkError() {
+        String stopped = host();
         gateway.close();
-        ModelCli run = ModelCli.run(dir.resolve("cli"), "pull", "tiny", "--host", host());
-        assertThat(run.exitCode()).isEqualTo(5);
-        assertThat(run.errorLine()).startsWith("cannot reach the node API at " + host());
+        ModelCli run = ModelCli.run(dir.resolve("cli"), "pull", "tiny", "--host", stopped);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(5);
+        assertThat(run.errorLine()).startsWith("cannot reach the node API at " + stopped);
     }
 
     @Test
