@@ -41,7 +41,11 @@ public final class ServedBlocks {
     private final ModelStore store;
     private final Path indexFolder;
     private final Clock clock;
+    /** How long a model whose file could not be indexed is left alone before it is tried again. */
+    static final Duration RETRY_FAILED = Duration.ofSeconds(60);
     private Map<ContentId, BlockIndex> byRoot = Map.of();
+    /** Models whose file could not be indexed (damaged, unreadable), with when that was: not re-read on every refresh. */
+    private final Map<ContentId, Instant> failed = new HashMap<>();
     /** Which model's index holds each block (several models may share a block: any of them will do). */
     private Map<ContentId, BlockIndex> byBlock = Map.of();
     private Instant readAt = Instant.MIN;
@@ -118,10 +122,17 @@ public final class ServedBlocks {
         for (ContentId root : roots) {
             BlockIndex known = byRoot.get(root);
             if (known == null) {
+                Instant failedAt = failed.get(root);
+                if (failedAt != null && now.isBefore(failedAt.plus(RETRY_FAILED))) {
+                    continue;
+                }
                 try {
                     known = BlockIndex.loadOrBuild(store.blobPath(root), root, indexFolder.resolve(root + ".index"));
+                    failed.remove(root);
                 } catch (IOException | RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "not serving the blocks of " + root + ": " + e.getMessage());
+                    failed.put(root, now);
+                    LOG.log(System.Logger.Level.WARNING, "not serving the blocks of " + root + " (tried again in "
+                            + RETRY_FAILED.toSeconds() + " s): " + e.getMessage());
                     continue;
                 }
             }

@@ -20,6 +20,10 @@ import java.util.Objects;
 final class ProviderBlocks {
     /** The longest a provider may take to send one block (1 MiB) before it counts as failed. */
     static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(60);
+    /** Closes the bodies of blocks that take too long (one daemon thread for all pulls). */
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("pull-block-deadlines").factory());
 
     /** A provider that does not have the block (404): not a fault, the next candidate id or provider is asked. */
     static final class Missing extends Exception {
@@ -76,7 +80,12 @@ final class ProviderBlocks {
             Thread.currentThread().interrupt();
             throw new Failed("the pull was interrupted", e);
         }
-        try (InputStream body = response.body()) {
+        // The request's timeout ends when the headers arrive; a provider that then trickles the body would hold the
+        // worker forever, so the body gets the rest of the same deadline and is closed (failing the read) after it.
+        InputStream stream = response.body();
+        java.util.concurrent.ScheduledFuture<?> cutOff = DEADLINES.schedule(() -> closeQuietly(stream),
+                BLOCK_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try (InputStream body = stream) {
             if (response.statusCode() == 404) {
                 throw new Missing("does not have block " + cid);
             }
@@ -92,7 +101,18 @@ final class ProviderBlocks {
             }
             return block;
         } catch (IOException e) {
-            throw new Failed("broke off while sending block " + cid + ": " + e.getMessage(), e);
+            throw new Failed(cutOff.isDone() ? "took more than " + BLOCK_TIMEOUT.toSeconds() + " s to send block " + cid
+                    : "broke off while sending block " + cid + ": " + e.getMessage(), e);
+        } finally {
+            cutOff.cancel(false);
+        }
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException ignored) {
+            // the read it interrupts reports the failure
         }
     }
 

@@ -132,7 +132,6 @@ public final class Puller {
                 listener.status(PullStatus.of(PullStatus.SUCCESS));
                 return new Result(present.get(), true, Map.of());
             }
-            requireSpace(plan);
             String digest = plan.root().toString();
             List<FilePlan.Leaf> missing = new ArrayList<>();
             long[] completed = {0};
@@ -140,6 +139,7 @@ public final class Puller {
                 if (alreadyWritten(journal, leaf)) completed[0] += leaf.length();
                 else missing.add(leaf);
             }
+            requireSpace(plan, plan.size() - completed[0]);
             listener.status(PullStatus.pulling(digest, plan.size(), completed[0]));
             if (root.cid().codec() == ContentId.RAW && !missing.isEmpty()) {
                 journal.write(missing.getFirst(), root.block()); // a one-chunk file: the root is the whole file
@@ -216,9 +216,9 @@ public final class Puller {
         return leaf.cid().equals(recorded) && leaf.cid().matches(journal.read(leaf.offset(), leaf.length()));
     }
 
-    private void requireSpace(FilePlan plan) throws IOException {
+    /** Refuses a pull whose missing bytes do not fit (the partial file is sparse: unwritten leaves take no space). */
+    private void requireSpace(FilePlan plan, long needed) throws IOException {
         long usable = Files.getFileStore(store.pullFolder()).getUsableSpace();
-        long needed = plan.size() - Files.size(store.pullFolder().resolve(plan.root() + ".partial"));
         if (needed > usable) {
             throw new PullException(507, "not enough disk space for " + plan.root() + ": it needs " + plan.size()
                     + " bytes and " + store.pullFolder() + " has " + usable + " free");
