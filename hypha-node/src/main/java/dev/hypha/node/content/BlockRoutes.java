@@ -40,8 +40,17 @@ public final class BlockRoutes implements ApiRoutes {
 
     /** The blocks of every model in {@code store}, indexes saved under {@code <home>/provider/blocks}. */
     public static BlockRoutes forStore(dev.hypha.ml.store.ModelStore store, java.nio.file.Path home) {
-        return new BlockRoutes(new ServedBlocks(store, home.resolve("provider").resolve("blocks"),
-                java.time.Clock.systemUTC()));
+        ServedBlocks served = new ServedBlocks(store, home.resolve("provider").resolve("blocks"), java.time.Clock.systemUTC());
+        // Index the models now rather than on the first request (a first read of a big model takes seconds).
+        Thread.ofVirtual().name("block-index").start(() -> {
+            try {
+                served.roots();
+            } catch (RuntimeException e) {
+                System.getLogger(BlockRoutes.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot index the store's models yet (the first block request tries again): " + e.getMessage());
+            }
+        });
+        return new BlockRoutes(served);
     }
 
     @Override
