@@ -7,6 +7,8 @@ import dev.hypha.node.apikeys.ApiKeys;
 import dev.hypha.node.apikeys.KeyRequirement;
 import dev.hypha.node.gateway.api.ApiKeyGuard;
 import dev.hypha.node.gateway.api.GatewayRoutes;
+import dev.hypha.node.gateway.pull.PullRoutes;
+import dev.hypha.node.gateway.pull.Puller;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiRoutes;
@@ -94,8 +96,8 @@ final class GatewayCommand implements Callable<Integer> {
                 ? KeyRequirement.openActive(session.home(), where.toString()) : null;
              Backend backend = network ? paying(session) : local(session)) {
             List<ModelInfo> models = backend.backend().models();
-            List<ApiRoutes> routes = keys == null ? List.of(new GatewayRoutes(backend.backend()))
-                    : List.of(new ApiKeyGuard(keys), new GatewayRoutes(backend.backend()));
+            List<ApiRoutes> routes = keys == null ? List.of(new GatewayRoutes(backend.backend()), backend.pulls())
+                    : List.of(new ApiKeyGuard(keys), new GatewayRoutes(backend.backend()), backend.pulls());
             try (ApiServer server = new ApiServer(where.host(), where.port(), routes)) {
                 server.start();
                 printSummary(out, where, server.port(), models, session, keys != null, backend.describe());
@@ -112,7 +114,8 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     /** What the routes serve and what owns it. */
-    private record Backend(InferenceBackend backend, AutoCloseable owner, String describe) implements AutoCloseable {
+    private record Backend(InferenceBackend backend, AutoCloseable owner, String describe, PullRoutes pulls)
+            implements AutoCloseable {
         @Override
         public void close() {
             try {
@@ -127,7 +130,7 @@ final class GatewayCommand implements Callable<Integer> {
         LocalBackend backend = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
                 engineOptions.backendSettings());
         return new Backend(backend, backend, "Answers from the local store in " + session.home() + " (nothing leaves "
-                + "this machine)");
+                + "this machine)", PullRoutes.localOnly());
     }
 
     private Backend paying(Session session) {
@@ -139,7 +142,10 @@ final class GatewayCommand implements Callable<Integer> {
         return new Backend(gateway.backend(), gateway, "Answers bought from the network's providers, paid by "
                 + Address.parse(key.getAddress()).toChecksumString() + " (channels of "
                 + TokenAmount.format(gateway.budget().perChannel(), BudgetCommand.DECIMALS) + " hUSD, at most "
-                + TokenAmount.format(gateway.budget().total(), BudgetCommand.DECIMALS) + " in all: `hypha budget`)");
+                + TokenAmount.format(gateway.budget().total(), BudgetCommand.DECIMALS) + " in all: `hypha budget`)",
+                // /api/pull fetches from the same network into the home's store (pulls are free: nothing is paid)
+                PullRoutes.network(Puller.overChain(new ModelStore(session.home(), Clock.systemUTC()),
+                        contracts, Clock.systemUTC())));
     }
 
     private static Set<Address> addresses(String flag, List<String> values) {

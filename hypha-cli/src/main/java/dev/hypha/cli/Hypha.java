@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             StakeCommands.Withdraw.class,
             ProviderCommand.class,
             OffersCommand.class,
+            dev.hypha.cli.model.PullCommand.class,
             DeployCommand.class,
             dev.hypha.cli.model.ModelCommand.class,
             dev.hypha.cli.model.RunCommand.class,

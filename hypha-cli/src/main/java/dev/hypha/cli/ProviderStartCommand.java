@@ -18,6 +18,8 @@ import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ProviderRoutes;
 import dev.hypha.node.provider.ProviderService;
+import dev.hypha.node.content.BlockRoutes;
+import dev.hypha.node.http.ApiRoutes;
 import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.provider.PublishedOffers;
 import dev.hypha.core.text.TerminalText;
@@ -116,11 +118,15 @@ final class ProviderStartCommand implements Callable<Integer> {
             Path ledgerFile = ProviderService.ledgerFile(session.home(), deployment.chainId(), account);
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
+            ModelStore store = new ModelStore(session.home(), Clock.systemUTC());
             try (InferenceBackend backend = upstream != null ? upstream(upstreamUri(upstream))
-                    : new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()), backendSettings)) {
+                    : new LocalBackend(store, backendSettings)) {
                 SSLContext transport = tls ? ProviderTls.server(key, deployment.chainId(), account, Clock.systemUTC()) : null;
+                // The store's models are also handed out block by block (GET /ipfs/{cid}) to gateways that pull them;
+                // an upstream engine's files are not ours to hand out.
+                List<ApiRoutes> blocks = upstream != null ? List.of() : List.of(BlockRoutes.forStore(store, session.home()));
                 try (ProviderService provider = ProviderService.start(backend, terms, channels, receipts, ledgerFile,
-                        where.host(), where.port(), transport, Clock.systemUTC())) {
+                        where.host(), where.port(), transport, Clock.systemUTC(), blocks)) {
                     if (devAccount != null) {
                         DevProvider.ensureRegistered(contracts, provider.endpoint(), line -> {
                             out.println(line);

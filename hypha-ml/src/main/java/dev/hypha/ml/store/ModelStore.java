@@ -223,6 +223,64 @@ public final class ModelStore {
     }
 
     /**
+     * Where pulls from the network keep their partial files and progress journals: inside the store, so a finished
+     * file moves into {@code blobs/} atomically, and outside {@code tmp/}, whose unlocked leftovers are deleted (a
+     * pull's partial file is meant to survive a crash, to be resumed).
+     */
+    public Path pullFolder() {
+        return root.resolve("pulls");
+    }
+
+    /**
+     * Adopts a file fetched from the network: checks it is a supported GGUF model, re-computes its content id and
+     * refuses it unless that is {@code expected} (the id the network named it by), then moves it into place as the blob
+     * and points {@code name} at it. The file must lie on the store's file system ({@link #pullFolder()}); it is moved,
+     * not copied, so a multi-gigabyte pull needs no second copy. The manifest is made here from the file, as an import
+     * makes it: nothing but the content id is taken from the peers the bytes came from.
+     *
+     * @param progress told how far the content-id check has got
+     * @throws ModelStoreException INPUT when the file is not a supported model or its content id differs, IO when the
+     *                             store cannot be written
+     */
+    public ImportResult adoptVerified(Path file, ContentId expected, ModelName name, String sourceFile,
+                                      ImportProgress progress) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(progress, "progress");
+        ModelSummary summary = ModelInspector.inspect(file);
+        try {
+            long size = Files.size(file);
+            ContentId actual;
+            try (InputStream in = Files.newInputStream(file)) {
+                actual = ContentIds.of(new TeeInputStream(in, OutputStream.nullOutputStream(), progress, size));
+            }
+            if (!actual.equals(expected)) {
+                throw new ModelStoreException(ErrorCategory.INPUT, "the fetched file " + file + " has content id "
+                        + actual + ", not " + expected + " as requested; it was not stored");
+            }
+            ModelManifest manifest = new ModelManifest(name, expected, size, ModelManifest.FORMAT_GGUF, summary,
+                    clock.instant(), sourceFile);
+            try (StoreLock lock = lock()) {
+                createFolders();
+                boolean deduplicated = storeBlob(file, expected, size);
+                Optional<ModelManifest> previous = find(name);
+                writeAtomically(manifestPath(name), ManifestCodec.write(manifest));
+                boolean replaced = previous.isPresent() && !previous.get().cid().equals(expected);
+                if (replaced) {
+                    collectGarbage();
+                }
+                if (deduplicated) {
+                    deleteQuietly(file);
+                }
+                return new ImportResult(manifest, deduplicated, replaced);
+            }
+        } catch (IOException e) {
+            throw ioFailure("cannot store " + file + " in " + root, e);
+        }
+    }
+
+    /**
      * The adapter blob of {@code name}, if the model has one, checked like {@link #resolveVerified} (size, and the
      * content id the first time this process reads it).
      *

@@ -72,6 +72,31 @@ class ModelStoreTest {
     }
 
     @Test
+    void aPulledFileIsMovedIntoPlaceOnlyWhenItsContentIdIsTheExpectedOne() throws IOException {
+        Files.createDirectories(store.pullFolder());
+        Path pulled = Files.copy(model, store.pullFolder().resolve("x.partial"));
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length - 1] ^= 1; // same size, other content: still a readable GGUF
+        Path other = dir.resolve("other.gguf");
+        Files.write(other, bytes);
+        Path wrong = Files.copy(other, store.pullFolder().resolve("y.partial"));
+
+        assertThatThrownBy(() -> store.adoptVerified(wrong, ContentIds.of(model), ModelName.parse("tiny"), "net",
+                (d, t) -> { }))
+                .isInstanceOfSatisfying(ModelStoreException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.INPUT))
+                .hasMessageContaining("has content id " + ContentIds.of(other) + ", not " + ContentIds.of(model));
+        assertThat(store.find(ModelName.parse("tiny"))).isEmpty();
+
+        ImportResult result = store.adoptVerified(pulled, ContentIds.of(model), ModelName.parse("tiny"), "net",
+                (d, t) -> { });
+        assertThat(result.manifest().cid()).isEqualTo(ContentIds.of(model));
+        assertThat(result.manifest().summary().architecture()).isEqualTo("llama");
+        assertThat(pulled).as("moved, not copied").doesNotExist();
+        assertThat(store.verify(ModelName.parse("tiny")).cid()).isEqualTo(ContentIds.of(model));
+        assertThat(Files.readAllBytes(store.resolve(ModelName.parse("tiny")))).isEqualTo(Files.readAllBytes(model));
+    }
+
+    @Test
     void identicalContentIsStoredOnceAndItsBlobLivesUntilTheLastNameGoes() {
         ModelManifest a = store.importModel(model, ModelName.parse("a"), ImportProgress.NONE).manifest();
         ImportResult b = store.importModel(model, ModelName.parse("b:v1"), ImportProgress.NONE);

@@ -19,6 +19,8 @@ import dev.hypha.node.gateway.network.RoutingPolicy;
 import dev.hypha.node.offers.OfferPublisher;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderService;
+import dev.hypha.node.content.BlockRoutes;
+import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.PublishedOffers;
 import dev.hypha.node.provider.ReceiptSigner;
@@ -89,7 +91,7 @@ final class DevInference implements AutoCloseable {
                         new ReceiptSigner(receiptDomain, providerAccount, data -> Eip712.sign(data, providerKey)),
                         ProviderService.ledgerFile(home, deployment.chainId(), providerAccount), "127.0.0.1", providerPort,
                         ProviderTls.server(providerKey, deployment.chainId(), providerAccount, Clock.systemUTC()),
-                        Clock.systemUTC());
+                        Clock.systemUTC(), List.of(BlockRoutes.forStore(new ModelStore(home, Clock.systemUTC()), home)));
                 opened.add(provider);
                 progress.accept("Provider " + providerAccount.toChecksumString() + " serving the store's models on "
                         + provider.endpoint());

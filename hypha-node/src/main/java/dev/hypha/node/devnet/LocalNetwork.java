@@ -24,6 +24,8 @@ import dev.hypha.node.http.ApiRoutes;
 import java.util.ArrayList;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.api.GatewayRoutes;
+import dev.hypha.node.gateway.pull.PullRoutes;
+import dev.hypha.node.gateway.pull.Puller;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.provider.Redeemer;
 import dev.hypha.chain.indexer.EventIndexer;
@@ -158,6 +160,10 @@ public final class LocalNetwork implements AutoCloseable {
                 areas.add(new ApiKeyGuard(keys));
             }
             areas.add(new GatewayRoutes(gateway));
+            // /api/pull: from the network's providers into this home's store, or (local-only) a refusal saying why.
+            areas.add(settings.inference() == LocalNetworkSettings.Inference.LOCAL_ONLY ? PullRoutes.localOnly()
+                    : PullRoutes.network(Puller.overChain(store, HyphaContracts.connect(deployment, deployer),
+                    Clock.systemUTC())));
             node = new Node(settings.api(), chain, Optional.of(indexer), areas, clock).start();
             return new LocalNetwork(lock, devnet, chain, deployment, node, engine, Optional.ofNullable(inference),
                     Optional.ofNullable(keys));

@@ -61,6 +61,17 @@ public final class ProviderService implements AutoCloseable {
     public static ProviderService start(InferenceBackend backend, ProviderTerms terms, PaymentChannelsClient contract,
                                         ReceiptSigner receipts, Path ledgerFile, String host, int port, SSLContext tls,
                                         Clock clock) {
+        return start(backend, terms, contract, receipts, ledgerFile, host, port, tls, clock, List.of());
+    }
+
+    /**
+     * As {@link #start(InferenceBackend, ProviderTerms, PaymentChannelsClient, ReceiptSigner, Path, String, int,
+     * SSLContext, Clock)}, serving {@code moreRoutes} beside the paid ones on the same server (e.g. the blocks of the
+     * store's models, {@code content.BlockRoutes}).
+     */
+    public static ProviderService start(InferenceBackend backend, ProviderTerms terms, PaymentChannelsClient contract,
+                                        ReceiptSigner receipts, Path ledgerFile, String host, int port, SSLContext tls,
+                                        Clock clock, List<? extends dev.hypha.node.http.ApiRoutes> moreRoutes) {
         Objects.requireNonNull(backend, "backend");
         Duration closeCheck = closeCheckInterval(contract.challengePeriod());
         ProviderLedger ledger = ProviderLedger.open(ledgerFile, contract.voucherDomain());
@@ -68,7 +79,9 @@ public final class ProviderService implements AutoCloseable {
             ChannelGate gate = new ChannelGate(terms, ledger, contract::state);
             ProviderRoutes routes = new ProviderRoutes(backend, terms, gate, ledger, receipts, clock,
                     new SecureRandom()::nextLong);
-            ApiServer server = new ApiServer(host, port, List.of(routes), tls);
+            List<dev.hypha.node.http.ApiRoutes> areas = new java.util.ArrayList<>(List.of(routes));
+            areas.addAll(moreRoutes);
+            ApiServer server = new ApiServer(host, port, areas, tls);
             server.start();
             Redeemer redeemer = Redeemer.onChain(ledger, contract);
             ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(

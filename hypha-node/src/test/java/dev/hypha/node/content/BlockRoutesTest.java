@@ -1,0 +1,151 @@
+package dev.hypha.node.content;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.cid.ContentIds;
+import dev.hypha.core.cid.DagPb;
+import dev.hypha.ml.store.ModelName;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.http.ApiServer;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A provider's blocks over real HTTP on loopback: hypha-tiny (3 MiB: a dag-pb root over 3 raw leaves) in a store,
+ * served as a Trustless Gateway serves single blocks; only the blocks of stored models, never a damaged one; the saved
+ * index is reused, and rebuilt when damaged.
+ */
+class BlockRoutesTest {
+    @TempDir
+    Path home;
+    private ModelStore store;
+    private ContentId root;
+    private ApiServer server;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void serve() throws Exception {
+        Path file = home.resolve("hypha-tiny.gguf");
+        try (InputStream in = getClass().getResourceAsStream("/dev/hypha/node/devnet/hypha-tiny.gguf")) {
+            Files.copy(in, file);
+        }
+        store = new ModelStore(home, Clock.systemUTC());
+        root = store.importModel(file, ModelName.parse("hypha-tiny"), (d, t) -> { }).manifest().cid();
+        server = start();
+    }
+
+    private ApiServer start() {
+        ApiServer s = new ApiServer("127.0.0.1", 0, List.of(BlockRoutes.forStore(store, home)));
+        s.start();
+        return s;
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        client.close();
+    }
+
+    private HttpResponse<byte[]> get(String path, String accept) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (accept != null) b.header("Accept", accept);
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void servesEveryBlockOfAStoredModelVerifiedAsTheTrustlessGatewayDoes() throws Exception {
+        HttpResponse<byte[]> rootBlock = get("/ipfs/" + root + "?format=raw", null);
+        assertThat(rootBlock.statusCode()).isEqualTo(200);
+        assertThat(rootBlock.headers().firstValue("Content-Type")).hasValue("application/vnd.ipld.raw");
+        assertThat(root.matches(rootBlock.body())).isTrue();
+        List<DagPb.Link> links = DagPb.decode(rootBlock.body()).links();
+        assertThat(links).hasSize(3);
+        long total = 0;
+        for (DagPb.Link link : links) {
+            HttpResponse<byte[]> leaf = get("/ipfs/" + link.hash(), "application/vnd.ipld.raw");
+            assertThat(leaf.statusCode()).isEqualTo(200);
+            assertThat(link.hash().matches(leaf.body())).isTrue();
+            total += leaf.body().length;
+        }
+        assertThat(total).isEqualTo(Files.size(store.resolve(ModelName.parse("hypha-tiny"))));
+    }
+
+    @Test
+    void refusesWhatIsNotASingleRawBlockOfAServedModel() throws Exception {
+        assertThat(get("/ipfs/" + root, null).statusCode()).as("no format asked for").isEqualTo(406);
+        assertThat(get("/ipfs/" + root + "?format=car", null).statusCode()).isEqualTo(406);
+        HttpResponse<byte[]> unknown = get("/ipfs/" + ContentIds.of("hello world".getBytes()) + "?format=raw", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(new String(unknown.body())).contains("is not part of any model this provider serves");
+        HttpResponse<byte[]> garbage = get("/ipfs/not-a-cid?format=raw", null);
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(new String(garbage.body())).contains("not a content id: 'not-a-cid'");
+        assertThat(get("/ipfs/b" + "a".repeat(200) + "?format=raw", null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aLeafDamagedOnDiskIsRefusedNotSent() throws Exception {
+        byte[] rootBlock = get("/ipfs/" + root + "?format=raw", null).body();
+        ContentId second = DagPb.decode(rootBlock).links().get(1).hash();
+        Path blob = store.resolve(ModelName.parse("hypha-tiny"));
+        try (RandomAccessFile f = new RandomAccessFile(blob.toFile(), "rw")) {
+            f.seek((1 << 20) + 100); // inside the second leaf
+            int b = f.read();
+            f.seek((1 << 20) + 100);
+            f.write(b ^ 0xff);
+        }
+        HttpResponse<byte[]> damaged = get("/ipfs/" + second + "?format=raw", null);
+        assertThat(damaged.statusCode()).isEqualTo(500);
+        assertThat(new String(damaged.body())).contains("block " + second + " is damaged on this provider");
+        ContentId first = DagPb.decode(rootBlock).links().getFirst().hash();
+        assertThat(get("/ipfs/" + first + "?format=raw", null).statusCode()).as("the intact leaves still go").isEqualTo(200);
+    }
+
+    @Test
+    void theSavedIndexIsReusedAndRebuiltWhenDamaged() throws Exception {
+        get("/ipfs/" + root + "?format=raw", null);
+        Path saved = home.resolve("provider").resolve("blocks").resolve(root + ".index");
+        assertThat(BlockIndex.read(saved)).hasValueSatisfying(i -> {
+            assertThat(i.root()).isEqualTo(root);
+            assertThat(i.fileSize()).isEqualTo(3_025_120L);
+        });
+        byte[] sound = Files.readAllBytes(saved);
+        Files.write(saved, java.util.Arrays.copyOf(sound, sound.length - 7)); // torn
+        assertThat(BlockIndex.read(saved)).isEmpty();
+        server.close();
+        server = start();
+        assertThat(get("/ipfs/" + root + "?format=raw", null).statusCode()).isEqualTo(200);
+        assertThat(Files.readAllBytes(saved)).isEqualTo(sound);
+    }
+
+    @Test
+    void eachClientHasAtMostItsShareOfRequestsInFlight() {
+        ClientLimit limit = new ClientLimit(2, 3);
+        assertThat(limit.enter("a")).isTrue();
+        assertThat(limit.enter("a")).isTrue();
+        assertThat(limit.enter("a")).as("a's share is 2").isFalse();
+        assertThat(limit.enter("b")).isTrue();
+        assertThat(limit.enter("c")).as("3 in all").isFalse();
+        limit.leave("a");
+        assertThat(limit.enter("c")).isTrue();
+        limit.leave("a");
+        limit.leave("b");
+        limit.leave("c");
+        assertThat(limit.clients()).as("no client left behind").isZero();
+        assertThat(limit.enter("a")).isTrue();
+        assertThat(limit.enter("a")).isTrue();
+    }
+}
