@@ -1,6 +1,5 @@
 package dev.hypha.cli.model;
 
-import dev.hypha.cli.BuildInfo;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
@@ -63,7 +62,7 @@ final class ModelExportCommand implements Callable<Integer> {
             Network network = ModelFile.decode(id.toString(), file).network();
             String label = name + " (" + id + ")";
             switch (format) {
-                case onnx -> ExportFiles.write(out, OnnxExport.encode(network, name, BuildInfo.version()), OnnxExport::parse);
+                case onnx -> ExportFiles.write(out, OnnxExport.encode(network, name, producerVersion()), OnnxExport::parse);
                 case safetensors -> ExportFiles.write(out, ClassifierTensors.safetensors(network),
                         bytes -> Safetensors.decode(bytes, out.toString()));
                 case gguf -> ExportFiles.write(out, file, bytes -> ModelFile.decode(out.toString(), bytes));
@@ -102,6 +101,12 @@ final class ModelExportCommand implements Callable<Integer> {
             return HyphaException.input("'" + name + "' is a language model; export it with --format gguf");
         }
         return new HyphaException(ErrorCategory.NOT_FOUND, "no model named '" + name + "' in " + home + "; " + hint);
+    }
+
+    /** "0.1.0-SNAPSHOT" from the root command's version lines ("hypha 0.1.0-SNAPSHOT", ...). */
+    private String producerVersion() {
+        String[] lines = spec.root().version();
+        return lines.length > 0 ? lines[0].replaceFirst("^hypha ", "") : "unknown";
     }
 
     private boolean isLanguageModel() {

@@ -26,8 +26,8 @@ final class OnnxRuntime {
             throw new IllegalStateException("onnxruntime-node is not installed in " + root.resolve("node_modules")
                     + "; run `npm ci` in the repository root (package.json pins it; .npmrc skips its download step)");
         }
-        Path in = work.resolve("input.f32");
-        Path out = work.resolve("output.f32");
+        Path in = Files.createTempFile(work, "input", ".f32");
+        Path out = Files.createTempFile(work, "output", ".f32");
         ByteBuffer b = ByteBuffer.allocate(input.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(input);
         Files.write(in, b.array());

@@ -29,15 +29,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An exported classifier gives the same predictions in onnxruntime (onnxruntime-node from npm) as in our engine on
- * real Fashion-MNIST test images (Debian's dataset-fashion-mnist), and logits within {@link #TOLERANCE}. The example
+ * An exported classifier gives the same predictions in another engine as in ours on real Fashion-MNIST test images
+ * (Debian's dataset-fashion-mnist), and logits within {@link #TOLERANCE}: the ONNX file in onnxruntime (onnxruntime-node
+ * from npm), the safetensors file in PyTorch (Debian's python3-torch, src/test/python/torch_safetensors_predict.py,
+ * which rebuilds the network from the file's metadata and loads the tensors with {@code load_state_dict(strict=True)}). The example
  * MLP and CNN are trained briefly (their layers and optimizer, a few dozen steps: enough to give confident, distinct
  * logits) and a third, untrained network covers the layers the examples do not use (gelu, avgpool, conv without padding).
  */
-class OnnxRuntimeAgreementTest {
+class ExportAgreementTest {
     /**
-     * Largest |ours - onnxruntime| allowed per logit, relative to max(1, |logit|). The engines sum dot products in
-     * different orders (ours a fixed 16-lane tree, onnxruntime's MLAS its own blocking), so float32 rounding differs by
+     * Largest |ours - theirs| allowed per logit, relative to max(1, |logit|). The engines sum dot products in
+     * different orders (ours a fixed 16-lane tree, onnxruntime's MLAS and OpenBLAS their own blocking), so float32 rounding differs by
      * a few ulps per layer. Measured on 2000 test images: at most 1.8e-6 (MLP, CNN) and 6.6e-7 (gelu network), so 1e-5 leaves
      * a margin of five while a wrong constant or layout (GELU's 0.044715 as 0.04) is far outside it.
      */
@@ -71,20 +73,67 @@ class OnnxRuntimeAgreementTest {
         }
     }
 
-    @Test
-    void exampleMlpAgrees() throws Exception {
-        agree("mlp", trained("fashion-mnist-mlp.toml", 150));
+    static Network mlp;
+    static Network cnn;
+
+    static synchronized Network mlp() throws Exception {
+        return mlp != null ? mlp : (mlp = trained("fashion-mnist-mlp.toml", 150));
     }
 
-    @Test
-    void exampleCnnAgrees() throws Exception {
-        agree("cnn", trained("fashion-mnist-cnn.toml", 40));
+    static synchronized Network cnn() throws Exception {
+        return cnn != null ? cnn : (cnn = trained("fashion-mnist-cnn.toml", 40));
     }
 
-    @Test
-    void geluAveragePoolingAndUnpaddedConvolutionAgree() throws Exception {
+    static Network gelu() {
         List<String> lines = List.of("conv2d 1 4 5 0", "gelu", "avgpool 2", "flatten", "dropout 0.5", "linear 576 10");
-        agree("gelu", Network.initialize(lines.stream().map(LayerSyntax::parse).toList(), new int[] {1, 28, 28}, 7));
+        return Network.initialize(lines.stream().map(LayerSyntax::parse).toList(), new int[] {1, 28, 28}, 7);
+    }
+
+    @Test
+    void exampleMlpAgreesInOnnxRuntime() throws Exception {
+        agree("mlp onnx", mlp(), onnxRuntime(mlp()));
+    }
+
+    @Test
+    void exampleCnnAgreesInOnnxRuntime() throws Exception {
+        agree("cnn onnx", cnn(), onnxRuntime(cnn()));
+    }
+
+    @Test
+    void geluAveragePoolingAndUnpaddedConvolutionAgreeInOnnxRuntime() throws Exception {
+        agree("gelu onnx", gelu(), onnxRuntime(gelu()));
+    }
+
+    @Test
+    void exampleMlpAgreesInPyTorch() throws Exception {
+        agree("mlp safetensors", mlp(), pyTorch(mlp()));
+    }
+
+    @Test
+    void exampleCnnAgreesInPyTorch() throws Exception {
+        agree("cnn safetensors", cnn(), pyTorch(cnn()));
+    }
+
+    @Test
+    void geluAveragePoolingAndUnpaddedConvolutionAgreeInPyTorch() throws Exception {
+        agree("gelu safetensors", gelu(), pyTorch(gelu()));
+    }
+
+    private static float[] onnxRuntime(Network network) throws Exception {
+        Path model = Files.createTempFile(dir, "model", ".onnx");
+        Files.write(model, OnnxExport.encode(network, "test", "test"));
+        return OnnxRuntime.run(model, images(), new int[] {test.count(), 1, test.height(), test.width()}, dir);
+    }
+
+    private static float[] pyTorch(Network network) throws Exception {
+        assumeTrue(PyTorch.available(), "needs Debian's python3-torch (scripts/install-peers.sh installs it)");
+        Path model = Files.createTempFile(dir, "model", ".safetensors");
+        Files.write(model, ClassifierTensors.safetensors(network));
+        return PyTorch.predict(model, images(), test.count(), dir);
+    }
+
+    private static float[] images() {
+        return test.images(IntStream.range(0, test.count()).toArray());
     }
 
     private static Network trained(String example, int steps) throws Exception {
@@ -97,14 +146,9 @@ class OnnxRuntimeAgreementTest {
         return ModelFile.decode(example, store.get(result.model())).network();
     }
 
-    private static void agree(String name, Network network) throws Exception {
+    private static void agree(String name, Network network, float[] theirs) {
         int[] idx = IntStream.range(0, test.count()).toArray();
-        float[] images = test.images(idx);
-        float[] ours = network.forward(Forward.evaluation(gemm), Tensor.constant(images, idx.length, 1, test.height(), test.width())).data();
-
-        Path model = dir.resolve(name + ".onnx");
-        Files.write(model, OnnxExport.encode(network, name, "test"));
-        float[] theirs = OnnxRuntime.run(model, images, new int[] {idx.length, 1, test.height(), test.width()}, dir);
+        float[] ours = network.forward(Forward.evaluation(gemm), Tensor.constant(images(), idx.length, 1, test.height(), test.width())).data();
 
         assertThat(theirs).hasSameSizeAs(ours);
         int classes = ours.length / idx.length;
@@ -113,7 +157,7 @@ class OnnxRuntimeAgreementTest {
         for (int s = 0; s < idx.length; s++) {
             int a = argmax(ours, s * classes, classes);
             int b = argmax(theirs, s * classes, classes);
-            assertThat(b).as("%s: onnxruntime's prediction for test image %d", name, s).isEqualTo(a);
+            assertThat(b).as("%s: the other engine's prediction for test image %d", name, s).isEqualTo(a);
             correct += a == (test.labels()[s] & 0xff) ? 1 : 0;
             for (int c = 0; c < classes; c++) {
                 double x = ours[s * classes + c];
