@@ -5,8 +5,9 @@
 #
 #   bench/gemm-vs-numpy.sh [THREADS]      (default: 1 and 2)
 #
-# Shapes: square 256/512/1024 and the training shapes of the examples (MLP forward 64x256x784, CNN conv2 forward
-# 12544x32x144 and its weight gradient 32x144x12544, CNN linear 64x128x1568); M,N,K means C[MxN] = A[MxK]·B[NxK]ᵀ.
+# Shapes: square 256/512/1024 and the training shapes of the examples at batch 64 (MLP forward 64x256x784; CNN conv1
+# forward 50176x16x9, conv2 forward 12544x32x144, conv2 input gradient 12544x144x32 and weight gradient 32x144x12544,
+# linear 64x128x1568); M,N,K means C[MxN] = A[MxK]·B[NxK]ᵀ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -16,7 +17,7 @@ if [ ! -f "$JAR" ] || [ -n "$(find hypha-ml/src hypha-core/src hypha-cli/src -ne
   echo "building $JAR ..."
   ./mvnw -q -B -pl hypha-cli -am package -DskipTests -DskipITs
 fi
-SHAPES="256,256,256 512,512,512 1024,1024,1024 64,256,784 12544,32,144 32,144,12544 64,128,1568"
+SHAPES="256,256,256 512,512,512 1024,1024,1024 64,256,784 50176,16,9 12544,32,144 12544,144,32 32,144,12544 64,128,1568"
 THREADS=${1:-"1 2"}
 
 mhz=$(grep -m1 'cpu MHz' /proc/cpuinfo | awk '{print $4}')
