@@ -53,6 +53,7 @@ class ModelExportCommandTest {
         run = ModelCli.run(home, "model", "export", "small-cnn", "--format", "gguf", "--out", gguf.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(ContentIds.of(gguf)).as("the stored model file itself").isEqualTo(classifier);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(gguf))).isEqualTo("rw-r--r--");
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).as("no temporary files left").noneMatch(n -> n.endsWith(".tmp"));
         }

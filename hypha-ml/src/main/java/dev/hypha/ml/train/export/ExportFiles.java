@@ -82,6 +82,10 @@ public final class ExportFiles {
     }
 
     private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        // temporary files are created owner-only; an export is an ordinary file (rw-r--r--, as a copy would be)
+        if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         DurableFiles.forceDirectory(target.toAbsolutePath().getParent());
     }
