@@ -25,4 +25,6 @@ fi
 export JAVA_HOME="$HYPHA_JDK"
 export PATH="$JAVA_HOME/bin:$HYPHA_ROOT/node_modules/.bin:$HYPHA_ROOT/scripts/bin:$PATH"
 # The JVM flags the engine needs (Vector API incubator module, FFM native access).
-export HYPHA_JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
+# --sun-misc-unsafe-memory-access=allow: protobuf-java (ONNX export) reads arrays through sun.misc.Unsafe, and JDK 25
+# otherwise prints a four-line deprecation warning into the command's output.
+export HYPHA_JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"

@@ -8,6 +8,7 @@ import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.tensor.Parallel;
 import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.data.ImageSplit;
+import dev.hypha.ml.train.data.TextDatasets;
 import dev.hypha.ml.store.ImportProgress;
 import dev.hypha.ml.store.ImportResult;
 import dev.hypha.ml.store.ModelName;
@@ -98,7 +99,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path dir = out != null ? out : home.resolve("train").resolve(lm.name());
         PrintWriter log = spec.commandLine().getOut();
         log.println("Training " + lm.name() + " (spec " + ContentIds.of(bytes) + ") in " + dir);
-        LanguageModelTrainer.Result result = new LanguageModelTrainer(lm, bytes, dir, log)
+        ContentStore content = new ContentStore(home);
+        LanguageModelTrainer.Result result = new LanguageModelTrainer(lm, bytes, dir, log,
+                        dataset -> new TextDatasets(content).load(new DatasetStore(content).resolve(dataset)))
                 .run(threads != null ? threads : Runtime.getRuntime().availableProcessors());
         ImportResult imported = new ModelStore(home, Clock.systemUTC()).importModel(result.gguf(), ModelName.parse(lm.name()),
                 ImportProgress.NONE);

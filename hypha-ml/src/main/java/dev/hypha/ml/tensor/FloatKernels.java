@@ -24,6 +24,28 @@ public final class FloatKernels {
     static final int VIRTUAL_LANES = 16;
     private static final int L = FLOAT.length();
 
+    /**
+     * One output row of {@link FloatMatMul#multiplySmallK}: {@code c[cOff + j] = Σ_p a[aOff + p] · bt[p*n + j]},
+     * accumulated from 0 by fused multiply-adds in ascending p, lanes over j (so width-independent bits).
+     */
+    static void outerRow(float[] a, int aOff, float[] bt, float[] c, int cOff, int n, int k) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector acc = FloatVector.zero(FLOAT);
+            for (int p = 0; p < k; p++) {
+                acc = FloatVector.broadcast(FLOAT, a[aOff + p]).fma(FloatVector.fromArray(FLOAT, bt, p * n + j), acc);
+            }
+            acc.intoArray(c, cOff + j);
+        }
+        for (; j < n; j++) {
+            float acc = 0f;
+            for (int p = 0; p < k; p++) {
+                acc = Math.fma(a[aOff + p], bt[p * n + j], acc);
+            }
+            c[cOff + j] = acc;
+        }
+    }
+
     /** Dot product of {@code a[aOff..aOff+n)} and {@code b[bOff..bOff+n)}. */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         int upper = n - n % VIRTUAL_LANES;

@@ -71,6 +71,30 @@ public final class FloatMatMul {
         });
     }
 
+    /** Summed dimensions up to this length go through {@link #multiplySmallK} in the convolutions. */
+    public static final int SMALL_K = 32;
+
+    /**
+     * {@code c[i*n + j] = Σ_p a[i*k + p] · bt[p*n + j]} for a short summed dimension, with {@code bt} = Bᵀ (k×n,
+     * row-major). Each element is accumulated from 0 with fused multiply-adds in ascending p, one output column per
+     * vector lane, so its bits are those of the scalar loop {@code acc = Math.fma(a, b, acc)} at every SIMD width and
+     * thread count (rows are split between threads). Why: for k of a few dozen, {@link #multiplyTransposed}'s dot
+     * product per element is mostly its reduction tree and tail (a 3x3 single-channel convolution sums 9 values);
+     * here a broadcast of a[i, p] feeds a whole row of outputs. The bits differ from {@code multiplyTransposed}'s, so a
+     * layer uses one or the other for a given shape, always the same one.
+     */
+    public void multiplySmallK(float[] a, float[] bt, float[] c, int m, int n, int k) {
+        if ((long) m * k > a.length || (long) k * n > bt.length || (long) m * n > c.length) {
+            throw new IllegalArgumentException("matrix shapes " + m + "x" + k + " · " + k + "x" + n + " do not fit arrays of "
+                    + a.length + ", " + bt.length + " and " + c.length + " elements");
+        }
+        parallel.forRange(m, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                FloatKernels.outerRow(a, i * k, bt, c, i * n, n, k);
+            }
+        });
+    }
+
     private static void store(float[] c, int index, float d, boolean accumulate) {
         c[index] = accumulate ? c[index] + d : d;
     }

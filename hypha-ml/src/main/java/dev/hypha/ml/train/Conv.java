@@ -36,7 +36,11 @@ public final class Conv {
         }
         float[] cols = im2col(f, x.data(), g);
         float[] rows = f.floats(g.positions() * g.filters);
-        f.gemm().multiplyTransposed(cols, kernel.data(), rows, g.positions(), g.filters, g.patch, false);
+        if (g.patch <= FloatMatMul.SMALL_K) {
+            f.gemm().multiplySmallK(cols, f.transpose(kernel.data(), g.filters, g.patch), rows, g.positions(), g.filters, g.patch);
+        } else {
+            f.gemm().multiplyTransposed(cols, kernel.data(), rows, g.positions(), g.filters, g.patch, false);
+        }
         float[] y = f.floats(rows.length);
         int hw = g.outH * g.outW;
         f.gemm().parallel().forRange(g.batch, (from, to) -> {
@@ -85,7 +89,11 @@ public final class Conv {
         }
         if (x.tracksGradient()) {
             float[] dCols = f.floats(positions * g.patch);
-            gemm.multiplyTransposed(dRows, f.transpose(kernel.data(), g.filters, g.patch), dCols, positions, g.patch, g.filters, false);
+            if (g.filters <= FloatMatMul.SMALL_K) { // the kernel [filters, patch] is already Bᵀ for this product
+                gemm.multiplySmallK(dRows, kernel.data(), dCols, positions, g.patch, g.filters);
+            } else {
+                gemm.multiplyTransposed(dRows, f.transpose(kernel.data(), g.filters, g.patch), dCols, positions, g.patch, g.filters, false);
+            }
             col2im(gemm, dCols, x.grad(), g);
         }
     }

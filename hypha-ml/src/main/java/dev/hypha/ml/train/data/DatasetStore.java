@@ -76,11 +76,16 @@ public final class DatasetStore {
         }
         Optional<ContentId> ref = ContentStore.validName(nameOrId) ? store.ref(REF_KIND, nameOrId) : Optional.empty();
         return ref.orElseThrow(() -> new HyphaException(ErrorCategory.NOT_FOUND, "no dataset named '" + nameOrId
-                + "'; import one first (hypha dataset import fashion-mnist) or give its content id"));
+                + "'; import one first (hypha dataset import fashion-mnist, or text FILE...) or give its content id"));
     }
 
     public DatasetManifest manifest(ContentId id) {
-        return DatasetManifest.decode(id.toString(), store.get(id));
+        byte[] bytes = store.get(id);
+        if (TextDatasetManifest.isTextDataset(bytes)) {
+            throw new HyphaException(ErrorCategory.INPUT, "dataset " + id + " is a text dataset; classifiers train and evaluate on "
+                    + "image datasets (hypha dataset import fashion-mnist)");
+        }
+        return DatasetManifest.decode(id.toString(), bytes);
     }
 
     /** Loads split {@code splitName} of dataset {@code id}, checking the blobs against the manifest. */

@@ -64,6 +64,33 @@ public final class FortuneChats {
         return out;
     }
 
+    /**
+     * The conversations of a text dataset imported with {@code --documents fortune}: each document is a fortune of the
+     * file it came from, made a conversation by the same rules as {@link #chats(Path, ChatTemplate)}, in dataset order.
+     */
+    public static List<Chat> chats(List<TextDatasets.Document> documents, ChatTemplate template) {
+        List<Chat> out = new ArrayList<>();
+        for (TextDatasets.Document d : documents) {
+            String answer = d.text().strip();
+            if (SKIPPED.contains(d.file()) || answer.length() > MAX_CHARS || answer.isEmpty()) {
+                continue;
+            }
+            String topic = topic(d.file());
+            String text = template.render(List.of(new ChatMessage("user", request(topic)), new ChatMessage("assistant", answer)), false);
+            out.add(new Chat(topic, answer, text));
+        }
+        return out;
+    }
+
+    /** Training and held-out conversations chosen by someone else (a dataset's recorded split), tokenized. */
+    public static TokenCorpus tokens(List<Chat> train, List<Chat> heldOut, Tokenizer tokenizer) {
+        List<int[]> a = new ArrayList<>();
+        List<int[]> b = new ArrayList<>();
+        train.forEach(c -> a.add(tokenizer.encode(c.text(), false, true)));
+        heldOut.forEach(c -> b.add(tokenizer.encode(c.text(), false, true)));
+        return new TokenCorpus(concat(a), concat(b));
+    }
+
     /** The conversations tokenized (control tokens recognised, no BOS/EOS added), held out as {@link FortuneChats} says. */
     public static TokenCorpus tokens(List<Chat> chats, Tokenizer tokenizer, int heldOutEvery) {
         if (heldOutEvery < 2) {

@@ -23,6 +23,8 @@ import java.util.Set;
  * <pre>
  * name = "hypha-tiny"
  * corpus = "fortunes-chat"     # Debian's fortunes as chat turns (FortuneChats)
+ * dataset = "bafk..."          # optional: the conversations come from this text dataset (imported with --documents
+ *                              # fortune; topic = file name) and its recorded split, instead of /usr/share/games/fortunes
  * seed = 1
  * steps = 6000
  * batch = 16                   # sequences per step
@@ -60,9 +62,10 @@ public record LanguageModelSpec(
         int vocabSize,
         DecoderConfig decoder,
         TrainSpec.OptimizerSpec optimizer,
-        GgmlType exportType) {
+        GgmlType exportType,
+        String dataset) {
 
-    private static final Set<String> TOP = Set.of("name", "corpus", "seed", "steps", "batch", "sequence_length", "checkpoint_every",
+    private static final Set<String> TOP = Set.of("name", "corpus", "dataset", "seed", "steps", "batch", "sequence_length", "checkpoint_every",
             "eval_every", "eval_windows", "held_out_every", "tokenizer", "decoder", "optimizer", "export");
     private static final Set<String> TOKENIZER = Set.of("kind", "vocab_size");
     private static final Set<String> DECODER = Set.of("architecture", "dim", "ffn_dim", "layers", "heads", "kv_heads", "head_dim",
@@ -145,11 +148,15 @@ public record LanguageModelSpec(
             };
         }
         int sequenceLength = (int) integer(source, root, "sequence_length", null, 2, config.contextLength());
+        String dataset = root.has("dataset") ? text(source, root, "dataset", null) : "";
+        if (!dataset.isEmpty() && root.has("held_out_every")) {
+            throw error(source, "held_out_every does not go with dataset: the dataset's recorded test split is what is held out");
+        }
         return new LanguageModelSpec(name, corpus, integer(source, root, "seed", null, Long.MIN_VALUE, Long.MAX_VALUE), steps,
                 (int) integer(source, root, "batch", null, 1, 65_536), sequenceLength,
                 integer(source, root, "checkpoint_every", 0L, 0, 1_000_000_000L), integer(source, root, "eval_every", 0L, 0, 1_000_000_000L),
                 (int) integer(source, root, "eval_windows", 64L, 1, 100_000), (int) integer(source, root, "held_out_every", 20L, 2, 1_000_000),
-                kind, vocab, config, optimizer, export);
+                kind, vocab, config, optimizer, export, dataset);
     }
 
     private static JsonNode table(String source, JsonNode root, String key) {

@@ -20,7 +20,10 @@ import dev.hypha.ml.train.Schedule;
 import dev.hypha.ml.train.Seeds;
 import dev.hypha.ml.train.Tensor;
 import dev.hypha.ml.train.data.FortuneChats;
+import dev.hypha.ml.train.data.TextDatasets;
+import dev.hypha.ml.train.data.TextDocuments;
 import dev.hypha.ml.train.data.TokenCorpus;
+import java.util.function.Function;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -55,8 +58,18 @@ public final class LanguageModelTrainer {
     private final byte[] specBytes;
     private final Path dir;
     private final PrintWriter log;
+    private final Function<String, TextDatasets.Loaded> datasets;
 
     public LanguageModelTrainer(LanguageModelSpec spec, byte[] specBytes, Path dir, PrintWriter log) {
+        this(spec, specBytes, dir, log, id -> {
+            throw new IllegalArgumentException("spec " + spec.name() + " names dataset " + id + " but no dataset store was given");
+        });
+    }
+
+    /** @param datasets loads the text dataset a spec's {@code dataset} names (name or content id) */
+    public LanguageModelTrainer(LanguageModelSpec spec, byte[] specBytes, Path dir, PrintWriter log,
+            Function<String, TextDatasets.Loaded> datasets) {
+        this.datasets = datasets;
         this.spec = spec;
         this.specBytes = specBytes.clone();
         this.dir = dir;
@@ -92,17 +105,35 @@ public final class LanguageModelTrainer {
         TokenizerConfig vocabulary = vocabulary(spec);
         Tokenizer tokenizer = Tokenizer.create(vocabulary);
         ChatTemplate template = ChatTemplate.of(vocabulary.chatTemplate().orElseThrow(), "<|endoftext|>", "<|im_end|>");
-        List<FortuneChats.Chat> chats = FortuneChats.chats(FortunesCorpus.directory(), template);
-        TokenCorpus corpus = FortuneChats.tokens(chats, tokenizer, spec.heldOutEvery());
+        List<FortuneChats.Chat> chats;
+        TokenCorpus corpus;
+        String heldOutRule;
+        if (spec.dataset().isEmpty()) {
+            chats = FortuneChats.chats(FortunesCorpus.directory(), template);
+            corpus = FortuneChats.tokens(chats, tokenizer, spec.heldOutEvery());
+            heldOutRule = "every " + spec.heldOutEvery() + "th conversation";
+        } else {
+            TextDatasets.Loaded data = datasets.apply(spec.dataset());
+            if (data.manifest().documents() != TextDocuments.FORTUNE) {
+                throw new IllegalArgumentException("corpus fortunes-chat needs a text dataset imported with --documents fortune; "
+                        + data.id() + " has " + data.manifest().documents().label() + " documents");
+            }
+            List<FortuneChats.Chat> train = FortuneChats.chats(data.train(), template);
+            List<FortuneChats.Chat> test = FortuneChats.chats(data.test(), template);
+            chats = new java.util.ArrayList<>(train);
+            chats.addAll(test);
+            corpus = FortuneChats.tokens(train, test, tokenizer);
+            heldOutRule = "dataset " + data.id() + "'s test split";
+        }
         int window = spec.sequenceLength() + 1;
         int[] heldOut = TokenCorpus.consecutiveWindows(corpus.heldOut(), window, spec.evalWindows());
         float unigram = unigramLoss(corpus.train(), heldOut, window, spec.vocabSize());
         log.printf(Locale.ROOT, "spec %s (sha256 %s)%n", spec.name(), HexFormat.of().formatHex(sha256(specBytes)));
         log.printf(Locale.ROOT, "tokenizer: byte-level BPE of %d tokens trained on the fortunes corpus (%.1f s)%n", spec.vocabSize(),
                 (System.nanoTime() - t0) / 1e9);
-        log.printf(Locale.ROOT, "corpus: %d conversations; %d training tokens, %d held-out tokens (every %dth conversation); "
+        log.printf(Locale.ROOT, "corpus: %d conversations; %d training tokens, %d held-out tokens (%s); "
                         + "held-out evaluation: %d windows of %d tokens%n", chats.size(), corpus.train().length, corpus.heldOut().length,
-                spec.heldOutEvery(), heldOut.length / window, spec.sequenceLength());
+                heldOutRule, heldOut.length / window, spec.sequenceLength());
         log.printf(Locale.ROOT, "unigram baseline (add-one unigram of the training tokens) on the held-out windows: %.4f nats/token, "
                 + "perplexity %.1f%n", unigram, Math.exp(unigram));
         StringBuilder all = new StringBuilder();
