@@ -33,16 +33,33 @@ public final class BlockRoutes implements ApiRoutes {
     private final ServedBlocks blocks;
     private final ClientLimit limit = new ClientLimit(PER_CLIENT, TOTAL);
     private final AtomicInteger served = new AtomicInteger();
+    /** The indexing started by {@link #forStore}, if any (joined by {@link #awaitIndexed}). */
+    private final Thread indexing;
 
     public BlockRoutes(ServedBlocks blocks) {
+        this(blocks, null);
+    }
+
+    private BlockRoutes(ServedBlocks blocks, Thread indexing) {
         this.blocks = Objects.requireNonNull(blocks, "blocks");
+        this.indexing = indexing;
+    }
+
+    /**
+     * Waits until the indexing {@link #forStore} started has finished (it writes index files under the home: whoever
+     * removes the home afterwards, a test's temporary folder say, waits for it first).
+     */
+    public void awaitIndexed() throws InterruptedException {
+        if (indexing != null) {
+            indexing.join();
+        }
     }
 
     /** The blocks of every model in {@code store}, indexes saved under {@code <home>/provider/blocks}. */
     public static BlockRoutes forStore(dev.hypha.ml.store.ModelStore store, java.nio.file.Path home) {
         ServedBlocks served = new ServedBlocks(store, home.resolve("provider").resolve("blocks"), java.time.Clock.systemUTC());
         // Index the models now rather than on the first request (a first read of a big model takes seconds).
-        Thread.ofVirtual().name("block-index").start(() -> {
+        Thread indexing = Thread.ofVirtual().name("block-index").start(() -> {
             try {
                 served.roots();
             } catch (RuntimeException e) {
@@ -50,7 +67,7 @@ public final class BlockRoutes implements ApiRoutes {
                         "cannot index the store's models yet (the first block request tries again): " + e.getMessage());
             }
         });
-        return new BlockRoutes(served);
+        return new BlockRoutes(served, indexing);
     }
 
     @Override

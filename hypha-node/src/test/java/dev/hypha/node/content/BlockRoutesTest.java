@@ -34,6 +34,7 @@ class BlockRoutesTest {
     private ModelStore store;
     private ContentId root;
     private ApiServer server;
+    private BlockRoutes routes;
     private final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -48,15 +49,17 @@ class BlockRoutesTest {
     }
 
     private ApiServer start() {
-        ApiServer s = new ApiServer("127.0.0.1", 0, List.of(BlockRoutes.forStore(store, home)));
+        routes = BlockRoutes.forStore(store, home);
+        ApiServer s = new ApiServer("127.0.0.1", 0, List.of(routes));
         s.start();
         return s;
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         server.close();
         client.close();
+        routes.awaitIndexed(); // its index files go into the temporary home JUnit deletes next
     }
 
     private HttpResponse<byte[]> get(String path, String accept) throws Exception {
