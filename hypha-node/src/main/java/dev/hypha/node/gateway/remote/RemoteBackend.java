@@ -37,14 +37,17 @@ import java.util.function.Function;
 
 /**
  * Answers bought from one provider over its paid API ({@code /provider/v1}, always streamed on the wire so text reaches
- * the client as it is generated). A request first goes unpaid; the provider's 402 states the most it can cost, and the
- * payer signs (through {@link PayerLedger}, which records the total before signing and never signs beyond the deposit)
- * max(the total signed already, the total the provider last reported charged + this maximum): exactly what
- * {@code ProviderLedger.reserve} requires, so the payer is never exposed beyond what answers cost plus one maximum.
+ * the client as it is generated). When the payer knows the provider's offer ({@link OfferTerms}) it
+ * prices the request itself ({@link OfferTerms#maximum}: the offer's prices for every byte of the prompt as a token,
+ * plus the token limit) and pays in the first post; otherwise, or when the provider's 402 says that bound falls
+ * short, it pays the maximum the provider's 402 states. Either way it signs (through {@link PayerLedger}, which records
+ * the total before signing and never signs beyond the deposit) max(the total signed already, the total the provider
+ * last reported charged + this maximum): what {@code ProviderLedger.reserve} requires, so the payer is never exposed
+ * beyond what answers cost plus one maximum.
  * A non-streaming caller gets the answer only with an acceptable signed receipt ({@link ReceiptCheck}), stored first
  * ({@link PayerReceipts}); a streaming caller has seen the text by then, and a refused receipt ends its stream with an
- * error. Requests on the channel take turns: each voucher must cover everything charged before it plus its own maximum,
- * which two requests in flight at once could not both know.
+ * error ({@link ProviderCheated}). Requests on the channel take turns: each voucher must cover everything charged before
+ * it plus its own maximum, which two requests in flight at once could not both know.
  */
 public final class RemoteBackend implements InferenceBackend {
     private final RemoteProvider provider;
@@ -88,38 +91,74 @@ public final class RemoteBackend implements InferenceBackend {
      */
     @Override
     public Completion generate(GenerateCall call, TextSink sink) {
+        return generate(call, Optional.empty(), sink);
+    }
+
+    /**
+     * Buys an answer from a provider whose offer's terms are known (when given): the request is priced from them and
+     * paid in its first post, and the receipt's price is held to them.
+     *
+     * @throws ProviderFailure when the provider cannot be reached or breaks off its answer
+     * @throws ProviderCheated when what it asked for or signed is false
+     */
+    public Completion generate(GenerateCall call, Optional<OfferTerms> offered, TextSink sink) {
         turns.lock();
         try {
-            return paidAnswer(call, sink);
+            return paidAnswer(call, offered, sink);
         } finally {
             turns.unlock();
         }
     }
 
-    private Completion paidAnswer(GenerateCall call, TextSink sink) {
+    private Completion paidAnswer(GenerateCall call, Optional<OfferTerms> offered, TextSink sink) {
         boolean chat = OllamaRequestBody.isChat(call);
         byte[] body = OllamaRequestBody.of(call);
-        BigInteger maximum;
-        try (ProviderClient.Exchange first = http.post(chat, body, null)) {
-            if (first.status() != 402) {
-                throw unexpected(first, "to an unpaid request, not 402");
-            }
-            maximum = checked(PaymentRequiredHeader.parse(first.paymentRequired()).requirement()).amount();
-        }
+        // Knowing the offer, the payer prices the request itself and pays in its first post; otherwise it asks first
+        // (an unpaid post, answered 402 with the provider's maximum). Paying up front saves a round trip, a pricing
+        // on the provider and a voucher per request.
+        Optional<BigInteger> upFront = offered.map(t -> t.maximum(call, body));
+        BigInteger maximum = upFront.isPresent() ? upFront.get() : askedPrice(chat, body);
         Voucher voucher = pay(maximum);
-        try (ProviderClient.Exchange paid = http.post(chat, body,
-                PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher))) {
+        ProviderClient.Exchange paid = http.post(chat, body, signature(voucher));
+        try {
+            if (paid.status() == 402 && upFront.isPresent()) {
+                // The bound fell short of the provider's maximum (its template adds more than allowed for), or the
+                // voucher was refused for another reason: pay what its 402 asks, once.
+                maximum = checked(PaymentRequiredHeader.parse(paid.paymentRequired()).requirement()).amount();
+                paid.finish();
+                voucher = pay(maximum);
+                paid = http.post(chat, body, signature(voucher));
+            }
             if (paid.status() == 402) {
-                throw failure("refused the voucher for " + voucher.cumulativeAmount() + ": "
+                throw failure(ProviderFault.REFUSED, "refused the voucher for " + voucher.cumulativeAmount() + ": "
                         + PaymentRequiredHeader.parse(paid.paymentRequired()).error());
             }
             if (paid.status() != 200) {
                 throw unexpected(paid, "to a paid request");
             }
             Streamed answer = read(paid, chat, sink);
-            accept(call, body, answer, maximum, voucher);
+            accept(call, body, answer, maximum, voucher, offered);
+            paid.finish(); // the connection stays open for the next request
             return answer.completion();
+        } finally {
+            paid.close();
         }
+    }
+
+    /** The provider's maximum for an unpaid request, from its 402. */
+    private BigInteger askedPrice(boolean chat, byte[] body) {
+        try (ProviderClient.Exchange first = http.post(chat, body, null)) {
+            if (first.status() != 402) {
+                throw unexpected(first, "to an unpaid request, not 402");
+            }
+            BigInteger maximum = checked(PaymentRequiredHeader.parse(first.paymentRequired()).requirement()).amount();
+            first.finish();
+            return maximum;
+        }
+    }
+
+    private String signature(Voucher voucher) {
+        return PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher);
     }
 
     /** The streamed answer and the receipt its last line (or, when nothing streamed before it, the header) carried. */
@@ -133,15 +172,17 @@ public final class RemoteBackend implements InferenceBackend {
             try {
                 line = lines.next();
             } catch (IOException e) {
-                throw new ProviderFailure(http.base(), "broke off its answer: " + e.getMessage(), text.toString(), e);
+                throw new ProviderFailure(http.base(), ProviderFault.BROKE_OFF, "broke off its answer: " + e.getMessage(),
+                        text.toString(), e);
             }
             if (line == null) {
-                throw new ProviderFailure(http.base(), "ended its answer without the final line", text.toString(), null);
+                throw new ProviderFailure(http.base(), ProviderFault.BROKE_OFF, "ended its answer without the final line",
+                        text.toString(), null);
             }
             ObjectNode o = ProviderAnswer.object(line);
             if (o.has("error")) {
-                throw new ProviderFailure(http.base(), "failed while answering: " + o.path("error").asText(""),
-                        text.toString(), null);
+                throw new ProviderFailure(http.base(), text.isEmpty() ? ProviderFault.REFUSED : ProviderFault.BROKE_OFF,
+                        "failed while answering: " + o.path("error").asText(""), text.toString(), null);
             }
             if (o.path("done").asBoolean(false)) {
                 JsonNode receipt = o.get(ReceiptHeaders.STREAM_FIELD);
@@ -155,17 +196,19 @@ public final class RemoteBackend implements InferenceBackend {
     }
 
     /** Checks the receipt and stores it; the answer counts only then. */
-    private void accept(GenerateCall call, byte[] body, Streamed answer, BigInteger maximum, Voucher voucher) {
+    private void accept(GenerateCall call, byte[] body, Streamed answer, BigInteger maximum, Voucher voucher,
+                        Optional<OfferTerms> offered) {
         ReceiptHeaders.SignedReceipt receipt;
         try {
             receipt = ReceiptHeaders.parse(answer.receipt());
         } catch (HyphaException e) {
-            throw fail("sent no usable receipt: " + e.getMessage());
+            throw cheated(ProviderFault.BAD_RECEIPT, "sent no usable receipt: " + e.getMessage(), true);
         }
-        List<String> problems = ReceiptCheck.problems(provider, receipt, body, answer.completion(), maximum,
-                voucher.cumulativeAmount());
+        List<ReceiptCheck.Problem> problems = ReceiptCheck.problems(provider, receipt, body, answer.completion(),
+                maximum, voucher.cumulativeAmount(), offered);
         if (!problems.isEmpty()) {
-            throw fail("sent a receipt that was refused, so its answer was too: " + String.join("; ", problems));
+            throw cheated(ReceiptCheck.worst(problems).orElseThrow(), "sent a receipt that was refused, so its answer "
+                    + "was too: " + String.join("; ", problems.stream().map(ReceiptCheck.Problem::text).toList()), true);
         }
         receipts.add(new PayerReceipts.Stored(clock.instant(), call.model(), provider.channel().provider(),
                 receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex());
@@ -194,26 +237,30 @@ public final class RemoteBackend implements InferenceBackend {
     /** The 402's terms must be this provider's, on this channel's token, contract and chain. */
     private PaymentRequirement checked(PaymentRequirement r) {
         if (r.chainId() != provider.chainId()) {
-            throw fail("asks for payment on " + r.network() + ", not eip155:" + provider.chainId());
+            throw cheated(ProviderFault.WRONG_TERMS, "asks for payment on " + r.network() + ", not eip155:"
+                    + provider.chainId(), false);
         }
         if (!r.payTo().equals(provider.channel().provider())) {
-            throw fail("asks for payment to " + r.payTo().toChecksumString() + ", not to the channel's provider "
-                    + provider.channel().provider().toChecksumString());
+            throw cheated(ProviderFault.WRONG_TERMS, "asks for payment to " + r.payTo().toChecksumString()
+                    + ", not to the channel's provider "
+                    + provider.channel().provider().toChecksumString(), false);
         }
         if (!r.asset().equals(provider.channel().token())) {
-            throw fail("asks for payment in " + r.asset().toChecksumString() + ", not the channel's token "
-                    + provider.channel().token().toChecksumString());
+            throw cheated(ProviderFault.WRONG_TERMS, "asks for payment in " + r.asset().toChecksumString()
+                    + ", not the channel's token "
+                    + provider.channel().token().toChecksumString(), false);
         }
         if (!r.channels().equals(provider.channels())) {
-            throw fail("names the channels contract " + r.channels().toChecksumString() + ", not "
-                    + provider.channels().toChecksumString());
+            throw cheated(ProviderFault.WRONG_TERMS, "names the channels contract "
+                    + r.channels().toChecksumString() + ", not "
+                    + provider.channels().toChecksumString(), false);
         }
         return r;
     }
 
     /** The provider did not serve (overloaded, refused our voucher, unexpected answer): another may. */
-    private ProviderFailure failure(String what) {
-        return new ProviderFailure(http.base(), what, "", null);
+    private ProviderFailure failure(ProviderFault fault, String what) {
+        return new ProviderFailure(http.base(), fault, what, "", null);
     }
 
     /**
@@ -226,11 +273,11 @@ public final class RemoteBackend implements InferenceBackend {
         if (answer.status() == 400) {
             return GatewayException.badRequest("provider " + http.base() + " refused the request: " + error);
         }
-        return failure("answered " + answer.status() + " " + when + ": " + error);
+        return failure(ProviderFault.REFUSED, "answered " + answer.status() + " " + when + ": " + error);
     }
 
-    private GatewayException fail(String what) {
-        return new GatewayException(GatewayException.Kind.INTERNAL, "provider " + provider.baseUrl() + " " + what);
+    private ProviderCheated cheated(ProviderFault fault, String what, boolean delivered) {
+        return new ProviderCheated(fault, "provider " + provider.baseUrl() + " " + what, delivered);
     }
 
     private GatewayException notOffered(String what) {
