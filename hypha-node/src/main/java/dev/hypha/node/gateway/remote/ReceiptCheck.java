@@ -4,6 +4,7 @@ import dev.hypha.chain.channels.Receipt;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.payments.ReceiptHeaders;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,8 @@ import java.util.Optional;
 /**
  * Whether a provider's signed receipt is the one a payer may accept for an answer: signed by the provider's expected
  * key in its receipt domain, for the exact body sent and the text received, on the channel paid on, counting the
- * tokens the answer reports, priced at most at the maximum paid for and at the offer's prices (when the payer knows
- * the offer), and charging no more than the voucher promised. Each problem names the fault it is evidence of.
+ * tokens the answer reports and no more than the request allowed, priced at most at the maximum paid for and at the
+ * offer's prices (when the payer knows the offer), and charging no more than the voucher promised. Each problem names the fault it is evidence of.
  */
 final class ReceiptCheck {
     private ReceiptCheck() {}
@@ -29,10 +30,11 @@ final class ReceiptCheck {
      *
      * @param voucherTotal the cumulative total the voucher sent with the request promised
      * @param offered      the terms of the offer the request was routed on, when known
+     * @param tokenLimit   the most tokens the request allowed ({@link GenerateCall#UNLIMITED} when it set none)
      */
     static List<Problem> problems(RemoteProvider provider, ReceiptHeaders.SignedReceipt signed, byte[] body,
                                   Completion answer, BigInteger maximum, BigInteger voucherTotal,
-                                  Optional<OfferTerms> offered) {
+                                  Optional<OfferTerms> offered, int tokenLimit) {
         Receipt r = signed.receipt();
         List<Problem> out = new ArrayList<>();
         if (!signed.signer().equals(provider.receiptSigner())
@@ -58,6 +60,10 @@ final class ReceiptCheck {
             out.add(new Problem(inflated ? ProviderFault.INFLATED_TOKENS : ProviderFault.BAD_RECEIPT, "tokens in/out "
                     + r.tokensIn() + "/" + r.tokensOut() + " differ from the answer's " + answer.promptTokens() + "/"
                     + answer.generatedTokens()));
+        }
+        if (tokenLimit != GenerateCall.UNLIMITED && r.tokensOut() > tokenLimit) {
+            out.add(new Problem(ProviderFault.INFLATED_TOKENS, "counts " + r.tokensOut() + " generated tokens where the "
+                    + "request allowed at most " + tokenLimit));
         }
         if (r.price().compareTo(maximum) > 0) {
             out.add(new Problem(ProviderFault.OVERCHARGED, "price " + r.price() + " is above the maximum " + maximum

@@ -116,7 +116,8 @@ public final class RemoteBackend implements InferenceBackend {
         // Knowing the offer, the payer prices the request itself and pays in its first post; otherwise it asks first
         // (an unpaid post, answered 402 with the provider's maximum). Paying up front saves a round trip, a pricing
         // on the provider and a voucher per request.
-        Optional<BigInteger> upFront = offered.map(t -> t.maximum(call, body));
+        // A bound the deposit cannot cover would need a top-up sized by the bound rather than the price: ask first then.
+        Optional<BigInteger> upFront = offered.map(t -> t.maximum(call, body)).filter(this::covered);
         BigInteger maximum = upFront.isPresent() ? upFront.get() : askedPrice(chat, body);
         Voucher voucher = pay(maximum);
         ProviderClient.Exchange paid = http.post(chat, body, signature(voucher));
@@ -205,13 +206,19 @@ public final class RemoteBackend implements InferenceBackend {
             throw cheated(ProviderFault.BAD_RECEIPT, "sent no usable receipt: " + e.getMessage(), true);
         }
         List<ReceiptCheck.Problem> problems = ReceiptCheck.problems(provider, receipt, body, answer.completion(),
-                maximum, voucher.cumulativeAmount(), offered);
+                maximum, voucher.cumulativeAmount(), offered, call.maxTokens());
         if (!problems.isEmpty()) {
             throw cheated(ReceiptCheck.worst(problems).orElseThrow(), "sent a receipt that was refused, so its answer "
                     + "was too: " + String.join("; ", problems.stream().map(ReceiptCheck.Problem::text).toList()), true);
         }
         receipts.add(new PayerReceipts.Stored(clock.instant(), call.model(), provider.channel().provider(),
                 receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex());
+    }
+
+    /** Whether the channel's deposit covers a voucher for a request of at most {@code maximum} without a top-up. */
+    private boolean covered(BigInteger maximum) {
+        String id = provider.channel().id();
+        return ledger.signedTotal(id).max(receipts.charged(id).add(maximum)).compareTo(ledger.deposit(id)) <= 0;
     }
 
     /** Signs the voucher a request of at most {@code maximum} needs, topping up or refusing (before signing) beyond the deposit. */

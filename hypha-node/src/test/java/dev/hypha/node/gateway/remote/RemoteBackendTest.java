@@ -282,6 +282,26 @@ class RemoteBackendTest {
         assertThat(payerLedger.signedTotal(channel.id())).isEqualTo(maximum);
     }
 
+    @Test
+    void aDepositThatCoversThePriceButNotTheBoundIsPaidAtTheProvidersPrice() throws IOException {
+        GenerateCall call = chat("Hello there");
+        BigInteger maximum = PRICES.maximum(backend.budget(call));
+        OfferTerms offered = new OfferTerms(PRICES, 512);
+        assertThat(offered.maximum(call, OllamaRequestBody.of(call))).isGreaterThan(maximum);
+        // Exactly the provider's maximum: the bound would need a top-up, the price does not.
+        ChannelParams channel = open(maximum.longValueExact());
+        AtomicInteger unpaid = new AtomicInteger();
+        HttpServer relay = hostile(UnaryOperator.identity(), unpaid);
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + relay.getAddress().getPort()), channel)) {
+            remote.generate(call, Optional.of(offered), TextSink.DISCARD);
+        } finally {
+            relay.stop(0);
+        }
+        assertThat(unpaid).hasValue(1);
+        assertThat(receipts.all()).hasSize(1);
+        assertThat(payerLedger.signedTotal(channel.id())).isEqualTo(maximum);
+    }
+
     /** Runs a chat through a proxy that re-signs the real receipt after {@code tamper}; the answer must be refused. */
     private void refusedThrough(UnaryOperator<Receipt> tamper, String expected, ProviderFault fault) throws IOException {
         ChannelParams channel = open(1_000_000);
