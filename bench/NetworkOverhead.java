@@ -325,7 +325,7 @@ public final class NetworkOverhead {
                           Function<TypedData, Signature> payerKey, Path home, double measured) throws Exception {
         int n = 50;
         double budget = median(n, () -> engine.budget(call));
-        double show = median(n, () -> engine.show(MODEL, false));
+        double show = median(n, () -> engine.info(MODEL));
         HttpRequest unpaid = HttpRequest.newBuilder(URI.create(provider.endpoint() + "/provider/v1/api/generate"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         double roundTrip = median(n, () -> {
@@ -359,7 +359,7 @@ public final class NetworkOverhead {
         }
         double sum = 2 * budget + show + roundTrip + 2 * sign + 2 * recover + 4 * commit;
         System.out.printf(Locale.ROOT, "%nwhere the payment's time goes (each step alone, median of %d, ms): price the "
-                        + "request (budget) %.2f x2, model id (show) %.2f, 402 round trip over loopback %.2f, EIP-712 sign "
+                        + "request (budget) %.2f x2, model id (info) %.2f, 402 round trip over loopback %.2f, EIP-712 sign "
                         + "%.2f x2, recover %.2f x2, durable SQLite commit (WAL, synchronous=FULL) %.2f x4 = %.1f ms; "
                         + "measured c - b (p50) %.1f ms%n",
                 n, budget, show, roundTrip, sign, recover, commit, sum, measured);
@@ -452,6 +452,18 @@ public final class NetworkOverhead {
                 t.showOut = System.nanoTime();
             }
             return d;
+        }
+
+        @Override
+        public dev.hypha.node.gateway.ModelInfo info(String model) {
+            Trace t = Trace.current;
+            long in = System.nanoTime();
+            dev.hypha.node.gateway.ModelInfo i = inner.info(model);
+            if (t != null && providerSide) {
+                t.showIn = in;
+                t.showOut = System.nanoTime();
+            }
+            return i;
         }
 
         @Override

@@ -117,9 +117,10 @@ public final class RemoteBackend implements InferenceBackend {
         // (an unpaid post, answered 402 with the provider's maximum). Paying up front saves a round trip, a pricing
         // on the provider and a voucher per request.
         // A bound the deposit cannot cover would need a top-up sized by the bound rather than the price: ask first then.
-        Optional<BigInteger> upFront = offered.map(t -> t.maximum(call, body)).filter(this::covered);
+        Position position = position();
+        Optional<BigInteger> upFront = offered.map(t -> t.maximum(call, body)).filter(position::covers);
         BigInteger maximum = upFront.isPresent() ? upFront.get() : askedPrice(chat, body);
-        Voucher voucher = pay(maximum);
+        Voucher voucher = pay(maximum, position);
         ProviderClient.Exchange paid = http.post(chat, body, signature(voucher));
         try {
             if (paid.status() == 402 && upFront.isPresent()) {
@@ -127,7 +128,7 @@ public final class RemoteBackend implements InferenceBackend {
                 // voucher was refused for another reason: pay what its 402 asks, once.
                 maximum = checked(PaymentRequiredHeader.parse(paid.paymentRequired()).requirement()).amount();
                 paid.finish();
-                voucher = pay(maximum);
+                voucher = pay(maximum, position());
                 paid = http.post(chat, body, signature(voucher));
             }
             if (paid.status() == 402) {
@@ -215,17 +216,32 @@ public final class RemoteBackend implements InferenceBackend {
                 receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex());
     }
 
-    /** Whether the channel's deposit covers a voucher for a request of at most {@code maximum} without a top-up. */
-    private boolean covered(BigInteger maximum) {
+    /**
+     * Where the channel stands, as the payer's files say: the total signed, the total the provider last reported charged
+     * (its newest stored receipt) and the deposit.
+     */
+    private record Position(BigInteger signed, BigInteger charged, BigInteger deposit) {
+        /** The total a voucher for a request of at most {@code maximum} must promise. */
+        BigInteger totalFor(BigInteger maximum) {
+            return signed.max(charged.add(maximum));
+        }
+
+        /** Whether the deposit covers that voucher without a top-up. */
+        boolean covers(BigInteger maximum) {
+            return totalFor(maximum).compareTo(deposit) <= 0;
+        }
+    }
+
+    private Position position() {
         String id = provider.channel().id();
-        return ledger.signedTotal(id).max(receipts.charged(id).add(maximum)).compareTo(ledger.deposit(id)) <= 0;
+        return new Position(ledger.signedTotal(id), receipts.charged(id), ledger.deposit(id));
     }
 
     /** Signs the voucher a request of at most {@code maximum} needs, topping up or refusing (before signing) beyond the deposit. */
-    private Voucher pay(BigInteger maximum) {
+    private Voucher pay(BigInteger maximum, Position position) {
         String id = provider.channel().id();
-        BigInteger total = ledger.signedTotal(id).max(receipts.charged(id).add(maximum));
-        BigInteger deposit = ledger.deposit(id);
+        BigInteger total = position.totalFor(maximum);
+        BigInteger deposit = position.deposit();
         if (total.compareTo(deposit) > 0) {
             deposit = funds.topUp(provider.channel(), total, deposit);
         }

@@ -159,9 +159,12 @@ class RemoteBackendTest {
             }
         }
         List<PayerReceipts.Stored> stored = receipts.all();
+        // Receipts name the model by what the store's manifest says, the same as the model file's details.
+        assertThat(backend.info(MODEL)).isEqualTo(backend.show(MODEL, false).info());
         assertThat(stored).hasSize(prompts.length).allSatisfy(s -> {
             assertThat(s.model()).isEqualTo(MODEL);
             assertThat(s.provider()).isEqualTo(addr(provider));
+            assertThat(s.receipt().modelId()).isEqualTo(backend.info(MODEL).digestHex());
         });
         BigInteger sum = stored.stream().map(s -> s.receipt().price()).reduce(BigInteger.ZERO, BigInteger::add);
         assertThat(stored.getLast().receipt().cumulativeAmount()).isEqualTo(sum);
