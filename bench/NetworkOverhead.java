@@ -43,6 +43,7 @@ import dev.hypha.node.gateway.network.Budget;
 import dev.hypha.node.gateway.network.NetworkBackend;
 import dev.hypha.node.gateway.network.PayerChannels;
 import dev.hypha.node.gateway.network.ProviderStats;
+import dev.hypha.node.gateway.network.ProviderTransport;
 import dev.hypha.node.gateway.network.Router;
 import dev.hypha.node.gateway.network.RoutingPolicy;
 import dev.hypha.node.gateway.ollama.OllamaRequests;
@@ -55,6 +56,7 @@ import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.provider.Redeemer;
+import dev.hypha.node.transport.ProviderTls;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -91,7 +93,7 @@ public final class NetworkOverhead {
     static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
 
     record Options(int requests, int warmup, int predict, int dim, int ffn, int layers, int threads, int[] clients,
-                   int concurrentRequests, Path dir) {}
+                   int concurrentRequests, Path dir, boolean tls) {}
 
     /** One answer as its client saw it. Times in nanoseconds from the moment the request was sent. */
     record Sample(long firstPiece, long lastPiece, long total, int tokens, String text) {
@@ -112,7 +114,8 @@ public final class NetworkOverhead {
         Path home = Files.createTempDirectory("hypha-netbench-");
         Files.createDirectories(o.dir());
         System.out.printf(Locale.ROOT, "model: qwen2, dim %d, %d layers, ffn %d, Q8_0, byte-level BPE 1000; engine threads %d;"
-                + " num_predict %d, temperature 0, seed 42%n", o.dim(), o.layers(), o.ffn(), o.threads(), o.predict());
+                + " num_predict %d, temperature 0, seed 42; gateway -> provider over %s%n", o.dim(), o.layers(), o.ffn(),
+                o.threads(), o.predict(), o.tls() ? "TLS bound to the provider's key (as hypha up)" : "plain HTTP");
         try {
             measure(o, home);
         } finally {
@@ -153,7 +156,9 @@ public final class NetworkOverhead {
             try (LocalBackend engine = new LocalBackend(store, LocalBackend.Settings.defaults().withEngine(engineOptions));
                  ProviderService provider = ProviderService.start(new Probe(engine, true), terms, asProvider.channels(),
                          new ReceiptSigner(receiptDomain, providerAccount, providerSender::signTypedData),
-                         home.resolve("provider-ledger.sqlite"), "127.0.0.1", 0, Clock.systemUTC());
+                         home.resolve("provider-ledger.sqlite"), "127.0.0.1", 0,
+                         o.tls() ? ProviderTls.server(providerKey, deployment.chainId(), providerAccount, Clock.systemUTC())
+                                 : null, Clock.systemUTC());
                  PayerLedger ledger = PayerLedger.open(home.resolve("payer-ledger.sqlite"),
                          asPayer.channels().voucherDomain());
                  PayerReceipts receipts = PayerReceipts.open(home.resolve("payer-receipts.sqlite"))) {
@@ -167,7 +172,10 @@ public final class NetworkOverhead {
                         new Router(RoutingPolicy.anyProvider(), Set.of(token), new ProviderStats()),
                         new NetworkBackend.Payer(ledger, receipts, payerSender::signTypedData, channels,
                                 channelsContract, receiptDomain),
-                        x -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC())) {
+                        // As hypha up: over TLS, a client that trusts only the provider's registered key.
+                        x -> o.tls() ? ProviderTransport.clientFor(x, deployment.chainId(), Clock.systemUTC())
+                                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                        Clock.systemUTC())) {
                     ApiServer localGateway = new ApiServer("127.0.0.1", 0,
                             List.of(new GatewayRoutes(new Probe(engine, true))));
                     ApiServer paidGateway = new ApiServer("127.0.0.1", 0,
@@ -176,8 +184,11 @@ public final class NetworkOverhead {
                     paidGateway.start();
                     try {
                         Chain before = Chain.read(chain, payerAccount, providerAccount);
+                        HttpClient toProvider = o.tls()
+                                ? ProviderTransport.clientFor(offer, deployment.chainId(), Clock.systemUTC())
+                                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
                         run(o, engine, localGateway.port(), paidGateway.port(), chain, payerAccount, providerAccount,
-                                before, provider, ledger, receipts, asPayer, payerSender::signTypedData, home);
+                                before, provider, ledger, receipts, asPayer, payerSender::signTypedData, home, toProvider);
                     } finally {
                         paidGateway.close();
                         localGateway.close();
@@ -190,7 +201,7 @@ public final class NetworkOverhead {
     static void run(Options o, LocalBackend engine, int localPort, int paidPort, ChainClient chain, Address payer,
                     Address providerAccount, Chain start, ProviderService provider, PayerLedger ledger,
                     PayerReceipts receipts, HyphaContracts asPayer, Function<TypedData, Signature> payerKey,
-                    Path home) throws Exception {
+                    Path home, HttpClient toProvider) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         byte[] body = requestBody(o.predict());
         GenerateCall call = new OllamaRequests(() -> 42).generate((ObjectNode) JSON.readTree(body)).call().orElseThrow();
@@ -259,8 +270,8 @@ public final class NetworkOverhead {
 
         timeline(traces, localTraces, samples.get(0));
         double measuredPayment = pct(ms(samples.get(2), Sample::total), 50) - pct(ms(samples.get(1), Sample::total), 50);
-        breakdown(o, engine, call, http, provider, body, receipts, ledger, asPayer, payer, payerKey,
-                home, measuredPayment);
+        breakdown(o, engine, call, o.tls() ? toProvider : http, toProvider, provider, body, receipts, ledger, asPayer,
+                payer, payerKey, home, measuredPayment);
         int paidRequests = o.requests();
 
         System.out.printf(Locale.ROOT, "%nconcurrent streaming clients (%d requests per level, split among the clients)%n",
@@ -308,12 +319,13 @@ public final class NetworkOverhead {
      * trip (the 402); the payer signs a voucher and checks the receipt's signature, the provider checks the voucher's
      * and signs the receipt; four durable SQLite commits (payer: voucher total, receipt; provider: reservation, charge).
      */
-    static void breakdown(Options o, LocalBackend engine, GenerateCall call, HttpClient http, ProviderService provider,
+    static void breakdown(Options o, LocalBackend engine, GenerateCall call, HttpClient http, HttpClient asGateway,
+                          ProviderService provider,
                           byte[] body, PayerReceipts receipts, PayerLedger ledger, HyphaContracts asPayer, Address payer,
                           Function<TypedData, Signature> payerKey, Path home, double measured) throws Exception {
         int n = 50;
         double budget = median(n, () -> engine.budget(call));
-        double show = median(n, () -> engine.show(MODEL, false));
+        double show = median(n, () -> engine.info(MODEL));
         HttpRequest unpaid = HttpRequest.newBuilder(URI.create(provider.endpoint() + "/provider/v1/api/generate"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         double roundTrip = median(n, () -> {
@@ -322,16 +334,14 @@ public final class NetworkOverhead {
                 throw new IllegalStateException("unpaid request answered " + r.statusCode() + ", not 402");
             }
         });
-        // The network backend's transport is built as hypha up builds it (no version given: HTTP/2 preferred, which on
-        // plain http means an h2c upgrade offer the provider's server declines).
-        HttpClient asGateway = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // The network backend's transport as the gateway builds it (no version given: HTTP/2 preferred, which on plain
+        // http means an h2c upgrade offer the provider's server declines; over TLS, ALPN).
         double roundTripDefault = median(n, () -> {
             HttpResponse<byte[]> r = asGateway.send(unpaid, HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 402) {
                 throw new IllegalStateException("unpaid request answered " + r.statusCode() + ", not 402");
             }
         });
-        asGateway.close();
         var domain = asPayer.channels().voucherDomain();
         String channelId = ledger.channels().getFirst().id();
         Voucher[] v = {null};
@@ -349,7 +359,7 @@ public final class NetworkOverhead {
         }
         double sum = 2 * budget + show + roundTrip + 2 * sign + 2 * recover + 4 * commit;
         System.out.printf(Locale.ROOT, "%nwhere the payment's time goes (each step alone, median of %d, ms): price the "
-                        + "request (budget) %.2f x2, model id (show) %.2f, 402 round trip over loopback %.2f, EIP-712 sign "
+                        + "request (budget) %.2f x2, model id (info) %.2f, 402 round trip over loopback %.2f, EIP-712 sign "
                         + "%.2f x2, recover %.2f x2, durable SQLite commit (WAL, synchronous=FULL) %.2f x4 = %.1f ms; "
                         + "measured c - b (p50) %.1f ms%n",
                 n, budget, show, roundTrip, sign, recover, commit, sum, measured);
@@ -445,6 +455,18 @@ public final class NetworkOverhead {
         }
 
         @Override
+        public dev.hypha.node.gateway.ModelInfo info(String model) {
+            Trace t = Trace.current;
+            long in = System.nanoTime();
+            dev.hypha.node.gateway.ModelInfo i = inner.info(model);
+            if (t != null && providerSide) {
+                t.showIn = in;
+                t.showOut = System.nanoTime();
+            }
+            return i;
+        }
+
+        @Override
         public List<dev.hypha.node.gateway.ModelInfo> models() {
             return inner.models();
         }
@@ -472,41 +494,57 @@ public final class NetworkOverhead {
 
     /** Median of each step of the paid requests' timeline, next to the engine's own time to first token in (a). */
     static void timeline(List<Trace> traces, List<Trace> local, List<Sample> direct) {
-        String[] names = {
-            "client -> gateway's network backend (HTTP in, parse, route)",
-            "-> provider prices the unpaid request (HTTP out, parse)",
-            "provider prices it (budget: render + tokenize)",
-            "-> provider prices the paid request (402 back, payer signs + commits the voucher, HTTP out, parse)",
-            "provider prices it again",
-            "-> provider's engine starts (voucher recovered, reservation committed, model id looked up)",
-            "engine: prompt + first token (in (a): " + f2(pct(ms(direct, Sample::firstPiece), 50)) + " ms)",
-            "-> first piece reaches the gateway (provider writes, gateway reads)",
-            "-> first piece reaches the client (gateway writes, client reads)",
-            "engine: the rest of the answer (in (a): " + f2(pct(ms(direct, s -> s.total() - s.firstPiece()), 50)) + " ms)",
-            "  of which the provider writing the pieces to the gateway (on the engine's thread, all pieces; in (b), "
-                    + "the gateway writing them to the client: " + f2(median(local, t -> t.providerWrites / 1e6))
-                    + " ms of " + f2(median(local, t -> (t.genOut - t.genFirst) / 1e6)) + " ms)",
-            "-> gateway's backend returns (charge committed, receipt signed, last line, receipt recovered + stored)",
-            "-> client has the done line",
-        };
-        double[][] steps = new double[names.length][traces.size()];
-        for (int i = 0; i < traces.size(); i++) {
-            Trace t = traces.get(i);
-            long[] at = {t.sent, t.gatewayIn, t.budget1In, t.budget1Out, t.budget2In, t.budget2Out, t.genIn, t.genFirst,
-                    t.gatewayFirst, t.clientFirst};
-            for (int k = 0; k < 9; k++) {
-                steps[k][i] = (at[k + 1] - at[k]) / 1e6;
-            }
-            steps[9][i] = (t.genOut - t.genFirst) / 1e6;
-            steps[10][i] = t.providerWrites / 1e6;
-            steps[11][i] = (t.gatewayOut - t.genOut) / 1e6;
-            steps[12][i] = (t.clientDone - t.gatewayOut) / 1e6;
+        // A gateway that knows the offer pays in its first post (the provider prices once); one that asks first sends
+        // an unpaid request, answered 402, and the provider prices twice.
+        boolean probed = traces.stream().allMatch(t -> t.budget2In != 0);
+        List<String> names = new ArrayList<>();
+        List<java.util.function.ToLongFunction<Trace>> steps = new ArrayList<>();
+        names.add("client -> gateway's network backend (HTTP in, parse, route)");
+        if (probed) {
+            steps.add(t -> t.gatewayIn - t.sent);
+            names.add("-> provider prices the unpaid request (HTTP out, parse)");
+            steps.add(t -> t.budget1In - t.gatewayIn);
+            names.add("provider prices it (budget: render + tokenize)");
+            steps.add(t -> t.budget1Out - t.budget1In);
+            names.add("-> provider prices the paid request (402 back, payer signs + commits the voucher, HTTP out, parse)");
+            steps.add(t -> t.budget2In - t.budget1Out);
+            names.add("provider prices it again");
+            steps.add(t -> t.budget2Out - t.budget2In);
+            names.add("-> provider's engine starts (voucher recovered, reservation committed, model id looked up)");
+            steps.add(t -> t.genIn - t.budget2Out);
+        } else {
+            steps.add(t -> t.gatewayIn - t.sent);
+            names.add("-> provider prices the paid request (payer prices it from the offer, signs + commits the voucher,"
+                    + " HTTP out, parse)");
+            steps.add(t -> t.budget1In - t.gatewayIn);
+            names.add("provider prices it (budget: render + tokenize)");
+            steps.add(t -> t.budget1Out - t.budget1In);
+            names.add("-> provider's engine starts (voucher recovered, reservation committed, model id looked up)");
+            steps.add(t -> t.genIn - t.budget1Out);
         }
-        System.out.printf(Locale.ROOT, "%ntimeline of a paid request (c), median of %d, ms:%n", traces.size());
-        for (int k = 0; k < names.length; k++) {
-            double[] v = steps[k].clone();
-            Arrays.sort(v);
-            System.out.printf(Locale.ROOT, "  %8.2f  %s%n", pct(v, 50), names[k]);
+        names.add("engine: prompt + first token (in (a): " + f2(pct(ms(direct, Sample::firstPiece), 50)) + " ms)");
+        steps.add(t -> t.genFirst - t.genIn);
+        names.add("-> first piece reaches the gateway (provider writes, gateway reads)");
+        steps.add(t -> t.gatewayFirst - t.genFirst);
+        names.add("-> first piece reaches the client (gateway writes, client reads)");
+        steps.add(t -> t.clientFirst - t.gatewayFirst);
+        names.add("engine: the rest of the answer (in (a): " + f2(pct(ms(direct, s -> s.total() - s.firstPiece()), 50))
+                + " ms)");
+        steps.add(t -> t.genOut - t.genFirst);
+        names.add("  of which the provider writing the pieces to the gateway (on the engine's thread, all pieces; in (b), "
+                + "the gateway writing them to the client: " + f2(median(local, t -> t.providerWrites / 1e6))
+                + " ms of " + f2(median(local, t -> (t.genOut - t.genFirst) / 1e6)) + " ms)");
+        steps.add(t -> t.providerWrites);
+        names.add("-> gateway's backend returns (charge committed, receipt signed, last line, receipt recovered + stored)");
+        steps.add(t -> t.gatewayOut - t.genOut);
+        names.add("-> client has the done line");
+        steps.add(t -> t.clientDone - t.gatewayOut);
+        System.out.printf(Locale.ROOT, "%ntimeline of a paid request (c), median of %d, ms (%s):%n", traces.size(),
+                probed ? "unpaid request first, then paid" : "paid in the first request");
+        for (int k = 0; k < names.size(); k++) {
+            java.util.function.ToLongFunction<Trace> step = steps.get(k);
+            double[] v = traces.stream().mapToDouble(t -> step.applyAsLong(t) / 1e6).sorted().toArray();
+            System.out.printf(Locale.ROOT, "  %8.2f  %s%n", pct(v, 50), names.get(k));
         }
     }
 
@@ -708,7 +746,12 @@ public final class NetworkOverhead {
         int[] clients = {1, 8, 64};
         int concurrent = 128;
         Path dir = Path.of("bench/out");
+        boolean tls = false;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--tls")) {
+                tls = true;
+                continue;
+            }
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--requests" -> requests = Integer.parseInt(v);
@@ -722,10 +765,10 @@ public final class NetworkOverhead {
                 case "--concurrent-requests" -> concurrent = Integer.parseInt(v);
                 case "--dir" -> dir = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --requests "
-                        + "--warmup --predict --dim --ffn --layers --threads --clients --concurrent-requests --dir)");
+                        + "--warmup --predict --dim --ffn --layers --threads --clients --concurrent-requests --dir --tls)");
             }
             i++;
         }
-        return new Options(requests, warmup, predict, dim, ffn, layers, threads, clients, concurrent, dir);
+        return new Options(requests, warmup, predict, dim, ffn, layers, threads, clients, concurrent, dir, tls);
     }
 }

@@ -14,22 +14,34 @@ import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.OfferRegistryClient.OfferTerms;
 import dev.hypha.chain.deploy.PaymentTokenClient;
 import dev.hypha.chain.deploy.ProviderRegistryClient.ProviderRegistration;
+import dev.hypha.chain.channels.Receipt;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.node.gateway.network.PayerFiles;
+import dev.hypha.node.gateway.network.ProviderStats;
+import dev.hypha.node.gateway.network.ReputationLog;
+import dev.hypha.node.gateway.remote.ProviderFault;
+import dev.hypha.node.payments.PayerReceipts;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
 
-/** `hypha offers` against a real anvil: live offers as a table and as JSON, without any account or password. */
+/**
+ * `hypha offers` against a real anvil: live offers as a table and as JSON, without any account or password, with what
+ * this home's gateway saw of each provider (from its real receipts and reputation files).
+ */
 class OffersCommandTest {
     private static final String MODEL_ID = "0x" + "c3".repeat(32);
     private static Devnet devnet;
@@ -102,6 +114,27 @@ class OffersCommandTest {
         assertThat(o.get("concurrency").asInt()).isEqualTo(2);
         assertThat(o.get("endpoint").asText()).isEqualTo("http://127.0.0.1:11435");
         assertThat(o.get("live").asBoolean()).isTrue();
+
+        // What this home's gateway saw: one answer from the provider (a stored receipt), then a receipt it refused.
+        Address seller = Address.parse(provider.getAddress());
+        PayerFiles files = PayerFiles.of(home, deployment.chainId(), Address.parse(devnet.account(3).getAddress()));
+        Instant now = Instant.now();
+        try (PayerReceipts receipts = PayerReceipts.open(files.receipts());
+             ReputationLog log = ReputationLog.open(files.reputation())) {
+            receipts.add(new PayerReceipts.Stored(now.minusSeconds(60), "tiny:latest", seller, new Receipt("0x"
+                    + "11".repeat(32), MODEL_ID, 3, 5, "0x" + "22".repeat(32), BigInteger.TEN, "0x" + "33".repeat(32),
+                    BigInteger.TEN), Optional.empty()), "0x00");
+            ProviderStats.open(log, receipts, now).failed(seller, ProviderFault.OVERCHARGED,
+                    "price 11 is above the 10 its offer's prices make", now.minusSeconds(30));
+        }
+        CliRun seen = hypha("offers");
+        assertThat(seen.exitCode()).as(seen.err()).isZero();
+        assertThat(seen.out()).contains("As this home's gateway has seen them").contains("caught cheating")
+                .contains("overcharged: price 11 is above");
+        JsonNode judged = new ObjectMapper().readTree(hypha("offers", "--json").out()).get(0).get("seen");
+        assertThat(judged.get("standing").asText()).isEqualTo("caught cheating");
+        assertThat(judged.get("answers").asDouble()).isGreaterThan(0.99);
+        assertThat(judged.get("lastFault").get("fault").asText()).isEqualTo("OVERCHARGED");
 
         chain.request("evm_increaseTime", 61); // past the local chain's maxAge with no heartbeat
         chain.request("evm_mine");

@@ -24,6 +24,15 @@ public interface InferenceBackend extends AutoCloseable {
      */
     ModelDetails show(String model, boolean verbose);
 
+    /**
+     * One model's facts without its metadata (name, content id, size, context): what a paid provider names in each
+     * receipt. Backends that can tell them without reading the model's file should (the default reads it, via
+     * {@link #show}); NOT_FOUND when it is unknown.
+     */
+    default ModelInfo info(String model) {
+        return show(model, false).info();
+    }
+
     /** The models currently loaded and when each will be unloaded. */
     List<RunningModel> running();
 

@@ -107,6 +107,32 @@ public final class PayerReceipts implements AutoCloseable {
         }
     }
 
+    /**
+     * How many receipts each provider gave since {@code since}, per UTC hour (the newest receipt's time in each hour),
+     * in provider and hour order: the evidence of answers a gateway's routing replays at start. Grouped in SQL, so the
+     * rows are at most providers x hours, however many receipts there are.
+     */
+    public synchronized List<Answers> answersSince(Instant since) {
+        List<Answers> out = new ArrayList<>();
+        // at is an ISO-8601 instant in UTC (Instant.toString): its first 13 characters are the hour, text order is time
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT provider, max(at) AS latest, count(*) AS answers"
+                + " FROM receipts WHERE at >= ? GROUP BY provider, substr(at, 1, 13) ORDER BY provider, latest")) {
+            ps.setString(1, since.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Answers(Address.parse(rs.getString("provider")), Instant.parse(rs.getString("latest")),
+                            rs.getLong("answers")));
+                }
+            }
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw store.fail("count the receipts since " + since, e);
+        }
+    }
+
+    /** {@code count} receipts from {@code provider}, the newest at {@code latest}. */
+    public record Answers(Address provider, Instant latest, long count) {}
+
     /** Every stored receipt, oldest first. */
     public synchronized List<Stored> all() {
         List<Stored> out = new ArrayList<>();

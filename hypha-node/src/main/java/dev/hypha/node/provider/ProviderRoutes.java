@@ -277,7 +277,7 @@ public final class ProviderRoutes implements ApiRoutes {
 
     /** The model's content-id digest: the sha2-256 in its CID's multihash, what receipts and offers name it by. */
     private String modelId(String model) {
-        return backend.show(model, false).info().digestHex();
+        return backend.info(model).digestHex(); // the manifest, not the model file: read once per paid request
     }
 
     /** 402 with x402's PAYMENT-REQUIRED header and the same PaymentRequired object as the body. */

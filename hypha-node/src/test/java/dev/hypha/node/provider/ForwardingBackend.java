@@ -40,6 +40,11 @@ public abstract class ForwardingBackend implements InferenceBackend {
     }
 
     @Override
+    public ModelInfo info(String model) {
+        return engine.info(model);
+    }
+
+    @Override
     public List<RunningModel> running() {
         return engine.running();
     }

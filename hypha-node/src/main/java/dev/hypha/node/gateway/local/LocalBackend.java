@@ -110,6 +110,12 @@ public final class LocalBackend implements InferenceBackend {
         return catalog.details(model, verbose);
     }
 
+    /** From the store's manifest alone: {@link #show} parses the whole GGUF header (vocabulary included). */
+    @Override
+    public ModelInfo info(String model) {
+        return StoreCatalog.info(catalog.manifest(model));
+    }
+
     @Override
     public synchronized List<RunningModel> running() {
         List<RunningModel> out = new ArrayList<>();

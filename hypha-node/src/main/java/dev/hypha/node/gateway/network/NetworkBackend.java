@@ -18,6 +18,8 @@ import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.RunningModel;
 import dev.hypha.node.gateway.TextSink;
 import dev.hypha.node.gateway.TokenBudget;
+import dev.hypha.node.gateway.remote.OfferTerms;
+import dev.hypha.node.gateway.remote.ProviderCheated;
 import dev.hypha.node.gateway.remote.ProviderFailure;
 import dev.hypha.node.gateway.remote.RemoteBackend;
 import dev.hypha.node.gateway.remote.RemoteProvider;
@@ -25,6 +27,7 @@ import dev.hypha.node.offers.Offer;
 import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
+import dev.hypha.node.provider.Prices;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Instant;
@@ -116,8 +119,9 @@ public final class NetworkBackend implements InferenceBackend {
                 pieces[0]++;
             };
             try {
-                Completion c = remoteFor(offer).generate(next.get(), counting);
-                stats.answered(offer.provider(), (firstPiece[0] == 0 ? System.nanoTime() : firstPiece[0]) - asked);
+                Completion c = remoteFor(offer).generate(next.get(), Optional.of(terms(offer)), counting);
+                stats.answered(offer.provider(), clock.instant(),
+                        (firstPiece[0] == 0 ? System.nanoTime() : firstPiece[0]) - asked);
                 if (piecesBefore == 0) {
                     return c;
                 }
@@ -128,16 +132,23 @@ public final class NetworkBackend implements InferenceBackend {
                 if (call.logprobs().isPresent() && !f.partialText().isEmpty()) {
                     // A provider sends the log-probabilities with its last line: those of the delivered text died with
                     // it, and an answer whose list misses its start would misstate every position after.
-                    stats.failed(offer.provider(), clock.instant());
+                    stats.failed(offer.provider(), f.fault(), f.getMessage(), clock.instant());
                     throw new GatewayException(GatewayException.Kind.INTERNAL, f.getMessage() + " after "
                             + f.partialText().length() + " characters; their log-probabilities were lost with it, so "
                             + "the answer cannot be continued by another provider");
                 }
                 delivered.append(f.partialText());
-                stats.failed(offer.provider(), clock.instant());
+                stats.failed(offer.provider(), f.fault(), f.getMessage(), clock.instant());
                 failures.add(f.getMessage());
                 LOG.log(System.Logger.Level.WARNING, f.getMessage() + (f.partialText().isEmpty() ? ""
                         : " after " + f.partialText().length() + " characters; continuing with another provider"));
+            } catch (ProviderCheated c) {
+                stats.failed(offer.provider(), c.fault(), c.getMessage(), clock.instant());
+                LOG.log(System.Logger.Level.WARNING, "caught cheating (" + c.fault() + "): " + c.getMessage());
+                if (c.delivered() || pieces[0] > piecesBefore) {
+                    throw c; // the client has seen this answer: it cannot be continued as if nothing was said
+                }
+                failures.add(c.getMessage());
             }
         }
         throw new GatewayException(GatewayException.Kind.INTERNAL, (ranked.size() > MAX_ATTEMPTS ? "none of the "
@@ -165,6 +176,11 @@ public final class NetworkBackend implements InferenceBackend {
         throw new GatewayException(GatewayException.Kind.NOT_FOUND, "model \"" + model + "\" is offered only by "
                 + "providers your routing policy excludes, in a token this gateway cannot pay in, or at plain-HTTP "
                 + "endpoints on other machines (prompts go only over TLS bound to the provider's key)");
+    }
+
+    /** What the offer promises: receipts are held to its prices, and requests are priced (and paid) from them. */
+    private static OfferTerms terms(Offer offer) {
+        return new OfferTerms(new Prices(offer.inputPerMillion(), offer.outputPerMillion()), offer.contextLength());
     }
 
     private synchronized RemoteBackend remoteFor(Offer offer) {
@@ -248,12 +264,18 @@ public final class NetworkBackend implements InferenceBackend {
                 long asked = System.nanoTime();
                 try {
                     Embeddings e = remoteFor(offer).embed(call);
-                    stats.answered(offer.provider(), System.nanoTime() - asked);
+                    stats.answered(offer.provider(), clock.instant(), System.nanoTime() - asked);
                     return e;
                 } catch (ProviderFailure f) {
-                    stats.failed(offer.provider(), clock.instant());
+                    stats.failed(offer.provider(), f.fault(), f.getMessage(), clock.instant());
                     failures.add(f.getMessage());
                     LOG.log(System.Logger.Level.WARNING, f.getMessage() + "; trying another provider");
+                } catch (ProviderCheated c) {
+                    // A wrong 402 or a refused receipt: recorded as cheating; its vectors never reached the client,
+                    // so another provider may still answer
+                    stats.failed(offer.provider(), c.fault(), c.getMessage(), clock.instant());
+                    failures.add(c.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "caught cheating (" + c.fault() + "): " + c.getMessage());
                 }
             }
             throw new GatewayException(GatewayException.Kind.INTERNAL, "no provider offering " + call.model()

@@ -16,13 +16,14 @@ import dev.hypha.node.payments.PayerReceipts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * A gateway that buys from the network, wired as {@code hypha gateway --network} and {@code hypha up} run it: offers
- * from the chain (re-read at most every {@link #OFFERS_MAX_AGE}), the payer's ledger and receipts under
- * {@code <home>/gateway} ({@link PayerFiles}), channels within the home's {@link Budget}, TLS bound to each provider's
+ * from the chain (re-read at most every {@link #OFFERS_MAX_AGE}), the payer's ledger and receipts and the providers'
+ * faults under {@code <home>/gateway} ({@link PayerFiles}; routing starts from what they hold, {@link ProviderStats}), channels within the home's {@link Budget}, TLS bound to each provider's
  * key ({@link ProviderTransport}). Closing it closes the backend and the payer's files.
  */
 public final class PayingGateway implements AutoCloseable {
@@ -31,12 +32,15 @@ public final class PayingGateway implements AutoCloseable {
 
     private final PayerLedger ledger;
     private final PayerReceipts receipts;
+    private final ReputationLog reputation;
     private final NetworkBackend backend;
     private final Budget budget;
 
-    private PayingGateway(PayerLedger ledger, PayerReceipts receipts, NetworkBackend backend, Budget budget) {
+    private PayingGateway(PayerLedger ledger, PayerReceipts receipts, ReputationLog reputation, NetworkBackend backend,
+                          Budget budget) {
         this.ledger = ledger;
         this.receipts = receipts;
+        this.reputation = reputation;
         this.backend = backend;
         this.budget = budget;
     }
@@ -54,20 +58,32 @@ public final class PayingGateway implements AutoCloseable {
         Budget budget = Budget.load(home);
         PayerLedger ledger = PayerLedger.open(files.ledger(), asPayer.channels().voucherDomain());
         PayerReceipts receipts;
+        ReputationLog reputation;
+        ProviderStats stats;
         try {
             receipts = PayerReceipts.open(files.receipts());
         } catch (RuntimeException e) {
             ledger.close();
             throw e;
         }
+        try {
+            reputation = ReputationLog.open(files.reputation());
+            Instant now = clock.instant();
+            reputation.forgetBefore(ProviderStats.forgotten(now)); // they no longer count; the file stays small
+            stats = ProviderStats.open(reputation, receipts, now);
+        } catch (RuntimeException e) {
+            receipts.close();
+            ledger.close();
+            throw e;
+        }
         NetworkBackend backend = new NetworkBackend(
                 new RefreshingOffers(new ChainOffers(asPayer.offers(), asPayer.registry()), OFFERS_MAX_AGE, clock),
-                new Router(policy, Set.of(token), new ProviderStats()),
+                new Router(policy, Set.of(token), stats),
                 new NetworkBackend.Payer(ledger, receipts, payerKey, new PayerChannels(asPayer.channels(), ledger, payer,
                         budget), Address.parse(deployment.address(PaymentChannelsClient.NAME)),
                         new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME)))),
                 offer -> ProviderTransport.clientFor(offer, deployment.chainId(), clock), clock);
-        return new PayingGateway(ledger, receipts, backend, budget);
+        return new PayingGateway(ledger, receipts, reputation, backend, budget);
     }
 
     /** The backend the Ollama and OpenAI routes serve. */
@@ -86,9 +102,13 @@ public final class PayingGateway implements AutoCloseable {
             backend.close();
         } finally {
             try {
-                receipts.close();
+                reputation.close();
             } finally {
-                ledger.close();
+                try {
+                    receipts.close();
+                } finally {
+                    ledger.close();
+                }
             }
         }
     }

@@ -13,9 +13,17 @@ import java.util.Set;
 /**
  * Orders the offers for a model, best first: only live offers in a token the payer holds, from providers the
  * {@link RoutingPolicy} permits, at endpoints prompts may be sent to ({@link ProviderTransport#usable}: TLS bound to
- * the provider's key, or loopback); then providers not cooling down after a failure before those that are, cheaper before
- * dearer (input plus output price per million), fewer failures before more, faster first tokens before slower, and
- * the provider's address last so the order is deterministic. A provider appears once, with its cheapest offer.
+ * the provider's key, or loopback). Then, by what the gateway has seen of each provider ({@link ProviderStats}):
+ * <ol>
+ *   <li>providers caught cheating recently rank after all others, and those cooling down after a fault after those
+ *       that are not;</li>
+ *   <li>then the lower expected price first: input plus output price per million, divided by the provider's
+ *       reliability (the share of requests it answered, decayed), since each failed request is paid again
+ *       elsewhere;</li>
+ *   <li>then the more reliable, then the faster first token, and the provider's address last, so the order is
+ *       deterministic.</li>
+ * </ol>
+ * A provider appears once, with its cheapest offer.
  */
 public final class Router {
     private final RoutingPolicy policy;
@@ -50,13 +58,22 @@ public final class Router {
                 cheapest.merge(o.provider(), o, (a, b) -> price(a).compareTo(price(b)) <= 0 ? a : b);
             }
         }
+        Map<Address, ProviderStats.Standing> seen = new LinkedHashMap<>();
+        for (Address provider : cheapest.keySet()) {
+            seen.put(provider, stats.standing(provider, now));
+        }
         Comparator<Offer> order = Comparator
-                .comparing((Offer o) -> stats.of(o.provider()).coolsDownAt().isAfter(now))
-                .thenComparing(Router::price)
-                .thenComparingDouble(o -> stats.of(o.provider()).failureRate())
-                .thenComparingLong(o -> stats.of(o.provider()).latencyNanos())
+                .comparingInt((Offer o) -> tier(seen.get(o.provider())))
+                .thenComparingDouble(o -> price(o).doubleValue() / seen.get(o.provider()).reliability())
+                .thenComparingDouble(o -> -seen.get(o.provider()).reliability())
+                .thenComparingLong(o -> seen.get(o.provider()).latencyNanos())
                 .thenComparing(o -> o.provider().lowercaseHex());
         return cheapest.values().stream().sorted(order).toList();
+    }
+
+    /** 0: in good standing; 1: cooling down after a fault; 2: caught cheating. */
+    private static int tier(ProviderStats.Standing s) {
+        return s.caughtCheating() ? 2 : s.coolingDown() ? 1 : 0;
     }
 
     private static java.math.BigInteger price(Offer o) {

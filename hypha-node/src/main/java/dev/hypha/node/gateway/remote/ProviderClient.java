@@ -24,6 +24,8 @@ final class ProviderClient implements AutoCloseable {
 
     /** What came back; close it when done (or to abandon the answer). */
     record Exchange(int status, String paymentRequired, String receipt, InputStream body) implements AutoCloseable {
+        /** Most bytes read past an answer's end to keep its connection (an honest provider sends none). */
+        static final long DRAIN_LIMIT = 64 * 1024;
 
         /** The whole body, at most {@link JsonBody#MAX_BYTES}. */
         byte[] readAll(URI from) {
@@ -44,6 +46,24 @@ final class ProviderClient implements AutoCloseable {
         String error(URI from) {
             String s = new String(readAll(from), StandardCharsets.UTF_8);
             return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+        }
+
+        /**
+         * Reads what is left of the body (at most {@value #DRAIN_LIMIT} bytes) and closes it. A body read to its end
+         * lets the HTTP client keep the connection for the next request; closing one that is not at its end aborts the
+         * connection (a new TCP connection, and over TLS a new handshake, for the next request).
+         */
+        void finish() {
+            try (InputStream in = body) {
+                long left = DRAIN_LIMIT;
+                byte[] scratch = new byte[8192];
+                int n;
+                while (left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) >= 0) {
+                    left -= n;
+                }
+            } catch (IOException ignored) {
+                // the exchange is over either way; a broken connection is simply not reused
+            }
         }
 
         @Override
@@ -88,7 +108,7 @@ final class ProviderClient implements AutoCloseable {
             return new Exchange(r.statusCode(), r.headers().firstValue(PaymentHeaders.PAYMENT_REQUIRED).orElse(null),
                     r.headers().firstValue(ReceiptHeaders.PAYMENT_RESPONSE).orElse(null), r.body());
         } catch (IOException e) {
-            throw new ProviderFailure(base, "unreachable: " + e.getMessage(), "", e);
+            throw new ProviderFailure(base, ProviderFault.UNREACHABLE, "unreachable: " + e.getMessage(), "", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GatewayException(GatewayException.Kind.INTERNAL, "interrupted while asking provider " + base, e);

@@ -4,7 +4,6 @@ import dev.hypha.chain.channels.Voucher;
 import dev.hypha.core.crypto.Signature;
 import dev.hypha.core.crypto.TypedData;
 import dev.hypha.core.errors.HyphaException;
-import dev.hypha.node.gateway.AnswerOutput;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.EmbedCall;
 import dev.hypha.node.gateway.Embeddings;
@@ -38,14 +37,17 @@ import java.util.function.Function;
 
 /**
  * Answers bought from one provider over its paid API ({@code /provider/v1}, always streamed on the wire so text reaches
- * the client as it is generated). A request first goes unpaid; the provider's 402 states the most it can cost, and the
- * payer signs (through {@link PayerLedger}, which records the total before signing and never signs beyond the deposit)
- * max(the total signed already, the total the provider last reported charged + this maximum): exactly what
- * {@code ProviderLedger.reserve} requires, so the payer is never exposed beyond what answers cost plus one maximum.
+ * the client as it is generated). When the payer knows the provider's offer ({@link OfferTerms}) it
+ * prices the request itself ({@link OfferTerms#maximum}: the offer's prices for every byte of the prompt as a token,
+ * plus the token limit) and pays in the first post; otherwise, or when the provider's 402 says that bound falls
+ * short, it pays the maximum the provider's 402 states. Either way it signs (through {@link PayerLedger}, which records
+ * the total before signing and never signs beyond the deposit) max(the total signed already, the total the provider
+ * last reported charged + this maximum): what {@code ProviderLedger.reserve} requires, so the payer is never exposed
+ * beyond what answers cost plus one maximum.
  * A non-streaming caller gets the answer only with an acceptable signed receipt ({@link ReceiptCheck}), stored first
  * ({@link PayerReceipts}); a streaming caller has seen the text by then, and a refused receipt ends its stream with an
- * error. Requests on the channel take turns: each voucher must cover everything charged before it plus its own maximum,
- * which two requests in flight at once could not both know.
+ * error ({@link ProviderCheated}). Requests on the channel take turns: each voucher must cover everything charged before
+ * it plus its own maximum, which two requests in flight at once could not both know.
  */
 public final class RemoteBackend implements InferenceBackend {
     private final RemoteProvider provider;
@@ -89,42 +91,76 @@ public final class RemoteBackend implements InferenceBackend {
      */
     @Override
     public Completion generate(GenerateCall call, TextSink sink) {
+        return generate(call, Optional.empty(), sink);
+    }
+
+    /**
+     * Buys an answer from a provider whose offer's terms are known (when given): the request is priced from them and
+     * paid in its first post, and the receipt's price is held to them.
+     *
+     * @throws ProviderFailure when the provider cannot be reached or breaks off its answer
+     * @throws ProviderCheated when what it asked for or signed is false
+     */
+    public Completion generate(GenerateCall call, Optional<OfferTerms> offered, TextSink sink) {
         turns.lock();
         try {
-            return paidAnswer(call, sink);
+            return paidAnswer(call, offered, sink);
         } finally {
             turns.unlock();
         }
     }
 
-    private Completion paidAnswer(GenerateCall call, TextSink sink) {
+    private Completion paidAnswer(GenerateCall call, Optional<OfferTerms> offered, TextSink sink) {
         boolean chat = OllamaRequestBody.isChat(call);
         byte[] body = OllamaRequestBody.of(call);
-        BigInteger maximum = quote(chat ? "chat" : "generate", body);
-        Voucher voucher = pay(maximum);
-        try (ProviderClient.Exchange paid = http.post(chat, body,
-                PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher))) {
+        // Knowing the offer, the payer prices the request itself and pays in its first post; otherwise it asks first
+        // (an unpaid post, answered 402 with the provider's maximum). Paying up front saves a round trip, a pricing
+        // on the provider and a voucher per request.
+        // A bound the deposit cannot cover would need a top-up sized by the bound rather than the price: ask first then.
+        Position position = position();
+        Optional<BigInteger> upFront = offered.map(t -> t.maximum(call, body)).filter(position::covers);
+        BigInteger maximum = upFront.isPresent() ? upFront.get() : askedPrice(chat ? "chat" : "generate", body);
+        Voucher voucher = pay(maximum, position);
+        ProviderClient.Exchange paid = http.post(chat, body, signature(voucher));
+        try {
+            if (paid.status() == 402 && upFront.isPresent()) {
+                // The bound fell short of the provider's maximum (its template adds more than allowed for), or the
+                // voucher was refused for another reason: pay what its 402 asks, once.
+                maximum = checked(PaymentRequiredHeader.parse(paid.paymentRequired()).requirement()).amount();
+                paid.finish();
+                voucher = pay(maximum, position());
+                paid = http.post(chat, body, signature(voucher));
+            }
             if (paid.status() == 402) {
-                throw failure("refused the voucher for " + voucher.cumulativeAmount() + ": "
+                throw failure(ProviderFault.REFUSED, "refused the voucher for " + voucher.cumulativeAmount() + ": "
                         + PaymentRequiredHeader.parse(paid.paymentRequired()).error());
             }
             if (paid.status() != 200) {
                 throw unexpected(paid, "to a paid request");
             }
             Streamed answer = read(paid, chat, sink);
-            accept(call, body, answer, maximum, voucher);
+            accept(call, body, answer, maximum, voucher, offered);
+            paid.finish(); // the connection stays open for the next request
             return answer.completion();
+        } finally {
+            paid.close();
         }
     }
 
-    /** The most {@code body} can cost on {@code route}: what the provider's 402 to it unpaid asks, on checked terms. */
-    private BigInteger quote(String route, byte[] body) {
+    /** The provider's maximum for an unpaid request to {@code route} (chat, generate, embed), from its 402. */
+    private BigInteger askedPrice(String route, byte[] body) {
         try (ProviderClient.Exchange first = http.post(route, body, null)) {
             if (first.status() != 402) {
                 throw unexpected(first, "to an unpaid request, not 402");
             }
-            return checked(PaymentRequiredHeader.parse(first.paymentRequired()).requirement()).amount();
+            BigInteger maximum = checked(PaymentRequiredHeader.parse(first.paymentRequired()).requirement()).amount();
+            first.finish();
+            return maximum;
         }
+    }
+
+    private String signature(Voucher voucher) {
+        return PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher);
     }
 
     /**
@@ -137,12 +173,11 @@ public final class RemoteBackend implements InferenceBackend {
         turns.lock();
         try {
             byte[] body = OllamaRequestBody.of(call);
-            BigInteger maximum = quote("embed", body);
-            Voucher voucher = pay(maximum);
-            try (ProviderClient.Exchange paid = http.post("embed", body,
-                    PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher))) {
+            BigInteger maximum = askedPrice("embed", body);
+            Voucher voucher = pay(maximum, position());
+            try (ProviderClient.Exchange paid = http.post("embed", body, signature(voucher))) {
                 if (paid.status() == 402) {
-                    throw failure("refused the voucher for " + voucher.cumulativeAmount() + ": "
+                    throw failure(ProviderFault.REFUSED, "refused the voucher for " + voucher.cumulativeAmount() + ": "
                             + PaymentRequiredHeader.parse(paid.paymentRequired()).error());
                 }
                 if (paid.status() != 200) {
@@ -151,7 +186,7 @@ public final class RemoteBackend implements InferenceBackend {
                 Embeddings e = EmbedAnswer.parse(paid.readAll(http.base()), call.inputs().size(),
                         "provider " + http.base());
                 accept(call.model(), body, paid.receipt(), new ReceiptCheck.Received("vectors", e.canonicalBytes(),
-                        e.promptTokens(), 0), maximum, voucher);
+                        e.promptTokens(), 0), maximum, voucher, Optional.empty(), 0);
                 return e;
             }
         } finally {
@@ -171,15 +206,17 @@ public final class RemoteBackend implements InferenceBackend {
             try {
                 line = lines.next();
             } catch (IOException e) {
-                throw new ProviderFailure(http.base(), "broke off its answer: " + e.getMessage(), text.toString(), e);
+                throw new ProviderFailure(http.base(), ProviderFault.BROKE_OFF, "broke off its answer: " + e.getMessage(),
+                        text.toString(), e);
             }
             if (line == null) {
-                throw new ProviderFailure(http.base(), "ended its answer without the final line", text.toString(), null);
+                throw new ProviderFailure(http.base(), ProviderFault.BROKE_OFF, "ended its answer without the final line",
+                        text.toString(), null);
             }
             ObjectNode o = ProviderAnswer.object(line);
             if (o.has("error")) {
-                throw new ProviderFailure(http.base(), "failed while answering: " + o.path("error").asText(""),
-                        text.toString(), null);
+                throw new ProviderFailure(http.base(), text.isEmpty() ? ProviderFault.REFUSED : ProviderFault.BROKE_OFF,
+                        "failed while answering: " + o.path("error").asText(""), text.toString(), null);
             }
             if (o.path("done").asBoolean(false)) {
                 JsonNode receipt = o.get(ReceiptHeaders.STREAM_FIELD);
@@ -199,35 +236,61 @@ public final class RemoteBackend implements InferenceBackend {
     }
 
     /** Checks the receipt and stores it; the answer counts only then. */
-    private void accept(GenerateCall call, byte[] body, Streamed answer, BigInteger maximum, Voucher voucher) {
-        Completion c = answer.completion();
-        accept(call.model(), body, answer.receipt(), new ReceiptCheck.Received("answer", AnswerOutput.of(c),
-                c.promptTokens(), c.generatedTokens()), maximum, voucher);
+    private void accept(GenerateCall call, byte[] body, Streamed answer, BigInteger maximum, Voucher voucher,
+                        Optional<OfferTerms> offered) {
+        accept(call.model(), body, answer.receipt(), ReceiptCheck.Received.of(answer.completion()), maximum, voucher,
+                offered, call.maxTokens());
     }
 
-    /** Checks the receipt ({@code header}: its PAYMENT-RESPONSE value) for what was received, and stores it. */
+    /**
+     * Checks the receipt ({@code header}: its PAYMENT-RESPONSE value) for what was received, and stores it.
+     *
+     * @param tokenLimit the most tokens the request allowed to generate ({@link GenerateCall#UNLIMITED} for none)
+     */
     private void accept(String model, byte[] body, String header, ReceiptCheck.Received received, BigInteger maximum,
-                        Voucher voucher) {
+                        Voucher voucher, Optional<OfferTerms> offered, int tokenLimit) {
         ReceiptHeaders.SignedReceipt receipt;
         try {
             receipt = ReceiptHeaders.parse(header);
         } catch (HyphaException e) {
-            throw fail("sent no usable receipt: " + e.getMessage());
+            throw cheated(ProviderFault.BAD_RECEIPT, "sent no usable receipt: " + e.getMessage(), true);
         }
-        List<String> problems = ReceiptCheck.problems(provider, receipt, body, received, maximum,
-                voucher.cumulativeAmount());
+        List<ReceiptCheck.Problem> problems = ReceiptCheck.problems(provider, receipt, body, received, maximum,
+                voucher.cumulativeAmount(), offered, tokenLimit);
         if (!problems.isEmpty()) {
-            throw fail("sent a receipt that was refused, so its answer was too: " + String.join("; ", problems));
+            throw cheated(ReceiptCheck.worst(problems).orElseThrow(), "sent a receipt that was refused, so its answer "
+                    + "was too: " + String.join("; ", problems.stream().map(ReceiptCheck.Problem::text).toList()), true);
         }
         receipts.add(new PayerReceipts.Stored(clock.instant(), model, provider.channel().provider(),
                 receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex());
     }
 
-    /** Signs the voucher a request of at most {@code maximum} needs, topping up or refusing (before signing) beyond the deposit. */
-    private Voucher pay(BigInteger maximum) {
+    /**
+     * Where the channel stands, as the payer's files say: the total signed, the total the provider last reported charged
+     * (its newest stored receipt) and the deposit.
+     */
+    private record Position(BigInteger signed, BigInteger charged, BigInteger deposit) {
+        /** The total a voucher for a request of at most {@code maximum} must promise. */
+        BigInteger totalFor(BigInteger maximum) {
+            return signed.max(charged.add(maximum));
+        }
+
+        /** Whether the deposit covers that voucher without a top-up. */
+        boolean covers(BigInteger maximum) {
+            return totalFor(maximum).compareTo(deposit) <= 0;
+        }
+    }
+
+    private Position position() {
         String id = provider.channel().id();
-        BigInteger total = ledger.signedTotal(id).max(receipts.charged(id).add(maximum));
-        BigInteger deposit = ledger.deposit(id);
+        return new Position(ledger.signedTotal(id), receipts.charged(id), ledger.deposit(id));
+    }
+
+    /** Signs the voucher a request of at most {@code maximum} needs, topping up or refusing (before signing) beyond the deposit. */
+    private Voucher pay(BigInteger maximum, Position position) {
+        String id = provider.channel().id();
+        BigInteger total = position.totalFor(maximum);
+        BigInteger deposit = position.deposit();
         if (total.compareTo(deposit) > 0) {
             deposit = funds.topUp(provider.channel(), total, deposit);
         }
@@ -246,26 +309,30 @@ public final class RemoteBackend implements InferenceBackend {
     /** The 402's terms must be this provider's, on this channel's token, contract and chain. */
     private PaymentRequirement checked(PaymentRequirement r) {
         if (r.chainId() != provider.chainId()) {
-            throw fail("asks for payment on " + r.network() + ", not eip155:" + provider.chainId());
+            throw cheated(ProviderFault.WRONG_TERMS, "asks for payment on " + r.network() + ", not eip155:"
+                    + provider.chainId(), false);
         }
         if (!r.payTo().equals(provider.channel().provider())) {
-            throw fail("asks for payment to " + r.payTo().toChecksumString() + ", not to the channel's provider "
-                    + provider.channel().provider().toChecksumString());
+            throw cheated(ProviderFault.WRONG_TERMS, "asks for payment to " + r.payTo().toChecksumString()
+                    + ", not to the channel's provider "
+                    + provider.channel().provider().toChecksumString(), false);
         }
         if (!r.asset().equals(provider.channel().token())) {
-            throw fail("asks for payment in " + r.asset().toChecksumString() + ", not the channel's token "
-                    + provider.channel().token().toChecksumString());
+            throw cheated(ProviderFault.WRONG_TERMS, "asks for payment in " + r.asset().toChecksumString()
+                    + ", not the channel's token "
+                    + provider.channel().token().toChecksumString(), false);
         }
         if (!r.channels().equals(provider.channels())) {
-            throw fail("names the channels contract " + r.channels().toChecksumString() + ", not "
-                    + provider.channels().toChecksumString());
+            throw cheated(ProviderFault.WRONG_TERMS, "names the channels contract "
+                    + r.channels().toChecksumString() + ", not "
+                    + provider.channels().toChecksumString(), false);
         }
         return r;
     }
 
     /** The provider did not serve (overloaded, refused our voucher, unexpected answer): another may. */
-    private ProviderFailure failure(String what) {
-        return new ProviderFailure(http.base(), what, "", null);
+    private ProviderFailure failure(ProviderFault fault, String what) {
+        return new ProviderFailure(http.base(), fault, what, "", null);
     }
 
     /**
@@ -278,11 +345,11 @@ public final class RemoteBackend implements InferenceBackend {
         if (answer.status() == 400) {
             return GatewayException.badRequest("provider " + http.base() + " refused the request: " + error);
         }
-        return failure("answered " + answer.status() + " " + when + ": " + error);
+        return failure(ProviderFault.REFUSED, "answered " + answer.status() + " " + when + ": " + error);
     }
 
-    private GatewayException fail(String what) {
-        return new GatewayException(GatewayException.Kind.INTERNAL, "provider " + provider.baseUrl() + " " + what);
+    private ProviderCheated cheated(ProviderFault fault, String what, boolean delivered) {
+        return new ProviderCheated(fault, "provider " + provider.baseUrl() + " " + what, delivered);
     }
 
     private GatewayException notOffered(String what) {

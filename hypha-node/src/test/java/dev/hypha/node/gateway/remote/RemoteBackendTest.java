@@ -56,7 +56,9 @@ import dev.hypha.node.testing.TinyModelStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -160,9 +162,12 @@ class RemoteBackendTest {
             }
         }
         List<PayerReceipts.Stored> stored = receipts.all();
+        // Receipts name the model by what the store's manifest says, the same as the model file's details.
+        assertThat(backend.info(MODEL)).isEqualTo(backend.show(MODEL, false).info());
         assertThat(stored).hasSize(prompts.length).allSatisfy(s -> {
             assertThat(s.model()).isEqualTo(MODEL);
             assertThat(s.provider()).isEqualTo(addr(provider));
+            assertThat(s.receipt().modelId()).isEqualTo(backend.info(MODEL).digestHex());
         });
         BigInteger sum = stored.stream().map(s -> s.receipt().price()).reduce(BigInteger.ZERO, BigInteger::add);
         assertThat(stored.getLast().receipt().cumulativeAmount()).isEqualTo(sum);
@@ -191,37 +196,41 @@ class RemoteBackendTest {
     @Test
     void aReceiptWithAWrongOutputHashIsRefused() throws IOException {
         refusedThrough(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), r.tokensOut(), keccak("other text"),
-                r.price(), r.channelId(), r.cumulativeAmount()), "is not the keccak of the answer received");
+                r.price(), r.channelId(), r.cumulativeAmount()), "is not the keccak of the answer received",
+                ProviderFault.BAD_RECEIPT);
     }
 
     @Test
     void aReceiptWithInflatedTokensIsRefused() throws IOException {
         refusedThrough(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), r.tokensOut() + 5, r.outputHash(),
-                r.price(), r.channelId(), r.cumulativeAmount()), "differ from the answer's");
+                r.price(), r.channelId(), r.cumulativeAmount()), "differ from the answer's", ProviderFault.INFLATED_TOKENS);
     }
 
     @Test
     void aReceiptPricedAboveTheMaximumIsRefused() throws IOException {
         refusedThrough(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), r.tokensOut(), r.outputHash(),
-                r.price().add(BigInteger.valueOf(1_000)), r.channelId(), r.cumulativeAmount()), "above the maximum");
+                r.price().add(BigInteger.valueOf(1_000)), r.channelId(), r.cumulativeAmount()), "above the maximum",
+                ProviderFault.OVERCHARGED);
     }
 
     @Test
     void aReceiptForAnotherRequestIsRefused() throws IOException {
         refusedThrough(r -> new Receipt(keccak("another body"), r.modelId(), r.tokensIn(), r.tokensOut(), r.outputHash(),
-                r.price(), r.channelId(), r.cumulativeAmount()), "not the keccak of the body sent");
+                r.price(), r.channelId(), r.cumulativeAmount()), "not the keccak of the body sent",
+                ProviderFault.BAD_RECEIPT);
     }
 
-    /** Runs a chat through a proxy that re-signs the real receipt after {@code tamper}; the answer must be refused. */
-    private void refusedThrough(UnaryOperator<Receipt> tamper, String expected) throws IOException {
+    @Test
+    void aReceiptPricedAboveTheOffersPricesIsRefusedAsAnOvercharge() throws IOException {
+        // Within the maximum paid for, but more than the offer the request was routed on promised for these tokens.
         ChannelParams channel = open(1_000_000);
-        HttpServer hostile = hostile(tamper);
+        HttpServer hostile = hostile(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), r.tokensOut(),
+                r.outputHash(), r.price().add(BigInteger.ONE), r.channelId(), r.cumulativeAmount()), new AtomicInteger());
         try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort()), channel)) {
-            // A non-streaming caller gets no answer at all; a streaming one has seen the text, and its stream ends
-            // with this error instead of the answer's last line.
-            assertThatThrownBy(() -> remote.generate(chat("Hello there"), TextSink.DISCARD))
-                    .isInstanceOf(GatewayException.class).hasMessageContaining("sent a receipt that was refused")
-                    .hasMessageContaining(expected);
+            assertThatThrownBy(() -> remote.generate(chat("Hello there"), Optional.of(new OfferTerms(PRICES, 512)),
+                    TextSink.DISCARD)).isInstanceOfSatisfying(ProviderCheated.class,
+                    e -> assertThat(e.fault()).isEqualTo(ProviderFault.OVERCHARGED))
+                    .hasMessageContaining("its offer's prices make");
         } finally {
             hostile.stop(0);
         }
@@ -241,7 +250,7 @@ class RemoteBackendTest {
                     return last;
                 })) {
             ChannelParams channel = open(1_000_000);
-            HttpServer hostile = hostile(UnaryOperator.identity(), inject);
+            HttpServer hostile = hostile(UnaryOperator.identity(), inject, new AtomicInteger());
             try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort()),
                     channel)) {
                 assertThatThrownBy(() -> remote.generate(chat("Hello there"), TextSink.DISCARD))
@@ -318,10 +327,100 @@ class RemoteBackendTest {
     private void embeddingsRefusedThrough(UnaryOperator<Receipt> tamper, UnaryOperator<ObjectNode> body, String... expected)
             throws IOException {
         ChannelParams channel = open(1_000_000);
-        HttpServer hostile = hostile(tamper, body);
+        HttpServer hostile = hostile(tamper, body, new AtomicInteger());
         try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort()), channel)) {
             assertThatThrownBy(() -> remote.embed(embed("fortune favours the bold", "and a second input")))
                     .isInstanceOf(GatewayException.class).message().contains(expected);
+        } finally {
+            hostile.stop(0);
+        }
+        assertThat(receipts.all()).isEmpty();
+    }
+
+    @Test
+    void knowingTheOfferThePayerPaysInTheFirstRequestAndRisksAtMostItsOwnBound() throws IOException {
+        ChannelParams channel = open(1_000_000);
+        AtomicInteger unpaid = new AtomicInteger();
+        HttpServer relay = hostile(UnaryOperator.identity(), unpaid);
+        OfferTerms offered = new OfferTerms(PRICES, 512);
+        BigInteger providerStart = as(provider).payment().balanceOf(provider.getAddress());
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + relay.getAddress().getPort()), channel)) {
+            for (String p : new String[] {"Hello there", "What is a payment channel?"}) {
+                GenerateCall call = chat(p);
+                BigInteger bound = offered.maximum(call, OllamaRequestBody.of(call));
+                // The bound is above what the provider itself asks (it counts tokens, the payer counts bytes).
+                assertThat(bound).isGreaterThanOrEqualTo(PRICES.maximum(backend.budget(call)));
+                Completion c = remote.generate(call, Optional.of(offered), TextSink.DISCARD);
+                Receipt r = receipts.all().getLast().receipt();
+                assertThat(r.price()).isEqualTo(PRICES.cost(c.promptTokens(), c.generatedTokens()));
+                assertThat(payerLedger.signedTotal(channel.id())).isEqualTo(r.cumulativeAmount().subtract(r.price())
+                        .add(bound));
+            }
+        } finally {
+            relay.stop(0);
+        }
+        assertThat(unpaid).hasValue(0);
+        BigInteger sum = receipts.all().stream().map(s -> s.receipt().price()).reduce(BigInteger.ZERO, BigInteger::add);
+        assertThat(redeemer().redeemAll()).singleElement().satisfies(o -> assertThat(o.ok()).isTrue());
+        assertThat(as(provider).payment().balanceOf(provider.getAddress()).subtract(providerStart)).isEqualTo(sum);
+    }
+
+    @Test
+    void aBoundShortOfTheProvidersMaximumIsPaidAgainAtThePriceIts402States() throws IOException {
+        // The offer states a context of 1 token, so a call without a token limit is bounded far below what the provider
+        // prices (its model's context): the provider refuses that voucher with a 402 naming its maximum, which the payer
+        // then pays; no unpaid request is ever sent.
+        ChannelParams channel = open(1_000_000);
+        AtomicInteger unpaid = new AtomicInteger();
+        HttpServer relay = hostile(UnaryOperator.identity(), unpaid);
+        GenerateCall call = new GenerateCall(MODEL, new Prompt.Chat(List.of(new Prompt.Message("user", "Hi"))),
+                SamplingOptions.defaults().withSeed(3), GenerateCall.UNLIMITED, List.of(), OptionalInt.empty(),
+                KeepAlive.DEFAULT, GenerateCall.Format.TEXT);
+        BigInteger maximum = PRICES.maximum(backend.budget(call));
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + relay.getAddress().getPort()), channel)) {
+            Completion c = remote.generate(call, Optional.of(new OfferTerms(PRICES, 1)), TextSink.DISCARD);
+            assertThat(receipts.all()).singleElement().satisfies(s ->
+                    assertThat(s.receipt().price()).isEqualTo(PRICES.cost(c.promptTokens(), c.generatedTokens())));
+        } finally {
+            relay.stop(0);
+        }
+        assertThat(unpaid).hasValue(0);
+        assertThat(payerLedger.signedTotal(channel.id())).isEqualTo(maximum);
+    }
+
+    @Test
+    void aDepositThatCoversThePriceButNotTheBoundIsPaidAtTheProvidersPrice() throws IOException {
+        GenerateCall call = chat("Hello there");
+        BigInteger maximum = PRICES.maximum(backend.budget(call));
+        OfferTerms offered = new OfferTerms(PRICES, 512);
+        assertThat(offered.maximum(call, OllamaRequestBody.of(call))).isGreaterThan(maximum);
+        // Exactly the provider's maximum: the bound would need a top-up, the price does not.
+        ChannelParams channel = open(maximum.longValueExact());
+        AtomicInteger unpaid = new AtomicInteger();
+        HttpServer relay = hostile(UnaryOperator.identity(), unpaid);
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + relay.getAddress().getPort()), channel)) {
+            remote.generate(call, Optional.of(offered), TextSink.DISCARD);
+        } finally {
+            relay.stop(0);
+        }
+        assertThat(unpaid).hasValue(1);
+        assertThat(receipts.all()).hasSize(1);
+        assertThat(payerLedger.signedTotal(channel.id())).isEqualTo(maximum);
+    }
+
+    /** Runs a chat through a proxy that re-signs the real receipt after {@code tamper}; the answer must be refused. */
+    private void refusedThrough(UnaryOperator<Receipt> tamper, String expected, ProviderFault fault) throws IOException {
+        ChannelParams channel = open(1_000_000);
+        HttpServer hostile = hostile(tamper, new AtomicInteger());
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort()), channel)) {
+            // A non-streaming caller gets no answer at all; a streaming one has seen the text, and its stream ends
+            // with this error instead of the answer's last line.
+            assertThatThrownBy(() -> remote.generate(chat("Hello there"), TextSink.DISCARD))
+                    .isInstanceOfSatisfying(ProviderCheated.class, e -> {
+                        assertThat(e.fault()).isEqualTo(fault);
+                        assertThat(e.delivered()).isTrue();
+                    })
+                    .hasMessageContaining("sent a receipt that was refused").hasMessageContaining(expected);
         } finally {
             hostile.stop(0);
         }
@@ -332,16 +431,17 @@ class RemoteBackendTest {
         return new EmbedCall(MODEL, List.of(inputs), true, KeepAlive.DEFAULT);
     }
 
-    private HttpServer hostile(UnaryOperator<Receipt> tamper) throws IOException {
-        return hostile(tamper, UnaryOperator.identity());
+    private HttpServer hostile(UnaryOperator<Receipt> tamper, AtomicInteger unpaid) throws IOException {
+        return hostile(tamper, UnaryOperator.identity(), unpaid);
     }
 
     /**
      * A loopback provider that forwards to the real one and replays its answer with a tampered, re-signed receipt and,
      * for a one-object JSON answer (embeddings), that object changed by {@code tamperBody}; for a streamed answer, its
-     * last line (the one carrying the receipt).
+     * last line (the one carrying the receipt); counting the requests that came without a payment.
      */
-    private HttpServer hostile(UnaryOperator<Receipt> tamper, UnaryOperator<ObjectNode> tamperBody) throws IOException {
+    private HttpServer hostile(UnaryOperator<Receipt> tamper, UnaryOperator<ObjectNode> tamperBody, AtomicInteger unpaid)
+            throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         HttpClient http = HttpClient.newHttpClient();
         s.createContext("/", ex -> {
@@ -352,6 +452,8 @@ class RemoteBackendTest {
                 String pay = ex.getRequestHeaders().getFirst(PaymentHeaders.PAYMENT_SIGNATURE);
                 if (pay != null) {
                     b.header(PaymentHeaders.PAYMENT_SIGNATURE, pay);
+                } else {
+                    unpaid.incrementAndGet();
                 }
                 HttpResponse<byte[]> real = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
                 real.headers().firstValue(PaymentHeaders.PAYMENT_REQUIRED)
