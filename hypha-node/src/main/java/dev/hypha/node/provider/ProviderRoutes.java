@@ -6,7 +6,7 @@ import dev.hypha.chain.channels.Receipt;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.core.errors.HyphaException;
-import dev.hypha.node.gateway.AnswerOutput;
+import dev.hypha.node.gateway.http.AnswerOutput;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.EmbedCall;
 import dev.hypha.node.gateway.Embeddings;

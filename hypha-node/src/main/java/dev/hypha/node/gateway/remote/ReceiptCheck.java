@@ -3,7 +3,7 @@ package dev.hypha.node.gateway.remote;
 import dev.hypha.chain.channels.Receipt;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
-import dev.hypha.node.gateway.AnswerOutput;
+import dev.hypha.node.gateway.http.AnswerOutput;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.payments.ReceiptHeaders;

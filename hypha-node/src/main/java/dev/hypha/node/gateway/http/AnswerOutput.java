@@ -1,10 +1,11 @@
-package dev.hypha.node.gateway;
+package dev.hypha.node.gateway.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hypha.node.gateway.http.JsonBody;
+import dev.hypha.node.gateway.Completion;
+import dev.hypha.node.gateway.ToolCall;
 import java.nio.charset.StandardCharsets;
 
 /**
