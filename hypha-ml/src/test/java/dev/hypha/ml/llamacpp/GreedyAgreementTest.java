@@ -70,6 +70,17 @@ class GreedyAgreementTest {
         "QWEN2, Q8_0",
         "QWEN2, F32",
         "QWEN3, Q8_0",
+        "LLAMA, Q4_0",
+        "LLAMA, Q6_K",
+        "LLAMA, Q4_1",
+        "LLAMA, Q5_0",
+        "LLAMA, Q5_1",
+        "LLAMA, Q2_K",
+        "LLAMA, Q3_K",
+        "LLAMA, Q5_K",
+        "LLAMA, IQ4_NL",
+        "LLAMA, IQ4_XS",
+        "LLAMA, MXFP4",
     })
     void sameTokensAndLogits(Architecture arch, GgmlType type) {
         TokenizerConfig vocab = TestVocabularies.sentencePiece(2000);
