@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code hypha model import|list|show|rm|verify}: the local model store under {@code <home>/models}. */
+/** {@code hypha model import|list|show|rm|verify|quantize}: the local model store under {@code <home>/models}. */
 @Command(name = "model", description = "Manage the local model store (<home>/models).",
         subcommands = {
             ModelImportCommand.class,
@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             ModelShowCommand.class,
             ModelRmCommand.class,
             ModelVerifyCommand.class,
+            ModelQuantizeCommand.class,
         })
 public final class ModelCommand implements Callable<Integer> {
 
