@@ -57,4 +57,14 @@ public final class IQ4_NL {
         }
         return sum;
     }
+
+    /** The block at {@code off} as 32 int8 levels (table values) in element order; returns its {@code d} (repacking). */
+    static float levels(MemorySegment s, long off, byte[] q) {
+        for (int j = 0; j < 16; j++) {
+            int b = QuantLayouts.u8(s, off + 2 + j);
+            q[j] = VALUES[b & 0xF];
+            q[j + 16] = VALUES[b >> 4];
+        }
+        return QuantLayouts.half(s, off);
+    }
 }

@@ -95,4 +95,14 @@ public final class MXFP4 {
         }
         return sum;
     }
+
+    /** The block at {@code off} as 32 int8 levels (doubled E2M1 values) in element order; returns its scale (repacking). */
+    static float levels(MemorySegment s, long off, byte[] q) {
+        for (int j = 0; j < 16; j++) {
+            int b = QuantLayouts.u8(s, off + 1 + j);
+            q[j] = VALUES[b & 0xF];
+            q[j + 16] = VALUES[b >> 4];
+        }
+        return scale(QuantLayouts.u8(s, off));
+    }
 }

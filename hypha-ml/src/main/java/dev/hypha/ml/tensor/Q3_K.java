@@ -144,4 +144,30 @@ public final class Q3_K {
         }
         return sum;
     }
+
+    /**
+     * The super-block at {@code off} in Q6_K's form for repacking: levels {@code q + 32} (28..35) in element order, the 16
+     * group scales {@code sc - 32}; returns {@code d}.
+     */
+    static float levels(MemorySegment s, long off, int[] q, byte[] scales) {
+        byte[] blk = new byte[BYTES];
+        MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, blk, 0, BYTES);
+        int e = 0;
+        int is = 0;
+        int m = 1;
+        for (int half = 0; half < 2; half++) {
+            int qs = 32 + 32 * half;
+            for (int shift = 0; shift < 8; shift += 2) {
+                for (int g = 0; g < 2; g++) {
+                    scales[is] = (byte) (scale(blk, 96, is) - 32);
+                    is++;
+                    for (int l = 16 * g; l < 16 * g + 16; l++) {
+                        q[e++] = ((blk[qs + l] >> shift) & 3) - ((blk[l] & m) != 0 ? 0 : 4) + 32;
+                    }
+                }
+                m <<= 1;
+            }
+        }
+        return QuantLayouts.halfAt(blk, 108);
+    }
 }

@@ -78,4 +78,15 @@ public final class Q5_0 {
         }
         return sum;
     }
+
+    /** The block at {@code off} as 32 int8 levels {@code q - 16} in element order; returns its {@code d} (repacking). */
+    static float levels(MemorySegment s, long off, byte[] q) {
+        int qh = s.get(QuantLayouts.INT_LE, off + 2);
+        for (int j = 0; j < 16; j++) {
+            int b = QuantLayouts.u8(s, off + 6 + j);
+            q[j] = (byte) (((b & 0x0F) | (((qh >>> j) << 4) & 0x10)) - 16);
+            q[j + 16] = (byte) (((b >> 4) | ((qh >>> (j + 12)) & 0x10)) - 16);
+        }
+        return QuantLayouts.half(s, off);
+    }
 }

@@ -2,6 +2,7 @@ package dev.hypha.ml.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.IntVector;
 
 /**
  * Q5_K: super-blocks of 256 weights in 176 bytes: {@code fp16 d, fp16 dmin, uint8 scales[12], uint8 qh[32],
@@ -129,40 +130,32 @@ public final class Q5_K {
 
     /**
      * Row of {@code n} Q5_K weights times Q8_K activations ({@code ggml_vec_dot_q5_K_q8_K}): per super-block the exact
-     * integer sum of sub-block scale times products and the exact min term from the activations' group sums, then
-     * {@code d*sum - dmin*mins}; super-blocks in order.
+     * integer sum of sub-block scale times products ({@link IntKernels#fiveBitPairDot}, 16-bit lanes widened once) and
+     * the exact min term from the activations' group sums, then {@code d*sum - dmin*mins}; super-blocks in order. The
+     * scale bytes are unpacked before any vector is live (a call between vector operations would box them).
      */
     public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n) {
-        byte[] blk = new byte[BYTES];
-        MemorySegment blkSeg = MemorySegment.ofArray(blk);
-        byte[] aq = a.qs;
+        short[] aw = a.wide;
         int[] bsums = a.bsums;
+        int[] sm = new int[8];
         float sum = 0;
         for (int b = 0; b < n / BLOCK; b++) {
-            MemorySegment.copy(w, ValueLayout.JAVA_BYTE, off + (long) b * BYTES, blk, 0, BYTES);
+            long base = off + (long) b * BYTES;
             int ab = aOff + b * BLOCK;
-            int sumi = 0;
             int sumMins = 0;
-            for (int j = 0; j < 4; j++) {
-                int sm1 = Q4_K.scaleMin(2 * j, blkSeg, 4);
-                int sm2 = Q4_K.scaleMin(2 * j + 1, blkSeg, 4);
-                int g = ab / 16 + 4 * j;
-                sumMins += (bsums[g] + bsums[g + 1]) * (sm1 >> 8) + (bsums[g + 2] + bsums[g + 3]) * (sm2 >> 8);
-                int u1 = 1 << (2 * j);
-                int u2 = 2 << (2 * j);
-                int s1 = 0;
-                int s2 = 0;
-                for (int l = 0; l < 32; l++) {
-                    int q = blk[48 + 32 * j + l] & 0xFF;
-                    int h = blk[16 + l];
-                    s1 += ((q & 0xF) + ((h & u1) != 0 ? 16 : 0)) * aq[ab + 64 * j + l];
-                    s2 += ((q >> 4) + ((h & u2) != 0 ? 16 : 0)) * aq[ab + 64 * j + 32 + l];
-                }
-                sumi += (sm1 & 0xff) * s1 + (sm2 & 0xff) * s2;
+            for (int j = 0; j < 8; j++) {
+                sm[j] = Q4_K.scaleMin(j, w, base + 4);
+                sumMins += (bsums[ab / 16 + 2 * j] + bsums[ab / 16 + 2 * j + 1]) * (sm[j] >> 8);
             }
+            IntVector acc = IntKernels.zero();
+            for (int j = 0; j < 4; j++) {
+                acc = IntKernels.fiveBitPairDot(w, base + 48 + 32L * j, base + 16, 2 * j, aw, ab + 64 * j,
+                        sm[2 * j] & 0xff, sm[2 * j + 1] & 0xff, acc);
+            }
+            int sumi = IntKernels.sum(acc);
             float ad = a.scales[aOff / BLOCK + b];
-            float d = ad * QuantLayouts.halfAt(blk, 0);
-            float dmin = ad * QuantLayouts.halfAt(blk, 2);
+            float d = ad * QuantLayouts.half(w, base);
+            float dmin = ad * QuantLayouts.half(w, base + 2);
             sum += d * sumi - dmin * sumMins;
         }
         return sum;

@@ -234,6 +234,56 @@ class QuantTypesTest {
         }
     }
 
+    /**
+     * The vector Q5_K kernel against a scalar transcription of {@code ggml_vec_dot_q5_K_q8_K}'s integer sums, with the
+     * same float operations: the same bits, including raw random blocks (any scale, min and level) and constant
+     * activations at +-127.
+     */
+    @Property(tries = 40)
+    void q5_KVectorKernelEqualsScalarIntegerReference(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int blocks,
+                                                      @ForAll boolean raw) {
+        int n = 256 * blocks;
+        java.util.Random random = new java.util.Random(seed);
+        byte[] data;
+        if (raw) {
+            data = new byte[blocks * 176];
+            random.nextBytes(data);
+            for (int b = 0; b < blocks; b++) {
+                putHalf(data, 176 * b, (float) random.nextGaussian());
+                putHalf(data, 176 * b + 2, (float) random.nextGaussian());
+            }
+        } else {
+            data = TensorCodec.quantize(GgmlType.Q5_K, QuantCodecTest.randomRow(seed, n, 1), 0, n);
+        }
+        float[] x = QuantCodecTest.randomRow(~seed, n, 1);
+        if (raw && random.nextBoolean()) {
+            java.util.Arrays.fill(x, random.nextBoolean() ? 1f : -1f);
+        }
+        Q8_KActivations a = new Q8_KActivations(n).quantize(x, 0, n);
+        MemorySegment seg = MemorySegment.ofArray(data);
+        float expected = 0;
+        for (int b = 0; b < blocks; b++) {
+            int o = 176 * b;
+            int sumi = 0;
+            int sumMins = 0;
+            for (int j = 0; j < 8; j++) {
+                int sm = Q4_K.scaleMin(j, seg, o + 4);
+                sumMins += (a.bsums[16 * b + 2 * j] + a.bsums[16 * b + 2 * j + 1]) * (sm >> 8);
+                int s = 0;
+                for (int l = 0; l < 32; l++) {
+                    int q = data[o + 48 + 32 * (j / 2) + l] & 0xFF;
+                    int level = (j % 2 == 0 ? q & 0xF : q >> 4) + (((data[o + 16 + l] & 0xFF) >> j & 1) << 4);
+                    s += level * a.qs[256 * b + 32 * j + l];
+                }
+                sumi += (sm & 0xFF) * s;
+            }
+            float d = a.scales[b] * QuantLayouts.halfAt(data, o);
+            float dmin = a.scales[b] * QuantLayouts.halfAt(data, o + 2);
+            expected += d * sumi - dmin * sumMins;
+        }
+        assertThat(Float.floatToRawIntBits(Q5_K.dot(seg, 0, a, 0, n))).isEqualTo(Float.floatToRawIntBits(expected));
+    }
+
     @Test
     void malformedSizesAreRefusedNamingTheTensor() {
         for (GgmlType type : new GgmlType[] {GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K,
