@@ -131,6 +131,25 @@ final class IntKernels {
     }
 
     /**
+     * {@code acc + s0 * dot(q[0..16), a[e..e+16)) + s1 * dot(q[16..32), a[e+16..e+32))} for 32 two-bit Q2_K weights, bits
+     * {@code shift, shift+1} of the 32 bytes at {@code q}. Products are at most 3 * 128 in magnitude; adjacent pairs are
+     * summed into int lanes, which all belong to one group of 16 and take its scale (as in {@link #sixBitDot}).
+     */
+    static IntVector twoBitDot(MemorySegment w, long q, int shift, short[] a, int e, int s0, int s1, IntVector acc) {
+        for (int c = 0; c < 32; c += SHORT_LANES) {
+            ShortVector level = ((ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, q + c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, VectorConfig.SHORT, 0))
+                    .lanewise(VectorOperators.LSHR, shift).and((short) 3);
+            ShortVector p = level.mul(ShortVector.fromArray(VectorConfig.SHORT, a, e + c));
+            IntVector scale = SHORT_LANES == 32
+                    ? IntVector.broadcast(INT, s0).blend(s1, UPPER_HALF)
+                    : IntVector.broadcast(INT, c < 16 ? s0 : s1);
+            acc = acc.add(pairSums(p).mul(scale));
+        }
+        return acc;
+    }
+
+    /**
      * Int lanes holding the sums of adjacent short lanes: each int lane of the reinterpreted vector holds two shorts,
      * recovered exactly by sign-extending shifts. Cheaper than widening each half (no lane crossing).
      */

@@ -76,9 +76,13 @@ final class InterleavedQ6_K {
      * kernel's), at 212 bytes per row and super-block instead of 110.
      */
     static MemorySegment packLevels(WeightMatrix w, SegmentAllocator memory, SuperBlockLevels levels) {
+        return packLevels(w, memory, Math.multiplyExact((long) RowGroupTiles.groups(w.rows()) * (w.cols() / Q6_K.BLOCK), RECORD), levels);
+    }
+
+    /** As above, in {@code bytes} bytes (at least the records; the rest, zeroed, is the caller's). */
+    static MemorySegment packLevels(WeightMatrix w, SegmentAllocator memory, long bytes, SuperBlockLevels levels) {
         int blocks = w.cols() / Q6_K.BLOCK;
-        int groups = RowGroupTiles.groups(w.rows());
-        MemorySegment dst = memory.allocate(Math.multiplyExact((long) groups * blocks, RECORD), 64);
+        MemorySegment dst = memory.allocate(bytes, 64);
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
         int blockBytes = w.type().typeSize();

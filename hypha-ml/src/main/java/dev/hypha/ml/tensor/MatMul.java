@@ -53,6 +53,10 @@ public final class MatMul {
                         (g0, g1) -> InterleavedQ4_0.multiply(packed, cols, rows, g0, g1, in, tokens, out));
                 case Q4_K -> parallel.forRange(RowGroupTiles.groups(rows),
                         (g0, g1) -> InterleavedQ4_K.multiply(packed, cols, rows, g0, g1, in, tokens, out));
+                case Q5_K -> parallel.forRange(RowGroupTiles.groups(rows), (g0, g1) -> {
+                    InterleavedQ6_K.multiply(packed, cols, rows, g0, g1, in, tokens, out);
+                    Q5_KMins.subtract(packed, rows, cols, g0, g1, in, tokens, out);
+                });
                 case Q6_K, Q3_K -> parallel.forRange(RowGroupTiles.groups(rows),
                         (g0, g1) -> InterleavedQ6_K.multiply(packed, cols, rows, g0, g1, in, tokens, out));
                 case Q8_0, Q5_0, IQ4_NL, MXFP4 -> parallel.forRange(RowGroupTiles.groups(rows),

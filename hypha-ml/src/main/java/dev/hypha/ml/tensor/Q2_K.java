@@ -2,6 +2,7 @@ package dev.hypha.ml.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.IntVector;
 
 /**
  * Q2_K: super-blocks of 256 weights in 84 bytes: {@code uint8 scales[16], uint8 qs[64], fp16 d, fp16 dmin}. Each of 16
@@ -108,39 +109,34 @@ public final class Q2_K {
 
     /**
      * Row of {@code n} Q2_K weights times Q8_K activations ({@code ggml_vec_dot_q2_K_q8_K}): per super-block the exact
-     * integer sum of scale times products and the exact min term from the activations' group sums, then
-     * {@code d*sum - dmin*mins}, super-blocks in order.
+     * integer sum of scale times products ({@link IntKernels#twoBitDot}) and the exact min term from the activations'
+     * group sums, then {@code d*sum - dmin*mins}, super-blocks in order. The scale bytes are read before any vector is live.
      */
     public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n) {
-        byte[] blk = new byte[BYTES];
-        byte[] aq = a.qs;
+        short[] aw = a.wide;
         int[] bsums = a.bsums;
+        int[] sc = new int[16];
         float sum = 0;
         for (int b = 0; b < n / BLOCK; b++) {
-            MemorySegment.copy(w, ValueLayout.JAVA_BYTE, off + (long) b * BYTES, blk, 0, BYTES);
+            long base = off + (long) b * BYTES;
             int ab = aOff + b * BLOCK;
             int summs = 0;
             for (int j = 0; j < 16; j++) {
-                summs += bsums[ab / 16 + j] * ((blk[j] & 0xFF) >> 4);
+                sc[j] = QuantLayouts.u8(w, base + j);
+                summs += bsums[ab / 16 + j] * (sc[j] >> 4);
             }
-            int isum = 0;
-            int is = 0;
-            int e = ab;
+            IntVector acc = IntKernels.zero();
             for (int half = 0; half < 2; half++) {
-                int q = 16 + 32 * half;
-                for (int shift = 0; shift < 8; shift += 2) {
-                    for (int g = 0; g < 2; g++) {
-                        int sumi = 0;
-                        for (int l = 0; l < 16; l++) {
-                            sumi += ((blk[q + 16 * g + l] >> shift) & 3) * aq[e++];
-                        }
-                        isum += (blk[is++] & 0xF) * sumi;
-                    }
+                for (int j = 0; j < 4; j++) {
+                    int is = 8 * half + 2 * j;
+                    acc = IntKernels.twoBitDot(w, base + 16 + 32L * half, 2 * j, aw, ab + 128 * half + 32 * j,
+                            sc[is] & 0xF, sc[is + 1] & 0xF, acc);
                 }
             }
+            int isum = IntKernels.sum(acc);
             float ad = a.scales[aOff / BLOCK + b];
-            float dall = ad * QuantLayouts.halfAt(blk, 80);
-            float dmin = ad * QuantLayouts.halfAt(blk, 82);
+            float dall = ad * QuantLayouts.half(w, base + 80);
+            float dmin = ad * QuantLayouts.half(w, base + 82);
             sum += dall * isum - dmin * summs;
         }
         return sum;

@@ -131,14 +131,17 @@ public final class Q5_K {
     /**
      * Row of {@code n} Q5_K weights times Q8_K activations ({@code ggml_vec_dot_q5_K_q8_K}): per super-block the exact
      * integer sum of sub-block scale times products ({@link IntKernels#fiveBitPairDot}, 16-bit lanes widened once) and
-     * the exact min term from the activations' group sums, then {@code d*sum - dmin*mins}; super-blocks in order. The
-     * scale bytes are unpacked before any vector is live (a call between vector operations would box them).
+     * the exact min term from the activations' group sums; {@code Σ d*sum} and {@code Σ dmin*mins} are each added in
+     * super-block order and subtracted at the end (as llama.cpp's AVX2 kernel keeps them apart, and as the interleaved
+     * path computes them, see {@link Q5_KMins}). The scale bytes are unpacked before any vector is live (a call between
+     * vector operations would box them).
      */
     public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n) {
         short[] aw = a.wide;
         int[] bsums = a.bsums;
         int[] sm = new int[8];
         float sum = 0;
+        float mins = 0;
         for (int b = 0; b < n / BLOCK; b++) {
             long base = off + (long) b * BYTES;
             int ab = aOff + b * BLOCK;
@@ -156,8 +159,31 @@ public final class Q5_K {
             float ad = a.scales[aOff / BLOCK + b];
             float d = ad * QuantLayouts.half(w, base);
             float dmin = ad * QuantLayouts.half(w, base + 2);
-            sum += d * sumi - dmin * sumMins;
+            sum += d * sumi;
+            mins += dmin * sumMins;
         }
-        return sum;
+        return sum - mins;
+    }
+
+    /**
+     * The super-block at {@code off} in Q6_K's form, for repacking ({@link Q5_KMins}): levels {@code q + 32} (32..63),
+     * each sub-block's 6-bit scale for both of its groups of 16; returns {@code d}. The mins are left out.
+     */
+    static float levels(MemorySegment s, long off, int[] q, byte[] scales) {
+        for (int j = 0; j < 4; j++) {
+            int sm1 = Q4_K.scaleMin(2 * j, s, off + 4);
+            int sm2 = Q4_K.scaleMin(2 * j + 1, s, off + 4);
+            scales[4 * j] = (byte) (sm1 & 0xff);
+            scales[4 * j + 1] = (byte) (sm1 & 0xff);
+            scales[4 * j + 2] = (byte) (sm2 & 0xff);
+            scales[4 * j + 3] = (byte) (sm2 & 0xff);
+            for (int l = 0; l < 32; l++) {
+                int ql = QuantLayouts.u8(s, off + 48 + 32L * j + l);
+                int qh = QuantLayouts.u8(s, off + 16 + l);
+                q[64 * j + l] = (ql & 0xF) + ((qh >> (2 * j)) & 1) * 16 + 32;
+                q[64 * j + 32 + l] = (ql >> 4) + ((qh >> (2 * j + 1)) & 1) * 16 + 32;
+            }
+        }
+        return QuantLayouts.half(s, off);
     }
 }

@@ -236,7 +236,7 @@ class QuantTypesTest {
 
     /**
      * The vector Q5_K kernel against a scalar transcription of {@code ggml_vec_dot_q5_K_q8_K}'s integer sums, with the
-     * same float operations: the same bits, including raw random blocks (any scale, min and level) and constant
+     * same float operations (scaled sums and min terms each added in super-block order, then subtracted): the same bits, including raw random blocks (any scale, min and level) and constant
      * activations at +-127.
      */
     @Property(tries = 40)
@@ -262,6 +262,7 @@ class QuantTypesTest {
         Q8_KActivations a = new Q8_KActivations(n).quantize(x, 0, n);
         MemorySegment seg = MemorySegment.ofArray(data);
         float expected = 0;
+        float minTerms = 0;
         for (int b = 0; b < blocks; b++) {
             int o = 176 * b;
             int sumi = 0;
@@ -279,9 +280,58 @@ class QuantTypesTest {
             }
             float d = a.scales[b] * QuantLayouts.halfAt(data, o);
             float dmin = a.scales[b] * QuantLayouts.halfAt(data, o + 2);
-            expected += d * sumi - dmin * sumMins;
+            expected += d * sumi;
+            minTerms += dmin * sumMins;
         }
+        expected -= minTerms;
         assertThat(Float.floatToRawIntBits(Q5_K.dot(seg, 0, a, 0, n))).isEqualTo(Float.floatToRawIntBits(expected));
+    }
+
+    /** The vector Q2_K kernel against a scalar transcription of {@code ggml_vec_dot_q2_K_q8_K}: the same bits. */
+    @Property(tries = 40)
+    void q2_KVectorKernelEqualsScalarIntegerReference(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int blocks,
+                                                      @ForAll boolean raw) {
+        int n = 256 * blocks;
+        java.util.Random random = new java.util.Random(seed);
+        byte[] data;
+        if (raw) {
+            data = new byte[blocks * 84];
+            random.nextBytes(data);
+            for (int b = 0; b < blocks; b++) {
+                putHalf(data, 84 * b + 80, (float) random.nextGaussian());
+                putHalf(data, 84 * b + 82, (float) random.nextGaussian());
+            }
+        } else {
+            data = TensorCodec.quantize(GgmlType.Q2_K, QuantCodecTest.randomRow(seed, n, 1), 0, n);
+        }
+        float[] x = QuantCodecTest.randomRow(~seed, n, 1);
+        if (raw && random.nextBoolean()) {
+            java.util.Arrays.fill(x, random.nextBoolean() ? 1f : -1f);
+        }
+        Q8_KActivations a = new Q8_KActivations(n).quantize(x, 0, n);
+        float expected = 0;
+        for (int b = 0; b < blocks; b++) {
+            int o = 84 * b;
+            int summs = 0;
+            int isum = 0;
+            for (int g = 0; g < 16; g++) {
+                int sc = data[o + g] & 0xFF;
+                summs += a.bsums[16 * b + g] * (sc >> 4);
+                int s = 0;
+                for (int l = 0; l < 16; l++) {
+                    int e = 16 * g + l;                       // element within the super-block
+                    int byteIndex = 32 * (e / 128) + e % 32;  // its byte of qs
+                    int shift = 2 * ((e % 128) / 32);
+                    s += ((data[o + 16 + byteIndex] & 0xFF) >> shift & 3) * a.qs[256 * b + e];
+                }
+                isum += (sc & 0xF) * s;
+            }
+            float dall = a.scales[b] * QuantLayouts.halfAt(data, o + 80);
+            float dmin = a.scales[b] * QuantLayouts.halfAt(data, o + 82);
+            expected += dall * isum - dmin * summs;
+        }
+        assertThat(Float.floatToRawIntBits(Q2_K.dot(MemorySegment.ofArray(data), 0, a, 0, n)))
+                .isEqualTo(Float.floatToRawIntBits(expected));
     }
 
     @Test
