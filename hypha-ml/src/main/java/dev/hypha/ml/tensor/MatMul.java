@@ -126,7 +126,19 @@ public final class MatMul {
                     }
                 }
             }
-            case Q2_K, Q3_K, Q5_K, IQ4_XS -> {
+            case IQ4_XS -> {
+                // each row decoded once for every token of the batch
+                byte[] levels = new byte[n];
+                int[] scales = new int[n / 32];
+                float[] d = new float[n / IQ4_XS.BLOCK];
+                for (int r = from; r < to; r++) {
+                    IQ4_XS.decodeRow(data, r * rowBytes, n, levels, scales, d);
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = IQ4_XS.dotDecoded(levels, scales, d, in.q8k(t), 0, n);
+                    }
+                }
+            }
+            case Q2_K, Q3_K, Q5_K -> {
                 for (int r = from; r < to; r++) {
                     for (int t = 0; t < tokens; t++) {
                         out[t][r] = dotQ8K(w.type(), data, r * rowBytes, in.q8k(t), n);

@@ -334,6 +334,41 @@ class QuantTypesTest {
                 .isEqualTo(Float.floatToRawIntBits(expected));
     }
 
+    /** The vector IQ4_XS kernel against a scalar transcription of {@code ggml_vec_dot_iq4_xs_q8_K}: the same bits. */
+    @Property(tries = 40)
+    void iq4_XSVectorKernelEqualsScalarIntegerReference(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int blocks) {
+        int n = 256 * blocks;
+        java.util.Random random = new java.util.Random(seed);
+        byte[] data = new byte[blocks * 136];
+        random.nextBytes(data);
+        for (int b = 0; b < blocks; b++) {
+            putHalf(data, 136 * b, (float) random.nextGaussian());
+        }
+        float[] x = QuantCodecTest.randomRow(~seed, n, 1);
+        if (random.nextBoolean()) {
+            java.util.Arrays.fill(x, random.nextBoolean() ? 1f : -1f);   // every activation +-127
+        }
+        Q8_KActivations a = new Q8_KActivations(n).quantize(x, 0, n);
+        float expected = 0;
+        for (int b = 0; b < blocks; b++) {
+            int o = 136 * b;
+            int scalesH = (data[o + 2] & 0xFF) | (data[o + 3] & 0xFF) << 8;
+            int isum = 0;
+            for (int ib = 0; ib < 8; ib++) {
+                int ls = ((data[o + 4 + ib / 2] & 0xFF) >> 4 * (ib % 2) & 0xF) | ((scalesH >> 2 * ib) & 3) << 4;
+                int s = 0;
+                for (int j = 0; j < 16; j++) {
+                    int q = data[o + 8 + 16 * ib + j] & 0xFF;
+                    s += IQ4_NL.VALUES[q & 0xF] * a.qs[256 * b + 32 * ib + j] + IQ4_NL.VALUES[q >> 4] * a.qs[256 * b + 32 * ib + 16 + j];
+                }
+                isum += (ls - 32) * s;
+            }
+            expected += QuantLayouts.halfAt(data, o) * a.scales[b] * isum;
+        }
+        assertThat(Float.floatToRawIntBits(IQ4_XS.dot(MemorySegment.ofArray(data), 0, a, 0, n)))
+                .isEqualTo(Float.floatToRawIntBits(expected));
+    }
+
     @Test
     void malformedSizesAreRefusedNamingTheTensor() {
         for (GgmlType type : new GgmlType[] {GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K,
