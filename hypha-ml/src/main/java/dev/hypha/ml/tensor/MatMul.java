@@ -138,7 +138,25 @@ public final class MatMul {
                     }
                 }
             }
-            case Q2_K, Q3_K, Q5_K -> {
+            case Q2_K -> {
+                if (tokens == 1) {
+                    for (int r = from; r < to; r++) {
+                        out[0][r] = Q2_K.dot(data, r * rowBytes, in.q8k(0), 0, n);
+                    }
+                    return;
+                }
+                // a batch: each row decoded once for every token (decoding costs more than it saves for one token)
+                byte[] scaled = new byte[n];
+                byte[] mins = new byte[n / 16];
+                float[] d = new float[2 * (n / Q2_K.BLOCK)];
+                for (int r = from; r < to; r++) {
+                    Q2_K.decodeRow(data, r * rowBytes, n, scaled, mins, d);
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = Q2_K.dotDecoded(scaled, mins, d, in.q8k(t), 0, n);
+                    }
+                }
+            }
+            case Q3_K, Q5_K -> {
                 for (int r = from; r < to; r++) {
                     for (int t = 0; t < tokens; t++) {
                         out[t][r] = dotQ8K(w.type(), data, r * rowBytes, in.q8k(t), n);

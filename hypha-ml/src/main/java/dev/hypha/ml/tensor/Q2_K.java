@@ -2,7 +2,10 @@ package dev.hypha.ml.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q2_K: super-blocks of 256 weights in 84 bytes: {@code uint8 scales[16], uint8 qs[64], fp16 d, fp16 dmin}. Each of 16
@@ -111,6 +114,8 @@ public final class Q2_K {
      * Row of {@code n} Q2_K weights times Q8_K activations ({@code ggml_vec_dot_q2_K_q8_K}): per super-block the exact
      * integer sum of scale times products ({@link IntKernels#twoBitDot}) and the exact min term from the activations'
      * group sums, then {@code d*sum - dmin*mins}, super-blocks in order. The scale bytes are read before any vector is live.
+     * For one token; a batch decodes each row once instead ({@link #decodeRow}, {@link #dotDecoded}: the same integer
+     * sums and float operations, so the same bits).
      */
     public static float dot(MemorySegment w, long off, Q8_KActivations a, int aOff, int n) {
         short[] aw = a.wide;
@@ -137,6 +142,60 @@ public final class Q2_K {
             float ad = a.scales[aOff / BLOCK + b];
             float dall = ad * QuantLayouts.half(w, base + 80);
             float dmin = ad * QuantLayouts.half(w, base + 82);
+            sum += dall * isum - dmin * summs;
+        }
+        return sum;
+    }
+
+    /**
+     * The row as {@code level * scale} per weight (at most 3 * 15 = 45, so an int8, and the integer sum over a group of
+     * 16 is then exactly {@code scale * Σ level * a}), each group's 4-bit min, and each super-block's {@code d}, {@code dmin}.
+     */
+    static void decodeRow(MemorySegment w, long off, int n, byte[] scaled, byte[] mins, float[] d) {
+        byte[] blk = new byte[BYTES];
+        for (int b = 0; b < n / BLOCK; b++) {
+            MemorySegment.copy(w, ValueLayout.JAVA_BYTE, off + (long) b * BYTES, blk, 0, BYTES);
+            d[2 * b] = QuantLayouts.halfAt(blk, 80);
+            d[2 * b + 1] = QuantLayouts.halfAt(blk, 82);
+            int e = BLOCK * b;
+            for (int g = 0; g < 16; g++) {
+                int sc = blk[g] & 0xFF;
+                mins[16 * b + g] = (byte) (sc >> 4);
+                int q = 16 + 32 * (g / 8) + 16 * (g % 2);     // the group's 16 bytes of qs
+                int shift = 2 * ((g % 8) / 2);
+                for (int l = 0; l < 16; l++) {
+                    scaled[e++] = (byte) (((blk[q + l] >> shift) & 3) * (sc & 0xF));
+                }
+            }
+        }
+    }
+
+    /**
+     * A decoded row times Q8_K activations: scaled levels widened to 16-bit lanes and multiplied with the activations
+     * (at most 45 * 127), adjacent lanes summed into ints, reduced once per super-block (exact); the min term from the
+     * activations' group sums; then {@code sum += dall * isum - dmin * mins} in super-block order.
+     */
+    static float dotDecoded(byte[] scaled, byte[] mins, float[] d, Q8_KActivations a, int aOff, int n) {
+        short[] aw = a.wide;
+        int[] bsums = a.bsums;
+        int lanes = VectorConfig.SHORT.length();
+        float sum = 0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            int ab = aOff + b * BLOCK;
+            int summs = 0;
+            for (int g = 0; g < 16; g++) {
+                summs += bsums[ab / 16 + g] * mins[16 * b + g];
+            }
+            IntVector acc = IntKernels.zero();
+            for (int c = 0; c < BLOCK; c += lanes) {
+                ShortVector q = (ShortVector) ByteVector.fromArray(VectorConfig.BYTE_HALF, scaled, BLOCK * b + c)
+                        .convertShape(VectorOperators.B2S, VectorConfig.SHORT, 0);
+                acc = acc.add(IntKernels.pairSums(q.mul(ShortVector.fromArray(VectorConfig.SHORT, aw, ab + c))));
+            }
+            int isum = IntKernels.sum(acc);
+            float ad = a.scales[aOff / BLOCK + b];
+            float dall = ad * d[2 * b];
+            float dmin = ad * d[2 * b + 1];
             sum += dall * isum - dmin * summs;
         }
         return sum;

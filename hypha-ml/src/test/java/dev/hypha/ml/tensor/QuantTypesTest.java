@@ -287,7 +287,7 @@ class QuantTypesTest {
         assertThat(Float.floatToRawIntBits(Q5_K.dot(seg, 0, a, 0, n))).isEqualTo(Float.floatToRawIntBits(expected));
     }
 
-    /** The vector Q2_K kernel against a scalar transcription of {@code ggml_vec_dot_q2_K_q8_K}: the same bits. */
+    /** Both Q2_K kernels (one token; a decoded row for batches) against a scalar transcription of ggml's sums: the same bits. */
     @Property(tries = 40)
     void q2_KVectorKernelEqualsScalarIntegerReference(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int blocks,
                                                       @ForAll boolean raw) {
@@ -332,6 +332,12 @@ class QuantTypesTest {
         }
         assertThat(Float.floatToRawIntBits(Q2_K.dot(MemorySegment.ofArray(data), 0, a, 0, n)))
                 .isEqualTo(Float.floatToRawIntBits(expected));
+        // the batch path: the row decoded once, then each token
+        byte[] scaled = new byte[n];
+        byte[] mins = new byte[n / 16];
+        float[] d = new float[2 * blocks];
+        Q2_K.decodeRow(MemorySegment.ofArray(data), 0, n, scaled, mins, d);
+        assertThat(Float.floatToRawIntBits(Q2_K.dotDecoded(scaled, mins, d, a, 0, n))).isEqualTo(Float.floatToRawIntBits(expected));
     }
 
     /** The vector IQ4_XS kernel against a scalar transcription of {@code ggml_vec_dot_iq4_xs_q8_K}: the same bits. */
