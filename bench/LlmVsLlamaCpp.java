@@ -17,6 +17,8 @@ import dev.hypha.ml.llm.Architecture;
 import dev.hypha.ml.llm.Model;
 import dev.hypha.ml.llm.RandomModelFactory;
 import dev.hypha.ml.llm.Session;
+import dev.hypha.ml.quant.FileType;
+import dev.hypha.ml.quant.ModelQuantizer;
 import dev.hypha.ml.tensor.GgmlType;
 import dev.hypha.ml.testmodel.TestVocabularies;
 import dev.hypha.ml.tokenizer.TokenType;
@@ -44,7 +46,7 @@ public final class LlmVsLlamaCpp {
             advanced technology is indistinguishable from magic. The quick brown fox jumps over the lazy dog again.
             """;
 
-    record Options(Path dir, List<GgmlType> types, int threads, int promptTokens, int generate, int dim, int ffn,
+    record Options(Path dir, List<String> types, int threads, int promptTokens, int generate, int dim, int ffn,
                    int layers, int heads, int kvHeads, int batch, Path repo) {}
 
     record Speed(double ppTokensPerSecond, double tgTokensPerSecond) {}
@@ -59,19 +61,12 @@ public final class LlmVsLlamaCpp {
         int[] prompt = prompt(Tokenizer.create(small), o.promptTokens());
         TokenizerConfig vocab = padded(small, VOCAB);
         List<String> lines = new ArrayList<>();
-        String row = "%-5s %8s | %8s %8s %6s %8s | %8s %8s %6s %8s | %8s %8s %8s | %6s %6s";
+        String row = "%-7s %8s | %8s %8s %6s %8s | %8s %8s %6s %8s | %8s %8s %8s | %6s %6s";
         lines.add(String.format(Locale.ROOT, row, "type", "file", "pp ours", "pp llama", "ratio", "pp l.1t",
                 "tg ours", "tg llama", "ratio", "tg l.1t", "MB/tok", "GB/s us", "GB/s l.", "det pp", "det tg"));
         try (Driver llama = Driver.start(o.repo())) {
-            for (GgmlType type : o.types()) {
-                Path file = o.dir().resolve(String.format(Locale.ROOT, "llama-%dx%d-%s.gguf", o.dim(), o.layers(),
-                        type.name().toLowerCase(Locale.ROOT)));
-                if (!Files.isRegularFile(file)) {
-                    System.out.println("writing " + file + " ...");
-                    RandomModelFactory.write(new RandomModelFactory.Spec(Architecture.LLAMA, o.dim(), o.ffn(),
-                            o.layers(), o.heads(), o.kvHeads(), o.dim() / o.heads(), VOCAB, 2048, type, false, 42),
-                            vocab, file);
-                }
+            for (String type : o.types()) {
+                Path file = model(o, type, vocab);
                 long bytesPerToken = weightBytesPerToken(file);
                 Speed fast = ours(file, prompt, o, false);
                 Speed det = ours(file, prompt, o, true);
@@ -97,6 +92,29 @@ public final class LlmVsLlamaCpp {
                 + " same threads; l.1t: llama.cpp with 1 thread; MB/tok: weight bytes read per generated token;"
                 + " GB/s: MB/tok x tg (l.: llama.cpp's better run); det: our deterministic mode / our fast mode");
         lines.forEach(System.out::println);
+    }
+
+    /**
+     * The model file for {@code type}: a ggml type (Q4_K, IQ4_XS, ...) is written directly by {@link RandomModelFactory};
+     * a llama-quantize mix (Q4_K_M, Q3_K_S, ...) is the F32 model of the same shape quantized by {@link ModelQuantizer}.
+     */
+    static Path model(Options o, String type, TokenizerConfig vocab) {
+        Path file = o.dir().resolve(String.format(Locale.ROOT, "llama-%dx%d-%s.gguf", o.dim(), o.layers(), type.toLowerCase(Locale.ROOT)));
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        GgmlType direct = Arrays.stream(GgmlType.values()).filter(t -> t.name().equalsIgnoreCase(type)).findFirst().orElse(null);
+        if (direct == null) {
+            FileType mix = FileType.parse(type);
+            Path f32 = model(o, "f32", vocab);
+            System.out.println("quantizing " + f32 + " as " + mix + " ...");
+            ModelQuantizer.quantize(f32, file, mix, false, (done, total) -> { });
+            return file;
+        }
+        System.out.println("writing " + file + " ...");
+        RandomModelFactory.write(new RandomModelFactory.Spec(Architecture.LLAMA, o.dim(), o.ffn(), o.layers(), o.heads(),
+                o.kvHeads(), o.dim() / o.heads(), VOCAB, 2048, direct, false, 42), vocab, file);
+        return file;
     }
 
     /** Prompt processing, then greedy generation, after warm-up runs of the same shape (JIT compilation). */
@@ -209,14 +227,14 @@ public final class LlmVsLlamaCpp {
 
     static Options parse(String[] args) {
         Path dir = Path.of("bench/out");
-        List<GgmlType> types = List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K);
+        List<String> types = List.of("q8_0", "q4_0", "q4_k");
         int threads = 2, prompt = 128, generate = 32, dim = 2048, ffn = 5632, layers = 16, heads = 32, kv = 4, batch = 32;
         Path repo = Path.of("").toAbsolutePath();
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
                 case "--dir" -> { dir = Path.of(v); i++; }
-                case "--types" -> { types = Arrays.stream(v.split(",")).map(s -> GgmlType.valueOf(s.strip().toUpperCase(Locale.ROOT))).toList(); i++; }
+                case "--types" -> { types = Arrays.stream(v.split(",")).map(String::strip).toList(); i++; }
                 case "--threads" -> { threads = Integer.parseInt(v); i++; }
                 case "--prompt" -> { prompt = Integer.parseInt(v); i++; }
                 case "--generate" -> { generate = Integer.parseInt(v); i++; }

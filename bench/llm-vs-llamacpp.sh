@@ -4,6 +4,7 @@
 #
 #   bench/llm-vs-llamacpp.sh                      # the default run (0.84B llama shape, 2 threads)
 #   bench/llm-vs-llamacpp.sh --types q4_k --generate 64
+#   bench/llm-vs-llamacpp.sh --types q3_k,q5_k,iq4_xs,q4_k_m   # any ggml type we load, or a llama-quantize mix
 #
 # Options are passed to bench/LlmVsLlamaCpp.java: --types --threads --prompt --generate --dim --ffn --layers --heads
 # --kv-heads --batch --dir. Models are written once to bench/out/ (about 2.2 GB for the three types) and reused.

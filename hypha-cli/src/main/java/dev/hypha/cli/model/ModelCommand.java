@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code hypha model import|create|list|show|rm|verify|export}: the local model store under {@code <home>/models}. */
+/** {@code hypha model import|create|list|show|rm|verify|export|quantize}: the local model store under {@code <home>/models}. */
 @Command(name = "model", description = "Manage the local model store (<home>/models).",
         subcommands = {
             ModelImportCommand.class,
@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             ModelRmCommand.class,
             ModelVerifyCommand.class,
             ModelExportCommand.class,
+            ModelQuantizeCommand.class,
         })
 public final class ModelCommand implements Callable<Integer> {
 

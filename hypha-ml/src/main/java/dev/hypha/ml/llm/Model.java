@@ -7,7 +7,8 @@ import java.lang.foreign.Arena;
 
 /**
  * A loaded llama-family model: configuration, weights (views into the source, except the Q4_0, Q4_K, Q6_K and Q8_0
- * matrices, which are repacked once at load into the row-interleaved layout of the fast kernels; see {@link #REPACK})
+ * matrices, which are repacked once at load into the row-interleaved layout of the fast kernels, and the Q3_K, Q5_0,
+ * IQ4_NL and MXFP4 ones, repacked exactly into the Q6_K and Q8_0 layouts; see {@link #REPACK})
  * and the threads that compute with them. Open a {@link Session} per conversation; sessions of one model may not run at the
  * same time on the model's threads (use one session at a time, or one model per concurrent user).
  */

@@ -100,8 +100,17 @@ public final class RandomModelFactory {
             case F16 -> 1;
             case Q4_0 -> 2;
             case Q8_0 -> 7;
-            case Q4_K -> 15;
+            case Q4_K -> 15;    // LLAMA_FTYPE_MOSTLY_Q4_K_M
             case Q6_K -> 18;
+            case Q4_1 -> 3;
+            case Q5_0 -> 8;
+            case Q5_1 -> 9;
+            case Q2_K -> 10;
+            case Q3_K -> 12;    // LLAMA_FTYPE_MOSTLY_Q3_K_M
+            case Q5_K -> 17;    // LLAMA_FTYPE_MOSTLY_Q5_K_M
+            case IQ4_NL -> 25;
+            case IQ4_XS -> 30;
+            case MXFP4 -> 38;   // LLAMA_FTYPE_MOSTLY_MXFP4_MOE
             case BF16 -> 32;
             default -> throw new IllegalArgumentException("no file type for " + t);
         };

@@ -23,7 +23,7 @@ public final class ModelInspector {
             Map.entry(7L, "Q8_0"), Map.entry(8L, "Q5_0"), Map.entry(9L, "Q5_1"), Map.entry(10L, "Q2_K"),
             Map.entry(11L, "Q3_K_S"), Map.entry(12L, "Q3_K_M"), Map.entry(13L, "Q3_K_L"), Map.entry(14L, "Q4_K_S"),
             Map.entry(15L, "Q4_K_M"), Map.entry(16L, "Q5_K_S"), Map.entry(17L, "Q5_K_M"), Map.entry(18L, "Q6_K"),
-            Map.entry(32L, "BF16"));
+            Map.entry(25L, "IQ4_NL"), Map.entry(30L, "IQ4_XS"), Map.entry(32L, "BF16"), Map.entry(38L, "MXFP4_MOE"));
 
     private ModelInspector() {
     }

@@ -92,8 +92,8 @@ public final class ActivationBatch {
             return;
         }
         switch (type) {
-            case Q8_0, Q4_0 -> q80(0);
-            case Q4_K, Q6_K -> q8k(0);
+            case Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, MXFP4 -> q80(0);
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS -> q8k(0);
             default -> { }
         }
     }

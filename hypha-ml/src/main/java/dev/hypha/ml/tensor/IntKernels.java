@@ -84,6 +84,28 @@ final class IntKernels {
     }
 
     /**
+     * {@link #nibblePairDot} for Q5_K: the 32 bytes at {@code ql} hold the low 4 bits (low nibbles sub-block 2j, high
+     * nibbles 2j+1), bit {@code shift} and {@code shift + 1} of the 32 bytes at {@code qh} their fifth bits. A product is
+     * at most 31 * 128 = 3968 in magnitude, and a short lane sums at most four of them (at 128 bits), so it stays exact.
+     */
+    static IntVector fiveBitPairDot(MemorySegment w, long ql, long qh, int shift, short[] a, int e, int scLo, int scHi, IntVector acc) {
+        ShortVector sumLo = ShortVector.zero(VectorConfig.SHORT);
+        ShortVector sumHi = ShortVector.zero(VectorConfig.SHORT);
+        for (int c = 0; c < 32; c += SHORT_LANES) {
+            ShortVector bytes = (ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, ql + c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, VectorConfig.SHORT, 0);
+            ShortVector high = (ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, qh + c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, VectorConfig.SHORT, 0);
+            ShortVector lo = bytes.and((short) 0x0F).or(high.lanewise(VectorOperators.LSHR, shift).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+            ShortVector hi = bytes.lanewise(VectorOperators.LSHR, 4)
+                    .or(high.lanewise(VectorOperators.LSHR, shift + 1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+            sumLo = sumLo.add(lo.mul(ShortVector.fromArray(VectorConfig.SHORT, a, e + c)));
+            sumHi = sumHi.add(hi.mul(ShortVector.fromArray(VectorConfig.SHORT, a, e + 32 + c)));
+        }
+        return acc.add(pairSums(sumLo).mul(scLo)).add(pairSums(sumHi).mul(scHi));
+    }
+
+    /**
      * {@code acc + s0 * dot(q[0..16), a[e..e+16)) + s1 * dot(q[16..32), a[e+16..e+32))} for 32 six-bit Q6_K weights:
      * low 4 bits from the bytes at {@code ql} shifted right by {@code lowShift}, high 2 bits from the bytes at
      * {@code qh} shifted right by {@code highShift}, minus 32. A product is at most 4096 in magnitude (exact in a short
@@ -100,6 +122,25 @@ final class IntKernels {
                     .lanewise(VectorOperators.LSHR, highShift).and((short) 3).lanewise(VectorOperators.LSHL, 4);
             ShortVector p = low.or(high).sub((short) 32).mul(ShortVector.fromArray(VectorConfig.SHORT, a, e + c));
             // with 32 short lanes the first 8 int lanes are group 0 and the last 8 group 1; narrower vectors hold one group
+            IntVector scale = SHORT_LANES == 32
+                    ? IntVector.broadcast(INT, s0).blend(s1, UPPER_HALF)
+                    : IntVector.broadcast(INT, c < 16 ? s0 : s1);
+            acc = acc.add(pairSums(p).mul(scale));
+        }
+        return acc;
+    }
+
+    /**
+     * {@code acc + s0 * dot(q[0..16), a[e..e+16)) + s1 * dot(q[16..32), a[e+16..e+32))} for 32 two-bit Q2_K weights, bits
+     * {@code shift, shift+1} of the 32 bytes at {@code q}. Products are at most 3 * 128 in magnitude; adjacent pairs are
+     * summed into int lanes, which all belong to one group of 16 and take its scale (as in {@link #sixBitDot}).
+     */
+    static IntVector twoBitDot(MemorySegment w, long q, int shift, short[] a, int e, int s0, int s1, IntVector acc) {
+        for (int c = 0; c < 32; c += SHORT_LANES) {
+            ShortVector level = ((ShortVector) ByteVector.fromMemorySegment(VectorConfig.BYTE_HALF, w, q + c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, VectorConfig.SHORT, 0))
+                    .lanewise(VectorOperators.LSHR, shift).and((short) 3);
+            ShortVector p = level.mul(ShortVector.fromArray(VectorConfig.SHORT, a, e + c));
             IntVector scale = SHORT_LANES == 32
                     ? IntVector.broadcast(INT, s0).blend(s1, UPPER_HALF)
                     : IntVector.broadcast(INT, c < 16 ? s0 : s1);

@@ -51,27 +51,58 @@ final class InterleavedQ6_K {
 
     /** Repacks {@code w} (Q6_K) into new memory from {@code memory}. */
     static MemorySegment pack(WeightMatrix w, SegmentAllocator memory) {
+        return packLevels(w, memory, (src, from, q, scales) -> {
+            levels(src, from, q);
+            for (int c = 0; c < 16; c++) {
+                scales[c] = src.get(ValueLayout.JAVA_BYTE, from + 192 + c);
+            }
+            return QuantLayouts.half(src, from + 208);
+        });
+    }
+
+    /** One super-block of a type whose weights are 6-bit levels times int8 scales per 16 times one float (Q6_K, Q3_K). */
+    @FunctionalInterface
+    interface SuperBlockLevels {
+        /**
+         * Writes the super-block at {@code off} of {@code s} as 256 levels 0..63 (32 meaning zero) into {@code q} and its 16
+         * group scales into {@code scales}; returns its {@code d}.
+         */
+        float read(MemorySegment s, long off, int[] q, byte[] scales);
+    }
+
+    /**
+     * Repacks {@code w}, whose super-blocks {@code levels} decodes into Q6_K's form, into this layout. For Q3_K this is
+     * exact (levels -4..3 and scales -32..31 fit, and the integer sums and {@code (d * da) * sum} are Q3_K's own one-row
+     * kernel's), at 212 bytes per row and super-block instead of 110.
+     */
+    static MemorySegment packLevels(WeightMatrix w, SegmentAllocator memory, SuperBlockLevels levels) {
+        return packLevels(w, memory, Math.multiplyExact((long) RowGroupTiles.groups(w.rows()) * (w.cols() / Q6_K.BLOCK), RECORD), levels);
+    }
+
+    /** As above, in {@code bytes} bytes (at least the records; the rest, zeroed, is the caller's). */
+    static MemorySegment packLevels(WeightMatrix w, SegmentAllocator memory, long bytes, SuperBlockLevels levels) {
         int blocks = w.cols() / Q6_K.BLOCK;
-        int groups = RowGroupTiles.groups(w.rows());
-        MemorySegment dst = memory.allocate(Math.multiplyExact((long) groups * blocks, RECORD), 64);
+        MemorySegment dst = memory.allocate(bytes, 64);
         MemorySegment src = w.data();
         long rowBytes = w.rowBytes();
+        int blockBytes = w.type().typeSize();
         int[] q = new int[Q6_K.BLOCK];
+        byte[] scales = new byte[16];
         for (int row = 0; row < w.rows(); row++) {
             int g = row / ROWS;
             int r = row % ROWS;
             for (int b = 0; b < blocks; b++) {
-                long from = row * rowBytes + (long) b * Q6_K.BYTES;
+                long from = row * rowBytes + (long) b * blockBytes;
                 long rec = ((long) g * blocks + b) * RECORD;
-                levels(src, from, q);
+                float d = levels.read(src, from, q, scales);
                 for (int c = 0; c < 16; c++) {
                     long chunks = rec + GROUPS + c * GROUP + 4L * r;
                     dst.set(INT_LE, chunks, nibbleChunk(q, 8 * c));
                     dst.set(INT_LE, chunks + CHUNK, nibbleChunk(q, 8 * c + 4));
                     dst.set(INT_LE, chunks + 2 * CHUNK, highChunk(q, 8 * c));
-                    dst.set(ValueLayout.JAVA_BYTE, rec + SCALES + (long) c * ROWS + r, src.get(ValueLayout.JAVA_BYTE, from + 192 + c));
+                    dst.set(ValueLayout.JAVA_BYTE, rec + SCALES + (long) c * ROWS + r, scales[c]);
                 }
-                dst.set(QuantLayouts.FLOAT_LE, rec + D + 4L * r, QuantLayouts.half(src, from + 208));
+                dst.set(QuantLayouts.FLOAT_LE, rec + D + 4L * r, d);
             }
         }
         return dst;

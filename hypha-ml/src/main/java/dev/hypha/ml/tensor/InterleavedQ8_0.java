@@ -55,6 +55,42 @@ final class InterleavedQ8_0 {
         return dst;
     }
 
+    /** One block of a type whose weights are int8 levels times one float scale per 32 (Q5_0, IQ4_NL, MXFP4). */
+    @FunctionalInterface
+    interface BlockLevels {
+        /** Writes the block at {@code off} of {@code s} as 32 int8 levels into {@code q} (element order); returns its scale. */
+        float read(MemorySegment s, long off, byte[] q);
+    }
+
+    /**
+     * Repacks {@code w}, whose type stores each block of 32 as int8 levels times one scale that {@code levels} decodes,
+     * into this layout. Exact: its integer sums and {@code sum * (d * da)} per block are the type's own one-row kernel's,
+     * so the results are the same bits; the cost is memory (36 bytes per row and block instead of 17-22).
+     */
+    static MemorySegment packLevels(WeightMatrix w, SegmentAllocator memory, BlockLevels levels) {
+        int blocks = w.cols() / Q8_0.BLOCK;
+        int groups = RowGroupTiles.groups(w.rows());
+        MemorySegment dst = memory.allocate(Math.multiplyExact((long) groups * blocks, RECORD), 64);
+        MemorySegment src = w.data();
+        long rowBytes = w.rowBytes();
+        int blockBytes = w.type().typeSize();
+        byte[] q = new byte[Q8_0.BLOCK];
+        for (int row = 0; row < w.rows(); row++) {
+            int g = row / ROWS;
+            int r = row % ROWS;
+            for (int b = 0; b < blocks; b++) {
+                long rec = ((long) g * blocks + b) * RECORD;
+                float d = levels.read(src, row * rowBytes + (long) b * blockBytes, q);
+                for (int c = 0; c < 16; c++) {
+                    dst.set(ValueLayout.JAVA_BYTE, rec + c * CHUNK + 2L * r, q[2 * c]);
+                    dst.set(ValueLayout.JAVA_BYTE, rec + c * CHUNK + 2L * r + 1, q[2 * c + 1]);
+                }
+                dst.set(QuantLayouts.FLOAT_LE, rec + SCALES + 4L * r, d);
+            }
+        }
+        return dst;
+    }
+
     /** {@code out[t][r]} for every row {@code r} of groups {@code [g0, g1)} and every token {@code t < tokens}. */
     static void multiply(MemorySegment w, int cols, int rows, int g0, int g1, ActivationBatch in, int tokens, float[][] out) {
         int blocks = cols / Q8_0.BLOCK;

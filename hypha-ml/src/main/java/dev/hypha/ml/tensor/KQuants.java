@@ -13,6 +13,12 @@ final class KQuants {
      */
     static float makeQkx2Quants(int n, int nmax, float[] x, float[] weights, int[] levels, int lOff, float[] theMin,
                                 float rmin, float rdelta, int nstep) {
+        return makeQkx2Quants(n, nmax, x, weights, levels, lOff, theMin, rmin, rdelta, nstep, false);
+    }
+
+    /** As above; with {@code useMad} the fit minimises weighted absolute instead of squared errors (Q2_K). */
+    static float makeQkx2Quants(int n, int nmax, float[] x, float[] weights, int[] levels, int lOff, float[] theMin,
+                                float rmin, float rdelta, int nstep, boolean useMad) {
         float min = x[0];
         float max = x[0];
         float sumW = weights[0];
@@ -45,7 +51,8 @@ final class KQuants {
             int l = Numbers.nearestInt(iscale * (x[i] - min));
             levels[lOff + i] = Math.max(0, Math.min(nmax, l));
             float diff = scale * levels[lOff + i] + min - x[i];
-            bestError += weights[i] * (diff * diff);
+            diff = useMad ? Math.abs(diff) : diff * diff;
+            bestError += weights[i] * diff;
         }
         int[] aux = new int[n];
         for (int is = 0; is <= nstep; is++) {
@@ -73,7 +80,8 @@ final class KQuants {
                 float curError = 0;
                 for (int i = 0; i < n; i++) {
                     float diff = thisScale * aux[i] + thisMin - x[i];
-                    curError += weights[i] * (diff * diff);
+                    diff = useMad ? Math.abs(diff) : diff * diff;
+                    curError += weights[i] * diff;
                 }
                 if (curError < bestError) {
                     System.arraycopy(aux, 0, levels, lOff, n);
@@ -146,5 +154,84 @@ final class KQuants {
             }
         }
         return scale;
+    }
+
+    /**
+     * {@code make_q3_quants} with {@code do_rmse}: symmetric levels -nmax..nmax-1 (stored offset by nmax) from the
+     * largest-magnitude value, then up to five rounds of moving single levels while that improves the weighted fit.
+     */
+    static float makeQ3Quants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff) {
+        float max = 0;
+        float amax = 0;
+        for (int i = 0; i < n; i++) {
+            float ax = Math.abs(x[xOff + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[xOff + i];
+            }
+        }
+        if (amax < GROUP_MAX_EPS) {
+            for (int i = 0; i < n; i++) {
+                levels[lOff + i] = 0;
+            }
+            return 0.0f;
+        }
+        float iscale = -nmax / max;
+        float sumLX = 0;
+        float sumL2 = 0;
+        int[] l = new int[n];
+        for (int i = 0; i < n; i++) {
+            float xi = x[xOff + i];
+            int q = Numbers.nearestInt(iscale * xi);
+            l[i] = Math.max(-nmax, Math.min(nmax - 1, q));
+            float w = xi * xi;
+            sumLX += w * xi * l[i];
+            sumL2 += w * l[i] * l[i];
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                float xi = x[xOff + i];
+                float w = xi * xi;
+                float slx = sumLX - w * xi * l[i];
+                if (slx > 0) {
+                    float sl2 = sumL2 - w * l[i] * l[i];
+                    int newL = Numbers.nearestInt(xi * sl2 / slx);
+                    newL = Math.max(-nmax, Math.min(nmax - 1, newL));
+                    if (newL != l[i]) {
+                        slx += w * xi * newL;
+                        sl2 += w * newL * newL;
+                        if (sl2 > 0 && slx * slx * sumL2 > sumLX * sumLX * sl2) {
+                            l[i] = newL;
+                            sumLX = slx;
+                            sumL2 = sl2;
+                            changed++;
+                        }
+                    }
+                }
+            }
+            if (changed == 0) {
+                break;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            levels[lOff + i] = l[i] + nmax;
+        }
+        return sumL2 > 0.0f ? sumLX / sumL2 : 0.0f;
+    }
+
+    /**
+     * ggml's {@code best_index_int8}: the index of the entry of the sorted table {@code values} (length a power of two)
+     * nearest to {@code x}; a value on a midpoint takes the upper entry. Compares {@code 2x} with the sums of
+     * neighbours, so both sides are exact.
+     */
+    static int bestIndexInt8(int n, byte[] values, float x) {
+        float x2 = x + x;
+        int idx = 0;
+        for (int step = n >> 1; step > 0; step >>= 1) {
+            int j = idx + step;
+            idx = x2 >= (float) (values[j - 1] + values[j]) ? j : idx;
+        }
+        return idx;
     }
 }

@@ -7,8 +7,9 @@ import java.lang.foreign.MemorySegment;
  * product computed by one thread in a fixed order (see {@link FloatKernels} and {@link IntKernels}), so results do
  * not depend on the thread count or on how many tokens are batched together.
  *
- * <p>As in llama.cpp, quantized weights are multiplied with activations quantized to Q8_0 (for Q8_0 and Q4_0) or
- * Q8_K (for Q4_K and Q6_K) using exact integer dot products inside each block.
+ * <p>As in llama.cpp, quantized weights are multiplied with activations quantized to Q8_0 (for Q8_0, Q4_0, Q5_0,
+ * IQ4_NL and MXFP4), Q8_1 (Q8_0 plus block sums, for Q4_1 and Q5_1) or Q8_K (for the k-quants and IQ4_XS) using exact
+ * integer dot products inside each block.
  */
 public final class MatMul {
     private final Parallel parallel;
@@ -52,9 +53,13 @@ public final class MatMul {
                         (g0, g1) -> InterleavedQ4_0.multiply(packed, cols, rows, g0, g1, in, tokens, out));
                 case Q4_K -> parallel.forRange(RowGroupTiles.groups(rows),
                         (g0, g1) -> InterleavedQ4_K.multiply(packed, cols, rows, g0, g1, in, tokens, out));
-                case Q6_K -> parallel.forRange(RowGroupTiles.groups(rows),
+                case Q5_K -> parallel.forRange(RowGroupTiles.groups(rows), (g0, g1) -> {
+                    InterleavedQ6_K.multiply(packed, cols, rows, g0, g1, in, tokens, out);
+                    Q5_KMins.subtract(packed, rows, cols, g0, g1, in, tokens, out);
+                });
+                case Q6_K, Q3_K -> parallel.forRange(RowGroupTiles.groups(rows),
                         (g0, g1) -> InterleavedQ6_K.multiply(packed, cols, rows, g0, g1, in, tokens, out));
-                case Q8_0 -> parallel.forRange(RowGroupTiles.groups(rows),
+                case Q8_0, Q5_0, IQ4_NL, MXFP4 -> parallel.forRange(RowGroupTiles.groups(rows),
                         (g0, g1) -> InterleavedQ8_0.multiply(packed, cols, rows, g0, g1, in, tokens, out));
                 default -> throw new IllegalStateException("tensor '" + w.name() + "' is " + w.type() + ", which has no interleaved kernel");
             }
@@ -114,6 +119,50 @@ public final class MatMul {
                     }
                 }
             }
+            case Q4_1, Q5_0, Q5_1, IQ4_NL, MXFP4 -> {
+                for (int r = from; r < to; r++) {
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = dotQ80(w.type(), data, r * rowBytes, in.q80(t), n);
+                    }
+                }
+            }
+            case IQ4_XS -> {
+                // each row decoded once for every token of the batch
+                byte[] levels = new byte[n];
+                int[] scales = new int[n / 32];
+                float[] d = new float[n / IQ4_XS.BLOCK];
+                for (int r = from; r < to; r++) {
+                    IQ4_XS.decodeRow(data, r * rowBytes, n, levels, scales, d);
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = IQ4_XS.dotDecoded(levels, scales, d, in.q8k(t), 0, n);
+                    }
+                }
+            }
+            case Q2_K -> {
+                if (tokens == 1) {
+                    for (int r = from; r < to; r++) {
+                        out[0][r] = Q2_K.dot(data, r * rowBytes, in.q8k(0), 0, n);
+                    }
+                    return;
+                }
+                // a batch: each row decoded once for every token (decoding costs more than it saves for one token)
+                byte[] scaled = new byte[n];
+                byte[] mins = new byte[n / 16];
+                float[] d = new float[2 * (n / Q2_K.BLOCK)];
+                for (int r = from; r < to; r++) {
+                    Q2_K.decodeRow(data, r * rowBytes, n, scaled, mins, d);
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = Q2_K.dotDecoded(scaled, mins, d, in.q8k(t), 0, n);
+                    }
+                }
+            }
+            case Q3_K, Q5_K -> {
+                for (int r = from; r < to; r++) {
+                    for (int t = 0; t < tokens; t++) {
+                        out[t][r] = dotQ8K(w.type(), data, r * rowBytes, in.q8k(t), n);
+                    }
+                }
+            }
             default -> {
                 // F16 and BF16: decode the row once, then reuse it for every token of the batch.
                 float[] row = new float[n];
@@ -125,5 +174,28 @@ public final class MatMul {
                 }
             }
         }
+    }
+
+    /** One row of a 32-weight block type without an interleaved kernel times Q8_0/Q8_1 activations (exact block order). */
+    private static float dotQ80(GgmlType type, MemorySegment w, long off, Q8_0Activations a, int n) {
+        return switch (type) {
+            case Q4_1 -> Q4_1.dot(w, off, a, n);
+            case Q5_0 -> Q5_0.dot(w, off, a, n);
+            case Q5_1 -> Q5_1.dot(w, off, a, n);
+            case IQ4_NL -> IQ4_NL.dot(w, off, a, n);
+            case MXFP4 -> MXFP4.dot(w, off, a, n);
+            default -> throw new IllegalStateException(type + " is not multiplied with Q8_0 activations");
+        };
+    }
+
+    /** One row of a 256-weight super-block type without an interleaved kernel times Q8_K activations (exact block order). */
+    private static float dotQ8K(GgmlType type, MemorySegment w, long off, Q8_KActivations a, int n) {
+        return switch (type) {
+            case Q2_K -> Q2_K.dot(w, off, a, 0, n);
+            case Q3_K -> Q3_K.dot(w, off, a, 0, n);
+            case Q5_K -> Q5_K.dot(w, off, a, 0, n);
+            case IQ4_XS -> IQ4_XS.dot(w, off, a, 0, n);
+            default -> throw new IllegalStateException(type + " is not multiplied with Q8_K activations");
+        };
     }
 }

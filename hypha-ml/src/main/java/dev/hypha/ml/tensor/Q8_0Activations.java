@@ -20,6 +20,13 @@ public final class Q8_0Activations {
     final int[] pairs;
     /** The sum of the 32 quantized values of each block. */
     final int[] blockSums;
+    /**
+     * Q8_1's {@code s} of each block: the unrounded scale {@code amax / 127} times the block's sum, rounded through fp16
+     * as llama.cpp's x86 {@code quantize_row_q8_1} stores it (the activations Q4_1 and Q5_1 weights are multiplied with;
+     * Q8_1's values and {@code d} are Q8_0's).
+     */
+    final float[] q81Sums;
+    private final float[] unrounded;
     private final int capacity;
 
     /** A buffer for vectors of up to {@code capacity} elements (a multiple of 32). */
@@ -33,6 +40,8 @@ public final class Q8_0Activations {
         this.scales = new float[capacity / BLOCK];
         this.pairs = new int[capacity / 2];
         this.blockSums = new int[capacity / BLOCK];
+        this.q81Sums = new float[capacity / BLOCK];
+        this.unrounded = new float[capacity / BLOCK];
     }
 
     /** Quantizes {@code x[off..off+n)}; {@code n} must be a multiple of 32 and fit the buffer. */
@@ -49,6 +58,7 @@ public final class Q8_0Activations {
             float d = amax / 127.0f;
             float id = amax != 0 ? 127.0f / amax : 0.0f;
             scales[b] = Numbers.halfToFloat(Numbers.floatToHalf(d));
+            unrounded[b] = d;
             for (int j = 0; j < BLOCK; j++) {
                 qs[b * BLOCK + j] = (byte) (int) Math.rint(x[base + j] * id);
             }
@@ -63,6 +73,7 @@ public final class Q8_0Activations {
                 sum += qs[b * BLOCK + j];
             }
             blockSums[b] = sum;
+            q81Sums[b] = Numbers.halfToFloat(Numbers.floatToHalf(unrounded[b] * sum));
         }
         return this;
     }

@@ -36,4 +36,21 @@ final class QuantLayouts {
             pairs[k] = (qs[2 * k] & 0xFFFF) | (qs[2 * k + 1] << 16);
         }
     }
+
+    /** The fp16 value at {@code off} of a heap copy of a block, widened to float. */
+    static float halfAt(byte[] b, int off) {
+        return Float.float16ToFloat((short) ((b[off] & 0xFF) | (b[off + 1] << 8)));
+    }
+
+    /** The little-endian int at {@code off} of a heap copy of a block. */
+    static int intAt(byte[] b, int off) {
+        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (b[off + 3] & 0xFF) << 24;
+    }
+
+    static void putInt(byte[] out, int off, int v) {
+        out[off] = (byte) v;
+        out[off + 1] = (byte) (v >> 8);
+        out[off + 2] = (byte) (v >> 16);
+        out[off + 3] = (byte) (v >> 24);
+    }
 }

@@ -36,10 +36,14 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
         }
     }
 
-    /** Whether {@link #interleave} repacks this type (Q4_0, Q4_K, Q6_K and Q8_0). */
+    /**
+     * Whether {@link #interleave} repacks this type: Q4_0, Q4_K, Q6_K and Q8_0 into their own layouts; Q3_K and Q5_K (plus
+     * its mins, {@link Q5_KMins}) into Q6_K's and Q5_0, IQ4_NL and MXFP4 into Q8_0's (exact, same bits as their one-row
+     * kernels; 1.3x Q5_K's size in memory, about twice the others').
+     */
     public static boolean interleaves(GgmlType type) {
         return switch (type) {
-            case Q4_0, Q4_K, Q6_K, Q8_0 -> true;
+            case Q4_0, Q4_K, Q6_K, Q8_0, Q3_K, Q5_K, Q5_0, IQ4_NL, MXFP4 -> true;
             default -> false;
         };
     }
@@ -60,6 +64,11 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
             case Q4_K -> InterleavedQ4_K.pack(this, memory);
             case Q6_K -> InterleavedQ6_K.pack(this, memory);
             case Q8_0 -> InterleavedQ8_0.pack(this, memory);
+            case Q3_K -> InterleavedQ6_K.packLevels(this, memory, Q3_K::levels);
+            case Q5_K -> Q5_KMins.pack(this, memory);
+            case Q5_0 -> InterleavedQ8_0.packLevels(this, memory, Q5_0::levels);
+            case IQ4_NL -> InterleavedQ8_0.packLevels(this, memory, IQ4_NL::levels);
+            case MXFP4 -> InterleavedQ8_0.packLevels(this, memory, MXFP4::levels);
             default -> throw new IllegalStateException("no interleaved layout for " + type);
         };
         if (data.isMapped()) {

@@ -124,7 +124,8 @@ class GgufRoundTripTest {
     @Provide
     Arbitrary<List<Object[]>> tensors() {
         Arbitrary<GgmlType> types = Arbitraries.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
-                GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.I8);
+                GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.I8, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q5_K, GgmlType.IQ4_XS,
+                GgmlType.IQ4_NL, GgmlType.MXFP4, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1);
         Arbitrary<Object[]> one = Combinators.combine(types, Arbitraries.integers().between(1, 3),
                 Arbitraries.integers().between(1, 3), Arbitraries.longs()).as((type, blocks, rows, seed) -> {
                     long[] shape = rows == 1 ? new long[] {(long) blocks * type.blockSize()}

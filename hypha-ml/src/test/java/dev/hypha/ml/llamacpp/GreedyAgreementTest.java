@@ -70,11 +70,29 @@ class GreedyAgreementTest {
         "QWEN2, Q8_0",
         "QWEN2, F32",
         "QWEN3, Q8_0",
+        "LLAMA, Q4_0",
+        "LLAMA, Q6_K",
+        "LLAMA, Q4_1",
+        "LLAMA, Q5_0",
+        "LLAMA, Q5_1",
+        "LLAMA, Q2_K",
+        "LLAMA, Q3_K",
+        "LLAMA, Q5_K",
+        "LLAMA, IQ4_NL",
+        "LLAMA, IQ4_XS",
+        "LLAMA, MXFP4",
     })
     void sameTokensAndLogits(Architecture arch, GgmlType type) {
         TokenizerConfig vocab = TestVocabularies.sentencePiece(2000);
         Path file = AgreementModels.write(dir, AgreementModels.spec(arch, type, vocab.size(), 42), vocab);
+        assertSameGreedyDecoding(llama, file, arch + " " + type, type == GgmlType.F32 ? FLOAT_TOLERANCE : QUANT_TOLERANCE);
+    }
 
+    /**
+     * Decodes {@link #PROMPT} greedily for {@link #STEPS} tokens in our engine and in llama.cpp and requires the same
+     * tokens and, up to the first step where they would differ, llama.cpp's top logits within {@code tolerance}.
+     */
+    static void assertSameGreedyDecoding(LlamaCppDriver llama, Path file, String label, double tolerance) {
         int[] prompt;
         List<float[]> ourLogits = new ArrayList<>();
         int[] ours = new int[STEPS];
@@ -119,10 +137,10 @@ class GreedyAgreementTest {
                 break;
             }
         }
-        String report = String.format(Locale.ROOT, "%s %s: largest logit difference per step:%s", arch, type, perStep);
+        String report = String.format(Locale.ROOT, "%s: largest logit difference per step:%s", label, perStep);
         System.out.println(report);
         assertThat(ours).as("greedy tokens (%s)", report).containsExactly(theirs.tokens());
-        assertThat(worst).as(report).isLessThanOrEqualTo(type == GgmlType.F32 ? FLOAT_TOLERANCE : QUANT_TOLERANCE);
+        assertThat(worst).as(report).isLessThanOrEqualTo(tolerance);
     }
 
     /** The first largest logit, as llama.cpp's greedy sampler picks it. */

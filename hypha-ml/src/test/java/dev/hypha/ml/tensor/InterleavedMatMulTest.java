@@ -15,7 +15,8 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * The row-interleaved Q4_0, Q4_K, Q6_K and Q8_0 kernels give exactly the bits of the one-row kernels in deterministic
+ * The row-interleaved Q4_0, Q4_K, Q6_K and Q8_0 kernels (and Q3_K, Q5_K, Q5_0, IQ4_NL and MXFP4 repacked into the Q6_K
+ * and Q8_0 layouts) give exactly the bits of the one-row kernels in deterministic
  * mode, for any row count (a partial last group), batch size and thread count, in both engine modes, including the
  * extreme values that come closest to overflowing the 16-bit lanes: every activation quantized to the same +-127 and
  * weights at their largest magnitude (nibbles 15, 6-bit levels 0 i.e. -32 with group scales -128, int8 weights -128).
@@ -56,13 +57,15 @@ class InterleavedMatMulTest {
 
     @Provide
     Arbitrary<GgmlType> interleavedTypes() {
-        return Arbitraries.of(GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q8_0);
+        return Arbitraries.of(GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.Q3_K, GgmlType.Q5_K, GgmlType.Q5_0,
+                GgmlType.IQ4_NL, GgmlType.MXFP4);
     }
 
     @Test
     void interleavesExactlyTheTypesWithAKernel() {
         for (GgmlType type : GgmlType.values()) {
-            boolean expected = type == GgmlType.Q4_0 || type == GgmlType.Q4_K || type == GgmlType.Q6_K || type == GgmlType.Q8_0;
+            boolean expected = type == GgmlType.Q4_0 || type == GgmlType.Q4_K || type == GgmlType.Q6_K || type == GgmlType.Q8_0
+                    || type == GgmlType.Q3_K || type == GgmlType.Q5_K || type == GgmlType.Q5_0 || type == GgmlType.IQ4_NL || type == GgmlType.MXFP4;
             assertThat(WeightMatrix.interleaves(type)).as(type.toString()).isEqualTo(expected);
         }
     }
@@ -75,6 +78,11 @@ class InterleavedMatMulTest {
             case Q8_0 -> Q8_0.dot(w.data(), w.rowOffset(r), batch.q80(t), 0, cols, true);
             case Q4_K -> Q4_K.dot(w.data(), w.rowOffset(r), batch.q8k(t), 0, cols, true);
             case Q6_K -> Q6_K.dot(w.data(), w.rowOffset(r), batch.q8k(t), 0, cols, true);
+            case Q3_K -> Q3_K.dot(w.data(), w.rowOffset(r), batch.q8k(t), 0, cols);
+            case Q5_K -> Q5_K.dot(w.data(), w.rowOffset(r), batch.q8k(t), 0, cols);
+            case Q5_0 -> Q5_0.dot(w.data(), w.rowOffset(r), batch.q80(t), cols);
+            case IQ4_NL -> IQ4_NL.dot(w.data(), w.rowOffset(r), batch.q80(t), cols);
+            case MXFP4 -> MXFP4.dot(w.data(), w.rowOffset(r), batch.q80(t), cols);
             default -> throw new IllegalArgumentException("no one-row quantized kernel for " + w.type());
         };
     }
@@ -128,7 +136,13 @@ class InterleavedMatMulTest {
                     extremeBlock(type, data, b, blockBytes);
                 }
                 switch (type) {
-                    case Q4_0, Q8_0 -> QuantLayouts.putHalf(data, b, (float) random.nextGaussian());
+                    case Q4_0, Q8_0, Q5_0, IQ4_NL -> QuantLayouts.putHalf(data, b, (float) random.nextGaussian());
+                    case Q3_K -> QuantLayouts.putHalf(data, b + 108, (float) random.nextGaussian());
+                    case Q5_K -> {
+                        QuantLayouts.putHalf(data, b, (float) random.nextGaussian());
+                        QuantLayouts.putHalf(data, b + 2, (float) random.nextGaussian());
+                    }
+                    case MXFP4 -> data[b] = (byte) (100 + random.nextInt(50));   // scales 2^-28 .. 2^21
                     case Q4_K -> {
                         QuantLayouts.putHalf(data, b, (float) random.nextGaussian());
                         QuantLayouts.putHalf(data, b + 2, (float) random.nextGaussian());
@@ -150,6 +164,14 @@ class InterleavedMatMulTest {
                 Arrays.fill(data, b, b + 192, (byte) 0);
                 Arrays.fill(data, b + 192, b + 208, (byte) 0x80);
             }
+            // levels -4 (no high bits, low bits 0) with every 6-bit scale 0, i.e. -32
+            case Q3_K -> Arrays.fill(data, b, b + 108, (byte) 0);
+            // every level 31 with every scale and min 63
+            case Q5_K -> Arrays.fill(data, b, b + blockBytes, (byte) 0xFF);
+            // Q5_0: nibbles 0 and no fifth bits = -16; IQ4_NL: index 0 = -127; MXFP4: code 15 = -12
+            case Q5_0 -> Arrays.fill(data, b, b + blockBytes, (byte) 0);
+            case IQ4_NL -> Arrays.fill(data, b, b + blockBytes, (byte) 0);
+            case MXFP4 -> Arrays.fill(data, b, b + blockBytes, (byte) 0xFF);
             default -> throw new IllegalArgumentException("no extreme block for " + type);
         }
     }
