@@ -45,13 +45,21 @@ final class TrainProgress implements TrainingListener {
             return;
         }
         lastDraw = now;
-        long done = step + 1 - startStep;
-        double seconds = Math.max(1e-9, (now - startNanos) / 1e9);
-        double stepsPerSecond = done / seconds;
-        long etaSeconds = stepsPerSecond > 0 ? (long) ((total - step - 1) / stepsPerSecond) : 0;
+        // The clock starts when the first step seen ends, so the rate counts the steps after it: none yet at the
+        // first draw, which shows no rate rather than one divided by no time at all.
+        long done = step - startStep;
+        double seconds = (now - startNanos) / 1e9;
+        String speed = "-";
+        String eta = "-:--";
+        if (done > 0 && seconds > 0) {
+            double stepsPerSecond = done / seconds;
+            long etaSeconds = (long) ((total - step - 1) / stepsPerSecond);
+            speed = String.format(Locale.ROOT, "%.0f", stepsPerSecond * batch);
+            eta = String.format(Locale.ROOT, "%d:%02d", etaSeconds / 60, etaSeconds % 60);
+        }
         int filled = (int) ((step + 1) * WIDTH / total);
-        err.print(String.format(Locale.ROOT, "\rstep %d/%d [%s%s] loss %.4f  %.0f samples/s  ETA %d:%02d ", step + 1, total,
-                "#".repeat(filled), ".".repeat(WIDTH - filled), lossSum / lossCount, stepsPerSecond * batch, etaSeconds / 60, etaSeconds % 60));
+        err.print(String.format(Locale.ROOT, "\rstep %d/%d [%s%s] loss %.4f  %s samples/s  ETA %s ", step + 1, total,
+                "#".repeat(filled), ".".repeat(WIDTH - filled), lossSum / lossCount, speed, eta));
         err.flush();
         drawn = true;
         lossSum = 0;

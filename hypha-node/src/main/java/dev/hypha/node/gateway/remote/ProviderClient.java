@@ -42,9 +42,21 @@ final class ProviderClient implements AutoCloseable {
             }
         }
 
-        /** The body as an error text for messages, cut short. */
+        /**
+         * The body as an error text for messages, cut short: the {@code error} field of an Ollama-shaped error body (what
+         * Hypha's provider sends), else the body itself.
+         */
         String error(URI from) {
-            String s = new String(readAll(from), StandardCharsets.UTF_8);
+            byte[] bytes = readAll(from);
+            String s = new String(bytes, StandardCharsets.UTF_8);
+            try {
+                com.fasterxml.jackson.databind.JsonNode error = JsonBody.parse(bytes).get("error");
+                if (error != null && error.isTextual()) {
+                    s = error.textValue();
+                }
+            } catch (GatewayException e) {
+                // not JSON: the text as it came
+            }
             return s.length() > 300 ? s.substring(0, 300) + "..." : s;
         }
 
