@@ -8,17 +8,10 @@ import dev.hypha.chain.compute.CloseReason;
 import dev.hypha.chain.compute.ComputeOrder;
 import dev.hypha.chain.compute.OrderState;
 import dev.hypha.chain.compute.Resources;
-import dev.hypha.chain.devnet.AnvilLauncher;
-import dev.hypha.chain.devnet.Devnet;
-import dev.hypha.chain.rpc.ChainClient;
-import dev.hypha.chain.tx.NonceManager;
-import dev.hypha.chain.tx.RevertDecoder;
-import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Hashes;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,53 +25,32 @@ import org.web3j.crypto.Credentials;
 class ComputeMarketClientTest {
     private static final byte[] SPEC = Hashes.keccak256("examples/fashion-mnist-cnn.toml".getBytes(StandardCharsets.UTF_8));
     private static final Resources NEEDS = new Resources(2, 4096, 0);
-    private static Devnet devnet;
-    private static ChainClient client;
-    private static NonceManager nonces;
-    private static Deployment deployment;
+    private static DeployedChain chain;
     private static Credentials tenant;
     private static Credentials provider;
     private static Credentials stranger;
 
     @BeforeAll
     static void deploy() {
-        devnet = new AnvilLauncher().start();
-        client = ChainClient.connect(devnet.rpcUrl());
-        nonces = new NonceManager(client);
-        deployment = new Deployer(sender(devnet.account(0))).deploy(DeployParams.devnet());
-        tenant = devnet.account(1);
-        provider = devnet.account(2);
-        stranger = devnet.account(4);
-        as(devnet.account(0)).payment().mint(tenant.getAddress(), BigInteger.valueOf(1_000_000_000));
-        as(devnet.account(0)).hyp().transfer(provider.getAddress(), Deployer.hyp(1_000));
-        HyphaContracts p = as(provider);
-        p.staking().stake(StakingClient.PROVIDER_ROLE, Deployer.hyp(1_000));
-        Credentials signingKey = devnet.account(3);
-        p.registry().register(new ProviderRegistryClient.ProviderRegistration("http://127.0.0.1:1",
-                signingKey.getAddress(), List.of("compute"), ""), p.registry().signingKeyProof(signingKey));
+        chain = new DeployedChain();
+        tenant = chain.devnet.account(1);
+        provider = chain.devnet.account(2);
+        stranger = chain.devnet.account(4);
+        chain.mintUsd(tenant, 1_000_000_000);
+        chain.registerProvider(provider, chain.devnet.account(3), "compute");
     }
 
     @AfterAll
     static void stop() {
-        client.close();
-        devnet.close();
-    }
-
-    private static TransactionSender sender(Credentials who) {
-        return new TransactionSender(client, who, nonces, RevertDecoder.forHyphaContracts());
+        chain.close();
     }
 
     private static HyphaContracts as(Credentials who) {
-        return HyphaContracts.connect(deployment, sender(who));
+        return chain.as(who);
     }
 
     private static BigInteger usd(Credentials who) {
-        return as(who).payment().balanceOf(who.getAddress());
-    }
-
-    private static void travel(long seconds) {
-        client.request("evm_increaseTime", seconds);
-        client.request("evm_mine");
+        return chain.usd(who);
     }
 
     @Test
@@ -106,7 +78,7 @@ class ComputeMarketClientTest {
         assertThat(leased.state()).isEqualTo(OrderState.LEASED);
         assertThat(market.fundedUntil(id)).isEqualTo(leased.leaseStart() + 7200); // 1000 units a second
 
-        travel(100);
+        chain.travel(100);
         BigInteger providerBefore = usd(provider);
         as(stranger).compute().settle(id);
         long paidSeconds = market.order(id).paid().longValueExact() / 1000;

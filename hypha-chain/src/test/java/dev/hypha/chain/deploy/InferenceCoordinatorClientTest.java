@@ -12,16 +12,11 @@ import dev.hypha.chain.coordinator.InferenceRequest;
 import dev.hypha.chain.coordinator.RequestParams;
 import dev.hypha.chain.coordinator.RequestState;
 import dev.hypha.chain.coordinator.RequestStatus;
-import dev.hypha.chain.devnet.AnvilLauncher;
-import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.indexer.IndexedEvent;
 import dev.hypha.chain.indexer.WatchedContract;
 import dev.hypha.chain.abi.HyphaAbis;
 import dev.hypha.chain.indexer.EventListener;
-import dev.hypha.chain.rpc.ChainClient;
-import dev.hypha.chain.tx.NonceManager;
-import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Hashes;
@@ -40,9 +35,7 @@ import org.web3j.crypto.Credentials;
 /** Inference requested by contracts, from Java, against InferenceCoordinator as `hypha deploy` deploys it on anvil. */
 class InferenceCoordinatorClientTest {
     private static final String MODEL = "0x" + "ab".repeat(32);
-    private static Devnet devnet;
-    private static ChainClient client;
-    private static NonceManager nonces;
+    private static DeployedChain chain;
     private static Deployment deployment;
     private static Credentials requester;
     private static Credentials provider;
@@ -50,37 +43,30 @@ class InferenceCoordinatorClientTest {
 
     @BeforeAll
     static void deploy() {
-        devnet = new AnvilLauncher().start();
-        client = ChainClient.connect(devnet.rpcUrl());
-        nonces = new NonceManager(client);
-        deployment = new Deployer(sender(devnet.account(0))).deploy(DeployParams.devnet());
-        requester = devnet.account(1);
-        provider = devnet.account(2);
-        signingKey = devnet.account(3);
-        as(devnet.account(0)).payment().mint(requester.getAddress(), BigInteger.valueOf(1_000_000_000));
-        as(devnet.account(0)).hyp().transfer(provider.getAddress(), Deployer.hyp(1_000));
-        HyphaContracts p = as(provider);
-        p.staking().stake(StakingClient.PROVIDER_ROLE, Deployer.hyp(1_000));
-        p.registry().register(new ProviderRegistryClient.ProviderRegistration("http://127.0.0.1:1",
-                signingKey.getAddress(), List.of("inference"), ""), p.registry().signingKeyProof(signingKey));
+        chain = new DeployedChain();
+        deployment = chain.deployment;
+        requester = chain.devnet.account(1);
+        provider = chain.devnet.account(2);
+        signingKey = chain.devnet.account(3);
+        chain.mintUsd(requester, 1_000_000_000);
+        chain.registerProvider(provider, signingKey, "inference");
     }
 
     @AfterAll
     static void stop() {
-        client.close();
-        devnet.close();
+        chain.close();
     }
 
     private static TransactionSender sender(Credentials who) {
-        return new TransactionSender(client, who, nonces, RevertDecoder.forHyphaContracts());
+        return chain.sender(who);
     }
 
     private static HyphaContracts as(Credentials who) {
-        return HyphaContracts.connect(deployment, sender(who));
+        return chain.as(who);
     }
 
     private static long chainTime() {
-        return client.latestBlock().getTimestamp().longValueExact();
+        return chain.time();
     }
 
     private static RequestParams params(String prompt, long fee, long ttl) {
@@ -98,12 +84,11 @@ class InferenceCoordinatorClientTest {
     }
 
     private static BigInteger usd(Credentials who) {
-        return as(who).payment().balanceOf(who.getAddress());
+        return chain.usd(who);
     }
 
     private static void travel(long seconds) {
-        client.request("evm_increaseTime", seconds);
-        client.request("evm_mine");
+        chain.travel(seconds);
     }
 
     @Test
@@ -167,7 +152,7 @@ class InferenceCoordinatorClientTest {
         BigInteger first = as(requester).coordinator().request(params("one", 1, 600));
         BigInteger second = as(requester).coordinator().request(params("two", 2, 600));
         String name = InferenceCoordinatorClient.NAME;
-        try (EventIndexer indexer = new EventIndexer(client, dir.resolve("events.sqlite"),
+        try (EventIndexer indexer = new EventIndexer(chain.client, dir.resolve("events.sqlite"),
                 List.of(new WatchedContract(name, deployment.address(name), HyphaAbis.load(name))), deployment.deployBlock(),
                 EventIndexer.Options.DEFAULT, EventListener.NONE)) {
             indexer.poll();
