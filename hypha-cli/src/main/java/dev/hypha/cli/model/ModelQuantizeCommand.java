@@ -1,5 +1,7 @@
 package dev.hypha.cli.model;
 
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.quant.FileType;
 import dev.hypha.ml.quant.ModelQuantizer;
 import java.nio.file.Path;
@@ -36,13 +38,20 @@ final class ModelQuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FileType fileType = FileType.parse(type);
-        ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), "quantizing " + input.getFileName());
         ModelQuantizer.Result result;
+        FileType fileType;
         try {
-            result = ModelQuantizer.quantize(input, output, fileType, allowRequantize, progress::update);
-        } finally {
-            progress.finish();
+            fileType = FileType.parse(type);
+            ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), "quantizing " + input.getFileName());
+            try {
+                result = ModelQuantizer.quantize(input, output, fileType, allowRequantize, progress::update);
+            } finally {
+                progress.finish();
+            }
+        } catch (IllegalArgumentException e) {
+            // What the quantizer refuses is the user's input (a type, a file already quantized, an output path): say
+            // so with the input exit code, not as an internal error.
+            throw new HyphaException(ErrorCategory.INPUT, e.getMessage(), e);
         }
         String types = result.tensorsPerType().entrySet().stream()
                 .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
