@@ -112,7 +112,7 @@ final class ThinkingSink implements TextSink {
             after();
             return;
         }
-        int keep = partialTag(text, CLOSE);
+        int keep = Tags.partialAtEnd(text, CLOSE);
         held.setLength(0);
         held.append(text, text.length() - keep, text.length());
         emitThinking(text.substring(0, text.length() - keep));
@@ -143,15 +143,5 @@ final class ThinkingSink implements TextSink {
             answer.append(text);
             out.accept(text);
         }
-    }
-
-    /** Length of the longest end of {@code s} that is a proper beginning of {@code tag}. */
-    private static int partialTag(String s, String tag) {
-        for (int len = Math.min(tag.length() - 1, s.length()); len > 0; len--) {
-            if (s.regionMatches(s.length() - len, tag, 0, len)) {
-                return len;
-            }
-        }
-        return 0;
     }
 }

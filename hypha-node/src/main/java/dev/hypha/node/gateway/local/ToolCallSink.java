@@ -34,7 +34,8 @@ final class ToolCallSink implements TextSink {
             release(call);
             return;
         }
-        int safe = format.prefix().isEmpty() && all.isBlank() ? released : all.length() - partialPrefix(all);
+        int safe = format.prefix().isEmpty() && all.isBlank() ? released
+                : all.length() - Tags.partialAtEnd(all, format.prefix());
         release(safe);
     }
 
@@ -55,16 +56,5 @@ final class ToolCallSink implements TextSink {
             out.accept(text.substring(released, upTo));
             released = upTo;
         }
-    }
-
-    /** Length of the longest end of {@code s} that is a proper beginning of the prefix. */
-    private int partialPrefix(String s) {
-        String p = format.prefix();
-        for (int len = Math.min(p.length() - 1, s.length()); len > 0; len--) {
-            if (s.endsWith(p.substring(0, len))) {
-                return len;
-            }
-        }
-        return 0;
     }
 }
