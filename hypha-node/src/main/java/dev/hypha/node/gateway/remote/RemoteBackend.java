@@ -131,13 +131,7 @@ public final class RemoteBackend implements InferenceBackend {
                 voucher = pay(maximum, position());
                 paid = http.post(chat, body, signature(voucher));
             }
-            if (paid.status() == 402) {
-                throw failure(ProviderFault.REFUSED, "refused the voucher for " + voucher.cumulativeAmount() + ": "
-                        + PaymentRequiredHeader.parse(paid.paymentRequired()).error());
-            }
-            if (paid.status() != 200) {
-                throw unexpected(paid, "to a paid request");
-            }
+            requireServed(paid, voucher);
             Streamed answer = read(paid, chat, sink);
             accept(call, body, answer, maximum, voucher, offered);
             paid.finish(); // the connection stays open for the next request
@@ -159,6 +153,20 @@ public final class RemoteBackend implements InferenceBackend {
         }
     }
 
+    /**
+     * A paid post must be answered 200: a 402 means the provider refused the voucher (another provider may serve), any
+     * other status is {@link #unexpected}.
+     */
+    private void requireServed(ProviderClient.Exchange paid, Voucher voucher) {
+        if (paid.status() == 402) {
+            throw failure(ProviderFault.REFUSED, "refused the voucher for " + voucher.cumulativeAmount() + ": "
+                    + PaymentRequiredHeader.parse(paid.paymentRequired()).error());
+        }
+        if (paid.status() != 200) {
+            throw unexpected(paid, "to a paid request");
+        }
+    }
+
     private String signature(Voucher voucher) {
         return PaymentHeaders.paymentSignature(provider.chainId(), provider.channel(), voucher);
     }
@@ -176,13 +184,7 @@ public final class RemoteBackend implements InferenceBackend {
             BigInteger maximum = askedPrice("embed", body);
             Voucher voucher = pay(maximum, position());
             try (ProviderClient.Exchange paid = http.post("embed", body, signature(voucher))) {
-                if (paid.status() == 402) {
-                    throw failure(ProviderFault.REFUSED, "refused the voucher for " + voucher.cumulativeAmount() + ": "
-                            + PaymentRequiredHeader.parse(paid.paymentRequired()).error());
-                }
-                if (paid.status() != 200) {
-                    throw unexpected(paid, "to a paid request");
-                }
+                requireServed(paid, voucher);
                 Embeddings e = EmbedAnswer.parse(paid.readAll(http.base()), call.inputs().size(),
                         "provider " + http.base());
                 accept(call.model(), body, paid.receipt(), new ReceiptCheck.Received("vectors", e.canonicalBytes(),
