@@ -64,6 +64,16 @@ public final class PaymentHeaders {
     /** The {@code PAYMENT-REQUIRED} value for a resource that can be paid for in the given ways. */
     public static String paymentRequired(String error, String resourceUrl, String description,
                                          java.util.List<PaymentRequirement> accepts) {
+        return paymentRequired(error, resourceUrl, description, accepts, java.util.Optional.empty());
+    }
+
+    /**
+     * The same, telling the payer (in each entry's {@code extra.charged}) what its channel already has charged, when a
+     * voucher fell short of that plus the request's maximum.
+     */
+    public static String paymentRequired(String error, String resourceUrl, String description,
+                                         java.util.List<PaymentRequirement> accepts,
+                                         java.util.Optional<BigInteger> charged) {
         ObjectNode root = JSON.createObjectNode();
         root.put("x402Version", X402_VERSION);
         root.put("error", error);
@@ -83,6 +93,7 @@ public final class PaymentHeaders {
             ObjectNode extra = a.putObject("extra");
             extra.put("channels", r.channels().toChecksumString());
             extra.put("voucher", "Voucher(bytes32 channelId,uint256 cumulativeAmount)");
+            charged.ifPresent(c -> extra.put("charged", c.toString()));
         }
         return encode(root);
     }

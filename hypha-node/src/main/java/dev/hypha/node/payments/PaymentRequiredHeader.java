@@ -13,6 +13,7 @@ import dev.hypha.core.errors.HyphaException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * A payer's reading of a provider's {@code PAYMENT-REQUIRED} header (written by
@@ -29,8 +30,11 @@ public final class PaymentRequiredHeader {
             .build();
     private static final int MAX_ACCEPTS = 16;
 
-    /** What the provider asks, and why it refused the request as it came. */
-    public record Required(PaymentRequirement requirement, String error) {}
+    /**
+     * What the provider asks, why it refused the request as it came, and (when it refused a voucher as short) what it
+     * says the channel has charged already.
+     */
+    public record Required(PaymentRequirement requirement, String error, Optional<BigInteger> charged) {}
 
     private PaymentRequiredHeader() {}
 
@@ -59,7 +63,7 @@ public final class PaymentRequiredHeader {
         String error = root.path("error").isTextual() ? root.get("error").textValue() : "";
         for (JsonNode a : accepts) {
             if (a.isObject() && PaymentRequirement.SCHEME.equals(a.path("scheme").asText(null))) {
-                return new Required(requirement(a), error);
+                return new Required(requirement(a), error, charged(a.path("extra")));
             }
         }
         throw bad("no accepts[] entry of scheme " + PaymentRequirement.SCHEME);
@@ -84,6 +88,17 @@ public final class PaymentRequiredHeader {
         }
         return new PaymentRequirement(Long.parseLong(network.substring("eip155:".length())), address(a, "asset"),
                 address(a, "payTo"), new BigInteger(amount), address(extra, "channels"), timeout.longValue());
+    }
+
+    private static Optional<BigInteger> charged(JsonNode extra) {
+        JsonNode n = extra.get("charged");
+        if (n == null) {
+            return Optional.empty();
+        }
+        if (!n.isTextual() || !n.textValue().matches("0|[1-9][0-9]{0,77}")) {
+            throw bad("accepts[].extra.charged must be a decimal integer string");
+        }
+        return Optional.of(new BigInteger(n.textValue()));
     }
 
     private static String text(JsonNode parent, String field) {

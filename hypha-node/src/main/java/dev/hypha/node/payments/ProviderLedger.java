@@ -119,7 +119,7 @@ public final class ProviderLedger implements AutoCloseable {
         if (total.compareTo(needed) < 0) {
             throw new VoucherRejectedException("voucher on channel " + id + " promises " + total + "; " + charged
                     + " is charged already and this request may cost up to " + maxPrice + ", so it must promise at least "
-                    + needed);
+                    + needed, charged);
         }
         record(id, voucher, needed);
         return new Reservation(id, maxPrice, total);

@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -166,14 +167,14 @@ public final class ProviderRoutes implements ApiRoutes {
     private ProviderLedger.Reservation paid(Context ctx, BigInteger maximum) {
         String header = ctx.header(PaymentHeaders.PAYMENT_SIGNATURE);
         if (header == null) {
-            paymentRequired(ctx, maximum, PaymentHeaders.PAYMENT_SIGNATURE + " header is required");
+            paymentRequired(ctx, maximum, PaymentHeaders.PAYMENT_SIGNATURE + " header is required", Optional.empty());
             return null;
         }
         PaymentHeaders.ChannelPayment payment = PaymentHeaders.parsePaymentSignature(header);
         try {
             return gate.admit(payment, maximum);
         } catch (VoucherRejectedException e) {
-            paymentRequired(ctx, maximum, e.getMessage());
+            paymentRequired(ctx, maximum, e.getMessage(), e.charged());
             return null;
         }
     }
@@ -281,9 +282,9 @@ public final class ProviderRoutes implements ApiRoutes {
     }
 
     /** 402 with x402's PAYMENT-REQUIRED header and the same PaymentRequired object as the body. */
-    private void paymentRequired(Context ctx, BigInteger maximum, String why) {
+    private void paymentRequired(Context ctx, BigInteger maximum, String why, Optional<BigInteger> charged) {
         String header = PaymentHeaders.paymentRequired(why, ctx.url(), "an answer of at most " + maximum
-                + " token units", List.of(terms.requirement(maximum)));
+                + " token units", List.of(terms.requirement(maximum)), charged);
         ctx.header(PaymentHeaders.PAYMENT_REQUIRED, header);
         ctx.status(402).contentType("application/json; charset=utf-8").result(Base64.getDecoder().decode(header));
     }

@@ -123,12 +123,12 @@ public final class RemoteBackend implements InferenceBackend {
         Voucher voucher = pay(maximum, position);
         ProviderClient.Exchange paid = http.post(chat, body, signature(voucher));
         try {
-            if (paid.status() == 402 && upFront.isPresent()) {
-                // The bound fell short of the provider's maximum (its template adds more than allowed for), or the
-                // voucher was refused for another reason: pay what its 402 asks, once.
-                maximum = checked(PaymentRequiredHeader.parse(paid.paymentRequired()).requirement()).amount();
-                paid.finish();
-                voucher = pay(maximum, position());
+            if (paid.status() == 402) {
+                // Refused: the bound fell short of the provider's maximum (its template adds more than allowed for), or
+                // the payer's books are behind the provider's (see repriced): pay what its 402 asks, once.
+                Repriced again = repriced(paid);
+                maximum = again.maximum();
+                voucher = pay(maximum, again.position());
                 paid = http.post(chat, body, signature(voucher));
             }
             requireServed(paid, voucher);
@@ -139,6 +139,31 @@ public final class RemoteBackend implements InferenceBackend {
         } finally {
             paid.close();
         }
+    }
+
+    /** What a refused voucher's 402 asks: the request's maximum, and where the channel stands after it. */
+    private record Repriced(BigInteger maximum, Position position) {}
+
+    /**
+     * Reads a 402 to a paid post (and finishes it). The payer's books fall behind the provider's when it stored no
+     * receipt for an answer the provider charged (a receipt it refused, an answer that broke off, a crash in between);
+     * the provider then states its charged total, and the payer concedes it, since the provider holds vouchers for it
+     * already: never more than the payer ever signed on the channel, or the provider is lying about its own books.
+     */
+    private Repriced repriced(ProviderClient.Exchange refused) {
+        PaymentRequiredHeader.Required asked = PaymentRequiredHeader.parse(refused.paymentRequired());
+        BigInteger maximum = checked(asked.requirement()).amount();
+        refused.finish();
+        Position now = position();
+        if (asked.charged().isPresent()) {
+            BigInteger claimed = asked.charged().get();
+            if (claimed.compareTo(now.signed()) > 0) {
+                throw cheated(ProviderFault.WRONG_TERMS, "claims " + claimed + " charged on channel "
+                        + provider.channel().id() + ", more than the " + now.signed() + " ever promised on it", false);
+            }
+            now = new Position(now.signed(), now.charged().max(claimed), now.deposit());
+        }
+        return new Repriced(maximum, now);
     }
 
     /** The provider's maximum for an unpaid request to {@code route} (chat, generate, embed), from its 402. */
@@ -183,7 +208,19 @@ public final class RemoteBackend implements InferenceBackend {
             byte[] body = OllamaRequestBody.of(call);
             BigInteger maximum = askedPrice("embed", body);
             Voucher voucher = pay(maximum, position());
-            try (ProviderClient.Exchange paid = http.post("embed", body, signature(voucher))) {
+            ProviderClient.Exchange posted = http.post("embed", body, signature(voucher));
+            if (posted.status() == 402) { // refused: pay what its 402 asks, once (see repriced)
+                Repriced again;
+                try {
+                    again = repriced(posted);
+                } finally {
+                    posted.close();
+                }
+                maximum = again.maximum();
+                voucher = pay(maximum, again.position());
+                posted = http.post("embed", body, signature(voucher));
+            }
+            try (ProviderClient.Exchange paid = posted) {
                 requireServed(paid, voucher);
                 Embeddings e = EmbedAnswer.parse(paid.readAll(http.base()), call.inputs().size(),
                         "provider " + http.base());

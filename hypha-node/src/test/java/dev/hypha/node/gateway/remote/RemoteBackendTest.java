@@ -35,6 +35,7 @@ import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
 import dev.hypha.node.payments.PaymentHeaders;
+import dev.hypha.node.payments.PaymentRequirement;
 import dev.hypha.node.payments.ProviderLedger;
 import dev.hypha.node.payments.ReceiptHeaders;
 import dev.hypha.node.provider.ChannelGate;
@@ -425,6 +426,64 @@ class RemoteBackendTest {
             hostile.stop(0);
         }
         assertThat(receipts.all()).isEmpty();
+    }
+
+    @Test
+    void afterARefusedReceiptTheNextAnswerOnTheChannelPaysWhatTheProviderChargedAndNoMore() throws IOException {
+        // The provider charged the refused answer (the payer stored no receipt for it), so the payer's own books are
+        // behind the provider's: the next voucher it signs is short, the provider's 402 says what it has charged, and
+        // the payer concedes that (never more than it ever signed) and pays again once.
+        ChannelParams channel = open(1_000_000);
+        HttpServer hostile = hostile(r -> new Receipt(r.requestHash(), r.modelId(), r.tokensIn(), r.tokensOut() + 5,
+                r.outputHash(), r.price(), r.channelId(), r.cumulativeAmount()), new AtomicInteger());
+        try (RemoteBackend cheat = remote(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort()), channel)) {
+            assertThatThrownBy(() -> cheat.generate(chat("Hello there"), TextSink.DISCARD))
+                    .isInstanceOf(ProviderCheated.class);
+        } finally {
+            hostile.stop(0);
+        }
+        BigInteger chargedForTheRefused = providerLedger.charged(channel.id());
+        assertThat(chargedForTheRefused).isPositive();
+        try (RemoteBackend honest = remote(URI.create("http://127.0.0.1:" + server.port()), channel)) {
+            for (String p : List.of("What is a payment channel?", "Say something else")) {
+                GenerateCall call = chat(p);
+                BigInteger maximum = PRICES.maximum(backend.budget(call));
+                Completion c = honest.generate(call, TextSink.DISCARD);
+                Receipt r = receipts.all().getLast().receipt();
+                assertThat(r.price()).isEqualTo(PRICES.cost(c.promptTokens(), c.generatedTokens()));
+                assertThat(r.cumulativeAmount()).isEqualTo(providerLedger.charged(channel.id()));
+                assertThat(payerLedger.signedTotal(channel.id())).isLessThanOrEqualTo(r.cumulativeAmount().add(maximum));
+            }
+        }
+        assertThat(receipts.all()).hasSize(2);
+    }
+
+    @Test
+    void aProviderClaimingMoreChargedThanTheChannelWasEverPromisedIsCaught() throws IOException {
+        ChannelParams channel = open(1_000_000);
+        // A provider whose 402 claims a charge beyond every voucher the payer signed on the channel.
+        HttpServer liar = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        liar.createContext("/", ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                String header = PaymentHeaders.paymentRequired("short", "/provider/v1/chat", "an answer",
+                        List.of(new PaymentRequirement(deployment.chainId(), token(), addr(provider),
+                                BigInteger.valueOf(100), channelsContract(), 60)),
+                        Optional.of(BigInteger.valueOf(900_000)));
+                ex.getResponseHeaders().add(PaymentHeaders.PAYMENT_REQUIRED, header);
+                ex.sendResponseHeaders(402, -1);
+            }
+        });
+        liar.start();
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + liar.getAddress().getPort()), channel)) {
+            assertThatThrownBy(() -> remote.generate(chat("Hello there"), TextSink.DISCARD))
+                    .isInstanceOfSatisfying(ProviderCheated.class,
+                            e -> assertThat(e.fault()).isEqualTo(ProviderFault.WRONG_TERMS))
+                    .hasMessageContaining("900000");
+        } finally {
+            liar.stop(0);
+        }
+        assertThat(payerLedger.signedTotal(channel.id())).isLessThanOrEqualTo(BigInteger.valueOf(100));
     }
 
     private static EmbedCall embed(String... inputs) {
