@@ -18,15 +18,26 @@ import java.util.List;
  * @param logprobs         per generated token, when the call asked for them; empty otherwise
  * @param thinking         the model's reasoning before its answer (not in {@code text}), when the call thought;
  *                         empty otherwise
+ * @param context          for a templated text prompt (Ollama's /api/generate), the token ids of the prompt and the
+ *                         answer, which the next request's {@code context} continues; empty otherwise
  */
 public record Completion(String text, DoneReason doneReason, int promptTokens, int generatedTokens, long loadNanos,
                          long promptEvalNanos, long evalNanos, long totalNanos, List<ToolCall> toolCalls,
-                         List<TokenLogprob> logprobs, String thinking) {
+                         List<TokenLogprob> logprobs, String thinking, List<Integer> context) {
 
     public Completion {
         toolCalls = List.copyOf(toolCalls);
         logprobs = List.copyOf(logprobs);
         java.util.Objects.requireNonNull(thinking, "thinking");
+        context = List.copyOf(context);
+    }
+
+    /** A completion that returns no context. */
+    public Completion(String text, DoneReason doneReason, int promptTokens, int generatedTokens, long loadNanos,
+                      long promptEvalNanos, long evalNanos, long totalNanos, List<ToolCall> toolCalls,
+                      List<TokenLogprob> logprobs, String thinking) {
+        this(text, doneReason, promptTokens, generatedTokens, loadNanos, promptEvalNanos, evalNanos, totalNanos,
+                toolCalls, logprobs, thinking, List.of());
     }
 
     /** A completion without reasoning. */

@@ -29,11 +29,13 @@ import java.util.OptionalInt;
  * @param think     whether a model that reasons before answering (its template has thinking tags) should: true
  *                  thinks and returns the reasoning apart as {@link Completion#thinking()} (refused for a model that
  *                  cannot), false asks it not to; empty is the model's default (Ollama's: think when it can)
+ * @param context   Ollama's {@code context} of /api/generate: the token ids a previous answer returned (its prompt and
+ *                  answer), which a templated prompt continues; empty for none. Ignored for raw prompts, as Ollama does
  */
 public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
                            OptionalInt numCtx, KeepAlive keepAlive, Format format, Optional<String> schema,
                            List<Tool> tools, OptionalInt logprobs, Optional<String> requiredTool,
-                           Optional<Boolean> think) {
+                           Optional<Boolean> think, List<Integer> context) {
     public static final int UNLIMITED = -1;
     /** Most alternatives per token (OpenAI's limit for top_logprobs). */
     public static final int MAX_TOP_LOGPROBS = 20;
@@ -43,6 +45,14 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
                         OptionalInt numCtx, KeepAlive keepAlive, Format format) {
         this(model, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, Optional.empty(), List.of(),
                 OptionalInt.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** A call that continues no earlier context. */
+    public GenerateCall(String model, Prompt prompt, SamplingOptions sampling, int maxTokens, List<String> stop,
+                        OptionalInt numCtx, KeepAlive keepAlive, Format format, Optional<String> schema,
+                        List<Tool> tools, OptionalInt logprobs, Optional<String> requiredTool, Optional<Boolean> think) {
+        this(model, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, schema, tools, logprobs, requiredTool,
+                think, List.of());
     }
 
     /** A call that leaves thinking at the model's default. */
@@ -68,6 +78,10 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
         tools = List.copyOf(tools);
         Objects.requireNonNull(requiredTool, "requiredTool");
         Objects.requireNonNull(think, "think");
+        context = List.copyOf(context);
+        if (context.stream().anyMatch(t -> t < 0)) {
+            throw new IllegalArgumentException("context token ids must be non-negative");
+        }
         if (requiredTool.isPresent() && tools.stream().noneMatch(t -> t.name().equals(requiredTool.get()))) {
             throw new IllegalArgumentException("the required tool " + requiredTool.get() + " is not among the tools");
         }
@@ -86,12 +100,18 @@ public record GenerateCall(String model, Prompt prompt, SamplingOptions sampling
     /** The same call for the model named {@code name} (the same model under its canonical name, say). */
     public GenerateCall withModel(String name) {
         return new GenerateCall(name, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, schema, tools, logprobs,
-                requiredTool, think);
+                requiredTool, think, context);
     }
 
     /** The same call with another prompt and token limit (the gateway's continuation of a broken-off answer). */
     public GenerateCall withPrompt(Prompt newPrompt, int newMaxTokens) {
         return new GenerateCall(model, newPrompt, sampling, newMaxTokens, stop, numCtx, keepAlive, format, schema, tools,
-                logprobs, requiredTool, think);
+                logprobs, requiredTool, think, context);
+    }
+
+    /** The same call continuing {@code tokens} (Ollama's {@code context}). */
+    public GenerateCall withContext(List<Integer> tokens) {
+        return new GenerateCall(model, prompt, sampling, maxTokens, stop, numCtx, keepAlive, format, schema, tools,
+                logprobs, requiredTool, think, tokens);
     }
 }

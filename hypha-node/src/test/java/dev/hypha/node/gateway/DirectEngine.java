@@ -35,6 +35,16 @@ final class DirectEngine implements AutoCloseable {
                         (t, s) -> { }).text();
     }
 
+    /** Continues exactly these tokens. */
+    String continued(int[] tokens, int maxTokens, SamplingOptions sampling) {
+        return new Generator(loaded.model().newSession(loaded.defaultContext()), TokenDecoder.of(tokenizer))
+                .generate(tokens, new Generator.Options(maxTokens, sampling, List.of()), (t, s) -> { }).text();
+    }
+
+    int bos() {
+        return tokenizer.bos();
+    }
+
     float[] embed(String text) {
         return new Embedder(loaded.model()).embed(tokenizer.encode(text, true, false));
     }

@@ -176,6 +176,71 @@ class OllamaApiTest {
     }
 
     @Test
+    void generateReturnsItsContextAndTheNextPromptContinuesIt() throws Exception {
+        JsonNode first = post("/api/generate", """
+                {"model":"tiny","prompt":"Tell me a fortune","stream":false,"options":{"temperature":0,"num_predict":12}}""")
+                .json();
+        int[] c1 = ints(first.get("context"));
+        // Ollama's context: the prompt and the answer, in tokens
+        assertThat(c1).hasSize(first.get("prompt_eval_count").asInt() + first.get("eval_count").asInt());
+        // The same templated prompt alone tells which tokens the second request's own prompt is.
+        JsonNode alone = post("/api/generate", """
+                {"model":"tiny","prompt":"And another","stream":false,"options":{"temperature":0,"num_predict":1}}""")
+                .json();
+        int[] own = java.util.Arrays.copyOf(ints(alone.get("context")), alone.get("prompt_eval_count").asInt());
+        int skip = own[0] == engine.bos() ? 1 : 0; // a begin-of-text marker is not repeated after the context
+        int[] expectedPrompt = java.util.stream.IntStream.concat(java.util.Arrays.stream(c1),
+                java.util.Arrays.stream(own, skip, own.length)).toArray();
+
+        JsonNode second = post("/api/generate", "{\"model\":\"tiny\",\"prompt\":\"And another\",\"stream\":false,"
+                + "\"options\":{\"temperature\":0,\"num_predict\":12},\"context\":" + first.get("context") + "}").json();
+        assertThat(second.get("prompt_eval_count").asInt()).isEqualTo(expectedPrompt.length);
+        assertThat(second.get("response").asText())
+                .isEqualTo(engine.continued(expectedPrompt, 12, SamplingOptions.greedy()));
+        int[] c2 = ints(second.get("context"));
+        assertThat(java.util.Arrays.copyOf(c2, expectedPrompt.length)).isEqualTo(expectedPrompt);
+
+        // streamed, the context comes with the last line
+        List<JsonNode> lines = post("/api/generate", """
+                {"model":"tiny","prompt":"Tell me a fortune","options":{"temperature":0,"num_predict":12}}""").lines();
+        assertThat(ints(lines.getLast().get("context"))).isEqualTo(c1);
+        assertThat(lines.subList(0, lines.size() - 1)).allSatisfy(l -> assertThat(l.has("context")).isFalse());
+    }
+
+    @Test
+    void rawPromptsAndChatsReturnNoContextAndBadContextsAreRefused() throws Exception {
+        JsonNode raw = post("/api/generate", """
+                {"model":"tiny","prompt":"Once","raw":true,"stream":false,"context":[1,2,3],
+                 "options":{"temperature":0,"num_predict":4}}""").json();
+        assertThat(raw.has("context")).isFalse(); // Ollama ignores context with raw, and returns none
+        assertThat(raw.get("response").asText()).isEqualTo(engine.raw("Once", 4, SamplingOptions.greedy()));
+        JsonNode chat = post("/api/chat", """
+                {"model":"tiny","stream":false,"messages":[{"role":"user","content":"Hi"}],"options":{"num_predict":2}}""")
+                .json();
+        assertThat(chat.has("context")).isFalse();
+
+        Reply beyond = post("/api/generate", """
+                {"model":"tiny","prompt":"Hi","stream":false,"context":[1,2000000000]}""");
+        assertThat(beyond.status()).isEqualTo(400);
+        assertThat(beyond.json().get("error").asText()).contains("token id 2000000000").contains("vocabulary");
+        for (String bad : List.of("\"context\":\"1 2 3\"", "\"context\":[1,-2]", "\"context\":[1.5]",
+                "\"context\":[\"7\"]", "\"context\":[99999999999]")) {
+            Reply r = post("/api/generate", "{\"model\":\"tiny\",\"prompt\":\"Hi\",\"stream\":false," + bad + "}");
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.json().get("error").asText()).as(bad).contains("context");
+        }
+    }
+
+    private static int[] ints(JsonNode array) {
+        assertThat(array).as("context").isNotNull();
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
+    }
+
+    @Test
     void numPredictLimitsTheAnswerAndSaysLength() throws Exception {
         JsonNode j = post("/api/generate", """
                 {"model":"tiny","prompt":"Count","raw":true,"stream":false,"options":{"temperature":0,"num_predict":3}}""")

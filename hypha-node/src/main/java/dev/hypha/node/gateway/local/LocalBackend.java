@@ -164,7 +164,7 @@ public final class LocalBackend implements InferenceBackend {
                         "call_" + toolCallIds.incrementAndGet(), c.name(), c.arguments())).toList()).orElse(List.of());
                 return new Completion(text, reason, out.promptTokens(), r.stats().generatedTokens(), held.loadNanos,
                         r.stats().promptEvalNanos(), r.stats().evalNanos(), settings.nanoClock().getAsLong() - start,
-                        calls, out.logprobs(), out.thinking());
+                        calls, out.logprobs(), out.thinking(), out.context());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GatewayException(GatewayException.Kind.INTERNAL, "interrupted while waiting for model \""

@@ -39,9 +39,12 @@ final class PromptRenderer {
 
     /**
      * The prompt's tokens, {@code tools} given to the template as its {@code tools} variable and, when present,
-     * {@code thinking} as {@code enable_thinking} (the variable Qwen3's and llama.cpp's templates read).
+     * {@code thinking} as {@code enable_thinking} (the variable Qwen3's and llama.cpp's templates read), after the
+     * token ids of {@code context} (Ollama's {@code context}: an earlier prompt and answer this templated prompt
+     * continues; Ollama decodes them to text and encodes again, the ids themselves are the same text without that
+     * round trip).
      */
-    Rendered render(Prompt prompt, List<Tool> tools, Optional<Boolean> thinking) {
+    Rendered render(Prompt prompt, List<Tool> tools, Optional<Boolean> thinking, List<Integer> context) {
         Map<String, Object> variables = new LinkedHashMap<>();
         if (!tools.isEmpty()) {
             variables.put("tools", tools.stream().map(PromptRenderer::tool).toList());
@@ -59,8 +62,29 @@ final class PromptRenderer {
             }
             case Prompt.Chat c -> chat(c.messages().stream().map(PromptRenderer::message).toList(), variables);
         };
-        return new Rendered(tokens(text, !(prompt instanceof Prompt.Text t && t.raw())),
-                text.strip().endsWith(ChatTemplate.THINK_OPEN));
+        boolean templated = !(prompt instanceof Prompt.Text t && t.raw());
+        int[] tokens = context.isEmpty() || !templated ? tokens(text, templated) : continued(context, text);
+        return new Rendered(tokens, text.strip().endsWith(ChatTemplate.THINK_OPEN));
+    }
+
+    /** {@code context}'s ids (checked against the vocabulary), then {@code text} without a second BOS. */
+    private int[] continued(List<Integer> context, String text) {
+        int vocab = tokenizer.vocabSize();
+        for (int id : context) {
+            if (id >= vocab) {
+                throw GatewayException.badRequest("context holds token id " + id + ", beyond this model's vocabulary of "
+                        + vocab + " tokens (it came from another model?)");
+            }
+        }
+        int[] rest = tokenizer.encode(text, false, true);
+        int bos = tokenizer.bos();
+        int skip = rest.length > 0 && bos >= 0 && rest[0] == bos ? 1 : 0; // the template wrote the BOS text itself
+        int[] out = new int[context.size() + rest.length - skip];
+        for (int i = 0; i < context.size(); i++) {
+            out[i] = context.get(i);
+        }
+        System.arraycopy(rest, skip, out, context.size(), rest.length - skip);
+        return out;
     }
 
     /**

@@ -25,6 +25,7 @@ import dev.hypha.ml.tokenizer.Tokenizer;
 import dev.hypha.ml.tokenizer.TokenizerException;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.GenerationCancelledException;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.TextSink;
@@ -110,7 +111,7 @@ final class ResidentModel implements AutoCloseable {
      * the call offered tools, the answer split into its text and the calls it made.
      */
     record Outcome(Generator.Result result, int promptTokens, Optional<ToolCallFormat.Split> split,
-                   List<TokenLogprob> logprobs, String answer, String thinking) {}
+                   List<TokenLogprob> logprobs, String answer, String thinking, List<Integer> context) {}
 
     /** Runs one generation in this model's turn. */
     Outcome generate(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) throws InterruptedException {
@@ -164,7 +165,8 @@ final class ResidentModel implements AutoCloseable {
             throw GatewayException.badRequest("model \"" + info.name() + "\" does not support tools (its chat template "
                     + "takes no tool definitions)");
         }
-        return renderer.render(call.prompt(), call.tools(), supportsThinking ? Optional.of(thinks) : Optional.empty());
+        return renderer.render(call.prompt(), call.tools(), supportsThinking ? Optional.of(thinks) : Optional.empty(),
+                call.context());
     }
 
     /**
@@ -252,8 +254,11 @@ final class ResidentModel implements AutoCloseable {
             tools.finish(!split.get().calls().isEmpty());
         }
         observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED));
+        // Ollama returns the context (prompt and answer in tokens) for templated text prompts only.
+        List<Integer> context = call.prompt() instanceof Prompt.Text t && !t.raw()
+                ? Arrays.stream(all).boxed().toList() : List.of();
         return new Outcome(result, prompt.length, split, recorder == null ? List.of() : logprobs(recorder.entries()),
-                answer, thinking == null ? "" : thinking.thinkingText());
+                answer, thinking == null ? "" : thinking.thinkingText(), context);
     }
 
     /**

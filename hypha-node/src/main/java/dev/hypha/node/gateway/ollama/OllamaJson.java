@@ -62,6 +62,10 @@ public final class OllamaJson {
         if (!thinking.isEmpty()) {
             o.put("thinking", thinking);
         }
+        if (!c.context().isEmpty()) {
+            ArrayNode context = o.putArray("context");
+            c.context().forEach(context::add);
+        }
         return stats(o, c);
     }
 

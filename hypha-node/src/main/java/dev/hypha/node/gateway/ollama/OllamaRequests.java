@@ -48,7 +48,7 @@ public final class OllamaRequests {
 
     public Parsed generate(ObjectNode body) {
         String model = model(body);
-        refuseUnsupported(body, "suffix", "images", "template", "context", "tools");
+        refuseUnsupported(body, "suffix", "images", "template", "tools");
         Structure format = structure(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
@@ -61,7 +61,29 @@ public final class OllamaRequests {
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Text(prompt, system, raw),
                 o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(), List.of(),
-                Logprobs.requested(body), Optional.empty(), think(body))));
+                Logprobs.requested(body), Optional.empty(), think(body), raw ? List.of() : context(body))));
+    }
+
+    /**
+     * Ollama's deprecated {@code context}: the token ids a previous /api/generate answer returned. Only their shape is
+     * checked here (the model checks each id against its vocabulary); the body's size limit bounds their number.
+     */
+    static List<Integer> context(ObjectNode body) {
+        JsonNode node = body.get("context");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw Fields.wrongType("context", "a list of token ids", node);
+        }
+        List<Integer> tokens = new ArrayList<>(node.size());
+        for (JsonNode t : node) {
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.intValue() < 0) {
+                throw GatewayException.badRequest("context must hold token ids (non-negative integers); found " + t);
+            }
+            tokens.add(t.intValue());
+        }
+        return tokens;
     }
 
     public Parsed chat(ObjectNode body) {
@@ -96,7 +118,8 @@ public final class OllamaRequests {
             throw GatewayException.badRequest(REQUIRED_TOOL + " names \"" + name.get() + "\", which is not among the tools");
         }
         return new GenerateCall(call.model(), call.prompt(), call.sampling(), call.maxTokens(), call.stop(), call.numCtx(),
-                call.keepAlive(), call.format(), call.schema(), call.tools(), call.logprobs(), name, call.think());
+                call.keepAlive(), call.format(), call.schema(), call.tools(), call.logprobs(), name, call.think(),
+                call.context());
     }
 
     public EmbedCall embed(ObjectNode body) {

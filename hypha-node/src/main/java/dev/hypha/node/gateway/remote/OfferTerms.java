@@ -51,7 +51,8 @@ public record OfferTerms(Prices prices, int contextLength) {
             case Prompt.Chat c -> c.messages().size();
             case Prompt.Text t -> t.system() == null ? 1 : 2;
         };
-        long promptTokens = promptBytes(call, body) + (long) TEMPLATE_TOKENS_PER_MESSAGE * (messages + 1);
+        long promptTokens = promptBytes(call, body) + call.context().size()
+                + (long) TEMPLATE_TOKENS_PER_MESSAGE * (messages + 1);
         long answerTokens = call.maxTokens() != GenerateCall.UNLIMITED ? call.maxTokens()
                 : Math.max(contextLength, call.numCtx().orElse(0));
         return prices.cost(promptTokens, answerTokens);

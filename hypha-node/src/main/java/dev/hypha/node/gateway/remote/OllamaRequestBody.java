@@ -62,6 +62,10 @@ final class OllamaRequestBody {
                 if (text.raw()) {
                     o.put("raw", true);
                 }
+                if (!call.context().isEmpty()) {
+                    ArrayNode context = o.putArray("context");
+                    call.context().forEach(context::add);
+                }
             }
         }
         o.put("stream", true); // text reaches the gateway as it is generated

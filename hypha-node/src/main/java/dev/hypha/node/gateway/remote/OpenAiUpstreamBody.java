@@ -32,6 +32,11 @@ final class OpenAiUpstreamBody {
 
     /** The body for {@code call}, asking for the server's own name of the model, {@code upstreamModel}. */
     static byte[] of(GenerateCall call, String upstreamModel) {
+        if (!call.context().isEmpty()) {
+            throw dev.hypha.node.gateway.GatewayException.badRequest("context (token ids of an earlier answer) cannot be "
+                    + "sent to this provider: it fronts an OpenAI-compatible server, whose API takes no token ids; send "
+                    + "the conversation to /api/chat instead");
+        }
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("model", upstreamModel);
         switch (call.prompt()) {

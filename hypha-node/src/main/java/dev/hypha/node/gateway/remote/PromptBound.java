@@ -45,7 +45,8 @@ final class PromptBound {
             bytes += utf8(t.name()) + utf8(t.description()) + utf8(t.parameters()) + TEMPLATE_TOKENS_PER_MESSAGE;
         }
         bytes += call.schema().map(PromptBound::utf8).orElse(0);
-        long prompt = bytes + (long) TEMPLATE_TOKENS_PER_MESSAGE * messages + TEMPLATE_TOKENS_PER_MESSAGE;
+        long prompt = bytes + call.context().size() + (long) TEMPLATE_TOKENS_PER_MESSAGE * messages
+                + TEMPLATE_TOKENS_PER_MESSAGE;
         int maxNew = call.maxTokens() == GenerateCall.UNLIMITED ? DEFAULT_MAX_NEW_TOKENS : call.maxTokens();
         return new TokenBudget((int) Math.min(Integer.MAX_VALUE, prompt), maxNew);
     }

@@ -80,7 +80,30 @@ final class ProviderAnswer {
         };
         return new Completion(text, done, count(o, "prompt_eval_count"), count(o, "eval_count"),
                 nanos(o, "load_duration"), nanos(o, "prompt_eval_duration"), nanos(o, "eval_duration"),
-                nanos(o, "total_duration"), toolCalls(o), concat(earlierLogprobs, logprobs(o)), thinking);
+                nanos(o, "total_duration"), toolCalls(o), concat(earlierLogprobs, logprobs(o)), thinking, context(o));
+    }
+
+    /**
+     * A final line's {@code context} (token ids, as Ollama returns for /api/generate), empty when it has none. Only its
+     * shape is checked: the ids are the provider's tokenization of prompt and answer, which the receipt does not cover;
+     * a client that sends them back gets them checked against the model's vocabulary then. The line's size bounds them.
+     */
+    static List<Integer> context(ObjectNode o) {
+        JsonNode list = o.get("context");
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw bad("context must be a list of token ids");
+        }
+        List<Integer> ids = new ArrayList<>(list.size());
+        for (JsonNode t : list) {
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.intValue() < 0) {
+                throw bad("context must hold token ids (non-negative integers)");
+            }
+            ids.add(t.intValue());
+        }
+        return ids;
     }
 
     private static List<TokenLogprob> concat(List<TokenLogprob> a, List<TokenLogprob> b) {

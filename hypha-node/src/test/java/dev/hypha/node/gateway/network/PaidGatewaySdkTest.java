@@ -248,6 +248,40 @@ class PaidGatewaySdkTest {
     }
 
     @Test
+    void ollamasContextGoesToTheProviderAndComesBackAsTheLocalEngineGivesIt() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.function.BiFunction<Integer, String, com.fasterxml.jackson.databind.JsonNode> generate = (port, body) -> {
+            try {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/api/generate")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                return json.readTree(r.body());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        String first = "{\"model\":\"tiny\",\"stream\":false,\"prompt\":\"Tell me a fortune\","
+                + "\"options\":{\"temperature\":0,\"num_predict\":10}}";
+        var paid = generate.apply(paidGateway.port(), first);
+        var local = generate.apply(localGateway.port(), first);
+        assertThat(paid.get("context")).isEqualTo(local.get("context")).isNotEmpty();
+        int before = receipts.all().size();
+        String second = "{\"model\":\"tiny\",\"stream\":false,\"prompt\":\"Another\",\"context\":" + paid.get("context")
+                + ",\"options\":{\"temperature\":0,\"num_predict\":10}}";
+        var paidNext = generate.apply(paidGateway.port(), second);
+        var localNext = generate.apply(localGateway.port(), second);
+        assertThat(paidNext.get("response")).isEqualTo(localNext.get("response"));
+        assertThat(paidNext.get("context")).isEqualTo(localNext.get("context"));
+        // paid for: the context's tokens are input tokens of the receipt
+        assertThat(receipts.all()).hasSize(before + 1);
+        assertThat(receipts.all().getLast().receipt().tokensIn())
+                .isEqualTo(localNext.get("prompt_eval_count").asLong())
+                .isGreaterThan(paid.get("context").size());
+    }
+
+    @Test
     void embeddingsAreBoughtPerInputTokenAndEqualTheLocalOnes() {
         int before = receipts.all().size();
         EmbeddingCreateParams params = EmbeddingCreateParams.builder().model("tiny")

@@ -251,6 +251,17 @@ class OpenAiUpstreamTest {
     }
 
     @Test
+    void ollamasContextOfTokenIdsIsRefusedSinceTheOpenAiApiTakesNone() {
+        GenerateCall call = new GenerateCall("m", new Prompt.Text("Hi", null, false),
+                dev.hypha.ml.sampling.SamplingOptions.defaults(), 4, List.of(), java.util.OptionalInt.empty(),
+                dev.hypha.node.gateway.KeepAlive.DEFAULT, GenerateCall.Format.TEXT).withContext(List.of(1, 2, 3));
+        assertThatThrownBy(() -> OpenAiUpstreamBody.of(call, "m"))
+                .isInstanceOfSatisfying(dev.hypha.node.gateway.GatewayException.class,
+                        e -> assertThat(e.kind()).isEqualTo(dev.hypha.node.gateway.GatewayException.Kind.BAD_REQUEST))
+                .hasMessageContaining("context");
+    }
+
+    @Test
     void aChunkThatIsNotJsonIsRefusedByName() throws IOException {
         refused(sse(CHUNK, "{\"choices\": [oops"), "sent a chunk that is not a JSON object");
         refused(sse("{\"choices\":[{\"index\":0,\"delta\":{\"content\":7}}]}"), "delta.content must be a string");
