@@ -30,6 +30,17 @@ public sealed interface Prompt {
     }
 
     /**
+     * Fill in the middle (Ollama's /api/generate with a {@code suffix}): the model writes what goes between {@code
+     * prefix} and {@code suffix}, laid out with the fill-in-the-middle tokens it was trained with (no chat template).
+     */
+    record Infill(String prefix, String suffix) implements Prompt {
+        public Infill {
+            Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(suffix, "suffix");
+        }
+    }
+
+    /**
      * One chat turn; the role is one of {@link #ROLES}.
      *
      * @param toolCalls  an assistant turn's calls of tools (empty for none)

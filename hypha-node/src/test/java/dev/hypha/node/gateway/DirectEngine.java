@@ -41,6 +41,10 @@ final class DirectEngine implements AutoCloseable {
                 .generate(tokens, new Generator.Options(maxTokens, sampling, List.of()), (t, s) -> { }).text();
     }
 
+    int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        return tokenizer.encode(text, addSpecial, parseSpecial);
+    }
+
     int bos() {
         return tokenizer.bos();
     }

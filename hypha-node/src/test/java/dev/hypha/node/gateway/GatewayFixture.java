@@ -41,8 +41,13 @@ final class GatewayFixture implements AutoCloseable {
 
     /** With {@code chatTemplate} (Jinja) as the model's template instead of its vocabulary's ChatML. */
     GatewayFixture(Path home, int queue, long modelSeed, int context, String chatTemplate) {
+        this(home, queue, TinyModelStore.create(home, MODEL, modelSeed, context, chatTemplate));
+    }
+
+    /** Serving {@code store} (which holds {@link #MODEL}). */
+    GatewayFixture(Path home, int queue, ModelStore store) {
         this.home = home;
-        this.store = TinyModelStore.create(home, MODEL, modelSeed, context, chatTemplate);
+        this.store = store;
         this.backend = new LocalBackend(store, LocalBackend.Settings.defaults().withQueue(queue).withObserver(events::add));
         this.server = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(backend, Clock.systemUTC(),
                 randomSeeds::incrementAndGet)));

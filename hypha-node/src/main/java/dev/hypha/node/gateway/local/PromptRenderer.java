@@ -3,6 +3,7 @@ package dev.hypha.node.gateway.local;
 import dev.hypha.ml.chat.ChatMessage;
 import dev.hypha.ml.chat.ChatTemplate;
 import dev.hypha.ml.chat.ChatTemplateException;
+import dev.hypha.ml.tokenizer.FimTokens;
 import dev.hypha.ml.tokenizer.Tokenizer;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.Prompt;
@@ -25,10 +26,13 @@ final class PromptRenderer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Tokenizer tokenizer;
     private final ChatTemplate template;
+    private final Optional<FimTokens> fim;
 
-    PromptRenderer(Tokenizer tokenizer, ChatTemplate template) {
+    /** @param fim the model's fill-in-the-middle tokens, if it has them */
+    PromptRenderer(Tokenizer tokenizer, ChatTemplate template, Optional<FimTokens> fim) {
         this.tokenizer = tokenizer;
         this.template = template;
+        this.fim = fim;
     }
 
     /**
@@ -45,6 +49,9 @@ final class PromptRenderer {
      * round trip).
      */
     Rendered render(Prompt prompt, List<Tool> tools, Optional<Boolean> thinking, List<Integer> context) {
+        if (prompt instanceof Prompt.Infill infill) {
+            return new Rendered(infill(infill), false);
+        }
         Map<String, Object> variables = new LinkedHashMap<>();
         if (!tools.isEmpty()) {
             variables.put("tools", tools.stream().map(PromptRenderer::tool).toList());
@@ -61,10 +68,38 @@ final class PromptRenderer {
                 yield templated(messages, variables, "");
             }
             case Prompt.Chat c -> chat(c.messages().stream().map(PromptRenderer::message).toList(), variables);
+            case Prompt.Infill f -> throw new IllegalStateException("rendered above");
         };
         boolean templated = !(prompt instanceof Prompt.Text t && t.raw());
         int[] tokens = context.isEmpty() || !templated ? tokens(text, templated) : continued(context, text);
         return new Rendered(tokens, text.strip().endsWith(ChatTemplate.THINK_OPEN));
+    }
+
+    /**
+     * llama.cpp's layout for filling in the middle (its server's {@code /infill}, prefix-suffix-middle order):
+     * [BOS] PRE prefix SUF suffix MID, the model then writes the middle. The user's texts are tokenized without
+     * reading control-token texts in them, so a prompt cannot forge the markers.
+     */
+    private int[] infill(Prompt.Infill f) {
+        FimTokens t = fim.orElseThrow(() -> GatewayException.badRequest("this model does not support insert"));
+        int[] lead = tokenizer.encode("", true, false);
+        int bos = tokenizer.bos();
+        boolean withBos = lead.length > 0 && bos >= 0 && lead[0] == bos;
+        int[] prefix = tokenizer.encode(f.prefix(), false, false);
+        int[] suffix = tokenizer.encode(f.suffix(), false, false);
+        int[] out = new int[(withBos ? 1 : 0) + 3 + prefix.length + suffix.length];
+        int n = 0;
+        if (withBos) {
+            out[n++] = bos;
+        }
+        out[n++] = t.prefix();
+        System.arraycopy(prefix, 0, out, n, prefix.length);
+        n += prefix.length;
+        out[n++] = t.suffix();
+        System.arraycopy(suffix, 0, out, n, suffix.length);
+        n += suffix.length;
+        out[n] = t.middle();
+        return out;
     }
 
     /** {@code context}'s ids (checked against the vocabulary), then {@code text} without a second BOS. */

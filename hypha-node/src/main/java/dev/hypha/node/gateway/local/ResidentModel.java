@@ -21,6 +21,7 @@ import dev.hypha.ml.llm.TokenConstraint;
 import dev.hypha.ml.llm.Session;
 import dev.hypha.ml.llm.TokenDecoder;
 import dev.hypha.ml.serve.LoadedModel;
+import dev.hypha.ml.tokenizer.FimTokens;
 import dev.hypha.ml.tokenizer.Tokenizer;
 import dev.hypha.ml.tokenizer.TokenizerException;
 import dev.hypha.node.gateway.GatewayException;
@@ -54,6 +55,7 @@ final class ResidentModel implements AutoCloseable {
     private final Optional<ToolCallFormat> toolFormat;
     private final TokenDecoder decoder;
     private final int vocabSize;
+    private final boolean fillsInTheMiddle;
     private JsonConstraint.Vocabulary jsonVocabulary; // built on the first JSON request
     private final ReentrantLock turn = new ReentrantLock(true);
     private Session session;
@@ -76,7 +78,8 @@ final class ResidentModel implements AutoCloseable {
             throw new GatewayException(GatewayException.Kind.INTERNAL, "model \"" + info.name() + "\" cannot be served: "
                     + e.getMessage(), e);
         }
-        this.renderer = new PromptRenderer(tokenizer, template);
+        this.fillsInTheMiddle = FimTokens.of(loaded.gguf()).isPresent();
+        this.renderer = new PromptRenderer(tokenizer, template, FimTokens.of(loaded.gguf()));
         this.toolFormat = toolFormat(template, info.name());
         this.supportsThinking = template.supportsThinking();
         this.decoder = TokenDecoder.of(tokenizer);
@@ -160,6 +163,10 @@ final class ResidentModel implements AutoCloseable {
 
     /** The call's prompt, tools included; refuses tools when the template cannot show them. */
     private PromptRenderer.Rendered prompt(GenerateCall call, boolean thinks) {
+        if (call.prompt() instanceof Prompt.Infill && !fillsInTheMiddle) {
+            // Ollama's answer for a model without the "insert" capability
+            throw GatewayException.badRequest(info.name() + " does not support insert");
+        }
         if (!call.tools().isEmpty() && toolFormat.isEmpty()) {
             // Ollama's answer too: 400 "<model> does not support tools".
             throw GatewayException.badRequest("model \"" + info.name() + "\" does not support tools (its chat template "
@@ -175,6 +182,13 @@ final class ResidentModel implements AutoCloseable {
      * is refused (Ollama lets the model think first and constrains the answer after; not done here yet).
      */
     private boolean thinks(GenerateCall call) {
+        if (call.prompt() instanceof Prompt.Infill) {
+            if (call.think().orElse(false)) {
+                throw GatewayException.badRequest("think cannot be combined with suffix: filling in the middle writes "
+                        + "only the missing text");
+            }
+            return false;
+        }
         boolean constrained = call.format() != GenerateCall.Format.TEXT || call.requiredTool().isPresent();
         if (call.think().isEmpty()) {
             return supportsThinking && !constrained;

@@ -7,6 +7,7 @@ import dev.hypha.ml.gguf.GgufValue;
 import dev.hypha.ml.store.ModelManifest;
 import dev.hypha.ml.store.ModelName;
 import dev.hypha.ml.store.ModelStore;
+import dev.hypha.ml.tokenizer.FimTokens;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.ModelDetails;
 import dev.hypha.node.gateway.ModelInfo;
@@ -56,16 +57,23 @@ final class StoreCatalog {
                 metadata.put(e.getKey(), plain(e.getValue(), verbose));
             }
             String template = gguf.string("tokenizer.chat_template").orElse("");
-            return new ModelDetails(info(manifest), metadata, template, capabilities(template));
+            return new ModelDetails(info(manifest), metadata, template, capabilities(template,
+                    FimTokens.of(gguf).isPresent()));
         } catch (HyphaException e) {
             throw new GatewayException(GatewayException.Kind.INTERNAL, "cannot read model \"" + model + "\": "
                     + e.getMessage(), e);
         }
     }
 
-    /** What the model can do in Ollama's words; tools and thinking as its chat template allows (Ollama's rules). */
-    private static List<String> capabilities(String template) {
+    /**
+     * What the model can do in Ollama's words; tools and thinking as its chat template allows (Ollama's rules), insert
+     * (a {@code suffix}) when it has fill-in-the-middle tokens.
+     */
+    private static List<String> capabilities(String template, boolean fillsInTheMiddle) {
         List<String> caps = new ArrayList<>(List.of("completion", "embedding"));
+        if (fillsInTheMiddle) {
+            caps.add("insert");
+        }
         ChatTemplate t = ChatTemplate.of(template, "", "");
         if (!template.isEmpty() && t.supportsTools()) {
             caps.add("tools");

@@ -31,6 +31,7 @@ final class Continuation {
         }
         Prompt prompt = switch (call.prompt()) {
             case Prompt.Chat chat -> prefilled(chat.messages(), delivered);
+            case Prompt.Infill infill -> throw new IllegalArgumentException(whyNot(call).orElseThrow());
             case Prompt.Text text when text.raw() -> new Prompt.Text(text.text() + delivered, null, true);
             case Prompt.Text text -> {
                 List<Prompt.Message> messages = new ArrayList<>();
@@ -42,6 +43,24 @@ final class Continuation {
             }
         };
         return Optional.of(call.withPrompt(prompt, max));
+    }
+
+    /**
+     * Why another provider cannot continue an answer to {@code call} once text was delivered, if it cannot: the
+     * log-probabilities of the delivered text died with the provider (it sends them with its last line), and a context
+     * of token ids or a fill-in-the-middle prompt has no form that carries the delivered text as a prefill.
+     */
+    static Optional<String> whyNot(GenerateCall call) {
+        if (call.logprobs().isPresent()) {
+            return Optional.of("their log-probabilities were lost with it");
+        }
+        if (!call.context().isEmpty()) {
+            return Optional.of("a request with context cannot be resumed");
+        }
+        if (call.prompt() instanceof Prompt.Infill) {
+            return Optional.of("filling in the middle cannot be resumed");
+        }
+        return Optional.empty();
     }
 
     private static Prompt.Chat prefilled(List<Prompt.Message> messages, String delivered) {

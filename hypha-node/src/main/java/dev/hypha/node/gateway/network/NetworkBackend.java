@@ -129,14 +129,11 @@ public final class NetworkBackend implements InferenceBackend {
                         Math.max(1, c.promptTokens() - piecesBefore), piecesBefore + c.generatedTokens(), c.loadNanos(),
                         c.promptEvalNanos(), c.evalNanos(), System.nanoTime() - start, c.toolCalls(), c.logprobs());
             } catch (ProviderFailure f) {
-                if ((call.logprobs().isPresent() || !call.context().isEmpty()) && !f.partialText().isEmpty()) {
-                    // A provider sends the log-probabilities with its last line: those of the delivered text died with
-                    // it, and an answer whose list misses its start would misstate every position after. A prompt
-                    // continuing a context of token ids has no form in which another provider could continue it.
+                Optional<String> whyNot = Continuation.whyNot(call);
+                if (whyNot.isPresent() && !f.partialText().isEmpty()) {
                     stats.failed(offer.provider(), f.fault(), f.getMessage(), clock.instant());
                     throw new GatewayException(GatewayException.Kind.INTERNAL, f.getMessage() + " after "
-                            + f.partialText().length() + " characters; " + (call.logprobs().isPresent()
-                            ? "their log-probabilities were lost with it" : "a request with context cannot be resumed")
+                            + f.partialText().length() + " characters; " + whyNot.get()
                             + ", so the answer cannot be continued by another provider");
                 }
                 delivered.append(f.partialText());

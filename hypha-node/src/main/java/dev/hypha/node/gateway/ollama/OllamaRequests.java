@@ -22,8 +22,8 @@ import java.util.function.LongSupplier;
 /**
  * Parses Ollama request bodies into backend calls with Ollama's own defaults (api/types.go {@code DefaultOptions}:
  * temperature 0.8, top_k 40, top_p 0.9, min_p 0, repeat_penalty 1.0 over the last 64 tokens, a random seed, no
- * token limit). Fields Ollama has but this engine cannot honour yet (images, suffix, a custom template,
- * tools on /api/generate) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
+ * token limit). Fields Ollama has but this engine cannot honour yet (images, a custom template, tools on
+ * /api/generate) are refused by name rather than silently ignored; unknown fields are ignored, as Ollama does.
  */
 public final class OllamaRequests {
     /** Most messages in one chat: far beyond any context, small enough to bound the work of validating them. */
@@ -48,7 +48,7 @@ public final class OllamaRequests {
 
     public Parsed generate(ObjectNode body) {
         String model = model(body);
-        refuseUnsupported(body, "suffix", "images", "template", "tools");
+        refuseUnsupported(body, "images", "template", "tools");
         Structure format = structure(body);
         boolean stream = Fields.bool(body, "stream").orElse(true);
         KeepAlive keepAlive = KeepAliveParser.parse(body);
@@ -56,8 +56,22 @@ public final class OllamaRequests {
         String system = Fields.string(body, "system").orElse(null);
         boolean raw = Fields.bool(body, "raw").orElse(false);
         Options o = options(body);
-        if (prompt.isEmpty()) {
+        String suffix = Fields.string(body, "suffix").orElse("");
+        if (prompt.isEmpty() && suffix.isEmpty()) {
             return new Parsed(model, stream, keepAlive, Optional.empty());
+        }
+        if (!suffix.isEmpty()) {
+            // Filling in the middle: the model's FIM tokens lay the texts out, so no template, system or context applies.
+            if (raw) {
+                throw GatewayException.badRequest("suffix cannot be combined with raw (filling in the middle lays the "
+                        + "prompt out with the model's own tokens)");
+            }
+            if (!context(body).isEmpty()) {
+                throw GatewayException.badRequest("suffix cannot be combined with context");
+            }
+            return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model,
+                    new Prompt.Infill(prompt, suffix), o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive,
+                    format.format(), format.schema(), List.of(), Logprobs.requested(body), Optional.empty(), think(body))));
         }
         return new Parsed(model, stream, keepAlive, Optional.of(new GenerateCall(model, new Prompt.Text(prompt, system, raw),
                 o.sampling, o.maxTokens, o.stop, o.numCtx, keepAlive, format.format(), format.schema(), List.of(),

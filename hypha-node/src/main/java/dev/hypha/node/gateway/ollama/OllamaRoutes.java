@@ -6,7 +6,6 @@ import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.GenerationCancelledException;
 import dev.hypha.node.gateway.InferenceBackend;
-import dev.hypha.node.gateway.ModelDetails;
 import dev.hypha.node.gateway.TextSink;
 import dev.hypha.node.gateway.http.Fields;
 import dev.hypha.node.gateway.http.JsonBody;
@@ -41,23 +40,6 @@ public final class OllamaRoutes implements ApiRoutes {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /**
-     * A {@code suffix} (fill-in-the-middle) needs a model with Ollama's "insert" capability. No engine path here fills
-     * in the middle yet, so no model shows that capability, and the request gets Ollama's own answer for such a model:
-     * 404 when the model is unknown, else 400 "NAME does not support insert". (Should a backend ever list "insert", the
-     * field is refused by name instead, as the parser does on the provider's wire.)
-     */
-    private void refuseInsert(ObjectNode body) {
-        if (Fields.string(body, "suffix").orElse("").isEmpty()) {
-            return;
-        }
-        ModelDetails model = backend.show(OllamaRequests.model(body), false);
-        if (model.capabilities().contains("insert")) {
-            throw GatewayException.badRequest("suffix is not supported by this gateway yet; leave it out");
-        }
-        throw GatewayException.badRequest(model.info().name() + " does not support insert");
-    }
-
     @Override
     public void addTo(Javalin api) {
         Handler running = ctx -> ctx.contentType("text/plain; charset=utf-8").result("Ollama is running");
@@ -76,9 +58,7 @@ public final class OllamaRoutes implements ApiRoutes {
             json(ctx, 200, OllamaJson.show(backend.show(OllamaRequests.model(body), verbose)));
         }));
         api.post("/api/generate", ctx -> guarded(ctx, () -> {
-            ObjectNode body = JsonBody.read(ctx.bodyInputStream());
-            refuseInsert(body);
-            generate(ctx, requests.generate(body), false);
+            generate(ctx, requests.generate(JsonBody.read(ctx.bodyInputStream())), false);
         }));
         api.post("/api/chat", ctx -> guarded(ctx, () -> generate(ctx, requests.chat(JsonBody.read(ctx.bodyInputStream())), true)));
         api.post("/api/embed", ctx -> guarded(ctx, () -> {

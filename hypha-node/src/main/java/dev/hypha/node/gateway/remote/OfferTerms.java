@@ -50,6 +50,7 @@ public record OfferTerms(Prices prices, int contextLength) {
         int messages = switch (call.prompt()) {
             case Prompt.Chat c -> c.messages().size();
             case Prompt.Text t -> t.system() == null ? 1 : 2;
+            case Prompt.Infill f -> 1;
         };
         long promptTokens = promptBytes(call, body) + call.context().size()
                 + (long) TEMPLATE_TOKENS_PER_MESSAGE * (messages + 1);
@@ -78,6 +79,7 @@ public record OfferTerms(Prices prices, int contextLength) {
                 }
             }
             case Prompt.Text t -> bytes = utf8(t.text()) + (t.system() == null ? 0 : utf8(t.system()));
+            case Prompt.Infill f -> bytes = utf8(f.prefix()) + utf8(f.suffix());
         }
         return bytes;
     }

@@ -67,6 +67,7 @@ final class OllamaRequestBody {
                     call.context().forEach(context::add);
                 }
             }
+            case Prompt.Infill infill -> o.put("prompt", infill.prefix()).put("suffix", infill.suffix());
         }
         o.put("stream", true); // text reaches the gateway as it is generated
         if (call.schema().isPresent()) {

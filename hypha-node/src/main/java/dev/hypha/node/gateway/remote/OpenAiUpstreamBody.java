@@ -41,6 +41,9 @@ final class OpenAiUpstreamBody {
         o.put("model", upstreamModel);
         switch (call.prompt()) {
             case Prompt.Text t when t.raw() -> o.put("prompt", t.text());
+            case Prompt.Infill f -> throw dev.hypha.node.gateway.GatewayException.badRequest("suffix (filling in the "
+                    + "middle) cannot be sent to this provider: it fronts an OpenAI-compatible server, whose chat API "
+                    + "has no fill-in-the-middle");
             case Prompt.Text t -> {
                 ArrayNode messages = o.putArray("messages");
                 if (t.system() != null) {

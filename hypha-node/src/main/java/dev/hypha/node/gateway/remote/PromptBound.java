@@ -40,6 +40,10 @@ final class PromptBound {
                 bytes = utf8(t.text()) + (t.system() == null ? 0 : utf8(t.system()));
                 messages = t.system() == null ? 1 : 2;
             }
+            case Prompt.Infill f -> {
+                bytes = utf8(f.prefix()) + utf8(f.suffix());
+                messages = 1;
+            }
         }
         for (Tool t : call.tools()) {
             bytes += utf8(t.name()) + utf8(t.description()) + utf8(t.parameters()) + TEMPLATE_TOKENS_PER_MESSAGE;
