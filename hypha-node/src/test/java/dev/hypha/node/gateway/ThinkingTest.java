@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +112,41 @@ class ThinkingTest {
         }
         assertThat(thinking).hasToString(reasoning);
         assertThat(content).isEmpty();
+    }
+
+    @Test
+    void aProviderFrontingAnOpenAiServerPassesThinkOnAndReadsTheReasoningApart() {
+        // The upstream here is this gateway's own /v1 (it reads chat_template_kwargs.enable_thinking as llama.cpp's
+        // server and vLLM do, and streams the reasoning in its own delta field).
+        try (var upstream = new dev.hypha.node.gateway.remote.OpenAiUpstream(java.net.URI.create(gateway.base()))) {
+            for (boolean think : new boolean[] {true, false}) {
+                GenerateCall call = new GenerateCall("tiny", new Prompt.Chat(List.of(new Prompt.Message("user", "Why?"))),
+                        dev.hypha.ml.sampling.SamplingOptions.defaults().withTemperature(0).withSeed(3), 12, List.of(),
+                        java.util.OptionalInt.empty(), KeepAlive.DEFAULT, GenerateCall.Format.TEXT,
+                        java.util.Optional.empty(), List.of(), java.util.OptionalInt.empty(), java.util.Optional.empty(),
+                        java.util.Optional.of(think));
+                StringBuilder streamedThinking = new StringBuilder();
+                Completion through = upstream.generate(call, new TextSink() {
+                    @Override
+                    public void accept(String piece) {
+                    }
+
+                    @Override
+                    public void thinking(String piece) {
+                        streamedThinking.append(piece);
+                    }
+                });
+                Completion local = gateway.backend.generate(call, TextSink.DISCARD);
+                assertThat(through.thinking()).as("think " + think).isEqualTo(local.thinking())
+                        .isEqualTo(streamedThinking.toString());
+                assertThat(through.text()).isEqualTo(local.text());
+                if (think) {
+                    assertThat(through.thinking()).isEqualTo(reasoning);
+                } else {
+                    assertThat(through.thinking()).isEmpty();
+                }
+            }
+        }
     }
 
     @Test

@@ -167,13 +167,14 @@ public final class OpenAiRequests {
 
     /**
      * Whether to think, from {@code reasoning_effort} (or {@code reasoning.effort}), as Ollama's OpenAI layer reads
-     * it: "none" is false, any effort level true (this engine has no levels), absent leaves it to the model.
+     * it: "none" is false, any effort level true (this engine has no levels), absent leaves it to the model; else from
+     * {@code chat_template_kwargs.enable_thinking}, as llama.cpp's server and vLLM take it.
      */
     static Optional<Boolean> think(ObjectNode body) {
         Optional<String> effort = Fields.object(body, "reasoning").flatMap(r -> Fields.string(r, "effort"))
                 .or(() -> Fields.string(body, "reasoning_effort"));
         if (effort.isEmpty() || effort.get().isEmpty()) {
-            return Optional.empty();
+            return Fields.object(body, "chat_template_kwargs").flatMap(k -> Fields.bool(k, "enable_thinking"));
         }
         return switch (effort.get()) {
             case "none" -> Optional.of(false);

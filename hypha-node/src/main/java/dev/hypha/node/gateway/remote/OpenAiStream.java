@@ -34,6 +34,7 @@ final class OpenAiStream {
     private final String source;
     private final boolean chat;
     private final StringBuilder text = new StringBuilder();
+    private final StringBuilder thinking = new StringBuilder();
     private final Map<Integer, PartialCall> calls = new TreeMap<>();
     private final List<TokenLogprob> logprobs = new ArrayList<>();
     private String finish;
@@ -96,6 +97,11 @@ final class OpenAiStream {
             String piece = chat ? string(choice.path("delta"), "content", "delta.content")
                     : string(choice, "text", "text");
             if (chat) {
+                String reasoning = reasoning(choice.path("delta"));
+                if (!reasoning.isEmpty()) {
+                    thinking.append(reasoning);
+                    sink.thinking(reasoning);
+                }
                 toolCalls(choice.path("delta").path("tool_calls"));
                 JsonNode content = choice.path("logprobs").path("content");
                 if (!content.isMissingNode() && !content.isNull()) {
@@ -116,6 +122,12 @@ final class OpenAiStream {
                 sink.accept(piece); // a client gone throws here; the caller closes the stream, which stops the server
             }
         }
+    }
+
+    /** A chat delta's reasoning: {@code reasoning_content} (llama.cpp, vLLM, DeepSeek) or {@code reasoning}. */
+    private String reasoning(JsonNode delta) {
+        String r = string(delta, "reasoning_content", "delta.reasoning_content");
+        return r.isEmpty() ? string(delta, "reasoning", "delta.reasoning") : r;
     }
 
     private void toolCalls(JsonNode list) {
@@ -209,7 +221,8 @@ final class OpenAiStream {
             }
             toolCalls.add(new ToolCall(c.id.isEmpty() ? "call_" + e.getKey() : c.id, c.name, arguments));
         }
-        return new Completion(text.toString(), reason, in, out, 0, 0, 0, totalNanos, toolCalls, logprobs);
+        return new Completion(text.toString(), reason, in, out, 0, 0, 0, totalNanos, toolCalls, logprobs,
+                thinking.toString());
     }
 
     private int count(JsonNode o, String field) {

@@ -76,6 +76,11 @@ final class OpenAiUpstreamBody {
         }
         o.put("stream", true);
         o.putObject("stream_options").put("include_usage", true);
+        if (isChat(call)) {
+            // llama.cpp's server and vLLM hand these to the chat template (Qwen3's and DeepSeek's read enable_thinking)
+            // and stream the reasoning apart as delta.reasoning_content (vLLM's newer releases: delta.reasoning).
+            call.think().ifPresent(t -> o.putObject("chat_template_kwargs").put("enable_thinking", t));
+        }
 
         SamplingOptions s = call.sampling();
         o.put("temperature", s.temperature()).put("top_p", s.topP()).put("seed", s.seed())
