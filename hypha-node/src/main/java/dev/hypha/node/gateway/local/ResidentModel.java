@@ -178,8 +178,8 @@ final class ResidentModel implements AutoCloseable {
 
     /**
      * Whether this call thinks: as asked, by default when the model can (Ollama's default), refused when it cannot.
-     * Output held to a format or a required call cannot also hold free reasoning, so those think only if asked, which
-     * is refused (Ollama lets the model think first and constrains the answer after; not done here yet).
+     * Output held to a format or a required call thinks only when asked to; it then reasons freely and only the
+     * answer after the reasoning is held to the structure ({@link ReasonThenAnswer}), as on Ollama.
      */
     private boolean thinks(GenerateCall call) {
         if (call.prompt() instanceof Prompt.Infill) {
@@ -201,10 +201,6 @@ final class ResidentModel implements AutoCloseable {
             throw GatewayException.badRequest("\"" + info.name() + "\" does not support thinking (its chat template has "
                     + "no thinking tags)");
         }
-        if (constrained) {
-            throw GatewayException.badRequest("think cannot be combined with format or a required tool call yet; "
-                    + "set think to false");
-        }
         return true;
     }
 
@@ -224,6 +220,9 @@ final class ResidentModel implements AutoCloseable {
         int[] tail = Arrays.copyOfRange(prompt, reuse, prompt.length);
         int[] counts = new int[2]; // generated, delivered
         TokenConstraint constraint = constraint(call);
+        if (thinks && constraint != TokenConstraint.NONE) {
+            constraint = new ReasonThenAnswer(constraint, decoder, vocabSize, rendered.opensThinking());
+        }
         LogprobRecorder recorder = null;
         if (call.logprobs().isPresent()) {
             recorder = new LogprobRecorder(constraint, decoder, call.logprobs().getAsInt());
