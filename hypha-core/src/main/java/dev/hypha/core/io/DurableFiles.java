@@ -52,6 +52,36 @@ public final class DurableFiles {
         forceDirectory(dir);
     }
 
+    /** Writes a file's content to a stream; what {@link #replace(Path, Content)} makes durable. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * Replaces {@code target} with what {@code content} writes, streamed (for files too large to hold in memory), with
+     * the same guarantees as {@link #replace(Path, byte[], FileAttribute[])}: when {@code content} throws, the target is
+     * left as it was and the temporary file is removed.
+     */
+    public static void replace(Path target, Content content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+                 java.io.OutputStream out = new java.io.BufferedOutputStream(
+                         java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
+                content.writeTo(out);
+                out.flush();
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        forceDirectory(dir);
+    }
+
     /** Forces a folder's entries (names created, renamed or removed in it) to disk. */
     public static void forceDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {

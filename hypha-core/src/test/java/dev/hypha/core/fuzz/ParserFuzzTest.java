@@ -162,6 +162,30 @@ class ParserFuzzTest {
         }
     }
 
+    /** A fixed key: fuzzed sealed data opens (a valid seal found by the fuzzer) or is refused by name. */
+    private static final dev.hypha.core.seal.DataKey FUZZ_KEY = dev.hypha.core.seal.DataKey.of(new byte[32]);
+
+    @FuzzTest(maxDuration = "10s")
+    void sealedData(byte[] sealed) {
+        try {
+            dev.hypha.core.seal.SealedData.open(new java.io.ByteArrayInputStream(sealed),
+                    java.io.OutputStream.nullOutputStream(), FUZZ_KEY);
+        } catch (HyphaException expected) {
+            requireMessage(expected);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("an in-memory stream cannot fail", e);
+        }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void wrappedKey(byte[] wrapped) {
+        try {
+            dev.hypha.core.seal.KeyWrap.unwrap(wrapped, dev.hypha.core.seal.RecipientKey.ofAccount(java.math.BigInteger.TEN));
+        } catch (HyphaException expected) {
+            requireMessage(expected);
+        }
+    }
+
     private static void requireMessage(HyphaException e) {
         if (e.getMessage() == null || e.getMessage().isBlank()) throw new AssertionError("error without a message", e);
     }
