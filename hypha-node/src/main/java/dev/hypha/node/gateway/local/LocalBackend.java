@@ -54,30 +54,44 @@ public final class LocalBackend implements InferenceBackend {
      * @param clock     wall time for {@code expires_at} (people read it)
      * @param nanoClock monotonic time for durations
      */
+    /**
+     * @param cacheSlots KV caches each resident model keeps between requests ({@link PromptCache}): so many
+     *                   conversations (or shared system prompts) stay cached while clients take turns
+     */
     public record Settings(Model.Options engine, int queue, Consumer<GenerationEvent> observer, Clock clock,
-                           LongSupplier nanoClock) {
+                           LongSupplier nanoClock, int cacheSlots) {
+        /** Four cached conversations per model by default, within what the heap has room for. */
+        public static final int DEFAULT_CACHE_SLOTS = 4;
+
         public Settings {
             Objects.requireNonNull(engine, "engine");
             Objects.requireNonNull(observer, "observer");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(nanoClock, "nanoClock");
+            if (cacheSlots < 1) {
+                throw new IllegalArgumentException("cacheSlots must be at least 1, was " + cacheSlots);
+            }
         }
 
         public static Settings defaults() {
             return new Settings(Model.Options.defaults(), AdmissionQueue.DEFAULT_CAPACITY, e -> { }, Clock.systemUTC(),
-                    System::nanoTime);
+                    System::nanoTime, DEFAULT_CACHE_SLOTS);
         }
 
         public Settings withQueue(int n) {
-            return new Settings(engine, n, observer, clock, nanoClock);
+            return new Settings(engine, n, observer, clock, nanoClock, cacheSlots);
         }
 
         public Settings withObserver(Consumer<GenerationEvent> o) {
-            return new Settings(engine, queue, o, clock, nanoClock);
+            return new Settings(engine, queue, o, clock, nanoClock, cacheSlots);
         }
 
         public Settings withEngine(Model.Options e) {
-            return new Settings(e, queue, observer, clock, nanoClock);
+            return new Settings(e, queue, observer, clock, nanoClock, cacheSlots);
+        }
+
+        public Settings withCacheSlots(int n) {
+            return new Settings(engine, queue, observer, clock, nanoClock, n);
         }
     }
 
@@ -258,7 +272,7 @@ public final class LocalBackend implements InferenceBackend {
                     + e.getMessage(), e);
         }
         try {
-            return new ResidentModel(loaded, StoreCatalog.info(manifest));
+            return new ResidentModel(loaded, StoreCatalog.info(manifest), settings.cacheSlots());
         } catch (RuntimeException e) {
             loaded.close();
             throw e;

@@ -40,8 +40,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A model loaded in memory with what its requests share: one session whose KV cache is reused for the longest
- * prefix a new prompt has in common with the last one (chat clients resend the whole history every turn), and a fair
+ * A model loaded in memory with what its requests share: a {@link PromptCache} of KV caches, each reused for the longest
+ * prefix a new prompt has in common with what it holds (chat clients resend the whole history every turn), and a fair
  * lock, because a model's sessions must not generate at the same time; requests take turns in arrival order.
  */
 final class ResidentModel implements AutoCloseable {
@@ -58,17 +58,17 @@ final class ResidentModel implements AutoCloseable {
     private final boolean fillsInTheMiddle;
     private JsonConstraint.Vocabulary jsonVocabulary; // built on the first JSON request
     private final ReentrantLock turn = new ReentrantLock(true);
-    private Session session;
-    /** The tokens whose keys and values are in the session's cache (length == session.position()). */
-    private int[] cached = new int[0];
+    private final PromptCache cache;
     // Guarded by the backend's lock: requests holding this model, and when it unloads if none does.
     int users;
     Optional<Instant> expiresAt = Optional.empty();
     boolean closed;
 
-    ResidentModel(LoadedModel loaded, ModelInfo info) {
+    /** @param cacheSlots most KV caches kept between requests ({@link PromptCache}) */
+    ResidentModel(LoadedModel loaded, ModelInfo info, int cacheSlots) {
         this.loaded = loaded;
         this.info = info;
+        this.cache = new PromptCache(ctx -> loaded.model().newSession(ctx), cacheSlots);
         Tokenizer tokenizer;
         ChatTemplate template;
         try {
@@ -106,7 +106,7 @@ final class ResidentModel implements AutoCloseable {
 
     /** The context of the current session (the default one before the first request). */
     synchronized int contextLength() {
-        return session != null ? session.contextSize() : loaded.defaultContext();
+        return cache.lastContext().orElse(loaded.defaultContext());
     }
 
     /**
@@ -211,8 +211,9 @@ final class ResidentModel implements AutoCloseable {
         int room = room(call, prompt);
         int ctx = call.numCtx().orElse(loaded.defaultContext());
         int limit = call.maxTokens() == GenerateCall.UNLIMITED ? room : Math.min(call.maxTokens(), room);
-        Session s = sessionOf(ctx);
-        int reuse = commonPrefix(cached, prompt);
+        PromptCache.Slot slot = takeSlot(ctx, prompt);
+        Session s = slot.session;
+        int reuse = slot.reusable(prompt);
         if (reuse == prompt.length) {
             reuse--; // at least one token must be processed to get the logits of the next one
         }
@@ -244,11 +245,10 @@ final class ResidentModel implements AutoCloseable {
                     }, constraint);
         } catch (RuntimeException e) {
             // What the cache holds after an interrupted run is unknown here: start the next request from scratch.
-            s.rewind(0);
-            cached = new int[0];
+            slot.forget();
             observer.accept(new GenerationEvent(info.name(), counts[0], counts[1],
                     e instanceof GenerationCancelledException ? GenerationEvent.Outcome.CANCELLED
-                            : GenerationEvent.Outcome.FAILED));
+                            : GenerationEvent.Outcome.FAILED, reuse));
             if (e instanceof ContextOverflowException) {
                 throw GatewayException.badRequest("the prompt does not fit the context of " + ctx + " tokens");
             }
@@ -256,7 +256,7 @@ final class ResidentModel implements AutoCloseable {
         }
         int[] all = Arrays.copyOf(prompt, prompt.length + result.tokens().length);
         System.arraycopy(result.tokens(), 0, all, prompt.length, result.tokens().length);
-        cached = Arrays.copyOf(all, s.position());
+        slot.holds(Arrays.copyOf(all, s.position()));
         if (thinking != null) {
             thinking.finish();
         }
@@ -266,7 +266,8 @@ final class ResidentModel implements AutoCloseable {
             split = Optional.of(toolFormat.orElseThrow().split(answer));
             tools.finish(!split.get().calls().isEmpty());
         }
-        observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED));
+        observer.accept(new GenerationEvent(info.name(), counts[0], counts[1], GenerationEvent.Outcome.COMPLETED,
+                reuse));
         // Ollama returns the context (prompt and answer in tokens) for templated text prompts only.
         List<Integer> context = call.prompt() instanceof Prompt.Text t && !t.raw()
                 ? Arrays.stream(all).boxed().toList() : List.of();
@@ -341,13 +342,8 @@ final class ResidentModel implements AutoCloseable {
         return jsonVocabulary;
     }
 
-    private synchronized Session sessionOf(int ctx) {
-        if (session == null || session.contextSize() != ctx) {
-            session = null; // let the old cache go before the new one is allocated
-            cached = new int[0];
-            session = loaded.model().newSession(ctx);
-        }
-        return session;
+    private synchronized PromptCache.Slot takeSlot(int ctx, int[] prompt) {
+        return cache.take(ctx, prompt);
     }
 
     /** Embeddings of {@code inputs} and the tokens read, in this model's turn. */
@@ -379,15 +375,6 @@ final class ResidentModel implements AutoCloseable {
         } finally {
             turn.unlock();
         }
-    }
-
-    private static int commonPrefix(int[] a, int[] b) {
-        int n = Math.min(a.length, b.length);
-        int i = 0;
-        while (i < n && a[i] == b[i]) {
-            i++;
-        }
-        return i;
     }
 
     @Override
