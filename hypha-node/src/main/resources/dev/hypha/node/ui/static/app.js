@@ -392,7 +392,7 @@ function refresh() {
 async function live() {
   for (;;) {
     try {
-      const res = await fetch('/ui/api/events', { headers: authHeaders() });
+      const res = await fetch('/ui/api/events', { headers: { ...authHeaders(), Accept: 'text/event-stream' }, cache: 'no-store' });
       if (!res.ok) throw new Error('HTTP ' + res.status);
       $('#live-dot').classList.add('on');
       const reader = res.body.getReader(), decoder = new TextDecoder();
