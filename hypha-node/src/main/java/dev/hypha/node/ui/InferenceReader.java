@@ -43,6 +43,7 @@ final class InferenceReader {
     private final Cached<List<Offer>> offers;
     private final Cached<ProviderStats> seen;
     private final Cached<Instant> chainTime;
+    private final Cached<List<Channel>> channels;
 
     InferenceReader(DashboardSources sources, TimeSource clock) {
         this.sources = Objects.requireNonNull(sources, "sources");
@@ -50,6 +51,8 @@ final class InferenceReader {
         this.offers = new Cached<>(() -> sources.offers().offers(), Duration.ofSeconds(2), clock);
         this.chainTime = new Cached<>(() -> Instant.ofEpochSecond(
                 sources.chain().latestBlock().getTimestamp().longValueExact()), Duration.ofSeconds(2), clock);
+        // One page load asks for the channels several times (balances, alerts, the table): one chain read per second.
+        this.channels = new Cached<>(this::readChannels, Duration.ofSeconds(1), clock);
         // Replays every payer file of the home (as `hypha offers` does): worth doing once per 10 s, not per request.
         this.seen = new Cached<>(() -> SeenProviders.read(sources.home(), sources.chain().chainId(), clock.now()),
                 Duration.ofSeconds(10), clock);
@@ -121,6 +124,10 @@ final class InferenceReader {
     }
 
     List<Channel> channels() {
+        return channels.get();
+    }
+
+    private List<Channel> readChannels() {
         if (sources.payer().isEmpty()) {
             return List.of();
         }
@@ -134,7 +141,7 @@ final class InferenceReader {
             out.add(new Channel(p, state.deposit(), state.redeemed(), payer.ledger().signedTotal(id),
                     payer.receipts().charged(id), status));
         }
-        return out;
+        return List.copyOf(out);
     }
 
     ArrayNode channelsJson() {
