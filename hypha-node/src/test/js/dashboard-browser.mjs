@@ -38,6 +38,10 @@ try {
   console.log('overview usable after ' + (Date.now() - started) + ' ms (page: HTML ' + timing.html + ' ms, scripts ready '
     + timing.ready + ' ms, chain data shown ' + timing.data + ' ms after navigation start)');
   await page.waitForFunction(() => document.querySelector('#node-health').textContent === 'ok');
+  const again = Date.now();
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#chain-id').textContent === '31337');
+  console.log('overview usable after ' + (Date.now() - again) + ' ms on a reload (browser and node warm)');
   check((await text('#roles')).includes('provider'), 'overview lists the provider role');
   await page.waitForFunction(() => document.querySelectorAll('#accounts tbody tr').length === 2);
   check((await text('#accounts')).includes(provider), 'overview shows the provider account');
@@ -77,6 +81,14 @@ try {
   check(/\d+ tokens in, \d+ out/.test(meta), 'the message shows its tokens');
   await page.click('.msg.assistant details summary');
   check((await text('.msg.assistant details pre')).includes('"signature"'), 'the signed receipt can be opened');
+  // A second conversation: the first answer stays paid, the new one gets its own receipt.
+  await page.click('#chat-new');
+  check(await page.locator('.msg').count() === 0, 'New chat clears the conversation');
+  await page.fill('#chat-input', 'What is a hypha?');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForSelector('.msg.assistant .meta .cost', { timeout: 180_000 });
+  check(/paid \d+(\.\d+)? hUSD/.test(await text('.msg.assistant .meta')), 'Ctrl+Enter sends, and the second answer is paid too');
+  await page.click('.msg.assistant details summary');
   await shot('chat.png');
 
   // Inference: the offers table shows the provider, the channel and the spending chart.
@@ -84,6 +96,8 @@ try {
   await page.waitForFunction((p) => [...document.querySelectorAll('#offers tbody td')].some((td) => td.title === p), provider);
   check((await text('#offers')).includes('hypha-tiny'), 'the offers table shows the provider\'s model');
   check((await text('#offers')).includes('live'), 'the offer is live');
+  await page.waitForFunction(() => document.querySelector('#offers tbody').innerText.includes('good'));
+  check(true, 'the provider that answered stands good');
   await page.waitForFunction(() => document.querySelector('#channels tbody').innerText.includes('open'));
   check(true, 'the gateway\'s open channel is listed');
   await page.waitForSelector('#spend-chart canvas');

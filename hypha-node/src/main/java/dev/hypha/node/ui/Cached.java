@@ -23,6 +23,11 @@ final class Cached<T> implements Supplier<T> {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** Forgets the value: the next {@link #get()} reads again (when the caller knows the source changed). */
+    synchronized void invalidate() {
+        value = null;
+    }
+
     @Override
     public synchronized T get() {
         Instant now = clock.now();

@@ -44,6 +44,7 @@ final class InferenceReader {
     private final Cached<ProviderStats> seen;
     private final Cached<Instant> chainTime;
     private final Cached<List<Channel>> channels;
+    private long seenAtReceipt = -1;
 
     InferenceReader(DashboardSources sources, TimeSource clock) {
         this.sources = Objects.requireNonNull(sources, "sources");
@@ -74,7 +75,7 @@ final class InferenceReader {
 
     ArrayNode offersJson() {
         Instant at = liveness();
-        ProviderStats stats = seen.get();
+        ProviderStats stats = seen();
         List<Address> known = stats.providers();
         List<Offer> sorted = new ArrayList<>(offers());
         sorted.sort(Comparator.comparing(Offer::model).thenComparing(Offer::outputPerMillion)
@@ -93,6 +94,16 @@ final class InferenceReader {
             }
         }
         return out;
+    }
+
+    /** The providers' standings, read again as soon as the gateway stored a new receipt (an answer is evidence). */
+    private synchronized ProviderStats seen() {
+        long newest = newestReceipt();
+        if (newest != seenAtReceipt) {
+            seen.invalidate();
+            seenAtReceipt = newest;
+        }
+        return seen.get();
     }
 
     private static void standing(ObjectNode into, ProviderStats.Standing st) {
@@ -183,7 +194,8 @@ final class InferenceReader {
 
     /**
      * Spending over time: per model and provider, the running total after each of the newest {@link #CHART_RECEIPTS}
-     * receipts (exact sums; the page turns them into chart points), and the totals per model and per provider.
+     * receipts as [epoch milliseconds, exact total] (the page turns them into chart points), and the totals per model
+     * and per provider.
      */
     ObjectNode spendingJson() {
         ObjectNode out = JSON.objectNode();
@@ -212,7 +224,7 @@ final class InferenceReader {
                 series.addObject().put("model", model).put("provider", provider).set("points", a);
                 return a;
             });
-            p.addArray().add(n.stored().at().getEpochSecond()).add(total.toString());
+            p.addArray().add(n.stored().at().toEpochMilli()).add(total.toString());
         }
         ObjectNode models = out.putObject("perModel");
         perModel.forEach((k, v) -> models.put(k, v.toString()));
@@ -241,7 +253,7 @@ final class InferenceReader {
                         + " it looks down");
             }
         }
-        ProviderStats stats = seen.get();
+        ProviderStats stats = seen();
         for (Address p : stats.providers()) {
             ProviderStats.Standing st = stats.standing(p, clock.now());
             if (st.caughtCheating()) {

@@ -315,18 +315,22 @@ function drawSpending(spending) {
     return;
   }
   const scale = 10 ** state.token.decimals; // display only: exact sums are in the tables below
-  const times = [...new Set(spending.series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
-  const data = [times];
+  const receiptTimes = [...new Set(spending.series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
+  // Spending was 0 before the first receipt shown: start every line there, a minute earlier (so one receipt is a step).
+  const times = [receiptTimes[0] - 60000].concat(receiptTimes);
+  const data = [times.map((t) => t / 1000)];
   for (const s of spending.series) {
     const at = new Map(s.points.map((p) => [p[0], Number(p[1]) / scale]));
-    let last = null;
+    let last = s.points.length === 0 ? null : 0;
     data.push(times.map((t) => { if (at.has(t)) last = at.get(t); return last; }));
   }
   const width = Math.max(260, box.clientWidth || 600);
   state.chart = new uPlot({
     width, height: 240,
-    scales: { x: { time: true } },
-    axes: [{}, { label: state.token.symbol, size: 70 }],
+    // One receipt alone would give a zero-width time range: show a minute either side. Spending starts at 0.
+    scales: { x: { time: true },
+      y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    axes: [{}, { label: state.token.symbol, size: 80, values: (u, vals) => vals.map((v) => +v.toPrecision(3)) }],
     series: [{}].concat(spending.series.map((s, i) => ({
       label: s.model + ' @ ' + short(s.provider), stroke: COLOURS[i % COLOURS.length], width: 2,
       paths: uPlot.paths.stepped({ align: 1 }), points: { show: true },
