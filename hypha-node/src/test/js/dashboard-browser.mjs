@@ -91,6 +91,24 @@ try {
   await page.click('.msg.assistant details summary');
   await shot('chat.png');
 
+  // Structured output: a JSON schema held to by the provider's engine, paid like any answer.
+  await page.click('#chat-new');
+  await page.click('#chat-form details summary');
+  await page.fill('#chat-format', '{"type":"object","properties":{"mood":{"type":"string","enum":["happy","sad"]},"sure":{"type":"boolean"}},"required":["mood","sure"]}');
+  await page.fill('#chat-input', 'How do you feel?');
+  await page.click('#chat-send');
+  await page.waitForSelector('.msg.assistant .meta .cost', { timeout: 180_000 });
+  const structured = JSON.parse(await text('.msg.assistant .text'));
+  check(['happy', 'sad'].includes(structured.mood) && typeof structured.sure === 'boolean',
+    'structured output follows the schema: ' + JSON.stringify(structured));
+  await page.fill('#chat-format', '{not json');
+  await page.fill('#chat-input', 'Again?');
+  await page.click('#chat-send');
+  await page.waitForFunction(() => document.querySelector('#status').textContent.includes('Format is not valid JSON'));
+  check(true, 'a malformed schema is refused in the page, naming the field');
+  await page.fill('#chat-format', '');
+  await shot('chat-structured.png');
+
   // Inference: the offers table shows the provider, the channel and the spending chart.
   await page.click('#nav a[href="#inference"]');
   await page.waitForFunction((p) => [...document.querySelectorAll('#offers tbody td')].some((td) => td.title === p), provider);

@@ -60,6 +60,16 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         this.paying = sources.payer().isPresent();
         Cached<String> tick = new Cached<>(() -> tick(sources), LiveTicks.EVERY, clock);
         this.ticks = new LiveTicks(tick, clock);
+        // The first page load would otherwise pay for reading token labels, offers and standings and for warming
+        // the JSON and RPC paths (a second on a busy machine); done once in the background, it costs nobody a wait.
+        Thread.ofVirtual().name("dashboard-warm-up").start(() -> {
+            try {
+                overview.json();
+                inference.offersJson();
+            } catch (RuntimeException e) {
+                LOG.debug("dashboard warm-up failed (the first page load reads again): {}", e.toString());
+            }
+        });
     }
 
     private String tick(DashboardSources sources) {

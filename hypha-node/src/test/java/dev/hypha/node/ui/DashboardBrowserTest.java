@@ -91,7 +91,8 @@ class DashboardBrowserTest {
         System.out.println(log);
         assertThat(browser.exitValue()).as("the browser checks (output:%n%s)", log).isZero();
         assertThat(log).contains("all dashboard checks passed");
-        for (String page : List.of("overview.png", "chat.png", "inference.png", "models.png", "overview-phone.png")) {
+        for (String page : List.of("overview.png", "chat.png", "chat-structured.png", "inference.png", "models.png",
+                "overview-phone.png")) {
             assertThat(screenshots.resolve(page)).as(page).isNotEmptyFile();
         }
 
@@ -105,7 +106,7 @@ class DashboardBrowserTest {
         assertThat(new BigInteger(channel.get("redeemed").asText())).isEqualTo(onChain.redeemed());
         assertThat(channel.get("provider").asText()).isEqualTo(providerChecksum);
         JsonNode receipts = get("/ui/api/receipts");
-        assertThat(receipts).as("one receipt per chat message").hasSize(2);
+        assertThat(receipts).as("one receipt per chat message").hasSize(3);
         BigInteger paid = BigInteger.ZERO;
         for (JsonNode r : receipts) {
             paid = paid.add(new BigInteger(r.get("price").asText()));
