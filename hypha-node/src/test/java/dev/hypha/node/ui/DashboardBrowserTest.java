@@ -170,6 +170,51 @@ class DashboardBrowserTest {
         assertThat(models.get("models")).anySatisfy(m -> assertThat(m.get("name").asText()).startsWith("hypha-tiny"));
     }
 
+    @Test
+    void withApiKeysOnlyThePageShellLoadsWithoutAKey(@TempDir Path keysHome) throws Exception {
+        HyphaContracts reader = HyphaContracts.readOnly(network.deployment(), network.chain());
+        DashboardSources sources = new DashboardSources(home, network.chain(), reader,
+                new dev.hypha.ml.store.ModelStore(home, java.time.Clock.systemUTC()),
+                new dev.hypha.node.offers.ChainOffers(reader.offers(), reader.registry()), java.util.Optional.empty(),
+                java.util.Optional.empty(), List.of("gateway (local models only, nothing paid)"));
+        try (dev.hypha.node.apikeys.ApiKeys keys = dev.hypha.node.apikeys.ApiKeys.open(
+                dev.hypha.node.apikeys.ApiKeys.file(keysHome));
+             UiRoutes ui = new UiRoutes(sources, TimeSource.SYSTEM)) {
+            String key = keys.create("dashboard").key();
+            dev.hypha.node.http.ApiServer server = new dev.hypha.node.http.ApiServer("127.0.0.1", 0, List.of(
+                    new dev.hypha.node.gateway.api.ApiKeyGuard(keys, UiRoutes.OPEN_PREFIXES, UiRoutes.OPEN_PATHS), ui));
+            server.start();
+            try {
+                String guarded = "http://127.0.0.1:" + server.port();
+                for (String open : List.of("/ui", "/ui/", "/ui/static/app.js", "/ui/static/uplot/uPlot.min.css")) {
+                    assertThat(send(guarded + open, null).statusCode()).as(open).isEqualTo(200);
+                }
+                for (String data : List.of("/ui/api/overview", "/ui/api/receipts", "/ui/api/events", "/ui/apix")) {
+                    HttpResponse<String> refused = send(guarded + data, null);
+                    assertThat(refused.statusCode()).as(data).isEqualTo(401);
+                    assertThat(refused.body()).contains("missing API key");
+                }
+                HttpResponse<String> overview = send(guarded + "/ui/api/overview", key);
+                assertThat(overview.statusCode()).as(overview.body()).isEqualTo(200);
+                JsonNode o = JSON.readTree(overview.body());
+                assertThat(o.get("accounts")).as("no paying gateway, no provider: no accounts").isEmpty();
+                assertThat(JSON.readTree(send(guarded + "/ui/api/spending", key).body()).get("paying").asBoolean())
+                        .isFalse();
+                assertThat(overview.body()).doesNotContain(key);
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    private static HttpResponse<String> send(String url, String key) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> fetch(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
