@@ -118,6 +118,8 @@ try {
   check(true, 'the provider that answered stands good');
   await page.waitForFunction(() => document.querySelector('#channels tbody').innerText.includes('open'));
   check(true, 'the gateway\'s open channel is listed');
+  await page.waitForSelector('#earnings-card:not([hidden])');
+  check((await text('#earnings-total')).includes('earned'), 'the provider\'s earnings are shown: ' + await text('#earnings-total'));
   await page.waitForSelector('#spend-chart canvas');
   check(true, 'the spending chart is drawn');
   check((await text('#spend-models')).includes('hUSD'), 'spending per model is summed');

@@ -133,9 +133,11 @@ final class DevInference implements AutoCloseable {
         return gateway;
     }
 
-    /** The account the in-process provider sells as; empty when none runs here. */
-    java.util.Optional<Address> providerAccount() {
-        return provider == null ? java.util.Optional.empty() : java.util.Optional.of(providerAccountAddress);
+    /** The in-process provider's account and voucher ledger (what it earned); empty when none runs here. */
+    java.util.Optional<dev.hypha.node.ui.DashboardSources.Seller> seller() {
+        return provider == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new dev.hypha.node.ui.DashboardSources.Seller(providerAccountAddress,
+                provider.ledger()));
     }
 
     /** What the gateway serves: answers bought from the network. */

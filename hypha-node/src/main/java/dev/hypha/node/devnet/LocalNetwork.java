@@ -210,14 +210,14 @@ public final class LocalNetwork implements AutoCloseable {
         roles.add("local chain (anvil)");
         roles.add("event indexer");
         Optional<DashboardSources.Payer> payer = Optional.empty();
-        Optional<Address> provider = Optional.empty();
+        Optional<DashboardSources.Seller> provider = Optional.empty();
         if (inference == null) {
             roles.add("gateway (local models only, nothing paid)");
         } else {
             roles.add("gateway (buys answers from the network through payment channels)");
             payer = Optional.of(new DashboardSources.Payer(Address.parse(payerKey.getAddress()),
                     inference.paying().ledger(), inference.paying().receipts()));
-            provider = inference.providerAccount();
+            provider = inference.seller();
             provider.ifPresent(p -> roles.add("provider (sells the store's models, answers contracts' requests)"));
         }
         return new DashboardSources(settings.home(), chain, reader, store,

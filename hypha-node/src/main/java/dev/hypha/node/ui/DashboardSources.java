@@ -7,6 +7,7 @@ import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
+import dev.hypha.node.payments.ProviderLedger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -21,11 +22,11 @@ import java.util.Optional;
  * @param store     the home's model store
  * @param offers    the offers on chain
  * @param payer     the paying gateway's account, channels and receipts; empty when the gateway answers locally only
- * @param provider  the account of a provider running in this process; empty when none does
+ * @param provider  a provider running in this process (its account and voucher ledger); empty when none does
  * @param roles     what this node runs, in words (e.g. "chain (anvil)", "gateway (paying)", "provider")
  */
 public record DashboardSources(Path home, ChainClient chain, HyphaContracts contracts, ModelStore store,
-                               OfferSource offers, Optional<Payer> payer, Optional<Address> provider,
+                               OfferSource offers, Optional<Payer> payer, Optional<Seller> provider,
                                List<String> roles) {
 
     /** The gateway's paying side: its account, the channels it opened and the receipts it accepted. */
@@ -34,6 +35,14 @@ public record DashboardSources(Path home, ChainClient chain, HyphaContracts cont
             Objects.requireNonNull(account, "account");
             Objects.requireNonNull(ledger, "ledger");
             Objects.requireNonNull(receipts, "receipts");
+        }
+    }
+
+    /** A provider running in this process: its account and the ledger of what its channels earned. */
+    public record Seller(Address account, ProviderLedger ledger) {
+        public Seller {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(ledger, "ledger");
         }
     }
 

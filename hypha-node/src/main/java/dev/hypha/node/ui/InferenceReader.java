@@ -11,6 +11,7 @@ import dev.hypha.node.gateway.network.ProviderStats;
 import dev.hypha.node.gateway.network.SeenProviders;
 import dev.hypha.node.offers.Offer;
 import dev.hypha.node.payments.PayerReceipts;
+import dev.hypha.node.payments.ProviderLedger;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,7 +131,9 @@ final class InferenceReader {
         }
 
         long usedPercent() {
-            return deposit.signum() == 0 ? 0 : signed.multiply(BigInteger.valueOf(100)).divide(deposit).longValueExact();
+            // signed stays within the deposit; clamped anyway, so an odd ledger row cannot break the page
+            return deposit.signum() == 0 ? 0
+                    : signed.multiply(BigInteger.valueOf(100)).divide(deposit).min(BigInteger.valueOf(1000)).longValue();
         }
     }
 
@@ -234,12 +237,36 @@ final class InferenceReader {
         return out;
     }
 
+    /** What the provider running here earned, per channel and in total (exact sums); "present": false without one. */
+    ObjectNode earningsJson() {
+        ObjectNode out = JSON.objectNode();
+        ArrayNode rows = out.putArray("channels");
+        if (sources.provider().isEmpty()) {
+            return out.put("present", false);
+        }
+        BigInteger charged = BigInteger.ZERO;
+        BigInteger redeemed = BigInteger.ZERO;
+        BigInteger toRedeem = BigInteger.ZERO;
+        for (ProviderLedger.Earning e : sources.provider().get().ledger().earnings()) {
+            rows.addObject().put("id", e.channel().id()).put("payer", e.channel().payer().toChecksumString())
+                    .put("token", e.channel().token().lowercaseHex()).put("deposit", e.deposit().toString())
+                    .put("bestVoucher", e.best().toString()).put("charged", e.charged().toString())
+                    .put("redeemed", e.redeemed().toString()).put("toRedeem", e.toRedeem().toString());
+            charged = charged.add(e.charged());
+            redeemed = redeemed.add(e.redeemed());
+            toRedeem = toRedeem.add(e.toRedeem());
+        }
+        return out.put("present", true).put("account", sources.provider().get().account().toChecksumString())
+                .put("charged", charged.toString()).put("redeemed", redeemed.toString())
+                .put("toRedeem", toRedeem.toString());
+    }
+
     /** Providers the gateway has open channels with or this node runs, that have no live offer now: they look down. */
     List<String> providerAlerts() {
         Instant at = liveness();
         List<Address> live = offers().stream().filter(o -> o.liveAt(at)).map(Offer::provider).distinct().toList();
         List<String> alerts = new ArrayList<>();
-        sources.provider().ifPresent(p -> {
+        sources.provider().map(DashboardSources.Seller::account).ifPresent(p -> {
             if (!live.contains(p)) {
                 alerts.add("this node's provider " + p.toChecksumString() + " has no live offer on the OfferRegistry"
                         + " (stopped, or its heartbeat lapsed)");
@@ -248,7 +275,7 @@ final class InferenceReader {
         List<Address> withChannels = channels().stream().filter(c -> c.status().equals("open"))
                 .map(c -> c.params().provider()).distinct().sorted().toList();
         for (Address p : withChannels) {
-            if (!live.contains(p) && !sources.provider().equals(Optional.of(p))) {
+            if (!live.contains(p) && !sources.provider().map(DashboardSources.Seller::account).equals(Optional.of(p))) {
                 alerts.add("provider " + p.toChecksumString() + " (an open channel of this gateway) has no live offer:"
                         + " it looks down");
             }

@@ -46,7 +46,7 @@ final class OverviewReader {
         hyp.get().json(out.putObject("stakeToken"));
         ArrayNode accounts = out.putArray("accounts");
         sources.payer().ifPresent(p -> account(accounts.addObject(), "gateway (payer)", p.account()));
-        sources.provider().ifPresent(p -> account(accounts.addObject(), "provider", p));
+        sources.provider().ifPresent(p -> account(accounts.addObject(), "provider", p.account()));
         ArrayNode areas = out.putArray("areas");
         for (String area : AREAS) {
             // Only inference exists on a node today; the others show no panel until their area serves one.

@@ -92,6 +92,7 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         api.get("/ui/api/offers", ctx -> json(ctx, inference::offersJson));
         api.get("/ui/api/channels", ctx -> json(ctx, inference::channelsJson));
         api.get("/ui/api/spending", ctx -> json(ctx, inference::spendingJson));
+        api.get("/ui/api/earnings", ctx -> json(ctx, inference::earningsJson));
         api.get("/ui/api/models", ctx -> json(ctx, models::json));
         api.get("/ui/api/node", ctx -> json(ctx, () -> JsonNodeFactory.instance.objectNode().put("paying", paying)));
         api.get("/ui/api/receipts", this::receipts);

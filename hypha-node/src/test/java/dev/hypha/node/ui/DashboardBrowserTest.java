@@ -115,6 +115,15 @@ class DashboardBrowserTest {
                 .isEqualTo(new BigInteger(channel.get("charged").asText()));
         assertThat(new BigInteger(channel.get("signed").asText())).isGreaterThanOrEqualTo(paid);
         BigInteger receiptsTotal = paid;
+        JsonNode earnings = get("/ui/api/earnings");
+        assertThat(earnings.get("present").asBoolean()).isTrue();
+        assertThat(earnings.get("channels")).singleElement().satisfies(e -> {
+            assertThat(e.get("id").asText()).isEqualTo(channel.get("id").asText());
+            assertThat(new BigInteger(e.get("charged").asText())).as("what the provider charged = what the payer paid")
+                    .isEqualTo(receiptsTotal);
+            assertThat(new BigInteger(e.get("bestVoucher").asText())).as("the provider holds the payer's newest voucher")
+                    .isEqualTo(new BigInteger(channel.get("signed").asText()));
+        });
         assertThat(get("/ui/api/spending").get("perModel").properties()).singleElement()
                 .satisfies(e -> assertThat(new BigInteger(e.getValue().asText())).isEqualTo(receiptsTotal));
 
@@ -124,7 +133,7 @@ class DashboardBrowserTest {
             secrets.add(Numeric.toHexStringNoPrefixZeroPadded(c.getEcKeyPair().getPrivateKey(), 64));
         }
         secrets.add(network.rpcUrl());
-        for (String path : List.of("/ui/api/overview", "/ui/api/offers", "/ui/api/channels", "/ui/api/spending",
+        for (String path : List.of("/ui/api/overview", "/ui/api/offers", "/ui/api/channels", "/ui/api/spending", "/ui/api/earnings",
                 "/ui/api/models", "/ui/api/receipts?limit=500", "/ui/api/node")) {
             String body = fetch(path).body().toLowerCase(java.util.Locale.ROOT);
             for (String secret : secrets) {

@@ -272,8 +272,8 @@ async function* lines(res) {
 // ---- inference --------------------------------------------------------------------------------------------------
 
 async function loadInference() {
-  const [offers, channels, spending, receipts] = await Promise.all([api('/ui/api/offers'), api('/ui/api/channels'),
-    api('/ui/api/spending'), api('/ui/api/receipts?limit=20')]);
+  const [offers, channels, spending, receipts, earnings] = await Promise.all([api('/ui/api/offers'), api('/ui/api/channels'),
+    api('/ui/api/spending'), api('/ui/api/receipts?limit=20'), api('/ui/api/earnings')]);
   if (!state.token.decimals) { const o = await api('/ui/api/overview'); state.token = o.token; state.stakeToken = o.stakeToken; }
   fill('#offers', offers, 'No provider offers a model on this chain.', (tr, o) => {
     cell(tr, o.model); cell(tr, short(o.provider), 'mono', o.provider);
@@ -291,6 +291,16 @@ async function loadInference() {
     cell(tr, amount(c.deposit), 'num'); cell(tr, amount(c.charged), 'num'); cell(tr, amount(c.signed), 'num');
     cell(tr, amount(c.redeemed), 'num'); cell(tr, amount(c.redeemable), 'num'); cell(tr, c.usedPercent + ' %', 'num');
   });
+  $('#earnings-card').hidden = !earnings.present;
+  if (earnings.present) {
+    $('#earnings-total').textContent = 'Provider ' + earnings.account + ' earned ' + amount(earnings.charged) + '; '
+      + amount(earnings.redeemed) + ' redeemed on chain, ' + amount(earnings.toRedeem) + ' to redeem (it redeems when it stops).';
+    fill('#earnings', earnings.channels, 'No payer has opened a channel with this provider yet.', (tr, e) => {
+      cell(tr, short(e.id), 'mono', e.id); cell(tr, short(e.payer), 'mono', e.payer); cell(tr, amount(e.deposit), 'num');
+      cell(tr, amount(e.charged), 'num'); cell(tr, amount(e.bestVoucher), 'num'); cell(tr, amount(e.redeemed), 'num');
+      cell(tr, amount(e.toRedeem), 'num');
+    });
+  }
   drawSpending(spending);
   const pairs = (obj) => Object.entries(obj || {});
   fill('#spend-models', pairs(spending.perModel), 'Nothing spent yet.', (tr, [k, v]) => { cell(tr, k); cell(tr, amount(v), 'num'); });
