@@ -37,6 +37,8 @@ try {
     return { html: Math.round(n.responseEnd), ready: Math.round(n.domContentLoadedEventEnd), data: Math.round(performance.now()) }; });
   console.log('overview usable after ' + (Date.now() - started) + ' ms (page: HTML ' + timing.html + ' ms, scripts ready '
     + timing.ready + ' ms, chain data shown ' + timing.data + ' ms after navigation start)');
+  console.log('  requests: ' + (await page.evaluate(() => performance.getEntriesByType('resource')
+    .map((r) => new URL(r.name).pathname + ' ' + Math.round(r.startTime) + '+' + Math.round(r.duration) + ' ms').join(', '))));
   await page.waitForFunction(() => document.querySelector('#node-health').textContent === 'ok');
   const again = Date.now();
   await page.reload();

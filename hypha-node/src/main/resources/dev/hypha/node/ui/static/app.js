@@ -78,19 +78,13 @@ const pages = {
 };
 
 async function loadOverview() {
-  const [o, health] = await Promise.all([api('/ui/api/overview'), fetch('/health', { headers: authHeaders() })
-    .then((r) => r.json()).catch(() => null)]);
+  // Health is the node's own /health; drawn when it comes, without holding up the rest of the page.
+  fetch('/health', { headers: authHeaders() }).then((r) => r.json()).then(showHealth).catch(() => showHealth(null));
+  const o = await api('/ui/api/overview');
   state.token = o.token; state.stakeToken = o.stakeToken;
   $('#chain-id').textContent = o.chainId;
   $('#chain-block').textContent = count(o.block);
   $('#chain-time').textContent = new Date(o.blockTime).toLocaleString();
-  if (health) {
-    const h = $('#node-health');
-    h.textContent = health.status + (health.problem ? ': ' + health.problem : '');
-    h.className = health.status === 'ok' ? 'ok' : 'bad';
-    $('#node-indexed').textContent = health.indexerPosition == null ? 'not yet' : count(health.indexerPosition);
-    $('#node-uptime').textContent = health.uptimeSeconds == null ? '–' : duration(health.uptimeSeconds);
-  }
   const roles = $('#roles'); roles.replaceChildren();
   o.roles.forEach((r) => { const li = document.createElement('li'); li.textContent = r; roles.appendChild(li); });
   const areas = $('#areas'); areas.replaceChildren();
@@ -114,6 +108,15 @@ async function loadOverview() {
     cell(tr, amount(a.hyp, state.stakeToken), 'num'); cell(tr, amount(a.providerStake, state.stakeToken), 'num');
     cell(tr, a.activeProvider ? 'yes' : 'no');
   });
+}
+
+function showHealth(health) {
+  const h = $('#node-health');
+  if (!health) { h.textContent = 'no answer from /health'; h.className = 'bad'; return; }
+  h.textContent = health.status + (health.problem ? ': ' + health.problem : '');
+  h.className = health.status === 'ok' ? 'ok' : 'bad';
+  $('#node-indexed').textContent = health.indexerPosition == null ? 'not yet' : count(health.indexerPosition);
+  $('#node-uptime').textContent = health.uptimeSeconds == null ? '–' : duration(health.uptimeSeconds);
 }
 
 function duration(s) {
