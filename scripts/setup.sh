@@ -30,6 +30,16 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   fi
 fi
 
+# Debian's Chromium: the browser the dashboard's tests drive headless through playwright-core (DashboardBrowserTest).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "hypha: installing Debian's Chromium for the dashboard's browser tests (apt-get install chromium)..." >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } >&2
+  else
+    echo "hypha: warning: /usr/bin/chromium is missing; run 'sudo apt-get install chromium' (needed by the dashboard's browser tests, which CI runs)" >&2
+  fi
+fi
+
 # npm tools (forge, anvil, cast, solc, OpenZeppelin, reference peers), pinned by package-lock.json.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "hypha: installing pinned tools from npm (forge, anvil, cast, solc, OpenZeppelin)..." >&2

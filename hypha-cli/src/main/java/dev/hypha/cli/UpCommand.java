@@ -99,6 +99,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("  RPC URL      " + network.rpcUrl());
         out.println("  Chain id     " + network.chainId());
         out.println("  Node API     http://" + listen + "  (Ollama and OpenAI APIs, /health, /metrics)");
+        out.println("  Dashboard    http://" + listen + "/ui");
         out.println("Contracts:");
         for (Map.Entry<String, DeployedContract> entry : network.deployment().contracts().entrySet()) {
             out.printf("  %-20s %s%n", entry.getKey(), Keys.toChecksumAddress(entry.getValue().address()));

@@ -56,10 +56,12 @@ final class DevInference implements AutoCloseable {
     private final PublishedOffers published;
     private final FulfilmentService fulfilment;
     private final PayingGateway gateway;
+    private final Address providerAccountAddress;
 
     /** {@code provider}, {@code published} and {@code fulfilment} are null when no provider runs in this process. */
     private DevInference(ProviderService provider, PublishedOffers published, FulfilmentService fulfilment,
-                         PayingGateway gateway) {
+                         PayingGateway gateway, Address providerAccountAddress) {
+        this.providerAccountAddress = providerAccountAddress;
         this.provider = provider;
         this.published = published;
         this.fulfilment = fulfilment;
@@ -113,7 +115,7 @@ final class DevInference implements AutoCloseable {
             Address payer = Address.parse(asPayer.account());
             progress.accept("Gateway paying from " + payer.toChecksumString() + " (channels of "
                     + budget.perChannel() + " hUSD units each, at most " + budget.total() + " in all: `hypha budget`)");
-            return new DevInference(provider, published, fulfilment, gateway);
+            return new DevInference(provider, published, fulfilment, gateway, providerAccount);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened.reversed()) {
                 try {
@@ -124,6 +126,18 @@ final class DevInference implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The paying gateway (its ledger and receipts are what the dashboard shows of spending). */
+    PayingGateway paying() {
+        return gateway;
+    }
+
+    /** The in-process provider's account and voucher ledger (what it earned); empty when none runs here. */
+    java.util.Optional<dev.hypha.node.ui.DashboardSources.Seller> seller() {
+        return provider == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new dev.hypha.node.ui.DashboardSources.Seller(providerAccountAddress,
+                provider.ledger()));
     }
 
     /** What the gateway serves: answers bought from the network. */

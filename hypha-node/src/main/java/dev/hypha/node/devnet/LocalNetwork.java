@@ -28,6 +28,10 @@ import dev.hypha.node.gateway.pull.PullRoutes;
 import dev.hypha.node.gateway.pull.Puller;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.provider.Redeemer;
+import dev.hypha.node.ui.DashboardSources;
+import dev.hypha.node.ui.UiRoutes;
+import dev.hypha.node.offers.ChainOffers;
+import dev.hypha.core.crypto.Address;
 import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.indexer.EventListener;
 import java.io.IOException;
@@ -59,9 +63,11 @@ public final class LocalNetwork implements AutoCloseable {
     private final LocalBackend engine;
     private final Optional<DevInference> inference;
     private final Optional<ApiKeys> keys;
+    private final UiRoutes ui;
 
     private LocalNetwork(UpLock lock, Devnet devnet, ChainClient chain, Deployment deployment, Node node,
-                         LocalBackend engine, Optional<DevInference> inference, Optional<ApiKeys> keys) {
+                         LocalBackend engine, Optional<DevInference> inference, Optional<ApiKeys> keys, UiRoutes ui) {
+        this.ui = ui;
         this.lock = lock;
         this.devnet = devnet;
         this.chain = chain;
@@ -116,6 +122,7 @@ public final class LocalNetwork implements AutoCloseable {
         LocalBackend engine = null;
         DevInference inference = null;
         ApiKeys keys = null;
+        UiRoutes ui = null;
         try {
             chain = ChainClient.connect(devnet.rpcUrl(), ChainClient.Options.DEFAULT, clock);
             progress.accept("Chain " + devnet.chainId() + " at " + devnet.rpcUrl() + ", block " + chain.blockNumber());
@@ -155,22 +162,28 @@ public final class LocalNetwork implements AutoCloseable {
             // provider through payment channels, or (local-only) straight from the home's model store.
             List<ApiRoutes> areas = new ArrayList<>();
             if (KeyRequirement.applies(settings.api().host(), false)) {
-                // Beyond loopback every client must present one of the home's API keys (`hypha apikey create`).
+                // Beyond loopback every client must present one of the home's API keys (`hypha apikey create`); only
+                // the dashboard's page shell and files, which hold no data, load without one.
                 keys = KeyRequirement.openActive(settings.home(), settings.api().host() + ":" + settings.api().port());
-                areas.add(new ApiKeyGuard(keys));
+                areas.add(new ApiKeyGuard(keys, UiRoutes.OPEN_PREFIXES, UiRoutes.OPEN_PATHS));
             }
+            ui = new UiRoutes(dashboard(settings, chain, deployment, store, inference,
+                    devnet.account(DevInference.PAYER_ACCOUNT)), clock);
+            areas.add(ui);
             areas.add(new GatewayRoutes(gateway));
             // /api/pull: from the network's providers into this home's store, or (local-only) a refusal saying why.
             areas.add(settings.inference() == LocalNetworkSettings.Inference.LOCAL_ONLY ? PullRoutes.localOnly()
                     : PullRoutes.network(Puller.overChain(store, HyphaContracts.connect(deployment, deployer),
                     Clock.systemUTC())));
             node = new Node(settings.api(), chain, Optional.of(indexer), areas, clock).start();
+            progress.accept("Dashboard on http://" + settings.api().host() + ":" + node.apiPort() + "/ui");
             return new LocalNetwork(lock, devnet, chain, deployment, node, engine, Optional.ofNullable(inference),
-                    Optional.ofNullable(keys));
+                    Optional.ofNullable(keys), ui);
         } catch (IOException e) {
             RuntimeException failure = HyphaException.io("cannot write under " + settings.home() + ": "
                     + e.getMessage(), e);
             closeQuietly(node, failure);
+            closeQuietly(ui, failure);
             closeQuietly(keys, failure);
             closeQuietly(inference, failure);
             closeQuietly(engine, failure);
@@ -179,6 +192,7 @@ public final class LocalNetwork implements AutoCloseable {
             throw failure;
         } catch (RuntimeException e) {
             closeQuietly(node, e);
+            closeQuietly(ui, e);
             closeQuietly(keys, e);
             closeQuietly(inference, e);
             closeQuietly(engine, e);
@@ -186,6 +200,28 @@ public final class LocalNetwork implements AutoCloseable {
             closeQuietly(devnet, e);
             throw e;
         }
+    }
+
+    /** What the dashboard reads of this network: the chain, the store, the offers, and the paying gateway's files. */
+    private static DashboardSources dashboard(LocalNetworkSettings settings, ChainClient chain, Deployment deployment,
+                                              ModelStore store, DevInference inference, Credentials payerKey) {
+        HyphaContracts reader = HyphaContracts.readOnly(deployment, chain);
+        List<String> roles = new ArrayList<>();
+        roles.add("local chain (anvil)");
+        roles.add("event indexer");
+        Optional<DashboardSources.Payer> payer = Optional.empty();
+        Optional<DashboardSources.Seller> provider = Optional.empty();
+        if (inference == null) {
+            roles.add("gateway (local models only, nothing paid)");
+        } else {
+            roles.add("gateway (buys answers from the network through payment channels)");
+            payer = Optional.of(new DashboardSources.Payer(Address.parse(payerKey.getAddress()),
+                    inference.paying().ledger(), inference.paying().receipts()));
+            provider = inference.seller();
+            provider.ifPresent(p -> roles.add("provider (sells the store's models, answers contracts' requests)"));
+        }
+        return new DashboardSources(settings.home(), chain, reader, store,
+                new ChainOffers(reader.offers(), reader.registry()), payer, provider, roles);
     }
 
     /** Whether the recorded deployment will be kept (an unreadable or outdated record is redeployed instead). */
@@ -266,6 +302,7 @@ public final class LocalNetwork implements AutoCloseable {
     @Override
     public void close() {
         try {
+            ui.close();
             node.close();
             keys.ifPresent(ApiKeys::close);
             inference.ifPresent(DevInference::close);

@@ -139,16 +139,47 @@ public final class PayerReceipts implements AutoCloseable {
         try (PreparedStatement ps = store.db.prepareStatement("SELECT * FROM receipts ORDER BY seq");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Stored(Instant.parse(rs.getString("at")), rs.getString("model"),
-                        Address.parse(rs.getString("provider")), new Receipt(rs.getString("request_hash"),
-                        rs.getString("model_id"), rs.getLong("tokens_in"), rs.getLong("tokens_out"),
-                        rs.getString("output_hash"), new BigInteger(rs.getString("price")), rs.getString("channel"),
-                        new BigInteger(rs.getString("cumulative"))), token(rs.getString("token"))));
+                out.add(stored(rs));
             }
             return List.copyOf(out);
         } catch (SQLException e) {
             throw store.fail("list receipts", e);
         }
+    }
+
+    /** A stored receipt with its row number (ascending in storing order) and signature, as the dashboard lists them. */
+    public record Numbered(long seq, Stored stored, String signature) {}
+
+    /**
+     * The newest {@code limit} receipts stored after row {@code afterSeq} (0: from the start), oldest first. Bounded by
+     * {@code limit} however many receipts there are, so a reader polling with its last seen row does constant work.
+     */
+    public synchronized List<Numbered> newest(long afterSeq, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        List<Numbered> out = new ArrayList<>();
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT * FROM (SELECT * FROM receipts WHERE seq > ?"
+                + " ORDER BY seq DESC LIMIT ?) ORDER BY seq")) {
+            ps.setLong(1, afterSeq);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Numbered(rs.getLong("seq"), stored(rs), rs.getString("signature")));
+                }
+            }
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw store.fail("list the newest receipts", e);
+        }
+    }
+
+    private static Stored stored(ResultSet rs) throws SQLException {
+        return new Stored(Instant.parse(rs.getString("at")), rs.getString("model"),
+                Address.parse(rs.getString("provider")), new Receipt(rs.getString("request_hash"),
+                rs.getString("model_id"), rs.getLong("tokens_in"), rs.getLong("tokens_out"),
+                rs.getString("output_hash"), new BigInteger(rs.getString("price")), rs.getString("channel"),
+                new BigInteger(rs.getString("cumulative"))), token(rs.getString("token")));
     }
 
     /**

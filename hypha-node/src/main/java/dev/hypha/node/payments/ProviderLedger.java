@@ -242,6 +242,34 @@ public final class ProviderLedger implements AutoCloseable {
         }
     }
 
+    /**
+     * What a channel has earned the provider: the deposit last seen, the best voucher's total, what answers were
+     * charged (open reservations included) and what the chain has redeemed so far.
+     */
+    public record Earning(ChannelParams channel, BigInteger deposit, BigInteger best, BigInteger charged,
+                          BigInteger redeemed) {
+        /** What redeeming now would add: the charged part of the best voucher, less what is already redeemed. */
+        public BigInteger toRedeem() {
+            return best.min(charged).subtract(redeemed).max(BigInteger.ZERO);
+        }
+    }
+
+    /** Every tracked channel's earnings, in id order (one row per channel, so as many as channels were opened). */
+    public synchronized List<Earning> earnings() {
+        List<Earning> out = new ArrayList<>();
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT * FROM channels ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Earning(ChannelColumns.read(rs), new BigInteger(rs.getString("deposit")),
+                        new BigInteger(rs.getString("best")), new BigInteger(rs.getString("charged")),
+                        new BigInteger(rs.getString("redeemed"))));
+            }
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw store.fail("list the channels' earnings", e);
+        }
+    }
+
     /** Records what the chain says is redeemed on a channel (only ever grows). */
     public synchronized void redeemed(String channelId, BigInteger redeemedOnChain) {
         String id = channelId.toLowerCase(Locale.ROOT);

@@ -46,7 +46,7 @@ class ApiKeyGuardTest {
         keys = ApiKeys.open(ApiKeys.file(home));
         key = keys.create("tests").key();
         backend = new LocalBackend(TinyModelStore.create(home, MODEL, 7, 512), LocalBackend.Settings.defaults());
-        server = new ApiServer("127.0.0.1", 0, List.of(new ApiKeyGuard(keys, List.of("/health")),
+        server = new ApiServer("127.0.0.1", 0, List.of(new ApiKeyGuard(keys, List.of("/health", "/ui/static/"), List.of("/ui")),
                 new GatewayRoutes(backend)));
         server.start();
     }
@@ -108,6 +108,16 @@ class ApiKeyGuardTest {
     void openPrefixesNeedNoKey() throws Exception {
         // /health is not a gateway route here, so it answers 404, but it is not refused for the missing key
         assertThat(get("/health", null).statusCode()).isEqualTo(404);
+        assertThat(get("/ui/static/app.js", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void openPathsNeedNoKeyButOnlyExactly() throws Exception {
+        // the dashboard's page shell is open (404 here: no dashboard on this server); its data and look-alikes are not
+        assertThat(get("/ui", null).statusCode()).isEqualTo(404);
+        for (String path : List.of("/ui/api/overview", "/uix", "/ui/apix", "/ui/static")) {
+            assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.hypha.chain.channels.Voucher;
 import dev.hypha.core.crypto.Eip712;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +76,30 @@ class LedgersTest {
                 assertThat(DOMAIN.isSignedBy(r.voucher(), b.signer())).isTrue();
             });
             assertThat(ledger.accept(voucher(PAYER, a.id(), 999), n(100))).isEqualTo(n(999));
+        }
+    }
+
+    @Test
+    void earningsListEveryChannelWithWhatIsLeftToRedeem() {
+        ChannelParams a = channel(1);
+        ChannelParams b = channel(2);
+        try (ProviderLedger ledger = ProviderLedger.open(dir.resolve("provider.sqlite"), DOMAIN)) {
+            assertThat(ledger.earnings()).isEmpty();
+            ledger.track(a, n(1_000));
+            ledger.track(b, n(700));
+            ledger.accept(voucher(PAYER, a.id(), 400), n(400));
+            ledger.redeemed(a.id(), n(150));
+            List<ProviderLedger.Earning> earnings = ledger.earnings();
+            assertThat(earnings).extracting(e -> e.channel().id()).isSorted();
+            ProviderLedger.Earning ea = earnings.stream().filter(e -> e.channel().equals(a)).findFirst().orElseThrow();
+            assertThat(ea.deposit()).isEqualTo(n(1_000));
+            assertThat(ea.best()).isEqualTo(n(400));
+            assertThat(ea.charged()).isEqualTo(n(400));
+            assertThat(ea.redeemed()).isEqualTo(n(150));
+            assertThat(ea.toRedeem()).isEqualTo(n(250));
+            ProviderLedger.Earning eb = earnings.stream().filter(e -> e.channel().equals(b)).findFirst().orElseThrow();
+            assertThat(eb.deposit()).isEqualTo(n(700));
+            assertThat(eb.toRedeem()).as("nothing signed yet").isZero();
         }
     }
 

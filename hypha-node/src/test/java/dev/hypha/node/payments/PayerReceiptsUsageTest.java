@@ -1,6 +1,7 @@
 package dev.hypha.node.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.chain.channels.Receipt;
 import dev.hypha.core.crypto.Address;
@@ -72,6 +73,23 @@ class PayerReceiptsUsageTest {
             r.add(stored("2026-12-06T10:00:00Z", "chat", BOB, 1, 1, BigInteger.valueOf(Long.MAX_VALUE), HUSD), "0xsig");
             assertThat(r.usage(UsageFilter.ALL)).singleElement().extracting(Usage::amount)
                     .isEqualTo(huge.shiftLeft(1).add(BigInteger.valueOf(Long.MAX_VALUE)));
+        }
+    }
+
+    @Test
+    void newestListsTheLastRowsAfterAGivenOneOldestFirst() {
+        try (PayerReceipts r = PayerReceipts.open(dir.resolve("receipts.sqlite"))) {
+            assertThat(r.newest(0, 10)).isEmpty();
+            for (int i = 1; i <= 5; i++) {
+                r.add(stored("2026-12-06T0" + i + ":00:00Z", "chat", BOB, i, i, BigInteger.valueOf(i), HUSD), "0xsig" + i);
+            }
+            assertThat(r.newest(0, 2)).extracting(PayerReceipts.Numbered::seq).containsExactly(4L, 5L);
+            assertThat(r.newest(0, 2)).extracting(PayerReceipts.Numbered::signature).containsExactly("0xsig4", "0xsig5");
+            assertThat(r.newest(3, 10)).extracting(n -> n.stored().receipt().price())
+                    .containsExactly(BigInteger.valueOf(4), BigInteger.valueOf(5));
+            assertThat(r.newest(5, 10)).isEmpty();
+            assertThatThrownBy(() -> r.newest(0, 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("limit must be >= 1");
         }
     }
 

@@ -23,6 +23,7 @@ public final class ApiKeyGuard implements ApiRoutes {
 
     private final ApiKeys keys;
     private final List<String> openPrefixes;
+    private final List<String> openPaths;
 
     /** Guards every path. */
     public ApiKeyGuard(ApiKeys keys) {
@@ -34,8 +35,17 @@ public final class ApiKeyGuard implements ApiRoutes {
      *                     {@code /provider/} on a node that also sells: vouchers pay for those)
      */
     public ApiKeyGuard(ApiKeys keys, List<String> openPrefixes) {
+        this(keys, openPrefixes, List.of());
+    }
+
+    /**
+     * @param openPaths exact paths that need no key, such as the dashboard's page shell {@code /ui}, which holds no
+     *                  data (the data under {@code /ui/api/} stays guarded)
+     */
+    public ApiKeyGuard(ApiKeys keys, List<String> openPrefixes, List<String> openPaths) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.openPrefixes = List.copyOf(openPrefixes);
+        this.openPaths = List.copyOf(openPaths);
     }
 
     @Override
@@ -45,7 +55,7 @@ public final class ApiKeyGuard implements ApiRoutes {
 
     private void check(Context ctx) {
         String path = ctx.path();
-        if (openPrefixes.stream().anyMatch(path::startsWith)) {
+        if (openPrefixes.stream().anyMatch(path::startsWith) || openPaths.contains(path)) {
             return;
         }
         String problem = switch (BearerKey.parse(Optional.ofNullable(ctx.header("Authorization")))) {

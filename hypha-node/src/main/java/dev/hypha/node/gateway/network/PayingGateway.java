@@ -91,6 +91,16 @@ public final class PayingGateway implements AutoCloseable {
         return backend;
     }
 
+    /** The payer's channels (read by the dashboard; the backend writes them). */
+    public PayerLedger ledger() {
+        return ledger;
+    }
+
+    /** The receipts the backend accepted (read by the dashboard). */
+    public PayerReceipts receipts() {
+        return receipts;
+    }
+
     /** The budget its channels stay within. */
     public Budget budget() {
         return budget;

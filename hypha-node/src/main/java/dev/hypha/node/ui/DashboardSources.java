@@ -1,0 +1,59 @@
+package dev.hypha.node.ui;
+
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.offers.OfferSource;
+import dev.hypha.node.payments.PayerLedger;
+import dev.hypha.node.payments.PayerReceipts;
+import dev.hypha.node.payments.ProviderLedger;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the dashboard reads: the node's real state, owned by whoever runs the node (the dashboard closes none of it).
+ *
+ * @param home      the Hypha home (the gateways' receipts and reputation files live under it)
+ * @param chain     the chain the node follows
+ * @param contracts the deployment, read-only (no key)
+ * @param store     the home's model store
+ * @param offers    the offers on chain
+ * @param payer     the paying gateway's account, channels and receipts; empty when the gateway answers locally only
+ * @param provider  a provider running in this process (its account and voucher ledger); empty when none does
+ * @param roles     what this node runs, in words (e.g. "chain (anvil)", "gateway (paying)", "provider")
+ */
+public record DashboardSources(Path home, ChainClient chain, HyphaContracts contracts, ModelStore store,
+                               OfferSource offers, Optional<Payer> payer, Optional<Seller> provider,
+                               List<String> roles) {
+
+    /** The gateway's paying side: its account, the channels it opened and the receipts it accepted. */
+    public record Payer(Address account, PayerLedger ledger, PayerReceipts receipts) {
+        public Payer {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(ledger, "ledger");
+            Objects.requireNonNull(receipts, "receipts");
+        }
+    }
+
+    /** A provider running in this process: its account and the ledger of what its channels earned. */
+    public record Seller(Address account, ProviderLedger ledger) {
+        public Seller {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(ledger, "ledger");
+        }
+    }
+
+    public DashboardSources {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(chain, "chain");
+        Objects.requireNonNull(contracts, "contracts");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(offers, "offers");
+        Objects.requireNonNull(payer, "payer");
+        Objects.requireNonNull(provider, "provider");
+        roles = List.copyOf(roles);
+    }
+}

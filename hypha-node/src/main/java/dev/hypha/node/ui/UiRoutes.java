@@ -1,0 +1,164 @@
+package dev.hypha.node.ui;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.core.time.TimeSource;
+import dev.hypha.node.http.ApiRoutes;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard on the node's API address: the page at {@code /ui}, its files under {@code /ui/static/}, and a
+ * read-only JSON API under {@code /ui/api/} (GET only; nothing here spends, signs or writes). The chat playground
+ * posts to the gateway's own {@code /api/chat}, as any client of this node does. Beyond loopback the node's
+ * {@code ApiKeyGuard} leaves only {@link #OPEN_PATHS} and {@link #OPEN_PREFIXES} open (they hold no data); the page
+ * then asks for a key and sends it on every API call. No key, password or RPC address is ever in an answer.
+ */
+public final class UiRoutes implements ApiRoutes, AutoCloseable {
+    /** Paths that need no API key beyond loopback: the page shell and its files, which carry no node data. */
+    public static final List<String> OPEN_PATHS = List.of("/ui", "/ui/");
+    public static final List<String> OPEN_PREFIXES = List.of("/ui/static/");
+
+    private static final Logger LOG = LoggerFactory.getLogger(UiRoutes.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern UNSIGNED = Pattern.compile("[0-9]{1,18}");
+    /**
+     * The page loads only its own files and talks only to this node. Inline styles are allowed because the chart
+     * library sizes its canvas through style attributes; scripts are never inline.
+     */
+    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+            + " img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private final StaticAssets assets;
+    private final InferenceReader inference;
+    private final OverviewReader overview;
+    private final ModelsReader models;
+    private final LiveTicks ticks;
+    private final boolean paying;
+
+    public UiRoutes(DashboardSources sources, TimeSource clock) {
+        Objects.requireNonNull(sources, "sources");
+        Objects.requireNonNull(clock, "clock");
+        this.assets = new StaticAssets();
+        this.inference = new InferenceReader(sources, clock);
+        Supplier<TokenLabel> token = new Cached<>(() -> TokenLabel.payment(sources.contracts()), Duration.ofDays(365),
+                clock);
+        Supplier<TokenLabel> hyp = new Cached<>(() -> TokenLabel.hyp(sources.contracts()), Duration.ofDays(365), clock);
+        this.overview = new OverviewReader(sources, inference, token, hyp);
+        this.models = new ModelsReader(sources.store());
+        this.paying = sources.payer().isPresent();
+        Cached<String> tick = new Cached<>(() -> tick(sources), LiveTicks.EVERY, clock);
+        this.ticks = new LiveTicks(tick, clock);
+        // The first page load would otherwise pay for reading token labels, offers and standings and for warming
+        // the JSON and RPC paths (a second on a busy machine); done once in the background, it costs nobody a wait.
+        Thread.ofVirtual().name("dashboard-warm-up").start(() -> {
+            try {
+                overview.json();
+                inference.offersJson();
+            } catch (RuntimeException e) {
+                LOG.debug("dashboard warm-up failed (the first page load reads again): {}", e.toString());
+            }
+        });
+    }
+
+    private String tick(DashboardSources sources) {
+        ObjectNode t = JsonNodeFactory.instance.objectNode();
+        Instant at = inference.liveness();
+        t.put("block", sources.chain().blockNumber()).put("receipts", inference.newestReceipt())
+                .put("models", sources.store().list().models().size())
+                .put("liveOffers", inference.offers().stream().filter(o -> o.liveAt(at)).count())
+                .put("partialPulls", models.partialPulls().size());
+        return t.toString();
+    }
+
+    @Override
+    public void addTo(Javalin api) {
+        api.get("/ui", this::page);
+        api.get("/ui/", this::page);
+        api.get("/ui/static/{name}", ctx -> assets.serve(ctx, ctx.pathParam("name")));
+        api.get("/ui/static/uplot/{name}", ctx -> assets.serve(ctx, "uplot/" + ctx.pathParam("name")));
+        api.get("/ui/api/overview", ctx -> json(ctx, overview::json));
+        api.get("/ui/api/offers", ctx -> json(ctx, inference::offersJson));
+        api.get("/ui/api/channels", ctx -> json(ctx, inference::channelsJson));
+        api.get("/ui/api/spending", ctx -> json(ctx, inference::spendingJson));
+        api.get("/ui/api/earnings", ctx -> json(ctx, inference::earningsJson));
+        api.get("/ui/api/models", ctx -> json(ctx, models::json));
+        api.get("/ui/api/node", ctx -> json(ctx, () -> JsonNodeFactory.instance.objectNode().put("paying", paying)));
+        api.get("/ui/api/receipts", this::receipts);
+        api.sse("/ui/api/events", ticks::serve);
+    }
+
+    private void page(Context ctx) {
+        ctx.header("Content-Security-Policy", CSP).header("Referrer-Policy", "no-referrer");
+        assets.serve(ctx, "index.html");
+    }
+
+    private void receipts(Context ctx) {
+        long after;
+        int limit;
+        try {
+            after = unsigned(ctx, "after", 0);
+            limit = (int) unsigned(ctx, "limit", 50);
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        if (limit < 1 || limit > InferenceReader.MAX_RECEIPTS_PAGE) {
+            error(ctx, 400, "limit must be 1.." + InferenceReader.MAX_RECEIPTS_PAGE + ", was " + limit);
+            return;
+        }
+        json(ctx, () -> inference.receiptsJson(after, limit));
+    }
+
+    private static long unsigned(Context ctx, String name, long absent) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return absent;
+        }
+        if (!UNSIGNED.matcher(v).matches()) {
+            throw new IllegalArgumentException(name + " must be a whole number 0..999999999999999999, was '"
+                    + (v.length() > 24 ? v.substring(0, 24) + "…" : v) + "'");
+        }
+        return Long.parseLong(v);
+    }
+
+    private static void json(Context ctx, Supplier<? extends JsonNode> read) {
+        JsonNode body;
+        try {
+            body = read.get();
+        } catch (RuntimeException e) {
+            // The chain or a file failed: say so (the page shows it) instead of a blank 500.
+            LOG.warn("dashboard read {} failed: {}", ctx.path(), e.toString());
+            error(ctx, 503, "cannot read the node's state: " + e.getMessage());
+            return;
+        }
+        try {
+            ctx.header("Cache-Control", "no-store").contentType("application/json; charset=utf-8")
+                    .result(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the dashboard's JSON", e);
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).header("Cache-Control", "no-store").contentType("application/json; charset=utf-8")
+                .result(JsonNodeFactory.instance.objectNode().put("error", message).toString());
+    }
+
+    /** Ends the live streams (the node's server closes their connections when it stops). */
+    @Override
+    public void close() {
+        ticks.close();
+    }
+}
