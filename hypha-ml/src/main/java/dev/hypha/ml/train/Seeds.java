@@ -14,6 +14,10 @@ public final class Seeds {
     public static final long INIT = 1;
     public static final long SHUFFLE = 2;
     public static final long DROPOUT = 3;
+    /** The seeds of DiLoCo's workers beyond the first. */
+    public static final long WORKERS = 4;
+    /** The seeds of contribution scoring's repeated trainings. */
+    public static final long REPEATS = 5;
 
     public static SplittableRandom stream(long seed, long purpose, long index) {
         return new SplittableRandom(mix(seed ^ mix(purpose * 0x9E3779B97F4A7C15L + mix(index))));

@@ -40,6 +40,18 @@ public record ImageSplit(String name, int count, int height, int width, int clas
         return out;
     }
 
+    /** The images {@code indices}, in that order (repeats allowed). */
+    public ImageSplit select(String newName, int[] indices) {
+        int size = height * width;
+        byte[] px = new byte[indices.length * size];
+        byte[] lb = new byte[indices.length];
+        for (int s = 0; s < indices.length; s++) {
+            System.arraycopy(pixels, indices[s] * size, px, s * size, size);
+            lb[s] = labels[indices[s]];
+        }
+        return new ImageSplit(newName, indices.length, height, width, classes, px, lb);
+    }
+
     /** The first {@code n} images only (small test runs). */
     public ImageSplit head(int n) {
         int k = Math.min(n, count);

@@ -23,9 +23,6 @@ import java.util.List;
  * several providers); each round's global weights are what each provider's state root will commit to.
  */
 public final class DiLoCo {
-    /** Purpose id of the seeds that pick each worker's shard and dropout. */
-    static final long WORKER_SEEDS = 4;
-
     /**
      * @param workers           how many workers (providers) train at once
      * @param innerSteps        steps each worker takes between exchanges (H)
@@ -94,7 +91,7 @@ public final class DiLoCo {
             Network copy = Network.withParameters(spec.layers(), input, values(globalParams));
             workers.add(copy);
             optimizers.add(TrainingStep.optimizer(spec, copy));
-            seeds[w] = w == 0 ? spec.seed() : Seeds.stream(spec.seed(), WORKER_SEEDS, w).nextLong();
+            seeds[w] = w == 0 ? spec.seed() : Seeds.stream(spec.seed(), Seeds.WORKERS, w).nextLong();
             batches.add(new BatchOrder(seeds[w], data.count(), spec.batch()));
         }
         TrainingStep step = new TrainingStep(spec, data, gemm);
