@@ -256,21 +256,24 @@ async function showReceipts(meta, after, tokens) {
   meta.append(line, details);
 }
 
-async function* lines(res) {
+/** The body of a streamed response cut at each {@code separator} ('\n' for NDJSON, '\n\n' for SSE events). */
+async function* pieces(res, separator) {
   const reader = res.body.getReader(), decoder = new TextDecoder();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
     buffer += decoder.decode(value, { stream: true });
-    let nl;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl).trim(); buffer = buffer.slice(nl + 1);
-      if (line) yield line;
+    let end;
+    while ((end = buffer.indexOf(separator)) >= 0) {
+      const piece = buffer.slice(0, end).trim(); buffer = buffer.slice(end + separator.length);
+      if (piece) yield piece;
     }
   }
   if (buffer.trim()) yield buffer.trim();
 }
+
+const lines = (res) => pieces(res, '\n');
 
 // ---- inference --------------------------------------------------------------------------------------------------
 
@@ -412,19 +415,10 @@ async function live() {
       const res = await fetch('/ui/api/events', { headers: { ...authHeaders(), Accept: 'text/event-stream' }, cache: 'no-store' });
       if (!res.ok) throw new Error('HTTP ' + res.status);
       $('#live-dot').classList.add('on');
-      const reader = res.body.getReader(), decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end); buffer = buffer.slice(end + 2);
-          const event = (block.match(/^event: ?(.*)$/m) || [])[1];
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-          if (event === 'tick' && data) onTick(JSON.parse(data));
-        }
+      for await (const block of pieces(res, '\n\n')) {
+        const event = (block.match(/^event: ?(.*)$/m) || [])[1];
+        const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+        if (event === 'tick' && data) onTick(JSON.parse(data));
       }
     } catch (e) { /* shown as the grey dot; try again */ }
     $('#live-dot').classList.remove('on');
