@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             ApiKeyCommand.class,
             DatasetCommand.class,
             CidCommand.class,
+            ContentCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             SubnetCommand.class,
