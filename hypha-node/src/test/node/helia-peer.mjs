@@ -12,6 +12,11 @@
 //     trustless-gateway block broker, which checks every block against its CID), reads the UnixFS file CID
 //     through @helia/unixfs, writes it to OUT and prints "FETCHED <bytes> <cid>".
 //
+//   node helia-peer.mjs car GATEWAY_URL CID OUT
+//     asks the gateway for ?format=car, reads the stream with @ipld/car's reader, checks every block's sha2-256
+//     against its CID, puts the blocks into an offline Helia node, reads the file through @helia/unixfs (which fails
+//     on any block the CAR lacks), writes it to OUT and prints "CAR <blocks> <bytes> <content-type>".
+//
 // The gateway role is deliberately small: it is the test's stand-in for "any trustless gateway", built on Helia's
 // blockstore and @ipld/car (the reference CAR writer), not on anything of Hypha's.
 import { createWriteStream } from 'node:fs'
@@ -59,8 +64,9 @@ const { CID } = await load('multiformats/cid')
 const [mode, ...args] = process.argv.slice(2)
 if (mode === 'gateway') await gateway(args)
 else if (mode === 'fetch') await fetchFile(args)
+else if (mode === 'car') await fetchCar(args)
 else {
-  console.error('usage: helia-peer.mjs gateway [--chunk-size N] [--width N] FILE... | fetch GATEWAY_URL CID OUT')
+  console.error('usage: helia-peer.mjs gateway [--chunk-size N] [--width N] FILE... | fetch GATEWAY_URL CID OUT | car GATEWAY_URL CID OUT')
   process.exit(2)
 }
 
@@ -189,5 +195,42 @@ async function fetchFile ([gatewayUrl, cidText, out]) {
   await pipeline(Readable.from(counted(unixfs(helia).cat(cid, { signal: AbortSignal.timeout(60000) }))), createWriteStream(out))
   await helia.stop()
   console.log(`FETCHED ${bytes} ${cid}`)
+  process.exit(0)
+}
+
+async function fetchCar ([gatewayUrl, cidText, out]) {
+  const { CarBlockIterator } = await load('@ipld/car')
+  const { sha256 } = await load('multiformats/hashes/sha2')
+  const { equals } = await load('uint8arrays/equals')
+  const cid = CID.parse(cidText)
+  const response = await fetch(`${gatewayUrl}/ipfs/${cid}?format=car`, {
+    headers: { accept: 'application/vnd.ipld.car; version=1; order=dfs; dups=n' },
+    signal: AbortSignal.timeout(60000)
+  })
+  if (response.status !== 200) throw new Error(`gateway answered ${response.status}`)
+  const contentType = response.headers.get('content-type')
+  const cars = await CarBlockIterator.fromIterable(response.body)
+  const roots = await cars.getRoots()
+  if (roots.length !== 1 || !roots[0].equals(cid)) throw new Error(`CAR roots ${roots} are not [${cid}]`)
+  const helia = createHeliaLight({ blockBrokers: [], routers: [] })
+  await helia.start()
+  let blocks = 0
+  for await (const { cid: blockCid, bytes } of cars) {
+    if (blocks === 0 && !blockCid.equals(cid)) throw new Error(`first block ${blockCid} is not the root (order=dfs)`)
+    const digest = await sha256.digest(bytes)
+    if (!equals(digest.bytes, blockCid.multihash.bytes)) throw new Error(`block ${blockCid} does not match its CID`)
+    await helia.blockstore.put(blockCid, bytes)
+    blocks++
+  }
+  let size = 0
+  const counted = async function * (source) {
+    for await (const chunk of source) {
+      size += chunk.length
+      yield chunk
+    }
+  }
+  await pipeline(Readable.from(counted(unixfs(helia).cat(cid, { offline: true }))), createWriteStream(out))
+  await helia.stop()
+  console.log(`CAR ${blocks} ${size} ${contentType}`)
   process.exit(0)
 }
