@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             ModelShowCommand.class,
             ModelRmCommand.class,
             ModelVerifyCommand.class,
+            dev.hypha.cli.ModelSignCommand.class,
             ModelExportCommand.class,
             ModelQuantizeCommand.class,
         })

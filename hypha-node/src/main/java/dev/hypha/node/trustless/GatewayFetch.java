@@ -56,7 +56,7 @@ public final class GatewayFetch {
      * Fetches {@code cid} into {@code target} (replacing what is there only once the whole file has verified).
      *
      * @throws HyphaException NOT_FOUND when the gateway does not have the root or a block the DAG links; INPUT when a
-     *     block fails verification or the file is larger than allowed; IO for the gateway's or the disk's failures
+     *     block fails verification or the file is larger than allowed; NETWORK for the gateway's failures, IO for the disk's
      */
     public Result fetch(ContentId cid, Mode mode, Path target) {
         Path dir = target.toAbsolutePath().getParent();

@@ -58,7 +58,7 @@ public final class TrustlessGateway implements AutoCloseable {
     /**
      * The block {@code cid} ({@code ?format=raw}), verified; empty when the gateway answers 404.
      *
-     * @throws HyphaException IO when the gateway cannot be reached, answers another status or goes quiet; INPUT when
+     * @throws HyphaException NETWORK when the gateway cannot be reached, answers another status or goes quiet; INPUT when
      *     it sends more than {@link #MAX_BLOCK} bytes or a block whose hash differs from {@code cid}
      */
     public Optional<byte[]> block(ContentId cid) {
@@ -81,7 +81,7 @@ public final class TrustlessGateway implements AutoCloseable {
      * Streams the CAR of the DAG under {@code cid} ({@code ?format=car&dag-scope=all}) to {@code reader}, one verified
      * block at a time. Returns false when the gateway answers 404.
      *
-     * @throws HyphaException IO when the gateway cannot be reached, answers another status or content type, or goes
+     * @throws HyphaException NETWORK when the gateway cannot be reached, answers another status or content type, or goes
      *     quiet; INPUT for a malformed CAR or a block that fails verification
      */
     public boolean car(ContentId cid, BlockConsumer reader) {
@@ -89,11 +89,11 @@ public final class TrustlessGateway implements AutoCloseable {
             if (body == null) return false;
             String type = body.contentType.toLowerCase(Locale.ROOT);
             if (!type.startsWith("application/vnd.ipld.car")) {
-                throw new HyphaException(ErrorCategory.IO, base + " answered Content-Type '" + body.contentType
+                throw new HyphaException(ErrorCategory.NETWORK, base + " answered Content-Type '" + body.contentType
                         + "' for a CAR request (a trustless gateway answers application/vnd.ipld.car)");
             }
             if (type.contains("version=") && !type.replace(" ", "").contains("version=1")) {
-                throw new HyphaException(ErrorCategory.IO, base + " answered a CAR version other than 1: " + body.contentType);
+                throw new HyphaException(ErrorCategory.NETWORK, base + " answered a CAR version other than 1: " + body.contentType);
             }
             CarReader car = CarReader.open(body.stream);
             Optional<CarReader.Block> next;
@@ -119,7 +119,7 @@ public final class TrustlessGateway implements AutoCloseable {
     }
 
     private HyphaException broke(ContentId cid, IOException e) {
-        return new HyphaException(ErrorCategory.IO, base + " broke off while sending " + cid + ": " + e.getMessage(), e);
+        return new HyphaException(ErrorCategory.NETWORK, base + " broke off while sending " + cid + ": " + e.getMessage(), e);
     }
 
     /** The response body with a watchdog that closes it after {@link #IDLE_TIMEOUT} without progress; null on 404. */
@@ -130,13 +130,13 @@ public final class TrustlessGateway implements AutoCloseable {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            throw new HyphaException(ErrorCategory.IO, base + " did not answer for " + cid + " within "
+            throw new HyphaException(ErrorCategory.NETWORK, base + " did not answer for " + cid + " within "
                     + IDLE_TIMEOUT.toSeconds() + " s", e);
         } catch (IOException e) {
-            throw new HyphaException(ErrorCategory.IO, "cannot reach gateway " + base + ": " + e.getMessage(), e);
+            throw new HyphaException(ErrorCategory.NETWORK, "cannot reach gateway " + base + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HyphaException(ErrorCategory.IO, "interrupted while fetching " + cid, e);
+            throw new HyphaException(ErrorCategory.NETWORK, "interrupted while fetching " + cid, e);
         }
         Body body = new Body(response.body(), response.headers().firstValue("Content-Type").orElse(""));
         if (response.statusCode() == 404) {
@@ -153,7 +153,7 @@ public final class TrustlessGateway implements AutoCloseable {
             } finally {
                 body.close();
             }
-            throw new HyphaException(ErrorCategory.IO, base + " answered HTTP " + response.statusCode() + " for " + uri
+            throw new HyphaException(ErrorCategory.NETWORK, base + " answered HTTP " + response.statusCode() + " for " + uri
                     + (detail.isEmpty() ? "" : ": " + detail));
         }
         return body;
