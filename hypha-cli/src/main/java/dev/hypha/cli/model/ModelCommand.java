@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             ModelRmCommand.class,
             ModelVerifyCommand.class,
             dev.hypha.cli.ModelSignCommand.class,
+            ModelBomCommand.class,
             ModelExportCommand.class,
             ModelQuantizeCommand.class,
         })
