@@ -122,6 +122,12 @@ public final class Hypha implements Callable<Integer>, dev.hypha.cli.model.Globa
         return Session.of(spec).home();
     }
 
+    /** The account's key from the keystore, unlocked with the password (--password-file, --password-env or asked). */
+    @Override
+    public org.web3j.crypto.Credentials unlockAccount() {
+        return Session.of(spec).credentials();
+    }
+
     /** Whether {@code --verbose} was given (anywhere on the command line). */
     @Override
     public boolean verbose() {

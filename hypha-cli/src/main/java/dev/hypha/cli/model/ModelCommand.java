@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
             ModelShowCommand.class,
             ModelRmCommand.class,
             ModelVerifyCommand.class,
-            dev.hypha.cli.ModelSignCommand.class,
+            ModelSignCommand.class,
             ModelBomCommand.class,
             ModelExportCommand.class,
             ModelQuantizeCommand.class,

@@ -12,14 +12,14 @@ import java.util.List;
  * model made with an adapter, {@code adapter.gguf}. Role names rather than the files' original names, so a manifest
  * signed on the publisher's machine verifies against the same model pulled elsewhere.
  */
-public final class ModelFiles {
+final class ModelFiles {
     private ModelFiles() {}
 
     /**
      * @param checked whether the blobs are checked against their content ids first (signing never signs a damaged
      *     file); verifying a signature reads them as they are, so the signature check itself reports a change
      */
-    public static List<ModelFile> of(ModelStore store, ModelName name, boolean checked) {
+    static List<ModelFile> of(ModelStore store, ModelName name, boolean checked) {
         ModelManifest manifest = store.show(name);
         List<ModelFile> files = new ArrayList<>();
         files.add(new ModelFile("model." + manifest.format(), checked ? store.resolveVerified(name) : store.resolve(name)));
@@ -28,10 +28,5 @@ public final class ModelFiles {
                     : store.blobPath(manifest.adapter().get().cid())));
         }
         return files;
-    }
-
-    /** The store of the command line's home (for commands outside this package). */
-    public static ModelStore store(picocli.CommandLine.Model.CommandSpec spec) {
-        return StoreAccess.store(spec);
     }
 }

@@ -1,6 +1,5 @@
-package dev.hypha.cli;
+package dev.hypha.cli.model;
 
-import dev.hypha.cli.model.ModelFiles;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.io.DurableFiles;
 import dev.hypha.core.signing.ModelSignatures;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sign", description = {"Sign a stored model: an OpenSSF model-signing manifest (SHA-256 of every file)",
         "signed with your account key, written as a Sigstore bundle (default: NAME-TAG.sig.json)."})
-public final class ModelSignCommand implements Callable<Integer> {
+final class ModelSignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -37,20 +36,19 @@ public final class ModelSignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Session session = Session.of(spec);
-        ModelStore store = ModelFiles.store(spec);
+        ModelStore store = StoreAccess.store(spec);
         ModelName model = ModelName.parse(name);
         ModelManifest manifest = store.show(model);
         var files = ModelFiles.of(store, model, true); // refuses a damaged blob before asking for the password
-        Credentials key = session.credentials();
+        Credentials key = GlobalOptions.of(spec).unlockAccount();
         byte[] bundle = ModelSignatures.sign(manifest.name().toString(), files, key.getEcKeyPair());
         Path target = out != null ? out : Path.of(manifest.name().toString().replace(':', '-').replace('/', '_') + ".sig.json");
         Path parent = target.toAbsolutePath().getParent();
         java.nio.file.Files.createDirectories(parent);
         DurableFiles.replace(target.toAbsolutePath(), bundle);
-        session.out().println("Signed " + manifest.name() + " (" + files.size() + " file(s), sha256) as "
+        spec.commandLine().getOut().println("Signed " + manifest.name() + " (" + files.size() + " file(s), sha256) as "
                 + Address.of(key.getEcKeyPair()).toChecksumString() + ": " + TerminalText.line(target.toString()));
-        session.out().flush();
-        return ExitCodes.OK;
+        spec.commandLine().getOut().flush();
+        return picocli.CommandLine.ExitCode.OK;
     }
 }
