@@ -54,7 +54,7 @@ class ContentGetCommandTest {
             ContentId absent = ContentIds.of(new byte[] {9});
             CliRun missing = CliRun.run("--home", home.toString(), "content", "get", absent.toString(), "--from", url);
             assertThat(missing.exitCode()).isEqualTo(dev.hypha.core.errors.ErrorCategory.NOT_FOUND.exitCode());
-            assertThat(missing.err()).contains("block " + absent + " is missing");
+            assertThat(missing.err()).contains(url + " does not have block " + absent + " (404)");
         } finally {
             routes.awaitIndexed();
         }

@@ -69,9 +69,10 @@ public final class GatewayFetch {
             BlockSource source;
             if (mode == Mode.RAW) {
                 source = c -> {
-                    Optional<byte[]> block = gateway.block(c);
-                    if (block.isPresent()) received[0]++;
-                    return block;
+                    byte[] block = gateway.block(c).orElseThrow(() -> new HyphaException(ErrorCategory.NOT_FOUND,
+                            gateway.base() + " does not have block " + c + " (404)"));
+                    received[0]++;
+                    return Optional.of(block);
                 };
             } else {
                 scratch = Files.createTempDirectory(dir, "." + target.getFileName() + ".blocks.");
