@@ -79,7 +79,8 @@ public final class ModelManifestStatement {
             throw HyphaException.input("signed statement is not JSON: " + e.getMessage(), e);
         }
         if (root == null || !STATEMENT_TYPE.equals(root.path("_type").asText())) {
-            throw HyphaException.input("signed statement is not an in-toto Statement v1 (_type " + root.path("_type") + ")");
+            throw HyphaException.input("signed statement is not an in-toto Statement v1 (expected _type "
+                    + STATEMENT_TYPE + ")");
         }
         if (!PREDICATE_TYPE.equals(root.path("predicateType").asText())) {
             throw HyphaException.input("signed statement has predicate type " + root.path("predicateType")
