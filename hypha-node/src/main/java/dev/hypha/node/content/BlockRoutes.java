@@ -119,7 +119,11 @@ public final class BlockRoutes implements ApiRoutes {
         try {
             Optional<byte[]> block = blocks.block(cid);
             if (block.isEmpty()) {
-                error(ctx, 404, "block " + cid + " is not part of any model this provider serves");
+                // The spec's answer to Cache-Control: only-if-cached is 412 when the root is not at hand; this gateway
+                // serves only what it holds, so otherwise 404.
+                String cacheControl = ctx.header("Cache-Control");
+                boolean onlyIfCached = cacheControl != null && cacheControl.toLowerCase(java.util.Locale.ROOT).contains("only-if-cached");
+                error(ctx, onlyIfCached ? 412 : 404, "block " + cid + " is not part of any model this provider serves");
                 return;
             }
             headers(ctx, cid, request);

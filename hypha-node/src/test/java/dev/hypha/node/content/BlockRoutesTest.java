@@ -102,6 +102,10 @@ class BlockRoutesTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(new String(unknown.body())).contains("is not part of any model this provider serves");
         assertThat(get("/ipfs/" + ContentIds.of("hello world".getBytes()) + "?format=car", null).statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> onlyIfCached = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/ipfs/" + ContentIds.of("hello world".getBytes()) + "?format=raw")).header("Cache-Control", "only-if-cached")
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(onlyIfCached.statusCode()).as("the spec's answer to only-if-cached").isEqualTo(412);
         HttpResponse<byte[]> garbage = get("/ipfs/not-a-cid?format=raw", null);
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(new String(garbage.body())).contains("not a content id: 'not-a-cid'");
