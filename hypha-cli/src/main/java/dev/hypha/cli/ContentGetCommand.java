@@ -58,8 +58,13 @@ final class ContentGetCommand implements Callable<Integer> {
                 + (car ? "one CAR stream" : "block by block") + ", every block verified)...");
         err.flush();
         GatewayFetch.Result result;
+        dev.hypha.cli.model.TransferBar bar = new dev.hypha.cli.model.TransferBar(err, System::nanoTime);
+        String label = "fetching " + id.toString().substring(id.toString().length() - 12);
         try (TrustlessGateway gateway = new TrustlessGateway(from)) {
-            result = new GatewayFetch(gateway, maxSize).fetch(id, mode, stored);
+            result = new GatewayFetch(gateway, maxSize).fetch(id, mode, stored,
+                    (done, total) -> { if (total > 0) bar.update(label, done, total); });
+        } finally {
+            bar.finish();
         }
         if (out != null) {
             Path parent = out.toAbsolutePath().getParent();

@@ -39,6 +39,15 @@ public final class GatewayFetch {
     /** What a fetch did. */
     public record Result(ContentId cid, long bytes, long blocksReceived, Path file) {}
 
+    /** Told how far a fetch is: file bytes verified (block by block) or block bytes received (CAR), of the file's size. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total) -> {};
+
+        /** @param total the file's size as its root block states it, or -1 before the root has arrived */
+        void update(long done, long total);
+    }
+
     private final TrustlessGateway gateway;
     private final long maxBytes;
 
@@ -59,6 +68,11 @@ public final class GatewayFetch {
      *     block fails verification or the file is larger than allowed; NETWORK for the gateway's failures, IO for the disk's
      */
     public Result fetch(ContentId cid, Mode mode, Path target) {
+        return fetch(cid, mode, target, Progress.NONE);
+    }
+
+    /** Like {@link #fetch(ContentId, Mode, Path)}, telling {@code progress} as blocks arrive. */
+    public Result fetch(ContentId cid, Mode mode, Path target, Progress progress) {
         Path dir = target.toAbsolutePath().getParent();
         Path scratch = null;
         Path part = null;
@@ -66,22 +80,24 @@ public final class GatewayFetch {
             Files.createDirectories(dir);
             part = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
             long[] received = {0};
+            long[] total = {-1};
             BlockSource source;
             if (mode == Mode.RAW) {
                 source = c -> {
                     byte[] block = gateway.block(c).orElseThrow(() -> new HyphaException(ErrorCategory.NOT_FOUND,
                             gateway.base() + " does not have block " + c + " (404)"));
-                    received[0]++;
+                    if (received[0]++ == 0) total[0] = fileSize(c, block);
                     return Optional.of(block);
                 };
             } else {
                 scratch = Files.createTempDirectory(dir, "." + target.getFileName() + ".blocks.");
-                received[0] = receiveCar(cid, scratch);
+                received[0] = receiveCar(cid, scratch, progress);
                 source = fromFolder(scratch);
             }
             long bytes;
             try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
+                    OutputStream file = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+                    OutputStream out = mode == Mode.RAW ? counting(file, n -> progress.update(n, total[0])) : file) {
                 bytes = new ChunkVerifier(source).verifyAndWrite(cid, out, maxBytes);
                 out.flush();
                 channel.force(true);
@@ -101,13 +117,15 @@ public final class GatewayFetch {
     }
 
     /** Receives the CAR into {@code scratch}, one file per verified block; returns the number of blocks received. */
-    private long receiveCar(ContentId cid, Path scratch) {
+    private long receiveCar(ContentId cid, Path scratch, Progress progress) {
         // A file's parents take well under 1% of it; the slack lets a gateway send the root, parents and a few extras.
         long budget = maxBytes + maxBytes / 64 + (4L << 20);
-        long[] taken = {0, 0};
+        long[] taken = {0, 0, -1};
         boolean found = gateway.car(cid, (blockId, block) -> {
             taken[0] += block.length;
             taken[1]++;
+            if (blockId.equals(cid)) taken[2] = fileSize(cid, block);
+            progress.update(taken[2] < 0 ? taken[0] : Math.min(taken[0], taken[2]), taken[2]);
             if (taken[0] > budget) {
                 throw HyphaException.input(gateway.base() + " sent more than " + budget + " bytes of blocks for " + cid
                         + " (the file may hold at most " + maxBytes + ")");
@@ -119,6 +137,36 @@ public final class GatewayFetch {
             throw new HyphaException(ErrorCategory.NOT_FOUND, gateway.base() + " does not have " + cid + " (404)");
         }
         return taken[1];
+    }
+
+    /** The size a root block states for its file (its own length for a raw block); -1 when it does not parse. */
+    private static long fileSize(ContentId root, byte[] block) {
+        if (root.codec() == ContentId.RAW) return block.length;
+        try {
+            return dev.hypha.core.cid.UnixFsData.decode(dev.hypha.core.cid.DagPb.decode(block).data()).fileSize();
+        } catch (HyphaException | NullPointerException notUnixFs) {
+            return -1; // the walk reports what is wrong with it
+        }
+    }
+
+    /** {@code out}, telling {@code written} the running count of bytes written through it. */
+    private static OutputStream counting(OutputStream out, java.util.function.LongConsumer written) {
+        return new java.io.FilterOutputStream(out) {
+            private long count;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                count += len;
+                written.accept(count);
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                written.accept(++count);
+            }
+        };
     }
 
     /** Blocks already verified on arrival; the walk hashes them again, which also catches a damaged scratch file. */

@@ -100,7 +100,11 @@ class GatewayFetchTest {
     void anHonestGatewayGivesTheFileInEitherModeWhateverTheCarsOrder() {
         for (GatewayFetch.Mode mode : GatewayFetch.Mode.values()) {
             Path target = dir.resolve("file-" + mode);
-            GatewayFetch.Result result = new GatewayFetch(gateway, 1 << 20).fetch(root, mode, target);
+            java.util.List<long[]> progress = new java.util.ArrayList<>();
+            GatewayFetch.Result result = new GatewayFetch(gateway, 1 << 20).fetch(root, mode, target,
+                    (done, total) -> progress.add(new long[] {done, total}));
+            assertThat(progress.getLast()).as(mode + ": progress ends at the file's size")
+                    .containsExactly(content.length, content.length);
             assertThat(result.bytes()).isEqualTo(content.length);
             assertThat(result.blocksReceived()).isEqualTo(blocks.size());
             assertThat(target).hasBinaryContent(content);
