@@ -61,6 +61,30 @@ class HeliaInteropTest {
     }
 
     @Test
+    void aDeepDagFromHeliaIsFetchedInEitherModeUnderTheIdHyphaComputes() throws Exception {
+        // 1000-byte chunks under parents of width 4: 50 leaves under 3 levels of parents (13, 4, 1), so the CAR's
+        // depth-first order and the walk over several levels are exercised with a small file.
+        Path file = dir.resolve("deep.bin");
+        byte[] bytes = new byte[50_000];
+        new Random(21).nextBytes(bytes);
+        Files.write(file, bytes);
+        ContentId expected;
+        try (InputStream in = Files.newInputStream(file)) {
+            expected = new dev.hypha.core.cid.UnixFsImporter(1000, 4).importFrom(in, dev.hypha.core.cid.BlockSink.NONE).root();
+        }
+        try (HeliaPeer.Gateway helia = HeliaPeer.gateway(List.of(file), 1000, 4);
+                TrustlessGateway gateway = new TrustlessGateway(URI.create(helia.url()))) {
+            assertThat(helia.cid(file)).isEqualTo(expected.toString());
+            for (GatewayFetch.Mode mode : GatewayFetch.Mode.values()) {
+                Path out = dir.resolve("deep-" + mode);
+                GatewayFetch.Result result = new GatewayFetch(gateway, 1 << 20).fetch(expected, mode, out);
+                assertThat(out).as(mode.toString()).hasBinaryContent(bytes);
+                assertThat(result.blocksReceived()).as("50 leaves and their 18 parents").isEqualTo(68);
+            }
+        }
+    }
+
+    @Test
     void contentStoredInHyphaIsFetchedAndVerifiedByHeliaUnderTheSameId() throws Exception {
         Path model = dir.resolve("hypha-tiny.gguf");
         try (InputStream in = getClass().getResourceAsStream("/dev/hypha/node/devnet/hypha-tiny.gguf")) {

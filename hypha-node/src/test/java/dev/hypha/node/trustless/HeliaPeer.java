@@ -55,7 +55,13 @@ final class HeliaPeer {
 
     /** Starts Helia, adds {@code files} with the unixfs-v1-2025 options and serves them. */
     static Gateway gateway(List<Path> files) throws IOException {
-        List<String> command = new ArrayList<>(List.of(node(), script().toString(), "gateway"));
+        return gateway(files, 1 << 20, 1024);
+    }
+
+    /** Starts Helia, adds {@code files} with fixed chunks of {@code chunkSize} in a balanced DAG of {@code width}. */
+    static Gateway gateway(List<Path> files, int chunkSize, int width) throws IOException {
+        List<String> command = new ArrayList<>(List.of(node(), script().toString(), "gateway",
+                "--chunk-size", Integer.toString(chunkSize), "--width", Integer.toString(width)));
         files.forEach(f -> command.add(f.toString()));
         Process process = start(command, true);
         StringBuilder log = new StringBuilder();
