@@ -92,7 +92,8 @@ public final class BlockRoutes implements ApiRoutes {
         TrustlessRequest request;
         try {
             request = TrustlessRequest.parse(ctx.queryParam("format"), ctx.header("Accept"), ctx.queryParam("dag-scope"),
-                    ctx.queryParam("car-version"), ctx.queryParam("car-order"), ctx.queryParam("car-dups"));
+                    ctx.queryParam("car-version"), ctx.queryParam("car-order"), ctx.queryParam("car-dups"),
+                    ctx.queryParam("entity-bytes"));
         } catch (TrustlessRequest.Refused e) {
             error(ctx, e.status, e.getMessage());
             return;
@@ -124,6 +125,11 @@ public final class BlockRoutes implements ApiRoutes {
                 String cacheControl = ctx.header("Cache-Control");
                 boolean onlyIfCached = cacheControl != null && cacheControl.toLowerCase(java.util.Locale.ROOT).contains("only-if-cached");
                 error(ctx, onlyIfCached ? 412 : 404, "block " + cid + " is not part of any model this provider serves");
+                return;
+            }
+            if (request.range().isPresent() && CarStream.rangeOutside(cid, block.get(), request.range().get())) {
+                error(ctx, 400, "entity-bytes=" + ctx.queryParam("entity-bytes") + " is outside the " + cid
+                        + " file's bytes");
                 return;
             }
             headers(ctx, cid, request);
@@ -170,7 +176,8 @@ public final class BlockRoutes implements ApiRoutes {
         ctx.status(200).contentType(request.contentType());
         ctx.header("Content-Disposition", "attachment; filename=\"" + cid + (raw ? ".bin" : ".car") + "\"");
         ctx.header("Etag", "\"" + cid + (raw ? ".raw" : ".car." + request.scope().name().toLowerCase(java.util.Locale.ROOT)
-                + ".dfs." + (request.dups() ? "y" : "n")) + "\"");
+                + ".dfs." + (request.dups() ? "y" : "n") + request.range().map(r -> ".bytes." + r.from() + "-"
+                        + (r.to().isPresent() ? Long.toString(r.to().getAsLong()) : "end")).orElse("")) + "\"");
         ctx.header("X-Ipfs-Path", "/ipfs/" + cid);
         ctx.header("Vary", "Accept");
         ctx.header("X-Content-Type-Options", "nosniff");

@@ -11,8 +11,27 @@ import java.util.Locale;
  * @param format what to answer
  * @param scope  the blocks a CAR holds: the root block only, the whole file (entity), or the whole DAG (all)
  * @param dups   whether a block linked more than once is sent each time (CAR only; {@code n} by default)
+ * @param range  {@code entity-bytes=from:to} (CAR only; implies {@code dag-scope=entity}): only the blocks needed to
+ *     verify those bytes of the file
  */
-record TrustlessRequest(Format format, Scope scope, boolean dups) {
+record TrustlessRequest(Format format, Scope scope, boolean dups, java.util.Optional<EntityBytes> range) {
+    /**
+     * {@code entity-bytes=from:to} as given: byte offsets, inclusive; a negative one counts from the end of the file
+     * ({@code -1} is the last byte), and {@code to} may be open ({@code *}: the end).
+     */
+    record EntityBytes(long from, java.util.OptionalLong to) {
+        /** The inclusive range [first, last] within a file of {@code size} bytes, or empty when none of it is inside. */
+        java.util.Optional<long[]> resolve(long size) {
+            long first = from < 0 ? Math.max(0, size + from) : from;
+            long last = to.isEmpty() ? size - 1 : to.getAsLong() < 0 ? size + to.getAsLong() : Math.min(to.getAsLong(), size - 1);
+            return first > last || first >= size ? java.util.Optional.empty() : java.util.Optional.of(new long[] {first, last});
+        }
+    }
+
+    TrustlessRequest(Format format, Scope scope, boolean dups) {
+        this(format, scope, dups, java.util.Optional.empty());
+    }
+
     /** The two verifiable answers a trustless gateway gives. */
     enum Format {
         RAW("application/vnd.ipld.raw"), CAR("application/vnd.ipld.car");
@@ -51,6 +70,12 @@ record TrustlessRequest(Format format, Scope scope, boolean dups) {
      */
     static TrustlessRequest parse(String format, String accept, String dagScope, String carVersion, String carOrder,
             String carDups) throws Refused {
+        return parse(format, accept, dagScope, carVersion, carOrder, carDups, null);
+    }
+
+    /** Like the other, with the {@code entity-bytes} parameter (may be null). */
+    static TrustlessRequest parse(String format, String accept, String dagScope, String carVersion, String carOrder,
+            String carDups, String entityBytes) throws Refused {
         Format chosen = null;
         String acceptedDups = null;
         if (format != null) {
@@ -83,8 +108,8 @@ record TrustlessRequest(Format format, Scope scope, boolean dups) {
                     + Format.RAW.mediaType + " or " + Format.CAR.mediaType + ")");
         }
         if (chosen == Format.RAW) {
-            if (dagScope != null || carVersion != null || carOrder != null || carDups != null) {
-                throw new Refused(400, "dag-scope and car-* parameters apply to format=car only");
+            if (dagScope != null || carVersion != null || carOrder != null || carDups != null || entityBytes != null) {
+                throw new Refused(400, "dag-scope, entity-bytes and car-* parameters apply to format=car only");
             }
             return new TrustlessRequest(Format.RAW, Scope.BLOCK, false);
         }
@@ -98,7 +123,8 @@ record TrustlessRequest(Format format, Scope scope, boolean dups) {
         if (dups != null && !dups.equals("y") && !dups.equals("n")) {
             throw new Refused(400, "dups=" + shorten(dups) + " is not y or n");
         }
-        Scope scope = Scope.ALL;
+        java.util.Optional<EntityBytes> range = java.util.Optional.ofNullable(entityBytes == null ? null : entityBytes(entityBytes));
+        Scope scope = range.isPresent() ? Scope.ENTITY : Scope.ALL;
         if (dagScope != null) {
             scope = switch (dagScope) {
                 case "block" -> Scope.BLOCK;
@@ -107,7 +133,22 @@ record TrustlessRequest(Format format, Scope scope, boolean dups) {
                 default -> throw new Refused(400, "dag-scope=" + shorten(dagScope) + " is not block, entity or all");
             };
         }
-        return new TrustlessRequest(Format.CAR, scope, "y".equals(dups));
+        return new TrustlessRequest(Format.CAR, scope, "y".equals(dups), scope == Scope.BLOCK ? java.util.Optional.empty() : range);
+    }
+
+    private static EntityBytes entityBytes(String text) throws Refused {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(-?[0-9]{1,18}):(\\*|-?[0-9]{1,18})").matcher(text);
+        if (!m.matches()) {
+            throw new Refused(400, "entity-bytes=" + shorten(text) + " is not from:to (byte offsets, negative from the end,"
+                    + " to may be *)");
+        }
+        long from = Long.parseLong(m.group(1));
+        java.util.OptionalLong to = m.group(2).equals("*") ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(Long.parseLong(m.group(2)));
+        if (from >= 0 && to.isPresent() && to.getAsLong() >= 0 && to.getAsLong() < from) {
+            throw new Refused(400, "entity-bytes=" + shorten(text) + " ends before it starts");
+        }
+        return new EntityBytes(from, to);
     }
 
     /** Whether the CAR media range's parameters ask for something served: version 1, order dfs or unk, dups y or n. */

@@ -144,6 +144,35 @@ class BlockRoutesTest {
     }
 
     @Test
+    void entityBytesSendsOnlyTheBlocksThatHoldTheRange() throws Exception {
+        byte[] rootBlock = get("/ipfs/" + root + "?format=raw", null).body();
+        List<ContentId> leaves = DagPb.decode(rootBlock).links().stream().map(DagPb.Link::hash).toList();
+        long mib = 1 << 20;
+        assertThat(carBlocks("entity-bytes=0:99")).containsExactly(root, leaves.get(0));
+        assertThat(carBlocks("entity-bytes=" + mib + ":" + mib)).containsExactly(root, leaves.get(1));
+        assertThat(carBlocks("entity-bytes=" + (mib - 1) + ":" + mib)).containsExactly(root, leaves.get(0), leaves.get(1));
+        assertThat(carBlocks("entity-bytes=-100:*")).as("the last 100 bytes").containsExactly(root, leaves.get(2));
+        assertThat(carBlocks("entity-bytes=0:*")).containsExactly(root, leaves.get(0), leaves.get(1), leaves.get(2));
+        assertThat(carBlocks("entity-bytes=499:-" + (2 * mib))).as("to counts from the end").containsExactly(root, leaves.get(0));
+        assertThat(carBlocks("entity-bytes=0:99&dag-scope=block")).containsExactly(root);
+        HttpResponse<byte[]> outside = get("/ipfs/" + root + "?format=car&entity-bytes=999999999:*", null);
+        assertThat(outside.statusCode()).isEqualTo(400);
+        assertThat(new String(outside.body())).contains("is outside the " + root + " file's bytes");
+        assertThat(get("/ipfs/" + root + "?format=car&entity-bytes=9:1", null).statusCode()).isEqualTo(400);
+        assertThat(get("/ipfs/" + root + "?format=car&entity-bytes=a:b", null).statusCode()).isEqualTo(400);
+        assertThat(get("/ipfs/" + root + "?format=raw&entity-bytes=0:1", null).statusCode()).isEqualTo(400);
+    }
+
+    private List<ContentId> carBlocks(String query) throws Exception {
+        HttpResponse<byte[]> car = get("/ipfs/" + root + "?format=car&" + query, null);
+        assertThat(car.statusCode()).as(query).isEqualTo(200);
+        CarReader reader = CarReader.open(new java.io.ByteArrayInputStream(car.body()));
+        List<ContentId> ids = new java.util.ArrayList<>();
+        for (var b = reader.next(); b.isPresent(); b = reader.next()) ids.add(b.get().cid());
+        return ids;
+    }
+
+    @Test
     void headAnswersTheHeadersWithoutTheBodyAndTheProbeAnswers() throws Exception {
         HttpResponse<Void> head = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                 + "/ipfs/" + root + "?format=raw")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
