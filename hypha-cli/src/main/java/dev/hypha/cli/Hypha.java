@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             ApiKeyCommand.class,
             DatasetCommand.class,
             CidCommand.class,
+            ContentCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             SubnetCommand.class,
@@ -119,6 +120,12 @@ public final class Hypha implements Callable<Integer>, dev.hypha.cli.model.Globa
     @Override
     public Path resolvedHome() {
         return Session.of(spec).home();
+    }
+
+    /** The account's key from the keystore, unlocked with the password (--password-file, --password-env or asked). */
+    @Override
+    public org.web3j.crypto.Credentials unlockAccount() {
+        return Session.of(spec).credentials();
     }
 
     /** Whether {@code --verbose} was given (anywhere on the command line). */

@@ -13,6 +13,12 @@ public interface GlobalOptions {
     /** Whether {@code --verbose} was given (anywhere on the command line). */
     boolean verbose();
 
+    /**
+     * The account's key (--account or the configured one) from the keystore, unlocked with its password: for commands
+     * that sign, such as {@code hypha model sign}.
+     */
+    org.web3j.crypto.Credentials unlockAccount();
+
     /** The effective Hypha home folder (--home, HYPHA_HOME, config file, ~/.hypha). */
     Path resolvedHome();
 

@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
             ModelShowCommand.class,
             ModelRmCommand.class,
             ModelVerifyCommand.class,
+            ModelSignCommand.class,
+            ModelBomCommand.class,
             ModelExportCommand.class,
             ModelQuantizeCommand.class,
         })

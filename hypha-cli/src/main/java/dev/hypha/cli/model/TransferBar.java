@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * 3.1 MiB/s ETA 4s}. The rate counts only the bytes moved since the bar started (a resumed pull's earlier bytes are not
  * a rate), and it redraws at most once per whole percent, so a big model costs at most 101 writes.
  */
-final class TransferBar {
+public final class TransferBar {
     private static final int WIDTH = 30;
 
     private final PrintWriter err;
@@ -20,13 +20,13 @@ final class TransferBar {
     private int shownPercent = -1;
     private boolean drawn;
 
-    TransferBar(PrintWriter err, LongSupplier nanoTime) {
+    public TransferBar(PrintWriter err, LongSupplier nanoTime) {
         this.err = err;
         this.nanoTime = nanoTime;
     }
 
     /** Shows {@code done} of {@code total} bytes for {@code label}. */
-    void update(String label, long done, long total) {
+    public void update(String label, long done, long total) {
         if (!label.equals(this.label)) {
             finish();
             this.label = label;
@@ -54,7 +54,7 @@ final class TransferBar {
     }
 
     /** Ends the current line, if one was drawn. */
-    void finish() {
+    public void finish() {
         if (drawn) {
             err.println();
             err.flush();

@@ -11,10 +11,14 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The blocks of the provider's models in the shape of IPFS's Trustless Gateway: {@code GET /ipfs/{cid}?format=raw}
- * (or {@code Accept: application/vnd.ipld.raw}) answers one block, {@code application/vnd.ipld.raw}; 404 for a block
- * that belongs to no model this provider serves. Pullers check every block against its id, so nothing here is trusted
- * by them; the provider checks leaves anyway before sending ({@link ServedBlocks}).
+ * The blocks of the provider's models as an IPFS Trustless Gateway (https://specs.ipfs.tech/http-gateways/trustless-gateway/):
+ * {@code GET|HEAD /ipfs/{cid}} with {@code ?format=raw} (or {@code Accept: application/vnd.ipld.raw}) answers one
+ * block; with {@code ?format=car} (or {@code Accept: application/vnd.ipld.car}) a CARv1 stream of the DAG under the
+ * block, depth-first, each block once ({@code dups=y} on request), or only the root block with {@code dag-scope=block}
+ * ({@link CarStream}). 400 for a malformed id or request, 406 for an Accept header naming nothing served, 404 for a
+ * block that belongs to no model this provider serves; {@code /ipfs/bafkqaaa} answers the spec's probe. IPFS clients
+ * (Helia's trustless-gateway broker, tested) fetch from it unchanged. Pullers check every block against its id, so
+ * nothing here is trusted by them; the provider checks leaves anyway before sending ({@link ServedBlocks}).
  *
  * <p>Free for now (decision: no voucher): serving a block costs one read of at most 1 MiB and one hash, and each client
  * address may have at most {@link #PER_CLIENT} requests in flight ({@link #TOTAL} over all clients); beyond that the
@@ -27,6 +31,9 @@ public final class BlockRoutes implements ApiRoutes {
     public static final int TOTAL = 32;
     /** The media type of one raw block. */
     public static final String RAW_BLOCK = "application/vnd.ipld.raw";
+    /** The spec's probe path: the empty identity CID, which every trustless gateway answers. */
+    static final String PROBE_CID = "bafkqaaa";
+    private static final byte[] PROBE_CID_BYTES = {0x01, 0x55, 0x00, 0x00};
     /** Longest content id text accepted in a path (a CIDv1 sha2-256 in base32 is 59 characters). */
     private static final int MAX_CID_TEXT = 128;
 
@@ -73,6 +80,7 @@ public final class BlockRoutes implements ApiRoutes {
     @Override
     public void addTo(Javalin api) {
         api.get("/ipfs/{cid}", this::serve);
+        api.head("/ipfs/{cid}", this::serve);
     }
 
     /** Blocks answered with 200 since start (the tests count what each provider handed out). */
@@ -81,11 +89,20 @@ public final class BlockRoutes implements ApiRoutes {
     }
 
     private void serve(Context ctx) {
-        if (!wantsRawBlock(ctx)) {
-            error(ctx, 406, "only single raw blocks are served: add ?format=raw or Accept: " + RAW_BLOCK);
+        TrustlessRequest request;
+        try {
+            request = TrustlessRequest.parse(ctx.queryParam("format"), ctx.header("Accept"), ctx.queryParam("dag-scope"),
+                    ctx.queryParam("car-version"), ctx.queryParam("car-order"), ctx.queryParam("car-dups"),
+                    ctx.queryParam("entity-bytes"));
+        } catch (TrustlessRequest.Refused e) {
+            error(ctx, e.status, e.getMessage());
             return;
         }
         String text = ctx.pathParam("cid");
+        if (text.equals(PROBE_CID)) {
+            answerProbe(ctx, request);
+            return;
+        }
         ContentId cid;
         try {
             if (text.length() > MAX_CID_TEXT) throw new IllegalArgumentException("longer than " + MAX_CID_TEXT + " characters");
@@ -103,28 +120,72 @@ public final class BlockRoutes implements ApiRoutes {
         try {
             Optional<byte[]> block = blocks.block(cid);
             if (block.isEmpty()) {
-                error(ctx, 404, "block " + cid + " is not part of any model this provider serves");
+                // The spec's answer to Cache-Control: only-if-cached is 412 when the root is not at hand; this gateway
+                // serves only what it holds, so otherwise 404.
+                String cacheControl = ctx.header("Cache-Control");
+                boolean onlyIfCached = cacheControl != null && cacheControl.toLowerCase(java.util.Locale.ROOT).contains("only-if-cached");
+                error(ctx, onlyIfCached ? 412 : 404, "block " + cid + " is not part of any model this provider serves");
                 return;
             }
-            served.incrementAndGet();
-            ctx.status(200).contentType(RAW_BLOCK);
-            ctx.header("X-Content-Type-Options", "nosniff");
-            ctx.header("Cache-Control", "public, max-age=29030400, immutable");
-            ctx.result(block.get());
+            if (request.range().isPresent() && CarStream.rangeOutside(cid, block.get(), request.range().get())) {
+                error(ctx, 400, "entity-bytes=" + ctx.queryParam("entity-bytes") + " is outside the " + cid
+                        + " file's bytes");
+                return;
+            }
+            headers(ctx, cid, request);
+            if (request.format() == TrustlessRequest.Format.RAW) {
+                served.incrementAndGet();
+                ctx.header("Content-Length", Integer.toString(block.get().length));
+                if (!isHead(ctx)) ctx.result(block.get());
+            } else if (!isHead(ctx)) {
+                // Streamed as it is walked: status and headers are sent with the first bytes, so a block found
+                // missing or damaged later cuts the stream (the spec's rule), and the client's verification fails.
+                long sent = CarStream.write(ctx.outputStream(), cid, block.get(), request, blocks::block);
+                served.addAndGet((int) Math.min(Integer.MAX_VALUE, sent));
+            }
         } catch (ServedBlocks.DamagedBlockException e) {
+            if (ctx.res().isCommitted()) throw e;
             error(ctx, 500, e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("CAR stream of " + cid + " cut: " + e.getMessage(), e);
         } finally {
             limit.leave(client);
         }
     }
 
-    private static boolean wantsRawBlock(Context ctx) {
-        String format = ctx.queryParam("format");
-        if (format != null) {
-            return format.equals("raw");
+    /** The spec's probe: the empty identity CID answers an empty block, or a CAR with it as root and no blocks. */
+    private static void answerProbe(Context ctx, TrustlessRequest request) {
+        ctx.status(200).contentType(request.contentType());
+        if (isHead(ctx)) return;
+        if (request.format() == TrustlessRequest.Format.RAW) {
+            ctx.result(new byte[0]);
+        } else {
+            java.io.ByteArrayOutputStream car = new java.io.ByteArrayOutputStream();
+            try {
+                new dev.hypha.core.car.CarWriter(car, java.util.List.of(PROBE_CID_BYTES.clone()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("writing to memory never fails", e);
+            }
+            ctx.result(car.toByteArray());
         }
-        String accept = ctx.header("Accept");
-        return accept != null && accept.contains(RAW_BLOCK);
+    }
+
+    private static void headers(Context ctx, ContentId cid, TrustlessRequest request) {
+        boolean raw = request.format() == TrustlessRequest.Format.RAW;
+        ctx.disableCompression(); // blocks are hashes' inputs and mostly incompressible weights: sent as they are
+        ctx.status(200).contentType(request.contentType());
+        ctx.header("Content-Disposition", "attachment; filename=\"" + cid + (raw ? ".bin" : ".car") + "\"");
+        ctx.header("Etag", "\"" + cid + (raw ? ".raw" : ".car." + request.scope().name().toLowerCase(java.util.Locale.ROOT)
+                + ".dfs." + (request.dups() ? "y" : "n") + request.range().map(r -> ".bytes." + r.from() + "-"
+                        + (r.to().isPresent() ? Long.toString(r.to().getAsLong()) : "end")).orElse("")) + "\"");
+        ctx.header("X-Ipfs-Path", "/ipfs/" + cid);
+        ctx.header("Vary", "Accept");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "public, max-age=29030400, immutable");
+    }
+
+    private static boolean isHead(Context ctx) {
+        return ctx.method() == io.javalin.http.HandlerType.HEAD;
     }
 
     /** A path segment as it may be quoted in an error: short, printable ASCII only. */

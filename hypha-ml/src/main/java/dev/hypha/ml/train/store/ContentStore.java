@@ -68,6 +68,14 @@ public final class ContentStore {
         return bytes;
     }
 
+    /**
+     * Where the blob {@code id} lives (whether or not it is there): for writers that stream a verified blob into the
+     * store themselves (a temporary file in the same folder, then an atomic rename), such as a fetch from an IPFS gateway.
+     */
+    public Path blobPath(ContentId id) {
+        return blobs.resolve(id.toString());
+    }
+
     public boolean contains(ContentId id) {
         return Files.isRegularFile(blobs.resolve(id.toString()));
     }
