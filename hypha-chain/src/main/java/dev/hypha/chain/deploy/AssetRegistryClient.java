@@ -8,11 +8,17 @@ import dev.hypha.chain.assets.AssetRecord;
 import dev.hypha.chain.assets.AssetStatus;
 import dev.hypha.chain.assets.Licence;
 import dev.hypha.chain.assets.LineageEdge;
+import dev.hypha.chain.assets.LineageNode;
 import dev.hypha.chain.assets.Terms;
 import dev.hypha.chain.contracts.AssetRegistry;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
@@ -104,6 +110,45 @@ public final class AssetRegistryClient {
                 AssetStatus.of(a.status.intValueExact()), a.previousVersion.longValueExact(),
                 a.nextVersion.longValueExact(), a.registeredAt.longValueExact(), a.contentId, a.metadataId,
                 licence(a.licence), edges(a.parents));
+    }
+
+    /** Most assets {@link #lineage} reads in one walk (each costs two RPC calls). */
+    public static final int MAX_LINEAGE_NODES = 256;
+
+    /**
+     * The lineage of {@code assetId} as a tree, down to {@code maxDepth} generations of ancestors. Each asset is read
+     * once; an ancestor reached again by another path is listed as {@link LineageNode#repeated()} without its parents,
+     * and the walk stops after {@link #MAX_LINEAGE_NODES} assets, so a hostile registry cannot make it unbounded.
+     */
+    public LineageNode lineage(long assetId, int maxDepth) {
+        if (maxDepth < 0) {
+            throw ChainErrors.input("lineage depth must be 0 or more, got " + maxDepth);
+        }
+        return walk(assetId, 0, 0, maxDepth, new HashMap<>(), new HashSet<>());
+    }
+
+    private LineageNode walk(long id, int shareBps, int depth, int maxDepth, Map<Long, AssetRecord> read,
+                             Set<Long> expanded) {
+        AssetRecord record = read.get(id);
+        if (record == null) {
+            record = asset(id);
+            read.put(id, record);
+        }
+        if (record.parents().isEmpty()) {
+            return new LineageNode(record, shareBps, List.of(), false, false);
+        }
+        if (!expanded.add(id)) {
+            return new LineageNode(record, shareBps, List.of(), true, false);
+        }
+        if (depth >= maxDepth || read.size() + record.parents().size() > MAX_LINEAGE_NODES) {
+            return new LineageNode(record, shareBps, List.of(), false, true);
+        }
+        List<LineageNode> parents = new ArrayList<>();
+        for (LineageEdge edge : record.parents()) {
+            // parents always have smaller ids than their child (the registry refuses anything else), so this ends
+            parents.add(walk(edge.parentId(), edge.shareBps(), depth + 1, maxDepth, read, expanded));
+        }
+        return new LineageNode(record, shareBps, parents, false, false);
     }
 
     /** An asset's lineage edges. */
