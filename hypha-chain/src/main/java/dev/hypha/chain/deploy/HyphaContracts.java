@@ -24,6 +24,7 @@ public final class HyphaContracts {
     private final AssetRegistryClient assets;
     private final RoyaltySplitterClient royalties;
     private final AccessGrantsClient grants;
+    private final DataPoolsClient pools;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -38,7 +39,8 @@ public final class HyphaContracts {
         this.compute = new ComputeMarketClient(calls);
         this.assets = new AssetRegistryClient(calls);
         this.royalties = new RoyaltySplitterClient(calls);
-        this.grants = new AccessGrantsClient(calls);
+        this.grants = new AccessGrantsClient(calls, assets);
+        this.pools = new DataPoolsClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -116,6 +118,11 @@ public final class HyphaContracts {
     /** AccessGrants (who may read an asset; data keys encrypted to grantees). */
     public AccessGrantsClient grants() {
         return grants;
+    }
+
+    /** DataPools (contributions, validator scores, rewards). */
+    public DataPoolsClient pools() {
+        return pools;
     }
 
     /** The deployment these contracts belong to. */

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.chain.ChainException;
+import dev.hypha.chain.assets.AccessRequest;
 import dev.hypha.chain.assets.AssetKind;
+import dev.hypha.chain.assets.DataPool;
 import dev.hypha.chain.assets.AssetRecord;
 import dev.hypha.chain.assets.AssetStatus;
 import dev.hypha.chain.assets.Licence;
@@ -148,5 +150,72 @@ class ProvenanceClientsTest {
         assertThat(owner.keyOf(dataset, addr(modelOwner))).isEmpty();
         assertThatThrownBy(() -> owner.grant(dataset, addr(payer), new byte[0]))
                 .isInstanceOf(ChainException.class).hasMessageContaining("encrypted key must be 1..512 bytes");
+    }
+
+    @Test
+    void aPaidRequestIsEscrowed_thenTheDeliveredKeyPaysTheAssetUpItsLineage() {
+        Address usd = Address.parse(chain.deployment.address(PaymentTokenClient.NAME));
+        long upstream = chain.as(modelOwner).assets().register(AssetKind.DATASET, cid("5a"), new byte[0],
+                Licence.unpriced("CC0-1.0", Terms.FREE), List.of());
+        long dataset = chain.as(dataOwner).assets().register(AssetKind.DATASET, cid("5b"), new byte[0],
+                new Licence("LicenseRef-Paid", Terms.PAID_PER_USE, usd, BigInteger.valueOf(40_000)),
+                List.of(new LineageEdge(upstream, 5_000)));
+        byte[] buyerKey = new byte[32];
+        buyerKey[31] = 7;
+        BigInteger payerBefore = chain.usd(payer);
+        assertThatThrownBy(() -> chain.as(payer).grants().requestAccess(dataset, buyerKey, BigInteger.valueOf(39_999)))
+                .isInstanceOf(ChainException.class).hasMessageContaining("above the accepted 39999");
+        long request = chain.as(payer).grants().requestAccess(dataset, buyerKey, BigInteger.valueOf(40_000));
+        AccessRequest open = chain.as(payer).grants().request(request);
+        assertThat(open.state()).isEqualTo(AccessRequest.State.OPEN);
+        assertThat(open.recipientKey()).isEqualTo(buyerKey);
+        assertThat(chain.usd(payer)).isEqualTo(payerBefore.subtract(BigInteger.valueOf(40_000)));
+
+        assertThatThrownBy(() -> chain.as(stranger).grants().fulfil(request, HEX.parseHex("ee")))
+                .isInstanceOf(ChainException.class).hasMessageContaining("NotAssetOwner");
+        BigInteger upstreamBefore = chain.as(modelOwner).royalties().balanceOf(usd, addr(modelOwner));
+        chain.as(dataOwner).grants().fulfil(request, HEX.parseHex("ee"));
+        assertThat(chain.as(payer).grants().keyOf(dataset, addr(payer)))
+                .hasValueSatisfying(k -> assertThat(k).isEqualTo(HEX.parseHex("ee")));
+        assertThat(chain.as(payer).grants().request(request).state()).isEqualTo(AccessRequest.State.FULFILLED);
+        assertThat(chain.as(modelOwner).royalties().balanceOf(usd, addr(modelOwner)).subtract(upstreamBefore))
+                .isEqualTo(20_000);
+
+        long unanswered = chain.as(payer).grants().requestAccess(dataset, buyerKey, BigInteger.valueOf(40_000));
+        chain.travel(3 * 24 * 3600 + 1);
+        chain.as(stranger).grants().refund(unanswered);
+        assertThat(chain.as(payer).grants().request(unanswered).state()).isEqualTo(AccessRequest.State.REFUNDED);
+        assertThat(chain.usd(payer)).isEqualTo(payerBefore.subtract(BigInteger.valueOf(40_000)));
+    }
+
+    @Test
+    void aDataPoolPaysContributorsInProportionToTheirScores() {
+        Address usd = Address.parse(chain.deployment.address(PaymentTokenClient.NAME));
+        long now = chain.time();
+        DataPoolsClient owner = chain.as(payer).pools();
+        long pool = owner.createPool(usd, now + 600, now + 1_200, BigInteger.ZERO, new byte[0]);
+        owner.setValidator(pool, addr(stranger), true);
+        long honest = chain.as(dataOwner).pools().contribute(pool, cid("71"));
+        long noisy = chain.as(modelOwner).pools().contribute(pool, cid("72"));
+        assertThatThrownBy(() -> chain.as(modelOwner).pools().contribute(pool, cid("71")))
+                .isInstanceOf(ChainException.class).hasMessageContaining("DuplicateItem");
+        chain.as(stranger).pools().score(honest, 900_000);
+        chain.as(stranger).pools().score(noisy, 100_000);
+        assertThatThrownBy(() -> chain.as(dataOwner).pools().score(noisy, 0))
+                .isInstanceOf(ChainException.class).hasMessageContaining("NotValidator");
+        owner.deposit(pool, BigInteger.valueOf(1_000_000));
+        DataPool p = owner.pool(pool);
+        assertThat(p.totalScore()).isEqualTo(1_000_000);
+        assertThat(p.deposited()).isEqualTo(1_000_000);
+        assertThat(p.contributions()).isEqualTo(2);
+
+        chain.travel(1_300);
+        BigInteger before = chain.usd(dataOwner);
+        assertThat(owner.claimable(honest)).isEqualTo(900_000);
+        chain.as(stranger).pools().claim(honest);
+        chain.as(stranger).pools().claim(noisy);
+        assertThat(chain.usd(dataOwner)).isEqualTo(before.add(BigInteger.valueOf(900_000)));
+        assertThat(owner.contribution(noisy).claimed()).isEqualTo(100_000);
+        assertThat(owner.pool(pool).claimed()).isEqualTo(1_000_000);
     }
 }
