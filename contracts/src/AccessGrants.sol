@@ -19,6 +19,9 @@ import {RoyaltySplitter} from "./RoyaltySplitter.sol";
 /// rules: only the asset's owner writes keys; a revoked grant is marked inactive and its key is deleted from state;
 /// `rotateKey` moves the asset to a new key epoch, after which `keyOf` answers only for grants re-issued in that epoch,
 /// so a revoked grantee (never re-issued) obtains no key to data encrypted after its revocation.
+/// @dev forge-lint: each narrowing cast marked unsafe-typecast is of a value bounded before it (ids from this
+/// contract's counters or the registry's, scores at most MAX_SCORE, amounts checked against the type's maximum or bounded
+/// by deposits); time comparisons deal in windows of hours to days, where a block producer's drift of seconds is harmless.
 contract AccessGrants is ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -185,6 +188,7 @@ contract AccessGrants is ReentrancyGuardTransient {
     function fulfil(uint256 requestId, bytes calldata encryptedKey) external nonReentrant {
         Request storage r = _openRequest(requestId);
         _onlyOwnerOfUnrevoked(r.assetId);
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > r.deadline) revert DeliveryWindowOver(r.deadline);
         r.state = RequestState.Fulfilled;
         _grantAccount(r.assetId, r.buyer, encryptedKey);
@@ -224,6 +228,7 @@ contract AccessGrants is ReentrancyGuardTransient {
         requestId = _nextRequestId++;
         uint64 deadline = uint64(block.timestamp) + DELIVERY_WINDOW;
         _requests[requestId] = Request({
+            // forge-lint: disable-next-line(unsafe-typecast)
             assetId: uint64(assetId),
             state: RequestState.Open,
             deadline: deadline,
@@ -246,6 +251,7 @@ contract AccessGrants is ReentrancyGuardTransient {
     function refund(uint256 requestId) external nonReentrant {
         Request storage r = _openRequest(requestId);
         bool revoked = registry.statusOf(r.assetId) == AssetRegistry.Status.Revoked;
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp <= r.deadline && !revoked) revert DeliveryWindowOpen(r.deadline);
         r.state = RequestState.Refunded;
         emit RequestRefunded(requestId);

@@ -17,6 +17,9 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// revocation change an asset's status and emit an event; nothing is ever erased. The royalty walk over an asset's
 /// ancestry is bounded when the asset is registered (at most MAX_PARENTS edges per asset, ROYALTY_DEPTH generations,
 /// MAX_ROYALTY_WALK assets visited), so paying revenue to any asset costs bounded gas.
+/// @dev forge-lint: each narrowing cast marked unsafe-typecast is of a value bounded before it (ids from this
+/// contract's counters or the registry's, scores at most MAX_SCORE, amounts checked against the type's maximum or bounded
+/// by deposits); time comparisons deal in windows of hours to days, where a block producer's drift of seconds is harmless.
 contract AssetRegistry is ERC721 {
     /// @notice What an asset is.
     enum Kind {
@@ -184,7 +187,9 @@ contract AssetRegistry is ERC721 {
         Asset storage previous = _ownedBy(previousId, msg.sender);
         if (previous.status == Status.Revoked) revert AssetIsRevoked(previousId);
         if (previous.nextVersion != 0) revert VersionExists(previousId, previous.nextVersion);
+        // forge-lint: disable-next-line(unsafe-typecast)
         assetId = _register(previous.kind, declared, uint64(previousId));
+        // forge-lint: disable-next-line(unsafe-typecast)
         previous.nextVersion = uint64(assetId);
     }
 
@@ -302,10 +307,12 @@ contract AssetRegistry is ERC721 {
         }
         if (totalBps > BPS) revert SharesAboveWhole(totalBps);
         if (sizes[ROYALTY_DEPTH] > MAX_ROYALTY_WALK) revert LineageTooLarge(sizes[ROYALTY_DEPTH]);
+        // forge-lint: disable-next-line(unsafe-typecast)
         for (uint256 k = 0; k <= ROYALTY_DEPTH; ++k) walk |= uint64(sizes[k]) << uint64(16 * k);
     }
 
     function _walkAt(uint64 walk, uint256 k) private pure returns (uint256) {
+        // forge-lint: disable-next-line(unsafe-typecast)
         return uint256(uint16(walk >> (16 * k)));
     }
 

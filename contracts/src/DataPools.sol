@@ -19,6 +19,9 @@ import {Staking} from "./Staking.sol";
 /// cannot score its own contribution; staked validators are checked when they score (later unbonding does not undo a
 /// score). Contributions are one item each, unique per pool by content id; nothing here loops over contributions, so
 /// pools of any size cost the same per call. Scores are integers in [0, MAX_SCORE].
+/// @dev forge-lint: each narrowing cast marked unsafe-typecast is of a value bounded before it (ids from this
+/// contract's counters or the registry's, scores at most MAX_SCORE, amounts checked against the type's maximum or bounded
+/// by deposits); time comparisons deal in windows of hours to days, where a block producer's drift of seconds is harmless.
 contract DataPools is ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -157,7 +160,9 @@ contract DataPools is ReentrancyGuardTransient {
     ) external returns (uint256 poolId) {
         if (address(token) == address(0)) revert ZeroAddress();
         if (
+            // forge-lint: disable-next-line(block-timestamp)
             contributionsEnd <= block.timestamp || scoringEnd < contributionsEnd
+                // forge-lint: disable-next-line(block-timestamp)
                 || contributionsEnd - block.timestamp > MAX_PHASE || scoringEnd - contributionsEnd > MAX_PHASE
         ) revert InvalidSchedule(contributionsEnd, scoringEnd);
         if (metadataId.length > MAX_CID_BYTES) revert InvalidContentId(metadataId.length);
@@ -176,6 +181,7 @@ contract DataPools is ReentrancyGuardTransient {
         Pool storage p = _pool(poolId);
         if (p.owner != msg.sender) revert NotPoolOwner(poolId, msg.sender);
         if (validator == address(0)) revert ZeroAddress();
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > p.scoringEnd) revert ScoringClosed(p.scoringEnd);
         _namedValidators[poolId][validator] = allowed;
         emit ValidatorSet(poolId, validator, allowed);
@@ -186,6 +192,7 @@ contract DataPools is ReentrancyGuardTransient {
     function reclaimUnscored(uint256 poolId) external nonReentrant {
         Pool storage p = _pool(poolId);
         if (p.owner != msg.sender) revert NotPoolOwner(poolId, msg.sender);
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp <= p.scoringEnd) revert ScoringNotOver(p.scoringEnd);
         if (p.totalScore != 0) revert PoolWasScored(poolId);
         uint256 amount = p.deposited - p.claimed;
@@ -204,6 +211,7 @@ contract DataPools is ReentrancyGuardTransient {
         Pool storage p = _pool(poolId);
         if (amount == 0) revert ZeroAmount();
         if (uint256(p.deposited) + amount > type(uint128).max) revert DepositTooLarge();
+        // forge-lint: disable-next-line(unsafe-typecast)
         p.deposited += uint128(amount);
         emit RewardsDeposited(poolId, msg.sender, amount);
         uint256 before = p.token.balanceOf(address(this));
@@ -217,6 +225,7 @@ contract DataPools is ReentrancyGuardTransient {
     /// @return contributionId the contribution's id
     function contribute(uint256 poolId, bytes calldata contentId) external returns (uint256 contributionId) {
         Pool storage p = _pool(poolId);
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > p.contributionsEnd) revert ContributionsClosed(p.contributionsEnd);
         if (contentId.length == 0 || contentId.length > MAX_CID_BYTES) revert InvalidContentId(contentId.length);
         bytes32 itemHash = keccak256(contentId);
@@ -224,6 +233,7 @@ contract DataPools is ReentrancyGuardTransient {
         _items[poolId][itemHash] = true;
         contributionId = _nextContributionId++;
         Contribution storage c = _contributions[contributionId];
+        // forge-lint: disable-next-line(unsafe-typecast)
         c.poolId = uint64(poolId);
         c.contributor = msg.sender;
         c.contentId = contentId;
@@ -236,6 +246,7 @@ contract DataPools is ReentrancyGuardTransient {
     function score(uint256 contributionId, uint32 value) external {
         Contribution storage c = _contribution(contributionId);
         Pool storage p = _pools[c.poolId];
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > p.scoringEnd) revert ScoringClosed(p.scoringEnd);
         if (!isValidator(c.poolId, msg.sender)) revert NotValidator(c.poolId, msg.sender);
         if (c.contributor == msg.sender) revert OwnContribution(contributionId);
@@ -245,6 +256,7 @@ contract DataPools is ReentrancyGuardTransient {
         if (previous == 0) {
             c.scoreCount += 1;
         } else {
+            // forge-lint: disable-next-line(unsafe-typecast)
             c.scoreSum -= uint64(previous - 1);
         }
         c.scoreSum += value;
@@ -262,10 +274,13 @@ contract DataPools is ReentrancyGuardTransient {
     function claim(uint256 contributionId) external nonReentrant returns (uint256 amount) {
         Contribution storage c = _contribution(contributionId);
         Pool storage p = _pools[c.poolId];
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp <= p.scoringEnd) revert ScoringNotOver(p.scoringEnd);
         amount = _claimable(p, c);
         if (amount == 0) revert ZeroAmount();
+        // forge-lint: disable-next-line(unsafe-typecast)
         c.claimed += uint128(amount);
+        // forge-lint: disable-next-line(unsafe-typecast)
         p.claimed += uint128(amount);
         emit RewardClaimed(contributionId, c.contributor, amount);
         p.token.safeTransfer(c.contributor, amount);
@@ -295,6 +310,7 @@ contract DataPools is ReentrancyGuardTransient {
     /// @notice `validator`'s score of `contributionId` and whether it scored it at all.
     function scoreOf(uint256 contributionId, address validator) external view returns (uint32 value, bool scored) {
         uint256 s = _scores[contributionId][validator];
+        // forge-lint: disable-next-line(unsafe-typecast)
         return (s == 0 ? 0 : uint32(s - 1), s != 0);
     }
 
@@ -321,6 +337,7 @@ contract DataPools is ReentrancyGuardTransient {
     /// @dev floor(deposited * score / totalScore) summed over a pool's contributions is at most deposited (each term
     /// rounds down and the scores add up to totalScore), so claims never exceed deposits.
     function _claimable(Pool storage p, Contribution storage c) private view returns (uint256) {
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp <= p.scoringEnd || p.totalScore == 0) return 0;
         uint256 entitled = Math.mulDiv(p.deposited, c.score, p.totalScore);
         return entitled - c.claimed;
