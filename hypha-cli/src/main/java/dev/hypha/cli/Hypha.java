@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
             DatasetCommand.class,
             CidCommand.class,
             LineageCommand.class,
+            RoyaltiesCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             SubnetCommand.class,

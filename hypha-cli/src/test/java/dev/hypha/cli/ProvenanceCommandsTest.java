@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hypha.chain.assets.AssetKind;
+import dev.hypha.chain.assets.Licence;
+import dev.hypha.chain.assets.Terms;
 import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
+import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
@@ -16,8 +20,10 @@ import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.cid.ContentIds;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -133,5 +139,45 @@ class ProvenanceCommandsTest {
         CliRun missing = hypha("lineage", "999");
         assertThat(missing.exitCode()).isEqualTo(ExitCodes.CHAIN);
         assertThat(missing.errorLine()).contains("UnknownAsset");
+    }
+
+    @Test
+    void revenuePaidToAModelReachesTheDatasetOwnerByItsShare_andIsWithdrawn() throws Exception {
+        Credentials other = devnet.account(2);
+        HyphaContracts asOther = HyphaContracts.connect(deployment, new TransactionSender(chain, other,
+                new NonceManager(chain), RevertDecoder.forHyphaContracts()));
+        long datasetId = asOther.assets().register(AssetKind.DATASET, ContentIds.of("other's data".getBytes()).bytes(),
+                new byte[0], Licence.unpriced("CC-BY-4.0", Terms.FREE), List.of());
+        Path weights = Files.write(dir.resolve("net.bin"), new byte[] {7, 7});
+        long modelId = registeredId(hypha("model", "register", weights.toString(), "--license", "MIT",
+                "--parent", datasetId + ":4000"));
+
+        CliRun broke = hypha("royalties", "pay", Long.toString(modelId), "2.5");
+        assertThat(broke.exitCode()).isEqualTo(ExitCodes.CHAIN); // the account holds no hUSD yet
+        treasury().payment().mint(devnet.account(1).getAddress(), BigInteger.valueOf(2_500_000));
+        CliRun paid = hypha("royalties", "pay", Long.toString(modelId), "2.5");
+        assertThat(paid.exitCode()).as(paid.err()).isZero();
+        assertThat(paid.out()).contains("Paid 2.5 hUSD to asset #" + modelId);
+
+        CliRun theirs = hypha("royalties", "balance", other.getAddress());
+        assertThat(theirs.out()).contains("may withdraw 1 hUSD"); // 40 % of 2.5
+        CliRun mine = hypha("royalties", "balance");
+        assertThat(mine.out()).contains("may withdraw 1.5 hUSD");
+        CliRun withdrawn = hypha("royalties", "withdraw");
+        assertThat(withdrawn.exitCode()).as(withdrawn.err()).isZero();
+        assertThat(withdrawn.out()).contains("Withdrew 1.5 hUSD");
+        assertThat(treasury().payment().balanceOf(devnet.account(1).getAddress())).isEqualTo(1_500_000);
+        CliRun again = hypha("royalties", "withdraw");
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.CHAIN);
+        assertThat(again.errorLine()).contains("ZeroAmount");
+
+        CliRun bad = hypha("royalties", "pay", Long.toString(modelId), "0.0000001");
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(bad.errorLine()).contains("decimal places");
+    }
+
+    private static HyphaContracts treasury() {
+        return HyphaContracts.connect(deployment, new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
+                RevertDecoder.forHyphaContracts()));
     }
 }
