@@ -3,7 +3,11 @@ package dev.hypha.chain.deploy;
 import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
+import dev.hypha.chain.contracts.AccessGrants;
+import dev.hypha.chain.contracts.AssetRegistry;
 import dev.hypha.chain.contracts.ComputeMarket;
+import dev.hypha.chain.contracts.DataPools;
+import dev.hypha.chain.contracts.RoyaltySplitter;
 import dev.hypha.chain.contracts.InferenceCoordinator;
 import dev.hypha.chain.contracts.OfferRegistry;
 import dev.hypha.chain.contracts.PaymentChannels;
@@ -33,7 +37,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry, PaymentChannels,
- * OfferRegistry, ComputeMarket) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
+ * OfferRegistry, ComputeMarket, and the provenance set AssetRegistry, RoyaltySplitter, AccessGrants, DataPools) to any
+ * EVM chain from one account, using the bytecode of the generated bindings. Works the same against
  * anvil and a public RPC URL.
  *
  * <p>Governance: HyphaTimelock is the default admin of HyphaToken, Staking and ProviderRegistry (handed over only in
@@ -108,10 +113,25 @@ public final class Deployer {
                 new Address(providerRegistry.address()), new Uint64(offerMaxAgeSeconds(chainId)))));
         contracts.put(ComputeMarketClient.NAME, create(ComputeMarketClient.NAME, ComputeMarket.BINARY, List.of(
                 new Address(providerRegistry.address()), new Address(contracts.get(PaymentTokenClient.NAME).address()))));
+        deployProvenance(contracts, staking);
 
         return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
                 params.governanceDelaySeconds());
+    }
+
+    /**
+     * The provenance contracts (no admin, no parameters): the asset registry, the royalty splitter over it, access grants
+     * paying into the splitter, and data pools whose staked validators are read from Staking.
+     */
+    private void deployProvenance(Map<String, DeployedContract> contracts, DeployedContract staking) {
+        DeployedContract assets = create("AssetRegistry", AssetRegistry.BINARY, List.of());
+        contracts.put("AssetRegistry", assets);
+        DeployedContract splitter = create("RoyaltySplitter", RoyaltySplitter.BINARY, List.of(new Address(assets.address())));
+        contracts.put("RoyaltySplitter", splitter);
+        contracts.put("AccessGrants", create("AccessGrants", AccessGrants.BINARY, List.of(
+                new Address(assets.address()), new Address(splitter.address()))));
+        contracts.put("DataPools", create("DataPools", DataPools.BINARY, List.of(new Address(staking.address()))));
     }
 
     /**

@@ -21,6 +21,10 @@ public final class HyphaContracts {
     private final InferenceCoordinatorClient coordinator;
     private final OfferRegistryClient offers;
     private final ComputeMarketClient compute;
+    private final AssetRegistryClient assets;
+    private final RoyaltySplitterClient royalties;
+    private final AccessGrantsClient grants;
+    private final DataPoolsClient pools;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -33,6 +37,10 @@ public final class HyphaContracts {
         this.coordinator = new InferenceCoordinatorClient(calls);
         this.offers = new OfferRegistryClient(calls);
         this.compute = new ComputeMarketClient(calls);
+        this.assets = new AssetRegistryClient(calls);
+        this.royalties = new RoyaltySplitterClient(calls);
+        this.grants = new AccessGrantsClient(calls, assets);
+        this.pools = new DataPoolsClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -95,6 +103,26 @@ public final class HyphaContracts {
     /** ComputeMarket (training compute: orders, bids, leases). */
     public ComputeMarketClient compute() {
         return compute;
+    }
+
+    /** AssetRegistry (datasets and models: licences, versions, lineage). */
+    public AssetRegistryClient assets() {
+        return assets;
+    }
+
+    /** RoyaltySplitter (revenue paid to assets, split up their lineage). */
+    public RoyaltySplitterClient royalties() {
+        return royalties;
+    }
+
+    /** AccessGrants (who may read an asset; data keys encrypted to grantees). */
+    public AccessGrantsClient grants() {
+        return grants;
+    }
+
+    /** DataPools (contributions, validator scores, rewards). */
+    public DataPoolsClient pools() {
+        return pools;
     }
 
     /** The deployment these contracts belong to. */

@@ -1,0 +1,122 @@
+package dev.hypha.chain.deploy;
+
+import static dev.hypha.chain.deploy.ContractCalls.read;
+
+import dev.hypha.chain.ChainErrors;
+import dev.hypha.chain.assets.AccessRequest;
+import dev.hypha.chain.assets.Licence;
+import dev.hypha.chain.contracts.AccessGrants;
+import dev.hypha.core.crypto.Address;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * AccessGrants: an asset owner grants, revokes and re-keys access (per account, or per compute job spec); a grantee
+ * reads the data key encrypted to it. The key bytes are opaque here (the encryption is the node's).
+ */
+public final class AccessGrantsClient {
+    /** The contract's name in deployments, ABIs and decoded errors. */
+    public static final String NAME = "AccessGrants";
+    /** Longest encrypted key in bytes (the contract's MAX_KEY_BYTES). */
+    public static final int MAX_KEY_BYTES = 512;
+
+    private final ContractCalls calls;
+    private final AccessGrants binding;
+    private final AssetRegistryClient assets;
+
+    AccessGrantsClient(ContractCalls calls, AssetRegistryClient assets) {
+        this.calls = calls;
+        this.binding = calls.binding(NAME, AccessGrants::load);
+        this.assets = assets;
+    }
+
+    /**
+     * Pays an asset's per-use price from this account (approving its token when the allowance is short) and asks its
+     * owner for the data key, encrypted to {@code recipientKey}; refused by the contract if the price rose above
+     * {@code maxPrice}.
+     *
+     * @param recipientKey this account's public encryption key (32 bytes)
+     * @return the request's id
+     */
+    public long requestAccess(long assetId, byte[] recipientKey, BigInteger maxPrice) {
+        Licence licence = assets.licence(assetId);
+        if (!licence.terms().equals(dev.hypha.chain.assets.Terms.PAID_PER_USE)) {
+            throw ChainErrors.input("asset #" + assetId + " is not sold per use (its terms are " + licence.terms() + ")");
+        }
+        if (licence.price().compareTo(maxPrice) > 0) {
+            throw ChainErrors.input("asset #" + assetId + " costs " + licence.price() + ", above the accepted " + maxPrice);
+        }
+        calls.approveIfShort(NAME, licence.token(), licence.price());
+        TransactionReceipt receipt = calls.write(NAME, "requestAccess", binding.requestAccess(BigInteger.valueOf(assetId),
+                ContractCalls.bytes32("recipient key", recipientKey), maxPrice));
+        List<AccessGrants.AccessRequestedEventResponse> events = AccessGrants.getAccessRequestedEvents(receipt);
+        if (events.size() != 1) {
+            throw ChainErrors.chain("requestAccess transaction " + receipt.getTransactionHash() + " emitted "
+                    + events.size() + " AccessRequested events, expected 1");
+        }
+        return events.getFirst().requestId.longValueExact();
+    }
+
+    /** Delivers a paid request's key (this account owns the asset): the buyer gets a grant, the asset the payment. */
+    public TransactionReceipt fulfil(long requestId, byte[] encryptedKey) {
+        return calls.write(NAME, "fulfil", binding.fulfil(BigInteger.valueOf(requestId), encryptedKey.clone()));
+    }
+
+    /** Refuses a paid request (this account owns the asset); the buyer is refunded at once. */
+    public TransactionReceipt decline(long requestId) {
+        return calls.write(NAME, "decline", binding.decline(BigInteger.valueOf(requestId)));
+    }
+
+    /** Returns an undelivered request's payment to its buyer after the delivery window (anyone may send it). */
+    public TransactionReceipt refund(long requestId) {
+        return calls.write(NAME, "refund", binding.refund(BigInteger.valueOf(requestId)));
+    }
+
+    /** A paid request's record. */
+    public AccessRequest request(long requestId) {
+        AccessGrants.Request r = read(NAME + ".requestOf", () -> binding.requestOf(BigInteger.valueOf(requestId)).send());
+        return new AccessRequest(requestId, r.assetId.longValueExact(), AccessRequest.State.of(r.state.intValueExact()),
+                r.deadline.longValueExact(), Address.parse(r.buyer), Address.parse(r.token), r.amount, r.recipientKey);
+    }
+
+    /** Grants {@code grantee} access to an asset this account owns, with the data key encrypted to it. */
+    public TransactionReceipt grant(long assetId, Address grantee, byte[] encryptedKey) {
+        if (encryptedKey.length == 0 || encryptedKey.length > MAX_KEY_BYTES) {
+            throw ChainErrors.input("encrypted key must be 1.." + MAX_KEY_BYTES + " bytes, got " + encryptedKey.length);
+        }
+        return calls.write(NAME, "grant",
+                binding.grant(BigInteger.valueOf(assetId), grantee.lowercaseHex(), encryptedKey.clone()));
+    }
+
+    /** Ends {@code grantee}'s access to an asset this account owns. */
+    public TransactionReceipt revoke(long assetId, Address grantee) {
+        return calls.write(NAME, "revoke", binding.revoke(BigInteger.valueOf(assetId), grantee.lowercaseHex()));
+    }
+
+    /** Grants jobs with this spec (a 32-byte content-id digest) access to an asset this account owns. */
+    public TransactionReceipt grantJob(long assetId, byte[] jobSpec, byte[] encryptedKey) {
+        return calls.write(NAME, "grantJob", binding.grantJob(BigInteger.valueOf(assetId),
+                ContractCalls.bytes32("job spec", jobSpec), encryptedKey.clone()));
+    }
+
+    /** Starts a new key epoch for an asset this account owns: every grant must be re-issued to hold a key. */
+    public TransactionReceipt rotateKey(long assetId) {
+        return calls.write(NAME, "rotateKey", binding.rotateKey(BigInteger.valueOf(assetId)));
+    }
+
+    /** Whether {@code grantee} holds an active grant of the asset's current key epoch. */
+    public boolean hasAccess(long assetId, Address grantee) {
+        return read(NAME + ".hasAccess", () -> binding.hasAccess(BigInteger.valueOf(assetId), grantee.lowercaseHex()).send());
+    }
+
+    /** The data key of the current epoch encrypted to {@code grantee}, or empty when it holds no such grant. */
+    public Optional<byte[]> keyOf(long assetId, Address grantee) {
+        if (!hasAccess(assetId, grantee)) {
+            return Optional.empty();
+        }
+        return Optional.of(read(NAME + ".keyOf",
+                () -> binding.keyOf(BigInteger.valueOf(assetId), grantee.lowercaseHex()).send()));
+    }
+}
