@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
             DatasetCommand.class,
             CidCommand.class,
             TrainCommand.class,
+            ComputeCommand.class,
             EvalCommand.class,
             SubnetCommand.class,
             CompletionCommand.class,
