@@ -101,7 +101,7 @@ final class ComputeOfferCommand implements Callable<Integer> {
                     () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
                         out.println(line);
                         out.flush();
-                    });
+                    }, session.home().resolve("compute").resolve("work"));
                  ApiServer server = new ApiServer(where.host(), where.port(), List.of(published, new ComputeRoutes(provider,
                          contracts.compute(), self, session.deployment().chainId(), Clock.systemUTC())))) {
                 server.start();

@@ -40,13 +40,13 @@ final class TrainJobCommands {
     private TrainJobCommands() {}
 
     /** What every job command needs: the tenant's unlocked key, its contracts, the store and the client. */
-    private record Tenant(Session session, TenantJobs jobs, HyphaContracts contracts) {
+    private record Tenant(Session session, TenantJobs jobs, HyphaContracts contracts, ContentStore store) {
         static Tenant open(Session session) {
             Credentials key = session.credentials();
             HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));
             ContentStore store = new ContentStore(session.home());
             return new Tenant(session, new TenantJobs(contracts, key, store, session.home(), HttpClient.newHttpClient(),
-                    Clock.systemUTC()), contracts);
+                    Clock.systemUTC()), contracts, store);
         }
     }
 
@@ -97,6 +97,10 @@ final class TrainJobCommands {
         @Option(names = "--public-url", paramLabel = "URL", description = "The URL the provider reaches --serve at (default http://HOST:PORT).")
         String publicUrl;
 
+        @Option(names = "--input", paramLabel = "FILE", description = {"A file the spec names by content id (a fine-tune's base "
+                + "GGUF or data), added to the store and published; repeatable."})
+        List<Path> inputs = new java.util.ArrayList<>();
+
         @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "600",
                 description = "How long to wait for bids and for the provider to fetch the inputs (default ${DEFAULT-VALUE}).")
         long waitSeconds;
@@ -121,12 +125,15 @@ final class TrainJobCommands {
                 Tenant t = Tenant.open(session);
                 PrintWriter out = session.out();
                 PublishedContent published = new PublishedContent();
+                for (Path input : inputs) {
+                    out.println("Input " + input + ": " + t.store().put(readInput(input)));
+                }
                 try (ApiServer server = new ApiServer(where.host(), port, List.of(published))) {
                     server.start();
                     TenantJobs.Submitted s = t.jobs().submit(specFile.toString(), bytes,
                             new TenantJobs.OrderTerms(max, dep, new Resources(cores, memoryMiB, 0), bidWindow), published);
                     BigInteger id = s.orderId();
-                    out.println("Order " + id + " placed: " + s.trainSpec().name() + " (spec " + s.spec() + ", dataset "
+                    out.println("Order " + id + " placed: " + s.job().name() + " (spec " + s.spec() + ", data "
                             + s.dataset() + "), at most " + max + " units/hour, " + dep + " units held");
                     out.flush();
                     int bid = provider != null ? awaitBidFrom(t, id, Address.parse(provider), out)
@@ -147,6 +154,20 @@ final class TrainJobCommands {
                     out.flush();
                     return ExitCodes.OK;
                 }
+            }
+        }
+
+        private static byte[] readInput(Path file) {
+            try {
+                if (java.nio.file.Files.size(file) > dev.hypha.node.compute.JobLimits.DEFAULT.maxBaseModelBytes()) {
+                    throw HyphaException.input(file + " is larger than a job input may be ("
+                            + dev.hypha.node.compute.JobLimits.DEFAULT.maxBaseModelBytes() + " bytes)");
+                }
+                return java.nio.file.Files.readAllBytes(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new HyphaException(ErrorCategory.NOT_FOUND, "no such file: " + file, e);
+            } catch (java.io.IOException e) {
+                throw new HyphaException(ErrorCategory.IO, "cannot read " + file + ": " + e.getMessage(), e);
             }
         }
 
@@ -204,11 +225,12 @@ final class TrainJobCommands {
                         + o.pricePerHour() + " units/hour") + (o.state() == OrderState.CLOSED ? " (" + o.closeReason() + ")" : ""));
                 if (o.state() == OrderState.LEASED || o.state() == OrderState.CLOSED) {
                     JsonNode job = t.jobs().providerStatus(id);
-                    out.println(String.format(Locale.ROOT, "  job: %s step %d/%d loss %s (%.1f samples/s)%s",
+                    boolean running = job.path("state").asText().equals("RUNNING");
+                    out.println(String.format(Locale.ROOT, "  job: %s step %d/%d loss %s%s%s",
                             job.path("state").asText(), job.path("step").asLong(), job.path("steps").asLong(),
                             job.path("loss").isNumber() ? String.format(Locale.ROOT, "%.4f", job.path("loss").asDouble()) : "-",
-                            job.path("samplesPerSecond").asDouble(), job.path("message").asText().isEmpty() ? ""
-                                    : ": " + job.path("message").asText()));
+                            running ? String.format(Locale.ROOT, " (%.1f samples/s)", job.path("samplesPerSecond").asDouble()) : "",
+                            job.path("message").asText().isEmpty() ? "" : ": " + job.path("message").asText()));
                     if (!job.path("result").asText().isEmpty()) {
                         out.println("  model: " + job.path("result").asText() + " (hypha train fetch " + id + ")");
                     }
@@ -247,10 +269,14 @@ final class TrainJobCommands {
         }
     }
 
-    @Command(name = "fetch", description = "Fetch a finished job's model into the store, with its lineage (spec, dataset).")
+    @Command(name = "fetch", description = "Fetch a finished job's model (or LoRA adapter) into the store, with its lineage "
+            + "(spec, dataset, base model).")
     static final class Fetch implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Also write the fetched file here.")
+        Path outFile;
 
         @Parameters(index = "0", paramLabel = "JOB", description = "The order id submit printed.")
         String job;
@@ -262,8 +288,21 @@ final class TrainJobCommands {
                 Tenant t = Tenant.open(session);
                 TenantJobs.Fetched f = t.jobs().fetch(id);
                 PrintWriter out = session.out();
-                out.println("model " + f.model() + " stored as " + f.name() + " (lineage " + f.lineage() + ")");
-                out.println("evaluate: hypha eval " + f.name() + " --dataset DATASET:test");
+                out.println((f.ref().startsWith("adapters/") ? "adapter " : "model ") + f.model() + " stored as " + f.ref()
+                        + " (lineage " + f.lineage() + ")");
+                if (outFile != null) {
+                    try {
+                        dev.hypha.core.io.DurableFiles.replace(outFile, f.bytes());
+                    } catch (java.io.IOException e) {
+                        throw new HyphaException(ErrorCategory.IO, "cannot write " + outFile + ": " + e.getMessage(), e);
+                    }
+                    out.println("written to " + outFile);
+                }
+                if (f.ref().startsWith("adapters/")) {
+                    out.println("serve it: hypha model create NAME --from BASE --adapter " + (outFile != null ? outFile : "FILE (fetch --out FILE)"));
+                } else {
+                    out.println("evaluate: hypha eval " + f.name() + " --dataset " + f.dataset() + ":test");
+                }
                 out.flush();
                 return ExitCodes.OK;
             }

@@ -9,6 +9,7 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.ml.train.store.ContentStore;
 import java.math.BigInteger;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -42,10 +43,11 @@ public final class ComputeProvider implements AutoCloseable {
     private final BidEngine engine;
     private final ExecutorService workers;
     private final Map<BigInteger, JobRunner> running = new TreeMap<>();
+    private final Path workRoot;
 
     public ComputeProvider(ComputeMarketClient market, Address self, ComputeOffer offer, ContentStore store, JobBook book,
                            PublishedContent published, HttpClient http, CheckpointListener checkpoints,
-                           LongSupplier chainTime, Consumer<String> log) {
+                           LongSupplier chainTime, Consumer<String> log, Path workRoot) {
         this.market = market;
         this.self = self;
         this.offer = offer;
@@ -56,6 +58,7 @@ public final class ComputeProvider implements AutoCloseable {
         this.checkpoints = checkpoints;
         this.chainTime = chainTime;
         this.log = log;
+        this.workRoot = workRoot;
         this.engine = new BidEngine(market, self, offer, book, log);
         this.workers = Executors.newFixedThreadPool(offer.maxJobs(), r -> {
             Thread t = new Thread(r, "compute-job");
@@ -158,7 +161,8 @@ public final class ComputeProvider implements AutoCloseable {
     }
 
     private synchronized void start(JobRecord r, ComputeOrder o) {
-        JobRunner runner = new JobRunner(r.orderId(), o, r.sources(), offer, store, book, http, checkpoints, System::nanoTime);
+        JobRunner runner = new JobRunner(r.orderId(), o, r.sources(), offer, store, book, http, checkpoints, System::nanoTime,
+                workRoot.resolve(r.orderId().toString()));
         running.put(r.orderId(), runner);
         book.put(r.withState(JobState.FETCHING, ""));
         log.accept("order " + r.orderId() + ": starting");

@@ -12,7 +12,12 @@ import dev.hypha.ml.train.run.TrainSpec;
 import dev.hypha.ml.train.run.Trainer;
 import dev.hypha.ml.train.run.TrainingListener;
 import dev.hypha.ml.train.store.ContentStore;
+import dev.hypha.core.io.DurableFiles;
+import dev.hypha.ml.train.run.LoraFinetune;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.List;
@@ -22,8 +27,8 @@ import java.util.function.LongSupplier;
 import org.web3j.utils.Numeric;
 
 /**
- * Runs one leased job on the calling thread: fetches the spec (by the order's digest) and the dataset split it names
- * from the tenant's sources, checks the spec as hostile input and the job against the lease's memory budget, trains
+ * Runs one leased job on the calling thread: fetches the spec (by the order's digest) and its inputs (the dataset split a
+ * classifier trains on, or a fine-tune's base model and data) from the tenant's sources, checks the spec as hostile input and the job against the lease's memory budget, trains
  * with at most the lease's cores as threads, reports every step, and stops at the next step once {@link #stop} is
  * called. Training resumes from the spec's newest checkpoint in the provider's store (the trainer's own rule), so a
  * restarted provider continues where it left off, with bit-identical results.
@@ -65,11 +70,12 @@ public final class JobRunner {
     private final HttpClient http;
     private final CheckpointListener checkpoints;
     private final LongSupplier nanoTime;
+    private final Path workDir;
     private final AtomicReference<Stopped> stop = new AtomicReference<>();
     private final AtomicReference<JobProgress> progress = new AtomicReference<>();
 
     public JobRunner(BigInteger orderId, ComputeOrder order, List<String> sources, ComputeOffer offer, ContentStore store,
-                     JobBook book, HttpClient http, CheckpointListener checkpoints, LongSupplier nanoTime) {
+                     JobBook book, HttpClient http, CheckpointListener checkpoints, LongSupplier nanoTime, Path workDir) {
         this.orderId = orderId;
         this.order = order;
         this.sources = List.copyOf(sources);
@@ -79,6 +85,7 @@ public final class JobRunner {
         this.http = http;
         this.checkpoints = checkpoints;
         this.nanoTime = nanoTime;
+        this.workDir = workDir;
     }
 
     /** Asks the run to stop at its next step. */
@@ -108,8 +115,32 @@ public final class JobRunner {
         ContentFetcher fetcher = new ContentFetcher(http, sources.stream().map(URI::create).toList());
         ContentId specId = JobSpecs.specId(Numeric.hexStringToByteArray(order.spec()));
         byte[] specBytes = have(fetcher, specId, offer.limits().maxSpecBytes());
-        TrainSpec spec = JobSpecs.validate(specId.toString(), specBytes, offer.limits());
+        Job job = JobSpecs.read(specId.toString(), specBytes, offer.limits());
         checkStop();
+        return switch (job) {
+            case Job.Train t -> trainClassifier(fetcher, specId, t.spec());
+            case Job.Finetune f -> finetune(fetcher, specId, f.spec());
+        };
+    }
+
+    private int threads() {
+        return (int) Math.max(1, Math.min(order.needs().cores(), offer.capacity().cores()));
+    }
+
+    private void checkMemory(long needBytes) {
+        long budget = order.needs().memoryMiB() << 20;
+        if (needBytes > budget) {
+            throw HyphaException.input("the job needs about " + (needBytes >> 20) + " MiB (parameters, optimizer state, "
+                    + "data), more than the " + order.needs().memoryMiB() + " MiB the order reserved");
+        }
+    }
+
+    private void running(long steps, String what) {
+        book.get(orderId).ifPresent(r -> book.put(r.withState(JobState.RUNNING, "").withProgress(r.step(), steps, r.loss())));
+        book.log(orderId, what);
+    }
+
+    private Outcome trainClassifier(ContentFetcher fetcher, ContentId specId, TrainSpec spec) {
         ContentId dataset = ContentId.parse(spec.dataset());
         DatasetManifest manifest = DatasetManifest.decode(dataset.toString(), have(fetcher, dataset, MAX_MANIFEST_BYTES));
         DatasetManifest.Split split = manifest.splits().get(spec.split());
@@ -117,29 +148,63 @@ public final class JobRunner {
             throw HyphaException.input("dataset " + dataset + " has no split '" + spec.split() + "' (it has "
                     + String.join(", ", manifest.splits().keySet()) + ")");
         }
-        long needBytes = memoryNeeded(spec, manifest, split);
-        long budget = order.needs().memoryMiB() << 20;
-        if (needBytes > budget) {
-            throw HyphaException.input("the job needs about " + (needBytes >> 20) + " MiB (parameters, optimizer state, "
-                    + "dataset), more than the " + order.needs().memoryMiB() + " MiB the order reserved");
-        }
+        checkMemory(memoryNeeded(spec, manifest, split));
         have(fetcher, split.images(), offer.limits().maxDatasetFileBytes());
         checkStop();
         have(fetcher, split.labels(), offer.limits().maxDatasetFileBytes());
         ImageSplit data = new DatasetStore(store).load(dataset, spec.split());
-        int threads = (int) Math.max(1, Math.min(order.needs().cores(), offer.capacity().cores()));
-        book.get(orderId).ifPresent(r -> book.put(r.withState(JobState.RUNNING, "").withProgress(r.step(), spec.steps(), r.loss())));
-        book.log(orderId, "training " + spec.name() + " (spec " + specId + ") on " + data.count() + " samples of " + dataset
+        int threads = threads();
+        running(spec.steps(), "training " + spec.name() + " (spec " + specId + ") on " + data.count() + " samples of " + dataset
                 + " with " + threads + " thread(s), " + spec.steps() + " steps");
         Trainer.Result result;
         try (Parallel parallel = new Parallel(threads)) {
-            result = new Trainer(spec, specId, data, store, new FloatMatMul(parallel)).run(new Listener(specId, spec.batch(),
-                    spec.steps()));
+            result = new Trainer(spec, specId, data, store, new FloatMatMul(parallel)).run(new Listener(specId, spec.steps()));
         }
         byte[] model = store.get(result.model());
         book.log(orderId, String.format(Locale.ROOT, "done: %d steps, last loss %.4f, model %s", spec.steps(), result.lastLoss(),
                 result.model()));
         return new Done(result.model(), model);
+    }
+
+    /**
+     * A LoRA fine-tune: the base and the data are written into the job's work folder (the reader and the trainer take
+     * files), and the adapter's checkpoint lives beside the adapter there, so a restarted provider resumes it.
+     */
+    private Outcome finetune(ContentFetcher fetcher, ContentId specId, FinetuneSpec spec) {
+        byte[] base = have(fetcher, spec.baseModel(), offer.limits().maxBaseModelBytes());
+        checkStop();
+        byte[] data = have(fetcher, spec.data(), offer.limits().maxDatasetFileBytes());
+        // The base is held as floats (about 4 bytes a parameter, Q8_0 stores ~1), the data as int tokens.
+        checkMemory(Math.addExact(Math.multiplyExact((long) base.length, 6), Math.multiplyExact((long) data.length, 8)));
+        Path baseFile = workDir.resolve("base.gguf");
+        Path dataFile = workDir.resolve(spec.dataFileName());
+        Path adapter = workDir.resolve(spec.name() + "-lora.gguf");
+        try {
+            Files.createDirectories(workDir);
+            if (!Files.isRegularFile(baseFile) || Files.size(baseFile) != base.length) {
+                DurableFiles.replace(baseFile, base);
+            }
+            if (!Files.isRegularFile(dataFile) || Files.size(dataFile) != data.length) {
+                DurableFiles.replace(dataFile, data);
+            }
+        } catch (IOException e) {
+            throw HyphaException.io("cannot write the job's inputs under " + workDir + ": " + e.getMessage(), e);
+        }
+        int threads = threads();
+        running(spec.options().steps(), "fine-tuning " + spec.base() + " with LoRA rank " + spec.options().lora().rank() + " (spec "
+                + specId + ") on " + spec.data() + " with " + threads + " thread(s), " + spec.options().steps() + " steps");
+        LoraFinetune.Result r = LoraFinetune.run(baseFile, dataFile, adapter, null, spec.options(), threads, spec.options().steps(),
+                new Listener(specId, spec.options().steps()));
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(adapter);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot read the adapter " + adapter + ": " + e.getMessage(), e);
+        }
+        ContentId id = store.put(bytes);
+        book.log(orderId, String.format(Locale.ROOT, "done: %d steps, loss %.4f before, %.4f after, adapter %s", spec.options().steps(),
+                r.lossBefore(), r.lossAfter(), id));
+        return new Done(id, bytes);
     }
 
     /** Parameters with their gradients and two optimizer moments, plus the split as bytes and as one batch of floats. */
@@ -177,7 +242,7 @@ public final class JobRunner {
         private long lastNanos = nanoTime.getAsLong();
         private double samplesPerSecond;
 
-        Listener(ContentId specId, int batch, long steps) {
+        Listener(ContentId specId, long steps) {
             this.specId = specId;
             this.every = Math.max(1, steps / LOG_LINES);
         }

@@ -34,9 +34,32 @@ public final class JobSpecs {
     }
 
     /**
-     * Reads and checks a spec from outside.
+     * Reads and checks a spec from outside: the LoRA fine-tuning form when it has a top-level {@code kind}, else the
+     * classifier form.
      *
      * @param source names the spec in errors (its content id, or the file)
+     * @throws HyphaException (INPUT) naming the first rule broken
+     */
+    public static Job read(String source, byte[] bytes, JobLimits limits) {
+        if (bytes.length > limits.maxSpecBytes()) {
+            throw HyphaException.input("job spec " + source + " is " + bytes.length + " bytes; at most " + limits.maxSpecBytes()
+                    + " are accepted");
+        }
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.dataformat.toml.TomlMapper().readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw HyphaException.input("job spec " + source + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (FinetuneSpec.isFinetune(root)) {
+            return new Job.Finetune(FinetuneSpec.parse(source, bytes, limits));
+        }
+        return new Job.Train(validate(source, bytes, limits));
+    }
+
+    /**
+     * Reads and checks the classifier form.
+     *
      * @throws HyphaException (INPUT) naming the first rule broken
      */
     public static TrainSpec validate(String source, byte[] bytes, JobLimits limits) {
@@ -46,7 +69,7 @@ public final class JobSpecs {
         }
         if (LanguageModelSpec.isLanguageModel(bytes)) {
             throw HyphaException.input("job spec " + source + " trains a language model ([decoder] table); the compute market "
-                    + "runs classifier specs (architecture, dataset content id, optimizer, seed, steps)");
+                    + "runs classifier specs and LoRA fine-tunes (kind = \"lora-finetune\")");
         }
         TrainSpec spec = TrainSpecParser.parse(source, bytes);
         if (spec.steps() > limits.maxSteps()) {

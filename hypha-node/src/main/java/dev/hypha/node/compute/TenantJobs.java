@@ -18,7 +18,6 @@ import dev.hypha.core.io.DurableFiles;
 import dev.hypha.ml.train.data.DatasetManifest;
 import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.run.ModelFile;
-import dev.hypha.ml.train.run.TrainSpec;
 import dev.hypha.ml.train.run.Trainer;
 import dev.hypha.ml.train.store.ContentStore;
 import java.io.IOException;
@@ -73,7 +72,7 @@ public final class TenantJobs {
     public record OrderTerms(BigInteger maxPricePerHour, BigInteger deposit, Resources needs, long bidWindowSeconds) {}
 
     /** A placed order: its id, and the spec and dataset it names. */
-    public record Submitted(BigInteger orderId, ContentId spec, ContentId dataset, TrainSpec trainSpec) {}
+    public record Submitted(BigInteger orderId, ContentId spec, ContentId dataset, Job job) {}
 
     private ComputeMarketClient market() {
         return contracts.compute();
@@ -85,26 +84,45 @@ public final class TenantJobs {
      * @throws HyphaException (INPUT) for a spec a provider would refuse, NOT_FOUND for a dataset not in the store
      */
     public Submitted submit(String source, byte[] specBytes, OrderTerms terms, PublishedContent published) {
-        TrainSpec spec = JobSpecs.validate(source, specBytes, JobLimits.DEFAULT);
+        Job job = JobSpecs.read(source, specBytes, JobLimits.DEFAULT);
         ContentId specId = store.put(specBytes);
-        ContentId dataset = ContentId.parse(spec.dataset());
-        if (!store.contains(dataset)) {
-            throw new HyphaException(ErrorCategory.NOT_FOUND, "dataset " + dataset + " is not in this store; import it first "
-                    + "(hypha dataset import fashion-mnist) so it can be handed to the provider");
-        }
-        DatasetManifest manifest = new DatasetStore(store).manifest(dataset);
-        DatasetManifest.Split split = manifest.splits().get(spec.split());
-        if (split == null) {
-            throw HyphaException.input("dataset " + dataset + " has no split '" + spec.split() + "'");
+        List<ContentId> inputs = new ArrayList<>();
+        ContentId dataset;
+        Optional<ContentId> base = Optional.empty();
+        switch (job) {
+            case Job.Train t -> {
+                dataset = ContentId.parse(t.spec().dataset());
+                require(dataset, "dataset", "import it first (hypha dataset import fashion-mnist)");
+                DatasetManifest manifest = new DatasetStore(store).manifest(dataset);
+                DatasetManifest.Split split = manifest.splits().get(t.spec().split());
+                if (split == null) {
+                    throw HyphaException.input("dataset " + dataset + " has no split '" + t.spec().split() + "'");
+                }
+                inputs.addAll(List.of(dataset, split.images(), split.labels()));
+            }
+            case Job.Finetune f -> {
+                dataset = f.spec().data();
+                base = Optional.of(f.spec().baseModel());
+                require(f.spec().baseModel(), "base model", "add the GGUF with: hypha train submit ... --input FILE.gguf");
+                require(dataset, "training data", "add the file with: hypha train submit ... --input FILE");
+                inputs.addAll(List.of(f.spec().baseModel(), dataset));
+            }
         }
         published.publish(specBytes);
-        published.publish(store.get(dataset));
-        published.publish(store.get(split.images()));
-        published.publish(store.get(split.labels()));
+        for (ContentId input : inputs) {
+            published.publish(store.get(input));
+        }
         BigInteger id = market().createOrder(JobSpecs.digest(specId), terms.needs(), terms.maxPricePerHour(), terms.deposit(),
                 terms.bidWindowSeconds(), Address.ZERO);
-        remember(id, specId, dataset, spec.name());
-        return new Submitted(id, specId, dataset, spec);
+        remember(id, specId, dataset, base, job);
+        return new Submitted(id, specId, dataset, job);
+    }
+
+    private void require(ContentId id, String what, String how) {
+        if (!store.contains(id)) {
+            throw new HyphaException(ErrorCategory.NOT_FOUND, what + " " + id + " is not in this store, so it cannot be handed to "
+                    + "the provider; " + how);
+        }
     }
 
     /**
@@ -189,8 +207,11 @@ public final class TenantJobs {
         return new ChainView(o, leased ? market().owed(orderId) : BigInteger.ZERO, leased ? market().fundedUntil(orderId) : 0);
     }
 
-    /** A fetched model and its lineage record's id. */
-    public record Fetched(ContentId model, String name, ContentId lineage) {}
+    /** A fetched model (or LoRA adapter), the reference it is stored under, and its lineage record's id. */
+    public record Fetched(ContentId model, String name, String ref, ContentId lineage, ContentId dataset, byte[] bytes) {}
+
+    /** Reference kind fetched LoRA adapters are stored under (named by the spec's name). */
+    public static final String ADAPTERS = "adapters";
 
     /**
      * Fetches the finished model from the lease's provider (verified block by block), checks it is a model of this
@@ -208,19 +229,28 @@ public final class TenantJobs {
         ContentId dataset = ContentId.parse(mine.path("dataset").asText());
         ComputeOrder order = market().order(orderId);
         byte[] bytes = new ContentFetcher(http, List.of(endpoint(order))).fetch(model, MAX_MODEL_BYTES);
-        ModelFile.Contents contents = ModelFile.decode(model.toString(), bytes);
-        if (!contents.specId().equals(spec.toString())) {
-            throw HyphaException.input("the provider's model " + model + " was trained from spec " + contents.specId()
-                    + ", not this order's " + spec);
+        boolean adapter = "lora-finetune".equals(mine.path("kind").asText());
+        Optional<ContentId> base = mine.hasNonNull("base") ? Optional.of(ContentId.parse(mine.path("base").asText())) : Optional.empty();
+        if (adapter) {
+            if (bytes.length < 4 || bytes[0] != 'G' || bytes[1] != 'G' || bytes[2] != 'U' || bytes[3] != 'F') {
+                throw HyphaException.input("the provider's result " + model + " is not a GGUF LoRA adapter");
+            }
+        } else {
+            ModelFile.Contents contents = ModelFile.decode(model.toString(), bytes);
+            if (!contents.specId().equals(spec.toString())) {
+                throw HyphaException.input("the provider's model " + model + " was trained from spec " + contents.specId()
+                        + ", not this order's " + spec);
+            }
         }
         store.put(bytes);
         String name = mine.path("name").asText();
-        store.setRef(Trainer.MODELS, name, model);
-        Lineage lineage = new Lineage(model, spec, dataset, Optional.empty(), contracts.deployment().chainId(),
+        String ref = adapter ? ADAPTERS : Trainer.MODELS;
+        store.setRef(ref, name, model);
+        Lineage lineage = new Lineage(model, spec, dataset, base, contracts.deployment().chainId(),
                 market().address().toString(), orderId, order.provider().toString());
         ContentId lineageId = store.put(lineage.encode());
         store.setRef(Lineage.REF_KIND, model.toString(), lineageId);
-        return new Fetched(model, name, lineageId);
+        return new Fetched(model, name, ref + "/" + name, lineageId, dataset, bytes);
     }
 
     /** What a cancel did. */
@@ -286,12 +316,16 @@ public final class TenantJobs {
         }
     }
 
-    private void remember(BigInteger id, ContentId spec, ContentId dataset, String name) {
+    private void remember(BigInteger id, ContentId spec, ContentId dataset, Optional<ContentId> base, Job job) {
         var n = JSON.createObjectNode();
         n.put("order", id.toString());
+        n.put("kind", job instanceof Job.Finetune ? FinetuneSpec.KIND : "train");
         n.put("spec", spec.toString());
         n.put("dataset", dataset.toString());
-        n.put("name", name);
+        if (base.isPresent()) {
+            n.put("base", base.get().toString());
+        }
+        n.put("name", job.name());
         try {
             Files.createDirectories(orders);
             DurableFiles.replace(orders.resolve(id + ".json"), JSON.writeValueAsBytes(n));

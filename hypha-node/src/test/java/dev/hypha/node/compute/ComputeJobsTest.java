@@ -138,7 +138,7 @@ class ComputeJobsTest {
         Path home = dir.resolve("provider");
         return new ComputeProvider(as(providerKey).compute(), Address.parse(providerKey.getAddress()), offer,
                 new ContentStore(home), JobBook.open(home), providerContent, http, CheckpointListener.NONE,
-                ComputeJobsTest::chainTime, events::add);
+                ComputeJobsTest::chainTime, events::add, home.resolve("work"));
     }
 
     @AfterEach
@@ -262,6 +262,47 @@ class ComputeJobsTest {
         assertThat(cancelled.paid()).isEqualTo(closed.paid());
         assertThat(cancelled.refunded()).isEqualTo(DEPOSIT.subtract(closed.paid()));
         assertThat(usd(tenantKey)).isEqualTo(tenantBefore.subtract(closed.paid()));
+    }
+
+    @Test
+    void aLoraFinetuneJobRunsOnTheMarketAndItsAdapterEqualsALocalRun() throws Exception {
+        byte[] base;
+        try (var in = ComputeJobsTest.class.getResourceAsStream("/dev/hypha/node/devnet/hypha-tiny.gguf")) {
+            base = in.readAllBytes();
+        }
+        byte[] data = ("{\"messages\": [{\"role\": \"user\", \"content\": \"What is Hypha?\"}, {\"role\": \"assistant\", "
+                + "\"content\": \"An open network for AI work, settled on a chain.\"}]}\n"
+                + "{\"messages\": [{\"role\": \"user\", \"content\": \"Who runs the jobs?\"}, {\"role\": \"assistant\", "
+                + "\"content\": \"Providers that bid on orders and are paid by the second.\"}]}\n").getBytes(StandardCharsets.UTF_8);
+        ContentId baseId = tenantStore.put(base);
+        ContentId dataId = tenantStore.put(data);
+        byte[] spec = ("kind = \"lora-finetune\"\nname = \"tiny-tuned\"\nbase_model = \"" + baseId + "\"\ndata = \"" + dataId
+                + "\"\ndata_format = \"jsonl\"\nrank = 2\nsteps = 4\nbatch = 1\nsequence_length = 16\nlearning_rate = 0.01\n"
+                + "seed = 3\ncheckpoint_every = 2\n").getBytes(StandardCharsets.UTF_8);
+        TenantJobs.Submitted s = tenant.submit("lora.toml", spec, terms(30), tenantContent);
+        BigInteger id = s.orderId();
+        await("a bid on order " + id, () -> state(id) == JobState.BID);
+        tenant.lease(id, OptionalInt.of(0), Duration.ofSeconds(5));
+        tenant.handOff(id, List.of(tenantUrl()));
+        await("the fine-tune to finish", () -> state(id) == JobState.DONE && provider.book().get(id).orElseThrow().leaseClosed());
+        assertThat(provider.book().logLines(id, 0, 1000)).anyMatch(l -> l.startsWith("checkpoint at step 2: "));
+
+        TenantJobs.Fetched fetched = tenant.fetch(id);
+        assertThat(fetched.ref()).isEqualTo("adapters/tiny-tuned");
+        assertThat(tenantStore.ref(TenantJobs.ADAPTERS, "tiny-tuned")).contains(fetched.model());
+        String lineage = new String(tenantStore.get(fetched.lineage()), StandardCharsets.UTF_8);
+        assertThat(lineage).contains("\"baseModel\":\"" + baseId + "\"", "\"dataset\":\"" + dataId + "\"");
+
+        // The same spec run here, on one thread: deterministic training gives the provider's adapter bit for bit.
+        FinetuneSpec f = ((Job.Finetune) s.job()).spec();
+        Path local = dir.resolve("local");
+        java.nio.file.Files.createDirectories(local);
+        java.nio.file.Files.write(local.resolve("base.gguf"), base);
+        java.nio.file.Files.write(local.resolve("data.jsonl"), data);
+        Path out = local.resolve("tiny-tuned-lora.gguf");
+        dev.hypha.ml.train.run.LoraFinetune.run(local.resolve("base.gguf"), local.resolve("data.jsonl"), out, null, f.options(), 1,
+                f.options().steps(), dev.hypha.ml.train.run.TrainingListener.NONE);
+        assertThat(tenantStore.get(fetched.model())).isEqualTo(java.nio.file.Files.readAllBytes(out));
     }
 
     /** 64x4096 + 4096x4096 + 4096x3 weights and their biases: 17,059,843 parameters, over the default 16 million. */

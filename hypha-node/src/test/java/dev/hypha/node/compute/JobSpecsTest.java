@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** A job spec from the network is hostile: every rule that bounds a job's cost refuses, naming what was wrong. */
 class JobSpecsTest {
     private static final String DATASET = "bafkreidusf2cl2ftiksiqms4q7tr6i6pd5mc7jckggzxbnmakxjhjp5dmm";
-    private static final JobLimits LIMITS = new JobLimits(4096, 1000, 8, 64, 100_000, 1 << 20);
+    private static final JobLimits LIMITS = new JobLimits(4096, 1000, 8, 64, 100_000, 1 << 20, 1 << 20);
 
     private static byte[] spec(String dataset, long steps, int batch, long checkpointEvery, String layers) {
         return ("name = \"t\"\ndataset = \"" + dataset + "\"\nseed = 1\nsteps = " + steps + "\nbatch = " + batch + "\n"
@@ -62,6 +62,29 @@ class JobSpecsTest {
                 .hasMessageContaining("not valid TOML");
         assertThatThrownBy(() -> JobSpecs.validate("s", (new String(spec(DATASET, 100, 32, 10, MLP), StandardCharsets.UTF_8)
                 + "script = \"rm -rf /\"\n").getBytes(StandardCharsets.UTF_8), LIMITS)).hasMessageContaining("script");
+    }
+
+    private static byte[] lora(String extra, long steps, int rank) {
+        return ("kind = \"lora-finetune\"\nname = \"tuned\"\nbase_model = \"" + DATASET + "\"\ndata = \"" + DATASET + "\"\n"
+                + "rank = " + rank + "\nsteps = " + steps + "\nbatch = 4\nsequence_length = 64\nlearning_rate = 0.01\n"
+                + "checkpoint_every = 5\n" + extra).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theLoraFormIsReadAndBoundedToo() {
+        Job job = JobSpecs.read("s", lora("", 100, 8), LIMITS);
+        assertThat(job).isInstanceOfSatisfying(Job.Finetune.class, f -> {
+            assertThat(f.spec().options().lora().rank()).isEqualTo(8);
+            assertThat(f.spec().options().lora().alpha()).isEqualTo(16f);
+            assertThat(f.spec().dataFileName()).isEqualTo("data.jsonl");
+        });
+        assertThat(JobSpecs.read("s", spec(DATASET, 100, 32, 10, MLP), LIMITS)).isInstanceOf(Job.Train.class);
+        assertThatThrownBy(() -> JobSpecs.read("s", lora("", 1001, 8), LIMITS)).hasMessageContaining("steps must be a whole number from 1 to 1000");
+        assertThatThrownBy(() -> JobSpecs.read("s", lora("", 100, 257), LIMITS)).hasMessageContaining("rank must be");
+        assertThatThrownBy(() -> JobSpecs.read("s", lora("exec = \"sh\"\n", 100, 8), LIMITS)).hasMessageContaining("unknown key 'exec'");
+        assertThatThrownBy(() -> JobSpecs.read("s", lora("targets = \"q,nope\"\n", 100, 8), LIMITS)).hasMessageContaining("targets");
+        assertThatThrownBy(() -> JobSpecs.read("s", new String(lora("", 100, 8), StandardCharsets.UTF_8)
+                .replace("lora-finetune", "shell").getBytes(StandardCharsets.UTF_8), LIMITS)).hasMessageContaining("kind must be");
     }
 
     @Test
