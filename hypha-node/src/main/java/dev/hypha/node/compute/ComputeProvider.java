@@ -30,6 +30,9 @@ import java.util.function.LongSupplier;
  * running is started again and resumes from its newest checkpoint; finished models are published again.
  */
 public final class ComputeProvider implements AutoCloseable {
+    /** Chain seconds after a lease starts within which the tenant must say where the inputs are. */
+    public static final long HANDOFF_TIMEOUT_SECONDS = 600;
+
     private final ComputeMarketClient market;
     private final Address self;
     private final ComputeOffer offer;
@@ -134,6 +137,11 @@ public final class ComputeProvider implements AutoCloseable {
                     }
                 } else if (!mine && !r.sources().isEmpty()) {
                     start(r, o);
+                } else if (!mine && now > o.leaseStart() + HANDOFF_TIMEOUT_SECONDS) {
+                    // A slot held for a tenant that never hands over its inputs would idle until the deposit runs out.
+                    book.log(r.orderId(), "failed: no inputs handed over within " + HANDOFF_TIMEOUT_SECONDS + " s of the lease");
+                    book.put(r.withState(JobState.FAILED, "the tenant did not hand over the inputs within "
+                            + HANDOFF_TIMEOUT_SECONDS + " s"));
                 }
             }
             case DONE, STOPPED, FAILED -> {

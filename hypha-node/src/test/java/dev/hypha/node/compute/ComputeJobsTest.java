@@ -305,6 +305,38 @@ class ComputeJobsTest {
         assertThat(tenantStore.get(fetched.model())).isEqualTo(java.nio.file.Files.readAllBytes(out));
     }
 
+    @Test
+    void theHandOffRefusesStrangersAndSourcesItCannotUse() throws Exception {
+        TenantJobs.Submitted s = tenant.submit("tiny.toml", spec("handoff-mlp", 10, 5), terms(30), tenantContent);
+        BigInteger id = s.orderId();
+        await("a bid on order " + id, () -> state(id) == JobState.BID);
+        tenant.lease(id, OptionalInt.of(0), Duration.ofSeconds(5));
+        assertThat(handOff(id, tenantKey, "{\"sources\": [\"file:///etc/passwd\"]}").statusCode()).isEqualTo(400);
+        assertThat(handOff(id, tenantKey, "{\"sources\": []}").statusCode()).isEqualTo(400);
+        assertThat(handOff(id, tenantKey, "{\"sources\": [\"http://a\", \"http://b\", \"http://c\", \"http://d\", \"http://e\"]}")
+                .statusCode()).isEqualTo(400);
+        assertThat(handOff(id, tenantKey, "{\"sources\": [\"http://" + "a".repeat(5000) + "\"]}").statusCode()).isEqualTo(413);
+        HttpResponse<String> stranger = handOff(id, strangerKey, "{\"sources\": [\"" + tenantUrl() + "\"]}");
+        assertThat(stranger.statusCode()).isEqualTo(403);
+        assertThat(stranger.body()).contains("not by the order's tenant");
+        assertThat(provider.book().get(id).orElseThrow().sources()).isEmpty(); // nothing refused was recorded
+        assertThat(handOff(id, tenantKey, "{\"sources\": [\"" + tenantUrl() + "\"]}").statusCode()).isEqualTo(202);
+        await("the job to finish", () -> state(id) == JobState.DONE);
+        assertThat(handOff(id, tenantKey, "{\"sources\": [\"" + tenantUrl() + "\"]}").statusCode()).isEqualTo(409);
+    }
+
+    private HttpResponse<String> handOff(BigInteger id, Credentials signer, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        long expires = Clock.systemUTC().instant().getEpochSecond() + 60;
+        String action = "inputs sha256:" + java.util.HexFormat.of().formatHex(dev.hypha.core.crypto.Hashes.sha256(bytes));
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + providerServer.port() + "/compute/jobs/" + id
+                        + "/inputs"))
+                .header(TenantAuth.SIGNATURE_HEADER, TenantAuth.sign(signer, deployment.chainId(), as(tenantKey).compute().address(),
+                        id, action, expires))
+                .header(TenantAuth.EXPIRES_HEADER, Long.toString(expires))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** 64x4096 + 4096x4096 + 4096x3 weights and their biases: 17,059,843 parameters, over the default 16 million. */
     private byte[] hostileSpec() {
         return ("name = \"huge\"\ndataset = \"" + dataset + "\"\nseed = 1\nsteps = 10\nbatch = 4\ncheckpoint_every = 5\n"
