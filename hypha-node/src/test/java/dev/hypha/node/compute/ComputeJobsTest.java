@@ -306,6 +306,59 @@ class ComputeJobsTest {
     }
 
     @Test
+    void aProviderKilledMidJobResumesFromItsCheckpointWhenStartedAgain() throws Exception {
+        Credentials killedKey = devnet.account(5);
+        Path home = dir.resolve("killed");
+        new dev.hypha.chain.deploy.Deployments(home.resolve("deployments")).save(deployment);
+        // Its own nonces: the child sends as this account too, and the parent must not reuse a stale count afterwards.
+        HyphaContracts killed = HyphaContracts.connect(deployment, new TransactionSender(chain, killedKey, new NonceManager(chain),
+                RevertDecoder.forHyphaContracts()));
+        as(devnet.account(0)).hyp().transfer(killedKey.getAddress(), Deployer.hyp(1_000));
+        killed.staking().stake(StakingClient.PROVIDER_ROLE, Deployer.hyp(1_000));
+        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                ComputeProviderChild.class.getName(), devnet.rpcUrl(), home.toString(),
+                killedKey.getEcKeyPair().getPrivateKey().toString(16)))
+                .redirectError(dir.resolve("child.err").toFile()).start();
+        BigInteger id;
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertThat(line).as("the child's first line").startsWith("PORT ");
+            killed.registry().register(new ProviderRegistryClient.ProviderRegistration("http://127.0.0.1:" + line.substring(5).strip(),
+                    killedKey.getAddress(), List.of("compute"), ""));
+            id = tenant.submit("long.toml", spec("killed-mlp", 1_000_000, 50), terms(30), tenantContent).orderId();
+            Address killedAddress = Address.parse(killedKey.getAddress());
+            await("the child's bid", () -> as(tenantKey).compute().bids(id).stream().anyMatch(b -> b.provider().equals(killedAddress)));
+            int index = 0;
+            while (!as(tenantKey).compute().bids(id).get(index).provider().equals(killedAddress)) {
+                index++;
+            }
+            tenant.lease(id, OptionalInt.of(index), Duration.ofSeconds(5));
+            tenant.handOff(id, List.of(tenantUrl()));
+            JobBook book = JobBook.open(home);
+            await("a checkpoint in the child", () -> book.logLines(id, 0, 1000).stream().anyMatch(l -> l.startsWith("checkpoint at step")));
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+            child.waitFor();
+        }
+        assertThat(JobBook.open(home).get(id).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+
+        try (ComputeProvider again = new ComputeProvider(killed.compute(), Address.parse(killedKey.getAddress()),
+                new ComputeOffer(PRICE, new Resources(2, 512, 0), 1, JobLimits.DEFAULT), new ContentStore(home), JobBook.open(home),
+                new PublishedContent(), http, CheckpointListener.NONE, ComputeJobsTest::chainTime, events::add, home.resolve("work"))) {
+            awaitOn(again, "the job to resume", () -> again.book().logLines(id, 0, 1000).stream().anyMatch(l -> l.startsWith("resumed from")));
+            String resumed = again.book().logLines(id, 0, 1000).stream().filter(l -> l.startsWith("resumed from")).findFirst().orElseThrow();
+            long at = Long.parseLong(resumed.substring(resumed.lastIndexOf(' ') + 1));
+            assertThat(at).isGreaterThanOrEqualTo(50);
+            assertThat(at % 50).isZero();
+            tenant.cancel(id);
+            awaitOn(again, "the job to stop", () -> again.book().get(id).orElseThrow().state() == JobState.STOPPED && again.idle());
+        }
+        assertThat(as(tenantKey).compute().order(id).held()).isZero();
+    }
+
+    @Test
     void theHandOffRefusesStrangersAndSourcesItCannotUse() throws Exception {
         TenantJobs.Submitted s = tenant.submit("tiny.toml", spec("handoff-mlp", 10, 5), terms(30), tenantContent);
         BigInteger id = s.orderId();
@@ -349,12 +402,16 @@ class ComputeJobsTest {
     }
 
     private void await(String what, BooleanSupplier done) throws InterruptedException {
+        awaitOn(provider, what, done);
+    }
+
+    private void awaitOn(ComputeProvider polled, String what, BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("gave up waiting for " + what + "; provider said: " + events);
             }
-            provider.poll();
+            polled.poll();
             Thread.sleep(100);
         }
     }
