@@ -46,7 +46,7 @@ final class TrainJobCommands {
             HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));
             ContentStore store = new ContentStore(session.home());
             return new Tenant(session, new TenantJobs(contracts, key, store, session.home(), HttpClient.newHttpClient(),
-                    Clock.systemUTC()), contracts, store);
+                    Clock.systemUTC(), () -> session.chain().latestBlock().getTimestamp().longValueExact()), contracts, store);
         }
     }
 

@@ -30,7 +30,10 @@ import java.util.function.LongSupplier;
  * running is started again and resumes from its newest checkpoint; finished models are published again.
  */
 public final class ComputeProvider implements AutoCloseable {
-    /** Chain seconds after a lease starts within which the tenant must say where the inputs are. */
+    /**
+     * Chain seconds after a lease starts within which the tenant must say where the inputs are; also how long after
+     * its bid window an order nobody leased keeps this provider's bid (and a slot).
+     */
     public static final long HANDOFF_TIMEOUT_SECONDS = 600;
 
     private final ComputeMarketClient market;
@@ -119,6 +122,8 @@ public final class ComputeProvider implements AutoCloseable {
                     log.accept("order " + r.orderId() + ": lease won");
                 } else if (o.state() != OrderState.OPEN) {
                     book.remove(r.orderId()); // leased to another provider, or cancelled
+                } else if (now > o.bidsCloseAt() + HANDOFF_TIMEOUT_SECONDS) {
+                    withdraw(r.orderId()); // nobody leased it: the bid would hold a slot for good
                 }
             }
             case LEASED, FETCHING, RUNNING -> {
@@ -155,6 +160,18 @@ public final class ComputeProvider implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private void withdraw(BigInteger orderId) {
+        var bids = market.bids(orderId);
+        for (int i = 0; i < bids.size(); i++) {
+            if (bids.get(i).provider().equals(self) && !bids.get(i).withdrawn()) {
+                market.withdrawBid(orderId, i);
+            }
+        }
+        book.remove(orderId);
+        log.accept("order " + orderId + ": bid withdrawn, the order was not leased " + HANDOFF_TIMEOUT_SECONDS
+                + " s after its bid window");
     }
 
     private synchronized boolean isRunning(BigInteger orderId) {

@@ -58,14 +58,21 @@ public final class TenantJobs {
     private final Path orders;
     private final HttpClient http;
     private final Clock clock;
+    private final java.util.function.LongSupplier chainTime;
 
-    public TenantJobs(HyphaContracts contracts, Credentials key, ContentStore store, Path home, HttpClient http, Clock clock) {
+    /**
+     * @param clock     signs requests' expiry and paces waiting (the provider checks expiry against its own clock)
+     * @param chainTime the chain's latest block time, which bid windows are measured in
+     */
+    public TenantJobs(HyphaContracts contracts, Credentials key, ContentStore store, Path home, HttpClient http, Clock clock,
+                      java.util.function.LongSupplier chainTime) {
         this.contracts = contracts;
         this.key = key;
         this.store = store;
         this.orders = home.resolve("compute").resolve("orders");
         this.http = http;
         this.clock = clock;
+        this.chainTime = chainTime;
     }
 
     /** What an order asks for. */
@@ -140,12 +147,16 @@ public final class TenantJobs {
             market().acceptBid(orderId, bidIndex.getAsInt());
             return bidIndex.getAsInt();
         }
-        long deadline = clock.millis() + maxWait.toMillis();
-        while (clock.instant().getEpochSecond() < order.bidsCloseAt()) {
-            if (clock.millis() > deadline) {
-                throw new HyphaException(ErrorCategory.NETWORK, "the bid window of order " + orderId + " is still open");
-            }
-            Thread.sleep(250);
+        // The window is in chain seconds, and a chain's clock may run ahead of ours (a devnet after a time jump), so
+        // wait out what is left of it as the chain counts, on our clock.
+        long left = Math.max(0, order.bidsCloseAt() - chainTime.getAsLong());
+        if (Duration.ofSeconds(left).compareTo(maxWait) > 0) {
+            throw new HyphaException(ErrorCategory.NETWORK, "the bid window of order " + orderId + " is open for " + left
+                    + " s more, longer than the " + maxWait.toSeconds() + " s allowed to wait");
+        }
+        long until = clock.millis() + left * 1000;
+        while (clock.millis() < until) {
+            Thread.sleep(Math.min(250, Math.max(1, until - clock.millis())));
         }
         List<ComputeBid> bids = market().bids(orderId);
         int best = -1;

@@ -117,7 +117,8 @@ class ComputeJobsTest {
         tenantContent = new PublishedContent();
         tenantServer = new ApiServer("127.0.0.1", 0, List.of(tenantContent));
         tenantServer.start();
-        tenant = new TenantJobs(as(tenantKey), tenantKey, tenantStore, dir.resolve("tenant"), http, Clock.systemUTC());
+        tenant = new TenantJobs(as(tenantKey), tenantKey, tenantStore, dir.resolve("tenant"), http, Clock.systemUTC(),
+                ComputeJobsTest::chainTime);
         provider = newProvider();
         providerServer = new ApiServer("127.0.0.1", 0, List.of(publishedOf(provider), new ComputeRoutes(provider,
                 as(providerKey).compute(), Address.parse(providerKey.getAddress()), deployment.chainId(), Clock.systemUTC())));
@@ -189,7 +190,8 @@ class ComputeJobsTest {
 
         // Only the tenant reads the job.
         TenantJobs stranger = new TenantJobs(as(strangerKey), strangerKey, new ContentStore(dir.resolve("s")), dir.resolve("s"),
-                http, Clock.systemUTC());
+                http, Clock.systemUTC(),
+                ComputeJobsTest::chainTime);
         assertThatThrownBy(() -> stranger.logs(id, 0)).isInstanceOf(HyphaException.class)
                 .satisfies(e -> assertThat(((HyphaException) e).category()).isEqualTo(ErrorCategory.AUTH))
                 .hasMessageContaining("403").hasMessageContaining("not by the order's tenant");
@@ -359,6 +361,16 @@ class ComputeJobsTest {
     }
 
     @Test
+    void aBidOnAnOrderNobodyLeasesIsWithdrawnAndItsSlotFreed() throws Exception {
+        BigInteger id = tenant.submit("tiny.toml", spec("unleased-mlp", 10, 5), terms(5), tenantContent).orderId();
+        await("a bid on order " + id, () -> state(id) == JobState.BID);
+        travel(ComputeProvider.HANDOFF_TIMEOUT_SECONDS + 10);
+        await("the bid to be withdrawn", () -> state(id) == null);
+        assertThat(as(tenantKey).compute().bids(id)).singleElement().satisfies(b -> assertThat(b.withdrawn()).isTrue());
+        assertThat(tenant.cancel(id).refunded()).isEqualTo(DEPOSIT);
+    }
+
+    @Test
     void theHandOffRefusesStrangersAndSourcesItCannotUse() throws Exception {
         TenantJobs.Submitted s = tenant.submit("tiny.toml", spec("handoff-mlp", 10, 5), terms(30), tenantContent);
         BigInteger id = s.orderId();
@@ -468,6 +480,11 @@ class ComputeJobsTest {
 
     private static HyphaContracts as(Credentials who) {
         return HyphaContracts.connect(deployment, sender(who));
+    }
+
+    private static void travel(long seconds) {
+        chain.request("evm_increaseTime", seconds);
+        chain.request("evm_mine");
     }
 
     private static long chainTime() {
