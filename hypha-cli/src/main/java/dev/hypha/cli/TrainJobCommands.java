@@ -9,17 +9,23 @@ import dev.hypha.core.config.Settings;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.io.DurableFiles;
 import dev.hypha.ml.train.store.ContentStore;
+import dev.hypha.node.compute.JobLimits;
 import dev.hypha.node.compute.PublishedContent;
 import dev.hypha.node.compute.TenantJobs;
 import dev.hypha.node.http.ApiServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -99,7 +105,7 @@ final class TrainJobCommands {
 
         @Option(names = "--input", paramLabel = "FILE", description = {"A file the spec names by content id (a fine-tune's base "
                 + "GGUF or data), added to the store and published; repeatable."})
-        List<Path> inputs = new java.util.ArrayList<>();
+        List<Path> inputs = new ArrayList<>();
 
         @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "600",
                 description = "How long to wait for bids and for the provider to fetch the inputs (default ${DEFAULT-VALUE}).")
@@ -159,14 +165,14 @@ final class TrainJobCommands {
 
         private static byte[] readInput(Path file) {
             try {
-                if (java.nio.file.Files.size(file) > dev.hypha.node.compute.JobLimits.DEFAULT.maxBaseModelBytes()) {
+                if (Files.size(file) > JobLimits.DEFAULT.maxBaseModelBytes()) {
                     throw HyphaException.input(file + " is larger than a job input may be ("
-                            + dev.hypha.node.compute.JobLimits.DEFAULT.maxBaseModelBytes() + " bytes)");
+                            + JobLimits.DEFAULT.maxBaseModelBytes() + " bytes)");
                 }
-                return java.nio.file.Files.readAllBytes(file);
-            } catch (java.nio.file.NoSuchFileException e) {
+                return Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
                 throw new HyphaException(ErrorCategory.NOT_FOUND, "no such file: " + file, e);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new HyphaException(ErrorCategory.IO, "cannot read " + file + ": " + e.getMessage(), e);
             }
         }
@@ -292,8 +298,8 @@ final class TrainJobCommands {
                         + " (lineage " + f.lineage() + ")");
                 if (outFile != null) {
                     try {
-                        dev.hypha.core.io.DurableFiles.replace(outFile, f.bytes());
-                    } catch (java.io.IOException e) {
+                        DurableFiles.replace(outFile, f.bytes());
+                    } catch (IOException e) {
                         throw new HyphaException(ErrorCategory.IO, "cannot write " + outFile + ": " + e.getMessage(), e);
                     }
                     out.println("written to " + outFile);

@@ -1,5 +1,7 @@
 package dev.hypha.node.compute;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hypha.chain.ChainException;
 import dev.hypha.chain.compute.ComputeOrder;
 import dev.hypha.chain.compute.OrderState;
@@ -35,6 +37,8 @@ public final class ComputeRoutes implements ApiRoutes {
     /** Most sources in a hand-off. */
     static final int MAX_SOURCES = 4;
     private static final int MAX_LOG_LINES = 1000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ComputeProvider provider;
     private final ComputeMarketClient market;
@@ -73,12 +77,12 @@ public final class ComputeRoutes implements ApiRoutes {
         }
         List<String> sources = new ArrayList<>();
         try {
-            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
-            var list = node == null ? null : node.get("sources");
+            JsonNode node = JSON.readTree(body);
+            JsonNode list = node == null ? null : node.get("sources");
             if (list == null || !list.isArray() || list.isEmpty() || list.size() > MAX_SOURCES) {
                 throw new IllegalArgumentException("\"sources\" must list 1 to " + MAX_SOURCES + " base URLs");
             }
-            for (var s : list) {
+            for (JsonNode s : list) {
                 sources.add(source(s.asText()));
             }
         } catch (java.io.IOException | IllegalArgumentException e) {

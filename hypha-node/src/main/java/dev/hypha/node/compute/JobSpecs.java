@@ -1,5 +1,7 @@
 package dev.hypha.node.compute;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.cid.Multihash;
 import dev.hypha.core.errors.HyphaException;
@@ -7,6 +9,7 @@ import dev.hypha.ml.train.Layer;
 import dev.hypha.ml.train.run.LanguageModelSpec;
 import dev.hypha.ml.train.run.TrainSpec;
 import dev.hypha.ml.train.run.TrainSpecParser;
+import java.io.IOException;
 
 /**
  * Job specs as they travel: the order names a spec by the sha2-256 digest of its content id, and a provider reads the
@@ -45,10 +48,10 @@ public final class JobSpecs {
             throw HyphaException.input("job spec " + source + " is " + bytes.length + " bytes; at most " + limits.maxSpecBytes()
                     + " are accepted");
         }
-        com.fasterxml.jackson.databind.JsonNode root;
+        JsonNode root;
         try {
-            root = new com.fasterxml.jackson.dataformat.toml.TomlMapper().readTree(bytes);
-        } catch (java.io.IOException e) {
+            root = new TomlMapper().readTree(bytes);
+        } catch (IOException e) {
             throw HyphaException.input("job spec " + source + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (FinetuneSpec.isFinetune(root)) {

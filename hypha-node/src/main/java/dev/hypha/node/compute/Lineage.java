@@ -1,5 +1,6 @@
 package dev.hypha.node.compute;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.core.cid.ContentId;
@@ -37,7 +38,7 @@ public record Lineage(ContentId model, ContentId spec, ContentId dataset, Option
         n.put("provider", provider);
         try {
             return json.writeValueAsBytes(n);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings always encodes", e);
         }
     }

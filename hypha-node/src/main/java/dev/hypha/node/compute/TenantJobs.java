@@ -2,6 +2,7 @@ package dev.hypha.node.compute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.chain.compute.ComputeBid;
 import dev.hypha.chain.compute.ComputeOrder;
 import dev.hypha.chain.compute.OrderState;
@@ -35,6 +36,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.LongSupplier;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -58,14 +60,14 @@ public final class TenantJobs {
     private final Path orders;
     private final HttpClient http;
     private final Clock clock;
-    private final java.util.function.LongSupplier chainTime;
+    private final LongSupplier chainTime;
 
     /**
      * @param clock     signs requests' expiry and paces waiting (the provider checks expiry against its own clock)
      * @param chainTime the chain's latest block time, which bid windows are measured in
      */
     public TenantJobs(HyphaContracts contracts, Credentials key, ContentStore store, Path home, HttpClient http, Clock clock,
-                      java.util.function.LongSupplier chainTime) {
+                      LongSupplier chainTime) {
         this.contracts = contracts;
         this.key = key;
         this.store = store;
@@ -178,12 +180,11 @@ public final class TenantJobs {
 
     /** Tells the lease's provider where the inputs are published. */
     public void handOff(BigInteger orderId, List<String> sources) {
-        ObjectMapper m = JSON;
-        var body = m.createObjectNode();
-        body.putArray("sources").addAll(sources.stream().map(m.getNodeFactory()::textNode).toList());
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("sources").addAll(sources.stream().map(JSON.getNodeFactory()::textNode).toList());
         byte[] bytes;
         try {
-            bytes = m.writeValueAsBytes(body);
+            bytes = JSON.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
