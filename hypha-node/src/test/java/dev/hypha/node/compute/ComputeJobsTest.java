@@ -371,6 +371,25 @@ class ComputeJobsTest {
     }
 
     @Test
+    void aJobStopsWhenItsDepositIsUsedUpAndTheOverdrawnLeaseClosesItself() throws Exception {
+        BigInteger providerBefore = usd(providerKey);
+        BigInteger deposit = BigInteger.valueOf(60_000); // two minutes at 500 a second
+        BigInteger id = tenant.submit("long.toml", spec("overdrawn-mlp", 1_000_000, 50),
+                new TenantJobs.OrderTerms(MAX_PRICE, deposit, NEEDS, 30), tenantContent).orderId();
+        await("a bid on order " + id, () -> state(id) == JobState.BID);
+        tenant.lease(id, OptionalInt.of(0), Duration.ofSeconds(5));
+        tenant.handOff(id, List.of(tenantUrl()));
+        await("training", () -> state(id) == JobState.RUNNING);
+        travel(150);
+        await("the job to stop", () -> state(id) == JobState.STOPPED && provider.idle());
+        assertThat(provider.book().get(id).orElseThrow().message()).contains("deposit is used up");
+        ComputeOrder closed = as(tenantKey).compute().order(id);
+        assertThat(closed.closeReason()).isEqualTo(CloseReason.OVERDRAWN);
+        assertThat(closed.paid()).isEqualTo(deposit);
+        assertThat(usd(providerKey)).isEqualTo(providerBefore.add(deposit));
+    }
+
+    @Test
     void theHandOffRefusesStrangersAndSourcesItCannotUse() throws Exception {
         TenantJobs.Submitted s = tenant.submit("tiny.toml", spec("handoff-mlp", 10, 5), terms(30), tenantContent);
         BigInteger id = s.orderId();
