@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
             LineageCommand.class,
             RoyaltiesCommand.class,
             TrainCommand.class,
+            ComputeCommand.class,
             EvalCommand.class,
             SubnetCommand.class,
             CompletionCommand.class,

@@ -36,7 +36,10 @@ import picocli.CommandLine.Spec;
 /** {@code hypha train SPEC.toml}: trains deterministically, checkpointing and resuming, and stores the model. */
 @Command(name = "train", description = {"Train a model from a spec (architecture, dataset id, hyper-parameters, seed, steps).",
     "Checkpoints go to the content store; running the same spec again resumes from the newest one.",
-    "The result is bit-identical for any thread count and CPU."})
+    "The result is bit-identical for any thread count and CPU.",
+    "Buy training from providers instead: hypha train submit SPEC --max-price P, then status, logs, fetch, cancel JOB."},
+        subcommands = {TrainJobCommands.Submit.class, TrainJobCommands.Status.class, TrainJobCommands.Logs.class,
+            TrainJobCommands.Fetch.class, TrainJobCommands.Cancel.class})
 public final class TrainCommand implements Callable<Integer> {
     /** Specs are small; a larger file is not a spec. */
     private static final long MAX_SPEC_BYTES = 1 << 20;
@@ -44,7 +47,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The training spec (.toml).")
+    // Optional to picocli so the job subcommands (matched before positionals) need no SPEC; required by call().
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "The training spec (.toml).")
     Path specFile;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all processors; never changes the result).")
@@ -56,6 +60,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (specFile == null) {
+            throw new HyphaException(ErrorCategory.USAGE, "missing SPEC: hypha train SPEC.toml trains here; hypha train submit SPEC "
+                    + "--max-price P buys training from a provider");
+        }
         if (threads != null && (threads < 1 || threads > 1024)) {
             throw HyphaException.input("--threads must be between 1 and 1024, got " + threads);
         }

@@ -136,4 +136,20 @@ class TrainCommandTest {
             out.write(bytes);
         }
     }
+
+    @Test
+    void theJobSubcommandsLeaveLocalTrainingAsItWasAndCheckTheirArguments() {
+        Run noSpec = hypha("train");
+        assertThat(noSpec.code()).isEqualTo(2);
+        assertThat(noSpec.err()).contains("missing SPEC", "hypha train submit SPEC --max-price P");
+        Run badId = hypha("train", "status", "abc");
+        assertThat(badId.code()).isEqualTo(3);
+        assertThat(badId.err()).contains("'abc' is not an order id");
+        Run noPrice = hypha("train", "submit", "x.toml");
+        assertThat(noPrice.code()).isEqualTo(2);
+        assertThat(noPrice.err()).contains("--max-price");
+        Run offer = hypha("compute", "offer", "--price-per-hour", "0", "--cores", "1", "--memory", "64");
+        assertThat(offer.code()).isEqualTo(3);
+        assertThat(offer.err()).contains("--price-per-hour 0 is not a positive whole number");
+    }
 }

@@ -137,6 +137,11 @@ public final class ComputeMarketClient {
                 b.withdrawn)).toList();
     }
 
+    /** The id the next order will get (ids count up from 1, so orders 1 .. this - 1 exist). */
+    public BigInteger nextOrderId() {
+        return read(NAME + ".nextOrderId", () -> binding.nextOrderId().send());
+    }
+
     /** What a running lease owes its provider right now (what {@link #settle} would pay). */
     public BigInteger owed(BigInteger orderId) {
         return read(NAME + ".owed", () -> binding.owed(orderId).send());

@@ -1,0 +1,167 @@
+package dev.hypha.cli;
+
+import dev.hypha.chain.compute.Resources;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.core.config.Settings;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.train.store.ContentStore;
+import dev.hypha.node.compute.CheckpointListener;
+import dev.hypha.node.compute.ComputeOffer;
+import dev.hypha.node.compute.ComputeProvider;
+import dev.hypha.node.compute.ComputeRoutes;
+import dev.hypha.node.compute.JobBook;
+import dev.hypha.node.compute.JobLimits;
+import dev.hypha.node.compute.PublishedContent;
+import dev.hypha.node.http.ApiServer;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.web3j.crypto.Credentials;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hypha compute offer}: bids on ComputeMarket orders at a fixed price per hour within a capacity, runs the
+ * jobs it leases, and serves their status, logs and models at the provider's registered endpoint, until Ctrl-C. A
+ * restart resumes the leases it holds from their last checkpoints.
+ */
+@Command(name = "offer", description = {"Bid on training jobs at a price per hour within a capacity, run the jobs leased, "
+        + "serve their logs and models, until Ctrl-C.",
+    "The account must be an active provider; the job API listens at its registered endpoint."})
+final class ComputeOfferCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--price-per-hour", paramLabel = "UNITS", required = true,
+            description = "Bid price per hour of lease, in the payment token's smallest units.")
+    String pricePerHour;
+
+    @Option(names = "--cores", paramLabel = "N", required = true, description = "Cores each job may use (its threads).")
+    int cores;
+
+    @Option(names = "--memory", paramLabel = "MIB", required = true, description = "Memory each job may use, in MiB.")
+    long memoryMiB;
+
+    @Option(names = "--max-jobs", paramLabel = "K", defaultValue = "1", description = "Jobs at once (default ${DEFAULT-VALUE}).")
+    int maxJobs;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "Where the job API listens (default: the host and port of the registered endpoint).")
+    String listen;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
+            description = "Seconds between looks at the chain (default ${DEFAULT-VALUE}).")
+    int intervalSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (intervalSeconds < 1 || intervalSeconds > 3600) {
+            throw HyphaException.input("--interval must be 1..3600 seconds, got " + intervalSeconds);
+        }
+        if (cores < 1 || cores > 4096 || memoryMiB < 1 || memoryMiB > 0xFFFF_FFFFL) {
+            throw HyphaException.input("--cores must be 1..4096 and --memory 1..4294967295 MiB");
+        }
+        ComputeOffer offer;
+        try {
+            offer = new ComputeOffer(units("--price-per-hour", pricePerHour), new Resources(cores, memoryMiB, 0), maxJobs,
+                    JobLimits.DEFAULT);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input(e.getMessage());
+        }
+        try (Session session = Session.of(spec)) {
+            Credentials key = session.credentials();
+            Address self = Address.parse(key.getAddress());
+            HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));
+            ProviderRegistryClient.ProviderInfo info = contracts.registry().provider(self.toString()).orElseThrow(
+                    () -> HyphaException.input(self.toChecksumString() + " is not a registered provider: stake with "
+                            + "`hypha stake provider AMOUNT` and register with `hypha provider register --endpoint URL`"));
+            if (!contracts.registry().isActive(self.toString())) {
+                throw HyphaException.input(self.toChecksumString() + " is registered but not active; ComputeMarket takes bids "
+                        + "only from active providers");
+            }
+            Settings.HostPort where = listenAddress(info.endpoint());
+            PrintWriter out = session.out();
+            PublishedContent published = new PublishedContent();
+            ContentStore store = new ContentStore(session.home());
+            CliEnvironment.StopSignal stop = session.environment().runUntil();
+            ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+            try (ComputeProvider provider = new ComputeProvider(contracts.compute(), self, offer, store,
+                    JobBook.open(session.home()), published, HttpClient.newHttpClient(), CheckpointListener.NONE,
+                    () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
+                        out.println(line);
+                        out.flush();
+                    }, session.home().resolve("compute").resolve("work"));
+                 ApiServer server = new ApiServer(where.host(), where.port(), List.of(published, new ComputeRoutes(provider,
+                         contracts.compute(), self, session.deployment().chainId(), Clock.systemUTC())))) {
+                server.start();
+                out.println("Hypha compute provider " + self.toChecksumString() + " on ComputeMarket "
+                        + contracts.compute().address().toChecksumString());
+                out.println("  Offer: " + offer.pricePerHour() + " units/hour, " + cores + " core(s), " + memoryMiB
+                        + " MiB per job, at most " + maxJobs + " job(s) at once");
+                out.println("  Job API on " + where.host() + ":" + server.port() + " (registered endpoint " + info.endpoint() + ")");
+                out.println("Running. Press Ctrl-C to stop (leases resume from their checkpoints on restart).");
+                out.flush();
+                loop.scheduleWithFixedDelay(() -> {
+                    try {
+                        provider.poll();
+                    } catch (RuntimeException e) {
+                        out.println("poll failed: " + e.getMessage());
+                        out.flush();
+                    }
+                }, 0, intervalSeconds, TimeUnit.SECONDS);
+                stop.await();
+                out.println("Stopping...");
+                out.flush();
+                loop.shutdownNow();
+                loop.awaitTermination(30, TimeUnit.SECONDS);
+            } finally {
+                loop.shutdownNow();
+                stop.finished();
+            }
+            out.println("Stopped.");
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    private Settings.HostPort listenAddress(String endpoint) {
+        String text = listen;
+        if (text == null) {
+            URI uri;
+            try {
+                uri = URI.create(endpoint);
+            } catch (IllegalArgumentException e) {
+                throw HyphaException.input("the registered endpoint " + endpoint + " is not a URL; give --listen HOST:PORT");
+            }
+            if (uri.getHost() == null || uri.getPort() < 1) {
+                throw HyphaException.input("the registered endpoint " + endpoint + " names no host and port; give --listen HOST:PORT");
+            }
+            text = uri.getHost() + ":" + uri.getPort();
+        }
+        try {
+            return Settings.HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("--listen " + text + " is not HOST:PORT (" + e.getMessage() + ")");
+        }
+    }
+
+    static BigInteger units(String flag, String text) {
+        String t = text.strip();
+        if (!t.matches("[1-9][0-9]{0,28}")) {
+            throw HyphaException.input(flag + " " + text + " is not a positive whole number of the token's smallest units "
+                    + "(e.g. 3600000 for 3.6 hUSD an hour)");
+        }
+        return new BigInteger(t);
+    }
+}

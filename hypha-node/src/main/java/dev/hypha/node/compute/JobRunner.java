@@ -1,0 +1,279 @@
+package dev.hypha.node.compute;
+
+import dev.hypha.chain.compute.ComputeOrder;
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.io.DurableFiles;
+import dev.hypha.ml.tensor.FloatMatMul;
+import dev.hypha.ml.tensor.Parallel;
+import dev.hypha.ml.train.data.DatasetManifest;
+import dev.hypha.ml.train.data.DatasetStore;
+import dev.hypha.ml.train.data.ImageSplit;
+import dev.hypha.ml.train.run.LoraFinetune;
+import dev.hypha.ml.train.run.TrainSpec;
+import dev.hypha.ml.train.run.Trainer;
+import dev.hypha.ml.train.run.TrainingListener;
+import dev.hypha.ml.train.store.ContentStore;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.web3j.utils.Numeric;
+
+/**
+ * Runs one leased job on the calling thread: fetches the spec (by the order's digest) and its inputs (the dataset split a
+ * classifier trains on, or a fine-tune's base model and data) from the tenant's sources, checks the spec as hostile input and the job against the lease's memory budget, trains
+ * with at most the lease's cores as threads, reports every step, and stops at the next step once {@link #stop} is
+ * called. Training resumes from the spec's newest checkpoint in the provider's store (the trainer's own rule), so a
+ * restarted provider continues where it left off, with bit-identical results.
+ */
+public final class JobRunner {
+    /** Largest dataset manifest accepted (a few hundred bytes in practice). */
+    static final long MAX_MANIFEST_BYTES = 1 << 20;
+    /** Progress lines written to the log over a whole run (plus one per checkpoint). */
+    private static final long LOG_LINES = 50;
+
+    /** Thrown out of the trainer to end a run early. */
+    static final class Stopped extends RuntimeException {
+        final boolean shutdown;
+
+        Stopped(String reason, boolean shutdown) {
+            super(reason, null, false, false);
+            this.shutdown = shutdown;
+        }
+    }
+
+    /** How a run ended. */
+    public sealed interface Outcome {}
+
+    /** Trained to the end; the model is {@code model}. */
+    public record Done(ContentId model, byte[] modelBytes) implements Outcome {}
+
+    /** Stopped early (the lease closed or ran out); {@code shutdown} when the provider itself is stopping. */
+    public record Halted(String reason, boolean shutdown) implements Outcome {}
+
+    /** Refused or broken. */
+    public record Failed(String reason) implements Outcome {}
+
+    private final BigInteger orderId;
+    private final ComputeOrder order;
+    private final List<String> sources;
+    private final ComputeOffer offer;
+    private final ContentStore store;
+    private final JobBook book;
+    private final HttpClient http;
+    private final CheckpointListener checkpoints;
+    private final LongSupplier nanoTime;
+    private final Path workDir;
+    private final AtomicReference<Stopped> stop = new AtomicReference<>();
+    private final AtomicReference<JobProgress> progress = new AtomicReference<>();
+
+    public JobRunner(BigInteger orderId, ComputeOrder order, List<String> sources, ComputeOffer offer, ContentStore store,
+                     JobBook book, HttpClient http, CheckpointListener checkpoints, LongSupplier nanoTime, Path workDir) {
+        this.orderId = orderId;
+        this.order = order;
+        this.sources = List.copyOf(sources);
+        this.offer = offer;
+        this.store = store;
+        this.book = book;
+        this.http = http;
+        this.checkpoints = checkpoints;
+        this.nanoTime = nanoTime;
+        this.workDir = workDir;
+    }
+
+    /** Asks the run to stop at its next step. */
+    public void stop(String reason, boolean shutdown) {
+        stop.compareAndSet(null, new Stopped(reason, shutdown));
+    }
+
+    /** The latest report, if training has started. */
+    public JobProgress progress() {
+        return progress.get();
+    }
+
+    /** Runs the job to its end; never throws for a bad job (that is a {@link Failed}). */
+    public Outcome run() {
+        try {
+            return train();
+        } catch (Stopped s) {
+            return new Halted(s.getMessage(), s.shutdown);
+        } catch (HyphaException | IllegalArgumentException | ArithmeticException e) {
+            return new Failed(e.getMessage());
+        } catch (OutOfMemoryError e) {
+            return new Failed("ran out of memory: " + e.getMessage());
+        }
+    }
+
+    private Outcome train() {
+        ContentFetcher fetcher = new ContentFetcher(http, sources.stream().map(URI::create).toList());
+        ContentId specId = JobSpecs.specId(Numeric.hexStringToByteArray(order.spec()));
+        byte[] specBytes = have(fetcher, specId, offer.limits().maxSpecBytes());
+        Job job = JobSpecs.read(specId.toString(), specBytes, offer.limits());
+        checkStop();
+        return switch (job) {
+            case Job.Train t -> trainClassifier(fetcher, specId, t.spec());
+            case Job.Finetune f -> finetune(fetcher, specId, f.spec());
+        };
+    }
+
+    private int threads() {
+        return (int) Math.max(1, Math.min(order.needs().cores(), offer.capacity().cores()));
+    }
+
+    private void checkMemory(long needBytes) {
+        long budget = order.needs().memoryMiB() << 20;
+        if (needBytes > budget) {
+            throw HyphaException.input("the job needs about " + (needBytes >> 20) + " MiB (parameters, optimizer state, "
+                    + "data), more than the " + order.needs().memoryMiB() + " MiB the order reserved");
+        }
+    }
+
+    private void running(long steps, String what) {
+        book.get(orderId).ifPresent(r -> book.put(r.withState(JobState.RUNNING, "").withProgress(r.step(), steps, r.loss())));
+        book.log(orderId, what);
+    }
+
+    private Outcome trainClassifier(ContentFetcher fetcher, ContentId specId, TrainSpec spec) {
+        ContentId dataset = ContentId.parse(spec.dataset());
+        DatasetManifest manifest = DatasetManifest.decode(dataset.toString(), have(fetcher, dataset, MAX_MANIFEST_BYTES));
+        DatasetManifest.Split split = manifest.splits().get(spec.split());
+        if (split == null) {
+            throw HyphaException.input("dataset " + dataset + " has no split '" + spec.split() + "' (it has "
+                    + String.join(", ", manifest.splits().keySet()) + ")");
+        }
+        checkMemory(memoryNeeded(spec, manifest, split));
+        have(fetcher, split.images(), offer.limits().maxDatasetFileBytes());
+        checkStop();
+        have(fetcher, split.labels(), offer.limits().maxDatasetFileBytes());
+        ImageSplit data = new DatasetStore(store).load(dataset, spec.split());
+        int threads = threads();
+        running(spec.steps(), "training " + spec.name() + " (spec " + specId + ") on " + data.count() + " samples of " + dataset
+                + " with " + threads + " thread(s), " + spec.steps() + " steps");
+        Trainer.Result result;
+        try (Parallel parallel = new Parallel(threads)) {
+            result = new Trainer(spec, specId, data, store, new FloatMatMul(parallel)).run(new Listener(specId, spec.steps()));
+        }
+        byte[] model = store.get(result.model());
+        book.log(orderId, String.format(Locale.ROOT, "done: %d steps, last loss %.4f, model %s", spec.steps(), result.lastLoss(),
+                result.model()));
+        return new Done(result.model(), model);
+    }
+
+    /**
+     * A LoRA fine-tune: the base and the data are written into the job's work folder (the reader and the trainer take
+     * files), and the adapter's checkpoint lives beside the adapter there, so a restarted provider resumes it.
+     */
+    private Outcome finetune(ContentFetcher fetcher, ContentId specId, FinetuneSpec spec) {
+        byte[] base = have(fetcher, spec.baseModel(), offer.limits().maxBaseModelBytes());
+        checkStop();
+        byte[] data = have(fetcher, spec.data(), offer.limits().maxDatasetFileBytes());
+        // The base is held as floats (about 4 bytes a parameter, Q8_0 stores ~1), the data as int tokens.
+        checkMemory(Math.addExact(Math.multiplyExact((long) base.length, 6), Math.multiplyExact((long) data.length, 8)));
+        Path baseFile = workDir.resolve("base.gguf");
+        Path dataFile = workDir.resolve(spec.dataFileName());
+        Path adapter = workDir.resolve(spec.name() + "-lora.gguf");
+        try {
+            Files.createDirectories(workDir);
+            if (!Files.isRegularFile(baseFile) || Files.size(baseFile) != base.length) {
+                DurableFiles.replace(baseFile, base);
+            }
+            if (!Files.isRegularFile(dataFile) || Files.size(dataFile) != data.length) {
+                DurableFiles.replace(dataFile, data);
+            }
+        } catch (IOException e) {
+            throw HyphaException.io("cannot write the job's inputs under " + workDir + ": " + e.getMessage(), e);
+        }
+        int threads = threads();
+        running(spec.options().steps(), "fine-tuning " + spec.base() + " with LoRA rank " + spec.options().lora().rank() + " (spec "
+                + specId + ") on " + spec.data() + " with " + threads + " thread(s), " + spec.options().steps() + " steps");
+        LoraFinetune.Result r = LoraFinetune.run(baseFile, dataFile, adapter, null, spec.options(), threads, spec.options().steps(),
+                new Listener(specId, spec.options().steps()));
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(adapter);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot read the adapter " + adapter + ": " + e.getMessage(), e);
+        }
+        ContentId id = store.put(bytes);
+        book.log(orderId, String.format(Locale.ROOT, "done: %d steps, loss %.4f before, %.4f after, adapter %s", spec.options().steps(),
+                r.lossBefore(), r.lossAfter(), id));
+        return new Done(id, bytes);
+    }
+
+    /** Parameters with their gradients and two optimizer moments, plus the split as bytes and as one batch of floats. */
+    private static long memoryNeeded(TrainSpec spec, DatasetManifest m, DatasetManifest.Split split) {
+        long pixels = Math.multiplyExact((long) split.count(), (long) m.height() * m.width());
+        long batchFloats = Math.multiplyExact((long) spec.batch(), (long) m.height() * m.width()) * 4;
+        return Math.addExact(Math.addExact(Math.multiplyExact(JobSpecs.parameters(spec), 16), pixels + split.count()), batchFloats);
+    }
+
+    /** The blob {@code id} from the store, fetched (verified, bounded) from the sources when absent. */
+    private byte[] have(ContentFetcher fetcher, ContentId id, long maxBytes) {
+        if (store.contains(id)) {
+            return store.get(id);
+        }
+        byte[] bytes = fetcher.fetch(id, maxBytes);
+        ContentId stored = store.put(bytes);
+        if (!stored.equals(id)) {
+            throw HyphaException.input("fetched " + id + " but its bytes are " + stored); // never: every block was checked
+        }
+        return bytes;
+    }
+
+    private void checkStop() {
+        Stopped s = stop.get();
+        if (s != null) {
+            throw s;
+        }
+    }
+
+    /** Reports, checkpoints and the stop check, at every step. */
+    private final class Listener implements TrainingListener {
+        private final ContentId specId;
+        private final long every;
+        private long lastStep = -1;
+        private long lastNanos = nanoTime.getAsLong();
+        private double samplesPerSecond;
+
+        Listener(ContentId specId, long steps) {
+            this.specId = specId;
+            this.every = Math.max(1, steps / LOG_LINES);
+        }
+
+        @Override
+        public void stepDone(long step, long total, int batch, float loss) {
+            long now = nanoTime.getAsLong();
+            if (lastStep >= 0 && now > lastNanos) {
+                samplesPerSecond = (double) (step - lastStep) * batch * 1e9 / (now - lastNanos);
+            }
+            lastStep = step;
+            lastNanos = now;
+            progress.set(new JobProgress(step + 1, total, loss, samplesPerSecond));
+            if ((step + 1) % every == 0 || step + 1 == total) {
+                book.log(orderId, String.format(Locale.ROOT, "step %d/%d loss %.4f %.1f samples/s", step + 1, total, loss,
+                        samplesPerSecond));
+            }
+            checkStop();
+        }
+
+        @Override
+        public void checkpointed(long stepsDone, ContentId id) {
+            JobProgress p = progress.get();
+            book.get(orderId).ifPresent(r -> book.put(r.withProgress(stepsDone, p.steps(), p.loss())));
+            book.log(orderId, "checkpoint at step " + stepsDone + ": " + id);
+            checkpoints.checkpointed(orderId, specId, stepsDone, id);
+        }
+
+        @Override
+        public void resumed(long stepsDone, ContentId id) {
+            book.log(orderId, "resumed from checkpoint " + id + " at step " + stepsDone);
+        }
+    }
+}
