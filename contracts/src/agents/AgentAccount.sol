@@ -258,7 +258,9 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
         uint48 validUntil = s.validUntil;
         uint64 expiry = policyExpiresAt;
         if (expiry != 0 && expiry < validUntil) validUntil = uint48(expiry);
-        return _packValidationData(false, validUntil, s.validAfter);
+        // The EntryPoint treats validAfter as exclusive; direct calls treat it as the first valid second.
+        uint48 validAfter = s.validAfter == 0 ? 0 : s.validAfter - 1;
+        return _packValidationData(false, validUntil, validAfter);
     }
 
     /// @dev True when `callData` calls pay/openChannel/topUpChannel/authorizeTransfer with `key` as first argument.
