@@ -252,11 +252,15 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
         uint256 cost = _maxGasCost(userOp);
         uint256 gasSpent = uint256(s.gasSpent) + cost;
         if (gasSpent > s.gasBudget) return SIG_VALIDATION_FAILED;
+        // Safe: gasSpent <= gasBudget, a uint128.
+        // forge-lint: disable-next-line(unsafe-typecast)
         s.gasSpent = uint128(gasSpent);
         emit SessionGasCharged(signer, cost, gasSpent);
 
         uint48 validUntil = s.validUntil;
         uint64 expiry = policyExpiresAt;
+        // Safe: expiry < validUntil, a uint48.
+        // forge-lint: disable-next-line(unsafe-typecast)
         if (expiry != 0 && expiry < validUntil) validUntil = uint48(expiry);
         // The EntryPoint treats validAfter as exclusive; direct calls treat it as the first valid second.
         uint48 validAfter = s.validAfter == 0 ? 0 : s.validAfter - 1;
@@ -391,6 +395,8 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
         if (block.timestamp >= uint256(p.periodStart) + p.period) {
             // Fixed windows: jump to the window containing now, so unused budget never carries over.
             uint256 elapsed = block.timestamp - p.periodStart;
+            // Safe: the window start only moves up to now, far below 2^64.
+            // forge-lint: disable-next-line(unsafe-typecast)
             p.periodStart += uint64(elapsed - (elapsed % p.period));
             p.spent = 0;
         }
@@ -398,6 +404,8 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
         if (periodSpent > p.periodLimit) revert PeriodLimitExceeded(periodSpent, p.periodLimit);
         uint256 sessionTotal = sessionSpent[key][token] + amount;
         if (sessionTotal > sessionCap[key][token]) revert SessionCapExceeded(sessionTotal, sessionCap[key][token]);
+        // Safe: periodSpent <= periodLimit, a uint128.
+        // forge-lint: disable-next-line(unsafe-typecast)
         p.spent = uint128(periodSpent);
         sessionSpent[key][token] = sessionTotal;
         emit Spent(key, token, counterparty, amount, kind);

@@ -127,6 +127,8 @@ contract IdentityRegistry is ERC721URIStorage, EIP712 {
     function getAgentWallet(uint256 agentId) public view returns (address) {
         _requireOwned(agentId);
         bytes memory value = _metadata[agentId][AGENT_WALLET_KEY];
+        // Safe: the value is exactly 20 bytes.
+        // forge-lint: disable-next-line(unsafe-typecast)
         return value.length == 20 ? address(bytes20(value)) : address(0);
     }
 

@@ -183,6 +183,8 @@ contract ReputationRegistry {
             value: input.value,
             valueDecimals: input.valueDecimals,
             isRevoked: false,
+            // Safe: weight <= 2^96 - 1, checked in _provePayment.
+            // forge-lint: disable-next-line(unsafe-typecast)
             weight: uint128(weight),
             tag1: input.tag1,
             tag2: input.tag2
@@ -310,6 +312,8 @@ contract ReputationRegistry {
             weightedSum += sum;
         }
         // Weights are > 0 for every stored feedback, so totalWeight is 0 only when count is.
+        // Safe: a weighted mean of values each within +-1e38 < 2^127; weights < 2^96.
+        // forge-lint: disable-next-line(unsafe-typecast)
         if (totalWeight != 0) summaryValue = int128(weightedSum / int256(totalWeight));
     }
 

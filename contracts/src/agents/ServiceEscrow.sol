@@ -149,7 +149,11 @@ contract ServiceEscrow is ReentrancyGuardTransient {
             validator: validator,
             token: token,
             reviewPeriod: reviewPeriod,
+            // Safe: n <= MAX_MILESTONES.
+            // forge-lint: disable-next-line(unsafe-typecast)
             milestoneCount: uint32(n),
+            // Safe: total <= type(uint128).max, checked above.
+            // forge-lint: disable-next-line(unsafe-typecast)
             total: uint128(total),
             paidToProvider: 0,
             refundedToClient: 0,
