@@ -526,7 +526,8 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
     /// @notice Grants (or re-grants) a session key; its caps and allowlist are set separately. Re-granting keeps
     /// what the key already spent and the gas it used.
     function grantSession(address key, uint48 validAfter, uint48 validUntil, uint128 gasBudget) external onlyOwner {
-        if (key == address(0) || key == owner || key == address(this) || validUntil < validAfter) {
+        // validUntil 0 would mean "no expiry" to the EntryPoint.
+        if (key == address(0) || key == owner || key == address(this) || validUntil == 0 || validUntil < validAfter) {
             revert InvalidArgument();
         }
         Session storage s = _sessions[key];

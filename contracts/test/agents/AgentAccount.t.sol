@@ -231,6 +231,29 @@ contract AgentAccountTest is AgentFixture {
         _submit(op);
     }
 
+    function test_GrantSession_RefusesOpenEndedOrOwnerKeys() public {
+        vm.startPrank(owner);
+        // validUntil 0 would read as "no expiry" to the EntryPoint.
+        vm.expectRevert(AgentAccount.InvalidArgument.selector);
+        account.grantSession(stranger, 0, 0, GAS_BUDGET);
+        vm.expectRevert(AgentAccount.InvalidArgument.selector);
+        account.grantSession(owner, 0, uint48(block.timestamp + 1), GAS_BUDGET);
+        vm.expectRevert(AgentAccount.InvalidArgument.selector);
+        account.grantSession(stranger, uint48(block.timestamp + 2), uint48(block.timestamp + 1), GAS_BUDGET);
+        vm.stopPrank();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(AgentAccount.NotOwner.selector, stranger));
+        account.grantSession(stranger, 0, uint48(block.timestamp + 1), GAS_BUDGET);
+    }
+
+    function test_RegrantedKey_KeepsWhatItSpent() public {
+        vm.prank(session);
+        account.pay(session, address(usd), provider, 30e6);
+        vm.prank(owner);
+        account.grantSession(session, uint48(block.timestamp), uint48(block.timestamp + 1 days), GAS_BUDGET);
+        vm.assertEq(account.sessionSpent(session, address(usd)), 30e6);
+    }
+
     function test_Rogue_RevokedKey_Rejected() public {
         vm.prank(owner);
         account.revokeSession(session);
