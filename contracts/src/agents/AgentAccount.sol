@@ -337,6 +337,9 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
 
     /// @notice Books an EIP-3009 `transferWithAuthorization` from this account against the policy, so that
     /// `isValidSignature` accepts it (x402 `exact`). The spend counts now, whether or not anyone submits it.
+    /// @dev The digest is built with the token's own `DOMAIN_SEPARATOR()`: a token the owner enabled is trusted to
+    /// report its domain honestly (a hostile token could otherwise choose a domain whose digest matches another
+    /// message). Enable only real EIP-3009 tokens.
     /// @return digest the EIP-712 digest the token will ask this account to approve
     function authorizeTransfer(
         address key,

@@ -312,6 +312,29 @@ contract Erc8004RegistriesTest is HyphaTest {
         }
     }
 
+    /// @dev Whatever proof a rater makes up (any kind, any reference, any channel parameters), without a real
+    /// payment from it to the agent no feedback is recorded.
+    function testFuzz_Feedback_MadeUpProofsNeverCount(uint8 kind, bytes32 ref, address payee, bytes32 salt, uint96 deposit)
+        public
+    {
+        ReputationRegistry.PaymentProof memory p;
+        p.kind = ReputationRegistry.ProofKind(bound(kind, 0, 2));
+        p.ref = ref;
+        p.channel = PaymentChannels.Channel(client, payee, IERC20(address(usd)), client, salt);
+        if (deposit != 0 && payee != address(0) && payee != client) {
+            // A real but unredeemed channel: money locked, nothing paid yet.
+            uint256 amount = bound(deposit, 1, 1_000e6);
+            vm.startPrank(client);
+            usd.approve(address(channels), amount);
+            channels.open(p.channel, amount);
+            vm.stopPrank();
+        }
+        vm.prank(client);
+        vm.expectRevert(ReputationRegistry.PaymentNotProven.selector);
+        reputation.giveFeedbackWithPayment(agentId, _feedback(100), p);
+        vm.assertEq(reputation.getLastIndex(agentId, client), 0);
+    }
+
     // ---------------------------------------------------------------------------------------------- validation
 
     function test_Validation_OnlyNamedValidatorAnswers_UntilFinal() public {
