@@ -3,6 +3,10 @@
 
 import dev.hypha.zk.field.Ext2;
 import dev.hypha.zk.field.Goldilocks;
+import dev.hypha.zk.gkr.DenseLayer;
+import dev.hypha.zk.gkr.DenseLayerProof;
+import dev.hypha.zk.gkr.DenseLayerProver;
+import dev.hypha.zk.gkr.DenseLayerVerifier;
 import dev.hypha.zk.pcs.CommittedPolynomial;
 import dev.hypha.zk.pcs.EvaluationProof;
 import dev.hypha.zk.pcs.LigeroParams;
@@ -52,6 +56,8 @@ public class ZkPrimitivesBench {
                     "sumcheck 2^" + n + ", product of " + d, prove, verify, n * (d + 1) * 16);
         }
 
+        denseLayer(rng, repeats);
+
         for (int rate = 1; rate <= 3; rate++) {
             long[] values = random(rng, 1 << n);
             LigeroParams params = LigeroParams.forVariables(n, rate);
@@ -70,6 +76,33 @@ public class ZkPrimitivesBench {
                     "ligero 2^" + n + ", rate 1/" + (1 << rate), commit, open, verify, bytes.length, params.rows(),
                     params.codewordLength(), params.queries());
         }
+    }
+
+    /** The Fashion-MNIST MLP's first layer, 784 int8 inputs -> 256 accumulators, with random int8 weights. */
+    static void denseLayer(SplittableRandom rng, int repeats) throws Exception {
+        DenseLayer layer = new DenseLayer(784, 256);
+        long[] w = new long[784 * 256];
+        for (int i = 0; i < w.length; i++) w[i] = rng.nextInt(255) - 127;
+        long[] x = new long[784];
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(128);
+        long[] b = new long[256];
+        long[] y = new long[256];
+        for (int o = 0; o < 256; o++) {
+            long s = b[o];
+            for (int i = 0; i < 784; i++) s += w[o * 784 + i] * x[i];
+            y[o] = s;
+        }
+        long[] table = layer.weightTable(w);
+        CommittedPolynomial[] c = new CommittedPolynomial[1];
+        double commit = median(repeats, () -> c[0] = CommittedPolynomial.commit(table, layer.weightParams()));
+        DenseLayerProof[] proof = new DenseLayerProof[1];
+        double prove = median(repeats, () -> proof[0] = DenseLayerProver.prove(layer, table, c[0], x, b, y,
+                new Transcript("bench")));
+        double verify = median(repeats, () -> DenseLayerVerifier.verify(layer, c[0].commitment(), x, b, y, proof[0],
+                new Transcript("bench")));
+        long size = layer.inVars() * 3L * 16 + 16 + layer.weightParams().proofBytes();
+        System.out.printf("%-44s %8.1f ms commit %8.1f ms prove  %8.1f ms verify %8d B (weights committed once per model)%n",
+                "dense layer 784 -> 256 (int8)", commit, prove, verify, size);
     }
 
     static long[] random(SplittableRandom rng, int size) {
