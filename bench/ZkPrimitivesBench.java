@@ -35,14 +35,15 @@ public class ZkPrimitivesBench {
                 java.util.concurrent.ForkJoinPool.commonPool().getParallelism());
 
         long[] xs = random(rng, 1 << 20);
+        long[] ys = random(rng, 1 << 20);
+        long[] zs = new long[1 << 20];
+        for (int warm = 0; warm < 20; warm++) {
+            for (int i = 0; i < xs.length; i++) zs[i] = Goldilocks.mul(xs[i], ys[i]);
+        }
         double mulNs = median(repeats, () -> {
-            long acc = 1;
-            for (long x : xs) {
-                acc = Goldilocks.mul(acc, x);
-            }
-            if (acc == 42) System.out.print("");
+            for (int i = 0; i < xs.length; i++) zs[i] = Goldilocks.mul(xs[i], ys[i]);
         }) * 1e6 / xs.length;
-        System.out.printf("%-44s %8.2f ns%n", "Goldilocks mul (dependent chain)", mulNs);
+        System.out.printf("%-44s %8.2f ns%n", "Goldilocks mul (independent, throughput)", mulNs);
 
         for (int d = 2; d <= 3; d++) {
             List<Multilinear> fs = new ArrayList<>();
