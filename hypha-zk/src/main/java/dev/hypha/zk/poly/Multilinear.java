@@ -50,6 +50,18 @@ public final class Multilinear {
         return table.clone();
     }
 
+    /** The values as base-field elements when every value lies in the base field, else null. */
+    public long[] baseTableOrNull() {
+        long[] base = new long[table.length / 2];
+        for (int i = 0; i < base.length; i++) {
+            if (table[2 * i + 1] != 0) {
+                return null;
+            }
+            base[i] = table[2 * i];
+        }
+        return base;
+    }
+
     /** The polynomial with variable 0 fixed to r: g(x_1..) = f(0, x_1..) + r·(f(1, x_1..) − f(0, x_1..)). */
     public Multilinear fixFirst(Ext2 r) {
         if (numVars == 0) {

@@ -42,6 +42,12 @@ public final class SumcheckProver {
             }
         }
         long[][] tables = new long[d][];
+        long[][] base = new long[d][];
+        boolean allBase = true;
+        for (int j = 0; j < d && allBase; j++) {
+            base[j] = factors.get(j).baseTableOrNull();
+            allBase = base[j] != null;
+        }
         for (int j = 0; j < d; j++) {
             tables[j] = factors.get(j).table();
         }
@@ -53,13 +59,20 @@ public final class SumcheckProver {
         int size = 1 << n;
         for (int round = 0; round < n; round++) {
             int half = size / 2;
-            Ext2[] h = roundPolynomial(tables, half, d);
+            // Witness tables usually start in the base field: the first round then multiplies base elements (one
+            // product instead of an extension product's three) and folds base pairs into extension values.
+            boolean baseRound = round == 0 && allBase;
+            Ext2[] h = baseRound ? BaseRound.roundPolynomial(base, half, d) : roundPolynomial(tables, half, d);
             rounds.add(h);
             transcript.absorbExt("sumcheck.round", h);
             Ext2 r = transcript.challengeExt("sumcheck.challenge");
             point[round] = r;
-            for (long[] t : tables) {
-                foldInPlace(t, half, r);
+            for (int j = 0; j < d; j++) {
+                if (baseRound) {
+                    tables[j] = BaseRound.fold(base[j], half, r);
+                } else {
+                    foldInPlace(tables[j], half, r);
+                }
             }
             size = half;
         }

@@ -53,6 +53,40 @@ class SumcheckTest {
         }
     }
 
+    /** Extension-valued factors take the extension path from the first round; base ones take the base first round. */
+    @Property(tries = 20)
+    void extensionFactorsVerify(@ForAll @IntRange(min = 0, max = 8) int n, @ForAll @IntRange(min = 1, max = 3) int d,
+            @ForAll long seed) throws Exception {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Multilinear> fs = new ArrayList<>();
+        for (int j = 0; j < d; j++) {
+            long[] t = new long[2 << n];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = Goldilocks.fromUnsigned(rng.nextLong());
+            }
+            fs.add(Multilinear.ofTable(t));
+        }
+        SumcheckProver.Output out = SumcheckProver.prove(fs, new Transcript("test"));
+        verifyFully(fs, out.claim(), out.proof());
+    }
+
+    /** The base-field first round gives the same proof as the extension path on the same (embedded) values. */
+    @Test
+    void baseFirstRoundMatchesTheExtensionPath() {
+        List<Multilinear> fs = randomFactors(new SplittableRandom(5), 15, 3);
+        SumcheckProver.Output base = SumcheckProver.prove(fs, new Transcript("test"));
+        long[][] tables = new long[3][];
+        for (int j = 0; j < 3; j++) {
+            tables[j] = fs.get(j).table();
+        }
+        long[] ext = new long[8];
+        SumcheckProver.accumulate(tables, 0, 1 << 14, 1 << 14, 3, ext);
+        Ext2[] first = base.proof().rounds().getFirst();
+        for (int t = 0; t <= 3; t++) {
+            assertThat(first[t]).isEqualTo(new Ext2(ext[2 * t], ext[2 * t + 1]));
+        }
+    }
+
     @Property(tries = 60)
     void anyChangedMessageIsRejected(@ForAll @IntRange(min = 1, max = 7) int n,
             @ForAll @IntRange(min = 1, max = 3) int d, @ForAll long seed) {
