@@ -14,8 +14,13 @@ public final class ProofCodec {
     private ProofCodec() {}
 
     public static byte[] encode(EvaluationProof proof, LigeroParams p) {
-        long size = p.proofBytes();
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size));
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(p.proofBytes()));
+        write(proof, p, out);
+        return out.array();
+    }
+
+    /** Writes the proof's {@link LigeroParams#proofBytes} bytes at the buffer's position. */
+    public static void write(EvaluationProof proof, LigeroParams p, ByteBuffer out) {
         for (Ext2 v : proof.combinedRow()) {
             out.putLong(v.c0()).putLong(v.c1());
         }
@@ -30,7 +35,6 @@ public final class ProofCodec {
                 out.put(node);
             }
         }
-        return out.array();
     }
 
     /**
@@ -43,7 +47,19 @@ public final class ProofCodec {
             throw new IllegalArgumentException("an opening proof for " + p + " has " + p.proofBytes() + " bytes, got "
                     + bytes.length);
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
+        return read(ByteBuffer.wrap(bytes), p);
+    }
+
+    /**
+     * Reads {@link LigeroParams#proofBytes} bytes from the buffer's position.
+     *
+     * @throws IllegalArgumentException when too few bytes remain or an element is not below p
+     */
+    public static EvaluationProof read(ByteBuffer in, LigeroParams p) {
+        if (in.remaining() < p.proofBytes()) {
+            throw new IllegalArgumentException("an opening proof for " + p + " needs " + p.proofBytes() + " bytes, "
+                    + in.remaining() + " remain");
+        }
         Ext2[] combined = readExts(in, p.columns());
         Ext2[] evaluation = readExts(in, p.columns());
         long[][] columns = new long[p.queries()][];

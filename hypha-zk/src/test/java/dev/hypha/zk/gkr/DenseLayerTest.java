@@ -132,6 +132,30 @@ class DenseLayerTest {
                 .isInstanceOf(DenseLayerVerifier.Rejected.class);
     }
 
+    /** Any byte of the encoded proof changed to any other value: the decoder or the verifier rejects it. */
+    @Property(tries = 150)
+    void anyChangedProofByteIsRejected(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int position,
+            @ForAll @IntRange(min = 1, max = 255) int xor) {
+        byte[] bytes = DenseLayerProofCodec.encode(SMALL.c().layer(), SMALL.proof());
+        int at = position % bytes.length;
+        bytes[at] ^= (byte) xor;
+        assertThatThrownBy(() -> verify(SMALL, SMALL.c().input(), SMALL.c().bias(), SMALL.c().output(),
+                DenseLayerProofCodec.decode(SMALL.c().layer(), bytes)))
+                .as("byte %d ^ %d", at, xor)
+                .isInstanceOfAny(DenseLayerVerifier.Rejected.class, IllegalArgumentException.class);
+    }
+
+    @Test
+    void theEncodingRoundTripsAndHasItsStatedSize() throws Exception {
+        DenseLayer layer = SMALL.c().layer();
+        byte[] bytes = DenseLayerProofCodec.encode(layer, SMALL.proof());
+        assertThat((long) bytes.length).isEqualTo(DenseLayerProofCodec.size(layer));
+        verify(SMALL, SMALL.c().input(), SMALL.c().bias(), SMALL.c().output(), DenseLayerProofCodec.decode(layer, bytes));
+        assertThat(DenseLayerProofCodec.encode(layer, DenseLayerProofCodec.decode(layer, bytes))).isEqualTo(bytes);
+        assertThatThrownBy(() -> DenseLayerProofCodec.decode(layer, java.util.Arrays.copyOf(bytes, bytes.length + 1)))
+                .hasMessageContaining("bytes, got " + (bytes.length + 1));
+    }
+
     @Test
     void aChangedWeightEvaluationIsRejected() {
         DenseLayerProof p = SMALL.proof();
