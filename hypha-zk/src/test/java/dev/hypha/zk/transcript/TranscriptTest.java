@@ -62,6 +62,25 @@ class TranscriptTest {
         assertThat(c.c1()).isEqualTo(Goldilocks.reduce128(Transcript.getLong(out, 16), Transcript.getLong(out, 24)));
     }
 
+    /**
+     * The vector contracts/test/zk/ZkTranscript.t.sol replays with the Solidity library: both sides pin the same
+     * challenges, so the Java prover and an on-chain verifier agree on the transcript.
+     */
+    @Test
+    void solidityVectorReplays() {
+        Transcript t = new Transcript("hypha.zk.test-vector");
+        t.absorbFields("x", 1, 2, Goldilocks.P - 1);
+        t.absorbExt("e", new Ext2(3, 4));
+        t.absorbDigest("d", new byte[32]);
+        assertThat(t.challengeExt("c")).isEqualTo(new Ext2(Long.parseUnsignedLong("9094999743619310446"),
+                Long.parseUnsignedLong("4118825813858198062")));
+        assertThat(t.challengeExt("c")).isEqualTo(new Ext2(Long.parseUnsignedLong("4545065838656194749"),
+                Long.parseUnsignedLong("7836769145246901646")));
+        assertThat(t.challengeIndices("q", 5, 1024)).containsExactly(461, 641, 243, 213, 1019);
+        assertThat(HexFormat.of().formatHex(t.state()))
+                .isEqualTo("e76bd45ee13cd3fb4b6093a98a9b73038da7674d02b67955cfd2d376074c7689");
+    }
+
     @Test
     void indicesStayInTheDomainAndCoverIt() {
         Transcript t = new Transcript("t");
