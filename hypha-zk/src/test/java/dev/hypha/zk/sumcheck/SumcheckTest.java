@@ -157,6 +157,22 @@ class SumcheckTest {
         verifyFully(fs, out.claim(), out.proof());
     }
 
+    /** Any byte of an encoded proof changed: the decoder (non-canonical value) or the verifier rejects it. */
+    @Property(tries = 100)
+    void anyChangedProofByteIsRejected(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int position,
+            @ForAll @IntRange(min = 1, max = 255) int xor) {
+        List<Multilinear> fs = randomFactors(new SplittableRandom(21), 6, 3);
+        SumcheckProver.Output out = SumcheckProver.prove(fs, new Transcript("test"));
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(SumcheckProofCodec.size(6, 3));
+        SumcheckProofCodec.write(out.proof(), buffer);
+        byte[] bytes = buffer.array();
+        int at = position % bytes.length;
+        bytes[at] ^= (byte) xor;
+        assertThatThrownBy(() -> verifyFully(fs, out.claim(),
+                SumcheckProofCodec.read(java.nio.ByteBuffer.wrap(bytes), 6, 3)))
+                .isInstanceOfAny(SumcheckVerifier.Rejected.class, IllegalArgumentException.class);
+    }
+
     @Test
     void interpolationThroughFourPoints() {
         // h(t) = t³ + 2: values 2, 3, 10, 29; at 5 it is 127
