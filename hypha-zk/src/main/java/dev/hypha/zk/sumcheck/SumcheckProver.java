@@ -51,18 +51,21 @@ public final class SumcheckProver {
         for (int j = 0; j < d; j++) {
             tables[j] = factors.get(j).table();
         }
-        Ext2 claim = sumOfProduct(tables, 1 << n);
-        SumcheckVerifier.absorbStatement(transcript, n, d, claim);
-
         List<Ext2[]> rounds = new ArrayList<>(n);
         Ext2[] point = new Ext2[n];
         int size = 1 << n;
+        // The claim is h_1(0) + h_1(1), so the first round's polynomial (which needs no challenge) gives it without a
+        // separate pass over the tables; it is absorbed before that polynomial, as the verifier does.
+        Ext2[] first = n == 0 ? null
+                : allBase ? BaseRound.roundPolynomial(base, size / 2, d) : roundPolynomial(tables, size / 2, d);
+        Ext2 claim = n == 0 ? sumOfProduct(tables, 1) : first[0].add(first[1]);
+        SumcheckVerifier.absorbStatement(transcript, n, d, claim);
         for (int round = 0; round < n; round++) {
             int half = size / 2;
             // Witness tables usually start in the base field: the first round then multiplies base elements (one
             // product instead of an extension product's three) and folds base pairs into extension values.
             boolean baseRound = round == 0 && allBase;
-            Ext2[] h = baseRound ? BaseRound.roundPolynomial(base, half, d) : roundPolynomial(tables, half, d);
+            Ext2[] h = round == 0 ? first : roundPolynomial(tables, half, d);
             rounds.add(h);
             transcript.absorbExt("sumcheck.round", h);
             Ext2 r = transcript.challengeExt("sumcheck.challenge");
