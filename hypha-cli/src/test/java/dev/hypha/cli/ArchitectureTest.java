@@ -58,6 +58,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void zkDependsOnlyOnCore() {
+        noClasses().that().resideInAPackage("dev.hypha.zk..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.hypha.chain..", "dev.hypha.ml..", "dev.hypha.node..",
+                        "dev.hypha.incentives..", "dev.hypha.cli..")
+                .check(hypha);
+    }
+
+    @Test
     void theNodeDoesNotKnowTheCli() {
         noClasses().that().resideInAPackage("dev.hypha.node..")
                 .should().dependOnClassesThat().resideInAPackage("dev.hypha.cli..")

@@ -1,0 +1,11 @@
+package dev.hypha.zk.pcs;
+
+import dev.hypha.zk.field.Ext2;
+
+/**
+ * An opening of a committed polynomial at one point: the random combination of the rows ({@code combinedRow}, for the
+ * proximity test), the eq-weighted combination ({@code evaluationRow}, whose inner product with the column eq gives the
+ * value), and for each queried column its entries and Merkle path. Arrays are held as given; {@link ProofCodec} makes
+ * the canonical bytes.
+ */
+public record EvaluationProof(Ext2[] combinedRow, Ext2[] evaluationRow, long[][] columns, byte[][][] paths) {}

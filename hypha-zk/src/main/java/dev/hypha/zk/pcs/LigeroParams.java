@@ -1,0 +1,90 @@
+package dev.hypha.zk.pcs;
+
+import java.math.BigInteger;
+
+/**
+ * The shape of a Ligero commitment to an n-variable multilinear polynomial: its 2^n values are laid out as a matrix of
+ * 2^rowVars rows by 2^(n − rowVars) columns (variable 0 = most significant = the row index's top bit), each row
+ * Reed–Solomon encoded at rate 2^−logInvRate, and {@code queries} columns opened.
+ *
+ * <p>The query count is the least t with (1 − δ)^t ≤ 2^−securityBits for δ = (1 − ρ)/2, the unique-decoding radius of the
+ * code; docs/ZK.md shows why each query catches a cheating prover with probability at least δ.
+ */
+public record LigeroParams(int numVars, int rowVars, int logInvRate, int queries) {
+    /** The security level every commitment is built for (statistical, per docs/ZK.md). */
+    public static final int SECURITY_BITS = 100;
+    /** Largest supported polynomial: 2^28 values (2 GiB of encoded matrix at rate 1/4 already). */
+    public static final int MAX_VARS = 28;
+
+    public LigeroParams {
+        if (numVars < 0 || numVars > MAX_VARS) {
+            throw new IllegalArgumentException("a committed polynomial has 0 to " + MAX_VARS + " variables, got " + numVars);
+        }
+        if (rowVars < 0 || rowVars > numVars) {
+            throw new IllegalArgumentException("row variables must be 0 to " + numVars + ", got " + rowVars);
+        }
+        if (logInvRate < 1 || logInvRate > 4) {
+            throw new IllegalArgumentException("code rate must be 1/2 to 1/16 (logInvRate 1..4), got " + logInvRate);
+        }
+        if (queries < 1) {
+            throw new IllegalArgumentException("at least one column query, got " + queries);
+        }
+    }
+
+    /**
+     * The parameters for {@code numVars} variables at rate 2^−logInvRate with {@link #SECURITY_BITS}-bit soundness, and
+     * the row/column split that makes the proof smallest (the combined rows cost 32 bytes per column, every query
+     * m·8 bytes of column plus its Merkle path).
+     */
+    public static LigeroParams forVariables(int numVars, int logInvRate) {
+        int t = queriesFor(logInvRate, SECURITY_BITS);
+        int best = 0;
+        long bestSize = Long.MAX_VALUE;
+        for (int a = 0; a <= numVars; a++) {
+            long size = new LigeroParams(numVars, a, logInvRate, t).proofBytes();
+            if (size < bestSize) {
+                bestSize = size;
+                best = a;
+            }
+        }
+        return new LigeroParams(numVars, best, logInvRate, t);
+    }
+
+    /**
+     * The least t with ((1 + ρ)/2)^t ≤ 2^−bits, ρ = 2^−logInvRate, computed exactly:
+     * ((2^L + 1) / 2^(L+1))^t ≤ 2^−bits ⟺ (2^L + 1)^t · 2^bits ≤ 2^((L+1)t).
+     */
+    public static int queriesFor(int logInvRate, int bits) {
+        BigInteger numerator = BigInteger.ONE.shiftLeft(logInvRate).add(BigInteger.ONE);
+        for (int t = 1; ; t++) {
+            BigInteger lhs = numerator.pow(t).shiftLeft(bits);
+            BigInteger rhs = BigInteger.ONE.shiftLeft((logInvRate + 1) * t);
+            if (lhs.compareTo(rhs) <= 0) {
+                return t;
+            }
+        }
+    }
+
+    public int rows() {
+        return 1 << rowVars;
+    }
+
+    /** Message length of each row (the columns before encoding). */
+    public int columns() {
+        return 1 << (numVars - rowVars);
+    }
+
+    /** Codeword length: the number of committed columns, the Merkle tree's leaves. */
+    public int codewordLength() {
+        return columns() << logInvRate;
+    }
+
+    public int merkleDepth() {
+        return Integer.numberOfTrailingZeros(codewordLength());
+    }
+
+    /** The exact size of an encoded {@link EvaluationProof}. */
+    public long proofBytes() {
+        return 2L * columns() * 16 + (long) queries * (rows() * 8L + merkleDepth() * 32L);
+    }
+}
