@@ -60,6 +60,7 @@ public final class Model implements AutoCloseable {
     private final Parallel parallel;
     private final MatMul matMul;
     private final Rope rope;
+    private final Rope slidingRope;
     private final Arena repacked;
     private final LoraAdapter adapter;
 
@@ -72,6 +73,10 @@ public final class Model implements AutoCloseable {
         this.parallel = new Parallel(options.threads());
         this.matMul = new MatMul(parallel, options.deterministic());
         this.rope = new Rope(config, weights.ropeFreqFactors());
+        LayoutTraits traits = config.traits();
+        this.slidingRope = traits.hasSlidingLayers()
+                ? new Rope(config, traits.ropeBaseSliding(), traits.ropeFreqScaleSliding(), null)
+                : rope;
     }
 
     /** Loads a model from an open GGUF file, which must stay open while the model is used (weights are mapped, not copied). */
@@ -137,6 +142,11 @@ public final class Model implements AutoCloseable {
 
     Rope rope() {
         return rope;
+    }
+
+    /** The rotation of the sliding-window layers ({@link #rope()} when there are none). */
+    Rope slidingRope() {
+        return slidingRope;
     }
 
     MathMode math() {

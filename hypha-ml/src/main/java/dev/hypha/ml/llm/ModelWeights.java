@@ -41,15 +41,25 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
                     vector(src, b + "ffn_norm.weight", c.dim()),
                     matrix(src, b + "ffn_gate.weight", c.dim(), c.ffnDim()),
                     matrix(src, b + "ffn_up.weight", c.dim(), c.ffnDim()),
-                    matrix(src, b + "ffn_down.weight", c.ffnDim(), c.dim())));
+                    matrix(src, b + "ffn_down.weight", c.ffnDim(), c.dim()),
+                    c.traits().postNorms() ? vector(src, b + "post_attention_norm.weight", c.dim()) : null,
+                    c.traits().postNorms() ? vector(src, b + "post_ffw_norm.weight", c.dim()) : null));
         }
-        if (c.architecture() == Architecture.QWEN3 && layers.getFirst().qNorm() == null) {
-            throw new IllegalArgumentException("qwen3 model lacks blk.0.attn_q_norm.weight (qwen3 normalizes q and k per head)");
+        if ((c.architecture() == Architecture.QWEN3 || c.architecture() == Architecture.GEMMA3)
+                && (layers.getFirst().qNorm() == null || layers.getFirst().kNorm() == null)) {
+            throw new IllegalArgumentException(c.architecture().ggufName() + " model lacks blk.0.attn_q_norm.weight or "
+                    + "blk.0.attn_k_norm.weight (" + c.architecture().ggufName() + " normalizes q and k per head)");
+        }
+        if (c.architecture() == Architecture.GEMMA2 && src.tensor("output.weight").isPresent()) {
+            // llama.cpp's gemma2 always multiplies by token_embd and refuses a file with a tensor it does not use
+            throw new IllegalArgumentException("gemma2 ties its output to token_embd.weight; this file also has an "
+                    + "output.weight tensor, which llama.cpp refuses as well");
         }
         WeightMatrix output = src.tensor("output.weight").isPresent()
                 ? matrix(src, "output.weight", c.dim(), c.vocabSize())
                 : embd;
-        float[] ropeFreqs = optionalVector(src, "rope_freqs.weight", c.ropeDim() / 2);
+        // llama.cpp's gemma graphs give RoPE no frequency factors, so a rope_freqs tensor there is not used
+        float[] ropeFreqs = c.architecture().isGemma() ? null : optionalVector(src, "rope_freqs.weight", c.ropeDim() / 2);
         if (ropeFreqs == null && c.llama3Scaling().isPresent()) {
             ropeFreqs = Rope.llama3FreqFactors(c.llama3Scaling().get(), c.ropeBase(), c.ropeDim());
         }
@@ -65,7 +75,8 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
         List<LayerWeights> packed = layers.stream().map(l -> new LayerWeights(l.attnNorm(),
                 l.wq().interleave(memory), l.wk().interleave(memory), l.wv().interleave(memory), l.wo().interleave(memory),
                 l.bq(), l.bk(), l.bv(), l.qNorm(), l.kNorm(), l.ffnNorm(),
-                l.gate().interleave(memory), l.up().interleave(memory), l.down().interleave(memory))).toList();
+                l.gate().interleave(memory), l.up().interleave(memory), l.down().interleave(memory),
+                l.attnPostNorm(), l.ffnPostNorm())).toList();
         WeightMatrix packedOutput = output.interleave(memory);
         // a tied output matrix is also the embedding: keep one object, which both looks up rows and multiplies
         WeightMatrix embedding = output == tokenEmbedding ? packedOutput : tokenEmbedding;

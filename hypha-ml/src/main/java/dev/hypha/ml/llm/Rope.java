@@ -13,9 +13,14 @@ public final class Rope {
     private final Architecture.RopeStyle style;
 
     public Rope(ModelConfig c, float[] freqFactors) {
+        this(c, c.ropeBase(), c.ropeFreqScale(), freqFactors);
+    }
+
+    /** The rotation of a model's layers that use their own base and scale (gemma's sliding-window layers). */
+    public Rope(ModelConfig c, float base, float freqScale, float[] freqFactors) {
         this.ropeDim = c.ropeDim();
-        this.thetaScale = (float) StrictMath.pow(c.ropeBase(), -2.0 / c.ropeDim());
-        this.freqScale = c.ropeFreqScale();
+        this.thetaScale = (float) StrictMath.pow(base, -2.0 / c.ropeDim());
+        this.freqScale = freqScale;
         this.freqFactors = freqFactors;
         this.style = c.architecture().ropeStyle();
     }
