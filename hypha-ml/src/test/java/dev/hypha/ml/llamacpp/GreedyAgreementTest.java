@@ -93,6 +93,11 @@ class GreedyAgreementTest {
      * tokens and, up to the first step where they would differ, llama.cpp's top logits within {@code tolerance}.
      */
     static void assertSameGreedyDecoding(LlamaCppDriver llama, Path file, String label, double tolerance) {
+        assertSameGreedyDecoding(llama, file, PROMPT, label, tolerance);
+    }
+
+    /** As {@link #assertSameGreedyDecoding(LlamaCppDriver, Path, String, double)} from {@code text}. */
+    static void assertSameGreedyDecoding(LlamaCppDriver llama, Path file, String text, String label, double tolerance) {
         int[] prompt;
         List<float[]> ourLogits = new ArrayList<>();
         int[] ours = new int[STEPS];
@@ -100,7 +105,7 @@ class GreedyAgreementTest {
         try (GgufFile gguf = GgufFile.open(file);
              Model model = Model.load(gguf, Model.Options.defaults().withThreads(2))) {
             Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
-            prompt = tokenizer.encode(PROMPT, true, false);
+            prompt = tokenizer.encode(text, true, false);
             Session session = model.newSession(512);
             float[] logits = session.process(prompt);
             while (produced < STEPS) {

@@ -1,0 +1,74 @@
+package dev.hypha.ml.llamacpp;
+
+import dev.hypha.ml.llm.Architecture;
+import dev.hypha.ml.llm.RandomModelFactory;
+import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.testmodel.TestVocabularies;
+import dev.hypha.ml.tokenizer.TokenizerConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * gemma2 and gemma3 random models decoded greedily by our engine and by llama.cpp (see
+ * {@link GreedyAgreementTest#assertSameGreedyDecoding}): the same 32 tokens, logits of llama.cpp's top entries within
+ * 1e-3 in F32 and {@value GreedyAgreementTest#QUANT_TOLERANCE} for Q8_0/Q4_K.
+ *
+ * <p>The files exercise every gemma rule at once: a sliding window of {@value #WINDOW} positions, which the
+ * {@link #LONG_PROMPT} (more than twice the window) already crosses while it is processed as one batch and the
+ * 32 generated tokens cross again; gemma2's alternating local/global layers with attention-logit and final-logit caps
+ * small enough to bite ({@link RandomModelFactory#GEMMA2_ATTN_SOFTCAP}); gemma3's default 5 local : 1 global pattern
+ * over 6 layers, local layers on RoPE base 10000 and the global one on 1e6 with linear scaling by 8, per-head q/k norms
+ * and a head length (128) that is not dim / heads (64).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GemmaAgreementTest {
+    static final int WINDOW = 16;
+    static final String LONG_PROMPT = "The wise old owl sat in an oak; the more he saw, the less he spoke. The less he "
+            + "spoke, the more he heard. Why can't we all be like that wise old bird?";
+
+    @TempDir
+    Path dir;
+    LlamaCppDriver llama;
+
+    @BeforeAll
+    void start() {
+        llama = LlamaCppDriver.start();
+    }
+
+    @AfterAll
+    void stop() {
+        llama.close();
+    }
+
+    /** gemma2: dim 256, 2 layers (local, global), 8 heads over 4 KV heads of 32, tied output. */
+    static RandomModelFactory.Spec gemma2(GgmlType type, int vocabSize) {
+        return new RandomModelFactory.Spec(Architecture.GEMMA2, 256, 512, 2, 8, 4, 32, vocabSize, 512, type, true, 42, WINDOW);
+    }
+
+    /** gemma3: dim 256, 6 layers (5 local, 1 global), 4 heads over 2 KV heads of 128, untied output. */
+    static RandomModelFactory.Spec gemma3(GgmlType type, int vocabSize) {
+        return new RandomModelFactory.Spec(Architecture.GEMMA3, 256, 512, 6, 4, 2, 128, vocabSize, 512, type, false, 42, WINDOW);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "GEMMA2, F32",
+        "GEMMA3, F32",
+        "GEMMA2, Q8_0",
+        "GEMMA3, Q8_0",
+        "GEMMA2, Q4_K",
+        "GEMMA3, Q4_K",
+    })
+    void sameTokensAndLogits(Architecture arch, GgmlType type) {
+        TokenizerConfig vocab = TestVocabularies.sentencePiece(2000);
+        RandomModelFactory.Spec spec = arch == Architecture.GEMMA2 ? gemma2(type, vocab.size()) : gemma3(type, vocab.size());
+        Path file = AgreementModels.write(dir, spec, vocab);
+        GreedyAgreementTest.assertSameGreedyDecoding(llama, file, LONG_PROMPT, arch + " " + type,
+                type == GgmlType.F32 ? GreedyAgreementTest.FLOAT_TOLERANCE : GreedyAgreementTest.QUANT_TOLERANCE);
+    }
+}
