@@ -1,6 +1,17 @@
 package dev.hypha.ml.llamacpp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hypha.ml.chat.ChatMessage;
+import dev.hypha.ml.chat.ChatTemplate;
+import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.llm.Architecture;
+import dev.hypha.ml.llm.Generator;
+import dev.hypha.ml.llm.Model;
+import dev.hypha.ml.llm.TokenDecoder;
+import dev.hypha.ml.serve.Conversation;
+import dev.hypha.ml.tokenizer.Tokenizer;
+import java.util.List;
 import dev.hypha.ml.llm.RandomModelFactory;
 import dev.hypha.ml.tensor.GgmlType;
 import dev.hypha.ml.testmodel.TestVocabularies;
@@ -68,6 +79,38 @@ class GemmaAgreementTest {
     /** gemma3: dim 256, 6 layers (5 local, 1 global), 4 heads over 2 KV heads of 128, untied output. */
     static RandomModelFactory.Spec gemma3(GgmlType type, int vocabSize) {
         return new RandomModelFactory.Spec(Architecture.GEMMA3, 256, 512, 6, 4, 2, 128, vocabSize, 512, type, false, 42, WINDOW);
+    }
+
+    /**
+     * A chat turn as {@code hypha run} makes it: Gemma 3's template rendered by our ChatTemplate, tokenized with the
+     * turn markers as control tokens (llama.cpp tokenizes the rendered text the same way), then decoded greedily: the
+     * same tokens as llama.cpp's from that prompt.
+     */
+    @org.junit.jupiter.api.Test
+    void aGemma3ChatTurnAsHyphaRunMakesIt() {
+        TokenizerConfig vocab = TestVocabularies.gemma(2000);
+        Path file = dir.resolve("gemma3-chat.gguf");
+        RandomModelFactory.write(gemma3(GgmlType.F32, vocab.size()), vocab, file);
+        List<ChatMessage> messages = List.of(new ChatMessage("system", "Answer briefly."),
+                new ChatMessage("user", "Who is the wise old owl?"), new ChatMessage("assistant", "A bird in an oak."),
+                new ChatMessage("user", "Why is he wise?"));
+        int[] ours;
+        String text;
+        Generator.Result answer;
+        try (GgufFile gguf = GgufFile.open(file);
+             Model model = Model.load(gguf, Model.Options.defaults().withThreads(2))) {
+            Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
+            ChatTemplate template = ChatTemplate.fromGguf(gguf);
+            text = template.render(messages, true);
+            Conversation chat = new Conversation(model.newSession(512), tokenizer, template, null);
+            ours = chat.promptTokens(messages);
+            answer = new Generator(model.newSession(512), TokenDecoder.of(tokenizer))
+                    .generate(ours, Generator.Options.greedy(GreedyAgreementTest.STEPS), (t, s) -> { });
+        }
+        llama.load(file, 1, 512, "F32");
+        assertThat(llama.tokenize(List.of(text), true).getFirst()).as(text).containsExactly(ours);
+        LlamaCppDriver.Greedy theirs = llama.greedy(ours, GreedyAgreementTest.STEPS, 5);
+        assertThat(answer.tokens()).containsExactly(theirs.tokens());
     }
 
     @ParameterizedTest(name = "{0} {1}")
