@@ -25,7 +25,12 @@ public enum Architecture {
      * Gemma 3 (text): gemma2's block without attention soft-capping, with per-head q/k RMS norms, a sliding-window
      * pattern (5 local : 1 global by default) whose local layers have their own RoPE base; NEOX RoPE.
      */
-    GEMMA3("gemma3", RopeStyle.NEOX);
+    GEMMA3("gemma3", RopeStyle.NEOX),
+    /**
+     * Phi-3 / Phi-4: the llama block with fused q/k/v ({@code attn_qkv}) and gate/up ({@code ffn_up}, gate first)
+     * tensors, split into row views at load; LongRoPE frequency factors and attention factor when present; NEOX RoPE.
+     */
+    PHI3("phi3", RopeStyle.NEOX);
 
     /** How RoPE pairs the elements of a head. */
     public enum RopeStyle {

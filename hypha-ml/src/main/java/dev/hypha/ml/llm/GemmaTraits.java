@@ -40,7 +40,7 @@ final class GemmaTraits {
         boolean is27b = gemma2 ? layers == 46 : layers == 62;
         float queryScale = 1.0f / (float) Math.sqrt((float) (is27b ? dim / heads : headDim));
         return new LayoutTraits((float) Math.sqrt((float) dim), queryScale, attnCap, finalCap, window, period,
-                ropeBaseSwa, ropeScaleSwa, true, LayoutTraits.Activation.GELU_TANH);
+                ropeBaseSwa, ropeScaleSwa, true, LayoutTraits.Activation.GELU_TANH, null);
     }
 
     private static Optional<Integer> nonNegativeInt(ModelSource src, String key) {

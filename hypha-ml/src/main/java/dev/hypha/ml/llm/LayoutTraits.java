@@ -16,10 +16,28 @@ package dev.hypha.ml.llm;
  * @param ropeFreqScaleSliding  RoPE frequency scale of the local layers (the file's linear scaling applies to global ones)
  * @param postNorms             whether the attention and FFN outputs are RMS-normalized before the residual add
  * @param activation            the gated FFN's activation
+ * @param ropeLongContext       phi3's LongRoPE settings, or null
  */
 public record LayoutTraits(float embeddingScale, float queryScale, float attnSoftcap, float finalSoftcap,
                            int slidingWindow, int slidingPeriod, float ropeBaseSliding, float ropeFreqScaleSliding,
-                           boolean postNorms, Activation activation) {
+                           boolean postNorms, Activation activation, RopeLongContext ropeLongContext) {
+
+    /**
+     * Phi-3's LongRoPE: {@code rope_factors_long} replace {@code rope_factors_short} (when the file has them) once a
+     * session's context exceeds {@code originalContext} (llama.cpp's {@code n_ctx_seq > n_ctx_orig_yarn}), and cos/sin
+     * are multiplied by {@code attnFactor} ({@code rope.scaling.attn_factor}).
+     */
+    public record RopeLongContext(int originalContext, float attnFactor) {
+        public RopeLongContext {
+            if (originalContext < 1) {
+                throw new IllegalArgumentException("invalid model configuration: rope.scaling.original_context_length must be positive");
+            }
+            if (!(attnFactor > 0) || !Float.isFinite(attnFactor)) {
+                throw new IllegalArgumentException("invalid model configuration: rope.scaling.attn_factor must be positive, got " + attnFactor);
+            }
+        }
+    }
+
 
     /** The gate's activation in {@code act(gate(x)) * up(x)}. */
     public enum Activation {
@@ -30,7 +48,7 @@ public record LayoutTraits(float embeddingScale, float queryScale, float attnSof
     }
 
     /** The llama family: no extra scaling, caps, windows or post-norms; SiLU. */
-    public static final LayoutTraits LLAMA = new LayoutTraits(1.0f, 0f, 0f, 0f, 0, 0, 0f, 0f, false, Activation.SILU);
+    public static final LayoutTraits LLAMA = new LayoutTraits(1.0f, 0f, 0f, 0f, 0, 0, 0f, 0f, false, Activation.SILU, null);
 
     public LayoutTraits {
         require(Float.isFinite(embeddingScale) && embeddingScale > 0, "embedding scale must be positive");

@@ -101,6 +101,8 @@ public record ModelConfig(
         }
         LayoutTraits traits = arch.isGemma()
                 ? GemmaTraits.read(src, arch, dim, heads, headDim, layers, ropeBase, freqScale)
+                : arch == Architecture.PHI3
+                ? Phi3Traits.read(src, headDim, requireInt(src, p + "context_length"))
                 : LayoutTraits.LLAMA;
         return new ModelConfig(arch, dim,
                 requireInt(src, p + "feed_forward_length"),

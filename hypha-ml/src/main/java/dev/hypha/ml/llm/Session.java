@@ -22,6 +22,7 @@ public final class Session {
     private final Model model;
     private final ModelConfig c;
     private final KvCache cache;
+    private final Rope rope;
     private int position;
 
     private final int batch;
@@ -48,6 +49,7 @@ public final class Session {
         this.model = model;
         this.c = model.config();
         this.cache = cache;
+        this.rope = model.ropeFor(cache.contextSize());
         this.batch = model.options().batchSize();
         this.x = new float[batch][c.dim()];
         this.attnIn = new ActivationBatch(batch, c.dim());
@@ -167,7 +169,7 @@ public final class Session {
             }
             float[] cs = new float[half];
             float[] sn = new float[half];
-            model.rope().angles(position + t, cs, sn);
+            rope.angles(position + t, cs, sn);
             System.arraycopy(cs, 0, cos, t * half, half);
             System.arraycopy(sn, 0, sin, t * half, half);
             if (slidingCos != cos) {
@@ -181,7 +183,7 @@ public final class Session {
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
             boolean sliding = traits.isSliding(l);
-            Rope rope = sliding ? model.slidingRope() : model.rope();
+            Rope layerRope = sliding ? model.slidingRope() : rope;
             float[] layerCos = sliding ? slidingCos : cos;
             float[] layerSin = sliding ? slidingSin : sin;
             for (int t = 0; t < n; t++) {
@@ -206,8 +208,8 @@ public final class Session {
                 }
                 System.arraycopy(layerCos, t * half, cosT, 0, half);
                 System.arraycopy(layerSin, t * half, sinT, 0, half);
-                rope.apply(q[t], 0, c.heads(), c.headDim(), cosT, sinT);
-                rope.apply(k[t], 0, c.kvHeads(), c.headDim(), cosT, sinT);
+                layerRope.apply(q[t], 0, c.heads(), c.headDim(), cosT, sinT);
+                layerRope.apply(k[t], 0, c.kvHeads(), c.headDim(), cosT, sinT);
                 if (traits.queryScale() != 0f) {
                     scale(q[t], traits.queryScale());
                 }

@@ -109,6 +109,12 @@ class GreedyAgreementTest {
      */
     static void assertSameGreedyDecoding(LlamaCppDriver llama, Path file, String text, String label, double tolerance,
                                          int sameTokens) {
+        assertSameGreedyDecoding(llama, file, text, label, tolerance, sameTokens, 512);
+    }
+
+    /** As above, with both engines' context set to {@code context} positions. */
+    static void assertSameGreedyDecoding(LlamaCppDriver llama, Path file, String text, String label, double tolerance,
+                                         int sameTokens, int context) {
         int[] prompt;
         List<float[]> ourLogits = new ArrayList<>();
         int[] ours = new int[STEPS];
@@ -117,7 +123,7 @@ class GreedyAgreementTest {
              Model model = Model.load(gguf, Model.Options.defaults().withThreads(2))) {
             Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
             prompt = tokenizer.encode(text, true, false);
-            Session session = model.newSession(512);
+            Session session = model.newSession(context);
             float[] logits = session.process(prompt);
             while (produced < STEPS) {
                 ourLogits.add(logits.clone());
@@ -132,7 +138,7 @@ class GreedyAgreementTest {
         ours = Arrays.copyOf(ours, produced);
 
         // One llama.cpp thread: results do not depend on it, and two threads spin-wait badly on a loaded 2-core box.
-        llama.load(file, 1, 512, "F32");
+        llama.load(file, 1, context, "F32");
         LlamaCppDriver.Greedy theirs = llama.greedy(prompt, STEPS, TOP);
 
         double worst = 0;
