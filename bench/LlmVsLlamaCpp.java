@@ -47,16 +47,17 @@ public final class LlmVsLlamaCpp {
             """;
 
     record Options(Path dir, List<String> types, int threads, int promptTokens, int generate, int dim, int ffn,
-                   int layers, int heads, int kvHeads, int batch, Path repo) {}
+                   int layers, int heads, int kvHeads, int batch, Path repo, Architecture arch, int headDim, int window) {}
 
     record Speed(double ppTokensPerSecond, double tgTokensPerSecond) {}
 
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
         Files.createDirectories(o.dir());
-        System.out.printf(Locale.ROOT, "model: llama, dim %d, %d layers, %d heads (%d KV), ffn %d, vocab %d; "
+        System.out.printf(Locale.ROOT, "model: %s, dim %d, %d layers, %d heads (%d KV) of %d, ffn %d, vocab %d%s; "
                         + "threads %d; prompt %d tokens; generate %d tokens%n",
-                o.dim(), o.layers(), o.heads(), o.kvHeads(), o.ffn(), VOCAB, o.threads(), o.promptTokens(), o.generate());
+                o.arch().ggufName(), o.dim(), o.layers(), o.heads(), o.kvHeads(), o.headDim(), o.ffn(), VOCAB,
+                o.window() > 0 ? ", sliding window " + o.window() : "", o.threads(), o.promptTokens(), o.generate());
         TokenizerConfig small = TestVocabularies.sentencePiece(4000);
         int[] prompt = prompt(Tokenizer.create(small), o.promptTokens());
         TokenizerConfig vocab = padded(small, VOCAB);
@@ -99,7 +100,8 @@ public final class LlmVsLlamaCpp {
      * a llama-quantize mix (Q4_K_M, Q3_K_S, ...) is the F32 model of the same shape quantized by {@link ModelQuantizer}.
      */
     static Path model(Options o, String type, TokenizerConfig vocab) {
-        Path file = o.dir().resolve(String.format(Locale.ROOT, "llama-%dx%d-%s.gguf", o.dim(), o.layers(), type.toLowerCase(Locale.ROOT)));
+        Path file = o.dir().resolve(String.format(Locale.ROOT, "%s-%dx%d-%s.gguf", o.arch().ggufName(), o.dim(), o.layers(),
+                type.toLowerCase(Locale.ROOT)));
         if (Files.isRegularFile(file)) {
             return file;
         }
@@ -112,8 +114,8 @@ public final class LlmVsLlamaCpp {
             return file;
         }
         System.out.println("writing " + file + " ...");
-        RandomModelFactory.write(new RandomModelFactory.Spec(Architecture.LLAMA, o.dim(), o.ffn(), o.layers(), o.heads(),
-                o.kvHeads(), o.dim() / o.heads(), VOCAB, 2048, direct, false, 42), vocab, file);
+        RandomModelFactory.write(new RandomModelFactory.Spec(o.arch(), o.dim(), o.ffn(), o.layers(), o.heads(),
+                o.kvHeads(), o.headDim(), VOCAB, 2048, direct, o.arch() == Architecture.GEMMA2, 42, o.window()), vocab, file);
         return file;
     }
 
@@ -229,6 +231,8 @@ public final class LlmVsLlamaCpp {
         Path dir = Path.of("bench/out");
         List<String> types = List.of("q8_0", "q4_0", "q4_k");
         int threads = 2, prompt = 128, generate = 32, dim = 2048, ffn = 5632, layers = 16, heads = 32, kv = 4, batch = 32;
+        Architecture arch = Architecture.LLAMA;
+        int headDim = 0, window = 0;
         Path repo = Path.of("").toAbsolutePath();
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
@@ -245,10 +249,14 @@ public final class LlmVsLlamaCpp {
                 case "--kv-heads" -> { kv = Integer.parseInt(v); i++; }
                 case "--batch" -> { batch = Integer.parseInt(v); i++; }
                 case "--repo" -> { repo = Path.of(v); i++; }
+                case "--arch" -> { arch = Architecture.fromGguf(v); i++; }
+                case "--head-dim" -> { headDim = Integer.parseInt(v); i++; }
+                case "--window" -> { window = Integer.parseInt(v); i++; }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see bench/README.md");
             }
         }
-        return new Options(dir, types, threads, prompt, generate, dim, ffn, layers, heads, kv, batch, repo);
+        return new Options(dir, types, threads, prompt, generate, dim, ffn, layers, heads, kv, batch, repo, arch,
+                headDim > 0 ? headDim : dim / heads, window);
     }
 
     /** llama.cpp through hypha-ml/src/test/node/llamacpp-driver.mjs (one JSON request and answer per line). */

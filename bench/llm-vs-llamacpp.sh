@@ -7,7 +7,8 @@
 #   bench/llm-vs-llamacpp.sh --types q3_k,q5_k,iq4_xs,q4_k_m   # any ggml type we load, or a llama-quantize mix
 #
 # Options are passed to bench/LlmVsLlamaCpp.java: --types --threads --prompt --generate --dim --ffn --layers --heads
-# --kv-heads --batch --dir. Models are written once to bench/out/ (about 2.2 GB for the three types) and reused.
+# --kv-heads --batch --dir, and --arch (llama, gemma2, gemma3, phi3) --head-dim --window (gemma's sliding window).
+# Models are written once to bench/out/ (about 2.2 GB for the three types) and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh

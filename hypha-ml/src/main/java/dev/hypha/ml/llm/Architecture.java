@@ -15,7 +15,22 @@ public enum Architecture {
     /** Qwen2 / Qwen2.5: q/k/v biases, NEOX RoPE. */
     QWEN2("qwen2", RopeStyle.NEOX),
     /** Qwen3: per-head RMSNorm of q and k, NEOX RoPE. */
-    QWEN3("qwen3", RopeStyle.NEOX);
+    QWEN3("qwen3", RopeStyle.NEOX),
+    /**
+     * Gemma 2: embedding scaled by sqrt(dim), post-attention and post-FFN norms, GELU-gated FFN, attention-logit and
+     * final-logit soft-capping, alternating sliding-window layers, output tied to the embedding; NEOX RoPE.
+     */
+    GEMMA2("gemma2", RopeStyle.NEOX),
+    /**
+     * Gemma 3 (text): gemma2's block without attention soft-capping, with per-head q/k RMS norms, a sliding-window
+     * pattern (5 local : 1 global by default) whose local layers have their own RoPE base; NEOX RoPE.
+     */
+    GEMMA3("gemma3", RopeStyle.NEOX),
+    /**
+     * Phi-3 / Phi-4: the llama block with fused q/k/v ({@code attn_qkv}) and gate/up ({@code ffn_up}, gate first)
+     * tensors, split into row views at load; LongRoPE frequency factors and attention factor when present; NEOX RoPE.
+     */
+    PHI3("phi3", RopeStyle.NEOX);
 
     /** How RoPE pairs the elements of a head. */
     public enum RopeStyle {
@@ -40,6 +55,11 @@ public enum Architecture {
 
     public RopeStyle ropeStyle() {
         return ropeStyle;
+    }
+
+    /** Whether the layout is gemma's (gemma2, gemma3): see {@link GemmaTraits}. */
+    public boolean isGemma() {
+        return this == GEMMA2 || this == GEMMA3;
     }
 
     /** The architecture named {@code name}, or a clear error listing the supported ones. */

@@ -60,6 +60,8 @@ public final class Model implements AutoCloseable {
     private final Parallel parallel;
     private final MatMul matMul;
     private final Rope rope;
+    private final Rope slidingRope;
+    private final Rope longContextRope;
     private final Arena repacked;
     private final LoraAdapter adapter;
 
@@ -71,7 +73,15 @@ public final class Model implements AutoCloseable {
         this.options = options;
         this.parallel = new Parallel(options.threads());
         this.matMul = new MatMul(parallel, options.deterministic());
-        this.rope = new Rope(config, weights.ropeFreqFactors());
+        LayoutTraits traits = config.traits();
+        LayoutTraits.RopeLongContext longContext = traits.ropeLongContext();
+        float attnFactor = longContext == null ? 1.0f : longContext.attnFactor();
+        this.rope = new Rope(config, config.ropeBase(), config.ropeFreqScale(), weights.ropeFreqFactors(), attnFactor);
+        this.longContextRope = weights.ropeFreqFactorsLong() == null ? rope
+                : new Rope(config, config.ropeBase(), config.ropeFreqScale(), weights.ropeFreqFactorsLong(), attnFactor);
+        this.slidingRope = traits.hasSlidingLayers()
+                ? new Rope(config, traits.ropeBaseSliding(), traits.ropeFreqScaleSliding(), null)
+                : rope;
     }
 
     /** Loads a model from an open GGUF file, which must stay open while the model is used (weights are mapped, not copied). */
@@ -137,6 +147,20 @@ public final class Model implements AutoCloseable {
 
     Rope rope() {
         return rope;
+    }
+
+    /**
+     * The rotation of a session of {@code contextSize} positions: phi3's long-context factors when the file has them
+     * and the context exceeds the original one, {@link #rope()} otherwise.
+     */
+    Rope ropeFor(int contextSize) {
+        LayoutTraits.RopeLongContext longContext = config.traits().ropeLongContext();
+        return longContext != null && contextSize > longContext.originalContext() ? longContextRope : rope;
+    }
+
+    /** The rotation of the sliding-window layers ({@link #rope()} when there are none). */
+    Rope slidingRope() {
+        return slidingRope;
     }
 
     MathMode math() {

@@ -21,16 +21,26 @@ import java.util.Optional;
  * @param ropeFreqScale    linear RoPE scaling (1 / factor; 1 when unscaled)
  * @param llama3Scaling    llama3-style frequency scaling from metadata, when present and no rope_freqs tensor is given
  * @param pooling          pooling for embeddings
+ * @param traits           what the block does beyond the llama layout ({@link LayoutTraits#LLAMA} for the llama family)
  */
 public record ModelConfig(
         Architecture architecture, int dim, int ffnDim, int layers, int heads, int kvHeads, int headDim,
         int vocabSize, int contextLength, float rmsEps, float ropeBase, int ropeDim, float ropeFreqScale,
-        Optional<Llama3RopeScaling> llama3Scaling, Pooling pooling) {
+        Optional<Llama3RopeScaling> llama3Scaling, Pooling pooling, LayoutTraits traits) {
 
     /** Llama 3.1-style RoPE frequency scaling parameters. */
     public record Llama3RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength) {}
 
+    /** A llama-family configuration ({@link LayoutTraits#LLAMA}). */
+    public ModelConfig(Architecture architecture, int dim, int ffnDim, int layers, int heads, int kvHeads, int headDim,
+                       int vocabSize, int contextLength, float rmsEps, float ropeBase, int ropeDim, float ropeFreqScale,
+                       Optional<Llama3RopeScaling> llama3Scaling, Pooling pooling) {
+        this(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, rmsEps, ropeBase,
+                ropeDim, ropeFreqScale, llama3Scaling, pooling, LayoutTraits.LLAMA);
+    }
+
     public ModelConfig {
+        java.util.Objects.requireNonNull(traits, "traits");
         require(dim > 0 && ffnDim > 0 && layers > 0 && heads > 0 && kvHeads > 0 && headDim > 0 && vocabSize > 0 && contextLength > 0,
                 "all sizes must be positive");
         require(heads % kvHeads == 0, "head_count (" + heads + ") must be a multiple of head_count_kv (" + kvHeads + ")");
@@ -77,17 +87,35 @@ public record ModelConfig(
             default -> throw new IllegalArgumentException("unsupported rope.scaling.type '" + scalingType
                     + "'; supported: none, linear, llama3");
         }
+        if (arch.isGemma() && llama3.isPresent()) {
+            // llama.cpp's gemma graphs pass no frequency factors to RoPE: a llama3-scaled gemma file is not one it runs
+            throw new IllegalArgumentException("rope.scaling.type 'llama3' is not supported for " + arch.ggufName()
+                    + "; supported: none, linear");
+        }
+        int layers = requireInt(src, p + "block_count");
+        float ropeBase = (float) (double) src.number(p + "rope.freq_base").orElse(10000.0);
+        int valueLength = optInt(src, p + "attention.value_length").orElse(headDim);
+        if (valueLength != headDim) {
+            throw new IllegalArgumentException("metadata " + p + "attention.value_length (" + valueLength
+                    + ") differs from attention.key_length (" + headDim + "); only equal lengths are supported");
+        }
+        LayoutTraits traits = arch.isGemma()
+                ? GemmaTraits.read(src, arch, dim, heads, headDim, layers, ropeBase, freqScale)
+                : arch == Architecture.PHI3
+                ? Phi3Traits.read(src, headDim, requireInt(src, p + "context_length"))
+                : LayoutTraits.LLAMA;
         return new ModelConfig(arch, dim,
                 requireInt(src, p + "feed_forward_length"),
-                requireInt(src, p + "block_count"),
+                layers,
                 heads, kvHeads, headDim,
                 Math.toIntExact(shape[1]),
                 requireInt(src, p + "context_length"),
                 (float) (double) src.number(p + "attention.layer_norm_rms_epsilon").orElseThrow(() -> missing(src, p + "attention.layer_norm_rms_epsilon")),
-                (float) (double) src.number(p + "rope.freq_base").orElse(10000.0),
+                ropeBase,
                 optInt(src, p + "rope.dimension_count").orElse(headDim),
                 freqScale, llama3,
-                Pooling.fromGguf(src.integer(p + "pooling_type").orElse(1L)));
+                Pooling.fromGguf(src.integer(p + "pooling_type").orElse(1L)),
+                traits);
     }
 
     private static int requireInt(ModelSource src, String key) {

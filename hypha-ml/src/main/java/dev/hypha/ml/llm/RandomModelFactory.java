@@ -38,15 +38,30 @@ public final class RandomModelFactory {
      * @param type          type of the weight matrices and the token embedding
      * @param tiedEmbeddings whether the output projection reuses the token embedding
      * @param seed          random seed
+     * @param slidingWindow gemma's {@code attention.sliding_window} (gemma2 needs one; 0 gives gemma3 no local
+     *                      layers); must be 0 for the other architectures
      */
     public record Spec(Architecture architecture, int dim, int ffnDim, int layers, int heads, int kvHeads, int headDim,
-                       int vocabSize, int contextLength, GgmlType type, boolean tiedEmbeddings, long seed) {
+                       int vocabSize, int contextLength, GgmlType type, boolean tiedEmbeddings, long seed,
+                       int slidingWindow) {
         public Spec {
             TensorCodec.requireSupported(type, "random model");
             if (dim % 32 != 0 || ffnDim % 32 != 0 || headDim % 2 != 0 || heads % kvHeads != 0) {
                 throw new IllegalArgumentException("random model needs dim and ffnDim multiples of 32, an even head length "
                         + "and heads divisible by kvHeads: " + this);
             }
+            if (slidingWindow < 0 || (slidingWindow > 0 && !architecture.isGemma())
+                    || (architecture == Architecture.GEMMA2 && slidingWindow == 0)) {
+                throw new IllegalArgumentException("a sliding window is written for gemma2 (required) and gemma3 (optional) "
+                        + "only, and must be positive: " + this);
+            }
+        }
+
+        /** A spec without a sliding window (every architecture but gemma2). */
+        public Spec(Architecture architecture, int dim, int ffnDim, int layers, int heads, int kvHeads, int headDim,
+                    int vocabSize, int contextLength, GgmlType type, boolean tiedEmbeddings, long seed) {
+            this(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, type,
+                    tiedEmbeddings, seed, 0);
         }
 
         /** A tiny model: dim 64, 2 layers, 4 query heads over 2 KV heads, feed-forward 128. */
@@ -55,16 +70,23 @@ public final class RandomModelFactory {
         }
 
         public Spec withType(GgmlType t) {
-            return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, t, tiedEmbeddings, seed);
+            return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, t,
+                    tiedEmbeddings, seed, slidingWindow);
         }
 
         public Spec withTiedEmbeddings(boolean tied) {
-            return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, type, tied, seed);
+            return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, type,
+                    tied, seed, slidingWindow);
         }
 
         public Spec withShape(int newDim, int newFfn, int newLayers, int newHeads, int newKvHeads) {
             return new Spec(architecture, newDim, newFfn, newLayers, newHeads, newKvHeads, newDim / newHeads, vocabSize,
-                    contextLength, type, tiedEmbeddings, seed);
+                    contextLength, type, tiedEmbeddings, seed, slidingWindow);
+        }
+
+        public Spec withSlidingWindow(int window) {
+            return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, type,
+                    tiedEmbeddings, seed, window);
         }
     }
 
@@ -73,7 +95,10 @@ public final class RandomModelFactory {
         String p = s.architecture().ggufName() + ".";
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("general.architecture", s.architecture().ggufName());
-        m.put("general.name", "hypha-random-" + s.architecture().ggufName() + "-" + s.type().name().toLowerCase(java.util.Locale.ROOT));
+        // llama.cpp sets Phi-3's special-token attributes when general.name contains "phi3" and then requires
+        // <|endoftext|> in the vocabulary, which the test vocabularies lack: random phi3 files are named "phi-mini"
+        String family = s.architecture() == Architecture.PHI3 ? "phi-mini" : s.architecture().ggufName();
+        m.put("general.name", "hypha-random-" + family + "-" + s.type().name().toLowerCase(java.util.Locale.ROOT));
         m.put(p + "vocab_size", (long) s.vocabSize());
         m.put(p + "context_length", (long) s.contextLength());
         m.put(p + "embedding_length", (long) s.dim());
@@ -83,15 +108,42 @@ public final class RandomModelFactory {
         m.put(p + "attention.head_count_kv", (long) s.kvHeads());
         m.put(p + "attention.key_length", (long) s.headDim());
         m.put(p + "attention.value_length", (long) s.headDim());
-        m.put(p + "rope.dimension_count", (long) s.headDim());
+        m.put(p + "rope.dimension_count", (long) ropeDim(s));
         m.put(p + "rope.freq_base", s.architecture() == Architecture.LLAMA || s.architecture() == Architecture.MISTRAL ? 10000.0 : 1000000.0);
-        m.put(p + "attention.layer_norm_rms_epsilon", 1e-5);
+        m.put(p + "attention.layer_norm_rms_epsilon", s.architecture().isGemma() ? 1e-6 : 1e-5);
+        if (s.architecture() == Architecture.GEMMA2) {
+            // caps far below the real 50 / 30, so that random scores and logits reach them and the test sees them
+            m.put(p + "attn_logit_softcapping", GEMMA2_ATTN_SOFTCAP);
+            m.put(p + "final_logit_softcapping", GEMMA2_FINAL_SOFTCAP);
+        }
+        if (s.slidingWindow() > 0) {
+            m.put(p + "attention.sliding_window", (long) s.slidingWindow());
+        }
+        if (s.architecture() == Architecture.PHI3) {
+            // as a 128k Phi-3 file: LongRoPE from half the trained context on, with the converter's attention factor
+            // sqrt(1 + ln(scale) / ln(original)); Phi-3-mini's window, which llama.cpp ignores
+            long original = s.contextLength() / 2;
+            m.put(p + "rope.scaling.original_context_length", original);
+            m.put(p + "rope.scaling.attn_factor", Math.sqrt(1 + Math.log(2) / Math.log(original)));
+            m.put(p + "attention.sliding_window", 2047L);
+        }
+        if (s.architecture() == Architecture.GEMMA3) {
+            // as google/gemma-3-4b-it: local layers on base 10000, global ones on 1e6 with linear scaling by 8
+            m.put(p + "rope.freq_base_swa", 10000.0);
+            m.put(p + "rope.scaling.type", "linear");
+            m.put(p + "rope.scaling.factor", 8.0);
+        }
         m.put("general.file_type", (long) fileType(s.type()));
         if (s.type() != GgmlType.F32 && s.type() != GgmlType.F16 && s.type() != GgmlType.BF16) {
             m.put("general.quantization_version", 2L);
         }
         return m;
     }
+
+    /** gemma2's attention-logit cap in random files (the real models use 50). */
+    public static final double GEMMA2_ATTN_SOFTCAP = 5.0;
+    /** gemma2's final-logit cap in random files (the real models use 30). */
+    public static final double GEMMA2_FINAL_SOFTCAP = 15.0;
 
     /** llama.cpp's {@code llama_ftype} for a model whose matrices are all {@code t}. */
     static int fileType(GgmlType t) {
@@ -116,37 +168,76 @@ public final class RandomModelFactory {
         };
     }
 
+    /** Rotated head elements: all, except phi3's, which rotate 3/4 of each head as Phi-4-mini does. */
+    static int ropeDim(Spec s) {
+        return s.architecture() == Architecture.PHI3 ? s.headDim() * 3 / 4 / 2 * 2 : s.headDim();
+    }
+
     /** The model's tensors (name to encoded tensor), in the order llama.cpp's converter writes them. */
     public static Map<String, WeightTensor> tensors(Spec s) {
         SplittableRandom rnd = new SplittableRandom(s.seed());
         Map<String, WeightTensor> t = new LinkedHashMap<>();
         int qDim = s.heads() * s.headDim();
         int kvDim = s.kvHeads() * s.headDim();
-        put(t, matrix("token_embd.weight", s.type(), s.dim(), s.vocabSize(), 1.0, rnd));
+        boolean gemma = s.architecture().isGemma();
+        // gemma multiplies the embedding by sqrt(dim): rows of std 1/sqrt(dim) give the residual stream unit scale.
+        // Its output norms get weights near 3, so that the post-normed blocks (not the current token's own row, which
+        // a tied output would favour) decide the logits, and the logits spread as widely as the llama models' do.
+        put(t, matrix("token_embd.weight", s.type(), s.dim(), s.vocabSize(), gemma ? 1 / Math.sqrt(s.dim()) : 1.0, rnd));
+        boolean phi3 = s.architecture() == Architecture.PHI3;
+        if (phi3) {
+            // LongRoPE divisors per rotated pair: short ones near 1, long ones growing to 8 for the slowest frequencies
+            int pairs = ropeDim(s) / 2;
+            float[] shortFactors = new float[pairs];
+            float[] longFactors = new float[pairs];
+            for (int i = 0; i < pairs; i++) {
+                shortFactors[i] = (float) (1.0 + 0.1 * rnd.nextDouble());
+                longFactors[i] = (float) (1.0 + 7.0 * i / Math.max(1, pairs - 1));
+            }
+            put(t, f32("rope_factors_long.weight", longFactors));
+            put(t, f32("rope_factors_short.weight", shortFactors));
+        }
         for (int i = 0; i < s.layers(); i++) {
             String b = "blk." + i + ".";
             put(t, norm(b + "attn_norm.weight", s.dim(), rnd));
-            put(t, matrix(b + "attn_q.weight", s.type(), s.dim(), qDim, 1 / Math.sqrt(s.dim()), rnd));
-            put(t, matrix(b + "attn_k.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
-            put(t, matrix(b + "attn_v.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
+            if (phi3) {
+                // fused: q's rows, then k's, then v's
+                put(t, matrix(b + "attn_qkv.weight", s.type(), s.dim(), qDim + 2 * kvDim, 1 / Math.sqrt(s.dim()), rnd));
+            } else {
+                put(t, matrix(b + "attn_q.weight", s.type(), s.dim(), qDim, 1 / Math.sqrt(s.dim()), rnd));
+                put(t, matrix(b + "attn_k.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
+                put(t, matrix(b + "attn_v.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
+            }
             if (s.architecture() == Architecture.QWEN2) {
                 put(t, vector(b + "attn_q.bias", qDim, 0.0, 0.1, rnd));
                 put(t, vector(b + "attn_k.bias", kvDim, 0.0, 0.1, rnd));
                 put(t, vector(b + "attn_v.bias", kvDim, 0.0, 0.1, rnd));
             }
-            if (s.architecture() == Architecture.QWEN3) {
+            if (s.architecture() == Architecture.QWEN3 || s.architecture() == Architecture.GEMMA3) {
                 put(t, norm(b + "attn_q_norm.weight", s.headDim(), rnd));
                 put(t, norm(b + "attn_k_norm.weight", s.headDim(), rnd));
             }
             put(t, matrix(b + "attn_output.weight", s.type(), qDim, s.dim(), 1 / Math.sqrt(qDim), rnd));
+            if (gemma) {
+                put(t, vector(b + "post_attention_norm.weight", s.dim(), 3.0, 0.3, rnd));
+            }
             put(t, norm(b + "ffn_norm.weight", s.dim(), rnd));
-            put(t, matrix(b + "ffn_gate.weight", s.type(), s.dim(), s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
-            put(t, matrix(b + "ffn_up.weight", s.type(), s.dim(), s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
+            if (phi3) {
+                // fused: the gate's rows, then up's
+                put(t, matrix(b + "ffn_up.weight", s.type(), s.dim(), 2 * s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
+            } else {
+                put(t, matrix(b + "ffn_gate.weight", s.type(), s.dim(), s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
+                put(t, matrix(b + "ffn_up.weight", s.type(), s.dim(), s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
+            }
             put(t, matrix(b + "ffn_down.weight", s.type(), s.ffnDim(), s.dim(), 1 / Math.sqrt(s.ffnDim()), rnd));
+            if (gemma) {
+                put(t, vector(b + "post_ffw_norm.weight", s.dim(), 3.0, 0.3, rnd));
+            }
         }
-        put(t, norm("output_norm.weight", s.dim(), rnd));
-        if (!s.tiedEmbeddings()) {
-            put(t, matrix("output.weight", s.type(), s.dim(), s.vocabSize(), 3 / Math.sqrt(s.dim()), rnd));
+        put(t, gemma ? vector("output_norm.weight", s.dim(), 3.0, 0.3, rnd) : norm("output_norm.weight", s.dim(), rnd));
+        // gemma2 always multiplies by token_embd (llama.cpp refuses an output.weight there)
+        if (!s.tiedEmbeddings() && s.architecture() != Architecture.GEMMA2) {
+            put(t, matrix("output.weight", s.type(), s.dim(), s.vocabSize(), (gemma ? 1 : 3) / Math.sqrt(s.dim()), rnd));
         }
         return t;
     }
@@ -222,6 +313,11 @@ public final class RandomModelFactory {
             x[i] = (float) (rnd.nextGaussian() * std);
         }
         return new WeightTensor(name, type, new long[] {cols, rows}, MemorySegment.ofArray(TensorCodec.quantize(type, x, 0, x.length)));
+    }
+
+    private static WeightTensor f32(String name, float[] x) {
+        return new WeightTensor(name, GgmlType.F32, new long[] {x.length},
+                MemorySegment.ofArray(TensorCodec.quantize(GgmlType.F32, x, 0, x.length)));
     }
 
     private static WeightTensor norm(String name, int n, SplittableRandom rnd) {

@@ -11,11 +11,26 @@ public final class Rope {
     private final float freqScale;
     private final float[] freqFactors;
     private final Architecture.RopeStyle style;
+    private final float mscale;
 
     public Rope(ModelConfig c, float[] freqFactors) {
+        this(c, c.ropeBase(), c.ropeFreqScale(), freqFactors);
+    }
+
+    /** The rotation of a model's layers that use their own base and scale (gemma's sliding-window layers). */
+    public Rope(ModelConfig c, float base, float freqScale, float[] freqFactors) {
+        this(c, base, freqScale, freqFactors, 1.0f);
+    }
+
+    /**
+     * A rotation whose cos and sin are multiplied by {@code mscale} (ggml's {@code attn_factor}, phi3's LongRoPE
+     * {@code rope.scaling.attn_factor}).
+     */
+    public Rope(ModelConfig c, float base, float freqScale, float[] freqFactors, float mscale) {
+        this.mscale = mscale;
         this.ropeDim = c.ropeDim();
-        this.thetaScale = (float) StrictMath.pow(c.ropeBase(), -2.0 / c.ropeDim());
-        this.freqScale = c.ropeFreqScale();
+        this.thetaScale = (float) StrictMath.pow(base, -2.0 / c.ropeDim());
+        this.freqScale = freqScale;
         this.freqFactors = freqFactors;
         this.style = c.architecture().ropeStyle();
     }
@@ -26,8 +41,8 @@ public final class Rope {
         for (int i = 0; i < ropeDim / 2; i++) {
             float ff = freqFactors == null ? 1.0f : freqFactors[i];
             double t = (double) (freqScale * (theta / ff));
-            cos[i] = (float) StrictMath.cos(t);
-            sin[i] = (float) StrictMath.sin(t);
+            cos[i] = (float) StrictMath.cos(t) * mscale;
+            sin[i] = (float) StrictMath.sin(t) * mscale;
             theta *= thetaScale;
         }
     }

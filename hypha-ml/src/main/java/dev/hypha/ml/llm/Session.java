@@ -22,6 +22,7 @@ public final class Session {
     private final Model model;
     private final ModelConfig c;
     private final KvCache cache;
+    private final Rope rope;
     private int position;
 
     private final int batch;
@@ -40,12 +41,15 @@ public final class Session {
     private final float[][] logits;
     private final float[] cos;
     private final float[] sin;
+    private final float[] slidingCos;
+    private final float[] slidingSin;
     private final LoraAdapter.Scratch adapterScratch;
 
     Session(Model model, KvCache cache) {
         this.model = model;
         this.c = model.config();
         this.cache = cache;
+        this.rope = model.ropeFor(cache.contextSize());
         this.batch = model.options().batchSize();
         this.x = new float[batch][c.dim()];
         this.attnIn = new ActivationBatch(batch, c.dim());
@@ -62,6 +66,9 @@ public final class Session {
         this.logits = new float[1][c.vocabSize()];
         this.cos = new float[batch * (c.ropeDim() / 2)];
         this.sin = new float[batch * (c.ropeDim() / 2)];
+        boolean ownRope = model.slidingRope() != model.rope();
+        this.slidingCos = ownRope ? new float[batch * (c.ropeDim() / 2)] : cos;
+        this.slidingSin = ownRope ? new float[batch * (c.ropeDim() / 2)] : sin;
         this.adapterScratch = model.adapter() == null ? null : model.adapter().scratch(batch);
     }
 
@@ -133,6 +140,19 @@ public final class Session {
             rmsNorm(x[last], model.weights().outputNorm(), finalIn.row(0));
             finalIn.updated(1);
             model.matMul().multiply(model.weights().output(), finalIn, logits);
+            softcap(logits[0], c.traits().finalSoftcap());
+        }
+    }
+
+    /** {@code v = tanh(v * (1/cap)) * cap} for each element, as ggml's scale, tanh, scale; nothing when cap is 0. */
+    private void softcap(float[] v, float cap) {
+        if (cap == 0f) {
+            return;
+        }
+        float inv = 1.0f / cap;
+        MathMode math = model.math();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) math.tanh(v[i] * inv) * cap;
         }
     }
 
@@ -141,18 +161,31 @@ public final class Session {
         MatMul mm = model.matMul();
         ModelWeights w = model.weights();
         int half = c.ropeDim() / 2;
+        LayoutTraits traits = c.traits();
         for (int t = 0; t < n; t++) {
             w.tokenEmbedding().dequantizeRow(tokens[start + t], x[t], 0);
+            if (traits.embeddingScale() != 1.0f) {
+                scale(x[t], traits.embeddingScale());
+            }
             float[] cs = new float[half];
             float[] sn = new float[half];
-            model.rope().angles(position + t, cs, sn);
+            rope.angles(position + t, cs, sn);
             System.arraycopy(cs, 0, cos, t * half, half);
             System.arraycopy(sn, 0, sin, t * half, half);
+            if (slidingCos != cos) {
+                model.slidingRope().angles(position + t, cs, sn);
+                System.arraycopy(cs, 0, slidingCos, t * half, half);
+                System.arraycopy(sn, 0, slidingSin, t * half, half);
+            }
         }
         float[] cosT = new float[half];
         float[] sinT = new float[half];
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
+            boolean sliding = traits.isSliding(l);
+            Rope layerRope = sliding ? model.slidingRope() : rope;
+            float[] layerCos = sliding ? slidingCos : cos;
+            float[] layerSin = sliding ? slidingSin : sin;
             for (int t = 0; t < n; t++) {
                 rmsNorm(x[t], lw.attnNorm(), attnIn.row(t));
             }
@@ -173,18 +206,24 @@ public final class Session {
                 if (lw.kNorm() != null) {
                     headNorm(k[t], c.kvHeads(), lw.kNorm());
                 }
-                System.arraycopy(cos, t * half, cosT, 0, half);
-                System.arraycopy(sin, t * half, sinT, 0, half);
-                model.rope().apply(q[t], 0, c.heads(), c.headDim(), cosT, sinT);
-                model.rope().apply(k[t], 0, c.kvHeads(), c.headDim(), cosT, sinT);
+                System.arraycopy(layerCos, t * half, cosT, 0, half);
+                System.arraycopy(layerSin, t * half, sinT, 0, half);
+                layerRope.apply(q[t], 0, c.heads(), c.headDim(), cosT, sinT);
+                layerRope.apply(k[t], 0, c.kvHeads(), c.headDim(), cosT, sinT);
+                if (traits.queryScale() != 0f) {
+                    scale(q[t], traits.queryScale());
+                }
                 System.arraycopy(k[t], 0, cache.keys[l], (position + t) * c.kvDim(), c.kvDim());
                 System.arraycopy(v[t], 0, cache.values[l], (position + t) * c.kvDim(), c.kvDim());
             }
-            attention(l, n);
+            attention(l, n, sliding ? traits.slidingWindow() : 0);
             attnOut.updated(n);
             mm.multiply(lw.wo(), attnOut, proj);
             adapt(l, LoraTarget.O, attnOut, n, proj);
             for (int t = 0; t < n; t++) {
+                if (lw.attnPostNorm() != null) {
+                    rmsNorm(proj[t], lw.attnPostNorm(), proj[t]);
+                }
                 add(x[t], proj[t]);
                 rmsNorm(x[t], lw.ffnNorm(), ffnIn.row(t));
             }
@@ -198,6 +237,10 @@ public final class Session {
                 float[] h = ffnHidden.row(t);
                 float[] g = gate[t];
                 float[] u = up[t];
+                if (traits.activation() == LayoutTraits.Activation.GELU_TANH) {
+                    Gelu.geglu(g, u, h, c.ffnDim());
+                    continue;
+                }
                 for (int i = 0; i < c.ffnDim(); i++) {
                     float gi = g[i];
                     h[i] = gi / (1.0f + (float) math.exp(-gi)) * u[i];
@@ -207,6 +250,9 @@ public final class Session {
             mm.multiply(lw.down(), ffnHidden, proj);
             adapt(l, LoraTarget.DOWN, ffnHidden, n, proj);
             for (int t = 0; t < n; t++) {
+                if (lw.ffnPostNorm() != null) {
+                    rmsNorm(proj[t], lw.ffnPostNorm(), proj[t]);
+                }
                 add(x[t], proj[t]);
             }
         }
@@ -219,13 +265,20 @@ public final class Session {
         }
     }
 
-    /** Causal attention for the n tokens of the chunk, parallel over (token, head); each pair is computed by one thread. */
-    private void attention(int layer, int n) {
+    /**
+     * Causal attention for the n tokens of the chunk, parallel over (token, head); each pair is computed by one thread.
+     * With {@code window > 0} a token at position p sees positions p - window + 1 .. p (llama.cpp's standard sliding
+     * window: masked when {@code p - p0 >= n_swa}). Scores are soft-capped when the layout asks for it.
+     */
+    private void attention(int layer, int n, int window) {
         int heads = c.heads();
         int headDim = c.headDim();
         int kvDim = c.kvDim();
         int group = heads / c.kvHeads();
-        float scale = 1.0f / (float) Math.sqrt(headDim);
+        // gemma scales the queries instead (LayoutTraits.queryScale), so its scores are used as they come
+        float scale = c.traits().queryScale() != 0f ? 1.0f : 1.0f / (float) Math.sqrt(headDim);
+        float cap = c.traits().attnSoftcap();
+        float invCap = cap == 0f ? 0f : 1.0f / cap;
         float[] keys = cache.keys[layer];
         float[] vals = cache.values[layer];
         MathMode math = model.math();
@@ -235,11 +288,16 @@ public final class Session {
                 int t = i / heads;
                 int h = i % heads;
                 int kvOff = (h / group) * headDim;
-                int len = position + t + 1;
+                int end = position + t + 1;
+                int first = window > 0 ? Math.max(0, end - window) : 0;
+                int len = end - first;
                 float[] qt = q[t];
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = 0; s < len; s++) {
-                    float sc = FloatKernels.dot(qt, h * headDim, keys, s * kvDim + kvOff, headDim) * scale;
+                    float sc = FloatKernels.dot(qt, h * headDim, keys, (first + s) * kvDim + kvOff, headDim) * scale;
+                    if (cap != 0f) {
+                        sc = (float) math.tanh(sc * invCap) * cap;
+                    }
                     scores[s] = sc;
                     max = Math.max(max, sc);
                 }
@@ -252,7 +310,7 @@ public final class Session {
                 float inv = (float) (1.0 / sum);
                 float[] out = attnOut.row(t);
                 java.util.Arrays.fill(out, h * headDim, (h + 1) * headDim, 0f);
-                FloatKernels.axpyRows(scores, inv, len, vals, kvOff, kvDim, out, h * headDim, headDim);
+                FloatKernels.axpyRows(scores, inv, len, vals, first * kvDim + kvOff, kvDim, out, h * headDim, headDim);
             }
         });
     }
@@ -278,6 +336,12 @@ public final class Session {
             System.arraycopy(vec, h * hd, tmp, 0, hd);
             rmsNorm(tmp, weight, res);
             System.arraycopy(res, 0, vec, h * hd, hd);
+        }
+    }
+
+    private static void scale(float[] vec, float factor) {
+        for (int i = 0; i < vec.length; i++) {
+            vec[i] *= factor;
         }
     }
 

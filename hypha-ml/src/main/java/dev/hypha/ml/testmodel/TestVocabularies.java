@@ -66,6 +66,28 @@ public final class TestVocabularies {
         return CACHE.computeIfAbsent("spm:" + size, k -> buildSentencePiece(size));
     }
 
+    /**
+     * A Gemma-style SentencePiece vocabulary of exactly {@code size} tokens: {@link #sentencePiece} of {@code size - 2}
+     * tokens, then {@code <start_of_turn>} and {@code <end_of_turn>} (control tokens; the latter is the end-of-turn
+     * token, as llama.cpp finds it by its text), no space prefix (as Gemma's converter writes) and Gemma 3's chat
+     * template.
+     */
+    public static TokenizerConfig gemma(int size) {
+        return CACHE.computeIfAbsent("gemma:" + size, k -> {
+            TokenizerConfig spm = sentencePiece(size - 2);
+            List<String> tokens = new ArrayList<>(spm.tokens());
+            tokens.add("<start_of_turn>");
+            tokens.add("<end_of_turn>");
+            float[] scores = java.util.Arrays.copyOf(spm.scores(), size);
+            int[] types = java.util.Arrays.copyOf(spm.tokenTypes(), size);
+            types[size - 2] = TokenType.CONTROL.id();
+            types[size - 1] = TokenType.CONTROL.id();
+            return new TokenizerConfig(spm.model(), spm.pre(), tokens, scores, types, spm.merges(), spm.bos(), spm.eos(),
+                    spm.unk(), spm.pad(), OptionalInt.of(size - 1), spm.addBos(), spm.addEos(), Optional.of(false),
+                    Optional.of(dev.hypha.ml.chat.BuiltinTemplates.load("gemma3.jinja")));
+        });
+    }
+
     /** A Qwen2-style byte-level BPE vocabulary of exactly {@code size} tokens. */
     public static TokenizerConfig byteLevelBpe(int size) {
         return byteLevelBpe(size, BpeStyle.QWEN2);
