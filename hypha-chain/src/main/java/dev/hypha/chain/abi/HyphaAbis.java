@@ -14,7 +14,7 @@ public final class HyphaAbis {
     /** The contracts every deployment has, in deployment order. */
     public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
             "ProviderRegistry", "PaymentChannels", "OfferRegistry",
-            "InferenceCoordinator", "ComputeMarket");
+            "InferenceCoordinator", "ComputeMarket", "TrainingVerifier");
 
     private HyphaAbis() {}
 

@@ -21,6 +21,7 @@ public final class HyphaContracts {
     private final InferenceCoordinatorClient coordinator;
     private final OfferRegistryClient offers;
     private final ComputeMarketClient compute;
+    private final TrainingVerifierClient verifier;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -33,6 +34,7 @@ public final class HyphaContracts {
         this.coordinator = new InferenceCoordinatorClient(calls);
         this.offers = new OfferRegistryClient(calls);
         this.compute = new ComputeMarketClient(calls);
+        this.verifier = new TrainingVerifierClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -95,6 +97,11 @@ public final class HyphaContracts {
     /** ComputeMarket (training compute: orders, bids, leases). */
     public ComputeMarketClient compute() {
         return compute;
+    }
+
+    /** TrainingVerifier (state commitments and disputes of training leases). */
+    public TrainingVerifierClient verifier() {
+        return verifier;
     }
 
     /** The deployment these contracts belong to. */
