@@ -30,7 +30,10 @@ import {Staking} from "./Staking.sol";
 /// burden of the dispute). The loser is slashed `slashAmount` through Staking (this contract holds FAULT_PROOF_ROLE);
 /// a losing challenger's bond goes to the provider, a losing provider's lease is closed by ComputeMarket with the
 /// escrow still held refunded to the tenant. Both wrong: both slashed, the bond to the slash sink.
-/// @dev No owner, no admin. At most one open dispute per commitment. Amounts of HYP move only as: bond in at
+/// @dev No owner, no admin. At most one open dispute per commitment; each resolution reopens the commitment to
+/// challenges for a full `challengeWindow`. Referees are any VALIDATOR stakers with `minVerifierStake`, one vote
+/// per address (not weighted by stake): the vote is only as good as the assumption that honest referees outnumber
+/// the others among those who vote. Amounts of HYP move only as: bond in at
 /// `challenge`, bond out once at resolution (to the challenger, the provider, or the slash sink).
 contract TrainingVerifier is ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -106,6 +109,7 @@ contract TrainingVerifier is ReentrancyGuardTransient {
     mapping(uint256 orderId => Commitment[]) private _commitments;
     mapping(uint256 orderId => uint8) private _depth;
     mapping(uint256 orderId => mapping(uint256 index => uint256 disputeId)) private _openDispute;
+    mapping(uint256 orderId => mapping(uint256 index => uint64)) private _reopenUntil;
     mapping(uint256 disputeId => Dispute) private _disputes;
     mapping(uint256 disputeId => mapping(address referee => bool)) private _voted;
     uint256 private _nextDisputeId = 1;
@@ -252,6 +256,8 @@ contract TrainingVerifier is ReentrancyGuardTransient {
         if (index >= list.length) revert UnknownCommitment(orderId, index);
         Commitment storage c = list[index];
         uint64 closesAt = c.time + challengeWindow;
+        uint64 reopened = _reopenUntil[orderId][index];
+        if (reopened > closesAt) closesAt = reopened;
         // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > closesAt) revert ChallengeWindowOver(orderId, index, closesAt);
         if (challengerRoot == c.root) revert SameRoot();
@@ -354,6 +360,9 @@ contract TrainingVerifier is ReentrancyGuardTransient {
         d.phase = Phase.Resolved;
         d.outcome = outcome;
         delete _openDispute[d.orderId][d.commitmentIndex];
+        // a dispute blocks others on its commitment while open, so each resolution gives others a full window again
+        // (a provider's sham challenger cannot run out the clock on an honest one)
+        _reopenUntil[d.orderId][d.commitmentIndex] = uint64(block.timestamp) + challengeWindow;
         uint256 bond = d.bond;
         _bondsHeld -= bond;
 

@@ -150,6 +150,21 @@ contract TrainingVerifierTest is VerifierFixture {
         verifier.challenge(id, 2, other);
     }
 
+    /// @dev A sham challenge (say, by the provider's own sybil) that blocks the commitment while open and then loses
+    /// must not run out an honest verifier's clock: resolution reopens the commitment for a full window.
+    function test_challenge_aResolvedDisputeReopensItsCommitmentForAFullWindow() public {
+        TrainingStates.View memory pv = _cheat(5, 1);
+        _commitAll(id, provider, pv, 4, 3);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW - 1);
+        uint256 sham = _challenge(2, _lie(5, 2));
+        _move(sham, provider, pv);
+        vm.warp(block.timestamp + MOVE_TIMEOUT + 1);
+        verifier.resolve(sham);
+        vm.assertGt(block.timestamp, verifier.getCommitment(id, 2).time + CHALLENGE_WINDOW);
+        uint256 d = _challenge(2, TrainingStates.honest());
+        vm.assertEq(verifier.openDispute(id, 2), d);
+    }
+
     // ---------------------------------------------------------------------------------------------- full games
 
     /// @dev The provider trained wrongly from step 5 on (one leaf of its state differs); an honest verifier

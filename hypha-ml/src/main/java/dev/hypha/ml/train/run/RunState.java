@@ -18,6 +18,15 @@ public record RunState(long step, List<float[]> parameters, List<float[]> optimi
         optimizerState = deepCopy(optimizerState);
     }
 
+    /**
+     * The state a stored checkpoint ({@link ModelFile} with optimizer state, as {@link Trainer} writes every
+     * {@code checkpoint_every} steps) holds: what a provider commits the root of, and what a verifier replays from.
+     */
+    public static RunState fromCheckpoint(ModelFile.Contents checkpoint) {
+        List<float[]> weights = checkpoint.network().parameters().stream().map(dev.hypha.ml.train.Tensor::data).toList();
+        return new RunState(checkpoint.step(), weights, checkpoint.optimizerState());
+    }
+
     /** The same arrays under another step count (what a provider that skipped steps would claim). */
     public RunState withStep(long newStep) {
         return new RunState(newStep, parameters, optimizerState);

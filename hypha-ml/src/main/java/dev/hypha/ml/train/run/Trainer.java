@@ -52,9 +52,7 @@ public final class Trainer {
                 throw new HyphaException(ErrorCategory.INPUT, "checkpoint " + checkpoint.get() + " belongs to spec " + c.specId()
                         + ", not " + specId);
             }
-            List<float[]> weights = c.network().parameters().stream().map(Tensor::data).toList();
-            run = TrainingRun.resume(spec, data, gemm, new RunState(c.step(), weights, c.optimizerState()),
-                    "checkpoint " + checkpoint.get());
+            run = TrainingRun.resume(spec, data, gemm, RunState.fromCheckpoint(c), "checkpoint " + checkpoint.get());
             listener.resumed(c.step(), checkpoint.get());
         } else {
             run = TrainingRun.start(spec, data, gemm);
