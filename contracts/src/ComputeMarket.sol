@@ -20,7 +20,7 @@ import {ProviderRegistry} from "./ProviderRegistry.sol";
 /// lease is overdrawn: the next touch pays the provider the rest and closes it in that one event. Either party may
 /// close a lease at any time: the provider is paid up to that second and the rest goes back to the tenant. Anyone may
 /// add to an order's deposit; only the tenant ever gets deposits back.
-/// @dev No owner, no admin, no upgrade. One payment token, fixed at construction (a plain ERC-20: no transfer fees,
+/// @dev No owner, no admin, no upgrade (the deployer can only bind the verifier, once). One payment token, fixed at construction (a plain ERC-20: no transfer fees,
 /// hooks, blocklists or rebasing). Amounts are at most 2^96 - 1 token units. Every function that moves tokens is
 /// nonReentrant, and effects precede transfers. At most MAX_BIDS bids per order, so accepting the cheapest is bounded.
 ///
@@ -28,8 +28,8 @@ import {ProviderRegistry} from "./ProviderRegistry.sol";
 /// `AuditedResources(address provider,uint32 cores,uint32 memoryMiB,uint32 accelerators,uint64 expiresAt)`; an
 /// ERC-1271 auditor contract is accepted.
 ///
-/// Verification of the work (state commitments, replay, disputes and slashing) is added by the verification work of
-/// the compute issue; this contract is the market and the money.
+/// Verification of the work (state commitments, replay, disputes and slashing) is TrainingVerifier's; when it proves a
+/// provider at fault it calls `closeForFault`, which closes the lease and refunds the tenant.
 contract ComputeMarket is EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -63,7 +63,8 @@ contract ComputeMarket is EIP712, ReentrancyGuardTransient {
         None,
         Tenant,
         Provider,
-        Overdrawn
+        Overdrawn,
+        Fault
     }
 
     /// @notice An order and, once leased, its lease.
@@ -99,6 +100,11 @@ contract ComputeMarket is EIP712, ReentrancyGuardTransient {
     ProviderRegistry public immutable registry;
     /// @notice The token deposits and payments are in.
     IERC20 public immutable token;
+
+    /// @notice The contract that proves a provider's fault (TrainingVerifier) and may then close its lease with the
+    /// escrow refunded; bound once by the deployer (zero until then), never changed after.
+    address public verifier;
+    address private immutable _deployer;
 
     uint256 private _nextId = 1;
     mapping(uint256 orderId => Order) private _orders;
@@ -140,6 +146,8 @@ contract ComputeMarket is EIP712, ReentrancyGuardTransient {
     event LeaseClosed(uint256 indexed orderId, CloseReason reason, uint64 end, uint256 paid, uint256 refunded);
     /// @notice The tenant withdrew an order nobody leased; `refunded` went back.
     event OrderCancelled(uint256 indexed orderId, uint256 refunded);
+    /// @notice `verifier` may from now on close leases whose provider it proved at fault.
+    event VerifierBound(address verifier);
 
     error InvalidSpec();
     error InvalidPrice(uint256 price, uint256 limit);
@@ -162,10 +170,44 @@ contract ComputeMarket is EIP712, ReentrancyGuardTransient {
     error NoAcceptableBid(uint256 orderId);
     error LeaseOverdrawn(uint256 orderId);
     error UnsupportedToken(uint256 received, uint256 expected);
+    error NotVerifier(address caller);
+    error VerifierAlreadyBound(address verifier);
 
     constructor(ProviderRegistry registry_, IERC20 token_) EIP712("Hypha ComputeMarket", "1") {
         registry = registry_;
         token = token_;
+        _deployer = msg.sender;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Verification hook
+    // ----------------------------------------------------------------------------------------------
+
+    /// @notice Binds the contract that proves providers' faults. Only the deployer, only once (the deployment does it
+    /// right after deploying the verifier, which needs this contract's address first).
+    function bindVerifier(address verifier_) external {
+        if (msg.sender != _deployer) revert NotVerifier(msg.sender);
+        if (verifier != address(0)) revert VerifierAlreadyBound(verifier);
+        if (verifier_ == address(0)) revert NotVerifier(verifier_);
+        verifier = verifier_;
+        emit VerifierBound(verifier_);
+    }
+
+    /// @notice The verifier proved the provider of `orderId` at fault: a running lease closes now, the provider keeps
+    /// what was already settled but is paid nothing more (what accrued since the last settlement included), and the
+    /// whole escrow still held goes back to the tenant. A lease that is not running is left as it is.
+    /// @return refunded what went back to the tenant
+    function closeForFault(uint256 orderId) external nonReentrant returns (uint256 refunded) {
+        if (msg.sender != verifier || msg.sender == address(0)) revert NotVerifier(msg.sender);
+        Order storage o = _order(orderId);
+        if (o.state != OrderState.Leased) return 0;
+        refunded = o.held;
+        o.held = 0;
+        o.state = OrderState.Closed;
+        o.closeReason = CloseReason.Fault;
+        o.leaseEnd = uint64(block.timestamp);
+        emit LeaseClosed(orderId, CloseReason.Fault, uint64(block.timestamp), o.paid, refunded);
+        if (refunded != 0) token.safeTransfer(o.tenant, refunded);
     }
 
     // ----------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ public final class HyphaAbis {
     /** The contracts every deployment has, in deployment order. */
     public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
             "ProviderRegistry", "PaymentChannels", "OfferRegistry",
-            "InferenceCoordinator", "ComputeMarket", "AssetRegistry", "RoyaltySplitter", "AccessGrants", "DataPools");
+            "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
+            "DataPools");
 
     private HyphaAbis() {}
 

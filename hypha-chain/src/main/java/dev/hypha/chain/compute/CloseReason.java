@@ -9,7 +9,9 @@ public enum CloseReason {
     /** The provider closed it. */
     PROVIDER,
     /** Its deposit was used up. */
-    OVERDRAWN;
+    OVERDRAWN,
+    /** TrainingVerifier proved the provider at fault; the escrow still held went back to the tenant. */
+    FAULT;
 
     /** The reason the contract encodes as {@code ordinal}. */
     public static CloseReason of(int ordinal) {

@@ -119,6 +119,16 @@ public final class ComputeMarketClient {
         return calls.write(NAME, "closeLease", binding.closeLease(orderId));
     }
 
+    /** Binds the contract that may close leases for a proven fault (the deployer only, once). */
+    public TransactionReceipt bindVerifier(Address verifier) {
+        return calls.write(NAME, "bindVerifier", binding.bindVerifier(verifier.lowercaseHex()));
+    }
+
+    /** The bound verifier (the zero address before binding). */
+    public Address verifier() {
+        return Address.parse(read(NAME + ".verifier", () -> binding.verifier().send()));
+    }
+
     /** An order's record (state NONE for an id never used). */
     public ComputeOrder order(BigInteger orderId) {
         ComputeMarket.Order o = read(NAME + ".getOrder", () -> binding.getOrder(orderId).send());

@@ -14,6 +14,7 @@ import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
 import dev.hypha.chain.contracts.Staking;
+import dev.hypha.chain.contracts.TrainingVerifier;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.chain.tx.TxRequest;
@@ -29,6 +30,7 @@ import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint48;
 import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.abi.datatypes.generated.Uint8;
@@ -37,8 +39,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry, PaymentChannels,
- * OfferRegistry, ComputeMarket, and the provenance set AssetRegistry, RoyaltySplitter, AccessGrants, DataPools) to any
- * EVM chain from one account, using the bytecode of the generated bindings. Works the same against
+ * OfferRegistry, ComputeMarket, TrainingVerifier, and the provenance set AssetRegistry, RoyaltySplitter, AccessGrants,
+ * DataPools) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
  * anvil and a public RPC URL.
  *
  * <p>Governance: HyphaTimelock is the default admin of HyphaToken, Staking and ProviderRegistry (handed over only in
@@ -113,11 +115,74 @@ public final class Deployer {
                 new Address(providerRegistry.address()), new Uint64(offerMaxAgeSeconds(chainId)))));
         contracts.put(ComputeMarketClient.NAME, create(ComputeMarketClient.NAME, ComputeMarket.BINARY, List.of(
                 new Address(providerRegistry.address()), new Address(contracts.get(PaymentTokenClient.NAME).address()))));
+        contracts.put(TrainingVerifierClient.NAME, create(TrainingVerifierClient.NAME, TrainingVerifier.BINARY,
+                verifierTerms(contracts.get(ComputeMarketClient.NAME).address(), staking.address(), chainId)));
         deployProvenance(contracts, staking);
 
-        return new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
+        Deployment deployment = new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
                 params.governanceDelaySeconds());
+        wireVerifier(deployment, governor.equalsIgnoreCase(deployer));
+        return deployment;
+    }
+
+    /**
+     * TrainingVerifier's terms: a 100 HYP bond, 500 HYP slashed from a loser, 1000 HYP of VALIDATOR stake to challenge or
+     * referee; on public chains a day to challenge a commitment, an hour per round, two hours to vote, a quorum of 3; on
+     * the local chain ten minutes, a minute, a minute and a quorum of 1, so a whole dispute fits a test.
+     */
+    @SuppressWarnings("rawtypes")
+    static List<Type> verifierTerms(String market, String staking, long chainId) {
+        boolean local = chainId == DeployParams.LOCAL_CHAIN_ID;
+        return List.of(new Address(market), new Address(staking), new Uint256(hyp(100)), new Uint256(hyp(500)),
+                new Uint256(hyp(1_000)), new Uint64(local ? 600 : DeployParams.ONE_DAY), new Uint64(local ? 60 : 3600),
+                new Uint64(local ? 60 : 7200), new Uint32(local ? 1 : 3));
+    }
+
+    /**
+     * The market binds the verifier (only its deployer can, once), and the verifier needs Staking's FAULT_PROOF_ROLE to
+     * slash a loser: a governance action like any other role grant, so it is scheduled on the timelock (when the
+     * deployer is the governor; otherwise the governor must schedule it) and executed by {@link #completeVerifierGrant}
+     * once its delay has passed. Until then a dispute can be played but not resolved.
+     */
+    private void wireVerifier(Deployment deployment, boolean deployerGoverns) {
+        HyphaContracts c = HyphaContracts.connect(deployment, sender);
+        c.compute().bindVerifier(c.verifier().address());
+        progress.accept("bound TrainingVerifier to ComputeMarket");
+        GovernanceClient.GovernanceAction grant = verifierGrant(c);
+        if (deployerGoverns) {
+            c.governance().schedule(grant);
+            progress.accept("scheduled FAULT_PROOF_ROLE on Staking for TrainingVerifier: executable after the "
+                    + deployment.governanceDelaySeconds() + " s governance delay");
+        } else {
+            progress.accept("the governor must schedule FAULT_PROOF_ROLE on Staking for TrainingVerifier "
+                    + c.verifier().address());
+        }
+    }
+
+    private static GovernanceClient.GovernanceAction verifierGrant(HyphaContracts c) {
+        return c.governance().grantRoleAction(StakingClient.NAME, StakingClient.FAULT_PROOF_ROLE,
+                c.verifier().address().lowercaseHex());
+    }
+
+    /**
+     * Executes the scheduled FAULT_PROOF_ROLE grant for TrainingVerifier once its delay has passed (anyone may).
+     *
+     * @return whether the verifier now holds the role (false: not scheduled, or its delay has not passed yet)
+     */
+    public boolean completeVerifierGrant(Deployment deployment) {
+        HyphaContracts c = HyphaContracts.connect(deployment, sender);
+        String verifier = c.verifier().address().lowercaseHex();
+        if (c.staking().hasRole(StakingClient.FAULT_PROOF_ROLE, verifier)) {
+            return true;
+        }
+        GovernanceClient.GovernanceAction grant = verifierGrant(c);
+        if (!c.governance().isReady(grant)) {
+            return false;
+        }
+        c.governance().execute(grant);
+        progress.accept("granted FAULT_PROOF_ROLE on Staking to TrainingVerifier " + verifier);
+        return true;
     }
 
     /**
@@ -196,6 +261,7 @@ public final class Deployer {
             List<String> problems = Deployments.verify(recorded.get(), client);
             if (problems.isEmpty()) {
                 progress.accept("contracts already deployed on chain " + chainId + " (" + deployments.file(chainId) + ")");
+                completeVerifierGrant(recorded.get());
                 return recorded.get();
             }
             progress.accept("recorded deployment is stale (" + String.join("; ", problems) + "): redeploying");

@@ -21,6 +21,7 @@ public final class HyphaContracts {
     private final InferenceCoordinatorClient coordinator;
     private final OfferRegistryClient offers;
     private final ComputeMarketClient compute;
+    private final TrainingVerifierClient verifier;
     private final AssetRegistryClient assets;
     private final RoyaltySplitterClient royalties;
     private final AccessGrantsClient grants;
@@ -37,6 +38,7 @@ public final class HyphaContracts {
         this.coordinator = new InferenceCoordinatorClient(calls);
         this.offers = new OfferRegistryClient(calls);
         this.compute = new ComputeMarketClient(calls);
+        this.verifier = new TrainingVerifierClient(calls);
         this.assets = new AssetRegistryClient(calls);
         this.royalties = new RoyaltySplitterClient(calls);
         this.grants = new AccessGrantsClient(calls, assets);
@@ -103,6 +105,11 @@ public final class HyphaContracts {
     /** ComputeMarket (training compute: orders, bids, leases). */
     public ComputeMarketClient compute() {
         return compute;
+    }
+
+    /** TrainingVerifier (state commitments and disputes of training leases). */
+    public TrainingVerifierClient verifier() {
+        return verifier;
     }
 
     /** AssetRegistry (datasets and models: licences, versions, lineage). */

@@ -26,6 +26,9 @@ public final class StakingClient {
     /** The validator role in Staking: keccak256("VALIDATOR"). */
     public static final byte[] VALIDATOR_ROLE = role("VALIDATOR");
 
+    /** Access role of contracts that prove faults on-chain and slash without bound: keccak256("FAULT_PROOF_ROLE"). */
+    public static final byte[] FAULT_PROOF_ROLE = role("FAULT_PROOF_ROLE");
+
     /** Unbonding stake of an account for a role. */
     public record Unbonding(BigInteger amount, long releaseTime) {}
 
@@ -53,6 +56,10 @@ public final class StakingClient {
     }
 
     /** Active stake of an account for a role. */
+    public boolean hasRole(byte[] accessRole, String account) {
+        return read(NAME + ".hasRole", () -> binding.hasRole(accessRole, ContractCalls.address(account)).send());
+    }
+
     public BigInteger stakeOf(String account, byte[] role) {
         return read(NAME + ".stakeOf", () -> binding.stakeOf(address(account), role).send());
     }

@@ -1,0 +1,112 @@
+package dev.hypha.ml.train.verify;
+
+import dev.hypha.core.crypto.Hex;
+import dev.hypha.ml.tensor.FloatMatMul;
+import dev.hypha.ml.train.data.ImageSplit;
+import dev.hypha.ml.train.run.RunState;
+import dev.hypha.ml.train.run.TrainSpec;
+import dev.hypha.ml.train.run.TrainingRun;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Re-executes a job's training from a committed state and compares with what a provider claimed. Training is
+ * deterministic (same spec, dataset and state give the same bits on any thread count or machine), so an honest claim
+ * always matches and any other claim differs in its root.
+ */
+public final class Replayer {
+    private final TrainSpec spec;
+    private final byte[] specDigest;
+    private final ImageSplit data;
+    private final FloatMatMul gemm;
+
+    /** @param specDigest the job spec's 32-byte digest (what the roots are bound to, the lease's spec on-chain) */
+    public Replayer(TrainSpec spec, byte[] specDigest, ImageSplit data, FloatMatMul gemm) {
+        if (specDigest.length != 32) {
+            throw new IllegalArgumentException("a spec digest has 32 bytes, got " + specDigest.length);
+        }
+        this.spec = spec;
+        this.specDigest = specDigest.clone();
+        this.data = data;
+        this.gemm = gemm;
+    }
+
+    /** The state at step 0: what every run of the spec starts from. */
+    public RunState initial() {
+        return TrainingRun.start(spec, data, gemm).state();
+    }
+
+    /** The root of {@code state} under this job's spec digest. */
+    public byte[] root(RunState state) {
+        return StateLeaves.tree(specDigest, state).root();
+    }
+
+    /** Re-executes from {@code from} up to step {@code toStep} (not before {@code from}, not past the spec's steps). */
+    public RunState replay(RunState from, long toStep) {
+        if (toStep < from.step() || toStep > spec.steps()) {
+            throw new IllegalArgumentException("cannot replay from step " + from.step() + " to " + toStep + " (the spec has "
+                    + spec.steps() + " steps)");
+        }
+        TrainingRun run = TrainingRun.resume(spec, data, gemm, from, "the state at step " + from.step());
+        while (run.stepsDone() < toStep) {
+            run.step();
+        }
+        return run.state();
+    }
+
+    /** The outcome of re-executing one segment. */
+    public record Verdict(long fromStep, long toStep, byte[] expectedRoot, byte[] claimedRoot) {
+        public boolean matches() {
+            return Arrays.equals(expectedRoot, claimedRoot);
+        }
+
+        @Override
+        public String toString() {
+            return "steps " + fromStep + ".." + toStep + ": " + (matches() ? "match " + Hex.encode(expectedRoot)
+                    : "MISMATCH, re-executed " + Hex.encode(expectedRoot) + ", claimed " + Hex.encode(claimedRoot));
+        }
+    }
+
+    /** Re-executes from {@code from} to {@code toStep} and compares the root with {@code claimedRoot}. */
+    public Verdict check(RunState from, long toStep, byte[] claimedRoot) {
+        return new Verdict(from.step(), toStep, root(replay(from, toStep)), claimedRoot.clone());
+    }
+
+    /** The other party's roots at any step of a disputed segment (a provider's answers in the bisection game). */
+    @FunctionalInterface
+    public interface ClaimedRoots {
+        byte[] rootAt(long step);
+    }
+
+    /**
+     * The first step whose execution the claims get wrong: step {@code step} run from the state both agree on
+     * ({@code agreedRoot}) gives {@code expectedRoot}, the claim at {@code step + 1} is {@code claimedRoot}.
+     */
+    public record Divergence(long step, byte[] agreedRoot, byte[] expectedRoot, byte[] claimedRoot) {}
+
+    /**
+     * Bisection over re-execution, as the on-chain game plays it: with the state at {@code agreed} accepted and the
+     * claim at {@code toStep} disputed, ask the claims for the root in the middle, keep the half where they first
+     * differ from re-execution, until one step is left. Costs at most {@code toStep - agreed.step()} re-executed steps
+     * and ⌈log2(toStep - agreed.step())⌉ questions. Empty when the claim at {@code toStep} matches.
+     */
+    public Optional<Divergence> firstDifference(RunState agreed, long toStep, ClaimedRoots claims) {
+        RunState lo = agreed;
+        long hi = toStep;
+        RunState atHi = replay(lo, hi);
+        if (Arrays.equals(root(atHi), claims.rootAt(hi))) {
+            return Optional.empty();
+        }
+        while (hi - lo.step() > 1) {
+            long mid = lo.step() + (hi - lo.step()) / 2;
+            RunState atMid = replay(lo, mid);
+            if (Arrays.equals(root(atMid), claims.rootAt(mid))) {
+                lo = atMid;
+            } else {
+                hi = mid;
+            }
+        }
+        byte[] expected = root(replay(lo, hi));
+        return Optional.of(new Divergence(lo.step(), root(lo), expected, claims.rootAt(hi)));
+    }
+}
