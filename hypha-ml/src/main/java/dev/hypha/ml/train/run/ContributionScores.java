@@ -1,7 +1,6 @@
 package dev.hypha.ml.train.run;
 
 import dev.hypha.ml.tensor.FloatMatMul;
-import dev.hypha.ml.train.Network;
 import dev.hypha.ml.train.Seeds;
 import dev.hypha.ml.train.data.ImageSplit;
 import java.util.ArrayList;
@@ -94,15 +93,11 @@ public final class ContributionScores {
         if (data.count() < spec.batch()) {
             return 0; // too little left to train on: nothing learnt
         }
-        int[] input = {1, data.height(), data.width()};
-        Network network = Network.initialize(spec.layers(), input, seed);
-        var optimizer = TrainingStep.optimizer(spec, network);
-        BatchOrder batches = new BatchOrder(seed, data.count(), spec.batch());
-        TrainingStep step = new TrainingStep(spec, data, gemm);
-        for (long s = 0; s < spec.steps(); s++) {
-            step.run(network, optimizer, batches, seed, s);
+        TrainingRun run = TrainingRun.start(spec, data, gemm, seed);
+        while (run.stepsDone() < spec.steps()) {
+            run.step();
         }
-        return Evaluator.evaluate(network, validation, gemm).accuracy();
+        return Evaluator.evaluate(run.network(), validation, gemm).accuracy();
     }
 
     private static double mean(double[] xs) {

@@ -2,7 +2,6 @@ package dev.hypha.ml.train.run;
 
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.train.Network;
-import dev.hypha.ml.train.Optimizer;
 import dev.hypha.ml.train.Seeds;
 import dev.hypha.ml.train.Tensor;
 import dev.hypha.ml.train.data.ImageSplit;
@@ -79,22 +78,19 @@ public final class DiLoCo {
     /** Trains {@code spec} (its steps are each worker's steps) from its initial weights. */
     public static Result train(TrainSpec spec, Settings settings, ImageSplit data, FloatMatMul gemm,
                                RoundListener listener) {
-        int[] input = {1, data.height(), data.width()};
-        Network global = Network.initialize(spec.layers(), input, spec.seed());
-        List<Tensor> globalParams = global.parameters();
         int k = settings.workers();
-        List<Network> workers = new ArrayList<>(k);
-        List<Optimizer> optimizers = new ArrayList<>(k);
-        List<BatchOrder> batches = new ArrayList<>(k);
-        long[] seeds = new long[k];
+        List<TrainingRun> workers = new ArrayList<>(k);
         for (int w = 0; w < k; w++) {
-            Network copy = Network.withParameters(spec.layers(), input, values(globalParams));
-            workers.add(copy);
-            optimizers.add(TrainingStep.optimizer(spec, copy));
-            seeds[w] = w == 0 ? spec.seed() : Seeds.stream(spec.seed(), Seeds.WORKERS, w).nextLong();
-            batches.add(new BatchOrder(seeds[w], data.count(), spec.batch()));
+            long seed = w == 0 ? spec.seed() : Seeds.stream(spec.seed(), Seeds.WORKERS, w).nextLong();
+            workers.add(TrainingRun.start(spec, data, gemm, seed));
         }
-        TrainingStep step = new TrainingStep(spec, data, gemm);
+        // The global weights start as worker 0's (the spec's own initialization); every worker starts from them.
+        Network global = Network.withParameters(spec.layers(), workers.getFirst().network().inputShape(),
+                workers.getFirst().network().parameters().stream().map(Tensor::data).toList());
+        List<Tensor> globalParams = global.parameters();
+        for (TrainingRun worker : workers) {
+            copy(globalParams, worker.network().parameters());
+        }
         float[][] momentum = new float[globalParams.size()][];
         for (int i = 0; i < momentum.length; i++) {
             momentum[i] = new float[globalParams.get(i).data().length];
@@ -108,13 +104,13 @@ public final class DiLoCo {
                 delta[i] = new float[globalParams.get(i).data().length];
             }
             float lossSum = 0;
-            for (int w = 0; w < k; w++) {
-                List<Tensor> local = workers.get(w).parameters();
+            for (TrainingRun worker : workers) {
                 float loss = Float.NaN;
-                for (long s = done; s < done + h; s++) {
-                    loss = step.run(workers.get(w), optimizers.get(w), batches.get(w), seeds[w], s);
+                for (long s = 0; s < h; s++) {
+                    loss = worker.step();
                 }
                 lossSum += loss;
+                List<Tensor> local = worker.network().parameters();
                 for (int i = 0; i < delta.length; i++) { // pseudo-gradients summed in worker order
                     float[] g = globalParams.get(i).data();
                     float[] l = local.get(i).data();
@@ -125,11 +121,8 @@ public final class DiLoCo {
                 }
             }
             outerStep(globalParams, delta, momentum, settings, k);
-            for (Network worker : workers) {
-                List<Tensor> local = worker.parameters();
-                for (int i = 0; i < local.size(); i++) {
-                    System.arraycopy(globalParams.get(i).data(), 0, local.get(i).data(), 0, local.get(i).data().length);
-                }
+            for (TrainingRun worker : workers) {
+                copy(globalParams, worker.network().parameters());
             }
             done += h;
             lastLoss = lossSum / k;
@@ -137,6 +130,12 @@ public final class DiLoCo {
         }
         long bytesPerCopy = 4L * global.parameterCount();
         return new Result(global, rounds, 2 * bytesPerCopy * k * rounds, 2 * bytesPerCopy * k * spec.steps(), lastLoss);
+    }
+
+    private static void copy(List<Tensor> from, List<Tensor> to) {
+        for (int i = 0; i < from.size(); i++) {
+            System.arraycopy(from.get(i).data(), 0, to.get(i).data(), 0, to.get(i).data().length);
+        }
     }
 
     /** θ -= lr × (Δ + μ·v) with v = μ·v + Δ, Δ the mean pseudo-gradient (PyTorch's SGD with nesterov=True). */
@@ -155,11 +154,4 @@ public final class DiLoCo {
         }
     }
 
-    private static List<float[]> values(List<Tensor> params) {
-        List<float[]> out = new ArrayList<>(params.size());
-        for (Tensor t : params) {
-            out.add(t.data().clone());
-        }
-        return out;
-    }
 }

@@ -25,6 +25,8 @@ import java.util.List;
  *
  * <p>Step {@code s} is a function of (spec, dataset, {@link RunState} before it) only: its batch comes from
  * {@link BatchOrder}, its dropout masks from {@code Seeds(seed, DROPOUT, s)}, its learning rate from the schedule.
+ * The seed is the spec's, except for runs that train the spec on other shards of the batches (DiLoCo's workers,
+ * contribution scoring's repeats), which name their own.
  */
 public final class TrainingRun {
     private final TrainSpec spec;
@@ -34,11 +36,13 @@ public final class TrainingRun {
     private final Optimizer optimizer;
     private final Schedule schedule;
     private final BatchOrder batches;
+    private final long seed;
     private final Workspace workspace = new Workspace();
     private long step;
 
-    private TrainingRun(TrainSpec spec, ImageSplit data, FloatMatMul gemm, Network network, long step) {
+    private TrainingRun(TrainSpec spec, ImageSplit data, FloatMatMul gemm, Network network, long step, long seed) {
         this.spec = spec;
+        this.seed = seed;
         this.data = data;
         this.gemm = gemm;
         this.network = network;
@@ -64,20 +68,25 @@ public final class TrainingRun {
             default -> throw new IllegalStateException("unknown optimizer " + o.kind());
         };
         this.schedule = new Schedule(o.learningRate(), o.minLearningRate(), o.warmupSteps(), spec.steps());
-        this.batches = new BatchOrder(spec.seed(), data.count(), spec.batch());
+        this.batches = new BatchOrder(seed, data.count(), spec.batch());
     }
 
     /** A fresh run: parameters initialized from the spec's seed, optimizer state zero, no step done. */
     public static TrainingRun start(TrainSpec spec, ImageSplit data, FloatMatMul gemm) {
+        return start(spec, data, gemm, spec.seed());
+    }
+
+    /** A fresh run whose initial parameters, batch order and dropout come from {@code seed} instead of the spec's. */
+    public static TrainingRun start(TrainSpec spec, ImageSplit data, FloatMatMul gemm, long seed) {
         int[] input = {1, data.height(), data.width()};
         Network network;
         try {
-            network = Network.initialize(spec.layers(), input, spec.seed());
+            network = Network.initialize(spec.layers(), input, seed);
         } catch (IllegalArgumentException e) {
             throw new HyphaException(ErrorCategory.INPUT, "spec " + spec.name() + ": the layers do not fit the dataset's "
                     + Arrays.toString(input) + " images: " + e.getMessage(), e);
         }
-        return new TrainingRun(spec, data, gemm, network, 0);
+        return new TrainingRun(spec, data, gemm, network, 0, seed);
     }
 
     /** A run continuing from {@code state}; {@code source} names where the state came from, for errors. */
@@ -94,7 +103,7 @@ public final class TrainingRun {
             throw new HyphaException(ErrorCategory.INPUT, source + " is at step " + state.step() + ", past the spec's "
                     + spec.steps() + " steps");
         }
-        TrainingRun run = new TrainingRun(spec, data, gemm, network, state.step());
+        TrainingRun run = new TrainingRun(spec, data, gemm, network, state.step(), spec.seed());
         List<float[]> own = run.optimizer.state();
         List<float[]> given = state.optimizerStateView();
         if (own.size() != given.size()) {
@@ -121,7 +130,7 @@ public final class TrainingRun {
         int[] idx = batches.indices(step);
         Tensor x = Tensor.constant(data.images(idx), spec.batch(), 1, data.height(), data.width());
         Tape tape = new Tape();
-        Forward f = new Forward(gemm, tape, true, Seeds.stream(spec.seed(), Seeds.DROPOUT, step), workspace);
+        Forward f = new Forward(gemm, tape, true, Seeds.stream(seed, Seeds.DROPOUT, step), workspace);
         Tensor lossTensor = Losses.crossEntropy(f, network.forward(f, x), data.labels(idx));
         params.forEach(Tensor::zeroGrad);
         tape.backward(lossTensor);
