@@ -3,6 +3,7 @@ package dev.hypha.cli;
 import dev.hypha.chain.compute.Resources;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.chain.deploy.TrainingVerifierClient;
 import dev.hypha.core.config.Settings;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
@@ -14,6 +15,7 @@ import dev.hypha.node.compute.ComputeRoutes;
 import dev.hypha.node.compute.JobBook;
 import dev.hypha.node.compute.JobLimits;
 import dev.hypha.node.compute.PublishedContent;
+import dev.hypha.node.compute.StateCommitments;
 import dev.hypha.node.http.ApiServer;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -94,10 +96,17 @@ final class ComputeOfferCommand implements Callable<Integer> {
             PrintWriter out = session.out();
             PublishedContent published = new PublishedContent();
             ContentStore store = new ContentStore(session.home());
+            // Verifiable leases: every job's state roots go on chain, if this deployment has the verifier (older ones do not).
+            CheckpointListener commitments = session.deployment().contracts().containsKey(TrainingVerifierClient.NAME)
+                    ? new StateCommitments(contracts.verifier(), contracts.compute(), store, line -> {
+                        out.println(line);
+                        out.flush();
+                    })
+                    : CheckpointListener.NONE;
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
             try (ComputeProvider provider = new ComputeProvider(contracts.compute(), self, offer, store,
-                    JobBook.open(session.home()), published, HttpClient.newHttpClient(), CheckpointListener.NONE,
+                    JobBook.open(session.home()), published, HttpClient.newHttpClient(), commitments,
                     () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
                         out.println(line);
                         out.flush();

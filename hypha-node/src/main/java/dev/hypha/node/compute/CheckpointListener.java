@@ -18,5 +18,12 @@ public interface CheckpointListener {
      */
     void checkpointed(BigInteger orderId, ContentId spec, long stepsDone, ContentId checkpoint);
 
+    /**
+     * Called before a classifier job's first step (also when it resumes) with the state every run of the spec starts
+     * from, so step 0 can be committed too.
+     */
+    default void started(BigInteger orderId, ContentId spec, dev.hypha.ml.train.run.RunState initial) {
+    }
+
     CheckpointListener NONE = (orderId, spec, stepsDone, checkpoint) -> {};
 }

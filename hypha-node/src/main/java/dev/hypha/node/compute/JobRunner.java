@@ -13,6 +13,7 @@ import dev.hypha.ml.train.run.LoraFinetune;
 import dev.hypha.ml.train.run.TrainSpec;
 import dev.hypha.ml.train.run.Trainer;
 import dev.hypha.ml.train.run.TrainingListener;
+import dev.hypha.ml.train.run.TrainingRun;
 import dev.hypha.ml.train.store.ContentStore;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -158,7 +159,9 @@ public final class JobRunner {
                 + " with " + threads + " thread(s), " + spec.steps() + " steps");
         Trainer.Result result;
         try (Parallel parallel = new Parallel(threads)) {
-            result = new Trainer(spec, specId, data, store, new FloatMatMul(parallel)).run(new Listener(specId, spec.steps()));
+            FloatMatMul gemm = new FloatMatMul(parallel);
+            checkpoints.started(orderId, specId, TrainingRun.start(spec, data, gemm).state());
+            result = new Trainer(spec, specId, data, store, gemm).run(new Listener(specId, spec.steps()));
         }
         byte[] model = store.get(result.model());
         book.log(orderId, String.format(Locale.ROOT, "done: %d steps, last loss %.4f, model %s", spec.steps(), result.lastLoss(),

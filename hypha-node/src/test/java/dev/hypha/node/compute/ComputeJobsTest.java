@@ -21,6 +21,8 @@ import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.cid.ContentId;
+import dev.hypha.ml.train.run.TrainSpec;
+import dev.hypha.ml.train.run.TrainSpecParser;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
@@ -137,8 +139,10 @@ class ComputeJobsTest {
         providerContent = new PublishedContent();
         ComputeOffer offer = new ComputeOffer(PRICE, new Resources(2, 512, 0), 2, JobLimits.DEFAULT);
         Path home = dir.resolve("provider");
+        ContentStore store = new ContentStore(home);
         return new ComputeProvider(as(providerKey).compute(), Address.parse(providerKey.getAddress()), offer,
-                new ContentStore(home), JobBook.open(home), providerContent, http, CheckpointListener.NONE,
+                store, JobBook.open(home), providerContent, http,
+                new StateCommitments(as(providerKey).verifier(), as(providerKey).compute(), store, events::add),
                 ComputeJobsTest::chainTime, events::add, home.resolve("work"));
     }
 
@@ -164,6 +168,24 @@ class ComputeJobsTest {
         ComputeOrder closed = as(tenantKey).compute().order(id);
         assertThat(closed.state()).isEqualTo(OrderState.CLOSED);
         assertThat(closed.closeReason()).isEqualTo(CloseReason.PROVIDER);
+        // The provider committed the initial state and each checkpoint (30 steps, one every 10) on TrainingVerifier, and
+        // each root is what a verifier replaying the spec from scratch computes.
+        var verifier = as(tenantKey).verifier();
+        assertThat(verifier.commitmentCount(id)).isEqualTo(3);
+        TrainSpec trainSpec = TrainSpecParser.parse("tiny", tenantStore.get(s.spec()));
+        var data = new dev.hypha.ml.train.data.DatasetStore(tenantStore).load(ContentId.parse(trainSpec.dataset()),
+                trainSpec.split());
+        try (var parallel = new dev.hypha.ml.tensor.Parallel(1)) {
+            var replayer = new dev.hypha.ml.train.verify.Replayer(trainSpec, s.spec().multihash().digest(), data,
+                    new dev.hypha.ml.tensor.FloatMatMul(parallel));
+            var state = replayer.initial();
+            for (int i = 0; i < 3; i++) {
+                var c = verifier.commitment(id, i);
+                assertThat(c.step()).isEqualTo(10L * i);
+                state = replayer.replay(state, c.step());
+                assertThat(c.root()).as("root at step %d", c.step()).isEqualTo(replayer.root(state));
+            }
+        }
         long seconds = closed.leaseEnd() - closed.leaseStart();
         assertThat(closed.paid()).isEqualTo(PRICE.multiply(BigInteger.valueOf(seconds)).divide(BigInteger.valueOf(3600)));
         assertThat(usd(providerKey)).isEqualTo(providerBefore.add(closed.paid()));
