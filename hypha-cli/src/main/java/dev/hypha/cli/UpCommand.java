@@ -104,7 +104,7 @@ final class UpCommand implements Callable<Integer> {
         for (Map.Entry<String, DeployedContract> entry : network.deployment().contracts().entrySet()) {
             out.printf("  %-20s %s%n", entry.getKey(), Keys.toChecksumAddress(entry.getValue().address()));
         }
-        out.println("  (HyphaTimelock is the admin of every contract but PaymentChannels, OfferRegistry, InferenceCoordinator and ComputeMarket, which have none: dev account (0) proposes, every action waits "
+        out.println("  (HyphaTimelock administers HyphaToken, Staking, ProviderRegistry and itself; the other contracts have no admin: dev account (0) proposes, every action waits "
                 + network.deployment().governanceDelaySeconds() + " s)");
         out.println("Dev accounts (anvil's PUBLIC TEST KEYS: anyone can spend from them; never use them elsewhere):");
         List<Credentials> accounts = network.devAccounts();
