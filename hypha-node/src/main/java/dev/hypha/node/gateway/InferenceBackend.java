@@ -47,7 +47,8 @@ public interface InferenceBackend extends AutoCloseable {
     /**
      * Generates text for {@code call}, handing each released piece to {@code sink} as it is produced. Blocks until
      * done. A sink that throws {@link GenerationCancelledException} (its client went away) stops the generation at
-     * that token; the exception propagates to the caller.
+     * that token; the exception propagates to the caller. A backend that prices its own requests ({@link #budget})
+     * calls {@link TextSink#starting} once, before any work on the prompt and before the first piece.
      */
     Completion generate(GenerateCall call, TextSink sink);
 

@@ -21,6 +21,17 @@ public interface TextSink {
     default void thinking(String piece) {
     }
 
+    /**
+     * Called once, before the prompt is processed, by a backend that prices its own requests
+     * ({@link InferenceBackend#budget}): the same budget that method returns for this call, known now that the prompt
+     * is rendered. A provider starts admitting the payment here, while the engine reads the prompt, rather than pricing
+     * the request in a render of its own first. The default ignores it.
+     *
+     * @throws GenerationCancelledException when whoever reads the text has gone: generation must stop now
+     */
+    default void starting(TokenBudget budget) {
+    }
+
     /** A sink sending answer text to {@code text} and reasoning to {@code thinking}. */
     static TextSink of(java.util.function.Consumer<String> text, java.util.function.Consumer<String> thinking) {
         return new TextSink() {

@@ -126,6 +126,21 @@ public final class ProviderLedger implements AutoCloseable {
     }
 
     /**
+     * Whether a voucher is worth starting work for before {@link #reserve} settles it: its channel is tracked, the
+     * channel's signer signed it, the deposit last seen covers it and it is not stale. A filter that writes nothing,
+     * not an admission: it keeps a forged, unknown or replayed payment from making the provider compute anything before
+     * it is refused. What it cannot know yet is the request's price, so a voucher short of it still passes.
+     */
+    public synchronized boolean vouches(Voucher voucher) {
+        try {
+            Row row = payableRow(voucher.channelId().toLowerCase(Locale.ROOT), voucher);
+            return voucher.cumulativeAmount().compareTo(row.best) >= 0;
+        } catch (VoucherRejectedException unknownOrUnpayable) {
+            return false;
+        }
+    }
+
+    /**
      * The row of a known channel whose signer signed {@code voucher} and whose deposit covers it: the checks every
      * voucher passes before the price is looked at.
      */

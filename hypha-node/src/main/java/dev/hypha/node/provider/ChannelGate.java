@@ -23,6 +23,7 @@ public final class ChannelGate {
     private final ProviderLedger ledger;
     private final Function<String, ChannelState> chain;
     private final Set<String> closing = ConcurrentHashMap.newKeySet();
+    private final Set<String> paidShortOnce = ConcurrentHashMap.newKeySet();
 
     /**
      * @param chain reads a channel's state by id (e.g. {@code PaymentChannelsClient::state})
@@ -39,6 +40,44 @@ public final class ChannelGate {
      * @throws VoucherRejectedException naming why the payment cannot pay for it
      */
     public ProviderLedger.Reservation admit(PaymentHeaders.ChannelPayment payment, BigInteger maxPrice) {
+        requireOurs(payment);
+        ChannelParams c = payment.channel();
+        if (payment.voucher().cumulativeAmount().compareTo(ledger.deposit(c.id())) > 0) {
+            refresh(c);
+        }
+        return ledger.reserve(payment.voucher(), maxPrice);
+    }
+
+    /**
+     * Whether work may start for {@code payment} while {@link #admitStarted} runs beside it: a payment to this provider
+     * on a channel it already tracks, not closing, signed by the channel's signer, within the deposit last seen and not
+     * stale ({@link ProviderLedger#vouches}). What is then left to settle is the reservation (a durable write) and
+     * whether the voucher covers the request's price, which is known only once the prompt is rendered: a refusal after
+     * this is the channel's own payer paying short, never a stranger's forgery.
+     */
+    public boolean vouches(PaymentHeaders.ChannelPayment payment) {
+        try {
+            requireOurs(payment);
+        } catch (VoucherRejectedException e) {
+            return false;
+        }
+        return !paidShortOnce.contains(payment.channel().id()) && ledger.vouches(payment.voucher());
+    }
+
+    /**
+     * {@link #admit} for work started on {@link #vouches}'s word. A refusal means the provider processed a prompt for
+     * nothing; the channel's later requests then wait for their admission, so a payer can cause that once, not at will.
+     */
+    public ProviderLedger.Reservation admitStarted(PaymentHeaders.ChannelPayment payment, BigInteger maxPrice) {
+        try {
+            return admit(payment, maxPrice);
+        } catch (VoucherRejectedException e) {
+            paidShortOnce.add(payment.channel().id());
+            throw e;
+        }
+    }
+
+    private void requireOurs(PaymentHeaders.ChannelPayment payment) {
         ChannelParams c = payment.channel();
         if (!payment.network().equals(terms.network())) {
             throw new VoucherRejectedException("payment is for network " + payment.network() + "; this provider is paid on "
@@ -55,10 +94,6 @@ public final class ChannelGate {
         if (closing.contains(c.id())) {
             throw new VoucherRejectedException("channel " + c.id() + " is closing: open a new one");
         }
-        if (payment.voucher().cumulativeAmount().compareTo(ledger.deposit(c.id())) > 0) {
-            refresh(c);
-        }
-        return ledger.reserve(payment.voucher(), maxPrice);
     }
 
     /** Refuses every further voucher on a channel whose payer asked to close it (seen by the provider's watcher). */

@@ -15,7 +15,6 @@ import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.GenerationCancelledException;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.TextSink;
-import dev.hypha.node.gateway.TokenBudget;
 import dev.hypha.node.gateway.http.JsonBody;
 import dev.hypha.node.gateway.http.ResponseStream;
 import dev.hypha.node.gateway.ollama.OllamaJson;
@@ -36,6 +35,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -90,16 +90,25 @@ public final class ProviderRoutes implements ApiRoutes {
                         : "prompt must not be empty: a provider sells answers, not loads");
             }
             GenerateCall call = OllamaRequests.withRequiredTool(json, parsed.call().get());
-            TokenBudget budget = backend.budget(call);
-            BigInteger maximum = terms.prices().maximum(budget);
-            ProviderLedger.Reservation reservation = paid(ctx, maximum);
-            if (reservation == null) {
-                return;
+            Optional<PaymentHeaders.ChannelPayment> payment = payment(ctx);
+            Function<TextSink, AdmittingSink> paying;
+            if (payment.isPresent() && gate.vouches(payment.get())) {
+                // A payer this provider knows: its voucher is reserved while the engine reads the prompt, priced from
+                // the budget the engine reports once the prompt is rendered (no render of its own first).
+                PaymentHeaders.ChannelPayment p = payment.get();
+                paying = out -> new AdmittingSink(out, terms.prices()::maximum, max -> gate.admitStarted(p, max));
+            } else {
+                BigInteger maximum = terms.prices().maximum(backend.budget(call));
+                ProviderLedger.Reservation reservation = paid(ctx, maximum, payment);
+                if (reservation == null) {
+                    return;
+                }
+                paying = out -> AdmittingSink.admitted(out, maximum, reservation);
             }
             if (stream != null && stream.booleanValue()) {
-                answerStreaming(ctx, chat, call, body, maximum, reservation);
+                answerStreaming(ctx, chat, call, body, paying);
             } else {
-                answer(ctx, chat, call, body, maximum, reservation);
+                answer(ctx, chat, call, body, paying);
             }
         } catch (RuntimeException e) {
             failed(ctx, e);
@@ -117,7 +126,7 @@ public final class ProviderRoutes implements ApiRoutes {
             byte[] body = body(ctx);
             EmbedCall call = requests.embed(JsonBody.parse(body));
             BigInteger maximum = terms.prices().cost(embedTokenBound(call), 0);
-            ProviderLedger.Reservation reservation = paid(ctx, maximum);
+            ProviderLedger.Reservation reservation = paid(ctx, maximum, payment(ctx));
             if (reservation == null) {
                 return;
             }
@@ -160,19 +169,24 @@ public final class ProviderRoutes implements ApiRoutes {
 
     private static final int SPECIAL_TOKENS_PER_INPUT = 4;
 
-    /**
-     * The reservation the request's voucher makes for {@code maximum}, or null once a 402 has been answered (no
-     * voucher, or one refused). A malformed voucher header throws {@link PaymentHeaders.Malformed} (a 400).
-     */
-    private ProviderLedger.Reservation paid(Context ctx, BigInteger maximum) {
+    /** The request's payment, if it carries one. A malformed header throws {@link PaymentHeaders.Malformed} (a 400). */
+    private static Optional<PaymentHeaders.ChannelPayment> payment(Context ctx) {
         String header = ctx.header(PaymentHeaders.PAYMENT_SIGNATURE);
-        if (header == null) {
+        return header == null ? Optional.empty() : Optional.of(PaymentHeaders.parsePaymentSignature(header));
+    }
+
+    /**
+     * The reservation the request's payment makes for {@code maximum}, or null once a 402 has been answered (no
+     * voucher, or one refused).
+     */
+    private ProviderLedger.Reservation paid(Context ctx, BigInteger maximum,
+                                            Optional<PaymentHeaders.ChannelPayment> payment) {
+        if (payment.isEmpty()) {
             paymentRequired(ctx, maximum, PaymentHeaders.PAYMENT_SIGNATURE + " header is required", Optional.empty());
             return null;
         }
-        PaymentHeaders.ChannelPayment payment = PaymentHeaders.parsePaymentSignature(header);
         try {
-            return gate.admit(payment, maximum);
+            return gate.admit(payment.get(), maximum);
         } catch (VoucherRejectedException e) {
             paymentRequired(ctx, maximum, e.getMessage(), e.charged());
             return null;
@@ -196,18 +210,25 @@ public final class ProviderRoutes implements ApiRoutes {
         }
     }
 
-    private void answer(Context ctx, boolean chat, GenerateCall call, byte[] body, BigInteger maximum,
-                        ProviderLedger.Reservation reservation) {
+    private void answer(Context ctx, boolean chat, GenerateCall call, byte[] body,
+                        Function<TextSink, AdmittingSink> paying) {
+        AdmittingSink sink = paying.apply(TextSink.DISCARD);
         Completion c;
         String modelId;
+        ProviderLedger.Reservation reservation;
         try {
             modelId = modelId(call.model());
-            c = backend.generate(call, TextSink.DISCARD);
+            c = backend.generate(call, sink);
+            reservation = sink.reservation();
+        } catch (AdmittingSink.Refused refused) {
+            paymentRequired(ctx, refused);
+            return;
         } catch (RuntimeException e) {
-            ledger.charge(reservation, BigInteger.ZERO); // no answer, no charge
+            release(sink); // no answer, no charge
             throw e;
         }
-        ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt(c, body, modelId, maximum, reservation)));
+        ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt(c, body, modelId, sink.maximum(),
+                reservation)));
         json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c.thinking(), c)
                 : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c.thinking(), c));
     }
@@ -217,15 +238,8 @@ public final class ProviderRoutes implements ApiRoutes {
      * ({@code "payment_response"}: the same base64 value as the header). A client that leaves mid-answer keeps its
      * reservation charged: the provider cannot tell how much of the text reached it, and one maximum is the bound.
      */
-    private void answerStreaming(Context ctx, boolean chat, GenerateCall call, byte[] body, BigInteger maximum,
-                                 ProviderLedger.Reservation reservation) {
-        String modelId;
-        try {
-            modelId = modelId(call.model());
-        } catch (RuntimeException e) {
-            ledger.charge(reservation, BigInteger.ZERO);
-            throw e;
-        }
+    private void answerStreaming(Context ctx, boolean chat, GenerateCall call, byte[] body,
+                                 Function<TextSink, AdmittingSink> paying) {
         ResponseStream[] out = {null};
         java.util.function.Consumer<ObjectNode> send = o -> {
             if (out[0] == null) {
@@ -233,25 +247,32 @@ public final class ProviderRoutes implements ApiRoutes {
             }
             out[0].write(line(o));
         };
-        TextSink sink = TextSink.of(
+        AdmittingSink sink = paying.apply(TextSink.of(
                 piece -> send.accept(chat ? OllamaJson.chatChunk(call.model(), clock.instant(), piece)
                         : OllamaJson.generateChunk(call.model(), clock.instant(), piece)),
                 piece -> send.accept(chat ? OllamaJson.chatThinkingChunk(call.model(), clock.instant(), piece)
-                        : OllamaJson.generateThinkingChunk(call.model(), clock.instant(), piece)));
+                        : OllamaJson.generateThinkingChunk(call.model(), clock.instant(), piece))));
+        String modelId;
         Completion c;
+        ProviderLedger.Reservation reservation;
         try {
+            modelId = modelId(call.model());
             c = backend.generate(call, sink);
+            reservation = sink.reservation(); // an answer without text never waited for it
+        } catch (AdmittingSink.Refused refused) {
+            paymentRequired(ctx, refused); // refused before its first piece: nothing was sent
+            return;
         } catch (GenerationCancelledException e) {
             return; // the client left: nobody to answer, and the reservation stays charged
         } catch (RuntimeException e) {
-            ledger.charge(reservation, BigInteger.ZERO); // no complete answer, no charge
+            release(sink); // no complete answer, no charge
             if (out[0] == null) {
                 throw e; // nothing sent yet: the error keeps its status code
             }
             out[0].writeLast(line(OllamaJson.error(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
             return;
         }
-        String receipt = receipts.header(receipt(c, body, modelId, maximum, reservation));
+        String receipt = receipts.header(receipt(c, body, modelId, sink.maximum(), reservation));
         if (out[0] == null) {
             ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipt); // nothing streamed yet: the header can still carry it
             out[0] = new ResponseStream(ctx, "application/x-ndjson");
@@ -259,6 +280,11 @@ public final class ProviderRoutes implements ApiRoutes {
         ObjectNode done = chat ? OllamaJson.chatDone(call.model(), clock.instant(), "", "", c)
                 : OllamaJson.generateDone(call.model(), clock.instant(), "", "", c);
         out[0].writeLast(line(done.put(ReceiptHeaders.STREAM_FIELD, receipt)));
+    }
+
+    /** Charges nothing for a generation that failed, once its payment (if any was reserved) has settled. */
+    private void release(AdmittingSink sink) {
+        sink.abandoned().ifPresent(r -> ledger.charge(r, BigInteger.ZERO));
     }
 
     /** Prices a finished answer, records the charge and builds its receipt. */
@@ -279,6 +305,10 @@ public final class ProviderRoutes implements ApiRoutes {
     /** The model's content-id digest: the sha2-256 in its CID's multihash, what receipts and offers name it by. */
     private String modelId(String model) {
         return backend.info(model).digestHex(); // the manifest, not the model file: read once per paid request
+    }
+
+    private void paymentRequired(Context ctx, AdmittingSink.Refused refused) {
+        paymentRequired(ctx, refused.maximum(), refused.reason().getMessage(), refused.reason().charged());
     }
 
     /** 402 with x402's PAYMENT-REQUIRED header and the same PaymentRequired object as the body. */

@@ -329,6 +329,28 @@ class PaidProviderTest {
     }
 
     @Test
+    void aKnownPayersStreamedRequestIsAdmittedWhileThePromptIsReadAndARefusalSendsNoText() throws Exception {
+        ChannelParams c = open(1_000_000);
+        String first = body("Hello there");
+        BigInteger max = quote(first);
+        assertThat(generate(first, c, voucher(payer, c, max)).statusCode()).isEqualTo(200);
+        String streamed = first.replace("\"stream\":false", "\"stream\":true");
+        BigInteger charged = ledger.charged(c.id());
+        // Admitted beside the engine (a known channel): the answer streams and is charged as before.
+        HttpResponse<String> ok = generate(streamed, c, voucher(payer, c, charged.add(max)));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        JsonNode last = JSON.readTree(ok.body().lines().toList().getLast());
+        Receipt r = ReceiptHeaders.parse(last.path(ReceiptHeaders.STREAM_FIELD).asText()).receipt();
+        assertThat(r.cumulativeAmount()).isEqualTo(charged.add(r.price())).isEqualTo(ledger.charged(c.id()));
+        // Refused beside the engine: a plain 402, not a 200 stream cut short, and nothing charged.
+        charged = ledger.charged(c.id());
+        HttpResponse<String> shortOfIt = generate(streamed, c, voucher(payer, c, charged.add(max).subtract(BigInteger.ONE)));
+        assertThat(shortOfIt.statusCode()).as(shortOfIt.body()).isEqualTo(402);
+        assertThat(shortOfIt.body()).doesNotContain("\"response\"");
+        assertThat(ledger.charged(c.id())).isEqualTo(charged);
+    }
+
+    @Test
     void staleForgedOverDepositAndUnderPricedVouchersAre402NamingWhyAndNothingRuns() throws Exception {
         ChannelParams c = open(1_000);
         String request = body("Hello there");
@@ -342,10 +364,6 @@ class PaidProviderTest {
         refused(request, c, voucher(payer, c, best.subtract(BigInteger.ONE)), "is stale");
         refused(request, c, voucher(devnet.account(3), c, charged.add(max)), "is not signed by the channel's signer");
         refused(request, c, voucher(payer, c, BigInteger.valueOf(1_001)), "but the channel holds 1000: top it up");
-        // Not stale (at least the best held) but short of what is charged plus this request's maximum.
-        assertThat(charged.add(max).subtract(BigInteger.ONE)).isGreaterThanOrEqualTo(best);
-        refused(request, c, voucher(payer, c, charged.add(max).subtract(BigInteger.ONE)),
-                "so it must promise at least " + charged.add(max));
         ChannelParams unopened = new ChannelParams(addr(payer), addr(provider), token(), addr(payer),
                 ChannelParams.salt(SALTS.getAndIncrement()));
         refused(request, unopened, voucher(payer, unopened, max), "does not exist on chain");
@@ -358,8 +376,26 @@ class PaidProviderTest {
         assertThat(garbage.body()).contains("PAYMENT-SIGNATURE header: not base64");
 
         assertThat(generations).isEmpty();
+
+        // Not stale (at least the best held) but short of what is charged plus this request's maximum: the price is
+        // known only once the prompt is rendered, so the channel's known payer has the engine started when it is
+        // refused. It stops at its first token with nothing sent, and the channel's next request waits for its
+        // admission, so the second short voucher runs nothing.
+        Voucher shortOfIt = voucher(payer, c, charged.add(max).subtract(BigInteger.ONE));
+        assertThat(shortOfIt.cumulativeAmount()).isGreaterThanOrEqualTo(best);
+        refused(request, c, shortOfIt, "so it must promise at least " + charged.add(max));
+        assertThat(generations).singleElement().satisfies(e -> {
+            assertThat(e.delivered()).isZero();
+            assertThat(e.generated()).isLessThanOrEqualTo(1);
+        });
+        generations.clear();
+        refused(request, c, shortOfIt, "so it must promise at least " + charged.add(max));
+        assertThat(generations).isEmpty();
+
         assertThat(ledger.charged(c.id())).isEqualTo(charged);
         assertThat(ledger.best(c.id()).orElseThrow().cumulativeAmount()).isEqualTo(best);
+        HttpResponse<String> enough = generate(request, c, voucher(payer, c, charged.add(max)));
+        assertThat(enough.statusCode()).as(enough.body()).isEqualTo(200);
     }
 
     @Test

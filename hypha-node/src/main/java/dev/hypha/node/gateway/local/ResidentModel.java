@@ -211,6 +211,7 @@ final class ResidentModel implements AutoCloseable {
         int room = room(call, prompt);
         int ctx = call.numCtx().orElse(loaded.defaultContext());
         int limit = call.maxTokens() == GenerateCall.UNLIMITED ? room : Math.min(call.maxTokens(), room);
+        sink.starting(new TokenBudget(prompt.length, limit));
         PromptCache.Slot slot = takeSlot(ctx, prompt);
         Session s = slot.session;
         int reuse = slot.reusable(prompt);

@@ -136,6 +136,7 @@ public final class OllamaUpstream implements InferenceBackend {
                     + "Ollama upstream: Ollama's API has no tool_choice, so the model might answer without the call");
         }
         boolean chat = OllamaRequestBody.isChat(call);
+        sink.starting(budget(call));
         HttpResponse<InputStream> r = http.postStreaming(chat ? "/api/chat" : "/api/generate", OllamaRequestBody.of(call));
         try (InputStream in = r.body()) {
             http.requireOk(r);

@@ -139,6 +139,7 @@ public final class OpenAiUpstream implements InferenceBackend {
     public Completion generate(GenerateCall call, TextSink sink) {
         boolean chat = OpenAiUpstreamBody.isChat(call);
         String model = listed(call.model()).name();
+        sink.starting(budget(call));
         long start = System.nanoTime();
         HttpResponse<InputStream> r = http.postStreaming(chat ? "/v1/chat/completions" : "/v1/completions",
                 OpenAiUpstreamBody.of(call, model));

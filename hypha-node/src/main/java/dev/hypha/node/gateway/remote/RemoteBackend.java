@@ -29,6 +29,8 @@ import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +52,8 @@ import java.util.function.Function;
  * it plus its own maximum, which two requests in flight at once could not both know.
  */
 public final class RemoteBackend implements InferenceBackend {
+    private static final System.Logger LOG = System.getLogger(RemoteBackend.class.getName());
+    private static final Executor AHEAD = task -> Thread.ofVirtual().name("voucher-ahead").start(task);
     private final RemoteProvider provider;
     private final PayerLedger ledger;
     private final PayerReceipts receipts;
@@ -58,6 +62,9 @@ public final class RemoteBackend implements InferenceBackend {
     private final ProviderClient http;
     private final Clock clock;
     private final ReentrantLock turns = new ReentrantLock(true);
+    // Guarded by turns: the newest voucher signed, reused while a request needs no larger total (see signAhead).
+    private Voucher lastSigned;
+    private volatile CompletableFuture<Void> signingAhead = CompletableFuture.completedFuture(null);
 
     public RemoteBackend(RemoteProvider provider, PayerLedger ledger, PayerReceipts receipts,
                          Function<TypedData, Signature> payerKey, Clock clock) {
@@ -122,8 +129,10 @@ public final class RemoteBackend implements InferenceBackend {
         BigInteger maximum = upFront.isPresent() ? upFront.get() : askedPrice(chat ? "chat" : "generate", body);
         Voucher voucher = pay(maximum, position);
         ProviderClient.Exchange paid = http.post(chat, body, signature(voucher));
+        boolean asOffered = upFront.isPresent();
         try {
             if (paid.status() == 402) {
+                asOffered = false;
                 // Refused: the bound fell short of the provider's maximum (its template adds more than allowed for), or
                 // the payer's books are behind the provider's (see repriced): pay what its 402 asks, once.
                 Repriced again = repriced(paid);
@@ -135,6 +144,10 @@ public final class RemoteBackend implements InferenceBackend {
             Streamed answer = read(paid, chat, sink);
             accept(call, body, answer, maximum, voucher, offered);
             paid.finish(); // the connection stays open for the next request
+            if (asOffered) {
+                BigInteger next = maximum;
+                signingAhead = CompletableFuture.runAsync(() -> signAhead(next), AHEAD);
+            }
             return answer.completion();
         } finally {
             paid.close();
@@ -325,6 +338,33 @@ public final class RemoteBackend implements InferenceBackend {
         return new Position(ledger.signedTotal(id), receipts.charged(id), ledger.deposit(id));
     }
 
+    /**
+     * Signs, after an answer and off the request's path, the voucher a next request of at most the same maximum will
+     * need: recorded and signed now, it makes that request's voucher free of the durable write and the signature
+     * ({@link #pay} reuses it while it covers the request). The payer's exposure stays one maximum beyond what answers
+     * cost (the last request's, until the next one is priced); nothing is signed when the deposit would need a top-up.
+     */
+    private void signAhead(BigInteger maximum) {
+        turns.lock();
+        try {
+            Position position = position();
+            if (position.covers(maximum) && position.totalFor(maximum).compareTo(position.signed()) > 0) {
+                lastSigned = ledger.authorize(provider.channel().id(), position.totalFor(maximum), payerKey);
+            }
+        } catch (RuntimeException e) {
+            // The next request signs for itself; nothing is lost, so this is only worth a line in the log.
+            LOG.log(System.Logger.Level.DEBUG, "could not sign the next voucher ahead on channel "
+                    + provider.channel().id() + ": " + e.getMessage());
+        } finally {
+            turns.unlock();
+        }
+    }
+
+    /** Waits until the voucher signed ahead after the last answer, if any, is recorded. */
+    public void awaitSignedAhead() {
+        signingAhead.join();
+    }
+
     /** Signs the voucher a request of at most {@code maximum} needs, topping up or refusing (before signing) beyond the deposit. */
     private Voucher pay(BigInteger maximum, Position position) {
         String id = provider.channel().id();
@@ -338,8 +378,13 @@ public final class RemoteBackend implements InferenceBackend {
                     + " but this request needs a voucher for " + total + " (charged so far plus its maximum of "
                     + maximum + "): top the channel up or open another (`hypha budget` sets what may be deposited)");
         }
+        if (lastSigned != null && lastSigned.cumulativeAmount().equals(total)
+                && total.equals(position.signed())) {
+            return lastSigned; // signed ahead (or for the last request) and recorded then: the same voucher again
+        }
         try {
-            return ledger.authorize(id, total, payerKey);
+            lastSigned = ledger.authorize(id, total, payerKey);
+            return lastSigned;
         } catch (HyphaException e) {
             throw new GatewayException(GatewayException.Kind.BAD_REQUEST, e.getMessage(), e);
         }
@@ -423,6 +468,7 @@ public final class RemoteBackend implements InferenceBackend {
 
     @Override
     public void close() {
+        awaitSignedAhead(); // never sign on a ledger its owner is about to close
         http.close();
     }
 }

@@ -352,10 +352,14 @@ class RemoteBackendTest {
                 // The bound is above what the provider itself asks (it counts tokens, the payer counts bytes).
                 assertThat(bound).isGreaterThanOrEqualTo(PRICES.maximum(backend.budget(call)));
                 Completion c = remote.generate(call, Optional.of(offered), TextSink.DISCARD);
+                remote.awaitSignedAhead();
                 Receipt r = receipts.all().getLast().receipt();
                 assertThat(r.price()).isEqualTo(PRICES.cost(c.promptTokens(), c.generatedTokens()));
-                assertThat(payerLedger.signedTotal(channel.id())).isEqualTo(r.cumulativeAmount().subtract(r.price())
-                        .add(bound));
+                // The voucher paid what was charged before plus this request's bound ...
+                assertThat(providerLedger.best(channel.id()).orElseThrow().cumulativeAmount())
+                        .isEqualTo(r.cumulativeAmount().subtract(r.price()).add(bound));
+                // ... and the next one, signed ahead, pays what is charged now plus the same bound: one maximum at risk.
+                assertThat(payerLedger.signedTotal(channel.id())).isEqualTo(r.cumulativeAmount().add(bound));
             }
         } finally {
             relay.stop(0);
@@ -364,6 +368,36 @@ class RemoteBackendTest {
         BigInteger sum = receipts.all().stream().map(s -> s.receipt().price()).reduce(BigInteger.ZERO, BigInteger::add);
         assertThat(redeemer().redeemAll()).singleElement().satisfies(o -> assertThat(o.ok()).isTrue());
         assertThat(as(provider).payment().balanceOf(provider.getAddress()).subtract(providerStart)).isEqualTo(sum);
+    }
+
+    @Test
+    void aRequestLikeTheLastIsPaidWithTheVoucherSignedAheadAndSignsNothingOnItsPath() throws IOException {
+        ChannelParams channel = open(1_000_000);
+        OfferTerms offered = new OfferTerms(PRICES, 512);
+        List<String> signedOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        payerLedger.track(channel, as(payer).channels().state(channel.id()).deposit());
+        try (RemoteBackend remote = new RemoteBackend(new RemoteProvider(URI.create("http://127.0.0.1:" + server.port()), addr(provider), channel,
+                channelsContract(), receiptDomain()), payerLedger, receipts, typed -> {
+                    signedOn.add(Thread.currentThread().getName());
+                    return sender(payer).signTypedData(typed);
+                }, Clock.systemUTC())) {
+            GenerateCall call = chat("Hello there");
+            BigInteger bound = offered.maximum(call, OllamaRequestBody.of(call));
+            for (int i = 0; i < 3; i++) {
+                remote.generate(call, Optional.of(offered), TextSink.DISCARD);
+                remote.awaitSignedAhead();
+                assertThat(payerLedger.signedTotal(channel.id()))
+                        .isEqualTo(receipts.all().getLast().receipt().cumulativeAmount().add(bound));
+            }
+        }
+        String caller = Thread.currentThread().getName();
+        // Only the first request signed on its own path; each answer signed the next voucher off it.
+        assertThat(signedOn.stream().filter(caller::equals)).hasSize(1);
+        assertThat(signedOn.stream().filter("voucher-ahead"::equals)).hasSize(3);
+        assertThat(receipts.all()).hasSize(3);
+        BigInteger sum = receipts.all().stream().map(s -> s.receipt().price()).reduce(BigInteger.ZERO, BigInteger::add);
+        assertThat(redeemer().redeemAll()).singleElement().satisfies(o -> assertThat(o.ok()).isTrue());
+        assertThat(as(payer).channels().state(channel.id()).redeemed()).isEqualTo(sum);
     }
 
     @Test
