@@ -407,16 +407,24 @@ public final class NetworkOverhead {
             } else {
                 t.gatewayIn = System.nanoTime();
             }
-            Completion c = inner.generate(call, piece -> {
-                long now = System.nanoTime();
-                if (providerSide && t.genFirst == 0) {
-                    t.genFirst = now;
-                } else if (!providerSide && t.gatewayFirst == 0) {
-                    t.gatewayFirst = now;
+            Completion c = inner.generate(call, new dev.hypha.node.gateway.TextSink() {
+                @Override
+                public void starting(dev.hypha.node.gateway.TokenBudget budget) {
+                    sink.starting(budget); // the provider admits the payment from here, beside the engine
                 }
-                sink.accept(piece);
-                if (providerSide) {
-                    t.providerWrites += System.nanoTime() - now;
+
+                @Override
+                public void accept(String piece) {
+                    long now = System.nanoTime();
+                    if (providerSide && t.genFirst == 0) {
+                        t.genFirst = now;
+                    } else if (!providerSide && t.gatewayFirst == 0) {
+                        t.gatewayFirst = now;
+                    }
+                    sink.accept(piece);
+                    if (providerSide) {
+                        t.providerWrites += System.nanoTime() - now;
+                    }
                 }
             });
             if (providerSide) {
@@ -497,10 +505,17 @@ public final class NetworkOverhead {
         // A gateway that knows the offer pays in its first post (the provider prices once); one that asks first sends
         // an unpaid request, answered 402, and the provider prices twice.
         boolean probed = traces.stream().allMatch(t -> t.budget2In != 0);
+        // A provider that knows the payer's channel prices and admits it beside the engine (no budget call of its own).
+        boolean beside = traces.stream().allMatch(t -> t.budget1In == 0);
         List<String> names = new ArrayList<>();
         List<java.util.function.ToLongFunction<Trace>> steps = new ArrayList<>();
         names.add("client -> gateway's network backend (HTTP in, parse, route)");
-        if (probed) {
+        if (beside) {
+            steps.add(t -> t.gatewayIn - t.sent);
+            names.add("-> provider's engine starts (payer prices it from the offer, reuses the voucher signed ahead or"
+                    + " signs one, HTTP out, parse, voucher pre-checked)");
+            steps.add(t -> t.genIn - t.gatewayIn);
+        } else if (probed) {
             steps.add(t -> t.gatewayIn - t.sent);
             names.add("-> provider prices the unpaid request (HTTP out, parse)");
             steps.add(t -> t.budget1In - t.gatewayIn);
@@ -524,7 +539,8 @@ public final class NetworkOverhead {
         }
         names.add("engine: prompt + first token (in (a): " + f2(pct(ms(direct, Sample::firstPiece), 50)) + " ms)");
         steps.add(t -> t.genFirst - t.genIn);
-        names.add("-> first piece reaches the gateway (provider writes, gateway reads)");
+        names.add(beside ? "-> first piece reaches the gateway (waits for the reservation if not yet durable, provider"
+                + " writes, gateway reads)" : "-> first piece reaches the gateway (provider writes, gateway reads)");
         steps.add(t -> t.gatewayFirst - t.genFirst);
         names.add("-> first piece reaches the client (gateway writes, client reads)");
         steps.add(t -> t.clientFirst - t.gatewayFirst);
@@ -540,7 +556,8 @@ public final class NetworkOverhead {
         names.add("-> client has the done line");
         steps.add(t -> t.clientDone - t.gatewayOut);
         System.out.printf(Locale.ROOT, "%ntimeline of a paid request (c), median of %d, ms (%s):%n", traces.size(),
-                probed ? "unpaid request first, then paid" : "paid in the first request");
+                probed ? "unpaid request first, then paid" : beside ? "paid in the first request, admitted beside the "
+                        + "engine" : "paid in the first request");
         for (int k = 0; k < names.size(); k++) {
             java.util.function.ToLongFunction<Trace> step = steps.get(k);
             double[] v = traces.stream().mapToDouble(t -> step.applyAsLong(t) / 1e6).sorted().toArray();

@@ -47,6 +47,30 @@ public interface TextSink {
         };
     }
 
+    /**
+     * A sink that hands answer text to {@code text} and passes everything else ({@link #starting}, {@link #thinking}) on
+     * to {@code rest}: for backends that wrap another's sink to watch or change the text, which must not lose the
+     * budget report a paid provider relies on.
+     */
+    static TextSink wrapping(TextSink rest, java.util.function.Consumer<String> text) {
+        return new TextSink() {
+            @Override
+            public void starting(TokenBudget budget) {
+                rest.starting(budget);
+            }
+
+            @Override
+            public void accept(String piece) {
+                text.accept(piece);
+            }
+
+            @Override
+            public void thinking(String piece) {
+                rest.thinking(piece);
+            }
+        };
+    }
+
     /** A sink for non-streaming answers (the full text comes back in the {@link Completion}). */
     TextSink DISCARD = piece -> { };
 }

@@ -63,14 +63,14 @@ public final class ProviderChild {
 
         @Override
         public Completion generate(GenerateCall call, TextSink sink) {
-            return engine.generate(call, piece -> {
+            return engine.generate(call, TextSink.wrapping(sink, piece -> {
                 try {
                     Thread.sleep(millis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
                 sink.accept(piece);
-            });
+            }));
         }
     }
 }

@@ -327,12 +327,12 @@ class NetworkBackendTest {
         @Override
         public Completion generate(GenerateCall call, TextSink sink) {
             int[] n = {0};
-            return engine.generate(call, piece -> {
+            return engine.generate(call, TextSink.wrapping(sink, piece -> {
                 if (n[0]++ == limit) {
                     throw new GatewayException(GatewayException.Kind.INTERNAL, "engine failure after " + limit + " tokens");
                 }
                 sink.accept(piece);
-            });
+            }));
         }
 
         @Override

@@ -58,6 +58,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +90,11 @@ class PullOverChainTest {
     private static BlockRoutes honestA;
     private static BlockRoutes honestB;
     private static final AtomicInteger CORRUPTED = new AtomicInteger();
+    /**
+     * Opened when the liar is first asked for a leaf. Honest providers hold their leaves until then, so a faster honest
+     * worker cannot take the liar's leaf before the liar's own worker asks for it, and every run sees it lie.
+     */
+    private static final CountDownLatch LIAR_ASKED = new CountDownLatch(1);
     private static Address liar;
     private static LocalBackend providerEngine;
 
@@ -147,10 +154,19 @@ class PullOverChainTest {
                         address, sender(key)::signTypedData),
                 dir.resolve("provider-" + account).resolve("ledger.sqlite"), "127.0.0.1", 0,
                 ProviderTls.server(key, deployment.chainId(), address, Clock.systemUTC()), Clock.systemUTC(),
-                List.of(blocks));
+                List.of(holdLeavesUntilTheLiarIsAsked(), blocks));
         OPEN.add(service);
         offer(key, service.endpoint());
         return blocks;
+    }
+
+    /** Makes a provider's leaf requests wait (at most 20 s, then serve anyway) until the liar was asked for one. */
+    private static ApiRoutes holdLeavesUntilTheLiarIsAsked() {
+        return (Javalin api) -> api.before("/ipfs/{cid}", ctx -> {
+            if (ContentId.parse(ctx.pathParam("cid")).codec() == ContentId.RAW) {
+                LIAR_ASKED.await(20, TimeUnit.SECONDS);
+            }
+        });
     }
 
     /** A provider that offers the model and serves its blocks with one byte of every leaf flipped (plain HTTP, loopback). */
@@ -168,6 +184,7 @@ class PullOverChainTest {
             if (asked.codec() == ContentId.RAW) {
                 block[block.length / 2] ^= 1;
                 CORRUPTED.incrementAndGet();
+                LIAR_ASKED.countDown();
             }
             ctx.contentType(BlockRoutes.RAW_BLOCK).result(block);
         });
@@ -193,7 +210,8 @@ class PullOverChainTest {
 
     private static Puller puller(ModelStore store, OfferSource offers) {
         return new Puller(store, offers, o -> ProviderTransport.clientFor(o, deployment.chainId(), Clock.systemUTC()),
-                ProviderTransport::usable, Clock.systemUTC(), Puller.Settings.DEFAULT);
+                // One worker per provider: each asks for its own dealt leaf first (two could steal the liar's).
+                ProviderTransport::usable, Clock.systemUTC(), new Puller.Settings(1, 8, 1L << 40));
     }
 
     /** A gateway over a fresh home: /api/pull from the chain's offers, the Ollama routes over the home's own store. */
