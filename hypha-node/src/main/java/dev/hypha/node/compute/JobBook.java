@@ -112,6 +112,20 @@ public final class JobBook {
         jobs.put(r.orderId(), r);
     }
 
+    /**
+     * Replaces the record of {@code orderId} with {@code change} applied to the one held now, in one step: a poll that
+     * moves a job on cannot undo what the tenant's hand-off wrote between its read and its write.
+     */
+    public synchronized JobRecord update(BigInteger orderId, java.util.function.UnaryOperator<JobRecord> change) {
+        JobRecord now = jobs.get(orderId);
+        if (now == null) {
+            throw new IllegalStateException("no record of order " + orderId);
+        }
+        JobRecord next = change.apply(now);
+        put(next);
+        return next;
+    }
+
     /** Forgets an order this provider did not win. */
     public synchronized void remove(BigInteger orderId) {
         try {
