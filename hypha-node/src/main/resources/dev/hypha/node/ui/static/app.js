@@ -567,12 +567,17 @@ function drawLineage(a) {
   }
   const rows = [];
   for (const id of ids) { const d = depth.get(id); (rows[d] = rows[d] || []).push(id); }
-  const W = 168, H = 46, GX = 24, GY = 56, PAD = 12;
+  const W = 168, H = 46, GX = 24, GY = 56, PAD = 12, BULGE = 120;
   const widest = Math.max(...rows.map((r) => r.length));
-  const width = PAD * 2 + widest * W + (widest - 1) * GX, height = PAD * 2 + rows.length * H + (rows.length - 1) * GY;
+  const skips = a.assets.some((x) => x.parents.map((p) => p.id).concat(x.previousVersion ? [x.previousVersion] : [])
+    .some((p) => depth.get(x.id) - depth.get(p) > 1));
+  // an arrow that skips rows bends out to the right of the nodes between: leave room for it
+  const width = PAD * 2 + widest * W + (widest - 1) * GX + (skips ? BULGE : 0);
+  const height = PAD * 2 + rows.length * H + (rows.length - 1) * GY;
+  const inner = width - (skips ? BULGE : 0);
   const at = new Map();
   rows.forEach((row, d) => {
-    const offset = (width - (row.length * W + (row.length - 1) * GX)) / 2;
+    const offset = (inner - (row.length * W + (row.length - 1) * GX)) / 2;
     row.forEach((id, i) => at.set(id, { x: offset + i * (W + GX), y: PAD + d * (H + GY) }));
   });
   const root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, width, height, role: 'img', 'aria-labelledby': 'lineage-title' }, box);
@@ -585,6 +590,14 @@ function drawLineage(a) {
     const p = at.get(from), c = at.get(to);
     if (!p || !c) return;
     const x1 = p.x + W / 2, y1 = p.y + H, x2 = c.x + W / 2, y2 = c.y, my = (y1 + y2) / 2;
+    if (c.y - p.y > H + GY) {
+      // skips a row: leave the parent's right side, pass right of the rows between, enter the child's right side
+      const sx = p.x + W, sy = p.y + H / 2, ex = c.x + W, ey = c.y + H / 2, bx = Math.max(sx, ex) + BULGE * 0.8;
+      svg('path', { class: 'edge ' + cls, d: `M ${sx} ${sy} C ${bx} ${sy}, ${bx} ${ey}, ${ex} ${ey}`, 'marker-end': 'url(#arrow)' }, root);
+      // the curve's farthest point is a quarter of the way from the nodes' side to bx; the label goes just beyond it
+      if (label) { const t = svg('text', { class: 'share', x: 0.25 * (sx + ex) / 2 + 0.75 * bx + 4, y: (sy + ey) / 2 + 4 }, root); t.textContent = label; }
+      return;
+    }
     svg('path', { class: 'edge ' + cls, d: `M ${x1} ${y1} C ${x1} ${my}, ${x2} ${my}, ${x2} ${y2}`, 'marker-end': 'url(#arrow)' }, root);
     if (label) {
       const t = svg('text', { class: 'share', x: (x1 + x2) / 2 + 4, y: my - 2 }, root); t.textContent = label;
