@@ -98,6 +98,7 @@ try {
   check(d && m && d.y + d.height < m.y, 'the dataset is drawn above the model built from it');
   await page.focus('#lineage g.node[data-asset="' + model + '"]');
   check(await page.evaluate(() => document.activeElement.dataset.asset), 'the keyboard reaches the graph\'s nodes');
+  await page.evaluate(() => document.activeElement.blur()); // the screenshot shows the graph unfocused
   check((await text('#assets tbody')).includes('Apache-2.0'), 'the assets table shows licences');
   check((await text('#assets tbody')).includes('2 hUSD'), 'the assets table shows the price in hUSD');
   check((await page.locator('#grants tbody td[title="' + grantee + '"]').count()) === 1, 'the grant to ' + grantee + ' is listed');
