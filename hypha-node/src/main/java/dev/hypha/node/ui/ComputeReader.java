@@ -95,6 +95,7 @@ final class ComputeReader {
         out.put("ordersTotal", next.subtract(BigInteger.ONE).max(BigInteger.ZERO).toString());
         ArrayNode orders = out.putArray("orders");
         ArrayNode alerts = out.putArray("alerts");
+        BigInteger oldestListed = next;
         for (BigInteger id = next.subtract(BigInteger.ONE); id.signum() > 0
                 && next.subtract(id).compareTo(BigInteger.valueOf(MAX_ORDERS)) <= 0; id = id.subtract(BigInteger.ONE)) {
             ComputeOrder o = market.order(id);
@@ -103,12 +104,18 @@ final class ComputeReader {
             boolean ours = mine.contains(id) || accounts.contains(o.tenant())
                     || (o.state() == OrderState.LEASED && accounts.contains(o.provider()));
             n.put("thisNode", ours);
-            if (ours && o.state() == OrderState.LEASED && n.path("lease").path("secondsLeft").asLong()
-                    < RUNS_DRY_SOON.toSeconds()) {
-                long left = n.path("lease").path("secondsLeft").asLong();
-                alerts.add("lease of order " + id + " (provider " + o.provider().toChecksumString() + ") runs dry "
-                        + (left <= 0 ? "now: its deposit is used up" : "in " + duration(left) + ": add to its deposit or"
-                        + " let it close"));
+            if (ours && o.state() == OrderState.LEASED) {
+                runsDry(alerts, id, o, n.path("lease").path("secondsLeft").asLong());
+            }
+            oldestListed = id;
+        }
+        // this node's own jobs on orders older than the page lists still raise their alert
+        for (BigInteger id : mine) {
+            if (id.compareTo(oldestListed) < 0) {
+                ComputeOrder o = market.order(id);
+                if (o.state() == OrderState.LEASED) {
+                    runsDry(alerts, id, o, market.fundedUntil(id) - at);
+                }
             }
         }
         ArrayNode jobs = out.putArray("jobs");
@@ -129,6 +136,14 @@ final class ComputeReader {
             }
         }
         return out;
+    }
+
+    private static void runsDry(ArrayNode alerts, BigInteger id, ComputeOrder o, long secondsLeft) {
+        if (secondsLeft < RUNS_DRY_SOON.toSeconds()) {
+            alerts.add("lease of order " + id + " (provider " + o.provider().toChecksumString() + ") runs dry "
+                    + (secondsLeft <= 0 ? "now: its deposit is used up" : "in " + duration(secondsLeft)
+                    + ": add to its deposit or let it close"));
+        }
     }
 
     private void order(ObjectNode n, BigInteger id, ComputeOrder o, ComputeMarketClient market, long at) {
@@ -239,7 +254,12 @@ final class ComputeReader {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        json().path("alerts").forEach(a -> out.add(a.asText()));
+        try {
+            json().path("alerts").forEach(a -> out.add(a.asText()));
+        } catch (RuntimeException e) {
+            // the overview still shows the rest: a failing compute read is one alert, not a failed page
+            out.add("cannot read the compute market: " + e.getMessage());
+        }
         return out;
     }
 
