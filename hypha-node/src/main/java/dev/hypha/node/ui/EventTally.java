@@ -35,12 +35,24 @@ final class EventTally<V> {
 
     private final EventIndexer indexer;
     private final String contract;
+    private final int page;
+    private final int maxKeys;
     private final Map<String, Fold<V>> folds;
     private final Map<String, long[]> cursors = new TreeMap<>();
     private final TreeMap<String, V> values = new TreeMap<>();
     private long dropped;
 
     EventTally(EventIndexer indexer, String contract, Map<String, Fold<V>> folds) {
+        this(indexer, contract, folds, PAGE, MAX_KEYS);
+    }
+
+    /** With other bounds (tests use small ones). */
+    EventTally(EventIndexer indexer, String contract, Map<String, Fold<V>> folds, int page, int maxKeys) {
+        if (page < 1 || maxKeys < 1) {
+            throw new IllegalArgumentException("page and maxKeys must be >= 1, were " + page + " and " + maxKeys);
+        }
+        this.page = page;
+        this.maxKeys = maxKeys;
         this.indexer = Objects.requireNonNull(indexer, "indexer");
         this.contract = Objects.requireNonNull(contract, "contract");
         this.folds = new TreeMap<>(folds);
@@ -57,7 +69,7 @@ final class EventTally<V> {
 
             @Override
             public void put(String key, V value) {
-                if (values.containsKey(key) || values.size() < MAX_KEYS) {
+                if (values.containsKey(key) || values.size() < maxKeys) {
                     values.put(key, value);
                 } else {
                     dropped++;
@@ -66,8 +78,8 @@ final class EventTally<V> {
         };
         folds.forEach((name, fold) -> {
             long[] at = cursors.get(name);
-            List<IndexedEvent> page = indexer.eventsAfter(contract, name, at[0], at[1], PAGE);
-            for (IndexedEvent e : page) {
+            List<IndexedEvent> events = indexer.eventsAfter(contract, name, at[0], at[1], page);
+            for (IndexedEvent e : events) {
                 fold.apply(e, store);
                 at[0] = e.blockNumber();
                 at[1] = e.logIndex();
@@ -84,7 +96,7 @@ final class EventTally<V> {
         return values.size();
     }
 
-    /** Events about keys beyond {@link #MAX_KEYS} that were not kept. */
+    /** Events about keys beyond the bound that were not kept. */
     synchronized long dropped() {
         return dropped;
     }

@@ -1,6 +1,7 @@
 package dev.hypha.node.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -329,6 +330,69 @@ class DashboardBrowserTest {
             providerApi.close();
             tenantApi.close();
         }
+    }
+
+    /**
+     * The event folds behind grants and royalties read bounded pages and keep a bounded number of keys, over the
+     * node's real event index; and a content id the registry holds that is no CID is shown as hex, not a failed page.
+     */
+    @Test
+    void grantsAreFoldedInBoundedPagesAndOddContentIdsAreShownAsHex() throws Exception {
+        Credentials ownerKey = network.devAccounts().get(2);
+        HyphaContracts owner = as(ownerKey);
+        long asset = owner.assets().register(dev.hypha.chain.assets.AssetKind.DATASET, new byte[] {1, 2, 3}, new byte[0],
+                dev.hypha.chain.assets.Licence.unpriced("MIT", dev.hypha.chain.assets.Terms.FREE), List.of());
+        List<String> grantees = List.of("0x00000000000000000000000000000000000000a1",
+                "0x00000000000000000000000000000000000000a2", "0x00000000000000000000000000000000000000a3");
+        long lastBlock = 0;
+        for (String g : grantees) {
+            lastBlock = owner.grants().grant(asset, dev.hypha.core.crypto.Address.parse(g), new byte[32]).getBlockNumber()
+                    .longValueExact();
+        }
+        var indexer = network.node().indexer().orElseThrow();
+        for (int i = 0; i < 300 && indexer.position().map(p -> p.blockNumber()).orElse(-1L) < lastBlock; i++) {
+            Thread.sleep(50); // the node's indexer follows the chain every second
+        }
+        assertThat(indexer.position().orElseThrow().blockNumber()).isGreaterThanOrEqualTo(lastBlock);
+
+        EventTally<String> tally = new EventTally<>(indexer, "AccessGrants", java.util.Map.of("AccessGranted",
+                (e, store) -> {
+                    if (Long.parseLong(e.arg("assetId")) == asset) {
+                        store.put(e.arg("grantee"), e.arg("epoch"));
+                    }
+                }), 1, 2);
+        long events = indexer.events("AccessGrants", "AccessGranted").size();
+        tally.catchUp();
+        assertThat(tally.size()).as("one page of one event").isLessThanOrEqualTo(1);
+        for (long i = 1; i < events; i++) {
+            tally.catchUp();
+        }
+        assertThat(tally.size()).as("at most two keys kept").isEqualTo(2);
+        assertThat(tally.dropped()).as("the third grantee counted, not kept").isEqualTo(1);
+        List<String> kept = new ArrayList<>();
+        tally.forEach((k, v) -> kept.add(k));
+        assertThat(kept).as("in key order, the first two grants").containsExactly(grantees.get(0), grantees.get(1));
+        tally.catchUp();
+        assertThat(tally.dropped()).as("nothing read twice").isEqualTo(1);
+
+        // The page's own fold: all three grants held, and the odd content id as hex.
+        JsonNode assets = null;
+        for (int i = 0; i < 100; i++) {
+            assets = get("/ui/api/assets");
+            if (assets.get("grants").findValuesAsText("grantee").containsAll(grantees.stream()
+                    .map(org.web3j.crypto.Keys::toChecksumAddress).toList())) {
+                break;
+            }
+            Thread.sleep(100); // the snapshot is cached for 2 s
+        }
+        assertThat(assets.get("grants").findValuesAsText("grantee")).containsAll(grantees.stream()
+                .map(org.web3j.crypto.Keys::toChecksumAddress).toList());
+        assertThat(assets.get("assets")).anySatisfy(a -> {
+            assertThat(a.get("id").asLong()).isEqualTo(asset);
+            assertThat(a.get("cid").asText()).isEqualTo("0x010203");
+        });
+        assertThatThrownBy(() -> new EventTally<String>(indexer, "AccessGrants", java.util.Map.of(), 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static void waitForFile(Path file) {
