@@ -97,6 +97,11 @@ public final class DataPoolsClient {
         return read(NAME + ".claimable", () -> binding.claimable(BigInteger.valueOf(contributionId)).send());
     }
 
+    /** The id the next pool will get (ids count up from 1, so pools 1 .. this - 1 exist). */
+    public long nextPoolId() {
+        return read(NAME + ".nextPoolId", () -> binding.nextPoolId().send()).longValueExact();
+    }
+
     /** A pool's record (a decoded UnknownPool error for an id never used). */
     public DataPool pool(long poolId) {
         DataPools.Pool p = read(NAME + ".poolOf", () -> binding.poolOf(BigInteger.valueOf(poolId)).send());

@@ -89,6 +89,11 @@ public final class TrainingVerifierClient {
                 d.votesProvider.longValueExact(), d.votesChallenger.longValueExact(), d.votesOther.longValueExact(), d.bond);
     }
 
+    /** The id the next dispute will get (ids count up from 1, so disputes 1 .. this - 1 exist). */
+    public BigInteger nextDisputeId() {
+        return read(NAME + ".nextDisputeId", () -> binding.nextDisputeId().send());
+    }
+
     public long commitmentCount(BigInteger orderId) {
         return read(NAME + ".commitmentCount", () -> binding.commitmentCount(orderId).send()).longValueExact();
     }

@@ -117,7 +117,8 @@ public final class ComputeProvider implements AutoCloseable {
             case BID -> {
                 ComputeOrder o = market.order(r.orderId());
                 if (o.state() == OrderState.LEASED && o.provider().equals(self)) {
-                    book.put(r.withState(JobState.LEASED, ""));
+                    // the tenant's hand-off may have recorded LEASED with its sources since r was read: keep them
+                    book.update(r.orderId(), held -> held.state() == JobState.BID ? held.withState(JobState.LEASED, "") : held);
                     book.log(r.orderId(), "lease won at " + o.pricePerHour() + "/h; waiting for the tenant's inputs");
                     log.accept("order " + r.orderId() + ": lease won");
                 } else if (o.state() != OrderState.OPEN) {

@@ -54,6 +54,35 @@ public final class JobBook {
         return book;
     }
 
+    /**
+     * For readers beside the provider (the dashboard, possibly in another process on the same home): the records of
+     * the {@code newest} highest order ids under {@code home}, read without creating anything (no book: an empty one).
+     * A reader never writes through it; the provider's own {@link #open} keeps every record.
+     */
+    public static JobBook peek(Path home, int newest) {
+        if (newest < 1) {
+            throw new IllegalArgumentException("newest must be >= 1, was " + newest);
+        }
+        Path dir = home.resolve("compute").resolve("jobs");
+        JobBook book = new JobBook(dir);
+        if (!Files.isDirectory(dir)) {
+            return book;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<BigInteger> ids = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("[0-9]{1,78}\\.json"))
+                    .map(n -> new BigInteger(n.substring(0, n.length() - ".json".length())))
+                    .sorted(java.util.Comparator.reverseOrder()).limit(newest).toList();
+            for (BigInteger id : ids) {
+                JobRecord r = read(dir.resolve(id + ".json"));
+                book.jobs.put(r.orderId(), r);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw HyphaException.io("cannot read the job records in " + dir + ": " + e.getMessage(), e);
+        }
+        return book;
+    }
+
     public synchronized Optional<JobRecord> get(BigInteger orderId) {
         return Optional.ofNullable(jobs.get(orderId));
     }
@@ -83,6 +112,20 @@ public final class JobBook {
         jobs.put(r.orderId(), r);
     }
 
+    /**
+     * Replaces the record of {@code orderId} with {@code change} applied to the one held now, in one step: a poll that
+     * moves a job on cannot undo what the tenant's hand-off wrote between its read and its write.
+     */
+    public synchronized JobRecord update(BigInteger orderId, java.util.function.UnaryOperator<JobRecord> change) {
+        JobRecord now = jobs.get(orderId);
+        if (now == null) {
+            throw new IllegalStateException("no record of order " + orderId);
+        }
+        JobRecord next = change.apply(now);
+        put(next);
+        return next;
+    }
+
     /** Forgets an order this provider did not win. */
     public synchronized void remove(BigInteger orderId) {
         try {
@@ -101,6 +144,16 @@ public final class JobBook {
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw HyphaException.io("cannot append to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The job's log size in bytes (0 without a log): a cheap sign that the job reported something new. */
+    public long logSize(BigInteger orderId) {
+        try {
+            Path file = dir.resolve(orderId + ".log");
+            return Files.isRegularFile(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -260,8 +260,7 @@ public final class JobRunner {
             lastNanos = now;
             progress.set(new JobProgress(step + 1, total, loss, samplesPerSecond));
             if ((step + 1) % every == 0 || step + 1 == total) {
-                book.log(orderId, String.format(Locale.ROOT, "step %d/%d loss %.4f %.1f samples/s", step + 1, total, loss,
-                        samplesPerSecond));
+                book.log(orderId, progress.get().logLine());
             }
             checkStop();
         }

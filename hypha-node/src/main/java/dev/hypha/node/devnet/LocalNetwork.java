@@ -168,7 +168,7 @@ public final class LocalNetwork implements AutoCloseable {
                 areas.add(new ApiKeyGuard(keys, UiRoutes.OPEN_PREFIXES, UiRoutes.OPEN_PATHS));
             }
             ui = new UiRoutes(dashboard(settings, chain, deployment, store, inference,
-                    devnet.account(DevInference.PAYER_ACCOUNT)), clock);
+                    devnet.account(DevInference.PAYER_ACCOUNT), indexer), clock);
             areas.add(ui);
             areas.add(new GatewayRoutes(gateway));
             // /api/pull: from the network's providers into this home's store, or (local-only) a refusal saying why.
@@ -204,7 +204,8 @@ public final class LocalNetwork implements AutoCloseable {
 
     /** What the dashboard reads of this network: the chain, the store, the offers, and the paying gateway's files. */
     private static DashboardSources dashboard(LocalNetworkSettings settings, ChainClient chain, Deployment deployment,
-                                              ModelStore store, DevInference inference, Credentials payerKey) {
+                                              ModelStore store, DevInference inference, Credentials payerKey,
+                                              EventIndexer indexer) {
         HyphaContracts reader = HyphaContracts.readOnly(deployment, chain);
         List<String> roles = new ArrayList<>();
         roles.add("local chain (anvil)");
@@ -221,7 +222,7 @@ public final class LocalNetwork implements AutoCloseable {
             provider.ifPresent(p -> roles.add("provider (sells the store's models, answers contracts' requests)"));
         }
         return new DashboardSources(settings.home(), chain, reader, store,
-                new ChainOffers(reader.offers(), reader.registry()), payer, provider, roles);
+                new ChainOffers(reader.offers(), reader.registry()), payer, provider, roles, Optional.of(indexer));
     }
 
     /** Whether the recorded deployment will be kept (an unreadable or outdated record is redeployed instead). */

@@ -1,6 +1,7 @@
 package dev.hypha.node.ui;
 
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.ml.store.ModelStore;
@@ -16,7 +17,8 @@ import java.util.Optional;
 /**
  * What the dashboard reads: the node's real state, owned by whoever runs the node (the dashboard closes none of it).
  *
- * @param home      the Hypha home (the gateways' receipts and reputation files live under it)
+ * @param home      the Hypha home (the gateways' receipts and reputation files live under it, and the job book of a
+ *                  compute provider running on it)
  * @param chain     the chain the node follows
  * @param contracts the deployment, read-only (no key)
  * @param store     the home's model store
@@ -24,10 +26,18 @@ import java.util.Optional;
  * @param payer     the paying gateway's account, channels and receipts; empty when the gateway answers locally only
  * @param provider  a provider running in this process (its account and voucher ledger); empty when none does
  * @param roles     what this node runs, in words (e.g. "chain (anvil)", "gateway (paying)", "provider")
+ * @param indexer   the node's event index of the deployment (grants and royalty credits are found through it);
+ *                  empty when the node runs none
  */
 public record DashboardSources(Path home, ChainClient chain, HyphaContracts contracts, ModelStore store,
                                OfferSource offers, Optional<Payer> payer, Optional<Seller> provider,
-                               List<String> roles) {
+                               List<String> roles, Optional<EventIndexer> indexer) {
+
+    /** Sources without an event index (the asset panel then lists no grants or royalty balances). */
+    public DashboardSources(Path home, ChainClient chain, HyphaContracts contracts, ModelStore store, OfferSource offers,
+                            Optional<Payer> payer, Optional<Seller> provider, List<String> roles) {
+        this(home, chain, contracts, store, offers, payer, provider, roles, Optional.empty());
+    }
 
     /** The gateway's paying side: its account, the channels it opened and the receipts it accepted. */
     public record Payer(Address account, PayerLedger ledger, PayerReceipts receipts) {
@@ -55,5 +65,6 @@ public record DashboardSources(Path home, ChainClient chain, HyphaContracts cont
         Objects.requireNonNull(payer, "payer");
         Objects.requireNonNull(provider, "provider");
         roles = List.copyOf(roles);
+        Objects.requireNonNull(indexer, "indexer");
     }
 }

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * The overview: chain and block, the roles this node runs, the balances and stake of its accounts, and alerts (a
- * provider down, a channel near its deposit). The node's health comes from {@code /health} itself.
+ * provider down, a channel near its deposit, a lease of this node about to run dry). The node's health comes from {@code /health} itself.
  */
 final class OverviewReader {
     /** The areas a node may run, in the order the page lists them; only those present get a panel. */
@@ -26,9 +26,13 @@ final class OverviewReader {
     private final InferenceReader inference;
     private final Supplier<TokenLabel> token;
     private final Supplier<TokenLabel> hyp;
+    private final ComputeReader compute;
+    private final AssetsReader assets;
 
-    OverviewReader(DashboardSources sources, InferenceReader inference, Supplier<TokenLabel> token,
-                   Supplier<TokenLabel> hyp) {
+    OverviewReader(DashboardSources sources, InferenceReader inference, ComputeReader compute, AssetsReader assets,
+                   Supplier<TokenLabel> token, Supplier<TokenLabel> hyp) {
+        this.compute = Objects.requireNonNull(compute, "compute");
+        this.assets = Objects.requireNonNull(assets, "assets");
         this.hyp = Objects.requireNonNull(hyp, "hyp");
         this.sources = Objects.requireNonNull(sources, "sources");
         this.inference = Objects.requireNonNull(inference, "inference");
@@ -49,11 +53,18 @@ final class OverviewReader {
         sources.provider().ifPresent(p -> account(accounts.addObject(), "provider", p.account()));
         ArrayNode areas = out.putArray("areas");
         for (String area : AREAS) {
-            // Only inference exists on a node today; the others show no panel until their area serves one.
-            areas.addObject().put("name", area).put("present", area.equals("inference"));
+            // An area has a panel when its contracts are deployed; subnets and agents have none yet.
+            boolean present = switch (area) {
+                case "inference" -> true;
+                case "compute" -> compute.present();
+                case "assets" -> assets.present();
+                default -> false;
+            };
+            areas.addObject().put("name", area).put("present", present);
         }
         List<String> alerts = new ArrayList<>(inference.providerAlerts());
         alerts.addAll(inference.channelAlerts());
+        alerts.addAll(compute.alerts());
         ArrayNode a = out.putArray("alerts");
         alerts.forEach(a::add);
         return out;

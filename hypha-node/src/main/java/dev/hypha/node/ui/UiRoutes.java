@@ -44,6 +44,8 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
     private final InferenceReader inference;
     private final OverviewReader overview;
     private final ModelsReader models;
+    private final ComputeReader compute;
+    private final AssetsReader assetsReader;
     private final LiveTicks ticks;
     private final boolean paying;
 
@@ -55,7 +57,9 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         Supplier<TokenLabel> token = new Cached<>(() -> TokenLabel.payment(sources.contracts()), Duration.ofDays(365),
                 clock);
         Supplier<TokenLabel> hyp = new Cached<>(() -> TokenLabel.hyp(sources.contracts()), Duration.ofDays(365), clock);
-        this.overview = new OverviewReader(sources, inference, token, hyp);
+        this.compute = new ComputeReader(sources, inference::liveness, clock);
+        this.assetsReader = new AssetsReader(sources, clock);
+        this.overview = new OverviewReader(sources, inference, compute, assetsReader, token, hyp);
         this.models = new ModelsReader(sources.store());
         this.paying = sources.payer().isPresent();
         Cached<String> tick = new Cached<>(() -> tick(sources), LiveTicks.EVERY, clock);
@@ -78,7 +82,8 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         t.put("block", sources.chain().blockNumber()).put("receipts", inference.newestReceipt())
                 .put("models", sources.store().list().models().size())
                 .put("liveOffers", inference.offers().stream().filter(o -> o.liveAt(at)).count())
-                .put("partialPulls", models.partialPulls().size());
+                .put("partialPulls", models.partialPulls().size())
+                .put("compute", compute.fingerprint()).put("assets", assetsReader.fingerprint());
         return t.toString();
     }
 
@@ -94,6 +99,8 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         api.get("/ui/api/spending", ctx -> json(ctx, inference::spendingJson));
         api.get("/ui/api/earnings", ctx -> json(ctx, inference::earningsJson));
         api.get("/ui/api/models", ctx -> json(ctx, models::json));
+        api.get("/ui/api/compute", ctx -> json(ctx, compute::json));
+        api.get("/ui/api/assets", ctx -> json(ctx, assetsReader::json));
         api.get("/ui/api/node", ctx -> json(ctx, () -> JsonNodeFactory.instance.objectNode().put("paying", paying)));
         api.get("/ui/api/receipts", this::receipts);
         api.sse("/ui/api/events", ticks::serve);

@@ -1,6 +1,7 @@
 package dev.hypha.node.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +53,8 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void up() {
-        network = LocalNetwork.start(new LocalNetworkSettings(home, 0, 1, 3, new NodeSettings("127.0.0.1", 0, true), 0,
+        // five funded dev accounts: 0 pays, 1 sells inference, 2..4 act in the compute and asset test (see below)
+        network = LocalNetwork.start(new LocalNetworkSettings(home, 0, 1, 5, new NodeSettings("127.0.0.1", 0, true), 0,
                 LocalNetworkSettings.Inference.DEV_PROVIDER), line -> { }, TimeSource.SYSTEM);
         base = "http://127.0.0.1:" + network.node().apiPort();
     }
@@ -136,12 +138,329 @@ class DashboardBrowserTest {
         }
         secrets.add(network.rpcUrl());
         for (String path : List.of("/ui/api/overview", "/ui/api/offers", "/ui/api/channels", "/ui/api/spending", "/ui/api/earnings",
-                "/ui/api/models", "/ui/api/receipts?limit=500", "/ui/api/node")) {
+                "/ui/api/models", "/ui/api/receipts?limit=500", "/ui/api/node", "/ui/api/compute", "/ui/api/assets")) {
             String body = fetch(path).body().toLowerCase(java.util.Locale.ROOT);
             for (String secret : secrets) {
                 assertThat(body).as(path).doesNotContain(secret.toLowerCase(java.util.Locale.ROOT));
             }
         }
+    }
+
+    /**
+     * A real training job through the market on the network's anvil: account 3 runs a compute provider on the node's
+     * home (as {@code hypha compute offer} would), account 4 posts the order as tenant, with a deposit that lasts about
+     * half an hour (so the lease is about to run dry). The job stops at its step-100 checkpoint until the browser has
+     * seen the first half of its curve, so the page must show the curve growing live, not a finished job. Meanwhile
+     * account 2 disputes the step-100 commitment, and account 4 registers a dataset, a model built from it and a new
+     * version of that model, grants account 2 access and is paid royalties: the lineage graph, grants and balances.
+     */
+    @Test
+    void aTrainingJobsCurveMovesAndTheLineageGraphRendersInARealBrowser() throws Exception {
+        Path chromium = chromiumOrSkip();
+        Path repo = Path.of(System.getProperty("hypha.repo.root", "..")).toAbsolutePath().normalize();
+        Path screenshots = Path.of("target", "ui-screenshots").toAbsolutePath();
+        Path release = Files.createTempDirectory("dashboard-gate").resolve("release");
+        HttpClient http = HttpClient.newHttpClient();
+        Credentials challengerKey = network.devAccounts().get(2);
+        Credentials providerKey = network.devAccounts().get(3);
+        Credentials tenantKey = network.devAccounts().get(4);
+        HyphaContracts provider = as(providerKey);
+        HyphaContracts tenant = as(tenantKey);
+        HyphaContracts challenger = as(challengerKey);
+
+        // The compute provider: staked, registered with its job API's address, polling the market.
+        provider.staking().stake(dev.hypha.chain.deploy.StakingClient.PROVIDER_ROLE, dev.hypha.chain.deploy.Deployer.hyp(1_000));
+        dev.hypha.node.compute.PublishedContent providerContent = new dev.hypha.node.compute.PublishedContent();
+        dev.hypha.ml.train.store.ContentStore providerStore = new dev.hypha.ml.train.store.ContentStore(home);
+        List<String> providerLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.hypha.node.compute.StateCommitments commitments = new dev.hypha.node.compute.StateCommitments(
+                provider.verifier(), provider.compute(), providerStore, providerLog::add);
+        java.util.concurrent.CountDownLatch gated = new java.util.concurrent.CountDownLatch(1);
+        dev.hypha.node.compute.CheckpointListener gate = new dev.hypha.node.compute.CheckpointListener() {
+            @Override
+            public void started(BigInteger orderId, dev.hypha.core.cid.ContentId spec, dev.hypha.ml.train.run.RunState initial) {
+                commitments.started(orderId, spec, initial);
+            }
+
+            @Override
+            public void checkpointed(BigInteger orderId, dev.hypha.core.cid.ContentId spec, long stepsDone,
+                                     dev.hypha.core.cid.ContentId checkpoint) {
+                commitments.checkpointed(orderId, spec, stepsDone, checkpoint);
+                if (stepsDone == 100) {
+                    gated.countDown();
+                    waitForFile(release); // the browser writes it once it has drawn the first half of the curve
+                }
+            }
+        };
+        dev.hypha.node.compute.ComputeOffer offer = new dev.hypha.node.compute.ComputeOffer(BigInteger.valueOf(1_800_000),
+                new dev.hypha.chain.compute.Resources(1, 256, 0), 1, dev.hypha.node.compute.JobLimits.DEFAULT);
+        dev.hypha.node.compute.ComputeProvider computeProvider = new dev.hypha.node.compute.ComputeProvider(
+                provider.compute(), dev.hypha.core.crypto.Address.parse(providerKey.getAddress()), offer, providerStore,
+                dev.hypha.node.compute.JobBook.open(home), providerContent, http, gate, DashboardBrowserTest::chainTime,
+                providerLog::add, home.resolve("compute").resolve("work"));
+        dev.hypha.node.http.ApiServer providerApi = new dev.hypha.node.http.ApiServer("127.0.0.1", 0, List.of(providerContent,
+                new dev.hypha.node.compute.ComputeRoutes(computeProvider, provider.compute(),
+                        dev.hypha.core.crypto.Address.parse(providerKey.getAddress()), network.chainId(), java.time.Clock.systemUTC())));
+        providerApi.start();
+        provider.registry().register(new dev.hypha.chain.deploy.ProviderRegistryClient.ProviderRegistration(
+                "http://127.0.0.1:" + providerApi.port(), providerKey.getAddress(), List.of("compute"), ""));
+        java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread poller = Thread.ofVirtual().name("compute-provider-poll").start(() -> {
+            while (polling.get()) {
+                try {
+                    computeProvider.poll();
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException | Error e) {
+                    providerLog.add("poll failed: " + e);
+                }
+            }
+        });
+
+        // The tenant: a small synthetic dataset and a 200-step MLP, published from its own store.
+        dev.hypha.ml.train.store.ContentStore tenantStore = new dev.hypha.ml.train.store.ContentStore(profile.resolve("tenant"));
+        dev.hypha.core.cid.ContentId dataset = syntheticDataset(tenantStore);
+        dev.hypha.node.compute.PublishedContent tenantContent = new dev.hypha.node.compute.PublishedContent();
+        dev.hypha.node.http.ApiServer tenantApi = new dev.hypha.node.http.ApiServer("127.0.0.1", 0, List.of(tenantContent));
+        tenantApi.start();
+        try {
+            dev.hypha.node.compute.TenantJobs jobs = new dev.hypha.node.compute.TenantJobs(tenant, tenantKey, tenantStore,
+                    profile.resolve("tenant"), http, java.time.Clock.systemUTC(), DashboardBrowserTest::chainTime);
+            byte[] spec = ("name = \"dashboard-mlp\"\ndataset = \"" + dataset + "\"\nseed = 7\nsteps = 200\nbatch = 6\n"
+                    + "checkpoint_every = 100\nlayers = [\"flatten\", \"linear 64 16\", \"relu\", \"linear 16 3\"]\n"
+                    + "[optimizer]\nkind = \"adamw\"\nlearning_rate = 0.01\n").getBytes(StandardCharsets.UTF_8);
+            // 1 hUSD of deposit at 1.8 hUSD an hour: the lease runs dry in about 33 minutes, within the alert's hour
+            BigInteger orderId = jobs.submit("dashboard.toml", spec, new dev.hypha.node.compute.TenantJobs.OrderTerms(
+                    BigInteger.valueOf(3_600_000), BigInteger.valueOf(1_000_000),
+                    new dev.hypha.chain.compute.Resources(1, 64, 0), 3), tenantContent).orderId();
+            jobs.lease(orderId, java.util.OptionalInt.empty(), java.time.Duration.ofSeconds(60));
+            jobs.handOff(orderId, List.of("http://127.0.0.1:" + tenantApi.port()));
+            if (!gated.await(120, TimeUnit.SECONDS)) {
+                fail("the job did not reach its step-100 checkpoint; provider said: " + providerLog + "; records: "
+                        + dev.hypha.node.compute.JobBook.peek(home, 4).all() + "; poller at: "
+                        + java.util.Arrays.toString(poller.getStackTrace()));
+            }
+            assertThat(provider.verifier().commitmentCount(orderId)).as("roots of step 0 and step 100 on chain").isEqualTo(2);
+
+            // A verifier disputes the step-100 root with another root: the dispute opens on chain.
+            challenger.staking().stake(dev.hypha.chain.deploy.StakingClient.VALIDATOR_ROLE, challenger.verifier().minVerifierStake());
+            BigInteger disputeId = challenger.verifier().challenge(orderId, 1, new byte[32]);
+
+            // Provenance: a dataset, a model built from it (25 % of its revenue to the dataset), the model's next version.
+            dev.hypha.chain.deploy.AssetRegistryClient registry = tenant.assets();
+            dev.hypha.core.crypto.Address usd = dev.hypha.core.crypto.Address.parse(tenant.deployment().address(
+                    dev.hypha.chain.deploy.PaymentTokenClient.NAME));
+            long data = registry.register(dev.hypha.chain.assets.AssetKind.DATASET, dataset.bytes(), new byte[0],
+                    dev.hypha.chain.assets.Licence.unpriced("CC-BY-4.0", dev.hypha.chain.assets.Terms.FREE), List.of());
+            long model = registry.register(dev.hypha.chain.assets.AssetKind.MODEL,
+                    dev.hypha.core.cid.ContentId.raw("model v1".getBytes(StandardCharsets.UTF_8)).bytes(), new byte[0],
+                    new dev.hypha.chain.assets.Licence("Apache-2.0", dev.hypha.chain.assets.Terms.PAID_PER_USE, usd,
+                            BigInteger.valueOf(2_000_000)), List.of(new dev.hypha.chain.assets.LineageEdge(data, 2_500)));
+            long v2 = registry.publishVersion(model, dev.hypha.core.cid.ContentId.raw("model v2".getBytes(StandardCharsets.UTF_8))
+                    .bytes(), new byte[0], new dev.hypha.chain.assets.Licence("Apache-2.0", dev.hypha.chain.assets.Terms.PAID_PER_USE,
+                    usd, BigInteger.valueOf(2_000_000)), List.of(new dev.hypha.chain.assets.LineageEdge(data, 2_500)));
+            tenant.grants().grant(v2, dev.hypha.core.crypto.Address.parse(challengerKey.getAddress()), new byte[48]);
+            challenger.royalties().pay(v2, usd, BigInteger.valueOf(4_000_000));
+
+            Process browser = new ProcessBuilder("node", repo.resolve("hypha-node/src/test/js/dashboard-compute-browser.mjs")
+                    .toString(), base + "/ui", screenshots.toString(), chromium.toString(), profile.resolve("browser-2").toString(),
+                    orderId.toString(), release.toString(), Long.toString(data), Long.toString(v2),
+                    org.web3j.crypto.Keys.toChecksumAddress(challengerKey.getAddress())).redirectErrorStream(true).start();
+            byte[] output = browser.getInputStream().readAllBytes();
+            if (!browser.waitFor(60, TimeUnit.SECONDS)) {
+                browser.destroyForcibly();
+            }
+            String log = new String(output, StandardCharsets.UTF_8);
+            System.out.println(log);
+            Files.createDirectories(release.getParent());
+            Files.writeString(release, "go"); // whatever the browser did, let the job end
+            assertThat(browser.exitValue()).as("the browser checks (output:%n%s)%nprovider: %s", log, providerLog).isZero();
+            assertThat(log).contains("all compute and asset checks passed");
+            for (String page : List.of("compute.png", "compute-running.png", "assets.png", "assets-phone.png")) {
+                assertThat(screenshots.resolve(page)).as(page).isNotEmptyFile();
+            }
+
+            // What the page showed is the chain's: the lease, its commitments, the dispute, the lineage and balances.
+            // The provider closes the lease once the job is done (on its next poll): compare once the page sees it closed.
+            JsonNode compute = null;
+            JsonNode order = null;
+            for (int tries = 0; tries < 300 && (order == null || !order.get("state").asText().equals("CLOSED")); tries++) {
+                if (tries > 0) {
+                    Thread.sleep(100);
+                }
+                compute = get("/ui/api/compute");
+                order = null;
+                for (JsonNode o : compute.get("orders")) {
+                    if (o.get("id").asText().equals(orderId.toString())) {
+                        order = o;
+                    }
+                }
+            }
+            assertThat(order).as("order %s listed", orderId).isNotNull();
+            assertThat(order.get("state").asText()).isEqualTo("CLOSED");
+            var onChain = tenant.compute().order(orderId);
+            assertThat(order.get("lease").get("paid").asText()).isEqualTo(onChain.paid().toString());
+            assertThat(order.get("lease").get("commitments").get("count").asLong())
+                    .as("the roots of step 0 and of the step-100 checkpoint").isEqualTo(tenant.verifier().commitmentCount(orderId))
+                    .isEqualTo(2);
+            assertThat(compute.get("disputes")).anySatisfy(d -> {
+                assertThat(d.get("id").asText()).isEqualTo(disputeId.toString());
+                assertThat(d.get("challenger").asText()).isEqualTo(org.web3j.crypto.Keys.toChecksumAddress(challengerKey.getAddress()));
+            });
+            JsonNode job = compute.get("jobs").get(0);
+            assertThat(job.get("order").asText()).isEqualTo(orderId.toString());
+            assertThat(job.get("lastStep").asLong()).isEqualTo(200);
+            assertThat(compute.toString()).as("the tenant's input address is not shown")
+                    .doesNotContain("127.0.0.1:" + tenantApi.port());
+            JsonNode assets = get("/ui/api/assets");
+            assertThat(assets.get("assets")).anySatisfy(a -> {
+                assertThat(a.get("id").asLong()).isEqualTo(v2);
+                assertThat(a.get("previousVersion").asLong()).isEqualTo(model);
+                assertThat(a.get("parents").get(0).get("id").asLong()).isEqualTo(data);
+            });
+            assertThat(assets.get("royalties")).anySatisfy(r -> assertThat(new BigInteger(r.get("balance").asText()))
+                    .isEqualTo(tenant.royalties().balanceOf(usd, dev.hypha.core.crypto.Address.parse(r.get("account").asText())))
+                    .isPositive());
+            assertThat(assets.get("grants")).anySatisfy(g -> assertThat(g.get("active").asBoolean()).isTrue());
+        } finally {
+            Files.createDirectories(release.getParent());
+            Files.writeString(release, "go");
+            polling.set(false);
+            poller.join(10_000);
+            computeProvider.close();
+            providerApi.close();
+            tenantApi.close();
+        }
+    }
+
+    /**
+     * The event folds behind grants and royalties read bounded pages and keep a bounded number of keys, over the
+     * node's real event index; and a content id the registry holds that is no CID is shown as hex, not a failed page.
+     */
+    @Test
+    void grantsAreFoldedInBoundedPagesAndOddContentIdsAreShownAsHex() throws Exception {
+        Credentials ownerKey = network.devAccounts().get(2);
+        HyphaContracts owner = as(ownerKey);
+        long asset = owner.assets().register(dev.hypha.chain.assets.AssetKind.DATASET, new byte[] {1, 2, 3}, new byte[0],
+                dev.hypha.chain.assets.Licence.unpriced("MIT", dev.hypha.chain.assets.Terms.FREE), List.of());
+        List<String> grantees = List.of("0x00000000000000000000000000000000000000a1",
+                "0x00000000000000000000000000000000000000a2", "0x00000000000000000000000000000000000000a3");
+        long lastBlock = 0;
+        for (String g : grantees) {
+            lastBlock = owner.grants().grant(asset, dev.hypha.core.crypto.Address.parse(g), new byte[32]).getBlockNumber()
+                    .longValueExact();
+        }
+        var indexer = network.node().indexer().orElseThrow();
+        for (int i = 0; i < 300 && indexer.position().map(p -> p.blockNumber()).orElse(-1L) < lastBlock; i++) {
+            Thread.sleep(50); // the node's indexer follows the chain every second
+        }
+        assertThat(indexer.position().orElseThrow().blockNumber()).isGreaterThanOrEqualTo(lastBlock);
+
+        EventTally<String> tally = new EventTally<>(indexer, "AccessGrants", java.util.Map.of("AccessGranted",
+                (e, store) -> {
+                    if (Long.parseLong(e.arg("assetId")) == asset) {
+                        store.put(e.arg("grantee"), e.arg("epoch"));
+                    }
+                }), 1, 2);
+        long events = indexer.events("AccessGrants", "AccessGranted").size();
+        tally.catchUp();
+        assertThat(tally.size()).as("one page of one event").isLessThanOrEqualTo(1);
+        for (long i = 1; i < events; i++) {
+            tally.catchUp();
+        }
+        assertThat(tally.size()).as("at most two keys kept").isEqualTo(2);
+        assertThat(tally.dropped()).as("the third grantee counted, not kept").isEqualTo(1);
+        List<String> kept = new ArrayList<>();
+        tally.forEach((k, v) -> kept.add(k));
+        assertThat(kept).as("in key order, the first two grants").containsExactly(grantees.get(0), grantees.get(1));
+        tally.catchUp();
+        assertThat(tally.dropped()).as("nothing read twice").isEqualTo(1);
+
+        // The page's own fold: all three grants held, and the odd content id as hex.
+        JsonNode assets = null;
+        for (int i = 0; i < 100; i++) {
+            assets = get("/ui/api/assets");
+            if (assets.get("grants").findValuesAsText("grantee").containsAll(grantees.stream()
+                    .map(org.web3j.crypto.Keys::toChecksumAddress).toList())) {
+                break;
+            }
+            Thread.sleep(100); // the snapshot is cached for 2 s
+        }
+        assertThat(assets.get("grants").findValuesAsText("grantee")).containsAll(grantees.stream()
+                .map(org.web3j.crypto.Keys::toChecksumAddress).toList());
+        assertThat(assets.get("assets")).anySatisfy(a -> {
+            assertThat(a.get("id").asLong()).isEqualTo(asset);
+            assertThat(a.get("cid").asText()).isEqualTo("0x010203");
+        });
+        assertThatThrownBy(() -> new EventTally<String>(indexer, "AccessGrants", java.util.Map.of(), 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void waitForFile(Path file) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static long chainTime() {
+        return network.chain().latestBlock().getTimestamp().longValueExact();
+    }
+
+    private static HyphaContracts as(Credentials who) {
+        return HyphaContracts.connect(network.deployment(), new dev.hypha.chain.tx.TransactionSender(network.chain(), who,
+                new dev.hypha.chain.tx.NonceManager(network.chain()), dev.hypha.chain.tx.RevertDecoder.forHyphaContracts()));
+    }
+
+    /** 60 8x8 images of 3 classes (class c lights rows 2c and 2c+1), as the compute tests train on. */
+    private static dev.hypha.core.cid.ContentId syntheticDataset(dev.hypha.ml.train.store.ContentStore store) {
+        int count = 60;
+        byte[] images = new byte[16 + count * 64];
+        byte[] labels = new byte[8 + count];
+        idxHeader(images, 3, count, 8, 8);
+        idxHeader(labels, 1, count);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < count; i++) {
+            int c = i % 3;
+            labels[8 + i] = (byte) c;
+            for (int p = 0; p < 64; p++) {
+                images[16 + i * 64 + p] = (byte) ((p / 8) / 2 == c ? 200 + r.nextInt(56) : r.nextInt(40));
+            }
+        }
+        dev.hypha.ml.train.data.DatasetManifest m = new dev.hypha.ml.train.data.DatasetManifest("synthetic", 3, 8, 8,
+                java.util.Map.of("train", new dev.hypha.ml.train.data.DatasetManifest.Split(count, store.put(images),
+                        store.put(labels))));
+        return store.put(m.encode());
+    }
+
+    private static void idxHeader(byte[] b, int rank, int... dims) {
+        b[2] = 0x08;
+        b[3] = (byte) rank;
+        for (int i = 0; i < dims.length; i++) {
+            b[4 + 4 * i] = (byte) (dims[i] >>> 24);
+            b[5 + 4 * i] = (byte) (dims[i] >>> 16);
+            b[6 + 4 * i] = (byte) (dims[i] >>> 8);
+            b[7 + 4 * i] = (byte) dims[i];
+        }
+    }
+
+    private static Path chromiumOrSkip() {
+        Path chromium = Path.of(System.getenv().getOrDefault("HYPHA_CHROMIUM", "/usr/bin/chromium"));
+        if (!Files.isExecutable(chromium)) {
+            String why = "Chromium is not installed at " + chromium + " (scripts/setup.sh installs it: apt-get install"
+                    + " chromium; or set HYPHA_CHROMIUM)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(why + "; in CI the browser test must run");
+            }
+            Assumptions.abort(why + ": the browser test is skipped outside CI");
+        }
+        return chromium;
     }
 
     @Test

@@ -4,7 +4,7 @@
 
 const $ = (sel) => document.querySelector(sel);
 const state = { token: { symbol: 'units', decimals: 0 }, stakeToken: { symbol: 'HYP', decimals: 18 }, paying: false,
-  page: null, tick: null, chat: [], chart: null };
+  page: null, tick: null, chat: [], chart: null, jobCharts: [] };
 
 // ---- talking to the node ----------------------------------------------------------------------------------------
 
@@ -75,6 +75,8 @@ const pages = {
   chat: { load: loadChat },
   inference: { load: loadInference },
   models: { load: loadModels },
+  compute: { load: loadCompute },
+  assets: { load: loadAssets },
 };
 
 async function loadOverview() {
@@ -390,6 +392,234 @@ async function pull(ev) {
   }
 }
 
+// ---- compute ----------------------------------------------------------------------------------------------------
+
+const when = (epochSeconds) => epochSeconds ? new Date(epochSeconds * 1000).toLocaleString() : '–';
+const resources = (r) => r.cores + ' core' + (r.cores === 1 ? '' : 's') + ', ' + count(r.memoryMiB) + ' MiB'
+  + (r.accelerators ? ', ' + r.accelerators + ' accelerator' + (r.accelerators === 1 ? '' : 's') : '');
+
+async function loadCompute() {
+  const c = await api('/ui/api/compute');
+  if (!state.token.decimals) { const o = await api('/ui/api/overview'); state.token = o.token; state.stakeToken = o.stakeToken; }
+  $('#compute-absent').hidden = c.present;
+  if (!c.present) return;
+  drawJobs(c.jobs);
+  const leases = c.orders.filter((o) => o.lease);
+  fill('#leases', leases, 'No order on the market has been leased yet.', (tr, o) => {
+    const l = o.lease;
+    cell(tr, '#' + o.id + (o.thisNode ? ' (this node)' : '')); cell(tr, short(l.provider), 'mono', l.provider);
+    cell(tr, o.state === 'LEASED' ? 'running' : 'closed (' + (o.closeReason || '').toLowerCase() + ')', o.state === 'LEASED' ? 'ok' : 'muted');
+    cell(tr, amount(l.pricePerHour), 'num'); cell(tr, amount(l.paid), 'num');
+    cell(tr, l.owed === undefined ? '–' : amount(l.owed), 'num'); cell(tr, amount(o.held), 'num');
+    if (l.secondsLeft === undefined) cell(tr, '–', 'num');
+    else cell(tr, l.secondsLeft <= 0 ? 'ran dry' : duration(l.secondsLeft), 'num ' + (l.secondsLeft < 3600 ? 'warn' : ''),
+      'funded until ' + when(l.fundedUntil));
+    cell(tr, l.commitments ? String(l.commitments.count) : '–', 'num');
+  });
+  $('#orders-total').textContent = '(newest ' + c.orders.length + ' of ' + c.ordersTotal + ')';
+  fill('#orders', c.orders, 'Nobody has posted a training order yet (`hypha train submit`).', (tr, o) => {
+    cell(tr, '#' + o.id); cell(tr, short(o.tenant), 'mono', o.tenant); cell(tr, o.state.toLowerCase());
+    cell(tr, resources(o.needs)); cell(tr, amount(o.maxPricePerHour), 'num'); cell(tr, amount(o.held), 'num');
+    cell(tr, String(o.bidCount), 'num'); cell(tr, when(o.bidsCloseAt));
+  });
+  const bids = c.orders.flatMap((o) => o.bids.map((b) => ({ order: o.id, accepted: o.lease && o.lease.provider === b.provider, ...b })));
+  fill('#bids', bids, 'No provider has bid on these orders.', (tr, b) => {
+    cell(tr, '#' + b.order); cell(tr, short(b.provider), 'mono', b.provider); cell(tr, amount(b.pricePerHour), 'num');
+    cell(tr, resources(b.offered)); cell(tr, b.withdrawn ? 'withdrawn' : b.accepted ? 'leased' : 'open', b.accepted ? 'ok' : '');
+  });
+  const commitments = leases.flatMap((o) => (o.lease.commitments ? o.lease.commitments.newest : []).map((x) => ({ order: o.id, ...x })));
+  fill('#commitments', commitments, 'No lease has committed a training state yet.', (tr, x) => {
+    cell(tr, '#' + x.order); cell(tr, String(x.index), 'num'); cell(tr, count(x.step), 'num');
+    cell(tr, short(x.root), 'mono', x.root); cell(tr, when(x.time));
+  });
+  $('#disputes-total').textContent = c.disputesTotal === undefined ? '(no TrainingVerifier in this deployment)' : '(' + c.disputesTotal + ' in all)';
+  fill('#disputes', c.disputes, 'No commitment has been disputed.', (tr, d) => {
+    cell(tr, '#' + d.id); cell(tr, '#' + d.order); cell(tr, short(d.provider), 'mono', d.provider);
+    cell(tr, short(d.challenger), 'mono', d.challenger); cell(tr, String(d.commitmentIndex), 'num');
+    cell(tr, d.phase.toLowerCase()); cell(tr, d.lo + '..' + d.hi);
+    cell(tr, d.outcome === 'NONE' ? 'open until ' + when(d.deadline) : d.outcome.toLowerCase().replace('_', ' '),
+      d.outcome === 'NONE' ? 'warn' : '');
+    cell(tr, d.votesProvider + ' / ' + d.votesChallenger + ' / ' + d.votesOther, 'num');
+  });
+}
+
+/** The loss of the newest reported step (the record's loss is only saved at checkpoints). */
+function lastLoss(j) {
+  const p = j.points.length ? j.points[j.points.length - 1][1] : j.loss;
+  return p === undefined || p === null ? null : p;
+}
+
+/** One card per job, with its loss and throughput per step (uPlot, x = step). */
+function drawJobs(jobs) {
+  (state.jobCharts || []).forEach((c) => c.destroy());
+  state.jobCharts = [];
+  const box = $('#jobs');
+  box.replaceChildren();
+  if (jobs.length === 0) {
+    const p = document.createElement('p'); p.className = 'muted';
+    p.textContent = 'No compute provider runs on this home (start one with `hypha compute offer`), or it has no job yet.';
+    box.appendChild(p);
+    return;
+  }
+  for (const j of jobs) {
+    const card = document.createElement('article'); card.className = 'job'; card.dataset.order = j.order;
+    const h = document.createElement('h3');
+    h.textContent = 'Order #' + j.order + ' · ' + j.state.toLowerCase() + (j.steps ? ' · step ' + count(j.lastStep || j.step) + ' of ' + count(j.steps) : '')
+      + (lastLoss(j) !== null ? ' · loss ' + lastLoss(j).toFixed(4) : '');
+    card.appendChild(h);
+    if (j.message) { const m = document.createElement('p'); m.className = 'muted'; m.textContent = j.message; card.appendChild(m); }
+    if (j.result) { const m = document.createElement('p'); m.textContent = 'Model: '; const c = document.createElement('code'); c.textContent = j.result; m.appendChild(c); card.appendChild(m); }
+    box.appendChild(card);
+    if (j.points.length === 0 || typeof uPlot === 'undefined') {
+      const p = document.createElement('p'); p.className = 'muted'; p.textContent = 'No step reported yet.'; card.appendChild(p);
+      continue;
+    }
+    const charts = document.createElement('div'); charts.className = 'charts'; card.appendChild(charts);
+    const steps = j.points.map((p) => p[0]);
+    const curve = (label, values, colour, unit, cls) => {
+      const div = document.createElement('div'); div.className = 'chart ' + cls; div.setAttribute('role', 'img');
+      div.setAttribute('aria-label', label + ' of order ' + j.order + ' over ' + steps.length + ' reported steps, last ' + values[values.length - 1]);
+      charts.appendChild(div);
+      const width = Math.max(240, Math.min(560, (box.clientWidth || 600) / 2 - 30));
+      state.jobCharts.push(new uPlot({
+        width, height: 180, scales: { x: { time: false } },
+        axes: [{ label: 'step' }, { label: unit, size: 60, values: (u, vals) => vals.map((v) => +v.toPrecision(3)) }],
+        series: [{ label: 'step' }, { label, stroke: colour, width: 2, points: { show: steps.length < 60 },
+          value: (u, v) => v == null ? '–' : (+v.toPrecision(5)) + ' ' + unit }],
+      }, [steps, values], div));
+    };
+    curve('loss', j.points.map((p) => p[1]), COLOURS[0], 'loss', 'loss-chart');
+    curve('throughput', j.points.map((p) => p[2]), COLOURS[2], 'samples/s', 'throughput-chart');
+  }
+}
+
+// ---- data and lineage --------------------------------------------------------------------------------------------
+
+/** An amount in a token the page knows (the payment token), else the raw units and the token's address. */
+function tokenAmount(units, token) {
+  if (state.token.address && token === state.token.address) return amount(units);
+  return units + ' units of ' + short(token);
+}
+
+async function loadAssets() {
+  const a = await api('/ui/api/assets');
+  if (!state.token.decimals) { const o = await api('/ui/api/overview'); state.token = o.token; state.stakeToken = o.stakeToken; }
+  $('#assets-absent').hidden = a.present;
+  if (!a.present) return;
+  drawLineage(a);
+  const edges = a.assets.flatMap((x) => x.parents.map((p) => ({ child: x.id, parent: p.id, shareBps: p.shareBps })));
+  fill('#lineage-edges', edges, 'No registered asset names a parent.', (tr, e) => {
+    cell(tr, '#' + e.child); cell(tr, '#' + e.parent); cell(tr, (e.shareBps / 100).toFixed(2) + ' %', 'num');
+  });
+  $('#assets-total').textContent = '(newest ' + a.assets.length + ' of ' + a.assetsTotal + ')';
+  fill('#assets', a.assets, 'No dataset or model is registered (`hypha model register FILE --license SPDX`).', (tr, x) => {
+    cell(tr, '#' + x.id); cell(tr, x.kind.toLowerCase()); cell(tr, x.licence.spdx);
+    cell(tr, x.licence.terms.toLowerCase().replace(/_/g, ' '));
+    cell(tr, x.licence.price === '0' ? '–' : tokenAmount(x.licence.price, x.licence.token), 'num');
+    cell(tr, (x.previousVersion ? 'after #' + x.previousVersion : 'first') + (x.nextVersion ? ', superseded by #' + x.nextVersion : ', newest'));
+    cell(tr, x.status.toLowerCase(), x.status === 'ACTIVE' ? 'ok' : 'warn');
+    cell(tr, short(x.owner), 'mono', x.owner); cell(tr, short(x.cid), 'mono', x.cid);
+  });
+  fill('#grants', a.grants, a.indexed ? 'No access has been granted.' : 'This node keeps no event index: grants cannot be listed.', (tr, g) => {
+    cell(tr, '#' + g.asset); cell(tr, short(g.grantee), 'mono', g.grantee); cell(tr, g.kind);
+    cell(tr, String(g.epoch), 'num'); cell(tr, count(g.block), 'num');
+    cell(tr, g.active ? 'yes' : 'no (revoked or key rotated)', g.active ? 'ok' : 'muted');
+  });
+  fill('#royalties', a.royalties, a.indexed ? 'No royalty has been credited yet (`hypha royalties pay ID AMOUNT`).'
+    : 'This node keeps no event index: royalty balances cannot be listed.', (tr, r) => {
+    cell(tr, r.account, 'mono'); cell(tr, tokenAmount(r.balance, r.token), 'num');
+  });
+  fill('#pools', a.pools, 'No data pool is open.', (tr, p) => {
+    cell(tr, '#' + p.id); cell(tr, short(p.owner), 'mono', p.owner); cell(tr, String(p.contributions), 'num');
+    cell(tr, tokenAmount(p.deposited, p.token), 'num'); cell(tr, tokenAmount(p.claimed, p.token), 'num');
+    cell(tr, when(p.contributionsEnd)); cell(tr, when(p.scoringEnd));
+  });
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(name, attrs, parent) {
+  const el = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+/**
+ * The lineage as a layered graph drawn by hand in SVG (a few dozen nodes; a layout library would outweigh the page):
+ * an asset's row is one below its deepest parent (parents always have smaller ids, so one pass in id order is
+ * enough), assets in a row sorted by id; arrows run from parent to child with the parent's share, dashed arrows from
+ * a version to the next.
+ */
+function drawLineage(a) {
+  const box = $('#lineage');
+  box.replaceChildren();
+  const byId = new Map(a.assets.map((x) => [x.id, x]));
+  const ids = [...a.olderParents, ...a.assets.map((x) => x.id)].sort((p, q) => p - q);
+  if (ids.length === 0) {
+    const p = document.createElement('p'); p.className = 'muted'; p.textContent = 'Nothing registered yet.'; box.appendChild(p);
+    return;
+  }
+  const depth = new Map();
+  for (const id of ids) {
+    const x = byId.get(id);
+    const parents = x ? x.parents.map((p) => p.id).concat(x.previousVersion ? [x.previousVersion] : []) : [];
+    depth.set(id, parents.reduce((d, p) => Math.max(d, depth.has(p) ? depth.get(p) + 1 : 0), 0));
+  }
+  const rows = [];
+  for (const id of ids) { const d = depth.get(id); (rows[d] = rows[d] || []).push(id); }
+  const W = 168, H = 46, GX = 24, GY = 56, PAD = 12, BULGE = 120;
+  const widest = Math.max(...rows.map((r) => r.length));
+  const skips = a.assets.some((x) => x.parents.map((p) => p.id).concat(x.previousVersion ? [x.previousVersion] : [])
+    .some((p) => depth.get(x.id) - depth.get(p) > 1));
+  // an arrow that skips rows bends out to the right of the nodes between: leave room for it
+  const width = PAD * 2 + widest * W + (widest - 1) * GX + (skips ? BULGE : 0);
+  const height = PAD * 2 + rows.length * H + (rows.length - 1) * GY;
+  const inner = width - (skips ? BULGE : 0);
+  const at = new Map();
+  rows.forEach((row, d) => {
+    const offset = (inner - (row.length * W + (row.length - 1) * GX)) / 2;
+    row.forEach((id, i) => at.set(id, { x: offset + i * (W + GX), y: PAD + d * (H + GY) }));
+  });
+  const root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, width, height, role: 'img', 'aria-labelledby': 'lineage-title' }, box);
+  svg('title', { id: 'lineage-title' }, root).textContent = 'Lineage of ' + a.assets.length + ' registered assets: '
+    + a.assets.filter((x) => x.parents.length).map((x) => '#' + x.id + ' built from ' + x.parents.map((p) => '#' + p.id).join(' and ')).join('; ');
+  const defs = svg('defs', {}, root);
+  const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
+  svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#4a5363' }, marker);
+  const edge = (from, to, cls, label) => {
+    const p = at.get(from), c = at.get(to);
+    if (!p || !c) return;
+    const x1 = p.x + W / 2, y1 = p.y + H, x2 = c.x + W / 2, y2 = c.y, my = (y1 + y2) / 2;
+    if (c.y - p.y > H + GY) {
+      // skips a row: leave the parent's right side, pass right of the rows between, enter the child's right side
+      const sx = p.x + W, sy = p.y + H / 2, ex = c.x + W, ey = c.y + H / 2, bx = Math.max(sx, ex) + BULGE * 0.8;
+      svg('path', { class: 'edge ' + cls, d: `M ${sx} ${sy} C ${bx} ${sy}, ${bx} ${ey}, ${ex} ${ey}`, 'marker-end': 'url(#arrow)' }, root);
+      // the curve's farthest point is a quarter of the way from the nodes' side to bx; the label goes just beyond it
+      if (label) { const t = svg('text', { class: 'share', x: 0.25 * (sx + ex) / 2 + 0.75 * bx + 4, y: (sy + ey) / 2 + 4 }, root); t.textContent = label; }
+      return;
+    }
+    svg('path', { class: 'edge ' + cls, d: `M ${x1} ${y1} C ${x1} ${my}, ${x2} ${my}, ${x2} ${y2}`, 'marker-end': 'url(#arrow)' }, root);
+    if (label) {
+      const t = svg('text', { class: 'share', x: (x1 + x2) / 2 + 4, y: my - 2 }, root); t.textContent = label;
+    }
+  };
+  for (const x of a.assets) {
+    x.parents.forEach((p) => edge(p.id, x.id, 'parent', (p.shareBps / 100).toFixed(p.shareBps % 100 ? 2 : 0) + ' %'));
+    if (x.previousVersion) edge(x.previousVersion, x.id, 'version', 'next version');
+  }
+  for (const id of ids) {
+    const x = byId.get(id), p = at.get(id);
+    const g = svg('g', { class: 'node ' + (x ? x.kind.toLowerCase() : 'older'), transform: `translate(${p.x} ${p.y})`, tabindex: 0,
+      'data-asset': id }, root);
+    svg('title', {}, g).textContent = x ? '#' + id + ' ' + x.kind.toLowerCase() + ', ' + x.licence.spdx + ', ' + x.status.toLowerCase()
+      + ', content ' + x.cid : '#' + id + ' (older than the assets listed)';
+    svg('rect', { width: W, height: H, rx: 6 }, g);
+    const t1 = svg('text', { x: 8, y: 18 }, g); t1.textContent = '#' + id + (x ? ' · ' + x.kind.toLowerCase() : ' · older');
+    const t2 = svg('text', { x: 8, y: 36 }, g);
+    t2.textContent = x ? (x.licence.spdx.length > 18 ? x.licence.spdx.slice(0, 17) + '…' : x.licence.spdx) + ' · ' + short(x.cid).slice(0, 9) : '';
+  }
+}
+
 // ---- navigation and live updates ---------------------------------------------------------------------------------
 
 function show(name) {
@@ -436,6 +666,9 @@ function onTick(t) {
   if (state.page === 'overview' && (changed('block') || changed('receipts'))) refresh();
   if (state.page === 'inference' && (changed('receipts') || changed('liveOffers'))) refresh();
   if (state.page === 'models' && (changed('models') || changed('partialPulls'))) refresh();
+  if (state.page === 'compute' && (changed('compute') || changed('block'))) refresh();
+  if (state.page === 'assets' && changed('assets')) refresh();
+  if (state.page === 'overview' && changed('compute')) refresh(); // a lease's run-dry alert
 }
 
 document.addEventListener('DOMContentLoaded', () => {
