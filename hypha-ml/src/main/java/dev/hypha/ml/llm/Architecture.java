@@ -30,7 +30,12 @@ public enum Architecture {
      * Phi-3 / Phi-4: the llama block with fused q/k/v ({@code attn_qkv}) and gate/up ({@code ffn_up}, gate first)
      * tensors, split into row views at load; LongRoPE frequency factors and attention factor when present; NEOX RoPE.
      */
-    PHI3("phi3", RopeStyle.NEOX);
+    PHI3("phi3", RopeStyle.NEOX),
+    /**
+     * Qwen3 mixture-of-experts (Qwen3-30B-A3B, 235B-A22B): qwen3's attention (per-head q/k norms) with every FFN a
+     * routed set of experts ({@link ModelConfig.Experts}); NEOX RoPE.
+     */
+    QWEN3MOE("qwen3moe", RopeStyle.NEOX);
 
     /** How RoPE pairs the elements of a head. */
     public enum RopeStyle {
@@ -60,6 +65,11 @@ public enum Architecture {
     /** Whether the layout is gemma's (gemma2, gemma3): see {@link GemmaTraits}. */
     public boolean isGemma() {
         return this == GEMMA2 || this == GEMMA3;
+    }
+
+    /** Whether files of this architecture may carry routed experts ({@code expert_count}): llama (Mixtral) and qwen3moe. */
+    public boolean allowsExperts() {
+        return this == LLAMA || this == QWEN3MOE;
     }
 
     /** The architecture named {@code name}, or a clear error listing the supported ones. */

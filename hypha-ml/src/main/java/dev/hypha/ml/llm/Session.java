@@ -44,6 +44,7 @@ public final class Session {
     private final float[] slidingCos;
     private final float[] slidingSin;
     private final LoraAdapter.Scratch adapterScratch;
+    private final ExpertFeedForward experts;
 
     Session(Model model, KvCache cache) {
         this.model = model;
@@ -70,6 +71,7 @@ public final class Session {
         this.slidingCos = ownRope ? new float[batch * (c.ropeDim() / 2)] : cos;
         this.slidingSin = ownRope ? new float[batch * (c.ropeDim() / 2)] : sin;
         this.adapterScratch = model.adapter() == null ? null : model.adapter().scratch(batch);
+        this.experts = c.isMixtureOfExperts() ? new ExpertFeedForward(c.experts(), c.dim(), batch) : null;
     }
 
     /** Number of tokens in the context so far (the position of the next token). */
@@ -228,6 +230,13 @@ public final class Session {
                 rmsNorm(x[t], lw.ffnNorm(), ffnIn.row(t));
             }
             ffnIn.updated(n);
+            if (lw.experts() != null) {
+                experts.forward(lw.experts(), ffnIn, n, proj, mm, model.math());
+                for (int t = 0; t < n; t++) {
+                    add(x[t], proj[t]);
+                }
+                continue;
+            }
             mm.multiply(lw.gate(), ffnIn, gate);
             adapt(l, LoraTarget.GATE, ffnIn, n, gate);
             mm.multiply(lw.up(), ffnIn, up);

@@ -1,0 +1,72 @@
+package dev.hypha.ml.llamacpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hypha.ml.gguf.GgufFile;
+import dev.hypha.ml.llm.Architecture;
+import dev.hypha.ml.llm.Model;
+import dev.hypha.ml.llm.ModelConfig;
+import dev.hypha.ml.llm.RandomModelFactory;
+import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.testmodel.TestVocabularies;
+import dev.hypha.ml.tokenizer.TokenizerConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Mixture-of-experts random models decoded greedily by our engine and by llama.cpp (see
+ * {@link GreedyAgreementTest#assertSameGreedyDecoding}): qwen3moe (per-head q/k norms, 8 experts of 256, 2 used, a
+ * dense {@code feed_forward_length} that is not used) and a Mixtral-style llama (8 experts, 2 used, each as wide as
+ * {@code feed_forward_length}). Same 32 tokens; logits of llama.cpp's top 16 within
+ * {@value GreedyAgreementTest#FLOAT_TOLERANCE} in F32 and {@value GreedyAgreementTest#QUANT_TOLERANCE} for Q8_0/Q4_K.
+ * The router's logits are spread widely ({@code RandomModelFactory}), so tokens choose different experts and a wrong
+ * routing rule (no renormalization, ascending order, softmax over the chosen only with another scale) shows at once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MoeAgreementTest {
+    @TempDir
+    Path dir;
+    LlamaCppDriver llama;
+
+    @BeforeAll
+    void start() {
+        llama = LlamaCppDriver.start();
+    }
+
+    @AfterAll
+    void stop() {
+        llama.close();
+    }
+
+    /** dim 256, 2 layers, 8 query heads over 4 KV heads of 32, context 512, 8 experts of which 2 run per token. */
+    static RandomModelFactory.Spec moe(Architecture arch, GgmlType type, int vocabSize) {
+        int expertFfn = 256;
+        int denseFfn = arch == Architecture.QWEN3MOE ? 768 : expertFfn;
+        return new RandomModelFactory.Spec(arch, 256, denseFfn, 2, 8, 4, 32, vocabSize, 512, type, false, 42, 0,
+                new ModelConfig.Experts(8, 2, expertFfn));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "QWEN3MOE, F32",
+        "QWEN3MOE, Q8_0",
+        "QWEN3MOE, Q4_K",
+        "LLAMA, F32",
+        "LLAMA, Q8_0",
+        "LLAMA, Q4_K",
+    })
+    void sameTokensAndLogits(Architecture arch, GgmlType type) {
+        TokenizerConfig vocab = TestVocabularies.sentencePiece(2000);
+        Path file = AgreementModels.write(dir, moe(arch, type, vocab.size()), vocab);
+        try (GgufFile gguf = GgufFile.open(file); Model model = Model.load(gguf, Model.Options.defaults().withThreads(1))) {
+            assertThat(model.config().experts()).isEqualTo(new ModelConfig.Experts(8, 2, 256));
+        }
+        GreedyAgreementTest.assertSameGreedyDecoding(llama, file, GemmaAgreementTest.LONG_PROMPT, "MOE " + arch + " " + type,
+                type == GgmlType.F32 ? GreedyAgreementTest.FLOAT_TOLERANCE : GreedyAgreementTest.QUANT_TOLERANCE);
+    }
+}
