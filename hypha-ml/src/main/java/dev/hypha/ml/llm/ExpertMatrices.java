@@ -72,6 +72,15 @@ final class ExpertMatrices {
         return p;
     }
 
+    /** How many experts have been packed so far (what {@link #expert} was asked for, when packing is on). */
+    synchronized int packedCount() {
+        int n = 0;
+        for (WeightMatrix p : packed) {
+            n += p == null ? 0 : 1;
+        }
+        return n;
+    }
+
     private synchronized WeightMatrix pack(int e) {
         if (packed[e] == null) {
             packed[e] = mapped[e].interleave(memory);
