@@ -4,8 +4,9 @@ import dev.hypha.ml.tensor.ActivationBatch;
 import dev.hypha.ml.tensor.MatMul;
 
 /**
- * A mixture-of-experts FFN over a chunk of tokens, computed as llama.cpp's {@code build_moe_ffn} does for llama and
- * qwen3moe (softmax gating, weights renormalized over the selected experts, SwiGLU experts):
+ * A mixture-of-experts FFN over a chunk of tokens, computed as llama.cpp's {@code build_moe_ffn} does. For llama and
+ * qwen3moe ({@link ModelConfig.Experts.Style#MIXTRAL}: softmax gating, weights renormalized over the selected experts,
+ * SwiGLU experts):
  * <ol>
  *   <li>router logits {@code ffn_gate_inp · x}, softmax over all experts (max subtracted, sum in double, then scaled
  *       by {@code 1 / sum}, as {@code ggml_soft_max});</li>
@@ -14,7 +15,11 @@ import dev.hypha.ml.tensor.MatMul;
  *       {@code ggml_clamp});</li>
  *   <li>each selected expert's {@code down(silu(gate(x)) * up(x))} times its weight, added slot by slot in that order.</li>
  * </ol>
- * Only selected experts are multiplied: the tokens of a chunk are grouped by expert, and each expert that some token
+ * gpt-oss ({@link ModelConfig.Experts.Style#GPT_OSS}) adds the router's bias to its logits, takes the {@code used}
+ * largest logits and a softmax over just those as weights, adds each projection's bias, and activates with
+ * {@link #oaiSwiglu}.
+ *
+ * <p>Only selected experts are multiplied: the tokens of a chunk are grouped by expert, and each expert that some token
  * chose multiplies exactly those tokens. The kernels compute every token's values as they would alone, so a token's
  * result does not depend on which other tokens shared its chunk.
  *
@@ -59,8 +64,14 @@ final class ExpertFeedForward {
     /** Writes the experts' weighted sum for each of the first {@code n} rows of {@code in} into {@code out[t]}. */
     void forward(ExpertWeights w, ActivationBatch in, int n, float[][] out, MatMul mm, MathMode math) {
         mm.multiply(w.router(), in, routerLogits);
+        boolean oai = config.style() == ModelConfig.Experts.Style.GPT_OSS;
         for (int t = 0; t < n; t++) {
-            route(routerLogits[t], selected[t], weights[t], math);
+            if (oai) {
+                addRow(routerLogits[t], w.routerBias(), 0, config.count());
+                routeTopKThenSoftmax(routerLogits[t], selected[t], weights[t], math);
+            } else {
+                route(routerLogits[t], selected[t], weights[t], math);
+            }
         }
         for (int e = 0; e < config.count(); e++) {
             int m = 0;
@@ -102,13 +113,21 @@ final class ExpertFeedForward {
     /** down(silu(gate(x)) * up(x)) of expert {@code e} for the first {@code m} rows of {@link #expertIn}. */
     private void runExpert(ExpertWeights w, int e, int m, MatMul mm, MathMode math) {
         expertIn.updated(m);
-        mm.multiply(w.gate().expert(e), expertIn, gate);
+        // llama.cpp multiplies up first, then gate; each is its own product, so the order changes no value
         mm.multiply(w.up().expert(e), expertIn, up);
+        mm.multiply(w.gate().expert(e), expertIn, gate);
         int ffn = config.ffnDim();
+        boolean oai = config.style() == ModelConfig.Experts.Style.GPT_OSS;
         for (int i = 0; i < m; i++) {
             float[] h = expertHidden.row(i);
             float[] g = gate[i];
             float[] u = up[i];
+            if (oai) {
+                addRow(u, w.upBias(), e * ffn, ffn);
+                addRow(g, w.gateBias(), e * ffn, ffn);
+                oaiSwiglu(g, u, h, ffn, math);
+                continue;
+            }
             for (int j = 0; j < ffn; j++) {
                 float gj = g[j];
                 h[j] = gj / (1.0f + (float) math.exp(-gj)) * u[j];
@@ -116,6 +135,66 @@ final class ExpertFeedForward {
         }
         expertHidden.updated(m);
         mm.multiply(w.down().expert(e), expertHidden, down);
+        if (oai) {
+            for (int i = 0; i < m; i++) {
+                addRow(down[i], w.downBias(), e * dim, dim);
+            }
+        }
+    }
+
+    /** gpt-oss's SwiGLU limit and sigmoid scale (llama.cpp's {@code LLM_FFN_SWIGLU_OAI_MOE} constants). */
+    private static final float OAI_LIMIT = 7.0f;
+    private static final float OAI_ALPHA = 1.702f;
+
+    /**
+     * ggml's {@code swiglu_oai}: {@code x = min(gate, limit)}, {@code y = clamp(up, -limit, limit)},
+     * {@code x / (1 + exp(alpha * -x)) * (y + 1)}, in that float order.
+     */
+    static void oaiSwiglu(float[] gate, float[] up, float[] out, int n, MathMode math) {
+        for (int j = 0; j < n; j++) {
+            float x = Math.min(gate[j], OAI_LIMIT);
+            float y = Math.clamp(up[j], -OAI_LIMIT, OAI_LIMIT);
+            float glu = x / (1.0f + (float) math.exp(OAI_ALPHA * -x));
+            out[j] = glu * (y + 1.0f);
+        }
+    }
+
+    private static void addRow(float[] v, float[] bias, int offset, int n) {
+        for (int j = 0; j < n; j++) {
+            v[j] += bias[offset + j];
+        }
+    }
+
+    /**
+     * gpt-oss: the {@code used} largest logits in descending order (ties to the lower index), weighted by a softmax
+     * over just those (ggml's {@code soft_max} of the selected row: max subtracted, sum in double, scaled by 1/sum).
+     */
+    private void routeTopKThenSoftmax(float[] logits, int[] chosen, float[] chosenWeights, MathMode math) {
+        int count = logits.length;
+        for (int s = 0; s < chosen.length; s++) {
+            int best = -1;
+            for (int i = 0; i < count; i++) {
+                if ((best < 0 || logits[i] > logits[best]) && !taken(chosen, s, i)) {
+                    best = i;
+                }
+            }
+            chosen[s] = best;
+            chosenWeights[s] = logits[best];
+        }
+        float max = chosenWeights[0];
+        for (float v : chosenWeights) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (int s = 0; s < chosen.length; s++) {
+            float e = (float) math.exp(chosenWeights[s] - max);
+            chosenWeights[s] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int s = 0; s < chosen.length; s++) {
+            chosenWeights[s] *= inv;
+        }
     }
 
     /**

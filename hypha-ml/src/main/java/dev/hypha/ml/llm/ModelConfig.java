@@ -40,15 +40,36 @@ public record ModelConfig(
      * @param ffnDim  each expert's hidden length ({@code expert_feed_forward_length} for qwen3moe, the model's
      *                {@code feed_forward_length} for llama)
      */
-    public record Experts(int count, int used, int ffnDim) {
+    public record Experts(int count, int used, int ffnDim, Style style) {
         /** llama.cpp's {@code LLAMA_MAX_EXPERTS}: it refuses files with more. */
         public static final int MAX_COUNT = 512;
+
+        /** How the experts are chosen, weighted and activated. */
+        public enum Style {
+            /**
+             * llama (Mixtral) and qwen3moe: softmax over all router logits, the {@code used} most probable experts,
+             * their probabilities renormalized to sum to 1; SwiGLU experts.
+             */
+            MIXTRAL,
+            /**
+             * gpt-oss: router, gate, up and down with biases; the {@code used} largest router logits, softmax over
+             * those; {@code x = min(gate, 7)}, {@code y = clamp(up, -7, 7)}, {@code x * sigmoid(1.702 x) * (y + 1)}
+             * (ggml's {@code swiglu_oai}).
+             */
+            GPT_OSS
+        }
+
+        /** Mixtral-style experts. */
+        public Experts(int count, int used, int ffnDim) {
+            this(count, used, ffnDim, Style.MIXTRAL);
+        }
 
         public Experts {
             require(count >= 1 && count <= MAX_COUNT, "expert_count must be between 1 and " + MAX_COUNT + ", got " + count);
             require(used >= 1 && used <= count, "expert_used_count must be between 1 and expert_count (" + count
                     + "), got " + used);
             require(ffnDim > 0, "the experts' feed-forward length must be positive, got " + ffnDim);
+            java.util.Objects.requireNonNull(style, "style");
         }
     }
 
@@ -81,7 +102,10 @@ public record ModelConfig(
         require(rmsEps > 0 && Float.isFinite(rmsEps), "attention.layer_norm_rms_epsilon must be positive");
         require(ropeBase > 0 && Float.isFinite(ropeBase), "rope.freq_base must be positive");
         require(experts == null || architecture.allowsExperts(), architecture.ggufName() + " has no routed experts");
-        require(architecture != Architecture.QWEN3MOE || experts != null, "qwen3moe needs expert_count and expert_used_count");
+        require((architecture != Architecture.QWEN3MOE && architecture != Architecture.GPT_OSS) || experts != null,
+                architecture.ggufName() + " needs expert_count and expert_used_count");
+        require(experts == null || (experts.style() == Experts.Style.GPT_OSS) == (architecture == Architecture.GPT_OSS),
+                "gpt-oss experts are gpt-oss's alone");
     }
 
     /** Whether every block's FFN is a set of routed experts. */
@@ -147,10 +171,12 @@ public record ModelConfig(
                 ? GemmaTraits.read(src, arch, dim, heads, headDim, layers, ropeBase, freqScale)
                 : arch == Architecture.PHI3
                 ? Phi3Traits.read(src, headDim, requireInt(src, p + "context_length"))
+                : arch == Architecture.GPT_OSS
+                ? GptOssTraits.read(src, ropeBase, freqScale)
                 : LayoutTraits.LLAMA;
         Experts experts = experts(src, arch, p);
         // qwen3moe files need no dense FFN length (llama.cpp reads it as optional); the experts' one stands in
-        int ffnDim = arch == Architecture.QWEN3MOE && experts != null
+        int ffnDim = (arch == Architecture.QWEN3MOE || arch == Architecture.GPT_OSS) && experts != null
                 ? optInt(src, p + "feed_forward_length").orElse(experts.ffnDim())
                 : requireInt(src, p + "feed_forward_length");
         return new ModelConfig(arch, dim,
@@ -175,12 +201,12 @@ public record ModelConfig(
      */
     private static Experts experts(ModelSource src, Architecture arch, String p) {
         long count = src.integer(p + "expert_count").orElse(0L);
-        if (count == 0 && arch != Architecture.QWEN3MOE) {
+        if (count == 0 && arch != Architecture.QWEN3MOE && arch != Architecture.GPT_OSS) {
             return null;
         }
         if (!arch.allowsExperts()) {
             throw new IllegalArgumentException("metadata " + p + "expert_count (" + count + "): routed experts are "
-                    + "supported for llama and qwen3moe, not " + arch.ggufName());
+                    + "supported for llama, qwen3moe and gpt-oss, not " + arch.ggufName());
         }
         if (count <= 0 || count > Experts.MAX_COUNT) {
             throw new IllegalArgumentException("metadata " + p + "expert_count must be between 1 and "
@@ -192,7 +218,9 @@ public record ModelConfig(
                     + count + ")");
         }
         int ffn;
-        if (arch == Architecture.QWEN3MOE) {
+        if (arch == Architecture.GPT_OSS) {
+            ffn = requireInt(src, p + "expert_feed_forward_length"); // required by llama.cpp for gpt-oss
+        } else if (arch == Architecture.QWEN3MOE) {
             Optional<Integer> own = optInt(src, p + "expert_feed_forward_length");
             ffn = own.isPresent() ? own.get() : requireInt(src, p + "feed_forward_length") / used;
         } else {
@@ -204,7 +232,8 @@ public record ModelConfig(
             throw new IllegalArgumentException("metadata " + p + "expert_group_count (" + groups + "): grouped expert "
                     + "routing is not supported");
         }
-        return new Experts((int) count, used, ffn);
+        return new Experts((int) count, used, ffn,
+                arch == Architecture.GPT_OSS ? Experts.Style.GPT_OSS : Experts.Style.MIXTRAL);
     }
 
     private static int requireInt(ModelSource src, String key) {

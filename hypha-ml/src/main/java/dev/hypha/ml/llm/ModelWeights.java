@@ -45,12 +45,16 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
                     optionalVector(src, b + "attn_v.bias", c.kvDim()),
                     optionalVector(src, b + "attn_q_norm.weight", c.headDim()),
                     optionalVector(src, b + "attn_k_norm.weight", c.headDim()),
-                    vector(src, b + "ffn_norm.weight", c.dim()),
+                    // gpt-oss's FFN norm is stored as post_attention_norm (it follows the attention)
+                    vector(src, b + (c.architecture() == Architecture.GPT_OSS ? "post_attention_norm.weight"
+                            : "ffn_norm.weight"), c.dim()),
                     gateUp[0], gateUp[1],
                     moe ? null : matrix(src, b + "ffn_down.weight", c.ffnDim(), c.dim()),
                     c.traits().postNorms() ? vector(src, b + "post_attention_norm.weight", c.dim()) : null,
                     c.traits().postNorms() ? vector(src, b + "post_ffw_norm.weight", c.dim()) : null,
-                    moe ? ExpertWeights.load(src, b, c) : null));
+                    moe ? ExpertWeights.load(src, b, c) : null,
+                    c.architecture() == Architecture.GPT_OSS ? vector(src, b + "attn_output.bias", c.dim()) : null,
+                    c.architecture() == Architecture.GPT_OSS ? vector(src, b + "attn_sinks.weight", c.heads()) : null));
         }
         if ((c.architecture() == Architecture.QWEN3 || c.architecture() == Architecture.QWEN3MOE
                 || c.architecture() == Architecture.GEMMA3)
@@ -135,7 +139,7 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
                 l.bq(), l.bk(), l.bv(), l.qNorm(), l.kNorm(), l.ffnNorm(),
                 packed(l.gate(), memory), packed(l.up(), memory), packed(l.down(), memory),
                 l.attnPostNorm(), l.ffnPostNorm(),
-                l.experts() == null ? null : l.experts().interleave(memory))).toList();
+                l.experts() == null ? null : l.experts().interleave(memory), l.bo(), l.attnSinks())).toList();
         WeightMatrix packedOutput = output.interleave(memory);
         // a tied output matrix is also the embedding: keep one object, which both looks up rows and multiplies
         WeightMatrix embedding = output == tokenEmbedding ? packedOutput : tokenEmbedding;

@@ -54,22 +54,26 @@ public final class RandomModelFactory {
         }
 
         public Spec {
+            boolean needsExperts = architecture == Architecture.QWEN3MOE || architecture == Architecture.GPT_OSS;
             if ((experts != null && !architecture.allowsExperts())
-                    || (architecture == Architecture.QWEN3MOE && experts == null)
+                    || (needsExperts && experts == null)
+                    || (experts != null && (experts.style() == ModelConfig.Experts.Style.GPT_OSS)
+                        != (architecture == Architecture.GPT_OSS))
                     || (experts != null && (experts.ffnDim() % 32 != 0
                         || (architecture == Architecture.LLAMA && experts.ffnDim() != ffnDim)))) {
-                throw new IllegalArgumentException("experts are written for llama (each ffnDim wide) and qwen3moe "
-                        + "(required), with a feed-forward length that is a multiple of 32: " + this);
+                throw new IllegalArgumentException("experts are written for llama (each ffnDim wide), qwen3moe and "
+                        + "gpt-oss (required, gpt-oss's style), with a feed-forward length that is a multiple of 32: " + this);
             }
             TensorCodec.requireSupported(type, "random model");
             if (dim % 32 != 0 || ffnDim % 32 != 0 || headDim % 2 != 0 || heads % kvHeads != 0) {
                 throw new IllegalArgumentException("random model needs dim and ffnDim multiples of 32, an even head length "
                         + "and heads divisible by kvHeads: " + this);
             }
-            if (slidingWindow < 0 || (slidingWindow > 0 && !architecture.isGemma())
-                    || (architecture == Architecture.GEMMA2 && slidingWindow == 0)) {
-                throw new IllegalArgumentException("a sliding window is written for gemma2 (required) and gemma3 (optional) "
-                        + "only, and must be positive: " + this);
+            boolean windowed = architecture.isGemma() || architecture == Architecture.GPT_OSS;
+            if (slidingWindow < 0 || (slidingWindow > 0 && !windowed)
+                    || ((architecture == Architecture.GEMMA2 || architecture == Architecture.GPT_OSS) && slidingWindow == 0)) {
+                throw new IllegalArgumentException("a sliding window is written for gemma2 and gpt-oss (required) and "
+                        + "gemma3 (optional) only, and must be positive: " + this);
             }
         }
 
@@ -141,7 +145,7 @@ public final class RandomModelFactory {
         if (s.experts() != null) {
             m.put(p + "expert_count", (long) s.experts().count());
             m.put(p + "expert_used_count", (long) s.experts().used());
-            if (s.architecture() == Architecture.QWEN3MOE) {
+            if (s.architecture() == Architecture.QWEN3MOE || s.architecture() == Architecture.GPT_OSS) {
                 m.put(p + "expert_feed_forward_length", (long) s.experts().ffnDim());
             }
         }
@@ -237,7 +241,7 @@ public final class RandomModelFactory {
                 put(t, matrix(b + "attn_k.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
                 put(t, matrix(b + "attn_v.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
             }
-            if (s.architecture() == Architecture.QWEN2) {
+            if (s.architecture() == Architecture.QWEN2 || s.architecture() == Architecture.GPT_OSS) {
                 put(t, vector(b + "attn_q.bias", qDim, 0.0, 0.1, rnd));
                 put(t, vector(b + "attn_k.bias", kvDim, 0.0, 0.1, rnd));
                 put(t, vector(b + "attn_v.bias", kvDim, 0.0, 0.1, rnd));
@@ -248,10 +252,16 @@ public final class RandomModelFactory {
                 put(t, norm(b + "attn_k_norm.weight", s.headDim(), rnd));
             }
             put(t, matrix(b + "attn_output.weight", s.type(), qDim, s.dim(), 1 / Math.sqrt(qDim), rnd));
+            boolean gptOss = s.architecture() == Architecture.GPT_OSS;
+            if (gptOss) {
+                put(t, vector(b + "attn_output.bias", s.dim(), 0.0, 0.1, rnd));
+                // sinks of the size of the scores, so that some heads give them much of their attention
+                put(t, vector(b + "attn_sinks.weight", s.heads(), 0.0, 1.0, rnd));
+            }
             if (gemma) {
                 put(t, vector(b + "post_attention_norm.weight", s.dim(), 3.0, 0.3, rnd));
             }
-            put(t, norm(b + "ffn_norm.weight", s.dim(), rnd));
+            put(t, norm(b + (gptOss ? "post_attention_norm.weight" : "ffn_norm.weight"), s.dim(), rnd));
             if (s.experts() != null) {
                 // the router in F32, as llama-quantize leaves ffn_gate_inp; a wide spread of router logits, so that
                 // the choice of experts is clear-cut and differs between tokens
@@ -260,6 +270,12 @@ public final class RandomModelFactory {
                 put(t, experts(b + "ffn_gate_exps.weight", s.type(), s.dim(), x.ffnDim(), x.count(), 1 / Math.sqrt(s.dim()), rnd));
                 put(t, experts(b + "ffn_down_exps.weight", s.type(), x.ffnDim(), s.dim(), x.count(), 1 / Math.sqrt(x.ffnDim()), rnd));
                 put(t, experts(b + "ffn_up_exps.weight", s.type(), s.dim(), x.ffnDim(), x.count(), 1 / Math.sqrt(s.dim()), rnd));
+                if (gptOss) {
+                    put(t, vector(b + "ffn_gate_inp.bias", x.count(), 0.0, 0.5, rnd));
+                    put(t, biases(b + "ffn_gate_exps.bias", x.ffnDim(), x.count(), rnd));
+                    put(t, biases(b + "ffn_down_exps.bias", s.dim(), x.count(), rnd));
+                    put(t, biases(b + "ffn_up_exps.bias", x.ffnDim(), x.count(), rnd));
+                }
             } else if (phi3) {
                 // fused: the gate's rows, then up's
                 put(t, matrix(b + "ffn_up.weight", s.type(), s.dim(), 2 * s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
@@ -365,6 +381,16 @@ public final class RandomModelFactory {
         }
         return new WeightTensor(name, type, new long[] {cols, rows, count},
                 MemorySegment.ofArray(TensorCodec.quantize(type, x, 0, x.length)));
+    }
+
+    /** Per-expert biases, GGUF shape [n, count] (expert e's n values after expert e - 1's), F32. */
+    private static WeightTensor biases(String name, int n, int count, SplittableRandom rnd) {
+        float[] x = new float[Math.multiplyExact(n, count)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextGaussian() * 0.1);
+        }
+        return new WeightTensor(name, GgmlType.F32, new long[] {n, count},
+                MemorySegment.ofArray(TensorCodec.quantize(GgmlType.F32, x, 0, x.length)));
     }
 
     private static WeightTensor f32(String name, float[] x) {

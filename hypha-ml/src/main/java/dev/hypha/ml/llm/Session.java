@@ -218,11 +218,12 @@ public final class Session {
                 System.arraycopy(k[t], 0, cache.keys[l], (position + t) * c.kvDim(), c.kvDim());
                 System.arraycopy(v[t], 0, cache.values[l], (position + t) * c.kvDim(), c.kvDim());
             }
-            attention(l, n, sliding ? traits.slidingWindow() : 0);
+            attention(l, n, sliding ? traits.slidingWindow() : 0, lw.attnSinks());
             attnOut.updated(n);
             mm.multiply(lw.wo(), attnOut, proj);
             adapt(l, LoraTarget.O, attnOut, n, proj);
             for (int t = 0; t < n; t++) {
+                addBias(proj[t], lw.bo());
                 if (lw.attnPostNorm() != null) {
                     rmsNorm(proj[t], lw.attnPostNorm(), proj[t]);
                 }
@@ -277,9 +278,11 @@ public final class Session {
     /**
      * Causal attention for the n tokens of the chunk, parallel over (token, head); each pair is computed by one thread.
      * With {@code window > 0} a token at position p sees positions p - window + 1 .. p (llama.cpp's standard sliding
-     * window: masked when {@code p - p0 >= n_swa}). Scores are soft-capped when the layout asks for it.
+     * window: masked when {@code p - p0 >= n_swa}). Scores are soft-capped when the layout asks for it. With
+     * {@code sinks} (gpt-oss), head h's softmax also counts a virtual score {@code sinks[h]} (in the maximum and the
+     * sum, as ggml's {@code soft_max_ext} with sinks), which carries no value.
      */
-    private void attention(int layer, int n, int window) {
+    private void attention(int layer, int n, int window, float[] sinks) {
         int heads = c.heads();
         int headDim = c.headDim();
         int kvDim = c.kvDim();
@@ -310,11 +313,17 @@ public final class Session {
                     scores[s] = sc;
                     max = Math.max(max, sc);
                 }
+                if (sinks != null) {
+                    max = Math.max(max, sinks[h]);
+                }
                 double sum = 0;
                 for (int s = 0; s < len; s++) {
                     float e = (float) math.exp(scores[s] - max);
                     scores[s] = e;
                     sum += e;
+                }
+                if (sinks != null) {
+                    sum += (float) math.exp(sinks[h] - max);
                 }
                 float inv = (float) (1.0 / sum);
                 float[] out = attnOut.row(t);
