@@ -62,6 +62,25 @@ class MoeAgreementTest {
 
     static final int LONG_SAME_TOKENS = 16;
 
+    /**
+     * gpt-oss: dim 256, 4 layers (local, global, local, global) with a window of {@value GemmaAgreementTest#WINDOW}
+     * positions, 8 query heads over 4 KV heads of 32 with biases and attention sinks, 8 biased experts of 256, 2 used.
+     */
+    static RandomModelFactory.Spec gptOss(GgmlType type, int vocabSize) {
+        return new RandomModelFactory.Spec(Architecture.GPT_OSS, 256, 256, 4, 8, 4, 32, vocabSize, 512, type, false, 42,
+                GemmaAgreementTest.WINDOW, new ModelConfig.Experts(8, 2, 256, ModelConfig.Experts.Style.GPT_OSS));
+    }
+
+    /** gpt-oss from the long prompt, which crosses the sliding window while it is processed and again while decoding. */
+    @ParameterizedTest(name = "GPT_OSS {0}")
+    @CsvSource({"F32", "Q8_0", "MXFP4"})
+    void gptOssSameTokensAndLogits(GgmlType type) {
+        TokenizerConfig vocab = TestVocabularies.sentencePiece(2000);
+        Path file = AgreementModels.write(dir, gptOss(type, vocab.size()), vocab);
+        GreedyAgreementTest.assertSameGreedyDecoding(llama, file, GemmaAgreementTest.LONG_PROMPT, "MOE GPT_OSS " + type,
+                type == GgmlType.F32 ? GreedyAgreementTest.FLOAT_TOLERANCE : GreedyAgreementTest.QUANT_TOLERANCE);
+    }
+
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({
         "QWEN3MOE, F32, SHORT",
