@@ -22,13 +22,39 @@ import java.util.Optional;
  * @param llama3Scaling    llama3-style frequency scaling from metadata, when present and no rope_freqs tensor is given
  * @param pooling          pooling for embeddings
  * @param traits           what the block does beyond the llama layout ({@link LayoutTraits#LLAMA} for the llama family)
- * @param experts          the routed experts that replace every block's FFN (Mixtral-style llama, qwen3moe), or null for
- *                         a dense model
+ * @param experts          the routed experts that replace every block's FFN (Mixtral-style llama, qwen3moe, gpt-oss),
+ *                         or null for a dense model
+ * @param yarn             YaRN RoPE scaling ({@code rope.scaling.type = yarn}; {@code ropeFreqScale} is then
+ *                         1 / factor), or null
  */
 public record ModelConfig(
         Architecture architecture, int dim, int ffnDim, int layers, int heads, int kvHeads, int headDim,
         int vocabSize, int contextLength, float rmsEps, float ropeBase, int ropeDim, float ropeFreqScale,
-        Optional<Llama3RopeScaling> llama3Scaling, Pooling pooling, LayoutTraits traits, Experts experts) {
+        Optional<Llama3RopeScaling> llama3Scaling, Pooling pooling, LayoutTraits traits, Experts experts,
+        YarnScaling yarn) {
+
+    /**
+     * YaRN as llama.cpp applies it when a file's {@code rope.scaling.type} is {@code yarn} (ext_factor 1, beta_fast 32,
+     * beta_slow 1, its defaults; see {@link Rope}).
+     *
+     * @param originalContext {@code rope.scaling.original_context_length} (else the trained context): sets the
+     *                        correction range between extrapolated and interpolated frequencies
+     * @param attnFactor      {@code rope.scaling.attn_factor} (default 1), which multiplies cos and sin
+     */
+    public record YarnScaling(int originalContext, float attnFactor) {
+        public YarnScaling {
+            require(originalContext > 0, "rope.scaling.original_context_length must be positive");
+            require(attnFactor > 0 && Float.isFinite(attnFactor), "rope.scaling.attn_factor must be positive");
+        }
+    }
+
+    /** A configuration without YaRN. */
+    public ModelConfig(Architecture architecture, int dim, int ffnDim, int layers, int heads, int kvHeads, int headDim,
+                       int vocabSize, int contextLength, float rmsEps, float ropeBase, int ropeDim, float ropeFreqScale,
+                       Optional<Llama3RopeScaling> llama3Scaling, Pooling pooling, LayoutTraits traits, Experts experts) {
+        this(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, rmsEps, ropeBase,
+                ropeDim, ropeFreqScale, llama3Scaling, pooling, traits, experts, null);
+    }
 
     /**
      * A mixture-of-experts FFN as llama.cpp's {@code build_moe_ffn} runs it for llama and qwen3moe: a router
@@ -145,15 +171,30 @@ public record ModelConfig(
         String scalingType = src.string(p + "rope.scaling.type").orElse(factor == 1.0f ? "none" : "linear");
         float freqScale = 1.0f;
         Optional<Llama3RopeScaling> llama3 = Optional.empty();
+        YarnScaling yarn = null;
         switch (scalingType) {
             case "none" -> { }
             case "linear" -> freqScale = 1.0f / factor;
+            case "yarn" -> {
+                if (!(factor > 0) || !Float.isFinite(factor)) {
+                    throw new IllegalArgumentException("metadata " + p + "rope.scaling.factor must be positive for YaRN, got "
+                            + factor);
+                }
+                freqScale = 1.0f / factor;
+                yarn = new YarnScaling(optInt(src, p + "rope.scaling.original_context_length")
+                        .orElseGet(() -> requireInt(src, p + "context_length")),
+                        (float) (double) src.number(p + "rope.scaling.attn_factor").orElse(1.0));
+            }
             case "llama3" -> llama3 = Optional.of(new Llama3RopeScaling(factor,
                     (float) (double) src.number(p + "rope.scaling.low_freq_factor").orElse(1.0),
                     (float) (double) src.number(p + "rope.scaling.high_freq_factor").orElse(4.0),
                     optInt(src, p + "rope.scaling.original_context_length").orElse(8192)));
             default -> throw new IllegalArgumentException("unsupported rope.scaling.type '" + scalingType
-                    + "'; supported: none, linear, llama3");
+                    + "'; supported: none, linear, llama3, yarn");
+        }
+        if ((arch.isGemma() || arch == Architecture.PHI3) && yarn != null) {
+            // gemma's local layers and phi3's LongRoPE have their own rules; YaRN is checked on the others only
+            throw new IllegalArgumentException("rope.scaling.type 'yarn' is not supported for " + arch.ggufName());
         }
         if (arch.isGemma() && llama3.isPresent()) {
             // llama.cpp's gemma graphs pass no frequency factors to RoPE: a llama3-scaled gemma file is not one it runs
@@ -190,7 +231,7 @@ public record ModelConfig(
                 optInt(src, p + "rope.dimension_count").orElse(headDim),
                 freqScale, llama3,
                 Pooling.fromGguf(src.integer(p + "pooling_type").orElse(1L)),
-                traits, experts);
+                traits, experts, yarn);
     }
 
     /**

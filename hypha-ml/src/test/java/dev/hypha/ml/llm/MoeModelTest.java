@@ -30,6 +30,11 @@ class MoeModelTest {
                 new ModelConfig.Experts(4, 2, 64));
     }
 
+    static RandomModelFactory.Spec gptOss(GgmlType type) {
+        return new RandomModelFactory.Spec(Architecture.GPT_OSS, 64, 64, 2, 4, 2, 16, VOCAB, 256, type, false, 7, 4,
+                new ModelConfig.Experts(4, 2, 64, ModelConfig.Experts.Style.GPT_OSS));
+    }
+
     static InMemoryModelSource withMetadata(RandomModelFactory.Spec spec, Map<String, Object> put, String... removed) {
         Map<String, Object> m = new LinkedHashMap<>(RandomModelFactory.metadata(spec));
         m.putAll(put);
@@ -84,7 +89,7 @@ class MoeModelTest {
         RandomModelFactory.Spec qwen2 = new RandomModelFactory.Spec(Architecture.QWEN2, 64, 64, 2, 4, 2, 16, VOCAB, 256,
                 GgmlType.F32, false, 7);
         assertThatThrownBy(() -> ModelConfig.from(withMetadata(qwen2, Map.of("qwen2.expert_count", 8L))))
-                .hasMessageContaining("routed experts are supported for llama and qwen3moe, not qwen2");
+                .hasMessageContaining("routed experts are supported for llama, qwen3moe and gpt-oss, not qwen2");
     }
 
     @Test
@@ -116,6 +121,48 @@ class MoeModelTest {
                 Model.Options.defaults())).hasMessageContaining("shared experts");
     }
 
+    @Test
+    void readsGptOssWithLlamaCppsKeys() {
+        ModelConfig c = ModelConfig.from(RandomModelFactory.inMemory(gptOss(GgmlType.F32)));
+        assertThat(c.experts()).isEqualTo(new ModelConfig.Experts(4, 2, 64, ModelConfig.Experts.Style.GPT_OSS));
+        assertThat(c.traits().slidingWindow()).isEqualTo(4);
+        // llama.cpp's default pattern 2: even layers local, odd layers global
+        assertThat(c.traits().isSliding(0)).isTrue();
+        assertThat(c.traits().isSliding(1)).isFalse();
+        assertThatThrownBy(() -> ModelConfig.from(withMetadata(gptOss(GgmlType.F32), Map.of(),
+                "gpt-oss.attention.sliding_window")))
+                .hasMessageContaining("lacks required metadata key gpt-oss.attention.sliding_window");
+        assertThatThrownBy(() -> ModelConfig.from(withMetadata(gptOss(GgmlType.F32), Map.of(),
+                "gpt-oss.expert_feed_forward_length")))
+                .hasMessageContaining("lacks required metadata key gpt-oss.expert_feed_forward_length");
+        assertThatThrownBy(() -> Model.load(withTensor(gptOss(GgmlType.F32), "blk.1.attn_sinks.weight", null),
+                Model.Options.defaults())).hasMessageContaining("no tensor 'blk.1.attn_sinks.weight'");
+        assertThatThrownBy(() -> Model.load(withTensor(gptOss(GgmlType.F32), "blk.0.ffn_down_exps.bias", null),
+                Model.Options.defaults())).hasMessageContaining("no tensor 'blk.0.ffn_down_exps.bias'");
+    }
+
+    /** The attention sinks take part: sinks far below every score (weight ~0) give other logits. */
+    @Test
+    void gptOssSinksChangeTheResult() {
+        RandomModelFactory.Spec spec = gptOss(GgmlType.F32);
+        int[] prompt = {1, 17, 42, 3, 9, 60};
+        Map<String, WeightTensor> t = new LinkedHashMap<>(RandomModelFactory.tensors(spec));
+        for (int l = 0; l < spec.layers(); l++) {
+            float[] silent = new float[spec.heads()];
+            Arrays.fill(silent, -1e30f);
+            t.put("blk." + l + ".attn_sinks.weight", new WeightTensor("blk." + l + ".attn_sinks.weight", GgmlType.F32,
+                    new long[] {spec.heads()}, MemorySegment.ofArray(silent)));
+        }
+        Model.Options options = Model.Options.defaults().withThreads(1).withDeterministic(true);
+        try (Model with = Model.load(RandomModelFactory.inMemory(spec), options);
+             Model without = Model.load(new InMemoryModelSource("gpt-oss", RandomModelFactory.metadata(spec), t), options)) {
+            float[] a = with.newSession(16).process(prompt);
+            float[] b = without.newSession(16).process(prompt);
+            assertThat(a).isNotEqualTo(b);
+            assertThat(Arrays.stream(toDouble(b)).allMatch(Double::isFinite)).isTrue();
+        }
+    }
+
     /** One token selects {@code used} experts per block: only those are packed (read), the others stay untouched. */
     @ParameterizedTest
     @EnumSource(names = {"Q8_0", "Q4_K"})
@@ -145,7 +192,7 @@ class MoeModelTest {
     @ParameterizedTest
     @EnumSource(names = {"F32", "Q8_0", "Q4_K"})
     void batchedEqualsTokenByToken(GgmlType type) {
-        for (RandomModelFactory.Spec spec : new RandomModelFactory.Spec[] {qwen3moe(type), mixtral(type)}) {
+        for (RandomModelFactory.Spec spec : new RandomModelFactory.Spec[] {qwen3moe(type), mixtral(type), gptOss(type)}) {
             int[] prompt = {1, 17, 42, 3, 9, 60, 22, 5, 31, 8, 13, 50};
             Model.Options options = Model.Options.defaults().withThreads(2).withDeterministic(true).withBatchSize(8);
             try (Model model = Model.load(RandomModelFactory.inMemory(spec), options)) {
