@@ -2,6 +2,7 @@ package dev.hypha.ml.llm;
 
 import dev.hypha.ml.tensor.WeightMatrix;
 import java.lang.foreign.SegmentAllocator;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One stacked expert tensor ({@code ffn_gate_exps}, {@code ffn_up_exps}, {@code ffn_down_exps}: GGUF shape
@@ -16,12 +17,13 @@ import java.lang.foreign.SegmentAllocator;
  */
 final class ExpertMatrices {
     private final WeightMatrix[] mapped;
-    private final WeightMatrix[] packed;
+    /** Packed experts, published with release/acquire so another session's thread sees the packed bytes. */
+    private final AtomicReferenceArray<WeightMatrix> packed;
     private final SegmentAllocator memory;
 
     private ExpertMatrices(WeightMatrix[] mapped, SegmentAllocator memory) {
         this.mapped = mapped;
-        this.packed = new WeightMatrix[mapped.length];
+        this.packed = new AtomicReferenceArray<>(mapped.length);
         this.memory = memory;
     }
 
@@ -65,26 +67,25 @@ final class ExpertMatrices {
         if (memory == null) {
             return mapped[e];
         }
-        WeightMatrix p = packed[e];
-        if (p == null) {
-            p = pack(e);
-        }
-        return p;
+        WeightMatrix p = packed.get(e);
+        return p != null ? p : pack(e);
     }
 
     /** How many experts have been packed so far (what {@link #expert} was asked for, when packing is on). */
     synchronized int packedCount() {
         int n = 0;
-        for (WeightMatrix p : packed) {
-            n += p == null ? 0 : 1;
+        for (int e = 0; e < packed.length(); e++) {
+            n += packed.get(e) == null ? 0 : 1;
         }
         return n;
     }
 
     private synchronized WeightMatrix pack(int e) {
-        if (packed[e] == null) {
-            packed[e] = mapped[e].interleave(memory);
+        WeightMatrix p = packed.get(e);
+        if (p == null) {
+            p = mapped[e].interleave(memory);
+            packed.set(e, p);
         }
-        return packed[e];
+        return p;
     }
 }
