@@ -130,13 +130,15 @@ public final class LlmVsLlamaCpp {
         System.out.println("writing " + file + " ...");
         RandomModelFactory.write(new RandomModelFactory.Spec(o.arch(), o.dim(), o.ffn(), o.layers(), o.heads(),
                 o.kvHeads(), o.headDim(), VOCAB, 2048, direct, o.arch() == Architecture.GEMMA2, 42, o.window(),
-                o.experts() > 0 ? new ModelConfig.Experts(o.experts(), o.expertsUsed(), expertFfn(o)) : null), vocab, file);
+                o.experts() > 0 ? new ModelConfig.Experts(o.experts(), o.expertsUsed(), expertFfn(o),
+                        o.arch() == Architecture.GPT_OSS ? ModelConfig.Experts.Style.GPT_OSS
+                                : ModelConfig.Experts.Style.MIXTRAL) : null), vocab, file);
         return file;
     }
 
-    /** Each expert's hidden length: --expert-ffn for qwen3moe, the model's --ffn for a Mixtral-style llama. */
+    /** Each expert's hidden length: --expert-ffn for qwen3moe and gpt-oss, the model's --ffn for a Mixtral-style llama. */
     static int expertFfn(Options o) {
-        return o.arch() == Architecture.QWEN3MOE ? o.expertFfn() : o.ffn();
+        return o.arch() == Architecture.LLAMA ? o.ffn() : o.expertFfn();
     }
 
     /** Per-round speeds of our fast and deterministic modes and of llama.cpp, measured in turn. */
