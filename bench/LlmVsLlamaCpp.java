@@ -5,8 +5,11 @@
 // For each weight type it writes (once, then reuses) a random-weight llama-shaped model, measures
 //   pp: tokens/s processing a prompt in one call (no token sampled),
 //   tg: tokens/s generating tokens one at a time (greedy), after the prompt,
-// for our engine in fast mode, our engine in deterministic mode, and llama.cpp; then prints the ratios, the bytes of
-// weights each generated token reads, and the memory bandwidth that implies.
+// for our engine in fast mode, our engine in deterministic mode, and llama.cpp, in interleaved rounds (ours fast, ours
+// deterministic, llama.cpp, then again), so that a slow spell of the machine hits all three; it prints the medians,
+// the spread of the per-round ratios, the bytes of weights each generated token reads, and the bandwidth that implies.
+// --experts N --experts-used K --expert-ffn F make the model a mixture of experts (llama: Mixtral-style, each expert
+// --ffn wide; --arch qwen3moe: experts --expert-ffn wide).
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +18,7 @@ import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.gguf.GgufTensor;
 import dev.hypha.ml.llm.Architecture;
 import dev.hypha.ml.llm.Model;
+import dev.hypha.ml.llm.ModelConfig;
 import dev.hypha.ml.llm.RandomModelFactory;
 import dev.hypha.ml.llm.Session;
 import dev.hypha.ml.quant.FileType;
@@ -47,39 +51,46 @@ public final class LlmVsLlamaCpp {
             """;
 
     record Options(Path dir, List<String> types, int threads, int promptTokens, int generate, int dim, int ffn,
-                   int layers, int heads, int kvHeads, int batch, Path repo, Architecture arch, int headDim, int window) {}
+                   int layers, int heads, int kvHeads, int batch, Path repo, Architecture arch, int headDim, int window,
+                   int experts, int expertsUsed, int expertFfn, int rounds) {}
 
     record Speed(double ppTokensPerSecond, double tgTokensPerSecond) {}
 
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
         Files.createDirectories(o.dir());
-        System.out.printf(Locale.ROOT, "model: %s, dim %d, %d layers, %d heads (%d KV) of %d, ffn %d, vocab %d%s; "
-                        + "threads %d; prompt %d tokens; generate %d tokens%n",
+        System.out.printf(Locale.ROOT, "model: %s, dim %d, %d layers, %d heads (%d KV) of %d, ffn %d, vocab %d%s%s; "
+                        + "threads %d; prompt %d tokens; generate %d tokens; %d interleaved rounds%n",
                 o.arch().ggufName(), o.dim(), o.layers(), o.heads(), o.kvHeads(), o.headDim(), o.ffn(), VOCAB,
-                o.window() > 0 ? ", sliding window " + o.window() : "", o.threads(), o.promptTokens(), o.generate());
+                o.window() > 0 ? ", sliding window " + o.window() : "",
+                o.experts() > 0 ? String.format(Locale.ROOT, ", %d experts of %d, %d used", o.experts(), expertFfn(o),
+                        o.expertsUsed()) : "",
+                o.threads(), o.promptTokens(), o.generate(), o.rounds());
         TokenizerConfig small = TestVocabularies.sentencePiece(4000);
         int[] prompt = prompt(Tokenizer.create(small), o.promptTokens());
         TokenizerConfig vocab = padded(small, VOCAB);
         List<String> lines = new ArrayList<>();
-        String row = "%-7s %8s | %8s %8s %6s %8s | %8s %8s %6s %8s | %8s %8s %8s | %6s %6s";
-        lines.add(String.format(Locale.ROOT, row, "type", "file", "pp ours", "pp llama", "ratio", "pp l.1t",
-                "tg ours", "tg llama", "ratio", "tg l.1t", "MB/tok", "GB/s us", "GB/s l.", "det pp", "det tg"));
+        String row = "%-7s %8s | %8s %8s %6s %9s %8s | %8s %8s %6s %9s %8s | %8s %8s %8s | %6s %6s";
+        lines.add(String.format(Locale.ROOT, row, "type", "file", "pp ours", "pp llama", "ratio", "range", "pp l.1t",
+                "tg ours", "tg llama", "ratio", "range", "tg l.1t", "MB/tok", "GB/s us", "GB/s l.", "det pp", "det tg"));
         try (Driver llama = Driver.start(o.repo())) {
             for (String type : o.types()) {
                 Path file = model(o, type, vocab);
                 long bytesPerToken = weightBytesPerToken(file);
-                Speed fast = ours(file, prompt, o, false);
-                Speed det = ours(file, prompt, o, true);
-                Speed theirs = llamaCpp(llama, file, prompt, o, o.threads());
+                Rounds rounds = interleaved(llama, file, prompt, o);
+                Speed fast = rounds.median(rounds.fast());
+                Speed det = rounds.median(rounds.det());
+                Speed theirs = rounds.median(rounds.theirs());
                 // llama.cpp's worker threads spin while they wait for each other; on a machine whose cores are
                 // busy with other work that costs it dearly, so it is also measured with one thread.
                 Speed theirsOne = o.threads() == 1 ? theirs : llamaCpp(llama, file, prompt, o, 1);
                 String line = String.format(Locale.ROOT, row, type, mib(Files.size(file)),
                         f(fast.ppTokensPerSecond()), f(theirs.ppTokensPerSecond()),
-                        r(fast.ppTokensPerSecond() / theirs.ppTokensPerSecond()), f(theirsOne.ppTokensPerSecond()),
+                        r(fast.ppTokensPerSecond() / theirs.ppTokensPerSecond()), rounds.ratioRange(true),
+                        f(theirsOne.ppTokensPerSecond()),
                         f(fast.tgTokensPerSecond()), f(theirs.tgTokensPerSecond()),
-                        r(fast.tgTokensPerSecond() / theirs.tgTokensPerSecond()), f(theirsOne.tgTokensPerSecond()),
+                        r(fast.tgTokensPerSecond() / theirs.tgTokensPerSecond()), rounds.ratioRange(false),
+                        f(theirsOne.tgTokensPerSecond()),
                         f(bytesPerToken / 1e6), r(bytesPerToken * fast.tgTokensPerSecond() / 1e9),
                         r(bytesPerToken * Math.max(theirs.tgTokensPerSecond(), theirsOne.tgTokensPerSecond()) / 1e9),
                         r(det.ppTokensPerSecond() / fast.ppTokensPerSecond()),
@@ -89,8 +100,9 @@ public final class LlmVsLlamaCpp {
             }
         }
         System.out.println();
-        System.out.println("pp/tg: tokens per second (prompt processing / generation); ratio: ours / llama.cpp with the"
-                + " same threads; l.1t: llama.cpp with 1 thread; MB/tok: weight bytes read per generated token;"
+        System.out.println("pp/tg: median tokens per second (prompt processing / generation) of the interleaved rounds;"
+                + " ratio: ours / llama.cpp with the same threads (medians); range: lowest-highest per-round ratio;"
+                + " l.1t: llama.cpp with 1 thread (median of as many rounds, after them); MB/tok: weight bytes read per generated token;"
                 + " GB/s: MB/tok x tg (l.: llama.cpp's better run); det: our deterministic mode / our fast mode");
         lines.forEach(System.out::println);
     }
@@ -100,8 +112,10 @@ public final class LlmVsLlamaCpp {
      * a llama-quantize mix (Q4_K_M, Q3_K_S, ...) is the F32 model of the same shape quantized by {@link ModelQuantizer}.
      */
     static Path model(Options o, String type, TokenizerConfig vocab) {
-        Path file = o.dir().resolve(String.format(Locale.ROOT, "%s-%dx%d-%s.gguf", o.arch().ggufName(), o.dim(), o.layers(),
-                type.toLowerCase(Locale.ROOT)));
+        String moe = o.experts() > 0
+                ? String.format(Locale.ROOT, "-%de%dx%d", o.experts(), o.expertsUsed(), expertFfn(o)) : "";
+        Path file = o.dir().resolve(String.format(Locale.ROOT, "%s-%dx%d%s-%s.gguf", o.arch().ggufName(), o.dim(), o.layers(),
+                moe, type.toLowerCase(Locale.ROOT)));
         if (Files.isRegularFile(file)) {
             return file;
         }
@@ -115,21 +129,70 @@ public final class LlmVsLlamaCpp {
         }
         System.out.println("writing " + file + " ...");
         RandomModelFactory.write(new RandomModelFactory.Spec(o.arch(), o.dim(), o.ffn(), o.layers(), o.heads(),
-                o.kvHeads(), o.headDim(), VOCAB, 2048, direct, o.arch() == Architecture.GEMMA2, 42, o.window()), vocab, file);
+                o.kvHeads(), o.headDim(), VOCAB, 2048, direct, o.arch() == Architecture.GEMMA2, 42, o.window(),
+                o.experts() > 0 ? new ModelConfig.Experts(o.experts(), o.expertsUsed(), expertFfn(o),
+                        o.arch() == Architecture.GPT_OSS ? ModelConfig.Experts.Style.GPT_OSS
+                                : ModelConfig.Experts.Style.MIXTRAL) : null), vocab, file);
         return file;
     }
 
-    /** Prompt processing, then greedy generation, after warm-up runs of the same shape (JIT compilation). */
-    static Speed ours(Path file, int[] prompt, Options o, boolean deterministic) throws Exception {
-        Model.Options engine = Model.Options.defaults().withThreads(o.threads()).withDeterministic(deterministic)
-                .withBatchSize(o.batch());
-        try (GgufFile gguf = GgufFile.open(file); Model model = Model.load(gguf, engine)) {
-            // C2 settles slowly on the vector kernels: warm up with whole runs, then keep the best of three
-            for (int round = 0; round < 2; round++) {
-                run(model, prompt, o.generate());
-            }
-            return best(() -> run(model, prompt, o.generate()));
+    /** Each expert's hidden length: --expert-ffn for qwen3moe and gpt-oss, the model's --ffn for a Mixtral-style llama. */
+    static int expertFfn(Options o) {
+        return o.arch() == Architecture.LLAMA ? o.ffn() : o.expertFfn();
+    }
+
+    /** Per-round speeds of our fast and deterministic modes and of llama.cpp, measured in turn. */
+    record Rounds(List<Speed> fast, List<Speed> det, List<Speed> theirs) {
+        Speed median(List<Speed> runs) {
+            return new Speed(median(runs.stream().mapToDouble(Speed::ppTokensPerSecond).toArray()),
+                    median(runs.stream().mapToDouble(Speed::tgTokensPerSecond).toArray()));
         }
+
+        /** Lowest and highest ours/llama.cpp ratio of single rounds (fast mode), for prompt or generation. */
+        String ratioRange(boolean prompt) {
+            double lo = Double.MAX_VALUE;
+            double hi = 0;
+            for (int i = 0; i < fast.size(); i++) {
+                double ratio = prompt ? fast.get(i).ppTokensPerSecond() / theirs.get(i).ppTokensPerSecond()
+                        : fast.get(i).tgTokensPerSecond() / theirs.get(i).tgTokensPerSecond();
+                lo = Math.min(lo, ratio);
+                hi = Math.max(hi, ratio);
+            }
+            return r(lo) + "-" + r(hi);
+        }
+
+        static double median(double[] v) {
+            double[] s = v.clone();
+            Arrays.sort(s);
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+    }
+
+    /**
+     * Warm-up (ours: two whole runs per mode, because C2 takes that long to settle on the vector kernels; llama.cpp:
+     * one short run), then {@code o.rounds()} rounds of ours fast, ours deterministic and llama.cpp, one after another.
+     */
+    static Rounds interleaved(Driver llama, Path file, int[] prompt, Options o) throws Exception {
+        Model.Options engine = Model.Options.defaults().withThreads(o.threads()).withBatchSize(o.batch());
+        List<Speed> fast = new ArrayList<>();
+        List<Speed> det = new ArrayList<>();
+        List<Speed> theirs = new ArrayList<>();
+        try (GgufFile gguf = GgufFile.open(file);
+             Model fastModel = Model.load(gguf, engine.withDeterministic(false));
+             Model detModel = Model.load(gguf, engine.withDeterministic(true))) {
+            for (int round = 0; round < 2; round++) {
+                run(fastModel, prompt, o.generate());
+                run(detModel, prompt, o.generate());
+            }
+            llama.load(file, o.threads(), prompt.length + o.generate() + 16);
+            llama.bench(Arrays.copyOf(prompt, 16), 4);
+            for (int round = 0; round < o.rounds(); round++) {
+                fast.add(run(fastModel, prompt, o.generate()));
+                det.add(run(detModel, prompt, o.generate()));
+                theirs.add(llama.bench(prompt, o.generate()));
+            }
+        }
+        return new Rounds(fast, det, theirs);
     }
 
     static Speed run(Model model, int[] prompt, int generate) {
@@ -144,25 +207,6 @@ public final class LlmVsLlamaCpp {
         return new Speed(prompt.length * 1e9 / (t1 - t0), generate * 1e9 / (t2 - t1));
     }
 
-    /** A measured run that may throw (the llama.cpp driver talks to a child process). */
-    interface Measurement {
-        Speed run() throws Exception;
-    }
-
-    /** Best prompt and best generation speed of {@link #RUNS} runs (each engine gets the same treatment). */
-    static Speed best(Measurement m) throws Exception {
-        double pp = 0;
-        double tg = 0;
-        for (int i = 0; i < RUNS; i++) {
-            Speed s = m.run();
-            pp = Math.max(pp, s.ppTokensPerSecond());
-            tg = Math.max(tg, s.tgTokensPerSecond());
-        }
-        return new Speed(pp, tg);
-    }
-
-    static final int RUNS = 3;
-
     static int argmax(float[] logits) {
         int best = 0;
         for (int i = 1; i < logits.length; i++) {
@@ -173,12 +217,20 @@ public final class LlmVsLlamaCpp {
         return best;
     }
 
-    /** Weights one generated token reads: every matrix once, but only one row of the token embedding. */
+    /**
+     * Weights one generated token reads: every matrix once, but only one row of the token embedding and, of a stacked
+     * expert tensor ({@code *_exps}), only the used experts' share.
+     */
     static long weightBytesPerToken(Path file) {
         try (GgufFile gguf = GgufFile.open(file)) {
+            String arch = gguf.architecture();
+            long experts = gguf.integer(arch + ".expert_count").orElse(0L);
+            long used = gguf.integer(arch + ".expert_used_count").orElse(0L);
             long total = 0;
             for (GgufTensor t : gguf.tensors()) {
-                total += t.name().equals("token_embd.weight") ? t.byteSize() / t.rows() : t.byteSize();
+                total += t.name().equals("token_embd.weight") ? t.byteSize() / t.rows()
+                        : t.name().endsWith("_exps.weight") && experts > 0 ? t.byteSize() / experts * used
+                        : t.byteSize();
             }
             return total;
         }
@@ -209,10 +261,15 @@ public final class LlmVsLlamaCpp {
                 c.pad(), c.eot(), c.addBos(), c.addEos(), c.addSpacePrefix(), c.chatTemplate());
     }
 
+    /** llama.cpp alone with {@code threads}: median of {@code o.rounds()} runs after a warm-up. */
     static Speed llamaCpp(Driver llama, Path file, int[] prompt, Options o, int threads) throws Exception {
         llama.load(file, threads, prompt.length + o.generate() + 16);
         llama.bench(Arrays.copyOf(prompt, 16), 4); // warm-up
-        return best(() -> llama.bench(prompt, o.generate()));
+        List<Speed> runs = new ArrayList<>();
+        for (int i = 0; i < o.rounds(); i++) {
+            runs.add(llama.bench(prompt, o.generate()));
+        }
+        return new Rounds(runs, runs, runs).median(runs);
     }
 
     static String f(double v) {
@@ -232,7 +289,7 @@ public final class LlmVsLlamaCpp {
         List<String> types = List.of("q8_0", "q4_0", "q4_k");
         int threads = 2, prompt = 128, generate = 32, dim = 2048, ffn = 5632, layers = 16, heads = 32, kv = 4, batch = 32;
         Architecture arch = Architecture.LLAMA;
-        int headDim = 0, window = 0;
+        int headDim = 0, window = 0, experts = 0, expertsUsed = 2, expertFfn = 0, rounds = 5;
         Path repo = Path.of("").toAbsolutePath();
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
@@ -252,11 +309,15 @@ public final class LlmVsLlamaCpp {
                 case "--arch" -> { arch = Architecture.fromGguf(v); i++; }
                 case "--head-dim" -> { headDim = Integer.parseInt(v); i++; }
                 case "--window" -> { window = Integer.parseInt(v); i++; }
+                case "--experts" -> { experts = Integer.parseInt(v); i++; }
+                case "--experts-used" -> { expertsUsed = Integer.parseInt(v); i++; }
+                case "--expert-ffn" -> { expertFfn = Integer.parseInt(v); i++; }
+                case "--rounds" -> { rounds = Integer.parseInt(v); i++; }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see bench/README.md");
             }
         }
         return new Options(dir, types, threads, prompt, generate, dim, ffn, layers, heads, kv, batch, repo, arch,
-                headDim > 0 ? headDim : dim / heads, window);
+                headDim > 0 ? headDim : dim / heads, window, experts, expertsUsed, expertFfn > 0 ? expertFfn : ffn, rounds);
     }
 
     /** llama.cpp through hypha-ml/src/test/node/llamacpp-driver.mjs (one JSON request and answer per line). */

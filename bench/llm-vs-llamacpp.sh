@@ -7,7 +7,10 @@
 #   bench/llm-vs-llamacpp.sh --types q3_k,q5_k,iq4_xs,q4_k_m   # any ggml type we load, or a llama-quantize mix
 #
 # Options are passed to bench/LlmVsLlamaCpp.java: --types --threads --prompt --generate --dim --ffn --layers --heads
-# --kv-heads --batch --dir, and --arch (llama, gemma2, gemma3, phi3) --head-dim --window (gemma's sliding window).
+# --kv-heads --batch --dir --rounds (interleaved rounds, medians reported), and --arch (llama, gemma2, gemma3, phi3,
+# qwen3moe) --head-dim --window (gemma's sliding window) --experts --experts-used --expert-ffn (mixture of experts).
+#   bench/llm-vs-llamacpp.sh --arch qwen3moe --types q4_k --dim 1024 --layers 8 --heads 16 --kv-heads 4 --head-dim 64 \
+#     --ffn 3072 --experts 32 --experts-used 4 --expert-ffn 512
 # Models are written once to bench/out/ (about 2.2 GB for the three types) and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."

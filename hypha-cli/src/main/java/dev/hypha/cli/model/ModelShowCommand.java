@@ -29,7 +29,8 @@ final class ModelShowCommand implements Callable<Integer> {
     /** Architecture keys worth showing, in this order (each prefixed with the architecture name). */
     private static final List<String> SHAPE_KEYS = List.of("context_length", "embedding_length", "block_count",
             "feed_forward_length", "attention.head_count", "attention.head_count_kv", "rope.dimension_count",
-            "rope.freq_base", "attention.layer_norm_rms_epsilon");
+            "rope.freq_base", "attention.layer_norm_rms_epsilon", "expert_count", "expert_used_count",
+            "expert_feed_forward_length");
     private static final int MAX_TEXT = 80;
 
     @Spec

@@ -30,7 +30,19 @@ public enum Architecture {
      * Phi-3 / Phi-4: the llama block with fused q/k/v ({@code attn_qkv}) and gate/up ({@code ffn_up}, gate first)
      * tensors, split into row views at load; LongRoPE frequency factors and attention factor when present; NEOX RoPE.
      */
-    PHI3("phi3", RopeStyle.NEOX);
+    PHI3("phi3", RopeStyle.NEOX),
+    /**
+     * Qwen3 mixture-of-experts (Qwen3-30B-A3B, 235B-A22B): qwen3's attention (per-head q/k norms) with every FFN a
+     * routed set of experts ({@link ModelConfig.Experts}); NEOX RoPE.
+     */
+    QWEN3MOE("qwen3moe", RopeStyle.NEOX),
+    /**
+     * OpenAI gpt-oss: q/k/v and output biases, a learned attention sink per head, sliding-window layers alternating
+     * with global ones, and routed experts with biases, softmax over the chosen experts' router logits and a clamped
+     * SwiGLU ({@link ModelConfig.Experts.Style#GPT_OSS}); the FFN's norm is stored as {@code post_attention_norm};
+     * NEOX RoPE.
+     */
+    GPT_OSS("gpt-oss", RopeStyle.NEOX);
 
     /** How RoPE pairs the elements of a head. */
     public enum RopeStyle {
@@ -60,6 +72,11 @@ public enum Architecture {
     /** Whether the layout is gemma's (gemma2, gemma3): see {@link GemmaTraits}. */
     public boolean isGemma() {
         return this == GEMMA2 || this == GEMMA3;
+    }
+
+    /** Whether files of this architecture may carry routed experts ({@code expert_count}): llama (Mixtral) and qwen3moe. */
+    public boolean allowsExperts() {
+        return this == LLAMA || this == QWEN3MOE || this == GPT_OSS;
     }
 
     /** The architecture named {@code name}, or a clear error listing the supported ones. */

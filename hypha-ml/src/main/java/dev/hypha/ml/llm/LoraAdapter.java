@@ -108,6 +108,12 @@ public final class LoraAdapter {
             LoraTarget.Located at = LoraTarget.locate(weight).filter(l -> l.layer() < base.layers()).orElseThrow(() -> bad(source,
                     "adapts '" + weight + "', which is not a projection of the base model (blk.0-" + (base.layers() - 1)
                             + ".{attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,ffn_down}.weight; maybe the wrong base model?)"));
+            if (base.isMixtureOfExperts() && (at.target() == LoraTarget.GATE || at.target() == LoraTarget.UP
+                    || at.target() == LoraTarget.DOWN)) {
+                // the block has no dense FFN: its experts (ffn_*_exps) are not adapted, and ignoring the pair would be silent
+                throw bad(source, "adapts '" + weight + "', but the base model's FFNs are routed experts; only the "
+                        + "attention projections of a mixture-of-experts model can be adapted");
+            }
             int in = inputs(at.target(), base);
             int out = outputs(at.target(), base);
             long[] sa = a.shape();

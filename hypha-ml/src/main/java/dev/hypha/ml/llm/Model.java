@@ -76,11 +76,12 @@ public final class Model implements AutoCloseable {
         LayoutTraits traits = config.traits();
         LayoutTraits.RopeLongContext longContext = traits.ropeLongContext();
         float attnFactor = longContext == null ? 1.0f : longContext.attnFactor();
-        this.rope = new Rope(config, config.ropeBase(), config.ropeFreqScale(), weights.ropeFreqFactors(), attnFactor);
+        this.rope = new Rope(config, config.ropeBase(), config.ropeFreqScale(), weights.ropeFreqFactors(), attnFactor,
+                config.yarn());
         this.longContextRope = weights.ropeFreqFactorsLong() == null ? rope
                 : new Rope(config, config.ropeBase(), config.ropeFreqScale(), weights.ropeFreqFactorsLong(), attnFactor);
         this.slidingRope = traits.hasSlidingLayers()
-                ? new Rope(config, traits.ropeBaseSliding(), traits.ropeFreqScaleSliding(), null)
+                ? new Rope(config, traits.ropeBaseSliding(), traits.ropeFreqScaleSliding(), null, 1.0f, config.yarn())
                 : rope;
     }
 

@@ -34,7 +34,8 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
         for (int i = 0; i < c.layers(); i++) {
             String b = "blk." + i + ".";
             WeightMatrix[] qkv = qkv(src, b, c);
-            WeightMatrix[] gateUp = gateUp(src, b, c);
+            boolean moe = c.isMixtureOfExperts();
+            WeightMatrix[] gateUp = moe ? new WeightMatrix[2] : gateUp(src, b, c);
             layers.add(new LayerWeights(
                     vector(src, b + "attn_norm.weight", c.dim()),
                     qkv[0], qkv[1], qkv[2],
@@ -44,13 +45,19 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
                     optionalVector(src, b + "attn_v.bias", c.kvDim()),
                     optionalVector(src, b + "attn_q_norm.weight", c.headDim()),
                     optionalVector(src, b + "attn_k_norm.weight", c.headDim()),
-                    vector(src, b + "ffn_norm.weight", c.dim()),
+                    // gpt-oss's FFN norm is stored as post_attention_norm (it follows the attention)
+                    vector(src, b + (c.architecture() == Architecture.GPT_OSS ? "post_attention_norm.weight"
+                            : "ffn_norm.weight"), c.dim()),
                     gateUp[0], gateUp[1],
-                    matrix(src, b + "ffn_down.weight", c.ffnDim(), c.dim()),
+                    moe ? null : matrix(src, b + "ffn_down.weight", c.ffnDim(), c.dim()),
                     c.traits().postNorms() ? vector(src, b + "post_attention_norm.weight", c.dim()) : null,
-                    c.traits().postNorms() ? vector(src, b + "post_ffw_norm.weight", c.dim()) : null));
+                    c.traits().postNorms() ? vector(src, b + "post_ffw_norm.weight", c.dim()) : null,
+                    moe ? ExpertWeights.load(src, b, c) : null,
+                    c.architecture() == Architecture.GPT_OSS ? vector(src, b + "attn_output.bias", c.dim()) : null,
+                    c.architecture() == Architecture.GPT_OSS ? vector(src, b + "attn_sinks.weight", c.heads()) : null));
         }
-        if ((c.architecture() == Architecture.QWEN3 || c.architecture() == Architecture.GEMMA3)
+        if ((c.architecture() == Architecture.QWEN3 || c.architecture() == Architecture.QWEN3MOE
+                || c.architecture() == Architecture.GEMMA3)
                 && (layers.getFirst().qNorm() == null || layers.getFirst().kNorm() == null)) {
             throw new IllegalArgumentException(c.architecture().ggufName() + " model lacks blk.0.attn_q_norm.weight or "
                     + "blk.0.attn_k_norm.weight (" + c.architecture().ggufName() + " normalizes q and k per head)");
@@ -130,12 +137,17 @@ public record ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layer
         List<LayerWeights> packed = layers.stream().map(l -> new LayerWeights(l.attnNorm(),
                 l.wq().interleave(memory), l.wk().interleave(memory), l.wv().interleave(memory), l.wo().interleave(memory),
                 l.bq(), l.bk(), l.bv(), l.qNorm(), l.kNorm(), l.ffnNorm(),
-                l.gate().interleave(memory), l.up().interleave(memory), l.down().interleave(memory),
-                l.attnPostNorm(), l.ffnPostNorm())).toList();
+                packed(l.gate(), memory), packed(l.up(), memory), packed(l.down(), memory),
+                l.attnPostNorm(), l.ffnPostNorm(),
+                l.experts() == null ? null : l.experts().interleave(memory), l.bo(), l.attnSinks())).toList();
         WeightMatrix packedOutput = output.interleave(memory);
         // a tied output matrix is also the embedding: keep one object, which both looks up rows and multiplies
         WeightMatrix embedding = output == tokenEmbedding ? packedOutput : tokenEmbedding;
         return new ModelWeights(embedding, packed, outputNorm, packedOutput, ropeFreqFactors, ropeFreqFactorsLong);
+    }
+
+    private static WeightMatrix packed(WeightMatrix m, SegmentAllocator memory) {
+        return m == null ? null : m.interleave(memory);
     }
 
     private static WeightMatrix matrix(ModelSource src, String name, int cols, int rows) {

@@ -40,20 +40,40 @@ public final class RandomModelFactory {
      * @param seed          random seed
      * @param slidingWindow gemma's {@code attention.sliding_window} (gemma2 needs one; 0 gives gemma3 no local
      *                      layers); must be 0 for the other architectures
+     * @param experts       routed experts replacing every FFN (llama, where each expert is {@code ffnDim} wide, or
+     *                      qwen3moe, which needs them), or null for a dense model
      */
     public record Spec(Architecture architecture, int dim, int ffnDim, int layers, int heads, int kvHeads, int headDim,
                        int vocabSize, int contextLength, GgmlType type, boolean tiedEmbeddings, long seed,
-                       int slidingWindow) {
+                       int slidingWindow, ModelConfig.Experts experts) {
+        /** A dense spec. */
+        public Spec(Architecture architecture, int dim, int ffnDim, int layers, int heads, int kvHeads, int headDim,
+                    int vocabSize, int contextLength, GgmlType type, boolean tiedEmbeddings, long seed, int slidingWindow) {
+            this(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, type,
+                    tiedEmbeddings, seed, slidingWindow, null);
+        }
+
         public Spec {
+            boolean needsExperts = architecture == Architecture.QWEN3MOE || architecture == Architecture.GPT_OSS;
+            if ((experts != null && !architecture.allowsExperts())
+                    || (needsExperts && experts == null)
+                    || (experts != null && (experts.style() == ModelConfig.Experts.Style.GPT_OSS)
+                        != (architecture == Architecture.GPT_OSS))
+                    || (experts != null && (experts.ffnDim() % 32 != 0
+                        || (architecture == Architecture.LLAMA && experts.ffnDim() != ffnDim)))) {
+                throw new IllegalArgumentException("experts are written for llama (each ffnDim wide), qwen3moe and "
+                        + "gpt-oss (required, gpt-oss's style), with a feed-forward length that is a multiple of 32: " + this);
+            }
             TensorCodec.requireSupported(type, "random model");
             if (dim % 32 != 0 || ffnDim % 32 != 0 || headDim % 2 != 0 || heads % kvHeads != 0) {
                 throw new IllegalArgumentException("random model needs dim and ffnDim multiples of 32, an even head length "
                         + "and heads divisible by kvHeads: " + this);
             }
-            if (slidingWindow < 0 || (slidingWindow > 0 && !architecture.isGemma())
-                    || (architecture == Architecture.GEMMA2 && slidingWindow == 0)) {
-                throw new IllegalArgumentException("a sliding window is written for gemma2 (required) and gemma3 (optional) "
-                        + "only, and must be positive: " + this);
+            boolean windowed = architecture.isGemma() || architecture == Architecture.GPT_OSS;
+            if (slidingWindow < 0 || (slidingWindow > 0 && !windowed)
+                    || ((architecture == Architecture.GEMMA2 || architecture == Architecture.GPT_OSS) && slidingWindow == 0)) {
+                throw new IllegalArgumentException("a sliding window is written for gemma2 and gpt-oss (required) and "
+                        + "gemma3 (optional) only, and must be positive: " + this);
             }
         }
 
@@ -71,22 +91,28 @@ public final class RandomModelFactory {
 
         public Spec withType(GgmlType t) {
             return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, t,
-                    tiedEmbeddings, seed, slidingWindow);
+                    tiedEmbeddings, seed, slidingWindow, experts);
         }
 
         public Spec withTiedEmbeddings(boolean tied) {
             return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, type,
-                    tied, seed, slidingWindow);
+                    tied, seed, slidingWindow, experts);
         }
 
         public Spec withShape(int newDim, int newFfn, int newLayers, int newHeads, int newKvHeads) {
             return new Spec(architecture, newDim, newFfn, newLayers, newHeads, newKvHeads, newDim / newHeads, vocabSize,
-                    contextLength, type, tiedEmbeddings, seed, slidingWindow);
+                    contextLength, type, tiedEmbeddings, seed, slidingWindow, experts);
         }
 
         public Spec withSlidingWindow(int window) {
             return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, type,
-                    tiedEmbeddings, seed, window);
+                    tiedEmbeddings, seed, window, experts);
+        }
+
+        /** This spec with routed experts (null: dense). */
+        public Spec withExperts(ModelConfig.Experts e) {
+            return new Spec(architecture, dim, ffnDim, layers, heads, kvHeads, headDim, vocabSize, contextLength, type,
+                    tiedEmbeddings, seed, slidingWindow, e);
         }
     }
 
@@ -115,6 +141,13 @@ public final class RandomModelFactory {
             // caps far below the real 50 / 30, so that random scores and logits reach them and the test sees them
             m.put(p + "attn_logit_softcapping", GEMMA2_ATTN_SOFTCAP);
             m.put(p + "final_logit_softcapping", GEMMA2_FINAL_SOFTCAP);
+        }
+        if (s.experts() != null) {
+            m.put(p + "expert_count", (long) s.experts().count());
+            m.put(p + "expert_used_count", (long) s.experts().used());
+            if (s.architecture() == Architecture.QWEN3MOE || s.architecture() == Architecture.GPT_OSS) {
+                m.put(p + "expert_feed_forward_length", (long) s.experts().ffnDim());
+            }
         }
         if (s.slidingWindow() > 0) {
             m.put(p + "attention.sliding_window", (long) s.slidingWindow());
@@ -208,28 +241,51 @@ public final class RandomModelFactory {
                 put(t, matrix(b + "attn_k.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
                 put(t, matrix(b + "attn_v.weight", s.type(), s.dim(), kvDim, 1 / Math.sqrt(s.dim()), rnd));
             }
-            if (s.architecture() == Architecture.QWEN2) {
+            if (s.architecture() == Architecture.QWEN2 || s.architecture() == Architecture.GPT_OSS) {
                 put(t, vector(b + "attn_q.bias", qDim, 0.0, 0.1, rnd));
                 put(t, vector(b + "attn_k.bias", kvDim, 0.0, 0.1, rnd));
                 put(t, vector(b + "attn_v.bias", kvDim, 0.0, 0.1, rnd));
             }
-            if (s.architecture() == Architecture.QWEN3 || s.architecture() == Architecture.GEMMA3) {
+            if (s.architecture() == Architecture.QWEN3 || s.architecture() == Architecture.QWEN3MOE
+                    || s.architecture() == Architecture.GEMMA3) {
                 put(t, norm(b + "attn_q_norm.weight", s.headDim(), rnd));
                 put(t, norm(b + "attn_k_norm.weight", s.headDim(), rnd));
             }
             put(t, matrix(b + "attn_output.weight", s.type(), qDim, s.dim(), 1 / Math.sqrt(qDim), rnd));
+            boolean gptOss = s.architecture() == Architecture.GPT_OSS;
+            if (gptOss) {
+                put(t, vector(b + "attn_output.bias", s.dim(), 0.0, 0.1, rnd));
+                // sinks of the size of the scores, so that some heads give them much of their attention
+                put(t, vector(b + "attn_sinks.weight", s.heads(), 0.0, 1.0, rnd));
+            }
             if (gemma) {
                 put(t, vector(b + "post_attention_norm.weight", s.dim(), 3.0, 0.3, rnd));
             }
-            put(t, norm(b + "ffn_norm.weight", s.dim(), rnd));
-            if (phi3) {
+            put(t, norm(b + (gptOss ? "post_attention_norm.weight" : "ffn_norm.weight"), s.dim(), rnd));
+            if (s.experts() != null) {
+                // the router in F32, as llama-quantize leaves ffn_gate_inp; a wide spread of router logits, so that
+                // the choice of experts is clear-cut and differs between tokens
+                ModelConfig.Experts x = s.experts();
+                put(t, matrix(b + "ffn_gate_inp.weight", GgmlType.F32, s.dim(), x.count(), 3 / Math.sqrt(s.dim()), rnd));
+                put(t, experts(b + "ffn_gate_exps.weight", s.type(), s.dim(), x.ffnDim(), x.count(), 1 / Math.sqrt(s.dim()), rnd));
+                put(t, experts(b + "ffn_down_exps.weight", s.type(), x.ffnDim(), s.dim(), x.count(), 1 / Math.sqrt(x.ffnDim()), rnd));
+                put(t, experts(b + "ffn_up_exps.weight", s.type(), s.dim(), x.ffnDim(), x.count(), 1 / Math.sqrt(s.dim()), rnd));
+                if (gptOss) {
+                    put(t, vector(b + "ffn_gate_inp.bias", x.count(), 0.0, 0.5, rnd));
+                    put(t, biases(b + "ffn_gate_exps.bias", x.ffnDim(), x.count(), rnd));
+                    put(t, biases(b + "ffn_down_exps.bias", s.dim(), x.count(), rnd));
+                    put(t, biases(b + "ffn_up_exps.bias", x.ffnDim(), x.count(), rnd));
+                }
+            } else if (phi3) {
                 // fused: the gate's rows, then up's
                 put(t, matrix(b + "ffn_up.weight", s.type(), s.dim(), 2 * s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
             } else {
                 put(t, matrix(b + "ffn_gate.weight", s.type(), s.dim(), s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
                 put(t, matrix(b + "ffn_up.weight", s.type(), s.dim(), s.ffnDim(), 1 / Math.sqrt(s.dim()), rnd));
             }
-            put(t, matrix(b + "ffn_down.weight", s.type(), s.ffnDim(), s.dim(), 1 / Math.sqrt(s.ffnDim()), rnd));
+            if (s.experts() == null) {
+                put(t, matrix(b + "ffn_down.weight", s.type(), s.ffnDim(), s.dim(), 1 / Math.sqrt(s.ffnDim()), rnd));
+            }
             if (gemma) {
                 put(t, vector(b + "post_ffw_norm.weight", s.dim(), 3.0, 0.3, rnd));
             }
@@ -313,6 +369,28 @@ public final class RandomModelFactory {
             x[i] = (float) (rnd.nextGaussian() * std);
         }
         return new WeightTensor(name, type, new long[] {cols, rows}, MemorySegment.ofArray(TensorCodec.quantize(type, x, 0, x.length)));
+    }
+
+    /** A stacked expert tensor, GGUF shape [cols, rows, count]: expert e's rows after expert e - 1's. */
+    private static WeightTensor experts(String name, GgmlType wanted, int cols, int rows, int count, double std,
+                                        SplittableRandom rnd) {
+        GgmlType type = typeFor(wanted, cols);
+        float[] x = new float[Math.multiplyExact(Math.multiplyExact(cols, rows), count)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextGaussian() * std);
+        }
+        return new WeightTensor(name, type, new long[] {cols, rows, count},
+                MemorySegment.ofArray(TensorCodec.quantize(type, x, 0, x.length)));
+    }
+
+    /** Per-expert biases, GGUF shape [n, count] (expert e's n values after expert e - 1's), F32. */
+    private static WeightTensor biases(String name, int n, int count, SplittableRandom rnd) {
+        float[] x = new float[Math.multiplyExact(n, count)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextGaussian() * 0.1);
+        }
+        return new WeightTensor(name, GgmlType.F32, new long[] {n, count},
+                MemorySegment.ofArray(TensorCodec.quantize(GgmlType.F32, x, 0, x.length)));
     }
 
     private static WeightTensor f32(String name, float[] x) {

@@ -44,6 +44,7 @@ public final class Session {
     private final float[] slidingCos;
     private final float[] slidingSin;
     private final LoraAdapter.Scratch adapterScratch;
+    private final ExpertFeedForward experts;
 
     Session(Model model, KvCache cache) {
         this.model = model;
@@ -70,6 +71,7 @@ public final class Session {
         this.slidingCos = ownRope ? new float[batch * (c.ropeDim() / 2)] : cos;
         this.slidingSin = ownRope ? new float[batch * (c.ropeDim() / 2)] : sin;
         this.adapterScratch = model.adapter() == null ? null : model.adapter().scratch(batch);
+        this.experts = c.isMixtureOfExperts() ? new ExpertFeedForward(c.experts(), c.dim(), batch) : null;
     }
 
     /** Number of tokens in the context so far (the position of the next token). */
@@ -216,11 +218,12 @@ public final class Session {
                 System.arraycopy(k[t], 0, cache.keys[l], (position + t) * c.kvDim(), c.kvDim());
                 System.arraycopy(v[t], 0, cache.values[l], (position + t) * c.kvDim(), c.kvDim());
             }
-            attention(l, n, sliding ? traits.slidingWindow() : 0);
+            attention(l, n, sliding ? traits.slidingWindow() : 0, lw.attnSinks());
             attnOut.updated(n);
             mm.multiply(lw.wo(), attnOut, proj);
             adapt(l, LoraTarget.O, attnOut, n, proj);
             for (int t = 0; t < n; t++) {
+                addBias(proj[t], lw.bo());
                 if (lw.attnPostNorm() != null) {
                     rmsNorm(proj[t], lw.attnPostNorm(), proj[t]);
                 }
@@ -228,6 +231,13 @@ public final class Session {
                 rmsNorm(x[t], lw.ffnNorm(), ffnIn.row(t));
             }
             ffnIn.updated(n);
+            if (lw.experts() != null) {
+                experts.forward(lw.experts(), ffnIn, n, proj, mm, model.math());
+                for (int t = 0; t < n; t++) {
+                    add(x[t], proj[t]);
+                }
+                continue;
+            }
             mm.multiply(lw.gate(), ffnIn, gate);
             adapt(l, LoraTarget.GATE, ffnIn, n, gate);
             mm.multiply(lw.up(), ffnIn, up);
@@ -268,9 +278,11 @@ public final class Session {
     /**
      * Causal attention for the n tokens of the chunk, parallel over (token, head); each pair is computed by one thread.
      * With {@code window > 0} a token at position p sees positions p - window + 1 .. p (llama.cpp's standard sliding
-     * window: masked when {@code p - p0 >= n_swa}). Scores are soft-capped when the layout asks for it.
+     * window: masked when {@code p - p0 >= n_swa}). Scores are soft-capped when the layout asks for it. With
+     * {@code sinks} (gpt-oss), head h's softmax also counts a virtual score {@code sinks[h]} (in the maximum and the
+     * sum, as ggml's {@code soft_max_ext} with sinks), which carries no value.
      */
-    private void attention(int layer, int n, int window) {
+    private void attention(int layer, int n, int window, float[] sinks) {
         int heads = c.heads();
         int headDim = c.headDim();
         int kvDim = c.kvDim();
@@ -301,11 +313,17 @@ public final class Session {
                     scores[s] = sc;
                     max = Math.max(max, sc);
                 }
+                if (sinks != null) {
+                    max = Math.max(max, sinks[h]);
+                }
                 double sum = 0;
                 for (int s = 0; s < len; s++) {
                     float e = (float) math.exp(scores[s] - max);
                     scores[s] = e;
                     sum += e;
+                }
+                if (sinks != null) {
+                    sum += (float) math.exp(sinks[h] - max);
                 }
                 float inv = (float) (1.0 / sum);
                 float[] out = attnOut.row(t);

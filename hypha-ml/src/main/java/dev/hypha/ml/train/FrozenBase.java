@@ -27,6 +27,10 @@ public final class FrozenBase {
         if (mc.architecture() != Architecture.LLAMA && mc.architecture() != Architecture.MISTRAL) {
             throw new IllegalArgumentException("LoRA training supports the llama layout (llama, mistral), not " + mc.architecture());
         }
+        if (mc.isMixtureOfExperts()) {
+            throw new IllegalArgumentException("LoRA training supports dense models; this llama has "
+                    + mc.experts().count() + " routed experts per block");
+        }
         if (mc.ropeDim() != mc.headDim() || mc.ropeFreqScale() != 1f || mc.llama3Scaling().isPresent()
                 || src.tensor("rope_freqs.weight").isPresent()) {
             throw new IllegalArgumentException("LoRA training supports unscaled RoPE over the whole head; this model has rope dimension "

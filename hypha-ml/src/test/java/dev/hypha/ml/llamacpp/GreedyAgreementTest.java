@@ -142,6 +142,7 @@ class GreedyAgreementTest {
         LlamaCppDriver.Greedy theirs = llama.greedy(prompt, STEPS, TOP);
 
         double worst = 0;
+        double worstTop5 = 0;
         StringBuilder perStep = new StringBuilder();
         // Up to the first step where the tokens differ: after it the two runs have different contexts.
         for (int step = 0; step < Math.min(ours.length, theirs.tokens().length); step++) {
@@ -152,6 +153,9 @@ class GreedyAgreementTest {
             double stepWorst = 0;
             for (int i = 0; i < ids.length; i++) {
                 stepWorst = Math.max(stepWorst, Math.abs((logits[ids[i]] - max) - gaps[i]));
+                if (i < 5) {
+                    worstTop5 = Math.max(worstTop5, Math.abs((logits[ids[i]] - max) - gaps[i]));
+                }
             }
             perStep.append(String.format(Locale.ROOT, " %.5f", stepWorst));
             worst = Math.max(worst, stepWorst);
@@ -159,7 +163,8 @@ class GreedyAgreementTest {
                 break;
             }
         }
-        String report = String.format(Locale.ROOT, "%s: largest logit difference per step:%s", label, perStep);
+        String report = String.format(Locale.ROOT, "%s: largest top-5 difference %.5f over %d steps; largest logit "
+                + "difference per step:%s", label, worstTop5, perStep.toString().split(" ").length - 1, perStep);
         System.out.println(report);
         int parted = firstDifference(ours, theirs.tokens());
         if (parted >= sameTokens && parted < Math.min(ours.length, theirs.tokens().length)) {

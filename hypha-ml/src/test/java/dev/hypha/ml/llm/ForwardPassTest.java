@@ -162,8 +162,8 @@ class ForwardPassTest {
         tensors.remove("blk.1.ffn_up.weight");
         assertThatThrownBy(() -> Model.load(new InMemoryModelSource("llama", meta, tensors), Model.Options.defaults()))
                 .hasMessageContaining("blk.1.ffn_up.weight");
-        meta.put("llama.rope.scaling.type", "yarn");
+        meta.put("llama.rope.scaling.type", "longrope");
         assertThatThrownBy(() -> Model.load(new InMemoryModelSource("llama", meta, RandomModelFactory.tensors(spec)), Model.Options.defaults()))
-                .hasMessageContaining("unsupported rope.scaling.type 'yarn'");
+                .hasMessageContaining("unsupported rope.scaling.type 'longrope'");
     }
 }
