@@ -13,19 +13,33 @@ import java.util.Optional;
  *
  * @param resourceUrl   the resource it pays for, when the payer said (informational)
  * @param accepted      the requirement paid
+ * @param acceptedJson  the same entry exactly as the server wrote it: x402 servers find the requirement a payment is for
+ *                      by deep equality with what they offered, so a client echoes it verbatim
  * @param authorization what was signed
  * @param signature     the signature bytes
  */
-public record ExactPayment(Optional<String> resourceUrl, ExactRequirement accepted, Eip3009Authorization authorization,
-                           byte[] signature) {
+public record ExactPayment(Optional<String> resourceUrl, ExactRequirement accepted, ObjectNode acceptedJson,
+                           Eip3009Authorization authorization, byte[] signature) {
     /** Longest signature accepted: ERC-1271 and ERC-6492 wrappers are longer than 65 bytes, but not by kilobytes. */
     static final int MAX_SIGNATURE_BYTES = 2048;
 
     public ExactPayment {
         Objects.requireNonNull(resourceUrl, "resourceUrl");
         Objects.requireNonNull(accepted, "accepted");
+        acceptedJson = Objects.requireNonNull(acceptedJson, "acceptedJson").deepCopy();
         Objects.requireNonNull(authorization, "authorization");
         signature = Objects.requireNonNull(signature, "signature").clone();
+    }
+
+    /** A payment echoing {@code accepted} as this node writes it. */
+    public ExactPayment(Optional<String> resourceUrl, ExactRequirement accepted, Eip3009Authorization authorization,
+                        byte[] signature) {
+        this(resourceUrl, accepted, accepted.toJson(), authorization, signature);
+    }
+
+    @Override
+    public ObjectNode acceptedJson() {
+        return acceptedJson.deepCopy();
     }
 
     @Override
@@ -38,7 +52,7 @@ public record ExactPayment(Optional<String> resourceUrl, ExactRequirement accept
         ObjectNode root = X402Json.JSON.createObjectNode();
         root.put("x402Version", X402.VERSION);
         resourceUrl.ifPresent(url -> root.putObject("resource").put("url", url));
-        root.set("accepted", accepted.toJson());
+        root.set("accepted", acceptedJson.deepCopy());
         ObjectNode payload = root.putObject("payload");
         payload.set("authorization", authorization.toJson());
         payload.put("signature", Hex.encode(signature));
@@ -71,9 +85,10 @@ public record ExactPayment(Optional<String> resourceUrl, ExactRequirement accept
             resource = Optional.of(r.get("url").textValue());
         }
         ExactRequirement accepted = ExactRequirement.parse(where + " accepted", root.get("accepted"));
+        ObjectNode acceptedJson = (ObjectNode) root.get("accepted");
         JsonNode payload = X402Json.child(where, root, "payload");
         Eip3009Authorization authorization = Eip3009Authorization.parse(where, payload.get("authorization"));
         byte[] signature = X402Json.hexBytes(where + " payload", payload, "signature", MAX_SIGNATURE_BYTES);
-        return new ExactPayment(resource, accepted, authorization, signature);
+        return new ExactPayment(resource, accepted, acceptedJson, authorization, signature);
     }
 }

@@ -16,8 +16,10 @@ import java.util.Objects;
  * @param resourceUrl the resource
  * @param description what it is
  * @param accepts     the exact entries (the ones this node writes, or the ones a client could read)
+ * @param acceptsJson the same entries as the server wrote them (a payment echoes its entry verbatim)
  */
-public record PaymentRequired(String error, String resourceUrl, String description, List<ExactRequirement> accepts) {
+public record PaymentRequired(String error, String resourceUrl, String description, List<ExactRequirement> accepts,
+                              List<ObjectNode> acceptsJson) {
     /** Most {@code accepts[]} entries read from a stranger. */
     static final int MAX_ACCEPTS = 16;
 
@@ -26,6 +28,20 @@ public record PaymentRequired(String error, String resourceUrl, String descripti
         Objects.requireNonNull(resourceUrl, "resourceUrl");
         Objects.requireNonNull(description, "description");
         accepts = List.copyOf(accepts);
+        acceptsJson = acceptsJson.stream().map(ObjectNode::deepCopy).toList();
+        if (acceptsJson.size() != accepts.size()) {
+            throw new IllegalArgumentException("one JSON entry per requirement");
+        }
+    }
+
+    /** What this node writes for {@code accepts}. */
+    public PaymentRequired(String error, String resourceUrl, String description, List<ExactRequirement> accepts) {
+        this(error, resourceUrl, description, accepts, accepts.stream().map(ExactRequirement::toJson).toList());
+    }
+
+    @Override
+    public List<ObjectNode> acceptsJson() {
+        return acceptsJson.stream().map(ObjectNode::deepCopy).toList();
     }
 
     /** The JSON object. */
@@ -40,7 +56,7 @@ public record PaymentRequired(String error, String resourceUrl, String descripti
         resource.put("description", description);
         resource.put("mimeType", "application/json");
         ArrayNode list = root.putArray("accepts");
-        accepts.forEach(a -> list.add(a.toJson()));
+        acceptsJson.forEach(a -> list.add(a.deepCopy()));
         return root;
     }
 
@@ -64,10 +80,12 @@ public record PaymentRequired(String error, String resourceUrl, String descripti
             throw new MalformedPayment(where, "accepts must be an array of at most " + MAX_ACCEPTS + " entries");
         }
         List<ExactRequirement> exact = new ArrayList<>();
+        List<ObjectNode> exactJson = new ArrayList<>();
         for (JsonNode a : accepts) {
             if (a.isObject() && X402.EXACT.equals(a.path("scheme").asText(null))) {
                 try {
                     exact.add(ExactRequirement.parse(where + " accepts[]", a));
+                    exactJson.add((ObjectNode) a);
                 } catch (MalformedPayment unusable) {
                     // skipped: an exact entry this client cannot pay (say, a non-EVM network) is not an error
                 }
@@ -76,6 +94,6 @@ public record PaymentRequired(String error, String resourceUrl, String descripti
         String error = root.path("error").isTextual() ? root.get("error").textValue() : "";
         JsonNode resource = root.path("resource");
         return new PaymentRequired(X402Json.shorten(error), resource.path("url").asText(""),
-                resource.path("description").asText(""), exact);
+                resource.path("description").asText(""), exact, exactJson);
     }
 }

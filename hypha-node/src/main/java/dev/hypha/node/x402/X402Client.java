@@ -78,13 +78,19 @@ public final class X402Client {
         String header = first.headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow(() -> HyphaException.input(
                 request.uri() + " answered 402 without a " + X402.PAYMENT_REQUIRED + " header: not an x402 v2 server"));
         PaymentRequired required = PaymentRequired.parseHeader(header);
-        ExactRequirement offer = required.accepts().stream()
-                .filter(a -> a.chainId() == limits.chainId() && a.amount().compareTo(limits.maxPerRequest()) <= 0)
-                .findFirst()
-                .orElseThrow(() -> HyphaException.input(request.uri() + " asks for " + describe(required)
-                        + "; this client pays exact EIP-3009 on " + X402.network(limits.chainId()) + " up to "
-                        + limits.maxPerRequest() + " per request"));
-        ExactPayment payment = pay(offer, request.uri().toString());
+        int chosen = -1;
+        for (int i = 0; i < required.accepts().size() && chosen < 0; i++) {
+            ExactRequirement a = required.accepts().get(i);
+            if (a.chainId() == limits.chainId() && a.amount().compareTo(limits.maxPerRequest()) <= 0) {
+                chosen = i;
+            }
+        }
+        if (chosen < 0) {
+            throw HyphaException.input(request.uri() + " asks for " + describe(required) + "; this client pays exact"
+                    + " EIP-3009 on " + X402.network(limits.chainId()) + " up to " + limits.maxPerRequest() + " per request");
+        }
+        ExactPayment payment = pay(required.accepts().get(chosen), required.acceptsJson().get(chosen),
+                request.uri().toString());
         HttpRequest paid = HttpRequest.newBuilder(request, (name, value) -> true)
                 .header(X402.PAYMENT_SIGNATURE, payment.toHeader()).build();
         HttpResponse<byte[]> second = exchange(paid);
@@ -92,14 +98,15 @@ public final class X402Client {
         return new Result(second, Optional.of(payment), settlement);
     }
 
-    /** Signs a payment of exactly {@code offer}'s amount to its payee. */
-    public ExactPayment pay(ExactRequirement offer, String resourceUrl) {
+    /** Signs a payment of exactly {@code offer}'s amount to its payee, echoing {@code offerJson} as accepted. */
+    public ExactPayment pay(ExactRequirement offer, com.fasterxml.jackson.databind.node.ObjectNode offerJson,
+                            String resourceUrl) {
         byte[] nonce = new byte[32];
         random.nextBytes(nonce);
         long now = clock.instant().getEpochSecond();
         Eip3009Authorization auth = new Eip3009Authorization(Address.parse(key.getAddress()), offer.payTo(),
                 offer.amount(), BigInteger.ZERO, BigInteger.valueOf(now + offer.maxTimeoutSeconds()), Hex.encode(nonce));
-        return new ExactPayment(Optional.of(resourceUrl), offer, auth, auth.sign(offer, key).toBytes());
+        return new ExactPayment(Optional.of(resourceUrl), offer, offerJson, auth, auth.sign(offer, key).toBytes());
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest request) {
