@@ -21,7 +21,7 @@ import java.util.Optional;
 public record ExactPayment(Optional<String> resourceUrl, ExactRequirement accepted, ObjectNode acceptedJson,
                            Eip3009Authorization authorization, byte[] signature) {
     /** Longest signature accepted: ERC-1271 and ERC-6492 wrappers are longer than 65 bytes, but not by kilobytes. */
-    static final int MAX_SIGNATURE_BYTES = 2048;
+    static final int MAX_SIGNATURE_BYTES = 1024;
 
     public ExactPayment {
         Objects.requireNonNull(resourceUrl, "resourceUrl");

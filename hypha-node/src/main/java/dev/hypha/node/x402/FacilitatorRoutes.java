@@ -48,14 +48,9 @@ public final class FacilitatorRoutes implements ApiRoutes {
 
     private void answer(Context ctx, boolean settle) {
         String where = "facilitator " + (settle ? "settle" : "verify") + " body";
-        ExactPayment payment;
-        ExactRequirement requirement;
+        FacilitatorBodies.Request request;
         try {
-            ObjectNode body = X402Json.object(where, bodyBytes(ctx, where));
-            X402Json.version(where, body);
-            payment = ExactPayment.parse(where + " paymentPayload", body.get("paymentPayload"));
-            JsonNode req = body.get("paymentRequirements");
-            requirement = ExactRequirement.parse(where + " paymentRequirements", req);
+            request = FacilitatorBodies.read(bodyBytes(ctx, where));
         } catch (MalformedPayment e) {
             ObjectNode refusal = X402Json.JSON.createObjectNode();
             if (settle) {
@@ -67,8 +62,8 @@ public final class FacilitatorRoutes implements ApiRoutes {
             json(ctx, 400, refusal);
             return;
         }
-        json(ctx, 200, settle ? facilitator.settle(payment, requirement).toJson()
-                : facilitator.verify(payment, requirement).toJson());
+        json(ctx, 200, settle ? facilitator.settle(request.payment(), request.requirement()).toJson()
+                : facilitator.verify(request.payment(), request.requirement()).toJson());
     }
 
     /** The body, read no further than the limit (a larger one is refused without being buffered). */
