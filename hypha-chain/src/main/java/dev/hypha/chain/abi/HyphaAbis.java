@@ -17,6 +17,12 @@ public final class HyphaAbis {
             "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
             "DataPools");
 
+    /**
+     * Contracts with bundled ABIs that are not part of a deployment: created later, many times (an agent's
+     * AgentAccount comes from AgentAccountFactory). Their errors are decoded too.
+     */
+    public static final List<String> CREATED = List.of("AgentAccount");
+
     private HyphaAbis() {}
 
     /** The raw ABI JSON of one contract. */
@@ -36,6 +42,13 @@ public final class HyphaAbis {
     /** One contract's parsed ABI. */
     public static ContractAbi load(String contract) {
         return ContractAbi.parse(contract, json(contract));
+    }
+
+    /** The ABIs of {@link #NAMES} and {@link #CREATED}: every contract whose reverts Hypha decodes. */
+    public static List<ContractAbi> decodable() {
+        List<ContractAbi> out = new ArrayList<>(all());
+        CREATED.forEach(n -> out.add(load(n)));
+        return List.copyOf(out);
     }
 
     /** All of Hypha's contract ABIs, in {@link #NAMES} order. */
