@@ -15,7 +15,8 @@ public final class HyphaAbis {
     public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
             "ProviderRegistry", "PaymentChannels", "OfferRegistry",
             "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
-            "DataPools");
+            "DataPools", "IdentityRegistry", "ReputationRegistry", "ValidationRegistry", "PaymentReceipts", "ServiceEscrow",
+            "EntryPoint", "AgentAccountFactory");
 
     /**
      * Contracts with bundled ABIs that are not part of a deployment: created later, many times (an agent's
