@@ -70,6 +70,16 @@ public final class ExactFacilitator {
         this.receiptsByToken = Map.copyOf(receiptsByToken);
     }
 
+    /**
+     * A facilitator for a Hypha deployment: payments in its PaymentToken (hUSD) settle through its PaymentReceipts, so
+     * each leaves the receipt a payer rates the agent with; other EIP-3009 tokens settle directly.
+     */
+    public static ExactFacilitator forDeployment(TransactionSender relayer, dev.hypha.chain.deploy.Deployment deployment) {
+        return new ExactFacilitator(relayer, Map.of(
+                Address.parse(deployment.address(dev.hypha.chain.deploy.PaymentTokenClient.NAME)),
+                Address.parse(deployment.address(dev.hypha.chain.deploy.PaymentReceiptsClient.NAME))));
+    }
+
     /** The chain this facilitator settles on. */
     public long chainId() {
         return chainId;

@@ -111,6 +111,23 @@ class ExactPaymentsTest {
     }
 
     @Test
+    void aSettledPaymentLeavesTheReceiptThePayerRatesTheAgentWith() {
+        Credentials agentOwner = chain.payee;
+        java.math.BigInteger agent = chain.as(agentOwner).identity().register("https://agent.example/card.json");
+        X402Client.Result result = client(chain.payer).send(get(chain.url(X402Chain.PAID_PATH)));
+        assertThat(result.response().statusCode()).isEqualTo(200);
+        Eip3009Authorization paid = result.payment().orElseThrow().authorization();
+        byte[] receiptId = chain.as(chain.payer).receipts().receiptIdOf(chain.payer.getAddress(), Hex.decode(paid.nonce()));
+        dev.hypha.chain.agents.PaymentReceipt receipt = chain.as(chain.payer).receipts().receipt(receiptId);
+        assertThat(receipt.value()).isEqualTo(BigInteger.valueOf(X402Chain.PRICE));
+        assertThat(receipt.to()).isEqualToIgnoringCase(agentOwner.getAddress());
+        long index = chain.as(chain.payer).reputation().rateWithReceipt(agent,
+                dev.hypha.chain.agents.Feedback.score(95, "x402", X402Chain.PAID_PATH), receiptId);
+        assertThat(chain.as(chain.payer).reputation().weight(agent, chain.payer.getAddress(), index))
+                .isEqualTo(BigInteger.valueOf(X402Chain.PRICE));
+    }
+
+    @Test
     void aReplayedAuthorizationIsRefused() throws Exception {
         ExactPayment payment = signed(chain.price(chain.payee.getAddress()), honest(), chain.payer);
         assertThat(send(payment.toHeader()).statusCode()).isEqualTo(200);

@@ -45,7 +45,7 @@ final class X402Chain implements AutoCloseable {
         payer = devnet.account(1);
         payee = devnet.account(2);
         mint(payer, 1_000_000);
-        facilitator = new ExactFacilitator(sender(devnet.account(3)), Map.of());
+        facilitator = ExactFacilitator.forDeployment(sender(devnet.account(3)), deployment);
         Paywall paywall = new Paywall(facilitator);
         server = new ApiServer("127.0.0.1", 0, List.of(new FacilitatorRoutes(facilitator),
                 paywall.routes(List.of(new Paywall.PaidRoute(HandlerType.GET, PAID_PATH, price(payee.getAddress()),
