@@ -15,7 +15,14 @@ public final class HyphaAbis {
     public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
             "ProviderRegistry", "PaymentChannels", "OfferRegistry",
             "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
-            "DataPools");
+            "DataPools", "IdentityRegistry", "ReputationRegistry", "ValidationRegistry", "PaymentReceipts", "ServiceEscrow",
+            "EntryPoint", "AgentAccountFactory");
+
+    /**
+     * Contracts with bundled ABIs that are not part of a deployment: created later, many times (an agent's
+     * AgentAccount comes from AgentAccountFactory). Their errors are decoded too.
+     */
+    public static final List<String> CREATED = List.of("AgentAccount");
 
     private HyphaAbis() {}
 
@@ -36,6 +43,13 @@ public final class HyphaAbis {
     /** One contract's parsed ABI. */
     public static ContractAbi load(String contract) {
         return ContractAbi.parse(contract, json(contract));
+    }
+
+    /** The ABIs of {@link #NAMES} and {@link #CREATED}: every contract whose reverts Hypha decodes. */
+    public static List<ContractAbi> decodable() {
+        List<ContractAbi> out = new ArrayList<>(all());
+        CREATED.forEach(n -> out.add(load(n)));
+        return List.copyOf(out);
     }
 
     /** All of Hypha's contract ABIs, in {@link #NAMES} order. */

@@ -108,6 +108,21 @@ public final class ContractCalls {
                 new DefaultGasProvider());
     }
 
+    /**
+     * The binding of a contract of type {@code name} at {@code address}, which is not part of the deployment (one
+     * AgentAccount of many).
+     */
+    <B> B bindingAt(String name, String address, BindingLoader<B> loader) {
+        return loader.load(address(address), client.web3j(), new ChainCallManager(client, from, decoder, name),
+                new DefaultGasProvider());
+    }
+
+    /** Sends {@code call} to the contract of type {@code contract} at {@code address} and waits for its receipt. */
+    TransactionReceipt writeTo(String contract, String address, String function, RemoteFunctionCall<TransactionReceipt> call) {
+        return signer(contract + "." + function).send(TxRequest.call(contract, function, address(address),
+                call.encodeFunctionCall()));
+    }
+
     /** Runs a read, turning any failure into a CHAIN error naming {@code what} (e.g. "Staking.stakeOf"). */
     static <T> T read(String what, Callable<T> call) {
         try {

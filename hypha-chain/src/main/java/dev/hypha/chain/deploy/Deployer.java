@@ -15,6 +15,13 @@ import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
 import dev.hypha.chain.contracts.Staking;
 import dev.hypha.chain.contracts.TrainingVerifier;
+import dev.hypha.chain.contracts.AgentAccountFactory;
+import dev.hypha.chain.contracts.EntryPoint;
+import dev.hypha.chain.contracts.IdentityRegistry;
+import dev.hypha.chain.contracts.PaymentReceipts;
+import dev.hypha.chain.contracts.ReputationRegistry;
+import dev.hypha.chain.contracts.ServiceEscrow;
+import dev.hypha.chain.contracts.ValidationRegistry;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.chain.tx.TxRequest;
@@ -40,7 +47,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 /**
  * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry, PaymentChannels,
  * OfferRegistry, ComputeMarket, TrainingVerifier, and the provenance set AssetRegistry, RoyaltySplitter, AccessGrants,
- * DataPools) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
+ * DataPools, and the agents' set IdentityRegistry, ValidationRegistry, PaymentReceipts, ServiceEscrow, ReputationRegistry,
+ * EntryPoint, AgentAccountFactory) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
  * anvil and a public RPC URL.
  *
  * <p>Governance: HyphaTimelock is the default admin of HyphaToken, Staking and ProviderRegistry (handed over only in
@@ -118,6 +126,7 @@ public final class Deployer {
         contracts.put(TrainingVerifierClient.NAME, create(TrainingVerifierClient.NAME, TrainingVerifier.BINARY,
                 verifierTerms(contracts.get(ComputeMarketClient.NAME).address(), staking.address(), chainId)));
         deployProvenance(contracts, staking);
+        deployAgents(contracts);
 
         Deployment deployment = new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
@@ -197,6 +206,33 @@ public final class Deployer {
         contracts.put("AccessGrants", create("AccessGrants", AccessGrants.BINARY, List.of(
                 new Address(assets.address()), new Address(splitter.address()))));
         contracts.put("DataPools", create("DataPools", DataPools.BINARY, List.of(new Address(staking.address()))));
+    }
+
+    /**
+     * The agent contracts (no admin, no owner): the ERC-8004 identity and validation registries, PaymentReceipts over
+     * the payment token (x402 exact payments settled with a receipt), ServiceEscrow, the reputation registry that
+     * accepts those payments (and channels) as proof, and the ERC-4337 EntryPoint v0.8 with the AgentAccountFactory
+     * bound to it. Decision: the EntryPoint is deployed with the rest on every chain, so a deployment is complete on
+     * its own; on a public chain bundlers serve the canonical EntryPoint, which a later change can record instead.
+     */
+    private void deployAgents(Map<String, DeployedContract> contracts) {
+        DeployedContract identity = create(IdentityRegistryClient.NAME, IdentityRegistry.BINARY, List.of());
+        contracts.put(IdentityRegistryClient.NAME, identity);
+        contracts.put("ValidationRegistry", create("ValidationRegistry", ValidationRegistry.BINARY,
+                List.of(new Address(identity.address()))));
+        String token = contracts.get(PaymentTokenClient.NAME).address();
+        DeployedContract receipts = create(PaymentReceiptsClient.NAME, PaymentReceipts.BINARY, List.of(new Address(token)));
+        contracts.put(PaymentReceiptsClient.NAME, receipts);
+        DeployedContract escrow = create(ServiceEscrowClient.NAME, ServiceEscrow.BINARY, List.of());
+        contracts.put(ServiceEscrowClient.NAME, escrow);
+        contracts.put(ReputationRegistryClient.NAME, create(ReputationRegistryClient.NAME, ReputationRegistry.BINARY, List.of(
+                new Address(identity.address()), new Address(token),
+                new Address(contracts.get(PaymentChannelsClient.NAME).address()), new Address(receipts.address()),
+                new Address(escrow.address()))));
+        DeployedContract entryPoint = create("EntryPoint", EntryPoint.BINARY, List.of());
+        contracts.put("EntryPoint", entryPoint);
+        contracts.put(AgentAccountsClient.NAME, create(AgentAccountsClient.NAME, AgentAccountFactory.BINARY,
+                List.of(new Address(entryPoint.address()))));
     }
 
     /**

@@ -26,6 +26,11 @@ public final class HyphaContracts {
     private final RoyaltySplitterClient royalties;
     private final AccessGrantsClient grants;
     private final DataPoolsClient pools;
+    private final IdentityRegistryClient identity;
+    private final ReputationRegistryClient reputation;
+    private final PaymentReceiptsClient receipts;
+    private final AgentAccountsClient agentAccounts;
+    private final ServiceEscrowClient escrow;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -43,6 +48,11 @@ public final class HyphaContracts {
         this.royalties = new RoyaltySplitterClient(calls);
         this.grants = new AccessGrantsClient(calls, assets);
         this.pools = new DataPoolsClient(calls);
+        this.identity = new IdentityRegistryClient(calls);
+        this.reputation = new ReputationRegistryClient(calls);
+        this.receipts = new PaymentReceiptsClient(calls);
+        this.agentAccounts = new AgentAccountsClient(calls);
+        this.escrow = new ServiceEscrowClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -130,6 +140,31 @@ public final class HyphaContracts {
     /** DataPools (contributions, validator scores, rewards). */
     public DataPoolsClient pools() {
         return pools;
+    }
+
+    /** IdentityRegistry (ERC-8004 agent identities). */
+    public IdentityRegistryClient identity() {
+        return identity;
+    }
+
+    /** ReputationRegistry (ERC-8004 feedback, weighted by proven payments). */
+    public ReputationRegistryClient reputation() {
+        return reputation;
+    }
+
+    /** PaymentReceipts (x402 exact payments settled with a receipt). */
+    public PaymentReceiptsClient receipts() {
+        return receipts;
+    }
+
+    /** AgentAccountFactory and agent accounts (contract-enforced spending policies). */
+    public AgentAccountsClient agentAccounts() {
+        return agentAccounts;
+    }
+
+    /** ServiceEscrow (milestone agreements between agents). */
+    public ServiceEscrowClient escrow() {
+        return escrow;
     }
 
     /** The deployment these contracts belong to. */

@@ -50,7 +50,7 @@ public final class RevertDecoder {
 
     /** A decoder for Hypha's bundled contract ABIs. */
     public static RevertDecoder forHyphaContracts() {
-        return new RevertDecoder(HyphaAbis.all());
+        return new RevertDecoder(HyphaAbis.decodable());
     }
 
     /** Decodes revert data without knowing which contract reverted. */

@@ -30,6 +30,8 @@ import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.provider.Redeemer;
 import dev.hypha.node.ui.DashboardSources;
 import dev.hypha.node.ui.UiRoutes;
+import dev.hypha.node.x402.ExactFacilitator;
+import dev.hypha.node.x402.FacilitatorRoutes;
 import dev.hypha.node.offers.ChainOffers;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.chain.indexer.EventIndexer;
@@ -175,8 +177,13 @@ public final class LocalNetwork implements AutoCloseable {
             areas.add(settings.inference() == LocalNetworkSettings.Inference.LOCAL_ONLY ? PullRoutes.localOnly()
                     : PullRoutes.network(Puller.overChain(store, HyphaContracts.connect(deployment, deployer),
                     Clock.systemUTC())));
+            // x402's facilitator API (/x402/verify, /settle, /supported): x402 servers settle hUSD payments through this
+            // node; the deployer account relays (and pays the gas).
+            areas.add(new FacilitatorRoutes(ExactFacilitator.forDeployment(deployer, deployment)));
             node = new Node(settings.api(), chain, Optional.of(indexer), areas, clock).start();
             progress.accept("Dashboard on http://" + settings.api().host() + ":" + node.apiPort() + "/ui");
+            progress.accept("x402 facilitator on http://" + settings.api().host() + ":" + node.apiPort()
+                    + FacilitatorRoutes.PREFIX);
             return new LocalNetwork(lock, devnet, chain, deployment, node, engine, Optional.ofNullable(inference),
                     Optional.ofNullable(keys), ui);
         } catch (IOException e) {

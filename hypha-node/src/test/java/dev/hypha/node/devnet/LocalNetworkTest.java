@@ -39,7 +39,7 @@ class LocalNetworkTest {
     }
 
     @Test
-    void deploysFundsOnceAndARestartKeepsEverything() {
+    void deploysFundsOnceAndARestartKeepsEverything() throws Exception {
         List<String> progress = new ArrayList<>();
         Map<String, ?> firstAddresses;
         BigInteger stake = BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(1234));
@@ -59,11 +59,18 @@ class LocalNetworkTest {
             String provider = network.devAccounts().get(1).getAddress();
             assertThat(user.registry().isActive(provider)).isTrue();
             assertThat(user.staking().stakeOf(provider, StakingClient.PROVIDER_ROLE)).isEqualTo(user.registry().minStake());
+            // the node is an x402 facilitator for the chain's hUSD
+            java.net.http.HttpResponse<String> supported = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + network.node().apiPort()
+                            + "/x402/supported")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(supported.statusCode()).isEqualTo(200);
+            assertThat(supported.body()).contains("\"scheme\":\"exact\"", "\"network\":\"eip155:31337\"");
         }
         assertThat(settings().stateFile()).isRegularFile();
         assertThat(progress).anyMatch(line -> line.startsWith("Starting local chain"))
                 .anyMatch(line -> line.contains("deployed Staking at 0x"))
-                .anyMatch(line -> line.startsWith("Funding 3 dev accounts"));
+                .anyMatch(line -> line.startsWith("Funding 3 dev accounts"))
+                .anyMatch(line -> line.startsWith("x402 facilitator on http://127.0.0.1:"));
 
         progress.clear();
         try (LocalNetwork network = LocalNetwork.start(settings(), progress::add, TimeSource.SYSTEM)) {

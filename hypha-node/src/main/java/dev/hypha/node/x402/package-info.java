@@ -1,0 +1,14 @@
+/**
+ * x402 v2 payments with the {@code exact} scheme on EVM (EIP-3009 {@code transferWithAuthorization} on an ERC-20 such
+ * as hUSD), in both directions: {@link dev.hypha.node.x402.Paywall} makes any Hypha HTTP endpoint answer 402 and
+ * settle before it serves; {@link dev.hypha.node.x402.ExactFacilitator} verifies and settles on chain and
+ * {@link dev.hypha.node.x402.FacilitatorRoutes} offers it as x402's facilitator API ({@code /verify}, {@code /settle},
+ * {@code /supported}) to other x402 servers; {@link dev.hypha.node.x402.X402Client} pays x402 endpoints with an
+ * account key. The message shapes and the failure reasons follow the x402 v2 specification and the official
+ * {@code @x402/*} npm packages (interoperability is tested against them). Every header and body is hostile input:
+ * {@link dev.hypha.node.x402.X402Json} bounds it and names the field that is wrong.
+ *
+ * <p>Channel payments ({@code hypha-channel}) stay in {@code dev.hypha.node.payments}; this package reuses its header
+ * names and protocol version.
+ */
+package dev.hypha.node.x402;
