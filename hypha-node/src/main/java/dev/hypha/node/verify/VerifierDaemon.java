@@ -73,6 +73,8 @@ public final class VerifierDaemon implements AutoCloseable {
     private final Set<BigInteger> voted = new HashSet<>();
     private final DisputeScan disputes;
     private BigInteger nextOrder = BigInteger.ONE;
+    private long now;
+    private long challengeWindow = -1;
     private long commitmentsSeen;
     private long segmentsAudited;
     private long stepsCommitted;
@@ -107,7 +109,6 @@ public final class VerifierDaemon implements AutoCloseable {
 
     /** One round: audit new commitments, then move, vote and resolve in the disputes followed. */
     public synchronized void poll() {
-        long now;
         try {
             now = chainTime.getAsLong();
             followOrders();
@@ -172,6 +173,12 @@ public final class VerifierDaemon implements AutoCloseable {
     private void audit(BigInteger id, ComputeOrder o, long i) {
         StateCommitment c = verifier.commitment(id, i);
         commitmentsSeen++;
+        if (challengeWindow < 0) {
+            challengeWindow = verifier.challengeWindow();
+        }
+        if (now > c.time() + challengeWindow) {
+            return; // it can no longer be challenged (a verifier started late): replaying it would buy nothing
+        }
         if (i == 0) {
             LeaseReplay lease = lease(id, o);
             byte[] expected = lease.replayer().root(lease.replayer().initial());
