@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
             RoyaltiesCommand.class,
             TrainCommand.class,
             ComputeCommand.class,
+            VerifierCommand.class,
             EvalCommand.class,
             SubnetCommand.class,
             CompletionCommand.class,
