@@ -1,5 +1,6 @@
 package dev.hypha.cli;
 
+import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.StakingClient;
 import dev.hypha.chain.deploy.TrainingVerifierClient;
@@ -96,8 +97,18 @@ final class VerifierStartCommand implements Callable<Integer> {
                         + StakeCommands.hyp(staked));
                 out.println("Running. Press Ctrl-C to stop.");
                 out.flush();
+                // Slashing needs TrainingVerifier's FAULT_PROOF_ROLE, scheduled through the timelock at deployment; anyone
+                // may execute it once the delay has passed, and a verifier is who needs it (a fresh local chain: 120 s).
+                Deployer grant = new Deployer(session.sender(key), line -> {
+                    out.println(line);
+                    out.flush();
+                });
+                boolean[] granted = {false};
                 loop.scheduleWithFixedDelay(() -> {
                     try {
+                        if (!granted[0]) {
+                            granted[0] = grant.completeVerifierGrant(session.deployment());
+                        }
                         daemon.poll();
                     } catch (RuntimeException e) {
                         out.println("poll failed: " + e.getMessage());
