@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "offer", description = {"Bid on training jobs at a price per hour within a capacity, run the jobs leased, "
         + "serve their logs and models, until Ctrl-C.",
-    "The account must be an active provider; the job API listens at its registered endpoint."})
+    "The account must be an active provider; the job API listens at its registered endpoint. Each job's state roots",
+    "are committed on TrainingVerifier, its checkpoints served to verifiers, and disputes over them answered."})
 final class ComputeOfferCommand implements Callable<Integer> {
     /** HYP a --dev-account provider stakes: enough to stay active (1000 HYP minimum) after a few 500 HYP slashes. */
     static final BigInteger DEV_STAKE = BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(5_000));
