@@ -16,7 +16,12 @@ import dev.hypha.node.compute.JobBook;
 import dev.hypha.node.compute.JobLimits;
 import dev.hypha.node.compute.PublishedContent;
 import dev.hypha.node.compute.StateCommitments;
+import dev.hypha.node.devnet.DevProvider;
 import dev.hypha.node.http.ApiServer;
+import dev.hypha.node.verify.CheckpointIndex;
+import dev.hypha.node.verify.DisputeResponder;
+import dev.hypha.node.verify.ProviderStates;
+import dev.hypha.node.verify.VerificationRoutes;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.URI;
@@ -40,8 +45,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "offer", description = {"Bid on training jobs at a price per hour within a capacity, run the jobs leased, "
         + "serve their logs and models, until Ctrl-C.",
-    "The account must be an active provider; the job API listens at its registered endpoint."})
+    "The account must be an active provider; the job API listens at its registered endpoint. Each job's state roots",
+    "are committed on TrainingVerifier, its checkpoints served to verifiers, and disputes over them answered."})
 final class ComputeOfferCommand implements Callable<Integer> {
+    /** HYP a --dev-account provider stakes: enough to stay active (1000 HYP minimum) after a few 500 HYP slashes. */
+    static final BigInteger DEV_STAKE = BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(5_000));
+
     @Spec
     CommandSpec spec;
 
@@ -61,6 +70,11 @@ final class ComputeOfferCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "Where the job API listens (default: the host and port of the registered endpoint).")
     String listen;
+
+    @Option(names = "--dev-account", paramLabel = "N",
+            description = "Local chain only: run as anvil's dev account N, staking and registering it as a compute provider "
+                    + "at http://LISTEN (needs --listen; what `hypha localnet --compute-providers` does).")
+    Integer devAccount;
 
     @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
             description = "Seconds between looks at the chain (default ${DEFAULT-VALUE}).")
@@ -82,9 +96,19 @@ final class ComputeOfferCommand implements Callable<Integer> {
             throw HyphaException.input(e.getMessage());
         }
         try (Session session = Session.of(spec)) {
-            Credentials key = session.credentials();
+            Credentials key = devAccount == null ? session.credentials()
+                    : ProviderStartCommand.devKey(devAccount, session.deployment().chainId());
             Address self = Address.parse(key.getAddress());
             HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));
+            if (devAccount != null) {
+                if (listen == null) {
+                    throw HyphaException.input("--dev-account needs --listen HOST:PORT (the endpoint it registers)");
+                }
+                DevProvider.ensureRegistered(contracts, URI.create("http://" + listen), List.of("compute"), DEV_STAKE, line -> {
+                    session.out().println(line);
+                    session.out().flush();
+                });
+            }
             ProviderRegistryClient.ProviderInfo info = contracts.registry().provider(self.toString()).orElseThrow(
                     () -> HyphaException.input(self.toChecksumString() + " is not a registered provider: stake with "
                             + "`hypha stake provider AMOUNT` and register with `hypha provider register --endpoint URL`"));
@@ -96,13 +120,25 @@ final class ComputeOfferCommand implements Callable<Integer> {
             PrintWriter out = session.out();
             PublishedContent published = new PublishedContent();
             ContentStore store = new ContentStore(session.home());
-            // Verifiable leases: every job's state roots go on chain, if this deployment has the verifier (older ones do not).
-            CheckpointListener commitments = session.deployment().contracts().containsKey(TrainingVerifierClient.NAME)
-                    ? new StateCommitments(contracts.verifier(), contracts.compute(), store, line -> {
+            // Verifiable leases: every job's state roots go on chain, if this deployment has the verifier (older ones do
+            // not); the checkpoints are recorded and published first, so a verifier that sees a root can fetch its state.
+            boolean verifiable = session.deployment().contracts().containsKey(TrainingVerifierClient.NAME);
+            CheckpointIndex checkpointIndex = new CheckpointIndex(session.home().resolve("compute").resolve("verify"), store,
+                    published);
+            CheckpointListener commitments = verifiable
+                    ? CheckpointListener.inOrder(checkpointIndex, new StateCommitments(contracts.verifier(), contracts.compute(),
+                        store, line -> {
+                            out.println(line);
+                            out.flush();
+                        }))
+                    : CheckpointListener.NONE;
+            checkpointIndex.republish();
+            ProviderStates ownStates = new ProviderStates(checkpointIndex, store, contracts.compute(), contracts.verifier(), cores);
+            DisputeResponder responder = verifiable ? new DisputeResponder(contracts.verifier(), self, ownStates,
+                    () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
                         out.println(line);
                         out.flush();
-                    })
-                    : CheckpointListener.NONE;
+                    }) : null;
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
             try (ComputeProvider provider = new ComputeProvider(contracts.compute(), self, offer, store,
@@ -111,8 +147,9 @@ final class ComputeOfferCommand implements Callable<Integer> {
                         out.println(line);
                         out.flush();
                     }, session.home().resolve("compute").resolve("work"));
-                 ApiServer server = new ApiServer(where.host(), where.port(), List.of(published, new ComputeRoutes(provider,
-                         contracts.compute(), self, session.deployment().chainId(), Clock.systemUTC())))) {
+                 ApiServer server = new ApiServer(where.host(), where.port(), List.of(published, new VerificationRoutes(checkpointIndex),
+                         new ComputeRoutes(provider, contracts.compute(), self, session.deployment().chainId(), Clock.systemUTC())));
+                 ownStates) {
                 server.start();
                 out.println("Hypha compute provider " + self.toChecksumString() + " on ComputeMarket "
                         + contracts.compute().address().toChecksumString());
@@ -124,6 +161,9 @@ final class ComputeOfferCommand implements Callable<Integer> {
                 loop.scheduleWithFixedDelay(() -> {
                     try {
                         provider.poll();
+                        if (responder != null) {
+                            responder.poll(); // a silent provider loses its disputes by timeout
+                        }
                     } catch (RuntimeException e) {
                         out.println("poll failed: " + e.getMessage());
                         out.flush();

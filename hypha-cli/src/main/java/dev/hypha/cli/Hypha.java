@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
             AgentCommand.class,
             TrainCommand.class,
             ComputeCommand.class,
+            VerifierCommand.class,
             EvalCommand.class,
             SubnetCommand.class,
             CompletionCommand.class,

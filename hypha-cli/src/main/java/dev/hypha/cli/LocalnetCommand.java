@@ -30,6 +30,8 @@ final class LocalnetCommand implements Callable<Integer> {
     /** Price steps: provider i charges i times these (hUSD units per million tokens). */
     private static final BigInteger INPUT_STEP = BigInteger.valueOf(100_000);
     private static final BigInteger OUTPUT_STEP = BigInteger.valueOf(200_000);
+    /** Compute provider i bids i times this per hour (hUSD units: 1.8 hUSD an hour, 500 units a second). */
+    private static final BigInteger COMPUTE_PRICE_STEP = BigInteger.valueOf(1_800_000);
 
     @Spec
     CommandSpec spec;
@@ -38,21 +40,45 @@ final class LocalnetCommand implements Callable<Integer> {
             description = "How many provider processes to start (1-8, default ${DEFAULT-VALUE}).")
     int providers;
 
+    @Option(names = "--compute-providers", paramLabel = "K", defaultValue = "0",
+            description = "Training-compute provider processes to start (`hypha compute offer`, dev accounts after the "
+                    + "inference providers; default ${DEFAULT-VALUE}).")
+    int computeProviders;
+
+    @Option(names = "--verifiers", paramLabel = "V", defaultValue = "0",
+            description = "Verifier processes to start (`hypha verifier start`, the dev accounts after those; at least 2 "
+                    + "so one can referee what another challenges; default ${DEFAULT-VALUE}).")
+    int verifiers;
+
+    @Option(names = "--verify-rate", paramLabel = "PER_MILLE", defaultValue = "1000",
+            description = "Audit rate of the first verifier, in thousandths (the others referee only; default "
+                    + "${DEFAULT-VALUE}: every segment).")
+    int verifyRate;
+
     @Override
     public Integer call() throws InterruptedException {
         if (providers < 1 || providers > 8) {
             throw HyphaException.input("--providers " + providers + " is out of range: expected 1 to 8");
         }
+        if (computeProviders < 0 || verifiers < 0 || providers + computeProviders + verifiers > 9) {
+            throw HyphaException.input("--providers + --compute-providers + --verifiers must be at most 9 (anvil's dev "
+                    + "accounts 1-9; account 0 deploys and pays), got " + (providers + computeProviders + verifiers));
+        }
+        if (verifiers == 1) {
+            throw HyphaException.input("--verifiers 1 could challenge but nobody could referee (a party may not vote): "
+                    + "give 0 or at least 2");
+        }
         Session session = Session.of(spec);
         HyphaConfig config = session.config();
         Settings.HostPort listen = config.get(Settings.API_LISTEN);
         LocalNetworkSettings settings = new LocalNetworkSettings(session.home(), config.get(Settings.DEVNET_PORT),
-                config.get(Settings.DEVNET_STATE_INTERVAL), providers + 1,
+                config.get(Settings.DEVNET_STATE_INTERVAL), providers + computeProviders + verifiers + 1,
                 new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)), 0,
                 LocalNetworkSettings.Inference.NETWORK);
         PrintWriter out = session.out();
         CliEnvironment.StopSignal stop = session.environment().runUntil();
         List<ProviderProcess> running = new ArrayList<>();
+        List<RoleProcess> roles = new ArrayList<>();
         try {
             try (LocalNetwork network = LocalNetwork.start(settings, line -> {
                 out.println(line);
@@ -65,16 +91,45 @@ final class LocalnetCommand implements Callable<Integer> {
                         running.add(ProviderProcess.start(session.home(), network.rpcUrl(), i,
                                 INPUT_STEP.multiply(BigInteger.valueOf(i)), OUTPUT_STEP.multiply(BigInteger.valueOf(i))));
                     }
+                    int account = providers;
+                    for (int i = 1; i <= computeProviders; i++) {
+                        account++;
+                        out.println("Starting compute provider " + i + " (dev account " + account + ")...");
+                        out.flush();
+                        roles.add(RoleProcess.start(session.home(), network.rpcUrl(), "compute-" + i, List.of("compute",
+                                "offer", "--dev-account", Integer.toString(account), "--listen", "127.0.0.1:"
+                                        + RoleProcess.freePort(), "--price-per-hour", COMPUTE_PRICE_STEP.multiply(
+                                        BigInteger.valueOf(i)).toString(), "--cores", "2", "--memory", "4096")));
+                    }
+                    for (int i = 1; i <= verifiers; i++) {
+                        account++;
+                        out.println("Starting verifier " + i + " (dev account " + account + ")...");
+                        out.flush();
+                        roles.add(RoleProcess.start(session.home(), network.rpcUrl(), "verifier-" + i, List.of("verifier",
+                                "start", "--dev-account", Integer.toString(account), "--rate",
+                                Integer.toString(i == 1 ? verifyRate : 0))));
+                    }
                     UpCommand.printSummary(out, network, listen);
                     out.println("Providers (`hypha offers` lists what they publish):");
                     for (ProviderProcess p : running) {
                         out.println("  (" + p.account() + ") " + p.endpoint() + "  pid " + p.pid() + "  log " + p.log());
+                    }
+                    if (!roles.isEmpty()) {
+                        out.println("Compute providers and verifiers (logs show bids, commitments, audits, disputes):");
+                        for (RoleProcess r : roles) {
+                            out.println("  " + r.name() + "  pid " + r.pid() + "  log " + r.log());
+                        }
                     }
                     UpCommand.printModels(out, network, listen);
                     out.println("Running. Press Ctrl-C to stop (providers withdraw their offers and redeem first).");
                     out.flush();
                     stop.await();
                 } finally {
+                    for (RoleProcess r : roles.reversed()) {
+                        out.println("Stopping " + r.name() + "...");
+                        out.flush();
+                        r.stop().forEach(line -> out.println("  " + line));
+                    }
                     for (ProviderProcess p : running.reversed()) {
                         out.println("Stopping provider " + p.account() + "...");
                         out.flush();

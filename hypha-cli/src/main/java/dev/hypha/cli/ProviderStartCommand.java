@@ -174,7 +174,7 @@ final class ProviderStartCommand implements Callable<Integer> {
     }
 
     /** A public anvil dev key, only for the local chain (anyone can spend from it anywhere else). */
-    private static Credentials devKey(int n, long chainId) {
+    static Credentials devKey(int n, long chainId) {
         if (chainId != LocalNetworkSettings.CHAIN_ID) {
             throw HyphaException.input("--dev-account uses anvil's public test keys: only on the local chain "
                     + LocalNetworkSettings.CHAIN_ID + ", not on chain " + chainId);

@@ -26,4 +26,24 @@ public interface CheckpointListener {
     }
 
     CheckpointListener NONE = (orderId, spec, stepsDone, checkpoint) -> {};
+
+    /**
+     * Calls {@code first}, then {@code then}, for every event: a provider records and publishes a checkpoint before it
+     * commits the checkpoint's root, so a verifier that sees the commitment can fetch the state.
+     */
+    static CheckpointListener inOrder(CheckpointListener first, CheckpointListener then) {
+        return new CheckpointListener() {
+            @Override
+            public void checkpointed(BigInteger orderId, ContentId spec, long stepsDone, ContentId checkpoint) {
+                first.checkpointed(orderId, spec, stepsDone, checkpoint);
+                then.checkpointed(orderId, spec, stepsDone, checkpoint);
+            }
+
+            @Override
+            public void started(BigInteger orderId, ContentId spec, dev.hypha.ml.train.run.RunState initial) {
+                first.started(orderId, spec, initial);
+                then.started(orderId, spec, initial);
+            }
+        };
+    }
 }

@@ -274,6 +274,17 @@ public final class JobRunner {
         }
 
         @Override
+        public boolean keepsFinalState() {
+            return true; // the last state's root is committed too, so made-up final weights are caught
+        }
+
+        @Override
+        public void finalState(long stepsDone, ContentId id) {
+            book.log(orderId, "final state at step " + stepsDone + ": " + id);
+            checkpoints.checkpointed(orderId, specId, stepsDone, id);
+        }
+
+        @Override
         public void resumed(long stepsDone, ContentId id) {
             book.log(orderId, "resumed from checkpoint " + id + " at step " + stepsDone);
         }

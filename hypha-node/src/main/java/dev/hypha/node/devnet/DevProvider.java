@@ -19,22 +19,31 @@ public final class DevProvider {
     private DevProvider() {}
 
     public static void ensureRegistered(HyphaContracts asProvider, URI endpoint, Consumer<String> progress) {
+        ensureRegistered(asProvider, endpoint, List.of("inference"), BigInteger.ZERO, progress);
+    }
+
+    /**
+     * The same for any services, staking at least {@code stake} (or the registry's minimum when that is more): a
+     * compute provider of {@code hypha localnet} stakes more than the minimum, so one slash does not deactivate it.
+     */
+    public static void ensureRegistered(HyphaContracts asProvider, URI endpoint, List<String> services, BigInteger stake,
+                                        Consumer<String> progress) {
         String account = asProvider.account();
         String shown = Address.parse(account).toChecksumString();
-        BigInteger need = asProvider.registry().minStake();
+        BigInteger need = asProvider.registry().minStake().max(stake);
         BigInteger have = asProvider.staking().stakeOf(account, StakingClient.PROVIDER_ROLE);
         if (have.compareTo(need) < 0) {
             progress.accept("Staking " + hyp(need.subtract(have)) + " for the dev provider " + shown + "...");
             asProvider.staking().stake(StakingClient.PROVIDER_ROLE, need.subtract(have));
         }
         ProviderRegistryClient.ProviderRegistration registration = new ProviderRegistryClient.ProviderRegistration(
-                endpoint.toString(), account, List.of("inference"), "");
+                endpoint.toString(), account, services, "");
         Optional<ProviderRegistryClient.ProviderInfo> known = asProvider.registry().provider(account);
         if (known.isEmpty()) {
             progress.accept("Registering the dev provider " + shown + " at " + endpoint + "...");
             asProvider.registry().register(registration);
         } else if (!known.get().endpoint().equals(endpoint.toString())
-                || !known.get().signingKey().equalsIgnoreCase(account)) {
+                || !known.get().signingKey().equalsIgnoreCase(account) || !known.get().services().equals(services)) {
             progress.accept("Updating the dev provider's endpoint to " + endpoint + "...");
             asProvider.registry().update(registration);
         }

@@ -168,10 +168,10 @@ class ComputeJobsTest {
         ComputeOrder closed = as(tenantKey).compute().order(id);
         assertThat(closed.state()).isEqualTo(OrderState.CLOSED);
         assertThat(closed.closeReason()).isEqualTo(CloseReason.PROVIDER);
-        // The provider committed the initial state and each checkpoint (30 steps, one every 10) on TrainingVerifier, and
-        // each root is what a verifier replaying the spec from scratch computes.
+        // The provider committed the initial state, each checkpoint (30 steps, one every 10) and the final state on
+        // TrainingVerifier, and each root is what a verifier replaying the spec from scratch computes.
         var verifier = as(tenantKey).verifier();
-        assertThat(verifier.commitmentCount(id)).isEqualTo(3);
+        assertThat(verifier.commitmentCount(id)).isEqualTo(4);
         TrainSpec trainSpec = TrainSpecParser.parse("tiny", tenantStore.get(s.spec()));
         var data = new dev.hypha.ml.train.data.DatasetStore(tenantStore).load(ContentId.parse(trainSpec.dataset()),
                 trainSpec.split());
@@ -179,7 +179,7 @@ class ComputeJobsTest {
             var replayer = new dev.hypha.ml.train.verify.Replayer(trainSpec, s.spec().multihash().digest(), data,
                     new dev.hypha.ml.tensor.FloatMatMul(parallel));
             var state = replayer.initial();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 var c = verifier.commitment(id, i);
                 assertThat(c.step()).isEqualTo(10L * i);
                 state = replayer.replay(state, c.step());

@@ -74,6 +74,12 @@ public final class Trainer {
                 listener.checkpointed(done, id);
             }
         }
+        if (listener.keepsFinalState()) {
+            // Stored but not made the spec's checkpoint ref: a later run of the spec resumes from the last regular one.
+            ContentId last = store.put(ModelFile.encode(network, spec.steps(), specId.toString(), optimizer.stateNames(),
+                    optimizer.state()));
+            listener.finalState(spec.steps(), last);
+        }
         ContentId model = store.put(ModelFile.encode(network, spec.steps(), specId.toString(), List.of(), List.of()));
         store.setRef(MODELS, spec.name(), model);
         return new Result(model, ModelFile.weightsDigest(network), loss, spec.steps() - start);

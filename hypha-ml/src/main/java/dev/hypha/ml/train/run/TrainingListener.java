@@ -13,6 +13,18 @@ public interface TrainingListener {
     /** A checkpoint after {@code stepsDone} steps was stored under {@code id}. */
     default void checkpointed(long stepsDone, ContentId id) {}
 
+    /**
+     * Whether the trainer should also store the final state (weights and optimizer state, a checkpoint of the last
+     * step) and report it through {@link #finalState}. Off by default: a local run needs only the model; a compute
+     * provider turns it on because the final state's root must be committed, or made-up final weights would go unchecked.
+     */
+    default boolean keepsFinalState() {
+        return false;
+    }
+
+    /** The final state (after every step), stored as a checkpoint under {@code id}; never the resume point. */
+    default void finalState(long stepsDone, ContentId id) {}
+
     /** The run continues from a checkpoint after {@code stepsDone} steps. */
     default void resumed(long stepsDone, ContentId id) {}
 
