@@ -104,11 +104,6 @@ public final class TrainingVerifierClient {
         return new StateCommitment(c.step.longValueExact(), c.time.longValueExact(), c.root);
     }
 
-    /** The id the next dispute gets (disputes count up from 1, so 1..this - 1 exist). */
-    public BigInteger nextDisputeId() {
-        return read(NAME + ".nextDisputeId", () -> binding.nextDisputeId().send());
-    }
-
     /** The open dispute of commitment {@code index} of a lease (0: none). */
     public BigInteger openDispute(BigInteger orderId, long index) {
         return read(NAME + ".openDispute", () -> binding.openDispute(orderId, BigInteger.valueOf(index)).send());
