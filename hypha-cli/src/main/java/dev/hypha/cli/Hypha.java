@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
             ContentCommand.class,
             LineageCommand.class,
             RoyaltiesCommand.class,
+            DataCommand.class,
             TrainCommand.class,
             ComputeCommand.class,
             EvalCommand.class,
