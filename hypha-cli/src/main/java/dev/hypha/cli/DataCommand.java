@@ -84,6 +84,9 @@ final class DataCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (file != null && license == null) throw HyphaException.input("--license SPDX is required with FILE");
+            if (file != null && !java.nio.file.Files.isRegularFile(file)) {
+                throw HyphaException.input(file + " is not a readable file (a directory is not supported yet)");
+            }
             List<LineageEdge> edges = new ArrayList<>();
             try {
                 for (String p : parents) edges.add(LineageEdge.parse(p));

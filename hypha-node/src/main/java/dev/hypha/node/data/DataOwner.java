@@ -51,6 +51,17 @@ public final class DataOwner {
     public record Added(long assetId, ContentId sealed, ContentId plaintext, ContentId datasheet, long size,
                         boolean resumed) {}
 
+    /** The points of an add where everything before is durable (on disk or mined). */
+    public enum Step { RECORDED, REGISTERED, REGISTRATION_RECORDED, GRANTED }
+
+    /** Told after each step of an add (the crash tests kill the process there). */
+    @FunctionalInterface
+    public interface StepListener {
+        StepListener NONE = step -> {};
+
+        void reached(Step step);
+    }
+
     /** Furthest back a resumed add looks for an asset it may have registered before it was killed. */
     static final long MAX_SCAN = 10_000;
 
@@ -59,8 +70,14 @@ public final class DataOwner {
     private final HyphaContracts contracts;
     private final Credentials account;
     private final Address me;
+    private final StepListener steps;
 
     public DataOwner(Path home, HyphaContracts contracts, Credentials account) {
+        this(home, contracts, account, StepListener.NONE);
+    }
+
+    public DataOwner(Path home, HyphaContracts contracts, Credentials account, StepListener steps) {
+        this.steps = Objects.requireNonNull(steps, "steps");
         this.home = Objects.requireNonNull(home, "home");
         this.store = new ContentStore(home);
         this.contracts = Objects.requireNonNull(contracts, "contracts");
@@ -97,9 +114,10 @@ public final class DataOwner {
                 plaintext.toString(), size, "file", sheet.name(), Hex.encode(KeyWrap.wrap(key, mine.publicKey())),
                 licence.spdx(), licence.terms().name(), licence.token() == null ? null : licence.token().lowercaseHex(),
                 licence.terms().paid() ? licence.price().toString() : null, OwnedData.edges(parents), 0, 0);
-        record.save(home);
         store.setRef(ServedFiles.SEALED_REFS, sealed.toString(), sealed);
         store.setRef(ServedFiles.SEALED_REFS, datasheet.toString(), datasheet);
+        record.save(home);
+        steps.reached(Step.RECORDED);
         return finish(record, false);
     }
 
@@ -130,9 +148,11 @@ public final class DataOwner {
                 }
                 id = contracts.assets().register(AssetKind.DATASET, r.sealedId().bytes(), r.datasheetId().bytes(),
                         r.licence(), r.lineage());
+                steps.reached(Step.REGISTERED);
             }
             r = r.with(OwnedData.State.REGISTERED, r.firstCandidate(), id);
             r.save(home);
+            steps.reached(Step.REGISTRATION_RECORDED);
         }
         if (r.state() == OwnedData.State.REGISTERED) {
             if (!contracts.grants().hasAccess(r.assetId(), me)) {
@@ -140,6 +160,7 @@ public final class DataOwner {
             }
             r = r.with(OwnedData.State.GRANTED, r.firstCandidate(), r.assetId());
             r.save(home);
+            steps.reached(Step.GRANTED);
         }
         return new Added(r.assetId(), r.sealedId(), ContentId.parse(r.plaintext()), r.datasheetId(), r.size(), resumed);
     }
