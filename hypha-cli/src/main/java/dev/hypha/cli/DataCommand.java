@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "data", description = "Encrypted data: seal and register, grant, revoke, list, fetch and open.",
         subcommands = {DataCommand.Add.class, DataCommand.Key.class, DataCommand.Grant.class, DataCommand.Revoke.class,
-                DataCommand.Ls.class, DataCommand.Get.class, DataCommand.Serve.class})
+                DataCommand.Ls.class, DataCommand.Get.class, DataCommand.Serve.class, DataCommand.GrantJob.class,
+                DataCommand.RevokeJob.class, DataCommand.Release.class})
 final class DataCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -331,6 +332,99 @@ final class DataCommand implements Callable<Integer> {
                 routes.awaitIndexed();
             } finally {
                 stop.finished();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** A spec given as a content id or as the spec file itself. */
+    private static dev.hypha.core.cid.ContentId specId(String spec) {
+        Path file = Path.of(spec);
+        if (java.nio.file.Files.isRegularFile(file)) return dev.hypha.core.cid.ContentIds.of(file);
+        try {
+            return dev.hypha.core.cid.ContentId.parse(spec);
+        } catch (RuntimeException e) {
+            throw HyphaException.input("--spec " + spec + " is neither a spec file nor a content id");
+        }
+    }
+
+    /** {@code hypha data grant-job ID --spec SPEC}. */
+    @Command(name = "grant-job", description = {"Allow compute jobs with this spec to use your asset ID (compute-to-data).",
+            "No key is released yet: `hypha data release` gives it to the provider that leases such a job."})
+    static final class GrantJob implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Your asset's id.")
+        long assetId;
+
+        @Option(names = "--spec", required = true, paramLabel = "SPEC", description = "The job spec file, or its content id.")
+        String jobSpec;
+
+        @Override
+        public Integer call() {
+            dev.hypha.core.cid.ContentId id = specId(jobSpec);
+            try (Session session = Session.of(spec)) {
+                Credentials key = session.credentials();
+                HyphaContracts contracts = contracts(session, key);
+                new dev.hypha.node.data.JobDataKeys(contracts, new DataOwner(session.home(), contracts, key)).allow(assetId, id);
+                session.out().println("Jobs with spec " + id + " may use asset #" + assetId
+                        + " (release the key to a lease's provider with `hypha data release " + assetId + " --order N --key CARD`)");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code hypha data revoke-job ID --spec SPEC}. */
+    @Command(name = "revoke-job", description = "End the access of jobs with this spec to your asset ID (a released key is deleted from state).")
+    static final class RevokeJob implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Your asset's id.")
+        long assetId;
+
+        @Option(names = "--spec", required = true, paramLabel = "SPEC", description = "The job spec file, or its content id.")
+        String jobSpec;
+
+        @Override
+        public Integer call() {
+            dev.hypha.core.cid.ContentId id = specId(jobSpec);
+            try (Session session = Session.of(spec)) {
+                Credentials key = session.credentials();
+                HyphaContracts contracts = contracts(session, key);
+                new dev.hypha.node.data.JobDataKeys(contracts, new DataOwner(session.home(), contracts, key)).disallow(assetId, id);
+                session.out().println("Jobs with spec " + id + " may no longer use asset #" + assetId);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code hypha data release ID --order N --key CARD}. */
+    @Command(name = "release", description = {"Release asset ID's data key to the provider holding order N's lease (its spec",
+            "must be allowed with grant-job). CARD is that provider's `hypha data key`; only it can unwrap the key."})
+    static final class Release implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Your asset's id.")
+        long assetId;
+
+        @Option(names = "--order", required = true, paramLabel = "N", description = "The ComputeMarket order.")
+        BigInteger order;
+
+        @Option(names = "--key", required = true, paramLabel = "CARD", description = "The leaseholder's data key card (hdk1:...).")
+        String card;
+
+        @Override
+        public Integer call() {
+            try (Session session = Session.of(spec)) {
+                Credentials key = session.credentials();
+                HyphaContracts contracts = contracts(session, key);
+                Address provider = new dev.hypha.node.data.JobDataKeys(contracts,
+                        new DataOwner(session.home(), contracts, key)).release(assetId, order, DataKeyCard.parse(card.strip()));
+                session.out().println("Released asset #" + assetId + "'s key to " + provider.toChecksumString()
+                        + ", the provider holding order " + order + "'s lease");
             }
             return ExitCodes.OK;
         }

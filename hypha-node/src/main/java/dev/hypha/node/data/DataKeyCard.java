@@ -54,6 +54,21 @@ public record DataKeyCard(Address account, byte[] publicKey, Signature signature
      * @throws HyphaException (INPUT) naming what is wrong: the shape, the signature, or another signer
      */
     public static DataKeyCard parse(String text, Address expected) {
+        DataKeyCard card = parse(text);
+        if (!card.account().equals(expected)) {
+            throw HyphaException.input("the data key card was signed by " + card.account().toChecksumString() + ", not by "
+                    + expected.toChecksumString() + ": ask that account for the card `hypha data key` prints");
+        }
+        return card;
+    }
+
+    /**
+     * The card in {@code text}, for the account whose signature it carries (whoever that is: the caller checks it is
+     * the account it expects).
+     *
+     * @throws HyphaException (INPUT) naming what is wrong: the shape or the signature
+     */
+    public static DataKeyCard parse(String text) {
         if (text == null || text.length() > 256 || !SHAPE.matcher(text).matches()) {
             throw HyphaException.input("not a data key card: expected hdk1:0x<64 hex digits>:0x<130 hex digits>, as "
                     + "`hypha data key` prints it on the grantee's machine");
@@ -67,10 +82,6 @@ public record DataKeyCard(Address account, byte[] publicKey, Signature signature
             signer = Address.fromPublicKey(Sign.signedPrefixedMessageToKey(message(key), signature.toSignatureData()));
         } catch (SignatureException | RuntimeException e) {
             throw HyphaException.input("the data key card's signature is unreadable: " + e.getMessage());
-        }
-        if (!signer.equals(expected)) {
-            throw HyphaException.input("the data key card was signed by " + signer.toChecksumString() + ", not by "
-                    + expected.toChecksumString() + ": ask that account for the card `hypha data key` prints");
         }
         return new DataKeyCard(signer, key, signature);
     }
