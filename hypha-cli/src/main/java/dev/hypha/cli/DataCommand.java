@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "data", description = "Encrypted data: seal and register, grant, revoke, list, fetch and open.",
         subcommands = {DataCommand.Add.class, DataCommand.Key.class, DataCommand.Grant.class, DataCommand.Revoke.class,
                 DataCommand.Ls.class, DataCommand.Get.class, DataCommand.Serve.class, DataCommand.GrantJob.class,
-                DataCommand.RevokeJob.class, DataCommand.Release.class})
+                DataCommand.RevokeJob.class, DataCommand.Release.class, DataCommand.Buy.class, DataCommand.Fulfil.class})
 final class DataCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -427,6 +427,99 @@ final class DataCommand implements Callable<Integer> {
                         + ", the provider holding order " + order + "'s lease");
             }
             return ExitCodes.OK;
+        }
+    }
+
+    /** {@code hypha data buy ID [--max-price HUSD]}. */
+    @Command(name = "buy", description = {"Pay asset ID's per-use price (held by AccessGrants) and ask its owner for the key,",
+            "wrapped to your data key. The owner's `hypha data fulfil` delivers it (then `hypha data get`); undelivered",
+            "after 3 days, the payment can be refunded."})
+    static final class Buy implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The asset id.")
+        long assetId;
+
+        @Option(names = "--max-price", paramLabel = "HUSD", description = "Refuse if the price is above this (default: the price now).")
+        String maxPrice;
+
+        @Override
+        public Integer call() {
+            try (Session session = Session.of(spec)) {
+                Credentials key = session.credentials();
+                HyphaContracts contracts = contracts(session, key);
+                Licence licence = contracts.assets().licence(assetId);
+                BigInteger limit = maxPrice == null ? licence.price()
+                        : TokenAmount.parse(maxPrice, dev.hypha.chain.deploy.Deployer.PAYMENT_DECIMALS, "--max-price").baseUnits();
+                long request = contracts.grants().requestAccess(assetId,
+                        RecipientKey.ofAccount(key.getEcKeyPair().getPrivateKey()).publicKey(), limit);
+                session.out().println("Requested access to asset #" + assetId + " (request " + request + ", paid "
+                        + TokenAmount.format(licence.price(), dev.hypha.chain.deploy.Deployer.PAYMENT_DECIMALS) + " "
+                        + dev.hypha.chain.deploy.Deployer.PAYMENT_SYMBOL + ", held until the owner delivers the key)");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code hypha data fulfil [--watch SECONDS]}. */
+    @Command(name = "fulfil", description = {"Deliver the keys of open paid requests for your assets (the payment then goes",
+            "to the asset, split up its lineage). With --watch, keep doing so every SECONDS until stopped."})
+    static final class Fulfil implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--watch", paramLabel = "SECONDS", description = "Poll every SECONDS (1 to 3600) until Ctrl-C.")
+        Integer watch;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (watch != null && (watch < 1 || watch > 3600)) throw HyphaException.input("--watch must be 1 to 3600 seconds");
+            try (Session session = Session.of(spec)) {
+                Credentials key = session.credentials();
+                HyphaContracts contracts = contracts(session, key);
+                Address me = Address.parse(key.getAddress());
+                dev.hypha.node.data.PaidRequests requests = new dev.hypha.node.data.PaidRequests(session.home(), contracts,
+                        new DataOwner(session.home(), contracts, key), me);
+                PrintWriter out = session.out();
+                if (watch == null) {
+                    report(out, requests.fulfilOpen(), true);
+                    return ExitCodes.OK;
+                }
+                CliEnvironment.StopSignal stop = session.environment().runUntil();
+                Thread poller = Thread.ofVirtual().name("data-fulfil").start(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        try {
+                            report(out, requests.fulfilOpen(), false);
+                            Thread.sleep(watch * 1000L);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (RuntimeException e) {
+                            out.println("fulfil pass failed (tried again): " + TerminalText.line(String.valueOf(e.getMessage())));
+                            out.flush();
+                        }
+                    }
+                });
+                out.println("Delivering paid requests every " + watch + " s (Ctrl-C stops)");
+                out.flush();
+                try {
+                    stop.await();
+                } finally {
+                    poller.interrupt();
+                    poller.join();
+                    stop.finished();
+                }
+            }
+            return ExitCodes.OK;
+        }
+
+        private static void report(PrintWriter out, List<dev.hypha.node.data.PaidRequests.Outcome> done, boolean always) {
+            for (var o : done) {
+                out.println("request " + o.requestId() + " for asset #" + o.assetId() + " by " + o.buyer().toChecksumString()
+                        + ": " + TerminalText.line(o.note()));
+            }
+            if (done.isEmpty() && always) out.println("No open paid requests for your assets");
+            out.flush();
         }
     }
 }

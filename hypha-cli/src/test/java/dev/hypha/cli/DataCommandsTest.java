@@ -205,6 +205,48 @@ class DataCommandsTest {
     }
 
     @Test
+    void aBuyerPaysTheOwnerDeliversTheKeyAndThePaymentReachesTheAsset() throws Exception {
+        User owner = new User("owner", 1);
+        User buyer = new User("buyer", 3);
+        byte[] plain = randomBytes(70_000, 3);
+        Path file = Files.write(dir.resolve("sold.bin"), plain);
+        CliRun add = owner.run("data", "add", file.toString(), "--license", "LicenseRef-Commercial", "--price", "2.5");
+        Matcher m = ADDED.matcher(add.out());
+        assertThat(m.find()).as(add.out() + add.err()).isTrue();
+        long id = Long.parseLong(m.group(1));
+        dev.hypha.chain.deploy.HyphaContracts treasury = dev.hypha.chain.deploy.HyphaContracts.connect(deployment,
+                new TransactionSender(chain, devnet.account(0), new NonceManager(chain), RevertDecoder.forHyphaContracts()));
+        treasury.payment().mint(buyer.address(), java.math.BigInteger.valueOf(2_500_000));
+        CliRun tooCheap = buyer.run("data", "buy", Long.toString(id), "--max-price", "2");
+        assertThat(tooCheap.exitCode()).isNotZero();
+        assertThat(tooCheap.errorLine()).contains("above the accepted");
+
+        CliRun bought = buyer.run("data", "buy", Long.toString(id));
+        assertThat(bought.exitCode()).as(bought.err()).isZero();
+        assertThat(bought.out()).contains("paid 2.5 hUSD");
+        BlockRoutes routes = BlockRoutes.forFiles(ServedFiles.sealedData(new ContentStore(owner.home)), owner.home);
+        try (ApiServer server = new ApiServer("127.0.0.1", 0, List.of(routes))) {
+            server.start();
+            String url = "http://127.0.0.1:" + server.port();
+            Path got = dir.resolve("bought.bin");
+            CliRun early = buyer.run("data", "get", Long.toString(id), "--out", got.toString(), "--from", url);
+            assertThat(early.errorLine()).contains("holds no grant"); // paid, but not delivered yet
+
+            CliRun fulfil = owner.run("data", "fulfil");
+            assertThat(fulfil.exitCode()).as(fulfil.err()).isZero();
+            assertThat(fulfil.out()).contains("for asset #" + id).contains(": delivered");
+            assertThat(owner.run("data", "fulfil").out()).contains("No open paid requests");
+
+            CliRun get = buyer.run("data", "get", Long.toString(id), "--out", got.toString(), "--from", url);
+            assertThat(get.exitCode()).as(get.err()).isZero();
+            assertThat(Files.readAllBytes(got)).isEqualTo(plain);
+        } finally {
+            routes.awaitIndexed();
+        }
+        assertThat(owner.run("royalties", "balance").out()).contains("may withdraw 2.5 hUSD");
+    }
+
+    @Test
     void badInputIsOneClearLine() throws Exception {
         User owner = new User("owner", 1);
         CliRun noLicence = owner.run("data", "add", dir.resolve("x").toString());

@@ -82,6 +82,11 @@ public final class AccessGrantsClient {
                 r.deadline.longValueExact(), Address.parse(r.buyer), Address.parse(r.token), r.amount, r.recipientKey);
     }
 
+    /** The id the next paid request will get (requests count up from 1). */
+    public long nextRequestId() {
+        return read(NAME + ".nextRequestId", () -> binding.nextRequestId().send()).longValueExact();
+    }
+
     /** Grants {@code grantee} access to an asset this account owns, with the data key encrypted to it. */
     public TransactionReceipt grant(long assetId, Address grantee, byte[] encryptedKey) {
         if (encryptedKey.length == 0 || encryptedKey.length > MAX_KEY_BYTES) {
