@@ -107,6 +107,10 @@ final class TrainJobCommands {
                 + "GGUF or data), added to the store and published; repeatable."})
         List<Path> inputs = new ArrayList<>();
 
+        @Option(names = "--data-from", paramLabel = "URL", description = {"Where the provider fetches sealed data the spec names "
+                + "with data_asset (the data owner's node, a trustless gateway); repeatable."})
+        List<java.net.URI> dataFrom = new ArrayList<>();
+
         @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "600",
                 description = "How long to wait for bids and for the provider to fetch the inputs (default ${DEFAULT-VALUE}).")
         long waitSeconds;
@@ -151,7 +155,9 @@ final class TrainJobCommands {
                     out.println("Leased to " + won.provider().toChecksumString() + " at " + won.pricePerHour() + " units/hour (bid "
                             + bid + ")");
                     String url = publicUrl != null ? publicUrl : "http://" + where.host() + ":" + server.port();
-                    t.jobs().handOff(id, List.of(url));
+                    List<String> sources = new ArrayList<>(List.of(url));
+                    dataFrom.forEach(u -> sources.add(u.toString()));
+                    t.jobs().handOff(id, sources);
                     out.println("Inputs published at " + url + "; waiting for the provider to fetch them...");
                     out.flush();
                     String state = awaitFetched(t, id);

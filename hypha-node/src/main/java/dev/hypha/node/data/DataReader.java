@@ -75,6 +75,11 @@ public final class DataReader {
      * id matched). The ciphertext is taken from the local store when there, else fetched from {@code from}.
      */
     public Opened open(long assetId, DataKey key, Optional<URI> from, Path out, Progress progress) {
+        return open(assetId, key, from, out, progress, SealedData.MAX_LENGTH);
+    }
+
+    /** Like {@link #open(long, DataKey, Optional, Path, Progress)}, refusing plaintext over {@code maxSize} bytes. */
+    public Opened open(long assetId, DataKey key, Optional<URI> from, Path out, Progress progress, long maxSize) {
         AssetRecord asset = contracts.assets().asset(assetId);
         ContentId sealed = cid(assetId, "content id", asset.contentId());
         ContentId sheetId = cid(assetId, "metadata content id", asset.metadataId());
@@ -82,6 +87,10 @@ public final class DataReader {
         if (sheet.kind() != Datasheet.Kind.FILE) {
             throw HyphaException.input("asset #" + assetId + " is a " + sheet.kind().name().toLowerCase(java.util.Locale.ROOT) + "; this "
                     + "version reads single files only");
+        }
+        if (sheet.size() > maxSize) {
+            throw HyphaException.input("asset #" + assetId + " holds " + sheet.size() + " bytes, more than the "
+                    + maxSize + " accepted");
         }
         long maxSealed = SealedData.sealedLength(sheet.size(), SealedData.MIN_CHUNK);
         Path blob = path(fetched(sealed, maxSealed, from, progress));

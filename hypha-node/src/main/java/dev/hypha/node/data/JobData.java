@@ -58,6 +58,12 @@ public final class JobData {
      *     grant, the owner has not released the key (or released it to another provider), or the data fails its checks
      */
     public Opened open(long assetId, BigInteger orderId, Optional<URI> from, Path jobFolder, String fileName) {
+        return open(assetId, orderId, from, jobFolder, fileName, dev.hypha.core.seal.SealedData.MAX_LENGTH);
+    }
+
+    /** Like {@link #open(long, BigInteger, Optional, Path, String)}, refusing plaintext over {@code maxBytes}. */
+    public Opened open(long assetId, BigInteger orderId, Optional<URI> from, Path jobFolder, String fileName,
+                       long maxBytes) {
         Address me = Address.parse(provider.getAddress());
         ComputeOrder order = contracts.compute().order(orderId);
         if (order.state() != OrderState.LEASED || !order.provider().equals(me)) {
@@ -81,7 +87,7 @@ public final class JobData {
         DataReader reader = new DataReader(jobFolder.resolve(SEALED_FOLDER), contracts);
         DataReader.Opened opened;
         try {
-            opened = reader.open(assetId, key, from, target, (d, t) -> {});
+            opened = reader.open(assetId, key, from, target, (d, t) -> {}, maxBytes);
         } catch (RuntimeException e) {
             deleteTree(jobFolder.resolve(SEALED_FOLDER));
             throw e;
