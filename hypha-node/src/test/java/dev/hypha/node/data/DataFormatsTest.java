@@ -36,8 +36,12 @@ class DataFormatsTest {
 
     @Provide
     Arbitrary<String> names() {
-        return Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(255)
-                .filter(s -> !s.contains("/") && !s.contains("\\") && !s.equals(".") && !s.equals(".."));
+        StringBuilder allowed = new StringBuilder();
+        for (char c = ' '; c <= '~'; c++) {
+            if (c != '/' && c != '\\') allowed.append(c);
+        }
+        return Arbitraries.strings().withChars(allowed.toString().toCharArray()).ofMinLength(1).ofMaxLength(255)
+                .filter(s -> !s.equals(".") && !s.equals(".."));
     }
 
     @Property(tries = 1000)
