@@ -166,6 +166,11 @@ class ComputeToDataJobTest {
             assertThat(new String(tenantStore.get(fetched.lineage()), StandardCharsets.UTF_8))
                     .contains("\"dataset\":\"" + dataId + "\"", "\"spec\":\"" + ContentIds.of(spec) + "\"");
             assertThat(tenantStore.contains(dataId)).isFalse();
+            TrainedModels.Registered model = TrainedModels.register(as(tenantKey), tenantStore, fetched,
+                    Licence.unpriced("Apache-2.0", Terms.FREE), 1500, List.of());
+            assertThat(as(tenantKey).assets().parents(model.assetId()))
+                    .containsExactly(new dev.hypha.chain.assets.LineageEdge(asset, 1500));
+            assertThat(as(tenantKey).assets().asset(model.assetId()).contentId()).isEqualTo(fetched.model().bytes());
 
             // The same spec on the plaintext, here: the provider trained on exactly the owner's data.
             Path local = Files.createDirectories(dir.resolve("local"));
