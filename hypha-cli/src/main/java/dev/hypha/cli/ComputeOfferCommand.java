@@ -146,7 +146,9 @@ final class ComputeOfferCommand implements Callable<Integer> {
                     () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
                         out.println(line);
                         out.flush();
-                    }, session.home().resolve("compute").resolve("work"));
+                    }, session.home().resolve("compute").resolve("work"),
+                    // Compute-to-data: a fine-tune's sealed data is opened with the key its owner released to us.
+                    new dev.hypha.node.data.JobDataInputs(new dev.hypha.node.data.JobData(contracts, key)));
                  ApiServer server = new ApiServer(where.host(), where.port(), List.of(published, new VerificationRoutes(checkpointIndex),
                          new ComputeRoutes(provider, contracts.compute(), self, session.deployment().chainId(), Clock.systemUTC())));
                  ownStates) {

@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
             LineageCommand.class,
             RoyaltiesCommand.class,
             AgentCommand.class,
+            DataCommand.class,
             TrainCommand.class,
             ComputeCommand.class,
             VerifierCommand.class,

@@ -107,6 +107,10 @@ final class TrainJobCommands {
                 + "GGUF or data), added to the store and published; repeatable."})
         List<Path> inputs = new ArrayList<>();
 
+        @Option(names = "--data-from", paramLabel = "URL", description = {"Where the provider fetches sealed data the spec names "
+                + "with data_asset (the data owner's node, a trustless gateway); repeatable."})
+        List<java.net.URI> dataFrom = new ArrayList<>();
+
         @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "600",
                 description = "How long to wait for bids and for the provider to fetch the inputs (default ${DEFAULT-VALUE}).")
         long waitSeconds;
@@ -151,7 +155,9 @@ final class TrainJobCommands {
                     out.println("Leased to " + won.provider().toChecksumString() + " at " + won.pricePerHour() + " units/hour (bid "
                             + bid + ")");
                     String url = publicUrl != null ? publicUrl : "http://" + where.host() + ":" + server.port();
-                    t.jobs().handOff(id, List.of(url));
+                    List<String> sources = new ArrayList<>(List.of(url));
+                    dataFrom.forEach(u -> sources.add(u.toString()));
+                    t.jobs().handOff(id, sources);
                     out.println("Inputs published at " + url + "; waiting for the provider to fetch them...");
                     out.flush();
                     String state = awaitFetched(t, id);
@@ -287,9 +293,31 @@ final class TrainJobCommands {
         @Parameters(index = "0", paramLabel = "JOB", description = "The order id submit printed.")
         String job;
 
+        @Option(names = "--register", description = {"Also register the model on chain (AssetRegistry) with its lineage: a sealed "
+                + "dataset the job used (data_asset) becomes a parent earning --data-share."})
+        boolean register;
+
+        @Option(names = "--license", paramLabel = "SPDX", description = "The model's licence (with --register).")
+        String license;
+
+        @Option(names = "--data-share", paramLabel = "BPS", defaultValue = "1000",
+                description = "The dataset's share of the model's revenue in basis points (default ${DEFAULT-VALUE} = 10%).")
+        int dataShare;
+
+        @Option(names = "--parent", paramLabel = "ID:SHARE_BPS", description = "More parents (a base model's asset id, say); repeatable.")
+        List<String> parents = new ArrayList<>();
+
         @Override
         public Integer call() {
             BigInteger id = orderId(job);
+            if (register && license == null) throw HyphaException.input("--register needs --license SPDX");
+            List<dev.hypha.chain.assets.LineageEdge> more = new ArrayList<>();
+            try {
+                for (String p : parents) more.add(dev.hypha.chain.assets.LineageEdge.parse(p));
+                new dev.hypha.chain.assets.LineageEdge(1, dataShare);
+            } catch (IllegalArgumentException e) {
+                throw HyphaException.input(e.getMessage());
+            }
             try (Session session = Session.of(spec)) {
                 Tenant t = Tenant.open(session);
                 TenantJobs.Fetched f = t.jobs().fetch(id);
@@ -303,6 +331,19 @@ final class TrainJobCommands {
                         throw new HyphaException(ErrorCategory.IO, "cannot write " + outFile + ": " + e.getMessage(), e);
                     }
                     out.println("written to " + outFile);
+                }
+                if (register) {
+                    dev.hypha.chain.assets.Licence licence;
+                    try {
+                        licence = dev.hypha.chain.assets.Licence.unpriced(license, dev.hypha.chain.assets.Terms.FREE);
+                    } catch (IllegalArgumentException e) {
+                        throw HyphaException.input(e.getMessage());
+                    }
+                    var r = dev.hypha.node.data.TrainedModels.register(t.contracts(), t.store(), f, licence, dataShare, more);
+                    out.println("Registered model #" + r.assetId() + " " + f.model());
+                    for (var e : r.parents()) {
+                        out.println("  parent #" + e.parentId() + " earns " + LineageCommand.percent(e.shareBps()) + " of its revenue");
+                    }
                 }
                 if (f.ref().startsWith("adapters/")) {
                     out.println("serve it: hypha model create NAME --from BASE --adapter " + (outFile != null ? outFile : "FILE (fetch --out FILE)"));

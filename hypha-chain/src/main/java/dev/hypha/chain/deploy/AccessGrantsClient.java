@@ -10,6 +10,7 @@ import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
+import org.web3j.utils.Numeric;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
@@ -81,6 +82,11 @@ public final class AccessGrantsClient {
                 r.deadline.longValueExact(), Address.parse(r.buyer), Address.parse(r.token), r.amount, r.recipientKey);
     }
 
+    /** The id the next paid request will get (requests count up from 1). */
+    public long nextRequestId() {
+        return read(NAME + ".nextRequestId", () -> binding.nextRequestId().send()).longValueExact();
+    }
+
     /** Grants {@code grantee} access to an asset this account owns, with the data key encrypted to it. */
     public TransactionReceipt grant(long assetId, Address grantee, byte[] encryptedKey) {
         if (encryptedKey.length == 0 || encryptedKey.length > MAX_KEY_BYTES) {
@@ -99,6 +105,50 @@ public final class AccessGrantsClient {
     public TransactionReceipt grantJob(long assetId, byte[] jobSpec, byte[] encryptedKey) {
         return calls.write(NAME, "grantJob", binding.grantJob(BigInteger.valueOf(assetId),
                 ContractCalls.bytes32("job spec", jobSpec), encryptedKey.clone()));
+    }
+
+    /** Ends the access of jobs with this spec to an asset this account owns. */
+    public TransactionReceipt revokeJob(long assetId, byte[] jobSpec) {
+        return calls.write(NAME, "revokeJob", binding.revokeJob(BigInteger.valueOf(assetId),
+                ContractCalls.bytes32("job spec", jobSpec)));
+    }
+
+    /** Whether jobs with this spec hold an active grant of the asset's current key epoch. */
+    public boolean jobHasAccess(long assetId, byte[] jobSpec) {
+        return read(NAME + ".jobHasAccess", () -> binding.jobHasAccess(BigInteger.valueOf(assetId),
+                ContractCalls.bytes32("job spec", jobSpec)).send());
+    }
+
+    /**
+     * The data key of the current epoch held by the job grant for this spec (empty bytes until the owner released it),
+     * or empty when there is no such grant.
+     */
+    public Optional<byte[]> jobKeyOf(long assetId, byte[] jobSpec) {
+        if (!jobHasAccess(assetId, jobSpec)) {
+            return Optional.empty();
+        }
+        return Optional.of(read(NAME + ".jobKeyOf", () -> binding.jobKeyOf(BigInteger.valueOf(assetId),
+                ContractCalls.bytes32("job spec", jobSpec)).send()));
+    }
+
+    /**
+     * The assets {@code grantee} was ever granted (from the AccessGranted events since the deployment), ascending and
+     * each once; whether a grant is still active is {@link #hasAccess}'s question. Bounded: at most {@code limit} ids.
+     */
+    public List<Long> everGrantedTo(Address grantee, int limit) {
+        org.web3j.protocol.core.methods.request.EthFilter filter = new org.web3j.protocol.core.methods.request.EthFilter(
+                org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(calls.deployment().deployBlock())),
+                org.web3j.protocol.core.DefaultBlockParameterName.LATEST, binding.getContractAddress());
+        filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(AccessGrants.ACCESSGRANTED_EVENT));
+        filter.addNullTopic();
+        filter.addSingleTopic(org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(
+                Numeric.toBigInt(grantee.lowercaseHex()), 64));
+        java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+        for (org.web3j.protocol.core.methods.response.Log log : calls.client().logs(filter)) {
+            ids.add(Numeric.toBigInt(log.getTopics().get(1)).longValueExact());
+            if (ids.size() >= limit) break;
+        }
+        return List.copyOf(ids);
     }
 
     /** Starts a new key epoch for an asset this account owns: every grant must be re-issued to hold a key. */

@@ -50,10 +50,19 @@ public final class ComputeProvider implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<BigInteger, JobRunner> running = new TreeMap<>();
     private final Path workRoot;
+    private final SealedInputs sealed;
 
     public ComputeProvider(ComputeMarketClient market, Address self, ComputeOffer offer, ContentStore store, JobBook book,
                            PublishedContent published, HttpClient http, CheckpointListener checkpoints,
                            LongSupplier chainTime, Consumer<String> log, Path workRoot) {
+        this(market, self, offer, store, book, published, http, checkpoints, chainTime, log, workRoot, SealedInputs.NONE);
+    }
+
+    /** @param sealed opens fine-tunes' sealed data for the leases this provider holds (compute-to-data) */
+    public ComputeProvider(ComputeMarketClient market, Address self, ComputeOffer offer, ContentStore store, JobBook book,
+                           PublishedContent published, HttpClient http, CheckpointListener checkpoints,
+                           LongSupplier chainTime, Consumer<String> log, Path workRoot, SealedInputs sealed) {
+        this.sealed = java.util.Objects.requireNonNull(sealed, "sealed");
         this.market = market;
         this.self = self;
         this.offer = offer;
@@ -188,7 +197,7 @@ public final class ComputeProvider implements AutoCloseable {
 
     private synchronized void start(JobRecord r, ComputeOrder o) {
         JobRunner runner = new JobRunner(r.orderId(), o, r.sources(), offer, store, book, http, checkpoints, System::nanoTime,
-                workRoot.resolve(r.orderId().toString()));
+                workRoot.resolve(r.orderId().toString()), sealed);
         running.put(r.orderId(), runner);
         book.put(r.withState(JobState.FETCHING, ""));
         log.accept("order " + r.orderId() + ": starting");

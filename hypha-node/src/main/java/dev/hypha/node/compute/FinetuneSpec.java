@@ -21,6 +21,7 @@ import java.util.Set;
  * name = "hypha-tiny-tuned"
  * base_model = "bafk..."        # the base GGUF's content id (llama family)
  * data = "bafk..."              # the training data's content id
+ * data_asset = 7                # optional (compute-to-data): the data is sealed asset 7, opened for the lease holder only
  * data_format = "jsonl"         # chat JSONL ({"messages": [...]}) or "text" (documents at blank lines)
  * rank = 8
  * alpha = 16.0                  # optional: 2 x rank
@@ -33,11 +34,12 @@ import java.util.Set;
  * checkpoint_every = 50
  * </pre>
  */
-public record FinetuneSpec(String name, ContentId baseModel, ContentId data, String dataFormat, LoraFinetune.Options options) {
+public record FinetuneSpec(String name, ContentId baseModel, ContentId data, String dataFormat, LoraFinetune.Options options,
+                           long dataAsset) {
     /** The value of {@code kind} that marks this form. */
     public static final String KIND = "lora-finetune";
     private static final Set<String> KEYS = Set.of("kind", "name", "base_model", "data", "data_format", "rank", "alpha",
-            "targets", "steps", "batch", "sequence_length", "learning_rate", "seed", "checkpoint_every");
+            "targets", "steps", "batch", "sequence_length", "learning_rate", "seed", "checkpoint_every", "data_asset");
 
     /** Whether a TOML tree is the fine-tuning form (it has a top-level {@code kind}). */
     static boolean isFinetune(JsonNode root) {
@@ -100,7 +102,10 @@ public record FinetuneSpec(String name, ContentId baseModel, ContentId data, Str
         } catch (IllegalArgumentException e) {
             throw HyphaException.input("job spec " + source + ": " + e.getMessage());
         }
-        return new FinetuneSpec(name, contentId(source, root, "base_model"), contentId(source, root, "data"), format, options);
+        // Compute-to-data: the data is sealed asset data_asset, opened only for the provider holding this job's lease.
+        long dataAsset = root.has("data_asset") ? integer(source, root, "data_asset", null, 1, Long.MAX_VALUE) : 0;
+        return new FinetuneSpec(name, contentId(source, root, "base_model"), contentId(source, root, "data"), format, options,
+                dataAsset);
     }
 
     private static ContentId contentId(String source, JsonNode root, String key) {

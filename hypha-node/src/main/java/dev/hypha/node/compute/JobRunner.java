@@ -72,11 +72,20 @@ public final class JobRunner {
     private final CheckpointListener checkpoints;
     private final LongSupplier nanoTime;
     private final Path workDir;
+    private final SealedInputs sealed;
     private final AtomicReference<Stopped> stop = new AtomicReference<>();
     private final AtomicReference<JobProgress> progress = new AtomicReference<>();
 
     public JobRunner(BigInteger orderId, ComputeOrder order, List<String> sources, ComputeOffer offer, ContentStore store,
                      JobBook book, HttpClient http, CheckpointListener checkpoints, LongSupplier nanoTime, Path workDir) {
+        this(orderId, order, sources, offer, store, book, http, checkpoints, nanoTime, workDir, SealedInputs.NONE);
+    }
+
+    /** @param sealed opens a fine-tune's sealed data (compute-to-data) */
+    public JobRunner(BigInteger orderId, ComputeOrder order, List<String> sources, ComputeOffer offer, ContentStore store,
+                     JobBook book, HttpClient http, CheckpointListener checkpoints, LongSupplier nanoTime, Path workDir,
+                     SealedInputs sealed) {
+        this.sealed = java.util.Objects.requireNonNull(sealed, "sealed");
         this.orderId = orderId;
         this.order = order;
         this.sources = List.copyOf(sources);
@@ -176,18 +185,45 @@ public final class JobRunner {
     private Outcome finetune(ContentFetcher fetcher, ContentId specId, FinetuneSpec spec) {
         byte[] base = have(fetcher, spec.baseModel(), offer.limits().maxBaseModelBytes());
         checkStop();
-        byte[] data = have(fetcher, spec.data(), offer.limits().maxDatasetFileBytes());
-        // The base is held as floats (about 4 bytes a parameter, Q8_0 stores ~1), the data as int tokens.
-        checkMemory(Math.addExact(Math.multiplyExact((long) base.length, 6), Math.multiplyExact((long) data.length, 8)));
+        if (spec.dataAsset() == 0) {
+            return finetune(specId, spec, base, have(fetcher, spec.data(), offer.limits().maxDatasetFileBytes()));
+        }
+        // Compute-to-data: the plaintext exists only in this job's folder, and only while the job runs.
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot create the job folder " + workDir + ": " + e.getMessage(), e);
+        }
+        try (SealedInputs.Opened data = sealed.open(spec.dataAsset(), orderId, sources.stream().map(URI::create).toList(),
+                workDir, spec.dataFileName(), offer.limits().maxDatasetFileBytes())) {
+            if (!data.plaintext().equals(spec.data())) {
+                throw HyphaException.input("sealed asset #" + spec.dataAsset() + " holds " + data.plaintext() + ", not the "
+                        + "spec's data " + spec.data());
+            }
+            book.log(orderId, "opened sealed asset #" + spec.dataAsset() + " (" + spec.data() + ") in the job folder");
+            return finetune(specId, spec, base, null);
+        }
+    }
+
+    /** The fine-tune itself; {@code data} is null when the data file is already in the job's folder (sealed input). */
+    private Outcome finetune(ContentId specId, FinetuneSpec spec, byte[] base, byte[] data) {
         Path baseFile = workDir.resolve("base.gguf");
         Path dataFile = workDir.resolve(spec.dataFileName());
         Path adapter = workDir.resolve(spec.name() + "-lora.gguf");
+        long dataBytes;
+        try {
+            dataBytes = data != null ? data.length : Files.size(dataFile);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot read the job's data " + dataFile + ": " + e.getMessage(), e);
+        }
+        // The base is held as floats (about 4 bytes a parameter, Q8_0 stores ~1), the data as int tokens.
+        checkMemory(Math.addExact(Math.multiplyExact((long) base.length, 6), Math.multiplyExact(dataBytes, 8)));
         try {
             Files.createDirectories(workDir);
             if (!Files.isRegularFile(baseFile) || Files.size(baseFile) != base.length) {
                 DurableFiles.replace(baseFile, base);
             }
-            if (!Files.isRegularFile(dataFile) || Files.size(dataFile) != data.length) {
+            if (data != null && (!Files.isRegularFile(dataFile) || Files.size(dataFile) != data.length)) {
                 DurableFiles.replace(dataFile, data);
             }
         } catch (IOException e) {

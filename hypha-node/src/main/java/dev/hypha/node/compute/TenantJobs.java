@@ -113,8 +113,11 @@ public final class TenantJobs {
                 dataset = f.spec().data();
                 base = Optional.of(f.spec().baseModel());
                 require(f.spec().baseModel(), "base model", "add the GGUF with: hypha train submit ... --input FILE.gguf");
-                require(dataset, "training data", "add the file with: hypha train submit ... --input FILE");
-                inputs.addAll(List.of(f.spec().baseModel(), dataset));
+                inputs.add(f.spec().baseModel());
+                if (f.spec().dataAsset() == 0) {
+                    require(dataset, "training data", "add the file with: hypha train submit ... --input FILE");
+                    inputs.add(dataset);
+                } // else compute-to-data: the provider fetches the sealed asset from its owner (--data-from)
             }
         }
         published.publish(specBytes);

@@ -62,9 +62,18 @@ public final class BlockRoutes implements ApiRoutes {
         }
     }
 
-    /** The blocks of every model in {@code store}, indexes saved under {@code <home>/provider/blocks}. */
+    /**
+     * The blocks of every model in {@code store} and of the sealed data {@code hypha data add} stored under
+     * {@code <home>/content} (ciphertext: public by design), indexes saved under {@code <home>/provider/blocks}.
+     */
     public static BlockRoutes forStore(dev.hypha.ml.store.ModelStore store, java.nio.file.Path home) {
-        ServedBlocks served = new ServedBlocks(store, home.resolve("provider").resolve("blocks"), java.time.Clock.systemUTC());
+        return forFiles(ServedFiles.union(ServedFiles.models(store),
+                ServedFiles.sealedData(new dev.hypha.ml.train.store.ContentStore(home))), home);
+    }
+
+    /** The blocks of {@code files}, indexes saved under {@code <home>/provider/blocks}, indexing started now. */
+    public static BlockRoutes forFiles(ServedFiles files, java.nio.file.Path home) {
+        ServedBlocks served = new ServedBlocks(files, home.resolve("provider").resolve("blocks"), java.time.Clock.systemUTC());
         // Index the models now rather than on the first request (a first read of a big model takes seconds).
         Thread indexing = Thread.ofVirtual().name("block-index").start(() -> {
             try {

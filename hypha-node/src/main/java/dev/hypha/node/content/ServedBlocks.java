@@ -1,7 +1,6 @@
 package dev.hypha.node.content;
 
 import dev.hypha.core.cid.ContentId;
-import dev.hypha.ml.store.ModelManifest;
 import dev.hypha.ml.store.ModelStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,7 +37,7 @@ public final class ServedBlocks {
         }
     }
 
-    private final ModelStore store;
+    private final ServedFiles files;
     private final Path indexFolder;
     private final Clock clock;
     /** How long a model whose file could not be indexed is left alone before it is tried again. */
@@ -49,12 +48,23 @@ public final class ServedBlocks {
     /** Which model's index holds each block (several models may share a block: any of them will do). */
     private Map<ContentId, BlockIndex> byBlock = Map.of();
     private Instant readAt = Instant.MIN;
+    /** Where each listed file lives, as of the last refresh. */
+    private volatile Map<ContentId, Path> paths = Map.of();
 
     /**
      * @param indexFolder where the indexes are saved, e.g. {@code <home>/provider/blocks}
      */
     public ServedBlocks(ModelStore store, Path indexFolder, Clock clock) {
-        this.store = Objects.requireNonNull(store, "store");
+        this(ServedFiles.models(store), indexFolder, clock);
+    }
+
+    /**
+     * The blocks of whatever {@code files} lists (models, sealed data, or both).
+     *
+     * @param indexFolder where the indexes are saved, e.g. {@code <home>/provider/blocks}
+     */
+    public ServedBlocks(ServedFiles files, Path indexFolder, Clock clock) {
+        this.files = Objects.requireNonNull(files, "files");
         this.indexFolder = Objects.requireNonNull(indexFolder, "indexFolder");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -75,7 +85,10 @@ public final class ServedBlocks {
             return parent;
         }
         BlockIndex.Slice slice = index.leaf(cid).orElseThrow();
-        Path file = store.blobPath(index.root());
+        Path file = paths.get(index.root());
+        if (file == null) {
+            return Optional.empty(); // removed meanwhile
+        }
         byte[] bytes = new byte[slice.length()];
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -114,10 +127,8 @@ public final class ServedBlocks {
             return;
         }
         readAt = now;
-        Set<ContentId> roots = new LinkedHashSet<>();
-        for (ModelManifest m : store.list().models()) {
-            roots.add(m.cid());
-        }
+        Map<ContentId, Path> listed = files.files();
+        Set<ContentId> roots = new LinkedHashSet<>(listed.keySet());
         Map<ContentId, BlockIndex> nextByRoot = new HashMap<>();
         for (ContentId root : roots) {
             BlockIndex known = byRoot.get(root);
@@ -127,7 +138,7 @@ public final class ServedBlocks {
                     continue;
                 }
                 try {
-                    known = BlockIndex.loadOrBuild(store.blobPath(root), root, indexFolder.resolve(root + ".index"));
+                    known = BlockIndex.loadOrBuild(listed.get(root), root, indexFolder.resolve(root + ".index"));
                     failed.remove(root);
                 } catch (IOException | RuntimeException e) {
                     failed.put(root, now);
@@ -146,5 +157,6 @@ public final class ServedBlocks {
         }
         byRoot = nextByRoot;
         byBlock = nextByBlock;
+        paths = Map.copyOf(listed);
     }
 }

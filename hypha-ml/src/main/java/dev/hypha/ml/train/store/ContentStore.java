@@ -106,6 +106,32 @@ public final class ContentStore {
         }
     }
 
+    /**
+     * Every reference of {@code kind}, by name (sorted). A reference that does not hold a content id is an error naming
+     * it, as {@link #ref} reports it.
+     */
+    public java.util.SortedMap<String, ContentId> refs(String kind) {
+        Path folder = refs.resolve(kind);
+        if (!validName(kind)) {
+            throw new HyphaException(ErrorCategory.USAGE, "'" + kind + "' is not a valid reference kind");
+        }
+        java.util.SortedMap<String, ContentId> all = new java.util.TreeMap<>();
+        if (!Files.isDirectory(folder)) {
+            return all;
+        }
+        try (java.util.stream.Stream<Path> names = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) names::iterator) {
+                String name = p.getFileName().toString();
+                if (validName(name)) { // temporary files of an interrupted write start with '.'
+                    ref(kind, name).ifPresent(id -> all.put(name, id));
+                }
+            }
+        } catch (IOException e) {
+            throw new HyphaException(ErrorCategory.IO, "cannot list " + folder + ": " + e.getMessage(), e);
+        }
+        return all;
+    }
+
     /** True when {@code name} is usable as a reference name (lower-case letters, digits, '.', '_', '-'). */
     public static boolean validName(String name) {
         return NAME.matcher(name).matches();

@@ -1,0 +1,161 @@
+package dev.hypha.node.data;
+
+import dev.hypha.chain.assets.AssetRecord;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.cid.ContentIds;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.io.DurableFiles;
+import dev.hypha.core.seal.DataKey;
+import dev.hypha.core.seal.KeyWrap;
+import dev.hypha.core.seal.RecipientKey;
+import dev.hypha.core.seal.SealException;
+import dev.hypha.core.seal.SealedData;
+import dev.hypha.ml.train.store.ContentStore;
+import dev.hypha.node.trustless.GatewayFetch;
+import dev.hypha.node.trustless.TrustlessGateway;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The reader's side of sealed data: finds the asset on chain, takes the data key from the grant (to an account, or to
+ * a compute job), fetches the datasheet and the ciphertext by content id from a trustless gateway (every block verified;
+ * the ciphertext's size bounded by the datasheet's plaintext size), opens it chunk by chunk, checks the plaintext's
+ * content id against the datasheet, and only then renames it into place.
+ */
+public final class DataReader {
+    /** Where a fetch reports progress: ciphertext bytes verified of the total. */
+    public interface Progress extends GatewayFetch.Progress {}
+
+    /** What a read produced. */
+    public record Opened(long assetId, ContentId sealed, ContentId plaintext, long size, Path file) {}
+
+    private final ContentStore store;
+    private final HyphaContracts contracts;
+
+    public DataReader(Path home, HyphaContracts contracts) {
+        this.store = new ContentStore(Objects.requireNonNull(home, "home"));
+        this.contracts = Objects.requireNonNull(contracts, "contracts");
+    }
+
+    /**
+     * The data key of {@code assetId} granted to {@code account}, unwrapped with its key.
+     *
+     * @throws HyphaException (INPUT) naming the account when it holds no grant, or when the grant's key was wrapped to
+     *     another key
+     */
+    public DataKey accountKey(long assetId, Address account, RecipientKey key) {
+        contracts.assets().asset(assetId); // an unknown asset is the contract's UnknownAsset error, named
+        byte[] wrapped = contracts.grants().keyOf(assetId, account).orElseThrow(() -> new HyphaException(
+                ErrorCategory.INPUT, "account " + account.toChecksumString() + " holds no grant for asset #" + assetId
+                        + " (never granted, revoked, or granted before the key was rotated): ask its owner "
+                        + contracts.assets().owner(assetId).toChecksumString() + " for access"));
+        return unwrap(assetId, wrapped, key);
+    }
+
+    static DataKey unwrap(long assetId, byte[] wrapped, RecipientKey key) {
+        try {
+            return KeyWrap.unwrap(wrapped, key);
+        } catch (SealException e) {
+            throw HyphaException.input("the key granted for asset #" + assetId + " does not open: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the plaintext of {@code assetId} to {@code out} (replaced only once all of it authenticated and its content
+     * id matched). The ciphertext is taken from the local store when there, else fetched from {@code from}.
+     */
+    public Opened open(long assetId, DataKey key, Optional<URI> from, Path out, Progress progress) {
+        return open(assetId, key, from, out, progress, SealedData.MAX_LENGTH);
+    }
+
+    /** Like {@link #open(long, DataKey, Optional, Path, Progress)}, refusing plaintext over {@code maxSize} bytes. */
+    public Opened open(long assetId, DataKey key, Optional<URI> from, Path out, Progress progress, long maxSize) {
+        AssetRecord asset = contracts.assets().asset(assetId);
+        ContentId sealed = cid(assetId, "content id", asset.contentId());
+        ContentId sheetId = cid(assetId, "metadata content id", asset.metadataId());
+        Datasheet sheet = Datasheet.decode(sheetId.toString(), small(sheetId, Datasheet.MAX_BYTES, from));
+        if (sheet.kind() != Datasheet.Kind.FILE) {
+            throw HyphaException.input("asset #" + assetId + " is a " + sheet.kind().name().toLowerCase(java.util.Locale.ROOT) + "; this "
+                    + "version reads single files only");
+        }
+        if (sheet.size() > maxSize) {
+            throw HyphaException.input("asset #" + assetId + " holds " + sheet.size() + " bytes, more than the "
+                    + maxSize + " accepted");
+        }
+        long maxSealed = SealedData.sealedLength(sheet.size(), SealedData.MIN_CHUNK);
+        Path blob = path(fetched(sealed, maxSealed, from, progress));
+        Path target = out.toAbsolutePath();
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+            try {
+                DurableFiles.replace(tmp, (OutputStream plain) -> {
+                    try (InputStream in = Files.newInputStream(blob)) {
+                        SealedData.open(in, plain, key);
+                    }
+                });
+                ContentId got = ContentIds.of(tmp);
+                if (!got.equals(sheet.plaintext())) {
+                    throw HyphaException.input("asset #" + assetId + " decrypted to " + got + ", not to the plaintext "
+                            + sheet.plaintext() + " its datasheet names: refusing it");
+                }
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                DurableFiles.forceDirectory(target.getParent());
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (SealException e) {
+            throw HyphaException.input("asset #" + assetId + "'s ciphertext " + sealed + " does not open: " + e.getMessage());
+        } catch (IOException e) {
+            throw HyphaException.io("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        return new Opened(assetId, sealed, sheet.plaintext(), sheet.size(), target);
+    }
+
+    /** The stored blob {@code id}, fetched (verified) from {@code from} first when it is not in the store. */
+    private ContentId fetched(ContentId id, long maxBytes, Optional<URI> from, GatewayFetch.Progress progress) {
+        if (!store.contains(id)) {
+            URI base = from.orElseThrow(() -> HyphaException.input(id + " is not stored here: give --from URL, the "
+                    + "owner's node or any trustless gateway that has it"));
+            try (TrustlessGateway gateway = new TrustlessGateway(base)) {
+                new GatewayFetch(gateway, maxBytes).fetch(id, GatewayFetch.Mode.RAW, store.blobPath(id),
+                        progress == null ? GatewayFetch.Progress.NONE : progress);
+            }
+        }
+        return id;
+    }
+
+    private byte[] small(ContentId id, int maxBytes, Optional<URI> from) {
+        fetched(id, maxBytes, from, null);
+        try {
+            if (Files.size(store.blobPath(id)) > maxBytes) {
+                throw HyphaException.input(id + " is larger than " + maxBytes + " bytes");
+            }
+        } catch (IOException e) {
+            throw HyphaException.io("cannot read " + store.blobPath(id) + ": " + e.getMessage(), e);
+        }
+        return store.get(id);
+    }
+
+    private Path path(ContentId id) {
+        return store.blobPath(id);
+    }
+
+    private static ContentId cid(long assetId, String what, byte[] bytes) {
+        try {
+            return ContentId.fromBytes(bytes);
+        } catch (RuntimeException e) {
+            throw HyphaException.input("asset #" + assetId + "'s " + what + " is not a content id: it is not sealed data");
+        }
+    }
+}

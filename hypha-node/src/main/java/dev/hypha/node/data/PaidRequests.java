@@ -1,0 +1,102 @@
+package dev.hypha.node.data;
+
+import dev.hypha.chain.assets.AccessRequest;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.io.DurableFiles;
+import dev.hypha.core.seal.KeyWrap;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The owner's side of paid access: AccessGrants holds a buyer's payment until the owner delivers the data key wrapped
+ * to the key the buyer put in its request (sent by the buyer itself, so it is the buyer's), then pays the asset through
+ * RoyaltySplitter. {@link #fulfilOpen} delivers every open request for an asset this account owns and can open.
+ * The owner must be online to deliver: a request left undelivered for AccessGrants' 3-day window is refunded.
+ *
+ * <p>Requests count up from 1, so a cursor (the lowest id that may still be open, kept in
+ * {@code <home>/data/requests.cursor}) is the whole state: each pass reads the requests from there, at most
+ * {@link #MAX_PER_PASS}.
+ */
+public final class PaidRequests {
+    /** Most requests read in one pass. */
+    public static final int MAX_PER_PASS = 256;
+
+    /** One delivered (or skipped) request. */
+    public record Outcome(long requestId, long assetId, Address buyer, boolean delivered, String note) {}
+
+    private final Path cursorFile;
+    private final HyphaContracts contracts;
+    private final DataOwner owner;
+    private final Address me;
+
+    public PaidRequests(Path home, HyphaContracts contracts, DataOwner owner, Address me) {
+        this.cursorFile = home.resolve("data").resolve("requests.cursor");
+        this.contracts = Objects.requireNonNull(contracts, "contracts");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.me = Objects.requireNonNull(me, "me");
+    }
+
+    /** Delivers the open requests for this account's assets; returns what it did with each open one it saw. */
+    public List<Outcome> fulfilOpen() {
+        long next = contracts.grants().nextRequestId();
+        long from = Math.max(1, cursor());
+        long lowestOpen = -1;
+        List<Outcome> done = new ArrayList<>();
+        long end = Math.min(next, from + MAX_PER_PASS);
+        for (long id = from; id < end; id++) {
+            AccessRequest r = contracts.grants().request(id);
+            if (r.state() != AccessRequest.State.OPEN) continue;
+            if (!contracts.assets().owner(r.assetId()).equals(me)) {
+                if (lowestOpen < 0) lowestOpen = id; // someone else's: it may stay open, keep looking at it
+                continue;
+            }
+            byte[] wrapped;
+            try {
+                wrapped = KeyWrap.wrap(owner.dataKey(r.assetId()), r.recipientKey());
+            } catch (IllegalArgumentException unusableKey) {
+                // No key can be delivered to it: refund the buyer now rather than after the window.
+                contracts.grants().decline(id);
+                done.add(new Outcome(id, r.assetId(), r.buyer(), false, "declined: " + unusableKey.getMessage()));
+                continue;
+            }
+            try {
+                contracts.grants().fulfil(id, wrapped);
+                done.add(new Outcome(id, r.assetId(), r.buyer(), true, "delivered"));
+            } catch (HyphaException e) {
+                if (lowestOpen < 0) lowestOpen = id;
+                done.add(new Outcome(id, r.assetId(), r.buyer(), false, e.getMessage()));
+            }
+        }
+        saveCursor(lowestOpen < 0 ? end : lowestOpen);
+        return done;
+    }
+
+    private long cursor() {
+        try {
+            if (!Files.isRegularFile(cursorFile)) return 1;
+            String text = Files.readString(cursorFile, StandardCharsets.US_ASCII).strip();
+            if (text.length() > 20) throw HyphaException.input(cursorFile + " does not hold a request id");
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw HyphaException.input(cursorFile + " does not hold a request id (remove it to start over)");
+        } catch (IOException e) {
+            throw HyphaException.io("cannot read " + cursorFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void saveCursor(long value) {
+        try {
+            Files.createDirectories(cursorFile.getParent());
+            DurableFiles.replace(cursorFile, (value + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw HyphaException.io("cannot write " + cursorFile + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.hypha.node.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hypha.chain.assets.Licence;
+import dev.hypha.chain.assets.Terms;
+import dev.hypha.chain.compute.Resources;
+import dev.hypha.chain.deploy.DeployParams;
+import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.chain.deploy.StakingClient;
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.Devnet;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.cid.ContentIds;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.ml.train.run.LoraFinetune;
+import dev.hypha.ml.train.run.TrainingListener;
+import dev.hypha.ml.train.store.ContentStore;
+import dev.hypha.node.compute.CheckpointListener;
+import dev.hypha.node.compute.ComputeOffer;
+import dev.hypha.node.compute.ComputeProvider;
+import dev.hypha.node.compute.ComputeRoutes;
+import dev.hypha.node.compute.Job;
+import dev.hypha.node.compute.JobBook;
+import dev.hypha.node.compute.JobLimits;
+import dev.hypha.node.compute.JobRecord;
+import dev.hypha.node.compute.JobState;
+import dev.hypha.node.compute.PublishedContent;
+import dev.hypha.node.compute.TenantJobs;
+import dev.hypha.node.content.BlockRoutes;
+import dev.hypha.node.content.ServedFiles;
+import dev.hypha.node.http.ApiServer;
+import java.math.BigInteger;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+
+/**
+ * Compute-to-data through the whole compute market on anvil: a data owner seals chat data and allows a LoRA fine-tune
+ * spec naming it ({@code data_asset}); a tenant orders that spec without ever holding the data; the provider that
+ * wins the lease gets the key released to it, its job runner opens the data in the job folder only, trains, and the
+ * adapter equals a local run on the plaintext; afterwards the plaintext is nowhere on the provider.
+ */
+class ComputeToDataJobTest {
+    private static Devnet devnet;
+    private static ChainClient chain;
+    private static NonceManager nonces;
+    private static Deployment deployment;
+    private static Credentials ownerKey;
+    private static Credentials tenantKey;
+    private static Credentials providerKey;
+
+    @TempDir
+    Path dir;
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void deploy() {
+        devnet = new AnvilLauncher().accounts(4).start();
+        chain = ChainClient.connect(devnet.rpcUrl());
+        nonces = new NonceManager(chain);
+        deployment = new Deployer(sender(devnet.account(0))).deploy(DeployParams.devnet());
+        ownerKey = devnet.account(1);
+        tenantKey = devnet.account(2);
+        providerKey = devnet.account(3);
+        as(devnet.account(0)).hyp().transfer(providerKey.getAddress(), Deployer.hyp(1_000));
+        as(providerKey).staking().stake(StakingClient.PROVIDER_ROLE, Deployer.hyp(1_000));
+        as(devnet.account(0)).payment().mint(tenantKey.getAddress(), BigInteger.valueOf(1_000_000_000));
+    }
+
+    @AfterAll
+    static void stop() {
+        chain.close();
+        devnet.close();
+    }
+
+    private static TransactionSender sender(Credentials who) {
+        return new TransactionSender(chain, who, nonces, RevertDecoder.forHyphaContracts());
+    }
+
+    private static HyphaContracts as(Credentials who) {
+        return HyphaContracts.connect(deployment, sender(who));
+    }
+
+    private static long chainTime() {
+        return chain.latestBlock().getTimestamp().longValueExact();
+    }
+
+    @Test
+    void theLeaseholderTrainsOnSealedDataItNeverKeeps() throws Exception {
+        byte[] base;
+        try (var in = ComputeToDataJobTest.class.getResourceAsStream("/dev/hypha/node/devnet/hypha-tiny.gguf")) {
+            base = in.readAllBytes();
+        }
+        byte[] data = ("{\"messages\": [{\"role\": \"user\", \"content\": \"What is private here?\"}, {\"role\": \"assistant\", "
+                + "\"content\": \"Only the owner's data, opened inside one job.\"}]}\n").getBytes(StandardCharsets.UTF_8);
+        Path dataFile = Files.write(dir.resolve("private.jsonl"), data);
+        Path ownerHome = dir.resolve("owner");
+        DataOwner owner = new DataOwner(ownerHome, as(ownerKey), ownerKey);
+        long asset = owner.add(dataFile, Licence.unpriced("LicenseRef-Private", Terms.NON_COMMERCIAL), List.of(),
+                DataOwner.Progress.NONE).assetId();
+        ContentId dataId = ContentIds.of(data);
+        byte[] spec = ("kind = \"lora-finetune\"\nname = \"private-tuned\"\nbase_model = \"" + ContentIds.of(base)
+                + "\"\ndata = \"" + dataId + "\"\ndata_asset = " + asset + "\ndata_format = \"jsonl\"\nrank = 2\nsteps = 4\n"
+                + "batch = 1\nsequence_length = 16\nlearning_rate = 0.01\nseed = 5\ncheckpoint_every = 2\n")
+                .getBytes(StandardCharsets.UTF_8);
+        JobDataKeys keys = new JobDataKeys(as(ownerKey), owner);
+        keys.allow(asset, ContentIds.of(spec));
+
+        ContentStore tenantStore = new ContentStore(dir.resolve("tenant"));
+        tenantStore.put(base); // the tenant has the base model, never the data
+        PublishedContent tenantContent = new PublishedContent();
+        Path providerHome = dir.resolve("provider");
+        PublishedContent providerContent = new PublishedContent();
+        HttpClient http = HttpClient.newHttpClient();
+        BlockRoutes ownerRoutes = BlockRoutes.forFiles(ServedFiles.sealedData(new ContentStore(ownerHome)), ownerHome);
+        try (ApiServer ownerNode = new ApiServer("127.0.0.1", 0, List.of(ownerRoutes));
+             ApiServer tenantServer = new ApiServer("127.0.0.1", 0, List.of(tenantContent));
+             ComputeProvider provider = new ComputeProvider(as(providerKey).compute(), Address.parse(providerKey.getAddress()),
+                     new ComputeOffer(BigInteger.valueOf(1_800_000), new Resources(2, 512, 0), 1, JobLimits.DEFAULT),
+                     new ContentStore(providerHome), JobBook.open(providerHome), providerContent, http,
+                     CheckpointListener.NONE, ComputeToDataJobTest::chainTime, events::add, providerHome.resolve("work"),
+                     new JobDataInputs(new JobData(as(providerKey), providerKey)));
+             ApiServer providerServer = new ApiServer("127.0.0.1", 0, List.of(providerContent, new ComputeRoutes(provider,
+                     as(providerKey).compute(), Address.parse(providerKey.getAddress()), deployment.chainId(), Clock.systemUTC())))) {
+            ownerNode.start();
+            tenantServer.start();
+            providerServer.start();
+            as(providerKey).registry().register(new ProviderRegistryClient.ProviderRegistration("http://127.0.0.1:"
+                    + providerServer.port(), providerKey.getAddress(), List.of("compute"), ""));
+            TenantJobs tenant = new TenantJobs(as(tenantKey), tenantKey, tenantStore, dir.resolve("tenant"), http,
+                    Clock.systemUTC(), ComputeToDataJobTest::chainTime);
+            TenantJobs.Submitted s = tenant.submit("private.toml", spec, new TenantJobs.OrderTerms(
+                    BigInteger.valueOf(3_600_000), BigInteger.valueOf(100_000_000), new Resources(1, 64, 0), 30), tenantContent);
+            BigInteger id = s.orderId();
+            await(provider, "a bid on order " + id, () -> state(provider, id) == JobState.BID);
+            tenant.lease(id, OptionalInt.of(0), Duration.ofSeconds(5));
+            keys.release(asset, id, DataKeyCard.of(providerKey));
+            tenant.handOff(id, List.of("http://127.0.0.1:" + tenantServer.port(), "http://127.0.0.1:" + ownerNode.port()));
+            await(provider, "the fine-tune to finish",
+                    () -> state(provider, id) == JobState.DONE && provider.book().get(id).orElseThrow().leaseClosed());
+            assertThat(provider.book().logLines(id, 0, 1000))
+                    .anyMatch(l -> l.startsWith("opened sealed asset #" + asset));
+
+            TenantJobs.Fetched fetched = tenant.fetch(id);
+            assertThat(new String(tenantStore.get(fetched.lineage()), StandardCharsets.UTF_8))
+                    .contains("\"dataset\":\"" + dataId + "\"", "\"spec\":\"" + ContentIds.of(spec) + "\"");
+            assertThat(tenantStore.contains(dataId)).isFalse();
+            TrainedModels.Registered model = TrainedModels.register(as(tenantKey), tenantStore, fetched,
+                    Licence.unpriced("Apache-2.0", Terms.FREE), 1500, List.of());
+            assertThat(as(tenantKey).assets().parents(model.assetId()))
+                    .containsExactly(new dev.hypha.chain.assets.LineageEdge(asset, 1500));
+            assertThat(as(tenantKey).assets().asset(model.assetId()).contentId()).isEqualTo(fetched.model().bytes());
+
+            // The same spec on the plaintext, here: the provider trained on exactly the owner's data.
+            Path local = Files.createDirectories(dir.resolve("local"));
+            Files.write(local.resolve("base.gguf"), base);
+            Files.write(local.resolve("data.jsonl"), data);
+            Path out = local.resolve("private-tuned-lora.gguf");
+            var options = ((Job.Finetune) s.job()).spec().options();
+            LoraFinetune.run(local.resolve("base.gguf"), local.resolve("data.jsonl"), out, null, options, 1, options.steps(),
+                    TrainingListener.NONE);
+            assertThat(tenantStore.get(fetched.model())).isEqualTo(Files.readAllBytes(out));
+        } finally {
+            ownerRoutes.awaitIndexed();
+        }
+        try (Stream<Path> files = Files.walk(providerHome)) {
+            List<Path> all = files.filter(Files::isRegularFile).toList();
+            for (Path f : all) {
+                assertThat(Files.readAllBytes(f)).as(f.toString()).isNotEqualTo(data);
+            }
+            assertThat(all).noneMatch(f -> f.getFileName().toString().equals("data.jsonl"));
+        }
+        assertThat(new ContentStore(providerHome).contains(dataId)).isFalse();
+    }
+
+    private static JobState state(ComputeProvider provider, BigInteger id) {
+        return provider.book().get(id).map(JobRecord::state).orElse(null);
+    }
+
+    private void await(ComputeProvider provider, String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up waiting for " + what + "; provider said: " + events);
+            }
+            provider.poll();
+            Thread.sleep(100);
+        }
+    }
+}
