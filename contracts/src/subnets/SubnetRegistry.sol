@@ -133,6 +133,8 @@ contract SubnetRegistry is ReentrancyGuard {
     event WeightsCommitted(uint256 indexed netuid, uint256 indexed uid, bytes32 hash);
     event WeightsRevealed(uint256 indexed netuid, uint256 indexed uid, uint16[] uids, uint16[] values);
     event EpochClosed(uint256 indexed netuid, uint256 indexed epoch, bytes32 inputsHash, uint64 block, uint256 pool);
+    /// @notice The frozen inputs of a closed epoch, in full (posters and challengers read them from here).
+    event EpochInputs(uint256 indexed netuid, uint256 indexed epoch, YumaColumn.UidInput[] inputs);
     event ScoreRecorded(uint256 indexed netuid, uint256 indexed uid, uint256 epoch, uint256 score);
 
     error NotDeployer(address caller);
@@ -378,6 +380,7 @@ contract SubnetRegistry is ReentrancyGuard {
         });
         _updatePermits(netuid, inputs, p.maxValidators);
         emit EpochClosed(netuid, epoch, inputsHash, uint64(block.number), pool);
+        emit EpochInputs(netuid, epoch, inputs);
     }
 
     /// @notice The inputs an epoch closed now would freeze (what a poster feeds the off-chain epoch).
