@@ -65,7 +65,7 @@ contract SubnetEpochsTest is HyphaTest {
             SubnetEpochs.Challenge memory c = s.challengeOf(netuid, 1, leaves, j);
             vm.prank(challenger);
             vm.expectRevert(abi.encodeWithSelector(SubnetEpochs.PostIsCorrect.selector, netuid, 1, j));
-            epochs.challenge(netuid, 1, c);
+            epochs.challenge(netuid, 1, abi.encode(c));
         }
         vm.assertTrue(leaves[3].consensus > 0 && leaves[3].incentive > 0, "miners earned nothing: test is vacuous");
     }
@@ -78,7 +78,7 @@ contract SubnetEpochsTest is HyphaTest {
         uint256 before = s.hyp().balanceOf(challenger);
         vm.prank(challenger);
         uint256 gasBefore = gasleft();
-        SubnetEpochs.Fault fault = epochs.challenge(netuid, 1, c);
+        SubnetEpochs.Fault fault = epochs.challenge(netuid, 1, abi.encode(c));
         uint256 used = gasBefore - gasleft();
         vm.assertEq(uint256(fault), uint256(SubnetEpochs.Fault.Incentive));
         vm.assertEq(s.hyp().balanceOf(challenger) - before, s.POST_BOND(), "challenger paid the bond");
@@ -111,7 +111,7 @@ contract SubnetEpochsTest is HyphaTest {
         _post(leaves, 1);
         SubnetEpochs.Challenge memory c = s.challengeOf(netuid, 1, leaves, uid);
         vm.prank(challenger);
-        epochs.challenge(netuid, 1, c);
+        epochs.challenge(netuid, 1, abi.encode(c));
         vm.assertEq(s.hyp().balanceOf(challenger), s.POST_BOND());
     }
 
@@ -131,7 +131,7 @@ contract SubnetEpochsTest is HyphaTest {
         SubnetEpochs.Challenge memory c = s.challengeOf(netuid, 2, leaves, uid);
         vm.prank(challenger);
         vm.expectRevert(abi.encodeWithSelector(SubnetEpochs.PostIsCorrect.selector, netuid, 2, uid));
-        epochs.challenge(netuid, 2, c);
+        epochs.challenge(netuid, 2, abi.encode(c));
     }
 
     function test_bondsChainFromThePreviousAcceptedEpoch() public {
@@ -147,7 +147,7 @@ contract SubnetEpochsTest is HyphaTest {
         c.previousBonds[0] += 1;
         vm.prank(challenger);
         vm.expectRevert(abi.encodeWithSelector(SubnetEpochs.BadProof.selector, "previous bonds"));
-        epochs.challenge(netuid, 2, c);
+        epochs.challenge(netuid, 2, abi.encode(c));
     }
 
     function test_challengeRefusesForgedInputsRowsAndProofs() public {
@@ -157,19 +157,19 @@ contract SubnetEpochsTest is HyphaTest {
         SubnetEpochs.Challenge memory c = s.challengeOf(netuid, 1, leaves, 2);
         c.inputs[0].stake += 1;
         vm.expectPartialRevert(SubnetEpochs.InputsMismatch.selector);
-        epochs.challenge(netuid, 1, c);
+        epochs.challenge(netuid, 1, abi.encode(c));
         c = s.challengeOf(netuid, 1, leaves, 2);
         c.rows[0].values[0] += 1;
         vm.expectRevert(abi.encodeWithSelector(SubnetEpochs.RowMismatch.selector, 0));
-        epochs.challenge(netuid, 1, c);
+        epochs.challenge(netuid, 1, abi.encode(c));
         c = s.challengeOf(netuid, 1, leaves, 2);
         c.leaf.rank -= 1; // the honest value, but not what was posted
         vm.expectRevert(abi.encodeWithSelector(SubnetEpochs.BadProof.selector, "leaf"));
-        epochs.challenge(netuid, 1, c);
+        epochs.challenge(netuid, 1, abi.encode(c));
         c = s.challengeOf(netuid, 1, leaves, 2);
         c.previous.rankPrefix += 1;
         vm.expectRevert(abi.encodeWithSelector(SubnetEpochs.BadProof.selector, "previous"));
-        epochs.challenge(netuid, 1, c);
+        epochs.challenge(netuid, 1, abi.encode(c));
     }
 
     function test_windowBoundsChallengesAndFinalization() public {
@@ -182,7 +182,7 @@ contract SubnetEpochsTest is HyphaTest {
         vm.roll(block.number + s.CHALLENGE_BLOCKS() + 1);
         SubnetEpochs.Challenge memory c = s.challengeOf(netuid, 1, leaves, 4);
         vm.expectPartialRevert(SubnetEpochs.WindowClosed.selector);
-        epochs.challenge(netuid, 1, c);
+        epochs.challenge(netuid, 1, abi.encode(c));
         epochs.finalize(netuid, 1); // unchallenged in time: final, bond back
         vm.assertEq(s.hyp().balanceOf(poster) - before, s.POST_BOND());
     }

@@ -160,7 +160,9 @@ contract SubnetEpochs is ReentrancyGuard {
 
     /// @notice Recomputes one UID of an open post; voids the post and pays its bond to the caller when any checked
     /// output differs. Reverts with PostIsCorrect when everything matches.
-    function challenge(uint256 netuid, uint256 epoch, Challenge calldata c) external nonReentrant returns (Fault fault) {
+    /// @param data abi.encode(Challenge) (passed as bytes so clients need no nested-struct bindings)
+    function challenge(uint256 netuid, uint256 epoch, bytes calldata data) external nonReentrant returns (Fault fault) {
+        Challenge memory c = abi.decode(data, (Challenge));
         Post storage p = _posts[netuid][epoch];
         if (p.poster == address(0) || p.finalized) revert NoPost(netuid, epoch);
         uint64 closes = p.postedAt + challengeBlocks;
@@ -168,7 +170,7 @@ contract SubnetEpochs is ReentrancyGuard {
         SubnetRegistry.EpochSnapshot memory snap = registry.getSnapshot(netuid, epoch);
         _checkInputs(c, snap);
         _checkLeaves(c, p);
-        uint16[] calldata previousBonds = _checkPreviousBonds(netuid, epoch, c);
+        uint16[] memory previousBonds = _checkPreviousBonds(netuid, epoch, c);
         bool wrong;
         (wrong, fault) = _findFault(netuid, c, snap, p.emissionUnits, previousBonds);
         if (!wrong) revert PostIsCorrect(netuid, epoch, c.uid);
@@ -178,13 +180,13 @@ contract SubnetEpochs is ReentrancyGuard {
         emit Challenged(netuid, epoch, c.uid, msg.sender, fault, postBond);
     }
 
-    function _checkInputs(Challenge calldata c, SubnetRegistry.EpochSnapshot memory snap) private pure {
+    function _checkInputs(Challenge memory c, SubnetRegistry.EpochSnapshot memory snap) private pure {
         bytes32 got = keccak256(abi.encode(c.inputs));
         if (got != snap.inputsHash) revert InputsMismatch(snap.inputsHash, got);
         if (c.rows.length != c.inputs.length) revert RowMismatch(c.rows.length);
         for (uint256 i; i < c.rows.length; ++i) {
             bytes32 h = c.inputs[i].weightsHash;
-            YumaColumn.WeightRow calldata row = c.rows[i];
+            YumaColumn.WeightRow memory row = c.rows[i];
             if (h == bytes32(0)) {
                 if (row.uids.length != 0) revert RowMismatch(i);
             } else if (keccak256(abi.encode(row.uids, row.values)) != h) {
@@ -193,7 +195,7 @@ contract SubnetEpochs is ReentrancyGuard {
         }
     }
 
-    function _checkLeaves(Challenge calldata c, Post storage p) private view {
+    function _checkLeaves(Challenge memory c, Post storage p) private view {
         uint256 n = p.n;
         if (c.uid >= n) revert BadProof("uid");
         if (!verify(p.root, leafHash(c.leaf), c.uid, n, c.proof) || c.leaf.uid != c.uid) revert BadProof("leaf");
@@ -205,12 +207,12 @@ contract SubnetEpochs is ReentrancyGuard {
     }
 
     /// @dev The previous accepted epoch's bonds column of the UID (none for the first epoch or a new UID).
-    function _checkPreviousBonds(uint256 netuid, uint256 epoch, Challenge calldata c)
-        private view returns (uint16[] calldata)
+    function _checkPreviousBonds(uint256 netuid, uint256 epoch, Challenge memory c)
+        private view returns (uint16[] memory)
     {
-        if (epoch == 0) return c.previousBonds[0:0];
+        if (epoch == 0) return new uint16[](0);
         Post storage prev = _posts[netuid][epoch - 1];
-        if (c.uid >= prev.n) return c.previousBonds[0:0];
+        if (c.uid >= prev.n) return new uint16[](0);
         if (!verify(prev.root, leafHash(c.previousEpochLeaf), c.uid, prev.n, c.previousEpochProof)
             || c.previousEpochLeaf.uid != c.uid) revert BadProof("previous epoch leaf");
         if (keccak256(abi.encode(c.previousBonds)) != c.previousEpochLeaf.bondsHash) {
@@ -221,10 +223,10 @@ contract SubnetEpochs is ReentrancyGuard {
 
     function _findFault(
         uint256 netuid,
-        Challenge calldata c,
+        Challenge memory c,
         SubnetRegistry.EpochSnapshot memory snap,
         uint64 emissionUnits,
-        uint16[] calldata previousBonds
+        uint16[] memory previousBonds
     ) private view returns (bool, Fault) {
         if (c.leaf.account != c.inputs[c.uid].account) return (true, Fault.Account);
         YumaColumn.Column memory col =
@@ -240,8 +242,8 @@ contract SubnetEpochs is ReentrancyGuard {
     }
 
     /// @dev The prefix sums step by one leaf, and incentive is rank over the last prefix (the sum of all ranks).
-    function _checkSums(Challenge calldata c, uint256 n) private pure returns (bool, Fault) {
-        Leaf calldata leaf = c.leaf;
+    function _checkSums(Challenge memory c, uint256 n) private pure returns (bool, Fault) {
+        Leaf memory leaf = c.leaf;
         int64 rankBefore = c.uid == 0 ? int64(0) : c.previous.rankPrefix;
         if (leaf.rankPrefix != YumaFixed.wrapAdd(rankBefore, leaf.rank)) return (true, Fault.RankPrefix);
         int64 rankSum = c.uid + 1 == n ? leaf.rankPrefix : c.last.rankPrefix;
@@ -255,10 +257,10 @@ contract SubnetEpochs is ReentrancyGuard {
     }
 
     /// @dev Both emissions are the leaf's shares of the epoch's pool (paid by stake when nothing was earned).
-    function _checkEmissions(Challenge calldata c, uint256 n, uint64 emissionUnits, YumaColumn.Column memory col)
+    function _checkEmissions(Challenge memory c, uint256 n, uint64 emissionUnits, YumaColumn.Column memory col)
         private pure returns (bool, Fault)
     {
-        Leaf calldata leaf = c.leaf;
+        Leaf memory leaf = c.leaf;
         int64 emissionSum = c.uid + 1 == n ? leaf.combinedPrefix : c.last.combinedPrefix;
         int64 serverShare = emissionSum == 0 ? leaf.incentive : YumaFixed.safeDiv(leaf.incentive, emissionSum);
         if (leaf.minerEmission != YumaFixed.shareOf(serverShare, emissionUnits)) return (true, Fault.MinerEmission);
@@ -330,7 +332,7 @@ contract SubnetEpochs is ReentrancyGuard {
     // ---------------------------------------------------------------------------------------------
 
     /// @notice The hash of one leaf (double keccak, so it can never equal an inner node).
-    function leafHash(Leaf calldata leaf) public pure returns (bytes32) {
+    function leafHash(Leaf memory leaf) public pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(leaf))));
     }
 
@@ -358,7 +360,7 @@ contract SubnetEpochs is ReentrancyGuard {
     }
 
     /// @notice Whether `leaf` sits at `index` of the tree over `n` leaves with root `root`.
-    function verify(bytes32 root, bytes32 leaf, uint256 index, uint256 n, bytes32[] calldata proof)
+    function verify(bytes32 root, bytes32 leaf, uint256 index, uint256 n, bytes32[] memory proof)
         public pure returns (bool)
     {
         if (index >= n || proof.length != depthOf(n)) return false;

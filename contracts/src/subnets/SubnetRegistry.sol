@@ -127,14 +127,14 @@ contract SubnetRegistry is ReentrancyGuard {
     mapping(uint256 netuid => mapping(uint256 epoch => EpochSnapshot)) private _snapshots;
 
     event Bound(address emissions, address epochs);
-    event SubnetCreated(uint256 indexed netuid, address indexed owner, uint256 locked, Hyperparameters params);
+    event SubnetCreated(uint256 indexed netuid, address indexed owner, uint256 locked);
     event UidRegistered(uint256 indexed netuid, uint256 indexed uid, address indexed account, uint256 burn,
         address replaced);
     event WeightsCommitted(uint256 indexed netuid, uint256 indexed uid, bytes32 hash);
     event WeightsRevealed(uint256 indexed netuid, uint256 indexed uid, uint16[] uids, uint16[] values);
     event EpochClosed(uint256 indexed netuid, uint256 indexed epoch, bytes32 inputsHash, uint64 block, uint256 pool);
     /// @notice The frozen inputs of a closed epoch, in full (posters and challengers read them from here).
-    event EpochInputs(uint256 indexed netuid, uint256 indexed epoch, YumaColumn.UidInput[] inputs);
+    event EpochInputs(uint256 indexed netuid, uint256 indexed epoch, bytes inputs); // abi.encode(UidInput[])
     event ScoreRecorded(uint256 indexed netuid, uint256 indexed uid, uint256 epoch, uint256 score);
 
     error NotDeployer(address caller);
@@ -197,7 +197,7 @@ contract SubnetRegistry is ReentrancyGuard {
         totalLocked += subnetLock;
         emissions.subnetCreated(netuid);
         hyp.safeTransferFrom(msg.sender, address(this), subnetLock);
-        emit SubnetCreated(netuid, msg.sender, subnetLock, p);
+        emit SubnetCreated(netuid, msg.sender, subnetLock);
     }
 
     function _checkParams(Hyperparameters calldata p) private pure {
@@ -380,7 +380,7 @@ contract SubnetRegistry is ReentrancyGuard {
         });
         _updatePermits(netuid, inputs, p.maxValidators);
         emit EpochClosed(netuid, epoch, inputsHash, uint64(block.number), pool);
-        emit EpochInputs(netuid, epoch, inputs);
+        emit EpochInputs(netuid, epoch, abi.encode(inputs));
     }
 
     /// @notice The inputs an epoch closed now would freeze (what a poster feeds the off-chain epoch).

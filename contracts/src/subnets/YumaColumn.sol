@@ -65,11 +65,11 @@ library YumaColumn {
     /// @notice Recomputes column `j`. `inputs` and `rows` must be the frozen ones (callers check their hashes);
     /// `previousBonds[i]` is validator i's u16 bond on `j` from the previous accepted epoch (0 where none).
     function compute(
-        UidInput[] calldata inputs,
-        WeightRow[] calldata rows,
+        UidInput[] memory inputs,
+        WeightRow[] memory rows,
         Params memory p,
         uint256 j,
-        uint16[] calldata previousBonds
+        uint16[] memory previousBonds
     ) internal pure returns (Column memory col) {
         uint256 n = inputs.length;
         Work memory w = _stakes(inputs, p);
@@ -87,7 +87,7 @@ library YumaColumn {
     }
 
     /// @dev Normalised stake (I64F64 then I32F32) and normalised active stake (active and permitted).
-    function _stakes(UidInput[] calldata inputs, Params memory p) private pure returns (Work memory w) {
+    function _stakes(UidInput[] memory inputs, Params memory p) private pure returns (Work memory w) {
         uint256 n = inputs.length;
         w.stake = new int64[](n);
         w.activeStake = new int64[](n);
@@ -123,7 +123,7 @@ library YumaColumn {
 
     /// @dev Each permitted validator's weight on `j` after the masks (self weight, weights not newer than the
     /// target's registration, commits older than it), divided by the masked row's sum.
-    function _weights(UidInput[] calldata inputs, WeightRow[] calldata rows, uint256 j, Work memory w) private pure {
+    function _weights(UidInput[] memory inputs, WeightRow[] memory rows, uint256 j, Work memory w) private pure {
         uint256 n = inputs.length;
         for (uint256 i; i < n; ++i) {
             if (!inputs[i].permit) continue;
@@ -135,7 +135,7 @@ library YumaColumn {
     }
 
     /// @dev Validator i's masked row: its (wrapping) sum and its raw weight on j.
-    function _maskedRow(UidInput[] calldata inputs, WeightRow calldata row, uint256 i, uint256 j)
+    function _maskedRow(UidInput[] memory inputs, WeightRow memory row, uint256 i, uint256 j)
         private pure returns (int64 rowSum, int64 raw, bool found)
     {
         uint256 n = inputs.length;
@@ -275,11 +275,11 @@ library YumaColumn {
     /// clipped weights), an EMA with the previous bonds (dropped when j registered since the last epoch), and u16
     /// storage for validators that hold a new permit.
     function _bonds(
-        UidInput[] calldata inputs,
+        UidInput[] memory inputs,
         Work memory w,
         Params memory p,
         uint256 j,
-        uint16[] calldata previousBonds
+        uint16[] memory previousBonds
     ) private pure returns (uint16[] memory out) {
         uint256 n = inputs.length;
         out = new uint16[](n);

@@ -14,11 +14,11 @@ import {YumaFixed} from "../../src/subnets/YumaFixed.sol";
 /// @notice Exposes YumaColumn.compute (it reads calldata) so tests can build posts from memory.
 contract YumaColumnHarness {
     function compute(
-        YumaColumn.UidInput[] calldata inputs,
-        YumaColumn.WeightRow[] calldata rows,
+        YumaColumn.UidInput[] memory inputs,
+        YumaColumn.WeightRow[] memory rows,
         YumaColumn.Params memory p,
         uint256 j,
-        uint16[] calldata previousBonds
+        uint16[] memory previousBonds
     ) external pure returns (YumaColumn.Column memory) {
         return YumaColumn.compute(inputs, rows, p, j, previousBonds);
     }
