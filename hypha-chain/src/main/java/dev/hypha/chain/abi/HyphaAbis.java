@@ -15,7 +15,7 @@ public final class HyphaAbis {
     public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
             "ProviderRegistry", "PaymentChannels", "OfferRegistry",
             "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
-            "DataPools");
+            "DataPools", "SubnetRegistry", "SubnetEmissions", "SubnetEpochs");
 
     private HyphaAbis() {}
 

@@ -26,6 +26,7 @@ public final class HyphaContracts {
     private final RoyaltySplitterClient royalties;
     private final AccessGrantsClient grants;
     private final DataPoolsClient pools;
+    private final SubnetsClient subnets;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -43,6 +44,7 @@ public final class HyphaContracts {
         this.royalties = new RoyaltySplitterClient(calls);
         this.grants = new AccessGrantsClient(calls, assets);
         this.pools = new DataPoolsClient(calls);
+        this.subnets = new SubnetsClient(calls, hyp);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -130,6 +132,11 @@ public final class HyphaContracts {
     /** DataPools (contributions, validator scores, rewards). */
     public DataPoolsClient pools() {
         return pools;
+    }
+
+    /** SubnetRegistry, SubnetEpochs and SubnetEmissions (incentive subnets). */
+    public SubnetsClient subnets() {
+        return subnets;
     }
 
     /** The deployment these contracts belong to. */
