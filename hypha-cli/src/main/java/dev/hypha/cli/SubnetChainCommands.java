@@ -1,7 +1,6 @@
 package dev.hypha.cli;
 
 import dev.hypha.chain.contracts.SubnetRegistry;
-import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.SubnetsClient;
 import dev.hypha.chain.subnets.SubnetParams;
 import dev.hypha.chain.subnets.WeightRow;

@@ -224,9 +224,9 @@ public final class Deployer {
                 new Address(registry.address()), new Address(emissions.address()), new Address(hyp.address()),
                 new Uint256(hyp(100)), new Uint64(chainId == DeployParams.LOCAL_CHAIN_ID ? 10 : 7_200)));
         contracts.put(SubnetsClient.EPOCHS, epochs);
-        Function bind = new Function("bind", List.of(new Address(emissions.address()), new Address(epochs.address())),
-                List.of());
-        sender.send(TxRequest.call(SubnetsClient.REGISTRY + ".bind", registry.address(), FunctionEncoder.encode(bind)));
+        Function bind = new Function("bind", List.<Type>of(new Address(emissions.address()),
+                new Address(epochs.address())), List.of());
+        sender.send(TxRequest.call(SubnetsClient.REGISTRY, "bind", registry.address(), FunctionEncoder.encode(bind)));
         progress.accept("bound SubnetEmissions and SubnetEpochs to SubnetRegistry");
     }
 
