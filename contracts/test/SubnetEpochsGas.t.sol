@@ -54,6 +54,6 @@ contract SubnetEpochsGasTest is HyphaTest {
         SubnetEpochs.Fault fault = epochs.challenge(netuid, 1, data);
         uint256 used = before - gasleft();
         vm.assertEq(uint256(fault), uint256(SubnetEpochs.Fault.Bonds));
-        vm.assertLt(used, 30_000_000, "one challenge must fit a block");
+        vm.assertLt(used, 30_000_000); // one challenge must fit a block
     }
 }
