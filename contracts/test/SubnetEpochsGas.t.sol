@@ -44,12 +44,12 @@ contract SubnetEpochsGasTest is HyphaTest {
         SubnetEpochs.Leaf[] memory leaves = s.honestLeaves(netuid, 1, s.stakeDividends(netuid, 1));
         uint256 uid = N / 2;
         leaves[uid].bondsHash = keccak256("not the bonds");
+        SubnetEpochs epochs = s.epochs();
         s.fund(address(0xB0B), s.POST_BOND());
         vm.prank(address(0xB0B));
-        s.epochs().post(netuid, 1, leaves);
+        epochs.post(netuid, 1, leaves);
         SubnetEpochs.Challenge memory c = s.challengeOf(netuid, 1, leaves, uid);
         bytes memory data = abi.encode(c);
-        SubnetEpochs epochs = s.epochs();
         uint256 before = gasleft();
         SubnetEpochs.Fault fault = epochs.challenge(netuid, 1, data);
         uint256 used = before - gasleft();
