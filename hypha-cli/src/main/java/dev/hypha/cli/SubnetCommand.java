@@ -16,8 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code hypha subnet}: incentive subnets (Yuma consensus). */
-@Command(name = "subnet", description = "Incentive subnets: run Yuma consensus off-chain.",
-        subcommands = SubnetCommand.Epoch.class)
+@Command(name = "subnet", description = "Incentive subnets: create, register, set weights; run Yuma consensus off-chain.",
+        subcommands = {SubnetChainCommands.Create.class, SubnetChainCommands.ListSubnets.class,
+            SubnetChainCommands.Show.class, SubnetChainCommands.Register.class, SubnetChainCommands.Weights.class,
+            SubnetCommand.Epoch.class})
 final class SubnetCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -16,7 +16,7 @@ public final class HyphaAbis {
             "ProviderRegistry", "PaymentChannels", "OfferRegistry",
             "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
             "DataPools", "IdentityRegistry", "ReputationRegistry", "ValidationRegistry", "PaymentReceipts", "ServiceEscrow",
-            "EntryPoint", "AgentAccountFactory");
+            "EntryPoint", "AgentAccountFactory", "SubnetRegistry", "SubnetEmissions", "SubnetEpochs");
 
     /**
      * Contracts with bundled ABIs that are not part of a deployment: created later, many times (an agent's

@@ -140,6 +140,12 @@ public final class ContractCalls {
                 TxRequest.call(contract, function, deployment.address(contract), call.encodeFunctionCall()));
     }
 
+    /** Sends ABI-encoded {@code calldata} to the deployed {@code contract} (calls whose arguments bindings cannot type). */
+    TransactionReceipt writeEncoded(String contract, String function, String calldata) {
+        return signer(contract + "." + function).send(
+                TxRequest.call(contract, function, deployment.address(contract), calldata));
+    }
+
     /**
      * Approves the deployed {@code contract} to pull {@code amount} of any ERC-20 {@code token} from this account when
      * the allowance is short (the escrowing contracts pull their deposits with transferFrom).

@@ -14,6 +14,9 @@ import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.chain.contracts.PaymentToken;
 import dev.hypha.chain.contracts.ProviderRegistry;
 import dev.hypha.chain.contracts.Staking;
+import dev.hypha.chain.contracts.SubnetEmissions;
+import dev.hypha.chain.contracts.SubnetEpochs;
+import dev.hypha.chain.contracts.SubnetRegistry;
 import dev.hypha.chain.contracts.TrainingVerifier;
 import dev.hypha.chain.contracts.AgentAccountFactory;
 import dev.hypha.chain.contracts.EntryPoint;
@@ -32,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.Type;
@@ -127,11 +131,13 @@ public final class Deployer {
                 verifierTerms(contracts.get(ComputeMarketClient.NAME).address(), staking.address(), chainId)));
         deployProvenance(contracts, staking);
         deployAgents(contracts);
+        deploySubnets(contracts, hyp, staking, chainId);
 
         Deployment deployment = new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
                 params.governanceDelaySeconds());
         wireVerifier(deployment, governor.equalsIgnoreCase(deployer));
+        wireEmissions(deployment, governor.equalsIgnoreCase(deployer));
         return deployment;
     }
 
@@ -236,6 +242,73 @@ public final class Deployer {
     }
 
     /**
+     * The subnet contracts: SubnetRegistry (100 HYP locked per subnet, validator stake read from Staking),
+     * SubnetEmissions (1 HYP per block, halving every 10,512,000 blocks: about four years of 12-second blocks, 21M HYP
+     * in all) and SubnetEpochs (a 100 HYP posting bond; 7,200 blocks to challenge on public chains, 10 on the local
+     * chain), bound to each other once by the deployer.
+     */
+    private void deploySubnets(Map<String, DeployedContract> contracts, DeployedContract hyp, DeployedContract staking,
+            long chainId) {
+        DeployedContract registry = create(SubnetsClient.REGISTRY, SubnetRegistry.BINARY, List.of(
+                new Address(hyp.address()), new Address(staking.address()), new Uint256(hyp(100))));
+        contracts.put(SubnetsClient.REGISTRY, registry);
+        DeployedContract emissions = create(SubnetsClient.EMISSIONS, SubnetEmissions.BINARY, List.of(
+                new Address(hyp.address()), new Address(registry.address()), new Uint256(hyp(1)),
+                new Uint64(10_512_000L)));
+        contracts.put(SubnetsClient.EMISSIONS, emissions);
+        DeployedContract epochs = create(SubnetsClient.EPOCHS, SubnetEpochs.BINARY, List.of(
+                new Address(registry.address()), new Address(emissions.address()), new Address(hyp.address()),
+                new Uint256(hyp(100)), new Uint64(chainId == DeployParams.LOCAL_CHAIN_ID ? 10 : 7_200)));
+        contracts.put(SubnetsClient.EPOCHS, epochs);
+        Function bind = new Function("bind", List.<Type>of(new Address(emissions.address()),
+                new Address(epochs.address())), List.of());
+        sender.send(TxRequest.call(SubnetsClient.REGISTRY, "bind", registry.address(), FunctionEncoder.encode(bind)));
+        progress.accept("bound SubnetEmissions and SubnetEpochs to SubnetRegistry");
+    }
+
+    /**
+     * SubnetEmissions mints what miners, validators and owners claim, so it needs HyphaToken's MINTER_ROLE: a
+     * governance action, scheduled on the timelock like the verifier's grant and executed by
+     * {@link #completeEmissionsGrant} once the delay has passed. Until then claims revert; nothing else waits on it.
+     */
+    private void wireEmissions(Deployment deployment, boolean deployerGoverns) {
+        HyphaContracts c = HyphaContracts.connect(deployment, sender);
+        GovernanceClient.GovernanceAction grant = emissionsGrant(c);
+        if (deployerGoverns) {
+            c.governance().schedule(grant);
+            progress.accept("scheduled MINTER_ROLE on HyphaToken for SubnetEmissions: executable after the "
+                    + deployment.governanceDelaySeconds() + " s governance delay");
+        } else {
+            progress.accept("the governor must schedule MINTER_ROLE on HyphaToken for SubnetEmissions "
+                    + deployment.address(SubnetsClient.EMISSIONS));
+        }
+    }
+
+    private static GovernanceClient.GovernanceAction emissionsGrant(HyphaContracts c) {
+        return c.governance().grantRoleAction(HyphaTokenClient.NAME, SubnetsClient.MINTER_ROLE,
+                c.deployment().address(SubnetsClient.EMISSIONS));
+    }
+
+    /**
+     * Executes the scheduled MINTER_ROLE grant for SubnetEmissions once its delay has passed (anyone may).
+     *
+     * @return whether SubnetEmissions now holds the role
+     */
+    public boolean completeEmissionsGrant(Deployment deployment) {
+        HyphaContracts c = HyphaContracts.connect(deployment, sender);
+        if (c.subnets().emissionsCanMint()) {
+            return true;
+        }
+        GovernanceClient.GovernanceAction grant = emissionsGrant(c);
+        if (!c.governance().isReady(grant)) {
+            return false;
+        }
+        c.governance().execute(grant);
+        progress.accept("granted MINTER_ROLE on HyphaToken to SubnetEmissions " + deployment.address(SubnetsClient.EMISSIONS));
+        return true;
+    }
+
+    /**
      * How long a provider has to redeem its last vouchers after a payer asks to close a channel: a day on public
      * chains (a provider offline for hours still gets paid), a minute on the local chain so closing can be tried.
      */
@@ -298,6 +371,7 @@ public final class Deployer {
             if (problems.isEmpty()) {
                 progress.accept("contracts already deployed on chain " + chainId + " (" + deployments.file(chainId) + ")");
                 completeVerifierGrant(recorded.get());
+                completeEmissionsGrant(recorded.get());
                 return recorded.get();
             }
             progress.accept("recorded deployment is stale (" + String.join("; ", problems) + "): redeploying");

@@ -31,6 +31,7 @@ public final class HyphaContracts {
     private final PaymentReceiptsClient receipts;
     private final AgentAccountsClient agentAccounts;
     private final ServiceEscrowClient escrow;
+    private final SubnetsClient subnets;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -53,6 +54,7 @@ public final class HyphaContracts {
         this.receipts = new PaymentReceiptsClient(calls);
         this.agentAccounts = new AgentAccountsClient(calls);
         this.escrow = new ServiceEscrowClient(calls);
+        this.subnets = new SubnetsClient(calls, hyp);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -165,6 +167,11 @@ public final class HyphaContracts {
     /** ServiceEscrow (milestone agreements between agents). */
     public ServiceEscrowClient escrow() {
         return escrow;
+    }
+
+    /** SubnetRegistry, SubnetEpochs and SubnetEmissions (incentive subnets). */
+    public SubnetsClient subnets() {
+        return subnets;
     }
 
     /** The deployment these contracts belong to. */

@@ -302,8 +302,8 @@ class DashboardBrowserTest {
             var onChain = tenant.compute().order(orderId);
             assertThat(order.get("lease").get("paid").asText()).isEqualTo(onChain.paid().toString());
             assertThat(order.get("lease").get("commitments").get("count").asLong())
-                    .as("the roots of step 0 and of the step-100 checkpoint").isEqualTo(tenant.verifier().commitmentCount(orderId))
-                    .isEqualTo(2);
+                    .as("the roots of step 0, of the step-100 checkpoint and of the final state")
+                    .isEqualTo(tenant.verifier().commitmentCount(orderId)).isEqualTo(3);
             assertThat(compute.get("disputes")).anySatisfy(d -> {
                 assertThat(d.get("id").asText()).isEqualTo(disputeId.toString());
                 assertThat(d.get("challenger").asText()).isEqualTo(org.web3j.crypto.Keys.toChecksumAddress(challengerKey.getAddress()));

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HyphaTest} from "../utils/HyphaTest.sol";
+import {InvariantTest} from "../utils/InvariantTest.sol";
+import {SubnetStack} from "../utils/SubnetFixture.sol";
+import {SubnetsHandler} from "./handlers/SubnetsHandler.sol";
+import {SubnetEmissions} from "../../src/subnets/SubnetEmissions.sol";
+
+/// @notice Whatever sequence of weights, epochs (posted honestly, or wrongly then challenged), claims and time
+/// happens: minted HYP never exceeds the halving schedule, claims never exceed entitlements (per epoch pool, per
+/// owner share, in total), posting bonds are all held, an honest post is never successfully challenged and a wrong
+/// one never survives its challenge.
+contract SubnetsInvariantTest is HyphaTest, InvariantTest {
+    SubnetStack internal s;
+    SubnetsHandler internal handler;
+    uint256 internal initialSupply;
+
+    function setUp() public {
+        vm.roll(100);
+        s = new SubnetStack();
+        handler = new SubnetsHandler(s);
+        initialSupply = s.hyp().totalSupply();
+        bytes4[] memory selectors = new bytes4[](4);
+        selectors[0] = SubnetsHandler.roll.selector;
+        selectors[1] = SubnetsHandler.setWeights.selector;
+        selectors[2] = SubnetsHandler.epoch.selector;
+        selectors[3] = SubnetsHandler.claimOwner.selector;
+        targetContract(address(handler));
+        targetSelector(address(handler), selectors);
+    }
+
+    /// forge-config: default.invariant.runs = 16
+    /// forge-config: default.invariant.depth = 24
+    function invariant_emissionsAndEpochsAddUp() public view {
+        SubnetEmissions e = s.emissions();
+        vm.assertLe(e.minted(), e.scheduledUntil(block.number), "minted beyond the schedule");
+        vm.assertLe(e.assigned(), e.scheduledUntil(block.number), "assigned beyond the schedule");
+        vm.assertLe(e.assignedToEpochs() + e.assignedToOwners(), e.assigned(), "cut more than assigned");
+        vm.assertLe(e.paidToEpochs(), e.assignedToEpochs(), "epoch claims beyond their pools");
+        vm.assertLe(e.paidToOwners(), e.assignedToOwners(), "owner claims beyond their share");
+        vm.assertEq(e.paidToEpochs(), handler.claimedTotal(), "epoch payments != claims");
+        vm.assertEq(s.hyp().totalSupply(), initialSupply + e.minted(), "HYP minted outside emissions");
+        vm.assertEq(s.hyp().balanceOf(address(s.epochs())), s.epochs().bondsHeld(), "bonds held != balance");
+        vm.assertEq(handler.honestPostsLost(), 0, "an honest post was successfully challenged");
+        vm.assertEq(handler.wrongPostsSurvived(), 0, "a wrong post survived its challenge");
+    }
+}
