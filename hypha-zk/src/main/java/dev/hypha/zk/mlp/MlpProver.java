@@ -38,14 +38,23 @@ public final class MlpProver {
     public static Result prove(Int8Mlp model, String modelId, byte[] pixels, Consumer<String> progress) {
         MlpShape shape = MlpShape.of(model);
         MlpTrace trace = MlpTrace.of(model, pixels);
+        return prove(model, modelId, pixels, trace.logits(), MlpTables.witness(shape, trace), progress);
+    }
+
+    /**
+     * Proves with a given witness table and claimed logits: the honest ones above, or (in tests) a cheating prover's,
+     * which must then be rejected.
+     */
+    static Result prove(Int8Mlp model, String modelId, byte[] pixels, long[] logits, long[] witnessTable,
+            Consumer<String> progress) {
+        MlpShape shape = MlpShape.of(model);
+        long[] quantized = Int8Mlp.quantizeInput(pixels);
         progress.accept("committing to the model (" + shape.modelLayout().size() + " entries)");
         long[] modelTable = MlpTables.model(model);
         CommittedPolynomial committedModel = CommittedPolynomial.commit(modelTable, shape.modelParams());
-        MlpStatement statement = new MlpStatement(modelId, committedModel.commitment().root(), shape, pixels,
-                trace.logits());
+        MlpStatement statement = new MlpStatement(modelId, committedModel.commitment().root(), shape, pixels, logits);
 
         progress.accept("committing to the witness (" + shape.witnessLayout().size() + " entries)");
-        long[] witnessTable = MlpTables.witness(shape, trace);
         CommittedPolynomial committedWitness = CommittedPolynomial.commit(witnessTable, shape.witnessParams());
         byte[] witnessRoot = committedWitness.commitment().root();
         Transcript t = statement.transcript();
@@ -71,7 +80,7 @@ public final class MlpProver {
                 t.absorbExt("mlp.acc", acc);
                 witnessClaims.add(2 * l, Constraints.concat(Constraints.slot(MlpShape.ACC, MlpShape.VALUE_SLOT_VARS), r), acc);
             }
-            long[] input = l == 0 ? padded(trace.input(), s.inVars())
+            long[] input = l == 0 ? padded(quantized, s.inVars())
                     : slotValues(witnessTable, witnessLayout, l - 1, MlpShape.OUT);
             long[] rowCombination = rowCombination(block(modelTable, modelLayout, 2 * l), s, Eq.table(r));
             SumcheckProver.Output sc = SumcheckProver.prove(

@@ -41,13 +41,26 @@ public final class MlpTables {
      * Padded neurons hold the requantization of a zero accumulator, which is what the constraints demand of them.
      */
     public static long[] witness(MlpShape shape, MlpTrace trace) {
+        java.util.List<long[]> accs = new java.util.ArrayList<>();
+        java.util.List<MlpTrace.Hidden> hidden = new java.util.ArrayList<>();
+        for (int h = 0; h < shape.hiddenCount(); h++) {
+            MlpShape.LayerShape s = shape.layers().get(h);
+            long[] acc = java.util.Arrays.copyOf(trace.accumulators().get(h), 1 << s.outVars());
+            accs.add(acc);
+            hidden.add(MlpTrace.requantize(s.requant(), acc));
+        }
+        return witness(shape, accs, hidden);
+    }
+
+    /** The witness table from padded accumulators and requantization witnesses (tests forge these to cheat). */
+    static long[] witness(MlpShape shape, java.util.List<long[]> accs, java.util.List<MlpTrace.Hidden> hidden) {
         BlockLayout layout = shape.witnessLayout();
         long[] table = new long[Math.toIntExact(layout.size())];
         for (int h = 0; h < shape.hiddenCount(); h++) {
             MlpShape.LayerShape s = shape.layers().get(h);
             int n = 1 << s.outVars();
-            long[] acc = java.util.Arrays.copyOf(trace.accumulators().get(h), n);
-            MlpTrace.Hidden w = MlpTrace.requantize(s.requant(), acc);
+            long[] acc = accs.get(h);
+            MlpTrace.Hidden w = hidden.get(h);
             long[] values = new long[n << MlpShape.VALUE_SLOT_VARS];
             long[] bits = new long[n << (MlpShape.BIT_SLOT_VARS + MlpShape.BIT_VARS)];
             for (int o = 0; o < n; o++) {
