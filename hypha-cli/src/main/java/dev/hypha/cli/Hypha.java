@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
             ComputeCommand.class,
             EvalCommand.class,
             SubnetCommand.class,
+            dev.hypha.cli.zk.ZkCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })
