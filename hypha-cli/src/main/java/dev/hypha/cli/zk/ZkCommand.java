@@ -1,6 +1,6 @@
 package dev.hypha.cli.zk;
 
-import dev.hypha.cli.ExitCodes;
+
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +16,6 @@ public final class ZkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
+        return dev.hypha.core.errors.ErrorCategory.USAGE.exitCode();
     }
 }

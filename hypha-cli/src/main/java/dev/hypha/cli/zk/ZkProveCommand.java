@@ -1,7 +1,7 @@
 package dev.hypha.cli.zk;
 
-import dev.hypha.cli.ExitCodes;
-import dev.hypha.cli.Hypha;
+
+import dev.hypha.cli.model.GlobalOptions;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.zk.mlp.MlpProofFile;
@@ -48,7 +48,7 @@ public final class ZkProveCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        ContentStore store = new ContentStore(Hypha.of(spec).resolvedHome());
+        ContentStore store = new ContentStore(GlobalOptions.of(spec).resolvedHome());
         ZkModels.Resolved resolved = new ZkModels(store).forProving(model, calibration);
         if (resolved.quantizedNow()) {
             stderr.println("quantized " + resolved.file().source() + " to int8 model " + resolved.id() + " (calibrated on "
@@ -71,7 +71,7 @@ public final class ZkProveCommand implements Callable<Integer> {
                 + HexFormat.of().formatHex(result.statement().inputHash()) + ")");
         stdout.println(String.format(Locale.ROOT, "proved in %.0f ms (int8 inference alone: %.2f ms); proof %,d bytes -> %s",
                 proveNanos / 1e6, inferenceNanos / 1e6, bytes.length, out));
-        return ExitCodes.OK;
+        return 0;
     }
 
     /** Written beside the target and renamed over it, so a crash never leaves half a proof under the name. */

@@ -1,7 +1,7 @@
 package dev.hypha.cli.zk;
 
-import dev.hypha.cli.ExitCodes;
-import dev.hypha.cli.Hypha;
+
+import dev.hypha.cli.model.GlobalOptions;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.train.store.ContentStore;
@@ -54,7 +54,7 @@ public final class ZkVerifyCommand implements Callable<Integer> {
             throw HyphaException.input("invalid proof: " + e.getMessage(), e);
         }
         MlpStatement st = file.statement();
-        ZkModels models = new ZkModels(new ContentStore(Hypha.of(spec).resolvedHome()));
+        ZkModels models = new ZkModels(new ContentStore(GlobalOptions.of(spec).resolvedHome()));
         ZkModels.Resolved resolved = models.forVerifying(model != null ? model : st.modelId());
         if (!resolved.id().toString().equals(st.modelId())) {
             throw HyphaException.input("invalid proof: it is about model " + st.modelId() + ", not " + resolved.id());
@@ -81,7 +81,7 @@ public final class ZkVerifyCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(String.format(Locale.ROOT,
                 "verified in %.1f ms (+ %.0f ms to recompute the model's commitment from its weights)",
                 verifyNanos / 1e6, commitNanos / 1e6));
-        return ExitCodes.OK;
+        return 0;
     }
 
     private static byte[] read(Path file) {
