@@ -12,6 +12,9 @@ import java.util.List;
  * over the extension); docs/ZK.md sums it up.
  */
 public final class SumcheckVerifier {
+    /** The highest round degree accepted: products of up to 3 factors, or an {@link ExpressionSumcheck} of degree 4. */
+    public static final int MAX_DEGREE = 4;
+
     private SumcheckVerifier() {}
 
     /** Thrown when a proof is rejected; the message names the round and the check that failed. */
@@ -36,8 +39,8 @@ public final class SumcheckVerifier {
      */
     public static Subclaim verify(int numVars, int degree, Ext2 claim, SumcheckProof proof, Transcript transcript)
             throws Rejected {
-        if (degree < 1 || degree > 3) {
-            throw new IllegalArgumentException("sumcheck degree must be 1 to 3, got " + degree);
+        if (degree < 1 || degree > MAX_DEGREE) {
+            throw new IllegalArgumentException("sumcheck degree must be 1 to " + MAX_DEGREE + ", got " + degree);
         }
         List<Ext2[]> rounds = proof.rounds();
         if (rounds.size() != numVars) {
