@@ -407,26 +407,19 @@ public final class NetworkOverhead {
             } else {
                 t.gatewayIn = System.nanoTime();
             }
-            Completion c = inner.generate(call, new dev.hypha.node.gateway.TextSink() {
-                @Override
-                public void starting(dev.hypha.node.gateway.TokenBudget budget) {
-                    sink.starting(budget); // the provider admits the payment from here, beside the engine
+            // The budget report passes through: the provider admits the payment from it, beside the engine.
+            Completion c = inner.generate(call, dev.hypha.node.gateway.TextSink.wrapping(sink, piece -> {
+                long now = System.nanoTime();
+                if (providerSide && t.genFirst == 0) {
+                    t.genFirst = now;
+                } else if (!providerSide && t.gatewayFirst == 0) {
+                    t.gatewayFirst = now;
                 }
-
-                @Override
-                public void accept(String piece) {
-                    long now = System.nanoTime();
-                    if (providerSide && t.genFirst == 0) {
-                        t.genFirst = now;
-                    } else if (!providerSide && t.gatewayFirst == 0) {
-                        t.gatewayFirst = now;
-                    }
-                    sink.accept(piece);
-                    if (providerSide) {
-                        t.providerWrites += System.nanoTime() - now;
-                    }
+                sink.accept(piece);
+                if (providerSide) {
+                    t.providerWrites += System.nanoTime() - now;
                 }
-            });
+            }));
             if (providerSide) {
                 t.genOut = System.nanoTime();
             } else {

@@ -41,9 +41,11 @@ import java.util.function.LongSupplier;
 /**
  * The provider's paid API: Ollama's {@code /api/chat}, {@code /api/generate} (NDJSON streams too) and {@code /api/embed}
  * bodies under {@value #PREFIX}, answered only against a voucher. One field Ollama lacks is read here:
- * {@value OllamaRequests#REQUIRED_TOOL} (a tool the model must call, OpenAI's {@code tool_choice} naming a function). Order matters: the request is parsed and priced first (so a 402
- * states the exact maximum), then the payment is checked and reserved durably, and only then does the backend run;
- * every answer carries a signed receipt. A request whose generation fails is charged nothing.
+ * {@value OllamaRequests#REQUIRED_TOOL} (a tool the model must call, OpenAI's {@code tool_choice} naming a function).
+ * Order matters: the request is parsed and priced first (so a 402 states the exact maximum), then the payment is
+ * checked and reserved durably, and only then does the backend run; for a payment {@link ChannelGate#vouches} for, the
+ * pricing and the reservation run beside the engine instead and the first piece waits for them ({@link AdmittingSink}).
+ * Every answer carries a signed receipt. A request whose generation fails is charged nothing.
  */
 public final class ProviderRoutes implements ApiRoutes {
     /** Path prefix of the paid API. */

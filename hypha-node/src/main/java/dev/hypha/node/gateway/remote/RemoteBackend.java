@@ -348,8 +348,9 @@ public final class RemoteBackend implements InferenceBackend {
         turns.lock();
         try {
             Position position = position();
-            if (position.covers(maximum) && position.totalFor(maximum).compareTo(position.signed()) > 0) {
-                lastSigned = ledger.authorize(provider.channel().id(), position.totalFor(maximum), payerKey);
+            BigInteger total = position.totalFor(maximum);
+            if (position.covers(maximum) && total.compareTo(position.signed()) > 0) {
+                lastSigned = ledger.authorize(provider.channel().id(), total, payerKey);
             }
         } catch (RuntimeException e) {
             // The next request signs for itself; nothing is lost, so this is only worth a line in the log.
