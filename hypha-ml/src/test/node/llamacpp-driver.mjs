@@ -21,6 +21,11 @@
 //       -> {"ok":true,"promptTokens":N,"promptMs":F,"generated":N,"generateMs":F}
 //          Prompt processing is timed alone (no token sampled); generation is timed from the first sampled token to
 //          the N-th, greedy, so both engines do the same work.
+//   {"cmd":"embed","model":PATH,"inputs":[[ID...]...],"texts":[STR...],"threads":2}
+//       Loads an embedding model (bert, nomic-bert) on its own embedding context (the model's pooling), embeds each
+//       token list as given (node-llama-cpp adds [CLS]/[SEP] only when missing) and tokenizes each text without special
+//       tokens; the model is unloaded afterwards, so it does not disturb a model loaded with "load".
+//       -> {"ok":true,"vectors":[[F...]...],"tokens":[[ID...]...],"architecture":STR}
 //   {"cmd":"quit"} -> {"ok":true} and the process exits.
 
 import readline from "node:readline";
@@ -143,6 +148,32 @@ const commands = {
         await generator.return();
         const generateMs = performance.now() - startGen;
         return {promptTokens: prompt.length - 1, promptMs, generated, generateMs};
+    },
+
+    async embed(req) {
+        if (typeof req.model !== "string") throw new Error("embed needs \"model\": the path of a GGUF file");
+        const threads = req.threads ?? 2;
+        const inputs = (req.inputs ?? []).map((t, i) => requireTokens(t, `inputs[${i}]`));
+        const texts = req.texts ?? [];
+        const embedModel = await llama.loadModel({modelPath: req.model, gpuLayers: 0, useMmap: true});
+        try {
+            const tokens = texts.map(text => embedModel.tokenize(text, false));
+            const vectors = [];
+            if (inputs.length > 0) {
+                const ctx = await embedModel.createEmbeddingContext({
+                    contextSize: req.contextSize ?? embedModel.trainContextSize,
+                    threads
+                });
+                try {
+                    for (const input of inputs) vectors.push([...(await ctx.getEmbeddingFor([...input])).vector]);
+                } finally {
+                    await ctx.dispose();
+                }
+            }
+            return {vectors, tokens, architecture: embedModel.fileInfo.metadata.general.architecture};
+        } finally {
+            await embedModel.dispose();
+        }
     },
 
     async quit() {

@@ -9,7 +9,7 @@ package dev.hypha.ml.llm;
  *
  * <p>The table is built once with {@link StrictMath#tanh}, so it is the same on every machine.
  */
-final class Gelu {
+public final class Gelu {
     private static final float GELU_COEF_A = 0.044715f;
     private static final float SQRT_2_OVER_PI = 0.79788456080286535587989211986876f;
 
@@ -31,6 +31,21 @@ final class Gelu {
     /** ggml's {@code ggml_gelu_f32}, in float arithmetic. */
     static float gelu(float x) {
         return 0.5f * x * (1.0f + (float) StrictMath.tanh(SQRT_2_OVER_PI * x * (1.0f + GELU_COEF_A * x * x)));
+    }
+
+    /** {@code out[i] = gelu(x[i])} as ggml's {@code ggml_vec_gelu_f32} with the fp16 table (BERT's feed-forward). */
+    public static void gelu(float[] x, float[] out, int n) {
+        float[] table = Table.VALUES;
+        for (int i = 0; i < n; i++) {
+            float g = x[i];
+            if (g <= -10.0f) {
+                out[i] = 0.0f;
+            } else if (g >= 10.0f) {
+                out[i] = g;
+            } else {
+                out[i] = table[Float.floatToFloat16(g) & 0xFFFF];
+            }
+        }
     }
 
     /** {@code out[i] = gelu(gate[i]) * up[i]} for i in [0, n), as ggml's fp16-table GEGLU. */

@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  * What both tokenizer kinds share: splitting out special tokens before tokenizing (llama.cpp
  * {@code tokenizer_st_partition}), detokenizing ({@code llama_detokenize}) and token pieces ({@code token_to_piece}).
  */
-abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTokenizer, BytePairTokenizer {
+abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTokenizer, BytePairTokenizer, WordPieceTokenizer {
     final Vocab vocab;
 
     /** A piece of the input: raw text [start, end) when {@code token < 0}, else an already-recognised special token. */
@@ -261,6 +261,15 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
 
         int[] toArray() {
             return Arrays.copyOf(a, n);
+        }
+
+        int size() {
+            return n;
+        }
+
+        /** Drops every element from index {@code size} on. */
+        void truncate(int size) {
+            n = size;
         }
     }
 }

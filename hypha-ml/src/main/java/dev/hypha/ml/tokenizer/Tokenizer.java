@@ -14,12 +14,24 @@ public interface Tokenizer {
 
     /**
      * The tokenizer described by {@code gguf}'s {@code tokenizer.ggml.*} keys: SentencePiece-style for
-     * {@code tokenizer.ggml.model = "llama"}, byte-level BPE for {@code "gpt2"}.
+     * {@code tokenizer.ggml.model = "llama"}, byte-level BPE for {@code "gpt2"}, WordPiece for {@code "bert"}.
      *
      * @throws TokenizerException naming the missing or invalid key, or the unsupported model / pre-tokenizer
      */
     static Tokenizer fromGguf(GgufFile gguf) {
-        return create(TokenizerConfig.fromGguf(gguf));
+        TokenizerConfig config = TokenizerConfig.fromGguf(gguf);
+        if (config.model().equals("bert")) {
+            // the closing [SEP] has a key of its own (spelled as llama.cpp spells it); llama.cpp's default is 102
+            try {
+                long sep = gguf.integer(WordPieceTokenizer.SEP_ID).orElse(WordPieceTokenizer.DEFAULT_SEP);
+                boolean lowercase = gguf.bool(WordPieceTokenizer.LOWERCASE).orElse(true);
+                boolean strip = gguf.bool(WordPieceTokenizer.STRIP_ACCENTS).orElse(lowercase);
+                return new WordPieceTokenizer(new Vocab(config), sep, lowercase, strip);
+            } catch (dev.hypha.ml.gguf.GgufFormatException e) {
+                throw new TokenizerException("invalid tokenizer metadata: " + e.getMessage());
+            }
+        }
+        return create(config);
     }
 
     /** The tokenizer for already-extracted metadata (e.g. a test vocabulary before it is written to a file). */
@@ -28,6 +40,7 @@ public interface Tokenizer {
         return switch (vocab.kind()) {
             case SPM -> new SentencePieceTokenizer(vocab);
             case BPE -> new BytePairTokenizer(vocab);
+            case WPM -> new WordPieceTokenizer(vocab, WordPieceTokenizer.DEFAULT_SEP, true, true);
         };
     }
 

@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * fix-ups applied (llama-vocab.cpp {@code llama_vocab::impl::load}), shared by both tokenizer kinds.
  */
 final class Vocab {
-    enum Kind { SPM, BPE }
+    enum Kind { SPM, BPE, WPM }
 
     // llama.cpp token attribute bits (llama.h llama_token_attr)
     static final int ATTR_UNKNOWN = 1;
@@ -80,8 +80,16 @@ final class Vocab {
                 clean = pre.cleanSpaces();
                 ignore = pre.ignoreMerges();
             }
+            case "bert" -> {
+                // llama.cpp's WPM defaults: [CLS] 101 opens, [UNK] 100; the closing [SEP] is WordPieceTokenizer's
+                kind = Kind.WPM;
+                pre = null;
+                defBos = 101; defEos = -1; defUnk = 100;
+                defAddBos = true; defAddSpace = false; clean = true;
+            }
             default -> throw new TokenizerException("unsupported tokenizer model '" + c.model()
-                    + "' in tokenizer.ggml.model: supported are 'llama' (SentencePiece) and 'gpt2' (byte-level BPE)");
+                    + "' in tokenizer.ggml.model: supported are 'llama' (SentencePiece), 'gpt2' (byte-level BPE) and "
+                    + "'bert' (WordPiece)");
         }
         texts = new String[n];
         scores = new float[n];

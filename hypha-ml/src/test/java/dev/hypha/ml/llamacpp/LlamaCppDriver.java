@@ -152,6 +152,35 @@ public final class LlamaCppDriver implements AutoCloseable {
         return new Greedy(ints(a.path("tokens")), topTokens, gaps);
     }
 
+    /** llama.cpp's pooled embeddings of an embedding model, and its tokenization of {@code texts} (no specials). */
+    public record Embeddings(List<float[]> vectors, List<int[]> tokens) {}
+
+    /** Loads {@code model} on an embedding context just for this call; a model loaded with {@link #load} stays. */
+    public Embeddings embed(Path model, List<int[]> inputs, List<String> texts) {
+        ObjectNode req = request("embed");
+        req.put("model", model.toString());
+        var in = req.putArray("inputs");
+        for (int[] tokens : inputs) {
+            var list = in.addArray();
+            for (int t : tokens) {
+                list.add(t);
+            }
+        }
+        texts.forEach(req.putArray("texts")::add);
+        JsonNode a = call(req);
+        List<float[]> vectors = new ArrayList<>();
+        for (JsonNode v : a.path("vectors")) {
+            float[] f = new float[v.size()];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) v.get(i).asDouble();
+            }
+            vectors.add(f);
+        }
+        List<int[]> tokens = new ArrayList<>();
+        a.path("tokens").forEach(t -> tokens.add(ints(t)));
+        return new Embeddings(vectors, tokens);
+    }
+
     public Bench bench(int[] prompt, int generate) {
         ObjectNode req = request("bench");
         var p = req.putArray("prompt");
