@@ -51,7 +51,9 @@ public final class ModelInspector {
     public static ModelSummary summarise(GgufFile gguf, Path file) {
         String architecture = gguf.architecture();
         try {
-            Architecture.fromGguf(architecture);
+            if (!dev.hypha.ml.encoder.EncoderConfig.isEncoder(gguf)) { // embedding encoders (bert, nomic-bert) load too
+                Architecture.fromGguf(architecture);
+            }
         } catch (IllegalArgumentException e) {
             throw new ModelStoreException(ErrorCategory.INPUT, file + ": " + e.getMessage(), e);
         }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.node.gateway.Tool;
 import java.nio.charset.StandardCharsets;
 import dev.hypha.ml.llm.ContextOverflowException;
-import dev.hypha.ml.llm.Embedder;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.JsonConstraint;
 import dev.hypha.ml.llm.JsonSchema;
@@ -144,6 +143,10 @@ final class ResidentModel implements AutoCloseable {
 
     /** Tokens left for the answer in the call's context, refusing a context or prompt that cannot work. */
     private int room(GenerateCall call, int[] prompt) {
+        if (loaded.isEncoder()) {
+            throw GatewayException.badRequest("model \"" + info.name() + "\" is an embedding model; it cannot chat or "
+                    + "generate (use /api/embed or /v1/embeddings)");
+        }
         int ctx = call.numCtx().orElse(loaded.defaultContext());
         if (ctx < 1 || ctx > loaded.trainedContext()) {
             throw GatewayException.badRequest("num_ctx must be between 1 and the model's context of "
@@ -354,7 +357,6 @@ final class ResidentModel implements AutoCloseable {
         turn.lockInterruptibly();
         try {
             int ctx = loaded.defaultContext();
-            Embedder embedder = new Embedder(loaded.model());
             List<float[]> vectors = new ArrayList<>(inputs.size());
             int total = 0;
             for (int i = 0; i < inputs.size(); i++) {
@@ -369,7 +371,7 @@ final class ResidentModel implements AutoCloseable {
                     }
                     tokens = Arrays.copyOf(tokens, ctx);
                 }
-                vectors.add(embedder.embed(tokens));
+                vectors.add(loaded.embed(tokens));
                 total += tokens.length;
             }
             return new Embedded(vectors, total);
