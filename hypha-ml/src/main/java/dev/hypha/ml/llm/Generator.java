@@ -55,6 +55,7 @@ public final class Generator {
     private final Session session;
     private final TokenDecoder decoder;
     private final LongSupplier nanoClock;
+    private final SpeculativeDraft draft;
 
     public Generator(Session session, TokenDecoder decoder) {
         this(session, decoder, System::nanoTime);
@@ -62,9 +63,18 @@ public final class Generator {
 
     /** With an injected clock for the statistics (results never depend on it). */
     public Generator(Session session, TokenDecoder decoder, LongSupplier nanoClock) {
+        this(session, decoder, nanoClock, null);
+    }
+
+    /**
+     * With a draft model for speculative decoding ({@link SpeculativeDraft}), used for greedy generations without a
+     * constraint (others decode as usual): the tokens, text and stop reason are exactly those without the draft.
+     */
+    public Generator(Session session, TokenDecoder decoder, LongSupplier nanoClock, SpeculativeDraft draft) {
         this.session = session;
         this.decoder = decoder;
         this.nanoClock = nanoClock;
+        this.draft = draft;
     }
 
     /**
@@ -82,6 +92,10 @@ public final class Generator {
      * @throws ContextOverflowException if the prompt does not fit the remaining context (nothing is processed)
      */
     public Result generate(int[] prompt, Options options, Listener listener, TokenConstraint constraint) {
+        if (draft != null && constraint == TokenConstraint.NONE && options.sampling().temperature() <= 0
+                && draft.follow(session.position()) && draft.room() >= session.contextSize() - session.position()) {
+            return generateSpeculatively(prompt, options, listener);
+        }
         Sampler sampler = new Sampler(options.sampling());
         int[] history = Arrays.copyOf(prompt, prompt.length + options.maxTokens());
         int historyLength = prompt.length;
@@ -127,6 +141,128 @@ public final class Generator {
         long t2 = nanoClock.getAsLong();
         return new Result(Arrays.copyOf(generated, count), finalText, reason,
                 new Stats(prompt.length, count, t1 - t0, t2 - t1));
+    }
+
+    /**
+     * Greedy decoding with the draft's guesses checked in batches. Each round: the draft, fed the newest token,
+     * guesses up to k tokens; the target processes the newest token and the guesses in one pass and picks (with the
+     * same sampler and history as plain decoding) a token after each; guesses are kept while they equal the target's
+     * picks, and the first pick that differs (or the pick after all k) is the next newest token. Both sessions are
+     * then rewound to what was kept, so at the end the target holds exactly what plain decoding leaves in it.
+     */
+    private Result generateSpeculatively(int[] prompt, Options options, Listener listener) {
+        Sampler sampler = new Sampler(options.sampling());
+        int[] history = Arrays.copyOf(prompt, prompt.length + options.maxTokens());
+        int historyLength = prompt.length;
+        int start = session.position();
+        long t0 = nanoClock.getAsLong();
+        float[] logits = session.process(prompt);
+        draft.feed(prompt);
+        long t1 = nanoClock.getAsLong();
+        StopText text = new StopText(options.stop(), listener);
+        int[] generated = new int[options.maxTokens()];
+        int count = 0;
+        StopReason reason = StopReason.MAX_TOKENS;
+        int[] backlog = new int[0]; // kept tokens the draft has not been fed yet
+        int[] guesses = new int[draft.draftTokens()];
+        int next = sampler.sample(logits, history, historyLength);
+        rounds:
+        while (true) {
+            // the newest token: emit it as plain decoding would
+            if (decoder.isEndOfGeneration(next)) {
+                reason = StopReason.END_OF_GENERATION;
+                break;
+            }
+            generated[count++] = next;
+            history[historyLength++] = next;
+            if (text.push(next, decoder.bytes(next))) {
+                reason = StopReason.STOP_SEQUENCE;
+                break;
+            }
+            if (count == options.maxTokens()) {
+                break;
+            }
+            if (session.position() >= session.contextSize()) {
+                reason = StopReason.CONTEXT_FULL;
+                break;
+            }
+            // guesses must leave room for the newest token in the target's context, and are useless past the limit
+            int k = Math.min(draft.draftTokens(), Math.min(options.maxTokens() - count,
+                    session.contextSize() - session.position() - 1));
+            if (k <= 0) {
+                logits = session.process(new int[] {next});
+                int[] catchUp = Arrays.copyOf(backlog, backlog.length + 1);
+                catchUp[backlog.length] = next;
+                draft.feed(catchUp);
+                backlog = new int[0];
+                next = sampler.sample(logits, history, historyLength);
+                continue;
+            }
+            int base = session.position(); // where the newest token goes
+            int[] feed = Arrays.copyOf(backlog, backlog.length + 1);
+            feed[backlog.length] = next;
+            float[] dl = draft.feed(feed);
+            for (int i = 0; i < k; i++) {
+                guesses[i] = Sampler.argmax(dl);
+                if (i + 1 < k) {
+                    dl = draft.feed(new int[] {guesses[i]});
+                }
+            }
+            int[] check = new int[k + 1];
+            check[0] = next;
+            System.arraycopy(guesses, 0, check, 1, k);
+            float[][] all = session.processAll(check);
+            int kept = 0;
+            while (true) {
+                int pick = sampler.sample(all[kept], history, historyLength);
+                if (kept == k || pick != guesses[kept]) {
+                    next = pick;
+                    break;
+                }
+                // the guess is the target's own pick: emit it
+                kept++;
+                int token = pick;
+                if (decoder.isEndOfGeneration(token)) {
+                    reason = StopReason.END_OF_GENERATION;
+                    settle(base + kept, kept, k);
+                    break rounds;
+                }
+                generated[count++] = token;
+                history[historyLength++] = token;
+                if (text.push(token, decoder.bytes(token))) {
+                    reason = StopReason.STOP_SEQUENCE;
+                    settle(base + kept, kept, k);
+                    break rounds;
+                }
+                if (count == options.maxTokens()) {
+                    settle(base + kept, kept, k);
+                    break rounds;
+                }
+            }
+            draft.counted(k, kept);
+            // the target keeps the newest token and the kept guesses; the draft was fed all but the last guess
+            session.rewind(base + 1 + kept);
+            draft.rewind(base + 1 + kept);
+            backlog = kept == k ? new int[] {guesses[k - 1]} : new int[0];
+        }
+        // leave the target as plain decoding does: everything but the last emitted token processed (all of them
+        // when an end-of-generation token was picked after it)
+        int processed = start + prompt.length + (reason == StopReason.END_OF_GENERATION ? count : Math.max(0, count - 1));
+        session.rewind(Math.min(processed, session.position()));
+        if (draft.position() < session.position() && backlog.length > 0) {
+            draft.feed(backlog); // the last round's final guess, so the next generation can follow the target
+        }
+        draft.rewind(session.position());
+        String finalText = text.finish(reason != StopReason.STOP_SEQUENCE);
+        long t2 = nanoClock.getAsLong();
+        return new Result(Arrays.copyOf(generated, count), finalText, reason,
+                new Stats(prompt.length, count, t1 - t0, t2 - t1));
+    }
+
+    /** Bookkeeping when a round ends the generation: {@code kept} of {@code k} guesses were emitted. */
+    private void settle(int position, int kept, int k) {
+        draft.counted(k, kept);
+        session.rewind(Math.min(position, session.position()));
     }
 
     /** Accumulates generated text, watches for stop sequences, and releases safe text to the listener. */

@@ -45,6 +45,8 @@ public final class Session {
     private final float[] slidingSin;
     private final LoraAdapter.Scratch adapterScratch;
     private final ExpertFeedForward experts;
+    private ActivationBatch allIn; // processAll's output-norm rows and logits, made on first use
+    private float[][] allOut;
 
     Session(Model model, KvCache cache) {
         this.model = model;
@@ -110,10 +112,27 @@ public final class Session {
 
     /** Appends {@code tokens} and hands each token's final hidden state to {@code sink}; computes no logits. */
     public void process(int[] tokens, HiddenStateSink sink) {
-        run(tokens, sink, false);
+        run(tokens, sink, false, null);
+    }
+
+    /**
+     * Appends {@code tokens} and returns the logits after each of them: row i predicts the token after
+     * {@code tokens[i]} (what speculative decoding checks a draft against). Row i has the same bits as
+     * {@link #process(int[])} would return after feeding {@code tokens[0..i]} one call at a time.
+     *
+     * @throws ContextOverflowException if the tokens do not fit (nothing is processed then)
+     */
+    public float[][] processAll(int[] tokens) {
+        float[][] out = new float[tokens.length][];
+        run(tokens, null, false, out);
+        return out;
     }
 
     private void run(int[] tokens, HiddenStateSink sink, boolean wantLogits) {
+        run(tokens, sink, wantLogits, null);
+    }
+
+    private void run(int[] tokens, HiddenStateSink sink, boolean wantLogits, float[][] allLogits) {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("no tokens to process");
         }
@@ -128,6 +147,9 @@ public final class Session {
         for (int start = 0; start < tokens.length; start += batch) {
             int n = Math.min(batch, tokens.length - start);
             forwardChunk(tokens, start, n);
+            if (allLogits != null) {
+                chunkLogits(n, allLogits, start);
+            }
             if (sink != null) {
                 for (int t = 0; t < n; t++) {
                     float[] h = new float[c.dim()];
@@ -143,6 +165,23 @@ public final class Session {
             finalIn.updated(1);
             model.matMul().multiply(model.weights().output(), finalIn, logits);
             softcap(logits[0], c.traits().finalSoftcap());
+        }
+    }
+
+    /** Logits of each of the chunk's n tokens into {@code out[start..start+n)}, one batched output multiplication. */
+    private void chunkLogits(int n, float[][] out, int start) {
+        if (allIn == null) {
+            allIn = new ActivationBatch(batch, c.dim());
+            allOut = new float[batch][c.vocabSize()];
+        }
+        for (int t = 0; t < n; t++) {
+            rmsNorm(x[t], model.weights().outputNorm(), allIn.row(t));
+        }
+        allIn.updated(n);
+        model.matMul().multiply(model.weights().output(), allIn, allOut);
+        for (int t = 0; t < n; t++) {
+            softcap(allOut[t], c.traits().finalSoftcap());
+            out[start + t] = allOut[t].clone();
         }
     }
 

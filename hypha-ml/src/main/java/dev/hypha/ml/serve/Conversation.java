@@ -6,6 +6,7 @@ import dev.hypha.ml.chat.ChatTemplate;
 import dev.hypha.ml.chat.ChatTemplateException;
 import dev.hypha.ml.llm.ContextOverflowException;
 import dev.hypha.ml.llm.Generator;
+import dev.hypha.ml.llm.SpeculativeDraft;
 import dev.hypha.ml.llm.Session;
 import dev.hypha.ml.llm.TokenDecoder;
 import dev.hypha.ml.tokenizer.Tokenizer;
@@ -31,6 +32,7 @@ public final class Conversation {
     private final List<ChatMessage> history = new ArrayList<>();
     /** The tokens whose keys and values are in the session's cache, in order (length == session.position()). */
     private int[] cached = new int[0];
+    private SpeculativeDraft draft;
 
     /** @param system the system message opening every conversation, or null for none */
     public Conversation(Session session, Tokenizer tokenizer, ChatTemplate template, String system) {
@@ -38,6 +40,19 @@ public final class Conversation {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.template = Objects.requireNonNull(template, "template");
         this.system = system;
+    }
+
+    /**
+     * Decodes greedy replies speculatively with {@code draft} (a session of a smaller model with the same vocabulary,
+     * see {@link SpeculativeDraft}); replies are exactly those without it. Null turns it off.
+     */
+    public void useDraft(SpeculativeDraft draft) {
+        this.draft = draft;
+    }
+
+    /** The draft in use, or null. */
+    public SpeculativeDraft draft() {
+        return draft;
     }
 
     /**
@@ -87,7 +102,7 @@ public final class Conversation {
         int[] tail = Arrays.copyOfRange(prompt, reuse, prompt.length);
         Generator.Result result;
         try {
-            result = new Generator(session, TokenDecoder.of(tokenizer)).generate(tail,
+            result = new Generator(session, TokenDecoder.of(tokenizer), System::nanoTime, draft).generate(tail,
                     new Generator.Options(limit, options.sampling(), options.stop()), listener);
         } catch (ContextOverflowException e) {
             cached = Arrays.copyOf(cached, Math.min(cached.length, session.position()));

@@ -4,7 +4,11 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.chat.ChatTemplate;
 import dev.hypha.ml.chat.ChatTemplateException;
 import dev.hypha.ml.gguf.GgufFile;
+import dev.hypha.ml.encoder.EncoderConfig;
+import dev.hypha.ml.encoder.EncoderModel;
+import dev.hypha.ml.llm.Embedder;
 import dev.hypha.ml.llm.Model;
+import dev.hypha.ml.llm.SpeculativeDraft;
 import dev.hypha.ml.store.ModelName;
 import dev.hypha.ml.store.ModelStore;
 import dev.hypha.ml.tokenizer.Tokenizer;
@@ -27,14 +31,16 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelName name;
     private final GgufFile gguf;
     private final Model model;
+    private final EncoderModel encoder;
     private final GgufFile adapter;
     private Tokenizer tokenizer;
     private ChatTemplate template;
 
-    private LoadedModel(ModelName name, GgufFile gguf, Model model, GgufFile adapter) {
+    private LoadedModel(ModelName name, GgufFile gguf, Model model, EncoderModel encoder, GgufFile adapter) {
         this.name = name;
         this.gguf = gguf;
         this.model = model;
+        this.encoder = encoder;
         this.adapter = adapter;
     }
 
@@ -60,17 +66,25 @@ public final class LoadedModel implements AutoCloseable {
         GgufFile gguf = null;
         GgufFile adapter = null;
         Model model = null;
+        EncoderModel encoder = null;
         try {
             // a model created with --adapter: the base's blob plus a LoRA adapter applied at inference
             java.util.Optional<Path> adapterBlob = store.resolveAdapterVerified(name);
             gguf = GgufFile.open(blob);
-            if (adapterBlob.isPresent()) {
+            if (EncoderConfig.isEncoder(gguf)) {
+                if (adapterBlob.isPresent()) {
+                    throw HyphaException.input("model '" + name + "' is an embedding encoder ("
+                            + gguf.architecture() + "); LoRA adapters on encoders are not supported");
+                }
+                encoder = EncoderModel.load(gguf, options.threads());
+            } else if (adapterBlob.isPresent()) {
                 adapter = GgufFile.open(adapterBlob.get());
                 model = Model.load(new dev.hypha.ml.llm.GgufModelSource(gguf), adapter, options);
             } else {
                 model = Model.load(gguf, options);
             }
         } catch (RuntimeException loadFailed) {
+            if (encoder != null) encoder.close();
             closeQuietly(model, gguf);
             if (adapter != null) adapter.close();
             awaitVerified(verified); // a damaged file explains a failed load better than the load's own error
@@ -79,11 +93,12 @@ public final class LoadedModel implements AutoCloseable {
         try {
             awaitVerified(verified);
         } catch (RuntimeException damaged) {
+            if (encoder != null) encoder.close();
             closeQuietly(model, gguf);
             if (adapter != null) adapter.close();
             throw damaged;
         }
-        return new LoadedModel(name, gguf, model, adapter);
+        return new LoadedModel(name, gguf, model, encoder, adapter);
     }
 
     private static void awaitVerified(CompletableFuture<Path> verified) {
@@ -105,8 +120,31 @@ public final class LoadedModel implements AutoCloseable {
         return name;
     }
 
+    /**
+     * The decoder model.
+     *
+     * @throws HyphaException INPUT naming the model when it is an embedding encoder ({@link #isEncoder()}), which
+     *                        cannot generate
+     */
     public Model model() {
+        if (model == null) {
+            throw HyphaException.input("model '" + name + "' is an embedding model (" + gguf.architecture()
+                    + "); it cannot chat or generate, only embed");
+        }
         return model;
+    }
+
+    /** Whether this is an encoder embedding model (bert, nomic-bert): it embeds and cannot generate. */
+    public boolean isEncoder() {
+        return encoder != null;
+    }
+
+    /**
+     * The pooled, L2-normalized embedding of {@code tokens}: the encoder's for an embedding model, else the decoder's
+     * final hidden states pooled as its metadata says ({@link Embedder}).
+     */
+    public float[] embed(int[] tokens) {
+        return encoder != null ? encoder.embed(tokens) : new Embedder(model).embed(tokens);
     }
 
     public GgufFile gguf() {
@@ -115,7 +153,7 @@ public final class LoadedModel implements AutoCloseable {
 
     /** The context length the model was trained with, in tokens: the most a conversation can have. */
     public int trainedContext() {
-        return model.config().contextLength();
+        return encoder != null ? encoder.config().contextLength() : model.config().contextLength();
     }
 
     /**
@@ -134,6 +172,7 @@ public final class LoadedModel implements AutoCloseable {
      * @throws HyphaException INPUT naming the model when it has no usable tokenizer or chat template
      */
     public Conversation newConversation(int contextSize, String system) {
+        Model decoder = model(); // an embedding encoder is refused here, before anything else
         if (contextSize < 1 || contextSize > trainedContext()) {
             throw new IllegalArgumentException("context size must be between 1 and the model's context of "
                     + trainedContext() + " tokens; got " + contextSize);
@@ -150,11 +189,55 @@ public final class LoadedModel implements AutoCloseable {
             chatTokenizer = tokenizer;
             chatTemplate = template;
         }
-        return new Conversation(model.newSession(contextSize), chatTokenizer, chatTemplate, system);
+        return new Conversation(decoder.newSession(contextSize), chatTokenizer, chatTemplate, system);
+    }
+
+    /**
+     * A speculative draft for conversations of this model of {@code contextSize} tokens: a session of {@code draft}
+     * guessing {@code draftTokens} tokens per round ({@link SpeculativeDraft}).
+     *
+     * @throws HyphaException INPUT naming both models when the draft's vocabulary differs from this model's (ids must
+     *                        mean the same texts), or its context is shorter than {@code contextSize}
+     */
+    public SpeculativeDraft draftFor(LoadedModel draft, int contextSize, int draftTokens) {
+        Tokenizer mine = tokenizer();
+        Tokenizer theirs = draft.tokenizer();
+        if (mine.vocabSize() != theirs.vocabSize()) {
+            throw HyphaException.input("draft model '" + draft.name + "' has " + theirs.vocabSize() + " tokens and '" + name
+                    + "' " + mine.vocabSize() + "; a draft must share the model's vocabulary");
+        }
+        for (int id = 0; id < mine.vocabSize(); id++) {
+            if (!mine.tokenText(id).equals(theirs.tokenText(id))) {
+                throw HyphaException.input("draft model '" + draft.name + "' differs from '" + name + "' at token " + id
+                        + " ('" + theirs.tokenText(id) + "' vs '" + mine.tokenText(id) + "'); a draft must share the model's "
+                        + "vocabulary");
+            }
+        }
+        if (contextSize > draft.trainedContext()) {
+            throw HyphaException.input("draft model '" + draft.name + "' has a context of " + draft.trainedContext()
+                    + " tokens, shorter than the conversation's " + contextSize);
+        }
+        try {
+            return new SpeculativeDraft(draft.model().newSession(contextSize), draftTokens, model().config().vocabSize());
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("cannot draft with '" + draft.name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            try {
+                tokenizer = Tokenizer.fromGguf(gguf);
+            } catch (TokenizerException e) {
+                throw HyphaException.input("model '" + name + "' has no usable tokenizer: " + e.getMessage(), e);
+            }
+        }
+        return tokenizer;
     }
 
     @Override
     public void close() {
+        if (encoder != null) encoder.close();
         closeQuietly(model, gguf);
         if (adapter != null) adapter.close();
     }
