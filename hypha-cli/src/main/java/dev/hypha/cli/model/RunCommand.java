@@ -4,6 +4,7 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.core.text.TerminalText;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.Model;
+import dev.hypha.ml.llm.KvCache;
 import dev.hypha.ml.sampling.SamplingOptions;
 import dev.hypha.ml.serve.Conversation;
 import dev.hypha.ml.serve.ConversationFullException;
@@ -84,6 +85,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Context size in tokens (default: the model's, at most " + Model.DEFAULT_CONTEXT + ").")
     Integer ctx;
 
+    @Option(names = "--kv-cache", paramLabel = "TYPE",
+            description = "How the KV cache stores keys and values: f32 (default), f16 (half the memory) or q8_0 "
+                    + "(about a quarter; needs head lengths that are multiples of 32).")
+    String kvCache = "f32";
+
     @Option(names = "--draft", paramLabel = "MODEL",
             description = "A smaller model with the same vocabulary that drafts tokens for greedy replies (--temperature 0); "
                     + "the reply is exactly the model's own, only faster when the draft guesses well.")
@@ -113,7 +119,13 @@ public final class RunCommand implements Callable<Integer> {
                 throw HyphaException.input("--ctx must be between 1 and the model's context of "
                         + loaded.trainedContext() + " tokens; got " + contextSize);
             }
-            Conversation chat = loaded.newConversation(contextSize, system);
+            KvCache.Type cacheType;
+            try {
+                cacheType = KvCache.Type.parse(kvCache);
+            } catch (IllegalArgumentException e) {
+                throw HyphaException.input("--kv-cache: " + e.getMessage(), e);
+            }
+            Conversation chat = loaded.newConversation(contextSize, system, cacheType);
             Generator.Options options = new Generator.Options(1, sampling, List.of());
             try (LoadedModel drafter = draft == null ? null
                     : LoadedModel.load(StoreAccess.store(spec), ModelName.parse(draft), engine)) {

@@ -72,4 +72,17 @@ class SpeculativeRunCommandTest {
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.err()).contains("foreign", "vocabulary");
     }
+
+    @Test
+    void theKvCacheTypeIsChosenAndChecked() {
+        ModelCli f16 = run(null, "run", "chat", "Tell me a fortune.", "--kv-cache", "f16");
+        assertThat(f16.exitCode()).as(f16.err()).isZero();
+        assertThat(f16.out()).isNotBlank();
+        ModelCli q8 = run(null, "run", "chat", "hello", "--kv-cache", "q8_0");
+        assertThat(q8.exitCode()).isNotZero(); // this tiny model's heads are 16 long
+        assertThat(q8.err()).contains("multiple of 32");
+        ModelCli bad = run(null, "run", "chat", "hello", "--kv-cache", "q4");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("--kv-cache", "q4");
+    }
 }

@@ -130,6 +130,11 @@ public final class Model implements AutoCloseable {
         return new Session(this, new KvCache(config, contextSize));
     }
 
+    /** A new conversation whose KV cache of {@code contextSize} positions stores keys and values as {@code type}. */
+    public Session newSession(int contextSize, KvCache.Type type) {
+        return new Session(this, new KvCache(config, contextSize, type));
+    }
+
     /** Context size of {@link #newSession()}: the trained context, capped as Ollama caps {@code num_ctx} by default. */
     public static final int DEFAULT_CONTEXT = 4096;
 

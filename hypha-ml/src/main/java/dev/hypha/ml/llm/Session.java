@@ -254,8 +254,7 @@ public final class Session {
                 if (traits.queryScale() != 0f) {
                     scale(q[t], traits.queryScale());
                 }
-                System.arraycopy(k[t], 0, cache.keys[l], (position + t) * c.kvDim(), c.kvDim());
-                System.arraycopy(v[t], 0, cache.values[l], (position + t) * c.kvDim(), c.kvDim());
+                cache.store(l, position + t, k[t], v[t]);
             }
             attention(l, n, sliding ? traits.slidingWindow() : 0, lw.attnSinks());
             attnOut.updated(n);
@@ -330,9 +329,23 @@ public final class Session {
         float scale = c.traits().queryScale() != 0f ? 1.0f : 1.0f / (float) Math.sqrt(headDim);
         float cap = c.traits().attnSoftcap();
         float invCap = cap == 0f ? 0f : 1.0f / cap;
+        MathMode math = model.math();
+        if (cache.type() != KvCache.Type.F32) {
+            model.parallel().forRange(n * heads, (from, to) -> {
+                float[] scores = new float[position + n];
+                for (int i = from; i < to; i++) {
+                    int t = i / heads;
+                    int h = i % heads;
+                    int end = position + t + 1;
+                    int first = window > 0 ? Math.max(0, end - window) : 0;
+                    cache.attend(layer, q[t], h * headDim, (h / group) * headDim, first, end - first, scale, cap, math,
+                            sinks == null ? Float.NaN : sinks[h], scores, attnOut.row(t), h * headDim);
+                }
+            });
+            return;
+        }
         float[] keys = cache.keys[layer];
         float[] vals = cache.values[layer];
-        MathMode math = model.math();
         model.parallel().forRange(n * heads, (from, to) -> {
             float[] scores = new float[position + n];
             for (int i = from; i < to; i++) {

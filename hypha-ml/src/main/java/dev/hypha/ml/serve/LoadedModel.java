@@ -7,7 +7,9 @@ import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.encoder.EncoderConfig;
 import dev.hypha.ml.encoder.EncoderModel;
 import dev.hypha.ml.llm.Embedder;
+import dev.hypha.ml.llm.KvCache;
 import dev.hypha.ml.llm.Model;
+import dev.hypha.ml.llm.Session;
 import dev.hypha.ml.llm.SpeculativeDraft;
 import dev.hypha.ml.store.ModelName;
 import dev.hypha.ml.store.ModelStore;
@@ -172,6 +174,17 @@ public final class LoadedModel implements AutoCloseable {
      * @throws HyphaException INPUT naming the model when it has no usable tokenizer or chat template
      */
     public Conversation newConversation(int contextSize, String system) {
+        return newConversation(contextSize, system, KvCache.Type.F32);
+    }
+
+    /**
+     * As {@link #newConversation(int, String)} with the KV cache stored as {@code cacheType} (F16 halves its memory,
+     * Q8_0 takes 34/128 of it; see {@link KvCache}).
+     *
+     * @throws HyphaException INPUT when the model cannot hold such a cache (Q8_0 needs head lengths that are multiples
+     *                        of 32)
+     */
+    public Conversation newConversation(int contextSize, String system, KvCache.Type cacheType) {
         Model decoder = model(); // an embedding encoder is refused here, before anything else
         if (contextSize < 1 || contextSize > trainedContext()) {
             throw new IllegalArgumentException("context size must be between 1 and the model's context of "
@@ -189,7 +202,13 @@ public final class LoadedModel implements AutoCloseable {
             chatTokenizer = tokenizer;
             chatTemplate = template;
         }
-        return new Conversation(decoder.newSession(contextSize), chatTokenizer, chatTemplate, system);
+        Session session;
+        try {
+            session = decoder.newSession(contextSize, cacheType);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("model '" + name + "': " + e.getMessage(), e);
+        }
+        return new Conversation(session, chatTokenizer, chatTemplate, system);
     }
 
     /**

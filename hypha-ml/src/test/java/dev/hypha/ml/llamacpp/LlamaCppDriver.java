@@ -84,13 +84,23 @@ public final class LlamaCppDriver implements AutoCloseable {
         return load(model, threads, contextSize, kvCacheType, null);
     }
 
+    /** As {@link #load(Path, int, int, String)} with llama.cpp's flash attention on or off (a Q8_0 V cache needs it on). */
+    public Loaded load(Path model, int threads, int contextSize, String kvCacheType, boolean flashAttention) {
+        return load(model, threads, contextSize, kvCacheType, null, flashAttention);
+    }
+
     /** As {@link #load(Path, int, int, String)} with a GGUF LoRA adapter applied at scale 1 (null: none). */
     public Loaded load(Path model, int threads, int contextSize, String kvCacheType, Path lora) {
+        return load(model, threads, contextSize, kvCacheType, lora, false);
+    }
+
+    private Loaded load(Path model, int threads, int contextSize, String kvCacheType, Path lora, boolean flashAttention) {
         ObjectNode req = request("load");
         if (lora != null) {
             req.put("lora", lora.toAbsolutePath().toString());
         }
         req.put("kvCacheType", kvCacheType);
+        req.put("flashAttention", flashAttention);
         req.put("model", model.toAbsolutePath().toString());
         req.put("threads", threads);
         req.put("contextSize", contextSize);
