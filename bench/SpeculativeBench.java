@@ -74,6 +74,28 @@ public class SpeculativeBench {
                         drafts[i], m, min(drafted.get(i)), max(drafted.get(i)), m / p, 100.0 * kept[i] / guessed[i]);
             }
             System.out.println("  every drafted answer equals the plain one token for token");
+            // what a better draft could gain: the target's check of k + 1 tokens against one decoding step
+            Session s = target.newSession(512);
+            s.process(prompt);
+            int at = s.position();
+            for (int k : drafts) {
+                List<Double> ratio = new ArrayList<>();
+                for (int r = 0; r < rounds + 1; r++) {
+                    s.rewind(at);
+                    long t0 = System.nanoTime();
+                    s.process(new int[] {5});
+                    long one = System.nanoTime() - t0;
+                    s.rewind(at);
+                    int[] check = new int[k + 1];
+                    Arrays.fill(check, 5);
+                    t0 = System.nanoTime();
+                    s.processAll(check);
+                    long all = System.nanoTime() - t0;
+                    if (r > 0) ratio.add((double) all / one);
+                }
+                System.out.printf("  checking %d tokens in one pass costs %.2fx one decoding step (%.2f-%.2f)%n", k + 1,
+                        median(ratio), min(ratio), max(ratio));
+            }
         }
     }
 

@@ -55,7 +55,8 @@ public final class ModelInspector {
                 Architecture.fromGguf(architecture);
             }
         } catch (IllegalArgumentException e) {
-            throw new ModelStoreException(ErrorCategory.INPUT, file + ": " + e.getMessage(), e);
+            throw new ModelStoreException(ErrorCategory.INPUT, file + ": " + e.getMessage()
+                    + "; embedding encoders: bert, nomic-bert", e);
         }
         long parameters = 0;
         Map<String, Integer> typeCounts = new TreeMap<>();

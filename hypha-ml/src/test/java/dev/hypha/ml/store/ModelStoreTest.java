@@ -151,9 +151,10 @@ class ModelStoreTest {
 
     @Test
     void anUnsupportedArchitectureIsRejected() {
-        Path bert = dir.resolve("bert.gguf");
-        new GgufWriter().putString("general.architecture", "bert").write(bert);
-        assertRejectedAsInput(bert, "unsupported model architecture 'bert'");
+        Path t5 = dir.resolve("t5.gguf");
+        new GgufWriter().putString("general.architecture", "t5").write(t5);
+        assertRejectedAsInput(t5, "unsupported model architecture 't5'");
+        assertRejectedAsInput(t5, "embedding encoders: bert, nomic-bert");
     }
 
     @Test
