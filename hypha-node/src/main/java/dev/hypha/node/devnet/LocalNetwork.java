@@ -188,6 +188,10 @@ public final class LocalNetwork implements AutoCloseable {
             // x402's facilitator API (/x402/verify, /settle, /supported): x402 servers settle hUSD payments through this
             // node; the deployer account relays (and pays the gas).
             areas.add(new FacilitatorRoutes(ExactFacilitator.forDeployment(deployer, deployment)));
+            // Sealed data added in this home (ciphertext and datasheets, public by design, never plaintext) as an IPFS
+            // trustless gateway, so `hypha data get ID --from http://<api>` works against the node itself.
+            areas.add(dev.hypha.node.content.BlockRoutes.forFiles(dev.hypha.node.content.ServedFiles.sealedData(
+                    new dev.hypha.ml.train.store.ContentStore(settings.home())), settings.home()));
             node = new Node(settings.api(), chain, Optional.of(indexer), areas, clock).start();
             progress.accept("Dashboard on http://" + settings.api().host() + ":" + node.apiPort() + "/ui");
             progress.accept("x402 facilitator on http://" + settings.api().host() + ":" + node.apiPort()
