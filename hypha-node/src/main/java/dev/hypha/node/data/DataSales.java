@@ -65,7 +65,14 @@ public final class DataSales implements AutoCloseable {
     /** One pass over every owner; a failure for one owner is logged and does not stop the others. */
     public List<Sold> pass() {
         List<Sold> sold = new ArrayList<>();
-        for (Address owner : owners()) {
+        List<Address> owners;
+        try {
+            owners = owners();
+        } catch (RuntimeException e) { // an unreadable record: say so, keep the node running, try again next pass
+            log.accept("data sale: cannot read the data records: " + e.getMessage());
+            return sold;
+        }
+        for (Address owner : owners) {
             Credentials key;
             synchronized (this) {
                 key = signers.get(owner);
