@@ -65,8 +65,9 @@ const [mode, ...args] = process.argv.slice(2)
 if (mode === 'gateway') await gateway(args)
 else if (mode === 'fetch') await fetchFile(args)
 else if (mode === 'car') await fetchCar(args)
+else if (mode === 'dir') await directoryId(args[0])
 else {
-  console.error('usage: helia-peer.mjs gateway [--chunk-size N] [--width N] FILE... | fetch GATEWAY_URL CID OUT | car GATEWAY_URL CID OUT')
+  console.error('usage: helia-peer.mjs gateway [--chunk-size N] [--width N] FILE... | fetch GATEWAY_URL CID OUT | car GATEWAY_URL CID OUT | dir FOLDER')
   process.exit(2)
 }
 
@@ -232,5 +233,40 @@ async function fetchCar ([gatewayUrl, cidText, out]) {
   await pipeline(Readable.from(counted(unixfs(helia).cat(cid, { offline: true }))), createWriteStream(out))
   await helia.stop()
   console.log(`CAR ${blocks} ${size} ${contentType}`)
+  process.exit(0)
+}
+
+// The id IPFS's own importer (ipfs-unixfs-importer, with the unixfs-v1-2025 settings) gives FOLDER: every subfolder
+// (empty ones too) and file, names sorted, wrapped in one root directory.
+async function directoryId (folder) {
+  const { importer } = await load('ipfs-unixfs-importer')
+  const { fixedSize } = await load('ipfs-unixfs-importer/chunker')
+  const { balanced } = await load('ipfs-unixfs-importer/layout')
+  const { readdir, stat } = await import('node:fs/promises')
+  const entries = []
+  const walk = async (rel) => {
+    for (const name of (await readdir(path.join(folder, rel))).sort()) {
+      const r = rel ? `${rel}/${name}` : name
+      if ((await stat(path.join(folder, r))).isDirectory()) {
+        entries.push({ path: `root/${r}` })
+        await walk(r)
+      } else {
+        entries.push({ path: `root/${r}`, content: await readFile(path.join(folder, r)) })
+      }
+    }
+  }
+  await walk('')
+  const helia = createHeliaLight({ blockBrokers: [], routers: [] })
+  let root = null
+  for await (const e of importer(entries, helia.blockstore, {
+    cidVersion: 1,
+    rawLeaves: true,
+    reduceSingleLeafToSelf: true,
+    chunker: fixedSize({ chunkSize: 1048576 }),
+    layout: balanced({ maxChildrenPerNode: 1024 })
+  })) {
+    if (e.path === 'root') root = e.cid
+  }
+  console.log(`${root}`)
   process.exit(0)
 }

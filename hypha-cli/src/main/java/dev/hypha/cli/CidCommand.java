@@ -21,13 +21,14 @@ import picocli.CommandLine.Spec;
  * chunks, balanced DAG of width 1024), so a file can be looked up by the id on either network.
  */
 @Command(name = "cid", description = {"Print each file's content id (IPFS unixfs-v1-2025 CIDv1) without storing it.",
-        "The same id `ipfs add --only-hash --cid-version 1 --raw-leaves --chunker size-1048576` prints."})
+        "The same id `ipfs add --only-hash --cid-version 1 --raw-leaves --chunker size-1048576` prints;",
+        "for a folder, the directory id `ipfs add -r` prints last with the same options."})
 final class CidCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to identify.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files (or folders) to identify.")
     List<Path> files;
 
     @Option(names = {"-q", "--quiet"}, description = "Print only the ids, one per line.")
@@ -37,10 +38,9 @@ final class CidCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         for (Path file : files) {
-            if (Files.isDirectory(file)) {
-                throw new HyphaException(ErrorCategory.INPUT, file + " is a folder; content ids here are of single files");
-            }
-            String cid = ContentIds.of(file).toString();
+            // A folder's id is its UnixFS directory's (what `ipfs add -r` prints last), as `hypha data add DIR` commits to.
+            String cid = Files.isDirectory(file) ? dev.hypha.node.data.DataTree.scan(file).root().cid().toString()
+                    : ContentIds.of(file).toString();
             out.println(quiet ? cid : cid + "  " + TerminalText.line(file.toString()));
         }
         out.flush();

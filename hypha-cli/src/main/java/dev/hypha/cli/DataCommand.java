@@ -58,15 +58,17 @@ final class DataCommand implements Callable<Integer> {
         return HyphaContracts.connect(session.deployment(), session.sender(key));
     }
 
-    /** {@code hypha data add FILE --license SPDX [--price P] [--parent ID:SHARE]...}. */
+    /** {@code hypha data add FILE|DIR --license SPDX [--price P] [--parent ID:SHARE]...}. */
     @Command(name = "add", description = {"Seal FILE under a fresh data key, store the ciphertext, register it as a dataset",
             "and grant yourself the key. Prints the asset id, the ciphertext's and the plaintext's content ids.",
+            "A folder DIR is one dataset: each file sealed under its own key, a sealed manifest of them under the",
+            "dataset key; the plaintext id is the folder's UnixFS directory id (as `ipfs add -r` gives it).",
             "A run that was killed is finished by the next `hypha data add` (nothing is registered twice)."})
     static final class Add implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The file to seal (omit to only finish killed runs).")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|DIR", description = "The file or folder to seal (omit to only finish killed runs).")
         Path file;
 
         @Option(names = "--license", paramLabel = "SPDX", description = "SPDX licence expression, e.g. CC-BY-4.0.")
@@ -85,8 +87,8 @@ final class DataCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (file != null && license == null) throw HyphaException.input("--license SPDX is required with FILE");
-            if (file != null && !java.nio.file.Files.isRegularFile(file)) {
-                throw HyphaException.input(file + " is not a readable file (a directory is not supported yet)");
+            if (file != null && !java.nio.file.Files.isRegularFile(file) && !java.nio.file.Files.isDirectory(file)) {
+                throw HyphaException.input(file + " is not a readable file or folder");
             }
             List<LineageEdge> edges = new ArrayList<>();
             try {
@@ -264,7 +266,8 @@ final class DataCommand implements Callable<Integer> {
 
     /** {@code hypha data get ID --out PATH [--from URL]}. */
     @Command(name = "get", description = {"Fetch asset ID's ciphertext (every block verified), unwrap its key with your",
-            "account key, decrypt, check the plaintext's content id, and write PATH (only once all of it checked)."})
+            "account key, decrypt, check the plaintext's content id, and write PATH (only once all of it checked).",
+            "A sealed folder is restored as the folder PATH (which must not exist yet), its directory id checked."})
     static final class Get implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -272,7 +275,7 @@ final class DataCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "ID", description = "The asset id.")
         long assetId;
 
-        @Option(names = "--out", required = true, paramLabel = "PATH", description = "Where to write the plaintext.")
+        @Option(names = "--out", required = true, paramLabel = "PATH", description = "Where to write the plaintext (file or folder).")
         Path out;
 
         @Option(names = "--from", paramLabel = "URL",

@@ -134,7 +134,13 @@ final class ProviderStartCommand implements Callable<Integer> {
                         });
                     }
                     printSummary(out, provider.endpoint(), terms, ledgerFile, backend.models());
-                    try (PublishedOffers offers = publish(out, contracts, account, provider.endpoint(), backend, terms)) {
+                    // Paid data sealed in this home by the provider's account is delivered while it runs.
+                    try (PublishedOffers offers = publish(out, contracts, account, provider.endpoint(), backend, terms);
+                         dev.hypha.node.data.DataSales sales = new dev.hypha.node.data.DataSales(session.home(),
+                                 k -> contracts, line -> {
+                                     out.println(line);
+                                     out.flush();
+                                 }).sellFor(List.of(key)).start(java.time.Duration.ofSeconds(5))) {
                         out.println("Running. Press Ctrl-C to stop (offers are withdrawn and vouchers redeemed on the way out).");
                         out.flush();
                         stop.await();

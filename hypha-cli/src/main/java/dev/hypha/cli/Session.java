@@ -254,4 +254,18 @@ final class Session implements AutoCloseable {
         }
         return withPassword("Password for " + account + ": ", false, password -> keystore.unlock(account, password));
     }
+
+    /**
+     * The signing account unlocked without asking anyone (a password file or variable is given), for servers that run
+     * unattended; empty when a terminal prompt would be needed or no account is chosen.
+     */
+    Optional<Credentials> credentialsIfUnattended() {
+        if (root.passwordFile == null && root.passwordEnv == null) return Optional.empty();
+        try {
+            account();
+        } catch (HyphaException noAccount) {
+            return Optional.empty();
+        }
+        return Optional.of(credentials());
+    }
 }

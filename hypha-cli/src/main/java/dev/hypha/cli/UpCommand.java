@@ -72,6 +72,11 @@ final class UpCommand implements Callable<Integer> {
                 out.println(line);
                 out.flush();
             }, TimeSource.SYSTEM)) {
+                session.credentialsIfUnattended().ifPresent(key -> {
+                    network.dataSales().sellFor(List.of(key));
+                    out.println("Paid data requests for " + Keys.toChecksumAddress(key.getAddress())
+                            + "'s data are delivered by this node too");
+                });
                 printSummary(out, network, listen);
                 printModels(out, network, listen);
                 out.println("Running. Press Ctrl-C to stop.");

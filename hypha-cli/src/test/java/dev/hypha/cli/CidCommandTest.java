@@ -38,13 +38,18 @@ class CidCommandTest {
     }
 
     @Test
-    void aMissingFileOrAFolderIsNamed(@TempDir Path dir) {
+    void aMissingFileIsNamed_aFolderHasItsDirectoryId_aLinkInItIsRefused(@TempDir Path dir) throws Exception {
         CliRun missing = CliRun.run("cid", dir.resolve("nope").toString());
         assertThat(missing.exitCode()).isEqualTo(ExitCodes.INPUT);
         assertThat(missing.errorLine()).contains("no such file").contains("nope");
-        CliRun folder = CliRun.run("cid", dir.toString());
-        assertThat(folder.exitCode()).isEqualTo(ExitCodes.INPUT);
-        assertThat(folder.errorLine()).contains("is a folder");
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        // IPFS's well-known id of the empty UnixFS directory (CIDv1)
+        assertThat(CliRun.run("cid", "-q", empty.toString()).out())
+                .isEqualTo("bafybeiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354\n");
+        Files.createSymbolicLink(empty.resolve("link"), dir);
+        CliRun linked = CliRun.run("cid", empty.toString());
+        assertThat(linked.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(linked.errorLine()).contains("is a symbolic link");
     }
 
     /** The JavaScript importer's ids, through hypha-core's reference script. */

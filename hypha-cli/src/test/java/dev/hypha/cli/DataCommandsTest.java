@@ -273,4 +273,36 @@ class DataCommandsTest {
         }
         return -1;
     }
+
+    @Test
+    void aFolderIsAddedAsOneDataset_andRestoredWholeByAGrantee() throws Exception {
+        User owner = new User("owner", 1);
+        User grantee = new User("grantee", 2);
+        Path folder = Files.createDirectories(dir.resolve("corpus/images"));
+        Files.createDirectories(dir.resolve("corpus/empty"));
+        Files.write(folder.resolve("batch.bin"), randomBytes(1_200_000, 9));
+        Files.writeString(dir.resolve("corpus/labels.csv"), "id,label\n1,cat\n");
+        CliRun cid = owner.run("cid", "-q", dir.resolve("corpus").toString());
+        CliRun add = owner.run("data", "add", dir.resolve("corpus").toString(), "--license", "CC-BY-4.0");
+        assertThat(add.exitCode()).as(add.err()).isZero();
+        Matcher m = ADDED.matcher(add.out());
+        assertThat(m.find()).as(add.out()).isTrue();
+        long id = Long.parseLong(m.group(1));
+        assertThat(m.group(3)).as("the folder's directory id, as `hypha cid` prints it").isEqualTo(cid.out().strip());
+        CliRun granted = owner.run("data", "grant", Long.toString(id), grantee.address(), "--key", grantee.card());
+        assertThat(granted.exitCode()).as(granted.err()).isZero();
+
+        BlockRoutes routes = BlockRoutes.forFiles(ServedFiles.sealedData(new ContentStore(owner.home)), owner.home);
+        try (ApiServer server = new ApiServer("127.0.0.1", 0, List.of(routes))) {
+            server.start();
+            Path got = dir.resolve("copy");
+            CliRun get = grantee.run("data", "get", Long.toString(id), "--out", got.toString(), "--from",
+                    "http://127.0.0.1:" + server.port());
+            assertThat(get.exitCode()).as(get.err()).isZero();
+            assertThat(get.out()).contains("Wrote " + got).contains("(1200015 bytes, plaintext " + cid.out().strip());
+            assertThat(got.resolve("images/batch.bin")).hasSameBinaryContentAs(folder.resolve("batch.bin"));
+            assertThat(got.resolve("labels.csv")).hasContent("id,label\n1,cat\n");
+            assertThat(got.resolve("empty")).isEmptyDirectory();
+        }
+    }
 }

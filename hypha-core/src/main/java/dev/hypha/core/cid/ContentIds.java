@@ -66,4 +66,22 @@ public final class ContentIds {
             throw new IllegalStateException("reading a byte array never fails", e);
         }
     }
+
+    /**
+     * The content id of a file and its cumulative size (the bytes of every block of its DAG, duplicates counted each
+     * time), what a directory's link to it records.
+     *
+     * @throws HyphaException NOT_FOUND or IO naming the file when it cannot be read
+     */
+    public static UnixFsDirectory.Entry entry(String name, Path file) {
+        long[] bytes = {0};
+        try (InputStream in = Files.newInputStream(file)) {
+            ContentId root = UnixFsImporter.PROFILE.importFrom(in, (cid, block) -> bytes[0] += block.length).root();
+            return new UnixFsDirectory.Entry(name, root, bytes[0]);
+        } catch (NoSuchFileException e) {
+            throw new HyphaException(ErrorCategory.NOT_FOUND, "no such file: " + file, e);
+        } catch (IOException e) {
+            throw UnixFsImporter.readFailure(file.toString(), e);
+        }
+    }
 }

@@ -91,27 +91,36 @@ public final class DataOwner {
      * @throws HyphaException (INPUT) for an unreadable file, a bad licence or lineage (checked before gas)
      */
     public Added add(Path file, Licence licence, List<LineageEdge> parents, Progress progress) {
+        if (Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return addFolder(file, licence, parents, progress);
+        }
         if (!Files.isRegularFile(file)) {
-            throw HyphaException.input(file + " is not a readable file");
+            throw HyphaException.input(file + " is not a readable file or folder");
         }
         DataKey key = DataKey.random();
-        RecipientKey mine = RecipientKey.ofAccount(account.getEcKeyPair().getPrivateKey());
         long size;
         ContentId plaintext;
         ContentId sealed;
         try {
             size = Files.size(file);
             plaintext = ContentIds.of(file);
-            sealed = sealInto(file, size, key, progress);
+            sealed = sealInto(() -> Files.newInputStream(file), size, key, progress);
         } catch (IOException e) {
             throw HyphaException.io("cannot seal " + file + ": " + e.getMessage(), e);
         }
         Datasheet sheet = new Datasheet(Datasheet.Kind.FILE, Datasheet.safeName(file.getFileName().toString()), plaintext,
                 size);
+        return recordAndFinish(sheet, sealed, key, "file", licence, parents);
+    }
+
+    /** Stores the datasheet, writes the record (before any transaction), then registers and grants. */
+    private Added recordAndFinish(Datasheet sheet, ContentId sealed, DataKey key, String kind, Licence licence,
+                                  List<LineageEdge> parents) {
+        RecipientKey mine = RecipientKey.ofAccount(account.getEcKeyPair().getPrivateKey());
         ContentId datasheet = store.put(sheet.encode());
         // Written before any transaction: from here on a kill loses nothing (the key is in the record, wrapped to us).
         OwnedData record = new OwnedData(OwnedData.State.SEALED, me.lowercaseHex(), sealed.toString(), datasheet.toString(),
-                plaintext.toString(), size, "file", sheet.name(), Hex.encode(KeyWrap.wrap(key, mine.publicKey())),
+                sheet.plaintext().toString(), sheet.size(), kind, sheet.name(), Hex.encode(KeyWrap.wrap(key, mine.publicKey())),
                 licence.spdx(), licence.terms().name(), licence.token() == null ? null : licence.token().lowercaseHex(),
                 licence.terms().paid() ? licence.price().toString() : null, OwnedData.edges(parents), 0, 0);
         store.setRef(ServedFiles.SEALED_REFS, sealed.toString(), sealed);
@@ -119,6 +128,58 @@ public final class DataOwner {
         record.save(home);
         steps.reached(Step.RECORDED);
         return finish(record, false);
+    }
+
+    /**
+     * Seals a folder as one dataset: each file under its own fresh key (stored and served like a sealed file), then a
+     * {@link DirectoryManifest} naming every file with its key, sealed under the dataset key (the asset's content id is
+     * the sealed manifest's). The datasheet commits to the folder's UnixFS directory id, which a reader checks the
+     * restored tree against. From the record on, it is finished exactly like a file.
+     */
+    private Added addFolder(Path folder, Licence licence, List<LineageEdge> parents, Progress progress) {
+        DataTree tree = DataTree.scan(folder);
+        long total = tree.size();
+        long[] done = {0};
+        List<DirectoryManifest.Entry> entries = new ArrayList<>();
+        List<DataTree.File> files = new ArrayList<>(tree.files());
+        files.sort(java.util.Comparator.comparing(DataTree.File::path));
+        for (DataTree.File f : files) {
+            Path source = folder.resolve(f.path());
+            DataKey fileKey = DataKey.random();
+            long before = done[0];
+            ContentId sealedFile;
+            try {
+                sealedFile = sealInto(() -> Files.newInputStream(source), f.size(), fileKey,
+                        (d, t) -> progress.update(before + d, total));
+                if (!ContentIds.of(source).equals(f.plaintext())) {
+                    throw HyphaException.input(source + " changed while it was being sealed: add the folder again "
+                            + "once nothing writes to it");
+                }
+            } catch (IOException e) {
+                throw HyphaException.io("cannot seal " + source + ": " + e.getMessage(), e);
+            }
+            done[0] += f.size();
+            store.setRef(ServedFiles.SEALED_REFS, sealedFile.toString(), sealedFile);
+            entries.add(new DirectoryManifest.Entry(f.path(), f.size(), f.plaintext(), sealedFile, fileKey));
+        }
+        List<String> dirs = new ArrayList<>(tree.dirs());
+        dirs.sort(null);
+        byte[] manifest = new DirectoryManifest(dirs, entries).encode();
+        if (manifest.length > DirectoryManifest.MAX_BYTES) {
+            throw HyphaException.input(folder + "'s manifest would be " + manifest.length + " bytes, more than "
+                    + DirectoryManifest.MAX_BYTES + ": add it in parts");
+        }
+        DataKey key = DataKey.random();
+        ContentId sealed;
+        try {
+            sealed = sealInto(() -> new java.io.ByteArrayInputStream(manifest), manifest.length, key, Progress.NONE);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot seal the manifest of " + folder + ": " + e.getMessage(), e);
+        }
+        Path name = folder.toAbsolutePath().normalize().getFileName();
+        Datasheet sheet = new Datasheet(Datasheet.Kind.DIRECTORY, Datasheet.safeName(name == null ? "data"
+                : name.toString()), tree.root().cid(), total);
+        return recordAndFinish(sheet, sealed, key, "directory", licence, parents);
     }
 
     /** Completes every add a killed run left unfinished (registers it or finds it registered, then grants). */
@@ -218,15 +279,21 @@ public final class DataOwner {
         }
     }
 
+    /** Opens the plaintext to seal. */
+    @FunctionalInterface
+    private interface Source {
+        InputStream open() throws IOException;
+    }
+
     /** Seals into a temporary file beside the store's blobs, then renames it to its content id. */
-    private ContentId sealInto(Path file, long size, DataKey key, Progress progress) throws IOException {
+    private ContentId sealInto(Source source, long size, DataKey key, Progress progress) throws IOException {
         Path probe = store.blobPath(ContentIds.of(new byte[0]));
         Path dir = probe.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".seal.", ".part");
         try {
             DurableFiles.replace(tmp, out -> {
-                try (InputStream in = counting(Files.newInputStream(file), size, progress)) {
+                try (InputStream in = counting(source.open(), size, progress)) {
                     SealedData.seal(in, size, out, key, SealedData.DEFAULT_CHUNK);
                 }
             });

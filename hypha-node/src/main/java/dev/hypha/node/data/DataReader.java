@@ -84,42 +84,129 @@ public final class DataReader {
         ContentId sealed = cid(assetId, "content id", asset.contentId());
         ContentId sheetId = cid(assetId, "metadata content id", asset.metadataId());
         Datasheet sheet = Datasheet.decode(sheetId.toString(), small(sheetId, Datasheet.MAX_BYTES, from));
-        if (sheet.kind() != Datasheet.Kind.FILE) {
-            throw HyphaException.input("asset #" + assetId + " is a " + sheet.kind().name().toLowerCase(java.util.Locale.ROOT) + "; this "
-                    + "version reads single files only");
-        }
         if (sheet.size() > maxSize) {
             throw HyphaException.input("asset #" + assetId + " holds " + sheet.size() + " bytes, more than the "
                     + maxSize + " accepted");
         }
+        Path target = out.toAbsolutePath();
+        if (sheet.kind() == Datasheet.Kind.DIRECTORY) {
+            return openFolder(assetId, sealed, sheet, key, from, target, progress);
+        }
         long maxSealed = SealedData.sealedLength(sheet.size(), SealedData.MIN_CHUNK);
         Path blob = path(fetched(sealed, maxSealed, from, progress));
-        Path target = out.toAbsolutePath();
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
-            try {
-                DurableFiles.replace(tmp, (OutputStream plain) -> {
-                    try (InputStream in = Files.newInputStream(blob)) {
-                        SealedData.open(in, plain, key);
-                    }
-                });
-                ContentId got = ContentIds.of(tmp);
+            openInto(blob, key, target, got -> {
                 if (!got.equals(sheet.plaintext())) {
                     throw HyphaException.input("asset #" + assetId + " decrypted to " + got + ", not to the plaintext "
                             + sheet.plaintext() + " its datasheet names: refusing it");
                 }
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                DurableFiles.forceDirectory(target.getParent());
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            });
         } catch (SealException e) {
             throw HyphaException.input("asset #" + assetId + "'s ciphertext " + sealed + " does not open: " + e.getMessage());
         } catch (IOException e) {
             throw HyphaException.io("cannot write " + target + ": " + e.getMessage(), e);
         }
         return new Opened(assetId, sealed, sheet.plaintext(), sheet.size(), target);
+    }
+
+    /** Checks what a sealed blob opened to, before it is renamed into place. */
+    @FunctionalInterface
+    private interface Check {
+        void plaintext(ContentId got);
+    }
+
+    /** Opens {@code blob} into a temporary file beside {@code target}, checks it, and renames it into place. */
+    private static void openInto(Path blob, DataKey key, Path target, Check check) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+        try {
+            DurableFiles.replace(tmp, (OutputStream plain) -> {
+                try (InputStream in = Files.newInputStream(blob)) {
+                    SealedData.open(in, plain, key);
+                }
+            });
+            check.plaintext(ContentIds.of(tmp));
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.forceDirectory(target.getParent());
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * A sealed folder: opens the manifest with the dataset key, then every file with its own key into a temporary
+     * folder beside {@code target} (each file checked against the manifest), checks the whole tree's UnixFS directory
+     * id against the datasheet, and only then renames the folder into place. {@code target} must not exist yet.
+     */
+    private Opened openFolder(long assetId, ContentId sealed, Datasheet sheet, DataKey key, Optional<URI> from,
+                              Path target, Progress progress) {
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw HyphaException.input(target + " exists: asset #" + assetId + " is a folder, give a path that does not "
+                    + "exist yet");
+        }
+        Path parent = target.getParent();
+        Path work = null;
+        try {
+            Files.createDirectories(parent);
+            work = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+            Path manifestBlob = path(fetched(sealed, SealedData.sealedLength(DirectoryManifest.MAX_BYTES,
+                    SealedData.MIN_CHUNK), from, null));
+            Path manifestFile = work.resolve(".manifest");
+            openInto(manifestBlob, key, manifestFile, got -> {});
+            if (Files.size(manifestFile) > DirectoryManifest.MAX_BYTES) {
+                throw HyphaException.input("asset #" + assetId + "'s folder manifest is larger than "
+                        + DirectoryManifest.MAX_BYTES + " bytes");
+            }
+            DirectoryManifest manifest = DirectoryManifest.decode(sealed.toString(), Files.readAllBytes(manifestFile));
+            Files.delete(manifestFile);
+            if (manifest.size() != sheet.size()) {
+                throw HyphaException.input("asset #" + assetId + "'s manifest holds " + manifest.size()
+                        + " bytes but its datasheet says " + sheet.size() + ": refusing it");
+            }
+            Path tree = work.resolve("tree");
+            Files.createDirectory(tree);
+            for (String d : manifest.dirs()) {
+                Files.createDirectory(tree.resolve(d));
+            }
+            long done = 0;
+            for (DirectoryManifest.Entry e : manifest.files()) {
+                long before = done;
+                GatewayFetch.Progress each = progress == null ? GatewayFetch.Progress.NONE
+                        : (d, t) -> progress.update(before + d, sheet.size());
+                Path blob = path(fetched(e.sealed(), SealedData.sealedLength(e.size(), SealedData.MIN_CHUNK), from,
+                        each));
+                openInto(blob, e.key(), tree.resolve(e.path()), got -> {
+                    if (!got.equals(e.plaintext())) {
+                        throw HyphaException.input("asset #" + assetId + ": " + e.path() + " decrypted to " + got
+                                + ", not to the " + e.plaintext() + " its manifest names: refusing it");
+                    }
+                });
+                done += e.size();
+            }
+            ContentId got = DataTree.scan(tree).root().cid();
+            if (!got.equals(sheet.plaintext())) {
+                throw HyphaException.input("asset #" + assetId + " opened to the folder " + got + ", not to the "
+                        + sheet.plaintext() + " its datasheet names: refusing it");
+            }
+            Files.move(tree, target, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.forceDirectory(parent);
+        } catch (SealException e) {
+            throw HyphaException.input("asset #" + assetId + "'s sealed folder does not open: " + e.getMessage());
+        } catch (IOException e) {
+            throw HyphaException.io("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(work);
+        }
+        return new Opened(assetId, sealed, sheet.plaintext(), sheet.size(), target);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // best effort: what is left is the reader's own partly opened data, in a hidden .<name>.* folder beside it
+        }
     }
 
     /** The stored blob {@code id}, fetched (verified) from {@code from} first when it is not in the store. */

@@ -14,7 +14,8 @@ import java.util.TreeSet;
 /**
  * What a reader needs to know about sealed data besides its ciphertext, published as the asset's metadata content id:
  * the plaintext's content id (so the reader checks what it decrypted is what the owner registered), its size, whether
- * it is one file or a directory packed as tar, and a file name. Canonical JSON (keys sorted, no spaces), so one
+ * it is one file or a folder (then the plaintext id is the folder's UnixFS directory id and the size its files' total;
+ * see {@link DirectoryManifest}), and a name. Canonical JSON (keys sorted, no spaces), so one
  * datasheet has one content id.
  *
  * <p>What it reveals: the plaintext's hash lets anyone confirm a guess of the whole content (decision: accepted, since
@@ -29,7 +30,7 @@ public record Datasheet(Kind kind, String name, ContentId plaintext, long size) 
     private static final Set<String> KEYS = new TreeSet<>(Set.of("format", "kind", "name", "plaintext", "size"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One file, or a directory packed as a deterministic tar. */
+    /** One file, or a folder sealed file by file under a sealed {@link DirectoryManifest}. */
     public enum Kind { FILE, DIRECTORY }
 
     public Datasheet {

@@ -58,8 +58,17 @@ public final class PaidRequests {
                 continue;
             }
             byte[] wrapped;
+            dev.hypha.core.seal.DataKey key;
             try {
-                wrapped = KeyWrap.wrap(owner.dataKey(r.assetId()), r.recipientKey());
+                key = owner.dataKey(r.assetId());
+            } catch (HyphaException noKey) {
+                // not added here, or the owner's own grant was revoked: leave it open (the buyer's refund stays due)
+                if (lowestOpen < 0) lowestOpen = id;
+                done.add(new Outcome(id, r.assetId(), r.buyer(), false, "not delivered: " + noKey.getMessage()));
+                continue;
+            }
+            try {
+                wrapped = KeyWrap.wrap(key, r.recipientKey());
             } catch (IllegalArgumentException unusableKey) {
                 // No key can be delivered to it: refund the buyer now rather than after the window.
                 contracts.grants().decline(id);

@@ -20,6 +20,7 @@ import dev.hypha.node.apikeys.ApiKeys;
 import dev.hypha.node.apikeys.KeyRequirement;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.api.ApiKeyGuard;
+import dev.hypha.node.data.DataSales;
 import dev.hypha.node.http.ApiRoutes;
 import java.util.ArrayList;
 import dev.hypha.node.gateway.ModelInfo;
@@ -54,6 +55,9 @@ import org.web3j.crypto.Credentials;
  */
 public final class LocalNetwork implements AutoCloseable {
 
+    /** How often the node delivers paid data requests (`hypha data buy`) for its accounts. */
+    public static final Duration DATA_SALES_INTERVAL = Duration.ofSeconds(2);
+
     /** How long a leftover anvil gets to write its state after SIGTERM (a large state takes a few seconds). */
     private static final Duration LEFTOVER_STOP_GRACE = Duration.ofSeconds(30);
 
@@ -66,10 +70,13 @@ public final class LocalNetwork implements AutoCloseable {
     private final Optional<DevInference> inference;
     private final Optional<ApiKeys> keys;
     private final UiRoutes ui;
+    private final DataSales sales;
 
     private LocalNetwork(UpLock lock, Devnet devnet, ChainClient chain, Deployment deployment, Node node,
-                         LocalBackend engine, Optional<DevInference> inference, Optional<ApiKeys> keys, UiRoutes ui) {
+                         LocalBackend engine, Optional<DevInference> inference, Optional<ApiKeys> keys, UiRoutes ui,
+                         DataSales sales) {
         this.ui = ui;
+        this.sales = sales;
         this.lock = lock;
         this.devnet = devnet;
         this.chain = chain;
@@ -125,6 +132,7 @@ public final class LocalNetwork implements AutoCloseable {
         DevInference inference = null;
         ApiKeys keys = null;
         UiRoutes ui = null;
+        DataSales sales = null;
         try {
             chain = ChainClient.connect(devnet.rpcUrl(), ChainClient.Options.DEFAULT, clock);
             progress.accept("Chain " + devnet.chainId() + " at " + devnet.rpcUrl() + ", block " + chain.blockNumber());
@@ -180,15 +188,28 @@ public final class LocalNetwork implements AutoCloseable {
             // x402's facilitator API (/x402/verify, /settle, /supported): x402 servers settle hUSD payments through this
             // node; the deployer account relays (and pays the gas).
             areas.add(new FacilitatorRoutes(ExactFacilitator.forDeployment(deployer, deployment)));
+            // Sealed data added in this home (ciphertext and datasheets, public by design, never plaintext) as an IPFS
+            // trustless gateway, so `hypha data get ID --from http://<api>` works against the node itself.
+            areas.add(dev.hypha.node.content.BlockRoutes.forFiles(dev.hypha.node.content.ServedFiles.sealedData(
+                    new dev.hypha.ml.train.store.ContentStore(settings.home())), settings.home()));
             node = new Node(settings.api(), chain, Optional.of(indexer), areas, clock).start();
             progress.accept("Dashboard on http://" + settings.api().host() + ":" + node.apiPort() + "/ui");
             progress.accept("x402 facilitator on http://" + settings.api().host() + ":" + node.apiPort()
                     + FacilitatorRoutes.PREFIX);
+            // Paid data sold by itself: the open `hypha data buy` requests for data sealed in this home by an account
+            // whose key the node holds (the dev accounts; `hypha up` adds its own account when it can unlock it).
+            ChainClient salesChain = chain;
+            sales = new DataSales(settings.home(), key -> HyphaContracts.connect(deployment,
+                    new TransactionSender(salesChain, key, nonces, RevertDecoder.forHyphaContracts())), progress)
+                    .sellFor(devnet.accounts()).start(DATA_SALES_INTERVAL);
+            progress.accept("Paid data requests for data added in " + settings.home() + " are delivered every "
+                    + DATA_SALES_INTERVAL.toSeconds() + " s");
             return new LocalNetwork(lock, devnet, chain, deployment, node, engine, Optional.ofNullable(inference),
-                    Optional.ofNullable(keys), ui);
+                    Optional.ofNullable(keys), ui, sales);
         } catch (IOException e) {
             RuntimeException failure = HyphaException.io("cannot write under " + settings.home() + ": "
                     + e.getMessage(), e);
+            closeQuietly(sales, failure);
             closeQuietly(node, failure);
             closeQuietly(ui, failure);
             closeQuietly(keys, failure);
@@ -198,6 +219,7 @@ public final class LocalNetwork implements AutoCloseable {
             closeQuietly(devnet, failure);
             throw failure;
         } catch (RuntimeException e) {
+            closeQuietly(sales, e);
             closeQuietly(node, e);
             closeQuietly(ui, e);
             closeQuietly(keys, e);
@@ -296,6 +318,11 @@ public final class LocalNetwork implements AutoCloseable {
         return inference.map(DevInference::stopAndRedeem).orElse(List.of());
     }
 
+    /** The node's seller of paid data (add an account it may sell for with {@link DataSales#sellFor}). */
+    public DataSales dataSales() {
+        return sales;
+    }
+
     /** The running node. */
     public Node node() {
         return node;
@@ -310,6 +337,7 @@ public final class LocalNetwork implements AutoCloseable {
     @Override
     public void close() {
         try {
+            sales.close();
             ui.close();
             node.close();
             keys.ifPresent(ApiKeys::close);

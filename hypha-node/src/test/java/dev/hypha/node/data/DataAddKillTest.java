@@ -19,7 +19,6 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.core.seal.RecipientKey;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,12 +65,29 @@ class DataAddKillTest {
     @ParameterizedTest
     @EnumSource(value = DataOwner.Step.class, names = {"RECORDED", "REGISTERED", "REGISTRATION_RECORDED"})
     void anAddKilledAfterAnyStepIsFinishedOnceByTheNextRun(DataOwner.Step step) throws Exception {
-        Credentials key = devnet.account(1);
-        Path home = dir.resolve("home");
-        new Deployments(home.resolve("deployments")).save(deployment);
         byte[] plain = new byte[1_200_000];
         new SplittableRandom(step.ordinal()).nextBytes(plain);
         Path file = Files.write(dir.resolve("data.bin"), plain);
+        Path out = dir.resolve("opened.bin");
+        assertThat(killThenFinish(step, file, out).size()).isEqualTo(plain.length);
+        assertThat(Files.readAllBytes(out)).isEqualTo(plain);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DataOwner.Step.class, names = {"RECORDED", "REGISTERED", "REGISTRATION_RECORDED"})
+    void aFolderAddKilledAfterAnyStepIsFinishedOnceByTheNextRun(DataOwner.Step step) throws Exception {
+        Path folder = DataFolderTest.sampleTree(dir.resolve("corpus"), step.ordinal());
+        Path out = dir.resolve("opened");
+        DataOwner.Added added = killThenFinish(step, folder, out);
+        assertThat(DataFolderTest.contents(out)).isEqualTo(DataFolderTest.contents(folder));
+        assertThat(added.plaintext()).isEqualTo(DataTree.scan(folder).root().cid());
+    }
+
+    /** Adds {@code file} in a child JVM killed at {@code step}, finishes it here, checks it, and opens it to {@code out}. */
+    private DataOwner.Added killThenFinish(DataOwner.Step step, Path file, Path out) throws Exception {
+        Credentials key = devnet.account(1);
+        Path home = dir.resolve("home");
+        new Deployments(home.resolve("deployments")).save(deployment);
         HyphaContracts contracts = HyphaContracts.connect(deployment, new TransactionSender(chain, key,
                 new NonceManager(chain), RevertDecoder.forHyphaContracts()));
         long before = contracts.assets().nextAssetId();
@@ -81,9 +97,9 @@ class DataAddKillTest {
                 home.toString(), key.getEcKeyPair().getPrivateKey().toString(16), file.toString(), step.name()));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> said = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
-            while ((line = out.readLine()) != null) {
+            while ((line = childOut.readLine()) != null) {
                 said.add(line);
                 if (line.equals("AT " + step)) {
                     child.destroyForcibly(); // SIGKILL
@@ -113,11 +129,9 @@ class DataAddKillTest {
         assertThat(contracts.grants().hasAccess(added.assetId(), me)).isTrue();
 
         DataReader reader = new DataReader(home, contracts);
-        Path out = dir.resolve("opened.bin");
         reader.open(added.assetId(), reader.accountKey(added.assetId(), me,
                 RecipientKey.ofAccount(key.getEcKeyPair().getPrivateKey())), Optional.empty(), out, (d, t) -> {});
-        assertThat(Files.readAllBytes(out)).isEqualTo(plain);
         assertThat(ContentId.parse(added.plaintext().toString())).isEqualTo(added.plaintext());
-        assertThat(BigInteger.valueOf(added.size())).isEqualTo(BigInteger.valueOf(plain.length));
+        return added;
     }
 }

@@ -61,6 +61,21 @@ class HeliaInteropTest {
     }
 
     @Test
+    void aFoldersDirectoryIdIsTheOneIpfsGivesIt() throws Exception {
+        Path folder = dir.resolve("corpus");
+        Files.createDirectories(folder.resolve("images/train"));
+        Files.createDirectories(folder.resolve("empty"));
+        Files.writeString(folder.resolve("README.md"), "# a dataset\n");
+        Files.write(folder.resolve("zero.bin"), new byte[0]);
+        byte[] big = new byte[1_300_000]; // a dag-pb file root: its link's size is the whole DAG's
+        new Random(3).nextBytes(big);
+        Files.write(folder.resolve("images/train/batch-0.bin"), big);
+        Files.writeString(folder.resolve("images.txt"), "sorts before images/ by name");
+        assertThat(dev.hypha.node.data.DataTree.scan(folder).root().cid().toString())
+                .isEqualTo(HeliaPeer.directoryId(folder).lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    @Test
     void aDeepDagFromHeliaIsFetchedInEitherModeUnderTheIdHyphaComputes() throws Exception {
         // 1000-byte chunks under parents of width 4: 50 leaves under 3 levels of parents (13, 4, 1), so the CAR's
         // depth-first order and the walk over several levels are exercised with a small file.

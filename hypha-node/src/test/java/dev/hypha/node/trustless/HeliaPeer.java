@@ -91,6 +91,11 @@ final class HeliaPeer {
         return run(List.of(node(), script().toString(), "car", gatewayUrl, cid, out.toString()));
     }
 
+    /** The content id IPFS's importer gives {@code folder} (as {@code ipfs add -r} would). */
+    static String directoryId(Path folder) throws IOException, InterruptedException {
+        return run(List.of(node(), script().toString(), "dir", folder.toString()));
+    }
+
     private static String run(List<String> command) throws IOException, InterruptedException {
         Process process = start(command, true);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
