@@ -44,8 +44,8 @@ try {
   await page.keyboard.press('Enter');
   await page.waitForSelector('#page-subnets:not([hidden])');
   await page.waitForSelector(subnet + ' table.leaves tbody tr');
-  const row = await page.locator('#subnets tbody tr', { hasText: new RegExp('^\\s*' + netuid + '\\s') }).first().innerText();
-  check(/\t3\t/.test(row) && row.includes('1,000 HYP'), 'the subnet is listed with 3 UIDs and its validator stake: ' + row.replace(/\s+/g, ' '));
+  const row = await text('#subnets tbody tr[data-netuid="' + netuid + '"]');
+  check(/\t3\t/.test(row) && row.includes('1000 HYP'), 'the subnet is listed with 3 UIDs and its validator stake: ' + row.replace(/\s+/g, ' '));
   check(await page.locator(subnet + ' table.uids tbody tr').count() === 3, 'its three UIDs are listed');
   check((await text(subnet + ' table.uids tbody')).includes('validator'), 'the staked UID holds a validator permit');
   const epochs = await text(subnet + ' table.epochs tbody');

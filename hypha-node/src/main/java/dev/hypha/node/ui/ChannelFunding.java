@@ -56,7 +56,11 @@ final class ChannelFunding {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Quote> quotes = new LinkedHashMap<>();
 
-    ChannelFunding(DashboardSources sources, TimeSource clock) {
+    private final Runnable funded;
+
+    /** @param funded told after a channel was funded (the channel panel's cache is then stale) */
+    ChannelFunding(DashboardSources sources, TimeSource clock, Runnable funded) {
+        this.funded = Objects.requireNonNull(funded, "funded");
         this.sources = Objects.requireNonNull(sources, "sources");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -140,6 +144,8 @@ final class ChannelFunding {
             throw new Refused(e.kind() == GatewayException.Kind.BAD_REQUEST ? 409 : 502, e.getMessage());
         } catch (HyphaException e) {
             throw new Refused(502, "the transaction failed: " + e.getMessage());
+        } finally {
+            funded.run(); // even a failed top-up may have changed what the ledger tracks
         }
         return JSON.objectNode().put("action", quote.plan().opens() ? "opened" : "topped up")
                 .put("channel", quote.plan().channel().id())

@@ -66,7 +66,7 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         this.assetsReader = new AssetsReader(sources, clock);
         this.subnets = new SubnetsReader(sources, clock);
         this.agents = new AgentsReader(sources, clock);
-        this.funding = new ChannelFunding(sources, clock);
+        this.funding = new ChannelFunding(sources, clock, inference::channelsChanged);
         this.overview = new OverviewReader(sources, inference, compute, assetsReader, subnets, agents, token, hyp);
         this.models = new ModelsReader(sources.store());
         this.paying = sources.payer().isPresent();
@@ -93,7 +93,7 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
                 .put("partialPulls", models.partialPulls().size())
                 .put("compute", compute.fingerprint()).put("assets", assetsReader.fingerprint())
                 .put("subnets", subnets.fingerprint()).put("agents", agents.fingerprint())
-                .put("channels", inference.channels().size());
+                .put("channels", inference.channelsFingerprint());
         return t.toString();
     }
 

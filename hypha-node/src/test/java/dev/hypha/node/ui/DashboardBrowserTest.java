@@ -456,6 +456,7 @@ class DashboardBrowserTest {
         String agentAccount = as(owner).agentAccounts().create(runtime.getAddress(), 60, new byte[32]);
         as(owner).payment().transfer(agentAccount, BigInteger.valueOf(3_000_000));
         var account = as(owner).agentAccounts().at(agentAccount);
+        account.setCounterparty(miner.getAddress(), true);
         account.setLimit(usd, new dev.hypha.chain.agents.SpendingLimit(BigInteger.valueOf(5_000_000),
                 BigInteger.valueOf(1_000_000), 86_400));
         long time = chainTime();

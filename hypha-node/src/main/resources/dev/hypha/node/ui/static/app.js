@@ -726,6 +726,7 @@ async function loadSubnets() {
   if (!s.present) { fill('#subnets', [], 'No subnet contracts in this deployment.', () => {}); $('#subnet-details').replaceChildren(); return; }
   const hyp = state.stakeToken;
   fill('#subnets', s.subnets, 'No subnet yet (`hypha subnet create`).', (tr, n) => {
+    tr.dataset.netuid = n.netuid;
     cell(tr, n.netuid, 'num'); cell(tr, short(n.owner), 'mono', n.owner); cell(tr, count(n.uids), 'num');
     cell(tr, amount(n.stake, hyp), 'num'); cell(tr, count(n.tempo), 'num'); cell(tr, n.nextEpoch, 'num');
     cell(tr, count(n.nextEpochBlock), 'num'); cell(tr, amount(n.burnPrice, hyp), 'num'); cell(tr, amount(n.locked, hyp), 'num');
