@@ -43,14 +43,15 @@ try {
   await page.focus('#nav a[href="#subnets"]');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#page-subnets:not([hidden])');
-  await page.waitForSelector(subnet + ' table.leaves tbody tr');
+  await page.waitForSelector(subnet + ' table.leaves[data-epoch="1"] tbody tr');
   const row = await text('#subnets tbody tr[data-netuid="' + netuid + '"]');
   check(/\t3\t/.test(row) && row.includes('1000 HYP'), 'the subnet is listed with 3 UIDs and its validator stake: ' + row.replace(/\s+/g, ' '));
   check(await page.locator(subnet + ' table.uids tbody tr').count() === 3, 'its three UIDs are listed');
   check((await text(subnet + ' table.uids tbody')).includes('validator'), 'the staked UID holds a validator permit');
   const epochs = await text(subnet + ' table.epochs tbody');
-  check(epochs.includes('posted') && epochs.includes('HYP, held'), 'the epoch is posted and its bond held: ' + epochs.replace(/\s+/g, ' '));
-  const leaves = await page.locator(subnet + ' table.leaves tbody tr').allInnerTexts();
+  check(epochs.includes('posted') && epochs.includes('HYP, held'), 'epoch 1 is posted and its bond held: ' + epochs.replace(/\s+/g, ' '));
+  check(epochs.includes('finalized') && epochs.includes('returned to the poster'), 'epoch 0 is finalized and its bond returned');
+  const leaves = await page.locator(subnet + ' table.leaves[data-epoch="1"] tbody tr').allInnerTexts();
   check(leaves.length === 3, 'the posted epoch lists incentive and dividends for each of the 3 UIDs');
   const incentives = leaves.map((l) => Number(l.split('\t')[2]));
   check(incentives[1] > 0 && incentives[2] > 0 && incentives[1] > incentives[2],

@@ -430,25 +430,25 @@ class DashboardBrowserTest {
             as(who).subnets().register(netuid, dev.hypha.chain.deploy.Deployer.hyp(100));
         }
         as(owner).staking().stake(dev.hypha.chain.deploy.StakingClient.VALIDATOR_ROLE, dev.hypha.chain.deploy.Deployer.hyp(1_000));
+        // Epoch 0 (no weights yet) closes, giving the staked UID its validator permit; it is posted and finalized.
+        dev.hypha.chain.deploy.SubnetsClient asOwner = as(owner).subnets();
+        dev.hypha.chain.deploy.SubnetsClient asPoster = as(miner).subnets();
+        List<dev.hypha.chain.subnets.WeightRow> rows = new ArrayList<>(List.of(dev.hypha.chain.subnets.WeightRow.EMPTY,
+                dev.hypha.chain.subnets.WeightRow.EMPTY, dev.hypha.chain.subnets.WeightRow.EMPTY));
+        dev.hypha.chain.subnets.YumaPost first = closeAndCompute(asOwner, netuid, params, rows, null);
+        asPoster.post(netuid, 0, first.leaves());
+        mine(asPoster.challengeBlocks() + 1);
+        asPoster.finalizeEpoch(netuid, 0);
+        // The validator weighs UIDs 1 and 2 two to one (commit, then reveal); epoch 1 closes and is posted, not final.
         dev.hypha.chain.subnets.WeightRow row = new dev.hypha.chain.subnets.WeightRow(new int[] {1, 2}, new int[] {40_000, 20_000});
         byte[] salt = new byte[32];
         salt[0] = 7;
-        dev.hypha.chain.deploy.SubnetsClient asOwner = as(owner).subnets();
         asOwner.commitWeights(netuid, asOwner.weightsHash(netuid, owner.getAddress(), row, salt));
         mine(params.commitRevealInterval());
         asOwner.revealWeights(netuid, row, salt);
-        var created = asOwner.subnet(netuid);
-        long due = created.lastEpochBlock.longValueExact() + params.tempo();
-        long now = network.chain().blockNumber();
-        if (now + 1 < due) {
-            mine(due - now - 1);
-        }
-        dev.hypha.chain.deploy.SubnetsClient.ClosedEpoch closed = asOwner.closeEpoch(netuid);
-        var snap = asOwner.snapshot(netuid, closed.epoch());
-        dev.hypha.chain.subnets.YumaPost post = dev.hypha.chain.subnets.YumaPost.compute(asOwner.params(netuid),
-                snap.block.longValueExact(), snap.lastStepBlock.longValueExact(), snap.pool, closed.inputs(),
-                List.of(row, dev.hypha.chain.subnets.WeightRow.EMPTY, dev.hypha.chain.subnets.WeightRow.EMPTY), null);
-        as(miner).subnets().post(netuid, closed.epoch(), post.leaves());
+        rows.set(0, row);
+        dev.hypha.chain.subnets.YumaPost post = closeAndCompute(asOwner, netuid, params, rows, first.bonds());
+        asPoster.post(netuid, 1, post.leaves());
 
         // An agent identity and an agent account whose session spent 1 hUSD of its 5 hUSD window (1 hUSD per call).
         String usd = network.deployment().address(dev.hypha.chain.deploy.PaymentTokenClient.NAME);
@@ -506,7 +506,10 @@ class DashboardBrowserTest {
         assertThat(subnet.get("uidList")).hasSize(3);
         assertThat(new BigInteger(subnet.get("uidList").get(0).get("stake").asText()))
                 .isEqualTo(dev.hypha.chain.deploy.Deployer.hyp(1_000));
+        assertThat(subnet.get("epochs")).hasSize(2);
+        assertThat(subnet.get("epochs").get(1).get("status").asText()).isEqualTo("finalized");
         JsonNode epoch = subnet.get("epochs").get(0);
+        assertThat(epoch.get("epoch").asLong()).isEqualTo(1);
         assertThat(epoch.get("status").asText()).isEqualTo("posted");
         assertThat(epoch.get("poster").asText()).isEqualTo(minerChecksum);
         assertThat(epoch.get("leaves")).hasSize(3);
@@ -581,6 +584,21 @@ class DashboardBrowserTest {
             b.header("Origin", origin);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Mines to the subnet's next epoch, closes it, and computes its post as hypha-incentives' Yuma epoch does. */
+    private static dev.hypha.chain.subnets.YumaPost closeAndCompute(dev.hypha.chain.deploy.SubnetsClient subnets, long netuid,
+            dev.hypha.chain.subnets.SubnetParams params, List<dev.hypha.chain.subnets.WeightRow> rows,
+            dev.hypha.incentives.yuma.U16Rows previousBonds) {
+        long due = subnets.subnet(netuid).lastEpochBlock.longValueExact() + params.tempo();
+        long now = network.chain().blockNumber();
+        if (now + 1 < due) {
+            mine(due - now - 1);
+        }
+        dev.hypha.chain.deploy.SubnetsClient.ClosedEpoch closed = subnets.closeEpoch(netuid);
+        var snap = subnets.snapshot(netuid, closed.epoch());
+        return dev.hypha.chain.subnets.YumaPost.compute(subnets.params(netuid), snap.block.longValueExact(),
+                snap.lastStepBlock.longValueExact(), snap.pool, closed.inputs(), List.copyOf(rows), previousBonds);
     }
 
     private static void mine(long blocks) {
