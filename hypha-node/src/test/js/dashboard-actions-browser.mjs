@@ -86,6 +86,7 @@ try {
   check(await page.evaluate(() => document.activeElement.id) === 'fund-send', 'the keyboard lands on the confirm button');
   check(!(await text('#channels tbody')).includes(short(provider)), 'nothing was sent before confirming');
   await shot('fund-confirm.png');
+  await page.locator('#fund-form').screenshot({ path: join(out, 'fund-form.png') }); // the README's picture
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('#fund-state').textContent.startsWith('Opened'));
   await page.waitForFunction((p) => [...document.querySelectorAll('#channels tbody tr')].some((tr) =>
