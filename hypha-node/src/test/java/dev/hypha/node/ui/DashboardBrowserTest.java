@@ -569,10 +569,17 @@ class DashboardBrowserTest {
         assertThat(quote.statusCode()).as(quote.body()).isEqualTo(200);
         JsonNode q = JSON.readTree(quote.body());
         assertThat(q.get("action").asText()).isEqualTo("open");
+        // A second page's quote for the same channel, shown before the first was confirmed, no longer holds after it.
+        JsonNode stale = JSON.readTree(post("/ui/api/actions/channel/quote", "{\"provider\":\"" + provider
+                + "\",\"amount\":\"5000\"}", null).body());
         String confirm = "{\"confirm\":\"" + q.get("confirm").asText() + "\"}";
         HttpResponse<String> done = post("/ui/api/actions/channel/confirm", confirm, null);
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         assertThat(post("/ui/api/actions/channel/confirm", confirm, null).statusCode()).isEqualTo(400);
+        HttpResponse<String> moved = post("/ui/api/actions/channel/confirm", "{\"confirm\":\""
+                + stale.get("confirm").asText() + "\"}", null);
+        assertThat(moved.statusCode()).isEqualTo(409);
+        assertThat(moved.body()).contains("changed since the cost was shown");
         assertThat(HyphaContracts.readOnly(network.deployment(), network.chain()).channels()
                 .state(q.get("channel").asText()).deposit()).isEqualTo(BigInteger.valueOf(1_000));
     }
