@@ -64,6 +64,9 @@ public final class AgentAccountsClient {
         return new Account(ContractCalls.address(address));
     }
 
+    /** A token's spending policy on an agent account (see {@link Account#policy}). */
+    public record Policy(BigInteger periodLimit, BigInteger maxPerCall, long periodSeconds, boolean enabled) {}
+
     /** One agent account. */
     public final class Account {
         private final String address;
@@ -131,6 +134,16 @@ public final class AgentAccountsClient {
         /** Its owner (lower-case hex). */
         public String owner() {
             return read(ACCOUNT + ".owner", () -> binding.owner().send()).toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * The spending policy of {@code token}: the limit per window, the most one call may spend, the window's length
+         * in seconds, and whether sessions may spend it at all.
+         */
+        public Policy policy(String token) {
+            var t = read(ACCOUNT + ".tokenPolicy", () -> binding.tokenPolicy(ContractCalls.address(token)).send());
+            AgentAccount.TokenPolicy p = t.component1();
+            return new Policy(p.periodLimit, p.maxPerCall, p.period.longValueExact(), t.component2());
         }
 
         /** What sessions may still spend of {@code token} in the current window. */

@@ -188,6 +188,11 @@ public final class SubnetsClient {
         return read(EPOCHS + ".postBond", () -> epochs.postBond().send());
     }
 
+    /** Blocks after a post during which it can be challenged. */
+    public long challengeBlocks() {
+        return read(EPOCHS + ".challengeBlocks", () -> epochs.challengeBlocks().send()).longValueExact();
+    }
+
     public SubnetEpochs.Post post(long netuid, long epoch) {
         return read(EPOCHS + ".getPost", () -> epochs.getPost(BigInteger.valueOf(netuid), BigInteger.valueOf(epoch)).send());
     }

@@ -245,8 +245,10 @@ public final class LocalNetwork implements AutoCloseable {
             roles.add("gateway (local models only, nothing paid)");
         } else {
             roles.add("gateway (buys answers from the network through payment channels)");
+            // The page may fund channels from the gateway's account: `hypha up` holds its key already (it signs vouchers).
             payer = Optional.of(new DashboardSources.Payer(Address.parse(payerKey.getAddress()),
-                    inference.paying().ledger(), inference.paying().receipts()));
+                    inference.paying().ledger(), inference.paying().receipts(),
+                    Optional.of(inference.paying().channels())));
             provider = inference.seller();
             provider.ifPresent(p -> roles.add("provider (sells the store's models, answers contracts' requests)"));
         }

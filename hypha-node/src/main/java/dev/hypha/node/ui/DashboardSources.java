@@ -5,6 +5,7 @@ import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.gateway.network.PayerChannels;
 import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
@@ -39,12 +40,21 @@ public record DashboardSources(Path home, ChainClient chain, HyphaContracts cont
         this(home, chain, contracts, store, offers, payer, provider, roles, Optional.empty());
     }
 
-    /** The gateway's paying side: its account, the channels it opened and the receipts it accepted. */
-    public record Payer(Address account, PayerLedger ledger, PayerReceipts receipts) {
+    /**
+     * The gateway's paying side: its account, the channels it opened and the receipts it accepted, and (when the
+     * page may fund channels) the gateway's {@link PayerChannels}, which sign with the key the node holds.
+     */
+    public record Payer(Address account, PayerLedger ledger, PayerReceipts receipts, Optional<PayerChannels> channels) {
         public Payer {
             Objects.requireNonNull(account, "account");
             Objects.requireNonNull(ledger, "ledger");
             Objects.requireNonNull(receipts, "receipts");
+            Objects.requireNonNull(channels, "channels");
+        }
+
+        /** A paying side the page only reads (no channel funding from the page). */
+        public Payer(Address account, PayerLedger ledger, PayerReceipts receipts) {
+            this(account, ledger, receipts, Optional.empty());
         }
     }
 

@@ -141,6 +141,20 @@ final class InferenceReader {
         return channels.get();
     }
 
+    /** Forgets the cached channels (after the page funded one, so its next read shows the new deposit). */
+    void channelsChanged() {
+        channels.invalidate();
+    }
+
+    /** Changes when a channel is added or its deposit, spending or status does (for the live tick). */
+    String channelsFingerprint() {
+        StringBuilder b = new StringBuilder();
+        for (Channel c : channels()) {
+            b.append(c.params().id()).append(c.deposit()).append(c.status()).append(';');
+        }
+        return Integer.toHexString(b.toString().hashCode());
+    }
+
     private List<Channel> readChannels() {
         if (sources.payer().isEmpty()) {
             return List.of();

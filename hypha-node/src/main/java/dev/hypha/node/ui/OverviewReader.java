@@ -28,9 +28,13 @@ final class OverviewReader {
     private final Supplier<TokenLabel> hyp;
     private final ComputeReader compute;
     private final AssetsReader assets;
+    private final SubnetsReader subnets;
+    private final AgentsReader agents;
 
     OverviewReader(DashboardSources sources, InferenceReader inference, ComputeReader compute, AssetsReader assets,
-                   Supplier<TokenLabel> token, Supplier<TokenLabel> hyp) {
+                   SubnetsReader subnets, AgentsReader agents, Supplier<TokenLabel> token, Supplier<TokenLabel> hyp) {
+        this.subnets = Objects.requireNonNull(subnets, "subnets");
+        this.agents = Objects.requireNonNull(agents, "agents");
         this.compute = Objects.requireNonNull(compute, "compute");
         this.assets = Objects.requireNonNull(assets, "assets");
         this.hyp = Objects.requireNonNull(hyp, "hyp");
@@ -53,11 +57,13 @@ final class OverviewReader {
         sources.provider().ifPresent(p -> account(accounts.addObject(), "provider", p.account()));
         ArrayNode areas = out.putArray("areas");
         for (String area : AREAS) {
-            // An area has a panel when its contracts are deployed; subnets and agents have none yet.
+            // An area has a panel when its contracts are deployed.
             boolean present = switch (area) {
                 case "inference" -> true;
                 case "compute" -> compute.present();
                 case "assets" -> assets.present();
+                case "subnets" -> subnets.present();
+                case "agents" -> agents.present();
                 default -> false;
             };
             areas.addObject().put("name", area).put("present", present);

@@ -19,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard on the node's API address: the page at {@code /ui}, its files under {@code /ui/static/}, and a
- * read-only JSON API under {@code /ui/api/} (GET only; nothing here spends, signs or writes). The chat playground
- * posts to the gateway's own {@code /api/chat}, as any client of this node does. Beyond loopback the node's
+ * The dashboard on the node's API address: the page at {@code /ui}, its files under {@code /ui/static/}, and a JSON
+ * API under {@code /ui/api/}, read-only (GET) except the actions under {@code /ui/api/actions/}, which spend only in
+ * two steps, a quote that shows the cost and a confirmation of it ({@link ChannelFunding}), and only from a page of
+ * this node's own origin. The chat playground posts to the gateway's own {@code /api/chat}, as any client of this
+ * node does. Beyond loopback the node's
  * {@code ApiKeyGuard} leaves only {@link #OPEN_PATHS} and {@link #OPEN_PREFIXES} open (they hold no data); the page
  * then asks for a key and sends it on every API call. No key, password or RPC address is ever in an answer.
  */
@@ -46,6 +48,9 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
     private final ModelsReader models;
     private final ComputeReader compute;
     private final AssetsReader assetsReader;
+    private final SubnetsReader subnets;
+    private final AgentsReader agents;
+    private final ChannelFunding funding;
     private final LiveTicks ticks;
     private final boolean paying;
 
@@ -59,7 +64,10 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         Supplier<TokenLabel> hyp = new Cached<>(() -> TokenLabel.hyp(sources.contracts()), Duration.ofDays(365), clock);
         this.compute = new ComputeReader(sources, inference::liveness, clock);
         this.assetsReader = new AssetsReader(sources, clock);
-        this.overview = new OverviewReader(sources, inference, compute, assetsReader, token, hyp);
+        this.subnets = new SubnetsReader(sources, clock);
+        this.agents = new AgentsReader(sources, clock);
+        this.funding = new ChannelFunding(sources, clock, inference::channelsChanged);
+        this.overview = new OverviewReader(sources, inference, compute, assetsReader, subnets, agents, token, hyp);
         this.models = new ModelsReader(sources.store());
         this.paying = sources.payer().isPresent();
         Cached<String> tick = new Cached<>(() -> tick(sources), LiveTicks.EVERY, clock);
@@ -83,7 +91,9 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
                 .put("models", sources.store().list().models().size())
                 .put("liveOffers", inference.offers().stream().filter(o -> o.liveAt(at)).count())
                 .put("partialPulls", models.partialPulls().size())
-                .put("compute", compute.fingerprint()).put("assets", assetsReader.fingerprint());
+                .put("compute", compute.fingerprint()).put("assets", assetsReader.fingerprint())
+                .put("subnets", subnets.fingerprint()).put("agents", agents.fingerprint())
+                .put("channels", inference.channelsFingerprint());
         return t.toString();
     }
 
@@ -101,7 +111,12 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         api.get("/ui/api/models", ctx -> json(ctx, models::json));
         api.get("/ui/api/compute", ctx -> json(ctx, compute::json));
         api.get("/ui/api/assets", ctx -> json(ctx, assetsReader::json));
-        api.get("/ui/api/node", ctx -> json(ctx, () -> JsonNodeFactory.instance.objectNode().put("paying", paying)));
+        api.get("/ui/api/subnets", ctx -> json(ctx, subnets::json));
+        api.get("/ui/api/agents", ctx -> json(ctx, agents::json));
+        api.get("/ui/api/node", ctx -> json(ctx, () -> JsonNodeFactory.instance.objectNode().put("paying", paying)
+                .put("canFundChannels", funding.available())));
+        api.post("/ui/api/actions/channel/quote", ctx -> action(ctx, funding::quote));
+        api.post("/ui/api/actions/channel/confirm", ctx -> action(ctx, funding::confirm));
         api.get("/ui/api/receipts", this::receipts);
         api.sse("/ui/api/events", ticks::serve);
     }
@@ -109,6 +124,45 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
     private void page(Context ctx) {
         ctx.header("Content-Security-Policy", CSP).header("Referrer-Policy", "no-referrer");
         assets.serve(ctx, "index.html");
+    }
+
+    /** Most bytes an action's request body may have. */
+    private static final int MAX_ACTION_BODY = 4_096;
+
+    /**
+     * An action that spends: JSON in, JSON out, and only from a page of this node's own origin (a browser sends
+     * {@code Origin} with every cross-site POST, so another site cannot make a visitor's page spend; JSON bodies also
+     * need a CORS preflight this node never grants).
+     */
+    private static void action(Context ctx, java.util.function.Function<JsonNode, ? extends JsonNode> run) {
+        String origin = ctx.header("Origin");
+        String host = ctx.header("Host");
+        if (origin != null && (host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host)))) {
+            error(ctx, 403, "actions are accepted only from this node's own page (Origin " + origin + ")");
+            return;
+        }
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            error(ctx, 415, "an action's body must be application/json");
+            return;
+        }
+        byte[] raw = ctx.bodyAsBytes();
+        if (raw.length > MAX_ACTION_BODY) {
+            error(ctx, 413, "an action's body may have at most " + MAX_ACTION_BODY + " bytes, had " + raw.length);
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(raw);
+        } catch (java.io.IOException e) {
+            error(ctx, 400, "the body is not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            return;
+        }
+        try {
+            json(ctx, () -> run.apply(body));
+        } catch (ChannelFunding.Refused e) {
+            error(ctx, e.status, e.getMessage());
+        }
     }
 
     private void receipts(Context ctx) {
@@ -144,6 +198,8 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         JsonNode body;
         try {
             body = read.get();
+        } catch (ChannelFunding.Refused e) {
+            throw e; // an action's refusal carries its own status
         } catch (RuntimeException e) {
             // The chain or a file failed: say so (the page shows it) instead of a blank 500.
             LOG.warn("dashboard read {} failed: {}", ctx.path(), e.toString());

@@ -53,8 +53,9 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void up() {
-        // five funded dev accounts: 0 pays, 1 sells inference, 2..4 act in the compute and asset test (see below)
-        network = LocalNetwork.start(new LocalNetworkSettings(home, 0, 1, 5, new NodeSettings("127.0.0.1", 0, true), 0,
+        // eight funded dev accounts: 0 pays, 1 sells inference, 2..4 act in the compute and asset test, 5..7 in the
+        // subnet, agent and channel-funding test (see below)
+        network = LocalNetwork.start(new LocalNetworkSettings(home, 0, 1, 8, new NodeSettings("127.0.0.1", 0, true), 0,
                 LocalNetworkSettings.Inference.DEV_PROVIDER), line -> { }, TimeSource.SYSTEM);
         base = "http://127.0.0.1:" + network.node().apiPort();
     }
@@ -98,10 +99,16 @@ class DashboardBrowserTest {
             assertThat(screenshots.resolve(page)).as(page).isNotEmptyFile();
         }
 
-        // What the page showed is the chain's and the gateway's state: the channel the chat paid through.
-        JsonNode channels = get("/ui/api/channels");
-        assertThat(channels).hasSize(1);
-        JsonNode channel = channels.get(0);
+        // What the page showed is the chain's and the gateway's state: the channel the chat paid through (another
+        // test opens one to another account from the page; only this provider's is the chat's).
+        List<JsonNode> toProvider = new ArrayList<>();
+        get("/ui/api/channels").forEach(c -> {
+            if (c.get("provider").asText().equals(providerChecksum)) {
+                toProvider.add(c);
+            }
+        });
+        assertThat(toProvider).hasSize(1);
+        JsonNode channel = toProvider.get(0);
         ChannelState onChain = HyphaContracts.readOnly(network.deployment(), network.chain()).channels()
                 .state(channel.get("id").asText());
         assertThat(new BigInteger(channel.get("deposit").asText())).isEqualTo(onChain.deposit()).isPositive();
@@ -138,7 +145,8 @@ class DashboardBrowserTest {
         }
         secrets.add(network.rpcUrl());
         for (String path : List.of("/ui/api/overview", "/ui/api/offers", "/ui/api/channels", "/ui/api/spending", "/ui/api/earnings",
-                "/ui/api/models", "/ui/api/receipts?limit=500", "/ui/api/node", "/ui/api/compute", "/ui/api/assets")) {
+                "/ui/api/models", "/ui/api/receipts?limit=500", "/ui/api/node", "/ui/api/compute", "/ui/api/assets",
+                "/ui/api/subnets", "/ui/api/agents")) {
             String body = fetch(path).body().toLowerCase(java.util.Locale.ROOT);
             for (String secret : secrets) {
                 assertThat(body).as(path).doesNotContain(secret.toLowerCase(java.util.Locale.ROOT));
@@ -395,6 +403,215 @@ class DashboardBrowserTest {
         });
         assertThatThrownBy(() -> new EventTally<String>(indexer, "AccessGrants", java.util.Map.of(), 0, 1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * The subnet and agent panels show real chain state, and a channel is opened and topped up from the page. On the
+     * network's anvil, account 5 creates a subnet, accounts 5..7 register UIDs, 5 stakes as validator and weighs the
+     * others (commit, reveal), the epoch closes and account 6 posts it as hypha-incentives' Yuma epoch computes it;
+     * account 5 registers an ERC-8004 agent and an agent account whose session key (account 7) spends 1 of its 5 hUSD
+     * window. Then the browser checks both pages, and from the Inference page asks what funding a channel to account
+     * 6 costs, confirms, sees it appear in the channels panel with its deposit, and tops it up the same way.
+     */
+    @Test
+    void subnetsAgentsAndAChannelOpenedFromThePageInARealBrowser() throws Exception {
+        Path chromium = chromiumOrSkip();
+        Path repo = Path.of(System.getProperty("hypha.repo.root", "..")).toAbsolutePath().normalize();
+        Path screenshots = Path.of("target", "ui-screenshots").toAbsolutePath();
+        Credentials owner = network.devAccounts().get(5);
+        Credentials miner = network.devAccounts().get(6);
+        Credentials runtime = network.devAccounts().get(7);
+
+        // A subnet with three UIDs and one posted epoch, through the same client `hypha subnet` uses.
+        dev.hypha.chain.subnets.SubnetParams params = new dev.hypha.chain.subnets.SubnetParams(10, 8, 4, 5, 32_767,
+                65_535, 900_000, 1, 2, 1_000, dev.hypha.chain.deploy.Deployer.hyp(1), dev.hypha.chain.deploy.Deployer.hyp(100));
+        long netuid = as(owner).subnets().createSubnet(params);
+        for (Credentials who : List.of(owner, miner, runtime)) {
+            as(who).subnets().register(netuid, dev.hypha.chain.deploy.Deployer.hyp(100));
+        }
+        as(owner).staking().stake(dev.hypha.chain.deploy.StakingClient.VALIDATOR_ROLE, dev.hypha.chain.deploy.Deployer.hyp(1_000));
+        // Epoch 0 (no weights yet) closes, giving the staked UID its validator permit; it is posted and finalized.
+        dev.hypha.chain.deploy.SubnetsClient asOwner = as(owner).subnets();
+        dev.hypha.chain.deploy.SubnetsClient asPoster = as(miner).subnets();
+        List<dev.hypha.chain.subnets.WeightRow> rows = new ArrayList<>(List.of(dev.hypha.chain.subnets.WeightRow.EMPTY,
+                dev.hypha.chain.subnets.WeightRow.EMPTY, dev.hypha.chain.subnets.WeightRow.EMPTY));
+        dev.hypha.chain.subnets.YumaPost first = closeAndCompute(asOwner, netuid, params, rows, null);
+        asPoster.post(netuid, 0, first.leaves());
+        mine(asPoster.challengeBlocks() + 1);
+        asPoster.finalizeEpoch(netuid, 0);
+        // The validator weighs UIDs 1 and 2 two to one (commit, then reveal); epoch 1 closes and is posted, not final.
+        dev.hypha.chain.subnets.WeightRow row = new dev.hypha.chain.subnets.WeightRow(new int[] {1, 2}, new int[] {40_000, 20_000});
+        byte[] salt = new byte[32];
+        salt[0] = 7;
+        asOwner.commitWeights(netuid, asOwner.weightsHash(netuid, owner.getAddress(), row, salt));
+        mine(params.commitRevealInterval());
+        asOwner.revealWeights(netuid, row, salt);
+        rows.set(0, row);
+        dev.hypha.chain.subnets.YumaPost post = closeAndCompute(asOwner, netuid, params, rows, first.bonds());
+        asPoster.post(netuid, 1, post.leaves());
+
+        // An agent identity and an agent account whose session spent 1 hUSD of its 5 hUSD window (1 hUSD per call).
+        String usd = network.deployment().address(dev.hypha.chain.deploy.PaymentTokenClient.NAME);
+        BigInteger agentId = as(owner).identity().register("https://agents.example/dashboard-agent.json");
+        String agentAccount = as(owner).agentAccounts().create(runtime.getAddress(), 60, new byte[32]);
+        as(owner).payment().transfer(agentAccount, BigInteger.valueOf(3_000_000));
+        var account = as(owner).agentAccounts().at(agentAccount);
+        account.setCounterparty(miner.getAddress(), true);
+        account.setLimit(usd, new dev.hypha.chain.agents.SpendingLimit(BigInteger.valueOf(5_000_000),
+                BigInteger.valueOf(1_000_000), 86_400));
+        long time = chainTime();
+        account.grantSession(runtime.getAddress(), time - 1, time + 86_400, BigInteger.ZERO, usd,
+                BigInteger.valueOf(2_000_000), miner.getAddress());
+        as(runtime).agentAccounts().at(agentAccount).pay(usd, miner.getAddress(), BigInteger.valueOf(1_000_000));
+
+        String minerChecksum = org.web3j.crypto.Keys.toChecksumAddress(miner.getAddress());
+        String accountChecksum = org.web3j.crypto.Keys.toChecksumAddress(agentAccount);
+        Process browser = new ProcessBuilder("node", repo.resolve("hypha-node/src/test/js/dashboard-actions-browser.mjs")
+                .toString(), base + "/ui", screenshots.toString(), chromium.toString(), profile.resolve("browser-3").toString(),
+                Long.toString(netuid), accountChecksum, minerChecksum).redirectErrorStream(true).start();
+        byte[] output = browser.getInputStream().readAllBytes();
+        if (!browser.waitFor(60, TimeUnit.SECONDS)) {
+            browser.destroyForcibly();
+        }
+        String log = new String(output, StandardCharsets.UTF_8);
+        System.out.println(log);
+        assertThat(browser.exitValue()).as("the browser checks (output:%n%s)", log).isZero();
+        assertThat(log).contains("all subnet, agent and action checks passed");
+        for (String page : List.of("subnets.png", "agents.png", "fund-confirm.png", "inference-funded.png")) {
+            assertThat(screenshots.resolve(page)).as(page).isNotEmptyFile();
+        }
+
+        // The channel the page opened is on chain with the two deposits it confirmed, from the gateway's account.
+        JsonNode funded = null;
+        for (JsonNode c : get("/ui/api/channels")) {
+            if (c.get("provider").asText().equals(minerChecksum)) {
+                funded = c;
+            }
+        }
+        assertThat(funded).as("the channel opened from the page is in the channels panel").isNotNull();
+        ChannelState onChain = HyphaContracts.readOnly(network.deployment(), network.chain()).channels()
+                .state(funded.get("id").asText());
+        assertThat(onChain.deposit()).isEqualTo(BigInteger.valueOf(2_500_000))
+                .isEqualTo(new BigInteger(funded.get("deposit").asText()));
+
+        // The subnet page's numbers are the chain's and the post's.
+        JsonNode subnet = null;
+        for (JsonNode s : get("/ui/api/subnets").get("subnets")) {
+            if (s.get("netuid").asLong() == netuid) {
+                subnet = s;
+            }
+        }
+        assertThat(subnet).isNotNull();
+        assertThat(subnet.get("owner").asText()).isEqualTo(org.web3j.crypto.Keys.toChecksumAddress(owner.getAddress()));
+        assertThat(subnet.get("uidList")).hasSize(3);
+        assertThat(new BigInteger(subnet.get("uidList").get(0).get("stake").asText()))
+                .isEqualTo(dev.hypha.chain.deploy.Deployer.hyp(1_000));
+        assertThat(subnet.get("epochs")).hasSize(2);
+        assertThat(subnet.get("epochs").get(1).get("status").asText()).isEqualTo("finalized");
+        JsonNode epoch = subnet.get("epochs").get(0);
+        assertThat(epoch.get("epoch").asLong()).isEqualTo(1);
+        assertThat(epoch.get("status").asText()).isEqualTo("posted");
+        assertThat(epoch.get("poster").asText()).isEqualTo(minerChecksum);
+        assertThat(epoch.get("leaves")).hasSize(3);
+        for (int uid = 0; uid < 3; uid++) {
+            dev.hypha.chain.subnets.SubnetLeaf leaf = post.leaves().get(uid);
+            assertThat(new BigInteger(epoch.get("leaves").get(uid).get("emission").asText())).isEqualTo(leaf.claimWei());
+            assertThat(new java.math.BigDecimal(epoch.get("leaves").get(uid).get("incentive").asText()))
+                    .isEqualByComparingTo(new java.math.BigDecimal(leaf.incentive()).divide(
+                            new java.math.BigDecimal(1L << 32), 6, java.math.RoundingMode.HALF_EVEN));
+        }
+        assertThat(post.leaves().get(1).incentive()).as("the weighed miner earns incentive").isPositive();
+
+        // The agent page's numbers are the chain's.
+        JsonNode agents = get("/ui/api/agents");
+        assertThat(agents.get("agents")).anySatisfy(a -> {
+            assertThat(a.get("id").asLong()).isEqualTo(agentId.longValueExact());
+            assertThat(a.get("uri").asText()).isEqualTo("https://agents.example/dashboard-agent.json");
+        });
+        assertThat(agents.get("accounts")).anySatisfy(a -> {
+            assertThat(a.get("address").asText()).isEqualTo(accountChecksum);
+            assertThat(a.get("used").asText()).isEqualTo("1000000");
+            assertThat(a.get("limit").asText()).isEqualTo("5000000");
+            assertThat(a.get("perCall").asText()).isEqualTo("1000000");
+            assertThat(a.get("balance").asText()).isEqualTo("2000000");
+        });
+    }
+
+    /** The spending action's refusals, over plain HTTP: nothing moves without a fresh quote from this node's page. */
+    @Test
+    void theChannelActionRefusesForeignPagesBadInputAndUnknownCodes() throws Exception {
+        String provider = org.web3j.crypto.Keys.toChecksumAddress(network.devAccounts().get(7).getAddress());
+        HttpResponse<String> foreign = post("/ui/api/actions/channel/quote", "{\"provider\":\"" + provider
+                + "\",\"amount\":\"1\"}", "https://evil.example");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.body()).contains("only from this node's own page");
+        HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/actions/channel/quote"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
+                        "provider=" + provider + "&amount=1")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(post("/ui/api/actions/channel/quote", "{\"provider\":\"0x12\",\"amount\":\"1\"}", null).body())
+                .contains("provider:");
+        assertThat(post("/ui/api/actions/channel/quote", "{\"provider\":\"" + provider + "\",\"amount\":\"1.5\"}", null)
+                .body()).contains("amount must be a whole number");
+        assertThat(post("/ui/api/actions/channel/quote", "{\"provider\":\"" + provider + "\",\"amount\":\"0\"}", null)
+                .body()).contains("amount must be 1..");
+        HttpResponse<String> tooMuch = post("/ui/api/actions/channel/quote", "{\"provider\":\"" + provider
+                + "\",\"amount\":\"999999999999999\"}", null);
+        assertThat(tooMuch.statusCode()).isEqualTo(400);
+        assertThat(tooMuch.body()).contains("less than the 999999999999999 asked for");
+        assertThat(post("/ui/api/actions/channel/confirm", "{\"confirm\":\"00\"}", null).body())
+                .contains("no such confirmation code");
+        assertThat(post("/ui/api/actions/channel/confirm", "[1,", null).statusCode()).isEqualTo(400);
+
+        // A quote is used once: the second confirmation of the same code is refused, and the deposit moved once.
+        HttpResponse<String> quote = post("/ui/api/actions/channel/quote", "{\"provider\":\"" + provider
+                + "\",\"amount\":\"1000\"}", null);
+        assertThat(quote.statusCode()).as(quote.body()).isEqualTo(200);
+        JsonNode q = JSON.readTree(quote.body());
+        assertThat(q.get("action").asText()).isEqualTo("open");
+        // A second page's quote for the same channel, shown before the first was confirmed, no longer holds after it.
+        JsonNode stale = JSON.readTree(post("/ui/api/actions/channel/quote", "{\"provider\":\"" + provider
+                + "\",\"amount\":\"5000\"}", null).body());
+        String confirm = "{\"confirm\":\"" + q.get("confirm").asText() + "\"}";
+        HttpResponse<String> done = post("/ui/api/actions/channel/confirm", confirm, null);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(post("/ui/api/actions/channel/confirm", confirm, null).statusCode()).isEqualTo(400);
+        HttpResponse<String> moved = post("/ui/api/actions/channel/confirm", "{\"confirm\":\""
+                + stale.get("confirm").asText() + "\"}", null);
+        assertThat(moved.statusCode()).isEqualTo(409);
+        assertThat(moved.body()).contains("changed since the cost was shown");
+        assertThat(HyphaContracts.readOnly(network.deployment(), network.chain()).channels()
+                .state(q.get("channel").asText()).deposit()).isEqualTo(BigInteger.valueOf(1_000));
+    }
+
+    private static HttpResponse<String> post(String path, String body, String origin) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Mines to the subnet's next epoch, closes it, and computes its post as hypha-incentives' Yuma epoch does. */
+    private static dev.hypha.chain.subnets.YumaPost closeAndCompute(dev.hypha.chain.deploy.SubnetsClient subnets, long netuid,
+            dev.hypha.chain.subnets.SubnetParams params, List<dev.hypha.chain.subnets.WeightRow> rows,
+            dev.hypha.incentives.yuma.U16Rows previousBonds) {
+        long due = subnets.subnet(netuid).lastEpochBlock.longValueExact() + params.tempo();
+        long now = network.chain().blockNumber();
+        if (now + 1 < due) {
+            mine(due - now - 1);
+        }
+        dev.hypha.chain.deploy.SubnetsClient.ClosedEpoch closed = subnets.closeEpoch(netuid);
+        var snap = subnets.snapshot(netuid, closed.epoch());
+        return dev.hypha.chain.subnets.YumaPost.compute(subnets.params(netuid), snap.block.longValueExact(),
+                snap.lastStepBlock.longValueExact(), snap.pool, closed.inputs(), List.copyOf(rows), previousBonds);
+    }
+
+    private static void mine(long blocks) {
+        for (long b = 0; b < blocks; b++) {
+            network.chain().request("evm_mine");
+        }
     }
 
     private static void waitForFile(Path file) {

@@ -35,9 +35,11 @@ public final class PayingGateway implements AutoCloseable {
     private final ReputationLog reputation;
     private final NetworkBackend backend;
     private final Budget budget;
+    private final PayerChannels channels;
 
     private PayingGateway(PayerLedger ledger, PayerReceipts receipts, ReputationLog reputation, NetworkBackend backend,
-                          Budget budget) {
+                          Budget budget, PayerChannels channels) {
+        this.channels = channels;
         this.ledger = ledger;
         this.receipts = receipts;
         this.reputation = reputation;
@@ -76,14 +78,14 @@ public final class PayingGateway implements AutoCloseable {
             ledger.close();
             throw e;
         }
+        PayerChannels channels = new PayerChannels(asPayer.channels(), ledger, payer, budget);
         NetworkBackend backend = new NetworkBackend(
                 new RefreshingOffers(new ChainOffers(asPayer.offers(), asPayer.registry()), OFFERS_MAX_AGE, clock),
                 new Router(policy, Set.of(token), stats),
-                new NetworkBackend.Payer(ledger, receipts, payerKey, new PayerChannels(asPayer.channels(), ledger, payer,
-                        budget), Address.parse(deployment.address(PaymentChannelsClient.NAME)),
+                new NetworkBackend.Payer(ledger, receipts, payerKey, channels, Address.parse(deployment.address(PaymentChannelsClient.NAME)),
                         new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME)))),
                 offer -> ProviderTransport.clientFor(offer, deployment.chainId(), clock), clock);
-        return new PayingGateway(ledger, receipts, reputation, backend, budget);
+        return new PayingGateway(ledger, receipts, reputation, backend, budget, channels);
     }
 
     /** The backend the Ollama and OpenAI routes serve. */
@@ -99,6 +101,11 @@ public final class PayingGateway implements AutoCloseable {
     /** The receipts the backend accepted (read by the dashboard). */
     public PayerReceipts receipts() {
         return receipts;
+    }
+
+    /** Its channels: the backend opens them on demand; the dashboard funds one when a person confirms it. */
+    public PayerChannels channels() {
+        return channels;
     }
 
     /** The budget its channels stay within. */

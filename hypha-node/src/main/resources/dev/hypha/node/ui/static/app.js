@@ -26,6 +26,16 @@ async function api(path) {
   return body;
 }
 
+/** POSTs JSON to one of the node's actions; the answer's error names what was wrong. */
+async function postJson(path, body) {
+  const res = await fetch(path, { method: 'POST', cache: 'no-store',
+    headers: { ...authHeaders(), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status === 401) { needKey(); throw new Error('this node wants an API key'); }
+  const answer = await res.json().catch(() => ({ error: 'answer was not JSON (' + res.status + ')' }));
+  if (!res.ok) throw new Error(answer.error || ('HTTP ' + res.status));
+  return answer;
+}
+
 function showError(e) { $('#status').textContent = e ? String(e.message || e) : ''; }
 
 // ---- formatting -------------------------------------------------------------------------------------------------
@@ -77,6 +87,8 @@ const pages = {
   models: { load: loadModels },
   compute: { load: loadCompute },
   assets: { load: loadAssets },
+  subnets: { load: loadSubnets },
+  agents: { load: loadAgents },
 };
 
 async function loadOverview() {
@@ -299,6 +311,7 @@ async function loadInference() {
     cell(tr, amount(c.deposit), 'num'); cell(tr, amount(c.charged), 'num'); cell(tr, amount(c.signed), 'num');
     cell(tr, amount(c.redeemed), 'num'); cell(tr, amount(c.redeemable), 'num'); cell(tr, c.usedPercent + ' %', 'num');
   });
+  showFundForm(offers).catch(showError);
   $('#earnings-card').hidden = !earnings.present;
   if (earnings.present) {
     $('#earnings-total').textContent = 'Provider ' + earnings.account + ' earned ' + amount(earnings.charged) + '; '
@@ -355,6 +368,75 @@ function drawSpending(spending) {
       value: (u, v) => v == null ? '–' : v.toFixed(6) + ' ' + state.token.symbol,
     }))),
   }, data, box);
+}
+
+// ---- funding a channel (an action that spends: quote, then confirm) -----------------------------------------------
+
+async function showFundForm(offers) {
+  const node = await api('/ui/api/node');
+  $('#fund-form').hidden = !node.canFundChannels;
+  document.querySelectorAll('.fund-symbol').forEach((e) => { e.textContent = state.token.symbol; });
+  const list = $('#fund-providers'); list.replaceChildren();
+  [...new Set(offers.map((o) => o.provider))].forEach((p) => {
+    const o = document.createElement('option'); o.value = p; list.appendChild(o);
+  });
+}
+
+/** A decimal amount of the token as its smallest units (exact, BigInt); null when it is not one. */
+function units(text, decimals) {
+  const m = /^(\d{1,30})(?:\.(\d+))?$/.exec(text.trim());
+  if (!m || (m[2] || '').length > decimals) return null;
+  return (BigInt(m[1]) * 10n ** BigInt(decimals) + BigInt((m[2] || '').padEnd(decimals, '0') || '0')).toString();
+}
+
+async function quoteFunding(ev) {
+  ev.preventDefault();
+  const say = $('#fund-state');
+  $('#fund-confirm').hidden = true; state.fundQuote = null;
+  const amountUnits = units($('#fund-amount').value, state.token.decimals);
+  if (!amountUnits || amountUnits === '0') {
+    say.textContent = 'The deposit must be a positive amount of ' + state.token.symbol + ' with at most '
+      + state.token.decimals + ' decimals.';
+    say.className = 'bad'; return;
+  }
+  try {
+    const q = await postJson('/ui/api/actions/channel/quote', { provider: $('#fund-provider').value.trim(), amount: amountUnits });
+    state.fundQuote = q;
+    $('#fund-action').textContent = q.action === 'open' ? 'Open a new channel to ' + q.provider : 'Top up the open channel to ' + q.provider;
+    $('#fund-channel').textContent = q.channel;
+    $('#fund-cost').textContent = amount(q.amount) + ' (plus gas)';
+    $('#fund-deposit').textContent = amount(q.depositBefore) + ' → ' + amount(q.depositAfter);
+    $('#fund-payer').textContent = q.payer;
+    $('#fund-balance').textContent = amount(q.balance);
+    $('#fund-budget').textContent = amount(q.budgetLeft);
+    $('#fund-unlock').textContent = q.unlock;
+    say.textContent = 'Check the cost, then confirm within ' + q.expiresInSeconds + ' s.'; say.className = '';
+    $('#fund-confirm').hidden = false;
+    $('#fund-send').focus();
+  } catch (e) { say.textContent = 'Not possible: ' + e.message; say.className = 'bad'; }
+}
+
+async function confirmFunding() {
+  const q = state.fundQuote, say = $('#fund-state');
+  if (!q) return;
+  state.fundQuote = null;
+  $('#fund-send').disabled = true;
+  say.textContent = 'Sending…'; say.className = '';
+  try {
+    const done = await postJson('/ui/api/actions/channel/confirm', { confirm: q.confirm });
+    say.textContent = (done.action === 'opened' ? 'Opened' : 'Topped up') + ' channel ' + done.channel + ': its deposit is now '
+      + amount(done.deposit) + '.';
+    say.className = 'ok';
+    $('#fund-confirm').hidden = true;
+    refresh();
+  } catch (e) { say.textContent = 'Failed: ' + e.message; say.className = 'bad'; }
+  $('#fund-send').disabled = false;
+}
+
+function cancelFunding() {
+  state.fundQuote = null; $('#fund-confirm').hidden = true;
+  $('#fund-state').textContent = 'Cancelled; nothing was sent.'; $('#fund-state').className = '';
+  $('#fund-amount').focus();
 }
 
 // ---- models -----------------------------------------------------------------------------------------------------
@@ -620,6 +702,110 @@ function drawLineage(a) {
   }
 }
 
+// ---- subnets ----------------------------------------------------------------------------------------------------
+
+/** A table with a caption and column headers, for panels drawn per item (each has its own rows). */
+function table(caption, headers, numeric) {
+  const wrap = document.createElement('div'); wrap.className = 'scroll';
+  const t = document.createElement('table'); wrap.appendChild(t);
+  const c = document.createElement('caption'); c.textContent = caption; t.appendChild(c);
+  const tr = t.createTHead().insertRow();
+  headers.forEach((h, i) => {
+    const th = document.createElement('th'); th.scope = 'col'; th.textContent = h;
+    if (numeric.includes(i)) th.className = 'num';
+    tr.appendChild(th);
+  });
+  t.createTBody();
+  return { wrap, t, body: t.tBodies[0] };
+}
+
+async function loadSubnets() {
+  const s = await api('/ui/api/subnets');
+  if (!state.token.decimals) { const o = await api('/ui/api/overview'); state.token = o.token; state.stakeToken = o.stakeToken; }
+  $('#subnets-absent').hidden = s.present;
+  if (!s.present) { fill('#subnets', [], 'No subnet contracts in this deployment.', () => {}); $('#subnet-details').replaceChildren(); return; }
+  const hyp = state.stakeToken;
+  fill('#subnets', s.subnets, 'No subnet yet (`hypha subnet create`).', (tr, n) => {
+    tr.dataset.netuid = n.netuid;
+    cell(tr, n.netuid, 'num'); cell(tr, short(n.owner), 'mono', n.owner); cell(tr, count(n.uids), 'num');
+    cell(tr, amount(n.stake, hyp), 'num'); cell(tr, count(n.tempo), 'num'); cell(tr, n.nextEpoch, 'num');
+    cell(tr, count(n.nextEpochBlock), 'num'); cell(tr, amount(n.burnPrice, hyp), 'num'); cell(tr, amount(n.locked, hyp), 'num');
+  });
+  $('#subnets-bond').textContent = 'A poster bonds ' + amount(s.postBond, hyp) + ' per epoch post; anyone may challenge it for '
+    + s.challengeBlocks + ' blocks.' + (s.indexed ? '' : ' This node runs no event index, so per-UID epoch values are not shown.');
+  const details = $('#subnet-details'); details.replaceChildren();
+  s.subnets.forEach((n) => {
+    const card = document.createElement('article'); card.className = 'card subnet'; card.dataset.netuid = n.netuid;
+    card.setAttribute('aria-labelledby', 'subnet-h-' + n.netuid);
+    const h = document.createElement('h2'); h.id = 'subnet-h-' + n.netuid; h.textContent = 'Subnet ' + n.netuid; card.appendChild(h);
+    const uids = table('UIDs' + (n.uidsShown < n.uids ? ' (first ' + n.uidsShown + ' of ' + n.uids + ')' : ''),
+      ['UID', 'Account', 'Validator stake', 'Permit', 'Registered at block'], [0, 2, 4]);
+    uids.t.classList.add('uids');
+    n.uidList.forEach((u) => {
+      const tr = uids.body.insertRow();
+      cell(tr, u.uid, 'num'); cell(tr, short(u.account), 'mono', u.account); cell(tr, amount(u.stake, hyp), 'num');
+      cell(tr, u.permit ? 'validator' : '–'); cell(tr, count(u.registeredAt), 'num');
+    });
+    if (n.uidList.length === 0) { const tr = uids.body.insertRow(); const td = cell(tr, 'No UID registered yet.', 'empty'); td.colSpan = 5; }
+    card.appendChild(uids.wrap);
+    const epochs = table('Epochs', ['Epoch', 'Closed at block', 'Status', 'Pool', 'Poster', 'Bond', 'Challenges'], [0, 1, 3, 6]);
+    epochs.t.classList.add('epochs');
+    n.epochs.forEach((e) => {
+      const tr = epochs.body.insertRow(); tr.dataset.epoch = e.epoch;
+      cell(tr, e.epoch, 'num'); cell(tr, count(e.block), 'num');
+      cell(tr, e.status + (e.status === 'posted' ? ' (challengeable to block ' + count(e.challengeUntilBlock) + ')' : ''),
+        e.status === 'finalized' ? 'ok' : e.status.startsWith('challenged') ? 'bad' : 'warn');
+      cell(tr, amount(e.pool, hyp), 'num'); cell(tr, e.poster ? short(e.poster) : '–', 'mono', e.poster || '');
+      cell(tr, e.bond ? amount(e.bond, hyp) + ', ' + e.bondState : '–'); cell(tr, e.challenges, 'num');
+    });
+    if (n.epochs.length === 0) { const tr = epochs.body.insertRow(); const td = cell(tr, 'No epoch closed yet.', 'empty'); td.colSpan = 7; }
+    card.appendChild(epochs.wrap);
+    n.epochs.filter((e) => e.leaves || e.leavesNote).forEach((e) => {
+      if (!e.leaves) { const p = document.createElement('p'); p.className = 'muted'; p.textContent = 'Epoch ' + e.epoch + ': ' + e.leavesNote; card.appendChild(p); return; }
+      const leaves = table('Epoch ' + e.epoch + ' as posted: incentive and dividends per UID',
+        ['UID', 'Account', 'Incentive', 'Dividends', 'Consensus', 'Emission'], [0, 2, 3, 4, 5]);
+      leaves.t.classList.add('leaves'); leaves.t.dataset.epoch = e.epoch;
+      e.leaves.forEach((l) => {
+        const tr = leaves.body.insertRow();
+        cell(tr, l.uid, 'num'); cell(tr, short(l.account), 'mono', l.account); cell(tr, l.incentive, 'num');
+        cell(tr, l.dividends, 'num'); cell(tr, l.consensus, 'num'); cell(tr, amount(l.emission, hyp), 'num');
+      });
+      card.appendChild(leaves.wrap);
+    });
+    details.appendChild(card);
+  });
+}
+
+// ---- agents -----------------------------------------------------------------------------------------------------
+
+async function loadAgents() {
+  const a = await api('/ui/api/agents');
+  if (!state.token.decimals) { const o = await api('/ui/api/overview'); state.token = o.token; state.stakeToken = o.stakeToken; }
+  $('#agents-absent').hidden = a.present;
+  if (!a.present) { fill('#agents', [], 'No agent contracts in this deployment.', () => {}); fill('#agent-accounts', [], 'None.', () => {}); return; }
+  fill('#agents', a.agents, 'No agent registered yet.', (tr, g) => {
+    cell(tr, g.id, 'num'); cell(tr, short(g.owner), 'mono', g.owner); cell(tr, g.wallet ? short(g.wallet) : '–', 'mono', g.wallet || '');
+    cell(tr, g.uri || '–', 'uri', g.uri);
+  });
+  fill('#agent-accounts', a.accounts || [], a.indexed ? 'No agent account deployed yet.'
+    : 'This node runs no event index, so agent accounts cannot be found.', (tr, c) => {
+    tr.dataset.account = c.address;
+    cell(tr, short(c.address), 'mono', c.address); cell(tr, c.agentId ? '#' + c.agentId : '–');
+    cell(tr, short(c.owner), 'mono', c.owner);
+    cell(tr, c.frozen ? 'frozen' : c.enabled ? 'spending allowed' : 'no policy for ' + state.token.symbol, c.frozen ? 'bad' : c.enabled ? 'ok' : 'muted');
+    const td = cell(tr, '', 'budget');
+    const meter = document.createElement('meter'); meter.min = 0; meter.max = 100; meter.high = 80; meter.value = c.usedPercent;
+    meter.setAttribute('aria-label', 'budget used: ' + c.usedPercent + ' %');
+    const text = document.createElement('span'); text.textContent = ' ' + amount(c.used) + ' (' + c.usedPercent + ' %)';
+    td.append(meter, text);
+    cell(tr, amount(c.limit), 'num'); cell(tr, amount(c.perCall), 'num');
+    cell(tr, c.periodSeconds ? duration(c.periodSeconds) : '–', 'num'); cell(tr, amount(c.balance), 'num');
+  });
+  const log = a.runtime && a.runtime.log ? a.runtime.log : [];
+  $('#agent-log-empty').hidden = log.length > 0; $('#agent-log').hidden = log.length === 0;
+  $('#agent-log').replaceChildren(...log.map((l) => { const li = document.createElement('li'); li.textContent = l; return li; }));
+}
+
 // ---- navigation and live updates ---------------------------------------------------------------------------------
 
 function show(name) {
@@ -668,6 +854,9 @@ function onTick(t) {
   if (state.page === 'models' && (changed('models') || changed('partialPulls'))) refresh();
   if (state.page === 'compute' && (changed('compute') || changed('block'))) refresh();
   if (state.page === 'assets' && changed('assets')) refresh();
+  if (state.page === 'subnets' && changed('subnets')) refresh();
+  if (state.page === 'agents' && changed('agents')) refresh();
+  if (state.page === 'inference' && changed('channels')) refresh();
   if (state.page === 'overview' && changed('compute')) refresh(); // a lease's run-dry alert
 }
 
@@ -676,6 +865,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#chat-input').addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('#chat-form').requestSubmit(); });
   $('#chat-new').addEventListener('click', () => { state.chat = []; $('#chat-log').replaceChildren(); $('#chat-input').focus(); });
   $('#pull-form').addEventListener('submit', pull);
+  $('#fund-form').addEventListener('submit', quoteFunding);
+  $('#fund-send').addEventListener('click', confirmFunding);
+  $('#fund-cancel').addEventListener('click', cancelFunding);
   $('#key-form').addEventListener('submit', (e) => {
     e.preventDefault();
     sessionStorage.setItem('hypha-api-key', $('#key-input').value.trim());
