@@ -1,5 +1,6 @@
 package dev.hypha.node.verify.opml;
 
+import dev.hypha.chain.ChainException;
 import dev.hypha.chain.deploy.OpmlVerifierClient;
 import dev.hypha.chain.opml.OpmlDispute;
 import dev.hypha.chain.opml.OpmlWitness;
@@ -65,8 +66,14 @@ public final class OpmlPlayer {
                 return true;
             }
             case RESOLVE -> {
-                client.resolve(disputeId, witness(d));
-                return true;
+                try {
+                    client.resolve(disputeId, witness(d));
+                    return true;
+                } catch (ChainException refused) {
+                    // The contract refuses a witness whose inputs are not in the dispute's trees or whose tokens are not
+                    // the receipt's: a trace that is not of this computation. The other side or the timeout decides.
+                    return false;
+                }
             }
             default -> {
                 return false;

@@ -174,6 +174,28 @@ class OpmlDisputeTest {
         assertThat(challengeAndPlay(borrowedTrace)).isEqualTo(OpmlDispute.Outcome.CHALLENGER_WON);
     }
 
+    /**
+     * A provider that lies about one operation of each kind (position 1, so MIX reads a previous position) loses at
+     * that operation: the contract's recomputation of the element agrees with the Java engine for every kind.
+     */
+    @Example
+    void everyOperationKindIsRecomputedOnChainAsTheEngineComputesIt() {
+        byte[] prompt = text("ok");
+        OpmlProvider cheat = providerRunning(MODEL);
+        byte[] output = MODEL.generate(prompt, 2, 3);
+        Trace honest = MODEL.trace(prompt, output, 3);
+        long[] ops = {32, 40, 41, 42, 43, 44, 45, 46, 48, 56, 57, 58};
+        for (long leaf : ops) {
+            byte[] was = honest.outputAt(leaf);
+            byte[] wrong = was.clone();
+            wrong[wrong.length / 2] ^= 0x04;
+            OpmlAnswer answer = cheat.sign(prompt, output, honest.withOutput(leaf, wrong), nextRequest());
+            assertThat(challengeAndPlay(answer)).as("lie at leaf %d", leaf).isEqualTo(OpmlDispute.Outcome.CHALLENGER_WON);
+            OpmlVerifierClient c = as(challenger).opml();
+            assertThat(c.isFaulted(c.receiptDigest(answer.receipt()))).isTrue();
+        }
+    }
+
     @Example
     void theClientsReceiptDigestIsTheContracts() {
         OpmlAnswer answer = providerRunning(MODEL).answer(text("x"), 1, 9, nextRequest());
