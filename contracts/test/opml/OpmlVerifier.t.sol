@@ -307,4 +307,25 @@ contract OpmlVerifierTest is OpmlFixture {
         emit log_named_uint("resolve (one LOGITS row, slash)", g - gasleft());
         vm.assertEq(uint8(verifier.getDispute(id).outcome), uint8(OpmlVerifier.Outcome.ChallengerWon));
     }
+
+    /// @dev Gas of `resolve` (recompute one element, slash, pay the bond) for a lie at each operation kind, at the last
+    /// position of a 3-position generation; logged for bench/README.md.
+    function test_gas_resolveOfEachOperationKind() public {
+        Trace memory honest = _honest();
+        uint256[12] memory ops = [uint256(64), 72, 73, 74, 75, 76, 77, 78, 80, 88, 89, 90];
+        string[12] memory names =
+            ["EMBED", "NORM", "MIX", "AVG", "MM1 row", "RELU", "MM2 row", "ADD", "NORM (block 1)", "NORM (head)",
+            "LOGITS row", "SAMPLE"];
+        for (uint256 i = 0; i < ops.length; ++i) {
+            Trace memory cheat = _corrupt(honest, ops[i]);
+            uint256 id = _challenge(cheat, honest);
+            _descendAll(id, provider, cheat, challenger, honest);
+            _revealAll(id, provider, cheat, challenger, honest);
+            OpmlVerifier.Witness memory w = _witness(id, cheat, honest, honest, false, prompt, output);
+            uint256 g = gasleft();
+            verifier.resolve(id, w);
+            emit log_named_uint(names[i], g - gasleft());
+            vm.assertEq(uint8(verifier.getDispute(id).outcome), uint8(OpmlVerifier.Outcome.ChallengerWon));
+        }
+    }
 }
