@@ -14,7 +14,7 @@ public final class HyphaAbis {
     /** The contracts every deployment has, in deployment order. */
     public static final List<String> NAMES = List.of("HyphaTimelock", "HyphaToken", "PaymentToken", "Staking",
             "ProviderRegistry", "PaymentChannels", "OfferRegistry",
-            "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
+            "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "OpmlVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
             "DataPools", "IdentityRegistry", "ReputationRegistry", "ValidationRegistry", "PaymentReceipts", "ServiceEscrow",
             "EntryPoint", "AgentAccountFactory", "SubnetRegistry", "SubnetEmissions", "SubnetEpochs");
 

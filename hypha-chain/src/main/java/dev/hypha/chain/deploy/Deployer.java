@@ -17,6 +17,7 @@ import dev.hypha.chain.contracts.Staking;
 import dev.hypha.chain.contracts.SubnetEmissions;
 import dev.hypha.chain.contracts.SubnetEpochs;
 import dev.hypha.chain.contracts.SubnetRegistry;
+import dev.hypha.chain.contracts.OpmlVerifier;
 import dev.hypha.chain.contracts.TrainingVerifier;
 import dev.hypha.chain.contracts.AgentAccountFactory;
 import dev.hypha.chain.contracts.EntryPoint;
@@ -129,6 +130,8 @@ public final class Deployer {
                 new Address(providerRegistry.address()), new Address(contracts.get(PaymentTokenClient.NAME).address()))));
         contracts.put(TrainingVerifierClient.NAME, create(TrainingVerifierClient.NAME, TrainingVerifier.BINARY,
                 verifierTerms(contracts.get(ComputeMarketClient.NAME).address(), staking.address(), chainId)));
+        contracts.put(OpmlVerifierClient.NAME, create(OpmlVerifierClient.NAME, OpmlVerifier.BINARY,
+                opmlTerms(staking.address(), providerRegistry.address(), chainId)));
         deployProvenance(contracts, staking);
         deployAgents(contracts);
         deploySubnets(contracts, hyp, staking, chainId);
@@ -155,6 +158,17 @@ public final class Deployer {
     }
 
     /**
+     * OpmlVerifier's terms: a 100 HYP bond, 500 HYP slashed from a loser, 1000 HYP of VALIDATOR stake to challenge, an
+     * hour per round on public chains and a minute on the local chain.
+     */
+    @SuppressWarnings("rawtypes")
+    static List<Type> opmlTerms(String staking, String registry, long chainId) {
+        boolean local = chainId == DeployParams.LOCAL_CHAIN_ID;
+        return List.of(new Address(staking), new Address(registry), new Uint256(hyp(100)), new Uint256(hyp(500)),
+                new Uint256(hyp(1_000)), new Uint64(local ? 60 : 3600));
+    }
+
+    /**
      * The market binds the verifier (only its deployer can, once), and the verifier needs Staking's FAULT_PROOF_ROLE to
      * slash a loser: a governance action like any other role grant, so it is scheduled on the timelock (when the
      * deployer is the governor; otherwise the governor must schedule it) and executed by {@link #completeVerifierGrant}
@@ -165,14 +179,41 @@ public final class Deployer {
         c.compute().bindVerifier(c.verifier().address());
         progress.accept("bound TrainingVerifier to ComputeMarket");
         GovernanceClient.GovernanceAction grant = verifierGrant(c);
+        GovernanceClient.GovernanceAction opmlGrant = opmlGrant(c);
         if (deployerGoverns) {
             c.governance().schedule(grant);
-            progress.accept("scheduled FAULT_PROOF_ROLE on Staking for TrainingVerifier: executable after the "
-                    + deployment.governanceDelaySeconds() + " s governance delay");
+            c.governance().schedule(opmlGrant);
+            progress.accept("scheduled FAULT_PROOF_ROLE on Staking for TrainingVerifier and OpmlVerifier: executable after"
+                    + " the " + deployment.governanceDelaySeconds() + " s governance delay");
         } else {
             progress.accept("the governor must schedule FAULT_PROOF_ROLE on Staking for TrainingVerifier "
-                    + c.verifier().address());
+                    + c.verifier().address() + " and OpmlVerifier " + c.opml().address());
         }
+    }
+
+    private static GovernanceClient.GovernanceAction opmlGrant(HyphaContracts c) {
+        return c.governance().grantRoleAction(StakingClient.NAME, StakingClient.FAULT_PROOF_ROLE,
+                c.opml().address().lowercaseHex());
+    }
+
+    /**
+     * Executes the scheduled FAULT_PROOF_ROLE grant for OpmlVerifier once its delay has passed (anyone may).
+     *
+     * @return whether OpmlVerifier now holds the role
+     */
+    public boolean completeOpmlGrant(Deployment deployment) {
+        HyphaContracts c = HyphaContracts.connect(deployment, sender);
+        String opml = c.opml().address().lowercaseHex();
+        if (c.staking().hasRole(StakingClient.FAULT_PROOF_ROLE, opml)) {
+            return true;
+        }
+        GovernanceClient.GovernanceAction grant = opmlGrant(c);
+        if (!c.governance().isReady(grant)) {
+            return false;
+        }
+        c.governance().execute(grant);
+        progress.accept("granted FAULT_PROOF_ROLE on Staking to OpmlVerifier " + opml);
+        return true;
     }
 
     private static GovernanceClient.GovernanceAction verifierGrant(HyphaContracts c) {
@@ -371,6 +412,7 @@ public final class Deployer {
             if (problems.isEmpty()) {
                 progress.accept("contracts already deployed on chain " + chainId + " (" + deployments.file(chainId) + ")");
                 completeVerifierGrant(recorded.get());
+                completeOpmlGrant(recorded.get());
                 completeEmissionsGrant(recorded.get());
                 return recorded.get();
             }

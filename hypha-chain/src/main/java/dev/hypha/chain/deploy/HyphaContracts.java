@@ -22,6 +22,7 @@ public final class HyphaContracts {
     private final OfferRegistryClient offers;
     private final ComputeMarketClient compute;
     private final TrainingVerifierClient verifier;
+    private final OpmlVerifierClient opml;
     private final AssetRegistryClient assets;
     private final RoyaltySplitterClient royalties;
     private final AccessGrantsClient grants;
@@ -45,6 +46,7 @@ public final class HyphaContracts {
         this.offers = new OfferRegistryClient(calls);
         this.compute = new ComputeMarketClient(calls);
         this.verifier = new TrainingVerifierClient(calls);
+        this.opml = new OpmlVerifierClient(calls);
         this.assets = new AssetRegistryClient(calls);
         this.royalties = new RoyaltySplitterClient(calls);
         this.grants = new AccessGrantsClient(calls, assets);
@@ -117,6 +119,11 @@ public final class HyphaContracts {
     /** ComputeMarket (training compute: orders, bids, leases). */
     public ComputeMarketClient compute() {
         return compute;
+    }
+
+    /** OpmlVerifier (optimistic verification of IntLm inference receipts: disputes down to one operation). */
+    public OpmlVerifierClient opml() {
+        return opml;
     }
 
     /** TrainingVerifier (state commitments and disputes of training leases). */

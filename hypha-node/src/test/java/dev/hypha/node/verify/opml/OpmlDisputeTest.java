@@ -1,0 +1,250 @@
+package dev.hypha.node.verify.opml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hypha.chain.deploy.DeployParams;
+import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.OpmlVerifierClient;
+import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.chain.deploy.StakingClient;
+import dev.hypha.chain.devnet.AnvilLauncher;
+import dev.hypha.chain.devnet.Devnet;
+import dev.hypha.chain.opml.OpmlDispute;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Hashes;
+import dev.hypha.ml.opml.IntLm;
+import dev.hypha.ml.opml.IntLmWeights;
+import dev.hypha.ml.opml.Trace;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.web3j.crypto.Credentials;
+
+/**
+ * Optimistic verification on a real anvil chain with `hypha deploy`'s contracts (OpmlVerifier deployed and granted
+ * FAULT_PROOF_ROLE through the timelock): a challenger re-runs each answer and plays the dispute through the client;
+ * a provider that runs another model, truncates its computation or returns a cached answer loses and is slashed; an
+ * honest provider is never caught and wins against a challenger that lies about any operation.
+ */
+class OpmlDisputeTest {
+    private static final IntLm MODEL = new IntLm(IntLmWeights.random(11));
+    private static Devnet devnet;
+    private static ChainClient client;
+    private static NonceManager nonces;
+    private static Deployment deployment;
+    private static Credentials provider;
+    private static Credentials signingKey;
+    private static Credentials challenger;
+    private static long requests;
+
+    @BeforeContainer
+    static void deploy() {
+        devnet = new AnvilLauncher().start();
+        client = ChainClient.connect(devnet.rpcUrl());
+        nonces = new NonceManager(client);
+        Deployer deployer = new Deployer(sender(devnet.account(0)));
+        deployment = deployer.deploy(DeployParams.devnet());
+        provider = devnet.account(2);
+        signingKey = devnet.account(3);
+        challenger = devnet.account(4);
+        HyphaContracts admin = as(devnet.account(0));
+        admin.hyp().transfer(provider.getAddress(), Deployer.hyp(20_000));
+        admin.hyp().transfer(challenger.getAddress(), Deployer.hyp(2_000));
+        HyphaContracts p = as(provider);
+        p.staking().stake(StakingClient.PROVIDER_ROLE, Deployer.hyp(20_000));
+        p.registry().register(new ProviderRegistryClient.ProviderRegistration("http://127.0.0.1:1",
+                signingKey.getAddress(), List.of("inference"), ""), p.registry().signingKeyProof(signingKey));
+        as(challenger).staking().stake(StakingClient.VALIDATOR_ROLE, Deployer.hyp(1_000));
+        assertThat(deployer.completeOpmlGrant(deployment)).as("not before the governance delay").isFalse();
+        travel(121);
+        assertThat(deployer.completeOpmlGrant(deployment)).isTrue();
+    }
+
+    @AfterContainer
+    static void stop() {
+        client.close();
+        devnet.close();
+    }
+
+    private static TransactionSender sender(Credentials who) {
+        return new TransactionSender(client, who, nonces, RevertDecoder.forHyphaContracts());
+    }
+
+    private static HyphaContracts as(Credentials who) {
+        return HyphaContracts.connect(deployment, sender(who));
+    }
+
+    private static void travel(long seconds) {
+        client.request("evm_increaseTime", seconds);
+        client.request("evm_mine");
+    }
+
+    private static OpmlProvider providerRunning(IntLm runs) {
+        return new OpmlProvider(Address.parse(provider.getAddress()), signingKey, runs, MODEL.weights().root(),
+                client.chainId(), as(provider).opml().address());
+    }
+
+    private static byte[] nextRequest() {
+        return Hashes.keccak256(ByteBuffer.allocate(8).putLong(requests++).array());
+    }
+
+    private static BigInteger providerStake() {
+        return as(provider).staking().stakeOf(provider.getAddress(), StakingClient.PROVIDER_ROLE);
+    }
+
+    /** Plays both sides until the dispute ends; returns its outcome. */
+    private static OpmlDispute.Outcome play(OpmlPlayer providerSide, OpmlPlayer challengerSide) {
+        OpmlVerifierClient view = as(challenger).opml();
+        for (int round = 0; round < 64; round++) {
+            OpmlDispute d = view.dispute(challengerSide.disputeId());
+            if (d.phase() == OpmlDispute.Phase.RESOLVED) {
+                return d.outcome();
+            }
+            boolean moved = providerSide.step();
+            if (view.dispute(challengerSide.disputeId()).phase() != OpmlDispute.Phase.RESOLVED) {
+                moved |= challengerSide.step();
+            }
+            if (!moved) {
+                travel(view.moveTimeout() + 1); // a side that has nothing to say loses on time
+                view.timeout(challengerSide.disputeId());
+            }
+        }
+        throw new AssertionError("dispute did not end in 64 rounds");
+    }
+
+    private static OpmlDispute.Outcome challengeAndPlay(OpmlAnswer answer) {
+        OpmlChallenger checker = new OpmlChallenger(as(challenger).opml(), MODEL);
+        OpmlChallenger.Verdict v = checker.check(answer);
+        assertThat(v).isInstanceOf(OpmlChallenger.Verdict.Disputed.class);
+        OpmlPlayer challengerSide = ((OpmlChallenger.Verdict.Disputed) v).player();
+        OpmlPlayer providerSide = new OpmlPlayer(as(provider).opml(), challengerSide.disputeId(), answer.trace(),
+                MODEL.weights(), true);
+        return play(providerSide, challengerSide);
+    }
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Example
+    void aProviderRunningAnotherModelLosesAndIsSlashed() {
+        BigInteger before = providerStake();
+        OpmlAnswer answer = providerRunning(new IntLm(IntLmWeights.random(12))).answer(text("what is"), 4, 5, nextRequest());
+        assertThat(challengeAndPlay(answer)).isEqualTo(OpmlDispute.Outcome.CHALLENGER_WON);
+        assertThat(providerStake()).isEqualTo(before.subtract(Deployer.hyp(500)));
+        OpmlVerifierClient c = as(challenger).opml();
+        assertThat(c.isFaulted(c.receiptDigest(answer.receipt()))).isTrue();
+        assertThat(c.bondsHeld()).isZero();
+    }
+
+    @Example
+    void aTruncatedComputationLoses() {
+        OpmlAnswer answer = providerRunning(IntLm.truncated(MODEL.weights(), 1)).answer(text("abc"), 3, 0, nextRequest());
+        assertThat(challengeAndPlay(answer)).isEqualTo(OpmlDispute.Outcome.CHALLENGER_WON);
+    }
+
+    @Example
+    void aCachedAnswerLoses_whetherItsTraceIsHonestOrBorrowed() {
+        OpmlProvider lazy = providerRunning(MODEL);
+        byte[] cached = MODEL.generate(text("other question"), 4, 0);
+        // traced honestly: the trace itself shows the model disagreeing, proven without a game
+        OpmlAnswer honestTrace = lazy.answerWith(text("my question"), cached, 0, nextRequest());
+        BigInteger before = providerStake();
+        OpmlChallenger.Verdict v = new OpmlChallenger(as(challenger).opml(), MODEL).check(honestTrace);
+        assertThat(v).isInstanceOf(OpmlChallenger.Verdict.MismatchProven.class);
+        assertThat(providerStake()).isEqualTo(before.subtract(Deployer.hyp(500)));
+        // the trace of the question the answer was cached from: the game finds the first wrong operation
+        Trace borrowed = MODEL.trace(text("my questioN"), cached, 0); // same length, other tokens
+        OpmlAnswer borrowedTrace = lazy.sign(text("my question"), cached, borrowed, nextRequest());
+        assertThat(challengeAndPlay(borrowedTrace)).isEqualTo(OpmlDispute.Outcome.CHALLENGER_WON);
+    }
+
+    /**
+     * A provider that lies about one operation of each kind (position 1, so MIX reads a previous position) loses at
+     * that operation: the contract's recomputation of the element agrees with the Java engine for every kind.
+     */
+    @Example
+    void everyOperationKindIsRecomputedOnChainAsTheEngineComputesIt() {
+        byte[] prompt = text("ok");
+        OpmlProvider cheat = providerRunning(MODEL);
+        byte[] output = MODEL.generate(prompt, 2, 3);
+        Trace honest = MODEL.trace(prompt, output, 3);
+        long[] ops = {32, 40, 41, 42, 43, 44, 45, 46, 48, 56, 57, 58};
+        for (long leaf : ops) {
+            byte[] was = honest.outputAt(leaf);
+            byte[] wrong = was.clone();
+            wrong[wrong.length / 2] ^= 0x04;
+            OpmlAnswer answer = cheat.sign(prompt, output, honest.withOutput(leaf, wrong), nextRequest());
+            assertThat(challengeAndPlay(answer)).as("lie at leaf %d", leaf).isEqualTo(OpmlDispute.Outcome.CHALLENGER_WON);
+            OpmlVerifierClient c = as(challenger).opml();
+            assertThat(c.isFaulted(c.receiptDigest(answer.receipt()))).isTrue();
+        }
+    }
+
+    @Example
+    void theClientsReceiptDigestIsTheContracts() {
+        OpmlAnswer answer = providerRunning(MODEL).answer(text("x"), 1, 9, nextRequest());
+        OpmlVerifierClient c = as(challenger).opml();
+        assertThat(answer.receipt().digest(client.chainId(), c.address())).isEqualTo(c.receiptDigest(answer.receipt()));
+    }
+
+    @Property(tries = 4)
+    void anHonestProviderIsNeverCaughtAndBeatsALyingChallenger(@ForAll("prompts") byte[] prompt,
+            @ForAll("seeds") long seed, @ForAll("leaves") int lieAt) {
+        OpmlAnswer answer = providerRunning(MODEL).answer(prompt, 3, seed, nextRequest());
+        OpmlVerifierClient byChallenger = as(challenger).opml();
+        assertThat(new OpmlChallenger(byChallenger, MODEL).check(answer)).isInstanceOf(OpmlChallenger.Verdict.Honest.class);
+
+        Trace honest = answer.trace();
+        long index = lieAt % (honest.positions() * 32L);
+        byte[] was = honest.outputAt(index);
+        Trace lie = honest.withOutput(index, was == null ? new byte[] {1} : flipLast(was));
+        BigInteger stakeBefore = providerStake();
+        BigInteger id = byChallenger.challenge(answer.receipt(), answer.signature(), answer.prompt(), answer.output(),
+                lie.root());
+        OpmlDispute.Outcome o = play(new OpmlPlayer(as(provider).opml(), id, honest, MODEL.weights(), true),
+                new OpmlPlayer(byChallenger, id, lie, MODEL.weights(), false));
+        assertThat(o).isEqualTo(OpmlDispute.Outcome.PROVIDER_WON);
+        assertThat(providerStake()).isEqualTo(stakeBefore);
+        // the lying challenger paid: restake what it lost so the next try can challenge again
+        HyphaContracts admin = as(devnet.account(0));
+        admin.hyp().transfer(challenger.getAddress(), Deployer.hyp(600));
+        as(challenger).staking().stake(StakingClient.VALIDATOR_ROLE, Deployer.hyp(500));
+    }
+
+    private static byte[] flipLast(byte[] b) {
+        byte[] c = b.clone();
+        c[c.length - 1] ^= 1;
+        return c;
+    }
+
+    @Provide
+    Arbitrary<byte[]> prompts() {
+        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(6);
+    }
+
+    @Provide
+    Arbitrary<Long> seeds() {
+        return Arbitraries.longs();
+    }
+
+    @Provide
+    Arbitrary<Integer> leaves() {
+        return Arbitraries.integers().between(0, 1 << 20);
+    }
+}
