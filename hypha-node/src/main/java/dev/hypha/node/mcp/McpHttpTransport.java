@@ -62,13 +62,13 @@ final class McpHttpTransport implements McpStatelessServerTransport, ApiRoutes {
         }
         long declared = ctx.contentLength();
         if (declared > MAX_BODY_BYTES) {
-            error(ctx, 413, null, McpSchema.ErrorCodes.INVALID_REQUEST, "body of " + declared + " bytes, more than the "
+            error(ctx, 413, McpSchema.ErrorCodes.INVALID_REQUEST, "body of " + declared + " bytes, more than the "
                     + MAX_BODY_BYTES + " accepted");
             return;
         }
         byte[] body = ctx.bodyAsBytes();
         if (body.length > MAX_BODY_BYTES) {
-            error(ctx, 413, null, McpSchema.ErrorCodes.INVALID_REQUEST, "body of " + body.length
+            error(ctx, 413, McpSchema.ErrorCodes.INVALID_REQUEST, "body of " + body.length
                     + " bytes, more than the " + MAX_BODY_BYTES + " accepted");
             return;
         }
@@ -76,7 +76,7 @@ final class McpHttpTransport implements McpStatelessServerTransport, ApiRoutes {
         try {
             message = McpSchema.deserializeJsonRpcMessage(json, new String(body, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) { // the SDK's mapper wraps Jackson's errors in unchecked ones
-            error(ctx, 400, null, McpSchema.ErrorCodes.PARSE_ERROR, "not a JSON-RPC 2.0 message: " + e.getMessage());
+            error(ctx, 400, McpSchema.ErrorCodes.PARSE_ERROR, "not a JSON-RPC 2.0 message: " + e.getMessage());
             return;
         }
         McpTransportContext context = McpTransportContext.create(Map.of());
@@ -89,14 +89,19 @@ final class McpHttpTransport implements McpStatelessServerTransport, ApiRoutes {
                 h.handleNotification(context, notification).block(timeout);
                 ctx.status(202);
             }
-            default -> error(ctx, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
+            default -> error(ctx, 400, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "a client posts requests and notifications, not responses");
         }
     }
 
-    private void error(Context ctx, int status, Object id, int code, String message) throws IOException {
-        McpSchema.JSONRPCResponse response = McpSchema.JSONRPCResponse.error(id,
-                new McpSchema.JSONRPCResponse.JSONRPCError(code, message, null));
-        ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(response));
+    /** A JSON-RPC error with a null id (the request could not be read, so its id is unknown), written directly. */
+    private static void error(Context ctx, int status, int code, String message) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = ERRORS.createObjectNode();
+        o.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+        o.putNull("id");
+        o.putObject("error").put("code", code).put("message", message);
+        ctx.status(status).contentType("application/json").result(o.toString());
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper ERRORS = new com.fasterxml.jackson.databind.ObjectMapper();
 }

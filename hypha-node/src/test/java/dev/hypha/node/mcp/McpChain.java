@@ -29,24 +29,24 @@ import org.web3j.crypto.Credentials;
  * costs {@value #PRICE} hUSD units paid to dev account 2, settled by dev account 3 as facilitator). {@link #shouts}
  * counts the paid tool's runs, so a test sees work done without payment.
  */
-final class McpChain implements AutoCloseable {
-    static final long PRICE = 1_500;
-    static final String WORDS_SCHEMA = """
+public final class McpChain implements AutoCloseable {
+    public static final long PRICE = 1_500;
+    public static final String WORDS_SCHEMA = """
             {"type":"object","properties":{"text":{"type":"string","maxLength":10000}},"required":["text"],
              "additionalProperties":false}""";
 
-    final Devnet devnet;
-    final ChainClient client;
-    final Deployment deployment;
-    final NonceManager nonces;
-    final ExactFacilitator facilitator;
-    final McpToolServer mcp;
-    final ApiServer server;
-    final Credentials payer;
-    final Credentials payee;
-    final AtomicInteger shouts = new AtomicInteger();
+    public final Devnet devnet;
+    public final ChainClient client;
+    public final Deployment deployment;
+    public final NonceManager nonces;
+    public final ExactFacilitator facilitator;
+    public final McpToolServer mcp;
+    public final ApiServer server;
+    public final Credentials payer;
+    public final Credentials payee;
+    public final AtomicInteger shouts = new AtomicInteger();
 
-    McpChain() {
+    public McpChain() {
         devnet = new AnvilLauncher().start();
         client = ChainClient.connect(devnet.rpcUrl());
         nonces = new NonceManager(client);
@@ -71,28 +71,28 @@ final class McpChain implements AutoCloseable {
         server.start();
     }
 
-    TransactionSender sender(Credentials who) {
+    public TransactionSender sender(Credentials who) {
         return new TransactionSender(client, who, nonces, RevertDecoder.forHyphaContracts());
     }
 
-    HyphaContracts as(Credentials who) {
+    public HyphaContracts as(Credentials who) {
         return HyphaContracts.connect(deployment, sender(who));
     }
 
-    Address token() {
+    public Address token() {
         return Address.parse(deployment.address(PaymentTokenClient.NAME));
     }
 
-    ExactRequirement price(String payTo) {
+    public ExactRequirement price(String payTo) {
         return new ExactRequirement(client.chainId(), BigInteger.valueOf(PRICE), token(), Address.parse(payTo), 120,
                 Deployer.PAYMENT_NAME, "1");
     }
 
-    BigInteger usd(String who) {
+    public BigInteger usd(String who) {
         return as(devnet.account(0)).payment().balanceOf(who);
     }
 
-    String mcpUrl() {
+    public String mcpUrl() {
         return "http://127.0.0.1:" + server.port() + McpToolServer.PATH;
     }
 
