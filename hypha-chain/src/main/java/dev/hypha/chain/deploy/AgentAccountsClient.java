@@ -108,6 +108,12 @@ public final class AgentAccountsClient {
             write("setSessionCounterparty", binding.setSessionCounterparty(ContractCalls.address(key), ContractCalls.address(counterparty), true));
         }
 
+        /** Lets session {@code key} also pay {@code counterparty} (owner only; the account must allow it too). */
+        public TransactionReceipt allowSessionCounterparty(String key, String counterparty) {
+            return write("setSessionCounterparty", binding.setSessionCounterparty(ContractCalls.address(key),
+                    ContractCalls.address(counterparty), true));
+        }
+
         /** A session key pays {@code amount} of {@code token} to {@code to} (this account must be that key). */
         public TransactionReceipt pay(String token, String to, BigInteger amount) {
             return write("pay", binding.pay(ContractCalls.address(calls.account()), ContractCalls.address(token), ContractCalls.address(to), amount));

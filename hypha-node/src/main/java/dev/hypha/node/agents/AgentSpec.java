@@ -44,8 +44,15 @@ public record AgentSpec(String name, String system, String task, String model, B
                 .maxStringLength(64 * 1024).build());
     }
 
-    /** The AgentAccount policy: hUSD amounts as decimal strings, a period as Ns/Nm/Nh/Nd, and who may freeze it. */
-    public record Budget(String limit, String perCall, String period, String guardian) {}
+    /**
+     * The AgentAccount policy: hUSD amounts as decimal strings, a period as Ns/Nm/Nh/Nd, who may freeze it, and the
+     * addresses it may pay besides the agents named in {@code tools} (whose wallets are allowed when it is created).
+     */
+    public record Budget(String limit, String perCall, String period, String guardian, List<String> allow) {
+        public Budget {
+            allow = List.copyOf(allow);
+        }
+    }
 
     /** Where tools come from: exactly one of an MCP URL and an ERC-8004 agent id. */
     public record ToolSource(Optional<String> mcpUrl, Optional<BigInteger> agentId) {
@@ -103,7 +110,7 @@ public record AgentSpec(String name, String system, String task, String model, B
         }
         Budget budget = new Budget(text(where, b, "limit", true), text(where, b, "perCall", false),
                 Optional.ofNullable(text(where, b, "period", false)).filter(s -> !s.isEmpty()).orElse("1d"),
-                text(where, b, "guardian", true));
+                text(where, b, "guardian", true), allow(where, b.path("allow")));
         List<ToolSource> tools = new ArrayList<>();
         JsonNode t = root.path("tools");
         if (!t.isArray() || t.size() > MAX_TOOLS) {
@@ -153,6 +160,24 @@ public record AgentSpec(String name, String system, String task, String model, B
         return new AgentSpec(name, Optional.ofNullable(text(where, root, "system", false)).orElse(""),
                 Optional.ofNullable(text(where, root, "task", false)).orElse(""),
                 Optional.ofNullable(text(where, root, "model", false)).orElse(""), budget, tools, steps, rate);
+    }
+
+    private static List<String> allow(String where, JsonNode a) {
+        if (a.isMissingNode()) {
+            return List.of();
+        }
+        if (!a.isArray() || a.size() > MAX_TOOLS) {
+            throw HyphaException.input("agent spec " + where + ": budget.allow must be an array of at most " + MAX_TOOLS
+                    + " addresses");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode x : a) {
+            if (!x.isTextual() || !x.textValue().matches("0x[0-9a-fA-F]{40}")) {
+                throw HyphaException.input("agent spec " + where + ": budget.allow entries must be 0x addresses");
+            }
+            out.add(x.textValue());
+        }
+        return out;
     }
 
     private static String text(String where, JsonNode parent, String field, boolean required) {
