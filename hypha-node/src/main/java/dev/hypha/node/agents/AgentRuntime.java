@@ -126,8 +126,8 @@ public final class AgentRuntime {
                     call = endpoint.client().call(step.tool(), step.arguments());
                 } catch (HyphaException e) {
                     if (AgentAccountPayer.refusedByPolicy(e)) {
+                        // not journaled as done: once the owner raises the budget, a new run retries this step
                         log.line(tag, "refused by the account's policy: " + AgentLog.quote(e.getMessage()));
-                        journal.done(i, "refused");
                         return new Outcome(state.done().size(), paid, spent, "refused by policy: " + e.getMessage());
                     }
                     throw e;

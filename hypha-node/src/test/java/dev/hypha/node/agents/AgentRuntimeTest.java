@@ -132,6 +132,9 @@ class AgentRuntimeTest {
         assertThat(out.paid()).isEqualTo(2);
         assertThat(chain.usd(b.account())).isEqualTo(BigInteger.valueOf(1_000_000 - 3_000));
         assertThat(log()).contains("refused by the account's policy");
+        // the refused step is not journaled as done: a run after the owner raises the budget retries it
+        assertThat(new SpendJournal(home.resolve("journal.jsonl")).read().isDone(2)).isFalse();
+        assertThat(new SpendJournal(home.resolve("journal.jsonl")).read().isDone(1)).isTrue();
         // the key itself, trying to spend directly, is refused the same way
         assertThatThrownBy(() -> b.asSession().pay(chain.token().lowercaseHex(), chain.payee.getAddress(), BigInteger.ONE))
                 .isInstanceOf(HyphaException.class).hasMessageContaining("PeriodLimitExceeded");
