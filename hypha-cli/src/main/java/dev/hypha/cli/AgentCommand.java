@@ -22,10 +22,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hypha agent register|account}: an agent's ERC-8004 identity (IdentityRegistry) and its smart account, whose
- * spending policy the contract enforces (AgentAccountFactory). The agent runtime and MCP come later.
+ * spending policy the contract enforces (AgentAccountFactory), and the agent runtime ({@link AgentRuntimeCommands}).
  */
-@Command(name = "agent", description = "Register agents (ERC-8004 identity) and create their policy-bound accounts.",
-        subcommands = {AgentCommand.Register.class, AgentCommand.AccountCommands.class})
+@Command(name = "agent", description = "Register agents (ERC-8004 identity), create their policy-bound accounts, and run them.",
+        subcommands = {AgentCommand.Register.class, AgentCommand.AccountCommands.class, AgentRuntimeCommands.Create.class,
+                AgentRuntimeCommands.Fund.class, AgentRuntimeCommands.Run.class, AgentRuntimeCommands.Logs.class,
+                AgentRuntimeCommands.Stop.class})
 final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

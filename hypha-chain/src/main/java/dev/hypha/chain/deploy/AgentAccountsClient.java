@@ -111,9 +111,41 @@ public final class AgentAccountsClient {
             write("setSessionCounterparty", binding.setSessionCounterparty(ContractCalls.address(key), ContractCalls.address(counterparty), true));
         }
 
+        /** Lets session {@code key} also pay {@code counterparty} (owner only; the account must allow it too). */
+        public TransactionReceipt allowSessionCounterparty(String key, String counterparty) {
+            return write("setSessionCounterparty", binding.setSessionCounterparty(ContractCalls.address(key),
+                    ContractCalls.address(counterparty), true));
+        }
+
         /** A session key pays {@code amount} of {@code token} to {@code to} (this account must be that key). */
         public TransactionReceipt pay(String token, String to, BigInteger amount) {
             return write("pay", binding.pay(ContractCalls.address(calls.account()), ContractCalls.address(token), ContractCalls.address(to), amount));
+        }
+
+        /**
+         * A session key books an EIP-3009 transfer of {@code value} of {@code token} from this account to {@code to}
+         * (this account must be that key): the account checks and charges its policy now, and from then on accepts
+         * the authorization's digest as signed (ERC-1271), so whoever holds the authorization can settle it once.
+         *
+         * @param nonce the authorization's 32-byte nonce
+         */
+        public TransactionReceipt authorizeTransfer(String token, String to, BigInteger value, long validAfter,
+                                                    long validBefore, byte[] nonce) {
+            return write("authorizeTransfer", binding.authorizeTransfer(ContractCalls.address(calls.account()),
+                    ContractCalls.address(token), ContractCalls.address(to), value, BigInteger.valueOf(validAfter),
+                    BigInteger.valueOf(validBefore), bytes32("nonce", nonce)));
+        }
+
+        /** The session key that booked the EIP-3009 {@code digest} (lower-case hex), or the zero address if none did. */
+        public String bookedBy(byte[] digest) {
+            return read(ACCOUNT + ".authorizedDigestSession",
+                    () -> binding.authorizedDigestSession(bytes32("digest", digest)).send()).toLowerCase(Locale.ROOT);
+        }
+
+        /** The owner has the account call {@code target} with {@code calldata} (no value): the account acts, e.g. rates. */
+        public TransactionReceipt execute(String target, String calldata) {
+            return write("execute", binding.execute(ContractCalls.address(target), BigInteger.ZERO,
+                    org.web3j.utils.Numeric.hexStringToByteArray(calldata)));
         }
 
         /** Stops every session at once (owner or guardian). */

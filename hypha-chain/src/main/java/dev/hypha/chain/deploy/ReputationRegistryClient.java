@@ -37,6 +37,11 @@ public final class ReputationRegistryClient {
         this.binding = calls.binding(NAME, ReputationRegistry::load);
     }
 
+    /** The registry's address. */
+    public String registryAddress() {
+        return binding.getContractAddress();
+    }
+
     /** Rates agent {@code agentId} with proof of the x402 payment whose PaymentReceipts receipt is {@code receiptId}. */
     public long rateWithReceipt(BigInteger agentId, Feedback feedback, byte[] receiptId) {
         return rate(agentId, feedback, RECEIPT, bytes32("receipt id", receiptId));
@@ -48,19 +53,35 @@ public final class ReputationRegistryClient {
         return rate(agentId, feedback, ESCROW, ref);
     }
 
-    private long rate(BigInteger agentId, Feedback f, BigInteger kind, byte[] ref) {
-        ReputationRegistry.FeedbackInput input = new ReputationRegistry.FeedbackInput(f.value(),
-                BigInteger.valueOf(f.valueDecimals()), f.tag1(), f.tag2(), f.endpoint(), f.feedbackUri(), f.feedbackHash());
-        ReputationRegistry.PaymentProof proof = new ReputationRegistry.PaymentProof(kind, ref,
-                new ReputationRegistry.Channel(ZERO, ZERO, ZERO, ZERO, new byte[32]));
-        TransactionReceipt receipt = calls.write(NAME, "giveFeedbackWithPayment",
-                binding.giveFeedbackWithPayment(agentId, input, proof));
+    /**
+     * The calldata of a receipt-proven rating, for a payer that is a contract (an AgentAccount's owner sends it through
+     * the account's {@code execute}, so the account, which paid, is the rater).
+     */
+    public String rateWithReceiptCall(BigInteger agentId, Feedback feedback, byte[] receiptId) {
+        return feedbackCall(agentId, feedback, RECEIPT, bytes32("receipt id", receiptId)).encodeFunctionCall();
+    }
+
+    /** The feedback index a rating transaction's receipt reports (whoever sent it). */
+    public static long feedbackIndex(TransactionReceipt receipt) {
         List<ReputationRegistry.FeedbackPaymentEventResponse> events = ReputationRegistry.getFeedbackPaymentEvents(receipt);
         if (events.size() != 1) {
             throw ChainErrors.chain("ReputationRegistry.giveFeedbackWithPayment: receipt " + receipt.getTransactionHash()
                     + " has " + events.size() + " FeedbackPayment events, expected 1");
         }
         return events.getFirst().feedbackIndex.longValueExact();
+    }
+
+    private org.web3j.protocol.core.RemoteFunctionCall<TransactionReceipt> feedbackCall(BigInteger agentId, Feedback f,
+                                                                                         BigInteger kind, byte[] ref) {
+        ReputationRegistry.FeedbackInput input = new ReputationRegistry.FeedbackInput(f.value(),
+                BigInteger.valueOf(f.valueDecimals()), f.tag1(), f.tag2(), f.endpoint(), f.feedbackUri(), f.feedbackHash());
+        ReputationRegistry.PaymentProof proof = new ReputationRegistry.PaymentProof(kind, ref,
+                new ReputationRegistry.Channel(ZERO, ZERO, ZERO, ZERO, new byte[32]));
+        return binding.giveFeedbackWithPayment(agentId, input, proof);
+    }
+
+    private long rate(BigInteger agentId, Feedback f, BigInteger kind, byte[] ref) {
+        return feedbackIndex(calls.write(NAME, "giveFeedbackWithPayment", feedbackCall(agentId, f, kind, ref)));
     }
 
     /** The weight (what was paid) behind one feedback. */

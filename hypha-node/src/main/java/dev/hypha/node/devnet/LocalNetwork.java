@@ -2,6 +2,7 @@ package dev.hypha.node.devnet;
 
 import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.PaymentTokenClient;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
 import dev.hypha.chain.deploy.HyphaContracts;
@@ -33,6 +34,9 @@ import dev.hypha.node.ui.DashboardSources;
 import dev.hypha.node.ui.UiRoutes;
 import dev.hypha.node.x402.ExactFacilitator;
 import dev.hypha.node.x402.FacilitatorRoutes;
+import dev.hypha.node.mcp.McpToolServer;
+import dev.hypha.node.mcp.NodeTools;
+import dev.hypha.node.x402.ExactRequirement;
 import dev.hypha.node.offers.ChainOffers;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.chain.indexer.EventIndexer;
@@ -60,6 +64,8 @@ public final class LocalNetwork implements AutoCloseable {
 
     /** How long a leftover anvil gets to write its state after SIGTERM (a large state takes a few seconds). */
     private static final Duration LEFTOVER_STOP_GRACE = Duration.ofSeconds(30);
+    /** What one MCP {@code generate} call costs on the local network: 0.002 hUSD (up to 512 tokens). */
+    public static final java.math.BigInteger MCP_GENERATE_PRICE = java.math.BigInteger.valueOf(2_000);
 
     private final UpLock lock;
     private final Devnet devnet;
@@ -187,7 +193,14 @@ public final class LocalNetwork implements AutoCloseable {
                     Clock.systemUTC())));
             // x402's facilitator API (/x402/verify, /settle, /supported): x402 servers settle hUSD payments through this
             // node; the deployer account relays (and pays the gas).
-            areas.add(new FacilitatorRoutes(ExactFacilitator.forDeployment(deployer, deployment)));
+            ExactFacilitator facilitator = ExactFacilitator.forDeployment(deployer, deployment);
+            areas.add(new FacilitatorRoutes(facilitator));
+            // MCP at /mcp: the node's inference as tools, `generate` paid per call over x402 to the dev provider's account.
+            areas.add(new McpToolServer(Optional.of(facilitator), "hypha", "0.1.0", NodeTools.inference(gateway,
+                    new ExactRequirement(chain.chainId(), MCP_GENERATE_PRICE,
+                            Address.parse(deployment.address(PaymentTokenClient.NAME)),
+                            Address.parse(devnet.account(DevInference.PROVIDER_ACCOUNT).getAddress()), 300,
+                            Deployer.PAYMENT_NAME, "1"))).routes());
             // Sealed data added in this home (ciphertext and datasheets, public by design, never plaintext) as an IPFS
             // trustless gateway, so `hypha data get ID --from http://<api>` works against the node itself.
             areas.add(dev.hypha.node.content.BlockRoutes.forFiles(dev.hypha.node.content.ServedFiles.sealedData(
@@ -196,6 +209,8 @@ public final class LocalNetwork implements AutoCloseable {
             progress.accept("Dashboard on http://" + settings.api().host() + ":" + node.apiPort() + "/ui");
             progress.accept("x402 facilitator on http://" + settings.api().host() + ":" + node.apiPort()
                     + FacilitatorRoutes.PREFIX);
+            progress.accept("MCP tools (models, generate: paid over x402) on http://" + settings.api().host() + ":"
+                    + node.apiPort() + McpToolServer.PATH);
             // Paid data sold by itself: the open `hypha data buy` requests for data sealed in this home by an account
             // whose key the node holds (the dev accounts; `hypha up` adds its own account when it can unlock it).
             ChainClient salesChain = chain;

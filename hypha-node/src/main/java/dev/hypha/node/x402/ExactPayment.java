@@ -73,6 +73,15 @@ public record ExactPayment(Optional<String> resourceUrl, ExactRequirement accept
         return parse(X402.PAYMENT_SIGNATURE + " header", X402Json.header(X402.PAYMENT_SIGNATURE + " header", header));
     }
 
+    /**
+     * Reads a PaymentPayload JSON object (x402's MCP binding carries it as {@code _meta["x402/payment"]}).
+     *
+     * @throws MalformedPayment naming what is wrong
+     */
+    public static ExactPayment fromJson(String where, JsonNode root) {
+        return parse(where, root);
+    }
+
     /** Reads a PaymentPayload object; {@code where} names it in errors. */
     static ExactPayment parse(String where, JsonNode root) {
         if (root == null || !root.isObject()) {

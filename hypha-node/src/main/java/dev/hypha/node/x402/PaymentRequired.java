@@ -73,7 +73,19 @@ public record PaymentRequired(String error, String resourceUrl, String descripti
      */
     public static PaymentRequired parseHeader(String header) {
         String where = X402.PAYMENT_REQUIRED + " header";
-        ObjectNode root = X402Json.header(where, header);
+        return fromJson(where, X402Json.header(where, header));
+    }
+
+    /**
+     * Reads a PaymentRequired JSON object (x402's MCP binding carries it as a tool result's {@code structuredContent}),
+     * keeping the {@code exact} EVM entries as {@link #parseHeader} does.
+     *
+     * @throws MalformedPayment naming what is wrong
+     */
+    public static PaymentRequired fromJson(String where, JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new MalformedPayment(where, "must be an object");
+        }
         X402Json.version(where, root);
         JsonNode accepts = root.get("accepts");
         if (accepts == null || !accepts.isArray() || accepts.size() > MAX_ACCEPTS) {

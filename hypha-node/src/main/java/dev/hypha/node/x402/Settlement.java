@@ -1,5 +1,6 @@
 package dev.hypha.node.x402;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 
@@ -57,7 +58,18 @@ public record Settlement(boolean success, String reason, String message, String 
      */
     public static Settlement parseHeader(String header) {
         String where = X402.PAYMENT_RESPONSE + " header";
-        ObjectNode o = X402Json.header(where, header);
+        return fromJson(where, X402Json.header(where, header));
+    }
+
+    /**
+     * Reads a SettleResponse JSON object (x402's MCP binding carries it as {@code _meta["x402/payment-response"]}).
+     *
+     * @throws MalformedPayment naming what is wrong
+     */
+    public static Settlement fromJson(String where, JsonNode o) {
+        if (o == null || !o.isObject()) {
+            throw new MalformedPayment(where, "must be an object");
+        }
         if (!o.path("success").isBoolean()) {
             throw new MalformedPayment(where, "success must be true or false");
         }

@@ -65,12 +65,23 @@ class LocalNetworkTest {
                             + "/x402/supported")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(supported.statusCode()).isEqualTo(200);
             assertThat(supported.body()).contains("\"scheme\":\"exact\"", "\"network\":\"eip155:31337\"");
+            // and serves its inference as MCP tools, generate priced in hUSD to the dev provider (an MCP client sees)
+            try (dev.hypha.node.mcp.PayingMcpClient mcp = new dev.hypha.node.mcp.PayingMcpClient("http://127.0.0.1:"
+                    + network.node().apiPort() + "/mcp", (offer, json, url) -> {
+                        throw new AssertionError("listing and a refused price pay nothing");
+                    }, LocalNetworkSettings.CHAIN_ID, BigInteger.ONE)) {
+                assertThat(mcp.tools()).extracting(t -> t.name()).containsExactly("models", "generate");
+                assertThat(mcp.call("models", Map.of()).failed()).isFalse();
+                assertThatThrownBy(() -> mcp.call("generate", Map.of("prompt", "hi")))
+                        .hasMessageContaining("asks for " + LocalNetwork.MCP_GENERATE_PRICE);
+            }
         }
         assertThat(settings().stateFile()).isRegularFile();
         assertThat(progress).anyMatch(line -> line.startsWith("Starting local chain"))
                 .anyMatch(line -> line.contains("deployed Staking at 0x"))
                 .anyMatch(line -> line.startsWith("Funding 3 dev accounts"))
-                .anyMatch(line -> line.startsWith("x402 facilitator on http://127.0.0.1:"));
+                .anyMatch(line -> line.startsWith("x402 facilitator on http://127.0.0.1:"))
+                .anyMatch(line -> line.startsWith("MCP tools (models, generate: paid over x402) on http://127.0.0.1:"));
 
         progress.clear();
         try (LocalNetwork network = LocalNetwork.start(settings(), progress::add, TimeSource.SYSTEM)) {

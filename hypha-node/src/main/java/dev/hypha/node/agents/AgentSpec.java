@@ -1,0 +1,196 @@
+package dev.hypha.node.agents;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.hypha.core.errors.HyphaException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What an agent is ({@code hypha agent create SPEC}): its name, instructions, where its tools are (MCP servers by URL,
+ * or agents by ERC-8004 id, whose registration file names their MCP endpoint), the steps it works through, its budget
+ * (the AgentAccount policy) and, optionally, how it rates the agents it paid. A JSON file:
+ * <pre>{@code
+ * {"name": "buyer", "system": "...", "task": "...", "model": "...",
+ *  "budget": {"limit": "0.01", "perCall": "0.002", "period": "1d", "guardian": "0x..."},
+ *  "tools": [{"agent": 1}, {"mcp": "http://127.0.0.1:21494/mcp"}],
+ *  "steps": [{"tool": "shout", "arguments": {"text": "hi"}}],
+ *  "rate": {"value": 90, "tag": "quality"}}
+ * }</pre>
+ */
+public record AgentSpec(String name, String system, String task, String model, Budget budget, List<ToolSource> tools,
+                        List<Step> steps, Optional<Rating> rate) {
+    /** Largest spec file read. */
+    public static final int MAX_BYTES = 256 * 1024;
+    /** Most steps one spec may list. */
+    public static final int MAX_STEPS = 256;
+    /** Most tool sources. */
+    public static final int MAX_TOOLS = 16;
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
+                .maxStringLength(64 * 1024).build());
+    }
+
+    /**
+     * The AgentAccount policy: hUSD amounts as decimal strings, a period as Ns/Nm/Nh/Nd, who may freeze it, and the
+     * addresses it may pay besides the agents named in {@code tools} (whose wallets are allowed when it is created).
+     */
+    public record Budget(String limit, String perCall, String period, String guardian, List<String> allow) {
+        public Budget {
+            allow = List.copyOf(allow);
+        }
+    }
+
+    /** Where tools come from: exactly one of an MCP URL and an ERC-8004 agent id. */
+    public record ToolSource(Optional<String> mcpUrl, Optional<BigInteger> agentId) {
+        public ToolSource {
+            if (mcpUrl.isPresent() == agentId.isPresent()) {
+                throw new IllegalArgumentException("a tool source is either an MCP URL or an agent id");
+            }
+        }
+    }
+
+    /** One tool call. */
+    public record Step(String tool, Map<String, Object> arguments) {}
+
+    /** A rating (0..100) given to each agent the run paid, with one tag. */
+    public record Rating(int value, String tag) {}
+
+    public AgentSpec {
+        Objects.requireNonNull(name, "name");
+        tools = List.copyOf(tools);
+        steps = List.copyOf(steps);
+    }
+
+    /** Reads a spec file, naming the field that is wrong. */
+    public static AgentSpec read(Path file) {
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw HyphaException.input("agent spec " + file + " is larger than " + MAX_BYTES + " bytes");
+            }
+            return parse(file.toString(), Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw HyphaException.io("cannot read agent spec " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a spec; {@code where} names it in errors. */
+    @SuppressWarnings("unchecked")
+    public static AgentSpec parse(String where, byte[] bytes) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw HyphaException.input("agent spec " + where + " is not JSON: " + AgentLog.quote(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw HyphaException.input("agent spec " + where + " must be a JSON object");
+        }
+        String name = text(where, root, "name", true);
+        if (!NAME.matcher(name).matches()) {
+            throw HyphaException.input("agent spec " + where + ": name '" + name
+                    + "' must be 1..63 of a-z, 0-9 and '-' (it names the agent's folder)");
+        }
+        JsonNode b = root.path("budget");
+        if (!b.isObject()) {
+            throw HyphaException.input("agent spec " + where + ": budget must be an object with limit, perCall, period, guardian");
+        }
+        Budget budget = new Budget(text(where, b, "limit", true), text(where, b, "perCall", false),
+                Optional.ofNullable(text(where, b, "period", false)).filter(s -> !s.isEmpty()).orElse("1d"),
+                text(where, b, "guardian", true), allow(where, b.path("allow")));
+        List<ToolSource> tools = new ArrayList<>();
+        JsonNode t = root.path("tools");
+        if (!t.isArray() || t.size() > MAX_TOOLS) {
+            throw HyphaException.input("agent spec " + where + ": tools must be an array of at most " + MAX_TOOLS);
+        }
+        for (JsonNode s : t) {
+            if (s.has("mcp") == s.has("agent")) {
+                throw HyphaException.input("agent spec " + where + ": each tools[] entry has either \"mcp\" (a URL) or"
+                        + " \"agent\" (an ERC-8004 agent id)");
+            }
+            if (s.has("mcp")) {
+                String url = text(where, s, "mcp", true);
+                if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                    throw HyphaException.input("agent spec " + where + ": tools[].mcp '" + url + "' must be an http(s) URL");
+                }
+                tools.add(new ToolSource(Optional.of(url), Optional.empty()));
+            } else {
+                JsonNode id = s.get("agent");
+                if (!id.canConvertToExactIntegral() || id.bigIntegerValue().signum() < 0) {
+                    throw HyphaException.input("agent spec " + where + ": tools[].agent must be an agent id (a whole number)");
+                }
+                tools.add(new ToolSource(Optional.empty(), Optional.of(id.bigIntegerValue())));
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        JsonNode st = root.path("steps");
+        if (!st.isArray() || st.isEmpty() || st.size() > MAX_STEPS) {
+            throw HyphaException.input("agent spec " + where + ": steps must be an array of 1.." + MAX_STEPS + " tool calls");
+        }
+        for (JsonNode s : st) {
+            String tool = text(where, s, "tool", true);
+            JsonNode args = s.path("arguments");
+            if (!args.isMissingNode() && !args.isObject()) {
+                throw HyphaException.input("agent spec " + where + ": steps[].arguments must be an object");
+            }
+            steps.add(new Step(tool, args.isMissingNode() ? Map.of() : JSON.convertValue(args, Map.class)));
+        }
+        Optional<Rating> rate = Optional.empty();
+        JsonNode r = root.path("rate");
+        if (!r.isMissingNode()) {
+            int value = r.path("value").asInt(-1);
+            if (!r.path("value").isInt() || value < 0 || value > 100) {
+                throw HyphaException.input("agent spec " + where + ": rate.value must be a whole number 0..100");
+            }
+            rate = Optional.of(new Rating(value, Optional.ofNullable(text(where, r, "tag", false)).orElse("")));
+        }
+        return new AgentSpec(name, Optional.ofNullable(text(where, root, "system", false)).orElse(""),
+                Optional.ofNullable(text(where, root, "task", false)).orElse(""),
+                Optional.ofNullable(text(where, root, "model", false)).orElse(""), budget, tools, steps, rate);
+    }
+
+    private static List<String> allow(String where, JsonNode a) {
+        if (a.isMissingNode()) {
+            return List.of();
+        }
+        if (!a.isArray() || a.size() > MAX_TOOLS) {
+            throw HyphaException.input("agent spec " + where + ": budget.allow must be an array of at most " + MAX_TOOLS
+                    + " addresses");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode x : a) {
+            if (!x.isTextual() || !x.textValue().matches("0x[0-9a-fA-F]{40}")) {
+                throw HyphaException.input("agent spec " + where + ": budget.allow entries must be 0x addresses");
+            }
+            out.add(x.textValue());
+        }
+        return out;
+    }
+
+    private static String text(String where, JsonNode parent, String field, boolean required) {
+        JsonNode v = parent.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw HyphaException.input("agent spec " + where + ": " + field + " is missing");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw HyphaException.input("agent spec " + where + ": " + field + " must be a string");
+        }
+        return v.textValue();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.hypha.node.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hypha.core.errors.HyphaException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class AgentSpecTest {
+    private static AgentSpec parse(String json) {
+        return AgentSpec.parse("spec.json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final String GOOD = """
+            {"name":"buyer","task":"t","budget":{"limit":"1","perCall":"0.1","guardian":"0x0000000000000000000000000000000000000001"},
+             "tools":[{"agent":3},{"mcp":"http://127.0.0.1:1/mcp"}],"steps":[{"tool":"shout","arguments":{"text":"x"}}],
+             "rate":{"value":80,"tag":"q"}}""";
+
+    @Test
+    void readsAWholeSpec() {
+        AgentSpec s = parse(GOOD);
+        assertThat(s.name()).isEqualTo("buyer");
+        assertThat(s.budget().period()).isEqualTo("1d");
+        assertThat(s.tools().get(0).agentId()).contains(BigInteger.valueOf(3));
+        assertThat(s.tools().get(1).mcpUrl()).contains("http://127.0.0.1:1/mcp");
+        assertThat(s.steps().get(0).arguments()).containsEntry("text", "x");
+        assertThat(s.rate().orElseThrow().value()).isEqualTo(80);
+    }
+
+    @Test
+    void namesWhatIsWrong() {
+        assertThatThrownBy(() -> parse("[1]")).isInstanceOf(HyphaException.class).hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> parse(GOOD.replace("\"buyer\"", "\"../etc\""))).hasMessageContaining("name '../etc'");
+        assertThatThrownBy(() -> parse(GOOD.replace("{\"agent\":3}", "{\"agent\":3,\"mcp\":\"http://x\"}")))
+                .hasMessageContaining("either \"mcp\"");
+        assertThatThrownBy(() -> parse(GOOD.replace("http://127.0.0.1:1/mcp", "file:///etc/passwd")))
+                .hasMessageContaining("must be an http(s) URL");
+        assertThatThrownBy(() -> parse(GOOD.replace("\"value\":80", "\"value\":101"))).hasMessageContaining("0..100");
+        assertThatThrownBy(() -> parse(GOOD.replace("\"steps\":[{\"tool\":\"shout\",\"arguments\":{\"text\":\"x\"}}]", "\"steps\":[]")))
+                .hasMessageContaining("steps must be an array of 1..");
+        assertThatThrownBy(() -> parse("{\"name\":\"a\"}")).hasMessageContaining("budget");
+        assertThatThrownBy(() -> parse("{not json")).hasMessageContaining("not JSON");
+    }
+}
