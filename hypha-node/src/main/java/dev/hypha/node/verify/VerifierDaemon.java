@@ -51,6 +51,12 @@ import java.util.function.LongSupplier;
 public final class VerifierDaemon implements AutoCloseable {
     /** Most new orders looked at per poll. */
     private static final int MAX_NEW_ORDERS = 64;
+    /**
+     * Most segments re-executed per poll: the rest wait for the next poll, so a provider committing faster than this node
+     * replays (a flood of commitments, or just a long job) cannot keep it from its dispute moves until it loses them
+     * by timeout.
+     */
+    static final int MAX_REPLAYS_PER_POLL = 4;
 
     /** What the verifier has done: the cost side of verification ({@code stepsReplayed / stepsCommitted}). */
     public record Stats(long commitmentsSeen, long segmentsAudited, long stepsCommitted, long stepsReplayed, long challenges,
@@ -107,13 +113,15 @@ public final class VerifierDaemon implements AutoCloseable {
         return new Stats(commitmentsSeen, segmentsAudited, stepsCommitted, stepsReplayed, challenges, votes);
     }
 
-    /** One round: audit new commitments, then move, vote and resolve in the disputes followed. */
+    /**
+     * One round: move, vote and resolve in the disputes followed first (each round has a deadline), then audit new
+     * commitments, at most {@link #MAX_REPLAYS_PER_POLL} segments re-executed.
+     */
     public synchronized void poll() {
         try {
             now = chainTime.getAsLong();
-            followOrders();
         } catch (ChainException e) {
-            log.accept("orders: " + e.getMessage() + " (retried next poll)");
+            log.accept("chain: " + e.getMessage() + " (retried next poll)");
             return;
         }
         try {
@@ -127,6 +135,11 @@ public final class VerifierDaemon implements AutoCloseable {
         } catch (ChainException e) {
             log.accept("disputes: " + e.getMessage());
         }
+        try {
+            followOrders();
+        } catch (ChainException e) {
+            log.accept("orders: " + e.getMessage() + " (retried next poll)");
+        }
     }
 
     // ------------------------------------------------------------------------------------------ audits
@@ -136,7 +149,11 @@ public final class VerifierDaemon implements AutoCloseable {
         for (int i = 0; i < MAX_NEW_ORDERS && nextOrder.compareTo(end) < 0; i++, nextOrder = nextOrder.add(BigInteger.ONE)) {
             watched.put(nextOrder, 0L);
         }
+        int replays = 0;
         for (BigInteger id : watched.keySet().toArray(BigInteger[]::new)) {
+            if (replays >= MAX_REPLAYS_PER_POLL) {
+                return; // the rest next poll
+            }
             ComputeOrder o = market.order(id);
             if (o.state() == OrderState.OPEN) {
                 continue;
@@ -147,8 +164,10 @@ public final class VerifierDaemon implements AutoCloseable {
             }
             long n = verifier.commitmentCount(id); // read after the state: a closed lease commits nothing more
             try {
-                for (long i = watched.get(id); i < n; i++) {
-                    audit(id, o, i);
+                for (long i = watched.get(id); i < n && replays < MAX_REPLAYS_PER_POLL; i++) {
+                    if (audit(id, o, i)) {
+                        replays++;
+                    }
                     watched.put(id, i + 1);
                 }
             } catch (ChainException e) {
@@ -170,14 +189,15 @@ public final class VerifierDaemon implements AutoCloseable {
         }
     }
 
-    private void audit(BigInteger id, ComputeOrder o, long i) {
+    /** Audits commitment {@code i} of order {@code id}; whether a segment was re-executed. */
+    private boolean audit(BigInteger id, ComputeOrder o, long i) {
         StateCommitment c = verifier.commitment(id, i);
         commitmentsSeen++;
         if (challengeWindow < 0) {
             challengeWindow = verifier.challengeWindow();
         }
         if (now > c.time() + challengeWindow) {
-            return; // it can no longer be challenged (a verifier started late): replaying it would buy nothing
+            return false; // it can no longer be challenged (a verifier started late): replaying it would buy nothing
         }
         if (i == 0) {
             LeaseReplay lease = lease(id, o);
@@ -185,12 +205,12 @@ public final class VerifierDaemon implements AutoCloseable {
             if (!Arrays.equals(expected, c.root())) {
                 challenge(id, 0, expected, "its initial state");
             }
-            return;
+            return false;
         }
         StateCommitment prev = verifier.commitment(id, i - 1);
         stepsCommitted += c.step() - prev.step();
         if (!sampling.audits(self, id, i, c.root())) {
-            return;
+            return false;
         }
         segmentsAudited++;
         LeaseReplay lease = lease(id, o);
@@ -203,7 +223,7 @@ public final class VerifierDaemon implements AutoCloseable {
                 lease.anchorAt(j - 1);
                 byte[] expected = lease.replayer().root(lease.replay(lease.anchor(j - 1), cj.step()));
                 challenge(id, j, expected, "segment " + j + " (its checkpoints were not served)");
-                return;
+                return true;
             }
             RunState end = lease.replay(lease.anchor(i - 1), c.step());
             byte[] expected = lease.replayer().root(end);
@@ -215,6 +235,7 @@ public final class VerifierDaemon implements AutoCloseable {
         } finally {
             stepsReplayed += lease.stepsReplayed() - before;
         }
+        return true;
     }
 
     private void challenge(BigInteger id, long index, byte[] root, String what) {
