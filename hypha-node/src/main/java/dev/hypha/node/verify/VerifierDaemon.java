@@ -21,6 +21,7 @@ import dev.hypha.ml.train.verify.MerkleTree;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -78,6 +79,8 @@ public final class VerifierDaemon implements AutoCloseable {
     private final Map<BigInteger, SegmentStates> played = new HashMap<>();
     private final Set<BigInteger> voted = new HashSet<>();
     private final DisputeScan disputes;
+    /** Where the cursor is saved after each poll (null: kept in memory only). */
+    private final Path stateFile;
     private BigInteger nextOrder = BigInteger.ONE;
     private long now;
     private long challengeWindow = -1;
@@ -95,6 +98,16 @@ public final class VerifierDaemon implements AutoCloseable {
     public VerifierDaemon(ComputeMarketClient market, TrainingVerifierClient verifier, ProviderRegistryClient registry,
                           Address self, AuditSampling sampling, ContentStore store, HttpClient http, int threads,
                           LongSupplier chainTime, Consumer<String> log) {
+        this(market, verifier, registry, self, sampling, store, http, threads, chainTime, log, null);
+    }
+
+    /**
+     * @param stateFile where the cursor ({@link VerifierCursor}) is kept: loaded now, so a restarted verifier resumes the
+     *                  audits and disputes it was in, and saved after every poll
+     */
+    public VerifierDaemon(ComputeMarketClient market, TrainingVerifierClient verifier, ProviderRegistryClient registry,
+                          Address self, AuditSampling sampling, ContentStore store, HttpClient http, int threads,
+                          LongSupplier chainTime, Consumer<String> log, Path stateFile) {
         this.market = market;
         this.verifier = verifier;
         this.registry = registry;
@@ -107,6 +120,25 @@ public final class VerifierDaemon implements AutoCloseable {
         this.parallel = new Parallel(threads);
         this.gemm = new FloatMatMul(parallel);
         this.disputes = new DisputeScan(verifier, d -> !d.provider().equals(self));
+        this.stateFile = stateFile;
+        if (stateFile != null) {
+            VerifierCursor c = VerifierCursor.load(stateFile);
+            if (c.nextOrder().compareTo(market.nextOrderId()) > 0 || c.nextDispute().compareTo(verifier.nextDisputeId()) > 0) {
+                // A fresh local chain at the same addresses: the saved cursor is of another chain's history.
+                log.accept("the saved state " + stateFile + " is ahead of this chain (a new chain?): rescanning from order 1");
+                c = VerifierCursor.start();
+            }
+            nextOrder = c.nextOrder();
+            watched.putAll(c.watched());
+            disputes.resume(c.nextDispute(), c.disputes());
+            voted.addAll(c.voted());
+        }
+    }
+
+    /** The cursor as it stands (what is saved after each poll). */
+    public synchronized VerifierCursor cursor() {
+        return new VerifierCursor(nextOrder, watched, disputes.next(), new java.util.TreeSet<>(disputes.followed()),
+                new java.util.TreeSet<>(voted));
     }
 
     public synchronized Stats stats() {
@@ -139,6 +171,9 @@ public final class VerifierDaemon implements AutoCloseable {
             followOrders();
         } catch (ChainException e) {
             log.accept("orders: " + e.getMessage() + " (retried next poll)");
+        }
+        if (stateFile != null) {
+            cursor().save(stateFile); // after the poll's transactions: a crash before this redoes the poll, harmlessly
         }
     }
 
