@@ -55,7 +55,8 @@ public final class VerifierDaemon implements AutoCloseable {
     /**
      * Most segments re-executed per poll: the rest wait for the next poll, so a provider committing faster than this node
      * replays (a flood of commitments, or just a long job) cannot keep it from its dispute moves until it loses them
-     * by timeout.
+     * by timeout. While one of its own disputes is being bisected only one segment is re-executed per poll, so each
+     * round is answered within about one segment's replay (an audit can wait: it has the whole challenge window).
      */
     static final int MAX_REPLAYS_PER_POLL = 4;
 
@@ -147,7 +148,7 @@ public final class VerifierDaemon implements AutoCloseable {
 
     /**
      * One round: move, vote and resolve in the disputes followed first (each round has a deadline), then audit new
-     * commitments, at most {@link #MAX_REPLAYS_PER_POLL} segments re-executed.
+     * commitments, at most {@link #MAX_REPLAYS_PER_POLL} segments re-executed (one while a dispute of its own is bisected).
      */
     public synchronized void poll() {
         try {
@@ -156,8 +157,11 @@ public final class VerifierDaemon implements AutoCloseable {
             log.accept("chain: " + e.getMessage() + " (retried next poll)");
             return;
         }
+        boolean inPlay = false;
         try {
             for (Map.Entry<BigInteger, VerifierDispute> e : disputes.poll().entrySet()) {
+                VerifierDispute d = e.getValue();
+                inPlay |= d.challenger().equals(self) && (d.phase() == DisputePhase.BISECT || d.phase() == DisputePhase.DESCEND);
                 try {
                     act(e.getKey(), e.getValue(), now);
                 } catch (HyphaException | IllegalStateException ex) {
@@ -168,7 +172,7 @@ public final class VerifierDaemon implements AutoCloseable {
             log.accept("disputes: " + e.getMessage());
         }
         try {
-            followOrders();
+            followOrders(inPlay ? 1 : MAX_REPLAYS_PER_POLL);
         } catch (ChainException e) {
             log.accept("orders: " + e.getMessage() + " (retried next poll)");
         }
@@ -179,14 +183,14 @@ public final class VerifierDaemon implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ audits
 
-    private void followOrders() {
+    private void followOrders(int maxReplays) {
         BigInteger end = market.nextOrderId();
         for (int i = 0; i < MAX_NEW_ORDERS && nextOrder.compareTo(end) < 0; i++, nextOrder = nextOrder.add(BigInteger.ONE)) {
             watched.put(nextOrder, 0L);
         }
         int replays = 0;
         for (BigInteger id : watched.keySet().toArray(BigInteger[]::new)) {
-            if (replays >= MAX_REPLAYS_PER_POLL) {
+            if (replays >= maxReplays) {
                 return; // the rest next poll
             }
             ComputeOrder o = market.order(id);
@@ -199,7 +203,7 @@ public final class VerifierDaemon implements AutoCloseable {
             }
             long n = verifier.commitmentCount(id); // read after the state: a closed lease commits nothing more
             try {
-                for (long i = watched.get(id); i < n && replays < MAX_REPLAYS_PER_POLL; i++) {
+                for (long i = watched.get(id); i < n && replays < maxReplays; i++) {
                     if (audit(id, o, i)) {
                         replays++;
                     }
