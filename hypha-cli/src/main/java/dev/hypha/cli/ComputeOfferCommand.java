@@ -205,11 +205,14 @@ final class ComputeOfferCommand implements Callable<Integer> {
         if (devCheat == null) {
             return DevCheat.NONE;
         }
-        long chainId = session.chain().chainId();
-        if (devAccount == null || chainId != LocalNetworkSettings.CHAIN_ID) {
+        if (devAccount == null) {
             throw HyphaException.input("--dev-cheat is for trying verification on the local dev chain only: it needs "
-                    + "--dev-account and chain " + LocalNetworkSettings.CHAIN_ID + (chainId != LocalNetworkSettings.CHAIN_ID
-                    ? ", and this is chain " + chainId : ""));
+                    + "--dev-account");
+        }
+        long chainId = session.chain().chainId();
+        if (chainId != LocalNetworkSettings.CHAIN_ID) {
+            throw HyphaException.input("--dev-cheat is for trying verification on the local dev chain "
+                    + LocalNetworkSettings.CHAIN_ID + " only, and this is chain " + chainId);
         }
         try {
             return DevCheat.parse(devCheat);
