@@ -55,8 +55,9 @@ public final class VerifierDaemon implements AutoCloseable {
     /**
      * Most segments re-executed per poll: the rest wait for the next poll, so a provider committing faster than this node
      * replays (a flood of commitments, or just a long job) cannot keep it from its dispute moves until it loses them
-     * by timeout. While one of its own disputes is being bisected only one segment is re-executed per poll, so each
-     * round is answered within about one segment's replay (an audit can wait: it has the whole challenge window).
+     * by timeout. While one of its own disputes is being bisected it audits nothing: a round has a deadline (a minute on
+     * the local chain) that one segment's replay on a busy machine can overrun, while an audit can wait for the whole
+     * challenge window.
      */
     static final int MAX_REPLAYS_PER_POLL = 4;
 
@@ -148,7 +149,7 @@ public final class VerifierDaemon implements AutoCloseable {
 
     /**
      * One round: move, vote and resolve in the disputes followed first (each round has a deadline), then audit new
-     * commitments, at most {@link #MAX_REPLAYS_PER_POLL} segments re-executed (one while a dispute of its own is bisected).
+     * commitments, at most {@link #MAX_REPLAYS_PER_POLL} segments re-executed (none while a dispute of its own is bisected).
      */
     public synchronized void poll() {
         try {
@@ -172,7 +173,7 @@ public final class VerifierDaemon implements AutoCloseable {
             log.accept("disputes: " + e.getMessage());
         }
         try {
-            followOrders(inPlay ? 1 : MAX_REPLAYS_PER_POLL);
+            followOrders(inPlay ? 0 : MAX_REPLAYS_PER_POLL);
         } catch (ChainException e) {
             log.accept("orders: " + e.getMessage() + " (retried next poll)");
         }
