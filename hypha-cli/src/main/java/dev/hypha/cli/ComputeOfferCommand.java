@@ -12,11 +12,13 @@ import dev.hypha.node.compute.CheckpointListener;
 import dev.hypha.node.compute.ComputeOffer;
 import dev.hypha.node.compute.ComputeProvider;
 import dev.hypha.node.compute.ComputeRoutes;
+import dev.hypha.node.compute.DevCheat;
 import dev.hypha.node.compute.JobBook;
 import dev.hypha.node.compute.JobLimits;
 import dev.hypha.node.compute.PublishedContent;
 import dev.hypha.node.compute.StateCommitments;
 import dev.hypha.node.devnet.DevProvider;
+import dev.hypha.node.devnet.LocalNetworkSettings;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.verify.CheckpointIndex;
 import dev.hypha.node.verify.DisputeResponder;
@@ -76,6 +78,13 @@ final class ComputeOfferCommand implements Callable<Integer> {
                     + "at http://LISTEN (needs --listen; what `hypha localnet --compute-providers` does).")
     Integer devAccount;
 
+    @Option(names = "--dev-cheat", paramLabel = "KIND",
+            description = "DEVELOPMENT AND TEST ONLY, refused except with --dev-account on the local chain: fake the "
+                    + "classifier jobs leased, KIND 'noise' (one weight changed after the first step, the wrong roots "
+                    + "committed and defended in disputes), so verifiers can be seen to catch and slash a cheater "
+                    + "(what `hypha localnet --cheating-providers` does).")
+    String devCheat;
+
     @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
             description = "Seconds between looks at the chain (default ${DEFAULT-VALUE}).")
     int intervalSeconds;
@@ -96,6 +105,7 @@ final class ComputeOfferCommand implements Callable<Integer> {
             throw HyphaException.input(e.getMessage());
         }
         try (Session session = Session.of(spec)) {
+            DevCheat cheat = cheat(session);
             Credentials key = devAccount == null ? session.credentials()
                     : ProviderStartCommand.devKey(devAccount, session.deployment().chainId());
             Address self = Address.parse(key.getAddress());
@@ -133,7 +143,8 @@ final class ComputeOfferCommand implements Callable<Integer> {
                         }))
                     : CheckpointListener.NONE;
             checkpointIndex.republish();
-            ProviderStates ownStates = new ProviderStates(checkpointIndex, store, contracts.compute(), contracts.verifier(), cores);
+            ProviderStates ownStates = new ProviderStates(checkpointIndex, store, contracts.compute(), contracts.verifier(), cores,
+                    cheat);
             DisputeResponder responder = verifiable ? new DisputeResponder(contracts.verifier(), self, ownStates,
                     () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
                         out.println(line);
@@ -148,7 +159,7 @@ final class ComputeOfferCommand implements Callable<Integer> {
                         out.flush();
                     }, session.home().resolve("compute").resolve("work"),
                     // Compute-to-data: a fine-tune's sealed data is opened with the key its owner released to us.
-                    new dev.hypha.node.data.JobDataInputs(new dev.hypha.node.data.JobData(contracts, key)));
+                    new dev.hypha.node.data.JobDataInputs(new dev.hypha.node.data.JobData(contracts, key)), cheat);
                  ApiServer server = new ApiServer(where.host(), where.port(), List.of(published, new VerificationRoutes(checkpointIndex),
                          new ComputeRoutes(provider, contracts.compute(), self, session.deployment().chainId(), Clock.systemUTC())));
                  ownStates) {
@@ -157,6 +168,9 @@ final class ComputeOfferCommand implements Callable<Integer> {
                         + contracts.compute().address().toChecksumString());
                 out.println("  Offer: " + offer.pricePerHour() + " units/hour, " + cores + " core(s), " + memoryMiB
                         + " MiB per job, at most " + maxJobs + " job(s) at once");
+                if (cheat != DevCheat.NONE) {
+                    out.println("  DEV CHEAT '" + devCheat.strip() + "': this provider fakes its classifier jobs (local chain only)");
+                }
                 out.println("  Job API on " + where.host() + ":" + server.port() + " (registered endpoint " + info.endpoint() + ")");
                 out.println("Running. Press Ctrl-C to stop (leases resume from their checkpoints on restart).");
                 out.flush();
@@ -183,6 +197,27 @@ final class ComputeOfferCommand implements Callable<Integer> {
             out.println("Stopped.");
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    /** The dev-only cheat asked for, refused anywhere but a --dev-account on the local chain (checked on the chain itself). */
+    private DevCheat cheat(Session session) {
+        if (devCheat == null) {
+            return DevCheat.NONE;
+        }
+        if (devAccount == null) {
+            throw HyphaException.input("--dev-cheat is for trying verification on the local dev chain only: it needs "
+                    + "--dev-account");
+        }
+        long chainId = session.chain().chainId();
+        if (chainId != LocalNetworkSettings.CHAIN_ID) {
+            throw HyphaException.input("--dev-cheat is for trying verification on the local dev chain "
+                    + LocalNetworkSettings.CHAIN_ID + " only, and this is chain " + chainId);
+        }
+        try {
+            return DevCheat.parse(devCheat);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("--dev-cheat: " + e.getMessage());
         }
     }
 

@@ -7,11 +7,16 @@ import dev.hypha.core.time.TimeSource;
 import dev.hypha.node.NodeSettings;
 import dev.hypha.node.devnet.LocalNetwork;
 import dev.hypha.node.devnet.LocalNetworkSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,6 +50,12 @@ final class LocalnetCommand implements Callable<Integer> {
                     + "inference providers; default ${DEFAULT-VALUE}).")
     int computeProviders;
 
+    @Option(names = "--cheating-providers", paramLabel = "M", defaultValue = "0",
+            description = "DEVELOPMENT AND TEST ONLY: the first M compute providers (the cheapest, so they win leases) fake "
+                    + "their classifier jobs (`compute offer --dev-cheat noise`), for watching verifiers catch and slash "
+                    + "them (default ${DEFAULT-VALUE}).")
+    int cheatingProviders;
+
     @Option(names = "--verifiers", paramLabel = "V", defaultValue = "0",
             description = "Verifier processes to start (`hypha verifier start`, the dev accounts after those; at least 2 "
                     + "so one can referee what another challenges; default ${DEFAULT-VALUE}).")
@@ -55,6 +66,30 @@ final class LocalnetCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}: every segment).")
     int verifyRate;
 
+    /**
+     * A compute provider or verifier: a home of its own under {@code <home>/localnet/NAME} (its job book, content store,
+     * sampling secret) with a fresh copy of the deployment records (a redeployed chain must not leave it on old
+     * addresses), output in {@code <home>/localnet/NAME.log}.
+     */
+    private static ChildProcess role(Path home, String rpcUrl, String name, List<String> args) throws InterruptedException {
+        Path childHome = home.resolve("localnet").resolve(name);
+        try {
+            Path from = home.resolve("deployments");
+            Path to = childHome.resolve("deployments");
+            Files.createDirectories(to);
+            if (Files.isDirectory(from)) {
+                try (Stream<Path> files = Files.list(from)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw HyphaException.io("cannot prepare the home of " + name + " under " + childHome + ": " + e.getMessage(), e);
+        }
+        return ChildProcess.start(name, childHome, home.resolve("localnet").resolve(name + ".log"), rpcUrl, args);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         if (providers < 1 || providers > 8) {
@@ -63,6 +98,10 @@ final class LocalnetCommand implements Callable<Integer> {
         if (computeProviders < 0 || verifiers < 0 || providers + computeProviders + verifiers > 9) {
             throw HyphaException.input("--providers + --compute-providers + --verifiers must be at most 9 (anvil's dev "
                     + "accounts 1-9; account 0 deploys and pays), got " + (providers + computeProviders + verifiers));
+        }
+        if (cheatingProviders < 0 || cheatingProviders > computeProviders) {
+            throw HyphaException.input("--cheating-providers " + cheatingProviders + " is out of range: expected 0 to "
+                    + "--compute-providers (" + computeProviders + ")");
         }
         if (verifiers == 1) {
             throw HyphaException.input("--verifiers 1 could challenge but nobody could referee (a party may not vote): "
@@ -77,46 +116,60 @@ final class LocalnetCommand implements Callable<Integer> {
                 LocalNetworkSettings.Inference.NETWORK);
         PrintWriter out = session.out();
         CliEnvironment.StopSignal stop = session.environment().runUntil();
-        List<ProviderProcess> running = new ArrayList<>();
-        List<RoleProcess> roles = new ArrayList<>();
+        List<ChildProcess> running = new ArrayList<>();
+        List<ChildProcess> roles = new ArrayList<>();
         try {
             try (LocalNetwork network = LocalNetwork.start(settings, line -> {
                 out.println(line);
                 out.flush();
             }, TimeSource.SYSTEM)) {
                 try {
+                    Path logs = session.home().resolve("localnet");
                     for (int i = 1; i <= providers; i++) {
                         out.println("Starting provider " + i + " (dev account " + i + ")...");
                         out.flush();
-                        running.add(ProviderProcess.start(session.home(), network.rpcUrl(), i,
-                                INPUT_STEP.multiply(BigInteger.valueOf(i)), OUTPUT_STEP.multiply(BigInteger.valueOf(i))));
+                        running.add(ChildProcess.start("provider " + i, session.home(), logs.resolve("provider-" + i + ".log"),
+                                network.rpcUrl(), List.of("provider", "start", "--dev-account", Integer.toString(i), "--listen",
+                                        "127.0.0.1:" + ChildProcess.freePort(), "--input-price", INPUT_STEP.multiply(
+                                        BigInteger.valueOf(i)).toString(), "--output-price", OUTPUT_STEP.multiply(
+                                        BigInteger.valueOf(i)).toString())));
                     }
                     int account = providers;
                     for (int i = 1; i <= computeProviders; i++) {
                         account++;
-                        out.println("Starting compute provider " + i + " (dev account " + account + ")...");
+                        boolean cheats = i <= cheatingProviders;
+                        out.println("Starting compute provider " + i + " (dev account " + account + ")"
+                                + (cheats ? ", a DEV-ONLY CHEATER (--dev-cheat noise)" : "") + "...");
                         out.flush();
-                        roles.add(RoleProcess.start(session.home(), network.rpcUrl(), "compute-" + i, List.of("compute",
-                                "offer", "--dev-account", Integer.toString(account), "--listen", "127.0.0.1:"
-                                        + RoleProcess.freePort(), "--price-per-hour", COMPUTE_PRICE_STEP.multiply(
-                                        BigInteger.valueOf(i)).toString(), "--cores", "2", "--memory", "4096")));
+                        List<String> args = new ArrayList<>(List.of("compute", "offer", "--dev-account",
+                                Integer.toString(account), "--listen", "127.0.0.1:" + ChildProcess.freePort(),
+                                "--price-per-hour", COMPUTE_PRICE_STEP.multiply(BigInteger.valueOf(i)).toString(), "--cores",
+                                "2", "--memory", "4096", "--interval", "1"));
+                        if (cheats) {
+                            args.addAll(List.of("--dev-cheat", "noise"));
+                        }
+                        roles.add(role(session.home(), network.rpcUrl(), "compute-" + i, args));
                     }
                     for (int i = 1; i <= verifiers; i++) {
                         account++;
                         out.println("Starting verifier " + i + " (dev account " + account + ")...");
                         out.flush();
-                        roles.add(RoleProcess.start(session.home(), network.rpcUrl(), "verifier-" + i, List.of("verifier",
-                                "start", "--dev-account", Integer.toString(account), "--rate",
-                                Integer.toString(i == 1 ? verifyRate : 0))));
+                        roles.add(role(session.home(), network.rpcUrl(), "verifier-" + i, List.of("verifier", "start",
+                                "--dev-account", Integer.toString(account), "--rate", Integer.toString(i == 1 ? verifyRate : 0),
+                                "--interval", "1")));
                     }
                     UpCommand.printSummary(out, network, listen);
                     out.println("Providers (`hypha offers` lists what they publish):");
-                    for (ProviderProcess p : running) {
-                        out.println("  (" + p.account() + ") " + p.endpoint() + "  pid " + p.pid() + "  log " + p.log());
+                    for (int i = 0; i < running.size(); i++) {
+                        ChildProcess p = running.get(i);
+                        // Its endpoint as it printed it ("Hypha provider ... on https://127.0.0.1:PORT/provider/v1").
+                        String endpoint = p.lines("Hypha provider ").stream().findFirst()
+                                .map(l -> l.substring(l.indexOf(" on ") + 4)).orElse("?");
+                        out.println("  (" + (i + 1) + ") " + endpoint + "  pid " + p.pid() + "  log " + p.log());
                     }
                     if (!roles.isEmpty()) {
                         out.println("Compute providers and verifiers (logs show bids, commitments, audits, disputes):");
-                        for (RoleProcess r : roles) {
+                        for (ChildProcess r : roles) {
                             out.println("  " + r.name() + "  pid " + r.pid() + "  log " + r.log());
                         }
                     }
@@ -125,15 +178,17 @@ final class LocalnetCommand implements Callable<Integer> {
                     out.flush();
                     stop.await();
                 } finally {
-                    for (RoleProcess r : roles.reversed()) {
+                    for (ChildProcess r : roles.reversed()) {
                         out.println("Stopping " + r.name() + "...");
                         out.flush();
-                        r.stop().forEach(line -> out.println("  " + line));
+                        List<String> lines = r.stop();
+                        lines.subList(Math.max(0, lines.size() - 2), lines.size()).forEach(line -> out.println("  " + line));
                     }
-                    for (ProviderProcess p : running.reversed()) {
-                        out.println("Stopping provider " + p.account() + "...");
+                    for (ChildProcess p : running.reversed()) {
+                        out.println("Stopping " + p.name() + "...");
                         out.flush();
-                        p.stop().forEach(line -> out.println("  " + line));
+                        p.stop().stream().filter(l -> l.startsWith("Redeemed") || l.startsWith("Could not redeem")
+                                || l.startsWith("Nothing to redeem")).forEach(line -> out.println("  " + line));
                     }
                     out.println("Stopping: node, then anvil (writing " + settings.stateFile() + ")...");
                     out.flush();

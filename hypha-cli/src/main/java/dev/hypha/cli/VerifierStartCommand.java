@@ -8,10 +8,13 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.node.verify.AuditSampling;
+import dev.hypha.node.verify.VerifierCursor;
 import dev.hypha.node.verify.VerifierDaemon;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -25,7 +28,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hypha verifier start}: runs the {@link VerifierDaemon} as this account (a VALIDATOR staker) until Ctrl-C.
- * The sampling secret lives in {@code <home>/verifier/secret} (made on first start, owner-only).
+ * The sampling secret lives in {@code <home>/verifier/secret} (made on first start, owner-only), the cursor in
+ * {@code <home>/verifier/state-CHAINID.json} (saved after every poll, so a restart resumes its audits and disputes).
  */
 @Command(name = "start", description = {"Watch ComputeMarket leases, replay the segments sampled at --rate, challenge a "
         + "wrong state root and play the dispute, and referee other disputes, until Ctrl-C.",
@@ -82,6 +86,9 @@ final class VerifierStartCommand implements Callable<Integer> {
                         + "hypha stake --role validator AMOUNT");
             }
             PrintWriter out = session.out();
+            // Per chain: a home that follows two local chains in turn must not resume one's cursor on the other.
+            Path stateFile = session.home().resolve("verifier").resolve("state-" + session.deployment().chainId() + ".json");
+            boolean resuming = Files.exists(stateFile);
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
             try (VerifierDaemon daemon = new VerifierDaemon(contracts.compute(), contracts.verifier(), contracts.registry(), self,
@@ -89,12 +96,17 @@ final class VerifierStartCommand implements Callable<Integer> {
                     () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
                         out.println(line);
                         out.flush();
-                    })) {
+                    }, stateFile)) {
                 out.println("Hypha verifier " + self.toChecksumString() + " on TrainingVerifier "
                         + contracts.verifier().address().toChecksumString());
                 out.println("  Audit rate: " + rate + "/1000 of committed segments" + (rate == 0 ? " (referee only)" : "")
                         + "; bond " + StakeCommands.hyp(contracts.verifier().challengeBond()) + " per challenge; stake "
                         + StakeCommands.hyp(staked));
+                if (resuming) {
+                    VerifierCursor c = daemon.cursor();
+                    out.println("  Resuming from " + stateFile + ": next order " + c.nextOrder() + ", " + c.watched().size()
+                            + " order(s) followed, " + c.disputes().size() + " dispute(s) open");
+                }
                 out.println("Running. Press Ctrl-C to stop.");
                 out.flush();
                 // Slashing needs TrainingVerifier's FAULT_PROOF_ROLE, scheduled through the timelock at deployment; anyone

@@ -51,6 +51,7 @@ public final class ComputeProvider implements AutoCloseable {
     private final Map<BigInteger, JobRunner> running = new TreeMap<>();
     private final Path workRoot;
     private final SealedInputs sealed;
+    private final DevCheat cheat;
 
     public ComputeProvider(ComputeMarketClient market, Address self, ComputeOffer offer, ContentStore store, JobBook book,
                            PublishedContent published, HttpClient http, CheckpointListener checkpoints,
@@ -62,7 +63,15 @@ public final class ComputeProvider implements AutoCloseable {
     public ComputeProvider(ComputeMarketClient market, Address self, ComputeOffer offer, ContentStore store, JobBook book,
                            PublishedContent published, HttpClient http, CheckpointListener checkpoints,
                            LongSupplier chainTime, Consumer<String> log, Path workRoot, SealedInputs sealed) {
+        this(market, self, offer, store, book, published, http, checkpoints, chainTime, log, workRoot, sealed, DevCheat.NONE);
+    }
+
+    /** @param cheat DEVELOPMENT AND TEST ONLY: how this provider fakes classifier jobs ({@link DevCheat#NONE}: it does not) */
+    public ComputeProvider(ComputeMarketClient market, Address self, ComputeOffer offer, ContentStore store, JobBook book,
+                           PublishedContent published, HttpClient http, CheckpointListener checkpoints,
+                           LongSupplier chainTime, Consumer<String> log, Path workRoot, SealedInputs sealed, DevCheat cheat) {
         this.sealed = java.util.Objects.requireNonNull(sealed, "sealed");
+        this.cheat = java.util.Objects.requireNonNull(cheat, "cheat");
         this.market = market;
         this.self = self;
         this.offer = offer;
@@ -197,7 +206,7 @@ public final class ComputeProvider implements AutoCloseable {
 
     private synchronized void start(JobRecord r, ComputeOrder o) {
         JobRunner runner = new JobRunner(r.orderId(), o, r.sources(), offer, store, book, http, checkpoints, System::nanoTime,
-                workRoot.resolve(r.orderId().toString()), sealed);
+                workRoot.resolve(r.orderId().toString()), sealed, cheat);
         running.put(r.orderId(), runner);
         book.put(r.withState(JobState.FETCHING, ""));
         log.accept("order " + r.orderId() + ": starting");

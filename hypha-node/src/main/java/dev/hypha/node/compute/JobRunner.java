@@ -73,6 +73,7 @@ public final class JobRunner {
     private final LongSupplier nanoTime;
     private final Path workDir;
     private final SealedInputs sealed;
+    private final DevCheat cheat;
     private final AtomicReference<Stopped> stop = new AtomicReference<>();
     private final AtomicReference<JobProgress> progress = new AtomicReference<>();
 
@@ -85,7 +86,15 @@ public final class JobRunner {
     public JobRunner(BigInteger orderId, ComputeOrder order, List<String> sources, ComputeOffer offer, ContentStore store,
                      JobBook book, HttpClient http, CheckpointListener checkpoints, LongSupplier nanoTime, Path workDir,
                      SealedInputs sealed) {
+        this(orderId, order, sources, offer, store, book, http, checkpoints, nanoTime, workDir, sealed, DevCheat.NONE);
+    }
+
+    /** @param cheat DEVELOPMENT AND TEST ONLY: how this provider fakes classifier jobs ({@link DevCheat#NONE}: it does not) */
+    public JobRunner(BigInteger orderId, ComputeOrder order, List<String> sources, ComputeOffer offer, ContentStore store,
+                     JobBook book, HttpClient http, CheckpointListener checkpoints, LongSupplier nanoTime, Path workDir,
+                     SealedInputs sealed, DevCheat cheat) {
         this.sealed = java.util.Objects.requireNonNull(sealed, "sealed");
+        this.cheat = java.util.Objects.requireNonNull(cheat, "cheat");
         this.orderId = orderId;
         this.order = order;
         this.sources = List.copyOf(sources);
@@ -170,7 +179,7 @@ public final class JobRunner {
         try (Parallel parallel = new Parallel(threads)) {
             FloatMatMul gemm = new FloatMatMul(parallel);
             checkpoints.started(orderId, specId, TrainingRun.start(spec, data, gemm).state());
-            result = new Trainer(spec, specId, data, store, gemm).run(new Listener(specId, spec.steps()));
+            result = new Trainer(spec, specId, data, store, gemm).run(new Listener(specId, spec.steps(), cheat));
         }
         byte[] model = store.get(result.model());
         book.log(orderId, String.format(Locale.ROOT, "done: %d steps, last loss %.4f, model %s", spec.steps(), result.lastLoss(),
@@ -233,7 +242,7 @@ public final class JobRunner {
         running(spec.options().steps(), "fine-tuning " + spec.base() + " with LoRA rank " + spec.options().lora().rank() + " (spec "
                 + specId + ") on " + spec.data() + " with " + threads + " thread(s), " + spec.options().steps() + " steps");
         LoraFinetune.Result r = LoraFinetune.run(baseFile, dataFile, adapter, null, spec.options(), threads, spec.options().steps(),
-                new Listener(specId, spec.options().steps()));
+                new Listener(specId, spec.options().steps(), DevCheat.NONE));
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(adapter);
@@ -277,13 +286,20 @@ public final class JobRunner {
     private final class Listener implements TrainingListener {
         private final ContentId specId;
         private final long every;
+        private final DevCheat cheat;
         private long lastStep = -1;
         private long lastNanos = nanoTime.getAsLong();
         private double samplesPerSecond;
 
-        Listener(ContentId specId, long steps) {
+        Listener(ContentId specId, long steps, DevCheat cheat) {
             this.specId = specId;
+            this.cheat = cheat;
             this.every = Math.max(1, steps / LOG_LINES);
+        }
+
+        @Override
+        public void parametersUpdated(long step, List<dev.hypha.ml.train.Tensor> parameters) {
+            cheat.afterStep(step, parameters); // nothing, unless this is a dev-only dishonest provider
         }
 
         @Override

@@ -10,6 +10,7 @@ import dev.hypha.chain.compute.Resources;
 import dev.hypha.chain.deploy.ComputeMarketClient;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.ProviderRegistryClient;
+import dev.hypha.chain.deploy.TrainingVerifierClient;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Hashes;
@@ -230,7 +231,8 @@ public final class TenantJobs {
 
     /**
      * Fetches the finished model from the lease's provider (verified block by block), checks it is a model of this
-     * order's spec, stores it under {@code models/<spec name>} and records its lineage.
+     * order's spec and, for a classifier, the final state whose root the provider committed last on TrainingVerifier
+     * ({@link CommittedModelCheck}), stores it under {@code models/<spec name>} and records its lineage.
      */
     public Fetched fetch(BigInteger orderId) {
         JsonNode status = providerStatus(orderId);
@@ -255,6 +257,11 @@ public final class TenantJobs {
             if (!contents.specId().equals(spec.toString())) {
                 throw HyphaException.input("the provider's model " + model + " was trained from spec " + contents.specId()
                         + ", not this order's " + spec);
+            }
+            if (contracts.deployment().contracts().containsKey(TrainingVerifierClient.NAME)) {
+                // What verifiers checked is the committed states: the model must be the last of them.
+                new CommittedModelCheck(contracts.verifier(), http).check(orderId, spec, contents, endpoint(order),
+                        MAX_MODEL_BYTES);
             }
         }
         store.put(bytes);

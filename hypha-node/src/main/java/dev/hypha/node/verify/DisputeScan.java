@@ -29,6 +29,23 @@ final class DisputeScan {
         this.follows = follows;
     }
 
+    /** The next dispute id to look at (the cursor a restarted verifier resumes from). */
+    BigInteger next() {
+        return next;
+    }
+
+    /** The disputes followed until resolved. */
+    java.util.SortedSet<BigInteger> followed() {
+        return java.util.Collections.unmodifiableSortedSet(open);
+    }
+
+    /** Resumes from a saved cursor: {@code next} and the disputes followed then. */
+    void resume(BigInteger next, java.util.Collection<BigInteger> followed) {
+        this.next = next;
+        open.clear();
+        open.addAll(followed);
+    }
+
     /** The followed disputes as they stand now, in id order; a resolved one is returned once more, then dropped. */
     Map<BigInteger, VerifierDispute> poll() {
         BigInteger end = verifier.nextDisputeId();

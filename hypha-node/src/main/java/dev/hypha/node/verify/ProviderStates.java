@@ -9,6 +9,7 @@ import dev.hypha.ml.tensor.Parallel;
 import dev.hypha.ml.train.run.ModelFile;
 import dev.hypha.ml.train.run.RunState;
 import dev.hypha.ml.train.store.ContentStore;
+import dev.hypha.node.compute.DevCheat;
 import dev.hypha.node.compute.JobLimits;
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ import java.util.function.Function;
 /**
  * An honest provider's states in a dispute: re-executed from its own checkpoint at the commitment before the disputed
  * one (or from the initial state), with the spec and dataset from its own store. Training is deterministic, so these
- * are exactly what it committed. One {@link SegmentStates} per dispute, kept while the dispute is followed.
+ * are exactly what it committed (a dev-only cheater reproduces its {@link DevCheat} the same way). One {@link SegmentStates} per dispute, kept while the dispute is followed.
  */
 public final class ProviderStates implements Function<VerifierDispute, StateSource>, AutoCloseable {
     private final CheckpointIndex index;
@@ -28,11 +29,22 @@ public final class ProviderStates implements Function<VerifierDispute, StateSour
     private final TrainingVerifierClient verifier;
     private final Parallel parallel;
     private final FloatMatMul gemm;
+    private final DevCheat cheat;
     private final Map<String, SegmentStates> segments = new HashMap<>();
 
     /** @param threads threads re-execution uses (any count gives the same bits) */
     public ProviderStates(CheckpointIndex index, ContentStore store, ComputeMarketClient market, TrainingVerifierClient verifier,
                           int threads) {
+        this(index, store, market, verifier, threads, DevCheat.NONE);
+    }
+
+    /**
+     * @param cheat DEVELOPMENT AND TEST ONLY: the cheat this provider's jobs made, reproduced so its answers match what
+     *              it committed ({@link DevCheat#NONE}: honest re-execution)
+     */
+    public ProviderStates(CheckpointIndex index, ContentStore store, ComputeMarketClient market, TrainingVerifierClient verifier,
+                          int threads, DevCheat cheat) {
+        this.cheat = java.util.Objects.requireNonNull(cheat, "cheat");
         this.index = index;
         this.store = store;
         this.market = market;
@@ -61,7 +73,7 @@ public final class ProviderStates implements Function<VerifierDispute, StateSour
                     start = RunState.fromCheckpoint(ModelFile.decode(cp.toString(), store.get(cp)));
                 }
             }
-            s = new SegmentStates(replayer, job.specDigest(), start);
+            s = new SegmentStates((from, to) -> cheat.replay(replayer, from, to), job.specDigest(), start);
             segments.put(key, s);
         }
         return s;

@@ -17,7 +17,13 @@ import java.util.Map;
 public final class SegmentStates implements StateSource {
     private static final int MAX_TREES = 8;
 
-    private final Replayer replayer;
+    /** How this node re-executes: a {@link Replayer}'s {@code replay}, or a dev-only cheater's version of it. */
+    @FunctionalInterface
+    public interface Replay {
+        RunState replay(RunState from, long toStep);
+    }
+
+    private final Replay replayer;
     private final byte[] specDigest;
     private final RunState start;
     private RunState furthest;
@@ -30,6 +36,10 @@ public final class SegmentStates implements StateSource {
     };
 
     public SegmentStates(Replayer replayer, byte[] specDigest, RunState start) {
+        this(replayer::replay, specDigest, start);
+    }
+
+    public SegmentStates(Replay replayer, byte[] specDigest, RunState start) {
         this.replayer = replayer;
         this.specDigest = specDigest.clone();
         this.start = start;

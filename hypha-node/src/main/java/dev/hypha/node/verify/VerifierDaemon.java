@@ -21,6 +21,7 @@ import dev.hypha.ml.train.verify.MerkleTree;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,6 +52,14 @@ import java.util.function.LongSupplier;
 public final class VerifierDaemon implements AutoCloseable {
     /** Most new orders looked at per poll. */
     private static final int MAX_NEW_ORDERS = 64;
+    /**
+     * Most segments re-executed per poll: the rest wait for the next poll, so a provider committing faster than this node
+     * replays (a flood of commitments, or just a long job) cannot keep it from its dispute moves until it loses them
+     * by timeout. While one of its own disputes is being bisected it audits nothing: a round has a deadline (a minute on
+     * the local chain) that one segment's replay on a busy machine can overrun, while an audit can wait for the whole
+     * challenge window.
+     */
+    static final int MAX_REPLAYS_PER_POLL = 4;
 
     /** What the verifier has done: the cost side of verification ({@code stepsReplayed / stepsCommitted}). */
     public record Stats(long commitmentsSeen, long segmentsAudited, long stepsCommitted, long stepsReplayed, long challenges,
@@ -72,6 +81,8 @@ public final class VerifierDaemon implements AutoCloseable {
     private final Map<BigInteger, SegmentStates> played = new HashMap<>();
     private final Set<BigInteger> voted = new HashSet<>();
     private final DisputeScan disputes;
+    /** Where the cursor is saved after each poll (null: kept in memory only). */
+    private final Path stateFile;
     private BigInteger nextOrder = BigInteger.ONE;
     private long now;
     private long challengeWindow = -1;
@@ -89,6 +100,16 @@ public final class VerifierDaemon implements AutoCloseable {
     public VerifierDaemon(ComputeMarketClient market, TrainingVerifierClient verifier, ProviderRegistryClient registry,
                           Address self, AuditSampling sampling, ContentStore store, HttpClient http, int threads,
                           LongSupplier chainTime, Consumer<String> log) {
+        this(market, verifier, registry, self, sampling, store, http, threads, chainTime, log, null);
+    }
+
+    /**
+     * @param stateFile where the cursor ({@link VerifierCursor}) is kept: loaded now, so a restarted verifier resumes the
+     *                  audits and disputes it was in, and saved after every poll
+     */
+    public VerifierDaemon(ComputeMarketClient market, TrainingVerifierClient verifier, ProviderRegistryClient registry,
+                          Address self, AuditSampling sampling, ContentStore store, HttpClient http, int threads,
+                          LongSupplier chainTime, Consumer<String> log, Path stateFile) {
         this.market = market;
         this.verifier = verifier;
         this.registry = registry;
@@ -101,23 +122,47 @@ public final class VerifierDaemon implements AutoCloseable {
         this.parallel = new Parallel(threads);
         this.gemm = new FloatMatMul(parallel);
         this.disputes = new DisputeScan(verifier, d -> !d.provider().equals(self));
+        this.stateFile = stateFile;
+        if (stateFile != null) {
+            VerifierCursor c = VerifierCursor.load(stateFile);
+            if (c.nextOrder().compareTo(market.nextOrderId()) > 0 || c.nextDispute().compareTo(verifier.nextDisputeId()) > 0) {
+                // A fresh local chain at the same addresses: the saved cursor is of another chain's history.
+                log.accept("the saved state " + stateFile + " is ahead of this chain (a new chain?): rescanning from order 1");
+                c = VerifierCursor.start();
+            }
+            nextOrder = c.nextOrder();
+            watched.putAll(c.watched());
+            disputes.resume(c.nextDispute(), c.disputes());
+            voted.addAll(c.voted());
+        }
+    }
+
+    /** The cursor as it stands (what is saved after each poll). */
+    public synchronized VerifierCursor cursor() {
+        return new VerifierCursor(nextOrder, watched, disputes.next(), new java.util.TreeSet<>(disputes.followed()),
+                new java.util.TreeSet<>(voted));
     }
 
     public synchronized Stats stats() {
         return new Stats(commitmentsSeen, segmentsAudited, stepsCommitted, stepsReplayed, challenges, votes);
     }
 
-    /** One round: audit new commitments, then move, vote and resolve in the disputes followed. */
+    /**
+     * One round: move, vote and resolve in the disputes followed first (each round has a deadline), then audit new
+     * commitments, at most {@link #MAX_REPLAYS_PER_POLL} segments re-executed (none while a dispute of its own is bisected).
+     */
     public synchronized void poll() {
         try {
             now = chainTime.getAsLong();
-            followOrders();
         } catch (ChainException e) {
-            log.accept("orders: " + e.getMessage() + " (retried next poll)");
+            log.accept("chain: " + e.getMessage() + " (retried next poll)");
             return;
         }
+        boolean inPlay = false;
         try {
             for (Map.Entry<BigInteger, VerifierDispute> e : disputes.poll().entrySet()) {
+                VerifierDispute d = e.getValue();
+                inPlay |= d.challenger().equals(self) && (d.phase() == DisputePhase.BISECT || d.phase() == DisputePhase.DESCEND);
                 try {
                     act(e.getKey(), e.getValue(), now);
                 } catch (HyphaException | IllegalStateException ex) {
@@ -127,16 +172,28 @@ public final class VerifierDaemon implements AutoCloseable {
         } catch (ChainException e) {
             log.accept("disputes: " + e.getMessage());
         }
+        try {
+            followOrders(inPlay ? 0 : MAX_REPLAYS_PER_POLL);
+        } catch (ChainException e) {
+            log.accept("orders: " + e.getMessage() + " (retried next poll)");
+        }
+        if (stateFile != null) {
+            cursor().save(stateFile); // after the poll's transactions: a crash before this redoes the poll, harmlessly
+        }
     }
 
     // ------------------------------------------------------------------------------------------ audits
 
-    private void followOrders() {
+    private void followOrders(int maxReplays) {
         BigInteger end = market.nextOrderId();
         for (int i = 0; i < MAX_NEW_ORDERS && nextOrder.compareTo(end) < 0; i++, nextOrder = nextOrder.add(BigInteger.ONE)) {
             watched.put(nextOrder, 0L);
         }
+        int replays = 0;
         for (BigInteger id : watched.keySet().toArray(BigInteger[]::new)) {
+            if (replays >= maxReplays) {
+                return; // the rest next poll
+            }
             ComputeOrder o = market.order(id);
             if (o.state() == OrderState.OPEN) {
                 continue;
@@ -147,8 +204,10 @@ public final class VerifierDaemon implements AutoCloseable {
             }
             long n = verifier.commitmentCount(id); // read after the state: a closed lease commits nothing more
             try {
-                for (long i = watched.get(id); i < n; i++) {
-                    audit(id, o, i);
+                for (long i = watched.get(id); i < n && replays < maxReplays; i++) {
+                    if (audit(id, o, i)) {
+                        replays++;
+                    }
                     watched.put(id, i + 1);
                 }
             } catch (ChainException e) {
@@ -170,14 +229,15 @@ public final class VerifierDaemon implements AutoCloseable {
         }
     }
 
-    private void audit(BigInteger id, ComputeOrder o, long i) {
+    /** Audits commitment {@code i} of order {@code id}; whether a segment was re-executed. */
+    private boolean audit(BigInteger id, ComputeOrder o, long i) {
         StateCommitment c = verifier.commitment(id, i);
         commitmentsSeen++;
         if (challengeWindow < 0) {
             challengeWindow = verifier.challengeWindow();
         }
         if (now > c.time() + challengeWindow) {
-            return; // it can no longer be challenged (a verifier started late): replaying it would buy nothing
+            return false; // it can no longer be challenged (a verifier started late): replaying it would buy nothing
         }
         if (i == 0) {
             LeaseReplay lease = lease(id, o);
@@ -185,12 +245,12 @@ public final class VerifierDaemon implements AutoCloseable {
             if (!Arrays.equals(expected, c.root())) {
                 challenge(id, 0, expected, "its initial state");
             }
-            return;
+            return false;
         }
         StateCommitment prev = verifier.commitment(id, i - 1);
         stepsCommitted += c.step() - prev.step();
         if (!sampling.audits(self, id, i, c.root())) {
-            return;
+            return false;
         }
         segmentsAudited++;
         LeaseReplay lease = lease(id, o);
@@ -203,7 +263,7 @@ public final class VerifierDaemon implements AutoCloseable {
                 lease.anchorAt(j - 1);
                 byte[] expected = lease.replayer().root(lease.replay(lease.anchor(j - 1), cj.step()));
                 challenge(id, j, expected, "segment " + j + " (its checkpoints were not served)");
-                return;
+                return true;
             }
             RunState end = lease.replay(lease.anchor(i - 1), c.step());
             byte[] expected = lease.replayer().root(end);
@@ -215,6 +275,7 @@ public final class VerifierDaemon implements AutoCloseable {
         } finally {
             stepsReplayed += lease.stepsReplayed() - before;
         }
+        return true;
     }
 
     private void challenge(BigInteger id, long index, byte[] root, String what) {

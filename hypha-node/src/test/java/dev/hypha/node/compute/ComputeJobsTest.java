@@ -122,7 +122,8 @@ class ComputeJobsTest {
         tenant = new TenantJobs(as(tenantKey), tenantKey, tenantStore, dir.resolve("tenant"), http, Clock.systemUTC(),
                 ComputeJobsTest::chainTime);
         provider = newProvider();
-        providerServer = new ApiServer("127.0.0.1", 0, List.of(publishedOf(provider), new ComputeRoutes(provider,
+        providerServer = new ApiServer("127.0.0.1", 0, List.of(publishedOf(provider),
+                new dev.hypha.node.verify.VerificationRoutes(providerIndex), new ComputeRoutes(provider,
                 as(providerKey).compute(), Address.parse(providerKey.getAddress()), deployment.chainId(), Clock.systemUTC())));
         providerServer.start();
         as(providerKey).registry().update(new ProviderRegistryClient.ProviderRegistration("http://127.0.0.1:"
@@ -130,6 +131,8 @@ class ComputeJobsTest {
     }
 
     private PublishedContent providerContent;
+    /** The provider's committed states, served to verifiers and to the tenant's fetch, as `hypha compute offer` does. */
+    private dev.hypha.node.verify.CheckpointIndex providerIndex;
 
     private PublishedContent publishedOf(ComputeProvider p) {
         return providerContent;
@@ -140,9 +143,10 @@ class ComputeJobsTest {
         ComputeOffer offer = new ComputeOffer(PRICE, new Resources(2, 512, 0), 2, JobLimits.DEFAULT);
         Path home = dir.resolve("provider");
         ContentStore store = new ContentStore(home);
+        providerIndex = new dev.hypha.node.verify.CheckpointIndex(home.resolve("verify"), store, providerContent);
         return new ComputeProvider(as(providerKey).compute(), Address.parse(providerKey.getAddress()), offer,
-                store, JobBook.open(home), providerContent, http,
-                new StateCommitments(as(providerKey).verifier(), as(providerKey).compute(), store, events::add),
+                store, JobBook.open(home), providerContent, http, CheckpointListener.inOrder(providerIndex,
+                new StateCommitments(as(providerKey).verifier(), as(providerKey).compute(), store, events::add)),
                 ComputeJobsTest::chainTime, events::add, home.resolve("work"));
     }
 
@@ -228,6 +232,15 @@ class ComputeJobsTest {
                 .header(TenantAuth.EXPIRES_HEADER, Long.toString(expired)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(stale.statusCode()).isEqualTo(403);
         assertThat(stale.body()).contains("expired");
+
+        // A provider handing over other weights than the final state it committed (one weight off) is refused.
+        model.network().parameters().getFirst().data()[0] += 1e-3f;
+        byte[] other = ModelFile.encode(model.network(), 30, s.spec().toString(), List.of(), List.of());
+        ContentId otherId = providerContent.publish(other);
+        provider.book().put(provider.book().get(id).orElseThrow().done(otherId.toString()));
+        assertThatThrownBy(() -> tenant.fetch(id)).isInstanceOf(HyphaException.class)
+                .hasMessage("refusing the model of order " + id + ": the model's weights are not those of the final state "
+                        + "whose root the provider committed at step 30");
     }
 
     @Test

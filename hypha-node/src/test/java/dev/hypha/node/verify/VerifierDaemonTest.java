@@ -1,6 +1,7 @@
 package dev.hypha.node.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.chain.compute.CloseReason;
 import dev.hypha.chain.compute.DisputeOutcome;
@@ -22,6 +23,7 @@ import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.tensor.Parallel;
 import dev.hypha.ml.train.data.DatasetManifest;
@@ -40,6 +42,7 @@ import dev.hypha.node.http.ApiServer;
 import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +50,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,6 +196,34 @@ class VerifierDaemonTest {
     }
 
     @Test
+    void aRestartedVerifierResumesTheDisputeItWasInFromItsSavedCursor() throws Exception {
+        Path state = dir.resolve("restart").resolve("state.json");
+        VerifierDaemon[] current = {daemon(verifierKey, secret(9), 1000, 1, "restart", state)};
+        try {
+            Run run = run(current[0], Cheat.OTHER_DATA, 900, 1, first -> {
+                VerifierCursor saved = VerifierCursor.load(state);
+                assertThat(saved.watched()).isNotEmpty(); // the lease it audited, with its next commitment index
+                first.close(); // as kill -9 right after a poll: the saved file is all that survives
+                current[0] = daemon(verifierKey, secret(9), 1000, 1, "restart", state);
+                return current[0];
+            });
+            assertThat(run.dispute).isNotNull();
+            assertSlashed(run, Cheat.OTHER_DATA);
+            // The restarted verifier played the dispute to the end without re-auditing anything it had audited.
+            assertThat(current[0].stats().commitmentsSeen()).isZero();
+            assertThat(current[0].stats().challenges()).isZero();
+            assertThat(current[0].cursor().disputes()).doesNotContain(run.dispute);
+        } finally {
+            current[0].close();
+        }
+        // A damaged file is a clear error naming it; a missing one is a fresh start.
+        Files.writeString(state, "{\"version\":1,\"nextOrder\":\"0\"}");
+        assertThatThrownBy(() -> VerifierCursor.load(state)).isInstanceOf(HyphaException.class)
+                .hasMessageContaining("the verifier state " + state + " is damaged ('0' is not an id)");
+        assertThat(VerifierCursor.load(dir.resolve("none.json"))).isEqualTo(VerifierCursor.start());
+    }
+
+    @Test
     void anHonestProviderIsNeverChallengedAcrossSeedsAndThreadCounts() {
         BigInteger stake = as(providerKey).staking().stakeOf(providerKey.getAddress(), StakingClient.PROVIDER_ROLE);
         for (int verifierThreads : new int[] {1, 3}) {
@@ -219,6 +251,11 @@ class VerifierDaemonTest {
                        VerifierDispute atEnd, BigInteger stakeBefore, BigInteger heldBefore) {}
 
     private Run run(VerifierDaemon verifier, Cheat cheat, long seed, int providerThreads) {
+        return run(verifier, cheat, seed, providerThreads, v -> v);
+    }
+
+    /** As above; after the first poll (the audit), the dispute is played on with {@code next.apply(verifier)}. */
+    private Run run(VerifierDaemon verifier, Cheat cheat, long seed, int providerThreads, UnaryOperator<VerifierDaemon> next) {
         long segment = cheat == Cheat.MADE_UP_WEIGHTS ? 3 : 2;
         long begin = (segment - 1) * EVERY;
         long end = segment * EVERY;
@@ -250,6 +287,7 @@ class VerifierDaemonTest {
         if (as(tenantKey).verifier().nextDisputeId().equals(first)) {
             return new Run(order, cheat, segment, begin, end, null, null, stakeBefore, heldBefore);
         }
+        verifier = next.apply(verifier);
         VerifierDispute d = null;
         for (int i = 0; i < 100; i++) {
             responder.poll();
@@ -301,10 +339,14 @@ class VerifierDaemonTest {
     }
 
     private static VerifierDaemon daemon(Credentials who, byte[] secret, int rate, int threads, String name) {
+        return daemon(who, secret, rate, threads, name, null);
+    }
+
+    private static VerifierDaemon daemon(Credentials who, byte[] secret, int rate, int threads, String name, Path state) {
         HyphaContracts c = as(who);
         return new VerifierDaemon(c.compute(), c.verifier(), c.registry(), address(who), new AuditSampling(secret, rate),
                 new ContentStore(dir.resolve(name + "-" + rate + "-" + threads)), http, threads, VerifierDaemonTest::chainTime,
-                line -> events.add(name + ": " + line));
+                line -> events.add(name + ": " + line), state);
     }
 
     private static byte[] secret(int n) {

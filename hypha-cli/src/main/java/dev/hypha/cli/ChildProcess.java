@@ -6,50 +6,47 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * A compute provider ({@code hypha compute offer --dev-account N}) or verifier ({@code hypha verifier start --dev-account
- * N}) child process of {@code hypha localnet}: the same Java, JVM options and class path as this process, a home of its
- * own under {@code <home>/localnet/NAME} (its job book, content store, sampling secret) holding a copy of the
- * deployment records, output in {@code <home>/localnet/NAME.log}. Stopped with SIGTERM, as Ctrl-C stops it.
+ * One {@code hypha ...} child process of {@code hypha localnet} (an inference provider, a compute provider, a
+ * verifier): the same Java, JVM options and class path as this process, {@code --home HOME ARGS...}, the chain at
+ * {@code HYPHA_RPC_URL}, output in a log file. It is up once it prints "Running. Press Ctrl-C", and is stopped with
+ * SIGTERM, as Ctrl-C stops it (a provider withdraws its offers and redeems on the way out).
  */
-final class RoleProcess {
+final class ChildProcess {
+    /** How long a child may take to come up (a JVM start, loading the store, staking and registering). */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    /** How long a child may take to stop (withdrawing offers, redeeming). */
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
 
     private final String name;
     private final Process process;
     private final Path log;
-    private final Path home;
 
-    private RoleProcess(String name, Process process, Path log, Path home) {
+    private ChildProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
-        this.home = home;
     }
 
-    /** Starts {@code hypha --home <home>/localnet/NAME ARGS...} and waits until it says it is running. */
-    static RoleProcess start(Path home, String rpcUrl, String name, List<String> args) throws InterruptedException {
-        Path childHome = home.resolve("localnet").resolve(name);
-        Path log = home.resolve("localnet").resolve(name + ".log");
+    /** Starts {@code hypha --home HOME ARGS...} writing to {@code log} and waits until it says it is running. */
+    static ChildProcess start(String name, Path home, Path log, String rpcUrl, List<String> args) throws InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // The JVM options of this process (module flags, heap), not its debug or test agents.
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp"))
                 .forEach(command::add);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--home", childHome.toString()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--home", home.toString()));
         command.addAll(args);
         Process process;
         try {
-            copyDeployments(home.resolve("deployments"), childHome.resolve("deployments"));
+            Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             builder.environment().put("HYPHA_RPC_URL", rpcUrl);
@@ -57,25 +54,12 @@ final class RoleProcess {
         } catch (IOException e) {
             throw HyphaException.io("cannot start " + name + ": " + e.getMessage(), e);
         }
-        RoleProcess p = new RoleProcess(name, process, log, childHome);
+        ChildProcess p = new ChildProcess(name, process, log);
         p.awaitRunning();
         return p;
     }
 
-    /** The deployment records, copied fresh each start (a redeployed chain must not leave a child on old addresses). */
-    private static void copyDeployments(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-    }
-
-    /** A port free right now (the child binds it a moment later). */
+    /** A port free right now (the child binds it a moment later; another process taking it first is a clear error). */
     static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
@@ -100,6 +84,7 @@ final class RoleProcess {
         return name;
     }
 
+    /** Its process id (to try failover: kill -9 it). */
     long pid() {
         return process.pid();
     }
@@ -108,16 +93,12 @@ final class RoleProcess {
         return log;
     }
 
-    Path home() {
-        return home;
+    /** The lines it printed so far that start with {@code prefix}. */
+    List<String> lines(String prefix) {
+        return output().lines().filter(l -> l.startsWith(prefix)).toList();
     }
 
-    /** The first line it printed that starts with {@code prefix}, if any. */
-    String line(String prefix) {
-        return output().lines().filter(l -> l.startsWith(prefix)).findFirst().orElse("");
-    }
-
-    /** Stops it with SIGTERM and waits (bounded); the last lines it printed. */
+    /** Stops it with SIGTERM and waits (bounded) for it to finish what it does on Ctrl-C; everything it printed. */
     List<String> stop() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
@@ -126,8 +107,7 @@ final class RoleProcess {
                 process.waitFor();
             }
         }
-        List<String> lines = output().lines().toList();
-        return lines.subList(Math.max(0, lines.size() - 2), lines.size());
+        return output().lines().toList();
     }
 
     private String output() {

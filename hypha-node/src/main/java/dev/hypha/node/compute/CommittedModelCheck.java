@@ -1,0 +1,118 @@
+package dev.hypha.node.compute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hypha.chain.compute.StateCommitment;
+import dev.hypha.chain.deploy.TrainingVerifierClient;
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.crypto.Hex;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.train.Tensor;
+import dev.hypha.ml.train.run.ModelFile;
+import dev.hypha.ml.train.run.RunState;
+import dev.hypha.ml.train.verify.StateLeaves;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A tenant's check that a fetched classifier model is what the provider committed last: the provider's final state
+ * (weights and optimizer state, served with its checkpoints at {@code /compute/jobs/{order}/checkpoints}, fetched by
+ * content id) must hash to the root of its last commitment on TrainingVerifier, at the job's last step, and the model's
+ * weights must be that state's. Otherwise verifiers checked one model and the tenant would be handed another.
+ */
+public final class CommittedModelCheck {
+    /** Largest checkpoint list read (a few dozen entries in practice). */
+    private static final int MAX_LIST_BYTES = 1 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TrainingVerifierClient verifier;
+    private final HttpClient http;
+
+    public CommittedModelCheck(TrainingVerifierClient verifier, HttpClient http) {
+        this.verifier = verifier;
+        this.http = http;
+    }
+
+    /**
+     * Refuses {@code model} (of the job whose spec is {@code spec}) unless it is the final state the provider of order
+     * {@code orderId}, serving at {@code endpoint}, committed last; {@code maxStateBytes} bounds the state fetched.
+     */
+    public void check(BigInteger orderId, ContentId spec, ModelFile.Contents model, URI endpoint, long maxStateBytes) {
+        long n = verifier.commitmentCount(orderId);
+        if (n == 0) {
+            throw refused(orderId, "its provider committed no training-state root on TrainingVerifier, so nobody could "
+                    + "verify the work");
+        }
+        StateCommitment last = verifier.commitment(orderId, n - 1);
+        if (last.step() != model.step()) {
+            throw refused(orderId, "the provider's last committed state root is at step " + last.step() + ", the model is at "
+                    + "step " + model.step());
+        }
+        ContentId stateId = finalStateId(orderId, endpoint, last.step());
+        byte[] bytes = new ContentFetcher(http, List.of(endpoint)).fetch(stateId, maxStateBytes);
+        RunState state = RunState.fromCheckpoint(ModelFile.decode(stateId.toString(), bytes));
+        byte[] root = StateLeaves.tree(spec.multihash().digest(), state).root();
+        if (state.step() != last.step() || !Arrays.equals(root, last.root())) {
+            throw refused(orderId, "the final state " + stateId + " the provider serves hashes to " + Hex.encode(root)
+                    + " at step " + state.step() + ", not the root " + Hex.encode(last.root()) + " it committed at step "
+                    + last.step());
+        }
+        List<Tensor> weights = model.network().parameters();
+        List<float[]> committed = state.parametersView();
+        boolean same = weights.size() == committed.size();
+        for (int i = 0; same && i < weights.size(); i++) {
+            // Bit patterns, not float equality: -0.0 and NaN payloads count, as in the root.
+            float[] a = weights.get(i).data();
+            float[] b = committed.get(i);
+            same = a.length == b.length;
+            for (int j = 0; same && j < a.length; j++) {
+                same = Float.floatToRawIntBits(a[j]) == Float.floatToRawIntBits(b[j]);
+            }
+        }
+        if (!same) {
+            throw refused(orderId, "the model's weights are not those of the final state whose root the provider committed "
+                    + "at step " + last.step());
+        }
+    }
+
+    private ContentId finalStateId(BigInteger orderId, URI endpoint, long step) {
+        URI uri = endpoint.resolve("/compute/jobs/" + orderId + "/checkpoints");
+        try {
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            byte[] body;
+            try (InputStream in = r.body()) {
+                body = in.readNBytes(MAX_LIST_BYTES + 1);
+            }
+            if (r.statusCode() != 200 || body.length > MAX_LIST_BYTES) {
+                throw refused(orderId, "its provider does not serve its committed states at " + uri + " (HTTP "
+                        + r.statusCode() + (body.length > MAX_LIST_BYTES ? ", over " + MAX_LIST_BYTES + " bytes" : "") + ")");
+            }
+            for (JsonNode c : JSON.readTree(body).path("checkpoints")) {
+                if (c.path("step").asLong(-1) == step) {
+                    return ContentId.parse(c.path("cid").asText());
+                }
+            }
+            throw refused(orderId, "its provider does not list its final state (step " + step + ") at " + uri);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new HyphaException(ErrorCategory.NETWORK, "order " + orderId + ": cannot read the provider's committed states "
+                    + "at " + uri + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HyphaException(ErrorCategory.NETWORK, "interrupted while reading " + uri, e);
+        }
+    }
+
+    private static HyphaException refused(BigInteger orderId, String why) {
+        return HyphaException.input("refusing the model of order " + orderId + ": " + why);
+    }
+}
