@@ -479,7 +479,7 @@ contract MlpProofVerifier {
         uint256[] memory word = _mergedCodeword(proof, o.rowsAt, o.p, o.lambda);
         for (uint256 q = 0; q < QUERIES; q++) {
             uint256 j = o.queries[q];
-            if (_columnCombination(proof, c.at, o.p.rows, o.weights) != word[j]) {
+            if (_columnCombination(proof, c.at, o.p.rows, o.weights) != word[ZkField.bitReverse(j, o.p.depth)]) {
                 revert Rejected(string.concat(o.what, ": query ", _str(q), ": the column disagrees with the encoded rows"));
             }
             if (_merkleRoot(proof, c.at, o.p, j) != o.root) {
@@ -489,7 +489,7 @@ contract MlpProofVerifier {
         }
     }
 
-    /// @dev ⟨t, eq(r_cols)⟩ for the evaluation row t.
+    /// @dev ⟨t, eq(r_cols)⟩ for the evaluation row t (whose entries `_mergedCodeword` checks canonical).
     function _evaluationRowValue(bytes calldata proof, uint256 rowsAt, Ligero memory p, uint256[] memory z)
         internal
         pure
@@ -497,8 +497,26 @@ contract MlpProofVerifier {
     {
         uint256[] memory colWeights = ZkField.eqTable(z, p.rowVars, p.numVars - p.rowVars);
         uint256 evalAt = rowsAt + 16 * p.columns;
-        for (uint256 j = 0; j < p.columns; j++) {
-            sum = sum.add(_extAt(proof, evalAt + 16 * j).mul(colWeights[j]));
+        if (evalAt + 16 * p.columns > proof.length) revert Rejected("the proof file ends early");
+        uint256 columns = p.columns;
+        assembly ("memory-safe") {
+            // Σ t_j·w_j with the coefficients reduced once at the end: each coordinate gets 2 products < 2^129 per term,
+            // at most 2^24 terms
+            let s0 := 0
+            let s1 := 0
+            let cp := add(proof.offset, evalAt)
+            let wp := add(colWeights, 32)
+            for { let j := 0 } lt(j, columns) { j := add(j, 1) } {
+                let t := shr(128, calldataload(add(cp, shl(4, j))))
+                let w := mload(add(wp, shl(5, j)))
+                let a0 := shr(64, t)
+                let a1 := and(t, 0xFFFFFFFFFFFFFFFF)
+                let b0 := shr(64, w)
+                let b1 := and(w, 0xFFFFFFFFFFFFFFFF)
+                s0 := add(s0, add(mul(a0, b0), mul(7, mul(a1, b1))))
+                s1 := add(s1, add(mul(a0, b1), mul(a1, b0)))
+            }
+            sum := or(shl(64, mod(s0, 0xFFFFFFFF00000001)), mod(s1, 0xFFFFFFFF00000001))
         }
     }
 
@@ -517,18 +535,44 @@ contract MlpProofVerifier {
         _absorb(c, "pcs.value", _extBytes1(value));
     }
 
-    /// @dev Enc(u + λ·t): the merged row zero-padded to the code length and transformed.
+    /// @dev Enc(u + λ·t): the merged row zero-padded to the code length and transformed (bit-reversed order).
+    /// Checks that every entry of both rows is canonical.
     function _mergedCodeword(bytes calldata proof, uint256 rowsAt, Ligero memory p, uint256 lambda)
         internal
         pure
         returns (uint256[] memory word)
     {
         word = new uint256[](p.codeLength);
-        uint256 evalAt = rowsAt + 16 * p.columns;
-        for (uint256 j = 0; j < p.columns; j++) {
-            word[j] = _extAt(proof, rowsAt + 16 * j).add(lambda.mul(_extAt(proof, evalAt + 16 * j)));
+        uint256 columns = p.columns;
+        bool canonical = true;
+        assembly ("memory-safe") {
+            let cp := add(proof.offset, rowsAt)
+            let ep := add(cp, shl(4, columns))
+            let wp := add(word, 32)
+            let l0 := shr(64, lambda)
+            let l1 := and(lambda, 0xFFFFFFFFFFFFFFFF)
+            for { let j := 0 } lt(j, columns) { j := add(j, 1) } {
+                let u := shr(128, calldataload(add(cp, shl(4, j))))
+                let t := shr(128, calldataload(add(ep, shl(4, j))))
+                let u0 := shr(64, u)
+                let u1 := and(u, 0xFFFFFFFFFFFFFFFF)
+                let t0 := shr(64, t)
+                let t1 := and(t, 0xFFFFFFFFFFFFFFFF)
+                canonical := and(
+                    canonical,
+                    and(
+                        and(lt(u0, 0xFFFFFFFF00000001), lt(u1, 0xFFFFFFFF00000001)),
+                        and(lt(t0, 0xFFFFFFFF00000001), lt(t1, 0xFFFFFFFF00000001))
+                    )
+                )
+                // u + λ·t
+                let m0 := mod(add(u0, add(mul(l0, t0), mul(7, mul(l1, t1)))), 0xFFFFFFFF00000001)
+                let m1 := mod(add(u1, add(mul(l0, t1), mul(l1, t0))), 0xFFFFFFFF00000001)
+                mstore(add(wp, shl(5, j)), or(shl(64, m0), m1))
+            }
         }
-        ZkField.ntt(word);
+        if (!canonical) revert Rejected("a row entry of an opening is not a canonical field element");
+        ZkField.nttBitReversed(word);
     }
 
     /// @dev ⟨weights, column⟩ for the column at `at` (rows base-field entries, 8 bytes each), checked canonical.

@@ -73,17 +73,29 @@ library ZkField {
     function eqTable(uint256[] memory r, uint256 from, uint256 len) internal pure returns (uint256[] memory t) {
         t = new uint256[](1 << len);
         t[0] = ONE;
-        uint256 size = 1;
         for (uint256 k = 0; k < len; k++) {
             uint256 ri = r[from + k];
             uint256 oneMinus = sub(ONE, ri);
-            // backwards, so entry i is read before 2i and 2i + 1 overwrite it
-            for (uint256 i = size; i > 0; i--) {
-                uint256 v = t[i - 1];
-                t[2 * i - 1] = mul(v, ri);
-                t[2 * i - 2] = mul(v, oneMinus);
+            // backwards, so entry i is read before 2i and 2i + 1 overwrite it (assembly: the verifier builds tables
+            // of up to 2^12 entries, and checked Solidity indexing doubles the cost)
+            assembly ("memory-safe") {
+                function emul(a, b) -> out {
+                    let a0 := shr(64, a)
+                    let a1 := and(a, 0xFFFFFFFFFFFFFFFF)
+                    let b0 := shr(64, b)
+                    let b1 := and(b, 0xFFFFFFFFFFFFFFFF)
+                    out := or(
+                        shl(64, mod(add(mul(a0, b0), mul(7, mul(a1, b1))), 0xFFFFFFFF00000001)),
+                        mod(add(mul(a0, b1), mul(a1, b0)), 0xFFFFFFFF00000001)
+                    )
+                }
+                let base := add(t, 32)
+                for { let i := shl(k, 1) } gt(i, 0) { i := sub(i, 1) } {
+                    let v := mload(add(base, shl(5, sub(i, 1))))
+                    mstore(add(base, shl(5, sub(shl(1, i), 1))), emul(v, ri))
+                    mstore(add(base, shl(5, sub(shl(1, i), 2))), emul(v, oneMinus))
+                }
             }
-            size <<= 1;
         }
     }
 
@@ -95,68 +107,75 @@ library ZkField {
         }
     }
 
-    /// @notice Evaluates, in place, the polynomial with packed extension coefficients a[0..n) at 1, ω, …, ω^(n−1) for
-    /// the primitive n-th root ω (`dev.hypha.zk.field.Ntt.forward`: bit reversal, then decimation in time). Written in
-    /// assembly because it is the verifier's hottest loop: one butterfly is two base multiplications (the twiddles are
-    /// base-field) and four additions.
-    function ntt(uint256[] memory a) internal pure {
+    /// @notice Evaluates, in place, the polynomial with packed extension coefficients a[0..n) at the n-th roots of
+    /// unity, leaving A(ω^k) at index bitReverse(k) (decimation in frequency, so no input permutation; a caller that
+    /// needs a few evaluations looks them up with `bitReverse`). The same values as `dev.hypha.zk.field.Ntt.forward`,
+    /// which returns them in natural order. Assembly: it is the verifier's hottest loop (one butterfly is two base
+    /// multiplications, the twiddles being base-field, and four additions).
+    function nttBitReversed(uint256[] memory a) internal pure {
         uint256 n = a.length;
         if (n <= 1) return;
         uint256 logN = 0;
         while ((1 << logN) < n) logN++;
-        // twiddles ω^0 .. ω^(n/2 − 1)
         uint256[] memory tw = new uint256[](n / 2);
-        {
-            uint256 w = rootOfUnity(logN);
-            uint256 x = 1;
-            for (uint256 i = 0; i < n / 2; i++) {
-                tw[i] = x;
-                x = mulmod(x, w, P);
+        uint256 w = rootOfUnity(logN);
+        assembly ("memory-safe") {
+            // twiddles ω^0 .. ω^(n/2 − 1)
+            let tb := add(tw, 32)
+            let x := 1
+            for { let i := 0 } lt(i, shr(1, n)) { i := add(i, 1) } {
+                mstore(add(tb, shl(5, i)), x)
+                x := mulmod(x, w, 0xFFFFFFFF00000001)
             }
-        }
-        // bit reversal
-        for (uint256 i = 0; i < n; i++) {
-            uint256 j = 0;
-            uint256 v = i;
-            for (uint256 b = 0; b < logN; b++) {
-                j = (j << 1) | (v & 1);
-                v >>= 1;
-            }
-            if (i < j) (a[i], a[j]) = (a[j], a[i]);
         }
         butterflies(a, tw);
     }
 
-    /// @dev The decimation-in-time stages of `ntt`, over bit-reversed input: at half-size h the twiddle of j is
-    /// tw[j·n/2h]. Kept apart so the assembly has the stack to itself.
+    /// @notice The low `bits` bits of i in reverse order.
+    function bitReverse(uint256 i, uint256 bits) internal pure returns (uint256 j) {
+        for (uint256 b = 0; b < bits; b++) {
+            j = (j << 1) | (i & 1);
+            i >>= 1;
+        }
+    }
+
+    /// @dev Gentleman–Sande stages: at block length len the pair (s + j, s + j + len/2) becomes (u + v, (u − v)·ω^(j·n/len)).
     function butterflies(uint256[] memory a, uint256[] memory tw) private pure {
         assembly ("memory-safe") {
             let n := mload(a)
             let base := add(a, 32)
             let twBase := add(tw, 32)
-            for { let h := 1 } lt(h, n) { h := shl(1, h) } {
-                let stride := div(n, shl(1, h))
-                for { let start := 0 } lt(start, n) { start := add(start, shl(1, h)) } {
-                    for { let j := 0 } lt(j, h) { j := add(j, 1) } {
+            for { let len := n } gt(len, 1) { len := shr(1, len) } {
+                let half := shr(1, len)
+                let stride := div(n, len)
+                for { let start := 0 } lt(start, n) { start := add(start, len) } {
+                    for { let j := 0 } lt(j, half) { j := add(j, 1) } {
                         let pu := add(base, shl(5, add(start, j)))
-                        let pv := add(pu, shl(5, h))
-                        let w := mload(add(twBase, shl(5, mul(j, stride))))
-                        let v := mload(pv)
-                        let v0 := mulmod(shr(64, v), w, 0xFFFFFFFF00000001)
-                        let v1 := mulmod(and(v, 0xFFFFFFFFFFFFFFFF), w, 0xFFFFFFFF00000001)
+                        let pv := add(pu, shl(5, half))
                         let u := mload(pu)
+                        let v := mload(pv)
                         mstore(
                             pu,
                             or(
-                                shl(64, addmod(shr(64, u), v0, 0xFFFFFFFF00000001)),
-                                addmod(and(u, 0xFFFFFFFFFFFFFFFF), v1, 0xFFFFFFFF00000001)
+                                shl(64, addmod(shr(64, u), shr(64, v), 0xFFFFFFFF00000001)),
+                                addmod(and(u, 0xFFFFFFFFFFFFFFFF), and(v, 0xFFFFFFFFFFFFFFFF), 0xFFFFFFFF00000001)
                             )
                         )
+                        let w := mload(add(twBase, shl(5, mul(j, stride))))
                         mstore(
                             pv,
                             or(
-                                shl(64, addmod(shr(64, u), sub(0xFFFFFFFF00000001, v0), 0xFFFFFFFF00000001)),
-                                addmod(and(u, 0xFFFFFFFFFFFFFFFF), sub(0xFFFFFFFF00000001, v1), 0xFFFFFFFF00000001)
+                                shl(
+                                    64,
+                                    mulmod(
+                                        add(shr(64, u), sub(0xFFFFFFFF00000001, shr(64, v))), w, 0xFFFFFFFF00000001
+                                    )
+                                ),
+                                mulmod(
+                                    add(and(u, 0xFFFFFFFFFFFFFFFF), sub(0xFFFFFFFF00000001, and(v, 0xFFFFFFFFFFFFFFFF))),
+                                    w,
+                                    0xFFFFFFFF00000001
+                                )
                             )
                         )
                     }
