@@ -28,6 +28,9 @@ interface Vm {
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
 
+    // --- files (paths allowed by foundry.toml's fs_permissions) ---
+    function readFileBinary(string calldata path) external view returns (bytes memory data);
+
     // --- strings ---
     function toString(uint256 value) external pure returns (string memory stringifiedValue);
 

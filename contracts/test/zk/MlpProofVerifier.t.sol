@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HyphaTest} from "../utils/HyphaTest.sol";
+import {MlpProofVerifier} from "../../src/zk/MlpProofVerifier.sol";
+
+/// Real proofs made by hypha-zk's Java prover (`SolidityFixturesTest` writes them) verify on-chain with the statement
+/// the Java verifier reads; any changed byte is rejected.
+contract MlpProofVerifierTest is HyphaTest {
+    MlpProofVerifier internal verifier;
+
+    /// @dev Printed by `forge test -vv`.
+    event log_named_uint(string key, uint256 val);
+
+    function setUp() public {
+        verifier = new MlpProofVerifier();
+    }
+
+    function _fixture(string memory name) internal view returns (bytes memory) {
+        return vm.readFileBinary(string.concat("test/zk/fixtures/", name, ".proof"));
+    }
+
+    function test_smallReluModelVerifies() public view {
+        MlpProofVerifier.Result memory r = verifier.verify(_fixture("small-relu"));
+        vm.assertEq(r.modelId, "fixture-small-relu");
+        vm.assertEq(r.logits.length, 4);
+        vm.assertLt(r.predictedClass, 4);
+    }
+
+    function test_twoHiddenLayersVerify() public view {
+        MlpProofVerifier.Result memory r = verifier.verify(_fixture("two-hidden"));
+        vm.assertEq(r.logits.length, 3);
+    }
+
+    function test_oneLayerModelVerifies() public view {
+        MlpProofVerifier.Result memory r = verifier.verify(_fixture("one-layer"));
+        vm.assertEq(r.logits.length, 4);
+    }
+
+    /// The 784 -> 256 -> 10 shape of the Fashion-MNIST MLP: the gas figure of bench/README.md.
+    function test_fashionMnistShapeVerifies() public {
+        bytes memory proof = _fixture("fashion-mnist-shape");
+        uint256 before = gasleft();
+        MlpProofVerifier.Result memory r = verifier.verify(proof);
+        uint256 used = before - gasleft();
+        emit log_named_uint("verification gas (execution, excluding calldata)", used);
+        emit log_named_uint("proof bytes", proof.length);
+        vm.assertEq(r.logits.length, 10);
+        vm.assertEq(r.inputHash, sha256(_slice(proof, 13 + bytes(r.modelId).length + 32 + 1 + 24 + 4, 784)));
+    }
+
+    function test_rejectsAChangedLogit() public {
+        bytes memory proof = _fixture("small-relu");
+        // the logits follow the header: magic 8, version 2, kind 1, id length 2, id, root 32, layer count 1,
+        // 2 layers × 12, input length 4, 12 pixels
+        uint256 at = 13 + bytes("fixture-small-relu").length + 32 + 1 + 24 + 4 + 12;
+        proof[at + 7] = bytes1(uint8(proof[at + 7]) ^ 1);
+        vm.expectPartialRevert(MlpProofVerifier.Rejected.selector);
+        verifier.verify(proof);
+    }
+
+    function test_rejectsATruncatedProof() public {
+        bytes memory proof = _fixture("small-relu");
+        vm.expectPartialRevert(MlpProofVerifier.Rejected.selector);
+        verifier.verify(_slice(proof, 0, proof.length - 1));
+    }
+
+    function test_rejectsAnotherMagic() public {
+        bytes memory proof = _fixture("small-relu");
+        proof[0] = "X";
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                MlpProofVerifier.Rejected.selector, "not a Hypha proof file (it does not start with HYPHA-ZK)"
+            )
+        );
+        verifier.verify(proof);
+    }
+
+    /// Any byte at any position, changed to any other value, is rejected (header, statement, messages, openings).
+    function testFuzz_anyChangedByteIsRejected(uint256 position, uint8 delta) public {
+        bytes memory proof = _fixture("small-relu");
+        position = bound(position, 0, proof.length - 1);
+        vm.assume(delta != 0);
+        proof[position] = bytes1(uint8(proof[position]) ^ delta);
+        (bool ok,) = address(verifier).staticcall(abi.encodeCall(MlpProofVerifier.verify, (proof)));
+        vm.assertFalse(ok, "a proof with a changed byte verified");
+    }
+
+    /// The same over the two-hidden-layer model (no ReLU, so the lower clamp at -128 is exercised).
+    function testFuzz_anyChangedByteIsRejectedTwoHidden(uint256 position, uint8 delta) public {
+        bytes memory proof = _fixture("two-hidden");
+        position = bound(position, 0, proof.length - 1);
+        vm.assume(delta != 0);
+        proof[position] = bytes1(uint8(proof[position]) ^ delta);
+        (bool ok,) = address(verifier).staticcall(abi.encodeCall(MlpProofVerifier.verify, (proof)));
+        vm.assertFalse(ok, "a proof with a changed byte verified");
+    }
+
+    function _slice(bytes memory b, uint256 from, uint256 len) internal pure returns (bytes memory out) {
+        out = new bytes(len);
+        for (uint256 i = 0; i < len; i++) {
+            out[i] = b[from + i];
+        }
+    }
+}
