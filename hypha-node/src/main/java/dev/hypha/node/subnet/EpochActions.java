@@ -83,7 +83,15 @@ public final class EpochActions {
     }
 
     /** A successful challenge: the UID recomputed, the fault found, the bond won and the gas used. */
-    public record Won(long epoch, int uid, int fault, BigInteger bond, long gasUsed) {}
+    public record Won(long epoch, int uid, int fault, BigInteger bond, long gasUsed) {
+        /** SubnetEpochs.Fault's names, in its order. */
+        private static final List<String> FAULTS = List.of("account", "consensus", "rank", "rank prefix", "incentive",
+                "combined prefix", "miner emission", "validator emission", "bonds");
+
+        public String faultName() {
+            return fault >= 0 && fault < FAULTS.size() ? FAULTS.get(fault) : "fault #" + fault;
+        }
+    }
 
     /**
      * Challenges an open wrong post of {@code epoch}: each differing UID in turn until the contract finds a fault (a

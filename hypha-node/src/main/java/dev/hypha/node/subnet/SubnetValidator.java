@@ -45,8 +45,11 @@ public final class SubnetValidator {
     private final MinerScorer scorer;
     private final Path pendingFile;
     private final Set<Long> wrongPostEpochs;
+    private final boolean postsEpochs;
     private final Consumer<String> log;
     private final SecureRandom random = new SecureRandom();
+    /** Epochs already posted wrong once: after the challenge this validator posts them honestly. */
+    private final java.util.HashSet<Long> wrongPosted = new java.util.HashSet<>();
 
     private long lastCommitEpoch = -1;
     private long nextClaimEpoch;
@@ -65,7 +68,7 @@ public final class SubnetValidator {
      *     (a demonstration for local networks: it only ever costs this validator's own bond)
      */
     public SubnetValidator(SubnetsClient subnets, ChainClient chain, long netuid, String self, MinerScorer scorer,
-            Path pendingFile, Set<Long> wrongPostEpochs, Consumer<String> log) {
+            Path pendingFile, Set<Long> wrongPostEpochs, boolean posts, Consumer<String> log) {
         this.subnets = subnets;
         this.chain = chain;
         this.netuid = netuid;
@@ -73,6 +76,7 @@ public final class SubnetValidator {
         this.scorer = scorer;
         this.pendingFile = pendingFile;
         this.wrongPostEpochs = Set.copyOf(wrongPostEpochs);
+        this.postsEpochs = posts;
         this.log = log;
         this.actions = new EpochActions(subnets, new EpochBook(subnets, netuid));
     }
@@ -108,7 +112,7 @@ public final class SubnetValidator {
         long closed = subnets.subnet(netuid).epoch.longValueExact();
         if (next < closed) {
             SubnetEpochs.Post p = subnets.post(netuid, next);
-            if (p.poster.equals(NOBODY)) {
+            if (p.poster.equals(NOBODY) && postsEpochs) {
                 postEpoch(next);
             } else if (!p.poster.equalsIgnoreCase(self)) {
                 watch(next);
@@ -127,7 +131,7 @@ public final class SubnetValidator {
 
     private void postEpoch(long epoch) {
         int wrongUid = -1;
-        if (wrongPostEpochs.contains(epoch)) {
+        if (wrongPostEpochs.contains(epoch) && wrongPosted.add(epoch)) {
             var leaves = actions.book().compute(epoch).orElseThrow().post().leaves();
             wrongUid = leaves.size() - 1; // the last UID: a miner in local networks, whose incentive is easy to see
         }
@@ -150,7 +154,7 @@ public final class SubnetValidator {
         actions.challenge(epoch).ifPresentOrElse(won -> {
             challengesWon++;
             lastChallengeGas = won.gasUsed();
-            log.accept("challenge of epoch " + epoch + " UID " + won.uid() + " won: fault " + won.fault() + ", bond "
+            log.accept("challenge of epoch " + epoch + " UID " + won.uid() + " won: wrong " + won.faultName() + ", bond "
                     + hyp(won.bond()) + " taken from the poster, " + won.gasUsed() + " gas");
         }, () -> log.accept("epoch " + epoch + ": no differing UID is provably wrong on chain (dividends are not checked)"));
     }
