@@ -227,7 +227,7 @@ final class SubnetEpochCommands {
                     throw HyphaException.input("SubnetEmissions cannot mint yet: its MINTER_ROLE waits for the governance delay");
                 }
                 EpochActions actions = new EpochActions(subnets, new EpochBook(subnets, netuid));
-                var claims = actions.claimFinal(session.account().lowercaseHex(), 0);
+                var claims = actions.claimFinal(session.account().lowercaseHex(), 0).claimed();
                 BigInteger total = BigInteger.ZERO;
                 for (EpochActions.Claimed c : claims) {
                     total = total.add(c.wei());

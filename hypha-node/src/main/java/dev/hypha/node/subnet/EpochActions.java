@@ -134,14 +134,20 @@ public final class EpochActions {
     /** One claim paid to the account. */
     public record Claimed(long epoch, int uid, BigInteger wei) {}
 
+    /** The claims one pass made, and the first epoch it did not cover (where the next pass starts). */
+    public record Claims(List<Claimed> claimed, long nextEpoch) {}
+
     /**
      * Claims the account's emission of every final epoch from {@code fromEpoch} on where one of its leaves pays
-     * something and it has not claimed yet; returns the claims made.
+     * something and it has not claimed yet. While SubnetEmissions cannot mint (governance has not granted MINTER_ROLE
+     * yet) nothing is claimed and the next pass starts at {@code fromEpoch} again.
      */
-    public List<Claimed> claimFinal(String account, long fromEpoch) {
+    public Claims claimFinal(String account, long fromEpoch) {
         List<Claimed> out = new ArrayList<>();
+        long from = Math.max(0, fromEpoch);
+        if (!subnets.emissionsCanMint()) return new Claims(out, from);
         long accepted = subnets.acceptedEpochs(netuid);
-        for (long e = Math.max(0, fromEpoch); e < accepted; e++) {
+        for (long e = from; e < accepted; e++) {
             List<SubnetLeaf> leaves = subnets.postedLeaves(netuid, e).orElseThrow();
             for (SubnetLeaf leaf : leaves) {
                 if (!leaf.account().equalsIgnoreCase(account) || leaf.claimWei().signum() == 0) continue;
@@ -149,6 +155,6 @@ public final class EpochActions {
                 out.add(new Claimed(e, leaf.uid(), subnets.claim(netuid, e, leaves, leaf.uid())));
             }
         }
-        return out;
+        return new Claims(out, accepted);
     }
 }

@@ -38,11 +38,12 @@ public final class SubnetMiner {
 
     public synchronized void poll() {
         ensureRegistered();
-        for (EpochActions.Claimed c : actions.claimFinal(self, nextClaimEpoch)) {
+        EpochActions.Claims claims = actions.claimFinal(self, nextClaimEpoch);
+        for (EpochActions.Claimed c : claims.claimed()) {
             claimedWei = claimedWei.add(c.wei());
             log.accept("claimed " + SubnetValidator.hyp(c.wei()) + " for UID " + c.uid() + " of epoch " + c.epoch());
         }
-        nextClaimEpoch = subnets.acceptedEpochs(netuid);
+        nextClaimEpoch = claims.nextEpoch();
     }
 
     public synchronized BigInteger claimedWei() {

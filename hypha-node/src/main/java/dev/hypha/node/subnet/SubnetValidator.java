@@ -103,11 +103,15 @@ public final class SubnetValidator {
         int uid = ensureRegistered();
         weights(uid);
         long block = chain.blockNumber();
-        actions.closeIfDue(block).ifPresent(c -> {
-            closes++;
-            log.accept("closed epoch " + c.epoch() + " of subnet " + netuid + " at block " + c.block() + " (pool "
-                    + hyp(c.pool()) + ")");
-        });
+        try {
+            actions.closeIfDue(block).ifPresent(c -> {
+                closes++;
+                log.accept("closed epoch " + c.epoch() + " of subnet " + netuid + " at block " + c.block() + " (pool "
+                        + hyp(c.pool()) + ")");
+            });
+        } catch (ChainException e) {
+            if (!String.valueOf(e.getMessage()).contains("EpochNotDue")) throw e; // another validator closed it first
+        }
         long next = actions.nextToPost();
         long closed = subnets.subnet(netuid).epoch.longValueExact();
         if (next < closed) {
@@ -122,11 +126,12 @@ public final class SubnetValidator {
                 log.accept("finalized epoch " + next + " of subnet " + netuid);
             }
         }
-        for (EpochActions.Claimed c : actions.claimFinal(self, nextClaimEpoch)) {
+        EpochActions.Claims claims = actions.claimFinal(self, nextClaimEpoch);
+        for (EpochActions.Claimed c : claims.claimed()) {
             claimedWei = claimedWei.add(c.wei());
             log.accept("claimed " + hyp(c.wei()) + " for UID " + c.uid() + " of epoch " + c.epoch());
         }
-        nextClaimEpoch = subnets.acceptedEpochs(netuid);
+        nextClaimEpoch = claims.nextEpoch();
     }
 
     private void postEpoch(long epoch) {
