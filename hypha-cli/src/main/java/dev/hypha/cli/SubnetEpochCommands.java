@@ -99,6 +99,10 @@ final class SubnetEpochCommands {
                     throw HyphaException.input("epoch " + epoch + " is already posted by " + open.poster
                             + "; check it with `hypha subnet epoch check " + netuid + "`");
                 }
+                long n = subnets.snapshot(netuid, epoch).n.longValueExact();
+                if (wrongUid != null && (wrongUid < 0 || wrongUid >= n)) {
+                    throw HyphaException.input("--wrong-uid " + wrongUid + ": epoch " + epoch + " has UIDs 0.." + (n - 1));
+                }
                 EpochActions actions = new EpochActions(subnets, new EpochBook(subnets, netuid));
                 var leaves = actions.post(epoch, wrongUid == null ? -1 : wrongUid);
                 SubnetEpochs.Post p = subnets.post(netuid, epoch);

@@ -113,6 +113,7 @@ class SubnetEpochCommandsTest {
         ok(1, "subnet", "epoch", "close", "0");
 
         // epoch 1 posted with a wrong incentive: found by check, challenged by the miner, who takes the bond
+        assertThat(hypha(1, "subnet", "epoch", "post", "0", "--wrong-uid", "2").err()).contains("--wrong-uid 2: epoch 1 has UIDs 0..1");
         assertThat(ok(1, "subnet", "epoch", "post", "0", "--wrong-uid", "1").out()).contains("wrong on purpose");
         CliRun check = hypha(2, "subnet", "epoch", "check", "0");
         assertThat(check.exitCode()).isNotZero();
