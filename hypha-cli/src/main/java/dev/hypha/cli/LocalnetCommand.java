@@ -90,14 +90,34 @@ final class LocalnetCommand implements Callable<Integer> {
         return ChildProcess.start(name, childHome, home.resolve("localnet").resolve(name + ".log"), rpcUrl, args);
     }
 
+    @Option(names = "--subnet-validators", paramLabel = "V", defaultValue = "0",
+            description = {"Also run the inference subnet: create it (dev account 0), make every provider a miner "
+                    + "(`hypha subnet mine`)", "and start V validators (`hypha subnet validate`, the dev accounts after "
+                    + "the others; at least 2: the first", "posts epochs and posts epoch 2 wrong once, the others watch "
+                    + "and challenge; default ${DEFAULT-VALUE})."})
+    int subnetValidators;
+
+    /**
+     * The local subnet: epochs of 20 blocks (a few seconds with the validators mining), longer than the 10-block
+     * challenge window of the local chain, so posting keeps pace with closing.
+     */
+    static final dev.hypha.chain.subnets.SubnetParams SUBNET = new dev.hypha.chain.subnets.SubnetParams(20, 64, 8, 40,
+            32_767, 65_535, 900_000, 1, 2, 2_000, dev.hypha.chain.deploy.Deployer.hyp(1),
+            dev.hypha.chain.deploy.Deployer.hyp(100));
+
     @Override
     public Integer call() throws InterruptedException {
+        if (subnetValidators == 1 || subnetValidators < 0 || subnetValidators > 8) {
+            throw HyphaException.input("--subnet-validators " + subnetValidators + ": give 0 or 2..8 (one posts, the "
+                    + "others check its posts and challenge a wrong one)");
+        }
         if (providers < 1 || providers > 8) {
             throw HyphaException.input("--providers " + providers + " is out of range: expected 1 to 8");
         }
-        if (computeProviders < 0 || verifiers < 0 || providers + computeProviders + verifiers > 9) {
-            throw HyphaException.input("--providers + --compute-providers + --verifiers must be at most 9 (anvil's dev "
-                    + "accounts 1-9; account 0 deploys and pays), got " + (providers + computeProviders + verifiers));
+        if (computeProviders < 0 || verifiers < 0 || providers + computeProviders + verifiers + subnetValidators > 9) {
+            throw HyphaException.input("--providers + --compute-providers + --verifiers + --subnet-validators must be at "
+                    + "most 9 (anvil's dev accounts 1-9; account 0 deploys and pays), got "
+                    + (providers + computeProviders + verifiers + subnetValidators));
         }
         if (cheatingProviders < 0 || cheatingProviders > computeProviders) {
             throw HyphaException.input("--cheating-providers " + cheatingProviders + " is out of range: expected 0 to "
@@ -111,7 +131,7 @@ final class LocalnetCommand implements Callable<Integer> {
         HyphaConfig config = session.config();
         Settings.HostPort listen = config.get(Settings.API_LISTEN);
         LocalNetworkSettings settings = new LocalNetworkSettings(session.home(), config.get(Settings.DEVNET_PORT),
-                config.get(Settings.DEVNET_STATE_INTERVAL), providers + computeProviders + verifiers + 1,
+                config.get(Settings.DEVNET_STATE_INTERVAL), providers + computeProviders + verifiers + subnetValidators + 1,
                 new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)), 0,
                 LocalNetworkSettings.Inference.NETWORK);
         PrintWriter out = session.out();
@@ -158,6 +178,9 @@ final class LocalnetCommand implements Callable<Integer> {
                                 "--dev-account", Integer.toString(account), "--rate", Integer.toString(i == 1 ? verifyRate : 0),
                                 "--interval", "1")));
                     }
+                    if (subnetValidators > 0) {
+                        startSubnet(network, session, out, running.size(), account, roles);
+                    }
                     UpCommand.printSummary(out, network, listen);
                     out.println("Providers (`hypha offers` lists what they publish):");
                     for (int i = 0; i < running.size(); i++) {
@@ -168,7 +191,8 @@ final class LocalnetCommand implements Callable<Integer> {
                         out.println("  (" + (i + 1) + ") " + endpoint + "  pid " + p.pid() + "  log " + p.log());
                     }
                     if (!roles.isEmpty()) {
-                        out.println("Compute providers and verifiers (logs show bids, commitments, audits, disputes):");
+                        out.println("Compute providers, verifiers, subnet miners and validators (logs show bids, "
+                                + "commitments, audits, disputes, epochs, challenges, claims):");
                         for (ChildProcess r : roles) {
                             out.println("  " + r.name() + "  pid " + r.pid() + "  log " + r.log());
                         }
@@ -199,6 +223,36 @@ final class LocalnetCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } finally {
             stop.finished();
+        }
+    }
+
+    /**
+     * Creates the inference subnet as dev account 0 (or finds the one a previous run created), starts a miner for each
+     * provider account and the validators on the accounts after {@code lastAccount}.
+     */
+    private void startSubnet(LocalNetwork network, Session session, PrintWriter out, int minerCount, int lastAccount,
+            List<ChildProcess> roles) throws InterruptedException {
+        var deployer = new dev.hypha.chain.tx.TransactionSender(network.chain(), network.devAccounts().getFirst(),
+                new dev.hypha.chain.tx.NonceManager(network.chain()), dev.hypha.chain.tx.RevertDecoder.forHyphaContracts());
+        var subnets = dev.hypha.chain.deploy.HyphaContracts.connect(network.deployment(), deployer).subnets();
+        long netuid = subnets.subnetCount() > 0 ? 0 : subnets.createSubnet(SUBNET);
+        out.println("Inference subnet " + netuid + ": tempo " + subnets.params(netuid).tempo() + " blocks, providers mine, "
+                + subnetValidators + " validators (claims start once SubnetEmissions' MINTER_ROLE clears the governance "
+                + "delay: " + network.deployment().governanceDelaySeconds() + " s on a fresh chain)");
+        out.flush();
+        String id = Long.toString(netuid);
+        for (int i = 1; i <= minerCount; i++) {
+            roles.add(role(session.home(), network.rpcUrl(), "miner-" + i, List.of("subnet", "mine", id,
+                    "--dev-account", Integer.toString(i))));
+        }
+        for (int v = 1; v <= subnetValidators; v++) {
+            int account = lastAccount + v;
+            out.println("Starting subnet validator " + v + " (dev account " + account + ")...");
+            out.flush();
+            List<String> args = new ArrayList<>(List.of("subnet", "validate", id, "--dev-account",
+                    Integer.toString(account), "--mine-blocks"));
+            args.addAll(v == 1 ? List.of("--demo-wrong-post", "2") : List.of("--no-post"));
+            roles.add(role(session.home(), network.rpcUrl(), "validator-" + v, args));
         }
     }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "subnet", description = "Incentive subnets: create, register, set weights; run Yuma consensus off-chain.",
         subcommands = {SubnetChainCommands.Create.class, SubnetChainCommands.ListSubnets.class,
             SubnetChainCommands.Show.class, SubnetChainCommands.Register.class, SubnetChainCommands.Weights.class,
-            SubnetCommand.Epoch.class})
+            SubnetCommand.Epoch.class, SubnetDaemonCommands.Validate.class, SubnetDaemonCommands.Mine.class})
 final class SubnetCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -30,10 +30,16 @@ final class SubnetCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** {@code hypha subnet epoch --state FILE}: one epoch of subtensor's Yuma consensus, printed as JSON. */
+    /**
+     * {@code hypha subnet epoch --state FILE}: one epoch of subtensor's Yuma consensus, printed as JSON; its
+     * subcommands settle epochs on chain.
+     */
     @Command(name = "epoch", description = {
         "Run one epoch of Yuma consensus (subtensor's sparse epoch, exact fixed point) on a state file and print the",
-        "result as JSON: per UID consensus, validator trust, incentive, dividends, emissions and the new bonds."})
+        "result as JSON: per UID consensus, validator trust, incentive, dividends, emissions and the new bonds.",
+        "On chain: close, post, check, challenge, finalize and claim an epoch of a subnet."},
+        subcommands = {SubnetEpochCommands.Close.class, SubnetEpochCommands.Post.class, SubnetEpochCommands.Check.class,
+            SubnetEpochCommands.Challenge.class, SubnetEpochCommands.Finalize.class, SubnetEpochCommands.Claim.class})
     static final class Epoch implements Callable<Integer> {
         /** State files above this size are refused before they are read (65,536 UIDs with full rows fit well under it). */
         static final long MAX_STATE_BYTES = 256L << 20;
@@ -41,7 +47,7 @@ final class SubnetCommand implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--state", required = true, paramLabel = "FILE",
+        @Option(names = "--state", paramLabel = "FILE",
                 description = "Epoch state (JSON; format in the README, 'Yuma consensus off-chain').")
         Path state;
 
@@ -51,6 +57,8 @@ final class SubnetCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            // not picocli-required: the on-chain subcommands run without it
+            if (state == null) throw HyphaException.input("--state FILE is required (or a subcommand: close, post, check, challenge, finalize, claim)");
             if (!Files.isRegularFile(state)) throw HyphaException.input("--state: no such file: " + state);
             long size = Files.size(state);
             if (size > MAX_STATE_BYTES) {

@@ -24,7 +24,13 @@ import org.web3j.abi.datatypes.StaticStruct;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Hash;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.utils.Numeric;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
@@ -214,6 +220,103 @@ public final class SubnetsClient {
         HyphaToken token = hyp.binding();
         String minter = calls.deployment().address(EMISSIONS);
         return read(HyphaTokenClient.NAME + ".hasRole", () -> token.hasRole(MINTER_ROLE, minter).send());
+    }
+
+    // ---- history from the chain's logs (what a validator, challenger or claimer needs) --------------------------
+
+    /** A closed epoch's frozen inputs, read from its EpochInputs log; empty when the epoch is not closed. */
+    public java.util.Optional<ClosedEpoch> closedEpoch(long netuid, long epoch) {
+        EthFilter filter = filter(REGISTRY, SubnetRegistry.EPOCHINPUTS_EVENT, topic(netuid), topic(epoch));
+        List<Log> logs = calls.client().logs(filter);
+        if (logs.isEmpty()) return java.util.Optional.empty();
+        if (logs.size() != 1) throw ChainErrors.chain("subnet " + netuid + " epoch " + epoch + ": " + logs.size() + " EpochInputs logs");
+        byte[] inputs = SubnetRegistry.getEpochInputsEventFromLog(logs.getFirst()).inputs;
+        SubnetRegistry.EpochSnapshot snap = snapshot(netuid, epoch);
+        return java.util.Optional.of(new ClosedEpoch(epoch, UidInput.decodeArray(inputs), snap.block.longValueExact(), snap.pool));
+    }
+
+    /**
+     * The revealed weight row of every UID of a closed epoch: for each input with a weights hash, the newest
+     * WeightsRevealed row of that UID up to the close block whose hash matches (EMPTY for a UID without weights).
+     */
+    public List<WeightRow> revealedRows(long netuid, List<UidInput> inputs, long closeBlock) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(calls.deployment().deployBlock())),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(closeBlock)), calls.deployment().address(REGISTRY));
+        filter.addSingleTopic(EventEncoder.encode(SubnetRegistry.WEIGHTSREVEALED_EVENT));
+        filter.addSingleTopic(topic(netuid));
+        List<WeightRow> rows = new java.util.ArrayList<>(java.util.Collections.nCopies(inputs.size(), WeightRow.EMPTY));
+        boolean[] found = new boolean[inputs.size()];
+        List<Log> logs = calls.client().logs(filter);
+        for (Log log : logs.reversed()) { // newest first: a UID's latest matching reveal wins
+            SubnetRegistry.WeightsRevealedEventResponse e = SubnetRegistry.getWeightsRevealedEventFromLog(log);
+            int uid = e.uid.intValueExact();
+            if (uid >= inputs.size() || found[uid] || !inputs.get(uid).hasWeights()) continue;
+            WeightRow row = new WeightRow(e.uids.stream().mapToInt(BigInteger::intValueExact).toArray(),
+                    e.values.stream().mapToInt(BigInteger::intValueExact).toArray());
+            if (java.util.Arrays.equals(row.hash(), inputs.get(uid).weightsHash())) {
+                rows.set(uid, row);
+                found[uid] = true;
+            }
+        }
+        for (int uid = 0; uid < inputs.size(); uid++) {
+            if (inputs.get(uid).hasWeights() && !found[uid]) {
+                throw ChainErrors.chain("subnet " + netuid + ": no WeightsRevealed log of UID " + uid + " matches its frozen weights hash");
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The leaves of the current post of an epoch (open or final), read back from the post transaction's calldata
+     * (the Posted log has only the root); empty when nothing is posted. The decoded leaves are checked against the
+     * post's root, so a post sent through another contract (not decodable here) is refused, never misread.
+     */
+    public java.util.Optional<List<SubnetLeaf>> postedLeaves(long netuid, long epoch) {
+        SubnetEpochs.Post p = post(netuid, epoch);
+        if (p.poster.equals("0x0000000000000000000000000000000000000000")) return java.util.Optional.empty();
+        EthFilter filter = filter(EPOCHS, SubnetEpochs.POSTED_EVENT, topic(netuid), topic(epoch));
+        for (Log log : calls.client().logs(filter).reversed()) {
+            if (!java.util.Arrays.equals(SubnetEpochs.getPostedEventFromLog(log).root, p.root)) continue;
+            var tx = calls.client().send("eth_getTransactionByHash",
+                    calls.client().web3j().ethGetTransactionByHash(log.getTransactionHash())).getTransaction()
+                    .orElseThrow(() -> ChainErrors.chain("post transaction " + log.getTransactionHash() + " not found"));
+            List<SubnetLeaf> leaves = SubnetLeaf.decodePostCall(Numeric.hexStringToByteArray(tx.getInput()));
+            if (!java.util.Arrays.equals(new EpochTree(leaves).root(), p.root)) {
+                throw ChainErrors.chain("post transaction " + log.getTransactionHash() + " does not carry leaves of root "
+                        + Numeric.toHexString(p.root) + " (sent through another contract?)");
+            }
+            return java.util.Optional.of(leaves);
+        }
+        throw ChainErrors.chain("subnet " + netuid + " epoch " + epoch + ": no Posted log with the post's root");
+    }
+
+    /** Whether UID {@code uid} already claimed its emission of a final epoch. */
+    public boolean claimed(long netuid, long epoch, int uid) {
+        return read(EPOCHS + ".claimed", () -> epochs.claimed(BigInteger.valueOf(netuid), BigInteger.valueOf(epoch),
+                BigInteger.valueOf(uid)).send());
+    }
+
+    /** The UID {@code account} holds on the subnet, if any. */
+    public java.util.OptionalInt uidOf(long netuid, String account) {
+        var t = read(REGISTRY + ".uidOf", () -> registry.uidOf(BigInteger.valueOf(netuid), account).send());
+        return t.component1() ? java.util.OptionalInt.of(t.component2().intValueExact()) : java.util.OptionalInt.empty();
+    }
+
+    /** Blocks a post stays open to challenges. */
+    public long challengeBlocks() {
+        return read(EPOCHS + ".challengeBlocks", () -> epochs.challengeBlocks().send()).longValueExact();
+    }
+
+    private EthFilter filter(String contract, org.web3j.abi.datatypes.Event event, String... topics) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(calls.deployment().deployBlock())),
+                DefaultBlockParameterName.LATEST, calls.deployment().address(contract));
+        filter.addSingleTopic(EventEncoder.encode(event));
+        for (String t : topics) filter.addSingleTopic(t);
+        return filter;
+    }
+
+    private static String topic(long value) {
+        return Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(value), 64);
     }
 
     private static List<BigInteger> toBig(int[] values) {
