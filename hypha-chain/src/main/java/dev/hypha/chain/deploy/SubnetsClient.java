@@ -302,11 +302,6 @@ public final class SubnetsClient {
         return t.component1() ? java.util.OptionalInt.of(t.component2().intValueExact()) : java.util.OptionalInt.empty();
     }
 
-    /** Blocks a post stays open to challenges. */
-    public long challengeBlocks() {
-        return read(EPOCHS + ".challengeBlocks", () -> epochs.challengeBlocks().send()).longValueExact();
-    }
-
     private EthFilter filter(String contract, org.web3j.abi.datatypes.Event event, String... topics) {
         EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(calls.deployment().deployBlock())),
                 DefaultBlockParameterName.LATEST, calls.deployment().address(contract));
