@@ -192,10 +192,7 @@ public final class ProviderLedger implements AutoCloseable {
      * @return the channel's charged total afterwards (what the receipt reports)
      */
     public synchronized BigInteger charge(Reservation reservation, BigInteger actual) {
-        if (actual.signum() < 0 || actual.compareTo(reservation.reserved()) > 0) {
-            throw new IllegalArgumentException("an answer costs between 0 and its reserved " + reservation.reserved()
-                    + ", not " + actual);
-        }
+        checkCost(reservation, actual);
         BigInteger after = charged(reservation.channelId()).subtract(reservation.reserved()).add(actual);
         try {
             set("charged", reservation.channelId(), after.toString());
@@ -218,10 +215,7 @@ public final class ProviderLedger implements AutoCloseable {
         if (tokens < 0) {
             throw new IllegalArgumentException("an answer counts 0 or more tokens, not " + tokens);
         }
-        if (actual.signum() < 0 || actual.compareTo(reservation.reserved()) > 0) {
-            throw new IllegalArgumentException("an answer costs between 0 and its reserved " + reservation.reserved()
-                    + ", not " + actual);
-        }
+        checkCost(reservation, actual);
         String model = modelId.toLowerCase(Locale.ROOT);
         BigInteger after = charged(reservation.channelId()).subtract(reservation.reserved()).add(actual);
         try {
@@ -251,6 +245,13 @@ public final class ProviderLedger implements AutoCloseable {
             throw store.fail("record a charge on " + reservation.channelId(), e);
         }
         return after;
+    }
+
+    private static void checkCost(Reservation reservation, BigInteger actual) {
+        if (actual.signum() < 0 || actual.compareTo(reservation.reserved()) > 0) {
+            throw new IllegalArgumentException("an answer costs between 0 and its reserved " + reservation.reserved()
+                    + ", not " + actual);
+        }
     }
 
     /** One model's tally: what its answers were charged, their tokens, and how many of those the chain has paid for. */
