@@ -31,6 +31,8 @@ import dev.hypha.node.apikeys.KeyRequirement;
 import javax.net.ssl.SSLContext;
 import dev.hypha.node.provider.Redeemer;
 import java.io.PrintWriter;
+import dev.hypha.node.payments.ProviderLedger;
+import dev.hypha.node.royalties.RoyaltyRouter;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -149,6 +151,7 @@ final class ProviderStartCommand implements Callable<Integer> {
                     }
                     provider.stopServing();
                     redeem(out, provider.redeemAll());
+                    payRoyalties(out, provider.ledger(), contracts);
                 }
             } finally {
                 stop.finished();
@@ -199,6 +202,23 @@ final class ProviderStartCommand implements Callable<Integer> {
         for (Redeemer.Outcome o : outcomes) {
             out.println(o.ok() ? "Redeemed channel " + o.channelId() + ": " + o.redeemed() + " paid out in total"
                     : "Could not redeem channel " + o.channelId() + " (" + o.redeemed() + " paid out so far): " + o.error());
+        }
+        out.flush();
+    }
+
+    /**
+     * Pays what the redeemed answers owe registered models' lineage (RoyaltySplitter) and says what it paid. A failure
+     * is reported, not fatal: what is due stays in the ledger for the next redeem.
+     */
+    static void payRoyalties(PrintWriter out, ProviderLedger ledger, HyphaContracts contracts) {
+        try {
+            for (RoyaltyRouter.Routed r : RoyaltyRouter.onChain(ledger, contracts).routeAll()) {
+                out.println(r.ok() ? "Paid royalty " + r.amount() + " to model asset " + r.assetId() + " for " + r.tokens()
+                        + " tokens of " + r.model() : "Could not pay the royalty of model asset " + r.assetId() + ": "
+                        + r.error() + " (kept for the next redeem)");
+            }
+        } catch (HyphaException e) {
+            out.println("Royalties not paid now (kept for the next redeem): " + e.getMessage());
         }
         out.flush();
     }

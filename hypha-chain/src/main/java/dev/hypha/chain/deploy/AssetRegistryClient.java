@@ -170,6 +170,29 @@ public final class AssetRegistryClient {
                 .intValueExact());
     }
 
+    /** One AssetRegistered event: which asset, of what kind, with what binary content id. */
+    public record Registration(long assetId, AssetKind kind, byte[] contentId) {}
+
+    /**
+     * The assets registered since the deployment, oldest first, from the AssetRegistered events; at most {@code limit}
+     * of them, so a flooded registry bounds the work (callers say what they do past it).
+     */
+    public List<Registration> registrations(int limit) {
+        org.web3j.protocol.core.methods.request.EthFilter filter = new org.web3j.protocol.core.methods.request.EthFilter(
+                org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(calls.deployment().deployBlock())),
+                org.web3j.protocol.core.DefaultBlockParameterName.LATEST, binding.getContractAddress());
+        filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(AssetRegistry.ASSETREGISTERED_EVENT));
+        List<Registration> out = new ArrayList<>();
+        for (org.web3j.protocol.core.methods.response.Log log : calls.client().logs(filter)) {
+            if (out.size() >= limit) {
+                break;
+            }
+            AssetRegistry.AssetRegisteredEventResponse e = AssetRegistry.getAssetRegisteredEventFromLog(log);
+            out.add(new Registration(e.assetId.longValueExact(), AssetKind.of(e.kind.intValueExact()), e.contentId));
+        }
+        return List.copyOf(out);
+    }
+
     /** An asset's current owner. */
     public Address owner(long assetId) {
         return Address.parse(read(NAME + ".ownerOf", () -> binding.ownerOf(BigInteger.valueOf(assetId)).send()));

@@ -6,6 +6,14 @@ import static dev.hypha.chain.deploy.ContractCalls.uint256;
 import dev.hypha.chain.contracts.RoyaltySplitter;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.utils.Numeric;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
@@ -29,6 +37,32 @@ public final class RoyaltySplitterClient {
         uint256("amount", amount);
         calls.approveIfShort(NAME, token, amount);
         return calls.write(NAME, "pay", binding.pay(BigInteger.valueOf(assetId), token.lowercaseHex(), amount));
+    }
+
+    /**
+     * The amounts {@code payer} paid in {@code token} to {@code assetId} from block {@code fromBlock} on (the
+     * RevenuePaid events, in chain order): how a payer that crashed mid-payment learns whether its payment landed.
+     */
+    public List<BigInteger> paymentsSince(long assetId, Address payer, Address token, long fromBlock) {
+        if (fromBlock > calls.client().blockNumber()) {
+            return List.of(); // a block not mined yet holds nothing (and nodes refuse a range starting past the head)
+        }
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+                DefaultBlockParameterName.LATEST, binding.getContractAddress());
+        filter.addSingleTopic(EventEncoder.encode(RoyaltySplitter.REVENUEPAID_EVENT));
+        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(assetId), 64));
+        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(Numeric.toBigInt(payer.lowercaseHex()), 64));
+        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(Numeric.toBigInt(token.lowercaseHex()), 64));
+        List<BigInteger> out = new ArrayList<>();
+        for (Log log : calls.client().logs(filter)) {
+            out.add(RoyaltySplitter.getRevenuePaidEventFromLog(log).amount);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The latest block number (where a payment about to be sent can be looked for afterwards). */
+    public long blockNumber() {
+        return calls.client().blockNumber();
     }
 
     /** What {@code account} may withdraw in {@code token}. */

@@ -52,7 +52,18 @@ public final class ProviderLedger implements AutoCloseable {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.store = new LedgerDb(file, List.of("CREATE TABLE IF NOT EXISTS channels (" + ChannelColumns.DDL
                 + ", deposit TEXT NOT NULL, best TEXT NOT NULL, signature TEXT, redeemed TEXT NOT NULL,"
-                + " charged TEXT NOT NULL DEFAULT '0')"));
+                + " charged TEXT NOT NULL DEFAULT '0')",
+                // What each model's answers were charged on each channel, and how many of their tokens the chain has
+                // paid for (covered): written with the charge, so the tally never disagrees with the channels.
+                "CREATE TABLE IF NOT EXISTS model_tally (channel TEXT NOT NULL, model TEXT NOT NULL,"
+                        + " charged TEXT NOT NULL, tokens INTEGER NOT NULL, covered INTEGER NOT NULL DEFAULT 0,"
+                        + " PRIMARY KEY (channel, model))",
+                // Tokens whose royalty reached RoyaltySplitter, per model.
+                "CREATE TABLE IF NOT EXISTS model_routed (model TEXT PRIMARY KEY, tokens INTEGER NOT NULL)",
+                // A royalty payment about to be sent (written before it is): after a crash, the chain is asked
+                // whether it landed, so it is paid once.
+                "CREATE TABLE IF NOT EXISTS royalty_pending (model TEXT PRIMARY KEY, asset INTEGER NOT NULL,"
+                        + " token TEXT NOT NULL, tokens INTEGER NOT NULL, amount TEXT NOT NULL, from_block INTEGER NOT NULL)"));
     }
 
     /** Opens (or creates) the ledger for vouchers of the PaymentChannels contract {@code domain} names. */
@@ -181,10 +192,7 @@ public final class ProviderLedger implements AutoCloseable {
      * @return the channel's charged total afterwards (what the receipt reports)
      */
     public synchronized BigInteger charge(Reservation reservation, BigInteger actual) {
-        if (actual.signum() < 0 || actual.compareTo(reservation.reserved()) > 0) {
-            throw new IllegalArgumentException("an answer costs between 0 and its reserved " + reservation.reserved()
-                    + ", not " + actual);
-        }
+        checkCost(reservation, actual);
         BigInteger after = charged(reservation.channelId()).subtract(reservation.reserved()).add(actual);
         try {
             set("charged", reservation.channelId(), after.toString());
@@ -193,6 +201,158 @@ public final class ProviderLedger implements AutoCloseable {
             throw store.fail("record a charge on " + reservation.channelId(), e);
         }
         return after;
+    }
+
+    /**
+     * As {@link #charge(Reservation, BigInteger)}, also adding the answer to its model's tally (what it was charged and
+     * how many tokens it counted) in the same transaction: a crash keeps both or neither, so what royalties are owed on
+     * never drifts from what the channels were charged.
+     *
+     * @param modelId the model's content digest as receipts name it
+     * @param tokens  the answer's input plus output tokens
+     */
+    public synchronized BigInteger charge(Reservation reservation, BigInteger actual, String modelId, long tokens) {
+        if (tokens < 0) {
+            throw new IllegalArgumentException("an answer counts 0 or more tokens, not " + tokens);
+        }
+        checkCost(reservation, actual);
+        String model = modelId.toLowerCase(Locale.ROOT);
+        BigInteger after = charged(reservation.channelId()).subtract(reservation.reserved()).add(actual);
+        try {
+            set("charged", reservation.channelId(), after.toString());
+            BigInteger before = BigInteger.ZERO;
+            try (PreparedStatement ps = store.db.prepareStatement(
+                    "SELECT charged FROM model_tally WHERE channel = ? AND model = ?")) {
+                ps.setString(1, reservation.channelId());
+                ps.setString(2, model);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        before = new BigInteger(rs.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps = store.db.prepareStatement("INSERT INTO model_tally (channel, model, charged, tokens)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT(channel, model) DO UPDATE SET charged = excluded.charged,"
+                    + " tokens = tokens + excluded.tokens")) {
+                ps.setString(1, reservation.channelId());
+                ps.setString(2, model);
+                ps.setString(3, before.add(actual).toString());
+                ps.setLong(4, tokens);
+                ps.executeUpdate();
+            }
+            store.db.commit();
+        } catch (SQLException e) {
+            throw store.fail("record a charge on " + reservation.channelId(), e);
+        }
+        return after;
+    }
+
+    private static void checkCost(Reservation reservation, BigInteger actual) {
+        if (actual.signum() < 0 || actual.compareTo(reservation.reserved()) > 0) {
+            throw new IllegalArgumentException("an answer costs between 0 and its reserved " + reservation.reserved()
+                    + ", not " + actual);
+        }
+    }
+
+    /** One model's tally: what its answers were charged, their tokens, and how many of those the chain has paid for. */
+    public record ModelTally(String model, BigInteger charged, long tokens, long covered, long routed) {
+        /** Tokens paid for on chain whose royalty has not reached RoyaltySplitter yet. */
+        public long due() {
+            return covered - routed;
+        }
+    }
+
+    /** Every model's tally over all channels, in model order. */
+    public synchronized List<ModelTally> modelTallies() {
+        List<ModelTally> out = new ArrayList<>();
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT t.model, t.charged, t.tokens, t.covered,"
+                + " COALESCE(r.tokens, 0) AS routed FROM model_tally t LEFT JOIN model_routed r ON r.model = t.model"
+                + " ORDER BY t.model, t.channel");
+             ResultSet rs = ps.executeQuery()) {
+            ModelTally current = null;
+            while (rs.next()) {
+                String model = rs.getString("model");
+                BigInteger charged = new BigInteger(rs.getString("charged"));
+                if (current != null && current.model().equals(model)) {
+                    current = new ModelTally(model, current.charged().add(charged), Math.addExact(current.tokens(),
+                            rs.getLong("tokens")), Math.addExact(current.covered(), rs.getLong("covered")), current.routed());
+                } else {
+                    if (current != null) {
+                        out.add(current);
+                    }
+                    current = new ModelTally(model, charged, rs.getLong("tokens"), rs.getLong("covered"),
+                            rs.getLong("routed"));
+                }
+            }
+            if (current != null) {
+                out.add(current);
+            }
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw store.fail("read the models' tallies", e);
+        }
+    }
+
+    /** A royalty payment recorded before it was sent (see {@link #royaltyPending}). */
+    public record PendingRoyalty(String model, long assetId, String token, long tokens, BigInteger amount, long fromBlock) {}
+
+    /**
+     * Records, before sending it, that {@code amount} of {@code token} is about to be paid to {@code assetId} for
+     * {@code tokens} of {@code model}'s due tokens; the chain is searched from {@code fromBlock} if the process dies.
+     */
+    public synchronized void royaltyPending(PendingRoyalty p) {
+        try (PreparedStatement ps = store.db.prepareStatement("INSERT INTO royalty_pending"
+                + " (model, asset, token, tokens, amount, from_block) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, p.model());
+            ps.setLong(2, p.assetId());
+            ps.setString(3, p.token());
+            ps.setLong(4, p.tokens());
+            ps.setString(5, p.amount().toString());
+            ps.setLong(6, p.fromBlock());
+            ps.executeUpdate();
+            store.db.commit();
+        } catch (SQLException e) {
+            throw store.fail("record a royalty payment for " + p.model(), e);
+        }
+    }
+
+    /** The royalty payments recorded and not yet known to have landed or failed, in model order. */
+    public synchronized List<PendingRoyalty> pendingRoyalties() {
+        List<PendingRoyalty> out = new ArrayList<>();
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT * FROM royalty_pending ORDER BY model");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new PendingRoyalty(rs.getString("model"), rs.getLong("asset"), rs.getString("token"),
+                        rs.getLong("tokens"), new BigInteger(rs.getString("amount")), rs.getLong("from_block")));
+            }
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw store.fail("list pending royalty payments", e);
+        }
+    }
+
+    /**
+     * Settles a pending royalty payment: when it {@code landed}, its tokens count as routed; either way it is no longer
+     * pending. One transaction.
+     */
+    public synchronized void royaltySettled(PendingRoyalty p, boolean landed) {
+        try {
+            if (landed) {
+                try (PreparedStatement ps = store.db.prepareStatement("INSERT INTO model_routed (model, tokens)"
+                        + " VALUES (?, ?) ON CONFLICT(model) DO UPDATE SET tokens = tokens + excluded.tokens")) {
+                    ps.setString(1, p.model());
+                    ps.setLong(2, p.tokens());
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = store.db.prepareStatement("DELETE FROM royalty_pending WHERE model = ?")) {
+                ps.setString(1, p.model());
+                ps.executeUpdate();
+            }
+            store.db.commit();
+        } catch (SQLException e) {
+            throw store.fail("settle the royalty payment for " + p.model(), e);
+        }
     }
 
     /** What answers on a channel have cost so far, open reservations included ({@code 0} for an unknown one). */
@@ -285,16 +445,30 @@ public final class ProviderLedger implements AutoCloseable {
         }
     }
 
-    /** Records what the chain says is redeemed on a channel (only ever grows). */
+    /**
+     * Records what the chain says is redeemed on a channel (only ever grows); when it covers all that is charged, the
+     * tokens tallied on the channel become due for royalties.
+     */
     public synchronized void redeemed(String channelId, BigInteger redeemedOnChain) {
         String id = channelId.toLowerCase(Locale.ROOT);
-        if (redeemedOnChain.compareTo(row(id).redeemed) > 0) {
-            try {
-                set("redeemed", id, redeemedOnChain.toString());
-                store.db.commit();
-            } catch (SQLException e) {
-                throw store.fail("record a redemption on " + id, e);
+        BigInteger known = row(id).redeemed;
+        BigInteger redeemed = known.max(redeemedOnChain);
+        try {
+            if (redeemed.compareTo(known) > 0) {
+                set("redeemed", id, redeemed.toString());
             }
+            // Once the chain has paid everything charged on the channel, every answer tallied on it is paid for: its
+            // tokens become due for royalties. Conservative: a channel redeemed short waits for its next redemption.
+            if (redeemed.compareTo(charged(id)) >= 0) {
+                try (PreparedStatement ps = store.db.prepareStatement(
+                        "UPDATE model_tally SET covered = tokens WHERE channel = ?")) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
+            }
+            store.db.commit();
+        } catch (SQLException e) {
+            throw store.fail("record a redemption on " + id, e);
         }
     }
 

@@ -146,7 +146,7 @@ public final class ProviderRoutes implements ApiRoutes {
                 throw failure;
             }
             BigInteger price = terms.prices().cost(e.promptTokens(), 0).min(maximum);
-            BigInteger cumulative = ledger.charge(reservation, price);
+            BigInteger cumulative = ledger.charge(reservation, price, modelId, e.promptTokens());
             Receipt receipt = new Receipt(keccak(body), modelId, e.promptTokens(), 0, keccak(e.canonicalBytes()), price,
                     reservation.channelId(), cumulative);
             ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt));
@@ -295,7 +295,8 @@ public final class ProviderRoutes implements ApiRoutes {
         // The budget counted the same prompt and capped the output, so cost <= maximum; min() keeps the promise made
         // in the 402 even if an engine ever counted differently.
         BigInteger price = terms.prices().cost(c.promptTokens(), c.generatedTokens()).min(maximum);
-        BigInteger cumulative = ledger.charge(reservation, price);
+        BigInteger cumulative = ledger.charge(reservation, price, modelId,
+                Math.addExact(c.promptTokens(), c.generatedTokens()));
         return new Receipt(keccak(body), modelId, c.promptTokens(), c.generatedTokens(),
                 keccak(AnswerOutput.of(c)), price, reservation.channelId(), cumulative);
     }
