@@ -280,7 +280,7 @@ public final class SubnetsClient {
             var tx = calls.client().send("eth_getTransactionByHash",
                     calls.client().web3j().ethGetTransactionByHash(log.getTransactionHash())).getTransaction()
                     .orElseThrow(() -> ChainErrors.chain("post transaction " + log.getTransactionHash() + " not found"));
-            List<SubnetLeaf> leaves = SubnetLeaf.decodePostCall(Numeric.hexStringToByteArray(tx.getInput()));
+            List<SubnetLeaf> leaves = dev.hypha.chain.subnets.PostCalldata.decode(tx.getInput()).leaves();
             if (!java.util.Arrays.equals(new EpochTree(leaves).root(), p.root)) {
                 throw ChainErrors.chain("post transaction " + log.getTransactionHash() + " does not carry leaves of root "
                         + Numeric.toHexString(p.root) + " (sent through another contract?)");
