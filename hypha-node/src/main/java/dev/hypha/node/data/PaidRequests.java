@@ -20,8 +20,10 @@ import java.util.Objects;
  * RoyaltySplitter. {@link #fulfilOpen} delivers every open request for an asset this account owns and can open.
  * The owner must be online to deliver: a request left undelivered for AccessGrants' 3-day window is refunded.
  *
- * <p>Requests count up from 1, so two ids kept in {@code <home>/data/requests.cursor} are the whole state: the lowest id
- * that may still be open, and where the last pass stopped reading. Each pass reads at most {@link #MAX_PER_PASS}
+ * <p>Requests count up from 1, so two ids kept per owner in {@code <home>/data/requests-<address>.cursor} are the whole
+ * state: the lowest id that may still be open, and where the last pass stopped reading (per owner: a home sells for
+ * several accounts, and one shared read position would let their passes take turns on alternate windows, each never
+ * reading the other's). The one shared {@code requests.cursor} of earlier versions is read once as the lowest id. Each pass reads at most {@link #MAX_PER_PASS}
  * requests, going on from where the last one stopped, and starts again at the lowest open id once it has read up to
  * the newest. (Reading always from the lowest open id would let one request nobody ever delivers, its owner gone and
  * its buyer never refunded, pin every pass to the same window, and no later request would ever be seen.)
@@ -34,6 +36,7 @@ public final class PaidRequests {
     public record Outcome(long requestId, long assetId, Address buyer, boolean delivered, String note) {}
 
     private final Path cursorFile;
+    private final Path sharedCursorFile;
     private final HyphaContracts contracts;
     private final DataOwner owner;
     private final Address me;
@@ -46,10 +49,11 @@ public final class PaidRequests {
     /** As above, reading at most {@code window} requests a pass (tests use a small one). */
     PaidRequests(Path home, HyphaContracts contracts, DataOwner owner, Address me, int window) {
         if (window < 1) throw new IllegalArgumentException("window must be positive");
-        this.cursorFile = home.resolve("data").resolve("requests.cursor");
         this.contracts = Objects.requireNonNull(contracts, "contracts");
         this.owner = Objects.requireNonNull(owner, "owner");
         this.me = Objects.requireNonNull(me, "me");
+        this.cursorFile = home.resolve("data").resolve("requests-" + me.lowercaseHex() + ".cursor");
+        this.sharedCursorFile = home.resolve("data").resolve("requests.cursor");
         this.window = window;
     }
 
@@ -104,18 +108,19 @@ public final class PaidRequests {
 
     /** {lowest id that may be open, where the last pass stopped}; a file from before holds only the first. */
     private long[] cursor() {
+        Path file = Files.isRegularFile(cursorFile) ? cursorFile : sharedCursorFile;
         try {
-            if (!Files.isRegularFile(cursorFile)) return new long[] {1, 1};
-            String text = Files.readString(cursorFile, StandardCharsets.US_ASCII).strip();
-            if (text.length() > 41) throw HyphaException.input(cursorFile + " does not hold request ids");
+            if (!Files.isRegularFile(file)) return new long[] {1, 1};
+            String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (text.length() > 41) throw HyphaException.input(file + " does not hold request ids");
             String[] parts = text.split(" ", -1);
             if (parts.length > 2) throw new NumberFormatException(text);
             long low = Long.parseLong(parts[0]);
             return new long[] {low, parts.length == 2 ? Long.parseLong(parts[1]) : low};
         } catch (NumberFormatException e) {
-            throw HyphaException.input(cursorFile + " does not hold request ids (remove it to start over)");
+            throw HyphaException.input(file + " does not hold request ids (remove it to start over)");
         } catch (IOException e) {
-            throw HyphaException.io("cannot read " + cursorFile + ": " + e.getMessage(), e);
+            throw HyphaException.io("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
