@@ -47,7 +47,7 @@ class DataSalesTest {
 
     @BeforeAll
     static void deploy() {
-        devnet = new AnvilLauncher().accounts(4).start();
+        devnet = new AnvilLauncher().accounts(5).start();
         chain = ChainClient.connect(devnet.rpcUrl());
         deployment = new Deployer(new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
                 RevertDecoder.forHyphaContracts())).deploy(DeployParams.devnet());
@@ -109,7 +109,7 @@ class DataSalesTest {
      */
     @Test
     void requestsLeftOpenByOthersDoNotHideLaterOnesBehindTheWindow() throws Exception {
-        Credentials owner = devnet.account(1);
+        Credentials owner = devnet.account(4); // not the other test's owner: its royalty balance is checked exactly
         Credentials buyer = devnet.account(2);
         Credentials offline = devnet.account(3);
         Path home = dir.resolve("home");
