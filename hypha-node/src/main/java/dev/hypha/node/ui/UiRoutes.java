@@ -130,15 +130,13 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
     private static final int MAX_ACTION_BODY = 4_096;
 
     /**
-     * An action that spends: JSON in, JSON out, and only from a page of this node's own origin (a browser sends
-     * {@code Origin} with every cross-site POST, so another site cannot make a visitor's page spend; JSON bodies also
-     * need a CORS preflight this node never grants).
+     * An action that spends: JSON in, JSON out, and only from a page of this node's own origin reached by a name no
+     * one can rebind ({@link ActionOrigin}; JSON bodies also need a CORS preflight this node never grants).
      */
     private static void action(Context ctx, java.util.function.Function<JsonNode, ? extends JsonNode> run) {
-        String origin = ctx.header("Origin");
-        String host = ctx.header("Host");
-        if (origin != null && (host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host)))) {
-            error(ctx, 403, "actions are accepted only from this node's own page (Origin " + origin + ")");
+        java.util.Optional<String> foreign = ActionOrigin.refusal(ctx.header("Origin"), ctx.header("Host"));
+        if (foreign.isPresent()) {
+            error(ctx, 403, foreign.get());
             return;
         }
         String type = ctx.contentType();

@@ -47,7 +47,7 @@ class DataSalesTest {
 
     @BeforeAll
     static void deploy() {
-        devnet = new AnvilLauncher().accounts(4).start();
+        devnet = new AnvilLauncher().accounts(5).start();
         chain = ChainClient.connect(devnet.rpcUrl());
         deployment = new Deployer(new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
                 RevertDecoder.forHyphaContracts())).deploy(DeployParams.devnet());
@@ -100,5 +100,40 @@ class DataSalesTest {
         assertThat(out).hasContent("x,y\n1,2\n");
 
         assertThat(sales.pass()).isEmpty();
+    }
+
+    /**
+     * A request nobody delivers (its owner is offline for good, its buyer never takes the refund) stays open forever.
+     * The cursor must not pin every later pass to the same window behind it: with a window of 2 and two such requests
+     * ahead, this owner's request after them is still delivered within a few passes.
+     */
+    @Test
+    void requestsLeftOpenByOthersDoNotHideLaterOnesBehindTheWindow() throws Exception {
+        Credentials owner = devnet.account(4); // not the other test's owner: its royalty balance is checked exactly
+        Credentials buyer = devnet.account(2);
+        Credentials offline = devnet.account(3);
+        Path home = dir.resolve("home");
+        Address token = Address.parse(deployment.address(PaymentTokenClient.NAME));
+        Licence paid = new Licence("CC-BY-4.0", Terms.PAID_PER_USE, token, PRICE);
+        long mine = new DataOwner(home, as(owner), owner).add(Files.writeString(dir.resolve("a.csv"), "a\n"),
+                paid, List.of(), DataOwner.Progress.NONE).assetId();
+        long theirs = new DataOwner(dir.resolve("elsewhere"), as(offline), offline).add(
+                Files.writeString(dir.resolve("b.csv"), "b\n"), paid, List.of(), DataOwner.Progress.NONE).assetId();
+        as(devnet.account(0)).payment().mint(buyer.getAddress(), PRICE.multiply(BigInteger.valueOf(3)));
+        byte[] key = RecipientKey.ofAccount(buyer.getEcKeyPair().getPrivateKey()).publicKey();
+        as(buyer).grants().requestAccess(theirs, key, PRICE);
+        as(buyer).grants().requestAccess(theirs, key, PRICE);
+        long request = as(buyer).grants().requestAccess(mine, key, PRICE);
+
+        HyphaContracts contracts = as(owner);
+        PaidRequests requests = new PaidRequests(home, contracts, new DataOwner(home, contracts, owner),
+                Address.parse(owner.getAddress()), 2);
+        long passes = (request + 1) / 2 + 1; // every id is read once in ceil(ids / window) passes, plus one to wrap
+        List<Long> delivered = new ArrayList<>();
+        for (long n = 0; n < passes && delivered.isEmpty(); n++) {
+            requests.fulfilOpen().stream().filter(PaidRequests.Outcome::delivered).forEach(o -> delivered.add(o.requestId()));
+        }
+        assertThat(delivered).containsExactly(request);
+        assertThat(contracts.grants().request(request).state()).isEqualTo(AccessRequest.State.FULFILLED);
     }
 }

@@ -108,4 +108,16 @@ class EncoderEmbeddingApiTest {
         JsonNode cut = post("/api/embed", "{\"model\":\"minilm\",\"input\":\"" + longText + "\"}", 200);
         assertThat(cut.get("embeddings").get(0)).hasSize(64);
     }
+
+    /** A hostile client cannot make one request embed (and hold in memory) an unbounded number of inputs. */
+    @Test
+    void moreInputsThanTheLimitAreRefusedBeforeAnyWork() throws Exception {
+        String many = "[" + String.join(",", java.util.Collections.nCopies(EmbedCall.MAX_INPUTS + 1,
+                "\"a\"")) + "]";
+        JsonNode ollama = post("/api/embed", "{\"model\":\"minilm\",\"input\":" + many + "}", 400);
+        assertThat(ollama.get("error").asText()).contains(String.valueOf(EmbedCall.MAX_INPUTS + 1), "at most "
+                + EmbedCall.MAX_INPUTS);
+        JsonNode openAi = post("/v1/embeddings", "{\"model\":\"minilm\",\"input\":" + many + "}", 400);
+        assertThat(openAi.toString()).contains("at most " + EmbedCall.MAX_INPUTS);
+    }
 }

@@ -545,6 +545,10 @@ class DashboardBrowserTest {
                 + "\",\"amount\":\"1\"}", "https://evil.example");
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(foreign.body()).contains("only from this node's own page");
+        // DNS rebinding: evil.example now resolves here, so its page's Origin and Host agree; the name is refused.
+        String rebound = rawPost("/ui/api/actions/channel/quote", "evil.example:" + network.node().apiPort(),
+                "http://evil.example:" + network.node().apiPort(), "{\"provider\":\"" + provider + "\",\"amount\":\"1\"}");
+        assertThat(rebound).startsWith("HTTP/1.1 403").contains("not on the name 'evil.example");
         HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/actions/channel/quote"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
                         "provider=" + provider + "&amount=1")).build(), HttpResponse.BodyHandlers.ofString());
@@ -582,6 +586,19 @@ class DashboardBrowserTest {
         assertThat(moved.body()).contains("changed since the cost was shown");
         assertThat(HyphaContracts.readOnly(network.deployment(), network.chain()).channels()
                 .state(q.get("channel").asText()).deposit()).isEqualTo(BigInteger.valueOf(1_000));
+    }
+
+    /** A POST with the Host and Origin a rebound page's browser would send (HttpClient cannot set Host). */
+    private static String rawPost(String path, String host, String origin, String body) throws IOException {
+        byte[] json = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", network.node().apiPort())) {
+            s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + origin
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write(json);
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private static HttpResponse<String> post(String path, String body, String origin) throws IOException, InterruptedException {
