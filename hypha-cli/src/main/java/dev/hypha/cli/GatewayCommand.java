@@ -7,6 +7,7 @@ import dev.hypha.node.apikeys.ApiKeys;
 import dev.hypha.node.apikeys.KeyRequirement;
 import dev.hypha.node.gateway.api.ApiKeyGuard;
 import dev.hypha.node.gateway.api.GatewayRoutes;
+import dev.hypha.node.gateway.api.LoopbackHostGuard;
 import dev.hypha.node.gateway.pull.PullRoutes;
 import dev.hypha.node.gateway.pull.Puller;
 import dev.hypha.node.gateway.ModelInfo;
@@ -96,7 +97,8 @@ final class GatewayCommand implements Callable<Integer> {
                 ? KeyRequirement.openActive(session.home(), where.toString()) : null;
              Backend backend = network ? paying(session) : local(session)) {
             List<ModelInfo> models = backend.backend().models();
-            List<ApiRoutes> routes = keys == null ? List.of(new GatewayRoutes(backend.backend()), backend.pulls())
+            List<ApiRoutes> routes = keys == null ? List.of(new LoopbackHostGuard(), new GatewayRoutes(backend.backend()),
+                    backend.pulls())
                     : List.of(new ApiKeyGuard(keys), new GatewayRoutes(backend.backend()), backend.pulls());
             try (ApiServer server = new ApiServer(where.host(), where.port(), routes)) {
                 server.start();

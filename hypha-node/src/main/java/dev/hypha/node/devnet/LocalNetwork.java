@@ -21,6 +21,7 @@ import dev.hypha.node.apikeys.ApiKeys;
 import dev.hypha.node.apikeys.KeyRequirement;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.api.ApiKeyGuard;
+import dev.hypha.node.gateway.api.LoopbackHostGuard;
 import dev.hypha.node.data.DataSales;
 import dev.hypha.node.http.ApiRoutes;
 import java.util.ArrayList;
@@ -182,6 +183,9 @@ public final class LocalNetwork implements AutoCloseable {
                 // the dashboard's page shell and files, which hold no data, load without one.
                 keys = KeyRequirement.openActive(settings.home(), settings.api().host() + ":" + settings.api().port());
                 areas.add(new ApiKeyGuard(keys, UiRoutes.OPEN_PREFIXES, UiRoutes.OPEN_PATHS));
+            } else {
+                // On loopback no key stands guard: refuse names a web page could rebind to 127.0.0.1.
+                areas.add(new LoopbackHostGuard());
             }
             ui = new UiRoutes(dashboard(settings, chain, deployment, store, inference,
                     devnet.account(DevInference.PAYER_ACCOUNT), indexer), clock);

@@ -71,19 +71,19 @@ public final class ApiKeyGuard implements ApiRoutes {
         ctx.status(401);
         ctx.header("WWW-Authenticate", "Bearer realm=\"hypha\"");
         ctx.contentType("application/json; charset=utf-8")
-                .result(JsonBody.write(isOpenAi(path) ? openAiError(problem) : OllamaJson.error(problem)));
+                .result(JsonBody.write(isOpenAi(path) ? openAiError(problem, "invalid_api_key") : OllamaJson.error(problem)));
         ctx.skipRemainingHandlers();
     }
 
-    private static boolean isOpenAi(String path) {
+    static boolean isOpenAi(String path) {
         return path.equals("/v1") || path.startsWith("/v1/");
     }
 
-    /** OpenAI's 401 body: its clients read error.message and error.code ("invalid_api_key"). */
-    private static ObjectNode openAiError(String message) {
+    /** OpenAI's error body: its clients read error.message and error.code (such as "invalid_api_key"). */
+    static ObjectNode openAiError(String message, String code) {
         ObjectNode o = JSON.objectNode();
         o.putObject("error").put("message", message).put("type", "invalid_request_error").putNull("param")
-                .put("code", "invalid_api_key");
+                .put("code", code);
         return o;
     }
 }
