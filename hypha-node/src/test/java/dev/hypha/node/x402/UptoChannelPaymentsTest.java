@@ -107,6 +107,10 @@ class UptoChannelPaymentsTest {
                     served.incrementAndGet();
                     ctx.json(Map.of("words", n));
                     return BigInteger.valueOf(n * PER_WORD);
+                }), new UptoChannelPaywall.MeteredRoute(HandlerType.GET, "/metered/broken", BigInteger.valueOf(MAX),
+                "fails after admission", ctx -> {
+                    served.incrementAndGet();
+                    throw new IllegalStateException("the work failed");
                 })))));
         server.start();
     }
@@ -228,6 +232,19 @@ class UptoChannelPaymentsTest {
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("not base64");
         assertThat(served).hasValue(0);
+    }
+
+    @Test
+    void workThatFailsIsChargedNothing() throws Exception {
+        ChannelParams c = open(addr(provider), 10_000);
+        HttpRequest broken = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metered/broken"))
+                .header(X402.PAYMENT_SIGNATURE, header(c, voucher(payer, c, 1_000))).GET().build();
+
+        HttpResponse<String> r = HTTP.send(broken, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(served).hasValue(1);
+        assertThat(ledger.charged(c.id())).isZero();
     }
 
     @Test
