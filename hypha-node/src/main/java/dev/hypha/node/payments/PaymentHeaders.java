@@ -100,9 +100,17 @@ public final class PaymentHeaders {
 
     /** The {@code PAYMENT-SIGNATURE} value a payer sends with a request. */
     public static String paymentSignature(long chainId, ChannelParams channel, Voucher voucher) {
+        return paymentSignature(PaymentRequirement.SCHEME, chainId, channel, voucher);
+    }
+
+    /**
+     * The same payload under another x402 scheme name: x402's {@code upto} paid over a channel (see {@code
+     * x402.UptoChannelPaywall}) carries exactly this channel-and-voucher payload.
+     */
+    public static String paymentSignature(String scheme, long chainId, ChannelParams channel, Voucher voucher) {
         ObjectNode root = JSON.createObjectNode();
         root.put("x402Version", X402_VERSION);
-        root.put("scheme", PaymentRequirement.SCHEME);
+        root.put("scheme", scheme);
         root.put("network", "eip155:" + chainId);
         ObjectNode payload = root.putObject("payload");
         ObjectNode c = payload.putObject("channel");
@@ -122,6 +130,15 @@ public final class PaymentHeaders {
      * @throws Malformed naming what is wrong (size, base64, JSON, version, scheme, or a field)
      */
     public static ChannelPayment parsePaymentSignature(String header) {
+        return parsePaymentSignature(PaymentRequirement.SCHEME, header);
+    }
+
+    /**
+     * Reads a {@code PAYMENT-SIGNATURE} value whose scheme must be {@code scheme}.
+     *
+     * @throws Malformed naming what is wrong
+     */
+    public static ChannelPayment parsePaymentSignature(String scheme, String header) {
         if (header == null || header.isEmpty()) {
             throw new Malformed("missing");
         }
@@ -144,8 +161,8 @@ public final class PaymentHeaders {
         if (!root.path("x402Version").isInt() || root.path("x402Version").intValue() != X402_VERSION) {
             throw new Malformed("x402Version must be " + X402_VERSION);
         }
-        if (!PaymentRequirement.SCHEME.equals(root.path("scheme").asText(null))) {
-            throw new Malformed("scheme must be " + PaymentRequirement.SCHEME);
+        if (!scheme.equals(root.path("scheme").asText(null))) {
+            throw new Malformed("scheme must be " + scheme);
         }
         String network = text(root, "network");
         if (!network.matches("eip155:[1-9][0-9]{0,18}")) {

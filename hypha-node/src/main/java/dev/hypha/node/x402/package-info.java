@@ -8,6 +8,10 @@
  * {@code @x402/*} npm packages (interoperability is tested against them). Every header and body is hostile input:
  * {@link dev.hypha.node.x402.X402Json} bounds it and names the field that is wrong.
  *
+ * <p>{@code upto} ("pay what it cost, up to a maximum") is paid over the inference network's payment channels:
+ * {@link dev.hypha.node.x402.UptoChannelPaywall} meters endpoints with the provider's {@code ChannelGate} and
+ * {@code ProviderLedger}, and {@link dev.hypha.node.x402.UptoChannelClient} pays with a {@code PayerLedger} channel.
+ *
  * <p>Channel payments ({@code hypha-channel}) stay in {@code dev.hypha.node.payments}; this package reuses its header
  * names and protocol version.
  */

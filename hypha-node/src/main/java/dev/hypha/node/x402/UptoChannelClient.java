@@ -1,0 +1,152 @@
+package dev.hypha.node.x402;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.chain.channels.ChannelParams;
+import dev.hypha.chain.channels.Voucher;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Signature;
+import dev.hypha.core.crypto.TypedData;
+import dev.hypha.core.errors.ErrorCategory;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.node.payments.PayerLedger;
+import dev.hypha.node.payments.PaymentHeaders;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Pays x402 {@code upto} offers ({@link UptoRequirement}) with one PaymentChannels channel. Per call it signs, through
+ * the inference network's {@link PayerLedger} (which records the total before signing and never signs beyond the
+ * deposit), a cumulative voucher for what the server has charged the channel so far plus the offer's maximum, or the
+ * total already signed when that is more (a voucher never goes below one signed), and learns the new charged total
+ * from the answer's {@value X402#PAYMENT_RESPONSE}. A server can therefore take at most one call's maximum more than
+ * the work it reports, and a call costs no transaction.
+ */
+public final class UptoChannelClient {
+    /**
+     * An answer and what paying for it did.
+     *
+     * @param response the final answer
+     * @param voucher  the voucher sent, if the server asked for payment
+     * @param cost     what the server charged for the call (0 when it did not ask for payment)
+     * @param charged  the channel's charged total after the call
+     */
+    public record Result(HttpResponse<byte[]> response, Optional<Voucher> voucher, BigInteger cost, BigInteger charged) {}
+
+    private final HttpClient http;
+    private final PayerLedger ledger;
+    private final ChannelParams channel;
+    private final long chainId;
+    private final Address channelsContract;
+    private final BigInteger maxPerCall;
+    private final Function<TypedData, Signature> signer;
+    private BigInteger charged;
+
+    /**
+     * @param ledger           the payer's ledger, tracking {@code channel}
+     * @param channel          the channel to pay with (its provider must be the offer's {@code payTo})
+     * @param channelsContract the PaymentChannels contract the channel lives on
+     * @param maxPerCall       the largest maximum this client accepts for one call
+     * @param signer           the channel signer's EIP-712 signing
+     * @param charged          what the server has charged the channel so far (0 for a new channel)
+     */
+    public UptoChannelClient(HttpClient http, PayerLedger ledger, ChannelParams channel, long chainId,
+                             Address channelsContract, BigInteger maxPerCall, Function<TypedData, Signature> signer,
+                             BigInteger charged) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.chainId = chainId;
+        this.channelsContract = Objects.requireNonNull(channelsContract, "channelsContract");
+        this.maxPerCall = Objects.requireNonNull(maxPerCall, "maxPerCall");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.charged = Objects.requireNonNull(charged, "charged");
+    }
+
+    /** The channel's charged total as last reported by the server. */
+    public synchronized BigInteger charged() {
+        return charged;
+    }
+
+    /**
+     * Sends {@code request}, paying once over the channel if it is answered 402.
+     *
+     * @throws HyphaException INPUT when the 402 offers nothing this client may pay (naming why) or the server's
+     *                        {@value X402#PAYMENT_RESPONSE} is not believable; NETWORK when it cannot be reached
+     */
+    public synchronized Result send(HttpRequest request) {
+        HttpResponse<byte[]> first = exchange(request);
+        if (first.statusCode() != 402) {
+            return new Result(first, Optional.empty(), BigInteger.ZERO, charged);
+        }
+        String header = first.headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow(() -> HyphaException.input(
+                request.uri() + " answered 402 without a " + X402.PAYMENT_REQUIRED + " header: not an x402 v2 server"));
+        UptoRequirement offer = choose(request, X402Json.header(X402.PAYMENT_REQUIRED + " header", header));
+        BigInteger total = ledger.signedTotal(channel.id()).max(charged.add(offer.maxAmount()));
+        Voucher voucher = ledger.authorize(channel.id(), total, signer);
+        HttpRequest paid = HttpRequest.newBuilder(request, (name, value) -> true).header(X402.PAYMENT_SIGNATURE,
+                PaymentHeaders.paymentSignature(UptoRequirement.SCHEME, chainId, channel, voucher)).build();
+        HttpResponse<byte[]> second = exchange(paid);
+        if (second.statusCode() == 402) {
+            return new Result(second, Optional.of(voucher), BigInteger.ZERO, charged);
+        }
+        Optional<String> response = second.headers().firstValue(X402.PAYMENT_RESPONSE);
+        if (response.isEmpty()) {
+            // A paid answer without a settlement: the server may have charged up to the voucher; assume it did.
+            charged = total;
+            return new Result(second, Optional.of(voucher), offer.maxAmount(), charged);
+        }
+        String where = X402.PAYMENT_RESPONSE + " header";
+        ObjectNode settlement = X402Json.header(where, response.get());
+        BigInteger cost = X402Json.uint(where, settlement, "amount");
+        BigInteger after = X402Json.uint(where, X402Json.child(where, settlement, "extra"), "charged");
+        if (cost.compareTo(offer.maxAmount()) > 0 || after.compareTo(charged) < 0 || after.compareTo(total) > 0) {
+            throw HyphaException.input(request.uri() + " reports a cost of " + cost + " and a charged total of " + after
+                    + "; the offer's maximum was " + offer.maxAmount() + ", " + charged + " was charged before and the"
+                    + " voucher promised " + total);
+        }
+        charged = after;
+        return new Result(second, Optional.of(voucher), cost, charged);
+    }
+
+    private UptoRequirement choose(HttpRequest request, JsonNode required) {
+        JsonNode accepts = required.path("accepts");
+        StringBuilder seen = new StringBuilder();
+        for (int i = 0; accepts.isArray() && i < accepts.size() && i < 16; i++) {
+            JsonNode a = accepts.get(i);
+            if (!UptoRequirement.isUptoChannel(a)) {
+                seen.append(seen.isEmpty() ? "" : ", ").append(X402Json.shorten(a.path("scheme").asText("?")));
+                continue;
+            }
+            UptoRequirement offer = UptoRequirement.fromJson(X402.PAYMENT_REQUIRED + " accepts[" + i + "]", a);
+            seen.append(seen.isEmpty() ? "" : ", ").append("upto ").append(offer.maxAmount()).append(" to ")
+                    .append(offer.payTo().toChecksumString()).append(" on ").append(offer.network());
+            if (offer.chainId() == chainId && offer.payTo().equals(channel.provider())
+                    && offer.asset().equals(channel.token()) && offer.channels().equals(channelsContract)
+                    && offer.maxAmount().compareTo(maxPerCall) <= 0) {
+                return offer;
+            }
+        }
+        throw HyphaException.input(request.uri() + " asks for " + (seen.isEmpty() ? "nothing" : seen)
+                + "; this client pays upto over channel " + channel.id() + " to " + channel.provider().toChecksumString()
+                + " in " + channel.token().toChecksumString() + " on " + X402.network(chainId) + ", at most "
+                + maxPerCall + " per call");
+    }
+
+    private HttpResponse<byte[]> exchange(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new HyphaException(ErrorCategory.NETWORK, "cannot reach " + request.uri() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HyphaException(ErrorCategory.NETWORK, "interrupted while calling " + request.uri(), e);
+        }
+    }
+}
