@@ -161,7 +161,9 @@ final class ComputeOfferCommand implements Callable<Integer> {
                     // Compute-to-data: a fine-tune's sealed data is opened with the key its owner released to us.
                     new dev.hypha.node.data.JobDataInputs(new dev.hypha.node.data.JobData(contracts, key)), cheat);
                  ApiServer server = new ApiServer(where.host(), where.port(), List.of(published, new VerificationRoutes(checkpointIndex),
-                         new ComputeRoutes(provider, contracts.compute(), self, session.deployment().chainId(), Clock.systemUTC())));
+                         new ComputeRoutes(provider, contracts.compute(), self, session.deployment().chainId(), Clock.systemUTC()),
+                         // Compute-to-data: the card owners' nodes wrap a released job key to (read at GET /data/key).
+                         new dev.hypha.node.data.DataKeyRoutes(dev.hypha.node.data.DataKeyCard.of(key))));
                  ownStates) {
                 server.start();
                 out.println("Hypha compute provider " + self.toChecksumString() + " on ComputeMarket "
@@ -172,6 +174,8 @@ final class ComputeOfferCommand implements Callable<Integer> {
                     out.println("  DEV CHEAT '" + devCheat.strip() + "': this provider fakes its classifier jobs (local chain only)");
                 }
                 out.println("  Job API on " + where.host() + ":" + server.port() + " (registered endpoint " + info.endpoint() + ")");
+                out.println("  Data key card at " + info.endpoint().replaceAll("/+$", "") + dev.hypha.node.data.DataKeyRoutes.PATH
+                        + " (data owners' nodes release compute-to-data keys to it)");
                 out.println("Running. Press Ctrl-C to stop (leases resume from their checkpoints on restart).");
                 out.flush();
                 loop.scheduleWithFixedDelay(() -> {

@@ -72,6 +72,9 @@ public final class JobRunner {
     private final CheckpointListener checkpoints;
     private final LongSupplier nanoTime;
     private final Path workDir;
+    /** Compute-to-data: where a sealed classifier dataset is opened, and the job's own store of it (job folder). */
+    static final String SEALED_DATASET_FOLDER = "dataset";
+    static final String SEALED_DATASET_STORE = "dataset-store";
     private final SealedInputs sealed;
     private final DevCheat cheat;
     private final AtomicReference<Stopped> stop = new AtomicReference<>();
@@ -161,17 +164,58 @@ public final class JobRunner {
 
     private Outcome trainClassifier(ContentFetcher fetcher, ContentId specId, TrainSpec spec) {
         ContentId dataset = ContentId.parse(spec.dataset());
+        if (spec.dataAsset() != 0) {
+            return trainClassifierOnSealed(specId, spec, dataset);
+        }
         DatasetManifest manifest = DatasetManifest.decode(dataset.toString(), have(fetcher, dataset, MAX_MANIFEST_BYTES));
+        DatasetManifest.Split split = splitOf(spec, dataset, manifest);
+        checkMemory(memoryNeeded(spec, manifest, split));
+        have(fetcher, split.images(), offer.limits().maxDatasetFileBytes());
+        checkStop();
+        have(fetcher, split.labels(), offer.limits().maxDatasetFileBytes());
+        return trainClassifier(specId, spec, dataset, new DatasetStore(store).load(dataset, spec.split()));
+    }
+
+    /**
+     * Compute-to-data for a classifier: the sealed asset (a folder of the dataset's files) is opened in the job's
+     * folder, loaded into a content store of the job's own there, and both are deleted when training ends.
+     */
+    private Outcome trainClassifierOnSealed(ContentId specId, TrainSpec spec, ContentId dataset) {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot create the job folder " + workDir + ": " + e.getMessage(), e);
+        }
+        Path jobStoreDir = workDir.resolve(SEALED_DATASET_STORE);
+        // Left by a provider killed mid-job: the plaintext must not outlive the job, and the folder must be reopened.
+        SealedDatasets.delete(workDir.resolve(SEALED_DATASET_FOLDER));
+        SealedDatasets.delete(jobStoreDir);
+        long maxBytes = Math.multiplyExact(offer.limits().maxDatasetFileBytes(), 4); // a manifest and two splits' files
+        try (SealedInputs.Opened data = sealed.open(spec.dataAsset(), orderId, sources.stream().map(URI::create).toList(),
+                workDir, SEALED_DATASET_FOLDER, maxBytes)) {
+            ContentStore jobStore = new ContentStore(jobStoreDir);
+            SealedDatasets.load(spec.dataAsset(), data.file(), dataset, jobStore);
+            DatasetStore datasets = new DatasetStore(jobStore);
+            DatasetManifest manifest = datasets.manifest(dataset);
+            DatasetManifest.Split split = splitOf(spec, dataset, manifest);
+            checkMemory(memoryNeeded(spec, manifest, split));
+            book.log(orderId, "opened sealed asset #" + spec.dataAsset() + " (dataset " + dataset + ") in the job folder");
+            return trainClassifier(specId, spec, dataset, datasets.load(dataset, spec.split()));
+        } finally {
+            SealedDatasets.delete(jobStoreDir);
+        }
+    }
+
+    private static DatasetManifest.Split splitOf(TrainSpec spec, ContentId dataset, DatasetManifest manifest) {
         DatasetManifest.Split split = manifest.splits().get(spec.split());
         if (split == null) {
             throw HyphaException.input("dataset " + dataset + " has no split '" + spec.split() + "' (it has "
                     + String.join(", ", manifest.splits().keySet()) + ")");
         }
-        checkMemory(memoryNeeded(spec, manifest, split));
-        have(fetcher, split.images(), offer.limits().maxDatasetFileBytes());
-        checkStop();
-        have(fetcher, split.labels(), offer.limits().maxDatasetFileBytes());
-        ImageSplit data = new DatasetStore(store).load(dataset, spec.split());
+        return split;
+    }
+
+    private Outcome trainClassifier(ContentId specId, TrainSpec spec, ContentId dataset, ImageSplit data) {
         int threads = threads();
         running(spec.steps(), "training " + spec.name() + " (spec " + specId + ") on " + data.count() + " samples of " + dataset
                 + " with " + threads + " thread(s), " + spec.steps() + " steps");

@@ -102,6 +102,9 @@ public final class TenantJobs {
         switch (job) {
             case Job.Train t -> {
                 dataset = ContentId.parse(t.spec().dataset());
+                if (t.spec().dataAsset() != 0) {
+                    break; // compute-to-data: the provider opens the sealed asset from its owner (--data-from)
+                }
                 require(dataset, "dataset", "import it first (hypha dataset import fashion-mnist)");
                 DatasetManifest manifest = new DatasetStore(store).manifest(dataset);
                 DatasetManifest.Split split = manifest.splits().get(t.spec().split());

@@ -22,6 +22,7 @@ import org.web3j.crypto.Credentials;
  * ({@link OwnedData} records, re-read each pass so data added while the node runs is sold too), delivers the open
  * paid requests for its assets through {@link PaidRequests} (same rules: key wrapped to the key the buyer's own
  * transaction named, unusable keys declined and refunded, the payment split up the lineage by RoyaltySplitter).
+ * The same loop releases compute-to-data keys to leaseholders ({@link #releaseJobKeys}).
  * A failed pass is reported and tried again at the next; nothing here is timed in tests: they call {@link #pass}.
  */
 public final class DataSales implements AutoCloseable {
@@ -34,6 +35,10 @@ public final class DataSales implements AutoCloseable {
     private final Consumer<String> log;
     /** Requests already reported as not deliverable: said once, not every pass. */
     private final Set<Long> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Job key releases already reported as failing, by "order:asset": said once, not every pass. */
+    private final Set<String> releaseReported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private Thread poller;
 
     /**
@@ -62,7 +67,10 @@ public final class DataSales implements AutoCloseable {
         return List.copyOf(withData);
     }
 
-    /** One pass over every owner; a failure for one owner is logged and does not stop the others. */
+    /**
+     * One pass over every owner's paid requests ({@link #releaseJobKeys} does the job keys); a failure for one owner is
+     * logged and does not stop the others.
+     */
     public List<Sold> pass() {
         List<Sold> sold = new ArrayList<>();
         List<Address> owners;
@@ -94,6 +102,46 @@ public final class DataSales implements AutoCloseable {
         return sold;
     }
 
+    /**
+     * Compute-to-data without the owner watching: for every owner {@link #pass} serves, releases the keys of its assets
+     * to the providers now holding leases on orders whose spec the owner allowed ({@link JobKeyReleases}), reading each
+     * leaseholder's card from its registered endpoint ({@link ProviderKeyCards}). A failure is logged once per order
+     * and asset and tried again at the next pass.
+     */
+    public List<JobKeyReleases.Outcome> releaseJobKeys() {
+        List<JobKeyReleases.Outcome> all = new ArrayList<>();
+        List<Address> owners;
+        try {
+            owners = owners();
+        } catch (RuntimeException e) {
+            log.accept("job key release: cannot read the data records: " + e.getMessage());
+            return all;
+        }
+        for (Address owner : owners) {
+            Credentials key;
+            synchronized (this) {
+                key = signers.get(owner);
+            }
+            try {
+                HyphaContracts contracts = contractsAs.apply(key);
+                List<Long> assets = OwnedData.all(home).stream()
+                        .filter(r -> Address.parse(r.account()).equals(owner) && r.assetId() > 0)
+                        .map(OwnedData::assetId).toList();
+                ProviderKeyCards cards = new ProviderKeyCards(contracts.registry(), http);
+                JobKeyReleases releases = new JobKeyReleases(home, owner, contracts,
+                        new JobDataKeys(contracts, new DataOwner(home, contracts, key)), cards::of);
+                for (JobKeyReleases.Outcome o : releases.releaseDue(assets)) {
+                    all.add(o);
+                    if (!o.released() && !releaseReported.add(o.orderId() + ":" + o.assetId())) continue;
+                    log.accept("job key release: " + o.note());
+                }
+            } catch (RuntimeException e) {
+                log.accept("job key release: " + owner.toChecksumString() + "'s pass failed (tried again): " + e.getMessage());
+            }
+        }
+        return all;
+    }
+
     /** Runs a pass every {@code interval} on a virtual thread until {@link #close}. */
     public synchronized DataSales start(Duration interval) {
         if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive");
@@ -101,6 +149,7 @@ public final class DataSales implements AutoCloseable {
         poller = Thread.ofVirtual().name("data-sales").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 pass();
+                releaseJobKeys();
                 try {
                     Thread.sleep(interval);
                 } catch (InterruptedException e) {

@@ -33,11 +33,7 @@ public final class JobData {
         @Override
         public void close() {
             deleteTree(jobFolder.resolve(SEALED_FOLDER));
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw HyphaException.io("cannot delete the job's plaintext " + file + ": " + e.getMessage(), e);
-            }
+            deleteTree(file); // a file, or a folder (a classifier's dataset files)
         }
     }
 

@@ -49,6 +49,8 @@ public final class TrainedModels {
         List<LineageEdge> parents = new ArrayList<>();
         if (job instanceof Job.Finetune f && f.spec().dataAsset() > 0) {
             parents.add(new LineageEdge(f.spec().dataAsset(), dataShareBps));
+        } else if (job instanceof Job.Train t && t.spec().dataAsset() > 0) { // a classifier trained on sealed data
+            parents.add(new LineageEdge(t.spec().dataAsset(), dataShareBps));
         }
         return parents;
     }

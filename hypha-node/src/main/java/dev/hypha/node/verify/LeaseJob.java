@@ -48,6 +48,10 @@ public record LeaseJob(ContentId specId, byte[] specDigest, TrainSpec spec, Imag
                     + "on chain yet: it cannot be replayed");
         }
         TrainSpec spec = train.spec();
+        if (spec.dataAsset() != 0) {
+            throw HyphaException.input("spec " + specId + " trains on sealed asset #" + spec.dataAsset() + " (compute-to-data):"
+                    + " only the leaseholder holds its key, so it cannot be replayed elsewhere");
+        }
         ContentId dataset = ContentId.parse(spec.dataset());
         DatasetManifest manifest = DatasetManifest.decode(dataset.toString(), have(store, fetcher, dataset, MAX_MANIFEST_BYTES));
         DatasetManifest.Split split = manifest.splits().get(spec.split());

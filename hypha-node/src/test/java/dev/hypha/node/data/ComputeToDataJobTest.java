@@ -20,7 +20,12 @@ import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.cid.ContentIds;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.ml.tensor.FloatMatMul;
+import dev.hypha.ml.tensor.Parallel;
+import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.run.LoraFinetune;
+import dev.hypha.ml.train.run.TrainSpec;
+import dev.hypha.ml.train.run.Trainer;
 import dev.hypha.ml.train.run.TrainingListener;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.node.compute.CheckpointListener;
@@ -33,10 +38,13 @@ import dev.hypha.node.compute.JobLimits;
 import dev.hypha.node.compute.JobRecord;
 import dev.hypha.node.compute.JobState;
 import dev.hypha.node.compute.PublishedContent;
+import dev.hypha.node.compute.StateCommitments;
 import dev.hypha.node.compute.TenantJobs;
 import dev.hypha.node.content.BlockRoutes;
 import dev.hypha.node.content.ServedFiles;
 import dev.hypha.node.http.ApiServer;
+import dev.hypha.node.verify.CheckpointIndex;
+import dev.hypha.node.verify.VerificationRoutes;
 import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +54,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -146,8 +155,7 @@ class ComputeToDataJobTest {
             ownerNode.start();
             tenantServer.start();
             providerServer.start();
-            as(providerKey).registry().register(new ProviderRegistryClient.ProviderRegistration("http://127.0.0.1:"
-                    + providerServer.port(), providerKey.getAddress(), List.of("compute"), ""));
+            registerProvider("http://127.0.0.1:" + providerServer.port());
             TenantJobs tenant = new TenantJobs(as(tenantKey), tenantKey, tenantStore, dir.resolve("tenant"), http,
                     Clock.systemUTC(), ComputeToDataJobTest::chainTime);
             TenantJobs.Submitted s = tenant.submit("private.toml", spec, new TenantJobs.OrderTerms(
@@ -192,6 +200,142 @@ class ComputeToDataJobTest {
             assertThat(all).noneMatch(f -> f.getFileName().toString().equals("data.jsonl"));
         }
         assertThat(new ContentStore(providerHome).contains(dataId)).isFalse();
+    }
+
+    /**
+     * A classifier (the Fashion-MNIST MLP shape) trained on sealed Fashion-MNIST files, with the key released by the
+     * owner's node by itself: the DataSales loop finds the lease, reads the winner's card from its registered endpoint
+     * ({@code GET /data/key}) and releases. The model equals a local run on the plaintext, the tenant never holds the
+     * images, the model registers with the dataset as parent, and nothing of the data is left on the provider.
+     */
+    @Test
+    void aClassifierTrainsOnSealedFashionMnistFiles_withTheKeyReleasedByTheOwnersNode() throws Exception {
+        Path files = Files.createDirectories(dir.resolve("fashion"));
+        byte[] trainImages = idxImages(20, 1);
+        byte[] trainLabels = idxLabels(20);
+        Files.write(files.resolve("train-images-idx3-ubyte"), trainImages);
+        Files.write(files.resolve("train-labels-idx1-ubyte"), trainLabels);
+        Files.write(files.resolve("t10k-images-idx3-ubyte"), idxImages(10, 2));
+        Files.write(files.resolve("t10k-labels-idx1-ubyte"), idxLabels(10));
+        ContentStore localStore = new ContentStore(dir.resolve("local-store"));
+        ContentId dataset = new DatasetStore(localStore).importFashionMnist(files).id(); // what the owner tells tenants
+        Path ownerHome = dir.resolve("owner");
+        DataOwner owner = new DataOwner(ownerHome, as(ownerKey), ownerKey);
+        long asset = owner.add(files, Licence.unpriced("LicenseRef-Private", Terms.NON_COMMERCIAL), List.of(),
+                DataOwner.Progress.NONE).assetId();
+        byte[] spec = ("name = \"private-mlp\"\ndataset = \"" + dataset + "\"\ndata_asset = " + asset + "\nseed = 3\n"
+                + "steps = 4\nbatch = 4\ncheckpoint_every = 2\nlayers = [\"flatten\", \"linear 784 8\", \"relu\", "
+                + "\"linear 8 10\"]\n[optimizer]\nkind = \"adamw\"\nlearning_rate = 0.01\n").getBytes(StandardCharsets.UTF_8);
+        new JobDataKeys(as(ownerKey), owner).allow(asset, ContentIds.of(spec));
+        List<String> ownerLog = new CopyOnWriteArrayList<>();
+        DataSales ownerNode = new DataSales(ownerHome, ComputeToDataJobTest::as, ownerLog::add).sellFor(List.of(ownerKey));
+
+        ContentStore tenantStore = new ContentStore(dir.resolve("tenant"));
+        PublishedContent tenantContent = new PublishedContent();
+        Path providerHome = dir.resolve("provider");
+        PublishedContent providerContent = new PublishedContent();
+        HttpClient http = HttpClient.newHttpClient();
+        BlockRoutes ownerRoutes = BlockRoutes.forFiles(ServedFiles.sealedData(new ContentStore(ownerHome)), ownerHome);
+        // A classifier's fetch checks the model is the last state the provider committed: commit and serve the states.
+        ContentStore providerStore = new ContentStore(providerHome);
+        CheckpointIndex providerIndex = new CheckpointIndex(providerHome.resolve("verify"), providerStore, providerContent);
+        try (ApiServer ownerApi = new ApiServer("127.0.0.1", 0, List.of(ownerRoutes));
+             ApiServer tenantServer = new ApiServer("127.0.0.1", 0, List.of(tenantContent));
+             ComputeProvider provider = new ComputeProvider(as(providerKey).compute(), Address.parse(providerKey.getAddress()),
+                     new ComputeOffer(BigInteger.valueOf(1_800_000), new Resources(2, 512, 0), 1, JobLimits.DEFAULT),
+                     providerStore, JobBook.open(providerHome), providerContent, http,
+                     CheckpointListener.inOrder(providerIndex, new StateCommitments(as(providerKey).verifier(),
+                             as(providerKey).compute(), providerStore, events::add)),
+                     ComputeToDataJobTest::chainTime, events::add, providerHome.resolve("work"),
+                     new JobDataInputs(new JobData(as(providerKey), providerKey)));
+             ApiServer providerServer = new ApiServer("127.0.0.1", 0, List.of(providerContent, new VerificationRoutes(providerIndex),
+                     new ComputeRoutes(provider,
+                     as(providerKey).compute(), Address.parse(providerKey.getAddress()), deployment.chainId(), Clock.systemUTC()),
+                     new DataKeyRoutes(DataKeyCard.of(providerKey))))) {
+            ownerApi.start();
+            tenantServer.start();
+            providerServer.start();
+            registerProvider("http://127.0.0.1:" + providerServer.port());
+            TenantJobs tenant = new TenantJobs(as(tenantKey), tenantKey, tenantStore, dir.resolve("tenant"), http,
+                    Clock.systemUTC(), ComputeToDataJobTest::chainTime);
+            TenantJobs.Submitted s = tenant.submit("private-mlp.toml", spec, new TenantJobs.OrderTerms(
+                    BigInteger.valueOf(3_600_000), BigInteger.valueOf(100_000_000), new Resources(1, 64, 0), 30), tenantContent);
+            BigInteger id = s.orderId();
+            await(provider, "a bid on order " + id, () -> state(provider, id) == JobState.BID);
+            tenant.lease(id, OptionalInt.of(0), Duration.ofSeconds(5));
+            assertThat(ownerNode.releaseJobKeys()).singleElement().satisfies(o -> {
+                assertThat(o.released()).as(o.note()).isTrue();
+                assertThat(o.orderId()).isEqualTo(id);
+            });
+            tenant.handOff(id, List.of("http://127.0.0.1:" + tenantServer.port(), "http://127.0.0.1:" + ownerApi.port()));
+            await(provider, "the classifier to finish",
+                    () -> state(provider, id) == JobState.DONE && provider.book().get(id).orElseThrow().leaseClosed());
+            assertThat(provider.book().logLines(id, 0, 1000)).anyMatch(l -> l.startsWith("opened sealed asset #" + asset));
+
+            TenantJobs.Fetched fetched = tenant.fetch(id);
+            assertThat(tenantStore.contains(ContentIds.of(trainImages))).isFalse();
+            TrainedModels.Registered model = TrainedModels.register(as(tenantKey), tenantStore, fetched,
+                    Licence.unpriced("Apache-2.0", Terms.FREE), 2000, List.of());
+            assertThat(as(tenantKey).assets().parents(model.assetId()))
+                    .containsExactly(new dev.hypha.chain.assets.LineageEdge(asset, 2000));
+
+            // The same spec on the plaintext, here: the provider trained on exactly the owner's files.
+            TrainSpec trainSpec = ((Job.Train) s.job()).spec();
+            Trainer.Result local;
+            try (Parallel parallel = new Parallel(1)) {
+                local = new Trainer(trainSpec, ContentIds.of(spec), new DatasetStore(localStore).load(dataset, "train"),
+                        localStore, new FloatMatMul(parallel)).run(TrainingListener.NONE);
+            }
+            assertThat(tenantStore.get(fetched.model())).isEqualTo(localStore.get(local.model()));
+        } finally {
+            ownerRoutes.awaitIndexed();
+        }
+        try (Stream<Path> left = Files.walk(providerHome)) {
+            List<Path> all = left.filter(Files::isRegularFile).toList();
+            for (Path f : all) {
+                assertThat(Files.readAllBytes(f)).as(f.toString()).isNotEqualTo(trainImages);
+            }
+            assertThat(all).noneMatch(f -> f.toString().contains("train-images") || f.toString().contains("dataset-store"));
+        }
+        assertThat(new ContentStore(providerHome).contains(ContentIds.of(trainImages))).isFalse();
+    }
+
+    /** {@code count} 28x28 IDX images: image i lights a band of rows for its class i % 10. */
+    private static byte[] idxImages(int count, int seed) {
+        byte[] b = new byte[16 + count * 784];
+        header(b, 3, count, 28, 28);
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < count; i++) {
+            for (int p = 0; p < 784; p++) {
+                b[16 + i * 784 + p] = (byte) ((p / 28) / 3 == i % 10 ? 180 + r.nextInt(70) : r.nextInt(30));
+            }
+        }
+        return b;
+    }
+
+    private static byte[] idxLabels(int count) {
+        byte[] b = new byte[8 + count];
+        header(b, 1, count);
+        for (int i = 0; i < count; i++) b[8 + i] = (byte) (i % 10);
+        return b;
+    }
+
+    private static void header(byte[] b, int rank, int... dims) {
+        b[2] = 0x08;
+        b[3] = (byte) rank;
+        for (int i = 0; i < dims.length; i++) {
+            for (int k = 0; k < 4; k++) b[4 + 4 * i + k] = (byte) (dims[i] >>> (24 - 8 * k));
+        }
+    }
+
+    private static void registerProvider(String endpoint) {
+        var registration = new ProviderRegistryClient.ProviderRegistration(endpoint, providerKey.getAddress(),
+                List.of("compute"), "");
+        if (as(providerKey).registry().provider(providerKey.getAddress()).isPresent()) {
+            as(providerKey).registry().update(registration);
+        } else {
+            as(providerKey).registry().register(registration);
+        }
     }
 
     private static JobState state(ComputeProvider provider, BigInteger id) {

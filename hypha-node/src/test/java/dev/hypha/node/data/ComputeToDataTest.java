@@ -169,4 +169,74 @@ class ComputeToDataTest {
             routes.awaitIndexed();
         }
     }
+
+    /**
+     * Automatic release: the owner's node (DataSales' loop) finds the leased order for the allowed spec, reads the
+     * leaseholder's card from the provider's registered endpoint and releases the key by itself. A card swapped at the
+     * endpoint (another account's key) is refused with nothing released; a second pass releases nothing again.
+     */
+    @Test
+    void theOwnersNodeReleasesTheKeyToTheLeaseholder_readingTheCardFromItsEndpoint() throws Exception {
+        byte[] plain = new byte[200_000];
+        new SplittableRandom(11).nextBytes(plain);
+        Path file = Files.write(dir.resolve("auto.jsonl"), plain);
+        Path ownerHome = dir.resolve("auto-owner");
+        DataOwner owner = new DataOwner(ownerHome, as(ownerKey), ownerKey);
+        long asset = owner.add(file, Licence.unpriced("CC-BY-NC-4.0", Terms.NON_COMMERCIAL), List.of(),
+                DataOwner.Progress.NONE).assetId();
+        ContentId spec = ContentIds.of(("kind = \"lora-finetune\"\ndata_asset = " + asset + "\nauto = true\n")
+                .getBytes(StandardCharsets.UTF_8));
+        byte[] digest = spec.multihash().digest();
+        new JobDataKeys(as(ownerKey), owner).allow(asset, spec);
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DataSales node = new DataSales(ownerHome, ComputeToDataTest::as, log::add).sellFor(List.of(ownerKey));
+
+        assertThat(node.releaseJobKeys()).isEmpty(); // allowed, but no order is leased yet
+        BigInteger order = leasedOrder(spec);
+
+        BlockRoutes routes = BlockRoutes.forFiles(ServedFiles.sealedData(new ContentStore(ownerHome)), ownerHome);
+        try (ApiServer swapped = new ApiServer("127.0.0.1", 0, List.of(new DataKeyRoutes(DataKeyCard.of(strangerKey))));
+             ApiServer honest = new ApiServer("127.0.0.1", 0, List.of(new DataKeyRoutes(DataKeyCard.of(providerKey))));
+             ApiServer ownerApi = new ApiServer("127.0.0.1", 0, List.of(routes))) {
+            swapped.start();
+            honest.start();
+            ownerApi.start();
+            registerEndpoint(providerKey, "http://127.0.0.1:" + swapped.port());
+            List<JobKeyReleases.Outcome> refused = node.releaseJobKeys();
+            assertThat(refused).singleElement().satisfies(o -> {
+                assertThat(o.released()).isFalse();
+                assertThat(o.orderId()).isEqualTo(order);
+                assertThat(o.note()).contains("signed by " + Address.parse(strangerKey.getAddress()).toChecksumString());
+            });
+            assertThat(as(ownerKey).grants().jobKeyOf(asset, digest).orElseThrow()).isEmpty();
+
+            registerEndpoint(providerKey, "http://127.0.0.1:" + honest.port() + "/");
+            List<JobKeyReleases.Outcome> released = node.releaseJobKeys();
+            assertThat(released).singleElement().satisfies(o -> {
+                assertThat(o.released()).isTrue();
+                assertThat(o.assetId()).isEqualTo(asset);
+                assertThat(o.provider()).isEqualTo(Address.parse(providerKey.getAddress()));
+            });
+            assertThat(node.releaseJobKeys()).isEmpty(); // recorded: not released twice
+            assertThat(log).anyMatch(l -> l.contains("released the key of asset #" + asset));
+
+            Path jobFolder = dir.resolve("auto-provider").resolve(order.toString());
+            Optional<URI> from = Optional.of(URI.create("http://127.0.0.1:" + ownerApi.port()));
+            try (JobData.Opened opened = new JobData(as(providerKey), providerKey)
+                    .open(asset, order, from, jobFolder, "data.jsonl")) {
+                assertThat(Files.readAllBytes(opened.file())).isEqualTo(plain);
+            }
+            byte[] onChain = as(strangerKey).grants().jobKeyOf(asset, digest).orElseThrow();
+            assertThatThrownBy(() -> KeyWrap.unwrap(onChain, RecipientKey.ofAccount(strangerKey.getEcKeyPair().getPrivateKey())))
+                    .isInstanceOf(SealException.class);
+        } finally {
+            routes.awaitIndexed();
+            registerEndpoint(providerKey, "http://127.0.0.1:1");
+        }
+    }
+
+    private static void registerEndpoint(Credentials provider, String endpoint) {
+        as(provider).registry().update(new ProviderRegistryClient.ProviderRegistration(endpoint, provider.getAddress(),
+                List.of("compute"), ""));
+    }
 }

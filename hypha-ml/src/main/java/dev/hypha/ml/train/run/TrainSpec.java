@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * A training job as data (never code): architecture, dataset, hyper-parameters, seed, steps and checkpoint interval.
  * The same spec and seed give the same bits after every step on any machine (see docs/ARCHITECTURE.md, Determinism).
+ * {@code dataAsset} is 0, or (compute-to-data) the sealed asset whose files hold {@code dataset}: the provider holding
+ * the job's lease opens it inside the job's folder only.
  */
 public record TrainSpec(
         String name,
@@ -16,7 +18,8 @@ public record TrainSpec(
         int batch,
         long checkpointEvery,
         List<Layer> layers,
-        OptimizerSpec optimizer) {
+        OptimizerSpec optimizer,
+        long dataAsset) {
 
     /** Optimizer and schedule settings; {@code clipNorm} 0 means no clipping. */
     public record OptimizerSpec(
@@ -33,5 +36,12 @@ public record TrainSpec(
 
     public TrainSpec {
         layers = List.copyOf(layers);
+        if (dataAsset < 0) throw new IllegalArgumentException("data_asset must be positive (or 0 for none)");
+    }
+
+    /** A spec whose dataset is public (no sealed asset). */
+    public TrainSpec(String name, String dataset, String split, long seed, long steps, int batch, long checkpointEvery,
+                     List<Layer> layers, OptimizerSpec optimizer) {
+        this(name, dataset, split, seed, steps, batch, checkpointEvery, layers, optimizer, 0);
     }
 }

@@ -24,6 +24,7 @@ import java.util.Set;
  * name = "fashion-mnist-mlp"
  * dataset = "bafk..."          # content id (or the name of an imported dataset)
  * split = "train"              # optional
+ * data_asset = 7               # optional (compute-to-data): the dataset's files are sealed asset 7, opened in the job
  * seed = 42
  * steps = 4000
  * batch = 64
@@ -42,7 +43,8 @@ import java.util.Set;
 public final class TrainSpecParser {
     private TrainSpecParser() {}
 
-    private static final Set<String> TOP = Set.of("name", "dataset", "split", "seed", "steps", "batch", "checkpoint_every", "layers", "optimizer");
+    private static final Set<String> TOP = Set.of("name", "dataset", "split", "seed", "steps", "batch", "checkpoint_every", "layers", "optimizer",
+            "data_asset");
     private static final Set<String> OPTIMIZER = Set.of("kind", "learning_rate", "min_learning_rate", "warmup_steps", "weight_decay",
             "beta1", "beta2", "epsilon", "momentum", "clip_norm");
 
@@ -99,7 +101,8 @@ public final class TrainSpecParser {
         return new TrainSpec(name, text(source, root, "dataset", null), text(source, root, "split", "train"),
                 integer(source, root, "seed", null, Long.MIN_VALUE, Long.MAX_VALUE), steps,
                 (int) integer(source, root, "batch", null, 1, 65_536),
-                integer(source, root, "checkpoint_every", 0L, 0, 1_000_000_000L), layers, optimizer);
+                integer(source, root, "checkpoint_every", 0L, 0, 1_000_000_000L), layers, optimizer,
+                integer(source, root, "data_asset", 0L, 1, Long.MAX_VALUE));
     }
 
 }

@@ -28,6 +28,16 @@ class TrainSpecParserTest {
     }
 
     @Test
+    void aSealedDatasetIsNamedByItsAssetId() {
+        assertThat(parse(GOOD).dataAsset()).isZero();
+        assertThat(parse(GOOD.replace("batch = 16", "batch = 16\ndata_asset = 7")).dataAsset()).isEqualTo(7);
+        assertThatThrownBy(() -> parse(GOOD.replace("batch = 16", "batch = 16\ndata_asset = 0")))
+                .hasMessageContaining("'data_asset' must be a whole number from 1");
+        assertThatThrownBy(() -> parse(GOOD.replace("batch = 16", "batch = 16\ndata_asset = \"7\"")))
+                .hasMessageContaining("'data_asset'");
+    }
+
+    @Test
     void mistakesAreNamed() {
         assertThatThrownBy(() -> parse(GOOD.replace("batch = 16", "bach = 16")))
                 .hasMessageContaining("spec.toml: unknown key 'bach'");
