@@ -545,10 +545,11 @@ class DashboardBrowserTest {
                 + "\",\"amount\":\"1\"}", "https://evil.example");
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(foreign.body()).contains("only from this node's own page");
-        // DNS rebinding: evil.example now resolves here, so its page's Origin and Host agree; the name is refused.
+        // DNS rebinding: evil.example now resolves here, so its page's Origin and Host agree; the name is refused
+        // (on loopback by the node's LoopbackHostGuard before the action sees it; beyond loopback by ActionOrigin).
         String rebound = rawPost("/ui/api/actions/channel/quote", "evil.example:" + network.node().apiPort(),
                 "http://evil.example:" + network.node().apiPort(), "{\"provider\":\"" + provider + "\",\"amount\":\"1\"}");
-        assertThat(rebound).startsWith("HTTP/1.1 403").contains("not on the name 'evil.example");
+        assertThat(rebound).startsWith("HTTP/1.1 403").contains("not to the name 'evil.example");
         HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/actions/channel/quote"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
                         "provider=" + provider + "&amount=1")).build(), HttpResponse.BodyHandlers.ofString());
