@@ -1,5 +1,7 @@
 package dev.hypha.node.compute;
 
+import dev.hypha.node.testing.SyntheticDatasets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +28,6 @@ import dev.hypha.ml.train.run.TrainSpecParser;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
-import dev.hypha.ml.train.data.DatasetManifest;
 import dev.hypha.ml.train.run.ModelFile;
 import dev.hypha.ml.train.run.Trainer;
 import dev.hypha.ml.train.store.ContentStore;
@@ -42,9 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
-import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -115,7 +114,7 @@ class ComputeJobsTest {
     @BeforeEach
     void startTenantAndProvider() {
         tenantStore = new ContentStore(dir.resolve("tenant"));
-        dataset = syntheticDataset(tenantStore);
+        dataset = SyntheticDatasets.threeClasses(tenantStore);
         tenantContent = new PublishedContent();
         tenantServer = new ApiServer("127.0.0.1", 0, List.of(tenantContent));
         tenantServer.start();
@@ -494,38 +493,6 @@ class ComputeJobsTest {
         return ("name = \"" + name + "\"\ndataset = \"" + dataset + "\"\nseed = 7\nsteps = " + steps + "\nbatch = 6\n"
                 + "checkpoint_every = " + checkpointEvery + "\nlayers = [\"flatten\", \"linear 64 16\", \"relu\", \"linear 16 3\"]\n"
                 + "[optimizer]\nkind = \"adamw\"\nlearning_rate = 0.01\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** 60 8x8 images of 3 classes: class c lights rows 2c..2c+1. */
-    private static ContentId syntheticDataset(ContentStore store) {
-        int count = 60;
-        byte[] images = new byte[16 + count * 64];
-        byte[] labels = new byte[8 + count];
-        header(images, 3, count, 8, 8);
-        header(labels, 1, count);
-        SplittableRandom r = new SplittableRandom(3);
-        for (int i = 0; i < count; i++) {
-            int c = i % 3;
-            labels[8 + i] = (byte) c;
-            for (int p = 0; p < 64; p++) {
-                int y = p / 8;
-                images[16 + i * 64 + p] = (byte) (y / 2 == c ? 200 + r.nextInt(56) : r.nextInt(40));
-            }
-        }
-        DatasetManifest m = new DatasetManifest("synthetic", 3, 8, 8, Map.of("train",
-                new DatasetManifest.Split(count, store.put(images), store.put(labels))));
-        return store.put(m.encode());
-    }
-
-    private static void header(byte[] b, int rank, int... dims) {
-        b[2] = 0x08;
-        b[3] = (byte) rank;
-        for (int i = 0; i < dims.length; i++) {
-            b[4 + 4 * i] = (byte) (dims[i] >>> 24);
-            b[5 + 4 * i] = (byte) (dims[i] >>> 16);
-            b[6 + 4 * i] = (byte) (dims[i] >>> 8);
-            b[7 + 4 * i] = (byte) dims[i];
-        }
     }
 
     private static TransactionSender sender(Credentials who) {

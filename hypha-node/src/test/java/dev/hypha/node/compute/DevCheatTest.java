@@ -1,12 +1,13 @@
 package dev.hypha.node.compute;
 
+import dev.hypha.node.testing.SyntheticDatasets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.tensor.Parallel;
-import dev.hypha.ml.train.data.DatasetManifest;
 import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.data.ImageSplit;
 import dev.hypha.ml.train.run.ModelFile;
@@ -20,8 +21,6 @@ import dev.hypha.ml.train.verify.Replayer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +34,7 @@ class DevCheatTest {
     @Test
     void aCheatersTrainingAndItsReplayAgreeAndHonestReplayDoesNot(@TempDir Path dir) {
         ContentStore store = new ContentStore(dir);
-        ContentId dataset = syntheticDataset(store);
+        ContentId dataset = SyntheticDatasets.threeClasses(store);
         byte[] specBytes = ("name = \"c\"\ndataset = \"" + dataset + "\"\nseed = 5\nsteps = 12\nbatch = 6\ncheckpoint_every = 4\n"
                 + "layers = [\"flatten\", \"linear 64 16\", \"relu\", \"dropout 0.1\", \"linear 16 3\"]\n[optimizer]\n"
                 + "kind = \"adamw\"\nlearning_rate = 0.01\n").getBytes(StandardCharsets.UTF_8);
@@ -100,34 +99,4 @@ class DevCheatTest {
         assertThatThrownBy(() -> DevCheat.parse("skip")).hasMessageContaining("unknown cheat 'skip'");
     }
 
-    /** 60 8x8 images of 3 classes: class c lights rows 2c..2c+1. */
-    static ContentId syntheticDataset(ContentStore store) {
-        int count = 60;
-        byte[] images = new byte[16 + count * 64];
-        byte[] labels = new byte[8 + count];
-        header(images, 3, count, 8, 8);
-        header(labels, 1, count);
-        SplittableRandom r = new SplittableRandom(3);
-        for (int i = 0; i < count; i++) {
-            int c = i % 3;
-            labels[8 + i] = (byte) c;
-            for (int px = 0; px < 64; px++) {
-                images[16 + i * 64 + px] = (byte) (px / 8 / 2 == c ? 200 + r.nextInt(56) : r.nextInt(40));
-            }
-        }
-        DatasetManifest m = new DatasetManifest("synthetic", 3, 8, 8, Map.of("train",
-                new DatasetManifest.Split(count, store.put(images), store.put(labels))));
-        return store.put(m.encode());
-    }
-
-    private static void header(byte[] b, int rank, int... dims) {
-        b[2] = 0x08;
-        b[3] = (byte) rank;
-        for (int i = 0; i < dims.length; i++) {
-            b[4 + 4 * i] = (byte) (dims[i] >>> 24);
-            b[5 + 4 * i] = (byte) (dims[i] >>> 16);
-            b[6 + 4 * i] = (byte) (dims[i] >>> 8);
-            b[7 + 4 * i] = (byte) dims[i];
-        }
-    }
 }

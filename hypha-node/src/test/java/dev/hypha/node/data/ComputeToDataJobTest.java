@@ -1,5 +1,7 @@
 package dev.hypha.node.data;
 
+import dev.hypha.node.testing.SyntheticDatasets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hypha.chain.assets.Licence;
@@ -303,7 +305,7 @@ class ComputeToDataJobTest {
     /** {@code count} 28x28 IDX images: image i lights a band of rows for its class i % 10. */
     private static byte[] idxImages(int count, int seed) {
         byte[] b = new byte[16 + count * 784];
-        header(b, 3, count, 28, 28);
+        SyntheticDatasets.idxHeader(b, 3, count, 28, 28);
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < count; i++) {
             for (int p = 0; p < 784; p++) {
@@ -315,17 +317,9 @@ class ComputeToDataJobTest {
 
     private static byte[] idxLabels(int count) {
         byte[] b = new byte[8 + count];
-        header(b, 1, count);
+        SyntheticDatasets.idxHeader(b, 1, count);
         for (int i = 0; i < count; i++) b[8 + i] = (byte) (i % 10);
         return b;
-    }
-
-    private static void header(byte[] b, int rank, int... dims) {
-        b[2] = 0x08;
-        b[3] = (byte) rank;
-        for (int i = 0; i < dims.length; i++) {
-            for (int k = 0; k < 4; k++) b[4 + 4 * i + k] = (byte) (dims[i] >>> (24 - 8 * k));
-        }
     }
 
     private static void registerProvider(String endpoint) {

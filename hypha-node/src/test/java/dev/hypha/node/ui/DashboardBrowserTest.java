@@ -228,7 +228,7 @@ class DashboardBrowserTest {
 
         // The tenant: a small synthetic dataset and a 200-step MLP, published from its own store.
         dev.hypha.ml.train.store.ContentStore tenantStore = new dev.hypha.ml.train.store.ContentStore(profile.resolve("tenant"));
-        dev.hypha.core.cid.ContentId dataset = syntheticDataset(tenantStore);
+        dev.hypha.core.cid.ContentId dataset = dev.hypha.node.testing.SyntheticDatasets.threeClasses(tenantStore);
         dev.hypha.node.compute.PublishedContent tenantContent = new dev.hypha.node.compute.PublishedContent();
         dev.hypha.node.http.ApiServer tenantApi = new dev.hypha.node.http.ApiServer("127.0.0.1", 0, List.of(tenantContent));
         tenantApi.start();
@@ -651,38 +651,6 @@ class DashboardBrowserTest {
     private static HyphaContracts as(Credentials who) {
         return HyphaContracts.connect(network.deployment(), new dev.hypha.chain.tx.TransactionSender(network.chain(), who,
                 new dev.hypha.chain.tx.NonceManager(network.chain()), dev.hypha.chain.tx.RevertDecoder.forHyphaContracts()));
-    }
-
-    /** 60 8x8 images of 3 classes (class c lights rows 2c and 2c+1), as the compute tests train on. */
-    private static dev.hypha.core.cid.ContentId syntheticDataset(dev.hypha.ml.train.store.ContentStore store) {
-        int count = 60;
-        byte[] images = new byte[16 + count * 64];
-        byte[] labels = new byte[8 + count];
-        idxHeader(images, 3, count, 8, 8);
-        idxHeader(labels, 1, count);
-        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-        for (int i = 0; i < count; i++) {
-            int c = i % 3;
-            labels[8 + i] = (byte) c;
-            for (int p = 0; p < 64; p++) {
-                images[16 + i * 64 + p] = (byte) ((p / 8) / 2 == c ? 200 + r.nextInt(56) : r.nextInt(40));
-            }
-        }
-        dev.hypha.ml.train.data.DatasetManifest m = new dev.hypha.ml.train.data.DatasetManifest("synthetic", 3, 8, 8,
-                java.util.Map.of("train", new dev.hypha.ml.train.data.DatasetManifest.Split(count, store.put(images),
-                        store.put(labels))));
-        return store.put(m.encode());
-    }
-
-    private static void idxHeader(byte[] b, int rank, int... dims) {
-        b[2] = 0x08;
-        b[3] = (byte) rank;
-        for (int i = 0; i < dims.length; i++) {
-            b[4 + 4 * i] = (byte) (dims[i] >>> 24);
-            b[5 + 4 * i] = (byte) (dims[i] >>> 16);
-            b[6 + 4 * i] = (byte) (dims[i] >>> 8);
-            b[7 + 4 * i] = (byte) dims[i];
-        }
     }
 
     private static Path chromiumOrSkip() {

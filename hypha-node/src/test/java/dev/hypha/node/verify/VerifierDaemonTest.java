@@ -1,5 +1,7 @@
 package dev.hypha.node.verify;
 
+import dev.hypha.node.testing.SyntheticDatasets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +28,6 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.tensor.Parallel;
-import dev.hypha.ml.train.data.DatasetManifest;
 import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.data.ImageSplit;
 import dev.hypha.ml.train.run.ModelFile;
@@ -47,7 +48,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
@@ -121,8 +121,8 @@ class VerifierDaemonTest {
         }
 
         providerStore = new ContentStore(dir.resolve("provider"));
-        dataset = syntheticDataset(providerStore, 3, 0);
-        ContentId other = syntheticDataset(providerStore, 5, 1);
+        dataset = SyntheticDatasets.threeClasses(providerStore, "synthetic-3", 3, 0);
+        ContentId other = SyntheticDatasets.threeClasses(providerStore, "synthetic-5", 5, 1);
         data = new DatasetStore(providerStore).load(dataset, "train");
         otherData = new DatasetStore(providerStore).load(other, "train");
         published = new PublishedContent();
@@ -360,38 +360,6 @@ class VerifierDaemonTest {
                 + "checkpoint_every = " + EVERY + "\nlayers = [\"flatten\", \"linear 64 16\", \"relu\", \"dropout 0.1\", "
                 + "\"linear 16 3\"]\n[optimizer]\nkind = \"adamw\"\nlearning_rate = 0.01\nclip_norm = 1.0\n")
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** 60 8x8 images of 3 classes: class c lights rows 2c..2c+1 (shifted by {@code shift} for the "other" data). */
-    private static ContentId syntheticDataset(ContentStore store, long seed, int shift) {
-        int count = 60;
-        byte[] images = new byte[16 + count * 64];
-        byte[] labels = new byte[8 + count];
-        header(images, 3, count, 8, 8);
-        header(labels, 1, count);
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = 0; i < count; i++) {
-            int c = i % 3;
-            labels[8 + i] = (byte) c;
-            for (int p = 0; p < 64; p++) {
-                int y = (p / 8 + shift) % 8;
-                images[16 + i * 64 + p] = (byte) (y / 2 == c ? 200 + r.nextInt(56) : r.nextInt(40));
-            }
-        }
-        DatasetManifest m = new DatasetManifest("synthetic-" + seed, 3, 8, 8, Map.of("train",
-                new DatasetManifest.Split(count, store.put(images), store.put(labels))));
-        return store.put(m.encode());
-    }
-
-    private static void header(byte[] b, int rank, int... dims) {
-        b[2] = 0x08;
-        b[3] = (byte) rank;
-        for (int i = 0; i < dims.length; i++) {
-            b[4 + 4 * i] = (byte) (dims[i] >>> 24);
-            b[5 + 4 * i] = (byte) (dims[i] >>> 16);
-            b[6 + 4 * i] = (byte) (dims[i] >>> 8);
-            b[7 + 4 * i] = (byte) dims[i];
-        }
     }
 
     private static Address address(Credentials who) {
