@@ -1,14 +1,17 @@
-// Drives the dashboard's Subnets and Agents pages and its one action that spends (fund a payment channel) in headless
-// Chromium (playwright-core, Debian's chromium), and saves screenshots. Run by DashboardBrowserTest; by hand:
-//   node dashboard-actions-browser.mjs URL OUT_DIR CHROMIUM PROFILE_DIR NETUID AGENT_ACCOUNT CHANNEL_PROVIDER
+// Drives the dashboard's Subnets and Agents pages (with the agent runtime's log) and its two actions that spend (fund
+// a payment channel, order a training job) in headless Chromium (playwright-core, Debian's chromium), and saves
+// screenshots. Run by DashboardBrowserTest; by hand:
+//   node dashboard-actions-browser.mjs URL OUT_DIR CHROMIUM PROFILE_DIR NETUID AGENT_ACCOUNT CHANNEL_PROVIDER AGENT_LOG
+//        train|skip PAYER
 // Exits 0 when every check passed.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [url, out, executablePath, profile, netuid, agentAccount, provider] = process.argv.slice(2);
-if (!provider) {
-  console.error('usage: dashboard-actions-browser.mjs URL OUT_DIR CHROMIUM PROFILE_DIR NETUID AGENT_ACCOUNT CHANNEL_PROVIDER');
+const [url, out, executablePath, profile, netuid, agentAccount, provider, agentLog, trainMode, payer] = process.argv.slice(2);
+if (!payer) {
+  console.error('usage: dashboard-actions-browser.mjs URL OUT_DIR CHROMIUM PROFILE_DIR NETUID AGENT_ACCOUNT CHANNEL_PROVIDER'
+    + ' AGENT_LOG train|skip PAYER');
   process.exit(2);
 }
 mkdirSync(out, { recursive: true });
@@ -68,8 +71,25 @@ try {
   check(acct.includes('1 hUSD (20 %)') && acct.includes('5 hUSD') && acct.includes('spending allowed'),
     'the agent account shows 1 of its 5 hUSD window used: ' + acct.replace(/\s+/g, ' '));
   check(await page.locator('#agent-accounts meter[aria-label="budget used: 20 %"]').count() === 1, 'the budget meter is labelled');
-  check(!(await page.locator('#agent-runtime').isHidden()) && (await text('#agent-runtime')).includes('hypha agent run'),
-    'the agent runtime log has its place');
+  // The agent runtime's log: the local agent's steps, every line as text (the markup and script in it stay text).
+  const agentSel = '#agent-logs section[data-agent="dashboard-agent"]';
+  await page.waitForSelector(agentSel + ' li');
+  const items = await page.locator(agentSel + ' li').allInnerTexts();
+  check(items.length === 5, 'the agent runtime log shows the agent\'s 5 lines: ' + items.length);
+  check(items[0].includes('<script>window.pwned = 1</script>summarize'), 'markup in the prompt is shown as text');
+  check(items[1].includes('<img src=x onerror=window.pwned=2>'), 'markup in a tool call is shown as text');
+  check(items[4].includes('<b onmouseover=window.pwned=3>bold</b> answer'), 'markup in a result is shown as text');
+  check(await page.locator('#agent-logs script, #agent-logs img, #agent-logs b').count() === 0, 'no element was made from a log line');
+  check(await page.evaluate(() => window.pwned === undefined), 'no script from a log line ran');
+  const kinds = await page.locator(agentSel + ' li .kind').allInnerTexts();
+  check(kinds.join(',') === 'prompt,tool call,payment,payment,result', 'each step is labelled: ' + kinds.join(','));
+  check(items[3].includes('settled in 0x' + 'ab'.repeat(32)) && items[2].includes('nonce 0x'),
+    'the payments show their voucher nonce and settlement transaction');
+  check((await text(agentSel + ' h3')).includes(short(agentAccount)), 'the agent is shown with its account');
+  // Live: a line the runtime appends arrives without a reload.
+  appendFileSync(agentLog, new Date().toISOString() + ' run | finished: 1 steps, 1 paid this run (1000000)\n');
+  await page.waitForFunction((sel) => document.querySelectorAll(sel + ' li').length === 6, agentSel, { timeout: 20_000 });
+  check((await page.locator(agentSel + ' li .kind').last().innerText()) === 'end', 'a new log line arrives live');
   await shot('agents.png');
 
   // Inference: fund a channel. Asking shows the cost; nothing is sent until it is confirmed.
@@ -108,12 +128,54 @@ try {
   await page.waitForSelector('#fund-confirm:not([hidden])');
   await page.click('#fund-cancel');
   check((await text('#fund-state')).includes('nothing was sent') && await page.locator('#fund-confirm').isHidden(), 'a cancelled quote sends nothing');
-  check(posts.filter((p) => p.endsWith('/confirm')).length === 2, 'exactly two confirmations were posted: ' + posts.join(', '));
+  check(posts.filter((p) => p.endsWith('/channel/confirm')).length === 2, 'exactly two confirmations were posted: ' + posts.join(', '));
   await shot('inference-funded.png');
+
+  // Compute: order a training job of a built-in spec. The quote shows what it costs; the order then appears.
+  const pages = ['subnets', 'agents', 'inference'];
+  if (trainMode === 'train') {
+    pages.push('compute');
+    await page.click('#nav a[href="#compute"]');
+    await page.waitForSelector('#train-form:not([hidden])');
+    await page.selectOption('#train-spec', 'fashion-mnist-mlp');
+    await page.waitForFunction(() => document.querySelector('#train-spec-info').textContent.includes('11,250 steps'));
+    check((await text('#train-spec-info')).includes('in this node\'s store'), 'the spec\'s dataset is in the store');
+    const mine = () => page.evaluate((p) => [...document.querySelectorAll('#orders tbody tr')]
+      .filter((tr) => tr.innerText.includes(p)).length, short(payer));
+    const before = await mine();
+    await page.fill('#train-price', '0.001');
+    await page.fill('#train-deposit', '0.5');
+    await page.focus('#train-deposit');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#train-confirm:not([hidden])');
+    check((await text('#train-action')).startsWith('Order fashion-mnist-mlp (11,250 steps)'), 'the quote names the spec');
+    check((await text('#train-escrow')).startsWith('0.5 hUSD'), 'the quote shows the escrow: ' + await text('#train-escrow'));
+    check((await text('#train-rate')) === '0.001 hUSD', 'the price per hour');
+    check((await text('#train-rate-second')) === '0.000000277777 hUSD', 'the price per second: ' + await text('#train-rate-second'));
+    check((await text('#train-duration')).startsWith('500 h 0 min'), 'how long the deposit lasts: ' + await text('#train-duration'));
+    check((await text('#train-tenant')) === payer, 'the paying account');
+    const [was, after] = (await text('#train-balance')).split(' → ').map((t) => Number(t.replace(' hUSD', '')));
+    check(Math.abs(was - after - 0.5) < 1e-6, 'the balance before and after: ' + await text('#train-balance'));
+    check(await page.evaluate(() => document.activeElement.id) === 'train-send', 'the keyboard lands on the confirm button');
+    check(await mine() === before, 'nothing was ordered before confirming');
+    await shot('train-confirm.png');
+    await page.locator('#train-form').screenshot({ path: join(out, 'train-form.png') });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#train-state').textContent.startsWith('Ordered'));
+    const id = /order #(\d+)/.exec(await text('#train-state'))[1];
+    await page.waitForFunction((id) => [...document.querySelectorAll('#orders tbody tr')].some((tr) =>
+      tr.innerText.startsWith('#' + id + '\t') && tr.innerText.includes('0.5 hUSD') && tr.innerText.includes('open')), id);
+    check(true, 'order #' + id + ' appears in the orders panel, open, with 0.5 hUSD held');
+    check((await text('#train-placed tr[data-order="' + id + '"]')).includes('fashion-mnist-mlp'), 'and among the orders placed here');
+    check(posts.filter((p) => p.endsWith('/training/confirm')).length === 1, 'exactly one order was confirmed');
+    await shot('compute-ordered.png');
+  } else {
+    console.log('skipped: ordering training (Fashion-MNIST is not installed)');
+  }
 
   // Phone width: nothing wider than the screen on the new pages.
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const name of ['subnets', 'agents', 'inference']) {
+  for (const name of pages) {
     await page.click('#nav a[href="#' + name + '"]');
     await page.waitForSelector('#page-' + name + ':not([hidden])');
     await page.waitForFunction(() => document.documentElement.scrollWidth <= 390, null, { timeout: 10_000 }).catch(() => {});

@@ -187,8 +187,17 @@ public final class LocalNetwork implements AutoCloseable {
                 // On loopback no key stands guard: refuse names a web page could rebind to 127.0.0.1.
                 areas.add(new LoopbackHostGuard());
             }
+            // The page may order training as the same account (its key signs through the deployer's sender, so one
+            // nonce sequence), through the TenantJobs `hypha train submit` uses.
+            Credentials tenantKey = devnet.account(DevInference.PAYER_ACCOUNT);
+            ChainClient tenantChain = chain;
+            DashboardSources.Tenant tenant = new DashboardSources.Tenant(Address.parse(tenantKey.getAddress()),
+                    new dev.hypha.node.compute.TenantJobs(HyphaContracts.connect(deployment, deployer), tenantKey,
+                            new dev.hypha.ml.train.store.ContentStore(settings.home()), settings.home(),
+                            java.net.http.HttpClient.newHttpClient(), Clock.systemUTC(),
+                            () -> tenantChain.latestBlock().getTimestamp().longValueExact()));
             ui = new UiRoutes(dashboard(settings, chain, deployment, store, inference,
-                    devnet.account(DevInference.PAYER_ACCOUNT), indexer), clock);
+                    devnet.account(DevInference.PAYER_ACCOUNT), indexer, tenant), clock);
             areas.add(ui);
             areas.add(new GatewayRoutes(gateway));
             // /api/pull: from the network's providers into this home's store, or (local-only) a refusal saying why.
@@ -253,7 +262,7 @@ public final class LocalNetwork implements AutoCloseable {
     /** What the dashboard reads of this network: the chain, the store, the offers, and the paying gateway's files. */
     private static DashboardSources dashboard(LocalNetworkSettings settings, ChainClient chain, Deployment deployment,
                                               ModelStore store, DevInference inference, Credentials payerKey,
-                                              EventIndexer indexer) {
+                                              EventIndexer indexer, DashboardSources.Tenant tenant) {
         HyphaContracts reader = HyphaContracts.readOnly(deployment, chain);
         List<String> roles = new ArrayList<>();
         roles.add("local chain (anvil)");
@@ -272,7 +281,8 @@ public final class LocalNetwork implements AutoCloseable {
             provider.ifPresent(p -> roles.add("provider (sells the store's models, answers contracts' requests)"));
         }
         return new DashboardSources(settings.home(), chain, reader, store,
-                new ChainOffers(reader.offers(), reader.registry()), payer, provider, roles, Optional.of(indexer));
+                new ChainOffers(reader.offers(), reader.registry()), payer, provider, roles, Optional.of(indexer),
+                Optional.of(tenant));
     }
 
     /** Whether the recorded deployment will be kept (an unreadable or outdated record is redeployed instead). */

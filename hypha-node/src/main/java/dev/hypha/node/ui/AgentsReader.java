@@ -22,8 +22,8 @@ import java.util.Optional;
  * newest {@link #MAX_ACCOUNTS} agent accounts AgentAccountFactory deployed (found through the node's event index, its
  * {@code AccountDeployed} events): owner, frozen, and the payment token's on-chain policy (limit per window, most per
  * call, window length) with what sessions spent of it in the current window. An agent whose wallet is an agent
- * account is shown beside it. The agent runtime's log has its own place in the answer ({@code runtime}), empty until a
- * runtime reports to this node.
+ * account is shown beside it. The agent runtime's logs of this home ({@code hypha agent run}) are in {@code runtime}
+ * ({@link AgentRuntimeLogs}).
  */
 final class AgentsReader {
     static final int MAX_AGENTS = 32;
@@ -32,11 +32,13 @@ final class AgentsReader {
 
     private final DashboardSources sources;
     private final Cached<ObjectNode> snapshot;
+    private final AgentRuntimeLogs runtime;
     /** deployed account (lower-case hex) → [block, owner]. */
     private final Optional<EventTally<String[]>> accounts;
 
     AgentsReader(DashboardSources sources, TimeSource clock) {
         this.sources = Objects.requireNonNull(sources, "sources");
+        this.runtime = new AgentRuntimeLogs(sources.home());
         this.snapshot = new Cached<>(this::read, Duration.ofSeconds(2), clock);
         this.accounts = sources.indexer().map(ix -> new EventTally<String[]>(ix, AgentAccountsClient.NAME, Map.of(
                 "AccountDeployed", (e, store) -> store.put(e.arg("account").toLowerCase(Locale.ROOT),
@@ -54,11 +56,13 @@ final class AgentsReader {
 
     /** Changes when an agent, an account or its spending does (for the live tick). */
     String fingerprint() {
-        return present() ? Integer.toHexString(json().toString().hashCode()) : "";
+        return Integer.toHexString(json().toString().hashCode());
     }
 
     private ObjectNode read() {
         ObjectNode out = JSON.objectNode().put("present", present());
+        // The agent runtime's logs (`hypha agent run` in this home) are files, shown even without the contracts.
+        out.set("runtime", runtime.json());
         if (!present()) {
             return out;
         }
@@ -91,8 +95,6 @@ final class AgentsReader {
             }
             out.put("accountsTotal", found.size());
         }
-        // The agent runtime (`hypha agent run`) reports its log here once it exists; until then this is empty.
-        out.putObject("runtime").put("present", false).putArray("log");
         return out;
     }
 

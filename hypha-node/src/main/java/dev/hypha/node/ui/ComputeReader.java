@@ -72,6 +72,11 @@ final class ComputeReader {
         return sources.contracts().deployment().contracts().containsKey(TrainingVerifierClient.NAME);
     }
 
+    /** Forgets the cached snapshot (an order was placed from the page: show it at once). */
+    void changed() {
+        snapshot.invalidate();
+    }
+
     ObjectNode json() {
         return snapshot.get();
     }

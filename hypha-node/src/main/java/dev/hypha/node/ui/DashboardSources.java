@@ -5,6 +5,7 @@ import dev.hypha.chain.indexer.EventIndexer;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.compute.TenantJobs;
 import dev.hypha.node.gateway.network.PayerChannels;
 import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.payments.PayerLedger;
@@ -29,15 +30,23 @@ import java.util.Optional;
  * @param roles     what this node runs, in words (e.g. "chain (anvil)", "gateway (paying)", "provider")
  * @param indexer   the node's event index of the deployment (grants and royalty credits are found through it);
  *                  empty when the node runs none
+ * @param tenant    the account that may order training from the page (the node holds its key); empty when none may
  */
 public record DashboardSources(Path home, ChainClient chain, HyphaContracts contracts, ModelStore store,
                                OfferSource offers, Optional<Payer> payer, Optional<Seller> provider,
-                               List<String> roles, Optional<EventIndexer> indexer) {
+                               List<String> roles, Optional<EventIndexer> indexer, Optional<Tenant> tenant) {
+
+    /** Sources whose page orders no training. */
+    public DashboardSources(Path home, ChainClient chain, HyphaContracts contracts, ModelStore store, OfferSource offers,
+                            Optional<Payer> payer, Optional<Seller> provider, List<String> roles,
+                            Optional<EventIndexer> indexer) {
+        this(home, chain, contracts, store, offers, payer, provider, roles, indexer, Optional.empty());
+    }
 
     /** Sources without an event index (the asset panel then lists no grants or royalty balances). */
     public DashboardSources(Path home, ChainClient chain, HyphaContracts contracts, ModelStore store, OfferSource offers,
                             Optional<Payer> payer, Optional<Seller> provider, List<String> roles) {
-        this(home, chain, contracts, store, offers, payer, provider, roles, Optional.empty());
+        this(home, chain, contracts, store, offers, payer, provider, roles, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -55,6 +64,17 @@ public record DashboardSources(Path home, ChainClient chain, HyphaContracts cont
         /** A paying side the page only reads (no channel funding from the page). */
         public Payer(Address account, PayerLedger ledger, PayerReceipts receipts) {
             this(account, ledger, receipts, Optional.empty());
+        }
+    }
+
+    /**
+     * The tenant side of the compute market, signing with a key the node already holds (as {@code hypha train submit}
+     * does with the home's account): its account and the {@link TenantJobs} that place, lease and hand off orders.
+     */
+    public record Tenant(Address account, TenantJobs jobs) {
+        public Tenant {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(jobs, "jobs");
         }
     }
 
@@ -76,5 +96,6 @@ public record DashboardSources(Path home, ChainClient chain, HyphaContracts cont
         Objects.requireNonNull(provider, "provider");
         roles = List.copyOf(roles);
         Objects.requireNonNull(indexer, "indexer");
+        Objects.requireNonNull(tenant, "tenant");
     }
 }

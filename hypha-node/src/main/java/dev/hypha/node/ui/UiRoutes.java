@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The dashboard on the node's API address: the page at {@code /ui}, its files under {@code /ui/static/}, and a JSON
  * API under {@code /ui/api/}, read-only (GET) except the actions under {@code /ui/api/actions/}, which spend only in
- * two steps, a quote that shows the cost and a confirmation of it ({@link ChannelFunding}), and only from a page of
+ * two steps, a quote that shows the cost and a confirmation of it ({@link ChannelFunding}, {@link TrainingOrders}, both
+ * through {@link PendingConfirmations}), and only from a page of
  * this node's own origin. The chat playground posts to the gateway's own {@code /api/chat}, as any client of this
  * node does. Beyond loopback the node's
  * {@code ApiKeyGuard} leaves only {@link #OPEN_PATHS} and {@link #OPEN_PREFIXES} open (they hold no data); the page
@@ -51,6 +52,7 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
     private final SubnetsReader subnets;
     private final AgentsReader agents;
     private final ChannelFunding funding;
+    private final TrainingOrders training;
     private final LiveTicks ticks;
     private final boolean paying;
 
@@ -67,6 +69,7 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         this.subnets = new SubnetsReader(sources, clock);
         this.agents = new AgentsReader(sources, clock);
         this.funding = new ChannelFunding(sources, clock, inference::channelsChanged);
+        this.training = new TrainingOrders(sources, clock, compute::changed);
         this.overview = new OverviewReader(sources, inference, compute, assetsReader, subnets, agents, token, hyp);
         this.models = new ModelsReader(sources.store());
         this.paying = sources.payer().isPresent();
@@ -93,7 +96,7 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
                 .put("partialPulls", models.partialPulls().size())
                 .put("compute", compute.fingerprint()).put("assets", assetsReader.fingerprint())
                 .put("subnets", subnets.fingerprint()).put("agents", agents.fingerprint())
-                .put("channels", inference.channelsFingerprint());
+                .put("channels", inference.channelsFingerprint()).put("training", training.fingerprint());
         return t.toString();
     }
 
@@ -114,9 +117,12 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         api.get("/ui/api/subnets", ctx -> json(ctx, subnets::json));
         api.get("/ui/api/agents", ctx -> json(ctx, agents::json));
         api.get("/ui/api/node", ctx -> json(ctx, () -> JsonNodeFactory.instance.objectNode().put("paying", paying)
-                .put("canFundChannels", funding.available())));
+                .put("canFundChannels", funding.available()).put("canOrderTraining", training.available())));
+        api.get("/ui/api/training", ctx -> json(ctx, training::json));
         api.post("/ui/api/actions/channel/quote", ctx -> action(ctx, funding::quote));
         api.post("/ui/api/actions/channel/confirm", ctx -> action(ctx, funding::confirm));
+        api.post("/ui/api/actions/training/quote", ctx -> action(ctx, training::quote));
+        api.post("/ui/api/actions/training/confirm", ctx -> action(ctx, training::confirm));
         api.get("/ui/api/receipts", this::receipts);
         api.sse("/ui/api/events", ticks::serve);
     }
@@ -158,7 +164,7 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         }
         try {
             json(ctx, () -> run.apply(body));
-        } catch (ChannelFunding.Refused e) {
+        } catch (ActionRefused e) {
             error(ctx, e.status, e.getMessage());
         }
     }
@@ -196,7 +202,7 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         JsonNode body;
         try {
             body = read.get();
-        } catch (ChannelFunding.Refused e) {
+        } catch (ActionRefused e) {
             throw e; // an action's refusal carries its own status
         } catch (RuntimeException e) {
             // The chain or a file failed: say so (the page shows it) instead of a blank 500.
@@ -217,9 +223,10 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
                 .result(JsonNodeFactory.instance.objectNode().put("error", message).toString());
     }
 
-    /** Ends the live streams (the node's server closes their connections when it stops). */
+    /** Ends the live streams and stops following orders (the node's server closes their connections when it stops). */
     @Override
     public void close() {
         ticks.close();
+        training.close();
     }
 }

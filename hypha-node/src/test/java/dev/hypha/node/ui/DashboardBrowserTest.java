@@ -466,9 +466,17 @@ class DashboardBrowserTest {
 
         String minerChecksum = org.web3j.crypto.Keys.toChecksumAddress(miner.getAddress());
         String accountChecksum = org.web3j.crypto.Keys.toChecksumAddress(agentAccount);
+        // The agent runtime's log of an agent in the node's home, as `hypha agent run` writes it (AgentLog), with
+        // markup and script in its outside text: the page must show it as text. The browser appends a line itself
+        // to see it arrive live.
+        Path agentLog = hostileAgentLog(agentAccount, runtime);
+        // Ordering training from the page needs the built-in specs' dataset in the node's store.
+        boolean training = fashionMnistInStore();
+        String payer = org.web3j.crypto.Keys.toChecksumAddress(network.devAccounts().get(0).getAddress());
         Process browser = new ProcessBuilder("node", repo.resolve("hypha-node/src/test/js/dashboard-actions-browser.mjs")
                 .toString(), base + "/ui", screenshots.toString(), chromium.toString(), profile.resolve("browser-3").toString(),
-                Long.toString(netuid), accountChecksum, minerChecksum).redirectErrorStream(true).start();
+                Long.toString(netuid), accountChecksum, minerChecksum, agentLog.toString(), training ? "train" : "skip",
+                payer).redirectErrorStream(true).start();
         byte[] output = browser.getInputStream().readAllBytes();
         if (!browser.waitFor(60, TimeUnit.SECONDS)) {
             browser.destroyForcibly();
@@ -479,6 +487,21 @@ class DashboardBrowserTest {
         assertThat(log).contains("all subnet, agent and action checks passed");
         for (String page : List.of("subnets.png", "agents.png", "fund-confirm.png", "inference-funded.png")) {
             assertThat(screenshots.resolve(page)).as(page).isNotEmptyFile();
+        }
+        if (training) {
+            // The order the page placed is on chain as the quote showed it: the node's account, 0.5 hUSD held, at most
+            // 0.001 hUSD an hour, for the built-in spec (its digest is the spec's content id).
+            JsonNode placed = get("/ui/api/training").get("placed").get(0);
+            BigInteger orderId = new BigInteger(placed.get("order").asText());
+            var order = HyphaContracts.readOnly(network.deployment(), network.chain()).compute().order(orderId);
+            assertThat(order.tenant().toChecksumString()).isEqualTo(payer);
+            assertThat(order.held()).isEqualTo(BigInteger.valueOf(500_000));
+            assertThat(order.maxPricePerHour()).isEqualTo(BigInteger.valueOf(1_000));
+            byte[] spec = dev.hypha.node.compute.BuiltinJobSpecs.bytes("fashion-mnist-mlp").orElseThrow();
+            assertThat(Numeric.cleanHexPrefix(order.spec())).isEqualToIgnoringCase(Numeric.toHexStringNoPrefix(
+                    dev.hypha.node.compute.JobSpecs.digest(new dev.hypha.node.compute.PublishedContent().publish(spec))));
+            assertThat(placed.get("spec").asText()).isEqualTo("fashion-mnist-mlp");
+            assertThat(screenshots.resolve("train-confirm.png")).isNotEmptyFile();
         }
 
         // The channel the page opened is on chain with the two deposits it confirmed, from the gateway's account.
@@ -589,6 +612,81 @@ class DashboardBrowserTest {
                 .state(q.get("channel").asText()).deposit()).isEqualTo(BigInteger.valueOf(1_000));
     }
 
+    /**
+     * Ordering training from the page refuses, by name, what it cannot do: unknown specs, budgets that are negative,
+     * fractional, zero or beyond 2^96, more than the balance, a missing or used confirmation code, a foreign page, a
+     * form body; a spec whose dataset is not in the store; and a code confirms one order only.
+     */
+    @Test
+    void theTrainingActionRefusesBadInputAndUsedCodes() throws Exception {
+        String quotePath = "/ui/api/actions/training/quote";
+        HttpResponse<String> unknown = post(quotePath, "{\"spec\":\"<script>\",\"maxPricePerHour\":\"1\",\"deposit\":\"1\"}", null);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("unknown spec '<script>'")
+                .contains("built in: fashion-mnist-mlp, fashion-mnist-cnn");
+        for (String[] bad : new String[][] {{"-5", "whole number"}, {"1.5", "whole number"}, {"0", "must be 1.."},
+                {"79228162514264337593543950336", "must be 1..79228162514264337593543950335"}, {"1e9", "whole number"}}) {
+            HttpResponse<String> price = post(quotePath, "{\"spec\":\"fashion-mnist-mlp\",\"maxPricePerHour\":\"" + bad[0]
+                    + "\",\"deposit\":\"1\"}", null);
+            assertThat(price.statusCode()).as(bad[0]).isEqualTo(400);
+            assertThat(price.body()).as(bad[0]).contains("maxPricePerHour must be").contains(bad[1]);
+            HttpResponse<String> deposit = post(quotePath, "{\"spec\":\"fashion-mnist-mlp\",\"maxPricePerHour\":\"1\","
+                    + "\"deposit\":\"" + bad[0] + "\"}", null);
+            assertThat(deposit.statusCode()).as(bad[0]).isEqualTo(400);
+            assertThat(deposit.body()).as(bad[0]).contains("deposit must be").contains(bad[1]);
+        }
+        assertThat(post(quotePath, "{\"spec\":\"fashion-mnist-mlp\",\"maxPricePerHour\":1,\"deposit\":\"1\"}", null)
+                .body()).as("a number, not a string").contains("needs \\\"maxPricePerHour\\\" as a string");
+        assertThat(post("/ui/api/actions/training/confirm", "{}", null).body()).contains("needs \\\"confirm\\\"");
+        assertThat(post("/ui/api/actions/training/confirm", "{\"confirm\":\"0123\"}", null).body())
+                .contains("no such confirmation code");
+        HttpResponse<String> foreign = post(quotePath, "{\"spec\":\"fashion-mnist-mlp\",\"maxPricePerHour\":\"1\","
+                + "\"deposit\":\"1\"}", "https://evil.example");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(base + quotePath))
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"spec\":\"fashion-mnist-mlp\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(415);
+        if (!fashionMnistInStore()) {
+            HttpResponse<String> missing = post(quotePath, "{\"spec\":\"fashion-mnist-mlp\",\"maxPricePerHour\":\"1\","
+                    + "\"deposit\":\"1\"}", null);
+            assertThat(missing.statusCode()).isEqualTo(409);
+            assertThat(missing.body()).contains("hypha dataset import fashion-mnist");
+            return;
+        }
+        HttpResponse<String> tooMuch = post(quotePath, "{\"spec\":\"fashion-mnist-cnn\",\"maxPricePerHour\":\"1\","
+                + "\"deposit\":\"79228162514264337593543950335\"}", null);
+        assertThat(tooMuch.statusCode()).isEqualTo(400);
+        assertThat(tooMuch.body()).contains("less than the 79228162514264337593543950335 deposit asked for");
+
+        // A quote shows the escrow, the rate per hour and second, how long it lasts and the balance before and after.
+        String payer = network.devAccounts().get(0).getAddress();
+        BigInteger before = HyphaContracts.readOnly(network.deployment(), network.chain()).payment().balanceOf(payer);
+        HttpResponse<String> quote = post(quotePath, "{\"spec\":\"fashion-mnist-cnn\",\"maxPricePerHour\":\"7200\","
+                + "\"deposit\":\"3600\"}", null);
+        assertThat(quote.statusCode()).as(quote.body()).isEqualTo(200);
+        JsonNode q = JSON.readTree(quote.body());
+        assertThat(q.get("deposit").asText()).isEqualTo("3600");
+        assertThat(q.get("maxPricePerSecond").asText()).isEqualTo("2");
+        assertThat(q.get("fundedSeconds").asText()).isEqualTo("1800");
+        assertThat(q.get("balance").asText()).isEqualTo(before.toString());
+        assertThat(q.get("balanceAfter").asText()).isEqualTo(before.subtract(BigInteger.valueOf(3_600)).toString());
+        assertThat(q.get("steps").asLong()).isEqualTo(5_625);
+        String confirm = "{\"confirm\":\"" + q.get("confirm").asText() + "\"}";
+        HttpResponse<String> done = post("/ui/api/actions/training/confirm", confirm, null);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        BigInteger orderId = new BigInteger(JSON.readTree(done.body()).get("order").asText());
+        HttpResponse<String> again = post("/ui/api/actions/training/confirm", confirm, null);
+        assertThat(again.statusCode()).as("a used code").isEqualTo(400);
+        assertThat(again.body()).contains("or was used: ask for the cost again");
+        var order = HyphaContracts.readOnly(network.deployment(), network.chain()).compute().order(orderId);
+        assertThat(order.held()).isEqualTo(BigInteger.valueOf(3_600));
+        assertThat(order.tenant().toChecksumString()).isEqualTo(org.web3j.crypto.Keys.toChecksumAddress(payer));
+        assertThat(HyphaContracts.readOnly(network.deployment(), network.chain()).payment().balanceOf(payer))
+                .as("exactly the escrow left the account").isEqualTo(before.subtract(BigInteger.valueOf(3_600)));
+        assertThat(get("/ui/api/compute").get("orders").findValuesAsText("id")).contains(orderId.toString());
+    }
+
     /** A POST with the Host and Origin a rebound page's browser would send (HttpClient cannot set Host). */
     private static String rawPost(String path, String host, String origin, String body) throws IOException {
         byte[] json = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -651,6 +749,47 @@ class DashboardBrowserTest {
     private static HyphaContracts as(Credentials who) {
         return HyphaContracts.connect(network.deployment(), new dev.hypha.chain.tx.TransactionSender(network.chain(), who,
                 new dev.hypha.chain.tx.NonceManager(network.chain()), dev.hypha.chain.tx.RevertDecoder.forHyphaContracts()));
+    }
+
+    private static Boolean fashionMnist;
+
+    /**
+     * Debian's Fashion-MNIST in the node's store, imported once (the built-in specs train on it, and an order is only
+     * placed when the provider could be handed its dataset); false outside CI when the package is not installed.
+     */
+    private static synchronized boolean fashionMnistInStore() {
+        if (fashionMnist == null) {
+            Path debian = dev.hypha.ml.train.data.DatasetStore.DEBIAN_FASHION_MNIST;
+            if (!Files.isRegularFile(debian.resolve("train-images-idx3-ubyte.gz"))) {
+                String why = debian + " is missing (scripts/setup.sh installs it: apt-get install dataset-fashion-mnist)";
+                if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                    fail(why + "; in CI the training order from the page must be tested");
+                }
+                System.out.println(why + ": ordering training from the page is not tested");
+                fashionMnist = false;
+            } else {
+                new dev.hypha.ml.train.data.DatasetStore(new dev.hypha.ml.train.store.ContentStore(home))
+                        .importFashionMnist(debian);
+                fashionMnist = true;
+            }
+        }
+        return fashionMnist;
+    }
+
+    /** An agent folder in the node's home whose log, written by AgentLog, carries markup and script in outside text. */
+    private static Path hostileAgentLog(String account, Credentials session) {
+        dev.hypha.node.agents.AgentFolder folder = new dev.hypha.node.agents.AgentFolder(home, "dashboard-agent");
+        folder.create("{}".getBytes(StandardCharsets.UTF_8), session, new dev.hypha.node.agents.AgentFolder.Record(
+                account.toLowerCase(java.util.Locale.ROOT), session.getAddress(), network.chainId(), BigInteger.valueOf(1_000_000)));
+        dev.hypha.node.agents.AgentLog log = new dev.hypha.node.agents.AgentLog(folder.dir().resolve("agent.log"),
+                java.time.Clock.systemUTC());
+        log.line("run", "agent dashboard-agent, task: " + dev.hypha.node.agents.AgentLog.quote(
+                "<script>window.pwned = 1</script>summarize") + "; account " + account + "; 0/1 steps done before");
+        log.line("step 1", "call search {\"q\":\"<img src=x onerror=window.pwned=2>\"} at http://127.0.0.1:9/mcp");
+        log.line("step 1", "booked 1000000 to " + account + " on the account (nonce 0x" + "01".repeat(32) + ")");
+        log.line("step 1", "paid 1000000 to " + account + ", settled in 0x" + "ab".repeat(32));
+        log.line("step 1", "result: " + dev.hypha.node.agents.AgentLog.quote("<b onmouseover=window.pwned=3>bold</b> answer"));
+        return log.file();
     }
 
     private static Path chromiumOrSkip() {

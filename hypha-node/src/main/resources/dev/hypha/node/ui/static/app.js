@@ -49,6 +49,15 @@ function amount(units, token = state.token) {
   if (frac.length > 6) frac = frac.slice(0, 6) + '…';
   return (neg ? '-' : '') + (a / d).toString() + (frac ? '.' + frac : '') + ' ' + token.symbol;
 }
+/** A decimal string of smallest units that may have a fraction (a price per second) as the token's amount, exactly. */
+function fractionalAmount(text, token = state.token) {
+  const [i, f = ''] = text.split('.');
+  const digits = (i + f).replace(/^0+/, ''), scale = f.length + token.decimals;
+  if (!digits) return '0 ' + token.symbol;
+  const padded = digits.padStart(scale + 1, '0');
+  const frac = padded.slice(padded.length - scale).replace(/0+$/, '');
+  return padded.slice(0, padded.length - scale) + (frac ? '.' + frac : '') + ' ' + token.symbol;
+}
 const short = (hex) => hex && hex.length > 14 ? hex.slice(0, 8) + '…' + hex.slice(-4) : (hex || '');
 const bytes = (n) => n >= 1 << 30 ? (n / (1 << 30)).toFixed(2) + ' GiB' : n >= 1 << 20 ? (n / (1 << 20)).toFixed(1) + ' MiB'
   : n >= 1024 ? (n / 1024).toFixed(1) + ' KiB' : n + ' B';
@@ -484,7 +493,8 @@ async function loadCompute() {
   const c = await api('/ui/api/compute');
   if (!state.token.decimals) { const o = await api('/ui/api/overview'); state.token = o.token; state.stakeToken = o.stakeToken; }
   $('#compute-absent').hidden = c.present;
-  if (!c.present) return;
+  if (!c.present) { $('#train-form').hidden = true; return; }
+  await showTrainingForm();
   drawJobs(c.jobs);
   const leases = c.orders.filter((o) => o.lease);
   fill('#leases', leases, 'No order on the market has been leased yet.', (tr, o) => {
@@ -523,6 +533,86 @@ async function loadCompute() {
       d.outcome === 'NONE' ? 'warn' : '');
     cell(tr, d.votesProvider + ' / ' + d.votesChallenger + ' / ' + d.votesOther, 'num');
   });
+}
+
+// ---- ordering a training job (the second action that spends: quote, then confirm, as funding a channel) ----------
+
+async function showTrainingForm() {
+  const t = await api('/ui/api/training');
+  $('#train-form').hidden = !t.available;
+  if (!t.available) return;
+  document.querySelectorAll('.train-symbol').forEach((e) => { e.textContent = state.token.symbol; });
+  const select = $('#train-spec'), chosen = select.value;
+  if (select.options.length !== t.specs.length) {
+    select.replaceChildren(...t.specs.map((x) => { const o = document.createElement('option'); o.value = x.name; o.textContent = x.name; return o; }));
+    if (chosen) select.value = chosen;
+  }
+  state.trainSpecs = t.specs;
+  describeSpec();
+  fill('#train-placed', t.placed, 'No order placed from this page yet.', (tr, p) => {
+    tr.dataset.order = p.order;
+    cell(tr, '#' + p.order); cell(tr, p.spec); cell(tr, amount(p.deposit), 'num');
+    cell(tr, p.state, p.state === 'failed' || p.state === 'stalled' ? 'bad' : p.state === 'running' ? 'ok' : '');
+    cell(tr, p.message);
+  });
+}
+
+function describeSpec() {
+  const x = (state.trainSpecs || []).find((s) => s.name === $('#train-spec').value);
+  $('#train-spec-info').textContent = !x ? '' : count(x.steps) + ' steps of batch ' + x.batch + ', ' + count(x.parameters)
+    + ' parameters, on dataset ' + short(x.dataset) + (x.datasetInStore ? ' (in this node\'s store)'
+    : ' (not in this node\'s store: run hypha dataset import fashion-mnist first)');
+}
+
+async function quoteTraining(ev) {
+  ev.preventDefault();
+  const say = $('#train-state');
+  $('#train-confirm').hidden = true; state.trainQuote = null;
+  const price = units($('#train-price').value, state.token.decimals), deposit = units($('#train-deposit').value, state.token.decimals);
+  if (!price || price === '0' || !deposit || deposit === '0') {
+    say.textContent = 'The price and the deposit must be positive amounts of ' + state.token.symbol + ' with at most '
+      + state.token.decimals + ' decimals.';
+    say.className = 'bad'; return;
+  }
+  try {
+    const q = await postJson('/ui/api/actions/training/quote', { spec: $('#train-spec').value, maxPricePerHour: price, deposit });
+    state.trainQuote = q;
+    $('#train-action').textContent = 'Order ' + q.spec + ' (' + count(q.steps) + ' steps) on ComputeMarket; bids close '
+      + q.bidWindowSeconds + ' s after the order';
+    $('#train-escrow').textContent = amount(q.deposit) + ' (refunded, less what a lease used, when it ends)';
+    $('#train-rate').textContent = amount(q.maxPricePerHour);
+    $('#train-rate-second').textContent = fractionalAmount(q.maxPricePerSecond);
+    $('#train-duration').textContent = duration(Number(q.fundedSeconds)) + ' of lease at that price';
+    $('#train-needs').textContent = resources(q.needs);
+    $('#train-tenant').textContent = q.tenant;
+    $('#train-balance').textContent = amount(q.balance) + ' → ' + amount(q.balanceAfter);
+    $('#train-unlock').textContent = q.unlock;
+    say.textContent = 'Check the cost, then confirm within ' + q.expiresInSeconds + ' s.'; say.className = '';
+    $('#train-confirm').hidden = false;
+    $('#train-send').focus();
+  } catch (e) { say.textContent = 'Not possible: ' + e.message; say.className = 'bad'; }
+}
+
+async function confirmTraining() {
+  const q = state.trainQuote, say = $('#train-state');
+  if (!q) return;
+  state.trainQuote = null;
+  $('#train-send').disabled = true;
+  say.textContent = 'Sending…'; say.className = '';
+  try {
+    const done = await postJson('/ui/api/actions/training/confirm', { confirm: q.confirm });
+    say.textContent = 'Ordered: order #' + done.order + ' holds ' + amount(done.deposit) + '; waiting for bids.';
+    say.className = 'ok';
+    $('#train-confirm').hidden = true;
+    refresh();
+  } catch (e) { say.textContent = 'Failed: ' + e.message; say.className = 'bad'; }
+  $('#train-send').disabled = false;
+}
+
+function cancelTraining() {
+  state.trainQuote = null; $('#train-confirm').hidden = true;
+  $('#train-state').textContent = 'Cancelled; nothing was sent.'; $('#train-state').className = '';
+  $('#train-deposit').focus();
 }
 
 /** The loss of the newest reported step (the record's loss is only saved at checkpoints). */
@@ -801,9 +891,46 @@ async function loadAgents() {
     cell(tr, amount(c.limit), 'num'); cell(tr, amount(c.perCall), 'num');
     cell(tr, c.periodSeconds ? duration(c.periodSeconds) : '–', 'num'); cell(tr, amount(c.balance), 'num');
   });
-  const log = a.runtime && a.runtime.log ? a.runtime.log : [];
-  $('#agent-log-empty').hidden = log.length > 0; $('#agent-log').hidden = log.length === 0;
-  $('#agent-log').replaceChildren(...log.map((l) => { const li = document.createElement('li'); li.textContent = l; return li; }));
+  drawAgentLogs(a.runtime);
+}
+
+/** Each local agent's newest log lines. A log is outside input: every piece goes in as text. */
+function drawAgentLogs(runtime) {
+  const agents = runtime && runtime.agents ? runtime.agents : [];
+  $('#agent-log-empty').hidden = agents.length > 0;
+  const box = $('#agent-logs');
+  box.replaceChildren(...agents.map((g) => {
+    const section = document.createElement('section');
+    section.className = 'agent-log'; section.dataset.agent = g.name;
+    const h = document.createElement('h3');
+    h.textContent = g.name + (g.account ? ' · account ' + short(g.account) : '') + (g.error ? ' · ' + g.error : '');
+    if (g.account) h.title = g.account;
+    const ol = document.createElement('ol'); ol.className = 'log';
+    ol.setAttribute('aria-label', 'log of agent ' + g.name + ', newest last');
+    if (!g.lines.length) {
+      const li = document.createElement('li'); li.className = 'muted'; li.textContent = 'not run yet (hypha agent run ' + g.name + ')';
+      ol.appendChild(li);
+    }
+    for (const l of g.lines) {
+      const li = document.createElement('li'); li.className = 'kind-' + l.kind.replace(/[^a-z]/g, '-');
+      const tag = document.createElement('span'); tag.className = 'tag'; tag.textContent = l.tag || '–';
+      const kind = document.createElement('span'); kind.className = 'kind'; kind.textContent = l.kind;
+      const body = document.createElement('span'); body.className = 'text'; body.textContent = l.text;
+      if (l.time) li.title = l.time;
+      li.append(tag, ' ', kind, ' ', body);
+      ol.appendChild(li);
+    }
+    const note = document.createElement('p'); note.className = 'muted';
+    note.textContent = 'newest ' + g.lines.length + ' lines' + (g.truncated ? ' of a ' + bytes(g.logBytes) + ' log' : '')
+      + '; the whole log: hypha agent logs ' + g.name;
+    section.append(h, ol, note);
+    return section;
+  }));
+  if (runtime && runtime.total > agents.length) {
+    const more = document.createElement('p'); more.className = 'muted';
+    more.textContent = (runtime.total - agents.length) + ' more agents in this home are not shown';
+    box.appendChild(more);
+  }
 }
 
 // ---- navigation and live updates ---------------------------------------------------------------------------------
@@ -852,7 +979,7 @@ function onTick(t) {
   if (state.page === 'overview' && (changed('block') || changed('receipts'))) refresh();
   if (state.page === 'inference' && (changed('receipts') || changed('liveOffers'))) refresh();
   if (state.page === 'models' && (changed('models') || changed('partialPulls'))) refresh();
-  if (state.page === 'compute' && (changed('compute') || changed('block'))) refresh();
+  if (state.page === 'compute' && (changed('compute') || changed('block') || changed('training'))) refresh();
   if (state.page === 'assets' && changed('assets')) refresh();
   if (state.page === 'subnets' && changed('subnets')) refresh();
   if (state.page === 'agents' && changed('agents')) refresh();
@@ -868,6 +995,10 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#fund-form').addEventListener('submit', quoteFunding);
   $('#fund-send').addEventListener('click', confirmFunding);
   $('#fund-cancel').addEventListener('click', cancelFunding);
+  $('#train-form').addEventListener('submit', quoteTraining);
+  $('#train-send').addEventListener('click', confirmTraining);
+  $('#train-cancel').addEventListener('click', cancelTraining);
+  $('#train-spec').addEventListener('change', describeSpec);
   $('#key-form').addEventListener('submit', (e) => {
     e.preventDefault();
     sessionStorage.setItem('hypha-api-key', $('#key-input').value.trim());
