@@ -214,6 +214,7 @@ final class TrainingOrders implements AutoCloseable {
 
     /** What submit does after placing the order: lease the cheapest acceptable bid, hand off, wait for the fetch. */
     private void follow(TenantJobs jobs, BigInteger id, Quote quote, ApiServer server, String url) {
+        boolean interrupted = false;
         try {
             int bid = jobs.lease(id, OptionalInt.empty(), Duration.ofSeconds(BID_WINDOW_SECONDS).plus(WAIT));
             record(id, quote, "leased", "leased to bid " + bid + "; handing the provider the inputs");
@@ -234,18 +235,22 @@ final class TrainingOrders implements AutoCloseable {
                 Thread.sleep(1000);
             }
         } catch (InterruptedException e) {
+            interrupted = true; // set again once the input server is closed (a closing server refuses interrupted threads)
             record(id, quote, "stopped", "the node stopped while following the order; hypha train status " + id);
-            Thread.currentThread().interrupt();
         } catch (HyphaException | IllegalStateException e) {
             // no acceptable bid, a failed transaction, a provider that did not answer: the order stays as it is on chain
             record(id, quote, "failed", e.getMessage() + " (hypha train cancel " + id + " returns what is held)");
             LOG.info("dashboard order {}: {}", id, e.getMessage());
         } finally {
+            interrupted |= Thread.interrupted();
             stop(server);
             synchronized (progress) {
                 following.remove(Thread.currentThread());
             }
             placed.run();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
