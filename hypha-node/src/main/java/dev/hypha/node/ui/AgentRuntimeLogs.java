@@ -125,12 +125,14 @@ final class AgentRuntimeLogs {
             return JSON.objectNode().put("time", "").put("tag", "").put("kind", "other").put("text", line);
         }
         String text = m.group(3);
-        return JSON.objectNode().put("time", m.group(1)).put("tag", m.group(2)).put("kind", kind(text)).put("text", text);
+        return JSON.objectNode().put("time", m.group(1)).put("tag", m.group(2)).put("kind", kind(m.group(2), text))
+                .put("text", text);
     }
 
-    /** What a line is about, from the words {@code AgentRuntime} starts it with. */
-    static String kind(String text) {
-        if (text.startsWith("agent ")) return "prompt";
+    /** What a line is about, from its step tag and the words {@code AgentRuntime} starts it with. */
+    static String kind(String tag, String text) {
+        if (tag.equals("tools")) return "tools";
+        if (tag.equals("run") && text.startsWith("agent ")) return "prompt";
         if (text.startsWith("call ")) return "tool call";
         if (text.startsWith("booked ") || text.startsWith("paid ") || text.startsWith("resuming payment")) return "payment";
         if (text.startsWith("result: ")) return "result";

@@ -36,6 +36,7 @@ class AgentRuntimeLogsTest {
     void linesAreSplitIntoTimeStepKindAndTextAsTheRuntimeWritesThem() {
         AgentLog log = agent("researcher");
         log.line("run", "agent researcher, task: " + AgentLog.quote("<script>alert(1)</script>") + "; account x");
+        log.line("tools", "agent #1 (" + AgentLog.quote("<i>seller</i>") + ") serves MCP at http://127.0.0.1:1/mcp");
         log.line("step 1", "call search {\"q\":\"x\"} at http://127.0.0.1:1/mcp");
         log.line("step 1", "paid 1000 to 0xAb, settled in 0x" + "ab".repeat(32));
         log.line("step 1", "result: " + AgentLog.quote("<img src=x onerror=alert(2)>"));
@@ -45,11 +46,12 @@ class AgentRuntimeLogsTest {
         JsonNode a = json.get("agents").get(0);
         assertThat(a.get("name").asText()).isEqualTo("researcher");
         assertThat(a.get("account").asText()).isEqualTo(org.web3j.crypto.Keys.toChecksumAddress(ACCOUNT));
-        assertThat(a.get("lines")).hasSize(5);
-        assertThat(a.get("lines").findValuesAsText("kind")).containsExactly("prompt", "tool call", "payment", "result", "end");
-        assertThat(a.get("lines").findValuesAsText("tag")).containsExactly("run", "step 1", "step 1", "step 1", "run");
+        assertThat(a.get("lines")).hasSize(6);
+        assertThat(a.get("lines").findValuesAsText("kind"))
+                .containsExactly("prompt", "tools", "tool call", "payment", "result", "end");
+        assertThat(a.get("lines").findValuesAsText("tag")).containsExactly("run", "tools", "step 1", "step 1", "step 1", "run");
         assertThat(a.get("lines").get(0).get("time").asText()).isEqualTo("2026-12-07T12:00:00Z");
-        assertThat(a.get("lines").get(3).get("text").asText()).as("kept as text; the page never parses it as HTML")
+        assertThat(a.get("lines").get(4).get("text").asText()).as("kept as text; the page never parses it as HTML")
                 .isEqualTo("result: <img src=x onerror=alert(2)>");
     }
 
