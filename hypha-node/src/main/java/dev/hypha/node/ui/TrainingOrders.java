@@ -147,7 +147,7 @@ final class TrainingOrders implements AutoCloseable {
                     + " token units, less than the " + deposit + " deposit asked for");
         }
         synchronized (progress) {
-            if (running() >= MAX_FOLLOWING) {
+            if (servers.size() >= MAX_FOLLOWING) {
                 throw new ActionRefused(409, MAX_FOLLOWING + " orders placed from this page are still waiting for bids"
                         + " or for their provider; try again when one has been handed off");
             }
@@ -181,7 +181,9 @@ final class TrainingOrders implements AutoCloseable {
             if (closed) {
                 throw new ActionRefused(503, "the node is stopping");
             }
-            if (running() >= MAX_FOLLOWING) {
+            // each order in flight holds its input server from here until it is handed off (or fails): counting them
+            // where the slot is taken keeps concurrent confirmations within the bound
+            if (servers.size() >= MAX_FOLLOWING) {
                 throw new ActionRefused(409, MAX_FOLLOWING + " orders placed from this page are still being followed");
             }
             servers.add(server);
@@ -262,10 +264,6 @@ final class TrainingOrders implements AutoCloseable {
                 progress.remove(progress.keySet().iterator().next());
             }
         }
-    }
-
-    private int running() {
-        return (int) following.stream().filter(Thread::isAlive).count();
     }
 
     private void stop(ApiServer server) {

@@ -146,7 +146,7 @@ class DashboardBrowserTest {
         secrets.add(network.rpcUrl());
         for (String path : List.of("/ui/api/overview", "/ui/api/offers", "/ui/api/channels", "/ui/api/spending", "/ui/api/earnings",
                 "/ui/api/models", "/ui/api/receipts?limit=500", "/ui/api/node", "/ui/api/compute", "/ui/api/assets",
-                "/ui/api/subnets", "/ui/api/agents")) {
+                "/ui/api/subnets", "/ui/api/agents", "/ui/api/training")) {
             String body = fetch(path).body().toLowerCase(java.util.Locale.ROOT);
             for (String secret : secrets) {
                 assertThat(body).as(path).doesNotContain(secret.toLowerCase(java.util.Locale.ROOT));
@@ -491,8 +491,17 @@ class DashboardBrowserTest {
         if (training) {
             // The order the page placed is on chain as the quote showed it: the node's account, 0.5 hUSD held, at most
             // 0.001 hUSD an hour, for the built-in spec (its digest is the spec's content id).
-            JsonNode placed = get("/ui/api/training").get("placed").get(0);
-            BigInteger orderId = new BigInteger(placed.get("order").asText());
+            java.util.regex.Matcher said = java.util.regex.Pattern.compile("order #(\\d+) appears in the orders panel")
+                    .matcher(log);
+            assertThat(said.find()).as("the browser names the order it placed").isTrue();
+            BigInteger orderId = new BigInteger(said.group(1));
+            JsonNode placed = null;
+            for (JsonNode p : get("/ui/api/training").get("placed")) {
+                if (p.get("order").asText().equals(orderId.toString())) {
+                    placed = p;
+                }
+            }
+            assertThat(placed).as("order %s among the orders placed from the page", orderId).isNotNull();
             var order = HyphaContracts.readOnly(network.deployment(), network.chain()).compute().order(orderId);
             assertThat(order.tenant().toChecksumString()).isEqualTo(payer);
             assertThat(order.held()).isEqualTo(BigInteger.valueOf(500_000));
