@@ -39,7 +39,7 @@ public final class AgentRuntime {
     /** The file whose presence asks a running agent to stop before its next step. */
     public static final String STOP_FILE = "stop";
     /** Characters of a tool's result shown to the model (small models have small contexts). */
-    static final int RESULT_CHARS_FOR_MODEL = 120;
+    static final int RESULT_CHARS_FOR_MODEL = 80;
 
     /**
      * How a run ended.
@@ -180,9 +180,14 @@ public final class AgentRuntime {
                 return new Outcome(state.done().size(), paid, spent, "stopped");
             }
             String tag = "step " + (i + 1);
-            List<ChatModel.Message> messages = messages(menu, state, i);
+            List<ChatModel.Message> messages = messages(menu, state, i, true);
             log.line(tag, "prompt: " + AgentLog.quote(messages.getLast().content()));
             ChatModel.Reply reply = model.complete(modelName, messages, schema);
+            if (reply.finishReason().equals("length") && messages.size() > 2) {
+                // a small model's context filled up before its call was complete: ask again with the task alone
+                log.line(tag, "the answer did not fit the model's context; asking again without the last result");
+                reply = model.complete(modelName, messages(menu, state, i, false), schema);
+            }
             ToolMenu.Choice choice;
             try {
                 choice = menu.read(reply.text());
@@ -215,20 +220,20 @@ public final class AgentRuntime {
     }
 
     /**
-     * The chat for turn {@code i}: instructions, the task, and the last call with its (shortened) result. Only the
-     * last exchange is shown: the network's small models have contexts of a few hundred tokens.
+     * The chat for turn {@code i}: instructions, the task, and (with {@code withLast}) the last call with its
+     * shortened result. Only the last exchange is shown: the network's small models have contexts of a few hundred
+     * tokens.
      */
-    private List<ChatModel.Message> messages(ToolMenu menu, SpendJournal.State state, int i) {
+    private List<ChatModel.Message> messages(ToolMenu menu, SpendJournal.State state, int i, boolean withLast) {
         List<ChatModel.Message> m = new ArrayList<>();
         m.add(new ChatModel.Message("system", (spec.system().isBlank() ? "" : spec.system().strip() + " ")
                 + menu.instructions(spec.callRequired())));
         m.add(new ChatModel.Message("user", spec.task()));
-        SpendJournal.Turn last = i == 0 ? null : state.turns().get(i - 1);
+        SpendJournal.Turn last = i == 0 || !withLast ? null : state.turns().get(i - 1);
         if (last != null) {
-            m.add(new ChatModel.Message("assistant", last.call()));
-            String r = last.result();
-            m.add(new ChatModel.Message("user", "Result: " + (r.length() <= RESULT_CHARS_FOR_MODEL ? r
-                    : r.substring(0, RESULT_CHARS_FOR_MODEL) + "...")));
+            String r = last.result().strip();
+            m.add(new ChatModel.Message("user", "Your last call: " + last.call() + " Result: "
+                    + (r.length() <= RESULT_CHARS_FOR_MODEL ? r : r.substring(0, RESULT_CHARS_FOR_MODEL) + "...")));
         }
         return m;
     }
