@@ -1,5 +1,6 @@
 package dev.hypha.cli;
 
+import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.core.config.HyphaConfig;
 import dev.hypha.core.config.Settings;
 import dev.hypha.core.errors.HyphaException;
@@ -105,6 +106,19 @@ final class LocalnetCommand implements Callable<Integer> {
             32_767, 65_535, 900_000, 1, 2, 2_000, dev.hypha.chain.deploy.Deployer.hyp(1),
             dev.hypha.chain.deploy.Deployer.hyp(100));
 
+    @Option(names = "--agents", description = {"Also set up the agents demo: the node's MCP inference (`generate`, paid "
+            + "over x402) registered as an", "ERC-8004 seller agent by dev account 1, and a buyer agent `buyer` owned by "
+            + "dev account 9 (created and funded; run it", "with `hypha agent run buyer --dev-account 9`). Dev account 9 is "
+            + "then not available to other roles."})
+    boolean agents;
+
+    /** The dev account that owns the demo's buyer agents (the last one, kept from other roles). */
+    static final int AGENT_OWNER = 9;
+    /** The dev account whose address the node's MCP {@code generate} pays (LocalNetwork: DevInference.PROVIDER_ACCOUNT). */
+    static final int SELLER = 1;
+    /** What the demo buyer gets: 0.05 hUSD. */
+    static final BigInteger BUYER_FUNDS = BigInteger.valueOf(50_000);
+
     @Override
     public Integer call() throws InterruptedException {
         if (subnetValidators == 1 || subnetValidators < 0 || subnetValidators > 8) {
@@ -114,9 +128,11 @@ final class LocalnetCommand implements Callable<Integer> {
         if (providers < 1 || providers > 8) {
             throw HyphaException.input("--providers " + providers + " is out of range: expected 1 to 8");
         }
-        if (computeProviders < 0 || verifiers < 0 || providers + computeProviders + verifiers + subnetValidators > 9) {
+        int roleAccounts = agents ? AGENT_OWNER - 1 : 9;
+        if (computeProviders < 0 || verifiers < 0 || providers + computeProviders + verifiers + subnetValidators > roleAccounts) {
             throw HyphaException.input("--providers + --compute-providers + --verifiers + --subnet-validators must be at "
-                    + "most 9 (anvil's dev accounts 1-9; account 0 deploys and pays), got "
+                    + "most " + roleAccounts + " (anvil's dev accounts 1-" + roleAccounts + "; account 0 deploys and pays"
+                    + (agents ? ", account " + AGENT_OWNER + " owns the --agents buyers" : "") + "), got "
                     + (providers + computeProviders + verifiers + subnetValidators));
         }
         if (cheatingProviders < 0 || cheatingProviders > computeProviders) {
@@ -131,7 +147,8 @@ final class LocalnetCommand implements Callable<Integer> {
         HyphaConfig config = session.config();
         Settings.HostPort listen = config.get(Settings.API_LISTEN);
         LocalNetworkSettings settings = new LocalNetworkSettings(session.home(), config.get(Settings.DEVNET_PORT),
-                config.get(Settings.DEVNET_STATE_INTERVAL), providers + computeProviders + verifiers + subnetValidators + 1,
+                config.get(Settings.DEVNET_STATE_INTERVAL), agents ? AGENT_OWNER + 1
+                : providers + computeProviders + verifiers + subnetValidators + 1,
                 new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)), 0,
                 LocalNetworkSettings.Inference.NETWORK);
         PrintWriter out = session.out();
@@ -145,6 +162,10 @@ final class LocalnetCommand implements Callable<Integer> {
             }, TimeSource.SYSTEM)) {
                 try {
                     Path logs = session.home().resolve("localnet");
+                    if (agents) {
+                        // before the providers start: the seller's registration is sent from provider 1's account
+                        setUpAgents(network, session, out, listen);
+                    }
                     for (int i = 1; i <= providers; i++) {
                         out.println("Starting provider " + i + " (dev account " + i + ")...");
                         out.flush();
@@ -224,6 +245,60 @@ final class LocalnetCommand implements Callable<Integer> {
         } finally {
             stop.finished();
         }
+    }
+
+    /**
+     * The agents demo: registers the node's MCP endpoint as an ERC-8004 agent (the seller, dev account {@value #SELLER},
+     * whom {@code generate} pays), then creates and funds the buyer agent {@code buyer} (owned by dev account
+     * {@value #AGENT_OWNER}), whose model calls the seller's {@code generate} twice within a 0.01 hUSD budget and
+     * rates it with each payment as proof. A home that has the buyer already (a resumed chain) keeps both.
+     */
+    private static void setUpAgents(LocalNetwork network, Session session, PrintWriter out, Settings.HostPort listen) {
+        dev.hypha.node.agents.AgentFolder existing = new dev.hypha.node.agents.AgentFolder(session.home(), "buyer");
+        if (existing.exists()) {
+            out.println("Agents: buyer exists already in " + existing.dir() + " (from an earlier --agents run); run it "
+                    + "with `hypha agent run buyer --dev-account " + AGENT_OWNER + "`");
+            out.flush();
+            return;
+        }
+        String host = listen.host().equals("0.0.0.0") ? "127.0.0.1" : listen.host();
+        String mcp = "http://" + host + ":" + network.node().apiPort() + dev.hypha.node.mcp.McpToolServer.PATH;
+        String registration = ("{\"type\":\"https://eips.ethereum.org/EIPS/eip-8004#registration-v1\","
+                + "\"name\":\"hypha-node-inference\",\"description\":\"Completions from the network's inference, paid "
+                + "per call over x402\",\"services\":[{\"name\":\"MCP\",\"endpoint\":\"%s\"}],\"x402Support\":true,"
+                + "\"active\":true}").formatted(mcp);
+        var seller = HyphaContracts.connect(network.deployment(), sender(network, SELLER));
+        BigInteger sellerId = seller.identity().register("data:application/json;base64," + java.util.Base64.getEncoder()
+                .encodeToString(registration.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        out.println("Seller agent #" + sellerId + " (hypha-node-inference, dev account " + SELLER + "): MCP at " + mcp
+                + ", `generate` paid over x402");
+        String spec = """
+                {"name": "buyer", "system": "You buy completions.", "task": "Write a short greeting.",
+                 "toolChoice": "required", "maxSteps": 2, "requiredArgumentsOnly": true,
+                 "budget": {"limit": "0.01", "perCall": "0.005", "period": "1d", "guardian": "%s"},
+                 "tools": [{"agent": %s, "only": ["generate"]}],
+                 "rate": {"value": 90, "tag": "localnet"}}
+                """.formatted(network.devAccounts().getFirst().getAddress(), sellerId);
+        byte[] bytes = spec.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            Path file = session.home().resolve("localnet").resolve("buyer.json");
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot write the buyer's spec under " + session.home() + ": " + e.getMessage(), e);
+        }
+        var ownerSender = sender(network, AGENT_OWNER);
+        var folder = AgentRuntimeCommands.Create.create(out, session.home(), network.chain(), ownerSender,
+                network.deployment(), bytes, dev.hypha.node.agents.AgentSpec.parse("buyer.json", bytes));
+        HyphaContracts.connect(network.deployment(), ownerSender).payment().transfer(folder.record().account(), BUYER_FUNDS);
+        out.println("  funded with 0.05 hUSD by dev account " + AGENT_OWNER + "; spec " + session.home().resolve("localnet")
+                .resolve("buyer.json") + "; run it: hypha agent run buyer --dev-account " + AGENT_OWNER);
+        out.flush();
+    }
+
+    private static dev.hypha.chain.tx.TransactionSender sender(LocalNetwork network, int account) {
+        return new dev.hypha.chain.tx.TransactionSender(network.chain(), network.devAccounts().get(account),
+                new dev.hypha.chain.tx.NonceManager(network.chain()), dev.hypha.chain.tx.RevertDecoder.forHyphaContracts());
     }
 
     /**

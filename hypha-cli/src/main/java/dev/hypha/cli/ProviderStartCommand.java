@@ -127,8 +127,10 @@ final class ProviderStartCommand implements Callable<Integer> {
                 // The store's models are also handed out block by block (GET /ipfs/{cid}) to gateways that pull them;
                 // an upstream engine's files are not ours to hand out.
                 List<ApiRoutes> blocks = upstream != null ? List.of() : List.of(BlockRoutes.forStore(store, session.home()));
+                // Its model is also an x402 endpoint metered with `upto` over the same channels (MeteredCompletions).
                 try (ProviderService provider = ProviderService.start(backend, terms, channels, receipts, ledgerFile,
-                        where.host(), where.port(), transport, Clock.systemUTC(), blocks)) {
+                        where.host(), where.port(), transport, Clock.systemUTC(), blocks,
+                        List.of(dev.hypha.node.x402.MeteredCompletions.areas(backend)))) {
                     if (devAccount != null) {
                         DevProvider.ensureRegistered(contracts, provider.endpoint(), line -> {
                             out.println(line);
@@ -246,6 +248,8 @@ final class ProviderStartCommand implements Callable<Integer> {
         String base = endpoint + ProviderRoutes.PREFIX;
         out.println("Hypha provider " + terms.provider().toChecksumString() + " on " + base);
         out.println("  POST " + base + "/api/chat, /api/generate or /api/embed (Ollama bodies, streamed or not)");
+        out.println("  POST " + endpoint + dev.hypha.node.x402.MeteredCompletions.PATH + " (x402 upto over the same channels,"
+                + " at most " + dev.hypha.node.x402.MeteredCompletions.maximum(terms.prices()) + " a call, charged per token)");
         out.println("  Prices: " + terms.prices().inputPerMillion() + " per million input tokens, "
                 + terms.prices().outputPerMillion() + " per million output tokens, in token "
                 + terms.token().toChecksumString());

@@ -15,7 +15,10 @@ import java.util.Set;
 /**
  * The part of JSON Schema that generation can be held to ({@link SchemaConstraint}): objects with {@code properties}
  * and {@code required}, arrays with {@code items} (and {@code minItems} / {@code maxItems}), strings, numbers,
- * integers, booleans, null, {@code enum} and {@code const}, and {@code type} given as a list of those. Annotations
+ * integers, booleans, null, {@code enum} and {@code const}, {@code type} given as a list of those, strings' {@code
+ * minLength} and {@code maxLength} (in characters), and {@code anyOf} / {@code oneOf} as a tagged union: alternatives
+ * that are objects whose first property is required and a different string {@code const} each, under the same name
+ * (how a choice among tool calls is written: {@code {"tool": "search", "arguments": {...}}}). Annotations
  * ({@code title}, {@code description}, {@code $schema}, {@code default}, {@code examples}, {@code $comment}) are read
  * and ignored; {@code additionalProperties} may be a boolean (the answer has only the listed properties, which is
  * valid either way). Any other keyword is refused by name, so a schema is never silently half-honoured.
@@ -45,8 +48,26 @@ public sealed interface JsonSchema {
     /** An array of {@code items}, with at least {@code minItems} and at most {@code maxItems} of them. */
     record ArraySchema(JsonSchema items, int minItems, int maxItems) implements JsonSchema {}
 
-    /** Any string. */
-    record StringSchema() implements JsonSchema {}
+    /** A string of {@code minLength} to {@code maxLength} characters. */
+    record StringSchema(int minLength, int maxLength) implements JsonSchema {
+        /** Any string. */
+        public StringSchema() {
+            this(0, Integer.MAX_VALUE);
+        }
+    }
+
+    /**
+     * A tagged union ({@code anyOf} / {@code oneOf}): objects whose first property, the tag, is a different string
+     * constant in each; {@code heads.get(i)} is the compact text of option i up to its tag's value ({@code
+     * {"tool":"search"}), after which only that option's remaining properties may follow. Generation commits to an
+     * option as soon as its tag is written, so the constraint stays a single automaton.
+     */
+    record TaggedUnion(String tag, List<byte[]> heads, List<ObjectSchema> options) implements JsonSchema {
+        public TaggedUnion {
+            heads = List.copyOf(heads);
+            options = List.copyOf(options);
+        }
+    }
 
     /** Any number, or (integer) any number without fraction or exponent. */
     record NumberSchema(boolean integer) implements JsonSchema {}
@@ -69,7 +90,7 @@ public sealed interface JsonSchema {
     Set<String> ANNOTATIONS = Set.of("title", "description", "$schema", "$id", "default", "examples", "$comment");
     /** Keywords that constrain and are honoured. */
     Set<String> SUPPORTED = Set.of("type", "properties", "required", "items", "enum", "const", "additionalProperties",
-            "minItems", "maxItems");
+            "minItems", "maxItems", "minLength", "maxLength", "anyOf", "oneOf");
 
     /**
      * Compiles {@code schema}.
@@ -120,6 +141,12 @@ public sealed interface JsonSchema {
                         + "them is not supported");
             }
             List<String> types = types(s, where);
+            if (s.has("anyOf") || s.has("oneOf")) {
+                return tagged(s, types, at, depth);
+            }
+            if (!types.contains("string") && (s.has("minLength") || s.has("maxLength"))) {
+                throw new IllegalArgumentException(where + ": minLength and maxLength apply to strings only");
+            }
             if (s.has("const") || s.has("enum")) {
                 return literals(s, types, where);
             }
@@ -171,7 +198,7 @@ public sealed interface JsonSchema {
             return switch (type) {
                 case "object" -> object(s, at, depth);
                 case "array" -> array(s, at, depth);
-                case "string" -> new StringSchema();
+                case "string" -> string(s, at);
                 case "number" -> new NumberSchema(false);
                 case "integer" -> new NumberSchema(true);
                 case "boolean" -> new Literals(List.of(bytes("true"), bytes("false")));
@@ -223,6 +250,74 @@ public sealed interface JsonSchema {
                 }
             }
             return new ObjectSchema(out);
+        }
+
+        private static JsonSchema string(JsonNode s, String at) {
+            int min = count(s, "minLength", 0, at);
+            int max = count(s, "maxLength", Integer.MAX_VALUE, at);
+            if (min > max) {
+                throw new IllegalArgumentException(prefix(at) + "minLength " + min + " is more than maxLength " + max);
+            }
+            return new StringSchema(min, max);
+        }
+
+        /**
+         * {@code anyOf} / {@code oneOf} as a tagged union. General unions would make the constraint a set of automata
+         * run side by side; a tag written first (as function-calling schemas do) decides the option at once instead.
+         */
+        private JsonSchema tagged(JsonNode s, List<String> types, String at, int depth) {
+            String keyword = s.has("anyOf") ? "anyOf" : "oneOf";
+            String where = prefix(at) + keyword;
+            if (s.has("anyOf") && s.has("oneOf")) {
+                throw new IllegalArgumentException(prefix(at) + "give anyOf or oneOf, not both");
+            }
+            for (String k : List.of("properties", "required", "items", "enum", "const", "minItems", "maxItems",
+                    "minLength", "maxLength")) {
+                if (s.has(k)) {
+                    throw new IllegalArgumentException(where + " cannot be combined with " + k);
+                }
+            }
+            if (!types.isEmpty() && !types.equals(List.of("object"))) {
+                throw new IllegalArgumentException(where + ": the alternatives are objects, so type may only be object");
+            }
+            JsonNode alternatives = s.get(keyword);
+            if (!alternatives.isArray() || alternatives.isEmpty() || alternatives.size() > MAX_CHOICES) {
+                throw new IllegalArgumentException(where + " must be a list of 1.." + MAX_CHOICES + " schemas");
+            }
+            String rule = where + ": only a tagged union is supported: each alternative an object whose first property"
+                    + " is required and a string const, the same property in all, a different value in each";
+            String tag = null;
+            List<byte[]> heads = new ArrayList<>();
+            List<ObjectSchema> options = new ArrayList<>();
+            Set<String> values = new HashSet<>();
+            for (int i = 0; i < alternatives.size(); i++) {
+                JsonNode alt = alternatives.get(i);
+                JsonSchema option = parse(alt, child(at, keyword + "[" + i + "]"), depth + 1);
+                if (!(option instanceof ObjectSchema o) || o.properties().isEmpty()
+                        || !o.properties().getFirst().required()
+                        || !(o.properties().getFirst().schema() instanceof Literals l) || l.texts().size() != 1
+                        || l.texts().getFirst().length < 2 || l.texts().getFirst()[0] != '"') {
+                    throw new IllegalArgumentException(rule + " (alternative " + i + " is not)");
+                }
+                Property first = o.properties().getFirst();
+                if (tag != null && !tag.equals(first.name())) {
+                    throw new IllegalArgumentException(rule + " (alternative " + i + " is tagged by \"" + first.name()
+                            + "\", not \"" + tag + "\")");
+                }
+                tag = first.name();
+                String value = new String(l.texts().getFirst(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!values.add(value)) {
+                    throw new IllegalArgumentException(rule + " (" + value + " tags two alternatives)");
+                }
+                java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+                head.write('{');
+                head.writeBytes(first.key());
+                head.write(':');
+                head.writeBytes(l.texts().getFirst());
+                heads.add(head.toByteArray());
+                options.add(o);
+            }
+            return new TaggedUnion(tag, heads, options);
         }
 
         private JsonSchema array(JsonNode s, String at, int depth) {

@@ -45,8 +45,17 @@ public final class SchemaConstraint extends ByteLevelConstraint<SchemaConstraint
     /** A value of {@code schema} comes next (whitespace may come first). */
     private record Expect(JsonSchema schema) implements Frame {}
 
-    /** Inside a string; {@code escape}: 0 none, 1 after a backslash, 2..5 hex digits still expected + 1. */
-    private record Str(int escape) implements Frame {}
+    /**
+     * Inside a string of {@code min..max} characters, {@code count} begun so far (a character counts at its first
+     * byte, an escape at its backslash); {@code escape}: 0 none, 1 after a backslash, 2..5 hex digits still expected + 1.
+     */
+    private record Str(int escape, int count, int min, int max) implements Frame {}
+
+    /**
+     * Writing the head of a tagged union's option ({@code {"tool":"search"}); {@code alive} has a bit per head still
+     * matching the {@code pos} bytes read. Once one head is complete, only its option's other properties may follow.
+     */
+    private record Head(JsonSchema.TaggedUnion union, long alive, int pos) implements Frame {}
 
     /** Inside a number. */
     private record Num(NumState at, boolean integer) implements Frame {}
@@ -156,6 +165,9 @@ public final class SchemaConstraint extends ByteLevelConstraint<SchemaConstraint
                     }
                     return canEnd(n) && pop(b);
                 }
+                case Head h -> {
+                    return head(h, b);
+                }
                 case Lit l -> {
                     long alive = 0;
                     for (int i = 0; i < l.texts().size(); i++) {
@@ -210,8 +222,13 @@ public final class SchemaConstraint extends ByteLevelConstraint<SchemaConstraint
                     if (b != '"') {
                         return false;
                     }
-                    replace(new Str(0));
+                    replace(new Str(0, 0, s.minLength(), s.maxLength()));
                     return true;
+                }
+                case JsonSchema.TaggedUnion u -> {
+                    int n = u.heads().size();
+                    replace(new Head(u, n == 64 ? -1L : (1L << n) - 1, 0));
+                    return head((Head) stack[size - 1], b);
                 }
                 case JsonSchema.NumberSchema n -> {
                     NumState first = b == '-' ? NumState.MINUS : b == '0' ? NumState.ZERO
@@ -337,31 +354,61 @@ public final class SchemaConstraint extends ByteLevelConstraint<SchemaConstraint
             return false; // the caller discards this state
         }
 
+        /** One more byte of a tagged union's head; the last one commits to that option. */
+        private boolean head(Head h, int b) {
+            List<byte[]> heads = h.union().heads();
+            long alive = 0;
+            int done = -1;
+            for (int i = 0; i < heads.size(); i++) {
+                byte[] t = heads.get(i);
+                if ((h.alive() >>> i & 1) == 1 && t.length > h.pos() && (t[h.pos()] & 0xff) == b) {
+                    alive |= 1L << i;
+                    if (t.length == h.pos() + 1) {
+                        done = i; // heads end with their tag's closing quote, so no other head goes on from here
+                    }
+                }
+            }
+            if (alive == 0) {
+                return false;
+            }
+            replace(done >= 0 ? new Obj(h.union().options().get(done), 1, ObjPhase.AFTER, 0, 0, -1)
+                    : new Head(h.union(), alive, h.pos() + 1));
+            return true;
+        }
+
         private boolean string(Str s, int b) {
             int escape = s.escape();
             if (escape == 1) {
                 if (b == 'u') {
-                    replace(new Str(5));
+                    replace(new Str(5, s.count(), s.min(), s.max()));
                     return true;
                 }
-                replace(new Str(0));
+                replace(new Str(0, s.count(), s.min(), s.max()));
                 return b == '"' || b == '\\' || b == '/' || b == 'b' || b == 'f' || b == 'n' || b == 'r' || b == 't';
             }
             if (escape > 1) {
                 boolean hex = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
-                replace(new Str(escape == 2 ? 0 : escape - 1));
+                replace(new Str(escape == 2 ? 0 : escape - 1, s.count(), s.min(), s.max()));
                 return hex;
             }
             if (b < 0x20) {
                 return false;
             }
-            if (b == '\\') {
-                replace(new Str(1));
-                return true;
-            }
             if (b == '"') {
-                return pop(-1);
+                return s.count() >= s.min() && pop(-1);
             }
+            if (s.min() == 0 && s.max() == Integer.MAX_VALUE) {
+                if (b == '\\') {
+                    replace(new Str(1, 0, 0, Integer.MAX_VALUE));
+                }
+                return true; // nothing to count: no new frame per byte
+            }
+            boolean continuation = (b & 0xC0) == 0x80; // inside a multi-byte UTF-8 character: already counted
+            if (!continuation && s.count() >= s.max()) {
+                return false;
+            }
+            int count = continuation ? s.count() : s.count() + 1;
+            replace(new Str(b == '\\' ? 1 : 0, count, s.min(), s.max()));
             return true;
         }
 

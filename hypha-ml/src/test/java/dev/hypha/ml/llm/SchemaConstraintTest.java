@@ -86,7 +86,7 @@ class SchemaConstraintTest {
                 + "\"pattern\":\"^x\"}}}")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("properties.a: keyword \"pattern\" is not supported");
         assertThatThrownBy(() -> JsonSchema.parse("{\"$ref\":\"#/$defs/x\"}")).hasMessageContaining("\"$ref\"");
-        assertThatThrownBy(() -> JsonSchema.parse("{\"anyOf\":[]}")).hasMessageContaining("\"anyOf\"");
+        assertThatThrownBy(() -> JsonSchema.parse("{\"anyOf\":[]}")).hasMessageContaining("anyOf must be a list");
         assertThatThrownBy(() -> JsonSchema.parse("{\"type\":\"date\"}")).hasMessageContaining("type \"date\" is unknown");
         assertThatThrownBy(() -> JsonSchema.parse("{\"description\":\"anything\"}")).hasMessageContaining("needs a \"type\"");
         assertThatThrownBy(() -> JsonSchema.parse("{\"type\":\"object\",\"required\":[\"x\"]}"))
@@ -95,6 +95,68 @@ class SchemaConstraintTest {
         assertThatThrownBy(() -> JsonSchema.parse("{\"type\":\"string\",\"enum\":[1]}")).hasMessageContaining("not of type");
         String deep = "{\"type\":\"array\",\"items\":".repeat(40) + "{\"type\":\"null\"}" + "}".repeat(40);
         assertThatThrownBy(() -> JsonSchema.parse(deep)).hasMessageContaining("nested deeper than");
+    }
+
+    /** A choice among tool calls, as the agent runtime asks of a model: a tagged union of objects. */
+    private static final String TOOL_CHOICE = """
+            {"anyOf":[
+              {"type":"object","properties":{"tool":{"const":"search"},
+                "arguments":{"type":"object","properties":{"q":{"type":"string","minLength":1,"maxLength":5}},
+                             "required":["q"]}},"required":["tool","arguments"]},
+              {"type":"object","properties":{"tool":{"const":"search_all"},
+                "arguments":{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]}},
+               "required":["tool","arguments"]},
+              {"type":"object","properties":{"tool":{"const":"final_answer"},"answer":{"type":"string"}},
+               "required":["tool","answer"]}]}""";
+
+    @Test
+    void aTaggedUnionCommitsToTheAlternativeItsTagNames() throws Exception {
+        JsonSchema s = JsonSchema.parse(TOOL_CHOICE);
+        var validator = VALIDATORS.getSchema(TOOL_CHOICE, InputFormat.JSON);
+        for (String ok : List.of("{\"tool\":\"search\",\"arguments\":{\"q\":\"cats\"}}",
+                " {\"tool\":\"search_all\", \"arguments\": {\"n\": 3}}", "{\"tool\":\"final_answer\",\"answer\":\"\"}")) {
+            assertThat(SchemaConstraint.isComplete(s, utf8(ok))).as(ok).isTrue();
+            assertThat(validator.validate(ok, InputFormat.JSON)).as(ok).isEmpty();
+            for (int i = 0; i < ok.length(); i++) {
+                assertThat(SchemaConstraint.isPrefix(s, utf8(ok.substring(0, i)))).as(ok.substring(0, i)).isTrue();
+            }
+        }
+        for (String bad : List.of("{\"tool\":\"search\",\"arguments\":{\"n\":3}}", // search's arguments are not search_all's
+                "{\"tool\":\"final_answer\",\"arguments\":{\"q\":\"x\"}}", "{\"tool\":\"fetch\",\"arguments\":{}}",
+                "{\"tool\":\"search\"}",
+                "{\"tool\":\"search\",\"arguments\":{\"q\":\"\"}}", "{\"tool\":\"search\",\"arguments\":{\"q\":\"kittens\"}}")) {
+            assertThat(SchemaConstraint.isComplete(s, utf8(bad))).as(bad).isFalse();
+            assertThat(validator.validate(bad, InputFormat.JSON)).as(bad).isNotEmpty();
+        }
+    }
+
+    @Test
+    void stringLengthsCountCharactersNotBytes() {
+        JsonSchema s = JsonSchema.parse("{\"type\":\"string\",\"minLength\":1,\"maxLength\":3}");
+        for (String ok : List.of("\"a\"", "\"abc\"", "\"\u00e9\u00e9\u00e9\"", "\"\\n\\u0041b\"")) {
+            assertThat(SchemaConstraint.isComplete(s, utf8(ok))).as(ok).isTrue();
+        }
+        for (String bad : List.of("\"\"", "\"abcd\"", "\"\u00e9\u00e9\u00e9\u00e9\"")) {
+            assertThat(SchemaConstraint.isComplete(s, utf8(bad))).as(bad).isFalse();
+        }
+        assertThatThrownBy(() -> JsonSchema.parse("{\"type\":\"integer\",\"maxLength\":3}"))
+                .hasMessageContaining("apply to strings only");
+        assertThatThrownBy(() -> JsonSchema.parse("{\"type\":\"string\",\"minLength\":4,\"maxLength\":3}"))
+                .hasMessageContaining("minLength 4 is more than maxLength 3");
+    }
+
+    @Test
+    void unionsThatAreNotTaggedAreRefusedSayingWhatIsSupported() {
+        assertThatThrownBy(() -> JsonSchema.parse("{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}"))
+                .hasMessageContaining("only a tagged union is supported");
+        assertThatThrownBy(() -> JsonSchema.parse("{\"oneOf\":[{\"type\":\"object\",\"properties\":{\"k\":{\"const\":\"a\"}},"
+                + "\"required\":[\"k\"]},{\"type\":\"object\",\"properties\":{\"j\":{\"const\":\"b\"}},\"required\":[\"j\"]}]}"))
+                .hasMessageContaining("tagged by \"j\", not \"k\"");
+        assertThatThrownBy(() -> JsonSchema.parse("{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"k\":{\"const\":\"a\"}},"
+                + "\"required\":[\"k\"]},{\"type\":\"object\",\"properties\":{\"k\":{\"const\":\"a\"}},\"required\":[\"k\"]}]}"))
+                .hasMessageContaining("\"a\" tags two alternatives");
+        assertThatThrownBy(() -> JsonSchema.parse("{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"k\":{\"const\":1}},"
+                + "\"required\":[\"k\"]}]}")).hasMessageContaining("alternative 0 is not");
     }
 
     /** Tokens of a small alphabet (single bytes and a few longer pieces), so random walks close their strings. */

@@ -1,6 +1,9 @@
 package dev.hypha.node.agents;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcontextprotocol.spec.McpSchema;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.mcp.PayingMcpClient;
@@ -20,16 +23,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Runs an agent: finds its tools (MCP servers, or agents through the identity registry), then works through its steps
- * in order, paying each tool that asks from its AgentAccount within the on-chain policy, and logs every step. Between
- * steps it stops when asked ({@link #STOP_FILE} in its folder, as {@code hypha agent stop} writes). It stops for good
- * when the account refuses a spend (policy: budget used up, per-call maximum, counterparty, frozen): the chain is the
- * judge, so a runtime that tried harder would be refused again. Restarted, it skips the steps its journal says are done
- * and resumes an unfinished payment with the same authorization, so nothing is paid twice.
+ * Runs an agent. It finds its tools (MCP servers, or agents through the identity registry), then loops: its model
+ * (the gateway's chat completions, {@link ChatModel}) is shown the task and what the last call returned and chooses
+ * the next call, held by constrained decoding to the {@link ToolMenu} (a call of an offered tool with valid
+ * arguments, or the final answer); the runtime makes the call, paying a tool that asks from its AgentAccount within
+ * the on-chain policy, feeds the result back, and stops at the final answer or after {@code maxSteps} turns. A spec
+ * with fixed {@code steps} runs them in order instead, without a model. Every turn is logged (prompt, chosen call,
+ * payment, result). Between turns it stops when asked ({@link #STOP_FILE} in its folder, as {@code hypha agent stop}
+ * writes). It stops for good when the account refuses a spend (policy: budget used up, per-call maximum,
+ * counterparty, frozen): the chain is the judge, so a runtime that tried harder would be refused again. Restarted, it
+ * skips the turns its journal says are done (a model-driven run resumes its chat from them) and resumes an unfinished
+ * payment with the same authorization, so nothing is paid twice.
  */
 public final class AgentRuntime {
     /** The file whose presence asks a running agent to stop before its next step. */
     public static final String STOP_FILE = "stop";
+    /** Characters of a tool's result shown to the model (small models have small contexts). */
+    static final int RESULT_CHARS_FOR_MODEL = 80;
 
     /**
      * How a run ended.
@@ -37,24 +47,45 @@ public final class AgentRuntime {
      * @param stepsDone steps finished (this run and earlier ones)
      * @param paid      payments settled in this run
      * @param spent     what they cost, in the token's smallest units
-     * @param reason    why it ended: "finished", "stopped", "refused by policy: ..." or "error: ..."
+     * @param reason    why it ended: "finished", "answered", "step limit", "stopped", "refused by policy: ..." or
+     *                  "error: ..."
+     * @param answer    the model's final answer, when it gave one
      */
-    public record Outcome(int stepsDone, int paid, BigInteger spent, String reason) {}
+    public record Outcome(int stepsDone, int paid, BigInteger spent, String reason, Optional<String> answer) {
+        public Outcome(int stepsDone, int paid, BigInteger spent, String reason) {
+            this(stepsDone, paid, spent, reason, Optional.empty());
+        }
+    }
 
-    /** Everything the runtime acts with. */
+    /** Everything the runtime acts with; {@code model} is needed unless the spec lists fixed steps. */
     public record Wiring(dev.hypha.chain.deploy.AgentAccountsClient.Account accountAsSession,
                          org.web3j.crypto.Credentials sessionKey, dev.hypha.chain.rpc.ChainClient chain,
                          Optional<ServiceDirectory> directory, Optional<AccountRater> rater,
-                         java.security.SecureRandom random) {}
+                         java.security.SecureRandom random, Optional<ChatModel> model) {}
 
-    private record Endpoint(String url, Optional<ServiceDirectory.Agent> agent, PayingMcpClient client) {}
+    private record Endpoint(String url, Optional<ServiceDirectory.Agent> agent, PayingMcpClient client,
+                            McpSchema.Tool tool) {}
 
+    /** What one tool call came to: its journal status, its text, and what it paid (zero if nothing). */
+    private record Called(String status, String text, BigInteger paid) {}
+
+    /** The account refused a spend: the run ends. */
+    private static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final AgentSpec spec;
     private final Path dir;
     private final Wiring w;
     private final BigInteger maxPerCall;
     private final SpendJournal journal;
     private final AgentLog log;
+    private final StepPayer payer = new StepPayer();
+    private int paid;
+    private BigInteger spent = BigInteger.ZERO;
 
     /**
      * @param dir        the agent's folder (journal, log, stop file)
@@ -73,101 +104,213 @@ public final class AgentRuntime {
         return log;
     }
 
-    /** Runs until the steps are done, a stop is asked, or the account refuses a spend. */
+    /** Runs until the task is done (final answer, step limit, or the fixed steps), a stop is asked, or a spend refused. */
     public Outcome run() {
         SpendJournal.State state = journal.read();
+        int planned = spec.modelDriven() ? spec.maxSteps() : spec.steps().size();
         log.line("run", "agent " + spec.name() + (spec.task().isEmpty() ? "" : ", task: " + AgentLog.quote(spec.task()))
                 + "; account " + Address.parse(w.accountAsSession().address()).toChecksumString() + "; "
-                + state.done().size() + "/" + spec.steps().size() + " steps done before");
-        Map<String, Endpoint> tools;
+                + state.done().size() + "/" + planned + " steps done before"
+                + (spec.modelDriven() ? " (the model chooses the calls)" : " (fixed steps, in order)"));
         List<PayingMcpClient> clients = new ArrayList<>();
-        StepPayer payer = new StepPayer();
-        int paid = 0;
-        BigInteger spent = BigInteger.ZERO;
+        paid = 0;
+        spent = BigInteger.ZERO;
         try {
-            tools = discover(payer, clients);
-            for (int i = 0; i < spec.steps().size(); i++) {
-                if (state.isDone(i)) {
-                    continue;
-                }
-                if (Files.exists(dir.resolve(STOP_FILE))) {
-                    log.line("run", "stopped on request before step " + (i + 1));
-                    return new Outcome(state.done().size(), paid, spent, "stopped");
-                }
-                AgentSpec.Step step = spec.steps().get(i);
-                Endpoint endpoint = tools.get(step.tool());
-                String tag = "step " + (i + 1);
-                if (endpoint == null) {
-                    log.line(tag, "no tool named " + AgentLog.quote(step.tool()) + " among " + tools.keySet());
-                    journal.done(i, "unknown-tool");
-                    state.done().put(i, "unknown-tool");
-                    continue;
-                }
-                log.line(tag, "call " + step.tool() + " " + new ObjectMapper().valueToTree(step.arguments()) + " at "
-                        + endpoint.url() + endpoint.agent().map(a -> " (agent #" + a.agentId() + ")").orElse(""));
-                Optional<SpendJournal.Intent> resumed = Optional.ofNullable(state.pending().get(i));
-                resumed.ifPresent(r -> log.line(tag, "resuming payment " + r.nonce() + " from before a restart"));
-                int index = i;
-                payer.next = (offer, json, url) -> {
-                    endpoint.agent().ifPresent(a -> {
-                        if (!a.payees().contains(offer.payTo())) {
-                            throw HyphaException.input("tool " + step.tool() + " asks to pay " + offer.payTo().toChecksumString()
-                                    + ", which is neither agent #" + a.agentId() + "'s wallet nor its owner");
-                        }
-                    });
-                    ExactPayment p = new AgentAccountPayer(w.accountAsSession(), w.sessionKey(), w.chain(), journal, index,
-                            resumed, w.random()).pay(offer, json, url);
-                    log.line(tag, "booked " + offer.amount() + " to " + offer.payTo().toChecksumString() + " on the account"
-                            + " (nonce " + p.authorization().nonce() + ")");
-                    return p;
-                };
-                PayingMcpClient.Call call;
-                try {
-                    call = endpoint.client().call(step.tool(), step.arguments());
-                } catch (HyphaException e) {
-                    if (AgentAccountPayer.refusedByPolicy(e)) {
-                        // not journaled as done: once the owner raises the budget, a new run retries this step
-                        log.line(tag, "refused by the account's policy: " + AgentLog.quote(e.getMessage()));
-                        return new Outcome(state.done().size(), paid, spent, "refused by policy: " + e.getMessage());
-                    }
-                    throw e;
-                }
-                String status;
-                if (call.payment().isPresent() && call.settlement().filter(s -> s.success()).isPresent()) {
-                    var s = call.settlement().get();
-                    paid++;
-                    spent = spent.add(call.payment().get().authorization().value());
-                    log.line(tag, "paid " + s.amount() + " to " + call.payment().get().authorization().to().toChecksumString()
-                            + ", settled in " + s.transaction());
-                    status = call.failed() ? "tool-error" : "ok";
-                } else if (call.payment().isPresent()) {
-                    String why = X402McpBinding.requiredOf(call.result()).map(PaymentRequired::error).orElse("");
-                    if (resumed.isPresent() && why.contains("nonce")) {
-                        log.line(tag, "the payment from before the restart was already settled; its answer was lost,"
-                                + " and it is not paid again");
-                        status = "paid-answer-lost";
-                    } else {
-                        log.line(tag, "payment refused by the server: " + AgentLog.quote(why));
-                        status = "payment-refused";
-                    }
-                } else {
-                    status = call.failed() ? "tool-error" : "ok";
-                }
-                log.line(tag, (call.failed() ? "error: " : "result: ") + AgentLog.quote(call.text()));
-                journal.done(i, status);
-                state.done().put(i, status);
-                if (status.equals("ok") && call.payment().isPresent()) {
-                    rate(tag, endpoint, call.payment().get());
-                }
-            }
-            log.line("run", "finished: " + state.done().size() + " steps, " + paid + " paid this run (" + spent + ")");
-            return new Outcome(state.done().size(), paid, spent, "finished");
+            Map<String, Endpoint> tools = discover(clients);
+            return spec.modelDriven() ? loop(state, tools) : steps(state, tools);
+        } catch (Refused e) {
+            return new Outcome(state.done().size(), paid, spent, "refused by policy: " + e.getMessage());
         } catch (HyphaException e) {
             log.line("run", "error: " + AgentLog.quote(e.getMessage()));
             return new Outcome(state.done().size(), paid, spent, "error: " + e.getMessage());
         } finally {
             clients.forEach(PayingMcpClient::close);
         }
+    }
+
+    /** The fixed steps, in order (a spec that lists them). */
+    private Outcome steps(SpendJournal.State state, Map<String, Endpoint> tools) {
+        for (int i = 0; i < spec.steps().size(); i++) {
+            if (state.isDone(i)) {
+                continue;
+            }
+            if (stopAsked(i)) {
+                return new Outcome(state.done().size(), paid, spent, "stopped");
+            }
+            AgentSpec.Step step = spec.steps().get(i);
+            Endpoint endpoint = tools.get(step.tool());
+            String tag = "step " + (i + 1);
+            if (endpoint == null) {
+                log.line(tag, "no tool named " + AgentLog.quote(step.tool()) + " among " + tools.keySet());
+                journal.done(i, "unknown-tool");
+                state.done().put(i, "unknown-tool");
+                continue;
+            }
+            Called c = call(i, tag, endpoint, step.tool(), step.arguments(), Optional.ofNullable(state.pending().get(i)));
+            journal.done(i, c.status());
+            state.done().put(i, c.status());
+        }
+        log.line("run", "finished: " + state.done().size() + " steps, " + paid + " paid this run (" + spent + ")");
+        return new Outcome(state.done().size(), paid, spent, "finished");
+    }
+
+    /** The model chooses each call until its final answer or the step limit. */
+    private Outcome loop(SpendJournal.State state, Map<String, Endpoint> tools) {
+        ChatModel model = w.model().orElseThrow(() -> HyphaException.input("agent " + spec.name() + " lists no fixed"
+                + " steps, so its model chooses the calls, and no gateway was given to ask it"));
+        String modelName = spec.model().isBlank() ? model.defaultModel() : spec.model();
+        Map<String, Map.Entry<String, JsonNode>> offered = new LinkedHashMap<>();
+        tools.forEach((name, e) -> offered.put(name, Map.entry(Objects.requireNonNullElse(e.tool().description(), ""),
+                JSON.valueToTree(e.tool().inputSchema()))));
+        ToolMenu menu = ToolMenu.of(offered, spec.requiredArgumentsOnly());
+        menu.skipped().forEach(s -> log.line("tools", "not offered to the model: " + AgentLog.quote(s)));
+        ObjectNode schema = menu.schema(spec.callRequired());
+        log.line("model", modelName + " at " + model.baseUrl() + " chooses among "
+                + menu.tools().stream().map(ToolMenu.Tool::name).toList() + (spec.callRequired() ? "" : " and "
+                + ToolMenu.FINAL_ANSWER) + ", up to " + spec.maxSteps() + " steps (decoding held to that choice)");
+        for (int i = 0; i < spec.maxSteps(); i++) {
+            if (state.isDone(i)) {
+                if ("answered".equals(state.done().get(i))) {
+                    return new Outcome(state.done().size(), paid, spent, "answered",
+                            Optional.ofNullable(state.turns().get(i)).map(SpendJournal.Turn::result));
+                }
+                continue;
+            }
+            if (stopAsked(i)) {
+                return new Outcome(state.done().size(), paid, spent, "stopped");
+            }
+            String tag = "step " + (i + 1);
+            List<ChatModel.Message> messages = messages(menu, state, i, true);
+            log.line(tag, "prompt: " + AgentLog.quote(messages.getLast().content()));
+            ChatModel.Reply reply = model.complete(modelName, messages, schema);
+            if (reply.finishReason().equals("length") && messages.size() > 2) {
+                // a small model's context filled up before its call was complete: ask again with the task alone
+                log.line(tag, "the answer did not fit the model's context; asking again without the last result");
+                reply = model.complete(modelName, messages(menu, state, i, false), schema);
+            }
+            ToolMenu.Choice choice;
+            try {
+                choice = menu.read(reply.text());
+            } catch (HyphaException e) {
+                throw HyphaException.input(e.getMessage() + (reply.finishReason().equals("length")
+                        ? " (the answer reached its token limit)" : ""));
+            }
+            String call = reply.text().strip();
+            switch (choice) {
+                case ToolMenu.Answer a -> {
+                    log.line(tag, "model answered: " + AgentLog.quote(a.text()));
+                    journal.done(i, "answered", call, a.text());
+                    state.done().put(i, "answered");
+                    log.line("run", "answered after " + state.done().size() + " steps, " + paid + " paid this run ("
+                            + spent + ")");
+                    return new Outcome(state.done().size(), paid, spent, "answered", Optional.of(a.text()));
+                }
+                case ToolMenu.Call c -> {
+                    log.line(tag, "model chose " + c.tool() + " " + JSON.valueToTree(c.arguments()));
+                    Called done = call(i, tag, tools.get(c.tool()), c.tool(), c.arguments(),
+                            Optional.ofNullable(state.pending().get(i)));
+                    journal.done(i, done.status(), call, done.text());
+                    state.done().put(i, done.status());
+                    state.turns().put(i, new SpendJournal.Turn(call, done.text()));
+                }
+            }
+        }
+        log.line("run", "step limit: " + spec.maxSteps() + " steps, " + paid + " paid this run (" + spent + ")");
+        return new Outcome(state.done().size(), paid, spent, "step limit");
+    }
+
+    /**
+     * The chat for turn {@code i}: instructions, the task, and (with {@code withLast}) the last call with its
+     * shortened result. Only the last exchange is shown: the network's small models have contexts of a few hundred
+     * tokens.
+     */
+    private List<ChatModel.Message> messages(ToolMenu menu, SpendJournal.State state, int i, boolean withLast) {
+        List<ChatModel.Message> m = new ArrayList<>();
+        m.add(new ChatModel.Message("system", (spec.system().isBlank() ? "" : spec.system().strip() + " ")
+                + menu.instructions(spec.callRequired())));
+        m.add(new ChatModel.Message("user", spec.task()));
+        SpendJournal.Turn last = i == 0 || !withLast ? null : state.turns().get(i - 1);
+        if (last != null) {
+            String r = last.result().strip();
+            m.add(new ChatModel.Message("user", "Your last call: " + last.call() + " Result: "
+                    + (r.length() <= RESULT_CHARS_FOR_MODEL ? r : r.substring(0, RESULT_CHARS_FOR_MODEL) + "...")));
+        }
+        return m;
+    }
+
+    private boolean stopAsked(int i) {
+        if (Files.exists(dir.resolve(STOP_FILE))) {
+            log.line("run", "stopped on request before step " + (i + 1));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Calls {@code tool} at {@code endpoint} for step {@code index}, paying from the account if it asks, logs payment
+     * and result, and rates a paid agent.
+     *
+     * @throws Refused when the account's policy refuses the payment
+     */
+    private Called call(int index, String tag, Endpoint endpoint, String tool, Map<String, Object> arguments,
+                        Optional<SpendJournal.Intent> resumed) {
+        log.line(tag, "call " + tool + " " + JSON.valueToTree(arguments) + " at " + endpoint.url()
+                + endpoint.agent().map(a -> " (agent #" + a.agentId() + ")").orElse(""));
+        resumed.ifPresent(r -> log.line(tag, "resuming payment " + r.nonce() + " from before a restart"));
+        payer.next = (offer, json, url) -> {
+            endpoint.agent().ifPresent(a -> {
+                if (!a.payees().contains(offer.payTo())) {
+                    throw HyphaException.input("tool " + tool + " asks to pay " + offer.payTo().toChecksumString()
+                            + ", which is neither agent #" + a.agentId() + "'s wallet nor its owner");
+                }
+            });
+            ExactPayment p = new AgentAccountPayer(w.accountAsSession(), w.sessionKey(), w.chain(), journal, index,
+                    resumed, w.random()).pay(offer, json, url);
+            log.line(tag, "booked " + offer.amount() + " to " + offer.payTo().toChecksumString() + " on the account"
+                    + " (nonce " + p.authorization().nonce() + ")");
+            return p;
+        };
+        PayingMcpClient.Call call;
+        try {
+            call = endpoint.client().call(tool, arguments);
+        } catch (HyphaException e) {
+            if (AgentAccountPayer.refusedByPolicy(e)) {
+                // not journaled as done: once the owner raises the budget, a new run retries this step
+                log.line(tag, "refused by the account's policy: " + AgentLog.quote(e.getMessage()));
+                throw new Refused(e.getMessage());
+            }
+            throw e;
+        } finally {
+            payer.next = null;
+        }
+        String status;
+        BigInteger cost = BigInteger.ZERO;
+        if (call.payment().isPresent() && call.settlement().filter(s -> s.success()).isPresent()) {
+            var s = call.settlement().get();
+            cost = call.payment().get().authorization().value();
+            paid++;
+            spent = spent.add(cost);
+            log.line(tag, "paid " + s.amount() + " to " + call.payment().get().authorization().to().toChecksumString()
+                    + ", settled in " + s.transaction());
+            status = call.failed() ? "tool-error" : "ok";
+        } else if (call.payment().isPresent()) {
+            String why = X402McpBinding.requiredOf(call.result()).map(PaymentRequired::error).orElse("");
+            if (resumed.isPresent() && why.contains("nonce")) {
+                log.line(tag, "the payment from before the restart was already settled; its answer was lost,"
+                        + " and it is not paid again");
+                status = "paid-answer-lost";
+            } else {
+                log.line(tag, "payment refused by the server: " + AgentLog.quote(why));
+                status = "payment-refused";
+            }
+        } else {
+            status = call.failed() ? "tool-error" : "ok";
+        }
+        log.line(tag, (call.failed() ? "error: " : "result: ") + AgentLog.quote(call.text()));
+        if (status.equals("ok") && call.payment().isPresent()) {
+            rate(tag, endpoint, call.payment().get());
+        }
+        return new Called(status, (call.failed() ? "error: " : "") + call.text(), cost);
     }
 
     private void rate(String tag, Endpoint endpoint, ExactPayment payment) {
@@ -186,7 +329,7 @@ public final class AgentRuntime {
         }
     }
 
-    private Map<String, Endpoint> discover(X402Payer payer, List<PayingMcpClient> clients) {
+    private Map<String, Endpoint> discover(List<PayingMcpClient> clients) {
         Map<String, Endpoint> tools = new LinkedHashMap<>();
         for (AgentSpec.ToolSource source : spec.tools()) {
             Optional<ServiceDirectory.Agent> agent = source.agentId().map(id -> w.directory()
@@ -197,9 +340,11 @@ public final class AgentRuntime {
                     + ") serves MCP at " + url + " (found in the identity registry)"));
             PayingMcpClient client = new PayingMcpClient(url, payer, w.chain().chainId(), maxPerCall);
             clients.add(client);
-            List<String> names = client.tools().stream().map(t -> t.name()).toList();
-            names.forEach(n -> tools.putIfAbsent(n, new Endpoint(url, agent, client)));
-            log.line("tools", url + " offers " + names);
+            List<McpSchema.Tool> offered = client.tools();
+            List<String> names = offered.stream().map(McpSchema.Tool::name).toList();
+            offered.stream().filter(t -> source.offers(t.name()))
+                    .forEach(t -> tools.putIfAbsent(t.name(), new Endpoint(url, agent, client, t)));
+            log.line("tools", url + " offers " + names + (source.only().isEmpty() ? "" : "; using " + source.only()));
         }
         return tools;
     }

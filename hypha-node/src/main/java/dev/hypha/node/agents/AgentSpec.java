@@ -17,19 +17,24 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What an agent is ({@code hypha agent create SPEC}): its name, instructions, where its tools are (MCP servers by URL,
- * or agents by ERC-8004 id, whose registration file names their MCP endpoint), the steps it works through, its budget
- * (the AgentAccount policy) and, optionally, how it rates the agents it paid. A JSON file:
+ * What an agent is ({@code hypha agent create SPEC}): its name, instructions and task, where its tools are (MCP servers
+ * by URL, or agents by ERC-8004 id, whose registration file names their MCP endpoint; {@code only} narrows a source to
+ * some of its tools), its budget (the AgentAccount policy) and, optionally, how it rates the agents it paid. Its model
+ * chooses the tool calls, up to {@code maxSteps} of them ({@code toolChoice} "required": every turn calls a tool, as
+ * OpenAI's tool_choice; "auto", the default: the model may give its final answer instead). A spec may instead list
+ * fixed {@code steps}, run in order without a model. A JSON file:
  * <pre>{@code
- * {"name": "buyer", "system": "...", "task": "...", "model": "...",
+ * {"name": "buyer", "system": "...", "task": "...", "model": "...", "maxSteps": 4, "toolChoice": "auto",
  *  "budget": {"limit": "0.01", "perCall": "0.002", "period": "1d", "guardian": "0x..."},
- *  "tools": [{"agent": 1}, {"mcp": "http://127.0.0.1:21494/mcp"}],
- *  "steps": [{"tool": "shout", "arguments": {"text": "hi"}}],
+ *  "tools": [{"agent": 1, "only": ["generate"]}, {"mcp": "http://127.0.0.1:21494/mcp"}],
  *  "rate": {"value": 90, "tag": "quality"}}
  * }</pre>
  */
 public record AgentSpec(String name, String system, String task, String model, Budget budget, List<ToolSource> tools,
-                        List<Step> steps, Optional<Rating> rate) {
+                        List<Step> steps, Optional<Rating> rate, int maxSteps, boolean callRequired,
+                        boolean requiredArgumentsOnly) {
+    /** Turns a model-driven run takes at most when the spec says nothing. */
+    public static final int DEFAULT_MAX_STEPS = 6;
     /** Largest spec file read. */
     public static final int MAX_BYTES = 256 * 1024;
     /** Most steps one spec may list. */
@@ -54,12 +59,18 @@ public record AgentSpec(String name, String system, String task, String model, B
         }
     }
 
-    /** Where tools come from: exactly one of an MCP URL and an ERC-8004 agent id. */
-    public record ToolSource(Optional<String> mcpUrl, Optional<BigInteger> agentId) {
+    /** Where tools come from: exactly one of an MCP URL and an ERC-8004 agent id; {@code only}: these tools (empty: all). */
+    public record ToolSource(Optional<String> mcpUrl, Optional<BigInteger> agentId, List<String> only) {
         public ToolSource {
             if (mcpUrl.isPresent() == agentId.isPresent()) {
                 throw new IllegalArgumentException("a tool source is either an MCP URL or an agent id");
             }
+            only = List.copyOf(only);
+        }
+
+        /** Whether tool {@code name} of this source is offered. */
+        public boolean offers(String name) {
+            return only.isEmpty() || only.contains(name);
         }
     }
 
@@ -126,21 +137,22 @@ public record AgentSpec(String name, String system, String task, String model, B
                 if (!url.startsWith("http://") && !url.startsWith("https://")) {
                     throw HyphaException.input("agent spec " + where + ": tools[].mcp '" + url + "' must be an http(s) URL");
                 }
-                tools.add(new ToolSource(Optional.of(url), Optional.empty()));
+                tools.add(new ToolSource(Optional.of(url), Optional.empty(), only(where, s.path("only"))));
             } else {
                 JsonNode id = s.get("agent");
                 if (!id.canConvertToExactIntegral() || id.bigIntegerValue().signum() < 0) {
                     throw HyphaException.input("agent spec " + where + ": tools[].agent must be an agent id (a whole number)");
                 }
-                tools.add(new ToolSource(Optional.empty(), Optional.of(id.bigIntegerValue())));
+                tools.add(new ToolSource(Optional.empty(), Optional.of(id.bigIntegerValue()), only(where, s.path("only"))));
             }
         }
         List<Step> steps = new ArrayList<>();
         JsonNode st = root.path("steps");
-        if (!st.isArray() || st.isEmpty() || st.size() > MAX_STEPS) {
-            throw HyphaException.input("agent spec " + where + ": steps must be an array of 1.." + MAX_STEPS + " tool calls");
+        if (!st.isMissingNode() && (!st.isArray() || st.isEmpty() || st.size() > MAX_STEPS)) {
+            throw HyphaException.input("agent spec " + where + ": steps, when given, must be an array of 1.." + MAX_STEPS
+                    + " tool calls (without steps, the model chooses the calls)");
         }
-        for (JsonNode s : st) {
+        for (JsonNode s : st.isMissingNode() ? JSON.createArrayNode() : st) {
             String tool = text(where, s, "tool", true);
             JsonNode args = s.path("arguments");
             if (!args.isMissingNode() && !args.isObject()) {
@@ -157,9 +169,50 @@ public record AgentSpec(String name, String system, String task, String model, B
             }
             rate = Optional.of(new Rating(value, Optional.ofNullable(text(where, r, "tag", false)).orElse("")));
         }
-        return new AgentSpec(name, Optional.ofNullable(text(where, root, "system", false)).orElse(""),
-                Optional.ofNullable(text(where, root, "task", false)).orElse(""),
-                Optional.ofNullable(text(where, root, "model", false)).orElse(""), budget, tools, steps, rate);
+        JsonNode max = root.path("maxSteps");
+        if (!max.isMissingNode() && (!max.isInt() || max.intValue() < 1 || max.intValue() > MAX_STEPS)) {
+            throw HyphaException.input("agent spec " + where + ": maxSteps must be a whole number 1.." + MAX_STEPS);
+        }
+        String choice = Optional.ofNullable(text(where, root, "toolChoice", false)).orElse("auto");
+        if (!choice.equals("auto") && !choice.equals("required")) {
+            throw HyphaException.input("agent spec " + where + ": toolChoice must be \"auto\" (the model may answer) or"
+                    + " \"required\" (every turn calls a tool), got '" + choice + "'");
+        }
+        JsonNode requiredOnly = root.path("requiredArgumentsOnly");
+        if (!requiredOnly.isMissingNode() && !requiredOnly.isBoolean()) {
+            throw HyphaException.input("agent spec " + where + ": requiredArgumentsOnly must be true or false");
+        }
+        String task = Optional.ofNullable(text(where, root, "task", false)).orElse("");
+        if (steps.isEmpty() && task.isBlank()) {
+            throw HyphaException.input("agent spec " + where + ": task is missing: without fixed steps the model needs a"
+                    + " task to choose its tool calls for");
+        }
+        return new AgentSpec(name, Optional.ofNullable(text(where, root, "system", false)).orElse(""), task,
+                Optional.ofNullable(text(where, root, "model", false)).orElse(""), budget, tools, steps, rate,
+                max.isMissingNode() ? DEFAULT_MAX_STEPS : max.intValue(), choice.equals("required"),
+                requiredOnly.asBoolean(false));
+    }
+
+    /** Whether the model chooses the calls (no fixed steps). */
+    public boolean modelDriven() {
+        return steps.isEmpty();
+    }
+
+    private static List<String> only(String where, JsonNode o) {
+        if (o.isMissingNode()) {
+            return List.of();
+        }
+        if (!o.isArray() || o.isEmpty() || o.size() > 64) {
+            throw HyphaException.input("agent spec " + where + ": tools[].only must be a list of 1..64 tool names");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : o) {
+            if (!n.isTextual() || n.textValue().isBlank()) {
+                throw HyphaException.input("agent spec " + where + ": tools[].only must list tool names (strings)");
+            }
+            out.add(n.textValue());
+        }
+        return out;
     }
 
     private static List<String> allow(String where, JsonNode a) {

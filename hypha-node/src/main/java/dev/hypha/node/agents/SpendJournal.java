@@ -39,8 +39,11 @@ public final class SpendJournal {
      */
     public record Intent(int step, String nonce, String payTo, String value, long validBefore, Optional<String> booked) {}
 
-    /** What the journal says so far. */
-    public record State(TreeMap<Integer, String> done, TreeMap<Integer, Intent> pending) {
+    /** A model-driven turn as it happened: the call the model chose (its JSON) and what came back. */
+    public record Turn(String call, String result) {}
+
+    /** What the journal says so far; {@code turns}: the finished turns of a model-driven run, to resume its chat. */
+    public record State(TreeMap<Integer, String> done, TreeMap<Integer, Intent> pending, TreeMap<Integer, Turn> turns) {
         /** Whether step {@code i} finished. */
         public boolean isDone(int i) {
             return done.containsKey(i);
@@ -58,8 +61,9 @@ public final class SpendJournal {
     public State read() {
         TreeMap<Integer, String> done = new TreeMap<>();
         TreeMap<Integer, Intent> pending = new TreeMap<>();
+        TreeMap<Integer, Turn> turns = new TreeMap<>();
         if (!Files.exists(file)) {
-            return new State(done, pending);
+            return new State(done, pending, turns);
         }
         List<String> lines;
         try {
@@ -94,11 +98,14 @@ public final class SpendJournal {
                 case "done" -> {
                     done.put(step, e.path("status").asText(""));
                     pending.remove(step);
+                    if (e.has("call")) {
+                        turns.put(step, new Turn(e.get("call").asText(), e.path("result").asText("")));
+                    }
                 }
                 default -> throw HyphaException.input("agent journal " + file + " line " + (n + 1) + " has no known event");
             }
         }
-        return new State(done, pending);
+        return new State(done, pending, turns);
     }
 
     /** Journals a payment about to be booked. */
@@ -116,6 +123,11 @@ public final class SpendJournal {
     /** Journals that step {@code step} finished with {@code status}. */
     public void done(int step, String status) {
         append(event(step, "done").put("status", status));
+    }
+
+    /** Journals that model-driven turn {@code step} finished with {@code status}, having called {@code call}. */
+    public void done(int step, String status, String call, String result) {
+        append(event(step, "done").put("status", status).put("call", call).put("result", result));
     }
 
     private static ObjectNode event(int step, String name) {

@@ -93,7 +93,8 @@ final class DevInference implements AutoCloseable {
                         new ReceiptSigner(receiptDomain, providerAccount, data -> Eip712.sign(data, providerKey)),
                         ProviderService.ledgerFile(home, deployment.chainId(), providerAccount), "127.0.0.1", providerPort,
                         ProviderTls.server(providerKey, deployment.chainId(), providerAccount, Clock.systemUTC()),
-                        Clock.systemUTC(), List.of(BlockRoutes.forStore(new ModelStore(home, Clock.systemUTC()), home)));
+                        Clock.systemUTC(), List.of(BlockRoutes.forStore(new ModelStore(home, Clock.systemUTC()), home)),
+                        List.of(dev.hypha.node.x402.MeteredCompletions.areas(engine)));
                 opened.add(provider);
                 progress.accept("Provider " + providerAccount.toChecksumString() + " serving the store's models on "
                         + provider.endpoint());

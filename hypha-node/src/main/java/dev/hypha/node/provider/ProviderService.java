@@ -72,6 +72,23 @@ public final class ProviderService implements AutoCloseable {
     public static ProviderService start(InferenceBackend backend, ProviderTerms terms, PaymentChannelsClient contract,
                                         ReceiptSigner receipts, Path ledgerFile, String host, int port, SSLContext tls,
                                         Clock clock, List<? extends dev.hypha.node.http.ApiRoutes> moreRoutes) {
+        return start(backend, terms, contract, receipts, ledgerFile, host, port, tls, clock, moreRoutes, List.of());
+    }
+
+    /**
+     * More routes paid through the provider's own channels: built over its voucher admission and ledger once they are
+     * open (e.g. its model as an x402 {@code upto} endpoint, {@code x402.MeteredCompletions}).
+     */
+    @FunctionalInterface
+    public interface PaidAreas {
+        dev.hypha.node.http.ApiRoutes routes(ProviderTerms terms, ChannelGate gate, ProviderLedger ledger);
+    }
+
+    /** As above, also serving {@code paid} areas over the same gate and ledger as the provider's own routes. */
+    public static ProviderService start(InferenceBackend backend, ProviderTerms terms, PaymentChannelsClient contract,
+                                        ReceiptSigner receipts, Path ledgerFile, String host, int port, SSLContext tls,
+                                        Clock clock, List<? extends dev.hypha.node.http.ApiRoutes> moreRoutes,
+                                        List<PaidAreas> paid) {
         Objects.requireNonNull(backend, "backend");
         Duration closeCheck = closeCheckInterval(contract.challengePeriod());
         ProviderLedger ledger = ProviderLedger.open(ledgerFile, contract.voucherDomain());
@@ -80,6 +97,7 @@ public final class ProviderService implements AutoCloseable {
             ProviderRoutes routes = new ProviderRoutes(backend, terms, gate, ledger, receipts, clock,
                     new SecureRandom()::nextLong);
             List<dev.hypha.node.http.ApiRoutes> areas = new java.util.ArrayList<>(List.of(routes));
+            paid.forEach(p -> areas.add(p.routes(terms, gate, ledger)));
             areas.addAll(moreRoutes);
             ApiServer server = new ApiServer(host, port, areas, tls);
             server.start();

@@ -11,6 +11,12 @@ import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.mcp.McpChain;
 import dev.hypha.node.mcp.PayingMcpClient;
+import dev.hypha.ml.store.ModelName;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.gateway.api.GatewayRoutes;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.http.ApiServer;
+import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +50,21 @@ class AgentRuntimeTest {
     @TempDir
     Path home;
 
+    /** A gateway serving hypha-tiny from a store of its own: the model that chooses the calls. */
+    private static LocalBackend engine;
+    private static ApiServer gateway;
+
     @BeforeAll
-    static void start() throws Exception {
+    static void start(@TempDir Path store) throws Exception {
+        Path tiny = store.resolve("hypha-tiny.gguf");
+        try (InputStream in = AgentRuntimeTest.class.getResourceAsStream("/dev/hypha/node/devnet/hypha-tiny.gguf")) {
+            Files.copy(in, tiny);
+        }
+        ModelStore models = new ModelStore(store.resolve("home"), Clock.systemUTC());
+        models.importModel(tiny, ModelName.parse("hypha-tiny"), (d, t) -> { });
+        engine = new LocalBackend(models, LocalBackend.Settings.defaults());
+        gateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(engine)));
+        gateway.start();
         chain = new McpChain();
         owner = chain.devnet.account(5);
         guardian = chain.devnet.account(6);
@@ -60,6 +79,8 @@ class AgentRuntimeTest {
     @AfterAll
     static void stop() {
         chain.close();
+        gateway.close();
+        engine.close();
     }
 
     /** A buyer agent: a fresh account with this policy, funded, and a session key with gas. */
@@ -86,7 +107,9 @@ class AgentRuntimeTest {
         AgentSpec spec = AgentSpec.parse("test", specJson.getBytes(StandardCharsets.UTF_8));
         AgentRuntime.Wiring wiring = new AgentRuntime.Wiring(b.asSession(), b.key(), chain.client,
                 Optional.of(new ServiceDirectory(chain.as(owner).identity(), java.net.http.HttpClient.newHttpClient())),
-                Optional.of(new AccountRater(chain.as(owner), b.account())), new SecureRandom());
+                Optional.of(new AccountRater(chain.as(owner), b.account())), new SecureRandom(),
+                Optional.of(new ChatModel("http://127.0.0.1:" + gateway.port(), Optional.empty(),
+                        java.net.http.HttpClient.newHttpClient())));
         return new AgentRuntime(spec, home, wiring, BigInteger.valueOf(maxPerCall), Clock.systemUTC());
     }
 
@@ -102,6 +125,81 @@ class AgentRuntimeTest {
 
     private String log() throws Exception {
         return Files.readString(home.resolve("agent.log"));
+    }
+
+    private static String modelSpec(String choice, int maxSteps, String only) {
+        return """
+                {"name":"buyer","task":"Shout the word hello.","toolChoice":"%s","maxSteps":%d,
+                 "budget":{"limit":"1","perCall":"1","guardian":"%s"},"tools":[{"agent":%s%s}],
+                 "rate":{"value":75,"tag":"model-chosen"}}""".formatted(choice, maxSteps, guardian.getAddress(), sellerId, only);
+    }
+
+    /** The calls the log says the model chose, as tool name and the JSON of its arguments. */
+    private List<String[]> chosen() throws Exception {
+        return log().lines().filter(l -> l.contains("| model chose ")).map(l -> l.substring(l.indexOf("model chose ") + 12)
+                .split(" ", 2)).toList();
+    }
+
+    @Test
+    void theModelChoosesEachCallHeldToTheToolsSchemasAndEveryCallIsPaidWithinPolicy() throws Exception {
+        Buyer b = buyer(10_000, 2_000);
+        int shoutsBefore = chain.shouts.get();
+        AgentRuntime.Outcome out = runtime(b, modelSpec("required", 2, ",\"only\":[\"shout\"]"), 2_000).run();
+
+        // every turn must call a tool and only shout is offered: two paid calls, whatever text the model picked
+        assertThat(out.reason()).as(log()).isEqualTo("step limit");
+        assertThat(out.paid()).isEqualTo(2);
+        assertThat(chain.usd(b.account())).isEqualTo(BigInteger.valueOf(1_000_000 - 2 * McpChain.PRICE));
+        List<String[]> calls = chosen();
+        assertThat(calls).hasSize(2).allSatisfy(c -> assertThat(c[0]).isEqualTo("shout"));
+        for (String[] c : calls) {
+            var args = new com.fasterxml.jackson.databind.ObjectMapper().readTree(c[1]);
+            assertThat(args.properties()).as(c[1]).hasSize(1);
+            String text = args.get("text").textValue();
+            assertThat(text.codePointCount(0, text.length())).isLessThanOrEqualTo(ToolMenu.MAX_ARGUMENT_CHARS);
+            if (!text.isBlank()) { // the seller refuses blank text (after payment): the model's choice, logged as such
+                assertThat(log()).contains("result: " + AgentLog.quote(text.toUpperCase(java.util.Locale.ROOT)));
+            }
+        }
+        assertThat(chain.shouts.get() - shoutsBefore).isEqualTo((int) calls.stream()
+                .filter(c -> !c[1].contains("\"text\":\"\"") && !c[1].matches(".*\"text\":\"\\s*\".*")).count());
+        assertThat(log()).contains("prompt: ", "decoding held to that choice", "settled in 0x");
+        var summary = chain.as(owner).reputation().summary(sellerId, List.of(b.account()), "model-chosen", "");
+        assertThat(summary.count()).isEqualTo(calls.stream().filter(c -> !c[1].matches(".*\"text\":\"\\s*\".*")).count());
+    }
+
+    @Test
+    void withAutoChoiceTheModelPicksAmongAllToolsOrAnswersAndTheJournalResumesItsChat() throws Exception {
+        Buyer b = buyer(10_000, 2_000);
+        int shoutsBefore = chain.shouts.get();
+        AgentRuntime.Outcome out = runtime(b, modelSpec("auto", 3, ""), 2_000).run();
+
+        assertThat(out.reason()).as(log()).isIn("answered", "step limit");
+        List<String[]> calls = chosen();
+        assertThat(calls).allSatisfy(c -> assertThat(c[0]).isIn("shout", "word_count"));
+        long shouts = calls.stream().filter(c -> c[0].equals("shout")).count();
+        // only shout costs: what the account paid is the price of the shouts the model chose, no more
+        assertThat(out.paid()).isEqualTo((int) shouts);
+        assertThat(chain.usd(b.account())).isEqualTo(BigInteger.valueOf(1_000_000 - shouts * McpChain.PRICE));
+        assertThat(chain.shouts.get() - shoutsBefore).isLessThanOrEqualTo((int) shouts);
+        assertThat(out.answer().isPresent()).isEqualTo(out.reason().equals("answered"));
+        // run again: the journal says it is over, nothing more is asked or paid
+        AgentRuntime.Outcome again = runtime(b, modelSpec("auto", 3, ""), 2_000).run();
+        assertThat(again.paid()).isZero();
+        assertThat(again.stepsDone()).isEqualTo(out.stepsDone());
+        assertThat(chain.usd(b.account())).isEqualTo(BigInteger.valueOf(1_000_000 - shouts * McpChain.PRICE));
+    }
+
+    @Test
+    void aModelDrivenAgentWithoutAGatewaySaysSo() throws Exception {
+        Buyer b = buyer(10_000, 2_000);
+        AgentSpec spec = AgentSpec.parse("test", modelSpec("auto", 2, "").getBytes(StandardCharsets.UTF_8));
+        AgentRuntime.Outcome out = new AgentRuntime(spec, home, new AgentRuntime.Wiring(b.asSession(), b.key(),
+                chain.client, Optional.of(new ServiceDirectory(chain.as(owner).identity(),
+                java.net.http.HttpClient.newHttpClient())), Optional.empty(), new SecureRandom(), Optional.empty()),
+                BigInteger.valueOf(2_000), Clock.systemUTC()).run();
+        assertThat(out.reason()).contains("no gateway was given");
+        assertThat(out.paid()).isZero();
     }
 
     @Test

@@ -39,7 +39,7 @@ class AgentSpecTest {
                 .hasMessageContaining("must be an http(s) URL");
         assertThatThrownBy(() -> parse(GOOD.replace("\"value\":80", "\"value\":101"))).hasMessageContaining("0..100");
         assertThatThrownBy(() -> parse(GOOD.replace("\"steps\":[{\"tool\":\"shout\",\"arguments\":{\"text\":\"x\"}}]", "\"steps\":[]")))
-                .hasMessageContaining("steps must be an array of 1..");
+                .hasMessageContaining("steps, when given, must be an array of 1..");
         assertThatThrownBy(() -> parse("{\"name\":\"a\"}")).hasMessageContaining("budget");
         assertThatThrownBy(() -> parse("{not json")).hasMessageContaining("not JSON");
     }

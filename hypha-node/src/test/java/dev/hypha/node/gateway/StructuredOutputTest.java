@@ -135,17 +135,17 @@ class StructuredOutputTest {
                  "messages":[{"role":"user","content":"x"}]}""");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(r.body()).get("error").asText())
-                .startsWith("format: properties.a: keyword \"anyOf\" is not supported");
+                .startsWith("format: properties.a: anyOf: only a tagged union is supported");
         {
             assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
                     .model("tiny").addUserMessage("x").responseFormat(com.openai.models.ResponseFormatJsonSchema.builder()
                             .jsonSchema(com.openai.models.ResponseFormatJsonSchema.JsonSchema.builder().name("x")
                                     .schema(com.openai.models.ResponseFormatJsonSchema.JsonSchema.Schema.builder()
                                             .putAdditionalProperty("type", com.openai.core.JsonValue.from("string"))
-                                            .putAdditionalProperty("maxLength", com.openai.core.JsonValue.from(3))
+                                            .putAdditionalProperty("pattern", com.openai.core.JsonValue.from("^x"))
                                             .build()).build()).build()).build()))
                     .isInstanceOf(BadRequestException.class)
-                    .hasMessageContaining("response_format.json_schema.schema: the schema: keyword \"maxLength\"");
+                    .hasMessageContaining("response_format.json_schema.schema: the schema: keyword \"pattern\"");
         }
     }
 }

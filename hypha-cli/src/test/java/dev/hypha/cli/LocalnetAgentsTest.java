@@ -1,0 +1,135 @@
+package dev.hypha.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hypha.chain.deploy.Deployment;
+import dev.hypha.chain.deploy.Deployments;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.PaymentTokenClient;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.tx.NonceManager;
+import dev.hypha.chain.tx.RevertDecoder;
+import dev.hypha.chain.tx.TransactionSender;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.node.agents.AgentFolder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 16's "done when" on {@code hypha localnet --providers 1 --agents}, with its real provider process: the node's
+ * inference sells {@code generate} over x402 as an ERC-8004 agent; the buyer agent finds it through the identity
+ * registry, its model (hypha-tiny through the paying gateway, decoding held to the tool's call) chooses the calls, pays
+ * within its AgentAccount's policy and rates the seller with each payment as proof; a second agent's budget, used up on
+ * chain, stops its spending, and its session key signing directly (a rogue runtime) is refused the same way.
+ */
+class LocalnetAgentsTest {
+    private static final Pattern SELLER = Pattern.compile("Seller agent #(\\d+) ");
+
+    @Test
+    void anAgentFindsPaysAndRatesAnotherAndAnExhaustedBudgetStopsSpending(@TempDir Path dir) throws Exception {
+        Path home = dir.resolve("home");
+        int rpcPort = freePort();
+        int apiPort = freePort();
+        Map<String, String> env = Map.of("HYPHA_HOME", home.toString(), "HYPHA_DEVNET_PORT", Integer.toString(rpcPort),
+                "HYPHA_API_LISTEN", "127.0.0.1:" + apiPort, "HYPHA_RPC_URL", "http://127.0.0.1:" + rpcPort);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CountDownLatch ready = new CountDownLatch(1);
+        CountDownLatch stop = new CountDownLatch(1);
+        var cli = Hypha.commandLine(new CliEnvironment(env, Path.of("/nonexistent-user-home"), () -> {
+            ready.countDown();
+            stop.await();
+        }));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int[] exit = {-1};
+        Thread thread = Thread.ofPlatform().start(() -> {
+            try {
+                exit[0] = cli.execute("localnet", "--providers", "1", "--agents");
+            } finally {
+                ready.countDown();
+            }
+        });
+        try {
+            ready.await();
+            assertThat(out.toString()).as(err.toString()).contains("Created agent buyer", "funded with 0.05 hUSD",
+                    "run it: hypha agent run buyer --dev-account 9", "Running. Press Ctrl-C");
+            Matcher m = SELLER.matcher(out.toString());
+            assertThat(m.find()).as(out.toString()).isTrue();
+            BigInteger sellerId = new BigInteger(m.group(1));
+            Deployment deployment = new Deployments(home.resolve("deployments")).load(31_337L).orElseThrow();
+            try (ChainClient chain = ChainClient.connect("http://127.0.0.1:" + rpcPort)) {
+                HyphaContracts reader = HyphaContracts.readOnly(deployment, chain);
+                String buyer = new AgentFolder(home, "buyer").record().account();
+                String seller = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // dev account 1, whom generate pays
+                BigInteger sellerBefore = reader.payment().balanceOf(seller);
+
+                Run run = hypha(env, "agent", "run", "buyer", "--dev-account", "9");
+                String log = Files.readString(home.resolve("agents/buyer/agent.log"));
+                assertThat(run.exit()).as(run.out() + run.err() + log).isZero();
+                assertThat(run.out()).contains("Agent buyer: step limit; 2/2 steps done, 2 paid this run (0.004 hUSD)");
+                assertThat(log).contains("(found in the identity registry)", "model | hypha-tiny", "model chose generate {\"prompt\":\"",
+                        "settled in 0x", "rated agent #" + sellerId + " 90/100 with this payment as proof");
+                assertThat(reader.payment().balanceOf(buyer)).isEqualTo(BigInteger.valueOf(50_000 - 4_000));
+                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore.add(BigInteger.valueOf(4_000)));
+                assertThat(reader.reputation().summary(sellerId, List.of(buyer), "localnet", "").count()).isEqualTo(2);
+
+                // a budget of 0.003 hUSD a day pays one 0.002 call; the chain refuses the second, whatever the runtime does
+                Path thrifty = dir.resolve("thrifty.json");
+                Files.writeString(thrifty, Files.readString(home.resolve("localnet/buyer.json"))
+                        .replace("\"buyer\"", "\"thrifty\"").replace("\"limit\": \"0.01\"", "\"limit\": \"0.003\"")
+                        .replace("\"perCall\": \"0.005\"", "\"perCall\": \"0.003\""));
+                assertThat(hypha(env, "agent", "create", thrifty.toString(), "--dev-account", "9").exit()).isZero();
+                assertThat(hypha(env, "agent", "fund", "thrifty", "0.01", "--dev-account", "9").exit()).isZero();
+                Run refused = hypha(env, "agent", "run", "thrifty", "--dev-account", "9");
+                assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(ExitCodes.CHAIN);
+                assertThat(refused.out()).contains("Agent thrifty: refused by policy", "PeriodLimitExceeded",
+                        "1 paid this run (0.002 hUSD)");
+                AgentFolder folder = new AgentFolder(home, "thrifty");
+                String account = folder.record().account();
+                assertThat(reader.payment().balanceOf(account)).isEqualTo(BigInteger.valueOf(10_000 - 2_000));
+                // a rogue runtime holding the session key, signing a payment itself: refused on chain the same way
+                var rogue = HyphaContracts.connect(deployment, new TransactionSender(chain, folder.sessionKey(),
+                        new NonceManager(chain), RevertDecoder.forHyphaContracts())).agentAccounts().at(account);
+                assertThatThrownBy(() -> rogue.pay(deployment.address(PaymentTokenClient.NAME), seller, BigInteger.valueOf(1_001)))
+                        .isInstanceOf(HyphaException.class).hasMessageContaining("AgentAccount:").hasMessageContaining("Exceeded");
+                assertThat(reader.payment().balanceOf(account)).isEqualTo(BigInteger.valueOf(10_000 - 2_000));
+            }
+        } finally {
+            stop.countDown();
+            thread.join();
+        }
+        assertThat(exit[0]).as(err.toString()).isZero();
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    /** Runs one {@code hypha} command against the running network, in this process. */
+    private static Run hypha(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = Hypha.commandLine(new CliEnvironment(env, Path.of("/nonexistent-user-home"), () -> { }));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
