@@ -38,7 +38,8 @@ final class RoyaltyOptions {
             try {
                 out.add(Address.parse(p));
             } catch (HyphaException e) {
-                throw HyphaException.input("--royalty-publisher " + TerminalText.line(p) + ": " + e.getMessage());
+                throw HyphaException.input("--royalty-publisher " + TerminalText.line(p) + ": "
+                        + TerminalText.line(e.getMessage()));
             }
         }
         return List.copyOf(out);
