@@ -17,6 +17,14 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// revocation change an asset's status and emit an event; nothing is ever erased. The royalty walk over an asset's
 /// ancestry is bounded when the asset is registered (at most MAX_PARENTS edges per asset, ROYALTY_DEPTH generations,
 /// MAX_ROYALTY_WALK assets visited), so paying revenue to any asset costs bounded gas.
+/// @dev Content ids are claims, not titles: anyone may register any bytes' content id (the chain cannot tell who made
+/// a file), so "the first registration of these bytes" proves nothing and a squatter, or a front-runner copying an
+/// author's pending registration from the mempool, could always be first. What is unique is the pair (content id,
+/// registrant): each account registers a given content id at most once, and assetByContent(contentId, registrant)
+/// resolves the pair to that one asset forever (a transfer moves the token and its revenue, not the claim). Payers key
+/// royalties by the pair: they name the publisher whose claim they honour (the signer of the model manifest they
+/// verified, or themselves), so a squatter's or front-runner's registration of the same bytes is a different key that
+/// no such payer ever resolves to.
 /// @dev forge-lint: each narrowing cast marked unsafe-typecast is of a value bounded before it (ids from this
 /// contract's counters or the registry's, scores at most MAX_SCORE, amounts checked against the type's maximum or bounded
 /// by deposits); time comparisons deal in windows of hours to days, where a block producer's drift of seconds is harmless.
@@ -114,6 +122,11 @@ contract AssetRegistry is ERC721 {
 
     uint64 private _nextId = 1;
     mapping(uint256 assetId => Asset) private _assets;
+    /// @dev keccak256(content id) => registrant => the asset that registrant registered with it (0: none). Never
+    /// changes once set.
+    mapping(bytes32 contentKey => mapping(address registrant => uint64 assetId)) private _claims;
+    /// @dev The account that registered each asset (its claim's key; the ERC-721 owner may differ after a transfer).
+    mapping(uint256 assetId => address registrant) private _registrants;
 
     /// @notice `owner` registered `assetId` (a `kind`) with content id `contentId`; `previousVersion` is 0 for a
     /// first version. Lineage follows as one ParentLinked event per edge.
@@ -164,6 +177,8 @@ contract AssetRegistry is ERC721 {
     error LineageTooLarge(uint256 walk);
     /// @notice The reason is longer than MAX_REASON_BYTES.
     error ReasonTooLong(uint256 length);
+    /// @notice `registrant` already registered this content id as `assetId` (one claim per content id and account).
+    error ContentAlreadyClaimed(address registrant, uint256 assetId);
 
     constructor() ERC721("Hypha Asset", "HASSET") {}
 
@@ -254,6 +269,19 @@ contract AssetRegistry is ERC721 {
         return _nextId;
     }
 
+    /// @notice The asset `registrant` registered with content id `contentId`, or 0 when it registered none. The pair is
+    /// unique and never changes, so a payer that names the publisher it trusts always reaches that publisher's asset,
+    /// whoever else registered the same bytes before or after.
+    function assetByContent(bytes calldata contentId, address registrant) external view returns (uint256) {
+        return _claims[keccak256(contentId)][registrant];
+    }
+
+    /// @notice The account that registered `assetId` (its owner may have changed since by transfer).
+    function registrantOf(uint256 assetId) external view returns (address) {
+        _existing(assetId);
+        return _registrants[assetId];
+    }
+
     /// @notice How many assets a royalty payment to `assetId` visits at most (itself included).
     function royaltyWalkOf(uint256 assetId) external view returns (uint256) {
         return _walkAt(_existing(assetId).walk, ROYALTY_DEPTH);
@@ -272,7 +300,14 @@ contract AssetRegistry is ERC721 {
         if (declared.metadataId.length > MAX_CID_BYTES) revert InvalidContentId(declared.metadataId.length);
         if (declared.parents.length > MAX_PARENTS) revert TooManyParents(declared.parents.length);
 
+        bytes32 contentKey = keccak256(contentId);
+        uint64 claimed = _claims[contentKey][msg.sender];
+        if (claimed != 0) revert ContentAlreadyClaimed(msg.sender, claimed);
+
         assetId = _nextId++;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _claims[contentKey][msg.sender] = uint64(assetId);
+        _registrants[assetId] = msg.sender;
         Asset storage a = _assets[assetId];
         a.kind = kind;
         a.previousVersion = previousVersion;

@@ -279,4 +279,94 @@ contract AssetRegistryTest is ProvenanceFixture {
         else if (action % 4 == 2) registry.setLicence(d, _freeLicence());
         else registry.publishVersion(d, _declaration(2, _noParents()));
     }
+
+    // ------------------------------------------------------------------ content-id claims (squatting)
+
+    /// @dev A squatter registers the author's bytes first, and another copies the author's own pending declaration
+    /// (a mempool front-run: same content, metadata, licence and lineage, mined before it). The author's registration
+    /// still succeeds, and the (content id, author) key resolves to the author's asset, not to either copy.
+    function test_squatterAndFrontRunner_getTheirOwnClaims_neverTheAuthors() public {
+        uint256 data = _registerAs(bob, 1, _noParents());
+        AssetRegistry.Declaration memory authors = _declaration(7, _one(data, 2_000));
+        vm.prank(mallory);
+        uint256 squat = registry.register(AssetRegistry.Kind.Model, _declaration(7, _noParents()));
+        address frontRunner = makeAddr("frontRunner");
+        vm.prank(frontRunner);
+        uint256 copy = registry.register(AssetRegistry.Kind.Model, authors);
+        vm.prank(alice);
+        uint256 real = registry.register(AssetRegistry.Kind.Model, authors);
+
+        vm.assertEq(registry.assetByContent(_cid(7), alice), real);
+        vm.assertEq(registry.assetByContent(_cid(7), mallory), squat);
+        vm.assertEq(registry.assetByContent(_cid(7), frontRunner), copy);
+        vm.assertEq(registry.assetByContent(_cid(7), bob), 0);
+        vm.assertEq(registry.registrantOf(real), alice);
+        vm.assertEq(registry.registrantOf(squat), mallory);
+
+        // Revenue a payer routes by (content id, author) reaches the author and its lineage; the squatter gets nothing.
+        usd.mint(address(this), 1_000);
+        usd.approve(address(splitter), 1_000);
+        splitter.pay(registry.assetByContent(_cid(7), alice), IERC20(address(usd)), 1_000);
+        vm.assertEq(splitter.balanceOf(IERC20(address(usd)), alice), 800);
+        vm.assertEq(splitter.balanceOf(IERC20(address(usd)), bob), 200);
+        vm.assertEq(splitter.balanceOf(IERC20(address(usd)), mallory), 0);
+        vm.assertEq(splitter.balanceOf(IERC20(address(usd)), frontRunner), 0);
+    }
+
+    function test_aRegistrantClaimsAContentIdOnce_evenAsANewVersion() public {
+        uint256 first = _registerAs(alice, 1, _noParents());
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(AssetRegistry.ContentAlreadyClaimed.selector, alice, first));
+        registry.register(AssetRegistry.Kind.Model, _declaration(1, _noParents()));
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(AssetRegistry.ContentAlreadyClaimed.selector, alice, first));
+        registry.publishVersion(first, _declaration(1, _noParents()));
+        vm.assertEq(registry.nextAssetId(), 2, "nothing was minted");
+    }
+
+    /// @dev A transfer moves the token (and so the revenue) but not the claim: the key a payer resolved stays valid,
+    /// and the new owner cannot claim the content again under the old registrant's name.
+    function test_aTransferKeepsTheClaim_andTheNewOwnerIsPaid() public {
+        uint256 id = _registerAs(alice, 1, _noParents());
+        vm.prank(alice);
+        registry.transferFrom(alice, bob, id);
+        vm.assertEq(registry.assetByContent(_cid(1), alice), id);
+        vm.assertEq(registry.registrantOf(id), alice);
+        vm.assertEq(registry.assetByContent(_cid(1), bob), 0);
+        usd.mint(address(this), 50);
+        usd.approve(address(splitter), 50);
+        splitter.pay(registry.assetByContent(_cid(1), alice), IERC20(address(usd)), 50);
+        vm.assertEq(splitter.balanceOf(IERC20(address(usd)), bob), 50);
+        vm.expectRevert(abi.encodeWithSelector(AssetRegistry.UnknownAsset.selector, 9));
+        registry.registrantOf(9);
+    }
+
+    /// @dev Any interleaving of registrations of a few contents by a few accounts: every (content, account) pair that
+    /// registered resolves to exactly the asset that account registered with that content, whoever came first; pairs
+    /// that never registered resolve to nothing; a repeat by the same account is refused.
+    function testFuzz_eachClaimResolvesToItsRegistrantsAsset(uint256 seed) public {
+        address[3] memory who = [alice, bob, mallory];
+        uint256[3][3] memory expected;
+        for (uint256 step = 0; step < 16; ++step) {
+            uint256 r = uint256(keccak256(abi.encode(seed, step)));
+            uint256 c = r % 3;
+            uint256 w = (r >> 8) % 3;
+            vm.prank(who[w]);
+            if (expected[c][w] != 0) {
+                vm.expectRevert(abi.encodeWithSelector(AssetRegistry.ContentAlreadyClaimed.selector, who[w], expected[c][w]));
+                registry.register(AssetRegistry.Kind.Model, _declaration(c, _noParents()));
+            } else {
+                expected[c][w] = registry.register(AssetRegistry.Kind.Model, _declaration(c, _noParents()));
+            }
+        }
+        for (uint256 c = 0; c < 3; ++c) {
+            for (uint256 w = 0; w < 3; ++w) {
+                vm.assertEq(registry.assetByContent(_cid(c), who[w]), expected[c][w]);
+                if (expected[c][w] != 0) {
+                    vm.assertEq(registry.registrantOf(expected[c][w]), who[w]);
+                    vm.assertEq(registry.assetOf(expected[c][w]).contentId, _cid(c));
+                }
+            }
+        }
+    }
 }

@@ -14,7 +14,9 @@ import {ProvenanceHandler} from "./handlers/ProvenanceHandler.sol";
 /// asset revocations, transfers and time travel happens: every payment's credits add up to it (checked in the
 /// handler); the splitter holds exactly what it owes; AccessGrants holds exactly the open requests' payments; no token
 /// is created or lost; only accounts holding an active grant of the current epoch obtain a key, and it is the last one
-/// the owner gave them; every lineage edge points to an existing, older asset (no cycles).
+/// the owner gave them; every lineage edge points to an existing, older asset (no cycles); every (content id,
+/// registrant) claim resolves to the asset that registrant registered, however many others (squatters, front-runners)
+/// registered the same bytes before or after.
 contract ProvenanceInvariantTest is HyphaTest, InvariantTest {
     PaymentToken internal usd;
     AssetRegistry internal registry;
@@ -32,7 +34,7 @@ contract ProvenanceInvariantTest is HyphaTest, InvariantTest {
         for (uint256 i = 0; i < handler.ACTORS(); ++i) usd.mint(handler.actors(i), handler.INITIAL_BALANCE());
         handler.approveAll();
 
-        bytes4[] memory selectors = new bytes4[](14);
+        bytes4[] memory selectors = new bytes4[](15);
         selectors[0] = ProvenanceHandler.register.selector;
         selectors[1] = ProvenanceHandler.registerWithUnknownParent.selector;
         selectors[2] = ProvenanceHandler.revokeAsset.selector;
@@ -47,6 +49,7 @@ contract ProvenanceInvariantTest is HyphaTest, InvariantTest {
         selectors[11] = ProvenanceHandler.fulfil.selector;
         selectors[12] = ProvenanceHandler.declineOrRefund.selector;
         selectors[13] = ProvenanceHandler.warp.selector;
+        selectors[14] = ProvenanceHandler.squat.selector;
         targetContract(address(handler));
         targetSelector(address(handler), selectors);
     }
@@ -58,6 +61,7 @@ contract ProvenanceInvariantTest is HyphaTest, InvariantTest {
         _assertNoTokenIsCreatedOrLost();
         _assertOnlyCurrentGranteesObtainKeys();
         _assertLineagePointsToOlderExistingAssets();
+        _assertEveryClaimResolvesToItsRegistrantsAsset();
     }
 
     function _owedBySplitter() internal view returns (uint256 owed) {
@@ -111,6 +115,21 @@ contract ProvenanceInvariantTest is HyphaTest, InvariantTest {
             for (uint256 i = 0; i < ps.length; ++i) {
                 vm.assertGt(ps[i].assetId, 0);
                 vm.assertTrue(ps[i].assetId < id, "an edge to a newer asset");
+            }
+        }
+    }
+
+    function _assertEveryClaimResolvesToItsRegistrantsAsset() internal view {
+        uint256 n = registry.nextAssetId();
+        for (uint256 id = 1; id < n; ++id) {
+            address registrant = registry.registrantOf(id);
+            bytes memory content = registry.assetOf(id).contentId;
+            vm.assertEq(registry.assetByContent(content, registrant), id, "a claim resolves to another asset");
+            vm.assertEq(handler.ghostClaim(keccak256(content), registrant), id, "a claim moved");
+            for (uint256 i = 0; i < handler.ACTORS(); ++i) {
+                address a = handler.actors(i);
+                vm.assertEq(registry.assetByContent(content, a), handler.ghostClaim(keccak256(content), a),
+                    "a squat changed someone's claim");
             }
         }
     }

@@ -28,6 +28,9 @@ contract ProvenanceHandler is HyphaTest {
     uint256 public ghostWithdrawn; // out of the splitter, in total
     uint256 public ghostEscrow; // held by AccessGrants for open requests
     uint256 public ghostPayments; // number of revenue payments checked
+    uint256 public ghostSquats; // registrations of another account's content id that were accepted
+    /// @dev The first asset each account registered with a content id: the claim a payer naming that account resolves.
+    mapping(bytes32 contentKey => mapping(address registrant => uint256 assetId)) public ghostClaim;
     mapping(uint256 assetId => mapping(address grantee => bytes)) internal _ghostKey; // empty: no active grant
     mapping(uint256 assetId => mapping(address grantee => uint32)) internal _ghostKeyEpoch;
     mapping(uint256 assetId => uint32) public ghostEpoch;
@@ -87,7 +90,35 @@ contract ProvenanceHandler is HyphaTest {
             registry.register(AssetRegistry.Kind.Model, dec);
             return;
         }
-        registry.register(AssetRegistry.Kind.Model, dec);
+        uint256 id = registry.register(AssetRegistry.Kind.Model, dec);
+        ghostClaim[keccak256(dec.contentId)][owner] = id;
+    }
+
+    /// @dev An actor registers the content id of an existing asset: a squat of another's
+    /// bytes, or a front-run copy of its declaration. It is accepted as the squatter's own claim, refused as a repeat
+    /// of the squatter's own, and never changes which asset the original registrant's claim resolves to (checked by
+    /// the invariant through ghostClaim).
+    function squat(uint256 assetSeed, uint256 squatterSeed) external {
+        (bool ok, uint256 id) = _asset(assetSeed);
+        if (!ok) return;
+        address squatter = actors[squatterSeed % ACTORS];
+        AssetRegistry.Asset memory a = registry.assetOf(id);
+        AssetRegistry.Declaration memory dec = AssetRegistry.Declaration({
+            contentId: a.contentId,
+            metadataId: a.metadataId,
+            licence: AssetRegistry.Licence({spdx: "MIT", terms: AssetRegistry.Terms.Free, token: IERC20(address(0)), price: 0}),
+            parents: new AssetRegistry.Parent[](0)
+        });
+        bytes32 key = keccak256(a.contentId);
+        uint256 existing = ghostClaim[key][squatter];
+        vm.prank(squatter);
+        if (existing != 0) {
+            vm.expectRevert(abi.encodeWithSelector(AssetRegistry.ContentAlreadyClaimed.selector, squatter, existing));
+            registry.register(AssetRegistry.Kind.Model, dec);
+            return;
+        }
+        ghostClaim[key][squatter] = registry.register(AssetRegistry.Kind.Model, dec);
+        ghostSquats += 1;
     }
 
     /// @dev An edge to the id the asset itself would get (or beyond) must be refused: this is what keeps lineage acyclic.

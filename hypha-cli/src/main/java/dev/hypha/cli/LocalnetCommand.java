@@ -62,6 +62,9 @@ final class LocalnetCommand implements Callable<Integer> {
                     + "so one can referee what another challenges; default ${DEFAULT-VALUE}).")
     int verifiers;
 
+    @picocli.CommandLine.Mixin
+    RoyaltyOptions royaltyOptions;
+
     @Option(names = "--verify-rate", paramLabel = "PER_MILLE", defaultValue = "1000",
             description = "Audit rate of the first verifier, in thousandths (the others referee only; default "
                     + "${DEFAULT-VALUE}: every segment).")
@@ -145,6 +148,10 @@ final class LocalnetCommand implements Callable<Integer> {
         }
         Session session = Session.of(spec);
         HyphaConfig config = session.config();
+        List<String> royaltyArgs = new ArrayList<>();
+        for (dev.hypha.core.crypto.Address publisher : royaltyOptions.addressesAndHomeAccount(session)) {
+            royaltyArgs.addAll(List.of("--royalty-publisher", publisher.toChecksumString()));
+        }
         Settings.HostPort listen = config.get(Settings.API_LISTEN);
         LocalNetworkSettings settings = new LocalNetworkSettings(session.home(), config.get(Settings.DEVNET_PORT),
                 config.get(Settings.DEVNET_STATE_INTERVAL), agents ? AGENT_OWNER + 1
@@ -169,11 +176,13 @@ final class LocalnetCommand implements Callable<Integer> {
                     for (int i = 1; i <= providers; i++) {
                         out.println("Starting provider " + i + " (dev account " + i + ")...");
                         out.flush();
+                        List<String> args = new ArrayList<>(List.of("provider", "start", "--dev-account",
+                                Integer.toString(i), "--listen", "127.0.0.1:" + ChildProcess.freePort(), "--input-price",
+                                INPUT_STEP.multiply(BigInteger.valueOf(i)).toString(), "--output-price",
+                                OUTPUT_STEP.multiply(BigInteger.valueOf(i)).toString()));
+                        args.addAll(royaltyArgs); // they pay the royalties of models the home's user (or those named) registered
                         running.add(ChildProcess.start("provider " + i, session.home(), logs.resolve("provider-" + i + ".log"),
-                                network.rpcUrl(), List.of("provider", "start", "--dev-account", Integer.toString(i), "--listen",
-                                        "127.0.0.1:" + ChildProcess.freePort(), "--input-price", INPUT_STEP.multiply(
-                                        BigInteger.valueOf(i)).toString(), "--output-price", OUTPUT_STEP.multiply(
-                                        BigInteger.valueOf(i)).toString())));
+                                network.rpcUrl(), args));
                     }
                     int account = providers;
                     for (int i = 1; i <= computeProviders; i++) {
@@ -233,7 +242,9 @@ final class LocalnetCommand implements Callable<Integer> {
                         out.println("Stopping " + p.name() + "...");
                         out.flush();
                         p.stop().stream().filter(l -> l.startsWith("Redeemed") || l.startsWith("Could not redeem")
-                                || l.startsWith("Nothing to redeem")).forEach(line -> out.println("  " + line));
+                                || l.startsWith("Nothing to redeem") || l.startsWith("Paid royalty")
+                                || l.startsWith("Could not pay the royalty") || l.startsWith("Royalties not paid"))
+                                .forEach(line -> out.println("  " + line));
                     }
                     out.println("Stopping: node, then anvil (writing " + settings.stateFile() + ")...");
                     out.flush();

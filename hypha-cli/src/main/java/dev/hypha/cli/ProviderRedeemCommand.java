@@ -24,8 +24,12 @@ final class ProviderRedeemCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    RoyaltyOptions royaltyOptions;
+
     @Override
     public Integer call() {
+        java.util.List<Address> publishers = royaltyOptions.addresses();
         try (Session session = Session.of(spec)) {
             Credentials key = session.credentials();
             Deployment deployment = session.deployment();
@@ -34,7 +38,7 @@ final class ProviderRedeemCommand implements Callable<Integer> {
             try (ProviderLedger ledger = ProviderLedger.open(ProviderService.ledgerFile(session.home(),
                     deployment.chainId(), Address.parse(key.getAddress())), channels.voucherDomain())) {
                 ProviderStartCommand.redeem(session.out(), Redeemer.onChain(ledger, channels).redeemAll());
-                ProviderStartCommand.payRoyalties(session.out(), ledger, contracts);
+                ProviderStartCommand.payRoyalties(session.out(), ledger, contracts, publishers);
             }
             return ExitCodes.OK;
         }

@@ -97,6 +97,9 @@ final class ProviderStartCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engineOptions;
 
+    @Mixin
+    RoyaltyOptions royaltyOptions;
+
     @Override
     public Integer call() throws InterruptedException {
         Prices prices = new Prices(units("--input-price", inputPrice), units("--output-price", outputPrice));
@@ -106,6 +109,7 @@ final class ProviderStartCommand implements Callable<Integer> {
                     + "loopback only (gateways refuse it elsewhere); drop --no-tls");
         }
         LocalBackend.Settings backendSettings = engineOptions.backendSettings();
+        List<Address> publishers = royaltyOptions.addresses();
         try (Session session = Session.of(spec)) {
             Deployment deployment = session.deployment();
             Credentials key = devAccount == null ? session.credentials() : devKey(devAccount, deployment.chainId());
@@ -153,7 +157,7 @@ final class ProviderStartCommand implements Callable<Integer> {
                     }
                     provider.stopServing();
                     redeem(out, provider.redeemAll());
-                    payRoyalties(out, provider.ledger(), contracts);
+                    payRoyalties(out, provider.ledger(), contracts, publishers);
                 }
             } finally {
                 stop.finished();
@@ -209,12 +213,13 @@ final class ProviderStartCommand implements Callable<Integer> {
     }
 
     /**
-     * Pays what the redeemed answers owe registered models' lineage (RoyaltySplitter) and says what it paid. A failure
-     * is reported, not fatal: what is due stays in the ledger for the next redeem.
+     * Pays what the redeemed answers owe the lineage of the models registered by {@code publishers} or the provider
+     * itself (RoyaltySplitter) and says what it paid. A failure is reported, not fatal: what is due stays in the ledger
+     * for the next redeem. {@code provider start}, {@code provider redeem} and {@code hypha up}'s provider all pay here.
      */
-    static void payRoyalties(PrintWriter out, ProviderLedger ledger, HyphaContracts contracts) {
+    static void payRoyalties(PrintWriter out, ProviderLedger ledger, HyphaContracts contracts, List<Address> publishers) {
         try {
-            for (RoyaltyRouter.Routed r : RoyaltyRouter.onChain(ledger, contracts).routeAll()) {
+            for (RoyaltyRouter.Routed r : RoyaltyRouter.onChain(ledger, contracts, publishers).routeAll()) {
                 out.println(r.ok() ? "Paid royalty " + r.amount() + " to model asset " + r.assetId() + " for " + r.tokens()
                         + " tokens of " + r.model() : "Could not pay the royalty of model asset " + r.assetId() + ": "
                         + r.error() + " (kept for the next redeem)");

@@ -45,9 +45,13 @@ final class UpCommand implements Callable<Integer> {
             description = "Loopback port of the dev provider the gateway buys from (default ${DEFAULT-VALUE}; 0 = any).")
     int providerPort;
 
+    @picocli.CommandLine.Mixin
+    RoyaltyOptions royaltyOptions;
+
     @Override
     public Integer call() throws InterruptedException {
         Session session = Session.of(spec);
+        List<dev.hypha.core.crypto.Address> publishers = royaltyOptions.addressesAndHomeAccount(session);
         HyphaConfig config = session.config();
         if (fundedAccounts < 1 || fundedAccounts > 10) {
             throw dev.hypha.core.errors.HyphaException.input(
@@ -83,9 +87,11 @@ final class UpCommand implements Callable<Integer> {
                 out.flush();
                 stop.await();
                 if (network.paying()) {
-                    out.println("Stopping the provider and redeeming what it earned...");
+                    out.println("Stopping the provider, redeeming what it earned and paying the royalties it owes...");
                     out.flush();
                     ProviderStartCommand.redeem(out, network.redeemEarnings());
+                    network.devProvider().ifPresent(p -> ProviderStartCommand.payRoyalties(out, p.ledger(),
+                            p.contracts(), publishers));
                 }
                 out.println("Stopping: node, then anvil (writing " + settings.stateFile() + ")...");
                 out.flush();

@@ -168,6 +168,18 @@ class UpCommandTest {
         }
     }
 
+    /** anvil's dev accounts (3) and (4): a dataset's owner, and a squatter registering the served model's bytes first. */
+    private static final String DATA_OWNER_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+    private static final String SQUATTER_KEY = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
+    /** The model's licence: 10,000 hUSD units per 1,000 tokens; the dataset's declared share of it. */
+    private static final int ROYALTY_PER_1000 = 10_000;
+    private static final int DATASET_SHARE_BPS = 3_000;
+
+    /**
+     * The store's model is registered by the home's account with a dataset as parent (and by a squatter before it); the
+     * answers the gateway buys are paid, and when `hypha up` stops, its provider redeems and then pays the royalty its
+     * answers owe that model, which reaches the dataset's owner by the declared share; the squatter gets nothing.
+     */
     @Test
     void upSellsTheStoresModelThroughAProviderPaidByChannelAndTheProviderRedeemsOnStop() throws Exception {
         Path home = dir.resolve("home");
@@ -184,7 +196,35 @@ class UpCommandTest {
         String api = "http://127.0.0.1:" + apiPort;
         HttpClient http = HttpClient.newHttpClient();
         List<PayerReceipts.Stored> paid;
+        // The home's account (dev account 0): `hypha up`'s provider pays the royalties of what it registers.
+        Path password = Files.writeString(dir.resolve("password"), "pw\n");
+        CliRun imported = CliRun.run(env, "account", "import", "--light-kdf", "--private-key-file",
+                Files.writeString(dir.resolve("key"), AccountCommandTest.DEV_KEY).toString(), "--password-file",
+                password.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        long modelAsset;
+        long squat;
         try (RunningUp up = new RunningUp(env, "up", "--accounts", "2", "--provider-port", "0")) {
+            long dataset;
+            try (ChainClient chain = ChainClient.connect(rpc)) {
+                Deployment deployment = new Deployments(home.resolve("deployments")).load(31_337L).orElseThrow();
+                dataset = as(chain, deployment, DATA_OWNER_KEY).assets().register(dev.hypha.chain.assets.AssetKind.DATASET,
+                        dev.hypha.core.cid.ContentId.raw("the data".getBytes()).bytes(), new byte[0],
+                        dev.hypha.chain.assets.Licence.unpriced("CC-BY-4.0", dev.hypha.chain.assets.Terms.FREE), List.of());
+                squat = as(chain, deployment, SQUATTER_KEY).assets().register(dev.hypha.chain.assets.AssetKind.MODEL,
+                        dev.hypha.core.cid.ContentId.parse(cid(env, file)).bytes(), new byte[0],
+                        new dev.hypha.chain.assets.Licence("MIT", dev.hypha.chain.assets.Terms.PAID_PER_TOKEN,
+                                dev.hypha.core.crypto.Address.parse(deployment.address("PaymentToken")),
+                                BigInteger.valueOf(ROYALTY_PER_1000)), List.of());
+            }
+            CliRun registered = CliRun.run(env, "--password-file", password.toString(), "model", "register",
+                    file.toString(), "--license", "Apache-2.0", "--terms", "paid-per-token", "--price",
+                    Integer.toString(ROYALTY_PER_1000), "--parent", dataset + ":" + DATASET_SHARE_BPS);
+            assertThat(registered.exitCode()).as(registered.err()).isZero();
+            Matcher m = Pattern.compile("Registered model #(\\d+) ").matcher(registered.out());
+            assertThat(m.find()).as(registered.out()).isTrue();
+            modelAsset = Long.parseLong(m.group(1));
+            assertThat(squat).isLessThan(modelAsset);
             assertThat(up.out.toString()).as(up.err.toString())
                     .contains("Registering the dev provider " + PROVIDER)
                     .contains("Published 2 offer(s) on the OfferRegistry")
@@ -218,15 +258,47 @@ class UpCommandTest {
             assertThat(paid).hasSize(2).allSatisfy(r -> assertThat(r.provider().toChecksumString()).isEqualTo(PROVIDER));
             BigInteger before = husd(rpc, home, PROVIDER);
             assertThat(up.stopAndWait()).isZero();
-            assertThat(up.out.toString()).contains("Stopping the provider and redeeming what it earned...")
+            assertThat(up.out.toString()).contains(
+                    "Stopping the provider, redeeming what it earned and paying the royalties it owes...")
                     .contains("Redeemed channel ");
             BigInteger sum = paid.stream().map(r -> r.receipt().price()).reduce(BigInteger.ZERO, BigInteger::add);
             assertThat(sum).isPositive();
-            // Settled on chain: the provider received exactly what the receipts charged.
-            try (RunningUp again = new RunningUp(env, "up", "--accounts", "2", "--provider-port", "0")) {
-                assertThat(husd(rpc, home, PROVIDER).subtract(before)).isEqualTo(sum);
+            long tokens = paid.stream().mapToLong(r -> r.receipt().tokensIn() + r.receipt().tokensOut()).sum();
+            BigInteger royalty = BigInteger.valueOf(tokens).multiply(BigInteger.valueOf(ROYALTY_PER_1000))
+                    .divide(BigInteger.valueOf(1_000));
+            assertThat(up.out.toString()).contains("Paid royalty " + royalty + " to model asset " + modelAsset + " for "
+                    + tokens + " tokens of ");
+            // Settled on chain: the provider received exactly what the receipts charged, and paid the royalty out of it.
+            try (RunningUp again = new RunningUp(env, "up", "--accounts", "2", "--provider-port", "0");
+                 ChainClient chain = ChainClient.connect(rpc)) {
+                assertThat(husd(rpc, home, PROVIDER).subtract(before)).isEqualTo(sum.subtract(royalty));
+                Deployment deployment = new Deployments(home.resolve("deployments")).load(31_337L).orElseThrow();
+                var splitter = HyphaContracts.readOnly(deployment, chain).royalties();
+                var token = dev.hypha.core.crypto.Address.parse(deployment.address("PaymentToken"));
+                BigInteger share = royalty.multiply(BigInteger.valueOf(DATASET_SHARE_BPS)).divide(BigInteger.valueOf(10_000));
+                assertThat(splitter.balanceOf(token, address(DATA_OWNER_KEY))).isEqualTo(share);
+                assertThat(splitter.balanceOf(token, dev.hypha.core.crypto.Address.parse(PAYER)))
+                        .isEqualTo(royalty.subtract(share));
+                assertThat(splitter.balanceOf(token, address(SQUATTER_KEY))).as("the squatter").isZero();
             }
         }
+    }
+
+    private static HyphaContracts as(ChainClient chain, Deployment deployment, String key) {
+        return HyphaContracts.connect(deployment, new dev.hypha.chain.tx.TransactionSender(chain,
+                org.web3j.crypto.Credentials.create(key), new dev.hypha.chain.tx.NonceManager(chain),
+                dev.hypha.chain.tx.RevertDecoder.forHyphaContracts()));
+    }
+
+    private static dev.hypha.core.crypto.Address address(String key) {
+        return dev.hypha.core.crypto.Address.parse(org.web3j.crypto.Credentials.create(key).getAddress());
+    }
+
+    /** The file's content id as `hypha cid` prints it. */
+    private static String cid(Map<String, String> env, Path file) {
+        CliRun r = CliRun.run(env, "cid", file.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return r.out().strip().split("\\s+")[0]; // "CID  FILE"
     }
 
     private static BigInteger husd(String rpc, Path home, String account) {

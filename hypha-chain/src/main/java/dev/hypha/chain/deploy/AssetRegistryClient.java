@@ -170,8 +170,23 @@ public final class AssetRegistryClient {
                 .intValueExact());
     }
 
-    /** One AssetRegistered event: which asset, of what kind, with what binary content id. */
-    public record Registration(long assetId, AssetKind kind, byte[] contentId) {}
+    /**
+     * The asset {@code registrant} registered with this binary content id, or 0 when it registered none. The registry
+     * keeps one such claim per (content id, registrant) and never changes it, so whoever else registered the same bytes
+     * (a squatter, a front-runner) cannot change what this returns.
+     */
+    public long assetByContent(byte[] contentId, Address registrant) {
+        return read(NAME + ".assetByContent", () -> binding.assetByContent(contentId.clone(), registrant.lowercaseHex())
+                .send()).longValueExact();
+    }
+
+    /** The account that registered an asset (its claim's key; the owner may differ after a transfer). */
+    public Address registrant(long assetId) {
+        return Address.parse(read(NAME + ".registrantOf", () -> binding.registrantOf(BigInteger.valueOf(assetId)).send()));
+    }
+
+    /** One AssetRegistered event: which asset, of what kind, with what binary content id, registered by whom. */
+    public record Registration(long assetId, AssetKind kind, byte[] contentId, Address registrant) {}
 
     /**
      * The assets registered since the deployment, oldest first, from the AssetRegistered events; at most {@code limit}
@@ -188,7 +203,8 @@ public final class AssetRegistryClient {
                 break;
             }
             AssetRegistry.AssetRegisteredEventResponse e = AssetRegistry.getAssetRegisteredEventFromLog(log);
-            out.add(new Registration(e.assetId.longValueExact(), AssetKind.of(e.kind.intValueExact()), e.contentId));
+            out.add(new Registration(e.assetId.longValueExact(), AssetKind.of(e.kind.intValueExact()), e.contentId,
+                    Address.parse(e.owner)));
         }
         return List.copyOf(out);
     }

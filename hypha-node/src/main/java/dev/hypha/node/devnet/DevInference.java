@@ -57,11 +57,13 @@ final class DevInference implements AutoCloseable {
     private final FulfilmentService fulfilment;
     private final PayingGateway gateway;
     private final Address providerAccountAddress;
+    private final HyphaContracts asProvider;
 
     /** {@code provider}, {@code published} and {@code fulfilment} are null when no provider runs in this process. */
     private DevInference(ProviderService provider, PublishedOffers published, FulfilmentService fulfilment,
-                         PayingGateway gateway, Address providerAccountAddress) {
+                         PayingGateway gateway, Address providerAccountAddress, HyphaContracts asProvider) {
         this.providerAccountAddress = providerAccountAddress;
+        this.asProvider = asProvider;
         this.provider = provider;
         this.published = published;
         this.fulfilment = fulfilment;
@@ -116,7 +118,7 @@ final class DevInference implements AutoCloseable {
             Address payer = Address.parse(asPayer.account());
             progress.accept("Gateway paying from " + payer.toChecksumString() + " (channels of "
                     + budget.perChannel() + " hUSD units each, at most " + budget.total() + " in all: `hypha budget`)");
-            return new DevInference(provider, published, fulfilment, gateway, providerAccount);
+            return new DevInference(provider, published, fulfilment, gateway, providerAccount, asProvider);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened.reversed()) {
                 try {
@@ -139,6 +141,16 @@ final class DevInference implements AutoCloseable {
         return provider == null ? java.util.Optional.empty()
                 : java.util.Optional.of(new dev.hypha.node.ui.DashboardSources.Seller(providerAccountAddress,
                 provider.ledger()));
+    }
+
+    /**
+     * The in-process provider's voucher ledger and its contracts as the provider's account: what pays the royalties its
+     * redeemed answers owe (the same {@code RoyaltyRouter} pass as {@code hypha provider start}); empty when no
+     * provider runs here.
+     */
+    java.util.Optional<LocalNetwork.DevProvider> devProvider() {
+        return provider == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new LocalNetwork.DevProvider(provider.ledger(), asProvider));
     }
 
     /** What the gateway serves: answers bought from the network. */

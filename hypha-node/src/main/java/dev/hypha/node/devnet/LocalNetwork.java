@@ -349,6 +349,18 @@ public final class LocalNetwork implements AutoCloseable {
         return inference.map(DevInference::stopAndRedeem).orElse(List.of());
     }
 
+    /**
+     * The dev provider's voucher ledger and its contracts as the provider's account, for paying the royalties its
+     * redeemed answers owe after {@link #redeemEarnings} (as {@code hypha provider start} does on the way out); empty
+     * when no provider runs in this process. Call before {@link #close}.
+     */
+    public Optional<DevProvider> devProvider() {
+        return inference.flatMap(DevInference::devProvider);
+    }
+
+    /** The dev provider's ledger (open until {@link #close}) and the contracts signing as its account. */
+    public record DevProvider(dev.hypha.node.payments.ProviderLedger ledger, HyphaContracts contracts) {}
+
     /** The node's seller of paid data (add an account it may sell for with {@link DataSales#sellFor}). */
     public DataSales dataSales() {
         return sales;

@@ -8,13 +8,14 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.payments.ProviderLedger;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Pays what a provider's answers owe the models' lineage. For each model registered in AssetRegistry under licence
- * terms {@code PaidPerToken}, the royalty on its answers' tokens that the chain has paid for (their channels redeemed)
+ * Pays what a provider's answers owe the models' lineage. For each model registered in AssetRegistry by a publisher the
+ * provider trusts (itself, or one it named: see {@link ModelAssets}) under licence terms {@code PaidPerToken}, the royalty on its answers' tokens that the chain has paid for (their channels redeemed)
  * is {@code floor(tokens × price / 1000)} in the licence's token, paid to the model asset through RoyaltySplitter,
  * which splits it up the lineage by the declared shares (the data owners then withdraw). Models not registered, or
  * registered under other terms, owe nothing here and nothing is routed.
@@ -58,18 +59,35 @@ public final class RoyaltyRouter {
         this.chain = Objects.requireNonNull(chain, "chain");
     }
 
-    /** A router paying from {@code provider}'s account (the one that redeems its channels). */
-    public static RoyaltyRouter onChain(ProviderLedger ledger, HyphaContracts provider) {
-        return new RoyaltyRouter(ledger, chain(provider));
+    /**
+     * A router paying from {@code provider}'s account (the one that redeems its channels) for the models registered by
+     * {@code publishers} or by the provider itself (see {@link #trusted}).
+     */
+    public static RoyaltyRouter onChain(ProviderLedger ledger, HyphaContracts provider, List<Address> publishers) {
+        return new RoyaltyRouter(ledger, chain(provider, publishers));
     }
 
-    /** The chain side through AssetRegistry and RoyaltySplitter, paying from {@code provider}'s account. */
-    public static Chain chain(HyphaContracts provider) {
+    /**
+     * Whose model registrations a provider pays: the publishers it named, in order, then its own account (a provider
+     * that registered the model it serves pays its own asset, so the lineage gets its shares).
+     */
+    public static List<Address> trusted(Address provider, List<Address> publishers) {
+        LinkedHashSet<Address> out = new LinkedHashSet<>(publishers);
+        out.add(provider);
+        return List.copyOf(out);
+    }
+
+    /**
+     * The chain side through AssetRegistry and RoyaltySplitter, paying from {@code provider}'s account for the models
+     * registered by {@code publishers} or the provider itself.
+     */
+    public static Chain chain(HyphaContracts provider, List<Address> publishers) {
         Address payer = Address.parse(provider.account());
+        List<Address> trusted = trusted(payer, publishers);
         return new Chain() {
             @Override
             public Map<String, Long> modelAssets() {
-                return ModelAssets.byDigest(provider.assets());
+                return ModelAssets.byDigest(provider.assets(), trusted);
             }
 
             @Override

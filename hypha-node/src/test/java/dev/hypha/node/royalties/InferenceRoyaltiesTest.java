@@ -80,6 +80,8 @@ class InferenceRoyaltiesTest {
     private final Credentials provider = devnet.account(2);
     private final Credentials dataOwner = devnet.account(3);
     private final Credentials modelOwner = devnet.account(4);
+    /** Registers the served model's content id before its owner does (and with a price of its own). */
+    private final Credentials squatter = devnet.account(5);
     private ModelStore store;
     private LocalBackend backend;
     private ProviderLedger ledger;
@@ -201,7 +203,7 @@ class InferenceRoyaltiesTest {
         });
         BigInteger dataBefore = splitterBalance(dataOwner);
         BigInteger modelBefore = splitterBalance(modelOwner);
-        RoyaltyRouter router = RoyaltyRouter.onChain(ledger, as(provider));
+        RoyaltyRouter router = RoyaltyRouter.onChain(ledger, as(provider), publishers());
         // Nothing is redeemed yet, so nothing is owed yet.
         assertThat(router.routeAll()).isEmpty();
         assertThat(splitterBalance(dataOwner)).isEqualTo(dataBefore);
@@ -213,7 +215,7 @@ class InferenceRoyaltiesTest {
         ledger.close();
         ledger = openLedger();
 
-        List<RoyaltyRouter.Routed> routed = RoyaltyRouter.onChain(ledger, as(provider)).routeAll();
+        List<RoyaltyRouter.Routed> routed = RoyaltyRouter.onChain(ledger, as(provider), publishers()).routeAll();
         BigInteger revenue = royalty(tokens);
         assertThat(revenue).isPositive();
         assertThat(routed).singleElement().satisfies(r -> {
@@ -226,10 +228,10 @@ class InferenceRoyaltiesTest {
         assertThat(splitterBalance(modelOwner).subtract(modelBefore)).isEqualTo(revenue.subtract(datasetShare(revenue)));
 
         // Paid once: routing again (and again after another restart) pays nothing more.
-        assertThat(RoyaltyRouter.onChain(ledger, as(provider)).routeAll()).isEmpty();
+        assertThat(RoyaltyRouter.onChain(ledger, as(provider), publishers()).routeAll()).isEmpty();
         ledger.close();
         ledger = openLedger();
-        assertThat(RoyaltyRouter.onChain(ledger, as(provider)).routeAll()).isEmpty();
+        assertThat(RoyaltyRouter.onChain(ledger, as(provider), publishers()).routeAll()).isEmpty();
         assertThat(splitterBalance(dataOwner).subtract(dataBefore)).isEqualTo(datasetShare(revenue));
         assertThat(ledger.modelTallies()).singleElement().satisfies(t -> assertThat(t.due()).isZero());
 
@@ -258,7 +260,7 @@ class InferenceRoyaltiesTest {
         long tokens = serveAnswers(2);
         Redeemer.onChain(ledger, as(provider).channels()).redeemAll();
         BigInteger dataBefore = splitterBalance(dataOwner);
-        RoyaltyRouter.Chain real = RoyaltyRouter.chain(as(provider));
+        RoyaltyRouter.Chain real = RoyaltyRouter.chain(as(provider), publishers());
         RoyaltyRouter.Chain dying = new RoyaltyRouter.Chain() {
             @Override
             public Map<String, Long> modelAssets() {
@@ -295,12 +297,12 @@ class InferenceRoyaltiesTest {
 
         ledger.close();
         ledger = openLedger();
-        List<RoyaltyRouter.Routed> routed = RoyaltyRouter.onChain(ledger, as(provider)).routeAll();
+        List<RoyaltyRouter.Routed> routed = RoyaltyRouter.onChain(ledger, as(provider), publishers()).routeAll();
 
         assertThat(routed).hasSize(afterSending ? 0 : 1);
         assertThat(ledger.pendingRoyalties()).isEmpty();
         assertThat(splitterBalance(dataOwner).subtract(dataBefore)).isEqualTo(datasetShare(royalty(tokens)));
-        assertThat(RoyaltyRouter.onChain(ledger, as(provider)).routeAll()).isEmpty();
+        assertThat(RoyaltyRouter.onChain(ledger, as(provider), publishers()).routeAll()).isEmpty();
         assertThat(splitterBalance(dataOwner).subtract(dataBefore)).isEqualTo(datasetShare(royalty(tokens)));
     }
 
@@ -312,7 +314,7 @@ class InferenceRoyaltiesTest {
         serveAnswers(1);
         Redeemer.onChain(ledger, as(provider).channels()).redeemAll();
         BigInteger providerTokens = as(provider).payment().balanceOf(provider.getAddress());
-        RoyaltyRouter router = RoyaltyRouter.onChain(ledger, as(provider));
+        RoyaltyRouter router = RoyaltyRouter.onChain(ledger, as(provider), publishers());
 
         assertThat(router.routeAll()).as("not registered").isEmpty();
         assertThat(ledger.modelTallies()).singleElement().satisfies(t -> assertThat(t.due()).isPositive());
@@ -320,6 +322,39 @@ class InferenceRoyaltiesTest {
         registerLineage(Terms.FREE);
         assertThat(router.routeAll()).as("registered with free terms").isEmpty();
         assertThat(as(provider).payment().balanceOf(provider.getAddress())).isEqualTo(providerTokens);
+    }
+
+    /** The publishers the provider honours: the model's owner (as a provider names the manifest signer it trusts). */
+    private List<Address> publishers() {
+        return List.of(addr(modelOwner));
+    }
+
+    /**
+     * A squatter registered the served model's content id first (and a front-runner's copy of the owner's declaration
+     * would be the same: an earlier registration by another account). The provider pays the asset of the publisher it
+     * names, never the older registration; and a provider naming nobody pays only what it registered itself: nothing.
+     */
+    @Test
+    void aSquattersEarlierRegistrationOfTheSameModelIsNeverPaid() throws Exception {
+        startProvider();
+        long squat = as(squatter).assets().register(AssetKind.MODEL, modelCid(), new byte[0],
+                new Licence("Apache-2.0", Terms.PAID_PER_TOKEN, token(), ROYALTY_PER_1000), List.of());
+        long[] ids = registerLineage(Terms.PAID_PER_TOKEN);
+        assertThat(squat).isLessThan(ids[1]);
+        assertThat(as(provider).assets().assetByContent(modelCid(), addr(modelOwner))).isEqualTo(ids[1]);
+        assertThat(as(provider).assets().assetByContent(modelCid(), addr(squatter))).isEqualTo(squat);
+        assertThat(as(provider).assets().registrant(squat)).isEqualTo(addr(squatter));
+        long tokens = serveAnswers(2);
+        Redeemer.onChain(ledger, as(provider).channels()).redeemAll();
+        BigInteger squatterBefore = splitterBalance(squatter);
+        BigInteger dataBefore = splitterBalance(dataOwner);
+
+        assertThat(RoyaltyRouter.onChain(ledger, as(provider), List.of()).routeAll())
+                .as("a provider naming no publisher trusts only its own registrations").isEmpty();
+        assertThat(RoyaltyRouter.onChain(ledger, as(provider), List.of(addr(modelOwner))).routeAll())
+                .singleElement().satisfies(r -> assertThat(r.assetId()).isEqualTo(ids[1]));
+        assertThat(splitterBalance(squatter)).isEqualTo(squatterBefore);
+        assertThat(splitterBalance(dataOwner).subtract(dataBefore)).isEqualTo(datasetShare(royalty(tokens)));
     }
 
     private static TransactionSender sender(Credentials who) {
