@@ -458,7 +458,9 @@ class ComputeJobsTest {
                         + "TrainingVerifier; fetch again once resolved");
         // This provider does not answer disputes: silent, it loses the round, is slashed, and the closed lease faults.
         as(challenger).verifier().postRoot(dispute, new byte[32]);
-        travel(as(tenantKey).verifier().dispute(dispute).deadline() - chainTime() + 1);
+        // past the round's deadline and the governance delay (120 s) of the verifier's FAULT_PROOF_ROLE on Staking
+        travel(Math.max(as(tenantKey).verifier().dispute(dispute).deadline() - chainTime() + 1, 121));
+        assertThat(new Deployer(sender(devnet.account(0))).completeVerifierGrant(deployment)).isTrue();
         BigInteger tenantBefore = usd(tenantKey);
         BigInteger paid = as(tenantKey).compute().order(id).paid();
         as(challenger).verifier().resolve(dispute);
