@@ -8,6 +8,13 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ProviderRegistry} from "./ProviderRegistry.sol";
 
+/// @notice What the market asks the contract bound as its verifier.
+interface ILeaseVerifier {
+    /// @notice The time up to which the lease's work is beyond dispute: pay accrued before it may go to the provider
+    /// (0 while a dispute on the lease is open; `type(uint256).max` when all of it is final).
+    function finalUntil(uint256 orderId) external view returns (uint256);
+}
+
 /// @title ComputeMarket
 /// @notice A market for training compute (Akash-like orders, bids and leases, with escrow that streams per second).
 /// A tenant posts an order: the content id of a job spec (jobs are data, not code), the resources it needs, the most
@@ -29,7 +36,11 @@ import {ProviderRegistry} from "./ProviderRegistry.sol";
 /// ERC-1271 auditor contract is accepted.
 ///
 /// Verification of the work (state commitments, replay, disputes and slashing) is TrainingVerifier's; when it proves a
-/// provider at fault it calls `closeForFault`, which closes the lease and refunds the tenant.
+/// provider at fault it calls `closeForFault`, which closes the lease and refunds the tenant. Once a verifier is bound,
+/// what a lease pays (`paid`, taken from the escrow per second as before) stays in this contract until the work it paid
+/// for is beyond dispute (`ILeaseVerifier.finalUntil`): it is released to the provider on every touch and by `release`.
+/// A provider proven at fault forfeits everything not yet released, also after its lease closed, so a lease that ends
+/// before its dispute resolves still refunds the tenant.
 contract ComputeMarket is EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -110,6 +121,8 @@ contract ComputeMarket is EIP712, ReentrancyGuardTransient {
     mapping(uint256 orderId => Order) private _orders;
     mapping(uint256 orderId => Bid[]) private _bids;
     mapping(uint256 orderId => mapping(address provider => bool)) private _hasBid;
+    /// @dev What each lease's provider has received of `paid` (the rest is held here until it is final).
+    mapping(uint256 orderId => uint256) private _released;
 
     /// @notice `tenant` posted order `orderId` for the job spec `spec` and escrowed `deposit`.
     event OrderCreated(
@@ -148,6 +161,10 @@ contract ComputeMarket is EIP712, ReentrancyGuardTransient {
     event OrderCancelled(uint256 indexed orderId, uint256 refunded);
     /// @notice `verifier` may from now on close leases whose provider it proved at fault.
     event VerifierBound(address verifier);
+    /// @notice `amount` of what the lease paid went to its provider (`released` in all so far).
+    event PayReleased(uint256 indexed orderId, address indexed provider, uint256 amount, uint256 released);
+    /// @notice A lease that had already closed was proven at fault: what it paid but had not released went back.
+    event ClosedLeaseFaulted(uint256 indexed orderId, uint256 refunded);
 
     error InvalidSpec();
     error InvalidPrice(uint256 price, uint256 limit);
@@ -194,15 +211,29 @@ contract ComputeMarket is EIP712, ReentrancyGuardTransient {
     }
 
     /// @notice The verifier proved the provider of `orderId` at fault: a running lease closes now, the provider keeps
-    /// what was already settled but is paid nothing more (what accrued since the last settlement included), and the
-    /// whole escrow still held goes back to the tenant. A lease that is not running is left as it is.
+    /// what was already released to it but is paid nothing more, and the whole escrow still held plus everything paid
+    /// but not released goes back to the tenant. A lease that had already closed (the job ended before the dispute did)
+    /// refunds what it paid but had not released, and its close reason becomes `Fault` (also when nothing is left to
+    /// refund, so `Fault` always means the provider lost a dispute). Orders never leased are left as they are.
     /// @return refunded what went back to the tenant
     function closeForFault(uint256 orderId) external nonReentrant returns (uint256 refunded) {
         if (msg.sender != verifier || msg.sender == address(0)) revert NotVerifier(msg.sender);
         Order storage o = _order(orderId);
+        uint256 released = _released[orderId];
+        uint256 unreleased = o.paid - released;
+        if (o.state == OrderState.Closed && o.closeReason != CloseReason.Fault) {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            o.paid = uint96(released); // released <= paid, a uint96
+            o.closeReason = CloseReason.Fault; // so the tenant (and anyone) sees the provider lost
+            emit ClosedLeaseFaulted(orderId, unreleased);
+            if (unreleased != 0) token.safeTransfer(o.tenant, unreleased);
+            return unreleased;
+        }
         if (o.state != OrderState.Leased) return 0;
-        refunded = o.held;
+        refunded = uint256(o.held) + unreleased;
         o.held = 0;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        o.paid = uint96(released); // released <= paid, a uint96
         o.state = OrderState.Closed;
         o.closeReason = CloseReason.Fault;
         o.leaseEnd = uint64(block.timestamp);
@@ -422,9 +453,46 @@ contract ComputeMarket is EIP712, ReentrancyGuardTransient {
         if (refund != 0) token.safeTransfer(o.tenant, refund);
     }
 
+    /// @notice Pays the provider what its lease paid and is now beyond dispute (a running lease is settled first).
+    /// Anyone may call it; the provider's node does after a lease closes.
+    /// @return amount what went to the provider now
+    function release(uint256 orderId) external nonReentrant returns (uint256 amount) {
+        Order storage o = _order(orderId);
+        if (o.state == OrderState.Leased) {
+            uint256 before = _released[orderId];
+            _settle(orderId, o);
+            return _released[orderId] - before;
+        }
+        if (o.state != OrderState.Closed) revert WrongState(orderId, o.state);
+        amount = _release(orderId, o);
+    }
+
     // ----------------------------------------------------------------------------------------------
     // Views
     // ----------------------------------------------------------------------------------------------
+
+    /// @notice What the provider of `orderId` has received so far (`paid` less what is held until it is final).
+    function released(uint256 orderId) external view returns (uint256) {
+        return _released[orderId];
+    }
+
+    /// @notice What `release` would pay the provider now: what the lease paid for time up to the verifier's
+    /// `finalUntil` (all of `paid` when no verifier is bound), less what was released.
+    function releasable(uint256 orderId) public view returns (uint256) {
+        Order storage o = _orders[orderId];
+        if (o.state != OrderState.Leased && o.state != OrderState.Closed) return 0;
+        if (o.closeReason == CloseReason.Fault) return 0;
+        uint256 cap = o.paid;
+        if (verifier != address(0)) {
+            uint256 until = ILeaseVerifier(verifier).finalUntil(orderId);
+            if (until != type(uint256).max) {
+                uint256 accrued = until <= o.leaseStart ? 0 : _accrued(o, until);
+                if (accrued < cap) cap = accrued;
+            }
+        }
+        uint256 done = _released[orderId];
+        return cap > done ? cap - done : 0;
+    }
 
     function getOrder(uint256 orderId) external view returns (Order memory) {
         return _orders[orderId];
@@ -527,7 +595,17 @@ contract ComputeMarket is EIP712, ReentrancyGuardTransient {
         } else if (pay != 0) {
             emit LeaseSettled(orderId, pay, o.paid, o.held);
         }
-        if (pay != 0) token.safeTransfer(o.provider, pay);
+        _release(orderId, o);
+    }
+
+    /// @dev Sends the provider what is releasable now.
+    function _release(uint256 orderId, Order storage o) private returns (uint256 amount) {
+        amount = releasable(orderId);
+        if (amount == 0) return 0;
+        uint256 total = _released[orderId] + amount;
+        _released[orderId] = total;
+        emit PayReleased(orderId, o.provider, amount, total);
+        token.safeTransfer(o.provider, amount);
     }
 
     /// @dev Pulls exactly `amount` from the caller; a token that delivers another amount is refused.

@@ -4,7 +4,7 @@ pragma solidity ^0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {ComputeMarket} from "./ComputeMarket.sol";
+import {ComputeMarket, ILeaseVerifier} from "./ComputeMarket.sol";
 import {Staking} from "./Staking.sol";
 
 /// @title TrainingVerifier
@@ -35,7 +35,7 @@ import {Staking} from "./Staking.sol";
 /// per address (not weighted by stake): the vote is only as good as the assumption that honest referees outnumber
 /// the others among those who vote. Amounts of HYP move only as: bond in at
 /// `challenge`, bond out once at resolution (to the challenger, the provider, or the slash sink).
-contract TrainingVerifier is ReentrancyGuardTransient {
+contract TrainingVerifier is ILeaseVerifier, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @notice Deepest state tree accepted (2^40 leaves of 4 KiB is far beyond any lease).
@@ -112,6 +112,9 @@ contract TrainingVerifier is ReentrancyGuardTransient {
     mapping(uint256 orderId => mapping(uint256 index => uint64)) private _reopenUntil;
     mapping(uint256 disputeId => Dispute) private _disputes;
     mapping(uint256 disputeId => mapping(address referee => bool)) private _voted;
+    /// @dev Disputes of each lease not yet resolved, and the end of the latest window a resolution reopened on it.
+    mapping(uint256 orderId => uint256) private _openDisputes;
+    mapping(uint256 orderId => uint64) private _lastReopenEnd;
     uint256 private _nextDisputeId = 1;
     uint256 private _bondsHeld;
 
@@ -269,6 +272,7 @@ contract TrainingVerifier is ReentrancyGuardTransient {
 
         disputeId = _nextDisputeId++;
         _openDispute[orderId][index] = disputeId;
+        _openDisputes[orderId] += 1;
         Dispute storage d = _disputes[disputeId];
         d.orderId = orderId;
         d.provider = provider;
@@ -363,6 +367,8 @@ contract TrainingVerifier is ReentrancyGuardTransient {
         // a dispute blocks others on its commitment while open, so each resolution gives others a full window again
         // (a provider's sham challenger cannot run out the clock on an honest one)
         _reopenUntil[d.orderId][d.commitmentIndex] = uint64(block.timestamp) + challengeWindow;
+        _openDisputes[d.orderId] -= 1;
+        _lastReopenEnd[d.orderId] = uint64(block.timestamp) + challengeWindow; // never earlier than the last one
         uint256 bond = d.bond;
         _bondsHeld -= bond;
 
@@ -413,6 +419,42 @@ contract TrainingVerifier is ReentrancyGuardTransient {
 
     function getDispute(uint256 disputeId) external view returns (Dispute memory) {
         return _disputes[disputeId];
+    }
+
+    /// @notice The time up to which the lease's work is beyond dispute, for the market's release of pay: the time of
+    /// the newest commitment whose challenge window is over when every earlier one's is too; everything
+    /// (`type(uint256).max`) once the lease has closed and its last window is over; 0 while a dispute on the lease is
+    /// open or a resolution's reopened window runs (a commitment may be challenged again then). Pay for work after the
+    /// last commitment is final only when the lease has closed, a challenge window later.
+    function finalUntil(uint256 orderId) external view returns (uint256) {
+        // forge-lint: disable-next-line(block-timestamp)
+        if (_openDisputes[orderId] != 0 || block.timestamp <= _lastReopenEnd[orderId]) return 0;
+        Commitment[] storage list = _commitments[orderId];
+        uint256 n = list.length;
+        // commitment times never decrease, so the final ones are a prefix: binary search its end
+        uint256 lo = 0;
+        uint256 hi = n;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) / 2;
+            // forge-lint: disable-next-line(block-timestamp)
+            if (uint256(list[mid].time) + challengeWindow < block.timestamp) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo < n) return lo == 0 ? 0 : list[lo - 1].time;
+        ComputeMarket.Order memory o = market.getOrder(orderId);
+        // forge-lint: disable-next-line(block-timestamp)
+        if (o.state == ComputeMarket.OrderState.Closed && uint256(o.leaseEnd) + challengeWindow < block.timestamp) {
+            return type(uint256).max;
+        }
+        return n == 0 ? 0 : list[n - 1].time;
+    }
+
+    /// @notice Disputes of the lease not yet resolved.
+    function openDisputes(uint256 orderId) external view returns (uint256) {
+        return _openDisputes[orderId];
     }
 
     function commitmentCount(uint256 orderId) external view returns (uint256) {

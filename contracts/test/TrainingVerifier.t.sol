@@ -373,23 +373,109 @@ contract TrainingVerifierTest is VerifierFixture {
         vm.prank(tenant);
         market.closeLease(id);
         vm.prank(address(verifier));
-        vm.assertEq(market.closeForFault(id), 0, "a closed lease is left as it is");
-        vm.assertEq(uint8(market.getOrder(id).closeReason), uint8(ComputeMarket.CloseReason.Tenant));
+        vm.assertEq(market.closeForFault(id), 0, "a lease closed at once paid nothing, so nothing to refund");
+        vm.assertEq(uint8(market.getOrder(id).closeReason), uint8(ComputeMarket.CloseReason.Fault), "but it is marked");
+        vm.prank(address(verifier));
+        vm.assertEq(market.closeForFault(id), 0, "once");
     }
 
-    function test_market_closeForFaultKeepsWhatWasSettledAndRefundsTheRest() public {
-        vm.warp(block.timestamp + 1 hours);
-        market.settle(id);
-        vm.warp(block.timestamp + 30 minutes);
+    function test_market_closeForFaultKeepsWhatWasReleasedAndRefundsTheRest() public {
+        uint256 t0 = block.timestamp;
+        _commitAll(id, provider, TrainingStates.honest(), 4, 0);
+        vm.warp(t0 + 1 hours);
+        vm.prank(provider);
+        verifier.commit(id, 4, TrainingStates.honest().root(4), TrainingStates.DEPTH);
+        vm.warp(t0 + 1 hours + CHALLENGE_WINDOW + 1);
+        market.settle(id); // the first hour's commitments are beyond challenge: its pay goes out, the rest stays
+        vm.assertEq(usd.balanceOf(provider), 36e6);
+        vm.assertEq(market.released(id), 36e6);
         ComputeMarket.Order memory before = market.getOrder(id);
-        vm.assertEq(before.paid, 36e6);
+        vm.assertGt(before.paid, 36e6);
         uint256 tenantBalance = usd.balanceOf(tenant);
         vm.prank(address(verifier));
         uint256 refunded = market.closeForFault(id);
         vm.assertEq(refunded, LEASE_DEPOSIT - 36e6);
         vm.assertEq(usd.balanceOf(tenant), tenantBalance + refunded);
         vm.assertEq(usd.balanceOf(address(market)), 0);
-        vm.assertEq(market.getOrder(id).paid, 36e6);
+        vm.assertEq(usd.balanceOf(provider), 36e6);
+        vm.assertEq(market.getOrder(id).paid, 36e6, "paid is what the provider kept");
+    }
+
+    function test_market_payIsReleasedOnlyOnceTheWorkItPaidForIsBeyondChallenge() public {
+        uint256 t0 = block.timestamp;
+        _commitAll(id, provider, TrainingStates.honest(), 4, 0);
+        vm.warp(t0 + 1 hours);
+        vm.prank(provider);
+        verifier.commit(id, 4, TrainingStates.honest().root(4), TrainingStates.DEPTH);
+        vm.warp(t0 + 2 hours);
+        market.settle(id);
+        vm.assertEq(market.getOrder(id).paid, 72e6, "paid out of the escrow per second as before");
+        vm.assertEq(usd.balanceOf(provider), 0, "but held while step 0 and step 4 can be challenged");
+        vm.assertEq(verifier.finalUntil(id), 0);
+        vm.warp(t0 + CHALLENGE_WINDOW + 1);
+        vm.assertEq(verifier.finalUntil(id), t0);
+        vm.assertEq(market.releasable(id), 0, "nothing accrued before step 0's commitment");
+        vm.warp(t0 + 1 hours + CHALLENGE_WINDOW + 1);
+        vm.assertEq(verifier.finalUntil(id), t0 + 1 hours);
+        vm.assertEq(market.release(id), 36e6, "the hour step 4's final commitment covers");
+        vm.prank(provider);
+        market.closeLease(id);
+        ComputeMarket.Order memory o = market.getOrder(id);
+        vm.assertEq(market.releasable(id), 0, "work after the last commitment is final a window after the close");
+        vm.expectRevert(abi.encodeWithSelector(ComputeMarket.WrongState.selector, id, ComputeMarket.OrderState.Closed));
+        market.settle(id);
+        vm.warp(uint256(o.leaseEnd) + CHALLENGE_WINDOW + 1);
+        vm.assertEq(verifier.finalUntil(id), type(uint256).max);
+        market.release(id);
+        vm.assertEq(usd.balanceOf(provider), o.paid, "everything once final");
+        vm.assertEq(market.released(id), o.paid);
+        vm.assertEq(usd.balanceOf(address(market)), 0);
+        vm.assertEq(market.release(id), 0, "released once");
+    }
+
+    function test_market_aLeaseClosedBeforeItsDisputeResolvesRefundsTheTenantWhatItPaid() public {
+        TrainingStates.View memory pv = _cheat(5, 6);
+        _commitAll(id, provider, pv, 4, 3);
+        vm.warp(block.timestamp + 2 hours);
+        vm.prank(provider);
+        market.closeLease(id); // the cheater's job ended: paid 2 hours, refund of the rest, before anyone challenged
+        vm.assertEq(market.getOrder(id).paid, 72e6);
+        vm.assertEq(usd.balanceOf(provider), 0);
+        vm.assertEq(usd.balanceOf(tenant), LEASE_DEPOSIT - 72e6);
+        uint256 d = _challenge(2, TrainingStates.honest());
+        vm.assertEq(verifier.openDisputes(id), 1);
+        vm.assertEq(market.releasable(id), 0, "nothing released while disputed");
+        _playToVote(d, provider, pv, challenger, TrainingStates.honest());
+        _voteAll(d, 3, keccak256("nonsense"));
+        vm.warp(block.timestamp + VOTE_WINDOW + 1);
+        verifier.resolve(d);
+        vm.assertEq(uint8(verifier.getDispute(d).outcome), uint8(TrainingVerifier.Outcome.ChallengerWon));
+        ComputeMarket.Order memory o = market.getOrder(id);
+        vm.assertEq(uint8(o.closeReason), uint8(ComputeMarket.CloseReason.Fault));
+        vm.assertEq(o.paid, 0);
+        vm.assertEq(usd.balanceOf(tenant), LEASE_DEPOSIT, "the whole deposit back");
+        vm.assertEq(usd.balanceOf(address(market)), 0);
+        vm.warp(block.timestamp + 2 * CHALLENGE_WINDOW);
+        vm.assertEq(market.release(id), 0, "a faulted lease pays nothing more");
+        vm.assertEq(usd.balanceOf(provider), 0);
+    }
+
+    function test_market_anHonestProviderWhoseLeaseClosedIsPaidAfterItWinsAndTheWindowReopensAndEnds() public {
+        _commitAll(id, provider, TrainingStates.honest(), 4, 3);
+        vm.warp(block.timestamp + 1 hours);
+        vm.prank(provider);
+        market.closeLease(id);
+        TrainingStates.View memory cv = _lie(9, 3);
+        uint256 d = _challenge(3, cv);
+        _playToVote(d, provider, TrainingStates.honest(), challenger, cv);
+        _voteAll(d, 3, keccak256("nonsense"));
+        vm.warp(block.timestamp + VOTE_WINDOW + 1);
+        verifier.resolve(d);
+        vm.assertEq(verifier.finalUntil(id), 0, "commitment 3 may be challenged again for a window");
+        vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
+        market.release(id);
+        vm.assertEq(usd.balanceOf(provider), 36e6);
+        vm.assertEq(uint8(market.getOrder(id).closeReason), uint8(ComputeMarket.CloseReason.Provider));
     }
 
     // ---------------------------------------------------------------------------------------------- fuzz

@@ -188,6 +188,31 @@ contract TrainingVerifierHandler is HyphaTest {
         _catchUp();
     }
 
+    /// @dev Anyone settles a lease (the provider's node, a tenant's top-up, a stranger).
+    function settle(uint256 which) external {
+        uint256 id = leases[which % 2];
+        if (market.getOrder(id).state != ComputeMarket.OrderState.Leased) return;
+        market.settle(id);
+    }
+
+    /// @dev Either party ends a lease; the job is over but its commitments stay challengeable.
+    function closeLease(uint256 which, bool byTenant) external {
+        uint256 id = leases[which % 2];
+        ComputeMarket.Order memory o = market.getOrder(id);
+        if (o.state != ComputeMarket.OrderState.Leased) return;
+        vm.prank(byTenant ? o.tenant : o.provider);
+        market.closeLease(id);
+        _catchUp();
+    }
+
+    /// @dev Anyone asks for the provider's final pay.
+    function release(uint256 which) external {
+        uint256 id = leases[which % 2];
+        ComputeMarket.OrderState state = market.getOrder(id).state;
+        if (state != ComputeMarket.OrderState.Leased && state != ComputeMarket.OrderState.Closed) return;
+        market.release(id);
+    }
+
     function warp(uint256 secs) external {
         vm.warp(block.timestamp + bound(secs, 1, 3 hours));
         _catchUp();

@@ -109,9 +109,27 @@ public final class ComputeMarketClient {
         return calls.write(NAME, "addDeposit", binding.addDeposit(orderId, amount));
     }
 
-    /** Pays the provider what the lease accrued (anyone); closes it when its deposit is used up. */
+    /** Moves what the lease accrued out of the escrow (anyone); closes it when its deposit is used up. */
     public TransactionReceipt settle(BigInteger orderId) {
         return calls.write(NAME, "settle", binding.settle(orderId));
+    }
+
+    /**
+     * Sends the provider what its lease paid and is now beyond dispute (anyone; a running lease is settled first).
+     * With a verifier bound, pay stays in the market until TrainingVerifier's {@code finalUntil} passes it.
+     */
+    public TransactionReceipt release(BigInteger orderId) {
+        return calls.write(NAME, "release", binding.release(orderId));
+    }
+
+    /** What the lease's provider has received so far ({@code paid} less what is held until it is final). */
+    public BigInteger released(BigInteger orderId) {
+        return read(NAME + ".released", () -> binding.released(orderId).send());
+    }
+
+    /** What {@link #release} would send the provider now. */
+    public BigInteger releasable(BigInteger orderId) {
+        return read(NAME + ".releasable", () -> binding.releasable(orderId).send());
     }
 
     /** Ends a lease now (tenant or provider). */

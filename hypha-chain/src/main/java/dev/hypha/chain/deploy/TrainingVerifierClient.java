@@ -109,6 +109,19 @@ public final class TrainingVerifierClient {
         return read(NAME + ".openDispute", () -> binding.openDispute(orderId, BigInteger.valueOf(index)).send());
     }
 
+    /** Disputes over the lease's training not yet resolved. */
+    public long openDisputes(BigInteger orderId) {
+        return read(NAME + ".openDisputes", () -> binding.openDisputes(orderId).send()).longValueExact();
+    }
+
+    /**
+     * The chain time up to which the lease's work is beyond dispute (the market releases pay accrued before it):
+     * 0 while a dispute is open, {@code 2^256 - 1} once all of it is final.
+     */
+    public BigInteger finalUntil(BigInteger orderId) {
+        return read(NAME + ".finalUntil", () -> binding.finalUntil(orderId).send());
+    }
+
     /** Chain seconds after a commitment during which it may be challenged. */
     public long challengeWindow() {
         return read(NAME + ".challengeWindow", () -> binding.challengeWindow().send()).longValueExact();

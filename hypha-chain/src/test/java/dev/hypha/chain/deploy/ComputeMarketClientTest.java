@@ -83,7 +83,9 @@ class ComputeMarketClientTest {
         as(stranger).compute().settle(id);
         long paidSeconds = market.order(id).paid().longValueExact() / 1000;
         assertThat(paidSeconds).isBetween(100L, 102L); // the settling block's time, a second or two after the jump
-        assertThat(usd(provider)).isEqualTo(providerBefore.add(BigInteger.valueOf(paidSeconds * 1000)));
+        // TrainingVerifier is bound: the pay leaves the escrow but stays in the market until the work is final
+        assertThat(usd(provider)).isEqualTo(providerBefore);
+        assertThat(market.releasable(id)).isZero();
 
         market.closeLease(id);
         ComputeOrder closed = market.order(id);
@@ -93,6 +95,13 @@ class ComputeMarketClientTest {
         long seconds = closed.leaseEnd() - closed.leaseStart();
         assertThat(closed.paid()).isEqualTo(seconds * 1000);
         assertThat(usd(tenant)).isEqualTo(tenantBefore.subtract(closed.paid()));
+        // nothing was committed, so all of it is final a challenge window after the close; anyone releases it
+        chain.travel(as(tenant).verifier().challengeWindow() + 1);
+        assertThat(market.releasable(id)).isEqualTo(closed.paid());
+        as(stranger).compute().release(id);
+        assertThat(usd(provider)).isEqualTo(providerBefore.add(closed.paid()));
+        assertThat(market.released(id)).isEqualTo(closed.paid());
+        assertThat(market.releasable(id)).isZero();
     }
 
     @Test

@@ -52,6 +52,11 @@ public final class ComputeProvider implements AutoCloseable {
     private final Path workRoot;
     private final SealedInputs sealed;
     private final DevCheat cheat;
+    /** Chain seconds between two looks at a closed lease's held-back pay. */
+    static final long PAY_CHECK_SECONDS = 30;
+    /** Closed leases with nothing more to be released (kept in memory: a restarted provider looks once more). */
+    private final java.util.Set<BigInteger> paidOut = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<BigInteger, Long> nextPayCheck = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ComputeProvider(ComputeMarketClient market, Address self, ComputeOffer offer, ContentStore store, JobBook book,
                            PublishedContent published, HttpClient http, CheckpointListener checkpoints,
@@ -176,8 +181,31 @@ public final class ComputeProvider implements AutoCloseable {
                         book.log(r.orderId(), "lease closed by the provider");
                     }
                     book.put(r.closed());
+                } else {
+                    collectPay(r.orderId(), now);
                 }
             }
+        }
+    }
+
+    /**
+     * Asks the market for a closed lease's held-back pay once it is final (a challenge window after the lease's last
+     * commitment and its close, no dispute open), at most every {@link #PAY_CHECK_SECONDS} of chain time per lease;
+     * forgets the lease once everything it paid was released or it was closed for a fault (nothing more will come).
+     */
+    private void collectPay(BigInteger orderId, long now) {
+        if (paidOut.contains(orderId) || now < nextPayCheck.getOrDefault(orderId, 0L)) {
+            return;
+        }
+        nextPayCheck.put(orderId, now + PAY_CHECK_SECONDS);
+        if (market.releasable(orderId).signum() > 0) {
+            market.release(orderId);
+            book.log(orderId, "pay released: " + market.released(orderId) + " in all");
+        }
+        ComputeOrder o = market.order(orderId);
+        if (o.closeReason() == dev.hypha.chain.compute.CloseReason.FAULT || market.released(orderId).equals(o.paid())) {
+            paidOut.add(orderId);
+            nextPayCheck.remove(orderId);
         }
     }
 

@@ -31,8 +31,10 @@ import org.web3j.utils.Numeric;
  * Runs one leased job on the calling thread: fetches the spec (by the order's digest) and its inputs (the dataset split a
  * classifier trains on, or a fine-tune's base model and data) from the tenant's sources, checks the spec as hostile input and the job against the lease's memory budget, trains
  * with at most the lease's cores as threads, reports every step, and stops at the next step once {@link #stop} is
- * called. Training resumes from the spec's newest checkpoint in the provider's store (the trainer's own rule), so a
- * restarted provider continues where it left off, with bit-identical results.
+ * called. A classifier lease starts from its spec's declared initial state and resumes only from its own checkpoints
+ * ({@link #checkpointRef}: the order and the lease's start), so a restarted provider continues where it left off, with
+ * bit-identical results, and a second lease of the same spec never continues from the first one's files (its first
+ * segment after step 0 would otherwise span every step the other lease ran, far more than a verifier's round allows).
  */
 public final class JobRunner {
     /** Largest dataset manifest accepted (a few hundred bytes in practice). */
@@ -223,7 +225,8 @@ public final class JobRunner {
         try (Parallel parallel = new Parallel(threads)) {
             FloatMatMul gemm = new FloatMatMul(parallel);
             checkpoints.started(orderId, specId, TrainingRun.start(spec, data, gemm).state());
-            result = new Trainer(spec, specId, data, store, gemm).run(new Listener(specId, spec.steps(), cheat));
+            result = new Trainer(spec, specId, data, store, gemm, checkpointRef(orderId, order))
+                    .run(new Listener(specId, spec.steps(), cheat));
         }
         byte[] model = store.get(result.model());
         book.log(orderId, String.format(Locale.ROOT, "done: %d steps, last loss %.4f, model %s", spec.steps(), result.lastLoss(),
@@ -297,6 +300,14 @@ public final class JobRunner {
         book.log(orderId, String.format(Locale.ROOT, "done: %d steps, loss %.4f before, %.4f after, adapter %s", spec.options().steps(),
                 r.lossBefore(), r.lossAfter(), id));
         return new Done(id, bytes);
+    }
+
+    /**
+     * The checkpoint reference of one lease: the order id and the lease's start time, so neither another order of the
+     * same spec nor an order with the same id on a fresh chain (same home) is ever resumed from.
+     */
+    static String checkpointRef(BigInteger orderId, ComputeOrder order) {
+        return "lease-" + orderId + "-" + order.leaseStart();
     }
 
     /** Parameters with their gradients and two optimizer moments, plus the split as bytes and as one batch of floats. */

@@ -3,6 +3,7 @@ package dev.hypha.node.compute;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.chain.compute.CloseReason;
 import dev.hypha.chain.compute.ComputeBid;
 import dev.hypha.chain.compute.ComputeOrder;
 import dev.hypha.chain.compute.OrderState;
@@ -226,6 +227,27 @@ public final class TenantJobs {
         return new ChainView(o, leased ? market().owed(orderId) : BigInteger.ZERO, leased ? market().fundedUntil(orderId) : 0);
     }
 
+    /**
+     * Refuses the result of a lease whose provider lost a dispute over its training (the market marks such a lease
+     * closed for {@code FAULT}, also when the job had ended before the dispute did), and of one with a dispute still
+     * open: the verifiers' replay says, or may yet say, the committed states are not the spec's training.
+     */
+    private void refuseDisputed(BigInteger orderId, ComputeOrder order) {
+        if (order.closeReason() == CloseReason.FAULT) {
+            throw HyphaException.input("refusing the model of order " + orderId + ": its provider " + order.provider()
+                    + " lost a dispute over this lease's training on TrainingVerifier (closed for fault; what the lease "
+                    + "paid but had not released went back to you)");
+        }
+        if (contracts.deployment().contracts().containsKey(TrainingVerifierClient.NAME)) {
+            long open = contracts.verifier().openDisputes(orderId);
+            if (open > 0) {
+                throw HyphaException.input("refusing the model of order " + orderId + " for now: " + open + " dispute"
+                        + (open == 1 ? "" : "s") + " over this lease's training " + (open == 1 ? "is" : "are")
+                        + " open on TrainingVerifier; fetch again once resolved");
+            }
+        }
+    }
+
     /** A fetched model (or LoRA adapter), the reference it is stored under, and its lineage record's id. */
     public record Fetched(ContentId model, String name, String ref, ContentId lineage, ContentId dataset, byte[] bytes) {}
 
@@ -248,6 +270,7 @@ public final class TenantJobs {
         ContentId spec = ContentId.parse(mine.path("spec").asText());
         ContentId dataset = ContentId.parse(mine.path("dataset").asText());
         ComputeOrder order = market().order(orderId);
+        refuseDisputed(orderId, order);
         byte[] bytes = new ContentFetcher(http, List.of(endpoint(order))).fetch(model, MAX_MODEL_BYTES);
         boolean adapter = "lora-finetune".equals(mine.path("kind").asText());
         Optional<ContentId> base = mine.hasNonNull("base") ? Optional.of(ContentId.parse(mine.path("base").asText())) : Optional.empty();

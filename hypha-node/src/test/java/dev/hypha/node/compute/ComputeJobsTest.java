@@ -191,8 +191,12 @@ class ComputeJobsTest {
         }
         long seconds = closed.leaseEnd() - closed.leaseStart();
         assertThat(closed.paid()).isEqualTo(PRICE.multiply(BigInteger.valueOf(seconds)).divide(BigInteger.valueOf(3600)));
-        assertThat(usd(providerKey)).isEqualTo(providerBefore.add(closed.paid()));
         assertThat(usd(tenantKey)).isEqualTo(tenantBefore.subtract(closed.paid()));
+        // The pay stays in the market while the last commitments can be challenged; the provider collects it after.
+        assertThat(usd(providerKey)).isEqualTo(providerBefore);
+        travel(verifier.challengeWindow() + 1);
+        await("the provider to collect its pay", () -> usd(providerKey).equals(providerBefore.add(closed.paid())));
+        assertThat(as(tenantKey).compute().released(id)).isEqualTo(closed.paid());
 
         JsonNode status = tenant.providerStatus(id);
         assertThat(status.path("state").asText()).isEqualTo("DONE");
@@ -420,7 +424,66 @@ class ComputeJobsTest {
         ComputeOrder closed = as(tenantKey).compute().order(id);
         assertThat(closed.closeReason()).isEqualTo(CloseReason.OVERDRAWN);
         assertThat(closed.paid()).isEqualTo(deposit);
-        assertThat(usd(providerKey)).isEqualTo(providerBefore.add(deposit));
+        travel(as(tenantKey).verifier().challengeWindow() + 1);
+        await("the provider to collect its pay", () -> usd(providerKey).equals(providerBefore.add(deposit)));
+    }
+
+    @Test
+    void aSecondLeaseOfTheSameSpecStartsFromTheSpecsInitialStateNotFromTheFirstLeasesCheckpoints() throws Exception {
+        byte[] specBytes = spec("twice-mlp", 30, 10);
+        BigInteger first = runToTheEnd(specBytes);
+        BigInteger second = runToTheEnd(specBytes);
+        var verifier = as(tenantKey).verifier();
+        for (BigInteger id : List.of(first, second)) {
+            assertThat(provider.book().logLines(id, 0, 1000)).as("order %s", id).noneMatch(l -> l.startsWith("resumed from"));
+            assertThat(verifier.commitmentCount(id)).as("order %s", id).isEqualTo(4);
+            for (int i = 0; i < 4; i++) {
+                // every segment is the spec's checkpoint interval, the same roots as the first lease's
+                assertThat(verifier.commitment(id, i).step()).isEqualTo(10L * i);
+                assertThat(verifier.commitment(id, i).root()).isEqualTo(verifier.commitment(first, i).root());
+            }
+        }
+    }
+
+    @Test
+    void theTenantRefusesTheModelOfALeaseWithAnOpenDisputeAndOfOneWhoseProviderLostIt() throws Exception {
+        BigInteger id = runToTheEnd(spec("disputed-mlp", 30, 10));
+        var verifier = as(tenantKey).verifier();
+        Credentials challenger = devnet.account(5);
+        as(devnet.account(0)).hyp().transfer(challenger.getAddress(), Deployer.hyp(1_200));
+        as(challenger).staking().stake(StakingClient.VALIDATOR_ROLE, verifier.minVerifierStake());
+        BigInteger dispute = as(challenger).verifier().challenge(id, 3, new byte[32]);
+        assertThatThrownBy(() -> tenant.fetch(id)).isInstanceOf(HyphaException.class)
+                .hasMessage("refusing the model of order " + id + " for now: 1 dispute over this lease's training is open on "
+                        + "TrainingVerifier; fetch again once resolved");
+        // This provider does not answer disputes: silent, it loses the round, is slashed, and the closed lease faults.
+        as(challenger).verifier().postRoot(dispute, new byte[32]);
+        // past the round's deadline and the governance delay (120 s) of the verifier's FAULT_PROOF_ROLE on Staking
+        travel(Math.max(as(tenantKey).verifier().dispute(dispute).deadline() - chainTime() + 1, 121));
+        assertThat(new Deployer(sender(devnet.account(0))).completeVerifierGrant(deployment)).isTrue();
+        BigInteger tenantBefore = usd(tenantKey);
+        BigInteger paid = as(tenantKey).compute().order(id).paid();
+        as(challenger).verifier().resolve(dispute);
+        ComputeOrder faulted = as(tenantKey).compute().order(id);
+        assertThat(faulted.closeReason()).isEqualTo(CloseReason.FAULT);
+        assertThat(usd(tenantKey)).as("what the lease paid came back").isEqualTo(tenantBefore.add(paid));
+        assertThatThrownBy(() -> tenant.fetch(id)).isInstanceOf(HyphaException.class)
+                .hasMessageStartingWith("refusing the model of order " + id + ": its provider " + faulted.provider()
+                        + " lost a dispute over this lease's training on TrainingVerifier");
+        // keep the shared provider active for the other tests
+        as(devnet.account(0)).hyp().transfer(providerKey.getAddress(), verifier.slashAmount());
+        as(providerKey).staking().stake(StakingClient.PROVIDER_ROLE, verifier.slashAmount());
+    }
+
+    /** Submits {@code spec}, leases it to the provider, hands off, and waits for the job's end and its lease's close. */
+    private BigInteger runToTheEnd(byte[] spec) throws Exception {
+        BigInteger id = tenant.submit("spec.toml", spec, terms(6), tenantContent).orderId();
+        await("a bid on order " + id, () -> state(id) == JobState.BID);
+        assertThat(tenant.lease(id, OptionalInt.empty(), Duration.ofSeconds(60))).isZero();
+        tenant.handOff(id, List.of(tenantUrl()));
+        await("order " + id + " to finish and its lease to close", () -> state(id) == JobState.DONE
+                && provider.book().get(id).orElseThrow().leaseClosed());
+        return id;
     }
 
     @Test

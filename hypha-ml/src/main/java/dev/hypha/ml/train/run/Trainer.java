@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs a training spec to the end, resuming from the newest checkpoint of the same spec if one exists.
+ * Runs a training spec to the end, resuming from the newest checkpoint under its checkpoint reference if one exists
+ * (by default the spec's content id, so {@code hypha train} run twice continues; a compute lease names its own
+ * reference, so a lease never continues from another lease's files).
  *
  * <p>Everything a step does is a function of (spec, step, weights, optimizer state): batches come from
  * {@link BatchOrder}, dropout masks from {@link Seeds} with the step as index, the learning rate from the schedule.
@@ -31,8 +33,19 @@ public final class Trainer {
     private final ImageSplit data;
     private final ContentStore store;
     private final FloatMatMul gemm;
+    private final String checkpointRef;
 
     public Trainer(TrainSpec spec, ContentId specId, ImageSplit data, ContentStore store, FloatMatMul gemm) {
+        this(spec, specId, data, store, gemm, specId.toString());
+    }
+
+    /**
+     * @param checkpointRef the name under {@code refs/checkpoints/} this run resumes from and writes its checkpoints to
+     *                      (a store reference name: lowercase letters, digits, '.', '_', '-')
+     */
+    public Trainer(TrainSpec spec, ContentId specId, ImageSplit data, ContentStore store, FloatMatMul gemm,
+                   String checkpointRef) {
+        this.checkpointRef = java.util.Objects.requireNonNull(checkpointRef, "checkpointRef");
         this.spec = spec;
         this.specId = specId;
         this.data = data;
@@ -45,7 +58,7 @@ public final class Trainer {
 
     public Result run(TrainingListener listener) {
         TrainingRun run;
-        Optional<ContentId> checkpoint = store.ref(CHECKPOINTS, specId.toString());
+        Optional<ContentId> checkpoint = store.ref(CHECKPOINTS, checkpointRef);
         if (checkpoint.isPresent()) {
             ModelFile.Contents c = ModelFile.decode(checkpoint.get().toString(), store.get(checkpoint.get()));
             if (!c.specId().equals(specId.toString())) {
@@ -70,7 +83,7 @@ public final class Trainer {
             long done = step + 1;
             if (spec.checkpointEvery() > 0 && done % spec.checkpointEvery() == 0 && done < spec.steps()) {
                 ContentId id = store.put(ModelFile.encode(network, done, specId.toString(), optimizer.stateNames(), optimizer.state()));
-                store.setRef(CHECKPOINTS, specId.toString(), id);
+                store.setRef(CHECKPOINTS, checkpointRef, id);
                 listener.checkpointed(done, id);
             }
         }
