@@ -107,6 +107,12 @@ public final class AnswerQualityScorer implements MinerScorer {
         int myUid = subnets.uidOf(netuid, self).orElseThrow(() -> new IllegalStateException(
                 self + " holds no UID on subnet " + netuid + ": register before scoring"));
         revealInterrupted(myUid);
+        String model = Router.canonical(settings.model());
+        if (reference.models().stream().noneMatch(m -> Router.canonical(m.name()).equals(model))) {
+            // checked before the commit: without the model no answer can be replayed, so the round would score nobody
+            throw new IllegalStateException(settings.model() + " is not in the validator's model store, so its answers "
+                    + "cannot be replayed: pull it first (hypha pull " + settings.model() + ")");
+        }
         byte[] seed = new byte[32];
         random.nextBytes(seed);
         writeSeed(seed); // on disk before the commit: a commit whose seed is lost could never be revealed

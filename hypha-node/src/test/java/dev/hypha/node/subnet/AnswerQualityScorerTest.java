@@ -21,11 +21,7 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.ml.llm.Model;
 import dev.hypha.ml.store.ModelStore;
-import dev.hypha.node.gateway.Completion;
-import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.InferenceBackend;
-import dev.hypha.node.gateway.Prompt;
-import dev.hypha.node.gateway.TextSink;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.gateway.network.Budget;
 import dev.hypha.node.gateway.network.NetworkBackend;
@@ -34,7 +30,7 @@ import dev.hypha.node.gateway.network.ProviderTransport;
 import dev.hypha.node.offers.Offer;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
-import dev.hypha.node.provider.ForwardingBackend;
+import dev.hypha.node.provider.DevCachedAnswers;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ProviderTerms;
@@ -204,7 +200,7 @@ class AnswerQualityScorerTest {
         LocalBackend local = new LocalBackend(store,
                 LocalBackend.Settings.defaults().withEngine(Model.Options.defaults().withDeterministic(true)));
         OPEN.add(local);
-        InferenceBackend backend = cheats ? new CachedAnswers(local) : local;
+        InferenceBackend backend = cheats ? new DevCachedAnswers(local) : local;
         ProviderTerms terms = new ProviderTerms(deployment.chainId(), Address.parse(deployment.address("PaymentToken")),
                 address, Address.parse(deployment.address("PaymentChannels")), prices, 60);
         ProviderService service = ProviderService.start(backend, terms, contracts(key).channels(),
@@ -228,23 +224,5 @@ class AnswerQualityScorerTest {
 
     private static HyphaContracts contracts(Credentials key) {
         return HyphaContracts.connect(deployment, sender(key));
-    }
-
-    /** A provider that saves its compute: whatever it is asked, it runs one fixed prompt (a cached answer). */
-    private static final class CachedAnswers extends ForwardingBackend {
-        CachedAnswers(InferenceBackend engine) {
-            super(engine);
-        }
-
-        @Override
-        public Completion generate(GenerateCall call, TextSink sink) {
-            Prompt cached = new Prompt.Chat(List.of(new Prompt.Message("user", "hello")));
-            return engine.generate(call.withPrompt(cached, call.maxTokens()), sink);
-        }
-
-        @Override
-        public void close() {
-            // the engine is closed by the test's own list
-        }
     }
 }
