@@ -80,6 +80,7 @@ contract AppRewards is ReentrancyGuardTransient {
 
     error ZeroAddress();
     error ZeroAmount();
+    error SelfProvider();
     error BadShare(uint256 creatorBps);
     error UnknownApp(uint256 appId);
     error NotCreator(uint256 appId, address caller);
@@ -92,6 +93,7 @@ contract AppRewards is ReentrancyGuardTransient {
     /// @param epochBlocks_ blocks per reward epoch
     constructor(IERC20 token_, address feeSink_, uint64 epochBlocks_) {
         if (address(token_) == address(0) || feeSink_ == address(0)) revert ZeroAddress();
+        if (feeSink_ == address(this)) revert SelfProvider();
         feeSink = feeSink_;
         if (epochBlocks_ == 0) revert ZeroAmount();
         token = token_;
@@ -135,6 +137,8 @@ contract AppRewards is ReentrancyGuardTransient {
     function pay(uint256 appId, address provider, uint256 amount) external nonReentrant {
         App memory a = _app(appId);
         if (provider == address(0)) revert ZeroAddress();
+        // paid to this contract it would sit outside the pool's books for good
+        if (provider == address(this)) revert SelfProvider();
         if (amount == 0) revert ZeroAmount();
         _pull(msg.sender, amount);
         uint256 fee = Math.mulDiv(amount, FEE_BPS, BPS, Math.Rounding.Ceil);

@@ -160,6 +160,9 @@ contract AppRewardsTest is HyphaTest {
         vm.expectRevert(AppRewards.ZeroAddress.selector);
         vm.prank(alice);
         apps.pay(id, address(0), 1);
+        vm.expectRevert(AppRewards.SelfProvider.selector);
+        vm.prank(alice);
+        apps.pay(id, address(apps), 1);
         vm.expectRevert(abi.encodeWithSelector(AppRewards.EpochNotOver.selector, 0, 0));
         apps.claim(0, id);
         vm.expectRevert(abi.encodeWithSelector(AppRewards.NotCreator.selector, id, alice));
