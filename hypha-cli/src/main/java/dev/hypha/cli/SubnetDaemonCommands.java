@@ -122,7 +122,7 @@ final class SubnetDaemonCommands {
     }
 
     @Command(name = "validate", description = {"Validate subnet NETUID until Ctrl-C: score the miners (inference "
-            + "providers: live offers, cheaper is better),", "commit and reveal weights each tempo, close due epochs, "
+            + "providers: live offers, cheaper is better;", "with --score-answers by paid answers replayed here), commit and reveal weights each tempo, close due epochs, "
             + "post results computed from the chain, challenge", "wrong posts of others, finalize, and claim your "
             + "emission. Needs VALIDATOR stake for a permit."})
     static final class Validate implements Callable<Integer> {
