@@ -152,6 +152,66 @@ contract SubnetRegistryTest is HyphaTest {
         vm.assertEq(registry.getUid(netuid, 0).weightsHash, keccak256(abi.encode(uids, values)));
     }
 
+    function test_seedIsCommittedBeforeAndRevealedAfterTheEvaluation() public {
+        address v = address(0xA11CE);
+        s.register(netuid, v);
+        bytes32 seed = keccak256("evaluation round 1");
+        bytes32 h = registry.seedHash(netuid, v, seed);
+        vm.prank(v);
+        registry.commitSeed(netuid, h);
+        vm.assertEq(registry.getSeedCommit(netuid, 0).hash, h);
+        // Not in the commit's own block: the seed must be fixed before the requests it drives.
+        vm.prank(v);
+        vm.expectPartialRevert(SubnetRegistry.SeedRevealTooEarly.selector);
+        registry.revealSeed(netuid, seed);
+        vm.roll(block.number + 1);
+        // Another seed, or the right seed from another account, does not open the commit.
+        vm.prank(v);
+        vm.expectPartialRevert(SubnetRegistry.WrongReveal.selector);
+        registry.revealSeed(netuid, keccak256("another seed"));
+        vm.prank(address(0xB0B));
+        vm.expectRevert(abi.encodeWithSelector(SubnetRegistry.NotRegistered.selector, netuid, address(0xB0B)));
+        registry.revealSeed(netuid, seed);
+        vm.prank(v);
+        vm.expectEmit(address(registry));
+        emit SubnetRegistry.SeedRevealed(netuid, 0, seed, uint64(block.number - 1));
+        registry.revealSeed(netuid, seed);
+        vm.assertEq(registry.getSeedCommit(netuid, 0).hash, bytes32(0));
+        vm.prank(v);
+        vm.expectRevert(abi.encodeWithSelector(SubnetRegistry.NoCommit.selector, netuid, 0));
+        registry.revealSeed(netuid, seed);
+    }
+
+    function test_aPendingSeedCanBeReplacedOnlyATempoLater() public {
+        address v = address(0xA11CE);
+        s.register(netuid, v);
+        vm.startPrank(v);
+        registry.commitSeed(netuid, bytes32("first"));
+        uint64 from = uint64(block.number) + 10;
+        vm.roll(block.number + 9);
+        vm.expectRevert(abi.encodeWithSelector(SubnetRegistry.SeedPending.selector, netuid, 0, from));
+        registry.commitSeed(netuid, bytes32("second"));
+        vm.roll(block.number + 1);
+        registry.commitSeed(netuid, bytes32("second"));
+        vm.stopPrank();
+        vm.assertEq(registry.getSeedCommit(netuid, 0).hash, bytes32("second"));
+    }
+
+    function testFuzz_onlyTheCommittedSeedReveals(bytes32 seed, bytes32 other) public {
+        vm.assume(seed != other);
+        address v = address(0xA11CE);
+        s.register(netuid, v);
+        bytes32 h = registry.seedHash(netuid, v, seed);
+        vm.prank(v);
+        registry.commitSeed(netuid, h);
+        vm.roll(block.number + 1);
+        vm.prank(v);
+        vm.expectPartialRevert(SubnetRegistry.WrongReveal.selector);
+        registry.revealSeed(netuid, other);
+        vm.prank(v);
+        registry.revealSeed(netuid, seed);
+    }
+
     function test_revealExpiresAfterATempo() public {
         address v = _validator();
         uint16[] memory uids = new uint16[](1);

@@ -125,6 +125,7 @@ contract SubnetRegistry is ReentrancyGuard {
     mapping(uint256 netuid => mapping(address account => uint256 uidPlusOne)) private _uidOf;
     mapping(uint256 netuid => mapping(uint256 uid => Commit)) private _commits;
     mapping(uint256 netuid => mapping(uint256 epoch => EpochSnapshot)) private _snapshots;
+    mapping(uint256 netuid => mapping(uint256 uid => Commit)) private _seedCommits;
 
     event Bound(address emissions, address epochs);
     event SubnetCreated(uint256 indexed netuid, address indexed owner, uint256 locked);
@@ -132,6 +133,8 @@ contract SubnetRegistry is ReentrancyGuard {
         address replaced);
     event WeightsCommitted(uint256 indexed netuid, uint256 indexed uid, bytes32 hash);
     event WeightsRevealed(uint256 indexed netuid, uint256 indexed uid, uint16[] uids, uint16[] values);
+    event SeedCommitted(uint256 indexed netuid, uint256 indexed uid, bytes32 hash);
+    event SeedRevealed(uint256 indexed netuid, uint256 indexed uid, bytes32 seed, uint64 commitBlock);
     event EpochClosed(uint256 indexed netuid, uint256 indexed epoch, bytes32 inputsHash, uint64 block, uint256 pool);
     /// @notice The frozen inputs of a closed epoch, in full (posters and challengers read them from here).
     event EpochInputs(uint256 indexed netuid, uint256 indexed epoch, bytes inputs); // abi.encode(UidInput[])
@@ -154,6 +157,8 @@ contract SubnetRegistry is ReentrancyGuard {
     error WrongReveal(bytes32 expected, bytes32 got);
     error NoPermit(uint256 netuid, uint256 uid);
     error BadWeights(string reason);
+    error SeedPending(uint256 netuid, uint256 uid, uint64 replaceableFrom);
+    error SeedRevealTooEarly(uint64 fromBlock);
     error EpochNotDue(uint256 netuid, uint64 dueBlock);
     error UnknownEpoch(uint256 netuid, uint256 epoch);
 
@@ -251,6 +256,7 @@ contract SubnetRegistry is ReentrancyGuard {
             replaced = _uids[netuid][uid].account;
             delete _uidOf[netuid][replaced];
             delete _commits[netuid][uid];
+            delete _seedCommits[netuid][uid];
         }
         _uids[netuid][uid] = Uid({
             account: msg.sender,
@@ -332,6 +338,43 @@ contract SubnetRegistry is ReentrancyGuard {
         u.weightsHash = keccak256(abi.encode(uids, values));
         u.commitBlock = commitBlock;
         emit WeightsRevealed(netuid, uid, uids, values);
+    }
+
+    /// @notice The hash a validator commits before it evaluates miners: binds the subnet, the account and the seed
+    /// its evaluation prompts are derived from (hypha-node `subnet.EvaluationSeed`).
+    function seedHash(uint256 netuid, address account, bytes32 seed) public pure returns (bytes32) {
+        return keccak256(abi.encode(netuid, account, seed));
+    }
+
+    /// @notice Commits the seed of the caller's next evaluation round, before any evaluation request is sent, so the
+    /// validator cannot pick its prompts after seeing answers and miners cannot know them in advance. One pending
+    /// commit; an unrevealed one can be replaced only a tempo after it was made (a validator that lost its seed is
+    /// not stuck; every replaced commit stays visible in the events).
+    function commitSeed(uint256 netuid, bytes32 hash) external {
+        uint256 uid = _callerUid(netuid);
+        Commit memory c = _seedCommits[netuid][uid];
+        uint64 replaceableFrom = c.block + _params[netuid].tempo;
+        if (c.hash != bytes32(0) && block.number < replaceableFrom) revert SeedPending(netuid, uid, replaceableFrom);
+        _seedCommits[netuid][uid] = Commit({hash: hash, block: uint64(block.number)});
+        emit SeedCommitted(netuid, uid, hash);
+    }
+
+    /// @notice Reveals the caller's pending seed (from the block after its commit), so anyone can re-derive the
+    /// evaluation prompts the validator sent and audit its scores against the miners' signed receipts.
+    function revealSeed(uint256 netuid, bytes32 seed) external {
+        uint256 uid = _callerUid(netuid);
+        Commit memory c = _seedCommits[netuid][uid];
+        if (c.hash == bytes32(0)) revert NoCommit(netuid, uid);
+        if (block.number <= c.block) revert SeedRevealTooEarly(c.block + 1);
+        bytes32 got = seedHash(netuid, msg.sender, seed);
+        if (got != c.hash) revert WrongReveal(c.hash, got);
+        delete _seedCommits[netuid][uid];
+        emit SeedRevealed(netuid, uid, seed, c.block);
+    }
+
+    /// @notice The caller-independent view of a UID's pending seed commit (zero hash: none).
+    function getSeedCommit(uint256 netuid, uint256 uid) external view returns (Commit memory) {
+        return _seedCommits[netuid][uid];
     }
 
     /// @dev The pending commit's block, once its reveal window is open and `got` matches it.

@@ -44,5 +44,7 @@ contract SubnetsInvariantTest is HyphaTest, InvariantTest {
         vm.assertEq(s.hyp().balanceOf(address(s.epochs())), s.epochs().bondsHeld(), "bonds held != balance");
         vm.assertEq(handler.honestPostsLost(), 0, "an honest post was successfully challenged");
         vm.assertEq(handler.wrongPostsSurvived(), 0, "a wrong post survived its challenge");
+        vm.assertEq(handler.epochsOverpaid(), 0, "an epoch paid more than its pool");
+        vm.assertEq(handler.epochsLosingMoreThanRounding(), 0, "an epoch's emission was not conserved");
     }
 }

@@ -22,6 +22,9 @@ contract SubnetsHandler is HyphaTest {
     uint256 public wrongPostsSurvived; // must stay 0
     uint256 public claimedTotal;
     uint256 public bondsWonByChallengers;
+    uint256 public epochsOverpaid; // must stay 0: an epoch's claims above its pool
+    uint256 public epochsLosingMoreThanRounding; // must stay 0: an epoch's claims short of its pool beyond rounding
+    uint256 public largestShortfallUnits; // the most EMISSION_UNITs an epoch's claims fell short of its pool
     mapping(bytes32 => uint256) public calls;
 
     constructor(SubnetStack s_) {
@@ -96,12 +99,31 @@ contract SubnetsHandler is HyphaTest {
         vm.roll(block.number + s.CHALLENGE_BLOCKS() + 1);
         epochs.finalize(netuid, e);
         s.remember(netuid, e, leaves);
+        uint256 epochClaimed;
         for (uint256 j; j < leaves.length; ++j) {
             bytes32[] memory proof = s.proofOf(leaves, j);
             vm.prank(leaves[j].account);
-            claimedTotal += epochs.claim(netuid, e, leaves[j], proof);
+            epochClaimed += epochs.claim(netuid, e, leaves[j], proof);
         }
+        claimedTotal += epochClaimed;
+        _checkConservation(e, epochClaimed, leaves.length);
         ++calls["epoch"];
+    }
+
+    /// @dev Emission conservation: every UID's claim of an epoch together is its pool, short only by rounding (each
+    /// of the n miner and n validator shares is an I32F32 proportion, at most 2^-32 short, then floored to an
+    /// EMISSION_UNIT), never above it.
+    function _checkConservation(uint256 e, uint256 claimedWei, uint256 n) internal {
+        uint256 poolUnits = s.registry().getSnapshot(netuid, e).pool / epochs.EMISSION_UNIT();
+        uint256 claimedUnits = claimedWei / epochs.EMISSION_UNIT();
+        if (claimedUnits > poolUnits) {
+            ++epochsOverpaid;
+            return;
+        }
+        uint256 shortfall = poolUnits - claimedUnits;
+        if (shortfall > largestShortfallUnits) largestShortfallUnits = shortfall;
+        uint256 rounding = 2 * n * (poolUnits / 2 ** 31 + 2);
+        if (poolUnits > 0 && shortfall > rounding) ++epochsLosingMoreThanRounding;
     }
 
     function claimOwner() external {

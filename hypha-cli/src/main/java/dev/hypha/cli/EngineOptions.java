@@ -12,6 +12,11 @@ final class EngineOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Engine worker threads (default: all processors).")
     Integer threads;
 
+    @Option(names = "--deterministic", description = {"Deterministic mode: bit-identical answers across runs, thread "
+            + "counts and machines (strict", "exp/tanh; slightly slower). Miners of an inference subnet whose "
+            + "validators replay answers need it."})
+    boolean deterministic;
+
     @Option(names = "--max-queue", paramLabel = "N", defaultValue = "" + AdmissionQueue.DEFAULT_CAPACITY,
             description = "Requests running or waiting at once; beyond it clients get 503 (default ${DEFAULT-VALUE}).")
     int maxQueue;
@@ -29,6 +34,6 @@ final class EngineOptions {
             throw HyphaException.input("--threads must be at least 1, got " + threads);
         }
         Model.Options engine = threads == null ? Model.Options.defaults() : Model.Options.defaults().withThreads(threads);
-        return LocalBackend.Settings.defaults().withEngine(engine).withQueue(maxQueue);
+        return LocalBackend.Settings.defaults().withEngine(engine.withDeterministic(deterministic)).withQueue(maxQueue);
     }
 }

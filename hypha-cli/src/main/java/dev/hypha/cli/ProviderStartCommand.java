@@ -12,6 +12,7 @@ import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.ModelInfo;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.gateway.InferenceBackend;
+import dev.hypha.node.provider.DevCachedAnswers;
 import dev.hypha.node.gateway.remote.OllamaUpstream;
 import dev.hypha.node.gateway.remote.OpenAiUpstream;
 import dev.hypha.node.provider.Prices;
@@ -80,6 +81,12 @@ final class ProviderStartCommand implements Callable<Integer> {
                 "stake and register it at the listening address first. Only on the local chain (31337)."})
     Integer devAccount;
 
+    @Option(names = "--dev-cheat", paramLabel = "KIND",
+            description = {"DEVELOPMENT AND TEST ONLY, refused except with --dev-account on the local chain: KIND",
+                "'cached-answers' answers every prompt as one fixed prompt (paid and receipted), so an inference",
+                "subnet's validators (`subnet validate --score-answers`) can be seen to score a cheater 0."})
+    String devCheat;
+
     @Option(names = "--upstream", paramLabel = "URL",
             description = {"Sell the models of an engine you already run instead of the store's: an Ollama server",
                 "(e.g. http://127.0.0.1:11434) or, with --upstream-api openai, an OpenAI-compatible server such as",
@@ -110,6 +117,7 @@ final class ProviderStartCommand implements Callable<Integer> {
         }
         LocalBackend.Settings backendSettings = engineOptions.backendSettings();
         List<Address> publishers = royaltyOptions.addresses();
+        checkDevCheatOption();
         try (Session session = Session.of(spec)) {
             Deployment deployment = session.deployment();
             Credentials key = devAccount == null ? session.credentials() : devKey(devAccount, deployment.chainId());
@@ -125,8 +133,10 @@ final class ProviderStartCommand implements Callable<Integer> {
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             ModelStore store = new ModelStore(session.home(), Clock.systemUTC());
-            try (InferenceBackend backend = upstream != null ? upstream(upstreamUri(upstream))
-                    : new LocalBackend(store, backendSettings)) {
+            boolean cheats = devCheat(deployment.chainId());
+            InferenceBackend engine = upstream != null ? upstream(upstreamUri(upstream)) : new LocalBackend(store, backendSettings);
+            try (InferenceBackend backend = cheats ? new DevCachedAnswers(engine) : engine) {
+                if (cheats) out.println("DEV-ONLY CHEATER: every prompt is answered as \"hello\" (--dev-cheat cached-answers)");
                 SSLContext transport = tls ? ProviderTls.server(key, deployment.chainId(), account, Clock.systemUTC()) : null;
                 // The store's models are also handed out block by block (GET /ipfs/{cid}) to gateways that pull them;
                 // an upstream engine's files are not ours to hand out.
@@ -165,6 +175,30 @@ final class ProviderStartCommand implements Callable<Integer> {
             out.println("Stopped.");
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    /** Whether the dev-only cheat is on; refused anywhere but a --dev-account on the local chain. */
+    private boolean devCheat(long chainId) {
+        if (devCheat == null) return false;
+        checkDevCheatOption();
+        if (chainId != dev.hypha.node.devnet.LocalNetworkSettings.CHAIN_ID) {
+            throw HyphaException.input("--dev-cheat is for trying subnet validation on the local dev chain "
+                    + dev.hypha.node.devnet.LocalNetworkSettings.CHAIN_ID + " only, with --dev-account (this is chain "
+                    + chainId + ")");
+        }
+        return true;
+    }
+
+    /** What can be refused before reaching the chain: an unknown cheat, or one without a dev account. */
+    private void checkDevCheatOption() {
+        if (devCheat == null) return;
+        if (!"cached-answers".equals(devCheat.strip())) {
+            throw HyphaException.input("--dev-cheat: unknown cheat '" + devCheat + "' (there is: cached-answers)");
+        }
+        if (devAccount == null) {
+            throw HyphaException.input("--dev-cheat is for trying subnet validation on the local dev chain only: it "
+                    + "needs --dev-account");
         }
     }
 

@@ -8,12 +8,19 @@ import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.node.devnet.LocalNetworkSettings;
 import dev.hypha.node.offers.ChainOffers;
+import dev.hypha.ml.llm.Model;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.subnet.AnswerQualityScorer;
+import dev.hypha.node.subnet.MinerScorer;
 import dev.hypha.node.subnet.OfferPriceScorer;
+import dev.hypha.node.subnet.PaidAnswerProbe;
 import dev.hypha.node.subnet.SubnetMiner;
 import dev.hypha.node.subnet.SubnetValidator;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -115,7 +122,7 @@ final class SubnetDaemonCommands {
     }
 
     @Command(name = "validate", description = {"Validate subnet NETUID until Ctrl-C: score the miners (inference "
-            + "providers: live offers, cheaper is better),", "commit and reveal weights each tempo, close due epochs, "
+            + "providers: live offers, cheaper is better;", "with --score-answers by paid answers replayed here), commit and reveal weights each tempo, close due epochs, "
             + "post results computed from the chain, challenge", "wrong posts of others, finalize, and claim your "
             + "emission. Needs VALIDATOR stake for a permit."})
     static final class Validate implements Callable<Integer> {
@@ -133,9 +140,26 @@ final class SubnetDaemonCommands {
                 + "(then they are posted honestly)."})
         List<Long> wrongEpochs = List.of();
 
+        @Option(names = "--score-answers", paramLabel = "MODEL", description = {"Score miners by paid answers instead "
+                + "of offers alone: each tempo commit a seed, buy", "--prompts answers from each miner's provider "
+                + "through payment channels, replay them on your own", "deterministic engine (MODEL must be pulled "
+                + "here), reveal the seed; a wrong answer scores 0."})
+        String scoreAnswers;
+
+        @Option(names = "--prompts", paramLabel = "N", defaultValue = "2", description = "Requests per miner and "
+                + "round with --score-answers (default: ${DEFAULT-VALUE}).")
+        int prompts;
+
+        @Option(names = "--answer-tokens", paramLabel = "N", defaultValue = "16", description = "Tokens per "
+                + "evaluation answer with --score-answers (default: ${DEFAULT-VALUE}).")
+        int answerTokens;
+
         @Override
         public Integer call() throws InterruptedException {
             common.check();
+            AnswerQualityScorer.Settings answers = scoreAnswers == null ? null
+                    : new AnswerQualityScorer.Settings(scoreAnswers, prompts, answerTokens);
+            List<AutoCloseable> closing = new java.util.ArrayList<>();
             try (Session session = Session.of(spec)) {
                 common.checkMining(session);
                 Credentials key = common.key(session);
@@ -150,10 +174,23 @@ final class SubnetDaemonCommands {
                 }
                 PrintWriter out = session.out();
                 ChainClient chain = session.chain();
-                OfferPriceScorer scorer = new OfferPriceScorer(new ChainOffers(contracts.offers(), contracts.registry()),
-                        () -> Instant.ofEpochSecond(chain.latestBlock().getTimestamp().longValueExact()));
+                ChainOffers offers = new ChainOffers(contracts.offers(), contracts.registry());
+                java.util.function.Supplier<Instant> chainNow =
+                        () -> Instant.ofEpochSecond(chain.latestBlock().getTimestamp().longValueExact());
                 Path pending = session.home().resolve("subnets").resolve(session.deployment().chainId() + "-" + common.netuid
                         + "-" + self.toLowerCase(java.util.Locale.ROOT) + ".validator-pending");
+                MinerScorer scorer = new OfferPriceScorer(offers, chainNow);
+                if (answers != null) {
+                    // the reference engine replays every answer in deterministic mode
+                    LocalBackend reference = new LocalBackend(new ModelStore(session.home(), Clock.systemUTC()),
+                            LocalBackend.Settings.defaults().withEngine(Model.Options.defaults().withDeterministic(true)));
+                    closing.add(reference);
+                    PaidAnswerProbe probe = PaidAnswerProbe.open(session.home(), contracts,
+                            session.sender(key)::signTypedData, Clock.systemUTC());
+                    closing.add(probe);
+                    scorer = new AnswerQualityScorer(subnets, common.netuid, self, offers, chainNow, probe, reference,
+                            answers, Path.of(pending + ".seed"), System::nanoTime, printer(out));
+                }
                 SubnetValidator validator = new SubnetValidator(subnets, chain, common.netuid, self, scorer, pending,
                         Set.copyOf(wrongEpochs), !noPost, printer(out));
                 Deployer grant = new Deployer(session.sender(key), printer(out));
@@ -172,6 +209,14 @@ final class SubnetDaemonCommands {
                         + " challenge(s); claimed " + SubnetEpochCommands.hyp(s.claimedWei()));
                 out.println("Stopped.");
                 out.flush();
+            } finally {
+                for (AutoCloseable c : closing.reversed()) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        System.err.println("closing " + c + ": " + e.getMessage());
+                    }
+                }
             }
             return ExitCodes.OK;
         }

@@ -33,6 +33,18 @@ class DevCheatOptionsTest {
     }
 
     @Test
+    void theCachedAnswersProviderNeedsADevAccountAndAKnownCheat(@TempDir Path home) {
+        String[] start = {"provider", "start", "--input-price", "1", "--output-price", "1", "--listen", "127.0.0.1:1"};
+        CliRun r = CliRun.run(Map.of("HYPHA_HOME", home.toString()), concat(start, "--dev-cheat", "cached-answers"));
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(r.err()).contains("--dev-cheat is for trying subnet validation on the local dev chain only: it needs "
+                + "--dev-account");
+        r = CliRun.run(Map.of("HYPHA_HOME", home.toString()), concat(start, "--dev-account", "2", "--dev-cheat", "noise"));
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(r.err()).contains("--dev-cheat: unknown cheat 'noise' (there is: cached-answers)");
+    }
+
+    @Test
     void localnetCheatersMustBeComputeProviders(@TempDir Path home) {
         CliRun r = CliRun.run(Map.of("HYPHA_HOME", home.toString()), "localnet", "--compute-providers", "1",
                 "--cheating-providers", "2", "--verifiers", "2");

@@ -99,6 +99,42 @@ public final class SubnetsClient {
     }
 
     /** A closed epoch: its index and the inputs it froze. */
+    // ---- evaluation seeds (committed before a validator's evaluation requests, revealed after) ----------------
+
+    /** keccak256(abi.encode(netuid, account, seed)) as the registry computes it. */
+    public byte[] seedHash(long netuid, String account, byte[] seed) {
+        return read(REGISTRY + ".seedHash", () -> registry.seedHash(BigInteger.valueOf(netuid), account,
+                ContractCalls.bytes32("seed", seed)).send());
+    }
+
+    /** Commits the hash of this account's next evaluation seed; the receipt's block is the commit block. */
+    public TransactionReceipt commitSeed(long netuid, byte[] hash) {
+        return calls.write(REGISTRY, "commitSeed", registry.commitSeed(BigInteger.valueOf(netuid),
+                ContractCalls.bytes32("hash", hash)));
+    }
+
+    /** Reveals the seed of this account's pending commit (from the block after the commit). */
+    public TransactionReceipt revealSeed(long netuid, byte[] seed) {
+        return calls.write(REGISTRY, "revealSeed", registry.revealSeed(BigInteger.valueOf(netuid),
+                ContractCalls.bytes32("seed", seed)));
+    }
+
+    /** A UID's pending seed commit (a zero hash: none). */
+    public SubnetRegistry.Commit seedCommit(long netuid, int uid) {
+        return read(REGISTRY + ".getSeedCommit", () -> registry.getSeedCommit(BigInteger.valueOf(netuid),
+                BigInteger.valueOf(uid)).send());
+    }
+
+    /** The seeds a UID revealed on the subnet, oldest first, each with the block it was committed at. */
+    public List<RevealedSeed> revealedSeeds(long netuid, int uid) {
+        EthFilter f = filter(REGISTRY, SubnetRegistry.SEEDREVEALED_EVENT, topic(netuid), topic(uid));
+        return calls.client().logs(f).stream().map(SubnetRegistry::getSeedRevealedEventFromLog)
+                .map(e -> new RevealedSeed(e.seed, e.commitBlock.longValueExact())).toList();
+    }
+
+    /** A revealed evaluation seed and the block its hash was committed at. */
+    public record RevealedSeed(byte[] seed, long commitBlock) {}
+
     public record ClosedEpoch(long epoch, List<UidInput> inputs, long block, BigInteger pool) {}
 
     /** Closes the subnet's due epoch (anyone) and returns what it froze. */
