@@ -44,6 +44,7 @@ import dev.hypha.node.gateway.network.NetworkBackend;
 import dev.hypha.node.gateway.network.PayerChannels;
 import dev.hypha.node.gateway.network.ProviderStats;
 import dev.hypha.node.gateway.network.ProviderTransport;
+import dev.hypha.node.gateway.remote.ProviderHttp;
 import dev.hypha.node.gateway.network.Router;
 import dev.hypha.node.gateway.network.RoutingPolicy;
 import dev.hypha.node.gateway.ollama.OllamaRequests;
@@ -173,8 +174,8 @@ public final class NetworkOverhead {
                         new NetworkBackend.Payer(ledger, receipts, payerSender::signTypedData, channels,
                                 channelsContract, receiptDomain),
                         // As hypha up: over TLS, a client that trusts only the provider's registered key.
-                        x -> o.tls() ? ProviderTransport.clientFor(x, deployment.chainId(), Clock.systemUTC())
-                                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                        x -> o.tls() ? ProviderTransport.answersClientFor(x, deployment.chainId(), Clock.systemUTC())
+                                : ProviderHttp.plain(),
                         Clock.systemUTC())) {
                     ApiServer localGateway = new ApiServer("127.0.0.1", 0,
                             List.of(new GatewayRoutes(new Probe(engine, true))));

@@ -21,6 +21,7 @@ import dev.hypha.node.gateway.TokenBudget;
 import dev.hypha.node.gateway.remote.OfferTerms;
 import dev.hypha.node.gateway.remote.ProviderCheated;
 import dev.hypha.node.gateway.remote.ProviderFailure;
+import dev.hypha.node.gateway.remote.ProviderHttp;
 import dev.hypha.node.gateway.remote.RemoteBackend;
 import dev.hypha.node.gateway.remote.RemoteProvider;
 import dev.hypha.node.offers.Offer;
@@ -28,7 +29,6 @@ import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
 import dev.hypha.node.provider.Prices;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ public final class NetworkBackend implements InferenceBackend {
     private final Router router;
     private final ProviderStats stats;
     private final Payer payer;
-    private final Function<Offer, HttpClient> transport;
+    private final Function<Offer, ProviderHttp> transport;
     private final Clock clock;
     private final Map<String, RemoteBackend> remotes = new HashMap<>();
     private final AdmissionQueue admission = new AdmissionQueue(AdmissionQueue.DEFAULT_CAPACITY);
@@ -77,7 +77,7 @@ public final class NetworkBackend implements InferenceBackend {
     /**
      * @param transport the HTTP client to reach an offer's provider with (closed with this backend)
      */
-    public NetworkBackend(OfferSource offers, Router router, Payer payer, Function<Offer, HttpClient> transport,
+    public NetworkBackend(OfferSource offers, Router router, Payer payer, Function<Offer, ProviderHttp> transport,
                           Clock clock) {
         this.offers = Objects.requireNonNull(offers, "offers");
         this.router = Objects.requireNonNull(router, "router");

@@ -84,7 +84,7 @@ public final class PayingGateway implements AutoCloseable {
                 new Router(policy, Set.of(token), stats),
                 new NetworkBackend.Payer(ledger, receipts, payerKey, channels, Address.parse(deployment.address(PaymentChannelsClient.NAME)),
                         new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME)))),
-                offer -> ProviderTransport.clientFor(offer, deployment.chainId(), clock), clock);
+                offer -> ProviderTransport.answersClientFor(offer, deployment.chainId(), clock), clock);
         return new PayingGateway(ledger, receipts, reputation, backend, budget, channels);
     }
 

@@ -1,6 +1,7 @@
 package dev.hypha.node.gateway.network;
 
 import dev.hypha.node.apikeys.KeyRequirement;
+import dev.hypha.node.gateway.remote.ProviderHttp;
 import dev.hypha.node.offers.Offer;
 import dev.hypha.node.transport.ProviderTls;
 import java.net.http.HttpClient;
@@ -24,16 +25,35 @@ public final class ProviderTransport {
         return "https".equals(scheme) || ("http".equals(scheme) && host != null && isLoopback(host));
     }
 
-    /** A client for one provider, trusting only a certificate bound to its signing key (https endpoints). */
+    /**
+     * The client that buys answers from one provider (blocking, see {@link ProviderHttp} for why), trusting only a
+     * certificate bound to its signing key (https endpoints).
+     */
+    public static ProviderHttp answersClientFor(Offer offer, long chainId, Clock clock) {
+        if ("https".equals(offer.endpoint().getScheme())) {
+            return ProviderHttp.tls(ProviderTls.clientContext(offer.signingKey(), chainId, offer.provider(), clock));
+        }
+        requireUsable(offer);
+        return ProviderHttp.plain();
+    }
+
+    /**
+     * A client for one provider's other routes (model blocks for pulls), trusting only a certificate bound to its
+     * signing key (https endpoints).
+     */
     public static HttpClient clientFor(Offer offer, long chainId, Clock clock) {
         if ("https".equals(offer.endpoint().getScheme())) {
             return ProviderTls.clientBuilder(offer.signingKey(), chainId, offer.provider(), clock)
                     .connectTimeout(CONNECT_TIMEOUT).build();
         }
+        requireUsable(offer);
+        return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    private static void requireUsable(Offer offer) {
         if (!usable(offer)) {
             throw new IllegalArgumentException("refusing plain HTTP to " + offer.endpoint() + ": not on this machine");
         }
-        return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
     private static boolean isLoopback(String host) {

@@ -26,7 +26,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -66,18 +65,12 @@ public final class RemoteBackend implements InferenceBackend {
     private Voucher lastSigned;
     private volatile CompletableFuture<Void> signingAhead = CompletableFuture.completedFuture(null);
 
-    public RemoteBackend(RemoteProvider provider, PayerLedger ledger, PayerReceipts receipts,
-                         Function<TypedData, Signature> payerKey, Clock clock) {
-        this(provider, ledger, receipts, payerKey, ChannelFunds.NONE, HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10)).build(), clock);
-    }
-
     /**
      * @param funds  tops the channel up when a request needs more than its deposit
      * @param client the HTTP client to reach the provider with (closed with this backend)
      */
     public RemoteBackend(RemoteProvider provider, PayerLedger ledger, PayerReceipts receipts,
-                         Function<TypedData, Signature> payerKey, ChannelFunds funds, HttpClient client, Clock clock) {
+                         Function<TypedData, Signature> payerKey, ChannelFunds funds, ProviderHttp client, Clock clock) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.receipts = Objects.requireNonNull(receipts, "receipts");

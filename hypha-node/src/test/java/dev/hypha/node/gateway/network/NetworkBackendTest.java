@@ -242,7 +242,7 @@ class NetworkBackendTest {
                     Set.of(Address.parse(deployment.address("PaymentToken"))), new ProviderStats()),
                     new NetworkBackend.Payer(ledger, receipts, sender(key)::signTypedData, channels,
                     Address.parse(deployment.address("PaymentChannels")), receiptDomain()),
-                    o -> ProviderTransport.clientFor(o, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
+                    o -> ProviderTransport.answersClientFor(o, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
             open.add(n);
             return n;
         }

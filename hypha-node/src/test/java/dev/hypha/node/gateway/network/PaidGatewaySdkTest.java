@@ -16,6 +16,7 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.langchain4j.model.ollama.OllamaEmbeddingModel;
+import dev.hypha.node.gateway.remote.ProviderHttp;
 import dev.hypha.chain.channels.ReceiptDomain;
 import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
@@ -120,7 +121,7 @@ class PaidGatewaySdkTest {
                 new ProviderStats()), new NetworkBackend.Payer(ledger, receipts,
                 data -> dev.hypha.core.crypto.Eip712.sign(data, payerKey), new PayerChannels(asPayer.channels(), ledger,
                 Address.parse(payerKey.getAddress()), Budget.defaults()), Address.parse(deployment.address("PaymentChannels")),
-                receiptDomain), o -> HttpClient.newHttpClient(), Clock.systemUTC());
+                receiptDomain), o -> ProviderHttp.plain(), Clock.systemUTC());
         paidGateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(network)));
         paidGateway.start();
 

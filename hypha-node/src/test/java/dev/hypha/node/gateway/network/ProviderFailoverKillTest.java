@@ -2,6 +2,7 @@ package dev.hypha.node.gateway.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hypha.node.gateway.remote.ProviderHttp;
 import dev.hypha.chain.channels.ChannelParams;
 import dev.hypha.chain.channels.ReceiptDomain;
 import dev.hypha.chain.deploy.DeployParams;
@@ -35,7 +36,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,7 +98,7 @@ class ProviderFailoverKillTest {
                         new NetworkBackend.Payer(ledger, receipts, data -> dev.hypha.core.crypto.Eip712.sign(data, payerKey),
                                 channels, Address.parse(deployment.address("PaymentChannels")),
                                 new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address("ProviderRegistry")))),
-                        o -> HttpClient.newHttpClient(), Clock.systemUTC())) {
+                        o -> ProviderHttp.plain(), Clock.systemUTC())) {
                     List<String> pieces = new ArrayList<>();
                     GenerateCall call = new GenerateCall(MODEL, new Prompt.Chat(List.of(new Prompt.Message("user",
                             "Tell me a long story"))), SamplingOptions.defaults().withTemperature(0), 40, List.of(),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.hypha.node.gateway.remote.ProviderHttp;
 import dev.hypha.chain.channels.Receipt;
 import dev.hypha.chain.channels.ReceiptDomain;
 import dev.hypha.chain.deploy.DeployParams;
@@ -175,7 +176,7 @@ class ReputationNetworkTest {
                 new NetworkBackend.Payer(ledger, receipts, sender(key)::signTypedData, new PayerChannels(
                         contracts(key).channels(), ledger, Address.parse(key.getAddress()), Budget.defaults()),
                         Address.parse(deployment.address("PaymentChannels")), receiptDomain()),
-                o -> HttpClient.newHttpClient(), clock);
+                o -> ProviderHttp.plain(), clock);
         return new Gateway(backend, stats, log, receipts, ledger);
     }
 

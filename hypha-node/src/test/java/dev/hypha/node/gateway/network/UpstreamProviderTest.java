@@ -3,6 +3,7 @@ package dev.hypha.node.gateway.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hypha.node.gateway.remote.ProviderHttp;
 import dev.hypha.chain.channels.ReceiptDomain;
 import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
@@ -42,7 +43,6 @@ import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.testing.TinyModelStore;
 import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -124,7 +124,7 @@ class UpstreamProviderTest {
                             ledger, receipts, data -> Eip712.sign(data, payerKey), new PayerChannels(asPayer.channels(),
                             ledger, Address.parse(payerKey.getAddress()), Budget.defaults()),
                             Address.parse(deployment.address("PaymentChannels")), receiptDomain),
-                            o -> HttpClient.newHttpClient(), Clock.systemUTC())) {
+                            o -> ProviderHttp.plain(), Clock.systemUTC())) {
                         Completion bought = network.generate(call, TextSink.DISCARD);
                         assertThat(bought.text()).isEqualTo(direct);
                         // Charged what the upstream counted, never more than the bound it was priced at.

@@ -27,9 +27,11 @@ import dev.hypha.node.gateway.EmbedCall;
 import dev.hypha.node.gateway.Embeddings;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
+import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.TextSink;
+import dev.hypha.node.gateway.TokenBudget;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.payments.PayerLedger;
@@ -40,6 +42,7 @@ import dev.hypha.node.payments.ProviderLedger;
 import dev.hypha.node.payments.ReceiptHeaders;
 import dev.hypha.node.provider.ChannelGate;
 import dev.hypha.node.provider.Prices;
+import dev.hypha.node.provider.ForwardingBackend;
 import dev.hypha.node.provider.ProviderRoutes;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ReceiptSigner;
@@ -59,6 +62,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -123,12 +128,7 @@ class RemoteBackendTest {
         ModelStore store = TinyModelStore.create(dir, MODEL, 7, 512);
         backend = new LocalBackend(store, LocalBackend.Settings.defaults());
         providerLedger = ProviderLedger.open(dir.resolve("provider.sqlite"), as(provider).channels().voucherDomain());
-        ProviderTerms terms = new ProviderTerms(deployment.chainId(), token(), addr(provider), channelsContract(), PRICES, 60);
-        server = new ApiServer("127.0.0.1", 0, List.of(new ProviderRoutes(backend, terms,
-                new ChannelGate(terms, providerLedger, as(provider).channels()::state), providerLedger,
-                new ReceiptSigner(receiptDomain(), addr(provider), sender(provider)::signTypedData), Clock.systemUTC(),
-                () -> 42)));
-        server.start();
+        server = providerServer(backend);
         payerLedger = PayerLedger.open(dir.resolve("payer.sqlite"), as(payer).channels().voucherDomain());
         receipts = PayerReceipts.open(dir.resolve("payer-receipts.sqlite"));
     }
@@ -147,7 +147,8 @@ class RemoteBackendTest {
         ChannelParams channel = open(1_000_000);
         BigInteger providerStart = as(provider).payment().balanceOf(provider.getAddress());
         String[] prompts = {"Hello there", "What is a payment channel?", "Say something else"};
-        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + server.port()), channel)) {
+        ProviderHttp http = ProviderHttp.plain();
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + server.port()), channel, http)) {
             for (String p : prompts) {
                 GenerateCall call = chat(p);
                 BigInteger maximum = PRICES.maximum(backend.budget(call));
@@ -160,6 +161,9 @@ class RemoteBackendTest {
                 assertThat(r.price()).isEqualTo(PRICES.cost(c.promptTokens(), c.generatedTokens()));
                 // the payer's exposure: never more than what answers cost plus one maximum
                 assertThat(payerLedger.signedTotal(channel.id())).isLessThanOrEqualTo(r.cumulativeAmount().add(maximum));
+                // Each answer read to its end gives its connection back, and the next request reuses it.
+                assertThat(http.connections().getLeased()).isZero();
+                assertThat(http.connections().getAvailable()).isEqualTo(1);
             }
         }
         List<PayerReceipts.Stored> stored = receipts.all();
@@ -179,6 +183,79 @@ class RemoteBackendTest {
         // The provider claims what the receipts charged (redeemUpTo), never the unspent part of the last maximum.
         assertThat(paid).isEqualTo(sum);
         assertThat(paid).isLessThanOrEqualTo(payerLedger.signedTotal(channel.id()));
+    }
+
+    /** The provider's routes over {@code engine}, on a started loopback server. */
+    private ApiServer providerServer(InferenceBackend engine) {
+        ProviderTerms terms = new ProviderTerms(deployment.chainId(), token(), addr(provider), channelsContract(), PRICES, 60);
+        ApiServer s = new ApiServer("127.0.0.1", 0, List.of(new ProviderRoutes(engine, terms,
+                new ChannelGate(terms, providerLedger, as(provider).channels()::state), providerLedger,
+                new ReceiptSigner(receiptDomain(), addr(provider), sender(provider)::signTypedData), Clock.systemUTC(),
+                () -> 42)));
+        s.start();
+        return s;
+    }
+
+    @Test
+    void anAnswerTheClientAbandonsStopsTheProvidersEngine() throws Exception {
+        ChannelParams channel = open(1_000_000);
+        GenerateCall story = chat("Tell me a long story");
+        GenerateCall call = story.withPrompt(story.prompt(), 200);
+        int whole;
+        try (RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + server.port()), channel)) {
+            whole = remote.generate(call, TextSink.DISCARD).generatedTokens();
+        }
+        assertThat(whole).as("the seeded model's whole answer, to compare with").isGreaterThan(40);
+
+        // The provider's engine, held after its first piece until the gateway has given up on the answer, so the
+        // engine can only learn of it through the connection the gateway dropped.
+        CountDownLatch abandoned = new CountDownLatch(1);
+        CountDownLatch engineDone = new CountDownLatch(1);
+        AtomicInteger enginePieces = new AtomicInteger();
+        InferenceBackend held = new ForwardingBackend(backend) {
+            @Override
+            public Completion generate(GenerateCall c, TextSink sink) {
+                try {
+                    return backend.generate(c, new TextSink() {
+                        @Override
+                        public void accept(String piece) {
+                            if (enginePieces.incrementAndGet() == 2) {
+                                awaitQuietly(abandoned);
+                            }
+                            sink.accept(piece);
+                        }
+
+                        @Override
+                        public void starting(TokenBudget budget) {
+                            sink.starting(budget);
+                        }
+                    });
+                } finally {
+                    engineDone.countDown();
+                }
+            }
+        };
+        ProviderHttp http = ProviderHttp.plain();
+        try (ApiServer heldServer = providerServer(held);
+             RemoteBackend remote = remote(URI.create("http://127.0.0.1:" + heldServer.port()), channel, http)) {
+            assertThatThrownBy(() -> remote.generate(call, piece -> {
+                throw new IllegalStateException("the client left");
+            })).hasMessageContaining("the client left");
+            assertThat(http.connections().getLeased() + http.connections().getAvailable())
+                    .as("the abandoned answer's connection is dropped, not kept").isZero();
+            abandoned.countDown();
+            assertThat(engineDone.await(60, TimeUnit.SECONDS)).as("the engine stopped").isTrue();
+        }
+        // A few pieces may still reach the socket before its write fails; not the rest of the answer.
+        assertThat(enginePieces.get()).isLessThan(whole / 2);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -380,7 +457,7 @@ class RemoteBackendTest {
                 channelsContract(), receiptDomain()), payerLedger, receipts, typed -> {
                     signedOn.add(Thread.currentThread().getName());
                     return sender(payer).signTypedData(typed);
-                }, Clock.systemUTC())) {
+                }, ChannelFunds.NONE, ProviderHttp.plain(), Clock.systemUTC())) {
             GenerateCall call = chat("Hello there");
             BigInteger bound = offered.maximum(call, OllamaRequestBody.of(call));
             for (int i = 0; i < 3; i++) {
@@ -589,9 +666,13 @@ class RemoteBackendTest {
     }
 
     private RemoteBackend remote(URI url, ChannelParams channel) {
+        return remote(url, channel, ProviderHttp.plain());
+    }
+
+    private RemoteBackend remote(URI url, ChannelParams channel, ProviderHttp http) {
         payerLedger.track(channel, as(payer).channels().state(channel.id()).deposit());
         return new RemoteBackend(new RemoteProvider(url, addr(provider), channel, channelsContract(), receiptDomain()),
-                payerLedger, receipts, sender(payer)::signTypedData, Clock.systemUTC());
+                payerLedger, receipts, sender(payer)::signTypedData, ChannelFunds.NONE, http, Clock.systemUTC());
     }
 
     private static GenerateCall chat(String text) {
