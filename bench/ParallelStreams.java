@@ -57,6 +57,7 @@ public final class ParallelStreams {
                         + "ours in %s mode%n", file.getFileName(), Files.size(file) >> 20, threads, promptLength, generate,
                 rounds, deterministic ? "deterministic" : "fast");
         int n = counts.size();
+        List<Double> direct = new ArrayList<>(); // one session fed directly, no batcher: what batching costs one stream
         List<List<Double>> ours = new ArrayList<>();
         List<List<Double>> theirs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -70,7 +71,9 @@ public final class ParallelStreams {
                 ours(model, prompt, Math.min(generate, 16), c);
             }
             parallel(llama, file, prompt, 4, 1, threads);
+            direct(model, prompt, Math.min(generate, 16));
             for (int r = 0; r < rounds; r++) {
+                direct.add(direct(model, prompt, generate));
                 for (int i = 0; i < n; i++) {
                     ours.get(i).add(ours(model, prompt, generate, counts.get(i)));
                     theirs.get(i).add(parallel(llama, file, prompt, generate, counts.get(i), threads));
@@ -82,6 +85,7 @@ public final class ParallelStreams {
         System.out.println();
         System.out.println(String.format(Locale.ROOT, row, "streams", "ours t/s", "range", "vs ours1", "llama t/s", "range",
                 "vs l.1", "ratio"));
+        System.out.println(String.format(Locale.ROOT, row, "direct", f(median(direct)), range(direct), "", "", "", "", ""));
         for (int i = 0; i < n; i++) {
             double mo = median(ours.get(i));
             double mt = median(theirs.get(i));
@@ -90,7 +94,8 @@ public final class ParallelStreams {
                     f(mt / median(theirs.getFirst())) + "x", String.format(Locale.ROOT, "%.2f", mo / mt)));
         }
         System.out.println("t/s: aggregate generated tokens per second of all streams (median of the rounds); range: "
-                + "lowest-highest round; vs ours1 / vs l.1: against the same engine's first row; ratio: ours / llama.cpp");
+                + "lowest-highest round; vs ours1 / vs l.1: against the same engine's first stream-count row; ratio: ours / "
+                + "llama.cpp; direct: one session fed on the caller's thread without a batcher");
     }
 
     /** Tokens per second of {@code streams} greedy generations at once through one batcher, prompts processed first. */
@@ -127,6 +132,17 @@ public final class ParallelStreams {
             }
             return total * 1e9 / (System.nanoTime() - t0);
         }
+    }
+
+    /** Tokens per second of one session generating on this thread, no batcher. */
+    static double direct(Model model, int[] prompt, int generate) {
+        Session session = model.newSession(prompt.length + generate + 1);
+        float[] logits = session.process(prompt);
+        long t0 = System.nanoTime();
+        for (int t = 0; t < generate; t++) {
+            logits = session.process(new int[] {LlmVsLlamaCpp.argmax(logits)});
+        }
+        return generate * 1e9 / (System.nanoTime() - t0);
     }
 
     static double parallel(LlmVsLlamaCpp.Driver llama, Path file, int[] prompt, int generate, int streams, int threads)
