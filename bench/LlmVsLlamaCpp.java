@@ -357,7 +357,7 @@ public final class LlmVsLlamaCpp {
                     a.get("generated").asInt() * 1000.0 / a.get("generateMs").asDouble());
         }
 
-        private JsonNode call(ObjectNode request) throws Exception {
+        JsonNode call(ObjectNode request) throws Exception {
             requests.write(JSON.writeValueAsString(request));
             requests.newLine();
             requests.flush();

@@ -150,6 +150,50 @@ const commands = {
         return {promptTokens: prompt.length - 1, promptMs, generated, generateMs};
     },
 
+    // Aggregate generation speed of `streams` sequences decoding at once in one context (llama.cpp batches their
+    // tokens into one decode per step, as llama-server does with --parallel): each sequence gets the same prompt, all
+    // prompts are processed first, then the generation of `generate` tokens per sequence is timed.
+    async parallel(req) {
+        if (typeof req.model !== "string") throw new Error("parallel needs \"model\": the path of a GGUF file");
+        const prompt = requireTokens(req.prompt, "prompt");
+        if (prompt.length < 2) throw new Error("parallel needs a prompt of at least 2 tokens");
+        const streams = req.streams ?? 1;
+        const generate = req.generate ?? 32;
+        const threads = req.threads ?? 2;
+        if (!Number.isInteger(streams) || streams < 1 || streams > 64) throw new Error("streams must be 1 to 64");
+        await unload();
+        model = await llama.loadModel({modelPath: req.model, gpuLayers: 0, useMmap: true});
+        const ctx = await model.createContext({
+            contextSize: prompt.length + generate + 16, // per sequence
+            batchSize: 512,
+            threads: {ideal: threads, min: threads},
+            sequences: streams,
+            experimentalKvCacheKeyType: "F16",
+            experimentalKvCacheValueType: "F16"
+        });
+        try {
+            const sequences = Array.from({length: streams}, () => ctx.getSequence());
+            await Promise.all(sequences.map(s => s.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1))));
+            const start = performance.now();
+            const counts = await Promise.all(sequences.map(async s => {
+                let n = 0;
+                const g = s.evaluate(prompt.slice(-1), {temperature: 0, yieldEogToken: true});
+                for await (const _token of g) {
+                    n++;
+                    if (n >= generate) break;
+                }
+                await g.return();
+                return n;
+            }));
+            const generateMs = performance.now() - start;
+            return {generated: counts.reduce((a, b) => a + b, 0), generateMs};
+        } finally {
+            await ctx.dispose();
+            await model.dispose();
+            model = null;
+        }
+    },
+
     async embed(req) {
         if (typeof req.model !== "string") throw new Error("embed needs \"model\": the path of a GGUF file");
         const threads = req.threads ?? 2;

@@ -21,6 +21,11 @@ final class EngineOptions {
             description = "Requests running or waiting at once; beyond it clients get 503 (default ${DEFAULT-VALUE}).")
     int maxQueue;
 
+    @Option(names = "--num-parallel", paramLabel = "N",
+            description = "Requests to one model that generate at once, sharing each decode step (default: "
+                    + "$HYPHA_NUM_PARALLEL, else " + LocalBackend.Settings.DEFAULT_NUM_PARALLEL + "); each holds a KV cache.")
+    Integer numParallel;
+
     /**
      * The local backend's settings for these options.
      *
@@ -33,7 +38,18 @@ final class EngineOptions {
         if (threads != null && threads < 1) {
             throw HyphaException.input("--threads must be at least 1, got " + threads);
         }
+        if (numParallel != null && (numParallel < 1 || numParallel > LocalBackend.Settings.MAX_NUM_PARALLEL)) {
+            throw HyphaException.input("--num-parallel must be between 1 and " + LocalBackend.Settings.MAX_NUM_PARALLEL
+                    + ", got " + numParallel);
+        }
         Model.Options engine = threads == null ? Model.Options.defaults() : Model.Options.defaults().withThreads(threads);
-        return LocalBackend.Settings.defaults().withEngine(engine.withDeterministic(deterministic)).withQueue(maxQueue);
+        LocalBackend.Settings settings;
+        try {
+            settings = LocalBackend.Settings.defaults();
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input(e.getMessage()); // a bad HYPHA_NUM_PARALLEL, named
+        }
+        settings = settings.withEngine(engine.withDeterministic(deterministic)).withQueue(maxQueue);
+        return numParallel == null ? settings : settings.withNumParallel(numParallel);
     }
 }

@@ -56,6 +56,7 @@ public final class Generator {
     private final TokenDecoder decoder;
     private final LongSupplier nanoClock;
     private final SpeculativeDraft draft;
+    private final SessionRunner runner;
 
     public Generator(Session session, TokenDecoder decoder) {
         this(session, decoder, System::nanoTime);
@@ -63,7 +64,7 @@ public final class Generator {
 
     /** With an injected clock for the statistics (results never depend on it). */
     public Generator(Session session, TokenDecoder decoder, LongSupplier nanoClock) {
-        this(session, decoder, nanoClock, null);
+        this(session, decoder, nanoClock, (SpeculativeDraft) null);
     }
 
     /**
@@ -71,10 +72,24 @@ public final class Generator {
      * constraint (others decode as usual): the tokens, text and stop reason are exactly those without the draft.
      */
     public Generator(Session session, TokenDecoder decoder, LongSupplier nanoClock, SpeculativeDraft draft) {
+        this(session, decoder, nanoClock, draft, SessionRunner.DIRECT);
+    }
+
+    /**
+     * Feeding the session through {@code runner} (a {@link ContinuousBatcher} stream, so that this generation's decode
+     * steps are shared with other sessions'); the results are the same bits as with the session alone.
+     */
+    public Generator(Session session, TokenDecoder decoder, LongSupplier nanoClock, SessionRunner runner) {
+        this(session, decoder, nanoClock, null, runner);
+    }
+
+    private Generator(Session session, TokenDecoder decoder, LongSupplier nanoClock, SpeculativeDraft draft,
+                      SessionRunner runner) {
         this.session = session;
         this.decoder = decoder;
         this.nanoClock = nanoClock;
         this.draft = draft;
+        this.runner = java.util.Objects.requireNonNull(runner, "runner");
     }
 
     /**
@@ -100,7 +115,7 @@ public final class Generator {
         int[] history = Arrays.copyOf(prompt, prompt.length + options.maxTokens());
         int historyLength = prompt.length;
         long t0 = nanoClock.getAsLong();
-        float[] logits = session.process(prompt);
+        float[] logits = runner.process(session, prompt);
         long t1 = nanoClock.getAsLong();
         StopText text = new StopText(options.stop(), listener);
         int[] generated = new int[options.maxTokens()];
@@ -135,7 +150,7 @@ public final class Generator {
                 reason = StopReason.CONTEXT_FULL;
                 break;
             }
-            logits = session.process(new int[] {token});
+            logits = runner.process(session, new int[] {token});
         }
         String finalText = text.finish(reason != StopReason.STOP_SEQUENCE);
         long t2 = nanoClock.getAsLong();

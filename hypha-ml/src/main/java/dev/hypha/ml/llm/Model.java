@@ -10,7 +10,8 @@ import java.lang.foreign.Arena;
  * matrices, which are repacked once at load into the row-interleaved layout of the fast kernels, and the Q3_K, Q5_0,
  * IQ4_NL and MXFP4 ones, repacked exactly into the Q6_K and Q8_0 layouts; see {@link #REPACK})
  * and the threads that compute with them. Open a {@link Session} per conversation; sessions of one model may not run at the
- * same time on the model's threads (use one session at a time, or one model per concurrent user).
+ * same time on the model's threads: serve concurrent users through a {@link ContinuousBatcher}, which runs all their
+ * steps on one thread and batches their decode steps ({@link DecodeBatch}).
  */
 public final class Model implements AutoCloseable {
     /**

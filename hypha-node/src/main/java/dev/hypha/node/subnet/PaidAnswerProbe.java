@@ -23,7 +23,7 @@ import dev.hypha.node.gateway.network.ProviderStats;
 import dev.hypha.node.gateway.network.Router;
 import dev.hypha.node.gateway.network.RoutingPolicy;
 import dev.hypha.node.offers.Offer;
-import java.net.http.HttpClient;
+import dev.hypha.node.gateway.remote.ProviderHttp;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +39,7 @@ import java.util.function.Function;
 public final class PaidAnswerProbe implements AnswerProbe {
     private final NetworkBackend.Payer payer;
     private final Set<Address> tokens;
-    private final Function<Offer, HttpClient> transport;
+    private final Function<Offer, ProviderHttp> transport;
     private final Clock clock;
     private final Map<String, NetworkBackend> perProvider = new HashMap<>();
     /** The newest offer seen per provider (its heartbeat moves on between rounds). */
@@ -47,7 +47,7 @@ public final class PaidAnswerProbe implements AnswerProbe {
     private final List<AutoCloseable> owned;
 
     /** @param tokens payment tokens the validator pays in (the deployment's hUSD) */
-    public PaidAnswerProbe(NetworkBackend.Payer payer, Set<Address> tokens, Function<Offer, HttpClient> transport,
+    public PaidAnswerProbe(NetworkBackend.Payer payer, Set<Address> tokens, Function<Offer, ProviderHttp> transport,
                            Clock clock) {
         this.payer = payer;
         this.tokens = Set.copyOf(tokens);
@@ -56,7 +56,7 @@ public final class PaidAnswerProbe implements AnswerProbe {
         this.owned = List.of();
     }
 
-    private PaidAnswerProbe(NetworkBackend.Payer payer, Set<Address> tokens, Function<Offer, HttpClient> transport,
+    private PaidAnswerProbe(NetworkBackend.Payer payer, Set<Address> tokens, Function<Offer, ProviderHttp> transport,
                             Clock clock, List<AutoCloseable> owned) {
         this.payer = payer;
         this.tokens = Set.copyOf(tokens);
@@ -88,7 +88,7 @@ public final class PaidAnswerProbe implements AnswerProbe {
                 Address.parse(deployment.address(PaymentChannelsClient.NAME)),
                 new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME))));
         return new PaidAnswerProbe(payer, Set.of(Address.parse(deployment.address(PaymentTokenClient.NAME))),
-                o -> ProviderTransport.clientFor(o, deployment.chainId(), clock), clock, List.of(receipts, ledger));
+                o -> ProviderTransport.answersClientFor(o, deployment.chainId(), clock), clock, List.of(receipts, ledger));
     }
 
     @Override

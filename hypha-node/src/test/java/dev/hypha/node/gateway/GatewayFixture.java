@@ -46,9 +46,15 @@ final class GatewayFixture implements AutoCloseable {
 
     /** Serving {@code store} (which holds {@link #MODEL}). */
     GatewayFixture(Path home, int queue, ModelStore store) {
+        this(home, queue, store, LocalBackend.Settings.DEFAULT_NUM_PARALLEL);
+    }
+
+    /** With {@code numParallel} requests generating at once (1: one at a time, the others wait their turn). */
+    GatewayFixture(Path home, int queue, ModelStore store, int numParallel) {
         this.home = home;
         this.store = store;
-        this.backend = new LocalBackend(store, LocalBackend.Settings.defaults().withQueue(queue).withObserver(events::add));
+        this.backend = new LocalBackend(store, LocalBackend.Settings.defaults().withQueue(queue).withObserver(events::add)
+                .withNumParallel(numParallel));
         this.server = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(backend, Clock.systemUTC(),
                 randomSeeds::incrementAndGet)));
         server.start();

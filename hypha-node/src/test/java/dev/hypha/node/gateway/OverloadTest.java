@@ -20,15 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One generation per model at a time, a bounded queue behind it, and 503 beyond: the first request is held inside
- * its generation (its reader waits on a latch), a second waits for the model's turn, a third finds the queue full.
+ * With one generation per model at a time ({@code numParallel} 1), a bounded queue behind it, and 503 beyond: the first
+ * request is held inside its generation (its reader waits on a latch), a second waits for the model's turn, a third
+ * finds the queue full.
  */
 class OverloadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void aFullQueueAnswers503InEachApisShapeAndTheQueueDrainsInOrder(@TempDir Path home) throws Exception {
-        try (GatewayFixture gateway = new GatewayFixture(home, 2);
+        try (GatewayFixture gateway = new GatewayFixture(home, 2,
+                dev.hypha.node.testing.TinyModelStore.create(home, GatewayFixture.MODEL, 7, GatewayFixture.CONTEXT, null), 1);
              ExecutorService threads = Executors.newFixedThreadPool(2)) {
             GenerateCall call = new GenerateCall("tiny", new Prompt.Text("Once", null, true), SamplingOptions.greedy(), 20,
                     List.of(), OptionalInt.empty(), KeepAlive.DEFAULT, GenerateCall.Format.TEXT);

@@ -188,7 +188,7 @@ class AnswerQualityScorerTest {
         NetworkBackend.Payer payer = new NetworkBackend.Payer(ledger, receipts, sender(key)::signTypedData, channels,
                 Address.parse(deployment.address("PaymentChannels")), receiptDomain());
         return new PaidAnswerProbe(payer, Set.of(Address.parse(deployment.address("PaymentToken"))),
-                o -> ProviderTransport.clientFor(o, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
+                o -> ProviderTransport.answersClientFor(o, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
     }
 
     /** A provider on loopback serving the tiny model; a cheater answers every prompt with one cached answer. */

@@ -40,9 +40,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Answers from the local model store with hypha-ml's engine. A model is loaded by its first request (through
- * {@link LoadedModel}, which verifies the file's content id) and stays loaded for the request's keep-alive; requests
- * to one model take turns, requests to different models run side by side, and at most {@link AdmissionQueue}'s
- * capacity are held at once.
+ * {@link LoadedModel}, which verifies the file's content id) and stays loaded for the request's keep-alive; up to
+ * {@link Settings#numParallel()} requests to one model generate at once, sharing each decode step (continuous batching,
+ * {@link dev.hypha.ml.llm.ContinuousBatcher}), more wait their turn; requests to different models run side by side, and
+ * at most {@link AdmissionQueue}'s capacity are held at once.
  */
 public final class LocalBackend implements InferenceBackend {
     private static final System.Logger LOG = System.getLogger(LocalBackend.class.getName());
@@ -57,11 +58,27 @@ public final class LocalBackend implements InferenceBackend {
     /**
      * @param cacheSlots KV caches each resident model keeps between requests ({@link PromptCache}): so many
      *                   conversations (or shared system prompts) stay cached while clients take turns
+     * @param numParallel requests to one model that generate at once, sharing each decode step (Ollama's
+     *                   {@code OLLAMA_NUM_PARALLEL}); each holds a KV cache, so a model keeps at least this many
      */
     public record Settings(Model.Options engine, int queue, Consumer<GenerationEvent> observer, Clock clock,
-                           LongSupplier nanoClock, int cacheSlots) {
+                           LongSupplier nanoClock, int cacheSlots, int numParallel) {
         /** Four cached conversations per model by default, within what the heap has room for. */
         public static final int DEFAULT_CACHE_SLOTS = 4;
+        /**
+         * Four concurrent requests per model by default: as many KV caches as {@link #DEFAULT_CACHE_SLOTS} already keeps,
+         * so no more memory, and most of the gain of batching on a CPU (see bench/README.md).
+         */
+        public static final int DEFAULT_NUM_PARALLEL = 4;
+        /** The environment variable that sets {@link #numParallel()} where no option does (`hypha up`, providers). */
+        public static final String NUM_PARALLEL_ENV = "HYPHA_NUM_PARALLEL";
+        /** Most concurrent requests per model (a decode step's rows). */
+        public static final int MAX_NUM_PARALLEL = 64;
+
+        public Settings(Model.Options engine, int queue, Consumer<GenerationEvent> observer, Clock clock,
+                        LongSupplier nanoClock, int cacheSlots) {
+            this(engine, queue, observer, clock, nanoClock, cacheSlots, DEFAULT_NUM_PARALLEL);
+        }
 
         public Settings {
             Objects.requireNonNull(engine, "engine");
@@ -71,27 +88,58 @@ public final class LocalBackend implements InferenceBackend {
             if (cacheSlots < 1) {
                 throw new IllegalArgumentException("cacheSlots must be at least 1, was " + cacheSlots);
             }
+            if (numParallel < 1 || numParallel > MAX_NUM_PARALLEL) {
+                throw new IllegalArgumentException("the number of parallel requests per model must be between 1 and "
+                        + MAX_NUM_PARALLEL + ", was " + numParallel);
+            }
         }
 
+        /** Defaults, with {@link #numParallel()} from {@value #NUM_PARALLEL_ENV} when it is set. */
         public static Settings defaults() {
             return new Settings(Model.Options.defaults(), AdmissionQueue.DEFAULT_CAPACITY, e -> { }, Clock.systemUTC(),
-                    System::nanoTime, DEFAULT_CACHE_SLOTS);
+                    System::nanoTime, DEFAULT_CACHE_SLOTS, numParallel(System.getenv()));
+        }
+
+        /**
+         * {@value #NUM_PARALLEL_ENV} from {@code env}, or {@link #DEFAULT_NUM_PARALLEL} when unset or blank.
+         *
+         * @throws IllegalArgumentException naming the variable when it is not a number from 1 to {@value #MAX_NUM_PARALLEL}
+         */
+        public static int numParallel(java.util.Map<String, String> env) {
+            String value = env.get(NUM_PARALLEL_ENV);
+            if (value == null || value.isBlank()) {
+                return DEFAULT_NUM_PARALLEL;
+            }
+            try {
+                int n = Integer.parseInt(value.strip());
+                if (n >= 1 && n <= MAX_NUM_PARALLEL) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // worded below
+            }
+            throw new IllegalArgumentException(NUM_PARALLEL_ENV + " must be a whole number from 1 to " + MAX_NUM_PARALLEL
+                    + ", not \"" + value + "\"");
+        }
+
+        public Settings withNumParallel(int n) {
+            return new Settings(engine, queue, observer, clock, nanoClock, cacheSlots, n);
         }
 
         public Settings withQueue(int n) {
-            return new Settings(engine, n, observer, clock, nanoClock, cacheSlots);
+            return new Settings(engine, n, observer, clock, nanoClock, cacheSlots, numParallel);
         }
 
         public Settings withObserver(Consumer<GenerationEvent> o) {
-            return new Settings(engine, queue, o, clock, nanoClock, cacheSlots);
+            return new Settings(engine, queue, o, clock, nanoClock, cacheSlots, numParallel);
         }
 
         public Settings withEngine(Model.Options e) {
-            return new Settings(e, queue, observer, clock, nanoClock, cacheSlots);
+            return new Settings(e, queue, observer, clock, nanoClock, cacheSlots, numParallel);
         }
 
         public Settings withCacheSlots(int n) {
-            return new Settings(engine, queue, observer, clock, nanoClock, n);
+            return new Settings(engine, queue, observer, clock, nanoClock, n, numParallel);
         }
     }
 
@@ -272,7 +320,7 @@ public final class LocalBackend implements InferenceBackend {
                     + e.getMessage(), e);
         }
         try {
-            return new ResidentModel(loaded, StoreCatalog.info(manifest), settings.cacheSlots());
+            return new ResidentModel(loaded, StoreCatalog.info(manifest), settings.cacheSlots(), settings.numParallel());
         } catch (RuntimeException e) {
             loaded.close();
             throw e;

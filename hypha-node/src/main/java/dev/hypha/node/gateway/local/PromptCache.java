@@ -15,7 +15,8 @@ import java.util.function.IntFunction;
  *
  * <p>Memory: a slot's cache is the whole context in floats (2 × layers × context × KV width), and a new one is made
  * only when the heap has room for it ({@code KvCache} checks); without room the least recently used slot is reused.
- * Not thread-safe: used in the model's turn.
+ * A slot is busy from {@link #take} until {@link #release} (a request generating in it, while others generate in theirs:
+ * continuous batching); busy slots are never handed out. Not thread-safe: the caller synchronizes.
  */
 final class PromptCache {
     /** One KV cache and the tokens whose keys and values it holds (length == session.position()). */
@@ -23,6 +24,7 @@ final class PromptCache {
         final Session session;
         private int[] tokens = new int[0];
         private long used;
+        private boolean busy;
 
         private Slot(Session session) {
             this.session = session;
@@ -72,7 +74,7 @@ final class PromptCache {
         Slot best = null;
         int bestPrefix = 0;
         for (Slot s : slots) {
-            int n = s.session.contextSize() == ctx ? s.reusable(prompt) : 0;
+            int n = !s.busy && s.session.contextSize() == ctx ? s.reusable(prompt) : 0;
             if (n > bestPrefix) {
                 best = s;
                 bestPrefix = n;
@@ -87,13 +89,15 @@ final class PromptCache {
                 slots.add(fresh);
                 return touch(fresh);
             } catch (IllegalArgumentException noRoom) {
-                if (slots.isEmpty()) {
-                    throw noRoom; // not even one cache fits: the request cannot run
+                if (slots.stream().allMatch(s -> s.busy)) {
+                    throw noRoom; // not even one more cache fits: the request cannot run
                 }
                 // no heap for another cache: reuse one below
             }
         }
-        Slot lru = slots.stream().min(Comparator.comparingLong(s -> s.used)).orElseThrow();
+        Slot lru = slots.stream().filter(s -> !s.busy).min(Comparator.comparingLong(s -> s.used))
+                .orElseThrow(() -> new IllegalStateException("all " + slots.size() + " prompt cache slots are in use; "
+                        + "the model runs at most that many requests at once"));
         if (lru.session.contextSize() != ctx) {
             slots.remove(lru); // let the old cache go before the new one is allocated
             Slot fresh = new Slot(sessions.apply(ctx));
@@ -113,8 +117,14 @@ final class PromptCache {
         return slots.size();
     }
 
+    /** The request that took {@code s} is done with it. */
+    void release(Slot s) {
+        s.busy = false;
+    }
+
     private Slot touch(Slot s) {
         s.used = ++tick;
+        s.busy = true;
         return s;
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.node.gateway.Tool;
 import java.nio.charset.StandardCharsets;
 import dev.hypha.ml.llm.ContextOverflowException;
+import dev.hypha.ml.llm.ContinuousBatcher;
 import dev.hypha.ml.llm.Generator;
 import dev.hypha.ml.llm.JsonConstraint;
 import dev.hypha.ml.llm.JsonSchema;
@@ -40,8 +41,11 @@ import java.util.function.Consumer;
 
 /**
  * A model loaded in memory with what its requests share: a {@link PromptCache} of KV caches, each reused for the longest
- * prefix a new prompt has in common with what it holds (chat clients resend the whole history every turn), and a fair
- * lock, because a model's sessions must not generate at the same time; requests take turns in arrival order.
+ * prefix a new prompt has in common with what it holds (chat clients resend the whole history every turn), and a
+ * {@link ContinuousBatcher}: up to {@code numParallel} requests generate at once, sharing each decode step (the weights
+ * are read once per step for all of them); further requests wait in arrival order. A request's output is the same
+ * whatever it is batched with. Prompt rendering takes turns under a fair lock (the renderer is not known to be safe
+ * to share between threads).
  */
 final class ResidentModel implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,18 +60,26 @@ final class ResidentModel implements AutoCloseable {
     private final int vocabSize;
     private final boolean fillsInTheMiddle;
     private JsonConstraint.Vocabulary jsonVocabulary; // built on the first JSON request
-    private final ReentrantLock turn = new ReentrantLock(true);
+    private final ReentrantLock turn = new ReentrantLock(true); // rendering, and an encoder's embeddings
     private final PromptCache cache;
+    /** Runs the model's steps for concurrent requests; null for an embedding model (it cannot generate). */
+    private final ContinuousBatcher batcher;
     // Guarded by the backend's lock: requests holding this model, and when it unloads if none does.
     int users;
     Optional<Instant> expiresAt = Optional.empty();
     boolean closed;
 
-    /** @param cacheSlots most KV caches kept between requests ({@link PromptCache}) */
-    ResidentModel(LoadedModel loaded, ModelInfo info, int cacheSlots) {
+    /**
+     * @param cacheSlots  most KV caches kept between requests ({@link PromptCache}); raised to {@code numParallel}, since
+     *                    every running request holds one
+     * @param numParallel most requests generating at once (sharing decode steps)
+     */
+    ResidentModel(LoadedModel loaded, ModelInfo info, int cacheSlots, int numParallel) {
         this.loaded = loaded;
         this.info = info;
-        this.cache = new PromptCache(ctx -> loaded.model().newSession(ctx), cacheSlots);
+        this.cache = new PromptCache(ctx -> loaded.model().newSession(ctx), Math.max(cacheSlots, numParallel));
+        this.batcher = loaded.isEncoder() ? null
+                : new ContinuousBatcher(loaded.model(), numParallel, loaded.model().options().batchSize(), info.name());
         Tokenizer tokenizer;
         ChatTemplate template;
         try {
@@ -115,13 +127,16 @@ final class ResidentModel implements AutoCloseable {
     record Outcome(Generator.Result result, int promptTokens, Optional<ToolCallFormat.Split> split,
                    List<TokenLogprob> logprobs, String answer, String thinking, List<Integer> context) {}
 
-    /** Runs one generation in this model's turn. */
+    /**
+     * Runs one generation as one of the batcher's streams (waiting, in arrival order, while {@code numParallel} run).
+     * An embedding model has no batcher: the call is refused with the reason.
+     */
     Outcome generate(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) throws InterruptedException {
-        turn.lockInterruptibly();
-        try {
-            return generateInTurn(call, sink, observer);
-        } finally {
-            turn.unlock();
+        if (batcher == null) {
+            room(call, new int[0]); // refuses: an embedding model cannot generate
+        }
+        try (ContinuousBatcher.Stream stream = batcher.open()) {
+            return generateInStream(call, sink, observer, stream);
         }
     }
 
@@ -207,15 +222,36 @@ final class ResidentModel implements AutoCloseable {
         return true;
     }
 
-    private Outcome generateInTurn(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer) {
-        boolean thinks = thinks(call);
-        PromptRenderer.Rendered rendered = prompt(call, thinks);
-        int[] prompt = rendered.tokens();
-        int room = room(call, prompt);
+    private Outcome generateInStream(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer,
+                                     ContinuousBatcher.Stream stream) throws InterruptedException {
+        boolean thinks;
+        PromptRenderer.Rendered rendered;
+        int[] prompt;
+        int room;
+        turn.lockInterruptibly();
+        try {
+            thinks = thinks(call);
+            rendered = prompt(call, thinks);
+            prompt = rendered.tokens();
+            room = room(call, prompt);
+        } finally {
+            turn.unlock();
+        }
         int ctx = call.numCtx().orElse(loaded.defaultContext());
         int limit = call.maxTokens() == GenerateCall.UNLIMITED ? room : Math.min(call.maxTokens(), room);
         sink.starting(new TokenBudget(prompt.length, limit));
         PromptCache.Slot slot = takeSlot(ctx, prompt);
+        try {
+            return generateInSlot(call, sink, observer, stream, slot, thinks, rendered, room, ctx, limit);
+        } finally {
+            releaseSlot(slot);
+        }
+    }
+
+    private Outcome generateInSlot(GenerateCall call, TextSink sink, Consumer<GenerationEvent> observer,
+                                   ContinuousBatcher.Stream stream, PromptCache.Slot slot, boolean thinks,
+                                   PromptRenderer.Rendered rendered, int room, int ctx, int limit) {
+        int[] prompt = rendered.tokens();
         Session s = slot.session;
         int reuse = slot.reusable(prompt);
         if (reuse == prompt.length) {
@@ -239,7 +275,7 @@ final class ResidentModel implements AutoCloseable {
         TextSink out = thinking == null ? answerSink : thinking;
         Generator.Result result;
         try {
-            result = new Generator(s, decoder).generate(tail, new Generator.Options(limit, call.sampling(), call.stop()),
+            result = new Generator(s, decoder, System::nanoTime, stream).generate(tail, new Generator.Options(limit, call.sampling(), call.stop()),
                     (token, text) -> {
                         counts[0]++;
                         if (!text.isEmpty()) {
@@ -350,6 +386,10 @@ final class ResidentModel implements AutoCloseable {
         return cache.take(ctx, prompt);
     }
 
+    private synchronized void releaseSlot(PromptCache.Slot slot) {
+        cache.release(slot);
+    }
+
     /** Embeddings of {@code inputs} and the tokens read, in this model's turn. */
     record Embedded(List<float[]> vectors, int tokens) {}
 
@@ -371,7 +411,9 @@ final class ResidentModel implements AutoCloseable {
                     }
                     tokens = Arrays.copyOf(tokens, ctx);
                 }
-                vectors.add(loaded.embed(tokens));
+                int[] input = tokens;
+                // a decoder model's embeddings use its threads, so they run between the batcher's steps
+                vectors.add(batcher == null ? loaded.embed(input) : batcher.exclusive(() -> loaded.embed(input)));
                 total += tokens.length;
             }
             return new Embedded(vectors, total);
@@ -382,6 +424,9 @@ final class ResidentModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
         loaded.close();
     }
 }

@@ -46,7 +46,8 @@ class PromptCacheTest {
 
     private int[] secondTurnsCached(int slots, Conversation... talks) {
         try (LocalBackend backend = new LocalBackend(TinyModelStore.create(dir.resolve("s" + slots), "tiny", 7, 1024),
-                LocalBackend.Settings.defaults().withObserver(events::add).withCacheSlots(slots))) {
+                LocalBackend.Settings.defaults().withObserver(events::add).withCacheSlots(slots)
+                        .withNumParallel(1))) { // one at a time here; a model keeps max(slots, parallel) caches
             List<Completion> firsts = new ArrayList<>();
             List<Integer> promptLengths = new ArrayList<>();
             for (Conversation c : talks) {
