@@ -72,7 +72,8 @@ class UpSignalIT {
             assertThat(up.exitValue()).as("128 + SIGTERM, as every JVM service reports a TERM stop").isEqualTo(143);
             assertThat(stdout).contains("Stopping: node, then anvil", "Stopped.");
             // The chain outlives the JVM's shutdown until the provider has redeemed (anvil stops last, not at SIGTERM).
-            assertThat(stdout).contains("Stopping the provider and redeeming what it earned...", "Redeemed channel ")
+            assertThat(stdout).contains("Stopping the provider, redeeming what it earned and paying the royalties it owes...",
+                    "Redeemed channel ")
                     .doesNotContain("Could not redeem");
             assertThat(stderr.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")))
                     .as("a clean stop warns of nothing").isEmpty();
