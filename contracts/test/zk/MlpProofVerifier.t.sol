@@ -96,6 +96,52 @@ contract MlpProofVerifierTest is HyphaTest {
         vm.assertFalse(ok, "a proof with a changed byte verified");
     }
 
+    /// Agreement with the Java verifier: the same tampered proofs that `SolidityFixturesTest.javaRejectsTheTamperedProofs
+    /// TheContractRejects` feeds to `MlpVerifier` — byte i·len/64 + 7 XOR 0x01 for i < 64 (spread over the header, the
+    /// statement, every sumcheck, both rows and the columns and paths of both openings) — are rejected here too, and the
+    /// untampered files, which Java accepts, verify.
+    function test_rejectsTheSameTamperedProofsAsJavaSmall() public {
+        _agreesWithJava("small-relu", 0, 64);
+        _agreesWithJava("two-hidden", 0, 64);
+        _agreesWithJava("one-layer", 0, 64);
+    }
+
+    /// The big proof in two halves, each within a test's gas (every case is a whole verification).
+    function test_rejectsTheSameTamperedProofsAsJavaFashionFirstHalf() public {
+        _agreesWithJava("fashion-mnist-shape", 0, 32);
+    }
+
+    function test_rejectsTheSameTamperedProofsAsJavaFashionSecondHalf() public {
+        _agreesWithJava("fashion-mnist-shape", 32, 64);
+    }
+
+    function _agreesWithJava(string memory name, uint256 from, uint256 to) internal view {
+        bytes memory proof = _fixture(name);
+        // encoded once and tampered in place (selector, offset and length words before the file): a fresh encoding
+        // per case would not fit the test's memory
+        bytes memory data = abi.encodeCall(MlpProofVerifier.verify, (proof));
+        (bool good,) = address(verifier).staticcall(data);
+        vm.assertTrue(good, name);
+        for (uint256 i = from; i < to; i++) {
+            uint256 at = 68 + i * proof.length / 64 + 7;
+            data[at] = bytes1(uint8(data[at]) ^ 1);
+            (bool ok,) = address(verifier).staticcall(data);
+            vm.assertFalse(ok, string.concat(name, ": a tampered byte verified"));
+            data[at] = bytes1(uint8(data[at]) ^ 1);
+        }
+    }
+
+    /// Any changed byte of the Fashion-MNIST-sized proof is rejected (fewer runs: each costs a whole verification).
+    /// forge-config: default.fuzz.runs = 48
+    function testFuzz_anyChangedByteIsRejectedFashionShape(uint256 position, uint8 delta) public {
+        bytes memory proof = _fixture("fashion-mnist-shape");
+        position = bound(position, 0, proof.length - 1);
+        vm.assume(delta != 0);
+        proof[position] = bytes1(uint8(proof[position]) ^ delta);
+        (bool ok,) = address(verifier).staticcall(abi.encodeCall(MlpProofVerifier.verify, (proof)));
+        vm.assertFalse(ok, "a proof with a changed byte verified");
+    }
+
     function _slice(bytes memory b, uint256 from, uint256 len) internal pure returns (bytes memory out) {
         out = new bytes(len);
         for (uint256 i = 0; i < len; i++) {
