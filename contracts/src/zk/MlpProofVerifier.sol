@@ -63,6 +63,7 @@ contract MlpProofVerifier {
     /// @dev Blocks packed largest first (`circuit.BlockLayout`).
     struct Layout {
         uint256 numVars;
+        uint256 used;
         uint256[] vars;
         uint256[] offsets;
     }
@@ -86,7 +87,7 @@ contract MlpProofVerifier {
     struct Ligero {
         uint256 numVars;
         uint256 rowVars;
-        uint256 rows;
+        uint256 rows; // committed rows: the first `rows` of 2^rowVars (the rest are zero padding, never committed)
         uint256 columns;
         uint256 codeLength;
         uint256 depth;
@@ -110,7 +111,7 @@ contract MlpProofVerifier {
         if (proof.length < 14 || bytes8(proof[0:8]) != bytes8("HYPHA-ZK")) {
             revert Rejected("not a Hypha proof file (it does not start with HYPHA-ZK)");
         }
-        if (uint16(bytes2(proof[8:10])) != 1) revert Rejected("proof file version not supported (this verifier reads 1)");
+        if (uint16(bytes2(proof[8:10])) != 2) revert Rejected("proof file version not supported (this verifier reads 2)");
         if (uint8(proof[10]) != 1) revert Rejected("proof kind not supported (1: int8 MLP classification)");
         c.state = keccak256(abi.encodePacked("hypha.zk.transcript.v1", "hypha.zk.mlp.v1"));
         c.at = 13;
@@ -403,7 +404,7 @@ contract MlpProofVerifier {
             revert Rejected(string.concat(what, ": the batched claims do not match the opened value"));
         }
         _absorb(c, "batch.value", _extBytes1(value));
-        _verifyOpening(proof, c, _ligero(layout.numVars), root, z, value, what);
+        _verifyOpening(proof, c, _ligero(layout.numVars, layout.used), root, z, value, what);
     }
 
     /// @dev G(z) = Σ_k c_k·eq(prefix_k ‖ p_k, z).
@@ -479,7 +480,7 @@ contract MlpProofVerifier {
         uint256[] memory word = _mergedCodeword(proof, o.rowsAt, o.p, o.lambda);
         for (uint256 q = 0; q < QUERIES; q++) {
             uint256 j = o.queries[q];
-            if (_columnCombination(proof, c.at, o.p.rows, o.weights) != word[ZkField.bitReverse(j, o.p.depth)]) {
+            if (_columnCombination(proof, c.at, o.p.rows, o.weights) != ZkField.laneToPacked(word[ZkField.bitReverse(j, o.p.depth)])) {
                 revert Rejected(string.concat(o.what, ": query ", _str(q), ": the column disagrees with the encoded rows"));
             }
             if (_merkleRoot(proof, c.at, o.p, j) != o.root) {
@@ -525,11 +526,12 @@ contract MlpProofVerifier {
         pure
     {
         _absorb(c, "pcs.root", abi.encodePacked(root));
-        uint256[] memory shape = new uint256[](4);
+        uint256[] memory shape = new uint256[](5);
         shape[0] = p.numVars;
         shape[1] = p.rowVars;
         shape[2] = LOG_INV_RATE;
         shape[3] = QUERIES;
+        shape[4] = p.rows;
         _absorb(c, "pcs.shape", _fieldBytes(shape));
         _absorb(c, "pcs.point", _extBytes(z));
         _absorb(c, "pcs.value", _extBytes1(value));
@@ -568,11 +570,11 @@ contract MlpProofVerifier {
                 // u + λ·t
                 let m0 := mod(add(u0, add(mul(l0, t0), mul(7, mul(l1, t1)))), 0xFFFFFFFF00000001)
                 let m1 := mod(add(u1, add(mul(l0, t1), mul(l1, t0))), 0xFFFFFFFF00000001)
-                mstore(add(wp, shl(5, j)), or(shl(64, m0), m1))
+                mstore(add(wp, shl(5, j)), or(shl(128, m0), m1))
             }
         }
         if (!canonical) revert Rejected("a row entry of an opening is not a canonical field element");
-        ZkField.nttBitReversed(word);
+        ZkField.nttLanes(word);
     }
 
     /// @dev ⟨weights, column⟩ for the column at `at` (rows base-field entries, 8 bytes each), checked canonical.
@@ -586,32 +588,84 @@ contract MlpProofVerifier {
         uint256 acc1;
         bool canonical = true;
         assembly ("memory-safe") {
-            // Σ col_i·w_i without reduction: each product < 2^128 and at most 2^24 of them, so no overflow
+            // Σ col_i·w_i without reduction: each product < 2^128 and at most 2^24 of them, so no overflow. Four
+            // entries per calldata word (this loop is a third of the verification's gas): x ≥ p is caught by
+            // collecting gt(x, p − 1) into `bad`.
             let mask := 0xFFFFFFFFFFFFFFFF
+            let pm1 := 0xFFFFFFFF00000000
+            let bad := 0
             let wp := add(weights, 32)
             let cp := add(proof.offset, at)
-            for { let i := 0 } lt(i, rows) { i := add(i, 1) } {
-                let x := shr(192, calldataload(add(cp, shl(3, i))))
-                canonical := and(canonical, lt(x, 0xFFFFFFFF00000001))
-                let w := mload(add(wp, shl(5, i)))
+            let groupsEnd := add(cp, shl(3, and(rows, not(3))))
+            for {} lt(cp, groupsEnd) { cp := add(cp, 32) } {
+                let word := calldataload(cp)
+                let x := shr(192, word)
+                bad := or(bad, gt(x, pm1))
+                let w := mload(wp)
                 acc0 := add(acc0, mul(x, shr(64, w)))
                 acc1 := add(acc1, mul(x, and(w, mask)))
+                x := and(shr(128, word), mask)
+                bad := or(bad, gt(x, pm1))
+                w := mload(add(wp, 32))
+                acc0 := add(acc0, mul(x, shr(64, w)))
+                acc1 := add(acc1, mul(x, and(w, mask)))
+                x := and(shr(64, word), mask)
+                bad := or(bad, gt(x, pm1))
+                w := mload(add(wp, 64))
+                acc0 := add(acc0, mul(x, shr(64, w)))
+                acc1 := add(acc1, mul(x, and(w, mask)))
+                x := and(word, mask)
+                bad := or(bad, gt(x, pm1))
+                w := mload(add(wp, 96))
+                acc0 := add(acc0, mul(x, shr(64, w)))
+                acc1 := add(acc1, mul(x, and(w, mask)))
+                wp := add(wp, 128)
             }
+            let end := add(add(proof.offset, at), shl(3, rows))
+            for {} lt(cp, end) { cp := add(cp, 8) } {
+                let x := shr(192, calldataload(cp))
+                bad := or(bad, gt(x, pm1))
+                let w := mload(wp)
+                acc0 := add(acc0, mul(x, shr(64, w)))
+                acc1 := add(acc1, mul(x, and(w, mask)))
+                wp := add(wp, 32)
+            }
+            canonical := iszero(bad)
         }
         if (!canonical) revert Rejected("an opened column entry is not a canonical field element");
         return ((acc0 % ZkField.P) << 64) | (acc1 % ZkField.P);
     }
 
     /// @dev The root the column at `at` and its path give for leaf index j.
+    /// Assembly hashing in scratch memory past the free pointer: Solidity's abi.encodePacked would allocate 3–70 words
+    /// per hash that are never freed, and memory's quadratic price made that a large part of the verification's gas.
     function _merkleRoot(bytes calldata proof, uint256 at, Ligero memory p, uint256 j) internal pure returns (bytes32 h) {
-        h = keccak256(abi.encodePacked(uint8(0), proof[at:at + 8 * p.rows]));
-        uint256 pathAt = at + 8 * p.rows;
-        for (uint256 k = 0; k < p.depth; k++) {
-            bytes32 sibling = bytes32(proof[pathAt + 32 * k:pathAt + 32 * k + 32]);
-            h = (j & 1) == 0
-                ? keccak256(abi.encodePacked(uint8(1), h, sibling))
-                : keccak256(abi.encodePacked(uint8(1), sibling, h));
-            j >>= 1;
+        uint256 leafBytes = 8 * p.rows;
+        uint256 depth = p.depth;
+        if (at + leafBytes + 32 * depth > proof.length) revert Rejected("the proof file ends early");
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            // leaf = keccak(0x00 ‖ column)
+            mstore8(ptr, 0)
+            calldatacopy(add(ptr, 1), add(proof.offset, at), leafBytes)
+            h := keccak256(ptr, add(leafBytes, 1))
+            // node = keccak(0x01 ‖ left ‖ right)
+            mstore8(ptr, 1)
+            let path := add(add(proof.offset, at), leafBytes)
+            for { let k := 0 } lt(k, depth) { k := add(k, 1) } {
+                let sibling := calldataload(add(path, shl(5, k)))
+                switch and(j, 1)
+                case 0 {
+                    mstore(add(ptr, 1), h)
+                    mstore(add(ptr, 33), sibling)
+                }
+                default {
+                    mstore(add(ptr, 1), sibling)
+                    mstore(add(ptr, 33), h)
+                }
+                h := keccak256(ptr, 65)
+                j := shr(1, j)
+            }
         }
     }
 
@@ -710,29 +764,32 @@ contract MlpProofVerifier {
             next += 1 << vars[best];
         }
         while ((1 << out.numVars) < next) out.numVars++;
+        out.used = next;
     }
 
-    /// @dev `LigeroParams.forVariables(n, 2)`: the row split with the smallest proof, the first on a tie.
-    function _ligero(uint256 numVars) internal pure returns (Ligero memory p) {
-        uint256 bestSize = type(uint256).max;
+    /// @dev `LigeroParams.forTable(n, used, 2)`: the row split with the least `evmCost`, the first on a tie, and only
+    /// the rows that hold the table's used entries committed.
+    function _ligero(uint256 numVars, uint256 used) internal pure returns (Ligero memory p) {
+        uint256 bestCost = type(uint256).max;
         for (uint256 a = 0; a <= numVars; a++) {
-            uint256 size = _openingBytes(numVars, a);
-            if (size < bestSize) {
-                bestSize = size;
+            uint256 columns = 1 << (numVars - a);
+            uint256 rows = (used + columns - 1) / columns;
+            uint256 depth = numVars - a + LOG_INV_RATE;
+            uint256 cost = columns * (512 + (60 << LOG_INV_RATE) * depth) + QUERIES * (rows * 150 + depth * 600);
+            if (cost < bestCost) {
+                bestCost = cost;
                 p.rowVars = a;
+                p.rows = rows;
             }
         }
         p.numVars = numVars;
-        p.rows = 1 << p.rowVars;
         p.columns = 1 << (numVars - p.rowVars);
         p.codeLength = p.columns << LOG_INV_RATE;
         p.depth = numVars - p.rowVars + LOG_INV_RATE;
     }
 
-    function _openingBytes(uint256 numVars, uint256 rowVars) internal pure returns (uint256) {
-        uint256 columns = 1 << (numVars - rowVars);
-        uint256 depth = numVars - rowVars + LOG_INV_RATE;
-        return 2 * columns * 16 + QUERIES * ((1 << rowVars) * 8 + depth * 32);
+    function _openingBytes(Ligero memory p) internal pure returns (uint256) {
+        return 2 * p.columns * 16 + QUERIES * (p.rows * 8 + p.depth * 32);
     }
 
     /// @dev `MlpProofFile.bodySize`: the exact length after the witness root.
@@ -747,11 +804,9 @@ contract MlpProofVerifier {
             uint256 n = layers[h].outVars;
             size += n * 5 * 16 + 16 * 8 + (BIT_SLOT_VARS + BIT_VARS) * 3 * 16 + 16 + witness.vars[2 * h + 1] * 4 * 16 + 16;
         }
-        uint256 mv = _modelLayout(layers).numVars;
-        Ligero memory mp = _ligero(mv);
-        size += mv * 3 * 16 + 16 + _openingBytes(mv, mp.rowVars);
-        Ligero memory wp = _ligero(witness.numVars);
-        size += witness.numVars * 3 * 16 + 16 + _openingBytes(witness.numVars, wp.rowVars);
+        Layout memory model = _modelLayout(layers);
+        size += model.numVars * 3 * 16 + 16 + _openingBytes(_ligero(model.numVars, model.used));
+        size += witness.numVars * 3 * 16 + 16 + _openingBytes(_ligero(witness.numVars, witness.used));
     }
 
     // ---------------------------------------------------------------- small helpers
@@ -816,21 +871,61 @@ contract MlpProofVerifier {
         }
     }
 
+    // The transcript hashes in scratch memory past the free pointer (see `_merkleRoot`): state ‖ tag ‖ uint32 label
+    // length ‖ label [‖ uint32 data length ‖ data], as `ZkTranscript` and Java's `Transcript` lay it out.
+
     function _absorb(Cursor memory c, string memory label, bytes memory data) internal pure {
-        c.state = keccak256(
-            abi.encodePacked(c.state, uint8(1), uint32(bytes(label).length), label, uint32(data.length), data)
-        );
+        bytes32 s = c.state;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let q := _head(ptr, s, 1, label)
+            let len := mload(data)
+            mstore(q, shl(224, len))
+            mcopy(add(q, 4), add(data, 32), len)
+            s := keccak256(ptr, sub(add(add(q, 4), len), ptr))
+
+            function _head(at, state, tag, lab) -> next {
+                let ll := mload(lab)
+                mstore(at, state)
+                mstore8(add(at, 32), tag)
+                mstore(add(at, 33), shl(224, ll))
+                mcopy(add(at, 37), add(lab, 32), ll)
+                next := add(add(at, 37), ll)
+            }
+        }
+        c.state = s;
     }
 
     function _absorbCd(Cursor memory c, string memory label, bytes calldata data) internal pure {
-        c.state = keccak256(
-            abi.encodePacked(c.state, uint8(1), uint32(bytes(label).length), label, uint32(data.length), data)
-        );
+        bytes32 s = c.state;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let ll := mload(label)
+            mstore(ptr, s)
+            mstore8(add(ptr, 32), 1)
+            mstore(add(ptr, 33), shl(224, ll))
+            mcopy(add(ptr, 37), add(label, 32), ll)
+            let q := add(add(ptr, 37), ll)
+            mstore(q, shl(224, data.length))
+            calldatacopy(add(q, 4), data.offset, data.length)
+            s := keccak256(ptr, sub(add(add(q, 4), data.length), ptr))
+        }
+        c.state = s;
     }
 
     function _squeeze(Cursor memory c, string memory label) internal pure returns (bytes32) {
-        c.state = keccak256(abi.encodePacked(c.state, uint8(2), uint32(bytes(label).length), label));
-        return c.state;
+        bytes32 s = c.state;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let ll := mload(label)
+            mstore(ptr, s)
+            mstore8(add(ptr, 32), 2)
+            mstore(add(ptr, 33), shl(224, ll))
+            mcopy(add(ptr, 37), add(label, 32), ll)
+            s := keccak256(ptr, add(37, ll))
+        }
+        c.state = s;
+        return s;
     }
 
     /// @dev Each 128-bit half of a 32-byte value reduced modulo p (`Transcript.challengeExt`).

@@ -16,6 +16,7 @@ public final class BlockLayout {
     private final int[] blockVars;
     private final long[] offsets;
     private final int numVars;
+    private final long used;
 
     public BlockLayout(int... blockVars) {
         this.blockVars = blockVars.clone();
@@ -36,6 +37,12 @@ public final class BlockLayout {
             vars++;
         }
         this.numVars = vars;
+        this.used = next;
+    }
+
+    /** Entries covered by blocks (the rest, up to {@link #size()}, is zero padding): the end of the last block. */
+    public long used() {
+        return used;
     }
 
     public int numVars() {

@@ -30,7 +30,7 @@ import java.util.List;
  */
 public record MlpProofFile(MlpStatement statement, MlpProof proof) {
     static final byte[] MAGIC = "HYPHA-ZK".getBytes(StandardCharsets.US_ASCII);
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     static final int KIND_MLP = 1;
     /** Largest proof file read (a 2^24-entry model's proof is far smaller). */
     public static final int MAX_BYTES = 64 << 20;

@@ -97,11 +97,13 @@ public record MlpShape(List<LayerShape> layers) {
     }
 
     public LigeroParams modelParams() {
-        return LigeroParams.forVariables(modelLayout().numVars(), LOG_INV_RATE);
+        BlockLayout layout = modelLayout();
+        return LigeroParams.forTable(layout.numVars(), layout.used(), LOG_INV_RATE);
     }
 
     public LigeroParams witnessParams() {
-        return LigeroParams.forVariables(witnessLayout().numVars(), LOG_INV_RATE);
+        BlockLayout layout = witnessLayout();
+        return LigeroParams.forTable(layout.numVars(), layout.used(), LOG_INV_RATE);
     }
 
     private static BlockLayout modelLayoutOf(List<LayerShape> layers) {

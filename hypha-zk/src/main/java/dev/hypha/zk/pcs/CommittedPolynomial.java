@@ -38,8 +38,14 @@ public final class CommittedPolynomial {
                         + ") is not a canonical field element");
             }
         }
-        int m = params.rows();
+        int m = params.committedRows();
         int k = params.columns();
+        for (long i = (long) m * k; i < values.length; i++) {
+            if (values[(int) i] != 0) {
+                throw new IllegalArgumentException("value " + i + " lies in an uncommitted row (only the first " + m
+                        + " rows of " + k + " values are committed) and must be zero");
+            }
+        }
         int n = params.codewordLength();
         long[][] rows = new long[m][];
         long[][] encoded = new long[m][];

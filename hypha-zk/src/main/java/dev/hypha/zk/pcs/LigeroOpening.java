@@ -17,7 +17,7 @@ final class LigeroOpening {
     static void absorbStatement(Transcript t, Commitment c, Ext2[] point, Ext2 value) {
         LigeroParams p = c.params();
         t.absorbDigest("pcs.root", c.root());
-        t.absorbFields("pcs.shape", p.numVars(), p.rowVars(), p.logInvRate(), p.queries());
+        t.absorbFields("pcs.shape", p.numVars(), p.rowVars(), p.logInvRate(), p.queries(), p.committedRows());
         t.absorbExt("pcs.point", point);
         t.absorbExt("pcs.value", value);
     }
@@ -53,9 +53,12 @@ final class LigeroOpening {
         return new Ext2(c0, c1);
     }
 
-    /** eq(r_rows, ·) as weights: the first rowVars coordinates of the point select the row. */
-    static Ext2[] rowWeights(Ext2[] point, int rowVars) {
-        return toArray(Eq.table(Arrays.copyOfRange(point, 0, rowVars)));
+    /**
+     * eq(r_rows, ·) as weights of the committed rows: the first rowVars coordinates of the point select the row; rows
+     * from committedRows on are zero and get no weight.
+     */
+    static Ext2[] rowWeights(Ext2[] point, LigeroParams p) {
+        return Arrays.copyOf(toArray(Eq.table(Arrays.copyOfRange(point, 0, p.rowVars()))), p.committedRows());
     }
 
     static Ext2[] columnWeights(Ext2[] point, int rowVars) {

@@ -9,8 +9,13 @@ import java.math.BigInteger;
  *
  * <p>The query count is the least t with (1 − δ)^t ≤ 2^−securityBits for δ = (1 − ρ)/2, the unique-decoding radius of the
  * code; docs/ZK.md shows why each query catches a cheating prover with probability at least δ.
+ *
+ * <p>{@code committedRows} ≤ 2^rowVars: only the first committedRows rows are encoded and committed; the rows after them
+ * are zero by definition (a table whose tail is padding), so both sides know them and no column carries them. Nothing
+ * changes in the argument: it is Ligero on the committedRows × columns matrix, and the polynomial's value at r is
+ * Σ_{i < committedRows} eq(r_rows, i)·⟨row_i, eq(r_cols)⟩ because the other rows contribute zero.
  */
-public record LigeroParams(int numVars, int rowVars, int logInvRate, int queries) {
+public record LigeroParams(int numVars, int rowVars, int logInvRate, int queries, int committedRows) {
     /** The security level every commitment is built for (statistical, per docs/ZK.md). */
     public static final int SECURITY_BITS = 100;
     /** Largest supported polynomial: 2^28 values (2 GiB of encoded matrix at rate 1/4 already). */
@@ -29,6 +34,50 @@ public record LigeroParams(int numVars, int rowVars, int logInvRate, int queries
         if (queries < 1) {
             throw new IllegalArgumentException("at least one column query, got " + queries);
         }
+        if (committedRows < 1 || committedRows > 1 << rowVars) {
+            throw new IllegalArgumentException("committed rows must be 1 to " + (1 << rowVars) + ", got " + committedRows);
+        }
+    }
+
+    /** Every row committed. */
+    public LigeroParams(int numVars, int rowVars, int logInvRate, int queries) {
+        this(numVars, rowVars, logInvRate, queries, 1 << rowVars);
+    }
+
+    /**
+     * The parameters for a table of 2^numVars values of which only the first {@code usedValues} can be non-zero (the
+     * rest is padding), at rate 2^−logInvRate with {@link #SECURITY_BITS}-bit soundness, with the row/column split that
+     * makes verification cheapest on an EVM chain ({@link #evmCost}) and the all-zero tail rows left uncommitted.
+     * This is the split every MLP proof uses, so one proof file verifies both in Java and in the contract.
+     */
+    public static LigeroParams forTable(int numVars, long usedValues, int logInvRate) {
+        if (usedValues < 1 || usedValues > 1L << numVars) {
+            throw new IllegalArgumentException("a " + numVars + "-variable table uses 1 to " + (1L << numVars)
+                    + " values, got " + usedValues);
+        }
+        int t = queriesFor(logInvRate, SECURITY_BITS);
+        LigeroParams best = null;
+        for (int a = 0; a <= numVars; a++) {
+            long columns = 1L << (numVars - a);
+            int used = Math.toIntExact((usedValues + columns - 1) / columns);
+            LigeroParams candidate = new LigeroParams(numVars, a, logInvRate, t, used);
+            if (best == null || candidate.evmCost() < best.evmCost()) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * A gas model of the Solidity verifier (contracts/src/zk/MlpProofVerifier.sol), measured there: per message column
+     * 32 bytes of calldata (512 gas) and its share of the verifier's NTT over the codeword (about 120 gas per butterfly,
+     * log2(n)/2 butterflies per codeword entry, 2^logInvRate entries per column); per query, per opened entry 8 bytes of
+     * calldata and a multiply-add (about 150 gas), per Merkle level 32 bytes and a hash (about 600 gas). Only the
+     * comparison between splits matters; docs/ZK.md and bench/README.md give the measured totals.
+     */
+    public long evmCost() {
+        long perColumn = 512 + (60L << logInvRate) * merkleDepth();
+        return columns() * perColumn + (long) queries * (committedRows * 150L + merkleDepth() * 600L);
     }
 
     /**
@@ -85,6 +134,6 @@ public record LigeroParams(int numVars, int rowVars, int logInvRate, int queries
 
     /** The exact size of an encoded {@link EvaluationProof}. */
     public long proofBytes() {
-        return 2L * columns() * 16 + (long) queries * (rows() * 8L + merkleDepth() * 32L);
+        return 2L * columns() * 16 + (long) queries * (committedRows * 8L + merkleDepth() * 32L);
     }
 }

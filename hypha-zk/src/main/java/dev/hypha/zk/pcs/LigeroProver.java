@@ -17,12 +17,12 @@ public final class LigeroProver {
                     + point.length + " coordinates");
         }
         long[][] rows = committed.rows();
-        Ext2[] evaluationRow = LigeroOpening.combineRows(LigeroOpening.rowWeights(point, p.rowVars()), rows,
+        Ext2[] evaluationRow = LigeroOpening.combineRows(LigeroOpening.rowWeights(point, p), rows,
                 p.columns());
         Ext2 value = innerProduct(evaluationRow, LigeroOpening.columnWeights(point, p.rowVars()));
 
         LigeroOpening.absorbStatement(transcript, committed.commitment(), point, value);
-        Ext2[] gamma = transcript.challengeExts("pcs.gamma", p.rows());
+        Ext2[] gamma = transcript.challengeExts("pcs.gamma", p.committedRows());
         Ext2[] combinedRow = LigeroOpening.combineRows(gamma, rows, p.columns());
         transcript.absorbExt("pcs.combined", combinedRow);
         transcript.absorbExt("pcs.evaluation", evaluationRow);

@@ -39,14 +39,14 @@ public final class LigeroVerifier {
             throw new Rejected("the evaluation row does not give the claimed value");
         }
         LigeroOpening.absorbStatement(transcript, commitment, point, value);
-        Ext2[] gamma = transcript.challengeExts("pcs.gamma", p.rows());
+        Ext2[] gamma = transcript.challengeExts("pcs.gamma", p.committedRows());
         transcript.absorbExt("pcs.combined", proof.combinedRow());
         transcript.absorbExt("pcs.evaluation", proof.evaluationRow());
         int[] queries = transcript.challengeIndices("pcs.queries", p.queries(), p.codewordLength());
 
         Ext2[] encodedCombined = encode(proof.combinedRow(), p.codewordLength());
         Ext2[] encodedEvaluation = encode(proof.evaluationRow(), p.codewordLength());
-        Ext2[] rowWeights = LigeroOpening.rowWeights(point, p.rowVars());
+        Ext2[] rowWeights = LigeroOpening.rowWeights(point, p);
         byte[] root = commitment.root();
         for (int q = 0; q < queries.length; q++) {
             int j = queries[q];
@@ -79,8 +79,8 @@ public final class LigeroVerifier {
             }
         }
         for (int q = 0; q < p.queries(); q++) {
-            if (proof.columns()[q].length != p.rows() || proof.paths()[q].length != p.merkleDepth()) {
-                throw new Rejected("query " + q + " must open " + p.rows() + " entries with a path of "
+            if (proof.columns()[q].length != p.committedRows() || proof.paths()[q].length != p.merkleDepth()) {
+                throw new Rejected("query " + q + " must open " + p.committedRows() + " entries with a path of "
                         + p.merkleDepth());
             }
             for (byte[] node : proof.paths()[q]) {

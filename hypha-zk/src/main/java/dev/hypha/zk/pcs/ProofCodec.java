@@ -65,8 +65,8 @@ public final class ProofCodec {
         long[][] columns = new long[p.queries()][];
         byte[][][] paths = new byte[p.queries()][][];
         for (int q = 0; q < p.queries(); q++) {
-            columns[q] = new long[p.rows()];
-            for (int i = 0; i < p.rows(); i++) {
+            columns[q] = new long[p.committedRows()];
+            for (int i = 0; i < p.committedRows(); i++) {
                 columns[q][i] = readField(in);
             }
             paths[q] = new byte[p.merkleDepth()][32];

@@ -40,8 +40,8 @@ class FileFormatTest {
         byte[] bytes = new MlpProofFile(smallProof().statement(), smallProof().proof()).encode();
         assertThatThrownBy(() -> MlpProofFile.decode("hello, not a proof".getBytes())).hasMessageContaining("not a Hypha proof file");
         byte[] version = bytes.clone();
-        version[9] = 2;
-        assertThatThrownBy(() -> MlpProofFile.decode(version)).hasMessageContaining("version 2 is not supported");
+        version[9] = 1; // the format before the on-chain row split (docs/ZK.md)
+        assertThatThrownBy(() -> MlpProofFile.decode(version)).hasMessageContaining("version 1 is not supported");
         // the first layer's side set to 2^31 − 1: refused by the shape check, nothing allocated for it
         int layersAt = 8 + 3 + 2 + "bafkreitest".length() + 32;
         byte[] huge = bytes.clone();

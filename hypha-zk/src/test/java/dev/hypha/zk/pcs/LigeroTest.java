@@ -84,6 +84,51 @@ class LigeroTest {
         }
     }
 
+    /**
+     * A table whose tail is zero padding commits only the rows that hold its used values (the split MLP proofs use):
+     * honest openings verify and give the padded polynomial's value; a wrong value or a changed opened entry is
+     * rejected; a non-zero value in an uncommitted row is refused at commitment.
+     */
+    @Property(tries = 25)
+    void aPaddedTableCommitsOnlyItsUsedRows(@ForAll @IntRange(min = 1, max = 10) int n, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        long used = 1 + rng.nextLong(1L << n);
+        long[] values = randomValues(rng, n);
+        java.util.Arrays.fill(values, (int) used, values.length, 0L);
+        LigeroParams params = LigeroParams.forTable(n, used, 2);
+        assertThat((long) params.committedRows() * params.columns()).isGreaterThanOrEqualTo(used);
+        assertThat((long) (params.committedRows() - 1) * params.columns()).isLessThan(used);
+        CommittedPolynomial committed = CommittedPolynomial.commit(values, params);
+        Ext2[] point = randomPoint(rng, n);
+        LigeroProver.Opening opening = LigeroProver.open(committed, point, transcript());
+        assertThat(opening.value()).isEqualTo(Multilinear.ofBase(values).evaluate(point));
+        byte[] bytes = ProofCodec.encode(opening.proof(), params);
+        assertThat(bytes).hasSize((int) params.proofBytes());
+        assertThat(accepts(committed.commitment(), point, opening.value(), bytes)).isTrue();
+        assertThat(accepts(committed.commitment(), point, opening.value().add(Ext2.ONE), bytes)).isFalse();
+        byte[] changed = bytes.clone();
+        int at = 32 * params.columns() + rng.nextInt(params.committedRows()) * 8 + 7; // an entry of the first column
+        changed[at] ^= 1;
+        assertThat(accepts(committed.commitment(), point, opening.value(), changed)).isFalse();
+        long lastUncommitted = (long) params.committedRows() * params.columns();
+        if (lastUncommitted < values.length) {
+            values[(int) lastUncommitted] = 1;
+            assertThatThrownBy(() -> CommittedPolynomial.commit(values, params))
+                    .hasMessageContaining("uncommitted row");
+        }
+    }
+
+    @Test
+    void theMlpTablesSplitForEvmGas() {
+        // 784 -> 256 -> 10: the model table uses 2^18 + 2^12 + 2^8 + 2^4 of 2^19 entries, the witness 2^16 + 2^11 of 2^17
+        LigeroParams model = LigeroParams.forTable(19, (1 << 18) + (1 << 12) + (1 << 8) + (1 << 4), 2);
+        assertThat(model.columns()).isEqualTo(1024);
+        assertThat(model.committedRows()).isEqualTo(261);
+        LigeroParams witness = LigeroParams.forTable(17, (1 << 16) + (1 << 11), 2);
+        assertThat(witness.columns()).isEqualTo(512);
+        assertThat(witness.committedRows()).isEqualTo(132);
+    }
+
     @Property(tries = 20)
     void aWrongValueIsRejected(@ForAll @IntRange(min = 1, max = 9) int n, @ForAll long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -117,7 +162,7 @@ class LigeroTest {
         Ext2 lie = truth.add(Ext2.ONE);
 
         Ext2[] columnWeights = LigeroOpening.columnWeights(point, params.rowVars());
-        Ext2[] evaluationRow = LigeroOpening.combineRows(LigeroOpening.rowWeights(point, params.rowVars()),
+        Ext2[] evaluationRow = LigeroOpening.combineRows(LigeroOpening.rowWeights(point, params),
                 committed.rows(), params.columns());
         int j = rng.nextInt(params.columns());
         evaluationRow[j] = evaluationRow[j].add(columnWeights[j].inverse()); // inner product grows by exactly one
