@@ -357,7 +357,7 @@ public final class AgentRuntime {
                     + f.bytes() + " bytes" + (f.contentType().isEmpty() ? "" : ", " + AgentLog.quote(f.contentType())));
             log.line(tag, "result: " + AgentLog.quote(f.result()));
             return new Called(f.status() >= 200 && f.status() < 300 ? "ok" : "tool-error", f.result(), BigInteger.ZERO);
-        } catch (HyphaException e) {
+        } catch (HyphaException | IllegalArgumentException e) { // the URL is the model's: anything it writes is an answer
             log.line(tag, "fetch refused: " + AgentLog.quote(e.getMessage()));
             return new Called("tool-error", "error: " + e.getMessage(), BigInteger.ZERO);
         }
