@@ -84,6 +84,8 @@ public final class AgentRuntime {
     private final SpendJournal journal;
     private final AgentLog log;
     private final StepPayer payer = new StepPayer();
+    /** The built-in fetch tool, during a run of a spec that turns it on. */
+    private Optional<HttpFetch> fetcher = Optional.empty();
     private int paid;
     private BigInteger spent = BigInteger.ZERO;
 
@@ -115,8 +117,17 @@ public final class AgentRuntime {
         List<PayingMcpClient> clients = new ArrayList<>();
         paid = 0;
         spent = BigInteger.ZERO;
+        fetcher = spec.fetch().map(HttpFetch::new);
         try {
             Map<String, Endpoint> tools = discover(clients);
+            fetcher.ifPresent(f -> {
+                if (tools.remove(HttpFetch.TOOL) != null) {
+                    log.line("tools", "an MCP tool named " + HttpFetch.TOOL + " is hidden by the built-in one");
+                }
+                FetchPolicy p = spec.fetch().orElseThrow();
+                log.line("tools", HttpFetch.TOOL + ": " + f.description() + ", at most " + p.maxBytes() + " bytes, "
+                        + p.timeout().toSeconds() + " s, " + p.maxRedirects() + " redirects");
+            });
             return spec.modelDriven() ? loop(state, tools) : steps(state, tools);
         } catch (Refused e) {
             return new Outcome(state.done().size(), paid, spent, "refused by policy: " + e.getMessage());
@@ -125,6 +136,8 @@ public final class AgentRuntime {
             return new Outcome(state.done().size(), paid, spent, "error: " + e.getMessage());
         } finally {
             clients.forEach(PayingMcpClient::close);
+            fetcher.ifPresent(HttpFetch::close);
+            fetcher = Optional.empty();
         }
     }
 
@@ -140,6 +153,12 @@ public final class AgentRuntime {
             AgentSpec.Step step = spec.steps().get(i);
             Endpoint endpoint = tools.get(step.tool());
             String tag = "step " + (i + 1);
+            if (isFetch(step.tool())) {
+                Called c = fetch(tag, step.arguments());
+                journal.done(i, c.status());
+                state.done().put(i, c.status());
+                continue;
+            }
             if (endpoint == null) {
                 log.line(tag, "no tool named " + AgentLog.quote(step.tool()) + " among " + tools.keySet());
                 journal.done(i, "unknown-tool");
@@ -162,6 +181,7 @@ public final class AgentRuntime {
         Map<String, Map.Entry<String, JsonNode>> offered = new LinkedHashMap<>();
         tools.forEach((name, e) -> offered.put(name, Map.entry(Objects.requireNonNullElse(e.tool().description(), ""),
                 JSON.valueToTree(e.tool().inputSchema()))));
+        fetcher.ifPresent(f -> offered.put(HttpFetch.TOOL, Map.entry(f.description(), f.argumentSchema())));
         ToolMenu menu = ToolMenu.of(offered, spec.requiredArgumentsOnly());
         menu.skipped().forEach(s -> log.line("tools", "not offered to the model: " + AgentLog.quote(s)));
         ObjectNode schema = menu.schema(spec.callRequired());
@@ -207,8 +227,8 @@ public final class AgentRuntime {
                 }
                 case ToolMenu.Call c -> {
                     log.line(tag, "model chose " + c.tool() + " " + JSON.valueToTree(c.arguments()));
-                    Called done = call(i, tag, tools.get(c.tool()), c.tool(), c.arguments(),
-                            Optional.ofNullable(state.pending().get(i)));
+                    Called done = isFetch(c.tool()) ? fetch(tag, c.arguments()) : call(i, tag, tools.get(c.tool()),
+                            c.tool(), c.arguments(), Optional.ofNullable(state.pending().get(i)));
                     journal.done(i, done.status(), call, done.text());
                     state.done().put(i, done.status());
                     state.turns().put(i, new SpendJournal.Turn(call, done.text()));
@@ -227,7 +247,8 @@ public final class AgentRuntime {
     private List<ChatModel.Message> messages(ToolMenu menu, SpendJournal.State state, int i, boolean withLast) {
         List<ChatModel.Message> m = new ArrayList<>();
         m.add(new ChatModel.Message("system", (spec.system().isBlank() ? "" : spec.system().strip() + " ")
-                + menu.instructions(spec.callRequired())));
+                + menu.instructions(spec.callRequired()) + spec.fetch().map(p -> " " + HttpFetch.TOOL
+                + " may fetch only from " + p.hosts() + ".").orElse("")));
         m.add(new ChatModel.Message("user", spec.task()));
         SpendJournal.Turn last = i == 0 || !withLast ? null : state.turns().get(i - 1);
         if (last != null) {
@@ -311,6 +332,35 @@ public final class AgentRuntime {
             rate(tag, endpoint, call.payment().get());
         }
         return new Called(status, (call.failed() ? "error: " : "") + call.text(), cost);
+    }
+
+    private boolean isFetch(String tool) {
+        return fetcher.isPresent() && tool.equals(HttpFetch.TOOL);
+    }
+
+    /**
+     * The built-in fetch: its refusals and failures (host off the list, too big, too slow...) are the tool's error,
+     * shown to the model like any tool's, not the end of the run. Nothing is paid (see {@link HttpFetch}).
+     */
+    private Called fetch(String tag, Map<String, Object> arguments) {
+        Object url = arguments.get("url");
+        log.line(tag, "call " + HttpFetch.TOOL + " " + AgentLog.quote(JSON.valueToTree(arguments).toString()));
+        if (!(url instanceof String u) || arguments.size() != 1) {
+            String why = HttpFetch.TOOL + " takes exactly one argument, url (a string)";
+            log.line(tag, "fetch refused: " + why);
+            return new Called("tool-error", "error: " + why, BigInteger.ZERO);
+        }
+        try {
+            HttpFetch.Fetched f = fetcher.orElseThrow().fetch(u);
+            f.redirects().forEach(r -> log.line(tag, "redirected: " + AgentLog.quote(r)));
+            log.line(tag, "fetched " + AgentLog.quote(f.url().toString()) + ": status " + f.status() + ", "
+                    + f.bytes() + " bytes" + (f.contentType().isEmpty() ? "" : ", " + AgentLog.quote(f.contentType())));
+            log.line(tag, "result: " + AgentLog.quote(f.result()));
+            return new Called(f.status() >= 200 && f.status() < 300 ? "ok" : "tool-error", f.result(), BigInteger.ZERO);
+        } catch (HyphaException | IllegalArgumentException e) { // the URL is the model's: anything it writes is an answer
+            log.line(tag, "fetch refused: " + AgentLog.quote(e.getMessage()));
+            return new Called("tool-error", "error: " + e.getMessage(), BigInteger.ZERO);
+        }
     }
 
     private void rate(String tag, Endpoint endpoint, ExactPayment payment) {

@@ -22,17 +22,18 @@ import java.util.regex.Pattern;
  * some of its tools), its budget (the AgentAccount policy) and, optionally, how it rates the agents it paid. Its model
  * chooses the tool calls, up to {@code maxSteps} of them ({@code toolChoice} "required": every turn calls a tool, as
  * OpenAI's tool_choice; "auto", the default: the model may give its final answer instead). A spec may instead list
- * fixed {@code steps}, run in order without a model. A JSON file:
+ * fixed {@code steps}, run in order without a model. {@code fetch} turns on the built-in {@value HttpFetch#TOOL} tool,
+ * GET of text or JSON from the hosts it lists ({@link FetchPolicy}). A JSON file:
  * <pre>{@code
  * {"name": "buyer", "system": "...", "task": "...", "model": "...", "maxSteps": 4, "toolChoice": "auto",
  *  "budget": {"limit": "0.01", "perCall": "0.002", "period": "1d", "guardian": "0x..."},
  *  "tools": [{"agent": 1, "only": ["generate"]}, {"mcp": "http://127.0.0.1:21494/mcp"}],
- *  "rate": {"value": 90, "tag": "quality"}}
+ *  "rate": {"value": 90, "tag": "quality"}, "fetch": {"hosts": ["api.example.com"], "maxBytes": 65536}}
  * }</pre>
  */
 public record AgentSpec(String name, String system, String task, String model, Budget budget, List<ToolSource> tools,
                         List<Step> steps, Optional<Rating> rate, int maxSteps, boolean callRequired,
-                        boolean requiredArgumentsOnly) {
+                        boolean requiredArgumentsOnly, Optional<FetchPolicy> fetch) {
     /** Turns a model-driven run takes at most when the spec says nothing. */
     public static final int DEFAULT_MAX_STEPS = 6;
     /** Largest spec file read. */
@@ -84,6 +85,7 @@ public record AgentSpec(String name, String system, String task, String model, B
         Objects.requireNonNull(name, "name");
         tools = List.copyOf(tools);
         steps = List.copyOf(steps);
+        Objects.requireNonNull(fetch, "fetch");
     }
 
     /** Reads a spec file, naming the field that is wrong. */
@@ -190,7 +192,8 @@ public record AgentSpec(String name, String system, String task, String model, B
         return new AgentSpec(name, Optional.ofNullable(text(where, root, "system", false)).orElse(""), task,
                 Optional.ofNullable(text(where, root, "model", false)).orElse(""), budget, tools, steps, rate,
                 max.isMissingNode() ? DEFAULT_MAX_STEPS : max.intValue(), choice.equals("required"),
-                requiredOnly.asBoolean(false));
+                requiredOnly.asBoolean(false),
+                root.has("fetch") ? Optional.of(FetchPolicy.parse(where, root.get("fetch"))) : Optional.empty());
     }
 
     /** Whether the model chooses the calls (no fixed steps). */

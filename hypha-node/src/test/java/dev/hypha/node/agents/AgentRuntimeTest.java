@@ -295,4 +295,69 @@ class AgentRuntimeTest {
         assertThat(out.reason()).isEqualTo("stopped");
         assertThat(out.paid()).isZero();
     }
+
+    private static String fetchSpec(LoopbackPages pages, String rest) {
+        return """
+                {"name":"fetcher","budget":{"limit":"1","perCall":"1","guardian":"%s"},"tools":[],
+                 "fetch":{"hosts":["127.0.0.1:%d"],"timeoutSeconds":5},%s}""".formatted(guardian.getAddress(), pages.port(), rest);
+    }
+
+    @Test
+    void theModelChoosesHttpFetchAndEachFetchIsLoggedWithoutPaying() throws Exception {
+        Buyer b = buyer(10_000, 2_000);
+        try (LoopbackPages pages = new LoopbackPages()) {
+            AgentRuntime.Outcome out = runtime(b, fetchSpec(pages, "\"task\":\"Fetch " + pages.url("/hello")
+                    + "\",\"toolChoice\":\"required\",\"maxSteps\":2"), 2_000).run();
+
+            // a call is required and http_fetch is the only tool: two fetches, of whatever URL the model wrote
+            assertThat(out.reason()).as(log()).isEqualTo("step limit");
+            assertThat(out.paid()).isZero();
+            assertThat(chain.usd(b.account())).isEqualTo(BigInteger.valueOf(1_000_000));
+            List<String[]> calls = chosen();
+            assertThat(calls).hasSize(2).allSatisfy(c -> assertThat(c[0]).isEqualTo(HttpFetch.TOOL));
+            for (String[] c : calls) {
+                var args = new com.fasterxml.jackson.databind.ObjectMapper().readTree(c[1]);
+                assertThat(args.properties()).as(c[1]).hasSize(1);
+                assertThat(args.get("url").textValue().length()).isLessThanOrEqualTo(ToolMenu.MAX_ARGUMENT_CHARS);
+            }
+            String log = log();
+            assertThat(log).contains("http_fetch: GET a text or JSON page from [127.0.0.1:" + pages.port() + "]",
+                    "chooses among [http_fetch]");
+            // each turn's fetch is logged: fetched (url, status, bytes) or refused with why
+            long fetched = log.lines().filter(l -> l.contains("| fetched ")).count();
+            long refused = log.lines().filter(l -> l.contains("| fetch refused: ")).count();
+            assertThat(fetched + refused).as(log).isEqualTo(2);
+            int hits = pages.hits.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).sum();
+            assertThat(hits).as(log).isGreaterThanOrEqualTo((int) fetched);
+            if (fetched == 0) {
+                assertThat(hits).isZero();
+            }
+        }
+    }
+
+    @Test
+    void fixedFetchStepsReadAllowedPagesAndRefuseARedirectOffTheList() throws Exception {
+        Buyer b = buyer(10_000, 2_000);
+        try (LoopbackPages pages = new LoopbackPages(); LoopbackPages other = new LoopbackPages()) {
+            String steps = """
+                    "steps":[{"tool":"http_fetch","arguments":{"url":"%s"}},{"tool":"http_fetch","arguments":{"url":"%s"}},
+                             {"tool":"http_fetch","arguments":{"url":"%s"}},{"tool":"http_fetch","arguments":{}}]"""
+                    .formatted(pages.url("/to-hello"), pages.url("/to?" + other.url("/hello")), pages.url("/png"));
+            AgentRuntime.Outcome out = runtime(b, fetchSpec(pages, steps), 2_000).run();
+
+            assertThat(out.reason()).as(log()).isEqualTo("finished");
+            assertThat(out.stepsDone()).isEqualTo(4);
+            assertThat(out.paid()).isZero();
+            String log = log();
+            assertThat(log).contains("step 1 | redirected: 302 " + pages.url("/hello"),
+                    "step 1 | fetched " + pages.url("/hello") + ": status 200, 5 bytes, text/plain; charset=utf-8",
+                    "step 1 | result: HTTP 200 text/plain; charset=utf-8: hello",
+                    "step 2 | fetch refused: " + pages.url("/to?" + other.url("/hello")) + " redirects (302) off the allowlist",
+                    "step 3 | fetch refused: " + pages.url("/png") + " answered 200 with content type 'image/png'",
+                    "step 4 | fetch refused: http_fetch takes exactly one argument, url");
+            assertThat(other.hits("/hello")).isZero();
+            var journal = new SpendJournal(home.resolve("journal.jsonl")).read();
+            assertThat(journal.done()).containsEntry(0, "ok").containsEntry(1, "tool-error");
+        }
+    }
 }

@@ -43,4 +43,41 @@ class AgentSpecTest {
         assertThatThrownBy(() -> parse("{\"name\":\"a\"}")).hasMessageContaining("budget");
         assertThatThrownBy(() -> parse("{not json")).hasMessageContaining("not JSON");
     }
+
+    private static AgentSpec withFetch(String fetch) {
+        return parse(GOOD.replace("\"rate\":", "\"fetch\":" + fetch + ",\"rate\":"));
+    }
+
+    @Test
+    void readsTheFetchAllowlistWithItsDefaults() {
+        assertThat(parse(GOOD).fetch()).isEmpty();
+        FetchPolicy f = withFetch("{\"hosts\":[\"API.Example.com\",\"127.0.0.1:8080\",\"[::1]:9\"]}").fetch().orElseThrow();
+        assertThat(f.hosts()).extracting(Object::toString).containsExactly("api.example.com", "127.0.0.1:8080", "[::1]:9");
+        assertThat(f.hosts()).extracting(FetchPolicy.Host::loopback).containsExactly(false, true, true);
+        assertThat(f.maxBytes()).isEqualTo(FetchPolicy.DEFAULT_MAX_BYTES);
+        assertThat(f.timeout().toSeconds()).isEqualTo(FetchPolicy.DEFAULT_TIMEOUT_SECONDS);
+        assertThat(f.maxRedirects()).isEqualTo(FetchPolicy.DEFAULT_REDIRECTS);
+        FetchPolicy g = withFetch("{\"hosts\":[\"a.b\"],\"maxBytes\":10,\"timeoutSeconds\":3,\"redirects\":0}")
+                .fetch().orElseThrow();
+        assertThat(g.maxBytes()).isEqualTo(10);
+        assertThat(g.maxRedirects()).isZero();
+        assertThat(g.check(java.net.URI.create("https://A.B/x?y")).host()).isEqualTo("a.b");
+        assertThatThrownBy(() -> g.check(java.net.URI.create("https://a.b:8443/"))).hasMessageContaining("a.b:8443");
+    }
+
+    @Test
+    void namesWhatIsWrongInTheFetchAllowlist() {
+        assertThatThrownBy(() -> withFetch("true")).hasMessageContaining("fetch must be an object with hosts");
+        assertThatThrownBy(() -> withFetch("{}")).hasMessageContaining("fetch.hosts must list 1..");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[]}")).hasMessageContaining("fetch.hosts must list 1..");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[7]}")).hasMessageContaining("entries must be strings");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[\"https://a.b/\"]}")).hasMessageContaining("not a URL");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[\"*.a.b\"]}")).hasMessageContaining("wildcards");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[\"a b\"]}")).hasMessageContaining("is not a host name");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[\"a.b:99999\"]}")).hasMessageContaining("port must be 1..65535");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[\"a.b\"],\"maxBytes\":0}")).hasMessageContaining("fetch.maxBytes");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[\"a.b\"],\"maxBytes\":2000000}")).hasMessageContaining("1..1048576");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[\"a.b\"],\"timeoutSeconds\":61}")).hasMessageContaining("fetch.timeoutSeconds");
+        assertThatThrownBy(() -> withFetch("{\"hosts\":[\"a.b\"],\"redirects\":6}")).hasMessageContaining("fetch.redirects");
+    }
 }
