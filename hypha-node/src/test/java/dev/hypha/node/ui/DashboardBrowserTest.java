@@ -149,7 +149,7 @@ class DashboardBrowserTest {
         assertThat(overTime.get("truncated").asBoolean()).isFalse();
         assertThat(overTime.get("charges").asInt()).isEqualTo(receipts.size());
         assertThat(overTime.get("models")).singleElement().satisfies(m -> {
-            assertThat(m.get("model").asText()).isEqualTo("hypha-tiny");
+            assertThat(m.get("model").asText()).as("the name the gateway asked the provider for").isEqualTo("hypha-tiny:latest");
             assertThat(m.get("modelId").asText()).isEqualTo(receipts.get(0).get("modelId").asText().toLowerCase(java.util.Locale.ROOT));
             assertThat(new BigInteger(m.get("total").asText())).isEqualTo(receiptsTotal);
             assertThat(m.get("charges").asInt()).isEqualTo(receipts.size());
