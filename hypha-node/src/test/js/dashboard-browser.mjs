@@ -125,6 +125,28 @@ try {
   await page.waitForSelector('#spend-chart canvas');
   check(true, 'the spending chart is drawn');
   check((await text('#spend-models')).includes('hUSD'), 'spending per model is summed');
+  // Earnings over time: the provider's charges per model as a chart, with the table as its text alternative.
+  await page.waitForSelector('#earn-chart canvas');
+  check(true, 'the earnings chart is drawn');
+  check(await page.getAttribute('#earn-chart', 'role') === 'img'
+    && (await text('#' + await page.getAttribute('#earn-chart', 'aria-labelledby'))).includes('Earnings over'),
+    'the earnings chart is labelled for assistive technology');
+  const earned = await text('#earn-models tbody');
+  check(earned.includes('hypha-tiny') && earned.includes('hUSD'), 'earnings per model are summed: ' + earned);
+  const answers = () => page.evaluate(() => Number(document.querySelector('#earn-models tbody td:nth-child(2)').textContent));
+  const before = await answers();
+  check(before >= 1, 'the earnings table counts the paid answers: ' + before);
+  // One more paid answer while the page stays open: the chart and table follow over server-sent events, no reload.
+  await page.evaluate(async () => {
+    const res = await fetch('/api/generate', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'hypha-tiny', prompt: 'Once more.', stream: false, options: { num_predict: 8 } }) });
+    if (!res.ok) throw new Error('a paid answer failed: HTTP ' + res.status + ' ' + await res.text());
+    await res.text();
+  });
+  await page.waitForFunction((n) => Number(document.querySelector('#earn-models tbody td:nth-child(2)').textContent) === n + 1,
+    before, { timeout: 30_000 });
+  await page.waitForSelector('#earn-chart canvas');
+  check(true, 'the earnings chart and table update live after another paid answer (' + (before + 1) + ' answers)');
   await shot('inference.png');
 
   // Models: the local store.

@@ -48,9 +48,16 @@ public final class ProviderLedger implements AutoCloseable {
     private final LedgerDb store;
     private final VoucherDomain domain;
 
+    /** The most charges one {@link #earningsOverTime} reads (the newest of its window), bounding what a chart costs. */
+    public static final int MAX_HISTORY_ROWS = 50_000;
+
     private ProviderLedger(Path file, VoucherDomain domain) {
         this.domain = Objects.requireNonNull(domain, "domain");
-        this.store = new LedgerDb(file, List.of("CREATE TABLE IF NOT EXISTS channels (" + ChannelColumns.DDL
+        this.store = new LedgerDb(file, schema());
+    }
+
+    private static List<String> schema() {
+        List<String> schema = new ArrayList<>(List.of("CREATE TABLE IF NOT EXISTS channels (" + ChannelColumns.DDL
                 + ", deposit TEXT NOT NULL, best TEXT NOT NULL, signature TEXT, redeemed TEXT NOT NULL,"
                 + " charged TEXT NOT NULL DEFAULT '0')",
                 // What each model's answers were charged on each channel, and how many of their tokens the chain has
@@ -64,6 +71,9 @@ public final class ProviderLedger implements AutoCloseable {
                 // whether it landed, so it is paid once.
                 "CREATE TABLE IF NOT EXISTS royalty_pending (model TEXT PRIMARY KEY, asset INTEGER NOT NULL,"
                         + " token TEXT NOT NULL, tokens INTEGER NOT NULL, amount TEXT NOT NULL, from_block INTEGER NOT NULL)"));
+        // Each charge with its time and model (issue 17): created on open, so an older ledger gains it unchanged.
+        schema.addAll(ChargeHistory.DDL);
+        return List.copyOf(schema);
     }
 
     /** Opens (or creates) the ledger for vouchers of the PaymentChannels contract {@code domain} names. */
@@ -215,6 +225,20 @@ public final class ProviderLedger implements AutoCloseable {
         if (tokens < 0) {
             throw new IllegalArgumentException("an answer counts 0 or more tokens, not " + tokens);
         }
+        return tallied(reservation, actual, modelId, tokens, null);
+    }
+
+    /**
+     * As {@link #charge(Reservation, BigInteger, String, long)}, also recording the charge itself (when, model, channel,
+     * tokens, amount) in {@link ChargeHistory}, still in the one transaction of the charge: a crash keeps the charge,
+     * its tally and its history row together or none of them. What the provider's routes call for every answer.
+     */
+    public synchronized BigInteger charge(Reservation reservation, BigInteger actual, ChargeHistory.Charge what) {
+        return tallied(reservation, actual, what.modelId(), what.tokens(), what);
+    }
+
+    private BigInteger tallied(Reservation reservation, BigInteger actual, String modelId, long tokens,
+                               ChargeHistory.Charge history) {
         checkCost(reservation, actual);
         String model = modelId.toLowerCase(Locale.ROOT);
         BigInteger after = charged(reservation.channelId()).subtract(reservation.reserved()).add(actual);
@@ -239,6 +263,9 @@ public final class ProviderLedger implements AutoCloseable {
                 ps.setString(3, before.add(actual).toString());
                 ps.setLong(4, tokens);
                 ps.executeUpdate();
+            }
+            if (history != null) {
+                ChargeHistory.insert(store.db, reservation.channelId(), history, actual);
             }
             store.db.commit();
         } catch (SQLException e) {
@@ -290,6 +317,27 @@ public final class ProviderLedger implements AutoCloseable {
             return List.copyOf(out);
         } catch (SQLException e) {
             throw store.fail("read the models' tallies", e);
+        }
+    }
+
+    /**
+     * Earnings over {@code window} per model, from the charges recorded with their history (at most
+     * {@link #MAX_HISTORY_ROWS} of them, the newest; the result says when there were more).
+     */
+    public synchronized ChargeHistory.Series earningsOverTime(ChargeHistory.Window window) {
+        try {
+            return ChargeHistory.query(store.db, window, MAX_HISTORY_ROWS);
+        } catch (SQLException e) {
+            throw store.fail("read the earnings over time", e);
+        }
+    }
+
+    /** The newest recorded charge's number (0 before any): it changes with every charge the history records. */
+    public synchronized long newestCharge() {
+        try {
+            return ChargeHistory.newest(store.db);
+        } catch (SQLException e) {
+            throw store.fail("read the newest charge", e);
         }
     }
 

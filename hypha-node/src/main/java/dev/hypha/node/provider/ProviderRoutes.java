@@ -20,6 +20,7 @@ import dev.hypha.node.gateway.http.ResponseStream;
 import dev.hypha.node.gateway.ollama.OllamaJson;
 import dev.hypha.node.gateway.ollama.OllamaRequests;
 import dev.hypha.node.http.ApiRoutes;
+import dev.hypha.node.payments.ChargeHistory;
 import dev.hypha.node.payments.PaymentHeaders;
 import dev.hypha.node.payments.ProviderLedger;
 import dev.hypha.node.payments.ReceiptHeaders;
@@ -146,7 +147,8 @@ public final class ProviderRoutes implements ApiRoutes {
                 throw failure;
             }
             BigInteger price = terms.prices().cost(e.promptTokens(), 0).min(maximum);
-            BigInteger cumulative = ledger.charge(reservation, price, modelId, e.promptTokens());
+            BigInteger cumulative = ledger.charge(reservation, price,
+                    new ChargeHistory.Charge(clock.instant(), modelId, call.model(), e.promptTokens(), 0));
             Receipt receipt = new Receipt(keccak(body), modelId, e.promptTokens(), 0, keccak(e.canonicalBytes()), price,
                     reservation.channelId(), cumulative);
             ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt));
@@ -229,8 +231,8 @@ public final class ProviderRoutes implements ApiRoutes {
             release(sink); // no answer, no charge
             throw e;
         }
-        ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt(c, body, modelId, sink.maximum(),
-                reservation)));
+        ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt(c, body, call.model(), modelId,
+                sink.maximum(), reservation)));
         json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c.thinking(), c)
                 : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c.thinking(), c));
     }
@@ -274,7 +276,7 @@ public final class ProviderRoutes implements ApiRoutes {
             out[0].writeLast(line(OllamaJson.error(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
             return;
         }
-        String receipt = receipts.header(receipt(c, body, modelId, sink.maximum(), reservation));
+        String receipt = receipts.header(receipt(c, body, call.model(), modelId, sink.maximum(), reservation));
         if (out[0] == null) {
             ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipt); // nothing streamed yet: the header can still carry it
             out[0] = new ResponseStream(ctx, "application/x-ndjson");
@@ -290,13 +292,13 @@ public final class ProviderRoutes implements ApiRoutes {
     }
 
     /** Prices a finished answer, records the charge and builds its receipt. */
-    private Receipt receipt(Completion c, byte[] body, String modelId, BigInteger maximum,
+    private Receipt receipt(Completion c, byte[] body, String modelName, String modelId, BigInteger maximum,
                             ProviderLedger.Reservation reservation) {
         // The budget counted the same prompt and capped the output, so cost <= maximum; min() keeps the promise made
         // in the 402 even if an engine ever counted differently.
         BigInteger price = terms.prices().cost(c.promptTokens(), c.generatedTokens()).min(maximum);
-        BigInteger cumulative = ledger.charge(reservation, price, modelId,
-                Math.addExact(c.promptTokens(), c.generatedTokens()));
+        BigInteger cumulative = ledger.charge(reservation, price, new ChargeHistory.Charge(clock.instant(), modelId,
+                modelName, c.promptTokens(), c.generatedTokens()));
         return new Receipt(keccak(body), modelId, c.promptTokens(), c.generatedTokens(),
                 keccak(AnswerOutput.of(c)), price, reservation.channelId(), cumulative);
     }

@@ -10,6 +10,7 @@ import dev.hypha.core.time.TimeSource;
 import dev.hypha.node.gateway.network.ProviderStats;
 import dev.hypha.node.gateway.network.SeenProviders;
 import dev.hypha.node.offers.Offer;
+import dev.hypha.node.payments.ChargeHistory;
 import dev.hypha.node.payments.PayerReceipts;
 import dev.hypha.node.payments.ProviderLedger;
 import java.math.BigInteger;
@@ -34,6 +35,10 @@ final class InferenceReader {
     static final int MAX_RECEIPTS_PAGE = 500;
     /** The spending chart draws the newest this many receipts (older ones are summed in {@code hypha usage}). */
     static final int CHART_RECEIPTS = 2_000;
+    /** The earnings chart covers this much time up to now... */
+    static final Duration EARNINGS_WINDOW = Duration.ofHours(24);
+    /** ...in buckets this long (288 in the window; a bucket's start is a multiple of it since the epoch). */
+    static final Duration EARNINGS_BUCKET = Duration.ofMinutes(5);
     /** A channel whose signed total reached this share of its deposit (in percent) raises an alert. */
     static final int NEAR_DEPOSIT_PERCENT = 80;
 
@@ -270,9 +275,46 @@ final class InferenceReader {
             redeemed = redeemed.add(e.redeemed());
             toRedeem = toRedeem.add(e.toRedeem());
         }
+        overTime(out.putObject("overTime"), sources.provider().get().ledger());
         return out.put("present", true).put("account", sources.provider().get().account().toChecksumString())
                 .put("charged", charged.toString()).put("redeemed", redeemed.toString())
                 .put("toRedeem", toRedeem.toString());
+    }
+
+    /** The newest charge the provider running here recorded (0 without one, or before any): for the live tick. */
+    long newestCharge() {
+        return sources.provider().map(p -> p.ledger().newestCharge()).orElse(0L);
+    }
+
+    /**
+     * Earnings over the last {@link #EARNINGS_WINDOW} per model: per bucket with charges, [bucket start in epoch ms,
+     * running total after it] (exact decimal strings, as the spending chart), and per model its sum, tokens and number
+     * of charges (the table that is the chart's text alternative). The window ends at the end of the current bucket, so
+     * buckets stay put from one refresh to the next.
+     */
+    private void overTime(ObjectNode into, ProviderLedger ledger) {
+        long step = EARNINGS_BUCKET.toMillis();
+        Instant to = Instant.ofEpochMilli(Math.addExact(Math.floorDiv(clock.now().toEpochMilli(), step) * step, step));
+        ChargeHistory.Series s = ledger.earningsOverTime(ChargeHistory.Window.ending(to, EARNINGS_WINDOW, EARNINGS_BUCKET));
+        into.put("from", s.window().from().toEpochMilli()).put("to", to.toEpochMilli()).put("bucketMillis", step)
+                .put("charges", s.chargesRead()).put("truncated", s.truncated());
+        ArrayNode models = into.putArray("models");
+        for (ChargeHistory.ModelSeries m : s.models()) {
+            ArrayNode points = JSON.arrayNode();
+            BigInteger running = BigInteger.ZERO;
+            long in = 0;
+            long out = 0;
+            int charges = 0;
+            for (ChargeHistory.Bucket b : m.buckets()) {
+                running = running.add(b.amount());
+                in = Math.addExact(in, b.tokensIn());
+                out = Math.addExact(out, b.tokensOut());
+                charges = Math.addExact(charges, b.charges());
+                points.addArray().add(b.startMillis()).add(running.toString());
+            }
+            models.addObject().put("modelId", m.modelId()).put("model", m.modelName()).put("total", m.total().toString())
+                    .put("tokensIn", in).put("tokensOut", out).put("charges", charges).set("points", points);
+        }
     }
 
     /** Providers the gateway has open channels with or this node runs, that have no live offer now: they look down. */

@@ -91,6 +91,7 @@ public final class UiRoutes implements ApiRoutes, AutoCloseable {
         ObjectNode t = JsonNodeFactory.instance.objectNode();
         Instant at = inference.liveness();
         t.put("block", sources.chain().blockNumber()).put("receipts", inference.newestReceipt())
+                .put("earned", inference.newestCharge())
                 .put("models", sources.store().list().models().size())
                 .put("liveOffers", inference.offers().stream().filter(o -> o.liveAt(at)).count())
                 .put("partialPulls", models.partialPulls().size())

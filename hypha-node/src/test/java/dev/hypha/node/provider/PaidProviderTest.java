@@ -27,6 +27,7 @@ import dev.hypha.node.gateway.local.GenerationEvent;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.payments.PaymentHeaders;
+import dev.hypha.node.payments.ChargeHistory;
 import dev.hypha.node.payments.ProviderLedger;
 import dev.hypha.node.payments.ReceiptHeaders;
 import java.math.BigInteger;
@@ -38,6 +39,8 @@ import java.nio.charset.StandardCharsets;
 import dev.hypha.node.testing.TinyModelStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -326,6 +329,20 @@ class PaidProviderTest {
         assertThat(signed.receipt().price()).isEqualTo(BigInteger.valueOf(signed.receipt().tokensIn()
                 + 2L * signed.receipt().tokensOut())).isLessThan(max);
         assertThat(ledger.charged(c.id())).isEqualTo(signed.receipt().cumulativeAmount()).isEqualTo(signed.receipt().price());
+        // The charge is in the ledger's history too, with the receipt's model, tokens and price (issue 17).
+        Receipt paid = signed.receipt();
+        ChargeHistory.Window day = ChargeHistory.Window.ending(Instant.now().plus(Duration.ofHours(1)), Duration.ofDays(1),
+                Duration.ofHours(1));
+        assertThat(ledger.earningsOverTime(day).models()).singleElement().satisfies(m -> {
+            assertThat(m.modelId()).isEqualTo(paid.modelId().toLowerCase(java.util.Locale.ROOT));
+            assertThat(m.modelName()).isEqualTo(MODEL);
+            assertThat(m.total()).isEqualTo(paid.price());
+            assertThat(m.buckets()).singleElement().satisfies(b -> {
+                assertThat(b.tokensIn()).isEqualTo(paid.tokensIn());
+                assertThat(b.tokensOut()).isEqualTo(paid.tokensOut());
+                assertThat(b.charges()).isEqualTo(1);
+            });
+        });
     }
 
     @Test

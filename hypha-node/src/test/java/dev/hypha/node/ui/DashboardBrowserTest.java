@@ -115,7 +115,7 @@ class DashboardBrowserTest {
         assertThat(new BigInteger(channel.get("redeemed").asText())).isEqualTo(onChain.redeemed());
         assertThat(channel.get("provider").asText()).isEqualTo(providerChecksum);
         JsonNode receipts = get("/ui/api/receipts");
-        assertThat(receipts).as("one receipt per chat message").hasSize(3);
+        assertThat(receipts).as("one receipt per chat message and one for the page's live-earnings check").hasSize(4);
         BigInteger paid = BigInteger.ZERO;
         for (JsonNode r : receipts) {
             paid = paid.add(new BigInteger(r.get("price").asText()));
@@ -134,6 +134,37 @@ class DashboardBrowserTest {
             assertThat(new BigInteger(e.get("bestVoucher").asText())).as("the provider holds a voucher the payer signed")
                     .isGreaterThanOrEqualTo(receiptsTotal)
                     .isLessThanOrEqualTo(new BigInteger(channel.get("signed").asText()));
+        });
+        // Earnings over time: every paid answer recorded with its charge, one series for the one model, its points a
+        // running total in time order ending at what was charged, its tokens the receipts' tokens.
+        long tokensIn = 0;
+        long tokensOut = 0;
+        for (JsonNode r : receipts) {
+            tokensIn += r.get("tokensIn").asLong();
+            tokensOut += r.get("tokensOut").asLong();
+        }
+        long in = tokensIn;
+        long out = tokensOut;
+        JsonNode overTime = earnings.get("overTime");
+        assertThat(overTime.get("truncated").asBoolean()).isFalse();
+        assertThat(overTime.get("charges").asInt()).isEqualTo(receipts.size());
+        assertThat(overTime.get("models")).singleElement().satisfies(m -> {
+            assertThat(m.get("model").asText()).as("the name the gateway asked the provider for").isEqualTo("hypha-tiny:latest");
+            assertThat(m.get("modelId").asText()).isEqualTo(receipts.get(0).get("modelId").asText().toLowerCase(java.util.Locale.ROOT));
+            assertThat(new BigInteger(m.get("total").asText())).isEqualTo(receiptsTotal);
+            assertThat(m.get("charges").asInt()).isEqualTo(receipts.size());
+            assertThat(m.get("tokensIn").asLong()).isEqualTo(in);
+            assertThat(m.get("tokensOut").asLong()).isEqualTo(out);
+            JsonNode points = m.get("points");
+            assertThat(points).isNotEmpty();
+            for (int i = 1; i < points.size(); i++) {
+                assertThat(points.get(i).get(0).asLong()).isGreaterThan(points.get(i - 1).get(0).asLong());
+                assertThat(new BigInteger(points.get(i).get(1).asText()))
+                        .isGreaterThanOrEqualTo(new BigInteger(points.get(i - 1).get(1).asText()));
+            }
+            assertThat(new BigInteger(points.get(points.size() - 1).get(1).asText())).isEqualTo(receiptsTotal);
+            assertThat(points.get(0).get(0).asLong()).isGreaterThanOrEqualTo(overTime.get("from").asLong())
+                    .isLessThan(overTime.get("to").asLong());
         });
         assertThat(get("/ui/api/spending").get("perModel").properties()).singleElement()
                 .satisfies(e -> assertThat(new BigInteger(e.getValue().asText())).isEqualTo(receiptsTotal));

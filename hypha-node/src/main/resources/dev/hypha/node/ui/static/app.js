@@ -4,7 +4,7 @@
 
 const $ = (sel) => document.querySelector(sel);
 const state = { token: { symbol: 'units', decimals: 0 }, stakeToken: { symbol: 'HYP', decimals: 18 }, paying: false,
-  page: null, tick: null, chat: [], chart: null, jobCharts: [] };
+  page: null, tick: null, chat: [], chart: null, earnChart: null, jobCharts: [] };
 
 // ---- talking to the node ----------------------------------------------------------------------------------------
 
@@ -330,6 +330,15 @@ async function loadInference() {
       cell(tr, amount(e.charged), 'num'); cell(tr, amount(e.bestVoucher), 'num'); cell(tr, amount(e.redeemed), 'num');
       cell(tr, amount(e.toRedeem), 'num');
     });
+    drawEarnings(earnings.overTime);
+    fill('#earn-models', earnings.overTime.models, 'Nothing earned in the last 24 hours.', (tr, m) => {
+      cell(tr, m.model, '', m.modelId); cell(tr, count(m.charges), 'num'); cell(tr, count(m.tokensIn), 'num');
+      cell(tr, count(m.tokensOut), 'num'); cell(tr, amount(m.total), 'num');
+    });
+    const cut = $('#earn-truncated');
+    cut.hidden = !earnings.overTime.truncated;
+    cut.textContent = earnings.overTime.truncated ? 'Only the newest ' + count(earnings.overTime.charges)
+      + ' charges of the last 24 hours are shown (the totals above count them all).' : '';
   }
   drawSpending(spending);
   const pairs = (obj) => Object.entries(obj || {});
@@ -373,6 +382,40 @@ function drawSpending(spending) {
     axes: [{}, { label: state.token.symbol, size: 80, values: (u, vals) => vals.map((v) => +v.toPrecision(3)) }],
     series: [{}].concat(spending.series.map((s, i) => ({
       label: s.model + ' @ ' + short(s.provider), stroke: COLOURS[i % COLOURS.length], width: 2,
+      paths: uPlot.paths.stepped({ align: 1 }), points: { show: true },
+      value: (u, v) => v == null ? '–' : v.toFixed(6) + ' ' + state.token.symbol,
+    }))),
+  }, data, box);
+}
+
+/** Cumulative earnings per model over the window, a step line each on the union of bucket starts (as spending). */
+function drawEarnings(overTime) {
+  const box = $('#earn-chart');
+  if (state.earnChart) { state.earnChart.destroy(); state.earnChart = null; }
+  box.replaceChildren();
+  if (!overTime.models.length || typeof uPlot === 'undefined') {
+    const p = document.createElement('p'); p.className = 'empty';
+    p.textContent = 'Nothing earned in the last 24 hours.';
+    box.appendChild(p);
+    return;
+  }
+  const scale = 10 ** state.token.decimals; // display only: exact sums are in the table below
+  const starts = [...new Set(overTime.models.flatMap((m) => m.points.map((p) => p[0])))].sort((a, b) => a - b);
+  // Nothing was earned before the first bucket shown: every line starts at 0 one bucket earlier.
+  const times = [starts[0] - overTime.bucketMillis].concat(starts);
+  const data = [times.map((t) => t / 1000)];
+  for (const m of overTime.models) {
+    const at = new Map(m.points.map((p) => [p[0], Number(p[1]) / scale]));
+    let last = 0;
+    data.push(times.map((t) => { if (at.has(t)) last = at.get(t); return last; }));
+  }
+  const width = Math.max(260, box.clientWidth || 600);
+  state.earnChart = new uPlot({
+    width, height: 240,
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    axes: [{}, { label: state.token.symbol, size: 80, values: (u, vals) => vals.map((v) => +v.toPrecision(3)) }],
+    series: [{}].concat(overTime.models.map((m, i) => ({
+      label: m.model, stroke: COLOURS[i % COLOURS.length], width: 2,
       paths: uPlot.paths.stepped({ align: 1 }), points: { show: true },
       value: (u, v) => v == null ? '–' : v.toFixed(6) + ' ' + state.token.symbol,
     }))),
@@ -977,7 +1020,7 @@ function onTick(t) {
   if (!prev || state.page === 'chat') return; // the chat page updates itself per message; never reset a typed question
   const changed = (k) => prev[k] !== t[k];
   if (state.page === 'overview' && (changed('block') || changed('receipts'))) refresh();
-  if (state.page === 'inference' && (changed('receipts') || changed('liveOffers'))) refresh();
+  if (state.page === 'inference' && (changed('receipts') || changed('liveOffers') || changed('earned'))) refresh();
   if (state.page === 'models' && (changed('models') || changed('partialPulls'))) refresh();
   if (state.page === 'compute' && (changed('compute') || changed('block') || changed('training'))) refresh();
   if (state.page === 'assets' && changed('assets')) refresh();
