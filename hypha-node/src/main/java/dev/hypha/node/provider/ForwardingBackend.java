@@ -14,8 +14,8 @@ import dev.hypha.node.gateway.TokenBudget;
 import java.util.List;
 
 /**
- * The real engine behind a test's change to one behaviour (a slow or a failing generation): every call goes to it,
- * and a subclass overrides what it changes.
+ * A backend that changes one behaviour of the real engine behind it (a dev-only cheat such as {@link DevCachedAnswers},
+ * or a test's slow or failing generation): every call goes to the engine, and a subclass overrides what it changes.
  */
 public abstract class ForwardingBackend implements InferenceBackend {
     protected final InferenceBackend engine;
