@@ -82,6 +82,16 @@ class UpSignalIT {
             assertThat(home.resolve("devnet/anvil.pid")).doesNotExist();
         } finally {
             up.destroyForcibly();
+            // A failed check leaves hypha up killed before it could stop its anvil: stop that too, by its pid file.
+            stopAnvil(home.resolve("devnet/anvil.pid"));
+        }
+    }
+
+    private static void stopAnvil(Path pidFile) throws java.io.IOException {
+        if (Files.exists(pidFile)) {
+            long pid = Long.parseLong(Files.readString(pidFile).strip().split("\\s+")[0]);
+            ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.endsWith("anvil")).orElse(false))
+                    .ifPresent(ProcessHandle::destroy);
         }
     }
 }
