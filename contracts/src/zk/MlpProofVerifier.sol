@@ -23,9 +23,12 @@ contract MlpProofVerifier {
     /// @notice The proof is not valid; the reason names the failed check.
     error Rejected(string reason);
 
-    /// @notice Columns opened per Ligero commitment: `LigeroParams.queriesFor(2, 100)`, the least t with
-    /// (5/8)^t ≤ 2^−100 at rate 1/4 (docs/ZK.md).
-    uint256 public constant QUERIES = 148;
+    /// @notice Proof-of-work bits before each opening's queries (`LigeroParams.GRINDING_BITS`, `pcs.Grinding`): the
+    /// nonce must make keccak256(state ‖ 0x03 ‖ uint64 nonce) start with this many zero bits.
+    uint256 public constant GRINDING_BITS = 16;
+    /// @notice Columns opened per Ligero commitment: `LigeroParams.queriesFor(2, 100 − GRINDING_BITS)`, the least t with
+    /// (5/8)^t ≤ 2^−84 at rate 1/4; with the 16 bits of work, 2^−100 per hash evaluation (docs/ZK.md, "Grinding").
+    uint256 public constant QUERIES = 124;
     uint256 internal constant LOG_INV_RATE = 2;
     uint256 internal constant MAX_LAYERS = 8;
     uint256 internal constant MAX_SIDE = 1 << 14;
@@ -34,7 +37,6 @@ contract MlpProofVerifier {
     uint256 internal constant MAX_TABLE_VARS = 24;
     uint256 internal constant MAX_MODEL_ID = 128;
     uint256 internal constant VALUE_SLOT_VARS = 3;
-    uint256 internal constant BIT_SLOT_VARS = 2;
     uint256 internal constant BIT_VARS = 6;
     uint256 internal constant ACC = 0;
     uint256 internal constant OUT = 1;
@@ -111,7 +113,7 @@ contract MlpProofVerifier {
         if (proof.length < 14 || bytes8(proof[0:8]) != bytes8("HYPHA-ZK")) {
             revert Rejected("not a Hypha proof file (it does not start with HYPHA-ZK)");
         }
-        if (uint16(bytes2(proof[8:10])) != 2) revert Rejected("proof file version not supported (this verifier reads 2)");
+        if (uint16(bytes2(proof[8:10])) != 3) revert Rejected("proof file version not supported (this verifier reads 3)");
         if (uint8(proof[10]) != 1) revert Rejected("proof kind not supported (1: int8 MLP classification)");
         c.state = keccak256(abi.encodePacked("hypha.zk.transcript.v1", "hypha.zk.mlp.v1"));
         c.at = 13;
@@ -338,17 +340,13 @@ contract MlpProofVerifier {
             uint256 lo = s.activation == 1 ? 0 : ZkField.fromSigned(-128);
             claim = beta[0].mul(rv[0]).add(beta[1].mul(rv[1].sub(ZkField.ofBase(lo)))).add(beta[2].mul(rv[2]));
         }
-        (uint256[] memory rp, uint256 expected) = _sumcheck(proof, c, BIT_SLOT_VARS + BIT_VARS, 2, claim);
+        (uint256[] memory rp, uint256 expected) = _sumcheck(proof, c, BIT_VARS, 2, claim);
         uint256 bit = _readExt(proof, c);
         if (_recompositionWeightsAt(s, beta, rp).mul(bit) != expected) {
             revert Rejected("a requantization's bits do not recompose to the range-checked values");
         }
         _absorb(c, "mlp.recomposed-bit", _extBytes1(bit));
-        uint256[] memory bitPoint = new uint256[](BIT_SLOT_VARS + s.outVars + BIT_VARS);
-        for (uint256 k = 0; k < BIT_SLOT_VARS; k++) bitPoint[k] = rp[k];
-        for (uint256 k = 0; k < s.outVars; k++) bitPoint[BIT_SLOT_VARS + k] = tau[k];
-        for (uint256 k = 0; k < BIT_VARS; k++) bitPoint[BIT_SLOT_VARS + s.outVars + k] = rp[BIT_SLOT_VARS + k];
-        _add(c.witness, 2 * h + 1, bitPoint, bit);
+        _add(c.witness, 2 * h + 1, _concat(tau, rp), bit);
     }
 
     /// @dev Every committed bit is 0 or 1: Σ_x eq(τ', x)·B(x)(B(x) − 1) = 0 over the bit block.
@@ -363,22 +361,24 @@ contract MlpProofVerifier {
         _add(c.witness, 2 * h + 1, bp, b);
     }
 
-    /// @dev Q̃(σ, ζ) = Σ_slot β_slot·eq(slot, σ)·Σ_{j < width} 2^j·eq(j, ζ) (`Constraints.recompositionWeightsAt`).
+    /// @dev Q̃(ζ) = Σ_s β_s·Σ_{j < width_s} 2^j·eq(offset_s + j, ζ) over one neuron's packed 64-bit word: rem at bit 0
+    /// (k bits), y − lo after it (7 or 8), e after that (56 − k) (`Constraints.recompositionWeightsAt`).
     function _recompositionWeightsAt(Layer memory s, uint256[] memory beta, uint256[] memory point)
         internal
         pure
         returns (uint256 sum)
     {
-        uint256[] memory eqBits = ZkField.eqTable(point, BIT_SLOT_VARS, BIT_VARS);
-        uint256[3] memory widths =
-            [s.shift, s.activation == 1 ? 7 : 8, s.shift <= 47 ? 56 - s.shift : 9];
+        uint256[] memory eqBits = ZkField.eqTable(point, 0, BIT_VARS);
+        uint256 w = s.activation == 1 ? 7 : 8;
+        uint256[3] memory widths = [s.shift, w, 56 - s.shift];
+        uint256[3] memory offsets = [uint256(0), s.shift, s.shift + w];
         for (uint256 slot = 0; slot < 3; slot++) {
             uint256 inner = 0;
+            uint256 off = offsets[slot];
             for (uint256 j = 0; j < widths[slot]; j++) {
-                inner = inner.add(eqBits[j].mulBase(1 << j));
+                inner = inner.add(eqBits[off + j].mulBase(1 << j));
             }
-            uint256 eqSlot = ZkField.eqEval(_slot(slot, BIT_SLOT_VARS), 0, point, 0, BIT_SLOT_VARS);
-            sum = sum.add(beta[slot].mul(eqSlot).mul(inner));
+            sum = sum.add(beta[slot].mul(inner));
         }
     }
 
@@ -461,10 +461,22 @@ contract MlpProofVerifier {
         o.weights = _challengeExts(c, "pcs.gamma", p.rows);
         _absorbCd(c, "pcs.combined", proof[o.rowsAt:o.rowsAt + 16 * p.columns]);
         _absorbCd(c, "pcs.evaluation", proof[o.rowsAt + 16 * p.columns:o.rowsAt + 32 * p.columns]);
+        _checkWork(proof, c, what);
         o.queries = _challengeIndices(c, p.codeLength);
         o.lambda = _ext(keccak256(abi.encodePacked(c.state, "hypha.zk.onchain.lambda")));
         _mergeWeights(o.weights, z, p.rowVars, o.lambda);
         _checkQueries(proof, c, o);
+    }
+
+    /// @dev The proof-of-work nonce after the rows: keccak256(state ‖ 0x03 ‖ nonce) has GRINDING_BITS leading zeros; then
+    /// the nonce is absorbed, so the queries depend on it (`LigeroVerifier`).
+    function _checkWork(bytes calldata proof, Cursor memory c, string memory what) internal pure {
+        bytes8 nonce = bytes8(proof[c.at:c.at + 8]);
+        if (uint256(keccak256(abi.encodePacked(c.state, bytes1(0x03), nonce))) >> (256 - GRINDING_BITS) != 0) {
+            revert Rejected(string.concat(what, ": the proof-of-work nonce is not valid"));
+        }
+        _absorbCd(c, "pcs.pow", proof[c.at:c.at + 8]);
+        c.at += 8;
     }
 
     /// @dev The merged column weights γ + λ·eq(r_rows), in place.
@@ -526,12 +538,13 @@ contract MlpProofVerifier {
         pure
     {
         _absorb(c, "pcs.root", abi.encodePacked(root));
-        uint256[] memory shape = new uint256[](5);
+        uint256[] memory shape = new uint256[](6);
         shape[0] = p.numVars;
         shape[1] = p.rowVars;
         shape[2] = LOG_INV_RATE;
         shape[3] = QUERIES;
         shape[4] = p.rows;
+        shape[5] = GRINDING_BITS;
         _absorb(c, "pcs.shape", _fieldBytes(shape));
         _absorb(c, "pcs.point", _extBytes(z));
         _absorb(c, "pcs.value", _extBytes1(value));
@@ -743,7 +756,7 @@ contract MlpProofVerifier {
         uint256[] memory vars = new uint256[](2 * hidden);
         for (uint256 h = 0; h < hidden; h++) {
             vars[2 * h] = VALUE_SLOT_VARS + layers[h].outVars;
-            vars[2 * h + 1] = BIT_SLOT_VARS + layers[h].outVars + BIT_VARS;
+            vars[2 * h + 1] = layers[h].outVars + BIT_VARS;
         }
         return _layout(vars);
     }
@@ -789,7 +802,7 @@ contract MlpProofVerifier {
     }
 
     function _openingBytes(Ligero memory p) internal pure returns (uint256) {
-        return 2 * p.columns * 16 + QUERIES * (p.rows * 8 + p.depth * 32);
+        return 2 * p.columns * 16 + 8 + QUERIES * (p.rows * 8 + p.depth * 32);
     }
 
     /// @dev `MlpProofFile.bodySize`: the exact length after the witness root.
@@ -802,7 +815,7 @@ contract MlpProofVerifier {
         Layout memory witness = _witnessLayout(layers);
         for (uint256 h = 0; h + 1 < count; h++) {
             uint256 n = layers[h].outVars;
-            size += n * 5 * 16 + 16 * 8 + (BIT_SLOT_VARS + BIT_VARS) * 3 * 16 + 16 + witness.vars[2 * h + 1] * 4 * 16 + 16;
+            size += n * 5 * 16 + 16 * 8 + BIT_VARS * 3 * 16 + 16 + witness.vars[2 * h + 1] * 4 * 16 + 16;
         }
         Layout memory model = _modelLayout(layers);
         size += model.numVars * 3 * 16 + 16 + _openingBytes(_ligero(model.numVars, model.used));

@@ -26,6 +26,8 @@ import dev.hypha.chain.contracts.PaymentReceipts;
 import dev.hypha.chain.contracts.ReputationRegistry;
 import dev.hypha.chain.contracts.ServiceEscrow;
 import dev.hypha.chain.contracts.ValidationRegistry;
+import dev.hypha.chain.contracts.MlpProofVerifier;
+import dev.hypha.chain.contracts.ProvenPredictionFeed;
 import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.chain.tx.TxRequest;
@@ -135,6 +137,7 @@ public final class Deployer {
         deployProvenance(contracts, staking);
         deployAgents(contracts);
         deploySubnets(contracts, hyp, staking, chainId);
+        deployZk(contracts);
 
         Deployment deployment = new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
@@ -280,6 +283,18 @@ public final class Deployer {
         contracts.put("EntryPoint", entryPoint);
         contracts.put(AgentAccountsClient.NAME, create(AgentAccountsClient.NAME, AgentAccountFactory.BINARY,
                 List.of(new Address(entryPoint.address()))));
+    }
+
+    /**
+     * The verifiable-inference contracts, deployed last so every earlier address stays where it was: MlpProofVerifier
+     * (hypha-zk proofs of int8 MLP classifications, no state, no admin) and ProvenPredictionFeed over it. Feeds inside it
+     * are created by anyone (`hypha up` creates the shipped Fashion-MNIST model's feed).
+     */
+    private void deployZk(Map<String, DeployedContract> contracts) {
+        DeployedContract verifier = create(ProvenFeedClient.VERIFIER, MlpProofVerifier.BINARY, List.of());
+        contracts.put(ProvenFeedClient.VERIFIER, verifier);
+        contracts.put(ProvenFeedClient.NAME, create(ProvenFeedClient.NAME, ProvenPredictionFeed.BINARY,
+                List.of(new Address(verifier.address()))));
     }
 
     /**

@@ -62,32 +62,56 @@ final class Constraints {
         }
     };
 
-    /** The bit widths of the range-checked slots (rem, y − lo, e, unused). */
-    static int[] widths(Int8Mlp.Requant rq) {
-        return new int[] {rq.shift(), rq.outputBits(), rq.excessBits(), 0};
+    /**
+     * Where rem, y − lo and e sit in a neuron's packed 64-bit word: {offset, width} for each, rem at bit 0, y − lo after
+     * it, e after that; k + w + (56 − k) ≤ 64, and each value's recomposition reads only its own bits, so a prover cannot
+     * move weight from one value to another (the β-combination below keeps the three checks apart).
+     */
+    static int[][] segments(Int8Mlp.Requant rq) {
+        int k = rq.shift();
+        int w = rq.outputBits();
+        return new int[][] {{0, k}, {k, w}, {k + w, rq.excessBits()}};
     }
 
-    /** Q(slot, j) = β_slot·2^j for j below the slot's width, else 0: the recomposition weights, 4 × 64 entries. */
+    /**
+     * Q(j) = β_s·2^(j − offset_s) for j in value s's segment, 0 on the bits above all three: the recomposition weights of
+     * the 64 bits of a packed word, so Σ_j Q(j)·bit_j = Σ_s β_s·value_s.
+     */
     static long[] recompositionWeights(Int8Mlp.Requant rq, Ext2[] beta) {
-        int[] w = widths(rq);
-        long[] q = new long[2 * (4 << MlpShape.BIT_VARS)];
-        for (int slot = 0; slot < 3; slot++) {
-            for (int j = 0; j < w[slot]; j++) {
-                ExtTable.set(q, (slot << MlpShape.BIT_VARS) + j, beta[slot].mulBase(1L << j));
+        int[][] seg = segments(rq);
+        long[] q = new long[2 << MlpShape.BIT_VARS];
+        for (int s = 0; s < 3; s++) {
+            for (int j = 0; j < seg[s][1]; j++) {
+                ExtTable.set(q, seg[s][0] + j, beta[s].mulBase(1L << j));
             }
         }
         return q;
     }
 
-    /** Q̃(σ, ζ), computed by the verifier from its 256 entries. */
+    /** Q̃(ζ), computed by the verifier from its 64 entries. */
     static Ext2 recompositionWeightsAt(Int8Mlp.Requant rq, Ext2[] beta, Ext2[] point) {
         long[] q = recompositionWeights(rq, beta);
         long[] eq = Eq.table(point);
         Ext2 sum = Ext2.ZERO;
-        for (int i = 0; i < 4 << MlpShape.BIT_VARS; i++) {
+        for (int i = 0; i < 1 << MlpShape.BIT_VARS; i++) {
             sum = sum.add(ExtTable.get(q, i).mul(ExtTable.get(eq, i)));
         }
         return sum;
+    }
+
+    /**
+     * The packed word of one neuron: rem, y − lo and e, each cut to its segment's width, at the segments' offsets (a
+     * value out of its range, which only a cheating prover has, then fails the recomposition).
+     */
+    static long pack(Int8Mlp.Requant rq, long rem, long outMinusLo, long excess) {
+        int[][] seg = segments(rq);
+        long[] values = {rem, outMinusLo, excess};
+        long word = 0;
+        for (int s = 0; s < 3; s++) {
+            long mask = (1L << seg[s][1]) - 1; // widths are at most 56 bits
+            word |= (values[s] & mask) << seg[s][0];
+        }
+        return word;
     }
 
     /** The 0/1 coordinates of slot index {@code slot} in {@code vars} variables, most significant first. */

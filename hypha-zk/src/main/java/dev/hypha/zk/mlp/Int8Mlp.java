@@ -54,11 +54,12 @@ public record Int8Mlp(List<Layer> layers) {
         }
 
         /**
-         * Bits of the clamp excess e = |q − y| when clamped: |q| ≤ 2^(54−k) + 1, so 56 − k bits cover it for k ≤ 47,
-         * and 9 bits for larger shifts (|q| ≤ 129).
+         * Bits of the clamp excess e = |q − y| when clamped: |q| ≤ 2^(54−k) + 1, so e ≤ 2^(54−k) + 129 < 2^(56−k) for
+         * k ≤ 47; at k = 48, |q| ≤ 65 and e ≤ 65 < 2^8 = 2^(56−k). So rem, y − lo and e take k + 8 + 56 − k ≤ 64 bits:
+         * one packed 64-bit word per neuron (docs/ZK.md, "Whole MLP").
          */
         public int excessBits() {
-            return shift <= 47 ? 56 - shift : 9;
+            return 56 - shift;
         }
 
         /** The int8 activation, exactly as hypha-ml's Requantizer computes it. */

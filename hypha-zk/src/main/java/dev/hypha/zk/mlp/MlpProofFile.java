@@ -30,7 +30,7 @@ import java.util.List;
  */
 public record MlpProofFile(MlpStatement statement, MlpProof proof) {
     static final byte[] MAGIC = "HYPHA-ZK".getBytes(StandardCharsets.US_ASCII);
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     static final int KIND_MLP = 1;
     /** Largest proof file read (a 2^24-entry model's proof is far smaller). */
     public static final int MAX_BYTES = 64 << 20;
@@ -187,7 +187,7 @@ public record MlpProofFile(MlpStatement statement, MlpProof proof) {
                 SumcheckProof zerocheck = SumcheckProofCodec.read(in, s.outVars(), 4);
                 Ext2[] values = exts(in, 5);
                 Ext2[] rangeValues = exts(in, 3);
-                SumcheckProof recomposition = SumcheckProofCodec.read(in, MlpShape.BIT_SLOT_VARS + MlpShape.BIT_VARS, 2);
+                SumcheckProof recomposition = SumcheckProofCodec.read(in, MlpShape.BIT_VARS, 2);
                 Ext2 recomposedBit = ext(in);
                 SumcheckProof booleanity = SumcheckProofCodec.read(in, shape.witnessLayout().blockVars(2 * h + 1), 3);
                 Ext2 booleanBit = ext(in);
@@ -213,7 +213,7 @@ public record MlpProofFile(MlpStatement statement, MlpProof proof) {
         for (int h = 0; h < shape.hiddenCount(); h++) {
             MlpShape.LayerShape s = shape.layers().get(h);
             size += SumcheckProofCodec.size(s.outVars(), 4) + 16L * 8
-                    + SumcheckProofCodec.size(MlpShape.BIT_SLOT_VARS + MlpShape.BIT_VARS, 2) + 16
+                    + SumcheckProofCodec.size(MlpShape.BIT_VARS, 2) + 16
                     + SumcheckProofCodec.size(shape.witnessLayout().blockVars(2 * h + 1), 3) + 16;
         }
         size += SumcheckProofCodec.size(shape.modelLayout().numVars(), 2) + 16 + shape.modelParams().proofBytes();

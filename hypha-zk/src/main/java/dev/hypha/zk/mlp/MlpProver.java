@@ -139,18 +139,15 @@ public final class MlpProver {
         t.absorbExt("mlp.range-values", rangeValues);
         Ext2[] beta = t.challengeExts("mlp.beta", 3);
         long[] bits = block(witness, layout, 2 * h + 1);
-        // T(slot, j) = Σ_o eq(τ, o)·B[slot][o][j]: the bit block with the neuron variables fixed to τ
+        // T(j) = Σ_o eq(τ, o)·B[o][j]: the bit block with the neuron variables fixed to τ
         int bitCount = 1 << MlpShape.BIT_VARS;
-        long[] fixed = new long[2 * 4 * bitCount];
-        for (int slot = 0; slot < 4; slot++) {
-            for (int o = 0; o < 1 << n; o++) {
-                Ext2 weight = ExtTable.get(eqTau, o);
-                int base = ((slot << n) + o) << MlpShape.BIT_VARS;
-                for (int j = 0; j < bitCount; j++) {
-                    if (bits[base + j] != 0) {
-                        int at = slot * bitCount + j;
-                        ExtTable.set(fixed, at, ExtTable.get(fixed, at).add(weight.mulBase(bits[base + j])));
-                    }
+        long[] fixed = new long[2 * bitCount];
+        for (int o = 0; o < 1 << n; o++) {
+            Ext2 weight = ExtTable.get(eqTau, o);
+            int base = o << MlpShape.BIT_VARS;
+            for (int j = 0; j < bitCount; j++) {
+                if (bits[base + j] != 0) {
+                    ExtTable.set(fixed, j, ExtTable.get(fixed, j).add(weight.mulBase(bits[base + j])));
                 }
             }
         }
@@ -158,9 +155,7 @@ public final class MlpProver {
                 Multilinear.ofTable(Constraints.recompositionWeights(rq, beta)), Multilinear.ofTable(fixed)), t);
         Ext2 recomposedBit = rc.factorEvaluations()[1];
         t.absorbExt("mlp.recomposed-bit", recomposedBit);
-        Ext2[] sigma = Arrays.copyOfRange(rc.point(), 0, MlpShape.BIT_SLOT_VARS);
-        Ext2[] zeta = Arrays.copyOfRange(rc.point(), MlpShape.BIT_SLOT_VARS, rc.point().length);
-        claims.add(2 * h + 1, Constraints.concat(sigma, tau, zeta), recomposedBit);
+        claims.add(2 * h + 1, Constraints.concat(tau, rc.point()), recomposedBit);
 
         Ext2[] tauBits = t.challengeExts("mlp.tau-bits", layout.blockVars(2 * h + 1));
         ExpressionSumcheck.Output bc = ExpressionSumcheck.prove(Constraints.BOOLEAN,

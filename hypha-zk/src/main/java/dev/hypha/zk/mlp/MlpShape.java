@@ -12,7 +12,8 @@ import java.util.List;
  *   <li>the <b>model table</b>: per layer its weight matrix (2^outVars rows of 2^inVars, zero-padded, row-major) and
  *       its bias vector, packed by {@link BlockLayout} (block 2l = W_l, 2l + 1 = b_l); one commitment, the model root;
  *   <li>the <b>witness table</b>: per hidden layer h a value block (8 slots × 2^outVars: acc, y, rem, q, e, three
- *       unused zero slots) and a bit block (4 slots × 2^outVars × 64 bits: rem, y − lo, e, one unused), block 2h and
+ *       unused zero slots) and a bit block (2^outVars × 64 bits: per neuron one 64-bit word packing rem in bits
+ *       [0, k), y − lo in the next 7 or 8 and e in the next 56 − k, see {@link Constraints#segments}), block 2h and
  *       2h + 1.
  * </ul>
  */
@@ -20,9 +21,11 @@ public record MlpShape(List<LayerShape> layers) {
     /** Value slots of a hidden layer's value block. */
     public static final int ACC = 0, OUT = 1, REM = 2, QUOT = 3, EXCESS = 4;
     public static final int VALUE_SLOT_VARS = 3;
-    /** Bit slots (range-checked values) of a hidden layer's bit block, and bits per value. */
-    public static final int BIT_REM = 0, BIT_OUT = 1, BIT_EXCESS = 2;
-    public static final int BIT_SLOT_VARS = 2;
+    /**
+     * Bits per neuron in a hidden layer's bit block: one 64-bit word holds all three range-checked values (rem, y − lo,
+     * e: k + w + (56 − k) ≤ 64 bits), so the bit block has no slot variables (proof format 3; format 2 had 4 slots of
+     * 64 bits per neuron, 4x the witness).
+     */
     public static final int BIT_VARS = 6;
     /** Largest committed table the verifier accepts (2^24 entries, 128 MiB to commit): bounds a hostile file's work. */
     public static final int MAX_TABLE_VARS = 24;
@@ -124,7 +127,7 @@ public record MlpShape(List<LayerShape> layers) {
         for (int h = 0; h < hidden; h++) {
             int n = layers.get(h).outVars();
             blocks[2 * h] = VALUE_SLOT_VARS + n;
-            blocks[2 * h + 1] = BIT_SLOT_VARS + n + BIT_VARS;
+            blocks[2 * h + 1] = n + BIT_VARS;
         }
         return new BlockLayout(blocks);
     }

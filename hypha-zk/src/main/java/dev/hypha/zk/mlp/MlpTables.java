@@ -36,8 +36,9 @@ public final class MlpTables {
     }
 
     /**
-     * The witness table: per hidden layer, the value block (acc, y, rem, q, e) and the bit block (rem, y − lo, e in 64
-     * little-endian bits each; bits above a value's width are zero for an honest prover and ignored by the circuit).
+     * The witness table: per hidden layer, the value block (acc, y, rem, q, e) and the bit block (per neuron the 64
+     * little-endian bits of one word packing rem, y − lo and e, {@link Constraints#pack}; bits above the three segments
+     * are zero for an honest prover and ignored by the circuit).
      * Padded neurons hold the requantization of a zero accumulator, which is what the constraints demand of them.
      */
     public static long[] witness(MlpShape shape, MlpTrace trace) {
@@ -62,16 +63,15 @@ public final class MlpTables {
             long[] acc = accs.get(h);
             MlpTrace.Hidden w = hidden.get(h);
             long[] values = new long[n << MlpShape.VALUE_SLOT_VARS];
-            long[] bits = new long[n << (MlpShape.BIT_SLOT_VARS + MlpShape.BIT_VARS)];
+            long[] bits = new long[n << MlpShape.BIT_VARS];
             for (int o = 0; o < n; o++) {
                 values[MlpShape.ACC * n + o] = Goldilocks.fromSigned(acc[o]);
                 values[MlpShape.OUT * n + o] = Goldilocks.fromSigned(w.output()[o]);
                 values[MlpShape.REM * n + o] = Goldilocks.fromSigned(w.remainder()[o]);
                 values[MlpShape.QUOT * n + o] = Goldilocks.fromSigned(w.quotient()[o]);
                 values[MlpShape.EXCESS * n + o] = Goldilocks.fromSigned(w.excess()[o]);
-                setBits(bits, n, MlpShape.BIT_REM, o, w.remainder()[o]);
-                setBits(bits, n, MlpShape.BIT_OUT, o, w.output()[o] - s.requant().lo());
-                setBits(bits, n, MlpShape.BIT_EXCESS, o, w.excess()[o]);
+                setBits(bits, o, Constraints.pack(s.requant(), w.remainder()[o], w.output()[o] - s.requant().lo(),
+                        w.excess()[o]));
             }
             layout.place(table, 2 * h, values);
             layout.place(table, 2 * h + 1, bits);
@@ -79,8 +79,8 @@ public final class MlpTables {
         return table;
     }
 
-    private static void setBits(long[] bits, int n, int slot, int o, long value) {
-        int base = (slot * n + o) << MlpShape.BIT_VARS;
+    private static void setBits(long[] bits, int o, long value) {
+        int base = o << MlpShape.BIT_VARS;
         for (int j = 0; j < 64; j++) {
             bits[base + j] = (value >>> j) & 1;
         }

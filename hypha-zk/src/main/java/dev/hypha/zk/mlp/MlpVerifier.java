@@ -111,15 +111,13 @@ public final class MlpVerifier {
         Ext2 claim = beta[0].mul(rangeValues[0])
                 .add(beta[1].mul(rangeValues[1].sub(Ext2.of(Goldilocks.fromSigned(rq.lo())))))
                 .add(beta[2].mul(rangeValues[2]));
-        Subclaim rc = sumcheck(MlpShape.BIT_SLOT_VARS + MlpShape.BIT_VARS, 2, claim, p.recomposition(), t,
+        Subclaim rc = sumcheck(MlpShape.BIT_VARS, 2, claim, p.recomposition(), t,
                 where + " range check");
         if (!Constraints.recompositionWeightsAt(rq, beta, rc.point()).mul(p.recomposedBit()).equals(rc.expected())) {
             throw new Rejected(where + ": the bits do not recompose to the range-checked values");
         }
         t.absorbExt("mlp.recomposed-bit", p.recomposedBit());
-        Ext2[] sigma = Arrays.copyOfRange(rc.point(), 0, MlpShape.BIT_SLOT_VARS);
-        Ext2[] zeta = Arrays.copyOfRange(rc.point(), MlpShape.BIT_SLOT_VARS, rc.point().length);
-        claims.add(2 * h + 1, Constraints.concat(sigma, tau, zeta), p.recomposedBit());
+        claims.add(2 * h + 1, Constraints.concat(tau, rc.point()), p.recomposedBit());
 
         Ext2[] tauBits = t.challengeExts("mlp.tau-bits", layout.blockVars(2 * h + 1));
         Subclaim bc = sumcheck(layout.blockVars(2 * h + 1), 3, Ext2.ZERO, p.booleanity(), t, where + " bit check");

@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * The transcript steps and row combinations that prover and verifier share, in the order both follow:
  * absorb the commitment, point and value; squeeze γ (one extension element per row); absorb the combined row γᵀM and the
- * evaluation row eq(r_rows)ᵀM; squeeze the column queries.
+ * evaluation row eq(r_rows)ᵀM; absorb the proof-of-work nonce ({@link Grinding}); squeeze the column queries.
  */
 final class LigeroOpening {
     private LigeroOpening() {}
@@ -17,7 +17,8 @@ final class LigeroOpening {
     static void absorbStatement(Transcript t, Commitment c, Ext2[] point, Ext2 value) {
         LigeroParams p = c.params();
         t.absorbDigest("pcs.root", c.root());
-        t.absorbFields("pcs.shape", p.numVars(), p.rowVars(), p.logInvRate(), p.queries(), p.committedRows());
+        t.absorbFields("pcs.shape", p.numVars(), p.rowVars(), p.logInvRate(), p.queries(), p.committedRows(),
+                p.grindingBits());
         t.absorbExt("pcs.point", point);
         t.absorbExt("pcs.value", value);
     }

@@ -26,6 +26,8 @@ public final class LigeroProver {
         Ext2[] combinedRow = LigeroOpening.combineRows(gamma, rows, p.columns());
         transcript.absorbExt("pcs.combined", combinedRow);
         transcript.absorbExt("pcs.evaluation", evaluationRow);
+        long nonce = Grinding.find(transcript.state(), p.grindingBits());
+        transcript.absorbFields("pcs.pow", nonce);
         int[] queries = transcript.challengeIndices("pcs.queries", p.queries(), p.codewordLength());
 
         long[][] columns = new long[queries.length][];
@@ -34,7 +36,7 @@ public final class LigeroProver {
             columns[q] = committed.column(queries[q]);
             paths[q] = committed.tree().path(queries[q]);
         }
-        return new Opening(value, new EvaluationProof(combinedRow, evaluationRow, columns, paths));
+        return new Opening(value, new EvaluationProof(combinedRow, evaluationRow, nonce, columns, paths));
     }
 
     static Ext2 innerProduct(Ext2[] a, Ext2[] b) {

@@ -42,6 +42,10 @@ public final class LigeroVerifier {
         Ext2[] gamma = transcript.challengeExts("pcs.gamma", p.committedRows());
         transcript.absorbExt("pcs.combined", proof.combinedRow());
         transcript.absorbExt("pcs.evaluation", proof.evaluationRow());
+        if (!Grinding.valid(transcript.state(), proof.nonce(), p.grindingBits())) {
+            throw new Rejected("the proof-of-work nonce does not have " + p.grindingBits() + " leading zero bits");
+        }
+        transcript.absorbFields("pcs.pow", proof.nonce());
         int[] queries = transcript.challengeIndices("pcs.queries", p.queries(), p.codewordLength());
 
         Ext2[] encodedCombined = encode(proof.combinedRow(), p.codewordLength());

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 
 /**
  * The canonical bytes of an {@link EvaluationProof}: combined row and evaluation row (16 bytes per extension element,
- * c0 then c1, big-endian), then per query the column (8 bytes per entry) and its Merkle path (32 bytes per node). Every
+ * c0 then c1, big-endian), the 8-byte proof-of-work nonce, then per query the column (8 bytes per entry) and its Merkle path (32 bytes per node). Every
  * length follows from the {@link LigeroParams}, so nothing is length-prefixed and there is exactly one encoding per
  * proof: decoding rejects a wrong total length and any value not below p.
  */
@@ -27,6 +27,7 @@ public final class ProofCodec {
         for (Ext2 v : proof.evaluationRow()) {
             out.putLong(v.c0()).putLong(v.c1());
         }
+        out.putLong(proof.nonce());
         for (int q = 0; q < p.queries(); q++) {
             for (long v : proof.columns()[q]) {
                 out.putLong(v);
@@ -62,6 +63,7 @@ public final class ProofCodec {
         }
         Ext2[] combined = readExts(in, p.columns());
         Ext2[] evaluation = readExts(in, p.columns());
+        long nonce = in.getLong();
         long[][] columns = new long[p.queries()][];
         byte[][][] paths = new byte[p.queries()][][];
         for (int q = 0; q < p.queries(); q++) {
@@ -74,7 +76,7 @@ public final class ProofCodec {
                 in.get(node);
             }
         }
-        return new EvaluationProof(combined, evaluation, columns, paths);
+        return new EvaluationProof(combined, evaluation, nonce, columns, paths);
     }
 
     private static Ext2[] readExts(ByteBuffer in, int count) {

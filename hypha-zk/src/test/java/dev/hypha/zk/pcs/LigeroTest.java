@@ -120,13 +120,17 @@ class LigeroTest {
 
     @Test
     void theMlpTablesSplitForEvmGas() {
-        // 784 -> 256 -> 10: the model table uses 2^18 + 2^12 + 2^8 + 2^4 of 2^19 entries, the witness 2^16 + 2^11 of 2^17
+        // 784 -> 256 -> 10: the model table uses 2^18 + 2^12 + 2^8 + 2^4 of 2^19 entries, the witness (bits packed one
+        // 64-bit word per neuron) 2^14 + 2^11 of 2^15
         LigeroParams model = LigeroParams.forTable(19, (1 << 18) + (1 << 12) + (1 << 8) + (1 << 4), 2);
         assertThat(model.columns()).isEqualTo(1024);
         assertThat(model.committedRows()).isEqualTo(261);
-        LigeroParams witness = LigeroParams.forTable(17, (1 << 16) + (1 << 11), 2);
-        assertThat(witness.columns()).isEqualTo(512);
-        assertThat(witness.committedRows()).isEqualTo(132);
+        LigeroParams witness = LigeroParams.forTable(15, (1 << 14) + (1 << 11), 2);
+        assertThat(witness.columns()).isEqualTo(256);
+        assertThat(witness.committedRows()).isEqualTo(72);
+        // 16 bits of proof of work before the queries: (5/8)^124 ≤ 2^−84
+        assertThat(model.grindingBits()).isEqualTo(LigeroParams.GRINDING_BITS).isEqualTo(16);
+        assertThat(model.queries()).isEqualTo(LigeroParams.queriesFor(2, 84)).isEqualTo(124);
     }
 
     @Property(tries = 20)
@@ -174,6 +178,8 @@ class LigeroTest {
         Ext2[] combined = LigeroOpening.combineRows(gamma, committed.rows(), params.columns());
         t.absorbExt("pcs.combined", combined);
         t.absorbExt("pcs.evaluation", evaluationRow);
+        long nonce = Grinding.find(t.state(), params.grindingBits());
+        t.absorbFields("pcs.pow", nonce);
         int[] queries = t.challengeIndices("pcs.queries", params.queries(), params.codewordLength());
         long[][] columns = new long[queries.length][];
         byte[][][] paths = new byte[queries.length][][];
@@ -181,7 +187,7 @@ class LigeroTest {
             columns[q] = committed.column(queries[q]);
             paths[q] = committed.tree().path(queries[q]);
         }
-        EvaluationProof forged = new EvaluationProof(combined, evaluationRow, columns, paths);
+        EvaluationProof forged = new EvaluationProof(combined, evaluationRow, nonce, columns, paths);
         assertThatThrownBy(() -> LigeroVerifier.verify(committed.commitment(), point, lie, forged, transcript()))
                 .isInstanceOf(LigeroVerifier.Rejected.class)
                 .hasMessageContaining("disagrees with the evaluation row");
