@@ -93,6 +93,7 @@ contract MlpProofVerifier {
         uint256 columns;
         uint256 codeLength;
         uint256 depth;
+        uint256 cap; // Merkle cap level: the 2^cap nodes this far below the root are sent once (`LigeroParams.capLevel`)
     }
 
     /// @notice Verifies a proof file; reverts with `Rejected` naming the failed check.
@@ -432,6 +433,7 @@ contract MlpProofVerifier {
         Ligero p;
         bytes32 root;
         uint256 rowsAt;
+        uint256 capAt;
         uint256[] weights;
         uint256[] queries;
         uint256 lambda;
@@ -462,6 +464,11 @@ contract MlpProofVerifier {
         _absorbCd(c, "pcs.combined", proof[o.rowsAt:o.rowsAt + 16 * p.columns]);
         _absorbCd(c, "pcs.evaluation", proof[o.rowsAt + 16 * p.columns:o.rowsAt + 32 * p.columns]);
         _checkWork(proof, c, what);
+        o.capAt = c.at;
+        c.at += 32 << p.cap;
+        if (_capRoot(proof, o.capAt, p.cap) != root) {
+            revert Rejected(string.concat(what, ": the Merkle cap does not hash to the root"));
+        }
         o.queries = _challengeIndices(c, p.codeLength);
         o.lambda = _ext(keccak256(abi.encodePacked(c.state, "hypha.zk.onchain.lambda")));
         _mergeWeights(o.weights, z, p.rowVars, o.lambda);
@@ -495,10 +502,11 @@ contract MlpProofVerifier {
             if (_columnCombination(proof, c.at, o.p.rows, o.weights) != ZkField.laneToPacked(word[ZkField.bitReverse(j, o.p.depth)])) {
                 revert Rejected(string.concat(o.what, ": query ", _str(q), ": the column disagrees with the encoded rows"));
             }
-            if (_merkleRoot(proof, c.at, o.p, j) != o.root) {
+            uint256 below = o.p.depth - o.p.cap;
+            if (_merkleNode(proof, c.at, o.p, j) != bytes32(proof[o.capAt + 32 * (j >> below):o.capAt + 32 * (j >> below) + 32])) {
                 revert Rejected(string.concat(o.what, ": query ", _str(q), ": the column is not in the commitment"));
             }
-            c.at += 8 * o.p.rows + 32 * o.p.depth;
+            c.at += 8 * o.p.rows + 32 * below;
         }
     }
 
@@ -587,7 +595,7 @@ contract MlpProofVerifier {
             }
         }
         if (!canonical) revert Rejected("a row entry of an opening is not a canonical field element");
-        ZkField.nttLanes(word);
+        ZkField.nttLanes(word, columns);
     }
 
     /// @dev ⟨weights, column⟩ for the column at `at` (rows base-field entries, 8 bytes each), checked canonical.
@@ -652,9 +660,31 @@ contract MlpProofVerifier {
     /// @dev The root the column at `at` and its path give for leaf index j.
     /// Assembly hashing in scratch memory past the free pointer: Solidity's abi.encodePacked would allocate 3–70 words
     /// per hash that are never freed, and memory's quadratic price made that a large part of the verification's gas.
-    function _merkleRoot(bytes calldata proof, uint256 at, Ligero memory p, uint256 j) internal pure returns (bytes32 h) {
+    /// @dev The root over the 2^capLevel cap nodes at `at` (`MerkleTree.rootOfCap`), hashed level by level in scratch
+    /// memory past the free pointer.
+    function _capRoot(bytes calldata proof, uint256 at, uint256 capLevel) internal pure returns (bytes32 h) {
+        uint256 n = 1 << capLevel;
+        if (at + 32 * n > proof.length) revert Rejected("the proof file ends early");
+        assembly ("memory-safe") {
+            let level := add(mload(0x40), 96)
+            calldatacopy(level, add(proof.offset, at), shl(5, n))
+            let scratch := mload(0x40)
+            mstore8(scratch, 1)
+            for {} gt(n, 1) { n := shr(1, n) } {
+                for { let i := 0 } lt(i, shr(1, n)) { i := add(i, 1) } {
+                    mstore(add(scratch, 1), mload(add(level, shl(6, i))))
+                    mstore(add(scratch, 33), mload(add(level, add(shl(6, i), 32))))
+                    mstore(add(level, shl(5, i)), keccak256(scratch, 65))
+                }
+            }
+            h := mload(level)
+        }
+    }
+
+    /// @dev The cap node above the queried column j: its leaf hashed up depth − cap levels along the path.
+    function _merkleNode(bytes calldata proof, uint256 at, Ligero memory p, uint256 j) internal pure returns (bytes32 h) {
         uint256 leafBytes = 8 * p.rows;
-        uint256 depth = p.depth;
+        uint256 depth = p.depth - p.cap;
         if (at + leafBytes + 32 * depth > proof.length) revert Rejected("the proof file ends early");
         assembly ("memory-safe") {
             let ptr := mload(0x40)
@@ -799,10 +829,14 @@ contract MlpProofVerifier {
         p.columns = 1 << (numVars - p.rowVars);
         p.codeLength = p.columns << LOG_INV_RATE;
         p.depth = numVars - p.rowVars + LOG_INV_RATE;
+        // ⌈log2 QUERIES⌉, or the whole leaf layer of a smaller tree
+        uint256 capLevel = 0;
+        while ((1 << capLevel) < QUERIES) capLevel++;
+        p.cap = capLevel < p.depth ? capLevel : p.depth;
     }
 
     function _openingBytes(Ligero memory p) internal pure returns (uint256) {
-        return 2 * p.columns * 16 + 8 + QUERIES * (p.rows * 8 + p.depth * 32);
+        return 2 * p.columns * 16 + 8 + (32 << p.cap) + QUERIES * (p.rows * 8 + (p.depth - p.cap) * 32);
     }
 
     /// @dev `MlpProofFile.bodySize`: the exact length after the witness root.
@@ -884,7 +918,7 @@ contract MlpProofVerifier {
         }
     }
 
-    // The transcript hashes in scratch memory past the free pointer (see `_merkleRoot`): state ‖ tag ‖ uint32 label
+    // The transcript hashes in scratch memory past the free pointer (see `_merkleNode`): state ‖ tag ‖ uint32 label
     // length ‖ label [‖ uint32 data length ‖ data], as `ZkTranscript` and Java's `Transcript` lay it out.
 
     function _absorb(Cursor memory c, string memory label, bytes memory data) internal pure {

@@ -139,6 +139,14 @@ library ZkField {
     /// Inputs: lanes below p. Outputs: A(ω^k) at index bitReverse(k), each lane ≡ the coefficient mod p, below 2^98;
     /// `laneToPacked` reduces one. Same values as `dev.hypha.zk.field.Ntt.forward` (the verifier's tests compare).
     function nttLanes(uint256[] memory a) internal pure {
+        nttLanes(a, a.length);
+    }
+
+    /// @notice `nttLanes` of an input whose entries from `used` on are zero (a Reed–Solomon message padded to the code
+    /// length): while a stage's half block is at least `used` long, every pair (u, v) there has v = 0, so the stage
+    /// only writes u·ω^j into the upper half and leaves u — no additions, half the multiplications, and no work on the
+    /// zero entries (at rate 1/4 the first two of the stages). The values are exactly `nttLanes`'s.
+    function nttLanes(uint256[] memory a, uint256 used) internal pure {
         uint256 n = a.length;
         if (n <= 1) return;
         uint256 logN = 0;
@@ -164,6 +172,23 @@ library ZkField {
                 let halfBytes := shl(4, len)
                 let lenBytes := shl(5, len)
                 let stride := div(n, len)
+                // v = 0 in every pair: the upper half is u·ω^j for j < used, zero above (already zero in memory)
+                if iszero(lt(shr(1, len), used)) {
+                    for { let j := 0 } lt(j, used) { j := add(j, 1) } {
+                        let tj := mload(add(tb, shl(5, mul(j, stride))))
+                        for { let p := add(base, shl(5, j)) } lt(p, end) { p := add(p, lenBytes) } {
+                            let u := mload(p)
+                            mstore(
+                                add(p, halfBytes),
+                                or(
+                                    shl(128, mulmod(shr(128, u), tj, 0xFFFFFFFF00000001)),
+                                    mulmod(and(u, m128), tj, 0xFFFFFFFF00000001)
+                                )
+                            )
+                        }
+                    }
+                    continue
+                }
                 for { let j := 0 } lt(j, shr(1, len)) { j := add(j, 1) } {
                     let tj := mload(add(tb, shl(5, mul(j, stride))))
                     for { let p := add(base, shl(5, j)) } lt(p, end) { p := add(p, lenBytes) } {

@@ -142,12 +142,27 @@ public record LigeroParams(int numVars, int rowVars, int logInvRate, int queries
         return columns() << logInvRate;
     }
 
+    /**
+     * The Merkle cap sent with each opening: the nodes ⌈log2 queries⌉ levels below the root (or the leaves of a smaller
+     * tree). With t random queries every one of those 2^cap nodes is about as likely to be on some path as not, so
+     * sending them once (32·2^cap bytes) instead of cap siblings per query (32·t·cap bytes) is about the best single
+     * cut: 124 queries, cap 7, 4 KB instead of 27.8 KB per opening.
+     */
+    public int capLevel() {
+        return Math.min(merkleDepth(), 32 - Integer.numberOfLeadingZeros(queries - 1));
+    }
+
+    /** The siblings each query's path carries: from the leaf up to just below the cap. */
+    public int pathLength() {
+        return merkleDepth() - capLevel();
+    }
+
     public int merkleDepth() {
         return Integer.numberOfTrailingZeros(codewordLength());
     }
 
     /** The exact size of an encoded {@link EvaluationProof}. */
     public long proofBytes() {
-        return 2L * columns() * 16 + 8 + (long) queries * (committedRows * 8L + merkleDepth() * 32L);
+        return 2L * columns() * 16 + 8 + 32L * (1L << capLevel()) + (long) queries * (committedRows * 8L + pathLength() * 32L);
     }
 }

@@ -34,9 +34,10 @@ public final class LigeroProver {
         byte[][][] paths = new byte[queries.length][][];
         for (int q = 0; q < queries.length; q++) {
             columns[q] = committed.column(queries[q]);
-            paths[q] = committed.tree().path(queries[q]);
+            paths[q] = java.util.Arrays.copyOf(committed.tree().path(queries[q]), p.pathLength());
         }
-        return new Opening(value, new EvaluationProof(combinedRow, evaluationRow, nonce, columns, paths));
+        return new Opening(value, new EvaluationProof(combinedRow, evaluationRow, nonce,
+                committed.tree().cap(p.capLevel()), columns, paths));
     }
 
     static Ext2 innerProduct(Ext2[] a, Ext2[] b) {

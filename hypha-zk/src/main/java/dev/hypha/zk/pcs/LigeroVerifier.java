@@ -3,6 +3,7 @@ package dev.hypha.zk.pcs;
 import dev.hypha.zk.field.Ext2;
 import dev.hypha.zk.field.Goldilocks;
 import dev.hypha.zk.transcript.Transcript;
+import java.util.Arrays;
 
 /**
  * Checks an {@link EvaluationProof}: the evaluation row's inner product with the column eq weights is the claimed
@@ -51,12 +52,14 @@ public final class LigeroVerifier {
         Ext2[] encodedCombined = encode(proof.combinedRow(), p.codewordLength());
         Ext2[] encodedEvaluation = encode(proof.evaluationRow(), p.codewordLength());
         Ext2[] rowWeights = LigeroOpening.rowWeights(point, p);
-        byte[] root = commitment.root();
+        if (!Arrays.equals(MerkleTree.rootOfCap(proof.cap()), commitment.root())) {
+            throw new Rejected("the Merkle cap does not hash to the commitment's root");
+        }
         for (int q = 0; q < queries.length; q++) {
             int j = queries[q];
             long[] column = proof.columns()[q];
             byte[] leaf = MerkleTree.hashLeaf(CommittedPolynomial.columnBytes(column));
-            if (!MerkleTree.verify(root, j, leaf, proof.paths()[q])) {
+            if (!MerkleTree.verifyToCap(proof.cap(), j, leaf, proof.paths()[q])) {
                 throw new Rejected("query " + q + ": column " + j + " is not in the commitment");
             }
             if (!LigeroOpening.combineColumn(gamma, column).equals(encodedCombined[j])) {
@@ -82,10 +85,18 @@ public final class LigeroVerifier {
                 }
             }
         }
+        if (proof.cap().length != 1 << p.capLevel()) {
+            throw new Rejected("the Merkle cap must have " + (1 << p.capLevel()) + " nodes");
+        }
+        for (byte[] node : proof.cap()) {
+            if (node.length != 32) {
+                throw new Rejected("a Merkle cap node is not 32 bytes");
+            }
+        }
         for (int q = 0; q < p.queries(); q++) {
-            if (proof.columns()[q].length != p.committedRows() || proof.paths()[q].length != p.merkleDepth()) {
+            if (proof.columns()[q].length != p.committedRows() || proof.paths()[q].length != p.pathLength()) {
                 throw new Rejected("query " + q + " must open " + p.committedRows() + " entries with a path of "
-                        + p.merkleDepth());
+                        + p.pathLength());
             }
             for (byte[] node : proof.paths()[q]) {
                 if (node.length != 32) {

@@ -72,6 +72,49 @@ public final class MerkleTree {
         return path;
     }
 
+    /**
+     * The 2^capLevel nodes capLevel levels below the root (a Merkle cap): an opening sends them once, and every path
+     * then stops below them ({@link #verifyToCap}), saving capLevel siblings per query.
+     */
+    public byte[][] cap(int capLevel) {
+        if (capLevel < 0 || capLevel > depth()) {
+            throw new IllegalArgumentException("a cap level is 0 to " + depth() + ", got " + capLevel);
+        }
+        byte[][] layer = layers[depth() - capLevel];
+        byte[][] out = new byte[layer.length][];
+        for (int i = 0; i < layer.length; i++) {
+            out[i] = layer[i].clone();
+        }
+        return out;
+    }
+
+    /** The root over a cap of a power-of-two number of nodes. */
+    public static byte[] rootOfCap(byte[][] cap) {
+        byte[][] level = cap;
+        while (level.length > 1) {
+            byte[][] up = new byte[level.length / 2][];
+            for (int i = 0; i < up.length; i++) {
+                up[i] = hashNode(level[2 * i], level[2 * i + 1]);
+            }
+            level = up;
+        }
+        return level[0];
+    }
+
+    /**
+     * Whether {@code leafDigest} sits at {@code index} under the cap node it leads to, given the path's siblings up to
+     * just below the cap (the first depth − capLevel of {@link #path}).
+     */
+    public static boolean verifyToCap(byte[][] cap, int index, byte[] leafDigest, byte[][] path) {
+        byte[] h = leafDigest;
+        int i = index;
+        for (byte[] sibling : path) {
+            h = (i & 1) == 0 ? hashNode(h, sibling) : hashNode(sibling, h);
+            i >>>= 1;
+        }
+        return i >= 0 && i < cap.length && Arrays.equals(h, cap[i]);
+    }
+
     /** Whether {@code leafDigest} sits at {@code index} under {@code root}, given its authentication path. */
     public static boolean verify(byte[] root, int index, byte[] leafDigest, byte[][] path) {
         byte[] h = leafDigest;

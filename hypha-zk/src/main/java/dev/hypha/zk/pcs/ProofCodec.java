@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The canonical bytes of an {@link EvaluationProof}: combined row and evaluation row (16 bytes per extension element,
- * c0 then c1, big-endian), the 8-byte proof-of-work nonce, then per query the column (8 bytes per entry) and its Merkle path (32 bytes per node). Every
+ * c0 then c1, big-endian), the 8-byte proof-of-work nonce, the Merkle cap (32 bytes per node), then per query the
+ * column (8 bytes per entry) and its Merkle path up to the cap (32 bytes per node). Every
  * length follows from the {@link LigeroParams}, so nothing is length-prefixed and there is exactly one encoding per
  * proof: decoding rejects a wrong total length and any value not below p.
  */
@@ -28,6 +29,9 @@ public final class ProofCodec {
             out.putLong(v.c0()).putLong(v.c1());
         }
         out.putLong(proof.nonce());
+        for (byte[] node : proof.cap()) {
+            out.put(node);
+        }
         for (int q = 0; q < p.queries(); q++) {
             for (long v : proof.columns()[q]) {
                 out.putLong(v);
@@ -64,6 +68,10 @@ public final class ProofCodec {
         Ext2[] combined = readExts(in, p.columns());
         Ext2[] evaluation = readExts(in, p.columns());
         long nonce = in.getLong();
+        byte[][] cap = new byte[1 << p.capLevel()][32];
+        for (byte[] node : cap) {
+            in.get(node);
+        }
         long[][] columns = new long[p.queries()][];
         byte[][][] paths = new byte[p.queries()][][];
         for (int q = 0; q < p.queries(); q++) {
@@ -71,12 +79,12 @@ public final class ProofCodec {
             for (int i = 0; i < p.committedRows(); i++) {
                 columns[q][i] = readField(in);
             }
-            paths[q] = new byte[p.merkleDepth()][32];
+            paths[q] = new byte[p.pathLength()][32];
             for (byte[] node : paths[q]) {
                 in.get(node);
             }
         }
-        return new EvaluationProof(combined, evaluation, nonce, columns, paths);
+        return new EvaluationProof(combined, evaluation, nonce, cap, columns, paths);
     }
 
     private static Ext2[] readExts(ByteBuffer in, int count) {

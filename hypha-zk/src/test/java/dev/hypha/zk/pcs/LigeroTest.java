@@ -185,9 +185,10 @@ class LigeroTest {
         byte[][][] paths = new byte[queries.length][][];
         for (int q = 0; q < queries.length; q++) {
             columns[q] = committed.column(queries[q]);
-            paths[q] = committed.tree().path(queries[q]);
+            paths[q] = java.util.Arrays.copyOf(committed.tree().path(queries[q]), params.pathLength());
         }
-        EvaluationProof forged = new EvaluationProof(combined, evaluationRow, nonce, columns, paths);
+        EvaluationProof forged = new EvaluationProof(combined, evaluationRow, nonce,
+                committed.tree().cap(params.capLevel()), columns, paths);
         assertThatThrownBy(() -> LigeroVerifier.verify(committed.commitment(), point, lie, forged, transcript()))
                 .isInstanceOf(LigeroVerifier.Rejected.class)
                 .hasMessageContaining("disagrees with the evaluation row");

@@ -41,4 +41,24 @@ class MerkleTreeTest {
         assertThat(t.path(0)).isEmpty();
         assertThatThrownBy(() -> tree(3)).hasMessageContaining("power-of-two");
     }
+
+    @org.junit.jupiter.api.Test
+    void aCapHashesToTheRootAndPathsStopBelowIt() {
+        byte[][] leaves = new byte[16][];
+        for (int i = 0; i < 16; i++) {
+            leaves[i] = MerkleTree.hashLeaf(new byte[] {(byte) i});
+        }
+        MerkleTree t = MerkleTree.ofLeafDigests(leaves);
+        for (int level = 0; level <= 4; level++) {
+            byte[][] cap = t.cap(level);
+            assertThat(cap.length).isEqualTo(1 << level);
+            assertThat(MerkleTree.rootOfCap(cap)).isEqualTo(t.root());
+            for (int i = 0; i < 16; i++) {
+                byte[][] path = java.util.Arrays.copyOf(t.path(i), 4 - level);
+                assertThat(MerkleTree.verifyToCap(cap, i, leaves[i], path)).isTrue();
+                assertThat(MerkleTree.verifyToCap(cap, i ^ 1, leaves[i], path)).isFalse();
+                assertThat(MerkleTree.verifyToCap(cap, i, leaves[i ^ 1], path)).isFalse();
+            }
+        }
+    }
 }
