@@ -106,6 +106,8 @@ public final class Hypha implements Callable<Integer>, dev.hypha.cli.model.Globa
         // `hypha model register` talks to the chain through Session (this package); dev.hypha.cli.model cannot name it
         // without a package cycle, so it joins the model group here.
         commandLine.getSubcommands().get("model").addSubcommand("register", new ModelRegisterCommand());
+        // `hypha zk feed` likewise posts through Session, so it joins the zk group here.
+        commandLine.getSubcommands().get("zk").addSubcommand("feed", new ZkFeedCommand());
         ErrorHandler handler = new ErrorHandler();
         commandLine.setExecutionExceptionHandler(handler);
         commandLine.setParameterExceptionHandler(handler);

@@ -1,6 +1,7 @@
 package dev.hypha.cli;
 
 import dev.hypha.chain.deploy.DeployedContract;
+import dev.hypha.zk.mlp.ShippedModel;
 import dev.hypha.core.config.HyphaConfig;
 import dev.hypha.core.config.Settings;
 import dev.hypha.node.NodeSettings;
@@ -117,6 +118,8 @@ final class UpCommand implements Callable<Integer> {
         }
         out.println("  (HyphaTimelock administers HyphaToken, Staking, ProviderRegistry and itself; the other contracts have no admin: dev account (0) proposes, every action waits "
                 + network.deployment().governanceDelaySeconds() + " s)");
+        out.println("  (ProvenPredictionFeed holds the proven feed " + ShippedModel.fashionMnist().name() + " of the shipped "
+                + "int8 Fashion-MNIST model, verified by MlpProofVerifier: `hypha zk feed post --index N`, `hypha zk feed show`)");
         out.println("Dev accounts (anvil's PUBLIC TEST KEYS: anyone can spend from them; never use them elsewhere):");
         List<Credentials> accounts = network.devAccounts();
         for (int i = 0; i < accounts.size(); i++) {

@@ -23,7 +23,7 @@ public final class HyphaAbis {
      * Contracts with bundled ABIs that are not part of a deployment: created later, many times (an agent's
      * AgentAccount comes from AgentAccountFactory). Their errors are decoded too.
      */
-    public static final List<String> CREATED = List.of("AgentAccount");
+    public static final List<String> CREATED = List.of("AgentAccount", "ProvenClassGate");
 
     private HyphaAbis() {}
 

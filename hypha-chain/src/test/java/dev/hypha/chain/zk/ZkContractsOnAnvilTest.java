@@ -101,6 +101,23 @@ class ZkContractsOnAnvilTest {
         assertThat(word(latest, 1)).isEqualTo(MessageDigest.getInstance("SHA-256").digest(pixels(proof)));
     }
 
+    /**
+     * The Fashion-MNIST-shaped proof (784 → 256 → 10) as a real transaction on anvil, whose blocks hold 30M gas: the
+     * receipt's gas is the whole cost (21,000 + calldata + execution), the figure docs/ZK.md and bench/README.md give.
+     */
+    @Test
+    void theFashionMnistShapedProofPostsWithinOneBlock() throws Exception {
+        byte[] big = Files.readAllBytes(CONTRACTS.resolve("test/zk/fixtures/fashion-mnist-shape.proof"));
+        byte[] feedId = MessageDigest.getInstance("SHA-256").digest("fashion feed".getBytes());
+        send(feed, "createFeed", new Function("createFeed", List.of(new Bytes32(feedId),
+                new Utf8String("fixture-fashion-mnist-shape"), new Bytes32(modelRoot(big))), List.of()));
+        TransactionReceipt receipt = send(feed, "post", new Function("post", List.of(new Bytes32(feedId),
+                new DynamicBytes(big)), List.of()));
+        assertThat(receipt.isStatusOK()).isTrue();
+        System.out.println("post gas (fashion-mnist-shape proof, " + big.length + " bytes): " + receipt.getGasUsed());
+        assertThat(receipt.getGasUsed()).isLessThan(BigInteger.valueOf(30_000_000L));
+    }
+
     private static String create(String name, String constructorArgs) throws Exception {
         Path artifact = CONTRACTS.resolve("out").resolve(name + ".sol").resolve(name + ".json");
         String code = new ObjectMapper().readTree(artifact.toFile()).path("bytecode").path("object").asText();
@@ -124,7 +141,7 @@ class ZkContractsOnAnvilTest {
         return Arrays.copyOfRange(out, 32 * i, 32 * i + 32);
     }
 
-    // The proof file's header (MlpProofFile): magic 8, version 2, kind 1, id length 2, id, root 32, layer count 1,
+    // The proof file's header (MlpProofFile): magic 8, version 2 bytes, kind 1, id length 2, id, root 32, layer count 1,
     // 12 bytes per layer, input length 4, the pixels, 8 bytes per logit.
     private static int idLength(byte[] f) {
         return ((f[11] & 0xff) << 8) | (f[12] & 0xff);

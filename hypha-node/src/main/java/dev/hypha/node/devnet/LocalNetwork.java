@@ -2,6 +2,7 @@ package dev.hypha.node.devnet;
 
 import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.zk.mlp.ShippedModel;
 import dev.hypha.chain.deploy.PaymentTokenClient;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
@@ -157,6 +158,8 @@ public final class LocalNetwork implements AutoCloseable {
             }
             new DevFunding(settings.fundingRecord(), settings.fundedAccounts())
                     .ensureFunded(HyphaContracts.connect(deployment, deployer), devnet.accounts(), progress);
+            ProvenFeedSetup.ensure(HyphaContracts.connect(deployment, deployer), ShippedModel.fashionMnist(),
+                    line -> progress.accept("  " + line));
             ModelStore store = new ModelStore(settings.home(), Clock.systemUTC());
             DefaultModel.importOnce(store, settings.devnetDir(), progress);
             engine = new LocalBackend(store, LocalBackend.Settings.defaults());
