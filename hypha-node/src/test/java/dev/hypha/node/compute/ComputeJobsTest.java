@@ -364,6 +364,17 @@ class ComputeJobsTest {
         ComputeOrder leased = as(tenantKey).compute().order(id);
         assertThat(dir.resolve("provider").resolve("work").resolve("lease-" + id + "-" + leased.leaseStart())).isDirectory();
         assertThat(dir.resolve("provider").resolve("work").resolve(id.toString())).doesNotExist();
+
+        // A provider handing over another adapter than the final state it committed (one bit of one A value) is refused.
+        byte[] other = tenantStore.get(fetched.model());
+        var gguf = dev.hypha.ml.gguf.GgufFile.parse(other, "adapter");
+        var firstA = gguf.tensors().stream().filter(t -> t.name().endsWith(".lora_a")).findFirst().orElseThrow();
+        other[Math.toIntExact(gguf.dataOffset() + firstA.offset())] ^= 1;
+        ContentId otherId = providerContent.publish(other);
+        provider.book().put(provider.book().get(id).orElseThrow().done(otherId.toString()));
+        assertThatThrownBy(() -> tenant.fetch(id)).isInstanceOf(HyphaException.class)
+                .hasMessage("refusing the model of order " + id + ": the model's weights are not those of the final state "
+                        + "whose root the provider committed at step 4");
     }
 
     @Test
