@@ -38,18 +38,62 @@ class LoraReplayTest {
     Path dir;
 
     @Test
+    void anHonestProvidersLoraStatesMatchReplayWhateverTheSeedAndEitherSidesThreadCount() throws Exception {
+        DIGEST[0] = 7;
+        Path data = data();
+        ContentStore store = new ContentStore(dir.resolve("store"));
+        for (long seed = 11; seed < 13; seed++) {
+            LoraFinetune.Options o = options(seed);
+            LoraRun.Inputs inputs = LoraRun.Inputs.read(HYPHA_TINY, data, o);
+            for (int providerThreads : new int[] {1, 3}) {
+                List<RunState> initial = new ArrayList<>();
+                TreeMap<Long, ContentId> checkpoints = provide(data, o, providerThreads, store, initial);
+                try (Parallel p = new Parallel(2)) {
+                    Replayer replayer = new Replayer(new LoraReplay(inputs, o, new FloatMatMul(p)), DIGEST);
+                    assertThat(replayer.root(replayer.initial())).isEqualTo(replayer.root(initial.getFirst()));
+                    RunState from = replayer.initial();
+                    for (var e : checkpoints.entrySet()) {
+                        RunState committed = replayer.checkpoint(e.getValue().toString(), store.get(e.getValue()));
+                        assertThat(replayer.check(from, e.getKey(), replayer.root(committed)).matches())
+                                .as("seed %d, provider threads %d, steps %d..%d", seed, providerThreads, from.step(), e.getKey())
+                                .isTrue();
+                        from = committed;
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void everyCommittedLoraStateIsWhatReplayGivesAndATamperedOneIsPinnedToItsStep() throws Exception {
         DIGEST[0] = 7;
-        Path data = Files.writeString(dir.resolve("data.jsonl"), String.join("\n",
+        Path data = data();
+        LoraFinetune.Options o = options(3);
+        ContentStore store = new ContentStore(dir.resolve("store"));
+        List<RunState> initial = new ArrayList<>();
+        TreeMap<Long, ContentId> checkpoints = provide(data, o, 2, store, initial);
+        assertThat(checkpoints.keySet()).containsExactly(2L, 4L, 6L);
+        assertThat(initial).hasSize(1);
+        verifyAndCatchTamper(data, o, store, initial, checkpoints);
+    }
+
+    private Path data() throws Exception {
+        return Files.writeString(dir.resolve("data.jsonl"), String.join("\n",
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"What is LoRA?\"},{\"role\":\"assistant\",\"content\":\"A low-rank update.\"}]}",
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Who pays?\"},{\"role\":\"assistant\",\"content\":\"The tenant, per second.\"}]}")
                 + "\n");
-        LoraFinetune.Options o = new LoraFinetune.Options(new LoraSettings(2, 4f, EnumSet.of(LoraTarget.Q, LoraTarget.V)), 6, 2, 16,
-                1e-2f, 3, 1f, 2);
-        ContentStore store = new ContentStore(dir.resolve("store"));
-        List<RunState> initial = new ArrayList<>();
+    }
+
+    private static LoraFinetune.Options options(long seed) {
+        return new LoraFinetune.Options(new LoraSettings(2, 4f, EnumSet.of(LoraTarget.Q, LoraTarget.V)), 6, 2, 16, 1e-2f, seed, 1f, 2);
+    }
+
+    /** A provider's run: its initial state into {@code initial}, its checkpoints (and final state) by step. */
+    private TreeMap<Long, ContentId> provide(Path data, LoraFinetune.Options o, int threads, ContentStore store,
+                                             List<RunState> initial) {
         TreeMap<Long, ContentId> checkpoints = new TreeMap<>();
-        LoraFinetune.run(HYPHA_TINY, data, dir.resolve("out").resolve("a.gguf"), null, o, 2, o.steps(), new TrainingListener() {
+        Path out = dir.resolve("out-" + o.seed() + "-" + threads).resolve("a.gguf");
+        LoraFinetune.run(HYPHA_TINY, data, out, null, o, threads, o.steps(), new TrainingListener() {
             @Override
             public void stepDone(long step, long total, int batch, float loss) {}
 
@@ -73,9 +117,11 @@ class LoraReplayTest {
                 checkpoints.put(stepsDone, id);
             }
         }, store);
-        assertThat(checkpoints.keySet()).containsExactly(2L, 4L, 6L);
-        assertThat(initial).hasSize(1);
+        return checkpoints;
+    }
 
+    private void verifyAndCatchTamper(Path data, LoraFinetune.Options o, ContentStore store, List<RunState> initial,
+                                      TreeMap<Long, ContentId> checkpoints) {
         try (Parallel p = new Parallel(1)) {
             LoraReplay job = new LoraReplay(LoraRun.Inputs.read(HYPHA_TINY, data, o), o, new FloatMatMul(p));
             Replayer replayer = new Replayer(job, DIGEST);
