@@ -80,7 +80,7 @@ final class ComputeOfferCommand implements Callable<Integer> {
 
     @Option(names = "--dev-cheat", paramLabel = "KIND",
             description = "DEVELOPMENT AND TEST ONLY, refused except with --dev-account on the local chain: fake the "
-                    + "classifier jobs leased, KIND 'noise' (one weight changed after the first step, the wrong roots "
+                    + "training jobs leased (classifiers and LoRA fine-tunes), KIND 'noise' (one weight changed after the first step, the wrong roots "
                     + "committed and defended in disputes), so verifiers can be seen to catch and slash a cheater "
                     + "(what `hypha localnet --cheating-providers` does).")
     String devCheat;
@@ -171,7 +171,7 @@ final class ComputeOfferCommand implements Callable<Integer> {
                 out.println("  Offer: " + offer.pricePerHour() + " units/hour, " + cores + " core(s), " + memoryMiB
                         + " MiB per job, at most " + maxJobs + " job(s) at once");
                 if (cheat != DevCheat.NONE) {
-                    out.println("  DEV CHEAT '" + devCheat.strip() + "': this provider fakes its classifier jobs (local chain only)");
+                    out.println("  DEV CHEAT '" + devCheat.strip() + "': this provider fakes its training jobs (local chain only)");
                 }
                 out.println("  Job API on " + where.host() + ":" + server.port() + " (registered endpoint " + info.endpoint() + ")");
                 out.println("  Data key card at " + info.endpoint().replaceAll("/+$", "") + dev.hypha.node.data.DataKeyRoutes.PATH

@@ -53,7 +53,7 @@ final class LocalnetCommand implements Callable<Integer> {
 
     @Option(names = "--cheating-providers", paramLabel = "M", defaultValue = "0",
             description = "DEVELOPMENT AND TEST ONLY: the first M compute providers (the cheapest, so they win leases) fake "
-                    + "their classifier jobs (`compute offer --dev-cheat noise`), for watching verifiers catch and slash "
+                    + "their training jobs (`compute offer --dev-cheat noise`), for watching verifiers catch and slash "
                     + "them (default ${DEFAULT-VALUE}).")
     int cheatingProviders;
 

@@ -33,7 +33,7 @@ import picocli.CommandLine;
 
 /**
  * {@code hypha localnet --compute-providers 1 --cheating-providers 1 --verifiers 2} in-process, with every role a real
- * child process: a tenant's job (`hypha train submit`) is leased to the dev-only cheater, whose committed roots are
+ * child process: a tenant's CNN job (`hypha train submit`; conv2d, relu, maxpool, linear) is leased to the dev-only cheater, whose committed roots are
  * wrong from step 1 on; verifier 1 replays the first segment, challenges it and plays the bisection against the
  * cheater's own answers down to step 0, verifier 2 referees that one step, and resolution slashes the cheater's
  * provider stake and refunds the tenant the escrow still held. The test only moves the chain's clock past the
@@ -52,7 +52,7 @@ class LocalnetCheatingProviderTest {
     private static final long WAIT_NANOS = 6L * 60 * 1_000_000_000L;
 
     @Test
-    void aCheatingProviderIsChallengedBisectedRefereedSlashedAndTheTenantRefunded(@TempDir Path dir) throws Exception {
+    void aCheatingProviderOfACnnIsChallengedBisectedRefereedSlashedAndTheTenantRefunded(@TempDir Path dir) throws Exception {
         Path home = dir.resolve("home");
         ContentId dataset = syntheticDataset(new ContentStore(home));
         int rpcPort = freePort();
@@ -86,14 +86,15 @@ class LocalnetCheatingProviderTest {
                     .orElseThrow(), chain);
             travel(chain, 121); // the governance delay after which TrainingVerifier may slash (the verifiers complete the grant)
 
-            // The tenant, dev account (0) in the keystore, orders a long job: the cheat is caught while it still runs.
+            // The tenant, dev account (0) in the keystore, orders a long job of a small CNN (a convolution, pooling, a
+            // linear head: the Fashion-MNIST CNN's kinds of layer on 8x8 images): the cheat is caught while it still runs.
             Path password = Files.writeString(dir.resolve("pw"), "pw\n");
             CliRun imported = CliRun.run(env, "account", "import", "--light-kdf", "--private-key-file",
                     Files.writeString(dir.resolve("key0"), TENANT_KEY).toString(), "--password-file", password.toString());
             assertThat(imported.exitCode()).as(imported.err()).isZero();
             Path spec = Files.writeString(dir.resolve("long.toml"), "name = \"long\"\ndataset = \"" + dataset + "\"\nseed = 7\n"
-                    + "steps = 1000000\nbatch = 32\ncheckpoint_every = 200\nlayers = [\"flatten\", \"linear 64 256\", \"relu\", "
-                    + "\"linear 256 3\"]\n[optimizer]\nkind = \"adamw\"\nlearning_rate = 0.001\nclip_norm = 1.0\n");
+                    + "steps = 1000000\nbatch = 32\ncheckpoint_every = 200\nlayers = [\"conv2d 1 8 3 1\", \"relu\", \"maxpool 2\", "
+                    + "\"flatten\", \"linear 128 3\"]\n[optimizer]\nkind = \"adamw\"\nlearning_rate = 0.001\nclip_norm = 1.0\n");
             BigInteger balanceBefore = contracts.payment().balanceOf(TENANT.toString());
             BigInteger stakeBefore = contracts.staking().stakeOf(CHEATER.toString(), StakingClient.PROVIDER_ROLE);
             BigInteger firstDispute = contracts.verifier().nextDisputeId();

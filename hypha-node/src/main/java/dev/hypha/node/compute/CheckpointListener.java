@@ -14,13 +14,14 @@ public interface CheckpointListener {
      * @param orderId   the lease
      * @param spec      the job spec's content id
      * @param stepsDone steps the checkpoint holds
-     * @param checkpoint the checkpoint's content id (a {@code ModelFile} with optimizer state)
+     * @param checkpoint the checkpoint's content id (a {@code ModelFile} with optimizer state, or a LoRA checkpoint)
      */
     void checkpointed(BigInteger orderId, ContentId spec, long stepsDone, ContentId checkpoint);
 
     /**
-     * Called before a classifier job's first step (also when it resumes) with the state every run of the spec starts
-     * from, so step 0 can be committed too.
+     * Called before a job's first step (also when it resumes) with the state every run of the spec starts from
+     * (a classifier's initial weights, a LoRA fine-tune's seeded adapter), so step 0 can be committed too; it also
+     * gives the shape a checkpoint of the job is read against ({@link dev.hypha.ml.train.run.Checkpoints}).
      */
     default void started(BigInteger orderId, ContentId spec, dev.hypha.ml.train.run.RunState initial) {
     }

@@ -8,7 +8,14 @@ import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.gguf.GgufFile;
+import dev.hypha.ml.gguf.GgufFormatException;
+import dev.hypha.ml.gguf.GgufTensor;
+import dev.hypha.ml.llm.LoraAdapter;
+import dev.hypha.ml.tensor.GgmlType;
+import dev.hypha.ml.tensor.TensorCodec;
 import dev.hypha.ml.train.Tensor;
+import dev.hypha.ml.train.run.Checkpoints;
 import dev.hypha.ml.train.run.ModelFile;
 import dev.hypha.ml.train.run.RunState;
 import dev.hypha.ml.train.verify.StateLeaves;
@@ -24,10 +31,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A tenant's check that a fetched classifier model is what the provider committed last: the provider's final state
- * (weights and optimizer state, served with its checkpoints at {@code /compute/jobs/{order}/checkpoints}, fetched by
- * content id) must hash to the root of its last commitment on TrainingVerifier, at the job's last step, and the model's
- * weights must be that state's. Otherwise verifiers checked one model and the tenant would be handed another.
+ * A tenant's check that a fetched model is what the provider committed last: the provider's final state (weights and
+ * optimizer state, served with its checkpoints at {@code /compute/jobs/{order}/checkpoints}, fetched by content id) must
+ * hash to the root of its last commitment on TrainingVerifier, at the job's last step, and the model's weights must be
+ * that state's: a classifier's layers, or a LoRA adapter's A and B of each pair in file order (a fine-tune's state is
+ * those, then their AdamW moments). Otherwise verifiers checked one model and the tenant would be handed another.
  */
 public final class CommittedModelCheck {
     /** Largest checkpoint list read (a few dozen entries in practice). */
@@ -47,31 +55,73 @@ public final class CommittedModelCheck {
      * {@code orderId}, serving at {@code endpoint}, committed last; {@code maxStateBytes} bounds the state fetched.
      */
     public void check(BigInteger orderId, ContentId spec, ModelFile.Contents model, URI endpoint, long maxStateBytes) {
+        check(orderId, spec, model.step(), model.network().parameters().stream().map(Tensor::data).toList(),
+                (id, bytes) -> RunState.fromCheckpoint(ModelFile.decode(id, bytes)), endpoint, maxStateBytes);
+    }
+
+    /**
+     * Refuses the LoRA adapter {@code adapterGguf} (of the fine-tune whose spec is {@code spec}, {@code steps} long)
+     * unless its A and B matrices are those of the final state the provider of order {@code orderId} committed last.
+     */
+    public void checkAdapter(BigInteger orderId, ContentId spec, long steps, byte[] adapterGguf, URI endpoint, long maxStateBytes) {
+        List<float[]> weights = new java.util.ArrayList<>();
+        try {
+            GgufFile gguf = GgufFile.parse(adapterGguf, "the adapter of order " + orderId);
+            for (GgufTensor t : gguf.tensors()) {
+                if (!t.name().endsWith(LoraAdapter.SUFFIX_A) && !t.name().endsWith(LoraAdapter.SUFFIX_B)) {
+                    continue;
+                }
+                if (t.type() != GgmlType.F32) {
+                    throw refused(orderId, "adapter tensor " + t.name() + " is " + t.type() + ", not F32 as trained");
+                }
+                weights.add(TensorCodec.dequantize(GgmlType.F32, t.data(), Math.toIntExact(t.elementCount())));
+            }
+        } catch (GgufFormatException | ArithmeticException | IllegalArgumentException e) {
+            throw refused(orderId, "the adapter is not a readable GGUF: " + e.getMessage());
+        }
+        // A fine-tune's state: the adapter's arrays, then AdamW's two moments of each (in LoraTraining's order).
+        int[] params = weights.stream().mapToInt(a -> a.length).toArray();
+        int[] moments = new int[params.length * 2];
+        for (int i = 0; i < params.length; i++) {
+            moments[2 * i] = params[i];
+            moments[2 * i + 1] = params[i];
+        }
+        Checkpoints.Shape shape = new Checkpoints.Shape(params, moments);
+        check(orderId, spec, steps, weights, (id, bytes) -> Checkpoints.state(id, bytes, shape), endpoint, maxStateBytes);
+    }
+
+    private void check(BigInteger orderId, ContentId spec, long modelStep, List<float[]> weights,
+                       java.util.function.BiFunction<String, byte[], RunState> decode, URI endpoint, long maxStateBytes) {
         long n = verifier.commitmentCount(orderId);
         if (n == 0) {
             throw refused(orderId, "its provider committed no training-state root on TrainingVerifier, so nobody could "
                     + "verify the work");
         }
         StateCommitment last = verifier.commitment(orderId, n - 1);
-        if (last.step() != model.step()) {
+        if (last.step() != modelStep) {
             throw refused(orderId, "the provider's last committed state root is at step " + last.step() + ", the model is at "
-                    + "step " + model.step());
+                    + "step " + modelStep);
         }
         ContentId stateId = finalStateId(orderId, endpoint, last.step());
         byte[] bytes = new ContentFetcher(http, List.of(endpoint)).fetch(stateId, maxStateBytes);
-        RunState state = RunState.fromCheckpoint(ModelFile.decode(stateId.toString(), bytes));
+        RunState state;
+        try {
+            state = decode.apply(stateId.toString(), bytes);
+        } catch (IllegalArgumentException e) {
+            throw refused(orderId, "the final state " + stateId + " the provider serves is not a state of this model: "
+                    + e.getMessage());
+        }
         byte[] root = StateLeaves.tree(spec.multihash().digest(), state).root();
         if (state.step() != last.step() || !Arrays.equals(root, last.root())) {
             throw refused(orderId, "the final state " + stateId + " the provider serves hashes to " + Hex.encode(root)
                     + " at step " + state.step() + ", not the root " + Hex.encode(last.root()) + " it committed at step "
                     + last.step());
         }
-        List<Tensor> weights = model.network().parameters();
         List<float[]> committed = state.parametersView();
         boolean same = weights.size() == committed.size();
         for (int i = 0; same && i < weights.size(); i++) {
             // Bit patterns, not float equality: -0.0 and NaN payloads count, as in the root.
-            float[] a = weights.get(i).data();
+            float[] a = weights.get(i);
             float[] b = committed.get(i);
             same = a.length == b.length;
             for (int j = 0; same && j < a.length; j++) {

@@ -234,7 +234,7 @@ public final class ComputeProvider implements AutoCloseable {
 
     private synchronized void start(JobRecord r, ComputeOrder o) {
         JobRunner runner = new JobRunner(r.orderId(), o, r.sources(), offer, store, book, http, checkpoints, System::nanoTime,
-                workRoot.resolve(r.orderId().toString()), sealed, cheat);
+                workRoot.resolve(JobRunner.checkpointRef(r.orderId(), o)), sealed, cheat);
         running.put(r.orderId(), runner);
         book.put(r.withState(JobState.FETCHING, ""));
         log.accept("order " + r.orderId() + ": starting");

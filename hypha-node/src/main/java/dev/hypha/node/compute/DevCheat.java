@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * DEVELOPMENT AND TEST ONLY: how a deliberately dishonest compute provider fakes a classifier job, so verification,
+ * DEVELOPMENT AND TEST ONLY: how a deliberately dishonest compute provider fakes a training job (a classifier or a LoRA fine-tune: the first parameter is its first weight, or its first adapter matrix A), so verification,
  * disputes and slashing can be tried end to end on a local chain ({@code hypha localnet --cheating-providers M},
  * {@code hypha compute offer --dev-cheat noise}, both refused on any other chain). A cheat is a fixed, deterministic
  * change to the training states, made where the job trains and reproduced where the provider defends its roots in a

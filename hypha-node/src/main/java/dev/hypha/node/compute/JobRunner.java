@@ -31,8 +31,9 @@ import org.web3j.utils.Numeric;
  * Runs one leased job on the calling thread: fetches the spec (by the order's digest) and its inputs (the dataset split a
  * classifier trains on, or a fine-tune's base model and data) from the tenant's sources, checks the spec as hostile input and the job against the lease's memory budget, trains
  * with at most the lease's cores as threads, reports every step, and stops at the next step once {@link #stop} is
- * called. A classifier lease starts from its spec's declared initial state and resumes only from its own checkpoints
- * ({@link #checkpointRef}: the order and the lease's start), so a restarted provider continues where it left off, with
+ * called. A lease starts from its spec's declared initial state and resumes only from its own checkpoints
+ * ({@link #checkpointRef}: the order and the lease's start; a fine-tune's work folder is named the same way by
+ * {@link ComputeProvider}), so a restarted provider continues where it left off, with
  * bit-identical results, and a second lease of the same spec never continues from the first one's files (its first
  * segment after step 0 would otherwise span every step the other lease ran, far more than a verifier's round allows).
  */
@@ -94,7 +95,7 @@ public final class JobRunner {
         this(orderId, order, sources, offer, store, book, http, checkpoints, nanoTime, workDir, sealed, DevCheat.NONE);
     }
 
-    /** @param cheat DEVELOPMENT AND TEST ONLY: how this provider fakes classifier jobs ({@link DevCheat#NONE}: it does not) */
+    /** @param cheat DEVELOPMENT AND TEST ONLY: how this provider fakes its jobs ({@link DevCheat#NONE}: it does not) */
     public JobRunner(BigInteger orderId, ComputeOrder order, List<String> sources, ComputeOffer offer, ContentStore store,
                      JobBook book, HttpClient http, CheckpointListener checkpoints, LongSupplier nanoTime, Path workDir,
                      SealedInputs sealed, DevCheat cheat) {
@@ -288,8 +289,10 @@ public final class JobRunner {
         int threads = threads();
         running(spec.options().steps(), "fine-tuning " + spec.base() + " with LoRA rank " + spec.options().lora().rank() + " (spec "
                 + specId + ") on " + spec.data() + " with " + threads + " thread(s), " + spec.options().steps() + " steps");
+        // The listener reports the initial state (committed as step 0) and every checkpoint, whose bytes the run also
+        // puts in the store so they can be published and their roots committed, as a classifier's are.
         LoraFinetune.Result r = LoraFinetune.run(baseFile, dataFile, adapter, null, spec.options(), threads, spec.options().steps(),
-                new Listener(specId, spec.options().steps(), DevCheat.NONE));
+                new Listener(specId, spec.options().steps(), cheat), store);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(adapter);
@@ -389,6 +392,11 @@ public final class JobRunner {
         public void finalState(long stepsDone, ContentId id) {
             book.log(orderId, "final state at step " + stepsDone + ": " + id);
             checkpoints.checkpointed(orderId, specId, stepsDone, id);
+        }
+
+        @Override
+        public void initialState(dev.hypha.ml.train.run.RunState initial) {
+            checkpoints.started(orderId, specId, initial);
         }
 
         @Override

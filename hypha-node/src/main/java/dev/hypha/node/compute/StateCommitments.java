@@ -5,14 +5,14 @@ import dev.hypha.chain.compute.StateCommitment;
 import dev.hypha.chain.deploy.ComputeMarketClient;
 import dev.hypha.chain.deploy.TrainingVerifierClient;
 import dev.hypha.core.cid.ContentId;
-import dev.hypha.ml.train.run.ModelFile;
+import dev.hypha.ml.train.run.Checkpoints;
 import dev.hypha.ml.train.run.RunState;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.ml.train.verify.MerkleTree;
 import dev.hypha.ml.train.verify.StateLeaves;
 import java.math.BigInteger;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * of every checkpoint ({@link StateLeaves}, bound to the lease's spec digest), through TrainingVerifier, so verifiers
  * can replay any segment and dispute a wrong one. A restarted provider skips what it committed already (the contract
  * takes each step once, in order), and nothing is committed for a lease that has closed (the job stops on its own).
- * Only classifier jobs have such states (they call {@link #started}); a LoRA job's checkpoints are not committed yet.
+ * Classifier and LoRA jobs alike report their initial state ({@link #started}), whose shape their checkpoints are
+ * read against ({@link Checkpoints}): a fine-tune's adapter and moments are committed as a classifier's weights are.
  * A failed commitment fails the job: training on without commitments would earn a lease nobody can verify.
  */
 public final class StateCommitments implements CheckpointListener {
@@ -29,7 +30,8 @@ public final class StateCommitments implements CheckpointListener {
     private final ComputeMarketClient market;
     private final ContentStore store;
     private final Consumer<String> log;
-    private final Set<BigInteger> classifierJobs = ConcurrentHashMap.newKeySet();
+    /** The shape of each job's states (from its initial state), to read its checkpoints. */
+    private final Map<BigInteger, Checkpoints.Shape> jobs = new ConcurrentHashMap<>();
 
     /** @param log where each commitment is reported (the job's log) */
     public StateCommitments(TrainingVerifierClient verifier, ComputeMarketClient market, ContentStore store,
@@ -42,16 +44,17 @@ public final class StateCommitments implements CheckpointListener {
 
     @Override
     public void started(BigInteger orderId, ContentId spec, RunState initial) {
-        classifierJobs.add(orderId);
+        jobs.put(orderId, Checkpoints.Shape.of(initial));
         commitIfNew(orderId, spec, initial);
     }
 
     @Override
     public void checkpointed(BigInteger orderId, ContentId spec, long stepsDone, ContentId checkpoint) {
-        if (!classifierJobs.contains(orderId)) {
-            return;
+        Checkpoints.Shape shape = jobs.get(orderId);
+        if (shape == null) {
+            return; // no initial state was reported: a job that commits nothing
         }
-        RunState state = RunState.fromCheckpoint(ModelFile.decode(checkpoint.toString(), store.get(checkpoint)));
+        RunState state = Checkpoints.state(checkpoint.toString(), store.get(checkpoint), shape);
         if (state.step() != stepsDone) {
             throw new IllegalStateException("checkpoint " + checkpoint + " holds step " + state.step() + ", not " + stepsDone);
         }

@@ -256,8 +256,8 @@ public final class TenantJobs {
 
     /**
      * Fetches the finished model from the lease's provider (verified block by block), checks it is a model of this
-     * order's spec and, for a classifier, the final state whose root the provider committed last on TrainingVerifier
-     * ({@link CommittedModelCheck}), stores it under {@code models/<spec name>} and records its lineage.
+     * order's spec and the final state whose root the provider committed last on TrainingVerifier (a classifier's
+     * weights, a fine-tune's adapter: {@link CommittedModelCheck}), stores it under {@code models/<spec name>} and records its lineage.
      */
     public Fetched fetch(BigInteger orderId) {
         JsonNode status = providerStatus(orderId);
@@ -277,6 +277,15 @@ public final class TenantJobs {
         if (adapter) {
             if (bytes.length < 4 || bytes[0] != 'G' || bytes[1] != 'G' || bytes[2] != 'U' || bytes[3] != 'F') {
                 throw HyphaException.input("the provider's result " + model + " is not a GGUF LoRA adapter");
+            }
+            if (contracts.deployment().contracts().containsKey(TrainingVerifierClient.NAME)) {
+                // A fine-tune's commitments are its adapter's states: the adapter must be the last of them.
+                Job job = JobSpecs.read(spec.toString(), store.get(spec), JobLimits.DEFAULT);
+                if (!(job instanceof Job.Finetune f)) {
+                    throw HyphaException.input("order " + orderId + "'s spec " + spec + " is not a fine-tune, but its result is an adapter");
+                }
+                new CommittedModelCheck(contracts.verifier(), http).checkAdapter(orderId, spec, f.spec().options().steps(), bytes,
+                        endpoint(order), MAX_MODEL_BYTES);
             }
         } else {
             ModelFile.Contents contents = ModelFile.decode(model.toString(), bytes);

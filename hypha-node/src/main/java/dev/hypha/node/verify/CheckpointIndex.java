@@ -8,9 +8,11 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.core.io.DurableFiles;
 import dev.hypha.ml.train.data.DatasetManifest;
 import dev.hypha.ml.train.run.RunState;
-import dev.hypha.ml.train.run.TrainSpecParser;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.node.compute.CheckpointListener;
+import dev.hypha.node.compute.Job;
+import dev.hypha.node.compute.JobLimits;
+import dev.hypha.node.compute.JobSpecs;
 import dev.hypha.node.compute.PublishedContent;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -81,7 +83,7 @@ public final class CheckpointIndex implements CheckpointListener {
     public synchronized void checkpointed(BigInteger orderId, ContentId spec, long stepsDone, ContentId checkpoint) {
         Optional<Lease> l = lease(orderId);
         if (l.isEmpty()) {
-            return; // not a classifier job (no initial state was reported): nothing of it is committed
+            return; // no initial state was reported: nothing of this job is committed
         }
         publishBlob(checkpoint);
         NavigableMap<Long, ContentId> cps = new TreeMap<>(l.get().checkpoints());
@@ -123,13 +125,25 @@ public final class CheckpointIndex implements CheckpointListener {
         return folder.resolve(orderId + ".json");
     }
 
-    /** The spec, its dataset's manifest and the split it trains on, as the provider fetched them. */
+    /**
+     * The spec and what it trains on, as the provider fetched them: a classifier's dataset manifest and split, a
+     * fine-tune's base model and data (sealed data, never in the store, is not published).
+     */
     private void publishInputs(ContentId spec) {
         if (!store.contains(spec)) {
             return;
         }
         byte[] specBytes = publishBlob(spec);
-        var parsed = TrainSpecParser.parse(spec.toString(), specBytes);
+        Job job = JobSpecs.read(spec.toString(), specBytes, JobLimits.DEFAULT);
+        if (job instanceof Job.Finetune f) {
+            for (ContentId input : new ContentId[] {f.spec().baseModel(), f.spec().data()}) {
+                if (store.contains(input)) {
+                    publishBlob(input);
+                }
+            }
+            return;
+        }
+        var parsed = ((Job.Train) job).spec();
         ContentId dataset = ContentId.parse(parsed.dataset());
         if (!store.contains(dataset)) {
             return;

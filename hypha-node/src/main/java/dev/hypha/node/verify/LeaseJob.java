@@ -6,23 +6,32 @@ import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.train.data.DatasetManifest;
 import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.data.ImageSplit;
+import dev.hypha.ml.train.run.LoraRun;
 import dev.hypha.ml.train.run.TrainSpec;
+import dev.hypha.ml.train.verify.ClassifierReplay;
+import dev.hypha.ml.train.verify.LoraReplay;
+import dev.hypha.ml.train.verify.ReplayableTraining;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.ml.train.verify.Replayer;
 import dev.hypha.node.compute.ContentFetcher;
+import dev.hypha.node.compute.FinetuneSpec;
 import dev.hypha.node.compute.Job;
 import dev.hypha.node.compute.JobLimits;
 import dev.hypha.node.compute.JobSpecs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 import org.web3j.utils.Numeric;
 
 /**
- * The job of a lease as a replayer needs it: the spec named by the order's digest and the dataset split it trains on,
- * taken from a content store and fetched (every block verified, sizes bounded by {@link JobLimits}) when absent. The
- * spec is read as hostile input with the provider's own rules. Only classifier jobs can be replayed: a LoRA job's
- * state is not committed yet.
+ * The job of a lease as a replayer needs it: the spec named by the order's digest and what it trains on (a classifier's
+ * dataset split, a LoRA fine-tune's base model and data), taken from a content store and fetched (every block verified,
+ * sizes bounded by {@link JobLimits}) when absent. The spec is read as hostile input with the provider's own rules.
+ * Jobs on sealed data (compute-to-data) cannot be replayed: only the leaseholder holds the key.
  */
-public record LeaseJob(ContentId specId, byte[] specDigest, TrainSpec spec, ImageSplit data) {
+public record LeaseJob(ContentId specId, byte[] specDigest, Function<FloatMatMul, ReplayableTraining> training) {
     /** Largest dataset manifest accepted (a few hundred bytes in practice). */
     private static final long MAX_MANIFEST_BYTES = 1 << 20;
 
@@ -43,11 +52,14 @@ public record LeaseJob(ContentId specId, byte[] specDigest, TrainSpec spec, Imag
         byte[] digest = Numeric.hexStringToByteArray(orderSpecHex);
         ContentId specId = JobSpecs.specId(digest);
         Job job = JobSpecs.read(specId.toString(), have(store, fetcher, specId, limits.maxSpecBytes()), limits);
-        if (!(job instanceof Job.Train train)) {
-            throw HyphaException.input("spec " + specId + " is a LoRA fine-tune, whose training state is not committed "
-                    + "on chain yet: it cannot be replayed");
-        }
-        TrainSpec spec = train.spec();
+        return switch (job) {
+            case Job.Train train -> classifier(specId, digest, train.spec(), store, fetcher, limits);
+            case Job.Finetune finetune -> finetune(specId, digest, finetune.spec(), store, fetcher, limits);
+        };
+    }
+
+    private static LeaseJob classifier(ContentId specId, byte[] digest, TrainSpec spec, ContentStore store,
+                                       Optional<ContentFetcher> fetcher, JobLimits limits) {
         if (spec.dataAsset() != 0) {
             throw HyphaException.input("spec " + specId + " trains on sealed asset #" + spec.dataAsset() + " (compute-to-data):"
                     + " only the leaseholder holds its key, so it cannot be replayed elsewhere");
@@ -60,12 +72,56 @@ public record LeaseJob(ContentId specId, byte[] specDigest, TrainSpec spec, Imag
         }
         have(store, fetcher, split.images(), limits.maxDatasetFileBytes());
         have(store, fetcher, split.labels(), limits.maxDatasetFileBytes());
-        return new LeaseJob(specId, digest, spec, new DatasetStore(store).load(dataset, spec.split()));
+        ImageSplit data = new DatasetStore(store).load(dataset, spec.split());
+        return new LeaseJob(specId, digest, gemm -> new ClassifierReplay(spec, data, gemm));
+    }
+
+    /**
+     * A fine-tune: the base is read from its blob in the store and the data from a copy named as the provider names
+     * it (the name tells chat JSONL from text), both once, into memory (the base as frozen floats, the data as tokens).
+     */
+    private static LeaseJob finetune(ContentId specId, byte[] digest, FinetuneSpec spec, ContentStore store,
+                                     Optional<ContentFetcher> fetcher, JobLimits limits) {
+        if (spec.dataAsset() != 0) {
+            throw HyphaException.input("spec " + specId + " fine-tunes on sealed asset #" + spec.dataAsset()
+                    + " (compute-to-data): only the leaseholder holds its key, so it cannot be replayed elsewhere");
+        }
+        have(store, fetcher, spec.baseModel(), limits.maxBaseModelBytes());
+        byte[] data = have(store, fetcher, spec.data(), limits.maxDatasetFileBytes());
+        LoraRun.Inputs inputs;
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("hypha-replay-");
+            Path dataFile = folder.resolve(spec.dataFileName());
+            Files.write(dataFile, data);
+            inputs = LoraRun.Inputs.read(store.blobPath(spec.baseModel()), dataFile, spec.options());
+        } catch (IOException e) {
+            throw HyphaException.io("cannot stage the data of spec " + specId + " for replay: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("spec " + specId + " cannot be replayed: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(folder);
+        }
+        return new LeaseJob(specId, digest, gemm -> new LoraReplay(inputs, spec.options(), gemm));
+    }
+
+    private static void deleteQuietly(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (var files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException e) {
+            // a leftover temporary copy of public data: harmless
+        }
     }
 
     /** A replayer of this job computing with {@code gemm}. */
     public Replayer replayer(FloatMatMul gemm) {
-        return new Replayer(spec, specDigest, data, gemm);
+        return new Replayer(training.apply(gemm), specDigest);
     }
 
     private static byte[] have(ContentStore store, Optional<ContentFetcher> fetcher, ContentId id, long maxBytes) {

@@ -7,7 +7,6 @@ import dev.hypha.chain.deploy.TrainingVerifierClient;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.tensor.FloatMatMul;
-import dev.hypha.ml.train.run.ModelFile;
 import dev.hypha.ml.train.run.RunState;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.ml.train.verify.Replayer;
@@ -140,7 +139,7 @@ final class LeaseReplay {
             if (id == null) {
                 return Optional.empty();
             }
-            RunState s = RunState.fromCheckpoint(ModelFile.decode(id.toString(), fetcher.fetch(id, MAX_STATE_BYTES)));
+            RunState s = replayer.checkpoint(id.toString(), fetcher.fetch(id, MAX_STATE_BYTES));
             if (s.step() != c.step() || !Arrays.equals(replayer.root(s), c.root())) {
                 return Optional.empty(); // not the committed state: useless, replay instead
             }

@@ -6,7 +6,6 @@ import dev.hypha.chain.deploy.TrainingVerifierClient;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.tensor.Parallel;
-import dev.hypha.ml.train.run.ModelFile;
 import dev.hypha.ml.train.run.RunState;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.node.compute.DevCheat;
@@ -70,7 +69,7 @@ public final class ProviderStates implements Function<VerifierDispute, StateSour
                     if (cp == null) {
                         throw new IllegalStateException("no checkpoint of order " + d.orderId() + " at step " + step);
                     }
-                    start = RunState.fromCheckpoint(ModelFile.decode(cp.toString(), store.get(cp)));
+                    start = replayer.checkpoint(cp.toString(), store.get(cp));
                 }
             }
             s = new SegmentStates((from, to) -> cheat.replay(replayer, from, to), job.specDigest(), start);

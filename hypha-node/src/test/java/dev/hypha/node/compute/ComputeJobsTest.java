@@ -343,6 +343,38 @@ class ComputeJobsTest {
         dev.hypha.ml.train.run.LoraFinetune.run(local.resolve("base.gguf"), local.resolve("data.jsonl"), out, null, f.options(), 1,
                 f.options().steps(), dev.hypha.ml.train.run.TrainingListener.NONE);
         assertThat(tenantStore.get(fetched.model())).isEqualTo(java.nio.file.Files.readAllBytes(out));
+
+        // The provider committed the adapter state's root at step 0, at the checkpoint (2) and at the last step (4),
+        // each what a verifier re-executing the fine-tune from its seeded adapter reaches.
+        var verifier = as(tenantKey).verifier();
+        assertThat(verifier.commitmentCount(id)).isEqualTo(3);
+        try (var parallel = new dev.hypha.ml.tensor.Parallel(2)) {
+            var replayer = new dev.hypha.ml.train.verify.Replayer(new dev.hypha.ml.train.verify.LoraReplay(
+                    dev.hypha.ml.train.run.LoraRun.Inputs.read(local.resolve("base.gguf"), local.resolve("data.jsonl"), f.options()),
+                    f.options(), new dev.hypha.ml.tensor.FloatMatMul(parallel)), s.spec().multihash().digest());
+            var state = replayer.initial();
+            for (int i = 0; i < 3; i++) {
+                var c = verifier.commitment(id, i);
+                assertThat(c.step()).isEqualTo(2L * i);
+                state = replayer.replay(state, c.step());
+                assertThat(c.root()).as("root at step %d", c.step()).isEqualTo(replayer.root(state));
+            }
+        }
+        // Its work folder is the lease's (order and lease start), never shared with another lease of the same order id.
+        ComputeOrder leased = as(tenantKey).compute().order(id);
+        assertThat(dir.resolve("provider").resolve("work").resolve("lease-" + id + "-" + leased.leaseStart())).isDirectory();
+        assertThat(dir.resolve("provider").resolve("work").resolve(id.toString())).doesNotExist();
+
+        // A provider handing over another adapter than the final state it committed (one bit of one A value) is refused.
+        byte[] other = tenantStore.get(fetched.model());
+        var gguf = dev.hypha.ml.gguf.GgufFile.parse(other, "adapter");
+        var firstA = gguf.tensors().stream().filter(t -> t.name().endsWith(".lora_a")).findFirst().orElseThrow();
+        other[Math.toIntExact(gguf.dataOffset() + firstA.offset())] ^= 1;
+        ContentId otherId = providerContent.publish(other);
+        provider.book().put(provider.book().get(id).orElseThrow().done(otherId.toString()));
+        assertThatThrownBy(() -> tenant.fetch(id)).isInstanceOf(HyphaException.class)
+                .hasMessage("refusing the model of order " + id + ": the model's weights are not those of the final state "
+                        + "whose root the provider committed at step 4");
     }
 
     @Test

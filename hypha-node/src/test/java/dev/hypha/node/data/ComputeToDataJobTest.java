@@ -145,14 +145,20 @@ class ComputeToDataJobTest {
         PublishedContent providerContent = new PublishedContent();
         HttpClient http = HttpClient.newHttpClient();
         BlockRoutes ownerRoutes = BlockRoutes.forFiles(ServedFiles.sealedData(new ContentStore(ownerHome)), ownerHome);
+        // A fine-tune's fetch checks the adapter is the last state the provider committed: commit and serve the states.
+        ContentStore providerStore = new ContentStore(providerHome);
+        CheckpointIndex providerIndex = new CheckpointIndex(providerHome.resolve("verify"), providerStore, providerContent);
         try (ApiServer ownerNode = new ApiServer("127.0.0.1", 0, List.of(ownerRoutes));
              ApiServer tenantServer = new ApiServer("127.0.0.1", 0, List.of(tenantContent));
              ComputeProvider provider = new ComputeProvider(as(providerKey).compute(), Address.parse(providerKey.getAddress()),
                      new ComputeOffer(BigInteger.valueOf(1_800_000), new Resources(2, 512, 0), 1, JobLimits.DEFAULT),
-                     new ContentStore(providerHome), JobBook.open(providerHome), providerContent, http,
-                     CheckpointListener.NONE, ComputeToDataJobTest::chainTime, events::add, providerHome.resolve("work"),
+                     providerStore, JobBook.open(providerHome), providerContent, http,
+                     CheckpointListener.inOrder(providerIndex, new StateCommitments(as(providerKey).verifier(),
+                             as(providerKey).compute(), providerStore, events::add)),
+                     ComputeToDataJobTest::chainTime, events::add, providerHome.resolve("work"),
                      new JobDataInputs(new JobData(as(providerKey), providerKey)));
-             ApiServer providerServer = new ApiServer("127.0.0.1", 0, List.of(providerContent, new ComputeRoutes(provider,
+             ApiServer providerServer = new ApiServer("127.0.0.1", 0, List.of(providerContent, new VerificationRoutes(providerIndex),
+                     new ComputeRoutes(provider,
                      as(providerKey).compute(), Address.parse(providerKey.getAddress()), deployment.chainId(), Clock.systemUTC())))) {
             ownerNode.start();
             tenantServer.start();

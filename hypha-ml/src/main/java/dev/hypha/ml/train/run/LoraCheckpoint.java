@@ -115,7 +115,8 @@ final class LoraCheckpoint {
         return step;
     }
 
-    void write(long step, List<Tensor> parameters, List<float[]> state) {
+    /** Writes the checkpoint after {@code step} steps and returns its bytes (whose content id is {@link #lastId}). */
+    byte[] write(long step, List<Tensor> parameters, List<float[]> state) {
         List<float[]> arrays = arrays(parameters, state);
         long size = 4 + 32 + 8 + 4;
         for (float[] a : arrays) {
@@ -144,6 +145,50 @@ final class LoraCheckpoint {
             throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }
         lastId = ContentIds.of(out.array());
+        return out.array();
+    }
+
+    /**
+     * The state a checkpoint's bytes hold, read as hostile input against the shape of {@code like} (the run's initial
+     * state: its parameter arrays, then its optimizer arrays). The run identity is not checked here: whoever reads a
+     * state this way checks its Merkle root against a commitment instead.
+     */
+    static RunState decode(String name, byte[] bytes, Checkpoints.Shape like) {
+        List<float[]> arrays = new java.util.ArrayList<>();
+        for (int n : like.parameterLengths()) {
+            arrays.add(new float[n]);
+        }
+        for (int n : like.optimizerLengths()) {
+            arrays.add(new float[n]);
+        }
+        long expected = 4 + 32 + 8 + 4;
+        for (float[] a : arrays) {
+            expected += 4 + 4L * a.length;
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length != expected || in.getInt() != MAGIC) {
+            throw new IllegalArgumentException("checkpoint " + name + " is not a LoRA checkpoint of this adapter's shape ("
+                    + bytes.length + " bytes, expected " + expected + ")");
+        }
+        in.position(in.position() + 32);
+        long step = in.getLong();
+        if (step < 0 || in.getInt() != arrays.size()) {
+            throw new IllegalArgumentException("checkpoint " + name + " has step " + step + " or another number of arrays");
+        }
+        for (float[] a : arrays) {
+            if (in.getInt() != a.length) {
+                throw new IllegalArgumentException("checkpoint " + name + " holds an array of another length");
+            }
+            in.asFloatBuffer().get(a);
+            in.position(in.position() + 4 * a.length);
+        }
+        int p = like.parameterLengths().length;
+        return new RunState(step, arrays.subList(0, p), arrays.subList(p, arrays.size()));
+    }
+
+    /** Whether {@code bytes} start as a LoRA checkpoint does. */
+    static boolean isLoraCheckpoint(byte[] bytes) {
+        return bytes.length >= 4 && ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt() == MAGIC;
     }
 
     void delete() {

@@ -1,7 +1,5 @@
 package dev.hypha.ml.train.run;
 
-import dev.hypha.core.cid.ContentIds;
-import dev.hypha.ml.chat.ChatTemplate;
 import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.llm.GgufModelSource;
 import dev.hypha.ml.llm.LoraAdapter;
@@ -10,15 +8,12 @@ import dev.hypha.ml.llm.LoraTarget;
 import dev.hypha.ml.llm.ModelConfig;
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.tensor.Parallel;
-import dev.hypha.ml.tokenizer.Tokenizer;
-import dev.hypha.ml.train.Decoder;
-import dev.hypha.ml.train.FrozenBase;
 import dev.hypha.ml.train.LoraAdapterGguf;
 import dev.hypha.ml.train.LoraSettings;
 import dev.hypha.ml.train.LoraTraining;
 import dev.hypha.ml.train.LoraWeights;
-import dev.hypha.ml.train.Schedule;
-import dev.hypha.ml.train.Seeds;
+import dev.hypha.ml.train.Tensor;
+import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.ml.train.data.FinetuneData;
 import dev.hypha.ml.train.data.TokenCorpus;
 import java.nio.file.Path;
@@ -85,43 +80,46 @@ public final class LoraFinetune {
      */
     public static Result run(Path baseFile, Path data, Path out, Path mergedOut, Options o, int threads, long until,
                              TrainingListener listener) {
+        return run(baseFile, data, out, mergedOut, o, threads, until, listener, null);
+    }
+
+    /**
+     * As {@link #run(Path, Path, Path, Path, Options, int, long, TrainingListener)}, and when {@code keep} is not null
+     * every checkpoint's bytes (the listener's {@code checkpointed} and {@code finalState} ids) are also stored there,
+     * so a compute provider can publish them and commit their roots ({@link Checkpoints#state} reads them back).
+     */
+    public static Result run(Path baseFile, Path data, Path out, Path mergedOut, Options o, int threads, long until,
+                             TrainingListener listener, ContentStore keep) {
         if (until < 1 || until > o.steps()) {
             throw new IllegalArgumentException("stop step must be 1.." + o.steps() + ", got " + until);
         }
         try (GgufFile gguf = GgufFile.open(baseFile); Parallel parallel = new Parallel(threads)) {
-            Decoder base = FrozenBase.load(new GgufModelSource(gguf));
-            if (o.sequenceLength() > base.config().contextLength()) {
-                throw new IllegalArgumentException("--seq-len " + o.sequenceLength() + " exceeds the base model's context of "
-                        + base.config().contextLength() + " tokens");
-            }
-            FinetuneData.Tokens tokens = FinetuneData.read(data, Tokenizer.fromGguf(gguf), ChatTemplate.fromGguf(gguf));
-            int window = o.sequenceLength() + 1;
-            if (tokens.stream().length < window) {
-                throw new IllegalArgumentException("training data " + data + " has " + tokens.stream().length + " tokens, fewer than one window of "
-                        + window + "; add text or lower --seq-len");
-            }
-            LoraWeights adapter = LoraWeights.initialize(base.config(), o.lora(), o.seed());
-            LoraTraining training = new LoraTraining(base, adapter, new FloatMatMul(parallel), o.sequenceLength(), 0f, o.clipNorm());
+            LoraRun.Inputs inputs = LoraRun.Inputs.read(gguf, data, o);
+            FinetuneData.Tokens tokens = inputs.tokens();
+            LoraRun run = LoraRun.start(inputs, o, new FloatMatMul(parallel));
+            LoraTraining training = run.training();
+            LoraWeights adapter = run.adapter();
+            listener.initialState(run.state());
             LoraCheckpoint checkpoint = new LoraCheckpoint(Path.of(out + ".checkpoint"),
                     LoraCheckpoint.identity(baseFile, data, o.identity()));
             long start = checkpoint.resume(adapter.parameters(), training.optimizerState());
+            run.continueAt(start);
             if (start > 0) {
                 listener.resumed(start, checkpoint.lastId());
             }
+            int window = o.sequenceLength() + 1;
             int[] eval = TokenCorpus.consecutiveWindows(tokens.stream(), window, EVAL_WINDOWS);
             float before = training.baseLoss(eval);
-            Schedule schedule = new Schedule(o.learningRate(), o.learningRate() / 10, o.steps() / 10, o.steps());
-            for (long step = start; step < until; step++) {
-                int[] batch = TokenCorpus.windows(tokens.stream(), window, o.batch(), Seeds.stream(o.seed(), Seeds.SHUFFLE, step));
-                float loss = training.step(batch, schedule.at(step), step);
-                if (!Float.isFinite(loss)) {
-                    throw new IllegalArgumentException("fine-tuning diverged at step " + step + " (loss " + loss + "); lower --lr");
-                }
+            List<Tensor> live = adapter.parameters();
+            while (run.stepsDone() < until) {
+                long step = run.stepsDone();
+                float loss = run.step();
+                listener.parametersUpdated(step, live);
                 listener.stepDone(step, o.steps(), o.batch(), loss);
                 long done = step + 1;
                 boolean last = done == o.steps();
                 if (!last && (done == until || (o.checkpointEvery() > 0 && done % o.checkpointEvery() == 0))) {
-                    checkpoint.write(done, adapter.parameters(), training.optimizerState());
+                    keep(keep, checkpoint.write(done, adapter.parameters(), training.optimizerState()));
                     listener.checkpointed(done, checkpoint.lastId());
                 }
             }
@@ -130,7 +128,13 @@ public final class LoraFinetune {
             if (until < o.steps()) {
                 return new Result(out, until - start, start, before, after, parameters, tokens.stream().length, tokens.documents(), tokens.format());
             }
-            LoraAdapterGguf.write(adapter, base.config().architecture(), adapterName(out), out);
+            if (listener.keepsFinalState()) {
+                // The last state's root is committed too (made-up final adapters are caught); never the resume point
+                // of another run, since the file is deleted below once the adapter is written.
+                keep(keep, checkpoint.write(o.steps(), adapter.parameters(), training.optimizerState()));
+                listener.finalState(o.steps(), checkpoint.lastId());
+            }
+            LoraAdapterGguf.write(adapter, inputs.base().config().architecture(), adapterName(out), out);
             if (mergedOut != null) {
                 try (GgufFile written = GgufFile.open(out)) {
                     LoraMerge.write(gguf, LoraAdapter.load(written, ModelConfig.from(new GgufModelSource(gguf))),
@@ -140,6 +144,12 @@ public final class LoraFinetune {
             checkpoint.delete();
             return new Result(out, o.steps() - start, start, before, after, parameters, tokens.stream().length, tokens.documents(),
                     tokens.format());
+        }
+    }
+
+    private static void keep(ContentStore keep, byte[] checkpoint) {
+        if (keep != null) {
+            keep.put(checkpoint);
         }
     }
 

@@ -25,6 +25,12 @@ public interface TrainingListener {
     /** The final state (after every step), stored as a checkpoint under {@code id}; never the resume point. */
     default void finalState(long stepsDone, ContentId id) {}
 
+    /**
+     * The state step 0 starts from (before any resume), reported by runs whose caller cannot build it itself (a LoRA
+     * fine-tune: the seeded adapter and zero moments), so a compute provider can commit its root.
+     */
+    default void initialState(RunState initial) {}
+
     /** The run continues from a checkpoint after {@code stepsDone} steps. */
     default void resumed(long stepsDone, ContentId id) {}
 

@@ -5,7 +5,6 @@ import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.train.data.ImageSplit;
 import dev.hypha.ml.train.run.RunState;
 import dev.hypha.ml.train.run.TrainSpec;
-import dev.hypha.ml.train.run.TrainingRun;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -15,25 +14,31 @@ import java.util.Optional;
  * always matches and any other claim differs in its root.
  */
 public final class Replayer {
-    private final TrainSpec spec;
+    private final ReplayableTraining job;
     private final byte[] specDigest;
-    private final ImageSplit data;
-    private final FloatMatMul gemm;
+
+    /** A classifier's replayer; {@code specDigest}: see {@link #Replayer(ReplayableTraining, byte[])}. */
+    public Replayer(TrainSpec spec, byte[] specDigest, ImageSplit data, FloatMatMul gemm) {
+        this(new ClassifierReplay(spec, data, gemm), specDigest);
+    }
 
     /** @param specDigest the job spec's 32-byte digest (what the roots are bound to, the lease's spec on-chain) */
-    public Replayer(TrainSpec spec, byte[] specDigest, ImageSplit data, FloatMatMul gemm) {
+    public Replayer(ReplayableTraining job, byte[] specDigest) {
         if (specDigest.length != 32) {
             throw new IllegalArgumentException("a spec digest has 32 bytes, got " + specDigest.length);
         }
-        this.spec = spec;
+        this.job = java.util.Objects.requireNonNull(job, "job");
         this.specDigest = specDigest.clone();
-        this.data = data;
-        this.gemm = gemm;
     }
 
     /** The state at step 0: what every run of the spec starts from. */
     public RunState initial() {
-        return TrainingRun.start(spec, data, gemm).state();
+        return job.initial();
+    }
+
+    /** A checkpoint of this job read back as a state ({@code name} names it in errors); check its {@link #root}. */
+    public RunState checkpoint(String name, byte[] bytes) {
+        return job.checkpoint(name, bytes);
     }
 
     /** The root of {@code state} under this job's spec digest. */
@@ -43,15 +48,11 @@ public final class Replayer {
 
     /** Re-executes from {@code from} up to step {@code toStep} (not before {@code from}, not past the spec's steps). */
     public RunState replay(RunState from, long toStep) {
-        if (toStep < from.step() || toStep > spec.steps()) {
+        if (toStep < from.step() || toStep > job.steps()) {
             throw new IllegalArgumentException("cannot replay from step " + from.step() + " to " + toStep + " (the spec has "
-                    + spec.steps() + " steps)");
+                    + job.steps() + " steps)");
         }
-        TrainingRun run = TrainingRun.resume(spec, data, gemm, from, "the state at step " + from.step());
-        while (run.stepsDone() < toStep) {
-            run.step();
-        }
-        return run.state();
+        return from.step() == toStep ? from : job.replay(from, toStep);
     }
 
     /** The outcome of re-executing one segment. */
