@@ -106,6 +106,8 @@ public final class Hypha implements Callable<Integer>, dev.hypha.cli.model.Globa
         // `hypha model register` talks to the chain through Session (this package); dev.hypha.cli.model cannot name it
         // without a package cycle, so it joins the model group here.
         commandLine.getSubcommands().get("model").addSubcommand("register", new ModelRegisterCommand());
+        // `hypha model bom --asset` reads the model's lineage from the chain through Session too.
+        commandLine.getSubcommands().get("model").addSubcommand("bom", new ModelBomCommand());
         ErrorHandler handler = new ErrorHandler();
         commandLine.setExecutionExceptionHandler(handler);
         commandLine.setParameterExceptionHandler(handler);
