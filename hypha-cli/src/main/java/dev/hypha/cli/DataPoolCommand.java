@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -365,8 +364,9 @@ final class DataPoolCommand implements Callable<Integer> {
         @Option(names = "--spec", required = true, paramLabel = "SPEC.toml", description = "The classifier spec trained on the pool.")
         Path specFile;
 
-        @Option(names = "--from", paramLabel = "URL", description = "A trustless gateway with the contributions' ciphertext (their owners' nodes).")
-        URI from;
+        @Option(names = "--from", paramLabel = "URL",
+                description = "A trustless gateway with contributions' ciphertext (their owners' nodes; repeatable, tried in order).")
+        List<URI> from = new ArrayList<>();
 
         @Option(names = "--repeats", defaultValue = "1", paramLabel = "N", description = "Trainings per variant, averaged (1 to 16; default ${DEFAULT-VALUE}).")
         int repeats;
@@ -398,13 +398,14 @@ final class DataPoolCommand implements Callable<Integer> {
             }
             TrainSpec trainSpec = TrainSpecParser.parse(specFile.toString(), bytes);
             try (Session session = Session.of(spec)) {
+                Credentials key = session.credentials();
+                HyphaContracts contracts = contracts(session, key);
+                PoolScorer scorer = new PoolScorer(session.home(), contracts, key, from,
+                        () -> chainTime(session));
+                scorer.requireMayScore(poolId);
                 DatasetStore datasets = new DatasetStore(new ContentStore(session.home()));
                 ContentId heldOut = datasets.resolve(trainSpec.dataset());
                 ImageSplit validation = datasets.load(heldOut, "test").head(validationSamples);
-                Credentials key = session.credentials();
-                HyphaContracts contracts = contracts(session, key);
-                PoolScorer scorer = new PoolScorer(session.home(), contracts, key, Optional.ofNullable(from),
-                        () -> chainTime(session));
                 PrintWriter out = session.out();
                 PrintWriter err = session.err();
                 PoolScorer.Report report;

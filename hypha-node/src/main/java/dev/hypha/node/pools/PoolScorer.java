@@ -75,21 +75,21 @@ public final class PoolScorer {
     private final HyphaContracts contracts;
     private final Credentials key;
     private final DataReader reader;
-    private final Optional<URI> from;
+    private final List<URI> from;
     private final LongSupplier chainTime;
 
     /**
      * @param home      the validator's home (its content store holds ciphertext it already fetched; scratch space)
      * @param contracts the contracts as the validator's account
-     * @param from      a trustless gateway serving the contributions' ciphertext, when not already stored here
+     * @param from      trustless gateways serving the contributions' ciphertext (tried in order), when not stored here
      * @param chainTime the latest block's timestamp (the pool's phases are in chain time)
      */
-    public PoolScorer(Path home, HyphaContracts contracts, Credentials key, Optional<URI> from, LongSupplier chainTime) {
+    public PoolScorer(Path home, HyphaContracts contracts, Credentials key, List<URI> from, LongSupplier chainTime) {
         this.scratch = home.resolve("pools").resolve("scratch");
         this.contracts = Objects.requireNonNull(contracts, "contracts");
         this.key = Objects.requireNonNull(key, "key");
         this.reader = new DataReader(home, contracts);
-        this.from = Objects.requireNonNull(from, "from");
+        this.from = List.copyOf(from);
         this.chainTime = Objects.requireNonNull(chainTime, "chainTime");
     }
 
@@ -116,23 +116,8 @@ public final class PoolScorer {
     public Report score(long poolId, TrainSpec spec, ImageSplit validation, int repeats, FloatMatMul gemm,
                         Consumer<String> log) {
         DataPoolsClient pools = contracts.pools();
-        DataPool pool = pools.pool(poolId);
         Address me = Address.parse(key.getAddress());
-        if (!pools.isValidator(poolId, me)) {
-            throw HyphaException.input("account " + me.toChecksumString() + " is not a validator of pool #" + poolId
-                    + ": its owner " + pool.owner().toChecksumString() + " names validators with `hypha data pool "
-                    + "validator " + poolId + " ACCOUNT`" + (pool.minValidatorStake().signum() > 0
-                    ? ", or stake at least " + pool.minValidatorStake() + " as a VALIDATOR" : ""));
-        }
-        long now = chainTime.getAsLong();
-        if (now <= pool.contributionsEnd()) {
-            throw HyphaException.input("pool #" + poolId + " takes contributions until " + pool.contributionsEnd()
-                    + " (chain time now " + now + "): score it after that, until " + pool.scoringEnd());
-        }
-        if (now > pool.scoringEnd()) {
-            throw HyphaException.input("pool #" + poolId + "'s scoring ended at " + pool.scoringEnd() + " (chain time now "
-                    + now + "): its contributors can claim now");
-        }
+        requireMayScore(poolId);
         if (repeats < 1 || repeats > 16) {
             throw HyphaException.input("--repeats must be 1 to 16, was " + repeats);
         }
@@ -208,6 +193,31 @@ public final class PoolScorer {
         return List.copyOf(posted);
     }
 
+    /**
+     * Refuses, naming why, unless this account is a validator of the pool and the pool is in its scoring phase (after
+     * contributions closed: leaving one out needs the whole pool).
+     */
+    public void requireMayScore(long poolId) {
+        DataPoolsClient pools = contracts.pools();
+        DataPool pool = pools.pool(poolId);
+        Address me = Address.parse(key.getAddress());
+        if (!pools.isValidator(poolId, me)) {
+            throw HyphaException.input("account " + me.toChecksumString() + " is not a validator of pool #" + poolId
+                    + ": its owner " + pool.owner().toChecksumString() + " names validators with `hypha data pool "
+                    + "validator " + poolId + " ACCOUNT`" + (pool.minValidatorStake().signum() > 0
+                    ? ", or stake at least " + pool.minValidatorStake() + " as a VALIDATOR" : ""));
+        }
+        long now = chainTime.getAsLong();
+        if (now <= pool.contributionsEnd()) {
+            throw HyphaException.input("pool #" + poolId + " takes contributions until " + pool.contributionsEnd()
+                    + " (chain time now " + now + "): score it after that, until " + pool.scoringEnd());
+        }
+        if (now > pool.scoringEnd()) {
+            throw HyphaException.input("pool #" + poolId + "'s scoring ended at " + pool.scoringEnd() + " (chain time now "
+                    + now + "): its contributors can claim now");
+        }
+    }
+
     /** The dataset asset the contributor registered with the contribution's content id. */
     private long datasetOf(PoolContribution c) {
         long asset = contracts.assets().assetByContent(c.contentId(), c.contributor());
@@ -229,7 +239,7 @@ public final class PoolScorer {
         try {
             DataKey dataKey = reader.accountKey(asset, Address.parse(key.getAddress()),
                     RecipientKey.ofAccount(key.getEcKeyPair().getPrivateKey()));
-            reader.open(asset, dataKey, from, folder, (done, size) -> { }, MAX_CONTRIBUTION_BYTES);
+            open(asset, dataKey, folder);
             if (!Files.isDirectory(folder)) {
                 throw HyphaException.input("dataset #" + asset + " is a single file; a pool contribution is a folder with "
                         + "train-images-idx3-ubyte and train-labels-idx1-ubyte (gzipped or not), added with `hypha data add DIR`");
@@ -242,6 +252,25 @@ public final class PoolScorer {
         } finally {
             deleteTree(folder);
         }
+    }
+
+    /** Opens from the local store or the first gateway that serves it whole. */
+    private void open(long asset, DataKey dataKey, Path folder) {
+        if (from.isEmpty()) {
+            reader.open(asset, dataKey, Optional.empty(), folder, (done, size) -> { }, MAX_CONTRIBUTION_BYTES);
+            return;
+        }
+        HyphaException last = null;
+        for (URI gateway : from) {
+            try {
+                reader.open(asset, dataKey, Optional.of(gateway), folder, (done, size) -> { }, MAX_CONTRIBUTION_BYTES);
+                return;
+            } catch (HyphaException e) {
+                last = e;
+                deleteTree(folder);
+            }
+        }
+        throw last;
     }
 
     static ImageSplit concat(String name, List<ImageSplit> splits) {
