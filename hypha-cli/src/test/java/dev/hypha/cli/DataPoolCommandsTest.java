@@ -252,6 +252,28 @@ class DataPoolCommandsTest {
         assertThat(mislabeler.hUsd()).isEqualTo(beforeC);
         assertThat(earnsA.add(earnsB)).isLessThanOrEqualTo(DEPOSIT);
         assertThat(honestA.ok("data", "pool", "show", pool).out()).contains("claiming");
+
+        // A model built on the pool gives its scored datasets 30 % of its revenue, split by the scores: revenue paid to
+        // the model reaches the honest contributors by their scores, the mislabeler nothing.
+        Path modelFile = Files.writeString(dir.resolve("model.bin"), "a model trained on pool " + pool);
+        assertThat(owner.refused("model", "register", modelFile.toString(), "--license", "MIT", "--pool", "x").errorLine())
+                .contains("is not POOL:SHARE_BPS");
+        CliRun registered = owner.ok("model", "register", modelFile.toString(), "--license", "MIT", "--pool", pool + ":3000");
+        Matcher m = Pattern.compile("Registered model #(\\d+)").matcher(registered.out());
+        assertThat(m.find()).as(registered.out()).isTrue();
+        long model = Long.parseLong(m.group(1));
+        long shareA = 3000 * a / (a + b);
+        long shareB = 3000 * b / (a + b);
+        assertThat(read.assets().parents(model)).containsExactlyInAnyOrder(
+                new dev.hypha.chain.assets.LineageEdge(dataA, (int) shareA), new dev.hypha.chain.assets.LineageEdge(dataB, (int) shareB));
+        BigInteger revenue = BigInteger.valueOf(1_000_000);
+        owner.ok("royalties", "pay", Long.toString(model), "1");
+        var token = dev.hypha.core.crypto.Address.parse(deployment.address("PaymentToken"));
+        assertThat(read.royalties().balanceOf(token, dev.hypha.core.crypto.Address.parse(honestA.address())))
+                .isEqualTo(revenue.multiply(BigInteger.valueOf(shareA)).divide(BigInteger.valueOf(10_000)));
+        assertThat(read.royalties().balanceOf(token, dev.hypha.core.crypto.Address.parse(honestB.address())))
+                .isEqualTo(revenue.multiply(BigInteger.valueOf(shareB)).divide(BigInteger.valueOf(10_000)));
+        assertThat(read.royalties().balanceOf(token, dev.hypha.core.crypto.Address.parse(mislabeler.address()))).isZero();
     }
 
     /** {@code count} training images from {@code first} as IDX files (labels all shifted when {@code wrong}). */
