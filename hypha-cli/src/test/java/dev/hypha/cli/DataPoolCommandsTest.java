@@ -214,6 +214,7 @@ class DataPoolCommandsTest {
                     .contains("is not a validator of pool #" + pool);
 
             CliRun scored = validator.ok(score.toArray(String[]::new));
+            System.out.println(scored.out()); // what the README shows
             assertThat(scored.out()).contains("Posted 3 score(s) to pool #" + pool,
                     "Unscored contribution #" + contributions[3], "holds no grant for asset #" + dataD);
         } finally {
@@ -233,6 +234,7 @@ class DataPoolCommandsTest {
         }
 
         CliRun shown = honestA.ok("data", "pool", "show", pool);
+        System.out.println(shown.out());
         BigInteger earnsA = DEPOSIT.multiply(BigInteger.valueOf(a)).divide(BigInteger.valueOf(a + b));
         BigInteger earnsB = DEPOSIT.multiply(BigInteger.valueOf(b)).divide(BigInteger.valueOf(a + b));
         assertThat(shown.out()).contains("#" + contributions[0], "#" + dataA, Long.toString(a));
