@@ -12,6 +12,7 @@ import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.chain.compute.Resources;
 import dev.hypha.ml.llm.Architecture;
 import dev.hypha.ml.llm.RandomModelFactory;
 import dev.hypha.ml.store.ModelName;
@@ -24,6 +25,8 @@ import dev.hypha.ml.train.data.ImageSplit;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.node.content.BlockRoutes;
 import dev.hypha.node.content.ServedFiles;
+import dev.hypha.node.compute.PublishedContent;
+import dev.hypha.node.compute.TenantJobs;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.payments.PayerReceipts;
 import java.io.PrintWriter;
@@ -37,11 +40,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +81,8 @@ class LocalnetDataProvenanceTest {
     private static final String STRANGER_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
     private static final String SQUATTER_KEY = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e";
     private static final String SECOND_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
+    /** Dev account 2: `hypha localnet --providers 1 --compute-providers 1`'s compute provider. */
+    private static final String COMPUTE_PROVIDER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
     private static final String MISLABELER_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
     private static final int ROYALTY_PER_1000 = 10_000;
     /** What the pool's datasets earn of the model's revenue, split by their scores. */
@@ -176,7 +183,10 @@ class LocalnetDataProvenanceTest {
                 // add them to the pool and grant the validator (only) the key.
                 String card = ok(validator, password, "data", "key").out().strip();
                 ImageSplit train = DatasetStore.readSplit(DatasetStore.DEBIAN_FASHION_MNIST, "train");
-                dataset = contribute(contributor, password, poolId, idxFolder("contributor", train, 0, 300, false), card);
+                Path contributorFolder = idxFolder("contributor", train, 0, 300, false);
+                Files.copy(contributorFolder.resolve("train-images-idx3-ubyte"), contributorFolder.resolve("t10k-images-idx3-ubyte"));
+                Files.copy(contributorFolder.resolve("train-labels-idx1-ubyte"), contributorFolder.resolve("t10k-labels-idx1-ubyte"));
+                dataset = contribute(contributor, password, poolId, contributorFolder, card);
                 secondDataset = contribute(second, password, poolId, idxFolder("second", train, 300, 150, false), card);
                 long mislabeled = contribute(mislabeler, password, poolId, idxFolder("mislabeled", train, 450, 200, true), card);
 
@@ -213,6 +223,72 @@ class LocalnetDataProvenanceTest {
                 assertThat(scoreA).as("honest contributor").isPositive();
                 assertThat(scoreB).as("second honest contributor").isPositive();
                 assertThat(pools.contribution(ids.get(2)).score()).as("wrong labels earn nothing").isZero();
+
+                // Compute-to-data on the pool's data: a tenant (the second contributor's account) orders a classifier
+                // trained on the first contributor's sealed contribution, which it never holds; the contributor allows
+                // the spec and releases the key to the compute provider that wins the lease (its card read from the
+                // provider's endpoint); the model the tenant fetches registers with that dataset in its lineage.
+                String plainDataset = new DatasetStore(new ContentStore(dir.resolve("ids-only"))).importFashionMnist(
+                        contributorFolder).id().toString();
+                Path jobSpec = Files.writeString(dir.resolve("pool-model.toml"), """
+                        name = "pool-model"
+                        dataset = "%s"
+                        data_asset = %d
+                        seed = 3
+                        steps = 40
+                        batch = 32
+                        checkpoint_every = 20
+                        layers = ["flatten", "linear 784 32", "relu", "linear 32 10"]
+                        [optimizer]
+                        kind = "adamw"
+                        learning_rate = 0.003
+                        """.formatted(plainDataset, dataset));
+                ok(contributor, password, "data", "grant-job", Long.toString(dataset), "--spec", jobSpec.toString());
+                Path contributorHome = Path.of(contributor.get("HYPHA_HOME"));
+                Path tenantHome = Path.of(second.get("HYPHA_HOME"));
+                HyphaContracts asTenant = as(chain, deployment, SECOND_KEY);
+                as(chain, deployment, USER_KEY).payment().mint(address(SECOND_KEY).lowercaseHex(), BigInteger.valueOf(10_000_000));
+                PublishedContent published = new PublishedContent();
+                try (ApiServer gateway = new ApiServer("127.0.0.1", 0, List.of(BlockRoutes.forFiles(
+                        ServedFiles.sealedData(new ContentStore(contributorHome)), contributorHome)));
+                     ApiServer tenantServer = new ApiServer("127.0.0.1", 0, List.of(published))) {
+                    gateway.start();
+                    tenantServer.start();
+                    // The tenant's side of `hypha train submit` (what the CLI does in one go), step by step so the key
+                    // is released between the lease and the hand-off, as the owner's node does by itself.
+                    TenantJobs tenant = new TenantJobs(asTenant, Credentials.create(SECOND_KEY), new ContentStore(tenantHome),
+                            tenantHome, HttpClient.newHttpClient(), Clock.systemUTC(),
+                            () -> chain.latestBlock().getTimestamp().longValueExact());
+                    TenantJobs.Submitted submitted = tenant.submit(jobSpec.toString(), Files.readAllBytes(jobSpec),
+                            new TenantJobs.OrderTerms(BigInteger.valueOf(3_600_000), BigInteger.valueOf(3_600_000),
+                                    new Resources(1, 64, 0), 30), published);
+                    BigInteger order = submitted.orderId();
+                    await("a bid on order " + order, () -> !asTenant.compute().bids(order).isEmpty());
+                    assertThat(asTenant.compute().bids(order).getFirst().provider()).isEqualTo(Address.parse(COMPUTE_PROVIDER));
+                    tenant.lease(order, OptionalInt.of(0), Duration.ofSeconds(5));
+                    String providerCard = new dev.hypha.node.data.ProviderKeyCards(asTenant.registry(),
+                            HttpClient.newHttpClient()).of(Address.parse(COMPUTE_PROVIDER)).text();
+                    assertThat(ok(contributor, password, "data", "release", Long.toString(dataset), "--order",
+                            order.toString(), "--key", providerCard).out()).contains("Released asset #" + dataset + "'s key");
+                    tenant.handOff(order, List.of("http://127.0.0.1:" + tenantServer.port(),
+                            "http://127.0.0.1:" + gateway.port()));
+                    await("the job of order " + order + " to finish", () -> {
+                        String status = CliRun.run(second, "--password-file", password.toString(), "train", "status",
+                                order.toString()).out();
+                        assertThat(status).doesNotContain("FAILED");
+                        return status.contains("job: DONE");
+                    });
+                }
+                CliRun fetched = ok(second, password, "train", "fetch", "1", "--register", "--license", "Apache-2.0",
+                        "--data-share", "1500");
+                Matcher trained = MODEL.matcher(fetched.out());
+                assertThat(trained.find()).as(fetched.out()).isTrue();
+                long classifier = Long.parseLong(trained.group(1));
+                assertThat(as(chain, deployment, SECOND_KEY).assets().parents(classifier))
+                        .containsExactly(new dev.hypha.chain.assets.LineageEdge(dataset, 1500));
+                assertThat(new ContentStore(Path.of(second.get("HYPHA_HOME"))).contains(dev.hypha.core.cid.ContentIds.of(
+                        Files.readAllBytes(contributorFolder.resolve("train-images-idx3-ubyte"))))).as("the tenant never holds the images")
+                        .isFalse();
 
                 // Scoring over, the shares are final. A squatter registers the model's bytes first, at a price of its own;
                 // then the user registers the model giving the pool's datasets 30 % of its revenue, split by the scores.
@@ -288,6 +364,15 @@ class LocalnetDataProvenanceTest {
         }
     }
 
+    /** Polls (1 s apart, at most 2 minutes) until {@code done}: the job runs in another process. */
+    private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(1_000);
+        }
+    }
+
     private static CliRun ok(Map<String, String> env, Path password, String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--password-file";
@@ -359,7 +444,7 @@ class LocalnetDataProvenanceTest {
             cli.setErr(new PrintWriter(err, true));
             thread = Thread.ofPlatform().start(() -> {
                 try {
-                    exit = cli.execute("localnet", "--providers", "1");
+                    exit = cli.execute("localnet", "--providers", "1", "--compute-providers", "1");
                 } finally {
                     ready.countDown();
                 }
