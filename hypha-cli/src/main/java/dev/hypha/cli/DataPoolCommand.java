@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "pool", description = "Data pools: contributors add sealed datasets, validators score them, rewards follow the scores.",
         subcommands = {DataPoolCommand.Create.class, DataPoolCommand.Validator.class, DataPoolCommand.Deposit.class,
                 DataPoolCommand.Contribute.class, DataPoolCommand.Ls.class, DataPoolCommand.Show.class,
-                DataPoolCommand.Score.class, DataPoolCommand.Claim.class})
+                DataPoolCommand.Score.class, DataPoolCommand.Claim.class, DataPoolCommand.Reclaim.class})
 final class DataPoolCommand implements Callable<Integer> {
     /** Pools listed by {@code ls} at most (the newest). */
     static final int LISTED_POOLS = 50;
@@ -486,6 +486,41 @@ final class DataPoolCommand implements Callable<Integer> {
                     throw HyphaException.input(me.toChecksumString() + " made no contribution to pool #" + poolId);
                 }
                 out.println("Claimed " + amount(total, p.token(), contracts) + " in all from pool #" + poolId);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code hypha data pool reclaim POOL}. */
+    @Command(name = "reclaim", description = "As the owner of a pool that ended without a single score, take its deposits back.")
+    static final class Reclaim implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "POOL", description = "Your pool's id.")
+        long poolId;
+
+        @Override
+        public Integer call() {
+            try (Session session = Session.of(spec)) {
+                Credentials key = session.credentials();
+                HyphaContracts contracts = contracts(session, key);
+                DataPool p = contracts.pools().pool(poolId);
+                long now = chainTime(session);
+                if (!p.owner().equals(Address.parse(key.getAddress()))) {
+                    throw HyphaException.input("pool #" + poolId + " belongs to " + p.owner().toChecksumString());
+                }
+                if (now <= p.scoringEnd()) {
+                    throw HyphaException.input("pool #" + poolId + " is scored until chain time " + p.scoringEnd() + " (now "
+                            + now + ")");
+                }
+                if (p.totalScore().signum() != 0) {
+                    throw HyphaException.input("pool #" + poolId + " was scored: its deposits belong to its contributors");
+                }
+                BigInteger left = p.deposited().subtract(p.claimed());
+                if (left.signum() == 0) throw HyphaException.input("pool #" + poolId + " holds nothing to reclaim");
+                contracts.pools().reclaimUnscored(poolId);
+                session.out().println("Reclaimed " + amount(left, p.token(), contracts) + " from unscored pool #" + poolId);
             }
             return ExitCodes.OK;
         }

@@ -152,6 +152,7 @@ class DataPoolCommandsTest {
                 "50000").errorLine()).contains("is more than this account's");
         assertThat(owner.run("data", "pool", "show", "99").errorLine()).contains("UnknownPool");
 
+        owner.ok("data", "pool", "create", "--contribute-for", "10m", "--score-for", "10m", "--deposit", "1"); // never scored
         CliRun created = owner.ok("data", "pool", "create", "--contribute-for", "10m", "--score-for", "10m", "--deposit",
                 "5", "--validator", validator.address());
         Matcher p = POOL.matcher(created.out());
@@ -254,6 +255,12 @@ class DataPoolCommandsTest {
         assertThat(mislabeler.hUsd()).isEqualTo(beforeC);
         assertThat(earnsA.add(earnsB)).isLessThanOrEqualTo(DEPOSIT);
         assertThat(honestA.ok("data", "pool", "show", pool).out()).contains("claiming");
+        assertThat(owner.refused("data", "pool", "reclaim", pool).errorLine()).contains("was scored");
+        assertThat(honestA.refused("data", "pool", "reclaim", "1").errorLine()).contains("belongs to");
+        BigInteger ownerBefore = owner.hUsd();
+        assertThat(owner.ok("data", "pool", "reclaim", "1").out()).contains("Reclaimed 1 hUSD from unscored pool #1");
+        assertThat(owner.hUsd().subtract(ownerBefore)).isEqualTo(BigInteger.valueOf(1_000_000));
+        assertThat(owner.refused("data", "pool", "reclaim", "1").errorLine()).contains("holds nothing to reclaim");
 
         // A model built on the pool gives its scored datasets 30 % of its revenue, split by the scores: revenue paid to
         // the model reaches the honest contributors by their scores, the mislabeler nothing.

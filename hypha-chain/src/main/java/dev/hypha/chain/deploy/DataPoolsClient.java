@@ -11,7 +11,6 @@ import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -135,13 +134,6 @@ public final class DataPoolsClient {
     public boolean isValidator(long poolId, Address account) {
         return read(NAME + ".isValidator", () -> binding.isValidator(BigInteger.valueOf(poolId), account.lowercaseHex())
                 .send());
-    }
-
-    /** The score {@code validator} gave a contribution, or empty when it gave none. */
-    public OptionalLong scoreOf(long contributionId, Address validator) {
-        var r = read(NAME + ".scoreOf", () -> binding.scoreOf(BigInteger.valueOf(contributionId),
-                validator.lowercaseHex()).send());
-        return r.component2() ? OptionalLong.of(r.component1().longValueExact()) : OptionalLong.empty();
     }
 
     /**
