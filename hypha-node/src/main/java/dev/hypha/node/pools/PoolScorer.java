@@ -167,8 +167,13 @@ public final class PoolScorer {
         }
         log.accept("training " + (entries.size() + 1) * repeats + " models of " + spec.steps() + " steps on "
                 + all.count() + " images (" + entries.size() + " contributions, leave one out, " + repeats + " repeat(s))");
-        ContributionScores.Result r = ContributionScores.leaveOneGroupOut(spec, all, groupOf, entries.size(), validation,
-                repeats, gemm);
+        ContributionScores.Result r;
+        try {
+            r = ContributionScores.leaveOneGroupOut(spec, all, groupOf, entries.size(), validation, repeats, gemm);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("spec '" + spec.name() + "' cannot train on pool #" + poolId + "'s "
+                    + all.height() + "x" + all.width() + " images: " + e.getMessage());
+        }
         List<Scored> scored = new ArrayList<>();
         for (ContributionScores.Score s : r.scores()) {
             scored.add(new Scored(entries.get(s.group()), s.accuracyWithout(), s.score(), onChainScore(s.score())));
