@@ -35,14 +35,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hypha data add|key|grant|revoke|ls|get|serve}: encrypted data owned on chain. The owner seals and registers,
+ * {@code hypha data add|key|grant|revoke|ls|get|serve|pool}: encrypted data owned on chain. The owner seals and registers,
  * grants each reader the data key wrapped to the reader's signed data key, and serves the ciphertext; a reader fetches
  * it from any trustless gateway and opens it with its account key.
  */
 @Command(name = "data", description = "Encrypted data: seal and register, grant, revoke, list, fetch and open.",
         subcommands = {DataCommand.Add.class, DataCommand.Key.class, DataCommand.Grant.class, DataCommand.Revoke.class,
                 DataCommand.Ls.class, DataCommand.Get.class, DataCommand.Serve.class, DataCommand.GrantJob.class,
-                DataCommand.RevokeJob.class, DataCommand.Release.class, DataCommand.Buy.class, DataCommand.Fulfil.class})
+                DataCommand.RevokeJob.class, DataCommand.Release.class, DataCommand.Buy.class, DataCommand.Fulfil.class,
+                DataPoolCommand.class})
 final class DataCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

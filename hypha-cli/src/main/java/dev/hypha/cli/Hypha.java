@@ -108,6 +108,8 @@ public final class Hypha implements Callable<Integer>, dev.hypha.cli.model.Globa
         commandLine.getSubcommands().get("model").addSubcommand("register", new ModelRegisterCommand());
         // `hypha zk feed` likewise posts through Session, so it joins the zk group here.
         commandLine.getSubcommands().get("zk").addSubcommand("feed", new ZkFeedCommand());
+        // `hypha model bom --asset` reads the model's lineage from the chain through Session too.
+        commandLine.getSubcommands().get("model").addSubcommand("bom", new ModelBomCommand());
         ErrorHandler handler = new ErrorHandler();
         commandLine.setExecutionExceptionHandler(handler);
         commandLine.setParameterExceptionHandler(handler);

@@ -4,6 +4,7 @@ import dev.hypha.chain.assets.AssetKind;
 import dev.hypha.chain.assets.Licence;
 import dev.hypha.chain.assets.LineageEdge;
 import dev.hypha.chain.assets.Terms;
+import dev.hypha.chain.deploy.AssetRegistryClient;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.PaymentTokenClient;
 import dev.hypha.core.cid.ContentId;
@@ -12,6 +13,7 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.core.text.TerminalText;
+import dev.hypha.node.pools.PoolShares;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +58,11 @@ final class ModelRegisterCommand implements Callable<Integer> {
     @Option(names = "--parent", paramLabel = "ID:SHARE_BPS", description = "A parent asset and its share in basis points (repeatable, at most 8).")
     List<String> parents = new ArrayList<>();
 
+    @Option(names = "--pool", paramLabel = "POOL:SHARE_BPS",
+            description = {"Give a scored data pool's datasets SHARE_BPS of the revenue in all, split by their scores",
+                    "(after the pool's scoring ended; the best scored, up to 8 parents with --parent)."})
+    String pool;
+
     @Option(names = "--metadata", paramLabel = "FILE", description = "Model card or datasheet; its content id is registered too.")
     Path metadata;
 
@@ -82,6 +89,9 @@ final class ModelRegisterCommand implements Callable<Integer> {
         try (Session session = Session.of(spec)) {
             HyphaContracts contracts = session.contractsAsSigner();
             Licence licence = licence(parsedTerms, Address.parse(contracts.deployment().address(PaymentTokenClient.NAME)));
+            if (pool != null) {
+                edges.addAll(poolEdges(session, contracts, pool, AssetRegistryClient.MAX_PARENTS - edges.size()));
+            }
             long id = versionOf == null
                     ? contracts.assets().register(dataset ? AssetKind.DATASET : AssetKind.MODEL, content.bytes(), metadataId,
                             licence, edges)
@@ -129,5 +139,24 @@ final class ModelRegisterCommand implements Callable<Integer> {
             throw new HyphaException(ErrorCategory.INPUT, what + " " + path + " is not a readable file");
         }
         return ContentIds.of(path);
+    }
+
+    /** The lineage edges {@code --pool POOL:SHARE_BPS} stands for (see {@link PoolShares#lineage}). */
+    private static List<LineageEdge> poolEdges(Session session, HyphaContracts contracts, String text, int room) {
+        String[] parts = text.split(":", -1);
+        long poolId;
+        int bps;
+        try {
+            if (parts.length != 2) throw new NumberFormatException();
+            poolId = Long.parseLong(parts[0]);
+            bps = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw HyphaException.input("--pool '" + TerminalText.line(text) + "' is not POOL:SHARE_BPS (e.g. 1:3000)");
+        }
+        if (poolId < 1) throw HyphaException.input("--pool " + poolId + " is not a pool id");
+        if (room < 1) throw HyphaException.input("--pool leaves no room: --parent already names "
+                + AssetRegistryClient.MAX_PARENTS + " parents");
+        long now = session.chain().latestBlock().getTimestamp().longValueExact();
+        return PoolShares.lineage(PoolShares.of(contracts, poolId, now), now, bps, room);
     }
 }

@@ -9,8 +9,15 @@ import dev.hypha.chain.assets.PoolContribution;
 import dev.hypha.chain.contracts.DataPools;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
 
 /**
  * DataPools (Vana-like data pools): open a pool and name validators, contribute items, score contributions, deposit
@@ -116,5 +123,35 @@ public final class DataPoolsClient {
                 () -> binding.contributionOf(BigInteger.valueOf(contributionId)).send());
         return new PoolContribution(contributionId, c.poolId.longValueExact(), Address.parse(c.contributor), c.contentId,
                 c.score.longValueExact(), c.scoreCount.longValueExact(), c.claimed);
+    }
+
+    /** Returns an unscored pool's deposits to its owner once scoring is over (anyone may send it). */
+    public TransactionReceipt reclaimUnscored(long poolId) {
+        return calls.write(NAME, "reclaimUnscored", binding.reclaimUnscored(BigInteger.valueOf(poolId)));
+    }
+
+    /** Whether {@code account} may score the pool's contributions (named, or staked at least the pool's minimum). */
+    public boolean isValidator(long poolId, Address account) {
+        return read(NAME + ".isValidator", () -> binding.isValidator(BigInteger.valueOf(poolId), account.lowercaseHex())
+                .send());
+    }
+
+    /**
+     * The ids of a pool's contributions, oldest first, from its Contributed events (the contract keeps no per-pool
+     * list: it never loops); at most {@code limit}, so a flooded pool bounds the work (callers say what they do past it).
+     */
+    public List<Long> contributionIds(long poolId, int limit) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(calls.deployment().deployBlock())),
+                DefaultBlockParameterName.LATEST, binding.getContractAddress());
+        filter.addSingleTopic(EventEncoder.encode(DataPools.CONTRIBUTED_EVENT));
+        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(poolId), 64));
+        List<Long> out = new ArrayList<>();
+        for (Log log : calls.client().logs(filter)) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(DataPools.getContributedEventFromLog(log).contributionId.longValueExact());
+        }
+        return List.copyOf(out);
     }
 }

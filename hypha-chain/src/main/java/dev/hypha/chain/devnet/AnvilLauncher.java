@@ -181,11 +181,30 @@ public final class AnvilLauncher {
         try {
             int actualPort = waitForListening(process, log);
             long actualChainId = waitForRpc(process, log, actualPort);
+            if (stateFile.isPresent()) {
+                keepTimeMonotonic(actualPort);
+            }
             pidFile.ifPresent(f -> f.write(process.pid()));
             return new Devnet(process, actualPort, actualChainId, devAccounts, log, stateFile, pidFile, stopGrace);
         } catch (RuntimeException e) {
             process.destroyForcibly();
             throw e;
+        }
+    }
+
+    /**
+     * A chain resumed from its state file whose last block is ahead of the wall clock (a test or a user moved time on with
+     * {@code evm_increaseTime}; anvil does not save that offset) would mine its next blocks with earlier timestamps than
+     * the last one: views at "latest" would say a timelock operation is ready while the transaction executing it reverts.
+     * Moving anvil's clock to just past the last block keeps time monotonic across restarts.
+     */
+    private static void keepTimeMonotonic(int port) {
+        try (dev.hypha.chain.rpc.ChainClient client = dev.hypha.chain.rpc.ChainClient.connect("http://127.0.0.1:" + port)) {
+            long last = client.latestBlock().getTimestamp().longValueExact();
+            long now = java.time.Instant.now().getEpochSecond(); // anvil's own clock: the wall clock
+            if (last >= now) {
+                client.request("evm_increaseTime", last - now + 1);
+            }
         }
     }
 

@@ -59,6 +59,27 @@ class AnvilLauncherTest {
         }
     }
 
+    /**
+     * Time moved on with evm_increaseTime is not in anvil's state file; a resumed chain must still never mine a block
+     * earlier than its last one (a view at "latest" and the next transaction would disagree about time).
+     */
+    @Test
+    void aResumedChainNeverMinesBeforeItsLastBlockAfterTimeWasMovedOn() {
+        Path state = tmp.resolve("devnet/moved.json");
+        long last;
+        try (Devnet first = new AnvilLauncher().stateFile(state, 60).logFile(tmp.resolve("t1.log")).start();
+             ChainClient client = ChainClient.connect(first.rpcUrl())) {
+            client.request("evm_increaseTime", 86_400);
+            client.request("evm_mine");
+            last = client.latestBlock().getTimestamp().longValueExact();
+        }
+        try (Devnet second = new AnvilLauncher().stateFile(state, 60).logFile(tmp.resolve("t2.log")).start();
+             ChainClient client = ChainClient.connect(second.rpcUrl())) {
+            client.request("evm_mine");
+            assertThat(client.latestBlock().getTimestamp().longValueExact()).isGreaterThan(last);
+        }
+    }
+
     @Test
     void aKilledAnvilKeepsWhatItsStateIntervalAlreadyWrote() throws Exception {
         Path state = tmp.resolve("crash/state.json");

@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
             ModelRmCommand.class,
             ModelVerifyCommand.class,
             ModelSignCommand.class,
-            ModelBomCommand.class,
             ModelExportCommand.class,
             ModelQuantizeCommand.class,
         })

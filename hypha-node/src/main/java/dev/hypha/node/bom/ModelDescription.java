@@ -16,14 +16,22 @@ import java.util.regex.Pattern;
  * @param license  an SPDX licence expression ({@code Apache-2.0}, {@code MIT OR Apache-2.0}), or empty when not
  *     declared (written as NOASSERTION)
  * @param supplier who supplies the model (a person, organization or account), or empty when unknown
+ * @param lineage  the datasets, base model and training job it came from ({@link ModelLineage#NONE} when unknown)
  */
-public record ModelDescription(ModelManifest manifest, String sha256, Optional<String> license, Optional<String> supplier) {
+public record ModelDescription(ModelManifest manifest, String sha256, Optional<String> license, Optional<String> supplier,
+                               ModelLineage lineage) {
     /** Letters, digits and the operators/characters SPDX expressions use; a bound on what reaches the documents. */
     private static final Pattern LICENSE = Pattern.compile("[A-Za-z0-9.+:()\\- ]{1,200}");
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
+    /** A model of unknown lineage. */
+    public ModelDescription(ModelManifest manifest, String sha256, Optional<String> license, Optional<String> supplier) {
+        this(manifest, sha256, license, supplier, ModelLineage.NONE);
+    }
+
     public ModelDescription {
         Objects.requireNonNull(manifest, "manifest");
+        Objects.requireNonNull(lineage, "lineage");
         if (!HEX64.matcher(sha256).matches()) throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits");
         license.ifPresent(l -> {
             if (!LICENSE.matcher(l).matches()) {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.ml.store.ModelManifest;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
@@ -15,6 +18,11 @@ import java.time.temporal.ChronoUnit;
  * identifier, architecture, parameter count, format and quantization in its summary, the architecture as {@code
  * ai_typeOfModel}), the two licence relationships the AI profile requires (declared and concluded; NOASSERTION when no
  * licence was given), and for a model with an adapter a {@code software_File} it {@code contains}.
+ *
+ * <p>Lineage, in SPDX 3's own terms: each dataset is a {@code dataset_DatasetPackage} the model is {@code trainedOn}; a
+ * base model is an {@code ai_AIPackage} that is {@code ancestorOf} the model; the training job is a {@code build_Build}
+ * (Build profile; build id = chain, market and order) that {@code hasInput} the datasets and base model and {@code
+ * hasOutput} the model. A source's licence is its declared licence.
  *
  * <p>Written as a Jackson tree rather than through SPDX's Java library: the library brings its own model store and a
  * newer Jackson than this project's, for a document of a dozen elements; the official SPDX 3.0.1 JSON schema checks the
@@ -100,13 +108,100 @@ public final class SpdxAiDocument {
             elements.add(file).add(base + "contains-adapter");
         });
 
+        boolean build = lineage(graph, elements, model, base, pkg, created);
+
         ObjectNode document = element(graph, "SpdxDocument", base + "document");
         document.put("name", "SPDX AI BOM of " + m.name());
         document.put("dataLicense", "https://spdx.org/licenses/CC0-1.0");
-        document.putArray("profileConformance").add("core").add("software").add("ai").add("simpleLicensing");
+        ArrayNode profiles = document.putArray("profileConformance").add("core").add("software").add("ai").add("simpleLicensing");
+        if (!model.lineage().datasets().isEmpty()) profiles.add("dataset");
+        if (build) profiles.add("build");
         document.putArray("rootElement").add(pkg);
         document.set("element", elements);
         return root;
+    }
+
+    /** Adds the lineage elements and relationships; true when a training job (the Build profile) was written. */
+    private static boolean lineage(ArrayNode graph, ArrayNode elements, ModelDescription model, String base, String pkg,
+                                   String created) {
+        ModelLineage lineage = model.lineage();
+        List<String> inputs = new ArrayList<>();
+        int n = 0;
+        for (ModelLineage.Source s : lineage.sources()) {
+            String id = base + "source-" + n++;
+            boolean dataset = s.role() == ModelLineage.Role.DATASET;
+            ObjectNode node = element(graph, dataset ? "dataset_DatasetPackage" : "ai_AIPackage", id);
+            node.put("name", s.name());
+            node.put("software_downloadLocation", "https://ipfs.io/ipfs/" + s.contentId());
+            node.put("software_primaryPurpose", dataset ? "data" : "model");
+            node.put("releaseTime", created);
+            node.put("suppliedBy", base + "supplier");
+            if (dataset) {
+                node.putArray("dataset_datasetType").add("noAssertion");
+                node.put("builtTime", created);
+                node.putArray("originatedBy").add(base + "supplier");
+            }
+            ObjectNode cid = node.putArray("externalIdentifier").addObject();
+            cid.put("type", "ExternalIdentifier");
+            cid.put("externalIdentifierType", "other");
+            cid.put("identifier", s.contentId());
+            cid.put("issuingAuthority", "IPFS CIDv1 (unixfs-v1-2025)");
+            if (s.assetId() > 0) {
+                ObjectNode asset = node.withArray("externalIdentifier").addObject();
+                asset.put("type", "ExternalIdentifier");
+                asset.put("externalIdentifierType", "other");
+                asset.put("identifier", Long.toString(s.assetId()));
+                asset.put("issuingAuthority", "Hypha AssetRegistry asset id");
+            }
+            if (s.shareBps() > 0) node.put("comment", "earns " + s.shareBps() + " basis points of the model's revenue (lineage edge)");
+            elements.add(id);
+            if (s.licence().isPresent()) {
+                String licence = id + "-license";
+                element(graph, "simplelicensing_LicenseExpression", licence)
+                        .put("simplelicensing_licenseExpression", s.licence().get());
+                relationship(graph, id + "-declared-license", id, "hasDeclaredLicense", licence);
+                elements.add(licence).add(id + "-declared-license");
+            }
+            String rel = id + (dataset ? "-trained-on" : "-ancestor-of");
+            if (dataset) {
+                relationship(graph, rel, pkg, "trainedOn", id);
+            } else {
+                relationship(graph, rel, id, "ancestorOf", pkg);
+            }
+            elements.add(rel);
+            inputs.add(id);
+        }
+        lineage.assetId().ifPresent(id -> {
+            for (JsonNode node : graph) {
+                if (node.path("spdxId").asText().equals(pkg)) {
+                    ObjectNode asset = ((ObjectNode) node).withArray("externalIdentifier").addObject();
+                    asset.put("type", "ExternalIdentifier");
+                    asset.put("externalIdentifierType", "other");
+                    asset.put("identifier", Long.toString(id));
+                    asset.put("issuingAuthority", "Hypha AssetRegistry asset id");
+                }
+            }
+        });
+        if (lineage.job().isEmpty()) return false;
+        ModelLineage.TrainingJob job = lineage.job().get();
+        String build = base + "training-job";
+        ObjectNode b = element(graph, "build_Build", build);
+        b.put("build_buildType", "https://hypha.dev/spdx/build/compute-market-training/v1");
+        b.put("build_buildId", job.uid());
+        b.put("comment", "spec " + job.spec() + ", leased by provider " + job.provider());
+        b.putArray("build_configSourceUri").add("ipfs://" + job.spec());
+        elements.add(build);
+        if (!inputs.isEmpty()) {
+            ObjectNode r = element(graph, "Relationship", build + "-inputs");
+            r.put("from", build);
+            r.put("relationshipType", "hasInput");
+            ArrayNode to = r.putArray("to");
+            inputs.forEach(to::add);
+            elements.add(build + "-inputs");
+        }
+        relationship(graph, build + "-output", build, "hasOutput", pkg);
+        elements.add(build + "-output");
+        return true;
     }
 
     private static ObjectNode element(ArrayNode graph, String type, String id) {

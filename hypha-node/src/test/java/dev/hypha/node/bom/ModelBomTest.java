@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.cyclonedx.Version;
 import org.cyclonedx.parsers.JsonParser;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +54,64 @@ class ModelBomTest {
         return List.of(new ModelDescription(BASE, sha, Optional.of("Apache-2.0"), Optional.of("Hypha Labs")),
                 new ModelDescription(WITH_ADAPTER, sha, Optional.empty(), Optional.empty()),
                 new ModelDescription(BASE, sha, Optional.of("MIT OR Apache-2.0"), Optional.of("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")));
+    }
+
+    private static final ModelLineage LINEAGE = new ModelLineage(OptionalLong.of(9), List.of(
+            new ModelLineage.Source(ModelLineage.Role.DATASET, 3, ContentIds.of("data".getBytes(StandardCharsets.UTF_8)).toString(),
+                    Optional.of("CC-BY-4.0"), 3000),
+            new ModelLineage.Source(ModelLineage.Role.DATASET, 0, ContentIds.of("d2".getBytes(StandardCharsets.UTF_8)).toString(),
+                    Optional.empty(), 0),
+            new ModelLineage.Source(ModelLineage.Role.BASE_MODEL, 1, ContentIds.of("base".getBytes(StandardCharsets.UTF_8)).toString(),
+                    Optional.of("Apache-2.0"), 1000)),
+            Optional.of(new ModelLineage.TrainingJob(ContentIds.of("spec".getBytes(StandardCharsets.UTF_8)).toString(), 31337,
+                    "0x5FbDB2315678afecb367f032d93F642f64180aa3", "7", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8")));
+
+    /**
+     * A model with its lineage: CycloneDX names the datasets in the model card and as data components the model
+     * depends on, the base model as a pedigree ancestor and the job as a formulation workflow; SPDX relates the model
+     * to its datasets by trainedOn, the base model by ancestorOf and the job as a Build with inputs and output; both
+     * still validate.
+     */
+    @Test
+    void lineageIsWrittenInEachStandardsOwnFieldsAndValidates() throws Exception {
+        ModelDescription model = new ModelDescription(BASE, "ab".repeat(32), Optional.of("Apache-2.0"), Optional.empty(), LINEAGE);
+        String cdx = CycloneDxModelBom.json(model);
+        assertThat(new JsonParser().validate(cdx.getBytes(StandardCharsets.UTF_8), Version.VERSION_16)).as(cdx).isEmpty();
+        JsonNode bom = JSON.readTree(cdx);
+        JsonNode datasets = bom.at("/components/0/modelCard/modelParameters/datasets");
+        assertThat(datasets).hasSize(2);
+        assertThat(datasets.get(0).path("ref").asText()).isEqualTo("hypha:dataset:asset-3");
+        assertThat(bom.at("/components/1/type").asText()).isEqualTo("data");
+        assertThat(bom.at("/components/1/bom-ref").asText()).isEqualTo("hypha:dataset:asset-3");
+        assertThat(bom.at("/components/1/licenses/0/expression").asText()).isEqualTo("CC-BY-4.0");
+        assertThat(bom.at("/components/0/pedigree/ancestors/0/type").asText()).isEqualTo("machine-learning-model");
+        assertThat(bom.at("/components/0/pedigree/ancestors/0/bom-ref").asText()).isEqualTo("hypha:model:asset-1");
+        assertThat(bom.at("/dependencies/0/dependsOn").toString()).contains("hypha:dataset:asset-3");
+        JsonNode workflow = bom.at("/formulation/0/workflows/0");
+        assertThat(workflow.path("uid").asText()).isEqualTo("eip155:31337:0x5FbDB2315678afecb367f032d93F642f64180aa3:order-7");
+        assertThat(workflow.path("inputs")).hasSize(3);
+        assertThat(workflow.at("/outputs/0/resource/ref").asText()).isEqualTo(BASE.cid().toString());
+        assertThat(CycloneDxModelBom.json(model)).as("deterministic").isEqualTo(cdx);
+
+        String spdx = SpdxAiDocument.json(model);
+        JsonNode document = JSON.readTree(spdx);
+        assertThat(spdxSchema.validate(document)).as(spdx).isEmpty();
+        String pkg = find(document, "ai_AIPackage").path("spdxId").asText();
+        List<String> relations = new java.util.ArrayList<>();
+        for (JsonNode node : document.path("@graph")) {
+            if (node.path("type").asText().equals("Relationship")) {
+                relations.add(node.path("from").asText().replace(pkg, "MODEL") + " " + node.path("relationshipType").asText()
+                        + " " + node.path("to").toString().replace(pkg, "MODEL"));
+            }
+        }
+        assertThat(relations).anyMatch(r -> r.startsWith("MODEL trainedOn") && r.contains("source-0"))
+                .anyMatch(r -> r.startsWith("MODEL trainedOn") && r.contains("source-1"))
+                .anyMatch(r -> r.contains("source-2 ancestorOf") && r.endsWith("[\"MODEL\"]"))
+                .anyMatch(r -> r.contains("training-job hasInput"))
+                .anyMatch(r -> r.contains("training-job hasOutput [\"MODEL\"]"));
+        assertThat(find(document, "dataset_DatasetPackage").path("name").asText()).isEqualTo("dataset #3");
+        assertThat(find(document, "build_Build").path("build_buildId").asText()).endsWith(":order-7");
+        assertThat(SpdxAiDocument.json(model)).as("deterministic").isEqualTo(spdx);
     }
 
     @Test

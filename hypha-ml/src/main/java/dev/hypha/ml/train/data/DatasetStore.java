@@ -55,6 +55,19 @@ public final class DatasetStore {
         return new DatasetManifest.Split(split.count(), store.put(imageBytes), store.put(labelBytes));
     }
 
+    /**
+     * Reads one Fashion-MNIST-shaped split straight from a folder ({@code PREFIX-images-idx3-ubyte} and {@code
+     * PREFIX-labels-idx1-ubyte}, gzipped or not; 28×28, 10 classes) without storing it: how a data pool's scorer reads
+     * a contribution it opened in a scratch folder and deletes afterwards.
+     */
+    public static ImageSplit readSplit(Path folder, String prefix) {
+        Path images = find(folder, prefix + "-images-idx3-ubyte");
+        Path labels = find(folder, prefix + "-labels-idx1-ubyte");
+        IdxFile imageIdx = IdxFile.parse(images.getFileName().toString(), Gzip.readBounded(images, MAX_FILE_BYTES));
+        IdxFile labelIdx = IdxFile.parse(labels.getFileName().toString(), Gzip.readBounded(labels, MAX_FILE_BYTES));
+        return toSplit(prefix, images.getFileName() + " and " + labels.getFileName(), imageIdx, labelIdx, 10, 28, 28);
+    }
+
     private static Path find(Path folder, String base) {
         for (Path p : new Path[] {folder.resolve(base + ".gz"), folder.resolve(base)}) {
             if (Files.isRegularFile(p)) {

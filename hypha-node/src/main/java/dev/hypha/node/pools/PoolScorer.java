@@ -1,0 +1,315 @@
+package dev.hypha.node.pools;
+
+import dev.hypha.chain.assets.AssetKind;
+import dev.hypha.chain.assets.AssetRecord;
+import dev.hypha.chain.assets.DataPool;
+import dev.hypha.chain.assets.PoolContribution;
+import dev.hypha.chain.deploy.DataPoolsClient;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.seal.DataKey;
+import dev.hypha.core.seal.RecipientKey;
+import dev.hypha.ml.tensor.FloatMatMul;
+import dev.hypha.ml.train.data.DatasetStore;
+import dev.hypha.ml.train.data.ImageSplit;
+import dev.hypha.ml.train.run.ContributionScores;
+import dev.hypha.ml.train.run.TrainSpec;
+import dev.hypha.node.data.DataReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.web3j.crypto.Credentials;
+
+/**
+ * A data pool's validator at work (issue 13): reads every contribution of the pool that was granted to it (each a sealed
+ * dataset folder of Fashion-MNIST-shaped IDX files), trains the spec on the whole pool and on the pool without each
+ * contribution ({@link ContributionScores#leaveOneGroupOut}), and turns the held-out accuracy each contribution adds
+ * into its on-chain score. The plaintext lives only in a scratch folder for the reading and is deleted after it.
+ *
+ * <p>A contribution the validator cannot read (no grant, not a dataset registered by its contributor, not image data)
+ * is left out of the training and left unscored, with the reason: withholding the data earns nothing.
+ */
+public final class PoolScorer {
+    /** Contributions read per pool at most (each costs a training per repeat). */
+    public static final int MAX_CONTRIBUTIONS = 64;
+    /** Plaintext bytes accepted per contribution. */
+    public static final long MAX_CONTRIBUTION_BYTES = 64L << 20;
+    /** Samples in the whole pool at most (bounds memory and training time). */
+    public static final int MAX_SAMPLES = 60_000;
+
+    /** A contribution that was read: its dataset asset and how many images it holds. */
+    public record Entry(long contributionId, Address contributor, long assetId, int samples, boolean own) {}
+
+    /** A contribution left out, and why. */
+    public record Skipped(long contributionId, Address contributor, String reason) {}
+
+    /**
+     * A contribution's result.
+     *
+     * @param accuracyLost held-out accuracy (0..1) the model loses without it, averaged over repeats (negative: the
+     *     model is better without it)
+     * @param score        what is posted on chain: {@link #onChainScore}
+     */
+    public record Scored(Entry entry, double accuracyWithout, double accuracyLost, long score) {}
+
+    /** What one scoring pass found. */
+    public record Report(long poolId, double accuracyWithAll, List<Scored> scored, List<Skipped> skipped) {
+        public Report {
+            scored = List.copyOf(scored);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    private final Path scratch;
+    private final HyphaContracts contracts;
+    private final Credentials key;
+    private final DataReader reader;
+    private final List<URI> from;
+    private final LongSupplier chainTime;
+
+    /**
+     * @param home      the validator's home (its content store holds ciphertext it already fetched; scratch space)
+     * @param contracts the contracts as the validator's account
+     * @param from      trustless gateways serving the contributions' ciphertext (tried in order), when not stored here
+     * @param chainTime the latest block's timestamp (the pool's phases are in chain time)
+     */
+    public PoolScorer(Path home, HyphaContracts contracts, Credentials key, List<URI> from, LongSupplier chainTime) {
+        this.scratch = home.resolve("pools").resolve("scratch");
+        this.contracts = Objects.requireNonNull(contracts, "contracts");
+        this.key = Objects.requireNonNull(key, "key");
+        this.reader = new DataReader(home, contracts);
+        this.from = List.copyOf(from);
+        this.chainTime = Objects.requireNonNull(chainTime, "chainTime");
+    }
+
+    /**
+     * The score posted for a contribution: the held-out accuracy it adds in millionths (1.6 points = 16 000), clamped
+     * to DataPools' range; data that makes the model worse scores 0, so it earns nothing.
+     */
+    public static long onChainScore(double accuracyLost) {
+        if (Double.isNaN(accuracyLost) || accuracyLost <= 0) {
+            return 0;
+        }
+        return Math.min(DataPoolsClient.MAX_SCORE, Math.round(accuracyLost * 1_000_000));
+    }
+
+    /**
+     * Reads the pool's contributions and scores them (nothing is posted: see {@link #post}).
+     *
+     * @param spec       the model trained on the pool (its steps, batch, layers, optimizer and seed; its dataset is not
+     *     used: the pool is the training data)
+     * @param validation held-out images the accuracy is measured on
+     * @param repeats    trainings per variant, 1 to 16 (averaged)
+     * @param log        one line per step, for the user
+     */
+    public Report score(long poolId, TrainSpec spec, ImageSplit validation, int repeats, FloatMatMul gemm,
+                        Consumer<String> log) {
+        DataPoolsClient pools = contracts.pools();
+        Address me = Address.parse(key.getAddress());
+        requireMayScore(poolId);
+        if (repeats < 1 || repeats > 16) {
+            throw HyphaException.input("--repeats must be 1 to 16, was " + repeats);
+        }
+        List<Long> ids = pools.contributionIds(poolId, MAX_CONTRIBUTIONS + 1);
+        if (ids.size() > MAX_CONTRIBUTIONS) {
+            throw HyphaException.input("pool #" + poolId + " holds more than " + MAX_CONTRIBUTIONS
+                    + " contributions; this scorer trains once per contribution and stops there");
+        }
+        List<Entry> entries = new ArrayList<>();
+        List<ImageSplit> splits = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        int total = 0;
+        for (long id : ids) {
+            PoolContribution c = pools.contribution(id);
+            try {
+                long asset = datasetOf(c);
+                log.accept("reading contribution #" + id + " (dataset #" + asset + " of " + c.contributor().toChecksumString()
+                        + ")");
+                ImageSplit split = read(asset, id);
+                if (total + split.count() > MAX_SAMPLES) {
+                    throw HyphaException.input("the pool would exceed " + MAX_SAMPLES + " images with its " + split.count());
+                }
+                total += split.count();
+                splits.add(split);
+                entries.add(new Entry(id, c.contributor(), asset, split.count(), c.contributor().equals(me)));
+            } catch (HyphaException e) {
+                log.accept("left out contribution #" + id + ": " + e.getMessage());
+                skipped.add(new Skipped(id, c.contributor(), e.getMessage()));
+            }
+        }
+        if (entries.size() < 2) {
+            throw HyphaException.input("pool #" + poolId + " has " + entries.size() + " contribution(s) this account can read"
+                    + (skipped.isEmpty() ? "" : " (" + skipped.size() + " left out: " + skipped.getFirst().reason() + ")")
+                    + "; scoring by leaving one out needs at least 2");
+        }
+        ImageSplit all = concat("pool #" + poolId, splits);
+        int[] groupOf = new int[all.count()];
+        int k = 0;
+        for (int g = 0; g < splits.size(); g++) {
+            for (int i = 0; i < splits.get(g).count(); i++) {
+                groupOf[k++] = g;
+            }
+        }
+        if (all.count() < spec.batch()) {
+            throw HyphaException.input("pool #" + poolId + " holds " + all.count() + " images, fewer than the spec's batch of "
+                    + spec.batch());
+        }
+        log.accept("training " + (entries.size() + 1) * repeats + " models of " + spec.steps() + " steps on "
+                + all.count() + " images (" + entries.size() + " contributions, leave one out, " + repeats + " repeat(s))");
+        ContributionScores.Result r;
+        try {
+            r = ContributionScores.leaveOneGroupOut(spec, all, groupOf, entries.size(), validation, repeats, gemm);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("spec '" + spec.name() + "' cannot train on pool #" + poolId + "'s "
+                    + all.height() + "x" + all.width() + " images: " + e.getMessage());
+        }
+        List<Scored> scored = new ArrayList<>();
+        for (ContributionScores.Score s : r.scores()) {
+            scored.add(new Scored(entries.get(s.group()), s.accuracyWithout(), s.score(), onChainScore(s.score())));
+        }
+        return new Report(poolId, r.accuracyWithAll(), scored, skipped);
+    }
+
+    /**
+     * Posts the report's scores as this validator (a rescore replaces its earlier one, so running again after a crash
+     * is safe); its own contributions are not posted (the contract refuses them). Returns what was posted.
+     */
+    public List<Scored> post(Report report, Consumer<String> log) {
+        List<Scored> posted = new ArrayList<>();
+        for (Scored s : report.scored()) {
+            if (s.entry().own()) {
+                log.accept("contribution #" + s.entry().contributionId() + " is this validator's own: not scored by it");
+                continue;
+            }
+            contracts.pools().score(s.entry().contributionId(), s.score());
+            posted.add(s);
+        }
+        return List.copyOf(posted);
+    }
+
+    /**
+     * Refuses, naming why, unless this account is a validator of the pool and the pool is in its scoring phase (after
+     * contributions closed: leaving one out needs the whole pool).
+     */
+    public void requireMayScore(long poolId) {
+        DataPoolsClient pools = contracts.pools();
+        DataPool pool = pools.pool(poolId);
+        Address me = Address.parse(key.getAddress());
+        if (!pools.isValidator(poolId, me)) {
+            throw HyphaException.input("account " + me.toChecksumString() + " is not a validator of pool #" + poolId
+                    + ": its owner " + pool.owner().toChecksumString() + " names validators with `hypha data pool "
+                    + "validator " + poolId + " ACCOUNT`" + (pool.minValidatorStake().signum() > 0
+                    ? ", or stake at least " + pool.minValidatorStake() + " as a VALIDATOR" : ""));
+        }
+        long now = chainTime.getAsLong();
+        if (now <= pool.contributionsEnd()) {
+            throw HyphaException.input("pool #" + poolId + " takes contributions until " + pool.contributionsEnd()
+                    + " (chain time now " + now + "): score it after that, until " + pool.scoringEnd());
+        }
+        if (now > pool.scoringEnd()) {
+            throw HyphaException.input("pool #" + poolId + "'s scoring ended at " + pool.scoringEnd() + " (chain time now "
+                    + now + "): its contributors can claim now");
+        }
+    }
+
+    /** The dataset asset the contributor registered with the contribution's content id. */
+    private long datasetOf(PoolContribution c) {
+        long asset = contracts.assets().assetByContent(c.contentId(), c.contributor());
+        if (asset == 0) {
+            throw HyphaException.input("its contributor registered no asset with its content id (contribute with "
+                    + "`hypha data pool contribute POOL DATASET`)");
+        }
+        AssetRecord record = contracts.assets().asset(asset);
+        if (record.kind() != AssetKind.DATASET) {
+            throw HyphaException.input("asset #" + asset + " is a " + record.kind() + ", not a dataset");
+        }
+        return asset;
+    }
+
+    /** Opens the contribution into a scratch folder, reads its images, deletes the plaintext. */
+    private ImageSplit read(long asset, long contributionId) {
+        Path folder = scratch.resolve("contribution-" + contributionId);
+        deleteTree(folder);
+        try {
+            DataKey dataKey = reader.accountKey(asset, Address.parse(key.getAddress()),
+                    RecipientKey.ofAccount(key.getEcKeyPair().getPrivateKey()));
+            open(asset, dataKey, folder);
+            if (!Files.isDirectory(folder)) {
+                throw HyphaException.input("dataset #" + asset + " is a single file; a pool contribution is a folder with "
+                        + "train-images-idx3-ubyte and train-labels-idx1-ubyte (gzipped or not), added with `hypha data add DIR`");
+            }
+            try {
+                return DatasetStore.readSplit(folder, "train");
+            } catch (HyphaException e) {
+                throw HyphaException.input("dataset #" + asset + ": " + e.getMessage());
+            }
+        } finally {
+            deleteTree(folder);
+        }
+    }
+
+    /** Opens from the local store or the first gateway that serves it whole. */
+    private void open(long asset, DataKey dataKey, Path folder) {
+        if (from.isEmpty()) {
+            reader.open(asset, dataKey, Optional.empty(), folder, (done, size) -> { }, MAX_CONTRIBUTION_BYTES);
+            return;
+        }
+        HyphaException last = null;
+        for (URI gateway : from) {
+            try {
+                reader.open(asset, dataKey, Optional.of(gateway), folder, (done, size) -> { }, MAX_CONTRIBUTION_BYTES);
+                return;
+            } catch (HyphaException e) {
+                last = e;
+                deleteTree(folder);
+            }
+        }
+        throw last;
+    }
+
+    static ImageSplit concat(String name, List<ImageSplit> splits) {
+        ImageSplit first = splits.getFirst();
+        int count = 0;
+        for (ImageSplit s : splits) {
+            if (s.height() != first.height() || s.width() != first.width() || s.classes() != first.classes()) {
+                throw HyphaException.input("contributions differ in shape: " + s.height() + "x" + s.width() + " and "
+                        + first.height() + "x" + first.width());
+            }
+            count = Math.addExact(count, s.count());
+        }
+        int size = first.height() * first.width();
+        byte[] pixels = new byte[Math.multiplyExact(count, size)];
+        byte[] labels = new byte[count];
+        int at = 0;
+        for (ImageSplit s : splits) {
+            System.arraycopy(s.pixels(), 0, pixels, at * size, s.count() * size);
+            System.arraycopy(s.labels(), 0, labels, at, s.count());
+            at += s.count();
+        }
+        return new ImageSplit(name, count, first.height(), first.width(), first.classes(), pixels, labels);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the scratch folder " + dir, e);
+        }
+    }
+}
