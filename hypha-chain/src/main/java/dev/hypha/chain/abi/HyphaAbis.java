@@ -16,7 +16,8 @@ public final class HyphaAbis {
             "ProviderRegistry", "PaymentChannels", "OfferRegistry",
             "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "OpmlVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
             "DataPools", "IdentityRegistry", "ReputationRegistry", "ValidationRegistry", "PaymentReceipts", "ServiceEscrow",
-            "EntryPoint", "AgentAccountFactory", "SubnetRegistry", "SubnetEmissions", "SubnetEpochs");
+            "EntryPoint", "AgentAccountFactory", "SubnetRegistry", "SubnetEmissions", "SubnetEpochs",
+            "AppRewards");
 
     /**
      * Contracts with bundled ABIs that are not part of a deployment: created later, many times (an agent's

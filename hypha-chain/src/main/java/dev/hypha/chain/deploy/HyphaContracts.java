@@ -33,6 +33,7 @@ public final class HyphaContracts {
     private final AgentAccountsClient agentAccounts;
     private final ServiceEscrowClient escrow;
     private final SubnetsClient subnets;
+    private final AppRewardsClient apps;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -57,6 +58,7 @@ public final class HyphaContracts {
         this.agentAccounts = new AgentAccountsClient(calls);
         this.escrow = new ServiceEscrowClient(calls);
         this.subnets = new SubnetsClient(calls, hyp);
+        this.apps = new AppRewardsClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -179,6 +181,11 @@ public final class HyphaContracts {
     /** SubnetRegistry, SubnetEpochs and SubnetEmissions (incentive subnets). */
     public SubnetsClient subnets() {
         return subnets;
+    }
+
+    /** AppRewards (apps, their paid uses, revenue shares and rewards). */
+    public AppRewardsClient apps() {
+        return apps;
     }
 
     /** The deployment these contracts belong to. */
