@@ -110,7 +110,7 @@ final class LocalnetCommand implements Callable<Integer> {
     long governanceDelay;
 
     /** What the subnet's validators score answers of: the model every local provider serves (imported on first start). */
-    static final String SUBNET_MODEL = "hypha-tiny";
+    static final String SUBNET_MODEL = dev.hypha.node.devnet.DefaultModel.NAME;
 
     /**
      * The local subnet: epochs of 20 blocks (a few seconds with the validators mining), longer than the 10-block
@@ -354,6 +354,10 @@ final class LocalnetCommand implements Callable<Integer> {
             int account = lastAccount + v;
             out.println("Starting subnet validator " + v + " (dev account " + account + ")...");
             out.flush();
+            // its own home needs the model to replay answers on (the providers serve the same file from the main home)
+            Path validatorHome = session.home().resolve("localnet").resolve("validator-" + v);
+            dev.hypha.node.devnet.DefaultModel.importOnce(new dev.hypha.ml.store.ModelStore(validatorHome,
+                    java.time.Clock.systemUTC()), validatorHome.resolve("devnet"), line -> { });
             // Each validator buys one short answer per miner and round and replays it on its own deterministic engine.
             List<String> args = new ArrayList<>(List.of("subnet", "validate", id, "--dev-account",
                     Integer.toString(account), "--mine-blocks", "--score-answers", SUBNET_MODEL, "--prompts", "1",
