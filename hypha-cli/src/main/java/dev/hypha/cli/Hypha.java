@@ -53,6 +53,7 @@ import picocli.CommandLine.Spec;
             VerifierCommand.class,
             EvalCommand.class,
             SubnetCommand.class,
+            AppCommand.class,
             dev.hypha.cli.zk.ZkCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,

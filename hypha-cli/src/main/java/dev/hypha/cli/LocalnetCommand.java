@@ -98,8 +98,19 @@ final class LocalnetCommand implements Callable<Integer> {
             description = {"Also run the inference subnet: create it (dev account 0), make every provider a miner "
                     + "(`hypha subnet mine`)", "and start V validators (`hypha subnet validate`, the dev accounts after "
                     + "the others; at least 2: the first", "posts epochs and posts epoch 2 wrong once, the others watch "
-                    + "and challenge; default ${DEFAULT-VALUE})."})
+                    + "and challenge; default ${DEFAULT-VALUE}).", "Validators score miners by paid answers of "
+                    + SUBNET_MODEL + " replayed on their own engine (`--score-answers`); providers then serve "
+                    + "deterministically."})
     int subnetValidators;
+
+    @Option(names = "--governance-delay", paramLabel = "SECONDS", defaultValue = "120", description = {"The governance "
+            + "delay of a fresh local chain (" + "2..120 s; default ${DEFAULT-VALUE}): scheduled grants such as "
+            + "SubnetEmissions' MINTER_ROLE", "clear after it, so subnet claims start sooner with a short one. A chain "
+            + "deployed before keeps its delay."})
+    long governanceDelay;
+
+    /** What the subnet's validators score answers of: the model every local provider serves (imported on first start). */
+    static final String SUBNET_MODEL = dev.hypha.node.devnet.DefaultModel.NAME;
 
     /**
      * The local subnet: epochs of 20 blocks (a few seconds with the validators mining), longer than the 10-block
@@ -124,6 +135,11 @@ final class LocalnetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (governanceDelay < LocalNetworkSettings.MIN_GOVERNANCE_DELAY
+                || governanceDelay > LocalNetworkSettings.DEFAULT_GOVERNANCE_DELAY) {
+            throw HyphaException.input("--governance-delay " + governanceDelay + " is out of range: "
+                    + LocalNetworkSettings.MIN_GOVERNANCE_DELAY + ".." + LocalNetworkSettings.DEFAULT_GOVERNANCE_DELAY + " s");
+        }
         if (subnetValidators == 1 || subnetValidators < 0 || subnetValidators > 8) {
             throw HyphaException.input("--subnet-validators " + subnetValidators + ": give 0 or 2..8 (one posts, the "
                     + "others check its posts and challenge a wrong one)");
@@ -157,7 +173,7 @@ final class LocalnetCommand implements Callable<Integer> {
                 config.get(Settings.DEVNET_STATE_INTERVAL), agents ? AGENT_OWNER + 1
                 : providers + computeProviders + verifiers + subnetValidators + 1,
                 new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)), 0,
-                LocalNetworkSettings.Inference.NETWORK);
+                LocalNetworkSettings.Inference.NETWORK, governanceDelay);
         PrintWriter out = session.out();
         CliEnvironment.StopSignal stop = session.environment().runUntil();
         List<ChildProcess> running = new ArrayList<>();
@@ -180,6 +196,9 @@ final class LocalnetCommand implements Callable<Integer> {
                                 Integer.toString(i), "--listen", "127.0.0.1:" + ChildProcess.freePort(), "--input-price",
                                 INPUT_STEP.multiply(BigInteger.valueOf(i)).toString(), "--output-price",
                                 OUTPUT_STEP.multiply(BigInteger.valueOf(i)).toString()));
+                        if (subnetValidators > 0) {
+                            args.add("--deterministic"); // the subnet's validators replay answers and score wrong ones 0
+                        }
                         args.addAll(royaltyArgs); // they pay the royalties of models the home's user (or those named) registered
                         running.add(ChildProcess.start("provider " + i, session.home(), logs.resolve("provider-" + i + ".log"),
                                 network.rpcUrl(), args));
@@ -323,7 +342,7 @@ final class LocalnetCommand implements Callable<Integer> {
         var subnets = dev.hypha.chain.deploy.HyphaContracts.connect(network.deployment(), deployer).subnets();
         long netuid = subnets.subnetCount() > 0 ? 0 : subnets.createSubnet(SUBNET);
         out.println("Inference subnet " + netuid + ": tempo " + subnets.params(netuid).tempo() + " blocks, providers mine, "
-                + subnetValidators + " validators (claims start once SubnetEmissions' MINTER_ROLE clears the governance "
+                + subnetValidators + " validators scoring answers of " + SUBNET_MODEL + " (claims start once SubnetEmissions' MINTER_ROLE clears the governance "
                 + "delay: " + network.deployment().governanceDelaySeconds() + " s on a fresh chain)");
         out.flush();
         String id = Long.toString(netuid);
@@ -335,8 +354,14 @@ final class LocalnetCommand implements Callable<Integer> {
             int account = lastAccount + v;
             out.println("Starting subnet validator " + v + " (dev account " + account + ")...");
             out.flush();
+            // its own home needs the model to replay answers on (the providers serve the same file from the main home)
+            Path validatorHome = session.home().resolve("localnet").resolve("validator-" + v);
+            dev.hypha.node.devnet.DefaultModel.importOnce(new dev.hypha.ml.store.ModelStore(validatorHome,
+                    java.time.Clock.systemUTC()), validatorHome.resolve("devnet"), line -> { });
+            // Each validator buys one short answer per miner and round and replays it on its own deterministic engine.
             List<String> args = new ArrayList<>(List.of("subnet", "validate", id, "--dev-account",
-                    Integer.toString(account), "--mine-blocks"));
+                    Integer.toString(account), "--mine-blocks", "--score-answers", SUBNET_MODEL, "--prompts", "1",
+                    "--answer-tokens", "8"));
             args.addAll(v == 1 ? List.of("--demo-wrong-post", "2") : List.of("--no-post"));
             roles.add(role(session.home(), network.rpcUrl(), "validator-" + v, args));
         }

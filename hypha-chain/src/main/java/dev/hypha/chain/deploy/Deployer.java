@@ -4,6 +4,7 @@ import dev.hypha.chain.ChainErrors;
 import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
 import dev.hypha.chain.contracts.AccessGrants;
+import dev.hypha.chain.contracts.AppRewards;
 import dev.hypha.chain.contracts.AssetRegistry;
 import dev.hypha.chain.contracts.ComputeMarket;
 import dev.hypha.chain.contracts.DataPools;
@@ -55,7 +56,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry, PaymentChannels,
  * OfferRegistry, ComputeMarket, TrainingVerifier, and the provenance set AssetRegistry, RoyaltySplitter, AccessGrants,
  * DataPools, and the agents' set IdentityRegistry, ValidationRegistry, PaymentReceipts, ServiceEscrow, ReputationRegistry,
- * EntryPoint, AgentAccountFactory) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
+ * EntryPoint, AgentAccountFactory, the subnets' SubnetRegistry, SubnetEmissions, SubnetEpochs, and AppRewards, whose
+ * protocol fees go to the timelock as treasury) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
  * anvil and a public RPC URL.
  *
  * <p>Governance: HyphaTimelock is the default admin of HyphaToken, Staking and ProviderRegistry (handed over only in
@@ -138,6 +140,10 @@ public final class Deployer {
         deployAgents(contracts);
         deploySubnets(contracts, hyp, staking, chainId);
         deployZk(contracts);
+        // Appended after the last contract (and the subnets' bind): the earlier contracts keep their addresses.
+        contracts.put(AppRewardsClient.NAME, create(AppRewardsClient.NAME, AppRewards.BINARY, List.of(
+                new Address(contracts.get(PaymentTokenClient.NAME).address()), new Address(admin),
+                new Uint64(appEpochBlocks(chainId)))));
 
         Deployment deployment = new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
@@ -362,6 +368,14 @@ public final class Deployer {
         c.governance().execute(grant);
         progress.accept("granted MINTER_ROLE on HyphaToken to SubnetEmissions " + deployment.address(SubnetsClient.EMISSIONS));
         return true;
+    }
+
+    /**
+     * Blocks per AppRewards epoch: 7,200 (about a day of 12-second blocks) on public chains; 20 on the local chain,
+     * where anvil mines a block per transaction, so a test or a local network sees epochs close.
+     */
+    static long appEpochBlocks(long chainId) {
+        return chainId == DeployParams.LOCAL_CHAIN_ID ? 20 : 7_200;
     }
 
     /**

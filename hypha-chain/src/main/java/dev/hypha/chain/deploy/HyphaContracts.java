@@ -34,6 +34,7 @@ public final class HyphaContracts {
     private final ServiceEscrowClient escrow;
     private final SubnetsClient subnets;
     private final ProvenFeedClient feeds;
+    private final AppRewardsClient apps;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -59,6 +60,7 @@ public final class HyphaContracts {
         this.escrow = new ServiceEscrowClient(calls);
         this.subnets = new SubnetsClient(calls, hyp);
         this.feeds = new ProvenFeedClient(calls);
+        this.apps = new AppRewardsClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -186,6 +188,11 @@ public final class HyphaContracts {
     /** ProvenPredictionFeed (classifications proven by hypha-zk proofs, verified by MlpProofVerifier). */
     public ProvenFeedClient feeds() {
         return feeds;
+    }
+
+    /** AppRewards (apps, their paid uses, revenue shares and rewards). */
+    public AppRewardsClient apps() {
+        return apps;
     }
 
     /** The deployment these contracts belong to. */

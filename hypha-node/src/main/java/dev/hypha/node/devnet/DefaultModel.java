@@ -15,14 +15,19 @@ import java.util.function.Consumer;
  * of {@code hypha up} so a fresh home answers at once. Only once per home: a marker under {@code <home>/devnet} records
  * it, so a user who removes the model does not get it back on the next start.
  */
-final class DefaultModel {
-    static final String NAME = "hypha-tiny";
+public final class DefaultModel {
+    /** Its name in the store. */
+    public static final String NAME = "hypha-tiny";
     private static final String RESOURCE = "hypha-tiny.gguf";
     private static final String MARKER = "hypha-tiny.imported";
 
     private DefaultModel() {}
 
-    static void importOnce(ModelStore store, Path devnetDir, Consumer<String> progress) {
+    /**
+     * Imports hypha-tiny into {@code store} unless this was done before for {@code devnetDir} (its marker), e.g. the
+     * home of a local network's subnet validator, which replays the providers' answers on it.
+     */
+    public static void importOnce(ModelStore store, Path devnetDir, Consumer<String> progress) {
         Path marker = devnetDir.resolve(MARKER);
         if (Files.exists(marker)) {
             return;

@@ -1,6 +1,5 @@
 package dev.hypha.node.devnet;
 
-import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.zk.mlp.ShippedModel;
 import dev.hypha.chain.deploy.PaymentTokenClient;
@@ -150,7 +149,7 @@ public final class LocalNetwork implements AutoCloseable {
             Deployments deployments = new Deployments(settings.deploymentsDir());
             boolean reused = isReusable(deployments, chain);
             Deployment deployment = new Deployer(deployer, line -> progress.accept("  " + line))
-                    .ensureDeployed(deployments, DeployParams.devnet());
+                    .ensureDeployed(deployments, settings.deployParams());
             Path indexFile = settings.indexFile(deployment.chainId());
             if (!reused) {
                 // Fresh contracts (first run or a wiped chain): events indexed before belong to a chain that is gone.

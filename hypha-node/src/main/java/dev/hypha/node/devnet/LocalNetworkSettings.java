@@ -1,6 +1,7 @@
 package dev.hypha.node.devnet;
 
 import dev.hypha.node.NodeSettings;
+import dev.hypha.chain.deploy.DeployParams;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -15,9 +16,34 @@ import java.util.Objects;
  * @param api                  where the node's HTTP API listens
  * @param providerPort         where the dev provider listens on loopback (0 picks a free one)
  * @param inference            where the gateway's answers come from
+ * @param governanceDelaySeconds the timelock delay a fresh chain is deployed with (a reused deployment keeps its own):
+ *                             shorter than the default only so that a local network's scheduled grants (SubnetEmissions'
+ *                             MINTER_ROLE, the verifiers' FAULT_PROOF_ROLE) clear sooner ({@code hypha localnet
+ *                             --governance-delay})
  */
 public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSeconds, int fundedAccounts,
-                                   NodeSettings api, int providerPort, Inference inference) {
+                                   NodeSettings api, int providerPort, Inference inference, long governanceDelaySeconds) {
+
+    /** The local chain's governance delay unless told otherwise: {@link DeployParams#devnet()}'s 120 s. */
+    public static final long DEFAULT_GOVERNANCE_DELAY = DeployParams.devnet().governanceDelaySeconds();
+    /** Shortest governance delay a local network accepts (the unbonding period must still be shorter). */
+    public static final long MIN_GOVERNANCE_DELAY = 2;
+
+    /** Settings with the default governance delay. */
+    public LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSeconds, int fundedAccounts, NodeSettings api,
+                                int providerPort, Inference inference) {
+        this(home, anvilPort, stateIntervalSeconds, fundedAccounts, api, providerPort, inference, DEFAULT_GOVERNANCE_DELAY);
+    }
+
+    /**
+     * What a fresh local chain is deployed with: {@link DeployParams#devnet()} with this governance delay, and the
+     * unbonding period 60 s or, under a shorter delay, one second less than it (the timelock's delay must be longer).
+     */
+    public DeployParams deployParams() {
+        return DeployParams.devnet()
+                .withUnbondingPeriod(Math.min(DeployParams.devnet().unbondingPeriodSeconds(), governanceDelaySeconds - 1))
+                .withGovernanceDelay(governanceDelaySeconds);
+    }
 
     /** Where the gateway of the local network gets its answers. */
     public enum Inference {
@@ -54,6 +80,10 @@ public record LocalNetworkSettings(Path home, int anvilPort, int stateIntervalSe
         }
         if (providerPort < 0 || providerPort > 65_535) {
             throw new IllegalArgumentException("the provider port must be 0..65535, got " + providerPort);
+        }
+        if (governanceDelaySeconds < MIN_GOVERNANCE_DELAY || governanceDelaySeconds > DEFAULT_GOVERNANCE_DELAY) {
+            throw new IllegalArgumentException("the local governance delay must be " + MIN_GOVERNANCE_DELAY + ".."
+                    + DEFAULT_GOVERNANCE_DELAY + " s, got " + governanceDelaySeconds);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hypha.node.gateway.api;
 
+import dev.hypha.node.apps.AppTag;
 import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.ollama.OllamaRequests;
 import dev.hypha.node.gateway.ollama.OllamaRoutes;
@@ -14,7 +15,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The whole gateway as one area of the node's API: the Ollama and the OpenAI routes over one backend. This is what
- * {@code hypha gateway} serves and what {@code hypha up} adds to its node.
+ * {@code hypha gateway} serves and what {@code hypha up} adds to its node. A request's {@code X-Hypha-App} header tags it
+ * with an app ({@link AppTag}), which a paying network backend charges.
  */
 public final class GatewayRoutes implements ApiRoutes {
     private final OllamaRoutes ollama;
@@ -33,6 +35,9 @@ public final class GatewayRoutes implements ApiRoutes {
 
     @Override
     public void addTo(Javalin api) {
+        // Every request rebinds the tag (or clears it), so a pooled thread never carries an earlier request's app.
+        api.before(ctx -> AppTag.set(ctx.header(AppTag.HEADER)));
+        api.after(ctx -> AppTag.clear());
         ollama.addTo(api);
         openai.addTo(api);
     }

@@ -5,6 +5,8 @@ import dev.hypha.chain.channels.ReceiptDomain;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Signature;
 import dev.hypha.core.crypto.TypedData;
+import dev.hypha.node.apps.AppCharges;
+import dev.hypha.node.apps.AppTag;
 import dev.hypha.node.gateway.AdmissionQueue;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.EmbedCall;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -73,12 +76,23 @@ public final class NetworkBackend implements InferenceBackend {
     private final Clock clock;
     private final Map<String, RemoteBackend> remotes = new HashMap<>();
     private final AdmissionQueue admission = new AdmissionQueue(AdmissionQueue.DEFAULT_CAPACITY);
+    private final Optional<AppCharges> appCharges;
 
     /**
      * @param transport the HTTP client to reach an offer's provider with (closed with this backend)
      */
     public NetworkBackend(OfferSource offers, Router router, Payer payer, Function<Offer, ProviderHttp> transport,
                           Clock clock) {
+        this(offers, router, payer, transport, clock, Optional.empty());
+    }
+
+    /**
+     * @param appCharges charges requests tagged with an app ({@link AppTag}) once answered; empty: tagged requests are
+     *                   refused (this gateway cannot charge apps)
+     */
+    public NetworkBackend(OfferSource offers, Router router, Payer payer, Function<Offer, ProviderHttp> transport,
+                          Clock clock, Optional<AppCharges> appCharges) {
+        this.appCharges = Objects.requireNonNull(appCharges, "appCharges");
         this.offers = Objects.requireNonNull(offers, "offers");
         this.router = Objects.requireNonNull(router, "router");
         this.stats = router.stats();
@@ -89,12 +103,33 @@ public final class NetworkBackend implements InferenceBackend {
 
     @Override
     public Completion generate(GenerateCall request, TextSink sink) {
+        OptionalLong app = AppTag.current();
+        if (app.isPresent()) {
+            appCharges.orElseThrow(() -> GatewayException.badRequest(AppTag.HEADER + " names app " + app.getAsLong()
+                    + ", but this gateway cannot charge apps (no AppRewards)")).check(app.getAsLong());
+        }
         try (AdmissionQueue.Ticket ticket = admission.enter()) { // 503 beyond 512 requests held, as Ollama
-            return bought(request, sink);
+            return bought(request, sink, app);
         }
     }
 
-    private Completion bought(GenerateCall request, TextSink sink) {
+    /**
+     * Pays the app's price for an answered request to the provider that answered it. A failed charge does not take
+     * back the answer the client already has: it is logged (the app's Paid events are the record of what was charged).
+     */
+    private void chargeApp(OptionalLong app, Offer offer) {
+        if (app.isEmpty()) {
+            return;
+        }
+        try {
+            appCharges.orElseThrow().charge(app.getAsLong(), offer.provider());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "answered request for app " + app.getAsLong() + " was not charged: "
+                    + e.getMessage());
+        }
+    }
+
+    private Completion bought(GenerateCall request, TextSink sink, OptionalLong app) {
         long start = System.nanoTime();
         List<Offer> ranked = ranked(request.model());
         GenerateCall call = request.withModel(Router.canonical(request.model())); // receipts and usage name it one way
@@ -122,6 +157,7 @@ public final class NetworkBackend implements InferenceBackend {
                 Completion c = remoteFor(offer).generate(next.get(), Optional.of(terms(offer)), counting);
                 stats.answered(offer.provider(), clock.instant(),
                         (firstPiece[0] == 0 ? System.nanoTime() : firstPiece[0]) - asked);
+                chargeApp(app, offer); // the provider that finished the answer serves the app's use
                 if (piecesBefore == 0) {
                     return c;
                 }

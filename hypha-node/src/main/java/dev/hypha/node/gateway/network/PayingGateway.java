@@ -9,6 +9,7 @@ import dev.hypha.chain.deploy.ProviderRegistryClient;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Signature;
 import dev.hypha.core.crypto.TypedData;
+import dev.hypha.node.apps.ChainAppCharges;
 import dev.hypha.node.offers.ChainOffers;
 import dev.hypha.node.offers.RefreshingOffers;
 import dev.hypha.node.payments.PayerLedger;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -24,7 +26,7 @@ import java.util.function.Function;
  * A gateway that buys from the network, wired as {@code hypha gateway --network} and {@code hypha up} run it: offers
  * from the chain (re-read at most every {@link #OFFERS_MAX_AGE}), the payer's ledger and receipts and the providers'
  * faults under {@code <home>/gateway} ({@link PayerFiles}; routing starts from what they hold, {@link ProviderStats}), channels within the home's {@link Budget}, TLS bound to each provider's
- * key ({@link ProviderTransport}). Closing it closes the backend and the payer's files.
+ * key ({@link ProviderTransport}), requests tagged with an app charged through AppRewards ({@link ChainAppCharges}). Closing it closes the backend and the payer's files.
  */
 public final class PayingGateway implements AutoCloseable {
     /** How long the offers read from the chain are reused. */
@@ -84,7 +86,8 @@ public final class PayingGateway implements AutoCloseable {
                 new Router(policy, Set.of(token), stats),
                 new NetworkBackend.Payer(ledger, receipts, payerKey, channels, Address.parse(deployment.address(PaymentChannelsClient.NAME)),
                         new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME)))),
-                offer -> ProviderTransport.answersClientFor(offer, deployment.chainId(), clock), clock);
+                offer -> ProviderTransport.answersClientFor(offer, deployment.chainId(), clock), clock,
+                Optional.of(new ChainAppCharges(asPayer.apps())));
         return new PayingGateway(ledger, receipts, reputation, backend, budget, channels);
     }
 

@@ -20,6 +20,9 @@ import dev.hypha.core.crypto.Address;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.ml.sampling.SamplingOptions;
 import dev.hypha.ml.store.ModelStore;
+import dev.hypha.chain.deploy.AppRewardsClient;
+import dev.hypha.node.apps.AppTag;
+import dev.hypha.node.apps.ChainAppCharges;
 import dev.hypha.node.gateway.Completion;
 import dev.hypha.node.gateway.GatewayException;
 import dev.hypha.node.gateway.GenerateCall;
@@ -46,6 +49,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,7 +84,7 @@ class NetworkBackendTest {
 
     @BeforeAll
     static void deploy() {
-        devnet = new AnvilLauncher().start();
+        devnet = new AnvilLauncher().accounts(16).start(); // providers 1, 2; a fresh payer per test from 3 on
         chain = ChainClient.connect(devnet.rpcUrl());
         nonces = new NonceManager(chain);
         deployment = new Deployer(sender(devnet.account(0))).deploy(DeployParams.devnet());
@@ -231,6 +235,73 @@ class NetworkBackendTest {
                 .hasMessageContaining("plain-HTTP");
     }
 
+    @Test
+    void anAppTaggedAnswerPaysTheAppsCreatorAndTheCreatorsOwnUseEarnsNothing() {
+        Provider cheap = provider(1, CHEAP, null);
+        Payer creator = payer(BUDGET, "creator");
+        Payer user = payer(BUDGET, "user");
+        AppRewardsClient asCreator = contracts(creator.key).apps();
+        BigInteger price = BigInteger.valueOf(50_000); // 0.05 hUSD per use
+        long app = asCreator.publish(new byte[32], price, 5_000);
+        long fromBlock = asCreator.blockNumber();
+        BigInteger creatorBefore = contracts(creator.key).payment().balanceOf(creator.key.getAddress());
+
+        NetworkBackend users = user.chargingApps(List.of(cheap.offer));
+        Completion c = tagged(Long.toString(app), () -> users.generate(chat("Hello there", 8), TextSink.DISCARD));
+        assertThat(c.generatedTokens()).isPositive();
+        // 0.05: 0.005 fee, half of 0.045 to the creator, the rest to the provider that answered
+        assertThat(contracts(creator.key).payment().balanceOf(creator.key.getAddress()).subtract(creatorBefore))
+                .isEqualTo(BigInteger.valueOf(22_500));
+        assertThat(asCreator.payments(app, fromBlock)).singleElement().satisfies(p -> {
+            assertThat(p.payer()).isEqualTo(Address.parse(user.key.getAddress()));
+            assertThat(p.provider()).isEqualTo(cheap.address);
+            assertThat(p.toProvider()).isEqualTo(BigInteger.valueOf(22_500));
+            assertThat(p.eligible()).isTrue();
+        });
+
+        // The creator using its own app through its own gateway pays, but it counts for nothing.
+        NetworkBackend creators = creator.chargingApps(List.of(cheap.offer));
+        tagged(Long.toString(app), () -> creators.generate(chat("Hello again", 8), TextSink.DISCARD));
+        List<AppRewardsClient.Payment> paid = asCreator.payments(app, fromBlock);
+        assertThat(paid).hasSize(2);
+        assertThat(paid.getLast().eligible()).isFalse();
+        long epoch = paid.getFirst().epoch();
+        assertThat(asCreator.eligibleFees(epoch, app)).isEqualTo(price);
+
+        // An unknown app or a malformed tag is refused before any provider is paid; untagged requests are not charged.
+        int receipts = user.receipts.all().size();
+        assertThatThrownBy(() -> tagged("999999", () -> users.generate(chat("Hi", 4), TextSink.DISCARD)))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("999999 is not a published app");
+        assertThatThrownBy(() -> tagged("app-1", () -> users.generate(chat("Hi", 4), TextSink.DISCARD)))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("X-Hypha-App must be an app id");
+        assertThat(user.receipts.all()).hasSize(receipts);
+        users.generate(chat("Untagged", 4), TextSink.DISCARD);
+        assertThat(asCreator.payments(app, fromBlock)).hasSize(2);
+        // A backend that cannot charge apps refuses tagged requests rather than serving them uncharged.
+        assertThatThrownBy(() -> tagged(Long.toString(app), () -> user.network(List.of(cheap.offer),
+                RoutingPolicy.anyProvider()).generate(chat("Hi", 4), TextSink.DISCARD)))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("cannot charge apps");
+
+        // After the epoch the creator's reward is 5 % of what others paid: the self-paid use earned nothing.
+        while (asCreator.currentEpoch() <= epoch) {
+            chain.request("evm_mine");
+        }
+        HyphaContracts sponsor = contracts(devnet.account(0));
+        sponsor.payment().mint(devnet.account(0).getAddress(), BigInteger.valueOf(100_000_000));
+        sponsor.apps().fund(BigInteger.valueOf(100_000_000)); // the pool is funded before the epoch is closed
+        assertThat(sponsor.apps().rewardOf(epoch, app)).isZero(); // not closed yet
+        assertThat(asCreator.claim(epoch, app)).isEqualTo(price.divide(BigInteger.valueOf(20)));
+    }
+
+    private static <T> T tagged(String app, java.util.function.Supplier<T> call) {
+        AppTag.set(app);
+        try {
+            return call.get();
+        } finally {
+            AppTag.clear();
+        }
+    }
+
     // --- fixtures ---
 
     private record Provider(Credentials key, Address address, ProviderService service, Offer offer) {}
@@ -243,6 +314,18 @@ class NetworkBackendTest {
                     new NetworkBackend.Payer(ledger, receipts, sender(key)::signTypedData, channels,
                     Address.parse(deployment.address("PaymentChannels")), receiptDomain()),
                     o -> ProviderTransport.answersClientFor(o, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC());
+            open.add(n);
+            return n;
+        }
+
+        /** The network backend charging app-tagged requests through AppRewards from this payer's account. */
+        NetworkBackend chargingApps(List<Offer> offers) {
+            NetworkBackend n = new NetworkBackend(() -> offers, new Router(RoutingPolicy.anyProvider(),
+                    Set.of(Address.parse(deployment.address("PaymentToken"))), new ProviderStats()),
+                    new NetworkBackend.Payer(ledger, receipts, sender(key)::signTypedData, channels,
+                    Address.parse(deployment.address("PaymentChannels")), receiptDomain()),
+                    o -> ProviderTransport.answersClientFor(o, deployment.chainId(), Clock.systemUTC()), Clock.systemUTC(),
+                    Optional.of(new ChainAppCharges(contracts(key).apps())));
             open.add(n);
             return n;
         }
@@ -277,10 +360,15 @@ class NetworkBackendTest {
 
     /** A fresh funded payer account (each test its own, so channels never carry over). */
     private Payer payer(Budget budget) {
+        return payer(budget, "payer");
+    }
+
+    /** A payer whose files are named after {@code name} (several payers in one test). */
+    private Payer payer(Budget budget, String name) {
         Credentials key = devnet.account(PAYERS.getAndIncrement());
         contracts(devnet.account(0)).payment().mint(key.getAddress(), BigInteger.valueOf(1_000_000_000));
-        PayerLedger ledger = PayerLedger.open(dir.resolve("payer.sqlite"), contracts(key).channels().voucherDomain());
-        PayerReceipts receipts = PayerReceipts.open(dir.resolve("receipts.sqlite"));
+        PayerLedger ledger = PayerLedger.open(dir.resolve(name + ".sqlite"), contracts(key).channels().voucherDomain());
+        PayerReceipts receipts = PayerReceipts.open(dir.resolve(name + "-receipts.sqlite"));
         open.add(ledger);
         open.add(receipts);
         PayerChannels channels = new PayerChannels(contracts(key).channels(), ledger, Address.parse(key.getAddress()),

@@ -83,19 +83,21 @@ class PaidGatewaySdkTest {
     private ApiServer localGateway;
     private OpenAIClient paid;
     private OpenAIClient local;
+    private Deployment deployment;
+    private HyphaContracts asPayer;
 
     @BeforeAll
     void start(@TempDir Path dir) {
         devnet = new AnvilLauncher().start();
         chain = ChainClient.connect(devnet.rpcUrl());
         NonceManager nonces = new NonceManager(chain);
-        Deployment deployment = new Deployer(new TransactionSender(chain, devnet.account(0), nonces,
+        deployment = new Deployer(new TransactionSender(chain, devnet.account(0), nonces,
                 RevertDecoder.forHyphaContracts())).deploy(DeployParams.devnet());
         Credentials providerKey = devnet.account(1);
         Credentials payerKey = devnet.account(0);
         HyphaContracts asProvider = HyphaContracts.connect(deployment, new TransactionSender(chain, providerKey, nonces,
                 RevertDecoder.forHyphaContracts()));
-        HyphaContracts asPayer = HyphaContracts.connect(deployment, new TransactionSender(chain, payerKey, nonces,
+        asPayer = HyphaContracts.connect(deployment, new TransactionSender(chain, payerKey, nonces,
                 RevertDecoder.forHyphaContracts()));
         asPayer.payment().mint(payerKey.getAddress(), BigInteger.valueOf(100_000_000));
         Address token = Address.parse(deployment.address("PaymentToken"));
@@ -121,7 +123,8 @@ class PaidGatewaySdkTest {
                 new ProviderStats()), new NetworkBackend.Payer(ledger, receipts,
                 data -> dev.hypha.core.crypto.Eip712.sign(data, payerKey), new PayerChannels(asPayer.channels(), ledger,
                 Address.parse(payerKey.getAddress()), Budget.defaults()), Address.parse(deployment.address("PaymentChannels")),
-                receiptDomain), o -> ProviderHttp.plain(), Clock.systemUTC());
+                receiptDomain), o -> ProviderHttp.plain(), Clock.systemUTC(),
+                java.util.Optional.of(new dev.hypha.node.apps.ChainAppCharges(asPayer.apps())));
         paidGateway = new ApiServer("127.0.0.1", 0, List.of(new GatewayRoutes(network)));
         paidGateway.start();
 
@@ -166,6 +169,44 @@ class PaidGatewaySdkTest {
         localEngine.close();
         chain.close();
         devnet.close();
+    }
+
+    /** POSTs {@code body} to the paid gateway with the {@code X-Hypha-App} header (none when null). */
+    private java.net.http.HttpResponse<String> postTagged(String path, String body, String app) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + paidGateway.port() + path))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (app != null) {
+            request.header("X-Hypha-App", app);
+        }
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void anAppTaggedRequestOverHttpPaysTheAppAndAMalformedTagIsRefused() throws Exception {
+        Credentials creatorKey = devnet.account(2);
+        HyphaContracts asCreator = HyphaContracts.connect(deployment, new TransactionSender(chain, creatorKey,
+                new NonceManager(chain), RevertDecoder.forHyphaContracts()));
+        long app = asCreator.apps().publish(new byte[32], BigInteger.valueOf(10_000), 10_000); // 0.01 hUSD, all to the creator
+        BigInteger before = asPayer.payment().balanceOf(creatorKey.getAddress());
+        String body = "{\"model\":\"tiny\",\"prompt\":\"Hi\",\"stream\":false,\"options\":{\"temperature\":0,"
+                + "\"num_predict\":4}}";
+
+        var tagged = postTagged("/api/generate", body, Long.toString(app));
+        assertThat(tagged.statusCode()).as(tagged.body()).isEqualTo(200);
+        // the creator's share: 100 % of what is left after the 10 % fee
+        assertThat(asPayer.payment().balanceOf(creatorKey.getAddress()).subtract(before)).isEqualTo(BigInteger.valueOf(9_000));
+
+        var malformed = postTagged("/api/generate", body, "seven");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("X-Hypha-App must be an app id");
+        var unknown = postTagged("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"Hi\",\"max_tokens\":4}", "424242");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("424242 is not a published app");
+        var untagged = postTagged("/api/generate", body, null); // served on the same pool: no tag left behind
+        assertThat(untagged.statusCode()).isEqualTo(200);
+        assertThat(asPayer.apps().payments(app, 0)).hasSize(1);
     }
 
     private static ChatCompletionCreateParams.Builder greedyChat() {
