@@ -424,12 +424,14 @@ public final class HttpFetch implements AutoCloseable {
         } catch (TimeoutException e) {
             get.cancel();
             client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
-            throw new HyphaException(ErrorCategory.NETWORK, url + " did not answer within " + policy.timeout().toSeconds() + " s", e);
+            throw new HyphaException(ErrorCategory.NETWORK, url + " (" + checked[0].getHostAddress() + ") did not answer"
+                    + " within " + policy.timeout().toSeconds() + " s", e);
         } catch (ExecutionException e) {
             client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
             Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
             if (cause instanceof java.net.SocketTimeoutException) {
-                throw new HyphaException(ErrorCategory.NETWORK, url + " did not answer within " + policy.timeout().toSeconds() + " s", cause);
+                throw new HyphaException(ErrorCategory.NETWORK, url + " (" + checked[0].getHostAddress() + ") did not"
+                        + " answer within " + policy.timeout().toSeconds() + " s", cause);
             }
             throw new HyphaException(ErrorCategory.NETWORK, "cannot fetch " + url + " (" + checked[0].getHostAddress()
                     + "): " + cause.getMessage(), cause);
