@@ -228,8 +228,8 @@ final class LocalnetCommand implements Callable<Integer> {
                         out.println("  (" + (i + 1) + ") " + endpoint + "  pid " + p.pid() + "  log " + p.log());
                     }
                     if (!roles.isEmpty()) {
-                        out.println("Compute providers, verifiers, subnet miners and validators (logs show bids, "
-                                + "commitments, audits, disputes, epochs, challenges, claims):");
+                        out.println("Compute providers, verifiers, subnet miners and validators, the seller agent (logs "
+                                + "show bids, commitments, audits, disputes, epochs, challenges, claims, sales):");
                         for (ChildProcess r : roles) {
                             out.println("  " + r.name() + "  pid " + r.pid() + "  log " + r.log());
                         }
