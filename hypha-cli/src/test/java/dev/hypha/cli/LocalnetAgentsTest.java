@@ -86,6 +86,20 @@ class LocalnetAgentsTest {
                 // the seller registered itself: its account owns its identity and is its wallet
                 assertThat(reader.identity().ownerOf(sellerId)).isEqualToIgnoringCase(seller);
                 assertThat(reader.identity().agentWallet(sellerId)).isEqualToIgnoringCase(seller);
+                // its x402 endpoint: a request it cannot use is refused before any payment; a good one asks its price
+                var http = java.net.http.HttpClient.newHttpClient();
+                var bad = http.send(java.net.http.HttpRequest.newBuilder(URI.create(sellerX402)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(bad.statusCode()).isEqualTo(400);
+                assertThat(bad.body()).contains("?prompt=");
+                var unpaid = http.send(java.net.http.HttpRequest.newBuilder(URI.create(sellerX402 + "?prompt=Ada")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(unpaid.statusCode()).isEqualTo(402);
+                var asked = dev.hypha.node.x402.PaymentRequired.parseHeader(
+                        unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow()).accepts().getFirst();
+                assertThat(asked.amount()).isEqualTo(BigInteger.valueOf(3_000));
+                assertThat(asked.payTo().lowercaseHex()).isEqualToIgnoringCase(seller);
+                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore);
 
                 Run run = hypha(env, "agent", "run", "buyer", "--dev-account", "9");
                 String log = Files.readString(home.resolve("agents/buyer/agent.log"));

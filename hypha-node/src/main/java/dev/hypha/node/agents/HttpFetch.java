@@ -48,7 +48,7 @@ import org.apache.hc.core5.util.Timeout;
  *   <li>GET only, with no cookies, credentials or body: a model steered by an earlier page must not be able to change
  *   anything on an allowed host or post what it has read (a query string is all it can send, at most
  *   {@link ToolMenu#MAX_ARGUMENT_CHARS} characters of it).</li>
- *   <li>Redirects are followed by hand ({@link HttpClient.Redirect#NEVER}), at most {@link FetchPolicy#maxRedirects()},
+ *   <li>Redirects are followed by hand (the client follows none), at most {@link FetchPolicy#maxRedirects()},
  *   each target checked against the allowlist like the first URL; a redirect off the list ends the fetch.</li>
  *   <li>A name that is not listed as loopback must resolve only to public addresses: a public name pointing at
  *   127.0.0.1, 10/8, 192.168/16, 169.254/16 (cloud metadata) and the like is refused (DNS rebinding). The name is
