@@ -72,12 +72,16 @@ final class AgentServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // port 0 (any free port) is this command's default, which HostPort (ports 1..65535) does not take
+        int colon = listen.lastIndexOf(':');
+        boolean anyPort = colon > 0 && listen.substring(colon + 1).equals("0");
         Settings.HostPort where;
         try {
-            where = Settings.HostPort.parse(listen);
+            where = Settings.HostPort.parse(anyPort ? listen.substring(0, colon) + ":1" : listen);
         } catch (RuntimeException e) {
             throw HyphaException.input("--listen " + listen + " is not HOST:PORT (" + e.getMessage() + ")");
         }
+        int port = anyPort ? 0 : where.port();
         if (publicUrl != null && !publicUrl.matches("https?://[^/?#\\s]+")) {
             throw HyphaException.input("--public-url '" + publicUrl + "' must be http(s)://HOST[:PORT] with no path");
         }
@@ -114,7 +118,7 @@ final class AgentServeCommand implements Callable<Integer> {
                 service.connect();
                 McpToolServer mcp = new McpToolServer(Optional.of(facilitator), "hypha-agent-" + name, "0.1.0",
                         List.of(service.tool()));
-                try (ApiServer server = new ApiServer(where.host(), where.port(), List.of(mcp.routes(),
+                try (ApiServer server = new ApiServer(where.host(), port, List.of(mcp.routes(),
                         service.httpRoutes(facilitator)))) {
                     server.start();
                     String host = where.host().equals("0.0.0.0") ? "127.0.0.1" : where.host();
