@@ -44,10 +44,10 @@ import picocli.CommandLine.Spec;
  * registration file naming both endpoints and the price. A restart on another address points the same agent id at
  * the new file.
  */
-@Command(name = "serve", description = {"Sell an agent's service (its spec's \"serve\": tool, description, price):"
-        + " MCP and x402 on its own", "HTTP server, paid into its account, registered in the ERC-8004 identity registry"
-        + " with its endpoints and price;", "its work is bought from the network's inference with its own budget."
-        + " Runs until Ctrl-C."})
+@Command(name = "serve", description = "Sell an agent's service (its spec's \"serve\": tool, description, price):"
+        + " MCP and x402 on its own HTTP server, paid into its account, registered in the ERC-8004 identity registry"
+        + " with its endpoints and price; its work is bought from the network's inference with its own budget."
+        + " Runs until Ctrl-C.")
 final class AgentServeCommand implements Callable<Integer> {
     /** The file in the agent's folder that remembers its agent id. */
     static final String SERVICE_FILE = "service.json";
