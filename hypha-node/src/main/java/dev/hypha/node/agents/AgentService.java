@@ -141,7 +141,15 @@ public final class AgentService implements AutoCloseable {
     public ApiRoutes httpRoutes(ExactFacilitator facilitator) {
         Paywall paywall = new Paywall(facilitator);
         String path = HTTP_PREFIX + service.tool();
-        Handler work = ctx -> ctx.contentType("text/plain; charset=utf-8").result(answer(ctx.attribute("prompt")));
+        Handler work = ctx -> {
+            try {
+                ctx.contentType("text/plain; charset=utf-8").result(answer(ctx.attribute("prompt")));
+            } catch (HyphaException e) {
+                // paid and settled (the PAYMENT-RESPONSE header is set), the work failed: the buyer learns why
+                ctx.status(502).contentType("application/json")
+                        .result(JSON.createObjectNode().put("error", e.getMessage()).toString());
+            }
+        };
         Handler get = checked(paywall.protect(new Paywall.PaidRoute(HandlerType.GET, path, price, service.description(),
                 work)));
         Handler post = checked(paywall.protect(new Paywall.PaidRoute(HandlerType.POST, path, price,
