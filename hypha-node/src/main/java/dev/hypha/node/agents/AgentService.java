@@ -71,6 +71,9 @@ public final class AgentService implements AutoCloseable {
     private Optional<ServiceDirectory.Agent> inferenceAgent = Optional.empty();
     private String inferenceUrl = "";
     private int next;
+    /** The request being answered (its journal index and log tag), for the inference payer. */
+    private int current;
+    private String currentTag = "serve";
 
     /**
      * @param dir        the agent's folder (its {@code agent.log} and {@code serve-journal.jsonl})
@@ -246,9 +249,6 @@ public final class AgentService implements AutoCloseable {
         log.line(tag, "answered: " + AgentLog.quote(call.text()));
         return call.text();
     }
-
-    private int current;
-    private String currentTag = "serve";
 
     /** Pays the inference from the account (called by the MCP client inside {@link #answer}). */
     private ExactPayment payInference(ExactRequirement offer, ObjectNode offerJson, String resourceUrl) {
