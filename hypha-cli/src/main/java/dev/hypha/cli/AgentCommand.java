@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "agent", description = "Register agents (ERC-8004 identity), create their policy-bound accounts, and run them.",
         subcommands = {AgentCommand.Register.class, AgentCommand.AccountCommands.class, AgentRuntimeCommands.Create.class,
                 AgentRuntimeCommands.Fund.class, AgentRuntimeCommands.Run.class, AgentRuntimeCommands.Logs.class,
-                AgentRuntimeCommands.Stop.class})
+                AgentRuntimeCommands.Stop.class, AgentServeCommand.class})
 final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -121,17 +121,23 @@ final class LocalnetCommand implements Callable<Integer> {
             dev.hypha.chain.deploy.Deployer.hyp(100));
 
     @Option(names = "--agents", description = {"Also set up the agents demo: the node's MCP inference (`generate`, paid "
-            + "over x402) registered as an", "ERC-8004 seller agent by dev account 1, and a buyer agent `buyer` owned by "
-            + "dev account 9 (created and funded; run it", "with `hypha agent run buyer --dev-account 9`). Dev account 9 is "
-            + "then not available to other roles."})
+            + "over x402) registered as an", "ERC-8004 agent by dev account 1; a standalone seller agent `seller` (owned by "
+            + "dev account 8, run as", "`hypha agent serve seller`) that sells `write` over MCP and x402 into its own "
+            + "account and buys its", "inference from the node with its own budget; and a buyer agent `buyer` owned by "
+            + "dev account 9 (created", "and funded; run it with `hypha agent run buyer --dev-account 9`). Dev accounts 8 "
+            + "and 9 are then not available to other roles."})
     boolean agents;
 
     /** The dev account that owns the demo's buyer agents (the last one, kept from other roles). */
     static final int AGENT_OWNER = 9;
+    /** The dev account that owns the demo's standalone seller agent (and relays its settlements). */
+    static final int SELLER_OWNER = 8;
     /** The dev account whose address the node's MCP {@code generate} pays (LocalNetwork: DevInference.PROVIDER_ACCOUNT). */
     static final int SELLER = 1;
     /** What the demo buyer gets: 0.05 hUSD. */
     static final BigInteger BUYER_FUNDS = BigInteger.valueOf(50_000);
+    /** What the demo seller starts with, for its inference: 0.02 hUSD. */
+    static final BigInteger SELLER_FUNDS = BigInteger.valueOf(20_000);
 
     @Override
     public Integer call() throws InterruptedException {
@@ -147,11 +153,12 @@ final class LocalnetCommand implements Callable<Integer> {
         if (providers < 1 || providers > 8) {
             throw HyphaException.input("--providers " + providers + " is out of range: expected 1 to 8");
         }
-        int roleAccounts = agents ? AGENT_OWNER - 1 : 9;
+        int roleAccounts = agents ? SELLER_OWNER - 1 : 9;
         if (computeProviders < 0 || verifiers < 0 || providers + computeProviders + verifiers + subnetValidators > roleAccounts) {
             throw HyphaException.input("--providers + --compute-providers + --verifiers + --subnet-validators must be at "
                     + "most " + roleAccounts + " (anvil's dev accounts 1-" + roleAccounts + "; account 0 deploys and pays"
-                    + (agents ? ", account " + AGENT_OWNER + " owns the --agents buyers" : "") + "), got "
+                    + (agents ? ", accounts " + SELLER_OWNER + " and " + AGENT_OWNER + " own the --agents seller and buyers"
+                    : "") + "), got "
                     + (providers + computeProviders + verifiers + subnetValidators));
         }
         if (cheatingProviders < 0 || cheatingProviders > computeProviders) {
@@ -187,7 +194,7 @@ final class LocalnetCommand implements Callable<Integer> {
                     Path logs = session.home().resolve("localnet");
                     if (agents) {
                         // before the providers start: the seller's registration is sent from provider 1's account
-                        setUpAgents(network, session, out, listen);
+                        roles.addAll(setUpAgents(network, session, out, listen));
                     }
                     for (int i = 1; i <= providers; i++) {
                         out.println("Starting provider " + i + " (dev account " + i + ")...");
@@ -240,8 +247,8 @@ final class LocalnetCommand implements Callable<Integer> {
                         out.println("  (" + (i + 1) + ") " + endpoint + "  pid " + p.pid() + "  log " + p.log());
                     }
                     if (!roles.isEmpty()) {
-                        out.println("Compute providers, verifiers, subnet miners and validators (logs show bids, "
-                                + "commitments, audits, disputes, epochs, challenges, claims):");
+                        out.println("Compute providers, verifiers, subnet miners and validators, the seller agent (logs "
+                                + "show bids, commitments, audits, disputes, epochs, challenges, claims, sales):");
                         for (ChildProcess r : roles) {
                             out.println("  " + r.name() + "  pid " + r.pid() + "  log " + r.log());
                         }
@@ -277,53 +284,100 @@ final class LocalnetCommand implements Callable<Integer> {
         }
     }
 
+    /** The seller's printed "Agent seller sells write as ERC-8004 agent #N: MCP at URL, x402 at URL; ...". */
+    private static final java.util.regex.Pattern SERVING = java.util.regex.Pattern.compile(
+            "Agent seller sells \\S+ as ERC-8004 agent #(\\d+): MCP at (\\S+), x402 at (\\S+);");
+
     /**
-     * The agents demo: registers the node's MCP endpoint as an ERC-8004 agent (the seller, dev account {@value #SELLER},
-     * whom {@code generate} pays), then creates and funds the buyer agent {@code buyer} (owned by dev account
-     * {@value #AGENT_OWNER}), whose model calls the seller's {@code generate} twice within a 0.01 hUSD budget and
-     * rates it with each payment as proof. A home that has the buyer already (a resumed chain) keeps both.
+     * The agents demo: registers the node's MCP endpoint as an ERC-8004 agent (dev account {@value #SELLER}, whom
+     * {@code generate} pays); creates and funds the standalone seller agent {@code seller} (owned by dev account
+     * {@value #SELLER_OWNER}) and starts it as a child process ({@code hypha agent serve seller}), which registers
+     * itself; then creates and funds the buyer agent {@code buyer} (owned by dev account {@value #AGENT_OWNER}), whose
+     * model calls the seller's {@code write} twice within a 0.01 hUSD budget and rates it with each payment as proof.
+     * A home that has the agents already (a resumed chain) keeps them; the seller is started again either way.
+     *
+     * @return the seller's process, for the caller to stop
      */
-    private static void setUpAgents(LocalNetwork network, Session session, PrintWriter out, Settings.HostPort listen) {
+    private static List<ChildProcess> setUpAgents(LocalNetwork network, Session session, PrintWriter out,
+                                                  Settings.HostPort listen) throws InterruptedException {
+        Path specs = session.home().resolve("localnet");
+        dev.hypha.node.agents.AgentFolder sellerFolder = new dev.hypha.node.agents.AgentFolder(session.home(), "seller");
+        if (!sellerFolder.exists()) {
+            String host = listen.host().equals("0.0.0.0") ? "127.0.0.1" : listen.host();
+            String mcp = "http://" + host + ":" + network.node().apiPort() + dev.hypha.node.mcp.McpToolServer.PATH;
+            String registration = ("{\"type\":\"https://eips.ethereum.org/EIPS/eip-8004#registration-v1\","
+                    + "\"name\":\"hypha-node-inference\",\"description\":\"Completions from the network's inference, paid "
+                    + "per call over x402\",\"services\":[{\"name\":\"MCP\",\"endpoint\":\"%s\"}],\"x402Support\":true,"
+                    + "\"active\":true}").formatted(mcp);
+            var node = HyphaContracts.connect(network.deployment(), sender(network, SELLER));
+            BigInteger nodeId = node.identity().register("data:application/json;base64," + java.util.Base64.getEncoder()
+                    .encodeToString(registration.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            out.println("Inference agent #" + nodeId + " (hypha-node-inference, dev account " + SELLER + "): MCP at " + mcp
+                    + ", `generate` paid over x402");
+            String sellerSpec = """
+                    {"name": "seller", "system": "You write greetings.", "task": "Greet the person named.",
+                     "budget": {"limit": "0.02", "perCall": "0.005", "period": "1d", "guardian": "%s"},
+                     "tools": [{"agent": %s, "only": ["generate"]}],
+                     "serve": {"tool": "write", "description": "Writes a short greeting for a request; paid per call.",
+                               "price": "0.003", "maxTokens": 24}}
+                    """.formatted(network.devAccounts().getFirst().getAddress(), nodeId);
+            byte[] bytes = write(specs.resolve("seller.json"), sellerSpec);
+            var owner = sender(network, SELLER_OWNER);
+            var folder = AgentRuntimeCommands.Create.create(out, session.home(), network.chain(), owner,
+                    network.deployment(), bytes, dev.hypha.node.agents.AgentSpec.parse("seller.json", bytes));
+            HyphaContracts.connect(network.deployment(), owner).payment().transfer(folder.record().account(), SELLER_FUNDS);
+            out.println("  funded with 0.02 hUSD by dev account " + SELLER_OWNER + " for its inference; spec "
+                    + specs.resolve("seller.json"));
+            out.flush();
+        }
+        out.println("Starting the seller agent (hypha agent serve seller, dev account " + SELLER_OWNER + ")...");
+        out.flush();
+        ChildProcess seller = ChildProcess.start("seller agent", session.home(), specs.resolve("seller.log"),
+                network.rpcUrl(), List.of("agent", "serve", "seller", "--dev-account", Integer.toString(SELLER_OWNER),
+                        "--listen", "127.0.0.1:" + ChildProcess.freePort()));
+        String serving = seller.lines("Agent seller sells ").stream().findFirst().orElse("");
+        java.util.regex.Matcher m = SERVING.matcher(serving);
+        if (!m.find()) {
+            seller.stop();
+            throw HyphaException.input("the seller agent did not say where it serves; its log: " + seller.log());
+        }
+        BigInteger sellerId = new BigInteger(m.group(1));
+        out.println("Seller agent #" + sellerId + " (seller, dev account " + SELLER_OWNER + "): MCP at " + m.group(2)
+                + ", x402 at " + m.group(3) + ", `write` 0.003 hUSD a call into its account; log " + seller.log());
         dev.hypha.node.agents.AgentFolder existing = new dev.hypha.node.agents.AgentFolder(session.home(), "buyer");
         if (existing.exists()) {
             out.println("Agents: buyer exists already in " + existing.dir() + " (from an earlier --agents run); run it "
                     + "with `hypha agent run buyer --dev-account " + AGENT_OWNER + "`");
             out.flush();
-            return;
+            return List.of(seller);
         }
-        String host = listen.host().equals("0.0.0.0") ? "127.0.0.1" : listen.host();
-        String mcp = "http://" + host + ":" + network.node().apiPort() + dev.hypha.node.mcp.McpToolServer.PATH;
-        String registration = ("{\"type\":\"https://eips.ethereum.org/EIPS/eip-8004#registration-v1\","
-                + "\"name\":\"hypha-node-inference\",\"description\":\"Completions from the network's inference, paid "
-                + "per call over x402\",\"services\":[{\"name\":\"MCP\",\"endpoint\":\"%s\"}],\"x402Support\":true,"
-                + "\"active\":true}").formatted(mcp);
-        var seller = HyphaContracts.connect(network.deployment(), sender(network, SELLER));
-        BigInteger sellerId = seller.identity().register("data:application/json;base64," + java.util.Base64.getEncoder()
-                .encodeToString(registration.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        out.println("Seller agent #" + sellerId + " (hypha-node-inference, dev account " + SELLER + "): MCP at " + mcp
-                + ", `generate` paid over x402");
         String spec = """
-                {"name": "buyer", "system": "You buy completions.", "task": "Write a short greeting.",
+                {"name": "buyer", "system": "You buy greetings.", "task": "Get a greeting for Ada.",
                  "toolChoice": "required", "maxSteps": 2, "requiredArgumentsOnly": true,
                  "budget": {"limit": "0.01", "perCall": "0.005", "period": "1d", "guardian": "%s"},
-                 "tools": [{"agent": %s, "only": ["generate"]}],
+                 "tools": [{"agent": %s, "only": ["write"]}],
                  "rate": {"value": 90, "tag": "localnet"}}
                 """.formatted(network.devAccounts().getFirst().getAddress(), sellerId);
-        byte[] bytes = spec.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            Path file = session.home().resolve("localnet").resolve("buyer.json");
-            Files.createDirectories(file.getParent());
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw HyphaException.io("cannot write the buyer's spec under " + session.home() + ": " + e.getMessage(), e);
-        }
+        byte[] bytes = write(specs.resolve("buyer.json"), spec);
         var ownerSender = sender(network, AGENT_OWNER);
         var folder = AgentRuntimeCommands.Create.create(out, session.home(), network.chain(), ownerSender,
                 network.deployment(), bytes, dev.hypha.node.agents.AgentSpec.parse("buyer.json", bytes));
         HyphaContracts.connect(network.deployment(), ownerSender).payment().transfer(folder.record().account(), BUYER_FUNDS);
-        out.println("  funded with 0.05 hUSD by dev account " + AGENT_OWNER + "; spec " + session.home().resolve("localnet")
-                .resolve("buyer.json") + "; run it: hypha agent run buyer --dev-account " + AGENT_OWNER);
+        out.println("  funded with 0.05 hUSD by dev account " + AGENT_OWNER + "; spec " + specs.resolve("buyer.json")
+                + "; run it: hypha agent run buyer --dev-account " + AGENT_OWNER);
         out.flush();
+        return List.of(seller);
+    }
+
+    private static byte[] write(Path file, String text) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw HyphaException.io("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return bytes;
     }
 
     private static dev.hypha.chain.tx.TransactionSender sender(LocalNetwork network, int account) {

@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,14 +29,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 16's "done when" on {@code hypha localnet --providers 1 --agents}, with its real provider process: the node's
- * inference sells {@code generate} over x402 as an ERC-8004 agent; the buyer agent finds it through the identity
- * registry, its model (hypha-tiny through the paying gateway, decoding held to the tool's call) chooses the calls, pays
- * within its AgentAccount's policy and rates the seller with each payment as proof; a second agent's budget, used up on
+ * Issue 16's "done when" on {@code hypha localnet --providers 1 --agents}, with its real provider process: a
+ * standalone seller agent ({@code hypha agent serve seller}, its own process) sells {@code write} over MCP and x402
+ * into its own AgentAccount, registered by that account in the identity registry with its endpoints and price, and
+ * does the work by buying the network's inference (the node's paid {@code generate}) from its own budget; the buyer
+ * agent finds it through the identity registry, its model (hypha-tiny through the paying gateway, decoding held to the
+ * tool's call) chooses the calls, pays within its AgentAccount's policy and rates the seller with each payment as
+ * proof; a third agent pays the seller's x402 endpoint met by {@code http_fetch}; a fourth agent's budget, used up on
  * chain, stops its spending, and its session key signing directly (a rogue runtime) is refused the same way.
  */
 class LocalnetAgentsTest {
-    private static final Pattern SELLER = Pattern.compile("Seller agent #(\\d+) ");
+    private static final Pattern SELLER = Pattern.compile("Seller agent #(\\d+) .*x402 at (\\S+),");
 
     @Test
     void anAgentFindsPaysAndRatesAnotherAndAnExhaustedBudgetStopsSpending(@TempDir Path dir) throws Exception {
@@ -64,48 +68,96 @@ class LocalnetAgentsTest {
         });
         try {
             ready.await();
-            assertThat(out.toString()).as(err.toString()).contains("Created agent buyer", "funded with 0.05 hUSD",
-                    "run it: hypha agent run buyer --dev-account 9", "Running. Press Ctrl-C");
+            assertThat(out.toString()).as(err.toString()).contains("Created agent seller", "Created agent buyer",
+                    "funded with 0.05 hUSD", "run it: hypha agent run buyer --dev-account 9", "Running. Press Ctrl-C");
             Matcher m = SELLER.matcher(out.toString());
             assertThat(m.find()).as(out.toString()).isTrue();
             BigInteger sellerId = new BigInteger(m.group(1));
+            String sellerX402 = m.group(2);
             Deployment deployment = new Deployments(home.resolve("deployments")).load(31_337L).orElseThrow();
             try (ChainClient chain = ChainClient.connect("http://127.0.0.1:" + rpcPort)) {
                 HyphaContracts reader = HyphaContracts.readOnly(deployment, chain);
                 String buyer = new AgentFolder(home, "buyer").record().account();
-                String seller = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // dev account 1, whom generate pays
+                String seller = new AgentFolder(home, "seller").record().account();
+                String inference = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // dev account 1, whom generate pays
                 BigInteger sellerBefore = reader.payment().balanceOf(seller);
+                BigInteger inferenceBefore = reader.payment().balanceOf(inference);
+                assertThat(sellerBefore).isEqualTo(LocalnetCommand.SELLER_FUNDS);
+                // the seller registered itself: its account owns its identity and is its wallet
+                assertThat(reader.identity().ownerOf(sellerId)).isEqualToIgnoringCase(seller);
+                assertThat(reader.identity().agentWallet(sellerId)).isEqualToIgnoringCase(seller);
+                // its x402 endpoint: a request it cannot use is refused before any payment; a good one asks its price
+                var http = java.net.http.HttpClient.newHttpClient();
+                var bad = http.send(java.net.http.HttpRequest.newBuilder(URI.create(sellerX402)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(bad.statusCode()).isEqualTo(400);
+                assertThat(bad.body()).contains("?prompt=");
+                var unpaid = http.send(java.net.http.HttpRequest.newBuilder(URI.create(sellerX402 + "?prompt=Ada")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(unpaid.statusCode()).isEqualTo(402);
+                var asked = dev.hypha.node.x402.PaymentRequired.parseHeader(
+                        unpaid.headers().firstValue("PAYMENT-REQUIRED").orElseThrow()).accepts().getFirst();
+                assertThat(asked.amount()).isEqualTo(BigInteger.valueOf(3_000));
+                assertThat(asked.payTo().lowercaseHex()).isEqualToIgnoringCase(seller);
+                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore);
 
                 Run run = hypha(env, "agent", "run", "buyer", "--dev-account", "9");
                 String log = Files.readString(home.resolve("agents/buyer/agent.log"));
-                assertThat(run.exit()).as(run.out() + run.err() + log).isZero();
-                assertThat(run.out()).contains("Agent buyer: step limit; 2/2 steps done, 2 paid this run (0.004 hUSD)");
-                assertThat(log).contains("(found in the identity registry)", "model | hypha-tiny", "model chose generate {\"prompt\":\"",
+                String sellerLog = Files.readString(home.resolve("agents/seller/agent.log"));
+                assertThat(run.exit()).as(run.out() + run.err() + log + sellerLog).isZero();
+                assertThat(run.out()).as(log + sellerLog)
+                        .contains("Agent buyer: step limit; 2/2 steps done, 2 paid this run (0.006 hUSD)");
+                assertThat(log).contains("(found in the identity registry)", "model | hypha-tiny", "model chose write {\"prompt\":\"",
                         "settled in 0x", "rated agent #" + sellerId + " 90/100 with this payment as proof");
-                assertThat(reader.payment().balanceOf(buyer)).isEqualTo(BigInteger.valueOf(50_000 - 4_000));
-                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore.add(BigInteger.valueOf(4_000)));
+                // the seller bought its inference from its own account for each request it was paid for
+                assertThat(sellerLog).contains("serve 1 | request: ", "serve 2 | request: ", "for inference to ", "answered: ");
+                assertThat(sellerLog.split("\\| paid 2000 for inference to ", -1)).hasSize(3);
+                assertThat(reader.payment().balanceOf(buyer)).isEqualTo(BigInteger.valueOf(50_000 - 6_000));
+                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore.add(BigInteger.valueOf(6_000 - 4_000)));
+                assertThat(reader.payment().balanceOf(inference)).isEqualTo(inferenceBefore.add(BigInteger.valueOf(4_000)));
                 assertThat(reader.reputation().summary(sellerId, List.of(buyer), "localnet", "").count()).isEqualTo(2);
 
-                // a budget of 0.003 hUSD a day pays one 0.002 call; the chain refuses the second, whatever the runtime does
+                // an agent whose http_fetch meets the seller's x402 endpoint pays it within its policy
+                URI x402 = URI.create(sellerX402);
+                Path readerSpec = dir.resolve("reader.json");
+                Files.writeString(readerSpec, """
+                        {"name": "reader", "task": "read a greeting",
+                         "budget": {"limit": "0.01", "perCall": "0.005", "period": "1d",
+                                    "guardian": "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "allow": ["%s"]},
+                         "tools": [], "fetch": {"hosts": ["%s:%d"], "timeoutSeconds": 60},
+                         "steps": [{"tool": "http_fetch", "arguments": {"url": "%s?prompt=Ada"}}]}
+                        """.formatted(seller, x402.getHost(), x402.getPort(), sellerX402));
+                assertThat(hypha(env, "agent", "create", readerSpec.toString(), "--dev-account", "9").exit()).isZero();
+                assertThat(hypha(env, "agent", "fund", "reader", "0.01", "--dev-account", "9").exit()).isZero();
+                Run fetched = hypha(env, "agent", "run", "reader", "--dev-account", "9");
+                String readerLog = Files.readString(home.resolve("agents/reader/agent.log"));
+                assertThat(fetched.exit()).as(fetched.out() + fetched.err() + readerLog).isZero();
+                assertThat(fetched.out()).contains("Agent reader: finished; 1/1 steps done, 1 paid this run (0.003 hUSD)");
+                assertThat(readerLog).contains("booked 3000 to ", "settled in 0x", "result: HTTP 200 text/plain");
+                String readerAccount = new AgentFolder(home, "reader").record().account();
+                assertThat(reader.payment().balanceOf(readerAccount)).isEqualTo(BigInteger.valueOf(10_000 - 3_000));
+                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore.add(BigInteger.valueOf(9_000 - 6_000)));
+
+                // a budget of 0.004 hUSD a day pays one 0.003 call; the chain refuses the second, whatever the runtime does
                 Path thrifty = dir.resolve("thrifty.json");
                 Files.writeString(thrifty, Files.readString(home.resolve("localnet/buyer.json"))
-                        .replace("\"buyer\"", "\"thrifty\"").replace("\"limit\": \"0.01\"", "\"limit\": \"0.003\"")
-                        .replace("\"perCall\": \"0.005\"", "\"perCall\": \"0.003\""));
+                        .replace("\"buyer\"", "\"thrifty\"").replace("\"limit\": \"0.01\"", "\"limit\": \"0.004\"")
+                        .replace("\"perCall\": \"0.005\"", "\"perCall\": \"0.004\""));
                 assertThat(hypha(env, "agent", "create", thrifty.toString(), "--dev-account", "9").exit()).isZero();
                 assertThat(hypha(env, "agent", "fund", "thrifty", "0.01", "--dev-account", "9").exit()).isZero();
                 Run refused = hypha(env, "agent", "run", "thrifty", "--dev-account", "9");
                 assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(ExitCodes.CHAIN);
                 assertThat(refused.out()).contains("Agent thrifty: refused by policy", "PeriodLimitExceeded",
-                        "1 paid this run (0.002 hUSD)");
+                        "1 paid this run (0.003 hUSD)");
                 AgentFolder folder = new AgentFolder(home, "thrifty");
                 String account = folder.record().account();
-                assertThat(reader.payment().balanceOf(account)).isEqualTo(BigInteger.valueOf(10_000 - 2_000));
+                assertThat(reader.payment().balanceOf(account)).isEqualTo(BigInteger.valueOf(10_000 - 3_000));
                 // a rogue runtime holding the session key, signing a payment itself: refused on chain the same way
                 var rogue = HyphaContracts.connect(deployment, new TransactionSender(chain, folder.sessionKey(),
                         new NonceManager(chain), RevertDecoder.forHyphaContracts())).agentAccounts().at(account);
                 assertThatThrownBy(() -> rogue.pay(deployment.address(PaymentTokenClient.NAME), seller, BigInteger.valueOf(1_001)))
                         .isInstanceOf(HyphaException.class).hasMessageContaining("AgentAccount:").hasMessageContaining("Exceeded");
-                assertThat(reader.payment().balanceOf(account)).isEqualTo(BigInteger.valueOf(10_000 - 2_000));
+                assertThat(reader.payment().balanceOf(account)).isEqualTo(BigInteger.valueOf(10_000 - 3_000));
             }
         } finally {
             stop.countDown();

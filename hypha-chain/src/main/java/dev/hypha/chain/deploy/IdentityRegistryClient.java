@@ -36,7 +36,26 @@ public final class IdentityRegistryClient {
     /** Registers an agent whose registration file is at {@code agentUri}; returns its agent id. */
     public BigInteger register(String agentUri) {
         checkUri(agentUri);
-        TransactionReceipt receipt = calls.write(NAME, "register", binding.register(agentUri));
+        return registeredAgentId(calls.write(NAME, "register", binding.register(agentUri)));
+    }
+
+    /**
+     * The calldata of {@code register(agentUri)}, for an account that registers itself (a smart account's
+     * {@code execute}: the agent is then minted to the account).
+     */
+    public String registerCall(String agentUri) {
+        checkUri(agentUri);
+        return binding.register(agentUri).encodeFunctionCall();
+    }
+
+    /** The calldata of {@code setAgentURI(agentId, agentUri)}, for an owner that is a smart account. */
+    public String setAgentUriCall(BigInteger agentId, String agentUri) {
+        checkUri(agentUri);
+        return binding.setAgentURI(agentId, agentUri).encodeFunctionCall();
+    }
+
+    /** The agent id a registering transaction's receipt reports (whoever sent it). */
+    public static BigInteger registeredAgentId(TransactionReceipt receipt) {
         List<IdentityRegistry.RegisteredEventResponse> events = IdentityRegistry.getRegisteredEvents(receipt);
         if (events.size() != 1) {
             throw ChainErrors.chain("IdentityRegistry.register: receipt " + receipt.getTransactionHash() + " has "

@@ -154,7 +154,7 @@ public final class AgentRuntime {
             Endpoint endpoint = tools.get(step.tool());
             String tag = "step " + (i + 1);
             if (isFetch(step.tool())) {
-                Called c = fetch(tag, step.arguments());
+                Called c = fetch(i, tag, step.arguments(), Optional.ofNullable(state.pending().get(i)));
                 journal.done(i, c.status());
                 state.done().put(i, c.status());
                 continue;
@@ -227,7 +227,8 @@ public final class AgentRuntime {
                 }
                 case ToolMenu.Call c -> {
                     log.line(tag, "model chose " + c.tool() + " " + JSON.valueToTree(c.arguments()));
-                    Called done = isFetch(c.tool()) ? fetch(tag, c.arguments()) : call(i, tag, tools.get(c.tool()),
+                    Called done = isFetch(c.tool()) ? fetch(i, tag, c.arguments(), Optional.ofNullable(state.pending().get(i)))
+                            : call(i, tag, tools.get(c.tool()),
                             c.tool(), c.arguments(), Optional.ofNullable(state.pending().get(i)));
                     journal.done(i, done.status(), call, done.text());
                     state.done().put(i, done.status());
@@ -339,10 +340,13 @@ public final class AgentRuntime {
     }
 
     /**
-     * The built-in fetch: its refusals and failures (host off the list, too big, too slow...) are the tool's error,
-     * shown to the model like any tool's, not the end of the run. Nothing is paid (see {@link HttpFetch}).
+     * The built-in fetch: its refusals and failures (host off the list, too big, too slow, a payment not made...) are
+     * the tool's error, shown to the model like any tool's, not the end of the run. A page that answers 402 with an
+     * x402 offer is paid from the account when the offer is on the account's chain, within its per-call maximum and
+     * to a payee the spec's {@code budget.allow} lists; the account then checks its on-chain policy, and a spend it
+     * refuses ends the run as it does for MCP tools. Every payment and refusal is logged with its reason.
      */
-    private Called fetch(String tag, Map<String, Object> arguments) {
+    private Called fetch(int index, String tag, Map<String, Object> arguments, Optional<SpendJournal.Intent> resumed) {
         Object url = arguments.get("url");
         log.line(tag, "call " + HttpFetch.TOOL + " " + AgentLog.quote(JSON.valueToTree(arguments).toString()));
         if (!(url instanceof String u) || arguments.size() != 1) {
@@ -350,14 +354,68 @@ public final class AgentRuntime {
             log.line(tag, "fetch refused: " + why);
             return new Called("tool-error", "error: " + why, BigInteger.ZERO);
         }
+        resumed.ifPresent(r -> log.line(tag, "resuming payment " + r.nonce() + " from before a restart"));
+        HttpFetch.Payer pagePayer = (pageUrl, asked) -> {
+            ExactRequirement offer = null;
+            int chosen = -1;
+            List<String> why = new ArrayList<>();
+            for (int k = 0; k < asked.accepts().size() && chosen < 0; k++) {
+                ExactRequirement a = asked.accepts().get(k);
+                String no = FetchPayments.refusal(a, w.chain().chainId(), maxPerCall, spec.budget().allow());
+                if (no.isEmpty()) {
+                    chosen = k;
+                    offer = a;
+                } else {
+                    why.add(no);
+                }
+            }
+            if (offer == null) {
+                String reason = "not paid: " + (why.isEmpty() ? "the 402 offers no exact EVM payment" : String.join("; ", why));
+                log.line(tag, "payment refused: " + AgentLog.quote(pageUrl.toString()) + " asks " + AgentLog.quote(
+                        FetchPayments.describe(asked)) + "; " + reason);
+                throw HyphaException.input(pageUrl + " asks for payment; " + reason);
+            }
+            ExactPayment p = new AgentAccountPayer(w.accountAsSession(), w.sessionKey(), w.chain(), journal, index,
+                    resumed, w.random()).pay(offer, asked.acceptsJson().get(chosen), pageUrl.toString());
+            log.line(tag, "booked " + offer.amount() + " to " + offer.payTo().toChecksumString() + " on the account"
+                    + " (nonce " + p.authorization().nonce() + ") for " + AgentLog.quote(pageUrl.toString()));
+            return p;
+        };
         try {
-            HttpFetch.Fetched f = fetcher.orElseThrow().fetch(u);
+            HttpFetch.Fetched f = fetcher.orElseThrow().fetch(u, Optional.of(pagePayer));
             f.redirects().forEach(r -> log.line(tag, "redirected: " + AgentLog.quote(r)));
             log.line(tag, "fetched " + AgentLog.quote(f.url().toString()) + ": status " + f.status() + ", "
                     + f.bytes() + " bytes" + (f.contentType().isEmpty() ? "" : ", " + AgentLog.quote(f.contentType())));
+            BigInteger cost = BigInteger.ZERO;
+            String status = f.status() >= 200 && f.status() < 300 ? "ok" : "tool-error";
+            if (f.payment().isPresent()) {
+                var s = f.settlement().filter(x -> x.success());
+                if (s.isPresent() && f.status() != 402) {
+                    cost = f.payment().get().authorization().value();
+                    paid++;
+                    spent = spent.add(cost);
+                    log.line(tag, "paid " + cost + " to " + f.payment().get().authorization().to().toChecksumString()
+                            + ", settled in " + s.get().transaction());
+                } else if (resumed.isPresent() && f.text().contains("nonce")) {
+                    log.line(tag, "the payment from before the restart was already settled; its answer was lost,"
+                            + " and it is not paid again");
+                    status = "paid-answer-lost";
+                } else {
+                    log.line(tag, "payment refused by the server: " + AgentLog.quote(f.text()));
+                    status = "payment-refused";
+                }
+            }
             log.line(tag, "result: " + AgentLog.quote(f.result()));
-            return new Called(f.status() >= 200 && f.status() < 300 ? "ok" : "tool-error", f.result(), BigInteger.ZERO);
-        } catch (HyphaException | IllegalArgumentException e) { // the URL is the model's: anything it writes is an answer
+            return new Called(status, f.result(), cost);
+        } catch (HyphaException e) {
+            if (AgentAccountPayer.refusedByPolicy(e)) {
+                // as for MCP tools: not journaled as done, the chain refused, the run ends
+                log.line(tag, "refused by the account's policy: " + AgentLog.quote(e.getMessage()));
+                throw new Refused(e.getMessage());
+            }
+            log.line(tag, "fetch refused: " + AgentLog.quote(e.getMessage()));
+            return new Called("tool-error", "error: " + e.getMessage(), BigInteger.ZERO);
+        } catch (IllegalArgumentException e) { // the URL is the model's: anything it writes is an answer
             log.line(tag, "fetch refused: " + AgentLog.quote(e.getMessage()));
             return new Called("tool-error", "error: " + e.getMessage(), BigInteger.ZERO);
         }

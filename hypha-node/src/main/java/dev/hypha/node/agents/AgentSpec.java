@@ -28,12 +28,17 @@ import java.util.regex.Pattern;
  * {"name": "buyer", "system": "...", "task": "...", "model": "...", "maxSteps": 4, "toolChoice": "auto",
  *  "budget": {"limit": "0.01", "perCall": "0.002", "period": "1d", "guardian": "0x..."},
  *  "tools": [{"agent": 1, "only": ["generate"]}, {"mcp": "http://127.0.0.1:21494/mcp"}],
- *  "rate": {"value": 90, "tag": "quality"}, "fetch": {"hosts": ["api.example.com"], "maxBytes": 65536}}
+ *  "rate": {"value": 90, "tag": "quality"}, "fetch": {"hosts": ["api.example.com"], "maxBytes": 65536},
+ *  "serve": {"tool": "write", "description": "...", "price": "0.003", "maxTokens": 64, "inference": "generate"}}
  * }</pre>
+ * {@code serve} makes it an agent that sells its own service ({@code hypha agent serve NAME}, {@link AgentService}):
+ * one tool, paid per call over x402 into its account, whose work is its system prompt and task applied to the
+ * caller's request by the network's inference (the {@code inference} tool of its tool sources, paid from its own
+ * account).
  */
 public record AgentSpec(String name, String system, String task, String model, Budget budget, List<ToolSource> tools,
                         List<Step> steps, Optional<Rating> rate, int maxSteps, boolean callRequired,
-                        boolean requiredArgumentsOnly, Optional<FetchPolicy> fetch) {
+                        boolean requiredArgumentsOnly, Optional<FetchPolicy> fetch, Optional<Service> serve) {
     /** Turns a model-driven run takes at most when the spec says nothing. */
     public static final int DEFAULT_MAX_STEPS = 6;
     /** Largest spec file read. */
@@ -75,6 +80,21 @@ public record AgentSpec(String name, String system, String task, String model, B
         }
     }
 
+    /**
+     * What an agent sells ({@code "serve"}).
+     *
+     * @param tool        the tool's name (MCP's rule)
+     * @param description what it does, for buyers and their models
+     * @param price       hUSD per call, as a decimal string (paid into the agent's account)
+     * @param maxTokens   the most tokens one answer's inference may produce
+     * @param inference   the tool among the agent's tool sources that does the inference (default {@code generate})
+     */
+    public record Service(String tool, String description, String price, int maxTokens, String inference) {}
+
+    /** Most tokens a served answer may ask of the inference (the node's {@code generate} allows 512). */
+    public static final int MAX_SERVE_TOKENS = 512;
+    private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
     /** One tool call. */
     public record Step(String tool, Map<String, Object> arguments) {}
 
@@ -86,6 +106,7 @@ public record AgentSpec(String name, String system, String task, String model, B
         tools = List.copyOf(tools);
         steps = List.copyOf(steps);
         Objects.requireNonNull(fetch, "fetch");
+        Objects.requireNonNull(serve, "serve");
     }
 
     /** Reads a spec file, naming the field that is wrong. */
@@ -193,7 +214,39 @@ public record AgentSpec(String name, String system, String task, String model, B
                 Optional.ofNullable(text(where, root, "model", false)).orElse(""), budget, tools, steps, rate,
                 max.isMissingNode() ? DEFAULT_MAX_STEPS : max.intValue(), choice.equals("required"),
                 requiredOnly.asBoolean(false),
-                root.has("fetch") ? Optional.of(FetchPolicy.parse(where, root.get("fetch"))) : Optional.empty());
+                root.has("fetch") ? Optional.of(FetchPolicy.parse(where, root.get("fetch"))) : Optional.empty(),
+                root.has("serve") ? Optional.of(service(where, root.get("serve"), tools)) : Optional.empty());
+    }
+
+    private static Service service(String where, JsonNode s, List<ToolSource> tools) {
+        String at = "agent spec " + where + ": serve";
+        if (!s.isObject()) {
+            throw HyphaException.input(at + " must be an object with tool, description, price (and maybe maxTokens,"
+                    + " inference)");
+        }
+        String tool = text(where, s, "tool", true);
+        if (!TOOL_NAME.matcher(tool).matches()) {
+            throw HyphaException.input(at + ".tool '" + AgentLog.quote(tool) + "' must be 1..64 of A-Z a-z 0-9 _ - .");
+        }
+        String description = text(where, s, "description", true);
+        if (description.isBlank() || description.length() > 512) {
+            throw HyphaException.input(at + ".description must be 1..512 characters");
+        }
+        String price = text(where, s, "price", true);
+        if (!price.matches("[0-9]{1,12}(\\.[0-9]{1,6})?") || price.matches("0*(\\.0*)?")) {
+            throw HyphaException.input(at + ".price '" + AgentLog.quote(price) + "' must be an hUSD amount above 0 with"
+                    + " at most 6 decimals, e.g. \"0.003\"");
+        }
+        JsonNode max = s.path("maxTokens");
+        if (!max.isMissingNode() && (!max.isInt() || max.intValue() < 1 || max.intValue() > MAX_SERVE_TOKENS)) {
+            throw HyphaException.input(at + ".maxTokens must be a whole number 1.." + MAX_SERVE_TOKENS);
+        }
+        String inference = Optional.ofNullable(text(where, s, "inference", false)).orElse("generate");
+        if (tools.isEmpty()) {
+            throw HyphaException.input(at + " needs a tool source for its inference: list the network's inference in"
+                    + " tools (an agent id, or an MCP URL) offering '" + AgentLog.quote(inference) + "'");
+        }
+        return new Service(tool, description, price, max.isMissingNode() ? 64 : max.intValue(), inference);
     }
 
     /** Whether the model chooses the calls (no fixed steps). */

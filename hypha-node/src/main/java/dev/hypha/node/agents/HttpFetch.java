@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.node.x402.ExactPayment;
 import dev.hypha.node.x402.PaymentRequired;
+import dev.hypha.node.x402.Settlement;
 import dev.hypha.node.x402.X402;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +17,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +29,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * The runtime's built-in {@value #TOOL} tool: GET one URL on the spec's allowlist ({@link FetchPolicy}) and return its
@@ -38,17 +48,22 @@ import java.util.concurrent.TimeoutException;
  *   <li>GET only, with no cookies, credentials or body: a model steered by an earlier page must not be able to change
  *   anything on an allowed host or post what it has read (a query string is all it can send, at most
  *   {@link ToolMenu#MAX_ARGUMENT_CHARS} characters of it).</li>
- *   <li>Redirects are followed by hand ({@link HttpClient.Redirect#NEVER}), at most {@link FetchPolicy#maxRedirects()},
+ *   <li>Redirects are followed by hand (the client follows none), at most {@link FetchPolicy#maxRedirects()},
  *   each target checked against the allowlist like the first URL; a redirect off the list ends the fetch.</li>
  *   <li>A name that is not listed as loopback must resolve only to public addresses: a public name pointing at
- *   127.0.0.1, 10/8, 192.168/16, 169.254/16 (cloud metadata) and the like is refused (DNS rebinding). The JVM keeps
- *   a successful lookup for 30 s, so the client's own lookup right after this check gets the same addresses.</li>
+ *   127.0.0.1, 10/8, 192.168/16, 169.254/16 (cloud metadata) and the like is refused (DNS rebinding). The name is
+ *   resolved once per hop, and the connection goes to exactly the addresses checked: the hop's HTTP client (Apache
+ *   HttpClient 5) gets a {@link DnsResolver} that answers only those, so a DNS server that changes its answer between
+ *   the check and the connect is never asked twice. The Host header, TLS SNI and the certificate check keep the
+ *   name.</li>
  *   <li>Only text/* and JSON bodies are read, at most {@link FetchPolicy#maxBytes()} (a longer one is refused, not cut:
  *   half a JSON document misleads), all within {@link FetchPolicy#timeout()} however slowly the server sends.</li>
  *   <li>The text given back is cut to {@link #MAX_RESULT_CHARS}; the runtime shows the model less still.</li>
  * </ul>
- * A 402 answer with an x402 {@code PAYMENT-REQUIRED} header is given back as a result naming the price: the runtime
- * pays MCP tools through its AgentAccount, but does not pay fetched pages.
+ * A 402 answer with an x402 {@code PAYMENT-REQUIRED} header is paid when the fetch is given a {@link Payer} (the
+ * runtime's, which pays within the agent's policy from its AgentAccount): the same URL is asked once more with the
+ * payment, never twice; a second 402 is given back as it is. Without a payer, or when the payer refuses, the 402 is
+ * given back as a result naming the price.
  */
 public final class HttpFetch implements AutoCloseable {
     /** The tool's name in the menu. */
@@ -68,9 +83,20 @@ public final class HttpFetch implements AutoCloseable {
      * @param text        the body as text, cut to {@link #MAX_RESULT_CHARS}, or a note on why it was not read
      * @param redirects   each redirect followed, as "STATUS URL"
      */
-    public record Fetched(URI url, int status, String contentType, int bytes, String text, List<String> redirects) {
+    public record Fetched(URI url, int status, String contentType, int bytes, String text, List<String> redirects,
+                          Optional<ExactPayment> payment, Optional<Settlement> settlement) {
         public Fetched {
             redirects = List.copyOf(redirects);
+            Objects.requireNonNull(payment, "payment");
+            Objects.requireNonNull(settlement, "settlement");
+        }
+
+        Fetched(URI url, int status, String contentType, int bytes, String text, List<String> redirects) {
+            this(url, status, contentType, bytes, text, redirects, Optional.empty(), Optional.empty());
+        }
+
+        Fetched paid(ExactPayment p, Optional<Settlement> s) {
+            return new Fetched(url, status, contentType, bytes, text, redirects, Optional.of(p), s);
         }
 
         /** What the model (and the journal) get: status, type and text. */
@@ -79,13 +105,34 @@ public final class HttpFetch implements AutoCloseable {
         }
     }
 
+    /** How a host name becomes addresses (the system's resolver; tests give one that changes its answer). */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /**
+     * Pays a fetched page's x402 {@code PaymentRequired}: returns the payment to send, or throws a
+     * {@link HyphaException} naming why it is not paid (no offer within the policy, or the account refused).
+     */
+    @FunctionalInterface
+    public interface Payer {
+        ExactPayment pay(URI url, PaymentRequired asked);
+    }
+
+    /** The system resolver, as the JDK's own lookups use it. */
+    static final Resolver SYSTEM = InetAddress::getAllByName;
+
     private final FetchPolicy policy;
-    private final HttpClient http;
+    private final Resolver resolver;
 
     public HttpFetch(FetchPolicy policy) {
+        this(policy, SYSTEM);
+    }
+
+    HttpFetch(FetchPolicy policy, Resolver resolver) {
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(policy.timeout())
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
     }
 
     /** The tool's description and argument schema, for the {@link ToolMenu}. */
@@ -110,6 +157,15 @@ public final class HttpFetch implements AutoCloseable {
      *                        host cannot be reached or is too slow
      */
     public Fetched fetch(String url) {
+        return fetch(url, Optional.empty());
+    }
+
+    /**
+     * GETs {@code url}, following allowed redirects, and pays a 402 through {@code payer} (once) if one is given.
+     *
+     * @throws HyphaException as {@link #fetch(String)}, and whatever the payer throws when it refuses
+     */
+    public Fetched fetch(String url, Optional<Payer> payer) {
         if (url == null || url.isBlank() || url.length() > MAX_URL_CHARS) {
             throw HyphaException.input("http_fetch needs a url of 1.." + MAX_URL_CHARS + " characters");
         }
@@ -122,13 +178,11 @@ public final class HttpFetch implements AutoCloseable {
         long deadline = System.nanoTime() + policy.timeout().toNanos();
         List<String> hops = new ArrayList<>();
         while (true) {
-            FetchPolicy.Host allowed = policy.check(current);
-            checkAddresses(current, allowed);
-            HttpResponse<InputStream> r = send(current, deadline);
-            int status = r.statusCode();
-            Optional<String> location = r.headers().firstValue("Location");
+            Hop r = send(current, deadline, Optional.empty());
+            int status = r.status();
+            Optional<String> location = r.header("Location");
             if (status >= 300 && status < 400 && location.isPresent()) {
-                close(r);
+                r.close();
                 if (hops.size() >= policy.maxRedirects()) {
                     throw HyphaException.input(current + " redirects (" + status + ") to '"
                             + AgentLog.quote(location.get()) + "'; " + (policy.maxRedirects() == 0
@@ -150,28 +204,54 @@ public final class HttpFetch implements AutoCloseable {
                 current = next;
                 continue;
             }
+            if (status == 402 && payer.isPresent() && r.header(X402.PAYMENT_REQUIRED).isPresent()) {
+                return payAndRetry(current, r, hops, deadline, payer.get());
+            }
             return read(current, r, hops, deadline);
         }
     }
 
-    private Fetched read(URI url, HttpResponse<InputStream> r, List<String> hops, long deadline) {
-        String type = r.headers().firstValue("Content-Type").orElse("").strip();
+    /**
+     * Pays the 402 {@code first} asked for and asks {@code url} once more with the payment. An unreadable
+     * PaymentRequired is given back as the 402 it was; a payer's refusal is thrown.
+     */
+    private Fetched payAndRetry(URI url, Hop first, List<String> hops, long deadline, Payer payer) {
+        PaymentRequired asked;
+        try {
+            asked = PaymentRequired.parseHeader(first.header(X402.PAYMENT_REQUIRED).orElseThrow());
+        } catch (RuntimeException e) {
+            return read(url, first, hops, deadline);
+        }
+        first.close();
+        ExactPayment payment = payer.pay(url, asked);
+        Hop second = send(url, deadline, Optional.of(payment.toHeader()));
+        Optional<Settlement> settlement;
+        try {
+            settlement = second.header(X402.PAYMENT_RESPONSE).map(Settlement::parseHeader);
+        } catch (RuntimeException e) {
+            settlement = Optional.empty(); // paid, but the receipt is unreadable: the answer still counts as paid
+        }
+        return read(url, second, hops, deadline).paid(payment, settlement);
+    }
+
+    private Fetched read(URI url, Hop r, List<String> hops, long deadline) {
+        String type = r.header("Content-Type").orElse("").strip();
         String mime = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        if (r.statusCode() == 402) {
-            close(r);
+        if (r.status() == 402) {
+            r.close();
             return new Fetched(url, 402, type, 0, paymentNote(r), hops);
         }
         if (!isText(mime)) {
-            close(r);
-            throw HyphaException.input(url + " answered " + r.statusCode() + " with content type '" + AgentLog.quote(type)
+            r.close();
+            throw HyphaException.input(url + " answered " + r.status() + " with content type '" + AgentLog.quote(type)
                     + "'; http_fetch reads only text/* and JSON");
         }
-        long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        long declared = r.header("Content-Length").flatMap(HttpFetch::parseLong).orElse(-1L);
         if (declared > policy.maxBytes()) {
-            close(r);
+            r.close();
             throw tooLarge(url, declared + " bytes");
         }
-        byte[] body = readBounded(url, r.body(), deadline);
+        byte[] body = readBounded(url, r, deadline);
         if (body.length > policy.maxBytes()) {
             throw tooLarge(url, "more than " + policy.maxBytes() + " bytes");
         }
@@ -185,11 +265,19 @@ public final class HttpFetch implements AutoCloseable {
         if (text.length() > MAX_RESULT_CHARS) {
             text = text.substring(0, MAX_RESULT_CHARS) + "... (" + text.length() + " chars)";
         }
-        return new Fetched(url, r.statusCode(), type, body.length, text, hops);
+        return new Fetched(url, r.status(), type, body.length, text, hops);
     }
 
-    private static String paymentNote(HttpResponse<InputStream> r) {
-        Optional<String> header = r.headers().firstValue(X402.PAYMENT_REQUIRED);
+    private static Optional<Long> parseLong(String s) {
+        try {
+            return Optional.of(Long.parseLong(s.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String paymentNote(Hop r) {
+        Optional<String> header = r.header(X402.PAYMENT_REQUIRED);
         if (header.isEmpty()) {
             return "payment required (no x402 " + X402.PAYMENT_REQUIRED + " header)";
         }
@@ -198,7 +286,7 @@ public final class HttpFetch implements AutoCloseable {
             StringBuilder s = new StringBuilder("x402 payment required: ");
             asked.accepts().forEach(a -> s.append(a.amount()).append(" of ").append(a.asset().toChecksumString())
                     .append(" on ").append(a.network()).append(" to ").append(a.payTo().toChecksumString()).append("; "));
-            return s.append("the runtime does not pay fetched pages (only MCP tools)").toString();
+            return s.append(asked.error().isEmpty() ? "not paid" : "not paid: " + AgentLog.quote(asked.error())).toString();
         } catch (RuntimeException e) {
             return "payment required with an unreadable x402 header: " + AgentLog.quote(e.getMessage());
         }
@@ -216,11 +304,19 @@ public final class HttpFetch implements AutoCloseable {
      * Refuses a host whose addresses are not what its entry allows: a loopback entry must resolve to loopback only,
      * any other to public addresses only.
      */
-    static void checkAddresses(URI url, FetchPolicy.Host allowed) {
+    static InetAddress[] checkAddresses(URI url, FetchPolicy.Host allowed) {
+        return checkAddresses(url, allowed, SYSTEM);
+    }
+
+    /** As {@link #checkAddresses(URI, FetchPolicy.Host)}, asking {@code resolver} once; returns the addresses checked. */
+    static InetAddress[] checkAddresses(URI url, FetchPolicy.Host allowed, Resolver resolver) {
         String host = url.getHost();
         InetAddress[] all;
         try {
-            all = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : IDN.toASCII(host));
+            all = resolver.resolve(host.startsWith("[") ? host.substring(1, host.length() - 1) : IDN.toASCII(host));
+            if (all == null || all.length == 0) {
+                throw new UnknownHostException("no addresses");
+            }
         } catch (UnknownHostException | IllegalArgumentException e) {
             throw new HyphaException(ErrorCategory.NETWORK, "cannot resolve " + AgentLog.quote(host) + ": " + e.getMessage(), e);
         }
@@ -231,6 +327,7 @@ public final class HttpFetch implements AutoCloseable {
                         + " only a loopback host listed as such may be fetched on this machine or its network"));
             }
         }
+        return all.clone();
     }
 
     /** Whether {@code a} is on the public internet (not this machine, a private network, link-local or multicast). */
@@ -252,25 +349,104 @@ public final class HttpFetch implements AutoCloseable {
         return false;
     }
 
-    private HttpResponse<InputStream> send(URI url, long deadline) {
-        HttpRequest request = HttpRequest.newBuilder(url).GET().timeout(remaining(url, deadline))
-                .header("Accept", "text/*, application/json").header("User-Agent", "hypha-agent").build();
+    /**
+     * One request and its answer, its body not yet read. Its client was made for this hop alone: it connects only to
+     * the addresses checked for the hop's host, and closing the hop closes it.
+     */
+    private record Hop(CloseableHttpClient client, ClassicHttpResponse response) implements AutoCloseable {
+        int status() {
+            return response.getCode();
+        }
+
+        Optional<String> header(String name) {
+            Header h = response.getFirstHeader(name);
+            return h == null ? Optional.empty() : Optional.ofNullable(h.getValue());
+        }
+
+        InputStream body() throws IOException {
+            HttpEntity e = response.getEntity();
+            return e == null ? InputStream.nullInputStream() : e.getContent();
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.close();
+            } catch (IOException e) {
+                // the hop is over either way
+            }
+            client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+        }
+    }
+
+    /**
+     * Checks {@code url} against the allowlist, resolves its host once, checks the addresses, and GETs it over a
+     * connection to exactly those addresses (with {@code payment} as {@value X402#PAYMENT_SIGNATURE} when given).
+     */
+    private Hop send(URI url, long deadline, Optional<String> payment) {
+        FetchPolicy.Host allowed = policy.check(url);
+        InetAddress[] checked = checkAddresses(url, allowed, resolver);
+        Duration left = remaining(url, deadline);
+        // the deadline below ends the hop; the client's own timeouts are a backstop a little later
+        Timeout backstop = Timeout.ofMilliseconds(left.toMillis() + 5_000);
+        DnsResolver pinned = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) {
+                return checked.clone(); // this client serves this one host: its checked addresses, never a new lookup
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host;
+            }
+        };
+        CloseableHttpClient client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setDnsResolver(pinned)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(backstop)
+                                .setSocketTimeout(backstop).build()).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(backstop).setRedirectsEnabled(false)
+                        .build())
+                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement().disableAuthCaching()
+                .disableContentCompression().build();
+        HttpGet get = new HttpGet(url);
+        get.setHeader("Accept", "text/*, application/json");
+        get.setHeader("User-Agent", "hypha-agent");
+        payment.ifPresent(p -> get.setHeader(X402.PAYMENT_SIGNATURE, p));
+        CompletableFuture<ClassicHttpResponse> sent = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.executeOpen(null, get, null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Thread::startVirtualThread);
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw new HyphaException(ErrorCategory.NETWORK, url + " did not answer within " + policy.timeout().toSeconds() + " s", e);
-        } catch (IOException e) {
-            throw new HyphaException(ErrorCategory.NETWORK, "cannot fetch " + url + ": " + e.getMessage(), e);
+            return new Hop(client, sent.get(left.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            get.cancel();
+            client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+            throw new HyphaException(ErrorCategory.NETWORK, url + " (" + checked[0].getHostAddress() + ") did not answer"
+                    + " within " + policy.timeout().toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+            if (cause instanceof java.net.SocketTimeoutException) {
+                throw new HyphaException(ErrorCategory.NETWORK, url + " (" + checked[0].getHostAddress() + ") did not"
+                        + " answer within " + policy.timeout().toSeconds() + " s", cause);
+            }
+            throw new HyphaException(ErrorCategory.NETWORK, "cannot fetch " + url + " (" + checked[0].getHostAddress()
+                    + "): " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
+            get.cancel();
+            client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
             Thread.currentThread().interrupt();
             throw new HyphaException(ErrorCategory.NETWORK, "interrupted fetching " + url, e);
         }
     }
 
     /** Reads at most maxBytes + 1 of the body before the deadline; a server trickling bytes is cut off there. */
-    private byte[] readBounded(URI url, InputStream in, long deadline) {
+    private byte[] readBounded(URI url, Hop hop, long deadline) {
         CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
-            try (in) {
+            try (InputStream in = hop.body()) {
                 return in.readNBytes(policy.maxBytes() + 1);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -279,14 +455,19 @@ public final class HttpFetch implements AutoCloseable {
         try {
             return read.get(remaining(url, deadline).toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            close(in);
+            hop.close();
             throw new HyphaException(ErrorCategory.NETWORK, url + " did not send its body within " + policy.timeout().toSeconds() + " s", e);
         } catch (ExecutionException e) {
+            hop.close();
             throw new HyphaException(ErrorCategory.NETWORK, "cannot read " + url + ": " + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {
-            close(in);
+            hop.close();
             Thread.currentThread().interrupt();
             throw new HyphaException(ErrorCategory.NETWORK, "interrupted reading " + url, e);
+        } finally {
+            if (read.isDone()) {
+                hop.close();
+            }
         }
     }
 
@@ -298,21 +479,9 @@ public final class HttpFetch implements AutoCloseable {
         return Duration.ofNanos(left);
     }
 
-    /** Drops the client's connections (a run's fetches are over). */
+    /** Nothing is held between fetches: each hop's client is closed with the hop. */
     @Override
     public void close() {
-        http.shutdownNow();
-    }
-
-    private static void close(HttpResponse<InputStream> r) {
-        close(r.body());
-    }
-
-    private static void close(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            // the fetch is over either way; a failed close leaves only a connection for the client to drop
-        }
+        // each hop's client closes with its hop
     }
 }

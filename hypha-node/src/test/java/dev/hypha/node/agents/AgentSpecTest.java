@@ -80,4 +80,32 @@ class AgentSpecTest {
         assertThatThrownBy(() -> withFetch("{\"hosts\":[\"a.b\"],\"timeoutSeconds\":61}")).hasMessageContaining("fetch.timeoutSeconds");
         assertThatThrownBy(() -> withFetch("{\"hosts\":[\"a.b\"],\"redirects\":6}")).hasMessageContaining("fetch.redirects");
     }
+
+    private static AgentSpec withServe(String serve) {
+        return parse(GOOD.replace("\"rate\":", "\"serve\":" + serve + ",\"rate\":"));
+    }
+
+    @Test
+    void readsWhatAnAgentSellsAndNamesWhatIsWrongWithIt() {
+        AgentSpec.Service s = withServe("{\"tool\":\"write\",\"description\":\"writes\",\"price\":\"0.003\"}")
+                .serve().orElseThrow();
+        assertThat(s).isEqualTo(new AgentSpec.Service("write", "writes", "0.003", 64, "generate"));
+        assertThat(withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"maxTokens\":512,"
+                + "\"inference\":\"complete\"}").serve().orElseThrow().inference()).isEqualTo("complete");
+        assertThat(parse(GOOD).serve()).isEmpty();
+        assertThatThrownBy(() -> withServe("[]")).hasMessageContaining("serve must be an object");
+        assertThatThrownBy(() -> withServe("{\"tool\":\"a b\",\"description\":\"d\",\"price\":\"1\"}"))
+                .hasMessageContaining("serve.tool 'a b'");
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"\",\"price\":\"1\"}"))
+                .hasMessageContaining("serve.description must be 1..512");
+        for (String price : new String[] {"0", "0.000", "-1", "1.1234567", "1e3", "free"}) {
+            assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"" + price + "\"}"))
+                    .as(price).hasMessageContaining("serve.price '" + price + "' must be an hUSD amount above 0");
+        }
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"maxTokens\":513}"))
+                .hasMessageContaining("serve.maxTokens must be a whole number 1..512");
+        assertThatThrownBy(() -> parse(GOOD.replace("\"tools\":[{\"agent\":3},{\"mcp\":\"http://127.0.0.1:1/mcp\"}]",
+                "\"tools\":[]").replace("\"rate\":", "\"serve\":{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\"},"
+                + "\"rate\":"))).hasMessageContaining("serve needs a tool source for its inference");
+    }
 }

@@ -154,4 +154,59 @@ class HttpFetchTest {
             assertThat(r.text()).contains("payment required (no x402 PAYMENT-REQUIRED header)");
         }
     }
+
+    /** A resolver that answers {@code first} once and {@code then} ever after, counting the questions. */
+    private static final class ChangingResolver implements HttpFetch.Resolver {
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        private final String first;
+        private final String then;
+
+        ChangingResolver(String first, String then) {
+            this.first = first;
+            this.then = then;
+        }
+
+        @Override
+        public InetAddress[] resolve(String host) throws java.net.UnknownHostException {
+            return new InetAddress[] {InetAddress.getByName(asked.getAndIncrement() == 0 ? first : then)};
+        }
+    }
+
+    @Test
+    void theConnectionGoesToTheAddressCheckedNotToASecondLookup() throws Exception {
+        // the same port on 127.0.0.2: where a second lookup would send the request
+        try (LoopbackPages elsewhere = new LoopbackPages("127.0.0.2", pages.port())) {
+            ChangingResolver dns = new ChangingResolver("127.0.0.1", "127.0.0.2");
+            FetchPolicy p = FetchPolicy.parse("t", new ObjectMapper().readTree(
+                    "{\"hosts\":[\"localhost:" + pages.port() + "\"],\"timeoutSeconds\":2}"));
+            try (HttpFetch f = new HttpFetch(p, dns)) {
+                assertThat(f.fetch("http://localhost:" + pages.port() + "/hello").text()).isEqualTo("hello");
+            }
+            assertThat(dns.asked.get()).isEqualTo(1);
+            assertThat(pages.hits("/hello")).isEqualTo(1);
+            assertThat(elsewhere.hits("/hello")).isZero();
+        }
+    }
+
+    @Test
+    void aNameThatRebindsToLoopbackAfterTheCheckIsNeverFetchedFromLoopback() throws Exception {
+        // listed as public; its first answer is public (TEST-NET-1, unreachable here), every later one this machine
+        ChangingResolver dns = new ChangingResolver("192.0.2.1", "127.0.0.1");
+        FetchPolicy p = FetchPolicy.parse("t", new ObjectMapper().readTree(
+                "{\"hosts\":[\"rebind.example:" + pages.port() + "\"],\"timeoutSeconds\":1}"));
+        try (HttpFetch f = new HttpFetch(p, dns)) {
+            assertThatThrownBy(() -> f.fetch("https://rebind.example:" + pages.port() + "/hello"))
+                    .isInstanceOf(HyphaException.class)
+                    .hasMessageContaining("(192.0.2.1)");
+        }
+        assertThat(dns.asked.get()).isEqualTo(1);
+        assertThat(pages.hits("/hello")).isZero();
+        // and a first answer of loopback is refused before any connection, as before
+        ChangingResolver loopbackFirst = new ChangingResolver("127.0.0.1", "192.0.2.1");
+        try (HttpFetch f = new HttpFetch(p, loopbackFirst)) {
+            assertThatThrownBy(() -> f.fetch("https://rebind.example:" + pages.port() + "/hello"))
+                    .hasMessageContaining("resolves to 127.0.0.1, a private, loopback or link-local address");
+        }
+        assertThat(loopbackFirst.asked.get()).isEqualTo(1);
+    }
 }

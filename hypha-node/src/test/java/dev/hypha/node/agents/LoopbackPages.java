@@ -24,7 +24,12 @@ final class LoopbackPages implements AutoCloseable {
     final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
 
     LoopbackPages() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this("127.0.0.1", 0);
+    }
+
+    /** Pages on {@code host}:{@code port} (0: any free port), e.g. a second server on 127.0.0.2 at the same port. */
+    LoopbackPages(String host, int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
