@@ -4,8 +4,9 @@
 // bench/llm-vs-llamacpp.sh writes (bench/out/, reused), the same threads and the same prompt. Run it through
 // bench/parallel-streams.sh. Uses LlmVsLlamaCpp.java (same folder) for the model file, prompt and llama.cpp driver.
 //
-// Each round measures, for every stream count, ours then llama.cpp; the table gives the medians of the rounds and the
-// lowest-highest of each, the ratio of the medians, and each engine's speed-up over its own single stream.
+// Each round measures, for every stream count, ours then llama.cpp, then prompt processing (one --pp-token prompt, in
+// chunks of the engine's batch size for ours, one batch for llama.cpp) of each; the table gives the medians of the
+// rounds and the lowest-highest of each, the ratio of the medians, and each engine's speed-up over its own single stream.
 
 import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.llm.Architecture;
@@ -30,7 +31,7 @@ public final class ParallelStreams {
     public static void main(String[] args) throws Exception {
         String type = "q4_0";
         List<Integer> counts = List.of(1, 4, 8);
-        int threads = 2, promptLength = 32, generate = 32, rounds = 3;
+        int threads = 2, promptLength = 32, generate = 32, rounds = 3, ppLength = 128;
         boolean deterministic = false;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
@@ -41,6 +42,7 @@ public final class ParallelStreams {
                 case "--prompt" -> { promptLength = Integer.parseInt(v); i++; }
                 case "--generate" -> { generate = Integer.parseInt(v); i++; }
                 case "--rounds" -> { rounds = Integer.parseInt(v); i++; }
+                case "--pp" -> { ppLength = Integer.parseInt(v); i++; }
                 case "--deterministic" -> deterministic = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see bench/README.md");
             }
@@ -52,12 +54,15 @@ public final class ParallelStreams {
         Files.createDirectories(o.dir());
         TokenizerConfig small = TestVocabularies.sentencePiece(4000);
         int[] prompt = LlmVsLlamaCpp.prompt(Tokenizer.create(small), promptLength);
+        int[] ppPrompt = LlmVsLlamaCpp.prompt(Tokenizer.create(small), ppLength);
         Path file = LlmVsLlamaCpp.model(o, type, LlmVsLlamaCpp.padded(small, LlmVsLlamaCpp.VOCAB));
         System.out.printf(Locale.ROOT, "model: %s (%d MiB), %d threads, prompt %d tokens, %d tokens per stream, %d rounds, "
                         + "ours in %s mode%n", file.getFileName(), Files.size(file) >> 20, threads, promptLength, generate,
                 rounds, deterministic ? "deterministic" : "fast");
         int n = counts.size();
         List<Double> direct = new ArrayList<>(); // one session fed directly, no batcher: what batching costs one stream
+        List<Double> ppOurs = new ArrayList<>();
+        List<Double> ppTheirs = new ArrayList<>();
         List<List<Double>> ours = new ArrayList<>();
         List<List<Double>> theirs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -72,12 +77,18 @@ public final class ParallelStreams {
             }
             parallel(llama, file, prompt, 4, 1, threads);
             direct(model, prompt, Math.min(generate, 16));
+            LlmVsLlamaCpp.run(model, ppPrompt, 1);
+            LlmVsLlamaCpp.run(model, ppPrompt, 1);
             for (int r = 0; r < rounds; r++) {
                 direct.add(direct(model, prompt, generate));
                 for (int i = 0; i < n; i++) {
                     ours.get(i).add(ours(model, prompt, generate, counts.get(i)));
                     theirs.get(i).add(parallel(llama, file, prompt, generate, counts.get(i), threads));
                 }
+                ppOurs.add(LlmVsLlamaCpp.run(model, ppPrompt, 1).ppTokensPerSecond());
+                llama.load(file, threads, ppPrompt.length + 16);
+                llama.bench(Arrays.copyOf(ppPrompt, 16), 1); // warm-up after loading
+                ppTheirs.add(llama.bench(ppPrompt, 1).ppTokensPerSecond());
                 System.out.printf(Locale.ROOT, "round %d done, load average %s%n", r + 1, loadAverage());
             }
         }
@@ -93,7 +104,10 @@ public final class ParallelStreams {
                     f(mo / median(ours.getFirst())) + "x", f(mt), range(theirs.get(i)),
                     f(mt / median(theirs.getFirst())) + "x", String.format(Locale.ROOT, "%.2f", mo / mt)));
         }
-        System.out.println("t/s: aggregate generated tokens per second of all streams (median of the rounds); range: "
+        System.out.println(String.format(Locale.ROOT, row, "pp " + ppLength, f(median(ppOurs)), range(ppOurs), "",
+                f(median(ppTheirs)), range(ppTheirs), "", String.format(Locale.ROOT, "%.2f", median(ppOurs) / median(ppTheirs))));
+        System.out.println("pp N: prompt processing tokens per second of one N-token prompt (ours in chunks of the batch size); "
+                + "t/s: aggregate generated tokens per second of all streams (median of the rounds); range: "
                 + "lowest-highest round; vs ours1 / vs l.1: against the same engine's first stream-count row; ratio: ours / "
                 + "llama.cpp; direct: one session fed on the caller's thread without a batcher");
     }
