@@ -335,10 +335,20 @@ final class LocalnetCommand implements Callable<Integer> {
         ChildProcess seller = ChildProcess.start("seller agent", session.home(), specs.resolve("seller.log"),
                 network.rpcUrl(), List.of("agent", "serve", "seller", "--dev-account", Integer.toString(SELLER_OWNER),
                         "--listen", "127.0.0.1:" + ChildProcess.freePort()));
+        try {
+            buyerFor(out, session, network, specs, seller);
+        } catch (RuntimeException e) {
+            seller.stop(); // not yet among the roles localnet stops: it would outlive the network
+            throw e;
+        }
+        return List.of(seller);
+    }
+
+    /** Creates and funds the buyer agent that finds, pays and rates {@code seller} (unless one exists). */
+    private static void buyerFor(PrintWriter out, Session session, LocalNetwork network, Path specs, ChildProcess seller) {
         String serving = seller.lines("Agent seller sells ").stream().findFirst().orElse("");
         java.util.regex.Matcher m = SERVING.matcher(serving);
         if (!m.find()) {
-            seller.stop();
             throw HyphaException.input("the seller agent did not say where it serves; its log: " + seller.log());
         }
         BigInteger sellerId = new BigInteger(m.group(1));
@@ -349,7 +359,7 @@ final class LocalnetCommand implements Callable<Integer> {
             out.println("Agents: buyer exists already in " + existing.dir() + " (from an earlier --agents run); run it "
                     + "with `hypha agent run buyer --dev-account " + AGENT_OWNER + "`");
             out.flush();
-            return List.of(seller);
+            return;
         }
         String spec = """
                 {"name": "buyer", "system": "You buy greetings.", "task": "Get a greeting for Ada.",
@@ -366,7 +376,6 @@ final class LocalnetCommand implements Callable<Integer> {
         out.println("  funded with 0.05 hUSD by dev account " + AGENT_OWNER + "; spec " + specs.resolve("buyer.json")
                 + "; run it: hypha agent run buyer --dev-account " + AGENT_OWNER);
         out.flush();
-        return List.of(seller);
     }
 
     private static byte[] write(Path file, String text) {

@@ -55,6 +55,38 @@ class ProviderReservationTest {
         }
     }
 
+    /**
+     * A payer that signs ahead sends the voucher already held with its next request; the ledger skips recovering it
+     * again, which must not let anything but that exact voucher through: the same total with another key's signature,
+     * or with the held signature's bytes changed, is still refused.
+     */
+    @Test
+    void theHeldVoucherIsAcceptedAgainButNotTheSameTotalSignedByAnyoneElse() {
+        ChannelParams c = channel(1);
+        try (ProviderLedger ledger = ProviderLedger.open(dir.resolve("provider.sqlite"), DOMAIN)) {
+            ledger.track(c, n(1_000));
+            dev.hypha.chain.channels.Voucher held = voucher(PAYER, c.id(), 300);
+            ledger.charge(ledger.reserve(held, n(100)), n(40));
+
+            assertThat(ledger.vouches(held)).isTrue();
+            ProviderLedger.Reservation again = ledger.reserve(held, n(100)); // 40 charged + 100 <= 300
+            assertThat(ledger.charge(again, n(50))).isEqualTo(n(90));
+
+            dev.hypha.chain.channels.Voucher forged = voucher(STRANGER, c.id(), 300);
+            assertThat(ledger.vouches(forged)).isFalse();
+            assertThatThrownBy(() -> ledger.reserve(forged, n(100)))
+                    .hasMessageContaining("is not signed by the channel's signer");
+            byte[] bytes = held.signature().toBytes();
+            bytes[5] ^= 1;
+            dev.hypha.chain.channels.Voucher altered = new dev.hypha.chain.channels.Voucher(c.id(), n(300),
+                    dev.hypha.core.crypto.Signature.fromBytes(bytes));
+            assertThat(ledger.vouches(altered)).isFalse();
+            assertThatThrownBy(() -> ledger.reserve(altered, n(100)))
+                    .hasMessageContaining("is not signed by the channel's signer");
+            assertThat(ledger.charged(c.id())).isEqualTo(n(90));
+        }
+    }
+
     @Test
     void aReservationNeverChargedStaysChargedAfterARestartAndItsVoucherIsRedeemable() {
         ChannelParams c = channel(1);

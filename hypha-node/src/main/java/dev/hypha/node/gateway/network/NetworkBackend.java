@@ -31,6 +31,7 @@ import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
 import dev.hypha.node.provider.Prices;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,33 +104,43 @@ public final class NetworkBackend implements InferenceBackend {
 
     @Override
     public Completion generate(GenerateCall request, TextSink sink) {
-        OptionalLong app = AppTag.current();
-        if (app.isPresent()) {
-            appCharges.orElseThrow(() -> GatewayException.badRequest(AppTag.HEADER + " names app " + app.getAsLong()
-                    + ", but this gateway cannot charge apps (no AppRewards)")).check(app.getAsLong());
-        }
+        Optional<AppUse> app = appUse();
         try (AdmissionQueue.Ticket ticket = admission.enter()) { // 503 beyond 512 requests held, as Ollama
             return bought(request, sink, app);
         }
+    }
+
+    /** A tagged request's app and the price quoted for its use. */
+    private record AppUse(long appId, BigInteger quoted) {}
+
+    /** The request's app use, checked (and quoted) before anything is bought; empty when it names no app. */
+    private Optional<AppUse> appUse() {
+        OptionalLong app = AppTag.current();
+        if (app.isEmpty()) {
+            return Optional.empty();
+        }
+        AppCharges charges = appCharges.orElseThrow(() -> GatewayException.badRequest(AppTag.HEADER + " names app "
+                + app.getAsLong() + ", but this gateway cannot charge apps (no AppRewards)"));
+        return Optional.of(new AppUse(app.getAsLong(), charges.check(app.getAsLong())));
     }
 
     /**
      * Pays the app's price for an answered request to the provider that answered it. A failed charge does not take
      * back the answer the client already has: it is logged (the app's Paid events are the record of what was charged).
      */
-    private void chargeApp(OptionalLong app, Offer offer) {
+    private void chargeApp(Optional<AppUse> app, Offer offer) {
         if (app.isEmpty()) {
             return;
         }
         try {
-            appCharges.orElseThrow().charge(app.getAsLong(), offer.provider());
+            appCharges.orElseThrow().charge(app.get().appId(), app.get().quoted(), offer.provider());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "answered request for app " + app.getAsLong() + " was not charged: "
+            LOG.log(System.Logger.Level.WARNING, "answered request for app " + app.get().appId() + " was not charged: "
                     + e.getMessage());
         }
     }
 
-    private Completion bought(GenerateCall request, TextSink sink, OptionalLong app) {
+    private Completion bought(GenerateCall request, TextSink sink, Optional<AppUse> app) {
         long start = System.nanoTime();
         List<Offer> ranked = ranked(request.model());
         GenerateCall call = request.withModel(Router.canonical(request.model())); // receipts and usage name it one way
@@ -290,6 +301,11 @@ public final class NetworkBackend implements InferenceBackend {
      */
     @Override
     public Embeddings embed(EmbedCall request) {
+        if (AppTag.current().isPresent()) {
+            // Not charged here yet: refused rather than served as if the app had paid.
+            throw GatewayException.badRequest(AppTag.HEADER + " is charged on /api/generate, /api/chat and their OpenAI"
+                    + " equivalents only; send embedding requests without it");
+        }
         try (AdmissionQueue.Ticket ticket = admission.enter()) {
             List<Offer> ranked = ranked(request.model());
             EmbedCall call = new EmbedCall(Router.canonical(request.model()), request.inputs(), request.truncate(),

@@ -293,6 +293,47 @@ class NetworkBackendTest {
         assertThat(asCreator.claim(epoch, app)).isEqualTo(price.divide(BigInteger.valueOf(20)));
     }
 
+    /**
+     * The client names the app and its creator sets the price, so neither decides what the gateway's account pays: an
+     * app priced above the gateway's cap per use is refused before any provider is paid, and a price raised while the
+     * answer is produced is not what the answer is charged.
+     */
+    @Test
+    void aTaggedRequestPaysAtMostTheCapAndThePriceQuotedBeforeTheAnswer() {
+        Provider cheap = provider(1, CHEAP, null);
+        Payer creator = payer(BUDGET, "creator");
+        Payer user = payer(BUDGET, "user");
+        AppRewardsClient asCreator = contracts(creator.key).apps();
+        BigInteger quoted = BigInteger.valueOf(40_000);
+        long app = asCreator.publish(new byte[32], quoted, 5_000);
+        long greedy = asCreator.publish(new byte[32], ChainAppCharges.DEFAULT_MAX_PER_USE.add(BigInteger.ONE), 5_000);
+        long fromBlock = asCreator.blockNumber();
+        NetworkBackend users = user.chargingApps(List.of(cheap.offer));
+
+        int receipts = user.receipts.all().size();
+        assertThatThrownBy(() -> tagged(Long.toString(greedy), () -> users.generate(chat("Hi", 4), TextSink.DISCARD)))
+                .isInstanceOf(GatewayException.class)
+                .hasMessageContaining("costs 1000001 units per use, more than the 1000000 this gateway pays");
+        assertThat(user.receipts.all()).hasSize(receipts); // nothing was bought
+
+        // The creator raises the price to the whole cap once the answer has started: the use costs what was quoted.
+        boolean[] raised = {false};
+        tagged(Long.toString(app), () -> users.generate(chat("Hello there", 8), piece -> {
+            if (!raised[0]) {
+                raised[0] = true;
+                asCreator.update(app, new byte[32], ChainAppCharges.DEFAULT_MAX_PER_USE, 5_000);
+            }
+        }));
+        assertThat(raised[0]).isTrue();
+        assertThat(asCreator.payments(app, fromBlock)).singleElement()
+                .satisfies(p -> assertThat(p.amount()).isEqualTo(quoted));
+
+        // Embeddings are not charged for apps yet, so a tagged one is refused rather than served as if paid.
+        assertThatThrownBy(() -> tagged(Long.toString(app), () -> users.embed(new dev.hypha.node.gateway.EmbedCall(
+                "m", List.of("a"), true, dev.hypha.node.gateway.KeepAlive.DEFAULT))))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("send embedding requests without it");
+    }
+
     private static <T> T tagged(String app, java.util.function.Supplier<T> call) {
         AppTag.set(app);
         try {
