@@ -46,8 +46,11 @@ import java.util.function.LongSupplier;
  *   <li>referees other verifiers' disputes: re-executes the one disputed step from the agreed state (checked against
  *       the agreed root) and votes the disputed leaf's hash.</li>
  * </ul>
- * Chain and network errors are logged and the work retried next poll; a lease that cannot be replayed (a LoRA job,
- * a spec refused by the limits) is logged once and dropped.
+ * Chain and network errors are logged and the work retried next poll; a lease that cannot be replayed (a spec refused
+ * by the limits, a provider that registered no endpoint) is logged once and dropped. Re-execution from a committed
+ * state whose next step diverges (NaN) does not stop: it yields the diverged state, whose root mismatches the claim,
+ * so the segment is challenged like any wrong one. Any other failure of one lease's audit is logged with the lease and
+ * the commitment, which is skipped; it never stops the other leases' audits.
  */
 public final class VerifierDaemon implements AutoCloseable {
     /** Most new orders looked at per poll. */
@@ -165,8 +168,10 @@ public final class VerifierDaemon implements AutoCloseable {
                 inPlay |= d.challenger().equals(self) && (d.phase() == DisputePhase.BISECT || d.phase() == DisputePhase.DESCEND);
                 try {
                     act(e.getKey(), e.getValue(), now);
-                } catch (HyphaException | IllegalStateException ex) {
-                    log.accept("dispute " + e.getKey() + ": " + ex.getMessage());
+                } catch (ChainException ex) {
+                    throw ex; // the chain, not this dispute: the rest of the poll's dispute work waits for the next
+                } catch (RuntimeException ex) {
+                    log.accept("dispute " + e.getKey() + ": " + ex); // one dispute's failure never stops the others
                 }
             }
         } catch (ChainException e) {
@@ -203,8 +208,9 @@ public final class VerifierDaemon implements AutoCloseable {
                 continue;
             }
             long n = verifier.commitmentCount(id); // read after the state: a closed lease commits nothing more
+            long i = watched.get(id);
             try {
-                for (long i = watched.get(id); i < n && replays < maxReplays; i++) {
+                for (; i < n && replays < maxReplays; i++) {
                     if (audit(id, o, i)) {
                         replays++;
                     }
@@ -221,6 +227,13 @@ public final class VerifierDaemon implements AutoCloseable {
                     continue;
                 }
                 log.accept("order " + id + ": " + e.getMessage() + " (retried next poll)");
+                continue;
+            } catch (RuntimeException e) {
+                // Anything else this lease's data caused: that commitment is skipped (retrying it would fail the same
+                // way every poll) and the other leases are still audited. Counted as a replay: it may have cost one.
+                log.accept("order " + id + ": commitment " + i + " could not be audited, skipped: " + e);
+                watched.put(id, i + 1);
+                replays++;
                 continue;
             }
             if (o.state() == OrderState.CLOSED && watched.get(id) >= n) {

@@ -24,7 +24,12 @@ enum Cheat {
     /** Adds 1e-4 to one weight after the segment's second step. */
     NOISE,
     /** Claims random weights for the final segment, which it never trains. */
-    MADE_UP_WEIGHTS;
+    MADE_UP_WEIGHTS,
+    /**
+     * Claims (and serves as its checkpoint) a state at the segment's start whose next step diverges (NaN parameters;
+     * its root is the commitment's, so a verifier takes it as the segment's anchor), then claims honest training on.
+     */
+    DIVERGE;
 
     /** The claimed state after each step (index = step) of a job of {@code steps} steps, cheating in [begin, end). */
     List<RunState> states(TrainSpec spec, ImageSplit data, ImageSplit otherData, FloatMatMul gemm, long begin, long end,
@@ -38,6 +43,7 @@ enum Cheat {
         }
         switch (this) {
             case NONE -> { }
+            case DIVERGE -> out.set((int) begin, diverging(run.state()));
             case SKIP_STEP -> {
                 while (run.stepsDone() < end - 1) {
                     run.step();
@@ -88,9 +94,16 @@ enum Cheat {
         return switch (this) {
             case NONE -> throw new IllegalStateException("an honest run has no wrong step");
             case SKIP_STEP -> end - 1;
-            case OTHER_DATA, MADE_UP_WEIGHTS -> begin;
+            case OTHER_DATA, MADE_UP_WEIGHTS, DIVERGE -> begin;
             case NOISE -> begin + 1;
         };
+    }
+
+    /** {@code s} with every parameter NaN: the next step's loss is NaN whatever the batch. */
+    static RunState diverging(RunState s) {
+        List<float[]> p = s.parameters();
+        p.forEach(a -> java.util.Arrays.fill(a, Float.NaN));
+        return new RunState(s.step(), p, s.optimizerState());
     }
 
     private static RunState randomLike(RunState shape, long step, SplittableRandom r) {

@@ -244,6 +244,55 @@ class VerifierDaemonTest {
         assertThat(as(providerKey).staking().stakeOf(providerKey.getAddress(), StakingClient.PROVIDER_ROLE)).isEqualTo(stake);
     }
 
+    @Test
+    void aServedStateWhoseNextStepDivergesIsChallengedAndTheOtherLeasesAreStillAudited() {
+        BigInteger stake = as(providerKey).staking().stakeOf(providerKey.getAddress(), StakingClient.PROVIDER_ROLE);
+        BigInteger first = as(tenantKey).verifier().nextDisputeId();
+        BigInteger poisoned = lease(Cheat.DIVERGE, 950, 1, EVERY, 2 * EVERY);
+        BigInteger other = lease(Cheat.OTHER_DATA, 951, 1, EVERY, 2 * EVERY);
+        // The premise: the provider's own training from the state it committed and serves at step 4 diverges.
+        RunState served = claims.get(poisoned).get((int) EVERY);
+        try (Parallel p = new Parallel(1)) {
+            TrainingRun fromServed = TrainingRun.resume(TrainSpecParser.parse("spec", spec(950)), data, new FloatMatMul(p),
+                    served, "served");
+            assertThatThrownBy(fromServed::step).isInstanceOf(HyphaException.class).hasMessageContaining("diverged at step 4");
+        }
+        // A verifier whose sampling skips the segment ending at that state (so it anchors on the served checkpoint)
+        // and audits the next one, and the other lease's wrong segment.
+        Address self = address(verifierKey);
+        int n = 10;
+        while (true) {
+            AuditSampling s = new AuditSampling(secret(n), 500);
+            if (!s.audits(self, poisoned, 1, digestRoot(poisoned, EVERY)) && s.audits(self, poisoned, 2, digestRoot(poisoned, 2 * EVERY))
+                    && s.audits(self, other, 2, digestRoot(other, 2 * EVERY))) {
+                break;
+            }
+            assertThat(++n).as("a secret sampling as needed").isLessThan(256);
+        }
+        try (VerifierDaemon verifier = daemon(verifierKey, secret(n), 500, 1, "diverge")) {
+            verifier.poll();
+            assertThat(as(tenantKey).verifier().nextDisputeId()).as("both leases challenged in one poll; events %s", events)
+                    .isEqualTo(first.add(BigInteger.TWO));
+            List<VerifierDispute> ds = play(verifier, List.of(first, first.add(BigInteger.ONE)));
+            VerifierDispute d = ds.get(0);
+            assertThat(d.orderId()).isEqualTo(poisoned);
+            assertThat(d.phase()).as("events %s", events).isEqualTo(DisputePhase.RESOLVED);
+            assertThat(d.commitmentIndex()).isEqualTo(2);
+            // The referee re-executed step 4 -> 5 from the agreed (served) state, got the diverged state, voted for it.
+            assertThat(d.lo()).isEqualTo(EVERY);
+            assertThat(d.hi()).isEqualTo(EVERY + 1);
+            assertThat(d.outcome()).isEqualTo(DisputeOutcome.CHALLENGER_WON);
+            assertThat(ds.get(1).orderId()).isEqualTo(other);
+            assertThat(ds.get(1).outcome()).isEqualTo(DisputeOutcome.CHALLENGER_WON);
+            for (BigInteger order : List.of(poisoned, other)) {
+                assertThat(as(tenantKey).compute().order(order).closeReason()).isEqualTo(CloseReason.FAULT);
+            }
+            assertThat(as(providerKey).staking().stakeOf(providerKey.getAddress(), StakingClient.PROVIDER_ROLE))
+                    .isEqualTo(stake.subtract(Deployer.hyp(1_000)));
+            assertThat(verifier.stats().challenges()).isEqualTo(2);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
 
     /** One lease: the provider claims {@code cheat}'s states, commits every 4 steps; the daemons audit and play. */
@@ -259,6 +308,45 @@ class VerifierDaemonTest {
         long segment = cheat == Cheat.MADE_UP_WEIGHTS ? 3 : 2;
         long begin = (segment - 1) * EVERY;
         long end = segment * EVERY;
+        BigInteger order = lease(cheat, seed, providerThreads, begin, end);
+        BigInteger stakeBefore = as(providerKey).staking().stakeOf(providerKey.getAddress(), StakingClient.PROVIDER_ROLE);
+        BigInteger heldBefore = as(tenantKey).compute().order(order).held();
+        BigInteger first = as(tenantKey).verifier().nextDisputeId();
+        verifier.poll();
+        if (as(tenantKey).verifier().nextDisputeId().equals(first)) {
+            return new Run(order, cheat, segment, begin, end, null, null, stakeBefore, heldBefore);
+        }
+        verifier = next.apply(verifier);
+        VerifierDispute d = play(verifier, List.of(first)).get(0);
+        return new Run(order, cheat, segment, begin, end, first, d, stakeBefore, heldBefore);
+    }
+
+    /** Polls the provider's responder, {@code verifier} and the referee until {@code disputes} are resolved (or 100 rounds). */
+    private List<VerifierDispute> play(VerifierDaemon verifier, List<BigInteger> disputes) {
+        List<VerifierDispute> at = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            responder.poll();
+            verifier.poll();
+            referee.poll();
+            at.clear();
+            boolean voted = false;
+            for (BigInteger id : disputes) {
+                VerifierDispute d = as(tenantKey).verifier().dispute(id);
+                at.add(d);
+                voted |= d.phase() == DisputePhase.VOTE && d.votesChallenger() + d.votesProvider() + d.votesOther() > 0;
+            }
+            if (at.stream().allMatch(d -> d.phase() == DisputePhase.RESOLVED)) {
+                break;
+            }
+            if (voted) {
+                travel(61); // past the vote window
+            }
+        }
+        return List.copyOf(at);
+    }
+
+    /** A lease won by the provider, which claims {@code cheat}'s states and serves and commits every 4th; its order. */
+    private BigInteger lease(Cheat cheat, long seed, int providerThreads, long begin, long end) {
         byte[] specBytes = spec(seed);
         ContentId specId = providerStore.put(specBytes);
         byte[] digest = JobSpecs.digest(specId);
@@ -280,28 +368,7 @@ class VerifierDaemonTest {
                 commit(order, digest, states.get((int) step));
             }
         }
-        BigInteger stakeBefore = as(providerKey).staking().stakeOf(providerKey.getAddress(), StakingClient.PROVIDER_ROLE);
-        BigInteger heldBefore = as(tenantKey).compute().order(order).held();
-        BigInteger first = as(tenantKey).verifier().nextDisputeId();
-        verifier.poll();
-        if (as(tenantKey).verifier().nextDisputeId().equals(first)) {
-            return new Run(order, cheat, segment, begin, end, null, null, stakeBefore, heldBefore);
-        }
-        verifier = next.apply(verifier);
-        VerifierDispute d = null;
-        for (int i = 0; i < 100; i++) {
-            responder.poll();
-            verifier.poll();
-            referee.poll();
-            d = as(tenantKey).verifier().dispute(first);
-            if (d.phase() == DisputePhase.RESOLVED) {
-                break;
-            }
-            if (d.phase() == DisputePhase.VOTE && d.votesChallenger() + d.votesProvider() + d.votesOther() > 0) {
-                travel(61); // past the vote window
-            }
-        }
-        return new Run(order, cheat, segment, begin, end, first, d, stakeBefore, heldBefore);
+        return order;
     }
 
     private void assertSlashed(Run run, Cheat cheat) {

@@ -108,18 +108,34 @@ public final class LoraRun {
      * @throws IllegalArgumentException when the loss is not finite (diverged) or every step is done
      */
     public float step() {
+        float loss = update();
+        if (!Float.isFinite(loss)) {
+            throw new IllegalArgumentException("fine-tuning diverged at step " + stepsDone + " (loss " + loss + "); lower --lr");
+        }
+        stepsDone++;
+        return loss;
+    }
+
+    /**
+     * Verification mode: runs the step as {@link #step()} does but goes on when the loss is not finite, leaving the
+     * state the update gives (NaN or infinite values included), so a verifier re-executing a provider's committed state
+     * reaches a root to compare and dispute instead of stopping (see {@code TrainingRun.replayStep}).
+     */
+    public float replayStep() {
+        float loss = update();
+        stepsDone++;
+        return loss;
+    }
+
+    /** One optimizer step's work without advancing the count; the batch's mean loss before the update. */
+    private float update() {
         if (stepsDone >= options.steps()) {
             throw new IllegalArgumentException("all " + options.steps() + " steps are done");
         }
         long step = stepsDone;
         int[] batch = TokenCorpus.windows(inputs.tokens().stream(), options.sequenceLength() + 1, options.batch(),
                 Seeds.stream(options.seed(), Seeds.SHUFFLE, step));
-        float loss = training.step(batch, schedule.at(step), step);
-        if (!Float.isFinite(loss)) {
-            throw new IllegalArgumentException("fine-tuning diverged at step " + step + " (loss " + loss + "); lower --lr");
-        }
-        stepsDone = step + 1;
-        return loss;
+        return training.step(batch, schedule.at(step), step);
     }
 
     public long stepsDone() {

@@ -119,8 +119,35 @@ public final class TrainingRun {
         return run;
     }
 
-    /** Runs step {@link #stepsDone()} (forward, loss, backward, clipping, update) and returns its mean batch loss. */
+    /**
+     * Runs step {@link #stepsDone()} (forward, loss, backward, clipping, update) and returns its mean batch loss.
+     *
+     * @throws HyphaException (INPUT) when the loss is not finite: training diverged
+     */
     public float step() {
+        float loss = update();
+        if (!Float.isFinite(loss)) {
+            throw new HyphaException(ErrorCategory.INPUT, "training diverged at step " + step + " (loss " + loss
+                    + "); lower optimizer.learning_rate or set optimizer.clip_norm");
+        }
+        step++;
+        return loss;
+    }
+
+    /**
+     * Verification mode: runs step {@link #stepsDone()} as {@link #step()} does but goes on when the loss is not finite,
+     * leaving the state the update gives (NaN or infinite values included). A verifier re-executing from a provider's
+     * committed state must reach a root to compare and dispute, not stop: a committed state whose next step diverges is
+     * evidence against the provider, and the referees re-execute the disputed step with this same method.
+     */
+    public float replayStep() {
+        float loss = update();
+        step++;
+        return loss;
+    }
+
+    /** One step's work without advancing the count; its mean batch loss. */
+    private float update() {
         if (step >= spec.steps()) {
             throw new IllegalStateException("spec " + spec.name() + " has " + spec.steps() + " steps; all are done");
         }
@@ -138,13 +165,7 @@ public final class TrainingRun {
             GradientClipping.clip(params, o.clipNorm());
         }
         optimizer.update(params, schedule.at(step), step);
-        float loss = lossTensor.data()[0];
-        if (!Float.isFinite(loss)) {
-            throw new HyphaException(ErrorCategory.INPUT, "training diverged at step " + step + " (loss " + loss
-                    + "); lower optimizer.learning_rate or set optimizer.clip_norm");
-        }
-        step++;
-        return loss;
+        return lossTensor.data()[0];
     }
 
     /** Steps done so far (the index of the next step). */

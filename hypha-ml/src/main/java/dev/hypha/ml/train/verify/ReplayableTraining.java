@@ -15,7 +15,11 @@ public interface ReplayableTraining {
     /** The state at step 0. */
     RunState initial();
 
-    /** Re-executes from {@code from} (at most {@link #steps()}) up to step {@code toStep} (checked by the caller). */
+    /**
+     * Re-executes from {@code from} (at most {@link #steps()}) up to step {@code toStep} (checked by the caller). A step
+     * that diverges (loss not finite) does not stop it: the state it gives, NaN included, is the result, so its root
+     * mismatches the provider's claim and the segment is disputed like any other wrong one.
+     */
     RunState replay(RunState from, long toStep);
 
     /** A checkpoint of this job read back ({@code name} is for errors); the caller checks its root. */

@@ -14,8 +14,11 @@ import java.util.List;
  * binds the root to one job and one step; since the data order, dropout masks and learning rate are functions of
  * (spec, step), it also fixes the data position and the random streams the next step uses. Then each parameter array
  * and each optimizer array, in order, is cut into chunks of {@link #CHUNK_FLOATS} floats; a chunk's leaf is kind (u8:
- * 0 parameter, 1 optimizer), array index (u32), chunk index (u32) and the floats' raw IEEE-754 bits (u32 big-endian,
- * so NaN payloads and signed zeros count).
+ * 0 parameter, 1 optimizer), array index (u32), chunk index (u32) and the floats' IEEE-754 bits (u32 big-endian, so
+ * signed zeros count), every NaN written as the one canonical NaN {@code 0x7fc00000}: whether a step gives NaN is
+ * fixed by IEEE-754, but which NaN (sign, payload) is up to the hardware and the JIT's operand order, and a verifier
+ * replaying a diverging step must get the same root as the referees who re-execute it ({@code TrainingRun.replayStep}).
+ * States without NaN encode exactly as their raw bits.
  */
 public final class StateLeaves {
     /** Floats per leaf: 4 KiB of state per leaf keeps a referee's single-leaf answer small and the tree shallow. */
@@ -50,7 +53,7 @@ public final class StateLeaves {
                 ByteBuffer leaf = ByteBuffer.allocate(9 + 4 * n);
                 leaf.put((byte) kind).putInt(a).putInt(c);
                 for (int i = 0; i < n; i++) {
-                    leaf.putInt(Float.floatToRawIntBits(values[from + i]));
+                    leaf.putInt(Float.floatToIntBits(values[from + i])); // NaN -> 0x7fc00000 (see the class comment)
                 }
                 leaves.add(leaf.array());
             }

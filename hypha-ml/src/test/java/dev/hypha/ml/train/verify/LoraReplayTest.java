@@ -17,6 +17,7 @@ import dev.hypha.ml.train.store.ContentStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -75,6 +76,35 @@ class LoraReplayTest {
         assertThat(checkpoints.keySet()).containsExactly(2L, 4L, 6L);
         assertThat(initial).hasSize(1);
         verifyAndCatchTamper(data, o, store, initial, checkpoints);
+    }
+
+    @Test
+    void aCommittedLoraStateWhoseNextStepDivergesReplaysToOneDivergedRootOnAnyThreadCount() throws Exception {
+        DIGEST[0] = 7;
+        Path data = data();
+        LoraFinetune.Options o = options(5);
+        LoraRun.Inputs inputs = LoraRun.Inputs.read(HYPHA_TINY, data, o);
+        List<byte[]> roots = new ArrayList<>();
+        for (int threads : new int[] {1, 3}) {
+            try (Parallel p = new Parallel(threads)) {
+                FloatMatMul gemm = new FloatMatMul(p);
+                Replayer replayer = new Replayer(new LoraReplay(inputs, o, gemm), DIGEST);
+                // A provider's committed state at step 2: finite, but huge, so the next step overflows to NaN.
+                RunState honest2 = replayer.replay(replayer.initial(), 2);
+                List<float[]> params = honest2.parameters();
+                params.forEach(a -> Arrays.fill(a, Float.MAX_VALUE));
+                RunState served = new RunState(2, params, honest2.optimizerState());
+                assertThatThrownBy(() -> LoraRun.resume(inputs, o, gemm, served).step()).hasMessageContaining("diverged at step 2");
+                // Re-execution does not stop: it gives the diverged state, which mismatches any honest claim.
+                RunState diverged = replayer.replay(served, 4);
+                assertThat(diverged.step()).isEqualTo(4);
+                assertThat(diverged.parametersView().stream().anyMatch(a -> Float.isNaN(a[0]))).isTrue();
+                assertThat(replayer.check(served, 4, replayer.root(replayer.replay(honest2, 4))).matches()).isFalse();
+                roots.add(replayer.root(replayer.replay(served, 3)));
+            }
+        }
+        // Whatever NaN the hardware makes, the root is the same on every thread count: a referee agrees with it.
+        assertThat(roots.get(1)).isEqualTo(roots.get(0));
     }
 
     private Path data() throws Exception {
