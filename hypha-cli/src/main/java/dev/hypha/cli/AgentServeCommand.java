@@ -82,6 +82,11 @@ final class AgentServeCommand implements Callable<Integer> {
             throw HyphaException.input("--listen " + listen + " is not HOST:PORT (" + e.getMessage() + ")");
         }
         int port = anyPort ? 0 : where.port();
+        if (publicUrl == null && (where.host().equals("0.0.0.0") || where.host().equals("::"))) {
+            // The registration must name an address buyers can reach; 127.0.0.1 on the chain would send them nowhere.
+            throw HyphaException.input("--listen " + listen + " serves every interface, so the address to register is not"
+                    + " known: add --public-url http(s)://HOST[:PORT] (the address buyers reach this agent at)");
+        }
         if (publicUrl != null && !publicUrl.matches("https?://[^/?#\\s]+")) {
             throw HyphaException.input("--public-url '" + publicUrl + "' must be http(s)://HOST[:PORT] with no path");
         }
@@ -121,8 +126,7 @@ final class AgentServeCommand implements Callable<Integer> {
                 try (ApiServer server = new ApiServer(where.host(), port, List.of(mcp.routes(),
                         service.httpRoutes(facilitator)))) {
                     server.start();
-                    String host = where.host().equals("0.0.0.0") ? "127.0.0.1" : where.host();
-                    String base = publicUrl != null ? publicUrl : "http://" + host + ":" + server.port();
+                    String base = publicUrl != null ? publicUrl : "http://" + where.host() + ":" + server.port();
                     BigInteger agentId = register(folder, asOwner, record.account(), service.registrationUri(base));
                     out.println("Agent " + name + " sells " + sells.tool() + " as ERC-8004 agent #" + agentId + ": MCP at "
                             + base + McpToolServer.PATH + ", x402 at " + base + AgentService.HTTP_PREFIX + sells.tool()

@@ -156,6 +156,9 @@ class AgentCommandsTest {
         CliRun badListen = hypha("agent", "serve", "seller", "--listen", "nowhere");
         assertThat(badListen.exitCode()).isEqualTo(ExitCodes.INPUT);
         assertThat(badListen.err()).contains("--listen nowhere is not HOST:PORT");
+        CliRun everywhere = hypha("agent", "serve", "seller", "--listen", "0.0.0.0:0");
+        assertThat(everywhere.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(everywhere.err()).contains("serves every interface", "add --public-url");
     }
 
     @Test
