@@ -400,6 +400,15 @@ public final class AgentRuntime {
                     log.line(tag, "the payment from before the restart was already settled; its answer was lost,"
                             + " and it is not paid again");
                     status = "paid-answer-lost";
+                } else if (f.status() != 402) {
+                    // The page took the payment and answered without a readable receipt: the authorization is the
+                    // payee's to settle until it expires, so it counts as spent (the chain's budget has booked it).
+                    cost = f.payment().get().authorization().value();
+                    paid++;
+                    spent = spent.add(cost);
+                    log.line(tag, "paid " + cost + " to " + f.payment().get().authorization().to().toChecksumString()
+                            + " with no settlement receipt in the answer (status " + f.status() + "): counted as spent;"
+                            + " the payee may settle it until the authorization expires");
                 } else {
                     log.line(tag, "payment refused by the server: " + AgentLog.quote(f.text()));
                     status = "payment-refused";

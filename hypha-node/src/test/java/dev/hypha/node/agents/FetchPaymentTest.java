@@ -10,6 +10,7 @@ import dev.hypha.core.crypto.Hashes;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.mcp.McpChain;
 import dev.hypha.node.x402.Paywall;
+import dev.hypha.node.x402.X402;
 import io.javalin.http.HandlerType;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,10 @@ class FetchPaymentTest {
                 "/quote", chain.price(chain.payee.getAddress()), "a paid quote", ctx -> {
                     served.incrementAndGet();
                     ctx.contentType("text/plain").result("the quote is 42");
-                })))));
+                }), new Paywall.PaidRoute(HandlerType.GET, "/sly", chain.price(chain.payee.getAddress()),
+                "a page that keeps its receipt", ctx -> ctx.contentType("text/plain").result("the quote is 43")))),
+                // /sly settles the payment like /quote but answers without its receipt
+                api -> api.after("/sly", ctx -> ctx.res().setHeader(X402.PAYMENT_RESPONSE, null))));
         paywalled.start();
     }
 
@@ -66,6 +70,10 @@ class FetchPaymentTest {
 
     /** An agent whose account may pay the paywall's payee up to {@code limit} a day, with fixed fetch steps. */
     private Agent agent(long limit, long maxPerCall, String allow, int fetches) throws Exception {
+        return agent(limit, maxPerCall, allow, fetches, "/quote");
+    }
+
+    private Agent agent(long limit, long maxPerCall, String allow, int fetches, String path) throws Exception {
         HyphaContracts asOwner = chain.as(owner);
         String token = chain.token().lowercaseHex();
         String account = asOwner.agentAccounts().create(chain.devnet.account(6).getAddress(), 86_400,
@@ -79,7 +87,7 @@ class FetchPaymentTest {
                 chain.payee.getAddress());
         chain.sender(chain.devnet.account(0)).send(TxRequest.transfer(key.getAddress(), BigInteger.TEN.pow(18)));
         chain.as(chain.devnet.account(0)).payment().mint(account, BigInteger.valueOf(100_000));
-        String url = "http://127.0.0.1:" + paywalled.port() + "/quote";
+        String url = "http://127.0.0.1:" + paywalled.port() + path;
         StringBuilder steps = new StringBuilder();
         for (int i = 0; i < fetches; i++) {
             steps.append(i == 0 ? "" : ",").append("{\"tool\":\"http_fetch\",\"arguments\":{\"url\":\"").append(url).append("\"}}");
@@ -119,6 +127,19 @@ class FetchPaymentTest {
         // a rerun: the step is done, nothing is fetched or paid again
         assertThat(a.runtime().run().paid()).isZero();
         assertThat(served.get()).isEqualTo(servedBefore + 1);
+    }
+
+    /** A page that takes the payment and answers without a receipt still cost it: the run counts it as spent. */
+    @Test
+    void aPaymentAnsweredWithoutAReceiptCountsAsSpent() throws Exception {
+        Agent a = agent(10_000, 5_000, chain.payee.getAddress(), 1, "/sly");
+        AgentRuntime.Outcome out = a.runtime().run();
+        String log = log(a);
+        assertThat(out.paid()).as(log).isEqualTo(1);
+        assertThat(out.spent()).isEqualTo(BigInteger.valueOf(McpChain.PRICE));
+        assertThat(log).contains("with no settlement receipt in the answer (status 200): counted as spent",
+                "the quote is 43");
+        assertThat(chain.usd(a.account())).isEqualTo(BigInteger.valueOf(100_000 - McpChain.PRICE));
     }
 
     @Test
