@@ -431,6 +431,10 @@ final class DataPoolCommand implements Callable<Integer> {
                     out.println("Unscored contribution #" + s.contributionId() + " of " + s.contributor().toChecksumString()
                             + ": " + TerminalText.line(s.reason()));
                 }
+                if (report.unexamined() > 0) {
+                    out.println("Unscored: the contributions after the first " + PoolScorer.MAX_EXAMINED
+                            + " (not examined: this scorer looks at that many per pool)");
+                }
                 if (dryRun) {
                     out.println("Dry run: nothing posted");
                 } else {

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -37,18 +38,46 @@ import org.web3j.crypto.Credentials;
  * contribution ({@link ContributionScores#leaveOneGroupOut}), and turns the held-out accuracy each contribution adds
  * into its on-chain score. The plaintext lives only in a scratch folder for the reading and is deleted after it.
  *
- * <p>A contribution the validator cannot read (no grant, not a dataset registered by its contributor, not image data)
- * is left out of the training and left unscored, with the reason: withholding the data earns nothing.
+ * <p>A contribution the validator cannot read (no grant, not a dataset registered by its contributor, not image data
+ * of the held-out set's shape) is left out of the training and left unscored, with the reason: withholding the data
+ * earns nothing. Contributing is free, so no contribution may stop the others from being scored: unreadable ones are
+ * left out before any limit counts them; of the readable ones the first {@link Limits#contributions} in contribution
+ * order are trained on and the later ones left unscored with the reason; the sample limit is shared by
+ * {@link #sampleCap} (each contribution's first images), so one huge contribution cannot crowd out the others.
  */
 public final class PoolScorer {
-    /** Contributions read per pool at most (each costs a training per repeat). */
+    /** Contributions trained on per pool at most (each costs a training per repeat). */
     public static final int MAX_CONTRIBUTIONS = 64;
+    /**
+     * Contributions examined per pool at most (a few chain reads each, a fetch for those that resolve to a granted
+     * dataset): contributing is free, so a flooded pool must not make the scorer's work unbounded.
+     */
+    public static final int MAX_EXAMINED = 1_024;
     /** Plaintext bytes accepted per contribution. */
     public static final long MAX_CONTRIBUTION_BYTES = 64L << 20;
-    /** Samples in the whole pool at most (bounds memory and training time). */
+    /** Samples in the whole pool at most (bounds memory and training time), shared by the contributions trained on. */
     public static final int MAX_SAMPLES = 60_000;
 
-    /** A contribution that was read: its dataset asset and how many images it holds. */
+    /**
+     * How much of a pool one scoring pass takes on.
+     *
+     * @param contributions readable contributions trained on at most (the first ones in contribution order)
+     * @param examined      contributions examined at most (readable or not, in contribution order)
+     * @param samples       images trained on at most, shared out by {@link #sampleCap}
+     */
+    public record Limits(int contributions, int examined, int samples) {
+        /** The limits {@code hypha data pool score} runs with. */
+        public static final Limits DEFAULT = new Limits(MAX_CONTRIBUTIONS, MAX_EXAMINED, MAX_SAMPLES);
+
+        public Limits {
+            if (contributions < 2 || examined < contributions || samples < contributions) {
+                throw new IllegalArgumentException("limits need 2 <= contributions <= examined, samples >= contributions, were "
+                        + contributions + ", " + examined + ", " + samples);
+            }
+        }
+    }
+
+    /** A contribution that was read: its dataset asset and how many of its images were trained on (its first ones). */
     public record Entry(long contributionId, Address contributor, long assetId, int samples, boolean own) {}
 
     /** A contribution left out, and why. */
@@ -63,8 +92,12 @@ public final class PoolScorer {
      */
     public record Scored(Entry entry, double accuracyWithout, double accuracyLost, long score) {}
 
-    /** What one scoring pass found. */
-    public record Report(long poolId, double accuracyWithAll, List<Scored> scored, List<Skipped> skipped) {
+    /**
+     * What one scoring pass found.
+     *
+     * @param unexamined contributions past {@link Limits#examined} (not looked at, so not in {@code skipped})
+     */
+    public record Report(long poolId, double accuracyWithAll, List<Scored> scored, List<Skipped> skipped, int unexamined) {
         public Report {
             scored = List.copyOf(scored);
             skipped = List.copyOf(skipped);
@@ -77,6 +110,7 @@ public final class PoolScorer {
     private final DataReader reader;
     private final List<URI> from;
     private final LongSupplier chainTime;
+    private final Limits limits;
 
     /**
      * @param home      the validator's home (its content store holds ciphertext it already fetched; scratch space)
@@ -85,12 +119,19 @@ public final class PoolScorer {
      * @param chainTime the latest block's timestamp (the pool's phases are in chain time)
      */
     public PoolScorer(Path home, HyphaContracts contracts, Credentials key, List<URI> from, LongSupplier chainTime) {
+        this(home, contracts, key, from, chainTime, Limits.DEFAULT);
+    }
+
+    /** As above, with other limits (tests use small ones to exercise them with small pools). */
+    public PoolScorer(Path home, HyphaContracts contracts, Credentials key, List<URI> from, LongSupplier chainTime,
+                      Limits limits) {
         this.scratch = home.resolve("pools").resolve("scratch");
         this.contracts = Objects.requireNonNull(contracts, "contracts");
         this.key = Objects.requireNonNull(key, "key");
         this.reader = new DataReader(home, contracts);
         this.from = List.copyOf(from);
         this.chainTime = Objects.requireNonNull(chainTime, "chainTime");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -121,64 +162,86 @@ public final class PoolScorer {
         if (repeats < 1 || repeats > 16) {
             throw HyphaException.input("--repeats must be 1 to 16, was " + repeats);
         }
-        List<Long> ids = pools.contributionIds(poolId, MAX_CONTRIBUTIONS + 1);
-        if (ids.size() > MAX_CONTRIBUTIONS) {
-            throw HyphaException.input("pool #" + poolId + " holds more than " + MAX_CONTRIBUTIONS
-                    + " contributions; this scorer trains once per contribution and stops there");
+        // Contributing is free and takes any content id, so nothing a contributor adds may stop the others from being
+        // scored: what cannot be read is left out before any limit counts it; past the limits the later contributions
+        // are left out (unscored, with the reason), never the whole pool.
+        List<Long> all = pools.contributionIds(poolId, limits.examined() + 1);
+        List<Long> ids = all.subList(0, Math.min(all.size(), limits.examined()));
+        int unexamined = all.size() - ids.size();
+        if (unexamined > 0) {
+            log.accept("pool #" + poolId + " holds more than " + limits.examined() + " contributions: the later ones are"
+                    + " not examined");
         }
-        List<Entry> entries = new ArrayList<>();
+        List<PoolContribution> readable = new ArrayList<>();
+        List<Long> assets = new ArrayList<>();
         List<ImageSplit> splits = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
-        int total = 0;
         for (long id : ids) {
             PoolContribution c = pools.contribution(id);
+            if (readable.size() >= limits.contributions()) {
+                skipped.add(new Skipped(id, c.contributor(), "not read: this scorer trains on the first "
+                        + limits.contributions() + " readable contributions in contribution order, and they came before it"));
+                continue;
+            }
             try {
                 long asset = datasetOf(c);
                 log.accept("reading contribution #" + id + " (dataset #" + asset + " of " + c.contributor().toChecksumString()
                         + ")");
                 ImageSplit split = read(asset, id);
-                if (total + split.count() > MAX_SAMPLES) {
-                    throw HyphaException.input("the pool would exceed " + MAX_SAMPLES + " images with its " + split.count());
+                if (split.height() != validation.height() || split.width() != validation.width()
+                        || split.classes() != validation.classes()) {
+                    throw HyphaException.input("its " + split.height() + "x" + split.width() + " images in "
+                            + split.classes() + " classes are not the held-out set's " + validation.height() + "x"
+                            + validation.width() + " in " + validation.classes());
                 }
-                total += split.count();
+                readable.add(c);
+                assets.add(asset);
                 splits.add(split);
-                entries.add(new Entry(id, c.contributor(), asset, split.count(), c.contributor().equals(me)));
+                // Cut every contribution kept so far to the share of the current set: the share only shrinks as
+                // contributions are added, so what is kept always covers the final share, and at most the sample
+                // limit (plus the one just read) is held in memory.
+                truncate(splits, sampleCap(counts(splits), limits.samples()));
             } catch (HyphaException e) {
                 log.accept("left out contribution #" + id + ": " + e.getMessage());
                 skipped.add(new Skipped(id, c.contributor(), e.getMessage()));
             }
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < readable.size(); i++) {
+            PoolContribution c = readable.get(i);
+            entries.add(new Entry(c.id(), c.contributor(), assets.get(i), splits.get(i).count(), c.contributor().equals(me)));
         }
         if (entries.size() < 2) {
             throw HyphaException.input("pool #" + poolId + " has " + entries.size() + " contribution(s) this account can read"
                     + (skipped.isEmpty() ? "" : " (" + skipped.size() + " left out: " + skipped.getFirst().reason() + ")")
                     + "; scoring by leaving one out needs at least 2");
         }
-        ImageSplit all = concat("pool #" + poolId, splits);
-        int[] groupOf = new int[all.count()];
+        ImageSplit pool = concat("pool #" + poolId, splits);
+        int[] groupOf = new int[pool.count()];
         int k = 0;
         for (int g = 0; g < splits.size(); g++) {
             for (int i = 0; i < splits.get(g).count(); i++) {
                 groupOf[k++] = g;
             }
         }
-        if (all.count() < spec.batch()) {
-            throw HyphaException.input("pool #" + poolId + " holds " + all.count() + " images, fewer than the spec's batch of "
+        if (pool.count() < spec.batch()) {
+            throw HyphaException.input("pool #" + poolId + " holds " + pool.count() + " images, fewer than the spec's batch of "
                     + spec.batch());
         }
         log.accept("training " + (entries.size() + 1) * repeats + " models of " + spec.steps() + " steps on "
-                + all.count() + " images (" + entries.size() + " contributions, leave one out, " + repeats + " repeat(s))");
+                + pool.count() + " images (" + entries.size() + " contributions, leave one out, " + repeats + " repeat(s))");
         ContributionScores.Result r;
         try {
-            r = ContributionScores.leaveOneGroupOut(spec, all, groupOf, entries.size(), validation, repeats, gemm);
+            r = ContributionScores.leaveOneGroupOut(spec, pool, groupOf, entries.size(), validation, repeats, gemm);
         } catch (IllegalArgumentException e) {
             throw HyphaException.input("spec '" + spec.name() + "' cannot train on pool #" + poolId + "'s "
-                    + all.height() + "x" + all.width() + " images: " + e.getMessage());
+                    + pool.height() + "x" + pool.width() + " images: " + e.getMessage());
         }
         List<Scored> scored = new ArrayList<>();
         for (ContributionScores.Score s : r.scores()) {
             scored.add(new Scored(entries.get(s.group()), s.accuracyWithout(), s.score(), onChainScore(s.score())));
         }
-        return new Report(poolId, r.accuracyWithAll(), scored, skipped);
+        return new Report(poolId, r.accuracyWithAll(), scored, skipped, unexamined);
     }
 
     /**
@@ -276,6 +339,39 @@ public final class PoolScorer {
             }
         }
         throw last;
+    }
+
+    /**
+     * The most images each contribution may give so that all of them together give at most {@code budget}: the
+     * largest integer cap with sum(min(count, cap)) <= budget (max-min fair: a contribution under the cap gives all it
+     * has and leaves the rest of its share to the larger ones), or {@link Integer#MAX_VALUE} when everything fits.
+     * Depends only on the counts, not on their order, so no contribution crowds out another by coming first.
+     */
+    public static int sampleCap(int[] counts, int budget) {
+        int[] sorted = counts.clone();
+        Arrays.sort(sorted);
+        long remaining = budget;
+        for (int i = 0; i < sorted.length; i++) {
+            long share = remaining / (sorted.length - i);
+            if (sorted[i] > share) {
+                return (int) share;
+            }
+            remaining -= sorted[i];
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    private static int[] counts(List<ImageSplit> splits) {
+        return splits.stream().mapToInt(ImageSplit::count).toArray();
+    }
+
+    /** Keeps each split's first {@code cap} images (its first ones, so the cut is deterministic). */
+    private static void truncate(List<ImageSplit> splits, int cap) {
+        for (int i = 0; i < splits.size(); i++) {
+            if (splits.get(i).count() > cap) {
+                splits.set(i, splits.get(i).head(cap));
+            }
+        }
     }
 
     static ImageSplit concat(String name, List<ImageSplit> splits) {

@@ -1,0 +1,44 @@
+package dev.hypha.node.pools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Collections;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool's sample budget is shared max-min fairly: no contribution crowds out another by coming first or being large,
+ * the budget is never exceeded, and no larger cap would fit.
+ */
+class PoolScorerSampleCapTest {
+    @Test
+    void aHugeFirstContributionLeavesTheLaterOnesTheirShare() {
+        assertThat(PoolScorer.sampleCap(new int[] {60_000, 500, 800}, 60_000)).isEqualTo(58_700);
+        assertThat(PoolScorer.sampleCap(new int[] {140, 60}, 150)).isEqualTo(90);
+        assertThat(PoolScorer.sampleCap(new int[] {140, 60, 40}, 150)).isEqualTo(55);
+        assertThat(PoolScorer.sampleCap(new int[] {100, 100}, 150)).isEqualTo(75);
+        assertThat(PoolScorer.sampleCap(new int[] {10, 20}, 150)).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Property(tries = 300)
+    void theCapIsTheLargestThatFitsTheBudgetWhateverTheOrder(
+            @ForAll @Size(min = 1, max = 64) List<@IntRange(min = 0, max = 100_000) Integer> counts,
+            @ForAll @IntRange(min = 64, max = 60_000) int budget) {
+        int cap = PoolScorer.sampleCap(counts.stream().mapToInt(Integer::intValue).toArray(), budget);
+        long used = counts.stream().mapToLong(n -> Math.min(n, cap)).sum();
+        assertThat(used).isLessThanOrEqualTo(budget);
+        if (cap == Integer.MAX_VALUE) {
+            assertThat(counts.stream().mapToLong(Integer::longValue).sum()).isLessThanOrEqualTo(budget);
+        } else {
+            assertThat(cap).isPositive();
+            assertThat(counts.stream().mapToLong(n -> Math.min(n, (long) cap + 1)).sum()).isGreaterThan(budget);
+        }
+        List<Integer> reversed = new java.util.ArrayList<>(counts);
+        Collections.reverse(reversed);
+        assertThat(PoolScorer.sampleCap(reversed.stream().mapToInt(Integer::intValue).toArray(), budget)).isEqualTo(cap);
+    }
+}
