@@ -81,6 +81,10 @@ public final class ZkFeedCommand implements Callable<Integer> {
                 + "reads it).")
         Path out;
 
+        @Option(names = "--dev-account", paramLabel = "N", description = "Post as anvil dev account N (local chain "
+                + "only) instead of your keystore account.")
+        Integer devAccount;
+
         @Override
         public Integer call() {
             try (Session session = Session.of(spec)) {
@@ -102,7 +106,9 @@ public final class ZkFeedCommand implements Callable<Integer> {
                     pixels = InputImage.read(source.input, model.file().model().inputSize());
                     what = source.input.toString();
                 }
-                HyphaContracts contracts = session.contractsAsSigner();
+                HyphaContracts contracts = devAccount == null ? session.contractsAsSigner()
+                        : HyphaContracts.connect(session.deployment(), session.sender(
+                                ProviderStartCommand.devKey(devAccount, session.deployment().chainId())));
                 byte[] feedId = ProvenFeedClient.feedId(model.name());
                 requireFeed(contracts, model, feedId);
                 // the verifier of `hypha zk verify --model ID` finds the model in the content store

@@ -178,6 +178,10 @@ class ZkFeedCommandTest {
         assertThat(missing.err()).contains("no t10k-images-idx3-ubyte(.gz)");
         CliRun both = hypha("zk", "feed", "post", "--index", "0", "--input", folder.toString());
         assertThat(both.exitCode()).isNotZero();
+        CliRun noSuchDevAccount = hypha("zk", "feed", "post", "--index", "0", "--dataset-dir", folder.toString(),
+                "--dev-account", "12");
+        assertThat(noSuchDevAccount.exitCode()).isNotZero();
+        assertThat(noSuchDevAccount.err()).contains("--dev-account 12 is out of range: expected 0 to 9");
     }
 
     private static String gate(byte[] feedId, BigInteger allowed) {

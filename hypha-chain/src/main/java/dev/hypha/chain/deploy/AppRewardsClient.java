@@ -11,8 +11,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.web3j.abi.EventEncoder;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -28,7 +26,6 @@ public final class AppRewardsClient {
     /** Basis points of a payment: AppRewards.BPS. */
     public static final int BPS = 10_000;
     /** Most logs read per query when summing an app's payments (nodes cap ranges; this keeps each answer small). */
-    static final long LOG_RANGE_BLOCKS = 50_000;
 
     /** One published app. */
     public record App(long id, Address creator, byte[] spec, BigInteger price, int creatorBps) {
@@ -184,23 +181,16 @@ public final class AppRewardsClient {
 
     /**
      * Every payment to {@code appId} from block {@code fromBlock} to the head, in chain order (its Paid events, read
-     * in ranges of {@value #LOG_RANGE_BLOCKS} blocks).
+     * in ranges of {@value ContractCalls#LOG_RANGE_BLOCKS} blocks).
      */
     public List<Payment> payments(long appId, long fromBlock) {
-        long head = calls.client().blockNumber();
         List<Payment> out = new ArrayList<>();
-        for (long from = Math.max(0, fromBlock); from <= head; from += LOG_RANGE_BLOCKS) {
-            long to = Math.min(head, from + LOG_RANGE_BLOCKS - 1);
-            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
-                    DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), binding.getContractAddress());
-            filter.addSingleTopic(EventEncoder.encode(AppRewards.PAID_EVENT));
-            filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(appId), 64));
-            for (Log log : calls.client().logs(filter)) {
-                AppRewards.PaidEventResponse e = AppRewards.getPaidEventFromLog(log);
-                out.add(new Payment(e.appId.longValueExact(), e.epoch.longValueExact(), Address.parse(e.payer),
-                        Address.parse(e.provider), e.amount, e.fee, e.toCreator, e.toProvider, e.eligible,
-                        log.getBlockNumber().longValueExact()));
-            }
+        for (Log log : calls.logsInRanges(binding.getContractAddress(), fromBlock, Integer.MAX_VALUE,
+                EventEncoder.encode(AppRewards.PAID_EVENT), Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(appId), 64))) {
+            AppRewards.PaidEventResponse e = AppRewards.getPaidEventFromLog(log);
+            out.add(new Payment(e.appId.longValueExact(), e.epoch.longValueExact(), Address.parse(e.payer),
+                    Address.parse(e.provider), e.amount, e.fee, e.toCreator, e.toProvider, e.eligible,
+                    log.getBlockNumber().longValueExact()));
         }
         return List.copyOf(out);
     }

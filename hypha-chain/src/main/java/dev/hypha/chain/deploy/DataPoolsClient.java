@@ -12,9 +12,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.web3j.abi.EventEncoder;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -141,15 +138,10 @@ public final class DataPoolsClient {
      * list: it never loops); at most {@code limit}, so a flooded pool bounds the work (callers say what they do past it).
      */
     public List<Long> contributionIds(long poolId, int limit) {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(calls.deployment().deployBlock())),
-                DefaultBlockParameterName.LATEST, binding.getContractAddress());
-        filter.addSingleTopic(EventEncoder.encode(DataPools.CONTRIBUTED_EVENT));
-        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(poolId), 64));
         List<Long> out = new ArrayList<>();
-        for (Log log : calls.client().logs(filter)) {
-            if (out.size() >= limit) {
-                break;
-            }
+        for (Log log : calls.logsInRanges(binding.getContractAddress(), calls.deployment().deployBlock(), limit,
+                EventEncoder.encode(DataPools.CONTRIBUTED_EVENT),
+                Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(poolId), 64))) {
             out.add(DataPools.getContributedEventFromLog(log).contributionId.longValueExact());
         }
         return List.copyOf(out);
