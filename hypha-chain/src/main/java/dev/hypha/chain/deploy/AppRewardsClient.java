@@ -11,6 +11,9 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -181,12 +184,15 @@ public final class AppRewardsClient {
 
     /**
      * Every payment to {@code appId} from block {@code fromBlock} to the head, in chain order (its Paid events, read
-     * in ranges of {@value ContractCalls#LOG_RANGE_BLOCKS} blocks).
+     * in ranges the chain client bounds).
      */
     public List<Payment> payments(long appId, long fromBlock) {
         List<Payment> out = new ArrayList<>();
-        for (Log log : calls.logsInRanges(binding.getContractAddress(), fromBlock, Integer.MAX_VALUE,
-                EventEncoder.encode(AppRewards.PAID_EVENT), Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(appId), 64))) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+                DefaultBlockParameterName.LATEST, binding.getContractAddress());
+        filter.addSingleTopic(EventEncoder.encode(AppRewards.PAID_EVENT));
+        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(appId), 64));
+        for (Log log : calls.client().logs(filter)) {
             AppRewards.PaidEventResponse e = AppRewards.getPaidEventFromLog(log);
             out.add(new Payment(e.appId.longValueExact(), e.epoch.longValueExact(), Address.parse(e.payer),
                     Address.parse(e.provider), e.amount, e.fee, e.toCreator, e.toProvider, e.eligible,

@@ -198,10 +198,7 @@ public final class AssetRegistryClient {
                 org.web3j.protocol.core.DefaultBlockParameterName.LATEST, binding.getContractAddress());
         filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(AssetRegistry.ASSETREGISTERED_EVENT));
         List<Registration> out = new ArrayList<>();
-        for (org.web3j.protocol.core.methods.response.Log log : calls.client().logs(filter)) {
-            if (out.size() >= limit) {
-                break;
-            }
+        for (org.web3j.protocol.core.methods.response.Log log : calls.client().logs(filter, limit)) {
             AssetRegistry.AssetRegisteredEventResponse e = AssetRegistry.getAssetRegisteredEventFromLog(log);
             out.add(new Registration(e.assetId.longValueExact(), AssetKind.of(e.kind.intValueExact()), e.contentId,
                     Address.parse(e.owner)));

@@ -7,7 +7,6 @@ import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.chain.tx.TxRequest;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,10 +19,7 @@ import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.WalletUtils;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.RemoteFunctionCall;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.gas.ContractGasProvider;
@@ -37,8 +33,6 @@ import org.web3j.tx.gas.DefaultGasProvider;
 public final class ContractCalls {
     /** The {@code from} of read calls made without an account: nothing is signed, so any address would do. */
     private static final String NO_ACCOUNT = "0x0000000000000000000000000000000000000000";
-    /** The most blocks one {@code eth_getLogs} spans (many public nodes cap it at 50,000 or fewer). */
-    static final long LOG_RANGE_BLOCKS = 50_000;
     private static final BigInteger UINT256_MAX = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
 
     private final Deployment deployment;
@@ -174,31 +168,6 @@ public final class ContractCalls {
     }
 
     /** A checked, lower-case address. */
-    /**
-     * The logs {@code address} emitted with these leading topics from {@code fromBlock} to the head, oldest first, at
-     * most {@code limit}: asked for in ranges of {@value #LOG_RANGE_BLOCKS} blocks, because public RPC nodes refuse an
-     * {@code eth_getLogs} that spans more (and a contract's whole history soon does).
-     */
-    List<Log> logsInRanges(String address, long fromBlock, int limit, String... topics) {
-        long head = client.blockNumber();
-        List<Log> out = new ArrayList<>();
-        for (long from = Math.max(0, fromBlock); from <= head && out.size() < limit; from += LOG_RANGE_BLOCKS) {
-            long to = Math.min(head, from + LOG_RANGE_BLOCKS - 1);
-            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
-                    DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), address);
-            for (String topic : topics) {
-                filter.addSingleTopic(topic);
-            }
-            for (Log log : client.logs(filter)) {
-                if (out.size() >= limit) {
-                    break;
-                }
-                out.add(log);
-            }
-        }
-        return out;
-    }
-
     static String address(String a) {
         if (a == null || !WalletUtils.isValidAddress(a) || !a.startsWith("0x")) {
             throw ChainErrors.input("bad address '" + a + "': expected 0x followed by 40 hex digits");

@@ -12,6 +12,9 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -139,9 +142,11 @@ public final class DataPoolsClient {
      */
     public List<Long> contributionIds(long poolId, int limit) {
         List<Long> out = new ArrayList<>();
-        for (Log log : calls.logsInRanges(binding.getContractAddress(), calls.deployment().deployBlock(), limit,
-                EventEncoder.encode(DataPools.CONTRIBUTED_EVENT),
-                Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(poolId), 64))) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(calls.deployment().deployBlock())),
+                DefaultBlockParameterName.LATEST, binding.getContractAddress());
+        filter.addSingleTopic(EventEncoder.encode(DataPools.CONTRIBUTED_EVENT));
+        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(poolId), 64));
+        for (Log log : calls.client().logs(filter, limit)) {
             out.add(DataPools.getContributedEventFromLog(log).contributionId.longValueExact());
         }
         return List.copyOf(out);

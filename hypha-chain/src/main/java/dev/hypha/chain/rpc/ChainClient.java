@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.exceptions.ClientConnectionException;
 import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
 
 /**
  * JSON-RPC access to one EVM node: web3j with connect/read timeouts and bounded retries with
@@ -35,21 +37,30 @@ import org.web3j.protocol.http.HttpService;
 public final class ChainClient implements AutoCloseable {
 
     /**
-     * Timeouts, retry policy and the largest answer accepted.
+     * Timeouts, retry policy, the largest answer accepted and the widest log query.
      *
      * @param maxResponseBytes the most bytes one answer may have; a larger one is a NETWORK error, not retried
+     * @param logRangeBlocks the most blocks one eth_getLogs spans ({@link #logs(EthFilter, int)} pages wider queries)
      */
     public record Options(Duration connectTimeout, Duration readTimeout, int maxAttempts, Backoff backoff,
-                          long maxResponseBytes) {
+                          long maxResponseBytes, long logRangeBlocks) {
         /** The default answer cap: 64 MiB (eth_getLogs batches are the largest answers the node asks for). */
         public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
+        /** The default log range: public RPC nodes refuse wider eth_getLogs, and a contract's history soon is wider. */
+        public static final long DEFAULT_LOG_RANGE_BLOCKS = 50_000;
         /** Sensible defaults for a node on loopback or a LAN. */
         public static final Options DEFAULT = new Options(Duration.ofSeconds(5), Duration.ofSeconds(30), 4,
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)));
 
-        /** Options with the default answer cap. */
+        /** Options with the default answer cap and log range. */
         public Options(Duration connectTimeout, Duration readTimeout, int maxAttempts, Backoff backoff) {
             this(connectTimeout, readTimeout, maxAttempts, backoff, DEFAULT_MAX_RESPONSE_BYTES);
+        }
+
+        /** Options with the default log range. */
+        public Options(Duration connectTimeout, Duration readTimeout, int maxAttempts, Backoff backoff,
+                       long maxResponseBytes) {
+            this(connectTimeout, readTimeout, maxAttempts, backoff, maxResponseBytes, DEFAULT_LOG_RANGE_BLOCKS);
         }
 
         public Options {
@@ -62,6 +73,14 @@ public final class ChainClient implements AutoCloseable {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
             }
+            if (logRangeBlocks < 1) {
+                throw new IllegalArgumentException("logRangeBlocks must be >= 1, was " + logRangeBlocks);
+            }
+        }
+
+        /** These options with another log range. */
+        public Options withLogRangeBlocks(long blocks) {
+            return new Options(connectTimeout, readTimeout, maxAttempts, backoff, maxResponseBytes, blocks);
         }
     }
 
@@ -180,8 +199,56 @@ public final class ChainClient implements AutoCloseable {
         return b;
     }
 
-    /** eth_getLogs for a filter. */
+    /** The logs matching {@code filter}, oldest first (see {@link #logs(EthFilter, int)}). */
     public List<Log> logs(EthFilter filter) {
+        return logs(filter, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The logs matching {@code filter}, oldest first, at most {@code limit}. A filter over a block range is asked in
+     * ranges of at most {@link Options#logRangeBlocks()} blocks (named ends read as: earliest = 0, latest or pending = the
+     * head at the call), stopping once {@code limit} logs are read; a filter by block hash is one call.
+     */
+    public List<Log> logs(EthFilter filter, int limit) {
+        if (filter.getBlockHash() != null) {
+            return logsOnce(filter).stream().limit(limit).toList();
+        }
+        long from = blockNumberOf(filter.getFromBlock());
+        long to = blockNumberOf(filter.getToBlock());
+        if (from < 0 || to < 0) {
+            long head = blockNumber();
+            from = from < 0 ? head : from;
+            to = to < 0 ? head : to;
+        }
+        List<Log> out = new ArrayList<>();
+        long step = options.logRangeBlocks();
+        for (long start = from; start <= to && out.size() < limit; start += step) {
+            long end = Math.min(to, start + step - 1);
+            EthFilter range = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(start)),
+                    DefaultBlockParameter.valueOf(BigInteger.valueOf(end)), filter.getAddress());
+            range.getTopics().addAll(filter.getTopics());
+            for (Log log : logsOnce(range)) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                out.add(log);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** A block parameter's number: 0 for earliest, -1 for the head (latest, pending, absent). */
+    private static long blockNumberOf(DefaultBlockParameter p) {
+        if (p == DefaultBlockParameterName.EARLIEST) {
+            return 0;
+        }
+        if (p == null || p instanceof DefaultBlockParameterName) {
+            return -1;
+        }
+        return Numeric.decodeQuantity(p.getValue()).longValueExact();
+    }
+
+    private List<Log> logsOnce(EthFilter filter) {
         List<EthLog.LogResult> results = send("eth_getLogs", web3j.ethGetLogs(filter)).getLogs();
         return results.stream().map(r -> (Log) r.get()).toList();
     }

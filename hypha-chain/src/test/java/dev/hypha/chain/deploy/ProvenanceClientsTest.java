@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.chain.ChainException;
+import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.testing.RangeCappedRpcProxy;
 import dev.hypha.chain.assets.AccessRequest;
 import dev.hypha.chain.assets.AssetKind;
 import dev.hypha.chain.assets.DataPool;
@@ -90,6 +92,23 @@ class ProvenanceClientsTest {
         royalties.withdraw(usd, addr(dataOwner));
         assertThat(chain.usd(dataOwner)).isEqualTo(walletBefore.add(owed));
         assertThat(royalties.balanceOf(usd, addr(dataOwner))).isZero();
+    }
+
+    @Test
+    void historyOlderThanOneLogRangeIsReadThroughANodeThatRefusesWiderRanges() throws Exception {
+        AssetRegistryClient assets = chain.as(dataOwner).assets();
+        long old = assets.register(AssetKind.DATASET, cid("1a"), new byte[0], Licence.unpriced("MIT", Terms.FREE), List.of());
+        chain.client.request("anvil_mine", "0x20");
+        long recent = assets.register(AssetKind.DATASET, cid("1b"), new byte[0], Licence.unpriced("MIT", Terms.FREE), List.of());
+
+        // A node that refuses more than 8 blocks, and a client told so: the history since deployment takes many calls.
+        try (RangeCappedRpcProxy node = new RangeCappedRpcProxy(chain.devnet.rpcUrl(), 8);
+             ChainClient capped = ChainClient.connect(node.url(), ChainClient.Options.DEFAULT.withLogRangeBlocks(8))) {
+            List<Long> ids = HyphaContracts.readOnly(chain.deployment, capped).assets().registrations(1_000).stream()
+                    .map(AssetRegistryClient.Registration::assetId).toList();
+            assertThat(ids).contains(old, recent);
+            assertThat(node.refused()).isZero();
+        }
     }
 
     @Test

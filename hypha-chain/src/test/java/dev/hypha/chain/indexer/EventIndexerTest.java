@@ -15,6 +15,7 @@ import dev.hypha.chain.deploy.ProviderRegistryClient;
 import dev.hypha.chain.devnet.AnvilLauncher;
 import dev.hypha.chain.devnet.Devnet;
 import dev.hypha.chain.rpc.ChainClient;
+import dev.hypha.chain.testing.RangeCappedRpcProxy;
 import dev.hypha.chain.tx.NonceManager;
 import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;

@@ -1,7 +1,6 @@
-package dev.hypha.chain.indexer;
+package dev.hypha.chain.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hypha.chain.testing.RpcProxy;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -9,11 +8,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A JSON-RPC proxy on loopback in front of a real node that, like public RPC providers, answers
  * eth_getLogs over more than {@code maxBlocks} blocks with an error; everything else is forwarded.
  */
-final class RangeCappedRpcProxy implements AutoCloseable {
+public final class RangeCappedRpcProxy implements AutoCloseable {
     private final AtomicInteger refused = new AtomicInteger();
     private final RpcProxy proxy;
 
-    RangeCappedRpcProxy(String upstream, long maxBlocks) throws IOException {
+    public RangeCappedRpcProxy(String upstream, long maxBlocks) throws IOException {
         proxy = new RpcProxy(upstream, (call, node) -> {
             JsonNode filter = call.path("params").path(0);
             if (call.path("method").asText().equals("eth_getLogs")
@@ -25,11 +24,11 @@ final class RangeCappedRpcProxy implements AutoCloseable {
         });
     }
 
-    String url() {
+    public String url() {
         return proxy.url();
     }
 
-    int refused() {
+    public int refused() {
         return refused.get();
     }
 
