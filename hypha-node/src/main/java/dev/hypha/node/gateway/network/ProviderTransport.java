@@ -6,7 +6,6 @@ import dev.hypha.node.offers.Offer;
 import dev.hypha.node.transport.ProviderTls;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * How the gateway reaches an offer's provider: over TLS whose certificate the provider's registered signing key vouches
@@ -14,8 +13,6 @@ import java.time.Duration;
  * provider on this machine (loopback), where there is no one in between.
  */
 public final class ProviderTransport {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
     private ProviderTransport() {}
 
     /** Whether prompts may be sent to this offer's endpoint at all. */
@@ -44,10 +41,10 @@ public final class ProviderTransport {
     public static HttpClient clientFor(Offer offer, long chainId, Clock clock) {
         if ("https".equals(offer.endpoint().getScheme())) {
             return ProviderTls.clientBuilder(offer.signingKey(), chainId, offer.provider(), clock)
-                    .connectTimeout(CONNECT_TIMEOUT).build();
+                    .connectTimeout(ProviderHttp.CONNECT_TIMEOUT).build();
         }
         requireUsable(offer);
-        return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        return HttpClient.newBuilder().connectTimeout(ProviderHttp.CONNECT_TIMEOUT).build();
     }
 
     private static void requireUsable(Offer offer) {

@@ -1,6 +1,7 @@
 package dev.hypha.node.gateway.remote;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -31,7 +32,8 @@ import org.apache.hc.core5.util.Timeout;
  * here, the binding does.
  */
 public final class ProviderHttp implements AutoCloseable {
-    private static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(10);
+    /** How long connecting to a provider may take, for answers and for its other routes alike. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long a provider may stay silent (before its headers, or between two lines), as for an upstream engine. */
     private static final Timeout IDLE_TIMEOUT = Timeout.of(UpstreamHttp.DEFAULT_IDLE);
     /** Connections kept per provider: one channel takes turns, so one is busy at a time; the rest serve failover. */
@@ -42,12 +44,11 @@ public final class ProviderHttp implements AutoCloseable {
 
     private ProviderHttp(PoolingHttpClientConnectionManagerBuilder pool) {
         this.connections = pool
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(CONNECT_TIMEOUT)
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(CONNECT_TIMEOUT))
                         .setSocketTimeout(IDLE_TIMEOUT).setTimeToLive(TimeValue.ofMinutes(10)).build())
                 .setMaxConnPerRoute(CONNECTIONS_PER_PROVIDER).setMaxConnTotal(4 * CONNECTIONS_PER_PROVIDER).build();
         this.client = HttpClients.custom().setConnectionManager(connections)
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(IDLE_TIMEOUT)
-                        .setRedirectsEnabled(false).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(IDLE_TIMEOUT).build())
                 // A paid post is never repeated behind the payer's back: a retry would be a second request under one
                 // voucher. Failover is NetworkBackend's decision, with what was delivered.
                 .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
