@@ -32,24 +32,34 @@ public final class LoraWeights {
     public static LoraWeights initialize(DecoderConfig c, LoraSettings s, long seed) {
         Map<String, Pair> pairs = new LinkedHashMap<>();
         Map<String, int[]> shapes = Decoder.shapes(c);
-        for (int l = 0; l < c.layers(); l++) {
-            for (LoraTarget t : LoraTarget.values()) {
-                if (!s.targets().contains(t)) {
-                    continue;
-                }
-                String name = t.weightName(l);
-                int out = shapes.get(name)[0];
-                int in = shapes.get(name)[1];
-                SplittableRandom r = Seeds.stream(seed, Seeds.INIT, pairs.size());
-                float bound = (float) (1 / Math.sqrt(in));
-                float[] a = new float[s.rank() * in];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
-                }
-                pairs.put(name, new Pair(Tensor.tracked(a, s.rank(), in), Tensor.tracked(new float[out * s.rank()], out, s.rank())));
+        for (String name : pairNames(c.layers(), s)) {
+            int out = shapes.get(name)[0];
+            int in = shapes.get(name)[1];
+            SplittableRandom r = Seeds.stream(seed, Seeds.INIT, pairs.size());
+            float bound = (float) (1 / Math.sqrt(in));
+            float[] a = new float[s.rank() * in];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
             }
+            pairs.put(name, new Pair(Tensor.tracked(a, s.rank(), in), Tensor.tracked(new float[out * s.rank()], out, s.rank())));
         }
         return new LoraWeights(s, pairs);
+    }
+
+    /**
+     * The base weights an adapter of {@code settings} adapts in a model of {@code layers} layers, in the order its pairs
+     * are trained, committed and written: layer by layer, each layer's targets in {@link LoraTarget}'s order.
+     */
+    public static List<String> pairNames(int layers, LoraSettings settings) {
+        List<String> names = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            for (LoraTarget t : LoraTarget.values()) {
+                if (settings.targets().contains(t)) {
+                    names.add(t.weightName(l));
+                }
+            }
+        }
+        return List.copyOf(names);
     }
 
     public LoraSettings settings() {

@@ -11,11 +11,15 @@ import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.gguf.GgufFile;
 import dev.hypha.ml.gguf.GgufFormatException;
 import dev.hypha.ml.gguf.GgufTensor;
+import dev.hypha.ml.gguf.GgufValue;
 import dev.hypha.ml.llm.LoraAdapter;
 import dev.hypha.ml.tensor.GgmlType;
 import dev.hypha.ml.tensor.TensorCodec;
+import dev.hypha.ml.train.LoraSettings;
+import dev.hypha.ml.train.LoraWeights;
 import dev.hypha.ml.train.Tensor;
 import dev.hypha.ml.train.run.Checkpoints;
+import dev.hypha.ml.train.run.LoraFinetune;
 import dev.hypha.ml.train.run.ModelFile;
 import dev.hypha.ml.train.run.RunState;
 import dev.hypha.ml.train.verify.StateLeaves;
@@ -60,19 +64,45 @@ public final class CommittedModelCheck {
     }
 
     /**
-     * Refuses the LoRA adapter {@code adapterGguf} (of the fine-tune whose spec is {@code spec}, {@code steps} long)
-     * unless its A and B matrices are those of the final state the provider of order {@code orderId} committed last.
+     * Refuses the LoRA adapter {@code adapterGguf} (of the fine-tune whose spec is {@code spec}, trained with
+     * {@code options}) unless it is the adapter those settings write, holding exactly the A and B matrices of the final
+     * state the provider of order {@code orderId} committed last: the spec's alpha, its rank, and each pair under the
+     * weight it was trained for, in training order (a right state under another alpha, or pairs renamed onto other
+     * weights, would answer differently from the model the verifiers checked).
      */
-    public void checkAdapter(BigInteger orderId, ContentId spec, long steps, byte[] adapterGguf, URI endpoint, long maxStateBytes) {
+    public void checkAdapter(BigInteger orderId, ContentId spec, LoraFinetune.Options options, byte[] adapterGguf,
+                             URI endpoint, long maxStateBytes) {
+        LoraSettings lora = options.lora();
         List<float[]> weights = new java.util.ArrayList<>();
         try {
             GgufFile gguf = GgufFile.parse(adapterGguf, "the adapter of order " + orderId);
-            for (GgufTensor t : gguf.tensors()) {
-                if (!t.name().endsWith(LoraAdapter.SUFFIX_A) && !t.name().endsWith(LoraAdapter.SUFFIX_B)) {
-                    continue;
+            if (!(gguf.value(LoraAdapter.ALPHA).orElse(null) instanceof GgufValue.Float32 alpha)
+                    || Float.floatToRawIntBits(alpha.value()) != Float.floatToRawIntBits(lora.alpha())) {
+                throw refused(orderId, "the adapter's " + LoraAdapter.ALPHA + " is " + gguf.value(LoraAdapter.ALPHA)
+                        .map(v -> v instanceof GgufValue.Float32 f ? Float.toString(f.value()) : v.toString())
+                        .orElse("absent") + ", not the spec's " + lora.alpha());
+            }
+            List<GgufTensor> tensors = gguf.tensors();
+            int perLayer = lora.targets().size();
+            if (tensors.size() % (2 * perLayer) != 0) {
+                throw refused(orderId, "the adapter holds " + tensors.size() + " tensors, not an A and a B for each of the "
+                        + perLayer + " targets of every layer");
+            }
+            List<String> expected = LoraWeights.pairNames(tensors.size() / (2 * perLayer), lora);
+            for (int i = 0; i < tensors.size(); i++) {
+                GgufTensor t = tensors.get(i);
+                boolean isA = i % 2 == 0;
+                String name = expected.get(i / 2) + (isA ? LoraAdapter.SUFFIX_A : LoraAdapter.SUFFIX_B);
+                if (!t.name().equals(name)) {
+                    throw refused(orderId, "adapter tensor " + i + " is " + t.name() + ", where training writes " + name);
                 }
                 if (t.type() != GgmlType.F32) {
                     throw refused(orderId, "adapter tensor " + t.name() + " is " + t.type() + ", not F32 as trained");
+                }
+                // GGUF order: A is [in, rank], B is [rank, out].
+                if (t.shape().length != 2 || t.shape()[isA ? 1 : 0] != lora.rank()) {
+                    throw refused(orderId, "adapter tensor " + t.name() + " has shape " + Arrays.toString(t.shape())
+                            + ", not rank " + lora.rank());
                 }
                 weights.add(TensorCodec.dequantize(GgmlType.F32, t.data(), Math.toIntExact(t.elementCount())));
             }
@@ -87,7 +117,8 @@ public final class CommittedModelCheck {
             moments[2 * i + 1] = params[i];
         }
         Checkpoints.Shape shape = new Checkpoints.Shape(params, moments);
-        check(orderId, spec, steps, weights, (id, bytes) -> Checkpoints.state(id, bytes, shape), endpoint, maxStateBytes);
+        check(orderId, spec, options.steps(), weights, (id, bytes) -> Checkpoints.state(id, bytes, shape), endpoint,
+                maxStateBytes);
     }
 
     private void check(BigInteger orderId, ContentId spec, long modelStep, List<float[]> weights,

@@ -284,7 +284,7 @@ public final class TenantJobs {
                 if (!(job instanceof Job.Finetune f)) {
                     throw HyphaException.input("order " + orderId + "'s spec " + spec + " is not a fine-tune, but its result is an adapter");
                 }
-                new CommittedModelCheck(contracts.verifier(), http).checkAdapter(orderId, spec, f.spec().options().steps(), bytes,
+                new CommittedModelCheck(contracts.verifier(), http).checkAdapter(orderId, spec, f.spec().options(), bytes,
                         endpoint(order), MAX_MODEL_BYTES);
             }
         } else {

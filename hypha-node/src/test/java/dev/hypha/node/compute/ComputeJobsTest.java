@@ -375,6 +375,40 @@ class ComputeJobsTest {
         assertThatThrownBy(() -> tenant.fetch(id)).isInstanceOf(HyphaException.class)
                 .hasMessage("refusing the model of order " + id + ": the model's weights are not those of the final state "
                         + "whose root the provider committed at step 4");
+
+        // Nor the committed matrices under another alpha, nor two pairs' names swapped (A of q applied to v).
+        byte[] rescaled = tenantStore.get(fetched.model());
+        int alphaAt = indexOf(rescaled, dev.hypha.ml.llm.LoraAdapter.ALPHA) + dev.hypha.ml.llm.LoraAdapter.ALPHA.length() + 4;
+        java.nio.ByteBuffer.wrap(rescaled, alphaAt, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putFloat(2 * f.options().lora().alpha());
+        provider.book().put(provider.book().get(id).orElseThrow().done(providerContent.publish(rescaled).toString()));
+        assertThatThrownBy(() -> tenant.fetch(id)).isInstanceOf(HyphaException.class)
+                .hasMessage("refusing the model of order " + id + ": the adapter's adapter.lora.alpha is "
+                        + 2 * f.options().lora().alpha() + ", not the spec's " + f.options().lora().alpha());
+        byte[] swapped = tenantStore.get(fetched.model());
+        String q = "blk.0.attn_q.weight.lora_a";
+        String v = "blk.0.attn_v.weight.lora_a";
+        int qAt = indexOf(swapped, q);
+        int vAt = indexOf(swapped, v);
+        System.arraycopy(v.getBytes(StandardCharsets.US_ASCII), 0, swapped, qAt, q.length());
+        System.arraycopy(q.getBytes(StandardCharsets.US_ASCII), 0, swapped, vAt, v.length());
+        provider.book().put(provider.book().get(id).orElseThrow().done(providerContent.publish(swapped).toString()));
+        assertThatThrownBy(() -> tenant.fetch(id)).isInstanceOf(HyphaException.class)
+                .hasMessage("refusing the model of order " + id + ": adapter tensor 0 is " + v + ", where training writes " + q);
+    }
+
+    private static int indexOf(byte[] haystack, String ascii) {
+        byte[] needle = ascii.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError(ascii + " not in the file");
     }
 
     @Test
