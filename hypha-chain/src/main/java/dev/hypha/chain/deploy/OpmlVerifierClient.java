@@ -168,6 +168,11 @@ public final class OpmlVerifierClient {
         }).toList();
     }
 
+    /** The chain's newest block number (where a follower of {@link #challengedSince} starts and has read up to). */
+    public long headBlock() {
+        return calls.client().blockNumber();
+    }
+
     public long moveTimeout() {
         return word(new Function("moveTimeout", List.of(), List.of())).longValueExact();
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,12 +58,18 @@ public final class OpmlDefender {
         this.log = log;
         this.cursorFile = cursorFile;
         this.games = new OpmlGames(client, chainTime, log);
-        this.fromBlock = readCursor(cursorFile);
+        // A provider's first start: no receipt of it can have been challenged before now.
+        this.fromBlock = Files.exists(cursorFile) ? readCursor(cursorFile) : client.headBlock();
     }
 
     /** Takes up new disputes over this provider's receipts and moves in every open one. */
     public void poll() {
-        for (OpmlVerifierClient.Challenged c : client.challengedSince(fromBlock, MAX_EVENTS)) {
+        long head = client.headBlock();
+        List<OpmlVerifierClient.Challenged> events = client.challengedSince(fromBlock, MAX_EVENTS);
+        if (events.size() < MAX_EVENTS) {
+            fromBlock = Math.max(fromBlock, head); // read up to the head: the next poll starts there, not at the start
+        }
+        for (OpmlVerifierClient.Challenged c : events) {
             fromBlock = Math.max(fromBlock, c.block());
             if (!c.provider().equals(self) || !seen.add(c.disputeId())) {
                 continue;
@@ -115,9 +122,6 @@ public final class OpmlDefender {
 
     private static long readCursor(Path file) {
         try {
-            if (!Files.exists(file)) {
-                return 0;
-            }
             String s = Files.readString(file, StandardCharsets.US_ASCII).strip();
             if (!s.matches("[0-9]{1,18}")) {
                 throw HyphaException.io("the opML defender's cursor " + file + " is damaged: '" + s + "'", null);

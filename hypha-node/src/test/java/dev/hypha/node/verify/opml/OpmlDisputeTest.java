@@ -251,17 +251,18 @@ class OpmlDisputeTest {
         OpmlVerifierClient byProvider = as(provider).opml();
         new OpmlAnswerLog(dir.resolve("answers"), 10).keep(answer.receipt().digest(client.chainId(), byProvider.address()),
                 new OpmlAnswerLog.Kept(answer.prompt(), answer.output(), 3, answer.receipt().requestId()));
-        Trace lie = answer.trace().withOutput(45, flipLast(answer.trace().outputAt(45)));
-        OpmlVerifierClient byChallenger = as(challenger).opml();
-        BigInteger id = byChallenger.challenge(answer.receipt(), answer.signature(), answer.prompt(), answer.output(),
-                lie.root());
-        OpmlPlayer liar = new OpmlPlayer(byChallenger, id, lie, MODEL.weights(), false);
         List<String> lines = new java.util.ArrayList<>();
         java.util.function.Supplier<OpmlDefender> start = () -> new OpmlDefender(byProvider,
                 Address.parse(provider.getAddress()), new OpmlAnswerLog(dir.resolve("answers"), 10),
                 root -> java.util.Arrays.equals(root, MODEL.weights().root()) ? java.util.Optional.of(MODEL)
                         : java.util.Optional.empty(), OpmlDisputeTest::chainTime, lines::add, dir.resolve("cursor"));
-        OpmlDefender defender = start.get();
+        OpmlDefender defender = start.get(); // started with the provider: follows disputes from the head on
+        defender.poll();
+        Trace lie = answer.trace().withOutput(45, flipLast(answer.trace().outputAt(45)));
+        OpmlVerifierClient byChallenger = as(challenger).opml();
+        BigInteger id = byChallenger.challenge(answer.receipt(), answer.signature(), answer.prompt(), answer.output(),
+                lie.root());
+        OpmlPlayer liar = new OpmlPlayer(byChallenger, id, lie, MODEL.weights(), false);
         defender.poll();
         assertThat(defender.open()).as(lines.toString()).isEqualTo(1);
         defender = start.get(); // restarted: takes the open dispute up again from its saved cursor
