@@ -57,6 +57,16 @@ final class LocalnetCommand implements Callable<Integer> {
                     + "them (default ${DEFAULT-VALUE}).")
     int cheatingProviders;
 
+    @Option(names = "--opml-cheater", description = {"DEVELOPMENT AND TEST ONLY: every inference provider also serves the "
+            + "verifiable model " + OPML_MODEL + " (`provider start --opml`),", "provider 1 (the cheapest, so the gateway "
+            + "routes to it) computes it truncated (`--dev-cheat truncated`), and an opML", "challenger (`hypha verifier opml`,"
+            + " the dev account after the other roles) replays the answers the gateway buys,", "challenges the cheater's, "
+            + "bisects to one operation on OpmlVerifier and has it slashed."})
+    boolean opmlCheater;
+
+    /** The verifiable model of {@code --opml-cheater}. */
+    static final String OPML_MODEL = "intlm-11";
+
     @Option(names = "--verifiers", paramLabel = "V", defaultValue = "0",
             description = "Verifier processes to start (`hypha verifier start`, the dev accounts after those; at least 2 "
                     + "so one can referee what another challenges; default ${DEFAULT-VALUE}).")
@@ -154,12 +164,15 @@ final class LocalnetCommand implements Callable<Integer> {
             throw HyphaException.input("--providers " + providers + " is out of range: expected 1 to 8");
         }
         int roleAccounts = agents ? SELLER_OWNER - 1 : 9;
-        if (computeProviders < 0 || verifiers < 0 || providers + computeProviders + verifiers + subnetValidators > roleAccounts) {
-            throw HyphaException.input("--providers + --compute-providers + --verifiers + --subnet-validators must be at "
+        int opmlChallengers = opmlCheater ? 1 : 0;
+        if (computeProviders < 0 || verifiers < 0
+                || providers + computeProviders + verifiers + subnetValidators + opmlChallengers > roleAccounts) {
+            throw HyphaException.input("--providers + --compute-providers + --verifiers + --subnet-validators (+ 1 for "
+                    + "--opml-cheater's challenger) must be at "
                     + "most " + roleAccounts + " (anvil's dev accounts 1-" + roleAccounts + "; account 0 deploys and pays"
                     + (agents ? ", accounts " + SELLER_OWNER + " and " + AGENT_OWNER + " own the --agents seller and buyers"
                     : "") + "), got "
-                    + (providers + computeProviders + verifiers + subnetValidators));
+                    + (providers + computeProviders + verifiers + subnetValidators + opmlChallengers));
         }
         if (cheatingProviders < 0 || cheatingProviders > computeProviders) {
             throw HyphaException.input("--cheating-providers " + cheatingProviders + " is out of range: expected 0 to "
@@ -178,7 +191,7 @@ final class LocalnetCommand implements Callable<Integer> {
         Settings.HostPort listen = config.get(Settings.API_LISTEN);
         LocalNetworkSettings settings = new LocalNetworkSettings(session.home(), config.get(Settings.DEVNET_PORT),
                 config.get(Settings.DEVNET_STATE_INTERVAL), agents ? AGENT_OWNER + 1
-                : providers + computeProviders + verifiers + subnetValidators + 1,
+                : providers + computeProviders + verifiers + subnetValidators + opmlChallengers + 1,
                 new NodeSettings(listen.host(), listen.port(), config.get(Settings.METRICS_ENABLED)), 0,
                 LocalNetworkSettings.Inference.NETWORK, governanceDelay);
         PrintWriter out = session.out();
@@ -205,6 +218,14 @@ final class LocalnetCommand implements Callable<Integer> {
                                 OUTPUT_STEP.multiply(BigInteger.valueOf(i)).toString()));
                         if (subnetValidators > 0) {
                             args.add("--deterministic"); // the subnet's validators replay answers and score wrong ones 0
+                        }
+                        if (opmlCheater) {
+                            args.addAll(List.of("--opml", OPML_MODEL));
+                            if (i == 1) {
+                                args.addAll(List.of("--dev-cheat", "truncated"));
+                                out.println("  provider 1 is a DEV-ONLY CHEATER on " + OPML_MODEL + " (--dev-cheat truncated)");
+                                out.flush();
+                            }
                         }
                         args.addAll(royaltyArgs); // they pay the royalties of models the home's user (or those named) registered
                         running.add(ChildProcess.start("provider " + i, session.home(), logs.resolve("provider-" + i + ".log"),
@@ -236,6 +257,16 @@ final class LocalnetCommand implements Callable<Integer> {
                     }
                     if (subnetValidators > 0) {
                         startSubnet(network, session, out, running.size(), account, roles);
+                        account += subnetValidators;
+                    }
+                    if (opmlCheater) {
+                        account++;
+                        out.println("Starting the opML challenger (dev account " + account + "), replaying the " + OPML_MODEL
+                                + " answers this gateway buys...");
+                        out.flush();
+                        roles.add(role(session.home(), network.rpcUrl(), "opml-challenger", List.of("verifier", "opml",
+                                "--dev-account", Integer.toString(account), "--model", OPML_MODEL, "--answers",
+                                session.home().toString(), "--interval", "1")));
                     }
                     UpCommand.printSummary(out, network, listen);
                     out.println("Providers (`hypha offers` lists what they publish):");

@@ -40,6 +40,15 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import dev.hypha.chain.deploy.OpmlVerifierClient;
+import dev.hypha.node.verify.opml.IntLmModels;
+import dev.hypha.node.verify.opml.OpmlAnswerLog;
+import dev.hypha.node.verify.opml.OpmlBackend;
+import dev.hypha.node.verify.opml.OpmlCheat;
+import dev.hypha.node.verify.opml.OpmlDefender;
 import org.web3j.crypto.Credentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,8 +93,17 @@ final class ProviderStartCommand implements Callable<Integer> {
     @Option(names = "--dev-cheat", paramLabel = "KIND",
             description = {"DEVELOPMENT AND TEST ONLY, refused except with --dev-account on the local chain: KIND",
                 "'cached-answers' answers every prompt as one fixed prompt (paid and receipted), so an inference",
-                "subnet's validators (`subnet validate --score-answers`) can be seen to score a cheater 0."})
+                "subnet's validators (`subnet validate --score-answers`) can be seen to score a cheater 0; 'truncated'",
+                "(with --opml) skips part of the verifiable models' computation and commits that trace, so an opML",
+                "challenger (`hypha verifier opml`) can be seen to bisect, win and slash it."})
     String devCheat;
+
+    @Option(names = "--opml", paramLabel = "MODEL",
+            description = {"Also serve this verifiable model (repeatable): intlm-SEED, the integer decoder IntLm with the",
+                "weights drawn from SEED. Its receipts carry a signed opML commitment to the output and the Merkle root",
+                "of the computation's trace; the answers are kept under <home>/opml/ and disputes over them on",
+                "OpmlVerifier are answered automatically while the provider runs."})
+    List<String> opmlModels = new java.util.ArrayList<>();
 
     @Option(names = "--upstream", paramLabel = "URL",
             description = {"Sell the models of an engine you already run instead of the store's: an Ollama server",
@@ -133,10 +151,23 @@ final class ProviderStartCommand implements Callable<Integer> {
             PrintWriter out = session.out();
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             ModelStore store = new ModelStore(session.home(), Clock.systemUTC());
-            boolean cheats = devCheat(deployment.chainId());
+            boolean cheatsAny = devCheat(deployment.chainId());
+            boolean cheats = cheatsAny && "cached-answers".equals(devCheat.strip());
+            OpmlCheat opmlCheat = cheatsAny && !cheats ? OpmlCheat.parse(devCheat) : OpmlCheat.NONE;
             InferenceBackend engine = upstream != null ? upstream(upstreamUri(upstream)) : new LocalBackend(store, backendSettings);
-            try (InferenceBackend backend = cheats ? new DevCachedAnswers(engine) : engine) {
+            OpmlBackend opml = opmlModels.isEmpty() ? null : opmlBackend(session, key, account, engine, opmlCheat);
+            ScheduledExecutorService defence = Executors.newSingleThreadScheduledExecutor();
+            try (InferenceBackend backend = opml != null ? opml : cheats ? new DevCachedAnswers(engine) : engine) {
                 if (cheats) out.println("DEV-ONLY CHEATER: every prompt is answered as \"hello\" (--dev-cheat cached-answers)");
+                if (opml != null) {
+                    startDefence(defence, session, contracts, account, opml, out);
+                    out.println("Verifiable models (opML: receipts commit to the output and the trace root): "
+                            + String.join(", ", opml.served()));
+                    if (opmlCheat != OpmlCheat.NONE) {
+                        out.println("DEV-ONLY CHEATER: the verifiable models' answers are computed " + devCheat.strip()
+                                + " (--dev-cheat " + devCheat.strip() + ")");
+                    }
+                }
                 SSLContext transport = tls ? ProviderTls.server(key, deployment.chainId(), account, Clock.systemUTC()) : null;
                 // The store's models are also handed out block by block (GET /ipfs/{cid}) to gateways that pull them;
                 // an upstream engine's files are not ours to hand out.
@@ -170,6 +201,7 @@ final class ProviderStartCommand implements Callable<Integer> {
                     payRoyalties(out, provider.ledger(), contracts, publishers);
                 }
             } finally {
+                defence.shutdownNow();
                 stop.finished();
             }
             out.println("Stopped.");
@@ -192,14 +224,63 @@ final class ProviderStartCommand implements Callable<Integer> {
 
     /** What can be refused before reaching the chain: an unknown cheat, or one without a dev account. */
     private void checkDevCheatOption() {
+        for (String m : opmlModels) {
+            if (IntLmModels.named(m).isEmpty()) {
+                throw HyphaException.input("--opml " + TerminalText.line(m) + " is not a verifiable model: expected "
+                        + IntLmModels.PREFIX + "SEED, e.g. " + IntLmModels.PREFIX + "11");
+            }
+        }
         if (devCheat == null) return;
-        if (!"cached-answers".equals(devCheat.strip())) {
-            throw HyphaException.input("--dev-cheat: unknown cheat '" + devCheat + "' (there is: cached-answers)");
+        if ("truncated".equals(devCheat.strip()) && opmlModels.isEmpty()) {
+            throw HyphaException.input("--dev-cheat truncated cheats on verifiable models: it needs --opml MODEL");
+        }
+        if (!"cached-answers".equals(devCheat.strip()) && !"truncated".equals(devCheat.strip())) {
+            throw HyphaException.input("--dev-cheat: unknown cheat '" + devCheat + "' (there is: cached-answers, "
+                    + "truncated)");
         }
         if (devAccount == null) {
             throw HyphaException.input("--dev-cheat is for trying subnet validation on the local dev chain only: it "
                     + "needs --dev-account");
         }
+    }
+
+    /** The engine plus the --opml models, answering as {@code account} signs, keeping answers under the home. */
+    private OpmlBackend opmlBackend(Session session, Credentials key, Address account, InferenceBackend engine,
+                                    OpmlCheat cheat) {
+        Deployment deployment = session.deployment();
+        if (!deployment.contracts().containsKey(OpmlVerifierClient.NAME)) {
+            throw HyphaException.input("--opml needs OpmlVerifier, which this deployment lacks: redeploy with `hypha deploy`");
+        }
+        return new OpmlBackend(engine, opmlModels, cheat, account, key, deployment.chainId(),
+                Address.parse(deployment.address(OpmlVerifierClient.NAME)), new OpmlAnswerLog(opmlDir(session, account)
+                .resolve("answers"), OPML_ANSWERS_KEPT));
+    }
+
+    /** Most verifiable answers kept to defend (the oldest are dropped first). */
+    static final int OPML_ANSWERS_KEPT = 10_000;
+
+    /** Where a provider account keeps its verifiable answers on a chain (one home may run several providers). */
+    private static Path opmlDir(Session session, Address account) {
+        return session.home().resolve("opml").resolve("provider-" + session.deployment().chainId() + "-"
+                + account.lowercaseHex());
+    }
+
+    /** Answers disputes over this provider's verifiable receipts every second while it serves. */
+    private static void startDefence(ScheduledExecutorService loop, Session session, HyphaContracts contracts,
+                                     Address account, OpmlBackend opml, PrintWriter out) {
+        OpmlDefender defender = new OpmlDefender(contracts.opml(), account, opml.answers(), opml::runs,
+                () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
+                    out.println("opML " + line);
+                    out.flush();
+                }, opmlDir(session, account).resolve("defender-cursor"));
+        loop.scheduleWithFixedDelay(() -> {
+            try {
+                defender.poll();
+            } catch (RuntimeException e) {
+                out.println("opML defence poll failed: " + e.getMessage());
+                out.flush();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     private InferenceBackend upstream(java.net.URI uri) {

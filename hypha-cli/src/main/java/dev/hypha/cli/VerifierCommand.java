@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code hypha verifier}: audit training leases by replay and referee disputes on TrainingVerifier. */
 @Command(name = "verifier", description = "Audit training leases by replay, challenge wrong state roots, referee disputes.",
-        subcommands = {VerifierStartCommand.class})
+        subcommands = {VerifierStartCommand.class, VerifierOpmlCommand.class})
 final class VerifierCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -41,7 +41,14 @@ class DevCheatOptionsTest {
                 + "--dev-account");
         r = CliRun.run(Map.of("HYPHA_HOME", home.toString()), concat(start, "--dev-account", "2", "--dev-cheat", "noise"));
         assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
-        assertThat(r.err()).contains("--dev-cheat: unknown cheat 'noise' (there is: cached-answers)");
+        assertThat(r.err()).contains("--dev-cheat: unknown cheat 'noise' (there is: cached-answers, truncated)");
+        // the opML cheat is on verifiable models only, and those are named intlm-SEED
+        r = CliRun.run(Map.of("HYPHA_HOME", home.toString()), concat(start, "--dev-account", "2", "--dev-cheat", "truncated"));
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(r.err()).contains("--dev-cheat truncated cheats on verifiable models: it needs --opml MODEL");
+        r = CliRun.run(Map.of("HYPHA_HOME", home.toString()), concat(start, "--opml", "llama"));
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(r.err()).contains("--opml llama is not a verifiable model: expected intlm-SEED, e.g. intlm-11");
     }
 
     @Test

@@ -3,6 +3,11 @@ package dev.hypha.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hypha.chain.deploy.Deployments;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.StakingClient;
+import dev.hypha.chain.opml.OpmlDispute;
+import dev.hypha.chain.rpc.ChainClient;
 import dev.hypha.ml.llm.Architecture;
 import dev.hypha.ml.llm.RandomModelFactory;
 import dev.hypha.ml.store.ModelName;
@@ -13,11 +18,13 @@ import dev.hypha.ml.tokenizer.TokenizerConfig;
 import dev.hypha.node.payments.PayerReceipts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -68,7 +75,7 @@ class LocalnetCommandTest {
         int[] exit = {-1};
         Thread thread = Thread.ofPlatform().start(() -> {
             try {
-                exit[0] = cli.execute("localnet", "--providers", "2");
+                exit[0] = cli.execute("localnet", "--providers", "2", "--opml-cheater", "--governance-delay", "2");
             } finally {
                 ready.countDown();
             }
@@ -76,7 +83,8 @@ class LocalnetCommandTest {
         try {
             ready.await();
             assertThat(out.toString()).as(err.toString()).contains("Running. Press Ctrl-C", "Starting provider 2",
-                    "Models: chat:latest, hypha-tiny:latest, bought from a provider through a payment channel");
+                    "Models: chat:latest, hypha-tiny:latest, intlm-11:latest, bought from a provider through a payment channel",
+                    "provider 1 is a DEV-ONLY CHEATER on intlm-11", "Starting the opML challenger (dev account 3)");
             Matcher pid = PID.matcher(out.toString());
             assertThat(pid.find()).as(out.toString()).isTrue();
 
@@ -86,15 +94,87 @@ class LocalnetCommandTest {
             // A user's own gateway elsewhere (another home, a keystore account) finds the same providers on chain.
             assertThat(userGateway(dir, home, rpcPort, "--deny-provider", PROVIDER_1)).containsExactly(PROVIDER_2);
 
+            cheaterLosesItsOpmlDispute(home, rpcPort, apiPort);
+
             ProcessHandle.of(Long.parseLong(pid.group(1))).orElseThrow().destroyForcibly(); // SIGKILL provider 1
             assertThat(generate(apiPort)).isEqualTo(200);
-            assertThat(paidTo(home)).containsExactly(PROVIDER_1, PROVIDER_2);
+            assertThat(paidTo(home)).containsExactly(PROVIDER_1, PROVIDER_1, PROVIDER_2);
+
+            // The honest provider's verifiable answer is replayed too, found honest and never challenged.
+            BigInteger honestStake = providerStake(home, rpcPort, PROVIDER_2);
+            assertThat(generate(apiPort, OPML_BODY)).isEqualTo(200);
+            assertThat(paidTo(home)).containsExactly(PROVIDER_1, PROVIDER_1, PROVIDER_2, PROVIDER_2);
+            Path challengerLog = home.resolve("localnet/opml-challenger.log");
+            String honest = "of provider " + PROVIDER_2 + ": honest";
+            long deadline = System.nanoTime() + WAIT_NANOS;
+            while (!Files.readString(challengerLog).contains(honest) && System.nanoTime() < deadline) {
+                Thread.sleep(200); // polling the challenger's log for its verdict, not timing anything
+            }
+            assertThat(Files.readString(challengerLog)).contains(honest);
+            assertThat(providerStake(home, rpcPort, PROVIDER_2)).isEqualTo(honestStake);
         } finally {
             stop.countDown();
             thread.join();
         }
         assertThat(exit[0]).as(err.toString()).isZero();
         assertThat(out.toString()).contains("Stopping provider 2...", "Redeemed channel ", "Stopped.");
+    }
+
+    /** A verifiable answer: 2 prompt bytes and 2 generated, so the dispute's trace tree is 7 levels deep. */
+    private static final String OPML_BODY = "{\"model\":\"intlm-11\",\"prompt\":\"hi\",\"stream\":false,"
+            + "\"options\":{\"num_predict\":2,\"seed\":7}}";
+    /** Bound on each wait for the daemons (a failure, never a timing assertion). */
+    private static final long WAIT_NANOS = 3L * 60 * 1_000_000_000L;
+
+    /**
+     * The gateway buys an answer of intlm-11 from the cheapest provider, the dev-only cheater (its computation
+     * truncated, its receipt committing to that trace); the opML challenger replays it from the gateway's receipts,
+     * challenges with a bond, and both sides play the bisection down to one operation, which OpmlVerifier recomputes:
+     * the challenger wins and the cheater's provider stake is slashed.
+     */
+    private static void cheaterLosesItsOpmlDispute(Path home, int rpcPort, int apiPort) throws Exception {
+        try (ChainClient chain = ChainClient.connect("http://127.0.0.1:" + rpcPort)) {
+            HyphaContracts contracts = HyphaContracts.readOnly(new Deployments(home.resolve("deployments")).load(31_337L)
+                    .orElseThrow(), chain);
+            String verifier = contracts.opml().address().lowercaseHex();
+            long deadline = System.nanoTime() + WAIT_NANOS;
+            // the challenger executes OpmlVerifier's slashing grant once the (2 s) governance delay has passed
+            while (!contracts.staking().hasRole(StakingClient.FAULT_PROOF_ROLE, verifier) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(contracts.staking().hasRole(StakingClient.FAULT_PROOF_ROLE, verifier)).isTrue();
+            BigInteger stakeBefore = providerStake(home, rpcPort, PROVIDER_1);
+            assertThat(generate(apiPort, OPML_BODY)).isEqualTo(200);
+            assertThat(paidTo(home)).containsExactly(PROVIDER_1, PROVIDER_1); // the cheater, the cheapest
+            OpmlDispute d = null;
+            while (System.nanoTime() < deadline) {
+                d = contracts.opml().dispute(BigInteger.ONE); // all zeros (phase NONE) until the challenge
+                if (d.phase() == OpmlDispute.Phase.RESOLVED) {
+                    break;
+                }
+                Thread.sleep(300); // polling the chain for the daemons' progress, not timing anything
+            }
+            String logs = Files.readString(home.resolve("localnet/opml-challenger.log")) + Files.readString(
+                    home.resolve("localnet/provider-1.log"));
+            assertThat(d).as(logs).isNotNull();
+            assertThat(d.phase()).as(logs).isEqualTo(OpmlDispute.Phase.RESOLVED);
+            assertThat(d.provider().toChecksumString()).isEqualTo(PROVIDER_1);
+            assertThat(d.outcome()).as(logs).isEqualTo(OpmlDispute.Outcome.CHALLENGER_WON);
+            // the cheater played from the trace it committed (it did not just lose by silence)
+            assertThat(logs).contains("opML dispute 1 opened by", "opML dispute 1: moved at level",
+                    "dispute 1: resolved leaf", "dispute 1 resolved: CHALLENGER_WON");
+            assertThat(providerStake(home, rpcPort, PROVIDER_1)).isEqualTo(stakeBefore.subtract(
+                    BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(500))));
+            assertThat(contracts.opml().bondsHeld()).isZero(); // the bond went back to the winning challenger
+        }
+    }
+
+    private static BigInteger providerStake(Path home, int rpcPort, String provider) {
+        try (ChainClient chain = ChainClient.connect("http://127.0.0.1:" + rpcPort)) {
+            HyphaContracts contracts = HyphaContracts.readOnly(new Deployments(home.resolve("deployments")).load(31_337L)
+                    .orElseThrow(), chain);
+            return contracts.staking().stakeOf(provider, StakingClient.PROVIDER_ROLE);
+        }
     }
 
     /** Runs `hypha gateway --network` as dev account (9) in its own home, asks once, returns whom it paid. */
@@ -156,10 +236,13 @@ class LocalnetCommandTest {
     }
 
     private static int generate(int apiPort) throws Exception {
+        return generate(apiPort, "{\"model\":\"chat\",\"prompt\":\"Hello\",\"stream\":false,\"options\":{\"num_predict\":5}}");
+    }
+
+    private static int generate(int apiPort, String body) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + apiPort + "/api/generate")).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"model\":\"chat\",\"prompt\":\"Hello\",\"stream\":false,\"options\":{\"num_predict\":5}}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+                body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(new ObjectMapper().readTree(r.body()).has("error")).as(r.body()).isFalse();
         return r.statusCode();
     }

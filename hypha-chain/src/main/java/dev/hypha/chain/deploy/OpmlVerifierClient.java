@@ -145,6 +145,34 @@ public final class OpmlVerifierClient {
         return word(new Function("bondsHeld", List.of(), List.of()));
     }
 
+    public BigInteger minChallengerStake() {
+        return word(new Function("minChallengerStake", List.of(), List.of()));
+    }
+
+    /** One {@code Challenged} event: who challenged which receipt of which provider, in which block. */
+    public record Challenged(BigInteger disputeId, byte[] receiptDigest, Address challenger, Address provider,
+            long block) {}
+
+    /**
+     * The disputes opened from {@code fromBlock} on, oldest first, at most {@code limit} (asked for in bounded block
+     * ranges, as public nodes require).
+     */
+    public List<Challenged> challengedSince(long fromBlock, int limit) {
+        return calls.logsInRanges(address().lowercaseHex(), fromBlock, limit, CHALLENGED_TOPIC).stream().map(l -> {
+            byte[] data = Numeric.hexStringToByteArray(l.getData());
+            return new Challenged(Numeric.toBigInt(l.getTopics().get(1)),
+                    Numeric.hexStringToByteArray(l.getTopics().get(2)),
+                    Address.parse("0x" + Numeric.cleanHexPrefix(l.getTopics().get(3)).substring(24)),
+                    Address.parse(Numeric.toHexString(java.util.Arrays.copyOfRange(data, 12, 32))),
+                    l.getBlockNumber().longValueExact());
+        }).toList();
+    }
+
+    /** The chain's newest block number (where a follower of {@link #challengedSince} starts and has read up to). */
+    public long headBlock() {
+        return calls.client().blockNumber();
+    }
+
     public long moveTimeout() {
         return word(new Function("moveTimeout", List.of(), List.of())).longValueExact();
     }

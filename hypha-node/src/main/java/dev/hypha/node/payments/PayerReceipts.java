@@ -40,9 +40,10 @@ public final class PayerReceipts implements AutoCloseable {
                 + " AUTOINCREMENT, at TEXT NOT NULL, model TEXT NOT NULL, provider TEXT NOT NULL, channel TEXT NOT NULL,"
                 + " request_hash TEXT NOT NULL, model_id TEXT NOT NULL, tokens_in INTEGER NOT NULL,"
                 + " tokens_out INTEGER NOT NULL, output_hash TEXT NOT NULL, price TEXT NOT NULL,"
-                + " cumulative TEXT NOT NULL, signature TEXT NOT NULL, token TEXT)"));
+                + " cumulative TEXT NOT NULL, signature TEXT NOT NULL, token TEXT, opml TEXT)"));
         try {
             addTokenColumnToOldFiles();
+            addColumnToOldFiles("opml");
             DecimalSum.register(store.db);
         } catch (SQLException e) {
             throw store.fail("prepare the receipts of " + file, e);
@@ -63,17 +64,42 @@ public final class PayerReceipts implements AutoCloseable {
         store.db.commit();
     }
 
+    /** Files written before column {@code name} existed get it (NULL in their old rows); one transaction, once. */
+    private void addColumnToOldFiles(String name) throws SQLException {
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT 1 FROM pragma_table_info('receipts')"
+                + " WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement ps = store.db.prepareStatement("ALTER TABLE receipts ADD COLUMN " + name + " TEXT")) {
+            ps.executeUpdate();
+        }
+        store.db.commit();
+    }
+
     /** Opens (or creates) the receipt store: its own file beside the payer ledger (one writer connection per file). */
     public static PayerReceipts open(Path file) {
         return new PayerReceipts(file);
     }
 
     /** Records an accepted receipt and its signature. */
-    public synchronized void add(Stored s, String signature) {
+    public void add(Stored s, String signature) {
+        add(s, signature, Optional.empty());
+    }
+
+    /**
+     * Records an accepted receipt, its signature and the answer's opML commitment ({@code ReceiptHeaders.opmlJson}) when
+     * it came with one: what {@code hypha verifier opml} replays.
+     */
+    public synchronized void add(Stored s, String signature, Optional<String> opml) {
         Receipt r = s.receipt();
         try (PreparedStatement ps = store.db.prepareStatement("INSERT INTO receipts (at, model, provider, channel,"
-                + " request_hash, model_id, tokens_in, tokens_out, output_hash, price, cumulative, signature, token)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " request_hash, model_id, tokens_in, tokens_out, output_hash, price, cumulative, signature, token, opml)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, s.at().toString());
             ps.setString(2, s.model());
             ps.setString(3, s.provider().lowercaseHex());
@@ -87,10 +113,37 @@ public final class PayerReceipts implements AutoCloseable {
             ps.setString(11, r.cumulativeAmount().toString());
             ps.setString(12, signature);
             ps.setString(13, s.token().map(Address::lowercaseHex).orElse(null));
+            ps.setString(14, opml.orElse(null));
             ps.executeUpdate();
             store.db.commit();
         } catch (SQLException e) {
             throw store.fail("record a receipt on " + r.channelId(), e);
+        }
+    }
+
+    /** One stored opML commitment (JSON) with its row number. */
+    public record OpmlRow(long seq, String opml) {}
+
+    /**
+     * The opML commitments stored after row {@code afterSeq}, oldest first, at most {@code limit}: a reader polling with
+     * its last seen row does bounded work.
+     */
+    public synchronized List<OpmlRow> opmlAfter(long afterSeq, int limit) {
+        List<OpmlRow> out = new ArrayList<>();
+        try (PreparedStatement ps = store.db.prepareStatement("SELECT seq, opml FROM receipts WHERE seq > ?"
+                + " AND opml IS NOT NULL ORDER BY seq LIMIT ?")) {
+            ps.setLong(1, afterSeq);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new OpmlRow(rs.getLong(1), rs.getString(2)));
+                }
+            }
+            // this connection keeps a transaction open: end the read one, so the next read sees newer rows
+            store.db.commit();
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw store.fail("list the opML commitments", e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.hypha.node.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hypha.chain.channels.Receipt;
+import dev.hypha.chain.opml.OpmlCommitment;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.core.crypto.Hex;
 import dev.hypha.core.errors.HyphaException;
@@ -220,10 +221,12 @@ public final class ProviderRoutes implements ApiRoutes {
         Completion c;
         String modelId;
         ProviderLedger.Reservation reservation;
+        Optional<OpmlCommitment> opml;
         try {
             modelId = modelId(call.model());
             c = backend.generate(call, sink);
             reservation = sink.reservation();
+            opml = commitment(call, c, body);
         } catch (AdmittingSink.Refused refused) {
             paymentRequired(ctx, refused);
             return;
@@ -232,7 +235,7 @@ public final class ProviderRoutes implements ApiRoutes {
             throw e;
         }
         ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipts.header(receipt(c, body, call.model(), modelId,
-                sink.maximum(), reservation)));
+                sink.maximum(), reservation), opml));
         json(ctx, 200, chat ? OllamaJson.chatDone(call.model(), clock.instant(), c.text(), c.thinking(), c)
                 : OllamaJson.generateDone(call.model(), clock.instant(), c.text(), c.thinking(), c));
     }
@@ -259,10 +262,12 @@ public final class ProviderRoutes implements ApiRoutes {
         String modelId;
         Completion c;
         ProviderLedger.Reservation reservation;
+        Optional<OpmlCommitment> opml;
         try {
             modelId = modelId(call.model());
             c = backend.generate(call, sink);
             reservation = sink.reservation(); // an answer without text never waited for it
+            opml = commitment(call, c, body);
         } catch (AdmittingSink.Refused refused) {
             paymentRequired(ctx, refused); // refused before its first piece: nothing was sent
             return;
@@ -276,7 +281,7 @@ public final class ProviderRoutes implements ApiRoutes {
             out[0].writeLast(line(OllamaJson.error(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
             return;
         }
-        String receipt = receipts.header(receipt(c, body, call.model(), modelId, sink.maximum(), reservation));
+        String receipt = receipts.header(receipt(c, body, call.model(), modelId, sink.maximum(), reservation), opml);
         if (out[0] == null) {
             ctx.header(ReceiptHeaders.PAYMENT_RESPONSE, receipt); // nothing streamed yet: the header can still carry it
             out[0] = new ResponseStream(ctx, "application/x-ndjson");
@@ -284,6 +289,15 @@ public final class ProviderRoutes implements ApiRoutes {
         ObjectNode done = chat ? OllamaJson.chatDone(call.model(), clock.instant(), "", "", c)
                 : OllamaJson.generateDone(call.model(), clock.instant(), "", "", c);
         out[0].writeLast(line(done.put(ReceiptHeaders.STREAM_FIELD, receipt)));
+    }
+
+    /**
+     * The answer's opML commitment when the backend makes one (a verifiable model), written down by the backend before
+     * the answer leaves; a failure to keep it fails the answer, which is then charged nothing.
+     */
+    private Optional<OpmlCommitment> commitment(GenerateCall call, Completion c, byte[] body) {
+        return backend instanceof AnswerCommitter committer ? committer.commit(call, c, Hashes.keccak256(body))
+                : Optional.empty();
     }
 
     /** Charges nothing for a generation that failed, once its payment (if any was reserved) has settled. */

@@ -30,7 +30,12 @@ public final class ReceiptSigner {
 
     /** The {@code PAYMENT-RESPONSE} header value carrying {@code receipt} and its signature. */
     public String header(Receipt receipt) {
+        return header(receipt, java.util.Optional.empty());
+    }
+
+    /** The header value carrying {@code receipt}, its signature and the answer's opML commitment, if it has one. */
+    public String header(Receipt receipt, java.util.Optional<dev.hypha.chain.opml.OpmlCommitment> opml) {
         Signature signature = domain.sign(receipt, key);
-        return ReceiptHeaders.encode(domain.chainId(), new ReceiptHeaders.SignedReceipt(receipt, signer, signature));
+        return ReceiptHeaders.encode(domain.chainId(), new ReceiptHeaders.SignedReceipt(receipt, signer, signature, opml));
     }
 }

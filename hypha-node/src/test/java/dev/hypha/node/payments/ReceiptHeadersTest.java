@@ -34,6 +34,32 @@ class ReceiptHeadersTest {
     }
 
     @Test
+    void anOpmlCommitmentRidesInTheHeaderAndIsStoredAsJson() {
+        Address signer = Address.parse(LedgerFixtures.PROVIDER.getAddress());
+        var model = new dev.hypha.ml.opml.IntLm(dev.hypha.ml.opml.IntLmWeights.random(11));
+        var answer = dev.hypha.node.verify.opml.OpmlProvider.honest(signer, LedgerFixtures.PROVIDER, model, 31337,
+                DOMAIN.registry()).answer(new byte[] {'h', 'i'}, 3, 7, new byte[32]);
+        var commitment = new dev.hypha.chain.opml.OpmlCommitment(answer.receipt(), answer.signature(), answer.prompt(),
+                answer.output());
+        String header = ReceiptHeaders.encode(31337, new ReceiptHeaders.SignedReceipt(RECEIPT, signer,
+                DOMAIN.sign(RECEIPT, data -> Eip712.sign(data, LedgerFixtures.PROVIDER)), java.util.Optional.of(commitment)));
+
+        var back = ReceiptHeaders.parse(header).opml().orElseThrow();
+
+        assertThat(back.receipt()).usingRecursiveComparison().isEqualTo(answer.receipt());
+        assertThat(back.signature()).isEqualTo(answer.signature());
+        assertThat(back.output()).isEqualTo(answer.output());
+        assertThat(ReceiptHeaders.parseOpml(ReceiptHeaders.opmlJson(commitment)).receipt().digest(31337,
+                DOMAIN.registry())).isEqualTo(answer.receipt().digest(31337, DOMAIN.registry()));
+        // malformed fields are refused by name (a changed token is caught by the contract: the signature no longer fits)
+        String json = ReceiptHeaders.opmlJson(commitment).replace("\"signature\":\"0x", "\"signature\":\"0x00");
+        assertThatThrownBy(() -> ReceiptHeaders.parseOpml(json)).isInstanceOf(HyphaException.class)
+                .hasMessageContaining("opML commitment: opml signature must be 65 bytes, was 66");
+        assertThatThrownBy(() -> ReceiptHeaders.parseOpml("{\"seed\":\"x\"}")).isInstanceOf(HyphaException.class)
+                .hasMessageContaining("opml seed must be a decimal uint64");
+    }
+
+    @Test
     void hostileHeadersAreRefusedByName() {
         assertThatThrownBy(() -> ReceiptHeaders.parse("A".repeat(5000))).isInstanceOf(HyphaException.class)
                 .hasMessageContaining("PAYMENT-RESPONSE header: must be 1 to 4096 characters");

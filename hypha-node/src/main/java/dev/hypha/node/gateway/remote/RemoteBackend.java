@@ -306,8 +306,36 @@ public final class RemoteBackend implements InferenceBackend {
             throw cheated(ReceiptCheck.worst(problems).orElseThrow(), "sent a receipt that was refused, so its answer "
                     + "was too: " + String.join("; ", problems.stream().map(ReceiptCheck.Problem::text).toList()), true);
         }
+        Optional<String> opml = receipt.opml().map(c -> {
+            String wrong = opmlProblem(c, body, received);
+            if (wrong != null) {
+                throw cheated(ProviderFault.BAD_RECEIPT, "sent an opML commitment that was refused, so its answer was too: "
+                        + wrong, true);
+            }
+            return ReceiptHeaders.opmlJson(c);
+        });
         receipts.add(new PayerReceipts.Stored(clock.instant(), model, provider.channel().provider(),
-                receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex());
+                receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex(), opml);
+    }
+
+    /**
+     * Why an opML commitment does not bind this answer (null when it does): it must name this request and this provider,
+     * and its byte tokens read as ISO-8859-1 (one character per byte, as IntLm models answer) must be the text received,
+     * so what a challenger later replays is what was paid for.
+     */
+    private String opmlProblem(dev.hypha.chain.opml.OpmlCommitment c, byte[] body, ReceiptCheck.Received received) {
+        if (!java.util.Arrays.equals(c.receipt().requestId(), dev.hypha.core.crypto.Hashes.keccak256(body))) {
+            return "its request id is not this request's hash";
+        }
+        if (!c.receipt().provider().equals(provider.channel().provider())) {
+            return "it names provider " + c.receipt().provider().toChecksumString() + ", not the one paid";
+        }
+        byte[] text = new String(c.output(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (!java.util.Arrays.equals(text, received.output())) {
+            return "its output is not the answer received";
+        }
+        return null;
     }
 
     /**

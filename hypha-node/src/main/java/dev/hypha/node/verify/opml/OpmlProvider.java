@@ -30,6 +30,11 @@ public final class OpmlProvider {
         this.verifier = verifier;
     }
 
+    /** The model it really runs. */
+    public IntLm runs() {
+        return runs;
+    }
+
     /** A provider that runs the model it claims. */
     public static OpmlProvider honest(Address provider, Credentials signingKey, IntLm model, long chainId,
             Address verifier) {

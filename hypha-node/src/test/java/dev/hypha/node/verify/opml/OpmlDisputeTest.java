@@ -196,6 +196,92 @@ class OpmlDisputeTest {
         }
     }
 
+    private static long chainTime() {
+        return client.latestBlock().getTimestamp().longValueExact();
+    }
+
+    /**
+     * The served path's challenger: {@link OpmlWatch} reads a truncating provider's commitment from a gateway's receipts
+     * file, challenges it and, the provider staying silent, wins when the round times out; reading the file again after
+     * a restart does nothing more (the receipt is faulted).
+     */
+    @Example
+    void theWatchChallengesABoughtAnswerAndASilentProviderLosesOnTime() throws Exception {
+        java.nio.file.Path home = java.nio.file.Files.createTempDirectory("opml-watch");
+        OpmlAnswer answer = providerRunning(IntLm.truncated(MODEL.weights(), 1)).answer(text("hi"), 2, 7, nextRequest());
+        java.nio.file.Path file = home.resolve("gateway/receipts-31337-" + devnet.account(0).getAddress() + ".sqlite");
+        try (var receipts = dev.hypha.node.payments.PayerReceipts.open(file)) {
+            receipts.add(new dev.hypha.node.payments.PayerReceipts.Stored(java.time.Instant.now(), "intlm-11",
+                    Address.parse(provider.getAddress()), new dev.hypha.chain.channels.Receipt("0x" + "11".repeat(32),
+                    "0x" + "22".repeat(32), 2, 2, "0x" + "33".repeat(32), BigInteger.ONE, "0x" + "44".repeat(32),
+                    BigInteger.ONE), java.util.Optional.empty()), "0x00", java.util.Optional.of(
+                    dev.hypha.node.payments.ReceiptHeaders.opmlJson(new dev.hypha.chain.opml.OpmlCommitment(
+                            answer.receipt(), answer.signature(), answer.prompt(), answer.output()))));
+        }
+        BigInteger before = providerStake();
+        List<String> lines = new java.util.ArrayList<>();
+        java.util.function.Supplier<OpmlWatch> start = () -> new OpmlWatch(as(challenger).opml(),
+                Address.parse(challenger.getAddress()), List.of(MODEL), OpmlWatch.gatewayFiles(home),
+                OpmlDisputeTest::chainTime, lines::add, home.resolve("verifier/opml-cursor.txt"));
+        OpmlWatch watch = start.get();
+        watch.poll();
+        assertThat(watch.stats().challenged()).as(lines.toString()).isEqualTo(1);
+        for (int round = 0; round < 4 && watch.stats().won() == 0; round++) {
+            travel(as(challenger).opml().moveTimeout() + 1);
+            watch.poll();
+        }
+        assertThat(watch.stats().won()).as(lines.toString()).isEqualTo(1);
+        assertThat(String.join("\n", lines)).contains("timed out", "resolved: CHALLENGER_WON");
+        assertThat(providerStake()).isEqualTo(before.subtract(Deployer.hyp(500)));
+        java.nio.file.Files.delete(home.resolve("verifier/opml-cursor.txt")); // a crash before the cursor was saved
+        OpmlWatch again = start.get();
+        again.poll();
+        assertThat(again.stats().challenged()).isZero();
+        assertThat(lines.getLast()).contains("already proven wrong");
+    }
+
+    /**
+     * The served path's provider side: {@link OpmlDefender} finds a dispute over a receipt it kept, recomputes the
+     * committed trace from the kept answer, plays it (across a restart of the defender) and beats a lying challenger.
+     */
+    @Example
+    void theDefenderPlaysFromItsKeptAnswersAcrossARestartAndBeatsALyingChallenger() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("opml-defender");
+        OpmlAnswer answer = providerRunning(MODEL).answer(text("ok"), 2, 3, nextRequest());
+        OpmlVerifierClient byProvider = as(provider).opml();
+        new OpmlAnswerLog(dir.resolve("answers"), 10).keep(answer.receipt().digest(client.chainId(), byProvider.address()),
+                new OpmlAnswerLog.Kept(answer.prompt(), answer.output(), 3, answer.receipt().requestId()));
+        List<String> lines = new java.util.ArrayList<>();
+        java.util.function.Supplier<OpmlDefender> start = () -> new OpmlDefender(byProvider,
+                Address.parse(provider.getAddress()), new OpmlAnswerLog(dir.resolve("answers"), 10),
+                root -> java.util.Arrays.equals(root, MODEL.weights().root()) ? java.util.Optional.of(MODEL)
+                        : java.util.Optional.empty(), OpmlDisputeTest::chainTime, lines::add, dir.resolve("cursor"));
+        OpmlDefender defender = start.get(); // started with the provider: follows disputes from the head on
+        defender.poll();
+        Trace lie = answer.trace().withOutput(45, flipLast(answer.trace().outputAt(45)));
+        OpmlVerifierClient byChallenger = as(challenger).opml();
+        BigInteger id = byChallenger.challenge(answer.receipt(), answer.signature(), answer.prompt(), answer.output(),
+                lie.root());
+        OpmlPlayer liar = new OpmlPlayer(byChallenger, id, lie, MODEL.weights(), false);
+        defender.poll();
+        assertThat(defender.open()).as(lines.toString()).isEqualTo(1);
+        defender = start.get(); // restarted: takes the open dispute up again from its saved cursor
+        BigInteger stakeBefore = providerStake();
+        for (int round = 0; round < 64 && byChallenger.dispute(id).phase() != OpmlDispute.Phase.RESOLVED; round++) {
+            defender.poll();
+            if (byChallenger.dispute(id).phase() != OpmlDispute.Phase.RESOLVED) {
+                liar.step();
+            }
+        }
+        assertThat(byChallenger.dispute(id).outcome()).as(lines.toString()).isEqualTo(OpmlDispute.Outcome.PROVIDER_WON);
+        defender.poll();
+        assertThat(String.join("\n", lines)).contains("resolved: PROVIDER_WON");
+        assertThat(providerStake()).isEqualTo(stakeBefore);
+        HyphaContracts admin = as(devnet.account(0));
+        admin.hyp().transfer(challenger.getAddress(), Deployer.hyp(600));
+        as(challenger).staking().stake(StakingClient.VALIDATOR_ROLE, Deployer.hyp(500));
+    }
+
     @Example
     void theClientsReceiptDigestIsTheContracts() {
         OpmlAnswer answer = providerRunning(MODEL).answer(text("x"), 1, 9, nextRequest());
