@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hypha.core.errors.HyphaException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AgentSpecTest {
@@ -89,7 +90,7 @@ class AgentSpecTest {
     void readsWhatAnAgentSellsAndNamesWhatIsWrongWithIt() {
         AgentSpec.Service s = withServe("{\"tool\":\"write\",\"description\":\"writes\",\"price\":\"0.003\"}")
                 .serve().orElseThrow();
-        assertThat(s).isEqualTo(new AgentSpec.Service("write", "writes", "0.003", 64, "generate"));
+        assertThat(s).isEqualTo(new AgentSpec.Service("write", "writes", "0.003", 64, "generate", Optional.empty()));
         assertThat(withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"maxTokens\":512,"
                 + "\"inference\":\"complete\"}").serve().orElseThrow().inference()).isEqualTo("complete");
         assertThat(parse(GOOD).serve()).isEmpty();
