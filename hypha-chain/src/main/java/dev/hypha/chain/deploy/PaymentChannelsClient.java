@@ -29,6 +29,7 @@ public final class PaymentChannelsClient {
     private static final byte[] ERC1271_VALID = {0x16, 0x26, (byte) 0xba, 0x7e};
 
     private final ContractCalls calls;
+    private final java.util.Map<Address, Boolean> contractSigners = new java.util.concurrent.ConcurrentHashMap<>();
     private final PaymentChannels binding;
 
     PaymentChannelsClient(ContractCalls calls) {
@@ -140,6 +141,14 @@ public final class PaymentChannelsClient {
      */
     public boolean accountAccepts(ChannelParams channel, Voucher voucher) {
         if (!channel.payer().equals(channel.signer()) || !voucher.channelId().equalsIgnoreCase(channel.id())) {
+            return false;
+        }
+        // A key's forged voucher on a plain channel must not cost an eth_call each: whether the signer is a contract
+        // is asked once per signer (code does not come and go at an address the channel names, short of selfdestruct).
+        if (!contractSigners.computeIfAbsent(channel.signer(), a -> {
+            String code = calls.client().code(a.lowercaseHex());
+            return code != null && !code.equals("0x");
+        })) {
             return false;
         }
         byte[] digest = voucherDomain().digest(voucher.channelId(), voucher.cumulativeAmount());
