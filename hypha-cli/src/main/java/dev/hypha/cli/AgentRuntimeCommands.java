@@ -130,6 +130,10 @@ final class AgentRuntimeCommands {
                     a.allowSessionCounterparty(key.getAddress(), p.lowercaseHex());
                 }
             }
+            if (agent.serve().flatMap(AgentSpec.Service::channel).isPresent()) {
+                // the session key may then fund channels on this deployment's PaymentChannels, to payees listed above
+                a.setTrustedChannels(contracts.deployment().address(dev.hypha.chain.deploy.PaymentChannelsClient.NAME));
+            }
             ownerSender.send(TxRequest.transfer(key.getAddress(), SESSION_GAS));
             folder.create(bytes, key, new AgentFolder.Record(account, key.getAddress(), chain.chainId(), perCall));
             out.println("Created agent " + agent.name() + " in " + folder.dir());

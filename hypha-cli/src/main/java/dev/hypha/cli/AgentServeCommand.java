@@ -119,7 +119,7 @@ final class AgentServeCommand implements Callable<Integer> {
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             try (AgentService service = new AgentService(agent, folder.dir(), asSession.agentAccounts().at(record.account()),
                     key, session.chain(), Optional.of(new ServiceDirectory(asSession.identity(), HttpClient.newHttpClient())),
-                    record.maxPerCall(), price, new SecureRandom(), Clock.systemUTC())) {
+                    Optional.of(asSession.channels()), record.maxPerCall(), price, new SecureRandom(), Clock.systemUTC())) {
                 service.connect();
                 McpToolServer mcp = new McpToolServer(Optional.of(facilitator), "hypha-agent-" + name, "0.1.0",
                         List.of(service.tool()));

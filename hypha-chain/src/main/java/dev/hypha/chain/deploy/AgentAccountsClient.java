@@ -4,6 +4,7 @@ import static dev.hypha.chain.deploy.ContractCalls.bytes32;
 import static dev.hypha.chain.deploy.ContractCalls.read;
 
 import dev.hypha.chain.ChainErrors;
+import dev.hypha.chain.channels.ChannelParams;
 import dev.hypha.chain.contracts.AgentAccount;
 import dev.hypha.chain.contracts.AgentAccountFactory;
 import java.math.BigInteger;
@@ -142,6 +143,25 @@ public final class AgentAccountsClient {
                     () -> binding.authorizedDigestSession(bytes32("digest", digest)).send()).toLowerCase(Locale.ROOT);
         }
 
+        /** Lets session keys fund channels on {@code channels} (owner only; a Hypha deployment's PaymentChannels). */
+        public TransactionReceipt setTrustedChannels(String channels) {
+            return write("setTrustedChannels", binding.setTrustedChannels(ContractCalls.address(channels)));
+        }
+
+        /**
+         * A session key opens {@code channel} with {@code amount} (this account must be that key): the account checks
+         * and charges its policy (the deposit counts as spent now) and must be the channel's payer and signer, so the
+         * key's vouchers are valid through the account's ERC-1271 up to what it deposited.
+         */
+        public TransactionReceipt openChannel(ChannelParams channel, BigInteger amount) {
+            return write("openChannel", binding.openChannel(ContractCalls.address(calls.account()), struct(channel), amount));
+        }
+
+        /** A session key adds {@code amount} to {@code channel} within the policy (this account must be that key). */
+        public TransactionReceipt topUpChannel(ChannelParams channel, BigInteger amount) {
+            return write("topUpChannel", binding.topUpChannel(ContractCalls.address(calls.account()), struct(channel), amount));
+        }
+
         /** The owner has the account call {@code target} with {@code calldata} (no value): the account acts, e.g. rates. */
         public TransactionReceipt execute(String target, String calldata) {
             return write("execute", binding.execute(ContractCalls.address(target), BigInteger.ZERO,
@@ -186,5 +206,10 @@ public final class AgentAccountsClient {
         private TransactionReceipt write(String function, org.web3j.protocol.core.RemoteFunctionCall<TransactionReceipt> call) {
             return calls.writeTo(ACCOUNT, address, function, call);
         }
+    }
+
+    private static AgentAccount.Channel struct(ChannelParams c) {
+        return new AgentAccount.Channel(c.payer().lowercaseHex(), c.provider().lowercaseHex(), c.token().lowercaseHex(),
+                c.signer().lowercaseHex(), org.web3j.utils.Numeric.hexStringToByteArray(c.salt()));
     }
 }

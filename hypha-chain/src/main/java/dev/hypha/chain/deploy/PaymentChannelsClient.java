@@ -3,13 +3,16 @@ package dev.hypha.chain.deploy;
 import static dev.hypha.chain.deploy.ContractCalls.read;
 
 import dev.hypha.chain.ChainErrors;
+import dev.hypha.chain.channels.AccountVoucherSignature;
 import dev.hypha.chain.channels.ChannelParams;
 import dev.hypha.chain.channels.ChannelState;
 import dev.hypha.chain.channels.Voucher;
 import dev.hypha.chain.channels.VoucherDomain;
+import dev.hypha.chain.contracts.AgentAccount;
 import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
+import java.util.Arrays;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tuples.generated.Tuple4;
 import org.web3j.utils.Numeric;
@@ -22,8 +25,11 @@ import org.web3j.utils.Numeric;
 public final class PaymentChannelsClient {
     /** The contract's name in deployments, ABIs and decoded errors. */
     public static final String NAME = "PaymentChannels";
+    /** What ERC-1271's {@code isValidSignature} answers for a valid signature (its own selector). */
+    private static final byte[] ERC1271_VALID = {0x16, 0x26, (byte) 0xba, 0x7e};
 
     private final ContractCalls calls;
+    private final java.util.Map<Address, Boolean> contractSigners = new java.util.concurrent.ConcurrentHashMap<>();
     private final PaymentChannels binding;
 
     PaymentChannelsClient(ContractCalls calls) {
@@ -85,7 +91,7 @@ public final class PaymentChannelsClient {
             throw ChainErrors.input("voucher for channel " + voucher.channelId() + " cannot be redeemed on channel " + channel.id());
         }
         return calls.write(NAME, "redeem",
-                binding.redeem(struct(channel), voucher.cumulativeAmount(), voucher.signature().toBytes()));
+                binding.redeem(struct(channel), voucher.cumulativeAmount(), signature(channel, voucher)));
     }
 
     /**
@@ -100,7 +106,7 @@ public final class PaymentChannelsClient {
             throw ChainErrors.input("claim " + claimTotal + " must be between 0 and the voucher's " + voucher.cumulativeAmount());
         }
         return calls.write(NAME, "redeemUpTo", binding.redeemUpTo(struct(channel), voucher.cumulativeAmount(), claimTotal,
-                voucher.signature().toBytes()));
+                signature(channel, voucher)));
     }
 
     /** Starts the challenge window (this account must be the payer). */
@@ -114,6 +120,48 @@ public final class PaymentChannelsClient {
     }
 
     /** The struct the generated binding passes to the contract. */
+    /**
+     * The signature bytes the contract checks for {@code voucher}: its own 65 bytes when the channel's signer signed
+     * it, otherwise (a channel whose payer and signer is an AgentAccount, the voucher signed by a session key) the
+     * account's ERC-1271 envelope ({@link AccountVoucherSignature}).
+     */
+    public byte[] signature(ChannelParams channel, Voucher voucher) {
+        if (voucherDomain().isSignedBy(voucher, channel.signer()) || !channel.payer().equals(channel.signer())) {
+            return voucher.signature().toBytes();
+        }
+        return AccountVoucherSignature.envelope(channel, voucher);
+    }
+
+    /**
+     * Whether the AgentAccount that is {@code channel}'s payer and signer accepts {@code voucher}, signed by one of its
+     * session keys, now: {@code isValidSignature} of the voucher's digest with the envelope, which holds when the key
+     * is live and may pay the provider, the account funded the channel through its policy for at least the voucher's
+     * total, and it is neither frozen nor past its policy's expiry. False for any other channel, and for a signer that
+     * is not such an account (its call reverts or answers something else).
+     */
+    public boolean accountAccepts(ChannelParams channel, Voucher voucher) {
+        if (!channel.payer().equals(channel.signer()) || !voucher.channelId().equalsIgnoreCase(channel.id())) {
+            return false;
+        }
+        // A key's forged voucher on a plain channel must not cost an eth_call each: whether the signer is a contract
+        // is asked once per signer (code does not come and go at an address the channel names, short of selfdestruct).
+        if (!contractSigners.computeIfAbsent(channel.signer(), a -> {
+            String code = calls.client().code(a.lowercaseHex());
+            return code != null && !code.equals("0x");
+        })) {
+            return false;
+        }
+        byte[] digest = voucherDomain().digest(voucher.channelId(), voucher.cumulativeAmount());
+        try {
+            AgentAccount account = calls.bindingAt(AgentAccountsClient.ACCOUNT, channel.signer().lowercaseHex(),
+                    AgentAccount::load);
+            byte[] answer = account.isValidSignature(digest, AccountVoucherSignature.envelope(channel, voucher)).send();
+            return Arrays.equals(answer, ERC1271_VALID);
+        } catch (Exception notAnAccountOrRefused) {
+            return false;
+        }
+    }
+
     static PaymentChannels.Channel struct(ChannelParams c) {
         return new PaymentChannels.Channel(c.payer().lowercaseHex(), c.provider().lowercaseHex(), c.token().lowercaseHex(),
                 c.signer().lowercaseHex(), Numeric.hexStringToByteArray(c.salt()));

@@ -309,11 +309,7 @@ public final class AgentRuntime {
         BigInteger cost = BigInteger.ZERO;
         if (call.payment().isPresent() && call.settlement().filter(s -> s.success()).isPresent()) {
             var s = call.settlement().get();
-            cost = call.payment().get().authorization().value();
-            paid++;
-            spent = spent.add(cost);
-            log.line(tag, "paid " + s.amount() + " to " + call.payment().get().authorization().to().toChecksumString()
-                    + ", settled in " + s.transaction());
+            cost = spend(tag, call.payment().get(), s.amount(), ", settled in " + s.transaction());
             status = call.failed() ? "tool-error" : "ok";
         } else if (call.payment().isPresent()) {
             String why = X402McpBinding.requiredOf(call.result()).map(PaymentRequired::error).orElse("");
@@ -391,11 +387,7 @@ public final class AgentRuntime {
             if (f.payment().isPresent()) {
                 var s = f.settlement().filter(x -> x.success());
                 if (s.isPresent() && f.status() != 402) {
-                    cost = f.payment().get().authorization().value();
-                    paid++;
-                    spent = spent.add(cost);
-                    log.line(tag, "paid " + cost + " to " + f.payment().get().authorization().to().toChecksumString()
-                            + ", settled in " + s.get().transaction());
+                    cost = spend(tag, f.payment().get(), f.payment().get().authorization().value().toString(), ", settled in " + s.get().transaction());
                 } else if (resumed.isPresent() && f.text().contains("nonce")) {
                     log.line(tag, "the payment from before the restart was already settled; its answer was lost,"
                             + " and it is not paid again");
@@ -403,12 +395,8 @@ public final class AgentRuntime {
                 } else if (f.status() != 402) {
                     // The page took the payment and answered without a readable receipt: the authorization is the
                     // payee's to settle until it expires, so it counts as spent (the chain's budget has booked it).
-                    cost = f.payment().get().authorization().value();
-                    paid++;
-                    spent = spent.add(cost);
-                    log.line(tag, "paid " + cost + " to " + f.payment().get().authorization().to().toChecksumString()
-                            + " with no settlement receipt in the answer (status " + f.status() + "): counted as spent;"
-                            + " the payee may settle it until the authorization expires");
+                    cost = spend(tag, f.payment().get(), f.payment().get().authorization().value().toString(), " with no settlement receipt in the answer (status "
+                            + f.status() + "): counted as spent; the payee may settle it until the authorization expires");
                 } else {
                     log.line(tag, "payment refused by the server: " + AgentLog.quote(f.text()));
                     status = "payment-refused";
@@ -428,6 +416,20 @@ public final class AgentRuntime {
             log.line(tag, "fetch refused: " + AgentLog.quote(e.getMessage()));
             return new Called("tool-error", "error: " + e.getMessage(), BigInteger.ZERO);
         }
+    }
+
+    /**
+     * Counts a payment the payee took as spent this run and logs it: "paid AMOUNT to PAYEE" and how it was settled.
+     *
+     * @param shown the amount as the log shows it (the MCP path shows the settlement's own amount text)
+     * @return the payment's value, what the step cost
+     */
+    private BigInteger spend(String tag, ExactPayment payment, String shown, String how) {
+        BigInteger cost = payment.authorization().value();
+        paid++;
+        spent = spent.add(cost);
+        log.line(tag, "paid " + shown + " to " + payment.authorization().to().toChecksumString() + how);
+        return cost;
     }
 
     private void rate(String tag, Endpoint endpoint, ExactPayment payment) {

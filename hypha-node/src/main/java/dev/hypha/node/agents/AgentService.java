@@ -67,7 +67,10 @@ public final class AgentService implements AutoCloseable {
     private final SecureRandom random;
     private final SpendJournal journal;
     private final AgentLog log;
+    private final Path dir;
+    private final Optional<dev.hypha.chain.deploy.PaymentChannelsClient> channels;
     private PayingMcpClient inference;
+    private ChannelInference channelInference;
     private Optional<ServiceDirectory.Agent> inferenceAgent = Optional.empty();
     private String inferenceUrl = "";
     private int next;
@@ -81,10 +84,13 @@ public final class AgentService implements AutoCloseable {
      * @param directory  the identity registry, when the inference is named by agent id
      * @param maxPerCall the most one inference call may cost (the account's per-call maximum)
      * @param price      what one call of the tool costs; {@code payTo} is the agent's account
+     * @param channels   the PaymentChannels contract, as the session key, when the spec buys its inference over a
+     *                   channel ({@code serve.channel})
      */
     public AgentService(AgentSpec spec, Path dir, AgentAccountsClient.Account account,
                         org.web3j.crypto.Credentials sessionKey, ChainClient chain, Optional<ServiceDirectory> directory,
-                        BigInteger maxPerCall, ExactRequirement price, SecureRandom random, Clock clock) {
+                        Optional<dev.hypha.chain.deploy.PaymentChannelsClient> channels, BigInteger maxPerCall,
+                        ExactRequirement price, SecureRandom random, Clock clock) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.service = spec.serve().orElseThrow(() -> HyphaException.input("agent " + spec.name() + " sells nothing:"
                 + " its spec has no \"serve\" section (tool, description, price)"));
@@ -95,6 +101,8 @@ public final class AgentService implements AutoCloseable {
         this.maxPerCall = Objects.requireNonNull(maxPerCall, "maxPerCall");
         this.price = Objects.requireNonNull(price, "price");
         this.random = Objects.requireNonNull(random, "random");
+        this.dir = Objects.requireNonNull(dir, "dir");
+        this.channels = Objects.requireNonNull(channels, "channels");
         this.journal = new SpendJournal(dir.resolve("serve-journal.jsonl"));
         this.log = new AgentLog(dir.resolve("agent.log"), clock);
         SpendJournal.State state = journal.read();
@@ -110,6 +118,18 @@ public final class AgentService implements AutoCloseable {
      * @throws HyphaException INPUT when no source offers it, NETWORK when the source cannot be reached
      */
     public synchronized void connect() {
+        if (service.channel().isPresent()) {
+            AgentSpec.InferenceChannel c = service.channel().get();
+            channelInference = ChannelInference.connect(c, account, sessionKey, channels.orElseThrow(() ->
+                    HyphaException.input("agent " + spec.name() + " buys its inference over a channel: it needs the"
+                            + " PaymentChannels contract")), chain.chainId(), dir.resolve("channels.sqlite"), maxPerCall);
+            log.line("serve", "agent " + spec.name() + " sells " + service.tool() + " at " + price.amount()
+                    + " a call into " + Address.parse(account.address()).toChecksumString() + "; its inference: "
+                    + AgentLog.quote(c.url().toString()) + ", paid with upto vouchers over channel "
+                    + channelInference.channel().id() + " to " + channelInference.provider().toChecksumString()
+                    + " (deposit " + channelInference.deposit() + ", funded by the account through its policy)");
+            return;
+        }
         for (AgentSpec.ToolSource source : spec.tools()) {
             if (!source.offers(service.inference())) {
                 continue;
@@ -204,16 +224,17 @@ public final class AgentService implements AutoCloseable {
      * @throws HyphaException naming why when the inference cannot be bought or fails
      */
     public synchronized String answer(String request) {
+        if (channelInference != null) {
+            return answerOverChannel(request);
+        }
         if (inference == null) {
             throw new HyphaException(ErrorCategory.NETWORK, "agent " + spec.name() + " is not connected to its inference");
         }
         int n = next++;
         String tag = "serve " + (n + 1);
         log.line(tag, "request: " + AgentLog.quote(request));
-        String prompt = (spec.system().isBlank() ? "" : spec.system().strip() + "\n") + spec.task().strip()
-                + "\nRequest: " + request.strip();
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("prompt", prompt);
+        args.put("prompt", prompt(request));
         args.put("max_tokens", service.maxTokens());
         if (!spec.model().isBlank()) {
             args.put("model", spec.model());
@@ -248,6 +269,32 @@ public final class AgentService implements AutoCloseable {
         journal.done(n, "served");
         log.line(tag, "answered: " + AgentLog.quote(call.text()));
         return call.text();
+    }
+
+    /** {@link #answer} with the inference bought over the account's channel: no transaction, the voucher logged. */
+    private String answerOverChannel(String request) {
+        int n = next++;
+        String tag = "serve " + (n + 1);
+        log.line(tag, "request: " + AgentLog.quote(request));
+        ChannelInference.Bought b;
+        try {
+            b = channelInference.complete(prompt(request), service.maxTokens(), spec.model());
+        } catch (HyphaException e) {
+            log.line(tag, "buying inference failed: " + AgentLog.quote(e.getMessage()));
+            journal.done(n, "inference-unpaid");
+            throw HyphaException.input("agent " + spec.name() + " could not buy its inference: " + e.getMessage());
+        }
+        log.line(tag, "paid " + b.cost() + " for inference to " + channelInference.provider().toChecksumString()
+                + " with a voucher for " + b.voucher() + " on channel " + channelInference.channel().id()
+                + " (charged " + b.charged() + " of " + channelInference.deposit() + ")");
+        journal.done(n, "served");
+        log.line(tag, "answered: " + AgentLog.quote(b.text()));
+        return b.text();
+    }
+
+    private String prompt(String request) {
+        return (spec.system().isBlank() ? "" : spec.system().strip() + "\n") + spec.task().strip()
+                + "\nRequest: " + request.strip();
     }
 
     /** Pays the inference from the account (called by the MCP client inside {@link #answer}). */
@@ -296,6 +343,10 @@ public final class AgentService implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (channelInference != null) {
+            channelInference.close();
+            channelInference = null;
+        }
         if (inference != null) {
             inference.close();
             inference = null;

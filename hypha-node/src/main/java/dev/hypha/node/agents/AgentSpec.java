@@ -29,12 +29,13 @@ import java.util.regex.Pattern;
  *  "budget": {"limit": "0.01", "perCall": "0.002", "period": "1d", "guardian": "0x..."},
  *  "tools": [{"agent": 1, "only": ["generate"]}, {"mcp": "http://127.0.0.1:21494/mcp"}],
  *  "rate": {"value": 90, "tag": "quality"}, "fetch": {"hosts": ["api.example.com"], "maxBytes": 65536},
- *  "serve": {"tool": "write", "description": "...", "price": "0.003", "maxTokens": 64, "inference": "generate"}}
+ *  "serve": {"tool": "write", "description": "...", "price": "0.003", "maxTokens": 64, "inference": "generate",
+ *            "channel": {"url": "https://provider.example/provider/v1/x402/completions", "deposit": "0.01"}}}
  * }</pre>
  * {@code serve} makes it an agent that sells its own service ({@code hypha agent serve NAME}, {@link AgentService}):
  * one tool, paid per call over x402 into its account, whose work is its system prompt and task applied to the
- * caller's request by the network's inference (the {@code inference} tool of its tool sources, paid from its own
- * account).
+ * caller's request by the network's inference, paid from its own account: a provider's metered completions over a
+ * payment channel the account funds ({@code channel}), or else the {@code inference} tool of its tool sources.
  */
 public record AgentSpec(String name, String system, String task, String model, Budget budget, List<ToolSource> tools,
                         List<Step> steps, Optional<Rating> rate, int maxSteps, boolean callRequired,
@@ -88,8 +89,18 @@ public record AgentSpec(String name, String system, String task, String model, B
      * @param price       hUSD per call, as a decimal string (paid into the agent's account)
      * @param maxTokens   the most tokens one answer's inference may produce
      * @param inference   the tool among the agent's tool sources that does the inference (default {@code generate})
+     * @param channel     instead of that tool: a provider's metered completions bought over a payment channel
      */
-    public record Service(String tool, String description, String price, int maxTokens, String inference) {}
+    public record Service(String tool, String description, String price, int maxTokens, String inference,
+                          Optional<InferenceChannel> channel) {}
+
+    /**
+     * Inference bought with x402 {@code upto} over a payment channel the agent's account funds ({@code serve.channel}).
+     *
+     * @param url     a provider's {@code /provider/v1/x402/completions} (http on loopback, https elsewhere)
+     * @param deposit hUSD put into the channel through the account's policy when it is opened, as a decimal string
+     */
+    public record InferenceChannel(java.net.URI url, String deposit) {}
 
     /** Most tokens a served answer may ask of the inference (the node's {@code generate} allows 512). */
     public static final int MAX_SERVE_TOKENS = 512;
@@ -242,11 +253,50 @@ public record AgentSpec(String name, String system, String task, String model, B
             throw HyphaException.input(at + ".maxTokens must be a whole number 1.." + MAX_SERVE_TOKENS);
         }
         String inference = Optional.ofNullable(text(where, s, "inference", false)).orElse("generate");
-        if (tools.isEmpty()) {
-            throw HyphaException.input(at + " needs a tool source for its inference: list the network's inference in"
-                    + " tools (an agent id, or an MCP URL) offering '" + AgentLog.quote(inference) + "'");
+        Optional<InferenceChannel> channel = s.has("channel") ? Optional.of(channel(where, s.get("channel")))
+                : Optional.empty();
+        if (channel.isPresent() && !max.isMissingNode()
+                && max.intValue() > dev.hypha.node.x402.MeteredCompletions.MAX_TOKENS) {
+            throw HyphaException.input(at + ".maxTokens must be at most " + dev.hypha.node.x402.MeteredCompletions.MAX_TOKENS
+                    + " when the inference is bought over a channel (a provider's metered completions)");
         }
-        return new Service(tool, description, price, max.isMissingNode() ? 64 : max.intValue(), inference);
+        if (tools.isEmpty() && channel.isEmpty()) {
+            throw HyphaException.input(at + " needs a tool source for its inference: list the network's inference in"
+                    + " tools (an agent id, or an MCP URL) offering '" + AgentLog.quote(inference) + "', or name a"
+                    + " provider's metered completions in serve.channel");
+        }
+        return new Service(tool, description, price, max.isMissingNode() ? 64 : max.intValue(), inference, channel);
+    }
+
+    private static InferenceChannel channel(String where, JsonNode c) {
+        String at = "agent spec " + where + ": serve.channel";
+        if (!c.isObject()) {
+            throw HyphaException.input(at + " must be an object with url (a provider's /provider/v1/x402/completions)"
+                    + " and deposit (hUSD)");
+        }
+        String url = text(where + " serve.channel", c, "url", true);
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw HyphaException.input(at + ".url '" + AgentLog.quote(url) + "' is not a URL");
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+        if (!("https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && loopback)) || host.isEmpty()
+                || url.length() > 512) {
+            throw HyphaException.input(at + ".url '" + AgentLog.quote(url) + "' must be an https URL (http only on"
+                    + " loopback), at most 512 characters");
+        }
+        String deposit = text(where + " serve.channel", c, "deposit", true);
+        if (!deposit.matches("[0-9]{1,12}(\\.[0-9]{1,6})?") || deposit.matches("0*(\\.0*)?")) {
+            throw HyphaException.input(at + ".deposit '" + AgentLog.quote(deposit) + "' must be an hUSD amount above 0"
+                    + " with at most 6 decimals, e.g. \"0.01\"");
+        }
+        if (c.size() > 2) {
+            throw HyphaException.input(at + " has fields other than url and deposit");
+        }
+        return new InferenceChannel(uri, deposit);
     }
 
     /** Whether the model chooses the calls (no fixed steps). */

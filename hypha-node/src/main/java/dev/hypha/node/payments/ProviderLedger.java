@@ -45,14 +45,28 @@ public final class ProviderLedger implements AutoCloseable {
         }
     }
 
+    /**
+     * Judges a voucher on a channel whose signer is a contract (an AgentAccount, ERC-1271), which ECDSA recovery
+     * alone cannot: e.g. {@code PaymentChannelsClient::accountAccepts}, which asks the account on chain.
+     */
+    @FunctionalInterface
+    public interface ContractSigners {
+        /** None: only ECDSA signers' vouchers are accepted. */
+        ContractSigners NONE = (channel, voucher) -> false;
+
+        boolean accepts(ChannelParams channel, Voucher voucher);
+    }
+
     private final LedgerDb store;
     private final VoucherDomain domain;
+    private final ContractSigners contractSigners;
 
     /** The most charges one {@link #earningsOverTime} reads (the newest of its window), bounding what a chart costs. */
     public static final int MAX_HISTORY_ROWS = 50_000;
 
-    private ProviderLedger(Path file, VoucherDomain domain) {
+    private ProviderLedger(Path file, VoucherDomain domain, ContractSigners contractSigners) {
         this.domain = Objects.requireNonNull(domain, "domain");
+        this.contractSigners = Objects.requireNonNull(contractSigners, "contractSigners");
         this.store = new LedgerDb(file, schema());
     }
 
@@ -78,7 +92,16 @@ public final class ProviderLedger implements AutoCloseable {
 
     /** Opens (or creates) the ledger for vouchers of the PaymentChannels contract {@code domain} names. */
     public static ProviderLedger open(Path file, VoucherDomain domain) {
-        return new ProviderLedger(file, domain);
+        return new ProviderLedger(file, domain, ContractSigners.NONE);
+    }
+
+    /**
+     * As {@link #open(Path, VoucherDomain)}, also accepting vouchers that a channel's contract signer accepts (asked
+     * for each new voucher not signed by the signer's own key; the answer holds at the time asked, so an account that
+     * is frozen later no longer honours them on chain: redeem promptly).
+     */
+    public static ProviderLedger open(Path file, VoucherDomain domain, ContractSigners contractSigners) {
+        return new ProviderLedger(file, domain, contractSigners);
     }
 
     /** Records a channel to this provider and its deposit as seen on chain (a lower figure than known is ignored). */
@@ -167,9 +190,11 @@ public final class ProviderLedger implements AutoCloseable {
      */
     private Row payableRow(String id, Voucher voucher) {
         Row row = knownRow(id);
-        if (!row.holds(voucher) && !domain.isSignedBy(voucher, row.channel.signer())) {
+        if (!row.holds(voucher) && !domain.isSignedBy(voucher, row.channel.signer())
+                && !contractSigners.accepts(row.channel, voucher)) {
             throw new VoucherRejectedException("voucher on channel " + id + " is not signed by the channel's signer "
-                    + row.channel.signer());
+                    + row.channel.signer() + (contractSigners == ContractSigners.NONE ? ""
+                    : " nor accepted by it as an account (a live session key, within what it funded, not frozen)"));
         }
         BigInteger total = voucher.cumulativeAmount();
         if (total.compareTo(row.deposit) > 0) {

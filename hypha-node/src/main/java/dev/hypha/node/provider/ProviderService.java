@@ -91,7 +91,7 @@ public final class ProviderService implements AutoCloseable {
                                         List<PaidAreas> paid) {
         Objects.requireNonNull(backend, "backend");
         Duration closeCheck = closeCheckInterval(contract.challengePeriod());
-        ProviderLedger ledger = ProviderLedger.open(ledgerFile, contract.voucherDomain());
+        ProviderLedger ledger = ProviderLedger.open(ledgerFile, contract.voucherDomain(), contract::accountAccepts);
         try {
             ChannelGate gate = new ChannelGate(terms, ledger, contract::state);
             ProviderRoutes routes = new ProviderRoutes(backend, terms, gate, ledger, receipts, clock,

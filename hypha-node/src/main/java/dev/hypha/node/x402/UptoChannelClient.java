@@ -90,9 +90,16 @@ public final class UptoChannelClient {
         UptoRequirement offer = choose(request, X402Json.header(X402.PAYMENT_REQUIRED + " header", header));
         BigInteger total = ledger.signedTotal(channel.id()).max(charged.add(offer.maxAmount()));
         Voucher voucher = ledger.authorize(channel.id(), total, signer);
-        HttpRequest paid = HttpRequest.newBuilder(request, (name, value) -> true).header(X402.PAYMENT_SIGNATURE,
-                PaymentHeaders.paymentSignature(UptoRequirement.SCHEME, chainId, channel, voucher)).build();
-        HttpResponse<byte[]> second = exchange(paid);
+        HttpResponse<byte[]> second = exchange(paid(request, voucher));
+        Optional<BigInteger> behind = second.statusCode() == 402 ? chargedBeyondKnown(second, total) : Optional.empty();
+        if (behind.isPresent()) {
+            // This client did not know all the channel was charged (a restart loses the figure): the refusal names it
+            // (no more than was signed, so believable), and one new voucher continues from there. Nothing was paid.
+            charged = behind.get();
+            total = ledger.signedTotal(channel.id()).max(charged.add(offer.maxAmount()));
+            voucher = ledger.authorize(channel.id(), total, signer);
+            second = exchange(paid(request, voucher));
+        }
         if (second.statusCode() == 402) {
             return new Result(second, Optional.of(voucher), BigInteger.ZERO, charged);
         }
@@ -113,6 +120,54 @@ public final class UptoChannelClient {
         }
         charged = after;
         return new Result(second, Optional.of(voucher), cost, charged);
+    }
+
+    private HttpRequest paid(HttpRequest request, Voucher voucher) {
+        return HttpRequest.newBuilder(request, (name, value) -> true).header(X402.PAYMENT_SIGNATURE,
+                PaymentHeaders.paymentSignature(UptoRequirement.SCHEME, chainId, channel, voucher)).build();
+    }
+
+    /** A refusal's {@code extra.charged} when it is above what this client knew and within what it signed. */
+    private Optional<BigInteger> chargedBeyondKnown(HttpResponse<byte[]> refusal, BigInteger signed) {
+        try {
+            String header = refusal.headers().firstValue(X402.PAYMENT_REQUIRED).orElse(null);
+            if (header == null) {
+                return Optional.empty();
+            }
+            JsonNode accepts = X402Json.header(X402.PAYMENT_REQUIRED + " header", header).path("accepts");
+            for (int i = 0; accepts.isArray() && i < accepts.size() && i < 16; i++) {
+                JsonNode c = accepts.get(i).path("extra").path("charged");
+                if (UptoRequirement.isUptoChannel(accepts.get(i)) && c.isTextual() && c.textValue().matches("[0-9]{1,78}")) {
+                    BigInteger named = new BigInteger(c.textValue());
+                    return named.compareTo(charged) > 0 && named.compareTo(signed) <= 0 ? Optional.of(named)
+                            : Optional.empty();
+                }
+            }
+        } catch (MalformedPayment unreadable) {
+            // an unreadable refusal is answered as any other refusal
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The first {@code upto} channel offer of a 402 answer to {@code request}: whom, in what token, on which chain and
+     * PaymentChannels contract, and the call's maximum (what a payer needs to open a channel before paying).
+     *
+     * @throws HyphaException INPUT when the answer is not a 402 offering {@code upto} over channels
+     */
+    public static UptoRequirement offerOf(HttpRequest request, HttpResponse<byte[]> answer) {
+        String header = answer.statusCode() != 402 ? null : answer.headers().firstValue(X402.PAYMENT_REQUIRED).orElse(null);
+        if (header == null) {
+            throw HyphaException.input(request.uri() + " answered " + answer.statusCode() + " without an x402 "
+                    + X402.PAYMENT_REQUIRED + ": not a paid endpoint");
+        }
+        JsonNode accepts = X402Json.header(X402.PAYMENT_REQUIRED + " header", header).path("accepts");
+        for (int i = 0; accepts.isArray() && i < accepts.size() && i < 16; i++) {
+            if (UptoRequirement.isUptoChannel(accepts.get(i))) {
+                return UptoRequirement.fromJson(X402.PAYMENT_REQUIRED + " accepts[" + i + "]", accepts.get(i));
+            }
+        }
+        throw HyphaException.input(request.uri() + " offers no x402 upto over payment channels");
     }
 
     private UptoRequirement choose(HttpRequest request, JsonNode required) {

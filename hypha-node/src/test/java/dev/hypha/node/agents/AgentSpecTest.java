@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hypha.core.errors.HyphaException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AgentSpecTest {
@@ -89,7 +90,7 @@ class AgentSpecTest {
     void readsWhatAnAgentSellsAndNamesWhatIsWrongWithIt() {
         AgentSpec.Service s = withServe("{\"tool\":\"write\",\"description\":\"writes\",\"price\":\"0.003\"}")
                 .serve().orElseThrow();
-        assertThat(s).isEqualTo(new AgentSpec.Service("write", "writes", "0.003", 64, "generate"));
+        assertThat(s).isEqualTo(new AgentSpec.Service("write", "writes", "0.003", 64, "generate", Optional.empty()));
         assertThat(withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"maxTokens\":512,"
                 + "\"inference\":\"complete\"}").serve().orElseThrow().inference()).isEqualTo("complete");
         assertThat(parse(GOOD).serve()).isEmpty();
@@ -107,5 +108,28 @@ class AgentSpecTest {
         assertThatThrownBy(() -> parse(GOOD.replace("\"tools\":[{\"agent\":3},{\"mcp\":\"http://127.0.0.1:1/mcp\"}]",
                 "\"tools\":[]").replace("\"rate\":", "\"serve\":{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\"},"
                 + "\"rate\":"))).hasMessageContaining("serve needs a tool source for its inference");
+    }
+
+    @Test
+    void readsAnInferenceChannelAndNamesWhatIsWrongWithIt() {
+        String url = "https://p.example/provider/v1/x402/completions";
+        AgentSpec.Service s = withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":{\"url\":\""
+                + url + "\",\"deposit\":\"0.01\"}}").serve().orElseThrow();
+        assertThat(s.channel()).contains(new AgentSpec.InferenceChannel(java.net.URI.create(url), "0.01"));
+        // with a channel, no tool source is needed for the inference
+        assertThat(parse(GOOD.replace("\"tools\":[{\"agent\":3},{\"mcp\":\"http://127.0.0.1:1/mcp\"}]", "\"tools\":[]")
+                .replace("\"rate\":", "\"serve\":{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
+                        + "{\"url\":\"http://127.0.0.1:9/x\",\"deposit\":\"1\"}},\"rate\":")).serve().orElseThrow().channel())
+                .isPresent();
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
+                + "{\"url\":\"http://p.example/x\",\"deposit\":\"1\"}}")).hasMessageContaining("http only on loopback");
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
+                + "{\"url\":\"" + url + "\",\"deposit\":\"0\"}}")).hasMessageContaining("serve.channel.deposit '0'");
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"maxTokens\":257,"
+                + "\"channel\":{\"url\":\"" + url + "\",\"deposit\":\"1\"}}")).hasMessageContaining("at most 256");
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
+                + "{\"url\":\"" + url + "\",\"deposit\":\"1\",\"extra\":1}}")).hasMessageContaining("other than url and deposit");
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":\"x\"}"))
+                .hasMessageContaining("serve.channel must be an object");
     }
 }

@@ -1,0 +1,224 @@
+package dev.hypha.node.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hypha.chain.agents.SpendingLimit;
+import dev.hypha.chain.channels.ReceiptDomain;
+import dev.hypha.chain.deploy.AgentAccountsClient;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.PaymentChannelsClient;
+import dev.hypha.chain.tx.TxRequest;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Hashes;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.store.ModelName;
+import dev.hypha.ml.store.ModelStore;
+import dev.hypha.node.gateway.local.LocalBackend;
+import dev.hypha.node.http.ApiServer;
+import dev.hypha.node.mcp.McpChain;
+import dev.hypha.node.provider.Prices;
+import dev.hypha.node.provider.ProviderService;
+import dev.hypha.node.provider.ProviderTerms;
+import dev.hypha.node.provider.ReceiptSigner;
+import dev.hypha.node.x402.ExactRequirement;
+import dev.hypha.node.x402.MeteredCompletions;
+import dev.hypha.node.x402.X402Client;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+
+/**
+ * A selling agent ({@code serve.channel}) that buys its inference from a real provider (hypha-tiny behind
+ * {@code ProviderService}'s metered completions) with x402 {@code upto} over a channel its AgentAccount funds, on anvil:
+ * one deposit through the account's policy, then each paid request buys a completion with a voucher and no
+ * transaction, logged with the voucher's amount; the provider redeems what the tokens cost; a restarted seller
+ * deposits nothing more and continues from the channel's charged total; a provider the account does not allow gets
+ * no deposit.
+ */
+class ChannelInferenceTest {
+    private static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
+    private static final long PRICE = 2_000;
+    private static final long DEPOSIT = 5_000;
+    private static McpChain chain;
+    private static LocalBackend engine;
+    private static ProviderService provider;
+    private static int salt;
+
+    @TempDir
+    static Path models;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        chain = new McpChain();
+        Path tiny = models.resolve("hypha-tiny.gguf");
+        try (InputStream in = ChannelInferenceTest.class.getResourceAsStream("/dev/hypha/node/devnet/hypha-tiny.gguf")) {
+            Files.copy(in, tiny);
+        }
+        ModelStore store = new ModelStore(models.resolve("home"), Clock.systemUTC());
+        store.importModel(tiny, ModelName.parse("hypha-tiny"), (d, t) -> { });
+        engine = new LocalBackend(store, LocalBackend.Settings.defaults());
+        Address payee = Address.parse(chain.payee.getAddress());
+        ProviderTerms terms = new ProviderTerms(chain.client.chainId(), chain.token(), payee,
+                Address.parse(chain.deployment.address(PaymentChannelsClient.NAME)), PRICES, 60);
+        provider = ProviderService.start(engine, terms, chain.as(chain.payee).channels(),
+                new ReceiptSigner(new ReceiptDomain(chain.client.chainId(),
+                        Address.parse(chain.deployment.address("ProviderRegistry"))), payee,
+                        chain.sender(chain.payee)::signTypedData), models.resolve("ledger.sqlite"), "127.0.0.1", 0, null,
+                Clock.systemUTC(), List.of(), List.of(MeteredCompletions.areas(engine)));
+    }
+
+    @AfterAll
+    static void stop() {
+        provider.close();
+        engine.close();
+        chain.close();
+    }
+
+    private record Seller(String account, Credentials key, AgentSpec spec, AgentService service, ApiServer server)
+            implements AutoCloseable {
+        String url() {
+            return "http://127.0.0.1:" + server.port() + AgentService.HTTP_PREFIX + "write";
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            service.close();
+        }
+    }
+
+    /** A seller whose account may pay {@code allowed} up to 10000 a day, {@value #DEPOSIT} a spend. */
+    private Seller seller(Credentials allowed) throws Exception {
+        Credentials owner = chain.devnet.account(5);
+        String token = chain.token().lowercaseHex();
+        String account = chain.as(owner).agentAccounts().create(chain.devnet.account(6).getAddress(), 86_400,
+                Hashes.keccak256(("channel-seller-" + salt++).getBytes(StandardCharsets.UTF_8)));
+        AgentAccountsClient.Account a = chain.as(owner).agentAccounts().at(account);
+        a.setLimit(token, new SpendingLimit(BigInteger.valueOf(10_000), BigInteger.valueOf(DEPOSIT), 86_400));
+        a.setCounterparty(allowed.getAddress(), true);
+        a.setTrustedChannels(chain.deployment.address(PaymentChannelsClient.NAME));
+        Credentials key = Credentials.create(Keys.createEcKeyPair());
+        long now = chain.client.latestBlock().getTimestamp().longValueExact();
+        a.grantSession(key.getAddress(), 0, now + 86_400, BigInteger.TEN.pow(17), token, BigInteger.valueOf(10_000),
+                allowed.getAddress());
+        chain.sender(chain.devnet.account(0)).send(TxRequest.transfer(key.getAddress(), BigInteger.TEN.pow(18)));
+        chain.as(chain.devnet.account(0)).payment().mint(account, BigInteger.valueOf(10_000));
+        AgentSpec spec = AgentSpec.parse("seller", """
+                {"name":"seller","system":"You write greetings.","task":"Greet the person named.",
+                 "budget":{"limit":"1","guardian":"%s"},"tools":[],
+                 "serve":{"tool":"write","description":"writes greetings","price":"0.002","maxTokens":8,
+                          "channel":{"url":"%s","deposit":"0.005"}}}"""
+                .formatted(chain.devnet.account(6).getAddress(), provider.endpoint() + MeteredCompletions.PATH)
+                .getBytes(StandardCharsets.UTF_8));
+        return start(account, key, spec);
+    }
+
+    private Seller start(String account, Credentials key, AgentSpec spec) {
+        ExactRequirement price = new ExactRequirement(chain.client.chainId(), BigInteger.valueOf(PRICE), chain.token(),
+                Address.parse(account), 120, "Hypha USD", "1");
+        HyphaContracts asKey = HyphaContracts.connect(chain.deployment, chain.sender(key));
+        AgentService service = new AgentService(spec, dir, asKey.agentAccounts().at(account), key, chain.client,
+                Optional.empty(), Optional.of(asKey.channels()), BigInteger.valueOf(DEPOSIT), price, new SecureRandom(),
+                Clock.systemUTC());
+        try {
+            service.connect();
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        ApiServer server = new ApiServer("127.0.0.1", 0, List.of(service.httpRoutes(chain.facilitator)));
+        server.start();
+        return new Seller(account, key, spec, service, server);
+    }
+
+    private static X402Client buyer() {
+        return new X402Client(HttpClient.newHttpClient(), chain.payer,
+                new X402Client.Limits(chain.client.chainId(), BigInteger.valueOf(5_000)), Clock.systemUTC(), new SecureRandom());
+    }
+
+    private static int ok(Seller s, String who) {
+        X402Client.Result r = buyer().send(HttpRequest.newBuilder(URI.create(s.url() + "?prompt=" + who)).build());
+        assertThat(r.response().statusCode()).as(new String(r.response().body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        return r.response().statusCode();
+    }
+
+    @Test
+    void theSellerBuysItsInferenceWithVouchersFromOneDepositAndTheProviderRedeemsWhatItCost() throws Exception {
+        provider.redeemAll(); // what other tests' channels owe, so this one's redemption stands alone
+        BigInteger providerBefore = chain.usd(chain.payee.getAddress());
+        String account;
+        try (Seller s = seller(chain.payee)) {
+            account = s.account();
+            assertThat(chain.usd(account)).as("one deposit through the policy").isEqualTo(BigInteger.valueOf(10_000 - DEPOSIT));
+            ok(s, "Ada");
+            ok(s, "Grace");
+            assertThat(chain.usd(account)).isEqualTo(BigInteger.valueOf(10_000 - DEPOSIT + 2 * PRICE));
+        }
+        String log = Files.readString(dir.resolve("agent.log"));
+        BigInteger max = MeteredCompletions.maximum(PRICES);
+        List<long[]> paid = paidLines(log);
+        assertThat(paid).hasSize(2);
+        // the first voucher is the call's maximum; the next continues from what the first cost
+        assertThat(paid.get(0)[1]).isEqualTo(max.longValueExact());
+        assertThat(paid.get(1)[1]).isEqualTo(paid.get(0)[0] + max.longValueExact());
+        assertThat(paid).allSatisfy(p -> assertThat(p[0]).isPositive().isLessThanOrEqualTo(max.longValueExact()));
+        long charged = paid.get(0)[0] + paid.get(1)[0];
+        assertThat(log).contains("paid with upto vouchers over channel", "charged " + charged + " of " + DEPOSIT);
+
+        assertThat(provider.redeemAll()).allSatisfy(o -> assertThat(o.ok()).as(o.error()).isTrue());
+        assertThat(chain.usd(chain.payee.getAddress()).subtract(providerBefore)).isEqualTo(BigInteger.valueOf(charged));
+    }
+
+    @Test
+    void aRestartedSellerDepositsNothingMoreAndContinuesFromWhatWasCharged() throws Exception {
+        Seller first = seller(chain.payee);
+        String account = first.account();
+        ok(first, "Ada");
+        first.close();
+        BigInteger after = chain.usd(account);
+
+        try (Seller again = start(account, first.key(), first.spec())) {
+            ok(again, "Grace");
+            assertThat(chain.usd(account)).as("no second deposit").isEqualTo(after.add(BigInteger.valueOf(PRICE)));
+        }
+        List<long[]> paid = paidLines(Files.readString(dir.resolve("agent.log")));
+        assertThat(paid).hasSize(2);
+        assertThat(paid.get(1)[1]).isEqualTo(paid.get(0)[0] + MeteredCompletions.maximum(PRICES).longValueExact());
+    }
+
+    @Test
+    void aProviderTheAccountDoesNotAllowGetsNoDeposit() {
+        assertThatThrownBy(() -> seller(chain.devnet.account(4))).isInstanceOf(HyphaException.class)
+                .hasMessageContaining("AgentAccount");
+    }
+
+    /** Each "paid COST for inference ... with a voucher for TOTAL" line, as {cost, total}. */
+    private static List<long[]> paidLines(String log) {
+        Matcher m = Pattern.compile("paid (\\d+) for inference to \\S+ with a voucher for (\\d+) on channel").matcher(log);
+        List<long[]> out = new java.util.ArrayList<>();
+        while (m.find()) {
+            out.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+        }
+        return out;
+    }
+}
