@@ -119,7 +119,6 @@ public final class PaymentChannelsClient {
         return calls.write(NAME, "settle", binding.settle(struct(channel)));
     }
 
-    /** The struct the generated binding passes to the contract. */
     /**
      * The signature bytes the contract checks for {@code voucher}: its own 65 bytes when the channel's signer signed
      * it, otherwise (a channel whose payer and signer is an AgentAccount, the voucher signed by a session key) the
@@ -162,6 +161,7 @@ public final class PaymentChannelsClient {
         }
     }
 
+    /** The struct the generated binding passes to the contract. */
     static PaymentChannels.Channel struct(ChannelParams c) {
         return new PaymentChannels.Channel(c.payer().lowercaseHex(), c.provider().lowercaseHex(), c.token().lowercaseHex(),
                 c.signer().lowercaseHex(), Numeric.hexStringToByteArray(c.salt()));
