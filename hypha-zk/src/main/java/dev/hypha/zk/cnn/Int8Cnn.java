@@ -23,17 +23,7 @@ public record Int8Cnn(int channels, int height, int width, List<Conv> convs, Int
     public record Conv(int in, int out, int kernel, int padding, int pool, byte[] weights, long[] bias,
             Int8Mlp.Requant requant) {
         public Conv {
-            if (in < 1 || out < 1 || in > MAX_CHANNELS || out > MAX_CHANNELS) {
-                throw new IllegalArgumentException("a conv block has 1.." + MAX_CHANNELS + " input and output channels, got "
-                        + in + " -> " + out);
-            }
-            if (kernel < 1 || padding < 0 || padding >= kernel || (long) in * kernel * kernel > MAX_PATCH) {
-                throw new IllegalArgumentException("a conv kernel needs padding below its size and a patch of at most "
-                        + MAX_PATCH + ", got kernel " + kernel + ", padding " + padding + ", " + in + " channels");
-            }
-            if (pool != 1 && pool != 2 && pool != 4) {
-                throw new IllegalArgumentException("the circuit pools 1x1, 2x2 or 4x4 windows, got " + pool);
-            }
+            checkGeometry(in, out, kernel, padding, pool);
             if (weights.length != out * in * kernel * kernel || bias.length != out) {
                 throw new IllegalArgumentException("a conv " + in + " -> " + out + " with kernel " + kernel + " needs "
                         + out * in * kernel * kernel + " weights and " + out + " biases, got " + weights.length + " and "
@@ -76,6 +66,21 @@ public record Int8Cnn(int channels, int height, int width, List<Conv> convs, Int
 
         public long biasAt(int o) {
             return bias[o];
+        }
+    }
+
+    /** The bounds of a conv block's geometry (channels, kernel, padding, pooling), shared with the proof decoder. */
+    public static void checkGeometry(int in, int out, int kernel, int padding, int pool) {
+        if (in < 1 || out < 1 || in > MAX_CHANNELS || out > MAX_CHANNELS) {
+            throw new IllegalArgumentException("a conv block has 1.." + MAX_CHANNELS + " input and output channels, got "
+                    + in + " -> " + out);
+        }
+        if (kernel < 1 || padding < 0 || padding >= kernel || (long) in * kernel * kernel > MAX_PATCH) {
+            throw new IllegalArgumentException("a conv kernel needs padding below its size and a patch of at most "
+                    + MAX_PATCH + ", got kernel " + kernel + ", padding " + padding + ", " + in + " channels");
+        }
+        if (pool != 1 && pool != 2 && pool != 4) {
+            throw new IllegalArgumentException("the circuit pools 1x1, 2x2 or 4x4 windows, got " + pool);
         }
     }
 

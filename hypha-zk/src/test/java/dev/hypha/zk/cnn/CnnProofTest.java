@@ -97,6 +97,159 @@ class CnnProofTest {
         }
     }
 
+    /** One conv block (4 filters, pool 2) on 1×8×8, then 64 → 5: small enough to forge its witness by hand. */
+    static Int8Cnn oneBlock(SplittableRandom rng) {
+        return new Int8Cnn(1, 8, 8, List.of(RandomCnns.conv(rng, 1, 4, 3, 1, 2, false)),
+                new Int8Mlp(List.of(RandomCnns.dense(rng, 64, 5, null))));
+    }
+
+    /** A window whose four elements are not all equal, so that a non-maximal element exists. */
+    private static int unevenWindow(CnnShape.ConvShape s, CnnTrace.Block b) {
+        for (int o = 0; o < s.pooled(); o++) {
+            long y0 = b.requant().output()[s.windowSource(o, 0)];
+            for (int j = 1; j < 4; j++) {
+                if (b.requant().output()[s.windowSource(o, j)] != y0) {
+                    return o;
+                }
+            }
+        }
+        throw new AssertionError("every window is flat");
+    }
+
+    /**
+     * Proves a forged trace: {@code forge} changes block 0's pooled value, differences and selectors at window o; the
+     * dense head is then recomputed honestly from the forged pooled output, so that only the pooling is wrong.
+     */
+    private static void assertForgedPoolRejected(String what, java.util.function.BiConsumer<CnnTrace.Block, long[]> forge)
+            throws Exception {
+        SplittableRandom rng = new SplittableRandom(9);
+        Int8Cnn model = oneBlock(rng);
+        CnnShape shape = CnnShape.of(model);
+        CnnShape.ConvShape s = shape.convs().get(0);
+        byte[] image = RandomCnns.image(rng, model.inputSize());
+        CnnTrace honest = CnnTrace.of(model, image);
+        CnnTrace.Block b = honest.blocks().get(0);
+        int o = unevenWindow(s, b);
+        long[] y = new long[4];
+        for (int j = 0; j < 4; j++) {
+            y[j] = b.requant().output()[s.windowSource(o, j)];
+        }
+        long[] z = b.pooled().clone();
+        long[] d = b.differences().clone();
+        long[] sel = b.selectors().clone();
+        forge.accept(new CnnTrace.Block(b.accumulators(), b.requant(), z, d, sel), new long[] {o, y[0], y[1], y[2], y[3]});
+        Int8Mlp.Layer layer = model.dense().layers().get(0);
+        long[] acc = new long[8];
+        for (int c = 0; c < layer.out(); c++) {
+            acc[c] = layer.biasAt(c);
+            for (int i = 0; i < layer.in(); i++) {
+                acc[c] += layer.weight(c, i) * z[i];
+            }
+        }
+        CnnTrace forged = new CnnTrace(honest.input(), List.of(new CnnTrace.Block(b.accumulators(), b.requant(), z, d, sel)),
+                List.of(acc), List.of());
+        CnnProver.Result r = CnnProver.prove(model, "m", image, forged.logits(5), CnnTables.witness(shape, forged), m -> { });
+        assertThatThrownBy(() -> CnnVerifier.verify(r.statement(), r.proof())).as(what).isInstanceOf(Rejected.class);
+    }
+
+    @Test
+    void aPoolThatTakesANonMaximalElementIsRejected() throws Exception {
+        int outputs = 1 << 6;
+        assertForgedPoolRejected("the window's minimum", (b, w) -> {
+            int o = (int) w[0];
+            int min = 0;
+            for (int j = 1; j < 4; j++) {
+                min = w[1 + j] < w[1 + min] ? j : min;
+            }
+            b.pooled()[o] = w[1 + min];
+            for (int j = 0; j < 4; j++) {
+                b.differences()[j * outputs + o] = b.pooled()[o] - w[1 + j]; // one is negative: no 8-bit value
+                b.selectors()[j * outputs + o] = j == min ? 1 : 0;
+            }
+        });
+        assertForgedPoolRejected("above the maximum, no element selected at zero", (b, w) -> {
+            int o = (int) w[0];
+            b.pooled()[o] += 1;
+            for (int j = 0; j < 4; j++) {
+                b.differences()[j * outputs + o] += 1;
+            }
+        });
+    }
+
+    @Test
+    void twoSelectorsOrNoneInAWindowAreRejected() throws Exception {
+        int outputs = 1 << 6;
+        assertForgedPoolRejected("two selectors", (b, w) -> {
+            int o = (int) w[0];
+            for (int j = 0; j < 4; j++) {
+                b.selectors()[j * outputs + o] = b.differences()[j * outputs + o] == 0 ? 1 : 0;
+            }
+            for (int j = 0; j < 4; j++) {
+                if (b.selectors()[j * outputs + o] == 0) {
+                    b.selectors()[j * outputs + o] = 1; // a second selector, on a non-zero difference
+                    break;
+                }
+            }
+        });
+        assertForgedPoolRejected("no selector", (b, w) -> {
+            int o = (int) w[0];
+            for (int j = 0; j < 4; j++) {
+                b.selectors()[j * outputs + o] = 0;
+            }
+        });
+    }
+
+    /** The Fashion-MNIST CNN's shape (examples/fashion-mnist-cnn.toml) with random weights proves and verifies. */
+    @Test
+    void theFashionMnistShapeProves() throws Exception {
+        SplittableRandom rng = new SplittableRandom(28);
+        Int8Cnn model = new Int8Cnn(1, 28, 28, List.of(RandomCnns.conv(rng, 1, 16, 3, 1, 2, true),
+                RandomCnns.conv(rng, 16, 32, 3, 1, 2, true)), new Int8Mlp(List.of(
+                RandomCnns.dense(rng, 1568, 128, RandomCnns.requant(rng, 1568, true)), RandomCnns.dense(rng, 128, 10, null))));
+        byte[] image = RandomCnns.image(rng, 784);
+        long start = System.nanoTime();
+        CnnProver.Result r = CnnProver.prove(model, "fashion-mnist-cnn", image, m -> { });
+        long proved = System.nanoTime();
+        CnnVerifier.verify(r.statement(), r.proof());
+        long verified = System.nanoTime();
+        System.out.printf("Fashion-MNIST-shaped CNN: prove %d ms, verify %d ms (first run, JIT cold)%n",
+                (proved - start) / 1_000_000, (verified - proved) / 1_000_000);
+        assertThat(r.statement().logits()).containsExactly(CnnTrace.of(model, image).logits(10));
+    }
+
+    /** The proof and model files round-trip, and any changed proof byte is rejected by the decoder or the verifier. */
+    @Test
+    void filesRoundTripAndAnyChangedProofByteIsRejected() throws Exception {
+        SplittableRandom rng = new SplittableRandom(21);
+        Int8Cnn model = twoBlocks(rng);
+        byte[] image = RandomCnns.image(rng, model.inputSize());
+        CnnProver.Result r = CnnProver.prove(model, "m", image, s -> { });
+        byte[] bytes = new CnnProofFile(r.statement(), r.proof()).encode();
+        assertThat(CnnProofFile.isCnn(bytes)).isTrue();
+        CnnProofFile back = CnnProofFile.decode(bytes);
+        assertThat(back.encode()).isEqualTo(bytes);
+        CnnVerifier.verify(back.statement(), back.proof());
+        byte[] modelBytes = new Int8CnnFile(model, "src", "cal").encode();
+        assertThat(Int8CnnFile.decode(modelBytes).encode()).isEqualTo(modelBytes);
+        assertThat(CnnTables.modelCommitment(Int8CnnFile.decode(modelBytes).model()).root()).isEqualTo(r.statement().modelRoot());
+        assertThatThrownBy(() -> Int8CnnFile.decode(java.util.Arrays.copyOf(modelBytes, modelBytes.length + 1)))
+                .hasMessageContaining("bytes follow the last layer");
+        assertThatThrownBy(() -> CnnProofFile.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
+                .hasMessageContaining("proof body");
+        for (int i = 0; i < 64; i++) {
+            byte[] changed = bytes.clone();
+            int at = rng.nextInt(changed.length);
+            changed[at] ^= (byte) (1 + rng.nextInt(255));
+            try {
+                CnnProofFile f = CnnProofFile.decode(changed);
+                assertThatThrownBy(() -> CnnVerifier.verify(f.statement(), f.proof())).as("byte %d", at)
+                        .isInstanceOf(Rejected.class);
+            } catch (IllegalArgumentException expected) {
+                // rejected by the decoder, naming what is wrong
+            }
+        }
+    }
+
     private static CnnProof withConv(CnnProof p, int block, CnnProof.Conv conv) {
         List<CnnProof.Conv> convs = new java.util.ArrayList<>(p.convs());
         convs.set(block, conv);
