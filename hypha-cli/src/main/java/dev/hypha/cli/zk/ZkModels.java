@@ -20,8 +20,9 @@ import java.util.Optional;
 /**
  * The int8 models proofs are about, in the content store: a trained (float) model is quantized once, with a fixed
  * calibration (the first {@link #CALIBRATION_IMAGES} images of a dataset's train split), and the resulting
- * {@link Int8MlpFile} (or, for a network with conv layers, {@link Int8CnnFile}) stored as a blob under {@code refs/zk-models/<name>}. Its content id is the model id a proof
- * binds; the file names the float model's id and the calibration, so that id pins them too.
+ * {@link Int8MlpFile} (or, for a network with conv layers, {@link Int8CnnFile}) stored as a blob under
+ * {@code refs/zk-models/<name>}. Its content id is the model id a proof binds; the file names the float model's id
+ * and the calibration, so that id pins them too.
  */
 public final class ZkModels {
     public static final String REF_KIND = "zk-models";
@@ -128,8 +129,10 @@ public final class ZkModels {
             String cal = datasetId + ":train[0:" + images + "]";
             boolean cnn = contents.network().layers().stream().anyMatch(l -> l instanceof Layer.Conv2d);
             encoded = cnn
-                    ? new Int8CnnFile(QuantizedCnns.toCircuit(CnnQuantizer.quantize(contents.network(), pixels)), source, cal).encode()
-                    : new Int8MlpFile(QuantizedMlps.toCircuit(MlpQuantizer.quantize(contents.network(), pixels)), source, cal).encode();
+                    ? new Int8CnnFile(QuantizedCnns.toCircuit(CnnQuantizer.quantize(contents.network(), pixels)), source,
+                            cal).encode()
+                    : new Int8MlpFile(QuantizedMlps.toCircuit(MlpQuantizer.quantize(contents.network(), pixels)), source,
+                            cal).encode();
         } catch (IllegalArgumentException e) {
             throw HyphaException.input("model " + trained + " cannot be proved: " + e.getMessage(), e);
         }

@@ -8,8 +8,6 @@ import dev.hypha.zk.mlp.MlpProof;
 import dev.hypha.zk.mlp.MlpProofFile;
 import dev.hypha.zk.mlp.MlpShape;
 import dev.hypha.zk.mlp.MlpStatement;
-import dev.hypha.zk.pcs.LigeroParams;
-import dev.hypha.zk.pcs.ProofCodec;
 import dev.hypha.zk.sumcheck.SumcheckProof;
 import dev.hypha.zk.sumcheck.SumcheckProofCodec;
 import java.nio.BufferUnderflowException;
@@ -82,7 +80,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             ext(out, p.weight(), p.input());
         }
         for (MlpProof.Requant p : proof.denseRequants()) {
-            requant(out, p);
+            MlpProofFile.writeRequant(out, p);
         }
         for (CnnProof.Conv c : proof.convs()) {
             ext(out, c.accumulator(), c.bias());
@@ -92,7 +90,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
                 SumcheckProofCodec.write(c.wiring(), out);
                 ext(out, c.input());
             }
-            requant(out, c.requant());
+            MlpProofFile.writeRequant(out, c.requant());
             CnnProof.Pool p = c.pool();
             ext(out, p.pooled());
             ext(out, p.differences());
@@ -107,8 +105,8 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             SumcheckProofCodec.write(p.bitCheck(), out);
             ext(out, p.bit());
         }
-        batch(out, proof.model(), shape.modelParams());
-        batch(out, proof.witness(), shape.witnessParams());
+        MlpProofFile.batch(out, proof.model(), shape.modelParams());
+        MlpProofFile.batch(out, proof.witness(), shape.witnessParams());
         if (out.hasRemaining()) {
             throw new IllegalStateException("proof encoding left " + out.remaining() + " bytes unwritten");
         }
@@ -235,7 +233,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             }
             List<MlpProof.Requant> requants = new ArrayList<>();
             for (int hd = 0; hd < denseCount - 1; hd++) {
-                requants.add(requant(in, shape.dense().get(hd).outVars(),
+                requants.add(MlpProofFile.readRequant(in, shape.dense().get(hd).outVars(),
                         witnessLayout.blockVars(shape.denseWitnessBlock(hd) + 1)));
             }
             List<CnnProof.Conv> convProofs = new ArrayList<>();
@@ -252,7 +250,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
                     wiring = SumcheckProofCodec.read(in, witnessLayout.blockVars(shape.convBlock(l - 1, CnnShape.POOLED)), 2);
                     input = ext(in);
                 }
-                MlpProof.Requant rq = requant(in, s.nv(), witnessLayout.blockVars(shape.convBlock(l, CnnShape.BITS)));
+                MlpProof.Requant rq = MlpProofFile.readRequant(in, s.nv(), witnessLayout.blockVars(shape.convBlock(l, CnnShape.BITS)));
                 int windows = 1 << s.jv();
                 int jz = s.jv() + s.zv();
                 Ext2 pooled = ext(in);
@@ -273,8 +271,8 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
                         differences, gather, gathered, selectorBits, selectorBit, sums, selected, selectedS, selectedD,
                         difference, bits, bitCheck, bit)));
             }
-            ClaimBatch.Proof model = batch(in, shape.modelParams(), shape.modelLayout().numVars());
-            ClaimBatch.Proof witness = batch(in, shape.witnessParams(), witnessLayout.numVars());
+            ClaimBatch.Proof model = MlpProofFile.batch(in, shape.modelParams(), shape.modelLayout().numVars());
+            ClaimBatch.Proof witness = MlpProofFile.batch(in, shape.witnessParams(), witnessLayout.numVars());
             return new CnnProofFile(statement, new CnnProof(witnessRoot, denseProofs, requants, convProofs, model, witness));
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("the proof file ends early (" + bytes.length + " bytes)");
@@ -289,7 +287,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             size += 16L * (3 + (s.hidden() ? 1 : 0)) + SumcheckProofCodec.size(s.inVars(), 2);
         }
         for (int h = 0; h < shape.dense().size() - 1; h++) {
-            size += requantSize(shape.dense().get(h).outVars(), witnessLayout.blockVars(shape.denseWitnessBlock(h) + 1));
+            size += MlpProofFile.requantSize(shape.dense().get(h).outVars(), witnessLayout.blockVars(shape.denseWitnessBlock(h) + 1));
         }
         for (int l = 0; l < shape.convs().size(); l++) {
             CnnShape.ConvShape s = shape.convs().get(l);
@@ -297,7 +295,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             if (l > 0) {
                 size += SumcheckProofCodec.size(witnessLayout.blockVars(shape.convBlock(l - 1, CnnShape.POOLED)), 2) + 16;
             }
-            size += requantSize(s.nv(), witnessLayout.blockVars(shape.convBlock(l, CnnShape.BITS)));
+            size += MlpProofFile.requantSize(s.nv(), witnessLayout.blockVars(shape.convBlock(l, CnnShape.BITS)));
             int windows = 1 << s.jv();
             int jz = s.jv() + s.zv();
             size += 16L * (1 + windows + 1 + 1 + windows + 3 + (1 << CnnShape.DIFF_BIT_VARS) + 1)
@@ -307,43 +305,6 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
         size += SumcheckProofCodec.size(shape.modelLayout().numVars(), 2) + 16 + shape.modelParams().proofBytes();
         size += SumcheckProofCodec.size(witnessLayout.numVars(), 2) + 16 + shape.witnessParams().proofBytes();
         return size;
-    }
-
-    private static long requantSize(int vars, int bitVars) {
-        return SumcheckProofCodec.size(vars, 4) + 16L * 8 + SumcheckProofCodec.size(MlpShape.BIT_VARS, 2) + 16
-                + SumcheckProofCodec.size(bitVars, 3) + 16;
-    }
-
-    private static void requant(ByteBuffer out, MlpProof.Requant p) {
-        SumcheckProofCodec.write(p.zerocheck(), out);
-        ext(out, p.values());
-        ext(out, p.rangeValues());
-        SumcheckProofCodec.write(p.recomposition(), out);
-        ext(out, p.recomposedBit());
-        SumcheckProofCodec.write(p.booleanity(), out);
-        ext(out, p.booleanBit());
-    }
-
-    private static MlpProof.Requant requant(ByteBuffer in, int vars, int bitVars) {
-        SumcheckProof zerocheck = SumcheckProofCodec.read(in, vars, 4);
-        Ext2[] values = exts(in, 5);
-        Ext2[] rangeValues = exts(in, 3);
-        SumcheckProof recomposition = SumcheckProofCodec.read(in, MlpShape.BIT_VARS, 2);
-        Ext2 recomposedBit = ext(in);
-        SumcheckProof booleanity = SumcheckProofCodec.read(in, bitVars, 3);
-        return new MlpProof.Requant(zerocheck, values, rangeValues, recomposition, recomposedBit, booleanity, ext(in));
-    }
-
-    private static void batch(ByteBuffer out, ClaimBatch.Proof p, LigeroParams params) {
-        SumcheckProofCodec.write(p.sumcheck(), out);
-        ext(out, p.value());
-        ProofCodec.write(p.opening(), params, out);
-    }
-
-    private static ClaimBatch.Proof batch(ByteBuffer in, LigeroParams params, int vars) {
-        SumcheckProof sc = SumcheckProofCodec.read(in, vars, 2);
-        Ext2 value = ext(in);
-        return new ClaimBatch.Proof(sc, value, ProofCodec.read(in, params));
     }
 
     private static void ext(ByteBuffer out, Ext2... values) {

@@ -22,6 +22,11 @@ public record CnnShape(int channels, int height, int width, List<ConvShape> conv
     public static final int VALUE = 0, BITS = 1, POOLED = 2, DIFF = 3, SELECT = 4, DIFF_BITS = 5, CONV_BLOCKS = 6;
     /** Bits of a pool difference d = z − y ∈ [0, 255]. */
     public static final int DIFF_BIT_VARS = 3;
+    /**
+     * Largest positions × patch of one conv block: the verifier sums the public wiring (im2col) over every pair, so
+     * this bounds the work a hostile proof file's shape can cause (the Fashion-MNIST CNN's largest is 196 × 144).
+     */
+    public static final long MAX_WIRING = 1L << 24;
 
     /** One conv block's geometry: input [in, inH, inW], output [out, outH, outW], pooled [out, poolH, poolW]. */
     public record ConvShape(int in, int out, int kernel, int padding, int pool, Int8Mlp.Requant requant, int inH, int inW) {
@@ -126,6 +131,10 @@ public record CnnShape(int channels, int height, int width, List<ConvShape> conv
             if (s.outH() < s.pool() || s.outW() < s.pool()) {
                 throw new IllegalArgumentException("conv block " + l + " (kernel " + s.kernel() + ", pool " + s.pool()
                         + ") does not fit its " + h + "x" + w + " input");
+            }
+            if ((long) s.positions() * s.patch() > MAX_WIRING) {
+                throw new IllegalArgumentException("conv block " + l + " has " + s.positions() + " positions of "
+                        + s.patch() + " inputs; at most 2^24 pairs are proved");
             }
             c = s.out();
             h = s.poolH();

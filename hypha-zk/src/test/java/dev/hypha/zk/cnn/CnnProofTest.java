@@ -250,6 +250,16 @@ class CnnProofTest {
         }
     }
 
+    /** A shape whose wiring the verifier would have to sum over more than 2^24 (position, patch) pairs is refused. */
+    @Test
+    void theVerifiersWiringWorkIsBounded() {
+        Int8Mlp.Requant rq = new Int8Mlp.Requant(1 << 14, 20, true);
+        List<CnnShape.ConvShape> convs = List.of(new CnnShape.ConvShape(1, 4, 1, 0, 1, rq, 256, 256),
+                new CnnShape.ConvShape(4, 1, 15, 7, 1, rq, 256, 256));
+        assertThatThrownBy(() -> new CnnShape(1, 256, 256, convs, List.of(new dev.hypha.zk.mlp.MlpShape.LayerShape(16, 2, null))))
+                .hasMessageContaining("conv block 1 has 65536 positions of 900 inputs; at most 2^24 pairs are proved");
+    }
+
     private static CnnProof withConv(CnnProof p, int block, CnnProof.Conv conv) {
         List<CnnProof.Conv> convs = new java.util.ArrayList<>(p.convs());
         convs.set(block, conv);
