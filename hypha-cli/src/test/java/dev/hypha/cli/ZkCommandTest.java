@@ -145,6 +145,46 @@ class ZkCommandTest {
         assertThat(store.ref(ZkModels.REF_KIND, "tiny-mlp")).contains(ContentId.parse(modelId));
     }
 
+    /** A CNN trained by {@code hypha train}: proved (quantized to an int8 CNN) and verified; a changed byte refused. */
+    @Test
+    void proveAndVerifyATrainedCnn() throws IOException {
+        byte[] testImage = writeIdx(dir.resolve("idx"));
+        assertThat(hypha("dataset", "import", "fashion-mnist", "--from", dir.resolve("idx").toString()).code()).isZero();
+        Path spec = dir.resolve("cnn.toml");
+        Files.writeString(spec, """
+                name = "tiny-cnn"
+                dataset = "fashion-mnist"
+                seed = 3
+                steps = 10
+                batch = 20
+                checkpoint_every = 10
+                layers = ["conv2d 1 2 3 1", "relu", "maxpool 2", "flatten", "linear 392 10"]
+                [optimizer]
+                kind = "sgd"
+                learning_rate = 0.05
+                momentum = 0.9
+                warmup_steps = 2
+                """);
+        Run trained = hypha("train", spec.toString(), "--threads", "2");
+        assertThat(trained.code()).as(trained.err()).isZero();
+        Path raw = dir.resolve("image.raw");
+        Files.write(raw, testImage);
+        Run proved = hypha("zk", "prove", "tiny-cnn", "--input", raw.toString(), "--out", dir.resolve("c.proof").toString());
+        assertThat(proved.code()).as(proved.err()).isZero();
+        assertThat(proved.err()).contains("quantized ", "proving conv block 0 (convolution, requantization, max-pool)");
+        Matcher m = Pattern.compile("class (\\d) \\(int8 CNN model (baf[a-z0-9]+), input sha256").matcher(proved.out());
+        assertThat(m.find()).as(proved.out()).isTrue();
+        Run verified = hypha("zk", "verify", dir.resolve("c.proof").toString());
+        assertThat(verified.code()).as(verified.err()).isZero();
+        assertThat(verified.out()).contains("valid: class " + m.group(1) + " (int8 model " + m.group(2), "verified in ");
+        byte[] bytes = Files.readAllBytes(dir.resolve("c.proof"));
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(dir.resolve("forged.proof"), bytes);
+        Run refused = hypha("zk", "verify", dir.resolve("forged.proof").toString());
+        assertThat(refused.code()).isEqualTo(3);
+        assertThat(refused.err()).contains("invalid proof: ");
+    }
+
     /** Fashion-MNIST's four files, 200 + 20 images (class c: a bright bar at column 2 + 2c); returns one test image. */
     private static byte[] writeIdx(Path folder) throws IOException {
         Files.createDirectories(folder);

@@ -3,12 +3,15 @@ package dev.hypha.cli.zk;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.train.Layer;
 import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.data.ImageSplit;
+import dev.hypha.ml.train.int8.CnnQuantizer;
 import dev.hypha.ml.train.int8.MlpQuantizer;
 import dev.hypha.ml.train.run.ModelFile;
 import dev.hypha.ml.train.run.Trainer;
 import dev.hypha.ml.train.store.ContentStore;
+import dev.hypha.zk.cnn.Int8CnnFile;
 import dev.hypha.zk.mlp.Int8MlpFile;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -17,8 +20,9 @@ import java.util.Optional;
 /**
  * The int8 models proofs are about, in the content store: a trained (float) model is quantized once, with a fixed
  * calibration (the first {@link #CALIBRATION_IMAGES} images of a dataset's train split), and the resulting
- * {@link Int8MlpFile} stored as a blob under {@code refs/zk-models/<name>}. Its content id is the model id a proof
- * binds; the file names the float model's id and the calibration, so that id pins them too.
+ * {@link Int8MlpFile} (or, for a network with conv layers, {@link Int8CnnFile}) stored as a blob under
+ * {@code refs/zk-models/<name>}. Its content id is the model id a proof binds; the file names the float model's id
+ * and the calibration, so that id pins them too.
  */
 public final class ZkModels {
     public static final String REF_KIND = "zk-models";
@@ -31,8 +35,27 @@ public final class ZkModels {
         this.store = store;
     }
 
-    /** A resolved int8 model: its id, its file, and whether this call quantized it. */
-    public record Resolved(ContentId id, Int8MlpFile file, boolean quantizedNow) {}
+    /**
+     * A resolved int8 model: its id, its file (an MLP's {@code file} or a CNN's {@code cnn}, the other null), and
+     * whether this call quantized it.
+     */
+    public record Resolved(ContentId id, Int8MlpFile file, Int8CnnFile cnn, boolean quantizedNow) {
+        public boolean isCnn() {
+            return cnn != null;
+        }
+
+        public int inputSize() {
+            return isCnn() ? cnn.model().inputSize() : file.model().inputSize();
+        }
+
+        public String source() {
+            return isCnn() ? cnn.source() : file.source();
+        }
+
+        public String calibration() {
+            return isCnn() ? cnn.calibration() : file.calibration();
+        }
+    }
 
     /**
      * MODEL as given to {@code hypha zk prove}: an int8 model's content id, a trained model's content id, or a trained
@@ -44,7 +67,7 @@ public final class ZkModels {
             ContentId id = parse(model);
             byte[] bytes = store.get(id);
             if (isInt8(bytes)) {
-                return new Resolved(id, decode(id, bytes), false);
+                return resolved(id, bytes, false);
             }
             return quantize(id, bytes, calibration, Optional.empty());
         }
@@ -54,9 +77,9 @@ public final class ZkModels {
         ContentId trained = store.ref(Trainer.MODELS, model).orElse(null);
         Optional<ContentId> existing = store.ref(REF_KIND, model);
         if (existing.isPresent()) {
-            Int8MlpFile file = decode(existing.get(), store.get(existing.get()));
-            if (trained == null || file.source().equals(trained.toString())) {
-                return new Resolved(existing.get(), file, false);
+            Resolved stored = resolved(existing.get(), store.get(existing.get()), false);
+            if (trained == null || stored.source().equals(trained.toString())) {
+                return stored;
             }
         }
         if (trained == null) {
@@ -89,7 +112,7 @@ public final class ZkModels {
             throw HyphaException.input("model " + id + " is not an int8 model (a proof names the int8 model it ran; "
                     + "hypha zk prove prints its id)");
         }
-        return new Resolved(id, decode(id, bytes), false);
+        return resolved(id, bytes, false);
     }
 
     private Resolved quantize(ContentId trained, byte[] bytes, String calibration, Optional<String> name) {
@@ -100,26 +123,33 @@ public final class ZkModels {
         int images = Math.min(CALIBRATION_IMAGES, split.count());
         int size = split.height() * split.width();
         byte[] pixels = Arrays.copyOf(split.pixels(), images * size);
-        Int8MlpFile file;
+        byte[] encoded;
         try {
-            file = new Int8MlpFile(QuantizedMlps.toCircuit(MlpQuantizer.quantize(contents.network(), pixels)),
-                    trained.toString(), datasetId + ":train[0:" + images + "]");
+            String source = trained.toString();
+            String cal = datasetId + ":train[0:" + images + "]";
+            boolean cnn = contents.network().layers().stream().anyMatch(l -> l instanceof Layer.Conv2d);
+            encoded = cnn
+                    ? new Int8CnnFile(QuantizedCnns.toCircuit(CnnQuantizer.quantize(contents.network(), pixels)), source,
+                            cal).encode()
+                    : new Int8MlpFile(QuantizedMlps.toCircuit(MlpQuantizer.quantize(contents.network(), pixels)), source,
+                            cal).encode();
         } catch (IllegalArgumentException e) {
             throw HyphaException.input("model " + trained + " cannot be proved: " + e.getMessage(), e);
         }
-        ContentId id = store.put(file.encode());
+        ContentId id = store.put(encoded);
         name.ifPresent(n -> store.setRef(REF_KIND, n, id));
-        return new Resolved(id, file, true);
+        return resolved(id, encoded, true);
     }
 
     static boolean isInt8(byte[] bytes) {
-        return bytes.length >= INT8_MAGIC.length && Arrays.equals(bytes, 0, INT8_MAGIC.length, INT8_MAGIC, 0,
-                INT8_MAGIC.length);
+        return Int8CnnFile.isCnn(bytes) || bytes.length >= INT8_MAGIC.length && Arrays.equals(bytes, 0, INT8_MAGIC.length,
+                INT8_MAGIC, 0, INT8_MAGIC.length);
     }
 
-    private static Int8MlpFile decode(ContentId id, byte[] bytes) {
+    private static Resolved resolved(ContentId id, byte[] bytes, boolean quantizedNow) {
         try {
-            return Int8MlpFile.decode(bytes);
+            return Int8CnnFile.isCnn(bytes) ? new Resolved(id, null, Int8CnnFile.decode(bytes), quantizedNow)
+                    : new Resolved(id, Int8MlpFile.decode(bytes), null, quantizedNow);
         } catch (IllegalArgumentException e) {
             throw HyphaException.input("int8 model " + id + " is malformed: " + e.getMessage(), e);
         }

@@ -4,6 +4,9 @@ package dev.hypha.cli.zk;
 import dev.hypha.cli.model.GlobalOptions;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.train.store.ContentStore;
+import dev.hypha.zk.cnn.CnnProofFile;
+import dev.hypha.zk.cnn.CnnProver;
+import dev.hypha.zk.cnn.CnnTrace;
 import dev.hypha.zk.mlp.MlpProofFile;
 import dev.hypha.zk.mlp.MlpProver;
 import dev.hypha.zk.mlp.MlpTrace;
@@ -15,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,13 +26,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hypha zk prove MODEL --input FILE --out PROOF}: proves the int8 model's classification of one input. */
-@Command(name = "prove", description = "Prove an int8 MLP's classification of one input; prints the class, prove time "
+@Command(name = "prove", description = "Prove an int8 MLP's or CNN's classification of one input; prints the class, prove time "
         + "and proof size.")
 public final class ZkProveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A trained MLP's name or content id (quantized to int8 "
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A trained MLP's or CNN's name or content id (quantized to int8 "
             + "once), or an int8 model's content id.")
     String model;
 
@@ -51,27 +55,49 @@ public final class ZkProveCommand implements Callable<Integer> {
         ContentStore store = new ContentStore(GlobalOptions.of(spec).resolvedHome());
         ZkModels.Resolved resolved = new ZkModels(store).forProving(model, calibration);
         if (resolved.quantizedNow()) {
-            stderr.println("quantized " + resolved.file().source() + " to int8 model " + resolved.id() + " (calibrated on "
-                    + resolved.file().calibration() + ")");
+            stderr.println("quantized " + resolved.source() + " to int8 model " + resolved.id() + " (calibrated on "
+                    + resolved.calibration() + ")");
         }
-        byte[] pixels = InputImage.read(input, resolved.file().model().inputSize());
-
-        long inferenceStart = System.nanoTime();
-        MlpTrace.of(resolved.file().model(), pixels);
-        long inferenceNanos = System.nanoTime() - inferenceStart;
-
-        long start = System.nanoTime();
-        MlpProver.Result result = MlpProver.prove(resolved.file().model(), resolved.id().toString(), pixels,
-                phase -> stderr.println(String.format(Locale.ROOT, "[%6.0f ms] %s", (System.nanoTime() - start) / 1e6, phase)));
-        long proveNanos = System.nanoTime() - start;
-        byte[] bytes = new MlpProofFile(result.statement(), result.proof()).encode();
+        byte[] pixels = InputImage.read(input, resolved.inputSize());
+        Consumer<String> progress = phaseLogger(stderr, System.nanoTime());
+        long inferenceNanos;
+        long proveNanos;
+        byte[] bytes;
+        int predicted;
+        byte[] inputHash;
+        if (resolved.isCnn()) {
+            long inferenceStart = System.nanoTime();
+            CnnTrace.of(resolved.cnn().model(), pixels);
+            inferenceNanos = System.nanoTime() - inferenceStart;
+            long start = System.nanoTime();
+            CnnProver.Result result = CnnProver.prove(resolved.cnn().model(), resolved.id().toString(), pixels, progress);
+            proveNanos = System.nanoTime() - start;
+            bytes = new CnnProofFile(result.statement(), result.proof()).encode();
+            predicted = result.statement().predictedClass();
+            inputHash = result.statement().inputHash();
+        } else {
+            long inferenceStart = System.nanoTime();
+            MlpTrace.of(resolved.file().model(), pixels);
+            inferenceNanos = System.nanoTime() - inferenceStart;
+            long start = System.nanoTime();
+            MlpProver.Result result = MlpProver.prove(resolved.file().model(), resolved.id().toString(), pixels, progress);
+            proveNanos = System.nanoTime() - start;
+            bytes = new MlpProofFile(result.statement(), result.proof()).encode();
+            predicted = result.statement().predictedClass();
+            inputHash = result.statement().inputHash();
+        }
         write(out, bytes);
 
-        stdout.println("class " + result.statement().predictedClass() + " (int8 model " + resolved.id() + ", input sha256 "
-                + HexFormat.of().formatHex(result.statement().inputHash()) + ")");
+        stdout.println("class " + predicted + " (int8 " + (resolved.isCnn() ? "CNN " : "") + "model " + resolved.id()
+                + ", input sha256 " + HexFormat.of().formatHex(inputHash) + ")");
         stdout.println(String.format(Locale.ROOT, "proved in %.0f ms (int8 inference alone: %.2f ms); proof %,d bytes -> %s",
                 proveNanos / 1e6, inferenceNanos / 1e6, bytes.length, out));
         return 0;
+    }
+
+    /** Prints each proving phase with the milliseconds since {@code start}. */
+    private static Consumer<String> phaseLogger(PrintWriter stderr, long start) {
+        return phase -> stderr.println(String.format(Locale.ROOT, "[%6.0f ms] %s", (System.nanoTime() - start) / 1e6, phase));
     }
 
     /** Written beside the target and renamed over it, so a crash never leaves half a proof under the name. */

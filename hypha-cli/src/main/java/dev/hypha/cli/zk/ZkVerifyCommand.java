@@ -6,6 +6,11 @@ import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.zk.circuit.Rejected;
+import dev.hypha.zk.cnn.CnnProofFile;
+import dev.hypha.zk.cnn.CnnShape;
+import dev.hypha.zk.cnn.CnnStatement;
+import dev.hypha.zk.cnn.CnnTables;
+import dev.hypha.zk.cnn.CnnVerifier;
 import dev.hypha.zk.mlp.MlpProofFile;
 import dev.hypha.zk.mlp.MlpShape;
 import dev.hypha.zk.mlp.MlpStatement;
@@ -47,6 +52,10 @@ public final class ZkVerifyCommand implements Callable<Integer> {
     public Integer call() {
         byte[] bytes = read(proof);
         long decodeStart = System.nanoTime();
+        ZkModels models = new ZkModels(new ContentStore(GlobalOptions.of(spec).resolvedHome()));
+        if (CnnProofFile.isCnn(bytes)) {
+            return verifyCnn(bytes, models, decodeStart);
+        }
         MlpProofFile file;
         try {
             file = MlpProofFile.decode(bytes);
@@ -54,20 +63,15 @@ public final class ZkVerifyCommand implements Callable<Integer> {
             throw HyphaException.input("invalid proof: " + e.getMessage(), e);
         }
         MlpStatement st = file.statement();
-        ZkModels models = new ZkModels(new ContentStore(GlobalOptions.of(spec).resolvedHome()));
         ZkModels.Resolved resolved = models.forVerifying(model != null ? model : st.modelId());
-        if (!resolved.id().toString().equals(st.modelId())) {
-            throw HyphaException.input("invalid proof: it is about model " + st.modelId() + ", not " + resolved.id());
-        }
-        if (!MlpShape.of(resolved.file().model()).equals(st.shape())) {
+        checkModel(resolved, st.modelId());
+        if (resolved.isCnn() || !MlpShape.of(resolved.file().model()).equals(st.shape())) {
             throw HyphaException.input("invalid proof: its layer shapes are not model " + resolved.id() + "'s");
         }
         long commitStart = System.nanoTime();
         byte[] root = MlpTables.modelCommitment(resolved.file().model()).root();
         long commitNanos = System.nanoTime() - commitStart;
-        if (!Arrays.equals(root, st.modelRoot())) {
-            throw HyphaException.input("invalid proof: it commits to other weights than model " + resolved.id());
-        }
+        checkRoot(resolved, root, st.modelRoot());
         long start = System.nanoTime();
         try {
             MlpVerifier.verify(st, file.proof());
@@ -75,13 +79,57 @@ public final class ZkVerifyCommand implements Callable<Integer> {
             throw HyphaException.input("invalid proof: " + e.getMessage(), e);
         }
         long verifyNanos = System.nanoTime() - start + (commitStart - decodeStart);
-        spec.commandLine().getOut().println("valid: class " + st.predictedClass() + " (int8 model " + st.modelId()
-                + ", input sha256 " + HexFormat.of().formatHex(st.inputHash()) + ", logits "
-                + Arrays.toString(st.logits()) + ")");
+        report(st.predictedClass(), st.modelId(), st.inputHash(), st.logits(), verifyNanos, commitNanos);
+        return 0;
+    }
+
+    /** The same steps for a CNN proof (kind 2). */
+    private int verifyCnn(byte[] bytes, ZkModels models, long decodeStart) {
+        CnnProofFile file;
+        try {
+            file = CnnProofFile.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("invalid proof: " + e.getMessage(), e);
+        }
+        CnnStatement st = file.statement();
+        ZkModels.Resolved resolved = models.forVerifying(model != null ? model : st.modelId());
+        checkModel(resolved, st.modelId());
+        if (!resolved.isCnn() || !CnnShape.of(resolved.cnn().model()).equals(st.shape())) {
+            throw HyphaException.input("invalid proof: its layer shapes are not model " + resolved.id() + "'s");
+        }
+        long commitStart = System.nanoTime();
+        byte[] root = CnnTables.modelCommitment(resolved.cnn().model()).root();
+        long commitNanos = System.nanoTime() - commitStart;
+        checkRoot(resolved, root, st.modelRoot());
+        long start = System.nanoTime();
+        try {
+            CnnVerifier.verify(st, file.proof());
+        } catch (Rejected e) {
+            throw HyphaException.input("invalid proof: " + e.getMessage(), e);
+        }
+        long verifyNanos = System.nanoTime() - start + (commitStart - decodeStart);
+        report(st.predictedClass(), st.modelId(), st.inputHash(), st.logits(), verifyNanos, commitNanos);
+        return 0;
+    }
+
+    private static void checkModel(ZkModels.Resolved resolved, String claimed) {
+        if (!resolved.id().toString().equals(claimed)) {
+            throw HyphaException.input("invalid proof: it is about model " + claimed + ", not " + resolved.id());
+        }
+    }
+
+    private static void checkRoot(ZkModels.Resolved resolved, byte[] root, byte[] claimed) {
+        if (!Arrays.equals(root, claimed)) {
+            throw HyphaException.input("invalid proof: it commits to other weights than model " + resolved.id());
+        }
+    }
+
+    private void report(int proven, String modelId, byte[] inputHash, long[] logits, long verifyNanos, long commitNanos) {
+        spec.commandLine().getOut().println("valid: class " + proven + " (int8 model " + modelId
+                + ", input sha256 " + HexFormat.of().formatHex(inputHash) + ", logits " + Arrays.toString(logits) + ")");
         spec.commandLine().getOut().println(String.format(Locale.ROOT,
                 "verified in %.1f ms (+ %.0f ms to recompute the model's commitment from its weights)",
                 verifyNanos / 1e6, commitNanos / 1e6));
-        return 0;
     }
 
     private static byte[] read(Path file) {

@@ -19,7 +19,7 @@ import dev.hypha.zk.sumcheck.ExpressionSumcheck;
  * The argument that these force y to be exactly the engine's value (every quantity stays below p/2, so field equality
  * is integer equality) is in docs/ZK.md, "Whole MLP".
  */
-final class Constraints {
+public final class Constraints {
     private Constraints() {}
 
     /** eq(τ, o)·(γ0·C1 + γ1·C2 + γ2·C3) over the values [eq, acc, y, rem, q, e]: degree 4. */
@@ -50,7 +50,7 @@ final class Constraints {
     }
 
     /** eq(τ, x)·b·(b − 1) over [eq, b]: zero on the whole cube iff every b is a bit. */
-    static final ExpressionSumcheck.Expression BOOLEAN = new ExpressionSumcheck.Expression() {
+    public static final ExpressionSumcheck.Expression BOOLEAN = new ExpressionSumcheck.Expression() {
         @Override
         public int degree() {
             return 3;
@@ -115,7 +115,7 @@ final class Constraints {
     }
 
     /** The 0/1 coordinates of slot index {@code slot} in {@code vars} variables, most significant first. */
-    static Ext2[] slot(int slot, int vars) {
+    public static Ext2[] slot(int slot, int vars) {
         Ext2[] p = new Ext2[vars];
         for (int i = 0; i < vars; i++) {
             p[i] = ((slot >>> (vars - 1 - i)) & 1) == 1 ? Ext2.ONE : Ext2.ZERO;
@@ -123,7 +123,7 @@ final class Constraints {
         return p;
     }
 
-    static Ext2[] concat(Ext2[]... parts) {
+    public static Ext2[] concat(Ext2[]... parts) {
         int n = 0;
         for (Ext2[] p : parts) {
             n += p.length;

@@ -109,11 +109,11 @@ public record Int8Mlp(List<Layer> layers) {
             return requant != null;
         }
 
-        int weight(int o, int i) {
+        public int weight(int o, int i) {
             return weights[o * in + i];
         }
 
-        long biasAt(int o) {
+        public long biasAt(int o) {
             return bias[o];
         }
     }

@@ -36,13 +36,25 @@ public record Int8MlpFile(Int8Mlp model, String source, String calibration) {
     public byte[] encode() {
         byte[] src = source.getBytes(StandardCharsets.UTF_8);
         byte[] cal = calibration.getBytes(StandardCharsets.UTF_8);
-        long size = MAGIC.length + 2 + 2 + src.length + 2 + cal.length + 1;
-        for (Int8Mlp.Layer l : model.layers()) {
-            size += 12 + (long) l.in() * l.out() + 8L * l.out();
-        }
+        long size = MAGIC.length + 2 + 2 + src.length + 2 + cal.length + layersSize(model);
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size));
         out.put(MAGIC).putShort((short) VERSION);
         out.putShort((short) src.length).put(src).putShort((short) cal.length).put(cal);
+        writeLayers(out, model);
+        return out.array();
+    }
+
+    /** Bytes of {@link #writeLayers}: u8 count, then per layer its header, weights and biases. */
+    public static long layersSize(Int8Mlp model) {
+        long size = 1;
+        for (Int8Mlp.Layer l : model.layers()) {
+            size += 12 + (long) l.in() * l.out() + 8L * l.out();
+        }
+        return size;
+    }
+
+    /** The layer list of the format above (shared with the int8 CNN file's dense head). */
+    public static void writeLayers(ByteBuffer out, Int8Mlp model) {
         out.put((byte) model.layers().size());
         for (Int8Mlp.Layer l : model.layers()) {
             out.putInt(l.in()).putInt(l.out());
@@ -54,7 +66,6 @@ public record Int8MlpFile(Int8Mlp model, String source, String calibration) {
                 out.putLong(b);
             }
         }
-        return out.array();
     }
 
     /**
@@ -75,46 +86,52 @@ public record Int8MlpFile(Int8Mlp model, String source, String calibration) {
             }
             String source = text(in, "source");
             String calibration = text(in, "calibration");
-            int count = Byte.toUnsignedInt(in.get());
-            if (count < 1 || count > Int8Mlp.MAX_LAYERS) {
-                throw new IllegalArgumentException("an int8 MLP has 1.." + Int8Mlp.MAX_LAYERS + " layers, got " + count);
-            }
-            List<Int8Mlp.Layer> layers = new ArrayList<>();
-            for (int l = 0; l < count; l++) {
-                int layerIn = in.getInt();
-                int layerOut = in.getInt();
-                int activation = Byte.toUnsignedInt(in.get());
-                int multiplier = Short.toUnsignedInt(in.getShort());
-                int shift = Byte.toUnsignedInt(in.get());
-                // the shape's bounds before any allocation
-                new MlpShape.LayerShape(layerIn, layerOut, null);
-                if ((long) layerIn * layerOut + 8L * layerOut > in.remaining()) {
-                    throw new IllegalArgumentException("layer " + l + " (" + layerIn + " -> " + layerOut
-                            + ") needs more bytes than the file holds");
-                }
-                Int8Mlp.Requant rq = switch (activation) {
-                    case 0 -> null;
-                    case 1, 2 -> new Int8Mlp.Requant(multiplier, shift, activation == 1);
-                    default -> throw new IllegalArgumentException("layer " + l + " has activation " + activation);
-                };
-                byte[] weights = new byte[layerIn * layerOut];
-                in.get(weights);
-                long[] bias = new long[layerOut];
-                for (int o = 0; o < layerOut; o++) {
-                    bias[o] = in.getLong();
-                }
-                layers.add(new Int8Mlp.Layer(layerIn, layerOut, weights, bias, rq));
-            }
+            Int8Mlp model = readLayers(in);
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes follow the last layer");
             }
-            return new Int8MlpFile(new Int8Mlp(layers), source, calibration);
+            return new Int8MlpFile(model, source, calibration);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("the int8 MLP file ends early (" + bytes.length + " bytes)");
         }
     }
 
-    private static String text(ByteBuffer in, String what) {
+    /** Reads {@link #writeLayers}'s list, checking every bound before allocating. */
+    public static Int8Mlp readLayers(ByteBuffer in) {
+        int count = Byte.toUnsignedInt(in.get());
+        if (count < 1 || count > Int8Mlp.MAX_LAYERS) {
+            throw new IllegalArgumentException("an int8 MLP has 1.." + Int8Mlp.MAX_LAYERS + " layers, got " + count);
+        }
+        List<Int8Mlp.Layer> layers = new ArrayList<>();
+        for (int l = 0; l < count; l++) {
+            int layerIn = in.getInt();
+            int layerOut = in.getInt();
+            int activation = Byte.toUnsignedInt(in.get());
+            int multiplier = Short.toUnsignedInt(in.getShort());
+            int shift = Byte.toUnsignedInt(in.get());
+            // the shape's bounds before any allocation
+            new MlpShape.LayerShape(layerIn, layerOut, null);
+            if ((long) layerIn * layerOut + 8L * layerOut > in.remaining()) {
+                throw new IllegalArgumentException("layer " + l + " (" + layerIn + " -> " + layerOut
+                        + ") needs more bytes than the file holds");
+            }
+            Int8Mlp.Requant rq = switch (activation) {
+                case 0 -> null;
+                case 1, 2 -> new Int8Mlp.Requant(multiplier, shift, activation == 1);
+                default -> throw new IllegalArgumentException("layer " + l + " has activation " + activation);
+            };
+            byte[] weights = new byte[layerIn * layerOut];
+            in.get(weights);
+            long[] bias = new long[layerOut];
+            for (int o = 0; o < layerOut; o++) {
+                bias[o] = in.getLong();
+            }
+            layers.add(new Int8Mlp.Layer(layerIn, layerOut, weights, bias, rq));
+        }
+        return new Int8Mlp(layers);
+    }
+
+    public static String text(ByteBuffer in, String what) {
         int n = Short.toUnsignedInt(in.getShort());
         if (n > MAX_TEXT) {
             throw new IllegalArgumentException("the " + what + " has " + n + " bytes; at most " + MAX_TEXT);

@@ -67,17 +67,7 @@ public record MlpProofFile(MlpStatement statement, MlpProof proof) {
             }
         }
         for (MlpProof.Requant p : proof.requants()) {
-            SumcheckProofCodec.write(p.zerocheck(), out);
-            for (Ext2 v : p.values()) {
-                ext(out, v);
-            }
-            for (Ext2 v : p.rangeValues()) {
-                ext(out, v);
-            }
-            SumcheckProofCodec.write(p.recomposition(), out);
-            ext(out, p.recomposedBit());
-            SumcheckProofCodec.write(p.booleanity(), out);
-            ext(out, p.booleanBit());
+            writeRequant(out, p);
         }
         batch(out, proof.model(), shape.modelParams());
         batch(out, proof.witness(), shape.witnessParams());
@@ -183,16 +173,7 @@ public record MlpProofFile(MlpStatement statement, MlpProof proof) {
             }
             List<MlpProof.Requant> requants = new ArrayList<>();
             for (int h = 0; h < shape.hiddenCount(); h++) {
-                MlpShape.LayerShape s = shape.layers().get(h);
-                SumcheckProof zerocheck = SumcheckProofCodec.read(in, s.outVars(), 4);
-                Ext2[] values = exts(in, 5);
-                Ext2[] rangeValues = exts(in, 3);
-                SumcheckProof recomposition = SumcheckProofCodec.read(in, MlpShape.BIT_VARS, 2);
-                Ext2 recomposedBit = ext(in);
-                SumcheckProof booleanity = SumcheckProofCodec.read(in, shape.witnessLayout().blockVars(2 * h + 1), 3);
-                Ext2 booleanBit = ext(in);
-                requants.add(new MlpProof.Requant(zerocheck, values, rangeValues, recomposition, recomposedBit,
-                        booleanity, booleanBit));
+                requants.add(readRequant(in, shape.layers().get(h).outVars(), shape.witnessLayout().blockVars(2 * h + 1)));
             }
             ClaimBatch.Proof model = batch(in, shape.modelParams(), shape.modelLayout().numVars());
             ClaimBatch.Proof witness = batch(in, shape.witnessParams(), shape.witnessLayout().numVars());
@@ -211,23 +192,52 @@ public record MlpProofFile(MlpStatement statement, MlpProof proof) {
             size += 16L * (2 + (s.hidden() ? 1 : 0) + (l > 0 ? 1 : 0)) + SumcheckProofCodec.size(s.inVars(), 2);
         }
         for (int h = 0; h < shape.hiddenCount(); h++) {
-            MlpShape.LayerShape s = shape.layers().get(h);
-            size += SumcheckProofCodec.size(s.outVars(), 4) + 16L * 8
-                    + SumcheckProofCodec.size(MlpShape.BIT_VARS, 2) + 16
-                    + SumcheckProofCodec.size(shape.witnessLayout().blockVars(2 * h + 1), 3) + 16;
+            size += requantSize(shape.layers().get(h).outVars(), shape.witnessLayout().blockVars(2 * h + 1));
         }
         size += SumcheckProofCodec.size(shape.modelLayout().numVars(), 2) + 16 + shape.modelParams().proofBytes();
         size += SumcheckProofCodec.size(shape.witnessLayout().numVars(), 2) + 16 + shape.witnessParams().proofBytes();
         return size;
     }
 
-    private static void batch(ByteBuffer out, ClaimBatch.Proof p, LigeroParams params) {
+    /** Bytes of one requantization argument over 2^vars neurons whose bit block has bitVars variables. */
+    public static long requantSize(int vars, int bitVars) {
+        return SumcheckProofCodec.size(vars, 4) + 16L * 8 + SumcheckProofCodec.size(MlpShape.BIT_VARS, 2) + 16
+                + SumcheckProofCodec.size(bitVars, 3) + 16;
+    }
+
+    /** One requantization argument's messages in transcript order (shared with the CNN proof file). */
+    public static void writeRequant(ByteBuffer out, MlpProof.Requant p) {
+        SumcheckProofCodec.write(p.zerocheck(), out);
+        for (Ext2 v : p.values()) {
+            ext(out, v);
+        }
+        for (Ext2 v : p.rangeValues()) {
+            ext(out, v);
+        }
+        SumcheckProofCodec.write(p.recomposition(), out);
+        ext(out, p.recomposedBit());
+        SumcheckProofCodec.write(p.booleanity(), out);
+        ext(out, p.booleanBit());
+    }
+
+    public static MlpProof.Requant readRequant(ByteBuffer in, int vars, int bitVars) {
+        SumcheckProof zerocheck = SumcheckProofCodec.read(in, vars, 4);
+        Ext2[] values = exts(in, 5);
+        Ext2[] rangeValues = exts(in, 3);
+        SumcheckProof recomposition = SumcheckProofCodec.read(in, MlpShape.BIT_VARS, 2);
+        Ext2 recomposedBit = ext(in);
+        SumcheckProof booleanity = SumcheckProofCodec.read(in, bitVars, 3);
+        return new MlpProof.Requant(zerocheck, values, rangeValues, recomposition, recomposedBit, booleanity, ext(in));
+    }
+
+    /** A claim batch's sumcheck, value and opening (shared with the CNN proof file). */
+    public static void batch(ByteBuffer out, ClaimBatch.Proof p, LigeroParams params) {
         SumcheckProofCodec.write(p.sumcheck(), out);
         ext(out, p.value());
         ProofCodec.write(p.opening(), params, out);
     }
 
-    private static ClaimBatch.Proof batch(ByteBuffer in, LigeroParams params, int vars) {
+    public static ClaimBatch.Proof batch(ByteBuffer in, LigeroParams params, int vars) {
         SumcheckProof sc = SumcheckProofCodec.read(in, vars, 2);
         Ext2 value = ext(in);
         return new ClaimBatch.Proof(sc, value, ProofCodec.read(in, params));

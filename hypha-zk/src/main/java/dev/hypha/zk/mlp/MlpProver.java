@@ -101,7 +101,8 @@ public final class MlpProver {
         progress.accept("proving " + shape.hiddenCount() + " requantizations (range checks, clamps, ReLU)");
         List<MlpProof.Requant> requants = new ArrayList<>();
         for (int h = 0; h < shape.hiddenCount(); h++) {
-            requants.add(proveRequant(shape, h, witnessTable, witnessLayout, witnessClaims, t));
+            requants.add(RequantArgument.prove(shape.layers().get(h).requant(), shape.layers().get(h).outVars(), witnessTable,
+                    witnessLayout, 2 * h, 2 * h + 1, witnessClaims, t));
         }
 
         progress.accept("opening the model and the witness");
@@ -110,64 +111,8 @@ public final class MlpProver {
         return new Result(statement, new MlpProof(witnessRoot, layerProofs, requants, modelOpening, witnessOpening));
     }
 
-    private static MlpProof.Requant proveRequant(MlpShape shape, int h, long[] witness, BlockLayout layout,
-            ClaimBatch claims, Transcript t) {
-        MlpShape.LayerShape s = shape.layers().get(h);
-        Int8Mlp.Requant rq = s.requant();
-        int n = s.outVars();
-        Ext2[] tau = t.challengeExts("mlp.tau", n);
-        Ext2[] gamma = t.challengeExts("mlp.gamma", 3);
-        long[] eqTau = Eq.table(tau);
-        List<Multilinear> tables = new ArrayList<>();
-        tables.add(Multilinear.ofTable(eqTau));
-        for (int slot = MlpShape.ACC; slot <= MlpShape.EXCESS; slot++) {
-            tables.add(Multilinear.ofBase(slotValues(witness, layout, h, slot)));
-        }
-        ExpressionSumcheck.Output zc = ExpressionSumcheck.prove(Constraints.requant(rq, gamma), tables, t);
-        Ext2[] values = Arrays.copyOfRange(zc.evaluations(), 1, 6);
-        t.absorbExt("mlp.requant-values", values);
-        for (int slot = MlpShape.ACC; slot <= MlpShape.EXCESS; slot++) {
-            claims.add(2 * h, Constraints.concat(Constraints.slot(slot, MlpShape.VALUE_SLOT_VARS), zc.point()), values[slot]);
-        }
-
-        int[] ranged = {MlpShape.REM, MlpShape.OUT, MlpShape.EXCESS};
-        Ext2[] rangeValues = new Ext2[3];
-        for (int i = 0; i < 3; i++) {
-            rangeValues[i] = tables.get(1 + ranged[i]).evaluate(tau);
-            claims.add(2 * h, Constraints.concat(Constraints.slot(ranged[i], MlpShape.VALUE_SLOT_VARS), tau), rangeValues[i]);
-        }
-        t.absorbExt("mlp.range-values", rangeValues);
-        Ext2[] beta = t.challengeExts("mlp.beta", 3);
-        long[] bits = block(witness, layout, 2 * h + 1);
-        // T(j) = Σ_o eq(τ, o)·B[o][j]: the bit block with the neuron variables fixed to τ
-        int bitCount = 1 << MlpShape.BIT_VARS;
-        long[] fixed = new long[2 * bitCount];
-        for (int o = 0; o < 1 << n; o++) {
-            Ext2 weight = ExtTable.get(eqTau, o);
-            int base = o << MlpShape.BIT_VARS;
-            for (int j = 0; j < bitCount; j++) {
-                if (bits[base + j] != 0) {
-                    ExtTable.set(fixed, j, ExtTable.get(fixed, j).add(weight.mulBase(bits[base + j])));
-                }
-            }
-        }
-        SumcheckProver.Output rc = SumcheckProver.prove(List.of(
-                Multilinear.ofTable(Constraints.recompositionWeights(rq, beta)), Multilinear.ofTable(fixed)), t);
-        Ext2 recomposedBit = rc.factorEvaluations()[1];
-        t.absorbExt("mlp.recomposed-bit", recomposedBit);
-        claims.add(2 * h + 1, Constraints.concat(tau, rc.point()), recomposedBit);
-
-        Ext2[] tauBits = t.challengeExts("mlp.tau-bits", layout.blockVars(2 * h + 1));
-        ExpressionSumcheck.Output bc = ExpressionSumcheck.prove(Constraints.BOOLEAN,
-                List.of(Multilinear.ofTable(Eq.table(tauBits)), Multilinear.ofBase(bits)), t);
-        Ext2 booleanBit = bc.evaluations()[1];
-        t.absorbExt("mlp.boolean-bit", booleanBit);
-        claims.add(2 * h + 1, bc.point(), booleanBit);
-        return new MlpProof.Requant(zc.proof(), values, rangeValues, rc.proof(), recomposedBit, bc.proof(), booleanBit);
-    }
-
     /** A block's entries of a packed table. */
-    static long[] block(long[] table, BlockLayout layout, int block) {
+    public static long[] block(long[] table, BlockLayout layout, int block) {
         int from = Math.toIntExact(layout.offset(block));
         return Arrays.copyOfRange(table, from, from + (1 << layout.blockVars(block)));
     }
@@ -180,7 +125,7 @@ public final class MlpProver {
     }
 
     /** A(j) = Σ_o eq(r, o)·W[o][j]: the weight block with its row variables fixed to r. */
-    private static long[] rowCombination(long[] weights, MlpShape.LayerShape s, long[] eq) {
+    public static long[] rowCombination(long[] weights, MlpShape.LayerShape s, long[] eq) {
         int cols = 1 << s.inVars();
         long[] a = new long[2 * cols];
         for (int o = 0; o < s.out(); o++) {

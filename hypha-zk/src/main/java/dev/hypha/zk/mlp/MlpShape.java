@@ -30,7 +30,7 @@ public record MlpShape(List<LayerShape> layers) {
     /** Largest committed table the verifier accepts (2^24 entries, 128 MiB to commit): bounds a hostile file's work. */
     public static final int MAX_TABLE_VARS = 24;
     /** Rate 1/4, as the rest of hypha-zk. */
-    static final int LOG_INV_RATE = 2;
+    public static final int LOG_INV_RATE = 2;
 
     public record LayerShape(int in, int out, Int8Mlp.Requant requant) {
         public LayerShape {
@@ -132,7 +132,7 @@ public record MlpShape(List<LayerShape> layers) {
         return new BlockLayout(blocks);
     }
 
-    static int log2Ceil(int n) {
+    public static int log2Ceil(int n) {
         return n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
     }
 }

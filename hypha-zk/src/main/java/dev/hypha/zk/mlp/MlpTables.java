@@ -59,24 +59,32 @@ public final class MlpTables {
         long[] table = new long[Math.toIntExact(layout.size())];
         for (int h = 0; h < shape.hiddenCount(); h++) {
             MlpShape.LayerShape s = shape.layers().get(h);
-            int n = 1 << s.outVars();
-            long[] acc = accs.get(h);
-            MlpTrace.Hidden w = hidden.get(h);
-            long[] values = new long[n << MlpShape.VALUE_SLOT_VARS];
-            long[] bits = new long[n << MlpShape.BIT_VARS];
-            for (int o = 0; o < n; o++) {
-                values[MlpShape.ACC * n + o] = Goldilocks.fromSigned(acc[o]);
-                values[MlpShape.OUT * n + o] = Goldilocks.fromSigned(w.output()[o]);
-                values[MlpShape.REM * n + o] = Goldilocks.fromSigned(w.remainder()[o]);
-                values[MlpShape.QUOT * n + o] = Goldilocks.fromSigned(w.quotient()[o]);
-                values[MlpShape.EXCESS * n + o] = Goldilocks.fromSigned(w.excess()[o]);
-                setBits(bits, o, Constraints.pack(s.requant(), w.remainder()[o], w.output()[o] - s.requant().lo(),
-                        w.excess()[o]));
-            }
+            long[][] blocks = requantBlocks(s.requant(), s.outVars(), accs.get(h), hidden.get(h));
+            long[] values = blocks[0];
+            long[] bits = blocks[1];
             layout.place(table, 2 * h, values);
             layout.place(table, 2 * h + 1, bits);
         }
         return table;
+    }
+
+    /**
+     * One requantized layer's value block (8 slots × 2^vars: acc, y, rem, q, e) and bit block (2^vars packed 64-bit
+     * words), as {@link RequantArgument} reads them, from its padded accumulators and requantization witness.
+     */
+    public static long[][] requantBlocks(Int8Mlp.Requant rq, int vars, long[] acc, MlpTrace.Hidden w) {
+        int n = 1 << vars;
+        long[] values = new long[n << MlpShape.VALUE_SLOT_VARS];
+        long[] bits = new long[n << MlpShape.BIT_VARS];
+        for (int o = 0; o < n; o++) {
+            values[MlpShape.ACC * n + o] = Goldilocks.fromSigned(acc[o]);
+            values[MlpShape.OUT * n + o] = Goldilocks.fromSigned(w.output()[o]);
+            values[MlpShape.REM * n + o] = Goldilocks.fromSigned(w.remainder()[o]);
+            values[MlpShape.QUOT * n + o] = Goldilocks.fromSigned(w.quotient()[o]);
+            values[MlpShape.EXCESS * n + o] = Goldilocks.fromSigned(w.excess()[o]);
+            setBits(bits, o, Constraints.pack(rq, w.remainder()[o], w.output()[o] - rq.lo(), w.excess()[o]));
+        }
+        return new long[][] {values, bits};
     }
 
     private static void setBits(long[] bits, int o, long value) {
@@ -86,7 +94,7 @@ public final class MlpTables {
         }
     }
 
-    static long[] padded(long[] values, int vars) {
+    public static long[] padded(long[] values, int vars) {
         long[] out = new long[1 << vars];
         for (int i = 0; i < values.length; i++) {
             out[i] = Goldilocks.fromSigned(values[i]);

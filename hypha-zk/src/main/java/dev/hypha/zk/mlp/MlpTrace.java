@@ -41,7 +41,7 @@ public record MlpTrace(long[] input, List<long[]> accumulators, List<Hidden> hid
     }
 
     /** Requantization with its witness; floorDiv/floorMod make the quotient and remainder exact for negative acc. */
-    static Hidden requantize(Int8Mlp.Requant rq, long[] acc) {
+    public static Hidden requantize(Int8Mlp.Requant rq, long[] acc) {
         int n = acc.length;
         long[] y = new long[n];
         long[] q = new long[n];

@@ -30,42 +30,21 @@ public final class MlpQuantizer {
      * @throws IllegalArgumentException naming the first layer that is not part of an MLP
      */
     public static QuantizedMlp quantize(Network network, byte[] calibrationPixels) {
-        List<Layer.Linear> linears = new ArrayList<>();
-        List<float[][]> params = new ArrayList<>();
-        List<Boolean> relus = new ArrayList<>();
-        List<Tensor> all = network.parameters();
-        int p = 0;
+        List<Layer> layers = new ArrayList<>();
+        boolean linearSeen = false;
         for (Layer layer : network.layers()) {
-            switch (layer) {
-                case Layer.Flatten ignored -> {
-                    if (!linears.isEmpty()) {
-                        throw new IllegalArgumentException("flatten after a linear layer is not an MLP the int8 path supports");
-                    }
+            if (layer instanceof Layer.Flatten) {
+                if (linearSeen) {
+                    throw new IllegalArgumentException("flatten after a linear layer is not an MLP the int8 path supports");
                 }
-                case Layer.Linear linear -> {
-                    linears.add(linear);
-                    params.add(new float[][] {all.get(p).data(), all.get(p + 1).data()});
-                    relus.add(false);
-                    p += 2;
-                }
-                case Layer.Relu ignored -> {
-                    if (linears.isEmpty() || relus.getLast()) {
-                        throw new IllegalArgumentException("relu must follow a linear layer for int8 quantization");
-                    }
-                    relus.set(relus.size() - 1, true);
-                }
-                case Layer.Dropout ignored -> { } // identity at inference
-                default -> throw new IllegalArgumentException("int8 quantization supports MLPs (flatten, linear, relu, "
-                        + "dropout); '" + layer.describe() + "' is not one of them");
+            } else {
+                linearSeen |= layer instanceof Layer.Linear;
+                layers.add(layer);
             }
         }
-        if (linears.isEmpty()) {
-            throw new IllegalArgumentException("the network has no linear layer to quantize");
-        }
-        if (relus.getLast()) {
-            throw new IllegalArgumentException("the last linear layer gives the logits; a relu after it is not supported");
-        }
-        int inputSize = linears.getFirst().in();
+        int inputSize = layers.stream().filter(l -> l instanceof Layer.Linear).map(l -> ((Layer.Linear) l).in()).findFirst()
+                .orElse(1);
+        checkLayers(layers);
         if (calibrationPixels.length == 0 || calibrationPixels.length % inputSize != 0) {
             throw new IllegalArgumentException("calibration needs whole images of " + inputSize + " bytes, got "
                     + calibrationPixels.length + " bytes");
@@ -77,44 +56,76 @@ public final class MlpQuantizer {
                 h[s][i] = (calibrationPixels[s * inputSize + i] & 0xff) / 255.0;
             }
         }
-        double inScale = 1.0 / 127;
+        return new QuantizedMlp(quantizeLinears(layers, network.parameters(), h, 1.0 / 127));
+    }
+
+    /** Checks that {@code layers} are linear layers each optionally followed by relu, with dropout anywhere. */
+    private static void checkLayers(List<Layer> layers) {
+        boolean any = false;
+        boolean relu = false;
+        for (Layer layer : layers) {
+            switch (layer) {
+                case Layer.Linear ignored -> {
+                    any = true;
+                    relu = false;
+                }
+                case Layer.Relu ignored -> {
+                    if (!any || relu) {
+                        throw new IllegalArgumentException("relu must follow a linear layer for int8 quantization");
+                    }
+                    relu = true;
+                }
+                case Layer.Dropout ignored -> { } // identity at inference
+                default -> throw new IllegalArgumentException("int8 quantization supports MLPs (flatten, linear, relu, "
+                        + "dropout); '" + layer.describe() + "' is not one of them");
+            }
+        }
+        if (!any) {
+            throw new IllegalArgumentException("the network has no linear layer to quantize");
+        }
+        if (relu) {
+            throw new IllegalArgumentException("the last linear layer gives the logits; a relu after it is not supported");
+        }
+    }
+
+    /**
+     * Quantizes a stack of linear layers (each optionally followed by relu; dropout anywhere) whose parameters are
+     * {@code params} (weight, bias per linear layer, in order), given the float calibration activations {@code h} that
+     * enter the first one at scale {@code inScale}. Shared with {@link CnnQuantizer} for a CNN's dense head.
+     */
+    static List<QuantizedDense> quantizeLinears(List<Layer> stack, List<Tensor> params, double[][] h, double inScale) {
+        checkLayers(stack);
+        List<Layer.Linear> linears = new ArrayList<>();
+        List<Boolean> relus = new ArrayList<>();
+        for (Layer layer : stack) {
+            if (layer instanceof Layer.Linear linear) {
+                linears.add(linear);
+                relus.add(false);
+            } else if (layer instanceof Layer.Relu) {
+                relus.set(relus.size() - 1, true);
+            }
+        }
         List<QuantizedDense> layers = new ArrayList<>();
         for (int l = 0; l < linears.size(); l++) {
             Layer.Linear linear = linears.get(l);
-            float[] w = params.get(l)[0];
-            float[] b = params.get(l)[1];
+            float[] w = params.get(2 * l).data();
+            float[] b = params.get(2 * l + 1).data();
             boolean last = l == linears.size() - 1;
-            double maxW = 0;
-            for (float v : w) {
-                maxW = Math.max(maxW, Math.abs(v));
-            }
-            double wScale = maxW > 0 ? maxW / 127 : 1;
-            byte[] wq = new byte[w.length];
-            for (int i = 0; i < w.length; i++) {
-                wq[i] = (byte) Math.max(-127, Math.min(127, Math.round(w[i] / wScale)));
-            }
+            double wScale = CnnQuantizer.weightScale(w);
+            byte[] wq = CnnQuantizer.quantizeWeights(w, wScale);
             double accScale = inScale * wScale;
-            long[] bq = new long[b.length];
-            for (int o = 0; o < b.length; o++) {
-                bq[o] = Math.round(b[o] / accScale);
-            }
+            long[] bq = CnnQuantizer.quantizeBias(b, accScale);
             double[][] next = floatLayer(h, w, b, linear.in(), linear.out(), relus.get(l));
             Requantizer requantizer = null;
             if (!last) {
-                double maxAct = 0;
-                for (double[] row : next) {
-                    for (double v : row) {
-                        maxAct = Math.max(maxAct, Math.abs(v));
-                    }
-                }
-                double outScale = maxAct > 0 ? maxAct / 127 : 1;
+                double outScale = CnnQuantizer.activationScale(next);
                 requantizer = Requantizer.approximating(accScale / outScale, relus.get(l));
                 inScale = outScale;
             }
             layers.add(new QuantizedDense(linear.in(), linear.out(), wq, bq, requantizer));
             h = next;
         }
-        return new QuantizedMlp(layers);
+        return layers;
     }
 
     private static double[][] floatLayer(double[][] x, float[] w, float[] b, int in, int out, boolean relu) {
