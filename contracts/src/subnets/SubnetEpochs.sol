@@ -8,6 +8,7 @@ import {SubnetRegistry} from "./SubnetRegistry.sol";
 import {SubnetEmissions} from "./SubnetEmissions.sol";
 import {YumaColumn} from "./YumaColumn.sol";
 import {YumaFixed} from "./YumaFixed.sol";
+import {YumaDividends} from "./YumaDividends.sol";
 
 /// @title SubnetEpochs
 /// @notice Optimistic Yuma epochs. After the registry closes an epoch, a poster bonds `postBond` HYP and posts one
@@ -15,11 +16,11 @@ import {YumaFixed} from "./YumaFixed.sol";
 /// `challengeBlocks` anyone may recompute one UID on chain (YumaColumn: consensus, rank, the new bonds column, and
 /// through prefix sums carried in the leaves, incentive and both emissions) from the frozen inputs, the revealed
 /// weights and the previous accepted epoch's bonds: any difference voids the post and pays its bond to the
-/// challenger; a post that matches cannot be voided (the challenge reverts). After the window the post is final:
-/// the poster gets its bond back and each UID's account pulls its emission with a Merkle proof.
-///
-/// What is not checked on chain: a UID's dividends value itself (it needs every column's bonds), so a poster could
-/// shift validator emission between validators unchallenged; the total paid per epoch is still capped by its pool.
+/// challenger; a post that matches cannot be voided (the challenge reverts). Dividends need every column's bonds, so
+/// each leaf j also carries the hash of the running vector R_j = R_{j−1} + B̂_·j · incentive_j (YumaDividends): the
+/// column challenge of j checks that step, and `challengeDividends` of UID i recomputes normalize(R_{n−1} ⊙ active
+/// stake)_i from leaf n−1's vector. After the window the post is final: the poster gets its bond back and each UID's
+/// account pulls its emission with a Merkle proof.
 contract SubnetEpochs is ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -39,6 +40,7 @@ contract SubnetEpochs is ReentrancyGuard {
         uint64 minerEmission; // EMISSION_UNITs
         uint64 validatorEmission; // EMISSION_UNITs
         bytes32 bondsHash; // keccak256(abi.encode(uint16[] newBondsOfEveryValidatorOnThisUid))
+        bytes32 runningHash; // keccak256(abi.encode(int64[] R_uid)): every validator's dividend row sum over UIDs 0..uid
     }
 
     struct Post {
@@ -65,6 +67,18 @@ contract SubnetEpochs is ReentrancyGuard {
         uint16[] previousBonds; // the previous accepted epoch's bonds column of uid (empty when none)
         Leaf previousEpochLeaf; // the previous accepted epoch's leaf of uid (ignored when there is none)
         bytes32[] previousEpochProof;
+        int64[] runningBefore; // R_{uid−1}, the preimage of leaf uid−1's runningHash (ignored for uid 0)
+    }
+
+    /// @notice Everything a challenge of UID `uid`'s dividends brings.
+    struct DividendsChallenge {
+        uint16 uid;
+        YumaColumn.UidInput[] inputs; // the frozen inputs (hash checked): they give every UID's active stake
+        Leaf leaf;
+        bytes32[] proof;
+        Leaf last; // leaf n-1 (ignored when uid is n-1)
+        bytes32[] lastProof;
+        int64[] running; // R_{n−1}, the preimage of leaf n−1's runningHash
     }
 
     /// @notice Which output a successful challenge found wrong.
@@ -77,7 +91,9 @@ contract SubnetEpochs is ReentrancyGuard {
         CombinedPrefix,
         MinerEmission,
         ValidatorEmission,
-        Bonds
+        Bonds,
+        Running, // the leaf's running dividends vector is not the previous one plus this column's step
+        Dividends // the leaf's dividends are not normalize(R_{n−1} ⊙ active stake) at its UID
     }
 
     SubnetRegistry public immutable registry;
@@ -174,15 +190,58 @@ contract SubnetEpochs is ReentrancyGuard {
         bool wrong;
         (wrong, fault) = _findFault(netuid, c, snap, p.emissionUnits, previousBonds);
         if (!wrong) revert PostIsCorrect(netuid, epoch, c.uid);
-        delete _posts[netuid][epoch]; // the poster's bond goes to the challenger; the epoch can be posted again
+        _void(netuid, epoch, c.uid, fault);
+    }
+
+    /// @notice Recomputes one UID's dividends of an open post from the running vector of its last leaf and the frozen
+    /// inputs' active stakes; voids the post and pays its bond to the caller when they differ. Reverts with
+    /// PostIsCorrect when they match. (A wrong running vector is caught by the column challenge of the first UID
+    /// whose step is wrong; until then its preimage is the honest one.)
+    /// @param data abi.encode(DividendsChallenge)
+    function challengeDividends(uint256 netuid, uint256 epoch, bytes calldata data)
+        external nonReentrant returns (Fault fault)
+    {
+        DividendsChallenge memory c = abi.decode(data, (DividendsChallenge));
+        Post storage p = _posts[netuid][epoch];
+        if (p.poster == address(0) || p.finalized) revert NoPost(netuid, epoch);
+        uint64 closes = p.postedAt + challengeBlocks;
+        if (block.number > closes) revert WindowClosed(closes);
+        SubnetRegistry.EpochSnapshot memory snap = registry.getSnapshot(netuid, epoch);
+        _checkInputsHash(c.inputs, snap);
+        uint256 n = p.n;
+        if (c.uid >= n) revert BadProof("uid");
+        if (!verify(p.root, leafHash(c.leaf), c.uid, n, c.proof) || c.leaf.uid != c.uid) revert BadProof("leaf");
+        Leaf memory last = c.leaf;
+        if (c.uid + 1 < n) {
+            if (!verify(p.root, leafHash(c.last), n - 1, n, c.lastProof) || c.last.uid != n - 1) revert BadProof("last");
+            last = c.last;
+        }
+        if (c.running.length != n || YumaDividends.hashOf(c.running) != last.runningHash) revert BadProof("running");
+        int64[] memory active = YumaColumn.activeStakes(c.inputs, _params(netuid, snap));
+        if (YumaDividends.dividendOf(c.running, active, c.uid) == c.leaf.dividends) {
+            revert PostIsCorrect(netuid, epoch, c.uid);
+        }
+        fault = Fault.Dividends;
+        _void(netuid, epoch, c.uid, fault);
+    }
+
+    /// @dev The poster's bond goes to the challenger; the epoch can be posted again.
+    function _void(uint256 netuid, uint256 epoch, uint256 uid, Fault fault) private {
+        delete _posts[netuid][epoch];
         bondsHeld -= postBond;
         hyp.safeTransfer(msg.sender, postBond);
-        emit Challenged(netuid, epoch, c.uid, msg.sender, fault, postBond);
+        emit Challenged(netuid, epoch, uid, msg.sender, fault, postBond);
+    }
+
+    function _checkInputsHash(YumaColumn.UidInput[] memory inputs, SubnetRegistry.EpochSnapshot memory snap)
+        private pure
+    {
+        bytes32 got = keccak256(abi.encode(inputs));
+        if (got != snap.inputsHash) revert InputsMismatch(snap.inputsHash, got);
     }
 
     function _checkInputs(Challenge memory c, SubnetRegistry.EpochSnapshot memory snap) private pure {
-        bytes32 got = keccak256(abi.encode(c.inputs));
-        if (got != snap.inputsHash) revert InputsMismatch(snap.inputsHash, got);
+        _checkInputsHash(c.inputs, snap);
         if (c.rows.length != c.inputs.length) revert RowMismatch(c.rows.length);
         for (uint256 i; i < c.rows.length; ++i) {
             bytes32 h = c.inputs[i].weightsHash;
@@ -238,7 +297,22 @@ contract SubnetEpochs is ReentrancyGuard {
         (wrong, fault) = _checkEmissions(c, snap.n, emissionUnits, col);
         if (wrong) return (true, fault);
         if (c.leaf.bondsHash != keccak256(abi.encode(col.bonds))) return (true, Fault.Bonds);
+        if (_runningIsWrong(c, snap.n, col.ema)) return (true, Fault.Running);
         return (false, Fault.Account);
+    }
+
+    /// @dev R_uid = R_{uid−1} + this column's step. R_{uid−1} is opened against leaf uid−1 only here, after every
+    /// other check passed: a challenger can always open the honest prefix of the chain, and a fault found earlier
+    /// needs no preimage (so the first wrong step is challengeable even when later vectors are made up).
+    function _runningIsWrong(Challenge memory c, uint256 n, int64[] memory ema) private pure returns (bool) {
+        int64[] memory before = new int64[](n);
+        if (c.uid > 0) {
+            if (c.runningBefore.length != n || YumaDividends.hashOf(c.runningBefore) != c.previous.runningHash) {
+                revert BadProof("running before");
+            }
+            before = c.runningBefore;
+        }
+        return YumaDividends.hashOf(YumaDividends.step(before, ema, c.leaf.incentive)) != c.leaf.runningHash;
     }
 
     /// @dev The prefix sums step by one leaf, and incentive is rank over the last prefix (the sum of all ranks).

@@ -50,6 +50,7 @@ library YumaColumn {
         int64 activeStake; // this UID's normalised active stake
         bool activeStakeIsZero; // all active stake is zero (the epoch then pays validators by plain stake)
         uint16[] bonds; // new bond of every validator on this UID (u16, 0 where none)
+        int64[] ema; // new I32F32 bond of every validator on this UID before storage (0 where none): dividends read it
     }
 
     /// @dev Working arrays of one recomputation (kept in memory to avoid stack depth limits).
@@ -83,7 +84,12 @@ library YumaColumn {
             activeSum = YumaFixed.wrapAdd(activeSum, w.activeStake[i]);
         }
         col.activeStakeIsZero = activeSum == 0;
-        col.bonds = _bonds(inputs, w, p, j, previousBonds);
+        (col.bonds, col.ema) = _bonds(inputs, w, p, j, previousBonds);
+    }
+
+    /// @notice Every UID's normalised active stake (what dividends are weighed by).
+    function activeStakes(UidInput[] memory inputs, Params memory p) internal pure returns (int64[] memory) {
+        return _stakes(inputs, p).activeStake;
     }
 
     /// @dev Normalised stake (I64F64 then I32F32) and normalised active stake (active and permitted).
@@ -273,16 +279,18 @@ library YumaColumn {
 
     /// @dev Yuma3 bonds on column j: the weights for bonds (interpolated by the bonds penalty between weights and
     /// clipped weights), an EMA with the previous bonds (dropped when j registered since the last epoch), and u16
-    /// storage for validators that hold a new permit.
+    /// storage for validators that hold a new permit; `ema` keeps every positive EMA value unmasked (dividends use
+    /// them before storage, as YumaEpoch does).
     function _bonds(
         UidInput[] memory inputs,
         Work memory w,
         Params memory p,
         uint256 j,
         uint16[] memory previousBonds
-    ) private pure returns (uint16[] memory out) {
+    ) private pure returns (uint16[] memory out, int64[] memory emaOut) {
         uint256 n = inputs.length;
         out = new uint16[](n);
+        emaOut = new int64[](n);
         bool[] memory newPermit = isTopkNonzero(w.stake, p.maxValidators);
         int64 ratio = YumaFixed.u16ProportionToFixed(p.bondsPenalty);
         uint64 lastTempo = p.lastStepBlock == 0
@@ -297,6 +305,7 @@ library YumaColumn {
                 ? int64(0)
                 : YumaFixed.safeDiv(YumaFixed.fromU16(previousBonds[i]), YumaFixed.U16_MAX);
             int64 ema = YumaFixed.satAdd(YumaFixed.satMul(alpha, forBonds), YumaFixed.satMul(oneMinusAlpha, old));
+            if (ema > 0) emaOut[i] = ema;
             if (ema > 0 && newPermit[i]) out[i] = YumaFixed.proportionToU16(ema);
         }
     }

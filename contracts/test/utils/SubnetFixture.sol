@@ -10,6 +10,7 @@ import {SubnetEmissions, IHypMinter, ISubnetRegistryView} from "../../src/subnet
 import {SubnetEpochs} from "../../src/subnets/SubnetEpochs.sol";
 import {YumaColumn} from "../../src/subnets/YumaColumn.sol";
 import {YumaFixed} from "../../src/subnets/YumaFixed.sol";
+import {YumaDividends} from "../../src/subnets/YumaDividends.sol";
 
 /// @notice Exposes YumaColumn.compute (it reads calldata) so tests can build posts from memory.
 contract YumaColumnHarness {
@@ -22,12 +23,26 @@ contract YumaColumnHarness {
     ) external pure returns (YumaColumn.Column memory) {
         return YumaColumn.compute(inputs, rows, p, j, previousBonds);
     }
+
+    function activeStakes(YumaColumn.UidInput[] memory inputs, YumaColumn.Params memory p)
+        external pure returns (int64[] memory)
+    {
+        return YumaColumn.activeStakes(inputs, p);
+    }
+
+    function step(int64[] memory before, int64[] memory ema, int64 incentive) external pure returns (int64[] memory) {
+        return YumaDividends.step(before, ema, incentive);
+    }
+
+    function dividendOf(int64[] memory running, int64[] memory active, uint256 i) external pure returns (int64) {
+        return YumaDividends.dividendOf(running, active, i);
+    }
 }
 
 /// @notice A deployed subnet stack (HYP, Staking, SubnetRegistry, SubnetEmissions, SubnetEpochs) and helpers that
 /// drive a subnet through registration, weights and epochs, and build posts the way an honest poster does: every
-/// checked output from YumaColumn, dividends as given (the challenge does not check them), prefix sums and emissions
-/// exactly as the challenge recomputes them.
+/// output from YumaColumn and YumaDividends (the running dividend vectors step by step, then dividends from the last),
+/// prefix sums and emissions exactly as the challenges recompute them.
 contract SubnetStack is HyphaTest {
     uint256 public constant POST_BOND = 10 ether;
     uint64 public constant CHALLENGE_BLOCKS = 5;
@@ -46,6 +61,8 @@ contract SubnetStack is HyphaTest {
     mapping(uint256 => mapping(uint256 => bytes)) internal _inputs;
     mapping(uint256 => mapping(uint256 => mapping(uint256 => bytes))) internal _bondsColumn;
     mapping(uint256 => mapping(uint256 => bytes)) internal _rows; // uid => abi.encode(uids, values) as revealed
+    /// @dev Per (netuid, epoch, uid): abi.encode(int64[] R_uid) of the honest post.
+    mapping(uint256 => mapping(uint256 => mapping(uint256 => bytes))) internal _running;
 
     constructor() {
         hyp = new HyphaToken(address(this), 0, 1e12 ether, address(this), 1e9 ether);
@@ -155,10 +172,8 @@ contract SubnetStack is HyphaTest {
         return abi.decode(enc, (uint16[]));
     }
 
-    /// @dev The honest post of a closed epoch, with `dividends[j]` as each UID's dividends.
-    function honestLeaves(uint256 netuid, uint256 epoch, int64[] memory dividends)
-        public returns (SubnetEpochs.Leaf[] memory leaves)
-    {
+    /// @dev The honest post of a closed epoch.
+    function honestLeaves(uint256 netuid, uint256 epoch) public returns (SubnetEpochs.Leaf[] memory leaves) {
         YumaColumn.Column[] memory cols = _columns(netuid, epoch);
         YumaColumn.UidInput[] memory inputs = inputsOf(netuid, epoch);
         uint256 n = cols.length;
@@ -171,12 +186,19 @@ contract SubnetStack is HyphaTest {
             leaves[j].consensus = cols[j].consensus;
             leaves[j].rank = cols[j].rank;
             leaves[j].rankPrefix = rankPrefix;
-            leaves[j].dividends = dividends[j];
             leaves[j].bondsHash = keccak256(abi.encode(cols[j].bonds));
         }
-        int64 combinedPrefix;
+        int64[] memory running = new int64[](n);
         for (uint256 j; j < n; ++j) {
             leaves[j].incentive = rankPrefix == 0 ? leaves[j].rank : YumaFixed.safeDiv(leaves[j].rank, rankPrefix);
+            running = harness.step(running, cols[j].ema, leaves[j].incentive);
+            _running[netuid][epoch][j] = abi.encode(running);
+            leaves[j].runningHash = keccak256(abi.encode(running));
+        }
+        int64[] memory dividends = _dividends(running, harness.activeStakes(inputs, paramsOf(netuid, epoch)));
+        int64 combinedPrefix;
+        for (uint256 j; j < n; ++j) {
+            leaves[j].dividends = dividends[j];
             combinedPrefix = YumaFixed.wrapAdd(combinedPrefix, YumaFixed.satAdd(leaves[j].incentive, dividends[j]));
             leaves[j].combinedPrefix = combinedPrefix;
         }
@@ -209,16 +231,32 @@ contract SubnetStack is HyphaTest {
         }
     }
 
-    /// @dev Dividends proportional to normalised active stake: plausible, and (unchecked on chain) any value would do.
-    function stakeDividends(uint256 netuid, uint256 epoch) public view returns (int64[] memory d) {
-        YumaColumn.UidInput[] memory inputs = inputsOf(netuid, epoch);
-        YumaColumn.WeightRow[] memory rows = rowsOf(netuid, inputs);
-        YumaColumn.Params memory p = paramsOf(netuid, epoch);
-        d = new int64[](inputs.length);
-        uint16[] memory none = new uint16[](0);
-        for (uint256 j; j < inputs.length; ++j) {
-            d[j] = harness.compute(inputs, rows, p, j, none).activeStake;
+    function _dividends(int64[] memory running, int64[] memory active) internal view returns (int64[] memory d) {
+        d = new int64[](running.length);
+        for (uint256 i; i < running.length; ++i) {
+            d[i] = harness.dividendOf(running, active, i);
         }
+    }
+
+    /// @dev R_uid of the honest post of (netuid, epoch) (honestLeaves must have run); the zero vector before UID 0.
+    function runningOf(uint256 netuid, uint256 epoch, uint256 uid) public view returns (int64[] memory) {
+        return abi.decode(_running[netuid][epoch][uid], (int64[]));
+    }
+
+    /// @dev Everything a dividends challenge of `uid` needs against the posted `leaves` (R_{n−1} of the honest post).
+    function dividendsChallengeOf(uint256 netuid, uint256 epoch, SubnetEpochs.Leaf[] memory leaves, uint256 uid)
+        public view returns (SubnetEpochs.DividendsChallenge memory c)
+    {
+        uint256 n = leaves.length;
+        c.uid = uint16(uid);
+        c.inputs = inputsOf(netuid, epoch);
+        c.leaf = leaves[uid];
+        c.proof = proofOf(leaves, uid);
+        if (uid + 1 < n) {
+            c.last = leaves[n - 1];
+            c.lastProof = proofOf(leaves, n - 1);
+        }
+        c.running = runningOf(netuid, epoch, n - 1);
     }
 
     function hashes(SubnetEpochs.Leaf[] memory leaves) public view returns (bytes32[] memory h) {
@@ -267,6 +305,7 @@ contract SubnetStack is HyphaTest {
             c.lastProof = proofOf(leaves, leaves.length - 1);
         }
         c.previousBonds = previousBonds(netuid, epoch, uid);
+        if (uid > 0) c.runningBefore = runningOf(netuid, epoch, uid - 1);
         if (epoch > 0 && c.previousBonds.length > 0) {
             SubnetEpochs.Leaf[] memory prev = _acceptedLeaves[netuid][epoch - 1];
             c.previousEpochLeaf = prev[uid];

@@ -5,6 +5,7 @@ import {HyphaTest} from "../../utils/HyphaTest.sol";
 import {SubnetStack} from "../../utils/SubnetFixture.sol";
 import {SubnetEpochs} from "../../../src/subnets/SubnetEpochs.sol";
 import {SubnetEmissions} from "../../../src/subnets/SubnetEmissions.sol";
+import {YumaFixed} from "../../../src/subnets/YumaFixed.sol";
 
 /// @notice Drives one subnet through random weights, epochs posted honestly or wrongly (then challenged), finalized
 /// posts, claims by every UID and owner claims, with time moving in between. Checks each step on the spot (a wrong
@@ -64,38 +65,39 @@ contract SubnetsHandler is HyphaTest {
         ++calls["setWeights"];
     }
 
-    /// @dev Closes the next epoch and settles it: optionally a wrong post first (which must lose its bond), then an
-    /// honest post that survives a challenge of a random UID, finalization, and every UID's claim.
+    /// @dev Closes the next epoch and settles it: optionally a wrong post first (which must lose its bond: a changed
+    /// column output to the column challenge, dividends moved from one UID to another with every sum and emission
+    /// redone to the dividends challenge), then an honest post that survives both challenges of a random UID,
+    /// finalization, and every UID's claim.
     function epoch(bool wrongFirst, uint256 fieldSeed, uint256 uidSeed, int64 delta) external {
         uint256 e = s.closeEpoch(netuid);
-        SubnetEpochs.Leaf[] memory leaves = s.honestLeaves(netuid, e, s.stakeDividends(netuid, e));
+        SubnetEpochs.Leaf[] memory leaves = s.honestLeaves(netuid, e);
         uint256 uid = bound(uidSeed, 0, leaves.length - 1);
         if (wrongFirst && delta != 0) {
-            SubnetEpochs.Leaf[] memory wrong = s.honestLeaves(netuid, e, s.stakeDividends(netuid, e));
+            SubnetEpochs.Leaf[] memory wrong = s.honestLeaves(netuid, e);
+            uint256 field = bound(fieldSeed, 0, 5);
             unchecked {
-                uint256 field = bound(fieldSeed, 0, 3);
                 if (field == 0) wrong[uid].consensus += delta;
                 if (field == 1) wrong[uid].rank += delta;
                 if (field == 2) wrong[uid].minerEmission += uint64(delta);
                 if (field == 3) wrong[uid].bondsHash = keccak256(abi.encode(delta));
+                if (field == 4) wrong[uid].runningHash = keccak256(abi.encode(delta));
             }
-            _post(e, wrong);
-            SubnetEpochs.Challenge memory c = s.challengeOf(netuid, e, wrong, uid);
-            vm.prank(CHALLENGER);
-            try epochs.challenge(netuid, e, abi.encode(c)) {
+            bool nothingToShift = field == 5 && !_shiftDividends(e, wrong, uid, delta);
+            if (!nothingToShift) {
+                _post(e, wrong);
+                bool won = field == 5 ? _challengeDividends(e, wrong, uid) : _challenge(e, wrong, uid);
+                if (!won) {
+                    ++wrongPostsSurvived;
+                    return;
+                }
                 bondsWonByChallengers += s.POST_BOND();
-            } catch {
-                ++wrongPostsSurvived;
-                return;
+                ++calls[field == 5 ? bytes32("wrongDividends") : bytes32("wrongPost")];
             }
-            ++calls["wrongPost"];
         }
         _post(e, leaves);
-        SubnetEpochs.Challenge memory honest = s.challengeOf(netuid, e, leaves, uid);
-        vm.prank(CHALLENGER);
-        try epochs.challenge(netuid, e, abi.encode(honest)) {
-            ++honestPostsLost;
-        } catch {}
+        if (_challenge(e, leaves, uid)) ++honestPostsLost;
+        if (epochs.getPost(netuid, e).poster != address(0) && _challengeDividends(e, leaves, uid)) ++honestPostsLost;
         vm.roll(block.number + s.CHALLENGE_BLOCKS() + 1);
         epochs.finalize(netuid, e);
         s.remember(netuid, e, leaves);
@@ -124,6 +126,46 @@ contract SubnetsHandler is HyphaTest {
         if (shortfall > largestShortfallUnits) largestShortfallUnits = shortfall;
         uint256 rounding = 2 * n * (poolUnits / 2 ** 31 + 2);
         if (poolUnits > 0 && shortfall > rounding) ++epochsLosingMoreThanRounding;
+    }
+
+    function _challenge(uint256 e, SubnetEpochs.Leaf[] memory leaves, uint256 uid) internal returns (bool won) {
+        SubnetEpochs.Challenge memory c = s.challengeOf(netuid, e, leaves, uid);
+        vm.prank(CHALLENGER);
+        try epochs.challenge(netuid, e, abi.encode(c)) {
+            won = true;
+        } catch {}
+    }
+
+    function _challengeDividends(uint256 e, SubnetEpochs.Leaf[] memory leaves, uint256 uid) internal returns (bool won) {
+        SubnetEpochs.DividendsChallenge memory c = s.dividendsChallengeOf(netuid, e, leaves, uid);
+        vm.prank(CHALLENGER);
+        try epochs.challengeDividends(netuid, e, abi.encode(c)) {
+            won = true;
+        } catch {}
+    }
+
+    /// @dev Moves up to |delta| of dividends from `uid` to the next UID and redoes the combined prefixes and both
+    /// emissions so that every column challenge passes; false when `uid` has no dividends to move.
+    function _shiftDividends(uint256 e, SubnetEpochs.Leaf[] memory leaves, uint256 uid, int64 delta)
+        internal view returns (bool)
+    {
+        int64 have = leaves[uid].dividends;
+        if (have <= 0) return false;
+        uint256 to = (uid + 1) % leaves.length;
+        int64 moved = int64(uint64(1 + (uint256(uint64(delta)) % uint256(uint64(have)))));
+        leaves[uid].dividends -= moved;
+        leaves[to].dividends += moved;
+        int64 combined;
+        for (uint256 j; j < leaves.length; ++j) {
+            combined = YumaFixed.wrapAdd(combined, YumaFixed.satAdd(leaves[j].incentive, leaves[j].dividends));
+            leaves[j].combinedPrefix = combined;
+        }
+        uint64 units = uint64(s.registry().getSnapshot(netuid, e).pool / epochs.EMISSION_UNIT());
+        for (uint256 j; j < leaves.length; ++j) {
+            leaves[j].minerEmission = YumaFixed.shareOf(YumaFixed.safeDiv(leaves[j].incentive, combined), units);
+            leaves[j].validatorEmission = YumaFixed.shareOf(YumaFixed.safeDiv(leaves[j].dividends, combined), units);
+        }
+        return combined != 0;
     }
 
     function claimOwner() external {

@@ -456,7 +456,7 @@ final class LocalnetCommand implements Callable<Integer> {
             List<String> args = new ArrayList<>(List.of("subnet", "validate", id, "--dev-account",
                     Integer.toString(account), "--mine-blocks", "--score-answers", SUBNET_MODEL, "--prompts", "1",
                     "--answer-tokens", "8"));
-            args.addAll(v == 1 ? List.of("--demo-wrong-post", "2") : List.of("--no-post"));
+            args.addAll(v == 1 ? List.of("--demo-wrong-post", "2", "--demo-wrong-dividends", "3") : List.of("--no-post"));
             roles.add(role(session.home(), network.rpcUrl(), "validator-" + v, args));
         }
     }

@@ -140,6 +140,11 @@ final class SubnetDaemonCommands {
                 + "(then they are posted honestly)."})
         List<Long> wrongEpochs = List.of();
 
+        @Option(names = "--demo-wrong-dividends", paramLabel = "EPOCH", split = ",", description = {"Demonstration: "
+                + "post these epochs once with dividends moved between validators", "(every sum consistent), so "
+                + "another validator's dividends challenge takes your bond."})
+        List<Long> wrongDividendsEpochs = List.of();
+
         @Option(names = "--score-answers", paramLabel = "MODEL", description = {"Score miners by paid answers instead "
                 + "of offers alone: each tempo commit a seed, buy", "--prompts answers from each miner's provider "
                 + "through payment channels, replay them on your own", "deterministic engine (MODEL must be pulled "
@@ -192,7 +197,7 @@ final class SubnetDaemonCommands {
                             answers, Path.of(pending + ".seed"), System::nanoTime, printer(out));
                 }
                 SubnetValidator validator = new SubnetValidator(subnets, chain, common.netuid, self, scorer, pending,
-                        Set.copyOf(wrongEpochs), !noPost, printer(out));
+                        Set.copyOf(wrongEpochs), Set.copyOf(wrongDividendsEpochs), !noPost, printer(out));
                 Deployer grant = new Deployer(session.sender(key), printer(out));
                 int uid = validator.ensureRegistered();
                 out.println("Hypha validator " + self + " on subnet " + common.netuid + " as UID " + uid + " (VALIDATOR stake "

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code hypha localnet --providers 1 --subnet-validators 2 --governance-delay 10} with its real child processes: the
  * validators score the miner by paid answers of hypha-tiny replayed on their own engines (the deterministic provider's
- * answers all match), the subnet runs several epochs, validator 1's wrong post of epoch 2 is challenged by validator 2
- * and loses its bond, every accepted epoch matches its recomputation, and once the (short) governance delay of the fresh
+ * answers all match), the subnet runs several epochs, validator 1's wrong post of epoch 2 (an incentive) and of epoch 3
+ * (dividends moved between the validators, every sum consistent) are challenged by validator 2 and lose their bonds,
+ * every accepted epoch matches its recomputation, and once the (short) governance delay of the fresh
  * chain has passed the miner (the provider's account) and the validators claim their emission.
  */
 class LocalnetSubnetTest {
@@ -68,6 +69,9 @@ class LocalnetSubnetTest {
                 assertThat(read(logs.resolve("validator-1.log"))).contains("posted epoch 2 of subnet 0 WITH A WRONG INCENTIVE");
                 assertThat(read(logs.resolve("validator-2.log"))).containsPattern(
                         "challenge of epoch 2 UID \\d+ won: wrong incentive, bond 100 HYP taken from the poster");
+                assertThat(read(logs.resolve("validator-1.log"))).contains("posted epoch 3 of subnet 0 WITH DIVIDENDS MOVED");
+                assertThat(read(logs.resolve("validator-2.log"))).containsPattern(
+                        "challenge of epoch 3 UID \\d+ won: wrong dividends, bond 100 HYP taken from the poster");
                 var check = new dev.hypha.node.subnet.EpochActions(subnets, new dev.hypha.node.subnet.EpochBook(subnets, 0));
                 for (long e = 0; e < 4; e++) assertThat(check.check(e).orElseThrow().wrong()).as("epoch " + e).isFalse();
                 for (String validator : new String[] {"validator-1.log", "validator-2.log"}) {

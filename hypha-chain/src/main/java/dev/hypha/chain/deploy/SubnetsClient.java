@@ -8,6 +8,7 @@ import dev.hypha.chain.contracts.SubnetEmissions;
 import dev.hypha.chain.contracts.SubnetEpochs;
 import dev.hypha.chain.contracts.SubnetRegistry;
 import dev.hypha.chain.subnets.ChallengeData;
+import dev.hypha.chain.subnets.DividendsChallengeData;
 import dev.hypha.chain.subnets.EpochTree;
 import dev.hypha.chain.subnets.SubnetLeaf;
 import dev.hypha.chain.subnets.SubnetParams;
@@ -163,6 +164,18 @@ public final class SubnetsClient {
     public Challenged challenge(long netuid, long epoch, ChallengeData data) {
         TransactionReceipt r = calls.writeEncoded(EPOCHS, "challenge", FunctionEncoder.encode(new Function("challenge",
                 List.<Type>of(new Uint256(netuid), new Uint256(epoch), new DynamicBytes(data.encode())), List.of())));
+        return new Challenged(SubnetEpochs.getChallengedEvents(r).getFirst().fault.intValueExact(),
+                r.getGasUsed().longValueExact());
+    }
+
+    /**
+     * Challenges one UID's dividends of an open post; returns the fault found (Dividends). Dividends that match the
+     * recomputation make the transaction revert with PostIsCorrect.
+     */
+    public Challenged challengeDividends(long netuid, long epoch, DividendsChallengeData data) {
+        TransactionReceipt r = calls.writeEncoded(EPOCHS, "challengeDividends", FunctionEncoder.encode(new Function(
+                "challengeDividends", List.<Type>of(new Uint256(netuid), new Uint256(epoch),
+                        new DynamicBytes(data.encode())), List.of())));
         return new Challenged(SubnetEpochs.getChallengedEvents(r).getFirst().fault.intValueExact(),
                 r.getGasUsed().longValueExact());
     }

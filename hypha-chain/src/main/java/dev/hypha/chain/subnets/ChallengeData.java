@@ -12,16 +12,18 @@ import org.web3j.utils.Numeric;
 /**
  * Everything a challenge of one UID brings (SubnetEpochs.Challenge), encoded as {@code abi.encode(Challenge)}: the
  * frozen inputs, every UID's revealed weights, the challenged leaf and its neighbours with proofs against the post,
- * and the previous accepted epoch's bonds column with its leaf and proof.
+ * the previous accepted epoch's bonds column with its leaf and proof, and the running dividends vector of UID − 1
+ * (the challenger's own, {@link YumaPost#running(int)}: it opens the posted leaf's hash as long as the post is honest
+ * up to there, and is read only when every other output of the UID matched).
  */
 public record ChallengeData(int uid, List<UidInput> inputs, List<WeightRow> rows, List<SubnetLeaf> posted,
-        List<SubnetLeaf> previousEpoch, int[] previousBonds) {
+        List<SubnetLeaf> previousEpoch, int[] previousBonds, long[] runningBefore) {
 
     /** The bytes SubnetEpochs.challenge takes. */
     public byte[] encode() {
         EpochTree tree = new EpochTree(posted);
         int n = posted.size();
-        SubnetLeaf zero = new SubnetLeaf(0, "0x0000000000000000000000000000000000000000", 0, 0, 0, 0, 0, 0, 0, 0, new byte[32]);
+        SubnetLeaf zero = SubnetLeaf.ZERO;
         SubnetLeaf previous = uid > 0 ? posted.get(uid - 1) : zero;
         List<byte[]> previousProof = uid > 0 ? tree.proof(uid - 1) : List.of();
         SubnetLeaf last = uid + 1 < n ? posted.get(n - 1) : zero;
@@ -40,7 +42,8 @@ public record ChallengeData(int uid, List<UidInput> inputs, List<WeightRow> rows
                 previous.toStruct(), proof(previousProof),
                 last.toStruct(), proof(lastProof),
                 WeightRow.u16Array(previousBonds),
-                epochLeaf.toStruct(), proof(epochProof));
+                epochLeaf.toStruct(), proof(epochProof),
+                YumaPost.int64Array(uid > 0 ? runningBefore : new long[0]));
         return Numeric.hexStringToByteArray(FunctionEncoder.encodeConstructor(List.of(c)));
     }
 

@@ -17,10 +17,10 @@ import org.web3j.utils.Numeric;
 public final class PostCalldata {
     /** The function's selector: keccak256 of its signature, first four bytes. */
     public static final String SELECTOR = Numeric.toHexString(Arrays.copyOf(Hash.sha3(
-            "post(uint256,uint256,(uint16,address,int64,int64,int64,int64,int64,int64,uint64,uint64,bytes32)[])"
+            "post(uint256,uint256,(uint16,address,int64,int64,int64,int64,int64,int64,uint64,uint64,bytes32,bytes32)[])"
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 4));
-    /** Words per leaf (a static struct of 11 fields). */
-    private static final int WORDS = 11;
+    /** Words per leaf (a static struct of 12 fields). */
+    private static final int WORDS = 12;
     /** SubnetRegistry's UIDs are uint16; a post has at most that many leaves. */
     private static final int MAX_LEAVES = 65_536;
 
@@ -60,7 +60,8 @@ public final class PostCalldata {
             leaves.add(new SubnetLeaf(uid.intValue(), Numeric.toHexStringWithPrefixZeroPadded(account, 40),
                     i64(data, base + 2, i), i64(data, base + 3, i), i64(data, base + 4, i), i64(data, base + 5, i),
                     i64(data, base + 6, i), i64(data, base + 7, i), u64(data, base + 8, "leaf " + i),
-                    u64(data, base + 9, "leaf " + i), Arrays.copyOfRange(data, (base + 10) * 32, (base + 11) * 32)));
+                    u64(data, base + 9, "leaf " + i), Arrays.copyOfRange(data, (base + 10) * 32, (base + 11) * 32),
+                    Arrays.copyOfRange(data, (base + 11) * 32, (base + 12) * 32)));
         }
         return new Post(netuid, epoch, List.copyOf(leaves));
     }

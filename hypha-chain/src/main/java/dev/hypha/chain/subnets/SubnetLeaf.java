@@ -20,15 +20,22 @@ import org.web3j.utils.Numeric;
  * @param rankPrefix wrapping sum of rank over UIDs 0..uid
  * @param combinedPrefix wrapping sum of saturating(incentive + dividends) over UIDs 0..uid
  * @param bondsHash keccak256(abi.encode(uint16[] bonds of every validator on this UID))
+ * @param runningHash keccak256(abi.encode(int64[] R_uid)): every validator's dividend row sum over UIDs 0..uid
+ *     ({@link YumaPost#running(int)})
  */
 public record SubnetLeaf(int uid, String account, long consensus, long rank, long rankPrefix, long incentive,
-        long dividends, long combinedPrefix, long minerEmission, long validatorEmission, byte[] bondsHash) {
+        long dividends, long combinedPrefix, long minerEmission, long validatorEmission, byte[] bondsHash,
+        byte[] runningHash) {
+
+    /** The all-zero leaf a challenge sends where a neighbour does not exist (the contract ignores it). */
+    public static final SubnetLeaf ZERO = new SubnetLeaf(0, "0x0000000000000000000000000000000000000000", 0, 0, 0, 0,
+            0, 0, 0, 0, new byte[32], new byte[32]);
 
     public StaticStruct toStruct() {
         return new StaticStruct(new Uint16(uid), new Address(account), new Int64(consensus), new Int64(rank),
                 new Int64(rankPrefix), new Int64(incentive), new Int64(dividends), new Int64(combinedPrefix),
                 new Uint64(UidInput.unsigned(minerEmission)), new Uint64(UidInput.unsigned(validatorEmission)),
-                new Bytes32(bondsHash));
+                new Bytes32(bondsHash), new Bytes32(runningHash));
     }
 
     /** keccak256(keccak256(abi.encode(leaf))), as SubnetEpochs.leafHash. */
@@ -49,6 +56,6 @@ public record SubnetLeaf(int uid, String account, long consensus, long rank, lon
     /** A copy with one output changed (for tests and for showing what a challenge catches). */
     public SubnetLeaf withIncentive(long value) {
         return new SubnetLeaf(uid, account, consensus, rank, rankPrefix, value, dividends, combinedPrefix, minerEmission,
-                validatorEmission, bondsHash);
+                validatorEmission, bondsHash, runningHash);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.chain.ChainException;
 import dev.hypha.chain.subnets.ChallengeData;
+import dev.hypha.chain.subnets.DividendsChallengeData;
 import dev.hypha.chain.subnets.SubnetLeaf;
 import dev.hypha.chain.subnets.SubnetParams;
 import dev.hypha.chain.subnets.UidInput;
@@ -132,10 +133,15 @@ class SubnetsClientTest {
         as(poster).post(netuid, 1, p1.leaves());
         for (int j = 0; j < 5; j++) {
             ChallengeData data = new ChallengeData(j, e1.inputs(), List.copyOf(rows), p1.leaves(), p0.leaves(),
-                    YumaPost.bondsColumn(p0.bonds(), j));
+                    YumaPost.bondsColumn(p0.bonds(), j), p1.running(j - 1));
             assertThatThrownBy(() -> as(challenger).challenge(netuid, 1, data))
                     .isInstanceOf(ChainException.class).hasMessageContaining("PostIsCorrect");
+            // hypha-incentives' dividends are what SubnetEpochs recomputes from the last running vector
+            DividendsChallengeData dividends = new DividendsChallengeData(j, e1.inputs(), p1.leaves(), p1.running(4));
+            assertThatThrownBy(() -> as(challenger).challengeDividends(netuid, 1, dividends))
+                    .isInstanceOf(ChainException.class).hasMessageContaining("PostIsCorrect");
         }
+        assertThat(p1.leaves().get(0).dividends()).as("validators earned dividends").isPositive();
         mine(11);
         as(poster).finalizeEpoch(netuid, 1);
 
@@ -159,12 +165,25 @@ class SubnetsClientTest {
         as(poster).post(netuid, 2, wrong);
         BigInteger before = chain.as(challenger).hyp().balanceOf(challenger.getAddress());
         SubnetsClient.Challenged won = as(challenger).challenge(netuid, 2, new ChallengeData(3, e2.inputs(),
-                List.copyOf(rows), wrong, p1.leaves(), YumaPost.bondsColumn(p1.bonds(), 3)));
+                List.copyOf(rows), wrong, p1.leaves(), YumaPost.bondsColumn(p1.bonds(), 3), p2.running(2)));
         assertThat(won.fault()).isEqualTo(4); // Fault.Incentive
         assertThat(chain.as(challenger).hyp().balanceOf(challenger.getAddress()).subtract(before))
                 .isEqualTo(as(owner).postBond());
         System.out.println("gas of one challenge (5 UIDs, 3 validators): " + won.gasUsed());
         assertThat(as(owner).post(netuid, 2).poster).isEqualTo("0x0000000000000000000000000000000000000000");
+
+        // a post moving a quarter of validator 0's dividends to validator 2, every sum and emission consistent with
+        // it: the column challenge of validator 0 finds nothing, the dividends challenge takes the bond
+        List<SubnetLeaf> shifted = p2.withDividendsMoved(0, 2, p2.leaves().get(0).dividends() / 4);
+        assertThat(shifted.get(2).claimWei()).isGreaterThan(p2.leaves().get(2).claimWei());
+        as(poster).post(netuid, 2, shifted);
+        assertThatThrownBy(() -> as(challenger).challenge(netuid, 2, new ChallengeData(0, e2.inputs(), List.copyOf(rows),
+                shifted, p1.leaves(), YumaPost.bondsColumn(p1.bonds(), 0), p2.running(-1))))
+                .isInstanceOf(ChainException.class).hasMessageContaining("PostIsCorrect");
+        SubnetsClient.Challenged dividendsWon = as(challenger).challengeDividends(netuid, 2,
+                new DividendsChallengeData(0, e2.inputs(), shifted, p2.running(4)));
+        assertThat(dividendsWon.fault()).isEqualTo(10); // Fault.Dividends
+        System.out.println("gas of one dividends challenge (5 UIDs, 3 validators): " + dividendsWon.gasUsed());
         postAndFinalize(2, p2.leaves()); // the honest post of the same epoch is accepted after
         assertThat(as(owner).acceptedEpochs(netuid)).isEqualTo(3);
         assertThat(Arrays.stream(p2.result().incentive()).sum()).isPositive();

@@ -28,8 +28,9 @@ class PostCallDecodingTest {
 
     private static final List<SubnetLeaf> LEAVES = List.of(
             new SubnetLeaf(0, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", 1L << 31, -5, -5, Long.MAX_VALUE, 0, Long.MIN_VALUE,
-                    -1L /* u64 max */, 12, new byte[32]),
-            new SubnetLeaf(1, "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc", 0, 9, 4, 1, 2, 3, 4, 5, filled((byte) 7)));
+                    -1L /* u64 max */, 12, new byte[32], filled((byte) -1)),
+            new SubnetLeaf(1, "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc", 0, 9, 4, 1, 2, 3, 4, 5, filled((byte) 7),
+                    filled((byte) 9)));
 
     private static byte[] filled(byte b) {
         byte[] a = new byte[32];

@@ -16,9 +16,9 @@ import org.web3j.abi.datatypes.generated.Uint256;
 /** A post's leaves read back from calldata encoded as web3j encodes the real call (what SubnetsClient.post sends). */
 class PostCalldataTest {
     private static final SubnetLeaf A = new SubnetLeaf(0, "0x00000000000000000000000000000000000000aa", -5, 7, 7,
-            Long.MIN_VALUE, Long.MAX_VALUE, 3, -1L, 42, filled(1));
+            Long.MIN_VALUE, Long.MAX_VALUE, 3, -1L, 42, filled(1), filled(3));
     private static final SubnetLeaf B = new SubnetLeaf(1, "0x00000000000000000000000000000000000000bb", 1 << 31, 0, 7,
-            2_863_311_530L, 1_431_655_765L, 9, 0, 0, filled(2));
+            2_863_311_530L, 1_431_655_765L, 9, 0, 0, filled(2), filled(4));
 
     private static byte[] filled(int v) {
         byte[] b = new byte[32];

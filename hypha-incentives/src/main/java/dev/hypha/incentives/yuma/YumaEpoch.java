@@ -113,7 +113,10 @@ public final class YumaEpoch {
                     registeredSinceLastTempo);
             emaBonds = yuma3Bonds(hp, weightsForBonds, bonds, consensus);
             SparseMatrix emaBondsNorm = YumaMath.colNormalizeSparse(emaBonds, n);
-            long[] totalBondsPerValidator = YumaMath.rowSumSparse(YumaMath.matVecMulSparse(emaBondsNorm, incentive));
+            SparseMatrix bondsTimesIncentive = YumaMath.matVecMulSparse(emaBondsNorm, incentive);
+            // not one of subtensor's log names: SubnetEpochs checks the row sums column by column (hypha-chain YumaPost)
+            trace.record("Bonds (norm) x Incentive", bondsTimesIncentive);
+            long[] totalBondsPerValidator = YumaMath.rowSumSparse(bondsTimesIncentive);
             dividends = YumaMath.normalize(YumaMath.vecMul(totalBondsPerValidator, activeStake));
         } else {
             SparseMatrix bonds = state.bonds().toFixed();

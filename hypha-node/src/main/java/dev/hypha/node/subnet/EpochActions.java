@@ -4,6 +4,7 @@ import dev.hypha.chain.ChainException;
 import dev.hypha.chain.contracts.SubnetEpochs;
 import dev.hypha.chain.deploy.SubnetsClient;
 import dev.hypha.chain.subnets.ChallengeData;
+import dev.hypha.chain.subnets.DividendsChallengeData;
 import dev.hypha.chain.subnets.SubnetLeaf;
 import dev.hypha.chain.subnets.YumaPost;
 import java.math.BigInteger;
@@ -62,6 +63,37 @@ public final class EpochActions {
         return leaves;
     }
 
+    /**
+     * Posts {@code epoch} with a quarter of the dividends of the UID that earned most moved to the UID that earned next
+     * most, every sum and emission consistent with the move (a demonstration: no column challenge finds it, the
+     * dividends challenge takes the caller's bond). Empty, with the honest post sent, when fewer than two UIDs earned
+     * dividends; else what was moved.
+     */
+    public Optional<String> postShiftingDividends(long epoch) {
+        YumaPost honest = book.compute(epoch).orElseThrow(() -> new IllegalStateException("epoch " + epoch + " of subnet "
+                + netuid + " is not closed")).post();
+        List<SubnetLeaf> leaves = honest.leaves();
+        int from = -1;
+        int to = -1;
+        for (int j = 0; j < leaves.size(); j++) {
+            long d = leaves.get(j).dividends();
+            if (d <= 0) continue;
+            if (from < 0 || d > leaves.get(from).dividends()) {
+                to = from;
+                from = j;
+            } else if (to < 0 || d > leaves.get(to).dividends()) {
+                to = j;
+            }
+        }
+        long amount = from < 0 ? 0 : leaves.get(from).dividends() / 4;
+        if (to < 0 || amount <= 0) {
+            subnets.post(netuid, epoch, leaves);
+            return Optional.empty();
+        }
+        subnets.post(netuid, epoch, honest.withDividendsMoved(from, to, amount));
+        return Optional.of("UID " + from + " -> UID " + to);
+    }
+
     /** What an open post of an epoch looks like against the honest result. */
     public record Check(long epoch, String poster, boolean open, List<Integer> differing) {
         public boolean wrong() {
@@ -86,7 +118,7 @@ public final class EpochActions {
     public record Won(long epoch, int uid, int fault, BigInteger bond, long gasUsed) {
         /** SubnetEpochs.Fault's names, in its order. */
         private static final List<String> FAULTS = List.of("account", "consensus", "rank", "rank prefix", "incentive",
-                "combined prefix", "miner emission", "validator emission", "bonds");
+                "combined prefix", "miner emission", "validator emission", "bonds", "running dividends", "dividends");
 
         public String faultName() {
             return fault >= 0 && fault < FAULTS.size() ? FAULTS.get(fault) : "fault #" + fault;
@@ -94,9 +126,11 @@ public final class EpochActions {
     }
 
     /**
-     * Challenges an open wrong post of {@code epoch}: each differing UID in turn until the contract finds a fault (a
-     * UID whose difference the contract does not check, e.g. dividends alone, reverts PostIsCorrect and the next is
-     * tried). Empty when the post matches, or no differing UID is provably wrong.
+     * Challenges an open wrong post of {@code epoch}: the column challenge of each differing UID in turn until the
+     * contract finds a fault (a UID whose column matches, e.g. one whose dividends alone differ, reverts PostIsCorrect;
+     * one past the first wrong running vector may revert BadProof; the next is tried), then the dividends challenge of
+     * each differing UID. Every wrong post falls to one of them: the first wrong running vector is caught at its step,
+     * and with every vector honest a wrong dividends value is caught by its own challenge. Empty when the post matches.
      */
     public Optional<Won> challenge(long epoch) {
         Optional<Check> check = check(epoch);
@@ -111,15 +145,32 @@ public final class EpochActions {
             int[] previousBonds = previous == null || uid >= previous.bonds().rows() ? new int[0]
                     : YumaPost.bondsColumn(previous.bonds(), uid);
             ChallengeData data = new ChallengeData(uid, honest.closed().inputs(), honest.rows(), posted, previousLeaves,
-                    previousBonds);
+                    previousBonds, honest.post().running(uid - 1));
             try {
                 SubnetsClient.Challenged c = subnets.challenge(netuid, epoch, data);
                 return Optional.of(new Won(epoch, uid, c.fault(), bond, c.gasUsed()));
             } catch (ChainException e) {
-                if (!String.valueOf(e.getMessage()).contains("PostIsCorrect")) throw e;
+                if (!refusedAsCorrect(e)) throw e;
+            }
+        }
+        long[] lastRunning = honest.post().running(posted.size() - 1);
+        for (int uid : check.get().differing()) {
+            if (uid >= posted.size()) continue;
+            try {
+                SubnetsClient.Challenged c = subnets.challengeDividends(netuid, epoch,
+                        new DividendsChallengeData(uid, honest.closed().inputs(), posted, lastRunning));
+                return Optional.of(new Won(epoch, uid, c.fault(), bond, c.gasUsed()));
+            } catch (ChainException e) {
+                if (!refusedAsCorrect(e)) throw e;
             }
         }
         return Optional.empty();
+    }
+
+    /** The contract found this challenge's UID correct, or could not open the post's running vector with ours. */
+    private static boolean refusedAsCorrect(ChainException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("PostIsCorrect") || m.contains("running");
     }
 
     /** Finalizes {@code epoch}'s open post once its window has passed; whether it did. */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
@@ -45,6 +46,7 @@ public final class SubnetValidator {
     private final MinerScorer scorer;
     private final Path pendingFile;
     private final Set<Long> wrongPostEpochs;
+    private final Set<Long> wrongDividendsEpochs;
     private final boolean postsEpochs;
     private final Consumer<String> log;
     private final SecureRandom random = new SecureRandom();
@@ -66,9 +68,12 @@ public final class SubnetValidator {
      * @param pendingFile where the pending commit (salt and weights) is kept until revealed
      * @param wrongPostEpochs epochs this validator posts with one wrong incentive, to show a challenge taking its bond
      *     (a demonstration for local networks: it only ever costs this validator's own bond)
+     * @param wrongDividendsEpochs epochs this validator posts once with dividends moved between UIDs (every sum and
+     *     emission consistent with them), to show the dividends challenge taking its bond (the same kind of demonstration)
      */
     public SubnetValidator(SubnetsClient subnets, ChainClient chain, long netuid, String self, MinerScorer scorer,
-            Path pendingFile, Set<Long> wrongPostEpochs, boolean posts, Consumer<String> log) {
+            Path pendingFile, Set<Long> wrongPostEpochs, Set<Long> wrongDividendsEpochs, boolean posts,
+            Consumer<String> log) {
         this.subnets = subnets;
         this.chain = chain;
         this.netuid = netuid;
@@ -76,6 +81,7 @@ public final class SubnetValidator {
         this.scorer = scorer;
         this.pendingFile = pendingFile;
         this.wrongPostEpochs = Set.copyOf(wrongPostEpochs);
+        this.wrongDividendsEpochs = Set.copyOf(wrongDividendsEpochs);
         this.postsEpochs = posts;
         this.log = log;
         this.actions = new EpochActions(subnets, new EpochBook(subnets, netuid));
@@ -136,19 +142,26 @@ public final class SubnetValidator {
 
     private void postEpoch(long epoch) {
         int wrongUid = -1;
-        if (wrongPostEpochs.contains(epoch) && wrongPosted.add(epoch)) {
-            var leaves = actions.book().compute(epoch).orElseThrow().post().leaves();
-            wrongUid = leaves.size() - 1; // the last UID: a miner in local networks, whose incentive is easy to see
-        }
+        String note = "";
         try {
-            actions.post(epoch, wrongUid);
+            if (wrongDividendsEpochs.contains(epoch) && wrongPosted.add(epoch)) {
+                Optional<String> moved = actions.postShiftingDividends(epoch);
+                note = moved.map(m -> " WITH DIVIDENDS MOVED: " + m + " (demonstration: a dividends challenge takes the bond)")
+                        .orElse(" honestly (no dividends to move)");
+            } else {
+                if (wrongPostEpochs.contains(epoch) && wrongPosted.add(epoch)) {
+                    var leaves = actions.book().compute(epoch).orElseThrow().post().leaves();
+                    wrongUid = leaves.size() - 1; // the last UID: a miner in local networks, whose incentive is easy to see
+                    note = " WITH A WRONG INCENTIVE FOR UID " + wrongUid + " (demonstration: a challenge takes the bond)";
+                }
+                actions.post(epoch, wrongUid);
+            }
         } catch (ChainException e) {
             if (String.valueOf(e.getMessage()).contains("AlreadyPosted")) return; // another validator was first
             throw e;
         }
         posts++;
-        log.accept("posted epoch " + epoch + " of subnet " + netuid + (wrongUid >= 0
-                ? " WITH A WRONG INCENTIVE FOR UID " + wrongUid + " (demonstration: a challenge takes the bond)" : ""));
+        log.accept("posted epoch " + epoch + " of subnet " + netuid + note);
     }
 
     private void watch(long epoch) {
@@ -161,7 +174,7 @@ public final class SubnetValidator {
             lastChallengeGas = won.gasUsed();
             log.accept("challenge of epoch " + epoch + " UID " + won.uid() + " won: wrong " + won.faultName() + ", bond "
                     + hyp(won.bond()) + " taken from the poster, " + won.gasUsed() + " gas");
-        }, () -> log.accept("epoch " + epoch + ": no differing UID is provably wrong on chain (dividends are not checked)"));
+        }, () -> log.accept("epoch " + epoch + ": no differing UID is provably wrong on chain"));
     }
 
     // ---- weights -------------------------------------------------------------------------------------------

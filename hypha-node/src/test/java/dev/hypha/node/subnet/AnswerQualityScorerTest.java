@@ -147,7 +147,7 @@ class AnswerQualityScorerTest {
             AnswerQualityScorer scorer = scorer(probe, dir.resolve("daemon.seed"), lines);
             Credentials v = devnet.account(2);
             SubnetValidator validator = new SubnetValidator(contracts(v).subnets(), chain, netuid, v.getAddress(), scorer,
-                    dir.resolve("v.pending"), Set.of(), false, lines::add);
+                    dir.resolve("v.pending"), Set.of(), Set.of(), false, lines::add);
             for (int i = 0; i < 60 && validator.stats().reveals() == 0; i++) {
                 validator.poll();
                 chain.request("evm_mine");

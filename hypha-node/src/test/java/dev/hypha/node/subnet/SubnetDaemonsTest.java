@@ -146,6 +146,6 @@ class SubnetDaemonsTest {
             List<String> lines) {
         Credentials who = devnet.account(account);
         return new SubnetValidator(as(who).subnets(), chain, netuid, who.getAddress(), scorer,
-                dir.resolve("v" + account + ".pending"), wrong, posts, l -> lines.add("validator " + account + ": " + l));
+                dir.resolve("v" + account + ".pending"), wrong, Set.of(), posts, l -> lines.add("validator " + account + ": " + l));
     }
 }
