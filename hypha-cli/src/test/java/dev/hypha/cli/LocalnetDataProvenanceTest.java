@@ -87,23 +87,10 @@ class LocalnetDataProvenanceTest {
     private static final Pattern MODEL = Pattern.compile("Registered model #(\\d+) ");
     private static final Pattern POOL = Pattern.compile("Created pool #(\\d+)");
     private static final Pattern CONTRIBUTION = Pattern.compile("as contribution #(\\d+)");
-    /** The LoRA run the validator trains on the pool with and without each contribution; %s: base, held-out text. */
-    private static final String PROBE_SPEC = """
-            kind = "lora-finetune"
-            name = "pool-probe"
-            base_model = "%s"
-            data = "%s"
-            data_format = "text"
-            rank = 4
-            alpha = 8
-            targets = "all"
-            steps = 12
-            batch = 2
-            sequence_length = 24
-            learning_rate = 0.01
-            seed = 1
-            checkpoint_every = 12
-            """;
+    /** The LoRA probe the validator trains on the pool with and without each contribution (README's example). */
+    private static final Path PROBE = Path.of("..", "examples/pool-probe-lora.toml");
+    /** The held-out text the probe's loss is measured on (the probe's data). */
+    private static final Path HELD_OUT = Path.of("..", "examples/pool-held-out.txt");
 
     @TempDir
     Path dir;
@@ -121,7 +108,6 @@ class LocalnetDataProvenanceTest {
         Path textA = Files.writeString(dir.resolve("contributor.txt"), qa(0, 8));
         Path textB = Files.writeString(dir.resolve("second.txt"), qa(8, 8));
         Path noise = Files.writeString(dir.resolve("noise.txt"), noiseLike(textA));
-        Path heldOut = Files.writeString(dir.resolve("held-out.txt"), qa(16, 6));
         String tiny = cid(env, HYPHA_TINY);
 
         long dataset;
@@ -160,12 +146,11 @@ class LocalnetDataProvenanceTest {
 
                 // The validator scores with the real scorer once contributions closed: it opens each granted text
                 // (fetched from its owner's gateway), fine-tunes hypha-tiny with and without each, posts the scores.
-                Path probe = Files.writeString(dir.resolve("probe.toml"), PROBE_SPEC.formatted(tiny, cid(env, heldOut)));
                 chain.request("evm_increaseTime", 301);
                 chain.request("evm_mine");
                 List<ApiServer> gateways = new ArrayList<>();
                 List<String> score = new ArrayList<>(List.of("data", "pool", "score", Long.toString(poolId), "--spec",
-                        probe.toString(), "--base", HYPHA_TINY.toString(), "--held-out", heldOut.toString()));
+                        PROBE.toString(), "--base", HYPHA_TINY.toString(), "--held-out", HELD_OUT.toString()));
                 try {
                     for (Map<String, String> party : List.of(contributor, second, noisy)) {
                         Path partyHome = Path.of(party.get("HYPHA_HOME"));
@@ -362,7 +347,10 @@ class LocalnetDataProvenanceTest {
         }
     }
 
-    /** {@code count} question-and-answer pairs about Hypha from the {@code first} on (each a fact of its own). */
+    /**
+     * {@code count} question-and-answer pairs about Hypha from the {@code first} on (each a fact of its own; the 6 from
+     * 16 on are examples/pool-held-out.txt).
+     */
     static String qa(int first, int count) {
         String[] subjects = {"the gateway", "a provider", "a validator", "the tenant", "a contributor", "the owner",
             "an agent", "the verifier", "the pool", "a miner", "the registry", "the splitter"};
