@@ -148,6 +148,13 @@ class LocalnetDataProvenanceTest {
                 // (fetched from its owner's gateway), fine-tunes hypha-tiny with and without each, posts the scores.
                 chain.request("evm_increaseTime", 301);
                 chain.request("evm_mine");
+                // Held-out text other than the probe names is refused before anything is read or trained.
+                CliRun wrong = CliRun.run(validator, "--password-file", password.toString(), "data", "pool", "score",
+                        Long.toString(poolId), "--spec", PROBE.toString(), "--base", HYPHA_TINY.toString(), "--held-out",
+                        textA.toString());
+                assertThat(wrong.exitCode()).isNotZero();
+                assertThat(wrong.err()).contains("--held-out " + textA + " is " + cid(env, textA) + ", but the spec's data is "
+                        + cid(env, HELD_OUT));
                 List<ApiServer> gateways = new ArrayList<>();
                 List<String> score = new ArrayList<>(List.of("data", "pool", "score", Long.toString(poolId), "--spec",
                         PROBE.toString(), "--base", HYPHA_TINY.toString(), "--held-out", HELD_OUT.toString()));
