@@ -1,35 +1,24 @@
 package dev.hypha.node.pools;
 
-import dev.hypha.chain.assets.AssetKind;
-import dev.hypha.chain.assets.AssetRecord;
-import dev.hypha.chain.assets.DataPool;
 import dev.hypha.chain.assets.PoolContribution;
 import dev.hypha.chain.deploy.DataPoolsClient;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
-import dev.hypha.core.seal.DataKey;
-import dev.hypha.core.seal.RecipientKey;
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.data.ImageSplit;
 import dev.hypha.ml.train.run.ContributionScores;
 import dev.hypha.ml.train.run.TrainSpec;
-import dev.hypha.node.data.DataReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -44,6 +33,9 @@ import org.web3j.crypto.Credentials;
  * left out before any limit counts them; of the readable ones the first {@link Limits#contributions} in contribution
  * order are trained on and the later ones left unscored with the reason; the sample limit is shared by
  * {@link #sampleCap} (each contribution's first images), so one huge contribution cannot crowd out the others.
+ *
+ * <p>A language-model pool (text contributions, a LoRA probe) is scored by {@link LmPoolScorer}; both reach the
+ * contributions through {@link PoolContributions}.
  */
 public final class PoolScorer {
     /** Contributions trained on per pool at most (each costs a training per repeat). */
