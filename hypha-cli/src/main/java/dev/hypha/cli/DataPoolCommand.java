@@ -361,8 +361,20 @@ final class DataPoolCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "POOL", description = "The pool's id.")
         long poolId;
 
-        @Option(names = "--spec", required = true, paramLabel = "SPEC.toml", description = "The classifier spec trained on the pool.")
+        @Option(names = "--spec", required = true, paramLabel = "SPEC.toml", description = {"The probe trained on the pool: a "
+                + "classifier spec (an image pool; its dataset's test split is held out), or a LoRA spec (kind = \"lora-finetune\": a",
+                "language-model pool of text contributions; its base_model is --base, its data the held-out text --held-out)."})
         Path specFile;
+
+        @Option(names = "--base", paramLabel = "MODEL.gguf", description = "A LoRA probe's base model (its content id is the spec's base_model).")
+        Path baseFile;
+
+        @Option(names = "--held-out", paramLabel = "FILE", description = "A LoRA probe's held-out text (its content id is the spec's data).")
+        Path heldOutFile;
+
+        @Option(names = "--eval-windows", defaultValue = "8", paramLabel = "N",
+                description = "A LoRA probe's held-out windows scored (the text's first N; default ${DEFAULT-VALUE}).")
+        int evalWindows;
 
         @Option(names = "--from", paramLabel = "URL",
                 description = "A trustless gateway with contributions' ciphertext (their owners' nodes; repeatable, tried in order).")
@@ -395,6 +407,10 @@ final class DataPoolCommand implements Callable<Integer> {
                 bytes = Files.readAllBytes(specFile);
             } catch (IOException e) {
                 throw HyphaException.io("could not read --spec " + specFile, e);
+            }
+            if (LanguagePoolScoring.isLoraSpec(specFile, bytes)) {
+                return new LanguagePoolScoring(spec, poolId, from, threads, dryRun).run(specFile, bytes, baseFile, heldOutFile,
+                        evalWindows);
             }
             TrainSpec trainSpec = TrainSpecParser.parse(specFile.toString(), bytes);
             try (Session session = Session.of(spec)) {

@@ -1,7 +1,6 @@
 package dev.hypha.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hypha.chain.deploy.DataPoolsClient;
 import dev.hypha.chain.deploy.Deployment;
@@ -13,15 +12,6 @@ import dev.hypha.chain.tx.RevertDecoder;
 import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.chain.compute.Resources;
-import dev.hypha.ml.llm.Architecture;
-import dev.hypha.ml.llm.RandomModelFactory;
-import dev.hypha.ml.store.ModelName;
-import dev.hypha.ml.store.ModelStore;
-import dev.hypha.ml.tensor.GgmlType;
-import dev.hypha.ml.testmodel.TestVocabularies;
-import dev.hypha.ml.tokenizer.TokenizerConfig;
-import dev.hypha.ml.train.data.DatasetStore;
-import dev.hypha.ml.train.data.ImageSplit;
 import dev.hypha.ml.train.store.ContentStore;
 import dev.hypha.node.content.BlockRoutes;
 import dev.hypha.node.content.ServedFiles;
@@ -57,24 +47,27 @@ import org.web3j.crypto.Credentials;
 import picocli.CommandLine;
 
 /**
- * Issue 13's "Done when" on {@code hypha localnet --providers 1} (the chain, the node and its paying gateway in-process,
- * the provider a child process), each party a home of its own on the same chain: a contributor seals a file with
- * {@code hypha data add} and adds the dataset to a DataPools pool, where a validator scores it and, after scoring, it
- * claims the pool's rewards; the home's user registers a model with {@code hypha model register --parent
- * DATASET:3000}; answers on that model bought through the gateway pay the provider, which on the way out redeems and
- * pays the royalty its answers owe (it trusts the home's account as publisher; a squatter who registered the same
- * model first gets nothing), so the contributor's RoyaltySplitter balance grows by exactly its 30 % share, read on
- * chain after a restart; and an account without a grant cannot read the data.
+ * Issue 13's "Done when" on {@code hypha localnet} (the chain, the node and its paying gateway in-process, the
+ * providers child processes), each party a home of its own on the same chain, for a language-model data pool:
+ * three contributors seal text files with {@code hypha data add}, add them to a DataPools pool and grant its validator;
+ * the validator scores them with {@code hypha data pool score --spec LORA.toml} (a LoRA fine-tune of hypha-tiny trained
+ * with and without each, measured on held-out text): the two honest question-and-answer contributions score, the noise
+ * scores 0. A LoRA fine-tune of hypha-tiny then runs through compute-to-data on the first contributor's sealed text
+ * (the compute provider gets the key, the tenant never the text); the tenant, the home's user, fetches the adapter,
+ * makes it a served model ({@code hypha model create --adapter}) and registers it with its lineage: the base
+ * hypha-tiny and the pool's scored datasets ({@code hypha model register --parent TINY:1000 --pool POOL:3000}; a
+ * squatter who registered the same adapter first gets nothing). On the next start the provider serves the fine-tune,
+ * answers bought through the gateway pay it, and on the way out it redeems and pays the royalty its answers owe, so each
+ * honest contributor's RoyaltySplitter balance grows by exactly its score's part of the pool's 30 %, read on chain
+ * after a restart; each then claims its share of the pool's rewards; and an account without a grant cannot read the data.
  *
- * <p>Not covered here: the pool score comes from the validator as a number (the contribution scorer, {@code
- * ml.train.run.ContributionScores}, has no command yet), and the model is a tiny random one registered as trained on
- * the data (training it for real on the sealed data is {@code ComputeToDataJobTest}'s part). IPFS interop is
- * {@code HeliaInteropTest}'s (hypha-node).
+ * <p>IPFS interop is {@code HeliaInteropTest}'s (hypha-node); a classifier (Fashion-MNIST) pool's scorer on a chain is
+ * {@code DataPoolFloodTest}'s, its compute-to-data job {@code ComputeToDataJobTest}'s.
  */
 class LocalnetDataProvenanceTest {
-    /** anvil's dev keys (public test keys): 0 the home's user (the gateway pays from it too), 3 the contributor, 4
-     * the validator, 5 a stranger without a grant, 6 a squatter, 8 a second honest contributor, 9 a contributor whose
-     * labels are all wrong. */
+    /** anvil's dev keys (public test keys): 0 the home's user (the tenant, the model's publisher; the gateway pays from
+     * it too), 3 the contributor, 4 the validator, 5 a stranger without a grant, 6 a squatter, 8 a second honest
+     * contributor, 9 a contributor of noise. */
     private static final String USER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
     private static final String CONTRIBUTOR_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
     private static final String VALIDATOR_KEY = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
@@ -83,46 +76,28 @@ class LocalnetDataProvenanceTest {
     private static final String SECOND_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
     /** Dev account 2: `hypha localnet --providers 1 --compute-providers 1`'s compute provider. */
     private static final String COMPUTE_PROVIDER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
-    private static final String MISLABELER_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
+    private static final String NOISE_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
+    private static final Path HYPHA_TINY = Path.of("..", "hypha-node/src/main/resources/dev/hypha/node/devnet/hypha-tiny.gguf");
     private static final int ROYALTY_PER_1000 = 10_000;
-    /** What the pool's datasets earn of the model's revenue, split by their scores. */
+    /** What the pool's datasets earn of the fine-tune's revenue, split by their scores; and what the base earns. */
     private static final int POOL_SHARE_BPS = 3_000;
+    private static final int BASE_SHARE_BPS = 1_000;
     private static final BigInteger POOL_REWARDS = BigInteger.valueOf(5_000_000);
     private static final Pattern DATASET = Pattern.compile("Added dataset #(\\d+)");
     private static final Pattern MODEL = Pattern.compile("Registered model #(\\d+) ");
     private static final Pattern POOL = Pattern.compile("Created pool #(\\d+)");
     private static final Pattern CONTRIBUTION = Pattern.compile("as contribution #(\\d+)");
-    /** The classifier the validator trains on the pool, with and without each contribution. */
-    private static final String PROBE_SPEC = """
-            name = "pool-probe"
-            dataset = "fashion-mnist"
-            seed = 3
-            steps = 240
-            batch = 32
-            checkpoint_every = 0
-            layers = ["flatten", "linear 784 64", "relu", "linear 64 10"]
-            [optimizer]
-            kind = "adamw"
-            learning_rate = 0.003
-            min_learning_rate = 0.0003
-            warmup_steps = 10
-            weight_decay = 0.01
-            clip_norm = 5.0
-            """;
+    /** The LoRA probe the validator trains on the pool with and without each contribution (README's example). */
+    private static final Path PROBE = Path.of("..", "examples/pool-probe-lora.toml");
+    /** The held-out text the probe's loss is measured on (the probe's data). */
+    private static final Path HELD_OUT = Path.of("..", "examples/pool-held-out.txt");
 
     @TempDir
     Path dir;
 
     @Test
-    void contributedScoredDataEarnsItsShareOfInferenceOnTheModelTrainedOnItAndStaysSealedFromStrangers() throws Exception {
-        assumeTrue(Files.exists(DatasetStore.DEBIAN_FASHION_MNIST.resolve("train-images-idx3-ubyte.gz")),
-                "needs Debian's dataset-fashion-mnist (scripts/setup.sh installs it)");
+    void aLanguageModelPoolsFineTuneEarnsItsContributorsTheirScoredSharesOfInferenceAndTheDataStaysSealed() throws Exception {
         Path home = dir.resolve("home");
-        TokenizerConfig vocab = TestVocabularies.byteLevelBpe(1000);
-        Path modelFile = dir.resolve("tiny.gguf");
-        RandomModelFactory.write(RandomModelFactory.Spec.tiny(Architecture.QWEN2, GgmlType.Q8_0, vocab.size(), 5), vocab,
-                modelFile);
-        new ModelStore(home, Clock.systemUTC()).importModel(modelFile, ModelName.parse("chat"), (d, t) -> { });
         int rpcPort = freePort();
         int apiPort = freePort();
         String rpc = "http://127.0.0.1:" + rpcPort;
@@ -130,6 +105,10 @@ class LocalnetDataProvenanceTest {
                 "HYPHA_API_LISTEN", "127.0.0.1:" + apiPort, "HYPHA_RPC_URL", rpc);
         Path password = Files.writeString(dir.resolve("pw"), "pw\n");
         importKey(env, password, USER_KEY); // the home's account: localnet's providers pay royalties on its models
+        Path textA = Files.writeString(dir.resolve("contributor.txt"), qa(0, 8));
+        Path textB = Files.writeString(dir.resolve("second.txt"), qa(8, 8));
+        Path noise = Files.writeString(dir.resolve("noise.txt"), noiseLike(textA));
+        String tiny = cid(env, HYPHA_TINY);
 
         long dataset;
         long secondDataset;
@@ -141,31 +120,10 @@ class LocalnetDataProvenanceTest {
         long scoreB;
         long shareA;
         long shareB;
-        BigInteger royalty;
-        try (Localnet net = new Localnet(env)) {
-            // Inference on the model through the gateway, bought from the provider process. First, because the gateway pays
-            // from the home's account (dev 0) and caches its nonce when it opens the channel: the user's own transactions
-            // below come after. The royalty is routed at redeem time, so answers served before registration count.
-            HttpClient http = HttpClient.newHttpClient();
-            for (String prompt : List.of("Hello", "Tell me about shirts")) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort
-                        + "/api/generate")).POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat\",\"prompt\":\""
-                        + prompt + "\",\"stream\":false,\"options\":{\"num_predict\":6}}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            }
-            List<PayerReceipts.Stored> paid;
-            try (PayerReceipts receipts = PayerReceipts.open(home.resolve("gateway").resolve("receipts-31337-"
-                    + address(USER_KEY).lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite"))) {
-                paid = receipts.all();
-            }
-            assertThat(paid).hasSize(2);
-            long tokens = paid.stream().mapToLong(r -> r.receipt().tokensIn() + r.receipt().tokensOut()).sum();
-            royalty = BigInteger.valueOf(tokens).multiply(BigInteger.valueOf(ROYALTY_PER_1000))
-                    .divide(BigInteger.valueOf(1_000));
+        try (Localnet net = new Localnet(env, true)) {
             Map<String, String> contributor = party(home, "contributor", rpc, password, CONTRIBUTOR_KEY);
             Map<String, String> second = party(home, "second", rpc, password, SECOND_KEY);
-            Map<String, String> mislabeler = party(home, "mislabeler", rpc, password, MISLABELER_KEY);
+            Map<String, String> noisy = party(home, "noise", rpc, password, NOISE_KEY);
             Map<String, String> validator = party(home, "validator", rpc, password, VALIDATOR_KEY);
             Map<String, String> stranger = party(home, "stranger", rpc, password, STRANGER_KEY);
             try (ChainClient chain = ChainClient.connect(rpc)) {
@@ -179,28 +137,29 @@ class LocalnetDataProvenanceTest {
                 assertThat(p.find()).as(created.out()).isTrue();
                 poolId = Long.parseLong(p.group(1));
 
-                // Three contributors seal real Fashion-MNIST images (one with every label wrong), register them as datasets,
-                // add them to the pool and grant the validator (only) the key.
+                // Three contributors seal text (two honest question-and-answer sets, one of noise), register each as a
+                // dataset, add it to the pool and grant the validator (only) the key.
                 String card = ok(validator, password, "data", "key").out().strip();
-                ImageSplit train = DatasetStore.readSplit(DatasetStore.DEBIAN_FASHION_MNIST, "train");
-                Path contributorFolder = idxFolder("contributor", train, 0, 300, false);
-                Files.copy(contributorFolder.resolve("train-images-idx3-ubyte"), contributorFolder.resolve("t10k-images-idx3-ubyte"));
-                Files.copy(contributorFolder.resolve("train-labels-idx1-ubyte"), contributorFolder.resolve("t10k-labels-idx1-ubyte"));
-                dataset = contribute(contributor, password, poolId, contributorFolder, card);
-                secondDataset = contribute(second, password, poolId, idxFolder("second", train, 300, 150, false), card);
-                long mislabeled = contribute(mislabeler, password, poolId, idxFolder("mislabeled", train, 450, 200, true), card);
+                dataset = contribute(contributor, password, poolId, textA, card);
+                secondDataset = contribute(second, password, poolId, textB, card);
+                long noiseDataset = contribute(noisy, password, poolId, noise, card);
 
-                // The validator scores with the real scorer once contributions closed: it opens each granted dataset
-                // (fetched from its owner's gateway), trains the probe on the pool with and without each, posts the scores.
-                ok(validator, password, "dataset", "import", "fashion-mnist");
-                Path spec = Files.writeString(dir.resolve("probe.toml"), PROBE_SPEC);
+                // The validator scores with the real scorer once contributions closed: it opens each granted text
+                // (fetched from its owner's gateway), fine-tunes hypha-tiny with and without each, posts the scores.
                 chain.request("evm_increaseTime", 301);
                 chain.request("evm_mine");
+                // Held-out text other than the probe names is refused before anything is read or trained.
+                CliRun wrong = CliRun.run(validator, "--password-file", password.toString(), "data", "pool", "score",
+                        Long.toString(poolId), "--spec", PROBE.toString(), "--base", HYPHA_TINY.toString(), "--held-out",
+                        textA.toString());
+                assertThat(wrong.exitCode()).isNotZero();
+                assertThat(wrong.err()).contains("--held-out " + textA + " is " + cid(env, textA) + ", but the spec's data is "
+                        + cid(env, HELD_OUT));
                 List<ApiServer> gateways = new ArrayList<>();
                 List<String> score = new ArrayList<>(List.of("data", "pool", "score", Long.toString(poolId), "--spec",
-                        spec.toString()));
+                        PROBE.toString(), "--base", HYPHA_TINY.toString(), "--held-out", HELD_OUT.toString()));
                 try {
-                    for (Map<String, String> party : List.of(contributor, second, mislabeler)) {
+                    for (Map<String, String> party : List.of(contributor, second, noisy)) {
                         Path partyHome = Path.of(party.get("HYPHA_HOME"));
                         ApiServer gateway = new ApiServer("127.0.0.1", 0, List.of(BlockRoutes.forFiles(
                                 ServedFiles.sealedData(new ContentStore(partyHome)), partyHome)));
@@ -209,6 +168,7 @@ class LocalnetDataProvenanceTest {
                         score.addAll(List.of("--from", "http://127.0.0.1:" + gateway.port()));
                     }
                     CliRun scored = ok(validator, password, score.toArray(String[]::new));
+                    System.out.println(scored.out());
                     assertThat(scored.out()).contains("Posted 3 score(s) to pool #" + poolId);
                 } finally {
                     for (ApiServer g : gateways) g.close();
@@ -222,33 +182,34 @@ class LocalnetDataProvenanceTest {
                 scoreB = pools.contribution(secondContribution).score();
                 assertThat(scoreA).as("honest contributor").isPositive();
                 assertThat(scoreB).as("second honest contributor").isPositive();
-                assertThat(pools.contribution(ids.get(2)).score()).as("wrong labels earn nothing").isZero();
+                assertThat(pools.contribution(ids.get(2)).score()).as("noise earns nothing").isZero();
 
-                // Compute-to-data on the pool's data: a tenant (the second contributor's account) orders a classifier
-                // trained on the first contributor's sealed contribution, which it never holds; the contributor allows
-                // the spec and releases the key to the compute provider that wins the lease (its card read from the
-                // provider's endpoint); the model the tenant fetches registers with that dataset in its lineage.
-                String plainDataset = new DatasetStore(new ContentStore(dir.resolve("ids-only"))).importFashionMnist(
-                        contributorFolder).id().toString();
-                Path jobSpec = Files.writeString(dir.resolve("pool-model.toml"), """
-                        name = "pool-model"
-                        dataset = "%s"
+                // Compute-to-data on the pool's text: the user (the tenant) orders a LoRA fine-tune of hypha-tiny on the
+                // first contributor's sealed contribution, which it never holds; the contributor allows the spec and
+                // releases the key to the compute provider that wins the lease (its card read from its endpoint).
+                Path jobSpec = Files.writeString(dir.resolve("pool-tuned.toml"), """
+                        kind = "lora-finetune"
+                        name = "pool-tuned"
+                        base_model = "%s"
+                        data = "%s"
                         data_asset = %d
-                        seed = 3
-                        steps = 40
-                        batch = 32
-                        checkpoint_every = 20
-                        layers = ["flatten", "linear 784 32", "relu", "linear 32 10"]
-                        [optimizer]
-                        kind = "adamw"
-                        learning_rate = 0.003
-                        """.formatted(plainDataset, dataset));
+                        data_format = "text"
+                        rank = 4
+                        targets = "all"
+                        steps = 12
+                        batch = 2
+                        sequence_length = 24
+                        learning_rate = 0.01
+                        seed = 1
+                        checkpoint_every = 6
+                        """.formatted(tiny, cid(env, textA), dataset));
                 ok(contributor, password, "data", "grant-job", Long.toString(dataset), "--spec", jobSpec.toString());
                 Path contributorHome = Path.of(contributor.get("HYPHA_HOME"));
-                Path tenantHome = Path.of(second.get("HYPHA_HOME"));
-                HyphaContracts asTenant = as(chain, deployment, SECOND_KEY);
-                as(chain, deployment, USER_KEY).payment().mint(address(SECOND_KEY).lowercaseHex(), BigInteger.valueOf(10_000_000));
+                HyphaContracts asTenant = as(chain, deployment, USER_KEY);
+                ContentStore tenantStore = new ContentStore(home);
+                tenantStore.put(Files.readAllBytes(HYPHA_TINY)); // the base is the tenant's input
                 PublishedContent published = new PublishedContent();
+                BigInteger order;
                 try (ApiServer gateway = new ApiServer("127.0.0.1", 0, List.of(BlockRoutes.forFiles(
                         ServedFiles.sealedData(new ContentStore(contributorHome)), contributorHome)));
                      ApiServer tenantServer = new ApiServer("127.0.0.1", 0, List.of(published))) {
@@ -256,14 +217,15 @@ class LocalnetDataProvenanceTest {
                     tenantServer.start();
                     // The tenant's side of `hypha train submit` (what the CLI does in one go), step by step so the key
                     // is released between the lease and the hand-off, as the owner's node does by itself.
-                    TenantJobs tenant = new TenantJobs(asTenant, Credentials.create(SECOND_KEY), new ContentStore(tenantHome),
-                            tenantHome, HttpClient.newHttpClient(), Clock.systemUTC(),
+                    TenantJobs tenant = new TenantJobs(asTenant, Credentials.create(USER_KEY), tenantStore, home,
+                            HttpClient.newHttpClient(), Clock.systemUTC(),
                             () -> chain.latestBlock().getTimestamp().longValueExact());
                     TenantJobs.Submitted submitted = tenant.submit(jobSpec.toString(), Files.readAllBytes(jobSpec),
                             new TenantJobs.OrderTerms(BigInteger.valueOf(3_600_000), BigInteger.valueOf(3_600_000),
                                     new Resources(1, 64, 0), 30), published);
-                    BigInteger order = submitted.orderId();
-                    await("a bid on order " + order, () -> !asTenant.compute().bids(order).isEmpty());
+                    BigInteger placed = submitted.orderId();
+                    order = placed;
+                    await("a bid on order " + placed, () -> !asTenant.compute().bids(placed).isEmpty());
                     assertThat(asTenant.compute().bids(order).getFirst().provider()).isEqualTo(Address.parse(COMPUTE_PROVIDER));
                     tenant.lease(order, OptionalInt.of(0), Duration.ofSeconds(5));
                     String providerCard = new dev.hypha.node.data.ProviderKeyCards(asTenant.registry(),
@@ -272,35 +234,38 @@ class LocalnetDataProvenanceTest {
                             order.toString(), "--key", providerCard).out()).contains("Released asset #" + dataset + "'s key");
                     tenant.handOff(order, List.of("http://127.0.0.1:" + tenantServer.port(),
                             "http://127.0.0.1:" + gateway.port()));
-                    await("the job of order " + order + " to finish", () -> {
-                        String status = CliRun.run(second, "--password-file", password.toString(), "train", "status",
-                                order.toString()).out();
+                    await("the job of order " + placed + " to finish", () -> {
+                        String status = CliRun.run(env, "--password-file", password.toString(), "train", "status",
+                                placed.toString()).out();
                         assertThat(status).doesNotContain("FAILED");
                         return status.contains("job: DONE");
                     });
                 }
-                CliRun fetched = ok(second, password, "train", "fetch", "1", "--register", "--license", "Apache-2.0",
-                        "--data-share", "1500");
-                Matcher trained = MODEL.matcher(fetched.out());
-                assertThat(trained.find()).as(fetched.out()).isTrue();
-                long classifier = Long.parseLong(trained.group(1));
-                assertThat(as(chain, deployment, SECOND_KEY).assets().parents(classifier))
-                        .containsExactly(new dev.hypha.chain.assets.LineageEdge(dataset, 1500));
-                assertThat(new ContentStore(Path.of(second.get("HYPHA_HOME"))).contains(dev.hypha.core.cid.ContentIds.of(
-                        Files.readAllBytes(contributorFolder.resolve("train-images-idx3-ubyte"))))).as("the tenant never holds the images")
-                        .isFalse();
+                // The tenant fetches the adapter and serves it as a model of its own; it never held the text.
+                Path adapter = dir.resolve("pool-tuned-lora.gguf");
+                assertThat(ok(env, password, "train", "fetch", order.toString(), "--out", adapter.toString()).out())
+                        .contains("stored as adapters/pool-tuned");
+                assertThat(tenantStore.contains(dev.hypha.core.cid.ContentId.parse(cid(env, textA))))
+                        .as("the tenant never holds the text").isFalse();
+                ok(env, password, "model", "create", "pool-tuned", "--from", "hypha-tiny", "--adapter", adapter.toString());
 
-                // Scoring over, the shares are final. A squatter registers the model's bytes first, at a price of its own;
-                // then the user registers the model giving the pool's datasets 30 % of its revenue, split by the scores.
+                // Scoring over, the shares are final. The user registers the base; a squatter registers the adapter's
+                // bytes first, at a price of its own; then the user registers the fine-tune with its lineage: the base
+                // earns 10 % of its revenue, the pool's datasets 30 % split by their scores.
                 chain.request("evm_increaseTime", 300);
                 chain.request("evm_mine");
+                Matcher b = MODEL.matcher(ok(env, password, "model", "register", HYPHA_TINY.toString(), "--license",
+                        "Apache-2.0").out());
+                assertThat(b.find()).isTrue();
+                long base = Long.parseLong(b.group(1));
                 long squat = as(chain, deployment, SQUATTER_KEY).assets().register(dev.hypha.chain.assets.AssetKind.MODEL,
-                        dev.hypha.core.cid.ContentId.parse(cid(env, modelFile)).bytes(), new byte[0],
+                        dev.hypha.core.cid.ContentId.parse(cid(env, adapter)).bytes(), new byte[0],
                         new dev.hypha.chain.assets.Licence("MIT", dev.hypha.chain.assets.Terms.PAID_PER_TOKEN, token,
                                 BigInteger.valueOf(ROYALTY_PER_1000)), List.of());
-                CliRun registered = ok(env, password, "model", "register", modelFile.toString(), "--license", "Apache-2.0",
-                        "--terms", "paid-per-token", "--price", Integer.toString(ROYALTY_PER_1000), "--pool",
-                        poolId + ":" + POOL_SHARE_BPS);
+                CliRun registered = ok(env, password, "model", "register", adapter.toString(), "--license", "Apache-2.0",
+                        "--terms", "paid-per-token", "--price", Integer.toString(ROYALTY_PER_1000), "--parent",
+                        base + ":" + BASE_SHARE_BPS, "--pool", poolId + ":" + POOL_SHARE_BPS);
+                System.out.println(registered.out());
                 Matcher m = MODEL.matcher(registered.out());
                 assertThat(m.find()).as(registered.out()).isTrue();
                 model = Long.parseLong(m.group(1));
@@ -308,12 +273,14 @@ class LocalnetDataProvenanceTest {
                 shareA = POOL_SHARE_BPS * scoreA / (scoreA + scoreB);
                 shareB = POOL_SHARE_BPS * scoreB / (scoreA + scoreB);
                 assertThat(as(chain, deployment, USER_KEY).assets().parents(model)).containsExactlyInAnyOrder(
+                        new dev.hypha.chain.assets.LineageEdge(base, BASE_SHARE_BPS),
                         new dev.hypha.chain.assets.LineageEdge(dataset, (int) shareA),
                         new dev.hypha.chain.assets.LineageEdge(secondDataset, (int) shareB));
-                assertThat(registered.out()).doesNotContain("#" + mislabeled + " earns");
+                assertThat(registered.out()).doesNotContain("#" + noiseDataset + " earns");
                 CliRun lineage = CliRun.run(env, "lineage", Long.toString(model));
                 assertThat(lineage.exitCode()).as(lineage.err()).isZero();
-                assertThat(lineage.out()).contains("#" + dataset, "#" + secondDataset, "CC-BY-4.0");
+                System.out.println(lineage.out());
+                assertThat(lineage.out()).contains("#" + base, "#" + dataset, "#" + secondDataset, "CC-BY-4.0");
 
                 // Without a grant the data stays sealed: the stranger is refused and nothing is written.
                 Path stolen = dir.resolve("stolen");
@@ -323,16 +290,39 @@ class LocalnetDataProvenanceTest {
                 assertThat(get.err()).contains("holds no grant for asset #" + dataset);
                 assertThat(stolen).doesNotExist();
             }
-
             assertThat(net.stop()).isZero();
-            // The provider redeemed on its way out, then paid the model's lineage (its lines, as localnet relays them).
+        }
+
+        // The next start serves the fine-tune: answers on it bought through the gateway pay the provider, which on the
+        // way out redeems and pays the model's lineage (its lines, as localnet relays them).
+        BigInteger royalty;
+        try (Localnet net = new Localnet(env, false)) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (String prompt : List.of("Who pays tokens?", "Who signs receipts?")) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort
+                        + "/api/generate")).POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"pool-tuned\",\"prompt\":\""
+                        + prompt + "\",\"stream\":false,\"options\":{\"num_predict\":6}}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+            List<PayerReceipts.Stored> paid;
+            try (PayerReceipts receipts = PayerReceipts.open(home.resolve("gateway").resolve("receipts-31337-"
+                    + address(USER_KEY).lowercaseHex().toLowerCase(Locale.ROOT) + ".sqlite"))) {
+                paid = receipts.all();
+            }
+            assertThat(paid).hasSize(2);
+            long tokens = paid.stream().mapToLong(r -> r.receipt().tokensIn() + r.receipt().tokensOut()).sum();
+            royalty = BigInteger.valueOf(tokens).multiply(BigInteger.valueOf(ROYALTY_PER_1000))
+                    .divide(BigInteger.valueOf(1_000));
+            assertThat(net.stop()).isZero();
             assertThat(net.out.toString()).contains("  Redeemed channel ",
                     "  Paid royalty " + royalty + " to model asset " + model + " for " + tokens + " tokens of ");
         }
 
         // The chain resumes: each honest contributor was credited exactly its score's part of the pool's 30 %, the
-        // mislabeler and the squatter nothing; after scoring, each claims its share of the pool's rewards.
-        try (Localnet again = new Localnet(env); ChainClient chain = ChainClient.connect(rpc)) {
+        // noise contributor and the squatter nothing, the user (owner of the fine-tune and its base) the rest; after
+        // scoring, each contributor claims its share of the pool's rewards.
+        try (Localnet again = new Localnet(env, false); ChainClient chain = ChainClient.connect(rpc)) {
             Deployment deployment = new Deployments(home.resolve("deployments")).load(31_337L).orElseThrow();
             Address token = Address.parse(deployment.address("PaymentToken"));
             var splitter = HyphaContracts.readOnly(deployment, chain).royalties();
@@ -342,7 +332,7 @@ class LocalnetDataProvenanceTest {
             assertThat(splitter.balanceOf(token, address(CONTRIBUTOR_KEY))).isEqualTo(earnedA);
             assertThat(splitter.balanceOf(token, address(SECOND_KEY))).isEqualTo(earnedB);
             assertThat(splitter.balanceOf(token, address(USER_KEY))).isEqualTo(royalty.subtract(earnedA).subtract(earnedB));
-            assertThat(splitter.balanceOf(token, address(MISLABELER_KEY))).as("the mislabeler").isZero();
+            assertThat(splitter.balanceOf(token, address(NOISE_KEY))).as("the noise contributor").isZero();
             assertThat(splitter.balanceOf(token, address(SQUATTER_KEY))).as("the squatter").isZero();
 
             HyphaContracts asContributor = as(chain, deployment, CONTRIBUTOR_KEY);
@@ -361,6 +351,42 @@ class LocalnetDataProvenanceTest {
                     .as("its score's part of the pool").isEqualTo(pooledA);
             assertThat(asContributor.pools().claimable(secondContribution))
                     .isEqualTo(POOL_REWARDS.multiply(BigInteger.valueOf(scoreB)).divide(BigInteger.valueOf(scoreA + scoreB)));
+        }
+    }
+
+    /**
+     * {@code count} question-and-answer pairs about Hypha from the {@code first} on (each a fact of its own; the 6 from
+     * 16 on are examples/pool-held-out.txt).
+     */
+    static String qa(int first, int count) {
+        String[] subjects = {"the gateway", "a provider", "a validator", "the tenant", "a contributor", "the owner",
+            "an agent", "the verifier", "the pool", "a miner", "the registry", "the splitter"};
+        String[] verbs = {"pays", "earns", "scores", "signs", "claims", "stakes", "serves", "checks"};
+        String[] objects = {"tokens", "vouchers", "receipts", "datasets", "adapters", "royalties", "answers", "leases"};
+        StringBuilder out = new StringBuilder();
+        for (int i = first; i < first + count; i++) {
+            String s = subjects[i % subjects.length];
+            String v = verbs[(i * 5 + 3) % verbs.length];
+            String o = objects[(i * 3 + 1) % objects.length];
+            out.append("Q: Who ").append(v).append(' ').append(o).append("?\nA: ")
+                    .append(Character.toUpperCase(s.charAt(0))).append(s.substring(1)).append(' ').append(v).append(' ')
+                    .append(o).append(".\n\n");
+        }
+        return out.toString();
+    }
+
+    /** Seeded noise (no words) of about as many hypha-tiny tokens as {@code text}: it must not win or lose by size. */
+    private static String noiseLike(Path text) throws Exception {
+        try (dev.hypha.ml.gguf.GgufFile gguf = dev.hypha.ml.gguf.GgufFile.open(HYPHA_TINY)) {
+            dev.hypha.ml.tokenizer.Tokenizer tokenizer = dev.hypha.ml.tokenizer.Tokenizer.fromGguf(gguf);
+            int target = tokenizer.encode(Files.readString(text), true, false).length;
+            String alphabet = "qxzjkvwy0123456789#%&*@~^|<>";
+            java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+            StringBuilder out = new StringBuilder();
+            while (tokenizer.encode(out.toString(), true, false).length < target) {
+                for (int i = 0; i < 9; i++) out.append(i == 8 ? ' ' : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            return out.toString();
         }
     }
 
@@ -383,9 +409,9 @@ class LocalnetDataProvenanceTest {
         return r;
     }
 
-    /** Seals {@code folder} as a dataset, contributes it to the pool and grants the validator's card; the asset id. */
-    private static long contribute(Map<String, String> party, Path password, long poolId, Path folder, String card) {
-        Matcher d = DATASET.matcher(ok(party, password, "data", "add", folder.toString(), "--license", "CC-BY-4.0").out());
+    /** Seals {@code file} as a dataset, contributes it to the pool and grants the validator's card; the asset id. */
+    private static long contribute(Map<String, String> party, Path password, long poolId, Path file, String card) {
+        Matcher d = DATASET.matcher(ok(party, password, "data", "add", file.toString(), "--license", "CC-BY-4.0").out());
         assertThat(d.find()).isTrue();
         long asset = Long.parseLong(d.group(1));
         assertThat(CONTRIBUTION.matcher(ok(party, password, "data", "pool", "contribute", Long.toString(poolId),
@@ -394,39 +420,7 @@ class LocalnetDataProvenanceTest {
         return asset;
     }
 
-    /** {@code count} training images from {@code first} as IDX files (every label shifted when {@code wrong}). */
-    private Path idxFolder(String name, ImageSplit train, int first, int count, boolean wrong) throws Exception {
-        Path folder = Files.createDirectories(dir.resolve("data-" + name));
-        int[] indices = new int[count];
-        for (int i = 0; i < count; i++) indices[i] = first + i;
-        ImageSplit part = train.select(name, indices);
-        java.io.ByteArrayOutputStream images = new java.io.ByteArrayOutputStream();
-        header(images, 0x0803, count, 28, 28);
-        images.write(part.pixels());
-        java.io.ByteArrayOutputStream labels = new java.io.ByteArrayOutputStream();
-        header(labels, 0x0801, count);
-        for (int i = 0; i < count; i++) {
-            int label = part.labels()[i] & 0xff;
-            labels.write(wrong ? (label + 1 + i % 9) % 10 : label);
-        }
-        Files.write(folder.resolve("train-images-idx3-ubyte"), images.toByteArray());
-        Files.write(folder.resolve("train-labels-idx1-ubyte"), labels.toByteArray());
-        return folder;
-    }
-
-    private static void header(java.io.ByteArrayOutputStream out, int magic, int... dims) {
-        int[] words = new int[dims.length + 1];
-        words[0] = magic;
-        System.arraycopy(dims, 0, words, 1, dims.length);
-        for (int w : words) {
-            out.write(w >>> 24);
-            out.write(w >>> 16);
-            out.write(w >>> 8);
-            out.write(w);
-        }
-    }
-
-    /** `hypha localnet --providers 1` in-process until {@link #stop}. */
+    /** `hypha localnet --providers 1` (and one compute provider when asked) in-process until {@link #stop}. */
     private static final class Localnet implements AutoCloseable {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
@@ -434,7 +428,7 @@ class LocalnetDataProvenanceTest {
         private final Thread thread;
         private volatile int exit = -1;
 
-        Localnet(Map<String, String> env) throws InterruptedException {
+        Localnet(Map<String, String> env, boolean compute) throws InterruptedException {
             CountDownLatch ready = new CountDownLatch(1);
             CommandLine cli = Hypha.commandLine(new CliEnvironment(env, Path.of("/nonexistent-user-home"), () -> {
                 ready.countDown();
@@ -444,7 +438,8 @@ class LocalnetDataProvenanceTest {
             cli.setErr(new PrintWriter(err, true));
             thread = Thread.ofPlatform().start(() -> {
                 try {
-                    exit = cli.execute("localnet", "--providers", "1", "--compute-providers", "1");
+                    exit = compute ? cli.execute("localnet", "--providers", "1", "--compute-providers", "1")
+                            : cli.execute("localnet", "--providers", "1");
                 } finally {
                     ready.countDown();
                 }

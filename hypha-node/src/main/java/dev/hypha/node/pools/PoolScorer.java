@@ -1,35 +1,24 @@
 package dev.hypha.node.pools;
 
-import dev.hypha.chain.assets.AssetKind;
-import dev.hypha.chain.assets.AssetRecord;
-import dev.hypha.chain.assets.DataPool;
 import dev.hypha.chain.assets.PoolContribution;
 import dev.hypha.chain.deploy.DataPoolsClient;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
-import dev.hypha.core.seal.DataKey;
-import dev.hypha.core.seal.RecipientKey;
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.train.data.DatasetStore;
 import dev.hypha.ml.train.data.ImageSplit;
 import dev.hypha.ml.train.run.ContributionScores;
 import dev.hypha.ml.train.run.TrainSpec;
-import dev.hypha.node.data.DataReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -44,6 +33,9 @@ import org.web3j.crypto.Credentials;
  * left out before any limit counts them; of the readable ones the first {@link Limits#contributions} in contribution
  * order are trained on and the later ones left unscored with the reason; the sample limit is shared by
  * {@link #sampleCap} (each contribution's first images), so one huge contribution cannot crowd out the others.
+ *
+ * <p>A language-model pool (text contributions, a LoRA probe) is scored by {@link LmPoolScorer}; both reach the
+ * contributions through {@link PoolContributions}.
  */
 public final class PoolScorer {
     /** Contributions trained on per pool at most (each costs a training per repeat). */
@@ -54,7 +46,7 @@ public final class PoolScorer {
      */
     public static final int MAX_EXAMINED = 1_024;
     /** Plaintext bytes accepted per contribution. */
-    public static final long MAX_CONTRIBUTION_BYTES = 64L << 20;
+    public static final long MAX_CONTRIBUTION_BYTES = PoolContributions.MAX_CONTRIBUTION_BYTES;
     /** Samples in the whole pool at most (bounds memory and training time), shared by the contributions trained on. */
     public static final int MAX_SAMPLES = 60_000;
 
@@ -104,12 +96,8 @@ public final class PoolScorer {
         }
     }
 
-    private final Path scratch;
+    private final PoolContributions access;
     private final HyphaContracts contracts;
-    private final Credentials key;
-    private final DataReader reader;
-    private final List<URI> from;
-    private final LongSupplier chainTime;
     private final Limits limits;
 
     /**
@@ -125,12 +113,8 @@ public final class PoolScorer {
     /** As above, with other limits (tests use small ones to exercise them with small pools). */
     public PoolScorer(Path home, HyphaContracts contracts, Credentials key, List<URI> from, LongSupplier chainTime,
                       Limits limits) {
-        this.scratch = home.resolve("pools").resolve("scratch");
-        this.contracts = Objects.requireNonNull(contracts, "contracts");
-        this.key = Objects.requireNonNull(key, "key");
-        this.reader = new DataReader(home, contracts);
-        this.from = List.copyOf(from);
-        this.chainTime = Objects.requireNonNull(chainTime, "chainTime");
+        this.access = new PoolContributions(home, contracts, key, from, chainTime);
+        this.contracts = contracts;
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
@@ -157,7 +141,7 @@ public final class PoolScorer {
     public Report score(long poolId, TrainSpec spec, ImageSplit validation, int repeats, FloatMatMul gemm,
                         Consumer<String> log) {
         DataPoolsClient pools = contracts.pools();
-        Address me = Address.parse(key.getAddress());
+        Address me = access.me();
         requireMayScore(poolId);
         if (repeats < 1 || repeats > 16) {
             throw HyphaException.input("--repeats must be 1 to 16, was " + repeats);
@@ -184,7 +168,7 @@ public final class PoolScorer {
                 continue;
             }
             try {
-                long asset = datasetOf(c);
+                long asset = access.datasetOf(c);
                 log.accept("reading contribution #" + id + " (dataset #" + asset + " of " + c.contributor().toChecksumString()
                         + ")");
                 ImageSplit split = read(asset, id);
@@ -266,48 +250,12 @@ public final class PoolScorer {
      * contributions closed: leaving one out needs the whole pool).
      */
     public void requireMayScore(long poolId) {
-        DataPoolsClient pools = contracts.pools();
-        DataPool pool = pools.pool(poolId);
-        Address me = Address.parse(key.getAddress());
-        if (!pools.isValidator(poolId, me)) {
-            throw HyphaException.input("account " + me.toChecksumString() + " is not a validator of pool #" + poolId
-                    + ": its owner " + pool.owner().toChecksumString() + " names validators with `hypha data pool "
-                    + "validator " + poolId + " ACCOUNT`" + (pool.minValidatorStake().signum() > 0
-                    ? ", or stake at least " + pool.minValidatorStake() + " as a VALIDATOR" : ""));
-        }
-        long now = chainTime.getAsLong();
-        if (now <= pool.contributionsEnd()) {
-            throw HyphaException.input("pool #" + poolId + " takes contributions until " + pool.contributionsEnd()
-                    + " (chain time now " + now + "): score it after that, until " + pool.scoringEnd());
-        }
-        if (now > pool.scoringEnd()) {
-            throw HyphaException.input("pool #" + poolId + "'s scoring ended at " + pool.scoringEnd() + " (chain time now "
-                    + now + "): its contributors can claim now");
-        }
+        access.requireMayScore(poolId);
     }
 
-    /** The dataset asset the contributor registered with the contribution's content id. */
-    private long datasetOf(PoolContribution c) {
-        long asset = contracts.assets().assetByContent(c.contentId(), c.contributor());
-        if (asset == 0) {
-            throw HyphaException.input("its contributor registered no asset with its content id (contribute with "
-                    + "`hypha data pool contribute POOL DATASET`)");
-        }
-        AssetRecord record = contracts.assets().asset(asset);
-        if (record.kind() != AssetKind.DATASET) {
-            throw HyphaException.input("asset #" + asset + " is a " + record.kind() + ", not a dataset");
-        }
-        return asset;
-    }
-
-    /** Opens the contribution into a scratch folder, reads its images, deletes the plaintext. */
+    /** Opens the contribution into a scratch folder and reads its images (the plaintext is deleted after). */
     private ImageSplit read(long asset, long contributionId) {
-        Path folder = scratch.resolve("contribution-" + contributionId);
-        deleteTree(folder);
-        try {
-            DataKey dataKey = reader.accountKey(asset, Address.parse(key.getAddress()),
-                    RecipientKey.ofAccount(key.getEcKeyPair().getPrivateKey()));
-            open(asset, dataKey, folder);
+        return access.read(asset, "contribution-" + contributionId, folder -> {
             if (!Files.isDirectory(folder)) {
                 throw HyphaException.input("dataset #" + asset + " is a single file; a pool contribution is a folder with "
                         + "train-images-idx3-ubyte and train-labels-idx1-ubyte (gzipped or not), added with `hypha data add DIR`");
@@ -317,28 +265,7 @@ public final class PoolScorer {
             } catch (HyphaException e) {
                 throw HyphaException.input("dataset #" + asset + ": " + e.getMessage());
             }
-        } finally {
-            deleteTree(folder);
-        }
-    }
-
-    /** Opens from the local store or the first gateway that serves it whole. */
-    private void open(long asset, DataKey dataKey, Path folder) {
-        if (from.isEmpty()) {
-            reader.open(asset, dataKey, Optional.empty(), folder, (done, size) -> { }, MAX_CONTRIBUTION_BYTES);
-            return;
-        }
-        HyphaException last = null;
-        for (URI gateway : from) {
-            try {
-                reader.open(asset, dataKey, Optional.of(gateway), folder, (done, size) -> { }, MAX_CONTRIBUTION_BYTES);
-                return;
-            } catch (HyphaException e) {
-                last = e;
-                deleteTree(folder);
-            }
-        }
-        throw last;
+        });
     }
 
     /**
@@ -394,18 +321,5 @@ public final class PoolScorer {
             at += s.count();
         }
         return new ImageSplit(name, count, first.height(), first.width(), first.classes(), pixels, labels);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the scratch folder " + dir, e);
-        }
     }
 }

@@ -84,8 +84,13 @@ final class StoreCatalog {
         return caps;
     }
 
+    /**
+     * A base plus a LoRA adapter is named by the adapter's content id: it is another model than its base (offers, receipts
+     * and royalties must tell them apart, so a fine-tune's revenue reaches its own lineage, whose parent the base is).
+     */
     static ModelInfo info(ModelManifest m) {
-        return new ModelInfo(m.name().toString(), m.cid().toString(), m.size(), m.created(), m.summary().architecture(),
+        String id = m.adapter().map(a -> a.cid().toString()).orElse(m.cid().toString());
+        return new ModelInfo(m.name().toString(), id, m.size(), m.created(), m.summary().architecture(),
                 m.summary().parameterCount(), m.summary().quantization(), m.summary().contextLength());
     }
 

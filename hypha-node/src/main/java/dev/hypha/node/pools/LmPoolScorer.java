@@ -1,0 +1,191 @@
+package dev.hypha.node.pools;
+
+import dev.hypha.chain.assets.PoolContribution;
+import dev.hypha.chain.deploy.DataPoolsClient;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.ml.chat.ChatTemplate;
+import dev.hypha.ml.tensor.FloatMatMul;
+import dev.hypha.ml.tokenizer.Tokenizer;
+import dev.hypha.ml.train.Decoder;
+import dev.hypha.ml.train.data.FinetuneData;
+import dev.hypha.ml.train.run.LmContributionScores;
+import dev.hypha.ml.train.run.LoraFinetune;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.web3j.crypto.Credentials;
+
+/**
+ * A language-model data pool's validator at work (issue 13): the pool's contributions are text (one sealed file each,
+ * documents separated by blank lines, as a {@code data_format = "text"} LoRA job reads them); each is tokenized with the
+ * base model's tokenizer, and a LoRA fine-tune of the base is trained on them all and without each one
+ * ({@link LmContributionScores#leaveOneOut}); the held-out loss each saves becomes its on-chain score. The pool's kind
+ * is the probe's: {@code hypha data pool score} takes this scorer for a {@code kind = "lora-finetune"} spec and
+ * {@link PoolScorer} for a classifier spec, over the same pools, grants and phases ({@link PoolContributions}).
+ *
+ * <p>Bounded as the classifier scorer is ({@link PoolScorer.Limits}: contributions trained on, examined; its sample
+ * limit counts tokens here, shared out by {@link PoolScorer#sampleCap}). Unreadable contributions are left out, unscored,
+ * with the reason, before any limit counts them.
+ */
+public final class LmPoolScorer {
+    /** Tokens trained on per pool at most (the runs' cost is their steps; this bounds memory). */
+    public static final int MAX_TOKENS = 4 << 20;
+    /** The limits {@code hypha data pool score} runs an LM probe with. */
+    public static final PoolScorer.Limits LIMITS = new PoolScorer.Limits(PoolScorer.MAX_CONTRIBUTIONS,
+            PoolScorer.MAX_EXAMINED, MAX_TOKENS);
+    /** On-chain score units per nat of held-out loss saved (1e-5 nats each; DataPools' maximum is 10 nats). */
+    public static final long UNITS_PER_NAT = 100_000;
+
+    /**
+     * A contribution's result.
+     *
+     * @param lossWithout held-out loss (nats per token) of the fine-tune trained without it
+     * @param lossSaved   what it saves: lossWithout − the loss with every contribution (negative: better without it)
+     * @param score       what is posted on chain: {@link #onChainScore}
+     */
+    public record Scored(PoolScorer.Entry entry, double lossWithout, double lossSaved, long score) {}
+
+    /** What one scoring pass found: the base's held-out loss, the fine-tune's with every contribution, each one's. */
+    public record Report(long poolId, double baseLoss, double lossWithAll, List<Scored> scored,
+                         List<PoolScorer.Skipped> skipped, int unexamined) {
+        public Report {
+            scored = List.copyOf(scored);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /**
+     * The probe: the base model (frozen; its tokenizer and chat template read the text), the LoRA run's options, and the
+     * held-out text's tokens with how many of its first windows the loss is measured on.
+     */
+    public record Probe(Decoder base, Tokenizer tokenizer, ChatTemplate template, LoraFinetune.Options options,
+                        int[] heldOut, int evalWindows) {
+        public Probe {
+            Objects.requireNonNull(base, "base");
+            Objects.requireNonNull(tokenizer, "tokenizer");
+            Objects.requireNonNull(template, "template");
+            Objects.requireNonNull(options, "options");
+            heldOut = heldOut.clone();
+        }
+    }
+
+    private final PoolContributions access;
+    private final PoolScorer.Limits limits;
+
+    public LmPoolScorer(Path home, HyphaContracts contracts, Credentials key, List<URI> from, LongSupplier chainTime,
+                        PoolScorer.Limits limits) {
+        this.access = new PoolContributions(home, contracts, key, from, chainTime);
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /** The score posted: held-out loss saved in {@link #UNITS_PER_NAT}ths of a nat, clamped; no saving scores 0. */
+    public static long onChainScore(double lossSaved) {
+        if (Double.isNaN(lossSaved) || lossSaved <= 0) {
+            return 0;
+        }
+        return Math.min(DataPoolsClient.MAX_SCORE, Math.round(lossSaved * UNITS_PER_NAT));
+    }
+
+    public void requireMayScore(long poolId) {
+        access.requireMayScore(poolId);
+    }
+
+    /** Reads the pool's text contributions and scores them (nothing is posted: see {@link #post}). */
+    public Report score(long poolId, Probe probe, FloatMatMul gemm, Consumer<String> log) {
+        DataPoolsClient pools = access.contracts().pools();
+        Address me = access.me();
+        requireMayScore(poolId);
+        List<Long> all = pools.contributionIds(poolId, limits.examined() + 1);
+        List<Long> ids = all.subList(0, Math.min(all.size(), limits.examined()));
+        int unexamined = all.size() - ids.size();
+        if (unexamined > 0) {
+            log.accept("pool #" + poolId + " holds more than " + limits.examined() + " contributions: the later ones are"
+                    + " not examined");
+        }
+        List<PoolContribution> readable = new ArrayList<>();
+        List<Long> assets = new ArrayList<>();
+        List<int[]> streams = new ArrayList<>();
+        List<PoolScorer.Skipped> skipped = new ArrayList<>();
+        for (long id : ids) {
+            PoolContribution c = pools.contribution(id);
+            if (readable.size() >= limits.contributions()) {
+                skipped.add(new PoolScorer.Skipped(id, c.contributor(), "not read: this scorer trains on the first "
+                        + limits.contributions() + " readable contributions in contribution order, and they came before it"));
+                continue;
+            }
+            try {
+                long asset = access.datasetOf(c);
+                log.accept("reading contribution #" + id + " (dataset #" + asset + " of " + c.contributor().toChecksumString()
+                        + ")");
+                streams.add(tokens(asset, id, probe));
+                readable.add(c);
+                assets.add(asset);
+                // Each kept stream cut to the current fair share (it only shrinks as more are read): bounded memory.
+                int cap = PoolScorer.sampleCap(streams.stream().mapToInt(s -> s.length).toArray(), limits.samples());
+                streams.replaceAll(s -> s.length > cap ? Arrays.copyOf(s, cap) : s);
+            } catch (HyphaException e) {
+                log.accept("left out contribution #" + id + ": " + e.getMessage());
+                skipped.add(new PoolScorer.Skipped(id, c.contributor(), e.getMessage()));
+            }
+        }
+        if (readable.size() < 2) {
+            throw HyphaException.input("pool #" + poolId + " has " + readable.size() + " contribution(s) this account can read"
+                    + (skipped.isEmpty() ? "" : " (" + skipped.size() + " left out: " + skipped.getFirst().reason() + ")")
+                    + "; scoring by leaving one out needs at least 2");
+        }
+        log.accept("fine-tuning " + (readable.size() + 1) + " LoRA adapters of " + probe.options().steps() + " steps ("
+                + readable.size() + " contributions, leave one out)");
+        LmContributionScores.Result r;
+        try {
+            r = LmContributionScores.leaveOneOut(probe.base(), probe.options(), streams, probe.heldOut(),
+                    probe.evalWindows(), gemm);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("the probe cannot fine-tune on pool #" + poolId + ": " + e.getMessage());
+        }
+        List<Scored> scored = new ArrayList<>();
+        for (LmContributionScores.Score s : r.scores()) {
+            PoolContribution c = readable.get(s.contribution());
+            PoolScorer.Entry entry = new PoolScorer.Entry(c.id(), c.contributor(), assets.get(s.contribution()), s.tokens(),
+                    c.contributor().equals(me));
+            scored.add(new Scored(entry, s.lossWithout(), s.score(), onChainScore(s.score())));
+        }
+        return new Report(poolId, r.baseLoss(), r.lossWithAll(), scored, skipped, unexamined);
+    }
+
+    /** Posts the scores as this validator (a rescore replaces its earlier one); its own contributions are not posted. */
+    public List<Scored> post(Report report, Consumer<String> log) {
+        List<Scored> posted = new ArrayList<>();
+        for (Scored s : report.scored()) {
+            if (s.entry().own()) {
+                log.accept("contribution #" + s.entry().contributionId() + " is this validator's own: not scored by it");
+                continue;
+            }
+            access.contracts().pools().score(s.entry().contributionId(), s.score());
+            posted.add(s);
+        }
+        return List.copyOf(posted);
+    }
+
+    /** The contribution's text as the base's tokens: one file, read as a {@code data_format = "text"} job reads it. */
+    private int[] tokens(long asset, long contributionId, Probe probe) {
+        return access.read(asset, "contribution-" + contributionId + ".txt", file -> {
+            if (!Files.isRegularFile(file)) {
+                throw HyphaException.input("dataset #" + asset + " is a folder; a language-model pool's contribution is one "
+                        + "text file (documents separated by blank lines), added with `hypha data add FILE`");
+            }
+            try {
+                return FinetuneData.read(file, probe.tokenizer(), probe.template()).stream();
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw HyphaException.input("dataset #" + asset + ": " + e.getMessage());
+            }
+        });
+    }
+}

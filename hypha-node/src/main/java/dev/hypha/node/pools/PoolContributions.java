@@ -1,0 +1,147 @@
+package dev.hypha.node.pools;
+
+import dev.hypha.chain.assets.AssetKind;
+import dev.hypha.chain.assets.AssetRecord;
+import dev.hypha.chain.assets.DataPool;
+import dev.hypha.chain.assets.PoolContribution;
+import dev.hypha.chain.deploy.DataPoolsClient;
+import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.core.crypto.Address;
+import dev.hypha.core.errors.HyphaException;
+import dev.hypha.core.seal.DataKey;
+import dev.hypha.core.seal.RecipientKey;
+import dev.hypha.node.data.DataReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.web3j.crypto.Credentials;
+
+/**
+ * A validator's access to a pool's contributions, whatever the pool's data is (images for {@link PoolScorer}, text for
+ * {@link LmPoolScorer}): whether it may score now, which registered dataset a contribution is, and its plaintext opened
+ * into a scratch path for one parse and deleted after it, so the plaintext never outlives the reading.
+ */
+final class PoolContributions {
+    /** Plaintext bytes accepted per contribution. */
+    static final long MAX_CONTRIBUTION_BYTES = 64L << 20;
+
+    private final Path scratch;
+    private final HyphaContracts contracts;
+    private final Credentials key;
+    private final DataReader reader;
+    private final List<URI> from;
+    private final LongSupplier chainTime;
+
+    PoolContributions(Path home, HyphaContracts contracts, Credentials key, List<URI> from, LongSupplier chainTime) {
+        this.scratch = home.resolve("pools").resolve("scratch");
+        this.contracts = Objects.requireNonNull(contracts, "contracts");
+        this.key = Objects.requireNonNull(key, "key");
+        this.reader = new DataReader(home, contracts);
+        this.from = List.copyOf(from);
+        this.chainTime = Objects.requireNonNull(chainTime, "chainTime");
+    }
+
+    Address me() {
+        return Address.parse(key.getAddress());
+    }
+
+    HyphaContracts contracts() {
+        return contracts;
+    }
+
+    /**
+     * Refuses, naming why, unless this account is a validator of the pool and the pool is in its scoring phase (after
+     * contributions closed: leaving one out needs the whole pool).
+     */
+    void requireMayScore(long poolId) {
+        DataPoolsClient pools = contracts.pools();
+        DataPool pool = pools.pool(poolId);
+        Address me = me();
+        if (!pools.isValidator(poolId, me)) {
+            throw HyphaException.input("account " + me.toChecksumString() + " is not a validator of pool #" + poolId
+                    + ": its owner " + pool.owner().toChecksumString() + " names validators with `hypha data pool "
+                    + "validator " + poolId + " ACCOUNT`" + (pool.minValidatorStake().signum() > 0
+                    ? ", or stake at least " + pool.minValidatorStake() + " as a VALIDATOR" : ""));
+        }
+        long now = chainTime.getAsLong();
+        if (now <= pool.contributionsEnd()) {
+            throw HyphaException.input("pool #" + poolId + " takes contributions until " + pool.contributionsEnd()
+                    + " (chain time now " + now + "): score it after that, until " + pool.scoringEnd());
+        }
+        if (now > pool.scoringEnd()) {
+            throw HyphaException.input("pool #" + poolId + "'s scoring ended at " + pool.scoringEnd() + " (chain time now "
+                    + now + "): its contributors can claim now");
+        }
+    }
+
+    /** The dataset asset the contributor registered with the contribution's content id. */
+    long datasetOf(PoolContribution c) {
+        long asset = contracts.assets().assetByContent(c.contentId(), c.contributor());
+        if (asset == 0) {
+            throw HyphaException.input("its contributor registered no asset with its content id (contribute with "
+                    + "`hypha data pool contribute POOL DATASET`)");
+        }
+        AssetRecord record = contracts.assets().asset(asset);
+        if (record.kind() != AssetKind.DATASET) {
+            throw HyphaException.input("asset #" + asset + " is a " + record.kind() + ", not a dataset");
+        }
+        return asset;
+    }
+
+    /**
+     * Opens the contribution's plaintext at a scratch path named {@code name} (a folder for a folder dataset, else a
+     * file), hands it to {@code parse}, and deletes it whatever happens.
+     */
+    <T> T read(long asset, String name, Function<Path, T> parse) {
+        Path opened = scratch.resolve(name);
+        deleteTree(opened);
+        try {
+            DataKey dataKey = reader.accountKey(asset, me(), RecipientKey.ofAccount(key.getEcKeyPair().getPrivateKey()));
+            open(asset, dataKey, opened);
+            return parse.apply(opened);
+        } finally {
+            deleteTree(opened);
+        }
+    }
+
+    /** Opens from the local store or the first gateway that serves it whole. */
+    private void open(long asset, DataKey dataKey, Path out) {
+        if (from.isEmpty()) {
+            reader.open(asset, dataKey, Optional.empty(), out, (done, size) -> { }, MAX_CONTRIBUTION_BYTES);
+            return;
+        }
+        HyphaException last = null;
+        for (URI gateway : from) {
+            try {
+                reader.open(asset, dataKey, Optional.of(gateway), out, (done, size) -> { }, MAX_CONTRIBUTION_BYTES);
+                return;
+            } catch (HyphaException e) {
+                last = e;
+                deleteTree(out);
+            }
+        }
+        throw last;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the scratch folder " + dir, e);
+        }
+    }
+}
