@@ -158,7 +158,10 @@ public final class OpmlVerifierClient {
      * ranges, as public nodes require).
      */
     public List<Challenged> challengedSince(long fromBlock, int limit) {
-        return calls.logsInRanges(address().lowercaseHex(), fromBlock, limit, CHALLENGED_TOPIC).stream().map(l -> {
+        EthFilter filter = new EthFilter(org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+                DefaultBlockParameterName.LATEST, address().lowercaseHex());
+        filter.addSingleTopic(CHALLENGED_TOPIC);
+        return calls.client().logs(filter, limit).stream().map(l -> {
             byte[] data = Numeric.hexStringToByteArray(l.getData());
             return new Challenged(Numeric.toBigInt(l.getTopics().get(1)),
                     Numeric.hexStringToByteArray(l.getTopics().get(2)),
