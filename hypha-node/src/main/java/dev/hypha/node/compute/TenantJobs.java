@@ -113,6 +113,11 @@ public final class TenantJobs {
                     throw HyphaException.input("dataset " + dataset + " has no split '" + t.spec().split() + "'");
                 }
                 inputs.addAll(List.of(dataset, split.images(), split.labels()));
+                if (t.spec().hasInit()) {
+                    ContentId init = ContentId.parse(t.spec().init());
+                    require(init, "init model", "a DiLoCo round's global model is stored before its round is ordered");
+                    inputs.add(init);
+                }
             }
             case Job.Finetune f -> {
                 dataset = f.spec().data();
