@@ -278,7 +278,11 @@ final class TrainJobCommands {
         @Override
         public Integer call() {
             if (!job.strip().matches("[0-9]+")) {
-                return roundsOf(spec, job.strip());
+                try (Session session = Session.of(spec)) {
+                    if (java.nio.file.Files.isRegularFile(dev.hypha.node.compute.TrainingRounds.recordFile(session.home(), job.strip()))) {
+                        return roundsOf(spec, job.strip());
+                    }
+                }
             }
             BigInteger id = orderId(job);
             try (Session session = Session.of(spec)) {

@@ -196,6 +196,12 @@ public final class TrainingRounds {
         return file;
     }
 
+    /** Where the round record of job {@code name} is kept under {@code home} (a name that is no spec name: nowhere that exists). */
+    public static Path recordFile(Path home, String name) {
+        String safe = name.matches("[a-z0-9][a-z0-9._-]{0,127}") ? name : "-";
+        return home.resolve("compute").resolve("rounds").resolve(safe + ".json");
+    }
+
     /** The round record of job {@code name} (as {@code hypha train status NAME} shows it). */
     public JsonNode record(String name) {
         Path file = records.resolve(name + ".json");
