@@ -107,6 +107,9 @@ public final class TrainingRounds {
             round.put("round", r);
             round.put("global", global.toString());
             List<BigInteger> orders = new ArrayList<>();
+            Set<Address> leased = new HashSet<>();
+            // One order at a time: a provider bids only while it has a free slot, so with the round's orders all open at
+            // once a one-job provider would bid on the first and never on the others.
             for (int w = 0; w < settings.workers(); w++) {
                 TrainSpec spec = DiLoCo.roundSpec(base, settings, r, w, global);
                 TenantJobs.Submitted s = jobs.submit(source + " round " + r + " worker " + w, TrainSpecWriter.toml(spec),
@@ -114,19 +117,16 @@ public final class TrainingRounds {
                 orders.add(s.orderId());
                 round.withArray("orders").add(s.orderId().toString());
                 round.withArray("specs").add(s.spec().toString());
-            }
-            save(base.name(), record);
-            progress.accept("round " + r + "/" + rounds + ": global " + global + ", orders " + orders);
-            Set<Address> leased = new HashSet<>();
-            for (BigInteger id : orders) {
-                int bid = jobs.lease(id, OptionalInt.empty(), bidWait, leased);
-                ComputeBid won = market.bids(id).get(bid);
+                save(base.name(), record);
+                int bid = jobs.lease(s.orderId(), OptionalInt.empty(), bidWait, leased);
+                ComputeBid won = market.bids(s.orderId()).get(bid);
                 leased.add(won.provider());
                 round.withArray("providers").add(won.provider().toChecksumString());
-                jobs.handOff(id, sources);
+                save(base.name(), record);
+                jobs.handOff(s.orderId(), sources);
+                progress.accept("round " + r + "/" + rounds + " worker " + w + ": order " + s.orderId() + " leased to "
+                        + won.provider().toChecksumString() + " (global " + global + ")");
             }
-            save(base.name(), record);
-            progress.accept("round " + r + ": leased to " + round.get("providers"));
             List<List<float[]>> results = new ArrayList<>();
             long h = 0;
             for (BigInteger id : orders) {

@@ -230,8 +230,8 @@ class TrainingRoundsTest {
         TrainingRounds.Result result = t.rounds().run("diloco.toml", t.spec(), DiLoCo.Settings.of(2, 4), TERMS, t.published(),
                 List.of(t.url()), Duration.ofSeconds(30), line -> {
                     progress.add(line);
-                    if (line.contains("leased to")) {
-                        travel(30); // each lease runs 30 chain seconds at least, so it pays (its job takes under one)
+                    if (line.contains(" leased to ")) {
+                        travel(30); // the lease just handed off runs 30 chain seconds at least, so it pays (its job takes under one)
                     }
                 });
         assertThat(progress).anyMatch(l -> l.startsWith("round 1: 2 results fetched and checked"));
