@@ -223,7 +223,10 @@ public final class TrainingRounds {
      */
     public static java.util.Optional<String> check(JsonNode record, ContentStore store) {
         ContentId baseId = ContentId.parse(record.path("spec").asText());
-        TrainSpec base = ((Job.Train) JobSpecs.read(baseId.toString(), store.get(baseId), JobLimits.DEFAULT)).spec();
+        if (!(JobSpecs.read(baseId.toString(), store.get(baseId), JobLimits.DEFAULT) instanceof Job.Train train)) {
+            return java.util.Optional.of("the record's spec " + baseId + " is not a classifier spec");
+        }
+        TrainSpec base = train.spec();
         DiLoCo.Settings settings = new DiLoCo.Settings(record.path("workers").asInt(), record.path("innerSteps").asInt(),
                 (float) record.path("outerLearningRate").asDouble(), (float) record.path("outerMomentum").asDouble());
         JsonNode rounds = record.path("rounds");
