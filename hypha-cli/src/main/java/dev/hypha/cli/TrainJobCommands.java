@@ -115,6 +115,16 @@ final class TrainJobCommands {
                 description = "How long to wait for bids and for the provider to fetch the inputs (default ${DEFAULT-VALUE}).")
         long waitSeconds;
 
+        @Option(names = "--providers", paramLabel = "N", defaultValue = "1", description = {"Train across N providers (DiLoCo): "
+                + "every round each provider trains the round's global weights for --inner-steps steps on its own lease, "
+                + "then the outer step (Nesterov, lr 0.7, momentum 0.9) runs here; stays until the last round (default "
+                + "${DEFAULT-VALUE}: one lease)."})
+        int providers;
+
+        @Option(names = "--inner-steps", paramLabel = "H", defaultValue = "50",
+                description = "With --providers: steps each provider takes per round (default ${DEFAULT-VALUE}).")
+        int innerSteps;
+
         @Override
         public Integer call() throws InterruptedException {
             BigInteger max = ComputeOfferCommand.units("--max-price", maxPrice);
@@ -131,6 +141,18 @@ final class TrainJobCommands {
             }
             int port = serve.endsWith(":0") ? 0 : where.port();
             byte[] bytes = TrainCommand.read(specFile);
+            if (providers < 1 || providers > dev.hypha.ml.train.run.DiLoCo.MAX_WORKERS || innerSteps < 1) {
+                throw HyphaException.input("--providers must be 1.." + dev.hypha.ml.train.run.DiLoCo.MAX_WORKERS
+                        + " and --inner-steps at least 1");
+            }
+            if (providers > 1) {
+                if (provider != null || !inputs.isEmpty() || !dataFrom.isEmpty()) {
+                    throw HyphaException.input("--providers trains a classifier spec on a public dataset: it takes no --provider, "
+                            + "--input or --data-from");
+                }
+                return acrossProviders(bytes, new TenantJobs.OrderTerms(max, dep, new Resources(cores, memoryMiB, 0), bidWindow),
+                        where, port);
+            }
             try (Session session = Session.of(spec)) {
                 Tenant t = Tenant.open(session);
                 PrintWriter out = session.out();
@@ -163,6 +185,34 @@ final class TrainJobCommands {
                     String state = awaitFetched(t, id);
                     out.println("The provider is " + state + ". Follow it: hypha train status " + id + " | hypha train logs " + id
                             + " | hypha train fetch " + id);
+                    out.flush();
+                    return ExitCodes.OK;
+                }
+            }
+        }
+
+        /** DiLoCo over {@link #providers} leases a round; stays until the last round's outer step. */
+        private int acrossProviders(byte[] bytes, TenantJobs.OrderTerms terms, Settings.HostPort where, int port)
+                throws InterruptedException {
+            try (Session session = Session.of(spec)) {
+                Tenant t = Tenant.open(session);
+                PrintWriter out = session.out();
+                PublishedContent published = new PublishedContent();
+                try (ApiServer server = new ApiServer(where.host(), port, List.of(published))) {
+                    server.start();
+                    String url = publicUrl != null ? publicUrl : "http://" + where.host() + ":" + server.port();
+                    dev.hypha.node.compute.TrainingRounds rounds = new dev.hypha.node.compute.TrainingRounds(t.jobs(),
+                            t.contracts().compute(), t.store(), session.home(), Clock.systemUTC(), Duration.ofSeconds(waitSeconds
+                            + 24 * 3600));
+                    dev.hypha.node.compute.TrainingRounds.Result r = rounds.run(specFile.toString(), bytes,
+                            dev.hypha.ml.train.run.DiLoCo.Settings.of(providers, innerSteps), terms, published, List.of(url),
+                            Duration.ofSeconds(bidWindow + waitSeconds), line -> {
+                                out.println(line);
+                                out.flush();
+                            });
+                    out.println("Trained across " + providers + " providers in " + r.rounds() + " rounds: model " + r.model()
+                            + " (models/" + dev.hypha.ml.train.run.TrainSpecParser.parse(specFile.toString(), bytes).name()
+                            + "); rounds in " + r.record());
                     out.flush();
                     return ExitCodes.OK;
                 }
@@ -221,11 +271,19 @@ final class TrainJobCommands {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "JOB", description = "The order id submit printed.")
+        @Parameters(index = "0", paramLabel = "JOB", description = "The order id submit printed, or the spec's name for a job "
+                + "trained across providers (--providers): its rounds.")
         String job;
 
         @Override
         public Integer call() {
+            if (!job.strip().matches("[0-9]+")) {
+                try (Session session = Session.of(spec)) {
+                    if (java.nio.file.Files.isRegularFile(dev.hypha.node.compute.TrainingRounds.recordFile(session.home(), job.strip()))) {
+                        return roundsOf(spec, job.strip());
+                    }
+                }
+            }
             BigInteger id = orderId(job);
             try (Session session = Session.of(spec)) {
                 Tenant t = Tenant.open(session);
@@ -253,6 +311,33 @@ final class TrainJobCommands {
                 out.flush();
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    /** The rounds of a job trained across providers: each round's global model and its leases on chain. */
+    private static Integer roundsOf(CommandSpec spec, String name) {
+        try (Session session = Session.of(spec)) {
+            Tenant t = Tenant.open(session);
+            PrintWriter out = session.out();
+            JsonNode record = new dev.hypha.node.compute.TrainingRounds(t.jobs(), t.contracts().compute(), t.store(),
+                    session.home(), Clock.systemUTC(), Duration.ZERO).record(name);
+            out.println(name + ": trained across " + record.path("workers").asInt() + " providers, H = "
+                    + record.path("innerSteps").asInt() + ", " + record.path("rounds").size() + " round(s)"
+                    + (record.hasNonNull("final") ? ", final model " + record.path("final").asText() : ", not finished"));
+            for (JsonNode round : record.path("rounds")) {
+                out.println("  round " + round.path("round").asLong() + ": global " + round.path("global").asText() + ", "
+                        + round.path("results").size() + "/" + round.path("orders").size() + " result(s)");
+                for (int w = 0; w < round.path("orders").size(); w++) {
+                    BigInteger id = new BigInteger(round.path("orders").get(w).asText());
+                    var o = t.jobs().chain(id).order();
+                    out.println("    worker " + w + ": order " + id + " " + o.state()
+                            + (o.provider().equals(Address.ZERO) ? "" : " to " + o.provider().toChecksumString())
+                            + (o.state() == OrderState.CLOSED ? " (" + o.closeReason() + ")" : "") + ", paid " + o.paid()
+                            + (round.path("results").has(w) ? ", result " + round.path("results").get(w).asText() : ""));
+                }
+            }
+            out.flush();
+            return ExitCodes.OK;
         }
     }
 

@@ -167,6 +167,10 @@ public final class JobRunner {
 
     private Outcome trainClassifier(ContentFetcher fetcher, ContentId specId, TrainSpec spec) {
         ContentId dataset = ContentId.parse(spec.dataset());
+        if (spec.hasInit()) { // a DiLoCo round: the weights start from the round's global model, fetched like an input
+            have(fetcher, ContentId.parse(spec.init()), offer.limits().maxBaseModelBytes());
+            checkStop();
+        }
         if (spec.dataAsset() != 0) {
             return trainClassifierOnSealed(specId, spec, dataset);
         }
@@ -225,7 +229,7 @@ public final class JobRunner {
         Trainer.Result result;
         try (Parallel parallel = new Parallel(threads)) {
             FloatMatMul gemm = new FloatMatMul(parallel);
-            checkpoints.started(orderId, specId, TrainingRun.start(spec, data, gemm).state());
+            checkpoints.started(orderId, specId, TrainingRun.start(spec, data, gemm, store).state());
             result = new Trainer(spec, specId, data, store, gemm, checkpointRef(orderId, order))
                     .run(new Listener(specId, spec.steps(), cheat));
         }

@@ -113,6 +113,11 @@ public final class TenantJobs {
                     throw HyphaException.input("dataset " + dataset + " has no split '" + t.spec().split() + "'");
                 }
                 inputs.addAll(List.of(dataset, split.images(), split.labels()));
+                if (t.spec().hasInit()) {
+                    ContentId init = ContentId.parse(t.spec().init());
+                    require(init, "init model", "a DiLoCo round's global model is stored before its round is ordered");
+                    inputs.add(init);
+                }
             }
             case Job.Finetune f -> {
                 dataset = f.spec().data();
@@ -149,6 +154,15 @@ public final class TenantJobs {
      * @return the accepted bid's index
      */
     public int lease(BigInteger orderId, OptionalInt bidIndex, Duration maxWait) throws InterruptedException {
+        return lease(orderId, bidIndex, maxWait, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #lease(BigInteger, OptionalInt, Duration)}, never choosing a bid by a provider in {@code avoid} (a
+     * DiLoCo round leases each worker's order to a different provider).
+     */
+    public int lease(BigInteger orderId, OptionalInt bidIndex, Duration maxWait, java.util.Set<Address> avoid)
+            throws InterruptedException {
         ComputeOrder order = market().order(orderId);
         if (order.state() != OrderState.OPEN) {
             throw HyphaException.input("order " + orderId + " is " + order.state() + ", not open for a lease");
@@ -172,7 +186,7 @@ public final class TenantJobs {
         int best = -1;
         for (int i = 0; i < bids.size(); i++) {
             ComputeBid b = bids.get(i);
-            if (!b.withdrawn() && b.pricePerHour().compareTo(order.maxPricePerHour()) <= 0
+            if (!b.withdrawn() && !avoid.contains(b.provider()) && b.pricePerHour().compareTo(order.maxPricePerHour()) <= 0
                     && (best < 0 || b.pricePerHour().compareTo(bids.get(best).pricePerHour()) < 0)
                     && contracts.registry().isActive(b.provider().toString())) {
                 best = i;
@@ -180,7 +194,7 @@ public final class TenantJobs {
         }
         if (best < 0) {
             throw new HyphaException(ErrorCategory.NOT_FOUND, "order " + orderId + " has no acceptable bid (" + bids.size()
-                    + " bid(s)); cancel it with `hypha train cancel " + orderId + "` to get the deposit back");
+                    + " bid(s)" + (avoid.isEmpty() ? "" : ", " + avoid.size() + " provider(s) already leased this round") + "); cancel it with `hypha train cancel " + orderId + "` to get the deposit back");
         }
         market().acceptBid(orderId, best);
         return best;

@@ -126,7 +126,7 @@ public final class CheckpointIndex implements CheckpointListener {
     }
 
     /**
-     * The spec and what it trains on, as the provider fetched them: a classifier's dataset manifest and split, a
+     * The spec and what it trains on, as the provider fetched them: a classifier's init model (if any), dataset manifest and split, a
      * fine-tune's base model and data (sealed data, never in the store, is not published).
      */
     private void publishInputs(ContentId spec) {
@@ -144,6 +144,9 @@ public final class CheckpointIndex implements CheckpointListener {
             return;
         }
         var parsed = ((Job.Train) job).spec();
+        if (parsed.hasInit() && store.contains(ContentId.parse(parsed.init()))) {
+            publishBlob(ContentId.parse(parsed.init())); // a DiLoCo round's global model: replay starts from it
+        }
         ContentId dataset = ContentId.parse(parsed.dataset());
         if (!store.contains(dataset)) {
             return;

@@ -72,8 +72,11 @@ public record LeaseJob(ContentId specId, byte[] specDigest, Function<FloatMatMul
         }
         have(store, fetcher, split.images(), limits.maxDatasetFileBytes());
         have(store, fetcher, split.labels(), limits.maxDatasetFileBytes());
+        if (spec.hasInit()) { // a DiLoCo round's lease starts from the round's global model
+            have(store, fetcher, ContentId.parse(spec.init()), limits.maxBaseModelBytes());
+        }
         ImageSplit data = new DatasetStore(store).load(dataset, spec.split());
-        return new LeaseJob(specId, digest, gemm -> new ClassifierReplay(spec, data, gemm));
+        return new LeaseJob(specId, digest, gemm -> new ClassifierReplay(spec, data, gemm, store));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.hypha.ml.train.run;
 
+import dev.hypha.core.cid.ContentId;
+import dev.hypha.core.cid.ContentIds;
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.train.Network;
 import dev.hypha.ml.train.Seeds;
@@ -9,17 +11,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Training split over several workers that talk only every few steps (DiLoCo, Douillard et al. 2023): each worker
- * trains its own copy for {@code innerSteps} steps with the spec's optimizer on its own shard of the batches, then
- * sends its pseudo-gradient (the global weights minus its own); the average of those is applied to the global weights
- * by an outer Nesterov momentum step, and every worker restarts from the result, keeping its inner optimizer state.
- * Workers exchange weights once per round instead of gradients once per step, so against synchronous data
- * parallelism the traffic falls by the factor {@code innerSteps}.
+ * Training split over several workers (providers) that talk only every few steps (DiLoCo, Douillard et al. 2023): in
+ * round r every worker trains the round's global weights for {@code innerSteps} steps with the spec's optimizer on its
+ * own batches, then sends its pseudo-gradient (the global weights minus its own); the average of those moves the global
+ * weights by an outer Nesterov momentum step. Workers exchange weights once per round instead of gradients once per
+ * step, so against synchronous data parallelism the traffic falls by the factor {@code innerSteps}.
  *
- * <p>Deterministic: worker k draws batches and dropout from its own seed (worker 0 from the spec's, so one worker
- * with an outer step of 1 and no momentum is plain training up to the float rounding of {@code θ - (θ - θ')}), and
- * pseudo-gradients are summed in worker order. Workers run one after another here (one process standing for
- * several providers); each round's global weights are what each provider's state root will commit to.
+ * <p>A worker's round is an ordinary training spec ({@link #roundSpec}): the base spec with {@code init} = the round's
+ * global model file, {@code steps} = H, its own seed (batch order, dropout) and a fresh inner optimizer. Decision: fresh
+ * inner optimizer state every round (the paper keeps it per worker) because a round is then a self-contained lease any
+ * provider can take and any verifier can replay from the spec alone, exactly as a single-provider lease; the price is
+ * AdamW's moments re-warming each round (the benchmark measures the accuracy this design reaches). The outer step
+ * ({@link #outerStep}) is a pure function of the global weights, the outer momentum and the workers' results in worker
+ * order, with every sum taken in that fixed order: anyone holding the providers' committed results recomputes it bit for
+ * bit. {@link #train} runs every round in this process (the benchmark); hypha-node's {@code compute.TrainingRounds} runs
+ * the same round specs as leases on the compute market.
  */
 public final class DiLoCo {
     /**
@@ -30,8 +36,8 @@ public final class DiLoCo {
      */
     public record Settings(int workers, int innerSteps, float outerLearningRate, float outerMomentum) {
         public Settings {
-            if (workers < 1 || workers > 1024) {
-                throw new IllegalArgumentException("workers must be 1 to 1024, was " + workers);
+            if (workers < 1 || workers > MAX_WORKERS) {
+                throw new IllegalArgumentException("workers must be 1 to " + MAX_WORKERS + ", was " + workers);
             }
             if (innerSteps < 1) {
                 throw new IllegalArgumentException("innerSteps must be at least 1, was " + innerSteps);
@@ -49,6 +55,9 @@ public final class DiLoCo {
             return new Settings(workers, innerSteps, 0.7f, 0.9f);
         }
     }
+
+    /** Most workers a job may be split over. */
+    public static final int MAX_WORKERS = 1024;
 
     /**
      * The trained global network and what the training cost in communication.
@@ -73,85 +82,146 @@ public final class DiLoCo {
         RoundListener NONE = (round, steps, loss, global) -> { };
     }
 
+    /** The outer optimizer's state between rounds: the global weights and the Nesterov momentum (same shapes). */
+    public record Outer(List<float[]> global, List<float[]> momentum) {
+        public Outer {
+            global = List.copyOf(global.stream().map(float[]::clone).toList());
+            momentum = List.copyOf(momentum.stream().map(float[]::clone).toList());
+        }
+
+        /** Round 0: the spec's initial weights, zero momentum. */
+        public static Outer start(List<float[]> initial) {
+            return new Outer(initial, initial.stream().map(a -> new float[a.length]).toList());
+        }
+    }
+
     private DiLoCo() {}
 
-    /** Trains {@code spec} (its steps are each worker's steps) from its initial weights. */
-    public static Result train(TrainSpec spec, Settings settings, ImageSplit data, FloatMatMul gemm,
-                               RoundListener listener) {
-        int k = settings.workers();
-        List<TrainingRun> workers = new ArrayList<>(k);
-        for (int w = 0; w < k; w++) {
-            long seed = w == 0 ? spec.seed() : Seeds.stream(spec.seed(), Seeds.WORKERS, w).nextLong();
-            workers.add(TrainingRun.start(spec, data, gemm, seed));
+    /** How many rounds the spec's steps take at H steps a round (the last may be shorter). */
+    public static long rounds(TrainSpec spec, Settings settings) {
+        return Math.ceilDiv(spec.steps(), settings.innerSteps());
+    }
+
+    /** The seed (31 bits) of {@code worker}'s round {@code round}: its batch order and dropout masks (worker 0 of round 0: the spec's). */
+    public static long workerSeed(long specSeed, long round, int worker) {
+        long index = Math.addExact(Math.multiplyExact(round, MAX_WORKERS), worker);
+        // 31 bits: jackson-dataformat-toml reads a 19-digit integer as its last 10 digits, so a round spec with a full
+        // 64-bit seed would not read back as written (TrainSpecWriter checks).
+        return index == 0 ? specSeed : Seeds.stream(specSeed, Seeds.WORKERS, index).nextInt() & 0x7fffffffL;
+    }
+
+    /**
+     * Worker {@code worker}'s spec for round {@code round}: the base spec starting from the round's global model file
+     * {@code global}, for H steps (fewer in a last short round), with the worker's seed; warm-up and checkpoint interval
+     * are capped at the round's length. Its content id is what the worker's lease orders, so the chain binds each lease
+     * to the round's global state.
+     */
+    public static TrainSpec roundSpec(TrainSpec base, Settings settings, long round, int worker, ContentId global) {
+        if (base.hasInit()) {
+            throw new IllegalArgumentException("spec " + base.name() + " already starts from a model (init); DiLoCo sets it");
         }
-        // The global weights start as worker 0's (the spec's own initialization); every worker starts from them.
-        Network global = Network.withParameters(spec.layers(), workers.getFirst().network().inputShape(),
-                workers.getFirst().network().parameters().stream().map(Tensor::data).toList());
-        List<Tensor> globalParams = global.parameters();
-        for (TrainingRun worker : workers) {
-            copy(globalParams, worker.network().parameters());
+        if (worker < 0 || worker >= settings.workers()) {
+            throw new IllegalArgumentException("worker " + worker + " of " + settings.workers());
         }
-        float[][] momentum = new float[globalParams.size()][];
-        for (int i = 0; i < momentum.length; i++) {
-            momentum[i] = new float[globalParams.get(i).data().length];
+        long h = Math.min(settings.innerSteps(), base.steps() - round * settings.innerSteps());
+        if (round < 0 || h < 1) {
+            throw new IllegalArgumentException("spec " + base.name() + " has " + rounds(base, settings) + " rounds, not " + round);
         }
-        long rounds = 0;
-        float lastLoss = Float.NaN;
-        for (long done = 0; done < spec.steps(); rounds++) {
-            long h = Math.min(settings.innerSteps(), spec.steps() - done);
-            float[][] delta = new float[globalParams.size()][];
-            for (int i = 0; i < delta.length; i++) {
-                delta[i] = new float[globalParams.get(i).data().length];
+        TrainSpec.OptimizerSpec o = base.optimizer();
+        TrainSpec.OptimizerSpec inner = new TrainSpec.OptimizerSpec(o.kind(), o.learningRate(), o.minLearningRate(),
+                round == 0 ? Math.min(o.warmupSteps(), h) : 0, o.weightDecay(), o.beta1(), o.beta2(), o.epsilon(), o.momentum(), o.clipNorm());
+        long every = base.checkpointEvery() > 0 ? Math.min(base.checkpointEvery(), h) : h;
+        String name = base.name().length() > 100 ? base.name().substring(0, 100) : base.name();
+        return new TrainSpec(name + "-r" + round + "-w" + worker, base.dataset(), base.split(),
+                workerSeed(base.seed(), round, worker), h, base.batch(), every, base.layers(), inner, base.dataAsset(),
+                global.toString());
+    }
+
+    /**
+     * The model file of a round's global weights (no optimizer state): what the round's specs name as {@code init}.
+     * {@code stepsDone} is the steps each worker has taken before the round.
+     */
+    public static byte[] globalFile(TrainSpec base, ContentId baseSpec, int[] inputShape, List<float[]> global, long stepsDone) {
+        Network n = Network.withParameters(base.layers(), inputShape, global);
+        return ModelFile.encode(n, stepsDone, baseSpec.toString(), List.of(), List.of());
+    }
+
+    /**
+     * The outer step: Δ = mean over workers of (global − result), summed in worker order then divided; v = μ·v + Δ;
+     * θ −= lr·(Δ + μ·v) (PyTorch's SGD with nesterov=True). Pure and deterministic: the same inputs give the same bits.
+     *
+     * @param results each worker's weights at the end of the round, in worker order
+     */
+    public static Outer outerStep(Outer state, List<List<float[]>> results, Settings settings) {
+        if (results.size() != settings.workers()) {
+            throw new IllegalArgumentException(results.size() + " results for " + settings.workers() + " workers");
+        }
+        float mu = settings.outerMomentum();
+        float lr = settings.outerLearningRate();
+        int k = results.size();
+        List<float[]> global = new ArrayList<>();
+        List<float[]> momentum = new ArrayList<>();
+        for (int i = 0; i < state.global().size(); i++) {
+            float[] g = state.global().get(i);
+            float[] p = g.clone();
+            float[] v = state.momentum().get(i).clone();
+            float[] sum = new float[g.length];
+            for (List<float[]> r : results) { // pseudo-gradients summed in worker order
+                float[] l = r.get(i);
+                if (l.length != g.length) {
+                    throw new IllegalArgumentException("a worker's parameter " + i + " has " + l.length + " values, the global " + g.length);
+                }
+                for (int j = 0; j < g.length; j++) {
+                    sum[j] += g[j] - l[j];
+                }
             }
+            for (int j = 0; j < p.length; j++) {
+                float d = sum[j] / k;
+                v[j] = mu * v[j] + d;
+                p[j] -= lr * (d + mu * v[j]);
+            }
+            global.add(p);
+            momentum.add(v);
+        }
+        return new Outer(global, momentum);
+    }
+
+    /**
+     * Runs every round in this process, each worker's round exactly as its lease would run ({@link #roundSpec} started
+     * from the global model file), one worker after another.
+     */
+    public static Result train(TrainSpec spec, ContentId specId, Settings settings, ImageSplit data, FloatMatMul gemm,
+                               RoundListener listener) {
+        int[] input = {1, data.height(), data.width()};
+        Network initial = TrainingRun.start(spec, data, gemm).network();
+        Outer outer = Outer.start(initial.parameters().stream().map(Tensor::data).toList());
+        long rounds = rounds(spec, settings);
+        float lastLoss = Float.NaN;
+        long done = 0;
+        for (long r = 0; r < rounds; r++) {
+            ContentId global = ContentIds.of(globalFile(spec, specId, input, outer.global(), done));
+            List<List<float[]>> results = new ArrayList<>();
             float lossSum = 0;
-            for (TrainingRun worker : workers) {
+            long h = 0;
+            for (int w = 0; w < settings.workers(); w++) {
+                TrainSpec round = roundSpec(spec, settings, r, w, global);
+                h = round.steps();
+                TrainingRun run = TrainingRun.startFrom(round, data, gemm, outer.global(), "round " + r + "'s global weights");
                 float loss = Float.NaN;
-                for (long s = 0; s < h; s++) {
-                    loss = worker.step();
+                while (run.stepsDone() < round.steps()) {
+                    loss = run.step();
                 }
                 lossSum += loss;
-                List<Tensor> local = worker.network().parameters();
-                for (int i = 0; i < delta.length; i++) { // pseudo-gradients summed in worker order
-                    float[] g = globalParams.get(i).data();
-                    float[] l = local.get(i).data();
-                    float[] d = delta[i];
-                    for (int j = 0; j < d.length; j++) {
-                        d[j] += g[j] - l[j];
-                    }
-                }
+                results.add(run.network().parameters().stream().map(Tensor::data).toList());
             }
-            outerStep(globalParams, delta, momentum, settings, k);
-            for (TrainingRun worker : workers) {
-                copy(globalParams, worker.network().parameters());
-            }
+            outer = outerStep(outer, results, settings);
             done += h;
-            lastLoss = lossSum / k;
-            listener.roundDone(rounds, done, lastLoss, global);
+            lastLoss = lossSum / settings.workers();
+            listener.roundDone(r, done, lastLoss, Network.withParameters(spec.layers(), input, outer.global()));
         }
-        long bytesPerCopy = 4L * global.parameterCount();
-        return new Result(global, rounds, 2 * bytesPerCopy * k * rounds, 2 * bytesPerCopy * k * spec.steps(), lastLoss);
+        long bytesPerCopy = 4L * initial.parameterCount();
+        int k = settings.workers();
+        return new Result(Network.withParameters(spec.layers(), input, outer.global()), rounds,
+                2 * bytesPerCopy * k * rounds, 2 * bytesPerCopy * k * spec.steps(), lastLoss);
     }
-
-    private static void copy(List<Tensor> from, List<Tensor> to) {
-        for (int i = 0; i < from.size(); i++) {
-            System.arraycopy(from.get(i).data(), 0, to.get(i).data(), 0, to.get(i).data().length);
-        }
-    }
-
-    /** θ -= lr × (Δ + μ·v) with v = μ·v + Δ, Δ the mean pseudo-gradient (PyTorch's SGD with nesterov=True). */
-    private static void outerStep(List<Tensor> params, float[][] deltaSum, float[][] momentum, Settings s, int workers) {
-        float mu = s.outerMomentum();
-        float lr = s.outerLearningRate();
-        for (int i = 0; i < params.size(); i++) {
-            float[] p = params.get(i).data();
-            float[] v = momentum[i];
-            float[] d = deltaSum[i];
-            for (int j = 0; j < p.length; j++) {
-                float g = d[j] / workers;
-                v[j] = mu * v[j] + g;
-                p[j] -= lr * (g + mu * v[j]);
-            }
-        }
-    }
-
 }

@@ -19,7 +19,8 @@ public record TrainSpec(
         long checkpointEvery,
         List<Layer> layers,
         OptimizerSpec optimizer,
-        long dataAsset) {
+        long dataAsset,
+        String init) {
 
     /** Optimizer and schedule settings; {@code clipNorm} 0 means no clipping. */
     public record OptimizerSpec(
@@ -37,11 +38,23 @@ public record TrainSpec(
     public TrainSpec {
         layers = List.copyOf(layers);
         if (dataAsset < 0) throw new IllegalArgumentException("data_asset must be positive (or 0 for none)");
+        init = init == null ? "" : init;
+    }
+
+    /** A spec whose weights start from its seed. */
+    public TrainSpec(String name, String dataset, String split, long seed, long steps, int batch, long checkpointEvery,
+                     List<Layer> layers, OptimizerSpec optimizer, long dataAsset) {
+        this(name, dataset, split, seed, steps, batch, checkpointEvery, layers, optimizer, dataAsset, "");
+    }
+
+    /** Whether the weights start from a model file ({@link #init}) rather than from the seed. */
+    public boolean hasInit() {
+        return !init.isEmpty();
     }
 
     /** A spec whose dataset is public (no sealed asset). */
     public TrainSpec(String name, String dataset, String split, long seed, long steps, int batch, long checkpointEvery,
                      List<Layer> layers, OptimizerSpec optimizer) {
-        this(name, dataset, split, seed, steps, batch, checkpointEvery, layers, optimizer, 0);
+        this(name, dataset, split, seed, steps, batch, checkpointEvery, layers, optimizer, 0, "");
     }
 }

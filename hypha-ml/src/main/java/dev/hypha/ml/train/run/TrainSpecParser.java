@@ -25,6 +25,7 @@ import java.util.Set;
  * dataset = "bafk..."          # content id (or the name of an imported dataset)
  * split = "train"              # optional
  * data_asset = 7               # optional (compute-to-data): the dataset's files are sealed asset 7, opened in the job
+ * init = "bafk..."             # optional: content id of a model file the weights start from (a DiLoCo round's global)
  * seed = 42
  * steps = 4000
  * batch = 64
@@ -44,7 +45,7 @@ public final class TrainSpecParser {
     private TrainSpecParser() {}
 
     private static final Set<String> TOP = Set.of("name", "dataset", "split", "seed", "steps", "batch", "checkpoint_every", "layers", "optimizer",
-            "data_asset");
+            "data_asset", "init");
     private static final Set<String> OPTIMIZER = Set.of("kind", "learning_rate", "min_learning_rate", "warmup_steps", "weight_decay",
             "beta1", "beta2", "epsilon", "momentum", "clip_norm");
 
@@ -102,7 +103,19 @@ public final class TrainSpecParser {
                 integer(source, root, "seed", null, Long.MIN_VALUE, Long.MAX_VALUE), steps,
                 (int) integer(source, root, "batch", null, 1, 65_536),
                 integer(source, root, "checkpoint_every", 0L, 0, 1_000_000_000L), layers, optimizer,
-                integer(source, root, "data_asset", 0L, 1, Long.MAX_VALUE));
+                integer(source, root, "data_asset", 0L, 1, Long.MAX_VALUE), init(source, root));
+    }
+
+    private static String init(String source, JsonNode root) {
+        if (!root.has("init")) {
+            return "";
+        }
+        String text = text(source, root, "init", null);
+        try {
+            return dev.hypha.core.cid.ContentId.parse(text).toString();
+        } catch (dev.hypha.core.errors.HyphaException e) {
+            throw error(source, "init must be the content id of a model file (bafk...), found '" + text + "'");
+        }
     }
 
 }

@@ -68,7 +68,7 @@ public final class Trainer {
             run = TrainingRun.resume(spec, data, gemm, RunState.fromCheckpoint(c), "checkpoint " + checkpoint.get());
             listener.resumed(c.step(), checkpoint.get());
         } else {
-            run = TrainingRun.start(spec, data, gemm);
+            run = TrainingRun.start(spec, data, gemm, store);
         }
         long start = run.stepsDone();
         Network network = run.network();

@@ -1,5 +1,6 @@
 package dev.hypha.ml.train.run;
 
+import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.errors.ErrorCategory;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.tensor.FloatMatMul;
@@ -16,6 +17,7 @@ import dev.hypha.ml.train.Tape;
 import dev.hypha.ml.train.Tensor;
 import dev.hypha.ml.train.Workspace;
 import dev.hypha.ml.train.data.ImageSplit;
+import dev.hypha.ml.train.store.ContentStore;
 import java.util.Arrays;
 import java.util.List;
 
@@ -71,9 +73,45 @@ public final class TrainingRun {
         this.batches = new BatchOrder(seed, data.count(), spec.batch());
     }
 
-    /** A fresh run: parameters initialized from the spec's seed, optimizer state zero, no step done. */
+    /**
+     * A fresh run: parameters initialized from the spec's seed, optimizer state zero, no step done. A spec with an
+     * {@code init} model is refused here (it needs {@link #start(TrainSpec, ImageSplit, FloatMatMul, ContentStore)}), so
+     * no caller silently trains it from the seed instead.
+     */
     public static TrainingRun start(TrainSpec spec, ImageSplit data, FloatMatMul gemm) {
+        if (spec.hasInit()) {
+            throw new IllegalStateException("spec " + spec.name() + " starts from model " + spec.init() + "; start it with a store");
+        }
         return start(spec, data, gemm, spec.seed());
+    }
+
+    /** A fresh run of any spec: from its {@code init} model's weights (read from {@code store}) or from its seed. */
+    public static TrainingRun start(TrainSpec spec, ImageSplit data, FloatMatMul gemm, ContentStore store) {
+        if (!spec.hasInit()) {
+            return start(spec, data, gemm, spec.seed());
+        }
+        ContentId id = ContentId.parse(spec.init());
+        if (!store.contains(id)) {
+            throw new HyphaException(ErrorCategory.NOT_FOUND, "spec " + spec.name() + " starts from model " + id
+                    + ", which is not in the store");
+        }
+        ModelFile.Contents init = ModelFile.decode(id.toString(), store.get(id));
+        return startFrom(spec, data, gemm, init.network().parameters().stream().map(Tensor::data).toList(),
+                "the init model " + id);
+    }
+
+    /** A fresh run whose parameters are {@code weights} (copied): optimizer state zero, no step done, the spec's seed. */
+    public static TrainingRun startFrom(TrainSpec spec, ImageSplit data, FloatMatMul gemm, List<float[]> weights,
+                                        String source) {
+        int[] input = {1, data.height(), data.width()};
+        Network network;
+        try {
+            network = Network.withParameters(spec.layers(), input, weights);
+        } catch (IllegalArgumentException e) {
+            throw new HyphaException(ErrorCategory.INPUT, source + ": the weights do not fit spec " + spec.name() + ": "
+                    + e.getMessage(), e);
+        }
+        return new TrainingRun(spec, data, gemm, network, 0, spec.seed());
     }
 
     /** A fresh run whose initial parameters, batch order and dropout come from {@code seed} instead of the spec's. */

@@ -6,18 +6,27 @@ import dev.hypha.ml.train.run.Checkpoints;
 import dev.hypha.ml.train.run.RunState;
 import dev.hypha.ml.train.run.TrainSpec;
 import dev.hypha.ml.train.run.TrainingRun;
+import dev.hypha.ml.train.store.ContentStore;
 
 /** A classifier's training ({@link TrainingRun} over a spec and its dataset split) as a replayable job. */
 public final class ClassifierReplay implements ReplayableTraining {
     private final TrainSpec spec;
     private final ImageSplit data;
     private final FloatMatMul gemm;
+    private final ContentStore store;
     private RunState initial;
 
+    /** A spec whose weights start from its seed. */
     public ClassifierReplay(TrainSpec spec, ImageSplit data, FloatMatMul gemm) {
+        this(spec, data, gemm, null);
+    }
+
+    /** Any spec: one with an {@code init} model reads it from {@code store} (a DiLoCo round's lease). */
+    public ClassifierReplay(TrainSpec spec, ImageSplit data, FloatMatMul gemm, ContentStore store) {
         this.spec = spec;
         this.data = data;
         this.gemm = gemm;
+        this.store = store;
     }
 
     @Override
@@ -28,7 +37,7 @@ public final class ClassifierReplay implements ReplayableTraining {
     @Override
     public synchronized RunState initial() {
         if (initial == null) {
-            initial = TrainingRun.start(spec, data, gemm).state();
+            initial = (store == null ? TrainingRun.start(spec, data, gemm) : TrainingRun.start(spec, data, gemm, store)).state();
         }
         return initial;
     }

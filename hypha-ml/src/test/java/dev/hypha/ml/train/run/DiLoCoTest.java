@@ -34,21 +34,34 @@ class DiLoCoTest {
     }
 
     @Test
-    void oneWorkerWithAPlainOuterStepIsPlainTraining() throws Exception {
+    void oneWorkerWithAPlainOuterStepIsItsRoundSpecsTrainedOneAfterAnother() throws Exception {
         Setup s = setup(20);
+        ContentId specId = ContentIds.of(s.specBytes());
+        DiLoCo.Settings settings = new DiLoCo.Settings(1, 5, 1f, 0f);
         try (Parallel parallel = new Parallel(2)) {
             FloatMatMul gemm = new FloatMatMul(parallel);
-            DiLoCo.Result diloco = DiLoCo.train(s.spec(), new DiLoCo.Settings(1, 5, 1f, 0f), s.train(), gemm,
-                    DiLoCo.RoundListener.NONE);
-            Trainer.Result plain = new Trainer(s.spec(), ContentIds.of(s.specBytes()), s.train(), s.store(), gemm)
-                    .run(TrainingListener.NONE);
-            List<Tensor> expected = ModelFile.decode("m", s.store().get(plain.model())).network().parameters();
+            DiLoCo.Result diloco = DiLoCo.train(s.spec(), specId, settings, s.train(), gemm, DiLoCo.RoundListener.NONE);
+            // What a provider does with each round's lease: the written round spec, trained by Trainer from its init.
+            int[] input = {1, s.train().height(), s.train().width()};
+            List<float[]> global = TrainingRun.start(s.spec(), s.train(), gemm).network().parameters().stream()
+                    .map(Tensor::data).toList();
+            for (long r = 0; r < 4; r++) {
+                ContentId init = s.store().put(DiLoCo.globalFile(s.spec(), specId, input, global, r * 5));
+                byte[] round = TrainSpecWriter.toml(DiLoCo.roundSpec(s.spec(), settings, r, 0, init));
+                TrainSpec parsed = TrainSpecParser.parse("round", round);
+                assertThat(parsed.init()).isEqualTo(init.toString());
+                assertThat(parsed.steps()).isEqualTo(5);
+                Trainer.Result result = new Trainer(parsed, ContentIds.of(round), s.train(), s.store(), gemm)
+                        .run(TrainingListener.NONE);
+                global = ModelFile.decode("m", s.store().get(result.model())).network().parameters().stream()
+                        .map(Tensor::data).toList();
+            }
             List<Tensor> actual = diloco.network().parameters();
-            for (int i = 0; i < expected.size(); i++) {
-                float[] e = expected.get(i).data();
+            for (int i = 0; i < global.size(); i++) {
+                float[] e = global.get(i);
                 float[] a = actual.get(i).data();
                 for (int j = 0; j < e.length; j++) {
-                    // θ - (θ - θ') is θ' up to one rounding of the subtraction
+                    // θ - (θ - θ') is θ' up to one rounding of the subtraction per round
                     assertThat(a[j]).as("parameter %d[%d]", i, j).isCloseTo(e[j], within(1e-5f));
                 }
             }
@@ -57,19 +70,37 @@ class DiLoCoTest {
     }
 
     @Test
+    void theOuterStepIsNesterovMomentumOnTheMeanPseudoGradientInWorkerOrder() {
+        DiLoCo.Settings settings = DiLoCo.Settings.of(2, 10);
+        DiLoCo.Outer start = DiLoCo.Outer.start(List.of(new float[] {1f, 2f}));
+        DiLoCo.Outer next = DiLoCo.outerStep(start, List.of(List.of(new float[] {0.5f, 2f}), List.of(new float[] {0.7f, 1f})),
+                settings);
+        // Δ = ((1-0.5)+(1-0.7))/2 = 0.4 and ((2-2)+(2-1))/2 = 0.5; v = Δ; θ -= 0.7·(Δ + 0.9·v)
+        assertThat(next.momentum().getFirst()).containsExactly(0.4f, 0.5f);
+        assertThat(next.global().getFirst()[0]).isCloseTo(1f - 0.7f * (0.4f + 0.9f * 0.4f), within(1e-6f));
+        assertThat(next.global().getFirst()[1]).isCloseTo(2f - 0.7f * (0.5f + 0.9f * 0.5f), within(1e-6f));
+        DiLoCo.Outer again = DiLoCo.outerStep(next, List.of(List.of(new float[] {0.5f, 2f}), List.of(new float[] {0.7f, 1f})),
+                settings);
+        assertThat(again.momentum().getFirst()[0]).isCloseTo(0.9f * 0.4f + (next.global().getFirst()[0] * 2 - 1.2f) / 2,
+                within(1e-6f));
+        assertThat(DiLoCo.outerStep(start, List.of(List.of(new float[] {0.5f, 2f}), List.of(new float[] {0.7f, 1f})), settings)
+                .global().getFirst()).containsExactly(next.global().getFirst());
+    }
+
+    @Test
     void workersThatExchangeEveryEightStepsLearnAsWellAndSendEightTimesLess() throws Exception {
         Setup s = setup(96);
         try (Parallel parallel = new Parallel(2)) {
             FloatMatMul gemm = new FloatMatMul(parallel);
             long[] rounds = {0};
-            DiLoCo.Result r = DiLoCo.train(s.spec(), DiLoCo.Settings.of(4, 8), s.train(), gemm,
+            DiLoCo.Result r = DiLoCo.train(s.spec(), ContentIds.of(s.specBytes()), DiLoCo.Settings.of(4, 8), s.train(), gemm,
                     (round, steps, loss, global) -> rounds[0]++);
             assertThat(r.rounds()).isEqualTo(12).isEqualTo(rounds[0]);
             assertThat(r.communicationSaved()).isEqualTo(8.0);
             Evaluator.Score score = Evaluator.evaluate(r.network(), s.test(), gemm);
             assertThat(score.accuracy()).as("test accuracy, loss %s", score.loss()).isGreaterThan(0.9);
             // deterministic: the same run gives the same bits
-            DiLoCo.Result again = DiLoCo.train(s.spec(), DiLoCo.Settings.of(4, 8), s.train(), gemm,
+            DiLoCo.Result again = DiLoCo.train(s.spec(), ContentIds.of(s.specBytes()), DiLoCo.Settings.of(4, 8), s.train(), gemm,
                     DiLoCo.RoundListener.NONE);
             assertThat(ModelFile.weightsDigest(again.network())).isEqualTo(ModelFile.weightsDigest(r.network()));
         }

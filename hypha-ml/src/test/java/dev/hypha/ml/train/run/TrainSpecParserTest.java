@@ -28,6 +28,24 @@ class TrainSpecParserTest {
     }
 
     @Test
+    void anInitModelIsAContentIdAndAWrittenSpecReadsBackAsItself() {
+        assertThat(parse(GOOD).hasInit()).isFalse();
+        String cid = "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e";
+        TrainSpec withInit = parse(GOOD.replace("batch = 16", "batch = 16\ninit = \"" + cid + "\""));
+        assertThat(withInit.init()).isEqualTo(cid);
+        assertThatThrownBy(() -> parse(GOOD.replace("batch = 16", "batch = 16\ninit = \"weights.gguf\"")))
+                .hasMessageContaining("init must be the content id of a model file");
+        TrainSpec back = TrainSpecParser.parse("written", TrainSpecWriter.toml(withInit));
+        assertThat(back.init()).isEqualTo(cid);
+        assertThat(back.optimizer()).isEqualTo(withInit.optimizer());
+        assertThat(back.seed()).isEqualTo(withInit.seed());
+        // the TOML reader misreads 19-digit integers, so the writer refuses a spec that would not read back as itself
+        TrainSpec bigSeed = new TrainSpec(withInit.name(), withInit.dataset(), withInit.split(), 1324428862160115095L,
+                withInit.steps(), withInit.batch(), withInit.checkpointEvery(), withInit.layers(), withInit.optimizer(), 0, cid);
+        assertThatThrownBy(() -> TrainSpecWriter.toml(bigSeed)).hasMessageContaining("does not read back as written");
+    }
+
+    @Test
     void aSealedDatasetIsNamedByItsAssetId() {
         assertThat(parse(GOOD).dataAsset()).isZero();
         assertThat(parse(GOOD.replace("batch = 16", "batch = 16\ndata_asset = 7")).dataAsset()).isEqualTo(7);
