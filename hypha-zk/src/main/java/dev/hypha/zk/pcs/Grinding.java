@@ -15,10 +15,13 @@ public final class Grinding {
 
     private Grinding() {}
 
-    /** Whether {@code nonce} is a valid proof of work of {@code bits} bits on this 32-byte transcript state. */
+    /**
+     * Whether {@code nonce} is a valid proof of work of {@code bits} bits on this 32-byte transcript state. Without
+     * grinding only nonce 0 (what {@link #find} gives) is valid, so a proof still has one encoding.
+     */
     public static boolean valid(byte[] state, long nonce, int bits) {
         if (bits == 0) {
-            return true;
+            return nonce == 0;
         }
         return leadingZeroBits(Hashes.keccak256(input(state, nonce))) >= bits;
     }

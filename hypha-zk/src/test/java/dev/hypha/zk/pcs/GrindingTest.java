@@ -25,7 +25,8 @@ class GrindingTest {
             }
         }
         assertThat(Grinding.find(state(0), 0)).isZero();
-        assertThat(Grinding.valid(state(0), 12345, 0)).isTrue();
+        assertThat(Grinding.valid(state(0), 0, 0)).isTrue();
+        assertThat(Grinding.valid(state(0), 12345, 0)).as("another nonce without grinding: a second encoding").isFalse();
     }
 
     @Test
