@@ -154,8 +154,13 @@ class LocalnetCommandTest {
                 }
                 Thread.sleep(300); // polling the chain for the daemons' progress, not timing anything
             }
-            String logs = Files.readString(home.resolve("localnet/opml-challenger.log")) + Files.readString(
-                    home.resolve("localnet/provider-1.log"));
+            // the daemons log a resolution after its transaction is mined (and an ending on their next poll): wait for it
+            String logs = opmlLogs(home);
+            while (!(logs.contains("dispute 1: resolved leaf") && logs.contains("dispute 1 resolved: CHALLENGER_WON"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                logs = opmlLogs(home);
+            }
             assertThat(d).as(logs).isNotNull();
             assertThat(d.phase()).as(logs).isEqualTo(OpmlDispute.Phase.RESOLVED);
             assertThat(d.provider().toChecksumString()).isEqualTo(PROVIDER_1);
@@ -167,6 +172,11 @@ class LocalnetCommandTest {
                     BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(500))));
             assertThat(contracts.opml().bondsHeld()).isZero(); // the bond went back to the winning challenger
         }
+    }
+
+    private static String opmlLogs(Path home) throws java.io.IOException {
+        return Files.readString(home.resolve("localnet/opml-challenger.log")) + Files.readString(
+                home.resolve("localnet/provider-1.log"));
     }
 
     private static BigInteger providerStake(Path home, int rpcPort, String provider) {

@@ -1,12 +1,15 @@
 package dev.hypha.chain.deploy;
 
 import dev.hypha.chain.ChainErrors;
+import dev.hypha.chain.opml.ChallengeCalldata;
+import dev.hypha.chain.opml.OpmlCommitment;
 import dev.hypha.chain.opml.OpmlDispute;
 import dev.hypha.chain.opml.OpmlReceipt;
 import dev.hypha.chain.opml.OpmlWitness;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.DynamicBytes;
@@ -15,6 +18,7 @@ import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.request.Transaction;
@@ -43,6 +47,12 @@ public final class OpmlVerifierClient {
         this.calls = calls;
     }
 
+    /** OpmlVerifier's address in {@code deployment}, empty where it was deployed without one (an older deployment). */
+    public static Optional<Address> addressIn(Deployment deployment) {
+        return deployment.contracts().containsKey(NAME) ? Optional.of(Address.parse(deployment.address(NAME)))
+                : Optional.empty();
+    }
+
     public Address address() {
         return Address.parse(calls.deployment().address(NAME));
     }
@@ -51,9 +61,9 @@ public final class OpmlVerifierClient {
      * Challenges {@code receipt} with the trace root this account re-computed; bonds {@link #challengeBond()} HYP
      * (approved first when short).
      *
-     * @return the dispute's id
+     * @return the dispute opened (its id and the block it opened in)
      */
-    public BigInteger challenge(OpmlReceipt receipt, byte[] signature, byte[] prompt, byte[] output, byte[] root) {
+    public Challenged challenge(OpmlReceipt receipt, byte[] signature, byte[] prompt, byte[] output, byte[] root) {
         calls.approveIfShort(NAME, Address.parse(readAddress("bondToken")), challengeBond());
         TransactionReceipt tx = write("challenge", receipt.abi(), new DynamicBytes(signature), new DynamicBytes(prompt),
                 new DynamicBytes(output), new Bytes32(ContractCalls.bytes32("root", root)));
@@ -64,7 +74,7 @@ public final class OpmlVerifierClient {
             throw ChainErrors.chain("challenge transaction " + tx.getTransactionHash() + " emitted " + events.size()
                     + " Challenged events, expected 1");
         }
-        return Numeric.toBigInt(events.getFirst().getTopics().get(1));
+        return challenged(events.getFirst());
     }
 
     /** A descent move: the two children of this account's disputed node. */
@@ -100,10 +110,14 @@ public final class OpmlVerifierClient {
                 new DynamicBytes(output), mismatch);
     }
 
-    /** The output {@code party} revealed in dispute {@code disputeId} (from its Revealed event), or null if none yet. */
-    public byte[] revealed(BigInteger disputeId, Address party) {
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-                address().lowercaseHex());
+    /**
+     * The output {@code party} revealed in dispute {@code disputeId} (from its Revealed event), or null if none yet.
+     *
+     * @param openedAt the block the dispute opened in (or any earlier one): logs are read from there, not from block 0
+     */
+    public byte[] revealed(BigInteger disputeId, Address party, long openedAt) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(openedAt)),
+                DefaultBlockParameterName.LATEST, address().lowercaseHex());
         filter.addSingleTopic(REVEALED_TOPIC);
         filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(disputeId, 64));
         filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(new BigInteger(1, party.bytes()), 64));
@@ -114,6 +128,48 @@ public final class OpmlVerifierClient {
         byte[] data = Numeric.hexStringToByteArray(logs.getLast().getData());
         int length = new BigInteger(1, java.util.Arrays.copyOfRange(data, 32, 64)).intValueExact();
         return java.util.Arrays.copyOfRange(data, 64, 64 + length);
+    }
+
+    /**
+     * The block dispute {@code disputeId} opened in, from its Challenged event (read from the verifier's deployment
+     * block on: for a player taking up a dispute whose opening it did not see, once).
+     */
+    public long openedAt(BigInteger disputeId) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(deployedAt())),
+                DefaultBlockParameterName.LATEST, address().lowercaseHex());
+        filter.addSingleTopic(CHALLENGED_TOPIC);
+        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(disputeId, 64));
+        List<Log> logs = calls.client().logs(filter, 1);
+        if (logs.isEmpty()) {
+            throw ChainErrors.chain("no Challenged event of dispute " + disputeId + " on " + NAME + " " + address());
+        }
+        return logs.getFirst().getBlockNumber().longValueExact();
+    }
+
+    private long deployedAt() {
+        return calls.deployment().contracts().get(NAME).block();
+    }
+
+    /**
+     * The receipt, signature and tokens the challenge that opened {@code c} carried, read back from its transaction's
+     * input ({@link ChallengeCalldata}); empty when that transaction is not a direct call of this verifier's
+     * {@code challenge} (one sent through another contract) or does not carry the challenged receipt.
+     */
+    public Optional<OpmlCommitment> challengedAnswer(Challenged c) {
+        Optional<org.web3j.protocol.core.methods.response.Transaction> tx = calls.client().send(
+                "eth_getTransactionByHash", calls.client().web3j().ethGetTransactionByHash(c.transactionHash()))
+                .getTransaction();
+        if (tx.isEmpty() || tx.get().getTo() == null || !tx.get().getTo().equalsIgnoreCase(address().lowercaseHex())) {
+            return Optional.empty();
+        }
+        OpmlCommitment answer;
+        try {
+            answer = ChallengeCalldata.decode(tx.get().getInput());
+        } catch (IllegalArgumentException notOurs) {
+            return Optional.empty();
+        }
+        byte[] digest = answer.receipt().digest(calls.client().chainId(), address());
+        return java.util.Arrays.equals(digest, c.receiptDigest()) ? Optional.of(answer) : Optional.empty();
     }
 
     public OpmlDispute dispute(BigInteger disputeId) {
@@ -149,26 +205,43 @@ public final class OpmlVerifierClient {
         return word(new Function("minChallengerStake", List.of(), List.of()));
     }
 
-    /** One {@code Challenged} event: who challenged which receipt of which provider, in which block. */
+    /**
+     * One {@code Challenged} event: who challenged which receipt of which provider, in which block and transaction.
+     */
     public record Challenged(BigInteger disputeId, byte[] receiptDigest, Address challenger, Address provider,
-            long block) {}
+            long block, String transactionHash) {}
 
     /**
      * The disputes opened from {@code fromBlock} on, oldest first, at most {@code limit} (asked for in bounded block
      * ranges, as public nodes require).
      */
     public List<Challenged> challengedSince(long fromBlock, int limit) {
-        EthFilter filter = new EthFilter(org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
-                DefaultBlockParameterName.LATEST, address().lowercaseHex());
+        return calls.client().logs(challengedFilter(fromBlock, DefaultBlockParameterName.LATEST), limit).stream()
+                .map(OpmlVerifierClient::challenged).toList();
+    }
+
+    /**
+     * Every dispute opened in {@code block}, oldest first: one call, bounded by what one block's gas can hold (a
+     * follower whose bounded read ends inside a block reads that block whole).
+     */
+    public List<Challenged> challengedIn(long block) {
+        return calls.client().logs(challengedFilter(block, DefaultBlockParameter.valueOf(BigInteger.valueOf(block))))
+                .stream().map(OpmlVerifierClient::challenged).toList();
+    }
+
+    private EthFilter challengedFilter(long fromBlock, DefaultBlockParameter toBlock) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)), toBlock,
+                address().lowercaseHex());
         filter.addSingleTopic(CHALLENGED_TOPIC);
-        return calls.client().logs(filter, limit).stream().map(l -> {
-            byte[] data = Numeric.hexStringToByteArray(l.getData());
-            return new Challenged(Numeric.toBigInt(l.getTopics().get(1)),
-                    Numeric.hexStringToByteArray(l.getTopics().get(2)),
-                    Address.parse("0x" + Numeric.cleanHexPrefix(l.getTopics().get(3)).substring(24)),
-                    Address.parse(Numeric.toHexString(java.util.Arrays.copyOfRange(data, 12, 32))),
-                    l.getBlockNumber().longValueExact());
-        }).toList();
+        return filter;
+    }
+
+    private static Challenged challenged(Log l) {
+        byte[] data = Numeric.hexStringToByteArray(l.getData());
+        return new Challenged(Numeric.toBigInt(l.getTopics().get(1)), Numeric.hexStringToByteArray(l.getTopics().get(2)),
+                Address.parse("0x" + Numeric.cleanHexPrefix(l.getTopics().get(3)).substring(24)),
+                Address.parse(Numeric.toHexString(java.util.Arrays.copyOfRange(data, 12, 32))),
+                l.getBlockNumber().longValueExact(), l.getTransactionHash());
     }
 
     /** The chain's newest block number (where a follower of {@link #challengedSince} starts and has read up to). */

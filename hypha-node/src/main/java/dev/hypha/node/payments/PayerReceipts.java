@@ -42,26 +42,12 @@ public final class PayerReceipts implements AutoCloseable {
                 + " tokens_out INTEGER NOT NULL, output_hash TEXT NOT NULL, price TEXT NOT NULL,"
                 + " cumulative TEXT NOT NULL, signature TEXT NOT NULL, token TEXT, opml TEXT)"));
         try {
-            addTokenColumnToOldFiles();
+            addColumnToOldFiles("token");
             addColumnToOldFiles("opml");
             DecimalSum.register(store.db);
         } catch (SQLException e) {
             throw store.fail("prepare the receipts of " + file, e);
         }
-    }
-
-    /** Files written before the token column existed get it (NULL in their old rows); one transaction, once. */
-    private void addTokenColumnToOldFiles() throws SQLException {
-        try (PreparedStatement ps = store.db.prepareStatement("SELECT 1 FROM pragma_table_info('receipts')"
-                + " WHERE name = 'token'"); ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                return;
-            }
-        }
-        try (PreparedStatement ps = store.db.prepareStatement("ALTER TABLE receipts ADD COLUMN token TEXT")) {
-            ps.executeUpdate();
-        }
-        store.db.commit();
     }
 
     /** Files written before column {@code name} existed get it (NULL in their old rows); one transaction, once. */

@@ -3,6 +3,7 @@ package dev.hypha.node.subnet;
 import dev.hypha.chain.channels.ReceiptDomain;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.OpmlVerifierClient;
 import dev.hypha.chain.deploy.PaymentChannelsClient;
 import dev.hypha.chain.deploy.PaymentTokenClient;
 import dev.hypha.chain.deploy.ProviderRegistryClient;
@@ -86,7 +87,8 @@ public final class PaidAnswerProbe implements AnswerProbe {
         PayerChannels channels = new PayerChannels(asPayer.channels(), ledger, account, Budget.load(home));
         NetworkBackend.Payer payer = new NetworkBackend.Payer(ledger, receipts, key, channels,
                 Address.parse(deployment.address(PaymentChannelsClient.NAME)),
-                new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME))));
+                new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME))),
+                        OpmlVerifierClient.addressIn(deployment));
         return new PaidAnswerProbe(payer, Set.of(Address.parse(deployment.address(PaymentTokenClient.NAME))),
                 o -> ProviderTransport.answersClientFor(o, deployment.chainId(), clock), clock, List.of(receipts, ledger));
     }

@@ -56,10 +56,23 @@ public final class NetworkBackend implements InferenceBackend {
     static final int MAX_ATTEMPTS = 3;
     private static final System.Logger LOG = System.getLogger(NetworkBackend.class.getName());
 
-    /** Everything that identifies who and how the payer pays. */
+    /**
+     * Everything that identifies who and how the payer pays.
+     *
+     * @param opmlVerifier the OpmlVerifier answers of verifiable models are committed for (empty: the deployment has
+     *                     none, and such answers are refused)
+     */
     public record Payer(PayerLedger ledger, PayerReceipts receipts, Function<TypedData, Signature> key,
-                        PayerChannels channels, Address channelsContract, ReceiptDomain receiptDomain) {
+                        PayerChannels channels, Address channelsContract, ReceiptDomain receiptDomain,
+                        Optional<Address> opmlVerifier) {
+        /** A payer on a deployment without OpmlVerifier. */
+        public Payer(PayerLedger ledger, PayerReceipts receipts, Function<TypedData, Signature> key,
+                     PayerChannels channels, Address channelsContract, ReceiptDomain receiptDomain) {
+            this(ledger, receipts, key, channels, channelsContract, receiptDomain, Optional.empty());
+        }
+
         public Payer {
+            Objects.requireNonNull(opmlVerifier, "opmlVerifier");
             Objects.requireNonNull(ledger, "ledger");
             Objects.requireNonNull(receipts, "receipts");
             Objects.requireNonNull(key, "key");
@@ -238,7 +251,7 @@ public final class NetworkBackend implements InferenceBackend {
         }
         ChannelParams channel = payer.channels().channelTo(offer.provider(), offer.token());
         RemoteBackend remote = new RemoteBackend(new RemoteProvider(offer.endpoint(), offer.signingKey(), channel,
-                payer.channelsContract(), payer.receiptDomain()), payer.ledger(), payer.receipts(), payer.key(),
+                payer.channelsContract(), payer.receiptDomain(), payer.opmlVerifier()), payer.ledger(), payer.receipts(), payer.key(),
                 payer.channels(), transport.apply(offer), clock);
         remotes.put(key, remote);
         return remote;

@@ -3,6 +3,7 @@ package dev.hypha.node.gateway.network;
 import dev.hypha.chain.channels.ReceiptDomain;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.HyphaContracts;
+import dev.hypha.chain.deploy.OpmlVerifierClient;
 import dev.hypha.chain.deploy.PaymentChannelsClient;
 import dev.hypha.chain.deploy.PaymentTokenClient;
 import dev.hypha.chain.deploy.ProviderRegistryClient;
@@ -85,7 +86,8 @@ public final class PayingGateway implements AutoCloseable {
                 new RefreshingOffers(new ChainOffers(asPayer.offers(), asPayer.registry()), OFFERS_MAX_AGE, clock),
                 new Router(policy, Set.of(token), stats),
                 new NetworkBackend.Payer(ledger, receipts, payerKey, channels, Address.parse(deployment.address(PaymentChannelsClient.NAME)),
-                        new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME)))),
+                        new ReceiptDomain(deployment.chainId(), Address.parse(deployment.address(ProviderRegistryClient.NAME))),
+                        OpmlVerifierClient.addressIn(deployment)),
                 offer -> ProviderTransport.answersClientFor(offer, deployment.chainId(), clock), clock,
                 Optional.of(new ChainAppCharges(asPayer.apps())));
         return new PayingGateway(ledger, receipts, reputation, backend, budget, channels);

@@ -13,6 +13,7 @@ import dev.hypha.node.gateway.InferenceBackend;
 import dev.hypha.node.gateway.KeepAlive;
 import dev.hypha.node.gateway.ModelDetails;
 import dev.hypha.node.gateway.ModelInfo;
+import dev.hypha.node.gateway.Prompt;
 import dev.hypha.node.gateway.RunningModel;
 import dev.hypha.node.gateway.TextSink;
 import dev.hypha.node.gateway.TokenBudget;
@@ -22,6 +23,7 @@ import dev.hypha.node.payments.PaymentHeaders;
 import dev.hypha.node.payments.PaymentRequiredHeader;
 import dev.hypha.node.payments.PaymentRequirement;
 import dev.hypha.node.payments.ReceiptHeaders;
+import dev.hypha.node.verify.opml.OpmlCommitmentCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -60,6 +62,7 @@ public final class RemoteBackend implements InferenceBackend {
     private final ChannelFunds funds;
     private final ProviderClient http;
     private final Clock clock;
+    private final OpmlCommitmentCheck opml;
     private final ReentrantLock turns = new ReentrantLock(true);
     // Guarded by turns: the newest voucher signed, reused while a request needs no larger total (see signAhead).
     private Voucher lastSigned;
@@ -78,6 +81,8 @@ public final class RemoteBackend implements InferenceBackend {
         this.funds = Objects.requireNonNull(funds, "funds");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.http = new ProviderClient(provider.baseUrl(), Objects.requireNonNull(client, "client"));
+        this.opml = new OpmlCommitmentCheck(provider.channel().provider(), provider.receiptSigner(), provider.chainId(),
+                provider.opmlVerifier());
     }
 
     /** The provider this backend buys from. */
@@ -230,8 +235,8 @@ public final class RemoteBackend implements InferenceBackend {
                 requireServed(paid, voucher);
                 Embeddings e = EmbedAnswer.parse(paid.readAll(http.base()), call.inputs().size(),
                         "provider " + http.base());
-                accept(call.model(), body, paid.receipt(), new ReceiptCheck.Received("vectors", e.canonicalBytes(),
-                        e.promptTokens(), 0), maximum, voucher, Optional.empty(), 0);
+                accept(call.model(), Optional.empty(), body, paid.receipt(), new ReceiptCheck.Received("vectors",
+                        e.canonicalBytes(), e.promptTokens(), 0), maximum, voucher, Optional.empty(), 0);
                 return e;
             }
         } finally {
@@ -283,16 +288,18 @@ public final class RemoteBackend implements InferenceBackend {
     /** Checks the receipt and stores it; the answer counts only then. */
     private void accept(GenerateCall call, byte[] body, Streamed answer, BigInteger maximum, Voucher voucher,
                         Optional<OfferTerms> offered) {
-        accept(call.model(), body, answer.receipt(), ReceiptCheck.Received.of(answer.completion()), maximum, voucher,
-                offered, call.maxTokens());
+        accept(call.model(), Optional.of(call.prompt()), body, answer.receipt(),
+                ReceiptCheck.Received.of(answer.completion()), maximum, voucher, offered, call.maxTokens());
     }
 
     /**
-     * Checks the receipt ({@code header}: its PAYMENT-RESPONSE value) for what was received, and stores it.
+     * Checks the receipt ({@code header}: its PAYMENT-RESPONSE value) for what was received, and its opML commitment
+     * ({@link OpmlCommitmentCheck}: required for a verifiable model, refused for any other), and stores them.
      *
+     * @param prompt     the request's prompt (empty for embeddings)
      * @param tokenLimit the most tokens the request allowed to generate ({@link GenerateCall#UNLIMITED} for none)
      */
-    private void accept(String model, byte[] body, String header, ReceiptCheck.Received received, BigInteger maximum,
+    private void accept(String model, Optional<Prompt> prompt, byte[] body, String header, ReceiptCheck.Received received, BigInteger maximum,
                         Voucher voucher, Optional<OfferTerms> offered, int tokenLimit) {
         ReceiptHeaders.SignedReceipt receipt;
         try {
@@ -306,36 +313,14 @@ public final class RemoteBackend implements InferenceBackend {
             throw cheated(ReceiptCheck.worst(problems).orElseThrow(), "sent a receipt that was refused, so its answer "
                     + "was too: " + String.join("; ", problems.stream().map(ReceiptCheck.Problem::text).toList()), true);
         }
-        Optional<String> opml = receipt.opml().map(c -> {
-            String wrong = opmlProblem(c, body, received);
-            if (wrong != null) {
-                throw cheated(ProviderFault.BAD_RECEIPT, "sent an opML commitment that was refused, so its answer was too: "
-                        + wrong, true);
-            }
-            return ReceiptHeaders.opmlJson(c);
-        });
+        Optional<String> wrong = opml.problem(model, prompt, body, receipt.opml(), received.output());
+        if (wrong.isPresent()) {
+            throw cheated(ProviderFault.BAD_RECEIPT, "sent an answer whose opML commitment was refused, so the answer "
+                    + "was too: " + wrong.get(), true);
+        }
         receipts.add(new PayerReceipts.Stored(clock.instant(), model, provider.channel().provider(),
-                receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex(), opml);
-    }
-
-    /**
-     * Why an opML commitment does not bind this answer (null when it does): it must name this request and this provider,
-     * and its byte tokens read as ISO-8859-1 (one character per byte, as IntLm models answer) must be the text received,
-     * so what a challenger later replays is what was paid for.
-     */
-    private String opmlProblem(dev.hypha.chain.opml.OpmlCommitment c, byte[] body, ReceiptCheck.Received received) {
-        if (!java.util.Arrays.equals(c.receipt().requestId(), dev.hypha.core.crypto.Hashes.keccak256(body))) {
-            return "its request id is not this request's hash";
-        }
-        if (!c.receipt().provider().equals(provider.channel().provider())) {
-            return "it names provider " + c.receipt().provider().toChecksumString() + ", not the one paid";
-        }
-        byte[] text = new String(c.output(), java.nio.charset.StandardCharsets.ISO_8859_1)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (!java.util.Arrays.equals(text, received.output())) {
-            return "its output is not the answer received";
-        }
-        return null;
+                receipt.receipt(), Optional.of(provider.channel().token())), receipt.signature().toHex(),
+                receipt.opml().map(ReceiptHeaders::opmlJson));
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.hypha.chain.deploy.OpmlVerifierClient;
 import dev.hypha.core.crypto.Hashes;
 import dev.hypha.ml.opml.IntLm;
 import dev.hypha.ml.opml.Trace;
-import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -55,8 +54,10 @@ public final class OpmlChallenger {
                     ours.outputAt(leaf), ours.proof(leaf));
             return new Verdict.MismatchProven(mismatch);
         }
-        BigInteger id = client.challenge(r, answer.signature(), answer.prompt(), answer.output(), ours.root());
-        return new Verdict.Disputed(new OpmlPlayer(client, id, ours, model.weights(), false));
+        OpmlVerifierClient.Challenged opened = client.challenge(r, answer.signature(), answer.prompt(), answer.output(),
+                ours.root());
+        return new Verdict.Disputed(new OpmlPlayer(client, opened.disputeId(), opened.block(), ours, model.weights(),
+                false));
     }
 
     private static String hex(byte[] b) {

@@ -20,14 +20,19 @@ import java.util.List;
 public final class OpmlPlayer {
     private final OpmlVerifierClient client;
     private final BigInteger disputeId;
+    private final long openedAt;
     private final Trace trace;
     private final IntLmWeights weights;
     private final boolean isProvider;
 
-    public OpmlPlayer(OpmlVerifierClient client, BigInteger disputeId, Trace trace, IntLmWeights weights,
+    /**
+     * @param openedAt the block the dispute opened in (or an earlier one): where the other side's reveal is looked for
+     */
+    public OpmlPlayer(OpmlVerifierClient client, BigInteger disputeId, long openedAt, Trace trace, IntLmWeights weights,
             boolean isProvider) {
         this.client = client;
         this.disputeId = disputeId;
+        this.openedAt = openedAt;
         this.trace = trace;
         this.weights = weights;
         this.isProvider = isProvider;
@@ -35,6 +40,11 @@ public final class OpmlPlayer {
 
     public BigInteger disputeId() {
         return disputeId;
+    }
+
+    /** The block the dispute opened in (as given). */
+    public long openedAt() {
+        return openedAt;
     }
 
     /**
@@ -83,8 +93,8 @@ public final class OpmlPlayer {
 
     /** The witness for the disputed leaf from this side's trace. */
     OpmlWitness witness(OpmlDispute d) {
-        byte[] providerOut = client.revealed(disputeId, d.provider());
-        byte[] challengerOut = client.revealed(disputeId, d.challenger());
+        byte[] providerOut = client.revealed(disputeId, d.provider(), openedAt);
+        byte[] challengerOut = client.revealed(disputeId, d.challenger(), openedAt);
         long leaf = d.nodeIndex();
         Operation op = Operation.at(leaf, trace.positions());
         int element = firstDifference(providerOut, challengerOut, op.elementWidth());

@@ -134,8 +134,8 @@ public final class OpmlWatch {
         if (open.signum() != 0) {
             OpmlDispute d = client.dispute(open);
             if (d.challenger().equals(self) && !games.plays(open)) {
-                games.add(new OpmlPlayer(client, open, model.trace(c.prompt(), c.output(), r.seed()), model.weights(),
-                        false));
+                games.add(new OpmlPlayer(client, open, client.openedAt(open), model.trace(c.prompt(), c.output(),
+                        r.seed()), model.weights(), false));
                 log.accept(what + ": playing on our dispute " + open);
             }
             return;

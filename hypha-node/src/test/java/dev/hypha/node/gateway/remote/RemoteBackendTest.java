@@ -42,7 +42,16 @@ import dev.hypha.node.payments.ProviderLedger;
 import dev.hypha.node.payments.ReceiptHeaders;
 import dev.hypha.node.provider.ChannelGate;
 import dev.hypha.node.provider.Prices;
+import dev.hypha.node.provider.AnswerCommitter;
 import dev.hypha.node.provider.ForwardingBackend;
+import dev.hypha.node.verify.opml.IntLmModels;
+import dev.hypha.node.verify.opml.OpmlAnswer;
+import dev.hypha.node.verify.opml.OpmlAnswerLog;
+import dev.hypha.node.verify.opml.OpmlBackend;
+import dev.hypha.node.verify.opml.OpmlCheat;
+import dev.hypha.node.verify.opml.OpmlProvider;
+import dev.hypha.chain.opml.OpmlCommitment;
+import dev.hypha.ml.opml.IntLm;
 import dev.hypha.node.provider.ProviderRoutes;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ReceiptSigner;
@@ -595,6 +604,93 @@ class RemoteBackendTest {
             liar.stop(0);
         }
         assertThat(payerLedger.signedTotal(channel.id())).isLessThanOrEqualTo(BigInteger.valueOf(100));
+    }
+
+    /**
+     * A verifiable model's answer is paid for only with an opML commitment a challenge can use: the honest one is
+     * accepted and stored; one omitted, one signed by a key other than the provider's registered one, and one that
+     * commits to another model's weight root are each refused, nothing stored and the payer out at most the one
+     * maximum the request risked (review: such a provider was paid and could never be slashed).
+     */
+    @Test
+    void aVerifiableAnswerIsAcceptedOnlyWithACommitmentAChallengeCanUse() {
+        String name = "intlm-11";
+        Address verifier = Address.parse(deployment.address("OpmlVerifier"));
+        OpmlBackend honest = new OpmlBackend(backend, List.of(name), OpmlCheat.NONE, addr(provider), provider,
+                deployment.chainId(), verifier, new OpmlAnswerLog(dir.resolve("opml"), 100));
+        GenerateCall call = new GenerateCall(name, new Prompt.Chat(List.of(new Prompt.Message("user", "hi"))),
+                SamplingOptions.defaults().withSeed(3), MAX_NEW, List.of(), OptionalInt.empty(), KeepAlive.DEFAULT,
+                GenerateCall.Format.TEXT);
+        BigInteger maximum = PRICES.maximum(honest.budget(call));
+        IntLm model = IntLmModels.parse(name);
+
+        assertThat(buy(honest, c -> c, call, verifier)).isNull();
+        assertThat(receipts.opmlAfter(0, 10)).hasSize(1);
+
+        record Cheat(String caught, UnaryOperator<Optional<OpmlCommitment>> tamper) {}
+        for (Cheat cheat : List.of(new Cheat("came without an opML commitment", c -> Optional.empty()),
+                new Cheat("not the provider's registered signing key", c -> resigned(c.orElseThrow(),
+                        devnet.account(7), model.weights().root(), verifier)),
+                new Cheat("not intlm-11's weight root", c -> resigned(c.orElseThrow(), provider,
+                        IntLmModels.parse("intlm-12").weights().root(), verifier)))) {
+            int stored = receipts.all().size();
+            ChannelParams channel = open(1_000_000);
+            ProviderCheated refused = buy(honest, cheat.tamper(), call, verifier, channel);
+            assertThat(refused).as(cheat.caught()).isNotNull();
+            assertThat(refused.fault()).isEqualTo(ProviderFault.BAD_RECEIPT);
+            assertThat(refused).hasMessageContaining("opML commitment was refused")
+                    .hasMessageContaining(cheat.caught());
+            assertThat(receipts.all()).hasSize(stored);
+            assertThat(payerLedger.signedTotal(channel.id())).isLessThanOrEqualTo(maximum);
+        }
+    }
+
+    private ProviderCheated buy(OpmlBackend honest, UnaryOperator<Optional<OpmlCommitment>> tamper, GenerateCall call,
+                                Address verifier) {
+        return buy(honest, tamper, call, verifier, open(1_000_000));
+    }
+
+    /** Buys {@code call} from a provider whose commitments {@code tamper} changes; what it was caught at, or null. */
+    private ProviderCheated buy(OpmlBackend honest, UnaryOperator<Optional<OpmlCommitment>> tamper, GenerateCall call,
+                                Address verifier, ChannelParams channel) {
+        ApiServer cheater = providerServer(new Committing(honest, tamper));
+        payerLedger.track(channel, as(payer).channels().state(channel.id()).deposit());
+        try (RemoteBackend remote = new RemoteBackend(new RemoteProvider(URI.create("http://127.0.0.1:"
+                + cheater.port()), addr(provider), channel, channelsContract(), receiptDomain(), Optional.of(verifier)),
+                payerLedger, receipts, sender(payer)::signTypedData, ChannelFunds.NONE, ProviderHttp.plain(),
+                Clock.systemUTC())) {
+            remote.generate(call, TextSink.DISCARD);
+            return null;
+        } catch (ProviderCheated caught) {
+            return caught;
+        } finally {
+            cheater.close();
+        }
+    }
+
+    /** The commitment {@code c} re-signed by {@code key} with model root {@code root} (a provider cheating on it). */
+    private static Optional<OpmlCommitment> resigned(OpmlCommitment c, Credentials key, byte[] root, Address verifier) {
+        OpmlAnswer a = new OpmlProvider(c.receipt().provider(), key, IntLmModels.parse("intlm-11"), root,
+                deployment.chainId(), verifier).answerWith(c.prompt(), c.output(), c.receipt().seed(),
+                c.receipt().requestId());
+        return Optional.of(new OpmlCommitment(a.receipt(), a.signature(), a.prompt(), a.output()));
+    }
+
+    /** An opML backend whose commitments are changed by {@code tamper} before they reach the receipt. */
+    private static final class Committing extends ForwardingBackend implements AnswerCommitter {
+        private final OpmlBackend honest;
+        private final UnaryOperator<Optional<OpmlCommitment>> tamper;
+
+        Committing(OpmlBackend honest, UnaryOperator<Optional<OpmlCommitment>> tamper) {
+            super(honest);
+            this.honest = honest;
+            this.tamper = tamper;
+        }
+
+        @Override
+        public Optional<OpmlCommitment> commit(GenerateCall call, Completion answer, byte[] requestHash) {
+            return tamper.apply(honest.commit(call, answer, requestHash));
+        }
     }
 
     private static EmbedCall embed(String... inputs) {

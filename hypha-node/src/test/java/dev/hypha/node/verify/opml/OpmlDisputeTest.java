@@ -132,8 +132,8 @@ class OpmlDisputeTest {
         OpmlChallenger.Verdict v = checker.check(answer);
         assertThat(v).isInstanceOf(OpmlChallenger.Verdict.Disputed.class);
         OpmlPlayer challengerSide = ((OpmlChallenger.Verdict.Disputed) v).player();
-        OpmlPlayer providerSide = new OpmlPlayer(as(provider).opml(), challengerSide.disputeId(), answer.trace(),
-                MODEL.weights(), true);
+        OpmlPlayer providerSide = new OpmlPlayer(as(provider).opml(), challengerSide.disputeId(),
+                challengerSide.openedAt(), answer.trace(), MODEL.weights(), true);
         return play(providerSide, challengerSide);
     }
 
@@ -260,9 +260,10 @@ class OpmlDisputeTest {
         defender.poll();
         Trace lie = answer.trace().withOutput(45, flipLast(answer.trace().outputAt(45)));
         OpmlVerifierClient byChallenger = as(challenger).opml();
-        BigInteger id = byChallenger.challenge(answer.receipt(), answer.signature(), answer.prompt(), answer.output(),
-                lie.root());
-        OpmlPlayer liar = new OpmlPlayer(byChallenger, id, lie, MODEL.weights(), false);
+        OpmlVerifierClient.Challenged opened = byChallenger.challenge(answer.receipt(), answer.signature(),
+                answer.prompt(), answer.output(), lie.root());
+        BigInteger id = opened.disputeId();
+        OpmlPlayer liar = new OpmlPlayer(byChallenger, id, opened.block(), lie, MODEL.weights(), false);
         defender.poll();
         assertThat(defender.open()).as(lines.toString()).isEqualTo(1);
         defender = start.get(); // restarted: takes the open dispute up again from its saved cursor
@@ -280,6 +281,94 @@ class OpmlDisputeTest {
         HyphaContracts admin = as(devnet.account(0));
         admin.hyp().transfer(challenger.getAddress(), Deployer.hyp(600));
         as(challenger).staking().stake(StakingClient.VALIDATOR_ROLE, Deployer.hyp(500));
+    }
+
+    private static java.util.Optional<IntLm> runs(byte[] root) {
+        return java.util.Arrays.equals(root, MODEL.weights().root()) ? java.util.Optional.of(MODEL)
+                : java.util.Optional.empty();
+    }
+
+    /**
+     * An answer the provider no longer keeps (its log keeps the newest, a challenge has no age limit) is read back from
+     * the challenge transaction's input, and the defence still beats a lying challenger (review: it was lost).
+     */
+    @Example
+    void aDefenderWithoutTheKeptAnswerReadsItFromTheChallengeAndBeatsALyingChallenger() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("opml-defender-empty");
+        OpmlAnswer answer = providerRunning(MODEL).answer(text("gone"), 3, 4, nextRequest());
+        List<String> lines = new java.util.ArrayList<>();
+        OpmlAnswerLog empty = new OpmlAnswerLog(dir.resolve("answers"), 10);
+        OpmlDefender defender = new OpmlDefender(as(provider).opml(), Address.parse(provider.getAddress()), empty,
+                OpmlDisputeTest::runs, OpmlDisputeTest::chainTime, lines::add, dir.resolve("cursor"));
+        Trace lie = answer.trace().withOutput(45, flipLast(answer.trace().outputAt(45)));
+        OpmlVerifierClient byChallenger = as(challenger).opml();
+        OpmlVerifierClient.Challenged opened = byChallenger.challenge(answer.receipt(), answer.signature(),
+                answer.prompt(), answer.output(), lie.root());
+        OpmlPlayer liar = new OpmlPlayer(byChallenger, opened.disputeId(), opened.block(), lie, MODEL.weights(), false);
+        BigInteger stakeBefore = providerStake();
+        for (int round = 0; round < 64 && byChallenger.dispute(opened.disputeId()).phase()
+                != OpmlDispute.Phase.RESOLVED; round++) {
+            defender.poll();
+            if (byChallenger.dispute(opened.disputeId()).phase() != OpmlDispute.Phase.RESOLVED) {
+                liar.step();
+            }
+        }
+        assertThat(empty.size()).isZero();
+        assertThat(byChallenger.dispute(opened.disputeId()).outcome()).as(lines.toString())
+                .isEqualTo(OpmlDispute.Outcome.PROVIDER_WON);
+        assertThat(String.join("\n", lines)).contains("read it back from the challenge transaction");
+        assertThat(providerStake()).isEqualTo(stakeBefore);
+        HyphaContracts admin = as(devnet.account(0));
+        admin.hyp().transfer(challenger.getAddress(), Deployer.hyp(600));
+        as(challenger).staking().stake(StakingClient.VALIDATOR_ROLE, Deployer.hyp(500));
+    }
+
+    /**
+     * More challenges in one block than the defender reads per poll (here 3 against a bound of 2) are all taken up:
+     * the block is read alone, so the cursor moves on (review: it stayed on that block, and the rest were lost).
+     */
+    @Example
+    void challengesFillingOneBlockBeyondTheReadBoundAreAllDefended() throws Exception {
+        Credentials flooder = devnet.account(5);
+        HyphaContracts admin = as(devnet.account(0));
+        admin.hyp().transfer(flooder.getAddress(), Deployer.hyp(1_300));
+        as(flooder).staking().stake(StakingClient.VALIDATOR_ROLE, Deployer.hyp(1_000));
+        OpmlVerifierClient byFlooder = as(flooder).opml();
+        as(flooder).hyp().approve(byFlooder.address().lowercaseHex(), Deployer.hyp(300));
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("opml-defender-flood");
+        List<String> lines = new java.util.ArrayList<>();
+        OpmlAnswerLog kept = new OpmlAnswerLog(dir.resolve("answers"), 10);
+        OpmlDefender defender = new OpmlDefender(as(provider).opml(), Address.parse(provider.getAddress()), kept,
+                OpmlDisputeTest::runs, OpmlDisputeTest::chainTime, lines::add, dir.resolve("cursor"), 2);
+        defender.poll();
+        List<String> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            OpmlAnswer a = providerRunning(MODEL).answer(text("q" + i), 2, i, nextRequest());
+            kept.keep(a.receipt().digest(client.chainId(), byFlooder.address()),
+                    new OpmlAnswerLog.Kept(a.prompt(), a.output(), i, a.receipt().requestId()));
+            Trace lie = a.trace().withOutput(40, flipLast(a.trace().outputAt(40)));
+            calls.add(org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("challenge", List.of(
+                    a.receipt().abi(), new org.web3j.abi.datatypes.DynamicBytes(a.signature()),
+                    new org.web3j.abi.datatypes.DynamicBytes(a.prompt()),
+                    new org.web3j.abi.datatypes.DynamicBytes(a.output()),
+                    new org.web3j.abi.datatypes.generated.Bytes32(lie.root())), List.of())));
+        }
+        client.request("evm_setAutomine", false);
+        try {
+            for (String data : calls) {
+                sender(flooder).submit(dev.hypha.chain.tx.TxRequest.call(OpmlVerifierClient.NAME, "challenge",
+                        byFlooder.address().lowercaseHex(), data));
+            }
+            client.request("evm_mine");
+        } finally {
+            client.request("evm_setAutomine", true);
+        }
+        defender.poll();
+        assertThat(defender.open()).as(lines.toString()).isEqualTo(3);
+        travel(byFlooder.moveTimeout() + 1); // the flooder never moves: each dispute ends on time for the provider
+        defender.poll();
+        assertThat(defender.open()).isZero();
+        assertThat(lines.stream().filter(l -> l.contains("resolved: PROVIDER_WON"))).as(lines.toString()).hasSize(3);
     }
 
     @Example
@@ -301,10 +390,11 @@ class OpmlDisputeTest {
         byte[] was = honest.outputAt(index);
         Trace lie = honest.withOutput(index, was == null ? new byte[] {1} : flipLast(was));
         BigInteger stakeBefore = providerStake();
-        BigInteger id = byChallenger.challenge(answer.receipt(), answer.signature(), answer.prompt(), answer.output(),
-                lie.root());
-        OpmlDispute.Outcome o = play(new OpmlPlayer(as(provider).opml(), id, honest, MODEL.weights(), true),
-                new OpmlPlayer(byChallenger, id, lie, MODEL.weights(), false));
+        OpmlVerifierClient.Challenged opened = byChallenger.challenge(answer.receipt(), answer.signature(),
+                answer.prompt(), answer.output(), lie.root());
+        OpmlDispute.Outcome o = play(new OpmlPlayer(as(provider).opml(), opened.disputeId(), opened.block(), honest,
+                MODEL.weights(), true), new OpmlPlayer(byChallenger, opened.disputeId(), opened.block(), lie,
+                MODEL.weights(), false));
         assertThat(o).isEqualTo(OpmlDispute.Outcome.PROVIDER_WON);
         assertThat(providerStake()).isEqualTo(stakeBefore);
         // the lying challenger paid: restake what it lost so the next try can challenge again
