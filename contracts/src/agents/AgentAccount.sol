@@ -38,8 +38,13 @@ interface IEIP3009Domain {
 /// - the spending functions re-check everything at execution (a later operation in the same bundle sees the spend of
 ///   the earlier ones) and never leave an allowance behind;
 /// - ERC-1271: the owner's signature is valid for anything; a session key's signature is valid only for a channel
-///   voucher of a channel this account funded through the policy, up to what it deposited, or for an EIP-3009
+///   voucher of a channel that key funded through the policy, up to what was deposited, or for an EIP-3009
 ///   transfer the key first booked against the policy with `authorizeTransfer`.
+/// A channel voucher stays valid after the account is frozen, its policy expires, the key is revoked, the provider is
+/// delisted or `trustedChannels` changes: the deposit
+/// was charged to the policy when it went in, and a provider that did the work must be able to redeem what it was
+/// promised (otherwise the owner could buy a deposit's worth, void the vouchers and close the channel to take it
+/// back). So revoking a key bounds what it can still move to the deposits it made, which the policy already allowed.
 /// There is no upgrade path and no delegatecall: the code that enforces the policy cannot be replaced.
 contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -119,6 +124,12 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
     mapping(address key => mapping(address counterparty => bool)) public sessionCounterpartyAllowed;
     /// @notice What this account deposited, through the policy, into each channel of `trustedChannels`.
     mapping(bytes32 channelId => uint256) public channelFunding;
+    /// @notice The session key that funded each channel (the first to open or top it up; only it may top it up): its
+    /// vouchers are valid up to `channelFunding`, whatever happens to the key or the account later.
+    mapping(bytes32 channelId => address) public channelKey;
+    /// @notice The PaymentChannels contract each funded channel lives on (`trustedChannels` when it was funded), so
+    /// changing `trustedChannels` later does not void its vouchers (channel ids do not name the contract).
+    mapping(bytes32 channelId => PaymentChannels) public channelContract;
     /// @notice EIP-3009 digests a session booked with `authorizeTransfer`, and the key that booked them.
     mapping(bytes32 digest => address) public authorizedDigestSession;
 
@@ -163,6 +174,8 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
     error NotGuardian(address caller);
     /// @notice Caller is neither the EntryPoint nor the session key named in the call.
     error NotSession(address caller, address key);
+    /// @notice The channel is funded by another session key (its vouchers are that key's alone).
+    error ChannelKeyMismatch(bytes32 channelId, address key);
     /// @notice The session key is unknown, revoked, from an older epoch, or outside its validity window.
     error SessionNotLive(address key);
     /// @notice The account is frozen.
@@ -318,7 +331,7 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
         PaymentChannels channels = _checkChannel(channel);
         _spend(key, address(channel.token), channel.provider, amount, "channel");
         channelId = channels.channelIdOf(channel);
-        channelFunding[channelId] += amount;
+        _fund(channels, channelId, key, amount);
         _approveExactly(channel.token, address(channels), amount);
         channels.open(channel, amount);
         _requireNoAllowance(channel.token, address(channels));
@@ -329,7 +342,7 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
         _authorizeSession(key);
         PaymentChannels channels = _checkChannel(channel);
         _spend(key, address(channel.token), channel.provider, amount, "channel");
-        channelFunding[channels.channelIdOf(channel)] += amount;
+        _fund(channels, channels.channelIdOf(channel), key, amount);
         _approveExactly(channel.token, address(channels), amount);
         channels.topUp(channel, amount);
         _requireNoAllowance(channel.token, address(channels));
@@ -421,6 +434,21 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
         }
     }
 
+    /// @dev Books a deposit to the key that funds the channel on `channels`; one key and one contract per channel, so
+    /// its vouchers alone count, on that contract alone.
+    function _fund(PaymentChannels channels, bytes32 channelId, address key, uint256 amount) private {
+        address funder = channelKey[channelId];
+        if (funder == address(0)) {
+            channelKey[channelId] = key;
+            channelContract[channelId] = channels;
+        } else if (funder != key) {
+            revert ChannelKeyMismatch(channelId, key);
+        } else if (channelContract[channelId] != channels) {
+            revert ChannelNotAllowed();
+        }
+        channelFunding[channelId] += amount;
+    }
+
     function _approveExactly(IERC20 token, address spender, uint256 amount) private {
         token.forceApprove(spender, amount);
     }
@@ -437,23 +465,24 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
     // ERC-1271
     // ----------------------------------------------------------------------------------------------
 
-    /// @notice ERC-1271: valid when the owner signed `hash`; when a live session key signed a voucher (in the
-    /// envelope `abi.encode(VOUCHER_SIGNATURE_MAGIC, channel, cumulativeAmount, keySignature)`) of a channel on
-    /// `trustedChannels` that this account funded through the policy, for at most what it deposited, to a
-    /// counterparty the key may pay; or when `hash` is an EIP-3009 authorization a live key booked with
-    /// `authorizeTransfer`. Nothing a session signs is valid while the account is frozen or the policy expired.
+    /// @notice ERC-1271: valid when the owner signed `hash`; when the session key that funded a channel (on the
+    /// `trustedChannels` of that time) through the policy signed a voucher of it (in the envelope
+    /// `abi.encode(VOUCHER_SIGNATURE_MAGIC, channel, cumulativeAmount, keySignature)`) for at most what it deposited,
+    /// whether or not the key, the policy and the account are still live (see the contract's notes); or when `hash`
+    /// is an EIP-3009 authorization a live key booked with `authorizeTransfer`, the account neither frozen nor past
+    /// its policy's expiry.
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
         if (signature.length == 65 && SignatureChecker.isValidSignatureNow(owner, hash, signature)) {
             return IERC1271.isValidSignature.selector;
+        }
+        if (signature.length > 65 && bytes32(signature[:32]) == VOUCHER_SIGNATURE_MAGIC) {
+            return _isValidVoucher(hash, signature) ? IERC1271.isValidSignature.selector : ERC1271_INVALID;
         }
         if (!_sessionsMaySign()) return ERC1271_INVALID;
 
         address booker = authorizedDigestSession[hash];
         if (booker != address(0)) {
             return _isLive(booker) ? IERC1271.isValidSignature.selector : ERC1271_INVALID;
-        }
-        if (signature.length > 65 && bytes32(signature[:32]) == VOUCHER_SIGNATURE_MAGIC) {
-            return _isValidVoucher(hash, signature) ? IERC1271.isValidSignature.selector : ERC1271_INVALID;
         }
         if (signature.length != 65 && address(owner).code.length != 0
                 && SignatureChecker.isValidSignatureNow(owner, hash, signature)) {
@@ -471,16 +500,17 @@ contract AgentAccount is BaseAccount, IERC1271, ReentrancyGuardTransient {
     function _isValidVoucher(bytes32 hash, bytes calldata signature) private view returns (bool) {
         (, PaymentChannels.Channel memory channel, uint256 cumulativeAmount, bytes memory keySignature) =
             abi.decode(signature, (bytes32, PaymentChannels.Channel, uint256, bytes));
-        PaymentChannels channels = trustedChannels;
-        if (address(channels) == address(0) || channel.payer != address(this) || channel.signer != address(this)) {
-            return false;
-        }
+        if (channel.payer != address(this) || channel.signer != address(this)) return false;
         bytes32 channelId = keccak256(abi.encode(channel));
+        // The contract it was funded on, not today's `trustedChannels`: the owner cannot void vouchers by switching.
+        PaymentChannels channels = channelContract[channelId];
+        if (address(channels) == address(0)) return false;
         if (cumulativeAmount > channelFunding[channelId]) return false;
         if (hash != channels.voucherDigest(channelId, cumulativeAmount)) return false;
         (address key, ECDSA.RecoverError err,) = ECDSA.tryRecover(hash, keySignature);
-        if (err != ECDSA.RecoverError.NoError || !_isLive(key)) return false;
-        return counterpartyAllowed[channel.provider] && sessionCounterpartyAllowed[key][channel.provider];
+        // Liveness, freezing and the allowlists were checked when the key deposited (the funding is non-zero only
+        // then); checking them again now would let the owner void vouchers for work already done.
+        return err == ECDSA.RecoverError.NoError && key != address(0) && key == channelKey[channelId];
     }
 
     // ----------------------------------------------------------------------------------------------

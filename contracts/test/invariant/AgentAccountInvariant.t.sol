@@ -7,9 +7,10 @@ import {AgentAccountHandler} from "./handlers/AgentAccountHandler.sol";
 
 /// @notice Whatever a rogue runtime does with its session key (direct payments to anyone, user operations with
 /// execute/executeBatch, channels to anyone, vouchers for any amount, EIP-3009 bookings and forged transfers, time
-/// travel): no policy window commits more than the limit, the session never commits more than its cap, money
+/// travel), and whatever the owner does to the account afterwards (freeze, revoke, expire, delist): no policy window commits more than the limit, the session never commits more than its cap, money
 /// leaves the account only as committed, nobody off the allowlist receives anything, and no provider redeems more
-/// than the account deposited.
+/// than the account deposited, and the provider can always redeem a voucher signed while the key was valid, up to
+/// the channel's funding.
 contract AgentAccountInvariantTest is AgentFixture, InvariantTest {
     AgentAccountHandler internal handler;
     uint256 internal initialBalance;
@@ -22,7 +23,7 @@ contract AgentAccountInvariantTest is AgentFixture, InvariantTest {
         // The fixture's session may pay `provider`; the handler's stranger and the session itself are never allowed.
         initialBalance = usd.balanceOf(address(account));
 
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](11);
         selectors[0] = AgentAccountHandler.pay.selector;
         selectors[1] = AgentAccountHandler.payThroughEntryPoint.selector;
         selectors[2] = AgentAccountHandler.rogueExecute.selector;
@@ -32,6 +33,8 @@ contract AgentAccountInvariantTest is AgentFixture, InvariantTest {
         selectors[6] = AgentAccountHandler.bookAndSubmitTransfer.selector;
         selectors[7] = AgentAccountHandler.warp.selector;
         selectors[8] = AgentAccountHandler.warp.selector;
+        selectors[9] = AgentAccountHandler.redeemHeldVoucher.selector;
+        selectors[10] = AgentAccountHandler.ownerActs.selector;
         targetContract(address(handler));
         targetSelector(address(handler), selectors);
     }
@@ -55,6 +58,10 @@ contract AgentAccountInvariantTest is AgentFixture, InvariantTest {
     function invariant_NobodyOffTheAllowlistIsPaid() public view {
         vm.assertEq(usd.balanceOf(handler.stranger()), 0);
         vm.assertEq(usd.balanceOf(session), 0);
+    }
+
+    function invariant_VouchersSignedWhileValidAlwaysRedeem() public view {
+        vm.assertEq(handler.ghostHonestVoucherRefused(), 0);
     }
 
     function invariant_ProviderNeverRedeemsBeyondDeposits() public view {

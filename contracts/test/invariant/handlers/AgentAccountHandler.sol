@@ -12,8 +12,10 @@ import {AgentAccount} from "../../../src/agents/AgentAccount.sol";
 
 /// @notice A rogue runtime holding the session key: it pays anyone any amount, opens and tops up channels to
 /// anyone, books EIP-3009 transfers and has them submitted, signs vouchers for any amount which the provider tries
-/// to redeem, and sends user operations that try to move money outside the spending functions. The handler counts
-/// what the account committed per policy window, independently of the contract's own books.
+/// to redeem, and sends user operations that try to move money outside the spending functions. The owner meanwhile
+/// freezes, unfreezes, revokes, re-grants, expires and delists at random. The handler counts what the account
+/// committed per policy window, independently of the contract's own books, and keeps, per channel, a voucher for the
+/// whole funding signed right after each deposit (while the key was valid): the provider must always redeem it.
 contract AgentAccountHandler is HyphaTest {
     uint256 public constant WINDOWS = 64;
 
@@ -32,7 +34,11 @@ contract AgentAccountHandler is HyphaTest {
     uint256 public ghostRedeemed;
     uint256 public worstWindowSpend;
     mapping(uint256 window => uint256) public committedInWindow;
+    /// @notice Vouchers signed while valid that the channel refused (must stay 0).
+    uint256 public ghostHonestVoucherRefused;
     PaymentChannels.Channel[] internal _channels;
+    mapping(uint256 channel => uint256) internal _heldAmount;
+    mapping(uint256 channel => bytes) internal _heldSignature;
     uint256 internal _nonce;
 
     constructor(
@@ -110,16 +116,61 @@ contract AgentAccountHandler is HyphaTest {
         try account.openChannel(session, c, amount) {
             _commit(amount);
             _channels.push(c);
+            _holdVoucherForFunding(_channels.length - 1);
         } catch {}
     }
 
     function topUp(uint256 which, uint256 amount) external {
         if (_channels.length == 0) return;
         amount = bound(amount, 1, 60e6);
+        which = which % _channels.length;
         vm.prank(session);
-        try account.topUpChannel(session, _channels[which % _channels.length], amount) {
+        try account.topUpChannel(session, _channels[which], amount) {
             _commit(amount);
+            _holdVoucherForFunding(which);
         } catch {}
+    }
+
+    /// @dev Right after a deposit the key is valid: it signs a voucher for everything the channel was funded with.
+    function _holdVoucherForFunding(uint256 i) internal {
+        PaymentChannels.Channel memory c = _channels[i];
+        uint256 funding = account.channelFunding(channels.channelIdOf(c));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(sessionKey, channels.voucherDigest(channels.channelIdOf(c), funding));
+        _heldAmount[i] = funding;
+        _heldSignature[i] = abi.encode(account.VOUCHER_SIGNATURE_MAGIC(), c, funding, abi.encodePacked(r, s, v));
+    }
+
+    /// @notice The provider redeems the voucher it holds, whatever the owner did since.
+    function redeemHeldVoucher(uint256 which) external {
+        if (_channels.length == 0) return;
+        which = which % _channels.length;
+        PaymentChannels.Channel memory c = _channels[which];
+        (, uint256 redeemed,,) = channels.channelState(channels.channelIdOf(c));
+        if (_heldAmount[which] <= redeemed) return;
+        uint256 before = usd.balanceOf(c.provider);
+        try channels.redeem(c, _heldAmount[which], _heldSignature[which]) {
+            ghostRedeemed += usd.balanceOf(c.provider) - before;
+        } catch {
+            ghostHonestVoucherRefused += 1;
+        }
+    }
+
+    /// @notice The owner turns against the runtime (or back): freeze, unfreeze, revoke, re-grant, expire the policy,
+    /// lift the expiry, delist or relist the provider, drop or restore the trusted PaymentChannels.
+    function ownerActs(uint256 what) external {
+        vm.startPrank(account.owner());
+        uint256 pick = what % 10;
+        if (pick == 0) account.freeze();
+        else if (pick == 1) account.unfreeze();
+        else if (pick == 2) account.revokeSession(session);
+        else if (pick == 3) account.grantSession(session, uint48(block.timestamp), uint48(block.timestamp + 30 days), 0.05 ether);
+        else if (pick == 4) account.setPolicyExpiry(uint64(block.timestamp));
+        else if (pick == 5) account.setPolicyExpiry(0);
+        else if (pick == 6) account.setCounterparty(provider, false);
+        else if (pick == 7) account.setCounterparty(provider, true);
+        else if (pick == 8) account.setTrustedChannels(PaymentChannels(address(0)));
+        else account.setTrustedChannels(channels);
+        vm.stopPrank();
     }
 
     function redeemAnyVoucher(uint256 which, uint256 cumulative) external {

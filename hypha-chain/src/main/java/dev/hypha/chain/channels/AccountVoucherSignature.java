@@ -1,7 +1,15 @@
 package dev.hypha.chain.channels;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.DynamicBytes;
+import org.web3j.abi.datatypes.StaticStruct;
+import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
 
 /**
  * The ERC-1271 signature an AgentAccount accepts for a voucher its session key signed, on a channel where the account
@@ -21,30 +29,11 @@ public final class AccountVoucherSignature {
         if (!voucher.channelId().equalsIgnoreCase(channel.id())) {
             throw new IllegalArgumentException("voucher for channel " + voucher.channelId() + " is not on " + channel.id());
         }
-        byte[] key = voucher.signature().toBytes();
-        // 8 head words (magic, the static 5-word channel tuple, amount, offset of the bytes), then length and data.
-        byte[] out = new byte[10 * 32 + 96];
-        System.arraycopy(MAGIC, 0, out, 0, 32);
-        address(out, 1, channel.payer().bytes());
-        address(out, 2, channel.provider().bytes());
-        address(out, 3, channel.token().bytes());
-        address(out, 4, channel.signer().bytes());
-        System.arraycopy(org.web3j.utils.Numeric.hexStringToByteArray(channel.salt()), 0, out, 5 * 32, 32);
-        uint(out, 6, voucher.cumulativeAmount().toByteArray());
-        uint(out, 7, java.math.BigInteger.valueOf(8 * 32).toByteArray());
-        uint(out, 8, java.math.BigInteger.valueOf(key.length).toByteArray());
-        System.arraycopy(key, 0, out, 9 * 32, key.length);
-        return out;
-    }
-
-    private static void address(byte[] out, int word, byte[] address) {
-        System.arraycopy(address, 0, out, word * 32 + 32 - address.length, address.length);
-    }
-
-    private static void uint(byte[] out, int word, byte[] bigEndian) {
-        // BigInteger.toByteArray may carry a leading sign byte; amounts fit 256 bits (Voucher is non-negative)
-        int skip = bigEndian.length > 32 ? bigEndian.length - 32 : 0;
-        int n = bigEndian.length - skip;
-        System.arraycopy(bigEndian, skip, out, word * 32 + 32 - n, n);
+        // PaymentChannels.Channel is a static tuple (payer, provider, token, signer, salt): encoded in place.
+        StaticStruct tuple = new StaticStruct(new Address(channel.payer().lowercaseHex()),
+                new Address(channel.provider().lowercaseHex()), new Address(channel.token().lowercaseHex()),
+                new Address(channel.signer().lowercaseHex()), new Bytes32(Numeric.hexStringToByteArray(channel.salt())));
+        return Numeric.hexStringToByteArray(FunctionEncoder.encodeConstructor(List.of(new Bytes32(MAGIC), tuple,
+                new Uint256(voucher.cumulativeAmount()), new DynamicBytes(voucher.signature().toBytes()))));
     }
 }

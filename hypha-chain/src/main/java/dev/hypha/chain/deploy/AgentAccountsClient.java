@@ -151,7 +151,8 @@ public final class AgentAccountsClient {
         /**
          * A session key opens {@code channel} with {@code amount} (this account must be that key): the account checks
          * and charges its policy (the deposit counts as spent now) and must be the channel's payer and signer, so the
-         * key's vouchers are valid through the account's ERC-1271 up to what it deposited.
+         * key's vouchers are valid through the account's ERC-1271 up to what it deposited, even after a later freeze,
+         * expiry or revocation; the channel becomes this key's ({@link #channelKey}): no other key may top it up.
          */
         public TransactionReceipt openChannel(ChannelParams channel, BigInteger amount) {
             return write("openChannel", binding.openChannel(ContractCalls.address(calls.account()), struct(channel), amount));
@@ -176,6 +177,12 @@ public final class AgentAccountsClient {
         /** Lets sessions spend again (owner only). */
         public TransactionReceipt unfreeze() {
             return write("unfreeze", binding.unfreeze());
+        }
+
+        /** The session key that funded channel {@code channelId} (lower-case hex; the zero address when none did). */
+        public String channelKey(String channelId) {
+            return read(ACCOUNT + ".channelKey", () -> binding.channelKey(org.web3j.utils.Numeric.hexStringToByteArray(
+                    channelId)).send()).toLowerCase(Locale.ROOT);
         }
 
         /** Whether it is frozen. */

@@ -13,6 +13,8 @@ import dev.hypha.chain.contracts.PaymentChannels;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tuples.generated.Tuple4;
 import org.web3j.utils.Numeric;
@@ -28,13 +30,27 @@ public final class PaymentChannelsClient {
     /** What ERC-1271's {@code isValidSignature} answers for a valid signature (its own selector). */
     private static final byte[] ERC1271_VALID = {0x16, 0x26, (byte) 0xba, 0x7e};
 
+    /** Most signers whose being a contract is remembered (the least recently asked is forgotten first). */
+    static final int MAX_CACHED_SIGNERS = 4_096;
+
     private final ContractCalls calls;
-    private final java.util.Map<Address, Boolean> contractSigners = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether each recent channel signer is a contract; access-ordered, bounded: peers name signers at will. */
+    private final Map<Address, Boolean> contractSigners;
     private final PaymentChannels binding;
 
     PaymentChannelsClient(ContractCalls calls) {
+        this(calls, MAX_CACHED_SIGNERS);
+    }
+
+    PaymentChannelsClient(ContractCalls calls, int maxCachedSigners) {
         this.calls = calls;
         this.binding = calls.binding(NAME, PaymentChannels::load);
+        this.contractSigners = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Address, Boolean> eldest) {
+                return size() > maxCachedSigners;
+            }
+        };
     }
 
     /** The generated binding, for reads not wrapped here. */
@@ -133,21 +149,16 @@ public final class PaymentChannelsClient {
 
     /**
      * Whether the AgentAccount that is {@code channel}'s payer and signer accepts {@code voucher}, signed by one of its
-     * session keys, now: {@code isValidSignature} of the voucher's digest with the envelope, which holds when the key
-     * is live and may pay the provider, the account funded the channel through its policy for at least the voucher's
-     * total, and it is neither frozen nor past its policy's expiry. False for any other channel, and for a signer that
-     * is not such an account (its call reverts or answers something else).
+     * session keys: {@code isValidSignature} of the voucher's digest with the envelope, which holds when the key is the
+     * one that funded the channel through the account's policy, for at most what it funded; a later freeze, expiry or
+     * revocation does not void it (the deposit was charged to the policy when made). False for any other channel, and
+     * for a signer that is not such an account (its call reverts or answers something else).
      */
     public boolean accountAccepts(ChannelParams channel, Voucher voucher) {
         if (!channel.payer().equals(channel.signer()) || !voucher.channelId().equalsIgnoreCase(channel.id())) {
             return false;
         }
-        // A key's forged voucher on a plain channel must not cost an eth_call each: whether the signer is a contract
-        // is asked once per signer (code does not come and go at an address the channel names, short of selfdestruct).
-        if (!contractSigners.computeIfAbsent(channel.signer(), a -> {
-            String code = calls.client().code(a.lowercaseHex());
-            return code != null && !code.equals("0x");
-        })) {
+        if (!isContract(channel.signer())) {
             return false;
         }
         byte[] digest = voucherDomain().digest(voucher.channelId(), voucher.cumulativeAmount());
@@ -158,6 +169,33 @@ public final class PaymentChannelsClient {
             return Arrays.equals(answer, ERC1271_VALID);
         } catch (Exception notAnAccountOrRefused) {
             return false;
+        }
+    }
+
+    /**
+     * Whether {@code signer} has code. A key's forged voucher on a plain channel must not cost an eth_call each, so
+     * the answer is remembered (code does not come and go at an address a channel names, short of selfdestruct) for
+     * the {@value #MAX_CACHED_SIGNERS} most recently asked signers; the chain is asked outside the lock.
+     */
+    private boolean isContract(Address signer) {
+        synchronized (contractSigners) {
+            Boolean known = contractSigners.get(signer);
+            if (known != null) {
+                return known;
+            }
+        }
+        String code = calls.client().code(signer.lowercaseHex());
+        boolean contract = code != null && !code.equals("0x");
+        synchronized (contractSigners) {
+            contractSigners.put(signer, contract);
+        }
+        return contract;
+    }
+
+    /** How many signers' answers are remembered (at most the bound given at construction). */
+    int cachedSigners() {
+        synchronized (contractSigners) {
+            return contractSigners.size();
         }
     }
 

@@ -150,4 +150,20 @@ class PaymentChannelsClientTest {
                 Address.parse(deployment.address("PaymentToken")), addr(devnet.account(1)), "0x12"))
                 .hasMessageContaining("64 hex digits");
     }
+
+    @Test
+    void theMemoryOfWhichSignersAreContractsIsBounded() throws Exception {
+        PaymentChannelsClient channels = new PaymentChannelsClient(ContractCalls.connect(deployment,
+                sender(devnet.account(1))), 3);
+        for (int i = 0; i < 5; i++) {
+            // A peer names a fresh plain key as payer and signer: asked of the chain once, then remembered.
+            Credentials key = Credentials.create(org.web3j.crypto.Keys.createEcKeyPair());
+            ChannelParams c = new ChannelParams(addr(key), addr(devnet.account(2)),
+                    Address.parse(deployment.address("PaymentToken")), addr(key), ChannelParams.salt(i));
+            Voucher v = channels.voucherDomain().sign(c.id(), BigInteger.ONE, sender(key)::signTypedData);
+
+            assertThat(channels.accountAccepts(c, v)).isFalse();
+            assertThat(channels.cachedSigners()).isEqualTo(Math.min(i + 1, 3));
+        }
+    }
 }

@@ -19,9 +19,9 @@ import org.web3j.crypto.Credentials;
  * offers ({@link UptoChannelClient}). The account is the channel's payer and signer, so the deposit goes through the
  * account's on-chain policy ({@code openChannel}: limit per period, maximum per call, the provider an allowed
  * counterparty of the account and of the key, the key's cap) and counts as spent when made; each voucher is signed by
- * the session key and is valid, through the account's ERC-1271, only up to what the account deposited and while the
- * key is live and the account not frozen. A call then costs no transaction: the provider reserves the offer's maximum
- * and charges what the work cost.
+ * the session key that funded the channel and is valid, through the account's ERC-1271, up to what was deposited, even
+ * if the owner later freezes the account or revokes the key (the provider keeps what the work earned). A call then
+ * costs no transaction: the provider reserves the offer's maximum and charges what the work cost.
  */
 public final class AccountChannel {
     private AccountChannel() {}
@@ -29,6 +29,31 @@ public final class AccountChannel {
     /** The channel of {@code account} to {@code provider} in {@code token} numbered {@code salt} (payer = signer). */
     public static ChannelParams params(Address account, Address provider, Address token, long salt) {
         return new ChannelParams(account, provider, token, account, ChannelParams.salt(salt));
+    }
+
+    /** Most channel numbers {@link #usable} tries (each costs a read or two). */
+    public static final int MAX_SALTS = 64;
+
+    /**
+     * The account's first channel to {@code provider} in {@code token} that {@code key} can pay with: one not opened
+     * yet, or one open and funded by that key (a settled or closing channel, or one another key funded, cannot take
+     * its vouchers, so the next number is tried).
+     *
+     * @throws HyphaException INPUT when none of the first {@value #MAX_SALTS} is usable
+     */
+    public static ChannelParams usable(AgentAccountsClient.Account accountAsKey, PaymentChannelsClient channels,
+                                       Address provider, Address token, Address key) {
+        Address account = Address.parse(accountAsKey.address());
+        for (long salt = 0; salt < MAX_SALTS; salt++) {
+            ChannelParams c = params(account, provider, token, salt);
+            ChannelState state = channels.state(c.id());
+            if (!state.exists() || (state.isOpen() && Address.parse(accountAsKey.channelKey(c.id())).equals(key))) {
+                return c;
+            }
+        }
+        throw HyphaException.input("account " + account.toChecksumString() + " has no usable channel to "
+                + provider.toChecksumString() + " among its first " + MAX_SALTS + " (each settled, closing or funded by"
+                + " another key)");
     }
 
     /**

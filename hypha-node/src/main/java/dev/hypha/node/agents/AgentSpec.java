@@ -98,7 +98,8 @@ public record AgentSpec(String name, String system, String task, String model, B
      * Inference bought with x402 {@code upto} over a payment channel the agent's account funds ({@code serve.channel}).
      *
      * @param url     a provider's {@code /provider/v1/x402/completions} (http on loopback, https elsewhere)
-     * @param deposit hUSD put into the channel through the account's policy when it is opened, as a decimal string
+     * @param deposit hUSD put into the channel through the account's policy when it is opened, and again each time the
+     *                next call's voucher would pass what it holds, as a decimal string
      */
     public record InferenceChannel(java.net.URI url, String deposit) {}
 

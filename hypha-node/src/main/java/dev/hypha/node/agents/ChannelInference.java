@@ -35,6 +35,10 @@ import org.web3j.crypto.Credentials;
  * was charged so far plus the call's maximum, and the provider charges what the tokens cost. The payer's ledger
  * ({@code <agent>/channels.sqlite}) records each voucher total before it is signed, so a restart never signs less than
  * a provider may hold; the channel's charged total is learnt again from the provider's first refusal after a restart.
+ * When the next voucher (charged so far plus the call's maximum) would pass the deposit, the session key first tops the
+ * channel up through the policy by the spec's deposit, so the channel lives as long as the policy allows spending. The
+ * channel is the account's first to the provider that this key can use ({@link AccountChannel#usable}): a settled one,
+ * or one another key funded, moves it to the next number.
  */
 final class ChannelInference implements AutoCloseable {
     /** One bought completion: the text, what it cost, the voucher sent and the channel's charged total after it. */
@@ -47,12 +51,22 @@ final class ChannelInference implements AutoCloseable {
     private final PayerLedger ledger;
     private final ChannelParams channel;
     private final UptoChannelClient client;
+    private final AgentAccountsClient.Account accountAsKey;
+    private final PaymentChannelsClient channels;
+    private final BigInteger topUp;
+    private final BigInteger callMaximum;
 
-    private ChannelInference(URI url, PayerLedger ledger, ChannelParams channel, UptoChannelClient client) {
+    private ChannelInference(URI url, PayerLedger ledger, ChannelParams channel, UptoChannelClient client,
+                             AgentAccountsClient.Account accountAsKey, PaymentChannelsClient channels, BigInteger topUp,
+                             BigInteger callMaximum) {
         this.url = url;
         this.ledger = ledger;
         this.channel = Objects.requireNonNull(channel, "channel");
         this.client = client;
+        this.accountAsKey = accountAsKey;
+        this.channels = channels;
+        this.topUp = topUp;
+        this.callMaximum = callMaximum;
     }
 
     /**
@@ -86,7 +100,8 @@ final class ChannelInference implements AutoCloseable {
                     + " through " + offer.channels().toChecksumString() + "; this agent's account is on chain " + chainId
                     + " with PaymentChannels " + contract.toChecksumString());
         }
-        ChannelParams channel = AccountChannel.params(Address.parse(accountAsKey.address()), offer.payTo(), offer.asset(), 0);
+        ChannelParams channel = AccountChannel.usable(accountAsKey, channels, offer.payTo(), offer.asset(),
+                Address.parse(sessionKey.getAddress()));
         BigInteger deposit = new BigDecimal(spec.deposit()).movePointRight(Deployer.PAYMENT_DECIMALS).toBigIntegerExact();
         PayerLedger ledger = PayerLedger.open(ledgerFile, channels.voucherDomain());
         try {
@@ -94,7 +109,8 @@ final class ChannelInference implements AutoCloseable {
             // What was charged is at least what the provider redeemed; the rest is learnt from its refusal.
             UptoChannelClient client = AccountChannel.client(http, ledger, channel, chainId, contract, maxPerCall,
                     sessionKey, state.redeemed());
-            return new ChannelInference(spec.url(), ledger, channel, client);
+            return new ChannelInference(spec.url(), ledger, channel, client, accountAsKey, channels, deposit,
+                    offer.maxAmount());
         } catch (RuntimeException e) {
             ledger.close();
             throw e;
@@ -123,6 +139,7 @@ final class ChannelInference implements AutoCloseable {
      *                        it cannot be reached
      */
     Bought complete(String prompt, int maxTokens, String model) {
+        ensureFunded();
         ObjectNode body = JSON.createObjectNode().put("prompt", prompt).put("max_tokens", maxTokens);
         if (!model.isBlank()) {
             body.put("model", model);
@@ -150,6 +167,22 @@ final class ChannelInference implements AutoCloseable {
         } catch (IOException e) {
             throw HyphaException.input("the inference at " + url + " answered something other than JSON");
         }
+    }
+
+    /**
+     * Tops the channel up through the account's policy when this call's voucher (what was signed, or what was charged
+     * plus the offer's maximum) would pass the deposit: by the spec's deposit, or more if one call needs more.
+     *
+     * @throws HyphaException CHAIN naming the policy's refusal (period limit, session cap, frozen account)
+     */
+    private void ensureFunded() {
+        BigInteger deposit = ledger.deposit(channel.id());
+        BigInteger next = ledger.signedTotal(channel.id()).max(client.charged().add(callMaximum));
+        if (next.compareTo(deposit) <= 0) {
+            return;
+        }
+        accountAsKey.topUpChannel(channel, topUp.max(next.subtract(deposit)));
+        ledger.track(channel, channels.state(channel.id()).deposit());
     }
 
     private static String errorOf(String body) {

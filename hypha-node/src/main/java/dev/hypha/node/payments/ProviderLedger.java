@@ -97,8 +97,8 @@ public final class ProviderLedger implements AutoCloseable {
 
     /**
      * As {@link #open(Path, VoucherDomain)}, also accepting vouchers that a channel's contract signer accepts (asked
-     * for each new voucher not signed by the signer's own key; the answer holds at the time asked, so an account that
-     * is frozen later no longer honours them on chain: redeem promptly).
+     * for each new voucher not signed by the signer's own key; an AgentAccount keeps honouring the vouchers of the key
+     * that funded the channel, up to its funding, after a freeze, expiry or revocation).
      */
     public static ProviderLedger open(Path file, VoucherDomain domain, ContractSigners contractSigners) {
         return new ProviderLedger(file, domain, contractSigners);
@@ -194,7 +194,7 @@ public final class ProviderLedger implements AutoCloseable {
                 && !contractSigners.accepts(row.channel, voucher)) {
             throw new VoucherRejectedException("voucher on channel " + id + " is not signed by the channel's signer "
                     + row.channel.signer() + (contractSigners == ContractSigners.NONE ? ""
-                    : " nor accepted by it as an account (a live session key, within what it funded, not frozen)"));
+                    : " nor accepted by it as an account (the session key that funded it, within what it funded)"));
         }
         BigInteger total = voucher.cumulativeAmount();
         if (total.compareTo(row.deposit) > 0) {

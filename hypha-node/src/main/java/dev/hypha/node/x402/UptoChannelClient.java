@@ -16,6 +16,8 @@ import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -88,13 +90,19 @@ public final class UptoChannelClient {
         String header = first.headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow(() -> HyphaException.input(
                 request.uri() + " answered 402 without a " + X402.PAYMENT_REQUIRED + " header: not an x402 v2 server"));
         UptoRequirement offer = choose(request, X402Json.header(X402.PAYMENT_REQUIRED + " header", header));
-        BigInteger total = ledger.signedTotal(channel.id()).max(charged.add(offer.maxAmount()));
+        // What was signed before this call: the most the server can have charged so far. The voucher below adds this
+        // call's maximum, which nothing has been charged against yet.
+        BigInteger signedBefore = ledger.signedTotal(channel.id());
+        BigInteger total = signedBefore.max(charged.add(offer.maxAmount()));
         Voucher voucher = ledger.authorize(channel.id(), total, signer);
         HttpResponse<byte[]> second = exchange(paid(request, voucher));
-        Optional<BigInteger> behind = second.statusCode() == 402 ? chargedBeyondKnown(second, total) : Optional.empty();
+        Optional<BigInteger> behind = second.statusCode() == 402 ? chargedBeyondKnown(second, signedBefore)
+                : Optional.empty();
         if (behind.isPresent()) {
-            // This client did not know all the channel was charged (a restart loses the figure): the refusal names it
-            // (no more than was signed, so believable), and one new voucher continues from there. Nothing was paid.
+            // This client did not know all the channel was charged (a restart loses the figure): the refusal names it,
+            // and one new voucher continues from there. Nothing was paid. The figure is believed only up to what was
+            // signed before this call: a refusal claiming part of this call's own voucher would have the client sign
+            // that part again and let the server take up to twice the maximum.
             charged = behind.get();
             total = ledger.signedTotal(channel.id()).max(charged.add(offer.maxAmount()));
             voucher = ledger.authorize(channel.id(), total, signer);
@@ -127,19 +135,21 @@ public final class UptoChannelClient {
                 PaymentHeaders.paymentSignature(UptoRequirement.SCHEME, chainId, channel, voucher)).build();
     }
 
-    /** A refusal's {@code extra.charged} when it is above what this client knew and within what it signed. */
-    private Optional<BigInteger> chargedBeyondKnown(HttpResponse<byte[]> refusal, BigInteger signed) {
+    /**
+     * A refusal's {@code extra.charged} when it is above what this client knew and within {@code signedBefore}, what it
+     * had signed before the refused call.
+     */
+    private Optional<BigInteger> chargedBeyondKnown(HttpResponse<byte[]> refusal, BigInteger signedBefore) {
         try {
             String header = refusal.headers().firstValue(X402.PAYMENT_REQUIRED).orElse(null);
             if (header == null) {
                 return Optional.empty();
             }
-            JsonNode accepts = X402Json.header(X402.PAYMENT_REQUIRED + " header", header).path("accepts");
-            for (int i = 0; accepts.isArray() && i < accepts.size() && i < 16; i++) {
-                JsonNode c = accepts.get(i).path("extra").path("charged");
-                if (UptoRequirement.isUptoChannel(accepts.get(i)) && c.isTextual() && c.textValue().matches("[0-9]{1,78}")) {
+            for (JsonNode a : accepts(X402Json.header(X402.PAYMENT_REQUIRED + " header", header))) {
+                JsonNode c = a.path("extra").path("charged");
+                if (UptoRequirement.isUptoChannel(a) && c.isTextual() && c.textValue().matches("[0-9]{1,78}")) {
                     BigInteger named = new BigInteger(c.textValue());
-                    return named.compareTo(charged) > 0 && named.compareTo(signed) <= 0 ? Optional.of(named)
+                    return named.compareTo(charged) > 0 && named.compareTo(signedBefore) <= 0 ? Optional.of(named)
                             : Optional.empty();
                 }
             }
@@ -161,8 +171,8 @@ public final class UptoChannelClient {
             throw HyphaException.input(request.uri() + " answered " + answer.statusCode() + " without an x402 "
                     + X402.PAYMENT_REQUIRED + ": not a paid endpoint");
         }
-        JsonNode accepts = X402Json.header(X402.PAYMENT_REQUIRED + " header", header).path("accepts");
-        for (int i = 0; accepts.isArray() && i < accepts.size() && i < 16; i++) {
+        List<JsonNode> accepts = accepts(X402Json.header(X402.PAYMENT_REQUIRED + " header", header));
+        for (int i = 0; i < accepts.size(); i++) {
             if (UptoRequirement.isUptoChannel(accepts.get(i))) {
                 return UptoRequirement.fromJson(X402.PAYMENT_REQUIRED + " accepts[" + i + "]", accepts.get(i));
             }
@@ -171,9 +181,9 @@ public final class UptoChannelClient {
     }
 
     private UptoRequirement choose(HttpRequest request, JsonNode required) {
-        JsonNode accepts = required.path("accepts");
+        List<JsonNode> accepts = accepts(required);
         StringBuilder seen = new StringBuilder();
-        for (int i = 0; accepts.isArray() && i < accepts.size() && i < 16; i++) {
+        for (int i = 0; i < accepts.size(); i++) {
             JsonNode a = accepts.get(i);
             if (!UptoRequirement.isUptoChannel(a)) {
                 seen.append(seen.isEmpty() ? "" : ", ").append(X402Json.shorten(a.path("scheme").asText("?")));
@@ -192,6 +202,16 @@ public final class UptoChannelClient {
                 + "; this client pays upto over channel " + channel.id() + " to " + channel.provider().toChecksumString()
                 + " in " + channel.token().toChecksumString() + " on " + X402.network(chainId) + ", at most "
                 + maxPerCall + " per call");
+    }
+
+    /** The first {@value PaymentRequired#MAX_ACCEPTS} {@code accepts} entries of a 402: a stranger's list is bounded. */
+    private static List<JsonNode> accepts(JsonNode required) {
+        JsonNode all = required.path("accepts");
+        List<JsonNode> out = new ArrayList<>();
+        for (int i = 0; all.isArray() && i < all.size() && i < PaymentRequired.MAX_ACCEPTS; i++) {
+            out.add(all.get(i));
+        }
+        return out;
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest request) {

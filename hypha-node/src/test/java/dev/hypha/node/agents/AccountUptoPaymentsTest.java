@@ -196,17 +196,34 @@ class AccountUptoPaymentsTest {
     }
 
     @Test
-    void aVoucherSignedByAKeyTheAccountDoesNotKnowOrAfterAFreezeIsRefused() throws Exception {
+    void aVoucherSignedByAKeyTheAccountDoesNotKnowIsRefused() throws Exception {
         Agent a = funded(provider);
         Credentials stranger = newKey();
 
         assertRefused(header(a.channel(), voucher(stranger, a.channel(), 1_000)), "nor accepted by it as an account");
+        assertThat(served).hasValue(0);
+    }
+
+    @Test
+    void workPaidWithTheFundingKeysVouchersIsRedeemedAfterTheOwnerFreezesRevokesAndDelists() throws Exception {
+        Agent a = funded(provider);
         assertThat(pay(header(a.channel(), voucher(a.key(), a.channel(), 1_000)), 2).statusCode()).isEqualTo(200);
+        BigInteger before = chain.usd(provider.getAddress());
 
-        chain.as(owner).agentAccounts().at(a.asKey().address()).freeze();
+        // The owner turns against the provider after the work: the deposit was charged to the policy when made.
+        AgentAccountsClient.Account asOwner = chain.as(owner).agentAccounts().at(a.asKey().address());
+        asOwner.freeze();
+        asOwner.setCounterparty(provider.getAddress(), false);
+        asOwner.execute(a.asKey().address(), org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function(
+                "revokeSession", List.of(new org.web3j.abi.datatypes.Address(a.key().getAddress())), List.of())));
 
-        assertRefused(header(a.channel(), voucher(a.key(), a.channel(), 1_100)), "nor accepted by it as an account");
-        assertThat(ledger.charged(a.channel().id())).isEqualTo(BigInteger.valueOf(20));
+        List<Redeemer.Outcome> outcomes = Redeemer.onChain(ledger, chain.as(provider).channels()).redeemAll();
+
+        assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.ok()).as(o.error()).isTrue());
+        assertThat(chain.usd(provider.getAddress()).subtract(before)).isEqualTo(BigInteger.valueOf(20));
+        // The frozen account can deposit no more.
+        assertThatThrownBy(() -> a.asKey().topUpChannel(a.channel(), BigInteger.ONE)).isInstanceOf(HyphaException.class)
+                .hasMessageContaining("AccountFrozen");
     }
 
     @Test

@@ -50,8 +50,8 @@ import org.web3j.crypto.Keys;
  * {@code ProviderService}'s metered completions) with x402 {@code upto} over a channel its AgentAccount funds, on anvil:
  * one deposit through the account's policy, then each paid request buys a completion with a voucher and no
  * transaction, logged with the voucher's amount; the provider redeems what the tokens cost; a restarted seller
- * deposits nothing more and continues from the channel's charged total; a provider the account does not allow gets
- * no deposit.
+ * deposits nothing more and continues from the channel's charged total; a deposit that runs low is topped up through
+ * the policy; a provider the account does not allow gets no deposit.
  */
 class ChannelInferenceTest {
     private static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
@@ -109,6 +109,11 @@ class ChannelInferenceTest {
 
     /** A seller whose account may pay {@code allowed} up to 10000 a day, {@value #DEPOSIT} a spend. */
     private Seller seller(Credentials allowed) throws Exception {
+        return seller(allowed, "0.005");
+    }
+
+    /** A seller like {@link #seller(Credentials)} whose channel deposit (and top-up) is {@code deposit} hUSD. */
+    private Seller seller(Credentials allowed, String deposit) throws Exception {
         Credentials owner = chain.devnet.account(5);
         String token = chain.token().lowercaseHex();
         String account = chain.as(owner).agentAccounts().create(chain.devnet.account(6).getAddress(), 86_400,
@@ -127,8 +132,8 @@ class ChannelInferenceTest {
                 {"name":"seller","system":"You write greetings.","task":"Greet the person named.",
                  "budget":{"limit":"1","guardian":"%s"},"tools":[],
                  "serve":{"tool":"write","description":"writes greetings","price":"0.002","maxTokens":8,
-                          "channel":{"url":"%s","deposit":"0.005"}}}"""
-                .formatted(chain.devnet.account(6).getAddress(), provider.endpoint() + MeteredCompletions.PATH)
+                          "channel":{"url":"%s","deposit":"%s"}}}"""
+                .formatted(chain.devnet.account(6).getAddress(), provider.endpoint() + MeteredCompletions.PATH, deposit)
                 .getBytes(StandardCharsets.UTF_8));
         return start(account, key, spec);
     }
@@ -204,6 +209,49 @@ class ChannelInferenceTest {
         List<long[]> paid = paidLines(Files.readString(dir.resolve("agent.log")));
         assertThat(paid).hasSize(2);
         assertThat(paid.get(1)[1]).isEqualTo(paid.get(0)[0] + MeteredCompletions.maximum(PRICES).longValueExact());
+    }
+
+    @Test
+    void aSellerWhoseDepositRunsLowTopsItUpThroughThePolicyAndKeepsBuying() throws Exception {
+        long max = MeteredCompletions.maximum(PRICES).longValueExact();
+        long deposit = max + 2; // one call's maximum: the second voucher (charged + max) passes it
+        try (Seller s = seller(chain.payee, java.math.BigDecimal.valueOf(deposit, 6).toPlainString())) {
+            BigInteger before = chain.usd(s.account());
+            ok(s, "Ada");
+            ok(s, "Grace");
+            assertThat(chain.usd(s.account())).as("one top-up of the spec's deposit through the policy")
+                    .isEqualTo(before.add(BigInteger.valueOf(2 * PRICE - deposit)));
+        }
+        List<long[]> paid = paidLines(Files.readString(dir.resolve("agent.log")));
+        assertThat(paid).hasSize(2);
+        assertThat(paid.get(1)[1]).isEqualTo(paid.get(0)[0] + max).isGreaterThan(deposit);
+        assertThat(Files.readString(dir.resolve("agent.log"))).contains(" of " + 2 * deposit + ")");
+    }
+
+    @Test
+    void aNewSessionKeyMovesToTheNextChannelTheOldKeysStaysItsOwn() throws Exception {
+        Seller first = seller(chain.payee);
+        String account = first.account();
+        ok(first, "Ada");
+        first.close();
+        Credentials key = Credentials.create(Keys.createEcKeyPair());
+        long now = chain.client.latestBlock().getTimestamp().longValueExact();
+        chain.as(chain.devnet.account(5)).agentAccounts().at(account).grantSession(key.getAddress(), 0, now + 86_400,
+                BigInteger.TEN.pow(17), chain.token().lowercaseHex(), BigInteger.valueOf(10_000), chain.payee.getAddress());
+        chain.sender(chain.devnet.account(0)).send(TxRequest.transfer(key.getAddress(), BigInteger.TEN.pow(18)));
+
+        try (Seller again = start(account, key, first.spec())) {
+            ok(again, "Grace");
+        }
+        Matcher m = Pattern.compile("voucher for \\d+ on channel (0x[0-9a-f]{64})").matcher(
+                Files.readString(dir.resolve("agent.log")));
+        List<String> ids = new java.util.ArrayList<>();
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        assertThat(ids).hasSize(2).doesNotHaveDuplicates();
+        assertThat(ids.get(1)).isEqualTo(AccountChannel.params(Address.parse(account), Address.parse(
+                chain.payee.getAddress()), chain.token(), 1).id());
     }
 
     @Test

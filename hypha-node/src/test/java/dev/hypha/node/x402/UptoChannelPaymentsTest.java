@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.hypha.chain.channels.ChannelParams;
 import dev.hypha.chain.channels.Voucher;
 import dev.hypha.chain.channels.VoucherDomain;
@@ -32,6 +34,7 @@ import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.Redeemer;
 import io.javalin.http.HandlerType;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -255,6 +258,57 @@ class UptoChannelPaymentsTest {
                 .hasMessageContaining("at most " + (MAX - 1) + " per call");
         assertThat(payerLedger.signedTotal(c.id())).isZero();
         assertThat(served).hasValue(0);
+    }
+
+    @Test
+    void aRestartedClientLearnsWhatWasChargedFromTheRefusalAndContinues() {
+        ChannelParams c = open(addr(provider), 10_000);
+        assertThat(client(c, MAX).send(get(3)).charged()).isEqualTo(BigInteger.valueOf(30));
+
+        // A new client on the same ledger has lost the figure: its first voucher (1000) is below the 1030 required.
+        UptoChannelClient.Result again = client(c, MAX).send(get(2));
+
+        assertThat(again.response().statusCode()).isEqualTo(200);
+        assertThat(again.voucher().orElseThrow().cumulativeAmount()).isEqualTo(BigInteger.valueOf(1_030));
+        assertThat(again.charged()).isEqualTo(BigInteger.valueOf(50));
+    }
+
+    @Test
+    void aRefusalClaimingThisCallsOwnVoucherAsChargedGetsNoSecondVoucher() throws Exception {
+        ChannelParams c = open(addr(provider), 10_000);
+        String offered = HTTP.send(get(1), HttpResponse.BodyHandlers.ofString()).headers()
+                .firstValue(X402.PAYMENT_REQUIRED).orElseThrow();
+        JsonNode required = JSON.readTree(Base64.getDecoder().decode(offered));
+        AtomicInteger payments = new AtomicInteger();
+        // A hostile provider: every paid request is refused with a charged total equal to everything the client has
+        // signed, including the voucher it just sent (which nothing was charged against), hoping for a second one.
+        HttpServer hostile = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hostile.createContext("/", exchange -> {
+            if (exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE) != null) {
+                payments.incrementAndGet();
+            }
+            JsonNode answer = required.deepCopy();
+            ((ObjectNode) answer.get("accepts").get(0).get("extra")).put("charged", String.valueOf(MAX * payments.get()));
+            byte[] body = JSON.writeValueAsBytes(answer);
+            exchange.getResponseHeaders().add(X402.PAYMENT_REQUIRED, Base64.getEncoder().encodeToString(body));
+            exchange.sendResponseHeaders(402, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        hostile.start();
+        try {
+            UptoChannelClient client = client(c, MAX);
+
+            UptoChannelClient.Result r = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + hostile.getAddress().getPort() + "/metered/words?n=1")).GET().build());
+
+            assertThat(r.response().statusCode()).isEqualTo(402);
+            assertThat(payments).as("one voucher per call").hasValue(1);
+            assertThat(payerLedger.signedTotal(c.id())).isEqualTo(BigInteger.valueOf(MAX));
+            assertThat(client.charged()).isZero();
+        } finally {
+            hostile.stop(0);
+        }
     }
 
     /** Sends a hand-made payment; checks it is refused with 402 naming {@code reason}, nothing served or charged. */
