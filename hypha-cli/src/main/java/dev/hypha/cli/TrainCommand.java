@@ -37,9 +37,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", description = {"Train a model from a spec (architecture, dataset id, hyper-parameters, seed, steps).",
     "Checkpoints go to the content store; running the same spec again resumes from the newest one.",
     "The result is bit-identical for any thread count and CPU.",
-    "Buy training from providers instead: hypha train submit SPEC --max-price P, then status, logs, fetch, cancel JOB."},
+    "Buy training from providers instead: hypha train submit SPEC --max-price P, then status, logs, fetch, cancel JOB",
+    "(check NAME: a job trained across providers with --providers)."},
         subcommands = {TrainJobCommands.Submit.class, TrainJobCommands.Status.class, TrainJobCommands.Logs.class,
-            TrainJobCommands.Fetch.class, TrainJobCommands.Cancel.class})
+            TrainJobCommands.Fetch.class, TrainJobCommands.Cancel.class, TrainJobCommands.Check.class})
 public final class TrainCommand implements Callable<Integer> {
     /** Specs are small; a larger file is not a spec. */
     private static final long MAX_SPEC_BYTES = 1 << 20;

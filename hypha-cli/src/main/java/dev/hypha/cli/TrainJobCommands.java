@@ -202,8 +202,8 @@ final class TrainJobCommands {
                     server.start();
                     String url = publicUrl != null ? publicUrl : "http://" + where.host() + ":" + server.port();
                     dev.hypha.node.compute.TrainingRounds rounds = new dev.hypha.node.compute.TrainingRounds(t.jobs(),
-                            t.contracts().compute(), t.store(), session.home(), Clock.systemUTC(), Duration.ofSeconds(waitSeconds
-                            + 24 * 3600));
+                            t.contracts().compute(), t.contracts().verifier(), t.store(), session.home(), Clock.systemUTC(),
+                            Duration.ofSeconds(waitSeconds + 24 * 3600));
                     dev.hypha.node.compute.TrainingRounds.Result r = rounds.run(specFile.toString(), bytes,
                             dev.hypha.ml.train.run.DiLoCo.Settings.of(providers, innerSteps), terms, published, List.of(url),
                             Duration.ofSeconds(bidWindow + waitSeconds), line -> {
@@ -319,11 +319,13 @@ final class TrainJobCommands {
         try (Session session = Session.of(spec)) {
             Tenant t = Tenant.open(session);
             PrintWriter out = session.out();
-            JsonNode record = new dev.hypha.node.compute.TrainingRounds(t.jobs(), t.contracts().compute(), t.store(),
-                    session.home(), Clock.systemUTC(), Duration.ZERO).record(name);
+            JsonNode record = rounds(t, session).record(name);
             out.println(name + ": trained across " + record.path("workers").asInt() + " providers, H = "
                     + record.path("innerSteps").asInt() + ", " + record.path("rounds").size() + " round(s)"
-                    + (record.hasNonNull("final") ? ", final model " + record.path("final").asText() : ", not finished"));
+                    + (record.hasNonNull("final") ? ", final model " + record.path("final").asText()
+                    : record.hasNonNull("failed") ? ", FAILED: " + record.path("failed").asText()
+                    : record.hasNonNull("trained") ? ", model " + record.path("trained").asText()
+                    + " waits for every round lease's challenge window" : ", not finished"));
             for (JsonNode round : record.path("rounds")) {
                 out.println("  round " + round.path("round").asLong() + ": global " + round.path("global").asText() + ", "
                         + round.path("results").size() + "/" + round.path("orders").size() + " result(s)");
@@ -338,6 +340,44 @@ final class TrainJobCommands {
             }
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    private static dev.hypha.node.compute.TrainingRounds rounds(Tenant t, Session session) {
+        return new dev.hypha.node.compute.TrainingRounds(t.jobs(), t.contracts().compute(), t.contracts().verifier(), t.store(),
+                session.home(), Clock.systemUTC(), Duration.ZERO);
+    }
+
+    @Command(name = "check", description = {"Check a job trained across providers (--providers) from its round record: "
+            + "recompute every outer step from the stored files and read every round lease on chain (the round spec "
+            + "ordered, the provider named, no dispute lost or open, past its challenge window once final).",
+        "Exit 0 when everything holds; else it prints the first difference and exits 3 (bad input)."})
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The spec's name (as train status NAME takes it).")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (Session session = Session.of(spec)) {
+                Tenant t = Tenant.open(session);
+                PrintWriter out = session.out();
+                JsonNode record = rounds(t, session).record(name.strip());
+                java.util.Optional<String> problem = dev.hypha.node.compute.TrainingRounds.check(record, t.store(),
+                        t.contracts().compute(), t.contracts().verifier());
+                if (problem.isPresent()) {
+                    out.println(name.strip() + ": check failed: " + problem.get());
+                    out.flush();
+                    return ExitCodes.INPUT;
+                }
+                out.println(name.strip() + ": " + record.path("rounds").size() + " round(s) of " + record.path("workers").asInt()
+                        + " leases recomputed; every lease ordered its round spec and is past its challenge window "
+                        + "undisputed; final model " + record.path("final").asText());
+                out.flush();
+                return ExitCodes.OK;
+            }
         }
     }
 

@@ -97,6 +97,28 @@ public final class TenantJobs {
     public Submitted submit(String source, byte[] specBytes, OrderTerms terms, PublishedContent published) {
         Job job = JobSpecs.read(source, specBytes, JobLimits.DEFAULT);
         ContentId specId = store.put(specBytes);
+        Inputs inputs = inputs(job);
+        publish(specBytes, inputs, published);
+        BigInteger id = market().createOrder(JobSpecs.digest(specId), terms.needs(), terms.maxPricePerHour(), terms.deposit(),
+                terms.bidWindowSeconds(), Address.ZERO);
+        remember(id, specId, inputs.dataset(), inputs.base(), job);
+        return new Submitted(id, specId, inputs.dataset(), job);
+    }
+
+    /**
+     * Publishes again, through {@code published}, the spec and inputs of an order submitted from this home: what a
+     * resumed run (a new process, a new server) does for an order whose provider may not have fetched them yet.
+     */
+    public void republish(BigInteger orderId, PublishedContent published) {
+        ContentId specId = ContentId.parse(remembered(orderId).path("spec").asText());
+        byte[] specBytes = store.get(specId);
+        publish(specBytes, inputs(JobSpecs.read(specId.toString(), specBytes, JobLimits.DEFAULT)), published);
+    }
+
+    /** What a job names besides its spec: the dataset, a fine-tune's base model, and every file a provider fetches. */
+    private record Inputs(ContentId dataset, Optional<ContentId> base, List<ContentId> files) {}
+
+    private Inputs inputs(Job job) {
         List<ContentId> inputs = new ArrayList<>();
         ContentId dataset;
         Optional<ContentId> base = Optional.empty();
@@ -130,14 +152,14 @@ public final class TenantJobs {
                 } // else compute-to-data: the provider fetches the sealed asset from its owner (--data-from)
             }
         }
+        return new Inputs(dataset, base, inputs);
+    }
+
+    private void publish(byte[] specBytes, Inputs inputs, PublishedContent published) {
         published.publish(specBytes);
-        for (ContentId input : inputs) {
+        for (ContentId input : inputs.files()) {
             published.publish(store.get(input));
         }
-        BigInteger id = market().createOrder(JobSpecs.digest(specId), terms.needs(), terms.maxPricePerHour(), terms.deposit(),
-                terms.bidWindowSeconds(), Address.ZERO);
-        remember(id, specId, dataset, base, job);
-        return new Submitted(id, specId, dataset, job);
     }
 
     private void require(ContentId id, String what, String how) {

@@ -69,8 +69,10 @@ import org.web3j.crypto.Credentials;
  * Training across providers (DiLoCo) on a real anvil chain with `hypha deploy`'s contracts and real HTTP between the
  * tenant, two in-process compute providers and a verifier: every round's leases go to different providers, each lease
  * commits its states from the round's global weights, a verifier replays them and finds them right, every outer step
- * is recomputed from the record, and both providers are paid; a provider that cheats in its round is challenged by
- * replay, loses the dispute like any single lease (slashed, lease closed for fault) and the round's result is refused.
+ * is recomputed from the record, a run killed after a round resumes where it stopped, the model is published once every
+ * lease is past its challenge window, and both providers are paid; a provider that cheats in its round is challenged by
+ * replay after its result was used, loses the dispute like any single lease (slashed, lease closed for fault), and the
+ * run fails naming the round without publishing a model.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the honest run first: the cheat's leases stay out of its audit counts
 class TrainingRoundsTest {
@@ -204,50 +206,116 @@ class TrainingRoundsTest {
     }
 
     private Tenant tenant(String name, long steps) {
-        ContentStore store = new ContentStore(dir.resolve("tenant-" + name));
+        Path home = dir.resolve("tenant-" + name);
+        ContentStore store = new ContentStore(home);
         var dataset = SyntheticDatasets.threeClasses(store);
+        byte[] spec = ("name = \"" + name + "\"\ndataset = \"" + dataset + "\"\nseed = 7\nsteps = " + steps + "\nbatch = 6\n"
+                + "checkpoint_every = 2\nlayers = [\"flatten\", \"linear 64 16\", \"relu\", \"dropout 0.1\", \"linear 16 3\"]\n"
+                + "[optimizer]\nkind = \"adamw\"\nlearning_rate = 0.01\nclip_norm = 1.0\n").getBytes(StandardCharsets.UTF_8);
+        return tenantAt(home, spec);
+    }
+
+    /** The tenant's node started (again) on {@code home}: its own jobs, rounds and publishing server. */
+    private Tenant tenantAt(Path home, byte[] spec) {
+        ContentStore store = new ContentStore(home);
         PublishedContent published = new PublishedContent();
         ApiServer server = new ApiServer("127.0.0.1", 0, List.of(published));
         server.start();
         running.add(server::close);
-        TenantJobs jobs = new TenantJobs(as(tenantKey), tenantKey, store, dir.resolve("tenant-" + name), http, Clock.systemUTC(),
+        TenantJobs jobs = new TenantJobs(as(tenantKey), tenantKey, store, home, http, Clock.systemUTC(),
                 TrainingRoundsTest::chainTime);
-        byte[] spec = ("name = \"" + name + "\"\ndataset = \"" + dataset + "\"\nseed = 7\nsteps = " + steps + "\nbatch = 6\n"
-                + "checkpoint_every = 2\nlayers = [\"flatten\", \"linear 64 16\", \"relu\", \"dropout 0.1\", \"linear 16 3\"]\n"
-                + "[optimizer]\nkind = \"adamw\"\nlearning_rate = 0.01\nclip_norm = 1.0\n").getBytes(StandardCharsets.UTF_8);
-        return new Tenant(store, jobs, new TrainingRounds(jobs, as(tenantKey).compute(), store, dir.resolve("tenant-" + name),
+        return new Tenant(store, jobs, new TrainingRounds(jobs, as(tenantKey).compute(), as(tenantKey).verifier(), store, home,
                 Clock.systemUTC(), Duration.ofSeconds(60)), published, server, spec);
     }
 
     @Test
     @Order(1)
-    void twoProvidersTrainTwoRoundsEachLeaseIsReplayedTheOuterStepsRecomputeAndBothArePaid() throws Exception {
+    void twoProvidersTrainTwoRoundsAcrossACrashEachLeaseIsReplayedTheModelWaitsForTheWindowsAndBothArePaid() throws Exception {
         polling(honestA, honestB);
         Tenant t = tenant("diloco", 8);
         BigInteger aBefore = usd(honestA.key());
         BigInteger bBefore = usd(honestB.key());
+        var verifier = as(tenantKey).verifier();
+        long[] audit = {-1, -1};
         List<String> progress = new CopyOnWriteArrayList<>();
-        TrainingRounds.Result result = t.rounds().run("diloco.toml", t.spec(), DiLoCo.Settings.of(2, 4), TERMS, t.published(),
-                List.of(t.url()), Duration.ofSeconds(30), line -> {
-                    progress.add(line);
-                    if (line.contains(" leased to ")) {
-                        travel(30); // the lease just handed off runs 30 chain seconds at least, so it pays (its job takes under one)
+        java.util.function.Consumer<String> follow = line -> {
+            progress.add(line);
+            if (line.contains(" leased to ")) {
+                travel(30); // the lease just handed off runs 30 chain seconds at least, so it pays (its job takes under one)
+            }
+            if (line.startsWith("all rounds done")) {
+                // Before the windows close: the providers close their leases, the verifier daemon audits every segment
+                // of every lease; then the chain moves past the windows.
+                try {
+                    await("every round lease closed", () -> orders(t).stream()
+                            .allMatch(id -> as(tenantKey).compute().order(id).state() == OrderState.CLOSED));
+                    try (VerifierDaemon daemon = daemon(verifierKey, 1000, "verifier")) {
+                        for (int i = 0; i < 20 && daemon.stats().segmentsAudited() < 8; i++) {
+                            daemon.poll();
+                        }
+                        audit[0] = daemon.stats().segmentsAudited();
+                        audit[1] = daemon.stats().challenges();
                     }
-                });
-        assertThat(progress).anyMatch(l -> l.startsWith("round 1: 2 results fetched and checked"));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                travel(verifier.challengeWindow() + 1);
+            }
+        };
+        // The tenant's node dies after round 0's outer step (the record on disk names its outer state) and round 1's
+        // first lease (paid for, running).
+        assertThatThrownBy(() -> t.rounds().run("diloco.toml", t.spec(), DiLoCo.Settings.of(2, 4), TERMS, t.published(),
+                List.of(t.url()), Duration.ofSeconds(30), line -> {
+                    follow.accept(line);
+                    if (line.startsWith("round 1/2 worker 0:")) {
+                        throw new IllegalStateException("killed in round 1");
+                    }
+                })).hasMessage("killed in round 1");
+        List<BigInteger> beforeCrash = orders(t);
+        assertThat(beforeCrash).hasSize(3);
+        // Another spec under the same name is refused before anything is ordered.
+        byte[] longer = new String(t.spec(), StandardCharsets.UTF_8).replace("steps = 8", "steps = 12").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> t.rounds().run("diloco.toml", longer, DiLoCo.Settings.of(2, 4), TERMS, t.published(),
+                List.of(t.url()), Duration.ofSeconds(30), progress::add))
+                .isInstanceOf(HyphaException.class).hasMessageContaining("already started with spec");
+        assertThat(orders(t)).isEqualTo(beforeCrash);
 
+        // Started again, the same spec resumes at round 1, with round 1's lease of worker 0 as it was: no lease is
+        // ordered (and paid for) twice.
+        Tenant again = tenantAt(dir.resolve("tenant-diloco"), t.spec());
+        int resumedAt = progress.size();
+        TrainingRounds.Result result = again.rounds().run("diloco.toml", again.spec(), DiLoCo.Settings.of(2, 4), TERMS,
+                again.published(), List.of(again.url()), Duration.ofSeconds(30), follow);
+        List<String> resumed = progress.subList(resumedAt, progress.size());
+        assertThat(resumed.getFirst()).startsWith("resuming diloco after round 0");
+        assertThat(resumed).noneMatch(l -> l.startsWith("round 0")).anyMatch(l -> l.startsWith("round 1: 2 results fetched and checked"));
+        assertThat(audit[0]).as("segments audited; events %s", events).isEqualTo(8);
+        assertThat(audit[1]).as("challenges").isZero();
+
+        // The final model is the one an uninterrupted run gives: every round run in one process.
+        var base = TrainSpecParser.parse("diloco.toml", t.spec());
+        var specId = dev.hypha.core.cid.ContentIds.of(t.spec());
+        var data = new dev.hypha.ml.train.data.DatasetStore(t.store()).load(dev.hypha.core.cid.ContentId.parse(base.dataset()), base.split());
+        try (Parallel parallel = new Parallel(2)) {
+            DiLoCo.Result uninterrupted = DiLoCo.train(base, specId, DiLoCo.Settings.of(2, 4), data, new FloatMatMul(parallel),
+                    DiLoCo.RoundListener.NONE);
+            var weights = uninterrupted.network().parameters().stream().map(dev.hypha.ml.train.Tensor::data).toList();
+            assertThat(result.model()).isEqualTo(dev.hypha.core.cid.ContentIds.of(DiLoCo.globalFile(base, specId,
+                    uninterrupted.network().inputShape(), weights, 8)));
+        }
         assertThat(result.rounds()).isEqualTo(2);
+        assertThat(t.store().ref(dev.hypha.ml.train.run.Trainer.MODELS, "diloco")).contains(result.model());
         JsonNode record = t.rounds().record("diloco");
         assertThat(record.path("final").asText()).isEqualTo(result.model().toString());
-        assertThat(TrainingRounds.check(record, t.store())).as("every outer step recomputed from the record").isEmpty();
-        List<BigInteger> orders = new ArrayList<>();
+        assertThat(TrainingRounds.check(record, t.store(), as(tenantKey).compute(), verifier))
+                .as("every outer step recomputed from the record, every lease final").isEmpty();
+        List<BigInteger> orders = orders(t);
+        assertThat(orders.subList(0, 3)).isEqualTo(beforeCrash);
         for (JsonNode round : record.path("rounds")) {
             // each round's two leases went to two different providers
             assertThat(round.path("providers").get(0).asText()).isNotEqualTo(round.path("providers").get(1).asText());
-            round.path("orders").forEach(o -> orders.add(new BigInteger(o.asText())));
         }
         assertThat(orders).hasSize(4);
-        var verifier = as(tenantKey).verifier();
         for (BigInteger id : orders) {
             ComputeOrder o = as(tenantKey).compute().order(id);
             assertThat(o.state()).isEqualTo(OrderState.CLOSED);
@@ -268,14 +336,6 @@ class TrainingRoundsTest {
                 assertThat(c.root()).as("root at step %d", c.step()).isEqualTo(replayer.root(state));
             }
         }
-        // The verifier daemon audits every segment of every lease and challenges nothing.
-        try (VerifierDaemon daemon = daemon(verifierKey, 1000, "verifier")) {
-            for (int i = 0; i < 20 && daemon.stats().segmentsAudited() < 8; i++) {
-                daemon.poll();
-            }
-            assertThat(daemon.stats().segmentsAudited()).as("events %s", events).isEqualTo(8);
-            assertThat(daemon.stats().challenges()).isZero();
-        }
         // Both providers are paid for their leases once the challenge windows are over.
         BigInteger paidA = BigInteger.ZERO;
         BigInteger paidB = BigInteger.ZERO;
@@ -286,7 +346,6 @@ class TrainingRoundsTest {
         }
         assertThat(paidA).isPositive();
         assertThat(paidB).isPositive();
-        travel(verifier.challengeWindow() + 1);
         BigInteger expectA = aBefore.add(paidA);
         BigInteger expectB = bBefore.add(paidB);
         await("both providers to collect their pay", () -> usd(honestA.key()).equals(expectA) && usd(honestB.key()).equals(expectB));
@@ -294,12 +353,30 @@ class TrainingRoundsTest {
         // A record whose final model is not the last outer step is caught.
         ObjectNode forged = record.deepCopy();
         forged.put("final", record.path("rounds").get(0).path("global").asText());
-        assertThat(TrainingRounds.check(forged, t.store())).get().asString().contains("the last outer step gives");
+        assertThat(TrainingRounds.check(forged, t.store(), as(tenantKey).compute(), verifier)).get().asString()
+                .contains("the last outer step gives");
+        // Submitted again once trained, it orders nothing and answers the same model.
+        assertThat(again.rounds().run("diloco.toml", again.spec(), DiLoCo.Settings.of(2, 4), TERMS, again.published(),
+                List.of(again.url()), Duration.ofSeconds(30), progress::add).model()).isEqualTo(result.model());
+        assertThat(orders(t)).hasSize(4);
+    }
+
+    /** Every order the tenant's round record names, in round and worker order. */
+    private static List<BigInteger> orders(Tenant t) {
+        List<BigInteger> orders = new ArrayList<>();
+        for (JsonNode round : t.rounds().record(nameOf(t)).path("rounds")) {
+            round.path("orders").forEach(o -> orders.add(new BigInteger(o.asText())));
+        }
+        return orders;
+    }
+
+    private static String nameOf(Tenant t) {
+        return TrainSpecParser.parse("spec", t.spec()).name();
     }
 
     @Test
     @Order(2)
-    void aProviderCheatingInItsRoundIsChallengedByReplaySlashedAndItsResultRefused() throws Exception {
+    void aRoundResultProvenWrongAfterItsOuterStepFailsTheRunNamingTheRoundAndNoModelIsPublished() throws Exception {
         polling(honestA, cheater);
         Tenant t = tenant("cheated", 4);
         Address cheaterAddress = Address.parse(cheater.key().getAddress());
@@ -307,15 +384,17 @@ class TrainingRoundsTest {
         BigInteger firstDispute = as(tenantKey).verifier().nextDisputeId();
         try (VerifierDaemon daemon = daemon(verifierKey, 1000, "verifier");
              VerifierDaemon referee = daemon(refereeKey, 0, "referee")) {
-            // When the round's leases are done and before the tenant fetches, the verifier audits them and plays its
-            // dispute to the end (on the tenant's thread, so the order of events is fixed).
+            // The cheat's result passes the fetch checks (its model is its committed state) and moves the outer step;
+            // while the tenant waits for the challenge windows, the verifier audits and plays its dispute to the end
+            // (on the tenant's thread, so the order of events is fixed).
             assertThatThrownBy(() -> t.rounds().run("cheated.toml", t.spec(), DiLoCo.Settings.of(2, 4), TERMS, t.published(),
                     List.of(t.url()), Duration.ofSeconds(30), line -> {
-                        if (line.contains("leases done")) {
+                        if (line.startsWith("all rounds done")) {
                             play(daemon, referee, firstDispute);
                         }
                     }))
-                    .isInstanceOf(HyphaException.class).hasMessageContaining("lost a dispute");
+                    .isInstanceOf(HyphaException.class).hasMessageContaining("cheated failed: round 0 worker")
+                    .hasMessageContaining("lost a dispute");
         }
         VerifierDispute d = as(tenantKey).verifier().dispute(firstDispute);
         assertThat(d.phase()).as("events %s", events).isEqualTo(DisputePhase.RESOLVED);
@@ -329,8 +408,22 @@ class TrainingRoundsTest {
         assertThat(as(tenantKey).verifier().nextDisputeId()).as("only the cheater's lease was challenged")
                 .isEqualTo(firstDispute.add(BigInteger.ONE));
         JsonNode record = t.rounds().record("cheated");
-        assertThat(record.path("rounds").get(0).path("results")).as("no result of the cheated round was used").isEmpty();
+        assertThat(record.path("rounds").get(0).path("results")).as("the cheated result was used").hasSize(2);
+        assertThat(record.path("failed").asText()).startsWith("round 0 worker").contains("order " + d.orderId());
         assertThat(record.has("final")).isFalse();
+        assertThat(t.store().ref(dev.hypha.ml.train.run.Trainer.MODELS, "cheated")).as("no model published").isEmpty();
+        var market = as(tenantKey).compute();
+        var verifier = as(tenantKey).verifier();
+        assertThat(TrainingRounds.check(record, t.store(), market, verifier)).get().asString()
+                .contains("order " + d.orderId()).contains("lost a dispute");
+        // A record that claims the model anyway is caught by the check (the lease's dispute state is read).
+        ObjectNode forged = record.deepCopy();
+        forged.remove("failed");
+        forged.put("final", record.path("trained").asText());
+        assertThat(TrainingRounds.check(forged, t.store(), market, verifier)).get().asString().contains("lost a dispute");
+        // Submitted again, a failed run is not resumed.
+        assertThatThrownBy(() -> t.rounds().run("cheated.toml", t.spec(), DiLoCo.Settings.of(2, 4), TERMS, t.published(),
+                List.of(t.url()), Duration.ofSeconds(30), line -> {})).hasMessageContaining("failed and is not resumed");
     }
 
     /** The verifier audits, then verifier, referee and the providers' responders play until the dispute resolves. */

@@ -147,6 +147,35 @@ public final class DiLoCo {
     }
 
     /**
+     * The outer optimizer's state after a round as one model file: the global weights as the network, the Nesterov
+     * momentum as its optimizer state (one tensor per parameter, in parameter order), {@code stepsDone} as its step. A
+     * run across providers stores it after every round so that it resumes there bit for bit (the momentum is in no
+     * other file: the global model files carry weights only, since the round specs name them as {@code init}).
+     */
+    public static byte[] outerFile(TrainSpec base, ContentId baseSpec, int[] inputShape, Outer outer, long stepsDone) {
+        Network n = Network.withParameters(base.layers(), inputShape, outer.global());
+        List<String> names = n.parameterNames().stream().map(p -> "outer_momentum." + p).toList();
+        return ModelFile.encode(n, stepsDone, baseSpec.toString(), names, outer.momentum());
+    }
+
+    /** The outer state an {@link #outerFile} holds; one without a momentum of each parameter's size is refused. */
+    public static Outer outerState(String source, ModelFile.Contents file) {
+        List<float[]> global = file.network().parameters().stream().map(Tensor::data).toList();
+        List<float[]> momentum = file.optimizerState();
+        if (momentum.size() != global.size()) {
+            throw new IllegalArgumentException(source + " holds " + momentum.size() + " momentum tensors for "
+                    + global.size() + " parameters: it is not an outer state file");
+        }
+        for (int i = 0; i < global.size(); i++) {
+            if (momentum.get(i).length != global.get(i).length) {
+                throw new IllegalArgumentException(source + "'s momentum " + i + " has " + momentum.get(i).length
+                        + " values, its parameter " + global.get(i).length);
+            }
+        }
+        return new Outer(global, momentum);
+    }
+
+    /**
      * The outer step: Δ = mean over workers of (global − result), summed in worker order then divided; v = μ·v + Δ;
      * θ −= lr·(Δ + μ·v) (PyTorch's SGD with nesterov=True). Pure and deterministic: the same inputs give the same bits.
      *

@@ -70,6 +70,33 @@ class DiLoCoTest {
     }
 
     @Test
+    void theOuterStateFileGivesBackTheWeightsMomentumAndStepsBitForBitAndAGlobalModelIsNoOuterState() throws Exception {
+        Setup s = setup(8);
+        ContentId specId = ContentIds.of(s.specBytes());
+        int[] input = {1, s.train().height(), s.train().width()};
+        List<float[]> initial = dev.hypha.ml.train.Network.initialize(s.spec().layers(), input, s.spec().seed()).parameters()
+                .stream().map(Tensor::data).toList();
+        List<List<float[]>> results = List.of(initial.stream().map(a -> {
+            float[] b = a.clone();
+            for (int j = 0; j < b.length; j++) b[j] = b[j] * 0.5f + 0.01f * j;
+            return b;
+        }).toList());
+        DiLoCo.Outer outer = DiLoCo.outerStep(DiLoCo.Outer.start(initial), results, new DiLoCo.Settings(1, 4, 0.7f, 0.9f));
+        byte[] file = DiLoCo.outerFile(s.spec(), specId, input, outer, 4);
+        ModelFile.Contents read = ModelFile.decode("outer", file);
+        DiLoCo.Outer back = DiLoCo.outerState("outer", read);
+        assertThat(read.step()).isEqualTo(4);
+        for (int i = 0; i < initial.size(); i++) {
+            assertThat(back.global().get(i)).containsExactly(outer.global().get(i));
+            assertThat(back.momentum().get(i)).containsExactly(outer.momentum().get(i));
+        }
+        assertThat(DiLoCo.outerFile(s.spec(), specId, input, back, 4)).isEqualTo(file);
+        byte[] global = DiLoCo.globalFile(s.spec(), specId, input, outer.global(), 4);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiLoCo.outerState("global", ModelFile.decode("global", global)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an outer state file");
+    }
+
+    @Test
     void theOuterStepIsNesterovMomentumOnTheMeanPseudoGradientInWorkerOrder() {
         DiLoCo.Settings settings = DiLoCo.Settings.of(2, 10);
         DiLoCo.Outer start = DiLoCo.Outer.start(List.of(new float[] {1f, 2f}));
