@@ -100,47 +100,15 @@ public final class LmPoolScorer {
 
     /** Reads the pool's text contributions and scores them (nothing is posted: see {@link #post}). */
     public Report score(long poolId, Probe probe, FloatMatMul gemm, Consumer<String> log) {
-        DataPoolsClient pools = access.contracts().pools();
         Address me = access.me();
         requireMayScore(poolId);
-        List<Long> all = pools.contributionIds(poolId, limits.examined() + 1);
-        List<Long> ids = all.subList(0, Math.min(all.size(), limits.examined()));
-        int unexamined = all.size() - ids.size();
-        if (unexamined > 0) {
-            log.accept("pool #" + poolId + " holds more than " + limits.examined() + " contributions: the later ones are"
-                    + " not examined");
-        }
-        List<PoolContribution> readable = new ArrayList<>();
-        List<Long> assets = new ArrayList<>();
-        List<int[]> streams = new ArrayList<>();
-        List<PoolScorer.Skipped> skipped = new ArrayList<>();
-        for (long id : ids) {
-            PoolContribution c = pools.contribution(id);
-            if (readable.size() >= limits.contributions()) {
-                skipped.add(new PoolScorer.Skipped(id, c.contributor(), "not read: this scorer trains on the first "
-                        + limits.contributions() + " readable contributions in contribution order, and they came before it"));
-                continue;
-            }
-            try {
-                long asset = access.datasetOf(c);
-                log.accept("reading contribution #" + id + " (dataset #" + asset + " of " + c.contributor().toChecksumString()
-                        + ")");
-                streams.add(tokens(asset, id, probe));
-                readable.add(c);
-                assets.add(asset);
-                // Each kept stream cut to the current fair share (it only shrinks as more are read): bounded memory.
-                int cap = PoolScorer.sampleCap(streams.stream().mapToInt(s -> s.length).toArray(), limits.samples());
-                streams.replaceAll(s -> s.length > cap ? Arrays.copyOf(s, cap) : s);
-            } catch (HyphaException e) {
-                log.accept("left out contribution #" + id + ": " + e.getMessage());
-                skipped.add(new PoolScorer.Skipped(id, c.contributor(), e.getMessage()));
-            }
-        }
-        if (readable.size() < 2) {
-            throw HyphaException.input("pool #" + poolId + " has " + readable.size() + " contribution(s) this account can read"
-                    + (skipped.isEmpty() ? "" : " (" + skipped.size() + " left out: " + skipped.getFirst().reason() + ")")
-                    + "; scoring by leaving one out needs at least 2");
-        }
+        PoolContributions.Read<int[]> pass = access.read(poolId, limits, (asset, id) -> tokens(asset, id, probe),
+                streams -> {
+                    int cap = PoolScorer.sampleCap(streams.stream().mapToInt(t -> t.length).toArray(), limits.samples());
+                    streams.replaceAll(t -> t.length > cap ? Arrays.copyOf(t, cap) : t);
+                }, log);
+        List<PoolContribution> readable = pass.contributions();
+        List<int[]> streams = pass.data();
         log.accept("fine-tuning " + (readable.size() + 1) + " LoRA adapters of " + probe.options().steps() + " steps ("
                 + readable.size() + " contributions, leave one out)");
         LmContributionScores.Result r;
@@ -153,11 +121,11 @@ public final class LmPoolScorer {
         List<Scored> scored = new ArrayList<>();
         for (LmContributionScores.Score s : r.scores()) {
             PoolContribution c = readable.get(s.contribution());
-            PoolScorer.Entry entry = new PoolScorer.Entry(c.id(), c.contributor(), assets.get(s.contribution()), s.tokens(),
-                    c.contributor().equals(me));
+            PoolScorer.Entry entry = new PoolScorer.Entry(c.id(), c.contributor(), pass.assets().get(s.contribution()),
+                    s.tokens(), c.contributor().equals(me));
             scored.add(new Scored(entry, s.lossWithout(), s.score(), onChainScore(s.score())));
         }
-        return new Report(poolId, r.baseLoss(), r.lossWithAll(), scored, skipped, unexamined);
+        return new Report(poolId, r.baseLoss(), r.lossWithAll(), scored, pass.skipped(), pass.unexamined());
     }
 
     /** Posts the scores as this validator (a rescore replaces its earlier one); its own contributions are not posted. */

@@ -16,10 +16,12 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -81,6 +83,66 @@ final class PoolContributions {
             throw HyphaException.input("pool #" + poolId + "'s scoring ended at " + pool.scoringEnd() + " (chain time now "
                     + now + "): its contributors can claim now");
         }
+    }
+
+    /** What one scoring pass read: the readable contributions in order, their assets and data; the ones left out. */
+    record Read<T>(List<PoolContribution> contributions, List<Long> assets, List<T> data, List<PoolScorer.Skipped> skipped,
+                   int unexamined) {}
+
+    /** Opens one contribution's data (asset {@code asset}) as a scorer needs it; a HyphaException leaves it out. */
+    @FunctionalInterface
+    interface Opener<T> {
+        T open(long asset, long contributionId);
+    }
+
+    /**
+     * Reads pool {@code poolId}'s contributions for a scoring pass, whatever its data. Contributing is free and takes any
+     * content id, so nothing a contributor adds may stop the others from being scored: what cannot be read is left out
+     * (with the reason) before any limit counts it, the first {@code limits.examined()} are examined and the first
+     * {@code limits.contributions()} readable ones read; past the limits the later ones are left out, never the pool.
+     * After each read {@code cutToShare} trims the data kept so far to the current fair share of the sample limit (it
+     * only shrinks as more are read, so memory stays bounded). Refuses a pool with fewer than 2 readable contributions.
+     */
+    <T> Read<T> read(long poolId, PoolScorer.Limits limits, Opener<T> opener, Consumer<List<T>> cutToShare,
+                     Consumer<String> log) {
+        DataPoolsClient pools = contracts.pools();
+        List<Long> all = pools.contributionIds(poolId, limits.examined() + 1);
+        List<Long> ids = all.subList(0, Math.min(all.size(), limits.examined()));
+        int unexamined = all.size() - ids.size();
+        if (unexamined > 0) {
+            log.accept("pool #" + poolId + " holds more than " + limits.examined() + " contributions: the later ones are"
+                    + " not examined");
+        }
+        List<PoolContribution> readable = new ArrayList<>();
+        List<Long> assets = new ArrayList<>();
+        List<T> data = new ArrayList<>();
+        List<PoolScorer.Skipped> skipped = new ArrayList<>();
+        for (long id : ids) {
+            PoolContribution c = pools.contribution(id);
+            if (readable.size() >= limits.contributions()) {
+                skipped.add(new PoolScorer.Skipped(id, c.contributor(), "not read: this scorer trains on the first "
+                        + limits.contributions() + " readable contributions in contribution order, and they came before it"));
+                continue;
+            }
+            try {
+                long asset = datasetOf(c);
+                log.accept("reading contribution #" + id + " (dataset #" + asset + " of " + c.contributor().toChecksumString()
+                        + ")");
+                data.add(opener.open(asset, id));
+                readable.add(c);
+                assets.add(asset);
+                cutToShare.accept(data);
+            } catch (HyphaException e) {
+                log.accept("left out contribution #" + id + ": " + e.getMessage());
+                skipped.add(new PoolScorer.Skipped(id, c.contributor(), e.getMessage()));
+            }
+        }
+        if (readable.size() < 2) {
+            throw HyphaException.input("pool #" + poolId + " has " + readable.size() + " contribution(s) this account can read"
+                    + (skipped.isEmpty() ? "" : " (" + skipped.size() + " left out: " + skipped.getFirst().reason() + ")")
+                    + "; scoring by leaving one out needs at least 2");
+        }
+        return new Read<>(List.copyOf(readable), List.copyOf(assets), data, List.copyOf(skipped), unexamined);
     }
 
     /** The dataset asset the contributor registered with the contribution's content id. */

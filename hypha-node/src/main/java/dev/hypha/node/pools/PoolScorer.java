@@ -140,65 +140,32 @@ public final class PoolScorer {
      */
     public Report score(long poolId, TrainSpec spec, ImageSplit validation, int repeats, FloatMatMul gemm,
                         Consumer<String> log) {
-        DataPoolsClient pools = contracts.pools();
         Address me = access.me();
         requireMayScore(poolId);
         if (repeats < 1 || repeats > 16) {
             throw HyphaException.input("--repeats must be 1 to 16, was " + repeats);
         }
-        // Contributing is free and takes any content id, so nothing a contributor adds may stop the others from being
-        // scored: what cannot be read is left out before any limit counts it; past the limits the later contributions
-        // are left out (unscored, with the reason), never the whole pool.
-        List<Long> all = pools.contributionIds(poolId, limits.examined() + 1);
-        List<Long> ids = all.subList(0, Math.min(all.size(), limits.examined()));
-        int unexamined = all.size() - ids.size();
-        if (unexamined > 0) {
-            log.accept("pool #" + poolId + " holds more than " + limits.examined() + " contributions: the later ones are"
-                    + " not examined");
-        }
-        List<PoolContribution> readable = new ArrayList<>();
-        List<Long> assets = new ArrayList<>();
-        List<ImageSplit> splits = new ArrayList<>();
-        List<Skipped> skipped = new ArrayList<>();
-        for (long id : ids) {
-            PoolContribution c = pools.contribution(id);
-            if (readable.size() >= limits.contributions()) {
-                skipped.add(new Skipped(id, c.contributor(), "not read: this scorer trains on the first "
-                        + limits.contributions() + " readable contributions in contribution order, and they came before it"));
-                continue;
+        // Cut every contribution kept so far to the share of the current set: the share only shrinks as contributions
+        // are added, so what is kept always covers the final share, and at most the sample limit (plus the one just
+        // read) is held in memory.
+        PoolContributions.Read<ImageSplit> pass = access.read(poolId, limits, (asset, id) -> {
+            ImageSplit split = read(asset, id);
+            if (split.height() != validation.height() || split.width() != validation.width()
+                    || split.classes() != validation.classes()) {
+                throw HyphaException.input("its " + split.height() + "x" + split.width() + " images in "
+                        + split.classes() + " classes are not the held-out set's " + validation.height() + "x"
+                        + validation.width() + " in " + validation.classes());
             }
-            try {
-                long asset = access.datasetOf(c);
-                log.accept("reading contribution #" + id + " (dataset #" + asset + " of " + c.contributor().toChecksumString()
-                        + ")");
-                ImageSplit split = read(asset, id);
-                if (split.height() != validation.height() || split.width() != validation.width()
-                        || split.classes() != validation.classes()) {
-                    throw HyphaException.input("its " + split.height() + "x" + split.width() + " images in "
-                            + split.classes() + " classes are not the held-out set's " + validation.height() + "x"
-                            + validation.width() + " in " + validation.classes());
-                }
-                readable.add(c);
-                assets.add(asset);
-                splits.add(split);
-                // Cut every contribution kept so far to the share of the current set: the share only shrinks as
-                // contributions are added, so what is kept always covers the final share, and at most the sample
-                // limit (plus the one just read) is held in memory.
-                truncate(splits, sampleCap(counts(splits), limits.samples()));
-            } catch (HyphaException e) {
-                log.accept("left out contribution #" + id + ": " + e.getMessage());
-                skipped.add(new Skipped(id, c.contributor(), e.getMessage()));
-            }
-        }
+            return split;
+        }, kept -> truncate(kept, sampleCap(counts(kept), limits.samples())), log);
+        List<ImageSplit> splits = pass.data();
+        List<Skipped> skipped = pass.skipped();
+        int unexamined = pass.unexamined();
         List<Entry> entries = new ArrayList<>();
-        for (int i = 0; i < readable.size(); i++) {
-            PoolContribution c = readable.get(i);
-            entries.add(new Entry(c.id(), c.contributor(), assets.get(i), splits.get(i).count(), c.contributor().equals(me)));
-        }
-        if (entries.size() < 2) {
-            throw HyphaException.input("pool #" + poolId + " has " + entries.size() + " contribution(s) this account can read"
-                    + (skipped.isEmpty() ? "" : " (" + skipped.size() + " left out: " + skipped.getFirst().reason() + ")")
-                    + "; scoring by leaving one out needs at least 2");
+        for (int i = 0; i < splits.size(); i++) {
+            PoolContribution c = pass.contributions().get(i);
+            entries.add(new Entry(c.id(), c.contributor(), pass.assets().get(i), splits.get(i).count(),
+                    c.contributor().equals(me)));
         }
         ImageSplit pool = concat("pool #" + poolId, splits);
         int[] groupOf = new int[pool.count()];
