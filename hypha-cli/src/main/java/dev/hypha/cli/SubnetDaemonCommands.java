@@ -159,6 +159,16 @@ final class SubnetDaemonCommands {
                 + "evaluation answer with --score-answers (default: ${DEFAULT-VALUE}).")
         int answerTokens;
 
+        /** Wrong posts only cost their poster a bond, but a demonstration has no business on a real network. */
+        private void checkDemonstrationsOnLocalChain(long chainId) {
+            if ((!wrongEpochs.isEmpty() || !wrongDividendsEpochs.isEmpty())
+                    && chainId != dev.hypha.node.devnet.LocalNetworkSettings.CHAIN_ID) {
+                throw HyphaException.input("--demo-wrong-post and --demo-wrong-dividends are demonstrations for the "
+                        + "local dev chain " + dev.hypha.node.devnet.LocalNetworkSettings.CHAIN_ID
+                        + " only, and this is chain " + chainId);
+            }
+        }
+
         @Override
         public Integer call() throws InterruptedException {
             common.check();
@@ -166,6 +176,7 @@ final class SubnetDaemonCommands {
                     : new AnswerQualityScorer.Settings(scoreAnswers, prompts, answerTokens);
             List<AutoCloseable> closing = new java.util.ArrayList<>();
             try (Session session = Session.of(spec)) {
+                checkDemonstrationsOnLocalChain(session.chain().chainId());
                 common.checkMining(session);
                 Credentials key = common.key(session);
                 HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));

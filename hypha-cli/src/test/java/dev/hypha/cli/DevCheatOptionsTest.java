@@ -33,6 +33,17 @@ class DevCheatOptionsTest {
     }
 
     @Test
+    void aWrongEpochDemonstrationIsRefusedOnAnyOtherChain(@TempDir Path home) {
+        try (Devnet other = new AnvilLauncher().chainId(4242).start()) {
+            CliRun r = CliRun.run(Map.of("HYPHA_HOME", home.toString(), "HYPHA_RPC_URL", other.rpcUrl()),
+                    "subnet", "validate", "1", "--demo-wrong-dividends", "3");
+            assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
+            assertThat(r.err()).contains("--demo-wrong-post and --demo-wrong-dividends are demonstrations for the local "
+                    + "dev chain 31337 only, and this is chain 4242");
+        }
+    }
+
+    @Test
     void theCachedAnswersProviderNeedsADevAccountAndAKnownCheat(@TempDir Path home) {
         String[] start = {"provider", "start", "--input-price", "1", "--output-price", "1", "--listen", "127.0.0.1:1"};
         CliRun r = CliRun.run(Map.of("HYPHA_HOME", home.toString()), concat(start, "--dev-cheat", "cached-answers"));

@@ -44,9 +44,6 @@ public final class RoyaltySplitterClient {
      * RevenuePaid events, in chain order): how a payer that crashed mid-payment learns whether its payment landed.
      */
     public List<BigInteger> paymentsSince(long assetId, Address payer, Address token, long fromBlock) {
-        if (fromBlock > calls.client().blockNumber()) {
-            return List.of(); // a block not mined yet holds nothing (and nodes refuse a range starting past the head)
-        }
         EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
                 DefaultBlockParameterName.LATEST, binding.getContractAddress());
         filter.addSingleTopic(EventEncoder.encode(RoyaltySplitter.REVENUEPAID_EVENT));
