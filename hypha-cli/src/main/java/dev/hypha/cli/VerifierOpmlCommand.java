@@ -3,7 +3,6 @@ package dev.hypha.cli;
 import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.OpmlVerifierClient;
-import dev.hypha.chain.deploy.StakingClient;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.opml.IntLm;
@@ -15,9 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.web3j.crypto.Credentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,9 +52,7 @@ final class VerifierOpmlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (intervalSeconds < 1 || intervalSeconds > 3600) {
-            throw HyphaException.input("--interval must be 1..3600 seconds, got " + intervalSeconds);
-        }
+        ChallengerDaemon.checkInterval(intervalSeconds);
         List<IntLm> replays = new ArrayList<>();
         for (String m : models) {
             replays.add(IntLmModels.named(m).orElseThrow(() -> HyphaException.input("--model " + m + " is not a verifiable "
@@ -72,61 +67,24 @@ final class VerifierOpmlCommand implements Callable<Integer> {
             Address self = Address.parse(key.getAddress());
             HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));
             OpmlVerifierClient opml = contracts.opml();
-            BigInteger min = opml.minChallengerStake();
-            BigInteger staked = contracts.staking().stakeOf(self.toString(), StakingClient.VALIDATOR_ROLE);
-            if (devAccount != null && staked.compareTo(min) < 0) {
-                contracts.staking().stake(StakingClient.VALIDATOR_ROLE, min.subtract(staked));
-                staked = min;
-            }
-            if (staked.compareTo(min) < 0) {
-                throw HyphaException.input(self.toChecksumString() + " has " + StakeCommands.hyp(staked) + " VALIDATOR stake; "
-                        + "OpmlVerifier needs " + StakeCommands.hyp(min) + " to challenge: hypha stake --role validator AMOUNT");
-            }
+            BigInteger staked = ChallengerDaemon.ensureStake(contracts, self, opml.minChallengerStake(), devAccount != null,
+                    "OpmlVerifier", "challenge");
             PrintWriter out = session.out();
+            Consumer<String> log = ChallengerDaemon.printer(out);
             Path home = answers != null ? answers : session.home();
             Path cursor = session.home().resolve("verifier").resolve("opml-" + session.deployment().chainId() + ".txt");
             OpmlWatch watch = new OpmlWatch(opml, self, replays, OpmlWatch.gatewayFiles(home),
-                    () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
-                        out.println(line);
-                        out.flush();
-                    }, cursor);
+                    () -> session.chain().latestBlock().getTimestamp().longValueExact(), log, cursor);
             out.println("Hypha opML challenger " + self.toChecksumString() + " on OpmlVerifier " + opml.address().toChecksumString());
             out.println("  Replaying " + String.join(", ", models) + " answers bought by the gateway of " + home
                     + "; bond " + StakeCommands.hyp(opml.challengeBond()) + " per challenge; stake " + StakeCommands.hyp(staked));
-            out.println("Running. Press Ctrl-C to stop.");
-            out.flush();
-            // Slashing needs OpmlVerifier's FAULT_PROOF_ROLE, scheduled through the timelock at deployment; anyone may
-            // execute it once the governance delay has passed, and a challenger is who needs it.
-            Deployer grant = new Deployer(session.sender(key), line -> {
-                out.println(line);
-                out.flush();
-            });
-            boolean[] granted = {false};
-            CliEnvironment.StopSignal stop = session.environment().runUntil();
-            ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
-            try {
-                loop.scheduleWithFixedDelay(() -> {
-                    try {
-                        if (!granted[0]) {
-                            granted[0] = grant.completeOpmlGrant(session.deployment());
-                        }
-                        watch.poll();
-                    } catch (RuntimeException e) {
-                        out.println("poll failed: " + e.getMessage());
-                        out.flush();
-                    }
-                }, 0, intervalSeconds, TimeUnit.SECONDS);
-                stop.await();
-                out.println("Stopping...");
-                loop.shutdownNow();
-                loop.awaitTermination(30, TimeUnit.SECONDS);
-                OpmlWatch.Stats s = watch.stats();
-                out.println("Checked " + s.checked() + " answer(s): " + s.honest() + " honest, " + s.challenged()
-                        + " challenged, " + s.won() + " won, " + s.lost() + " lost.");
-            } finally {
-                loop.shutdownNow();
-                stop.finished();
-            }
+            Deployer grant = new Deployer(session.sender(key), log);
+            ChallengerDaemon.pollUntilStopped(session, intervalSeconds, () -> grant.completeOpmlGrant(session.deployment()),
+                    watch::poll, () -> {
+                        OpmlWatch.Stats s = watch.stats();
+                        out.println("Checked " + s.checked() + " answer(s): " + s.honest() + " honest, " + s.challenged()
+                                + " challenged, " + s.won() + " won, " + s.lost() + " lost.");
+                    });
             out.println("Stopped.");
             out.flush();
             return ExitCodes.OK;

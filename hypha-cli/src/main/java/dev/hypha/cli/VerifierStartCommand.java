@@ -2,7 +2,6 @@ package dev.hypha.cli;
 
 import dev.hypha.chain.deploy.Deployer;
 import dev.hypha.chain.deploy.HyphaContracts;
-import dev.hypha.chain.deploy.StakingClient;
 import dev.hypha.chain.deploy.TrainingVerifierClient;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
@@ -17,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.web3j.crypto.Credentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,9 +56,7 @@ final class VerifierStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (intervalSeconds < 1 || intervalSeconds > 3600) {
-            throw HyphaException.input("--interval must be 1..3600 seconds, got " + intervalSeconds);
-        }
+        ChallengerDaemon.checkInterval(intervalSeconds);
         if (threads < 1 || threads > 256) {
             throw HyphaException.input("--threads must be 1..256, got " + threads);
         }
@@ -74,29 +69,16 @@ final class VerifierStartCommand implements Callable<Integer> {
                     : ProviderStartCommand.devKey(devAccount, session.deployment().chainId());
             Address self = Address.parse(key.getAddress());
             HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));
-            BigInteger min = contracts.verifier().minVerifierStake();
-            BigInteger staked = contracts.staking().stakeOf(self.toString(), StakingClient.VALIDATOR_ROLE);
-            if (devAccount != null && staked.compareTo(min) < 0) {
-                contracts.staking().stake(StakingClient.VALIDATOR_ROLE, min.subtract(staked));
-                staked = min;
-            }
-            if (staked.compareTo(min) < 0) {
-                throw HyphaException.input(self.toChecksumString() + " has " + StakeCommands.hyp(staked) + " VALIDATOR stake; "
-                        + "TrainingVerifier needs " + StakeCommands.hyp(min) + " to challenge or referee: "
-                        + "hypha stake --role validator AMOUNT");
-            }
+            BigInteger staked = ChallengerDaemon.ensureStake(contracts, self, contracts.verifier().minVerifierStake(),
+                    devAccount != null, "TrainingVerifier", "challenge or referee");
             PrintWriter out = session.out();
+            Consumer<String> log = ChallengerDaemon.printer(out);
             // Per chain: a home that follows two local chains in turn must not resume one's cursor on the other.
             Path stateFile = session.home().resolve("verifier").resolve("state-" + session.deployment().chainId() + ".json");
             boolean resuming = Files.exists(stateFile);
-            CliEnvironment.StopSignal stop = session.environment().runUntil();
-            ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
             try (VerifierDaemon daemon = new VerifierDaemon(contracts.compute(), contracts.verifier(), contracts.registry(), self,
                     sampling, new ContentStore(session.home()), HttpClient.newHttpClient(), threads,
-                    () -> session.chain().latestBlock().getTimestamp().longValueExact(), line -> {
-                        out.println(line);
-                        out.flush();
-                    }, stateFile)) {
+                    () -> session.chain().latestBlock().getTimestamp().longValueExact(), log, stateFile)) {
                 out.println("Hypha verifier " + self.toChecksumString() + " on TrainingVerifier "
                         + contracts.verifier().address().toChecksumString());
                 out.println("  Audit rate: " + rate + "/1000 of committed segments" + (rate == 0 ? " (referee only)" : "")
@@ -107,38 +89,17 @@ final class VerifierStartCommand implements Callable<Integer> {
                     out.println("  Resuming from " + stateFile + ": next order " + c.nextOrder() + ", " + c.watched().size()
                             + " order(s) followed, " + c.disputes().size() + " dispute(s) open");
                 }
-                out.println("Running. Press Ctrl-C to stop.");
-                out.flush();
-                // Slashing needs TrainingVerifier's FAULT_PROOF_ROLE, scheduled through the timelock at deployment; anyone
-                // may execute it once the delay has passed, and a verifier is who needs it (a fresh local chain: 120 s).
-                Deployer grant = new Deployer(session.sender(key), line -> {
-                    out.println(line);
-                    out.flush();
-                });
-                boolean[] granted = {false};
-                loop.scheduleWithFixedDelay(() -> {
-                    try {
-                        if (!granted[0]) {
-                            granted[0] = grant.completeVerifierGrant(session.deployment());
-                        }
-                        daemon.poll();
-                    } catch (RuntimeException e) {
-                        out.println("poll failed: " + e.getMessage());
-                        out.flush();
-                    }
-                }, 0, intervalSeconds, TimeUnit.SECONDS);
-                stop.await();
-                out.println("Stopping...");
-                loop.shutdownNow();
-                loop.awaitTermination(30, TimeUnit.SECONDS);
-                VerifierDaemon.Stats s = daemon.stats();
-                out.println(String.format(Locale.ROOT, "Saw %d commitment(s), audited %d segment(s): replayed %d of %d committed "
-                        + "steps (%.1f %%), %d challenge(s), %d vote(s).", s.commitmentsSeen(), s.segmentsAudited(),
-                        s.stepsReplayed(), s.stepsCommitted(),
-                        s.stepsCommitted() == 0 ? 0.0 : 100.0 * s.stepsReplayed() / s.stepsCommitted(), s.challenges(), s.votes()));
-            } finally {
-                loop.shutdownNow();
-                stop.finished();
+                // a fresh local chain's governance delay for the slashing grant: 120 s
+                Deployer grant = new Deployer(session.sender(key), log);
+                ChallengerDaemon.pollUntilStopped(session, intervalSeconds,
+                        () -> grant.completeVerifierGrant(session.deployment()), daemon::poll, () -> {
+                            VerifierDaemon.Stats s = daemon.stats();
+                            out.println(String.format(Locale.ROOT, "Saw %d commitment(s), audited %d segment(s): replayed "
+                                    + "%d of %d committed steps (%.1f %%), %d challenge(s), %d vote(s).",
+                                    s.commitmentsSeen(), s.segmentsAudited(), s.stepsReplayed(), s.stepsCommitted(),
+                                    s.stepsCommitted() == 0 ? 0.0 : 100.0 * s.stepsReplayed() / s.stepsCommitted(),
+                                    s.challenges(), s.votes()));
+                        });
             }
             out.println("Stopped.");
             out.flush();
