@@ -148,6 +148,9 @@ final class ComputeOfferCommand implements Callable<Integer> {
                     : ProviderStartCommand.devKey(devAccount, session.deployment().chainId());
             Address self = Address.parse(key.getAddress());
             HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));
+            // attestations are checked before anything is staked or registered, so a bad file costs nothing
+            ComputeOffer offer = offer(pricing, capacity, self, new AuditDomain(session.deployment().chainId(),
+                    contracts.compute().address()), session.chain().latestBlock().getTimestamp().longValueExact());
             if (devAccount != null) {
                 if (listen == null) {
                     throw HyphaException.input("--dev-account needs --listen HOST:PORT (the endpoint it registers)");
@@ -164,8 +167,6 @@ final class ComputeOfferCommand implements Callable<Integer> {
                 throw HyphaException.input(self.toChecksumString() + " is registered but not active; ComputeMarket takes bids "
                         + "only from active providers");
             }
-            ComputeOffer offer = offer(pricing, capacity, self, new AuditDomain(session.deployment().chainId(),
-                    contracts.compute().address()), session.chain().latestBlock().getTimestamp().longValueExact());
             Settings.HostPort where = listenAddress(info.endpoint());
             PrintWriter out = session.out();
             PublishedContent published = new PublishedContent();
@@ -300,9 +301,7 @@ final class ComputeOfferCommand implements Callable<Integer> {
     }
 
     private static BigInteger rate(String flag, String text) {
-        if (text == null) return BigInteger.ZERO;
-        if (text.strip().equals("0")) return BigInteger.ZERO;
-        return units(flag, text);
+        return text == null ? BigInteger.ZERO : units(flag, text); // a flag given is a positive price; left out, 0
     }
 
     /** Basis points of "25%", "12.5%" or "25" (percent); 0 .. 1000%. */
