@@ -1,5 +1,7 @@
 package dev.hypha.cli;
 
+import dev.hypha.chain.compute.AuditDomain;
+import dev.hypha.chain.compute.ResourceAttestation;
 import dev.hypha.chain.compute.Resources;
 import dev.hypha.chain.deploy.HyphaContracts;
 import dev.hypha.chain.deploy.ProviderRegistryClient;
@@ -8,6 +10,7 @@ import dev.hypha.core.config.Settings;
 import dev.hypha.core.crypto.Address;
 import dev.hypha.core.errors.HyphaException;
 import dev.hypha.ml.train.store.ContentStore;
+import dev.hypha.node.compute.AttestationFiles;
 import dev.hypha.node.compute.CheckpointListener;
 import dev.hypha.node.compute.ComputeOffer;
 import dev.hypha.node.compute.ComputeProvider;
@@ -15,6 +18,7 @@ import dev.hypha.node.compute.ComputeRoutes;
 import dev.hypha.node.compute.DevCheat;
 import dev.hypha.node.compute.JobBook;
 import dev.hypha.node.compute.JobLimits;
+import dev.hypha.node.compute.PricingPolicy;
 import dev.hypha.node.compute.PublishedContent;
 import dev.hypha.node.compute.StateCommitments;
 import dev.hypha.node.devnet.DevProvider;
@@ -28,7 +32,10 @@ import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -41,12 +48,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hypha compute offer}: bids on ComputeMarket orders at a fixed price per hour within a capacity, runs the
- * jobs it leases, and serves their status, logs and models at the provider's registered endpoint, until Ctrl-C. A
- * restart resumes the leases it holds from their last checkpoints.
+ * {@code hypha compute offer}: bids on ComputeMarket orders within a capacity at the price a {@link PricingPolicy} gives
+ * (a fixed price per hour, or rates per core, GiB and accelerator the order needs, a minimum and a busy markup), with
+ * auditors' attestations of the capacity for orders that require them; runs the jobs it leases, and serves their
+ * status, logs and models at the provider's registered endpoint, until Ctrl-C. A restart resumes the leases it holds
+ * from their last checkpoints.
  */
-@Command(name = "offer", description = {"Bid on training jobs at a price per hour within a capacity, run the jobs leased, "
-        + "serve their logs and models, until Ctrl-C.",
+@Command(name = "offer", description = {"Bid on training jobs within a capacity, at a fixed price per hour or one priced from "
+        + "each order's needs, run the jobs leased, serve their logs and models, until Ctrl-C.",
+    "Price = (--price-per-hour + cores x --price-per-core-hour + GiB x --price-per-gib-hour + accelerators x "
+        + "--price-per-accelerator-hour), plus --busy-markup while more than half of --max-jobs are in use, rounded up "
+        + "to a whole unit, at least --min-price; orders paying less are not bid on.",
     "The account must be an active provider; the job API listens at its registered endpoint. Each job's state roots",
     "are committed on TrainingVerifier, its checkpoints served to verifiers, and disputes over them answered."})
 final class ComputeOfferCommand implements Callable<Integer> {
@@ -56,15 +68,43 @@ final class ComputeOfferCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--price-per-hour", paramLabel = "UNITS", required = true,
-            description = "Bid price per hour of lease, in the payment token's smallest units.")
+    @Option(names = "--price-per-hour", paramLabel = "UNITS",
+            description = "Flat price per hour of lease, in the payment token's smallest units; alone, the fixed bid price.")
     String pricePerHour;
+
+    @Option(names = "--price-per-core-hour", paramLabel = "UNITS", description = "Added per core the order needs, per hour.")
+    String pricePerCoreHour;
+
+    @Option(names = "--price-per-gib-hour", paramLabel = "UNITS",
+            description = "Added per GiB (1024 MiB) of memory the order needs, per hour (priced per MiB, rounded up).")
+    String pricePerGibHour;
+
+    @Option(names = "--price-per-accelerator-hour", paramLabel = "UNITS",
+            description = "Added per accelerator the order needs, per hour.")
+    String pricePerAcceleratorHour;
+
+    @Option(names = "--min-price", paramLabel = "UNITS", description = "Never bid less per hour (default 1).")
+    String minPrice;
+
+    @Option(names = "--busy-markup", paramLabel = "PERCENT",
+            description = "Added to the price while more than half of --max-jobs are bid on or running, e.g. 25% (default 0).")
+    String busyMarkup;
 
     @Option(names = "--cores", paramLabel = "N", required = true, description = "Cores each job may use (its threads).")
     int cores;
 
     @Option(names = "--memory", paramLabel = "MIB", required = true, description = "Memory each job may use, in MiB.")
     long memoryMiB;
+
+    @Option(names = "--accelerators", paramLabel = "K", defaultValue = "0",
+            description = "Accelerators each job may use, as bids state them (default ${DEFAULT-VALUE}).")
+    long accelerators;
+
+    @Option(names = "--attestation", paramLabel = "FILE", description = {"An auditor's attestation of this offer's resources "
+            + "(written by `hypha compute attest`), sent with bids on orders that require that auditor; repeatable, one "
+            + "per auditor. It must be for this provider and market, unexpired, and of exactly --cores, --memory and "
+            + "--accelerators."})
+    List<Path> attestationFiles = new ArrayList<>();
 
     @Option(names = "--max-jobs", paramLabel = "K", defaultValue = "1", description = "Jobs at once (default ${DEFAULT-VALUE}).")
     int maxJobs;
@@ -94,15 +134,13 @@ final class ComputeOfferCommand implements Callable<Integer> {
         if (intervalSeconds < 1 || intervalSeconds > 3600) {
             throw HyphaException.input("--interval must be 1..3600 seconds, got " + intervalSeconds);
         }
-        if (cores < 1 || cores > 4096 || memoryMiB < 1 || memoryMiB > 0xFFFF_FFFFL) {
-            throw HyphaException.input("--cores must be 1..4096 and --memory 1..4294967295 MiB");
+        if (cores < 1 || cores > 4096 || memoryMiB < 1 || memoryMiB > 0xFFFF_FFFFL || accelerators < 0 || accelerators > 4096) {
+            throw HyphaException.input("--cores must be 1..4096, --memory 1..4294967295 MiB and --accelerators 0..4096");
         }
-        ComputeOffer offer;
-        try {
-            offer = new ComputeOffer(units("--price-per-hour", pricePerHour), new Resources(cores, memoryMiB, 0), maxJobs,
-                    JobLimits.DEFAULT);
-        } catch (IllegalArgumentException e) {
-            throw HyphaException.input(e.getMessage());
+        PricingPolicy pricing = pricing();
+        Resources capacity = new Resources(cores, memoryMiB, accelerators);
+        if (maxJobs < 1 || maxJobs > 64) {
+            throw HyphaException.input("--max-jobs must be 1..64, got " + maxJobs);
         }
         try (Session session = Session.of(spec)) {
             DevCheat cheat = cheat(session);
@@ -110,6 +148,9 @@ final class ComputeOfferCommand implements Callable<Integer> {
                     : ProviderStartCommand.devKey(devAccount, session.deployment().chainId());
             Address self = Address.parse(key.getAddress());
             HyphaContracts contracts = HyphaContracts.connect(session.deployment(), session.sender(key));
+            // attestations are checked before anything is staked or registered, so a bad file costs nothing
+            ComputeOffer offer = offer(pricing, capacity, self, new AuditDomain(session.deployment().chainId(),
+                    contracts.compute().address()), session.chain().latestBlock().getTimestamp().longValueExact());
             if (devAccount != null) {
                 if (listen == null) {
                     throw HyphaException.input("--dev-account needs --listen HOST:PORT (the endpoint it registers)");
@@ -168,8 +209,13 @@ final class ComputeOfferCommand implements Callable<Integer> {
                 server.start();
                 out.println("Hypha compute provider " + self.toChecksumString() + " on ComputeMarket "
                         + contracts.compute().address().toChecksumString());
-                out.println("  Offer: " + offer.pricePerHour() + " units/hour, " + cores + " core(s), " + memoryMiB
-                        + " MiB per job, at most " + maxJobs + " job(s) at once");
+                out.println("  Offer: " + pricing.describe() + "; " + cores + " core(s), " + memoryMiB + " MiB"
+                        + (accelerators > 0 ? ", " + accelerators + " accelerator(s)" : "") + " per job, at most " + maxJobs
+                        + " job(s) at once");
+                for (ResourceAttestation a : offer.attestations()) {
+                    out.println("  Attested by auditor " + a.auditor().toChecksumString() + " until "
+                            + java.time.Instant.ofEpochSecond(a.expiresAt()) + " (bids on orders that require it carry it)");
+                }
                 if (cheat != DevCheat.NONE) {
                     out.println("  DEV CHEAT '" + devCheat.strip() + "': this provider fakes its training jobs (local chain only)");
                 }
@@ -202,6 +248,74 @@ final class ComputeOfferCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    /** The pricing flags as a policy: the flat price and rates default to 0 (one of them must be given), the minimum to 1. */
+    private PricingPolicy pricing() {
+        if (pricePerHour == null && pricePerCoreHour == null && pricePerGibHour == null && pricePerAcceleratorHour == null) {
+            throw HyphaException.input("give a price: --price-per-hour UNITS (a fixed price), or rates --price-per-core-hour, "
+                    + "--price-per-gib-hour, --price-per-accelerator-hour (with --price-per-hour as a flat part)");
+        }
+        try {
+            return new PricingPolicy(rate("--price-per-hour", pricePerHour), rate("--price-per-core-hour", pricePerCoreHour),
+                    rate("--price-per-gib-hour", pricePerGibHour),
+                    rate("--price-per-accelerator-hour", pricePerAcceleratorHour),
+                    minPrice == null ? BigInteger.ONE : units("--min-price", minPrice),
+                    busyMarkup == null ? 0 : percentBps("--busy-markup", busyMarkup));
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input(e.getMessage());
+        }
+    }
+
+    /** The offer with its attestations, each read and checked against this provider, its market and chain time. */
+    private ComputeOffer offer(PricingPolicy pricing, Resources capacity, Address self, AuditDomain market, long now) {
+        List<ResourceAttestation> attestations = new ArrayList<>();
+        for (Path file : attestationFiles) {
+            try {
+                attestations.add(ComputeOffer.check(readAttestation(file), self, market, now));
+            } catch (HyphaException e) {
+                throw e.getMessage().startsWith("attestation ") ? e
+                        : HyphaException.input("attestation " + file + ": " + e.getMessage());
+            }
+        }
+        try {
+            return new ComputeOffer(pricing, capacity, maxJobs, JobLimits.DEFAULT, attestations);
+        } catch (IllegalArgumentException e) {
+            throw HyphaException.input("--attestation: " + e.getMessage());
+        }
+    }
+
+    /** An attestation file (bounded: read only when it is small enough to be one). */
+    static ResourceAttestation readAttestation(Path file) {
+        try {
+            if (Files.size(file) > AttestationFiles.MAX_BYTES) {
+                throw HyphaException.input("attestation " + file + " is " + Files.size(file) + " bytes; an attestation file "
+                        + "is at most " + AttestationFiles.MAX_BYTES);
+            }
+            return AttestationFiles.parse(file.toString(), Files.readAllBytes(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new HyphaException(dev.hypha.core.errors.ErrorCategory.NOT_FOUND, "no such attestation file: " + file, e);
+        } catch (java.io.IOException e) {
+            throw new HyphaException(dev.hypha.core.errors.ErrorCategory.IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BigInteger rate(String flag, String text) {
+        return text == null ? BigInteger.ZERO : units(flag, text); // a flag given is a positive price; left out, 0
+    }
+
+    /** Basis points of "25%", "12.5%" or "25" (percent); 0 .. 1000%. */
+    static int percentBps(String flag, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,4})(?:\\.([0-9]{1,2}))?%?").matcher(text.strip());
+        if (!m.matches()) {
+            throw HyphaException.input(flag + " '" + text + "' is not a percentage like 25% or 12.5%");
+        }
+        String hundredths = m.group(2) == null ? "00" : (m.group(2) + "0").substring(0, 2);
+        long bps = Long.parseLong(m.group(1)) * 100 + Long.parseLong(hundredths);
+        if (bps > PricingPolicy.MAX_MARKUP_BPS) {
+            throw HyphaException.input(flag + " " + text + " is more than 1000%");
+        }
+        return (int) bps;
     }
 
     /** The dev-only cheat asked for, refused anywhere but a --dev-account on the local chain (checked on the chain itself). */

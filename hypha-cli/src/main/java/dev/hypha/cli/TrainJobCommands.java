@@ -89,6 +89,15 @@ final class TrainJobCommands {
         @Option(names = "--memory", paramLabel = "MIB", defaultValue = "1024", description = "Memory the job needs (default ${DEFAULT-VALUE} MiB).")
         long memoryMiB;
 
+        @Option(names = "--accelerators", paramLabel = "K", defaultValue = "0",
+                description = "Accelerators the job needs (default ${DEFAULT-VALUE}).")
+        long accelerators;
+
+        @Option(names = "--trusted-auditor", paramLabel = "ADDR", description = {"Take only bids whose resources this auditor "
+                + "attested (`hypha compute attest`); the market checks each bid's signature and refuses the rest. "
+                + "One auditor per order (the market takes one)."})
+        String trustedAuditor;
+
         @Option(names = "--bid-window", paramLabel = "SECONDS", defaultValue = "30",
                 description = "Seconds providers may bid before the cheapest bid is accepted (default ${DEFAULT-VALUE}).")
         long bidWindow;
@@ -131,6 +140,12 @@ final class TrainJobCommands {
             if (hours < 1 || hours > 24 * 365) throw HyphaException.input("--hours must be 1..8760, got " + hours);
             BigInteger dep = deposit != null ? ComputeOfferCommand.units("--deposit", deposit) : max.multiply(BigInteger.valueOf(hours));
             if (cores < 1 || memoryMiB < 1 || memoryMiB > 0xFFFF_FFFFL) throw HyphaException.input("--cores and --memory must be positive");
+            if (accelerators < 0 || accelerators > 4096) throw HyphaException.input("--accelerators must be 0..4096");
+            Address auditor = trustedAuditor == null ? Address.ZERO : Address.parse(trustedAuditor);
+            if (trustedAuditor != null && auditor.equals(Address.ZERO)) {
+                throw HyphaException.input("--trusted-auditor cannot be the zero address (leave it out to trust no auditor)");
+            }
+            Resources needs = new Resources(cores, memoryMiB, accelerators);
             if (bidWindow < 1 || bidWindow > 7 * 24 * 3600) throw HyphaException.input("--bid-window must be 1 s .. 7 days");
             if (waitSeconds < 1) throw HyphaException.input("--wait must be at least 1 second");
             Settings.HostPort where;
@@ -150,8 +165,7 @@ final class TrainJobCommands {
                     throw HyphaException.input("--providers trains a classifier spec on a public dataset: it takes no --provider, "
                             + "--input or --data-from");
                 }
-                return acrossProviders(bytes, new TenantJobs.OrderTerms(max, dep, new Resources(cores, memoryMiB, 0), bidWindow),
-                        where, port);
+                return acrossProviders(bytes, new TenantJobs.OrderTerms(max, dep, needs, bidWindow, auditor), where, port);
             }
             try (Session session = Session.of(spec)) {
                 Tenant t = Tenant.open(session);
@@ -163,10 +177,11 @@ final class TrainJobCommands {
                 try (ApiServer server = new ApiServer(where.host(), port, List.of(published))) {
                     server.start();
                     TenantJobs.Submitted s = t.jobs().submit(specFile.toString(), bytes,
-                            new TenantJobs.OrderTerms(max, dep, new Resources(cores, memoryMiB, 0), bidWindow), published);
+                            new TenantJobs.OrderTerms(max, dep, needs, bidWindow, auditor), published);
                     BigInteger id = s.orderId();
                     out.println("Order " + id + " placed: " + s.job().name() + " (spec " + s.spec() + ", data "
-                            + s.dataset() + "), at most " + max + " units/hour, " + dep + " units held");
+                            + s.dataset() + "), at most " + max + " units/hour, " + dep + " units held"
+                            + (auditor.equals(Address.ZERO) ? "" : "; bids must be attested by auditor " + auditor.toChecksumString()));
                     out.flush();
                     int bid = provider != null ? awaitBidFrom(t, id, Address.parse(provider), out)
                             : t.jobs().lease(id, OptionalInt.empty(), Duration.ofSeconds(bidWindow + waitSeconds));
@@ -175,7 +190,8 @@ final class TrainJobCommands {
                     }
                     ComputeBid won = t.contracts().compute().bids(id).get(bid);
                     out.println("Leased to " + won.provider().toChecksumString() + " at " + won.pricePerHour() + " units/hour (bid "
-                            + bid + ")");
+                            + bid + ": " + ComputeBidsCommand.resources(won.offered())
+                            + (auditor.equals(Address.ZERO) ? "" : ", attested by " + auditor.toChecksumString()) + ")");
                     String url = publicUrl != null ? publicUrl : "http://" + where.host() + ":" + server.port();
                     List<String> sources = new ArrayList<>(List.of(url));
                     dataFrom.forEach(u -> sources.add(u.toString()));
@@ -293,6 +309,12 @@ final class TrainJobCommands {
                 out.println("order " + id + ": " + o.state() + (o.state() == OrderState.OPEN ? " (" + o.bidCount() + " bid(s))"
                         : o.provider().equals(Address.ZERO) ? "" : " to " + o.provider().toChecksumString() + " at "
                         + o.pricePerHour() + " units/hour") + (o.state() == OrderState.CLOSED ? " (" + o.closeReason() + ")" : ""));
+                if (!o.auditor().equals(Address.ZERO)) {
+                    out.println("  bids must be attested by auditor " + o.auditor().toChecksumString());
+                }
+                if (o.state() == OrderState.OPEN || o.state() == OrderState.LEASED) {
+                    ComputeBidsCommand.print(out, o, t.contracts().compute().bids(id), "  ");
+                }
                 if (o.state() == OrderState.LEASED || o.state() == OrderState.CLOSED) {
                     JsonNode job = t.jobs().providerStatus(id);
                     boolean running = job.path("state").asText().equals("RUNNING");

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.chain.ChainException;
+import dev.hypha.chain.compute.AuditDomain;
 import dev.hypha.chain.compute.CloseReason;
 import dev.hypha.chain.compute.ComputeOrder;
 import dev.hypha.chain.compute.OrderState;
+import dev.hypha.chain.compute.ResourceAttestation;
 import dev.hypha.chain.compute.Resources;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.core.crypto.Eip712;
 import dev.hypha.core.crypto.Hashes;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +23,9 @@ import org.web3j.crypto.Credentials;
 /**
  * ComputeMarket through its client on a real anvil chain with `hypha deploy`'s contracts: a tenant's order, a
  * registered provider's bid, the lease streaming per second of chain time, settlement by a stranger, the tenant's close
- * refunding the rest; and the contract's refusals decoded by name.
+ * refunding the rest; an order naming an auditor leased to a bid carrying that auditor's attestation, signed here,
+ * and bids without one, or with one for another provider, expired or over other resources, refused by the contract
+ * with its reason; and the contract's refusals decoded by name.
  */
 class ComputeMarketClientTest {
     private static final byte[] SPEC = Hashes.keccak256("examples/fashion-mnist-cnn.toml".getBytes(StandardCharsets.UTF_8));
@@ -119,5 +124,57 @@ class ComputeMarketClientTest {
         market.cancelOrder(id);
         assertThat(market.order(id).state()).isEqualTo(OrderState.CANCELLED);
         assertThat(market.order(BigInteger.valueOf(999)).state()).isEqualTo(OrderState.NONE);
+    }
+
+    @Test
+    void anOrderNamingAnAuditorTakesOnlyBidsItAttested() {
+        Credentials auditor = chain.devnet.account(5);
+        Address auditorAddress = Address.parse(auditor.getAddress());
+        Address providerAddress = Address.parse(provider.getAddress());
+        ComputeMarketClient market = as(tenant).compute();
+        BigInteger id = market.createOrder(SPEC, NEEDS, BigInteger.valueOf(3_600_000), BigInteger.valueOf(7_200_000),
+                600, auditorAddress);
+        assertThat(market.order(id).auditor()).isEqualTo(auditorAddress);
+        AuditDomain domain = new AuditDomain(chain.deployment.chainId(), market.address());
+        Resources machine = new Resources(4, 8192, 0);
+        long expiresAt = chain.time() + 3600;
+        ResourceAttestation good = domain.attest(auditorAddress, providerAddress, machine, expiresAt,
+                data -> Eip712.sign(data, auditor));
+        // the digest signed here is the contract's own
+        assertThat(domain.digest(providerAddress, machine, expiresAt))
+                .isEqualTo(market.attestationDigest(providerAddress, machine, expiresAt));
+        assertThat(good.isSigned()).isTrue();
+
+        ComputeMarketClient asProvider = as(provider).compute();
+        BigInteger price = BigInteger.valueOf(3_000_000);
+        String refused = "ComputeMarket.bid reverted: ComputeMarket: InvalidAttestation(orderId=" + id + ", auditor="
+                + auditorAddress.lowercaseHex() + ")";
+        assertThatThrownBy(() -> asProvider.bid(id, price, machine, new byte[0], 0))
+                .isInstanceOf(ChainException.class).hasMessageStartingWith(refused);
+        ResourceAttestation forStranger = domain.attest(auditorAddress, Address.parse(stranger.getAddress()), machine,
+                expiresAt, data -> Eip712.sign(data, auditor));
+        assertThatThrownBy(() -> asProvider.bid(id, price, machine, forStranger.signature().toBytes(), expiresAt))
+                .isInstanceOf(ChainException.class).hasMessageStartingWith(refused);
+        long past = chain.time() - 1;
+        ResourceAttestation expired = domain.attest(auditorAddress, providerAddress, machine, past,
+                data -> Eip712.sign(data, auditor));
+        assertThatThrownBy(() -> asProvider.bid(id, price, machine, expired.signature().toBytes(), past))
+                .isInstanceOf(ChainException.class).hasMessageStartingWith(refused);
+        Resources claimed = new Resources(8, 8192, 0);
+        assertThatThrownBy(() -> asProvider.bid(id, price, claimed, good.signature().toBytes(), expiresAt))
+                .isInstanceOf(ChainException.class).hasMessageStartingWith(refused);
+        ResourceAttestation bySomeoneElse = domain.attest(Address.parse(stranger.getAddress()), providerAddress, machine,
+                expiresAt, data -> Eip712.sign(data, stranger));
+        assertThatThrownBy(() -> asProvider.bid(id, price, machine, bySomeoneElse.signature().toBytes(), expiresAt))
+                .isInstanceOf(ChainException.class).hasMessageStartingWith(refused);
+        assertThat(market.bids(id)).isEmpty();
+
+        BigInteger bidIndex = asProvider.bid(id, price, machine, good.signature().toBytes(), expiresAt);
+        market.acceptBid(id, bidIndex.longValueExact());
+        ComputeOrder leased = market.order(id);
+        assertThat(leased.state()).isEqualTo(OrderState.LEASED);
+        assertThat(leased.provider()).isEqualTo(providerAddress);
+        assertThat(market.bids(id)).singleElement().satisfies(b -> assertThat(b.offered()).isEqualTo(machine));
+        market.closeLease(id);
     }
 }

@@ -4,15 +4,19 @@ import dev.hypha.chain.ChainException;
 import dev.hypha.chain.compute.ComputeBid;
 import dev.hypha.chain.compute.ComputeOrder;
 import dev.hypha.chain.compute.OrderState;
+import dev.hypha.chain.compute.ResourceAttestation;
 import dev.hypha.chain.deploy.ComputeMarketClient;
 import dev.hypha.core.crypto.Address;
 import java.math.BigInteger;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Looks at each new ComputeMarket order once, in id order from a saved cursor, and bids the offer's price on those the
- * offer can serve: open, still taking bids, no auditor required (this provider carries no attestation), the maximum
- * price at least the offer's, the needs within the capacity, not already bid on by this provider. The work per poll is
+ * Looks at each new ComputeMarket order once, in id order from a saved cursor, and bids on those the offer can serve:
+ * open, still taking bids, the needs within the capacity, the offer's {@link PricingPolicy} price for those needs (with
+ * the busy markup when more than half the job slots are in use) at most the order's maximum, not already bid on by this
+ * provider, and, when the order names an auditor, an unexpired attestation by that auditor carried by the offer (sent
+ * with the bid, which then offers exactly the attested resources). The work per poll is
  * bounded ({@link #MAX_ORDERS_PER_POLL} orders), and nothing is looked at while the provider is at capacity (the
  * cursor waits, so orders posted meanwhile are still considered).
  *
@@ -51,7 +55,8 @@ public final class BidEngine {
         int looked = 0;
         int placed = 0;
         while (cursor.compareTo(next) < 0 && looked < MAX_ORDERS_PER_POLL && placed < freeSlots) {
-            if (consider(cursor, now)) {
+            int inUse = offer.maxJobs() - freeSlots + placed;
+            if (consider(cursor, now, inUse)) {
                 placed++;
             }
             cursor = cursor.add(BigInteger.ONE);
@@ -63,18 +68,34 @@ public final class BidEngine {
         return placed;
     }
 
-    private boolean consider(BigInteger id, long now) {
+    private boolean consider(BigInteger id, long now, int inUse) {
         ComputeOrder o = market.order(id);
         if (o.state() != OrderState.OPEN || o.bidsCloseAt() <= now) {
             return false;
         }
+        Optional<ResourceAttestation> attestation = Optional.empty();
         if (!o.auditor().equals(Address.ZERO)) {
-            log.accept("order " + id + ": skipped, it needs auditor " + o.auditor() + "'s attestation");
+            attestation = offer.attestationBy(o.auditor());
+            if (attestation.isEmpty()) {
+                log.accept("order " + id + ": skipped, it needs auditor " + o.auditor() + "'s attestation and this offer "
+                        + "carries none by it");
+                return false;
+            }
+            if (attestation.get().expiresAt() <= now) {
+                log.accept("order " + id + ": skipped, auditor " + o.auditor() + "'s attestation expired at "
+                        + java.time.Instant.ofEpochSecond(attestation.get().expiresAt()));
+                return false;
+            }
+        }
+        if (!offer.capacity().covers(o.needs())) {
+            log.accept("order " + id + ": skipped (needs " + o.needs() + "; offer " + offer.capacity() + ")");
             return false;
         }
-        if (!offer.accepts(o.needs(), o.maxPricePerHour())) {
-            log.accept("order " + id + ": skipped (needs " + o.needs() + " at most " + o.maxPricePerHour() + "/h; offer "
-                    + offer.capacity() + " at " + offer.pricePerHour() + "/h)");
+        boolean busy = PricingPolicy.busy(inUse, offer.maxJobs());
+        Optional<BigInteger> price = offer.pricing().price(o.needs(), o.maxPricePerHour(), busy);
+        if (price.isEmpty()) {
+            log.accept("order " + id + ": skipped (pays at most " + o.maxPricePerHour() + "/h; this offer asks "
+                    + offer.pricing().quote(o.needs(), busy) + "/h for it" + (busy ? ", busy" : "") + ")");
             return false;
         }
         if (o.bidCount() >= MAX_BIDS || book.get(id).isPresent()) {
@@ -87,13 +108,19 @@ public final class BidEngine {
         }
         book.put(JobRecord.bid(id)); // recorded before it is sent: a restart follows it either way
         try {
-            market.bid(id, offer.pricePerHour(), offer.capacity(), new byte[0], 0);
+            if (attestation.isPresent()) {
+                ResourceAttestation a = attestation.get();
+                market.bid(id, price.get(), a.resources(), a.signature().toBytes(), a.expiresAt());
+            } else {
+                market.bid(id, price.get(), offer.capacity(), new byte[0], 0);
+            }
         } catch (ChainException e) {
             book.remove(id);
             log.accept("order " + id + ": bid refused: " + e.getMessage());
             return false;
         }
-        log.accept("order " + id + ": bid " + offer.pricePerHour() + "/h");
+        log.accept("order " + id + ": bid " + price.get() + "/h" + (busy ? " (busy markup)" : "")
+                + attestation.map(a -> " with auditor " + a.auditor() + "'s attestation").orElse(""));
         return true;
     }
 }

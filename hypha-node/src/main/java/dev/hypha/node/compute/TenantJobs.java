@@ -79,8 +79,23 @@ public final class TenantJobs {
         this.chainTime = chainTime;
     }
 
-    /** What an order asks for. */
-    public record OrderTerms(BigInteger maxPricePerHour, BigInteger deposit, Resources needs, long bidWindowSeconds) {}
+    /**
+     * What an order asks for.
+     *
+     * @param auditor the auditor whose attestation of its resources every bid must carry (the market takes one per
+     *                order), or the zero address for none
+     */
+    public record OrderTerms(BigInteger maxPricePerHour, BigInteger deposit, Resources needs, long bidWindowSeconds,
+                             Address auditor) {
+        public OrderTerms {
+            java.util.Objects.requireNonNull(auditor, "auditor");
+        }
+
+        /** Terms that trust no auditor. */
+        public OrderTerms(BigInteger maxPricePerHour, BigInteger deposit, Resources needs, long bidWindowSeconds) {
+            this(maxPricePerHour, deposit, needs, bidWindowSeconds, Address.ZERO);
+        }
+    }
 
     /** A placed order: its id, and the spec and dataset it names. */
     public record Submitted(BigInteger orderId, ContentId spec, ContentId dataset, Job job) {}
@@ -100,7 +115,7 @@ public final class TenantJobs {
         Inputs inputs = inputs(job);
         publish(specBytes, inputs, published);
         BigInteger id = market().createOrder(JobSpecs.digest(specId), terms.needs(), terms.maxPricePerHour(), terms.deposit(),
-                terms.bidWindowSeconds(), Address.ZERO);
+                terms.bidWindowSeconds(), terms.auditor());
         remember(id, specId, inputs.dataset(), inputs.base(), job);
         return new Submitted(id, specId, inputs.dataset(), job);
     }

@@ -156,6 +156,10 @@ final class ComputeReader {
                 .put("spec", o.spec()).put("maxPricePerHour", o.maxPricePerHour().toString())
                 .put("held", o.held().toString()).put("bidsCloseAt", o.bidsCloseAt()).put("bidCount", o.bidCount());
         resources(n.putObject("needs"), o.needs());
+        boolean audited = !o.auditor().equals(dev.hypha.core.crypto.Address.ZERO);
+        if (audited) {
+            n.put("auditor", o.auditor().toChecksumString()); // the market took only bids this auditor attested
+        }
         if (o.state() == OrderState.CLOSED) {
             n.put("closeReason", o.closeReason().name());
         }
@@ -165,6 +169,9 @@ final class ComputeReader {
                 ObjectNode bn = bids.addObject().put("provider", b.provider().toChecksumString())
                         .put("pricePerHour", b.pricePerHour().toString()).put("withdrawn", b.withdrawn());
                 resources(bn.putObject("offered"), b.offered());
+                if (audited) {
+                    bn.put("attestedBy", o.auditor().toChecksumString());
+                }
             }
         }
         if (o.state() == OrderState.LEASED || o.state() == OrderState.CLOSED) {

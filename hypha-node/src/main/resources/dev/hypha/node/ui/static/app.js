@@ -560,7 +560,8 @@ async function loadCompute() {
   const bids = c.orders.flatMap((o) => o.bids.map((b) => ({ order: o.id, accepted: o.lease && o.lease.provider === b.provider, ...b })));
   fill('#bids', bids, 'No provider has bid on these orders.', (tr, b) => {
     cell(tr, '#' + b.order); cell(tr, short(b.provider), 'mono', b.provider); cell(tr, amount(b.pricePerHour), 'num');
-    cell(tr, resources(b.offered)); cell(tr, b.withdrawn ? 'withdrawn' : b.accepted ? 'leased' : 'open', b.accepted ? 'ok' : '');
+    cell(tr, resources(b.offered) + (b.attestedBy ? ' (attested by ' + short(b.attestedBy) + ')' : ''), '', b.attestedBy || '');
+    cell(tr, b.withdrawn ? 'withdrawn' : b.accepted ? 'leased' : 'open', b.accepted ? 'ok' : '');
   });
   const commitments = leases.flatMap((o) => (o.lease.commitments ? o.lease.commitments.newest : []).map((x) => ({ order: o.id, ...x })));
   fill('#commitments', commitments, 'No lease has committed a training state yet.', (tr, x) => {
