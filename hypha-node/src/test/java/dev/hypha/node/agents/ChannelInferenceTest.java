@@ -114,6 +114,23 @@ class ChannelInferenceTest {
 
     /** A seller like {@link #seller(Credentials)} whose channel deposit (and top-up) is {@code deposit} hUSD. */
     private Seller seller(Credentials allowed, String deposit) throws Exception {
+        Funded f = account(allowed);
+        String account = f.account();
+        Credentials key = f.key();
+        AgentSpec spec = AgentSpec.parse("seller", """
+                {"name":"seller","system":"You write greetings.","task":"Greet the person named.",
+                 "budget":{"limit":"1","guardian":"%s"},"tools":[],
+                 "serve":{"tool":"write","description":"writes greetings","price":"0.002","maxTokens":8,
+                          "channel":{"url":"%s","deposit":"%s"}}}"""
+                .formatted(chain.devnet.account(6).getAddress(), provider.endpoint() + MeteredCompletions.PATH, deposit)
+                .getBytes(StandardCharsets.UTF_8));
+        return start(account, key, spec);
+    }
+
+    private record Funded(String account, Credentials key) {}
+
+    /** A new AgentAccount holding 10000 that may pay {@code allowed} up to 10000 a day, and its funded session key. */
+    private static Funded account(Credentials allowed) throws Exception {
         Credentials owner = chain.devnet.account(5);
         String token = chain.token().lowercaseHex();
         String account = chain.as(owner).agentAccounts().create(chain.devnet.account(6).getAddress(), 86_400,
@@ -128,14 +145,7 @@ class ChannelInferenceTest {
                 allowed.getAddress());
         chain.sender(chain.devnet.account(0)).send(TxRequest.transfer(key.getAddress(), BigInteger.TEN.pow(18)));
         chain.as(chain.devnet.account(0)).payment().mint(account, BigInteger.valueOf(10_000));
-        AgentSpec spec = AgentSpec.parse("seller", """
-                {"name":"seller","system":"You write greetings.","task":"Greet the person named.",
-                 "budget":{"limit":"1","guardian":"%s"},"tools":[],
-                 "serve":{"tool":"write","description":"writes greetings","price":"0.002","maxTokens":8,
-                          "channel":{"url":"%s","deposit":"%s"}}}"""
-                .formatted(chain.devnet.account(6).getAddress(), provider.endpoint() + MeteredCompletions.PATH, deposit)
-                .getBytes(StandardCharsets.UTF_8));
-        return start(account, key, spec);
+        return new Funded(account, key);
     }
 
     private Seller start(String account, Credentials key, AgentSpec spec) {
@@ -143,7 +153,7 @@ class ChannelInferenceTest {
                 Address.parse(account), 120, "Hypha USD", "1");
         HyphaContracts asKey = HyphaContracts.connect(chain.deployment, chain.sender(key));
         AgentService service = new AgentService(spec, dir, asKey.agentAccounts().at(account), key, chain.client,
-                Optional.empty(), Optional.of(asKey.channels()), BigInteger.valueOf(DEPOSIT), price, new SecureRandom(),
+                Optional.empty(), Optional.of(asKey.channels()), Optional.empty(), BigInteger.valueOf(DEPOSIT), price, new SecureRandom(),
                 Clock.systemUTC());
         try {
             service.connect();
@@ -258,6 +268,33 @@ class ChannelInferenceTest {
     void aProviderTheAccountDoesNotAllowGetsNoDeposit() {
         assertThatThrownBy(() -> seller(chain.devnet.account(4))).isInstanceOf(HyphaException.class)
                 .hasMessageContaining("AgentAccount");
+    }
+
+    @Test
+    void aProviderWhoseOfferNamesAnotherPayeeOrAsksAboveThePerCallMaximumGetsNoDeposit(@TempDir Path ledgers)
+            throws Exception {
+        Funded f = account(chain.payee);
+        var asKey = HyphaContracts.connect(chain.deployment, chain.sender(f.key()));
+        URI url = URI.create(provider.endpoint() + MeteredCompletions.PATH);
+        Address impostor = Address.parse(chain.devnet.account(4).getAddress());
+        // chosen from an offer of another provider, whose endpoint this provider answers: its 402 names the wrong payee
+        ChannelProviders.Provider wrongPayee = new ChannelProviders.Provider(url, HttpClient.newHttpClient(),
+                Optional.of(impostor), "", Optional.empty());
+        assertThatThrownBy(() -> ChannelInference.connect(wrongPayee, "0.005", asKey.agentAccounts().at(f.account()),
+                f.key(), asKey.channels(), chain.client.chainId(), ledgers.resolve("a.sqlite"), BigInteger.valueOf(DEPOSIT)))
+                .isInstanceOf(HyphaException.class).hasMessageContaining("asks to be paid to "
+                        + Address.parse(chain.payee.getAddress()).toChecksumString())
+                .hasMessageContaining("not to the provider whose offer it is (" + impostor.toChecksumString());
+        // a provider asking more for one call than the account may pay in one: refused before any deposit
+        ChannelProviders.Provider byUrl = new ChannelProviders.Provider(url, HttpClient.newHttpClient(), Optional.empty(),
+                "", Optional.empty());
+        BigInteger max = MeteredCompletions.maximum(PRICES);
+        assertThatThrownBy(() -> ChannelInference.connect(byUrl, "0.005", asKey.agentAccounts().at(f.account()), f.key(),
+                asKey.channels(), chain.client.chainId(), ledgers.resolve("b.sqlite"), max.subtract(BigInteger.ONE)))
+                .isInstanceOf(HyphaException.class)
+                .hasMessageContaining("asks up to " + max + " a call, above the account's per-call maximum "
+                        + max.subtract(BigInteger.ONE));
+        assertThat(chain.usd(f.account())).as("no deposit").isEqualTo(BigInteger.valueOf(10_000));
     }
 
     /** Each "paid COST for inference ... with a voucher for TOTAL" line, as {cost, total}. */
