@@ -119,9 +119,9 @@ public record AgentSpec(String name, String system, String task, String model, B
             this(Optional.of(url), Optional.empty(), Optional.empty(), deposit);
         }
 
-        /** Where the provider comes from, for logs: the URL, or the model and price cap the offers were ranked for. */
+        /** Where the provider comes from, for logs: the URL, or the model (and price cap) the offers were ranked for. */
         public String describe() {
-            return url.map(java.net.URI::toString).orElseGet(() -> "the best offer for " + model.orElseThrow()
+            return url.map(java.net.URI::toString).orElseGet(() -> model.orElseThrow()
                     + maxPrice.map(p -> " at most " + p + " hUSD per million tokens").orElse(""));
         }
     }
