@@ -119,7 +119,9 @@ final class AgentServeCommand implements Callable<Integer> {
             CliEnvironment.StopSignal stop = session.environment().runUntil();
             try (AgentService service = new AgentService(agent, folder.dir(), asSession.agentAccounts().at(record.account()),
                     key, session.chain(), Optional.of(new ServiceDirectory(asSession.identity(), HttpClient.newHttpClient())),
-                    Optional.of(asSession.channels()), record.maxPerCall(), price, new SecureRandom(), Clock.systemUTC())) {
+                    Optional.of(asSession.channels()),
+                    Optional.of(new dev.hypha.node.offers.ChainOffers(asSession.offers(), asSession.registry())),
+                    record.maxPerCall(), price, new SecureRandom(), Clock.systemUTC())) {
                 service.connect();
                 McpToolServer mcp = new McpToolServer(Optional.of(facilitator), "hypha-agent-" + name, "0.1.0",
                         List.of(service.tool()));
@@ -132,6 +134,9 @@ final class AgentServeCommand implements Callable<Integer> {
                             + base + McpToolServer.PATH + ", x402 at " + base + AgentService.HTTP_PREFIX + sells.tool()
                             + "; " + TokenAmount.format(units, Deployer.PAYMENT_DECIMALS) + " " + Deployer.PAYMENT_SYMBOL
                             + " a call into its account " + Address.parse(record.account()).toChecksumString());
+                    if (!service.inferenceSummary().isEmpty()) {
+                        out.println("  " + service.inferenceSummary());
+                    }
                     out.println("  log: " + service.log().file());
                     out.println("Running. Press Ctrl-C to stop.");
                     out.flush();

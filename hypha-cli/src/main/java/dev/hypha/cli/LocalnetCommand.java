@@ -133,7 +133,8 @@ final class LocalnetCommand implements Callable<Integer> {
     @Option(names = "--agents", description = {"Also set up the agents demo: the node's MCP inference (`generate`, paid "
             + "over x402) registered as an", "ERC-8004 agent by dev account 1; a standalone seller agent `seller` (owned by "
             + "dev account 8, run as", "`hypha agent serve seller`) that sells `write` over MCP and x402 into its own "
-            + "account and buys its", "inference from the node with its own budget; and a buyer agent `buyer` owned by "
+            + "account and buys its", "inference from the best hypha-tiny offer over a payment channel its account "
+            + "funds (x402 upto); and a buyer agent `buyer` owned by "
             + "dev account 9 (created", "and funded; run it with `hypha agent run buyer --dev-account 9`). Dev accounts 8 "
             + "and 9 are then not available to other roles."})
     boolean agents;
@@ -148,6 +149,8 @@ final class LocalnetCommand implements Callable<Integer> {
     static final BigInteger BUYER_FUNDS = BigInteger.valueOf(50_000);
     /** What the demo seller starts with, for its inference: 0.02 hUSD. */
     static final BigInteger SELLER_FUNDS = BigInteger.valueOf(20_000);
+    /** What the demo seller's account deposits in its inference channel (and tops it up by), in hUSD. */
+    static final String SELLER_DEPOSIT = "0.005";
 
     @Override
     public Integer call() throws InterruptedException {
@@ -206,8 +209,8 @@ final class LocalnetCommand implements Callable<Integer> {
                 try {
                     Path logs = session.home().resolve("localnet");
                     if (agents) {
-                        // before the providers start: the seller's registration is sent from provider 1's account
-                        roles.addAll(setUpAgents(network, session, out, listen));
+                        // before the providers start: the node's registration is sent from provider 1's account
+                        createSeller(network, session, out, listen);
                     }
                     for (int i = 1; i <= providers; i++) {
                         out.println("Starting provider " + i + " (dev account " + i + ")...");
@@ -230,6 +233,10 @@ final class LocalnetCommand implements Callable<Integer> {
                         args.addAll(royaltyArgs); // they pay the royalties of models the home's user (or those named) registered
                         running.add(ChildProcess.start("provider " + i, session.home(), logs.resolve("provider-" + i + ".log"),
                                 network.rpcUrl(), args));
+                    }
+                    if (agents) {
+                        // after the providers: the seller buys its inference from their offers (published by now)
+                        roles.addAll(startAgents(network, session, out));
                     }
                     int account = providers;
                     for (int i = 1; i <= computeProviders; i++) {
@@ -320,47 +327,65 @@ final class LocalnetCommand implements Callable<Integer> {
             "Agent seller sells \\S+ as ERC-8004 agent #(\\d+): MCP at (\\S+), x402 at (\\S+);");
 
     /**
-     * The agents demo: registers the node's MCP endpoint as an ERC-8004 agent (dev account {@value #SELLER}, whom
-     * {@code generate} pays); creates and funds the standalone seller agent {@code seller} (owned by dev account
-     * {@value #SELLER_OWNER}) and starts it as a child process ({@code hypha agent serve seller}), which registers
-     * itself; then creates and funds the buyer agent {@code buyer} (owned by dev account {@value #AGENT_OWNER}), whose
-     * model calls the seller's {@code write} twice within a 0.01 hUSD budget and rates it with each payment as proof.
-     * A home that has the agents already (a resumed chain) keeps them; the seller is started again either way.
+     * The agents demo, first half (before the providers start): registers the node's MCP endpoint as an ERC-8004
+     * agent (dev account {@value #SELLER}, whom {@code generate} pays), and creates and funds the standalone seller
+     * agent {@code seller} (owned by dev account {@value #SELLER_OWNER}), whose inference is bought with x402
+     * {@code upto} over a payment channel its account funds, from the provider the offers for hypha-tiny rank first
+     * among the localnet's providers ({@code serve.channel.model}). A home that has the seller already (a resumed
+     * chain) keeps it.
+     */
+    private void createSeller(LocalNetwork network, Session session, PrintWriter out, Settings.HostPort listen) {
+        Path specs = session.home().resolve("localnet");
+        dev.hypha.node.agents.AgentFolder sellerFolder = new dev.hypha.node.agents.AgentFolder(session.home(), "seller");
+        if (sellerFolder.exists()) {
+            return;
+        }
+        String host = listen.host().equals("0.0.0.0") ? "127.0.0.1" : listen.host();
+        String mcp = "http://" + host + ":" + network.node().apiPort() + dev.hypha.node.mcp.McpToolServer.PATH;
+        String registration = ("{\"type\":\"https://eips.ethereum.org/EIPS/eip-8004#registration-v1\","
+                + "\"name\":\"hypha-node-inference\",\"description\":\"Completions from the network's inference, paid "
+                + "per call over x402\",\"services\":[{\"name\":\"MCP\",\"endpoint\":\"%s\"}],\"x402Support\":true,"
+                + "\"active\":true}").formatted(mcp);
+        var node = HyphaContracts.connect(network.deployment(), sender(network, SELLER));
+        BigInteger nodeId = node.identity().register("data:application/json;base64," + java.util.Base64.getEncoder()
+                .encodeToString(registration.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        out.println("Inference agent #" + nodeId + " (hypha-node-inference, dev account " + SELLER + "): MCP at " + mcp
+                + ", `generate` paid over x402");
+        // the account may fund channels to the localnet's inference providers (dev accounts 1..providers)
+        List<String> allow = new ArrayList<>();
+        for (int i = 1; i <= providers; i++) {
+            allow.add("\"" + network.devAccounts().get(i).getAddress() + "\"");
+        }
+        String sellerSpec = """
+                {"name": "seller", "system": "You write greetings.", "task": "Greet the person named.",
+                 "budget": {"limit": "0.02", "perCall": "0.005", "period": "1d", "guardian": "%s",
+                            "allow": [%s]},
+                 "tools": [],
+                 "serve": {"tool": "write", "description": "Writes a short greeting for a request; paid per call.",
+                           "price": "0.003", "maxTokens": 24,
+                           "channel": {"model": "hypha-tiny", "deposit": "%s"}}}
+                """.formatted(network.devAccounts().getFirst().getAddress(), String.join(", ", allow), SELLER_DEPOSIT);
+        byte[] bytes = write(specs.resolve("seller.json"), sellerSpec);
+        var owner = sender(network, SELLER_OWNER);
+        var folder = AgentRuntimeCommands.Create.create(out, session.home(), network.chain(), owner,
+                network.deployment(), bytes, dev.hypha.node.agents.AgentSpec.parse("seller.json", bytes));
+        HyphaContracts.connect(network.deployment(), owner).payment().transfer(folder.record().account(), SELLER_FUNDS);
+        out.println("  funded with 0.02 hUSD by dev account " + SELLER_OWNER + " for its inference (bought over a payment"
+                + " channel from the best hypha-tiny offer); spec " + specs.resolve("seller.json"));
+        out.flush();
+    }
+
+    /**
+     * The agents demo, second half (the providers are up): starts the seller as a child process ({@code hypha agent
+     * serve seller}), which registers itself and opens its channel to the provider it chose from the offers; then
+     * creates and funds the buyer agent {@code buyer} (owned by dev account {@value #AGENT_OWNER}), whose model calls
+     * the seller's {@code write} twice within a 0.01 hUSD budget and rates it with each payment as proof.
      *
      * @return the seller's process, for the caller to stop
      */
-    private static List<ChildProcess> setUpAgents(LocalNetwork network, Session session, PrintWriter out,
-                                                  Settings.HostPort listen) throws InterruptedException {
+    private static List<ChildProcess> startAgents(LocalNetwork network, Session session, PrintWriter out)
+            throws InterruptedException {
         Path specs = session.home().resolve("localnet");
-        dev.hypha.node.agents.AgentFolder sellerFolder = new dev.hypha.node.agents.AgentFolder(session.home(), "seller");
-        if (!sellerFolder.exists()) {
-            String host = listen.host().equals("0.0.0.0") ? "127.0.0.1" : listen.host();
-            String mcp = "http://" + host + ":" + network.node().apiPort() + dev.hypha.node.mcp.McpToolServer.PATH;
-            String registration = ("{\"type\":\"https://eips.ethereum.org/EIPS/eip-8004#registration-v1\","
-                    + "\"name\":\"hypha-node-inference\",\"description\":\"Completions from the network's inference, paid "
-                    + "per call over x402\",\"services\":[{\"name\":\"MCP\",\"endpoint\":\"%s\"}],\"x402Support\":true,"
-                    + "\"active\":true}").formatted(mcp);
-            var node = HyphaContracts.connect(network.deployment(), sender(network, SELLER));
-            BigInteger nodeId = node.identity().register("data:application/json;base64," + java.util.Base64.getEncoder()
-                    .encodeToString(registration.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            out.println("Inference agent #" + nodeId + " (hypha-node-inference, dev account " + SELLER + "): MCP at " + mcp
-                    + ", `generate` paid over x402");
-            String sellerSpec = """
-                    {"name": "seller", "system": "You write greetings.", "task": "Greet the person named.",
-                     "budget": {"limit": "0.02", "perCall": "0.005", "period": "1d", "guardian": "%s"},
-                     "tools": [{"agent": %s, "only": ["generate"]}],
-                     "serve": {"tool": "write", "description": "Writes a short greeting for a request; paid per call.",
-                               "price": "0.003", "maxTokens": 24}}
-                    """.formatted(network.devAccounts().getFirst().getAddress(), nodeId);
-            byte[] bytes = write(specs.resolve("seller.json"), sellerSpec);
-            var owner = sender(network, SELLER_OWNER);
-            var folder = AgentRuntimeCommands.Create.create(out, session.home(), network.chain(), owner,
-                    network.deployment(), bytes, dev.hypha.node.agents.AgentSpec.parse("seller.json", bytes));
-            HyphaContracts.connect(network.deployment(), owner).payment().transfer(folder.record().account(), SELLER_FUNDS);
-            out.println("  funded with 0.02 hUSD by dev account " + SELLER_OWNER + " for its inference; spec "
-                    + specs.resolve("seller.json"));
-            out.flush();
-        }
         out.println("Starting the seller agent (hypha agent serve seller, dev account " + SELLER_OWNER + ")...");
         out.flush();
         ChildProcess seller = ChildProcess.start("seller agent", session.home(), specs.resolve("seller.log"),
@@ -385,6 +410,8 @@ final class LocalnetCommand implements Callable<Integer> {
         BigInteger sellerId = new BigInteger(m.group(1));
         out.println("Seller agent #" + sellerId + " (seller, dev account " + SELLER_OWNER + "): MCP at " + m.group(2)
                 + ", x402 at " + m.group(3) + ", `write` 0.003 hUSD a call into its account; log " + seller.log());
+        // how it buys its inference ("its inference: ... paid with upto vouchers over channel ..."), as it printed it
+        seller.lines("  its inference: ").forEach(l -> out.println("  " + l.strip()));
         dev.hypha.node.agents.AgentFolder existing = new dev.hypha.node.agents.AgentFolder(session.home(), "buyer");
         if (existing.exists()) {
             out.println("Agents: buyer exists already in " + existing.dir() + " (from an earlier --agents run); run it "

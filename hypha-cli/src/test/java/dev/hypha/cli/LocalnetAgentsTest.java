@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 16's "done when" on {@code hypha localnet --providers 1 --agents}, with its real provider process: a
  * standalone seller agent ({@code hypha agent serve seller}, its own process) sells {@code write} over MCP and x402
  * into its own AgentAccount, registered by that account in the identity registry with its endpoints and price, and
- * does the work by buying the network's inference (the node's paid {@code generate}) from its own budget; the buyer
+ * does the work by buying inference from the provider it chose from the on-chain hypha-tiny offers, with x402
+ * {@code upto} vouchers over a payment channel its account funded through its policy (no transaction per call; the
+ * provider redeems the charged total when localnet stops); the buyer
  * agent finds it through the identity registry, its model (hypha-tiny through the paying gateway, decoding held to the
  * tool's call) chooses the calls, pays within its AgentAccount's policy and rates the seller with each payment as
  * proof; a third agent pays the seller's x402 endpoint met by {@code http_fetch}; a fourth agent's budget, used up on
@@ -40,6 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalnetAgentsTest {
     private static final Pattern SELLER = Pattern.compile("Seller agent #(\\d+) .*x402 at (\\S+),");
+    /** The seller's inference as localnet prints it: the offer it chose and the channel its account funded. */
+    private static final Pattern CHANNEL = Pattern.compile("its inference: (\\S+) from (0x[0-9a-fA-F]{40}) \\(the best of"
+            + " the offers for .* paid with upto vouchers over channel (0x[0-9a-f]{64}) to ");
+    /** One voucher in the seller's log: cost, provider, voucher total, channel, charged total. */
+    private static final Pattern VOUCHER = Pattern.compile("\\| paid (\\d+) for inference to (0x[0-9a-fA-F]{40}) with a"
+            + " voucher for (\\d+) on channel (0x[0-9a-f]{64}) \\(charged (\\d+) of ");
+    private static final BigInteger DEPOSIT = BigInteger.valueOf(5_000);
 
     @Test
     void anAgentFindsPaysAndRatesAnotherAndAnExhaustedBudgetStopsSpending(@TempDir Path dir) throws Exception {
@@ -59,6 +68,8 @@ class LocalnetAgentsTest {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int[] exit = {-1};
+        BigInteger[] chargedTotal = {BigInteger.ZERO};
+        String[] channelId = {""};
         Thread thread = Thread.ofPlatform().start(() -> {
             try {
                 exit[0] = cli.execute("localnet", "--providers", "1", "--agents");
@@ -79,10 +90,18 @@ class LocalnetAgentsTest {
                 HyphaContracts reader = HyphaContracts.readOnly(deployment, chain);
                 String buyer = new AgentFolder(home, "buyer").record().account();
                 String seller = new AgentFolder(home, "seller").record().account();
-                String inference = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // dev account 1, whom generate pays
+                // the seller chose provider 1 (dev account 1, the only one) from the hypha-tiny offers and opened a
+                // channel to it from its account, through its policy: 0.005 hUSD of its 0.02 are deposited
+                String provider = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+                Matcher opened = CHANNEL.matcher(out.toString());
+                assertThat(opened.find()).as(out.toString()).isTrue();
+                assertThat(opened.group(1)).isEqualTo("hypha-tiny:latest");
+                assertThat(opened.group(2)).isEqualTo(provider);
+                String channel = opened.group(3);
+                assertThat(reader.channels().state(channel).deposit()).isEqualTo(DEPOSIT);
                 BigInteger sellerBefore = reader.payment().balanceOf(seller);
-                BigInteger inferenceBefore = reader.payment().balanceOf(inference);
-                assertThat(sellerBefore).isEqualTo(LocalnetCommand.SELLER_FUNDS);
+                BigInteger providerBefore = reader.payment().balanceOf(provider);
+                assertThat(sellerBefore).isEqualTo(LocalnetCommand.SELLER_FUNDS.subtract(DEPOSIT));
                 // the seller registered itself: its account owns its identity and is its wallet
                 assertThat(reader.identity().ownerOf(sellerId)).isEqualToIgnoringCase(seller);
                 assertThat(reader.identity().agentWallet(sellerId)).isEqualToIgnoringCase(seller);
@@ -109,12 +128,16 @@ class LocalnetAgentsTest {
                         .contains("Agent buyer: step limit; 2/2 steps done, 2 paid this run (0.006 hUSD)");
                 assertThat(log).contains("(found in the identity registry)", "model | hypha-tiny", "model chose write {\"prompt\":\"",
                         "settled in 0x", "rated agent #" + sellerId + " 90/100 with this payment as proof");
-                // the seller bought its inference from its own account for each request it was paid for
-                assertThat(sellerLog).contains("serve 1 | request: ", "serve 2 | request: ", "for inference to ", "answered: ");
-                assertThat(sellerLog.split("\\| paid 2000 for inference to ", -1)).hasSize(3);
+                // the seller bought its inference for each request it was paid for with a voucher on its channel:
+                // no transaction, each cumulative voucher the charged total before it plus the call's maximum
+                assertThat(sellerLog).contains("serve 1 | request: ", "serve 2 | request: ", "answered: ");
+                assertThat(vouchers(sellerLog, provider, channel).count()).as(sellerLog).isEqualTo(2);
                 assertThat(reader.payment().balanceOf(buyer)).isEqualTo(BigInteger.valueOf(50_000 - 6_000));
-                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore.add(BigInteger.valueOf(6_000 - 4_000)));
-                assertThat(reader.payment().balanceOf(inference)).isEqualTo(inferenceBefore.add(BigInteger.valueOf(4_000)));
+                // the seller keeps all 6000 it earned: its inference is paid from the deposit, redeemed by the provider
+                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore.add(BigInteger.valueOf(6_000)));
+                assertThat(reader.payment().balanceOf(provider)).isEqualTo(providerBefore);
+                assertThat(reader.channels().state(channel).deposit()).isEqualTo(DEPOSIT);
+                channelId[0] = channel;
                 assertThat(reader.reputation().summary(sellerId, List.of(buyer), "localnet", "").count()).isEqualTo(2);
 
                 // an agent whose http_fetch meets the seller's x402 endpoint pays it within its policy
@@ -136,7 +159,7 @@ class LocalnetAgentsTest {
                 assertThat(readerLog).contains("booked 3000 to ", "settled in 0x", "result: HTTP 200 text/plain");
                 String readerAccount = new AgentFolder(home, "reader").record().account();
                 assertThat(reader.payment().balanceOf(readerAccount)).isEqualTo(BigInteger.valueOf(10_000 - 3_000));
-                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore.add(BigInteger.valueOf(9_000 - 6_000)));
+                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore.add(BigInteger.valueOf(9_000)));
 
                 // a budget of 0.004 hUSD a day pays one 0.003 call; the chain refuses the second, whatever the runtime does
                 Path thrifty = dir.resolve("thrifty.json");
@@ -158,15 +181,50 @@ class LocalnetAgentsTest {
                 assertThatThrownBy(() -> rogue.pay(deployment.address(PaymentTokenClient.NAME), seller, BigInteger.valueOf(1_001)))
                         .isInstanceOf(HyphaException.class).hasMessageContaining("AgentAccount:").hasMessageContaining("Exceeded");
                 assertThat(reader.payment().balanceOf(account)).isEqualTo(BigInteger.valueOf(10_000 - 3_000));
+                // four paid calls in all (buyer 2, reader 1, thrifty 1), each bought its inference with one voucher,
+                // all within the one deposit; the seller's account kept every 3000 it was paid
+                Voucher total = vouchers(Files.readString(home.resolve("agents/seller/agent.log")), provider, channel);
+                assertThat(total.count()).isEqualTo(4);
+                assertThat(total.charged()).isLessThanOrEqualTo(DEPOSIT);
+                assertThat(reader.payment().balanceOf(seller)).isEqualTo(sellerBefore.add(BigInteger.valueOf(12_000)));
+                assertThat(reader.channels().state(channel).deposit()).isEqualTo(DEPOSIT);
+                chargedTotal[0] = total.charged();
             }
         } finally {
             stop.countDown();
             thread.join();
         }
         assertThat(exit[0]).as(err.toString()).isZero();
+        // the seller stops first; provider 1 then redeems what the vouchers charged (and the reader's 3000 was paid
+        // over x402 exact, not through the channel)
+        assertThat(out.toString()).contains("Redeemed channel " + channelId[0] + ": " + chargedTotal[0] + " paid out in total");
     }
 
     private record Run(int exit, String out, String err) {}
+
+    private record Voucher(int count, BigInteger charged) {}
+
+    /**
+     * The seller's vouchers, in order, checked one by one: each to {@code provider} on {@code channel}, each call's cost
+     * above 0, the voucher's cumulative total above what was charged with it (it authorizes the call's maximum), the
+     * charged total their running sum.
+     */
+    private static Voucher vouchers(String sellerLog, String provider, String channel) {
+        Matcher paid = VOUCHER.matcher(sellerLog);
+        BigInteger charged = BigInteger.ZERO;
+        int n = 0;
+        while (paid.find()) {
+            n++;
+            assertThat(paid.group(2)).isEqualTo(provider);
+            assertThat(paid.group(4)).isEqualTo(channel);
+            BigInteger cost = new BigInteger(paid.group(1));
+            assertThat(cost.signum()).isPositive();
+            assertThat(new BigInteger(paid.group(3))).isGreaterThan(charged.add(cost));
+            charged = charged.add(cost);
+            assertThat(new BigInteger(paid.group(5))).isEqualTo(charged);
+        }
+        return new Voucher(n, charged);
+    }
 
     /** Runs one {@code hypha} command against the running network, in this process. */
     private static Run hypha(Map<String, String> env, String... args) {

@@ -69,6 +69,10 @@ public final class AgentService implements AutoCloseable {
     private final AgentLog log;
     private final Path dir;
     private final Optional<dev.hypha.chain.deploy.PaymentChannelsClient> channels;
+    private final Optional<dev.hypha.node.offers.OfferSource> offers;
+    private final Clock clock;
+    /** How the inference is bought, once connected over a channel (for the serve command to print). */
+    private String inferenceSummary = "";
     private PayingMcpClient inference;
     private ChannelInference channelInference;
     private Optional<ServiceDirectory.Agent> inferenceAgent = Optional.empty();
@@ -86,10 +90,12 @@ public final class AgentService implements AutoCloseable {
      * @param price      what one call of the tool costs; {@code payTo} is the agent's account
      * @param channels   the PaymentChannels contract, as the session key, when the spec buys its inference over a
      *                   channel ({@code serve.channel})
+     * @param offers     the on-chain offers, when {@code serve.channel} names a model to choose a provider for
      */
     public AgentService(AgentSpec spec, Path dir, AgentAccountsClient.Account account,
                         org.web3j.crypto.Credentials sessionKey, ChainClient chain, Optional<ServiceDirectory> directory,
-                        Optional<dev.hypha.chain.deploy.PaymentChannelsClient> channels, BigInteger maxPerCall,
+                        Optional<dev.hypha.chain.deploy.PaymentChannelsClient> channels,
+                        Optional<dev.hypha.node.offers.OfferSource> offers, BigInteger maxPerCall,
                         ExactRequirement price, SecureRandom random, Clock clock) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.service = spec.serve().orElseThrow(() -> HyphaException.input("agent " + spec.name() + " sells nothing:"
@@ -103,6 +109,8 @@ public final class AgentService implements AutoCloseable {
         this.random = Objects.requireNonNull(random, "random");
         this.dir = Objects.requireNonNull(dir, "dir");
         this.channels = Objects.requireNonNull(channels, "channels");
+        this.offers = Objects.requireNonNull(offers, "offers");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.journal = new SpendJournal(dir.resolve("serve-journal.jsonl"));
         this.log = new AgentLog(dir.resolve("agent.log"), clock);
         SpendJournal.State state = journal.read();
@@ -120,14 +128,22 @@ public final class AgentService implements AutoCloseable {
     public synchronized void connect() {
         if (service.channel().isPresent()) {
             AgentSpec.InferenceChannel c = service.channel().get();
-            channelInference = ChannelInference.connect(c, account, sessionKey, channels.orElseThrow(() ->
+            java.util.Set<Address> allowed = new java.util.LinkedHashSet<>();
+            spec.budget().allow().forEach(a -> allowed.add(Address.parse(a)));
+            ChannelProviders.Provider provider = ChannelProviders.choose(c, offers, allowed, price.asset(),
+                    chain.chainId(), spec.model(), clock);
+            channelInference = ChannelInference.connect(provider, c.deposit(), account, sessionKey, channels.orElseThrow(() ->
                     HyphaException.input("agent " + spec.name() + " buys its inference over a channel: it needs the"
                             + " PaymentChannels contract")), chain.chainId(), dir.resolve("channels.sqlite"), maxPerCall);
+            inferenceSummary = "its inference: " + provider.offer().map(o -> AgentLog.quote(o.model()) + " from "
+                    + o.provider().toChecksumString() + " (the best of the offers for " + c.describe() + ", at "
+                    + o.inputPerMillion() + "/" + o.outputPerMillion() + " per million tokens in/out), at ")
+                    .orElse("") + AgentLog.quote(channelInference.url().toString()) + ", paid with upto vouchers over"
+                    + " channel " + channelInference.channel().id() + " to "
+                    + channelInference.provider().toChecksumString() + " (deposit " + channelInference.deposit()
+                    + ", funded by the account through its policy)";
             log.line("serve", "agent " + spec.name() + " sells " + service.tool() + " at " + price.amount()
-                    + " a call into " + Address.parse(account.address()).toChecksumString() + "; its inference: "
-                    + AgentLog.quote(c.url().toString()) + ", paid with upto vouchers over channel "
-                    + channelInference.channel().id() + " to " + channelInference.provider().toChecksumString()
-                    + " (deposit " + channelInference.deposit() + ", funded by the account through its policy)");
+                    + " a call into " + Address.parse(account.address()).toChecksumString() + "; " + inferenceSummary);
             return;
         }
         for (AgentSpec.ToolSource source : spec.tools()) {
@@ -278,7 +294,7 @@ public final class AgentService implements AutoCloseable {
         log.line(tag, "request: " + AgentLog.quote(request));
         ChannelInference.Bought b;
         try {
-            b = channelInference.complete(prompt(request), service.maxTokens(), spec.model());
+            b = channelInference.complete(prompt(request), service.maxTokens());
         } catch (HyphaException e) {
             log.line(tag, "buying inference failed: " + AgentLog.quote(e.getMessage()));
             journal.done(n, "inference-unpaid");
@@ -335,6 +351,14 @@ public final class AgentService implements AutoCloseable {
     public String registrationUri(String baseUrl) {
         return "data:application/json;base64," + java.util.Base64.getEncoder()
                 .encodeToString(registrationFile(baseUrl).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * How a {@code serve.channel} agent buys its inference once {@link #connect}ed ("its inference: ... channel ...");
+     * empty otherwise.
+     */
+    public synchronized String inferenceSummary() {
+        return inferenceSummary;
     }
 
     public AgentLog log() {

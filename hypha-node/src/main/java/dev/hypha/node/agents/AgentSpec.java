@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *  "tools": [{"agent": 1, "only": ["generate"]}, {"mcp": "http://127.0.0.1:21494/mcp"}],
  *  "rate": {"value": 90, "tag": "quality"}, "fetch": {"hosts": ["api.example.com"], "maxBytes": 65536},
  *  "serve": {"tool": "write", "description": "...", "price": "0.003", "maxTokens": 64, "inference": "generate",
- *            "channel": {"url": "https://provider.example/provider/v1/x402/completions", "deposit": "0.01"}}}
+ *            "channel": {"model": "hypha-tiny", "maxPrice": "0.5", "deposit": "0.01"}}}
  * }</pre>
  * {@code serve} makes it an agent that sells its own service ({@code hypha agent serve NAME}, {@link AgentService}):
  * one tool, paid per call over x402 into its account, whose work is its system prompt and task applied to the
@@ -96,12 +96,35 @@ public record AgentSpec(String name, String system, String task, String model, B
 
     /**
      * Inference bought with x402 {@code upto} over a payment channel the agent's account funds ({@code serve.channel}).
+     * The provider is either named by URL (an explicit override) or chosen from the on-chain offers for {@code model}
+     * as the paying gateway chooses ({@link ChannelProviders}), among the providers the budget allows.
      *
-     * @param url     a provider's {@code /provider/v1/x402/completions} (http on loopback, https elsewhere)
-     * @param deposit hUSD put into the channel through the account's policy when it is opened, and again each time the
-     *                next call's voucher would pass what it holds, as a decimal string
+     * @param url      a provider's {@code /provider/v1/x402/completions} (http on loopback, https elsewhere)
+     * @param model    instead of a URL: the model whose offers are ranked (Ollama's name; no tag means :latest)
+     * @param maxPrice with a model: the most hUSD per million tokens (input plus output price) an offer may ask
+     * @param deposit  hUSD put into the channel through the account's policy when it is opened, and again each time
+     *                 the next call's voucher would pass what it holds, as a decimal string
      */
-    public record InferenceChannel(java.net.URI url, String deposit) {}
+    public record InferenceChannel(Optional<java.net.URI> url, Optional<String> model, Optional<String> maxPrice,
+                                   String deposit) {
+        public InferenceChannel {
+            Objects.requireNonNull(deposit, "deposit");
+            if (url.isPresent() == model.isPresent()) {
+                throw new IllegalArgumentException("a channel names either a provider's URL or a model");
+            }
+        }
+
+        /** The URL form: this provider, whatever the offers say. */
+        public InferenceChannel(java.net.URI url, String deposit) {
+            this(Optional.of(url), Optional.empty(), Optional.empty(), deposit);
+        }
+
+        /** Where the provider comes from, for logs: the URL, or the model (and price cap) the offers were ranked for. */
+        public String describe() {
+            return url.map(java.net.URI::toString).orElseGet(() -> model.orElseThrow()
+                    + maxPrice.map(p -> " at most " + p + " hUSD per million tokens").orElse(""));
+        }
+    }
 
     /** Most tokens a served answer may ask of the inference (the node's {@code generate} allows 512). */
     public static final int MAX_SERVE_TOKENS = 512;
@@ -272,8 +295,45 @@ public record AgentSpec(String name, String system, String task, String model, B
     private static InferenceChannel channel(String where, JsonNode c) {
         String at = "agent spec " + where + ": serve.channel";
         if (!c.isObject()) {
-            throw HyphaException.input(at + " must be an object with url (a provider's /provider/v1/x402/completions)"
-                    + " and deposit (hUSD)");
+            throw HyphaException.input(at + " must be an object with deposit (hUSD) and either model (chosen from the"
+                    + " offers) or url (a provider's /provider/v1/x402/completions)");
+        }
+        String deposit = text(where + " serve.channel", c, "deposit", true);
+        if (!deposit.matches("[0-9]{1,12}(\\.[0-9]{1,6})?") || deposit.matches("0*(\\.0*)?")) {
+            throw HyphaException.input(at + ".deposit '" + AgentLog.quote(deposit) + "' must be an hUSD amount above 0"
+                    + " with at most 6 decimals, e.g. \"0.01\"");
+        }
+        java.util.Iterator<String> names = c.fieldNames();
+        while (names.hasNext()) {
+            String f = names.next();
+            if (!List.of("url", "model", "maxPrice", "deposit").contains(f)) {
+                throw HyphaException.input(at + " has a field '" + AgentLog.quote(f) + "'; it takes deposit and"
+                        + " either model (with an optional maxPrice) or url");
+            }
+        }
+        if (c.has("model")) {
+            if (c.has("url")) {
+                throw HyphaException.input(at + " names both a model and a url: give model to choose from the offers,"
+                        + " or url to use one provider");
+            }
+            String model = text(where + " serve.channel", c, "model", true);
+            if (!model.matches("[\\x21-\\x7e]{1,128}")) {
+                throw HyphaException.input(at + ".model '" + AgentLog.quote(model) + "' must be 1..128 printable"
+                        + " characters without spaces, e.g. \"hypha-tiny\"");
+            }
+            String maxPrice = text(where + " serve.channel", c, "maxPrice", false);
+            if (maxPrice != null && !maxPrice.matches("[0-9]{1,12}(\\.[0-9]{1,6})?")) {
+                throw HyphaException.input(at + ".maxPrice '" + AgentLog.quote(maxPrice) + "' must be hUSD per million"
+                        + " tokens with at most 6 decimals, e.g. \"0.5\"");
+            }
+            return new InferenceChannel(Optional.empty(), Optional.of(model), Optional.ofNullable(maxPrice), deposit);
+        }
+        if (c.has("maxPrice")) {
+            throw HyphaException.input(at + ".maxPrice goes with model (it caps the offers chosen from); a url names"
+                    + " its provider and price already");
+        }
+        if (!c.has("url")) {
+            throw HyphaException.input(at + " needs model (a provider chosen from the offers) or url (one provider)");
         }
         String url = text(where + " serve.channel", c, "url", true);
         java.net.URI uri;
@@ -288,14 +348,6 @@ public record AgentSpec(String name, String system, String task, String model, B
                 || url.length() > 512) {
             throw HyphaException.input(at + ".url '" + AgentLog.quote(url) + "' must be an https URL (http only on"
                     + " loopback), at most 512 characters");
-        }
-        String deposit = text(where + " serve.channel", c, "deposit", true);
-        if (!deposit.matches("[0-9]{1,12}(\\.[0-9]{1,6})?") || deposit.matches("0*(\\.0*)?")) {
-            throw HyphaException.input(at + ".deposit '" + AgentLog.quote(deposit) + "' must be an hUSD amount above 0"
-                    + " with at most 6 decimals, e.g. \"0.01\"");
-        }
-        if (c.size() > 2) {
-            throw HyphaException.input(at + " has fields other than url and deposit");
         }
         return new InferenceChannel(uri, deposit);
     }

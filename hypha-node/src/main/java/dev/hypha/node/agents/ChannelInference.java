@@ -48,6 +48,7 @@ final class ChannelInference implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private final URI url;
+    private final String model;
     private final PayerLedger ledger;
     private final ChannelParams channel;
     private final UptoChannelClient client;
@@ -56,10 +57,11 @@ final class ChannelInference implements AutoCloseable {
     private final BigInteger topUp;
     private final BigInteger callMaximum;
 
-    private ChannelInference(URI url, PayerLedger ledger, ChannelParams channel, UptoChannelClient client,
+    private ChannelInference(URI url, String model, PayerLedger ledger, ChannelParams channel, UptoChannelClient client,
                              AgentAccountsClient.Account accountAsKey, PaymentChannelsClient channels, BigInteger topUp,
                              BigInteger callMaximum) {
         this.url = url;
+        this.model = model;
         this.ledger = ledger;
         this.channel = Objects.requireNonNull(channel, "channel");
         this.client = client;
@@ -70,47 +72,59 @@ final class ChannelInference implements AutoCloseable {
     }
 
     /**
-     * Asks {@code spec.url()} for its offer, opens (or finds) the account's channel to that provider and returns the
-     * buyer. The offer must be on the account's chain and PaymentChannels contract; whether the provider may be paid,
-     * and how much may be deposited, is the account's policy to judge on chain.
+     * Asks the provider for its offer, opens (or finds) the account's channel to that provider and returns the
+     * buyer. The offer must be on the account's chain and PaymentChannels contract, and, for a provider chosen from
+     * the on-chain offers, name that provider as payee; whether the provider may be paid, and how much may be
+     * deposited, is the account's policy to judge on chain.
      *
+     * @param deposit    hUSD to deposit (and top up by), as the spec writes it
      * @param maxPerCall the largest maximum accepted for one call
      * @throws HyphaException INPUT for an unusable offer, CHAIN when the account refuses the deposit, NETWORK when the
      *                        provider cannot be reached
      */
-    static ChannelInference connect(AgentSpec.InferenceChannel spec, AgentAccountsClient.Account accountAsKey,
-                                    Credentials sessionKey, PaymentChannelsClient channels, long chainId, Path ledgerFile,
-                                    BigInteger maxPerCall) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpRequest probe = HttpRequest.newBuilder(spec.url()).timeout(TIMEOUT).header("Content-Type", "application/json")
+    static ChannelInference connect(ChannelProviders.Provider provider, String deposit,
+                                    AgentAccountsClient.Account accountAsKey, Credentials sessionKey,
+                                    PaymentChannelsClient channels, long chainId, Path ledgerFile, BigInteger maxPerCall) {
+        HttpClient http = provider.http();
+        URI url = provider.url();
+        HttpRequest probe = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
         UptoRequirement offer;
         try {
             offer = UptoChannelClient.offerOf(probe, http.send(probe, HttpResponse.BodyHandlers.ofByteArray()));
         } catch (IOException e) {
-            throw new HyphaException(ErrorCategory.NETWORK, "cannot reach the inference at " + spec.url() + ": "
+            throw new HyphaException(ErrorCategory.NETWORK, "cannot reach the inference at " + url + ": "
                     + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HyphaException(ErrorCategory.NETWORK, "interrupted while asking " + spec.url(), e);
+            throw new HyphaException(ErrorCategory.NETWORK, "interrupted while asking " + url, e);
+        }
+        if (provider.payee().isPresent() && !provider.payee().get().equals(offer.payTo())) {
+            throw HyphaException.input("the inference at " + url + " asks to be paid to "
+                    + offer.payTo().toChecksumString() + ", not to the provider whose offer it is ("
+                    + provider.payee().get().toChecksumString() + ")");
+        }
+        if (offer.maxAmount().compareTo(maxPerCall) > 0) {
+            throw HyphaException.input("the inference at " + url + " asks up to " + offer.maxAmount() + " a call,"
+                    + " above the account's per-call maximum " + maxPerCall);
         }
         Address contract = channels.voucherDomain().contract();
         if (offer.chainId() != chainId || !offer.channels().equals(contract)) {
-            throw HyphaException.input("the inference at " + spec.url() + " is paid on chain " + offer.chainId()
+            throw HyphaException.input("the inference at " + url + " is paid on chain " + offer.chainId()
                     + " through " + offer.channels().toChecksumString() + "; this agent's account is on chain " + chainId
                     + " with PaymentChannels " + contract.toChecksumString());
         }
         ChannelParams channel = AccountChannel.usable(accountAsKey, channels, offer.payTo(), offer.asset(),
                 Address.parse(sessionKey.getAddress()));
-        BigInteger deposit = new BigDecimal(spec.deposit()).movePointRight(Deployer.PAYMENT_DECIMALS).toBigIntegerExact();
+        BigInteger depositUnits = new BigDecimal(deposit).movePointRight(Deployer.PAYMENT_DECIMALS).toBigIntegerExact();
         PayerLedger ledger = PayerLedger.open(ledgerFile, channels.voucherDomain());
         try {
-            ChannelState state = AccountChannel.ensureOpen(accountAsKey, channels, ledger, channel, deposit);
+            ChannelState state = AccountChannel.ensureOpen(accountAsKey, channels, ledger, channel, depositUnits);
             // What was charged is at least what the provider redeemed; the rest is learnt from its refusal.
             UptoChannelClient client = AccountChannel.client(http, ledger, channel, chainId, contract, maxPerCall,
                     sessionKey, state.redeemed());
-            return new ChannelInference(spec.url(), ledger, channel, client, accountAsKey, channels, deposit,
-                    offer.maxAmount());
+            return new ChannelInference(url, provider.model(), ledger, channel, client, accountAsKey, channels,
+                    depositUnits, offer.maxAmount());
         } catch (RuntimeException e) {
             ledger.close();
             throw e;
@@ -120,6 +134,11 @@ final class ChannelInference implements AutoCloseable {
     /** The channel paid with. */
     ChannelParams channel() {
         return channel;
+    }
+
+    /** Where the completions are bought. */
+    URI url() {
+        return url;
     }
 
     /** The provider paid. */
@@ -138,7 +157,7 @@ final class ChannelInference implements AutoCloseable {
      * @throws HyphaException INPUT when the provider refuses the payment (naming why) or answers badly, NETWORK when
      *                        it cannot be reached
      */
-    Bought complete(String prompt, int maxTokens, String model) {
+    Bought complete(String prompt, int maxTokens) {
         ensureFunded();
         ObjectNode body = JSON.createObjectNode().put("prompt", prompt).put("max_tokens", maxTokens);
         if (!model.isBlank()) {

@@ -119,7 +119,7 @@ class AgentServiceTest {
                 Address.parse(account), 120, "Hypha USD", "1");
         AgentService service = new AgentService(spec, home,
                 HyphaContracts.connect(chain.deployment, chain.sender(key)).agentAccounts().at(account), key,
-                chain.client, Optional.empty(), Optional.empty(), BigInteger.valueOf(limit), price, new SecureRandom(), Clock.systemUTC());
+                chain.client, Optional.empty(), Optional.empty(), Optional.empty(), BigInteger.valueOf(limit), price, new SecureRandom(), Clock.systemUTC());
         service.connect();
         ApiServer server = new ApiServer("127.0.0.1", 0, List.of(service.httpRoutes(chain.facilitator)));
         server.start();

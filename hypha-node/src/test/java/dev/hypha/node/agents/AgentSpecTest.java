@@ -128,7 +128,20 @@ class AgentSpecTest {
         assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"maxTokens\":257,"
                 + "\"channel\":{\"url\":\"" + url + "\",\"deposit\":\"1\"}}")).hasMessageContaining("at most 256");
         assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
-                + "{\"url\":\"" + url + "\",\"deposit\":\"1\",\"extra\":1}}")).hasMessageContaining("other than url and deposit");
+                + "{\"url\":\"" + url + "\",\"deposit\":\"1\",\"extra\":1}}")).hasMessageContaining("has a field 'extra'");
+        // the model form: the provider is chosen from the offers, optionally under a price cap
+        assertThat(withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
+                + "{\"model\":\"hypha-tiny\",\"maxPrice\":\"0.5\",\"deposit\":\"0.01\"}}").serve().orElseThrow().channel())
+                .contains(new AgentSpec.InferenceChannel(java.util.Optional.empty(), java.util.Optional.of("hypha-tiny"),
+                        java.util.Optional.of("0.5"), "0.01"));
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
+                + "{\"model\":\"m\",\"url\":\"" + url + "\",\"deposit\":\"1\"}}")).hasMessageContaining("both a model and a url");
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
+                + "{\"model\":\"m\",\"maxPrice\":\"-1\",\"deposit\":\"1\"}}")).hasMessageContaining("serve.channel.maxPrice '-1'");
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
+                + "{\"url\":\"" + url + "\",\"maxPrice\":\"1\",\"deposit\":\"1\"}}")).hasMessageContaining("maxPrice goes with model");
+        assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":"
+                + "{\"deposit\":\"1\"}}")).hasMessageContaining("needs model");
         assertThatThrownBy(() -> withServe("{\"tool\":\"w\",\"description\":\"d\",\"price\":\"1\",\"channel\":\"x\"}"))
                 .hasMessageContaining("serve.channel must be an object");
     }

@@ -51,7 +51,9 @@ import org.web3j.crypto.Keys;
  * one deposit through the account's policy, then each paid request buys a completion with a voucher and no
  * transaction, logged with the voucher's amount; the provider redeems what the tokens cost; a restarted seller
  * deposits nothing more and continues from the channel's charged total; a deposit that runs low is topped up through
- * the policy; a provider the account does not allow gets no deposit.
+ * the policy; a provider the account does not allow gets no deposit, nor does one whose 402 names another payee than
+ * the offer it was chosen from or asks more for one call than the account's per-call maximum, and an account holding
+ * less than the deposit opens no channel.
  */
 class ChannelInferenceTest {
     private static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
@@ -114,6 +116,28 @@ class ChannelInferenceTest {
 
     /** A seller like {@link #seller(Credentials)} whose channel deposit (and top-up) is {@code deposit} hUSD. */
     private Seller seller(Credentials allowed, String deposit) throws Exception {
+        Funded f = account(allowed);
+        String account = f.account();
+        Credentials key = f.key();
+        AgentSpec spec = AgentSpec.parse("seller", """
+                {"name":"seller","system":"You write greetings.","task":"Greet the person named.",
+                 "budget":{"limit":"1","guardian":"%s"},"tools":[],
+                 "serve":{"tool":"write","description":"writes greetings","price":"0.002","maxTokens":8,
+                          "channel":{"url":"%s","deposit":"%s"}}}"""
+                .formatted(chain.devnet.account(6).getAddress(), provider.endpoint() + MeteredCompletions.PATH, deposit)
+                .getBytes(StandardCharsets.UTF_8));
+        return start(account, key, spec);
+    }
+
+    private record Funded(String account, Credentials key) {}
+
+    /** A new AgentAccount holding 10000 that may pay {@code allowed} up to 10000 a day, and its funded session key. */
+    private static Funded account(Credentials allowed) throws Exception {
+        return account(allowed, 10_000);
+    }
+
+    /** {@link #account(Credentials)} holding {@code balance}. */
+    private static Funded account(Credentials allowed, long balance) throws Exception {
         Credentials owner = chain.devnet.account(5);
         String token = chain.token().lowercaseHex();
         String account = chain.as(owner).agentAccounts().create(chain.devnet.account(6).getAddress(), 86_400,
@@ -127,15 +151,10 @@ class ChannelInferenceTest {
         a.grantSession(key.getAddress(), 0, now + 86_400, BigInteger.TEN.pow(17), token, BigInteger.valueOf(10_000),
                 allowed.getAddress());
         chain.sender(chain.devnet.account(0)).send(TxRequest.transfer(key.getAddress(), BigInteger.TEN.pow(18)));
-        chain.as(chain.devnet.account(0)).payment().mint(account, BigInteger.valueOf(10_000));
-        AgentSpec spec = AgentSpec.parse("seller", """
-                {"name":"seller","system":"You write greetings.","task":"Greet the person named.",
-                 "budget":{"limit":"1","guardian":"%s"},"tools":[],
-                 "serve":{"tool":"write","description":"writes greetings","price":"0.002","maxTokens":8,
-                          "channel":{"url":"%s","deposit":"%s"}}}"""
-                .formatted(chain.devnet.account(6).getAddress(), provider.endpoint() + MeteredCompletions.PATH, deposit)
-                .getBytes(StandardCharsets.UTF_8));
-        return start(account, key, spec);
+        if (balance > 0) {
+            chain.as(chain.devnet.account(0)).payment().mint(account, BigInteger.valueOf(balance));
+        }
+        return new Funded(account, key);
     }
 
     private Seller start(String account, Credentials key, AgentSpec spec) {
@@ -143,7 +162,7 @@ class ChannelInferenceTest {
                 Address.parse(account), 120, "Hypha USD", "1");
         HyphaContracts asKey = HyphaContracts.connect(chain.deployment, chain.sender(key));
         AgentService service = new AgentService(spec, dir, asKey.agentAccounts().at(account), key, chain.client,
-                Optional.empty(), Optional.of(asKey.channels()), BigInteger.valueOf(DEPOSIT), price, new SecureRandom(),
+                Optional.empty(), Optional.of(asKey.channels()), Optional.empty(), BigInteger.valueOf(DEPOSIT), price, new SecureRandom(),
                 Clock.systemUTC());
         try {
             service.connect();
@@ -258,6 +277,47 @@ class ChannelInferenceTest {
     void aProviderTheAccountDoesNotAllowGetsNoDeposit() {
         assertThatThrownBy(() -> seller(chain.devnet.account(4))).isInstanceOf(HyphaException.class)
                 .hasMessageContaining("AgentAccount");
+    }
+
+    @Test
+    void aProviderWhoseOfferNamesAnotherPayeeOrAsksAboveThePerCallMaximumGetsNoDeposit(@TempDir Path ledgers)
+            throws Exception {
+        Funded f = account(chain.payee);
+        var asKey = HyphaContracts.connect(chain.deployment, chain.sender(f.key()));
+        URI url = URI.create(provider.endpoint() + MeteredCompletions.PATH);
+        Address impostor = Address.parse(chain.devnet.account(4).getAddress());
+        // chosen from an offer of another provider, whose endpoint this provider answers: its 402 names the wrong payee
+        ChannelProviders.Provider wrongPayee = new ChannelProviders.Provider(url, HttpClient.newHttpClient(),
+                Optional.of(impostor), "", Optional.empty());
+        assertThatThrownBy(() -> ChannelInference.connect(wrongPayee, "0.005", asKey.agentAccounts().at(f.account()),
+                f.key(), asKey.channels(), chain.client.chainId(), ledgers.resolve("a.sqlite"), BigInteger.valueOf(DEPOSIT)))
+                .isInstanceOf(HyphaException.class).hasMessageContaining("asks to be paid to "
+                        + Address.parse(chain.payee.getAddress()).toChecksumString())
+                .hasMessageContaining("not to the provider whose offer it is (" + impostor.toChecksumString());
+        // a provider asking more for one call than the account may pay in one: refused before any deposit
+        ChannelProviders.Provider byUrl = new ChannelProviders.Provider(url, HttpClient.newHttpClient(), Optional.empty(),
+                "", Optional.empty());
+        BigInteger max = MeteredCompletions.maximum(PRICES);
+        assertThatThrownBy(() -> ChannelInference.connect(byUrl, "0.005", asKey.agentAccounts().at(f.account()), f.key(),
+                asKey.channels(), chain.client.chainId(), ledgers.resolve("b.sqlite"), max.subtract(BigInteger.ONE)))
+                .isInstanceOf(HyphaException.class)
+                .hasMessageContaining("asks up to " + max + " a call, above the account's per-call maximum "
+                        + max.subtract(BigInteger.ONE));
+        assertThat(chain.usd(f.account())).as("no deposit").isEqualTo(BigInteger.valueOf(10_000));
+    }
+
+    @Test
+    void anAccountWithoutTheDepositOpensNoChannelAndKeepsWhatItHas(@TempDir Path ledgers) throws Exception {
+        Funded f = account(chain.payee, 1_000); // the policy would allow 5000; the account holds 1000
+        var asKey = HyphaContracts.connect(chain.deployment, chain.sender(f.key()));
+        ChannelProviders.Provider byUrl = new ChannelProviders.Provider(URI.create(provider.endpoint()
+                + MeteredCompletions.PATH), HttpClient.newHttpClient(), Optional.empty(), "", Optional.empty());
+        assertThatThrownBy(() -> ChannelInference.connect(byUrl, "0.005", asKey.agentAccounts().at(f.account()), f.key(),
+                asKey.channels(), chain.client.chainId(), ledgers.resolve("c.sqlite"), BigInteger.valueOf(DEPOSIT)))
+                .isInstanceOf(HyphaException.class).hasMessageContaining("InsufficientBalance");
+        assertThat(chain.usd(f.account())).isEqualTo(BigInteger.valueOf(1_000));
+        assertThat(asKey.channels().state(AccountChannel.params(Address.parse(f.account()),
+                Address.parse(chain.payee.getAddress()), chain.token(), 0).id()).exists()).isFalse();
     }
 
     /** Each "paid COST for inference ... with a voucher for TOTAL" line, as {cost, total}. */
