@@ -23,6 +23,8 @@ import java.util.Optional;
  * on meanwhile.
  */
 public final class JobDataInputs implements SealedInputs {
+    /** How a waiting job's log lines begin (the tenant's `hypha train submit` looks for it). */
+    public static final String WAITING = "waiting for the owner of asset #";
     /** How often a waiting job checks whether it was stopped (the chain is polled less often). */
     private static final Duration STOP_CHECK = Duration.ofMillis(100);
 
@@ -52,7 +54,7 @@ public final class JobDataInputs implements SealedInputs {
                             + " for it");
                 }
                 if (System.nanoTime() - nextLog >= 0) {
-                    job.log("waiting for the owner of asset #" + assetId + " to release its key for order " + orderId
+                    job.log(WAITING + assetId + " to release its key for order " + orderId
                             + " (`hypha data release " + assetId + " --order " + orderId + " --key " + data.card().text()
                             + "`), " + wait.progress(waited));
                     nextLog += wait.logEvery().toNanos();

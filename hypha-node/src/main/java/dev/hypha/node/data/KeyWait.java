@@ -15,8 +15,11 @@ import java.util.Locale;
 public record KeyWait(Duration bound, Duration poll) {
     /** The longest wait accepted: the lease pays for all of it. */
     static final Duration MAX_BOUND = Duration.ofHours(24);
-    /** Ten minutes, looking every five seconds: long enough for an owner told by the tenant to run one command. */
-    public static final KeyWait DEFAULT = new KeyWait(Duration.ofMinutes(10), Duration.ofSeconds(5));
+    /**
+     * Ten minutes, looking every two seconds (as often as a provider looks at the chain by default; two reads a look):
+     * long enough for an owner told by the tenant to run one command.
+     */
+    public static final KeyWait DEFAULT = new KeyWait(Duration.ofMinutes(10), Duration.ofSeconds(2));
 
     public KeyWait {
         if (bound.isNegative() || bound.compareTo(MAX_BOUND) > 0) {
@@ -27,7 +30,7 @@ public record KeyWait(Duration bound, Duration poll) {
         }
     }
 
-    /** A wait of {@code minutes}, polling every five seconds (the CLI's --key-wait). */
+    /** A wait of {@code minutes}, polling as {@link #DEFAULT} does (the CLI's --key-wait). */
     public static KeyWait ofMinutes(long minutes) {
         if (minutes < 0 || minutes > MAX_BOUND.toMinutes()) {
             throw new IllegalArgumentException("the key wait must be 0 .. " + MAX_BOUND.toMinutes() + " minutes, got " + minutes);
