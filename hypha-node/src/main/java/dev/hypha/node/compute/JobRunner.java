@@ -338,8 +338,8 @@ public final class JobRunner {
     }
 
     /** This job as a sealed input sees it while waiting for its key: its log, and its stop. */
-    private SealedInputs.Job sealedJob() {
-        return new SealedInputs.Job() {
+    private SealedInputs.WaitingJob sealedJob() {
+        return new SealedInputs.WaitingJob() {
             @Override
             public void log(String line) {
                 book.log(orderId, line);

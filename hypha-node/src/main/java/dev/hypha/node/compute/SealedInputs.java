@@ -34,7 +34,7 @@ public interface SealedInputs {
      * The job an input is opened for, as seen while the input waits (for its owner's key, released by hand after the
      * lease began): the tenant reads what it is waiting for in the job's log, and the wait ends when the job is stopped.
      */
-    interface Job {
+    interface WaitingJob {
         /** Appends a line to the job's log (what the tenant's `hypha train logs` shows). */
         void log(String line);
 
@@ -48,5 +48,5 @@ public interface SealedInputs {
      * what the job needs, telling {@code job}'s log and stopping when {@code job} is stopped.
      */
     Opened open(long assetId, BigInteger orderId, List<URI> sources, Path jobFolder, String fileName, long maxBytes,
-                Job job);
+                WaitingJob job);
 }

@@ -38,7 +38,7 @@ public final class JobDataInputs implements SealedInputs {
 
     @Override
     public Opened open(long assetId, BigInteger orderId, List<URI> sources, Path jobFolder, String fileName, long maxBytes,
-                       Job job) {
+                       WaitingJob job) {
         if (sources.isEmpty()) {
             throw HyphaException.input("the job names no source to fetch sealed asset #" + assetId + " from");
         }
@@ -65,7 +65,7 @@ public final class JobDataInputs implements SealedInputs {
     }
 
     /** Sleeps {@code d}, checking every {@link #STOP_CHECK} whether the job was stopped (which throws out of the wait). */
-    private static void sleep(Job job, Duration d) {
+    private static void sleep(WaitingJob job, Duration d) {
         long end = System.nanoTime() + d.toNanos();
         for (long left = d.toNanos(); left > 0; left = end - System.nanoTime()) {
             job.checkStop();
