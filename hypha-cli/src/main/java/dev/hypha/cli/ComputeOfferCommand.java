@@ -125,6 +125,11 @@ final class ComputeOfferCommand implements Callable<Integer> {
                     + "(what `hypha localnet --cheating-providers` does).")
     String devCheat;
 
+    @Option(names = "--key-wait", paramLabel = "MINUTES", defaultValue = "10",
+            description = "Compute-to-data: minutes a leased job waits for its data owner to release the key "
+                    + "(`hypha data release`) before it fails; the lease pays meanwhile (default ${DEFAULT-VALUE}).")
+    long keyWaitMinutes;
+
     @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
             description = "Seconds between looks at the chain (default ${DEFAULT-VALUE}).")
     int intervalSeconds;
@@ -142,6 +147,10 @@ final class ComputeOfferCommand implements Callable<Integer> {
         if (maxJobs < 1 || maxJobs > 64) {
             throw HyphaException.input("--max-jobs must be 1..64, got " + maxJobs);
         }
+        if (keyWaitMinutes < 0 || keyWaitMinutes > 24 * 60) {
+            throw HyphaException.input("--key-wait must be 0..1440 minutes, got " + keyWaitMinutes);
+        }
+        dev.hypha.node.data.KeyWait keyWait = dev.hypha.node.data.KeyWait.ofMinutes(keyWaitMinutes);
         try (Session session = Session.of(spec)) {
             DevCheat cheat = cheat(session);
             Credentials key = devAccount == null ? session.credentials()
@@ -200,7 +209,7 @@ final class ComputeOfferCommand implements Callable<Integer> {
                         out.flush();
                     }, session.home().resolve("compute").resolve("work"),
                     // Compute-to-data: a fine-tune's sealed data is opened with the key its owner released to us.
-                    new dev.hypha.node.data.JobDataInputs(new dev.hypha.node.data.JobData(contracts, key)), cheat);
+                    new dev.hypha.node.data.JobDataInputs(new dev.hypha.node.data.JobData(contracts, key), keyWait), cheat);
                  ApiServer server = new ApiServer(where.host(), where.port(), List.of(published, new VerificationRoutes(checkpointIndex),
                          new ComputeRoutes(provider, contracts.compute(), self, session.deployment().chainId(), Clock.systemUTC()),
                          // Compute-to-data: the card owners' nodes wrap a released job key to (read at GET /data/key).
@@ -221,7 +230,8 @@ final class ComputeOfferCommand implements Callable<Integer> {
                 }
                 out.println("  Job API on " + where.host() + ":" + server.port() + " (registered endpoint " + info.endpoint() + ")");
                 out.println("  Data key card at " + info.endpoint().replaceAll("/+$", "") + dev.hypha.node.data.DataKeyRoutes.PATH
-                        + " (data owners' nodes release compute-to-data keys to it)");
+                        + " (data owners' nodes release compute-to-data keys to it; a job waits up to "
+                        + keyWaitMinutes + " min for its key)");
                 out.println("Running. Press Ctrl-C to stop (leases resume from their checkpoints on restart).");
                 out.flush();
                 loop.scheduleWithFixedDelay(() -> {

@@ -198,7 +198,7 @@ final class TrainJobCommands {
                     t.jobs().handOff(id, sources);
                     out.println("Inputs published at " + url + "; waiting for the provider to fetch them...");
                     out.flush();
-                    String state = awaitFetched(t, id);
+                    String state = awaitFetched(t, id, out);
                     out.println("The provider is " + state + ". Follow it: hypha train status " + id + " | hypha train logs " + id
                             + " | hypha train fetch " + id);
                     out.flush();
@@ -266,12 +266,24 @@ final class TrainJobCommands {
                     + "; cancel it with hypha train cancel " + id);
         }
 
-        private String awaitFetched(Tenant t, BigInteger id) throws InterruptedException {
+        /**
+         * Waits until the provider has fetched this server's inputs: it runs (or ended), or it waits for a data owner to
+         * release a compute-to-data key (it fetched the rest first), which is printed with the command the owner runs.
+         */
+        private String awaitFetched(Tenant t, BigInteger id, PrintWriter out) throws InterruptedException {
             long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
             while (true) {
                 String state = t.jobs().providerStatus(id).path("state").asText();
                 if (!state.equals("LEASED") && !state.equals("FETCHING") && !state.equals("BID")) {
                     return state;
+                }
+                if (state.equals("FETCHING")) {
+                    for (JsonNode line : t.jobs().logs(id, 0).path("lines")) {
+                        if (line.asText().startsWith(dev.hypha.node.data.JobDataInputs.WAITING)) {
+                            out.println("The job is " + line.asText());
+                            return state + " (waiting for the data owner's key; it goes on once released)";
+                        }
+                    }
                 }
                 if (System.nanoTime() > deadline) {
                     throw new HyphaException(ErrorCategory.NETWORK, "the provider has not fetched the inputs of order " + id

@@ -215,8 +215,9 @@ class LocalnetDataProvenanceTest {
                      ApiServer tenantServer = new ApiServer("127.0.0.1", 0, List.of(published))) {
                     gateway.start();
                     tenantServer.start();
-                    // The tenant's side of `hypha train submit` (what the CLI does in one go), step by step so the key
-                    // is released between the lease and the hand-off, as the owner's node does by itself.
+                    // The tenant's side of `hypha train submit` (what the CLI does in one go), step by step; the key is
+                    // released by hand after the job started, as the README shows: the job waits for it, and its log
+                    // (`hypha train logs`) names the command the owner runs, with the leaseholder's card.
                     TenantJobs tenant = new TenantJobs(asTenant, Credentials.create(USER_KEY), tenantStore, home,
                             HttpClient.newHttpClient(), Clock.systemUTC(),
                             () -> chain.latestBlock().getTimestamp().longValueExact());
@@ -228,12 +229,24 @@ class LocalnetDataProvenanceTest {
                     await("a bid on order " + placed, () -> !asTenant.compute().bids(placed).isEmpty());
                     assertThat(asTenant.compute().bids(order).getFirst().provider()).isEqualTo(Address.parse(COMPUTE_PROVIDER));
                     tenant.lease(order, OptionalInt.of(0), Duration.ofSeconds(5));
-                    String providerCard = new dev.hypha.node.data.ProviderKeyCards(asTenant.registry(),
-                            HttpClient.newHttpClient()).of(Address.parse(COMPUTE_PROVIDER)).text();
-                    assertThat(ok(contributor, password, "data", "release", Long.toString(dataset), "--order",
-                            order.toString(), "--key", providerCard).out()).contains("Released asset #" + dataset + "'s key");
                     tenant.handOff(order, List.of("http://127.0.0.1:" + tenantServer.port(),
                             "http://127.0.0.1:" + gateway.port()));
+                    Pattern release = Pattern.compile("`hypha data release " + dataset + " --order " + placed
+                            + " --key (hdk1:[0-9a-fA-Fx:]+)`");
+                    String[] logs = new String[1];
+                    await("the job of order " + placed + " to wait for the key", () -> {
+                        logs[0] = CliRun.run(env, "--password-file", password.toString(), "train", "logs",
+                                placed.toString()).out();
+                        return release.matcher(logs[0]).find();
+                    });
+                    System.out.println(logs[0]);
+                    Matcher asked = release.matcher(logs[0]);
+                    assertThat(asked.find()).isTrue();
+                    String providerCard = new dev.hypha.node.data.ProviderKeyCards(asTenant.registry(),
+                            HttpClient.newHttpClient()).of(Address.parse(COMPUTE_PROVIDER)).text();
+                    assertThat(asked.group(1)).as("the card in the log is the leaseholder's").isEqualTo(providerCard);
+                    assertThat(ok(contributor, password, "data", "release", Long.toString(dataset), "--order",
+                            order.toString(), "--key", asked.group(1)).out()).contains("Released asset #" + dataset + "'s key");
                     await("the job of order " + placed + " to finish", () -> {
                         String status = CliRun.run(env, "--password-file", password.toString(), "train", "status",
                                 placed.toString()).out();

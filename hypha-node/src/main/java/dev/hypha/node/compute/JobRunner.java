@@ -199,7 +199,7 @@ public final class JobRunner {
         SealedDatasets.delete(jobStoreDir);
         long maxBytes = Math.multiplyExact(offer.limits().maxDatasetFileBytes(), 4); // a manifest and two splits' files
         try (SealedInputs.Opened data = sealed.open(spec.dataAsset(), orderId, sources.stream().map(URI::create).toList(),
-                workDir, SEALED_DATASET_FOLDER, maxBytes)) {
+                workDir, SEALED_DATASET_FOLDER, maxBytes, sealedJob())) {
             ContentStore jobStore = new ContentStore(jobStoreDir);
             SealedDatasets.load(spec.dataAsset(), data.file(), dataset, jobStore);
             DatasetStore datasets = new DatasetStore(jobStore);
@@ -256,7 +256,7 @@ public final class JobRunner {
             throw HyphaException.io("cannot create the job folder " + workDir + ": " + e.getMessage(), e);
         }
         try (SealedInputs.Opened data = sealed.open(spec.dataAsset(), orderId, sources.stream().map(URI::create).toList(),
-                workDir, spec.dataFileName(), offer.limits().maxDatasetFileBytes())) {
+                workDir, spec.dataFileName(), offer.limits().maxDatasetFileBytes(), sealedJob())) {
             if (!data.plaintext().equals(spec.data())) {
                 throw HyphaException.input("sealed asset #" + spec.dataAsset() + " holds " + data.plaintext() + ", not the "
                         + "spec's data " + spec.data());
@@ -335,6 +335,21 @@ public final class JobRunner {
             throw HyphaException.input("fetched " + id + " but its bytes are " + stored); // never: every block was checked
         }
         return bytes;
+    }
+
+    /** This job as a sealed input sees it while waiting for its key: its log, and its stop. */
+    private SealedInputs.WaitingJob sealedJob() {
+        return new SealedInputs.WaitingJob() {
+            @Override
+            public void log(String line) {
+                book.log(orderId, line);
+            }
+
+            @Override
+            public void checkStop() {
+                JobRunner.this.checkStop();
+            }
+        };
     }
 
     private void checkStop() {

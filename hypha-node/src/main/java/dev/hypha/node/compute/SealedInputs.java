@@ -15,7 +15,7 @@ import java.util.List;
 @FunctionalInterface
 public interface SealedInputs {
     /** A provider without an account key for data: any sealed input is refused. */
-    SealedInputs NONE = (asset, order, sources, folder, name, max) -> {
+    SealedInputs NONE = (asset, order, sources, folder, name, max, job) -> {
         throw HyphaException.input("this job's data is sealed asset #" + asset + ", and this provider was started without"
                 + " compute-to-data (it needs its account key: `hypha compute offer`)");
     };
@@ -31,8 +31,22 @@ public interface SealedInputs {
     }
 
     /**
-     * Opens {@code assetId} for order {@code orderId} into {@code jobFolder}/{@code fileName}, fetching the ciphertext
-     * from {@code sources} (in order) and refusing plaintext larger than {@code maxBytes}.
+     * The job an input is opened for, as seen while the input waits (for its owner's key, released by hand after the
+     * lease began): the tenant reads what it is waiting for in the job's log, and the wait ends when the job is stopped.
      */
-    Opened open(long assetId, BigInteger orderId, List<URI> sources, Path jobFolder, String fileName, long maxBytes);
+    interface WaitingJob {
+        /** Appends a line to the job's log (what the tenant's `hypha train logs` shows). */
+        void log(String line);
+
+        /** Throws, ending the wait and the job, once the job was asked to stop (lease closed, provider stopping). */
+        void checkStop();
+    }
+
+    /**
+     * Opens {@code assetId} for order {@code orderId} into {@code jobFolder}/{@code fileName}, fetching the ciphertext
+     * from {@code sources} (in order) and refusing plaintext larger than {@code maxBytes}; it may wait (bounded) for
+     * what the job needs, telling {@code job}'s log and stopping when {@code job} is stopped.
+     */
+    Opened open(long assetId, BigInteger orderId, List<URI> sources, Path jobFolder, String fileName, long maxBytes,
+                WaitingJob job);
 }

@@ -39,6 +39,16 @@ public final class JobData {
 
     static final String SEALED_FOLDER = ".sealed";
 
+    /**
+     * The one refusal that can pass by itself: the owner allowed the job but has not released the key to this
+     * leaseholder yet ({@link JobDataInputs} waits for it, bounded).
+     */
+    public static final class KeyNotReleased extends HyphaException {
+        KeyNotReleased(String message) {
+            super(ErrorCategory.INPUT, message);
+        }
+    }
+
     private final HyphaContracts contracts;
     private final Credentials provider;
 
@@ -57,6 +67,11 @@ public final class JobData {
         return open(assetId, orderId, from, jobFolder, fileName, dev.hypha.core.seal.SealedData.MAX_LENGTH);
     }
 
+    /** This provider's data key card, which the owner releases a job's key to (`hypha data release ... --key CARD`). */
+    public DataKeyCard card() {
+        return DataKeyCard.of(provider);
+    }
+
     /** Like {@link #open(long, BigInteger, Optional, Path, String)}, refusing plaintext over {@code maxBytes}. */
     public Opened open(long assetId, BigInteger orderId, Optional<URI> from, Path jobFolder, String fileName,
                        long maxBytes) {
@@ -71,7 +86,7 @@ public final class JobData {
                 ErrorCategory.INPUT, "order " + orderId + "'s spec holds no job grant on asset #" + assetId
                         + ": its owner has not allowed this job"));
         if (wrapped.length == 0) {
-            throw HyphaException.input("the owner of asset #" + assetId + " has not released its key for order "
+            throw new KeyNotReleased("the owner of asset #" + assetId + " has not released its key for order "
                     + orderId + " yet (`hypha data release " + assetId + " --order " + orderId + " --key CARD`)");
         }
         DataKey key = DataReader.unwrap(assetId, wrapped, RecipientKey.ofAccount(provider.getEcKeyPair().getPrivateKey()));

@@ -32,8 +32,9 @@ import org.web3j.crypto.Credentials;
  * {@link PoolScorer} for a classifier spec, over the same pools, grants and phases ({@link PoolContributions}).
  *
  * <p>Bounded as the classifier scorer is ({@link PoolScorer.Limits}: contributions trained on, examined; its sample
- * limit counts tokens here, shared out by {@link PoolScorer#sampleCap}). Unreadable contributions are left out, unscored,
- * with the reason, before any limit counts them.
+ * limit counts tokens here, shared out by {@link PoolScorer#sampleCap}), and, as there, each contribution counts for at
+ * most the median contribution's tokens (its first ones; {@link PoolContributions#cutToShares}), so a large one cannot
+ * outweigh the others. Unreadable contributions are left out, unscored, with the reason, before any limit counts them.
  */
 public final class LmPoolScorer {
     /** Tokens trained on per pool at most (the runs' cost is their steps; this bounds memory). */
@@ -77,6 +78,19 @@ public final class LmPoolScorer {
         }
     }
 
+    /** Token streams as {@link PoolContributions} counts and cuts them: each stream's first tokens. */
+    static final PoolContributions.Samples<int[]> TOKENS = new PoolContributions.Samples<>() {
+        @Override
+        public int count(int[] tokens) {
+            return tokens.length;
+        }
+
+        @Override
+        public int[] head(int[] tokens, int n) {
+            return Arrays.copyOf(tokens, n);
+        }
+    };
+
     private final PoolContributions access;
     private final PoolScorer.Limits limits;
 
@@ -102,11 +116,8 @@ public final class LmPoolScorer {
     public Report score(long poolId, Probe probe, FloatMatMul gemm, Consumer<String> log) {
         Address me = access.me();
         requireMayScore(poolId);
-        PoolContributions.Read<int[]> pass = access.read(poolId, limits, (asset, id) -> tokens(asset, id, probe),
-                streams -> {
-                    int cap = PoolScorer.sampleCap(streams.stream().mapToInt(t -> t.length).toArray(), limits.samples());
-                    streams.replaceAll(t -> t.length > cap ? Arrays.copyOf(t, cap) : t);
-                }, log);
+        PoolContributions.Read<int[]> pass = access.read(poolId, limits, (asset, id) -> tokens(asset, id, probe), TOKENS,
+                log);
         List<PoolContribution> readable = pass.contributions();
         List<int[]> streams = pass.data();
         log.accept("fine-tuning " + (readable.size() + 1) + " LoRA adapters of " + probe.options().steps() + " steps ("

@@ -31,8 +31,9 @@ import org.web3j.crypto.Credentials;
  * of the held-out set's shape) is left out of the training and left unscored, with the reason: withholding the data
  * earns nothing. Contributing is free, so no contribution may stop the others from being scored: unreadable ones are
  * left out before any limit counts them; of the readable ones the first {@link Limits#contributions} in contribution
- * order are trained on and the later ones left unscored with the reason; the sample limit is shared by
- * {@link #sampleCap} (each contribution's first images), so one huge contribution cannot crowd out the others.
+ * order are trained on and the later ones left unscored with the reason; each contribution counts for at most the
+ * median contribution's size ({@link #medianCap}) and the sample limit is shared by {@link #sampleCap} (each
+ * contribution's first images), so one huge contribution can neither crowd out nor outweigh the others.
  *
  * <p>A language-model pool (text contributions, a LoRA probe) is scored by {@link LmPoolScorer}; both reach the
  * contributions through {@link PoolContributions}.
@@ -145,9 +146,9 @@ public final class PoolScorer {
         if (repeats < 1 || repeats > 16) {
             throw HyphaException.input("--repeats must be 1 to 16, was " + repeats);
         }
-        // Cut every contribution kept so far to the share of the current set: the share only shrinks as contributions
+        // Every contribution kept so far is cut to the share of the current set: the share only shrinks as contributions
         // are added, so what is kept always covers the final share, and at most the sample limit (plus the one just
-        // read) is held in memory.
+        // read) is held in memory; at the end, to the median contribution's size too (PoolContributions.cutToShares).
         PoolContributions.Read<ImageSplit> pass = access.read(poolId, limits, (asset, id) -> {
             ImageSplit split = read(asset, id);
             if (split.height() != validation.height() || split.width() != validation.width()
@@ -157,7 +158,7 @@ public final class PoolScorer {
                         + validation.width() + " in " + validation.classes());
             }
             return split;
-        }, kept -> truncate(kept, sampleCap(counts(kept), limits.samples())), log);
+        }, IMAGES, log);
         List<ImageSplit> splits = pass.data();
         List<Skipped> skipped = pass.skipped();
         int unexamined = pass.unexamined();
@@ -255,18 +256,33 @@ public final class PoolScorer {
         return Integer.MAX_VALUE;
     }
 
-    private static int[] counts(List<ImageSplit> splits) {
-        return splits.stream().mapToInt(ImageSplit::count).toArray();
+    /**
+     * The most samples each contribution may count for in a leave-one-out pass: the size of the median contribution
+     * (the upper median of {@code counts}), so one large contribution cannot outweigh the others whatever the pool's
+     * size, and no single small one can shrink the rest. Depends only on the counts, not on their order. Why the median:
+     * {@link PoolContributions#cutToShares}.
+     */
+    public static int medianCap(int[] counts) {
+        if (counts.length == 0) {
+            return Integer.MAX_VALUE;
+        }
+        int[] sorted = counts.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
-    /** Keeps each split's first {@code cap} images (its first ones, so the cut is deterministic). */
-    private static void truncate(List<ImageSplit> splits, int cap) {
-        for (int i = 0; i < splits.size(); i++) {
-            if (splits.get(i).count() > cap) {
-                splits.set(i, splits.get(i).head(cap));
-            }
+    /** Images as {@link PoolContributions} counts and cuts them: each split's first images. */
+    static final PoolContributions.Samples<ImageSplit> IMAGES = new PoolContributions.Samples<>() {
+        @Override
+        public int count(ImageSplit split) {
+            return split.count();
         }
-    }
+
+        @Override
+        public ImageSplit head(ImageSplit split, int n) {
+            return split.head(n);
+        }
+    };
 
     static ImageSplit concat(String name, List<ImageSplit> splits) {
         ImageSplit first = splits.getFirst();

@@ -156,7 +156,8 @@ class ComputeToDataJobTest {
                      CheckpointListener.inOrder(providerIndex, new StateCommitments(as(providerKey).verifier(),
                              as(providerKey).compute(), providerStore, events::add)),
                      ComputeToDataJobTest::chainTime, events::add, providerHome.resolve("work"),
-                     new JobDataInputs(new JobData(as(providerKey), providerKey)));
+                     new JobDataInputs(new JobData(as(providerKey), providerKey), new KeyWait(Duration.ofSeconds(60),
+                             Duration.ofMillis(200))));
              ApiServer providerServer = new ApiServer("127.0.0.1", 0, List.of(providerContent, new VerificationRoutes(providerIndex),
                      new ComputeRoutes(provider,
                      as(providerKey).compute(), Address.parse(providerKey.getAddress()), deployment.chainId(), Clock.systemUTC())))) {
@@ -171,11 +172,26 @@ class ComputeToDataJobTest {
             BigInteger id = s.orderId();
             await(provider, "a bid on order " + id, () -> state(provider, id) == JobState.BID);
             tenant.lease(id, OptionalInt.of(0), Duration.ofSeconds(5));
-            keys.release(asset, id, DataKeyCard.of(providerKey));
+            // By hand: the job starts before the owner releases the key, waits (saying so in its log, with the
+            // command to run), and goes on once the owner, on another thread, releases it to the card in that log.
             tenant.handOff(id, List.of("http://127.0.0.1:" + tenantServer.port(), "http://127.0.0.1:" + ownerNode.port()));
+            String waiting = "waiting for the owner of asset #" + asset + " to release its key for order " + id
+                    + " (`hypha data release " + asset + " --order " + id + " --key " + DataKeyCard.of(providerKey).text() + "`), ";
+            await(provider, "the job to wait for the key",
+                    () -> provider.book().logLines(id, 0, 1000).stream().anyMatch(l -> l.startsWith(waiting)));
+            Thread releaser = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                keys.release(asset, id, DataKeyCard.of(providerKey));
+            });
             await(provider, "the fine-tune to finish",
                     () -> state(provider, id) == JobState.DONE && provider.book().get(id).orElseThrow().leaseClosed());
+            releaser.join();
             assertThat(provider.book().logLines(id, 0, 1000))
+                    .anyMatch(l -> l.equals(waiting + "0 s of 60"))
                     .anyMatch(l -> l.startsWith("opened sealed asset #" + asset));
 
             TenantJobs.Fetched fetched = tenant.fetch(id);
@@ -255,7 +271,7 @@ class ComputeToDataJobTest {
                      CheckpointListener.inOrder(providerIndex, new StateCommitments(as(providerKey).verifier(),
                              as(providerKey).compute(), providerStore, events::add)),
                      ComputeToDataJobTest::chainTime, events::add, providerHome.resolve("work"),
-                     new JobDataInputs(new JobData(as(providerKey), providerKey)));
+                     new JobDataInputs(new JobData(as(providerKey), providerKey), KeyWait.DEFAULT));
              ApiServer providerServer = new ApiServer("127.0.0.1", 0, List.of(providerContent, new VerificationRoutes(providerIndex),
                      new ComputeRoutes(provider,
                      as(providerKey).compute(), Address.parse(providerKey.getAddress()), deployment.chainId(), Clock.systemUTC()),
@@ -306,6 +322,63 @@ class ComputeToDataJobTest {
             assertThat(all).noneMatch(f -> f.toString().contains("train-images") || f.toString().contains("dataset-store"));
         }
         assertThat(new ContentStore(providerHome).contains(ContentIds.of(trainImages))).isFalse();
+    }
+
+    /**
+     * An owner who never releases the key: the job waits its bound (short here), telling the tenant's log, then fails
+     * with the clear refusal, and the provider closes the lease so the tenant pays for no more idle time.
+     */
+    @Test
+    void aJobWhoseKeyIsNeverReleasedFailsOnceItsWaitPasses() throws Exception {
+        byte[] base;
+        try (var in = ComputeToDataJobTest.class.getResourceAsStream("/dev/hypha/node/devnet/hypha-tiny.gguf")) {
+            base = in.readAllBytes();
+        }
+        byte[] data = "{\"messages\": [{\"role\": \"user\", \"content\": \"Never released.\"}]}\n"
+                .getBytes(StandardCharsets.UTF_8);
+        Path ownerHome = dir.resolve("owner");
+        DataOwner owner = new DataOwner(ownerHome, as(ownerKey), ownerKey);
+        long asset = owner.add(Files.write(dir.resolve("kept.jsonl"), data), Licence.unpriced("LicenseRef-Private",
+                Terms.NON_COMMERCIAL), List.of(), DataOwner.Progress.NONE).assetId();
+        byte[] spec = ("kind = \"lora-finetune\"\nname = \"never-released\"\nbase_model = \"" + ContentIds.of(base)
+                + "\"\ndata = \"" + ContentIds.of(data) + "\"\ndata_asset = " + asset + "\ndata_format = \"jsonl\"\nrank = 2\n"
+                + "steps = 2\nbatch = 1\nsequence_length = 16\nlearning_rate = 0.01\nseed = 5\ncheckpoint_every = 2\n")
+                .getBytes(StandardCharsets.UTF_8);
+        new JobDataKeys(as(ownerKey), owner).allow(asset, ContentIds.of(spec));
+        ContentStore tenantStore = new ContentStore(dir.resolve("tenant"));
+        tenantStore.put(base);
+        PublishedContent tenantContent = new PublishedContent();
+        Path providerHome = dir.resolve("provider");
+        HttpClient http = HttpClient.newHttpClient();
+        try (ApiServer tenantServer = new ApiServer("127.0.0.1", 0, List.of(tenantContent));
+             ComputeProvider provider = new ComputeProvider(as(providerKey).compute(), Address.parse(providerKey.getAddress()),
+                     new ComputeOffer(BigInteger.valueOf(1_800_000), new Resources(2, 512, 0), 1, JobLimits.DEFAULT),
+                     new ContentStore(providerHome), JobBook.open(providerHome), new PublishedContent(), http,
+                     CheckpointListener.NONE, ComputeToDataJobTest::chainTime, events::add, providerHome.resolve("work"),
+                     new JobDataInputs(new JobData(as(providerKey), providerKey), new KeyWait(Duration.ofSeconds(2),
+                             Duration.ofMillis(200))));
+             ApiServer providerServer = new ApiServer("127.0.0.1", 0, List.of(new ComputeRoutes(provider,
+                     as(providerKey).compute(), Address.parse(providerKey.getAddress()), deployment.chainId(), Clock.systemUTC())))) {
+            tenantServer.start();
+            providerServer.start();
+            registerProvider("http://127.0.0.1:" + providerServer.port());
+            TenantJobs tenant = new TenantJobs(as(tenantKey), tenantKey, tenantStore, dir.resolve("tenant"), http,
+                    Clock.systemUTC(), ComputeToDataJobTest::chainTime);
+            BigInteger id = tenant.submit("never.toml", spec, new TenantJobs.OrderTerms(BigInteger.valueOf(3_600_000),
+                    BigInteger.valueOf(100_000_000), new Resources(1, 64, 0), 30), tenantContent).orderId();
+            await(provider, "a bid on order " + id, () -> state(provider, id) == JobState.BID);
+            tenant.lease(id, OptionalInt.of(0), Duration.ofSeconds(5));
+            tenant.handOff(id, List.of("http://127.0.0.1:" + tenantServer.port()));
+            await(provider, "the job to fail",
+                    () -> state(provider, id) == JobState.FAILED && provider.book().get(id).orElseThrow().leaseClosed());
+            assertThat(provider.book().get(id).orElseThrow().message())
+                    .isEqualTo("the owner of asset #" + asset + " has not released its key for order " + id + " yet "
+                            + "(`hypha data release " + asset + " --order " + id + " --key CARD`); gave up after waiting 2 s for it");
+            assertThat(provider.book().logLines(id, 0, 1000))
+                    .anyMatch(l -> l.startsWith("waiting for the owner of asset #" + asset) && l.endsWith("), 0 s of 2"))
+                    .anyMatch(l -> l.startsWith("waiting for the owner of asset #" + asset) && l.endsWith("), 1 s of 2"));
+            assertThat(as(tenantKey).compute().order(id).state()).isNotEqualTo(dev.hypha.chain.compute.OrderState.LEASED);
+        }
     }
 
     /** {@code count} 28x28 IDX images: image i lights a band of rows for its class i % 10. */

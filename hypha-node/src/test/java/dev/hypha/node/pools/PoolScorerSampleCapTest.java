@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pool's sample budget is shared max-min fairly: no contribution crowds out another by coming first or being large,
- * the budget is never exceeded, and no larger cap would fit.
+ * the budget is never exceeded, and no larger cap would fit. Below the budget too, each contribution counts for at most
+ * the median one's size: one outlier, large or small, cannot set what the others count for.
  */
 class PoolScorerSampleCapTest {
     @Test
@@ -40,5 +41,28 @@ class PoolScorerSampleCapTest {
         List<Integer> reversed = new java.util.ArrayList<>(counts);
         Collections.reverse(reversed);
         assertThat(PoolScorer.sampleCap(reversed.stream().mapToInt(Integer::intValue).toArray(), budget)).isEqualTo(cap);
+    }
+
+    @Test
+    void everyContributionCountsForAtMostTheMedianOne() {
+        assertThat(PoolScorer.medianCap(new int[] {183, 182, 514})).isEqualTo(183);
+        assertThat(PoolScorer.medianCap(new int[] {514, 10})).as("a tiny one of two cuts nothing").isEqualTo(514);
+        assertThat(PoolScorer.medianCap(new int[] {200, 200, 200, 200})).isEqualTo(200);
+        List<int[]> streams = new java.util.ArrayList<>(List.of(new int[514], new int[183], new int[182]));
+        PoolContributions.cutToShares(streams, 4 << 20, LmPoolScorer.TOKENS);
+        assertThat(streams).extracting(s -> s.length).containsExactly(183, 183, 182);
+        streams = new java.util.ArrayList<>(List.of(new int[140], new int[60], new int[40]));
+        PoolContributions.cutToShares(streams, 150, LmPoolScorer.TOKENS);
+        assertThat(streams).as("the budget's share where it is smaller").extracting(s -> s.length).containsExactly(55, 55, 40);
+    }
+
+    @Property(tries = 300)
+    void noSingleOutlierSetsTheMedianCap(@ForAll @Size(min = 3, max = 64) List<@IntRange(min = 0, max = 100_000) Integer> counts) {
+        int[] sorted = counts.stream().mapToInt(Integer::intValue).sorted().toArray();
+        int cap = PoolScorer.medianCap(counts.stream().mapToInt(Integer::intValue).toArray());
+        assertThat(cap).as("the largest is cut to at most the second largest").isLessThanOrEqualTo(sorted[sorted.length - 2]);
+        assertThat(cap).as("the smallest cuts none below the second smallest").isGreaterThanOrEqualTo(sorted[1]);
+        assertThat(counts.stream().filter(n -> n >= cap).count()).as("at least half keep all they have or are cut to it")
+                .isGreaterThanOrEqualTo((counts.size() + 1) / 2);
     }
 }
