@@ -29,7 +29,9 @@ final class AppAuctionCommand implements Callable<Integer> {
             EmissionAuctionClient.Lot lot = c.auction().lot();
             session.out().println(describe(lot));
             EmissionAuctionClient.Params p = c.auction().params();
-            session.out().println("next lot: " + EmissionAuctionClient.hyp(lot.nextLotAmount()) + " HYP accrued (at least "
+            // while a lot is live the auction's balance is that lot: what the next one offers is the rest
+            BigInteger next = lot.live() ? lot.nextLotAmount().subtract(lot.amount()) : lot.nextLotAmount();
+            session.out().println("next lot: " + EmissionAuctionClient.hyp(next) + " HYP accrued (at least "
                     + EmissionAuctionClient.hyp(p.minLot()) + " HYP to open one); lots start at " + perHyp(p.startPrice())
                     + " and fall to " + perHyp(p.floorPrice()) + " over " + p.lotBlocks() + " blocks");
             session.out().println("app reward pool " + AppCommand.hUsd(c.apps().pool()) + "; auctions paid into it "
