@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+
 /// @notice HyphaToken's minting entry (MINTER_ROLE, granted to this contract by governance).
 interface IHypMinter {
     function mint(address to, uint256 amount) external;
@@ -19,15 +22,22 @@ interface ISubnetRegistryView {
 /// validators by Yuma consensus (its 50/50 incentive/dividend split makes Bittensor's 18/41/41). Nothing is minted
 /// ahead: recipients pull, and only then is HYP minted to them (so the token needs MINTER_ROLE only for claims, and
 /// emissions of blocks with no subnet are never minted).
+/// App share (issue 15): once the deployer binds the app recipient (EmissionAuction, which sells it for the payment
+/// token and funds AppRewards with the proceeds), `appShareBps` of every block's scheduled emission accrues to it
+/// instead of the subnets, whether or not subnets exist; the subnets share the rest. Governance (the timelock, as the
+/// default admin) sets the share within [0, MAX_APP_SHARE_BPS]; a change applies from the block it is made.
 /// @dev Accounting with an accumulator per subnet (like reward-per-share): `accPerSubnet` grows by each accrual's
-/// scheduled emission divided by the subnet count (rounded down); a subnet's entitlement is the growth since its
-/// last cut. So assigned ≤ scheduled always, and paid ≤ assigned is checked on every payment.
-contract SubnetEmissions {
+/// scheduled emission less the app share (rounded down), divided by the subnet count (rounded down); a subnet's
+/// entitlement is the growth since its last cut. So apps + subnets ≤ scheduled always (the rounding dust is never
+/// assigned, as before), and paid ≤ assigned is checked on every payment.
+contract SubnetEmissions is AccessControlDefaultAdminRules {
     /// @notice Share of a subnet's emission that goes to its owner, in basis points (Bittensor: 18 %).
     uint256 public constant OWNER_BPS = 1_800;
     uint256 public constant BPS = 10_000;
     /// @notice Halvings after which the rate is taken as 0 (the shift would leave nothing anyway).
     uint256 public constant MAX_HALVINGS = 128;
+    /// @notice Largest share of the emission governance may give the apps (20 %): the subnets keep at least 80 %.
+    uint256 public constant MAX_APP_SHARE_BPS = 2_000;
 
     IHypMinter public immutable hyp;
     ISubnetRegistryView public immutable registry;
@@ -35,11 +45,22 @@ contract SubnetEmissions {
     uint256 public immutable initialRate;
     uint64 public immutable halvingInterval;
 
+    address private immutable _deployer;
+
+    /// @notice Where the app share is minted (EmissionAuction); address(0) until the deployer binds it, and until
+    /// then nothing accrues to apps.
+    address public appRecipient;
+    /// @notice Share of each block's scheduled emission that accrues to the app recipient (basis points).
+    uint16 public appShareBps;
+
     uint256 public accPerSubnet;
     uint64 public lastAccrualBlock;
     uint256 public subnets;
-    /// @notice Emission assigned to subnets so far (≤ the schedule).
+    /// @notice Emission assigned so far, to subnets and apps (≤ the schedule).
     uint256 public assigned;
+    /// @notice Part of `assigned` given to the app recipient, and how much of it was minted to it.
+    uint256 public assignedToApps;
+    uint256 public paidToApps;
     /// @notice Part of `assigned` given to epoch pools, and how much of it was paid.
     uint256 public assignedToEpochs;
     uint256 public paidToEpochs;
@@ -53,6 +74,9 @@ contract SubnetEmissions {
     event OwnerCut(uint256 indexed netuid, uint256 ownerShare, uint256 pool);
     event OwnerClaimed(uint256 indexed netuid, address indexed owner, uint256 amount);
     event EpochPaid(address indexed to, uint256 amount);
+    event AppRecipientBound(address indexed recipient);
+    event AppShareSet(uint256 appShareBps);
+    event AppsPaid(address indexed to, uint256 amount);
 
     error NotRegistry(address caller);
     error NotEpochs(address caller);
@@ -60,13 +84,25 @@ contract SubnetEmissions {
     error NothingOwed(uint256 netuid);
     error OverEntitlement(uint256 requested, uint256 available);
     error BadSchedule();
+    error BadAppShare(uint256 appShareBps, uint256 max);
+    error NotDeployer(address caller);
+    error AlreadyBound(address recipient);
+    error ZeroRecipient();
 
     /// @param hyp_ HyphaToken (this contract needs its MINTER_ROLE before anything can be claimed)
     /// @param registry_ SubnetRegistry (tells subnets' creations and epoch closes)
     /// @param initialRate_ wei emitted per block before the first halving
     /// @param halvingInterval_ blocks between halvings
-    constructor(IHypMinter hyp_, ISubnetRegistryView registry_, uint256 initialRate_, uint64 halvingInterval_) {
+    /// @param admin governance (the timelock): sets the app share
+    /// @param adminDelay delay of a two-step admin hand-over (AccessControlDefaultAdminRules)
+    /// @param appShareBps_ the app share once an app recipient is bound (≤ MAX_APP_SHARE_BPS)
+    constructor(IHypMinter hyp_, ISubnetRegistryView registry_, uint256 initialRate_, uint64 halvingInterval_,
+        address admin, uint48 adminDelay, uint16 appShareBps_) AccessControlDefaultAdminRules(adminDelay, admin)
+    {
         if (halvingInterval_ == 0 || initialRate_ > 1e30) revert BadSchedule();
+        if (appShareBps_ > MAX_APP_SHARE_BPS) revert BadAppShare(appShareBps_, MAX_APP_SHARE_BPS);
+        _deployer = msg.sender;
+        appShareBps = appShareBps_;
         hyp = hyp_;
         registry = registry_;
         initialRate = initialRate_;
@@ -103,19 +139,67 @@ contract SubnetEmissions {
     function pendingOf(uint256 netuid) external view returns (uint256) {
         uint256 acc = accPerSubnet;
         if (block.number > lastAccrualBlock && subnets > 0) {
-            acc += scheduledBetween(lastAccrualBlock, block.number) / subnets;
+            (uint256 toApps, uint256 scheduled) = _split();
+            acc += (scheduled - toApps) / subnets;
         }
         return acc - debtOf[netuid];
     }
 
+    /// @notice What `claimApps` would mint to the app recipient now.
+    function appsOwed() public view returns (uint256) {
+        uint256 toApps;
+        if (block.number > lastAccrualBlock) (toApps,) = _split();
+        return assignedToApps + toApps - paidToApps;
+    }
+
+    /// @dev The schedule's emission since the last accrual and the apps' part of it (rounded down).
+    function _split() private view returns (uint256 toApps, uint256 scheduled) {
+        scheduled = scheduledBetween(lastAccrualBlock, block.number);
+        if (appRecipient != address(0)) toApps = scheduled * appShareBps / BPS;
+    }
+
     function _accrue() private {
         if (block.number <= lastAccrualBlock) return;
+        (uint256 toApps, uint256 scheduled) = _split();
+        if (toApps != 0) {
+            assignedToApps += toApps;
+            assigned += toApps;
+        }
         if (subnets > 0) {
-            uint256 perSubnet = scheduledBetween(lastAccrualBlock, block.number) / subnets;
+            uint256 perSubnet = (scheduled - toApps) / subnets;
             accPerSubnet += perSubnet;
             assigned += perSubnet * subnets;
         }
         lastAccrualBlock = uint64(block.number);
+    }
+
+    /// @notice Binds the app recipient (the deployer only, once): the app share accrues to it from this block on.
+    function bindApps(address recipient) external {
+        if (msg.sender != _deployer) revert NotDeployer(msg.sender);
+        if (appRecipient != address(0)) revert AlreadyBound(appRecipient);
+        if (recipient == address(0)) revert ZeroRecipient();
+        _accrue(); // blocks before the binding stay the subnets'
+        appRecipient = recipient;
+        emit AppRecipientBound(recipient);
+    }
+
+    /// @notice Governance sets the app share; blocks before this one keep the share they accrued under.
+    function setAppShare(uint16 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (bps > MAX_APP_SHARE_BPS) revert BadAppShare(bps, MAX_APP_SHARE_BPS);
+        _accrue();
+        appShareBps = bps;
+        emit AppShareSet(bps);
+    }
+
+    /// @notice Mints the app recipient's accrued share to it (anyone may call; it only ever goes to the recipient).
+    /// @return amount minted (0 when nothing is owed)
+    function claimApps() external returns (uint256 amount) {
+        _accrue();
+        amount = assignedToApps - paidToApps;
+        if (amount == 0) return 0;
+        paidToApps += amount;
+        hyp.mint(appRecipient, amount);
+        emit AppsPaid(appRecipient, amount);
     }
 
     /// @notice The registry tells a new subnet: it shares emission from this block on.
@@ -166,6 +250,6 @@ contract SubnetEmissions {
 
     /// @notice Everything ever minted by this contract.
     function minted() external view returns (uint256) {
-        return paidToEpochs + paidToOwners;
+        return paidToEpochs + paidToOwners + paidToApps;
     }
 }

@@ -8,7 +8,7 @@ import {SubnetsHandler} from "./handlers/SubnetsHandler.sol";
 import {SubnetEmissions} from "../../src/subnets/SubnetEmissions.sol";
 
 /// @notice Whatever sequence of weights, epochs (posted honestly, or wrongly then challenged), claims and time
-/// happens: minted HYP never exceeds the halving schedule, claims never exceed entitlements (per epoch pool, per
+/// happens, with 0–20 % of the emission going to the apps' recipient: minted HYP never exceeds the halving schedule, claims never exceed entitlements (per epoch pool, per
 /// owner share, in total), posting bonds are all held, an honest post is never successfully challenged and a wrong
 /// one never survives its challenge.
 contract SubnetsInvariantTest is HyphaTest, InvariantTest {
@@ -20,12 +20,15 @@ contract SubnetsInvariantTest is HyphaTest, InvariantTest {
         vm.roll(100);
         s = new SubnetStack();
         handler = new SubnetsHandler(s);
+        s.enableApps(handler.APPS(), 1_000);
         initialSupply = s.hyp().totalSupply();
-        bytes4[] memory selectors = new bytes4[](4);
+        bytes4[] memory selectors = new bytes4[](6);
         selectors[0] = SubnetsHandler.roll.selector;
         selectors[1] = SubnetsHandler.setWeights.selector;
         selectors[2] = SubnetsHandler.epoch.selector;
         selectors[3] = SubnetsHandler.claimOwner.selector;
+        selectors[4] = SubnetsHandler.claimApps.selector;
+        selectors[5] = SubnetsHandler.setAppShare.selector;
         targetContract(address(handler));
         targetSelector(address(handler), selectors);
     }
@@ -39,6 +42,10 @@ contract SubnetsInvariantTest is HyphaTest, InvariantTest {
         vm.assertLe(e.assignedToEpochs() + e.assignedToOwners(), e.assigned(), "cut more than assigned");
         vm.assertLe(e.paidToEpochs(), e.assignedToEpochs(), "epoch claims beyond their pools");
         vm.assertLe(e.paidToOwners(), e.assignedToOwners(), "owner claims beyond their share");
+        vm.assertLe(e.assignedToEpochs() + e.assignedToOwners() + e.assignedToApps(), e.assigned(),
+            "subnets' cuts and the app share beyond what was assigned");
+        vm.assertLe(e.paidToApps(), e.assignedToApps(), "apps paid beyond their share");
+        vm.assertEq(s.hyp().balanceOf(handler.APPS()), e.paidToApps(), "app share minted elsewhere");
         vm.assertEq(e.paidToEpochs(), handler.claimedTotal(), "epoch payments != claims");
         vm.assertEq(s.hyp().totalSupply(), initialSupply + e.minted(), "HYP minted outside emissions");
         vm.assertEq(s.hyp().balanceOf(address(s.epochs())), s.epochs().bondsHeld(), "bonds held != balance");

@@ -68,11 +68,24 @@ contract SubnetStack is HyphaTest {
         hyp = new HyphaToken(address(this), 0, 1e12 ether, address(this), 1e9 ether);
         staking = new Staking(hyp, address(this), 0, 1 days, address(this));
         registry = new SubnetRegistry(IERC20(address(hyp)), IValidatorStake(address(staking)), LOCK);
-        emissions = new SubnetEmissions(IHypMinter(address(hyp)), ISubnetRegistryView(address(registry)), RATE, HALVING);
+        emissions = new SubnetEmissions(IHypMinter(address(hyp)), ISubnetRegistryView(address(registry)), RATE, HALVING,
+            address(this), 0, 0);
         epochs = new SubnetEpochs(registry, emissions, IERC20(address(hyp)), POST_BOND, CHALLENGE_BLOCKS);
         registry.bind(ISubnetEmissionsHook(address(emissions)), address(epochs));
         hyp.grantRole(hyp.MINTER_ROLE(), address(emissions));
         harness = new YumaColumnHarness();
+    }
+
+    /// @dev Gives `recipient` (EmissionAuction) `bps` of every block's emission from now on: the stack deployed
+    /// SubnetEmissions and is its governance.
+    function enableApps(address recipient, uint16 bps) public {
+        emissions.setAppShare(bps);
+        emissions.bindApps(recipient);
+    }
+
+    /// @dev Governance changes the app share.
+    function setAppShare(uint16 bps) public {
+        emissions.setAppShare(bps);
     }
 
     function defaultParams() public pure returns (SubnetRegistry.Hyperparameters memory) {

@@ -18,6 +18,8 @@ contract SubnetsHandler is HyphaTest {
     address public constant OWNER = address(0x0E1);
     address public constant POSTER = address(0xB0B);
     address public constant CHALLENGER = address(0xC4A11);
+    /// @notice The app share's recipient (the auction in production), bound by the invariant test.
+    address public constant APPS = address(0xA995);
 
     uint256 public honestPostsLost; // must stay 0
     uint256 public wrongPostsSurvived; // must stay 0
@@ -166,6 +168,16 @@ contract SubnetsHandler is HyphaTest {
             leaves[j].validatorEmission = YumaFixed.shareOf(YumaFixed.safeDiv(leaves[j].dividends, combined), units);
         }
         return combined != 0;
+    }
+
+    /// @dev Anyone mints the app share to its recipient.
+    function claimApps() external {
+        s.emissions().claimApps();
+    }
+
+    /// @dev Governance moves the app share within its bounds.
+    function setAppShare(uint16 bps) external {
+        s.setAppShare(uint16(bound(bps, 0, 2_000)));
     }
 
     function claimOwner() external {

@@ -22,13 +22,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hypha app publish|list|show|pay|fund|claim|earnings}: apps on AppRewards (docs/ARCHITECTURE.md "App
+ * {@code hypha app publish|list|show|pay|fund|claim|earnings|auction}: apps on AppRewards (docs/ARCHITECTURE.md "App
  * incentives and the wash-trading rule"). A creator publishes an app (its spec's content id, a price per use, its
  * share); gateways charge tagged requests through it ({@code X-Hypha-App}); creators claim rewards per epoch.
  */
 @Command(name = "app", description = "Publish apps, pay for their use, and claim creators' rewards (AppRewards).",
         subcommands = {AppCommand.Publish.class, AppCommand.ListApps.class, AppCommand.Show.class, AppCommand.Pay.class,
-                AppCommand.Fund.class, AppCommand.Claim.class, AppCommand.Earnings.class})
+                AppCommand.Fund.class, AppCommand.Claim.class, AppCommand.Earnings.class, AppAuctionCommand.class})
 final class AppCommand implements Callable<Integer> {
     /** Most apps `hypha app list` prints (the newest). */
     static final int LIST_LIMIT = 100;

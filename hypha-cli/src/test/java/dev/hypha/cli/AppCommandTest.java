@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hypha.chain.deploy.DeployParams;
 import dev.hypha.chain.deploy.Deployer;
+import dev.hypha.chain.deploy.EmissionAuctionClient;
 import dev.hypha.chain.deploy.Deployment;
 import dev.hypha.chain.deploy.Deployments;
 import dev.hypha.chain.deploy.HyphaContracts;
@@ -132,6 +133,38 @@ class AppCommandTest {
         CliRun unknown = hypha(user, "app", "show", "99");
         assertThat(unknown.exitCode()).isNotZero();
         assertThat(unknown.err()).contains("UnknownApp");
+    }
+
+    @Test
+    void anyoneBuysTheAppsEmissionLotAndWhatItPaysFundsThePool() throws Exception {
+        Files.writeString(dir.resolve("password"), "pw\n");
+        Path buyer = home(3);
+        HyphaContracts reader = HyphaContracts.readOnly(deployment, chain);
+        chain.request("evm_increaseTime", deployment.governanceDelaySeconds() + 1);
+        chain.request("evm_mine");
+        TransactionSender admin = new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
+                RevertDecoder.forHyphaContracts());
+        assertThat(new Deployer(admin).completeEmissionsGrant(deployment)).isTrue();
+        HyphaContracts.connect(deployment, admin).payment().mint(devnet.account(3).getAddress(),
+                BigInteger.valueOf(1_000_000_000)); // 1000 hUSD: whatever the lot grew to while the other test ran
+        assertThat(ok(hypha(buyer, "app", "auction")).out()).contains("no lot opened yet",
+                "lots start at 10 hUSD/HYP and fall to 0.01 hUSD/HYP over 100 blocks");
+        while (reader.auction().lot().nextLotAmount().compareTo(Deployer.hyp(1)) < 0) {
+            chain.request("evm_mine");
+        }
+        CliRun tooLow = hypha(buyer, "app", "auction", "buy", "--max-price", "2");
+        assertThat(tooLow.exitCode()).isNotZero();
+        assertThat(tooLow.out()).contains("Opened lot #0");
+        assertThat(tooLow.err()).contains("at 10 hUSD/HYP", "above --max-price 2 hUSD/HYP: not bought");
+        BigInteger pool = reader.apps().pool();
+        BigInteger lot = reader.auction().lot().amount();
+        CliRun bought = ok(hypha(buyer, "app", "auction", "buy", "--max-price", "10"));
+        BigInteger paid = pool.negate().add(reader.apps().pool());
+        assertThat(paid).isPositive();
+        assertThat(bought.out()).contains("Bought lot #0: " + EmissionAuctionClient.hyp(lot) + " HYP at ",
+                "for " + TokenAmount.format(paid, 6) + " hUSD", "app reward pool now ");
+        assertThat(ok(hypha(buyer, "app", "auction")).out()).contains("lot #0", "sold",
+                "auctions paid into it " + TokenAmount.format(paid, 6) + " hUSD");
     }
 
     /** Hex of a spec digest as `hypha app list` prints it. */

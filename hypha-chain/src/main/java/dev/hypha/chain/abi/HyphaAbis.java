@@ -17,7 +17,7 @@ public final class HyphaAbis {
             "InferenceCoordinator", "ComputeMarket", "TrainingVerifier", "OpmlVerifier", "AssetRegistry", "RoyaltySplitter", "AccessGrants",
             "DataPools", "IdentityRegistry", "ReputationRegistry", "ValidationRegistry", "PaymentReceipts", "ServiceEscrow",
             "EntryPoint", "AgentAccountFactory", "SubnetRegistry", "SubnetEmissions", "SubnetEpochs", "MlpProofVerifier",
-            "ProvenPredictionFeed", "AppRewards");
+            "ProvenPredictionFeed", "AppRewards", "EmissionAuction");
 
     /**
      * Contracts with bundled ABIs that are not part of a deployment: created later, many times (an agent's

@@ -5,6 +5,7 @@ import dev.hypha.chain.contracts.HyphaTimelock;
 import dev.hypha.chain.contracts.HyphaToken;
 import dev.hypha.chain.contracts.AccessGrants;
 import dev.hypha.chain.contracts.AppRewards;
+import dev.hypha.chain.contracts.EmissionAuction;
 import dev.hypha.chain.contracts.AssetRegistry;
 import dev.hypha.chain.contracts.ComputeMarket;
 import dev.hypha.chain.contracts.DataPools;
@@ -47,6 +48,8 @@ import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint48;
+import org.web3j.abi.datatypes.generated.Uint128;
+import org.web3j.abi.datatypes.generated.Uint16;
 import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.crypto.Hash;
@@ -56,8 +59,9 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * Deploys Hypha's contracts (HyphaTimelock, HyphaToken, PaymentToken, Staking, ProviderRegistry, PaymentChannels,
  * OfferRegistry, ComputeMarket, TrainingVerifier, and the provenance set AssetRegistry, RoyaltySplitter, AccessGrants,
  * DataPools, and the agents' set IdentityRegistry, ValidationRegistry, PaymentReceipts, ServiceEscrow, ReputationRegistry,
- * EntryPoint, AgentAccountFactory, the subnets' SubnetRegistry, SubnetEmissions, SubnetEpochs, and AppRewards, whose
- * protocol fees go to the timelock as treasury) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
+ * EntryPoint, AgentAccountFactory, the subnets' SubnetRegistry, SubnetEmissions, SubnetEpochs, AppRewards, whose
+ * protocol fees go to the timelock as treasury, and EmissionAuction, which sells the apps' share of emission into
+ * AppRewards' pool) to any EVM chain from one account, using the bytecode of the generated bindings. Works the same against
  * anvil and a public RPC URL.
  *
  * <p>Governance: HyphaTimelock is the default admin of HyphaToken, Staking and ProviderRegistry (handed over only in
@@ -138,12 +142,13 @@ public final class Deployer {
                 opmlTerms(staking.address(), providerRegistry.address(), chainId)));
         deployProvenance(contracts, staking);
         deployAgents(contracts);
-        deploySubnets(contracts, hyp, staking, chainId);
+        deploySubnets(contracts, hyp, staking, admin, adminDelay, chainId);
         deployZk(contracts);
         // Appended after the last contract (and the subnets' bind): the earlier contracts keep their addresses.
         contracts.put(AppRewardsClient.NAME, create(AppRewardsClient.NAME, AppRewards.BINARY, List.of(
                 new Address(contracts.get(PaymentTokenClient.NAME).address()), new Address(admin),
                 new Uint64(appEpochBlocks(chainId)))));
+        deployAppAuction(contracts, admin, adminDelay, chainId);
 
         Deployment deployment = new Deployment(chainId, deployer, contracts, params.unbondingPeriodSeconds(),
                 params.minProviderStake().toString(), governor.toLowerCase(java.util.Locale.ROOT),
@@ -310,13 +315,13 @@ public final class Deployer {
      * chain), bound to each other once by the deployer.
      */
     private void deploySubnets(Map<String, DeployedContract> contracts, DeployedContract hyp, DeployedContract staking,
-            long chainId) {
+            String admin, Uint48 adminDelay, long chainId) {
         DeployedContract registry = create(SubnetsClient.REGISTRY, SubnetRegistry.BINARY, List.of(
                 new Address(hyp.address()), new Address(staking.address()), new Uint256(hyp(100))));
         contracts.put(SubnetsClient.REGISTRY, registry);
         DeployedContract emissions = create(SubnetsClient.EMISSIONS, SubnetEmissions.BINARY, List.of(
                 new Address(hyp.address()), new Address(registry.address()), new Uint256(hyp(1)),
-                new Uint64(10_512_000L)));
+                new Uint64(10_512_000L), new Address(admin), adminDelay, new Uint16(EmissionAuctionClient.APP_SHARE_BPS)));
         contracts.put(SubnetsClient.EMISSIONS, emissions);
         DeployedContract epochs = create(SubnetsClient.EPOCHS, SubnetEpochs.BINARY, List.of(
                 new Address(registry.address()), new Address(emissions.address()), new Address(hyp.address()),
@@ -326,6 +331,35 @@ public final class Deployer {
                 new Address(epochs.address())), List.of());
         sender.send(TxRequest.call(SubnetsClient.REGISTRY, "bind", registry.address(), FunctionEncoder.encode(bind)));
         progress.accept("bound SubnetEmissions and SubnetEpochs to SubnetRegistry");
+    }
+
+    /**
+     * The apps' emission path, appended after AppRewards so every earlier address is unchanged: EmissionAuction
+     * (governed by the timelock) sells SubnetEmissions' app share for the payment token and funds AppRewards with every
+     * unit paid; the deployer then binds it as SubnetEmissions' app recipient (once), from which block on
+     * {@link EmissionAuctionClient#APP_SHARE_BPS} of each block's emission accrues to it. Lots start at 10 hUSD per HYP
+     * and fall to 0.01 hUSD over 7,200 blocks (100 on the local chain, so a local network sees a lot run down); a lot
+     * is at least 1 HYP.
+     */
+    private void deployAppAuction(Map<String, DeployedContract> contracts, String admin, Uint48 adminDelay,
+            long chainId) {
+        String emissions = contracts.get(SubnetsClient.EMISSIONS).address();
+        DeployedContract auction = create(EmissionAuctionClient.NAME, EmissionAuction.BINARY, List.of(
+                new Address(emissions), new Address(contracts.get(AppRewardsClient.NAME).address()), new Address(admin),
+                adminDelay,
+                // Params(startPrice, floorPrice, lotBlocks, minLot): a static struct encodes as its fields in order
+                new Uint128(BigInteger.valueOf(10_000_000L)), new Uint128(BigInteger.valueOf(10_000L)),
+                new Uint64(auctionLotBlocks(chainId)), new Uint128(hyp(1))));
+        contracts.put(EmissionAuctionClient.NAME, auction);
+        Function bind = new Function("bindApps", List.<Type>of(new Address(auction.address())), List.of());
+        sender.send(TxRequest.call(SubnetsClient.EMISSIONS, "bindApps", emissions, FunctionEncoder.encode(bind)));
+        progress.accept("bound EmissionAuction as SubnetEmissions' app recipient ("
+                + EmissionAuctionClient.APP_SHARE_BPS / 100 + " % of each block's emission)");
+    }
+
+    /** Blocks an auction lot's price takes to fall to its floor: 7,200 on public chains, 100 on the local chain. */
+    static long auctionLotBlocks(long chainId) {
+        return chainId == DeployParams.LOCAL_CHAIN_ID ? 100 : 7_200;
     }
 
     /**

@@ -35,6 +35,7 @@ public final class HyphaContracts {
     private final SubnetsClient subnets;
     private final ProvenFeedClient feeds;
     private final AppRewardsClient apps;
+    private final EmissionAuctionClient auction;
 
     private HyphaContracts(ContractCalls calls) {
         this.calls = calls;
@@ -61,6 +62,7 @@ public final class HyphaContracts {
         this.subnets = new SubnetsClient(calls, hyp);
         this.feeds = new ProvenFeedClient(calls);
         this.apps = new AppRewardsClient(calls);
+        this.auction = new EmissionAuctionClient(calls);
     }
 
     /** Hypha's contracts of {@code deployment}, used as {@code sender}'s account. */
@@ -193,6 +195,11 @@ public final class HyphaContracts {
     /** AppRewards (apps, their paid uses, revenue shares and rewards). */
     public AppRewardsClient apps() {
         return apps;
+    }
+
+    /** EmissionAuction (the apps' share of emission sold for the payment token into AppRewards' pool). */
+    public EmissionAuctionClient auction() {
+        return auction;
     }
 
     /** The deployment these contracts belong to. */

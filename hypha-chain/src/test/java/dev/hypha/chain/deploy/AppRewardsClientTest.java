@@ -79,10 +79,57 @@ class AppRewardsClientTest {
     @Test
     void deployedLastWithTheTimelockAsFeeSinkAndLocalEpochs() {
         List<String> names = List.copyOf(chain.deployment.contracts().keySet());
-        assertThat(names.getLast()).isEqualTo(AppRewardsClient.NAME);
+        assertThat(names.subList(names.size() - 2, names.size()))
+                .containsExactly(AppRewardsClient.NAME, EmissionAuctionClient.NAME);
         AppRewardsClient apps = chain.as(sponsor).apps();
         assertThat(apps.epochBlocks()).isEqualTo(20);
         assertThat(apps.token()).isEqualTo(Address.parse(chain.deployment.address(PaymentTokenClient.NAME)));
+    }
+
+    @Test
+    void emissionAccruesToTheAuctionAndABoughtLotGrowsThePoolByExactlyWhatWasPaid() {
+        HyphaContracts admin = chain.as(sponsor);
+        chain.travel(chain.deployment.governanceDelaySeconds() + 1);
+        assertThat(new Deployer(chain.sender(sponsor)).completeEmissionsGrant(chain.deployment)).isTrue();
+        EmissionAuctionClient auction = chain.as(user).auction();
+        EmissionAuctionClient.Params params = auction.params();
+        assertThat(params.startPrice()).isEqualTo(BigInteger.valueOf(10_000_000L));
+        assertThat(params.lotBlocks()).isEqualTo(100);
+        assertThat(auction.paymentToken()).isEqualTo(admin.apps().token());
+        assertThatThrownBy(() -> auction.buy(params.startPrice())).isInstanceOf(ChainException.class)
+                .hasMessageContaining("no live lot");
+        // 0.1 HYP per block goes to the apps: at least 1 HYP (the smallest lot) after 10 blocks
+        while (auction.lot().nextLotAmount().compareTo(params.minLot()) < 0) {
+            chain.client.request("evm_mine");
+        }
+        long lotId = auction.openLot();
+        EmissionAuctionClient.Lot lot = auction.lot();
+        assertThat(lot.id()).isEqualTo(lotId);
+        assertThat(lot.live()).isTrue();
+        assertThat(lot.amount()).isGreaterThanOrEqualTo(params.minLot());
+        assertThat(lot.price()).isEqualTo(params.startPrice());
+        assertThat(admin.subnets().minted()).isGreaterThanOrEqualTo(lot.amount());
+        for (int i = 0; i < 9; i++) {
+            chain.client.request("evm_mine"); // the price falls block by block
+        }
+        BigInteger drop = params.startPrice().subtract(params.floorPrice());
+        BigInteger guard = params.startPrice().subtract(drop.multiply(BigInteger.TEN).divide(BigInteger.valueOf(100)));
+        BigInteger poolBefore = admin.apps().pool();
+        BigInteger usdBefore = chain.usd(user);
+        EmissionAuctionClient.Purchase bought = auction.buy(guard); // the approval and the buy: 2 more blocks
+        long elapsed = admin.apps().blockNumber() - lot.startBlock();
+        assertThat(elapsed).isEqualTo(11);
+        assertThat(bought.price()).isEqualTo(params.startPrice()
+                .subtract(drop.multiply(BigInteger.valueOf(elapsed)).divide(BigInteger.valueOf(100))))
+                .isLessThanOrEqualTo(guard);
+        assertThat(bought.amount()).isEqualTo(lot.amount());
+        assertThat(bought.cost()).isEqualTo(EmissionAuctionClient.costAt(lot.amount(), bought.price()));
+        assertThat(usdBefore.subtract(chain.usd(user))).isEqualTo(bought.cost());
+        assertThat(admin.apps().pool().subtract(poolBefore)).as("the pool grew by exactly what was paid")
+                .isEqualTo(bought.cost());
+        assertThat(admin.hyp().balanceOf(user.getAddress())).isEqualTo(lot.amount());
+        assertThat(auction.lot().live()).isFalse();
+        assertThat(auction.proceeds()).isEqualTo(bought.cost());
     }
 
     @Test
