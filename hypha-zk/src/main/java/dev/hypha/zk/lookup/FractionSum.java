@@ -32,7 +32,7 @@ import java.util.List;
  * point with μ appended (variable 0 is the most significant bit, as everywhere in hypha-zk).
  *
  * <p>Soundness: layer k costs (3k + 3)/|F| (k rounds of degree 3, the λ batch, the line), so n layers cost at most
- * (1.5·n² + 4.5·n)/2^128 over the quadratic extension (docs/ZK.md, "LogUp lookups").
+ * (1.5·n² + 1.5·n)/2^128 over the quadratic extension (docs/ZK.md, "LogUp lookups").
  */
 public final class FractionSum {
     private FractionSum() {}
