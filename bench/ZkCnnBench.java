@@ -63,6 +63,8 @@ public class ZkCnnBench {
         System.out.printf("  of which model commitment %8.1f ms   (once per model; a prover may keep it)%n", median(commitModel));
         System.out.printf("verify (decode + verify)    %8.1f ms%n", median(verify));
         System.out.printf("proof size                  %,8d bytes%n", size);
+        dev.hypha.zk.circuit.BlockLayout witness = dev.hypha.zk.cnn.CnnShape.of(model).witnessLayout();
+        System.out.printf("witness table               %,8d entries used of 2^%d%n", witness.used(), witness.numVars());
     }
 
     static double median(double[] v) {

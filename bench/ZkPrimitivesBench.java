@@ -7,6 +7,8 @@ import dev.hypha.zk.gkr.DenseLayer;
 import dev.hypha.zk.gkr.DenseLayerProof;
 import dev.hypha.zk.gkr.DenseLayerProver;
 import dev.hypha.zk.gkr.DenseLayerVerifier;
+import dev.hypha.zk.lookup.LogUpProof;
+import dev.hypha.zk.lookup.RangeLookup;
 import dev.hypha.zk.pcs.CommittedPolynomial;
 import dev.hypha.zk.pcs.EvaluationProof;
 import dev.hypha.zk.pcs.LigeroParams;
@@ -58,6 +60,9 @@ public class ZkPrimitivesBench {
         }
 
         denseLayer(rng, repeats);
+        for (int bits : new int[] {8, 16}) {
+            rangeLookup(rng, repeats, 18, bits);
+        }
 
         for (int rate = 1; rate <= 3; rate++) {
             long[] values = random(rng, 1 << n);
@@ -104,6 +109,31 @@ public class ZkPrimitivesBench {
         long size = layer.inVars() * 3L * 16 + 16 + layer.weightParams().proofBytes();
         System.out.printf("%-44s %8.1f ms commit %8.1f ms prove  %8.1f ms verify %8d B (weights committed once per model)%n",
                 "dense layer 784 -> 256 (int8)", commit, prove, verify, size);
+    }
+
+    /**
+     * A LogUp range lookup (docs/ZK.md "LogUp lookups") of 2^n values into [0, 2^bits): the fraction sums' GKR, prove
+     * and verify, without the commitment (the column and multiplicities join the witness table's one commitment). The
+     * size is the proof's messages: per tree 2 roots and, per layer k, 4·k sumcheck values and 4 children.
+     */
+    static void rangeLookup(SplittableRandom rng, int repeats, int n, int bits) throws Exception {
+        long[] column = new long[1 << n];
+        for (int i = 0; i < column.length; i++) column[i] = rng.nextInt(1 << bits);
+        long[] m = RangeLookup.multiplicities(column, bits);
+        LogUpProof[] proof = new LogUpProof[1];
+        double prove = median(repeats, () -> proof[0] = RangeLookup.prove(column, bits, m, new Transcript("bench")).proof());
+        double verify = median(repeats, () -> RangeLookup.verify(n, bits, proof[0], new Transcript("bench"), "bench"));
+        long size = 16L * (treeValues(n) + treeValues(bits));
+        System.out.printf("%-44s %8.1f ms prove  %8.3f ms verify %8d B (commits 2^%d + 2^%d entries; bits: 2^%d)%n",
+                "logup 2^" + n + " values in [0, 2^" + bits + ")", prove, verify, size, n, bits,
+                n + Integer.numberOfTrailingZeros(Integer.highestOneBit(bits)));
+    }
+
+    /** Extension values in one fraction-sum tree's proof over 2^n leaves. */
+    static long treeValues(int n) {
+        long values = 2;
+        for (int k = 0; k < n; k++) values += 4L * k + 4;
+        return values;
     }
 
     static long[] random(SplittableRandom rng, int size) {

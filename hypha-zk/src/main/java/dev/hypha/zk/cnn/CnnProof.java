@@ -2,6 +2,7 @@ package dev.hypha.zk.cnn;
 
 import dev.hypha.zk.circuit.ClaimBatch;
 import dev.hypha.zk.field.Ext2;
+import dev.hypha.zk.lookup.LogUpProof;
 import dev.hypha.zk.mlp.MlpProof;
 import dev.hypha.zk.sumcheck.SumcheckProof;
 import java.util.List;
@@ -36,15 +37,15 @@ public record CnnProof(byte[] witnessRoot, List<MlpProof.Layer> dense, List<MlpP
     /**
      * One max-pool: z̃(ρ) and d̃_j(ρ) per window element j, the gather sumcheck to ỹ(u); the selectors' booleanity
      * zero-check and its value, their sums Σ_j S̃(j, ρ') (one value per j), the zero-check of Σ_j S·D ending with S̃ and
-     * D̃ at its point; D̃(τ) with its eight bit values, and the bits' booleanity zero-check and its value.
+     * D̃ at its point; the LogUp range lookup of D in [0, 256) (its claims, D̃ and the multiplicities at its
+     * points, follow from the lookup proof and go to the witness batch).
      */
     public record Pool(Ext2 pooled, Ext2[] differences, SumcheckProof gather, Ext2 gathered, SumcheckProof selectorBits,
-            Ext2 selectorBit, Ext2[] selectorSums, SumcheckProof selected, Ext2 selectedS, Ext2 selectedD, Ext2 difference,
-            Ext2[] differenceBits, SumcheckProof bitCheck, Ext2 bit) {
+            Ext2 selectorBit, Ext2[] selectorSums, SumcheckProof selected, Ext2 selectedS, Ext2 selectedD,
+            LogUpProof differenceLookup) {
         public Pool {
             differences = differences.clone();
             selectorSums = selectorSums.clone();
-            differenceBits = differenceBits.clone();
         }
 
         @Override
@@ -55,11 +56,6 @@ public record CnnProof(byte[] witnessRoot, List<MlpProof.Layer> dense, List<MlpP
         @Override
         public Ext2[] selectorSums() {
             return selectorSums.clone();
-        }
-
-        @Override
-        public Ext2[] differenceBits() {
-            return differenceBits.clone();
         }
     }
 }

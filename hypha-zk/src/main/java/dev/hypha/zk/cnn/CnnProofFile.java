@@ -3,6 +3,8 @@ package dev.hypha.zk.cnn;
 import dev.hypha.zk.circuit.BlockLayout;
 import dev.hypha.zk.circuit.ClaimBatch;
 import dev.hypha.zk.field.Ext2;
+import dev.hypha.zk.lookup.LogUpProof;
+import dev.hypha.zk.lookup.LogUpProofCodec;
 import dev.hypha.zk.mlp.Int8Mlp;
 import dev.hypha.zk.mlp.MlpProof;
 import dev.hypha.zk.mlp.MlpProofFile;
@@ -20,7 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The proof file of {@code hypha zk prove} for a CNN: the MLP file's magic and version with kind 2, then
+ * The proof file of {@code hypha zk prove} for a CNN: the MLP file's magic, {@link #VERSION} and kind 2, then
  *
  * <pre>
  *   u16 n · n bytes model id (UTF-8) · 32 bytes model root
@@ -37,6 +39,11 @@ import java.util.List;
 public record CnnProofFile(CnnStatement statement, CnnProof proof) {
     static final byte[] MAGIC = "HYPHA-ZK".getBytes(StandardCharsets.US_ASCII);
     public static final int KIND_CNN = 2;
+    /**
+     * CNN proofs are at version 4 (the pool differences range-checked by a LogUp lookup, not bits); the MLP's stay at
+     * {@link MlpProofFile#VERSION} 3 until its on-chain verifier replays lookups too.
+     */
+    public static final int VERSION = 4;
 
     /** Whether {@code bytes} is a proof file of kind CNN (the MLP's decoder reads kind 1). */
     public static boolean isCnn(byte[] bytes) {
@@ -50,7 +57,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
         int header = MAGIC.length + 3 + 2 + id.length + 32 + 7 + 11 * shape.convs().size() + 1 + 12 * shape.dense().size()
                 + 4 + shape.inputSize() + 8 * shape.classes() + 32;
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(header + bodySize(shape)));
-        out.put(MAGIC).putShort((short) MlpProofFile.VERSION).put((byte) KIND_CNN);
+        out.put(MAGIC).putShort((short) VERSION).put((byte) KIND_CNN);
         out.putShort((short) id.length).put(id).put(statement.modelRoot());
         out.putShort((short) shape.channels()).putShort((short) shape.height()).putShort((short) shape.width());
         out.put((byte) shape.convs().size());
@@ -100,10 +107,8 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             ext(out, p.selectorBit());
             ext(out, p.selectorSums());
             SumcheckProofCodec.write(p.selected(), out);
-            ext(out, p.selectedS(), p.selectedD(), p.difference());
-            ext(out, p.differenceBits());
-            SumcheckProofCodec.write(p.bitCheck(), out);
-            ext(out, p.bit());
+            ext(out, p.selectedS(), p.selectedD());
+            LogUpProofCodec.write(p.differenceLookup(), out);
         }
         MlpProofFile.batch(out, proof.model(), shape.modelParams());
         MlpProofFile.batch(out, proof.witness(), shape.witnessParams());
@@ -127,9 +132,9 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             }
             in.position(MAGIC.length);
             int version = Short.toUnsignedInt(in.getShort());
-            if (version != MlpProofFile.VERSION) {
-                throw new IllegalArgumentException("proof file version " + version + " is not supported (this build reads "
-                        + MlpProofFile.VERSION + ")");
+            if (version != VERSION) {
+                throw new IllegalArgumentException("CNN proof file version " + version + " is not supported (this build reads "
+                        + VERSION + ")");
             }
             in.get(); // the kind, checked above
             int idLength = Short.toUnsignedInt(in.getShort());
@@ -263,13 +268,10 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
                 SumcheckProof selected = SumcheckProofCodec.read(in, jz, 3);
                 Ext2 selectedS = ext(in);
                 Ext2 selectedD = ext(in);
-                Ext2 difference = ext(in);
-                Ext2[] bits = exts(in, 1 << CnnShape.DIFF_BIT_VARS);
-                SumcheckProof bitCheck = SumcheckProofCodec.read(in, jz + CnnShape.DIFF_BIT_VARS, 3);
-                Ext2 bit = ext(in);
+                LogUpProof lookup = LogUpProofCodec.read(in, jz, CnnShape.DIFF_TABLE_BITS);
                 convProofs.add(new CnnProof.Conv(acc, bias, conv, kernel, patch, wiring, input, rq, new CnnProof.Pool(pooled,
                         differences, gather, gathered, selectorBits, selectorBit, sums, selected, selectedS, selectedD,
-                        difference, bits, bitCheck, bit)));
+                        lookup)));
             }
             ClaimBatch.Proof model = MlpProofFile.batch(in, shape.modelParams(), shape.modelLayout().numVars());
             ClaimBatch.Proof witness = MlpProofFile.batch(in, shape.witnessParams(), witnessLayout.numVars());
@@ -298,9 +300,9 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             size += MlpProofFile.requantSize(s.nv(), witnessLayout.blockVars(shape.convBlock(l, CnnShape.BITS)));
             int windows = 1 << s.jv();
             int jz = s.jv() + s.zv();
-            size += 16L * (1 + windows + 1 + 1 + windows + 3 + (1 << CnnShape.DIFF_BIT_VARS) + 1)
+            size += 16L * (1 + windows + 1 + 1 + windows + 2)
                     + SumcheckProofCodec.size(s.nv(), 2) + 2L * SumcheckProofCodec.size(jz, 3)
-                    + SumcheckProofCodec.size(jz + CnnShape.DIFF_BIT_VARS, 3);
+                    + LogUpProofCodec.size(jz, CnnShape.DIFF_TABLE_BITS);
         }
         size += SumcheckProofCodec.size(shape.modelLayout().numVars(), 2) + 16 + shape.modelParams().proofBytes();
         size += SumcheckProofCodec.size(witnessLayout.numVars(), 2) + 16 + shape.witnessParams().proofBytes();

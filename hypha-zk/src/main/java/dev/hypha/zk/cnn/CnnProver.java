@@ -6,6 +6,7 @@ import static dev.hypha.zk.mlp.Constraints.slot;
 import dev.hypha.zk.circuit.BlockLayout;
 import dev.hypha.zk.circuit.ClaimBatch;
 import dev.hypha.zk.field.Ext2;
+import dev.hypha.zk.lookup.RangeLookup;
 import dev.hypha.zk.mlp.Constraints;
 import dev.hypha.zk.mlp.Int8Mlp;
 import dev.hypha.zk.mlp.MlpProof;
@@ -160,7 +161,7 @@ public final class CnnProver {
         long[] z = MlpProver.block(witness, layout, shape.convBlock(l, CnnShape.POOLED));
         long[] d = MlpProver.block(witness, layout, shape.convBlock(l, CnnShape.DIFF));
         long[] sel = MlpProver.block(witness, layout, shape.convBlock(l, CnnShape.SELECT));
-        long[] bits = MlpProver.block(witness, layout, shape.convBlock(l, CnnShape.DIFF_BITS));
+        long[] counts = MlpProver.block(witness, layout, shape.convBlock(l, CnnShape.DIFF_COUNTS));
 
         // z − d_j is window element j of y, for every j, at a random pooled output ρ
         Ext2[] rho = t.challengeExts("cnn.rho", zv);
@@ -216,27 +217,13 @@ public final class CnnProver {
         claims.add(shape.convBlock(l, CnnShape.SELECT), selected.point(), selectedS);
         claims.add(shape.convBlock(l, CnnShape.DIFF), selected.point(), selectedD);
 
-        // every difference is an 8-bit value: D̃(τ) = Σ_k 2^k·bits̃(τ, k), and the bits are bits
-        Ext2[] tauDiff = t.challengeExts("cnn.tau-diff", jv + zv);
-        Ext2 difference = dTable.evaluate(tauDiff);
-        Multilinear bitTable = Multilinear.ofBase(bits);
-        Ext2[] differenceBits = new Ext2[1 << CnnShape.DIFF_BIT_VARS];
-        for (int k = 0; k < differenceBits.length; k++) {
-            differenceBits[k] = bitTable.evaluate(concat(tauDiff, slot(k, CnnShape.DIFF_BIT_VARS)));
-            claims.add(shape.convBlock(l, CnnShape.DIFF_BITS), concat(tauDiff, slot(k, CnnShape.DIFF_BIT_VARS)),
-                    differenceBits[k]);
-        }
-        claims.add(shape.convBlock(l, CnnShape.DIFF), tauDiff, difference);
-        t.absorbExt("cnn.difference", difference);
-        t.absorbExt("cnn.difference-bits", differenceBits);
-        Ext2[] tauBits = t.challengeExts("cnn.tau-diff-bits", jv + zv + CnnShape.DIFF_BIT_VARS);
-        ExpressionSumcheck.Output bc = ExpressionSumcheck.prove(Constraints.BOOLEAN,
-                List.of(Multilinear.ofTable(Eq.table(tauBits)), bitTable), t);
-        Ext2 bit = bc.evaluations()[1];
-        t.absorbExt("cnn.diff-bit", bit);
-        claims.add(shape.convBlock(l, CnnShape.DIFF_BITS), bc.point(), bit);
+        // every difference is an 8-bit value: D's entries looked up in [0, 256) with the committed counts (LogUp)
+        RangeLookup.Output lookup = RangeLookup.prove(d, CnnShape.DIFF_TABLE_BITS, counts, t);
+        claims.add(shape.convBlock(l, CnnShape.DIFF), lookup.claims().columnPoint(), lookup.claims().columnValue());
+        claims.add(shape.convBlock(l, CnnShape.DIFF_COUNTS), lookup.claims().multiplicityPoint(),
+                lookup.claims().multiplicityValue());
         return new CnnProof.Pool(zAt, dAt, gather.proof(), gathered, sb.proof(), selectorBit, sums, selected.proof(),
-                selectedS, selectedD, difference, differenceBits, bc.proof(), bit);
+                selectedS, selectedD, lookup.proof());
     }
 
     /** One slot of a value block (8 slots × n neurons). */

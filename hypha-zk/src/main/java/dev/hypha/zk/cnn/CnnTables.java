@@ -64,13 +64,13 @@ public final class CnnTables {
             layout.place(table, shape.convBlock(l, CnnShape.POOLED), field(b.pooled()));
             layout.place(table, shape.convBlock(l, CnnShape.DIFF), field(b.differences()));
             layout.place(table, shape.convBlock(l, CnnShape.SELECT), field(b.selectors()));
-            long[] bits = new long[b.differences().length << CnnShape.DIFF_BIT_VARS];
-            for (int i = 0; i < b.differences().length; i++) {
-                for (int k = 0; k < 1 << CnnShape.DIFF_BIT_VARS; k++) {
-                    bits[(i << CnnShape.DIFF_BIT_VARS) + k] = (b.differences()[i] >>> k) & 1;
-                }
+            // each difference counted at its low 8 bits: an honest trace's are all in [0, 256); a cheating trace's
+            // out-of-range difference is then counted where it is not, and the lookup fails (CnnProofTest)
+            long[] counts = new long[1 << CnnShape.DIFF_TABLE_BITS];
+            for (long d : b.differences()) {
+                counts[(int) (d & ((1 << CnnShape.DIFF_TABLE_BITS) - 1))]++;
             }
-            layout.place(table, shape.convBlock(l, CnnShape.DIFF_BITS), bits);
+            layout.place(table, shape.convBlock(l, CnnShape.DIFF_COUNTS), counts);
         }
         for (int h = 0; h < shape.dense().size() - 1; h++) {
             MlpShape.LayerShape s = shape.dense().get(h);

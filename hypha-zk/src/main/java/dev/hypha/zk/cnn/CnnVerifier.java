@@ -8,6 +8,7 @@ import dev.hypha.zk.circuit.BlockLayout;
 import dev.hypha.zk.circuit.ClaimBatch;
 import dev.hypha.zk.circuit.Rejected;
 import dev.hypha.zk.field.Ext2;
+import dev.hypha.zk.lookup.RangeLookup;
 import dev.hypha.zk.mlp.Int8Mlp;
 import dev.hypha.zk.mlp.MlpProof;
 import dev.hypha.zk.mlp.MlpShape;
@@ -139,8 +140,7 @@ public final class CnnVerifier {
         int zv = s.zv();
         int jv = s.jv();
         int windows = 1 << jv;
-        if (p.differences().length != windows || p.selectorSums().length != windows
-                || p.differenceBits().length != 1 << CnnShape.DIFF_BIT_VARS) {
+        if (p.differences().length != windows || p.selectorSums().length != windows) {
             throw new Rejected(where + ": the proof's messages do not fit the pooling");
         }
         Ext2[] rho = t.challengeExts("cnn.rho", zv);
@@ -192,25 +192,9 @@ public final class CnnVerifier {
         claims.add(shape.convBlock(l, CnnShape.SELECT), selected.point(), p.selectedS());
         claims.add(shape.convBlock(l, CnnShape.DIFF), selected.point(), p.selectedD());
 
-        Ext2[] tauDiff = t.challengeExts("cnn.tau-diff", jv + zv);
-        Ext2 recomposed = Ext2.ZERO;
-        for (int k = 0; k < p.differenceBits().length; k++) {
-            claims.add(shape.convBlock(l, CnnShape.DIFF_BITS), concat(tauDiff, slot(k, CnnShape.DIFF_BIT_VARS)),
-                    p.differenceBits()[k]);
-            recomposed = recomposed.add(p.differenceBits()[k].mulBase(1L << k));
-        }
-        if (!recomposed.equals(p.difference())) {
-            throw new Rejected(where + ": a window difference is not an 8-bit value");
-        }
-        claims.add(shape.convBlock(l, CnnShape.DIFF), tauDiff, p.difference());
-        t.absorbExt("cnn.difference", p.difference());
-        t.absorbExt("cnn.difference-bits", p.differenceBits());
-        Ext2[] tauBits = t.challengeExts("cnn.tau-diff-bits", jv + zv + CnnShape.DIFF_BIT_VARS);
-        Subclaim bc = sumcheck(jv + zv + CnnShape.DIFF_BIT_VARS, 3, Ext2.ZERO, p.bitCheck(), t, where + " difference bits");
-        if (!Eq.evaluate(tauBits, bc.point()).mul(p.bit()).mul(p.bit().sub(Ext2.ONE)).equals(bc.expected())) {
-            throw new Rejected(where + ": a difference bit is not 0 or 1");
-        }
-        t.absorbExt("cnn.diff-bit", p.bit());
-        claims.add(shape.convBlock(l, CnnShape.DIFF_BITS), bc.point(), p.bit());
+        RangeLookup.Claims lookup = RangeLookup.verify(jv + zv, CnnShape.DIFF_TABLE_BITS, p.differenceLookup(), t,
+                where + " difference range (a window difference outside [0, 256)?)");
+        claims.add(shape.convBlock(l, CnnShape.DIFF), lookup.columnPoint(), lookup.columnValue());
+        claims.add(shape.convBlock(l, CnnShape.DIFF_COUNTS), lookup.multiplicityPoint(), lookup.multiplicityValue());
     }
 }

@@ -65,6 +65,15 @@ public record LigeroParams(int numVars, int rowVars, int logInvRate, int queries
      * This is the split every MLP proof uses, so one proof file verifies both in Java and in the contract.
      */
     public static LigeroParams forTable(int numVars, long usedValues, int logInvRate) {
+        return forTable(numVars, usedValues, logInvRate, LigeroParams::evmCost);
+    }
+
+    /**
+     * As {@link #forTable(int, long, int)}, with the split that minimises {@code cost}: {@link #proofBytes} for a proof
+     * no contract verifies (the CNN's witness), where the EVM model's choice can cost far more bytes for a sliver of gas.
+     */
+    public static LigeroParams forTable(int numVars, long usedValues, int logInvRate,
+            java.util.function.ToLongFunction<LigeroParams> cost) {
         if (usedValues < 1 || usedValues > 1L << numVars) {
             throw new IllegalArgumentException("a " + numVars + "-variable table uses 1 to " + (1L << numVars)
                     + " values, got " + usedValues);
@@ -75,7 +84,7 @@ public record LigeroParams(int numVars, int rowVars, int logInvRate, int queries
             long columns = 1L << (numVars - a);
             int used = Math.toIntExact((usedValues + columns - 1) / columns);
             LigeroParams candidate = new LigeroParams(numVars, a, logInvRate, t, used, GRINDING_BITS);
-            if (best == null || candidate.evmCost() < best.evmCost()) {
+            if (best == null || cost.applyAsLong(candidate) < cost.applyAsLong(best)) {
                 best = candidate;
             }
         }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hypha.zk.circuit.Rejected;
 import dev.hypha.zk.field.Ext2;
+import dev.hypha.zk.lookup.FractionSumProof;
+import dev.hypha.zk.lookup.LogUpProof;
 import dev.hypha.zk.mlp.Int8Mlp;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -122,6 +124,12 @@ class CnnProofTest {
      */
     private static void assertForgedPoolRejected(String what, java.util.function.BiConsumer<CnnTrace.Block, long[]> forge)
             throws Exception {
+        assertForgedPoolRejected(what, "", forge);
+    }
+
+    /** As above, and the rejection names {@code reason}. */
+    private static void assertForgedPoolRejected(String what, String reason,
+            java.util.function.BiConsumer<CnnTrace.Block, long[]> forge) throws Exception {
         SplittableRandom rng = new SplittableRandom(9);
         Int8Cnn model = oneBlock(rng);
         CnnShape shape = CnnShape.of(model);
@@ -149,13 +157,16 @@ class CnnProofTest {
         CnnTrace forged = new CnnTrace(honest.input(), List.of(new CnnTrace.Block(b.accumulators(), b.requant(), z, d, sel)),
                 List.of(acc), List.of());
         CnnProver.Result r = CnnProver.prove(model, "m", image, forged.logits(5), CnnTables.witness(shape, forged), m -> { });
-        assertThatThrownBy(() -> CnnVerifier.verify(r.statement(), r.proof())).as(what).isInstanceOf(Rejected.class);
+        assertThatThrownBy(() -> CnnVerifier.verify(r.statement(), r.proof())).as(what).isInstanceOf(Rejected.class)
+                .hasMessageContaining(reason);
     }
 
     @Test
     void aPoolThatTakesANonMaximalElementIsRejected() throws Exception {
         int outputs = 1 << 6;
-        assertForgedPoolRejected("the window's minimum", (b, w) -> {
+        // every other check holds (z − d_j is y_j, the selected difference is 0): only the LogUp range lookup of the
+        // differences sees the negative ones
+        assertForgedPoolRejected("the window's minimum", "difference range", (b, w) -> {
             int o = (int) w[0];
             int min = 0;
             for (int j = 1; j < 4; j++) {
@@ -271,35 +282,33 @@ class CnnProofTest {
         CnnProof.Pool q = c.pool();
         CnnProof.Pool pool = switch (field) {
             case 4 -> new CnnProof.Pool(q.pooled().add(x), q.differences(), q.gather(), q.gathered(), q.selectorBits(),
-                    q.selectorBit(), q.selectorSums(), q.selected(), q.selectedS(), q.selectedD(), q.difference(),
-                    q.differenceBits(), q.bitCheck(), q.bit());
+                    q.selectorBit(), q.selectorSums(), q.selected(), q.selectedS(), q.selectedD(), q.differenceLookup());
             case 5 -> {
                 Ext2[] d = q.differences();
                 d[d.length - 1] = d[d.length - 1].add(x);
                 yield new CnnProof.Pool(q.pooled(), d, q.gather(), q.gathered(), q.selectorBits(), q.selectorBit(),
-                        q.selectorSums(), q.selected(), q.selectedS(), q.selectedD(), q.difference(), q.differenceBits(),
-                        q.bitCheck(), q.bit());
+                        q.selectorSums(), q.selected(), q.selectedS(), q.selectedD(), q.differenceLookup());
             }
             case 6 -> new CnnProof.Pool(q.pooled(), q.differences(), q.gather(), q.gathered().add(x), q.selectorBits(),
-                    q.selectorBit(), q.selectorSums(), q.selected(), q.selectedS(), q.selectedD(), q.difference(),
-                    q.differenceBits(), q.bitCheck(), q.bit());
+                    q.selectorBit(), q.selectorSums(), q.selected(), q.selectedS(), q.selectedD(), q.differenceLookup());
             case 7 -> {
                 Ext2[] s = q.selectorSums();
                 s[0] = s[0].add(x);
                 s[s.length - 1] = s[s.length - 1].sub(x); // still sums to one: caught by the opening
                 yield new CnnProof.Pool(q.pooled(), q.differences(), q.gather(), q.gathered(), q.selectorBits(),
-                        q.selectorBit(), s, q.selected(), q.selectedS(), q.selectedD(), q.difference(), q.differenceBits(),
-                        q.bitCheck(), q.bit());
+                        q.selectorBit(), s, q.selected(), q.selectedS(), q.selectedD(), q.differenceLookup());
             }
             case 8 -> new CnnProof.Pool(q.pooled(), q.differences(), q.gather(), q.gathered(), q.selectorBits(),
-                    q.selectorBit(), q.selectorSums(), q.selected(), q.selectedS().add(x), q.selectedD(), q.difference(),
-                    q.differenceBits(), q.bitCheck(), q.bit());
+                    q.selectorBit(), q.selectorSums(), q.selected(), q.selectedS().add(x), q.selectedD(),
+                    q.differenceLookup());
             case 9 -> {
-                Ext2[] b = q.differenceBits();
-                b[3] = b[3].add(x);
+                // the differences' fraction sum rescaled (its ratio, and so the roots' agreement, unchanged)
+                FractionSumProof col = q.differenceLookup().column();
+                Ext2 scale = x.add(Ext2.ONE);
+                LogUpProof lookup = new LogUpProof(new FractionSumProof(col.rootP().mul(scale), col.rootQ().mul(scale),
+                        col.layers()), q.differenceLookup().table());
                 yield new CnnProof.Pool(q.pooled(), q.differences(), q.gather(), q.gathered(), q.selectorBits(),
-                        q.selectorBit(), q.selectorSums(), q.selected(), q.selectedS(), q.selectedD(),
-                        q.difference().add(x.mulBase(8)), b, q.bitCheck(), q.bit());
+                        q.selectorBit(), q.selectorSums(), q.selected(), q.selectedS(), q.selectedD(), lookup);
             }
             default -> q;
         };
