@@ -172,7 +172,7 @@ class VerifierDaemonTest {
         int caught = 0;
         int runs = 0;
         try (VerifierDaemon verifier = daemon(verifierKey, secret(2), 500, 1, "verifier")) {
-            for (long seed = 200; seed < 204; seed++) {
+            for (long seed = 200; seed < 202; seed++) {
                 for (Cheat cheat : List.of(Cheat.SKIP_STEP, Cheat.OTHER_DATA, Cheat.NOISE, Cheat.MADE_UP_WEIGHTS)) {
                     Run run = run(verifier, cheat, seed, 1);
                     boolean sampled = sampling.audits(address(verifierKey), run.order, run.segment,
@@ -189,8 +189,9 @@ class VerifierDaemonTest {
                     runs++;
                 }
             }
-            // 16 cheats at a 50 % rate: the count is binomial(16, 0.5), within 3 standard deviations of 8
-            assertThat(caught).as("caught of %d", runs).isBetween(2, 14);
+            // Both branches are taken: some cheats sampled (and slashed), some not (and left leased). That the rate is
+            // the share of segments picked is AuditSamplingTest's claim (4000 draws); here, only "exactly when sampled".
+            assertThat(caught).as("caught of %d", runs).isBetween(1, runs - 1);
             assertThat(verifier.stats().segmentsAudited()).isLessThan(verifier.stats().commitmentsSeen());
         }
     }
