@@ -59,8 +59,9 @@ final class ChallengerDaemon {
      * Runs {@code poll} every {@code intervalSeconds} until the session's stop signal, after {@code completeGrant} has
      * once answered true (slashing needs the contract's FAULT_PROOF_ROLE, scheduled through the timelock at deployment;
      * anyone may execute it once the delay has passed, and a challenger is who needs it). Prints "Running" before and
-     * "Stopping..." and then {@code summary} once the last poll has ended (or 30 s passed), before the stop signal is
-     * told the command finished (after that, a Ctrl-C'd JVM may exit mid-line).
+     * "Stopping..." and then {@code summary} once the last poll has ended (or 30 s passed). The caller tells the stop
+     * signal the command finished ({@code session.environment().runUntil().finished()}) once it has closed what it
+     * opened: after that, a Ctrl-C'd JVM may exit at any moment.
      */
     static void pollUntilStopped(Session session, int intervalSeconds, BooleanSupplier completeGrant, Runnable poll,
                                  Runnable summary) throws InterruptedException {
@@ -88,7 +89,6 @@ final class ChallengerDaemon {
             summary.run();
         } finally {
             loop.shutdownNow();
-            stop.finished();
         }
     }
 }

@@ -46,7 +46,7 @@ final class ComputeAttestCommand implements Callable<Integer> {
     @Option(names = "--cores", paramLabel = "N", required = true, description = "Cores the provider offers each job.")
     long cores;
 
-    @Option(names = "--memory-mib", paramLabel = "M", required = true, description = "Memory the provider offers each job, in MiB.")
+    @Option(names = "--memory", paramLabel = "MIB", required = true, description = "Memory the provider offers each job, in MiB.")
     long memoryMiB;
 
     @Option(names = "--accelerators", paramLabel = "K", defaultValue = "0",
@@ -67,10 +67,10 @@ final class ComputeAttestCommand implements Callable<Integer> {
         try {
             resources = new Resources(cores, memoryMiB, accelerators);
         } catch (IllegalArgumentException e) {
-            throw HyphaException.input("--cores, --memory-mib, --accelerators: " + e.getMessage());
+            throw HyphaException.input("--cores, --memory, --accelerators: " + e.getMessage());
         }
         if (cores < 1 || memoryMiB < 1) {
-            throw HyphaException.input("--cores and --memory-mib must be at least 1");
+            throw HyphaException.input("--cores and --memory must be at least 1");
         }
         long seconds = AgentCommand.seconds(validFor, "--valid-for");
         if (seconds > MAX_VALID_SECONDS) {

@@ -298,11 +298,16 @@ final class ComputeOfferCommand implements Callable<Integer> {
     /** An attestation file (bounded: read only when it is small enough to be one). */
     static ResourceAttestation readAttestation(Path file) {
         try {
-            if (Files.size(file) > AttestationFiles.MAX_BYTES) {
-                throw HyphaException.input("attestation " + file + " is " + Files.size(file) + " bytes; an attestation file "
-                        + "is at most " + AttestationFiles.MAX_BYTES);
+            byte[] bytes;
+            // read at most one byte past the bound: a size check before reading trusts a size that a device or pipe lies about
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(AttestationFiles.MAX_BYTES + 1);
             }
-            return AttestationFiles.parse(file.toString(), Files.readAllBytes(file));
+            if (bytes.length > AttestationFiles.MAX_BYTES) {
+                throw HyphaException.input("attestation " + file + " is over " + AttestationFiles.MAX_BYTES + " bytes; an "
+                        + "attestation file is at most that");
+            }
+            return AttestationFiles.parse(file.toString(), bytes);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new HyphaException(dev.hypha.core.errors.ErrorCategory.NOT_FOUND, "no such attestation file: " + file, e);
         } catch (java.io.IOException e) {

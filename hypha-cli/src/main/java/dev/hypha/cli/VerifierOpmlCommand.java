@@ -79,12 +79,16 @@ final class VerifierOpmlCommand implements Callable<Integer> {
             out.println("  Replaying " + String.join(", ", models) + " answers bought by the gateway of " + home
                     + "; bond " + StakeCommands.hyp(opml.challengeBond()) + " per challenge; stake " + StakeCommands.hyp(staked));
             Deployer grant = new Deployer(session.sender(key), log);
-            ChallengerDaemon.pollUntilStopped(session, intervalSeconds, () -> grant.completeOpmlGrant(session.deployment()),
-                    watch::poll, () -> {
-                        OpmlWatch.Stats s = watch.stats();
-                        out.println("Checked " + s.checked() + " answer(s): " + s.honest() + " honest, " + s.challenged()
-                                + " challenged, " + s.won() + " won, " + s.lost() + " lost.");
-                    });
+            try {
+                ChallengerDaemon.pollUntilStopped(session, intervalSeconds,
+                        () -> grant.completeOpmlGrant(session.deployment()), watch::poll, () -> {
+                            OpmlWatch.Stats s = watch.stats();
+                            out.println("Checked " + s.checked() + " answer(s): " + s.honest() + " honest, " + s.challenged()
+                                    + " challenged, " + s.won() + " won, " + s.lost() + " lost.");
+                        });
+            } finally {
+                session.environment().runUntil().finished();
+            }
             out.println("Stopped.");
             out.flush();
             return ExitCodes.OK;

@@ -100,6 +100,8 @@ final class VerifierStartCommand implements Callable<Integer> {
                                     s.stepsCommitted() == 0 ? 0.0 : 100.0 * s.stepsReplayed() / s.stepsCommitted(),
                                     s.challenges(), s.votes()));
                         });
+            } finally {
+                session.environment().runUntil().finished(); // after the daemon closed its pool and saved its cursor
             }
             out.println("Stopped.");
             out.flush();
