@@ -47,6 +47,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.utils.Numeric;
 
 /**
  * x402 {@code upto} over MCP, on anvil and a loopback MCP server: a metered tool ({@code words}, 10 hUSD units per word,
@@ -262,6 +263,27 @@ class McpUptoPaymentsTest {
             // what stays charged is the reservation: the maximum the payer authorised, never more
             assertThat(refusing.charged(c.id())).isEqualTo(BigInteger.valueOf(MAX));
         }
+    }
+
+    @Test
+    void theOfficialTypeScriptSdkPaysUptoWithAVoucherSignedByViem() throws Exception {
+        String salt = ChannelParams.salt(SALTS.getAndIncrement());
+        ChannelParams c = new ChannelParams(addr(chain.payer), addr(provider), chain.token(), addr(chain.payer), salt);
+        chain.as(chain.payer).channels().open(c, BigInteger.valueOf(10_000));
+        int before = runs.get();
+        String key = Numeric.toHexStringWithPrefixZeroPadded(chain.payer.getEcKeyPair().getPrivateKey(), 64);
+
+        JsonNode out = JSON.readTree(OfficialMcpClientTest.runNode("mcp-upto-peer.mjs", List.of(url(), key, salt, "words",
+                "{\"text\":\"paid by typescript\"}", "{\"text\":\"again\"}")));
+
+        assertThat(out.at("/unpaid/structuredContent/accepts/0/scheme").textValue()).isEqualTo("upto");
+        assertThat(out.at("/first/content/0/text").textValue()).as(out.toString()).isEqualTo("PAID BY TYPESCRIPT");
+        assertThat(out.at("/first/_meta/x402~1payment-response/amount").textValue()).isEqualTo("30");
+        assertThat(out.at("/second/content/0/text").textValue()).isEqualTo("AGAIN");
+        assertThat(out.at("/second/_meta/x402~1payment-response/extra/charged").textValue()).isEqualTo("40");
+        assertThat(out.get("vouchers")).extracting(JsonNode::textValue).containsExactly("1000", "1030");
+        assertThat(runs.get()).isEqualTo(before + 2);
+        assertThat(ledger.charged(c.id())).isEqualTo(BigInteger.valueOf(40));
     }
 
     /** Calls {@code words} with {@code meta}; checks the payment-required answer names {@code reason}. */
