@@ -175,7 +175,8 @@ final class ProviderStartCommand implements Callable<Integer> {
                 // Its model is also an x402 endpoint metered with `upto` over the same channels (MeteredCompletions).
                 try (ProviderService provider = ProviderService.start(backend, terms, channels, receipts, ledgerFile,
                         where.host(), where.port(), transport, Clock.systemUTC(), blocks,
-                        List.of(dev.hypha.node.x402.MeteredCompletions.areas(backend)))) {
+                        List.of(dev.hypha.node.x402.MeteredCompletions.areas(backend),
+                                dev.hypha.node.mcp.ProviderMcp.areas(backend)))) {
                     if (devAccount != null) {
                         DevProvider.ensureRegistered(contracts, provider.endpoint(), line -> {
                             out.println(line);
@@ -370,6 +371,8 @@ final class ProviderStartCommand implements Callable<Integer> {
         out.println("  POST " + base + "/api/chat, /api/generate or /api/embed (Ollama bodies, streamed or not)");
         out.println("  POST " + endpoint + dev.hypha.node.x402.MeteredCompletions.PATH + " (x402 upto over the same channels,"
                 + " at most " + dev.hypha.node.x402.MeteredCompletions.maximum(terms.prices()) + " a call, charged per token)");
+        out.println("  MCP  " + endpoint + dev.hypha.node.mcp.ProviderMcp.PATH + " (tool " + dev.hypha.node.mcp.ProviderMcp.TOOL
+                + ": the same completion, x402 upto over the same channels)");
         out.println("  Prices: " + terms.prices().inputPerMillion() + " per million input tokens, "
                 + terms.prices().outputPerMillion() + " per million output tokens, in token "
                 + terms.token().toChecksumString());

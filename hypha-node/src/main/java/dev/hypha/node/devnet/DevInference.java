@@ -96,7 +96,8 @@ final class DevInference implements AutoCloseable {
                         ProviderService.ledgerFile(home, deployment.chainId(), providerAccount), "127.0.0.1", providerPort,
                         ProviderTls.server(providerKey, deployment.chainId(), providerAccount, Clock.systemUTC()),
                         Clock.systemUTC(), List.of(BlockRoutes.forStore(new ModelStore(home, Clock.systemUTC()), home)),
-                        List.of(dev.hypha.node.x402.MeteredCompletions.areas(engine)));
+                        List.of(dev.hypha.node.x402.MeteredCompletions.areas(engine),
+                                dev.hypha.node.mcp.ProviderMcp.areas(engine)));
                 opened.add(provider);
                 progress.accept("Provider " + providerAccount.toChecksumString() + " serving the store's models on "
                         + provider.endpoint());

@@ -3,10 +3,12 @@ package dev.hypha.node.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hypha.node.payments.PaymentHeaders;
 import dev.hypha.node.x402.ExactPayment;
 import dev.hypha.node.x402.MalformedPayment;
 import dev.hypha.node.x402.PaymentRequired;
 import dev.hypha.node.x402.Settlement;
+import dev.hypha.node.x402.UptoRequirement;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,9 @@ import java.util.Optional;
  * {@code isError: true} whose {@code structuredContent} is the PaymentRequired object and whose text content is the
  * same JSON; the client calls again with the PaymentPayload under {@code _meta["x402/payment"]}; the paid answer carries
  * the SettleResponse under {@code _meta["x402/payment-response"]}. Both sides of the binding live here so they agree.
+ * The same keys carry {@code upto} over payment channels: its PaymentRequired offers an {@code upto} entry, the
+ * payment is the channel PaymentPayload (a cumulative voucher) and the settlement names the cost and the channel's
+ * charged total in {@code extra}.
  */
 public final class X402McpBinding {
     /** Request {@code _meta} key of the payment. */
@@ -30,7 +35,11 @@ public final class X402McpBinding {
 
     /** The tool result asking for payment. */
     public static McpSchema.CallToolResult paymentRequired(PaymentRequired required) {
-        ObjectNode json = required.toJson();
+        return paymentRequired(required.toJson());
+    }
+
+    /** The tool result asking for payment, given the PaymentRequired object (an {@code upto} one, say). */
+    public static McpSchema.CallToolResult paymentRequired(ObjectNode json) {
         return McpSchema.CallToolResult.builder()
                 .isError(true)
                 .structuredContent(JSON.convertValue(json, Map.class))
@@ -50,14 +59,38 @@ public final class X402McpBinding {
         return Optional.of(ExactPayment.fromJson("_meta[\"" + PAYMENT + "\"]", JSON.valueToTree(meta.get(PAYMENT))));
     }
 
+    /**
+     * The {@code upto} channel payment a call carries, if any: the same PaymentPayload as HTTP's
+     * {@value dev.hypha.node.x402.X402#PAYMENT_SIGNATURE} (channel parameters and a cumulative voucher), not encoded.
+     *
+     * @throws PaymentHeaders.Malformed naming {@code _meta["x402/payment"]} and the field that is wrong
+     */
+    public static Optional<PaymentHeaders.ChannelPayment> channelPayment(Map<String, Object> meta) {
+        if (meta == null || !meta.containsKey(PAYMENT)) {
+            return Optional.empty();
+        }
+        return Optional.of(PaymentHeaders.parsePaymentPayload(UptoRequirement.SCHEME, "_meta[\"" + PAYMENT + "\"]",
+                JSON.valueToTree(meta.get(PAYMENT))));
+    }
+
     /** The request {@code _meta} carrying {@code payment}. */
     public static Map<String, Object> paymentMeta(ExactPayment payment) {
-        return Map.of(PAYMENT, JSON.convertValue(payment.toJson(), Map.class));
+        return paymentMeta(payment.toJson());
+    }
+
+    /** The request {@code _meta} carrying a PaymentPayload object (an {@code upto} voucher's, say). */
+    public static Map<String, Object> paymentMeta(ObjectNode payload) {
+        return Map.of(PAYMENT, JSON.convertValue(payload, Map.class));
     }
 
     /** The result {@code _meta} carrying {@code settlement}. */
     public static Map<String, Object> settlementMeta(Settlement settlement) {
-        return Map.of(PAYMENT_RESPONSE, JSON.convertValue(settlement.toJson(), Map.class));
+        return settlementMeta(settlement.toJson());
+    }
+
+    /** The result {@code _meta} carrying a SettleResponse object. */
+    public static Map<String, Object> settlementMeta(ObjectNode settlement) {
+        return Map.of(PAYMENT_RESPONSE, JSON.convertValue(settlement, Map.class));
     }
 
     /**
@@ -67,6 +100,11 @@ public final class X402McpBinding {
      * @throws MalformedPayment when it claims to be one and cannot be read
      */
     public static Optional<PaymentRequired> requiredOf(McpSchema.CallToolResult result) {
+        return requiredJsonOf(result).map(structured -> PaymentRequired.fromJson("structuredContent", structured));
+    }
+
+    /** The PaymentRequired object of a payment-required result, as the server wrote it (every scheme's entries). */
+    public static Optional<JsonNode> requiredJsonOf(McpSchema.CallToolResult result) {
         if (!Boolean.TRUE.equals(result.isError()) || result.structuredContent() == null) {
             return Optional.empty();
         }
@@ -74,16 +112,20 @@ public final class X402McpBinding {
         if (!structured.isObject() || !structured.has("x402Version") || !structured.has("accepts")) {
             return Optional.empty();
         }
-        return Optional.of(PaymentRequired.fromJson("structuredContent", structured));
+        return Optional.of(structured);
     }
 
     /** The settlement a paid result carries, if any. */
     public static Optional<Settlement> settlementOf(McpSchema.CallToolResult result) {
+        return settlementJsonOf(result).map(json -> Settlement.fromJson("_meta[\"" + PAYMENT_RESPONSE + "\"]", json));
+    }
+
+    /** The SettleResponse object a paid result carries, as the server wrote it. */
+    public static Optional<JsonNode> settlementJsonOf(McpSchema.CallToolResult result) {
         if (result.meta() == null || !result.meta().containsKey(PAYMENT_RESPONSE)) {
             return Optional.empty();
         }
-        return Optional.of(Settlement.fromJson("_meta[\"" + PAYMENT_RESPONSE + "\"]",
-                JSON.valueToTree(result.meta().get(PAYMENT_RESPONSE))));
+        return Optional.of(JSON.valueToTree(result.meta().get(PAYMENT_RESPONSE)));
     }
 
     /** The text of a result's content (text parts joined by newlines). */

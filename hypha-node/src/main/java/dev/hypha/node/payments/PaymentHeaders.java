@@ -52,8 +52,16 @@ public final class PaymentHeaders {
         private static final long serialVersionUID = 1L;
 
         Malformed(String message) {
-            super(dev.hypha.core.errors.ErrorCategory.INPUT, PAYMENT_SIGNATURE + " header: " + message);
+            this(PAYMENT_SIGNATURE + " header", message);
         }
+
+        /** A payment read from somewhere other than the header ({@code where} names it, e.g. an MCP {@code _meta} key). */
+        Malformed(String where, String message) {
+            super(dev.hypha.core.errors.ErrorCategory.INPUT, where + ": " + message);
+            this.detail = message;
+        }
+
+        private final String detail;
     }
 
     /** What a paid request carries: the channel it pays on and the voucher. */
@@ -108,6 +116,14 @@ public final class PaymentHeaders {
      * x402.UptoChannelPaywall}) carries exactly this channel-and-voucher payload.
      */
     public static String paymentSignature(String scheme, long chainId, ChannelParams channel, Voucher voucher) {
+        return encode(paymentPayload(scheme, chainId, channel, voucher));
+    }
+
+    /**
+     * The PaymentPayload object itself (what {@link #paymentSignature} base64-encodes): x402's MCP binding carries it
+     * as is, under a request's {@code _meta["x402/payment"]}.
+     */
+    public static ObjectNode paymentPayload(String scheme, long chainId, ChannelParams channel, Voucher voucher) {
         ObjectNode root = JSON.createObjectNode();
         root.put("x402Version", X402_VERSION);
         root.put("scheme", scheme);
@@ -121,7 +137,7 @@ public final class PaymentHeaders {
         c.put("salt", channel.salt());
         payload.put("cumulativeAmount", voucher.cumulativeAmount().toString());
         payload.put("signature", voucher.signature().toHex());
-        return encode(root);
+        return root;
     }
 
     /**
@@ -155,6 +171,24 @@ public final class PaymentHeaders {
         } catch (IllegalArgumentException | JsonProcessingException e) {
             throw new Malformed("not base64-encoded JSON");
         }
+        return readPayload(scheme, root);
+    }
+
+    /**
+     * Reads a PaymentPayload object that arrived already parsed (x402's MCP binding: a request's {@code _meta} entry),
+     * with the same checks as the header; {@code where} names it in errors.
+     *
+     * @throws Malformed naming {@code where} and what is wrong
+     */
+    public static ChannelPayment parsePaymentPayload(String scheme, String where, JsonNode root) {
+        try {
+            return readPayload(scheme, root);
+        } catch (Malformed e) {
+            throw new Malformed(where, e.detail);
+        }
+    }
+
+    private static ChannelPayment readPayload(String scheme, JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new Malformed("not a JSON object");
         }

@@ -54,43 +54,66 @@ public final class MeteredCompletions {
     public static UptoChannelPaywall.MeteredRoute route(InferenceBackend backend, Prices prices) {
         Objects.requireNonNull(backend, "backend");
         BigInteger max = maximum(prices);
-        return new UptoChannelPaywall.MeteredRoute(HandlerType.POST, PATH, max, "a completion of up to " + MAX_TOKENS
-                + " tokens, charged per token used", ctx -> {
-                    byte[] body = ctx.bodyAsBytes();
-                    String error = null;
-                    JsonNode req = null;
-                    if (body.length > MAX_BODY_BYTES) {
-                        error = "the body is larger than " + MAX_BODY_BYTES + " bytes";
-                    } else {
-                        try {
-                            req = JSON.readTree(body);
-                        } catch (java.io.IOException e) {
-                            error = "the body is not JSON";
-                        }
-                    }
-                    if (error == null && (req == null || !req.path("prompt").isTextual() || req.get("prompt").textValue().isEmpty())) {
-                        error = "prompt is required: a non-empty string";
-                    } else if (error == null && req.get("prompt").textValue().getBytes(StandardCharsets.UTF_8).length
-                            > MAX_PROMPT_BYTES) {
-                        error = "prompt is longer than " + MAX_PROMPT_BYTES + " bytes";
-                    } else if (error == null && req.has("max_tokens") && (!req.get("max_tokens").canConvertToInt()
-                            || req.get("max_tokens").intValue() < 1 || req.get("max_tokens").intValue() > MAX_TOKENS)) {
-                        error = "max_tokens must be a whole number 1.." + MAX_TOKENS;
-                    } else if (error == null && req.has("model") && !req.get("model").isTextual()) {
-                        error = "model must be a string";
-                    }
-                    if (error != null) {
-                        ctx.status(400).json(Map.of("error", error));
-                        return BigInteger.ZERO; // nothing ran: nothing is owed
-                    }
-                    String model = req.has("model") ? req.get("model").textValue()
-                            : backend.models().stream().map(ModelInfo::name).findFirst().orElse("");
-                    Completion c = backend.generate(CoordinatorPrompt.call(model, req.get("prompt").textValue(),
-                            req.path("max_tokens").asInt(64)), TextSink.of(piece -> { }, piece -> { }));
-                    BigInteger cost = prices.cost(c.promptTokens(), c.generatedTokens()).min(max);
-                    ctx.json(Map.of("model", model, "text", c.text(), "prompt_tokens", c.promptTokens(),
-                            "completion_tokens", c.generatedTokens(), "cost", cost.toString()));
-                    return cost;
-                });
+        return new UptoChannelPaywall.MeteredRoute(HandlerType.POST, PATH, max, DESCRIPTION, ctx -> {
+            byte[] body = ctx.bodyAsBytes();
+            String error = null;
+            JsonNode req = null;
+            if (body.length > MAX_BODY_BYTES) {
+                error = "the body is larger than " + MAX_BODY_BYTES + " bytes";
+            } else {
+                try {
+                    req = JSON.readTree(body);
+                } catch (java.io.IOException e) {
+                    error = "the body is not JSON";
+                }
+            }
+            if (error == null) {
+                error = problem(req);
+            }
+            if (error != null) {
+                ctx.status(400).json(Map.of("error", error));
+                return BigInteger.ZERO; // nothing ran: nothing is owed
+            }
+            Answer a = complete(backend, prices, req);
+            ctx.json(a.json());
+            return a.cost();
+        });
+    }
+
+    /** What the metered completion offers (the 402's and the MCP tool's description). */
+    public static final String DESCRIPTION = "a completion of up to " + MAX_TOKENS + " tokens, charged per token used";
+
+    /**
+     * A completion and what it cost.
+     *
+     * @param json {@code {"model", "text", "prompt_tokens", "completion_tokens", "cost"}}
+     * @param cost its prompt and generated tokens at the provider's prices, at most {@link #maximum}
+     */
+    public record Answer(Map<String, Object> json, BigInteger cost) {}
+
+    /** Why a request body cannot be completed, or null when it can: the checks the maximum relies on. */
+    public static String problem(JsonNode req) {
+        if (req == null || !req.path("prompt").isTextual() || req.get("prompt").textValue().isEmpty()) {
+            return "prompt is required: a non-empty string";
+        } else if (req.get("prompt").textValue().getBytes(StandardCharsets.UTF_8).length > MAX_PROMPT_BYTES) {
+            return "prompt is longer than " + MAX_PROMPT_BYTES + " bytes";
+        } else if (req.has("max_tokens") && (!req.get("max_tokens").canConvertToInt()
+                || req.get("max_tokens").intValue() < 1 || req.get("max_tokens").intValue() > MAX_TOKENS)) {
+            return "max_tokens must be a whole number 1.." + MAX_TOKENS;
+        } else if (req.has("model") && !req.get("model").isTextual()) {
+            return "model must be a string";
+        }
+        return null;
+    }
+
+    /** Completes a request {@link #problem} passed, charging its tokens at {@code prices} (never above the maximum). */
+    public static Answer complete(InferenceBackend backend, Prices prices, JsonNode req) {
+        String model = req.has("model") ? req.get("model").textValue()
+                : backend.models().stream().map(ModelInfo::name).findFirst().orElse("");
+        Completion c = backend.generate(CoordinatorPrompt.call(model, req.get("prompt").textValue(),
+                req.path("max_tokens").asInt(64)), TextSink.of(piece -> { }, piece -> { }));
+        BigInteger cost = prices.cost(c.promptTokens(), c.generatedTokens()).min(maximum(prices));
+        return new Answer(Map.of("model", model, "text", c.text(), "prompt_tokens", c.promptTokens(),
+                "completion_tokens", c.generatedTokens(), "cost", cost.toString()), cost);
     }
 }

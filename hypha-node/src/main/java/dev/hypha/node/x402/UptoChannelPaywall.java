@@ -26,7 +26,8 @@ import java.util.Optional;
  * the reservation, and the answer's {@value X402#PAYMENT_RESPONSE} reports that cost ({@code amount}) and the
  * channel's charged total ({@code extra.charged}), from which the payer's next voucher continues. Nothing is sent to
  * the chain per request: the provider redeems the ledger's best vouchers for what was charged with the inference
- * network's {@link dev.hypha.node.provider.Redeemer}.
+ * network's {@link dev.hypha.node.provider.Redeemer}. Admission and charge are {@link UptoMeter}'s (shared with MCP);
+ * this class is the HTTP around them.
  */
 public final class UptoChannelPaywall {
     /** An endpoint that reports what its answer cost (0 to the route's maximum), after writing the answer. */
@@ -55,9 +56,7 @@ public final class UptoChannelPaywall {
         }
     }
 
-    private final ProviderTerms terms;
-    private final ChannelGate gate;
-    private final ProviderLedger ledger;
+    private final UptoMeter meter;
 
     /**
      * @param terms  whom, in what token, on which chain and channels contract the endpoints are paid
@@ -65,9 +64,7 @@ public final class UptoChannelPaywall {
      * @param ledger the provider's ledger (what is charged and what to redeem)
      */
     public UptoChannelPaywall(ProviderTerms terms, ChannelGate gate, ProviderLedger ledger) {
-        this.terms = Objects.requireNonNull(terms, "terms");
-        this.gate = Objects.requireNonNull(gate, "gate");
-        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.meter = new UptoMeter(terms, gate, ledger);
     }
 
     /** The routes, each metered, to add to an {@link dev.hypha.node.http.ApiServer}. */
@@ -78,8 +75,7 @@ public final class UptoChannelPaywall {
 
     /** The {@code accepts[]} entry of a route. */
     public UptoRequirement requirement(MeteredRoute route) {
-        return new UptoRequirement(terms.chainId(), terms.token(), terms.provider(), route.maxAmount(), terms.channels(),
-                terms.timeoutSeconds());
+        return meter.requirement(route.maxAmount());
     }
 
     private void serve(Context ctx, MeteredRoute route) throws Exception {
@@ -96,9 +92,9 @@ public final class UptoChannelPaywall {
                     .result(X402Json.bytes(X402Json.JSON.createObjectNode().put("error", e.getMessage())));
             return;
         }
-        ProviderLedger.Reservation reservation;
+        UptoMeter.Admitted call;
         try {
-            reservation = gate.admit(payment, route.maxAmount());
+            call = meter.admit(payment, route.maxAmount());
         } catch (VoucherRejectedException e) {
             required(ctx, route, e.getMessage(), e.charged());
             return;
@@ -107,35 +103,21 @@ public final class UptoChannelPaywall {
         try {
             cost = route.handler().handle(ctx);
         } catch (Exception | Error e) {
-            ledger.charge(reservation, BigInteger.ZERO); // the work failed: the payer owes nothing for it
+            meter.failed(call); // the work failed: the payer owes nothing for it
             throw e;
         }
-        if (cost == null || cost.signum() < 0 || cost.compareTo(route.maxAmount()) > 0) {
-            // The endpoint broke its promise; the payer authorised the maximum, so it is charged no more than that.
-            ledger.charge(reservation, route.maxAmount());
-            throw new IllegalStateException("metered endpoint " + route.path() + " reported cost " + cost
-                    + ", outside 0.." + route.maxAmount());
+        // Javalin sends the answer after this handler returns: the charge is on disk before the payer sees it.
+        ObjectNode settlement;
+        try {
+            settlement = meter.charge(call, cost);
+        } catch (IllegalStateException broken) {
+            throw new IllegalStateException("metered endpoint " + route.path() + ": " + broken.getMessage(), broken);
         }
-        BigInteger charged = ledger.charge(reservation, cost);
-        ObjectNode response = new Settlement(true, "", "", payment.channel().payer().toChecksumString(), "",
-                terms.network(), cost.toString()).toJson();
-        ObjectNode extra = response.putObject("extra");
-        extra.put("channelId", reservation.channelId());
-        extra.put("charged", charged.toString());
-        ctx.header(X402.PAYMENT_RESPONSE, X402Json.encodeHeader(response));
+        ctx.header(X402.PAYMENT_RESPONSE, X402Json.encodeHeader(settlement));
     }
 
     private void required(Context ctx, MeteredRoute route, String error, Optional<BigInteger> charged) {
-        ObjectNode body = X402Json.JSON.createObjectNode();
-        body.put("x402Version", X402.VERSION);
-        body.put("error", error);
-        ObjectNode resource = body.putObject("resource");
-        resource.put("url", ctx.fullUrl());
-        resource.put("description", route.description());
-        resource.put("mimeType", "application/json");
-        ObjectNode accept = requirement(route).toJson();
-        charged.ifPresent(c -> ((ObjectNode) accept.get("extra")).put("charged", c.toString()));
-        body.putArray("accepts").add(accept);
+        ObjectNode body = meter.paymentRequired(error, ctx.fullUrl(), route.description(), route.maxAmount(), charged);
         ctx.status(402).header(X402.PAYMENT_REQUIRED, X402Json.encodeHeader(body)).contentType("application/json")
                 .result(X402Json.bytes(body));
     }

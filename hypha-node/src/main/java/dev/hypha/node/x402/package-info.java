@@ -11,6 +11,9 @@
  * <p>{@code upto} ("pay what it cost, up to a maximum") is paid over the inference network's payment channels:
  * {@link dev.hypha.node.x402.UptoChannelPaywall} meters endpoints with the provider's {@code ChannelGate} and
  * {@code ProviderLedger}, and {@link dev.hypha.node.x402.UptoChannelClient} pays with a {@code PayerLedger} channel.
+ * Both are HTTP around transport-neutral halves that MCP shares: {@link dev.hypha.node.x402.UptoMeter} (admit a
+ * voucher, then charge what the work cost, both on disk) and {@link dev.hypha.node.x402.UptoVouchers} (choose an offer,
+ * sign the call's voucher, check the settlement).
  *
  * <p>Channel payments ({@code hypha-channel}) stay in {@code dev.hypha.node.payments}; this package reuses its header
  * names and protocol version.

@@ -70,9 +70,14 @@ class OfficialMcpClientTest {
     }
 
     private static String runPeer(List<String> args) throws Exception {
+        return runNode("mcp-peer.mjs", args);
+    }
+
+    /** Runs a script of hypha-node/src/test/node with node and returns the last line it printed. */
+    static String runNode(String script, List<String> args) throws Exception {
         String root = System.getProperty("hypha.repo.root");
         if (root == null) throw new IllegalStateException("system property hypha.repo.root is not set (surefire sets it)");
-        List<String> command = new java.util.ArrayList<>(List.of(node(), Path.of(root, "hypha-node/src/test/node/mcp-peer.mjs").toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(node(), Path.of(root, "hypha-node/src/test/node", script).toString()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

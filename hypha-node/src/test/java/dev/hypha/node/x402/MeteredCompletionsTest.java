@@ -37,7 +37,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
+import dev.hypha.node.mcp.PayingMcpClient;
+import dev.hypha.node.mcp.ProviderMcp;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
@@ -82,7 +85,7 @@ class MeteredCompletionsTest {
             try (ProviderService service = ProviderService.start(engine, terms, asProvider.channels(),
                     new ReceiptSigner(new ReceiptDomain(chain.chainId(), Address.parse(deployment.address("ProviderRegistry"))),
                             providerAddress, providerTx::signTypedData), dir.resolve("ledger.sqlite"), "127.0.0.1", 0,
-                    null, Clock.systemUTC(), List.of(), List.of(MeteredCompletions.areas(engine)));
+                    null, Clock.systemUTC(), List.of(), List.of(MeteredCompletions.areas(engine), ProviderMcp.areas(engine)));
                  PayerLedger payerLedger = PayerLedger.open(dir.resolve("payer.sqlite"),
                          HyphaContracts.connect(deployment, payerTx).channels().voucherDomain())) {
                 URI url = URI.create(service.endpoint() + MeteredCompletions.PATH);
@@ -126,6 +129,21 @@ class MeteredCompletionsTest {
                 assertThat(new String(bad.response().body())).contains("prompt is required");
                 assertThat(bad.cost()).isZero();
                 assertThat(bad.charged()).isEqualTo(total);
+
+                // The same model as the provider's metered MCP tool, paid from the same channel and ledger.
+                try (PayingMcpClient mcp = new PayingMcpClient(service.endpoint() + ProviderMcp.PATH, new UptoVouchers(
+                        payerLedger, c, chain.chainId(), channels, max, payerTx::signTypedData, client.charged()))) {
+                    PayingMcpClient.Call viaMcp = mcp.call(ProviderMcp.TOOL, Map.of("prompt", "Tell me a fortune.",
+                            "max_tokens", 4));
+                    assertThat(viaMcp.failed()).as(viaMcp.text()).isFalse();
+                    JsonNode answer = JSON.readTree(viaMcp.text());
+                    BigInteger expected = PRICES.cost(answer.get("prompt_tokens").asLong(),
+                            answer.get("completion_tokens").asLong());
+                    assertThat(viaMcp.channel().orElseThrow().cost()).isEqualTo(expected).isPositive();
+                    assertThat(viaMcp.channel().orElseThrow().voucher().cumulativeAmount()).isEqualTo(total.add(max));
+                    total = total.add(expected);
+                    assertThat(viaMcp.channel().orElseThrow().charged()).isEqualTo(total);
+                }
                 assertThat(chain.blockNumber()).as("no transaction per call").isEqualTo(block);
 
                 BigInteger before = HyphaContracts.readOnly(deployment, chain).payment().balanceOf(provider.getAddress());
