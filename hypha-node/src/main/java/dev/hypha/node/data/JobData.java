@@ -41,7 +41,7 @@ public final class JobData {
 
     /**
      * The one refusal that can pass by itself: the owner allowed the job but has not released the key to this
-     * leaseholder yet ({@link JobDataInputs} waits for it, bounded).
+     * leaseholder yet, or released it only to another provider ({@link JobDataInputs} waits for it, bounded).
      */
     public static final class KeyNotReleased extends HyphaException {
         KeyNotReleased(String message) {
@@ -60,8 +60,10 @@ public final class JobData {
     /**
      * Opens {@code assetId} for order {@code orderId} into {@code jobFolder}/{@code fileName}.
      *
+     * @throws KeyNotReleased when the owner has not released the key to this provider: not at all, or only to another
+     *     provider (the grant is per spec, so an earlier order's release to another leaseholder is what is there)
      * @throws HyphaException (INPUT) when this provider does not hold the order's lease, the order's spec holds no job
-     *     grant, the owner has not released the key (or released it to another provider), or the data fails its checks
+     *     grant, or the data fails its checks
      */
     public Opened open(long assetId, BigInteger orderId, Optional<URI> from, Path jobFolder, String fileName) {
         return open(assetId, orderId, from, jobFolder, fileName, dev.hypha.core.seal.SealedData.MAX_LENGTH);
@@ -89,7 +91,18 @@ public final class JobData {
             throw new KeyNotReleased("the owner of asset #" + assetId + " has not released its key for order "
                     + orderId + " yet (`hypha data release " + assetId + " --order " + orderId + " --key CARD`)");
         }
-        DataKey key = DataReader.unwrap(assetId, wrapped, RecipientKey.ofAccount(provider.getEcKeyPair().getPrivateKey()));
+        DataKey key;
+        try {
+            key = DataReader.unwrap(assetId, wrapped, RecipientKey.ofAccount(provider.getEcKeyPair().getPrivateKey()));
+        } catch (HyphaException e) {
+            // A job grant is per (asset, spec), not per order: a key released for an earlier order of this spec leased
+            // to another provider is wrapped to that provider's card. For us it is not released yet, and the owner's
+            // release to our card overwrites it, so this waits like an empty one.
+            throw new KeyNotReleased("the key released on asset #" + assetId + " for order " + orderId + "'s spec does "
+                    + "not open with this provider's key (" + e.getMessage() + "; released to another provider for an "
+                    + "earlier order of the same spec?): its owner releases it to this provider with `hypha data release "
+                    + assetId + " --order " + orderId + " --key CARD`");
+        }
         Path target = jobFolder.resolve(fileName);
         if (!target.normalize().startsWith(jobFolder.normalize()) || fileName.contains("/")) {
             throw HyphaException.input("the job's data file name " + fileName + " leaves the job folder");

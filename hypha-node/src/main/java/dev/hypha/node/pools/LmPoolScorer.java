@@ -34,7 +34,7 @@ import org.web3j.crypto.Credentials;
  * <p>Bounded as the classifier scorer is ({@link PoolScorer.Limits}: contributions trained on, examined; its sample
  * limit counts tokens here, shared out by {@link PoolScorer#sampleCap}), and, as there, each contribution counts for at
  * most the median contribution's tokens (its first ones; {@link PoolContributions#cutToShares}), so a large one cannot
- * outweigh the others. Unreadable contributions are left out, unscored, with the reason, before any limit counts them.
+ * outweigh the others, and never less than one step's tokens ({@link #floor}), so tiny ones cannot cut the others down. Unreadable contributions are left out, unscored, with the reason, before any limit counts them.
  */
 public final class LmPoolScorer {
     /** Tokens trained on per pool at most (the runs' cost is their steps; this bounds memory). */
@@ -108,6 +108,16 @@ public final class LmPoolScorer {
         return Math.min(DataPoolsClient.MAX_SCORE, Math.round(lossSaved * UNITS_PER_NAT));
     }
 
+    /**
+     * The floor of a text pool's median cap ({@link PoolScorer#medianCap}): what one step of the probe reads, its batch
+     * of windows of {@code sequence_length + 1} tokens. The same rule as an image pool's one batch of images; one
+     * window alone would be the least a run can train on at all, and would let one-window contributions pull every
+     * honest one down to a single window.
+     */
+    public static int floor(LoraFinetune.Options options) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) options.batch() * (options.sequenceLength() + 1L));
+    }
+
     public void requireMayScore(long poolId) {
         access.requireMayScore(poolId);
     }
@@ -117,7 +127,7 @@ public final class LmPoolScorer {
         Address me = access.me();
         requireMayScore(poolId);
         PoolContributions.Read<int[]> pass = access.read(poolId, limits, (asset, id) -> tokens(asset, id, probe), TOKENS,
-                log);
+                floor(probe.options()), log);
         List<PoolContribution> readable = pass.contributions();
         List<int[]> streams = pass.data();
         log.accept("fine-tuning " + (readable.size() + 1) + " LoRA adapters of " + probe.options().steps() + " steps ("

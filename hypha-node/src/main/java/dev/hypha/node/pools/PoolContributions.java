@@ -108,10 +108,11 @@ final class PoolContributions {
      * (with the reason) before any limit counts it, the first {@code limits.examined()} are examined and the first
      * {@code limits.contributions()} readable ones read; past the limits the later ones are left out, never the pool.
      * After each read the data kept so far is cut to the current fair share of the sample limit (it only shrinks as
-     * more are read, so memory stays bounded); after the last, to the median contribution's size too
-     * ({@link #cutToShares}). Refuses a pool with fewer than 2 readable contributions.
+     * more are read, so memory stays bounded); after the last, to the median contribution's size too, never below
+     * {@code floor} samples ({@link #cutToShares}). Refuses a pool with fewer than 2 readable contributions.
      */
-    <T> Read<T> read(long poolId, PoolScorer.Limits limits, Opener<T> opener, Samples<T> samples, Consumer<String> log) {
+    <T> Read<T> read(long poolId, PoolScorer.Limits limits, Opener<T> opener, Samples<T> samples, int floor,
+                     Consumer<String> log) {
         DataPoolsClient pools = contracts.pools();
         List<Long> all = pools.contributionIds(poolId, limits.examined() + 1);
         List<Long> ids = all.subList(0, Math.min(all.size(), limits.examined()));
@@ -149,14 +150,15 @@ final class PoolContributions {
                     + (skipped.isEmpty() ? "" : " (" + skipped.size() + " left out: " + skipped.getFirst().reason() + ")")
                     + "; scoring by leaving one out needs at least 2");
         }
-        cutToShares(data, limits.samples(), samples);
+        cutToShares(data, limits.samples(), samples, floor);
         return new Read<>(List.copyOf(readable), List.copyOf(assets), data, List.copyOf(skipped), unexamined);
     }
 
     /**
      * Cuts every contribution to what it may count for in a leave-one-out pass: at most the median contribution's size
-     * ({@link PoolScorer#medianCap}) and at most its fair share of {@code budget} ({@link PoolScorer#sampleCap}), keeping
-     * its first samples (so the cut is deterministic: every validator trains on the same data).
+     * but never below {@code floor} ({@link PoolScorer#medianCap}), and at most its fair share of {@code budget}
+     * ({@link PoolScorer#sampleCap}), keeping its first samples (so the cut is deterministic: every validator that read
+     * the same contributions trains on the same data).
      *
      * <p>Why the median: the probe trains a fixed number of steps on windows drawn from all the data, so a contribution
      * weighs in proportion to its size. Without a cap one large contribution (noise, say) makes up most of every run,
@@ -167,10 +169,16 @@ final class PoolContributions {
      * cannot shrink the others (it is never the upper median of 2 or more), a single huge one is cut to a typical size,
      * and a pool below the sample limit is capped too. Weighting the sampling instead would need a change to the
      * training run itself, and would repeat a small contribution's windows many times over.
+     *
+     * <p>Why the floor (one training step's samples: {@link PoolScorer#floor}, {@link LmPoolScorer#floor}):
+     * contributing is free, so k honest contributions and k + 1 one-sample ones would otherwise set the median to 1,
+     * cut every honest one to one sample and leave an image pool smaller than one batch, which cannot be trained on at
+     * all. Contributions below the floor are scored on all they have but take no part in the median, so adding any
+     * number of them never moves the cap, and no honest contribution is cut below one step's data.
      */
-    static <T> void cutToShares(List<T> data, int budget, Samples<T> samples) {
+    static <T> void cutToShares(List<T> data, int budget, Samples<T> samples, int floor) {
         int[] counts = counts(data, samples);
-        cut(data, Math.min(PoolScorer.medianCap(counts), PoolScorer.sampleCap(counts, budget)), samples);
+        cut(data, Math.min(PoolScorer.medianCap(counts, floor), PoolScorer.sampleCap(counts, budget)), samples);
     }
 
     private static <T> int[] counts(List<T> data, Samples<T> samples) {

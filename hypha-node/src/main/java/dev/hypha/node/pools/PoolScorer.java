@@ -32,7 +32,7 @@ import org.web3j.crypto.Credentials;
  * earns nothing. Contributing is free, so no contribution may stop the others from being scored: unreadable ones are
  * left out before any limit counts them; of the readable ones the first {@link Limits#contributions} in contribution
  * order are trained on and the later ones left unscored with the reason; each contribution counts for at most the
- * median contribution's size ({@link #medianCap}) and the sample limit is shared by {@link #sampleCap} (each
+ * median contribution's size, never cut below one batch ({@link #medianCap}), and the sample limit is shared by {@link #sampleCap} (each
  * contribution's first images), so one huge contribution can neither crowd out nor outweigh the others.
  *
  * <p>A language-model pool (text contributions, a LoRA probe) is scored by {@link LmPoolScorer}; both reach the
@@ -148,7 +148,9 @@ public final class PoolScorer {
         }
         // Every contribution kept so far is cut to the share of the current set: the share only shrinks as contributions
         // are added, so what is kept always covers the final share, and at most the sample limit (plus the one just
-        // read) is held in memory; at the end, to the median contribution's size too (PoolContributions.cutToShares).
+        // read) is held in memory; at the end, to the median contribution's size too, never below one batch
+        // (PoolContributions.cutToShares): so no contribution is cut below the batch, and the pool holds at least one
+        // batch unless every contribution is smaller than a batch.
         PoolContributions.Read<ImageSplit> pass = access.read(poolId, limits, (asset, id) -> {
             ImageSplit split = read(asset, id);
             if (split.height() != validation.height() || split.width() != validation.width()
@@ -158,7 +160,7 @@ public final class PoolScorer {
                         + validation.width() + " in " + validation.classes());
             }
             return split;
-        }, IMAGES, log);
+        }, IMAGES, floor(spec), log);
         List<ImageSplit> splits = pass.data();
         List<Skipped> skipped = pass.skipped();
         int unexamined = pass.unexamined();
@@ -257,18 +259,28 @@ public final class PoolScorer {
     }
 
     /**
-     * The most samples each contribution may count for in a leave-one-out pass: the size of the median contribution
-     * (the upper median of {@code counts}), so one large contribution cannot outweigh the others whatever the pool's
-     * size, and no single small one can shrink the rest. Depends only on the counts, not on their order. Why the median:
+     * The most samples each contribution may count for in a leave-one-out pass: the upper median of the sizes of the
+     * contributions holding at least {@code floor} samples, and never less than {@code floor} ({@code floor} when none
+     * holds that many). One large contribution cannot outweigh the others whatever the pool's size, no single small one
+     * can shrink the rest, and contributions below the floor (each scored on all it has) do not take part: contributing
+     * is free, so without the floor k honest contributions and k + 1 one-sample ones would cut every honest one to one
+     * sample. Depends only on the counts, not on their order. Why the median and the floor:
      * {@link PoolContributions#cutToShares}.
+     *
+     * @param floor what one training step reads (at least 1): {@link #floor} for images, {@link LmPoolScorer#floor}
+     *     for text
      */
-    public static int medianCap(int[] counts) {
-        if (counts.length == 0) {
-            return Integer.MAX_VALUE;
+    public static int medianCap(int[] counts, int floor) {
+        if (floor < 1) {
+            throw new IllegalArgumentException("the median cap's floor must be at least 1, was " + floor);
         }
-        int[] sorted = counts.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        int[] sorted = Arrays.stream(counts).filter(n -> n >= floor).sorted().toArray();
+        return sorted.length == 0 ? floor : sorted[sorted.length / 2];
+    }
+
+    /** The floor of an image pool's median cap: one training step's batch of images ({@link #medianCap}). */
+    public static int floor(TrainSpec spec) {
+        return spec.batch();
     }
 
     /** Images as {@link PoolContributions} counts and cuts them: each split's first images. */

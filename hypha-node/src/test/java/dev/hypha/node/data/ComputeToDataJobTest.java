@@ -22,6 +22,7 @@ import dev.hypha.chain.tx.TransactionSender;
 import dev.hypha.core.cid.ContentId;
 import dev.hypha.core.cid.ContentIds;
 import dev.hypha.core.crypto.Address;
+import dev.hypha.core.seal.KeyWrap;
 import dev.hypha.ml.tensor.FloatMatMul;
 import dev.hypha.ml.tensor.Parallel;
 import dev.hypha.ml.train.data.DatasetStore;
@@ -65,12 +66,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
 
 /**
  * Compute-to-data through the whole compute market on anvil: a data owner seals chat data and allows a LoRA fine-tune
  * spec naming it ({@code data_asset}); a tenant orders that spec without ever holding the data; the provider that
- * wins the lease gets the key released to it, its job runner opens the data in the job folder only, trains, and the
- * adapter equals a local run on the plaintext; afterwards the plaintext is nowhere on the provider.
+ * wins the lease gets the key released to it (while a key released to another provider for the same spec is what the
+ * grant holds, it waits), its job runner opens the data in the job folder only, trains, and the adapter equals a local
+ * run on the plaintext; afterwards the plaintext is nowhere on the provider.
  */
 class ComputeToDataJobTest {
     private static Devnet devnet;
@@ -172,13 +175,21 @@ class ComputeToDataJobTest {
             BigInteger id = s.orderId();
             await(provider, "a bid on order " + id, () -> state(provider, id) == JobState.BID);
             tenant.lease(id, OptionalInt.of(0), Duration.ofSeconds(5));
+            // A job grant is per (asset, spec), not per order: what an earlier order of this spec leaves when its
+            // lease was another provider's and the owner released to it is the key wrapped to that provider's card.
+            // That key is not ours, so the job must wait as for an unreleased one (not fail at once).
+            as(ownerKey).grants().grantJob(asset, JobDataKeys.JobSpecDigest.of(ContentIds.of(spec)), KeyWrap.wrap(
+                    owner.dataKey(asset), DataKeyCard.of(Credentials.create(Keys.createEcKeyPair())).publicKey()));
             // By hand: the job starts before the owner releases the key, waits (saying so in its log, with the
             // command to run), and goes on once the owner, on another thread, releases it to the card in that log.
             tenant.handOff(id, List.of("http://127.0.0.1:" + tenantServer.port(), "http://127.0.0.1:" + ownerNode.port()));
             String waiting = "waiting for the owner of asset #" + asset + " to release its key for order " + id
                     + " (`hypha data release " + asset + " --order " + id + " --key " + DataKeyCard.of(providerKey).text() + "`), ";
-            await(provider, "the job to wait for the key",
-                    () -> provider.book().logLines(id, 0, 1000).stream().anyMatch(l -> l.startsWith(waiting)));
+            await(provider, "the job to wait for the key", () -> {
+                List<String> log = provider.book().logLines(id, 0, 1000);
+                assertThat(state(provider, id)).as("job log: " + log).isNotIn(JobState.FAILED, JobState.STOPPED);
+                return log.stream().anyMatch(l -> l.startsWith(waiting));
+            });
             Thread releaser = Thread.ofPlatform().start(() -> {
                 try {
                     Thread.sleep(1500);

@@ -61,7 +61,8 @@ class LmPoolShareTest {
         int[] noise = tokens("noise-" + seed + ".txt", noise(noiseTokens, seed));
         assertThat(noise.length).as("the noise is the largest contribution").isGreaterThan(2 * first.length);
         List<int[]> streams = new ArrayList<>(List.of(first, second, noise));
-        PoolContributions.cutToShares(streams, LmPoolScorer.LIMITS.samples(), LmPoolScorer.TOKENS);
+        PoolContributions.cutToShares(streams, LmPoolScorer.LIMITS.samples(), LmPoolScorer.TOKENS,
+                LmPoolScorer.floor(probe.options()));
         assertThat(streams).extracting(s -> s.length)
                 .as("the noise counts for the median contribution's tokens, its first ones; the others are whole")
                 .containsExactly(first.length, second.length, first.length);
