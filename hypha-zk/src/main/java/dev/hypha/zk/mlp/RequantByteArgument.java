@@ -59,7 +59,7 @@ public final class RequantByteArgument {
      * Where value s (0 rem, 1 y − lo, 2 e) sits in a neuron's 16 slots: {first slot, bytes, width, slot of the shifted top
      * byte or −1}. Values take ⌈k/8⌉ + 1 + ⌈(56 − k)/8⌉ ≤ 9 slots, the copies follow: at most 12.
      */
-    static int[][] slots(Int8Mlp.Requant rq) {
+    public static int[][] slots(Int8Mlp.Requant rq) {
         int[] widths = {rq.shift(), rq.outputBits(), rq.excessBits()};
         int[][] out = new int[3][];
         int next = 0;
@@ -193,7 +193,7 @@ public final class RequantByteArgument {
                 .add(beta[2].mul(v[2]));
         Subclaim rc = RequantArgument.sumcheck(BYTE_VARS, 2, claim, p.recomposition(), t, where + " byte recomposition");
         if (!recompositionWeightsAt(rq, beta, rc.point()).mul(p.recomposedByte()).equals(rc.expected())) {
-            throw new Rejected(where + ": the bytes do not recompose to the range-checked values");
+            throw new Rejected(where + " byte recomposition: the bytes do not recompose to the range-checked values");
         }
         t.absorbExt("requant.recomposed-byte", p.recomposedByte());
         claims.add(byteBlock, Constraints.concat(tau, rc.point()), p.recomposedByte());
