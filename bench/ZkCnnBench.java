@@ -65,6 +65,10 @@ public class ZkCnnBench {
         System.out.printf("proof size                  %,8d bytes%n", size);
         dev.hypha.zk.circuit.BlockLayout witness = dev.hypha.zk.cnn.CnnShape.of(model).witnessLayout();
         System.out.printf("witness table               %,8d entries used of 2^%d%n", witness.used(), witness.numVars());
+        // what an on-chain verifier would take as calldata for the two Ligero openings (docs/ZK.md "CNN")
+        dev.hypha.zk.cnn.CnnShape shape = dev.hypha.zk.cnn.CnnShape.of(model);
+        System.out.printf("openings: witness %,d bytes, model %,d bytes%n", shape.witnessParams().proofBytes(),
+                shape.modelParams().proofBytes());
     }
 
     static double median(double[] v) {

@@ -4,6 +4,7 @@ import dev.hypha.zk.circuit.ClaimBatch;
 import dev.hypha.zk.field.Ext2;
 import dev.hypha.zk.lookup.LogUpProof;
 import dev.hypha.zk.mlp.MlpProof;
+import dev.hypha.zk.mlp.RequantByteArgument;
 import dev.hypha.zk.sumcheck.SumcheckProof;
 import java.util.List;
 
@@ -12,7 +13,7 @@ import java.util.List;
  * an MLP's layers (last first) and its requantizations, then per conv block (last first) its convolution, its
  * requantization and its pooling, then one batched opening of each table.
  */
-public record CnnProof(byte[] witnessRoot, List<MlpProof.Layer> dense, List<MlpProof.Requant> denseRequants,
+public record CnnProof(byte[] witnessRoot, List<MlpProof.Layer> dense, List<RequantByteArgument.Proof> denseRequants,
         List<Conv> convs, ClaimBatch.Proof model, ClaimBatch.Proof witness) {
     public CnnProof {
         witnessRoot = witnessRoot.clone();
@@ -32,7 +33,7 @@ public record CnnProof(byte[] witnessRoot, List<MlpProof.Layer> dense, List<MlpP
      * output z̃(u) (null, null for the first block, whose input is public); the requantization; the pooling.
      */
     public record Conv(Ext2 accumulator, Ext2 bias, SumcheckProof conv, Ext2 kernel, Ext2 patch, SumcheckProof wiring,
-            Ext2 input, MlpProof.Requant requant, Pool pool) {}
+            Ext2 input, RequantByteArgument.Proof requant, Pool pool) {}
 
     /**
      * One max-pool: z̃(ρ) and d̃_j(ρ) per window element j, the gather sumcheck to ỹ(u); the selectors' booleanity

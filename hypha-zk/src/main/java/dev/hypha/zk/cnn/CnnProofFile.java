@@ -9,6 +9,7 @@ import dev.hypha.zk.mlp.Int8Mlp;
 import dev.hypha.zk.mlp.MlpProof;
 import dev.hypha.zk.mlp.MlpProofFile;
 import dev.hypha.zk.mlp.MlpShape;
+import dev.hypha.zk.mlp.RequantByteArgument;
 import dev.hypha.zk.mlp.MlpStatement;
 import dev.hypha.zk.sumcheck.SumcheckProof;
 import dev.hypha.zk.sumcheck.SumcheckProofCodec;
@@ -40,10 +41,11 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
     static final byte[] MAGIC = "HYPHA-ZK".getBytes(StandardCharsets.US_ASCII);
     public static final int KIND_CNN = 2;
     /**
-     * CNN proofs are at version 4 (the pool differences range-checked by a LogUp lookup, not bits); the MLP's stay at
+     * CNN proofs are at version 5: every range check by LogUp lookups (the pool differences since version 4, the
+     * requantizations' rem, y − lo and e as bytes since 5, {@link RequantByteArgument}); the MLP's stay at
      * {@link MlpProofFile#VERSION} 3 until its on-chain verifier replays lookups too.
      */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     /** Whether {@code bytes} is a proof file of kind CNN (the MLP's decoder reads kind 1). */
     public static boolean isCnn(byte[] bytes) {
@@ -86,8 +88,8 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             SumcheckProofCodec.write(p.matmul(), out);
             ext(out, p.weight(), p.input());
         }
-        for (MlpProof.Requant p : proof.denseRequants()) {
-            MlpProofFile.writeRequant(out, p);
+        for (RequantByteArgument.Proof p : proof.denseRequants()) {
+            writeRequant(out, p);
         }
         for (CnnProof.Conv c : proof.convs()) {
             ext(out, c.accumulator(), c.bias());
@@ -97,7 +99,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
                 SumcheckProofCodec.write(c.wiring(), out);
                 ext(out, c.input());
             }
-            MlpProofFile.writeRequant(out, c.requant());
+            writeRequant(out, c.requant());
             CnnProof.Pool p = c.pool();
             ext(out, p.pooled());
             ext(out, p.differences());
@@ -236,10 +238,9 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
                 SumcheckProof matmul = SumcheckProofCodec.read(in, s.inVars(), 2);
                 denseProofs.add(new MlpProof.Layer(bias, acc, matmul, ext(in), ext(in)));
             }
-            List<MlpProof.Requant> requants = new ArrayList<>();
+            List<RequantByteArgument.Proof> requants = new ArrayList<>();
             for (int hd = 0; hd < denseCount - 1; hd++) {
-                requants.add(MlpProofFile.readRequant(in, shape.dense().get(hd).outVars(),
-                        witnessLayout.blockVars(shape.denseWitnessBlock(hd) + 1)));
+                requants.add(readRequant(in, shape.dense().get(hd).outVars()));
             }
             List<CnnProof.Conv> convProofs = new ArrayList<>();
             for (int l = convCount - 1; l >= 0; l--) {
@@ -255,7 +256,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
                     wiring = SumcheckProofCodec.read(in, witnessLayout.blockVars(shape.convBlock(l - 1, CnnShape.POOLED)), 2);
                     input = ext(in);
                 }
-                MlpProof.Requant rq = MlpProofFile.readRequant(in, s.nv(), witnessLayout.blockVars(shape.convBlock(l, CnnShape.BITS)));
+                RequantByteArgument.Proof rq = readRequant(in, s.nv());
                 int windows = 1 << s.jv();
                 int jz = s.jv() + s.zv();
                 Ext2 pooled = ext(in);
@@ -289,7 +290,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             size += 16L * (3 + (s.hidden() ? 1 : 0)) + SumcheckProofCodec.size(s.inVars(), 2);
         }
         for (int h = 0; h < shape.dense().size() - 1; h++) {
-            size += MlpProofFile.requantSize(shape.dense().get(h).outVars(), witnessLayout.blockVars(shape.denseWitnessBlock(h) + 1));
+            size += requantSize(shape.dense().get(h).outVars());
         }
         for (int l = 0; l < shape.convs().size(); l++) {
             CnnShape.ConvShape s = shape.convs().get(l);
@@ -297,7 +298,7 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
             if (l > 0) {
                 size += SumcheckProofCodec.size(witnessLayout.blockVars(shape.convBlock(l - 1, CnnShape.POOLED)), 2) + 16;
             }
-            size += MlpProofFile.requantSize(s.nv(), witnessLayout.blockVars(shape.convBlock(l, CnnShape.BITS)));
+            size += requantSize(s.nv());
             int windows = 1 << s.jv();
             int jz = s.jv() + s.zv();
             size += 16L * (1 + windows + 1 + 1 + windows + 2)
@@ -307,6 +308,31 @@ public record CnnProofFile(CnnStatement statement, CnnProof proof) {
         size += SumcheckProofCodec.size(shape.modelLayout().numVars(), 2) + 16 + shape.modelParams().proofBytes();
         size += SumcheckProofCodec.size(witnessLayout.numVars(), 2) + 16 + shape.witnessParams().proofBytes();
         return size;
+    }
+
+    /** Bytes of one requantization argument over 2^vars neurons (its byte block has vars + 4 variables). */
+    private static long requantSize(int vars) {
+        return SumcheckProofCodec.size(vars, 4) + 16L * 8 + SumcheckProofCodec.size(RequantByteArgument.BYTE_VARS, 2) + 16
+                + LogUpProofCodec.size(vars + RequantByteArgument.BYTE_VARS, RequantByteArgument.TABLE_BITS);
+    }
+
+    private static void writeRequant(ByteBuffer out, RequantByteArgument.Proof p) {
+        SumcheckProofCodec.write(p.zerocheck(), out);
+        ext(out, p.values());
+        ext(out, p.rangeValues());
+        SumcheckProofCodec.write(p.recomposition(), out);
+        ext(out, p.recomposedByte());
+        LogUpProofCodec.write(p.lookup(), out);
+    }
+
+    private static RequantByteArgument.Proof readRequant(ByteBuffer in, int vars) {
+        SumcheckProof zerocheck = SumcheckProofCodec.read(in, vars, 4);
+        Ext2[] values = exts(in, 5);
+        Ext2[] rangeValues = exts(in, 3);
+        SumcheckProof recomposition = SumcheckProofCodec.read(in, RequantByteArgument.BYTE_VARS, 2);
+        Ext2 recomposed = ext(in);
+        LogUpProof lookup = LogUpProofCodec.read(in, vars + RequantByteArgument.BYTE_VARS, RequantByteArgument.TABLE_BITS);
+        return new RequantByteArgument.Proof(zerocheck, values, rangeValues, recomposition, recomposed, lookup);
     }
 
     private static void ext(ByteBuffer out, Ext2... values) {

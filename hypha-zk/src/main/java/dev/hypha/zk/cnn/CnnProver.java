@@ -12,7 +12,7 @@ import dev.hypha.zk.mlp.Int8Mlp;
 import dev.hypha.zk.mlp.MlpProof;
 import dev.hypha.zk.mlp.MlpProver;
 import dev.hypha.zk.mlp.MlpShape;
-import dev.hypha.zk.mlp.RequantArgument;
+import dev.hypha.zk.mlp.RequantByteArgument;
 import dev.hypha.zk.pcs.CommittedPolynomial;
 import dev.hypha.zk.poly.Eq;
 import dev.hypha.zk.poly.Multilinear;
@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * order {@link CnnVerifier} replays: the dense head exactly as {@code MlpProver} does (its first layer's input a claim
  * on the last pooled output); per conv block, last first, the convolution as a sumcheck over the patch index against
  * the kernel and the im2col of its input (the public pixels, or a wiring sumcheck down to the previous pooled output),
- * the requantization ({@link RequantArgument}), and the max-pool (gather sumcheck from the conv outputs, one-hot
+ * the requantization ({@link RequantByteArgument}), and the max-pool (gather sumcheck from the conv outputs, one-hot
  * selectors, the selected difference zero, every difference an 8-bit value); then one batched opening per table.
  */
 public final class CnnProver {
@@ -96,11 +96,12 @@ public final class CnnProver {
             }
             dense.add(new MlpProof.Layer(bias, acc, sc.proof(), weight, in));
         }
-        List<MlpProof.Requant> denseRequants = new ArrayList<>();
+        List<RequantByteArgument.Proof> denseRequants = new ArrayList<>();
         for (int h = 0; h < denseCount - 1; h++) {
             MlpShape.LayerShape s = shape.dense().get(h);
-            denseRequants.add(RequantArgument.prove(s.requant(), s.outVars(), witness, witnessLayout,
-                    shape.denseWitnessBlock(h), shape.denseWitnessBlock(h) + 1, witnessClaims, t));
+            int vb = shape.denseWitnessBlock(h);
+            denseRequants.add(RequantByteArgument.prove(s.requant(), s.outVars(), witness, witnessLayout, vb, vb + 1, vb + 2,
+                    witnessClaims, t));
         }
 
         List<CnnProof.Conv> convs = new ArrayList<>();
@@ -138,8 +139,8 @@ public final class CnnProver {
                 t.absorbExt("cnn.input", in);
                 witnessClaims.add(shape.convBlock(l - 1, CnnShape.POOLED), wiring.point(), in);
             }
-            MlpProof.Requant requant = RequantArgument.prove(s.requant(), s.nv(), witness, witnessLayout, vb, vb + 1,
-                    witnessClaims, t);
+            RequantByteArgument.Proof requant = RequantByteArgument.prove(s.requant(), s.nv(), witness, witnessLayout, vb,
+                    shape.convBlock(l, CnnShape.BYTES), shape.convBlock(l, CnnShape.BYTE_COUNTS), witnessClaims, t);
             CnnProof.Pool pool = provePool(shape, l, witness, witnessLayout, witnessClaims, t);
             convs.add(new CnnProof.Conv(acc, bias, sc.proof(), kernel, patch, wiring == null ? null : wiring.proof(), in,
                     requant, pool));

@@ -3,6 +3,7 @@ package dev.hypha.zk.cnn;
 import dev.hypha.zk.circuit.BlockLayout;
 import dev.hypha.zk.mlp.Int8Mlp;
 import dev.hypha.zk.mlp.MlpShape;
+import dev.hypha.zk.mlp.RequantByteArgument;
 import dev.hypha.zk.pcs.LigeroParams;
 import java.util.List;
 
@@ -12,14 +13,19 @@ import java.util.List;
  * <ul>
  *   <li>the <b>model table</b>: per conv block l its kernel (2^cv rows of 2^ev, zero-padded, block 2l) and bias (block
  *       2l + 1), then per dense layer d its weights and bias (blocks 2L + 2d, 2L + 2d + 1), as the MLP's;
- *   <li>the <b>witness table</b>, per conv block l (blocks 6l..6l + 5): the requantization's value block (8 slots ×
- *       2^(cv+pv), neuron index c·2^pv + p for filter c and output position p) and bit block, the pooled output Z (flat
- *       [c, h, w], 2^zv), the pool differences D and the one-hot selectors S (2^jv windows × 2^zv, index j·2^zv + o),
- *       and the multiplicities of D's values in [0, 256) for D's LogUp range lookup (2^8); then per hidden dense layer h its value and bit blocks (6L + 2h, 6L + 2h + 1).
+ *   <li>the <b>witness table</b>, per conv block l (blocks 7l..7l + 6): the requantization's value block (8 slots ×
+ *       2^(cv+pv), neuron index c·2^pv + p for filter c and output position p) and byte block (16 slots per neuron,
+ *       {@link dev.hypha.zk.mlp.RequantByteArgument}), the pooled output Z (flat [c, h, w], 2^zv), the pool differences
+ *       D and the one-hot selectors S (2^jv windows × 2^zv, index j·2^zv + o), the multiplicities of D's values in
+ *       [0, 256) for D's LogUp range lookup (2^8), and those of the byte block (2^8); then per hidden dense layer h its
+ *       value block, byte block and byte multiplicities (7L + 3h .. 7L + 3h + 2).
  * </ul>
  */
 public record CnnShape(int channels, int height, int width, List<ConvShape> convs, List<MlpShape.LayerShape> dense) {
-    public static final int VALUE = 0, BITS = 1, POOLED = 2, DIFF = 3, SELECT = 4, DIFF_COUNTS = 5, CONV_BLOCKS = 6;
+    public static final int VALUE = 0, BYTES = 1, POOLED = 2, DIFF = 3, SELECT = 4, DIFF_COUNTS = 5, BYTE_COUNTS = 6,
+            CONV_BLOCKS = 7;
+    /** Blocks of a hidden dense layer: value, bytes, byte counts (offsets from {@link #denseWitnessBlock}). */
+    public static final int DENSE_BLOCKS = 3;
     /** A pool difference d = z − y is looked up in [0, 2^8) (docs/ZK.md "CNN"; DIFF_COUNTS holds its multiplicities). */
     public static final int DIFF_TABLE_BITS = 8;
     /**
@@ -188,9 +194,9 @@ public record CnnShape(int channels, int height, int width, List<ConvShape> conv
         return CONV_BLOCKS * l + kind;
     }
 
-    /** Witness-table value block of hidden dense layer h (its bit block is the next). */
+    /** Witness-table value block of hidden dense layer h (its byte block and byte counts are the next two). */
     public int denseWitnessBlock(int h) {
-        return CONV_BLOCKS * convs.size() + 2 * h;
+        return CONV_BLOCKS * convs.size() + DENSE_BLOCKS * h;
     }
 
     public BlockLayout modelLayout() {
@@ -230,21 +236,24 @@ public record CnnShape(int channels, int height, int width, List<ConvShape> conv
 
     private static BlockLayout witnessLayoutOf(List<ConvShape> convs, List<MlpShape.LayerShape> dense) {
         int hidden = dense.size() - 1;
-        int[] blocks = new int[CONV_BLOCKS * convs.size() + 2 * hidden];
+        int[] blocks = new int[CONV_BLOCKS * convs.size() + DENSE_BLOCKS * hidden];
         for (int l = 0; l < convs.size(); l++) {
             ConvShape s = convs.get(l);
             int b = CONV_BLOCKS * l;
             blocks[b + VALUE] = MlpShape.VALUE_SLOT_VARS + s.nv();
-            blocks[b + BITS] = s.nv() + MlpShape.BIT_VARS;
+            blocks[b + BYTES] = s.nv() + RequantByteArgument.BYTE_VARS;
             blocks[b + POOLED] = s.zv();
             blocks[b + DIFF] = s.jv() + s.zv();
             blocks[b + SELECT] = s.jv() + s.zv();
             blocks[b + DIFF_COUNTS] = DIFF_TABLE_BITS;
+            blocks[b + BYTE_COUNTS] = RequantByteArgument.TABLE_BITS;
         }
         for (int h = 0; h < hidden; h++) {
             int n = dense.get(h).outVars();
-            blocks[CONV_BLOCKS * convs.size() + 2 * h] = MlpShape.VALUE_SLOT_VARS + n;
-            blocks[CONV_BLOCKS * convs.size() + 2 * h + 1] = n + MlpShape.BIT_VARS;
+            int b = CONV_BLOCKS * convs.size() + DENSE_BLOCKS * h;
+            blocks[b] = MlpShape.VALUE_SLOT_VARS + n;
+            blocks[b + 1] = n + RequantByteArgument.BYTE_VARS;
+            blocks[b + 2] = RequantByteArgument.TABLE_BITS;
         }
         return new BlockLayout(blocks);
     }

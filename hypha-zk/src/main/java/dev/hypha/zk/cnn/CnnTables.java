@@ -5,6 +5,7 @@ import dev.hypha.zk.field.Goldilocks;
 import dev.hypha.zk.mlp.Int8Mlp;
 import dev.hypha.zk.mlp.MlpShape;
 import dev.hypha.zk.mlp.MlpTables;
+import dev.hypha.zk.mlp.RequantByteArgument;
 import dev.hypha.zk.pcs.Commitment;
 import dev.hypha.zk.pcs.CommittedPolynomial;
 
@@ -58,9 +59,11 @@ public final class CnnTables {
         for (int l = 0; l < shape.convs().size(); l++) {
             CnnShape.ConvShape s = shape.convs().get(l);
             CnnTrace.Block b = trace.blocks().get(l);
-            long[][] rq = MlpTables.requantBlocks(s.requant(), s.nv(), b.accumulators(), b.requant());
-            layout.place(table, shape.convBlock(l, CnnShape.VALUE), rq[0]);
-            layout.place(table, shape.convBlock(l, CnnShape.BITS), rq[1]);
+            long[] values = MlpTables.requantBlocks(s.requant(), s.nv(), b.accumulators(), b.requant())[0];
+            long[] bytes = RequantByteArgument.byteBlock(s.requant(), s.nv(), values);
+            layout.place(table, shape.convBlock(l, CnnShape.VALUE), values);
+            layout.place(table, shape.convBlock(l, CnnShape.BYTES), bytes);
+            layout.place(table, shape.convBlock(l, CnnShape.BYTE_COUNTS), RequantByteArgument.counts(bytes));
             layout.place(table, shape.convBlock(l, CnnShape.POOLED), field(b.pooled()));
             layout.place(table, shape.convBlock(l, CnnShape.DIFF), field(b.differences()));
             layout.place(table, shape.convBlock(l, CnnShape.SELECT), field(b.selectors()));
@@ -74,10 +77,12 @@ public final class CnnTables {
         }
         for (int h = 0; h < shape.dense().size() - 1; h++) {
             MlpShape.LayerShape s = shape.dense().get(h);
-            long[][] rq = MlpTables.requantBlocks(s.requant(), s.outVars(), trace.denseAccumulators().get(h),
-                    trace.denseHidden().get(h));
-            layout.place(table, shape.denseWitnessBlock(h), rq[0]);
-            layout.place(table, shape.denseWitnessBlock(h) + 1, rq[1]);
+            long[] values = MlpTables.requantBlocks(s.requant(), s.outVars(), trace.denseAccumulators().get(h),
+                    trace.denseHidden().get(h))[0];
+            long[] bytes = RequantByteArgument.byteBlock(s.requant(), s.outVars(), values);
+            layout.place(table, shape.denseWitnessBlock(h), values);
+            layout.place(table, shape.denseWitnessBlock(h) + 1, bytes);
+            layout.place(table, shape.denseWitnessBlock(h) + 2, RequantByteArgument.counts(bytes));
         }
         return table;
     }

@@ -40,31 +40,9 @@ public record CnnTrace(long[] input, List<Block> blocks, List<long[]> denseAccum
                     acc[(c << s.pv()) + p] = sum;
                 }
             }
-            MlpTrace.Hidden rq = MlpTrace.requantize(conv.requant(), acc);
-            int windows = 1 << s.jv();
-            int outputs = 1 << s.zv();
-            long[] z = new long[outputs];
-            long[] d = new long[windows * outputs];
-            long[] sel = new long[windows * outputs];
-            for (int o = 0; o < outputs; o++) {
-                if (o >= s.pooled()) {
-                    sel[o] = 1; // j = 0 over the padding, where z = y-gathered = 0
-                    continue;
-                }
-                int best = 0;
-                for (int j = 1; j < windows; j++) {
-                    if (rq.output()[s.windowSource(o, j)] > rq.output()[s.windowSource(o, best)]) {
-                        best = j;
-                    }
-                }
-                z[o] = rq.output()[s.windowSource(o, best)];
-                for (int j = 0; j < windows; j++) {
-                    d[j * outputs + o] = z[o] - rq.output()[s.windowSource(o, j)];
-                }
-                sel[best * outputs + o] = 1;
-            }
-            blocks.add(new Block(acc, rq, z, d, sel));
-            h = z;
+            Block block = pool(s, acc, MlpTrace.requantize(conv.requant(), acc));
+            blocks.add(block);
+            h = block.pooled();
         }
         List<long[]> accs = new ArrayList<>();
         List<MlpTrace.Hidden> hidden = new ArrayList<>();
@@ -85,6 +63,36 @@ public record CnnTrace(long[] input, List<Block> blocks, List<long[]> denseAccum
             accs.add(acc);
         }
         return new CnnTrace(x, blocks, accs, hidden);
+    }
+
+    /**
+     * One conv block's witness from its accumulators and requantization: the max-pool of the int8 outputs with its
+     * differences and first-maximum selectors (tests pass a forged requantization and prove what follows from it).
+     */
+    static Block pool(CnnShape.ConvShape s, long[] acc, MlpTrace.Hidden rq) {
+        int windows = 1 << s.jv();
+        int outputs = 1 << s.zv();
+        long[] z = new long[outputs];
+        long[] d = new long[windows * outputs];
+        long[] sel = new long[windows * outputs];
+        for (int o = 0; o < outputs; o++) {
+            if (o >= s.pooled()) {
+                sel[o] = 1; // j = 0 over the padding, where z = y-gathered = 0
+                continue;
+            }
+            int best = 0;
+            for (int j = 1; j < windows; j++) {
+                if (rq.output()[s.windowSource(o, j)] > rq.output()[s.windowSource(o, best)]) {
+                    best = j;
+                }
+            }
+            z[o] = rq.output()[s.windowSource(o, best)];
+            for (int j = 0; j < windows; j++) {
+                d[j * outputs + o] = z[o] - rq.output()[s.windowSource(o, j)];
+            }
+            sel[best * outputs + o] = 1;
+        }
+        return new Block(acc, rq, z, d, sel);
     }
 
     /** The logits (the last dense layer's accumulators, without padding). */

@@ -13,7 +13,7 @@ import dev.hypha.zk.mlp.Int8Mlp;
 import dev.hypha.zk.mlp.MlpProof;
 import dev.hypha.zk.mlp.MlpShape;
 import dev.hypha.zk.mlp.MlpTables;
-import dev.hypha.zk.mlp.RequantArgument;
+import dev.hypha.zk.mlp.RequantByteArgument;
 import dev.hypha.zk.pcs.Commitment;
 import dev.hypha.zk.poly.Eq;
 import dev.hypha.zk.poly.Multilinear;
@@ -81,9 +81,9 @@ public final class CnnVerifier {
         }
         for (int h = 0; h < denseCount - 1; h++) {
             MlpShape.LayerShape s = shape.dense().get(h);
-            RequantArgument.verify(s.requant(), s.outVars(), proof.denseRequants().get(h), witnessLayout,
-                    shape.denseWitnessBlock(h), shape.denseWitnessBlock(h) + 1, witnessClaims, t,
-                    "dense layer " + h + " requantization");
+            int vb = shape.denseWitnessBlock(h);
+            RequantByteArgument.verify(s.requant(), s.outVars(), proof.denseRequants().get(h), vb, vb + 1, vb + 2,
+                    witnessClaims, t, "dense layer " + h + " requantization");
         }
 
         long[] pixels = CnnTables.field(Int8Mlp.quantizeInput(st.pixels()));
@@ -125,8 +125,8 @@ public final class CnnVerifier {
                 t.absorbExt("cnn.input", p.input());
                 witnessClaims.add(pooled, wiring.point(), p.input());
             }
-            RequantArgument.verify(s.requant(), s.nv(), p.requant(), witnessLayout, vb, vb + 1, witnessClaims, t,
-                    where + " requantization");
+            RequantByteArgument.verify(s.requant(), s.nv(), p.requant(), vb, shape.convBlock(l, CnnShape.BYTES),
+                    shape.convBlock(l, CnnShape.BYTE_COUNTS), witnessClaims, t, where + " requantization");
             verifyPool(shape, l, p.pool(), witnessLayout, witnessClaims, t, where + " max-pool");
         }
 

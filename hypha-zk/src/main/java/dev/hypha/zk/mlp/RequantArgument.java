@@ -22,15 +22,25 @@ import java.util.List;
  * The requantization argument of one layer of n = 2^vars neurons (docs/ZK.md, "Whole MLP", steps 2 and 3): the
  * zero-check of {@link Constraints#requant} over a value block (8 slots × 2^vars: acc, y, rem, q, e) and the range
  * checks over its bit block (one packed 64-bit word per neuron), leaving every claim on the two blocks in a
- * {@link ClaimBatch}. The MLP's hidden layers and the CNN's conv and hidden layers use it alike; the transcript labels
- * are the MLP's (proof format 3).
+ * {@link ClaimBatch}. The MLP's hidden layers use it (proof format 3); the CNN (proof version 5) shares the constraint
+ * part ({@link #proveConstraints}) and range-checks by bytes and a lookup instead ({@link RequantByteArgument}). The MLP
+ * keeps the bits until its Solidity verifier replays fraction sums (docs/ZK.md, "Range checks by bytes").
  */
 public final class RequantArgument {
     private RequantArgument() {}
 
-    /** Proves the requantization of the neurons in {@code valueBlock} with bits in {@code bitBlock} of {@code witness}. */
-    public static MlpProof.Requant prove(Int8Mlp.Requant rq, int vars, long[] witness, BlockLayout layout, int valueBlock,
-            int bitBlock, ClaimBatch claims, Transcript t) {
+    /**
+     * What the constraint part leaves for a range part: τ and eq(τ, ·) (the range part fixes the neuron variables there),
+     * the zero-check and its five values, and rem, y, e at τ (already claimed and absorbed).
+     */
+    record Constrained(Ext2[] tau, long[] eqTau, SumcheckProof zerocheck, Ext2[] values, Ext2[] rangeValues) {}
+
+    /**
+     * The constraint part shared by both range parts (bits here, bytes in {@link RequantByteArgument}): the zero-check
+     * of {@link Constraints#requant} over the value block, then rem, y, e at τ claimed and absorbed.
+     */
+    static Constrained proveConstraints(Int8Mlp.Requant rq, int vars, long[] witness, BlockLayout layout, int valueBlock,
+            ClaimBatch claims, Transcript t) {
         Ext2[] tau = t.challengeExts("mlp.tau", vars);
         Ext2[] gamma = t.challengeExts("mlp.gamma", 3);
         long[] eqTau = Eq.table(tau);
@@ -57,6 +67,16 @@ public final class RequantArgument {
                     rangeValues[i]);
         }
         t.absorbExt("mlp.range-values", rangeValues);
+        return new Constrained(tau, eqTau, zc.proof(), values, rangeValues);
+    }
+
+    /** Proves the requantization of the neurons in {@code valueBlock} with bits in {@code bitBlock} of {@code witness}. */
+    public static MlpProof.Requant prove(Int8Mlp.Requant rq, int vars, long[] witness, BlockLayout layout, int valueBlock,
+            int bitBlock, ClaimBatch claims, Transcript t) {
+        Constrained c = proveConstraints(rq, vars, witness, layout, valueBlock, claims, t);
+        Ext2[] tau = c.tau();
+        long[] eqTau = c.eqTau();
+        int n = 1 << vars;
         Ext2[] beta = t.challengeExts("mlp.beta", 3);
         long[] bits = MlpProver.block(witness, layout, bitBlock);
         // T(j) = Σ_o eq(τ, o)·B[o][j]: the bit block with the neuron variables fixed to τ
@@ -83,19 +103,19 @@ public final class RequantArgument {
         Ext2 booleanBit = bc.evaluations()[1];
         t.absorbExt("mlp.boolean-bit", booleanBit);
         claims.add(bitBlock, bc.point(), booleanBit);
-        return new MlpProof.Requant(zc.proof(), values, rangeValues, rc.proof(), recomposedBit, bc.proof(), booleanBit);
+        return new MlpProof.Requant(c.zerocheck(), c.values(), c.rangeValues(), rc.proof(), recomposedBit, bc.proof(),
+                booleanBit);
     }
 
-    /** Replays {@link #prove}, adding the same claims; {@code where} names the layer in a rejection. */
-    public static void verify(Int8Mlp.Requant rq, int vars, MlpProof.Requant p, BlockLayout layout, int valueBlock,
-            int bitBlock, ClaimBatch claims, Transcript t, String where) throws Rejected {
-        if (p.values().length != 5 || p.rangeValues().length != 3) {
+    /** Replays {@link #proveConstraints}; returns τ. */
+    static Ext2[] verifyConstraints(Int8Mlp.Requant rq, int vars, SumcheckProof zerocheck, Ext2[] values,
+            Ext2[] rangeValues, int valueBlock, ClaimBatch claims, Transcript t, String where) throws Rejected {
+        if (values.length != 5 || rangeValues.length != 3) {
             throw new Rejected(where + ": the proof's messages do not fit the layer");
         }
         Ext2[] tau = t.challengeExts("mlp.tau", vars);
         Ext2[] gamma = t.challengeExts("mlp.gamma", 3);
-        Subclaim zc = sumcheck(vars, 4, Ext2.ZERO, p.zerocheck(), t, where + " zero-check");
-        Ext2[] values = p.values();
+        Subclaim zc = sumcheck(vars, 4, Ext2.ZERO, zerocheck, t, where + " zero-check");
         Ext2[] args = new Ext2[6];
         args[0] = Eq.evaluate(tau, zc.point());
         System.arraycopy(values, 0, args, 1, 5);
@@ -109,12 +129,19 @@ public final class RequantArgument {
         }
 
         int[] ranged = {MlpShape.REM, MlpShape.OUT, MlpShape.EXCESS};
-        Ext2[] rangeValues = p.rangeValues();
         for (int i = 0; i < 3; i++) {
             claims.add(valueBlock, Constraints.concat(Constraints.slot(ranged[i], MlpShape.VALUE_SLOT_VARS), tau),
                     rangeValues[i]);
         }
         t.absorbExt("mlp.range-values", rangeValues);
+        return tau;
+    }
+
+    /** Replays {@link #prove}, adding the same claims; {@code where} names the layer in a rejection. */
+    public static void verify(Int8Mlp.Requant rq, int vars, MlpProof.Requant p, BlockLayout layout, int valueBlock,
+            int bitBlock, ClaimBatch claims, Transcript t, String where) throws Rejected {
+        Ext2[] tau = verifyConstraints(rq, vars, p.zerocheck(), p.values(), p.rangeValues(), valueBlock, claims, t, where);
+        Ext2[] rangeValues = p.rangeValues();
         Ext2[] beta = t.challengeExts("mlp.beta", 3);
         Ext2 claim = beta[0].mul(rangeValues[0])
                 .add(beta[1].mul(rangeValues[1].sub(Ext2.of(Goldilocks.fromSigned(rq.lo())))))

@@ -8,6 +8,7 @@ import dev.hypha.zk.field.Ext2;
 import dev.hypha.zk.lookup.FractionSumProof;
 import dev.hypha.zk.lookup.LogUpProof;
 import dev.hypha.zk.mlp.Int8Mlp;
+import dev.hypha.zk.mlp.MlpTrace;
 import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -210,6 +211,124 @@ class CnnProofTest {
         });
     }
 
+    /** One conv block with ReLU (4 filters, pool 2) on 1×8×8, then 64 → 5: many neurons clamp at 0, some inside. */
+    private static Int8Cnn oneReluBlock() {
+        SplittableRandom rng = new SplittableRandom(13);
+        return new Int8Cnn(1, 8, 8, List.of(RandomCnns.conv(rng, 1, 4, 3, 1, 2, true)),
+                new Int8Mlp(List.of(RandomCnns.dense(rng, 64, 5, null))));
+    }
+
+    /** The first real neuron of block 0 that {@code which} accepts as (y, q, rem, e). */
+    private static int neuron(CnnShape.ConvShape s, MlpTrace.Hidden h, java.util.function.Predicate<long[]> which) {
+        for (int c = 0; c < s.out(); c++) {
+            for (int p = 0; p < s.positions(); p++) {
+                int o = (c << s.pv()) + p;
+                if (which.test(new long[] {h.output()[o], h.quotient()[o], h.remainder()[o], h.excess()[o]})) {
+                    return o;
+                }
+            }
+        }
+        throw new AssertionError("no such neuron");
+    }
+
+    /**
+     * Proves a trace whose block-0 requantization of neuron o is (y, q, rem, e) = {@code forged}, with the pooling and the
+     * dense head recomputed honestly from it, and asserts that the verifier rejects it naming {@code reason}.
+     */
+    private static void assertForgedRequantRejected(Int8Cnn model, byte[] image, int o, long[] forged, String reason)
+            throws Exception {
+        CnnShape shape = CnnShape.of(model);
+        CnnShape.ConvShape s = shape.convs().get(0);
+        CnnTrace honest = CnnTrace.of(model, image);
+        CnnTrace.Block b = honest.blocks().get(0);
+        MlpTrace.Hidden h = new MlpTrace.Hidden(b.requant().output().clone(), b.requant().quotient().clone(),
+                b.requant().remainder().clone(), b.requant().excess().clone());
+        h.output()[o] = forged[0];
+        h.quotient()[o] = forged[1];
+        h.remainder()[o] = forged[2];
+        h.excess()[o] = forged[3];
+        // the forgery satisfies C1–C3: only the range checks can see it
+        Int8Mlp.Requant rq = s.requant();
+        assertThat(b.accumulators()[o] * rq.multiplier() + rq.rounding() - forged[2] - (forged[1] << rq.shift())).isZero();
+        CnnTrace.Block block = CnnTrace.pool(s, b.accumulators(), h);
+        Int8Mlp.Layer layer = model.dense().layers().get(0);
+        long[] acc = new long[8];
+        for (int c = 0; c < layer.out(); c++) {
+            acc[c] = layer.biasAt(c);
+            for (int i = 0; i < layer.in(); i++) {
+                acc[c] += layer.weight(c, i) * block.pooled()[i];
+            }
+        }
+        CnnTrace forgedTrace = new CnnTrace(honest.input(), List.of(block), List.of(acc), List.of());
+        CnnProver.Result r = CnnProver.prove(model, "m", image, forgedTrace.logits(5),
+                CnnTables.witness(shape, forgedTrace), m -> { });
+        assertThatThrownBy(() -> CnnVerifier.verify(r.statement(), r.proof())).isInstanceOf(Rejected.class)
+                .hasMessageContaining("conv block 0 requantization").hasMessageContaining(reason);
+    }
+
+    /**
+     * A remainder of at least the divisor 2^k (the quotient one less, the clamp excess one more, so C1–C3 hold and y is
+     * unchanged): when k is not a multiple of 8 it still fits rem's bytes, and the top byte's shifted copy leaves
+     * [0, 256), caught by the lookup; otherwise it needs a byte more than rem has, caught by the recomposition. A
+     * negative remainder (the quotient one more) is a field element near p: its bytes cannot recompose to it.
+     */
+    @Test
+    void aRemainderOutOfRangeIsRejected() throws Exception {
+        Int8Cnn model = oneReluBlock();
+        byte[] image = RandomCnns.image(new SplittableRandom(3), model.inputSize());
+        CnnShape.ConvShape s = CnnShape.of(model).convs().get(0);
+        int k = s.requant().shift();
+        long divisor = 1L << k;
+        MlpTrace.Hidden h = CnnTrace.of(model, image).blocks().get(0).requant();
+        assertThat(k % 8).as("rem's top byte has a shifted copy, so the lookup is what catches rem ≥ 2^k").isNotZero();
+        String tooBig = "byte range";
+        int low = neuron(s, h, v -> v[0] == 0); // clamped at the ReLU: q ≤ 0, e = −q
+        assertForgedRequantRejected(model, image, low, new long[] {0, h.quotient()[low] - 1, h.remainder()[low] + divisor,
+                h.excess()[low] + 1}, tooBig);
+        int below = neuron(s, h, v -> v[0] == 0 && v[3] >= 1);
+        assertForgedRequantRejected(model, image, below, new long[] {0, h.quotient()[below] + 1,
+                h.remainder()[below] - divisor, h.excess()[below] - 1}, "byte recomposition");
+    }
+
+    /**
+     * Rounding down instead of to nearest: where the two differ (rem < 2^(k−1)) the forged y = q is one less, with rem
+     * raised by the divisor so that C1 holds; the pooling and the dense head follow the forged y honestly.
+     */
+    @Test
+    void aWrongRoundingIsRejected() throws Exception {
+        Int8Cnn model = oneReluBlock();
+        byte[] image = RandomCnns.image(new SplittableRandom(3), model.inputSize());
+        CnnShape.ConvShape s = CnnShape.of(model).convs().get(0);
+        int k = s.requant().shift();
+        MlpTrace.Hidden h = CnnTrace.of(model, image).blocks().get(0).requant();
+        int o = neuron(s, h, v -> v[0] >= 2 && v[0] < 127 && v[2] < 1L << (k - 1));
+        assertForgedRequantRejected(model, image, o, new long[] {h.output()[o] - 1, h.quotient()[o] - 1,
+                h.remainder()[o] + (1L << k), 0}, "byte range");
+    }
+
+    /**
+     * The byte block tampered (one byte of a neuron's y − lo moved by one, still a byte, the multiplicities recounted so
+     * the lookup holds): the bytes no longer recompose to the value the zero-check used.
+     */
+    @Test
+    void aTamperedByteRecombinationIsRejected() throws Exception {
+        Int8Cnn model = oneReluBlock();
+        byte[] image = RandomCnns.image(new SplittableRandom(3), model.inputSize());
+        CnnShape shape = CnnShape.of(model);
+        CnnTrace trace = CnnTrace.of(model, image);
+        long[] witness = CnnTables.witness(shape, trace);
+        var layout = shape.witnessLayout();
+        long[] bytes = dev.hypha.zk.mlp.MlpProver.block(witness, layout, shape.convBlock(0, CnnShape.BYTES));
+        int at = (5 << dev.hypha.zk.mlp.RequantByteArgument.BYTE_VARS)
+                + dev.hypha.zk.mlp.RequantByteArgument.slots(shape.convs().get(0).requant())[1][0];
+        bytes[at] = (bytes[at] + 1) % 256;
+        layout.place(witness, shape.convBlock(0, CnnShape.BYTES), bytes);
+        layout.place(witness, shape.convBlock(0, CnnShape.BYTE_COUNTS), dev.hypha.zk.mlp.RequantByteArgument.counts(bytes));
+        CnnProver.Result r = CnnProver.prove(model, "m", image, trace.logits(5), witness, m -> { });
+        assertThatThrownBy(() -> CnnVerifier.verify(r.statement(), r.proof())).isInstanceOf(Rejected.class)
+                .hasMessageContaining("conv block 0 requantization").hasMessageContaining("byte recomposition");
+    }
+
     /** The Fashion-MNIST CNN's shape (examples/fashion-mnist-cnn.toml) with random weights proves and verifies. */
     @Test
     void theFashionMnistShapeProves() throws Exception {
@@ -247,6 +366,9 @@ class CnnProofTest {
                 .hasMessageContaining("bytes follow the last layer");
         assertThatThrownBy(() -> CnnProofFile.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
                 .hasMessageContaining("proof body");
+        byte[] version4 = bytes.clone();
+        version4[CnnProofFile.MAGIC.length + 1] = 4; // a file from before the requantization bytes (big-endian u16)
+        assertThatThrownBy(() -> CnnProofFile.decode(version4)).hasMessageContaining("version 4 is not supported");
         for (int i = 0; i < 64; i++) {
             byte[] changed = bytes.clone();
             int at = rng.nextInt(changed.length);
