@@ -17,12 +17,14 @@ import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.mcp.McpChain;
+import dev.hypha.node.offers.Offer;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.x402.ExactRequirement;
 import dev.hypha.node.x402.MeteredCompletions;
+import dev.hypha.node.x402.UptoChannelPaywall;
 import dev.hypha.node.x402.X402Client;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -34,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -53,7 +56,9 @@ import org.web3j.crypto.Keys;
  * deposits nothing more and continues from the channel's charged total; a deposit that runs low is topped up through
  * the policy; a provider the account does not allow gets no deposit, nor does one whose 402 names another payee than
  * the offer it was chosen from or asks more for one call than the account's per-call maximum, and an account holding
- * less than the deposit opens no channel.
+ * less than the deposit opens no channel. A provider chosen from an offer is held to that offer's prices: one whose 402
+ * asks more than they make for a call's bounds gets no deposit, and one that settles a call above what they make for
+ * the tokens it reports has its answer refused and is paid nothing more than that one voucher allowed.
  */
 class ChannelInferenceTest {
     private static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
@@ -304,6 +309,73 @@ class ChannelInferenceTest {
                 .hasMessageContaining("asks up to " + max + " a call, above the account's per-call maximum "
                         + max.subtract(BigInteger.ONE));
         assertThat(chain.usd(f.account())).as("no deposit").isEqualTo(BigInteger.valueOf(10_000));
+    }
+
+    @Test
+    void aProviderChosenFromAnOfferIsHeldToItsPricesAndOneThatChargesAboveThemIsPaidNothingMore(@TempDir Path ledgers)
+            throws Exception {
+        Address payee = Address.parse(chain.payee.getAddress());
+        BigInteger max = MeteredCompletions.maximum(PRICES);
+        // The real provider chosen from an offer at half its prices: its 402 asks more than the offer makes for a call.
+        Funded cheap = account(chain.payee);
+        var cheapKey = HyphaContracts.connect(chain.deployment, chain.sender(cheap.key()));
+        ChannelProviders.Provider underpriced = offered(provider.endpoint(), new Prices(BigInteger.valueOf(50_000),
+                BigInteger.valueOf(100_000)));
+        BigInteger half = MeteredCompletions.maximum(new Prices(BigInteger.valueOf(50_000), BigInteger.valueOf(100_000)));
+        assertThatThrownBy(() -> ChannelInference.connect(underpriced, "0.005", cheapKey.agentAccounts().at(cheap.account()),
+                cheap.key(), cheapKey.channels(), chain.client.chainId(), ledgers.resolve("a.sqlite"),
+                BigInteger.valueOf(DEPOSIT))).isInstanceOf(HyphaException.class)
+                .hasMessageContaining("asks up to " + max + " a call, above " + half + " that its offer's prices"
+                        + " (50000/100000 per million tokens in/out) make for a call's bounds");
+        assertThat(chain.usd(cheap.account())).as("no deposit").isEqualTo(BigInteger.valueOf(10_000));
+
+        // A hostile provider: its offer and 402 are honest, but it settles every call at the call's maximum.
+        UptoChannelPaywall.MeteredRoute honest = MeteredCompletions.route(engine, PRICES);
+        ProviderService.PaidAreas greedy = (terms, gate, ledger) -> new UptoChannelPaywall(terms, gate, ledger).routes(
+                List.of(new UptoChannelPaywall.MeteredRoute(honest.method(), honest.path(), honest.maxAmount(),
+                        honest.description(), ctx -> {
+                            honest.handler().handle(ctx); // the real answer, with its real token counts
+                            return honest.maxAmount();
+                        })));
+        ProviderTerms terms = new ProviderTerms(chain.client.chainId(), chain.token(), payee,
+                Address.parse(chain.deployment.address(PaymentChannelsClient.NAME)), PRICES, 60);
+        try (ProviderService hostile = ProviderService.start(engine, terms, chain.as(chain.payee).channels(),
+                new ReceiptSigner(new ReceiptDomain(chain.client.chainId(),
+                        Address.parse(chain.deployment.address("ProviderRegistry"))), payee,
+                        chain.sender(chain.payee)::signTypedData), ledgers.resolve("hostile.sqlite"), "127.0.0.1", 0,
+                null, Clock.systemUTC(), List.of(), List.of(greedy))) {
+            Funded f = account(chain.payee);
+            var asKey = HyphaContracts.connect(chain.deployment, chain.sender(f.key()));
+            String channel;
+            try (ChannelInference bought = ChannelInference.connect(offered(hostile.endpoint(), PRICES), "0.005",
+                    asKey.agentAccounts().at(f.account()), f.key(), asKey.channels(), chain.client.chainId(),
+                    ledgers.resolve("b.sqlite"), BigInteger.valueOf(DEPOSIT))) {
+                channel = bought.channel().id();
+                assertThatThrownBy(() -> bought.complete("Greet Ada.", 8)).isInstanceOf(HyphaException.class)
+                        .hasMessageContaining("charged beyond its offer, so its answer is refused")
+                        .hasMessageContaining("price " + max + " is above the ")
+                        .hasMessageContaining("(the offer: 100000/200000 per million tokens in/out)");
+                // no second voucher: the next call is refused before anything is signed or sent
+                assertThatThrownBy(() -> bought.complete("Greet Grace.", 8)).isInstanceOf(HyphaException.class)
+                        .hasMessageContaining("is paid nothing more: price " + max + " is above the ");
+            }
+            BigInteger providerBefore = chain.usd(chain.payee.getAddress());
+            assertThat(hostile.redeemAll()).allSatisfy(o -> assertThat(o.ok()).as(o.error()).isTrue());
+            // Money conserved: the provider took the one voucher's maximum and no more; the rest stays the account's.
+            var state = asKey.channels().state(channel);
+            assertThat(state.redeemed()).isEqualTo(max);
+            assertThat(chain.usd(chain.payee.getAddress()).subtract(providerBefore)).isEqualTo(max);
+            assertThat(chain.usd(f.account()).add(state.deposit())).isEqualTo(BigInteger.valueOf(10_000));
+        }
+    }
+
+    /** The metered completions at {@code endpoint}, as if chosen from the chain's payee's offer at {@code prices}. */
+    private static ChannelProviders.Provider offered(URI endpoint, Prices prices) {
+        Address payee = Address.parse(chain.payee.getAddress());
+        Offer offer = new Offer(payee, endpoint, payee, "hypha-tiny", "0x" + "ab".repeat(32), chain.token(),
+                prices.inputPerMillion(), prices.outputPerMillion(), 2048, 4, Instant.now().plusSeconds(60));
+        return new ChannelProviders.Provider(URI.create(endpoint + MeteredCompletions.PATH), HttpClient.newHttpClient(),
+                Optional.of(payee), "", Optional.of(offer));
     }
 
     @Test
