@@ -173,6 +173,11 @@ final class ChannelInference implements AutoCloseable {
         return channel.provider();
     }
 
+    /** Whether this provider charged beyond its offer, so nothing more is bought from it. */
+    boolean paysNothingMore() {
+        return refused != null;
+    }
+
     /** What the account deposited in the channel, as last seen. */
     BigInteger deposit() {
         return ledger.deposit(channel.id());

@@ -18,6 +18,7 @@ import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.mcp.McpChain;
 import dev.hypha.node.offers.Offer;
+import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ProviderTerms;
@@ -58,7 +59,8 @@ import org.web3j.crypto.Keys;
  * the offer it was chosen from or asks more for one call than the account's per-call maximum, and an account holding
  * less than the deposit opens no channel. A provider chosen from an offer is held to that offer's prices: one whose 402
  * asks more than they make for a call's bounds gets no deposit, and one that settles a call above what they make for
- * the tokens it reports has its answer refused and is paid nothing more than that one voucher allowed.
+ * the tokens it reports has its answer refused and is paid nothing more than that one voucher allowed. A seller whose
+ * offer-chosen provider goes down fails over to the next offer, through its account's policy, within the request.
  */
 class ChannelInferenceTest {
     private static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
@@ -163,11 +165,15 @@ class ChannelInferenceTest {
     }
 
     private Seller start(String account, Credentials key, AgentSpec spec) {
+        return start(account, key, spec, Optional.empty());
+    }
+
+    private Seller start(String account, Credentials key, AgentSpec spec, Optional<OfferSource> offers) {
         ExactRequirement price = new ExactRequirement(chain.client.chainId(), BigInteger.valueOf(PRICE), chain.token(),
                 Address.parse(account), 120, "Hypha USD", "1");
         HyphaContracts asKey = HyphaContracts.connect(chain.deployment, chain.sender(key));
         AgentService service = new AgentService(spec, dir, asKey.agentAccounts().at(account), key, chain.client,
-                Optional.empty(), Optional.of(asKey.channels()), Optional.empty(), BigInteger.valueOf(DEPOSIT), price, new SecureRandom(),
+                Optional.empty(), Optional.of(asKey.channels()), offers, BigInteger.valueOf(DEPOSIT), price, new SecureRandom(),
                 Clock.systemUTC());
         try {
             service.connect();
@@ -369,13 +375,60 @@ class ChannelInferenceTest {
         }
     }
 
+    @Test
+    void aSellerWhoseChosenProviderGoesDownFailsOverToTheNextOffer(@TempDir Path ledgers) throws Exception {
+        Credentials firstKey = chain.devnet.account(4);
+        Address first = Address.parse(firstKey.getAddress());
+        Address payee = Address.parse(chain.payee.getAddress());
+        ProviderService down = ProviderService.start(engine, new ProviderTerms(chain.client.chainId(), chain.token(),
+                        first, Address.parse(chain.deployment.address(PaymentChannelsClient.NAME)), PRICES, 60),
+                chain.as(firstKey).channels(), new ReceiptSigner(new ReceiptDomain(chain.client.chainId(),
+                        Address.parse(chain.deployment.address("ProviderRegistry"))), first,
+                        chain.sender(firstKey)::signTypedData), ledgers.resolve("first.sqlite"), "127.0.0.1", 0, null,
+                Clock.systemUTC(), List.of(), List.of(MeteredCompletions.areas(engine)));
+        // the first provider's offer is the cheaper; the real provider offers twice its prices
+        List<Offer> offers = List.of(offer(first, down.endpoint(), PRICES), offer(payee, provider.endpoint(),
+                new Prices(PRICES.inputPerMillion().shiftLeft(1), PRICES.outputPerMillion().shiftLeft(1))));
+        Funded f = account(chain.payee);
+        AgentAccountsClient.Account asOwner = chain.as(chain.devnet.account(5)).agentAccounts().at(f.account());
+        asOwner.setCounterparty(first.toChecksumString(), true);
+        asOwner.allowSessionCounterparty(f.key().getAddress(), first.toChecksumString());
+        AgentSpec spec = AgentSpec.parse("seller", """
+                {"name":"seller","system":"You write greetings.","task":"Greet the person named.",
+                 "budget":{"limit":"1","guardian":"%s","allow":["%s","%s"]},"tools":[],
+                 "serve":{"tool":"write","description":"writes greetings","price":"0.002","maxTokens":8,
+                          "channel":{"model":"hypha-tiny","deposit":"0.005"}}}"""
+                .formatted(chain.devnet.account(6).getAddress(), first.toChecksumString(), payee.toChecksumString())
+                .getBytes(StandardCharsets.UTF_8));
+        try (Seller s = start(f.account(), f.key(), spec, Optional.of(() -> offers))) {
+            ok(s, "Ada");
+            down.close(); // the chosen provider goes away
+            ok(s, "Grace");
+        }
+        String log = Files.readString(dir.resolve("agent.log"));
+        assertThat(log).contains("inference from " + first.toChecksumString() + " failed (",
+                "choosing the next offer without it", "switched to its inference: hypha-tiny from "
+                        + payee.toChecksumString());
+        Matcher m = Pattern.compile("paid \\d+ for inference to (0x[0-9a-fA-F]{40})").matcher(log);
+        List<String> paidTo = new java.util.ArrayList<>();
+        while (m.find()) {
+            paidTo.add(m.group(1));
+        }
+        assertThat(paidTo).containsExactly(first.toChecksumString(), payee.toChecksumString());
+        // two channels, each funded once through the policy; the buyer's two payments came in
+        assertThat(chain.usd(f.account())).isEqualTo(BigInteger.valueOf(10_000 - 2 * DEPOSIT + 2 * PRICE));
+    }
+
+    private static Offer offer(Address provider, URI endpoint, Prices prices) {
+        return new Offer(provider, endpoint, provider, "hypha-tiny", "0x" + "ab".repeat(32), chain.token(),
+                prices.inputPerMillion(), prices.outputPerMillion(), 2048, 4, Instant.now().plusSeconds(60));
+    }
+
     /** The metered completions at {@code endpoint}, as if chosen from the chain's payee's offer at {@code prices}. */
     private static ChannelProviders.Provider offered(URI endpoint, Prices prices) {
         Address payee = Address.parse(chain.payee.getAddress());
-        Offer offer = new Offer(payee, endpoint, payee, "hypha-tiny", "0x" + "ab".repeat(32), chain.token(),
-                prices.inputPerMillion(), prices.outputPerMillion(), 2048, 4, Instant.now().plusSeconds(60));
         return new ChannelProviders.Provider(URI.create(endpoint + MeteredCompletions.PATH), HttpClient.newHttpClient(),
-                Optional.of(payee), "", Optional.of(offer));
+                Optional.of(payee), "", Optional.of(offer(payee, endpoint, prices)));
     }
 
     @Test
