@@ -77,6 +77,8 @@ public final class AgentService implements AutoCloseable {
     private ChannelInference channelInference;
     /** Where {@link #channelInference} buys, and the offer it was chosen from (failover needs to know which). */
     private ChannelProviders.Provider channelProvider;
+    /** Most offer-chosen providers tried in one connection before giving up (each failure is a refused probe). */
+    private static final int MAX_CONNECT_ATTEMPTS = 3;
     /** Providers chosen from offers that failed this agent (unreachable, or charging beyond their offer). */
     private final java.util.Set<Address> failedProviders = new java.util.LinkedHashSet<>();
     private Optional<ServiceDirectory.Agent> inferenceAgent = Optional.empty();
@@ -131,7 +133,7 @@ public final class AgentService implements AutoCloseable {
      */
     public synchronized void connect() {
         if (service.channel().isPresent()) {
-            connectChannel();
+            connectChannel("serve");
             log.line("serve", "agent " + spec.name() + " sells " + service.tool() + " at " + price.amount()
                     + " a call into " + Address.parse(account.address()).toChecksumString() + "; " + inferenceSummary);
             return;
@@ -279,23 +281,39 @@ public final class AgentService implements AutoCloseable {
 
     /**
      * Chooses the channel provider ({@link ChannelProviders}, passing over {@link #failedProviders}) and opens (or
-     * finds) the account's channel to it.
+     * finds) the account's channel to it. An offer's provider that cannot be reached joins the failed ones and the next
+     * offer is tried, up to {@value #MAX_CONNECT_ATTEMPTS} providers (an unreachable one costs nothing: the probe comes
+     * before any deposit).
      */
-    private void connectChannel() {
+    private void connectChannel(String tag) {
         AgentSpec.InferenceChannel c = service.channel().orElseThrow();
         java.util.Set<Address> allowed = new java.util.LinkedHashSet<>();
         spec.budget().allow().forEach(a -> allowed.add(Address.parse(a)));
-        ChannelProviders.Provider provider = ChannelProviders.choose(c, offers, allowed, failedProviders,
-                price.asset(), chain.chainId(), spec.model(), clock);
         if (channelInference != null) {
             channelInference.close(); // its ledger file is the one the next channel is tracked in
             channelInference = null;
         }
-        channelProvider = provider;
-        ChannelInference bought = ChannelInference.connect(provider, c.deposit(), account, sessionKey, channels
-                .orElseThrow(() -> HyphaException.input("agent " + spec.name() + " buys its inference over a channel:"
-                        + " it needs the PaymentChannels contract")), chain.chainId(), dir.resolve("channels.sqlite"),
-                maxPerCall);
+        ChannelInference bought = null;
+        ChannelProviders.Provider provider = null;
+        for (int attempt = 1; bought == null; attempt++) {
+            provider = ChannelProviders.choose(c, offers, allowed, failedProviders, price.asset(), chain.chainId(),
+                    spec.model(), clock);
+            channelProvider = provider;
+            try {
+                bought = ChannelInference.connect(provider, c.deposit(), account, sessionKey, channels
+                        .orElseThrow(() -> HyphaException.input("agent " + spec.name() + " buys its inference over a"
+                                + " channel: it needs the PaymentChannels contract")), chain.chainId(),
+                        dir.resolve("channels.sqlite"), maxPerCall);
+            } catch (HyphaException e) {
+                if (provider.offer().isEmpty() || e.category() != ErrorCategory.NETWORK
+                        || attempt >= MAX_CONNECT_ATTEMPTS) {
+                    throw e;
+                }
+                failedProviders.add(provider.offer().get().provider());
+                log.line(tag, "inference from " + provider.offer().get().provider().toChecksumString() + " failed ("
+                        + AgentLog.quote(e.getMessage()) + "): choosing the next offer without it");
+            }
+        }
         channelInference = bought;
         inferenceSummary = "its inference: " + provider.offer().map(o -> AgentLog.quote(o.model()) + " from "
                 + o.provider().toChecksumString() + " (the best of the offers for " + c.describe() + ", at "
@@ -314,7 +332,7 @@ public final class AgentService implements AutoCloseable {
      */
     private ChannelInference.Bought buyOverChannel(String request, String tag) {
         if (channelInference == null) {
-            connectChannel();
+            connectChannel(tag);
             log.line(tag, "connected: " + inferenceSummary);
         }
         try {
@@ -329,7 +347,7 @@ public final class AgentService implements AutoCloseable {
             failedProviders.add(failed);
             log.line(tag, "inference from " + failed.toChecksumString() + " failed (" + AgentLog.quote(e.getMessage())
                     + "): choosing the next offer without it");
-            connectChannel();
+            connectChannel(tag);
             log.line(tag, "switched to " + inferenceSummary);
             return channelInference.complete(prompt(request), service.maxTokens());
         }

@@ -112,7 +112,7 @@ final class ChannelInference implements AutoCloseable {
             offer = UptoChannelClient.offerOf(probe, http.send(probe, HttpResponse.BodyHandlers.ofByteArray()));
         } catch (IOException e) {
             throw new HyphaException(ErrorCategory.NETWORK, "cannot reach the inference at " + url + ": "
-                    + e.getMessage(), e);
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HyphaException(ErrorCategory.NETWORK, "interrupted while asking " + url, e);

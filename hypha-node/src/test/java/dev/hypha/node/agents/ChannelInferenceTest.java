@@ -60,7 +60,8 @@ import org.web3j.crypto.Keys;
  * less than the deposit opens no channel. A provider chosen from an offer is held to that offer's prices: one whose 402
  * asks more than they make for a call's bounds gets no deposit, and one that settles a call above what they make for
  * the tokens it reports has its answer refused and is paid nothing more than that one voucher allowed. A seller whose
- * offer-chosen provider goes down fails over to the next offer, through its account's policy, within the request.
+ * offer-chosen provider goes down fails over to the next offer, through its account's policy, within the request (and
+ * one unreachable at start is passed over before any deposit).
  */
 class ChannelInferenceTest {
     private static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
@@ -386,8 +387,15 @@ class ChannelInferenceTest {
                         Address.parse(chain.deployment.address("ProviderRegistry"))), first,
                         chain.sender(firstKey)::signTypedData), ledgers.resolve("first.sqlite"), "127.0.0.1", 0, null,
                 Clock.systemUTC(), List.of(), List.of(MeteredCompletions.areas(engine)));
-        // the first provider's offer is the cheaper; the real provider offers twice its prices
-        List<Offer> offers = List.of(offer(first, down.endpoint(), PRICES), offer(payee, provider.endpoint(),
+        // the cheapest offer's endpoint refuses connections; the first provider's offer is next; the real provider
+        // offers twice its prices
+        Address gone = Address.parse(chain.devnet.account(7).getAddress());
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        List<Offer> offers = List.of(offer(gone, URI.create("http://127.0.0.1:" + closedPort), new Prices(
+                BigInteger.ONE, BigInteger.ONE)), offer(first, down.endpoint(), PRICES), offer(payee, provider.endpoint(),
                 new Prices(PRICES.inputPerMillion().shiftLeft(1), PRICES.outputPerMillion().shiftLeft(1))));
         Funded f = account(chain.payee);
         AgentAccountsClient.Account asOwner = chain.as(chain.devnet.account(5)).agentAccounts().at(f.account());
@@ -395,10 +403,11 @@ class ChannelInferenceTest {
         asOwner.allowSessionCounterparty(f.key().getAddress(), first.toChecksumString());
         AgentSpec spec = AgentSpec.parse("seller", """
                 {"name":"seller","system":"You write greetings.","task":"Greet the person named.",
-                 "budget":{"limit":"1","guardian":"%s","allow":["%s","%s"]},"tools":[],
+                 "budget":{"limit":"1","guardian":"%s","allow":["%s","%s","%s"]},"tools":[],
                  "serve":{"tool":"write","description":"writes greetings","price":"0.002","maxTokens":8,
                           "channel":{"model":"hypha-tiny","deposit":"0.005"}}}"""
-                .formatted(chain.devnet.account(6).getAddress(), first.toChecksumString(), payee.toChecksumString())
+                .formatted(chain.devnet.account(6).getAddress(), gone.toChecksumString(), first.toChecksumString(),
+                        payee.toChecksumString())
                 .getBytes(StandardCharsets.UTF_8));
         try (Seller s = start(f.account(), f.key(), spec, Optional.of(() -> offers))) {
             ok(s, "Ada");
@@ -406,6 +415,9 @@ class ChannelInferenceTest {
             ok(s, "Grace");
         }
         String log = Files.readString(dir.resolve("agent.log"));
+        // the unreachable one is passed over at start, before any deposit
+        assertThat(log).contains("serve | inference from " + gone.toChecksumString() + " failed (",
+                "cannot reach the inference at http://127.0.0.1:" + closedPort);
         assertThat(log).contains("inference from " + first.toChecksumString() + " failed (",
                 "choosing the next offer without it", "switched to its inference: hypha-tiny from "
                         + payee.toChecksumString());

@@ -90,7 +90,8 @@ class ChannelProvidersTest {
     void aProviderThatFailedIsPassedOverForTheNextOfferAndNoneLeftIsAClearError() {
         assertThat(choose(null, Set.of(A, B), Set.of(B)).payee()).contains(A);
         assertThatThrownBy(() -> choose(null, Set.of(A, B), Set.of(A, B))).isInstanceOf(HyphaException.class)
-                .hasMessageContaining("other than those that failed it [" + A.toChecksumString());
+                .hasMessageContaining("other than those that failed it [")
+                .hasMessageContaining(A.toChecksumString()).hasMessageContaining(B.toChecksumString());
     }
 
     @Test
