@@ -75,6 +75,12 @@ public final class AgentService implements AutoCloseable {
     private String inferenceSummary = "";
     private PayingMcpClient inference;
     private ChannelInference channelInference;
+    /** Where {@link #channelInference} buys, and the offer it was chosen from (failover needs to know which). */
+    private ChannelProviders.Provider channelProvider;
+    /** Most offer-chosen providers tried in one connection before giving up (each failure is a refused probe). */
+    private static final int MAX_CONNECT_ATTEMPTS = 3;
+    /** Providers chosen from offers that failed this agent (unreachable, or charging beyond their offer). */
+    private final java.util.Set<Address> failedProviders = new java.util.LinkedHashSet<>();
     private Optional<ServiceDirectory.Agent> inferenceAgent = Optional.empty();
     private String inferenceUrl = "";
     private int next;
@@ -127,21 +133,7 @@ public final class AgentService implements AutoCloseable {
      */
     public synchronized void connect() {
         if (service.channel().isPresent()) {
-            AgentSpec.InferenceChannel c = service.channel().get();
-            java.util.Set<Address> allowed = new java.util.LinkedHashSet<>();
-            spec.budget().allow().forEach(a -> allowed.add(Address.parse(a)));
-            ChannelProviders.Provider provider = ChannelProviders.choose(c, offers, allowed, price.asset(),
-                    chain.chainId(), spec.model(), clock);
-            channelInference = ChannelInference.connect(provider, c.deposit(), account, sessionKey, channels.orElseThrow(() ->
-                    HyphaException.input("agent " + spec.name() + " buys its inference over a channel: it needs the"
-                            + " PaymentChannels contract")), chain.chainId(), dir.resolve("channels.sqlite"), maxPerCall);
-            inferenceSummary = "its inference: " + provider.offer().map(o -> AgentLog.quote(o.model()) + " from "
-                    + o.provider().toChecksumString() + " (the best of the offers for " + c.describe() + ", at "
-                    + o.inputPerMillion() + "/" + o.outputPerMillion() + " per million tokens in/out), at ")
-                    .orElse("") + AgentLog.quote(channelInference.url().toString()) + ", paid with upto vouchers over"
-                    + " channel " + channelInference.channel().id() + " to "
-                    + channelInference.provider().toChecksumString() + " (deposit " + channelInference.deposit()
-                    + ", funded by the account through its policy)";
+            connectChannel("serve");
             log.line("serve", "agent " + spec.name() + " sells " + service.tool() + " at " + price.amount()
                     + " a call into " + Address.parse(account.address()).toChecksumString() + "; " + inferenceSummary);
             return;
@@ -240,7 +232,7 @@ public final class AgentService implements AutoCloseable {
      * @throws HyphaException naming why when the inference cannot be bought or fails
      */
     public synchronized String answer(String request) {
-        if (channelInference != null) {
+        if (service.channel().isPresent() && channelProvider != null) {
             return answerOverChannel(request);
         }
         if (inference == null) {
@@ -287,6 +279,80 @@ public final class AgentService implements AutoCloseable {
         return call.text();
     }
 
+    /**
+     * Chooses the channel provider ({@link ChannelProviders}, passing over {@link #failedProviders}) and opens (or
+     * finds) the account's channel to it. An offer's provider that cannot be reached joins the failed ones and the next
+     * offer is tried, up to {@value #MAX_CONNECT_ATTEMPTS} providers (an unreachable one costs nothing: the probe comes
+     * before any deposit).
+     */
+    private void connectChannel(String tag) {
+        AgentSpec.InferenceChannel c = service.channel().orElseThrow();
+        java.util.Set<Address> allowed = new java.util.LinkedHashSet<>();
+        spec.budget().allow().forEach(a -> allowed.add(Address.parse(a)));
+        if (channelInference != null) {
+            channelInference.close(); // its ledger file is the one the next channel is tracked in
+            channelInference = null;
+        }
+        ChannelInference bought = null;
+        ChannelProviders.Provider provider = null;
+        for (int attempt = 1; bought == null; attempt++) {
+            provider = ChannelProviders.choose(c, offers, allowed, failedProviders, price.asset(), chain.chainId(),
+                    spec.model(), clock);
+            channelProvider = provider;
+            try {
+                bought = ChannelInference.connect(provider, c.deposit(), account, sessionKey, channels
+                        .orElseThrow(() -> HyphaException.input("agent " + spec.name() + " buys its inference over a"
+                                + " channel: it needs the PaymentChannels contract")), chain.chainId(),
+                        dir.resolve("channels.sqlite"), maxPerCall);
+            } catch (HyphaException e) {
+                if (provider.offer().isEmpty() || e.category() != ErrorCategory.NETWORK
+                        || attempt >= MAX_CONNECT_ATTEMPTS) {
+                    throw e;
+                }
+                failedProviders.add(provider.offer().get().provider());
+                log.line(tag, "inference from " + provider.offer().get().provider().toChecksumString() + " failed ("
+                        + AgentLog.quote(e.getMessage()) + "): choosing the next offer without it");
+            }
+        }
+        channelInference = bought;
+        inferenceSummary = "its inference: " + provider.offer().map(o -> AgentLog.quote(o.model()) + " from "
+                + o.provider().toChecksumString() + " (the best of the offers for " + c.describe() + ", at "
+                + o.inputPerMillion() + "/" + o.outputPerMillion() + " per million tokens in/out), at ")
+                .orElse("") + AgentLog.quote(bought.url().toString()) + ", paid with upto vouchers over"
+                + " channel " + bought.channel().id() + " to " + bought.provider().toChecksumString() + " (deposit "
+                + bought.deposit() + ", funded by the account through its policy)";
+    }
+
+    /**
+     * Buys one completion over the channel. A provider chosen from an offer that cannot be reached (or answers with an
+     * error), or that charged beyond its offer, is passed over: the offers are ranked again without it, the account
+     * opens a channel to the next (through its policy, which may refuse), and the request is bought there once. A
+     * provider named by URL has no other to fail over to. When the last failover found no provider to connect to, each
+     * request tries again.
+     */
+    private ChannelInference.Bought buyOverChannel(String request, String tag) {
+        if (channelInference == null) {
+            connectChannel(tag);
+            log.line(tag, "connected: " + inferenceSummary);
+        }
+        try {
+            return channelInference.complete(prompt(request), service.maxTokens());
+        } catch (HyphaException e) {
+            boolean failedOver = channelProvider.offer().isPresent()
+                    && (e.category() == ErrorCategory.NETWORK || channelInference.paysNothingMore());
+            if (!failedOver) {
+                throw e;
+            }
+            Address failed = channelInference.provider();
+            failedProviders.add(failed);
+            log.line(tag, "inference from " + failed.toChecksumString() + " failed (" + AgentLog.quote(e.getMessage())
+                    + "): choosing the next offer without it");
+            connectChannel(tag);
+            log.line(tag, "switched to " + inferenceSummary);
+            return channelInference.complete(prompt(request), service.maxTokens());
+        }
+    }
+
     /** {@link #answer} with the inference bought over the account's channel: no transaction, the voucher logged. */
     private String answerOverChannel(String request) {
         int n = next++;
@@ -294,7 +360,7 @@ public final class AgentService implements AutoCloseable {
         log.line(tag, "request: " + AgentLog.quote(request));
         ChannelInference.Bought b;
         try {
-            b = channelInference.complete(prompt(request), service.maxTokens());
+            b = buyOverChannel(request, tag);
         } catch (HyphaException e) {
             log.line(tag, "buying inference failed: " + AgentLog.quote(e.getMessage()));
             journal.done(n, "inference-unpaid");
@@ -371,6 +437,7 @@ public final class AgentService implements AutoCloseable {
             channelInference.close();
             channelInference = null;
         }
+        channelProvider = null;
         if (inference != null) {
             inference.close();
             inference = null;

@@ -26,7 +26,8 @@ import java.util.Set;
  * account's payment token, at an endpoint prompts may be sent to, cheapest first), narrowed to the providers the
  * spec's {@code budget.allow} lists (the account's policy refuses to fund a channel to any other) and to
  * {@code maxPrice}. An offer's provider is reached as the gateway reaches it ({@link ProviderTransport}: TLS bound to
- * its registered signing key), and its 402 must name that provider as payee.
+ * its registered signing key), and its 402 must name that provider as payee. Providers that failed the agent
+ * ({@code excluded}: unreachable, or charging beyond their offer) are passed over, so the next offer takes their place.
  */
 final class ChannelProviders {
     private ChannelProviders() {}
@@ -47,12 +48,13 @@ final class ChannelProviders {
      *
      * @param offers  the on-chain offers (needed for the model form)
      * @param allowed the addresses the spec's budget allows paying
+     * @param excluded providers not to choose again (they failed this agent)
      * @param token   the account's payment token
      * @param model   the agent's own model, asked of a provider named by URL
      * @throws HyphaException INPUT when the model form finds no offer it may use, naming why
      */
     static Provider choose(AgentSpec.InferenceChannel spec, Optional<OfferSource> offers, Set<Address> allowed,
-                           Address token, long chainId, String model, Clock clock) {
+                           Set<Address> excluded, Address token, long chainId, String model, Clock clock) {
         if (spec.url().isPresent()) {
             return new Provider(spec.url().get(), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
                     Optional.empty(), model, Optional.empty());
@@ -68,13 +70,15 @@ final class ChannelProviders {
                 .toBigIntegerExact());
         List<Offer> affordable = all.stream().filter(o -> cap.isEmpty()
                 || o.inputPerMillion().add(o.outputPerMillion()).compareTo(cap.get()) <= 0).toList();
-        List<Offer> ranked = new Router(new RoutingPolicy(allowed, Set.of()), Set.of(token), new ProviderStats())
+        List<Offer> ranked = new Router(new RoutingPolicy(allowed, excluded), Set.of(token), new ProviderStats())
                 .rank(wanted, affordable, clock.instant());
         if (ranked.isEmpty()) {
             long forModel = all.stream().filter(o -> Router.canonical(o.model()).equals(Router.canonical(wanted))).count();
             throw HyphaException.input("no usable offer for " + AgentLog.quote(wanted) + ": " + forModel
                     + " published for it, none live, in the account's token, from a provider in budget.allow "
                     + allowed.stream().map(Address::toChecksumString).toList()
+                    + (excluded.isEmpty() ? "" : " other than those that failed it "
+                    + excluded.stream().map(Address::toChecksumString).toList())
                     + spec.maxPrice().map(p -> " and at most " + p + " hUSD per million tokens").orElse("")
                     + " (`hypha offers` lists them)");
         }

@@ -31,6 +31,11 @@ public final class MeteredCompletions {
     public static final int MAX_PROMPT_BYTES = 4_096;
     /** Most tokens one call generates. */
     public static final int MAX_TOKENS = 256;
+    /**
+     * Tokens a template may add around the prompt: with at most one token per prompt byte, a call's prompt has at most
+     * its UTF-8 bytes plus these.
+     */
+    public static final int TEMPLATE_TOKENS = 64;
     /** Largest request body read. */
     static final int MAX_BODY_BYTES = 16 * 1024;
 
@@ -47,7 +52,7 @@ public final class MeteredCompletions {
     /** The most one call may cost at {@code prices}. */
     public static BigInteger maximum(Prices prices) {
         // Byte-level tokenizers give at most one token per byte, plus a few for the template's own tokens.
-        return prices.cost(MAX_PROMPT_BYTES + 64L, MAX_TOKENS);
+        return prices.cost((long) MAX_PROMPT_BYTES + TEMPLATE_TOKENS, MAX_TOKENS);
     }
 
     /** The metered route over {@code backend} at {@code prices}. */

@@ -127,7 +127,9 @@ public final class UptoChannelClient {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new HyphaException(ErrorCategory.NETWORK, "cannot reach " + request.uri() + ": " + e.getMessage(), e);
+            // a refused connection has no message: its class says what happened
+            throw new HyphaException(ErrorCategory.NETWORK, "cannot reach " + request.uri() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HyphaException(ErrorCategory.NETWORK, "interrupted while calling " + request.uri(), e);

@@ -17,12 +17,15 @@ import dev.hypha.ml.store.ModelStore;
 import dev.hypha.node.gateway.local.LocalBackend;
 import dev.hypha.node.http.ApiServer;
 import dev.hypha.node.mcp.McpChain;
+import dev.hypha.node.offers.Offer;
+import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.provider.Prices;
 import dev.hypha.node.provider.ProviderService;
 import dev.hypha.node.provider.ProviderTerms;
 import dev.hypha.node.provider.ReceiptSigner;
 import dev.hypha.node.x402.ExactRequirement;
 import dev.hypha.node.x402.MeteredCompletions;
+import dev.hypha.node.x402.UptoChannelPaywall;
 import dev.hypha.node.x402.X402Client;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -34,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -53,7 +57,11 @@ import org.web3j.crypto.Keys;
  * deposits nothing more and continues from the channel's charged total; a deposit that runs low is topped up through
  * the policy; a provider the account does not allow gets no deposit, nor does one whose 402 names another payee than
  * the offer it was chosen from or asks more for one call than the account's per-call maximum, and an account holding
- * less than the deposit opens no channel.
+ * less than the deposit opens no channel. A provider chosen from an offer is held to that offer's prices: one whose 402
+ * asks more than they make for a call's bounds gets no deposit, and one that settles a call above what they make for
+ * the tokens it reports has its answer refused and is paid nothing more than that one voucher allowed. A seller whose
+ * offer-chosen provider goes down fails over to the next offer, through its account's policy, within the request (and
+ * one unreachable at start is passed over before any deposit).
  */
 class ChannelInferenceTest {
     private static final Prices PRICES = new Prices(BigInteger.valueOf(100_000), BigInteger.valueOf(200_000));
@@ -158,11 +166,15 @@ class ChannelInferenceTest {
     }
 
     private Seller start(String account, Credentials key, AgentSpec spec) {
+        return start(account, key, spec, Optional.empty());
+    }
+
+    private Seller start(String account, Credentials key, AgentSpec spec, Optional<OfferSource> offers) {
         ExactRequirement price = new ExactRequirement(chain.client.chainId(), BigInteger.valueOf(PRICE), chain.token(),
                 Address.parse(account), 120, "Hypha USD", "1");
         HyphaContracts asKey = HyphaContracts.connect(chain.deployment, chain.sender(key));
         AgentService service = new AgentService(spec, dir, asKey.agentAccounts().at(account), key, chain.client,
-                Optional.empty(), Optional.of(asKey.channels()), Optional.empty(), BigInteger.valueOf(DEPOSIT), price, new SecureRandom(),
+                Optional.empty(), Optional.of(asKey.channels()), offers, BigInteger.valueOf(DEPOSIT), price, new SecureRandom(),
                 Clock.systemUTC());
         try {
             service.connect();
@@ -304,6 +316,131 @@ class ChannelInferenceTest {
                 .hasMessageContaining("asks up to " + max + " a call, above the account's per-call maximum "
                         + max.subtract(BigInteger.ONE));
         assertThat(chain.usd(f.account())).as("no deposit").isEqualTo(BigInteger.valueOf(10_000));
+    }
+
+    @Test
+    void aProviderChosenFromAnOfferIsHeldToItsPricesAndOneThatChargesAboveThemIsPaidNothingMore(@TempDir Path ledgers)
+            throws Exception {
+        Address payee = Address.parse(chain.payee.getAddress());
+        BigInteger max = MeteredCompletions.maximum(PRICES);
+        // The real provider chosen from an offer at half its prices: its 402 asks more than the offer makes for a call.
+        Funded cheap = account(chain.payee);
+        var cheapKey = HyphaContracts.connect(chain.deployment, chain.sender(cheap.key()));
+        ChannelProviders.Provider underpriced = offered(provider.endpoint(), new Prices(BigInteger.valueOf(50_000),
+                BigInteger.valueOf(100_000)));
+        BigInteger half = MeteredCompletions.maximum(new Prices(BigInteger.valueOf(50_000), BigInteger.valueOf(100_000)));
+        assertThatThrownBy(() -> ChannelInference.connect(underpriced, "0.005", cheapKey.agentAccounts().at(cheap.account()),
+                cheap.key(), cheapKey.channels(), chain.client.chainId(), ledgers.resolve("a.sqlite"),
+                BigInteger.valueOf(DEPOSIT))).isInstanceOf(HyphaException.class)
+                .hasMessageContaining("asks up to " + max + " a call, above " + half + " that its offer's prices"
+                        + " (50000/100000 per million tokens in/out) make for a call's bounds");
+        assertThat(chain.usd(cheap.account())).as("no deposit").isEqualTo(BigInteger.valueOf(10_000));
+
+        // A hostile provider: its offer and 402 are honest, but it settles every call at the call's maximum.
+        UptoChannelPaywall.MeteredRoute honest = MeteredCompletions.route(engine, PRICES);
+        ProviderService.PaidAreas greedy = (terms, gate, ledger) -> new UptoChannelPaywall(terms, gate, ledger).routes(
+                List.of(new UptoChannelPaywall.MeteredRoute(honest.method(), honest.path(), honest.maxAmount(),
+                        honest.description(), ctx -> {
+                            honest.handler().handle(ctx); // the real answer, with its real token counts
+                            return honest.maxAmount();
+                        })));
+        ProviderTerms terms = new ProviderTerms(chain.client.chainId(), chain.token(), payee,
+                Address.parse(chain.deployment.address(PaymentChannelsClient.NAME)), PRICES, 60);
+        try (ProviderService hostile = ProviderService.start(engine, terms, chain.as(chain.payee).channels(),
+                new ReceiptSigner(new ReceiptDomain(chain.client.chainId(),
+                        Address.parse(chain.deployment.address("ProviderRegistry"))), payee,
+                        chain.sender(chain.payee)::signTypedData), ledgers.resolve("hostile.sqlite"), "127.0.0.1", 0,
+                null, Clock.systemUTC(), List.of(), List.of(greedy))) {
+            Funded f = account(chain.payee);
+            var asKey = HyphaContracts.connect(chain.deployment, chain.sender(f.key()));
+            String channel;
+            try (ChannelInference bought = ChannelInference.connect(offered(hostile.endpoint(), PRICES), "0.005",
+                    asKey.agentAccounts().at(f.account()), f.key(), asKey.channels(), chain.client.chainId(),
+                    ledgers.resolve("b.sqlite"), BigInteger.valueOf(DEPOSIT))) {
+                channel = bought.channel().id();
+                assertThatThrownBy(() -> bought.complete("Greet Ada.", 8)).isInstanceOf(HyphaException.class)
+                        .hasMessageContaining("charged beyond its offer, so its answer is refused")
+                        .hasMessageContaining("price " + max + " is above the ")
+                        .hasMessageContaining("(the offer: 100000/200000 per million tokens in/out)");
+                // no second voucher: the next call is refused before anything is signed or sent
+                assertThatThrownBy(() -> bought.complete("Greet Grace.", 8)).isInstanceOf(HyphaException.class)
+                        .hasMessageContaining("is paid nothing more: price " + max + " is above the ");
+            }
+            BigInteger providerBefore = chain.usd(chain.payee.getAddress());
+            assertThat(hostile.redeemAll()).allSatisfy(o -> assertThat(o.ok()).as(o.error()).isTrue());
+            // Money conserved: the provider took the one voucher's maximum and no more; the rest stays the account's.
+            var state = asKey.channels().state(channel);
+            assertThat(state.redeemed()).isEqualTo(max);
+            assertThat(chain.usd(chain.payee.getAddress()).subtract(providerBefore)).isEqualTo(max);
+            assertThat(chain.usd(f.account()).add(state.deposit())).isEqualTo(BigInteger.valueOf(10_000));
+        }
+    }
+
+    @Test
+    void aSellerWhoseChosenProviderGoesDownFailsOverToTheNextOffer(@TempDir Path ledgers) throws Exception {
+        Credentials firstKey = chain.devnet.account(4);
+        Address first = Address.parse(firstKey.getAddress());
+        Address payee = Address.parse(chain.payee.getAddress());
+        ProviderService down = ProviderService.start(engine, new ProviderTerms(chain.client.chainId(), chain.token(),
+                        first, Address.parse(chain.deployment.address(PaymentChannelsClient.NAME)), PRICES, 60),
+                chain.as(firstKey).channels(), new ReceiptSigner(new ReceiptDomain(chain.client.chainId(),
+                        Address.parse(chain.deployment.address("ProviderRegistry"))), first,
+                        chain.sender(firstKey)::signTypedData), ledgers.resolve("first.sqlite"), "127.0.0.1", 0, null,
+                Clock.systemUTC(), List.of(), List.of(MeteredCompletions.areas(engine)));
+        // the cheapest offer's endpoint refuses connections; the first provider's offer is next; the real provider
+        // offers twice its prices
+        Address gone = Address.parse(chain.devnet.account(7).getAddress());
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        List<Offer> offers = List.of(offer(gone, URI.create("http://127.0.0.1:" + closedPort), new Prices(
+                BigInteger.ONE, BigInteger.ONE)), offer(first, down.endpoint(), PRICES), offer(payee, provider.endpoint(),
+                new Prices(PRICES.inputPerMillion().shiftLeft(1), PRICES.outputPerMillion().shiftLeft(1))));
+        Funded f = account(chain.payee);
+        AgentAccountsClient.Account asOwner = chain.as(chain.devnet.account(5)).agentAccounts().at(f.account());
+        asOwner.setCounterparty(first.toChecksumString(), true);
+        asOwner.allowSessionCounterparty(f.key().getAddress(), first.toChecksumString());
+        AgentSpec spec = AgentSpec.parse("seller", """
+                {"name":"seller","system":"You write greetings.","task":"Greet the person named.",
+                 "budget":{"limit":"1","guardian":"%s","allow":["%s","%s","%s"]},"tools":[],
+                 "serve":{"tool":"write","description":"writes greetings","price":"0.002","maxTokens":8,
+                          "channel":{"model":"hypha-tiny","deposit":"0.005"}}}"""
+                .formatted(chain.devnet.account(6).getAddress(), gone.toChecksumString(), first.toChecksumString(),
+                        payee.toChecksumString())
+                .getBytes(StandardCharsets.UTF_8));
+        try (Seller s = start(f.account(), f.key(), spec, Optional.of(() -> offers))) {
+            ok(s, "Ada");
+            down.close(); // the chosen provider goes away
+            ok(s, "Grace");
+        }
+        String log = Files.readString(dir.resolve("agent.log"));
+        // the unreachable one is passed over at start, before any deposit
+        assertThat(log).contains("serve | inference from " + gone.toChecksumString() + " failed (",
+                "cannot reach the inference at http://127.0.0.1:" + closedPort);
+        assertThat(log).contains("inference from " + first.toChecksumString() + " failed (",
+                "choosing the next offer without it", "switched to its inference: hypha-tiny from "
+                        + payee.toChecksumString());
+        Matcher m = Pattern.compile("paid \\d+ for inference to (0x[0-9a-fA-F]{40})").matcher(log);
+        List<String> paidTo = new java.util.ArrayList<>();
+        while (m.find()) {
+            paidTo.add(m.group(1));
+        }
+        assertThat(paidTo).containsExactly(first.toChecksumString(), payee.toChecksumString());
+        // two channels, each funded once through the policy; the buyer's two payments came in
+        assertThat(chain.usd(f.account())).isEqualTo(BigInteger.valueOf(10_000 - 2 * DEPOSIT + 2 * PRICE));
+    }
+
+    private static Offer offer(Address provider, URI endpoint, Prices prices) {
+        return new Offer(provider, endpoint, provider, "hypha-tiny", "0x" + "ab".repeat(32), chain.token(),
+                prices.inputPerMillion(), prices.outputPerMillion(), 2048, 4, Instant.now().plusSeconds(60));
+    }
+
+    /** The metered completions at {@code endpoint}, as if chosen from the chain's payee's offer at {@code prices}. */
+    private static ChannelProviders.Provider offered(URI endpoint, Prices prices) {
+        Address payee = Address.parse(chain.payee.getAddress());
+        return new ChannelProviders.Provider(URI.create(endpoint + MeteredCompletions.PATH), HttpClient.newHttpClient(),
+                Optional.of(payee), "", Optional.of(offer(payee, endpoint, prices)));
     }
 
     @Test

@@ -51,10 +51,14 @@ class ChannelProvidersTest {
             offer(A, "hypha-tiny", 1, 1, TOKEN, NOW.minusSeconds(1)));       // lapsed
 
     private static ChannelProviders.Provider choose(String maxPrice, Set<Address> allowed) {
+        return choose(maxPrice, allowed, Set.of());
+    }
+
+    private static ChannelProviders.Provider choose(String maxPrice, Set<Address> allowed, Set<Address> excluded) {
         AgentSpec.InferenceChannel spec = new AgentSpec.InferenceChannel(Optional.empty(), Optional.of("hypha-tiny"),
                 Optional.ofNullable(maxPrice), "0.005");
         OfferSource source = () -> OFFERS;
-        return ChannelProviders.choose(spec, Optional.of(source), allowed, TOKEN, 31_337L, "agent-model", CLOCK);
+        return ChannelProviders.choose(spec, Optional.of(source), allowed, excluded, TOKEN, 31_337L, "agent-model", CLOCK);
     }
 
     @Test
@@ -83,10 +87,18 @@ class ChannelProvidersTest {
     }
 
     @Test
+    void aProviderThatFailedIsPassedOverForTheNextOfferAndNoneLeftIsAClearError() {
+        assertThat(choose(null, Set.of(A, B), Set.of(B)).payee()).contains(A);
+        assertThatThrownBy(() -> choose(null, Set.of(A, B), Set.of(A, B))).isInstanceOf(HyphaException.class)
+                .hasMessageContaining("other than those that failed it [")
+                .hasMessageContaining(A.toChecksumString()).hasMessageContaining(B.toChecksumString());
+    }
+
+    @Test
     void aUrlNamesItsProviderWhateverTheOffersSay() {
         URI url = URI.create("http://127.0.0.1:9/provider/v1/x402/completions");
         ChannelProviders.Provider p = ChannelProviders.choose(new AgentSpec.InferenceChannel(url, "0.005"),
-                Optional.empty(), Set.of(), TOKEN, 31_337L, "agent-model", CLOCK);
+                Optional.empty(), Set.of(), Set.of(), TOKEN, 31_337L, "agent-model", CLOCK);
         assertThat(p.url()).isEqualTo(url);
         assertThat(p.payee()).isEmpty();
         assertThat(p.model()).isEqualTo("agent-model");

@@ -30,7 +30,6 @@ import dev.hypha.node.offers.Offer;
 import dev.hypha.node.offers.OfferSource;
 import dev.hypha.node.payments.PayerLedger;
 import dev.hypha.node.payments.PayerReceipts;
-import dev.hypha.node.provider.Prices;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
@@ -178,7 +177,7 @@ public final class NetworkBackend implements InferenceBackend {
                 pieces[0]++;
             };
             try {
-                Completion c = remoteFor(offer).generate(next.get(), Optional.of(terms(offer)), counting);
+                Completion c = remoteFor(offer).generate(next.get(), Optional.of(OfferTerms.of(offer)), counting);
                 stats.answered(offer.provider(), clock.instant(),
                         (firstPiece[0] == 0 ? System.nanoTime() : firstPiece[0]) - asked);
                 chargeApp(app, offer); // the provider that finished the answer serves the app's use
@@ -235,11 +234,6 @@ public final class NetworkBackend implements InferenceBackend {
         throw new GatewayException(GatewayException.Kind.NOT_FOUND, "model \"" + model + "\" is offered only by "
                 + "providers your routing policy excludes, in a token this gateway cannot pay in, or at plain-HTTP "
                 + "endpoints on other machines (prompts go only over TLS bound to the provider's key)");
-    }
-
-    /** What the offer promises: receipts are held to its prices, and requests are priced (and paid) from them. */
-    private static OfferTerms terms(Offer offer) {
-        return new OfferTerms(new Prices(offer.inputPerMillion(), offer.outputPerMillion()), offer.contextLength());
     }
 
     private synchronized RemoteBackend remoteFor(Offer offer) {

@@ -2,10 +2,12 @@ package dev.hypha.node.gateway.remote;
 
 import dev.hypha.node.gateway.GenerateCall;
 import dev.hypha.node.gateway.Prompt;
+import dev.hypha.node.offers.Offer;
 import dev.hypha.node.provider.Prices;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a provider's published offer promises: its prices and the longest context it serves. The payer checks every
@@ -27,6 +29,23 @@ public record OfferTerms(Prices prices, int contextLength) {
         if (contextLength < 1) {
             throw new IllegalArgumentException("context length must be >= 1, was " + contextLength);
         }
+    }
+
+    /** What an on-chain offer promises: what its buyer holds the provider's charges to. */
+    public static OfferTerms of(Offer offer) {
+        return new OfferTerms(new Prices(offer.inputPerMillion(), offer.outputPerMillion()), offer.contextLength());
+    }
+
+    /**
+     * Why {@code price}, charged for {@code tokensIn} prompt and {@code tokensOut} generated tokens, breaks the offer
+     * (empty when it does not): the one check every payer that knows the offer makes, whether the price comes in a
+     * signed receipt or in an x402 settlement.
+     */
+    public Optional<String> overcharge(BigInteger price, long tokensIn, long tokensOut) {
+        BigInteger atOfferedPrices = cost(tokensIn, tokensOut);
+        return price.compareTo(atOfferedPrices) <= 0 ? Optional.empty() : Optional.of("price " + price + " is above the "
+                + atOfferedPrices + " its offer's prices make for " + tokensIn + "/" + tokensOut + " tokens (the offer: "
+                + prices.inputPerMillion() + "/" + prices.outputPerMillion() + " per million tokens in/out)");
     }
 
     /** What {@code tokensIn} prompt and {@code tokensOut} generated tokens cost at the offer's prices. */

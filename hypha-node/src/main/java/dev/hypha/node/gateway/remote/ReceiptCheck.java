@@ -82,13 +82,8 @@ final class ReceiptCheck {
             out.add(new Problem(ProviderFault.OVERCHARGED, "price " + r.price() + " is above the maximum " + maximum
                     + " paid for"));
         }
-        offered.ifPresent(prices -> {
-            BigInteger atOfferedPrices = prices.cost(r.tokensIn(), r.tokensOut());
-            if (r.price().compareTo(atOfferedPrices) > 0) {
-                out.add(new Problem(ProviderFault.OVERCHARGED, "price " + r.price() + " is above the " + atOfferedPrices
-                        + " its offer's prices make for " + r.tokensIn() + "/" + r.tokensOut() + " tokens"));
-            }
-        });
+        offered.flatMap(terms -> terms.overcharge(r.price(), r.tokensIn(), r.tokensOut()))
+                .ifPresent(why -> out.add(new Problem(ProviderFault.OVERCHARGED, why)));
         if (r.cumulativeAmount().compareTo(voucherTotal) > 0) {
             out.add(new Problem(ProviderFault.OVERCHARGED, "charged total " + r.cumulativeAmount() + " is above the "
                     + voucherTotal + " the voucher promised"));
