@@ -152,6 +152,10 @@ class AppCommandTest {
         while (reader.auction().lot().nextLotAmount().compareTo(Deployer.hyp(1)) < 0) {
             chain.request("evm_mine");
         }
+        CliRun blind = hypha(buyer, "app", "auction", "buy"); // no live lot: no price to default to
+        assertThat(blind.exitCode()).isNotZero();
+        assertThat(blind.err()).contains("no live lot to read a price from", "give --max-price HUSD");
+        assertThat(reader.auction().lot().id()).as("nothing opened, nothing bought").isEqualTo(-1);
         CliRun tooLow = hypha(buyer, "app", "auction", "buy", "--max-price", "2");
         assertThat(tooLow.exitCode()).isNotZero();
         assertThat(tooLow.out()).contains("Opened lot #0");
