@@ -28,6 +28,10 @@ final class AppAuctionCommand implements Callable<Integer> {
             HyphaContracts c = session.contractsForReading();
             EmissionAuctionClient.Lot lot = c.auction().lot();
             session.out().println(describe(lot));
+            if (!c.subnets().appRecipient().equals(c.auction().address())) {
+                session.out().println("the apps' share does not accrue to this auction yet: governance binds it "
+                        + "(hypha deploy scheduled it; `hypha app auction buy` executes it once the delay has passed)");
+            }
             EmissionAuctionClient.Params p = c.auction().params();
             // while a lot is live the auction's balance is that lot: what the next one offers is the rest
             BigInteger next = lot.live() ? lot.nextLotAmount().subtract(lot.amount()) : lot.nextLotAmount();
@@ -84,8 +88,8 @@ final class AppAuctionCommand implements Callable<Integer> {
                 EmissionAuctionClient.Lot lot = auction.lot();
                 if (!lot.live() && max == null) {
                     EmissionAuctionClient.Params p = auction.params();
-                    throw HyphaException.input("no live lot to read a price from (" + describe(lot) + "): a new lot "
-                            + "starts at " + perHyp(p.startPrice()) + " and falls to " + perHyp(p.floorPrice()) + " over "
+                    throw HyphaException.input(describe(lot) + "; no live lot to read a price from: a new lot starts "
+                            + "at " + perHyp(p.startPrice()) + " and falls to " + perHyp(p.floorPrice()) + " over "
                             + p.lotBlocks() + " blocks; give --max-price HUSD to open one and buy it at that price or "
                             + "less");
                 }
