@@ -13,6 +13,7 @@ interface IAppEmissions {
     function hyp() external view returns (address);
     function claimApps() external returns (uint256);
     function appsOwed() external view returns (uint256);
+    function appsPaidTo(address recipient) external view returns (uint256);
 }
 
 /// @notice AppRewards' side the auction uses.
@@ -32,7 +33,8 @@ interface IAppRewardsFunding {
 /// `floorPrice` over `lotBlocks`; a lot still unsold when it reaches the floor is over, and the next `openLot`
 /// restarts it at the start price with everything held by then. A buyer takes the whole lot (no partial buys, so no
 /// griefing by tiny buys), pays ceil(amount × price / 1e18) (rounded in the auction's favour; never 0 because the
-/// floor is ≥ 1 and the lot ≥ 1 wei) and passes a `maxPrice` guard. Parameters are governance's (the timelock as
+/// floor is ≥ 1 and the lot ≥ 1 wei) and names the lot it read with a `maxPrice` guard: a front-runner who buys that
+/// lot and opens the next one cannot make the buyer take the next (another amount) instead. Parameters are governance's (the timelock as
 /// default admin), bounded, and apply from the next lot, so a live lot's price path never changes under a buyer.
 contract EmissionAuction is AccessControlDefaultAdminRules, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -68,8 +70,7 @@ contract EmissionAuction is AccessControlDefaultAdminRules, ReentrancyGuardTrans
     Lot private _lot;
     /// @notice Lots opened so far (the live or last lot's id is lotCount − 1).
     uint256 public lotCount;
-    /// @notice HYP claimed from SubnetEmissions, HYP sold, and payment tokens paid by buyers (all funded AppRewards).
-    uint256 public claimed;
+    /// @notice HYP sold, and payment tokens paid by buyers (all funded AppRewards).
     uint256 public sold;
     uint256 public proceeds;
 
@@ -82,6 +83,7 @@ contract EmissionAuction is AccessControlDefaultAdminRules, ReentrancyGuardTrans
     error LotLive(uint256 lotId, uint64 endBlock);
     error LotTooSmall(uint256 amount, uint256 minLot);
     error NoLiveLot();
+    error WrongLot(uint256 lotId, uint256 liveLotId);
     error PriceAboveMax(uint256 price, uint256 maxPrice);
     error UnsupportedToken(uint256 received, uint256 expected);
 
@@ -121,7 +123,7 @@ contract EmissionAuction is AccessControlDefaultAdminRules, ReentrancyGuardTrans
     function openLot() external nonReentrant returns (uint256 lotId) {
         Lot memory l = _lot;
         if (_live(l)) revert LotLive(lotCount - 1, l.startBlock + l.blocks);
-        claimed += emissions.claimApps();
+        emissions.claimApps(); // whoever triggers the mint, `claimed` counts it (it reads SubnetEmissions)
         uint256 amount = hyp.balanceOf(address(this));
         Params memory p = _params;
         if (amount < p.minLot) revert LotTooSmall(amount, p.minLot);
@@ -131,13 +133,15 @@ contract EmissionAuction is AccessControlDefaultAdminRules, ReentrancyGuardTrans
         emit LotOpened(lotId, amount, p.startPrice, p.floorPrice, uint64(block.number), p.lotBlocks);
     }
 
-    /// @notice Buys the whole live lot at the current price, if that is at most `maxPrice`; the payment funds
-    /// AppRewards' pool in the same transaction.
+    /// @notice Buys the whole live lot `lotId` at the current price, if that is at most `maxPrice`; the payment
+    /// funds AppRewards' pool in the same transaction.
+    /// @param lotId the lot the buyer read (and priced): refused when another lot is live
     /// @return amount HYP wei bought
     /// @return paid payment-token units paid (all of it now in AppRewards' pool)
-    function buy(uint256 maxPrice) external nonReentrant returns (uint256 amount, uint256 paid) {
+    function buy(uint256 lotId, uint256 maxPrice) external nonReentrant returns (uint256 amount, uint256 paid) {
         Lot memory l = _lot;
         if (!_live(l)) revert NoLiveLot();
+        if (lotId != lotCount - 1) revert WrongLot(lotId, lotCount - 1);
         uint256 unitPrice = _priceOf(l);
         if (unitPrice > maxPrice) revert PriceAboveMax(unitPrice, maxPrice);
         amount = l.amount;
@@ -145,7 +149,7 @@ contract EmissionAuction is AccessControlDefaultAdminRules, ReentrancyGuardTrans
         _lot.amount = 0;
         sold += amount;
         proceeds += paid;
-        emit Bought(lotCount - 1, msg.sender, amount, unitPrice, paid);
+        emit Bought(lotId, msg.sender, amount, unitPrice, paid);
         uint256 before = paymentToken.balanceOf(address(this));
         paymentToken.safeTransferFrom(msg.sender, address(this), paid);
         uint256 received = paymentToken.balanceOf(address(this)) - before;
@@ -156,6 +160,46 @@ contract EmissionAuction is AccessControlDefaultAdminRules, ReentrancyGuardTrans
     }
 
     // ---- views ---------------------------------------------------------------------------------------------
+
+    /// @notice The whole state a buyer reads, at one block (separate calls could straddle a lot's end).
+    struct LotView {
+        uint256 lotCount; // lots opened so far: the current or last lot is lotCount − 1
+        uint256 amount;
+        uint256 startPrice;
+        uint256 floorPrice;
+        uint256 startBlock;
+        uint256 blocks;
+        bool live;
+        uint256 price; // 0 unless live
+        uint256 cost; // 0 unless live
+        uint256 nextLotAmount;
+        uint256 blockNumber; // the block this was read at
+    }
+
+    /// @notice HYP minted to this auction by SubnetEmissions so far (by `openLot`, by anyone's `claimApps`, or when
+    /// governance rebound the app share away from it).
+    function claimed() public view returns (uint256) {
+        return emissions.appsPaidTo(address(this));
+    }
+
+    /// @notice The current or last lot, its price and cost when live, and what the next lot would offer, all read at
+    /// this block.
+    function lotView() external view returns (LotView memory v) {
+        Lot memory l = _lot;
+        v.lotCount = lotCount;
+        v.amount = l.amount;
+        v.startPrice = l.startPrice;
+        v.floorPrice = l.floorPrice;
+        v.startBlock = l.startBlock;
+        v.blocks = l.blocks;
+        v.live = _live(l);
+        if (v.live) {
+            v.price = _priceOf(l);
+            v.cost = Math.mulDiv(l.amount, v.price, ONE_HYP, Math.Rounding.Ceil);
+        }
+        v.nextLotAmount = hyp.balanceOf(address(this)) + emissions.appsOwed();
+        v.blockNumber = block.number;
+    }
 
     function params() external view returns (Params memory) {
         return _params;

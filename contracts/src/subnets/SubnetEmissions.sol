@@ -22,10 +22,12 @@ interface ISubnetRegistryView {
 /// validators by Yuma consensus (its 50/50 incentive/dividend split makes Bittensor's 18/41/41). Nothing is minted
 /// ahead: recipients pull, and only then is HYP minted to them (so the token needs MINTER_ROLE only for claims, and
 /// emissions of blocks with no subnet are never minted).
-/// App share (issue 15): once the deployer binds the app recipient (EmissionAuction, which sells it for the payment
+/// App share (issue 15): once governance binds the app recipient (EmissionAuction, which sells it for the payment
 /// token and funds AppRewards with the proceeds), `appShareBps` of every block's scheduled emission accrues to it
 /// instead of the subnets, whether or not subnets exist; the subnets share the rest. Governance (the timelock, as the
-/// default admin) sets the share within [0, MAX_APP_SHARE_BPS]; a change applies from the block it is made.
+/// default admin) sets the share within [0, MAX_APP_SHARE_BPS]; a change applies from the block it is made. Governance
+/// also binds the recipient and may rebind it (a faulty auction is replaced): a rebind first mints what accrued to the
+/// old recipient to it, so it never moves what accrued before it.
 /// @dev Accounting with an accumulator per subnet (like reward-per-share): `accPerSubnet` grows by each accrual's
 /// scheduled emission less the app share (rounded down), divided by the subnet count (rounded down); a subnet's
 /// entitlement is the growth since its last cut. So apps + subnets ≤ scheduled always (the rounding dust is never
@@ -45,9 +47,7 @@ contract SubnetEmissions is AccessControlDefaultAdminRules {
     uint256 public immutable initialRate;
     uint64 public immutable halvingInterval;
 
-    address private immutable _deployer;
-
-    /// @notice Where the app share is minted (EmissionAuction); address(0) until the deployer binds it, and until
+    /// @notice Where the app share is minted (EmissionAuction); address(0) until governance binds it, and until
     /// then nothing accrues to apps.
     address public appRecipient;
     /// @notice Share of each block's scheduled emission that accrues to the app recipient (basis points).
@@ -61,6 +61,9 @@ contract SubnetEmissions is AccessControlDefaultAdminRules {
     /// @notice Part of `assigned` given to the app recipient, and how much of it was minted to it.
     uint256 public assignedToApps;
     uint256 public paidToApps;
+    /// @notice Part of `paidToApps` minted to each recipient (so a recipient counts what it got however the mint
+    /// was triggered: by itself, by anyone's `claimApps`, or by a rebind).
+    mapping(address recipient => uint256) public appsPaidTo;
     /// @notice Part of `assigned` given to epoch pools, and how much of it was paid.
     uint256 public assignedToEpochs;
     uint256 public paidToEpochs;
@@ -85,7 +88,6 @@ contract SubnetEmissions is AccessControlDefaultAdminRules {
     error OverEntitlement(uint256 requested, uint256 available);
     error BadSchedule();
     error BadAppShare(uint256 appShareBps, uint256 max);
-    error NotDeployer(address caller);
     error AlreadyBound(address recipient);
     error ZeroRecipient();
 
@@ -93,7 +95,7 @@ contract SubnetEmissions is AccessControlDefaultAdminRules {
     /// @param registry_ SubnetRegistry (tells subnets' creations and epoch closes)
     /// @param initialRate_ wei emitted per block before the first halving
     /// @param halvingInterval_ blocks between halvings
-    /// @param admin governance (the timelock): sets the app share
+    /// @param admin governance (the timelock): sets the app share and binds its recipient
     /// @param adminDelay delay of a two-step admin hand-over (AccessControlDefaultAdminRules)
     /// @param appShareBps_ the app share once an app recipient is bound (≤ MAX_APP_SHARE_BPS)
     constructor(IHypMinter hyp_, ISubnetRegistryView registry_, uint256 initialRate_, uint64 halvingInterval_,
@@ -101,7 +103,6 @@ contract SubnetEmissions is AccessControlDefaultAdminRules {
     {
         if (halvingInterval_ == 0 || initialRate_ > 1e30) revert BadSchedule();
         if (appShareBps_ > MAX_APP_SHARE_BPS) revert BadAppShare(appShareBps_, MAX_APP_SHARE_BPS);
-        _deployer = msg.sender;
         appShareBps = appShareBps_;
         hyp = hyp_;
         registry = registry_;
@@ -173,12 +174,15 @@ contract SubnetEmissions is AccessControlDefaultAdminRules {
         lastAccrualBlock = uint64(block.number);
     }
 
-    /// @notice Binds the app recipient (the deployer only, once): the app share accrues to it from this block on.
-    function bindApps(address recipient) external {
-        if (msg.sender != _deployer) revert NotDeployer(msg.sender);
-        if (appRecipient != address(0)) revert AlreadyBound(appRecipient);
+    /// @notice Governance binds (or rebinds) the app recipient: the app share accrues to it from this block on.
+    /// Blocks before a first binding stay the subnets'; on a rebind what accrued to the old recipient is minted to it
+    /// first, so the new one gets only what accrues from now on.
+    function bindApps(address recipient) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (recipient == address(0)) revert ZeroRecipient();
-        _accrue(); // blocks before the binding stay the subnets'
+        address old = appRecipient;
+        if (recipient == old) revert AlreadyBound(old);
+        _accrue();
+        if (old != address(0)) _payApps(old);
         appRecipient = recipient;
         emit AppRecipientBound(recipient);
     }
@@ -195,11 +199,17 @@ contract SubnetEmissions is AccessControlDefaultAdminRules {
     /// @return amount minted (0 when nothing is owed)
     function claimApps() external returns (uint256 amount) {
         _accrue();
+        return _payApps(appRecipient);
+    }
+
+    /// @dev Mints everything assigned to apps and not yet paid to `to` (the recipient it accrued under).
+    function _payApps(address to) private returns (uint256 amount) {
         amount = assignedToApps - paidToApps;
         if (amount == 0) return 0;
         paidToApps += amount;
-        hyp.mint(appRecipient, amount);
-        emit AppsPaid(appRecipient, amount);
+        appsPaidTo[to] += amount;
+        hyp.mint(to, amount);
+        emit AppsPaid(to, amount);
     }
 
     /// @notice The registry tells a new subnet: it shares emission from this block on.

@@ -5,7 +5,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {HyphaTest} from "../utils/HyphaTest.sol";
 import {AuctionStack} from "../utils/AuctionFixture.sol";
 import {SubnetStack} from "../utils/SubnetFixture.sol";
-import {SubnetEmissions} from "../../src/subnets/SubnetEmissions.sol";
+import {SubnetEmissions, IHypMinter, ISubnetRegistryView} from "../../src/subnets/SubnetEmissions.sol";
 import {PaymentToken} from "../../src/PaymentToken.sol";
 import {AppRewards} from "../../src/apps/AppRewards.sol";
 import {EmissionAuction} from "../../src/apps/EmissionAuction.sol";
@@ -67,7 +67,7 @@ contract EmissionAuctionTest is HyphaTest {
         vm.assertEq(price, 10e6 - (10e6 - 1e4) / 2);
         uint256 usdBefore = usd.balanceOf(buyer);
         vm.prank(buyer);
-        (uint256 amount, uint256 paid) = auction.buy(price);
+        (uint256 amount, uint256 paid) = auction.buy(lotId, price);
         vm.assertEq(amount, 5 ether);
         vm.assertEq(paid, 5 * price);
         vm.assertEq(usdBefore - usd.balanceOf(buyer), paid, "the buyer paid exactly the cost");
@@ -78,7 +78,7 @@ contract EmissionAuctionTest is HyphaTest {
         vm.assertFalse(auction.live());
         vm.expectRevert(EmissionAuction.NoLiveLot.selector);
         vm.prank(buyer);
-        auction.buy(type(uint256).max);
+        auction.buy(lotId, type(uint256).max);
     }
 
     function test_thePriceFallsToTheFloorAndAnUnsoldLotRestartsWithEverythingHeld() public {
@@ -103,14 +103,14 @@ contract EmissionAuctionTest is HyphaTest {
         vm.expectRevert(abi.encodeWithSelector(EmissionAuction.LotTooSmall.selector, 0.5 ether, 1 ether));
         auction.openLot();
         vm.roll(block.number + 5);
-        _open();
+        uint256 lotId = _open();
         vm.prank(buyer);
         vm.expectRevert(abi.encodeWithSelector(EmissionAuction.PriceAboveMax.selector, 10e6, 10e6 - 1));
-        auction.buy(10e6 - 1);
+        auction.buy(lotId, 10e6 - 1);
         address poor = makeAddr("poor");
         vm.prank(poor);
         vm.expectRevert(); // no allowance, no hUSD: the lot stays for others
-        auction.buy(10e6);
+        auction.buy(lotId, 10e6);
         vm.assertTrue(auction.live());
     }
 
@@ -144,10 +144,14 @@ contract EmissionAuctionTest is HyphaTest {
         emissions.setAppShare(0);
         vm.expectRevert(abi.encodeWithSelector(SubnetEmissions.BadAppShare.selector, 2_001, 2_000));
         a.setAppShare(2_001);
-        vm.expectRevert(abi.encodeWithSelector(SubnetEmissions.NotDeployer.selector, address(this)));
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, buyer,
+            bytes32(0)));
+        vm.prank(buyer);
         emissions.bindApps(buyer);
         vm.expectRevert(abi.encodeWithSelector(SubnetEmissions.AlreadyBound.selector, address(auction)));
-        s.enableApps(buyer, 1_000);
+        s.enableApps(address(auction), 1_000);
+        vm.expectRevert(SubnetEmissions.ZeroRecipient.selector);
+        s.enableApps(address(0), 1_000);
     }
 
     function test_newParametersApplyFromTheNextLotOnly() public {
@@ -179,6 +183,99 @@ contract EmissionAuctionTest is HyphaTest {
         vm.assertEq(from + 30, block.number);
     }
 
+    /// Whoever deployed SubnetEmissions, only its admin (governance) binds the app recipient: a deploy stopped before
+    /// the binding leaves no hot key able to take the app share.
+    function test_theDeployerCannotBindTheAppRecipientOnlyGovernanceCan() public {
+        SubnetEmissions fresh = new SubnetEmissions(IHypMinter(address(s.hyp())),
+            ISubnetRegistryView(address(s.registry())), 1 ether, 1_000, governor, 0, 1_000);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, address(this),
+            bytes32(0)));
+        fresh.bindApps(buyer);
+        vm.prank(governor);
+        fresh.bindApps(address(auction));
+        vm.assertEq(fresh.appRecipient(), address(auction));
+    }
+
+    /// Governance replaces a faulty auction: what accrued to the old one is minted to it at the rebind, the new one
+    /// gets only what accrues from then on.
+    function test_aRebindPaysTheOldRecipientWhatAccruedAndMovesOnlyTheFuture() public {
+        vm.roll(block.number + 30); // 3 HYP accrued to the auction, none minted yet
+        uint256 owedBefore = emissions.appsOwed();
+        vm.assertEq(owedBefore, 3 ether);
+        address next = makeAddr("nextAuction");
+        s.enableApps(next, 1_000);
+        vm.assertEq(emissions.appRecipient(), next);
+        vm.assertEq(s.hyp().balanceOf(address(auction)), 3 ether, "the old recipient got what accrued to it");
+        vm.assertEq(auction.claimed(), 3 ether, "and counts it");
+        vm.assertEq(emissions.appsOwed(), 0, "nothing moved to the new one");
+        vm.roll(block.number + 20);
+        vm.assertEq(emissions.appsOwed(), 2 ether);
+        emissions.claimApps();
+        vm.assertEq(s.hyp().balanceOf(next), 2 ether);
+        vm.assertEq(emissions.appsPaidTo(next), 2 ether);
+        vm.assertEq(s.hyp().balanceOf(address(auction)), 3 ether, "the old one keeps only its own");
+        vm.assertEq(emissions.paidToApps(), 5 ether);
+    }
+
+    /// A stranger's claimApps mints to the auction; the auction still counts it, so held = claimed − sold.
+    function test_claimAppsByAStrangerIsCountedAsClaimed() public {
+        vm.roll(block.number + 50);
+        vm.prank(makeAddr("stranger"));
+        vm.assertEq(emissions.claimApps(), 5 ether);
+        vm.assertEq(auction.claimed(), 5 ether, "minted to the auction = claimed");
+        uint256 lotId = _open();
+        vm.assertEq(auction.currentLot().amount, 5 ether);
+        vm.prank(buyer);
+        auction.buy(lotId, type(uint256).max);
+        vm.assertEq(s.hyp().balanceOf(address(auction)), auction.claimed() - auction.sold());
+    }
+
+    /// A front-runner buys the lot a buyer priced and opens the next: the buyer's buy names its lot and is refused
+    /// instead of taking another amount.
+    function test_aBuyNamesItsLotSoAFrontRunnerCannotSwapIt() public {
+        vm.roll(block.number + 20);
+        uint256 lotId = _open();
+        address frontRunner = makeAddr("frontRunner");
+        a.mintUsd(frontRunner, 1e15);
+        vm.startPrank(frontRunner);
+        usd.approve(address(auction), type(uint256).max);
+        auction.buy(lotId, type(uint256).max);
+        vm.roll(block.number + 10);
+        uint256 next = auction.openLot();
+        vm.stopPrank();
+        vm.assertEq(next, lotId + 1);
+        vm.prank(buyer);
+        vm.expectRevert(abi.encodeWithSelector(EmissionAuction.WrongLot.selector, lotId, next));
+        auction.buy(lotId, type(uint256).max);
+        vm.prank(buyer);
+        auction.buy(next, type(uint256).max);
+    }
+
+    /// lotView reads the whole lot at one block: on its last live block and the block after, every field agrees.
+    function test_lotViewReadsTheWholeLotAtOneBlock() public {
+        EmissionAuction.LotView memory v = auction.lotView();
+        vm.assertEq(v.lotCount, 0);
+        vm.assertFalse(v.live);
+        vm.roll(block.number + 20);
+        uint256 lotId = _open();
+        vm.roll(block.number + 99); // the lot's last block
+        v = auction.lotView();
+        vm.assertEq(v.lotCount, lotId + 1);
+        vm.assertTrue(v.live);
+        vm.assertEq(v.amount, 2 ether);
+        vm.assertEq(v.price, auction.currentPrice());
+        vm.assertEq(v.cost, auction.currentCost());
+        vm.assertEq(v.startBlock + v.blocks, block.number + 1);
+        vm.assertEq(v.blockNumber, block.number);
+        vm.assertEq(v.nextLotAmount, auction.nextLotAmount());
+        vm.roll(block.number + 1); // ended unsold: no price, no revert
+        v = auction.lotView();
+        vm.assertFalse(v.live);
+        vm.assertEq(v.price, 0);
+        vm.assertEq(v.cost, 0);
+        vm.assertEq(v.amount, 2 ether);
+    }
+
     /// Every buy pays ceil(amount × price / 1e18), at least 1 unit, and AppRewards' pool grows by exactly that.
     function testFuzz_aBuyPaysTheRoundedUpCostIntoThePool(uint32 accrueBlocks, uint8 waitBlocks, uint128 start,
         uint128 floor, uint16 lotBlocks) public {
@@ -190,7 +287,7 @@ contract EmissionAuctionTest is HyphaTest {
         vm.prank(governor);
         auction.setParams(p);
         vm.roll(block.number + bound(accrueBlocks, 1, 50_000));
-        _open();
+        uint256 lotId = _open();
         uint256 wait = bound(waitBlocks, 0, p.lotBlocks - 1);
         vm.roll(block.number + wait);
         EmissionAuction.Lot memory lot = auction.currentLot();
@@ -200,7 +297,7 @@ contract EmissionAuctionTest is HyphaTest {
         a.mintUsd(buyer, auction.currentCost());
         uint256 poolBefore = rewards.pool();
         vm.prank(buyer);
-        (uint256 amount, uint256 paid) = auction.buy(price);
+        (uint256 amount, uint256 paid) = auction.buy(lotId, price);
         vm.assertEq(amount, lot.amount);
         vm.assertGe(paid, 1, "never free");
         vm.assertGe(paid * 1e18, amount * price, "rounded in the auction's favour");

@@ -9,7 +9,8 @@ import {SubnetEmissions} from "../../src/subnets/SubnetEmissions.sol";
 import {EmissionAuction} from "../../src/apps/EmissionAuction.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-/// @notice Whatever sequence of time, lots, buys (with any price guard), parameter and app-share changes happens:
+/// @notice Whatever sequence of time, lots, buys (with any price guard, naming the live lot or a stale one), claims
+/// by strangers, parameter and app-share changes happens:
 /// minted HYP stays within the schedule with the app share included; the auction holds exactly what it claimed less
 /// what it sold; every hUSD a buyer paid is in AppRewards' pool and nowhere else; only buyers' funds move, each by
 /// exactly what it paid and bought.
@@ -24,12 +25,13 @@ contract EmissionAuctionInvariantTest is HyphaTest, InvariantTest {
         a = new AuctionStack(governor, makeAddr("treasury"));
         handler = new EmissionAuctionHandler(a, governor);
         initialSupply = a.s().hyp().totalSupply();
-        bytes4[] memory selectors = new bytes4[](5);
+        bytes4[] memory selectors = new bytes4[](6);
         selectors[0] = EmissionAuctionHandler.roll.selector;
         selectors[1] = EmissionAuctionHandler.openLot.selector;
         selectors[2] = EmissionAuctionHandler.buy.selector;
         selectors[3] = EmissionAuctionHandler.setParams.selector;
         selectors[4] = EmissionAuctionHandler.setAppShare.selector;
+        selectors[5] = EmissionAuctionHandler.claimAppsByStranger.selector;
         targetContract(address(handler));
         targetSelector(address(handler), selectors);
     }

@@ -22,13 +22,14 @@ contract SubnetsInvariantTest is HyphaTest, InvariantTest {
         handler = new SubnetsHandler(s);
         s.enableApps(handler.APPS(), 1_000);
         initialSupply = s.hyp().totalSupply();
-        bytes4[] memory selectors = new bytes4[](6);
+        bytes4[] memory selectors = new bytes4[](7);
         selectors[0] = SubnetsHandler.roll.selector;
         selectors[1] = SubnetsHandler.setWeights.selector;
         selectors[2] = SubnetsHandler.epoch.selector;
         selectors[3] = SubnetsHandler.claimOwner.selector;
         selectors[4] = SubnetsHandler.claimApps.selector;
         selectors[5] = SubnetsHandler.setAppShare.selector;
+        selectors[6] = SubnetsHandler.rebindApps.selector;
         targetContract(address(handler));
         targetSelector(address(handler), selectors);
     }
@@ -45,7 +46,11 @@ contract SubnetsInvariantTest is HyphaTest, InvariantTest {
         vm.assertLe(e.assignedToEpochs() + e.assignedToOwners() + e.assignedToApps(), e.assigned(),
             "subnets' cuts and the app share beyond what was assigned");
         vm.assertLe(e.paidToApps(), e.assignedToApps(), "apps paid beyond their share");
-        vm.assertEq(s.hyp().balanceOf(handler.APPS()), e.paidToApps(), "app share minted elsewhere");
+        uint256 apps1 = s.hyp().balanceOf(handler.APPS());
+        uint256 apps2 = s.hyp().balanceOf(handler.APPS2());
+        vm.assertEq(apps1 + apps2, e.paidToApps(), "app share minted elsewhere");
+        vm.assertEq(e.appsPaidTo(handler.APPS()), apps1, "a recipient's count != what it was minted");
+        vm.assertEq(e.appsPaidTo(handler.APPS2()), apps2, "a recipient's count != what it was minted");
         vm.assertEq(e.paidToEpochs(), handler.claimedTotal(), "epoch payments != claims");
         vm.assertEq(s.hyp().totalSupply(), initialSupply + e.minted(), "HYP minted outside emissions");
         vm.assertEq(s.hyp().balanceOf(address(s.epochs())), s.epochs().bondsHeld(), "bonds held != balance");

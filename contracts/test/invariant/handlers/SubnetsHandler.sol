@@ -20,6 +20,8 @@ contract SubnetsHandler is HyphaTest {
     address public constant CHALLENGER = address(0xC4A11);
     /// @notice The app share's recipient (the auction in production), bound by the invariant test.
     address public constant APPS = address(0xA995);
+    /// @dev Governance may rebind the app share to this replacement and back.
+    address public constant APPS2 = address(0xA996);
 
     uint256 public honestPostsLost; // must stay 0
     uint256 public wrongPostsSurvived; // must stay 0
@@ -178,6 +180,18 @@ contract SubnetsHandler is HyphaTest {
     /// @dev Governance moves the app share within its bounds.
     function setAppShare(uint16 bps) external {
         s.setAppShare(uint16(bound(bps, 0, 2_000)));
+    }
+
+    /// Governance swaps the app recipient: the old one must get exactly what accrued to it, the new one nothing yet.
+    function rebindApps() external {
+        SubnetEmissions e = s.emissions();
+        address old = e.appRecipient();
+        address next = old == APPS ? APPS2 : APPS;
+        uint256 owed = e.appsOwed();
+        uint256 oldBefore = s.hyp().balanceOf(old);
+        s.enableApps(next, e.appShareBps());
+        require(s.hyp().balanceOf(old) - oldBefore == owed, "the old recipient lost what accrued to it");
+        require(e.appsOwed() == 0, "the new recipient got what accrued before it");
     }
 
     function claimOwner() external {

@@ -28,6 +28,10 @@ final class AppAuctionCommand implements Callable<Integer> {
             HyphaContracts c = session.contractsForReading();
             EmissionAuctionClient.Lot lot = c.auction().lot();
             session.out().println(describe(lot));
+            if (!c.subnets().appRecipient().equals(c.auction().address())) {
+                session.out().println("the apps' share does not accrue to this auction yet: governance binds it "
+                        + "(hypha deploy scheduled it; `hypha app auction buy` executes it once the delay has passed)");
+            }
             EmissionAuctionClient.Params p = c.auction().params();
             // while a lot is live the auction's balance is that lot: what the next one offers is the rest
             BigInteger next = lot.live() ? lot.nextLotAmount().subtract(lot.amount()) : lot.nextLotAmount();
@@ -59,9 +63,14 @@ final class AppAuctionCommand implements Callable<Integer> {
         return head + (lot.amount().signum() == 0 ? "sold" : "ended unsold at the floor; the next lot restarts it");
     }
 
-    /** {@code hypha app auction buy [--max-price HUSD]}: opens a lot when none is live, then buys it whole. */
+    /**
+     * {@code hypha app auction buy [--max-price HUSD]}: opens a lot when none is live, then buys it whole, naming the
+     * lot it read (a lot someone else opens in between is refused, not bought). Without a live lot there is no price
+     * to default to: a lot just opened sells at the start price, the worst, so {@code --max-price} is then required.
+     */
     @Command(name = "buy", description = "Buy the whole live lot (opening one first when none is live) if its price is "
-            + "at most --max-price (default: the price now); what you pay funds the app reward pool.")
+            + "at most --max-price (default: the live lot's price now; required when no lot is live); what you pay "
+            + "funds the app reward pool.")
     static final class Buy implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -77,13 +86,20 @@ final class AppAuctionCommand implements Callable<Integer> {
                 HyphaContracts c = session.contractsAsSigner();
                 EmissionAuctionClient auction = c.auction();
                 EmissionAuctionClient.Lot lot = auction.lot();
+                if (!lot.live() && max == null) {
+                    EmissionAuctionClient.Params p = auction.params();
+                    throw HyphaException.input(describe(lot) + "; no live lot to read a price from: a new lot starts "
+                            + "at " + perHyp(p.startPrice()) + " and falls to " + perHyp(p.floorPrice()) + " over "
+                            + p.lotBlocks() + " blocks; give --max-price HUSD to open one and buy it at that price or "
+                            + "less");
+                }
                 if (!lot.live()) {
-                    // opening a lot mints the app share, which needs SubnetEmissions' MINTER_ROLE, scheduled at
-                    // deployment: anyone executes the grant once its delay has passed
-                    if (!c.subnets().emissionsCanMint()
-                            && !new Deployer(session.sender(session.credentials())).completeEmissionsGrant(session.deployment())) {
-                        throw HyphaException.input("SubnetEmissions cannot mint yet: its MINTER_ROLE grant waits for the "
-                                + "governance delay (" + session.deployment().governanceDelaySeconds() + " s after deployment)");
+                    // opening a lot mints the app share, which needs SubnetEmissions' MINTER_ROLE and this auction bound
+                    // as its app recipient, both scheduled at deployment: anyone executes them once the delay has passed
+                    if (!new Deployer(session.sender(session.credentials())).completeEmissionsGrant(session.deployment())) {
+                        throw HyphaException.input("SubnetEmissions cannot mint the apps' share yet: its MINTER_ROLE grant "
+                                + "and the auction's binding wait for the governance delay ("
+                                + session.deployment().governanceDelaySeconds() + " s after deployment)");
                     }
                     BigInteger minLot = auction.params().minLot();
                     if (lot.nextLotAmount().compareTo(minLot) < 0) {
@@ -97,7 +113,7 @@ final class AppAuctionCommand implements Callable<Integer> {
                 if (max != null && lot.price().compareTo(max) > 0) {
                     throw HyphaException.input(describe(lot) + "; above --max-price " + perHyp(max) + ": not bought");
                 }
-                EmissionAuctionClient.Purchase bought = auction.buy(max == null ? lot.price() : max);
+                EmissionAuctionClient.Purchase bought = auction.buy(lot.id(), max == null ? lot.price() : max);
                 session.out().println("Bought lot #" + bought.lotId() + ": " + EmissionAuctionClient.hyp(bought.amount())
                         + " HYP at " + perHyp(bought.price()) + " for " + AppCommand.hUsd(bought.cost())
                         + "; app reward pool now " + AppCommand.hUsd(c.apps().pool()));

@@ -144,11 +144,18 @@ class AppCommandTest {
         chain.request("evm_mine");
         TransactionSender admin = new TransactionSender(chain, devnet.account(0), new NonceManager(chain),
                 RevertDecoder.forHyphaContracts());
-        assertThat(new Deployer(admin).completeEmissionsGrant(deployment)).isTrue();
         HyphaContracts.connect(deployment, admin).payment().mint(devnet.account(3).getAddress(),
                 BigInteger.valueOf(1_000_000_000)); // 1000 hUSD: whatever the lot grew to while the other test ran
         assertThat(ok(hypha(buyer, "app", "auction")).out()).contains("no lot opened yet",
+                "the apps' share does not accrue to this auction yet: governance binds it",
                 "lots start at 10 hUSD/HYP and fall to 0.01 hUSD/HYP over 100 blocks");
+        CliRun blind = hypha(buyer, "app", "auction", "buy"); // no live lot: no price to default to
+        assertThat(blind.exitCode()).isNotZero();
+        assertThat(blind.err()).contains("no lot opened yet", "no live lot to read a price from", "give --max-price HUSD");
+        assertThat(reader.auction().lot().id()).as("nothing opened, nothing bought").isEqualTo(-1);
+        assertThat(new Deployer(admin).completeEmissionsGrant(deployment)).isTrue();
+        assertThat(reader.subnets().appRecipient()).as("governance's binding executed")
+                .isEqualTo(reader.auction().address());
         while (reader.auction().lot().nextLotAmount().compareTo(Deployer.hyp(1)) < 0) {
             chain.request("evm_mine");
         }

@@ -336,8 +336,10 @@ public final class Deployer {
     /**
      * The apps' emission path, appended after AppRewards so every earlier address is unchanged: EmissionAuction
      * (governed by the timelock) sells SubnetEmissions' app share for the payment token and funds AppRewards with every
-     * unit paid; the deployer then binds it as SubnetEmissions' app recipient (once), from which block on
-     * {@link EmissionAuctionClient#APP_SHARE_BPS} of each block's emission accrues to it. Lots start at 10 hUSD per HYP
+     * unit paid. Binding it as SubnetEmissions' app recipient is governance's (the timelock is SubnetEmissions' admin
+     * from its constructor, so no deployer key can ever bind), scheduled with SubnetEmissions' MINTER_ROLE by
+     * {@link #wireEmissions}; from the block it is executed on, {@link EmissionAuctionClient#APP_SHARE_BPS} of each
+     * block's emission accrues to it. Lots start at 10 hUSD per HYP
      * and fall to 0.01 hUSD over 7,200 blocks (100 on the local chain, so a local network sees a lot run down); a lot
      * is at least 1 HYP.
      */
@@ -351,10 +353,6 @@ public final class Deployer {
                 new Uint128(BigInteger.valueOf(10_000_000L)), new Uint128(BigInteger.valueOf(10_000L)),
                 new Uint64(auctionLotBlocks(chainId)), new Uint128(hyp(1))));
         contracts.put(EmissionAuctionClient.NAME, auction);
-        Function bind = new Function("bindApps", List.<Type>of(new Address(auction.address())), List.of());
-        sender.send(TxRequest.call(SubnetsClient.EMISSIONS, "bindApps", emissions, FunctionEncoder.encode(bind)));
-        progress.accept("bound EmissionAuction as SubnetEmissions' app recipient ("
-                + EmissionAuctionClient.APP_SHARE_BPS / 100 + " % of each block's emission)");
     }
 
     /** Blocks an auction lot's price takes to fall to its floor: 7,200 on public chains, 100 on the local chain. */
@@ -363,21 +361,29 @@ public final class Deployer {
     }
 
     /**
-     * SubnetEmissions mints what miners, validators and owners claim, so it needs HyphaToken's MINTER_ROLE: a
-     * governance action, scheduled on the timelock like the verifier's grant and executed by
-     * {@link #completeEmissionsGrant} once the delay has passed. Until then claims revert; nothing else waits on it.
+     * SubnetEmissions mints what miners, validators and owners claim, so it needs HyphaToken's MINTER_ROLE, and the
+     * apps' share needs EmissionAuction bound as its recipient: two governance actions, scheduled on the timelock like
+     * the verifier's grant and executed by {@link #completeEmissionsGrant} once the delay has passed. Until then
+     * claims revert and the whole emission stays the subnets'; nothing else waits on them.
      */
     private void wireEmissions(Deployment deployment, boolean deployerGoverns) {
         HyphaContracts c = HyphaContracts.connect(deployment, sender);
-        GovernanceClient.GovernanceAction grant = emissionsGrant(c);
         if (deployerGoverns) {
-            c.governance().schedule(grant);
-            progress.accept("scheduled MINTER_ROLE on HyphaToken for SubnetEmissions: executable after the "
-                    + deployment.governanceDelaySeconds() + " s governance delay");
+            c.governance().schedule(emissionsGrant(c));
+            c.governance().schedule(appsBinding(c));
+            progress.accept("scheduled MINTER_ROLE on HyphaToken for SubnetEmissions and EmissionAuction as its app "
+                    + "recipient (" + EmissionAuctionClient.APP_SHARE_BPS / 100 + " % of each block's emission): "
+                    + "executable after the " + deployment.governanceDelaySeconds() + " s governance delay");
         } else {
             progress.accept("the governor must schedule MINTER_ROLE on HyphaToken for SubnetEmissions "
-                    + deployment.address(SubnetsClient.EMISSIONS));
+                    + deployment.address(SubnetsClient.EMISSIONS) + " and bindApps(" + c.auction().address()
+                    + ") on it");
         }
+    }
+
+    private static GovernanceClient.GovernanceAction appsBinding(HyphaContracts c) {
+        return c.governance().callAction(SubnetsClient.EMISSIONS, new Function("bindApps",
+                List.<Type>of(new Address(c.deployment().address(EmissionAuctionClient.NAME))), List.of()));
     }
 
     private static GovernanceClient.GovernanceAction emissionsGrant(HyphaContracts c) {
@@ -386,22 +392,26 @@ public final class Deployer {
     }
 
     /**
-     * Executes the scheduled MINTER_ROLE grant for SubnetEmissions once its delay has passed (anyone may).
+     * Executes the scheduled MINTER_ROLE grant for SubnetEmissions and the binding of EmissionAuction as its app
+     * recipient once their delay has passed (anyone may).
      *
-     * @return whether SubnetEmissions now holds the role
+     * @return whether SubnetEmissions now holds the role and mints the apps' share to EmissionAuction
      */
     public boolean completeEmissionsGrant(Deployment deployment) {
         HyphaContracts c = HyphaContracts.connect(deployment, sender);
-        if (c.subnets().emissionsCanMint()) {
-            return true;
+        boolean canMint = c.subnets().emissionsCanMint();
+        if (!canMint && c.governance().isReady(emissionsGrant(c))) {
+            c.governance().execute(emissionsGrant(c));
+            progress.accept("granted MINTER_ROLE on HyphaToken to SubnetEmissions " + deployment.address(SubnetsClient.EMISSIONS));
+            canMint = true;
         }
-        GovernanceClient.GovernanceAction grant = emissionsGrant(c);
-        if (!c.governance().isReady(grant)) {
-            return false;
+        boolean bound = c.subnets().appRecipient().equals(c.auction().address());
+        if (!bound && c.governance().isReady(appsBinding(c))) {
+            c.governance().execute(appsBinding(c));
+            progress.accept("bound EmissionAuction " + c.auction().address() + " as SubnetEmissions' app recipient");
+            bound = true;
         }
-        c.governance().execute(grant);
-        progress.accept("granted MINTER_ROLE on HyphaToken to SubnetEmissions " + deployment.address(SubnetsClient.EMISSIONS));
-        return true;
+        return canMint && bound;
     }
 
     /**

@@ -29,8 +29,9 @@ public final class EmissionAuctionClient {
     public record Params(BigInteger startPrice, BigInteger floorPrice, long lotBlocks, BigInteger minLot) {}
 
     /**
-     * The current or last lot, as of {@code block}: {@code amount} is 0 once bought; {@code price} and {@code cost} are
-     * null unless the lot is live. {@code nextLotAmount} is what opening a lot would offer now.
+     * The current or last lot, every field read at {@code block}: {@code id} is -1 before the first lot; {@code amount}
+     * is 0 once bought; {@code price} and {@code cost} are null unless the lot is live. {@code nextLotAmount} is what
+     * opening a lot would offer (while a lot is live, that lot included).
      */
     public record Lot(long id, BigInteger amount, BigInteger startPrice, BigInteger floorPrice, long startBlock,
                       long endBlock, boolean live, BigInteger price, BigInteger cost, BigInteger nextLotAmount,
@@ -63,21 +64,19 @@ public final class EmissionAuctionClient {
         return new Params(p.startPrice, p.floorPrice, p.lotBlocks.longValueExact(), p.minLot);
     }
 
-    /** The current or last lot and, when live, its price and cost now. */
+    /**
+     * The current or last lot and, when live, its price and cost: one call ({@code lotView}), so all of it is read at
+     * one block; separate reads could straddle the lot's last block (live, then no price).
+     */
     public Lot lot() {
-        long block = calls.client().blockNumber();
-        EmissionAuction.Lot l = read(NAME + ".currentLot", () -> binding.currentLot().send());
-        long count = read(NAME + ".lotCount", () -> binding.lotCount().send()).longValueExact();
-        boolean live = read(NAME + ".live", () -> binding.live().send());
-        BigInteger price = live ? read(NAME + ".currentPrice", () -> binding.currentPrice().send()) : null;
-        BigInteger cost = live ? read(NAME + ".currentCost", () -> binding.currentCost().send()) : null;
-        BigInteger next = read(NAME + ".nextLotAmount", () -> binding.nextLotAmount().send());
-        long start = l.startBlock.longValueExact();
-        return new Lot(count - 1, l.amount, l.startPrice, l.floorPrice, start, start + l.blocks.longValueExact(), live,
-                price, cost, next, block);
+        EmissionAuction.LotView v = read(NAME + ".lotView", () -> binding.lotView().send());
+        long start = v.startBlock.longValueExact();
+        return new Lot(v.lotCount.longValueExact() - 1, v.amount, v.startPrice, v.floorPrice, start,
+                start + v.blocks.longValueExact(), v.live, v.live ? v.price : null, v.live ? v.cost : null,
+                v.nextLotAmount, v.blockNumber.longValueExact());
     }
 
-    /** HYP claimed from emissions, sold, and payment tokens paid by buyers so far. */
+    /** HYP minted to the auction from emissions (whoever claimed it), sold, and payment tokens paid by buyers so far. */
     public BigInteger claimed() {
         return read(NAME + ".claimed", () -> binding.claimed().send());
     }
@@ -101,19 +100,24 @@ public final class EmissionAuctionClient {
     }
 
     /**
-     * Buys the whole live lot if its price is at most {@code maxPrice} (payment units per HYP): approves what the lot
-     * costs at that price when the allowance is short, then buys; the contract refuses a higher price
-     * ({@code PriceAboveMax}).
+     * Buys the whole live lot {@code lotId} (the lot the caller read and priced) if its price is at most
+     * {@code maxPrice} (payment units per HYP): approves what the lot costs at that price when the allowance is short,
+     * then buys; the contract refuses a higher price ({@code PriceAboveMax}) and another lot ({@code WrongLot}: someone
+     * bought the named one and opened the next, of another amount, in between).
      */
-    public Purchase buy(BigInteger maxPrice) {
+    public Purchase buy(long lotId, BigInteger maxPrice) {
         uint256("max price", maxPrice);
         Lot lot = lot();
         if (!lot.live()) {
             throw ChainErrors.input("no live lot to buy: open one first (lot " + lot.id() + " ended at block "
                     + lot.endBlock() + ")");
         }
+        if (lot.id() != lotId) {
+            throw ChainErrors.input("lot #" + lotId + " is not the live lot: lot #" + lot.id() + " is (read it again"
+                    + " before buying)");
+        }
         calls.approveIfShort(NAME, paymentToken(), costAt(lot.amount(), maxPrice));
-        TransactionReceipt r = calls.write(NAME, "buy", binding.buy(maxPrice));
+        TransactionReceipt r = calls.write(NAME, "buy", binding.buy(BigInteger.valueOf(lotId), maxPrice));
         List<EmissionAuction.BoughtEventResponse> events = EmissionAuction.getBoughtEvents(r);
         if (events.isEmpty()) {
             throw ChainErrors.chain("EmissionAuction.buy: receipt " + r.getTransactionHash() + " has no Bought event");

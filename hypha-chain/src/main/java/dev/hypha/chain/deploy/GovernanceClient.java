@@ -66,8 +66,13 @@ public final class GovernanceClient {
 
     /** The action that grants {@code role} on {@code contract} (e.g. "Staking") to {@code account}. */
     public GovernanceAction grantRoleAction(String contract, byte[] role, String account) {
-        byte[] data = Numeric.hexStringToByteArray(FunctionEncoder.encode(new Function("grantRole", List.of(
-                new Bytes32(bytes32("role", role)), new org.web3j.abi.datatypes.Address(address(account))), List.of())));
+        return callAction(contract, new Function("grantRole", List.of(new Bytes32(bytes32("role", role)),
+                new org.web3j.abi.datatypes.Address(address(account))), List.of()));
+    }
+
+    /** The action that calls {@code function} on the deployed {@code contract} (an admin-only setter, say). */
+    public GovernanceAction callAction(String contract, Function function) {
+        byte[] data = Numeric.hexStringToByteArray(FunctionEncoder.encode(function));
         return new GovernanceAction(contract, calls.deployment().address(contract), data, new byte[32]);
     }
 

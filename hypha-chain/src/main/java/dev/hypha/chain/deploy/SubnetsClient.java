@@ -264,6 +264,11 @@ public final class SubnetsClient {
         return read(EMISSIONS + ".minted", () -> emissions.minted().send());
     }
 
+    /** Where SubnetEmissions mints the apps' share (EmissionAuction), or the zero address until governance binds it. */
+    public Address appRecipient() {
+        return Address.parse(read(EMISSIONS + ".appRecipient", () -> emissions.appRecipient().send()));
+    }
+
     /** Whether SubnetEmissions holds HyphaToken's MINTER_ROLE (claims revert until governance grants it). */
     public boolean emissionsCanMint() {
         HyphaToken token = hyp.binding();

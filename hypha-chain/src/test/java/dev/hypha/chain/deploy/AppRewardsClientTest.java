@@ -96,7 +96,7 @@ class AppRewardsClientTest {
         assertThat(params.startPrice()).isEqualTo(BigInteger.valueOf(10_000_000L));
         assertThat(params.lotBlocks()).isEqualTo(100);
         assertThat(auction.paymentToken()).isEqualTo(admin.apps().token());
-        assertThatThrownBy(() -> auction.buy(params.startPrice())).isInstanceOf(ChainException.class)
+        assertThatThrownBy(() -> auction.buy(0, params.startPrice())).isInstanceOf(ChainException.class)
                 .hasMessageContaining("no live lot");
         // 0.1 HYP per block goes to the apps: at least 1 HYP (the smallest lot) after 10 blocks
         while (auction.lot().nextLotAmount().compareTo(params.minLot()) < 0) {
@@ -116,7 +116,7 @@ class AppRewardsClientTest {
         BigInteger guard = params.startPrice().subtract(drop.multiply(BigInteger.TEN).divide(BigInteger.valueOf(100)));
         BigInteger poolBefore = admin.apps().pool();
         BigInteger usdBefore = chain.usd(user);
-        EmissionAuctionClient.Purchase bought = auction.buy(guard); // the approval and the buy: 2 more blocks
+        EmissionAuctionClient.Purchase bought = auction.buy(lotId, guard); // the approval and the buy: 2 more blocks
         long elapsed = admin.apps().blockNumber() - lot.startBlock();
         assertThat(elapsed).isEqualTo(11);
         assertThat(bought.price()).isEqualTo(params.startPrice()
@@ -130,6 +130,15 @@ class AppRewardsClientTest {
         assertThat(admin.hyp().balanceOf(user.getAddress())).isEqualTo(lot.amount());
         assertThat(auction.lot().live()).isFalse();
         assertThat(auction.proceeds()).isEqualTo(bought.cost());
+        assertThat(auction.claimed()).as("everything minted to the auction").isEqualTo(lot.amount());
+        // someone opens the next lot: a buy naming the lot read before is refused, not moved to the new lot
+        while (auction.lot().nextLotAmount().compareTo(params.minLot()) < 0) {
+            chain.client.request("evm_mine");
+        }
+        long next = auction.openLot();
+        assertThat(next).isEqualTo(lotId + 1);
+        assertThatThrownBy(() -> auction.buy(lotId, params.startPrice())).isInstanceOf(ChainException.class)
+                .hasMessageContaining("lot #" + lotId + " is not the live lot: lot #" + next + " is");
     }
 
     @Test
