@@ -98,9 +98,17 @@ public final class RevertDecoder {
         if (candidates == null) {
             return "reverted with unknown error " + selector + " (data " + abbreviate(data) + ")";
         }
-        AbiError error = contract.flatMap(c -> candidates.stream().filter(e -> e.contract().equals(c)).findFirst())
-                .orElse(candidates.getFirst());
-        return error.contract() + ": " + render(error, args);
+        Optional<AbiError> declaredByCalled =
+                contract.flatMap(c -> candidates.stream().filter(e -> e.contract().equals(c)).findFirst());
+        if (declaredByCalled.isPresent()) {
+            return declaredByCalled.get().contract() + ": " + render(declaredByCalled.get(), args);
+        }
+        if (candidates.size() > 1) {
+            // an error several contracts declare (OpenZeppelin's) raised inside a call to another contract: naming the
+            // first declarer would blame the wrong one (a PaymentToken balance error read as HyphaToken's)
+            return render(candidates.getFirst(), args);
+        }
+        return candidates.getFirst().contract() + ": " + render(candidates.getFirst(), args);
     }
 
     private static String render(AbiError error, String args) {
