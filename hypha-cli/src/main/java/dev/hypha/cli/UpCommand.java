@@ -116,7 +116,7 @@ final class UpCommand implements Callable<Integer> {
         for (Map.Entry<String, DeployedContract> entry : network.deployment().contracts().entrySet()) {
             out.printf("  %-20s %s%n", entry.getKey(), Keys.toChecksumAddress(entry.getValue().address()));
         }
-        out.println("  (HyphaTimelock administers HyphaToken, Staking, ProviderRegistry and itself; the other contracts have no admin: dev account (0) proposes, every action waits "
+        out.println("  (HyphaTimelock is the admin of every contract except PaymentChannels, OfferRegistry, InferenceCoordinator and ComputeMarket, which have none: dev account (0) proposes, every action waits "
                 + network.deployment().governanceDelaySeconds() + " s)");
         out.println("  (ProvenPredictionFeed holds the proven feed " + ShippedModel.fashionMnist().name() + " of the shipped "
                 + "int8 Fashion-MNIST model, verified by MlpProofVerifier: `hypha zk feed post --index N`, `hypha zk feed show`)");

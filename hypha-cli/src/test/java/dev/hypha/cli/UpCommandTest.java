@@ -117,7 +117,7 @@ class UpCommandTest {
             String printed = up.out.toString();
             assertThat(printed).as(up.err.toString()).contains("Hypha local network is up.",
                     "RPC URL      " + rpc, "Chain id     31337", "PUBLIC TEST KEYS", "Running. Press Ctrl-C to stop.",
-                    "(HyphaTimelock administers HyphaToken, Staking, ProviderRegistry and itself; the other contracts have no admin: dev account (0) proposes, every action waits 120 s)");
+                    "(HyphaTimelock is the admin of every contract except PaymentChannels, OfferRegistry, InferenceCoordinator and ComputeMarket, which have none: dev account (0) proposes, every action waits 120 s)");
             Matcher contracts = CONTRACT_LINE.matcher(printed);
             try (ChainClient chain = ChainClient.connect(rpc)) {
                 int count = 0;
