@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * What the challenging daemons ({@code hypha verifier start}, {@code hypha verifier opml}) share: the VALIDATOR stake
@@ -47,14 +46,6 @@ final class ChallengerDaemon {
         return staked;
     }
 
-    /** A line printer that flushes, so a daemon's log reads live. */
-    static Consumer<String> printer(PrintWriter out) {
-        return line -> {
-            out.println(line);
-            out.flush();
-        };
-    }
-
     /**
      * Runs {@code poll} every {@code intervalSeconds} until the session's stop signal, after {@code completeGrant} has
      * once answered true (slashing needs the contract's FAULT_PROOF_ROLE, scheduled through the timelock at deployment;
@@ -79,7 +70,7 @@ final class ChallengerDaemon {
                     }
                     poll.run();
                 } catch (RuntimeException e) {
-                    printer(out).accept("poll failed: " + e.getMessage());
+                    SubnetDaemonCommands.printer(out).accept("poll failed: " + e.getMessage());
                 }
             }, 0, intervalSeconds, TimeUnit.SECONDS);
             stop.await();

@@ -70,7 +70,7 @@ final class VerifierOpmlCommand implements Callable<Integer> {
             BigInteger staked = ChallengerDaemon.ensureStake(contracts, self, opml.minChallengerStake(), devAccount != null,
                     "OpmlVerifier", "challenge");
             PrintWriter out = session.out();
-            Consumer<String> log = ChallengerDaemon.printer(out);
+            Consumer<String> log = SubnetDaemonCommands.printer(out);
             Path home = answers != null ? answers : session.home();
             Path cursor = session.home().resolve("verifier").resolve("opml-" + session.deployment().chainId() + ".txt");
             OpmlWatch watch = new OpmlWatch(opml, self, replays, OpmlWatch.gatewayFiles(home),

@@ -72,7 +72,7 @@ final class VerifierStartCommand implements Callable<Integer> {
             BigInteger staked = ChallengerDaemon.ensureStake(contracts, self, contracts.verifier().minVerifierStake(),
                     devAccount != null, "TrainingVerifier", "challenge or referee");
             PrintWriter out = session.out();
-            Consumer<String> log = ChallengerDaemon.printer(out);
+            Consumer<String> log = SubnetDaemonCommands.printer(out);
             // Per chain: a home that follows two local chains in turn must not resume one's cursor on the other.
             Path stateFile = session.home().resolve("verifier").resolve("state-" + session.deployment().chainId() + ".json");
             boolean resuming = Files.exists(stateFile);
